@@ -1,0 +1,16 @@
+# Strict warnings for numrep's own targets (tests, benchmarks, examples); never for consumers.
+function(numrep_strict_warnings target)
+  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+  if(NUMREP_WARNINGS_AS_ERRORS)
+    target_compile_options(${target} PRIVATE -Werror)
+  endif()
+endfunction()
+
+# NUMREP_SANITIZE=address,undefined builds every test with those sanitizers, failing on any report.
+function(numrep_sanitize target)
+  if(NUMREP_SANITIZE)
+    target_compile_options(${target} PRIVATE -fsanitize=${NUMREP_SANITIZE} -fno-omit-frame-pointer
+                                             -fno-sanitize-recover=all -g)
+    target_link_options(${target} PRIVATE -fsanitize=${NUMREP_SANITIZE})
+  endif()
+endfunction()

@@ -1,0 +1,62 @@
+// Integer keys: an E.164 number's digits read as one uint64_t (country codes never start
+// with 0, so digits and integer determine each other). At most 15 digits, i.e. under 2^50.
+// Helpers here are constexpr, branch-light and allocation-free.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstdint>
+
+#include "country_table.hpp"
+
+namespace numrep::detail {
+
+inline constexpr int max_key_digits = 15;  // ITU-T E.164
+inline constexpr std::uint64_t max_key = 999'999'999'999'999ULL;
+
+inline constexpr std::array<std::uint64_t, 20> pow10 = [] {
+    std::array<std::uint64_t, 20> p{};
+    p[0] = 1;
+    for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * 10;
+    return p;
+}();
+
+// Number of decimal digits of x (1 for 0). log10 estimated from the bit width, then corrected.
+constexpr int decimal_digits(std::uint64_t x) noexcept {
+    const int approx = (static_cast<int>(std::bit_width(x | 1)) * 1233) >> 12;  // ~ floor(log10)
+    return approx + (x >= pow10[static_cast<std::size_t>(approx)] ? 1 : 0);
+}
+
+// Membership bitmap of the country codes, indexed by the code itself (< 1000).
+inline constexpr std::array<std::uint64_t, 16> country_code_bits = [] {
+    std::array<std::uint64_t, 16> bits{};
+    for (const auto& row : country_rows) bits[row.code / 64] |= std::uint64_t{1} << (row.code % 64);
+    return bits;
+}();
+
+constexpr bool is_country_code(unsigned code) noexcept {
+    return code < 1000 && ((country_code_bits[code / 64] >> (code % 64)) & 1U) != 0;
+}
+
+// Longest national number the country code's regions use (E.164-capped); 0 if not a code.
+constexpr int max_national_length(unsigned code) noexcept {
+    const auto* first = country_rows.begin();
+    const auto* last = country_rows.end();
+    while (first < last) {
+        const auto* mid = first + (last - first) / 2;
+        if (mid->code < code) first = mid + 1; else last = mid;
+    }
+    return (first != country_rows.end() && first->code == code) ? first->max_nsn_length : 0;
+}
+
+// Number of leading digits of `key` (which has `digits` digits) that form its country code;
+// 0 when no prefix of 1 to 3 digits is an assigned code.
+constexpr int country_code_length(std::uint64_t key, int digits) noexcept {
+    for (int len = 1; len <= 3 && len < digits; ++len) {
+        if (is_country_code(static_cast<unsigned>(key / pow10[static_cast<std::size_t>(digits - len)])))
+            return len;
+    }
+    return 0;
+}
+
+}  // namespace numrep::detail

@@ -1,0 +1,283 @@
+// numrep::numbering_plan: longest-prefix lookup from a key to what the numbering plan says
+// about it: allocated carrier, number type, region, and whether it is valid by the plan.
+//
+// Layout: a decimal digit trie over key prefixes (country code included), 44 bytes a node;
+// the built-in Vietnamese plan has a few hundred nodes and stays in L1. A lookup walks at
+// most 15 nodes with compile-time-constant digit extraction; it is noexcept and never
+// allocates. Prefix rules may depend on length ("5656" is a short code at 4 national digits,
+// a Vietnamobile mobile at 9), so each rule carries the national lengths it is valid for.
+//
+// Carrier means the carrier the prefix was *allocated* to: since number portability
+// (Vietnam: Nov 2018 postpaid, Jan 2019 prepaid) a subscriber may have moved elsewhere.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <deque>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "detail/key.hpp"
+#include "detail/throw.hpp"
+#include "phone_number.hpp"
+
+namespace numrep {
+
+enum class number_type : std::uint8_t {
+    unknown = 0,
+    mobile,
+    fixed_line,
+    toll_free,
+    premium_rate,
+    voip,
+    uan,         // universal access numbers: government, public security, companies
+    short_code,  // emergency and service numbers such as 113
+};
+
+inline constexpr std::array<std::string_view, 8> number_type_names{
+    "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code"};
+
+constexpr std::string_view to_string(number_type t) noexcept {
+    const auto i = static_cast<std::size_t>(t);
+    return i < number_type_names.size() ? number_type_names[i] : "unknown";
+}
+
+// What a plan says about one number. The string views point into the plan and stay valid
+// while the plan lives unchanged (the built-in plans live for the whole program).
+struct number_info {
+    std::string_view carrier;   // allocated carrier, "" when the plan names none
+    std::string_view region;    // province or area for geographic numbers, else ""
+    number_type type = number_type::unknown;
+    bool valid = false;         // a prefix rule for this length matched
+    std::uint16_t carrier_id = 0;  // 1-based index into numbering_plan::carriers(); 0 for none
+    std::uint16_t region_id = 0;   // 1-based index into numbering_plan::regions(); 0 for none
+};
+
+// One rule of a plan: numbers starting with `prefix` (digits, country code included).
+struct prefix_rule {
+    std::string_view prefix;
+    number_type type = number_type::unknown;
+    std::string_view carrier;
+    std::string_view region;
+    // Bit L set: numbers whose national part has L digits are valid here. 0 makes a hint that
+    // applies at every length (carrier or region data from files) but validates nothing.
+    std::uint32_t national_lengths = 0;
+};
+
+constexpr std::uint32_t lengths(std::initializer_list<int> national_lengths) noexcept {
+    std::uint32_t mask = 0;
+    for (int l : national_lengths) mask |= std::uint32_t{1} << l;
+    return mask;
+}
+
+class numbering_plan {
+public:
+    numbering_plan() { nodes_.emplace_back(); }
+
+    // Adds or refines a rule. Throws std::invalid_argument for a prefix that is not 1 to 15
+    // digits or does not start with an assigned country code.
+    void add(const prefix_rule& rule) {
+        const std::string_view p = rule.prefix;
+        if (p.empty() || p.size() > static_cast<std::size_t>(detail::max_key_digits) ||
+            p.find_first_not_of("0123456789") != std::string_view::npos || p[0] == '0')
+            detail::throw_invalid_argument("numbering plan prefix \"" + std::string(p) +
+                                           "\" must be 1 to 15 digits not starting with 0");
+        int cc_length = 0;
+        for (int len = 1; len <= 3 && len <= static_cast<int>(p.size()); ++len) {
+            if (detail::is_country_code(static_cast<unsigned>(std::stoul(std::string(p.substr(0, len)))))) {
+                cc_length = len;
+                break;
+            }
+        }
+        if (cc_length == 0)
+            detail::throw_invalid_argument("numbering plan prefix \"" + std::string(p) +
+                                           "\" does not start with a country code");
+        entry e;
+        e.type = rule.type;
+        e.carrier_id = intern(carriers_, carrier_ids_, rule.carrier);
+        e.region_id = intern(regions_, region_ids_, rule.region);
+        // Store validity as a mask over total key digits so that lookups need no country code split.
+        e.key_lengths = static_cast<std::uint32_t>(
+            (static_cast<std::uint64_t>(rule.national_lengths) << cc_length) & 0xFFFF);
+        e.hint = rule.national_lengths == 0;
+        std::int32_t node = 0;
+        for (char c : p) {
+            const auto d = static_cast<std::size_t>(c - '0');
+            if (nodes_[static_cast<std::size_t>(node)].child[d] < 0) {
+                nodes_[static_cast<std::size_t>(node)].child[d] = static_cast<std::int32_t>(nodes_.size());
+                nodes_.emplace_back();
+            }
+            node = nodes_[static_cast<std::size_t>(node)].child[d];
+        }
+        e.next = nodes_[static_cast<std::size_t>(node)].first_entry;
+        nodes_[static_cast<std::size_t>(node)].first_entry = static_cast<std::int32_t>(entries_.size());
+        entries_.push_back(e);
+        ++rule_count_;
+    }
+
+    // libphonenumber's carrier and geocoding data: "prefix|name" lines, '#' comments.
+    // `source` names the data in error messages; a malformed line is std::invalid_argument
+    // naming the source, the line number and the problem. Returns the number of rules added.
+    std::size_t load_carrier_data(std::string_view text, std::string_view source = "carrier data",
+                                  std::uint32_t national_lengths = 0) {
+        return load_prefix_lines(text, source, national_lengths, true);
+    }
+    std::size_t load_geocoding_data(std::string_view text, std::string_view source = "geocoding data",
+                                    std::uint32_t national_lengths = 0) {
+        return load_prefix_lines(text, source, national_lengths, false);
+    }
+    std::size_t load_carrier_file(const std::string& path, std::uint32_t national_lengths = 0) {
+        return load_carrier_data(read_file(path), path, national_lengths);
+    }
+    std::size_t load_geocoding_file(const std::string& path, std::uint32_t national_lengths = 0) {
+        return load_geocoding_data(read_file(path), path, national_lengths);
+    }
+
+    number_info lookup(const phone_number& n) const noexcept { return lookup(n.key()); }
+
+    number_info lookup(std::uint64_t key) const noexcept {
+        if (key == 0 || key > detail::max_key) return {};
+        const int digits = detail::decimal_digits(key);
+        const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
+        const std::uint32_t length_bit = std::uint32_t{1} << digits;
+        fields applicable;     // from rules that apply at this length
+        fields other_lengths;  // from rules for other lengths: used only if nothing validates
+        std::int32_t node = 0;
+        const auto step = [&](int depth, unsigned digit) noexcept {
+            if (depth >= digits) return false;
+            node = nodes_[static_cast<std::size_t>(node)].child[digit];
+            if (node < 0) return false;
+            for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
+                const entry& e = entries_[static_cast<std::size_t>(i)];
+                if (e.hint || (e.key_lengths & length_bit) != 0) applicable.take(e);
+                else other_lengths.take(e);
+                i = e.next;
+            }
+            return true;
+        };
+        walk(scaled, step, std::make_index_sequence<detail::max_key_digits>{});
+        if (!applicable.valid) applicable.fill_from(other_lengths);
+        number_info info;
+        info.type = applicable.type;
+        info.valid = applicable.valid;
+        info.carrier_id = applicable.carrier_id;
+        info.region_id = applicable.region_id;
+        if (info.carrier_id != 0) info.carrier = carriers_[info.carrier_id - 1u];
+        if (info.region_id != 0) info.region = regions_[info.region_id - 1u];
+        return info;
+    }
+
+    // Names by id - 1: carriers()[info.carrier_id - 1] == info.carrier.
+    const std::deque<std::string>& carriers() const noexcept { return carriers_; }
+    const std::deque<std::string>& regions() const noexcept { return regions_; }
+    std::size_t rule_count() const noexcept { return rule_count_; }
+    std::size_t node_count() const noexcept { return nodes_.size(); }
+
+private:
+    struct node_t {
+        std::array<std::int32_t, 10> child;
+        std::int32_t first_entry = -1;
+        node_t() { child.fill(-1); }
+    };
+    struct entry {
+        std::int32_t next = -1;     // another rule on the same prefix (different lengths)
+        std::uint32_t key_lengths = 0;
+        std::uint16_t carrier_id = 0;
+        std::uint16_t region_id = 0;
+        number_type type = number_type::unknown;
+        bool hint = false;
+    };
+    // Deepest rule wins, field by field: a carrier prefix and a longer geocoding prefix combine.
+    struct fields {
+        std::uint16_t carrier_id = 0;
+        std::uint16_t region_id = 0;
+        number_type type = number_type::unknown;
+        bool valid = false;
+        void take(const entry& e) noexcept {
+            if (e.carrier_id) carrier_id = e.carrier_id;
+            if (e.region_id) region_id = e.region_id;
+            if (e.type != number_type::unknown) type = e.type;
+            valid = valid || !e.hint;
+        }
+        void fill_from(const fields& o) noexcept {
+            if (!carrier_id) carrier_id = o.carrier_id;
+            if (!region_id) region_id = o.region_id;
+            if (type == number_type::unknown) type = o.type;
+        }
+    };
+
+    // Unrolled so that each digit is extracted with a constant divisor (a multiply and shift).
+    template <class Step, std::size_t... Depth>
+    static void walk(std::uint64_t scaled, Step& step, std::index_sequence<Depth...>) noexcept {
+        constexpr int top = detail::max_key_digits - 1;
+        (void)(step(static_cast<int>(Depth),
+                    static_cast<unsigned>((scaled / detail::pow10[top - Depth]) % 10)) && ...);
+    }
+
+    static std::uint16_t intern(std::deque<std::string>& names, std::map<std::string, std::uint16_t, std::less<>>& ids,
+                                std::string_view name) {
+        if (name.empty()) return 0;
+        if (auto it = ids.find(name); it != ids.end()) return it->second;
+        if (names.size() >= 0xFFFE) detail::throw_invalid_argument("numbering plan holds too many distinct names");
+        names.emplace_back(name);
+        const auto id = static_cast<std::uint16_t>(names.size());
+        ids.emplace(std::string(name), id);
+        return id;
+    }
+
+    static std::string read_file(const std::string& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) detail::throw_invalid_argument("cannot open numbering plan file \"" + path + "\"");
+        std::ostringstream buffer;
+        buffer << in.rdbuf();
+        return buffer.str();
+    }
+
+    std::size_t load_prefix_lines(std::string_view text, std::string_view source, std::uint32_t national_lengths,
+                                  bool carrier) {
+        std::size_t added = 0;
+        std::size_t line_number = 0;
+        while (!text.empty()) {
+            const std::size_t end = text.find('\n');
+            std::string_view line = text.substr(0, end);
+            text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
+            ++line_number;
+            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+                line.remove_suffix(1);
+            while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+            if (line.empty() || line.front() == '#') continue;
+            const auto where = [&] { return std::string(source) + " line " + std::to_string(line_number) + ": "; };
+            const std::size_t bar = line.find('|');
+            if (bar == std::string_view::npos)
+                detail::throw_invalid_argument(where() + "expected \"prefix|name\", got \"" + std::string(line) + "\"");
+            const std::string_view prefix = line.substr(0, bar);
+            const std::string_view name = line.substr(bar + 1);
+            if (name.empty()) detail::throw_invalid_argument(where() + "empty name for prefix \"" + std::string(prefix) + "\"");
+            try {
+                prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
+                (carrier ? rule.carrier : rule.region) = name;
+                add(rule);
+            } catch (const std::invalid_argument& e) {
+                detail::throw_invalid_argument(where() + std::string(e.what()).substr(8));  // drop "numrep: "
+            }
+            ++added;
+        }
+        return added;
+    }
+
+    std::vector<node_t> nodes_;
+    std::vector<entry> entries_;
+    std::deque<std::string> carriers_;
+    std::deque<std::string> regions_;
+    std::map<std::string, std::uint16_t, std::less<>> carrier_ids_;
+    std::map<std::string, std::uint16_t, std::less<>> region_ids_;
+    std::size_t rule_count_ = 0;
+};
+
+}  // namespace numrep

@@ -1,0 +1,101 @@
+// numrep::phone_number: one telephone number as its E.164 integer key, plus the split into
+// country code and national number and a flag for numbers converted from a legacy form.
+// 16 bytes, trivially copyable; formatting allocates only the returned string.
+#pragma once
+
+#include <compare>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "detail/key.hpp"
+#include "detail/vietnam_rules.hpp"
+#include "region.hpp"
+
+namespace numrep {
+
+class phone_number {
+public:
+    constexpr phone_number() noexcept = default;
+
+    // A number from its key (e.g. 84912345678). nullopt unless the key starts with an assigned
+    // country code, has at most 15 digits and a national part of at least one digit.
+    static constexpr std::optional<phone_number> from_key(std::uint64_t key,
+                                                          bool is_legacy = false) noexcept {
+        if (key == 0 || key > detail::max_key) return std::nullopt;
+        const int digits = detail::decimal_digits(key);
+        const int cc_length = detail::country_code_length(key, digits);
+        if (cc_length == 0) return std::nullopt;
+        return phone_number(key, cc_length, digits - cc_length, is_legacy);
+    }
+
+    // Used by the parser, which already knows the split.
+    static constexpr phone_number from_parts(std::uint64_t key, int cc_length, int national_length,
+                                             bool is_legacy) noexcept {
+        return phone_number(key, cc_length, national_length, is_legacy);
+    }
+
+    constexpr std::uint64_t key() const noexcept { return key_; }
+    constexpr bool empty() const noexcept { return key_ == 0; }
+    constexpr std::uint16_t country_code() const noexcept {
+        return static_cast<std::uint16_t>(key_ / detail::pow10[national_length_]);
+    }
+    // The national significant number as an integer (leading zeros, as in Italy, are lost: use
+    // national_length() or the formatters when they matter).
+    constexpr std::uint64_t national_number() const noexcept {
+        return key_ % detail::pow10[national_length_];
+    }
+    constexpr int national_length() const noexcept { return national_length_; }
+    constexpr int country_code_length() const noexcept { return cc_length_; }
+    // True when the text was a pre-2018 Vietnamese 11-digit mobile number (or an old VSAT
+    // 0992 number) and was converted to today's form.
+    constexpr bool is_legacy() const noexcept { return legacy_; }
+
+    // "+84912345678"
+    std::string e164() const {
+        std::string out(1, '+');
+        out += std::to_string(key_);
+        return out;
+    }
+
+    // The national significant number as digits, leading zeros kept.
+    std::string national_digits() const {
+        std::string digits = std::to_string(national_number());
+        digits.insert(0, static_cast<std::size_t>(national_length_) - digits.size(), '0');
+        return digits;
+    }
+
+    // How the number is written at home: "0912 345 678" for Vietnam (grouped the way
+    // Vietnamese operators print numbers), trunk prefix + digits for other countries.
+    std::string national() const {
+        if (key_ == 0) return {};
+        const unsigned cc = country_code();
+        if (cc == detail::vietnam::country_code) return detail::vietnam::format_national(national_digits());
+        const auto home = region::for_country_code(cc);
+        std::string out(home ? home->national_prefix() : std::string_view{});
+        return out + national_digits();
+    }
+
+    friend constexpr bool operator==(const phone_number& a, const phone_number& b) noexcept {
+        return a.key_ == b.key_;
+    }
+    friend constexpr std::strong_ordering operator<=>(const phone_number& a,
+                                                      const phone_number& b) noexcept {
+        return a.key_ <=> b.key_;
+    }
+
+private:
+    constexpr phone_number(std::uint64_t key, int cc_length, int national_length, bool legacy) noexcept
+        : key_(key),
+          cc_length_(static_cast<std::uint8_t>(cc_length)),
+          national_length_(static_cast<std::uint8_t>(national_length)),
+          legacy_(legacy) {}
+
+    std::uint64_t key_ = 0;
+    std::uint8_t cc_length_ = 0;
+    std::uint8_t national_length_ = 0;
+    bool legacy_ = false;
+};
+
+}  // namespace numrep
