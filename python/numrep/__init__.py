@@ -1,0 +1,55 @@
+"""numrep: phone-number reputation.
+
+Parse numbers in any written form, tell which carrier a number was allocated to, and
+(in later releases) store millions of reported numbers in Bloom filters and succinct tries.
+
+    >>> import numrep
+    >>> numrep.parse("0912 345 678").e164
+    '+84912345678'
+    >>> numrep.lookup("+84 86 123 4567").carrier
+    'Viettel'
+"""
+
+from __future__ import annotations
+
+try:
+    from . import _core
+except ImportError as error:  # pragma: no cover - only when the package was not built
+    raise ImportError(
+        "numrep's compiled module numrep._core is missing: did you forget to build it? "
+        "Install with `pip install .` from the source tree (see README.md)."
+    ) from error
+
+from ._core import (
+    TYPE_NAMES,
+    FormatError,
+    NumberInfo,
+    NumberingPlan,
+    ParseError,
+    PhoneNumber,
+    __version__,
+    carrier_names,
+    is_valid_key,
+    lookup,
+    lookup_many,
+    parse,
+    parse_many,
+    region_names,
+)
+
+__all__ = [
+    "TYPE_NAMES",
+    "FormatError",
+    "NumberInfo",
+    "NumberingPlan",
+    "ParseError",
+    "PhoneNumber",
+    "__version__",
+    "carrier_names",
+    "is_valid_key",
+    "lookup",
+    "lookup_many",
+    "parse",
+    "parse_many",
+    "region_names",
+]

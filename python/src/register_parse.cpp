@@ -1,0 +1,214 @@
+// PhoneNumber, parse, parse_many: text to keys. Batch parsing releases the GIL.
+#include "common.hpp"
+
+#include <pybind11/gil.h>
+
+#include <cmath>
+#include <cstring>
+
+namespace numrep::python {
+
+region region_from(const py::object& code) {
+    if (code.is_none()) return region::none();
+    if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
+    const std::string text = code.cast<std::string>();
+    const auto found = region::find(text);
+    if (!found) throw py::value_error("numrep: unknown region " + detail::quote(text) + " (expected an ISO 3166 code such as \"VN\")");
+    return *found;
+}
+
+namespace {
+
+phone_number parse_text(std::string_view text, const region& home) { return numrep::parse(text, home); }
+
+phone_number number_from_key(std::uint64_t key) {
+    const auto n = phone_number::from_key(key);
+    if (!n) throw py::value_error("numrep: " + std::to_string(key) + " is not an E.164 key (digits of a number with its country code)");
+    return *n;
+}
+
+// Keys of one column of NumPy strings, 0 where a value does not parse. Runs without the GIL.
+template <class Char>
+void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const region& home,
+                       std::uint64_t* out, std::vector<std::size_t>* failed) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const Char* item = data + i * width;
+        std::size_t length = width;
+        while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
+        parse_result r = [&] {
+            if constexpr (sizeof(Char) == 4) return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), home);
+            else return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), home);
+        }();
+        out[i] = r ? r->key() : 0;
+        if (!r && failed) failed->push_back(i);
+    }
+}
+
+[[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
+    const parse_result r = try_parse(text, home);
+    throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
+}
+
+py::array_t<std::uint64_t> parse_many(const py::object& values, const py::object& region_code, const std::string& errors) {
+    if (errors != "coerce" && errors != "raise")
+        throw py::value_error("numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
+                              detail::quote(errors));
+    const region home = region_from(region_code);
+    const bool raise = errors == "raise";
+    std::vector<std::size_t> failed;
+
+    if (py::isinstance<py::array>(values)) {
+        const auto array = py::reinterpret_borrow<py::array>(values);
+        const char kind = array.dtype().kind();
+        if (kind == 'U' || kind == 'S') {
+            if (array.ndim() != 1) throw py::value_error("numrep: parse_many takes a one-dimensional array");
+            const auto contiguous = py::array::ensure(array, py::array::c_style);
+            const std::size_t count = static_cast<std::size_t>(contiguous.shape(0));
+            py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
+            std::uint64_t* keys = out.mutable_data();
+            {
+                py::gil_scoped_release unlocked;
+                if (kind == 'U')
+                    parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), count,
+                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, home, keys, raise ? &failed : nullptr);
+                else
+                    parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
+                                      static_cast<std::size_t>(contiguous.itemsize()), home, keys, raise ? &failed : nullptr);
+            }
+            if (!failed.empty()) {
+                const py::object item = contiguous[py::int_(failed.front())];
+                raise_at(failed.front(), py::str(item).cast<std::string>(), home);
+            }
+            return out;
+        }
+        if (kind != 'O') {
+            throw py::type_error(std::string("numrep: parse_many takes strings; got an array of dtype ") +
+                                 py::str(array.dtype()).cast<std::string>() + " (for integer keys use them directly)");
+        }
+    }
+
+    // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
+    // then parse without it. None and NaN (missing values in pandas) give 0.
+    const py::sequence items = py::isinstance<py::sequence>(values) && !py::isinstance<py::str>(values)
+                                   ? py::reinterpret_borrow<py::sequence>(values)
+                                   : py::sequence(py::list(values));
+    if (py::isinstance<py::str>(values)) throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
+    const std::size_t count = py::len(items);
+    std::vector<std::string_view> texts(count);
+    std::vector<std::uint64_t> direct(count, 0);  // keys given as int or PhoneNumber
+    std::vector<std::uint8_t> is_text(count, 0);
+    std::vector<py::object> keep_alive;
+    for (std::size_t i = 0; i < count; ++i) {
+        py::object item = items[i];
+        if (py::isinstance<py::str>(item)) {
+            Py_ssize_t size = 0;
+            const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+            if (utf8 == nullptr) {
+                // Lone surrogates cannot be UTF-8: the value is not a number.
+                PyErr_Clear();
+                if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": cannot parse a string with lone surrogates: bad character");
+                continue;
+            }
+            texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
+            is_text[i] = 1;
+            keep_alive.push_back(std::move(item));
+        } else if (py::isinstance<py::bytes>(item)) {
+            char* data = nullptr;
+            Py_ssize_t size = 0;
+            PyBytes_AsStringAndSize(item.ptr(), &data, &size);
+            texts[i] = std::string_view(data, static_cast<std::size_t>(size));
+            is_text[i] = 1;
+            keep_alive.push_back(std::move(item));
+        } else if (item.is_none() || (py::isinstance<py::float_>(item) && std::isnan(item.cast<double>()))) {
+            if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": missing value");
+        } else if (py::isinstance<phone_number>(item)) {
+            direct[i] = item.cast<phone_number>().key();
+        } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
+            std::optional<phone_number> n;
+            if (item >= py::int_(1) && item <= py::int_(detail::max_key)) n = phone_number::from_key(item.cast<std::uint64_t>());
+            if (n) direct[i] = n->key();
+            else if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) + " is not an E.164 key");
+        } else {
+            throw py::type_error("numrep: parse_many item " + std::to_string(i) + " is a " +
+                                 std::string(py::str(item.get_type().attr("__name__"))) + ", expected str, bytes or int");
+        }
+    }
+    py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
+    std::uint64_t* keys = out.mutable_data();
+    {
+        py::gil_scoped_release unlocked;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!is_text[i]) {
+                keys[i] = direct[i];
+                continue;
+            }
+            const parse_result r = try_parse(texts[i], home);
+            keys[i] = r ? r->key() : 0;
+            if (!r && raise && failed.empty()) failed.push_back(i);
+        }
+    }
+    if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), home);
+    return out;
+}
+
+}  // namespace
+
+phone_number number_from(const py::handle& value, const region& home) {
+    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>();
+    if (py::isinstance<py::str>(value)) return parse_text(value.cast<std::string>(), home);
+    if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value)) {
+        const auto key = value.cast<py::int_>();
+        if (key < py::int_(1) || key > py::int_(detail::max_key))
+            throw py::value_error("numrep: " + std::string(py::str(value)) + " is not an E.164 key (1 to 15 digits with the country code)");
+        return number_from_key(key.cast<std::uint64_t>());
+    }
+    throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " +
+                         std::string(py::str(value.get_type().attr("__name__"))));
+}
+
+void register_parse(py::module_& m) {
+    py::class_<phone_number>(m, "PhoneNumber", "A telephone number as its E.164 integer key.")
+        .def(py::init([](const py::object& value, const py::object& region_code) { return number_from(value, region_from(region_code)); }),
+             py::arg("value"), py::arg("region") = "VN", "Parse text, or take an int key, like numrep.parse.")
+        .def_property_readonly("key", &phone_number::key, "E.164 digits as an int, e.g. 84912345678.")
+        .def_property_readonly("e164", &phone_number::e164, "E.164 text, e.g. '+84912345678'.")
+        .def_property_readonly("country_code", &phone_number::country_code)
+        .def_property_readonly("national_number", &phone_number::national_number,
+                               "National significant number as an int (see national_digits for leading zeros).")
+        .def_property_readonly("national_digits", &phone_number::national_digits)
+        .def_property_readonly("national", &phone_number::national, "National written form, e.g. '0912 345 678'.")
+        .def_property_readonly("is_legacy", &phone_number::is_legacy,
+                               "True if converted from a pre-2018 Vietnamese 11-digit (or old VSAT) number.")
+        .def("__str__", &phone_number::e164)
+        .def("__repr__", [](const phone_number& n) { return "PhoneNumber('" + n.e164() + "')"; })
+        .def("__int__", &phone_number::key)
+        .def("__index__", &phone_number::key)
+        .def("__hash__", [](const phone_number& n) { return py::hash(py::int_(n.key())); })
+        .def("__eq__", [](const phone_number& a, const py::object& b) -> py::object {
+            if (!py::isinstance<phone_number>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+            return py::bool_(a == b.cast<phone_number>());
+        })
+        .def("__lt__", [](const phone_number& a, const phone_number& b) { return a < b; })
+        .def("__le__", [](const phone_number& a, const phone_number& b) { return a <= b; })
+        .def("__gt__", [](const phone_number& a, const phone_number& b) { return a > b; })
+        .def("__ge__", [](const phone_number& a, const phone_number& b) { return a >= b; })
+        .def(py::pickle([](const phone_number& n) { return py::make_tuple(n.key(), n.is_legacy()); },
+                        [](const py::tuple& state) {
+                            if (state.size() != 2) throw py::value_error("numrep: bad PhoneNumber pickle state");
+                            const auto n = phone_number::from_key(state[0].cast<std::uint64_t>(), state[1].cast<bool>());
+                            if (!n) throw py::value_error("numrep: bad PhoneNumber pickle state");
+                            return *n;
+                        }));
+
+    m.def("parse", [](const py::object& value, const py::object& region_code) { return number_from(value, region_from(region_code)); },
+          py::arg("value"), py::arg("region") = "VN",
+          "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
+          "Raises ParseError (a ValueError) naming the input and the reason.");
+    m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = "VN", py::arg("errors") = "coerce",
+          "Parse a list, NumPy array or Series of strings to a uint64 array of keys.\n"
+          "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
+    m.def("is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
+          "True if `key` is the E.164 digits of a number with an assigned country code.");
+}
+
+}  // namespace numrep::python

@@ -1,0 +1,151 @@
+// NumberInfo, NumberingPlan, lookup, lookup_many: what the numbering plan says about keys.
+#include "common.hpp"
+
+#include <pybind11/gil.h>
+
+namespace numrep::python {
+
+py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys) {
+    if (py::isinstance<py::array>(keys)) {
+        const auto array = py::reinterpret_borrow<py::array>(keys);
+        const char kind = array.dtype().kind();
+        if (kind != 'u' && kind != 'i')
+            throw py::type_error("numrep: expected integer keys (uint64, e.g. from parse_many), got an array of dtype " +
+                                 std::string(py::str(array.dtype())));
+        if (array.ndim() != 1) throw py::value_error("numrep: expected a one-dimensional array of keys");
+        if (kind == 'i' && array.size() > 0) {
+            const py::object smallest = array.attr("min")();
+            if (smallest < py::int_(0)) throw py::value_error("numrep: keys cannot be negative");
+        }
+    }
+    return py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>::ensure(keys.is_none() ? py::list() : keys);
+}
+
+namespace {
+
+py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
+    const auto keys = keys_from(keys_in);
+    if (!keys) throw py::type_error("numrep: lookup_many takes a sequence or array of integer keys");
+    const auto count = keys.shape(0);
+    py::array_t<std::uint16_t> carrier(count);
+    py::array_t<std::uint8_t> type(count);
+    py::array_t<std::uint16_t> region_col(count);
+    py::array_t<bool> valid(count);
+    {
+        const std::uint64_t* in = keys.data();
+        auto* c = carrier.mutable_data();
+        auto* t = type.mutable_data();
+        auto* r = region_col.mutable_data();
+        auto* v = valid.mutable_data();
+        py::gil_scoped_release unlocked;
+        for (py::ssize_t i = 0; i < count; ++i) {
+            const number_info info = plan.lookup(in[i]);
+            c[i] = info.carrier_id;
+            t[i] = static_cast<std::uint8_t>(info.type);
+            r[i] = info.region_id;
+            v[i] = info.valid;
+        }
+    }
+    py::dict out;
+    out["carrier"] = carrier;
+    out["type"] = type;
+    out["region"] = region_col;
+    out["valid"] = valid;
+    return out;
+}
+
+py::list names_with_none(const std::deque<std::string>& names) {
+    py::list out;
+    out.append("");
+    for (const auto& name : names) out.append(name);
+    return out;
+}
+
+struct info_record {
+    phone_number number;
+    std::string carrier;
+    std::string type;
+    std::string region_name;
+    bool valid;
+};
+
+info_record make_record(const numbering_plan& plan, const phone_number& n) {
+    const number_info info = plan.lookup(n);
+    return {n, std::string(info.carrier), std::string(to_string(info.type)), std::string(info.region), info.valid};
+}
+
+}  // namespace
+
+void register_plan(py::module_& m) {
+    py::class_<info_record>(m, "NumberInfo", "What a numbering plan says about one number.")
+        .def_readonly("number", &info_record::number)
+        .def_readonly("carrier", &info_record::carrier, "Carrier the prefix was allocated to ('' if unknown); numbers may be ported.")
+        .def_readonly("type", &info_record::type, "mobile, fixed_line, toll_free, premium_rate, voip, uan, short_code or unknown.")
+        .def_readonly("region", &info_record::region_name, "Province or area for geographic numbers, else ''.")
+        .def_readonly("valid", &info_record::valid, "True if the plan has a rule for this prefix and length.")
+        .def("_asdict", [](const info_record& r) {
+            py::dict d;
+            d["number"] = r.number.e164();
+            d["carrier"] = r.carrier;
+            d["type"] = r.type;
+            d["region"] = r.region_name;
+            d["valid"] = r.valid;
+            return d;
+        }, "The fields as a dict (number as E.164 text).")
+        .def("__repr__", [](const info_record& r) {
+            return "NumberInfo(number='" + r.number.e164() + "', carrier='" + r.carrier + "', type='" + r.type +
+                   "', region='" + r.region_name + "', valid=" + (r.valid ? "True" : "False") + ")";
+        });
+
+    py::class_<numbering_plan>(m, "NumberingPlan",
+                               "Longest-prefix table from keys to carrier, type and region. Extend it with libphonenumber's\n"
+                               "carrier and geocoding files ('prefix|name' lines) for other countries.")
+        .def(py::init<>(), "An empty plan.")
+        .def_static("vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
+        .def("load_carrier_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                 std::uint32_t mask = 0;
+                 for (int l : lens) {
+                     if (l < 1 || l > 14) throw py::value_error("numrep: national lengths must be 1 to 14");
+                     mask |= 1u << l;
+                 }
+                 return p.load_carrier_data(text, source, mask);
+             }, py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
+        .def("load_geocoding_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                 std::uint32_t mask = 0;
+                 for (int l : lens) {
+                     if (l < 1 || l > 14) throw py::value_error("numrep: national lengths must be 1 to 14");
+                     mask |= 1u << l;
+                 }
+                 return p.load_geocoding_data(text, source, mask);
+             }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
+        .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
+                 return make_record(p, number_from(value, region_from(region_code)));
+             }, py::arg("number"), py::arg("region") = "VN")
+        .def("lookup_many", &info_columns, py::arg("keys"),
+             "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
+             "(index TYPE_NAMES) and valid flags. Releases the GIL.")
+        .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_with_none(p.carriers()); })
+        .def_property_readonly("region_names", [](const numbering_plan& p) { return names_with_none(p.regions()); })
+        .def_property_readonly("rule_count", &numbering_plan::rule_count)
+        .def("__repr__", [](const numbering_plan& p) {
+            return "NumberingPlan(rules=" + std::to_string(p.rule_count()) + ", carriers=" + std::to_string(p.carriers().size()) +
+                   ", regions=" + std::to_string(p.regions().size()) + ")";
+        });
+
+    py::list type_names;
+    for (auto name : number_type_names) type_names.append(std::string(name));
+    m.attr("TYPE_NAMES") = py::tuple(type_names);
+
+    m.def("lookup", [](const py::object& value, const py::object& region_code) {
+              return make_record(plans::vietnam(), number_from(value, region_from(region_code)));
+          }, py::arg("number"), py::arg("region") = "VN",
+          "Carrier, type, region and validity of one number (str, int key or PhoneNumber) by the built-in plan.");
+    m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::vietnam(), keys); }, py::arg("keys"),
+          "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
+    m.def("carrier_names", [] { return names_with_none(plans::vietnam().carriers()); },
+          "Names of the built-in plan's carrier codes; index 0 is '' (none).");
+    m.def("region_names", [] { return names_with_none(plans::vietnam().regions()); },
+          "Names of the built-in plan's region codes; index 0 is '' (none).");
+}
+
+}  // namespace numrep::python
