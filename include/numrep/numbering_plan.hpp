@@ -89,8 +89,10 @@ public:
             detail::throw_invalid_argument("numbering plan prefix \"" + std::string(p) +
                                            "\" must be 1 to 15 digits not starting with 0");
         int cc_length = 0;
+        unsigned code = 0;
         for (int len = 1; len <= 3 && len <= static_cast<int>(p.size()); ++len) {
-            if (detail::is_country_code(static_cast<unsigned>(std::stoul(std::string(p.substr(0, len)))))) {
+            code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(len - 1)] - '0');
+            if (detail::is_country_code(code)) {
                 cc_length = len;
                 break;
             }

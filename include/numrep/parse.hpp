@@ -183,6 +183,7 @@ constexpr parse_result parse_international(const scanned& s, int offset) noexcep
     const int n = s.count - offset;
     unsigned cc = 0;
     int cc_length = 0;
+    if (n > 0 && d[0] == '0') return parse_result(parse_errc::unknown_country_code);  // no code starts with 0
     for (int len = 1; len <= 3 && len <= n; ++len) {
         cc = cc * 10 + static_cast<unsigned>(d[len - 1] - '0');
         if (is_country_code(cc)) {
@@ -268,16 +269,18 @@ constexpr parse_result try_parse(std::string_view text, std::string_view region_
 // The message parse_error carries: `numrep: cannot parse "0912x": bad character 'x' at offset 4`.
 inline std::string parse_error_message(std::string_view text, const parse_result& r,
                                        std::string_view region_code = {}) {
-    std::string message = "cannot parse " + detail::quote(text) + ": " + std::string(describe(r.error()));
+    // Built with append: GCC 12 warns falsely (-Wrestrict) on chains of operator+ here.
+    std::string message = "cannot parse ";
+    message.append(detail::quote(text)).append(": ").append(describe(r.error()));
     if (r.error() == parse_errc::bad_character && r.position() < text.size()) {
         const auto d = detail::decode_at(text, r.position());
         if (d.code_point == detail::invalid_code_point)
-            message += " (invalid UTF-8)";
+            message.append(" (invalid UTF-8)");
         else
-            message += " " + detail::quote(text.substr(r.position(), d.length));
-        message += " at offset " + std::to_string(r.position());
+            message.append(" ").append(detail::quote(text.substr(r.position(), d.length)));
+        message.append(" at offset ").append(std::to_string(r.position()));
     } else if (r.error() == parse_errc::unknown_region) {
-        message += " " + detail::quote(region_code);
+        message.append(" ").append(detail::quote(region_code));
     }
     return message;
 }

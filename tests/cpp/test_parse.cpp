@@ -1,0 +1,279 @@
+#include <numrep/parse.hpp>
+
+#include <random>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "catch.hpp"
+#include "test_support.hpp"
+
+using numrep::parse_errc;
+using numrep::try_parse;
+
+// Parsing is constexpr: a number can be checked at compile time.
+static_assert(try_parse("0912 345 678").value().key() == 84912345678ULL);
+static_assert(try_parse("0162 345 6789").value().is_legacy());
+static_assert(try_parse("").error() == parse_errc::empty);
+
+namespace {
+
+std::string utf8(char32_t c) {
+    std::string out;
+    if (c < 0x80) {
+        out += static_cast<char>(c);
+    } else if (c < 0x800) {
+        out += static_cast<char>(0xC0 | (c >> 6));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else if (c < 0x10000) {
+        out += static_cast<char>(0xE0 | (c >> 12));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    } else {
+        out += static_cast<char>(0xF0 | (c >> 18));
+        out += static_cast<char>(0x80 | ((c >> 12) & 0x3F));
+        out += static_cast<char>(0x80 | ((c >> 6) & 0x3F));
+        out += static_cast<char>(0x80 | (c & 0x3F));
+    }
+    return out;
+}
+
+std::uint64_t key_of(std::string_view text, std::string_view region = "VN") {
+    const auto r = try_parse(text, region);
+    INFO("input: " << text << " error: " << numrep::describe(r.error()));
+    REQUIRE(r.ok());
+    return r->key();
+}
+
+}  // namespace
+
+TEST_CASE("every written form in the reference parses to the same key", "[parse]") {
+    const char* forms[] = {
+        "0912345678",           "0912.345.678",         "091 234 5678",       "+84 912 345 678",
+        "(+84) 912-345-678",    "0084912345678",        "84912345678",        "+84 (0) 912 345 678",
+        "tel:+84-91-234-5678",  "TEL:+84912345678",     "  0912345678\t\n",   "0912 345 678",
+        "\xC2\xA0" "0912\xE2\x80\x91" "345\xE2\x80\x93" "678\xE3\x80\x80",  // NBSP, non-breaking hyphen, en dash, ideographic space
+        "+84 0912 345 678",     "0912/345/678",         "[+84] 912345678",    "tel:+84912345678;phone-context=vn",
+        "\xEF\xBC\x8B" "84912345678",                    // full-width plus
+        "\xEF\xBC\x88" "091\xEF\xBC\x89" "2345678",      // full-width parentheses
+    };
+    for (const char* f : forms) CHECK(key_of(f) == 84912345678ULL);
+}
+
+TEST_CASE("digits of every Unicode script parse like ASCII digits", "[parse]") {
+    for (char32_t zero : numrep::detail::digit_zeros) {
+        std::string text;
+        for (char c : std::string("0912345678")) text += utf8(zero + static_cast<char32_t>(c - '0'));
+        INFO("zero code point " << static_cast<unsigned long>(zero));
+        CHECK(key_of(text) == 84912345678ULL);
+        // The UTF-32 entry point (NumPy strings) agrees.
+        std::u32string wide;
+        for (char c : std::string("+84912345678")) wide += c == '+' ? U'+' : zero + static_cast<char32_t>(c - '0');
+        CHECK(try_parse(std::u32string_view(wide))->key() == 84912345678ULL);
+    }
+    CHECK(numrep::detail::digit_value(U'\x2160') == -1);  // Roman numeral one is a number, not a digit
+}
+
+TEST_CASE("legacy 11-digit mobile numbers convert and say so", "[parse][legacy]") {
+    const auto rows = numrep_test::read_text(numrep_test::data_path("vn_2018_mobile_prefix_conversion.csv"));
+    std::istringstream in(rows);
+    std::string line;
+    std::getline(in, line);  // header
+    int checked = 0;
+    while (std::getline(in, line)) {
+        const auto fields = numrep_test::split(line, ',');
+        REQUIRE(fields.size() == 5);
+        std::string old_prefix = fields[0];
+        std::string new_prefix = fields[1];
+        std::string subscriber = "1234567";
+        if (old_prefix.rfind("0992", 0) == 0) {  // VSAT: 0992 + 6 digits -> 0672 + 6 digits
+            old_prefix = "0992";
+            new_prefix = "0672";
+            subscriber = "123456";
+        }
+        INFO(line);
+        const auto national = try_parse(old_prefix + subscriber);
+        REQUIRE(national.ok());
+        CHECK(national->is_legacy());
+        CHECK(national->e164() == "+84" + new_prefix.substr(1) + subscriber);
+        const auto international = try_parse("+84 " + old_prefix.substr(1) + " " + subscriber);
+        REQUIRE(international.ok());
+        CHECK(international->key() == national->key());
+        CHECK(international->is_legacy());
+        // The converted form itself is not legacy.
+        CHECK_FALSE(try_parse(new_prefix + subscriber)->is_legacy());
+        ++checked;
+    }
+    CHECK(checked == 22);
+}
+
+TEST_CASE("length tells legacy numbers from today's 0121x and 0160 ranges", "[parse][legacy]") {
+    CHECK(key_of("0121 012 345") == 84121012345ULL);  // 9-digit NSN: today's MobiFone range
+    CHECK_FALSE(try_parse("0121012345")->is_legacy());
+    CHECK(key_of("0160 123 456") == 84160123456ULL);
+    CHECK_FALSE(try_parse("0160123456")->is_legacy());
+    CHECK(key_of("0121 123 4567") == 84791234567ULL);  // 10-digit NSN: legacy 0121 -> 079
+    CHECK(try_parse("01211234567")->is_legacy());
+    // 1800 and 1900 numbers of 10 digits are not legacy mobile numbers.
+    CHECK(key_of("1800 123456") == 841800123456ULL);
+    CHECK_FALSE(try_parse("1800123456")->is_legacy());
+}
+
+TEST_CASE("default region decides national forms", "[parse][region]") {
+    CHECK(key_of("(469) 257-6503", "US") == 14692576503ULL);
+    CHECK(key_of("1 469 257 6503", "US") == 14692576503ULL);  // US trunk prefix 1
+    CHECK(key_of("011 84 912 345 678", "US") == 84912345678ULL);  // US international prefix
+    CHECK(key_of("020 7946 0018", "GB") == 442079460018ULL);
+    CHECK(key_of("+44 (0)20 7946 0018", "VN") == 442079460018ULL);  // "(0)" dropped after any code
+    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);  // Italian numbers keep their 0
+    CHECK(key_of("+39 06 1234 5678") == 390612345678ULL);
+    CHECK(key_of("+84912345678", "us") == 84912345678ULL);  // region codes are case-insensitive
+    CHECK(try_parse("0912345678", numrep::region::none()).error() == parse_errc::missing_country_code);
+    CHECK(try_parse("+84912345678", numrep::region::none())->key() == 84912345678ULL);
+    CHECK(try_parse("0912345678", "XX").error() == parse_errc::unknown_region);
+    CHECK(try_parse("0912345678", "VNM").error() == parse_errc::unknown_region);
+    // International forms work for every assigned country code.
+    for (const auto& row : numrep::detail::country_rows) {
+        const std::string text = "+" + std::to_string(row.code) + " 123";
+        INFO(text);
+        const auto r = try_parse(text);
+        REQUIRE(r.ok());
+        CHECK(r->country_code() == row.code);
+        CHECK(r->national_number() == 123);
+    }
+}
+
+TEST_CASE("the country code without a plus is recognised only when the digits say so", "[parse][region]") {
+    CHECK(key_of("84912345678") == 84912345678ULL);       // 11 digits: too long to be national
+    CHECK(key_of("841623456789") == 84323456789ULL);      // with a legacy number behind it
+    CHECK(try_parse("841623456789")->is_legacy());
+    CHECK(key_of("842345678") == 84842345678ULL);          // 9 digits: a Vinaphone 084 number
+    CHECK(key_of("84 24 3826 4321") == 842438264321ULL);
+}
+
+TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
+    CHECK(try_parse("").error() == parse_errc::empty);
+    CHECK(try_parse(" \t\xC2\xA0").error() == parse_errc::empty);
+    CHECK(try_parse("+").error() == parse_errc::too_short);
+    CHECK(try_parse("()-").error() == parse_errc::too_short);
+    CHECK(try_parse("12").error() == parse_errc::too_short);
+    CHECK(try_parse("+84 12").error() == parse_errc::too_short);
+    CHECK(try_parse("09123456789012").error() == parse_errc::too_long);
+    CHECK(try_parse("+84 91234567890").error() == parse_errc::too_long);
+    CHECK(try_parse("+1 469 257 65031").error() == parse_errc::too_long);
+    CHECK(try_parse("+999 123456").error() == parse_errc::unknown_country_code);
+    CHECK(try_parse("+0 123456").error() == parse_errc::unknown_country_code);
+    CHECK(try_parse("00999 123456").error() == parse_errc::unknown_country_code);
+
+    const auto bad = try_parse("0912x45678");
+    CHECK(bad.error() == parse_errc::bad_character);
+    CHECK(bad.position() == 4);
+    CHECK(try_parse("0912345678+").error() == parse_errc::bad_character);  // '+' only in front
+    CHECK(try_parse("++84912345678").position() == 1);
+    CHECK(try_parse("0912345678 ext. 12").error() == parse_errc::bad_character);
+    CHECK(try_parse("\xE2\x82\xAC" "0912345678").position() == 0);  // euro sign
+    CHECK_FALSE(try_parse("0912;345678").ok());  // ';' is only a separator inside tel: URIs
+}
+
+TEST_CASE("malformed UTF-8 is a bad character, never a crash or over-read", "[parse][errors]") {
+    const std::string cases[] = {
+        "\xFF",              "0912\xC0\xB1",        // invalid lead byte, overlong '1'
+        "0912\xE0\x80\xB1",  "0912\xED\xA0\x80",    // overlong, UTF-16 surrogate
+        "0912\xF4\x90\x80\x80",                      // above U+10FFFF
+        "0912\xE3\x80",      "0912\xF0\x9F",        // truncated at the end of the input
+        "0912\x80" "345678",                         // lone continuation byte
+    };
+    for (const auto& text : cases) {
+        INFO(numrep::detail::quote(text));
+        const auto r = try_parse(text);
+        CHECK(r.error() == parse_errc::bad_character);
+        const std::string message = numrep::parse_error_message(text, r);
+        CHECK(message.find("invalid UTF-8") != std::string::npos);
+    }
+}
+
+TEST_CASE("huge inputs are rejected in one bounded pass", "[parse][errors]") {
+    const std::size_t ten_mb = 10u << 20;
+    CHECK(try_parse(std::string(ten_mb, '9')).error() == parse_errc::too_long);
+    CHECK(try_parse(std::string(ten_mb, ' ')).error() == parse_errc::empty);
+    CHECK(try_parse(std::string(ten_mb, 'a')).error() == parse_errc::bad_character);
+    std::string dashes(ten_mb, '-');
+    dashes.replace(0, 10, "0912345678");
+    CHECK(try_parse(dashes)->key() == 84912345678ULL);
+    const std::string message = numrep::parse_error_message(std::string(ten_mb, 'a'), try_parse(std::string(ten_mb, 'a')));
+    CHECK(message.size() < 200);  // the message quotes a bounded prefix of the input
+    CHECK(message.find("10485760 bytes") != std::string::npos);
+}
+
+TEST_CASE("parse throws parse_error quoting the input and the reason", "[parse][errors]") {
+    CHECK(numrep::parse("0912 345 678").key() == 84912345678ULL);
+    try {
+        (void)numrep::parse("0912x45678");
+        FAIL("no exception");
+    } catch (const numrep::parse_error& e) {
+        const std::string what = e.what();
+        CHECK(what.find("\"0912x45678\"") != std::string::npos);
+        CHECK(what.find("bad character \"x\" at offset 4") != std::string::npos);
+    }
+    CHECK_THROWS_AS(numrep::parse(""), std::invalid_argument);  // parse_error is an invalid_argument
+    CHECK_THROWS_WITH(numrep::parse("+999 1234"), Catch::Matchers::Contains("unknown country code"));
+    CHECK_THROWS_WITH(numrep::parse("0912345678", "QQ"), Catch::Matchers::Contains("unknown region \"QQ\""));
+    CHECK_THROWS_WITH(numrep::parse("\x01\"x"), Catch::Matchers::Contains("\"\\x01\\\"x\""));  // escaped in the message
+}
+
+TEST_CASE("random bytes never crash and anything accepted is a well-formed key", "[parse][fuzz]") {
+    std::mt19937_64 rng(20261129);
+    const std::string alphabet = "0123456789+()-. \t/;:telTEL\xC2\xA0\xEF\xBC\x90\xEF\xBC\x8B\x80\xFF";
+    for (int i = 0; i < 200000; ++i) {
+        std::string text(rng() % 24, ' ');
+        for (auto& c : text) c = (rng() % 4 == 0) ? static_cast<char>(rng()) : alphabet[rng() % alphabet.size()];
+        const auto r = try_parse(text);
+        if (!r) continue;
+        const auto n = r.value();
+        REQUIRE(n.key() > 0);
+        REQUIRE(n.key() <= numrep::detail::max_key);
+        const auto again = numrep::phone_number::from_key(n.key());
+        REQUIRE(again.has_value());
+        REQUIRE(again->country_code() == n.country_code());
+        REQUIRE(try_parse(n.e164())->key() == n.key());
+    }
+}
+
+TEST_CASE("formatting back: E.164 and national forms parse to the same number", "[parse][format]") {
+    const auto n = numrep::parse("0912345678");
+    CHECK(n.e164() == "+84912345678");
+    CHECK(n.national() == "0912 345 678");
+    CHECK(n.country_code() == 84);
+    CHECK(n.national_number() == 912345678);
+    CHECK(numrep::parse("02438264321").national() == "024 3826 4321");
+    CHECK(numrep::parse("02033826432").national() == "0203 3826 432");
+    CHECK(numrep::parse("18001234").national() == "1800 1234");
+    CHECK(numrep::parse("113").national() == "113");
+    CHECK(numrep::parse("+39 06 1234 5678").national_digits() == "0612345678");
+    CHECK(numrep::parse("+1 469 257 6503").national() == "14692576503");
+
+    std::mt19937_64 rng(7);
+    const char* vn_prefixes[] = {"9", "3", "8", "7", "5", "24", "28", "203", "1800", "1900", "672", "199", "69", "113"};
+    for (int i = 0; i < 20000; ++i) {
+        std::string nsn = vn_prefixes[rng() % std::size(vn_prefixes)];
+        const std::size_t length = nsn == "113" ? 3 : 7 + rng() % 4;
+        while (nsn.size() < length) nsn += static_cast<char>('0' + rng() % 10);
+        const auto parsed = try_parse("+84" + nsn);
+        REQUIRE(parsed.ok());
+        const auto& number = parsed.value();
+        INFO(number.e164() << " national " << number.national());
+        CHECK(numrep::parse(number.national()).key() == number.key());
+        CHECK(numrep::parse(number.e164()).key() == number.key());
+    }
+}
+
+TEST_CASE("phone_number from keys", "[parse][key]") {
+    CHECK(numrep::phone_number::from_key(84912345678ULL)->national_length() == 9);
+    CHECK_FALSE(numrep::phone_number::from_key(0).has_value());
+    CHECK_FALSE(numrep::phone_number::from_key(999'123'456ULL).has_value());  // 999 is no country code
+    CHECK_FALSE(numrep::phone_number::from_key(1'000'000'000'000'000ULL).has_value());  // 16 digits
+    CHECK_FALSE(numrep::phone_number::from_key(999'999'999'999'999ULL).has_value());  // 9, 99, 999 unassigned
+    CHECK_FALSE(numrep::phone_number::from_key(84).has_value());  // a country code alone
+    for (std::uint64_t x : {1ULL, 9ULL, 10ULL, 99ULL, 100ULL, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL})
+        CHECK(numrep::detail::decimal_digits(x) == static_cast<int>(std::to_string(x).size()));
+}

@@ -1,0 +1,191 @@
+#include <numrep/parse.hpp>
+#include <numrep/vietnam_plan.hpp>
+
+#include <map>
+#include <random>
+#include <string>
+
+#include "catch.hpp"
+#include "test_support.hpp"
+
+using numrep::number_type;
+
+namespace {
+
+const numrep::numbering_plan& vn() { return numrep::plans::vietnam(); }
+
+numrep::number_info info_of(const std::string& text) { return vn().lookup(numrep::parse(text)); }
+
+}  // namespace
+
+TEST_CASE("every mobile prefix gives its allocated carrier", "[plan]") {
+    // The allocation table of ../shared/reference/VN-NUMBERING.md, written out as the spec.
+    const std::map<std::string, std::string> carriers = {
+        {"032", "Viettel"},  {"033", "Viettel"},   {"034", "Viettel"},   {"035", "Viettel"},
+        {"036", "Viettel"},  {"037", "Viettel"},   {"038", "Viettel"},   {"039", "Viettel"},
+        {"086", "Viettel"},  {"096", "Viettel"},   {"097", "Viettel"},   {"098", "Viettel"},
+        {"031", "Viettel"},  {"081", "Vinaphone"}, {"082", "Vinaphone"}, {"083", "Vinaphone"},
+        {"084", "Vinaphone"}, {"085", "Vinaphone"}, {"088", "Vinaphone"}, {"091", "Vinaphone"},
+        {"094", "Vinaphone"}, {"087", "Itelecom"}, {"070", "MobiFone"},  {"076", "MobiFone"},
+        {"077", "MobiFone"}, {"078", "MobiFone"},  {"079", "MobiFone"},  {"089", "MobiFone"},
+        {"090", "MobiFone"}, {"093", "MobiFone"},  {"030", "MobiFone"},  {"051", "MobiFone"},
+        {"052", "Vietnamobile"}, {"056", "Vietnamobile"}, {"058", "Vietnamobile"}, {"092", "Vietnamobile"},
+        {"059", "Gmobile"},  {"099", "Gmobile"},   {"055", "Reddi"},     {"095", ""},
+    };
+    for (const auto& [prefix, carrier] : carriers) {
+        for (const std::string rest : {"0000000", "1234567", "9999999"}) {
+            INFO(prefix + rest);
+            const auto info = info_of(prefix + rest);
+            CHECK(info.carrier == carrier);
+            CHECK(info.type == number_type::mobile);
+            CHECK(info.valid);
+            CHECK(info.region.empty());
+        }
+        // Wrong length: still the allocation, but not valid.
+        const auto short_one = info_of(prefix + "12345");
+        CHECK(short_one.carrier == carrier);
+        CHECK(short_one.type == number_type::mobile);
+        CHECK_FALSE(short_one.valid);
+    }
+    // The 9-digit 0121[0-3] (MobiFone) and 0160 (Viettel) ranges.
+    for (const std::string p : {"01210", "01211", "01212", "01213"}) CHECK(info_of(p + "12345").carrier == "MobiFone");
+    CHECK(info_of("0160123456").carrier == "Viettel");
+    CHECK(info_of("0160123456").valid);
+    CHECK_FALSE(vn().lookup(numrep::parse("+84 1214 12345")).valid);  // 1214 is not assigned
+    // Legacy numbers land on the carrier of their new prefix.
+    CHECK(info_of("01623456789").carrier == "Viettel");
+    CHECK(info_of("01863456789").carrier == "Vietnamobile");
+}
+
+TEST_CASE("carrier ids index the plan's carrier names", "[plan]") {
+    const auto info = info_of("0912345678");
+    REQUIRE(info.carrier_id > 0);
+    CHECK(vn().carriers()[info.carrier_id - 1u] == "Vinaphone");
+    const auto fixed = info_of("02438264321");
+    REQUIRE(fixed.region_id > 0);
+    CHECK(vn().regions()[fixed.region_id - 1u] == "Hanoi City");
+    CHECK(info_of("0952345678").carrier_id == 0);
+}
+
+TEST_CASE("every landline area code gives its province", "[plan]") {
+    const auto rows = numrep_test::prefix_lines(numrep_test::data_path("libphonenumber_geocoding_en_84.txt"));
+    REQUIRE(rows.size() == 63);
+    for (const auto& [prefix, province] : rows) {
+        const std::string area = prefix.substr(2);  // drop the country code 84
+        const std::string subscriber = area.size() == 2 ? "38264321" : "3826432";
+        const std::string expected = province == "Ving Long province" ? "Vinh Long province" : province;  // upstream typo
+        INFO(area);
+        const auto info = info_of("0" + area + subscriber);
+        CHECK(info.type == number_type::fixed_line);
+        CHECK(info.region == expected);
+        CHECK(info.valid);
+        CHECK(info.carrier.empty());
+        const auto too_long = vn().lookup(std::stoull("84" + area + subscriber + "1"));
+        CHECK(too_long.region == expected);
+        CHECK_FALSE(too_long.valid);
+    }
+    // Hanoi numbers that libphonenumber rejects (0249...) are real and valid here.
+    CHECK(info_of("024 9123 4567").valid);
+    // An unassigned area code is still a fixed line, but not valid.
+    const auto unassigned = info_of("0201 234 5678");
+    CHECK(unassigned.type == number_type::fixed_line);
+    CHECK(unassigned.region.empty());
+    CHECK_FALSE(unassigned.valid);
+}
+
+TEST_CASE("special number types", "[plan]") {
+    struct expected_type {
+        const char* text;
+        number_type type;
+        bool valid;
+    };
+    const expected_type cases[] = {
+        {"1800 1234", number_type::toll_free, true},      {"1800 123456", number_type::toll_free, true},
+        {"1800 123", number_type::toll_free, false},      {"1201 1234", number_type::toll_free, true},
+        {"1203 1234", number_type::toll_free, true},      {"1228 1234", number_type::toll_free, true},
+        {"1900 1234", number_type::premium_rate, true},   {"1900 123456", number_type::premium_rate, true},
+        {"0672 123 456", number_type::voip, true},        {"199 1234", number_type::uan, true},
+        {"799 1234", number_type::uan, true},             {"069 12345", number_type::uan, true},
+        {"069 123456", number_type::uan, true},           {"069 234 8560", number_type::uan, false},
+        {"113", number_type::short_code, true},           {"114", number_type::short_code, true},
+        {"115", number_type::short_code, true},           {"156", number_type::short_code, true},
+        {"5656", number_type::short_code, true},          {"0565 612 345", number_type::mobile, true},
+        {"+84 80 123 4567", number_type::unknown, false},
+    };
+    for (const auto& c : cases) {
+        INFO(c.text);
+        const auto info = info_of(c.text);
+        CHECK(info.type == c.type);
+        CHECK(info.valid == c.valid);
+    }
+    CHECK(info_of("5656").carrier.empty());  // the short code is nobody's subscription
+    CHECK(info_of("0565612345").carrier == "Vietnamobile");
+}
+
+TEST_CASE("keys outside the plan are unknown and not valid", "[plan]") {
+    for (std::uint64_t key : {0ULL, 1ULL, 14692576503ULL, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL, ~0ULL}) {
+        const auto info = vn().lookup(key);
+        CHECK(info.type == number_type::unknown);
+        CHECK_FALSE(info.valid);
+        CHECK(info.carrier.empty());
+    }
+}
+
+TEST_CASE("libphonenumber carrier and geocoding files load for any country", "[plan][load]") {
+    numrep::numbering_plan plan;
+    const auto carriers = plan.load_carrier_file(numrep_test::data_path("libphonenumber_carrier_en_84.txt"));
+    CHECK(carriers == 29);
+    const auto regions = plan.load_geocoding_file(numrep_test::data_path("libphonenumber_geocoding_en_84.txt"));
+    CHECK(regions == 63);
+    CHECK(plan.lookup(84912345678ULL).carrier == "Vinaphone");
+    CHECK(plan.lookup(84871234567ULL).carrier == "Vinaphone");      // 848 in libphonenumber's data
+    CHECK(plan.lookup(84301234567ULL).carrier == "MobiFone");       // 8430 refines 843
+    CHECK(plan.lookup(84331234567ULL).carrier == "Viettel");
+    CHECK(plan.lookup(84998123456ULL).carrier == "Indochina Telecom");
+    CHECK(plan.lookup(842438264321ULL).region == "Hanoi City");
+    CHECK_FALSE(plan.lookup(84912345678ULL).valid);  // no lengths given: the data validates nothing
+
+    // With lengths, the same data validates.
+    numrep::numbering_plan with_lengths;
+    with_lengths.load_carrier_data("1201|Example Carrier\n", "us.txt", numrep::lengths({10}));
+    CHECK(with_lengths.lookup(12015550123ULL).valid);
+    CHECK(with_lengths.lookup(12015550123ULL).carrier == "Example Carrier");
+    CHECK_FALSE(with_lengths.lookup(1201555012ULL).valid);
+
+    // Another country added to the built-in plan: both answer.
+    numrep::numbering_plan extended = vn();
+    extended.load_geocoding_data("# comment\n\n1201|New Jersey\r\n44207|London\n", "extra");
+    CHECK(extended.lookup(12015550123ULL).region == "New Jersey");
+    CHECK(extended.lookup(442079460018ULL).region == "London");
+    CHECK(extended.lookup(84912345678ULL).carrier == "Vinaphone");
+}
+
+TEST_CASE("malformed plan data names the source and the line", "[plan][load]") {
+    numrep::numbering_plan plan;
+    CHECK_THROWS_WITH(plan.load_carrier_data("8491|A\nno bar here\n", "x.txt"),
+                      Catch::Matchers::Contains("x.txt line 2") && Catch::Matchers::Contains("prefix|name"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("84a1|A\n", "x.txt"), Catch::Matchers::Contains("x.txt line 1"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("8491|\n", "x.txt"), Catch::Matchers::Contains("empty name"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("999|A\n", "x.txt"), Catch::Matchers::Contains("country code"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("1234567890123456|A\n", "x.txt"), Catch::Matchers::Contains("1 to 15 digits"));
+    CHECK_THROWS_AS(plan.load_carrier_file("/nonexistent/file.txt"), std::invalid_argument);
+}
+
+TEST_CASE("lookup agrees with a naive longest-prefix scan on random keys", "[plan]") {
+    // Model: for each key, the deepest rule on its digits that validates at its length.
+    std::mt19937_64 rng(99);
+    const char* heads[] = {"849", "843", "848", "847", "845", "842", "841", "846", "84"};
+    for (int i = 0; i < 50000; ++i) {
+        std::string digits = heads[rng() % std::size(heads)];
+        const std::size_t length = 5 + rng() % 9;
+        while (digits.size() < length) digits += static_cast<char>('0' + rng() % 10);
+        const auto key = std::stoull(digits);
+        const auto info = vn().lookup(key);
+        const auto number = numrep::phone_number::from_key(key);
+        REQUIRE(number.has_value());
+        // A valid mobile number always has 9 national digits; a valid fixed line 10.
+        if (info.valid && info.type == number_type::mobile) CHECK(number->national_length() == 9);
+        if (info.valid && info.type == number_type::fixed_line) CHECK(number->national_length() == 10);
+        if (info.carrier_id != 0) CHECK(vn().carriers()[info.carrier_id - 1u] == info.carrier);
+    }
+}
