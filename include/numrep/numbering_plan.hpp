@@ -79,6 +79,20 @@ constexpr std::uint32_t lengths(std::initializer_list<int> national_lengths) noe
 class numbering_plan {
 public:
     numbering_plan() { nodes_.emplace_back(); }
+    numbering_plan(const numbering_plan& other)
+        : nodes_(other.nodes_), entries_(other.entries_), carriers_(other.carriers_), regions_(other.regions_),
+          carrier_ids_(other.carrier_ids_), region_ids_(other.region_ids_), rule_count_(other.rule_count_) {
+        for (const auto& name : carriers_) carrier_views_.emplace_back(name);
+        for (const auto& name : regions_) region_views_.emplace_back(name);
+    }
+    numbering_plan& operator=(const numbering_plan& other) {
+        if (this != &other) *this = numbering_plan(other);
+        return *this;
+    }
+    // Moving a deque hands over its blocks, so the name views stay valid.
+    numbering_plan(numbering_plan&&) noexcept = default;
+    numbering_plan& operator=(numbering_plan&&) noexcept = default;
+    ~numbering_plan() = default;
 
     // Adds or refines a rule. Throws std::invalid_argument for a prefix that is not 1 to 15
     // digits or does not start with an assigned country code.
@@ -102,8 +116,8 @@ public:
                                            "\" does not start with a country code");
         entry e;
         e.type = rule.type;
-        e.carrier_id = intern(carriers_, carrier_ids_, rule.carrier);
-        e.region_id = intern(regions_, region_ids_, rule.region);
+        e.carrier_id = intern(carriers_, carrier_ids_, carrier_views_, rule.carrier);
+        e.region_id = intern(regions_, region_ids_, region_views_, rule.region);
         // Store validity as a mask over total key digits so that lookups need no country code split.
         e.key_lengths = static_cast<std::uint32_t>(
             (static_cast<std::uint64_t>(rule.national_lengths) << cc_length) & 0xFFFF);
@@ -170,8 +184,8 @@ public:
         info.valid = applicable.valid;
         info.carrier_id = applicable.carrier_id;
         info.region_id = applicable.region_id;
-        if (info.carrier_id != 0) info.carrier = carriers_[info.carrier_id - 1u];
-        if (info.region_id != 0) info.region = regions_[info.region_id - 1u];
+        info.carrier = carrier_views_[info.carrier_id];
+        info.region = region_views_[info.region_id];
         return info;
     }
 
@@ -214,20 +228,28 @@ private:
         }
     };
 
-    // Unrolled so that each digit is extracted with a constant divisor (a multiply and shift).
+    // Unrolled so that each digit is extracted with a constant divisor (a multiply and shift),
+    // in 32-bit halves: the first 8 digits, where almost every walk ends, then the last 7.
     template <class Step, std::size_t... Depth>
     static void walk(std::uint64_t scaled, Step& step, std::index_sequence<Depth...>) noexcept {
-        constexpr int top = detail::max_key_digits - 1;
-        (void)(step(static_cast<int>(Depth),
-                    static_cast<unsigned>((scaled / detail::pow10[top - Depth]) % 10)) && ...);
+        const auto high = static_cast<std::uint32_t>(scaled / 10'000'000);  // digits 0-7
+        const auto low = static_cast<std::uint32_t>(scaled % 10'000'000);   // digits 8-14
+        (void)(step(static_cast<int>(Depth), digit_at<Depth>(high, low)) && ...);
+    }
+
+    template <std::size_t Depth>
+    static constexpr unsigned digit_at(std::uint32_t high, std::uint32_t low) noexcept {
+        if constexpr (Depth < 8) return high / static_cast<std::uint32_t>(detail::pow10[7 - Depth]) % 10;
+        else return low / static_cast<std::uint32_t>(detail::pow10[14 - Depth]) % 10;
     }
 
     static std::uint16_t intern(std::deque<std::string>& names, std::map<std::string, std::uint16_t, std::less<>>& ids,
-                                std::string_view name) {
+                                std::vector<std::string_view>& views, std::string_view name) {
         if (name.empty()) return 0;
         if (auto it = ids.find(name); it != ids.end()) return it->second;
         if (names.size() >= 0xFFFE) detail::throw_invalid_argument("numbering plan holds too many distinct names");
         names.emplace_back(name);
+        views.emplace_back(names.back());  // deque elements never move, so the view stays valid
         const auto id = static_cast<std::uint16_t>(names.size());
         ids.emplace(std::string(name), id);
         return id;
@@ -277,6 +299,9 @@ private:
     std::vector<entry> entries_;
     std::deque<std::string> carriers_;
     std::deque<std::string> regions_;
+    // Index = id; [0] is "" for "none". A copy of the plan re-points these at its own strings.
+    std::vector<std::string_view> carrier_views_{std::string_view{}};
+    std::vector<std::string_view> region_views_{std::string_view{}};
     std::map<std::string, std::uint16_t, std::less<>> carrier_ids_;
     std::map<std::string, std::uint16_t, std::less<>> region_ids_;
     std::size_t rule_count_ = 0;

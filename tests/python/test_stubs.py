@@ -1,0 +1,47 @@
+"""The type stubs are generated from the module and must match it; they must also type-check."""
+
+from __future__ import annotations
+
+import pathlib
+import subprocess
+import sys
+import textwrap
+
+import pytest
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+
+
+def test_checked_in_stub_matches_the_module() -> None:
+    pytest.importorskip("pybind11_stubgen")
+    result = subprocess.run([sys.executable, str(ROOT / "tools" / "gen_stubs.py"), "--check"],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr + result.stdout
+
+
+def test_package_ships_stub_and_py_typed() -> None:
+    import numrep
+
+    package = pathlib.Path(numrep.__file__).parent
+    assert (package / "py.typed").exists()
+    assert (package / "_core.pyi").exists()
+
+
+def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
+    pytest.importorskip("mypy")
+    good = tmp_path / "good.py"
+    good.write_text(textwrap.dedent("""
+        import numrep
+        n = numrep.parse("0912 345 678")
+        key: int = n.key
+        text: str = n.e164
+        legacy: bool = n.is_legacy
+        info = numrep.lookup(n)
+        carrier: str = info.carrier
+    """))
+    bad = tmp_path / "bad.py"
+    bad.write_text("import numrep\nx: int = numrep.parse('0912345678').e164\n")
+    ok = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(good)], capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout
+    wrong = subprocess.run([sys.executable, "-m", "mypy", "--no-incremental", str(bad)], capture_output=True, text=True)
+    assert wrong.returncode != 0 and "Incompatible types" in wrong.stdout, wrong.stdout

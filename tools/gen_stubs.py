@@ -1,0 +1,48 @@
+#!/usr/bin/env python3
+"""Generate python/numrep/_core.pyi from the installed numrep._core with pybind11-stubgen.
+
+    python tools/gen_stubs.py            # rewrite the checked-in stub
+    python tools/gen_stubs.py --check    # exit 1 if the checked-in stub is out of date
+
+Stubs are generated, never hand-written, so that they cannot drift from the module;
+tests/python/test_stubs.py runs the check.
+"""
+
+from __future__ import annotations
+
+import argparse
+import pathlib
+import subprocess
+import sys
+import tempfile
+
+STUB = pathlib.Path(__file__).resolve().parent.parent / "python" / "numrep" / "_core.pyi"
+
+
+def generate() -> str:
+    with tempfile.TemporaryDirectory() as out:
+        subprocess.run(
+            [sys.executable, "-m", "pybind11_stubgen", "numrep._core", "--output-dir", out,
+             "--numpy-array-use-type-var", "--exit-code"],
+            check=True, capture_output=True, text=True,
+        )
+        return (pathlib.Path(out) / "numrep" / "_core.pyi").read_text()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--check", action="store_true")
+    args = parser.parse_args()
+    text = generate()
+    if args.check:
+        if not STUB.exists() or STUB.read_text() != text:
+            print(f"{STUB} is out of date: run python tools/gen_stubs.py", file=sys.stderr)
+            return 1
+        return 0
+    STUB.write_text(text)
+    print(f"wrote {STUB}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
