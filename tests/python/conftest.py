@@ -1,0 +1,73 @@
+"""Shared helpers for numrep's Python tests: where the reference data lives and how to read it.
+
+The reference files (libphonenumber's Vietnamese carrier and geocoding data, the 2018
+mobile prefix conversion table) are checked in under tests/data/. When a file is missing
+there, the shared reference directory of the development machines is tried; when it is
+missing there too, the tests that need it are skipped with a message saying which file.
+"""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+TESTS_DATA = Path(__file__).resolve().parent.parent / "data"
+SHARED_REFERENCE = Path("/work/shared/reference")
+
+
+def reference_path(name: str) -> Path:
+    """Path of reference file `name`, or skip the calling test saying where it was looked for."""
+    for directory in (TESTS_DATA, SHARED_REFERENCE):
+        candidate = directory / name
+        if candidate.is_file():
+            return candidate
+    pytest.skip(f"reference file {name!r} is in neither {TESTS_DATA} nor {SHARED_REFERENCE}")
+
+
+def read_prefix_file(name: str) -> list[tuple[str, str]]:
+    """libphonenumber's 'prefix|name' lines (comments and blank lines dropped), in file order."""
+    rows = []
+    for line in reference_path(name).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        prefix, _, label = line.partition("|")
+        rows.append((prefix, label))
+    return rows
+
+
+@dataclasses.dataclass(frozen=True)
+class LegacyPrefix:
+    old: str  # national significant digits of the old prefix, trunk 0 removed: "162"
+    new: str  # "32"
+    carrier: str
+
+
+def read_legacy_conversion() -> tuple[list[LegacyPrefix], LegacyPrefix]:
+    """The 2018 conversion table: (the 11-digit mobile rows, the VSAT 0992 -> 0672 row)."""
+    mobile = []
+    vsat = None
+    with reference_path("vn_2018_mobile_prefix_conversion.csv").open(encoding="utf-8", newline="") as f:
+        for row in csv.DictReader(f):
+            old = row["old_prefix_national"].split()[0].removeprefix("0")
+            new = row["new_prefix_national"].split()[0].removeprefix("0")
+            entry = LegacyPrefix(old, new, row["carrier"])
+            if row["carrier"] == "VSAT":
+                vsat = entry
+            else:
+                mobile.append(entry)
+    assert mobile and vsat is not None, "conversion table without mobile or VSAT rows"
+    return mobile, vsat
+
+
+# Digits used to fill a prefix up to a full number; not all equal, so digit-order bugs show.
+FILLER = "2345678901234567"
+
+
+def pad(prefix: str, length: int) -> str:
+    """`prefix` followed by filler digits, `length` digits in all."""
+    assert len(prefix) <= length
+    return prefix + FILLER[: length - len(prefix)]
