@@ -2,6 +2,7 @@
 #include <numrep/vietnam_plan.hpp>
 
 #include <map>
+#include <memory>
 #include <random>
 #include <string>
 
@@ -188,4 +189,18 @@ TEST_CASE("lookup agrees with a naive longest-prefix scan on random keys", "[pla
         if (info.valid && info.type == number_type::fixed_line) CHECK(number->national_length() == 10);
         if (info.carrier_id != 0) CHECK(vn().carriers()[info.carrier_id - 1u] == info.carrier);
     }
+}
+
+TEST_CASE("a copied plan answers on its own after the original is gone", "[plan]") {
+    auto original = std::make_unique<numrep::numbering_plan>();
+    original->load_carrier_data("8491|Carrier With A Name Longer Than Small String Buffers\n8494|B\n");
+    numrep::numbering_plan copy = *original;
+    numrep::numbering_plan assigned;
+    assigned = *original;
+    numrep::numbering_plan moved = std::move(*original);
+    original.reset();
+    CHECK(copy.lookup(84912345678ULL).carrier == "Carrier With A Name Longer Than Small String Buffers");
+    CHECK(copy.lookup(84941234567ULL).carrier == "B");
+    CHECK(assigned.lookup(84941234567ULL).carrier == "B");
+    CHECK(moved.lookup(84941234567ULL).carrier == "B");
 }
