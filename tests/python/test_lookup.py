@@ -1,0 +1,470 @@
+"""numrep.lookup, numrep.lookup_many and NumberingPlan: every carrier prefix, every landline
+area code, the special number types, validity by length, the batch columns and their name
+tables, and plans loaded from libphonenumber-format text."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+
+import numrep
+from conftest import pad, read_prefix_file
+
+# ---------------------------------------------------------------- mobile carriers
+
+# The allocation table of ../shared/reference/VN-NUMBERING.md ("Mobile: allocated carrier by
+# prefix"), national digits after the trunk 0. This is the specification the plan implements.
+ALLOCATIONS = {
+    "Viettel": ["32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98", "31", "160"],
+    "Vinaphone": ["81", "82", "83", "84", "85", "88", "91", "94"],
+    "Itelecom": ["87"],
+    "MobiFone": ["70", "76", "77", "78", "79", "89", "90", "93", "30", "51", "1210", "1211", "1212", "1213"],
+    "Vietnamobile": ["52", "56", "58", "92"],
+    "Gmobile": ["59", "99"],
+    "Reddi": ["55"],
+    "": ["95"],  # a valid mobile range without a named carrier
+}
+MOBILE_PREFIXES = [(prefix, carrier) for carrier, prefixes in ALLOCATIONS.items() for prefix in prefixes]
+
+
+def mobile_numbers(prefix: str) -> list[str]:
+    """Nine-digit national numbers under `prefix`, one for every next digit (whole blocks count)."""
+    if len(prefix) >= 4:
+        return [pad(prefix, 9)]
+    numbers = [pad(prefix + digit, 9) for digit in "0123456789"]
+    # 0992 + 6 digits is the old VSAT range: the parser converts it (see test_parse.py).
+    return [n for n in numbers if not n.startswith("992")]
+
+
+@pytest.mark.parametrize("prefix, carrier", MOBILE_PREFIXES, ids=[p for p, _ in MOBILE_PREFIXES])
+def test_every_mobile_prefix_has_its_allocated_carrier(prefix, carrier):
+    for nsn in mobile_numbers(prefix):
+        info = numrep.lookup("0" + nsn)
+        assert (info.carrier, info.type, info.valid, info.region) == (carrier, "mobile", True, ""), nsn
+
+
+@pytest.mark.parametrize("prefix, carrier", MOBILE_PREFIXES, ids=[p for p, _ in MOBILE_PREFIXES])
+@pytest.mark.parametrize("length", [8, 10])
+def test_mobile_numbers_of_other_lengths_keep_the_carrier_but_are_not_valid(prefix, carrier, length):
+    if length == 10 and prefix.startswith("1"):
+        pytest.skip("ten national digits starting 1 are legacy numbers, converted by the parser")
+    info = numrep.lookup("+84" + pad(prefix, length))
+    assert (info.carrier, info.type, info.valid) == (carrier, "mobile", False)
+
+
+def test_carrier_names_are_the_allocation_table():
+    assert set(numrep.carrier_names()) == set(ALLOCATIONS)
+
+
+def longest_prefix_name(rows: list[tuple[str, str]], key: str) -> str:
+    matches = [(len(prefix), name) for prefix, name in rows if key.startswith(prefix)]
+    return max(matches)[1] if matches else ""
+
+
+# Where libphonenumber's carrier file (v9.0.35) names a different carrier than the allocation
+# table; docs/vietnam-plan.md gives the reasons. Keys: numrep's name, libphonenumber's name.
+CARRIER_FILE_DIFFERENCES = {
+    "87": ("Itelecom", "Vinaphone"),  # Itelecom MVNO on Vinaphone's network since 2019
+    "990": ("Gmobile", ""),  # 099 allocated to Gtel as a whole block
+    "991": ("Gmobile", ""),
+    "998": ("Gmobile", "Indochina Telecom"),
+    "999": ("Gmobile", "Indochina Telecom"),
+}
+SPELLINGS = {"G-Mobile": "Gmobile"}  # same carrier, numrep's spelling
+
+
+def test_carriers_agree_with_libphonenumbers_carrier_file_except_where_documented():
+    rows = read_prefix_file("libphonenumber_carrier_en_84.txt")
+    compared = 0
+    unexplained = []
+    for first_four in range(10000):
+        nsn = pad(f"{first_four:04d}", 9)
+        info = numrep.lookup("+84" + nsn)
+        if not (info.valid and info.type == "mobile"):
+            continue
+        compared += 1
+        theirs = longest_prefix_name(rows, "84" + nsn)
+        theirs = SPELLINGS.get(theirs, theirs)
+        if info.carrier == theirs:
+            continue
+        known = next((v for p, v in CARRIER_FILE_DIFFERENCES.items() if nsn.startswith(p)), None)
+        if known != (info.carrier, theirs):
+            unexplained.append(f"0{nsn}: numrep {info.carrier!r}, libphonenumber file {theirs!r}")
+    assert compared > 500, "too few valid mobile numbers: the comparison would prove nothing"
+    assert not unexplained, "\n".join(unexplained)
+
+
+# ---------------------------------------------------------------- landlines
+
+
+def area_codes() -> list[tuple[str, str]]:
+    """(national area code, province) from libphonenumber's geocoding file for +84."""
+    rows = read_prefix_file("libphonenumber_geocoding_en_84.txt")
+    assert all(prefix.startswith("842") for prefix, _ in rows)
+    return [(prefix[2:], name) for prefix, name in rows]
+
+
+# libphonenumber misspells Vinh Long; numrep's province names correct it.
+PROVINCE_SPELLINGS = {"Ving Long province": "Vinh Long province"}
+
+
+def province(name: str) -> str:
+    return PROVINCE_SPELLINGS.get(name, name)
+
+
+def test_the_geocoding_file_lists_63_provinces():
+    assert len(area_codes()) == 63
+
+
+@pytest.mark.parametrize("code, name", area_codes(), ids=[code for code, _ in area_codes()])
+def test_every_area_code_names_its_province(code, name):
+    nsn = pad(code, 10)
+    info = numrep.lookup("0" + nsn)
+    assert (info.region, info.type, info.valid, info.carrier) == (province(name), "fixed_line", True, "")
+    assert numrep.parse("0" + nsn).national.replace(" ", "") == "0" + nsn
+
+
+@pytest.mark.parametrize("code, name", area_codes(), ids=[code for code, _ in area_codes()])
+@pytest.mark.parametrize("length", [9, 11])
+def test_landlines_of_other_lengths_are_not_valid(code, name, length):
+    info = numrep.lookup(int("84" + pad(code, length)))  # 11 national digits do not parse: use the key
+    assert (info.region, info.type, info.valid) == (province(name), "fixed_line", False)
+
+
+@pytest.mark.parametrize("subscriber_start", "0123456789")
+@pytest.mark.parametrize("code", ["24", "28"])
+def test_hanoi_and_ho_chi_minh_city_accept_every_subscriber_range(code, subscriber_start):
+    # libphonenumber accepts only 24[2-8] and 28[2-9]; reports carry numbers from all ranges.
+    assert numrep.lookup("0" + pad(code + subscriber_start, 10)).valid
+
+
+def unassigned_area_codes() -> list[str]:
+    assigned = [code for code, _ in area_codes()]
+    return [
+        f"2{d}{e}" for d in "0123456789" for e in "0123456789" if not any(f"2{d}{e}".startswith(a) for a in assigned)
+    ]
+
+
+def test_unassigned_area_codes_are_fixed_line_but_not_valid():
+    codes = unassigned_area_codes()
+    assert "217" in codes and "200" in codes and "240" not in codes
+    for code in codes:
+        info = numrep.lookup("0" + pad(code, 10))
+        assert (info.type, info.valid, info.region) == ("fixed_line", False, ""), code
+
+
+def test_region_names_are_the_provinces():
+    assert set(numrep.region_names()) == {""} | {province(name) for _, name in area_codes()}
+
+
+# ---------------------------------------------------------------- special types
+
+SPECIAL_TYPES = [
+    # (national prefix, type, valid national lengths, one shorter/longer invalid length)
+    ("1800", "toll_free", [8, 9, 10], [7]),
+    ("1201", "toll_free", [8], [7, 9]),
+    ("1203", "toll_free", [8], [7, 9]),
+    ("1228", "toll_free", [8], [7, 9]),
+    ("1900", "premium_rate", [8, 9, 10], [7]),
+    ("672", "voip", [9], [8, 10]),
+    ("199", "uan", [7], [6, 8]),
+    ("799", "uan", [7], [6, 8]),
+    ("69", "uan", [7, 8], [6, 9, 10]),
+]
+
+
+@pytest.mark.parametrize("prefix, kind, valid_lengths, invalid_lengths", SPECIAL_TYPES, ids=[s[0] for s in SPECIAL_TYPES])
+def test_special_types_are_valid_only_at_their_lengths(prefix, kind, valid_lengths, invalid_lengths):
+    for length in valid_lengths + invalid_lengths:
+        info = numrep.lookup("+84" + pad(prefix, length))
+        assert (info.type, info.valid) == (kind, length in valid_lengths), length
+        if info.valid:
+            assert info.carrier == "", length
+
+
+@pytest.mark.parametrize("text", ["113", "114", "115", "156", "5656", "0113", "+84 113"])
+def test_short_codes(text):
+    info = numrep.lookup(text)
+    assert (info.type, info.valid) == ("short_code", True)
+
+
+@pytest.mark.parametrize("text", ["1130", "113 12", "1561", "56561", "565"])
+def test_short_codes_at_other_lengths_are_not_valid(text):
+    assert not numrep.lookup(text).valid
+
+
+def test_5656_is_a_short_code_alone_and_vietnamobile_at_nine_digits():
+    assert numrep.lookup("5656").type == "short_code"
+    info = numrep.lookup("056 5656 789")
+    assert (info.type, info.carrier, info.valid) == ("mobile", "Vietnamobile", True)
+
+
+def test_real_numbers_the_plan_does_not_validate_still_parse_and_keep_their_type():
+    police_hotline = numrep.lookup("069 234 8560")  # nine digits: longer than the UAN rule allows
+    assert (police_hotline.type, police_hotline.valid) == ("uan", False)
+    assert police_hotline.number.key == 84692348560
+
+
+@pytest.mark.parametrize("text", ["0123 456 789", "0412 345 678", "0412 34", "+1 212 555 0100", "+44 20 7946 0958"])
+def test_numbers_outside_the_plan_are_unknown_and_not_valid(text):
+    info = numrep.lookup(text)
+    assert (info.type, info.valid, info.carrier, info.region) == ("unknown", False, "", "")
+
+
+# ---------------------------------------------------------------- lookup API
+
+
+def test_lookup_accepts_text_keys_and_phone_numbers():
+    number = numrep.parse("0912 345 678")
+    for value in ("0912 345 678", number.key, number):
+        info = numrep.lookup(value)
+        assert info.number == number
+        assert (info.carrier, info.type, info.valid) == ("Vinaphone", "mobile", True)
+
+
+def test_lookup_uses_the_region_for_national_forms():
+    assert numrep.lookup("(212) 555-0100", region="US").number.key == 12125550100
+    with pytest.raises(numrep.ParseError, match="national number without a default region"):
+        numrep.lookup("0912 345 678", region=None)
+
+
+def test_lookup_of_text_that_does_not_parse_raises():
+    with pytest.raises(numrep.ParseError, match=re.escape('cannot parse "0912x": bad character "x" at offset 4')):
+        numrep.lookup("0912x")
+
+
+def test_number_info_fields():
+    info = numrep.lookup("024 3826 4321")
+    assert info._asdict() == {
+        "number": "+842438264321",
+        "carrier": "",
+        "type": "fixed_line",
+        "region": "Hanoi City",
+        "valid": True,
+    }
+    assert repr(info) == (
+        "NumberInfo(number='+842438264321', carrier='', type='fixed_line', region='Hanoi City', valid=True)"
+    )
+
+
+# ---------------------------------------------------------------- lookup_many
+
+SAMPLE = [
+    "0912 345 678", "0878 123 456", "0162 345 6789", "024 3826 4321", "0203 3826 432", "1800 1234",
+    "1900 123456", "0672 123 456", "1994 567", "113", "5656", "0951 234 567", "0217 345 6789", "+1 212 555 0100",
+    "not a number",
+]
+
+
+def test_lookup_many_columns_decode_to_what_lookup_says():
+    keys = numrep.parse_many(SAMPLE)
+    columns = numrep.lookup_many(keys)
+    assert set(columns) == {"carrier", "type", "region", "valid"}
+    assert columns["carrier"].dtype == np.uint16 and columns["region"].dtype == np.uint16
+    assert columns["type"].dtype == np.uint8 and columns["valid"].dtype == np.bool_
+    assert all(column.shape == (len(SAMPLE),) for column in columns.values())
+    carriers, regions = numrep.carrier_names(), numrep.region_names()
+    for i, key in enumerate(keys):
+        decoded = (
+            carriers[columns["carrier"][i]],
+            numrep.TYPE_NAMES[columns["type"][i]],
+            regions[columns["region"][i]],
+            bool(columns["valid"][i]),
+        )
+        if key == 0:
+            assert decoded == ("", "unknown", "", False), SAMPLE[i]
+        else:
+            info = numrep.lookup(int(key))
+            assert decoded == (info.carrier, info.type, info.region, info.valid), SAMPLE[i]
+    assert len(set(numrep.TYPE_NAMES[t] for t in columns["type"])) >= 7  # the sample covers the types
+
+
+def test_name_tables():
+    assert numrep.TYPE_NAMES == (
+        "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code",
+    )
+    for names in (numrep.carrier_names(), numrep.region_names()):
+        assert names[0] == ""  # code 0: none
+        assert len(set(names)) == len(names)
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        pytest.param(list, id="list"),
+        pytest.param(lambda keys: np.asarray(keys, dtype=np.int64), id="int64"),
+        pytest.param(lambda keys: np.asarray(keys, dtype=np.uint64)[::-1][::-1], id="uint64-view"),
+        pytest.param(lambda keys: np.asarray(keys, dtype=np.uint64)[::2], id="strided"),
+    ],
+)
+def test_lookup_many_accepts_integer_sequences(make):
+    keys = [84912345678, 842438264321, 84113, 12125550100]
+    given = make(keys)
+    expected = [numrep.lookup(int(k)).valid for k in given]
+    assert numrep.lookup_many(given)["valid"].tolist() == expected
+
+
+def test_lookup_many_survives_keys_that_are_no_numbers():
+    keys = np.array([0, 1, 84, 10**15, 2**63, 2**64 - 1], dtype=np.uint64)
+    columns = numrep.lookup_many(keys)
+    assert not columns["valid"].any()
+    assert not columns["carrier"].any() and not columns["region"].any()
+
+
+def test_lookup_many_random_keys_agree_with_lookup():
+    rng = np.random.default_rng(20260601)
+    keys = rng.integers(84_000_000_000, 84_999_999_999, size=2000, dtype=np.uint64)
+    columns = numrep.lookup_many(keys)
+    carriers = numrep.carrier_names()
+    for i in range(0, len(keys), 37):
+        info = numrep.lookup(int(keys[i]))
+        assert carriers[columns["carrier"][i]] == info.carrier
+        assert bool(columns["valid"][i]) == info.valid
+
+
+@pytest.mark.parametrize(
+    "keys, error, match",
+    [
+        (np.array([-1, 84912345678]), ValueError, "negative"),
+        (np.array([1.5]), TypeError, "dtype float64"),
+        (np.array([["0912345678"]]), TypeError, "dtype <U10"),
+        (np.zeros((2, 2), dtype=np.uint64), ValueError, "one-dimensional"),
+    ],
+)
+def test_lookup_many_refuses_what_is_not_a_column_of_keys(keys, error, match):
+    with pytest.raises(error, match=match):
+        numrep.lookup_many(keys)
+
+
+def test_lookup_many_of_nothing():
+    for empty in ([], np.array([], dtype=np.uint64)):
+        assert all(column.shape == (0,) for column in numrep.lookup_many(empty).values())
+
+
+# ---------------------------------------------------------------- NumberingPlan
+
+# Made-up data for another country (+44) in libphonenumber's carrier and geocoding format.
+CARRIER_TEXT = """\
+# Carrier data for a made-up plan; comments and blank lines are ignored.
+
+447|Carrier Seven
+4474|Carrier Seventy-Four\r
+  44745|Carrier Seventy-Four-Five  \t
+"""
+GEOCODING_TEXT = "4420|London area\n44161|Manchester area\n"
+
+
+def gb_plan(national_lengths=(10,)):
+    plan = numrep.NumberingPlan()
+    assert plan.load_carrier_text(CARRIER_TEXT, source="44.txt", national_lengths=list(national_lengths)) == 3
+    assert plan.load_geocoding_text(GEOCODING_TEXT, source="geo/44.txt", national_lengths=list(national_lengths)) == 2
+    return plan
+
+
+@pytest.mark.parametrize(
+    "text, carrier",
+    [
+        ("+44 7100 123456", "Carrier Seven"),
+        ("+44 7400 123456", "Carrier Seventy-Four"),
+        ("+44 7450 123456", "Carrier Seventy-Four-Five"),  # longest prefix wins
+    ],
+)
+def test_plan_from_carrier_text_for_another_country(text, carrier):
+    info = gb_plan().lookup(text)
+    assert (info.carrier, info.type, info.valid) == (carrier, "mobile", True)
+
+
+def test_plan_from_geocoding_text_for_another_country():
+    plan = gb_plan()
+    assert plan.lookup("+44 20 7946 0958").region == "London area"
+    assert plan.lookup("+44 161 496 0000").region == "Manchester area"
+    assert plan.lookup("020 7946 0958", region="GB").region == "London area"
+    assert plan.lookup("+44 1632 960000").region == ""
+
+
+def test_plan_validity_follows_the_national_lengths_given():
+    assert not gb_plan().lookup("+44 7400 12345").valid  # 9 national digits, the plan says 10
+    hints_only = gb_plan(national_lengths=())
+    info = hints_only.lookup("+44 7400 123456")
+    assert info.carrier == "Carrier Seventy-Four" and not info.valid  # hints name, never validate
+
+
+def test_plan_knows_nothing_of_other_countries():
+    info = gb_plan().lookup("0912 345 678")
+    assert (info.carrier, info.type, info.valid) == ("", "unknown", False)
+
+
+def test_plan_name_tables_and_lookup_many():
+    plan = gb_plan()
+    assert plan.carrier_names == ["", "Carrier Seven", "Carrier Seventy-Four", "Carrier Seventy-Four-Five"]
+    assert plan.region_names == ["", "London area", "Manchester area"]
+    assert plan.rule_count == 5
+    assert repr(plan) == "NumberingPlan(rules=5, carriers=3, regions=2)"
+    keys = numrep.parse_many(["+44 7450 123456", "+44 20 7946 0958", "0912 345 678"])
+    columns = plan.lookup_many(keys)
+    assert [plan.carrier_names[c] for c in columns["carrier"]] == ["Carrier Seventy-Four-Five", "", ""]
+    assert [plan.region_names[r] for r in columns["region"]] == ["", "London area", ""]
+
+
+def test_vietnamese_plan_loaded_from_libphonenumbers_files_speaks_libphonenumbers_names():
+    plan = numrep.NumberingPlan()
+    for loader, name in ((plan.load_carrier_text, "libphonenumber_carrier_en_84.txt"),
+                         (plan.load_geocoding_text, "libphonenumber_geocoding_en_84.txt")):
+        rows = read_prefix_file(name)
+        text = "\n".join(f"{prefix}|{label}" for prefix, label in rows)
+        assert loader(text, source=name) == len(rows)
+    assert plan.lookup("0878 123 456").carrier == "Vinaphone"  # the built-in plan says Itelecom
+    assert plan.lookup("0270 123 4567").region == "Ving Long province"
+
+
+def test_vietnam_plan_copy_is_independent_of_the_built_in_one():
+    plan = numrep.NumberingPlan.vietnam()
+    assert plan.lookup("0912 345 678").carrier == numrep.lookup("0912 345 678").carrier == "Vinaphone"
+    plan.load_carrier_text("84912|Test Carrier", source="override")
+    assert plan.lookup("0912 345 678").carrier == "Test Carrier"
+    assert numrep.lookup("0912 345 678").carrier == "Vinaphone"
+
+
+@pytest.mark.parametrize(
+    "text, line, problem",
+    [
+        ("447 Carrier Seven", 1, 'expected "prefix|name", got "447 Carrier Seven"'),
+        ("447|Carrier\n\n# comment\n4474|", 4, 'empty name for prefix "4474"'),
+        ("447|Carrier\nabc|Carrier", 2, 'prefix "abc" must be 1 to 15 digits'),
+        ("0447|Carrier", 1, 'prefix "0447" must be 1 to 15 digits not starting with 0'),
+        ("4" * 16 + "|Carrier", 1, "must be 1 to 15 digits"),
+        ("999|Carrier", 1, 'prefix "999" does not start with a country code'),
+        ("|Carrier", 1, 'prefix "" must be 1 to 15 digits'),
+    ],
+)
+@pytest.mark.parametrize("kind", ["carrier", "geocoding"])
+def test_malformed_lines_name_the_source_and_line(text, line, problem, kind):
+    plan = numrep.NumberingPlan()
+    loader = plan.load_carrier_text if kind == "carrier" else plan.load_geocoding_text
+    with pytest.raises(ValueError) as caught:
+        loader(text, source="data/44.txt")
+    message = str(caught.value)
+    assert f"data/44.txt line {line}: " in message
+    assert problem in message
+
+
+def test_default_source_name_is_used_without_one():
+    with pytest.raises(ValueError, match="carrier data line 1: "):
+        numrep.NumberingPlan().load_carrier_text("nonsense")
+    with pytest.raises(ValueError, match="geocoding data line 1: "):
+        numrep.NumberingPlan().load_geocoding_text("nonsense")
+
+
+@pytest.mark.parametrize("lengths", [[0], [15], [-1]])
+def test_national_lengths_out_of_range_are_refused(lengths):
+    with pytest.raises(ValueError, match="national lengths must be 1 to 14"):
+        numrep.NumberingPlan().load_carrier_text("447|Carrier", national_lengths=lengths)
+
+
+def test_empty_plan_knows_nothing():
+    plan = numrep.NumberingPlan()
+    info = plan.lookup("0912 345 678")
+    assert (info.carrier, info.type, info.region, info.valid) == ("", "unknown", "", False)
+    assert plan.carrier_names == [""] and plan.region_names == [""] and plan.rule_count == 0
