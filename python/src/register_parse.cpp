@@ -44,12 +44,22 @@ void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, c
     }
 }
 
+// None, NaN, and pandas' NA / NaT markers: a missing value, not a type error.
+bool is_missing(const py::handle& item) {
+    if (item.is_none()) return true;
+    if (py::isinstance<py::float_>(item)) return std::isnan(item.cast<double>());
+    const std::string type_name = py::str(item.get_type().attr("__name__"));
+    return type_name == "NAType" || type_name == "NaTType";
+}
+
 [[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
     const parse_result r = try_parse(text, home);
     throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
 }
 
-py::array_t<std::uint64_t> parse_many(const py::object& values, const py::object& region_code, const std::string& errors) {
+py::array_t<std::uint64_t> parse_many(py::object values, const py::object& region_code, const std::string& errors) {
+    // pandas Series / Arrow arrays: index by position, not by label.
+    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
     if (errors != "coerce" && errors != "raise")
         throw py::value_error("numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
                               detail::quote(errors));
@@ -119,7 +129,7 @@ py::array_t<std::uint64_t> parse_many(const py::object& values, const py::object
             texts[i] = std::string_view(data, static_cast<std::size_t>(size));
             is_text[i] = 1;
             keep_alive.push_back(std::move(item));
-        } else if (item.is_none() || (py::isinstance<py::float_>(item) && std::isnan(item.cast<double>()))) {
+        } else if (is_missing(item)) {
             if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": missing value");
         } else if (py::isinstance<phone_number>(item)) {
             direct[i] = item.cast<phone_number>().key();
