@@ -10,9 +10,15 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import os
 from pathlib import Path
 
 import pytest
+from hypothesis import settings
+
+settings.register_profile("default", max_examples=400)
+settings.register_profile("thorough", max_examples=20_000)
+settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TESTS_DATA = Path(__file__).resolve().parent.parent / "data"
 SHARED_REFERENCE = Path("/work/shared/reference")

@@ -1,0 +1,205 @@
+"""Hypothesis properties of parsing.
+
+1. Any way of writing a valid Vietnamese number (country code or trunk prefix in any of their
+   forms, any separators, any script's digits, white space around) parses to the same key,
+   through parse and through every parse_many path (UTF-8 list, UTF-32 NumPy array, bytes).
+2. Formatting and parsing are inverse: parse(n.national) == n, parse(n.e164) == n and
+   parse(n.key) == n for random valid numbers of every type, and for other countries' numbers
+   parsed with their home region.
+"""
+
+from __future__ import annotations
+
+import sys
+import unicodedata
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
+
+import numrep
+
+# Example counts come from the Hypothesis profile (tests/python/conftest.py): 400 by default,
+# many more with HYPOTHESIS_PROFILE=thorough.
+SETTINGS = settings(deadline=None, suppress_health_check=[HealthCheck.too_slow])
+
+
+def probe_valid_shapes() -> list[tuple[str, int, str]]:
+    """(national prefix, national length, type) for every shape the built-in plan validates.
+
+    Found by asking the plan itself about every 4-digit prefix at every length, so that new rules
+    are covered without editing this file. No Vietnamese rule looks deeper than 4 digits."""
+    shapes = []
+    candidates = []
+    for length in range(3, 11):
+        width = min(4, length)
+        for head in range(10**width):
+            prefix = f"{head:0{width}d}"
+            if prefix[0] == "0":
+                continue
+            candidates.append((prefix, length, int("84" + prefix + "5" * (length - width))))
+    columns = numrep.lookup_many(np.array([key for _, _, key in candidates], dtype=np.uint64))
+    for (prefix, length, _), valid, kind in zip(candidates, columns["valid"], columns["type"]):
+        if valid:
+            shapes.append((prefix, length, numrep.TYPE_NAMES[kind]))
+    return shapes
+
+
+VALID_SHAPES = probe_valid_shapes()
+
+
+def test_the_probe_finds_every_number_type():
+    assert {kind for _, _, kind in VALID_SHAPES} == set(numrep.TYPE_NAMES) - {"unknown"}
+
+
+@st.composite
+def valid_vietnamese_numbers(draw) -> numrep.PhoneNumber:
+    prefix, length, _ = draw(st.sampled_from(VALID_SHAPES))
+    rest = draw(st.text(alphabet="0123456789", min_size=length - len(prefix), max_size=length - len(prefix)))
+    number = numrep.parse("+84" + prefix + rest)
+    assume(number.national_digits == prefix + rest)  # 0992... is converted to 0672...: drawn elsewhere
+    assert numrep.lookup(number).valid
+    return number
+
+
+# Digit scripts people paste numbers in: ASCII, full-width, Arabic-Indic, Extended Arabic-Indic,
+# Devanagari, Bengali, Thai, Myanmar, Khmer, mathematical bold and monospace.
+DIGIT_ZEROS = [0x30, 0xFF10, 0x660, 0x6F0, 0x966, 0x9E6, 0xE50, 0x1040, 0x17E0, 0x1D7CE, 0x1D7F6]
+SEPARATORS = ["", "", "", " ", ".", "-", "/", " - ", "\u00a0", "\u2009", "\u3000", "\u2013", "\u2011", "\uff0d", "\u200b"]
+SURROUNDING_SPACE = ["", " ", "\t", "\n", "\u00a0", "\u3000", "\ufeff", "\r\n"]
+
+
+def in_script(digits: str, zeros: list[int]) -> str:
+    return "".join(chr(zero + int(d)) for d, zero in zip(digits, zeros))
+
+
+@st.composite
+def written_forms(draw, number: numrep.PhoneNumber) -> str:
+    nsn = number.national_digits
+    # How the country is given. The bare "84" form needs more digits than any national number
+    # (10) for the parser to recognise it, so it is only used for 9- and 10-digit numbers.
+    leads = ["+84", "+84 ", "(+84) ", "+84 (0) ", "+84(0)", "+84 0", "0084", "00 84 ", "0", "", "tel:+84-"]
+    if len(nsn) >= 9:
+        leads.append("84")
+    lead = draw(st.sampled_from(leads))
+    if draw(st.booleans()):
+        lead = lead.replace("+", "\uff0b")  # full-width plus
+    digits = draw(st.sampled_from(DIGIT_ZEROS))
+    mixed = draw(st.lists(st.sampled_from(DIGIT_ZEROS), min_size=len(nsn), max_size=len(nsn)))
+    zeros = mixed if draw(st.booleans()) else [digits] * len(nsn)
+    lead_digits = "".join(in_script(c, [digits]) if c.isdigit() else c for c in lead)
+    body = []
+    for i, d in enumerate(nsn):
+        body.append(in_script(d, [zeros[i]]))
+        if i + 1 < len(nsn):
+            body.append(draw(st.sampled_from(SEPARATORS)))
+    text = lead_digits + "".join(body)
+    if lead == "tel:+84-" and draw(st.booleans()):
+        text += ";phone-context=example.com"
+    before = draw(st.sampled_from(SURROUNDING_SPACE))
+    after = draw(st.sampled_from(SURROUNDING_SPACE))
+    return before + text + after
+
+
+@st.composite
+def numbers_and_forms(draw):
+    number = draw(valid_vietnamese_numbers())
+    forms = draw(st.lists(written_forms(number), min_size=1, max_size=5))
+    return number, forms
+
+
+@SETTINGS
+@given(numbers_and_forms())
+def test_any_written_form_of_a_valid_number_parses_to_its_key(number_and_forms):
+    number, forms = number_and_forms
+    for text in forms:
+        assert numrep.parse(text).key == number.key, ascii(text)
+    expected = [number.key] * len(forms)
+    assert numrep.parse_many(forms).tolist() == expected  # UTF-8 views of str
+    assert numrep.parse_many(np.array(forms)).tolist() == expected  # UTF-32 NumPy strings
+    assert numrep.parse_many([f.encode("utf-8") for f in forms]).tolist() == expected  # bytes
+
+
+@SETTINGS
+@given(valid_vietnamese_numbers())
+def test_formatting_and_parsing_are_inverse(number):
+    assert numrep.parse(number.national) == number
+    assert numrep.parse(number.e164) == number
+    assert numrep.parse(number.e164, region=None) == number
+    assert numrep.parse(number.key) == number
+    assert number.key == int(f"{number.country_code}{number.national_digits}")
+    assert number.national.replace(" ", "").lstrip("0") == number.national_digits
+    again = numrep.parse(number.national)
+    assert (again.national, again.e164) == (number.national, number.e164)
+
+
+@SETTINGS
+@given(st.sampled_from([
+    ("0", "162"), ("0", "120"), ("0", "199"), ("+84", "188"), ("0084", "127")
+]), st.text(alphabet="0123456789", min_size=7, max_size=7))
+def test_legacy_numbers_round_trip_to_their_current_form(lead_and_prefix, subscriber):
+    lead, old = lead_and_prefix
+    legacy = numrep.parse(lead + old + subscriber)
+    assert legacy.is_legacy
+    assert legacy.national_digits.endswith(subscriber)
+    current = numrep.parse(legacy.national)
+    assert current == legacy and not current.is_legacy
+
+
+@pytest.mark.skipif(
+    unicodedata.unidata_version != "14.0.0",
+    reason=f"numrep's digit table is Unicode 14.0; this Python has Unicode {unicodedata.unidata_version}",
+)
+def test_every_unicode_decimal_digit_is_read():
+    digits = [chr(c) for c in range(sys.maxunicode + 1) if unicodedata.category(chr(c)) == "Nd"]
+    assert len(digits) == 660
+    texts = ["091234567" + d for d in digits]
+    expected = [int("8491234567" + str(unicodedata.decimal(d))) for d in digits]
+    assert numrep.parse_many(texts).tolist() == expected
+    assert numrep.parse_many(np.array(texts)).tolist() == expected
+
+
+def test_numeric_characters_that_are_not_decimal_digits_are_refused():
+    # Superscripts, circled digits, fractions: numeric, but nobody writes phone numbers in them.
+    others = [
+        chr(c) for c in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(c)) in ("No", "Nl") and unicodedata.digit(chr(c), None) is not None
+    ]
+    assert others
+    assert not numrep.parse_many(["091234567" + c for c in others]).any()
+
+
+# ---------------------------------------------------------------- other countries
+
+phonenumbers = pytest.importorskip("phonenumbers", reason="phonenumbers supplies example numbers of other countries")
+
+EXAMPLES = []
+for region_code in sorted(phonenumbers.SUPPORTED_REGIONS):
+    for number_type in (
+        phonenumbers.PhoneNumberType.FIXED_LINE, phonenumbers.PhoneNumberType.MOBILE,
+        phonenumbers.PhoneNumberType.TOLL_FREE, phonenumbers.PhoneNumberType.PREMIUM_RATE,
+        phonenumbers.PhoneNumberType.VOIP, phonenumbers.PhoneNumberType.UAN,
+    ):
+        example = phonenumbers.example_number_for_type(region_code, number_type)
+        if example is not None and region_code != "VN":
+            EXAMPLES.append((region_code, phonenumbers.format_number(example, phonenumbers.PhoneNumberFormat.E164)))
+
+
+def test_there_are_examples_for_most_regions():
+    assert len({region for region, _ in EXAMPLES}) > 200
+
+
+@SETTINGS
+@given(st.sampled_from(EXAMPLES), st.data())
+def test_other_countries_numbers_round_trip_with_their_home_region(example, data):
+    region, e164 = example
+    # Keep the example's length and leading digits, vary the last few, keep what stays valid.
+    keep = data.draw(st.integers(min_value=max(4, len(e164) - 4), max_value=len(e164) - 1))
+    tail = data.draw(st.text(alphabet="0123456789", min_size=len(e164) - keep, max_size=len(e164) - keep))
+    text = e164[:keep] + tail
+    assume(phonenumbers.is_valid_number_for_region(phonenumbers.parse(text), region))
+    number = numrep.parse(text, region=None)
+    assert numrep.parse(number.e164, region=None) == number
+    assert numrep.parse(number.national, region=region) == number, (region, number.national)
+    assert numrep.parse(number.key) == number
