@@ -703,20 +703,32 @@ private:
     }
 
     // Blocked probe positions: the block from the high bits of the hash (multiply-shift maps
-    // it onto any block count without division), bit positions from the top bits of a
-    // multiplicative sequence seeded with the hash rotated by 32, so that the first position
-    // comes from bits the block choice did not use, and each next one from a fresh multiply.
+    // it onto any block count without division); probe i at the top bits of x C^i, where x is
+    // the hash rotated by 32 (so that probe 0 comes from bits the block choice did not use)
+    // and C^i is a power of the odd constant C. The powers come from a table so that the k
+    // multiplies are independent and run in parallel, not as a chain x *= C.
+    static constexpr std::array<std::uint64_t, max_probes> probe_powers = [] {
+        std::array<std::uint64_t, max_probes> p{};
+        p[0] = 1;
+        for (std::size_t i = 1; i < p.size(); ++i) p[i] = p[i - 1] * detail::probe_multiplier;
+        return p;
+    }();
+
     std::size_t block_offset(std::uint64_t h) const noexcept {
         return static_cast<std::size_t>(detail::mul_high(h, num_blocks())) * words_per_block;
     }
 
+    static unsigned block_bit(std::uint64_t x, std::uint32_t i) noexcept {
+        return static_cast<unsigned>((x * probe_powers[i]) >> probe_shift);
+    }
+
+    // One mask per word of the block, for atomic inserts: one fetch_or per touched word.
     std::array<std::uint64_t, words_per_block> block_masks(std::uint64_t h) const noexcept {
         std::array<std::uint64_t, words_per_block> mask{};
-        std::uint64_t x = std::rotl(h, 32);
+        const std::uint64_t x = std::rotl(h, 32);
         for (std::uint32_t i = 0; i < num_probes_; ++i) {
-            const auto bit = static_cast<unsigned>(x >> probe_shift);
+            const unsigned bit = block_bit(x, i);
             mask[bit / 64] |= std::uint64_t{1} << (bit % 64);
-            x *= detail::probe_multiplier;
         }
         return mask;
     }
@@ -737,14 +749,17 @@ private:
         return {h, (std::rotl(h, 32) * detail::probe_multiplier) | 1};
     }
 
+    // Branch-free: after the block's one cache miss every probe is an L1 hit, and a branch per
+    // probe would mispredict half the time on keys not in the filter.
     template <bool Atomic>
     bool test_block(const std::uint64_t* block, std::uint64_t h) const noexcept {
-        const auto mask = block_masks(h);
-        bool hit = true;
-        for (std::size_t w = 0; w < words_per_block; ++w) {
-            hit &= (load_word<Atomic>(block + w) & mask[w]) == mask[w];
+        const std::uint64_t x = std::rotl(h, 32);
+        std::uint64_t hit = 1;
+        for (std::uint32_t i = 0; i < num_probes_; ++i) {
+            const unsigned bit = block_bit(x, i);
+            hit &= load_word<Atomic>(block + bit / 64) >> (bit % 64);
         }
-        return hit;
+        return (hit & 1U) != 0;
     }
 
     template <bool Atomic>
@@ -767,9 +782,17 @@ private:
         std::uint64_t* w = owned_.get();
         if constexpr (is_blocked) {
             std::uint64_t* block = w + block_offset(h);
-            const auto mask = block_masks(h);
-            for (std::size_t i = 0; i < words_per_block; ++i) {
-                if (mask[i] != 0) or_word<Atomic>(block + i, mask[i]);
+            if constexpr (Atomic) {
+                const auto mask = block_masks(h);
+                for (std::size_t i = 0; i < words_per_block; ++i) {
+                    if (mask[i] != 0) or_word<true>(block + i, mask[i]);
+                }
+            } else {
+                const std::uint64_t x = std::rotl(h, 32);
+                for (std::uint32_t i = 0; i < num_probes_; ++i) {
+                    const unsigned bit = block_bit(x, i);
+                    block[bit / 64] |= std::uint64_t{1} << (bit % 64);
+                }
             }
         } else {
             auto seq = classic_start(h);
