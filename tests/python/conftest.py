@@ -24,13 +24,34 @@ TESTS_DATA = Path(__file__).resolve().parent.parent / "data"
 SHARED_REFERENCE = Path("/work/shared/reference")
 
 
+class MissingReference(Exception):
+    """A reference file is in neither tests/data nor the shared reference directory."""
+
+
 def reference_path(name: str) -> Path:
-    """Path of reference file `name`, or skip the calling test saying where it was looked for."""
+    """Path of reference file `name`; MissingReference saying where it was looked for."""
     for directory in (TESTS_DATA, SHARED_REFERENCE):
         candidate = directory / name
         if candidate.is_file():
             return candidate
-    pytest.skip(f"reference file {name!r} is in neither {TESTS_DATA} nor {SHARED_REFERENCE}")
+    raise MissingReference(f"reference file {name!r} is in neither {TESTS_DATA} nor {SHARED_REFERENCE}")
+
+
+def or_skip(load, *args):
+    """load(*args), or skip the calling test (or module) when its reference file is missing."""
+    try:
+        return load(*args)
+    except MissingReference as missing:
+        pytest.skip(str(missing), allow_module_level=True)
+
+
+def params(load, ids=None) -> list:
+    """Parametrize values from reference data; a single skipped case when the file is missing."""
+    try:
+        values = load()
+    except MissingReference as missing:
+        return [pytest.param(None, marks=pytest.mark.skip(reason=str(missing)), id="reference-missing")]
+    return [pytest.param(v, id=ids(v) if ids else None) for v in values]
 
 
 def read_prefix_file(name: str) -> list[tuple[str, str]]:

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 import numrep
-from conftest import pad, read_legacy_conversion
+from conftest import or_skip, pad, params, read_legacy_conversion
 
 # The number every written form below stands for: 0912 345 678 (Vinaphone).
 NSN = "912345678"
@@ -145,6 +145,16 @@ def test_unknown_region_is_a_value_error_naming_it(region):
         numrep.parse("0912345678", region=region)
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="python/src/register_parse.cpp region_from raises a plain ValueError without the input, while C++ "
+    "numrep::parse(text, region_code) throws parse_error quoting the input and naming the region",
+)
+def test_unknown_region_is_a_parse_error_quoting_the_input():
+    with pytest.raises(numrep.ParseError, match=re.escape('cannot parse "0912345678": unknown region "XX"')):
+        numrep.parse("0912345678", region="XX")
+
+
 def test_region_must_be_a_string():
     with pytest.raises(TypeError, match="region"):
         numrep.parse("0912345678", region=84)
@@ -152,11 +162,11 @@ def test_region_must_be_a_string():
 
 # ---------------------------------------------------------------- 2018 legacy conversion
 
-LEGACY_ROWS, VSAT_ROW = read_legacy_conversion()
+LEGACY_ROWS = params(lambda: read_legacy_conversion()[0], ids=lambda row: "0" + row.old)
 SUBSCRIBER = "3456789"  # the last 7 digits, kept by the conversion
 
 
-@pytest.mark.parametrize("row", LEGACY_ROWS, ids=lambda r: "0" + r.old)
+@pytest.mark.parametrize("row", LEGACY_ROWS)
 @pytest.mark.parametrize("template", ["0{old}{sub}", "0{old} {sub3} {sub4}", "+84{old}{sub}", "0084 {old} {sub}"])
 def test_every_legacy_prefix_converts(row, template):
     text = template.format(old=row.old, sub=SUBSCRIBER, sub3=SUBSCRIBER[:3], sub4=SUBSCRIBER[3:])
@@ -166,7 +176,7 @@ def test_every_legacy_prefix_converts(row, template):
     assert numrep.lookup(number).carrier == row.carrier.split(" (")[0]  # "Gmobile (Gtel)"
 
 
-@pytest.mark.parametrize("row", LEGACY_ROWS, ids=lambda r: "0" + r.old)
+@pytest.mark.parametrize("row", LEGACY_ROWS)
 def test_converted_number_equals_its_current_form(row):
     legacy = numrep.parse("0" + row.old + SUBSCRIBER)
     current = numrep.parse("0" + row.new + SUBSCRIBER)
@@ -176,9 +186,10 @@ def test_converted_number_equals_its_current_form(row):
 
 
 def test_old_vsat_range_converts():
+    _, vsat = or_skip(read_legacy_conversion)
     subscriber = "123456"
-    number = numrep.parse("0" + VSAT_ROW.old + subscriber)
-    assert number.key == int("84" + VSAT_ROW.new + subscriber)
+    number = numrep.parse("0" + vsat.old + subscriber)
+    assert number.key == int("84" + vsat.new + subscriber)
     assert number.is_legacy
     assert numrep.lookup(number).type == "voip"
 

@@ -135,6 +135,20 @@ def test_formatting_and_parsing_are_inverse(number):
 
 
 @SETTINGS
+@given(st.text(alphabet="0123456789", min_size=1, max_size=12), st.sampled_from(["+84", "0", ""]))
+def test_any_vietnamese_number_round_trips_valid_or_not(digits, lead):
+    try:
+        number = numrep.parse(lead + digits)
+    except numrep.ParseError:
+        return
+    # "+84 0 0912..." leaves national digits starting 0, which have no national written form
+    # ("00..." is the international prefix); only E.164 carries them.
+    assume(number.country_code == 84 and not number.national_digits.startswith("0"))
+    assert numrep.parse(number.national) == number
+    assert numrep.parse(number.e164) == number
+
+
+@SETTINGS
 @given(st.sampled_from([
     ("0", "162"), ("0", "120"), ("0", "199"), ("+84", "188"), ("0084", "127")
 ]), st.text(alphabet="0123456789", min_size=7, max_size=7))
