@@ -386,10 +386,15 @@ def test_valid_utf8_bytes_with_unicode_digits_parse():
     assert list(numrep.parse_many([full_width])) == [KEY]
 
 
-@pytest.mark.parametrize("text", ["\x00", "0912\x00345678", "\x7f", "\u0085\u2028"])
-def test_control_characters_do_not_crash(text):
-    key = numrep.parse_many([text])[0]
-    assert key in (0, KEY)
+@pytest.mark.parametrize(
+    "text, reason",
+    [("\x00", "bad character"), ("0912\x00345678", 'bad character "\\x00" at offset 4'), ("\x7f", "bad character"),
+     ("\u0085\u2028", "empty input")],  # NEL and LINE SEPARATOR are white space
+)
+def test_control_characters_are_refused_not_skipped(text, reason):
+    assert numrep.parse_many([text]).tolist() == [0]
+    with pytest.raises(numrep.ParseError, match=re.escape(reason)):
+        numrep.parse(text)
 
 
 # ---------------------------------------------------------------- parse_many inputs
