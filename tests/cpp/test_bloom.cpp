@@ -488,6 +488,32 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
     CHECK(with([](auto& d, auto&) { d.params[7] = 1; }).find("reserved parameters") != std::string::npos);
 }
 
+namespace {
+// A hash policy other than the default: SplitMix64's finaliser over key + seed.
+struct splitmix_hasher {
+    static constexpr std::uint32_t id = 42;
+    std::uint64_t operator()(std::uint64_t key, std::uint64_t seed) const noexcept {
+        std::uint64_t z = key + seed + 0x9E3779B97F4A7C15ULL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9ULL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBULL;
+        return z ^ (z >> 31);
+    }
+};
+}  // namespace
+
+TEST_CASE("a custom hash policy works and its files are not read with another hash", "[bloom]") {
+    using custom = bloom_filter<512, splitmix_hasher>;
+    const auto in = keys(20'000, 31);
+    custom f(20'000, 0.01);
+    f.insert_batch(in);
+    CHECK(count_hits(f, in) == in.size());
+    CHECK(count_hits(f, keys(100'000, 32, 0)) < 2'000);
+    CHECK(custom::from_bytes(f.to_bytes()) == f);
+    CHECK(message_of([&] { bloom_filter<>::from_bytes(f.to_bytes()); })
+              .find("the file's keys were hashed with hash id 42, this bloom_filter's hash has id 1") !=
+          std::string::npos);
+}
+
 TEST_CASE("every corrupted byte and every truncation of a saved filter is a format_error", "[bloom]") {
     temp_dir dir;
     bloom_filter<> f(10, 0.01);
