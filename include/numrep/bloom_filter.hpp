@@ -464,8 +464,9 @@ public:
     std::uint64_t num_bits() const noexcept { return num_bits_; }
     std::uint32_t num_probes() const noexcept { return num_probes_; }
     std::uint64_t seed() const noexcept { return seed_; }
-    double bits_per_key() const noexcept { return sizing().bits_per_key(); }
+    double bits_per_key() const noexcept { return bloom_sizing{capacity_, num_bits_, num_probes_, 0.0}.bits_per_key(); }
     std::size_t size_in_bytes() const noexcept { return num_words() * sizeof(std::uint64_t); }
+    // The parameters, with the model FPR at capacity (a few microseconds to compute).
     bloom_sizing sizing() const noexcept {
         return {capacity_, num_bits_, num_probes_,
                 capacity_ == 0 ? 0.0 : model_fpr(static_cast<double>(num_bits_) / static_cast<double>(capacity_), num_probes_)};
