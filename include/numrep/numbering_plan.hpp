@@ -263,8 +263,17 @@ private:
         return buffer.str();
     }
 
+    // All or nothing: the lines go into a copy, which replaces this plan only if every line is good.
     std::size_t load_prefix_lines(std::string_view text, std::string_view source, std::uint32_t national_lengths,
                                   bool carrier) {
+        numbering_plan staged(*this);
+        const std::size_t added = staged.add_prefix_lines(text, source, national_lengths, carrier);
+        *this = std::move(staged);
+        return added;
+    }
+
+    std::size_t add_prefix_lines(std::string_view text, std::string_view source, std::uint32_t national_lengths,
+                                 bool carrier) {
         std::size_t added = 0;
         std::size_t line_number = 0;
         while (!text.empty()) {

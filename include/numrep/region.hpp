@@ -3,6 +3,7 @@
 // table of every region (detail/country_table.hpp); lookups are a binary search, no allocation.
 #pragma once
 
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string_view>
@@ -26,40 +27,41 @@ public:
             if (mid->code < wanted) first = mid + 1; else last = mid;
         }
         if (first == rows.end() || first->code != wanted) return std::nullopt;
-        return region(first);
+        return region(static_cast<int>(first - rows.begin()));
     }
 
     // The main region of a country code (the first listed one, e.g. "US" for 1); nullopt if none.
     static constexpr std::optional<region> for_country_code(unsigned country_code) noexcept {
-        for (const auto& row : detail::region_rows)
-            if (row.country_code == country_code) return region(&row);
+        for (std::size_t i = 0; i < detail::region_rows.size(); ++i)
+            if (detail::region_rows[i].country_code == country_code) return region(static_cast<int>(i));
         return std::nullopt;
     }
 
     static constexpr region vietnam() noexcept { return *find("VN"); }
 
     // No default region: only international forms (+CC..., 00CC... is not recognised) parse.
-    static constexpr region none() noexcept { return region(nullptr); }
+    static constexpr region none() noexcept { return region(-1); }
 
-    constexpr bool is_none() const noexcept { return row_ == nullptr; }
-    constexpr std::string_view code() const noexcept { return row_ ? row_->code : std::string_view{}; }
-    constexpr std::uint16_t country_code() const noexcept { return row_ ? row_->country_code : 0; }
-    constexpr std::string_view international_prefix() const noexcept {
-        return row_ ? row_->international_prefix : std::string_view{};
-    }
-    constexpr std::string_view national_prefix() const noexcept {
-        return row_ ? row_->national_prefix : std::string_view{};
-    }
-    constexpr int min_national_length() const noexcept { return row_ ? row_->min_nsn_length : 0; }
-    constexpr int max_national_length() const noexcept { return row_ ? row_->max_nsn_length : 0; }
+    constexpr bool is_none() const noexcept { return index_ < 0; }
+    constexpr std::string_view code() const noexcept { return row().code; }
+    constexpr std::uint16_t country_code() const noexcept { return row().country_code; }
+    constexpr std::string_view international_prefix() const noexcept { return row().international_prefix; }
+    constexpr std::string_view national_prefix() const noexcept { return row().national_prefix; }
+    constexpr int min_national_length() const noexcept { return row().min_nsn_length; }
+    constexpr int max_national_length() const noexcept { return row().max_nsn_length; }
 
-    friend constexpr bool operator==(const region& a, const region& b) noexcept { return a.row_ == b.row_; }
+    friend constexpr bool operator==(const region& a, const region& b) noexcept { return a.index_ == b.index_; }
 
 private:
-    constexpr explicit region(const detail::region_row* row) noexcept : row_(row) {}
+    // An index, not a pointer: GCC's UBSan cannot evaluate pointer tests in constant expressions.
+    constexpr explicit region(int index) noexcept : index_(index) {}
     static constexpr char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? char(c - 32) : c; }
+    constexpr const detail::region_row& row() const noexcept {
+        return index_ < 0 ? no_region_row : detail::region_rows[static_cast<std::size_t>(index_)];
+    }
+    static constexpr detail::region_row no_region_row{"", 0, "", "", 0, 0};
 
-    const detail::region_row* row_;
+    int index_;
 };
 
 }  // namespace numrep

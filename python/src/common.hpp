@@ -8,6 +8,7 @@
 #include <numrep/numrep.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <variant>
@@ -26,6 +27,9 @@ region region_from(const py::object& code);
 
 // A single number given as str (parsed with `home`), int (a key) or PhoneNumber.
 phone_number number_from(const py::handle& value, const region& home);
+
+// Like number_from, with the region given as a Python object: what numrep.parse does.
+phone_number parse_value(const py::object& value, const py::object& region_code);
 
 // Keys from a NumPy array or any sequence of ints, as a uint64 array (no copy when possible).
 py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys);

@@ -8,18 +8,41 @@
 
 namespace numrep::python {
 
-region region_from(const py::object& code) {
+namespace {
+
+// UTF-8 of a str. A str with lone surrogates has none: encode them anyway ("surrogatepass"),
+// which yields bytes the parser rejects as invalid UTF-8, so the error names the position.
+std::string utf8_of(const py::handle& text) {
+    Py_ssize_t size = 0;
+    if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size)) return std::string(data, static_cast<std::size_t>(size));
+    PyErr_Clear();
+    return py::bytes(text.attr("encode")("utf-8", "surrogatepass")).cast<std::string>();
+}
+
+std::optional<region> find_region(const py::object& code) {
     if (code.is_none()) return region::none();
     if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
-    const std::string text = code.cast<std::string>();
-    const auto found = region::find(text);
-    if (!found) throw py::value_error("numrep: unknown region " + detail::quote(text) + " (expected an ISO 3166 code such as \"VN\")");
+    return region::find(utf8_of(code));
+}
+
+[[noreturn]] void throw_unknown_region(const py::object& code, std::string_view text) {
+    const std::string region_text = utf8_of(code);
+    std::string message = text.data() != nullptr
+                              ? parse_error_message(text, parse_result(parse_errc::unknown_region), region_text)
+                              : "unknown region " + detail::quote(region_text);
+    throw parse_error("numrep: " + message + " (expected an ISO 3166 code such as \"VN\", or None)");
+}
+
+}  // namespace
+
+region region_from(const py::object& code) {
+    const auto found = find_region(code);
+    if (!found) throw_unknown_region(code, {});
     return *found;
 }
 
 namespace {
 
-phone_number parse_text(std::string_view text, const region& home) { return numrep::parse(text, home); }
 
 phone_number number_from_key(std::uint64_t key) {
     const auto n = phone_number::from_key(key);
@@ -50,6 +73,22 @@ bool is_missing(const py::handle& item) {
     if (py::isinstance<py::float_>(item)) return std::isnan(item.cast<double>());
     const std::string type_name = py::str(item.get_type().attr("__name__"));
     return type_name == "NAType" || type_name == "NaTType";
+}
+
+// The UTF-8 text of item `index` of a NumPy 'U' (UTF-32) or 'S' (bytes) array, for messages.
+std::string fixed_width_text(const py::array& array, std::size_t index) {
+    const auto* base = static_cast<const unsigned char*>(array.data()) + index * static_cast<std::size_t>(array.itemsize());
+    std::size_t width = static_cast<std::size_t>(array.itemsize());
+    if (array.dtype().kind() == 'S') {
+        while (width > 0 && base[width - 1] == 0) --width;
+        return std::string(reinterpret_cast<const char*>(base), width);
+    }
+    std::u32string wide(width / 4, U'\0');
+    std::memcpy(wide.data(), base, wide.size() * 4);
+    while (!wide.empty() && wide.back() == 0) wide.pop_back();
+    const py::str as_str = py::reinterpret_steal<py::str>(
+        PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide.data(), static_cast<Py_ssize_t>(wide.size())));
+    return utf8_of(as_str);
 }
 
 [[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
@@ -85,10 +124,7 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
                     parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
                                       static_cast<std::size_t>(contiguous.itemsize()), home, keys, raise ? &failed : nullptr);
             }
-            if (!failed.empty()) {
-                const py::object item = contiguous[py::int_(failed.front())];
-                raise_at(failed.front(), py::str(item).cast<std::string>(), home);
-            }
+            if (!failed.empty()) raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), home);
             return out;
         }
         if (kind != 'O') {
@@ -116,7 +152,7 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
             if (utf8 == nullptr) {
                 // Lone surrogates cannot be UTF-8: the value is not a number.
                 PyErr_Clear();
-                if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": cannot parse a string with lone surrogates: bad character");
+                if (raise) raise_at(i, utf8_of(item), home);
                 continue;
             }
             texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
@@ -165,7 +201,7 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
 
 phone_number number_from(const py::handle& value, const region& home) {
     if (py::isinstance<phone_number>(value)) return value.cast<phone_number>();
-    if (py::isinstance<py::str>(value)) return parse_text(value.cast<std::string>(), home);
+    if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home);
     if (py::isinstance<py::int_>(value) && !py::isinstance<py::bool_>(value)) {
         const auto key = value.cast<py::int_>();
         if (key < py::int_(1) || key > py::int_(detail::max_key))
@@ -176,9 +212,18 @@ phone_number number_from(const py::handle& value, const region& home) {
                          std::string(py::str(value.get_type().attr("__name__"))));
 }
 
+phone_number parse_value(const py::object& value, const py::object& region_code) {
+    const auto home = find_region(region_code);
+    if (!home) {
+        if (py::isinstance<py::str>(value)) throw_unknown_region(region_code, utf8_of(value));
+        throw_unknown_region(region_code, {});
+    }
+    return number_from(value, *home);
+}
+
 void register_parse(py::module_& m) {
     py::class_<phone_number>(m, "PhoneNumber", "A telephone number as its E.164 integer key.")
-        .def(py::init([](const py::object& value, const py::object& region_code) { return number_from(value, region_from(region_code)); }),
+        .def(py::init(&parse_value),
              py::arg("value"), py::arg("region") = "VN", "Parse text, or take an int key, like numrep.parse.")
         .def_property_readonly("key", &phone_number::key, "E.164 digits as an int, e.g. 84912345678.")
         .def_property_readonly("e164", &phone_number::e164, "E.164 text, e.g. '+84912345678'.")
@@ -202,15 +247,18 @@ void register_parse(py::module_& m) {
         .def("__le__", [](const phone_number& a, const phone_number& b) { return a <= b; })
         .def("__gt__", [](const phone_number& a, const phone_number& b) { return a > b; })
         .def("__ge__", [](const phone_number& a, const phone_number& b) { return a >= b; })
-        .def(py::pickle([](const phone_number& n) { return py::make_tuple(n.key(), n.is_legacy()); },
-                        [](const py::tuple& state) {
-                            if (state.size() != 2) throw py::value_error("numrep: bad PhoneNumber pickle state");
-                            const auto n = phone_number::from_key(state[0].cast<std::uint64_t>(), state[1].cast<bool>());
-                            if (!n) throw py::value_error("numrep: bad PhoneNumber pickle state");
-                            return *n;
-                        }));
+        // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
+        .def("__reduce__", [](const phone_number& n) -> py::tuple {
+            const py::object restore = py::module_::import("numrep._core").attr("_phone_number_from_state");
+            return py::make_tuple(restore, py::make_tuple(n.key(), n.is_legacy()));
+        });
+    m.def("_phone_number_from_state", [](std::uint64_t key, bool legacy) {
+        const auto n = phone_number::from_key(key, legacy);
+        if (!n) throw py::value_error("numrep: bad PhoneNumber pickle state: " + std::to_string(key) + " is not an E.164 key");
+        return *n;
+    }, py::arg("key"), py::arg("is_legacy"));
 
-    m.def("parse", [](const py::object& value, const py::object& region_code) { return number_from(value, region_from(region_code)); },
+    m.def("parse", &parse_value,
           py::arg("value"), py::arg("region") = "VN",
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");

@@ -119,7 +119,7 @@ void register_plan(py::module_& m) {
                  return p.load_geocoding_data(text, source, mask);
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
         .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
-                 return make_record(p, number_from(value, region_from(region_code)));
+                 return make_record(p, parse_value(value, region_code));
              }, py::arg("number"), py::arg("region") = "VN")
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
@@ -137,7 +137,7 @@ void register_plan(py::module_& m) {
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
     m.def("lookup", [](const py::object& value, const py::object& region_code) {
-              return make_record(plans::vietnam(), number_from(value, region_from(region_code)));
+              return make_record(plans::vietnam(), parse_value(value, region_code));
           }, py::arg("number"), py::arg("region") = "VN",
           "Carrier, type, region and validity of one number (str, int key or PhoneNumber) by the built-in plan.");
     m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::vietnam(), keys); }, py::arg("keys"),

@@ -204,3 +204,12 @@ TEST_CASE("a copied plan answers on its own after the original is gone", "[plan]
     CHECK(assigned.lookup(84941234567ULL).carrier == "B");
     CHECK(moved.lookup(84941234567ULL).carrier == "B");
 }
+
+TEST_CASE("loading plan data is all or nothing", "[plan][load]") {
+    numrep::numbering_plan plan;
+    plan.load_carrier_data("8491|Kept\n");
+    CHECK_THROWS_AS(plan.load_carrier_data("8494|New\n8497|Also new\nbroken line\n", "bad.txt"), std::invalid_argument);
+    CHECK(plan.lookup(84941234567ULL).carrier.empty());  // nothing of the failed load stayed
+    CHECK(plan.lookup(84912345678ULL).carrier == "Kept");
+    CHECK(plan.rule_count() == 1);
+}
