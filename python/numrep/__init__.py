@@ -22,6 +22,7 @@ except ImportError as error:  # pragma: no cover - only when the package was not
 
 from ._core import (
     TYPE_NAMES,
+    BloomFilter,
     FormatError,
     NumberInfo,
     NumberingPlan,
@@ -39,6 +40,7 @@ from ._core import (
 
 __all__ = [
     "TYPE_NAMES",
+    "BloomFilter",
     "FormatError",
     "NumberInfo",
     "NumberingPlan",

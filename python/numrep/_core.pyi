@@ -5,8 +5,9 @@ from __future__ import annotations
 import collections.abc
 import numpy
 import numpy.typing
+import os
 import typing
-__all__: list[str] = ['FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
+__all__: list[str] = ['BloomFilter', 'FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -141,6 +142,161 @@ class NumberingPlan:
     @property
     def rule_count(self) -> int:
         ...
+class BloomFilter:
+    """
+    A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,
+    and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),
+    int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.
+    Filters with the same size, probe count and seed combine with |, &, |= and &=.
+    Thread safety: queries may run from any number of threads; add_many releases the GIL, so concurrent
+    adds from several threads need concurrent=True (atomic inserts).
+    """
+    __hash__: typing.ClassVar[None] = None
+    @staticmethod
+    def from_bytes(data: bytes, *, concurrent: bool = False) -> BloomFilter:
+        """
+        A writable filter from to_bytes() output. Raises FormatError for damaged bytes.
+        """
+    @staticmethod
+    def load(path: os.PathLike | str | bytes, *, concurrent: bool = False) -> BloomFilter:
+        """
+        Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.
+        """
+    @staticmethod
+    def open(path: os.PathLike | str | bytes) -> BloomFilter:
+        """
+        Map a saved filter read-only (zero copy, pages read on first use); add and other updates raise TypeError.
+        Raises FormatError for a damaged or foreign file.
+        """
+    def __and__(self, arg0: BloomFilter) -> BloomFilter:
+        """
+        Intersection of the bit arrays: True for numbers of both, with a higher FPR than a filter of the intersection.
+        """
+    def __bool__(self) -> bool:
+        """
+        Always True: a filter is never an empty container.
+        """
+    def __contains__(self, number: typing.Any) -> bool:
+        ...
+    def __copy__(self) -> BloomFilter:
+        """
+        A writable copy.
+        """
+    def __deepcopy__(self, memo: typing.Any) -> BloomFilter:
+        ...
+    def __eq__(self, arg0: BloomFilter) -> bool:
+        """
+        Same size, probe count, seed and bits (capacity is not compared).
+        """
+    def __iand__(self, arg0: BloomFilter) -> BloomFilter:
+        ...
+    def __init__(self, capacity: typing.SupportsInt | typing.SupportsIndex, fpr: typing.SupportsFloat | typing.SupportsIndex = 0.01, *, seed: typing.SupportsInt | typing.SupportsIndex | None = None, concurrent: bool = False) -> None:
+        """
+        A filter for `capacity` numbers at false-positive rate `fpr` (in (0, 1)) once full.
+        seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.
+        """
+    def __ior__(self, arg0: BloomFilter) -> BloomFilter:
+        ...
+    def __len__(self) -> int:
+        """
+        approx_len() rounded: an ESTIMATE of the distinct numbers added, not an exact count.
+        """
+    def __or__(self, arg0: BloomFilter) -> BloomFilter:
+        """
+        Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError).
+        """
+    def __reduce__(self) -> tuple:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def add(self, number: typing.Any) -> None:
+        """
+        Add one number (str, int key or PhoneNumber).
+        """
+    def add_many(self, keys: typing.Any) -> None:
+        """
+        Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string
+        raises ParseError naming the item). Releases the GIL.
+        """
+    def approx_len(self) -> float:
+        """
+        An ESTIMATE of the number of distinct numbers added, from the bits set (within a few percent up to
+        capacity; repeated adds of one number count once).
+        """
+    def clear(self) -> None:
+        """
+        Remove every number (set all bits to 0).
+        """
+    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+        """
+        Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.
+        """
+    def save(self, path: os.PathLike | str | bytes) -> None:
+        """
+        Write the filter to `path` atomically (numrep store format, readable from C++).
+        """
+    def to_bytes(self) -> bytes:
+        """
+        The filter in the file format, as bytes.
+        """
+    def update(self, numbers: typing.Any) -> None:
+        """
+        Add every number of an iterable (as add_many).
+        """
+    @property
+    def bits_per_key(self) -> float:
+        """
+        Bits per number at capacity.
+        """
+    @property
+    def capacity(self) -> int:
+        """
+        Numbers the filter was sized for.
+        """
+    @property
+    def concurrent(self) -> bool:
+        """
+        True if inserts are atomic (safe from several threads at once).
+        """
+    @property
+    def expected_fpr(self) -> float:
+        """
+        False-positive rate expected for a number never added, given the bits set now.
+        """
+    @property
+    def fpr_at_capacity(self) -> float:
+        """
+        Model false-positive rate once `capacity` distinct numbers are in.
+        """
+    @property
+    def num_bits(self) -> int:
+        """
+        Size of the bit array.
+        """
+    @property
+    def num_probes(self) -> int:
+        """
+        k: bits set and tested per number.
+        """
+    @property
+    def read_only(self) -> bool:
+        """
+        True for a filter from BloomFilter.open.
+        """
+    @property
+    def seed(self) -> int:
+        """
+        Hash seed.
+        """
+    @property
+    def size_in_bytes(self) -> int:
+        """
+        Bytes of the bit array.
+        """
+def _bloom_filter_from_state(data: bytes, concurrent: bool) -> BloomFilter:
+    """
+    Unpickles a BloomFilter (a writable copy, even of a mapped one).
+    """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool) -> PhoneNumber:
     ...
 def carrier_names() -> list:

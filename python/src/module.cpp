@@ -7,4 +7,5 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_errors(m);
     numrep::python::register_parse(m);
     numrep::python::register_plan(m);
+    numrep::python::register_bloom(m);
 }
