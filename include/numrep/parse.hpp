@@ -160,6 +160,14 @@ constexpr bool starts_with_digits(const char* digits, int count, std::string_vie
 
 // Builds the number from a country code and national digits, applying per-country rules.
 constexpr parse_result make_number(unsigned cc, const char* nsn, int nsn_length) noexcept {
+    // Vietnamese national numbers never start with 0, so zeros there are trunk-prefix noise:
+    // "+84 0912...", "840912...". Dropping them keeps parse(national(n)) == n.
+    if (cc == vietnam::country_code) {
+        while (nsn_length > 0 && nsn[0] == '0') {
+            ++nsn;
+            --nsn_length;
+        }
+    }
     if (nsn_length < min_national_length) return parse_result(parse_errc::too_short);
     if (nsn_length > max_national_length(cc)) return parse_result(parse_errc::too_long);
     std::uint64_t national = digits_value(nsn, nsn_length);
@@ -194,10 +202,9 @@ constexpr parse_result parse_international(const scanned& s, int offset) noexcep
     if (cc_length == 0) return parse_result(n < 1 ? parse_errc::too_short : parse_errc::unknown_country_code);
     const char* nsn = d + cc_length;
     int nsn_length = n - cc_length;
-    // "+84 (0) 912..." and the common "+84 0912..." slip: Vietnamese national numbers never
-    // start with 0, so a 0 there can only be the trunk prefix; elsewhere only a "(0)" is dropped.
-    const bool parenthesised_zero = s.paren_zero == offset + cc_length;
-    if (nsn_length > 0 && nsn[0] == '0' && (parenthesised_zero || cc == vietnam::country_code)) {
+    // "+44 (0)20 ...": a parenthesised trunk 0 is dropped for every country. (Vietnam's trunk
+    // zeros are dropped in make_number, whatever the form.)
+    if (nsn_length > 0 && nsn[0] == '0' && s.paren_zero == offset + cc_length) {
         ++nsn;
         --nsn_length;
     }

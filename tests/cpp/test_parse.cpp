@@ -149,6 +149,17 @@ TEST_CASE("the country code without a plus is recognised only when the digits sa
     CHECK(try_parse("841623456789")->is_legacy());
     CHECK(key_of("842345678") == 84842345678ULL);          // 9 digits: a Vinaphone 084 number
     CHECK(key_of("84 24 3826 4321") == 842438264321ULL);
+    CHECK(key_of("840912345678") == 84912345678ULL);       // country code, then the trunk 0
+}
+
+TEST_CASE("Vietnamese national numbers never keep a leading zero", "[parse][region]") {
+    CHECK(key_of("+84 0912 345 678") == 84912345678ULL);
+    CHECK(key_of("+84 (0) 0912 345 678") == 84912345678ULL);
+    CHECK(key_of("0084 00 912 345 678") == 84912345678ULL);
+    CHECK(try_parse("+84 000").error() == parse_errc::too_short);
+    // Other countries keep theirs unless it stands alone in parentheses.
+    CHECK(key_of("+39 06 1234 5678") == 390612345678ULL);
+    CHECK(key_of("+44 (0) 20 7946 0018") == 442079460018ULL);
 }
 
 TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
