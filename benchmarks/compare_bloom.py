@@ -10,11 +10,12 @@ fastest query path, faster than a list comprehension of `k in bf`).
 COUNT distinct random Vietnamese-length E.164 keys (10,000,000 by default) are inserted into a
 filter sized for COUNT at 1% FPR; queries are timed on the inserted keys (hits) and on as many
 (at least 1,000,000) distinct keys never inserted (misses), whose positive fraction is the
-measured FPR. Each library runs in its own subprocess, so that its peak memory (getrusage
-ru_maxrss growth while building, after its input keys are in memory) is its own. Times are
+measured FPR. Each library runs in its own subprocess, so that its peak memory (peak RSS,
+VmHWM reset through /proc/self/clear_refs, above the RSS just before building, input keys already
+in memory) is its own. Times are
 medians of 3 repeats. numrep is also run at several target FPRs for the bits/key plot.
 
-    python benchmarks/compare_bloom.py                 # writes benchmarks/results/bloom.{md,png,json}
+    python benchmarks/compare_bloom.py                 # writes benchmarks/results/bloom.{md,png}
     python benchmarks/compare_bloom.py --smoke         # ~50k keys, a few seconds
     python benchmarks/compare_bloom.py --output DIR    # write the results elsewhere
 """
@@ -56,8 +57,33 @@ def make_keys(count: int, misses: int, seed: int = 20240601) -> tuple[np.ndarray
     return pool[:count].copy(), pool[count:need].copy()
 
 
-def max_rss_bytes() -> int:
+def _status_bytes(field: str) -> int | None:
+    try:
+        for line in Path("/proc/self/status").read_text().splitlines():
+            if line.startswith(field + ":"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return None
+
+
+def start_peak() -> int:
+    """Resets the peak RSS where Linux allows it (/proc/self/clear_refs); returns the baseline."""
+    try:
+        Path("/proc/self/clear_refs").write_text("5")
+        current = _status_bytes("VmRSS")
+        if current is not None:
+            return current
+    except OSError:
+        pass
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
+
+
+def peak_since(baseline: int) -> int:
+    peak = _status_bytes("VmHWM")
+    if peak is None:
+        peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
+    return max(0, peak - baseline)
 
 
 def timed(fn) -> tuple[float, object]:
@@ -117,14 +143,14 @@ def run_worker(library: str, keys_file: Path, fpr: float) -> dict:
         def query(bf, keys):
             return list(map(bf.__contains__, keys))
 
-    rss_before = max_rss_bytes()
+    rss_before = start_peak()
     build_times, bf = [], None
     for _ in range(REPEATS):
         bf = None  # free the previous filter first
         seconds, bf = timed(build)
         build_times.append(seconds)
         if len(build_times) == 1:
-            peak = max_rss_bytes() - rss_before
+            peak = peak_since(rss_before)
     hit_times, miss_times = [], []
     for _ in range(REPEATS):
         seconds, found = timed(lambda: query(bf, hit_input))
@@ -188,7 +214,8 @@ def write_markdown(path: Path, rows: list[dict], sweep: list[dict], command: str
         f"{count:,} distinct random keys inserted into a filter sized for {count:,} at 1% target FPR; "
         f"hits = those keys, misses = {misses:,} other keys never inserted (their positive fraction is the "
         f"measured FPR). Medians of {REPEATS} repeats; each library in its own process. "
-        "Peak memory: growth of the process's max RSS while building (input keys already in memory).",
+        "Peak memory: the process's peak RSS while building the first filter, above its RSS just before "
+        "(input keys already in memory; Linux VmHWM reset through /proc/self/clear_refs).",
         "",
         "| library | bits/key | measured FPR | ideal FPR at these bits/key | build ns/key | query ns/key (hits) "
         "| query ns/key (misses) | filter size | peak memory | how it is called |",
@@ -255,7 +282,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000_000, help="keys inserted (default 10,000,000)")
     parser.add_argument("--smoke", action="store_true", help="~50k keys, for CI: finishes in a few seconds")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for bloom.md, bloom.png, bloom.json")
+    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for bloom.md and bloom.png")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fpr", type=float, default=0.01, help=argparse.SUPPRESS)
@@ -283,7 +310,6 @@ def main() -> int:
               f"hits {r['hit_ns']:.1f} ns/key, misses {r['miss_ns']:.1f} ns/key, peak {r['peak_bytes'] / 2**20:.1f} MiB")
     command = "python benchmarks/compare_bloom.py " + shlex.join(sys.argv[1:])
     write_markdown(args.output / "bloom.md", rows, sweep, command.strip(), count, misses)
-    (args.output / "bloom.json").write_text(json.dumps({"rows": rows, "sweep": sweep, "machine": machine()}, indent=1))
     write_plot(args.output / "bloom.png", rows, sweep)
     print(f"wrote {args.output / 'bloom.md'}")
     return 0
