@@ -61,6 +61,17 @@ py::list names_with_none(const std::deque<std::string>& names) {
     return out;
 }
 
+// National lengths given from Python as a list of ints, as the bit mask numbering_plan takes.
+std::uint32_t lengths_mask(const std::vector<int>& national_lengths) {
+    std::uint32_t mask = 0;
+    for (int length : national_lengths) {
+        if (length < 1 || length > 14)
+            throw py::value_error("numrep: national lengths must be 1 to 14, got " + std::to_string(length));
+        mask |= 1u << length;
+    }
+    return mask;
+}
+
 struct info_record {
     phone_number number;
     std::string carrier;
@@ -103,20 +114,10 @@ void register_plan(py::module_& m) {
         .def(py::init<>(), "An empty plan.")
         .def_static("vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
         .def("load_carrier_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
-                 std::uint32_t mask = 0;
-                 for (int l : lens) {
-                     if (l < 1 || l > 14) throw py::value_error("numrep: national lengths must be 1 to 14");
-                     mask |= 1u << l;
-                 }
-                 return p.load_carrier_data(text, source, mask);
+                 return p.load_carrier_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
         .def("load_geocoding_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
-                 std::uint32_t mask = 0;
-                 for (int l : lens) {
-                     if (l < 1 || l > 14) throw py::value_error("numrep: national lengths must be 1 to 14");
-                     mask |= 1u << l;
-                 }
-                 return p.load_geocoding_data(text, source, mask);
+                 return p.load_geocoding_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
         .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
                  return make_record(p, parse_value(value, region_code));
