@@ -1,11 +1,13 @@
 // numrep::numbering_plan: longest-prefix lookup from a key to what the numbering plan says
 // about it: allocated carrier, number type, region, and whether it is valid by the plan.
 //
-// Layout: a decimal digit trie over key prefixes (country code included), 44 bytes a node;
-// the built-in Vietnamese plan has a few hundred nodes and stays in L1. A lookup walks at
-// most 15 nodes with compile-time-constant digit extraction; it is noexcept and never
-// allocates. Prefix rules may depend on length ("5656" is a short code at 4 national digits,
-// a Vietnamobile mobile at 9), so each rule carries the national lengths it is valid for.
+// Layout: a decimal digit trie over key prefixes (country code included), 44 bytes a node,
+// plus an answer table (node, key length) -> result, resolved whenever rules change, so that a
+// lookup is only a walk down the digits and one table read. The built-in Vietnamese plan has
+// a few hundred nodes and stays in L1. A lookup is noexcept and never allocates. Prefix rules
+// may depend on length ("5656" is a short code at 4 national digits, a Vietnamobile mobile at
+// 9), so each rule carries the national lengths it is valid for. Adding rules costs
+// O(nodes x 16) for the re-resolution: add many at once with add(std::span) or load_*.
 //
 // Carrier means the carrier the prefix was *allocated* to: since number portability
 // (Vietnam: Nov 2018 postpaid, Jan 2019 prepaid) a subscriber may have moved elsewhere.
@@ -17,6 +19,7 @@
 #include <deque>
 #include <fstream>
 #include <map>
+#include <span>
 #include <sstream>
 #include <string>
 #include <string_view>
@@ -78,10 +81,14 @@ constexpr std::uint32_t lengths(std::initializer_list<int> national_lengths) noe
 
 class numbering_plan {
 public:
-    numbering_plan() { nodes_.emplace_back(); }
+    numbering_plan() {
+        nodes_.emplace_back();
+        resolve();
+    }
     numbering_plan(const numbering_plan& other)
         : nodes_(other.nodes_), entries_(other.entries_), carriers_(other.carriers_), regions_(other.regions_),
-          carrier_ids_(other.carrier_ids_), region_ids_(other.region_ids_), rule_count_(other.rule_count_) {
+          carrier_ids_(other.carrier_ids_), region_ids_(other.region_ids_), answers_(other.answers_),
+          results_(other.results_), rule_count_(other.rule_count_) {
         for (const auto& name : carriers_) carrier_views_.emplace_back(name);
         for (const auto& name : regions_) region_views_.emplace_back(name);
     }
@@ -96,7 +103,18 @@ public:
 
     // Adds or refines a rule. Throws std::invalid_argument for a prefix that is not 1 to 15
     // digits or does not start with an assigned country code.
-    void add(const prefix_rule& rule) {
+    void add(const prefix_rule& rule) { add(std::span<const prefix_rule>(&rule, 1)); }
+
+    // Adds many rules and resolves once; all or nothing.
+    void add(std::span<const prefix_rule> rules) {
+        numbering_plan staged(*this);
+        for (const auto& rule : rules) staged.add_rule(rule);
+        staged.resolve();
+        *this = std::move(staged);
+    }
+
+private:
+    void add_rule(const prefix_rule& rule) {
         const std::string_view p = rule.prefix;
         if (p.empty() || p.size() > static_cast<std::size_t>(detail::max_key_digits) ||
             p.find_first_not_of("0123456789") != std::string_view::npos || p[0] == '0')
@@ -137,6 +155,7 @@ public:
         ++rule_count_;
     }
 
+public:
     // libphonenumber's carrier and geocoding data: "prefix|name" lines, '#' comments.
     // `source` names the data in error messages; a malformed line is std::invalid_argument
     // naming the source, the line number and the problem. Returns the number of rules added.
@@ -161,31 +180,23 @@ public:
         if (key == 0 || key > detail::max_key) return {};
         const int digits = detail::decimal_digits(key);
         const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
-        const std::uint32_t length_bit = std::uint32_t{1} << digits;
-        fields applicable;     // from rules that apply at this length
-        fields other_lengths;  // from rules for other lengths: used only if nothing validates
-        std::int32_t node = 0;
+        std::int32_t node = 0;  // the deepest node on the key's digits
         const auto step = [&](int depth, unsigned digit) noexcept {
             if (depth >= digits) return false;
-            node = nodes_[static_cast<std::size_t>(node)].child[digit];
-            if (node < 0) return false;
-            for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
-                const entry& e = entries_[static_cast<std::size_t>(i)];
-                if (e.hint || (e.key_lengths & length_bit) != 0) applicable.take(e);
-                else other_lengths.take(e);
-                i = e.next;
-            }
+            const std::int32_t next = nodes_[static_cast<std::size_t>(node)].child[digit];
+            if (next < 0) return false;
+            node = next;
             return true;
         };
         walk(scaled, step, std::make_index_sequence<detail::max_key_digits>{});
-        if (!applicable.valid) applicable.fill_from(other_lengths);
+        const fields& f = results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
         number_info info;
-        info.type = applicable.type;
-        info.valid = applicable.valid;
-        info.carrier_id = applicable.carrier_id;
-        info.region_id = applicable.region_id;
-        info.carrier = carrier_views_[info.carrier_id];
-        info.region = region_views_[info.region_id];
+        info.type = f.type;
+        info.valid = f.valid;
+        info.carrier_id = f.carrier_id;
+        info.region_id = f.region_id;
+        info.carrier = carrier_views_[f.carrier_id];
+        info.region = region_views_[f.region_id];
         return info;
     }
 
@@ -228,6 +239,49 @@ private:
         }
     };
 
+    // answers_[node * answer_stride + key length] indexes results_.
+    static constexpr std::size_t answer_stride = detail::max_key_digits + 1;
+    using per_length = std::array<fields, answer_stride>;
+
+    // Computes the answer of every node for every key length: for each length, the deepest
+    // rule wins field by field among the rules that apply at that length; if none of those
+    // validates, fields still empty come from rules for other lengths (a number of the wrong
+    // length still shows what its prefix was allocated as, with valid = false).
+    void resolve() {
+        answers_.assign(nodes_.size() * answer_stride, 0);
+        results_.assign(1, fields{});
+        std::map<std::uint64_t, std::uint32_t> ids{{pack(fields{}), 0}};
+        per_length applicable{};
+        per_length other_lengths{};
+        resolve_node(0, applicable, other_lengths, ids);
+    }
+
+    void resolve_node(std::int32_t node, per_length applicable, per_length other_lengths,
+                      std::map<std::uint64_t, std::uint32_t>& ids) {
+        const node_t& n = nodes_[static_cast<std::size_t>(node)];
+        for (std::int32_t i = n.first_entry; i >= 0; i = entries_[static_cast<std::size_t>(i)].next) {
+            const entry& e = entries_[static_cast<std::size_t>(i)];
+            for (std::size_t length = 1; length < answer_stride; ++length) {
+                if (e.hint || ((e.key_lengths >> length) & 1U) != 0) applicable[length].take(e);
+                else other_lengths[length].take(e);
+            }
+        }
+        for (std::size_t length = 1; length < answer_stride; ++length) {
+            fields answer = applicable[length];
+            if (!answer.valid) answer.fill_from(other_lengths[length]);
+            const auto [it, added] = ids.emplace(pack(answer), static_cast<std::uint32_t>(results_.size()));
+            if (added) results_.push_back(answer);
+            answers_[static_cast<std::size_t>(node) * answer_stride + length] = it->second;
+        }
+        for (const std::int32_t child : n.child)
+            if (child >= 0) resolve_node(child, applicable, other_lengths, ids);
+    }
+
+    static constexpr std::uint64_t pack(const fields& f) noexcept {
+        return (std::uint64_t{f.carrier_id} << 32) | (std::uint64_t{f.region_id} << 16) |
+               (std::uint64_t{static_cast<std::uint8_t>(f.type)} << 8) | (f.valid ? 1U : 0U);
+    }
+
     // Unrolled so that each digit is extracted with a constant divisor (a multiply and shift),
     // in 32-bit halves: the first 8 digits, where almost every walk ends, then the last 7.
     template <class Step, std::size_t... Depth>
@@ -268,6 +322,7 @@ private:
                                   bool carrier) {
         numbering_plan staged(*this);
         const std::size_t added = staged.add_prefix_lines(text, source, national_lengths, carrier);
+        staged.resolve();
         *this = std::move(staged);
         return added;
     }
@@ -295,7 +350,7 @@ private:
             try {
                 prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
                 (carrier ? rule.carrier : rule.region) = name;
-                add(rule);
+                add_rule(rule);
             } catch (const std::invalid_argument& e) {
                 detail::throw_invalid_argument(where() + std::string(e.what()).substr(8));  // drop "numrep: "
             }
@@ -313,6 +368,8 @@ private:
     std::vector<std::string_view> region_views_{std::string_view{}};
     std::map<std::string, std::uint16_t, std::less<>> carrier_ids_;
     std::map<std::string, std::uint16_t, std::less<>> region_ids_;
+    std::vector<std::uint32_t> answers_;
+    std::vector<fields> results_;
     std::size_t rule_count_ = 0;
 };
 

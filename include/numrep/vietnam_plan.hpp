@@ -5,8 +5,11 @@
 // win and the difference is listed in docs/vietnam-plan.md. Built once, on first use.
 #pragma once
 
+#include <deque>
 #include <initializer_list>
+#include <string>
 #include <string_view>
+#include <vector>
 
 #include "numbering_plan.hpp"
 
@@ -95,11 +98,12 @@ struct mobile_block {
 namespace plans {
 
 inline numbering_plan build_vietnam() {
-    numbering_plan plan;
+    std::deque<std::string> prefixes;  // stable storage for the rules' prefix views
+    std::vector<prefix_rule> rules;
     const auto add = [&](std::string_view national_prefix, number_type type, std::string_view carrier,
                          std::string_view region, std::uint32_t national_lengths) {
-        const std::string prefix = "84" + std::string(national_prefix);
-        plan.add({prefix, type, carrier, region, national_lengths});
+        prefixes.push_back("84" + std::string(national_prefix));
+        rules.push_back({prefixes.back(), type, carrier, region, national_lengths});
     };
     const std::uint32_t nine = lengths({9});
     // Mobile, NSN 9 digits. 030/051 (MobiFone) and 031 (Viettel) are carried by libphonenumber
@@ -131,6 +135,8 @@ inline numbering_plan build_vietnam() {
     // Short numbers: 113 police, 114 fire, 115 ambulance, 156 and 5656 spam-call reporting.
     for (std::string_view p : {"113", "114", "115", "156"}) add(p, number_type::short_code, "", "", lengths({3}));
     add("5656", number_type::short_code, "", "", lengths({4}));
+    numbering_plan plan;
+    plan.add(rules);
     return plan;
 }
 

@@ -213,3 +213,21 @@ TEST_CASE("loading plan data is all or nothing", "[plan][load]") {
     CHECK(plan.lookup(84912345678ULL).carrier == "Kept");
     CHECK(plan.rule_count() == 1);
 }
+
+TEST_CASE("rules added in one call take effect together, or not at all", "[plan]") {
+    numrep::numbering_plan plan;
+    const numrep::prefix_rule good[] = {
+        {"8491", numrep::number_type::mobile, "A", "", numrep::lengths({9})},
+        {"849", numrep::number_type::mobile, "B", "", numrep::lengths({9})},  // shallower, added later
+    };
+    plan.add(good);
+    CHECK(plan.lookup(84912345678ULL).carrier == "A");  // the deeper rule wins whatever the order
+    CHECK(plan.lookup(84932345678ULL).carrier == "B");
+    const numrep::prefix_rule mixed[] = {
+        {"8494", numrep::number_type::mobile, "C", "", numrep::lengths({9})},
+        {"99", numrep::number_type::mobile, "D", "", 0},  // no such country code
+    };
+    CHECK_THROWS_AS(plan.add(mixed), std::invalid_argument);
+    CHECK(plan.lookup(84942345678ULL).carrier == "B");
+    CHECK(plan.rule_count() == 2);
+}
