@@ -5,3 +5,16 @@
 #else
 #include <catch2/catch.hpp>
 #endif
+
+#include <string>
+
+namespace numrep_test {
+// "message contains this text": Matchers::Contains in v2, ContainsSubstring in v3.
+inline auto contains(const std::string& text) {
+#if NUMREP_CATCH_MAJOR >= 3
+    return Catch::Matchers::ContainsSubstring(text);
+#else
+    return Catch::Matchers::Contains(text);
+#endif
+}
+}  // namespace numrep_test

@@ -227,9 +227,9 @@ TEST_CASE("parse throws parse_error quoting the input and the reason", "[parse][
         CHECK(what.find("bad character \"x\" at offset 4") != std::string::npos);
     }
     CHECK_THROWS_AS(numrep::parse(""), std::invalid_argument);  // parse_error is an invalid_argument
-    CHECK_THROWS_WITH(numrep::parse("+999 1234"), Catch::Matchers::Contains("unknown country code"));
-    CHECK_THROWS_WITH(numrep::parse("0912345678", "QQ"), Catch::Matchers::Contains("unknown region \"QQ\""));
-    CHECK_THROWS_WITH(numrep::parse("\x01\"x"), Catch::Matchers::Contains("\"\\x01\\\"x\""));  // escaped in the message
+    CHECK_THROWS_WITH(numrep::parse("+999 1234"), numrep_test::contains("unknown country code"));
+    CHECK_THROWS_WITH(numrep::parse("0912345678", "QQ"), numrep_test::contains("unknown region \"QQ\""));
+    CHECK_THROWS_WITH(numrep::parse("\x01\"x"), numrep_test::contains("\"\\x01\\\"x\""));  // escaped in the message
 }
 
 TEST_CASE("random bytes never crash and anything accepted is a well-formed key", "[parse][fuzz]") {
