@@ -908,6 +908,7 @@ private:
                 record_width += width[f];
                 s.value_fields.push_back(lo[f]);
                 s.value_fields.push_back(width[f]);
+                s.value_fields.push_back(values.empty() ? 0 : hi[f]);
             }
             s.value_words.assign(static_cast<std::size_t>(detail::packed_words(values.size(), record_width)), 0);
             for (std::size_t i = 0; i < values.size(); ++i) {
@@ -1015,18 +1016,23 @@ private:
         }
         const std::uint64_t expected_fields = kind == 0 ? 0 : kind == 1 ? 1 : report_record::field_count;
         if (fields != expected_fields) fail("field count " + std::to_string(fields) + " does not match the value kind");
-        if (sec[s_value_fields].size() != fields * 16) fail("value field table has the wrong size");
+        if (sec[s_value_fields].size() != fields * 24) fail("value field table has the wrong size");
         const auto* field_table = section_as<std::uint64_t>(sec[s_value_fields]);
         std::uint64_t record_width = 0;
         for (std::size_t f = 0; f < fields; ++f) {
-            const std::uint64_t base = field_table[2 * f];
-            const std::uint64_t width = field_table[2 * f + 1];
+            // {smallest, width, largest}: the width is exactly what largest - smallest needs.
+            const std::uint64_t base = field_table[3 * f];
+            const std::uint64_t width = field_table[3 * f + 1];
+            const std::uint64_t largest = field_table[3 * f + 2];
             if (width > 64) fail("value field " + std::to_string(f) + " is " + std::to_string(width) + " bits wide");
+            if (largest < base || static_cast<std::uint64_t>(std::bit_width(largest - base)) != width) {
+                fail("value field " + std::to_string(f) + ": range " + std::to_string(base) + ".." +
+                     std::to_string(largest) + " does not match its width " + std::to_string(width));
+            }
             if constexpr (has_values) {
-                const std::uint64_t top = traits::field_max;
-                if (base > top || detail::low_mask(static_cast<unsigned>(width)) > top - base) {
-                    fail("value field " + std::to_string(f) + " (from " + std::to_string(base) + ", " +
-                         std::to_string(width) + " bits) does not fit this trie_store's value type");
+                if (largest > traits::field_max) {
+                    fail("value field " + std::to_string(f) + " holds values up to " + std::to_string(largest) +
+                         ", which do not fit this trie_store's value type");
                 }
                 field_base_[f] = base;
                 field_width_[f] = static_cast<unsigned>(width);

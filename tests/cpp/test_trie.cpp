@@ -1,0 +1,650 @@
+// numrep::trie_store against a std::map model: every query on random and adversarial key sets,
+// values of every width, merge policies, report records, persistence, and refusal (or safe
+// handling) of every damaged file.
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
+#include <random>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <vector>
+
+#include <unistd.h>
+
+#include <numrep/bloom_filter.hpp>
+#include <numrep/report_record.hpp>
+#include <numrep/trie_store.hpp>
+
+#include "catch.hpp"
+
+namespace fs = std::filesystem;
+using numrep::trie_store;
+
+namespace {
+
+using key_map = std::map<std::uint64_t, std::uint64_t>;
+
+struct temp_dir {
+    fs::path path;
+    temp_dir() {
+        static int counter = 0;
+        path = fs::temp_directory_path() / ("numrep_test_trie_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        fs::remove_all(path);
+        fs::create_directories(path);
+    }
+    ~temp_dir() {
+        std::error_code ec;
+        fs::remove_all(path, ec);
+    }
+};
+
+bool starts_with_digits(std::uint64_t key, std::uint64_t prefix) {
+    if (prefix == 0) return true;
+    const std::string k = std::to_string(key), p = std::to_string(prefix);
+    return k.compare(0, p.size(), p) == 0;
+}
+
+// Probe keys: the keys, their neighbours, and the extremes.
+std::vector<std::uint64_t> probes(const key_map& model, std::mt19937_64& rng) {
+    std::vector<std::uint64_t> out{0, 1, 2, 9, 10, 11, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL,
+                                   std::numeric_limits<std::uint64_t>::max()};
+    for (const auto& [k, v] : model) {
+        out.push_back(k);
+        out.push_back(k - 1);
+        out.push_back(k + 1);
+        if (out.size() > 4000) break;
+    }
+    for (int i = 0; i < 500; ++i) out.push_back(rng() % 1'000'000'000'000'000ULL);
+    return out;
+}
+
+// Prefixes to count: prefixes of keys at every length, of probes, and a few absent.
+std::vector<std::uint64_t> prefixes(const key_map& model, std::mt19937_64& rng) {
+    std::vector<std::uint64_t> out{0, 1, 8, 84, 849, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL};
+    std::size_t i = 0;
+    for (const auto& [k, v] : model) {
+        if (i++ % 7 != 0) continue;
+        for (std::uint64_t p = k; p > 0; p /= 10) out.push_back(p);
+        if (out.size() > 1500) break;
+    }
+    for (int j = 0; j < 100; ++j) out.push_back(rng() % 100'000);
+    return out;
+}
+
+template <class Store>
+void check_against_model(const Store& t, const key_map& model, std::uint64_t seed = 1) {
+    std::mt19937_64 rng(seed);
+    constexpr bool valued = !std::is_void_v<typename Store::value_type>;
+    REQUIRE(t.size() == model.size());
+    REQUIRE(t.empty() == model.empty());
+
+    // select / value_at / iteration over everything.
+    std::vector<std::uint64_t> sorted;
+    for (const auto& [k, v] : model) sorted.push_back(k);
+    for (std::size_t i = 0; i < sorted.size(); ++i) {
+        REQUIRE(t.select(i) == sorted[i]);
+        if constexpr (valued) REQUIRE(static_cast<std::uint64_t>(t.value_at(i)) == model.at(sorted[i]));
+    }
+    REQUIRE_FALSE(t.select(sorted.size()).has_value());
+    std::vector<std::uint64_t> all(t.begin(), t.end());
+    REQUIRE(all == sorted);
+
+    // Point queries.
+    for (const auto k : probes(model, rng)) {
+        const auto it = model.find(k);
+        const bool present = it != model.end();
+        INFO("key " << k);
+        REQUIRE(t.contains(k) == present);
+        const auto lower = static_cast<std::size_t>(std::distance(model.begin(), model.lower_bound(k)));
+        REQUIRE(t.rank(k) == lower);
+        REQUIRE(t.index_of(k) == (present ? std::optional<std::size_t>(lower) : std::nullopt));
+        if constexpr (valued) {
+            const auto f = t.find(k);
+            REQUIRE(f.has_value() == present);
+            if (present) REQUIRE(static_cast<std::uint64_t>(*f) == it->second);
+            REQUIRE(t.get(k) == f);
+        }
+    }
+
+    // Prefix counts and prefix iteration.
+    for (const auto p : prefixes(model, rng)) {
+        INFO("prefix " << p);
+        std::vector<std::uint64_t> expected;
+        for (const auto k : sorted) {
+            if (starts_with_digits(k, p) && p <= 999'999'999'999'999ULL) expected.push_back(k);
+        }
+        REQUIRE(t.count_prefix(p) == expected.size());
+        std::vector<std::uint64_t> got;
+        std::vector<std::size_t> indexes;
+        auto range = t.keys(p);
+        for (auto it = range.begin(); it != range.end(); ++it) {
+            got.push_back(*it);
+            indexes.push_back(it.index());
+        }
+        REQUIRE(got == expected);
+        for (std::size_t i = 0; i < got.size(); ++i) REQUIRE(t.select(indexes[i]) == got[i]);
+    }
+
+    // count_range
+    for (int i = 0; i < 50 && !sorted.empty(); ++i) {
+        const auto a = sorted[rng() % sorted.size()], b = sorted[rng() % sorted.size()];
+        const auto expected = a < b ? static_cast<std::size_t>(std::distance(model.lower_bound(a), model.lower_bound(b))) : 0;
+        REQUIRE(t.count_range(a, b) == expected);
+    }
+
+    // Batches.
+    auto ks = probes(model, rng);
+    std::vector<std::uint8_t> out(ks.size());
+    std::size_t expected_hits = 0;
+    for (const auto k : ks) expected_hits += model.count(k);
+    REQUIRE(t.contains_batch(ks, out) == expected_hits);
+    for (std::size_t i = 0; i < ks.size(); ++i) REQUIRE((out[i] != 0) == (model.count(ks[i]) == 1));
+    if constexpr (valued) {
+        using V = typename Store::value_type;
+        std::vector<V> values(ks.size());
+        std::vector<std::uint8_t> found(ks.size());
+        REQUIRE(t.find_batch(ks, values, found, V{7}) == expected_hits);
+        for (std::size_t i = 0; i < ks.size(); ++i) {
+            const auto it = model.find(ks[i]);
+            REQUIRE((found[i] != 0) == (it != model.end()));
+            REQUIRE(static_cast<std::uint64_t>(values[i]) == (it != model.end() ? it->second : 7U));
+        }
+    }
+}
+
+trie_store<> set_of(const key_map& model) {
+    std::vector<std::uint64_t> keys;
+    for (const auto& [k, v] : model) keys.push_back(k);
+    std::mt19937_64 rng(99);
+    std::shuffle(keys.begin(), keys.end(), rng);
+    return trie_store<>::build(keys);
+}
+
+template <class V>
+trie_store<V> map_of(const key_map& model) {
+    std::vector<std::uint64_t> keys;
+    std::vector<V> values;
+    for (const auto& [k, v] : model) {
+        keys.push_back(k);
+        values.push_back(static_cast<V>(v));
+    }
+    return trie_store<V>::build(keys, values);
+}
+
+key_map random_model(std::size_t n, std::uint64_t lo, std::uint64_t hi, std::uint64_t seed, std::uint64_t value_mod = 1000) {
+    std::mt19937_64 rng(seed);
+    key_map m;
+    while (m.size() < n) m[lo + rng() % (hi - lo)] = rng() % value_mod;
+    return m;
+}
+
+key_map vn_mobile_model(std::size_t n, std::uint64_t seed) {
+    static const std::uint64_t two[] = {32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 81, 82, 83, 84, 85, 88, 91, 94,
+                                        87, 70, 76, 77, 78, 79, 89, 90, 93, 52, 56, 58, 92, 59, 99, 55};
+    std::mt19937_64 rng(seed);
+    key_map m;
+    while (m.size() < n) m[(8400 + two[rng() % std::size(two)]) * 10'000'000 + rng() % 10'000'000] = rng() % 50;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("decimal digit counts at every power of ten", "[trie]") {
+    for (unsigned d = 1; d <= 15; ++d) {
+        const std::uint64_t p = numrep::detail::pow10_table[d - 1];
+        CHECK(numrep::detail::decimal_digits(p) == d);
+        CHECK(numrep::detail::decimal_digits(p * 10 - 1) == d);
+        if (p > 1) CHECK(numrep::detail::decimal_digits(p - 1) == d - 1);
+    }
+}
+
+TEST_CASE("bit vector select and rank agree with a naive scan", "[trie]") {
+    std::mt19937_64 rng(5);
+    for (const double density : {0.01, 0.3, 0.5, 0.9, 0.999}) {
+        const std::uint64_t bits = 20'000 + rng() % 1000;
+        const numrep::detail::bit_vector_shape probe_shape{bits, 0};
+        std::vector<std::uint64_t> words(static_cast<std::size_t>(probe_shape.words()), 0);
+        std::uniform_real_distribution<double> u(0, 1);
+        std::uint64_t ones = 0;
+        for (std::uint64_t i = 0; i < bits; ++i) {
+            if (u(rng) < density) {
+                words[i / 64] |= std::uint64_t{1} << (i % 64);
+                ++ones;
+            }
+        }
+        const numrep::detail::bit_vector_shape shape{bits, ones};
+        std::vector<std::uint32_t> ranks, s1, s0;
+        numrep::detail::append_bit_vector_tables(words, shape, ranks, s1, s0);
+        REQUIRE(numrep::detail::check_bit_vector(words, shape, ranks, s1, s0).empty());
+        const numrep::detail::bit_vector_view bv(shape, words.data(), ranks.data(), s1.data(), s0.data());
+        std::uint64_t r1 = 0, r0 = 0;
+        for (std::uint64_t i = 0; i < bits; ++i) {
+            REQUIRE(bv.rank1(i) == r1);
+            if (bv.get(i)) {
+                REQUIRE(bv.select1(r1) == i);
+                ++r1;
+            } else {
+                REQUIRE(bv.select0(r0) == i);
+                ++r0;
+            }
+        }
+        REQUIRE(bv.rank1(bits) == ones);
+        REQUIRE(bv.select1(ones) == bits);  // out of range: size()
+    }
+}
+
+TEST_CASE("select64 finds every set bit", "[trie]") {
+    std::mt19937_64 rng(3);
+    for (int t = 0; t < 2000; ++t) {
+        const std::uint64_t x = rng() & rng();
+        unsigned k = 0;
+        for (unsigned i = 0; i < 64; ++i) {
+            if ((x >> i) & 1U) REQUIRE(numrep::detail::select64(x, k++) == i);
+        }
+    }
+}
+
+TEST_CASE("trie_store matches a std::map on random key sets", "[trie]") {
+    SECTION("Vietnamese mobile numbers") {
+        const auto m = vn_mobile_model(20'000, 1);
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint32_t>(m), m);
+    }
+    SECTION("sparse numbers of every length 1 to 15") {
+        key_map m;
+        std::mt19937_64 rng(2);
+        for (unsigned d = 1; d <= 15; ++d) {
+            const std::uint64_t lo = numrep::detail::pow10_table[d - 1], hi = numrep::detail::pow10_table[d];
+            for (int i = 0; i < 300; ++i) m[lo + rng() % (hi - lo)] = rng() % 3;
+        }
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint8_t>(m), m);
+    }
+    SECTION("several countries") {
+        key_map m;
+        for (const auto& part : {random_model(3000, 84'900'000'000ULL, 84'999'999'999ULL, 3),  // VN
+                                 random_model(3000, 12'025'550'000ULL, 12'129'999'999ULL, 4),  // US
+                                 random_model(3000, 447'400'000'000ULL, 447'999'999'999ULL, 5),  // UK mobile
+                                 random_model(1000, 4'930'000'000ULL, 4'939'999'999ULL, 6),  // Berlin, 10 digits
+                                 random_model(1000, 491'510'000'000ULL, 491'519'999'999ULL, 7)}) {
+            m.insert(part.begin(), part.end());
+        }
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint16_t>(m), m);
+    }
+}
+
+TEST_CASE("trie_store on adversarial key sets", "[trie]") {
+    SECTION("empty") {
+        const key_map m;
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint64_t>(m), m);
+        const trie_store<> t;
+        CHECK(t.size() == 0);
+        CHECK(t.bits_per_key() == 0.0);
+        CHECK(t.begin() == t.end());
+    }
+    SECTION("one key") {
+        for (const std::uint64_t k : {1ULL, 7ULL, 84912345678ULL, 999'999'999'999'999ULL, 100'000'000'000'000ULL}) {
+            const key_map m{{k, 5}};
+            check_against_model(set_of(m), m);
+            check_against_model(map_of<std::uint32_t>(m), m);
+        }
+    }
+    SECTION("every key shares a long prefix") {
+        key_map m;
+        for (std::uint64_t i = 0; i < 10'000; i += 1 + i % 3) m[849'123'456'780'000ULL + i] = i % 17;
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint16_t>(m), m);
+    }
+    SECTION("keys of every length 7 to 15 under one prefix") {
+        key_map m;
+        std::mt19937_64 rng(8);
+        for (unsigned d = 7; d <= 15; ++d) {
+            const std::uint64_t base = 8491234 * numrep::detail::pow10_table[d - 7];
+            const std::uint64_t span = numrep::detail::pow10_table[d - 7];
+            m[base] = 1;
+            m[base + span - 1] = 2;
+            for (int i = 0; i < 200; ++i) m[base + rng() % span] = 3;
+            m[base + span] = 4;  // just past the prefix
+        }
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint8_t>(m), m);
+    }
+    SECTION("dense ranges, the largest and smallest keys") {
+        key_map m;
+        for (std::uint64_t k = 84'900'000'000ULL; k < 84'900'020'000ULL; ++k) m[k] = k % 2;
+        for (std::uint64_t k = 999'999'999'990'000ULL; k <= 999'999'999'999'999ULL; ++k) m[k] = 1;
+        for (std::uint64_t k = 1; k <= 9; ++k) m[k] = 0;
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint8_t>(m), m);
+    }
+    SECTION("a dense cluster and far outliers (long Elias-Fano buckets)") {
+        key_map m;
+        for (std::uint64_t k = 0; k < 30'000; ++k) m[500'000'000'000'000ULL + k * 3] = 0;
+        m[100'000'000'000'000ULL] = 0;
+        m[999'999'999'999'999ULL] = 0;
+        m[123'456'789'012'345ULL] = 0;
+        check_against_model(set_of(m), m);
+    }
+    SECTION("every key of a short length") {
+        key_map m;
+        for (std::uint64_t k = 10; k <= 99; ++k) m[k] = k;
+        for (std::uint64_t k = 100; k <= 999; k += 2) m[k] = k;
+        check_against_model(set_of(m), m);
+        check_against_model(map_of<std::uint16_t>(m), m);
+    }
+}
+
+TEST_CASE("trie_store is near the information-theoretic bound on mobile numbers", "[trie]") {
+    const auto m = vn_mobile_model(200'000, 11);
+    const auto t = set_of(m);
+    // 36 prefixes x 10^7 numbers; the target is 1.3x the bound.
+    const double bound = numrep::trie_bound_bits_per_key(36e7, 200'000);
+    INFO("bits/key " << t.bits_per_key() << ", bound " << bound);
+    CHECK(t.bits_per_key() <= 1.3 * bound);
+    CHECK(t.key_bytes() <= t.size_in_bytes());
+}
+
+TEST_CASE("trie_store values of every width 1 to 64 bits", "[trie]") {
+    std::mt19937_64 rng(4);
+    for (unsigned w = 1; w <= 64; ++w) {
+        key_map m;
+        const std::uint64_t top = numrep::detail::low_mask(w);
+        while (m.size() < 300) m[84'900'000'000ULL + rng() % 1'000'000] = rng() & top;
+        m[84'800'000'000ULL] = top;  // the largest of this width
+        m[84'800'000'001ULL] = 0;
+        const auto t = map_of<std::uint64_t>(m);
+        INFO("width " << w);
+        CHECK(t.value_bits() == w);
+        check_against_model(t, m, w);
+    }
+    SECTION("values are stored from their minimum") {
+        key_map m{{1, 1000}, {2, 1001}, {3, 1003}};
+        CHECK(map_of<std::uint16_t>(m).value_bits() == 2);
+        key_map same{{1, 5}, {2, 5}};
+        CHECK(map_of<std::uint16_t>(same).value_bits() == 0);
+        check_against_model(map_of<std::uint16_t>(same), same);
+    }
+}
+
+TEST_CASE("trie_store merges repeated keys by policy, in input order", "[trie]") {
+    const std::vector<std::uint64_t> keys{84912345678ULL, 5, 84912345678ULL, 5, 84912345678ULL, 7};
+    const std::vector<std::uint8_t> values{200, 1, 100, 2, 3, 9};
+    using T = trie_store<std::uint8_t>;
+    const auto sum = T::build(keys, values, numrep::merge_policy::sum);
+    CHECK(sum.size() == 3);
+    CHECK(sum.get(84912345678ULL) == std::uint8_t{255});  // 303 saturates
+    CHECK(sum.get(5) == std::uint8_t{3});
+    CHECK(sum.get(7) == std::uint8_t{9});
+    const auto max = T::build(keys, values, numrep::merge_policy::max);
+    CHECK(max.get(84912345678ULL) == std::uint8_t{200});
+    CHECK(max.get(5) == std::uint8_t{2});
+    const auto last = T::build(keys, values, numrep::merge_policy::last);
+    CHECK(last.get(84912345678ULL) == std::uint8_t{3});
+    CHECK(last.get(5) == std::uint8_t{2});
+    // A callable sees values in input order: a * 10 + b records the order.
+    const std::vector<std::uint64_t> wide_values{1, 4, 2, 5, 3, 6};
+    const auto order = trie_store<std::uint64_t>::build(keys, wide_values,
+                                                        [](std::uint64_t a, std::uint64_t b) { return a * 10 + b; });
+    CHECK(order.get(84912345678ULL) == std::uint64_t{123});
+    CHECK(order.get(5) == std::uint64_t{45});
+    // Pairs, and a set built from repeated keys.
+    const std::vector<std::pair<std::uint64_t, std::uint8_t>> pairs{{9, 1}, {8, 2}, {9, 3}};
+    CHECK(T::build(pairs, numrep::merge_policy::last).get(9) == std::uint8_t{3});
+    CHECK(T::build(pairs).get(9) == std::uint8_t{4});
+    CHECK(trie_store<>::build(keys).size() == 3);
+    // Sorted input takes the no-sort path and must merge the same way.
+    const std::vector<std::uint64_t> sorted_keys{5, 5, 7, 7, 7};
+    const std::vector<std::uint8_t> sorted_values{1, 2, 3, 4, 5};
+    CHECK(T::build(sorted_keys, sorted_values, numrep::merge_policy::last).get(7) == std::uint8_t{5});
+}
+
+TEST_CASE("trie_store refuses bad keys and mismatched inputs", "[trie]") {
+    const std::vector<std::uint64_t> zero{5, 0};
+    CHECK_THROWS_AS(trie_store<>::build(zero), std::invalid_argument);
+    CHECK_THROWS_WITH(trie_store<>::build(zero), Catch::Matchers::Contains("key 0 at index 1"));
+    const std::vector<std::uint64_t> long_key{1'000'000'000'000'000ULL};
+    CHECK_THROWS_WITH(trie_store<>::build(long_key), Catch::Matchers::Contains("more than 15 digits"));
+    const std::vector<std::uint64_t> keys{1, 2};
+    const std::vector<std::uint32_t> values{1};
+    CHECK_THROWS_AS(trie_store<std::uint32_t>::build(keys, values), std::invalid_argument);
+    const auto t = trie_store<>::build(keys);
+    std::vector<std::uint8_t> out(1);
+    CHECK_THROWS_AS(t.contains_batch(keys, out), std::invalid_argument);
+}
+
+TEST_CASE("trie_store for_each visits keys under a prefix and can stop", "[trie]") {
+    const auto m = vn_mobile_model(5000, 21);
+    const auto t = map_of<std::uint32_t>(m);
+    std::vector<std::uint64_t> seen;
+    std::uint64_t value_sum = 0, expected_sum = 0;
+    t.for_each(8491, [&](std::uint64_t k, std::uint32_t v) {
+        seen.push_back(k);
+        value_sum += v;
+    });
+    for (const auto& [k, v] : m) {
+        if (starts_with_digits(k, 8491)) expected_sum += v;
+    }
+    CHECK(seen.size() == t.count_prefix(8491));
+    CHECK(value_sum == expected_sum);
+    std::size_t calls = 0;
+    t.for_each(0, [&](std::uint64_t) { return ++calls < 10; });
+    CHECK(calls == 10);
+}
+
+TEST_CASE("report_record: combining, packing, and storing in a trie", "[trie]") {
+    using numrep::report_category;
+    using numrep::report_record;
+    auto a = report_record::single(report_category::scam, 1'700'000'000);
+    auto b = report_record::single(report_category::spam, 1'600'000'000);
+    b.not_spam = 2;
+    const auto c = a + b;
+    CHECK(c.count(report_category::scam) == 1);
+    CHECK(c.count(report_category::spam) == 1);
+    CHECK(c.total() == 2);
+    CHECK(c.not_spam == 2);
+    CHECK(c.first_seen == 1'600'000'000U);
+    CHECK(c.last_seen == 1'700'000'000U);
+    auto big = a;
+    big.count(report_category::scam) = 0xFFFFFFF0U;
+    big += big;
+    CHECK(big.count(report_category::scam) == 0xFFFFFFFFU);
+    CHECK(report_record::unpack(c.pack()) == c);
+    CHECK(c.pack()[0] == std::byte{1});  // little-endian, scam count first
+    CHECK(to_string(report_category::debt_collection) == "debt_collection");
+
+    std::mt19937_64 rng(6);
+    std::vector<std::uint64_t> keys;
+    std::vector<report_record> records;
+    std::map<std::uint64_t, report_record> model;
+    for (int i = 0; i < 3000; ++i) {
+        const std::uint64_t k = 84'900'000'000ULL + rng() % 2000;
+        auto r = report_record::single(static_cast<report_category>(rng() % 8),
+                                       static_cast<std::uint32_t>(1'600'000'000 + rng() % 100'000'000));
+        r.not_spam = static_cast<std::uint32_t>(rng() % 3);
+        keys.push_back(k);
+        records.push_back(r);
+        auto [it, fresh] = model.emplace(k, r);
+        if (!fresh) it->second += r;
+    }
+    const auto t = trie_store<report_record>::build(keys, records);
+    REQUIRE(t.size() == model.size());
+    for (const auto& [k, r] : model) REQUIRE(t.get(k) == r);
+    CHECK(t.value_bits() < 8 * sizeof(report_record));
+    const auto copy = trie_store<report_record>::from_bytes(t.to_bytes());
+    for (const auto& [k, r] : model) REQUIRE(copy.get(k) == r);
+    const auto maxed = trie_store<report_record>::build(keys, records, numrep::merge_policy::max);
+    for (const auto& [k, r] : model) REQUIRE(maxed.get(k)->total() <= r.total());
+}
+
+TEST_CASE("trie_store file and byte round trips", "[trie]") {
+    temp_dir dir;
+    const auto m = vn_mobile_model(3000, 31);
+    const auto t = map_of<std::uint32_t>(m);
+    const auto bytes = t.to_bytes();
+    CHECK(bytes.size() == t.size_in_bytes());
+    check_against_model(trie_store<std::uint32_t>::from_bytes(bytes), m);
+    const auto path = dir.path / "store.nrt";
+    t.save(path);
+    check_against_model(trie_store<std::uint32_t>::open(path), m);
+    check_against_model(trie_store<std::uint32_t>::open(path, numrep::verify::header), m);
+    check_against_model(trie_store<std::uint32_t>::load(path), m);
+    // Saving over an open (mapped) store leaves the mapping valid.
+    const auto mapped = trie_store<std::uint32_t>::open(path);
+    map_of<std::uint32_t>(vn_mobile_model(10, 32)).save(path);
+    check_against_model(mapped, m);
+    // Copies share the bytes and outlive the original.
+    std::optional<trie_store<std::uint32_t>> original(trie_store<std::uint32_t>::from_bytes(bytes));
+    const auto shared = *original;
+    original.reset();
+    check_against_model(shared, m);
+    // Any trie file opens as a set; values widen into a larger type.
+    key_map keys_only;
+    for (const auto& [k, v] : m) keys_only[k] = 0;
+    check_against_model(trie_store<>::from_bytes(bytes), keys_only);
+    check_against_model(trie_store<std::uint64_t>::from_bytes(bytes), m);
+    CHECK(trie_store<>::from_bytes(trie_store<>().to_bytes()).empty());
+}
+
+TEST_CASE("trie_store refuses files of another kind or value type", "[trie]") {
+    numrep::bloom_filter<> bloom(100, 0.01);
+    CHECK_THROWS_AS(trie_store<>::from_bytes(bloom.to_bytes()), numrep::format_error);
+    CHECK_THROWS_WITH(trie_store<>::from_bytes(bloom.to_bytes()), Catch::Matchers::Contains("wrong kind"));
+    const std::vector<std::uint64_t> keys{1, 2, 3};
+    const auto set = trie_store<>::build(keys);
+    CHECK_THROWS_AS(numrep::bloom_filter<>::from_bytes(set.to_bytes()), numrep::format_error);
+    CHECK_THROWS_WITH(trie_store<std::uint32_t>::from_bytes(set.to_bytes()), Catch::Matchers::Contains("no values"));
+    const std::vector<std::uint32_t> wide{1, 70000, 3};
+    const auto t = trie_store<std::uint32_t>::build(keys, wide);
+    CHECK_THROWS_WITH(trie_store<std::uint16_t>::from_bytes(t.to_bytes()), Catch::Matchers::Contains("do not fit"));
+    CHECK_THROWS_AS(trie_store<numrep::report_record>::from_bytes(t.to_bytes()), numrep::format_error);
+    const std::vector<std::uint32_t> narrow{1, 200, 3};
+    CHECK(trie_store<std::uint8_t>::from_bytes(trie_store<std::uint32_t>::build(keys, narrow).to_bytes()).get(2) ==
+          std::uint8_t{200});
+}
+
+namespace {
+
+// Runs every query kind on a store that opened from damaged bytes: whatever it answers, it
+// must not read out of bounds (ASan) or hit undefined behaviour (UBSan).
+template <class Store>
+void exercise(const Store& t) {
+    std::uint64_t sink = t.size();
+    for (const std::uint64_t k : {1ULL, 5ULL, 84912345678ULL, 84912345679ULL, 849ULL, 999'999'999'999'999ULL}) {
+        sink += t.contains(k) + t.rank(k) + t.count_prefix(k) + t.count_prefix(k / 100);
+        if (auto v = t.find(k)) sink += *v;
+    }
+    const std::size_t n = std::min<std::size_t>(t.size(), 64);
+    for (std::size_t i = 0; i < n; ++i) sink += t.select(i).value_or(0) + t.value_at(i);
+    std::size_t steps = 0;
+    for (const auto k : t.keys()) {
+        sink += k;
+        if (++steps > 2 * t.size() + 10) break;
+    }
+    for (const auto k : t.keys(84)) {
+        sink += k;
+        if (++steps > 4 * t.size() + 20) break;
+    }
+    const std::vector<std::uint64_t> ks{84912345678ULL, 3, 12};
+    std::vector<std::uint8_t> out(ks.size());
+    sink += t.contains_batch(ks, out);
+    CHECK(sink != 0xDEADBEEF);  // keeps the work observable
+}
+
+std::vector<std::byte> small_file() {
+    key_map m;
+    std::mt19937_64 rng(77);
+    for (int i = 0; i < 40; ++i) m[84'912'300'000ULL + rng() % 200'000] = rng() % 300;
+    m[5] = 1;
+    m[1234567] = 2;
+    m[999'999'999'999'999ULL] = 3;
+    return map_of<std::uint16_t>(m).to_bytes();
+}
+
+// Rewrites both checksums so that a change passes them: what a hostile writer would do.
+void fix_checksums(std::vector<std::byte>& f) {
+    namespace at = numrep::detail::header_offset;
+    const auto header_size = numrep::detail::load_le<std::uint32_t>(f.data() + at::header_size);
+    if (header_size > f.size() || header_size < at::sections) return;
+    numrep::detail::store_le<std::uint64_t>(f.data() + at::payload_checksum,
+                                            numrep::detail::xxh3_bytes(std::span(f).subspan(header_size)));
+    numrep::detail::store_le<std::uint64_t>(
+        f.data() + at::header_checksum,
+        numrep::detail::xxh3_bytes(std::span(f).subspan(at::checked_from, header_size - at::checked_from)));
+}
+
+}  // namespace
+
+TEST_CASE("trie_store: every corrupted byte is refused, or safe with verify::header", "[trie]") {
+    temp_dir dir;
+    const auto good = small_file();
+    const auto path = dir.path / "bad.nrt";
+    std::size_t opened_with_header_check = 0;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        auto bad = good;
+        bad[i] ^= std::byte{0x5A};
+        INFO("byte " << i);
+        CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(bad), numrep::format_error);
+        {
+            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bad.data()),
+                                                        static_cast<std::streamsize>(bad.size()));
+        }
+        try {
+            const auto t = trie_store<std::uint16_t>::open(path, numrep::verify::header);
+            ++opened_with_header_check;
+            exercise(t);
+        } catch (const numrep::format_error&) {
+        }
+    }
+    CHECK(opened_with_header_check > 0);  // section bytes are not covered by the header check
+}
+
+TEST_CASE("trie_store: hostile files with valid checksums are refused or safe", "[trie]") {
+    const auto good = small_file();
+    std::size_t refused = 0, accepted = 0;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (const std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
+            auto bad = good;
+            bad[i] ^= flip;
+            fix_checksums(bad);
+            INFO("byte " << i);
+            try {
+                const auto t = trie_store<std::uint16_t>::from_bytes(bad);
+                ++accepted;
+                exercise(t);
+            } catch (const numrep::format_error&) {
+                ++refused;
+            }
+        }
+    }
+    CHECK(refused > 0);
+    CHECK(accepted > 0);  // value bits and section padding... some changes are legitimate values
+}
+
+TEST_CASE("trie_store: every truncation is refused", "[trie]") {
+    temp_dir dir;
+    const auto good = small_file();
+    const auto path = dir.path / "short.nrt";
+    for (std::size_t n = 0; n < good.size(); ++n) {
+        const std::vector<std::byte> cut(good.begin(), good.begin() + static_cast<std::ptrdiff_t>(n));
+        INFO("length " << n);
+        CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(cut), numrep::format_error);
+        {
+            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(cut.data()),
+                                                        static_cast<std::streamsize>(cut.size()));
+        }
+        CHECK_THROWS_AS(trie_store<std::uint16_t>::open(path, numrep::verify::header), numrep::format_error);
+    }
+    auto longer = good;
+    longer.push_back(std::byte{0});
+    CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(longer), numrep::format_error);
+}
