@@ -1,0 +1,595 @@
+// CSV reading, time parsing, name interning and report ingestion (issue 5, "Reports in").
+#include "catch.hpp"
+
+#include <numrep/csv.hpp>
+#include <numrep/ingest.hpp>
+#include <numrep/report.hpp>
+
+#include <cstdint>
+#include <fstream>
+#include <map>
+#include <regex>
+#include <set>
+#include <sstream>
+#include <string>
+#include <string_view>
+#include <vector>
+
+using numrep_test::contains;
+
+namespace {
+
+// Every record of `text` as vectors of strings (throws on an unterminated quote).
+std::vector<std::vector<std::string>> read_all(std::string_view text, char delimiter = ',') {
+    numrep::csv_reader csv(text, delimiter);
+    std::vector<std::vector<std::string>> out;
+    for (;;) {
+        const auto status = csv.next();
+        if (status == numrep::csv_status::end) break;
+        if (status == numrep::csv_status::unterminated_quote) throw std::runtime_error(csv.error_message());
+        out.emplace_back(csv.fields().begin(), csv.fields().end());
+    }
+    return out;
+}
+
+using rows = std::vector<std::vector<std::string>>;
+
+bool points_into(std::string_view field, std::string_view text) {
+    return field.data() >= text.data() && field.data() + field.size() <= text.data() + text.size();
+}
+
+std::int64_t utc(int y, unsigned m, unsigned d, int hh = 0, int mm = 0, int ss = 0) {
+    return numrep::detail::days_from_civil(y, m, d) * 86400 + hh * 3600 + mm * 60 + ss;
+}
+
+}  // namespace
+
+TEST_CASE("csv: plain records, empty fields, no final line break", "[ingest][csv]") {
+    CHECK(read_all("a,b,c\n1,2,3\n") == rows{{"a", "b", "c"}, {"1", "2", "3"}});
+    CHECK(read_all("a,b\n1,2") == rows{{"a", "b"}, {"1", "2"}});
+    CHECK(read_all(",,\n") == rows{{"", "", ""}});
+    CHECK(read_all("a,\n,b\n") == rows{{"a", ""}, {"", "b"}});
+    CHECK(read_all("").empty());
+    CHECK(read_all("\"\",x\n") == rows{{"", "x"}});
+}
+
+TEST_CASE("csv: quoted fields with escapes, delimiters and line breaks inside", "[ingest][csv]") {
+    const std::string text = "h1,h2,h3\n\"x \"\"y\"\"\",\"one\ntwo\",\"a,b\"\nlast,row,here\n";
+    numrep::csv_reader csv(text);
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.line() == 1);
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    REQUIRE(csv.size() == 3);
+    CHECK(csv[0] == "x \"y\"");
+    CHECK(csv[1] == "one\ntwo");
+    CHECK(csv[2] == "a,b");
+    CHECK(csv.line() == 2);
+    CHECK(csv.last_line() == 3);
+    CHECK(csv.raw() == "\"x \"\"y\"\"\",\"one\ntwo\",\"a,b\"");
+    // Zero copy where nothing needs unquoting; the escaped field is a copy.
+    CHECK(points_into(csv[1], text));
+    CHECK(points_into(csv[2], text));
+    CHECK_FALSE(points_into(csv[0], text));
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.line() == 4);  // physical line, after the embedded break
+    CHECK(csv[0] == "last");
+    CHECK(points_into(csv[0], text));
+    CHECK(csv.next() == numrep::csv_status::end);
+    CHECK(csv.offset() == text.size());
+}
+
+TEST_CASE("csv: CRLF, lone CR, and line breaks inside quotes counted once", "[ingest][csv]") {
+    CHECK(read_all("a,b\r\n1,2\r\n") == rows{{"a", "b"}, {"1", "2"}});
+    CHECK(read_all("a,b\r1,2\r") == rows{{"a", "b"}, {"1", "2"}});
+    CHECK(read_all("a,\"x\r\ny\"\r\n") == rows{{"a", "x\r\ny"}});
+    numrep::csv_reader csv("\"p\r\nq\",1\r\nr,2\r\n");
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.last_line() == 2);
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.line() == 3);
+    CHECK(csv[0] == "r");
+}
+
+TEST_CASE("csv: a UTF-8 byte order mark is skipped", "[ingest][csv]") {
+    CHECK(read_all("\xEF\xBB\xBFnumber,time\n1,2\n") == rows{{"number", "time"}, {"1", "2"}});
+    CHECK(read_all("\xEF\xBB\xBF\"number\";time\n", numrep::auto_delimiter) == rows{{"number", "time"}});
+}
+
+TEST_CASE("csv: any delimiter, or detected from the header line", "[ingest][csv]") {
+    CHECK(read_all("a;b\n1;2\n", ';') == rows{{"a", "b"}, {"1", "2"}});
+    CHECK(read_all("a\tb\n1\t2\n", '\t') == rows{{"a", "b"}, {"1", "2"}});
+    CHECK(read_all("a|b,c\n", '|') == rows{{"a", "b,c"}});
+    CHECK(numrep::detect_delimiter("a,b,c\n") == ',');
+    CHECK(numrep::detect_delimiter("a;b;c\nx,y,z,w,v\n") == ';');  // the first line only
+    CHECK(numrep::detect_delimiter("a\tb\n") == '\t');
+    CHECK(numrep::detect_delimiter("a|b|c,d\n") == '|');
+    CHECK(numrep::detect_delimiter("\"x;y;z\",b\n") == ',');  // not inside quotes
+    CHECK(numrep::detect_delimiter("single\n") == ',');
+    CHECK(numrep::detect_delimiter("a,b;c\n") == ',');  // a tie goes to the comma
+    CHECK(read_all("a;b\n1;\"2;3\"\n", numrep::auto_delimiter) == rows{{"a", "b"}, {"1", "2;3"}});
+    CHECK_THROWS_AS(numrep::csv_reader("a", '"'), std::invalid_argument);
+    CHECK_THROWS_AS(numrep::csv_reader("a", '\n'), std::invalid_argument);
+}
+
+TEST_CASE("csv: stray quotes are kept, not lost", "[ingest][csv]") {
+    CHECK(read_all("ab\"c,d\n") == rows{{"ab\"c", "d"}});
+    CHECK(read_all("\"ab\"c,d\n") == rows{{"abc", "d"}});
+    CHECK(read_all(" \"a\",b\n") == rows{{" \"a\"", "b"}});
+}
+
+TEST_CASE("csv: blank lines are records of one empty field", "[ingest][csv]") {
+    numrep::csv_reader csv("a\n\nb\n");
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK_FALSE(csv.is_blank());
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.is_blank());
+    CHECK(csv.size() == 1);
+    CHECK(csv.line() == 2);
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    CHECK(csv.line() == 3);
+}
+
+TEST_CASE("csv: an unterminated quote names the line where it opened", "[ingest][csv]") {
+    numrep::csv_reader csv("a,b\n1,2\n3,\"open\nmore\nlines\n");
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    REQUIRE(csv.next() == numrep::csv_status::record);
+    REQUIRE(csv.next() == numrep::csv_status::unterminated_quote);
+    CHECK(csv.error_line() == 3);
+    CHECK_THAT(csv.error_message(), contains("line 3"));
+    CHECK_THAT(csv.error_message(), contains("unterminated quoted field"));
+    CHECK(csv.raw() == "3,\"open\nmore\nlines\n");
+    CHECK(csv.next() == numrep::csv_status::end);
+}
+
+TEST_CASE("parse_time: ISO 8601 dates and times, and unix seconds", "[ingest][time]") {
+    using numrep::parse_time;
+    CHECK(parse_time("2021-07-07") == utc(2021, 7, 7));
+    CHECK(parse_time("2021-07-07") == 1625616000);
+    CHECK(parse_time("2021-07-07 00:01:15") == 1625616075);
+    CHECK(parse_time("2021-07-07T00:01:15Z") == 1625616075);
+    CHECK(parse_time("2021-07-07t00:01:15z") == 1625616075);
+    CHECK(parse_time("2021-07-07T00:01:15.999Z") == 1625616075);  // fractions truncate
+    CHECK(parse_time("2021-07-07T00:01:15,5") == 1625616075);
+    CHECK(parse_time("2021-07-07T07:01:15+07:00") == 1625616075);
+    CHECK(parse_time("2021-07-07T07:01:15+0700") == 1625616075);
+    CHECK(parse_time("2021-07-07T07:01:15+07") == 1625616075);
+    CHECK(parse_time("2021-07-06T19:31:15.25-04:30") == 1625616075);
+    CHECK(parse_time("2021-07-07 00:01") == 1625616060);
+    CHECK(parse_time("  2021-07-07 00:01:15 ") == 1625616075);
+    CHECK(parse_time("1625616075") == 1625616075);
+    CHECK(parse_time("0") == 0);
+    CHECK(parse_time("-86400") == -86400);
+    CHECK(parse_time("1970-01-01") == 0);
+    CHECK(parse_time("1969-12-31 23:59:59") == -1);
+    CHECK(parse_time("2000-02-29") == utc(2000, 2, 29));
+    CHECK(parse_time("2024-02-29 12:00:00") == utc(2024, 2, 29, 12));
+    CHECK(parse_time("2016-12-31 23:59:60Z") == utc(2017, 1, 1));  // leap second
+    CHECK(parse_time("2007-06-07 13:05:00") == utc(2007, 6, 7, 13, 5));
+    CHECK(parse_time("9999-12-31T23:59:59Z") == utc(9999, 12, 31, 23, 59, 59));
+    static_assert(numrep::parse_time("2021-07-07").value() == 1625616000);
+}
+
+TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
+    using numrep::parse_time;
+    for (const char* bad : {"", "   ", "2021-13-01", "2021-00-10", "2021-02-29", "1900-02-29", "2021-04-31",
+                            "2021-07-00", "2021-7-7", "21-07-07", "2021/07/07", "07/07/2021", "2021-07-07 24:00:00",
+                            "2021-07-07 23:60:00", "2021-07-07 23:59:61", "2021-07-07 1:02:03", "2021-07-07T",
+                            "2021-07-07 00:01:15 Z", "2021-07-07T00:01:15+24:00", "2021-07-07T00:01:15+07:60",
+                            "2021-07-07T00:01:15+7", "2021-07-07T00:01:15+07:00:00", "2021-07-07T00:01:15.",
+                            "2021-07-07T00:01:15ZZ", "2021-07-07x", "yesterday", "1625616075.5", "12e5", "-",
+                            "+", "1234567890123456789", "2021-07-07T00:01:15Q", "2021-07-07 00:01:1"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_time(bad).has_value());
+    }
+}
+
+TEST_CASE("string_interner: stable ids, retrievable names", "[ingest][interner]") {
+    numrep::string_interner<std::uint16_t> names;
+    CHECK(names.size() == 1);
+    CHECK(names.name(0).empty());
+    CHECK(names.intern("") == 0);
+    CHECK(names.intern("Other") == 1);
+    CHECK(names.intern("Charities") == 2);
+    CHECK(names.intern("Other") == 1);
+    CHECK(names.find("Charities") == std::uint16_t{2});
+    CHECK_FALSE(names.find("Nope").has_value());
+    CHECK(names.name(2) == "Charities");
+    CHECK_THROWS_AS(names.name(3), std::invalid_argument);
+    const auto copy = names;
+    CHECK(copy.name(1) == "Other");
+    CHECK(copy.find("Charities") == std::uint16_t{2});
+    numrep::string_interner<std::uint8_t> small;
+    for (int i = 1; i <= 255; ++i) CHECK(small.intern(std::to_string(i)) == i);
+    CHECK_THROWS_AS(small.intern("one too many"), std::length_error);
+    CHECK(small.intern("17") == 17);  // known names still resolve when full
+}
+
+namespace {
+
+numrep::ingest_options hand_options() {
+    numrep::ingest_options o;
+    o.columns.source = "source";
+    o.columns.not_spam = "not_spam";
+    return o;
+}
+
+}  // namespace
+
+TEST_CASE("ingest: good rows become reports, with interned names", "[ingest]") {
+    const std::string text =
+        "number,time,category,source,not_spam\n"
+        "0912 345 678,2021-07-07 00:01:15,scam,alice,\n"
+        "+84 91 234 5678,1625616075,\" scam \",bob,yes\n"
+        "0200000000,2021-07-07,spam,,0\n";
+    numrep::report_reader reader(hand_options());
+    std::vector<numrep::report> out;
+    const auto stats = reader.read(text, out);
+    CHECK(stats.rows == 3);
+    CHECK(stats.good == 3);
+    CHECK(stats.bad == 0);
+    CHECK(stats.invalid_numbers == 1);
+    REQUIRE(out.size() == 3);
+    CHECK(out[0].key == 84912345678ULL);
+    CHECK(out[0].time == 1625616075);
+    CHECK(out[0].valid_number);
+    CHECK_FALSE(out[0].not_spam);
+    CHECK(out[1].key == 84912345678ULL);
+    CHECK(out[1].category == out[0].category);  // trimmed
+    CHECK(out[1].not_spam);
+    CHECK(out[1].source != out[0].source);
+    CHECK(reader.categories().name(out[0].category) == "scam");
+    CHECK(reader.categories().name(out[2].category) == "spam");
+    CHECK(reader.sources().name(out[1].source) == "bob");
+    CHECK(out[2].source == 0);  // empty source
+    CHECK(out[2].key == 84200000000ULL);
+    CHECK_FALSE(out[2].valid_number);  // parses, but no rule validates it: kept and marked
+
+    // A callable sink sees the same, and ids stay stable across inputs of one reader.
+    std::vector<std::uint64_t> keys;
+    const auto again = reader.read(text, [&](const numrep::report& r) { keys.push_back(r.key); });
+    CHECK(again.good == 3);
+    CHECK(keys == std::vector<std::uint64_t>{84912345678ULL, 84912345678ULL, 84200000000ULL});
+    CHECK(reader.categories().size() == 3);
+}
+
+TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
+    const std::string text =
+        "number,time,category,source,not_spam\r\n"
+        "0912345678,2021-07-07,scam,a,no\r\n"           // 2 good
+        ",2021-07-07,scam,a,no\r\n"                     // 3 missing number
+        "   ,2021-07-07,scam,a,no\r\n"                  // 4 missing number (white space)
+        "0912x45678,2021-07-07,scam,a,no\r\n"           // 5 unparseable: bad character
+        "12,2021-07-07,scam,a,no\r\n"                   // 6 unparseable: too short
+        "091234567890123456,2021-07-07,scam,a,no\r\n"   // 7 unparseable: too long
+        "+999 123456,2021-07-07,scam,a,no\r\n"          // 8 unparseable: unknown country code
+        "0912345678,,scam,a,no\r\n"                     // 9 missing time
+        "0912345678,2021-02-30,scam,a,no\r\n"           // 10 bad time
+        "0912345678,07/07/2021,scam,a,no\r\n"           // 11 bad time
+        "0912345678,2021-07-07,scam,a,maybe\r\n"        // 12 bad not_spam
+        "0912345678,2021-07-07,scam,a\r\n"              // 13 wrong field count (fewer)
+        "0912345678,2021-07-07,scam,a,no,extra\r\n"     // 14 wrong field count (more)
+        "\r\n"                                          // 15 blank line: not a row
+        "0912345678,\"2021-07-07\nT00:00:00Z\",scam,a,no\r\n"  // 16-17 bad time, spans two lines
+        "+1 202 555 0123,2021-07-07T00:00:00Z,scam,a,TRUE\r\n"  // 18 good (not valid by the VN plan)
+        "0912345678,2021-07-07,\"unterminated,a,no\r\n"  // 19 unterminated quote, to the end
+        "0912345678,2021-07-07,scam,a,no\r\n";
+    std::vector<numrep::report> out;
+    const auto stats = numrep::ingest_csv(text, out, hand_options());
+    using R = numrep::bad_row_reason;
+    CHECK(stats.rows == 16);
+    CHECK(stats.good == 2);
+    CHECK(stats.bad == 14);
+    CHECK(stats.blank_lines == 1);
+    CHECK(stats.count(R::missing_number) == 2);
+    CHECK(stats.count(R::unparseable_number) == 4);
+    CHECK(stats.count(numrep::parse_errc::bad_character) == 1);
+    CHECK(stats.count(numrep::parse_errc::too_short) == 1);
+    CHECK(stats.count(numrep::parse_errc::too_long) == 1);
+    CHECK(stats.count(numrep::parse_errc::unknown_country_code) == 1);
+    CHECK(stats.count(R::missing_time) == 1);
+    CHECK(stats.count(R::bad_time) == 3);
+    CHECK(stats.count(R::bad_not_spam) == 1);
+    CHECK(stats.count(R::wrong_field_count) == 2);
+    CHECK(stats.count(R::unterminated_quote) == 1);
+    CHECK(stats.count(R::too_many_names) == 0);
+    CHECK(stats.invalid_numbers == 1);
+    REQUIRE(out.size() == 2);
+    CHECK(out[1].key == 12025550123ULL);
+    CHECK(out[1].not_spam);
+    CHECK_FALSE(out[1].valid_number);
+
+    REQUIRE(stats.first_bad_rows.size() == 14);
+    const std::vector<std::size_t> lines{3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 16, 19};
+    for (std::size_t i = 0; i < lines.size(); ++i) CHECK(stats.first_bad_rows[i].line == lines[i]);
+    CHECK(stats.first_bad_rows[0].reason == R::missing_number);
+    CHECK(stats.first_bad_rows[2].parse_error == numrep::parse_errc::bad_character);
+    CHECK_THAT(stats.first_bad_rows[2].message, contains("\"0912x45678\""));
+    CHECK_THAT(stats.first_bad_rows[2].message, contains("bad character \"x\""));
+    CHECK(stats.first_bad_rows[2].text == "0912x45678,2021-07-07,scam,a,no");
+    CHECK_THAT(stats.first_bad_rows[7].message, contains("\"2021-02-30\""));
+    CHECK_THAT(stats.first_bad_rows[9].message, contains("maybe"));
+    CHECK_THAT(stats.first_bad_rows[10].message, contains("expected 5 fields"));
+    CHECK_THAT(stats.first_bad_rows[10].message, contains("found 4"));
+    CHECK(stats.first_bad_rows[13].reason == R::unterminated_quote);
+    CHECK_THAT(stats.first_bad_rows[13].message, contains("line 19"));
+
+    const std::string summary = stats.summary();
+    CHECK_THAT(summary, contains("16 rows: 2 good"));
+    CHECK_THAT(summary, contains("missing number: 2"));
+    CHECK_THAT(summary, contains("unparseable number: 4 (bad character 1, too short 1, too long 1, unknown country code 1)"));
+}
+
+TEST_CASE("ingest: too many distinct categories is a bad row, not a crash", "[ingest]") {
+    std::string text = "number,time,category\n";
+    for (int i = 0; i < 65536; ++i) text += "0912345678,0,c" + std::to_string(i) + "\n";
+    text += "0912345678,0,c17\n";
+    numrep::report_reader reader;
+    std::uint64_t good = 0;
+    const auto stats = reader.read(text, [&](const numrep::report&) { ++good; });
+    CHECK(stats.good == 65536);
+    CHECK(good == 65536);
+    CHECK(stats.count(numrep::bad_row_reason::too_many_names) == 1);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].line == 65537);
+    CHECK(reader.categories().size() == 65536);
+}
+
+TEST_CASE("ingest: missing time and the default time", "[ingest]") {
+    const std::string text = "number,time\n0912345678,\n0912345678,2021-07-07\n";
+    std::vector<numrep::report> out;
+    CHECK(numrep::ingest_csv(text, out, [] {
+              numrep::ingest_options o;
+              o.columns.category = std::nullopt;
+              return o;
+          }()).count(numrep::bad_row_reason::missing_time) == 1);
+
+    numrep::ingest_options o;
+    o.columns.category = std::nullopt;
+    o.default_time = 42;
+    out.clear();
+    const auto stats = numrep::ingest_csv(text, out, o);
+    CHECK(stats.good == 2);
+    CHECK(stats.defaulted_times == 1);
+    REQUIRE(out.size() == 2);
+    CHECK(out[0].time == 42);
+    CHECK(out[1].time == 1625616000);
+
+    // No time column at all: allowed only with a default.
+    o.columns.time = std::nullopt;
+    out.clear();
+    CHECK(numrep::ingest_csv("number\n0912345678\n", out, o).defaulted_times == 1);
+    o.default_time.reset();
+    CHECK_THROWS_WITH(numrep::report_reader(o), contains("no time column and no default_time"));
+}
+
+TEST_CASE("ingest: header problems are errors that name the column", "[ingest]") {
+    std::vector<numrep::report> out;
+    CHECK_THROWS_WITH(numrep::ingest_csv("phone,time,category\n1,2,3\n", out),
+                      contains("no column \"number\" (for the number) in the header on line 1; columns: \"phone\", \"time\", \"category\""));
+    numrep::ingest_options o;
+    o.columns.category = "Subjcet";
+    CHECK_THROWS_AS(numrep::ingest_csv("number,time,Subject\n", out, o), std::invalid_argument);
+    CHECK_THROWS_WITH(numrep::ingest_csv("", out), contains("<memory>: empty input"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("\n\n", out), contains("empty input"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("\"number,time\n", out), contains("line 1: header: unterminated quoted field"));
+    // Header names are trimmed; a header with no rows is zero rows.
+    const auto stats = numrep::ingest_csv(" number , time ,category\r\n", out);
+    CHECK(stats.rows == 0);
+    CHECK(out.empty());
+}
+
+TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
+    std::vector<numrep::report> out;
+    numrep::ingest_options o;
+    o.delimiter = numrep::auto_delimiter;
+    for (const char* text : {"number;time;category\n0912345678;0;\"a;b\"\n", "number\ttime\tcategory\n0912345678\t0\ta;b\n",
+                             "number|time|category\n0912345678|0|a;b\n", "\xEF\xBB\xBFnumber,time,category\n0912345678,0,a;b\n"}) {
+        INFO(text);
+        numrep::report_reader reader(o);
+        out.clear();
+        const auto stats = reader.read(text, out);
+        CHECK(stats.good == 1);
+        REQUIRE(out.size() == 1);
+        CHECK(reader.categories().name(out[0].category) == "a;b");
+    }
+    o.delimiter = ';';
+    out.clear();
+    CHECK(numrep::ingest_csv("number;time;category\n0912345678;0;x\n", out, o).delimiter == ';');
+}
+
+TEST_CASE("ingest: strict mode stops at the first bad row, naming its line and reason", "[ingest]") {
+    numrep::ingest_options o;
+    o.strict = true;
+    std::vector<numrep::report> out;
+    const std::string text = "number,time,category\n0912345678,0,a\n0912345678,2021-99-01,a\n12,x,a\n";
+    try {
+        numrep::report_reader reader(o);
+        reader.read(text, out, "calls.csv");
+        FAIL("no exception");
+    } catch (const std::invalid_argument& e) {
+        CHECK(std::string(e.what()) ==
+              "numrep: calls.csv: line 3: bad time \"2021-99-01\" (column time): expected ISO 8601 (2021-07-07, "
+              "2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or unix seconds");
+    }
+    CHECK(out.size() == 1);
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n09x,0,a\n", out, o),
+                      contains("<memory>: line 2: cannot parse \"09x\": bad character \"x\" at offset 2 (column number)"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n1,2\n", out, o),
+                      contains("line 2: expected 3 fields (as in the header), found 2"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n0912345678,0,\"a\n\n", out, o),
+                      contains("line 2: unterminated quoted field (the quote opened on line 2 is never closed)"));
+}
+
+TEST_CASE("ingest: rejects go to a CSV stream and a callback, every one of them", "[ingest]") {
+    std::ostringstream rejects;
+    std::vector<numrep::rejected_row> seen;
+    std::vector<std::string> seen_text;
+    numrep::ingest_options o;
+    o.rejects = &rejects;
+    o.keep_bad_rows = 1;
+    o.on_reject = [&](const numrep::rejected_row& r) {
+        seen.push_back(r);
+        seen_text.emplace_back(r.text);
+    };
+    numrep::report_reader reader(o);
+    std::vector<numrep::report> out;
+    const auto stats = reader.read("number,time,category\n,0,a\n0912345678,0,a\n\"0912\"\"x\",0,\"b\nc\"\n", out, "in.csv");
+    CHECK(stats.bad == 2);
+    CHECK(stats.first_bad_rows.size() == 1);  // kept: one; counted and sent on: all
+    REQUIRE(seen.size() == 2);
+    CHECK(seen[0].line == 2);
+    CHECK(seen[0].reason == numrep::bad_row_reason::missing_number);
+    CHECK(seen_text[0] == ",0,a");
+    CHECK(seen[1].line == 4);
+    CHECK(seen[1].parse_error == numrep::parse_errc::bad_character);
+    CHECK(seen_text[1] == "\"0912\"\"x\",0,\"b\nc\"");
+    CHECK(rejects.str() ==
+          "input,line,reason,message,row\n"
+          "\"in.csv\",2,missing_number,\"missing number (column number is empty)\",\",0,a\"\n"
+          "\"in.csv\",4,unparseable_number,\"cannot parse \"\"0912\\\"\"x\"\": bad character \"\"\\\"\"\"\" at offset 4 "
+          "(column number)\",\"\"\"0912\"\"\"\"x\"\",0,\"\"b\nc\"\"\"\n");
+    // The rejects file is CSV itself: reading it back gives the original rows.
+    const auto back = read_all(rejects.str());
+    REQUIRE(back.size() == 3);
+    CHECK(back[1][4] == ",0,a");
+    CHECK(back[2][4] == "\"0912\"\"x\",0,\"b\nc\"");
+    // A second input through the same reader does not repeat the header.
+    reader.read("number,time,category\n,0,a\n", out, "two.csv");
+    CHECK(read_all(rejects.str()).size() == 4);
+}
+
+TEST_CASE("ingest: progress every N rows and at the end", "[ingest]") {
+    std::string text = "number,time,category\n";
+    for (int i = 0; i < 10; ++i) text += (i % 3 == 0 ? "x" : "0912345678") + std::string(",0,a\n");
+    std::vector<numrep::ingest_progress> calls;
+    numrep::ingest_options o;
+    o.progress_every = 4;
+    o.on_progress = [&](const numrep::ingest_progress& p) { calls.push_back(p); };
+    std::vector<numrep::report> out;
+    const auto stats = numrep::ingest_csv(text, out, o);
+    CHECK(stats.bad == 4);
+    REQUIRE(calls.size() == 3);
+    CHECK(calls[0].rows == 4);
+    CHECK(calls[1].rows == 8);
+    CHECK(calls[2].rows == 10);
+    CHECK(calls[2].bad == 4);
+    CHECK(calls[2].bytes_done == text.size());
+    CHECK(calls[2].bytes_total == text.size());
+    CHECK(calls[0].bytes_done < calls[1].bytes_done);
+}
+
+TEST_CASE("ingest: presets by name", "[ingest]") {
+    CHECK(numrep::find_preset("ftc") == numrep::preset::ftc);
+    CHECK_FALSE(numrep::find_preset("nope").has_value());
+    const auto o = numrep::ingest_options::for_preset(numrep::preset::ftc);
+    CHECK(o.columns.number == "Company_Phone_Number");
+    CHECK(o.columns.time == std::optional<std::string>("Violation_Date"));
+    CHECK(o.default_region.code() == "US");
+    CHECK(o.plan == nullptr);
+}
+
+namespace {
+
+// A deliberately naive reading of the FTC sample, sharing no code with numrep's CSV reader:
+// getline per physical line (the file has no line breaks inside fields), split on commas
+// outside double quotes (it has no "" escapes).
+std::vector<std::vector<std::string>> naive_read(const std::string& path) {
+    std::ifstream in(path, std::ios::binary);
+    std::vector<std::vector<std::string>> out;
+    std::string line;
+    while (std::getline(in, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        std::vector<std::string> fields(1);
+        bool quoted = false;
+        for (const char c : line) {
+            if (c == '"') quoted = !quoted;
+            else if (c == ',' && !quoted) fields.emplace_back();
+            else fields.back() += c;
+        }
+        out.push_back(fields);
+    }
+    return out;
+}
+
+}  // namespace
+
+TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
+    const std::string path = std::string(NUMREP_TEST_DATA_DIR) + "/ftc_sample.csv";
+    const auto lines = naive_read(path);
+    REQUIRE(lines.size() == 1569);  // header + 1,568 rows, as cut (see tests/data/README.md)
+    const auto& header = lines[0];
+    REQUIRE(header.size() == 8);
+    CHECK(header[0] == "Company_Phone_Number");
+    CHECK(header[2] == "Violation_Date");
+
+    // Expected counts, from the naive reading and a regex for the one date form in the file.
+    const std::regex date(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})");
+    const auto us = *numrep::region::find("US");
+    std::uint64_t missing = 0, good = 0, not_ten = 0, bad_time = 0;
+    std::map<numrep::parse_errc, std::uint64_t> unparseable;
+    std::set<std::string> subjects, area_codes;
+    std::vector<std::uint64_t> keys;
+    std::size_t first_good = 0;
+    for (std::size_t i = 1; i < lines.size(); ++i) {
+        const auto& f = lines[i];
+        REQUIRE(f.size() == 8);
+        if (f[0].empty()) {
+            ++missing;
+            continue;
+        }
+        const auto r = numrep::try_parse(f[0], us);
+        if (!r) {
+            ++unparseable[r.error()];
+            continue;
+        }
+        if (!std::regex_match(f[2], date)) {
+            ++bad_time;
+            continue;
+        }
+        ++good;
+        if (first_good == 0) first_good = i;
+        keys.push_back(r->key());
+        not_ten += r->national_length() == 10 ? 0U : 1U;
+        subjects.insert(f[6]);
+        area_codes.insert(f[5]);
+    }
+    CHECK(missing == 73);  // from Python's csv module when the sample was cut
+
+    numrep::report_reader reader(numrep::ingest_options::for_preset(numrep::preset::ftc));
+    std::vector<numrep::report> out;
+    const auto stats = reader.read_file(path, out);
+    CHECK(stats.rows == lines.size() - 1);
+    CHECK(stats.good == good);
+    CHECK(stats.bad == stats.rows - good);
+    CHECK(stats.count(numrep::bad_row_reason::missing_number) == missing);
+    CHECK(stats.count(numrep::bad_row_reason::bad_time) == bad_time);
+    CHECK(stats.count(numrep::bad_row_reason::wrong_field_count) == 0);
+    std::uint64_t unparseable_total = 0;
+    for (const auto& [errc, n] : unparseable) {
+        INFO(numrep::describe(errc));
+        CHECK(stats.count(errc) == n);
+        unparseable_total += n;
+    }
+    CHECK(unparseable_total > 0);  // the sample keeps the messy numbers
+    CHECK(stats.count(numrep::bad_row_reason::unparseable_number) == unparseable_total);
+    CHECK(stats.invalid_numbers == not_ten);
+    CHECK(not_ten > 0);
+    CHECK(stats.first_bad_rows.size() == 20);
+    CHECK(stats.bytes == 156128);
+
+    REQUIRE(out.size() == keys.size());
+    for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(out[i].key == keys[i]);
+    CHECK(reader.categories().size() == subjects.size() + 1);  // + id 0, the empty name
+    CHECK(reader.sources().size() == area_codes.size() + 1);
+    for (const auto& s : subjects) CHECK(reader.categories().find(s).has_value());
+
+    // The first good row, by hand: 4708091299,2021-07-07 00:05:28,2021-06-02 15:11:00,,California,510,...
+    REQUIRE(first_good == 2);
+    const auto& first = lines[first_good];
+    CHECK(out[0].key == 14708091299ULL);
+    CHECK(out[0].time == utc(2021, 6, 2, 15, 11));
+    CHECK(reader.categories().name(out[0].category) == first[6]);
+    CHECK(reader.sources().name(out[0].source) == first[5]);
+    CHECK_FALSE(out[0].not_spam);
+    CHECK(out[0].valid_number);
+}
