@@ -702,47 +702,67 @@ private:
         return groups_[gi];
     }
 
-    // Lookups in groups of `lanes` keys, in three passes so that each pass's memory accesses
-    // are issued (prefetched) for all lanes before any lane waits on them: (1) the chunk
-    // bitmap and the EF select sample, (2) the high-bit block and its rank, (3) the bucket scan
-    // and its low bits. emit(i, global index or not_found).
+    // Lookups in groups of `lanes` keys, in passes that each issue one level of memory
+    // accesses (prefetches) for every lane before any lane waits on them: the EF select
+    // sample, then the high-bit block and its count, then the low bits, then (with values) the
+    // value records. The dependent misses of one lookup stay serial, but those of the lanes
+    // overlap. emit(i, global index or not_found).
     template <class Emit>
     std::size_t batch(std::span<const key_type> keys, Emit emit) const noexcept {
         constexpr std::size_t lanes = 16;
         std::array<std::uint64_t, lanes> m{};
-        std::array<int, lanes> gi{};
+        std::array<std::uint64_t, lanes> at{};
+        std::array<const group*, lanes> lane_group{};
         std::size_t hits = 0;
         for (std::size_t start = 0; start < keys.size(); start += lanes) {
             const std::size_t n = std::min(lanes, keys.size() - start);
             for (std::size_t j = 0; j < n; ++j) {
                 const key_type k = keys[start + j];
-                gi[j] = k == 0 || k > max_key ? -1 : group_of_length_[detail::decimal_digits(k)];
-                if (gi[j] >= 0) {
-                    const group& g = groups_[static_cast<std::size_t>(gi[j])];
-                    m[j] = g.mapped(k);
-                    if (m[j] < g.ef.universe()) {
-                        // The select0 that finds bucket h lands near bit h + (expected rank).
-                        const std::uint64_t h = m[j] >> g.ef.low_bits();
-                        const std::uint64_t guess = h + (h * g.count) / std::max<std::uint64_t>(1, g.ef.high().zeros());
-                        g.ef.high().prefetch(guess);
-                        g.ef.low().prefetch(guess - h);
-                    } else {
-                        gi[j] = -1;
-                    }
-                }
+                const int gi = k == 0 || k > max_key ? -1 : group_of_length_[detail::decimal_digits(k)];
+                lane_group[j] = nullptr;
+                if (gi < 0) continue;
+                const group& g = groups_[static_cast<std::size_t>(gi)];
+                m[j] = g.mapped(k);
+                if (m[j] >= g.ef.universe()) continue;
+                lane_group[j] = &g;
+                g.ef.prefetch_bucket_sample(m[j] >> g.ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
-                std::uint64_t at = not_found;
-                if (gi[j] >= 0) {
-                    const group& g = groups_[static_cast<std::size_t>(gi[j])];
-                    const std::uint64_t i = g.ef.find(m[j]);
-                    if (i < g.count) at = g.rank_base + i;
+                if (lane_group[j] != nullptr) lane_group[j]->ef.prefetch_bucket_block(m[j] >> lane_group[j]->ef.low_bits());
+            }
+            for (std::size_t j = 0; j < n; ++j) {
+                if (lane_group[j] == nullptr) continue;
+                const auto& ef = lane_group[j]->ef;
+                const std::uint64_t h = m[j] >> ef.low_bits();
+                at[j] = ef.bucket_start(h);
+                ef.prefetch_low(at[j] - h);
+            }
+            for (std::size_t j = 0; j < n; ++j) {
+                const group* g = lane_group[j];
+                std::uint64_t i = not_found;
+                if (g != nullptr) {
+                    const std::uint64_t local = g->ef.find_from(at[j], m[j]);
+                    if (local < g->count) {
+                        i = g->rank_base + local;
+                        if constexpr (has_values) prefetch_value(i);
+                    }
                 }
-                hits += at != not_found ? 1U : 0U;
-                emit(start + j, at);
+                at[j] = i;
+            }
+            for (std::size_t j = 0; j < n; ++j) {
+                hits += at[j] != not_found ? 1U : 0U;
+                emit(start + j, at[j]);
             }
         }
         return hits;
+    }
+
+    void prefetch_value(std::uint64_t i) const noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+        __builtin_prefetch(value_words_ + ((i * record_width_) >> 6), 0, 3);
+#else
+        (void)i;
+#endif
     }
 
     template <class F, class... Args>

@@ -82,6 +82,26 @@ public:
         ++c.index;
     }
 
+    // Membership in steps, for batches that interleave the memory accesses of many lookups:
+    // prefetch_bucket_sample, prefetch_bucket_block, bucket_start (then prefetch_low of
+    // bucket_start - h), find_from.
+    void prefetch_bucket_sample(std::uint64_t h) const noexcept {
+        if (h > 0) high_.prefetch_select0_sample(h - 1);
+    }
+    void prefetch_bucket_block(std::uint64_t h) const noexcept {
+        if (h > 0) high_.prefetch_select0_block(h - 1);
+    }
+    std::uint64_t bucket_start(std::uint64_t h) const noexcept { return h == 0 ? 0 : high_.select0(h - 1) + 1; }
+    void prefetch_low(std::uint64_t i) const noexcept {
+        if (i < n_) low_.prefetch(i);
+    }
+    // find(x) given bucket_start(x >> low_bits()); x < universe().
+    std::uint64_t find_from(std::uint64_t pos, std::uint64_t x) const noexcept {
+        const std::uint64_t low = x & low_mask(l_);
+        const auto s = seek_from(pos, x >> l_, low);
+        return s.in_bucket && low_[s.index] == low ? s.index : n_;
+    }
+
 private:
     struct seek_result {
         std::uint64_t index;  // first value >= (h << l) | low, or the first of a later bucket
@@ -90,8 +110,9 @@ private:
 
     static constexpr unsigned linear_steps = 16;
 
-    seek_result seek(std::uint64_t h, std::uint64_t low) const noexcept {
-        std::uint64_t pos = h == 0 ? 0 : high_.select0(h - 1) + 1;
+    seek_result seek(std::uint64_t h, std::uint64_t low) const noexcept { return seek_from(bucket_start(h), h, low); }
+
+    seek_result seek_from(std::uint64_t pos, std::uint64_t h, std::uint64_t low) const noexcept {
         std::uint64_t i = pos - h;
         for (unsigned step = 0; step < linear_steps; ++step, ++pos, ++i) {
             if (pos >= high_.size() || i >= n_) return {n_, false};
