@@ -50,8 +50,11 @@ const std::string& ftc_like_csv() {
                     std::snprintf(number, sizeof number, "%03u%07u", 201U + unsigned(r >> 8) % 790U,
                                   unsigned(r >> 24) % 10000000U);
             }
-            const unsigned day = 1 + unsigned(r >> 40) % 28, hour = unsigned(r >> 45) % 24, minute = unsigned(r >> 50) % 60;
-            const int n = std::snprintf(row, sizeof row, "%s,2021-07-07 %02u:%02u:%02u,2021-06-%02u %02u:%02u:00,%s,%s,%03u,%s,%s\r\n",
+            const unsigned day = 1 + unsigned(r >> 40) % 28;
+            const unsigned hour = unsigned(r >> 45) % 24;
+            const unsigned minute = unsigned(r >> 50) % 60;
+            const int n = std::snprintf(row, sizeof row,
+                                        "%s,2021-07-07 %02u:%02u:%02u,2021-06-%02u %02u:%02u:00,%s,%s,%03u,%s,%s\r\n",
                                         number, hour, minute, unsigned(r >> 56) % 60, day, hour, minute,
                                         cities[(r >> 33) % 7], states[(r >> 36) % 7], 201U + unsigned(r >> 12) % 790U,
                                         subjects[(r >> 4) % 10], (r & 1) ? "Y" : "N");
@@ -69,7 +72,8 @@ void bm_ingest_ftc(benchmark::State& state) {
     for (auto _ : state) {
         numrep::report_reader reader(options);
         std::uint64_t checksum = 0;
-        const auto stats = reader.read(text, [&](const numrep::report& r) { checksum += r.key ^ static_cast<std::uint64_t>(r.time); });
+        const auto stats = reader.read(
+            text, [&](const numrep::report& r) { checksum += r.key ^ static_cast<std::uint64_t>(r.time); });
         benchmark::DoNotOptimize(checksum);
         rows += stats.rows;
     }

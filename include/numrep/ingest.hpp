@@ -333,7 +333,7 @@ public:
                            [&] { return "missing number (column " + options_.columns.number + " is empty)"; });
                 } else {
                     reject(stats, csv, input, bad_row_reason::unparseable_number, parsed.error(), csv.line(),
-                           [&] { return parse_error_message(number, parsed) + " (column " + options_.columns.number + ")"; });
+                           [&] { return parse_error_message(number, parsed) + column_note(options_.columns.number); });
                 }
                 continue;
             }
@@ -352,7 +352,8 @@ public:
             } else {
                 reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                     return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or unix seconds";
+                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or "
+                           "unix seconds";
                 });
                 continue;
             }
@@ -410,6 +411,8 @@ public:
 
 private:
     static constexpr std::size_t npos = static_cast<std::size_t>(-1);
+
+    static std::string column_note(const std::string& column) { return " (column " + column + ")"; }
 
     struct columns {
         std::size_t width = 0;

@@ -13,6 +13,7 @@
 #include <sstream>
 #include <string>
 #include <string_view>
+#include <system_error>
 #include <vector>
 
 using numrep_test::contains;
@@ -592,4 +593,12 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     CHECK(reader.sources().name(out[0].source) == first[5]);
     CHECK_FALSE(out[0].not_spam);
     CHECK(out[0].valid_number);
+}
+
+TEST_CASE("ingest: a file that cannot be opened is a system_error naming it", "[ingest]") {
+    std::vector<numrep::report> out;
+    const std::string path = std::string(NUMREP_TEST_DATA_DIR) + "/no_such_file.csv";
+    CHECK_THROWS_AS(numrep::ingest_csv_file(path, out), std::system_error);
+    CHECK_THROWS_WITH(numrep::ingest_csv_file(path, out), contains("no_such_file.csv"));
+    CHECK_THROWS_WITH(numrep::ingest_csv_file(NUMREP_TEST_DATA_DIR, out), contains("cannot open"));
 }
