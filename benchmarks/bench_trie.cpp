@@ -3,7 +3,7 @@
 // information-theoretic bound log2 C(U, n) / n, exact lookup (hits, misses, batches), prefix
 // count, rank, select, ordered iteration and build from unsorted keys. Peers on the same keys:
 // a sorted array with binary search, std::unordered_set, and libmarisa when built with
-// NUMREP_HAVE_MARISA (see the report in benchmarks/results/trie.md for the CMake lines).
+// NUMREP_HAVE_MARISA (defined, with -lmarisa, when libmarisa-dev is found).
 //
 // Sizes are 1M and 10M keys. A smoke run (--benchmark_min_time below 0.01, as CI passes) uses
 // 10K and 100K instead, so that it builds nothing big. Fixtures are built once per size.
