@@ -17,8 +17,11 @@
 // insert and insert_batch set bits with an atomic fetch_or (relaxed: a bit once set is never
 // cleared, so ordering between bits does not matter; a key inserted by one thread is seen by
 // another after any synchronisation between them, e.g. joining the inserting thread), and
-// contains reads words atomically, so inserts and queries may run at once. Set operations,
-// clear and assignment always need exclusive access. Concurrent mode costs a locked
+// contains reads words atomically, so inserts and queries may run at once; so may the other
+// readers of the bits (estimates, save, to_bytes, copies, ==, the right operand of |= and &=),
+// which then see the bits of some moment, and save / to_bytes write a checksum that matches
+// exactly the bits they wrote. Set operations into a filter, clear and assignment always need
+// exclusive access. Concurrent mode costs a locked
 // instruction per touched word on insert (tens of ns) and nothing measurable on queries.
 #pragma once
 
@@ -123,7 +126,12 @@ inline constexpr std::uint64_t bloom_probe_scheme = 1;
 // bit is set with probability 1 - (1 - 1/B)^(k l). Summed in log space because e^-lambda
 // underflows for small bits_per_key. RocksDB measured its 512-bit blocked filter at 0.955%
 // for 10 bits/key and 6 probes; this model gives 0.958%.
+//
+// Below 1 bit per key (possible only in a hand-made or hostile file; sizing never goes there)
+// the filter is saturated and the model answers 1: that also bounds the loop below, which runs
+// about lambda <= block_bits times, and keeps lambda small enough to convert to an integer.
 inline double blocked_fpr(double block_bits, double bits_per_key, std::uint32_t k) noexcept {
+    if (!(bits_per_key >= 1.0) || !(block_bits >= 1.0 && block_bits <= 4096.0)) return 1.0;
     const double lambda = block_bits / bits_per_key;
     const double log_lambda = std::log(lambda);
     const double log_unset_per_probe = std::log1p(-1.0 / block_bits);
@@ -135,12 +143,13 @@ inline double blocked_fpr(double block_bits, double bits_per_key, std::uint32_t 
         const double set = -std::expm1(static_cast<double>(k) * static_cast<double>(l) * log_unset_per_probe);
         sum += std::exp(log_p) * std::pow(set, static_cast<double>(k));
     }
-    return sum;
+    return std::clamp(sum, 0.0, 1.0);  // rounding of the terms must not leave [0, 1]
 }
 
 // The textbook (1 - e^(-k/bits_per_key))^k of a classic filter.
 inline double classic_fpr(double bits_per_key, std::uint32_t k) noexcept {
-    return std::pow(-std::expm1(-static_cast<double>(k) / bits_per_key), static_cast<double>(k));
+    if (!(bits_per_key > 0.0)) return 1.0;
+    return std::clamp(std::pow(-std::expm1(-static_cast<double>(k) / bits_per_key), static_cast<double>(k)), 0.0, 1.0);
 }
 
 }  // namespace detail
@@ -271,6 +280,10 @@ public:
             detail::throw_invalid_argument("bloom_filter: num_probes must be in 1.." + std::to_string(max_probes) +
                                            ", got " + std::to_string(num_probes_));
         }
+        if (capacity_ != 0 && num_bits_ < capacity_) {
+            detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) + " bits for capacity " +
+                                           std::to_string(capacity_) + " is under the minimum of 1 bit per key");
+        }
         allocate_zeroed();
     }
 
@@ -282,7 +295,13 @@ public:
           seed_(other.seed_),
           concurrent_(other.concurrent_) {
         allocate_zeroed();
-        std::memcpy(owned_.get(), other.bits_, num_words() * sizeof(std::uint64_t));
+        if (other.bits_ == nullptr) return;  // moved-from: nothing to copy (memcpy from null is UB)
+        if (other.concurrent_) {
+            // Inserts may be running on `other`: read each word atomically.
+            for (std::size_t i = 0; i < num_words(); ++i) owned_[i] = other.word_at(i);
+        } else {
+            std::memcpy(owned_.get(), other.bits_, num_words() * sizeof(std::uint64_t));
+        }
     }
     bloom_filter& operator=(const bloom_filter& other) {
         if (this != &other) *this = bloom_filter(other);
@@ -346,12 +365,17 @@ public:
     }
 
     // Union: afterwards the filter answers yes for every key either filter had. Exactly the
-    // filter built from the union of the key sets.
+    // filter built from the union of the key sets. `other` may be taking concurrent-mode
+    // inserts meanwhile (its words are then read atomically); this filter needs exclusive access.
     bloom_filter& operator|=(const bloom_filter& other) {
         check_writable("merge into");
         check_compatible(other, "union");
         std::uint64_t* w = owned_.get();
-        for (std::size_t i = 0; i < num_words(); ++i) w[i] |= other.bits_[i];
+        if (other.concurrent_) {
+            for (std::size_t i = 0; i < num_words(); ++i) w[i] |= other.word_at(i);
+        } else {
+            for (std::size_t i = 0; i < num_words(); ++i) w[i] |= other.bits_[i];
+        }
         return *this;
     }
 
@@ -362,7 +386,11 @@ public:
         check_writable("intersect into");
         check_compatible(other, "intersection");
         std::uint64_t* w = owned_.get();
-        for (std::size_t i = 0; i < num_words(); ++i) w[i] &= other.bits_[i];
+        if (other.concurrent_) {
+            for (std::size_t i = 0; i < num_words(); ++i) w[i] &= other.word_at(i);
+        } else {
+            for (std::size_t i = 0; i < num_words(); ++i) w[i] &= other.bits_[i];
+        }
         return *this;
     }
 
@@ -401,10 +429,19 @@ public:
         concurrent_ = new_mode == insert_mode::concurrent;
     }
 
-    // Same size, probes, seed and bits (capacity, a sizing hint, is not compared).
+    // Same size, probes, seed and bits (capacity, a sizing hint, is not compared). Either may be
+    // taking concurrent-mode inserts meanwhile (the answer is then a snapshot of some moment).
     friend bool operator==(const bloom_filter& a, const bloom_filter& b) noexcept {
-        return a.num_bits_ == b.num_bits_ && a.num_probes_ == b.num_probes_ && a.seed_ == b.seed_ &&
-               std::memcmp(a.bits_, b.bits_, a.num_words() * sizeof(std::uint64_t)) == 0;
+        if (a.num_bits_ != b.num_bits_ || a.num_probes_ != b.num_probes_ || a.seed_ != b.seed_) return false;
+        // No bits (moved-from, whose bits_ is null: memcmp on null is UB even for 0 bytes).
+        if (a.num_words() == 0 || a.bits_ == b.bits_) return true;
+        if (a.concurrent_ || b.concurrent_) {
+            for (std::size_t i = 0; i < a.num_words(); ++i) {
+                if (a.word_at(i) != b.word_at(i)) return false;
+            }
+            return true;
+        }
+        return std::memcmp(a.bits_, b.bits_, a.num_words() * sizeof(std::uint64_t)) == 0;
     }
 
     // ---- estimates (one pass over the bits) ----
@@ -466,7 +503,8 @@ public:
     std::uint64_t seed() const noexcept { return seed_; }
     double bits_per_key() const noexcept { return bloom_sizing{capacity_, num_bits_, num_probes_, 0.0}.bits_per_key(); }
     std::size_t size_in_bytes() const noexcept { return num_words() * sizeof(std::uint64_t); }
-    // The parameters, with the model FPR at capacity (a few microseconds to compute).
+    // The parameters, with the model FPR at capacity (a few microseconds to compute: every
+    // filter has at least 1 bit per key, which bounds the model's work).
     bloom_sizing sizing() const noexcept {
         return {capacity_, num_bits_, num_probes_,
                 capacity_ == 0 ? 0.0 : model_fpr(static_cast<double>(num_bits_) / static_cast<double>(capacity_), num_probes_)};
@@ -480,14 +518,17 @@ public:
     // ---- persistence ----
 
     // Saves atomically: the file at `path` is the old one or the complete new one, never a mix.
+    // In concurrent mode inserts may run meanwhile: the file holds the bits of some moment
+    // during the save (each word read once, atomically) and its checksum matches them.
     void save(const std::filesystem::path& path) const {
         const std::array<std::span<const std::byte>, 1> sections{std::as_bytes(words())};
-        detail::write_store_file(path, describe(), sections);
+        detail::write_store_file(path, describe(), sections, write_access());
     }
 
+    // The file as bytes; in concurrent mode inserts may run meanwhile, as for save.
     std::vector<std::byte> to_bytes() const {
         const std::array<std::span<const std::byte>, 1> sections{std::as_bytes(words())};
-        return detail::write_store(describe(), sections);
+        return detail::write_store(describe(), sections, write_access());
     }
 
     // Maps the file read-only and queries it in place: no copy, and pages are read on first
@@ -547,6 +588,11 @@ private:
     static constexpr std::size_t param_capacity = 4;
     static constexpr std::size_t param_probe_scheme = 5;
 
+    // Concurrent mode only exists on owned storage, which atomic_words reads need.
+    detail::section_access write_access() const noexcept {
+        return concurrent_ ? detail::section_access::atomic_words : detail::section_access::plain;
+    }
+
     detail::store_description describe() const noexcept {
         detail::store_description d;
         d.kind = store_kind::bloom_filter;
@@ -593,6 +639,10 @@ private:
         if (p[param_num_bits] == 0 || p[param_num_bits] % bit_unit != 0) {
             fail("bit count " + std::to_string(p[param_num_bits]) + " is not a positive multiple of " +
                  std::to_string(bit_unit));
+        }
+        if (p[param_capacity] != 0 && p[param_num_bits] < p[param_capacity]) {
+            fail("capacity " + std::to_string(p[param_capacity]) + " is more than the " +
+                 std::to_string(p[param_num_bits]) + " bits hold at the minimum of 1 bit per key");
         }
         if (view.sections[0].size() != p[param_num_bits] / 8) {
             fail("the bit array has " + std::to_string(view.sections[0].size()) + " bytes, " +

@@ -455,10 +455,18 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
     CHECK(reason([&] { numrep::classic_bloom_filter<>::from_bytes(bytes); }).find("this bloom_filter has unblocked") !=
           std::string::npos);
 
+    // A newer version is named when its header is intact (checksum recomputed); a flipped bit
+    // in the version field is a corrupted header, not a "version 16777217".
     auto version = bytes;
-    version[16] = std::byte{9};
+    numrep::detail::store_le<std::uint32_t>(version.data() + 16, 9);
+    numrep::detail::store_le<std::uint64_t>(
+        version.data() + 8, numrep::detail::xxh3_bytes(std::span<const std::byte>(version).subspan(16, 192 - 16)));
     CHECK(reason([&] { bloom_filter<>::from_bytes(version); }) ==
           "numrep: bloom_filter bytes: unsupported format version 9 (this build reads version 1)");
+    auto flipped = bytes;
+    flipped[19] ^= std::byte{1};
+    CHECK(reason([&] { bloom_filter<>::from_bytes(flipped); }) ==
+          "numrep: bloom_filter bytes: header checksum mismatch (corrupted header)");
 
     // Structurally valid files (correct checksums) whose parameters are wrong for a filter.
     const auto with = [&](auto edit) {
@@ -486,6 +494,92 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
     CHECK(with([](auto& d, auto&) { d.params[3] = 2; }).find("hash id 2") != std::string::npos);
     CHECK(with([](auto& d, auto&) { d.params[5] = 2; }).find("unknown probe scheme 2") != std::string::npos);
     CHECK(with([](auto& d, auto&) { d.params[7] = 1; }).find("reserved parameters") != std::string::npos);
+    // Capacity beyond the bits (under 1 bit per key) would make the FPR model at capacity
+    // meaningless and, for huge values, slow and undefined: refused.
+    CHECK(with([](auto& d, auto&) { d.params[4] = d.params[0] + 1; })
+              .find("capacity " + std::to_string(f.num_bits() + 1) + " is more than the " +
+                    std::to_string(f.num_bits()) + " bits hold at the minimum of 1 bit per key") != std::string::npos);
+    CHECK(with([](auto& d, auto&) { d.params[4] = d.params[0]; }).empty());
+    CHECK(with([](auto& d, auto&) { d.params[4] = 0; }).empty());
+}
+
+TEST_CASE("a hostile capacity in a file with valid checksums is refused at once", "[bloom]") {
+    temp_dir dir;
+    const auto forged = [&](std::uint64_t capacity) {
+        numrep::detail::store_description d;
+        d.kind = numrep::store_kind::bloom_filter;
+        d.hash_seed = numrep::bloom_default_seed;
+        d.params = {512, 6, 512, 1, capacity, 1, 0, 0};
+        const std::vector<std::byte> bits(64);
+        const std::array<std::span<const std::byte>, 1> sections{bits};
+        const fs::path path = dir.path / ("capacity-" + std::to_string(capacity) + ".nrb");
+        numrep::detail::write_store_file(path, d, sections);  // header and payload checksums are right
+        return path;
+    };
+    for (const std::uint64_t capacity : {std::uint64_t{513}, std::uint64_t{1} << 34,
+                                         std::numeric_limits<std::uint64_t>::max()}) {
+        INFO("capacity " << capacity);
+        const auto path = forged(capacity);
+        const std::string expected = "capacity " + std::to_string(capacity) + " is more than the 512 bits";
+        for (const auto check : {numrep::verify::full, numrep::verify::header}) {
+            CHECK(message_of([&] { bloom_filter<>::open(path, check); }).find(expected) != std::string::npos);
+        }
+        CHECK_THROWS_AS(bloom_filter<>::load(path), numrep::format_error);
+        CHECK_THROWS_AS(bloom_filter<>::from_bytes(numrep::detail::read_file(path)), numrep::format_error);
+    }
+    // At exactly 1 bit per key the filter opens and its sizing is quick and a probability.
+    const auto full = bloom_filter<>::open(forged(512));
+    const auto s = full.sizing();
+    CHECK(s.bits_per_key() == 1.0);
+    CHECK(s.expected_fpr > 0.5);
+    CHECK(s.expected_fpr <= 1.0);
+
+    // The constructor refuses the same sizing.
+    numrep::bloom_sizing bad{std::uint64_t{1} << 34, 512, 6, 0.0};
+    CHECK(message_of([&] { bloom_filter<> f(bad); }).find("under the minimum of 1 bit per key") != std::string::npos);
+    bad.capacity = std::numeric_limits<std::uint64_t>::max();
+    CHECK_THROWS_AS(bloom_filter<>(bad), std::invalid_argument);
+    bad.capacity = 512;
+    CHECK(bloom_filter<>(bad).capacity() == 512);
+}
+
+TEST_CASE("the FPR models are probabilities, and 1 below 1 bit per key", "[bloom]") {
+    using numrep::detail::blocked_fpr;
+    using numrep::detail::classic_fpr;
+    for (const double bpk : {0.0, 1e-300, 1e-9, 0.5, 0.999, -1.0, std::numeric_limits<double>::quiet_NaN()}) {
+        INFO("bits per key " << bpk);
+        CHECK(blocked_fpr(512, bpk, 6) == 1.0);
+        CHECK(classic_fpr(bpk, 6) <= 1.0);
+    }
+    for (const double bpk : {1.0, 1.5, 2.0, 5.0, 10.0, 100.0, 1024.0, std::numeric_limits<double>::infinity()}) {
+        for (const std::uint32_t k : {1U, 6U, 32U}) {
+            INFO("bits per key " << bpk << " k " << k);
+            for (const double block : {64.0, 512.0}) {
+                const double p = blocked_fpr(block, bpk, k);
+                CHECK(p >= 0.0);
+                CHECK(p <= 1.0);
+            }
+            CHECK(classic_fpr(bpk, k) >= 0.0);
+            CHECK(classic_fpr(bpk, k) <= 1.0);
+        }
+    }
+}
+
+TEST_CASE("copying and comparing a moved-from filter is defined", "[bloom]") {
+    bloom_filter<> a(1000, 0.01);
+    a.insert(84912345678ULL);
+    bloom_filter<> b(std::move(a));
+    CHECK(b.contains(84912345678ULL));
+    const bloom_filter<> copy(a);  // NOLINT(bugprone-use-after-move): what is tested
+    CHECK(copy.num_bits() == 0);
+    CHECK(a == a);
+    CHECK(copy == a);
+    CHECK_FALSE(a == b);
+    bloom_filter<> assigned(10, 0.01);
+    assigned = a;
+    CHECK(assigned == a);
+    assigned = b;
+    CHECK(assigned == b);
 }
 
 namespace {
@@ -622,4 +716,46 @@ TEST_CASE("concurrent inserts from several threads lose no key", "[bloom][thread
             run(std::move(f));
         }
     }
+}
+
+TEST_CASE("save and to_bytes during concurrent inserts write files that open", "[bloom][threads]") {
+    temp_dir dir;
+    constexpr std::size_t threads = 3;
+    constexpr std::size_t per_thread = 60'000;
+    bloom_filter<> f(threads * per_thread, 0.01, {.mode = numrep::insert_mode::concurrent});
+    std::vector<std::vector<std::uint64_t>> parts;
+    for (std::size_t t = 0; t < threads; ++t) parts.push_back(keys(per_thread, 2000 + t));
+
+    std::vector<std::thread> writers;
+    for (std::size_t t = 0; t < threads; ++t) {
+        writers.emplace_back([&, t] {
+            for (std::size_t start = 0; start < per_thread; start += 500) {
+                f.insert_batch(std::span(parts[t]).subspan(start, 500));
+            }
+        });
+    }
+    // Snapshots while the writers run: every one must verify, and hold a subset of the final bits.
+    std::vector<std::vector<std::byte>> snapshots;
+    std::vector<fs::path> files;
+    for (int round = 0; round < 12; ++round) {
+        snapshots.push_back(f.to_bytes());
+        files.push_back(dir.path / ("snapshot-" + std::to_string(round) + ".nrb"));
+        f.save(files.back());
+        bloom_filter<> copy(f);
+        CHECK(copy.popcount() <= f.popcount());
+    }
+    for (auto& w : writers) w.join();
+
+    std::size_t opened = 0;
+    for (const auto& bytes : snapshots) {
+        const auto g = bloom_filter<>::from_bytes(bytes);
+        opened += (g | f) == f ? 1U : 0U;
+    }
+    for (const auto& path : files) {
+        const auto g = bloom_filter<>::open(path);  // verify::full: the checksum matches the bits
+        opened += (g | f) == f ? 1U : 0U;
+    }
+    CHECK(opened == snapshots.size() + files.size());
+    for (const auto& p : parts) CHECK(count_hits(f, p) == p.size());
+    CHECK(bloom_filter<>::from_bytes(f.to_bytes()) == f);
 }

@@ -1,5 +1,6 @@
 // The shared store file format: layout, round trips, and a reader that refuses every damaged,
 // truncated, foreign or hostile input with numrep::format_error (never a crash).
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -222,9 +223,24 @@ TEST_CASE("the reader names the reason a file is refused", "[format]") {
     check_reason(bytes_of("he"), "bad magic");
     check_reason({}, "truncated");
 
+    // A newer version is named only when its header is intact; a flipped bit in the version
+    // field is corruption like any other (the header checksum is verified first).
     auto v = good;
-    numrep::detail::store_le<std::uint32_t>(v.data() + 16, 2);
-    check_reason(v, "unsupported format version 2");
+    forge<std::uint32_t>(v, 16, 2);
+    check_reason(v, "unsupported format version 2 (this build reads version 1)");
+    for (std::size_t i = 16; i < 20; ++i) {
+        for (const unsigned flip : {0x01U, 0x80U, 0xFFU}) {
+            auto flipped = good;
+            flipped[i] ^= static_cast<std::byte>(flip);
+            INFO("byte " << i << " xor " << flip);
+            check_reason(flipped, "header checksum mismatch (corrupted header)");
+        }
+    }
+    auto newer = good;  // a future version with a bigger header: still told apart from corruption
+    newer.resize(good.size() + 64);
+    forge<std::uint32_t>(newer, 24, 256);
+    forge<std::uint32_t>(newer, 16, 7);
+    check_reason(newer, "unsupported format version 7");
 
     auto k = good;
     forge<std::uint32_t>(k, 20, 1);
@@ -253,6 +269,14 @@ TEST_CASE("the reader names the reason a file is refused", "[format]") {
     auto hs = good;
     forge<std::uint32_t>(hs, 24, 128);
     check_reason(hs, "header size 128 does not match 2 sections");
+    for (const std::uint32_t bad_size : {0U, 64U, 200U, 4160U, 0xFFFFFFC0U}) {
+        auto b = good;
+        numrep::detail::store_le<std::uint32_t>(b.data() + 24, bad_size);
+        check_reason(b, "corrupt header: header size " + std::to_string(bad_size) + " is not a multiple of 64 from 128 to 4096");
+    }
+    auto long_header = good;
+    numrep::detail::store_le<std::uint32_t>(long_header.data() + 24, 4096);
+    check_reason(long_header, "truncated: 384 bytes, shorter than its 4096-byte header");
     auto r = good;
     forge<std::uint64_t>(r, 56, 1);
     check_reason(r, "reserved field is not zero");
@@ -317,6 +341,53 @@ TEST_CASE("store files are written atomically and read by mapping or copying", "
         ++entries;
     }
     CHECK(entries == 1);
+}
+
+TEST_CASE("files and bytes are the same for large sections, plain or read as atomic words", "[format]") {
+    // Sections above the writer's 1 MiB buffer, with odd sizes and padding between them.
+    temp_dir dir;
+    const fs::path path = dir.path / "large.nrs";
+    auto s = make_sample({(std::size_t{5} << 19) + 5, 3, std::size_t{1} << 20});
+    numrep::detail::write_store_file(path, s.description, s.sections);
+    const auto expected = write_store(s.description, s.sections);
+    CHECK(numrep::detail::read_file(path) == expected);
+    REQUIRE(read_error(expected, expect_trie()).empty());
+
+    // atomic_words: sections of whole, aligned 64-bit words (as a concurrent bloom filter).
+    std::vector<std::vector<std::uint64_t>> words{std::vector<std::uint64_t>((std::size_t{3} << 17) + 3),
+                                                  std::vector<std::uint64_t>(1)};
+    for (auto& w : words) {
+        for (std::size_t i = 0; i < w.size(); ++i) w[i] = i * 0x9E3779B97F4A7C15ULL;
+    }
+    const std::array<std::span<const std::byte>, 2> word_sections{std::as_bytes(std::span(words[0])),
+                                                                  std::as_bytes(std::span(words[1]))};
+    const auto plain = write_store(s.description, word_sections);
+    CHECK(write_store(s.description, word_sections, numrep::detail::section_access::atomic_words) == plain);
+    numrep::detail::write_store_file(path, s.description, word_sections, numrep::detail::section_access::atomic_words);
+    CHECK(numrep::detail::read_file(path) == plain);
+
+    // Anything but whole aligned words is refused for atomic reads.
+    const std::array<std::span<const std::byte>, 1> odd{std::as_bytes(std::span(words[0])).subspan(1, 8)};
+    CHECK_THROWS_AS(write_store(s.description, odd, numrep::detail::section_access::atomic_words),
+                    std::invalid_argument);
+    CHECK_THROWS_AS(numrep::detail::write_store_file(path, s.description, odd,
+                                                     numrep::detail::section_access::atomic_words),
+                    std::invalid_argument);
+}
+
+TEST_CASE("read_file allocates the file's size once", "[format]") {
+    temp_dir dir;
+    const fs::path path = dir.path / "sized.bin";
+    for (const std::size_t size : {std::size_t{0}, std::size_t{1}, std::size_t{4096}, std::size_t{1} << 20}) {
+        {
+            std::ofstream out(path, std::ios::binary | std::ios::trunc);
+            const std::string data(size, 'x');
+            out.write(data.data(), static_cast<std::streamsize>(data.size()));
+        }
+        const auto bytes = numrep::detail::read_file(path);
+        CHECK(bytes.size() == size);
+        CHECK(bytes.capacity() == size);  // not doubled by probing for growth
+    }
 }
 
 TEST_CASE("file errors name the path and the reason", "[format]") {

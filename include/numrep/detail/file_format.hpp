@@ -3,7 +3,8 @@
 // copy). Reading validates every field before any offset is used: a truncated, corrupted,
 // foreign or hostile file is a numrep::format_error naming the input and the reason, never a
 // crash. Costs: a header of 128 bytes plus 16 per section (rounded up to 64), at most 63 bytes
-// of padding per section, and one XXH3 pass (tens of GB/s) over the file to verify it.
+// of padding per section, and one XXH3 pass (tens of GB/s) over the file to verify it. Writers
+// make one pass over the sections that hashes exactly the bytes it writes.
 //
 // Layout, version 1 (all integers little-endian):
 //
@@ -21,6 +22,11 @@
 //       64    64  eight 64-bit parameters whose meaning belongs to the store kind
 //      128  16*n  section table: n x {offset, size}, both 64-bit
 //        .     .  zero padding to the header size
+//
+// Stable across versions: bytes 0-31 keep their place and meaning (magic, header checksum of
+// [16, header size), version, kind, header size, section count), and the header size is a
+// multiple of 64 from 128 to 4096. A reader can therefore verify any version's header before
+// trusting its version field, and so tell a newer file from a corrupted one.
 //
 // Sections are laid out canonically and nothing else is accepted: the first starts at the
 // header size, each next one at the end of the previous rounded up to 64, and the file ends at
@@ -91,6 +97,8 @@ inline constexpr std::size_t file_fixed_header_size = 128;
 inline constexpr std::size_t file_section_entry_size = 16;
 inline constexpr std::size_t file_max_sections = 16;
 inline constexpr std::size_t file_param_count = 8;
+// Largest header of any version (one page), so that checking a header never reads more.
+inline constexpr std::size_t file_max_header_size = 4096;
 
 namespace header_offset {
 inline constexpr std::size_t magic = 0;
@@ -155,10 +163,29 @@ struct store_view {
     std::vector<std::span<const std::byte>> sections;
 };
 
+// How a writer may read the section bytes it is given.
+enum class section_access : std::uint8_t {
+    // Plain reads: nothing writes to the sections while the store is written.
+    plain,
+    // Each section is an array of 8-byte-aligned 64-bit words that other threads may update
+    // with atomic operations meanwhile (a bloom_filter in insert_mode::concurrent): words are
+    // read with relaxed atomic loads, once each, so the checksum covers exactly the bytes
+    // written. The memory must not really be const (std::atomic_ref needs a mutable object).
+    atomic_words,
+};
+
 // Section offsets of the canonical layout for these section sizes, and the file size.
 struct file_layout {
     std::vector<std::uint64_t> offsets;
+    std::vector<std::uint64_t> sizes;
+    std::uint64_t header_size = 0;
     std::uint64_t file_size = 0;
+
+    // Zero bytes between the end of section i and the start of the next (or the file end).
+    std::size_t padding_after(std::size_t i) const noexcept {
+        const std::uint64_t next = i + 1 < offsets.size() ? offsets[i + 1] : file_size;
+        return static_cast<std::size_t>(next - offsets[i] - sizes[i]);
+    }
 };
 
 inline file_layout plan_layout(std::span<const std::span<const std::byte>> sections) {
@@ -168,69 +195,82 @@ inline file_layout plan_layout(std::span<const std::span<const std::byte>> secti
     }
     file_layout layout;
     layout.offsets.reserve(sections.size());
-    std::uint64_t at = file_header_size(sections.size());
+    layout.sizes.reserve(sections.size());
+    layout.header_size = file_header_size(sections.size());
+    std::uint64_t at = layout.header_size;
     for (const auto& s : sections) {
         layout.offsets.push_back(at);
+        layout.sizes.push_back(s.size());
         at = round_up_64(static_cast<std::size_t>(at) + s.size());
     }
     layout.file_size = at;
     return layout;
 }
 
-// The header bytes for a file of these sections whose payload hashes to payload_checksum.
-inline std::vector<std::byte> build_header(const store_description& description,
-                                           std::span<const std::span<const std::byte>> sections,
-                                           const file_layout& layout,
-                                           std::uint64_t payload_checksum) {
+// Writes the header of a file with this layout into `header` (layout.header_size bytes, which
+// must be zero beyond the fields: the header padding).
+inline void write_header(std::span<std::byte> header, const store_description& description,
+                         const file_layout& layout, std::uint64_t payload_checksum) noexcept {
     namespace at = header_offset;
-    std::vector<std::byte> header(file_header_size(sections.size()));
     std::byte* h = header.data();
     std::memcpy(h + at::magic, file_magic.data(), file_magic.size());
     store_le<std::uint32_t>(h + at::version, file_format_version);
     store_le<std::uint32_t>(h + at::kind, static_cast<std::uint32_t>(description.kind));
-    store_le<std::uint32_t>(h + at::header_size, static_cast<std::uint32_t>(header.size()));
-    store_le<std::uint32_t>(h + at::section_count, static_cast<std::uint32_t>(sections.size()));
+    store_le<std::uint32_t>(h + at::header_size, static_cast<std::uint32_t>(layout.header_size));
+    store_le<std::uint32_t>(h + at::section_count, static_cast<std::uint32_t>(layout.offsets.size()));
     store_le<std::uint64_t>(h + at::file_size, layout.file_size);
     store_le<std::uint64_t>(h + at::hash_seed, description.hash_seed);
     store_le<std::uint64_t>(h + at::payload_checksum, payload_checksum);
     for (std::size_t i = 0; i < file_param_count; ++i) {
         store_le<std::uint64_t>(h + at::params + 8 * i, description.params[i]);
     }
-    for (std::size_t i = 0; i < sections.size(); ++i) {
+    for (std::size_t i = 0; i < layout.offsets.size(); ++i) {
         store_le<std::uint64_t>(h + at::sections + 16 * i, layout.offsets[i]);
-        store_le<std::uint64_t>(h + at::sections + 16 * i + 8, sections[i].size());
+        store_le<std::uint64_t>(h + at::sections + 16 * i + 8, layout.sizes[i]);
     }
     store_le<std::uint64_t>(h + at::header_checksum,
-                            xxh3_bytes(std::span(header).subspan(at::checked_from)));
-    return header;
+                            xxh3_bytes(header.first(static_cast<std::size_t>(layout.header_size)).subspan(at::checked_from)));
 }
 
-// Payload checksum computed from the sections where they lie, padding included.
-inline std::uint64_t payload_checksum(std::span<const std::span<const std::byte>> sections,
-                                      const file_layout& layout) {
-    xxh3_stream stream;
-    for (std::size_t i = 0; i < sections.size(); ++i) {
-        stream.update(sections[i]);
-        const std::uint64_t end = layout.offsets[i] + sections[i].size();
-        const std::uint64_t next = i + 1 < sections.size() ? layout.offsets[i + 1] : layout.file_size;
-        stream.update_zeros(static_cast<std::size_t>(next - end));
-    }
-    return stream.digest();
-}
-
-// The whole file as bytes.
-inline std::vector<std::byte> write_store(const store_description& description,
-                                          std::span<const std::span<const std::byte>> sections) {
-    const file_layout layout = plan_layout(sections);
-    const auto header =
-        build_header(description, sections, layout, payload_checksum(sections, layout));
-    std::vector<std::byte> file(static_cast<std::size_t>(layout.file_size));
-    std::copy(header.begin(), header.end(), file.begin());
-    for (std::size_t i = 0; i < sections.size(); ++i) {
-        if (!sections[i].empty()) {
-            std::memcpy(file.data() + layout.offsets[i], sections[i].data(), sections[i].size());
+inline void check_section_access(std::span<const std::span<const std::byte>> sections, section_access access) {
+    if (access != section_access::atomic_words) return;
+    for (const auto& s : sections) {
+        if (s.size() % sizeof(std::uint64_t) != 0 ||
+            reinterpret_cast<std::uintptr_t>(s.data()) % alignof(std::uint64_t) != 0) {
+            throw_invalid_argument("section_access::atomic_words needs sections of whole, aligned 64-bit words");
         }
     }
+}
+
+// Copies `from` to `to` (the same size). With atomic_words, one relaxed atomic load per word.
+inline void copy_section_bytes(std::span<const std::byte> from, std::byte* to, section_access access) noexcept {
+    if (from.empty()) return;
+    if (access == section_access::plain) {
+        std::memcpy(to, from.data(), from.size());
+        return;
+    }
+    // check_section_access made sure these are whole, aligned words of mutable memory.
+    auto* words = reinterpret_cast<std::uint64_t*>(const_cast<std::byte*>(from.data()));
+    for (std::size_t i = 0; i < from.size() / sizeof(std::uint64_t); ++i) {
+        const std::uint64_t w = std::atomic_ref<std::uint64_t>(words[i]).load(std::memory_order_relaxed);
+        std::memcpy(to + i * sizeof w, &w, sizeof w);
+    }
+}
+
+// The whole file as bytes: the sections are copied once into place, then the finished payload
+// is hashed, so the checksum is of exactly the bytes returned.
+inline std::vector<std::byte> write_store(const store_description& description,
+                                          std::span<const std::span<const std::byte>> sections,
+                                          section_access access = section_access::plain) {
+    const file_layout layout = plan_layout(sections);
+    check_section_access(sections, access);
+    std::vector<std::byte> file(static_cast<std::size_t>(layout.file_size));  // zeroed: padding
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        copy_section_bytes(sections[i], file.data() + layout.offsets[i], access);
+    }
+    const auto header_size = static_cast<std::size_t>(layout.header_size);
+    write_header(std::span(file).first(header_size), description, layout,
+                 xxh3_bytes(std::span<const std::byte>(file).subspan(header_size)));
     return file;
 }
 
@@ -284,6 +324,20 @@ public:
         }
     }
 
+    // Overwrites bytes already written, at `offset` (the header, once the payload is hashed).
+    void write_at(std::uint64_t offset, std::span<const std::byte> bytes) {
+        while (!bytes.empty()) {
+            const std::size_t chunk = std::min<std::size_t>(bytes.size(), std::size_t{1} << 30);
+            const ::ssize_t n = ::pwrite(fd_, bytes.data(), chunk, static_cast<::off_t>(offset));
+            if (n < 0) {
+                if (errno == EINTR) continue;
+                throw_file_error(errno, path_, "cannot write");
+            }
+            bytes = bytes.subspan(static_cast<std::size_t>(n));
+            offset += static_cast<std::uint64_t>(n);
+        }
+    }
+
     // Flushes, closes and renames. The directory is flushed too, so that the rename itself
     // survives a power loss; file systems that cannot flush a directory are not an error.
     void commit() {
@@ -309,20 +363,48 @@ private:
     bool committed_ = false;
 };
 
-// Writes the file atomically, straight from the sections (no second copy of a large store).
+// Writes the file atomically in one pass over the sections: each piece of the payload is
+// hashed and written from the same bytes (so the checksum always matches what is on disk,
+// even if the sections change meanwhile), and the header, which holds the checksum, is written
+// last over the zeros reserved for it. Plain sections are written where they lie (no copy of a
+// large store); atomic_words sections go through a buffer of at most 1 MiB.
 inline void write_store_file(const std::filesystem::path& path, const store_description& description,
-                             std::span<const std::span<const std::byte>> sections) {
+                             std::span<const std::span<const std::byte>> sections,
+                             section_access access = section_access::plain) {
+    constexpr std::size_t chunk_bytes = std::size_t{1} << 20;
+    static constexpr std::array<std::byte, file_alignment> zeros{};
     const file_layout layout = plan_layout(sections);
-    const auto header =
-        build_header(description, sections, layout, payload_checksum(sections, layout));
-    atomic_file_writer out(path);
-    out.write(header);
-    for (std::size_t i = 0; i < sections.size(); ++i) {
-        out.write(sections[i]);
-        const std::uint64_t end = layout.offsets[i] + sections[i].size();
-        const std::uint64_t next = i + 1 < sections.size() ? layout.offsets[i + 1] : layout.file_size;
-        out.write_zeros(static_cast<std::size_t>(next - end));
+    check_section_access(sections, access);
+    std::vector<std::byte> buffer;
+    if (access == section_access::atomic_words) {
+        std::size_t largest = 0;
+        for (const auto& s : sections) largest = std::max(largest, s.size());
+        buffer.resize(std::min(largest, chunk_bytes));
     }
+
+    atomic_file_writer out(path);
+    std::vector<std::byte> header(static_cast<std::size_t>(layout.header_size));
+    out.write(header);  // zeros for now
+    xxh3_stream payload;
+    const auto emit = [&](std::span<const std::byte> bytes) {
+        payload.update(bytes);
+        out.write(bytes);
+    };
+    for (std::size_t i = 0; i < sections.size(); ++i) {
+        const auto s = sections[i];
+        for (std::size_t at = 0; at < s.size(); at += chunk_bytes) {
+            const auto piece = s.subspan(at, std::min(chunk_bytes, s.size() - at));
+            if (access == section_access::plain) {
+                emit(piece);
+            } else {
+                copy_section_bytes(piece, buffer.data(), access);
+                emit(std::span<const std::byte>(buffer).first(piece.size()));
+            }
+        }
+        emit(std::span(zeros).first(layout.padding_after(i)));  // under 64 bytes
+    }
+    write_header(header, description, layout, payload.digest());
+    out.write_at(0, header);
     out.commit();
 }
 
@@ -354,8 +436,25 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
         fail("truncated: " + std::to_string(size) + " bytes, shorter than the " +
              std::to_string(file_fixed_header_size) + "-byte header");
     }
-    // Read before the header checksum so that a file from a newer numrep says so, instead of
-    // reporting a checksum computed by rules this build does not know.
+    // Bytes 0-31 and the header checksum rule are the same in every version (see the layout),
+    // so the header checksum is verified first: a flipped bit anywhere in the header, the
+    // version included, is reported as corruption, and only an intact header from a newer
+    // numrep says it is a newer version.
+    const auto declared_header_size = load_le<std::uint32_t>(f + at::header_size);
+    if (declared_header_size < file_fixed_header_size || declared_header_size > file_max_header_size ||
+        declared_header_size % file_alignment != 0) {
+        fail("corrupt header: header size " + std::to_string(declared_header_size) + " is not a multiple of " +
+             std::to_string(file_alignment) + " from " + std::to_string(file_fixed_header_size) + " to " +
+             std::to_string(file_max_header_size));
+    }
+    if (size < declared_header_size) {
+        fail("truncated: " + std::to_string(size) + " bytes, shorter than its " +
+             std::to_string(declared_header_size) + "-byte header");
+    }
+    const auto header_checksum = load_le<std::uint64_t>(f + at::header_checksum);
+    if (xxh3_bytes(file.subspan(at::checked_from, declared_header_size - at::checked_from)) != header_checksum) {
+        fail("header checksum mismatch (corrupted header)");
+    }
     const auto version = load_le<std::uint32_t>(f + at::version);
     if (version != file_format_version) {
         fail("unsupported format version " + std::to_string(version) + " (this build reads version " +
@@ -367,17 +466,9 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
              std::to_string(file_max_sections));
     }
     const std::size_t header_size = file_header_size(section_count);
-    if (load_le<std::uint32_t>(f + at::header_size) != header_size) {
-        fail("corrupt header: header size " + std::to_string(load_le<std::uint32_t>(f + at::header_size)) +
-             " does not match " + std::to_string(section_count) + " sections");
-    }
-    if (size < header_size) {
-        fail("truncated: " + std::to_string(size) + " bytes, shorter than its " +
-             std::to_string(header_size) + "-byte header");
-    }
-    const auto header_checksum = load_le<std::uint64_t>(f + at::header_checksum);
-    if (xxh3_bytes(file.subspan(at::checked_from, header_size - at::checked_from)) != header_checksum) {
-        fail("header checksum mismatch (corrupted header)");
+    if (declared_header_size != header_size) {
+        fail("corrupt header: header size " + std::to_string(declared_header_size) + " does not match " +
+             std::to_string(section_count) + " sections");
     }
 
     // The header is now known to be as written; what follows catches files that were written

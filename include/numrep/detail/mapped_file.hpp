@@ -36,7 +36,7 @@ namespace numrep::detail {
 // a directory named by mistake is an error instead of a hang or a confusing read failure.
 class file_descriptor {
 public:
-    explicit file_descriptor(const std::filesystem::path& path) : path_(path) {
+    explicit file_descriptor(const std::filesystem::path& path) {
         // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; we reject it below.
         do {
             fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -67,7 +67,6 @@ public:
     std::size_t size() const noexcept { return size_; }
 
 private:
-    std::filesystem::path path_;
     int fd_ = -1;
     std::size_t size_ = 0;
 };
@@ -131,25 +130,34 @@ private:
     std::size_t size_ = 0;
 };
 
-// Copies a whole file into memory. Reads until end of file rather than trusting the size
-// reported by stat, so a file that changes size while being read is never over-read; the
-// store reader then validates whatever was read.
+// Copies a whole file into memory, in a buffer of exactly its size. Reads until end of file
+// rather than trusting the size reported by stat, so a file that changes size while being read
+// is never over-read (the store reader then validates whatever was read): end of file is
+// confirmed by a read into a small separate buffer, so the usual case allocates the file size
+// once and nothing more.
 inline std::vector<std::byte> read_file(const std::filesystem::path& path) {
     const file_descriptor fd(path);
     std::vector<std::byte> bytes(fd.size());
     std::size_t done = 0;
+    const auto read_some = [&](std::byte* into, std::size_t n) -> std::size_t {
+        for (;;) {
+            const ::ssize_t got = ::read(fd.get(), into, n);
+            if (got >= 0) return static_cast<std::size_t>(got);
+            if (errno != EINTR) throw_file_error(errno, path, "cannot read");
+        }
+    };
     for (;;) {
-        if (done == bytes.size()) {
-            // Probe for growth since fstat: grow a little and keep reading.
-            bytes.resize(bytes.size() + 4096);
+        if (done < bytes.size()) {
+            const std::size_t n = read_some(bytes.data() + done, bytes.size() - done);
+            if (n == 0) break;  // shrank since fstat
+            done += n;
+        } else {
+            std::byte probe[4096];
+            const std::size_t n = read_some(probe, sizeof probe);
+            if (n == 0) break;
+            bytes.insert(bytes.end(), probe, probe + n);  // grew since fstat
+            done += n;
         }
-        const ::ssize_t n = ::read(fd.get(), bytes.data() + done, bytes.size() - done);
-        if (n < 0) {
-            if (errno == EINTR) continue;
-            throw_file_error(errno, path, "cannot read");
-        }
-        if (n == 0) break;
-        done += static_cast<std::size_t>(n);
     }
     bytes.resize(done);
     return bytes;
