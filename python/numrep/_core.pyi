@@ -7,6 +7,7 @@ import numpy
 import numpy.typing
 import os
 import typing
+import typing_extensions
 __all__: list[str] = ['BloomFilter', 'FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
 class ParseError(ValueError):
     pass
@@ -148,14 +149,20 @@ class BloomFilter:
     and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),
     int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.
     Filters with the same size, probe count and seed combine with |, &, |= and &=.
-    Thread safety: queries may run from any number of threads; add_many releases the GIL, so concurrent
-    adds from several threads need concurrent=True (atomic inserts).
+    
+    Thread safety: every method may be called from any number of threads at once. add_many, update,
+    contains_many, save, to_bytes and the estimates release the GIL, and each filter has a reader-writer
+    lock: queries, save, to_bytes, copies and == share it; add, add_many and update take it exclusively
+    (one writer at a time, no readers meanwhile), as do clear, |= and &=. With concurrent=True inserts are
+    atomic and share the lock instead, so adds from several threads and queries run in parallel; without
+    it, adds from several threads are correct but take turns.
     """
     __hash__: typing.ClassVar[None] = None
     @staticmethod
-    def from_bytes(data: bytes, *, concurrent: bool = False) -> BloomFilter:
+    def from_bytes(data: typing_extensions.Buffer, *, concurrent: bool = False) -> BloomFilter:
         """
-        A writable filter from to_bytes() output. Raises FormatError for damaged bytes.
+        A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).
+        Raises FormatError for damaged bytes.
         """
     @staticmethod
     def load(path: os.PathLike | str | bytes, *, concurrent: bool = False) -> BloomFilter:
@@ -163,10 +170,12 @@ class BloomFilter:
         Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.
         """
     @staticmethod
-    def open(path: os.PathLike | str | bytes) -> BloomFilter:
+    def open(path: os.PathLike | str | bytes, *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
         """
         Map a saved filter read-only (zero copy, pages read on first use); add and other updates raise TypeError.
-        Raises FormatError for a damaged or foreign file.
+        verify="full" (default) checks every byte against its checksum, reading the whole file once;
+        verify="header" checks only the header, so that opening a huge filter reads one page (a corrupted bit
+        array then gives wrong answers, never a crash). Raises FormatError for a damaged or foreign file.
         """
     def __and__(self, arg0: BloomFilter) -> BloomFilter:
         """
@@ -190,9 +199,9 @@ class BloomFilter:
         """
     def __iand__(self, arg0: BloomFilter) -> BloomFilter:
         ...
-    def __init__(self, capacity: typing.SupportsInt | typing.SupportsIndex, fpr: typing.SupportsFloat | typing.SupportsIndex = 0.01, *, seed: typing.SupportsInt | typing.SupportsIndex | None = None, concurrent: bool = False) -> None:
+    def __init__(self, capacity: int, fpr: typing.SupportsFloat | typing.SupportsIndex = 0.01, *, seed: typing.SupportsInt | typing.SupportsIndex | None = None, concurrent: bool = False) -> None:
         """
-        A filter for `capacity` numbers at false-positive rate `fpr` (in (0, 1)) once full.
+        A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.
         seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.
         """
     def __ior__(self, arg0: BloomFilter) -> BloomFilter:
@@ -221,7 +230,7 @@ class BloomFilter:
     def approx_len(self) -> float:
         """
         An ESTIMATE of the number of distinct numbers added, from the bits set (within a few percent up to
-        capacity; repeated adds of one number count once).
+        capacity; repeated adds of one number count once). A pass over the bits; releases the GIL.
         """
     def clear(self) -> None:
         """
@@ -246,7 +255,7 @@ class BloomFilter:
     @property
     def bits_per_key(self) -> float:
         """
-        Bits per number at capacity.
+        Bits per number at capacity (inf for capacity 0).
         """
     @property
     def capacity(self) -> int:
@@ -256,12 +265,13 @@ class BloomFilter:
     @property
     def concurrent(self) -> bool:
         """
-        True if inserts are atomic (safe from several threads at once).
+        True if inserts are atomic (run in parallel from several threads).
         """
     @property
     def expected_fpr(self) -> float:
         """
-        False-positive rate expected for a number never added, given the bits set now.
+        False-positive rate expected for a number never added, given the bits set now
+        (a pass over the bits).
         """
     @property
     def fpr_at_capacity(self) -> float:
@@ -293,7 +303,7 @@ class BloomFilter:
         """
         Bytes of the bit array.
         """
-def _bloom_filter_from_state(data: bytes, concurrent: bool) -> BloomFilter:
+def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """

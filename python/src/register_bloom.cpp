@@ -1,4 +1,6 @@
-// BloomFilter: numrep::bloom_filter<> (blocked, XXH3) for Python. Batch calls release the GIL.
+// BloomFilter: numrep::bloom_filter<> (blocked, XXH3) for Python. Batch calls, save and the
+// bit scans release the GIL; a lock per filter (bloom_holder) keeps them from overlapping
+// unsafely with one another from several threads.
 #include "common.hpp"
 
 #include <pybind11/gil.h>
@@ -9,7 +11,14 @@
 #include <cmath>
 #include <cstdio>
 #include <filesystem>
+#include <limits>
+#include <memory>
+#include <mutex>
+#include <shared_mutex>
 #include <span>
+#include <string>
+#include <utility>
+#include <vector>
 
 namespace numrep::python {
 
@@ -17,6 +26,66 @@ namespace {
 
 using filter = numrep::bloom_filter<>;
 using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+// The Python object: a filter and the lock that orders the threads using it. Unique (writer)
+// lock: inserts in exclusive mode, clear, |= and &= into it. Shared lock: everything else that
+// reads the bits (queries, estimates, save, to_bytes, copies, ==, being the right operand of a
+// set operation), and inserts in concurrent mode (atomic in C++, so they may overlap each other
+// and reads). Parameters (capacity, seed, ...) never change and need no lock.
+//
+// A thread never waits for a filter's lock while holding the GIL: a thread holding the lock
+// may be waiting for the GIL (to return to Python), so that would deadlock. Locks are taken
+// with try-lock while holding the GIL (no waiting, so safe; the common uncontended case), and
+// otherwise with the GIL released first.
+struct bloom_holder {
+    explicit bloom_holder(filter f) : bits(std::move(f)) {}
+    filter bits;
+    mutable std::shared_mutex mutex;
+
+    bool concurrent() const noexcept { return bits.mode() == insert_mode::concurrent; }
+};
+using holder_ptr = std::unique_ptr<bloom_holder>;
+
+holder_ptr make_holder(filter f) { return std::make_unique<bloom_holder>(std::move(f)); }
+
+using read_lock = std::shared_lock<std::shared_mutex>;
+using write_lock = std::unique_lock<std::shared_mutex>;
+
+// Takes the (deferred) lock with the GIL held, without waiting: see bloom_holder.
+template <class Lock>
+void lock_holding_gil(Lock& lock) {
+    if (lock.try_lock()) return;
+    py::gil_scoped_release unlocked;
+    lock.lock();
+}
+
+// Runs fn(filter&) with the GIL released, holding the lock for an insert.
+template <class Fn>
+void insert_with_gil_released(bloom_holder& h, Fn&& fn) {
+    py::gil_scoped_release unlocked;
+    if (h.concurrent()) {
+        const read_lock lock(h.mutex);
+        fn(h.bits);
+    } else {
+        const write_lock lock(h.mutex);
+        fn(h.bits);
+    }
+}
+
+// Runs fn() with the GIL released, holding `lock` and, for a different filter, `other_lock`
+// (both taken at once, so that a |= b and b |= a from two threads cannot deadlock).
+template <class Lock, class OtherLock, class Fn>
+auto with_two_locks(const bloom_holder& a, const bloom_holder& b, Fn&& fn) {
+    py::gil_scoped_release unlocked;
+    Lock lock(a.mutex, std::defer_lock);
+    if (&a == &b) {
+        lock.lock();
+        return fn();
+    }
+    OtherLock other_lock(b.mutex, std::defer_lock);
+    std::lock(lock, other_lock);
+    return fn();
+}
 
 // Mutating a filter mapped by open() would write to a read-only mapping: refuse with TypeError,
 // as Python does for other read-only buffers.
@@ -49,11 +118,10 @@ std::uint64_t key_of(const py::handle& value) {
     return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
 }
 
-void add_batch(filter& f, const key_array& keys) {
-    check_writable(f, "add to");
+void add_batch(bloom_holder& h, const key_array& keys) {
+    check_writable(h.bits, "add to");
     const std::span<const std::uint64_t> span(keys.data(), static_cast<std::size_t>(keys.size()));
-    py::gil_scoped_release unlocked;
-    f.insert_batch(span);
+    insert_with_gil_released(h, [&](filter& f) { f.insert_batch(span); });
 }
 
 std::string format_number(const char* format, double v) {
@@ -62,156 +130,288 @@ std::string format_number(const char* format, double v) {
     return std::string(buffer, static_cast<std::size_t>(n));
 }
 
-filter from_bytes(const py::bytes& data, bool concurrent) {
-    char* bytes = nullptr;
-    Py_ssize_t size = 0;
-    PyBytes_AsStringAndSize(data.ptr(), &bytes, &size);
-    const std::span<const std::byte> view(reinterpret_cast<const std::byte*>(bytes), static_cast<std::size_t>(size));
+// A contiguous buffer (bytes, bytearray, memoryview, ...) held for the duration of a call.
+class byte_buffer {
+public:
+    explicit byte_buffer(const py::buffer& data) {
+        // PyBUF_SIMPLE: C-contiguous bytes, or BufferError from the exporter.
+        if (PyObject_GetBuffer(data.ptr(), &view_, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+    }
+    ~byte_buffer() { PyBuffer_Release(&view_); }
+    byte_buffer(const byte_buffer&) = delete;
+    byte_buffer& operator=(const byte_buffer&) = delete;
+
+    std::span<const std::byte> bytes() const noexcept {
+        return {static_cast<const std::byte*>(view_.buf), static_cast<std::size_t>(view_.len)};
+    }
+
+private:
+    Py_buffer view_{};
+};
+
+holder_ptr from_bytes(const py::buffer& data, bool concurrent) {
+    // While the buffer is held, a bytearray cannot be resized, so the bytes stay valid with
+    // the GIL released; from_bytes copies them and verifies the copy's checksum.
+    const byte_buffer buffer(data);
     const auto mode = concurrent ? insert_mode::concurrent : insert_mode::exclusive;
     py::gil_scoped_release unlocked;
-    return filter::from_bytes(view, mode);
+    return make_holder(filter::from_bytes(buffer.bytes(), mode));
+}
+
+py::bytes to_py_bytes(const bloom_holder& h) {
+    std::vector<std::byte> bytes;
+    {
+        py::gil_scoped_release unlocked;
+        const read_lock lock(h.mutex);
+        bytes = h.bits.to_bytes();
+    }
+    return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+template <class Fn>
+auto read_with_gil_released(const bloom_holder& h, Fn&& fn) {
+    py::gil_scoped_release unlocked;
+    const read_lock lock(h.mutex);
+    return fn(h.bits);
+}
+
+verify verify_from(const std::string& name) {
+    if (name == "full") return verify::full;
+    if (name == "header") return verify::header;
+    throw py::value_error("numrep: verify must be \"full\" or \"header\", got \"" + name + "\"");
+}
+
+// A capacity given as any Python integer (int, NumPy integer, anything with __index__): a
+// negative or too large one is a ValueError naming it, not a TypeError from the conversion.
+std::uint64_t capacity_from(const py::handle& value) {
+    const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
+    if (!index) throw py::error_already_set();
+    const py::int_ zero(0);
+    if (index < zero) throw py::value_error("numrep: BloomFilter capacity must not be negative, got " + py::str(index).cast<std::string>());
+    const unsigned long long v = PyLong_AsUnsignedLongLong(index.ptr());
+    if (v == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error("numrep: BloomFilter capacity " + py::str(index).cast<std::string>() +
+                              " is too large (at most 2**64 - 1)");
+    }
+    return static_cast<std::uint64_t>(v);
 }
 
 }  // namespace
 
+// A Python integer argument shown as `int` in signatures and stubs; validated by capacity_from.
+struct capacity_arg {
+    py::object value;
+};
+
+// A str argument shown as Literal['full', 'header']; other strings are a ValueError (verify_from).
+struct verify_arg {
+    std::string value = "full";
+};
+
+}  // namespace numrep::python
+
+namespace pybind11::detail {
+template <>
+struct type_caster<numrep::python::capacity_arg> {
+    PYBIND11_TYPE_CASTER(numrep::python::capacity_arg, const_name("int"));
+    bool load(handle src, bool) {
+        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || !PyIndex_Check(src.ptr())) return false;
+        value.value = reinterpret_borrow<object>(src);
+        return true;
+    }
+};
+template <>
+struct type_caster<numrep::python::verify_arg> {
+    PYBIND11_TYPE_CASTER(numrep::python::verify_arg, const_name("typing.Literal['full', 'header']"));
+    bool load(handle src, bool) {
+        if (src.ptr() == nullptr || !PyUnicode_Check(src.ptr())) return false;
+        value.value = src.cast<std::string>();
+        return true;
+    }
+    static handle cast(const numrep::python::verify_arg& v, return_value_policy, handle) {
+        return str(v.value).release();
+    }
+};
+}  // namespace pybind11::detail
+
+namespace numrep::python {
+
 void register_bloom(py::module_& m) {
-    py::class_<filter> cls(m, "BloomFilter",
+    py::class_<bloom_holder> cls(m, "BloomFilter",
         "A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,\n"
         "and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),\n"
         "int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.\n"
         "Filters with the same size, probe count and seed combine with |, &, |= and &=.\n"
-        "Thread safety: queries may run from any number of threads; add_many releases the GIL, so concurrent\n"
-        "adds from several threads need concurrent=True (atomic inserts).");
+        "\n"
+        "Thread safety: every method may be called from any number of threads at once. add_many, update,\n"
+        "contains_many, save, to_bytes and the estimates release the GIL, and each filter has a reader-writer\n"
+        "lock: queries, save, to_bytes, copies and == share it; add, add_many and update take it exclusively\n"
+        "(one writer at a time, no readers meanwhile), as do clear, |= and &=. With concurrent=True inserts are\n"
+        "atomic and share the lock instead, so adds from several threads and queries run in parallel; without\n"
+        "it, adds from several threads are correct but take turns.");
 
-    cls.def(py::init([](std::uint64_t capacity, double fpr, std::optional<std::uint64_t> seed, bool concurrent) {
-                if (capacity == 0) throw py::value_error("numrep: BloomFilter capacity must be at least 1, got 0");
+    cls.def(py::init([](const capacity_arg& capacity, double fpr, std::optional<std::uint64_t> seed, bool concurrent) {
+                const std::uint64_t n = capacity_from(capacity.value);
                 bloom_options options;
                 if (seed) options.seed = *seed;
                 options.mode = concurrent ? insert_mode::concurrent : insert_mode::exclusive;
-                return filter(capacity, fpr, options);
+                return make_holder(filter(n, fpr, options));
             }),
             py::arg("capacity"), py::arg("fpr") = 0.01, py::kw_only(), py::arg("seed") = py::none(),
             py::arg("concurrent") = false,
-            "A filter for `capacity` numbers at false-positive rate `fpr` (in (0, 1)) once full.\n"
+            "A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.\n"
             "seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.");
 
-    cls.def("add", [](filter& f, const py::object& number) {
-               check_writable(f, "add to");
-               f.insert(key_of(number));
+    cls.def("add", [](bloom_holder& h, const py::object& number) {
+               check_writable(h.bits, "add to");
+               const std::uint64_t key = key_of(number);
+               if (h.concurrent()) {
+                   read_lock lock(h.mutex, std::defer_lock);
+                   lock_holding_gil(lock);
+                   h.bits.insert(key);
+               } else {
+                   write_lock lock(h.mutex, std::defer_lock);
+                   lock_holding_gil(lock);
+                   h.bits.insert(key);
+               }
            }, py::arg("number"), "Add one number (str, int key or PhoneNumber).")
-        .def("__contains__", [](const filter& f, const py::object& number) -> bool {
-               return f.contains(key_of(number));
+        .def("__contains__", [](const bloom_holder& h, const py::object& number) -> bool {
+               const std::uint64_t key = key_of(number);
+               read_lock lock(h.mutex, std::defer_lock);
+               lock_holding_gil(lock);
+               return h.bits.contains(key);
            }, py::arg("number"))
-        .def("add_many", [](filter& f, const py::object& keys) -> void { add_batch(f, batch_keys(keys)); },
+        .def("add_many", [](bloom_holder& h, const py::object& keys) -> void { add_batch(h, batch_keys(keys)); },
              py::arg("keys"),
              "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string\n"
              "raises ParseError naming the item). Releases the GIL.")
-        .def("update", [](filter& f, const py::object& numbers) -> void { add_batch(f, batch_keys(numbers)); },
+        .def("update", [](bloom_holder& h, const py::object& numbers) -> void { add_batch(h, batch_keys(numbers)); },
              py::arg("numbers"), "Add every number of an iterable (as add_many).")
-        .def("contains_many", [](const filter& f, const py::object& keys) -> py::array_t<bool> {
+        .def("contains_many", [](const bloom_holder& h, const py::object& keys) -> py::array_t<bool> {
                  const key_array in = batch_keys(keys);
                  const auto count = static_cast<std::size_t>(in.size());
                  py::array_t<bool> out(static_cast<py::ssize_t>(count));
                  const std::span<const std::uint64_t> key_span(in.data(), count);
                  const std::span<bool> out_span(out.mutable_data(), count);
-                 {
-                     py::gil_scoped_release unlocked;
-                     f.contains_batch(key_span, out_span);
-                 }
+                 read_with_gil_released(h, [&](const filter& f) { return f.contains_batch(key_span, out_span); });
                  return out;
              }, py::arg("keys"),
              "Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.")
-        .def("clear", [](filter& f) -> void {
-                 check_writable(f, "clear");
-                 f.clear();
+        .def("clear", [](bloom_holder& h) -> void {
+                 check_writable(h.bits, "clear");
+                 py::gil_scoped_release unlocked;
+                 const write_lock lock(h.mutex);
+                 h.bits.clear();
              }, "Remove every number (set all bits to 0).");
 
-    cls.def("__or__", [](const filter& a, const filter& b) -> filter { return a | b; }, py::is_operator(),
+    cls.def("__or__", [](const bloom_holder& a, const bloom_holder& b) -> holder_ptr {
+                return with_two_locks<read_lock, read_lock>(a, b, [&] { return make_holder(a.bits | b.bits); });
+            }, py::is_operator(),
             "Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError).")
-        .def("__and__", [](const filter& a, const filter& b) -> filter { return a & b; }, py::is_operator(),
+        .def("__and__", [](const bloom_holder& a, const bloom_holder& b) -> holder_ptr {
+                 return with_two_locks<read_lock, read_lock>(a, b, [&] { return make_holder(a.bits & b.bits); });
+             }, py::is_operator(),
              "Intersection of the bit arrays: True for numbers of both, with a higher FPR than a filter of the intersection.")
-        .def("__ior__", [](filter& a, const filter& b) -> filter& {
-                 check_writable(a, "merge into");
-                 return a |= b;
+        .def("__ior__", [](bloom_holder& a, const bloom_holder& b) -> bloom_holder& {
+                 check_writable(a.bits, "merge into");
+                 with_two_locks<write_lock, read_lock>(a, b, [&] { a.bits |= b.bits; });
+                 return a;
              }, py::is_operator(), py::return_value_policy::reference_internal)
-        .def("__iand__", [](filter& a, const filter& b) -> filter& {
-                 check_writable(a, "intersect into");
-                 return a &= b;
+        .def("__iand__", [](bloom_holder& a, const bloom_holder& b) -> bloom_holder& {
+                 check_writable(a.bits, "intersect into");
+                 with_two_locks<write_lock, read_lock>(a, b, [&] { a.bits &= b.bits; });
+                 return a;
              }, py::is_operator(), py::return_value_policy::reference_internal)
-        .def("__eq__", [](const filter& a, const filter& b) -> bool { return a == b; }, py::is_operator(),
+        .def("__eq__", [](const bloom_holder& a, const bloom_holder& b) -> bool {
+                 return with_two_locks<read_lock, read_lock>(a, b, [&] { return a.bits == b.bits; });
+             }, py::is_operator(),
              "Same size, probe count, seed and bits (capacity is not compared).")
-        .def("__copy__", [](const filter& f) -> filter { return filter(f); }, "A writable copy.")
-        .def("__deepcopy__", [](const filter& f, const py::object&) -> filter { return filter(f); }, py::arg("memo"));
+        .def("__copy__", [](const bloom_holder& h) -> holder_ptr {
+                 return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
+             }, "A writable copy.")
+        .def("__deepcopy__", [](const bloom_holder& h, const py::object&) -> holder_ptr {
+                 return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
+             }, py::arg("memo"));
     cls.attr("__hash__") = py::none();  // mutable
 
-    cls.def("approx_len", [](const filter& f) -> double { return f.estimated_cardinality(); },
+    cls.def("approx_len", [](const bloom_holder& h) -> double {
+                return read_with_gil_released(h, [](const filter& f) { return f.estimated_cardinality(); });
+            },
             "An ESTIMATE of the number of distinct numbers added, from the bits set (within a few percent up to\n"
-            "capacity; repeated adds of one number count once).")
-        .def("__len__", [](const filter& f) -> std::size_t {
-                 return static_cast<std::size_t>(std::llround(f.estimated_cardinality()));
+            "capacity; repeated adds of one number count once). A pass over the bits; releases the GIL.")
+        .def("__len__", [](const bloom_holder& h) -> std::size_t {
+                 const double n = read_with_gil_released(h, [](const filter& f) { return f.estimated_cardinality(); });
+                 return static_cast<std::size_t>(std::llround(n));
              },
              "approx_len() rounded: an ESTIMATE of the distinct numbers added, not an exact count.")
-        .def("__bool__", [](const filter&) -> bool { return true; }, "Always True: a filter is never an empty container.")
-        .def_property_readonly("expected_fpr", [](const filter& f) -> double { return f.expected_fpr(); },
-                               "False-positive rate expected for a number never added, given the bits set now.")
-        .def_property_readonly("capacity", [](const filter& f) -> std::uint64_t { return f.capacity(); },
+        .def("__bool__", [](const bloom_holder&) -> bool { return true; }, "Always True: a filter is never an empty container.")
+        .def_property_readonly("expected_fpr", [](const bloom_holder& h) -> double {
+                                   return read_with_gil_released(h, [](const filter& f) { return f.expected_fpr(); });
+                               },
+                               "False-positive rate expected for a number never added, given the bits set now\n"
+                               "(a pass over the bits).")
+        .def_property_readonly("capacity", [](const bloom_holder& h) -> std::uint64_t { return h.bits.capacity(); },
                                "Numbers the filter was sized for.")
-        .def_property_readonly("bits_per_key", [](const filter& f) -> double { return f.bits_per_key(); },
-                               "Bits per number at capacity.")
-        .def_property_readonly("num_probes", [](const filter& f) -> std::uint64_t { return f.num_probes(); },
+        .def_property_readonly("bits_per_key", [](const bloom_holder& h) -> double { return h.bits.bits_per_key(); },
+                               "Bits per number at capacity (inf for capacity 0).")
+        .def_property_readonly("num_probes", [](const bloom_holder& h) -> std::uint64_t { return h.bits.num_probes(); },
                                "k: bits set and tested per number.")
-        .def_property_readonly("num_bits", [](const filter& f) -> std::uint64_t { return f.num_bits(); },
+        .def_property_readonly("num_bits", [](const bloom_holder& h) -> std::uint64_t { return h.bits.num_bits(); },
                                "Size of the bit array.")
-        .def_property_readonly("size_in_bytes", [](const filter& f) -> std::uint64_t { return f.size_in_bytes(); },
+        .def_property_readonly("size_in_bytes", [](const bloom_holder& h) -> std::uint64_t { return h.bits.size_in_bytes(); },
                                "Bytes of the bit array.")
-        .def_property_readonly("seed", [](const filter& f) -> std::uint64_t { return f.seed(); },
+        .def_property_readonly("seed", [](const bloom_holder& h) -> std::uint64_t { return h.bits.seed(); },
                                "Hash seed.")
-        .def_property_readonly("fpr_at_capacity", [](const filter& f) -> double { return f.sizing().expected_fpr; },
+        .def_property_readonly("fpr_at_capacity", [](const bloom_holder& h) -> double { return h.bits.sizing().expected_fpr; },
                                "Model false-positive rate once `capacity` distinct numbers are in.")
-        .def_property_readonly("read_only", &filter::is_read_only, "True for a filter from BloomFilter.open.")
-        .def_property_readonly("concurrent", [](const filter& f) -> bool { return f.mode() == insert_mode::concurrent; },
-                               "True if inserts are atomic (safe from several threads at once).");
+        .def_property_readonly("read_only", [](const bloom_holder& h) -> bool { return h.bits.is_read_only(); },
+                               "True for a filter from BloomFilter.open.")
+        .def_property_readonly("concurrent", [](const bloom_holder& h) -> bool { return h.concurrent(); },
+                               "True if inserts are atomic (run in parallel from several threads).");
 
-    cls.def("save", [](const filter& f, const std::filesystem::path& path) -> void {
-               py::gil_scoped_release unlocked;
-               f.save(path);
+    cls.def("save", [](const bloom_holder& h, const std::filesystem::path& path) -> void {
+               read_with_gil_released(h, [&](const filter& f) {
+                   f.save(path);
+                   return 0;
+               });
            }, py::arg("path"), "Write the filter to `path` atomically (numrep store format, readable from C++).")
-        .def_static("open", [](const std::filesystem::path& path) -> filter {
+        .def_static("open", [](const std::filesystem::path& path, const verify_arg& verify_mode) -> holder_ptr {
+                const verify check = verify_from(verify_mode.value);
                 py::gil_scoped_release unlocked;
-                return filter::open(path);
-            }, py::arg("path"),
+                return make_holder(filter::open(path, check));
+            }, py::arg("path"), py::kw_only(), py::arg("verify") = verify_arg{},
             "Map a saved filter read-only (zero copy, pages read on first use); add and other updates raise TypeError.\n"
-            "Raises FormatError for a damaged or foreign file.")
-        .def_static("load", [](const std::filesystem::path& path, bool concurrent) -> filter {
+            "verify=\"full\" (default) checks every byte against its checksum, reading the whole file once;\n"
+            "verify=\"header\" checks only the header, so that opening a huge filter reads one page (a corrupted bit\n"
+            "array then gives wrong answers, never a crash). Raises FormatError for a damaged or foreign file.")
+        .def_static("load", [](const std::filesystem::path& path, bool concurrent) -> holder_ptr {
                 py::gil_scoped_release unlocked;
-                return filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive);
+                return make_holder(filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive));
             }, py::arg("path"), py::kw_only(), py::arg("concurrent") = false,
             "Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.")
-        .def("to_bytes", [](const filter& f) -> py::bytes {
-                const auto bytes = f.to_bytes();
-                return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-            }, "The filter in the file format, as bytes.")
-        .def_static("from_bytes", [](const py::bytes& data, bool concurrent) -> filter { return from_bytes(data, concurrent); },
+        .def("to_bytes", [](const bloom_holder& h) -> py::bytes { return to_py_bytes(h); },
+             "The filter in the file format, as bytes.")
+        .def_static("from_bytes", [](const py::buffer& data, bool concurrent) -> holder_ptr { return from_bytes(data, concurrent); },
                     py::arg("data"), py::kw_only(), py::arg("concurrent") = false,
-                    "A writable filter from to_bytes() output. Raises FormatError for damaged bytes.")
+                    "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).\n"
+                    "Raises FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const filter& f) -> py::tuple {
+        .def("__reduce__", [](const bloom_holder& h) -> py::tuple {
                 const py::object restore = py::module_::import("numrep._core").attr("_bloom_filter_from_state");
-                const auto bytes = f.to_bytes();
-                return py::make_tuple(restore, py::make_tuple(py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size()),
-                                                              f.mode() == insert_mode::concurrent));
+                return py::make_tuple(restore, py::make_tuple(to_py_bytes(h), h.concurrent()));
             })
-        .def("__repr__", [](const filter& f) -> std::string {
+        // Parameters only: no pass over the bits (expected_fpr and approx_len() need one).
+        .def("__repr__", [](const bloom_holder& h) -> std::string {
+                const filter& f = h.bits;
                 return "BloomFilter(capacity=" + std::to_string(f.capacity()) +
                        ", bits_per_key=" + format_number("%.3g", f.bits_per_key()) +
                        ", k=" + std::to_string(f.num_probes()) +
                        ", fpr_at_capacity=" + format_number("%.3g", f.sizing().expected_fpr) +
-                       ", expected_fpr=" + format_number("%.3g", f.expected_fpr()) +
-                       ", approx_len=" + std::to_string(std::llround(f.estimated_cardinality())) +
                        (f.is_read_only() ? ", read_only=True" : "") + ")";
             });
 
-    m.def("_bloom_filter_from_state", [](const py::bytes& data, bool concurrent) -> filter { return from_bytes(data, concurrent); },
+    m.def("_bloom_filter_from_state", [](const py::buffer& data, bool concurrent) -> holder_ptr { return from_bytes(data, concurrent); },
           py::arg("data"), py::arg("concurrent"), "Unpickles a BloomFilter (a writable copy, even of a mapped one).");
 }
 

@@ -99,6 +99,67 @@ def test_update_takes_any_iterable() -> None:
     assert all(f"09123456{i:02d}" in bf for i in range(50))
 
 
+def run_threads(*targets: object) -> None:
+    errors: list[BaseException] = []
+
+    def guarded(target) -> None:  # type: ignore[no-untyped-def]
+        try:
+            target()
+        except BaseException as e:  # noqa: BLE001 - reported below
+            errors.append(e)
+
+    threads = [threading.Thread(target=guarded, args=(target,)) for target in targets]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert not errors, errors
+
+
+def test_adds_from_threads_on_an_exclusive_filter_lose_nothing() -> None:
+    # Without concurrent=True inserts are not atomic: the filter's lock makes threads take turns.
+    chunks = [random_keys(200 + i, 50_000) for i in range(6)]
+    for _ in range(3):
+        bf = numrep.BloomFilter(300_000)
+        assert not bf.concurrent
+
+        def adder(chunk: np.ndarray):  # type: ignore[no-untyped-def]
+            return lambda: [bf.add_many(part) for part in np.array_split(chunk, 50)]
+
+        run_threads(*(adder(chunk) for chunk in chunks))
+        assert all(bf.contains_many(chunk).all() for chunk in chunks)
+        assert bf == filled(np.concatenate(chunks), capacity=300_000)
+
+
+@pytest.mark.parametrize("concurrent", [False, True])
+def test_readers_and_writers_from_threads_see_consistent_filters(concurrent: bool) -> None:
+    chunks = [random_keys(300 + i, 40_000) for i in range(3)]
+    bf = numrep.BloomFilter(120_000, concurrent=concurrent)
+    other = numrep.BloomFilter(120_000, concurrent=concurrent)
+    other.add_many(random_keys(310, 1000))
+    snapshots: list[bytes] = []
+    copies: list[numrep.BloomFilter] = []
+
+    def writer(chunk: np.ndarray):  # type: ignore[no-untyped-def]
+        return lambda: [bf.add_many(part) for part in np.array_split(chunk, 40)]
+
+    def reader() -> None:
+        for _ in range(20):
+            snapshots.append(bf.to_bytes())
+            copies.append(copy.copy(bf))
+            _ = bf == other, len(bf), bf.expected_fpr, "0912345678" in bf
+            merged = copy.copy(other)
+            merged |= bf
+
+    run_threads(*(writer(chunk) for chunk in chunks), reader, reader)
+    final = filled(np.concatenate(chunks), capacity=120_000)
+    assert bf == final
+    for data in snapshots:
+        assert numrep.BloomFilter.from_bytes(data) | final == final  # verified, and a subset of the end state
+    for c in copies:
+        assert c | final == final
+
+
 def test_concurrent_adds_from_threads_lose_nothing() -> None:
     bf = numrep.BloomFilter(400_000, concurrent=True)
     assert bf.concurrent
@@ -150,18 +211,47 @@ def test_approx_len_is_an_estimate_close_to_the_distinct_count() -> None:
     assert bool(numrep.BloomFilter(100))  # a filter is not a falsy empty container
 
 
-def test_repr_names_the_parameters() -> None:
+def test_repr_names_the_parameters_only() -> None:
     bf = numrep.BloomFilter(1000, 0.01)
-    text = repr(bf)
-    assert text.startswith("BloomFilter(capacity=1000, bits_per_key=")
-    assert f"k={bf.num_probes}" in text and "fpr_at_capacity=" in text and "expected_fpr=" in text
+    bf.add_many(random_keys(30, 500))
+    # Parameters only: estimates from the bits (expected_fpr, approx_len) would scan them all.
+    assert repr(bf) == (f"BloomFilter(capacity=1000, bits_per_key={bf.bits_per_key:.3g}, k={bf.num_probes}, "
+                        f"fpr_at_capacity={bf.fpr_at_capacity:.3g})")
+    assert "expected_fpr" not in repr(bf) and "approx_len" not in repr(bf)
+    assert repr(numrep.BloomFilter(0)) == "BloomFilter(capacity=0, bits_per_key=inf, k=6, fpr_at_capacity=0)"
 
 
-@pytest.mark.parametrize("capacity, fpr", [(0, 0.01), (10, float("nan")), (10, 0.0), (10, 1.0), (10, -0.5),
+@pytest.mark.parametrize("capacity, fpr", [(10, float("nan")), (10, 0.0), (10, 1.0), (10, -0.5),
                                            (10, 1.5), (10, float("inf")), (10**18, 1e-9)])
 def test_bad_sizes_are_rejected(capacity: int, fpr: float) -> None:
     with pytest.raises(ValueError, match="capacity|fpr|too large"):
         numrep.BloomFilter(capacity, fpr)
+
+
+def test_capacity_zero_is_an_empty_filter_as_in_cpp() -> None:
+    bf = numrep.BloomFilter(0)
+    assert bf.capacity == 0 and bf.num_bits == 512 and bf.fpr_at_capacity == 0.0
+    assert "0912345678" not in bf
+    bf.add("0912345678")  # still answers and takes numbers, like bloom_filter<>(0, fpr)
+    assert "0912345678" in bf
+    assert numrep.BloomFilter.from_bytes(bf.to_bytes()) == bf
+
+
+@pytest.mark.parametrize("capacity, message", [(-1, "must not be negative, got -1"),
+                                               (-(2**70), f"must not be negative, got {-(2**70)}"),
+                                               (2**64, f"capacity {2**64} is too large")])
+def test_capacity_out_of_range_is_a_value_error_naming_it(capacity: int, message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        numrep.BloomFilter(capacity)
+
+
+def test_capacity_takes_any_integer_but_not_a_float() -> None:
+    assert numrep.BloomFilter(np.int64(1000)).capacity == 1000
+    assert numrep.BloomFilter(np.uint64(5000)).capacity == 5000
+    with pytest.raises(TypeError):
+        numrep.BloomFilter(1000.0)  # type: ignore[arg-type]
+    with pytest.raises(TypeError):
+        numrep.BloomFilter("1000")  # type: ignore[arg-type]
 
 
 # ---- set operations ----
@@ -249,6 +339,13 @@ def test_opened_filter_is_read_only(tmp_path: pathlib.Path) -> None:
 def test_bytes_and_pickle_round_trip() -> None:
     bf = filled(random_keys(13, 5000), seed=99, concurrent=True)
     assert numrep.BloomFilter.from_bytes(bf.to_bytes()) == bf
+    data = bf.to_bytes()
+    for buffer in (bytearray(data), memoryview(data), memoryview(bytearray(data)), np.frombuffer(data, dtype=np.uint8)):
+        assert numrep.BloomFilter.from_bytes(buffer) == bf
+    with pytest.raises(BufferError):
+        numrep.BloomFilter.from_bytes(memoryview(data)[::2])  # not contiguous
+    with pytest.raises(TypeError):
+        numrep.BloomFilter.from_bytes("not bytes")  # type: ignore[arg-type]
     for protocol in range(pickle.HIGHEST_PROTOCOL + 1):
         copy_ = pickle.loads(pickle.dumps(bf, protocol=protocol))
         assert copy_ == bf and copy_.seed == 99 and copy_.concurrent and copy_.capacity == bf.capacity
@@ -260,10 +357,36 @@ def test_corrupted_bytes_raise_format_error() -> None:
         damaged = bytearray(data)
         damaged[i] ^= 0x5A
         with pytest.raises(numrep.FormatError):
-            numrep.BloomFilter.from_bytes(bytes(damaged))
+            numrep.BloomFilter.from_bytes(damaged)
     for length in (0, 1, 16, len(data) // 2, len(data) - 1):
         with pytest.raises(numrep.FormatError):
             numrep.BloomFilter.from_bytes(data[:length])
+
+
+def test_open_verifies_the_whole_file_or_only_the_header(tmp_path: pathlib.Path) -> None:
+    keys = random_keys(18, 1000)
+    bf = filled(keys)
+    data = bytearray(bf.to_bytes())
+    path = tmp_path / "f.nrb"
+    path.write_bytes(data)
+    for verify in ("full", "header"):
+        assert numrep.BloomFilter.open(path, verify=verify) == bf
+    data[-1] ^= 0x01  # a bit of the bit array: only the full check reads it
+    path.write_bytes(data)
+    with pytest.raises(numrep.FormatError, match="checksum mismatch"):
+        numrep.BloomFilter.open(path)
+    with pytest.raises(numrep.FormatError, match="checksum mismatch"):
+        numrep.BloomFilter.open(path, verify="full")
+    mapped = numrep.BloomFilter.open(path, verify="header")  # opens; answers may differ, nothing crashes
+    assert mapped.read_only and mapped.capacity == bf.capacity
+    mapped.contains_many(keys)
+    data[70] ^= 0x01  # a header byte: refused either way
+    path.write_bytes(data)
+    with pytest.raises(numrep.FormatError, match="header checksum mismatch"):
+        numrep.BloomFilter.open(path, verify="header")
+    for bad in ("none", "FULL", ""):
+        with pytest.raises(ValueError, match='verify must be "full" or "header"'):
+            numrep.BloomFilter.open(path, verify=bad)
 
 
 def test_damaged_file_raises_format_error_naming_it(tmp_path: pathlib.Path) -> None:
