@@ -1,18 +1,20 @@
-// numrep::report_record: what is known about one number's reports, in 44 bytes: a count per
-// category, "not spam" votes, and when it was first and last reported. Records of one number
-// combine (+=) by adding counts and widening the time span, so records built from separate
-// batches of reports merge into the record of all of them.
+// numrep::report_record: what is known about one number's reports, in 52 bytes: a count per
+// category, "not spam" votes, when it was first and last reported, a 32-bit sketch of the
+// distinct sources that reported it, and the time-decayed report count (see reputation.hpp,
+// which keeps it). Records of one number combine (+=) by adding counts, widening the time
+// span and OR-ing the source sketches, so records built from separate batches of reports
+// merge into the record of all of them.
 //
-// Encodings. In memory and in pack() it is eleven little-endian uint32 fields in declaration
+// Encodings. In memory and in pack() it is thirteen little-endian uint32 fields in declaration
 // order (the NumPy dtype of `fields` below, so a column of records is one memcpy). In a
 // trie_store each field is stored as an offset from the store's smallest value of that field,
 // in just the bits the largest offset needs: a store of mostly one-category records with
-// small counts costs a few bits per field, e.g. about 70 bits per record for a year of
-// second-resolution times.
+// small counts costs a few bits per field.
 #pragma once
 
 #include <algorithm>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -52,14 +54,17 @@ constexpr std::string_view to_string(report_category c) noexcept {
 
 struct report_record {
     static constexpr std::size_t category_count = report_category_count;
-    // Fields as integers, in the order of pack(): the counts, not_spam, first_seen, last_seen.
-    static constexpr std::size_t field_count = category_count + 3;
+    // Fields as integers, in the order of pack(): the counts, not_spam, first_seen, last_seen,
+    // source_bits, decayed_bits.
+    static constexpr std::size_t field_count = category_count + 5;
     static constexpr std::size_t packed_size = 4 * field_count;
 
     std::array<std::uint32_t, category_count> counts{};  // reports per report_category
     std::uint32_t not_spam = 0;                          // votes that the number is legitimate
     std::uint32_t first_seen = 0;                        // Unix time (seconds, UTC) of the first report
     std::uint32_t last_seen = 0;                         // Unix time of the latest report
+    std::uint32_t source_bits = 0;   // one bit per distinct source (hashed): a mergeable sketch
+    std::uint32_t decayed_bits = 0;  // float32 bits: sum of 2^(-(last_seen - t) / half-life) over reports
 
     std::uint32_t& count(report_category c) noexcept { return counts[static_cast<std::size_t>(c)]; }
     std::uint32_t count(report_category c) const noexcept { return counts[static_cast<std::size_t>(c)]; }
@@ -87,6 +92,10 @@ struct report_record {
         not_spam = saturating_add(not_spam, o.not_spam);
         first_seen = std::min(first_seen, o.first_seen);
         last_seen = std::max(last_seen, o.last_seen);
+        source_bits |= o.source_bits;
+        // The decayed counts add as if both referred to the same time: exact when they do, an
+        // upper bound otherwise. numrep::merge_records (reputation.hpp) merges with the decay.
+        decayed_bits = std::bit_cast<std::uint32_t>(std::bit_cast<float>(decayed_bits) + std::bit_cast<float>(o.decayed_bits));
         return *this;
     }
     friend report_record operator+(report_record a, const report_record& b) noexcept { return a += b; }
@@ -98,6 +107,8 @@ struct report_record {
         r.not_spam = std::max(a.not_spam, b.not_spam);
         r.first_seen = std::min(a.first_seen, b.first_seen);
         r.last_seen = std::max(a.last_seen, b.last_seen);
+        r.source_bits = a.source_bits | b.source_bits;
+        r.decayed_bits = std::bit_cast<std::uint32_t>(std::max(std::bit_cast<float>(a.decayed_bits), std::bit_cast<float>(b.decayed_bits)));
         return r;
     }
 
@@ -106,14 +117,26 @@ struct report_record {
     // Field i of field_count, as an integer (the trie encodes records field by field).
     std::uint32_t field(std::size_t i) const noexcept {
         if (i < category_count) return counts[i];
-        if (i == category_count) return not_spam;
-        return i == category_count + 1 ? first_seen : last_seen;
+        switch (i - category_count) {
+            case 0: return not_spam;
+            case 1: return first_seen;
+            case 2: return last_seen;
+            case 3: return source_bits;
+            default: return decayed_bits;
+        }
     }
     void set_field(std::size_t i, std::uint32_t v) noexcept {
-        if (i < category_count) counts[i] = v;
-        else if (i == category_count) not_spam = v;
-        else if (i == category_count + 1) first_seen = v;
-        else last_seen = v;
+        if (i < category_count) {
+            counts[i] = v;
+            return;
+        }
+        switch (i - category_count) {
+            case 0: not_spam = v; break;
+            case 1: first_seen = v; break;
+            case 2: last_seen = v; break;
+            case 3: source_bits = v; break;
+            default: decayed_bits = v; break;
+        }
     }
 
     // The fixed 44-byte little-endian encoding, whatever the host.
@@ -144,6 +167,6 @@ private:
 
 static_assert(std::is_trivially_copyable_v<report_record> && std::is_standard_layout_v<report_record> &&
                   sizeof(report_record) == report_record::packed_size,
-              "report_record must stay eleven packed uint32 fields (its NumPy dtype and pack() rely on it)");
+              "report_record must stay thirteen packed uint32 fields (its NumPy dtype and pack() rely on it)");
 
 }  // namespace numrep

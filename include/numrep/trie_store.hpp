@@ -23,7 +23,7 @@
 // 1.44: 11.4 vs 10.1 bits at 1M Vietnamese mobile keys, 7.7 vs 6.8 at 10M.
 //
 // Values sit in rank order in one bit-packed array of fixed-width records: each field (one for
-// an unsigned integer, eleven for a report_record) is stored as an offset from the store's
+// an unsigned integer, thirteen for a report_record) is stored as an offset from the store's
 // smallest value of that field in just the bits the largest offset needs.
 //
 // Queries are noexcept, allocation-free and safe on any bytes that passed open()'s size
@@ -61,6 +61,7 @@
 #include <vector>
 
 #include "detail/bit_vector.hpp"
+#include "detail/key.hpp"
 #include "detail/elias_fano.hpp"
 #include "detail/file_format.hpp"
 #include "detail/mapped_file.hpp"
@@ -81,41 +82,6 @@ enum class merge_policy : std::uint8_t {
 };
 
 namespace detail {
-
-inline constexpr std::array<std::uint64_t, 17> pow10_table = [] {
-    std::array<std::uint64_t, 17> t{};
-    t[0] = 1;
-    for (std::size_t i = 1; i < t.size(); ++i) t[i] = t[i - 1] * 10;
-    return t;
-}();
-
-// Decimal digits of x >= 1 (bit width gives the digit count within one).
-inline unsigned decimal_digits(std::uint64_t x) noexcept {
-    const unsigned guess = (static_cast<unsigned>(std::bit_width(x)) * 1233U) >> 12;  // ~ log10(2) * bits
-    return guess + (guess < 16 && x >= pow10_table[guess] ? 1U : 0U);
-}
-
-// x / 10^c with a constant divisor per case, so the compiler emits a multiply, not a divide.
-inline std::uint64_t div_pow10(std::uint64_t x, unsigned c) noexcept {
-    switch (c) {
-        case 0: return x;
-        case 1: return x / 10ULL;
-        case 2: return x / 100ULL;
-        case 3: return x / 1000ULL;
-        case 4: return x / 10000ULL;
-        case 5: return x / 100000ULL;
-        case 6: return x / 1000000ULL;
-        case 7: return x / 10000000ULL;
-        case 8: return x / 100000000ULL;
-        case 9: return x / 1000000000ULL;
-        case 10: return x / 10000000000ULL;
-        case 11: return x / 100000000000ULL;
-        case 12: return x / 1000000000000ULL;
-        case 13: return x / 10000000000000ULL;
-        case 14: return x / 100000000000000ULL;
-        default: return x / pow10_table[c & 15U];
-    }
-}
 
 // How values are stored: as `field_count` unsigned integers each.
 template <class V>
@@ -359,7 +325,7 @@ public:
     std::size_t rank(key_type key) const noexcept {
         if (key == 0) return 0;
         if (key > max_key) return size();
-        const unsigned d = detail::decimal_digits(key);
+        const unsigned d = detail::decimal_digits_u(key);
         std::uint64_t r = below_length_[d];
         if (group_of_length_[d] >= 0) r += groups_[static_cast<std::size_t>(group_of_length_[d])].rank(key);
         return static_cast<std::size_t>(r);
@@ -378,12 +344,12 @@ public:
     std::size_t count_prefix(std::uint64_t prefix) const noexcept {
         if (prefix == 0) return size();
         if (prefix > max_key) return 0;
-        const unsigned d = detail::decimal_digits(prefix);
+        const unsigned d = detail::decimal_digits_u(prefix);
         std::uint64_t total = 0;
         for (std::size_t gi = 0; gi < group_count_; ++gi) {
             const group& g = groups_[gi];
             if (g.length < d) continue;
-            const std::uint64_t scale = detail::pow10_table[g.length - d];
+            const std::uint64_t scale = detail::pow10[g.length - d];
             const std::uint64_t lo = prefix * scale;
             const std::uint64_t hi = (prefix + 1) * scale;
             if (lo <= g.first_key && hi >= g.end_key) {
@@ -442,7 +408,7 @@ public:
         friend class trie_store;
 
         iterator(const trie_store* s, std::uint64_t prefix, std::size_t start_group) noexcept
-            : store_(s), prefix_(prefix), digits_(prefix == 0 ? 0 : detail::decimal_digits(prefix)) {
+            : store_(s), prefix_(prefix), digits_(prefix == 0 ? 0 : detail::decimal_digits_u(prefix)) {
             next_group(start_group);
         }
         static iterator end_of(const trie_store* s) noexcept {
@@ -460,7 +426,7 @@ public:
                 std::uint64_t end = g.count;
                 if (prefix_ != 0) {
                     if (g.length < digits_) continue;
-                    const std::uint64_t scale = detail::pow10_table[g.length - digits_];
+                    const std::uint64_t scale = detail::pow10[g.length - digits_];
                     begin = g.rank(prefix_ * scale);
                     end = g.rank((prefix_ + 1) * scale);
                 }
@@ -689,7 +655,7 @@ private:
 
     std::uint64_t find_index(key_type key) const noexcept {
         if (key == 0 || key > max_key) return not_found;
-        const int gi = group_of_length_[detail::decimal_digits(key)];
+        const int gi = group_of_length_[detail::decimal_digits_u(key)];
         if (gi < 0) return not_found;
         const group& g = groups_[static_cast<std::size_t>(gi)];
         const std::uint64_t i = g.find(key);
@@ -718,7 +684,7 @@ private:
             const std::size_t n = std::min(lanes, keys.size() - start);
             for (std::size_t j = 0; j < n; ++j) {
                 const key_type k = keys[start + j];
-                const int gi = k == 0 || k > max_key ? -1 : group_of_length_[detail::decimal_digits(k)];
+                const int gi = k == 0 || k > max_key ? -1 : group_of_length_[detail::decimal_digits_u(k)];
                 lane_group[j] = nullptr;
                 if (gi < 0) continue;
                 const group& g = groups_[static_cast<std::size_t>(gi)];
@@ -848,7 +814,7 @@ private:
         std::uint64_t differing = n - 1;  // pairs in different chunks at c
         for (unsigned c = 0; c < length; ++c) {
             differing -= same_from[c];
-            const std::uint64_t pow = detail::pow10_table[c];
+            const std::uint64_t pow = detail::pow10[c];
             const std::uint64_t chunk_count = keys.back() / pow - keys.front() / pow + 1;
             if (chunk_count > detail::bv_max_bits) continue;
             const std::uint64_t nonempty = differing + 1;
@@ -868,12 +834,12 @@ private:
         std::size_t group_count = 0;
         std::vector<std::uint64_t> mapped;
         for (std::size_t b = 0; b < keys.size();) {
-            const unsigned length = detail::decimal_digits(keys[b]);
+            const unsigned length = detail::decimal_digits_u(keys[b]);
             std::size_t e = b;
-            while (e < keys.size() && keys[e] < detail::pow10_table[length]) ++e;
+            while (e < keys.size() && keys[e] < detail::pow10[length]) ++e;
             const auto group_keys = keys.subspan(b, e - b);
             const unsigned c = choose_chunk_exponent(group_keys, length);
-            const std::uint64_t pow = detail::pow10_table[c];
+            const std::uint64_t pow = detail::pow10[c];
             const std::uint64_t first_chunk = group_keys.front() / pow;
             const std::uint64_t chunk_count = group_keys.back() / pow - first_chunk + 1;
 
@@ -1083,9 +1049,9 @@ private:
             if (length <= previous_length || length > 15) gfail("key length " + std::to_string(length) + " out of order");
             if (c >= length) gfail("chunk exponent " + std::to_string(c) + " not below the key length");
             if (r[7] != 0) gfail("reserved field is not zero");
-            const std::uint64_t pow = detail::pow10_table[c];
-            const std::uint64_t chunk_min = detail::pow10_table[length - 1] / pow;
-            const std::uint64_t chunk_max = (detail::pow10_table[length] - 1) / pow;
+            const std::uint64_t pow = detail::pow10[c];
+            const std::uint64_t chunk_min = detail::pow10[length - 1] / pow;
+            const std::uint64_t chunk_max = (detail::pow10[length] - 1) / pow;
             if (first_chunk < chunk_min || first_chunk > chunk_max || chunk_count == 0 ||
                 chunk_count - 1 > chunk_max - first_chunk) {
                 gfail("chunks outside the keys of length " + std::to_string(length));
@@ -1151,7 +1117,7 @@ private:
             const auto hs = ef.high();
             gr.length = static_cast<unsigned>(r[0]);
             gr.c = static_cast<unsigned>(r[1]);
-            gr.pow = detail::pow10_table[gr.c];
+            gr.pow = detail::pow10[gr.c];
             gr.first_chunk = r[2];
             gr.first_key = r[2] * gr.pow;
             gr.end_key = (r[2] + r[3]) * gr.pow;

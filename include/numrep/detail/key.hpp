@@ -27,6 +27,30 @@ constexpr int decimal_digits(std::uint64_t x) noexcept {
     return approx + (x >= pow10[static_cast<std::size_t>(approx)] ? 1 : 0);
 }
 
+constexpr unsigned decimal_digits_u(std::uint64_t x) noexcept { return static_cast<unsigned>(decimal_digits(x)); }
+
+// x / 10^c with a constant divisor per case, so the compiler emits a multiply, not a divide.
+inline std::uint64_t div_pow10(std::uint64_t x, unsigned c) noexcept {
+    switch (c) {
+        case 0: return x;
+        case 1: return x / 10ULL;
+        case 2: return x / 100ULL;
+        case 3: return x / 1000ULL;
+        case 4: return x / 10000ULL;
+        case 5: return x / 100000ULL;
+        case 6: return x / 1000000ULL;
+        case 7: return x / 10000000ULL;
+        case 8: return x / 100000000ULL;
+        case 9: return x / 1000000000ULL;
+        case 10: return x / 10000000000ULL;
+        case 11: return x / 100000000000ULL;
+        case 12: return x / 1000000000000ULL;
+        case 13: return x / 10000000000000ULL;
+        case 14: return x / 100000000000000ULL;
+        default: return x / pow10[c & 15U];
+    }
+}
+
 // Membership bitmap of the country codes, indexed by the code itself (< 1000).
 inline constexpr std::array<std::uint64_t, 16> country_code_bits = [] {
     std::array<std::uint64_t, 16> bits{};
