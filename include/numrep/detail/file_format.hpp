@@ -315,15 +315,6 @@ public:
         }
     }
 
-    void write_zeros(std::size_t n) {
-        static constexpr std::array<std::byte, 64> zeros{};
-        while (n > 0) {
-            const std::size_t chunk = std::min(n, zeros.size());
-            write(std::span(zeros).first(chunk));
-            n -= chunk;
-        }
-    }
-
     // Overwrites bytes already written, at `offset` (the header, once the payload is hashed).
     void write_at(std::uint64_t offset, std::span<const std::byte> bytes) {
         while (!bytes.empty()) {
