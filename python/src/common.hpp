@@ -22,6 +22,7 @@ void register_errors(py::module_& m);
 void register_parse(py::module_& m);
 void register_plan(py::module_& m);
 void register_bloom(py::module_& m);
+void register_trie(py::module_& m);
 
 // Resolves a default-region argument ("VN", "us", or None for international forms only).
 region region_from(const py::object& code);

@@ -1,0 +1,546 @@
+// TrieStore: numrep::trie_store for Python, as a set (trie_store<void>) or a map to unsigned
+// integers (trie_store<std::uint64_t>: values of any unsigned width are widened to 64 bits in
+// Python; the store bit-packs them to the width the largest needs anyway). A store never
+// changes after it is built and its C++ queries are noexcept and thread-safe, so there is no
+// lock: build, batch queries, save, open, load and the byte conversions release the GIL.
+#include "common.hpp"
+
+#include <pybind11/gil.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <numrep/trie_store.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <type_traits>
+#include <utility>
+#include <variant>
+#include <vector>
+
+namespace numrep::python {
+
+namespace {
+
+using set_store = trie_store<void>;
+using map_store = trie_store<std::uint64_t>;
+using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+using value_array = py::array_t<std::uint64_t, py::array::c_style>;
+
+// The Python object. Never reassigned after construction, so iterators may point into it.
+struct trie_holder {
+    std::variant<set_store, map_store> store;
+};
+using holder_ptr = std::unique_ptr<trie_holder>;
+
+template <class Store>
+holder_ptr make_holder(Store&& s) {
+    return std::make_unique<trie_holder>(trie_holder{std::forward<Store>(s)});
+}
+
+template <class Fn>
+decltype(auto) visit(const trie_holder& h, Fn&& fn) {
+    return std::visit(std::forward<Fn>(fn), h.store);
+}
+
+const map_store& values_of(const trie_holder& h, const char* method) {
+    if (const auto* m = std::get_if<map_store>(&h.store)) return *m;
+    throw py::type_error(std::string("numrep: TrieStore.") + method +
+                         ": this store is a set (built with values=None) and has no values; use `in` or contains_many");
+}
+
+std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
+
+std::string type_name(const py::handle& value) {
+    return py::type::handle_of(value).attr("__name__").cast<std::string>();
+}
+
+std::string format_double(const char* format, double v) {
+    char buffer[64];
+    const int n = std::snprintf(buffer, sizeof buffer, format, v);
+    return std::string(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
+}
+
+bool is_integer(const py::handle& value) {
+    // int, NumPy integer scalars, anything with __index__; not bool (True is not a key).
+    return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
+           !py::isinstance<phone_number>(value);
+}
+
+py::int_ as_int(const py::handle& value) {
+    PyObject* index = PyNumber_Index(value.ptr());
+    if (index == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::int_>(index);
+}
+
+// An int that must fit in 64 unsigned bits; `what` names it in the error ("value at index 3").
+std::uint64_t to_u64(const py::handle& value, const std::string& what) {
+    const py::int_ v = as_int(value);
+    if (v < py::int_(0)) throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which is negative");
+    const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
+    if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which does not fit in 64 bits");
+    }
+    return static_cast<std::uint64_t>(u);
+}
+
+// One key for a single query: str (parsed with region VN), PhoneNumber, or an int of 1 to 15
+// digits. Any other int is a ValueError naming it, as in build.
+std::uint64_t key_of(const py::handle& value) {
+    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>().key();
+    if (py::isinstance<py::str>(value)) return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
+    if (is_integer(value)) {
+        const py::int_ v = as_int(value);
+        if (v < py::int_(0)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " is negative");
+        if (v.equal(py::int_(0)))
+            throw py::value_error("numrep: TrieStore key 0 is not an E.164 number (keys are 1 to 15 digits, no leading zero)");
+        if (v > py::int_(set_store::max_key)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " has more than 15 digits");
+        return v.cast<std::uint64_t>();
+    }
+    throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " +
+                         type_name(value));
+}
+
+// A key prefix: its digits as an int. str: E.164 digits, optionally with a leading '+' and
+// spaces, dashes, dots or parentheses between them ("+84 912-34"); an int; or a PhoneNumber.
+std::uint64_t prefix_of(const py::handle& prefix) {
+    if (py::isinstance<phone_number>(prefix)) return prefix.cast<phone_number>().key();
+    if (is_integer(prefix)) {
+        const py::int_ v = as_int(prefix);
+        if (v < py::int_(1) || v > py::int_(set_store::max_key))
+            throw py::value_error("numrep: prefix " + repr_of(v) + " is not 1 to 15 digits (the start of an E.164 key)");
+        return v.cast<std::uint64_t>();
+    }
+    if (!py::isinstance<py::str>(prefix))
+        throw py::type_error("numrep: a prefix is a str of digits, an int or a PhoneNumber, got " +
+                             type_name(prefix));
+    PyObject* text = prefix.ptr();
+    const Py_ssize_t length = PyUnicode_GetLength(text);
+    std::uint64_t digits = 0;
+    unsigned count = 0;
+    bool plus_allowed = true;
+    for (Py_ssize_t i = 0; i < length; ++i) {
+        const Py_UCS4 c = PyUnicode_ReadChar(text, i);
+        if (c >= '0' && c <= '9') {
+            if (count == 0 && c == '0')
+                throw py::value_error("numrep: prefix " + repr_of(prefix) +
+                                      " starts with 0: give E.164 digits with the country code (e.g. '+84912' for 0912)");
+            if (++count > 15) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has more than 15 digits");
+            digits = digits * 10 + (c - '0');
+            plus_allowed = false;
+        } else if (c == '+' && plus_allowed) {
+            plus_allowed = false;
+        } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
+            // separators between digit groups
+        } else {
+            const py::str bad = py::reinterpret_steal<py::str>(PyUnicode_Substring(text, i, i + 1));
+            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " +
+                                  std::to_string(i) + ": a prefix is digits, optionally with '+', spaces and dashes");
+        }
+    }
+    if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");
+    return digits;
+}
+
+std::optional<py::object> to_numpy_if_frame(const py::object& values) {
+    // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
+    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) return values.attr("to_numpy")();
+    return std::nullopt;
+}
+
+// Keys of a batch. Integer NumPy arrays are used as they are (no copy when already uint64);
+// a negative key is a ValueError naming it. Lists and tuples of ints likewise. Strings (a
+// list, or a NumPy str/object array) go through parse_many(errors="raise"), so an unparseable
+// item is a ParseError naming it. Keys that no store can hold (0, more than 15 digits) are
+// rejected by build and simply not found by queries.
+key_array keys_from_batch(const py::object& input, const char* method) {
+    py::object keys = to_numpy_if_frame(input).value_or(input);
+    if (py::isinstance<py::str>(keys) || py::isinstance<py::bytes>(keys))
+        throw py::type_error(std::string("numrep: TrieStore.") + method +
+                             " takes a list or array of numbers, not one string");
+    if (py::isinstance<py::array>(keys)) {
+        const auto array = py::reinterpret_borrow<py::array>(keys);
+        if (array.ndim() != 1) throw py::value_error(std::string("numrep: TrieStore.") + method + " takes a one-dimensional array of keys");
+        const char kind = array.dtype().kind();
+        if (kind == 'u') return key_array::ensure(array);
+        if (kind == 'i') {
+            const py::array negative = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0));
+            if (negative.size() > 0) {
+                const py::object at = negative[py::int_(0)];
+                throw py::value_error("numrep: TrieStore." + std::string(method) + ": key at index " + repr_of(as_int(at)) +
+                                      " is " + repr_of(as_int(py::object(array[at]))) + ", which is negative");
+            }
+            return key_array::ensure(array);
+        }
+        if (kind != 'U' && kind != 'S' && kind != 'O')
+            throw py::type_error("numrep: TrieStore." + std::string(method) + " takes integer keys or strings, got an array of dtype " +
+                                 py::str(array.dtype()).cast<std::string>());
+    } else {
+        if (!py::isinstance<py::list>(keys) && !py::isinstance<py::tuple>(keys)) keys = py::list(keys);  // other iterables
+        const auto items = py::reinterpret_borrow<py::sequence>(keys);
+        const std::size_t count = py::len(items);
+        bool all_integers = true;
+        for (std::size_t i = 0; i < count && all_integers; ++i) all_integers = is_integer(items[i]);
+        if (all_integers) {
+            key_array out(static_cast<py::ssize_t>(count));
+            std::uint64_t* data = out.mutable_data();
+            for (std::size_t i = 0; i < count; ++i) data[i] = to_u64(items[i], "TrieStore." + std::string(method) + ": key at index " + std::to_string(i));
+            return out;
+        }
+    }
+    const py::object parse_many = py::module_::import("numrep._core").attr("parse_many");
+    return key_array::ensure(parse_many(keys, "VN", "raise"));
+}
+
+// Values for build: unsigned or non-negative integers, one per key.
+value_array values_from(const py::object& input, std::size_t key_count) {
+    py::object values = to_numpy_if_frame(input).value_or(input);
+    value_array out;
+    if (py::isinstance<py::array>(values) && py::reinterpret_borrow<py::array>(values).dtype().kind() != 'O') {
+        const auto array = py::reinterpret_borrow<py::array>(values);
+        if (array.ndim() != 1) throw py::value_error("numrep: TrieStore.build: values must be a one-dimensional array");
+        const char kind = array.dtype().kind();
+        if (kind == 'i') {
+            const py::array negative = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0));
+            if (negative.size() > 0) {
+                const py::object at = negative[py::int_(0)];
+                throw py::value_error("numrep: TrieStore.build: value at index " + repr_of(as_int(at)) + " is " +
+                                      repr_of(as_int(py::object(array[at]))) + ", which is negative (values are unsigned integers)");
+            }
+        } else if (kind != 'u') {
+            throw py::type_error("numrep: TrieStore.build: values must be unsigned integers, got an array of dtype " +
+                                 py::str(array.dtype()).cast<std::string>());
+        }
+        out = value_array::ensure(py::module_::import("numpy").attr("ascontiguousarray")(array, "uint64"));
+    } else {
+        if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
+            throw py::type_error("numrep: TrieStore.build: values must be a list or array of integers, not a string");
+        if (!py::isinstance<py::list>(values) && !py::isinstance<py::tuple>(values) && !py::isinstance<py::array>(values))
+            values = py::list(values);
+        const auto items = py::reinterpret_borrow<py::sequence>(values);
+        const std::size_t count = py::len(items);
+        out = value_array(static_cast<py::ssize_t>(count));
+        std::uint64_t* data = out.mutable_data();
+        for (std::size_t i = 0; i < count; ++i) {
+            const py::object item = items[i];
+            if (!is_integer(item))
+                throw py::type_error("numrep: TrieStore.build: value at index " + std::to_string(i) + " is a " +
+                                     type_name(item) + ", expected an int");
+            data[i] = to_u64(item, "TrieStore.build: value at index " + std::to_string(i));
+        }
+    }
+    if (static_cast<std::size_t>(out.size()) != key_count)
+        throw py::value_error("numrep: TrieStore.build: " + std::to_string(key_count) + " keys but " +
+                              std::to_string(out.size()) + " values");
+    return out;
+}
+
+holder_ptr build(const py::object& keys_in, const py::object& values_in, const py::object& merge) {
+    std::optional<merge_policy> policy;
+    if (py::isinstance<py::str>(merge)) {
+        const auto name = merge.cast<std::string>();
+        if (name == "sum") policy = merge_policy::sum;
+        else if (name == "max") policy = merge_policy::max;
+        else if (name == "last") policy = merge_policy::last;
+        else
+            throw py::value_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
+                                  repr_of(merge));
+    } else if (!PyCallable_Check(merge.ptr())) {
+        throw py::type_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
+                             repr_of(merge));
+    }
+    const key_array keys = keys_from_batch(keys_in, "build");
+    const std::span<const std::uint64_t> key_span(keys.data(), static_cast<std::size_t>(keys.size()));
+    if (values_in.is_none()) {
+        py::gil_scoped_release unlocked;
+        return make_holder(set_store::build(key_span));
+    }
+    const value_array values = values_from(values_in, key_span.size());
+    const std::span<const std::uint64_t> value_span(values.data(), static_cast<std::size_t>(values.size()));
+    if (policy) {
+        py::gil_scoped_release unlocked;
+        return make_holder(map_store::build(key_span, value_span, *policy));
+    }
+    // A Python function: called with the GIL held, in input order for each repeated key.
+    return make_holder(map_store::build(key_span, value_span, [&](std::uint64_t a, std::uint64_t b) -> std::uint64_t {
+        return to_u64(merge(a, b), "TrieStore.build: merge(" + std::to_string(a) + ", " + std::to_string(b) + ")");
+    }));
+}
+
+// Opens a store of either kind: as a set first (which reads and verifies any trie_store
+// file), then, if the file has values, again as a map. A file with report_record values is a
+// FormatError from the second open, saying what it holds.
+template <class Open>
+holder_ptr open_either(Open&& open) {
+    set_store as_set = open(std::type_identity<set_store>{});
+    if (as_set.value_bytes() == 0) return make_holder(std::move(as_set));
+    return make_holder(open(std::type_identity<map_store>{}));
+}
+
+// A contiguous buffer (bytes, bytearray, memoryview, NumPy array) held for the duration of a
+// call; a bytearray cannot be resized meanwhile, so its bytes stay valid without the GIL.
+struct held_buffer {
+    explicit held_buffer(const py::object& data) {
+        if (PyObject_GetBuffer(data.ptr(), &view, PyBUF_SIMPLE) != 0) throw py::error_already_set();
+    }
+    ~held_buffer() { PyBuffer_Release(&view); }
+    held_buffer(const held_buffer&) = delete;
+    held_buffer& operator=(const held_buffer&) = delete;
+    std::span<const std::byte> bytes() const noexcept {
+        return {static_cast<const std::byte*>(view.buf), static_cast<std::size_t>(view.len)};
+    }
+    Py_buffer view{};
+};
+
+holder_ptr from_bytes(const py::buffer& data) {
+    const held_buffer buffer(data);
+    py::gil_scoped_release unlocked;
+    return open_either([&](auto tag) { return decltype(tag)::type::from_bytes(buffer.bytes()); });
+}
+
+py::bytes to_py_bytes(const trie_holder& h) {
+    std::vector<std::byte> bytes;
+    {
+        py::gil_scoped_release unlocked;
+        bytes = visit(h, [](const auto& s) { return s.to_bytes(); });
+    }
+    return py::bytes(reinterpret_cast<const char*>(bytes.data()), bytes.size());
+}
+
+// ts.keys(prefix): ascending keys under a prefix. Holds a reference to its store.
+struct key_iterator {
+    template <class Store>
+    using range = std::pair<typename Store::iterator, typename Store::iterator>;
+
+    py::object owner;
+    std::variant<range<set_store>, range<map_store>> at;
+    std::size_t remaining = 0;
+
+    std::uint64_t next() {
+        return std::visit([&](auto& r) -> std::uint64_t {
+            if (r.first == r.second) throw py::stop_iteration();
+            const std::uint64_t key = *r.first;
+            ++r.first;
+            --remaining;
+            return key;
+        }, at);
+    }
+};
+
+key_iterator make_key_iterator(const py::object& owner, const py::object& prefix_in) {
+    const auto& h = owner.cast<const trie_holder&>();
+    const std::uint64_t prefix = prefix_in.is_none() ? 0 : prefix_of(prefix_in);
+    key_iterator it;
+    it.owner = owner;
+    std::visit([&](const auto& s) {
+        const auto keys = s.keys(prefix);
+        it.at = std::pair(keys.begin(), keys.end());
+        it.remaining = s.count_prefix(prefix);
+    }, h.store);
+    return it;
+}
+
+struct trie_verify_arg {
+    std::string value = "full";
+};
+
+verify verify_from(const trie_verify_arg& arg) {
+    if (arg.value == "full") return verify::full;
+    if (arg.value == "header") return verify::header;
+    throw py::value_error("numrep: verify must be \"full\" or \"header\", got " + repr_of(py::str(arg.value)));
+}
+
+// A Python int shown as `int` in signatures; converted by to_u64 (a negative one is a
+// ValueError naming it, not a TypeError from pybind11's conversion).
+struct trie_u64_arg {
+    py::object value;
+};
+
+}  // namespace
+
+}  // namespace numrep::python
+
+namespace pybind11::detail {
+template <>
+struct type_caster<numrep::python::trie_verify_arg> {
+    PYBIND11_TYPE_CASTER(numrep::python::trie_verify_arg, const_name("typing.Literal['full', 'header']"));
+    bool load(handle src, bool) {
+        if (src.ptr() == nullptr || !PyUnicode_Check(src.ptr())) return false;
+        value.value = src.cast<std::string>();
+        return true;
+    }
+    static handle cast(const numrep::python::trie_verify_arg& v, return_value_policy, handle) { return str(v.value).release(); }
+};
+template <>
+struct type_caster<numrep::python::trie_u64_arg> {
+    PYBIND11_TYPE_CASTER(numrep::python::trie_u64_arg, const_name("int"));
+    bool load(handle src, bool) {
+        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || PyBool_Check(src.ptr()) || !PyIndex_Check(src.ptr())) return false;
+        value.value = reinterpret_borrow<object>(src);
+        return true;
+    }
+    static handle cast(const numrep::python::trie_u64_arg& v, return_value_policy, handle) { return v.value.inc_ref(); }
+};
+}  // namespace pybind11::detail
+
+namespace numrep::python {
+
+void register_trie(py::module_& m) {
+    py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).")
+        .def("__iter__", [](py::object self) -> py::object { return self; })
+        .def("__next__", [](key_iterator& it) -> std::uint64_t { return it.next(); })
+        .def("__length_hint__", [](const key_iterator& it) -> std::size_t { return it.remaining; });
+
+    py::class_<trie_holder> cls(m, "TrieStore",
+        "A static, exact set of phone numbers (E.164 int keys of any country, 1 to 15 digits), optionally with an\n"
+        "unsigned integer per number, in close to the information-theoretic minimum of space (a succinct trie:\n"
+        "dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never\n"
+        "changes afterwards, so every method may be called from any number of threads (no lock needed).\n"
+        "\n"
+        "Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls\n"
+        "(contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or\n"
+        "strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
+
+    cls.def_static("build", &build, py::arg("keys"), py::arg("values") = py::none(), py::arg("merge") = "sum",
+        "Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str\n"
+        "(parsed as parse_many(..., errors=\"raise\"): an unparseable item raises ParseError naming it), or a pandas\n"
+        "Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list\n"
+        "of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
+        "`merge`: \"sum\" (saturating at 2**64 - 1), \"max\", \"last\" (the value given last), or a function\n"
+        "merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits\n"
+        "is a ValueError naming it. Releases the GIL (except while calling a merge function).");
+
+    cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
+        .def("__contains__", [](const trie_holder& h, const py::object& number) -> bool {
+                const std::uint64_t key = key_of(number);
+                return visit(h, [&](const auto& s) { return s.contains(key); });
+            }, py::arg("number"))
+        .def("get", [](const trie_holder& h, const py::object& number, const py::object& default_) -> py::object {
+                const map_store& s = values_of(h, "get");
+                const auto v = s.find(key_of(number));
+                return v ? py::int_(*v) : default_;
+            }, py::arg("number"), py::arg("default") = py::none(),
+            "The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.")
+        .def("rank", [](const trie_holder& h, const py::object& number) -> std::size_t {
+                const std::uint64_t key = key_of(number);
+                return visit(h, [&](const auto& s) { return s.rank(key); });
+            }, py::arg("number"),
+            "Number of keys smaller than `number`'s key: its position in ascending order if present.")
+        .def("select", [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
+                const auto size = static_cast<py::ssize_t>(visit(h, [](const auto& s) { return s.size(); }));
+                const py::ssize_t at = i < 0 ? i + size : i;
+                if (at < 0 || at >= size)
+                    throw py::index_error("numrep: TrieStore.select: index " + std::to_string(i) + " is out of range for " +
+                                          std::to_string(size) + " keys");
+                return visit(h, [&](const auto& s) { return *s.select(static_cast<std::size_t>(at)); });
+            }, py::arg("i"),
+            "The key at position i in ascending order (negative i counts from the end); IndexError out of range.")
+        .def("count_prefix", [](const trie_holder& h, const py::object& prefix) -> std::size_t {
+                const std::uint64_t p = prefix_of(prefix);
+                return visit(h, [&](const auto& s) { return s.count_prefix(p); });
+            }, py::arg("prefix"),
+            "Number of keys whose digits start with `prefix`, keys of every length included: \"+8491234\", \"84 912-34\",\n"
+            "8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between\n"
+            "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.\n"
+            "Takes time independent of the count.")
+        .def("keys", [](const py::object& self, const py::object& prefix) -> key_iterator { return make_key_iterator(self, prefix); },
+             py::arg("prefix") = py::none(),
+             "An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.\n"
+             "It keeps the store alive.")
+        .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
+             "Every key in ascending order (as keys()).");
+
+    cls.def("contains_many", [](const trie_holder& h, const py::object& keys) -> py::array_t<bool> {
+                const key_array in = keys_from_batch(keys, "contains_many");
+                const auto count = static_cast<std::size_t>(in.size());
+                py::array_t<bool> out(static_cast<py::ssize_t>(count));
+                const std::span<const std::uint64_t> key_span(in.data(), count);
+                const std::span<bool> out_span(out.mutable_data(), count);
+                py::gil_scoped_release unlocked;
+                visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
+                return out;
+            }, py::arg("keys"),
+            "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
+            "longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an\n"
+            "unparseable item). Releases the GIL.")
+        .def("get_many", [](const trie_holder& h, const py::object& keys, const trie_u64_arg& default_)
+                 -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
+                const map_store& s = values_of(h, "get_many");
+                const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
+                const key_array in = keys_from_batch(keys, "get_many");
+                const auto count = static_cast<std::size_t>(in.size());
+                py::array_t<std::uint64_t> values(static_cast<py::ssize_t>(count));
+                py::array_t<bool> found(static_cast<py::ssize_t>(count));
+                const std::span<const std::uint64_t> key_span(in.data(), count);
+                const std::span<std::uint64_t> value_span(values.mutable_data(), count);
+                // bool and uint8 have the same size; writing bytes through unsigned char is allowed.
+                static_assert(sizeof(bool) == sizeof(std::uint8_t));
+                const std::span<std::uint8_t> found_span(reinterpret_cast<std::uint8_t*>(found.mutable_data()), count);
+                {
+                    py::gil_scoped_release unlocked;
+                    s.find_batch(key_span, value_span, found_span, missing);
+                }
+                return {std::move(values), std::move(found)};
+            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)},
+            "(values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,\n"
+            "or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.\n"
+            "TypeError for a set. Releases the GIL.");
+
+    cls.def_property_readonly("has_values", [](const trie_holder& h) -> bool { return std::holds_alternative<map_store>(h.store); },
+                              "True for a map (built with values), False for a set.")
+        .def_property_readonly("bits_per_key", [](const trie_holder& h) -> double {
+                return visit(h, [](const auto& s) { return s.bits_per_key(); });
+            }, "Bits per key of the key structure (values not included); 0.0 for an empty store.")
+        .def_property_readonly("size_in_bytes", [](const trie_holder& h) -> std::size_t {
+                return visit(h, [](const auto& s) { return s.size_in_bytes(); });
+            }, "Bytes of the whole store: its file size, keys, values and header.")
+        .def_property_readonly("key_bytes", [](const trie_holder& h) -> std::size_t {
+                return visit(h, [](const auto& s) { return s.key_bytes(); });
+            }, "Bytes of the key structure.")
+        .def_property_readonly("value_bytes", [](const trie_holder& h) -> std::size_t {
+                return visit(h, [](const auto& s) { return s.value_bytes(); });
+            }, "Bytes of the values (0 for a set).");
+
+    cls.def("save", [](const trie_holder& h, const std::filesystem::path& path) -> void {
+               py::gil_scoped_release unlocked;
+               visit(h, [&](const auto& s) { s.save(path); });
+           }, py::arg("path"),
+           "Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).")
+        .def_static("open", [](const std::filesystem::path& path, const trie_verify_arg& verify_mode) -> holder_ptr {
+                const verify check = verify_from(verify_mode);
+                py::gil_scoped_release unlocked;
+                return open_either([&](auto tag) { return decltype(tag)::type::open(path, check); });
+            }, py::arg("path"), py::kw_only(), py::arg("verify") = trie_verify_arg{},
+            "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
+            "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
+            "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")
+        .def_static("load", [](const std::filesystem::path& path) -> holder_ptr {
+                py::gil_scoped_release unlocked;
+                return open_either([&](auto tag) { return decltype(tag)::type::load(path); });
+            }, py::arg("path"), "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
+        .def("to_bytes", [](const trie_holder& h) -> py::bytes { return to_py_bytes(h); },
+             "The store in the file format, as bytes.")
+        .def_static("from_bytes", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); }, py::arg("data"),
+                    "A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully\n"
+                    "verified. FormatError for damaged bytes.")
+        // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
+        .def("__reduce__", [](const trie_holder& h) -> py::tuple {
+                const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
+                return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
+            })
+        .def("__repr__", [](const trie_holder& h) -> std::string {
+                return visit(h, [&](const auto& s) {
+                    return "TrieStore(size=" + std::to_string(s.size()) + ", bits_per_key=" + format_double("%.2f", s.bits_per_key()) +
+                           ", values=" + (std::holds_alternative<map_store>(h.store) ? "'uint64'" : "None") + ")";
+                });
+            });
+
+    m.def("_trie_store_from_state", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); }, py::arg("data"),
+          "Unpickles a TrieStore.");
+}
+
+}  // namespace numrep::python
