@@ -12,6 +12,7 @@
 #include "report.hpp"
 #include "report_record.hpp"
 #include "reputation.hpp"
+#include "reputation_db.hpp"
 #include "trie_store.hpp"
 #include "version.hpp"
 #include "vietnam_plan.hpp"

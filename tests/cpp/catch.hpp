@@ -2,6 +2,7 @@
 #pragma once
 #if NUMREP_CATCH_MAJOR >= 3
 #include <catch2/catch_all.hpp>
+using Catch::Approx;  // global in v2
 #else
 #include <catch2/catch.hpp>
 #endif

@@ -1,0 +1,177 @@
+// Reputation scoring: from a number's report_record to a score (0-100) and a level (clean,
+// suspicious, likely scam). Pure functions of the record, the time of the question and a
+// reputation_config; O(1), no allocation.
+//
+// The score weighs, in this order of importance:
+//   * recent reports: each report counts 2^(-age / half_life), kept in the record as one
+//     decayed sum referred to its last_seen (so records merge exactly: see add_report);
+//   * what the reports were about: category weights (a scam report counts triple a spam one);
+//   * how many distinct sources reported it (1 + 0.5 log2(sources)), so one angry person
+//     reporting ten times counts less than ten people;
+//   * "not spam" votes, each cancelling one weighted report.
+// evidence e >= 0 maps to score = 100 (1 - exp(-e / 3)): one fresh scam report gives 63
+// (suspicious), two give 86 (likely scam); one fresh spam report 28 (clean).
+// A number is delisted (level clean, whatever its score) after a quiet period without
+// reports, or when not-spam votes reach both delist_min_votes and the number of reports.
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cctype>
+#include <cmath>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "detail/throw.hpp"
+#include "report_record.hpp"
+
+namespace numrep {
+
+enum class reputation_level : std::uint8_t { clean = 0, suspicious = 1, likely_scam = 2 };
+
+constexpr std::string_view to_string(reputation_level l) noexcept {
+    switch (l) {
+        case reputation_level::clean: return "clean";
+        case reputation_level::suspicious: return "suspicious";
+        case reputation_level::likely_scam: return "likely_scam";
+    }
+    return "unknown";
+}
+
+struct reputation_config {
+    double half_life_days = 90;          // a report's weight halves every half_life_days
+    double quiet_days = 365;             // delisted after this long without a report
+    std::uint32_t delist_min_votes = 3;  // not-spam votes needed (and at least one per report)
+    double suspicious_score = 30;        // score >= this: suspicious
+    double likely_scam_score = 70;       // score >= this: likely scam
+    // Weight of a report per report_category, in its order.
+    std::array<double, report_category_count> category_weights{3.0, 1.0, 0.5, 1.0, 2.0, 0.5, 0.5, 1.0};
+
+    double half_life_seconds() const noexcept { return half_life_days * 86400.0; }
+
+    // std::invalid_argument naming the first bad parameter.
+    void validate() const {
+        const auto positive = [](double v) { return std::isfinite(v) && v > 0; };
+        if (!positive(half_life_days))
+            detail::throw_invalid_argument("half-life must be a positive number of days, got " + std::to_string(half_life_days));
+        if (!positive(quiet_days))
+            detail::throw_invalid_argument("quiet period must be a positive number of days, got " + std::to_string(quiet_days));
+        if (!(suspicious_score > 0 && suspicious_score <= likely_scam_score && likely_scam_score <= 100))
+            detail::throw_invalid_argument("score thresholds must satisfy 0 < suspicious <= likely_scam <= 100");
+        for (double w : category_weights)
+            if (!std::isfinite(w) || w < 0) detail::throw_invalid_argument("category weights must be finite and >= 0");
+    }
+};
+
+// Maps a free-form category name from a report source to a report_category: exact names
+// first ("scam", "robocall", ...), then keywords, for sources such as the US FTC whose
+// subjects read "Calls pretending to be government, businesses, or family and friends".
+inline report_category classify_category(std::string_view name) {
+    std::string lower;
+    lower.reserve(name.size());
+    for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    const auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
+    for (std::size_t i = 0; i < report_category_count; ++i)
+        if (lower == to_string(static_cast<report_category>(i))) return static_cast<report_category>(i);
+    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has("lừa đảo"))
+        return report_category::scam;
+    if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
+    if (has("debt")) return report_category::debt_collection;
+    if (has("harass") || has("threat") || has("abus")) return report_category::harassment;
+    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up")) return report_category::silent;
+    if (has("telemarket") || has("sales") || has("warrant") || has("insurance") || has("loan") || has("energy") ||
+        has("solar") || has("vacation") || has("medical") || has("computer") || has("home"))
+        return report_category::telemarketing;
+    if (has("spam") || has("advert") || has("quảng cáo")) return report_category::spam;
+    return report_category::other;
+}
+
+namespace detail {
+inline float decayed_of(const report_record& r) noexcept { return std::bit_cast<float>(r.decayed_bits); }
+inline void set_decayed(report_record& r, double v) noexcept { r.decayed_bits = std::bit_cast<std::uint32_t>(static_cast<float>(v)); }
+inline std::uint32_t source_bit(std::uint32_t source) noexcept {
+    // A fixed mix of the source id picks one of 32 bits: distinct sources merge by OR, exactly.
+    std::uint64_t x = source * 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return std::uint32_t{1} << (x >> 59);
+}
+}  // namespace detail
+
+// Merges record `b` into `a` (same number): counts add, spans widen, sources OR, and the
+// decayed sums are brought to the later last_seen before adding.
+inline void merge_records(report_record& a, const report_record& b, double half_life_seconds) {
+    const bool a_empty = a.total() == 0;
+    const bool b_empty = b.total() == 0;
+    const double da = a_empty ? 0.0 : detail::decayed_of(a);
+    const double db = b_empty ? 0.0 : detail::decayed_of(b);
+    const std::uint32_t la = a.last_seen, lb = b.last_seen;
+    const std::uint32_t fa = a.first_seen, fb = b.first_seen;
+    a += b;
+    if (a_empty) a.first_seen = fb, a.last_seen = lb;
+    else if (b_empty) a.first_seen = fa, a.last_seen = la;
+    const double reference = a.last_seen;
+    const double sum = (a_empty ? 0.0 : da * std::exp2(-(reference - la) / half_life_seconds)) +
+                       (b_empty ? 0.0 : db * std::exp2(-(reference - lb) / half_life_seconds));
+    detail::set_decayed(a, sum);
+}
+
+// Adds one report (or one not-spam vote) to a record. `time` is unix seconds; `source` an
+// interned source id (0: unknown source, which counts as no source).
+inline void add_report(report_record& r, report_category category, std::uint32_t time, std::uint32_t source,
+                       bool not_spam, double half_life_seconds) {
+    if (not_spam) {
+        r.not_spam = r.not_spam == 0xFFFFFFFFu ? r.not_spam : r.not_spam + 1;
+        return;
+    }
+    report_record one = report_record::single(category, time);
+    if (source != 0) one.source_bits = detail::source_bit(source);
+    detail::set_decayed(one, 1.0);
+    merge_records(r, one, half_life_seconds);
+}
+
+struct reputation_score {
+    double score = 0;          // 0-100
+    reputation_level level = reputation_level::clean;
+    bool delisted = false;     // clean because of a quiet period or not-spam votes
+    double recent_reports = 0; // the decayed count of reports at the time asked
+    int distinct_sources = 0;  // estimated from the record's 32-bit source sketch
+};
+
+// Estimated distinct sources from a 32-bit sketch (linear counting): exact for one or two,
+// within a few percent up to about twenty, saturating at 32 bits set.
+inline int distinct_sources(std::uint32_t bits) noexcept {
+    const int set = std::popcount(bits);
+    if (set == 0) return 0;
+    if (set >= 32) return static_cast<int>(std::lround(32 * std::log(32.0)));
+    return static_cast<int>(std::lround(-32.0 * std::log(1.0 - set / 32.0)));
+}
+
+inline reputation_score score_record(const report_record& r, std::int64_t now, const reputation_config& config) noexcept {
+    reputation_score s;
+    const std::uint64_t reports = r.total();
+    s.distinct_sources = distinct_sources(r.source_bits);
+    if (reports > 0) {
+        const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
+        s.recent_reports = detail::decayed_of(r) * std::exp2(-age / config.half_life_seconds());
+        double weighted = 0;
+        for (std::size_t i = 0; i < report_category_count; ++i)
+            weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);
+        const double mean_weight = weighted / static_cast<double>(reports);
+        const double breadth = 1.0 + 0.5 * std::log2(std::max(1, s.distinct_sources));
+        const double evidence = std::max(0.0, s.recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
+        s.score = 100.0 * (1.0 - std::exp(-evidence / 3.0));
+    }
+    s.level = s.score >= config.likely_scam_score ? reputation_level::likely_scam
+              : s.score >= config.suspicious_score ? reputation_level::suspicious
+                                                    : reputation_level::clean;
+    const bool quiet = reports > 0 && static_cast<double>(now) - r.last_seen > config.quiet_days * 86400.0;
+    const bool voted_clean = r.not_spam >= config.delist_min_votes && r.not_spam >= reports;
+    if ((quiet || voted_clean) && reports > 0) {
+        s.delisted = true;
+        s.level = reputation_level::clean;
+    }
+    return s;
+}
+
+}  // namespace numrep

@@ -1,0 +1,404 @@
+// numrep::reputation_db: the database a call-screening service asks "is this caller a
+// scammer?". An immutable snapshot (a trie_store of report_records, a Bloom filter of every
+// reported number in front of it, and a numbering plan) plus a small delta of reports that
+// arrived after the snapshot was built. check() consults both; compact() folds the delta into
+// the next snapshot (in the caller's thread, or in the background with compact_async) and
+// swaps it in atomically. Readers never wait for a writer's build: they copy the current
+// state pointer (a critical section of a few nanoseconds, never held during a build) and
+// work on what they got. (A mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12's
+// lock-bit implementation of the latter is invisible to ThreadSanitizer.)
+//
+// Cost of a check: a Bloom probe (one cache line; most callers were never reported and stop
+// here), then a trie lookup, then one hash lookup per delta layer (add_reports adds a layer;
+// compact() removes them). Memory: the snapshot is mmap-able; the delta is a hash map per layer.
+//
+// Saved as a directory: records.trie (trie_store<report_record>), numbers.bloom
+// (bloom_filter) and meta.txt (scoring parameters); written to a temporary directory first and
+// renamed into place, so an interrupted save leaves the previous database whole.
+#pragma once
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <future>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <sstream>
+#include <string>
+#include <unordered_map>
+#include <utility>
+#include <vector>
+
+#include "bloom_filter.hpp"
+#include "detail/throw.hpp"
+#include "numbering_plan.hpp"
+#include "report.hpp"
+#include "report_record.hpp"
+#include "reputation.hpp"
+#include "trie_store.hpp"
+#include "vietnam_plan.hpp"
+
+namespace numrep {
+
+// Everything check() says about one number.
+struct reputation_verdict {
+    std::uint64_t key = 0;
+    bool reported = false;      // at least one report or vote is on record
+    reputation_score score;     // score, level, delisted, recent reports, distinct sources
+    report_record record;       // counts by category, first/last seen, not-spam votes
+    number_info info;           // allocated carrier, type, region, validity by the plan
+};
+
+// Accumulates reports into one record per number; memory grows with distinct numbers only.
+class reputation_builder {
+public:
+    explicit reputation_builder(reputation_config config = {}) : config_(config) { config_.validate(); }
+
+    // One report. `category` is a report_category (see classify_category for names).
+    void add(std::uint64_t key, report_category category, std::int64_t time, std::uint32_t source, bool not_spam) {
+        if (key == 0 || key > detail::max_key)
+            detail::throw_invalid_argument("report for key " + std::to_string(key) + ": not an E.164 key");
+        add_report(records_[key], category, clamp_time(time), source, not_spam, config_.half_life_seconds());
+    }
+
+    // Reports from a report_reader, whose category ids name categories in `categories`.
+    void add(std::span<const report> reports, const string_interner<std::uint16_t>& categories) {
+        for (const report& r : reports) add(r.key, category_of(r.category, categories), r.time, r.source, r.not_spam);
+    }
+
+    // A whole record for a number (e.g. from another database); merged with what is there.
+    void add_record(std::uint64_t key, const report_record& record) {
+        if (key == 0 || key > detail::max_key)
+            detail::throw_invalid_argument("record for key " + std::to_string(key) + ": not an E.164 key");
+        merge_records(records_[key], record, config_.half_life_seconds());
+    }
+
+    std::size_t size() const noexcept { return records_.size(); }
+    const reputation_config& config() const noexcept { return config_; }
+    const std::unordered_map<std::uint64_t, report_record>& records() const noexcept { return records_; }
+
+    // The records sorted by key, ready for trie_store::build.
+    std::pair<std::vector<std::uint64_t>, std::vector<report_record>> sorted() const {
+        std::vector<std::pair<std::uint64_t, report_record>> all(records_.begin(), records_.end());
+        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::pair<std::vector<std::uint64_t>, std::vector<report_record>> out;
+        out.first.reserve(all.size());
+        out.second.reserve(all.size());
+        for (auto& [k, r] : all) {
+            out.first.push_back(k);
+            out.second.push_back(r);
+        }
+        return out;
+    }
+
+    static std::uint32_t clamp_time(std::int64_t t) noexcept {
+        return static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, 0xFFFFFFFFLL));
+    }
+
+private:
+    report_category category_of(std::uint16_t id, const string_interner<std::uint16_t>& names) {
+        if (id >= category_cache_.size()) category_cache_.resize(names.size(), -1);
+        if (id >= category_cache_.size()) detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
+        if (category_cache_[id] < 0) category_cache_[id] = static_cast<int>(classify_category(names.name(id)));
+        return static_cast<report_category>(category_cache_[id]);
+    }
+
+    reputation_config config_;
+    std::unordered_map<std::uint64_t, report_record> records_;
+    std::vector<int> category_cache_;
+};
+
+struct reputation_db_options {
+    reputation_config config;
+    double bloom_fpr = 0.001;  // the filter costs ~15 bits per reported number at 0.1%
+    const numbering_plan* plan = &plans::vietnam();
+};
+
+class reputation_db {
+public:
+    using options = reputation_db_options;
+
+    // An empty database.
+    explicit reputation_db(options opts = {}) : options_(opts) {
+        options_.config.validate();
+        store_state(std::make_shared<const state>(state{make_snapshot({}, {}), {}}));
+    }
+
+    static reputation_db build(const reputation_builder& builder, options opts = {}) {
+        opts.config = builder.config();
+        reputation_db db(opts);
+        auto [keys, records] = builder.sorted();
+        db.store_state(std::make_shared<const state>(state{db.make_snapshot(keys, records), {}}));
+        return db;
+    }
+
+    reputation_db(reputation_db&& other) noexcept : options_(other.options_), state_(other.load_state()) {}
+    reputation_db& operator=(reputation_db&& other) noexcept {
+        options_ = other.options_;
+        store_state(other.load_state());
+        return *this;
+    }
+    reputation_db(const reputation_db&) = delete;
+    reputation_db& operator=(const reputation_db&) = delete;
+    ~reputation_db() {
+        if (background_.valid()) background_.wait();
+    }
+
+    // The verdict on one number at time `now` (unix seconds). Never blocks on writers.
+    reputation_verdict check(std::uint64_t key, std::int64_t now) const {
+        const std::shared_ptr<const state> s = load_state();
+        reputation_verdict v;
+        v.key = key;
+        if (const auto record = find_in(*s, key)) {
+            v.reported = true;
+            v.record = *record;
+        }
+        v.score = score_record(v.record, now, options_.config);
+        if (options_.plan != nullptr) v.info = options_.plan->lookup(key);
+        return v;
+    }
+    reputation_verdict check(std::uint64_t key) const { return check(key, now_seconds()); }
+
+    // The merged record of a number, if it was ever reported.
+    std::optional<report_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
+
+    // New reports after the snapshot: a new delta layer, visible to check() at once.
+    void add_reports(const reputation_builder& reports) {
+        if (reports.size() == 0) return;
+        auto layer = std::make_shared<const delta_layer>(reports.records());
+        std::lock_guard lock(writer_);
+        const std::shared_ptr<const state> current = load_state();
+        auto next = std::make_shared<state>(*current);
+        next->layers.push_back(std::move(layer));
+        store_state(std::move(next));
+    }
+
+    // Folds every delta layer present now into a new snapshot and swaps it in; layers added
+    // meanwhile stay as delta. Readers keep answering from the old state until the swap.
+    void compact() {
+        std::lock_guard compacting(compactor_);
+        const std::shared_ptr<const state> start = load_state();
+        if (start->layers.empty()) return;
+        std::unordered_map<std::uint64_t, report_record> merged;
+        const snapshot& old = *start->snap;
+        merged.reserve(old.records.size() + 16);
+        old.records.for_each(0, [&](std::uint64_t k, const report_record& r) {
+            merged.emplace(k, r);
+            return true;
+        });
+        for (const auto& layer : start->layers)
+            for (const auto& [k, r] : *layer) merge_records(merged[k], r, options_.config.half_life_seconds());
+        std::vector<std::pair<std::uint64_t, report_record>> all(merged.begin(), merged.end());
+        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<std::uint64_t> keys;
+        std::vector<report_record> records;
+        keys.reserve(all.size());
+        records.reserve(all.size());
+        for (auto& [k, r] : all) {
+            keys.push_back(k);
+            records.push_back(r);
+        }
+        auto next_snapshot = make_snapshot(keys, records);
+        std::lock_guard lock(writer_);
+        const std::shared_ptr<const state> current = load_state();
+        auto next = std::make_shared<state>();
+        next->snap = std::move(next_snapshot);
+        // Layers are only ever appended, so the ones added since `start` are the tail.
+        next->layers.assign(current->layers.begin() + static_cast<std::ptrdiff_t>(start->layers.size()), current->layers.end());
+        store_state(std::move(next));
+    }
+
+    // compact() on a background thread; the future reports its end (and any exception).
+    std::shared_future<void> compact_async() {
+        std::lock_guard lock(writer_);
+        if (background_.valid() && background_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return background_;
+        background_ = std::async(std::launch::async, [this] { compact(); }).share();
+        return background_;
+    }
+
+    std::size_t size() const noexcept { return load_state()->snap->records.size(); }
+    std::size_t delta_layers() const noexcept { return load_state()->layers.size(); }
+    std::size_t delta_size() const noexcept {
+        std::size_t n = 0;
+        for (const auto& layer : load_state()->layers) n += layer->size();
+        return n;
+    }
+    const options& settings() const noexcept { return options_; }
+    const trie_store<report_record>& records() const noexcept { return load_state()->snap->records; }
+    const bloom_filter<>& reported_numbers() const noexcept { return load_state()->snap->bloom; }
+    // The snapshot's stores keep these alive; a reference stays valid until the next compact().
+
+    // Writes the database (snapshot and delta, compacted) as a directory, atomically.
+    void save(const std::filesystem::path& dir) {
+        compact();
+        const std::shared_ptr<const state> s = load_state();
+        std::filesystem::path tmp = dir;
+        tmp += ".tmp-save";
+        std::filesystem::remove_all(tmp);
+        std::filesystem::create_directories(tmp);
+        s->snap->records.save(tmp / "records.trie");
+        s->snap->bloom.save(tmp / "numbers.bloom");
+        write_meta(tmp / "meta.txt", options_.config);
+        std::filesystem::path old = dir;
+        old += ".tmp-old";
+        std::filesystem::remove_all(old);
+        const bool existed = std::filesystem::exists(dir);
+        if (existed) std::filesystem::rename(dir, old);
+        std::filesystem::rename(tmp, dir);
+        if (existed) std::filesystem::remove_all(old);
+    }
+
+    // Opens a saved database; the stores are memory-mapped. format_error for a damaged or
+    // foreign directory, naming the file and the problem.
+    static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::vietnam()) {
+        if (!std::filesystem::is_directory(dir))
+            detail::throw_format_error(dir.string() + ": not a numrep database (expected a directory with meta.txt, "
+                                       "records.trie and numbers.bloom)");
+        options opts;
+        opts.config = read_meta(dir / "meta.txt");
+        opts.plan = plan;
+        reputation_db db(opts);
+        auto snap = std::make_shared<snapshot>();
+        snap->records = trie_store<report_record>::open(dir / "records.trie");
+        snap->bloom = bloom_filter<>::open(dir / "numbers.bloom");
+        if (snap->records.size() > 0 && !snap->bloom.contains(snap->records.select(0).value_or(0)))
+            detail::throw_format_error((dir / "numbers.bloom").string() + ": does not belong to records.trie");
+        db.store_state(std::make_shared<const state>(state{std::move(snap), {}}));
+        return db;
+    }
+
+    static std::int64_t now_seconds() noexcept {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+    }
+
+private:
+    using delta_layer = std::unordered_map<std::uint64_t, report_record>;
+    struct snapshot {
+        trie_store<report_record> records;
+        bloom_filter<> bloom{1, 0.5};
+    };
+    struct state {
+        std::shared_ptr<const snapshot> snap;
+        std::vector<std::shared_ptr<const delta_layer>> layers;
+    };
+
+    std::shared_ptr<const snapshot> make_snapshot(const std::vector<std::uint64_t>& keys,
+                                                  const std::vector<report_record>& records) const {
+        auto snap = std::make_shared<snapshot>();
+        snap->records = trie_store<report_record>::build(keys, records, merge_policy::last);
+        snap->bloom = bloom_filter<>(std::max<std::uint64_t>(keys.size(), 1), options_.bloom_fpr);
+        snap->bloom.insert_batch(keys);
+        return snap;
+    }
+
+    std::optional<report_record> find_in(const state& s, std::uint64_t key) const {
+        std::optional<report_record> found;
+        if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
+        for (const auto& layer : s.layers) {
+            const auto it = layer->find(key);
+            if (it == layer->end()) continue;
+            if (!found) found = report_record{};
+            merge_records(*found, it->second, options_.config.half_life_seconds());
+        }
+        return found;
+    }
+
+    static void write_meta(const std::filesystem::path& path, const reputation_config& c) {
+        std::ofstream out(path, std::ios::binary | std::ios::trunc);
+        out.precision(17);
+        out << "numrep-reputation 1\n"
+            << "half_life_days=" << c.half_life_days << "\n"
+            << "quiet_days=" << c.quiet_days << "\n"
+            << "delist_min_votes=" << c.delist_min_votes << "\n"
+            << "suspicious_score=" << c.suspicious_score << "\n"
+            << "likely_scam_score=" << c.likely_scam_score << "\n"
+            << "category_weights=";
+        for (std::size_t i = 0; i < c.category_weights.size(); ++i) out << (i ? "," : "") << c.category_weights[i];
+        out << "\n";
+        out.flush();
+        if (!out) detail::throw_invalid_argument("cannot write " + path.string());
+    }
+
+    static reputation_config read_meta(const std::filesystem::path& path) {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) detail::throw_format_error(path.string() + ": missing (not a numrep database?)");
+        std::string line;
+        const auto bad = [&](const std::string& why) { detail::throw_format_error(path.string() + ": " + why); };
+        if (!std::getline(in, line) || line != "numrep-reputation 1") bad("not a numrep database header (expected \"numrep-reputation 1\")");
+        reputation_config c;
+        int seen = 0;
+        while (std::getline(in, line)) {
+            if (line.empty()) continue;
+            const auto eq = line.find('=');
+            if (eq == std::string::npos) bad("malformed line \"" + line.substr(0, 80) + "\"");
+            const std::string name = line.substr(0, eq), value = line.substr(eq + 1);
+            const auto number = [&]() {
+                std::size_t used = 0;
+                double v = 0;
+                try {
+                    v = std::stod(value, &used);
+                } catch (const std::exception&) {
+                    used = 0;
+                }
+                if (used == 0 || used != value.size()) bad(name + ": \"" + value.substr(0, 40) + "\" is not a number");
+                return v;
+            };
+            if (name == "half_life_days") c.half_life_days = number();
+            else if (name == "quiet_days") c.quiet_days = number();
+            else if (name == "delist_min_votes") {
+                const double v = number();
+                if (v < 0 || v > 1e9) bad("delist_min_votes out of range");
+                c.delist_min_votes = static_cast<std::uint32_t>(v);
+            } else if (name == "suspicious_score") c.suspicious_score = number();
+            else if (name == "likely_scam_score") c.likely_scam_score = number();
+            else if (name == "category_weights") {
+                std::istringstream weights(value);
+                std::string w;
+                std::size_t i = 0;
+                while (std::getline(weights, w, ',')) {
+                    if (i >= c.category_weights.size()) bad("too many category weights");
+                    std::size_t used = 0;
+                    try {
+                        c.category_weights[i++] = std::stod(w, &used);
+                    } catch (const std::exception&) {
+                        used = 0;
+                    }
+                    if (used == 0 || used != w.size()) bad("category weight \"" + w.substr(0, 40) + "\" is not a number");
+                }
+                if (i != c.category_weights.size()) bad("expected " + std::to_string(c.category_weights.size()) + " category weights");
+            } else {
+                bad("unknown setting \"" + name.substr(0, 40) + "\"");
+            }
+            ++seen;
+        }
+        if (seen != 6) bad("expected 6 settings, found " + std::to_string(seen));
+        try {
+            c.validate();
+        } catch (const std::invalid_argument& e) {
+            bad(std::string(e.what()).substr(8));
+        }
+        return c;
+    }
+
+    std::shared_ptr<const state> load_state() const {
+        std::lock_guard lock(state_mutex_);
+        return state_;
+    }
+    void store_state(std::shared_ptr<const state> next) {
+        std::lock_guard lock(state_mutex_);
+        state_.swap(next);  // the old state is released outside the lock, by `next`'s destructor
+    }
+
+    options options_;
+    mutable std::mutex state_mutex_;  // guards the pointer only
+    std::shared_ptr<const state> state_;
+    std::mutex writer_;     // serialises publishers (add_reports, the end of compact)
+    std::mutex compactor_;  // one compaction at a time
+    std::shared_future<void> background_;
+};
+
+}  // namespace numrep

@@ -1,0 +1,228 @@
+#include <numrep/reputation_db.hpp>
+
+#include <atomic>
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <random>
+#include <thread>
+
+#include "catch.hpp"
+
+using numrep::report_category;
+using numrep::reputation_level;
+
+namespace {
+
+constexpr std::int64_t day = 86400;
+constexpr std::int64_t now = 1'750'000'000;  // a fixed "now" so scores are exact
+constexpr double half_life = 90.0 * day;
+
+numrep::report_record history(std::initializer_list<std::tuple<report_category, std::int64_t, std::uint32_t, bool>> reports) {
+    numrep::report_record r;
+    for (const auto& [c, t, source, vote] : reports)
+        numrep::add_report(r, c, static_cast<std::uint32_t>(t), source, vote, half_life);
+    return r;
+}
+
+double score_of(const numrep::report_record& r) { return numrep::score_record(r, now, {}).score; }
+
+std::filesystem::path temp_dir(const char* name) {
+    auto p = std::filesystem::temp_directory_path() / ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
+    std::filesystem::remove_all(p);
+    return p;
+}
+
+}  // namespace
+
+TEST_CASE("category names from report sources map to categories", "[reputation]") {
+    CHECK(numrep::classify_category("scam") == report_category::scam);
+    CHECK(numrep::classify_category("Robocall") == report_category::robocall);
+    CHECK(numrep::classify_category("Calls pretending to be government, businesses, or family and friends") ==
+          report_category::scam);
+    CHECK(numrep::classify_category("Warranties  & protection plans") == report_category::telemarketing);
+    CHECK(numrep::classify_category("Debt reduction") == report_category::debt_collection);
+    CHECK(numrep::classify_category("No Subject Provided") == report_category::other);
+    CHECK(numrep::classify_category("Giả danh công an - lừa đảo") == report_category::scam);
+    CHECK(numrep::classify_category("") == report_category::other);
+}
+
+TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
+    using numrep::report_category;
+    const auto expected = [](double evidence) { return 100.0 * (1.0 - std::exp(-evidence / 3.0)); };
+    // One fresh scam report: weight 3 -> 63.2, suspicious.
+    const auto one_scam = history({{report_category::scam, now, 0, false}});
+    CHECK(score_of(one_scam) == Approx(expected(3.0)));
+    CHECK(numrep::score_record(one_scam, now, {}).level == reputation_level::suspicious);
+    // Two: likely scam.
+    const auto two_scams = history({{report_category::scam, now, 0, false}, {report_category::scam, now - 10, 0, false}});
+    CHECK(score_of(two_scams) == Approx(expected(3.0 * (1.0 + std::exp2(-10.0 / half_life)))));
+    CHECK(numrep::score_record(two_scams, now, {}).level == reputation_level::likely_scam);
+    // A report one half-life old counts half.
+    CHECK(score_of(history({{report_category::scam, now - 90 * day, 0, false}})) == Approx(expected(1.5)));
+    // One spam report: clean.
+    const auto spam = history({{report_category::spam, now, 0, false}});
+    CHECK(score_of(spam) == Approx(expected(1.0)));
+    CHECK(numrep::score_record(spam, now, {}).level == reputation_level::clean);
+    // Two distinct sources count 1.5 times as much as one.
+    REQUIRE(numrep::detail::source_bit(1) != numrep::detail::source_bit(2));
+    const auto two_sources = history({{report_category::scam, now, 1, false}, {report_category::scam, now, 2, false}});
+    CHECK(numrep::score_record(two_sources, now, {}).distinct_sources == 2);
+    CHECK(score_of(two_sources) == Approx(expected(2 * 3.0 * 1.5)));
+    // A not-spam vote cancels one weighted report.
+    const auto voted = history({{report_category::scam, now, 0, false}, {report_category::spam, now, 0, true}});
+    CHECK(voted.not_spam == 1);
+    CHECK(voted.total() == 1);
+    CHECK(score_of(voted) == Approx(expected(2.0)));
+}
+
+TEST_CASE("delisting after a quiet period or enough not-spam votes", "[reputation]") {
+    const auto old = history({{report_category::scam, now - 400 * day, 0, false}, {report_category::scam, now - 400 * day, 0, false}});
+    const auto s = numrep::score_record(old, now, {});
+    CHECK(s.delisted);
+    CHECK(s.level == reputation_level::clean);
+    auto votes = history({{report_category::scam, now, 0, false}, {report_category::scam, now, 0, false}});
+    for (int i = 0; i < 2; ++i) numrep::add_report(votes, report_category::other, now, 0, true, half_life);
+    CHECK_FALSE(numrep::score_record(votes, now, {}).delisted);  // 2 votes: fewer than delist_min_votes
+    numrep::add_report(votes, report_category::other, now, 0, true, half_life);
+    CHECK(numrep::score_record(votes, now, {}).delisted);  // 3 votes >= 3 and >= 2 reports
+    CHECK_FALSE(numrep::score_record(numrep::report_record{}, now, {}).delisted);
+    CHECK(numrep::score_record(numrep::report_record{}, now, {}).score == 0);
+}
+
+TEST_CASE("records merge the same whatever the order and split of reports", "[reputation]") {
+    std::mt19937_64 rng(5);
+    std::vector<std::tuple<report_category, std::uint32_t, std::uint32_t, bool>> reports;
+    for (int i = 0; i < 200; ++i)
+        reports.emplace_back(static_cast<report_category>(rng() % 8), static_cast<std::uint32_t>(now - static_cast<std::int64_t>(rng() % (400 * day))),
+                             static_cast<std::uint32_t>(rng() % 50), rng() % 10 == 0);
+    numrep::report_record all;
+    for (const auto& [c, t, s, v] : reports) numrep::add_report(all, c, t, s, v, half_life);
+    for (int trial = 0; trial < 5; ++trial) {
+        std::shuffle(reports.begin(), reports.end(), rng);
+        numrep::report_record a, b;
+        const std::size_t split = rng() % reports.size();
+        for (std::size_t i = 0; i < reports.size(); ++i) {
+            const auto& [c, t, s, v] = reports[i];
+            numrep::add_report(i < split ? a : b, c, t, s, v, half_life);
+        }
+        numrep::merge_records(a, b, half_life);
+        CHECK(a.counts == all.counts);
+        CHECK(a.not_spam == all.not_spam);
+        CHECK(a.first_seen == all.first_seen);
+        CHECK(a.last_seen == all.last_seen);
+        CHECK(a.source_bits == all.source_bits);
+        CHECK(numrep::detail::decayed_of(a) == Approx(numrep::detail::decayed_of(all)).epsilon(1e-5));
+    }
+}
+
+TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a rebuild", "[reputation][db]") {
+    numrep::reputation_builder first, later, everything;
+    std::mt19937_64 rng(11);
+    for (int i = 0; i < 3000; ++i) {
+        const std::uint64_t key = 84900000000ULL + rng() % 2000;
+        const auto category = static_cast<report_category>(rng() % 8);
+        const auto time = now - static_cast<std::int64_t>(rng() % (200 * day));
+        const auto source = static_cast<std::uint32_t>(rng() % 30);
+        const bool vote = rng() % 20 == 0;
+        (i < 2000 ? first : later).add(key, category, time, source, vote);
+        everything.add(key, category, time, source, vote);
+    }
+    auto db = numrep::reputation_db::build(first);
+    const auto rebuilt = numrep::reputation_db::build(everything);
+    db.add_reports(later);
+    CHECK(db.delta_layers() == 1);
+    const auto compare = [&](const numrep::reputation_db& a) {
+        for (std::uint64_t key = 84900000000ULL; key < 84900002000ULL; ++key) {
+            const auto x = a.check(key, now), y = rebuilt.check(key, now);
+            REQUIRE(x.reported == y.reported);
+            CHECK(x.record.counts == y.record.counts);
+            CHECK(x.record.source_bits == y.record.source_bits);
+            CHECK(x.record.last_seen == y.record.last_seen);
+            CHECK(x.score.score == Approx(y.score.score).margin(1e-3));
+            CHECK(x.score.level == y.score.level);
+        }
+    };
+    compare(db);  // snapshot + delta
+    db.compact();
+    CHECK(db.delta_layers() == 0);
+    CHECK(db.size() == rebuilt.size());
+    compare(db);  // compacted
+    const auto unreported = db.check(84911111111ULL, now);
+    CHECK_FALSE(unreported.reported);
+    CHECK(unreported.score.level == reputation_level::clean);
+    CHECK(unreported.info.carrier == "Vinaphone");
+}
+
+TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
+    numrep::reputation_builder b;
+    b.add(84912345678ULL, report_category::scam, now - day, 1, false);
+    b.add(84912345678ULL, report_category::scam, now, 2, false);
+    b.add(84323456789ULL, report_category::spam, now, 1, false);
+    auto db = numrep::reputation_db::build(b);
+    numrep::reputation_builder extra;
+    extra.add(84861234567ULL, report_category::robocall, now, 3, false);
+    db.add_reports(extra);  // saving includes the delta
+    const auto dir = temp_dir("save");
+    db.save(dir);
+    db.save(dir);  // replacing an existing database works too
+    const auto opened = numrep::reputation_db::open(dir);
+    CHECK(opened.size() == 3);
+    for (std::uint64_t key : {84912345678ULL, 84323456789ULL, 84861234567ULL, 84999999999ULL}) {
+        const auto x = db.check(key, now), y = opened.check(key, now);
+        CHECK(x.reported == y.reported);
+        CHECK(x.record == y.record);
+    }
+    CHECK(opened.check(84912345678ULL, now).score.level == reputation_level::likely_scam);
+
+    // Damage: each is a format_error naming the file.
+    std::filesystem::remove_all(std::filesystem::path(dir.string() + "_bad"));
+    std::filesystem::copy(dir, std::filesystem::path(dir.string() + "_bad"));
+    const auto bad = std::filesystem::path(dir.string() + "_bad");
+    std::ofstream(bad / "meta.txt") << "numrep-reputation 1\nhalf_life_days=abc\n";
+    CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("half_life_days"));
+    std::ofstream(bad / "meta.txt") << "something else\n";
+    CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);
+    std::filesystem::remove(bad / "meta.txt");
+    CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("meta.txt"));
+    CHECK_THROWS_AS(numrep::reputation_db::open(dir / "records.trie"), numrep::format_error);
+    std::filesystem::copy_file(dir / "meta.txt", bad / "meta.txt");
+    std::filesystem::copy_file(dir / "records.trie", bad / "numbers.bloom", std::filesystem::copy_options::overwrite_existing);
+    CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);  // wrong kind of store
+    std::filesystem::remove_all(bad);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("readers never block while reports arrive and snapshots are rebuilt", "[reputation][db][threads]") {
+    numrep::reputation_builder seed;
+    seed.add(84912345678ULL, report_category::scam, now, 1, false);
+    auto db = numrep::reputation_db::build(seed);
+    std::atomic<bool> done{false};
+    std::atomic<long> checks{0};
+    std::vector<std::thread> readers;
+    for (int t = 0; t < 3; ++t) {
+        readers.emplace_back([&] {
+            std::uint64_t last_total = 0;
+            while (!done.load()) {
+                const auto v = db.check(84912345678ULL, now);
+                // Reports only accumulate: a reader never sees the count go back.
+                if (v.record.total() < last_total) FAIL("report count went backwards");
+                last_total = v.record.total();
+                checks.fetch_add(1);
+            }
+        });
+    }
+    for (int round = 0; round < 30; ++round) {
+        numrep::reputation_builder more;
+        more.add(84912345678ULL, report_category::scam, now, static_cast<std::uint32_t>(round), false);
+        more.add(numrep::detail::max_key / 10000 + static_cast<unsigned>(round) * 1ULL, report_category::spam, now, 1, false);
+        db.add_reports(more);
+        if (round % 5 == 4) db.compact_async().wait();
+    }
+    db.compact();
+    done = true;
+    for (auto& r : readers) r.join();
+    CHECK(checks.load() > 0);
+    CHECK(db.check(84912345678ULL, now).record.total() == 31);
+    CHECK(db.size() == 31);
+}
