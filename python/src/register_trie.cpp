@@ -10,8 +10,11 @@
 
 #include <numrep/trie_store.hpp>
 
+#include <algorithm>
+#include <array>
 #include <cstdio>
 #include <filesystem>
+#include <fstream>
 #include <memory>
 #include <optional>
 #include <span>
@@ -271,14 +274,35 @@ holder_ptr build(const py::object& keys_in, const py::object& values_in, const p
     }));
 }
 
-// Opens a store of either kind: as a set first (which reads and verifies any trie_store
-// file), then, if the file has values, again as a map. A file with report_record values is a
-// FormatError from the second open, saying what it holds.
-template <class Open>
-holder_ptr open_either(Open&& open) {
-    set_store as_set = open(std::type_identity<set_store>{});
-    if (as_set.value_bytes() == 0) return make_holder(std::move(as_set));
-    return make_holder(open(std::type_identity<map_store>{}));
+// The value kind a trie_store file declares: its third header parameter (bytes 80-87; see
+// detail/file_format.hpp and trie_store's parameter list: 0 no values, 1 unsigned integers,
+// 2 report records), or nullopt when the bytes do not start like a trie_store file.
+std::optional<std::uint64_t> declared_value_kind(std::span<const std::byte> bytes) {
+    namespace at = detail::header_offset;
+    constexpr std::size_t kind_at = at::params + 2 * 8;
+    if (bytes.size() < kind_at + 8) return std::nullopt;
+    if (!std::equal(detail::file_magic.begin(), detail::file_magic.end(), bytes.begin())) return std::nullopt;
+    if (detail::load_le<std::uint32_t>(bytes.data() + at::kind) != static_cast<std::uint32_t>(store_kind::trie_store))
+        return std::nullopt;
+    return detail::load_le<std::uint64_t>(bytes.data() + kind_at);
+}
+
+std::optional<std::uint64_t> declared_value_kind(const std::filesystem::path& path) {
+    std::array<std::byte, detail::file_fixed_header_size> header{};
+    std::ifstream in(path, std::ios::binary);
+    if (!in) return std::nullopt;  // opening it again reports why
+    in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header.size()));
+    return declared_value_kind(std::span<const std::byte>(header.data(), static_cast<std::size_t>(in.gcount())));
+}
+
+// Opens a file or bytes as the store type its header declares: a map for integer values, a
+// set otherwise. Anything else (report_record values, damage) is then the C++ reader's
+// FormatError, which says what the file holds and what is wrong.
+template <class Source, class Open>
+holder_ptr open_either(const Source& source, Open&& open) {
+    const auto kind = declared_value_kind(source);
+    if (kind && *kind != 0) return make_holder(open(std::type_identity<map_store>{}));
+    return make_holder(open(std::type_identity<set_store>{}));
 }
 
 // A contiguous buffer (bytes, bytearray, memoryview, NumPy array) held for the duration of a
@@ -299,7 +323,7 @@ struct held_buffer {
 holder_ptr from_bytes(const py::buffer& data) {
     const held_buffer buffer(data);
     py::gil_scoped_release unlocked;
-    return open_either([&](auto tag) { return decltype(tag)::type::from_bytes(buffer.bytes()); });
+    return open_either(buffer.bytes(), [&](auto tag) { return decltype(tag)::type::from_bytes(buffer.bytes()); });
 }
 
 py::bytes to_py_bytes(const trie_holder& h) {
@@ -503,7 +527,7 @@ void register_trie(py::module_& m) {
             }, "Bytes of the key structure.")
         .def_property_readonly("value_bytes", [](const trie_holder& h) -> std::size_t {
                 return visit(h, [](const auto& s) { return s.value_bytes(); });
-            }, "Bytes of the values (0 for a set).");
+            }, "Bytes of the values (a few for a set: the empty value sections).");
 
     cls.def("save", [](const trie_holder& h, const std::filesystem::path& path) -> void {
                py::gil_scoped_release unlocked;
@@ -513,14 +537,14 @@ void register_trie(py::module_& m) {
         .def_static("open", [](const std::filesystem::path& path, const trie_verify_arg& verify_mode) -> holder_ptr {
                 const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
-                return open_either([&](auto tag) { return decltype(tag)::type::open(path, check); });
+                return open_either(path, [&](auto tag) { return decltype(tag)::type::open(path, check); });
             }, py::arg("path"), py::kw_only(), py::arg("verify") = trie_verify_arg{},
             "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
             "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
             "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")
         .def_static("load", [](const std::filesystem::path& path) -> holder_ptr {
                 py::gil_scoped_release unlocked;
-                return open_either([&](auto tag) { return decltype(tag)::type::load(path); });
+                return open_either(path, [&](auto tag) { return decltype(tag)::type::load(path); });
             }, py::arg("path"), "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
         .def("to_bytes", [](const trie_holder& h) -> py::bytes { return to_py_bytes(h); },
              "The store in the file format, as bytes.")
