@@ -79,7 +79,8 @@ inline report_category classify_category(std::string_view name) {
     if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
     if (has("debt")) return report_category::debt_collection;
     if (has("harass") || has("threat") || has("abus")) return report_category::harassment;
-    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up")) return report_category::silent;
+    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up") ||
+        has("dropped call") || has("no message")) return report_category::silent;
     if (has("telemarket") || has("sales") || has("warrant") || has("insurance") || has("loan") || has("energy") ||
         has("solar") || has("vacation") || has("medical") || has("computer") || has("home"))
         return report_category::telemarketing;
@@ -150,7 +151,8 @@ inline int distinct_sources(std::uint32_t bits) noexcept {
 inline reputation_score score_record(const report_record& r, std::int64_t now, const reputation_config& config) noexcept {
     reputation_score s;
     const std::uint64_t reports = r.total();
-    s.distinct_sources = distinct_sources(r.source_bits);
+    // The sketch can overestimate a little; there are never more sources than reports.
+    s.distinct_sources = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), reports));
     if (reports > 0) {
         const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
         s.recent_reports = detail::decayed_of(r) * std::exp2(-age / config.half_life_seconds());

@@ -21,6 +21,8 @@ except ImportError as error:  # pragma: no cover - only when the package was not
     ) from error
 
 from ._core import (
+    CATEGORY_NAMES,
+    LEVEL_NAMES,
     TYPE_NAMES,
     BloomFilter,
     FormatError,
@@ -28,19 +30,27 @@ from ._core import (
     NumberingPlan,
     ParseError,
     PhoneNumber,
+    ReputationDB,
     TrieStore,
     TrieStoreKeyIterator,
     __version__,
     carrier_names,
+    classify_category,
     is_valid_key,
     lookup,
     lookup_many,
     parse,
     parse_many,
     region_names,
+    Verdict,
 )
+from . import reputation as _reputation
+
+_reputation.install()
 
 __all__ = [
+    "CATEGORY_NAMES",
+    "LEVEL_NAMES",
     "TYPE_NAMES",
     "BloomFilter",
     "FormatError",
@@ -48,14 +58,17 @@ __all__ = [
     "NumberingPlan",
     "ParseError",
     "PhoneNumber",
+    "ReputationDB",
     "TrieStore",
     "TrieStoreKeyIterator",
     "__version__",
     "carrier_names",
+    "classify_category",
     "is_valid_key",
     "lookup",
     "lookup_many",
     "parse",
     "parse_many",
     "region_names",
+    "Verdict",
 ]

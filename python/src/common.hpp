@@ -23,6 +23,7 @@ void register_parse(py::module_& m);
 void register_plan(py::module_& m);
 void register_bloom(py::module_& m);
 void register_trie(py::module_& m);
+void register_reputation(py::module_& m);
 
 // Resolves a default-region argument ("VN", "us", or None for international forms only).
 region region_from(const py::object& code);

@@ -9,4 +9,5 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_plan(m);
     numrep::python::register_bloom(m);
     numrep::python::register_trie(m);
+    numrep::python::register_reputation(m);
 }

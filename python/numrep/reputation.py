@@ -1,0 +1,214 @@
+"""ReputationDB's Python-side constructors and batch calls, on top of numrep._core.
+
+    db = numrep.ReputationDB.from_csv("reports.csv")                 # columns number,time,category
+    db = numrep.ReputationDB.from_csv("ftc.csv", preset="ftc")
+    db = numrep.ReputationDB.from_csv(path, number="Phone", time="Date", category="Kind")
+    db = numrep.ReputationDB.from_frame(df)                           # same column names
+    db.check("0912345678")                                            # Verdict
+    db.check_many(keys_or_strings)                                    # dict of NumPy columns
+    db.check_many(numbers, as_frame=True)                             # pandas DataFrame
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Callable, Iterable, Sequence
+
+import numpy as np
+
+from . import _core
+
+_UNSET: Any = object()
+
+
+def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
+    if isinstance(path, (str, os.PathLike)):
+        return [os.fspath(path)]
+    return [os.fspath(p) for p in path]
+
+
+def from_csv(
+    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
+    *,
+    preset: str | None = None,
+    number: str | None = None,
+    time: str | None = _UNSET,
+    category: str | None = _UNSET,
+    source: str | None = _UNSET,
+    not_spam: str | None = _UNSET,
+    delimiter: str | None = None,
+    region: str | None = "VN",
+    strict: bool = False,
+    rejects: str | os.PathLike[str] | None = None,
+    default_time: Any = None,
+    half_life_days: float = 90.0,
+    progress: Callable[[int, int, int, int], None] | None = None,
+) -> "_core.ReputationDB":
+    """Build a database from one or more CSV files of reports.
+
+    Columns are found by header name: `number` (required), `time`, `category`, and optionally
+    `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
+    leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+    The delimiter is detected unless given. Bad rows are counted by reason in
+    ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
+    first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
+    the files are read.
+    """
+    def column(value: Any, default: str | None) -> str | None:
+        return default if value is _UNSET else value
+
+    if preset is None:
+        time_col = column(time, "time")
+        category_col = column(category, "category")
+    else:  # a preset maps every column; explicit arguments still override it
+        time_col = None if time is _UNSET else time
+        category_col = None if category is _UNSET else category
+    source_col = None if source is _UNSET else source
+    not_spam_col = None if not_spam is _UNSET else not_spam
+    paths = _paths(path)
+    for p in paths:
+        if not os.path.exists(p):
+            raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
+    holder = _core.ReputationDB._from_csv(
+        paths, preset, number, time_col, category_col, source_col, not_spam_col, delimiter, region, strict,
+        None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+    )
+    return holder
+
+
+def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
+    """Integer codes and the names they stand for; missing values get -1."""
+    import pandas as pd  # only from_frame needs pandas
+
+    categorical = pd.Categorical(pd.Series(values, dtype="object").astype("string"))
+    return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
+
+
+def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | None,
+                   not_spam: str | None, region: str | None, default_time: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
+    import pandas as pd
+
+    missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]
+    if missing:
+        raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(frame.columns)})")
+    n = len(frame)
+    keys = _core.parse_many(frame[number], region=region)
+    times_parsed = pd.to_datetime(frame[time], utc=True, errors="coerce", format="mixed")
+    bad_time = times_parsed.isna().to_numpy()
+    times = np.where(bad_time, 0, times_parsed.to_numpy(dtype="datetime64[s]", na_value=np.datetime64(0, "s")).astype(np.int64))
+    if default_time is not None:
+        fill = int(default_time.timestamp()) if hasattr(default_time, "timestamp") else int(default_time)
+        times = np.where(bad_time, fill, times)
+        bad_time = np.zeros(n, dtype=bool)
+    if category is None:
+        codes, names = np.full(n, -1, dtype=np.int64), []
+    else:
+        codes, names = _column_codes(frame[category])
+    if source is None:
+        sources = np.zeros(n, dtype=np.int64)
+    else:
+        source_codes, _ = _column_codes(frame[source])
+        sources = source_codes + 1  # 0 means "no source"
+    if not_spam is None:
+        votes = np.zeros(n, dtype=bool)
+    else:
+        votes = frame[not_spam].fillna(False).astype(bool).to_numpy()
+    bad_number = keys == 0
+    empty_number = frame[number].isna().to_numpy() | (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    keep_keys = np.where(bad_time, np.uint64(0), keys)
+    stats: dict[str, Any] = {
+        "rows": n,
+        "bad_by_reason": {},
+    }
+    reasons = {
+        "missing_number": int((bad_number & empty_number).sum()),
+        "unparseable_number": int((bad_number & ~empty_number).sum()),
+        "bad_time": int((~bad_number & bad_time).sum()),
+    }
+    stats["bad_by_reason"] = {k: v for k, v in reasons.items() if v}
+    stats["bad"] = int(sum(reasons.values()))
+    stats["good"] = n - stats["bad"]
+    return (keep_keys, times, codes, names, sources, votes), stats
+
+
+def from_frame(frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
+               source: str | None = None, not_spam: str | None = None, region: str | None = "VN",
+               default_time: Any = None, half_life_days: float = 90.0) -> "_core.ReputationDB":
+    """Build a database from a pandas DataFrame (or anything with the same columns, such as a
+    pyarrow Table through ``table.to_pandas()``). Rows whose number does not parse or whose time
+    is missing are counted by reason in ``db.ingest_stats``, not dropped silently."""
+    if hasattr(frame, "to_pandas") and not hasattr(frame, "iloc"):
+        frame = frame.to_pandas()
+    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
+                                   not_spam=not_spam, region=region, default_time=default_time)
+    db = _core.ReputationDB._from_arrays(*arrays, half_life_days)
+    db.__dict__["_frame_stats"] = stats
+    return db
+
+
+def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number", time: str = "time",
+                category: str | None = "category", source: str | None = None, not_spam: str | None = None,
+                region: str | None = "VN", default_time: Any = None) -> dict[str, Any]:
+    """Add reports that arrived after the build (a DataFrame or a list of dicts with the report
+    fields); they are visible to check() at once and folded in by compact(). Returns the counts
+    of good and bad rows."""
+    import pandas as pd
+
+    if not hasattr(frame, "columns"):
+        frame = pd.DataFrame(list(frame))
+    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
+                                   not_spam=not_spam, region=region, default_time=default_time)
+    self._add_arrays(*arrays)
+    return stats
+
+
+def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, region: str | None = "VN",
+               as_frame: bool = False) -> Any:
+    """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
+    are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
+    TYPE_NAMES, carrier into carrier_names(), counts as an (n, 8) array in CATEGORY_NAMES order),
+    or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
+    array = np.asarray(numbers) if not isinstance(numbers, np.ndarray) else numbers
+    if array.dtype.kind in "ui":
+        keys = array.astype(np.uint64, copy=False)
+    else:
+        keys = _core.parse_many(numbers, region=region)
+    columns = self._check_keys(keys, now)
+    if not as_frame:
+        return columns
+    import pandas as pd
+
+    carriers = np.array(_core.carrier_names(), dtype=object)
+    frame = pd.DataFrame({
+        "e164": ["+" + str(k) if k else "" for k in columns["key"].tolist()],
+        "reported": columns["reported"],
+        "score": columns["score"],
+        "level": pd.Categorical.from_codes(columns["level"], categories=list(_core.LEVEL_NAMES)),
+        "delisted": columns["delisted"],
+        "reports": columns["reports"],
+        "not_spam": columns["not_spam"],
+        "first_seen": pd.to_datetime(np.where(columns["reported"], columns["first_seen"], np.nan), unit="s", utc=True),
+        "last_seen": pd.to_datetime(np.where(columns["reported"], columns["last_seen"], np.nan), unit="s", utc=True),
+        "carrier": carriers[columns["carrier"]],
+        "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
+        "valid": columns["valid"],
+    })
+    for i, name in enumerate(_core.CATEGORY_NAMES):
+        frame[name] = columns["counts"][:, i]
+    return frame
+
+
+def _ingest_stats(self: "_core.ReputationDB") -> dict[str, Any]:
+    """Counts of the rows the database was built from: good, bad by reason, the first bad rows."""
+    frame_stats = self.__dict__.get("_frame_stats")
+    return frame_stats if frame_stats is not None else self._csv_stats
+
+
+def install() -> None:
+    """Attach the Python-side methods to the compiled class."""
+    cls = _core.ReputationDB
+    cls.from_csv = staticmethod(from_csv)
+    cls.from_frame = staticmethod(from_frame)
+    cls.add_reports = add_reports
+    cls.check_many = check_many
+    cls.ingest_stats = property(_ingest_stats)

@@ -1,0 +1,360 @@
+// ReputationDB and Verdict: reports in (CSV files or arrays), verdicts out. Ingestion and
+// batch checks release the GIL.
+#include "common.hpp"
+
+#include <pybind11/functional.h>
+#include <pybind11/gil.h>
+
+#include <fstream>
+#include <memory>
+
+namespace numrep::python {
+
+namespace {
+
+struct db_holder {
+    std::unique_ptr<reputation_db> db;
+    py::dict ingest_stats;  // of the reports it was built from (empty if opened)
+};
+
+py::object datetime_or_none(std::uint32_t unix_seconds, bool present) {
+    if (!present) return py::none();
+    const py::module_ datetime = py::module_::import("datetime");
+    return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
+}
+
+std::int64_t now_from(const py::object& now) {
+    if (now.is_none()) return reputation_db::now_seconds();
+    if (py::hasattr(now, "timestamp")) return static_cast<std::int64_t>(now.attr("timestamp")().cast<double>());
+    return now.cast<std::int64_t>();
+}
+
+py::dict stats_dict(const ingest_stats& s) {
+    py::dict d;
+    d["rows"] = s.rows;
+    d["good"] = s.good;
+    d["bad"] = s.bad;
+    d["invalid_numbers"] = s.invalid_numbers;
+    d["defaulted_times"] = s.defaulted_times;
+    py::dict by_reason;
+    for (std::size_t i = 0; i < bad_row_reason_count; ++i)
+        if (s.bad_by_reason[i] != 0) by_reason[py::str(std::string(to_string(static_cast<bad_row_reason>(i))))] = s.bad_by_reason[i];
+    d["bad_by_reason"] = by_reason;
+    py::dict by_error;
+    for (std::size_t e = 1; e < parse_errc_count; ++e)
+        if (s.unparseable_by_error[e] != 0) by_error[py::str(std::string(describe(static_cast<parse_errc>(e))))] = s.unparseable_by_error[e];
+    d["unparseable_by_error"] = by_error;
+    py::list first;
+    for (const auto& b : s.first_bad_rows) {
+        py::dict row;
+        row["line"] = b.line;
+        row["reason"] = std::string(to_string(b.reason));
+        row["message"] = b.message;
+        row["text"] = b.text;
+        first.append(row);
+    }
+    d["first_bad_rows"] = first;
+    d["summary"] = s.summary();
+    return d;
+}
+
+void add_stats(py::dict& total, const py::dict& more) {
+    if (total.empty()) {
+        for (auto item : more) total[item.first] = item.second;
+        return;
+    }
+    for (const char* name : {"rows", "good", "bad", "invalid_numbers", "defaulted_times"})
+        total[name] = total[name].cast<std::uint64_t>() + more[name].cast<std::uint64_t>();
+    for (const char* name : {"bad_by_reason", "unparseable_by_error"}) {
+        py::dict t = total[name];
+        for (auto item : more[name].cast<py::dict>()) {
+            const std::uint64_t before = t.contains(item.first) ? t[item.first].cast<std::uint64_t>() : 0;
+            t[item.first] = before + item.second.cast<std::uint64_t>();
+        }
+    }
+    total["first_bad_rows"] = total["first_bad_rows"].cast<py::list>() + more["first_bad_rows"].cast<py::list>();
+    total["summary"] = total["summary"].cast<std::string>() + "\n" + more["summary"].cast<std::string>();
+}
+
+reputation_config config_from(double half_life_days) {
+    reputation_config c;
+    c.half_life_days = half_life_days;
+    c.validate();
+    return c;
+}
+
+std::optional<std::string> optional_column(const py::object& o) {
+    if (o.is_none()) return std::nullopt;
+    return o.cast<std::string>();
+}
+
+db_holder from_csv(const std::vector<std::string>& paths, const py::object& preset_name, const py::object& number,
+                   const py::object& time, const py::object& category, const py::object& source, const py::object& not_spam,
+                   const py::object& delimiter, const py::object& region_code, bool strict, const py::object& rejects_path,
+                   const py::object& default_time, double half_life_days, const py::object& progress) {
+    ingest_options options;
+    if (!preset_name.is_none()) {
+        const auto p = find_preset(preset_name.cast<std::string>());
+        if (!p) throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) + " (known: ftc)");
+        options = ingest_options::for_preset(*p);
+    } else {
+        options.default_region = region_from(region_code);
+    }
+    if (!number.is_none()) options.columns.number = number.cast<std::string>();
+    if (!time.is_none()) options.columns.time = optional_column(time);
+    if (!category.is_none()) options.columns.category = optional_column(category);
+    if (!source.is_none()) options.columns.source = optional_column(source);
+    if (!not_spam.is_none()) options.columns.not_spam = optional_column(not_spam);
+    if (delimiter.is_none()) {
+        options.delimiter = auto_delimiter;
+    } else {
+        const auto d = delimiter.cast<std::string>();
+        if (d.size() != 1) throw py::value_error("numrep: delimiter must be one character, got " + detail::quote(d));
+        options.delimiter = d[0];
+    }
+    options.strict = strict;
+    if (!default_time.is_none()) options.default_time = now_from(default_time);
+    std::ofstream rejects;
+    if (!rejects_path.is_none()) {
+        const std::string p = py::str(rejects_path);
+        rejects.open(p, std::ios::binary | std::ios::trunc);
+        if (!rejects) throw py::value_error("numrep: cannot write the rejects file " + detail::quote(p));
+        options.rejects = &rejects;
+    }
+    if (!progress.is_none()) {
+        options.on_progress = [progress](const ingest_progress& p) {
+            py::gil_scoped_acquire with_gil;
+            progress(p.rows, p.bad, p.bytes_done, p.bytes_total);
+        };
+    }
+    reputation_builder builder(config_from(half_life_days));
+    report_reader reader(std::move(options));
+    py::dict total;
+    for (const auto& path : paths) {
+        ingest_stats stats;
+        {
+            py::gil_scoped_release unlocked;
+            std::vector<report> batch;
+            batch.reserve(1 << 14);
+            const auto flush = [&] {
+                builder.add(batch, reader.categories());
+                batch.clear();
+            };
+            stats = reader.read_file(path, [&](const report& r) {
+                batch.push_back(r);
+                if (batch.size() == batch.capacity()) flush();
+            });
+            flush();
+        }
+        add_stats(total, stats_dict(stats));
+    }
+    db_holder h;
+    h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+    h.ingest_stats = total;
+    return h;
+}
+
+// Reports as columns (from_frame): keys (0 = unparseable), unix times, category codes into
+// category_names, source ids, not-spam flags. Rows with key 0 must have been counted by the caller.
+void add_arrays(reputation_builder& builder, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
+                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
+                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+                const std::vector<std::string>& category_names,
+                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
+                const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam) {
+    const auto n = keys.shape(0);
+    for (const auto* a : {static_cast<const py::array*>(&times), static_cast<const py::array*>(&category_codes),
+                          static_cast<const py::array*>(&sources), static_cast<const py::array*>(&not_spam)})
+        if (a->ndim() != 1 || a->shape(0) != n) throw py::value_error("numrep: report columns must all have the same length");
+    std::vector<report_category> categories;
+    for (const auto& name : category_names) categories.push_back(classify_category(name));
+    const auto* k = keys.data();
+    const auto* t = times.data();
+    const auto* c = category_codes.data();
+    const auto* s = sources.data();
+    const auto* v = not_spam.data();
+    for (py::ssize_t i = 0; i < n; ++i) {
+        if (c[i] < -1 || c[i] >= static_cast<std::int64_t>(categories.size()))
+            throw py::value_error("numrep: row " + std::to_string(i) + ": category code " + std::to_string(c[i]) + " out of range");
+        if (s[i] < 0 || s[i] > 0xFFFFFFFFLL) throw py::value_error("numrep: row " + std::to_string(i) + ": bad source id");
+    }
+    py::gil_scoped_release unlocked;
+    for (py::ssize_t i = 0; i < n; ++i) {
+        if (k[i] == 0) continue;
+        const report_category category = c[i] < 0 ? report_category::other : categories[static_cast<std::size_t>(c[i])];
+        builder.add(k[i], category, t[i], static_cast<std::uint32_t>(s[i]), v[i]);
+    }
+}
+
+struct verdict_record {
+    reputation_verdict v;
+    std::int64_t now;
+};
+
+py::dict counts_dict(const report_record& r) {
+    py::dict d;
+    for (std::size_t i = 0; i < report_category_count; ++i)
+        d[py::str(std::string(to_string(static_cast<report_category>(i))))] = r.counts[i];
+    return d;
+}
+
+}  // namespace
+
+void register_reputation(py::module_& m) {
+    py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
+        .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })
+        .def_property_readonly("e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); })
+        .def_property_readonly("reported", [](const verdict_record& r) { return r.v.reported; })
+        .def_property_readonly("score", [](const verdict_record& r) { return r.v.score.score; }, "0 (nothing known) to 100.")
+        .def_property_readonly("level", [](const verdict_record& r) { return std::string(to_string(r.v.score.level)); },
+                               "clean, suspicious or likely_scam.")
+        .def_property_readonly("delisted", [](const verdict_record& r) { return r.v.score.delisted; })
+        .def_property_readonly("recent_reports", [](const verdict_record& r) { return r.v.score.recent_reports; },
+                               "Reports weighted by age (a report one half-life old counts 0.5).")
+        .def_property_readonly("reports", [](const verdict_record& r) { return r.v.record.total(); })
+        .def_property_readonly("counts", [](const verdict_record& r) { return counts_dict(r.v.record); }, "Reports per category.")
+        .def_property_readonly("not_spam", [](const verdict_record& r) { return r.v.record.not_spam; })
+        .def_property_readonly("distinct_sources", [](const verdict_record& r) { return r.v.score.distinct_sources; })
+        .def_property_readonly("first_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0); })
+        .def_property_readonly("last_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0); })
+        .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
+        .def_property_readonly("type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); })
+        .def_property_readonly("region", [](const verdict_record& r) { return std::string(r.v.info.region); })
+        .def_property_readonly("valid", [](const verdict_record& r) { return r.v.info.valid; })
+        .def("__repr__", [](const verdict_record& r) {
+            std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" + std::string(to_string(r.v.score.level)) +
+                            "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) + ", reports=" + std::to_string(r.v.record.total());
+            if (!r.v.info.carrier.empty()) s += ", carrier='" + std::string(r.v.info.carrier) + "'";
+            return s + ")";
+        });
+
+    py::class_<db_holder>(m, "ReputationDB", py::dynamic_attr(),
+                          "Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a\n"
+                          "delta of later reports. Build with from_csv / from_frame, or open a saved one.")
+        .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
+                    py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
+                    py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
+        .def_static("_from_arrays", [](const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
+                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
+                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+                                       const std::vector<std::string>& category_names,
+                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
+                                       const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam,
+                                       double half_life_days) {
+            reputation_builder builder(config_from(half_life_days));
+            add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
+            db_holder h;
+            h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+            return h;
+        })
+        .def("_add_arrays", [](db_holder& h, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
+                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
+                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+                               const std::vector<std::string>& category_names,
+                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
+                               const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam) {
+            reputation_builder builder(h.db->settings().config);
+            add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
+            py::gil_scoped_release unlocked;
+            h.db->add_reports(builder);
+        })
+        .def_static("open", [](const py::object& path) {
+            db_holder h;
+            const std::string p = py::str(path);
+            py::gil_scoped_release unlocked;
+            h.db = std::make_unique<reputation_db>(reputation_db::open(p));
+            return h;
+        }, py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
+        .def("save", [](db_holder& h, const py::object& path) {
+            const std::string p = py::str(path);
+            py::gil_scoped_release unlocked;
+            h.db->save(p);
+        }, py::arg("path"), "Save as a directory (the delta is compacted first); atomic.")
+        .def("compact", [](db_holder& h) {
+            py::gil_scoped_release unlocked;
+            h.db->compact();
+        }, "Fold reports added since the build into a new snapshot.")
+        .def("check", [](const db_holder& h, const py::object& number, const py::object& now, const py::object& region_code) {
+            const phone_number n = parse_value(number, region_code);
+            const std::int64_t t = now_from(now);
+            return verdict_record{h.db->check(n.key(), t), t};
+        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = "VN",
+           "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
+        .def("_check_keys", [](const db_holder& h, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
+                               const py::object& now) {
+            const std::int64_t t = now_from(now);
+            const auto n = keys.shape(0);
+            py::array_t<double> score(n);
+            py::array_t<std::uint8_t> level(n);
+            py::array_t<bool> reported(n), delisted(n), valid(n);
+            py::array_t<std::uint32_t> reports(n), not_spam(n);
+            py::array_t<std::int64_t> first_seen(n), last_seen(n);
+            py::array_t<std::uint16_t> carrier(n);
+            py::array_t<std::uint8_t> type(n);
+            py::array_t<std::uint32_t> counts({n, static_cast<py::ssize_t>(report_category_count)});
+            auto* sc = score.mutable_data(); auto* lv = level.mutable_data(); auto* rp = reported.mutable_data();
+            auto* dl = delisted.mutable_data(); auto* va = valid.mutable_data(); auto* rs = reports.mutable_data();
+            auto* ns = not_spam.mutable_data(); auto* fs = first_seen.mutable_data(); auto* ls = last_seen.mutable_data();
+            auto* ca = carrier.mutable_data(); auto* ty = type.mutable_data(); auto* co = counts.mutable_data();
+            const auto* in = keys.data();
+            {
+                py::gil_scoped_release unlocked;
+                for (py::ssize_t i = 0; i < n; ++i) {
+                    const reputation_verdict v = h.db->check(in[i], t);
+                    sc[i] = v.score.score;
+                    lv[i] = static_cast<std::uint8_t>(v.score.level);
+                    rp[i] = v.reported;
+                    dl[i] = v.score.delisted;
+                    va[i] = v.info.valid;
+                    rs[i] = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
+                    ns[i] = v.record.not_spam;
+                    fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
+                    ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
+                    ca[i] = v.info.carrier_id;
+                    ty[i] = static_cast<std::uint8_t>(v.info.type);
+                    for (std::size_t c = 0; c < report_category_count; ++c)
+                        co[static_cast<std::size_t>(i) * report_category_count + c] = v.record.counts[c];
+                }
+            }
+            py::dict out;
+            out["key"] = keys;
+            out["reported"] = reported;
+            out["score"] = score;
+            out["level"] = level;
+            out["delisted"] = delisted;
+            out["reports"] = reports;
+            out["not_spam"] = not_spam;
+            out["first_seen"] = first_seen;
+            out["last_seen"] = last_seen;
+            out["carrier"] = carrier;
+            out["type"] = type;
+            out["valid"] = valid;
+            out["counts"] = counts;
+            return out;
+        })
+        .def("__len__", [](const db_holder& h) { return h.db->size() + h.db->delta_size(); },
+             "Reported numbers in the snapshot plus delta entries (a number in both counts twice until compact()).")
+        .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
+        .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
+        .def_property_readonly("half_life_days", [](const db_holder& h) { return h.db->settings().config.half_life_days; })
+        .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records().size_in_bytes(); })
+        .def_property_readonly("bloom_bytes", [](const db_holder& h) { return h.db->reported_numbers().size_in_bytes(); })
+        .def_property_readonly("records_bits_per_key", [](const db_holder& h) { return h.db->records().bits_per_key(); })
+        .def_property_readonly("_csv_stats", [](const db_holder& h) { return h.ingest_stats; })
+        .def("__repr__", [](const db_holder& h) {
+            return "ReputationDB(numbers=" + std::to_string(h.db->size()) + ", delta=" + std::to_string(h.db->delta_size()) +
+                   ", half_life_days=" + std::to_string(h.db->settings().config.half_life_days) + ")";
+        });
+
+    py::list levels;
+    for (auto l : {reputation_level::clean, reputation_level::suspicious, reputation_level::likely_scam})
+        levels.append(std::string(to_string(l)));
+    m.attr("LEVEL_NAMES") = py::tuple(levels);
+    py::list categories;
+    for (std::size_t i = 0; i < report_category_count; ++i) categories.append(std::string(to_string(static_cast<report_category>(i))));
+    m.attr("CATEGORY_NAMES") = py::tuple(categories);
+    m.def("classify_category", [](const std::string& name) { return std::string(to_string(classify_category(name))); },
+          py::arg("name"), "The report category numrep files a free-form category name under.");
+}
+
+}  // namespace numrep::python
