@@ -288,7 +288,9 @@ def write_markdown(path: Path, runs: list[dict], universe: int, blocks: int, com
     lines += ["How each is called:", ""]
     for r in runs[-1]["rows"]:
         lines.append(f"- {NAMES[r['structure']]}: `{r['method']}`")
-    lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}", "",
+    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
+    lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}; load average at the end {load} "
+              "(a loaded machine inflates every time above, the pure-Python loops most)", "",
               f"Run: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}", ""]
     path.write_text("\n".join(lines))
 
