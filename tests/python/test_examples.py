@@ -1,0 +1,128 @@
+"""The Python examples run as a user runs them: a subprocess on the shipped FTC cut. Their printed
+figures are checked against counts made here from the CSV with the csv module, not numrep."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import re
+import struct
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+FTC_ANALYSIS = ROOT / "examples" / "python" / "ftc_analysis.py"
+SAMPLE = ROOT / "tests" / "data" / "ftc_sample.csv"
+PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
+
+pytest.importorskip("matplotlib", reason="the FTC analysis example draws with matplotlib (pip install numrep[bench])")
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, str(FTC_ANALYSIS), *args], capture_output=True, text=True, timeout=300)
+
+
+def value(out: str, label: str) -> int:
+    found = re.findall(rf"^\s*{re.escape(label)}: (\d+)$", out, re.MULTILINE)
+    assert len(found) == 1, f"expected one line '{label}: N' in the output:\n{out}"
+    return int(found[0])
+
+
+@pytest.fixture(scope="module")
+def sample_rows() -> list[dict[str, str]]:
+    with open(SAMPLE, newline="", encoding="utf-8") as f:
+        return list(csv.DictReader(f))
+
+
+@pytest.fixture(scope="module")
+def analysis(tmp_path_factory: pytest.TempPathFactory) -> tuple[str, Path]:
+    output = tmp_path_factory.mktemp("ftc")
+    result = run("--output", str(output))
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+    return result.stdout, output
+
+
+def test_png_is_written(analysis: tuple[str, Path]) -> None:
+    out, output = analysis
+    png = output / "ftc_analysis.png"
+    assert f"plot: {png}" in out
+    data = png.read_bytes()
+    assert data[:8] == PNG_SIGNATURE
+    assert data[12:16] == b"IHDR"
+    width, height = struct.unpack(">II", data[16:24])
+    assert width >= 600 and height >= 400
+    assert len(data) > 10_000  # four panels, not an empty canvas
+
+
+def test_ingest_counts_match_the_csv(analysis: tuple[str, Path], sample_rows: list[dict[str, str]]) -> None:
+    out, _ = analysis
+    rows = len(sample_rows)
+    empty = sum(1 for r in sample_rows if not r["Company_Phone_Number"].strip())
+    ten_digit = [r["Company_Phone_Number"] for r in sample_rows if re.fullmatch(r"\d{10}", r["Company_Phone_Number"])]
+    nonempty_distinct = {r["Company_Phone_Number"].strip() for r in sample_rows} - {""}
+    assert value(out, "rows") == rows == 1568
+    assert value(out, "bad, missing_number") == empty
+    good, bad = value(out, "good"), value(out, "bad")
+    assert good + bad == rows
+    # Every 10-digit number is a good US number; the other non-empty ones may or may not parse.
+    assert len(ten_digit) <= good <= rows - empty
+    numbers = value(out, "numbers")
+    assert len(set(ten_digit)) <= numbers <= len(nonempty_distinct)
+    # Each good row is one report in exactly one category.
+    assert value(out, "reports") == good
+
+
+def test_categories_levels_and_histogram_are_consistent(analysis: tuple[str, Path],
+                                                        sample_rows: list[dict[str, str]]) -> None:
+    out, _ = analysis
+    numbers = value(out, "numbers")
+    levels = [value(out, f"level {name}") for name in ("clean", "suspicious", "likely_scam")]
+    assert sum(levels) == numbers
+    assert levels[2] > 0 and levels[1] > 0  # the scores were taken the day after: fresh reports count
+    histogram = [int(m) for m in re.findall(r"^\s*\d+-\d+\s+(\d+)\s", out, re.MULTILINE)]
+    assert len(histogram) == 10 and sum(histogram) == numbers
+    categories = {name: value(out, f"category {name}") for name in
+                  ("scam", "spam", "telemarketing", "robocall", "harassment", "debt_collection", "silent", "other")}
+    assert sum(categories.values()) == value(out, "reports")
+    # Impersonation complaints are scam reports; their count lies between the 10-digit rows
+    # (surely good) and all rows with a number.
+    pretending = [r for r in sample_rows if r["Subject"].startswith("Calls pretending")]
+    sure = sum(1 for r in pretending if re.fullmatch(r"\d{10}", r["Company_Phone_Number"]))
+    assert sure <= categories["scam"] <= sum(1 for r in pretending if r["Company_Phone_Number"].strip())
+
+
+def test_top_number_is_the_most_reported(analysis: tuple[str, Path], sample_rows: list[dict[str, str]]) -> None:
+    out, _ = analysis
+    counts = collections.Counter(r["Company_Phone_Number"] for r in sample_rows
+                                 if re.fullmatch(r"\d{10}", r["Company_Phone_Number"]))
+    number, reports = counts.most_common(1)[0]
+    table = out.split("== top 10 numbers", 1)[1].splitlines()
+    rows = [line for line in table if line.startswith("+")]
+    assert len(rows) == 10
+    first = rows[0].split()
+    assert first[0] == "+1" + number and int(first[1]) == reports
+    assert first[3] == "likely_scam"
+
+
+def test_now_moves_the_scores(tmp_path: Path) -> None:
+    # Ten years on, every number is past the quiet period: delisted, clean.
+    result = run("--output", str(tmp_path), "--now", "2031-07-08")
+    assert result.returncode == 0, result.stderr
+    numbers = value(result.stdout, "numbers")
+    assert value(result.stdout, "level clean") == numbers
+    assert value(result.stdout, "level likely_scam") == 0
+
+
+@pytest.mark.parametrize("args, message", [
+    (["--data", "/no/such/ftc.csv"], "no such file: /no/such/ftc.csv"),
+    (["--now", "yesterday-ish"], "--now: 'yesterday-ish' is not an ISO date or unix seconds"),
+])
+def test_bad_arguments_give_one_clear_error(args: list[str], message: str) -> None:
+    result = run(*args)
+    assert result.returncode == 2
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
