@@ -8,7 +8,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
+__all__: list[str] = ['BloomFilter', 'FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -302,6 +302,137 @@ class BloomFilter:
     def size_in_bytes(self) -> int:
         """
         Bytes of the bit array.
+        """
+class TrieStoreKeyIterator:
+    """
+    Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).
+    """
+    def __iter__(self) -> TrieStoreKeyIterator:
+        ...
+    def __length_hint__(self) -> int:
+        ...
+    def __next__(self) -> int:
+        ...
+class TrieStore:
+    """
+    A static, exact set of phone numbers (E.164 int keys of any country, 1 to 15 digits), optionally with an
+    unsigned integer per number, in close to the information-theoretic minimum of space (a succinct trie:
+    dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never
+    changes afterwards, so every method may be called from any number of threads (no lock needed).
+    
+    Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls
+    (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or
+    strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
+    """
+    @staticmethod
+    def build(keys: typing.Any, values: typing.Any = None, merge: typing.Any = 'sum') -> TrieStore:
+        """
+        Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str
+        (parsed as parse_many(..., errors="raise"): an unparseable item raises ParseError naming it), or a pandas
+        Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list
+        of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by
+        `merge`: "sum" (saturating at 2**64 - 1), "max", "last" (the value given last), or a function
+        merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits
+        is a ValueError naming it. Releases the GIL (except while calling a merge function).
+        """
+    @staticmethod
+    def from_bytes(data: typing_extensions.Buffer) -> TrieStore:
+        """
+        A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully
+        verified. FormatError for damaged bytes.
+        """
+    @staticmethod
+    def load(path: os.PathLike | str | bytes) -> TrieStore:
+        """
+        Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.
+        """
+    @staticmethod
+    def open(path: os.PathLike | str | bytes, *, verify: typing.Literal['full', 'header'] = 'full') -> TrieStore:
+        """
+        Map a saved store read-only and query it in place (zero copy). verify="full" (default) checks the
+        checksum and every internal invariant first; verify="header" checks sizes only (a corrupted store may
+        then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.
+        """
+    def __contains__(self, number: typing.Any) -> bool:
+        ...
+    def __iter__(self) -> TrieStoreKeyIterator:
+        """
+        Every key in ascending order (as keys()).
+        """
+    def __len__(self) -> int:
+        ...
+    def __reduce__(self) -> tuple:
+        ...
+    def __repr__(self) -> str:
+        ...
+    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+        """
+        Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys
+        longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an
+        unparseable item). Releases the GIL.
+        """
+    def count_prefix(self, prefix: typing.Any) -> int:
+        """
+        Number of keys whose digits start with `prefix`, keys of every length included: "+8491234", "84 912-34",
+        8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between
+        digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.
+        Takes time independent of the count.
+        """
+    def get(self, number: typing.Any, default: typing.Any = None) -> typing.Any:
+        """
+        The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.
+        """
+    def get_many(self, keys: typing.Any, default: int = 0) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
+        """
+        (values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,
+        or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.
+        TypeError for a set. Releases the GIL.
+        """
+    def keys(self, prefix: typing.Any = None) -> TrieStoreKeyIterator:
+        """
+        An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.
+        It keeps the store alive.
+        """
+    def rank(self, number: typing.Any) -> int:
+        """
+        Number of keys smaller than `number`'s key: its position in ascending order if present.
+        """
+    def save(self, path: os.PathLike | str | bytes) -> None:
+        """
+        Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).
+        """
+    def select(self, i: typing.SupportsInt | typing.SupportsIndex) -> int:
+        """
+        The key at position i in ascending order (negative i counts from the end); IndexError out of range.
+        """
+    def to_bytes(self) -> bytes:
+        """
+        The store in the file format, as bytes.
+        """
+    @property
+    def bits_per_key(self) -> float:
+        """
+        Bits per key of the key structure (values not included); 0.0 for an empty store.
+        """
+    @property
+    def has_values(self) -> bool:
+        """
+        True for a map (built with values), False for a set.
+        """
+    @property
+    def key_bytes(self) -> int:
+        """
+        Bytes of the key structure.
+        """
+    @property
+    def size_in_bytes(self) -> int:
+        """
+        Bytes of the whole store: its file size, keys, values and header.
+        """
+    @property
+    def value_bytes(self) -> int:
+        """
+        Bytes of the values (a few for a set: the empty value sections).
         """
 def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
     """
