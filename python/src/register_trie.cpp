@@ -415,7 +415,7 @@ namespace numrep::python {
 
 void register_trie(py::module_& m) {
     py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).")
-        .def("__iter__", [](py::object self) -> py::object { return self; })
+        .def("__iter__", [](key_iterator& it) -> key_iterator& { return it; }, py::return_value_policy::reference_internal)
         .def("__next__", [](key_iterator& it) -> std::uint64_t { return it.next(); })
         .def("__length_hint__", [](const key_iterator& it) -> std::size_t { return it.remaining; });
 
