@@ -136,6 +136,11 @@ def python_figures(csv_path: Path, keys: np.ndarray, unreported: np.ndarray) -> 
         "reported": (keys, [written(k, s) for k, s in zip(keys.tolist(), styles)]),
         "unreported": (unreported, [written(k, s) for k, s in zip(unreported.tolist(), styles)]),
     }
+    # Where end-to-end time goes: parsing alone (the rest is the lookups and the result columns).
+    seconds, parsed = median_seconds(lambda: numrep.parse_many(inputs["reported"][1]))
+    if not np.array_equal(parsed, keys):
+        raise SystemExit("compare_reputation: parse_many gave wrong keys")
+    figures["parse_many list of str"] = seconds / len(keys) * 1e9
     for name, (key_array, texts) in inputs.items():
         expected = name == "reported"
         cases = {"strings (list of str)": texts, "strings (NumPy str array)": np.array(texts), "keys (uint64 array)": key_array}
@@ -205,6 +210,7 @@ def markdown(py: dict, cpp: tuple[dict, str] | None, command: str, reports: int,
         if key.startswith("check "):
             lines.append(f"| `check_many` {key[6:]} | {value:.0f} ns/number |")
     lines += [
+        f"| of which parsing: `numrep.parse_many` on the list of str | {py['parse_many list of str']:.0f} ns/number |",
         f"| records trie | {py['records_bits_per_key']:.1f} bits/number ({py['records_bytes'] / 2**20:.1f} MiB) |",
         f"| Bloom filter of reported numbers | {py['bloom_bytes'] / 2**20:.2f} MiB |",
         "",
