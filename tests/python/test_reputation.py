@@ -1,0 +1,249 @@
+"""ReputationDB from Python: ingestion counts (FTC cut and a hand-made file with every bad-row
+kind), strict mode, rejects, column mapping, from_frame, verdicts on known histories, delta +
+compaction against a full rebuild, save/open, damaged directories."""
+
+from __future__ import annotations
+
+import collections
+import csv
+import datetime as dt
+import re
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import numrep
+
+pd = pytest.importorskip("pandas")
+
+FTC = Path(__file__).resolve().parent.parent / "data" / "ftc_sample.csv"
+UTC = dt.timezone.utc
+NOW = dt.datetime(2026, 3, 1, tzinfo=UTC)
+
+# One good row, then one row of each bad kind the reader knows (except too_many_names, which
+# takes 65,536 distinct category names), the unterminated quote last since it ends the input.
+EVERY_KIND = """number,time,category,source,not_spam
+0912000001,2026-02-28T10:00:00Z,scam,a,
+0912000002,2026-02-28
+,2026-02-28,scam,a,
+09x2,2026-02-28,scam,a,
+0912000003,,scam,a,
+0912000004,28/02/2026,scam,a,
+0912000005,2026-02-28,scam,a,perhaps
+0912000006,2026-02-28,"scam,a,
+"""
+EVERY_KIND_BAD = {"wrong_field_count": 3, "missing_number": 4, "unparseable_number": 5, "missing_time": 6,
+                  "bad_time": 7, "bad_not_spam": 8, "unterminated_quote": 9}  # reason -> line
+
+
+def write(tmp_path: Path, text: str, name: str = "reports.csv") -> Path:
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_ftc_sample_counts() -> None:
+    with FTC.open(encoding="utf-8", newline="") as f:
+        records = list(csv.reader(f))
+    header, rows = records[0], records[1:]
+    numbers = [r[header.index("Company_Phone_Number")].strip() for r in rows]
+    ten_digit = collections.Counter(n for n in numbers if re.fullmatch(r"[2-9]\d{9}", n))
+    db = numrep.ReputationDB.from_csv(FTC, preset="ftc")
+    stats = db.ingest_stats
+    assert stats["rows"] == len(rows)
+    assert stats["good"] + stats["bad"] == len(rows)
+    assert stats["bad_by_reason"]["missing_number"] == numbers.count("")
+    assert stats["bad"] == sum(stats["bad_by_reason"].values())
+    # Every plain 10-digit US number is in, so there are at least that many distinct numbers.
+    keys = np.array([int("1" + n) for n in ten_digit], dtype=np.uint64)
+    assert db.check_many(keys)["reported"].all()
+    assert db.snapshot_size >= len(ten_digit)
+    # No other written form in the file spells the most reported number, so its count is exact.
+    top, count = ten_digit.most_common(1)[0]
+    assert count > 1 and sum(top in re.sub(r"\D", "", n) for n in numbers) == count
+    assert db.check(top, region="US").reports == count
+
+
+def test_every_bad_row_kind_counted(tmp_path) -> None:
+    db = numrep.ReputationDB.from_csv(write(tmp_path, EVERY_KIND), source="source", not_spam="not_spam")
+    stats = db.ingest_stats
+    assert (stats["rows"], stats["good"], stats["bad"]) == (8, 1, 7)
+    assert stats["bad_by_reason"] == dict.fromkeys(EVERY_KIND_BAD, 1)
+    assert [(r["line"], r["reason"]) for r in stats["first_bad_rows"]] == sorted((line, r) for r, line in EVERY_KIND_BAD.items())
+    assert stats["unparseable_by_error"] == {"bad character": 1}
+    assert db.snapshot_size == 1
+
+
+def test_strict_names_the_line(tmp_path) -> None:
+    with pytest.raises(ValueError, match=r"line 3\b.*expected 5 fields"):
+        numrep.ReputationDB.from_csv(write(tmp_path, EVERY_KIND), strict=True, source="source", not_spam="not_spam")
+
+
+def test_rejects_file(tmp_path) -> None:
+    rejects = tmp_path / "rejects.csv"
+    numrep.ReputationDB.from_csv(write(tmp_path, EVERY_KIND), rejects=rejects, source="source", not_spam="not_spam")
+    with rejects.open(encoding="utf-8", newline="") as f:
+        rows = list(csv.DictReader(f))
+    assert [(int(r["line"]), r["reason"]) for r in rows] == sorted((line, r) for r, line in EVERY_KIND_BAD.items())
+    assert rows[2]["row"] == "09x2,2026-02-28,scam,a,"
+
+
+def test_column_mapping_and_delimiter(tmp_path) -> None:
+    text = "Phone|When|Kind|Who\n0912000001|2026-02-28T10:00:00Z|scam|a\n+84 912 000 001|2026-02-28T11:00:00Z|fraud|b\n"
+    path = write(tmp_path, text, "reports.psv")
+    for delimiter in ("|", None):  # given, and detected from the header
+        db = numrep.ReputationDB.from_csv(path, number="Phone", time="When", category="Kind", source="Who",
+                                          delimiter=delimiter)
+        verdict = db.check("0912000001", now=NOW)
+        assert verdict.reports == 2 and verdict.counts["scam"] == 2 and verdict.distinct_sources == 2
+    with pytest.raises(ValueError, match='no column "number"'):
+        numrep.ReputationDB.from_csv(path, delimiter="|")
+    with pytest.raises(ValueError, match="one character"):
+        numrep.ReputationDB.from_csv(path, number="Phone", delimiter="||")
+
+
+def test_missing_file() -> None:
+    with pytest.raises(FileNotFoundError):
+        numrep.ReputationDB.from_csv("/nonexistent/reports.csv")
+
+
+def test_from_frame_counts_nan_and_nat() -> None:
+    frame = pd.DataFrame({
+        "number": ["0912000001", None, "09x2", "0912000002", "0912000001", np.nan],
+        "time": [pd.Timestamp("2026-02-28T10:00Z"), pd.Timestamp("2026-02-28T10:00Z"), pd.Timestamp("2026-02-28T10:00Z"),
+                 pd.NaT, pd.Timestamp("2026-02-28T11:00Z"), pd.NaT],
+        "category": ["scam", "scam", "scam", "scam", "scam", "spam"],
+    })
+    db = numrep.ReputationDB.from_frame(frame)
+    stats = db.ingest_stats
+    assert (stats["rows"], stats["good"], stats["bad"]) == (6, 2, 4)
+    assert stats["bad_by_reason"] == {"missing_number": 2, "unparseable_number": 1, "bad_time": 1}
+    assert db.snapshot_size == 1 and db.check("0912000001", now=NOW).reports == 2
+    assert not db.check("0912000002", now=NOW).reported
+
+
+def history(now: dt.datetime = NOW) -> pd.DataFrame:
+    hour = dt.timedelta(hours=1)
+    return pd.DataFrame({
+        "number": ["0912000001", "0912000001", "0862000002", "0933000003", "0933000003", "0933000003", "0933000003"],
+        "time": [now - hour, now - 2 * hour, now - hour, now - 5 * hour, now - 4 * hour, now - 3 * hour, now - 2 * hour],
+        "category": ["scam", "scam", "spam", "spam", None, None, None],
+        "source": ["a", "b", "a", "a", "b", "c", "d"],
+        "not_spam": [False, False, False, False, True, True, True],
+    })
+
+
+def test_verdicts_on_known_histories() -> None:
+    db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam")
+    two_scams = db.check("0912 000 001", now=NOW)
+    assert two_scams.level == "likely_scam" and two_scams.reports == 2 and two_scams.carrier == "Vinaphone"
+    assert two_scams.first_seen == NOW - dt.timedelta(hours=2) and two_scams.last_seen == NOW - dt.timedelta(hours=1)
+    one_spam = db.check("+84862000002", now=NOW)
+    assert one_spam.level == "clean" and 20 < one_spam.score < 30 and not one_spam.delisted
+    vouched = db.check("0933000003", now=NOW)  # one spam report, three not-spam votes: delisted
+    assert vouched.reports == 1 and vouched.not_spam == 3 and vouched.delisted and vouched.level == "clean"
+    unknown = db.check("0977000000", now=NOW)
+    assert not unknown.reported and unknown.score == 0 and unknown.level == "clean" and unknown.first_seen is None
+    year_later = db.check("0912000001", now=NOW + dt.timedelta(days=400))
+    assert year_later.level == "clean" and year_later.delisted
+    with pytest.raises(numrep.ParseError):
+        db.check("09x2")
+
+
+def test_check_many_matches_check() -> None:
+    db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam")
+    numbers = ["0912000001", "0862000002", "0933000003", "0977000000", "garbage"]
+    columns = db.check_many(numbers, now=NOW)
+    assert columns["key"].tolist()[-1] == 0 and not columns["reported"][-1]
+    for i, number in enumerate(numbers[:-1]):
+        verdict = db.check(number, now=NOW)
+        assert numrep.LEVEL_NAMES[columns["level"][i]] == verdict.level
+        assert columns["score"][i] == pytest.approx(verdict.score)
+        assert columns["reports"][i] == verdict.reports and bool(columns["reported"][i]) == verdict.reported
+        assert dict(zip(numrep.CATEGORY_NAMES, columns["counts"][i].tolist())) == verdict.counts
+        assert numrep.carrier_names()[columns["carrier"][i]] == verdict.carrier
+        assert numrep.TYPE_NAMES[columns["type"][i]] == verdict.type
+    frame = db.check_many(numbers, now=NOW, as_frame=True)
+    assert list(frame["level"]) == ["likely_scam", "clean", "clean", "clean", "clean"]
+    assert frame["scam"].tolist() == [2, 0, 0, 0, 0] and frame["e164"][0] == "+84912000001"
+    keys = db.check_many(np.array([84912000001, 84977000000], dtype=np.uint64), now=NOW)
+    assert keys["reports"].tolist() == [2, 0]
+
+
+def test_delta_and_compaction_equal_a_full_rebuild() -> None:
+    rng = np.random.default_rng(5)
+    n = 3000
+    frame = pd.DataFrame({
+        "number": [f"09{d}" for d in rng.integers(10_000_000, 10_000_400, n)],  # repeats across halves
+        "time": [NOW - dt.timedelta(days=float(x)) for x in rng.uniform(0, 200, n)],
+        "category": rng.choice(["scam", "spam", "robocall", "silent"], n),
+        "source": [f"s{x}" for x in rng.integers(0, 50, n)],
+        "not_spam": rng.random(n) < 0.05,
+    })
+    columns = dict(source="source", not_spam="not_spam")
+    full = numrep.ReputationDB.from_frame(frame, **columns)
+    db = numrep.ReputationDB.from_frame(frame.iloc[: n // 2], **columns)
+    db.add_reports(frame.iloc[n // 2: 2 * n // 3], **columns)
+    added = db.add_reports(frame.iloc[2 * n // 3:].to_dict("records"), **columns)
+    assert added["good"] == n - 2 * n // 3 and db.delta_size > 0
+    probe = [f"09{d}" for d in range(10_000_000, 10_000_410)]
+    expected = full.check_many(probe, now=NOW)
+
+    def same(got: dict) -> None:
+        for name in ("reported", "level", "reports", "not_spam", "first_seen", "last_seen", "counts"):
+            np.testing.assert_array_equal(got[name], expected[name], err_msg=name)
+        # The decayed sum is kept in single precision, so merge order shows in the last bits.
+        np.testing.assert_allclose(got["score"], expected["score"], rtol=1e-6)
+
+    same(db.check_many(probe, now=NOW))
+    db.compact()
+    assert db.delta_size == 0 and db.snapshot_size == full.snapshot_size
+    same(db.check_many(probe, now=NOW))
+
+
+def test_save_open_round_trip(tmp_path) -> None:
+    db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam", half_life_days=30)
+    db.add_reports([{"number": "0977000000", "time": NOW, "category": "scam"}])
+    db.save(tmp_path / "db")
+    opened = numrep.ReputationDB.open(tmp_path / "db")
+    assert opened.half_life_days == 30 and opened.snapshot_size == 4 and opened.delta_size == 0
+    probe = ["0912000001", "0862000002", "0933000003", "0977000000", "0977000001"]
+    a, b = db.check_many(probe, now=NOW), opened.check_many(probe, now=NOW)
+    for name in ("reported", "level", "score", "reports", "counts", "first_seen", "last_seen"):
+        np.testing.assert_array_equal(a[name], b[name], err_msg=name)
+    assert opened.records_bytes > 0 and opened.bloom_bytes > 0 and opened.records_bits_per_key > 0
+
+
+@pytest.mark.parametrize("damage", ["flip_records", "truncate_bloom", "bad_meta", "swap_bloom", "not_a_dir", "missing_meta"])
+def test_damaged_directory_is_a_format_error(tmp_path, damage: str) -> None:
+    db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam")
+    path = tmp_path / "db"
+    db.save(path)
+    if damage == "flip_records":
+        data = bytearray((path / "records.trie").read_bytes())
+        data[len(data) // 2] ^= 0x01
+        (path / "records.trie").write_bytes(bytes(data))
+    elif damage == "truncate_bloom":
+        data = (path / "numbers.bloom").read_bytes()
+        (path / "numbers.bloom").write_bytes(data[: len(data) // 2])
+    elif damage == "missing_meta":
+        (path / "meta.txt").unlink()
+    elif damage == "bad_meta":
+        (path / "meta.txt").write_text("numrep-reputation 1\nhalf_life_days=banana\n")
+    elif damage == "swap_bloom":  # a valid filter of another database
+        other = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0977000000"], "time": [NOW], "category": ["scam"]}))
+        other.save(tmp_path / "other")
+        (path / "numbers.bloom").write_bytes((tmp_path / "other" / "numbers.bloom").read_bytes())
+    else:
+        path = tmp_path / "plain_file"
+        path.write_text("not a database")
+    with pytest.raises(numrep.FormatError):
+        numrep.ReputationDB.open(path)
+
+
+def test_missing_store_file_names_it(tmp_path) -> None:
+    numrep.ReputationDB.from_frame(history()).save(tmp_path / "db")
+    (tmp_path / "db" / "numbers.bloom").unlink()
+    with pytest.raises(FileNotFoundError, match="numbers.bloom"):  # an OSError, not a FormatError, today
+        numrep.ReputationDB.open(tmp_path / "db")
