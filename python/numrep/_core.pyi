@@ -8,7 +8,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'FormatError', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'carrier_names', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -434,15 +434,186 @@ class TrieStore:
         """
         Bytes of the values (a few for a set: the empty value sections).
         """
+class Verdict:
+    """
+    numrep's verdict on one number: score, level, its reports, its carrier.
+    """
+    def __repr__(self) -> str:
+        ...
+    @property
+    def carrier(self) -> str:
+        ...
+    @property
+    def counts(self) -> dict:
+        """
+        Reports per category.
+        """
+    @property
+    def delisted(self) -> bool:
+        ...
+    @property
+    def distinct_sources(self) -> int:
+        ...
+    @property
+    def e164(self) -> str:
+        ...
+    @property
+    def first_seen(self) -> typing.Any:
+        ...
+    @property
+    def key(self) -> int:
+        ...
+    @property
+    def last_seen(self) -> typing.Any:
+        ...
+    @property
+    def level(self) -> str:
+        """
+        clean, suspicious or likely_scam.
+        """
+    @property
+    def not_spam(self) -> int:
+        ...
+    @property
+    def recent_reports(self) -> float:
+        """
+        Reports weighted by age (a report one half-life old counts 0.5).
+        """
+    @property
+    def region(self) -> str:
+        ...
+    @property
+    def reported(self) -> bool:
+        ...
+    @property
+    def reports(self) -> int:
+        ...
+    @property
+    def score(self) -> float:
+        """
+        0 (nothing known) to 100.
+        """
+    @property
+    def type(self) -> str:
+        ...
+    @property
+    def valid(self) -> bool:
+        ...
+class ReputationDB:
+    """
+    Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a
+    delta of later reports. Build with from_csv / from_frame, or open a saved one.
+    """
+    @staticmethod
+    def _from_arrays(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], arg6: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
+        ...
+    @staticmethod
+    def _from_csv(paths: collections.abc.Sequence[str], preset: typing.Any, number: typing.Any, time: typing.Any, category: typing.Any, source: typing.Any, not_spam: typing.Any, delimiter: typing.Any, region: typing.Any, strict: bool, rejects: typing.Any, default_time: typing.Any, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: typing.Any) -> ReputationDB:
+        ...
+    @staticmethod
+    def from_csv(path: str | os.PathLike[str] | typing.Sequence[str | os.PathLike[str]], *, preset: str | None = None, number: str | None = None, time: str | None = ..., category: str | None = ..., source: str | None = ..., not_spam: str | None = ..., delimiter: str | None = None, region: str | None = 'VN', strict: bool = False, rejects: str | os.PathLike[str] | None = None, default_time: typing.Any = None, half_life_days: float = 90.0, progress: typing.Callable[[int, int, int, int], None] | None = None) -> '_core.ReputationDB':
+        """
+        Build a database from one or more CSV files of reports.
+        
+            Columns are found by header name: `number` (required), `time`, `category`, and optionally
+            `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
+            leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+            The delimiter is detected unless given. Bad rows are counted by reason in
+            ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
+            first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
+            the files are read.
+            
+        """
+    @staticmethod
+    def from_frame(frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None, half_life_days: float = 90.0) -> '_core.ReputationDB':
+        """
+        Build a database from a pandas DataFrame (or anything with the same columns, such as a
+            pyarrow Table through ``table.to_pandas()``). Rows whose number does not parse or whose time
+            is missing are counted by reason in ``db.ingest_stats``, not dropped silently.
+        """
+    @staticmethod
+    def open(path: typing.Any) -> ReputationDB:
+        """
+        Open a saved database (a directory); its stores are memory-mapped.
+        """
+    def __len__(self) -> int:
+        """
+        Reported numbers in the snapshot plus delta entries (a number in both counts twice until compact()).
+        """
+    def __repr__(self) -> str:
+        ...
+    def _add_arrays(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
+        ...
+    def _check_keys(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Any) -> dict:
+        ...
+    def add_reports(self: '_core.ReputationDB', frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None) -> dict[str, typing.Any]:
+        """
+        Add reports that arrived after the build (a DataFrame or a list of dicts with the report
+            fields); they are visible to check() at once and folded in by compact(). Returns the counts
+            of good and bad rows.
+        """
+    def check(self, number: typing.Any, now: typing.Any = None, region: typing.Any = 'VN') -> Verdict:
+        """
+        The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).
+        """
+    def check_many(self: '_core.ReputationDB', numbers: typing.Any, *, now: typing.Any = None, region: str | None = 'VN', as_frame: bool = False) -> typing.Any:
+        """
+        Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
+            are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
+            TYPE_NAMES, carrier into carrier_names(), counts as an (n, 8) array in CATEGORY_NAMES order),
+            or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL.
+        """
+    def compact(self) -> None:
+        """
+        Fold reports added since the build into a new snapshot.
+        """
+    def save(self, path: typing.Any) -> None:
+        """
+        Save as a directory (the delta is compacted first); atomic.
+        """
+    @property
+    def _csv_stats(self) -> dict:
+        ...
+    @property
+    def bloom_bytes(self) -> int:
+        ...
+    @property
+    def delta_size(self) -> int:
+        ...
+    @property
+    def half_life_days(self) -> float:
+        ...
+    @property
+    def ingest_stats(self) -> dict[str, typing.Any]:
+        """
+        Counts of the rows the database was built from: good, bad by reason, the first bad rows.
+        """
+    @property
+    def records_bits_per_key(self) -> float:
+        ...
+    @property
+    def records_bytes(self) -> int:
+        ...
+    @property
+    def snapshot_size(self) -> int:
+        ...
 def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool) -> PhoneNumber:
     ...
+def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
+    """
+    Unpickles a TrieStore.
+    """
 def carrier_names() -> list:
     """
     Names of the built-in plan's carrier codes; index 0 is '' (none).
+    """
+def classify_category(name: str) -> str:
+    """
+    The report category numrep files a free-form category name under.
     """
 def is_valid_key(key: typing.SupportsInt | typing.SupportsIndex) -> bool:
     """
@@ -470,5 +641,7 @@ def region_names() -> list:
     """
     Names of the built-in plan's region codes; index 0 is '' (none).
     """
+CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
+LEVEL_NAMES: tuple = ('clean', 'suspicious', 'likely_scam')
 TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code')
 __version__: str = '0.1.0'
