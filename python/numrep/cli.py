@@ -22,7 +22,7 @@ import tempfile
 import time
 import unicodedata
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, NoReturn, Sequence
 
 import numpy as np
 
@@ -157,10 +157,13 @@ def _open_db(path: str) -> Any:
 
 
 def _size(n: int) -> str:
-    for unit in ("bytes", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:,} {unit}" if unit == "bytes" else f"{n:,.1f} {unit}"
-        n /= 1024
+    if n < 1024:
+        return f"{n:,} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            return f"{value:,.1f} {unit}"
     raise AssertionError("unreachable")
 
 
@@ -283,10 +286,10 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
                                      default_time=default_time, half_life_days=half_life, progress=progress, **options)
     built = time.perf_counter()
     db.save(output)
+    key_region: str | None = region
+    default_column = "number"
     if preset is not None and preset.lower() in PRESET_NUMBER_COLUMN:
         default_column, key_region = PRESET_NUMBER_COLUMN[preset.lower()]
-    else:
-        default_column, key_region = "number", region
     keys = _reported_keys(db, reports, options.get("number") or default_column, delimiter, key_region)
     _core.TrieStore.build(keys).save(os.path.join(output, KEYS_FILE))
     facts = {
@@ -743,7 +746,7 @@ def _demo_reputation(scratch: Path, count: int) -> None:
 
 
 class _Parser(argparse.ArgumentParser):
-    def error(self, message: str) -> None:  # one line, exit 2, as argparse does, without the usage dump
+    def error(self, message: str) -> NoReturn:  # one line, exit 2, as argparse does, without the usage dump
         self.exit(EXIT_USAGE, f"numrep: {message} (see numrep --help)\n")
 
 
