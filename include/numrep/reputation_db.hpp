@@ -27,6 +27,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <sstream>
 #include <string>
 #include <unordered_map>
@@ -150,18 +151,19 @@ public:
 
     // The verdict on one number at time `now` (unix seconds). Never blocks on writers.
     reputation_verdict check(std::uint64_t key, std::int64_t now) const {
-        const std::shared_ptr<const state> s = load_state();
-        reputation_verdict v;
-        v.key = key;
-        if (const auto record = find_in(*s, key)) {
-            v.reported = true;
-            v.record = *record;
-        }
-        v.score = score_record(v.record, now, options_.config);
-        if (options_.plan != nullptr) v.info = options_.plan->lookup(key);
-        return v;
+        return verdict_in(*load_state(), key, now);
     }
     reputation_verdict check(std::uint64_t key) const { return check(key, now_seconds()); }
+
+    // check() for many numbers against one state (taken once, so a concurrent compaction
+    // cannot mix two snapshots within a batch). out.size() must equal keys.size().
+    void check_batch(std::span<const std::uint64_t> keys, std::int64_t now, std::span<reputation_verdict> out) const {
+        if (keys.size() != out.size())
+            detail::throw_invalid_argument("check_batch: " + std::to_string(keys.size()) + " keys but room for " +
+                                           std::to_string(out.size()) + " verdicts");
+        const std::shared_ptr<const state> s = load_state();
+        for (std::size_t i = 0; i < keys.size(); ++i) out[i] = verdict_in(*s, keys[i], now);
+    }
 
     // The merged record of a number, if it was ever reported.
     std::optional<report_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
@@ -220,6 +222,40 @@ public:
         return background_;
     }
 
+    // Every reported number (snapshot and delta) whose digits start with `prefix` (0: all),
+    // ascending. O(matches).
+    std::vector<std::uint64_t> keys(std::uint64_t prefix = 0) const {
+        const std::shared_ptr<const state> s = load_state();
+        std::vector<std::uint64_t> out;
+        s->snap->records.for_each(prefix, [&](std::uint64_t k) {
+            out.push_back(k);
+            return true;
+        });
+        const std::size_t snapshot_count = out.size();
+        for (const auto& layer : s->layers)
+            for (const auto& entry : *layer)
+                if (has_prefix(entry.first, prefix)) out.push_back(entry.first);
+        if (out.size() != snapshot_count) {
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+        return out;
+    }
+
+    // How many reported numbers start with `prefix`: the snapshot's count is O(1) in the
+    // number of matches; delta numbers are checked one by one (the delta is small).
+    std::size_t count_prefix(std::uint64_t prefix) const {
+        const std::shared_ptr<const state> s = load_state();
+        std::size_t n = s->snap->records.count_prefix(prefix);
+        if (s->layers.empty()) return n;
+        std::vector<std::uint64_t> extra;
+        for (const auto& layer : s->layers)
+            for (const auto& entry : *layer)
+                if (has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first)) extra.push_back(entry.first);
+        std::sort(extra.begin(), extra.end());
+        return n + static_cast<std::size_t>(std::unique(extra.begin(), extra.end()) - extra.begin());
+    }
+
     std::size_t size() const noexcept { return load_state()->snap->records.size(); }
     std::size_t delta_layers() const noexcept { return load_state()->layers.size(); }
     std::size_t delta_size() const noexcept {
@@ -243,6 +279,9 @@ public:
         s->snap->records.save(tmp / "records.trie");
         s->snap->bloom.save(tmp / "numbers.bloom");
         write_meta(tmp / "meta.txt", options_.config);
+        if (std::filesystem::exists(dir) && !is_database_dir(dir))
+            detail::throw_invalid_argument("will not replace " + dir.string() +
+                                           ": it exists and is not a numrep database (no meta.txt of ours)");
         std::filesystem::path old = dir;
         old += ".tmp-old";
         std::filesystem::remove_all(old);
@@ -258,6 +297,9 @@ public:
         if (!std::filesystem::is_directory(dir))
             detail::throw_format_error(dir.string() + ": not a numrep database (expected a directory with meta.txt, "
                                        "records.trie and numbers.bloom)");
+        for (const char* name : {"meta.txt", "records.trie", "numbers.bloom"})
+            if (!std::filesystem::is_regular_file(dir / name))
+                detail::throw_format_error((dir / name).string() + ": missing (not a complete numrep database)");
         options opts;
         opts.config = read_meta(dir / "meta.txt");
         opts.plan = plan;
@@ -295,6 +337,24 @@ private:
         return snap;
     }
 
+    static bool has_prefix(std::uint64_t key, std::uint64_t prefix) noexcept {
+        if (prefix == 0) return true;
+        const int kd = detail::decimal_digits(key), pd = detail::decimal_digits(prefix);
+        return kd >= pd && key / detail::pow10[static_cast<std::size_t>(kd - pd)] == prefix;
+    }
+
+    reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const {
+        reputation_verdict v;
+        v.key = key;
+        if (const auto record = find_in(s, key)) {
+            v.reported = true;
+            v.record = *record;
+            v.score = score_record(v.record, now, options_.config);
+        }
+        if (options_.plan != nullptr) v.info = options_.plan->lookup(key);
+        return v;
+    }
+
     std::optional<report_record> find_in(const state& s, std::uint64_t key) const {
         std::optional<report_record> found;
         if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
@@ -305,6 +365,12 @@ private:
             merge_records(*found, it->second, options_.config.half_life_seconds());
         }
         return found;
+    }
+
+    static bool is_database_dir(const std::filesystem::path& dir) {
+        std::ifstream in(dir / "meta.txt", std::ios::binary);
+        std::string first;
+        return in && std::getline(in, first) && first == "numrep-reputation 1";
     }
 
     static void write_meta(const std::filesystem::path& path, const reputation_config& c) {

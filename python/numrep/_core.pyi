@@ -567,6 +567,14 @@ class ReputationDB:
         """
         Fold reports added since the build into a new snapshot.
         """
+    def count_prefix(self, prefix: typing.Any) -> int:
+        """
+        How many reported numbers start with `prefix` ("+8491234", 8491234).
+        """
+    def keys(self, prefix: typing.Any = None) -> numpy.typing.NDArray[numpy.uint64]:
+        """
+        Reported numbers (keys, ascending) starting with `prefix` (e.g. "+8491"; None: all).
+        """
     def save(self, path: typing.Any) -> None:
         """
         Save as a directory (the delta is compacted first); atomic.

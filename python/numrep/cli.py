@@ -106,16 +106,6 @@ def command_info(args: argparse.Namespace) -> int:
 
 UTC = dt.timezone.utc
 
-# The key list `numrep build` writes next to the database's own files, for `numrep stats`:
-# ReputationDB cannot list the numbers of its snapshot, so the command line keeps them itself,
-# as a numrep TrieStore (the shared, checksummed file format). ReputationDB.save() replaces the
-# whole directory, so a database re-saved from Python simply has no key list.
-KEYS_FILE = "keys.trie"
-
-# Number column and default region of each from_csv preset (they live in the C++ reader, which
-# does not expose them; numrep build needs them to list the reported numbers, see KEYS_FILE).
-PRESET_NUMBER_COLUMN = {"ftc": ("Company_Phone_Number", "US")}
-
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
@@ -203,65 +193,6 @@ class _ProgressBar:
             self.stream.flush()
 
 
-def _detect_delimiter(header_line: str) -> str:
-    """The delimiter among , ; TAB | occurring most often outside quotes in the header line
-    (the rule numrep's CSV reader documents; ties to the earlier one)."""
-    counts = dict.fromkeys(",;\t|", 0)
-    quoted = False
-    for ch in header_line:
-        if ch == '"':
-            quoted = not quoted
-        elif not quoted and ch in counts:
-            counts[ch] += 1
-    best = max(counts, key=lambda c: counts[c])  # max() keeps the first of equal counts
-    return best if counts[best] else ","
-
-
-def _number_fields(path: str, column: str, delimiter: str | None) -> Iterable[str]:
-    """The `column` field of every record of a CSV file (rows without it skipped)."""
-    with open(path, encoding="utf-8-sig", errors="replace", newline="") as f:
-        header_line = ""
-        while not header_line.strip():
-            header_line = f.readline()
-            if not header_line:
-                return
-        fields = next(csv.reader([header_line], delimiter=delimiter or _detect_delimiter(header_line)))
-        names = [name.strip() for name in fields]
-        if column not in names:
-            return
-        index = names.index(column)
-        reader = csv.reader(f, delimiter=delimiter or _detect_delimiter(header_line))
-        try:
-            for row in reader:
-                if len(row) > index:
-                    yield row[index]
-        except csv.Error:  # what the C++ reader makes of such a file is in its bad-row counts
-            return
-
-
-def _reported_keys(db: Any, paths: Sequence[str], column: str, delimiter: str | None, region: str | None) -> np.ndarray:
-    """The numbers `db` holds, found by reading the number column of its report files again and
-    keeping the keys the database says are reported (so the list is never wider than the DB)."""
-    previous_limit = csv.field_size_limit()
-    csv.field_size_limit(2**31 - 1)
-    try:
-        found: list[np.ndarray] = []
-        chunk: list[str] = []
-        for path in paths:
-            for text in _number_fields(path, column, delimiter):
-                chunk.append(text)
-                if len(chunk) == 1 << 20:
-                    found.append(np.unique(_core.parse_many(chunk, region=region)))
-                    chunk = []
-        if chunk:
-            found.append(np.unique(_core.parse_many(chunk, region=region)))
-    finally:
-        csv.field_size_limit(previous_limit)
-    keys = np.unique(np.concatenate(found)) if found else np.zeros(0, dtype=np.uint64)
-    keys = keys[keys != 0]
-    return keys[db.check_many(keys)["reported"]] if len(keys) else keys
-
-
 def _guard_output(path: str) -> None:
     """Refuse to replace anything but a numrep database: saving replaces the whole directory."""
     target = Path(path)
@@ -273,7 +204,7 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
                    delimiter: str | None = None, region: str | None = "VN", half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None) -> tuple[Any, dict[str, Any]]:
-    """from_csv, save to `output` with the key list; returns the database and facts for the summary."""
+    """from_csv, then save to `output`; returns the database and facts for the summary."""
     _guard_output(output)
     for path in reports:
         if os.path.isdir(path):
@@ -286,16 +217,9 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
                                      default_time=default_time, half_life_days=half_life, progress=progress, **options)
     built = time.perf_counter()
     db.save(output)
-    key_region: str | None = region
-    default_column = "number"
-    if preset is not None and preset.lower() in PRESET_NUMBER_COLUMN:
-        default_column, key_region = PRESET_NUMBER_COLUMN[preset.lower()]
-    keys = _reported_keys(db, reports, options.get("number") or default_column, delimiter, key_region)
-    _core.TrieStore.build(keys).save(os.path.join(output, KEYS_FILE))
     facts = {
         "seconds": built - start,
-        "keys_listed": len(keys),
-        "files": {name: os.path.getsize(os.path.join(output, name)) for name in ("records.trie", "numbers.bloom", KEYS_FILE)},
+        "files": {name: os.path.getsize(os.path.join(output, name)) for name in ("records.trie", "numbers.bloom")},
     }
     return db, facts
 
@@ -329,8 +253,6 @@ def print_build_summary(db: Any, facts: dict[str, Any], reports: Sequence[str], 
     print(f"  records.trie       {_size(files['records.trie']):>12}   {per_key(files['records.trie'])}   "
           f"(the key index: {db.records_bits_per_key:.1f} bits/number)")
     print(f"  numbers.bloom      {_size(files['numbers.bloom']):>12}   {per_key(files['numbers.bloom'])}")
-    covered = "" if facts["keys_listed"] == n else f"   (covers {facts['keys_listed']:,} of {n:,} numbers)"
-    print(f"  {KEYS_FILE:<18} {_size(files[KEYS_FILE]):>12}   {per_key(files[KEYS_FILE])}   key list for numrep stats{covered}")
 
 
 def command_build(args: argparse.Namespace) -> int:
@@ -423,20 +345,9 @@ def command_check(args: argparse.Namespace) -> int:
 # ---------------------------------------------------------------------------------------------
 # numrep stats
 
-def database_keys(db: Any, path: str) -> np.ndarray:
-    """Every number in the snapshot of the database saved at `path`."""
-    lister = getattr(db, "keys", None)  # should the binding learn to list its keys
-    if callable(lister):
-        return np.asarray(lister(), dtype=np.uint64)
-    keys_path = os.path.join(path, KEYS_FILE)
-    if not os.path.isfile(keys_path):
-        raise ValueError(f"{path}: no key list ({KEYS_FILE}), so no breakdown: ReputationDB cannot list its numbers, and "
-                         f"this database was not built by `numrep build` (rebuild it with numrep build)")
-    store = _core.TrieStore.open(keys_path)
-    keys = np.fromiter(iter(store), dtype=np.uint64, count=len(store))
-    if len(keys) and not db.check_many(keys)["reported"].all():
-        raise ValueError(f"{keys_path} lists numbers the database does not hold: it belongs to another database")
-    return keys
+def database_keys(db: Any) -> np.ndarray:
+    """Every reported number of the database (snapshot and delta), ascending."""
+    return np.asarray(db.keys(), dtype=np.uint64)
 
 
 def breakdown(db: Any, keys: np.ndarray, now: dt.datetime) -> dict[str, dict[str, int]]:
@@ -500,12 +411,12 @@ def plot_breakdown(parts: dict[str, dict[str, int]], path: str, title: str) -> N
 def command_stats(args: argparse.Namespace) -> int:
     db = _open_db(args.db)
     now = args.now if args.now is not None else dt.datetime.now(UTC)
-    keys = database_keys(db, args.db)
+    keys = database_keys(db)
     parts = breakdown(db, keys, now)
     n = db.snapshot_size
     stores = {"records.trie": db.records_bytes, "numbers.bloom": db.bloom_bytes}
     if args.json:
-        json.dump({"database": args.db, "numbers": n, "numbers_listed": len(keys), "now": now.isoformat(),
+        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
                    "records_bits_per_key": db.records_bits_per_key, **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
                    "delisted": parts["delisted"]["delisted"]}, sys.stdout, ensure_ascii=False, indent=2)
@@ -514,8 +425,6 @@ def command_stats(args: argparse.Namespace) -> int:
         print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days")
         print(f"  records.trie {_size(stores['records.trie'])} ({db.records_bits_per_key:.1f} bits/key), "
               f"numbers.bloom {_size(stores['numbers.bloom'])}")
-        if len(keys) != n:
-            print(f"  (the key list covers {len(keys):,} of the {n:,} numbers)")
         print_breakdown(parts, now)
     if args.plot:
         plot_breakdown(parts, args.plot, f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers")
@@ -716,16 +625,15 @@ def _demo_reputation(scratch: Path, count: int) -> None:
     print()
     _print_table(table, ["number", "level", "score", "reports", "top categories", "last seen", "carrier", "note"])
 
-    keys = database_keys(db, output)
+    keys = database_keys(db)
     print(f"\n5. What the database holds (numrep stats -d DB)")
     print_breakdown(breakdown(db, keys, DEMO_NOW), DEMO_NOW, ("carrier", "level", "category"))
 
-    store = _core.TrieStore.open(os.path.join(output, KEYS_FILE))
     print("\n6. Prefix queries on the succinct trie of reported numbers")
     for prefix, what in (("+8432", "Viettel 032 (was 0162 before 2018)"), ("+8486", "Viettel 086"),
                          ("+8470", "MobiFone 070 (was 0120)"), ("+8455", "Reddi 055")):
-        print(f"  {prefix:<8} {store.count_prefix(prefix):>6,} reported numbers   {what}")
-    first = [f"+{k}" for _, k in zip(range(3), store.keys(prefix="+8432"))]
+        print(f"  {prefix:<8} {db.count_prefix(prefix):>6,} reported numbers   {what}")
+    first = [f"+{k}" for k in db.keys(prefix="+8432")[:3].tolist()]
     print(f"  the first under +8432: {', '.join(first)}")
 
     print(f"\n7. Screening speed: {count:,} calls, one in ten from a reported number")

@@ -168,9 +168,13 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
     are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
     TYPE_NAMES, carrier into carrier_names(), counts as an (n, 8) array in CATEGORY_NAMES order),
     or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
-    array = np.asarray(numbers) if not isinstance(numbers, np.ndarray) else numbers
-    if array.dtype.kind in "ui":
-        keys = array.astype(np.uint64, copy=False)
+    # Integer keys go straight through; anything else (strings) is parsed. Only NumPy arrays
+    # are inspected by dtype: converting a list of strings just to look would cost more than parsing.
+    if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "ui":
+        keys = numbers.astype(np.uint64, copy=False)
+    elif isinstance(numbers, (list, tuple)) and numbers and all(isinstance(x, int) for x in numbers[:1]) \
+            and all(isinstance(x, int) and not isinstance(x, bool) for x in numbers):
+        keys = np.asarray(numbers, dtype=np.uint64)
     else:
         keys = _core.parse_many(numbers, region=region)
     columns = self._check_keys(keys, now)

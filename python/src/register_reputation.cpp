@@ -186,6 +186,30 @@ void add_arrays(reputation_builder& builder, const py::array_t<std::uint64_t, py
     }
 }
 
+// A key prefix given as digits ("+84 91", "8491") or an int; ValueError for anything else.
+std::uint64_t prefix_digits(const py::object& prefix) {
+    if (py::isinstance<py::int_>(prefix) && !py::isinstance<py::bool_>(prefix)) {
+        if (prefix < py::int_(1) || prefix > py::int_(detail::max_key))
+            throw py::value_error("numrep: prefix " + std::string(py::str(prefix)) + " is not 1 to 15 digits");
+        return prefix.cast<std::uint64_t>();
+    }
+    if (!py::isinstance<py::str>(prefix)) throw py::type_error("numrep: prefix must be a str of digits or an int");
+    const std::string text = prefix.cast<std::string>();
+    std::uint64_t value = 0;
+    int digits = 0;
+    for (char c : text) {
+        if (c >= '0' && c <= '9') {
+            if (digits == 0 && c == '0') throw py::value_error("numrep: prefix " + detail::quote(text) + " starts with 0: give it in international form (+84...)");
+            if (++digits > detail::max_key_digits) throw py::value_error("numrep: prefix " + detail::quote(text) + " has more than 15 digits");
+            value = value * 10 + static_cast<unsigned>(c - '0');
+        } else if (c != '+' && c != ' ' && c != '-' && c != '.') {
+            throw py::value_error("numrep: prefix " + detail::quote(text) + " has a character that is not a digit");
+        }
+    }
+    if (digits == 0) throw py::value_error("numrep: prefix " + detail::quote(text) + " has no digits");
+    return value;
+}
+
 struct verdict_record {
     reputation_verdict v;
     std::int64_t now;
@@ -299,8 +323,10 @@ void register_reputation(py::module_& m) {
             const auto* in = keys.data();
             {
                 py::gil_scoped_release unlocked;
+                std::vector<reputation_verdict> verdicts(static_cast<std::size_t>(n));
+                h.db->check_batch(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t, verdicts);
                 for (py::ssize_t i = 0; i < n; ++i) {
-                    const reputation_verdict v = h.db->check(in[i], t);
+                    const reputation_verdict& v = verdicts[static_cast<std::size_t>(i)];
                     sc[i] = v.score.score;
                     lv[i] = static_cast<std::uint8_t>(v.score.level);
                     rp[i] = v.reported;
@@ -334,6 +360,19 @@ void register_reputation(py::module_& m) {
         })
         .def("__len__", [](const db_holder& h) { return h.db->size() + h.db->delta_size(); },
              "Reported numbers in the snapshot plus delta entries (a number in both counts twice until compact()).")
+        .def("keys", [](const db_holder& h, const py::object& prefix) {
+            const std::uint64_t p = prefix.is_none() ? 0 : prefix_digits(prefix);
+            std::vector<std::uint64_t> keys;
+            {
+                py::gil_scoped_release unlocked;
+                keys = h.db->keys(p);
+            }
+            py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(keys.size()));
+            std::copy(keys.begin(), keys.end(), out.mutable_data());
+            return out;
+        }, py::arg("prefix") = py::none(), "Reported numbers (keys, ascending) starting with `prefix` (e.g. \"+8491\"; None: all).")
+        .def("count_prefix", [](const db_holder& h, const py::object& prefix) { return h.db->count_prefix(prefix_digits(prefix)); },
+             py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
         .def_property_readonly("half_life_days", [](const db_holder& h) { return h.db->settings().config.half_life_days; })

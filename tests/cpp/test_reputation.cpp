@@ -133,6 +133,8 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     const auto rebuilt = numrep::reputation_db::build(everything);
     db.add_reports(later);
     CHECK(db.delta_layers() == 1);
+    CHECK(db.keys() == rebuilt.keys());  // snapshot and delta keys, merged
+    CHECK(db.count_prefix(849000000) == rebuilt.count_prefix(849000000));
     const auto compare = [&](const numrep::reputation_db& a) {
         for (std::uint64_t key = 84900000000ULL; key < 84900002000ULL; ++key) {
             const auto x = a.check(key, now), y = rebuilt.check(key, now);
@@ -175,6 +177,19 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
         CHECK(x.record == y.record);
     }
     CHECK(opened.check(84912345678ULL, now).score.level == reputation_level::likely_scam);
+    CHECK(opened.keys() == std::vector<std::uint64_t>{84323456789ULL, 84861234567ULL, 84912345678ULL});
+    CHECK(opened.keys(849) == std::vector<std::uint64_t>{84912345678ULL});
+    CHECK(opened.count_prefix(84) == 3);
+    CHECK(opened.count_prefix(8486) == 1);
+    CHECK(opened.count_prefix(1) == 0);
+
+    // A directory that is not a database is never replaced by a save.
+    const auto precious = temp_dir("precious");
+    std::filesystem::create_directories(precious);
+    std::ofstream(precious / "notes.txt") << "keep me";
+    CHECK_THROWS_WITH(db.save(precious), numrep_test::contains("not a numrep database"));
+    CHECK(std::filesystem::exists(precious / "notes.txt"));
+    std::filesystem::remove_all(precious);
 
     // Damage: each is a format_error naming the file.
     std::filesystem::remove_all(std::filesystem::path(dir.string() + "_bad"));
