@@ -17,25 +17,32 @@
 // Space per group of n keys: EF(n, u) + bitmap(C) bits, where C is the number of chunks in the
 // group's span and EF(n, u) = n l + n + (u >> l) + 1 with l = floor(log2(u / n)), i.e. at most
 // n (2 + log2(u / n)); the bit vectors add 6.25% rank tables and ~0.06 bits per bit of select
-// samples. The builder picks the c minimising the total for the actual keys. For random keys
-// under P populated 2-digit operator prefixes (P x 10^7 numbers) u ~ P x 10^7, so the keys
-// cost about log2(u / n) + 2.3 bits each, against the bound log2 C(u, n) / n ~ log2(u / n) +
-// 1.44: 11.4 vs 10.1 bits at 1M Vietnamese mobile keys, 7.7 vs 6.8 at 10M.
+// samples, and the EF bucket directory 32 bits per 64 buckets (0.5 to 1 bit per key, see
+// detail/elias_fano.hpp). The builder picks the c minimising the total for the actual keys.
+// For random keys under P populated 2-digit operator prefixes (P x 10^7 numbers) u ~ P x 10^7,
+// so the keys cost about log2(u / n) + 2.3 bits each plus the directory, against the bound
+// log2 C(u, n) / n ~ log2(u / n) + 1.44: 11.7 vs 10.1 bits at 1M Vietnamese mobile keys, 8.2
+// vs 6.8 at 10M (1.21x).
 //
 // Values sit in rank order in one bit-packed array of fixed-width records: each field (one for
 // an unsigned integer, thirteen for a report_record) is stored as an offset from the store's
 // smallest value of that field in just the bits the largest offset needs.
 //
 // Queries are noexcept, allocation-free and safe on any bytes that passed open()'s size
-// checks. Lookup: one bitmap bit and rank, a select0 in the EF high bits (a sample, a short
-// search of block counts, one cache line of words), a scan of one bucket (~1 value), a low-bits
-// read: three or four cache lines. Prefix count: two EF lower bounds per key length present.
+// checks. Lookup: one bitmap bit and rank (a few hundred bytes, cached), the bucket directory
+// entry, the high-bit words it points to (a branch-free select over three words), the
+// bucket's low bits compared without branching on them: three dependent cache lines, two of
+// them random; with values the value record is fetched alongside the low bits (its index is
+// the bucket's first, give or take one). Prefix count: two EF lower bounds per key length
+// present. Batches run each of those steps for 32 keys before the next (software prefetch).
+// Built and loaded stores of 4 MiB or more sit in transparent huge pages where the kernel
+// offers them (madvise), which takes the TLB misses out of random lookups.
 //
-// Files: the shared store format (detail/file_format.hpp), kind trie_store, 12 sections:
-// group table, then chunk bitmap words / rank table / select1 / select0 samples, EF high-bit
-// words / rank / select1 / select0, EF low bits, value field table, value words (each the
-// concatenation over groups; every size follows from the group table, so nothing else in a
-// file says where anything is and open() checks every size before use).
+// Files: the shared store format (detail/file_format.hpp), kind trie_store, layout 2, 13
+// sections: group table, then chunk bitmap words / rank table / select1 / select0 samples, EF
+// high-bit words / rank / select1 / select0 / bucket directory, EF low bits, value field table,
+// value words (each the concatenation over groups; every size follows from the group table, so
+// nothing else in a file says where anything is and open() checks every size before use).
 #pragma once
 
 #include <algorithm>
@@ -64,7 +71,7 @@
 #include "detail/key.hpp"
 #include "detail/elias_fano.hpp"
 #include "detail/file_format.hpp"
-#include "detail/mapped_file.hpp"
+#include "detail/mapped_file.hpp"  // also <sys/mman.h> (madvise)
 #include "detail/packed_array.hpp"
 #include "detail/throw.hpp"
 #include "error.hpp"
@@ -299,7 +306,11 @@ public:
     std::optional<value_arg> find(key_type key) const noexcept
         requires has_values
     {
-        const std::uint64_t i = find_index(key);
+        // The value's line is fetched while the key's low bits are (its index is the bucket's
+        // first, give or take a value or two), so a get costs one lookup, not two misses more.
+        const std::uint64_t i = find_index(key, [this](const group& g, std::uint64_t first) {
+            if (first < g.count) prefetch_value(g.rank_base + first);
+        });
         if (i == not_found) return std::nullopt;
         return value_at(static_cast<std::size_t>(i));
     }
@@ -574,8 +585,8 @@ public:
 
 private:
     static constexpr std::uint64_t not_found = ~std::uint64_t{0};
-    static constexpr std::size_t section_count = 12;
-    static constexpr std::uint64_t layout_version = 1;
+    static constexpr std::size_t section_count = 13;
+    static constexpr std::uint64_t layout_version = 2;
     static constexpr std::size_t group_fields = 8;
 
     enum section : std::size_t {
@@ -588,6 +599,7 @@ private:
         s_high_ranks,
         s_high_select1,
         s_high_select0,
+        s_high_dir,
         s_low_words,
         s_value_fields,
         s_value_words,
@@ -626,12 +638,20 @@ private:
             return chunks.rank1(bit) * pow + (k - q * pow);
         }
 
-        // Local index of k, or not_found.
-        std::uint64_t find(key_type k) const noexcept {
+        // Local index of k, or not_found. `on_bucket(first index of k's bucket)` runs as soon as
+        // that is known (before the bucket's low bits are read): a hook to prefetch values.
+        template <class OnBucket>
+        std::uint64_t find(key_type k, OnBucket on_bucket) const noexcept {
             const std::uint64_t m = mapped(k);
-            if (m == not_found) return not_found;
-            const std::uint64_t i = ef.find(m);
+            if (m >= ef.universe()) return not_found;  // also not_found itself
+            const std::uint64_t h = m >> ef.low_bits();
+            const std::uint64_t pos = ef.bucket_start(h);
+            on_bucket(pos - h);
+            const std::uint64_t i = ef.find_from(pos, m);
             return i < count ? i : not_found;
+        }
+        std::uint64_t find(key_type k) const noexcept {
+            return find(k, [](std::uint64_t) {});
         }
 
         // Keys of this group below k (k may have any number of digits >= length).
@@ -654,11 +674,15 @@ private:
     // ---- lookups ----
 
     std::uint64_t find_index(key_type key) const noexcept {
+        return find_index(key, [](const group&, std::uint64_t) {});
+    }
+    template <class OnBucket>
+    std::uint64_t find_index(key_type key, OnBucket on_bucket) const noexcept {
         if (key == 0 || key > max_key) return not_found;
         const int gi = group_of_length_[detail::decimal_digits_u(key)];
         if (gi < 0) return not_found;
         const group& g = groups_[static_cast<std::size_t>(gi)];
-        const std::uint64_t i = g.find(key);
+        const std::uint64_t i = g.find(key, [&](std::uint64_t first) { on_bucket(g, first); });
         return i == not_found ? not_found : g.rank_base + i;
     }
 
@@ -669,13 +693,14 @@ private:
     }
 
     // Lookups in groups of `lanes` keys, in passes that each issue one level of memory
-    // accesses (prefetches) for every lane before any lane waits on them: the EF select
-    // sample, then the high-bit block and its count, then the low bits, then (with values) the
-    // value records. The dependent misses of one lookup stay serial, but those of the lanes
-    // overlap. emit(i, global index or not_found).
+    // accesses (prefetches) for every lane before any lane waits on them: the bucket
+    // directory entry, then the high-bit words it points to, then the low bits (and, with
+    // values, the value records, whose index is known as soon as the bucket start is). The
+    // dependent misses of one lookup stay serial, but those of the lanes overlap.
+    // emit(i, global index or not_found).
     template <class Emit>
     std::size_t batch(std::span<const key_type> keys, Emit emit) const noexcept {
-        constexpr std::size_t lanes = 16;
+        constexpr std::size_t lanes = 32;
         std::array<std::uint64_t, lanes> m{};
         std::array<std::uint64_t, lanes> at{};
         std::array<const group*, lanes> lane_group{};
@@ -691,27 +716,28 @@ private:
                 m[j] = g.mapped(k);
                 if (m[j] >= g.ef.universe()) continue;
                 lane_group[j] = &g;
-                g.ef.prefetch_bucket_sample(m[j] >> g.ef.low_bits());
+                g.ef.prefetch_bucket_dir(m[j] >> g.ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
-                if (lane_group[j] != nullptr) lane_group[j]->ef.prefetch_bucket_block(m[j] >> lane_group[j]->ef.low_bits());
+                if (lane_group[j] != nullptr) lane_group[j]->ef.prefetch_bucket_words(m[j] >> lane_group[j]->ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
-                if (lane_group[j] == nullptr) continue;
-                const auto& ef = lane_group[j]->ef;
-                const std::uint64_t h = m[j] >> ef.low_bits();
-                at[j] = ef.bucket_start(h);
-                ef.prefetch_low(at[j] - h);
+                const group* g = lane_group[j];
+                if (g == nullptr) continue;
+                const std::uint64_t h = m[j] >> g->ef.low_bits();
+                at[j] = g->ef.bucket_start(h);
+                const std::uint64_t first = at[j] - h;
+                g->ef.prefetch_low(first);
+                if constexpr (has_values) {
+                    if (first < g->count) prefetch_value(g->rank_base + first);
+                }
             }
             for (std::size_t j = 0; j < n; ++j) {
                 const group* g = lane_group[j];
                 std::uint64_t i = not_found;
                 if (g != nullptr) {
                     const std::uint64_t local = g->ef.find_from(at[j], m[j]);
-                    if (local < g->count) {
-                        i = g->rank_base + local;
-                        if constexpr (has_values) prefetch_value(i);
-                    }
+                    if (local < g->count) i = g->rank_base + local;
                 }
                 at[j] = i;
             }
@@ -789,6 +815,7 @@ private:
         std::vector<std::uint32_t> chunk_ranks, chunk_select1, chunk_select0;
         std::vector<std::uint64_t> high_words;
         std::vector<std::uint32_t> high_ranks, high_select1, high_select0;
+        std::vector<std::uint32_t> high_dir;
         std::vector<std::uint64_t> low_words;
         std::vector<std::uint64_t> value_fields;
         std::vector<std::uint64_t> value_words;
@@ -867,7 +894,7 @@ private:
 
             const detail::elias_fano_shape ef_shape{group_keys.size(), chunk_shape.ones * pow};
             detail::append_elias_fano(mapped, ef_shape,
-                                      {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words});
+                                      {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
             s.groups.insert(s.groups.end(), {length, c, first_chunk, chunk_count, chunk_shape.ones,
                                              static_cast<std::uint64_t>(group_keys.size()), ef_shape.low_bits(), 0});
             ++group_count;
@@ -919,13 +946,26 @@ private:
 
     // ---- attaching to bytes ----
 
+    // A store's bytes in memory. Large ones sit in 2 MiB-aligned whole huge pages (asked for
+    // with MADV_HUGEPAGE where transparent huge pages are opt-in): lookups are random reads
+    // over the whole structure, and with 4 KiB pages most of them would also miss the TLB.
     struct aligned_bytes {
+        static constexpr std::size_t huge_page = std::size_t{1} << 21;
         std::byte* data = nullptr;
         std::size_t size = 0;
-        explicit aligned_bytes(std::size_t n)
-            : data(static_cast<std::byte*>(::operator new(std::max<std::size_t>(n, 1), std::align_val_t{detail::file_alignment}))),
-              size(n) {}
-        ~aligned_bytes() { ::operator delete(data, std::align_val_t{detail::file_alignment}); }
+        std::size_t alignment = detail::file_alignment;
+        explicit aligned_bytes(std::size_t n) : size(n) {
+            std::size_t allocated = std::max<std::size_t>(n, 1);
+            if (n >= 2 * huge_page) {
+                alignment = huge_page;
+                allocated = (n + huge_page - 1) / huge_page * huge_page;
+            }
+            data = static_cast<std::byte*>(::operator new(allocated, std::align_val_t{alignment}));
+#if defined(MADV_HUGEPAGE)
+            if (alignment == huge_page) (void)::madvise(data, allocated, MADV_HUGEPAGE);  // advice only
+#endif
+        }
+        ~aligned_bytes() { ::operator delete(data, std::align_val_t{alignment}); }
         aligned_bytes(const aligned_bytes&) = delete;
         aligned_bytes& operator=(const aligned_bytes&) = delete;
     };
@@ -936,7 +976,8 @@ private:
             std::as_bytes(std::span(s.chunk_ranks)),   std::as_bytes(std::span(s.chunk_select1)),
             std::as_bytes(std::span(s.chunk_select0)), std::as_bytes(std::span(s.high_words)),
             std::as_bytes(std::span(s.high_ranks)),    std::as_bytes(std::span(s.high_select1)),
-            std::as_bytes(std::span(s.high_select0)),  std::as_bytes(std::span(s.low_words)),
+            std::as_bytes(std::span(s.high_select0)),  std::as_bytes(std::span(s.high_dir)),
+            std::as_bytes(std::span(s.low_words)),
             std::as_bytes(std::span(s.value_fields)),  std::as_bytes(std::span(s.value_words)),
         };
         const auto file = detail::write_store(s.description, sections);
@@ -1035,7 +1076,7 @@ private:
         // Groups: each record's fields, then the sizes they imply against the sections.
         const auto* g = section_as<std::uint64_t>(sec[s_groups]);
         std::uint64_t chunk_words = 0, chunk_ranks = 0, chunk_select1 = 0, chunk_select0 = 0;
-        std::uint64_t high_words = 0, high_ranks = 0, high_select1 = 0, high_select0 = 0, low_words = 0;
+        std::uint64_t high_words = 0, high_ranks = 0, high_select1 = 0, high_select0 = 0, high_dir = 0, low_words = 0;
         std::uint64_t keys = 0;
         unsigned previous_length = 0;
         std::array<group, 15> groups{};
@@ -1075,6 +1116,7 @@ private:
             high_ranks += hs.rank_entries();
             high_select1 += hs.select1_entries();
             high_select0 += hs.select0_entries();
+            high_dir += ef.dir_entries();
             low_words += ef.low_words();
             previous_length = static_cast<unsigned>(length);
         }
@@ -1093,6 +1135,7 @@ private:
         check_size(s_high_ranks, high_ranks, 4, "high-bit rank table");
         check_size(s_high_select1, high_select1, 4, "high-bit select table");
         check_size(s_high_select0, high_select0, 4, "high-bit select table");
+        check_size(s_high_dir, high_dir, 4, "bucket directory");
         check_size(s_low_words, low_words, 8, "low-bit array");
 
         // Point the views; then, if asked, check every table against its bits.
@@ -1104,6 +1147,7 @@ private:
         const auto* hr = section_as<std::uint32_t>(sec[s_high_ranks]);
         const auto* h1 = section_as<std::uint32_t>(sec[s_high_select1]);
         const auto* h0 = section_as<std::uint32_t>(sec[s_high_select0]);
+        const auto* hd = section_as<std::uint32_t>(sec[s_high_dir]);
         const auto* lw = section_as<std::uint64_t>(sec[s_low_words]);
         std::uint64_t rank_base = 0;
         std::array<std::int8_t, 17> group_of_length{};
@@ -1124,7 +1168,7 @@ private:
             gr.count = r[5];
             gr.rank_base = rank_base;
             gr.chunks = detail::bit_vector_view(cs, cw, cr, c1, c0);
-            gr.ef = detail::elias_fano_view(ef, detail::bit_vector_view(hs, hw, hr, h1, h0), lw);
+            gr.ef = detail::elias_fano_view(ef, detail::bit_vector_view(hs, hw, hr, h1, h0), lw, hd);
             if (deep) {
                 const auto gfail = [&](const std::string& what, const std::string& why) {
                     fail("group " + std::to_string(i) + ": " + what + ": " + why);
@@ -1149,6 +1193,7 @@ private:
             hr += hs.rank_entries();
             h1 += hs.select1_entries();
             h0 += hs.select0_entries();
+            hd += ef.dir_entries();
             lw += ef.low_words();
             structure_bytes += cs.size_in_bytes() + ef.size_in_bytes();
             group_of_length[gr.length] = static_cast<std::int8_t>(i);
