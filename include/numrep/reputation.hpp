@@ -141,11 +141,31 @@ struct reputation_score {
 
 // Estimated distinct sources from a 32-bit sketch (linear counting): exact for one or two,
 // within a few percent up to about twenty, saturating at 32 bits set.
+namespace detail {
+// Linear-counting estimates for 0..32 bits set, computed once (std::log is not constexpr).
+inline const std::array<int, 33>& distinct_source_table() noexcept {
+    static const std::array<int, 33> table = [] {
+        std::array<int, 33> t{};
+        for (int set = 1; set <= 32; ++set)
+            t[static_cast<std::size_t>(set)] = set == 32 ? static_cast<int>(std::lround(32 * std::log(32.0)))
+                                                         : static_cast<int>(std::lround(-32.0 * std::log(1.0 - set / 32.0)));
+        return t;
+    }();
+    return table;
+}
+// 1 + 0.5 log2(sources), the breadth factor of the score, for 0..128 sources (0 and 1 give 1).
+inline const std::array<double, 129>& breadth_table() noexcept {
+    static const std::array<double, 129> table = [] {
+        std::array<double, 129> t{};
+        for (std::size_t d = 0; d < t.size(); ++d) t[d] = 1.0 + 0.5 * std::log2(static_cast<double>(std::max<std::size_t>(d, 1)));
+        return t;
+    }();
+    return table;
+}
+}  // namespace detail
+
 inline int distinct_sources(std::uint32_t bits) noexcept {
-    const int set = std::popcount(bits);
-    if (set == 0) return 0;
-    if (set >= 32) return static_cast<int>(std::lround(32 * std::log(32.0)));
-    return static_cast<int>(std::lround(-32.0 * std::log(1.0 - set / 32.0)));
+    return detail::distinct_source_table()[static_cast<std::size_t>(std::popcount(bits))];
 }
 
 inline reputation_score score_record(const report_record& r, std::int64_t now, const reputation_config& config) noexcept {
@@ -160,7 +180,7 @@ inline reputation_score score_record(const report_record& r, std::int64_t now, c
         for (std::size_t i = 0; i < report_category_count; ++i)
             weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);
         const double mean_weight = weighted / static_cast<double>(reports);
-        const double breadth = 1.0 + 0.5 * std::log2(std::max(1, s.distinct_sources));
+        const double breadth = detail::breadth_table()[static_cast<std::size_t>(std::min(s.distinct_sources, 128))];
         const double evidence = std::max(0.0, s.recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
         s.score = 100.0 * (1.0 - std::exp(-evidence / 3.0));
     }
