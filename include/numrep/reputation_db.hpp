@@ -161,8 +161,15 @@ public:
         if (keys.size() != out.size())
             detail::throw_invalid_argument("check_batch: " + std::to_string(keys.size()) + " keys but room for " +
                                            std::to_string(out.size()) + " verdicts");
+        check_each(keys, now, [&](std::size_t i, const reputation_verdict& v) { out[i] = v; });
+    }
+
+    // check() for many numbers against one state, handing each verdict to f(index, verdict)
+    // as it is made: no array of verdicts in between.
+    template <class F>
+    void check_each(std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
         const std::shared_ptr<const state> s = load_state();
-        for (std::size_t i = 0; i < keys.size(); ++i) out[i] = verdict_in(*s, keys[i], now);
+        for (std::size_t i = 0; i < keys.size(); ++i) f(i, verdict_in(*s, keys[i], now));
     }
 
     // The merged record of a number, if it was ever reported.

@@ -323,10 +323,8 @@ void register_reputation(py::module_& m) {
             const auto* in = keys.data();
             {
                 py::gil_scoped_release unlocked;
-                std::vector<reputation_verdict> verdicts(static_cast<std::size_t>(n));
-                h.db->check_batch(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t, verdicts);
-                for (py::ssize_t i = 0; i < n; ++i) {
-                    const reputation_verdict& v = verdicts[static_cast<std::size_t>(i)];
+                h.db->check_each(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t,
+                                 [&](std::size_t i, const reputation_verdict& v) {
                     sc[i] = v.score.score;
                     lv[i] = static_cast<std::uint8_t>(v.score.level);
                     rp[i] = v.reported;
@@ -339,8 +337,8 @@ void register_reputation(py::module_& m) {
                     ca[i] = v.info.carrier_id;
                     ty[i] = static_cast<std::uint8_t>(v.info.type);
                     for (std::size_t c = 0; c < report_category_count; ++c)
-                        co[static_cast<std::size_t>(i) * report_category_count + c] = v.record.counts[c];
-                }
+                        co[i * report_category_count + c] = v.record.counts[c];
+                });
             }
             py::dict out;
             out["key"] = keys;
