@@ -49,16 +49,10 @@
 #include "detail/file_format.hpp"
 #include "detail/hash.hpp"
 #include "detail/mapped_file.hpp"
+#include "detail/prefetch.hpp"
 #include "detail/throw.hpp"
 #include "error.hpp"
 
-#if defined(__GNUC__) || defined(__clang__)
-#define NUMREP_PREFETCH_READ(address) __builtin_prefetch((address), 0, 3)
-#define NUMREP_PREFETCH_WRITE(address) __builtin_prefetch((address), 1, 3)
-#else
-#define NUMREP_PREFETCH_READ(address) ((void)(address))
-#define NUMREP_PREFETCH_WRITE(address) ((void)(address))
-#endif
 
 namespace numrep {
 
@@ -857,14 +851,14 @@ private:
     void prefetch_probes(std::uint64_t h, bool write) const noexcept {
         if constexpr (is_blocked) {
             const std::uint64_t* p = bits_ + block_offset(h);
-            if (write) NUMREP_PREFETCH_WRITE(p);
-            else NUMREP_PREFETCH_READ(p);
+            if (write) detail::prefetch_write(p);
+            else detail::prefetch_read(p);
         } else {
             auto seq = classic_start(h);
             for (std::uint32_t i = 0; i < num_probes_; ++i) {
                 const std::uint64_t* p = bits_ + seq.next(num_bits_, i) / 64;
-                if (write) NUMREP_PREFETCH_WRITE(p);
-                else NUMREP_PREFETCH_READ(p);
+                if (write) detail::prefetch_write(p);
+                else detail::prefetch_read(p);
             }
         }
     }

@@ -750,11 +750,7 @@ private:
     }
 
     void prefetch_value(std::uint64_t i) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(value_words_ + ((i * record_width_) >> 6), 0, 3);
-#else
-        (void)i;
-#endif
+        detail::prefetch_read(value_words_ + ((i * record_width_) >> 6));
     }
 
     template <class F, class... Args>

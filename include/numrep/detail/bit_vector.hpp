@@ -10,6 +10,8 @@
 // validation below catches) but never an out-of-bounds read.
 #pragma once
 
+#include "prefetch.hpp"
+
 #include <algorithm>
 #include <array>
 #include <bit>
@@ -156,36 +158,23 @@ public:
     }
 
     // Prefetches the line holding bit pos and its block count.
-    void prefetch(std::uint64_t pos) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(words_ + std::min(pos, bits_ - 1) / 64, 0, 3);
-#else
-        (void)pos;
-#endif
-    }
+    void prefetch(std::uint64_t pos) const noexcept { prefetch_read(words_ + std::min(pos, bits_ - 1) / 64); }
 
     // For batches, one step of select0(k) ahead of time each: the sample, then (once the
     // sample is cached) the first block it points to and that block's count.
     void prefetch_select0_sample(std::uint64_t k) const noexcept {
         const std::uint64_t j = k >> bv_sample_shift;
-        if (j < select0_entries_) prefetch_address(select0_ + j);
+        if (j < select0_entries_) prefetch_read(select0_ + j);
     }
     void prefetch_select0_block(std::uint64_t k) const noexcept {
         const std::uint64_t j = k >> bv_sample_shift;
         if (j + 1 >= select0_entries_ || blocks_ == 0) return;
         const std::uint64_t b = std::min<std::uint64_t>(select0_[j], blocks_ - 1);
-        prefetch_address(ranks_ + b);
-        prefetch_address(words_ + b * bv_block_words);
+        prefetch_read(ranks_ + b);
+        prefetch_read(words_ + b * bv_block_words);
     }
 
 private:
-    static void prefetch_address(const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(p, 0, 3);
-#else
-        (void)p;
-#endif
-    }
 
     template <bool One>
     std::uint64_t ones_before(std::uint64_t block) const noexcept {

@@ -18,6 +18,8 @@
 // low read.
 #pragma once
 
+#include "prefetch.hpp"
+
 #include <algorithm>
 #include <bit>
 #include <cstdint>
@@ -102,13 +104,13 @@ public:
     // bucket_start(h) (then prefetch_low of bucket_start - h), find_from.
     void prefetch_bucket_dir(std::uint64_t h) const noexcept {
         const std::uint64_t j = h >> ef_dir_shift;
-        if (j < dir_entries_) prefetch_address(dir_ + j);
+        if (j < dir_entries_) prefetch_read(dir_ + j);
     }
     void prefetch_bucket_words(std::uint64_t h) const noexcept {
         const std::uint64_t j = h >> ef_dir_shift;
         if (j >= dir_entries_) return;
         const std::uint64_t wi = (dir_[j] + (j << ef_dir_shift)) >> 6;
-        if (wi < high_words_) prefetch_address(high_.words() + wi);
+        if (wi < high_words_) prefetch_read(high_.words() + wi);
     }
     // Position in the high bits of bucket h's first value (or of the next bucket's zero if the
     // bucket is empty); h < the bucket count. size of the high bits if the tables are
@@ -223,13 +225,6 @@ private:
         return (w[i] >> shift) | ((next << 1) << (63 - shift));
     }
 
-    static void prefetch_address(const void* p) noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(p, 0, 3);
-#else
-        (void)p;
-#endif
-    }
 
     seek_result seek_from(std::uint64_t pos, std::uint64_t h, std::uint64_t low) const noexcept {
         std::uint64_t i = pos - h;

@@ -3,6 +3,8 @@
 // on whether a field straddles a word boundary). Widths 0 to 64.
 #pragma once
 
+#include "prefetch.hpp"
+
 #include <cstddef>
 #include <cstdint>
 #include <span>
@@ -51,13 +53,7 @@ public:
     std::uint64_t operator[](std::uint64_t i) const noexcept { return read_bits(words_, i * width_, width_); }
     std::uint64_t size() const noexcept { return count_; }
     unsigned width() const noexcept { return width_; }
-    void prefetch(std::uint64_t i) const noexcept {
-#if defined(__GNUC__) || defined(__clang__)
-        __builtin_prefetch(words_ + ((i * width_) >> 6), 0, 3);
-#else
-        (void)i;
-#endif
-    }
+    void prefetch(std::uint64_t i) const noexcept { prefetch_read(words_ + ((i * width_) >> 6)); }
 
 private:
     const std::uint64_t* words_ = nullptr;
