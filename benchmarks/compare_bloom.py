@@ -23,23 +23,19 @@ medians of 3 repeats. numrep is also run at several target FPRs for the bits/key
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
-import os
-import platform
 import resource
-import shlex
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results"
+import bench_common
+from bench_common import timed
+
 KEY_LOW, KEY_HIGH = 84_100_000_000, 84_999_999_999
 REPEATS = 3
 LIBRARIES = ("numrep", "rbloom", "pybloomfiltermmap3")
@@ -57,21 +53,11 @@ def make_keys(count: int, misses: int, seed: int = 20240601) -> tuple[np.ndarray
     return pool[:count].copy(), pool[count:need].copy()
 
 
-def _status_bytes(field: str) -> int | None:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith(field + ":"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return None
-
-
 def start_peak() -> int:
     """Resets the peak RSS where Linux allows it (/proc/self/clear_refs); returns the baseline."""
     try:
         Path("/proc/self/clear_refs").write_text("5")
-        current = _status_bytes("VmRSS")
+        current = bench_common.status_bytes("VmRSS")
         if current is not None:
             return current
     except OSError:
@@ -80,16 +66,10 @@ def start_peak() -> int:
 
 
 def peak_since(baseline: int) -> int:
-    peak = _status_bytes("VmHWM")
+    peak = bench_common.status_bytes("VmHWM")
     if peak is None:
         peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return max(0, peak - baseline)
-
-
-def timed(fn) -> tuple[float, object]:
-    start = time.perf_counter()
-    out = fn()
-    return time.perf_counter() - start, out
 
 
 # ---- worker: one library in its own process ----
@@ -117,28 +97,22 @@ def run_worker(library: str, keys_file: Path, fpr: float) -> dict:
         if library == "rbloom":
             import rbloom
 
-            def build():
-                bf = rbloom.Bloom(len(hit_input), fpr)
-                bf.update(hit_input)
-                return bf
-
-            def describe(bf):
-                return {"bits_per_key": bf.size_in_bits / len(hits), "size_bytes": bf.size_in_bits // 8,
-                        "version": _version("rbloom"), "method": "update / list(map(bf.__contains__, keys))"}
+            make, num_bits = rbloom.Bloom, lambda bf: bf.size_in_bits
         elif library == "pybloomfiltermmap3":
             import pybloomfilter
 
-            def build():
-                bf = pybloomfilter.BloomFilter(len(hit_input), fpr)
-                bf.update(hit_input)
-                return bf
-
-            def describe(bf):
-                return {"bits_per_key": bf.num_bits / len(hits), "size_bytes": bf.num_bits // 8,
-                        "version": _version("pybloomfiltermmap3"),
-                        "method": "update / list(map(bf.__contains__, keys))"}
+            make, num_bits = pybloomfilter.BloomFilter, lambda bf: bf.num_bits
         else:
             raise SystemExit(f"compare_bloom: unknown library {library!r}")
+
+        def build():
+            bf = make(len(hit_input), fpr)
+            bf.update(hit_input)
+            return bf
+
+        def describe(bf):
+            return {"bits_per_key": num_bits(bf) / len(hits), "size_bytes": num_bits(bf) // 8,
+                    "version": _version(library), "method": "update / list(map(bf.__contains__, keys))"}
 
         def query(bf, keys):
             return list(map(bf.__contains__, keys))
@@ -186,28 +160,11 @@ def ideal_fpr(bits_per_key: float) -> float:
 # ---- driver ----
 
 def spawn(library: str, keys_file: Path, fpr: float) -> dict | None:
-    result = subprocess.run([sys.executable, __file__, "--worker", library, "--keys", str(keys_file), "--fpr", str(fpr)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        print(f"compare_bloom: {library} at fpr {fpr} failed or is not installed:\n{result.stderr.strip()[-2000:]}",
-              file=sys.stderr)
-        return None
-    return json.loads(result.stdout)
+    return bench_common.spawn_worker(__file__, ["--worker", library, "--keys", str(keys_file), "--fpr", str(fpr)],
+                                     f"compare_bloom: {library} at fpr {fpr}")
 
 
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
-
-
-def write_markdown(path: Path, rows: list[dict], sweep: list[dict], command: str, count: int, misses: int) -> None:
+def markdown(rows: list[dict], sweep: list[dict], command: str, count: int, misses: int) -> str:
     lines = [
         "# Bloom filters from Python: numrep vs rbloom vs pybloomfiltermmap3",
         "",
@@ -241,9 +198,9 @@ def write_markdown(path: Path, rows: list[dict], sweep: list[dict], command: str
     for r in sweep:
         lines.append(f"| {r['target_fpr']} | {r['bits_per_key']:.2f} | {r['fpr'] * 100:.3f}% | "
                      f"{ideal_fpr(r['bits_per_key']) * 100:.3f}% | {r['hit_ns']:.1f} | {r['miss_ns']:.1f} |")
-    lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}", "",
-              f"Run: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}", ""]
-    path.write_text("\n".join(lines))
+    lines += ["", f"Command: `{command}`", "", f"Machine: {bench_common.machine()}", "",
+              f"Run: {bench_common.utc_now()} UTC", ""]
+    return "\n".join(lines)
 
 
 def write_plot(path: Path, rows: list[dict], sweep: list[dict]) -> bool:
@@ -281,8 +238,8 @@ def write_plot(path: Path, rows: list[dict], sweep: list[dict]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--count", type=int, default=10_000_000, help="keys inserted (default 10,000,000)")
-    parser.add_argument("--smoke", action="store_true", help="~50k keys, for CI: finishes in a few seconds")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for bloom.md and bloom.png")
+    bench_common.add_smoke_and_output(parser, smoke_help="~50k keys, for CI: finishes in a few seconds",
+                                      output_help="directory for bloom.md and bloom.png")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)
     parser.add_argument("--fpr", type=float, default=0.01, help=argparse.SUPPRESS)
@@ -308,10 +265,9 @@ def main() -> int:
     for r in rows:
         print(f"{r['library']:>20}: {r['bits_per_key']:.2f} bits/key, FPR {r['fpr'] * 100:.3f}%, build {r['build_ns']:.1f} ns/key, "
               f"hits {r['hit_ns']:.1f} ns/key, misses {r['miss_ns']:.1f} ns/key, peak {r['peak_bytes'] / 2**20:.1f} MiB")
-    command = "python benchmarks/compare_bloom.py " + shlex.join(sys.argv[1:])
-    write_markdown(args.output / "bloom.md", rows, sweep, command.strip(), count, misses)
+    text = markdown(rows, sweep, bench_common.command_line(__file__), count, misses)
+    bench_common.write_result(args.output, "bloom.md", text)
     write_plot(args.output / "bloom.png", rows, sweep)
-    print(f"wrote {args.output / 'bloom.md'}")
     return 0
 
 

@@ -17,19 +17,16 @@ taken in the same run, since these machines are shared and noisy.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import os
 import platform
 import random
-import shlex
 import statistics
 import sys
-import time
-from pathlib import Path
 
 import numpy as np
 
+import bench_common
 import numrep
 
 try:
@@ -38,7 +35,6 @@ try:
 except ImportError:  # pragma: no cover - reported to the user below
     phonenumbers = None
 
-RESULTS = Path(__file__).resolve().parent / "results"
 GOAL = 100.0  # times faster than phonenumbers, from the foundation issue
 
 # National prefixes (after the trunk 0) drawn from, with 9-digit mobiles most common as in reports.
@@ -110,11 +106,10 @@ def make_input(count: int, seed: int) -> list[str]:
 
 
 def median_seconds(run, repeats: int) -> tuple[float, list[float]]:
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        run()
-        times.append(time.perf_counter() - start)
+    def call():
+        run()  # its result is dropped inside the timed call
+
+    times, _, _ = bench_common.time_repeats(call, repeats)
     return statistics.median(times), times
 
 
@@ -146,19 +141,9 @@ def phonenumbers_keys(texts):
     return keys
 
 
-def cpu_model() -> str:
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                return line.split(":", 1)[1].strip()
-    except OSError:
-        pass
-    return platform.processor() or platform.machine()
-
-
 def machine_info() -> dict:
     return {
-        "cpu": cpu_model(),
+        "cpu": bench_common.cpu_model(),
         "logical_cpus": os.cpu_count(),
         "os": platform.platform(),
         "python": platform.python_version(),
@@ -176,7 +161,7 @@ def markdown(report: dict) -> str:
         "",
         f"Date (UTC): {report['date']}  ",
         f"Command: `{report['command']}`  ",
-        f"Machine: {m['cpu']}, {m['logical_cpus']} logical CPUs, {m['os']}  ",
+        f"Machine: {bench_common.machine()}  ",
         f"Software: Python {m['python']}, NumPy {m['numpy']}, numrep {m['numrep']}, phonenumbers {m['phonenumbers']}",
         "",
         f"Input: {report['count']:,} Vietnamese numbers in mixed written forms (seed {report['seed']}): "
@@ -219,17 +204,17 @@ def main(argv=None) -> int:
     parser.add_argument("--sample", type=int, default=20_000, help="numbers parsed by phonenumbers (default 20,000)")
     parser.add_argument("--repeats", type=int, default=5, help="repeats per measurement; the median is kept")
     parser.add_argument("--seed", type=int, default=2018)
-    parser.add_argument("--smoke", action="store_true", help="tiny sizes for CI (well under 5 s); writes nothing "
-                        "unless --output is given")
-    parser.add_argument("--output", type=Path, help="markdown result file or directory (default benchmarks/results/parse.md; "
-                        "a .json with the raw numbers is written beside it)")
+    bench_common.add_smoke_and_output(
+        parser, smoke_help="tiny sizes for CI (well under 5 s); writes nothing unless --output is given",
+        output_help="markdown result file or directory (default benchmarks/results/parse.md; "
+                    "a .json with the raw numbers is written beside it)", output_default=None)
     args = parser.parse_args(argv)
     if phonenumbers is None:
         print("compare_parse.py needs the phonenumbers package: pip install phonenumbers", file=sys.stderr)
         return 2
     if args.smoke:
         args.count, args.sample, args.repeats = 5_000, 500, 3
-    output = args.output or (None if args.smoke else RESULTS / "parse.md")
+    output = args.output or (None if args.smoke else bench_common.RESULTS / "parse.md")
     if output is not None and output.is_dir():
         output = output / "parse.md"  # --output DIR, as ./dev test passes it
     if args.sample > args.count:
@@ -274,8 +259,8 @@ def main(argv=None) -> int:
             args.sample),
     ]
     report = {
-        "date": dt.datetime.now(dt.timezone.utc).strftime("%Y-%m-%d %H:%M"),
-        "command": "python " + " ".join(shlex.quote(a) for a in ["benchmarks/compare_parse.py", *(argv or sys.argv[1:])]),
+        "date": bench_common.utc_now(),
+        "command": bench_common.command_line(__file__, argv or sys.argv[1:]),
         "machine": machine_info(),
         "count": args.count, "sample": args.sample, "seed": args.seed,
         "repeats": args.repeats, "phonenumbers_repeats": pn_repeats,

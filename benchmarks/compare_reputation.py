@@ -26,19 +26,18 @@ import csv
 import datetime as dt
 import json
 import os
-import platform
 import shlex
 import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
+import bench_common
+
 ROOT = Path(__file__).resolve().parent.parent
-RESULTS = ROOT / "benchmarks" / "results"
 REPEATS = 3
 # Today's Vietnamese mobile prefixes (after 84); the 2018 conversion table gives their legacy forms.
 PREFIXES = np.array([90, 91, 93, 94, 96, 97, 98, 32, 33, 34, 35, 36, 37, 38, 39, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85,
@@ -113,12 +112,7 @@ def make_csv(path: Path, reports: int, numbers: int, seed: int = 20240901) -> tu
 def median_seconds(fn, repeats: int = REPEATS) -> tuple[tuple[float, float], object]:
     """(median wall seconds, median CPU seconds of this process), and fn's last result. CPU time
     is the steadier figure on a shared machine; both are reported."""
-    wall, cpu, out = [], [], None
-    for _ in range(repeats):
-        start, start_cpu = time.perf_counter(), time.process_time()
-        out = fn()
-        wall.append(time.perf_counter() - start)
-        cpu.append(time.process_time() - start_cpu)
+    wall, cpu, out = bench_common.time_repeats(fn, repeats, cpu=True, drop_previous=False)
     return (statistics.median(wall), statistics.median(cpu)), out
 
 
@@ -182,17 +176,6 @@ def cpp_figures(bench: Path, smoke: bool) -> tuple[dict, str] | None:
             return None
     shown = shlex.join([os.path.relpath(command[0], ROOT)] + command[1:])
     return rates, shown
-
-
-def machine() -> str:
-    cpu = platform.machine()
-    try:
-        cpu = next(line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
-                   if line.startswith("model name"))
-    except (OSError, StopIteration):
-        pass
-    load = ", load average %.1f" % os.getloadavg()[0] if hasattr(os, "getloadavg") else ""
-    return f"{cpu}, {os.cpu_count()} CPUs{load}, {platform.system()} {platform.release()}, Python {platform.python_version()}"
 
 
 def markdown(py: dict, cpp: tuple[dict, str] | None, command: str, reports: int, numbers: int, cpp_note: str) -> str:
@@ -260,11 +243,11 @@ def markdown(py: dict, cpp: tuple[dict, str] | None, command: str, reports: int,
             f"Command: `{shown}`",
             "",
         ]
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else 0.0
+    load = (bench_common.load_average() or (0.0,))[0]
     if load > (os.cpu_count() or 1) / 2:
         lines += [f"Note: the machine was busy with other work (load average {load:.1f} on {os.cpu_count()} CPUs); "
                   "figures from such runs vary by up to 2x between runs.", ""]
-    lines += [f"Machine: {machine()}", "", f"Run: {dt.datetime.now(dt.timezone.utc):%Y-%m-%d %H:%M} UTC", ""]
+    lines += [f"Machine: {bench_common.machine()}", "", f"Run: {bench_common.utc_now()} UTC", ""]
     return "\n".join(lines)
 
 
@@ -272,8 +255,8 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--reports", type=int, default=1_000_000, help="reports in the CSV (default 1,000,000)")
     parser.add_argument("--numbers", type=int, default=300_000, help="distinct reported numbers (default 300,000)")
-    parser.add_argument("--smoke", action="store_true", help="20k reports / 6k numbers, for CI: a few seconds")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for reputation.md")
+    bench_common.add_smoke_and_output(parser, smoke_help="20k reports / 6k numbers, for CI: a few seconds",
+                                      output_help="directory for reputation.md")
     parser.add_argument("--cpp-bench", type=Path, default=None,
                         help="the bench_reputation program (default: the newest under build/release, build-ex, ...)")
     args = parser.parse_args()
@@ -304,11 +287,8 @@ def main() -> int:
         ingest = cpp[0]["bm_ingest_csv_to_builder"]["items_per_second"]
         print(f"C++ ingest: {ingest / 1e6:.2f} M rows/s ({cpp[1]})")
 
-    args.output.mkdir(parents=True, exist_ok=True)
-    command = shlex.join(["python", "benchmarks/compare_reputation.py", *sys.argv[1:]])
-    out = args.output / "reputation.md"
-    out.write_text(markdown(py, cpp, command, reports, numbers, note), encoding="utf-8")
-    print(f"wrote {out}")
+    bench_common.write_result(args.output, "reputation.md",
+                              markdown(py, cpp, bench_common.command_line(__file__), reports, numbers, note))
     return 0
 
 

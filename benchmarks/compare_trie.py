@@ -30,22 +30,17 @@ misses.
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import json
 import math
-import os
 import platform
-import shlex
-import statistics
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import numpy as np
 
-RESULTS = Path(__file__).resolve().parent / "results"
+import bench_common
+
 REPEATS = 3
 STRUCTURES = ("numrep", "marisa", "set", "dict")
 BLOCK = 10_000  # numbers per 5-digit national block (NSN of 9 digits)
@@ -89,23 +84,11 @@ def bound_bits_per_key(universe: int, n: int) -> float:
 
 
 def rss_bytes() -> int:
-    try:
-        for line in Path("/proc/self/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1]) * 1024
-    except OSError:
-        pass
-    return 0
+    return bench_common.status_bytes("VmRSS") or 0
 
 
 def median_seconds(fn, repeats: int = REPEATS) -> tuple[float, object]:
-    times, out = [], None
-    for _ in range(repeats):
-        out = None
-        start = time.perf_counter()
-        out = fn()
-        times.append(time.perf_counter() - start)
-    return statistics.median(times), out
+    return bench_common.median_seconds(fn, repeats)
 
 
 # ---- worker: one structure in its own process ----
@@ -214,24 +197,7 @@ def run_worker(structure: str, keys_file: Path) -> dict:
 # ---- driver ----
 
 def spawn(structure: str, keys_file: Path) -> dict | None:
-    result = subprocess.run([sys.executable, __file__, "--worker", structure, "--keys", str(keys_file)],
-                            capture_output=True, text=True)
-    if result.returncode != 0:
-        print(f"compare_trie: {structure} failed or is not installed:\n{result.stderr.strip()[-2000:]}", file=sys.stderr)
-        return None
-    return json.loads(result.stdout)
-
-
-def machine() -> str:
-    model = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    return f"{model}, {os.cpu_count()} CPUs, {platform.system()} {platform.release()}, Python {platform.python_version()}"
+    return bench_common.spawn_worker(__file__, ["--worker", structure, "--keys", str(keys_file)], f"compare_trie: {structure}")
 
 
 NAMES = {"numrep": "numrep.TrieStore", "marisa": "marisa_trie.Trie", "set": "Python set", "dict": "Python dict"}
@@ -241,7 +207,7 @@ def cell(value: float | None, digits: int = 1) -> str:
     return "n/a" if value is None else f"{value:,.{digits}f}"
 
 
-def write_markdown(path: Path, runs: list[dict], universe: int, blocks: int, command: str) -> None:
+def markdown(runs: list[dict], universe: int, blocks: int, command: str) -> str:
     lines = [
         "# Exact sets of phone numbers from Python: numrep.TrieStore vs marisa-trie vs set / dict",
         "",
@@ -288,11 +254,10 @@ def write_markdown(path: Path, runs: list[dict], universe: int, blocks: int, com
     lines += ["How each is called:", ""]
     for r in runs[-1]["rows"]:
         lines.append(f"- {NAMES[r['structure']]}: `{r['method']}`")
-    load = ", ".join(f"{x:.1f}" for x in os.getloadavg()) if hasattr(os, "getloadavg") else "unknown"
-    lines += ["", f"Command: `{command}`", "", f"Machine: {machine()}; load average at the end {load} "
+    lines += ["", f"Command: `{command}`", "", f"Machine: {bench_common.machine()} at the end "
               "(a loaded machine inflates every time above, the pure-Python loops most)", "",
-              f"Run: {dt.datetime.now(dt.timezone.utc).strftime('%Y-%m-%d %H:%M UTC')}", ""]
-    path.write_text("\n".join(lines))
+              f"Run: {bench_common.utc_now()} UTC", ""]
+    return "\n".join(lines)
 
 
 def write_plot(path: Path, runs: list[dict]) -> bool:
@@ -329,8 +294,8 @@ def write_plot(path: Path, runs: list[dict]) -> bool:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000, 10_000_000], help="key counts (default 1M 10M)")
-    parser.add_argument("--smoke", action="store_true", help="~50k keys, for CI: finishes in a few seconds")
-    parser.add_argument("--output", type=Path, default=RESULTS, help="directory for trie.md and trie.png")
+    bench_common.add_smoke_and_output(parser, smoke_help="~50k keys, for CI: finishes in a few seconds",
+                                      output_help="directory for trie.md and trie.png")
     parser.add_argument("--worker", help=argparse.SUPPRESS)
     parser.add_argument("--keys", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -367,10 +332,9 @@ def main() -> int:
                   f"build {r['build_ns']:7.1f} ns/key, contains {r['hit_ns']:6.1f} / {r['miss_ns']:6.1f} ns/key (hit/miss), "
                   f"get {cell(r['get_ns'])} ns/key, prefix count {cell(r['prefix_ns'], 0)} ns")
         runs.append({"keys": n, "bound": bound, "rows": rows})
-    command = ("python benchmarks/compare_trie.py " + shlex.join(sys.argv[1:])).strip()
-    write_markdown(args.output / "trie.md", runs, universe, len(blocks), command)
+    text = markdown(runs, universe, len(blocks), bench_common.command_line(__file__))
+    bench_common.write_result(args.output, "trie.md", text)
     write_plot(args.output / "trie.png", runs)
-    print(f"wrote {args.output / 'trie.md'}")
     return 0
 
 
