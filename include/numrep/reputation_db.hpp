@@ -18,6 +18,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <atomic>
 #include <chrono>
 #include <cstdint>
@@ -166,10 +167,36 @@ public:
 
     // check() for many numbers against one state, handing each verdict to f(index, verdict)
     // as it is made: no array of verdicts in between.
+    // Works in chunks so that the Bloom probes, then the trie lookups of the keys that pass,
+    // are issued together and their cache misses overlap (the stores' batch calls prefetch).
     template <class F>
     void check_each(std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
         const std::shared_ptr<const state> s = load_state();
-        for (std::size_t i = 0; i < keys.size(); ++i) f(i, verdict_in(*s, keys[i], now));
+        constexpr std::size_t chunk = 256;
+        std::array<std::uint8_t, chunk> maybe{};
+        std::array<std::uint64_t, chunk> candidates{};
+        std::array<std::size_t, chunk> positions{};
+        std::array<report_record, chunk> records{};
+        std::array<std::uint8_t, chunk> found{};
+        for (std::size_t begin = 0; begin < keys.size(); begin += chunk) {
+            const std::size_t n = std::min(chunk, keys.size() - begin);
+            const auto part = keys.subspan(begin, n);
+            s->snap->bloom.contains_batch(part, std::span<std::uint8_t>(maybe.data(), n));
+            std::size_t m = 0;
+            for (std::size_t i = 0; i < n; ++i)
+                if (maybe[i] != 0) candidates[m] = part[i], positions[m++] = i;
+            s->snap->records.find_batch(std::span<const std::uint64_t>(candidates.data(), m),
+                                        std::span<report_record>(records.data(), m), std::span<std::uint8_t>(found.data(), m));
+            std::size_t next = 0;  // the next candidate, in key order
+            for (std::size_t i = 0; i < n; ++i) {
+                std::optional<report_record> record;
+                if (next < m && positions[next] == i) {
+                    if (found[next] != 0) record = records[next];
+                    ++next;
+                }
+                f(begin + i, verdict_from(s->layers, part[i], std::move(record), now));
+            }
+        }
     }
 
     // The merged record of a number, if it was ever reported.
@@ -351,9 +378,18 @@ private:
     }
 
     reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const {
+        std::optional<report_record> in_snapshot;
+        if (s.snap->bloom.contains(key)) in_snapshot = s.snap->records.find(key);
+        return verdict_from(s.layers, key, std::move(in_snapshot), now);
+    }
+
+    // The verdict given the snapshot's record of `key` (if any): delta layers merged in, scored.
+    reputation_verdict verdict_from(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
+                                    std::optional<report_record> record, std::int64_t now) const {
+        add_delta(layers, key, record);
         reputation_verdict v;
         v.key = key;
-        if (const auto record = find_in(s, key)) {
+        if (record) {
             v.reported = true;
             v.record = *record;
             v.score = score_record(v.record, now, options_.config);
@@ -362,15 +398,20 @@ private:
         return v;
     }
 
+    void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
+                   std::optional<report_record>& record) const {
+        for (const auto& layer : layers) {
+            const auto it = layer->find(key);
+            if (it == layer->end()) continue;
+            if (!record) record = report_record{};
+            merge_records(*record, it->second, options_.config.half_life_seconds());
+        }
+    }
+
     std::optional<report_record> find_in(const state& s, std::uint64_t key) const {
         std::optional<report_record> found;
         if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
-        for (const auto& layer : s.layers) {
-            const auto it = layer->find(key);
-            if (it == layer->end()) continue;
-            if (!found) found = report_record{};
-            merge_records(*found, it->second, options_.config.half_life_seconds());
-        }
+        add_delta(s.layers, key, found);
         return found;
     }
 

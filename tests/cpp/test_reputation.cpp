@@ -147,6 +147,22 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
         }
     };
     compare(db);  // snapshot + delta
+    // The batch path (Bloom and trie lookups in chunks) agrees with one-by-one checks.
+    std::vector<std::uint64_t> batch_keys;
+    for (std::uint64_t key = 84899999000ULL; key < 84900003000ULL; key += 3) batch_keys.push_back(key);
+    std::vector<numrep::reputation_verdict> batch(batch_keys.size());
+    db.check_batch(batch_keys, now, batch);
+    std::size_t reported = 0;
+    for (std::size_t i = 0; i < batch_keys.size(); ++i) {
+        const auto one = db.check(batch_keys[i], now);
+        REQUIRE(batch[i].key == batch_keys[i]);
+        CHECK(batch[i].reported == one.reported);
+        CHECK(batch[i].record == one.record);
+        CHECK(batch[i].score.score == one.score.score);
+        reported += one.reported ? 1 : 0;
+    }
+    CHECK(reported > 100);
+    CHECK_THROWS_AS(db.check_batch(batch_keys, now, std::span<numrep::reputation_verdict>(batch.data(), 3)), std::invalid_argument);
     db.compact();
     CHECK(db.delta_layers() == 0);
     CHECK(db.size() == rebuilt.size());
