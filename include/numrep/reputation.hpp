@@ -66,7 +66,8 @@ struct reputation_config {
 
 // Maps a free-form category name from a report source to a report_category: exact names
 // first ("scam", "robocall", ...), then keywords, for sources such as the US FTC whose
-// subjects read "Calls pretending to be government, businesses, or family and friends".
+// subjects read "Calls pretending to be government, businesses, or family and friends", and
+// Vietnamese ones ("giả danh", "mạo danh": impersonating). Case folding is ASCII only.
 inline report_category classify_category(std::string_view name) {
     std::string lower;
     lower.reserve(name.size());
@@ -74,7 +75,8 @@ inline report_category classify_category(std::string_view name) {
     const auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
     for (std::size_t i = 0; i < report_category_count; ++i)
         if (lower == to_string(static_cast<report_category>(i))) return static_cast<report_category>(i);
-    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has("lừa đảo"))
+    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has("lừa đảo") ||
+        has("giả danh") || has("mạo danh"))  // Vietnamese: fraud, impersonating
         return report_category::scam;
     if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
     if (has("debt")) return report_category::debt_collection;

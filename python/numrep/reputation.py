@@ -134,11 +134,10 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
 def from_frame(frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
                source: str | None = None, not_spam: str | None = None, region: str | None = "VN",
                default_time: Any = None, half_life_days: float = 90.0) -> "_core.ReputationDB":
-    """Build a database from a pandas DataFrame (or anything with the same columns, such as a
-    pyarrow Table through ``table.to_pandas()``). Rows whose number does not parse or whose time
-    is missing are counted by reason in ``db.ingest_stats``, not dropped silently."""
-    if hasattr(frame, "to_pandas") and not hasattr(frame, "iloc"):
-        frame = frame.to_pandas()
+    """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
+    the report fields. Rows whose number does not parse or whose time is missing are counted by
+    reason in ``db.ingest_stats``, not dropped silently."""
+    frame = _as_frame(frame)
     arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
                                    not_spam=not_spam, region=region, default_time=default_time)
     db = _core.ReputationDB._from_arrays(*arrays, half_life_days)
@@ -146,16 +145,27 @@ def from_frame(frame: Any, *, number: str = "number", time: str = "time", catego
     return db
 
 
+def _as_frame(reports: Any) -> Any:
+    """A pandas DataFrame from a DataFrame, an Arrow table or an iterable of mappings."""
+    import pandas as pd
+
+    if isinstance(reports, pd.DataFrame):
+        return reports
+    if hasattr(reports, "to_pandas"):  # pyarrow.Table / RecordBatch
+        return reports.to_pandas()
+    if isinstance(reports, (str, bytes)):
+        raise TypeError("numrep: reports must be a DataFrame, an Arrow table or an iterable of dicts; "
+                        "for a CSV file use ReputationDB.from_csv(path)")
+    return pd.DataFrame(list(reports))
+
+
 def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number", time: str = "time",
                 category: str | None = "category", source: str | None = None, not_spam: str | None = None,
                 region: str | None = "VN", default_time: Any = None) -> dict[str, Any]:
-    """Add reports that arrived after the build (a DataFrame or a list of dicts with the report
-    fields); they are visible to check() at once and folded in by compact(). Returns the counts
+    """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
+    dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
     of good and bad rows."""
-    import pandas as pd
-
-    if not hasattr(frame, "columns"):
-        frame = pd.DataFrame(list(frame))
+    frame = _as_frame(frame)
     arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
                                    not_spam=not_spam, region=region, default_time=default_time)
     self._add_arrays(*arrays)

@@ -44,6 +44,7 @@ TEST_CASE("category names from report sources map to categories", "[reputation]"
     CHECK(numrep::classify_category("Debt reduction") == report_category::debt_collection);
     CHECK(numrep::classify_category("No Subject Provided") == report_category::other);
     CHECK(numrep::classify_category("Giả danh công an - lừa đảo") == report_category::scam);
+    CHECK(numrep::classify_category("Mạo danh cán bộ tỉnh") == report_category::scam);  // impersonating officials
     CHECK(numrep::classify_category("") == report_category::other);
     CHECK(numrep::classify_category("Dropped call or no message") == report_category::silent);
 }

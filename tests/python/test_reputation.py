@@ -247,3 +247,27 @@ def test_missing_store_file_names_it(tmp_path) -> None:
     (tmp_path / "db" / "numbers.bloom").unlink()
     with pytest.raises(numrep.FormatError, match="numbers.bloom: missing"):
         numrep.ReputationDB.open(tmp_path / "db")
+
+
+def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:
+    pa = pytest.importorskip("pyarrow")
+    rows = [
+        {"number": "0912 345 678", "time": "2025-01-01T10:00:00Z", "category": "scam"},
+        {"number": "+84 912 345 678", "time": "2025-01-02T10:00:00Z", "category": "Giả danh công an"},
+        {"number": "0162 345 6789", "time": "2025-01-03", "category": "spam"},
+        {"number": "not a number", "time": "2025-01-03", "category": "spam"},
+    ]
+    now = 1_735_900_000
+    from_dicts = numrep.ReputationDB.from_frame(rows)
+    from_arrow = numrep.ReputationDB.from_frame(pa.Table.from_pylist(rows))
+    for db in (from_dicts, from_arrow):
+        assert db.ingest_stats["bad_by_reason"] == {"unparseable_number": 1}
+        assert db.ingest_stats["good"] == 3
+        verdict = db.check("0912345678", now=now)
+        assert verdict.counts["scam"] == 2 and verdict.level == "likely_scam"
+        assert db.check("0323456789", now=now).counts["spam"] == 1  # the legacy form, converted
+    later = pa.Table.from_pylist([{"number": "0323456789", "time": "2025-01-03", "category": "scam"}])
+    from_arrow.add_reports(later)
+    assert from_arrow.check("0162 345 6789", now=now).reports == 2
+    with pytest.raises(TypeError, match="from_csv"):
+        numrep.ReputationDB.from_frame("reports.csv")
