@@ -98,3 +98,21 @@ def pad(prefix: str, length: int) -> str:
     """`prefix` followed by filler digits, `length` digits in all."""
     assert len(prefix) <= length
     return prefix + FILLER[: length - len(prefix)]
+
+
+def build_cpp_tool(source_name: str, out_dir: Path) -> Path:
+    """Compiles tests/python/<source_name>.cpp against the headers (for C++ <-> Python round
+    trips); skips the test, saying why, where there is no g++."""
+    import shutil
+    import subprocess
+
+    compiler = shutil.which("g++")
+    if compiler is None:
+        pytest.skip(f"g++ not found: cannot build tests/python/{source_name}.cpp for the C++ round trip")
+    root = Path(__file__).resolve().parents[2]
+    out = out_dir / source_name
+    result = subprocess.run([compiler, "-std=c++20", "-O1", f"-I{root / 'include'}",
+                             str(root / "tests" / "python" / f"{source_name}.cpp"), "-o", str(out)],
+                            capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    return out

@@ -5,7 +5,6 @@ from __future__ import annotations
 import copy
 import pathlib
 import pickle
-import shutil
 import subprocess
 import threading
 
@@ -15,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import numrep
+from conftest import build_cpp_tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 KEY_LOW, KEY_HIGH = 84_100_000_000, 84_999_999_999  # Vietnamese-length E.164 keys
@@ -408,15 +408,7 @@ def test_damaged_file_raises_format_error_naming_it(tmp_path: pathlib.Path) -> N
 
 @pytest.fixture(scope="module")
 def cpp_tool(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    compiler = shutil.which("g++")
-    if compiler is None:
-        pytest.skip("g++ not found: cannot build tests/python/bloom_roundtrip.cpp for the C++ round trip")
-    out = tmp_path_factory.mktemp("cpp") / "bloom_roundtrip"
-    result = subprocess.run([compiler, "-std=c++20", "-O1", f"-I{ROOT / 'include'}",
-                             str(ROOT / "tests" / "python" / "bloom_roundtrip.cpp"), "-o", str(out)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+    return build_cpp_tool("bloom_roundtrip", tmp_path_factory.mktemp("cpp"))
 
 
 def keys_text(keys: np.ndarray) -> str:

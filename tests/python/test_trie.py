@@ -8,7 +8,6 @@ import copy
 import gc
 import pathlib
 import pickle
-import shutil
 import subprocess
 import sys
 import threading
@@ -20,6 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import numrep
+from conftest import build_cpp_tool
 
 ROOT = pathlib.Path(__file__).resolve().parents[2]
 MAX_KEY = 10**15 - 1
@@ -453,15 +453,7 @@ def test_open_full_checks_every_byte_header_only_the_sizes(tmp_path: pathlib.Pat
 
 @pytest.fixture(scope="module")
 def cpp_tool(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    compiler = shutil.which("g++")
-    if compiler is None:
-        pytest.skip("g++ not found: cannot build tests/python/trie_roundtrip.cpp for the C++ round trip")
-    out = tmp_path_factory.mktemp("cpp") / "trie_roundtrip"
-    result = subprocess.run([compiler, "-std=c++20", "-O1", f"-I{ROOT / 'include'}",
-                             str(ROOT / "tests" / "python" / "trie_roundtrip.cpp"), "-o", str(out)],
-                            capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    return out
+    return build_cpp_tool("trie_roundtrip", tmp_path_factory.mktemp("cpp"))
 
 
 def run_cpp(tool: pathlib.Path, command: str, path: pathlib.Path, numbers) -> list[list[int]]:
