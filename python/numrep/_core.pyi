@@ -527,9 +527,9 @@ class ReputationDB:
     @staticmethod
     def from_frame(frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None, half_life_days: float = 90.0) -> '_core.ReputationDB':
         """
-        Build a database from a pandas DataFrame (or anything with the same columns, such as a
-            pyarrow Table through ``table.to_pandas()``). Rows whose number does not parse or whose time
-            is missing are counted by reason in ``db.ingest_stats``, not dropped silently.
+        Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
+            the report fields. Rows whose number does not parse or whose time is missing are counted by
+            reason in ``db.ingest_stats``, not dropped silently.
         """
     @staticmethod
     def open(path: typing.Any) -> ReputationDB:
@@ -548,8 +548,8 @@ class ReputationDB:
         ...
     def add_reports(self: '_core.ReputationDB', frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None) -> dict[str, typing.Any]:
         """
-        Add reports that arrived after the build (a DataFrame or a list of dicts with the report
-            fields); they are visible to check() at once and folded in by compact(). Returns the counts
+        Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
+            dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
             of good and bad rows.
         """
     def check(self, number: typing.Any, now: typing.Any = None, region: typing.Any = 'VN') -> Verdict:
