@@ -138,10 +138,13 @@ public:
         return db;
     }
 
-    reputation_db(reputation_db&& other) noexcept : options_(other.options_), state_(other.load_state()) {}
+    // Moving waits for the source's background compaction (which publishes into the source).
+    reputation_db(reputation_db&& other) noexcept : options_(other.options_), state_(other.settled_state()) {}
     reputation_db& operator=(reputation_db&& other) noexcept {
+        if (this == &other) return *this;
+        if (background_.valid()) background_.wait();
         options_ = other.options_;
-        store_state(other.load_state());
+        store_state(other.settled_state());
         return *this;
     }
     reputation_db(const reputation_db&) = delete;
@@ -496,6 +499,11 @@ private:
             bad(std::string(e.what()).substr(8));
         }
         return c;
+    }
+
+    std::shared_ptr<const state> settled_state() {
+        if (background_.valid()) background_.wait();
+        return load_state();
     }
 
     std::shared_ptr<const state> load_state() const {
