@@ -8,7 +8,8 @@
 //   * what the reports were about: category weights (a scam report counts triple a spam one);
 //   * how many distinct sources reported it (1 + 0.5 log2(sources)), so one angry person
 //     reporting ten times counts less than ten people;
-//   * "not spam" votes, each cancelling one weighted report.
+//   * "not spam" votes: each subtracts one unit of evidence (what one fresh spam report adds);
+//     votes do not decay.
 // evidence e >= 0 maps to score = 100 (1 - exp(-e / 3)): one fresh scam report gives 63
 // (suspicious), two give 86 (likely scam); one fresh spam report 28 (clean).
 // A number is delisted (level clean, whatever its score) after a quiet period without

@@ -20,7 +20,9 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <charconv>
 #include <chrono>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
@@ -222,26 +224,7 @@ public:
         std::lock_guard compacting(compactor_);
         const std::shared_ptr<const state> start = load_state();
         if (start->layers.empty()) return;
-        std::unordered_map<std::uint64_t, report_record> merged;
-        const snapshot& old = *start->snap;
-        merged.reserve(old.records.size() + 16);
-        old.records.for_each(0, [&](std::uint64_t k, const report_record& r) {
-            merged.emplace(k, r);
-            return true;
-        });
-        for (const auto& layer : start->layers)
-            for (const auto& [k, r] : *layer) merge_records(merged[k], r, options_.config.half_life_seconds());
-        std::vector<std::pair<std::uint64_t, report_record>> all(merged.begin(), merged.end());
-        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::vector<std::uint64_t> keys;
-        std::vector<report_record> records;
-        keys.reserve(all.size());
-        records.reserve(all.size());
-        for (auto& [k, r] : all) {
-            keys.push_back(k);
-            records.push_back(r);
-        }
-        auto next_snapshot = make_snapshot(keys, records);
+        auto next_snapshot = fold(*start);
         std::lock_guard lock(writer_);
         const std::shared_ptr<const state> current = load_state();
         auto next = std::make_shared<state>();
@@ -301,31 +284,53 @@ public:
         return n;
     }
     const options& settings() const noexcept { return options_; }
-    const trie_store<report_record>& records() const noexcept { return load_state()->snap->records; }
-    const bloom_filter<>& reported_numbers() const noexcept { return load_state()->snap->bloom; }
-    // The snapshot's stores keep these alive; a reference stays valid until the next compact().
+    // The current snapshot's stores. The handles share ownership of the snapshot, so they stay
+    // valid however many compactions follow (later ones are not seen through them).
+    std::shared_ptr<const trie_store<report_record>> records() const {
+        const std::shared_ptr<const state> s = load_state();
+        return {s->snap, &s->snap->records};
+    }
+    std::shared_ptr<const bloom_filter<>> reported_numbers() const {
+        const std::shared_ptr<const state> s = load_state();
+        return {s->snap, &s->snap->bloom};
+    }
 
-    // Writes the database (snapshot and delta, compacted) as a directory, atomically.
-    void save(const std::filesystem::path& dir) {
+    // Writes the database (the snapshot with every delta layer folded in) as a directory: the
+    // files go to a temporary sibling directory which then takes the place of `dir`. Refuses
+    // to replace a directory that is neither empty nor a numrep database. On failure the
+    // previous database (if any) is left as it was and no temporary directory stays behind.
+    void save(const std::filesystem::path& where) {
+        const std::filesystem::path dir = without_trailing_separator(where);
+        if (std::filesystem::exists(dir) && !(is_database_dir(dir) || is_empty_dir(dir)))
+            detail::throw_invalid_argument("will not replace " + dir.string() +
+                                           ": it exists and is neither empty nor a numrep database (no meta.txt of ours)");
         compact();
         const std::shared_ptr<const state> s = load_state();
-        std::filesystem::path tmp = dir;
-        tmp += ".tmp-save";
+        std::shared_ptr<const snapshot> snap = s->snap;
+        if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
+        const std::filesystem::path tmp = sibling(dir, ".tmp-save");
+        const std::filesystem::path old = sibling(dir, ".tmp-old");
+        struct remove_on_exit {
+            std::filesystem::path path;
+            ~remove_on_exit() {
+                std::error_code ignored;
+                std::filesystem::remove_all(path, ignored);
+            }
+        } cleanup_tmp{tmp}, cleanup_old{old};
         std::filesystem::remove_all(tmp);
-        std::filesystem::create_directories(tmp);
-        s->snap->records.save(tmp / "records.trie");
-        s->snap->bloom.save(tmp / "numbers.bloom");
-        write_meta(tmp / "meta.txt", options_.config);
-        if (std::filesystem::exists(dir) && !is_database_dir(dir))
-            detail::throw_invalid_argument("will not replace " + dir.string() +
-                                           ": it exists and is not a numrep database (no meta.txt of ours)");
-        std::filesystem::path old = dir;
-        old += ".tmp-old";
         std::filesystem::remove_all(old);
+        std::filesystem::create_directories(tmp);
+        snap->records.save(tmp / "records.trie");
+        snap->bloom.save(tmp / "numbers.bloom");
+        write_meta(tmp / "meta.txt", options_.config);
         const bool existed = std::filesystem::exists(dir);
         if (existed) std::filesystem::rename(dir, old);
-        std::filesystem::rename(tmp, dir);
-        if (existed) std::filesystem::remove_all(old);
+        try {
+            std::filesystem::rename(tmp, dir);
+        } catch (...) {
+            if (existed) std::filesystem::rename(old, dir);  // put the previous database back
+            throw;
+        }
     }
 
     // Opens a saved database; the stores are memory-mapped. format_error for a damaged or
@@ -364,6 +369,44 @@ private:
         std::shared_ptr<const snapshot> snap;
         std::vector<std::shared_ptr<const delta_layer>> layers;
     };
+
+    // A new snapshot: the records of `s`'s snapshot with all of its delta layers merged in.
+    std::shared_ptr<const snapshot> fold(const state& s) const {
+        std::unordered_map<std::uint64_t, report_record> merged;
+        merged.reserve(s.snap->records.size() + 16);
+        s.snap->records.for_each(0, [&](std::uint64_t k, const report_record& r) {
+            merged.emplace(k, r);
+            return true;
+        });
+        for (const auto& layer : s.layers)
+            for (const auto& [k, r] : *layer) merge_records(merged[k], r, options_.config.half_life_seconds());
+        std::vector<std::pair<std::uint64_t, report_record>> all(merged.begin(), merged.end());
+        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
+        std::vector<std::uint64_t> keys;
+        std::vector<report_record> records;
+        keys.reserve(all.size());
+        records.reserve(all.size());
+        for (auto& [k, r] : all) {
+            keys.push_back(k);
+            records.push_back(r);
+        }
+        return make_snapshot(keys, records);
+    }
+
+    static std::filesystem::path without_trailing_separator(const std::filesystem::path& p) {
+        std::filesystem::path normal = p.lexically_normal();
+        if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) normal = normal.parent_path();
+        return normal;
+    }
+
+    static std::filesystem::path sibling(const std::filesystem::path& dir, const char* suffix) {
+        return dir.parent_path() / (dir.filename().string() + suffix);
+    }
+
+    static bool is_empty_dir(const std::filesystem::path& dir) {
+        std::error_code error;
+        return std::filesystem::is_directory(dir, error) && std::filesystem::is_empty(dir, error) && !error;
+    }
 
     std::shared_ptr<const snapshot> make_snapshot(const std::vector<std::uint64_t>& keys,
                                                   const std::vector<report_record>& records) const {
@@ -446,53 +489,50 @@ private:
         std::string line;
         const auto bad = [&](const std::string& why) { detail::throw_format_error(path.string() + ": " + why); };
         if (!std::getline(in, line) || line != "numrep-reputation 1") bad("not a numrep database header (expected \"numrep-reputation 1\")");
+        // A decimal number, nothing before or after it (no spaces, no hex, no "nan").
+        const auto number = [&](const std::string& name, std::string_view text) {
+            double v = 0;
+            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+            if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+                bad(name + ": \"" + std::string(text.substr(0, 40)) + "\" is not a finite decimal number");
+            return v;
+        };
         reputation_config c;
-        int seen = 0;
+        const std::array<std::string_view, 6> names{"half_life_days", "quiet_days", "delist_min_votes",
+                                                    "suspicious_score", "likely_scam_score", "category_weights"};
+        std::array<bool, 6> seen{};
         while (std::getline(in, line)) {
             if (line.empty()) continue;
             const auto eq = line.find('=');
             if (eq == std::string::npos) bad("malformed line \"" + line.substr(0, 80) + "\"");
-            const std::string name = line.substr(0, eq), value = line.substr(eq + 1);
-            const auto number = [&]() {
-                std::size_t used = 0;
-                double v = 0;
-                try {
-                    v = std::stod(value, &used);
-                } catch (const std::exception&) {
-                    used = 0;
-                }
-                if (used == 0 || used != value.size()) bad(name + ": \"" + value.substr(0, 40) + "\" is not a number");
-                return v;
-            };
-            if (name == "half_life_days") c.half_life_days = number();
-            else if (name == "quiet_days") c.quiet_days = number();
+            const std::string name = line.substr(0, eq);
+            const std::string_view value = std::string_view(line).substr(eq + 1);
+            const auto which = std::find(names.begin(), names.end(), name);
+            if (which == names.end()) bad("unknown setting \"" + name.substr(0, 40) + "\"");
+            const auto index = static_cast<std::size_t>(which - names.begin());
+            if (seen[index]) bad("setting \"" + name + "\" given twice");
+            seen[index] = true;
+            if (name == "half_life_days") c.half_life_days = number(name, value);
+            else if (name == "quiet_days") c.quiet_days = number(name, value);
             else if (name == "delist_min_votes") {
-                const double v = number();
-                if (v < 0 || v > 1e9) bad("delist_min_votes out of range");
+                const double v = number(name, value);
+                if (v < 0 || v > 1e9 || v != std::floor(v)) bad("delist_min_votes must be a whole number from 0 to 10^9");
                 c.delist_min_votes = static_cast<std::uint32_t>(v);
-            } else if (name == "suspicious_score") c.suspicious_score = number();
-            else if (name == "likely_scam_score") c.likely_scam_score = number();
-            else if (name == "category_weights") {
-                std::istringstream weights(value);
-                std::string w;
-                std::size_t i = 0;
-                while (std::getline(weights, w, ',')) {
+            } else if (name == "suspicious_score") c.suspicious_score = number(name, value);
+            else if (name == "likely_scam_score") c.likely_scam_score = number(name, value);
+            else {
+                std::size_t i = 0, start = 0;
+                while (start <= value.size()) {
+                    const std::size_t comma = std::min(value.find(',', start), value.size());
                     if (i >= c.category_weights.size()) bad("too many category weights");
-                    std::size_t used = 0;
-                    try {
-                        c.category_weights[i++] = std::stod(w, &used);
-                    } catch (const std::exception&) {
-                        used = 0;
-                    }
-                    if (used == 0 || used != w.size()) bad("category weight \"" + w.substr(0, 40) + "\" is not a number");
+                    c.category_weights[i++] = number("category weight", value.substr(start, comma - start));
+                    start = comma + 1;
                 }
                 if (i != c.category_weights.size()) bad("expected " + std::to_string(c.category_weights.size()) + " category weights");
-            } else {
-                bad("unknown setting \"" + name.substr(0, 40) + "\"");
             }
-            ++seen;
         }
-        if (seen != 6) bad("expected 6 settings, found " + std::to_string(seen));
+        for (std::size_t i = 0; i < names.size(); ++i)
+            if (!seen[i]) bad("setting \"" + std::string(names[i]) + "\" missing");
         try {
             c.validate();
         } catch (const std::invalid_argument& e) {

@@ -84,6 +84,59 @@ def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
 
 
+_FLAG_WORDS = {"": False, "0": False, "false": False, "no": False, "n": False, "f": False,
+               "1": True, "true": True, "yes": True, "y": True, "t": True}
+
+
+def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Not-spam flags and which rows are not flags, with the CSV reader's vocabulary (empty,
+    0/1, true/false, yes/no, y/n, t/f in any case); booleans and 0/1 numbers pass through."""
+    import pandas as pd
+
+    values = pd.Series(column)
+    if values.dtype == bool:
+        return values.to_numpy(), np.zeros(len(values), dtype=bool)
+    text = values.astype("string").str.strip().str.lower().fillna("")
+    text = text.where(~text.isin(["1.0", "0.0"]), text.str[0])  # 1.0 / 0.0 from float columns
+    known = text.isin(list(_FLAG_WORDS)).to_numpy()
+    flags = text.map(lambda t: _FLAG_WORDS.get(t, False)).astype(bool).to_numpy()
+    return flags, ~known
+
+
+def _unix_seconds(value: Any) -> int:
+    """Unix seconds of a datetime (naive ones are UTC, as report times are), a pandas
+    Timestamp, or a number of seconds."""
+    import datetime as _dt
+
+    if isinstance(value, _dt.datetime) and value.tzinfo is None:
+        value = value.replace(tzinfo=_dt.timezone.utc)
+    return int(value.timestamp()) if hasattr(value, "timestamp") else int(value)
+
+
+def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Unix seconds of a time column and which rows have no valid time. Numbers (and strings
+    of digits) are unix seconds, as in CSV files; everything else is parsed as a date/time,
+    naive ones as UTC."""
+    import pandas as pd
+
+    values = pd.Series(column)
+    if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        seconds = pd.to_numeric(values, errors="coerce")
+        bad = seconds.isna().to_numpy()
+        return np.where(bad, 0, seconds.fillna(0).to_numpy()).astype(np.int64), bad
+    if pd.api.types.is_datetime64_any_dtype(values.dtype):
+        parsed = pd.to_datetime(values, utc=True)
+    else:
+        text = values.astype("string").str.strip()
+        digits = text.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
+        parsed = pd.to_datetime(text.where(~digits, None), utc=True, errors="coerce", format="mixed")
+        from_digits = pd.to_datetime(pd.to_numeric(text.where(digits, None), errors="coerce"), unit="s", utc=True)
+        parsed = parsed.where(~digits, from_digits)
+    bad = parsed.isna().to_numpy()
+    seconds = parsed.to_numpy(dtype="datetime64[s]", na_value=np.datetime64(0, "s")).astype(np.int64)
+    return np.where(bad, 0, seconds), bad
+
+
 def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | None,
                    not_spam: str | None, region: str | None, default_time: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
     import pandas as pd
@@ -93,12 +146,9 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(frame.columns)})")
     n = len(frame)
     keys = _core.parse_many(frame[number], region=region)
-    times_parsed = pd.to_datetime(frame[time], utc=True, errors="coerce", format="mixed")
-    bad_time = times_parsed.isna().to_numpy()
-    times = np.where(bad_time, 0, times_parsed.to_numpy(dtype="datetime64[s]", na_value=np.datetime64(0, "s")).astype(np.int64))
+    times, bad_time = _unix_times(frame[time])
     if default_time is not None:
-        fill = int(default_time.timestamp()) if hasattr(default_time, "timestamp") else int(default_time)
-        times = np.where(bad_time, fill, times)
+        times = np.where(bad_time, _unix_seconds(default_time), times)
         bad_time = np.zeros(n, dtype=bool)
     if category is None:
         codes, names = np.full(n, -1, dtype=np.int64), []
@@ -110,12 +160,12 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         source_codes, _ = _column_codes(frame[source])
         sources = source_codes + 1  # 0 means "no source"
     if not_spam is None:
-        votes = np.zeros(n, dtype=bool)
+        votes, bad_vote = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     else:
-        votes = frame[not_spam].fillna(False).astype(bool).to_numpy()
+        votes, bad_vote = _flags(frame[not_spam])
     bad_number = keys == 0
     empty_number = frame[number].isna().to_numpy() | (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
-    keep_keys = np.where(bad_time, np.uint64(0), keys)
+    keep_keys = np.where(bad_time | bad_vote, np.uint64(0), keys)
     stats: dict[str, Any] = {
         "rows": n,
         "bad_by_reason": {},
@@ -124,6 +174,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         "missing_number": int((bad_number & empty_number).sum()),
         "unparseable_number": int((bad_number & ~empty_number).sum()),
         "bad_time": int((~bad_number & bad_time).sum()),
+        "bad_not_spam": int((~bad_number & ~bad_time & bad_vote).sum()),
     }
     stats["bad_by_reason"] = {k: v for k, v in reasons.items() if v}
     stats["bad"] = int(sum(reasons.values()))
@@ -201,8 +252,9 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
         "delisted": columns["delisted"],
         "reports": columns["reports"],
         "not_spam": columns["not_spam"],
-        "first_seen": pd.to_datetime(np.where(columns["reported"], columns["first_seen"], np.nan), unit="s", utc=True),
-        "last_seen": pd.to_datetime(np.where(columns["reported"], columns["last_seen"], np.nan), unit="s", utc=True),
+        # Vote-only numbers are "reported" but were never seen calling: no dates for them.
+        "first_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["first_seen"], np.nan), unit="s", utc=True),
+        "last_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["last_seen"], np.nan), unit="s", utc=True),
         "carrier": carriers[columns["carrier"]],
         "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
         "valid": columns["valid"],

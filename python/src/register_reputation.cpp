@@ -23,9 +23,22 @@ py::object datetime_or_none(std::uint32_t unix_seconds, bool present) {
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
 }
 
+// A time given as a datetime (naive ones are UTC, like report times), a pandas Timestamp, or
+// unix seconds.
 std::int64_t now_from(const py::object& now) {
     if (now.is_none()) return reputation_db::now_seconds();
-    if (py::hasattr(now, "timestamp")) return static_cast<std::int64_t>(now.attr("timestamp")().cast<double>());
+    if (py::hasattr(now, "timestamp")) {
+        py::object aware = now;
+        if (py::hasattr(now, "tzinfo") && now.attr("tzinfo").is_none()) {
+            const py::module_ datetime = py::module_::import("datetime");
+            aware = now.attr("replace")(py::arg("tzinfo") = datetime.attr("timezone").attr("utc"));
+        }
+        return static_cast<std::int64_t>(aware.attr("timestamp")().cast<double>());
+    }
+    if (py::isinstance<py::float_>(now)) return static_cast<std::int64_t>(now.cast<double>());
+    if (!py::isinstance<py::int_>(now))
+        throw py::type_error("numrep: now must be a datetime, a pandas Timestamp or unix seconds, not " +
+                             std::string(py::str(now.get_type().attr("__name__"))));
     return now.cast<std::int64_t>();
 }
 
@@ -374,9 +387,9 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
         .def_property_readonly("half_life_days", [](const db_holder& h) { return h.db->settings().config.half_life_days; })
-        .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records().size_in_bytes(); })
-        .def_property_readonly("bloom_bytes", [](const db_holder& h) { return h.db->reported_numbers().size_in_bytes(); })
-        .def_property_readonly("records_bits_per_key", [](const db_holder& h) { return h.db->records().bits_per_key(); })
+        .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records()->size_in_bytes(); })
+        .def_property_readonly("bloom_bytes", [](const db_holder& h) { return h.db->reported_numbers()->size_in_bytes(); })
+        .def_property_readonly("records_bits_per_key", [](const db_holder& h) { return h.db->records()->bits_per_key(); })
         .def_property_readonly("_csv_stats", [](const db_holder& h) { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {
             return "ReputationDB(numbers=" + std::to_string(h.db->size()) + ", delta=" + std::to_string(h.db->delta_size()) +

@@ -27,6 +27,11 @@ numrep::report_record history(std::initializer_list<std::tuple<report_category, 
 
 double score_of(const numrep::report_record& r) { return numrep::score_record(r, now, {}).score; }
 
+std::string numrep_test_read(const std::filesystem::path& path) {
+    std::ifstream in(path, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+}
+
 std::filesystem::path temp_dir(const char* name) {
     auto p = std::filesystem::temp_directory_path() / ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(p);
@@ -200,11 +205,32 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     CHECK(opened.count_prefix(8486) == 1);
     CHECK(opened.count_prefix(1) == 0);
 
+    // A trailing separator names the same directory; an empty directory may be used; nothing
+    // temporary stays behind.
+    db.save(dir.string() + "/");
+    CHECK(numrep::reputation_db::open(dir.string() + "/").size() == 3);
+    const auto empty = temp_dir("empty");
+    std::filesystem::create_directories(empty);
+    db.save(empty);
+    CHECK(numrep::reputation_db::open(empty).size() == 3);
+    for (const auto& saved : {dir, empty})
+        for (const char* suffix : {".tmp-save", ".tmp-old"})
+            CHECK_FALSE(std::filesystem::exists(saved.string() + suffix));
+    std::filesystem::remove_all(empty);
+    // The handles to the snapshot's stores outlive a compaction.
+    const auto records = db.records();
+    numrep::reputation_builder more;
+    more.add(84351234567ULL, report_category::spam, now, 1, false);
+    db.add_reports(more);
+    db.compact();
+    CHECK(records->size() == 3);
+    CHECK(db.records()->size() == 4);
+
     // A directory that is not a database is never replaced by a save.
     const auto precious = temp_dir("precious");
     std::filesystem::create_directories(precious);
     std::ofstream(precious / "notes.txt") << "keep me";
-    CHECK_THROWS_WITH(db.save(precious), numrep_test::contains("not a numrep database"));
+    CHECK_THROWS_WITH(db.save(precious), numrep_test::contains("neither empty nor a numrep database"));
     CHECK(std::filesystem::exists(precious / "notes.txt"));
     std::filesystem::remove_all(precious);
 
@@ -214,6 +240,18 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     const auto bad = std::filesystem::path(dir.string() + "_bad");
     std::ofstream(bad / "meta.txt") << "numrep-reputation 1\nhalf_life_days=abc\n";
     CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("half_life_days"));
+    const std::string good_meta = numrep_test_read(dir / "meta.txt");
+    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
+             {"delist_min_votes=3", "delist_min_votes=nan"}, {"delist_min_votes=3", "delist_min_votes=2.7"},
+             {"half_life_days=90", "half_life_days= 90"}, {"half_life_days=90", "half_life_days=0x5a"},
+             {"quiet_days=365", "half_life_days=90"}}) {
+        std::string text = good_meta;
+        REQUIRE(text.find(from) != std::string::npos);
+        text.replace(text.find(from), from.size(), to);
+        std::ofstream(bad / "meta.txt", std::ios::trunc) << text;
+        INFO(to);
+        CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);
+    }
     std::ofstream(bad / "meta.txt") << "something else\n";
     CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);
     std::filesystem::remove(bad / "meta.txt");

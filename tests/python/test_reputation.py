@@ -271,3 +271,37 @@ def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:
     assert from_arrow.check("0162 345 6789", now=now).reports == 2
     with pytest.raises(TypeError, match="from_csv"):
         numrep.ReputationDB.from_frame("reports.csv")
+
+
+def test_frame_times_flags_and_naive_datetimes_read_like_csv() -> None:
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({
+        "number": ["0912345678", "0912345678", "0912345678", "0987654321", "0987654321", "0987654321"],
+        "time": [1704067200, 1704153600, 1704240000, 1704067200, 1704067200, 1704067200],  # unix seconds
+        "category": ["scam"] * 6,
+        "not_spam": ["no", "false", "0", "yes", "maybe", ""],
+    })
+    db = numrep.ReputationDB.from_frame(frame, not_spam="not_spam")
+    assert db.ingest_stats["bad_by_reason"] == {"bad_not_spam": 1}
+    scam = db.check("0912345678", now=dt.datetime(2024, 1, 3))  # naive: UTC, like report times
+    assert scam.reports == 3 and scam.not_spam == 0
+    assert scam.first_seen == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    assert scam.last_seen == dt.datetime(2024, 1, 3, tzinfo=dt.timezone.utc)
+    aware = db.check("0912345678", now=dt.datetime(2024, 1, 3, tzinfo=dt.timezone.utc))
+    assert aware.score == scam.score
+    voted = db.check("0987654321", now=1704240000)
+    assert voted.not_spam == 1 and voted.reports == 1  # "yes" is a vote, "" a report, "maybe" a bad row
+    digits = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["1704067200"],
+                                                          "category": ["scam"]}))
+    assert digits.check("0912345678", now=1704067200).first_seen == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
+    with pytest.raises(TypeError, match="now must be"):
+        db.check("0912345678", now="tomorrow")
+
+
+def test_vote_only_numbers_have_no_dates_in_frames() -> None:
+    pd = pytest.importorskip("pandas")
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2024-01-01"],
+                                                      "category": ["scam"], "not_spam": [True]}), not_spam="not_spam")
+    frame = db.check_many(["0912345678"], now=1704067200, as_frame=True)
+    assert bool(frame["reported"][0]) and frame["reports"][0] == 0
+    assert pd.isna(frame["first_seen"][0]) and pd.isna(frame["last_seen"][0])
