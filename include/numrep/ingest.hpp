@@ -26,6 +26,7 @@
 #pragma once
 
 #include <array>
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <filesystem>
@@ -211,6 +212,11 @@ struct ingest_options {
     const numbering_plan* plan = &plans::vietnam();
     // Time given to reports whose time field is empty or not mapped; nullopt: they are bad rows.
     std::optional<std::int64_t> default_time;
+    // Reports dated after this (unix seconds) are bad rows ("time in the future"): one report
+    // dated decades ahead would otherwise outweigh every real one in the decayed score.
+    // Default: one day after the reader was made; std::nullopt accepts any time.
+    std::optional<std::int64_t> latest_time = std::chrono::duration_cast<std::chrono::seconds>(
+                                                  std::chrono::system_clock::now().time_since_epoch()).count() + 86400;
     // Throw std::invalid_argument at the first bad row, naming its line and what was wrong.
     bool strict = false;
     // How many bad rows ingest_stats::first_bad_rows keeps.
@@ -348,6 +354,13 @@ public:
                 }
                 r.time = *options_.default_time;
             } else if (const auto t = parse_time(time_text)) {
+                if (options_.latest_time && *t > *options_.latest_time) {
+                    reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
+                        return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
+                               "): in the future";
+                    });
+                    continue;
+                }
                 r.time = *t;
             } else {
                 reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {

@@ -147,6 +147,11 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     n = len(frame)
     keys = _core.parse_many(frame[number], region=region)
     times, bad_time = _unix_times(frame[time])
+    # As in CSV ingestion: a report dated after tomorrow is a bad row (it would outweigh all
+    # real reports in the decayed score).
+    import time as _time
+
+    bad_time = bad_time | (times > int(_time.time()) + 86400)
     if default_time is not None:
         times = np.where(bad_time, _unix_seconds(default_time), times)
         bad_time = np.zeros(n, dtype=bool)

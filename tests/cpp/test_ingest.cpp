@@ -602,3 +602,18 @@ TEST_CASE("ingest: a file that cannot be opened is a system_error naming it", "[
     CHECK_THROWS_WITH(numrep::ingest_csv_file(path, out), contains("no_such_file.csv"));
     CHECK_THROWS_WITH(numrep::ingest_csv_file(NUMREP_TEST_DATA_DIR, out), contains("cannot open"));
 }
+
+TEST_CASE("reports dated in the future are bad rows, unless allowed", "[ingest]") {
+    const std::string csv = "number,time,category\n0912345678,2021-07-07,scam\n0912345678,2999-01-01,scam\n";
+    std::vector<numrep::report> reports;
+    numrep::ingest_options options;
+    const auto stats = numrep::ingest_csv(csv, reports, options);
+    CHECK(stats.good == 1);
+    CHECK(stats.count(numrep::bad_row_reason::bad_time) == 1);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].line == 3);
+    CHECK_THAT(stats.first_bad_rows[0].message, numrep_test::contains("in the future"));
+    options.latest_time = std::nullopt;
+    reports.clear();
+    CHECK(numrep::ingest_csv(csv, reports, options).good == 2);
+}

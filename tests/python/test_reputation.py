@@ -296,6 +296,9 @@ def test_frame_times_flags_and_naive_datetimes_read_like_csv() -> None:
     assert digits.check("0912345678", now=1704067200).first_seen == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
     with pytest.raises(TypeError, match="now must be"):
         db.check("0912345678", now="tomorrow")
+    future = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678", "0912345678"],
+                                                          "time": ["2024-01-01", "2999-01-01"], "category": ["scam"] * 2}))
+    assert future.ingest_stats["bad_by_reason"] == {"bad_time": 1}
 
 
 def test_vote_only_numbers_have_no_dates_in_frames() -> None:
