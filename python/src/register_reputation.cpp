@@ -12,6 +12,10 @@ namespace numrep::python {
 
 namespace {
 
+// Report columns as the bindings take them: contiguous, converted if need be.
+template <class T>
+using column = py::array_t<T, py::array::c_style | py::array::forcecast>;
+
 struct db_holder {
     std::unique_ptr<reputation_db> db;
     py::dict ingest_stats;  // of the reports it was built from (empty if opened)
@@ -169,12 +173,12 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
 
 // Reports as columns (from_frame): keys (0 = unparseable), unix times, category codes into
 // category_names, source ids, not-spam flags. Rows with key 0 must have been counted by the caller.
-void add_arrays(reputation_builder& builder, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
-                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
-                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys,
+                const column<std::int64_t>& times,
+                const column<std::int64_t>& category_codes,
                 const std::vector<std::string>& category_names,
-                const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
-                const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam) {
+                const column<std::int64_t>& sources,
+                const column<bool>& not_spam) {
     const auto n = keys.shape(0);
     for (const auto* a : {static_cast<const py::array*>(&times), static_cast<const py::array*>(&category_codes),
                           static_cast<const py::array*>(&sources), static_cast<const py::array*>(&not_spam)})
@@ -271,12 +275,12 @@ void register_reputation(py::module_& m) {
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
                     py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
                     py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
-        .def_static("_from_arrays", [](const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
-                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
-                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+        .def_static("_from_arrays", [](const column<std::uint64_t>& keys,
+                                       const column<std::int64_t>& times,
+                                       const column<std::int64_t>& category_codes,
                                        const std::vector<std::string>& category_names,
-                                       const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
-                                       const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam,
+                                       const column<std::int64_t>& sources,
+                                       const column<bool>& not_spam,
                                        double half_life_days) {
             reputation_builder builder(config_from(half_life_days));
             add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
@@ -284,12 +288,12 @@ void register_reputation(py::module_& m) {
             h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
             return h;
         })
-        .def("_add_arrays", [](db_holder& h, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
-                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& times,
-                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& category_codes,
+        .def("_add_arrays", [](db_holder& h, const column<std::uint64_t>& keys,
+                               const column<std::int64_t>& times,
+                               const column<std::int64_t>& category_codes,
                                const std::vector<std::string>& category_names,
-                               const py::array_t<std::int64_t, py::array::c_style | py::array::forcecast>& sources,
-                               const py::array_t<bool, py::array::c_style | py::array::forcecast>& not_spam) {
+                               const column<std::int64_t>& sources,
+                               const column<bool>& not_spam) {
             reputation_builder builder(h.db->settings().config);
             add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
             py::gil_scoped_release unlocked;
@@ -317,7 +321,7 @@ void register_reputation(py::module_& m) {
             return verdict_record{h.db->check(n.key(), t), t};
         }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = "VN",
            "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
-        .def("_check_keys", [](const db_holder& h, const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys,
+        .def("_check_keys", [](const db_holder& h, const column<std::uint64_t>& keys,
                                const py::object& now) {
             const std::int64_t t = now_from(now);
             const auto n = keys.shape(0);
