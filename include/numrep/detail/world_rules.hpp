@@ -1,0 +1,149 @@
+// Reading the generated world data (world_data.hpp): country rows by code, the digit automaton
+// of a country code, possible-length tests and the ordered prefix paths that stand in for
+// libphonenumber's international- and national-prefix regular expressions.
+// Everything is constexpr, noexcept and allocation-free; an automaton walk is one 20-byte row
+// read per digit (the tables are ~0.6 MB in all, built into the program).
+#pragma once
+
+#include <array>
+#include <bit>
+#include <cstddef>
+#include <cstring>
+#include <type_traits>
+#include <cstdint>
+#include <string_view>
+
+#include "world_data.hpp"
+
+namespace numrep::detail::world {
+
+// Little-endian reads out of the string-literal tables (compilers fuse these into one load).
+constexpr std::uint16_t u16_at(std::string_view table, std::size_t index) noexcept {
+    if (!std::is_constant_evaluated()) {
+        std::uint16_t v;
+        std::memcpy(&v, table.data() + 2 * index, sizeof v);
+        if constexpr (std::endian::native == std::endian::big) v = static_cast<std::uint16_t>((v >> 8) | (v << 8));
+        return v;
+    }
+    const auto lo = static_cast<unsigned char>(table[2 * index]);
+    const auto hi = static_cast<unsigned char>(table[2 * index + 1]);
+    return static_cast<std::uint16_t>(lo | (hi << 8));
+}
+
+constexpr std::uint64_t u64_at(std::string_view table, std::size_t index) noexcept {
+    if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
+        std::uint64_t v;
+        std::memcpy(&v, table.data() + 8 * index, sizeof v);
+        return v;
+    }
+    std::uint64_t v = 0;
+    for (int b = 7; b >= 0; --b)
+        v = (v << 8) | static_cast<unsigned char>(table[8 * index + static_cast<std::size_t>(b)]);
+    return v;
+}
+
+// countries[] index of each calling code, -1 where the code is unassigned.
+inline constexpr std::array<std::int16_t, 1000> country_index_by_code = [] {
+    std::array<std::int16_t, 1000> index{};
+    index.fill(-1);
+    for (std::size_t i = 0; i < countries.size(); ++i) index[countries[i].code] = static_cast<std::int16_t>(i);
+    return index;
+}();
+
+constexpr const country_row* find_country(unsigned code) noexcept {
+    if (code >= 1000 || country_index_by_code[code] < 0) return nullptr;
+    return &countries[static_cast<std::size_t>(country_index_by_code[code])];
+}
+
+// The end state's tag set after reading `digits` (count of them) from the country's start state.
+constexpr std::uint16_t walk(const country_row& country, const char* digits, int count) noexcept {
+    std::uint32_t state = 1;
+    for (int i = 0; i < count && state != 0; ++i)
+        state = u16_at(transitions, (country.first_state + state) * 10 + static_cast<unsigned>(digits[i] - '0'));
+    return u16_at(state_tagsets, country.first_state + state);
+}
+
+// Bit k: the national number fully matches region k's general pattern (libphonenumber's
+// "matchNationalNumber" against the general description, no length test).
+constexpr std::uint32_t general_mask(std::uint16_t tagset) noexcept {
+    return u16_at(tagsets, 3U * tagset) | (std::uint32_t{u16_at(tagsets, 3U * tagset + 1)} << 16);
+}
+
+// (region index within the country << 8) | number_type for a national number of `length`
+// digits that ended in `tagset`; region index 0xFF when no region of the code claims it.
+constexpr std::uint16_t answer(std::uint16_t tagset, int length) noexcept {
+    if (length < 0 || length >= static_cast<int>(answer_stride)) return 0xFF00;
+    return u16_at(answers, u16_at(tagsets, 3U * tagset + 2) * answer_stride + static_cast<unsigned>(length));
+}
+
+// The id of the prefix range that holds `key` (ranges as world_names.hpp stores them: sorted
+// starts of 15-digit-scaled keys, each with the id in force from there on); 0 for none.
+constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, std::uint32_t count,
+                                 std::uint64_t scaled_key) noexcept {
+    std::uint32_t first = 0;  // first start > scaled_key, by binary search
+    std::uint32_t n = count;
+    while (n > 0) {
+        const std::uint32_t half = n / 2;
+        if (u64_at(starts, first + half) <= scaled_key) {
+            first += half + 1;
+            n -= half + 1;
+        } else {
+            n = half;
+        }
+    }
+    return first == 0 ? 0 : u16_at(ids, first - 1);
+}
+
+// libphonenumber's testNumberLength against a region's general description.
+enum class length_check : std::uint8_t { possible, possible_local_only, too_short, invalid_length, too_long };
+
+constexpr length_check test_length(const metadata_row& row, int length) noexcept {
+    if (row.possible_lengths == 0) return length_check::invalid_length;
+    if (length < 32 && ((row.local_only_lengths >> length) & 1U) != 0) return length_check::possible_local_only;
+    const int shortest = __builtin_ctz(row.possible_lengths);
+    const int longest = 31 - __builtin_clz(row.possible_lengths);
+    if (length == shortest) return length_check::possible;
+    if (length < shortest) return length_check::too_short;
+    if (length > longest) return length_check::too_long;
+    return ((row.possible_lengths >> length) & 1U) != 0 ? length_check::possible : length_check::invalid_length;
+}
+
+inline constexpr int max_groups = 3;
+
+// Where the first path (in a backtracking engine's order) that matches a prefix of `digits`
+// ends, and where its groups are; end < 0 when none matches.
+struct path_match {
+    int end = -1;
+    std::array<int, max_groups + 1> group_begin{};
+    std::array<int, max_groups + 1> group_end{};  // -1: the group took no part
+};
+
+constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
+    path_match m;
+    for (std::uint16_t p = first; p < first + count; ++p) {
+        const path_entry& path = prefix_paths[p];
+        int pos = 0;
+        bool ok = true;
+        m.group_end.fill(-1);
+        for (std::uint16_t s = path.first_step; ok && s < path.first_step + path.step_count; ++s) {
+            const std::uint16_t step = path_steps[s];
+            switch (step & 0xC000) {
+                case 0:
+                    ok = pos < n && ((step >> (digits[pos] - '0')) & 1U) != 0;
+                    ++pos;
+                    break;
+                case step_open: m.group_begin[step & 0xFF & max_groups] = pos; break;
+                case step_close: m.group_end[step & 0xFF & max_groups] = pos; break;
+                default: ok = pos == n; break;
+            }
+        }
+        if (ok) {
+            m.end = pos;
+            return m;
+        }
+    }
+    m.end = -1;
+    return m;
+}
+
+}  // namespace numrep::detail::world
