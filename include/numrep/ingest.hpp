@@ -46,7 +46,7 @@
 #include "parse.hpp"
 #include "region.hpp"
 #include "report.hpp"
-#include "vietnam_plan.hpp"
+#include "world_plan.hpp"
 
 namespace numrep {
 
@@ -190,8 +190,7 @@ enum class preset : std::uint8_t {
     //            Consumer_State (54 values) saturates and Consumer_City is empty in a third
     //            of rows. It undercounts reporters sharing an area code; no choice counts more.
     //   not_spam none (the FTC collects complaints only).
-    //   validity numrep has no US plan, so plan = nullptr: a number is valid when its national
-    //            part has the region's length (10 digits for +1).
+    //   validity by the world plan (libphonenumber's US and Canadian rules), as for every preset.
     ftc,
 };
 
@@ -206,10 +205,10 @@ struct ingest_options {
     char delimiter = ',';
     // Supplies the country code for national forms ("0912 345 678", "(202) 555-0123").
     region default_region = region::vietnam();
-    // Judges report::valid_number. nullptr: valid when the national part has a length the
-    // number's country allows (region table), for countries numrep has no plan for. The plan
-    // must outlive the reader.
-    const numbering_plan* plan = &plans::vietnam();
+    // Judges report::valid_number: the world plan (every region, Vietnam's rules on top) by
+    // default. nullptr: valid when the national part has a length the number's region allows.
+    // The plan must outlive the reader.
+    const numbering_plan* plan = &plans::world();
     // Time given to reports whose time field is empty or not mapped; nullopt: they are bad rows.
     std::optional<std::int64_t> default_time;
     // Reports dated after this (unix seconds) are bad rows ("time in the future"): one report
@@ -240,7 +239,6 @@ struct ingest_options {
                 o.columns.source = "Consumer_Area_Code";
                 o.columns.not_spam = std::nullopt;
                 o.default_region = *region::find("US");
-                o.plan = nullptr;
                 break;
         }
         return o;

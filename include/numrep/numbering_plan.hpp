@@ -28,10 +28,14 @@
 
 #include "detail/key.hpp"
 #include "detail/throw.hpp"
+#include "detail/world_names.hpp"
+#include "detail/world_rules.hpp"
 #include "phone_number.hpp"
 
 namespace numrep {
 
+// libphonenumber's number types, plus short_code (Vietnam's plan). Values are stable: they
+// are stored in NumPy columns and files, so new types go at the end.
 enum class number_type : std::uint8_t {
     unknown = 0,
     mobile,
@@ -41,10 +45,16 @@ enum class number_type : std::uint8_t {
     voip,
     uan,         // universal access numbers: government, public security, companies
     short_code,  // emergency and service numbers such as 113
+    shared_cost,
+    personal_number,
+    pager,
+    voicemail,
+    fixed_line_or_mobile,  // the plan cannot tell (as in the US)
 };
 
-inline constexpr std::array<std::string_view, 8> number_type_names{
-    "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code"};
+inline constexpr std::array<std::string_view, 13> number_type_names{
+    "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code",
+    "shared_cost", "personal_number", "pager", "voicemail", "fixed_line_or_mobile"};
 
 constexpr std::string_view to_string(number_type t) noexcept {
     const auto i = static_cast<std::size_t>(t);
@@ -55,7 +65,9 @@ constexpr std::string_view to_string(number_type t) noexcept {
 // while the plan lives unchanged (the built-in plans live for the whole program).
 struct number_info {
     std::string_view carrier;   // allocated carrier, "" when the plan names none
-    std::string_view region;    // province or area for geographic numbers, else ""
+    std::string_view region;    // geographic area (province, state) for geographic numbers, else ""
+    std::string_view region_code;  // ISO 3166 region the number belongs to ("US", "CA"; "001" for
+                                   // non-geographic codes such as +800); "" when the plan knows none
     number_type type = number_type::unknown;
     bool valid = false;         // a prefix rule for this length matched
     std::uint16_t carrier_id = 0;  // 1-based index into numbering_plan::carriers(); 0 for none
@@ -79,16 +91,34 @@ constexpr std::uint32_t lengths(std::initializer_list<int> national_lengths) noe
     return mask;
 }
 
+// Tag for a plan built on the world data (every region libphonenumber knows).
+struct world_base_t {
+    explicit world_base_t() = default;
+};
+inline constexpr world_base_t world_base{};
+
 class numbering_plan {
 public:
+    // An empty plan: knows nothing until rules are added.
     numbering_plan() {
         nodes_.emplace_back();
         resolve();
     }
+    // A plan that knows every region (libphonenumber's metadata, its carriers and the NANP
+    // area codes, built in: detail/world_data.hpp); rules added on top are an overlay: where
+    // they validate numbers of a country code, they decide validity and type for that code.
+    explicit numbering_plan(world_base_t) : numbering_plan() {
+        world_ = true;
+        for (std::size_t i = 1; i < detail::world::carrier_names.size(); ++i)
+            intern(carriers_, carrier_ids_, carrier_views_, detail::world::carrier_names[i]);
+        for (std::size_t i = 1; i < detail::world::area_names.size(); ++i)
+            intern(regions_, region_ids_, region_views_, detail::world::area_names[i]);
+    }
     numbering_plan(const numbering_plan& other)
         : nodes_(other.nodes_), entries_(other.entries_), carriers_(other.carriers_), regions_(other.regions_),
           carrier_ids_(other.carrier_ids_), region_ids_(other.region_ids_), answers_(other.answers_),
-          results_(other.results_), rule_count_(other.rule_count_) {
+          results_(other.results_), rule_count_(other.rule_count_), world_(other.world_),
+          overlay_codes_(other.overlay_codes_) {
         for (const auto& name : carriers_) carrier_views_.emplace_back(name);
         for (const auto& name : regions_) region_views_.emplace_back(name);
     }
@@ -140,6 +170,7 @@ private:
         e.key_lengths = static_cast<std::uint32_t>(
             (static_cast<std::uint64_t>(rule.national_lengths) << cc_length) & 0xFFFF);
         e.hint = rule.national_lengths == 0;
+        if (!e.hint) overlay_codes_[code / 64] |= std::uint64_t{1} << (code % 64);
         std::int32_t node = 0;
         for (char c : p) {
             const auto d = static_cast<std::size_t>(c - '0');
@@ -197,8 +228,12 @@ public:
         info.region_id = f.region_id;
         info.carrier = carrier_views_[f.carrier_id];
         info.region = region_views_[f.region_id];
+        if (world_) add_world(key, digits, info);
         return info;
     }
+
+    // True for a plan built on the world data.
+    bool has_world_base() const noexcept { return world_; }
 
     // Names by id - 1: carriers()[info.carrier_id - 1] == info.carrier.
     const std::deque<std::string>& carriers() const noexcept { return carriers_; }
@@ -207,6 +242,49 @@ public:
     std::size_t node_count() const noexcept { return nodes_.size(); }
 
 private:
+    // What the world data says of `key`, merged under the overlay's answer in `info`.
+    void add_world(std::uint64_t key, int digits, number_info& info) const noexcept {
+        const int cc_length = detail::country_code_length(key, digits);
+        if (cc_length == 0) return;
+        const int national_length = digits - cc_length;
+        const auto code = static_cast<unsigned>(key / detail::pow10[static_cast<std::size_t>(national_length)]);
+        const auto* country = detail::world::find_country(code);
+        if (country == nullptr) return;
+        const bool overlay_decides = ((overlay_codes_[code / 64] >> (code % 64)) & 1U) != 0;
+        if (overlay_decides && country->row_count == 1) {
+            info.region_code = detail::world::metadata[country->first_row].region;
+            return;
+        }
+        std::array<char, detail::max_key_digits> nsn{};
+        std::uint64_t rest = key % detail::pow10[static_cast<std::size_t>(national_length)];
+        for (int i = national_length - 1; i >= 0; --i, rest /= 10)
+            nsn[static_cast<std::size_t>(i)] = static_cast<char>('0' + rest % 10);
+        const auto answer = detail::world::answer(detail::world::walk(*country, nsn.data(), national_length), national_length);
+        const unsigned region_index = answer >> 8U;
+        if (region_index != 0xFF)
+            info.region_code = detail::world::metadata[country->first_row + region_index].region;
+        if (overlay_decides) return;
+        const auto type = static_cast<number_type>(answer & 0xFFU);
+        info.type = type;
+        info.valid = type != number_type::unknown && region_index != 0xFF;
+        const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
+        // Carrier names go with mobile numbers only, as in libphonenumber's carrier mapper.
+        if (info.carrier_id == 0 && (type == number_type::mobile || type == number_type::fixed_line_or_mobile ||
+                                     type == number_type::pager)) {
+            info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
+                                                      detail::world::carrier_range_count, scaled);
+            info.carrier = carrier_views_[info.carrier_id];
+        }
+        // Areas go with valid geographic numbers, as in libphonenumber's geocoder.
+        const bool geographic = type == number_type::fixed_line || type == number_type::mobile ||
+                                type == number_type::fixed_line_or_mobile;
+        if (info.region_id == 0 && code == 1 && info.valid && geographic) {
+            info.region_id = detail::world::range_id(detail::world::area_starts, detail::world::area_ids,
+                                                     detail::world::area_range_count, scaled);
+            info.region = region_views_[info.region_id];
+        }
+    }
+
     struct node_t {
         std::array<std::int32_t, 10> child;
         std::int32_t first_entry = -1;
@@ -371,6 +449,8 @@ private:
     std::vector<std::uint32_t> answers_;
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;
+    bool world_ = false;
+    std::array<std::uint64_t, 16> overlay_codes_{};  // country codes the overlay validates numbers of
 };
 
 }  // namespace numrep

@@ -16,3 +16,4 @@
 #include "trie_store.hpp"
 #include "version.hpp"
 #include "vietnam_plan.hpp"
+#include "world_plan.hpp"

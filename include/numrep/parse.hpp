@@ -1,10 +1,15 @@
-// Parsing: any written form of a phone number to a phone_number (an E.164 integer key).
+// Parsing: any written form of a phone number, from any region, to a phone_number (an E.164
+// integer key and an optional extension).
 //   try_parse(text[, region]) -> parse_result   noexcept; says what was wrong and where
 //   parse(text[, region])     -> phone_number   throws numrep::parse_error quoting the input
-// One left-to-right pass over the text, O(length) time, no allocation; input is UTF-8
-// (std::string_view) or UTF-32 (std::u32string_view, as NumPy stores strings).
+// The steps are libphonenumber's (PhoneNumberUtil::parse), driven by its metadata compiled
+// into digit automata and ordered prefix paths (detail/world_rules.hpp), so keys agree with it;
+// the differences are listed, with their reasons, in docs/world-plan.md. Input is UTF-8
+// (std::string_view) or UTF-32 (std::u32string_view, as NumPy stores strings); at most 250
+// characters are read, as in libphonenumber. No allocation, O(length) time.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -14,6 +19,7 @@
 #include "detail/throw.hpp"
 #include "detail/unicode.hpp"
 #include "detail/vietnam_rules.hpp"
+#include "detail/world_rules.hpp"
 #include "phone_number.hpp"
 #include "region.hpp"
 
@@ -23,8 +29,8 @@ enum class parse_errc : std::uint8_t {
     ok = 0,
     empty,                  // nothing but white space
     bad_character,          // a character that has no place in a phone number (or bad UTF-8)
-    too_short,              // fewer than 3 national digits
-    too_long,               // more digits than the country's numbers (or E.164's 15) allow
+    too_short,              // fewer than 2 national digits (or nothing after an international prefix)
+    too_long,               // more than 17 national digits, a key over E.164's 15 digits, or input over 250 characters
     unknown_country_code,   // international form whose leading digits are no country code
     missing_country_code,   // national form, but no default region to supply a country code
     unknown_region,         // the default region given is not an ISO 3166 code we know
@@ -44,8 +50,12 @@ constexpr std::string_view describe(parse_errc e) noexcept {
     return "unknown error";
 }
 
-// Shortest national significant number accepted: 3 digits, for short codes such as 113.
-inline constexpr int min_national_length = 3;
+// Shortest national significant number accepted (libphonenumber's): 2 digits.
+inline constexpr int min_national_length = 2;
+// Longest national significant number libphonenumber reads; keys also stop at 15 digits in all.
+inline constexpr int max_parsed_national_length = 17;
+// Longest input read, in characters (libphonenumber's limit).
+inline constexpr std::size_t max_input_length = 250;
 
 // Either a phone_number or the reason there is none (and, for bad characters, where).
 class parse_result {
@@ -72,164 +82,470 @@ private:
 
 namespace detail {
 
-// Digits kept while scanning: more than any valid number has, so "too long" is still seen.
-inline constexpr int scan_digit_capacity = 20;
+// Digits kept: a national number of 17 digits behind a country code and the longest
+// international prefix fits; more cannot become a number.
+inline constexpr int scan_digit_capacity = 32;
 
 struct scanned {
-    char digits[scan_digit_capacity];
-    int count = 0;            // digits seen (may exceed capacity: then the number is too long)
-    bool plus = false;        // a leading '+'
-    int paren_zero = -1;      // index of a digit 0 standing alone in parentheses: "+84 (0) 91..."
+    std::array<char, scan_digit_capacity> digits{};
+    int count = 0;
+    bool plus = false;          // written in international form (or given a global phone-context)
+    std::array<char, phone_number::max_extension_length> extension{};
+    int extension_length = 0;
     parse_errc error = parse_errc::ok;
     std::size_t position = 0;
 };
 
-template <class Text>
-constexpr bool starts_with_tel(Text text, std::size_t pos) noexcept {
-    constexpr char scheme[] = "tel:";
-    if (text.size() - pos < 4) return false;
-    for (std::size_t i = 0; i < 4; ++i) {
-        auto c = static_cast<char32_t>(text[pos + i]);
-        if (c >= 'A' && c <= 'Z') c += 32;
-        if (c != static_cast<char32_t>(scheme[i])) return false;
+// The input as code points, with each one's offset in code units (for error positions).
+struct code_points {
+    std::array<char32_t, max_input_length + 1> c{};
+    std::array<std::uint32_t, max_input_length + 2> at{};
+    int size = 0;
+};
+
+constexpr char32_t ascii_lower(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
+constexpr bool is_ascii_letter(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z'); }
+
+// The phone keypad: ABC 2, DEF 3, GHI 4, JKL 5, MNO 6, PQRS 7, TUV 8, WXYZ 9.
+constexpr char keypad_digit(char32_t c) noexcept {
+    constexpr std::string_view keys = "22233344455566677778889999";
+    return keys[static_cast<std::size_t>(ascii_lower(c) - 'a')];
+}
+
+// Punctuation libphonenumber lets stand between digits (its VALID_PUNCTUATION, '*' too).
+constexpr bool is_punctuation(char32_t c) noexcept {
+    if (is_space(c) || is_digit_separator(c) || is_open_paren(c) || is_close_paren(c)) return true;
+    switch (c) {
+        case '~': case '*': case 0x2053: case 0x223C: case 0xFF5E: case 0x30FC: case 0xFF3B: case 0xFF3D:
+            return true;
+        default:
+            return false;
+    }
+}
+
+constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word) noexcept {
+    if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (ascii_lower(t.c[static_cast<std::size_t>(pos) + i]) != word[i]) return false;
+    return true;
+}
+
+// Extension labels (libphonenumber's, lower case), longest first within each kind, and the
+// most digits each allows.
+struct extension_label {
+    std::u32string_view text;
+    int max_digits;
+    bool commas_before;  // the separators before the label may include commas
+};
+inline constexpr std::array<extension_label, 22> extension_labels{{
+    {U"extensio\u0301n", 20, true}, {U"extensi\u00F3n", 20, true}, {U"extension", 20, true},
+    {U"xtensio\u0301n", 20, true}, {U"xtensi\u00F3n", 20, true}, {U"xtension", 20, true},
+    {U"anexo", 20, true}, {U"extn", 20, true}, {U"ext", 20, true}, {U"xtn", 20, true}, {U"xt", 20, true},
+    {U"\uFF45\uFF58\uFF54\uFF4E", 20, true}, {U"\uFF45\uFF58\uFF54", 20, true}, {U"\uFF58\uFF54\uFF4E", 20, true},
+    {U"\uFF58\uFF54", 20, true}, {U"\u0434\u043E\u0431", 20, true},
+    {U"int", 9, true}, {U"\uFF49\uFF4E\uFF54", 9, true},
+    {U"x", 9, true}, {U"\uFF58", 9, true}, {U"#", 9, true}, {U"\uFF03", 9, true},
+}};
+
+// Where an extension starts in t[begin, end) (the separators before its label included), or
+// -1; its digits are t[*digits_begin, *digits_end).
+constexpr int find_extension(const code_points& t, int begin, int end, int& digits_begin, int& digits_end) noexcept {
+    int i = end;
+    const bool hash = i > begin && (t.c[static_cast<std::size_t>(i - 1)] == '#' || t.c[static_cast<std::size_t>(i - 1)] == 0xFF03);
+    if (hash) --i;
+    digits_end = i;
+    while (i > begin && digit_value(t.c[static_cast<std::size_t>(i - 1)]) >= 0) --i;
+    digits_begin = i;
+    const int digits = digits_end - digits_begin;
+    if (digits == 0) return -1;
+    // Characters allowed between a label and the digits: [:.．]?[ \u00A0\t,-]*
+    int k = i;
+    while (k > begin && (t.c[static_cast<std::size_t>(k - 1)] == ' ' || t.c[static_cast<std::size_t>(k - 1)] == 0xA0 ||
+                         t.c[static_cast<std::size_t>(k - 1)] == '\t' || t.c[static_cast<std::size_t>(k - 1)] == ',' ||
+                         t.c[static_cast<std::size_t>(k - 1)] == '-'))
+        --k;
+    if (k > begin && (t.c[static_cast<std::size_t>(k - 1)] == ':' || t.c[static_cast<std::size_t>(k - 1)] == '.' ||
+                      t.c[static_cast<std::size_t>(k - 1)] == 0xFF0E))
+        --k;
+    const auto skip_separators = [&](int at, bool commas) {
+        while (at > begin && (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == 0xA0 ||
+                              t.c[static_cast<std::size_t>(at - 1)] == '\t' || (commas && t.c[static_cast<std::size_t>(at - 1)] == ',')))
+            --at;
+        return at;
+    };
+    for (const auto& label : extension_labels) {
+        const int at = k - static_cast<int>(label.text.size());
+        if (digits <= label.max_digits && matches_at(t, at, label.text))
+            return skip_separators(at, label.commas_before);
+    }
+    // RFC 3966 ";ext=" and auto-dialling ";" or ",," (up to 15 digits), or only commas (9).
+    if (k == i && matches_at(t, i - 5, U";ext=") && digits <= 20) return i - 5;
+    if (k > begin && t.c[static_cast<std::size_t>(k - 1)] == ';' && digits <= 15) return skip_separators(k - 1, false);
+    // Commas as the label: ",," (auto-dialling, up to 15 digits) or any commas (up to 9).
+    for (int c = k; c < i; ++c) {
+        if (t.c[static_cast<std::size_t>(c)] != ',') continue;
+        const bool two = c + 1 < i && t.c[static_cast<std::size_t>(c + 1)] == ',';
+        if (digits <= (two ? 15 : 9)) return skip_separators(c, false);
+        break;
+    }
+    // American style, "555-1234 - 503#": separators of spaces and dashes, up to 6 digits, a hash.
+    if (hash && digits <= 6 && i > begin &&
+        (t.c[static_cast<std::size_t>(i - 1)] == ' ' || t.c[static_cast<std::size_t>(i - 1)] == '-')) {
+        int at = i;
+        while (at > begin && (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == '-')) --at;
+        return at;
+    }
+    return -1;
+}
+
+// RFC 3966 phone-context: a global number ("+64-3") or a domain name.
+constexpr bool valid_phone_context(const code_points& t, int begin, int end, bool& global) noexcept {
+    global = begin < end && is_plus(t.c[static_cast<std::size_t>(begin)]);
+    if (begin >= end) return false;
+    if (global) {
+        bool digit = false;
+        for (int i = begin + 1; i < end; ++i) {
+            const char32_t c = t.c[static_cast<std::size_t>(i)];
+            if (digit_value(c) >= 0) digit = true;
+            else if (c != '-' && c != '.' && c != '(' && c != ')') return false;
+        }
+        return digit;
+    }
+    // domain: labels of letters, digits and inner dashes, split by dots; the last starts with a letter
+    int label_start = begin;
+    for (int i = begin; i <= end; ++i) {
+        const bool dot = i < end && t.c[static_cast<std::size_t>(i)] == '.';
+        if (i == end || dot) {
+            if (i == label_start) return i == end && i > begin;  // a trailing dot is allowed
+            if (t.c[static_cast<std::size_t>(i - 1)] == '-') return false;
+            if (i == end || (i + 1 == end)) {
+                if (!is_ascii_letter(t.c[static_cast<std::size_t>(label_start)])) return false;
+            }
+            label_start = i + 1;
+            continue;
+        }
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (!is_ascii_letter(c) && digit_value(c) < 0 && !(c == '-' && i > label_start)) return false;
     }
     return true;
 }
 
-// Collects the digits of `text` and checks that everything else is punctuation we accept.
+template <class Text>
+constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t& position) noexcept {
+    std::size_t pos = 0;
+    while (pos < text.size()) {  // leading white space does not count against the limit
+        const decoded d = decode_at(text, pos);
+        if (!is_space(d.code_point)) break;
+        pos += d.length;
+    }
+    while (pos < text.size()) {
+        const decoded d = decode_at(text, pos);
+        if (d.code_point == invalid_code_point) {
+            error = parse_errc::bad_character;
+            position = pos;
+            return false;
+        }
+        if (t.size == static_cast<int>(max_input_length)) {
+            // Trailing white space is harmless; anything else makes the input too long.
+            for (std::size_t p = pos; p < text.size();) {
+                const decoded e = decode_at(text, p);
+                if (!is_space(e.code_point)) {
+                    error = parse_errc::too_long;
+                    return false;
+                }
+                p += e.length;
+            }
+            break;
+        }
+        t.c[static_cast<std::size_t>(t.size)] = d.code_point;
+        t.at[static_cast<std::size_t>(t.size)] = static_cast<std::uint32_t>(pos);
+        ++t.size;
+        pos += d.length;
+    }
+    while (t.size > 0 && is_space(t.c[static_cast<std::size_t>(t.size - 1)])) --t.size;
+    t.at[static_cast<std::size_t>(t.size)] = static_cast<std::uint32_t>(pos);
+    if (t.size == 0) {
+        error = parse_errc::empty;
+        return false;
+    }
+    return true;
+}
+
+// Collects digits of t[begin, end) into s (appending), checking that everything else is
+// punctuation; with three or more ASCII letters the letters are keypad digits ("1-800-FLOWERS").
+constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s) noexcept {
+    int letters = 0;
+    int digits_before_letter = 0;
+    for (int i = begin, digits = s.count; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (digit_value(c) >= 0) ++digits;
+        if (is_ascii_letter(c) && letters++ == 0) digits_before_letter = digits;
+    }
+    // libphonenumber reads letters as keypad digits from three letters on (after three digits);
+    // it drops one or two stray letters, which numrep refuses: "0912y45678" is more likely a
+    // typo than a number.
+    const bool vanity = letters >= 3 && digits_before_letter >= 3;
+    for (int i = begin; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        char digit = 0;
+        if (const int v = digit_value(c); v >= 0) digit = static_cast<char>('0' + v);
+        else if (is_ascii_letter(c) && vanity) digit = keypad_digit(c);
+        if (digit != 0) {
+            if (s.count == scan_digit_capacity) {
+                s.error = parse_errc::too_long;
+                return;
+            }
+            s.digits[static_cast<std::size_t>(s.count++)] = digit;
+        } else if (is_plus(c) && s.count == 0 && !s.plus) {
+            s.plus = true;
+        } else if (!is_punctuation(c)) {
+            s.error = parse_errc::bad_character;
+            s.position = t.at[static_cast<std::size_t>(i)];
+            return;
+        }
+    }
+}
+
+constexpr void set_extension(const code_points& t, int begin, int end, scanned& s) noexcept {
+    for (int i = begin; i < end; ++i) {
+        const int v = digit_value(t.c[static_cast<std::size_t>(i)]);
+        if (v < 0) continue;
+        if (s.extension_length == phone_number::max_extension_length) {
+            s.error = parse_errc::too_long;
+            s.position = t.at[static_cast<std::size_t>(i)];
+            return;
+        }
+        s.extension[static_cast<std::size_t>(s.extension_length++)] = static_cast<char>('0' + v);
+    }
+}
+
+// tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters.
+constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
+    int number_end = 4;
+    while (number_end < t.size && t.c[static_cast<std::size_t>(number_end)] != ';') ++number_end;
+    int context_begin = -1, context_end = -1, ext_begin = -1, ext_end = -1;
+    for (int p = number_end; p < t.size;) {
+        int q = p + 1;
+        while (q < t.size && t.c[static_cast<std::size_t>(q)] != ';') ++q;
+        if (matches_at(t, p, U";phone-context=")) {
+            context_begin = p + 15;
+            context_end = q;
+        } else if (matches_at(t, p, U";ext=")) {
+            ext_begin = p + 5;
+            ext_end = q;
+        } else if (!matches_at(t, p, U";isub=")) {
+            s.error = parse_errc::bad_character;  // a parameter we cannot honour
+            s.position = t.at[static_cast<std::size_t>(p)];
+            return;
+        }
+        p = q;
+    }
+    if (context_begin >= 0) {
+        bool global = false;
+        if (!valid_phone_context(t, context_begin, context_end, global)) {
+            s.error = parse_errc::bad_character;
+            s.position = t.at[static_cast<std::size_t>(context_begin < t.size ? context_begin : t.size)];
+            return;
+        }
+        if (global) {  // "+64-3" then the local number: "+64 3 331 6005"
+            scan_digits(t, context_begin, context_end, s);
+            if (s.error != parse_errc::ok) return;
+        }
+    }
+    if (ext_begin >= 0) {
+        for (int i = ext_begin; i < ext_end; ++i)
+            if (digit_value(t.c[static_cast<std::size_t>(i)]) < 0) {
+                s.error = parse_errc::bad_character;
+                s.position = t.at[static_cast<std::size_t>(i)];
+                return;
+            }
+        set_extension(t, ext_begin, ext_end, s);
+        if (s.error != parse_errc::ok) return;
+    }
+    scan_digits(t, 4, number_end, s);  // after a global context, a '+' here is a bad character
+}
+
 template <class Text>
 constexpr scanned scan(Text text) noexcept {
     scanned s{};
-    std::size_t pos = 0;
-    bool only_space = true;
-    bool tel_uri = false;
-    int paren_open_at = -1;  // digit count when the innermost '(' opened
-    while (pos < text.size()) {
-        const decoded d = decode_at(text, pos);
-        const char32_t c = d.code_point;
-        const std::size_t here = pos;
-        pos += d.length;
-        if (is_space(c)) continue;
-        if (only_space && starts_with_tel(text, here)) {
-            tel_uri = true;
-            only_space = false;
-            pos = here + 4;
-            continue;
+    code_points t{};
+    if (!decode(text, t, s.error, s.position)) return s;
+    if (matches_at(t, 0, U"tel:")) {
+        scan_tel_uri(t, s);
+    } else {
+        int end = t.size;
+        int digits_begin = 0, digits_end = 0;
+        const int ext = find_extension(t, 0, end, digits_begin, digits_end);
+        if (ext > 0) {
+            set_extension(t, digits_begin, digits_end, s);
+            if (s.error != parse_errc::ok) return s;
+            end = ext;
         }
-        only_space = false;
-        if (const int v = digit_value(c); v >= 0) {
-            if (s.count < scan_digit_capacity) s.digits[s.count] = static_cast<char>('0' + v);
-            if (++s.count > scan_digit_capacity) {
-                s.error = parse_errc::too_long;  // stop early: huge inputs cost no more than this
-                return s;
-            }
-        } else if (is_plus(c) && s.count == 0 && !s.plus) {
-            s.plus = true;
-        } else if (is_open_paren(c)) {
-            paren_open_at = s.count;
-        } else if (is_close_paren(c)) {
-            if (paren_open_at >= 0 && s.count == paren_open_at + 1 && s.digits[paren_open_at] == '0')
-                s.paren_zero = paren_open_at;
-            paren_open_at = -1;
-        } else if (is_digit_separator(c)) {
-            // grouping punctuation carries no meaning
-        } else if (tel_uri && c == ';' && s.count > 0) {
-            break;  // tel: URI parameters (";phone-context=...") follow the number
-        } else {
-            s.error = parse_errc::bad_character;
-            s.position = here;
-            return s;
-        }
+        scan_digits(t, 0, end, s);
     }
-    if (s.count == 0) s.error = only_space ? parse_errc::empty : parse_errc::too_short;
+    // libphonenumber's viability test: three digits at least, or exactly two and nothing else.
+    const bool bare_pair = s.count == 2 && t.size == 2 && !s.plus;
+    if (s.error == parse_errc::ok && s.count < 3 && !bare_pair) s.error = parse_errc::too_short;
     return s;
 }
 
-constexpr std::uint64_t digits_value(const char* digits, int count) noexcept {
-    std::uint64_t v = 0;
-    for (int i = 0; i < count; ++i) v = v * 10 + static_cast<unsigned>(digits[i] - '0');
-    return v;
+// A national number being read: digits in a fixed buffer.
+struct digit_string {
+    std::array<char, scan_digit_capacity> d{};
+    int n = 0;
+    constexpr const char* data() const noexcept { return d.data(); }
+    constexpr digit_string tail(int from) const noexcept {
+        digit_string out;
+        for (int i = from; i < n; ++i) out.d[static_cast<std::size_t>(out.n++)] = d[static_cast<std::size_t>(i)];
+        return out;
+    }
+};
+
+// libphonenumber's matchNationalNumber against a region's general pattern.
+constexpr bool general_match(const world::metadata_row& row, const digit_string& s) noexcept {
+    const auto* country = world::find_country(row.country_code);
+    if (country == nullptr) return false;
+    return ((world::general_mask(world::walk(*country, s.data(), s.n)) >> row.index_in_country) & 1U) != 0;
 }
 
-constexpr bool starts_with_digits(const char* digits, int count, std::string_view prefix) noexcept {
-    if (prefix.empty() || static_cast<std::size_t>(count) <= prefix.size()) return false;
-    for (std::size_t i = 0; i < prefix.size(); ++i)
-        if (digits[i] != prefix[i]) return false;
-    return true;
+// libphonenumber's maybeStripNationalPrefixAndCarrierCode: the national number with its trunk
+// prefix (and carrier code) removed or transformed, or unchanged when the rules say so.
+constexpr digit_string strip_national_prefix(const world::metadata_row& row, const digit_string& number) noexcept {
+    if (number.n == 0 || row.npp_count == 0) return number;
+    const world::path_match m = world::match_prefix(row.npp_first, row.npp_count, number.data(), number.n);
+    if (m.end < 0) return number;
+    const bool viable = general_match(row, number);
+    const int last_group = row.npp_groups;
+    const bool transform = !row.npp_transform.empty() && last_group > 0 &&
+                           m.group_end[static_cast<std::size_t>(last_group)] >= 0;
+    digit_string out;
+    if (!transform) {
+        out = number.tail(m.end);
+    } else {
+        const auto append = [&](char c) {
+            if (out.n < scan_digit_capacity) out.d[static_cast<std::size_t>(out.n++)] = c;
+        };
+        for (std::size_t i = 0; i < row.npp_transform.size(); ++i) {
+            const char c = row.npp_transform[i];
+            if (c == '$' && i + 1 < row.npp_transform.size()) {
+                const auto g = static_cast<std::size_t>(row.npp_transform[++i] - '0');
+                if (g <= static_cast<std::size_t>(world::max_groups) && m.group_end[g] >= 0)
+                    for (int k = m.group_begin[g]; k < m.group_end[g]; ++k) append(number.d[static_cast<std::size_t>(k)]);
+            } else {
+                append(c);
+            }
+        }
+        for (int k = m.end; k < number.n; ++k) append(number.d[static_cast<std::size_t>(k)]);
+    }
+    if (viable && !general_match(row, out)) return number;
+    return out;
 }
 
-// Builds the number from a country code and national digits, applying per-country rules.
-constexpr parse_result make_number(unsigned cc, const char* nsn, int nsn_length) noexcept {
-    // Vietnamese national numbers never start with 0, so zeros there are trunk-prefix noise:
-    // "+84 0912...", "840912...". Dropping them keeps parse(national(n)) == n.
+// The country code at the start of `s` (1 to 3 digits, never starting with 0), or 0.
+constexpr unsigned extract_country_code(const digit_string& s, int& length) noexcept {
+    if (s.n == 0 || s.d[0] == '0') return 0;
+    unsigned cc = 0;
+    for (int len = 1; len <= 3 && len <= s.n; ++len) {
+        cc = cc * 10 + static_cast<unsigned>(s.d[static_cast<std::size_t>(len - 1)] - '0');
+        if (world::find_country(cc) != nullptr) {
+            length = len;
+            return cc;
+        }
+    }
+    return 0;
+}
+
+constexpr parse_result make_number(unsigned cc, const digit_string& national, const scanned& s) noexcept {
+    const char* nsn = national.data();
+    int nsn_length = national.n;
+    // Vietnam (numrep's overlay): national numbers never start with 0, so zeros left there are
+    // trunk-prefix noise ("+84 00912..."), and 11-digit numbers from before 2018 are converted.
     if (cc == vietnam::country_code) {
-        while (nsn_length > 0 && nsn[0] == '0') {
+        while (nsn_length > 1 && nsn[0] == '0') {
             ++nsn;
             --nsn_length;
         }
     }
     if (nsn_length < min_national_length) return parse_result(parse_errc::too_short);
-    if (nsn_length > max_national_length(cc)) return parse_result(parse_errc::too_long);
-    std::uint64_t national = digits_value(nsn, nsn_length);
+    if (nsn_length > max_parsed_national_length) return parse_result(parse_errc::too_long);
+    const int cc_length = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
+    if (cc_length + nsn_length > max_key_digits) return parse_result(parse_errc::too_long);
+    std::uint64_t value = 0;
+    for (int i = 0; i < nsn_length; ++i) value = value * 10 + static_cast<unsigned>(nsn[i] - '0');
     bool legacy = false;
     if (cc == vietnam::country_code) {
-        const auto converted = vietnam::convert_legacy(national, nsn_length);
-        national = converted.national_number;
+        const auto converted = vietnam::convert_legacy(value, nsn_length);
+        value = converted.national_number;
         nsn_length = converted.national_length;
         legacy = converted.converted;
     }
-    const int cc_length = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
-    if (cc_length + nsn_length > max_key_digits) return parse_result(parse_errc::too_long);
-    const std::uint64_t key = cc * pow10[static_cast<std::size_t>(nsn_length)] + national;
-    return parse_result(phone_number::from_parts(key, cc_length, nsn_length, legacy));
+    const std::uint64_t key = cc * pow10[static_cast<std::size_t>(nsn_length)] + value;
+    return parse_result(phone_number::from_parts(key, cc_length, nsn_length, legacy,
+                                                 std::string_view(s.extension.data(), static_cast<std::size_t>(s.extension_length))));
 }
 
-// "+CC NSN" (or "00CC NSN" once the international prefix is removed): `offset` is where the
-// country code starts within s.digits.
-constexpr parse_result parse_international(const scanned& s, int offset) noexcept {
-    const char* d = s.digits + offset;
-    const int n = s.count - offset;
-    unsigned cc = 0;
+// After the country code is known: the national prefix and carrier code come off when what
+// remains has a possible length (libphonenumber's rule), then the key is built.
+constexpr parse_result finish(unsigned cc, const world::metadata_row& row, digit_string national,
+                              const scanned& s) noexcept {
+    if (national.n < min_national_length) return parse_result(parse_errc::too_short);
+    const digit_string stripped = strip_national_prefix(row, national);
+    const auto check = world::test_length(row, stripped.n);
+    if (check != world::length_check::too_short && check != world::length_check::possible_local_only &&
+        check != world::length_check::invalid_length)
+        national = stripped;
+    return make_number(cc, national, s);
+}
+
+// Once a country code is read, libphonenumber reads the rest by its main region's rules.
+constexpr const world::metadata_row& main_row(unsigned cc) noexcept {
+    return world::metadata[world::find_country(cc)->first_row];
+}
+
+constexpr parse_result parse_international(const digit_string& rest, const scanned& s) noexcept {
+    if (rest.n <= min_national_length) return parse_result(parse_errc::too_short);
     int cc_length = 0;
-    if (n > 0 && d[0] == '0') return parse_result(parse_errc::unknown_country_code);  // no code starts with 0
-    for (int len = 1; len <= 3 && len <= n; ++len) {
-        cc = cc * 10 + static_cast<unsigned>(d[len - 1] - '0');
-        if (is_country_code(cc)) {
-            cc_length = len;
-            break;
-        }
-    }
-    if (cc_length == 0) return parse_result(n < 1 ? parse_errc::too_short : parse_errc::unknown_country_code);
-    const char* nsn = d + cc_length;
-    int nsn_length = n - cc_length;
-    // "+44 (0)20 ...": a parenthesised trunk 0 is dropped for every country. (Vietnam's trunk
-    // zeros are dropped in make_number, whatever the form.)
-    if (nsn_length > 0 && nsn[0] == '0' && s.paren_zero == offset + cc_length) {
-        ++nsn;
-        --nsn_length;
-    }
-    return make_number(cc, nsn, nsn_length);
+    const unsigned cc = extract_country_code(rest, cc_length);
+    if (cc == 0) return parse_result(parse_errc::unknown_country_code);
+    return finish(cc, main_row(cc), rest.tail(cc_length), s);
 }
 
 constexpr parse_result parse_scanned(const scanned& s, const region& home) noexcept {
     if (s.error != parse_errc::ok) return parse_result(s.error, s.position);
-    if (s.plus) return parse_international(s, 0);
-    if (home.is_none()) return parse_result(parse_errc::missing_country_code);
-    if (starts_with_digits(s.digits, s.count, home.international_prefix()))
-        return parse_international(s, static_cast<int>(home.international_prefix().size()));
-    const unsigned cc = home.country_code();
-    if (starts_with_digits(s.digits, s.count, home.national_prefix())) {
-        const int trunk = static_cast<int>(home.national_prefix().size());
-        return make_number(cc, s.digits + trunk, s.count - trunk);
+    digit_string all;
+    for (int i = 0; i < s.count; ++i) all.d[static_cast<std::size_t>(all.n++)] = s.digits[static_cast<std::size_t>(i)];
+    if (s.plus) {
+        const parse_result r = parse_international(all, s);
+        // "+011 84 ..." and the like: libphonenumber drops the '+' and reads the rest again.
+        if (r.error() != parse_errc::unknown_country_code || home.is_none()) return r;
     }
-    // The country code written without '+' ("84912345678"): taken as such only when the digits
-    // are too long for a national number and what follows the code has a national length.
+    if (home.is_none()) return parse_result(parse_errc::missing_country_code);
+    const auto& row = home.metadata();
+    // Dialled with this region's international prefix, unless a 0 follows (no code starts so).
+    if (row.idd_count != 0) {
+        const world::path_match m = world::match_prefix(row.idd_first, row.idd_count, all.data(), all.n);
+        if (m.end >= 0 && !(m.end < all.n && all.d[static_cast<std::size_t>(m.end)] == '0')) {
+            const parse_result r = parse_international(all.tail(m.end), s);
+            return r;
+        }
+    }
+    // The country code written without '+' ("84912345678"): taken when the number is not a
+    // national number of the region but the rest is, or when it is too long to be one.
+    const unsigned cc = row.country_code;
     const int cc_length = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
-    const int rest = s.count - cc_length;
-    if (s.count > home.max_national_length() && rest >= home.min_national_length() &&
-        rest <= max_national_length(cc) && digits_value(s.digits, cc_length) == cc)
-        return make_number(cc, s.digits + cc_length, rest);
-    return make_number(cc, s.digits, s.count);
+    bool starts_with_code = all.n > cc_length;
+    for (int i = 0, v = static_cast<int>(cc); starts_with_code && i < cc_length; ++i) {
+        const int digit = v / static_cast<int>(pow10[static_cast<std::size_t>(cc_length - 1 - i)]) % 10;
+        starts_with_code = all.d[static_cast<std::size_t>(i)] - '0' == digit;
+    }
+    if (starts_with_code) {
+        const digit_string potential = strip_national_prefix(row, all.tail(cc_length));
+        if ((!general_match(row, all) && general_match(row, potential)) ||
+            world::test_length(row, all.n) == world::length_check::too_long)
+            return finish(cc, main_row(cc), potential, s);
+    }
+    if (s.plus) return parse_result(parse_errc::unknown_country_code);
+    return finish(cc, row, all, s);
 }
 
 // Quotes untrusted input for an error message: printable ASCII as is, other bytes escaped,

@@ -1,6 +1,7 @@
 // numrep::phone_number: one telephone number as its E.164 integer key, plus the split into
-// country code and national number and a flag for numbers converted from a legacy form.
-// 16 bytes, trivially copyable; formatting allocates only the returned string.
+// country code and national number, a flag for numbers converted from a legacy form, and the
+// extension written after it ("x123"), which is not part of the key.
+// 24 bytes, trivially copyable; formatting allocates only the returned string.
 #pragma once
 
 #include <compare>
@@ -30,10 +31,19 @@ public:
         return phone_number(key, cc_length, digits - cc_length, is_legacy);
     }
 
-    // Used by the parser, which already knows the split.
+    // Longest extension kept (libphonenumber reads up to 20 digits after an explicit label).
+    static constexpr int max_extension_length = 19;
+
+    // Used by the parser, which already knows the split. `extension`: ASCII digits, at most
+    // max_extension_length of them (more are dropped).
     static constexpr phone_number from_parts(std::uint64_t key, int cc_length, int national_length,
-                                             bool is_legacy) noexcept {
-        return phone_number(key, cc_length, national_length, is_legacy);
+                                             bool is_legacy, std::string_view extension = {}) noexcept {
+        phone_number n(key, cc_length, national_length, is_legacy);
+        for (std::size_t i = 0; i < extension.size() && i < static_cast<std::size_t>(max_extension_length); ++i) {
+            n.extension_ = n.extension_ * 10 + static_cast<unsigned>(extension[i] - '0');
+            ++n.extension_length_;
+        }
+        return n;
     }
 
     constexpr std::uint64_t key() const noexcept { return key_; }
@@ -51,6 +61,15 @@ public:
     // True when the text was a pre-2018 Vietnamese 11-digit mobile number (or an old VSAT
     // 0992 number) and was converted to today's form.
     constexpr bool is_legacy() const noexcept { return legacy_; }
+
+    // The extension's digits ("" when none was written): "123" for "... ext. 123".
+    std::string extension() const {
+        if (extension_length_ == 0) return {};
+        std::string digits = std::to_string(extension_);
+        digits.insert(0, static_cast<std::size_t>(extension_length_) - digits.size(), '0');
+        return digits;
+    }
+    constexpr bool has_extension() const noexcept { return extension_length_ != 0; }
 
     // "+84912345678"
     std::string e164() const {
@@ -93,6 +112,8 @@ private:
           legacy_(legacy) {}
 
     std::uint64_t key_ = 0;
+    std::uint64_t extension_ = 0;
+    std::uint8_t extension_length_ = 0;
     std::uint8_t cc_length_ = 0;
     std::uint8_t national_length_ = 0;
     bool legacy_ = false;

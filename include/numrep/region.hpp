@@ -1,6 +1,7 @@
-// numrep::region: what a default region tells the parser about national forms: its country
-// code, trunk prefix ("0" in Vietnam) and international prefix ("00"). Built from a generated
-// table of every region (detail/country_table.hpp); lookups are a binary search, no allocation.
+// numrep::region: a default region for reading national forms, and what it tells the parser:
+// its country code, trunk prefix ("0" in Vietnam), international prefixes and national-number
+// rules (libphonenumber's metadata for that region, detail/world_data.hpp). A region is an
+// index into that table; finding one is a binary search, no allocation.
 #pragma once
 
 #include <cstddef>
@@ -8,7 +9,7 @@
 #include <optional>
 #include <string_view>
 
-#include "detail/country_table.hpp"
+#include "detail/world_rules.hpp"
 
 namespace numrep {
 
@@ -19,47 +20,66 @@ public:
         if (code.size() != 2) return std::nullopt;
         const char upper[2] = {to_upper(code[0]), to_upper(code[1])};
         const std::string_view wanted(upper, 2);
-        const auto& rows = detail::region_rows;
-        const auto* first = rows.begin();
-        const auto* last = rows.end();
+        const auto& rows = detail::world::regions;
+        std::size_t first = 0;
+        std::size_t last = rows.size();
         while (first < last) {
-            const auto* mid = first + (last - first) / 2;
-            if (mid->code < wanted) first = mid + 1; else last = mid;
+            const std::size_t mid = first + (last - first) / 2;
+            if (rows[mid].code < wanted) first = mid + 1; else last = mid;
         }
-        if (first == rows.end() || first->code != wanted) return std::nullopt;
-        return region(static_cast<int>(first - rows.begin()));
+        if (first == rows.size() || rows[first].code != wanted) return std::nullopt;
+        return region(rows[first].row);
     }
 
-    // The main region of a country code (the first listed one, e.g. "US" for 1); nullopt if none.
+    // The main region of a country code (libphonenumber's first: "US" for 1, "RU" for 7); for a
+    // non-geographic code such as 800 its "001" entry. nullopt if the code is unassigned.
     static constexpr std::optional<region> for_country_code(unsigned country_code) noexcept {
-        for (std::size_t i = 0; i < detail::region_rows.size(); ++i)
-            if (detail::region_rows[i].country_code == country_code) return region(static_cast<int>(i));
-        return std::nullopt;
+        const auto* country = detail::world::find_country(country_code);
+        if (country == nullptr) return std::nullopt;
+        return region(country->first_row);
     }
 
     static constexpr region vietnam() noexcept { return *find("VN"); }
 
-    // No default region: only international forms (+CC..., 00CC... is not recognised) parse.
+    // No default region: only international forms (+CC...) parse.
     static constexpr region none() noexcept { return region(-1); }
 
     constexpr bool is_none() const noexcept { return index_ < 0; }
-    constexpr std::string_view code() const noexcept { return row().code; }
-    constexpr std::uint16_t country_code() const noexcept { return row().country_code; }
-    constexpr std::string_view international_prefix() const noexcept { return row().international_prefix; }
-    constexpr std::string_view national_prefix() const noexcept { return row().national_prefix; }
-    constexpr int min_national_length() const noexcept { return row().min_nsn_length; }
-    constexpr int max_national_length() const noexcept { return row().max_nsn_length; }
+    // "VN"; "001" for a non-geographic entity; "" for none().
+    constexpr std::string_view code() const noexcept { return is_none() ? std::string_view{} : row().region; }
+    constexpr std::uint16_t country_code() const noexcept { return is_none() ? 0 : row().country_code; }
+    // The international prefix as dialled from here ("00", "011"; "8~10": 8, wait for a tone, 10).
+    constexpr std::string_view international_prefix() const noexcept {
+        return is_none() ? std::string_view{} : row().dialling_prefix;
+    }
+    constexpr std::string_view national_prefix() const noexcept {
+        return is_none() ? std::string_view{} : row().national_prefix;
+    }
+    // Shortest and longest national numbers of this region (local-only lengths included).
+    constexpr int min_national_length() const noexcept {
+        const std::uint32_t all = lengths();
+        return all == 0 ? 0 : __builtin_ctz(all);
+    }
+    constexpr int max_national_length() const noexcept {
+        const std::uint32_t all = lengths();
+        return all == 0 ? 0 : 31 - __builtin_clz(all);
+    }
+
+    // The metadata row (for the parser and the world plan).
+    constexpr const detail::world::metadata_row& metadata() const noexcept { return row(); }
+    constexpr int index() const noexcept { return index_; }
 
     friend constexpr bool operator==(const region& a, const region& b) noexcept { return a.index_ == b.index_; }
 
 private:
-    // An index, not a pointer: GCC's UBSan cannot evaluate pointer tests in constant expressions.
     constexpr explicit region(int index) noexcept : index_(index) {}
     static constexpr char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? char(c - 32) : c; }
-    constexpr const detail::region_row& row() const noexcept {
-        return index_ < 0 ? no_region_row : detail::region_rows[static_cast<std::size_t>(index_)];
+    constexpr const detail::world::metadata_row& row() const noexcept {
+        return detail::world::metadata[static_cast<std::size_t>(index_ < 0 ? 0 : index_)];
     }
-    static constexpr detail::region_row no_region_row{"", 0, "", "", 0, 0};
+    constexpr std::uint32_t lengths() const noexcept {
+        return is_none() ? 0 : (row().possible_lengths | row().local_only_lengths);
+    }
 
     int index_;
 };

@@ -44,7 +44,7 @@
 #include "report_record.hpp"
 #include "reputation.hpp"
 #include "trie_store.hpp"
-#include "vietnam_plan.hpp"
+#include "world_plan.hpp"
 
 namespace numrep {
 
@@ -119,7 +119,7 @@ private:
 struct reputation_db_options {
     reputation_config config;
     double bloom_fpr = 0.001;  // the filter costs ~15 bits per reported number at 0.1%
-    const numbering_plan* plan = &plans::vietnam();
+    const numbering_plan* plan = &plans::world();
 };
 
 class reputation_db {
@@ -335,7 +335,7 @@ public:
 
     // Opens a saved database; the stores are memory-mapped. format_error for a damaged or
     // foreign directory, naming the file and the problem.
-    static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::vietnam()) {
+    static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::world()) {
         if (!std::filesystem::is_directory(dir))
             detail::throw_format_error(dir.string() + ": not a numrep database (expected a directory with meta.txt, "
                                        "records.trie and numbers.bloom)");

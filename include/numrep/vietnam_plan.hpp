@@ -97,7 +97,9 @@ struct mobile_block {
 
 namespace plans {
 
-inline numbering_plan build_vietnam() {
+// Vietnam's rules added to `plan` (an empty plan by default; plans::world() adds them to the
+// world data as an overlay).
+inline numbering_plan build_vietnam(numbering_plan plan = numbering_plan()) {
     std::deque<std::string> prefixes;  // stable storage for the rules' prefix views
     std::vector<prefix_rule> rules;
     const auto add = [&](std::string_view national_prefix, number_type type, std::string_view carrier,
@@ -135,7 +137,6 @@ inline numbering_plan build_vietnam() {
     // Short numbers: 113 police, 114 fire, 115 ambulance, 156 and 5656 spam-call reporting.
     for (std::string_view p : {"113", "114", "115", "156"}) add(p, number_type::short_code, "", "", lengths({3}));
     add("5656", number_type::short_code, "", "", lengths({4}));
-    numbering_plan plan;
     plan.add(rules);
     return plan;
 }

@@ -259,8 +259,8 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
         "0912345678,2021-07-07,scam,a,no\r\n"           // 2 good
         ",2021-07-07,scam,a,no\r\n"                     // 3 missing number
         "   ,2021-07-07,scam,a,no\r\n"                  // 4 missing number (white space)
-        "0912x45678,2021-07-07,scam,a,no\r\n"           // 5 unparseable: bad character
-        "12,2021-07-07,scam,a,no\r\n"                   // 6 unparseable: too short
+        "0912y45678,2021-07-07,scam,a,no\r\n"           // 5 unparseable: bad character
+        "1,2021-07-07,scam,a,no\r\n"                    // 6 unparseable: too short
         "091234567890123456,2021-07-07,scam,a,no\r\n"   // 7 unparseable: too long
         "+999 123456,2021-07-07,scam,a,no\r\n"          // 8 unparseable: unknown country code
         "0912345678,,scam,a,no\r\n"                     // 9 missing time
@@ -271,7 +271,7 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
         "0912345678,2021-07-07,scam,a,no,extra\r\n"     // 14 wrong field count (more)
         "\r\n"                                          // 15 blank line: not a row
         "0912345678,\"2021-07-07\nT00:00:00Z\",scam,a,no\r\n"  // 16-17 bad time, spans two lines
-        "+1 202 555 0123,2021-07-07T00:00:00Z,scam,a,TRUE\r\n"  // 18 good (not valid by the VN plan)
+        "+1 202 055 0123,2021-07-07T00:00:00Z,scam,a,TRUE\r\n"  // 18 good (not valid: no exchange starts with 0)
         "0912345678,2021-07-07,\"unterminated,a,no\r\n"  // 19 unterminated quote, to the end
         "0912345678,2021-07-07,scam,a,no\r\n";
     std::vector<numrep::report> out;
@@ -295,7 +295,7 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
     CHECK(stats.count(R::too_many_names) == 0);
     CHECK(stats.invalid_numbers == 1);
     REQUIRE(out.size() == 2);
-    CHECK(out[1].key == 12025550123ULL);
+    CHECK(out[1].key == 12020550123ULL);
     CHECK(out[1].not_spam);
     CHECK_FALSE(out[1].valid_number);
 
@@ -304,9 +304,9 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
     for (std::size_t i = 0; i < lines.size(); ++i) CHECK(stats.first_bad_rows[i].line == lines[i]);
     CHECK(stats.first_bad_rows[0].reason == R::missing_number);
     CHECK(stats.first_bad_rows[2].parse_error == numrep::parse_errc::bad_character);
-    CHECK_THAT(stats.first_bad_rows[2].message, contains("\"0912x45678\""));
-    CHECK_THAT(stats.first_bad_rows[2].message, contains("bad character \"x\""));
-    CHECK(stats.first_bad_rows[2].text == "0912x45678,2021-07-07,scam,a,no");
+    CHECK_THAT(stats.first_bad_rows[2].message, contains("\"0912y45678\""));
+    CHECK_THAT(stats.first_bad_rows[2].message, contains("bad character \"y\""));
+    CHECK(stats.first_bad_rows[2].text == "0912y45678,2021-07-07,scam,a,no");
     CHECK_THAT(stats.first_bad_rows[7].message, contains("\"2021-02-30\""));
     CHECK_THAT(stats.first_bad_rows[9].message, contains("maybe"));
     CHECK_THAT(stats.first_bad_rows[10].message, contains("expected 5 fields"));
@@ -486,7 +486,7 @@ TEST_CASE("ingest: presets by name", "[ingest]") {
     CHECK(o.columns.number == "Company_Phone_Number");
     CHECK(o.columns.time == std::optional<std::string>("Violation_Date"));
     CHECK(o.default_region.code() == "US");
-    CHECK(o.plan == nullptr);
+    CHECK(o.plan == &numrep::plans::world());
 }
 
 namespace {
@@ -526,7 +526,7 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     // Expected counts, from the naive reading and a regex for the one date form in the file.
     const std::regex date(R"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})");
     const auto us = *numrep::region::find("US");
-    std::uint64_t missing = 0, good = 0, not_ten = 0, bad_time = 0;
+    std::uint64_t missing = 0, good = 0, not_valid = 0, bad_time = 0;
     std::map<numrep::parse_errc, std::uint64_t> unparseable;
     std::set<std::string> subjects, area_codes;
     std::vector<std::uint64_t> keys;
@@ -550,7 +550,7 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
         ++good;
         if (first_good == 0) first_good = i;
         keys.push_back(r->key());
-        not_ten += r->national_length() == 10 ? 0U : 1U;
+        not_valid += numrep::plans::world().lookup(*r).valid ? 0U : 1U;
         subjects.insert(f[6]);
         area_codes.insert(f[5]);
     }
@@ -573,8 +573,8 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     }
     CHECK(unparseable_total > 0);  // the sample keeps the messy numbers
     CHECK(stats.count(numrep::bad_row_reason::unparseable_number) == unparseable_total);
-    CHECK(stats.invalid_numbers == not_ten);
-    CHECK(not_ten > 0);
+    CHECK(stats.invalid_numbers == not_valid);  // the FTC's mistyped numbers (checked against phonenumbers in Python)
+    CHECK(not_valid > 0);
     CHECK(stats.first_bad_rows.size() == 20);
     CHECK(stats.bytes == 156128);
 
@@ -584,15 +584,18 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     CHECK(reader.sources().size() == area_codes.size() + 1);
     for (const auto& s : subjects) CHECK(reader.categories().find(s).has_value());
 
-    // The first good row, by hand: 4708091299,2021-07-07 00:05:28,2021-06-02 15:11:00,,California,510,...
-    REQUIRE(first_good == 2);
-    const auto& first = lines[first_good];
-    CHECK(out[0].key == 14708091299ULL);
-    CHECK(out[0].time == utc(2021, 6, 2, 15, 11));
-    CHECK(reader.categories().name(out[0].category) == first[6]);
-    CHECK(reader.sources().name(out[0].source) == first[5]);
-    CHECK_FALSE(out[0].not_spam);
-    CHECK(out[0].valid_number);
+    // The first good rows, by hand: 70611454600144 (14 digits: a number, as libphonenumber reads
+    // it, but not a valid one), then 4708091299,2021-07-07 00:05:28,2021-06-02 15:11:00,,California,510,...
+    REQUIRE(first_good == 1);
+    CHECK(out[0].key == 170611454600144ULL);
+    CHECK_FALSE(out[0].valid_number);
+    const auto& second = lines[2];
+    CHECK(out[1].key == 14708091299ULL);
+    CHECK(out[1].time == utc(2021, 6, 2, 15, 11));
+    CHECK(reader.categories().name(out[1].category) == second[6]);
+    CHECK(reader.sources().name(out[1].source) == second[5]);
+    CHECK_FALSE(out[1].not_spam);
+    CHECK(out[1].valid_number);
 }
 
 TEST_CASE("ingest: a file that cannot be opened is a system_error naming it", "[ingest]") {

@@ -7,7 +7,7 @@
 #include <bit>
 #include <cstdint>
 
-#include "country_table.hpp"
+#include "country_codes.hpp"
 
 namespace numrep::detail {
 

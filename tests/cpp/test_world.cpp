@@ -1,0 +1,139 @@
+// Every region: parsing by libphonenumber's rules and the world plan's answers. Expected keys and
+// answers are phonenumbers 9.0.43's (the Python differential test covers ~30k more).
+#include <numrep/parse.hpp>
+#include <numrep/world_plan.hpp>
+
+#include <string>
+
+#include "catch.hpp"
+
+using numrep::number_type;
+using numrep::parse_errc;
+using numrep::try_parse;
+
+namespace {
+
+std::uint64_t key_of(std::string_view text, std::string_view region) {
+    const auto r = try_parse(text, region);
+    INFO(std::string(text) << " in " << std::string(region) << ": " << numrep::describe(r.error()));
+    REQUIRE(r.ok());
+    return r->key();
+}
+
+}  // namespace
+
+// The world data is constexpr too: a region's rules can be checked at compile time.
+static_assert(try_parse("8 10 84 91 234 5678", *numrep::region::find("RU")).value().key() == 84912345678ULL);
+
+TEST_CASE("numbers dialled from any region with its international prefix", "[world][parse]") {
+    CHECK(key_of("8 10 84 91 234 5678", "RU") == 84912345678ULL);  // "8~10": 8, tone, 10
+    CHECK(key_of("001 84 912345678", "KR") == 84912345678ULL);     // KR carrier-selecting prefixes
+    CHECK(key_of("009 84 912345678", "HK") == 84912345678ULL);
+    CHECK(key_of("0030 84 912345678", "HK") == 84912345678ULL);
+    CHECK(key_of("0011 44 20 7031 3000", "AU") == 442070313000ULL);
+    CHECK(key_of("1411 0011 84 912345678", "AU") == 84912345678ULL);
+    CHECK(key_of("019 84 912345678", "SG") == 84912345678ULL);
+    CHECK(key_of("010 84 912345678", "JP") == 84912345678ULL);
+    CHECK(key_of("007 57 601 234 5678", "CO") == 576012345678ULL);
+    CHECK(key_of("014 972 2 123 4567", "IL") == 97221234567ULL);
+    CHECK(key_of("011 84 912 345 678", "US") == 84912345678ULL);
+    // libphonenumber reads an IDD followed by 0 as a national number (no code starts with 0).
+    CHECK(try_parse("00 0912345678", "DE")->country_code() == 49);
+}
+
+TEST_CASE("national prefixes and their transform rules", "[world][parse]") {
+    CHECK(key_of("8 029 491-19-11", "BY") == 375294911911ULL);        // trunk "8", then a stray 0
+    CHECK(key_of("8 (495) 123-45-67", "RU") == 74951234567ULL);
+    CHECK(key_of("0 11 15 2345-6789", "AR") == 5491123456789ULL);      // 0 + area + 15 -> 9 + area
+    CHECK(key_of("0 14 21 2345-6789", "BR") == 552123456789ULL);       // carrier code 14 dropped
+    CHECK(key_of("08 2 123 4567", "KR") == 820821234567ULL);  // as libphonenumber: 08 is no carrier code here
+    CHECK(key_of("4621234", "AG") == 12684621234ULL);                  // 7 digits: area code 268 added
+    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);            // Italian numbers keep their 0
+    CHECK(key_of("01481 256789", "GG") == 441481256789ULL);
+}
+
+TEST_CASE("+CC 0... and +CC (0)... give one key", "[world][parse]") {
+    CHECK(key_of("+49 030 123456", "VN") == 4930123456ULL);
+    CHECK(key_of("+49 (0)30 123456", "VN") == 4930123456ULL);
+    CHECK(key_of("+44 020 7031 3000", "VN") == 442070313000ULL);
+    CHECK(key_of("+33 (0)1 23 45 67 89", "VN") == 33123456789ULL);
+}
+
+TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][parse]") {
+    CHECK(key_of("tel:331-6005;phone-context=+64-3", "US") == 6433316005ULL);
+    CHECK(key_of("tel:03-331-6005;phone-context=example.com", "NZ") == 6433316005ULL);
+    CHECK(try_parse("tel:331-6005;phone-context=", "US").error() == parse_errc::bad_character);
+    CHECK(key_of("tel:331-6005;phone-context=1.com", "US") == 13316005ULL);  // a domain: ignored
+    for (const char* context : {"a-.com", "-a.com", "a.1com", "a..com", ".com"})
+        CHECK(try_parse(std::string("tel:331-6005;phone-context=") + context, "US").error() == parse_errc::bad_character);
+    CHECK(try_parse("tel:331-6005;foo=bar", "US").error() == parse_errc::bad_character);
+
+    const struct {
+        std::string_view text;
+        std::string_view extension;
+    } extensions[] = {
+        {"(469) 257-6503 x123", "123"}, {"469-257-6503 ext. 12", "12"}, {"469 257 6503;ext=77", "77"},
+        {"tel:+1-469-257-6503;ext=5", "5"}, {"469-257-6503 extension 5", "5"}, {"469-257-6503 #5", "5"},
+        {"469-257-6503 - 503#", "503"}, {"469-257-6503,,55", "55"}, {"469-257-6503, 55", "55"},
+        {"469-257-6503 ext:55#", "55"}, {"469-257-6503 int 55", "55"},
+    };
+    for (const auto& e : extensions) {
+        INFO(std::string(e.text));
+        const auto r = try_parse(e.text, "US");
+        REQUIRE(r.ok());
+        CHECK(r->key() == 14692576503ULL);
+        CHECK(r->extension() == e.extension);
+    }
+    CHECK(try_parse("469 257 6503", "US")->extension().empty());
+    CHECK_FALSE(try_parse("469 257 6503", "US")->has_extension());
+    CHECK(try_parse("469-257-6503 x0012", "US")->extension() == "0012");  // leading zeros kept
+
+    CHECK(key_of("1-800-FLOWERS", "US") == 18003569377ULL);
+    CHECK(key_of("1 800 GOT JUNK", "US") == 18004685865ULL);
+    CHECK(try_parse("FLOWERS", "US").error() == parse_errc::bad_character);  // letters before three digits
+    CHECK(try_parse("0912 345 67y", "VN").error() == parse_errc::bad_character);
+}
+
+TEST_CASE("a plus that is no country code is read again without it", "[world][parse]") {
+    CHECK(key_of("+011 84 912345678", "US") == 84912345678ULL);
+    CHECK(try_parse("+0 123456", "VN").error() == parse_errc::unknown_country_code);
+}
+
+TEST_CASE("the world plan: valid, type, region code, carrier, area", "[world][lookup]") {
+    const auto& world = numrep::plans::world();
+    const auto us = world.lookup(14692576503ULL);
+    CHECK(us.valid);
+    CHECK(us.type == number_type::fixed_line_or_mobile);
+    CHECK(us.region_code == "US");
+    CHECK(us.region == "Texas");
+    const auto ca = world.lookup(16135550123ULL);
+    CHECK(ca.region_code == "CA");  // +1 is shared: the numbers of Canada
+    CHECK(ca.region == "Ontario");
+    CHECK(world.lookup(12684621234ULL).region_code == "AG");
+    CHECK(world.lookup(77011234567ULL).region_code == "KZ");  // +7 is shared with Kazakhstan
+    CHECK(world.lookup(77011234567ULL).carrier == "Kcell/Activ");
+    CHECK(world.lookup(79161234567ULL).region_code == "RU");
+    CHECK(world.lookup(442070313000ULL).type == number_type::fixed_line);
+    CHECK(world.lookup(18002345678ULL).type == number_type::toll_free);
+    CHECK(world.lookup(80012345678ULL).region_code == "001");  // international freephone
+    CHECK(world.lookup(80012345678ULL).type == number_type::toll_free);
+    CHECK_FALSE(world.lookup(12020550123ULL).valid);  // no NANP exchange starts with 0
+    CHECK(world.lookup(12020550123ULL).region.empty());  // areas only for valid numbers
+    // Vietnam: the overlay from the allocation notices decides, the world data adds the region code.
+    const auto vn = world.lookup(84912345678ULL);
+    CHECK(vn.valid);
+    CHECK(vn.carrier == "Vinaphone");
+    CHECK(vn.region_code == "VN");
+    for (const std::uint64_t key : {84912345678ULL, 84323456789ULL, 842438264321ULL, 84113ULL, 8418001234ULL}) {
+        const auto a = world.lookup(key);
+        const auto b = numrep::plans::vietnam().lookup(key);
+        INFO(key);
+        CHECK(a.valid == b.valid);
+        CHECK(a.type == b.type);
+        CHECK(a.carrier == b.carrier);
+        CHECK(a.region == b.region);
+    }
+    // An empty plan knows nothing; a plan on the world base knows every region.
+    CHECK_FALSE(numrep::numbering_plan().lookup(14692576503ULL).valid);
+    CHECK(numrep::numbering_plan(numrep::world_base).lookup(14692576503ULL).valid);
+}
