@@ -41,6 +41,7 @@ from ._core import (
     lookup_many,
     parse,
     parse_many,
+    region_codes,
     region_names,
     Verdict,
 )
@@ -69,6 +70,7 @@ __all__ = [
     "lookup_many",
     "parse",
     "parse_many",
+    "region_codes",
     "region_names",
     "Verdict",
 ]

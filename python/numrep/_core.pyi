@@ -8,7 +8,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -52,6 +52,12 @@ class PhoneNumber:
         E.164 text, e.g. '+84912345678'.
         """
     @property
+    def extension(self) -> str:
+        """
+        Extension digits written after the number ('123' for 'x123', ';ext=123'), '' if none.
+        Not part of the key: numbers that differ only in extension are equal.
+        """
+    @property
     def is_legacy(self) -> bool:
         """
         True if converted from a pre-2018 Vietnamese 11-digit (or old VSAT) number.
@@ -87,7 +93,7 @@ class NumberInfo:
     @property
     def carrier(self) -> str:
         """
-        Carrier the prefix was allocated to ('' if unknown); numbers may be ported.
+        Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.
         """
     @property
     def number(self) -> PhoneNumber:
@@ -95,17 +101,24 @@ class NumberInfo:
     @property
     def region(self) -> str:
         """
-        Province or area for geographic numbers, else ''.
+        Geographic area for geographic numbers (Vietnamese province, US state, Canadian province), else ''.
+        """
+    @property
+    def region_code(self) -> str:
+        """
+        ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic
+        codes such as +800, '' when none.
         """
     @property
     def type(self) -> str:
         """
-        mobile, fixed_line, toll_free, premium_rate, voip, uan, short_code or unknown.
+        One of TYPE_NAMES: libphonenumber's types (mobile, fixed_line,
+        fixed_line_or_mobile, toll_free, ...), short_code (Vietnam) or unknown.
         """
     @property
     def valid(self) -> bool:
         """
-        True if the plan has a rule for this prefix and length.
+        True if the plan says a number of this prefix and length exists.
         """
 class NumberingPlan:
     """
@@ -116,6 +129,11 @@ class NumberingPlan:
     def vietnam() -> NumberingPlan:
         """
         A copy of the built-in Vietnamese plan.
+        """
+    @staticmethod
+    def world() -> NumberingPlan:
+        """
+        A copy of the built-in world plan (every region; Vietnam's rules on top), to extend.
         """
     def __init__(self) -> None:
         """
@@ -132,7 +150,7 @@ class NumberingPlan:
     def lookup_many(self, keys: typing.Any) -> dict:
         """
         Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes
-        (index TYPE_NAMES) and valid flags. Releases the GIL.
+        (index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.
         """
     @property
     def carrier_names(self) -> list:
@@ -481,7 +499,14 @@ class Verdict:
         """
     @property
     def region(self) -> str:
-        ...
+        """
+        Geographic area (province, state) for geographic numbers, else ''.
+        """
+    @property
+    def region_code(self) -> str:
+        """
+        ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).
+        """
     @property
     def reported(self) -> bool:
         ...
@@ -560,7 +585,8 @@ class ReputationDB:
         """
         Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
             are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-            TYPE_NAMES, carrier into carrier_names(), counts as an (n, 8) array in CATEGORY_NAMES order),
+            TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
+            array in CATEGORY_NAMES order),
             or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL.
         """
     def compact(self) -> None:
@@ -609,7 +635,7 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
-def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool) -> PhoneNumber:
+def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
 def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """
@@ -629,7 +655,8 @@ def is_valid_key(key: typing.SupportsInt | typing.SupportsIndex) -> bool:
     """
 def lookup(number: typing.Any, region: typing.Any = 'VN') -> NumberInfo:
     """
-    Carrier, type, region and validity of one number (str, int key or PhoneNumber) by the built-in plan.
+    Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the
+    built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).
     """
 def lookup_many(keys: typing.Any) -> dict:
     """
@@ -645,11 +672,15 @@ def parse_many(values: typing.Any, region: typing.Any = 'VN', errors: str = 'coe
     Parse a list, NumPy array or Series of strings to a uint64 array of keys.
     errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.
     """
+def region_codes() -> list:
+    """
+    ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.
+    """
 def region_names() -> list:
     """
-    Names of the built-in plan's region codes; index 0 is '' (none).
+    Names of the built-in plan's region (area) codes; index 0 is '' (none).
     """
 CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
 LEVEL_NAMES: tuple = ('clean', 'suspicious', 'likely_scam')
-TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code')
+TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')
 __version__: str = '0.1.0'

@@ -232,7 +232,8 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
                as_frame: bool = False) -> Any:
     """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
     are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-    TYPE_NAMES, carrier into carrier_names(), counts as an (n, 8) array in CATEGORY_NAMES order),
+    TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
+    array in CATEGORY_NAMES order),
     or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
     # Integer keys go straight through; anything else (strings) is parsed. Only NumPy arrays
     # are inspected by dtype: converting a list of strings just to look would cost more than parsing.
@@ -262,6 +263,7 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
         "last_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["last_seen"], np.nan), unit="s", utc=True),
         "carrier": carriers[columns["carrier"]],
         "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
+        "region_code": np.array(_core.region_codes(), dtype=object)[columns["region_code"]],
         "valid": columns["valid"],
     })
     for i, name in enumerate(_core.CATEGORY_NAMES):

@@ -36,5 +36,7 @@ phone_number parse_value(const py::object& value, const py::object& region_code)
 
 // Keys from a NumPy array or any sequence of ints, as a uint64 array (no copy when possible).
 py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys);
+// Codes of numrep.region_codes() for a number_info::region_code (0: none).
+std::uint16_t region_code_id(std::string_view code);
 
 }  // namespace numrep::python

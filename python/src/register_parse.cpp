@@ -234,8 +234,13 @@ void register_parse(py::module_& m) {
         .def_property_readonly("national", &phone_number::national, "National written form, e.g. '0912 345 678'.")
         .def_property_readonly("is_legacy", &phone_number::is_legacy,
                                "True if converted from a pre-2018 Vietnamese 11-digit (or old VSAT) number.")
+        .def_property_readonly("extension", &phone_number::extension,
+                               "Extension digits written after the number ('123' for 'x123', ';ext=123'), '' if none.\n"
+                               "Not part of the key: numbers that differ only in extension are equal.")
         .def("__str__", &phone_number::e164)
-        .def("__repr__", [](const phone_number& n) { return "PhoneNumber('" + n.e164() + "')"; })
+        .def("__repr__", [](const phone_number& n) {
+            return "PhoneNumber('" + n.e164() + (n.has_extension() ? ";ext=" + n.extension() : std::string()) + "')";
+        })
         .def("__int__", &phone_number::key)
         .def("__index__", &phone_number::key)
         .def("__hash__", [](const phone_number& n) { return py::hash(py::int_(n.key())); })
@@ -250,13 +255,16 @@ void register_parse(py::module_& m) {
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
         .def("__reduce__", [](const phone_number& n) -> py::tuple {
             const py::object restore = py::module_::import("numrep._core").attr("_phone_number_from_state");
-            return py::make_tuple(restore, py::make_tuple(n.key(), n.is_legacy()));
+            return py::make_tuple(restore, py::make_tuple(n.key(), n.is_legacy(), n.extension()));
         });
-    m.def("_phone_number_from_state", [](std::uint64_t key, bool legacy) {
+    m.def("_phone_number_from_state", [](std::uint64_t key, bool legacy, const std::string& extension) {
         const auto n = phone_number::from_key(key, legacy);
         if (!n) throw py::value_error("numrep: bad PhoneNumber pickle state: " + std::to_string(key) + " is not an E.164 key");
-        return *n;
-    }, py::arg("key"), py::arg("is_legacy"));
+        if (extension.size() > static_cast<std::size_t>(phone_number::max_extension_length) ||
+            extension.find_first_not_of("0123456789") != std::string::npos)
+            throw py::value_error("numrep: bad PhoneNumber pickle state: extension " + detail::quote(extension));
+        return phone_number::from_parts(n->key(), n->country_code_length(), n->national_length(), legacy, extension);
+    }, py::arg("key"), py::arg("is_legacy"), py::arg("extension") = "");
 
     m.def("parse", &parse_value,
           py::arg("value"), py::arg("region") = "VN",

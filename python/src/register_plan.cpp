@@ -3,6 +3,8 @@
 
 #include <pybind11/gil.h>
 
+#include <algorithm>
+
 namespace numrep::python {
 
 py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys) {
@@ -21,6 +23,24 @@ py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(
     return py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>::ensure(keys.is_none() ? py::list() : keys);
 }
 
+// Codes of region_codes(): 0 none, 1 "001" (non-geographic), then the ISO codes in order.
+std::uint16_t region_code_id(std::string_view code) {
+    if (code.empty()) return 0;
+    if (code == "001") return 1;
+    const auto& rows = detail::world::regions;
+    const auto* it = std::lower_bound(rows.begin(), rows.end(), code,
+                                      [](const detail::world::region_entry& e, std::string_view c) { return e.code < c; });
+    return it != rows.end() && it->code == code ? static_cast<std::uint16_t>(2 + (it - rows.begin())) : 0;
+}
+
+py::list region_code_names() {
+    py::list out;
+    out.append("");
+    out.append("001");
+    for (const auto& e : detail::world::regions) out.append(std::string(e.code));
+    return out;
+}
+
 namespace {
 
 py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
@@ -31,12 +51,14 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
     py::array_t<std::uint8_t> type(count);
     py::array_t<std::uint16_t> region_col(count);
     py::array_t<bool> valid(count);
+    py::array_t<std::uint16_t> region_code(count);
     {
         const std::uint64_t* in = keys.data();
         auto* c = carrier.mutable_data();
         auto* t = type.mutable_data();
         auto* r = region_col.mutable_data();
         auto* v = valid.mutable_data();
+        auto* rc = region_code.mutable_data();
         py::gil_scoped_release unlocked;
         for (py::ssize_t i = 0; i < count; ++i) {
             const number_info info = plan.lookup(in[i]);
@@ -44,6 +66,7 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
             t[i] = static_cast<std::uint8_t>(info.type);
             r[i] = info.region_id;
             v[i] = info.valid;
+            rc[i] = region_code_id(info.region_code);
         }
     }
     py::dict out;
@@ -51,6 +74,7 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
     out["type"] = type;
     out["region"] = region_col;
     out["valid"] = valid;
+    out["region_code"] = region_code;
     return out;
 }
 
@@ -77,12 +101,14 @@ struct info_record {
     std::string carrier;
     std::string type;
     std::string region_name;
+    std::string region_code;
     bool valid;
 };
 
 info_record make_record(const numbering_plan& plan, const phone_number& n) {
     const number_info info = plan.lookup(n);
-    return {n, std::string(info.carrier), std::string(to_string(info.type)), std::string(info.region), info.valid};
+    return {n, std::string(info.carrier), std::string(to_string(info.type)), std::string(info.region),
+            std::string(info.region_code), info.valid};
 }
 
 }  // namespace
@@ -90,22 +116,30 @@ info_record make_record(const numbering_plan& plan, const phone_number& n) {
 void register_plan(py::module_& m) {
     py::class_<info_record>(m, "NumberInfo", "What a numbering plan says about one number.")
         .def_readonly("number", &info_record::number)
-        .def_readonly("carrier", &info_record::carrier, "Carrier the prefix was allocated to ('' if unknown); numbers may be ported.")
-        .def_readonly("type", &info_record::type, "mobile, fixed_line, toll_free, premium_rate, voip, uan, short_code or unknown.")
-        .def_readonly("region", &info_record::region_name, "Province or area for geographic numbers, else ''.")
-        .def_readonly("valid", &info_record::valid, "True if the plan has a rule for this prefix and length.")
+        .def_readonly("carrier", &info_record::carrier,
+                      "Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.")
+        .def_readonly("type", &info_record::type, "One of TYPE_NAMES: libphonenumber's types (mobile, fixed_line,\n"
+                      "fixed_line_or_mobile, toll_free, ...), short_code (Vietnam) or unknown.")
+        .def_readonly("region", &info_record::region_name,
+                      "Geographic area for geographic numbers (Vietnamese province, US state, Canadian province), else ''.")
+        .def_readonly("region_code", &info_record::region_code,
+                      "ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic\n"
+                      "codes such as +800, '' when none.")
+        .def_readonly("valid", &info_record::valid, "True if the plan says a number of this prefix and length exists.")
         .def("_asdict", [](const info_record& r) {
             py::dict d;
             d["number"] = r.number.e164();
             d["carrier"] = r.carrier;
             d["type"] = r.type;
             d["region"] = r.region_name;
+            d["region_code"] = r.region_code;
             d["valid"] = r.valid;
             return d;
         }, "The fields as a dict (number as E.164 text).")
         .def("__repr__", [](const info_record& r) {
             return "NumberInfo(number='" + r.number.e164() + "', carrier='" + r.carrier + "', type='" + r.type +
-                   "', region='" + r.region_name + "', valid=" + (r.valid ? "True" : "False") + ")";
+                   "', region='" + r.region_name + "', region_code='" + r.region_code +
+                   "', valid=" + (r.valid ? "True" : "False") + ")";
         });
 
     py::class_<numbering_plan>(m, "NumberingPlan",
@@ -113,6 +147,8 @@ void register_plan(py::module_& m) {
                                "carrier and geocoding files ('prefix|name' lines) for other countries.")
         .def(py::init<>(), "An empty plan.")
         .def_static("vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
+        .def_static("world", [] { return numbering_plan(plans::world()); },
+                    "A copy of the built-in world plan (every region; Vietnam's rules on top), to extend.")
         .def("load_carrier_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
                  return p.load_carrier_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
@@ -124,7 +160,7 @@ void register_plan(py::module_& m) {
              }, py::arg("number"), py::arg("region") = "VN")
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
-             "(index TYPE_NAMES) and valid flags. Releases the GIL.")
+             "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
         .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_with_none(p.carriers()); })
         .def_property_readonly("region_names", [](const numbering_plan& p) { return names_with_none(p.regions()); })
         .def_property_readonly("rule_count", &numbering_plan::rule_count)
@@ -138,15 +174,18 @@ void register_plan(py::module_& m) {
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
     m.def("lookup", [](const py::object& value, const py::object& region_code) {
-              return make_record(plans::vietnam(), parse_value(value, region_code));
+              return make_record(plans::world(), parse_value(value, region_code));
           }, py::arg("number"), py::arg("region") = "VN",
-          "Carrier, type, region and validity of one number (str, int key or PhoneNumber) by the built-in plan.");
-    m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::vietnam(), keys); }, py::arg("keys"),
+          "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
+          "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
+    m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
           "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
-    m.def("carrier_names", [] { return names_with_none(plans::vietnam().carriers()); },
+    m.def("carrier_names", [] { return names_with_none(plans::world().carriers()); },
           "Names of the built-in plan's carrier codes; index 0 is '' (none).");
-    m.def("region_names", [] { return names_with_none(plans::vietnam().regions()); },
-          "Names of the built-in plan's region codes; index 0 is '' (none).");
+    m.def("region_names", [] { return names_with_none(plans::world().regions()); },
+          "Names of the built-in plan's region (area) codes; index 0 is '' (none).");
+    m.def("region_codes", &region_code_names,
+          "ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.");
 }
 
 }  // namespace numrep::python

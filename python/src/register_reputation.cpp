@@ -260,12 +260,16 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("last_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0); })
         .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
         .def_property_readonly("type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); })
-        .def_property_readonly("region", [](const verdict_record& r) { return std::string(r.v.info.region); })
+        .def_property_readonly("region", [](const verdict_record& r) { return std::string(r.v.info.region); },
+                               "Geographic area (province, state) for geographic numbers, else ''.")
+        .def_property_readonly("region_code", [](const verdict_record& r) { return std::string(r.v.info.region_code); },
+                               "ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).")
         .def_property_readonly("valid", [](const verdict_record& r) { return r.v.info.valid; })
         .def("__repr__", [](const verdict_record& r) {
             std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" + std::string(to_string(r.v.score.level)) +
                             "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) + ", reports=" + std::to_string(r.v.record.total());
             if (!r.v.info.carrier.empty()) s += ", carrier='" + std::string(r.v.info.carrier) + "'";
+            if (!r.v.info.region_code.empty()) s += ", region_code='" + std::string(r.v.info.region_code) + "'";
             return s + ")";
         });
 
@@ -332,11 +336,13 @@ void register_reputation(py::module_& m) {
             py::array_t<std::int64_t> first_seen(n), last_seen(n);
             py::array_t<std::uint16_t> carrier(n);
             py::array_t<std::uint8_t> type(n);
+            py::array_t<std::uint16_t> region_code(n);
             py::array_t<std::uint32_t> counts({n, static_cast<py::ssize_t>(report_category_count)});
             auto* sc = score.mutable_data(); auto* lv = level.mutable_data(); auto* rp = reported.mutable_data();
             auto* dl = delisted.mutable_data(); auto* va = valid.mutable_data(); auto* rs = reports.mutable_data();
             auto* ns = not_spam.mutable_data(); auto* fs = first_seen.mutable_data(); auto* ls = last_seen.mutable_data();
             auto* ca = carrier.mutable_data(); auto* ty = type.mutable_data(); auto* co = counts.mutable_data();
+            auto* rc = region_code.mutable_data();
             const auto* in = keys.data();
             {
                 py::gil_scoped_release unlocked;
@@ -353,6 +359,7 @@ void register_reputation(py::module_& m) {
                     ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
                     ca[i] = v.info.carrier_id;
                     ty[i] = static_cast<std::uint8_t>(v.info.type);
+                    rc[i] = region_code_id(v.info.region_code);
                     for (std::size_t c = 0; c < report_category_count; ++c)
                         co[i * report_category_count + c] = v.record.counts[c];
                 });
@@ -369,6 +376,7 @@ void register_reputation(py::module_& m) {
             out["last_seen"] = last_seen;
             out["carrier"] = carrier;
             out["type"] = type;
+            out["region_code"] = region_code;
             out["valid"] = valid;
             out["counts"] = counts;
             return out;

@@ -41,10 +41,10 @@ def test_info_json_and_stdin() -> None:
 
 
 def test_info_bad_number_is_one_line_and_exit_1() -> None:
-    result = run("info", "0912345678", "09x2")
+    result = run("info", "0912345678", "09y2")
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
-    assert result.stderr.strip() == 'numrep: cannot parse "09x2": bad character "x" at offset 2'
+    assert result.stderr.strip() == 'numrep: cannot parse "09y2": bad character "y" at offset 2'
     assert "+84912345678" in result.stdout
 
 
@@ -219,14 +219,14 @@ def test_check_table_levels_and_stdin(tmp_path) -> None:
 
 def test_check_json_and_bad_numbers(tmp_path) -> None:
     _, db = build(tmp_path)
-    result = run("check", "-d", str(db), "--json", "--now", NOW, "0912000001", "09x2", "0862000002")
+    result = run("check", "-d", str(db), "--json", "--now", NOW, "0912000001", "09y2", "0862000002")
     assert result.returncode == 1
-    assert result.stderr.strip() == 'numrep: cannot parse "09x2": bad character "x" at offset 2'
+    assert result.stderr.strip() == 'numrep: cannot parse "09y2": bad character "y" at offset 2'
     rows = json.loads(result.stdout)
     assert [r.get("level") for r in rows] == ["likely_scam", None, "clean"]
     assert rows[0]["counts"] == {"scam": 2} and rows[0]["valid"] is True and rows[0]["type"] == "mobile"
     assert rows[1]["error"].startswith("cannot parse") and rows[2]["counts"] == {"spam": 1}
-    table = run("check", "-d", str(db), "09x2", "0862000002")
+    table = run("check", "-d", str(db), "09y2", "0862000002")
     assert table.returncode == 1 and "+84862000002" in table.stdout and "Traceback" not in table.stderr
 
 

@@ -8,8 +8,8 @@ those as international numbers.
 
 For each input both libraries answer: does it parse and to which E.164 key; and, for
 Vietnamese keys both agree on, is it valid, of which type, and (valid mobiles) which carrier.
-numrep's built-in plan covers only Vietnam, so plan answers for other country codes are not
-compared.
+Plan answers for other country codes are compared by test_differential_world.py, not
+here.
 
 Every disagreement must belong to one class of ALLOWED, each with its reason; the classes are
 explained in docs/vietnam-plan.md. A disagreement outside them fails the test and is named.
@@ -142,14 +142,6 @@ def inputs(hundreds: int) -> list[str]:
 LEGACY_ROWS, VSAT_ROW = or_skip(read_legacy_conversion)
 LEGACY_NEW_PREFIX = {row.old: row.new for row in LEGACY_ROWS}
 
-# Countries whose libphonenumber metadata rewrites local numbers while parsing ("national
-# prefix transform rules"), which numrep does not do.
-NATIONAL_PREFIX_TRANSFORMS = {
-    261: "Madagascar: 7-digit local numbers get '20' put in front",
-    672: "Norfolk Island: 5-digit local numbers get '3' put in front",
-}
-
-
 def is_legacy_mobile(d: Disagreement) -> bool:
     new = LEGACY_NEW_PREFIX.get(d.nsn[:3])
     return (
@@ -193,46 +185,15 @@ def is_newer_phonenumbers_range(d: Disagreement) -> bool:
     )
 
 
-def is_too_long(d: Disagreement) -> bool:
-    return d.aspect == "parse" and d.ours.error == "too long" and d.theirs.key is not None and not d.theirs.valid
-
-
-def is_international_prefix_then_zero(d: Disagreement) -> bool:
-    return (
-        d.aspect == "parse" and d.text.startswith("000") and d.ours.error == "unknown country code"
-        and d.theirs.key is not None and not d.theirs.valid
-    )
-
-
-def is_trunk_zero_after_84(d: Disagreement) -> bool:
-    return (
-        d.aspect == "key" and d.text.startswith("00840")
-        and d.ours.key == int("84" + d.text[5:]) and d.theirs.key == int("84" + d.text[4:]) and not d.theirs.valid
-    )
-
-
-def split_international(d: Disagreement) -> tuple[str, str]:
-    """(country code, rest) of an input "00" + country code + rest, by numrep's reading."""
-    code = str(numrep.parse(d.ours.key).country_code)
-    assert d.text[2:].startswith(code)
-    return code, d.text[2 + len(code):]
-
-
-def is_foreign_trunk_zero(d: Disagreement) -> bool:
-    if d.aspect != "key" or not d.text.startswith("00") or d.text.startswith("0084"):
+def is_leading_zeros_after_84(d: Disagreement) -> bool:
+    """numrep drops every 0 left at the front of a Vietnamese national number; phonenumbers keeps them."""
+    if d.aspect != "key" or d.ours.key is None or d.theirs.key is None:
         return False
-    code, rest = split_international(d)
-    return rest.startswith("0") and d.ours.key == int(code + rest) and d.theirs.key == int(code + rest[1:])
-
-
-def is_national_prefix_transform(d: Disagreement) -> bool:
-    if d.aspect != "key" or not d.text.startswith("00"):
+    ours, theirs = str(d.ours.key), str(d.theirs.key)
+    if not (theirs.startswith("840") and not d.theirs.valid):
         return False
-    code, rest = split_international(d)
-    return (
-        int(code) in NATIONAL_PREFIX_TRANSFORMS and d.ours.key == int(code + rest)
-        and str(d.theirs.key).startswith(code) and str(d.theirs.key).endswith(rest)
-    )
+    # what is left once the zeros are gone reads as any Vietnamese number (a legacy one is converted)
+    return numrep.parse("+84" + theirs[2:].lstrip("0")).key == d.ours.key
 
 
 @dataclasses.dataclass(frozen=True)
@@ -295,34 +256,11 @@ ALLOWED = [
         is_newer_phonenumbers_range,
     ),
     Allowed(
-        "too-long",
-        "numrep refuses national numbers longer than the country's longest (10 digits for Vietnam); "
-        "phonenumbers parses them and then calls them invalid",
-        is_too_long,
-    ),
-    Allowed(
-        "international-prefix-then-zero",
-        "after the international prefix 00 a country code follows, and none starts with 0: numrep says "
-        "'unknown country code'; phonenumbers falls back to a national number with leading zeros, invalid",
-        is_international_prefix_then_zero,
-    ),
-    Allowed(
-        "trunk-zero-after-84",
-        "a 0 right after +84 can only be the trunk prefix (Vietnamese national numbers never start with 0), so "
+        "leading-zeros-after-84",
+        "a 0 at the front of a Vietnamese national number can only be dialling noise (the trunk prefix after "
+        "+84, or zeros after the international prefix 00, which libphonenumber reads as a national number), so "
         "numrep drops it; phonenumbers keeps it and calls the number invalid",
-        is_trunk_zero_after_84,
-    ),
-    Allowed(
-        "foreign-trunk-zero-kept",
-        "after another country's code numrep keeps a 0 unless written '(0)' (in Italy it is part of the number); "
-        "phonenumbers strips that country's trunk prefix by its metadata",
-        is_foreign_trunk_zero,
-    ),
-    Allowed(
-        "foreign-national-prefix-transform",
-        "libphonenumber rewrites some countries' local numbers while parsing (" + "; ".join(NATIONAL_PREFIX_TRANSFORMS.values())
-        + "); numrep keeps the digits as written",
-        is_national_prefix_transform,
+        is_leading_zeros_after_84,
     ),
 ]
 
@@ -389,7 +327,7 @@ def test_the_comparison_covers_agreement_too():
         ("0878234567", "carrier", "itelecom-087"),
         ("0998234567", "carrier", "gmobile-0998-0999"),
         ("0140234567", "valid", "phonenumbers-newer-than-reference-0140"),
-        ("091223456789", "parse", "too-long"),
+        ("00002345678", "key", "leading-zeros-after-84"),
     ],
 )
 def test_known_cases_land_in_their_class(text, aspect, allowed):

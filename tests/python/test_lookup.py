@@ -60,8 +60,11 @@ def test_mobile_numbers_of_other_lengths_keep_the_carrier_but_are_not_valid(pref
     assert (info.carrier, info.type, info.valid) == (carrier, "mobile", False)
 
 
-def test_carrier_names_are_the_allocation_table():
-    assert set(numrep.carrier_names()) == set(ALLOCATIONS)
+def test_carrier_names_are_the_allocation_table_and_libphonenumbers_carriers():
+    from phonenumbers.carrierdata import CARRIER_DATA
+
+    world = {names["en"] for prefix, names in CARRIER_DATA.items() if "en" in names and not prefix.startswith("84")}
+    assert set(numrep.carrier_names()) == {""} | set(ALLOCATIONS) | world
 
 
 def longest_prefix_name(rows: list[tuple[str, str]], key: str) -> str:
@@ -166,8 +169,11 @@ def test_unassigned_area_codes_are_fixed_line_but_not_valid():
         assert (info.type, info.valid, info.region) == ("fixed_line", False, ""), code
 
 
-def test_region_names_are_the_provinces():
-    assert set(numrep.region_names()) == {""} | {province(name) for _, name in or_skip(area_codes)}
+def test_region_names_are_the_provinces_and_nanp_states():
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    nanp = {names["en"] for prefix, names in GEOCODE_DATA.items() if len(prefix) == 4 and prefix[0] == "1" and "en" in names}
+    assert set(numrep.region_names()) == {""} | {province(name) for _, name in or_skip(area_codes)} | nanp
 
 
 # ---------------------------------------------------------------- special types
@@ -218,10 +224,27 @@ def test_real_numbers_the_plan_does_not_validate_still_parse_and_keep_their_type
     assert police_hotline.number.key == 84692348560
 
 
-@pytest.mark.parametrize("text", ["0123 456 789", "0412 345 678", "0412 34", "+1 212 555 0100", "+44 20 7946 0958"])
+@pytest.mark.parametrize("text", ["0123 456 789", "0412 345 678", "0412 34", "+1 212 055 0100", "+44 10 7946 0958"])
 def test_numbers_outside_the_plan_are_unknown_and_not_valid(text):
     info = numrep.lookup(text)
     assert (info.type, info.valid, info.carrier, info.region) == ("unknown", False, "", "")
+
+
+@pytest.mark.parametrize("text, answer", [
+    ("+1 212 555 0100", ("fixed_line_or_mobile", True, "", "New York, NY", "US")),
+    ("+1 416 555 0100", ("fixed_line_or_mobile", True, "", "Ontario", "CA")),
+    ("+44 20 7946 0958", ("fixed_line", True, "", "", "GB")),
+    ("+44 7400 123456", ("mobile", True, "Three", "", "GB")),
+    ("+7 701 123 4567", ("mobile", True, "Kcell/Activ", "", "KZ")),
+    ("+800 1234 5678", ("toll_free", True, "", "", "001")),
+])
+def test_other_regions_by_the_world_plan(text, answer):
+    import phonenumbers
+
+    info = numrep.lookup(text)
+    assert (info.type, info.valid, info.carrier, info.region, info.region_code) == answer
+    n = phonenumbers.parse(text)  # the reference agrees on validity and region
+    assert (phonenumbers.is_valid_number(n), phonenumbers.region_code_for_number(n)) == (answer[1], answer[4])
 
 
 # ---------------------------------------------------------------- lookup API
@@ -253,10 +276,12 @@ def test_number_info_fields():
         "carrier": "",
         "type": "fixed_line",
         "region": "Hanoi City",
+        "region_code": "VN",
         "valid": True,
     }
     assert repr(info) == (
-        "NumberInfo(number='+842438264321', carrier='', type='fixed_line', region='Hanoi City', valid=True)"
+        "NumberInfo(number='+842438264321', carrier='', type='fixed_line', region='Hanoi City', region_code='VN', "
+        "valid=True)"
     )
 
 
@@ -272,8 +297,9 @@ SAMPLE = [
 def test_lookup_many_columns_decode_to_what_lookup_says():
     keys = numrep.parse_many(SAMPLE)
     columns = numrep.lookup_many(keys)
-    assert set(columns) == {"carrier", "type", "region", "valid"}
+    assert set(columns) == {"carrier", "type", "region", "valid", "region_code"}
     assert columns["carrier"].dtype == np.uint16 and columns["region"].dtype == np.uint16
+    assert columns["region_code"].dtype == np.uint16
     assert columns["type"].dtype == np.uint8 and columns["valid"].dtype == np.bool_
     assert all(column.shape == (len(SAMPLE),) for column in columns.values())
     carriers, regions = numrep.carrier_names(), numrep.region_names()
@@ -283,20 +309,22 @@ def test_lookup_many_columns_decode_to_what_lookup_says():
             numrep.TYPE_NAMES[columns["type"][i]],
             regions[columns["region"][i]],
             bool(columns["valid"][i]),
+            numrep.region_codes()[columns["region_code"][i]],
         )
         if key == 0:
-            assert decoded == ("", "unknown", "", False), SAMPLE[i]
+            assert decoded == ("", "unknown", "", False, ""), SAMPLE[i]
         else:
             info = numrep.lookup(int(key))
-            assert decoded == (info.carrier, info.type, info.region, info.valid), SAMPLE[i]
+            assert decoded == (info.carrier, info.type, info.region, info.valid, info.region_code), SAMPLE[i]
     assert len(set(numrep.TYPE_NAMES[t] for t in columns["type"])) >= 7  # the sample covers the types
 
 
 def test_name_tables():
     assert numrep.TYPE_NAMES == (
         "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code",
+        "shared_cost", "personal_number", "pager", "voicemail", "fixed_line_or_mobile",
     )
-    for names in (numrep.carrier_names(), numrep.region_names()):
+    for names in (numrep.carrier_names(), numrep.region_names(), numrep.region_codes()):
         assert names[0] == ""  # code 0: none
         assert len(set(names)) == len(names)
 

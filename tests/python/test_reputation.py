@@ -27,7 +27,7 @@ EVERY_KIND = """number,time,category,source,not_spam
 0912000001,2026-02-28T10:00:00Z,scam,a,
 0912000002,2026-02-28
 ,2026-02-28,scam,a,
-09x2,2026-02-28,scam,a,
+09y2,2026-02-28,scam,a,
 0912000003,,scam,a,
 0912000004,28/02/2026,scam,a,
 0912000005,2026-02-28,scam,a,perhaps
@@ -86,7 +86,7 @@ def test_rejects_file(tmp_path) -> None:
     with rejects.open(encoding="utf-8", newline="") as f:
         rows = list(csv.DictReader(f))
     assert [(int(r["line"]), r["reason"]) for r in rows] == sorted((line, r) for r, line in EVERY_KIND_BAD.items())
-    assert rows[2]["row"] == "09x2,2026-02-28,scam,a,"
+    assert rows[2]["row"] == "09y2,2026-02-28,scam,a,"
 
 
 def test_column_mapping_and_delimiter(tmp_path) -> None:
@@ -110,7 +110,7 @@ def test_missing_file() -> None:
 
 def test_from_frame_counts_nan_and_nat() -> None:
     frame = pd.DataFrame({
-        "number": ["0912000001", None, "09x2", "0912000002", "0912000001", np.nan],
+        "number": ["0912000001", None, "09y2", "0912000002", "0912000001", np.nan],
         "time": [pd.Timestamp("2026-02-28T10:00Z"), pd.Timestamp("2026-02-28T10:00Z"), pd.Timestamp("2026-02-28T10:00Z"),
                  pd.NaT, pd.Timestamp("2026-02-28T11:00Z"), pd.NaT],
         "category": ["scam", "scam", "scam", "scam", "scam", "spam"],
@@ -148,7 +148,7 @@ def test_verdicts_on_known_histories() -> None:
     year_later = db.check("0912000001", now=NOW + dt.timedelta(days=400))
     assert year_later.level == "clean" and year_later.delisted
     with pytest.raises(numrep.ParseError):
-        db.check("09x2")
+        db.check("09y2")
 
 
 def test_check_many_matches_check() -> None:

@@ -302,7 +302,7 @@ def test_bad_keys_and_values_are_named() -> None:
     with pytest.raises(numrep.ParseError, match=r'item 1: cannot parse "zz"'):
         numrep.TrieStore.build(["0912345678", "zz"])
     with pytest.raises(numrep.ParseError, match="item 2"):
-        numrep.TrieStore.build(np.array(["0912345678", "0912345679", "12"]))
+        numrep.TrieStore.build(np.array(["0912345678", "0912345679", "1"]))
     for keys, message in (([84912345678, 0], "key 0 at index 1 is not an E.164 number"),
                           (np.array([5, 10**15], dtype=np.uint64), "key 1000000000000000 at index 1 has more than 15 digits"),
                           ([3, -7], "key at index 1 is -7, which is negative"),

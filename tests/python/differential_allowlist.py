@@ -1,0 +1,159 @@
+"""Allowed differences between numrep and phonenumbers in the world differential test
+(test_differential_world.py). Every entry says why numrep answers differently on purpose.
+
+A difference (world_corpus.Difference) is one aspect of one corpus entry:
+  accept       one library parses the text, the other refuses it
+  e164         both parse, to different numbers
+  extension    both parse, with different extensions
+  valid, type, region_code
+               both parse to the same number and say different things of it
+  exception    numrep raised something other than numrep.ParseError (never allow-listed)
+
+Add an entry with one of:
+  by_region(name, reason, home=..., region=..., aspects=...)
+      every difference of entries made for a region (`home`: the region the number belongs to,
+      "001" for non-geographic numbers) and/or parsed with a default region (`region`);
+  by_pair(text, region, reason, aspects=...)
+      one exact corpus entry (text, default region);
+  Allowed(name, reason, predicate)
+      a class of differences described by a predicate on the Difference.
+Each reason is a sentence a reviewer can check. An entry that no longer matches any
+difference fails test_every_allowed_entry_still_matches, so the list stays exact.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from typing import Callable, Iterable, Optional
+
+from world_corpus import Difference
+
+PLAN_ASPECTS = frozenset({"valid", "type", "region_code"})
+ALL_ASPECTS = frozenset({"accept", "e164", "extension"}) | PLAN_ASPECTS
+
+
+@dataclasses.dataclass(frozen=True)
+class Allowed:
+    name: str
+    reason: str
+    matches: Callable[[Difference], bool]
+
+
+def by_region(name: str, reason: str, *, home: Iterable[str] = (), region: Iterable[Optional[str]] = (),
+              aspects: Iterable[str] = ALL_ASPECTS) -> Allowed:
+    """Differences of entries made for a region in `home` or parsed with a default region in
+    `region` (either may be empty), on the given aspects."""
+    homes, regions, kinds = frozenset(home), frozenset(region), frozenset(aspects)
+    assert homes or regions, "by_region needs home= or region="
+    assert kinds <= ALL_ASPECTS, kinds - ALL_ASPECTS
+    return Allowed(name, reason, lambda d: d.aspect in kinds and (d.home in homes or d.region in regions))
+
+
+def by_pair(text: str, region: Optional[str], reason: str, aspects: Iterable[str] = ALL_ASPECTS) -> Allowed:
+    """The differences of one corpus entry (text, default region), on the given aspects."""
+    kinds = frozenset(aspects)
+    assert kinds <= ALL_ASPECTS, kinds - ALL_ASPECTS
+    return Allowed(f"{text!r} region={region}", reason,
+                   lambda d: d.aspect in kinds and d.text == text and d.region == region)
+
+
+# ---------------------------------------------------------------- Vietnam's overlay
+# The same reasoning as the allow-list of test_differential_phonenumbers.py (classes explained
+# in docs/vietnam-plan.md); that test compares every Vietnamese prefix and owns the details.
+
+def _legacy_rows():
+    try:
+        from conftest import MissingReference, read_legacy_conversion
+    except ImportError:  # run outside pytest without tests/python on the path
+        return [], None
+    try:
+        return read_legacy_conversion()
+    except MissingReference:
+        return [], None
+
+
+_LEGACY_MOBILE, _LEGACY_VSAT = _legacy_rows()
+_LEGACY_NEW = {row.old: row.new for row in _LEGACY_MOBILE}
+
+
+def _vn_nsn(e164: Optional[str]) -> Optional[str]:
+    return e164[3:] if e164 and e164.startswith("+84") else None
+
+
+def is_vn_legacy_mobile(d: Difference) -> bool:
+    old = _vn_nsn(d.theirs.e164)
+    return (
+        d.aspect == "e164" and old is not None and len(old) == 10 and old[:3] in _LEGACY_NEW
+        and _vn_nsn(d.ours.e164) == _LEGACY_NEW[old[:3]] + old[3:]
+    )
+
+
+def is_vn_legacy_vsat(d: Difference) -> bool:
+    old = _vn_nsn(d.theirs.e164)
+    return (
+        d.aspect == "e164" and _LEGACY_VSAT is not None and old is not None and len(old) == 9
+        and old.startswith(_LEGACY_VSAT.old) and _vn_nsn(d.ours.e164) == _LEGACY_VSAT.new + old[len(_LEGACY_VSAT.old):]
+    )
+
+
+def is_vn_plan_overlay(d: Difference) -> bool:
+    return d.aspect in ("valid", "type") and d.ours.e164 == d.theirs.e164 and _vn_nsn(d.ours.e164) is not None
+
+
+def is_vn_leading_zeros(d: Difference) -> bool:
+    """numrep drops every 0 left at the front of a Vietnamese national number; phonenumbers keeps them."""
+    ours, theirs = _vn_nsn(d.ours.e164), _vn_nsn(d.theirs.e164)
+    return (
+        d.aspect == "e164" and ours is not None and theirs is not None and theirs.startswith("0")
+        and theirs.lstrip("0") == ours
+    )
+
+
+# ---------------------------------------------------------------- everywhere
+
+
+def is_longer_than_e164(d: Difference) -> bool:
+    return d.aspect == "accept" and not d.ours.accepted and d.theirs.accepted and d.theirs.digits > 15
+
+
+ALLOWED: list[Allowed] = [
+    Allowed(
+        "e164-longer-than-15-digits",
+        "numrep's keys are E.164 numbers, at most 15 digits with the country code (ITU-T E.164); "
+        "phonenumbers accepts national numbers of up to 17 digits and gives longer 'E.164' strings, "
+        "which numrep refuses",
+        is_longer_than_e164,
+    ),
+    Allowed(
+        "vn-legacy-11-digit-mobile",
+        "Vietnam's overlay: numrep converts pre-2018 11-digit mobile numbers (0162 345 6789) to today's "
+        "form (0323 456 789) by the 2018 conversion table; phonenumbers keeps the old digits "
+        "(class legacy-11-digit-mobile of test_differential_phonenumbers.py)",
+        is_vn_legacy_mobile,
+    ),
+    Allowed(
+        "vn-legacy-vsat-0992",
+        "Vietnam's overlay: old VSAT numbers 0992 + 6 digits moved to 0672 + 6 digits in the 2018 plan; "
+        "numrep converts them, phonenumbers keeps 0992 (class legacy-vsat-0992)",
+        is_vn_legacy_vsat,
+    ),
+    Allowed(
+        "vn-plan-overlay",
+        "Vietnam's overlay: validity and type of +84 numbers follow the allocation notices (whole 052/055/089 "
+        "blocks, every Hanoi/HCMC subscriber range, the type of a wrong-length number taken from its prefix); "
+        "test_differential_phonenumbers.py classifies each such difference exactly, over every prefix",
+        is_vn_plan_overlay,
+    ),
+    Allowed(
+        "vn-leading-zeros",
+        "Vietnam's overlay: no Vietnamese national number starts with 0, so numrep drops every 0 left after "
+        "+84 and the trunk prefix ('+84 00912...', '840136') as dialling noise, keeping one key per subscriber; "
+        "phonenumbers keeps the zeros (class trunk-zero-after-84 of test_differential_phonenumbers.py)",
+        is_vn_leading_zeros,
+    ),
+]
+
+
+def classify(d: Difference) -> Optional[Allowed]:
+    """The first allow-list entry that explains `d`, or None."""
+    return next((allowed for allowed in ALLOWED if allowed.matches(d)), None)
