@@ -458,6 +458,7 @@ constexpr unsigned extract_country_code(const digit_string& s, int& length) noex
 constexpr parse_result make_number(unsigned cc, const digit_string& national, const scanned& s) noexcept {
     const char* nsn = national.data();
     int nsn_length = national.n;
+    if (nsn_length > max_parsed_national_length) return parse_result(parse_errc::too_long);
     // Vietnam (numrep's overlay): national numbers never start with 0, so zeros left there are
     // trunk-prefix noise ("+84 00912..."), and 11-digit numbers from before 2018 are converted.
     if (cc == vietnam::country_code) {
@@ -467,7 +468,6 @@ constexpr parse_result make_number(unsigned cc, const digit_string& national, co
         }
     }
     if (nsn_length < min_national_length) return parse_result(parse_errc::too_short);
-    if (nsn_length > max_parsed_national_length) return parse_result(parse_errc::too_long);
     const int cc_length = cc >= 100 ? 3 : cc >= 10 ? 2 : 1;
     if (cc_length + nsn_length > max_key_digits) return parse_result(parse_errc::too_long);
     std::uint64_t value = 0;
@@ -573,6 +573,22 @@ inline std::string quote(std::string_view text) {
 }
 
 }  // namespace detail
+
+inline std::string phone_number::national() const {
+    if (key_ == 0) return {};
+    const unsigned cc = country_code();
+    if (cc == detail::vietnam::country_code) return detail::vietnam::format_national(national_digits());
+    const auto home = region::for_country_code(cc);
+    if (!home) return e164();
+    const std::string digits = national_digits();
+    const auto reads_back = [&](const std::string& text) {
+        const parse_result r = detail::parse_scanned(detail::scan(std::string_view(text)), *home);
+        return r.ok() && r->key() == key_;
+    };
+    if (std::string with_prefix = std::string(home->national_prefix()) + digits; reads_back(with_prefix)) return with_prefix;
+    if (reads_back(digits)) return digits;
+    return e164();
+}
 
 constexpr parse_result try_parse(std::string_view text, const region& home = region::vietnam()) noexcept {
     return detail::parse_scanned(detail::scan(text), home);

@@ -86,15 +86,10 @@ public:
     }
 
     // How the number is written at home: "0912 345 678" for Vietnam (grouped the way
-    // Vietnamese operators print numbers), trunk prefix + digits for other countries.
-    std::string national() const {
-        if (key_ == 0) return {};
-        const unsigned cc = country_code();
-        if (cc == detail::vietnam::country_code) return detail::vietnam::format_national(national_digits());
-        const auto home = region::for_country_code(cc);
-        std::string out(home ? home->national_prefix() : std::string_view{});
-        return out + national_digits();
-    }
+    // Vietnamese operators print numbers); elsewhere the trunk prefix and the digits when that
+    // reads back as this number in its home region (libphonenumber's rules decide), else the
+    // digits alone, else the E.164 form.
+    std::string national() const;
 
     friend constexpr bool operator==(const phone_number& a, const phone_number& b) noexcept {
         return a.key_ == b.key_;
@@ -120,3 +115,6 @@ private:
 };
 
 }  // namespace numrep
+
+// national() checks its output by parsing it back: its definition lives with the parser.
+#include "parse.hpp"  // IWYU pragma: export
