@@ -97,10 +97,11 @@ struct scanned {
 };
 
 // The input as code points, with each one's offset in code units (for error positions).
+// Left uninitialised (2 KB: clearing it would cost more than parsing); only [0, size] is read.
 struct code_points {
-    std::array<char32_t, max_input_length + 1> c{};
-    std::array<std::uint32_t, max_input_length + 2> at{};
-    int size = 0;
+    std::array<char32_t, max_input_length + 1> c;
+    std::array<std::uint32_t, max_input_length + 2> at;
+    int size;
 };
 
 constexpr char32_t ascii_lower(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -113,7 +114,7 @@ constexpr char keypad_digit(char32_t c) noexcept {
 }
 
 // Punctuation libphonenumber lets stand between digits (its VALID_PUNCTUATION, '*' too).
-constexpr bool is_punctuation(char32_t c) noexcept {
+constexpr bool is_punctuation_slow(char32_t c) noexcept {
     if (is_space(c) || is_digit_separator(c) || is_open_paren(c) || is_close_paren(c)) return true;
     switch (c) {
         case '~': case '*': case 0x2053: case 0x223C: case 0xFF5E: case 0x30FC: case 0xFF3B: case 0xFF3D:
@@ -121,6 +122,17 @@ constexpr bool is_punctuation(char32_t c) noexcept {
         default:
             return false;
     }
+}
+
+// ASCII by table (one load), the rest by is_punctuation_slow.
+inline constexpr std::array<bool, 128> ascii_punctuation = [] {
+    std::array<bool, 128> table{};
+    for (char32_t c = 0; c < 128; ++c) table[c] = is_punctuation_slow(c);
+    return table;
+}();
+
+constexpr bool is_punctuation(char32_t c) noexcept {
+    return c < 128 ? ascii_punctuation[c] : is_punctuation_slow(c);
 }
 
 constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word) noexcept {
@@ -173,7 +185,12 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
             --at;
         return at;
     };
+    // Every label ends in one of these: most numbers have none there and skip the list.
+    const char32_t last = k > begin ? ascii_lower(t.c[static_cast<std::size_t>(k - 1)]) : 0;
+    const bool may_be_label = last == 'n' || last == 't' || last == 'o' || last == 'x' || last == '#' ||
+                              last == 0x431 || last == 0xFF4E || last == 0xFF54 || last == 0xFF58 || last == 0xFF03;
     for (const auto& label : extension_labels) {
+        if (!may_be_label) break;
         const int at = k - static_cast<int>(label.text.size());
         if (digits <= label.max_digits && matches_at(t, at, label.text))
             return skip_separators(at, label.commas_before);
@@ -274,22 +291,25 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
 // Collects digits of t[begin, end) into s (appending), checking that everything else is
 // punctuation; with three or more ASCII letters the letters are keypad digits ("1-800-FLOWERS").
 constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s) noexcept {
-    int letters = 0;
-    int digits_before_letter = 0;
-    for (int i = begin, digits = s.count; i < end; ++i) {
-        const char32_t c = t.c[static_cast<std::size_t>(i)];
-        if (digit_value(c) >= 0) ++digits;
-        if (is_ascii_letter(c) && letters++ == 0) digits_before_letter = digits;
-    }
-    // libphonenumber reads letters as keypad digits from three letters on (after three digits);
-    // it drops one or two stray letters, which numrep refuses: "0912y45678" is more likely a
-    // typo than a number.
-    const bool vanity = letters >= 3 && digits_before_letter >= 3;
+    bool vanity = false;
+    bool letters_seen = false;
     for (int i = begin; i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         char digit = 0;
-        if (const int v = digit_value(c); v >= 0) digit = static_cast<char>('0' + v);
-        else if (is_ascii_letter(c) && vanity) digit = keypad_digit(c);
+        if (const int v = digit_value(c); v >= 0) {
+            digit = static_cast<char>('0' + v);
+        } else if (is_ascii_letter(c)) {
+            if (!letters_seen) {
+                // libphonenumber reads letters as keypad digits from three letters on (after
+                // three digits); it drops one or two stray letters, which numrep refuses:
+                // "0912y45678" is more likely a typo than a number.
+                letters_seen = true;
+                int letters = 0;
+                for (int j = i; j < end; ++j) letters += is_ascii_letter(t.c[static_cast<std::size_t>(j)]) ? 1 : 0;
+                vanity = letters >= 3 && s.count >= 3;
+            }
+            if (vanity) digit = keypad_digit(c);
+        }
         if (digit != 0) {
             if (s.count == scan_digit_capacity) {
                 s.error = parse_errc::too_long;
@@ -365,10 +385,36 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
     scan_digits(t, 4, number_end, s);  // after a global context, a '+' here is a bad character
 }
 
+// The common case in one pass over the input, without decoding it: ASCII digits, one leading
+// '+', spaces and the grouping punctuation " -.()/", at most max_input_length characters.
+// Anything else (letters, extensions, tel: URIs, other scripts) returns false: the full scan.
+template <class Text>
+constexpr bool scan_plain(Text text, scanned& s) noexcept {
+    if (text.size() > max_input_length) return false;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        const auto c = static_cast<char32_t>(text[i]);
+        if (c >= '0' && c <= '9') {
+            if (s.count == scan_digit_capacity) return false;
+            s.digits[static_cast<std::size_t>(s.count++)] = static_cast<char>(c);
+        } else if (c == '+' && s.count == 0 && !s.plus) {
+            s.plus = true;
+        } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
+            return false;
+        }
+    }
+    if (s.count == 0) return false;  // let the full scan say why (empty, too short)
+    // libphonenumber's viability test: three digits at least, or exactly two and nothing else.
+    if (s.count < 3 && !(s.count == 2 && text.size() == 2)) s.error = parse_errc::too_short;
+    return true;
+}
+
 template <class Text>
 constexpr scanned scan(Text text) noexcept {
     scanned s{};
-    code_points t{};
+    if (scan_plain(text, s)) return s;
+    s = scanned{};
+    code_points t;
+    t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
     if (matches_at(t, 0, U"tel:")) {
         scan_tel_uri(t, s);

@@ -39,7 +39,7 @@ public:
         return region(country->first_row);
     }
 
-    static constexpr region vietnam() noexcept { return *find("VN"); }
+    static constexpr region vietnam() noexcept { return region(detail::world::vietnam_row); }
 
     // No default region: only international forms (+CC...) parse.
     static constexpr region none() noexcept { return region(-1); }

@@ -50,6 +50,13 @@ inline constexpr std::array<std::int16_t, 1000> country_index_by_code = [] {
     return index;
 }();
 
+// Vietnam's metadata row: the default region everywhere, found once at compile time.
+inline constexpr int vietnam_row = [] {
+    for (std::size_t i = 0; i < metadata.size(); ++i)
+        if (metadata[i].region == "VN") return static_cast<int>(i);
+    return -1;
+}();
+
 constexpr const country_row* find_country(unsigned code) noexcept {
     if (code >= 1000 || country_index_by_code[code] < 0) return nullptr;
     return &countries[static_cast<std::size_t>(country_index_by_code[code])];
