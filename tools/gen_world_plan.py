@@ -371,6 +371,12 @@ def main():
             area_prefixes[prefix] = area_names.setdefault(names["en"], len(area_names) + 1)
     carrier_ranges = prefix_ranges(carrier_prefixes)
     area_ranges = prefix_ranges(area_prefixes)
+    # Each country's slice of the carrier ranges, so a lookup searches only its own.
+    import bisect
+    starts = [start for start, _ in carrier_ranges]
+    country_lines = [line + (bisect.bisect_left(starts, line[0] * 10 ** (15 - len(str(line[0])))),
+                             bisect.bisect_left(starts, (line[0] + 1) * 10 ** (15 - len(str(line[0])))))
+                     for line in country_lines]
 
     out = []
     w = out.append
@@ -416,11 +422,12 @@ def main():
     w("    std::uint32_t first_state;    // its automaton: states [first_state, first_state + state_count)")
     w("    std::uint16_t state_count;")
     w("    std::uint8_t max_national_length;  // longest national number of its regions, E.164-capped")
+    w("    std::uint16_t carrier_first, carrier_end;  // its carrier ranges (world_names.hpp) start in [first, end)")
     w("};")
     w("// Every assigned country calling code, ascending.")
     w(f"inline constexpr std::array<country_row, {len(country_lines)}> countries{{{{")
     for c in country_lines:
-        w(f"    {{{c[0]}, {c[1]}, {c[2]}, {c[3]}, {c[4]}, {c[5]}}},")
+        w(f"    {{{c[0]}, {c[1]}, {c[2]}, {c[3]}, {c[4]}, {c[5]}, {c[6]}, {c[7]}}},")
     w("}};\n")
     w("struct path_entry {\n    std::uint16_t first_step;\n    std::uint8_t step_count;\n};")
     w(f"inline constexpr std::array<path_entry, {len(path_table)}> prefix_paths{{{{")

@@ -272,14 +272,14 @@ private:
         if (info.carrier_id == 0 && (type == number_type::mobile || type == number_type::fixed_line_or_mobile ||
                                      type == number_type::pager)) {
             info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
-                                                      detail::world::carrier_range_count, scaled);
+                                                      country->carrier_first, country->carrier_end, scaled);
             info.carrier = carrier_views_[info.carrier_id];
         }
         // Areas go with valid geographic numbers, as in libphonenumber's geocoder.
         const bool geographic = type == number_type::fixed_line || type == number_type::mobile ||
                                 type == number_type::fixed_line_or_mobile;
         if (info.region_id == 0 && code == 1 && info.valid && geographic) {
-            info.region_id = detail::world::range_id(detail::world::area_starts, detail::world::area_ids,
+            info.region_id = detail::world::range_id(detail::world::area_starts, detail::world::area_ids, 0,
                                                      detail::world::area_range_count, scaled);
             info.region = region_views_[info.region_id];
         }

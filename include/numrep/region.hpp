@@ -18,16 +18,16 @@ public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
     static constexpr std::optional<region> find(std::string_view code) noexcept {
         if (code.size() != 2) return std::nullopt;
-        const char upper[2] = {to_upper(code[0]), to_upper(code[1])};
-        const std::string_view wanted(upper, 2);
+        // Two letters as one number: a binary search of integer compares, no memcmp.
+        const unsigned wanted = pack(to_upper(code[0]), to_upper(code[1]));
         const auto& rows = detail::world::regions;
         std::size_t first = 0;
         std::size_t last = rows.size();
         while (first < last) {
             const std::size_t mid = first + (last - first) / 2;
-            if (rows[mid].code < wanted) first = mid + 1; else last = mid;
+            if (pack(rows[mid].code[0], rows[mid].code[1]) < wanted) first = mid + 1; else last = mid;
         }
-        if (first == rows.size() || rows[first].code != wanted) return std::nullopt;
+        if (first == rows.size() || pack(rows[first].code[0], rows[first].code[1]) != wanted) return std::nullopt;
         return region(rows[first].row);
     }
 
@@ -74,6 +74,9 @@ public:
 private:
     constexpr explicit region(int index) noexcept : index_(index) {}
     static constexpr char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? char(c - 32) : c; }
+    static constexpr unsigned pack(char a, char b) noexcept {
+        return (static_cast<unsigned>(static_cast<unsigned char>(a)) << 8) | static_cast<unsigned char>(b);
+    }
     constexpr const detail::world::metadata_row& row() const noexcept {
         return detail::world::metadata[static_cast<std::size_t>(index_ < 0 ? 0 : index_)];
     }

@@ -85,10 +85,12 @@ constexpr std::uint16_t answer(std::uint16_t tagset, int length) noexcept {
 
 // The id of the prefix range that holds `key` (ranges as world_names.hpp stores them: sorted
 // starts of 15-digit-scaled keys, each with the id in force from there on); 0 for none.
-constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, std::uint32_t count,
-                                 std::uint64_t scaled_key) noexcept {
-    std::uint32_t first = 0;  // first start > scaled_key, by binary search
-    std::uint32_t n = count;
+// Only [begin, end) is searched: keys of one country code lie in its own slice (an id in force
+// from before the slice would belong to another code's prefix, so the answer there is 0).
+constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, std::uint32_t begin,
+                                 std::uint32_t end, std::uint64_t scaled_key) noexcept {
+    std::uint32_t first = begin;  // first start > scaled_key, by binary search
+    std::uint32_t n = end - begin;
     while (n > 0) {
         const std::uint32_t half = n / 2;
         if (u64_at(starts, first + half) <= scaled_key) {
@@ -98,7 +100,7 @@ constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, 
             n = half;
         }
     }
-    return first == 0 ? 0 : u16_at(ids, first - 1);
+    return first == begin ? 0 : u16_at(ids, first - 1);
 }
 
 // libphonenumber's testNumberLength against a region's general description.
