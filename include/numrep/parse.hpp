@@ -279,8 +279,17 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
         ++t.size;
         pos += d.length;
     }
-    while (t.size > 0 && is_space(t.c[static_cast<std::size_t>(t.size - 1)])) --t.size;
+    // Trailing white space and punctuation go, as in libphonenumber ("0912 345 678?", "...678."):
+    // it drops every trailing character that is not a letter, a digit or '#'.
     t.at[static_cast<std::size_t>(t.size)] = static_cast<std::uint32_t>(pos);
+    const int untrimmed = t.size;
+    while (t.size > 0) {  // (t.at[size] stays the offset just past what is kept)
+        const char32_t c = t.c[static_cast<std::size_t>(t.size - 1)];
+        const bool word = digit_value(c) >= 0 || is_ascii_letter(c) || c == '#' || (c >= 0x80 && !is_punctuation(c));
+        if (word) break;
+        --t.size;
+    }
+    if (t.size == 0 && untrimmed > 0) t.size = untrimmed;  // nothing but punctuation: "too short", not "empty"
     if (t.size == 0) {
         error = parse_errc::empty;
         return false;

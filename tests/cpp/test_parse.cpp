@@ -180,11 +180,12 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     const auto bad = try_parse("0912y45678");
     CHECK(bad.error() == parse_errc::bad_character);
     CHECK(bad.position() == 4);
-    CHECK(try_parse("0912345678+").error() == parse_errc::bad_character);  // '+' only in front
+    CHECK(try_parse("0912+345678").error() == parse_errc::bad_character);  // '+' only in front
+    CHECK(try_parse("0912345678+?!")->key() == 84912345678ULL);  // trailing punctuation goes, as in libphonenumber
     CHECK(try_parse("++84912345678").position() == 1);
     CHECK(try_parse("0912 345 678 y").error() == parse_errc::bad_character);  // one stray letter
     CHECK(try_parse("\xE2\x82\xAC" "0912345678").position() == 0);  // euro sign
-    CHECK_FALSE(try_parse("0912;").ok());
+    CHECK_FALSE(try_parse("0912;x").ok());
 }
 
 TEST_CASE("malformed UTF-8 is a bad character, never a crash or over-read", "[parse][errors]") {
