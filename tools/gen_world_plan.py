@@ -366,9 +366,8 @@ def main():
         carrier_prefixes[prefix] = carrier_names.setdefault(name, len(carrier_names) + 1)
     area_names = {}
     area_prefixes = {}
-    for prefix, names in GEOCODE_DATA.items():
-        if prefix.startswith("1") and len(prefix) == 4 and names.get("en"):
-            area_prefixes[prefix] = area_names.setdefault(names["en"], len(area_names) + 1)
+    for npa, state in nanp_states().items():
+        area_prefixes["1" + npa] = area_names.setdefault(state, len(area_names) + 1)
     carrier_ranges = prefix_ranges(carrier_prefixes)
     area_ranges = prefix_ranges(area_prefixes)
     # Each country's slice of the carrier ranges, so a lookup searches only its own.
@@ -509,6 +508,46 @@ def main():
     total = len(flat) * 2 + len(state_tagset) * 2 + len(ts) * 2 + len(an) * 2 + len(carrier_ranges) * 10 \
         + len(area_ranges) * 10 + len(steps) * 2
     print(f"data bytes: {total}", file=sys.stderr)
+
+
+def nanp_states():
+    """Area code -> state or province, from libphonenumber's English geocoding data.
+
+    Most area codes have a 4-digit entry naming their state ("1201": "New Jersey"); some name a
+    city there ("1212": "New York, NY") or have none ("1203"), while their longer entries name
+    cities with the state's postal abbreviation ("1203200": "Bridgeport, CT"). The abbreviations
+    are read off the data itself: for area codes whose entry is a state, the abbreviation their
+    cities carry most often stands for that state.
+    """
+    import collections
+    by_npa = collections.defaultdict(list)
+    for prefix, names in GEOCODE_DATA.items():
+        if prefix.startswith("1") and len(prefix) >= 4 and names.get("en"):
+            by_npa[prefix[1:4]].append((len(prefix), names["en"]))
+    stated = {}
+    for npa, entries in by_npa.items():
+        for length, name in entries:
+            if length == 4 and ", " not in name:
+                stated[npa] = name
+
+    def abbreviation(entries):
+        counts = collections.Counter(name.rsplit(", ", 1)[1] for _, name in entries
+                                     if ", " in name and len(name.rsplit(", ", 1)[1]) == 2)
+        return counts.most_common(1)[0][0] if counts else None
+
+    votes = collections.defaultdict(collections.Counter)
+    for npa, state in stated.items():
+        abbr = abbreviation(by_npa[npa])
+        if abbr:
+            votes[abbr][state] += 1
+    states_by_abbreviation = {abbr: c.most_common(1)[0][0] for abbr, c in votes.items()}
+    out = dict(stated)
+    for npa, entries in by_npa.items():
+        if npa not in out:
+            abbr = abbreviation(entries)
+            if abbr in states_by_abbreviation:
+                out[npa] = states_by_abbreviation[abbr]
+    return out
 
 
 def length_mask_list(meta):

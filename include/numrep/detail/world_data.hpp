@@ -2,7 +2,7 @@
 // (libphonenumber's metadata, carrier and geocoding data). Do not edit by hand.
 // 254 metadata entries, 215 country codes, 19387 automaton states,
 // 737 prefix paths, 29176 carrier prefixes in 16284 ranges,
-// 410 NANP area codes.
+// 415 NANP area codes.
 #pragma once
 #include <array>
 #include <cstdint>
