@@ -669,7 +669,8 @@ def parse(value: typing.Any, region: typing.Any = 'VN') -> PhoneNumber:
     """
 def parse_many(values: typing.Any, region: typing.Any = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]:
     """
-    Parse a list, NumPy array or Series of strings to a uint64 array of keys.
+    Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default
+    region for all, or a sequence/array/Series with one per value (e.g. each caller's country).
     errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.
     """
 def region_codes() -> list:

@@ -5,6 +5,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <map>
 
 namespace numrep::python {
 
@@ -50,17 +51,59 @@ phone_number number_from_key(std::uint64_t key) {
     return *n;
 }
 
+// Default regions of a batch: one for all (size 1), or one per item ("region=" given a column).
+struct batch_regions {
+    std::vector<region> homes;
+    const region& operator[](std::size_t i) const noexcept { return homes[homes.size() == 1 ? 0 : i]; }
+};
+
+batch_regions regions_for(const py::object& region_code, std::size_t count) {
+    if (region_code.is_none() || py::isinstance<py::str>(region_code)) return {{region_from(region_code)}};
+    py::object column = region_code;
+    if (!py::isinstance<py::array>(column) && py::hasattr(column, "to_numpy")) column = column.attr("to_numpy")();
+    if (py::isinstance<py::array>(column)) column = column.attr("tolist")();
+    if (!py::isinstance<py::sequence>(column))
+        throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
+    const auto codes = py::reinterpret_borrow<py::sequence>(column);
+    if (py::len(codes) != count)
+        throw py::value_error("numrep: " + std::to_string(py::len(codes)) + " regions for " + std::to_string(count) +
+                              " values: give one region, or one per value");
+    batch_regions out;
+    out.homes.reserve(count);
+    std::map<std::string, region, std::less<>> seen;
+    for (std::size_t i = 0; i < count; ++i) {
+        const py::object code = codes[i];
+        if (code.is_none()) {
+            out.homes.push_back(region::none());
+            continue;
+        }
+        if (!py::isinstance<py::str>(code))
+            throw py::type_error("numrep: region " + std::to_string(i) + " is a " +
+                                 std::string(py::str(code.get_type().attr("__name__"))) + ", expected str or None");
+        const std::string text = utf8_of(code);
+        auto it = seen.find(text);
+        if (it == seen.end()) {
+            const auto found = region::find(text);
+            if (!found) throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
+                                          " (expected an ISO 3166 code such as \"VN\", or None)");
+            it = seen.emplace(text, *found).first;
+        }
+        out.homes.push_back(it->second);
+    }
+    return out;
+}
+
 // Keys of one column of NumPy strings, 0 where a value does not parse. Runs without the GIL.
 template <class Char>
-void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const region& home,
+void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const batch_regions& homes,
                        std::uint64_t* out, std::vector<std::size_t>* failed) {
     for (std::size_t i = 0; i < count; ++i) {
         const Char* item = data + i * width;
         std::size_t length = width;
         while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
         parse_result r = [&] {
-            if constexpr (sizeof(Char) == 4) return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), home);
-            else return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), home);
+            if constexpr (sizeof(Char) == 4) return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), homes[i]);
+            else return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
         }();
         out[i] = r ? r->key() : 0;
         if (!r && failed) failed->push_back(i);
@@ -102,7 +145,6 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
     if (errors != "coerce" && errors != "raise")
         throw py::value_error("numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
                               detail::quote(errors));
-    const region home = region_from(region_code);
     const bool raise = errors == "raise";
     std::vector<std::size_t> failed;
 
@@ -113,18 +155,19 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
             if (array.ndim() != 1) throw py::value_error("numrep: parse_many takes a one-dimensional array");
             const auto contiguous = py::array::ensure(array, py::array::c_style);
             const std::size_t count = static_cast<std::size_t>(contiguous.shape(0));
+            const batch_regions homes = regions_for(region_code, count);
             py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
             std::uint64_t* keys = out.mutable_data();
             {
                 py::gil_scoped_release unlocked;
                 if (kind == 'U')
                     parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, home, keys, raise ? &failed : nullptr);
+                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, homes, keys, raise ? &failed : nullptr);
                 else
                     parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()), home, keys, raise ? &failed : nullptr);
+                                      static_cast<std::size_t>(contiguous.itemsize()), homes, keys, raise ? &failed : nullptr);
             }
-            if (!failed.empty()) raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), home);
+            if (!failed.empty()) raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), homes[failed.front()]);
             return out;
         }
         if (kind != 'O') {
@@ -140,6 +183,7 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
                                    : py::sequence(py::list(values));
     if (py::isinstance<py::str>(values)) throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
     const std::size_t count = py::len(items);
+    const batch_regions homes = regions_for(region_code, count);
     std::vector<std::string_view> texts(count);
     std::vector<std::uint64_t> direct(count, 0);  // keys given as int or PhoneNumber
     std::vector<std::uint8_t> is_text(count, 0);
@@ -152,7 +196,7 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
             if (utf8 == nullptr) {
                 // Lone surrogates cannot be UTF-8: the value is not a number.
                 PyErr_Clear();
-                if (raise) raise_at(i, utf8_of(item), home);
+                if (raise) raise_at(i, utf8_of(item), homes[i]);
                 continue;
             }
             texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
@@ -188,12 +232,12 @@ py::array_t<std::uint64_t> parse_many(py::object values, const py::object& regio
                 keys[i] = direct[i];
                 continue;
             }
-            const parse_result r = try_parse(texts[i], home);
+            const parse_result r = try_parse(texts[i], homes[i]);
             keys[i] = r ? r->key() : 0;
             if (!r && raise && failed.empty()) failed.push_back(i);
         }
     }
-    if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), home);
+    if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), homes[failed.front()]);
     return out;
 }
 
@@ -271,7 +315,8 @@ void register_parse(py::module_& m) {
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");
     m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = "VN", py::arg("errors") = "coerce",
-          "Parse a list, NumPy array or Series of strings to a uint64 array of keys.\n"
+          "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
+          "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
     m.def("is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
           "True if `key` is the E.164 digits of a number with an assigned country code.");

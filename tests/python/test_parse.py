@@ -641,3 +641,20 @@ def test_keys_round_trip_through_text():
             continue
         assert numrep.parse(number.e164) == number
         assert numrep.parse(number.key) == number
+
+
+def test_parse_many_takes_one_region_per_value() -> None:
+    texts = ["0912 345 678", "(469) 257-6503", "020 7031 3000", "+84 912 345 678", "0912 345 678"]
+    regions = ["VN", "US", "GB", None, "US"]
+    expected = [numrep.parse(t, region=r).key if not (r == "US" and t.startswith("09")) else 0
+                for t, r in zip(texts, regions)]
+    expected[4] = numrep.parse_many([texts[4]], region="US")[0]  # whatever US makes of it, alone
+    for column in (regions, np.array(regions, dtype=object), tuple(regions)):
+        assert numrep.parse_many(texts, region=column).tolist() == expected
+    assert numrep.parse_many(np.array(texts), region=regions).tolist() == expected  # NumPy 'U' input too
+    with pytest.raises(ValueError, match="2 regions for 5 values"):
+        numrep.parse_many(texts, region=["VN", "US"])
+    with pytest.raises(numrep.ParseError, match='region 1: unknown region "XX"'):
+        numrep.parse_many(texts, region=["VN", "XX", "GB", None, "US"])
+    with pytest.raises(TypeError, match="region 2 is a int"):
+        numrep.parse_many(texts, region=["VN", "US", 7, None, "US"])
