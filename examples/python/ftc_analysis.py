@@ -2,9 +2,11 @@
 """What the US FTC Do-Not-Call complaints say about the numbers in them, with numrep.
 
 Builds a reputation database from an FTC complaint file, then reports what went in (rows,
-bad rows by reason), what the complaints are about (top subjects and numrep categories), how
-the numbers score (score distribution, levels) and the ten worst numbers, and draws the same
-in a PNG.
+bad rows by reason), what the complaints are about (top subjects and numrep categories), what
+the numbers are by the numbering plan (valid or not, region code, type: libphonenumber's data,
+built into numrep), where they are (the states and provinces with the most reported numbers),
+how the numbers score (score distribution, levels) and the ten worst numbers, and draws the
+same in a PNG.
 
     python examples/python/ftc_analysis.py                       # the cut shipped in tests/data
     python examples/python/ftc_analysis.py --data full           # ../shared/data, the whole day
@@ -83,6 +85,9 @@ def main() -> int:
         print(f"ftc_analysis: {len(verdicts)} reported numbers found in the file, but the database has {len(db)}",
               file=sys.stderr)
         return 1
+    # Verdicts carry the region code; the state or province (NANP area code) comes from lookup_many.
+    areas = numrep.lookup_many(numrep.parse_many(verdicts["e164"], region=None))["region"]
+    verdicts["state"] = np.array(numrep.region_names(), dtype=object)[areas]
 
     section("top complaint subjects (as the FTC writes them; rows with a number)")
     good_subjects = raw.loc[raw["Company_Phone_Number"].str.strip() != "", "Subject"].str.strip()
@@ -95,6 +100,25 @@ def main() -> int:
     for name, count in by_category.items():
         print(f"category {name}: {int(count)}")
     print(f"reports: {int(by_category.sum())}")
+
+    section("numbers by the numbering plan (valid, region code of the valid ones, type)")
+    valid = verdicts["valid"]
+    print(f"valid: {int(valid.sum())}\nnot valid: {int((~valid).sum())}")
+    for code, count in ranked(verdicts.loc[valid, "region_code"]).items():
+        print(f"region {code}: {count}")
+    types = ranked(verdicts["type"])  # 'unknown' for the numbers that are not valid
+    for name, count in types.items():
+        print(f"type {name}: {count}")
+
+    section("top 10 states and provinces (valid numbers; reports: complaints about them)")
+    placed = verdicts[valid & (verdicts["state"] != "")]
+    by_state = placed.groupby("state").agg(numbers=("e164", "size"), reports=("reports", "sum"))
+    by_state = by_state.sort_values(["numbers", "reports"], ascending=False, kind="stable").head(10)
+    print(f"{'numbers':>7} {'reports':>7}  state")
+    for state, row in by_state.iterrows():
+        print(f"{row['numbers']:7d} {row['reports']:7d}  {state}")
+    print(f"valid numbers without a state or province: {int(valid.sum()) - len(placed)} (toll-free and other "
+          "non-geographic numbers, regions without states, area codes without a state in the data)")
 
     section("score distribution (numbers)")
     histogram, _ = np.histogram(verdicts["score"], bins=SCORE_BINS)
@@ -109,30 +133,37 @@ def main() -> int:
 
     section("top 10 numbers")
     top = verdicts.sort_values(["score", "reports"], ascending=False).head(10)
-    print(f"{'number':<15} {'reports':>7} {'score':>6}  {'level':<12} main category   last seen")
+    print(f"{'number':<15} {'reports':>7} {'score':>6}  {'level':<12} main category   last seen         "
+          f"{'type':<20}  region  state")
     for _, row in top.iterrows():
         main_category = max(categories, key=lambda c: row[c])
-        odd = "*" if len(row["e164"]) != len("+1NPANXXXXXX") else " "  # parses, but not 10 digits
+        odd = " " if row["valid"] else "*"
         print(f"{row['e164']:<14}{odd} {row['reports']:>7d} {row['score']:>6.1f}  {row['level']:<12} {main_category:<15} "
-              f"{row['last_seen']:%Y-%m-%d %H:%M}")
-    print("(* not a 10-digit US number: kept, as numrep keeps every number that parses, and marked invalid)")
+              f"{row['last_seen']:%Y-%m-%d %H:%M}  {row['type']:<20}  {row['region_code'] or '-':<6}  {row['state'] or '-'}")
+    print("(* not a valid number by the numbering plan: kept, as numrep keeps every number that parses, and marked)")
 
     output = args.output or Path(tempfile.mkdtemp(prefix="numrep-ftc-"))
     output.mkdir(parents=True, exist_ok=True)
     png = output / "ftc_analysis.png"
-    plot(png, args.data.name, by_category, histogram, levels, verdicts["reports"])
+    plot(png, args.data.name, by_category, histogram, levels, verdicts["reports"], types, by_state["numbers"])
     print(f"\nplot: {png}")
     return 0
 
 
+def ranked(values: pd.Series) -> pd.Series:
+    """Counts of each value, most common first (ties in name order)."""
+    counts = values.value_counts()
+    return counts.iloc[np.lexsort((counts.index.to_numpy(dtype=str), -counts.to_numpy()))]
+
+
 def plot(path: Path, title: str, by_category: pd.Series, histogram: np.ndarray, levels: pd.Series,
-         reports: pd.Series) -> None:
+         reports: pd.Series, types: pd.Series, states: pd.Series) -> None:
     import matplotlib
 
     matplotlib.use("Agg")  # no display needed
     import matplotlib.pyplot as plt
 
-    fig, ((cats, scores), (lv, per_number)) = plt.subplots(2, 2, figsize=(11, 7.5))
+    fig, ((cats, scores), (lv, per_number), (by_type, by_state)) = plt.subplots(3, 2, figsize=(11, 11))
     cats.barh(by_category.index[::-1], by_category.to_numpy()[::-1], color="tab:blue")
     cats.set(title="Reports by category", xlabel="reports")
     scores.bar(SCORE_BINS[:-1] + 5, histogram, width=9, color="tab:orange")
@@ -142,6 +173,10 @@ def plot(path: Path, title: str, by_category: pd.Series, histogram: np.ndarray, 
     counts = reports.value_counts().sort_index()
     per_number.bar(counts.index.astype(str), counts.to_numpy(), color="tab:purple")
     per_number.set(title="Reports per number", xlabel="reports", ylabel="numbers", yscale="log")
+    by_type.barh(types.index[::-1], types.to_numpy()[::-1], color="tab:cyan")
+    by_type.set(title="Numbers by type ('unknown': not valid)", xlabel="numbers", xscale="log")
+    by_state.barh(states.index[::-1], states.to_numpy()[::-1], color="tab:brown")
+    by_state.set(title="Top states and provinces", xlabel="numbers")
     fig.suptitle(f"numrep on FTC Do-Not-Call complaints: {title}")
     fig.tight_layout()
     fig.savefig(path, dpi=100)

@@ -1,9 +1,9 @@
 """The `numrep` command line.
 
-    numrep info NUMBER... [--json] [--region VN]     what the plan says about numbers ('-': stdin)
+    numrep info NUMBER... [--json] [--region VN]     what the plan says about numbers of any region ('-': stdin)
     numrep build REPORTS... -o DB [--preset ftc]     a reputation database from CSV reports
     numrep check -d DB NUMBER... [--json]            verdicts on numbers ('-': stdin)
-    numrep stats -d DB [--json] [--plot FILE.png]    what a database holds, by carrier, type, ...
+    numrep stats -d DB [--json] [--plot FILE.png]    what a database holds, by carrier, type, region, area, ...
     numrep demo                                      a tour of what numrep does
 
 Errors are one line on stderr and a non-zero exit status, never a traceback.
@@ -57,10 +57,20 @@ def _info_row(text: str, region: str | None) -> dict[str, object]:
         "national": number.national,
         "carrier": info.carrier,
         "type": info.type,
-        "region": info.region,
+        "region_code": info.region_code,  # 'US', 'CA' for +1; '001' non-geographic; '' none
+        "region": info.region,            # geographic area: province, state; '' none
         "valid": info.valid,
         "legacy": number.is_legacy,
+        "extension": number.extension,
     }
+
+
+def _info_table_row(row: dict[str, object]) -> dict[str, object]:
+    """A JSON row of `numrep info` under the table's column names."""
+    return {**row, "region code": row["region_code"], "area": row["region"]}
+
+
+INFO_COLUMNS = ["input", "e164", "national", "carrier", "type", "region code", "area", "valid", "legacy"]
 
 
 def _display_width(text: str) -> int:
@@ -93,9 +103,10 @@ def command_info(args: argparse.Namespace) -> int:
         json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        good = [r for r in rows if "error" not in r]
+        good = [_info_table_row(r) for r in rows if "error" not in r]
         if good:
-            _print_table(good, ["input", "e164", "national", "carrier", "type", "region", "valid", "legacy"])
+            extension = ["extension"] if any(r["extension"] for r in good) else []
+            _print_table(good, INFO_COLUMNS + extension)
         for row in failed:
             print(f"numrep: {row['error']}", file=sys.stderr)
     return EXIT_BAD_INPUT if failed else EXIT_OK
@@ -294,12 +305,14 @@ def _verdict_row(text: str, verdict: Any) -> dict[str, Any]:
         "last_seen": None if verdict.last_seen is None else verdict.last_seen.isoformat(),
         "carrier": verdict.carrier,
         "type": verdict.type,
+        "region_code": verdict.region_code,
+        "region": verdict.region,
         "valid": verdict.valid,
     }
 
 
 CHECK_COLUMNS = ["number", "e164", "level", "score", "reports", "top categories", "first seen", "last seen", "carrier",
-                 "type", "valid"]
+                 "type", "region code", "area", "valid"]
 
 
 def _check_table_row(row: dict[str, Any]) -> dict[str, object]:
@@ -314,6 +327,8 @@ def _check_table_row(row: dict[str, Any]) -> dict[str, object]:
         "last seen": (row["last_seen"] or "")[:10],
         "carrier": row["carrier"],
         "type": row["type"],
+        "region code": row["region_code"],
+        "area": row["region"],
         "valid": row["valid"],
     }
 
@@ -351,19 +366,28 @@ def database_keys(db: Any) -> np.ndarray:
 
 
 def breakdown(db: Any, keys: np.ndarray, now: dt.datetime) -> dict[str, dict[str, int]]:
-    """Numbers by carrier, type and level (at `now`) and reports by category."""
+    """Numbers by carrier, type, validity, region code, geographic area (state, province) and
+    level (at `now`), and reports by category. Carrier, type, validity and region code are the
+    world plan's (libphonenumber's data for every region, Vietnam's allocation notices for +84)."""
     columns = db.check_many(keys, now=now)
-    carriers = _core.carrier_names()
+    areas = _core.lookup_many(keys)["region"]  # verdicts carry the region code; the area comes from the plan
 
-    def tally(codes: np.ndarray, names: Sequence[str], weights: np.ndarray | None = None) -> dict[str, int]:
-        counts = np.bincount(codes.astype(np.int64), weights=weights, minlength=len(names))
-        pairs = [(names[i] or "(none)", int(counts[i])) for i in range(len(names)) if counts[i]]
-        return dict(sorted(pairs, key=lambda item: -item[1]))
+    def tally(codes: np.ndarray, names: Sequence[str]) -> dict[str, int]:
+        counts = np.bincount(codes.astype(np.int64), minlength=len(names))
+        merged: dict[str, int] = {}
+        for i in np.flatnonzero(counts).tolist():
+            label = names[i] or "(none)"
+            merged[label] = merged.get(label, 0) + int(counts[i])
+        return dict(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
 
+    valid = int(columns["valid"].sum())
     by_category = columns["counts"].sum(axis=0, dtype=np.uint64) if len(keys) else np.zeros(len(_core.CATEGORY_NAMES))
     return {
-        "carrier": tally(columns["carrier"], carriers),
+        "carrier": tally(columns["carrier"], _core.carrier_names()),
         "type": tally(columns["type"], _core.TYPE_NAMES),
+        "validity": {"valid": valid, "not valid": len(keys) - valid},
+        "region_code": tally(columns["region_code"], _core.region_codes()),
+        "area": tally(areas, _core.region_names()),
         "category": dict(sorted(((name, int(n)) for name, n in zip(_core.CATEGORY_NAMES, by_category) if n),
                                 key=lambda item: -item[1])),
         "level": {name: int((columns["level"] == i).sum()) for i, name in enumerate(_core.LEVEL_NAMES)},
@@ -372,7 +396,21 @@ def breakdown(db: Any, keys: np.ndarray, now: dt.datetime) -> dict[str, dict[str
 
 
 BREAKDOWN_TITLES = {"carrier": "numbers by allocated carrier", "type": "numbers by type",
-                    "category": "reports by category", "level": "numbers by level"}
+                    "validity": "numbers valid by the numbering plan", "region_code": "numbers by region code",
+                    "area": "numbers by area (state, province)", "category": "reports by category",
+                    "level": "numbers by level"}
+PLOTTED = ("carrier", "type", "region_code", "area", "category", "level")
+MOST_ROWS = 15  # rows of a printed or plotted breakdown; --json has them all
+
+
+def _top_rows(counts: dict[str, int], most: int = MOST_ROWS) -> tuple[dict[str, int], int, int]:
+    """What fits in `most` printed rows: all entries if they fit, else the `most` - 1 largest, how many
+    others there are and what they add up to (printed as the last row)."""
+    items = list(counts.items())
+    if len(items) <= most:
+        return counts, 0, 0
+    shown = dict(items[:most - 1])
+    return shown, len(items) - len(shown), sum(n for _, n in items[most - 1:])
 
 
 def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime, which: Sequence[str] = tuple(BREAKDOWN_TITLES)) -> None:
@@ -381,8 +419,12 @@ def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime, which: S
         print(f"\n  {title}")
         counts = parts[name]
         total = sum(counts.values()) or 1
-        for label, n in counts.items():
-            print(f"    {label:<20} {n:>10,}  {100 * n / total:5.1f}%")
+        shown, others, rest = _top_rows(counts)
+        width = max([20] + [_display_width(label) for label in shown])
+        for label, n in shown.items():
+            print(f"    {_pad(label, width)} {n:>10,}  {100 * n / total:5.1f}%")
+        if others:
+            print(f"    {_pad(f'({others:,} more)', width)} {rest:>10,}  {100 * rest / total:5.1f}%")
         if name == "level" and parts["delisted"]["delisted"]:
             print(f"    (delisted, counted as clean: {parts['delisted']['delisted']:,})")
 
@@ -395,12 +437,13 @@ def plot_breakdown(parts: dict[str, dict[str, int]], path: str, title: str) -> N
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(2, 2, figsize=(11, 7.5))
-    for axis, name in zip(axes.flat, BREAKDOWN_TITLES):
-        counts = parts[name]
+    figure, axes = plt.subplots(3, 2, figsize=(11, 11))
+    for axis, name in zip(axes.flat, PLOTTED):
+        counts = dict(list(parts[name].items())[:MOST_ROWS])
         labels = list(counts)[::-1]
         axis.barh(labels, [counts[label] for label in labels], color="#b5443b" if name == "level" else "#3b6ea5")
-        axis.set_title(BREAKDOWN_TITLES[name])
+        more = len(parts[name]) - len(counts)
+        axis.set_title(BREAKDOWN_TITLES[name] + (f" (top {len(counts)} of {len(parts[name])})" if more else ""))
         axis.set_xlabel("reports" if name == "category" else "numbers")
     figure.suptitle(title)
     figure.tight_layout()
@@ -663,10 +706,12 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"numrep {_core.__version__}")
     commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
-    info = commands.add_parser("info", help="what the numbering plan says about numbers")
+    info = commands.add_parser("info", help="what the numbering plan says about numbers of any region: region code, type, "
+                                             "validity, carrier, area")
     info.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     info.add_argument("--json", action="store_true", help="machine-readable output")
-    info.add_argument("--region", default="VN", help="default region for national forms (VN; 'none' for none)")
+    info.add_argument("--region", default="VN", help="region of national forms: any region code such as US, GB, KR "
+                                                     "(default VN; 'none': international forms only)")
     info.set_defaults(run=command_info)
 
     build = commands.add_parser("build", help="build a reputation database from CSV files of reports")
@@ -697,7 +742,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("--now", type=iso_time, metavar="ISO", help="judge as of this time (default: now)")
     check.set_defaults(run=command_check)
 
-    stats = commands.add_parser("stats", help="what a database holds: numbers by carrier, type, category, level")
+    stats = commands.add_parser("stats", help="what a database holds: numbers by carrier, type, region code, area, "
+                                               "level; reports by category")
     stats.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--plot", metavar="FILE.png", help="also draw the breakdowns to a PNG file")

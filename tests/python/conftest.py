@@ -8,6 +8,8 @@ missing there too, the tests that need it are skipped with a message saying whic
 
 from __future__ import annotations
 
+import functools
+
 import csv
 import dataclasses
 import os
@@ -116,3 +118,21 @@ def build_cpp_tool(source_name: str, out_dir: Path) -> Path:
                             capture_output=True, text=True)
     assert result.returncode == 0, result.stderr
     return out
+
+
+@functools.lru_cache(maxsize=None)
+def nanp_states_by_abbreviation() -> dict[str, str]:
+    """'TX' -> 'Texas', read off phonenumbers' geocoding data: the state named by the area-code
+    entries ("1214": "Texas") of the area codes whose cities carry the abbreviation ("Dallas, TX").
+    A fact from the reference, for checking numrep's areas (which tools/gen_world_plan.py derives)."""
+    import collections
+
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    votes: dict[str, collections.Counter[str]] = collections.defaultdict(collections.Counter)
+    for prefix, names in GEOCODE_DATA.items():
+        city = names.get("en", "")
+        state = (GEOCODE_DATA.get(prefix[:4]) or {}).get("en") if prefix.startswith("1") and len(prefix) > 4 else None
+        if state and ", " in city:
+            votes[city.rsplit(", ", 1)[1]][state] += 1
+    return {code: counts.most_common(1)[0][0] for code, counts in votes.items()}

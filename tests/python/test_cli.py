@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import collections
 import csv
 import json
 import os
@@ -15,11 +16,60 @@ from pathlib import Path
 import pytest
 
 import numrep
+from conftest import nanp_states_by_abbreviation
 
 
 def run(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     return subprocess.run([sys.executable, "-m", "numrep", *args], input=stdin, capture_output=True, text=True,
                           timeout=120)
+
+
+FTC_SAMPLE = Path(__file__).resolve().parent.parent / "data" / "ftc_sample.csv"
+
+# --- facts about numbers from the phonenumbers package (libphonenumber), not from numrep -------
+
+
+
+def phonenumbers_type(number) -> str:
+    """libphonenumber's type of a number as numrep names it ('unknown' for an invalid number)."""
+    import phonenumbers
+
+    if not phonenumbers.is_valid_number(number):
+        return "unknown"
+    names = {getattr(phonenumbers.PhoneNumberType, name): name.lower()
+             for name in dir(phonenumbers.PhoneNumberType) if name.isupper()}
+    return names[phonenumbers.number_type(number)]
+
+
+def phonenumbers_state(number) -> str | None:
+    """The US state or Canadian province of a valid +1 number by phonenumbers' geocoder, as its
+    area-code entries name it ('Texas'; city entries such as 'Dallas, TX' are mapped through the
+    area-code entries of the same data); '' for none, None if it cannot tell."""
+    import phonenumbers
+    from phonenumbers import geocoder
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    if phonenumbers.region_code_for_number(number) not in ("US", "CA"):
+        return ""
+    description = geocoder.description_for_number(number, "en")
+    if description == geocoder.country_name_for_number(number, "en"):
+        return ""  # non-geographic numbers such as Canada's 600 are described by the country's name
+    if ", " in description:
+        return nanp_states_by_abbreviation().get(description.rsplit(", ", 1)[1])
+    return description
+
+
+def phonenumbers_facts(e164: str) -> dict[str, object]:
+    import phonenumbers
+    from phonenumbers import carrier
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    number = phonenumbers.parse(e164)
+    valid = phonenumbers.is_valid_number(number)
+    state = phonenumbers_state(number) if valid else ""
+    return {"valid": valid, "type": phonenumbers_type(number),
+            "region_code": phonenumbers.region_code_for_number(number) or "",
+            "carrier": carrier.name_for_number(number, "en") if valid else "", "state": state}
 
 
 def test_info_table() -> None:
@@ -38,6 +88,56 @@ def test_info_json_and_stdin() -> None:
     assert [r["e164"] for r in rows] == ["+842438264321", "+14692576503", "+84113"]
     assert rows[0]["region"] == "Hanoi City" and rows[0]["type"] == "fixed_line" and rows[0]["valid"] is True
     assert rows[2]["type"] == "short_code"
+    assert [r["region_code"] for r in rows] == ["VN", "US", "VN"] and [r["extension"] for r in rows] == ["", "", ""]
+    assert rows[1]["region"] == "Texas" and rows[1]["type"] == "fixed_line_or_mobile" and rows[1]["valid"] is True
+
+
+# Numbers of many regions, written as people there write them; what numrep info says about each
+# must be what libphonenumber says: E.164, validity, type, region code, carrier, state, extension.
+WORLD_NUMBERS = [
+    ("US", "(469) 257-6503"),
+    ("US", "1-800-FLOWERS"),                  # vanity letters, toll free
+    ("US", "+1 876 441 6594;ext=7"),          # Jamaica shares +1; an extension
+    ("US", "011 44 20 7031 3000"),            # dialled from the US with its international prefix
+    ("CA", "(416) 555-0123"),
+    ("GB", "020 7031 3000 ext. 12"),
+    ("DE", "+49 030 123456"),                 # the '+CC 0...' slip: one key
+    ("BY", "8 029 491-19-11"),
+    ("KZ", "8 701 123 4567"),                 # +7 is shared by Russia and Kazakhstan
+    ("AR", "011 15 2345-6789"),               # Argentina's mobile '15' turned into the 9 prefix
+    ("KR", "001 84 912345678"),               # a Vietnamese number dialled from Korea
+]
+
+
+@pytest.mark.parametrize(("region", "text"), WORLD_NUMBERS)
+def test_info_any_region_agrees_with_phonenumbers(region: str, text: str) -> None:
+    phonenumbers = pytest.importorskip("phonenumbers")
+    result = run("info", "--json", "--region", region, text)
+    assert result.returncode == 0, result.stderr
+    [row] = json.loads(result.stdout)
+    number = phonenumbers.parse(text, region)
+    assert row["e164"] == phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    facts = phonenumbers_facts(row["e164"])
+    assert row["valid"] is facts["valid"] is True
+    assert (row["type"], row["region_code"]) == (facts["type"], facts["region_code"])
+    if row["region_code"] != "VN":  # Vietnam's carriers and areas are numrep's own (allocation notices)
+        assert row["carrier"] == facts["carrier"]
+        assert row["region"] == facts["state"]
+    assert row["extension"] == (number.extension or "")
+
+
+def test_info_table_shows_region_code_area_and_extension() -> None:
+    result = run("info", "--region", "US", "(469) 257-6503", "+44 20 7031 3000 x 12", "+1 876 441 6594")
+    assert result.returncode == 0, result.stderr
+    header, *lines = result.stdout.splitlines()
+    assert header.split() == ["input", "e164", "national", "carrier", "type", "region", "code", "area", "valid", "legacy",
+                              "extension"]
+    texas, london, jamaica = lines
+    assert "US" in texas.split() and "Texas" in texas and "fixed_line_or_mobile" in texas
+    assert london.split()[-5:] == ["fixed_line", "GB", "yes", "no", "12"]
+    assert jamaica.split()[-5:] == ["Digicel", "mobile", "JM", "yes", "no"]
+    plain = run("info", "--region", "US", "(469) 257-6503")
+    assert "extension" not in plain.stdout.splitlines()[0]  # the column only when a number has one
 
 
 def test_info_bad_number_is_one_line_and_exit_1() -> None:
@@ -125,17 +225,122 @@ def test_build_summary_counts_every_bad_row_kind(tmp_path) -> None:
 
 
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:
-    sample = Path(__file__).resolve().parent.parent / "data" / "ftc_sample.csv"
-    with sample.open(encoding="utf-8", newline="") as f:
+    with FTC_SAMPLE.open(encoding="utf-8", newline="") as f:
         records = list(csv.reader(f))[1:]
     empty = sum(1 for r in records if not r[0].strip())
-    result = run("build", str(sample), "-o", str(tmp_path / "ftc"), "--preset", "ftc", "--half-life", "12w")
+    result = run("build", str(FTC_SAMPLE), "-o", str(tmp_path / "ftc"), "--preset", "ftc", "--half-life", "12w")
     assert result.returncode == 0, result.stderr
     assert re.search(rf"rows\s+{len(records):,}\n", result.stdout)
     assert re.search(rf"missing number\s+{empty}\n", result.stdout)
     stats = json.loads(run("stats", "-d", str(tmp_path / "ftc"), "--json").stdout)
     assert stats["half_life_days"] == 84
     assert re.search(rf"distinct numbers\s+{stats['numbers']:,}\n", result.stdout)
+
+
+@pytest.fixture(scope="module")
+def ftc_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    db = tmp_path_factory.mktemp("ftc") / "db"
+    result = run("build", str(FTC_SAMPLE), "-o", str(db), "--preset", "ftc")
+    assert result.returncode == 0, result.stderr
+    return db
+
+
+@pytest.fixture(scope="module")
+def ftc_facts(ftc_db: Path) -> list[dict[str, object]]:
+    """phonenumbers' facts about every number of the FTC database (the set of numbers is numrep's)."""
+    pytest.importorskip("phonenumbers")
+    return [phonenumbers_facts(f"+{key}") for key in numrep.ReputationDB.open(str(ftc_db)).keys().tolist()]
+
+
+def test_stats_of_ftc_reports_has_us_types_regions_and_states(ftc_db: Path, ftc_facts: list[dict[str, object]]) -> None:
+    result = run("stats", "-d", str(ftc_db), "--json", "--now", "2021-07-08")
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(result.stdout)
+    assert stats["numbers"] == len(ftc_facts) > 1000
+    valid = sum(1 for f in ftc_facts if f["valid"])
+    assert stats["by_validity"] == {"valid": valid, "not valid": len(ftc_facts) - valid}
+    assert valid > 1200  # the US numbers are valid US numbers
+    assert stats["by_type"] == dict(collections.Counter(str(f["type"]) for f in ftc_facts))
+    assert stats["by_type"]["fixed_line_or_mobile"] > 1000 and stats["by_type"]["toll_free"] > 50
+    assert stats["by_region_code"] == dict(collections.Counter(str(f["region_code"]) or "(none)" for f in ftc_facts))
+    assert stats["by_region_code"]["US"] > 1200 and stats["by_region_code"]["CA"] >= 1
+    states = collections.Counter(str(f["state"]) or "(none)" for f in ftc_facts)
+    assert stats["by_area"] == dict(states), "states differ from phonenumbers'"
+    assert len(states) > 40 and states["California"] > 100
+    assert list(stats["by_area"].values()) == sorted(stats["by_area"].values(), reverse=True)
+    assert stats["by_carrier"] == dict(collections.Counter(str(f["carrier"]) or "(none)" for f in ftc_facts))
+
+
+def test_stats_table_of_ftc_reports(ftc_db: Path, ftc_facts: list[dict[str, object]]) -> None:
+    result = run("stats", "-d", str(ftc_db), "--now", "2021-07-08")
+    assert result.returncode == 0, result.stderr
+    out = result.stdout
+    n = len(ftc_facts)
+
+    def row(label: str, count: int) -> str:
+        return rf"\n    {re.escape(label)}\s+{count:,}\s+{100 * count / n:.1f}%\n"
+
+    region_codes = collections.Counter(str(f["region_code"]) for f in ftc_facts)
+    types = collections.Counter(str(f["type"]) for f in ftc_facts)
+    states = collections.Counter(str(f["state"]) for f in ftc_facts if f["state"])
+    valid = sum(1 for f in ftc_facts if f["valid"])
+    assert "numbers by region code" in out and re.search(row("US", region_codes["US"]), out)
+    assert re.search(row("CA", region_codes["CA"]), out)
+    assert re.search(row("fixed_line_or_mobile", types["fixed_line_or_mobile"]), out)
+    assert re.search(row("valid", valid), out) and re.search(row("not valid", n - valid), out)
+    areas = out.split("numbers by area (state, province)", 1)[1].split("\n\n", 1)[0]
+    for state, count in states.most_common(5):
+        assert re.search(row(state, count), areas), state
+    # Fifteen rows at most; the rest summed up in the last one.
+    lines = areas.strip().splitlines()
+    assert len(lines) == 15
+    assert re.fullmatch(rf"\s*\({len(states) + 1 - 14} more\)\s+[\d,]+\s+[\d.]+%", lines[-1])
+
+
+def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    """In process, to see what is drawn: the titles and bar labels of each panel as it is saved."""
+    pytest.importorskip("matplotlib")
+    from matplotlib.figure import Figure
+
+    from numrep import cli
+
+    drawn: dict[str, list[str]] = {}
+    save = Figure.savefig
+
+    def record(figure, *args, **kwargs):
+        for axis in figure.axes:
+            drawn[axis.get_title()] = [label.get_text() for label in axis.get_yticklabels()]
+        return save(figure, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "savefig", record)
+    plot = tmp_path / "ftc.png"
+    assert cli.main(["stats", "-d", str(ftc_db), "--now", "2021-07-08", "--plot", str(plot)]) == 0
+    assert f"Plot written to {plot}" in capsys.readouterr().out
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    titles = list(drawn)
+    assert len(titles) == 6
+    assert "US" in drawn["numbers by region code"] and "CA" in drawn["numbers by region code"]
+    [areas] = [title for title in titles if title.startswith("numbers by area (state, province) (top 15 of ")]
+    assert "California" in drawn[areas] and "Texas" in drawn[areas] and len(drawn[areas]) == 15
+    assert "fixed_line_or_mobile" in drawn["numbers by type"] and "toll_free" in drawn["numbers by type"]
+
+
+def test_check_verdicts_carry_region_code_and_state(ftc_db: Path) -> None:
+    phonenumbers = pytest.importorskip("phonenumbers")
+    numbers = ["3152328257", "4702973160", "(800) 356-9377"]
+    result = run("check", "-d", str(ftc_db), "--json", "--region", "US", "--now", "2021-07-08", *numbers)
+    assert result.returncode == 0, result.stderr
+    rows = json.loads(result.stdout)
+    for text, row in zip(numbers, rows):
+        facts = phonenumbers_facts(phonenumbers.format_number(phonenumbers.parse(text, "US"),
+                                                              phonenumbers.PhoneNumberFormat.E164))
+        assert (row["region_code"], row["region"], row["type"], row["valid"]) == (
+            facts["region_code"], facts["state"], facts["type"], facts["valid"]), text
+    assert rows[0]["region"] == "New York" and rows[0]["reports"] == 7  # the most reported number of the cut
+    table = run("check", "-d", str(ftc_db), "--region", "US", "--now", "2021-07-08", "3152328257")
+    header, line = table.stdout.splitlines()
+    assert "region code" in header and "area" in header
+    assert re.search(r"fixed_line_or_mobile\s+US\s+New York\s+yes$", line), line
 
 
 def test_build_progress_bar_only_on_a_terminal(tmp_path) -> None:
