@@ -299,11 +299,12 @@ def main():
             if meta.leading_digits and len(members) > 1:
                 patterns.append((meta.leading_digits, (k, "ld"), "prefix"))
         trans, tags = build_dfa(patterns)
-        if len(trans) >= 1 << 16:
+        if len(trans) >= (1 << 16) - 1:
             raise SystemExit(f"+{cc}: {len(trans)} states do not fit 16 bits")
         first_state = len(transitions)
-        for row, t in zip(trans, tags):
-            transitions.append(row)
+        chains = uniform_chains(trans)
+        for row, t, chain in zip(trans, tags, chains):
+            transitions.append(list(row) + list(chain))
             key = (cc, t)
             if key not in tagset_ids:
                 general = 0
@@ -438,13 +439,17 @@ def main():
         w("    " + " ".join(f"{s}," for s in steps[k:k + 16]))
     w("}};\n")
     w("// Automaton tables, little-endian in string literals:")
-    w("// transitions: 10 uint16 a state (next state, local to its country; 0 is dead, 1 the start);")
+    w("// transitions: 12 uint16 a state: the next state for digits 0-9 (local to its country; 0 is dead, 1")
+    w("// the start), then a chain of uniform steps: every digit leads on for `length` steps (0: none;")
+    w("// 0xFFFF: this state absorbs every digit) to `target`, which a walk may jump to;")
     w("// state_tagsets: uint16 a state; tagsets: (uint32 general mask, uint16 answer row) as 3 uint16;")
     w("// answers: 18 uint16 a row, (region index in country << 8) | number_type, by national length.")
     w(f"inline constexpr std::uint32_t state_count = {len(transitions)};")
     w(f"inline constexpr std::uint32_t tagset_count = {len(tagset_rows)};")
     w(f"inline constexpr std::uint32_t answer_row_count = {len(answer_rows)};")
     w(f"inline constexpr std::uint32_t answer_stride = {MAX_NSN + 1};")
+    w("inline constexpr std::uint32_t row_width = 12;  // uint16 per automaton state")
+    w(f"inline constexpr std::uint16_t absorbing = {ABSORBING:#x};")
     flat = [x for row in transitions for x in row]
     w(f"inline constexpr std::string_view transitions{{\n{c_string(u16(flat))},\n{len(flat) * 2}}};")
     w(f"inline constexpr std::string_view state_tagsets{{\n{c_string(u16(state_tagset))},\n{len(state_tagset) * 2}}};")
@@ -548,6 +553,34 @@ def nanp_states():
             if abbr in states_by_abbreviation:
                 out[npa] = states_by_abbreviation[abbr]
     return out
+
+
+ABSORBING = 0xFFFF
+
+
+def uniform_chains(trans):
+    """(length, target) per state: from a state whose ten digits all lead to the same live state
+    (a \\d step), `length` such steps in a row reach `target` whatever the digits are; a walk
+    with that many digits left jumps there in one read instead of `length` (national numbers
+    mostly end in such runs: "[2-9]\\d{9}" is one step and a jump)."""
+    memo = {}
+
+    def chain(s):
+        if s in memo:
+            return memo[s]
+        row = trans[s]
+        t = row[0]
+        if s == 0 or any(x != t for x in row) or t == 0:
+            memo[s] = (0, 0)
+        elif t == s:
+            memo[s] = (ABSORBING, s)
+        else:
+            memo[s] = (0, 0)  # guards a cycle through other states (none occur: patterns are finite)
+            length, target = chain(t)
+            memo[s] = (1, t) if length in (0, ABSORBING) else (1 + length, target)
+        return memo[s]
+
+    return [chain(s) for s in range(len(trans))]
 
 
 def length_mask_list(meta):

@@ -1,7 +1,7 @@
 // numrep::region: a default region for reading national forms, and what it tells the parser:
 // its country code, trunk prefix ("0" in Vietnam), international prefixes and national-number
 // rules (libphonenumber's metadata for that region, detail/world_data.hpp). A region is an
-// index into that table; finding one is a binary search, no allocation.
+// index into that table; finding one is one table read, no allocation.
 #pragma once
 
 #include <cstddef>
@@ -18,17 +18,12 @@ public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
     static constexpr std::optional<region> find(std::string_view code) noexcept {
         if (code.size() != 2) return std::nullopt;
-        // Two letters as one number: a binary search of integer compares, no memcmp.
-        const unsigned wanted = pack(to_upper(code[0]), to_upper(code[1]));
-        const auto& rows = detail::world::regions;
-        std::size_t first = 0;
-        std::size_t last = rows.size();
-        while (first < last) {
-            const std::size_t mid = first + (last - first) / 2;
-            if (pack(rows[mid].code[0], rows[mid].code[1]) < wanted) first = mid + 1; else last = mid;
-        }
-        if (first == rows.size() || pack(rows[first].code[0], rows[first].code[1]) != wanted) return std::nullopt;
-        return region(rows[first].row);
+        const int a = to_upper(code[0]) - 'A';
+        const int b = to_upper(code[1]) - 'A';
+        if (a < 0 || a >= 26 || b < 0 || b >= 26) return std::nullopt;
+        const int row = detail::world::region_row_by_letters[static_cast<std::size_t>(a * 26 + b)];
+        if (row < 0) return std::nullopt;
+        return region(row);
     }
 
     // The main region of a country code (libphonenumber's first: "US" for 1, "RU" for 7); for a
@@ -74,9 +69,6 @@ public:
 private:
     constexpr explicit region(int index) noexcept : index_(index) {}
     static constexpr char to_upper(char c) noexcept { return (c >= 'a' && c <= 'z') ? char(c - 32) : c; }
-    static constexpr unsigned pack(char a, char b) noexcept {
-        return (static_cast<unsigned>(static_cast<unsigned char>(a)) << 8) | static_cast<unsigned char>(b);
-    }
     constexpr const detail::world::metadata_row& row() const noexcept {
         return detail::world::metadata[static_cast<std::size_t>(index_ < 0 ? 0 : index_)];
     }

@@ -2,7 +2,7 @@
 // of a country code, possible-length tests and the ordered prefix paths that stand in for
 // libphonenumber's international- and national-prefix regular expressions.
 // Everything is constexpr, noexcept and allocation-free; an automaton walk is one 20-byte row
-// read per digit (the tables are ~0.6 MB in all, built into the program).
+// read per digit, or one for a run of any-digit steps (the tables are ~0.7 MB in all, built in).
 #pragma once
 
 #include <array>
@@ -50,6 +50,15 @@ inline constexpr std::array<std::int16_t, 1000> country_index_by_code = [] {
     return index;
 }();
 
+// Metadata row of each two-letter region code ("AA" = 0 ... "ZZ" = 675), -1 where none.
+inline constexpr std::array<std::int16_t, 26 * 26> region_row_by_letters = [] {
+    std::array<std::int16_t, 26 * 26> rows{};
+    rows.fill(-1);
+    for (const auto& entry : regions)
+        rows[static_cast<std::size_t>((entry.code[0] - 'A') * 26 + (entry.code[1] - 'A'))] = static_cast<std::int16_t>(entry.row);
+    return rows;
+}();
+
 // Vietnam's metadata row: the default region everywhere, found once at compile time.
 inline constexpr int vietnam_row = [] {
     for (std::size_t i = 0; i < metadata.size(); ++i)
@@ -63,10 +72,21 @@ constexpr const country_row* find_country(unsigned code) noexcept {
 }
 
 // The end state's tag set after reading `digits` (count of them) from the country's start state.
+// Runs of "any digit" steps are jumped over in one read when enough digits are left.
 constexpr std::uint16_t walk(const country_row& country, const char* digits, int count) noexcept {
     std::uint32_t state = 1;
-    for (int i = 0; i < count && state != 0; ++i)
-        state = u16_at(transitions, (country.first_state + state) * 10 + static_cast<unsigned>(digits[i] - '0'));
+    for (int i = 0; i < count && state != 0;) {
+        const std::uint32_t row = (country.first_state + state) * row_width;
+        const std::uint16_t chain = u16_at(transitions, row + 10);
+        if (chain == absorbing) break;  // every further digit leaves it here
+        if (chain != 0 && chain <= count - i) {
+            state = u16_at(transitions, row + 11);
+            i += chain;
+            continue;
+        }
+        state = u16_at(transitions, row + static_cast<unsigned>(digits[i] - '0'));
+        ++i;
+    }
     return u16_at(state_tagsets, country.first_state + state);
 }
 
