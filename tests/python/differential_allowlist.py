@@ -148,7 +148,7 @@ ALLOWED: list[Allowed] = [
         "vn-leading-zeros",
         "Vietnam's overlay: no Vietnamese national number starts with 0, so numrep drops every 0 left after "
         "+84 and the trunk prefix ('+84 00912...', '840136') as dialling noise, keeping one key per subscriber; "
-        "phonenumbers keeps the zeros (class trunk-zero-after-84 of test_differential_phonenumbers.py)",
+        "phonenumbers keeps the zeros (class leading-zeros-after-84 of test_differential_phonenumbers.py)",
         is_vn_leading_zeros,
     ),
 ]
