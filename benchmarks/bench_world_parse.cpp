@@ -14,7 +14,8 @@
 // benchmarks/results/parse.md.
 //
 // libphonenumber (Debian: libphonenumber-dev) is compiled in when CMake finds it
-// (NUMREP_HAVE_LIBPHONENUMBER); its benchmarks are absent otherwise.
+// (NUMREP_HAVE_LIBPHONENUMBER); its benchmarks are absent otherwise. `--differential` compares
+// the two libraries' keys on the corpus instead of timing them (CTest: differential_libphonenumber).
 //
 // A plan with a memory_bytes() member has its size reported (world_plan_memory_bytes in the
 // JSON context).
@@ -328,9 +329,55 @@ void add_context() {
 #endif
 }
 
+// `bench_world_parse --differential` (a CTest test): on every corpus line both libraries parse,
+// numrep must give libphonenumber's E.164; numrep may refuse only what is longer than E.164's
+// 15 digits. Prints the figures and the first disagreements; exit status 1 if there are any.
+int differential() {
+#if NUMREP_HAVE_LIBPHONENUMBER
+    const corpus& c = the_corpus();
+    const PhoneNumberUtil& util = *PhoneNumberUtil::GetInstance();
+    std::size_t both = 0, same = 0, only_theirs = 0, only_theirs_over_15 = 0, only_ours = 0, shown = 0;
+    PhoneNumber number;
+    std::string e164;
+    for (std::size_t i = 0; i < c.texts.size(); ++i) {
+        const bool theirs = util.Parse(c.texts[i], c.regions[i], &number) == PhoneNumberUtil::NO_PARSING_ERROR;
+        if (theirs) util.Format(number, PhoneNumberUtil::E164, &e164);
+        const auto ours = numrep::try_parse(c.texts[i], c.regions[i]);
+        const bool over_15 = theirs && e164.size() > 16;
+        if (theirs && ours) {
+            ++both;
+            if (ours->e164() == e164) {
+                ++same;
+                continue;
+            }
+        } else if (theirs) {
+            ++(over_15 ? only_theirs_over_15 : only_theirs);
+            if (over_15) continue;
+        } else if (ours) {
+            ++only_ours;
+            continue;  // libphonenumber is stricter here (older metadata): not a wrong key
+        } else {
+            continue;
+        }
+        if (shown++ < 20)
+            std::cout << "  " << c.regions[i] << " \"" << c.texts[i] << "\": libphonenumber "
+                      << (theirs ? e164 : std::string("refuses")) << ", numrep "
+                      << (ours ? ours->e164() : "refuses (" + std::string(numrep::describe(ours.error())) + ")") << "\n";
+    }
+    std::cout << "corpus " << c.source << ": both parse " << both << ", same E.164 " << same << "; only libphonenumber "
+              << only_theirs + only_theirs_over_15 << " (" << only_theirs_over_15 << " of them over 15 digits), only numrep "
+              << only_ours << "\n";
+    return same == both && only_theirs == 0 ? 0 : 1;
+#else
+    std::cout << "libphonenumber was not found at build time\n";
+    return 0;
+#endif
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
+    if (argc == 2 && std::string_view(argv[1]) == "--differential") return differential();
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
     add_context();

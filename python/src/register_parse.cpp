@@ -5,7 +5,6 @@
 
 #include <cmath>
 #include <cstring>
-#include <map>
 
 namespace numrep::python {
 
@@ -65,30 +64,31 @@ batch_regions regions_for(const py::object& region_code, std::size_t count) {
     if (!py::isinstance<py::sequence>(column))
         throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
     const auto codes = py::reinterpret_borrow<py::sequence>(column);
+    const auto codes_fast = py::reinterpret_steal<py::object>(PySequence_Fast(codes.ptr(), "numrep: region sequence"));
+    if (!codes_fast) throw py::error_already_set();
     if (py::len(codes) != count)
         throw py::value_error("numrep: " + std::to_string(py::len(codes)) + " regions for " + std::to_string(count) +
                               " values: give one region, or one per value");
     batch_regions out;
     out.homes.reserve(count);
-    std::map<std::string, region, std::less<>> seen;
     for (std::size_t i = 0; i < count; ++i) {
-        const py::object code = codes[i];
+        const py::handle code = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
         if (code.is_none()) {
             out.homes.push_back(region::none());
             continue;
         }
-        if (!py::isinstance<py::str>(code))
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_Check(code.ptr()) ? PyUnicode_AsUTF8AndSize(code.ptr(), &size) : nullptr;
+        if (utf8 == nullptr) {
+            PyErr_Clear();
             throw py::type_error("numrep: region " + std::to_string(i) + " is a " +
                                  std::string(py::str(code.get_type().attr("__name__"))) + ", expected str or None");
-        const std::string text = utf8_of(code);
-        auto it = seen.find(text);
-        if (it == seen.end()) {
-            const auto found = region::find(text);
-            if (!found) throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
-                                          " (expected an ISO 3166 code such as \"VN\", or None)");
-            it = seen.emplace(text, *found).first;
         }
-        out.homes.push_back(it->second);
+        const std::string_view text(utf8, static_cast<std::size_t>(size));
+        const auto found = region::find(text);  // one table read
+        if (!found) throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
+                                      " (expected an ISO 3166 code such as \"VN\", or None)");
+        out.homes.push_back(*found);
     }
     return out;
 }

@@ -3,7 +3,7 @@
 
 #include <pybind11/gil.h>
 
-#include <algorithm>
+#include <array>
 
 namespace numrep::python {
 
@@ -25,12 +25,18 @@ py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(
 
 // Codes of region_codes(): 0 none, 1 "001" (non-geographic), then the ISO codes in order.
 std::uint16_t region_code_id(std::string_view code) {
-    if (code.empty()) return 0;
-    if (code == "001") return 1;
-    const auto& rows = detail::world::regions;
-    const auto* it = std::lower_bound(rows.begin(), rows.end(), code,
-                                      [](const detail::world::region_entry& e, std::string_view c) { return e.code < c; });
-    return it != rows.end() && it->code == code ? static_cast<std::uint16_t>(2 + (it - rows.begin())) : 0;
+    // ids by the two letters, made once: lookup_many asks for one per key
+    static const std::array<std::uint16_t, 26 * 26> ids = [] {
+        std::array<std::uint16_t, 26 * 26> table{};
+        const auto& rows = detail::world::regions;
+        for (std::size_t i = 0; i < rows.size(); ++i)
+            table[static_cast<std::size_t>((rows[i].code[0] - 'A') * 26 + (rows[i].code[1] - 'A'))] =
+                static_cast<std::uint16_t>(2 + i);
+        return table;
+    }();
+    if (code.size() == 3) return code == "001" ? 1 : 0;
+    if (code.size() != 2 || code[0] < 'A' || code[0] > 'Z' || code[1] < 'A' || code[1] > 'Z') return 0;
+    return ids[static_cast<std::size_t>((code[0] - 'A') * 26 + (code[1] - 'A'))];
 }
 
 py::list region_code_names() {

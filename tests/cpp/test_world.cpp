@@ -3,6 +3,7 @@
 #include <numrep/parse.hpp>
 #include <numrep/world_plan.hpp>
 
+#include <random>
 #include <string>
 
 #include "catch.hpp"
@@ -136,4 +137,34 @@ TEST_CASE("the world plan: valid, type, region code, carrier, area", "[world][lo
     // An empty plan knows nothing; a plan on the world base knows every region.
     CHECK_FALSE(numrep::numbering_plan().lookup(14692576503ULL).valid);
     CHECK(numrep::numbering_plan(numrep::world_base).lookup(14692576503ULL).valid);
+}
+
+TEST_CASE("random mixes of the tokens the parser treats specially never crash, and keys stay keys", "[world][fuzz]") {
+    // Digits, punctuation, every prefix and label the scanner looks for, other scripts' digits
+    // and letters: the inputs most likely to reach its rarely used paths.
+    const std::string_view tokens[] = {
+        "0", "1", "4", "8", "9", "00", "011", "810", "8~10", "+", "+84", "+1", " ", "-", ".", "(", ")", "(0)", "/",
+        "tel:", ";phone-context=", ";phone-context=+64-3", ";phone-context=example.com", ";ext=", ";isub=", ";",
+        ",,", ",", "x", "X", "ext", "ext.", "extension", "int", "#", "*", "~", "abc", "FLOWERS", "y",
+        "\xEF\xBC\x91", "\xD9\xA3", "\xE3\x80\x80", "\xEF\xBC\x8B", "\xEF\xBD\x98", "\xD0\xB4\xD0\xBE\xD0\xB1", "\xFF",
+    };
+    const char* regions[] = {"VN", "US", "RU", "KR", "HK", "AU", "BR", "AR", "MX", "GB", "DE", "IT", "NZ", "AG"};
+    std::mt19937_64 rng(8);
+    std::size_t accepted = 0;
+    for (int round = 0; round < 200000; ++round) {
+        std::string text;
+        const int count = static_cast<int>(rng() % 12);
+        for (int i = 0; i < count; ++i) text += tokens[rng() % std::size(tokens)];
+        if (rng() % 2) text += std::to_string(rng() % 1000000000);
+        const auto r = try_parse(text, regions[rng() % std::size(regions)]);
+        if (!r) continue;
+        ++accepted;
+        INFO(text);
+        REQUIRE(r->key() <= numrep::detail::max_key);
+        REQUIRE(numrep::phone_number::from_key(r->key()).has_value());  // starts with a country code
+        const std::string extension = r->extension();
+        REQUIRE(extension.find_first_not_of("0123456789") == std::string::npos);
+        REQUIRE(numrep::plans::world().lookup(r->key()).region_code.size() <= 3);
+    }
+    CHECK(accepted > 10000);  // the mix reaches the accepting paths too
 }
