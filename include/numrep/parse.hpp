@@ -149,14 +149,18 @@ struct extension_label {
     int max_digits;
     bool commas_before;  // the separators before the label may include commas
 };
-inline constexpr std::array<extension_label, 22> extension_labels{{
+inline constexpr std::array<extension_label, 30> extension_labels{{
+    // e?xt(?:ensi(?:o\u0301?|\u00F3))?n? : a label with its leading "e" before the one without
     {U"extensio\u0301n", 20, true}, {U"extensi\u00F3n", 20, true}, {U"extension", 20, true},
+    {U"extensio\u0301", 20, true}, {U"extensi\u00F3", 20, true}, {U"extensio", 20, true},
     {U"xtensio\u0301n", 20, true}, {U"xtensi\u00F3n", 20, true}, {U"xtension", 20, true},
+    {U"xtensio\u0301", 20, true}, {U"xtensi\u00F3", 20, true}, {U"xtensio", 20, true},
     {U"anexo", 20, true}, {U"extn", 20, true}, {U"ext", 20, true}, {U"xtn", 20, true}, {U"xt", 20, true},
     {U"\uFF45\uFF58\uFF54\uFF4E", 20, true}, {U"\uFF45\uFF58\uFF54", 20, true}, {U"\uFF58\uFF54\uFF4E", 20, true},
     {U"\uFF58\uFF54", 20, true}, {U"\u0434\u043E\u0431", 20, true},
+    // ambiguous labels: fewer digits
     {U"int", 9, true}, {U"\uFF49\uFF4E\uFF54", 9, true},
-    {U"x", 9, true}, {U"\uFF58", 9, true}, {U"#", 9, true}, {U"\uFF03", 9, true},
+    {U"x", 9, true}, {U"\uFF58", 9, true}, {U"#", 9, true}, {U"\uFF03", 9, true}, {U"~", 9, true}, {U"\uFF5E", 9, true},
 }};
 
 // Where an extension starts in t[begin, end) (the separators before its label included), or
@@ -187,8 +191,9 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     };
     // Every label ends in one of these: most numbers have none there and skip the list.
     const char32_t last = k > begin ? ascii_lower(t.c[static_cast<std::size_t>(k - 1)]) : 0;
-    const bool may_be_label = last == 'n' || last == 't' || last == 'o' || last == 'x' || last == '#' ||
-                              last == 0x431 || last == 0xFF4E || last == 0xFF54 || last == 0xFF58 || last == 0xFF03;
+    const bool may_be_label = last == 'n' || last == 't' || last == 'o' || last == 'x' || last == '#' || last == '~' ||
+                              last == 0xF3 || last == 0x301 || last == 0x431 || last == 0xFF4E || last == 0xFF54 ||
+                              last == 0xFF58 || last == 0xFF03 || last == 0xFF5E;
     for (const auto& label : extension_labels) {
         if (!may_be_label) break;
         const int at = k - static_cast<int>(label.text.size());
@@ -300,24 +305,28 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
 // Collects digits of t[begin, end) into s (appending), checking that everything else is
 // punctuation; with three or more ASCII letters the letters are keypad digits ("1-800-FLOWERS").
 constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s) noexcept {
-    bool vanity = false;
-    bool letters_seen = false;
+    // libphonenumber reads letters as keypad digits from three letters on (after three digits),
+    // keeping then only ASCII digits and letters; it drops one or two stray letters, which
+    // numrep refuses: "0912y45678" is more likely a typo than a number.
+    int letters = 0;
+    int digits_before_letters = -1;
+    for (int i = begin, digits = s.count; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (is_ascii_letter(c)) {
+            if (letters++ == 0) digits_before_letters = digits;
+        } else if (digit_value(c) >= 0) {
+            ++digits;
+        }
+    }
+    const bool vanity = letters >= 3 && digits_before_letters >= 3;
     for (int i = begin; i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         char digit = 0;
         if (const int v = digit_value(c); v >= 0) {
+            if (vanity && c >= 0x80) continue;  // dropped, as libphonenumber's alpha normalisation does
             digit = static_cast<char>('0' + v);
-        } else if (is_ascii_letter(c)) {
-            if (!letters_seen) {
-                // libphonenumber reads letters as keypad digits from three letters on (after
-                // three digits); it drops one or two stray letters, which numrep refuses:
-                // "0912y45678" is more likely a typo than a number.
-                letters_seen = true;
-                int letters = 0;
-                for (int j = i; j < end; ++j) letters += is_ascii_letter(t.c[static_cast<std::size_t>(j)]) ? 1 : 0;
-                vanity = letters >= 3 && s.count >= 3;
-            }
-            if (vanity) digit = keypad_digit(c);
+        } else if (is_ascii_letter(c) && vanity) {
+            digit = keypad_digit(c);
         }
         if (digit != 0) {
             if (s.count == scan_digit_capacity) {
@@ -346,6 +355,42 @@ constexpr void set_extension(const code_points& t, int begin, int end, scanned& 
         }
         s.extension[static_cast<std::size_t>(s.extension_length++)] = static_cast<char>('0' + v);
     }
+}
+
+// libphonenumber's viability test lets exactly two digits through only when nothing else is
+// written between them and no '+' is in front ("12", " 12", "(12)"; not "1-2" or "+12").
+constexpr bool bare_pair(const code_points& t, const scanned& s) noexcept {
+    if (s.plus) return false;
+    int first = -1, last = -1;
+    for (int i = 0; i < t.size; ++i)
+        if (digit_value(t.c[static_cast<std::size_t>(i)]) >= 0) {
+            if (first < 0) first = i;
+            last = i;
+        }
+    return first >= 0 && last == first + 1;
+}
+
+// The number part of t[begin, end): a second number after "/ x" is cut off (libphonenumber's
+// "[\\/] *x"), an extension at the end is kept apart, the rest is scanned for digits.
+constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
+    for (int i = begin; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (c != '/' && c != '\\') continue;
+        int j = i + 1;
+        while (j < end && t.c[static_cast<std::size_t>(j)] == ' ') ++j;
+        if (j < end && t.c[static_cast<std::size_t>(j)] == 'x') {
+            end = i;
+            break;
+        }
+    }
+    int digits_begin = 0, digits_end = 0;
+    const int ext = find_extension(t, begin, end, digits_begin, digits_end);
+    if (ext > begin) {
+        set_extension(t, digits_begin, digits_end, s);
+        if (s.error != parse_errc::ok) return;
+        end = ext;
+    }
+    scan_digits(t, begin, end, s);
 }
 
 // tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters.
@@ -391,7 +436,10 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
         set_extension(t, ext_begin, ext_end, s);
         if (s.error != parse_errc::ok) return;
     }
-    scan_digits(t, 4, number_end, s);  // after a global context, a '+' here is a bad character
+    // After a global context, a '+' here is a bad character; an extension written in the number
+    // part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
+    if (ext_begin >= 0) scan_digits(t, 4, number_end, s);
+    else scan_number_part(t, 4, number_end, s);
 }
 
 // The common case in one pass over the input, without decoding it: ASCII digits, one leading
@@ -411,10 +459,7 @@ constexpr bool scan_plain(Text text, scanned& s) noexcept {
             return false;
         }
     }
-    if (s.count == 0) return false;  // let the full scan say why (empty, too short)
-    // libphonenumber's viability test: three digits at least, or exactly two and nothing else.
-    if (s.count < 3 && !(s.count == 2 && text.size() == 2)) s.error = parse_errc::too_short;
-    return true;
+    return s.count >= 3;  // fewer: the full scan applies libphonenumber's viability rules and says why
 }
 
 template <class Text>
@@ -425,22 +470,9 @@ constexpr scanned scan(Text text) noexcept {
     code_points t;
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
-    if (matches_at(t, 0, U"tel:")) {
-        scan_tel_uri(t, s);
-    } else {
-        int end = t.size;
-        int digits_begin = 0, digits_end = 0;
-        const int ext = find_extension(t, 0, end, digits_begin, digits_end);
-        if (ext > 0) {
-            set_extension(t, digits_begin, digits_end, s);
-            if (s.error != parse_errc::ok) return s;
-            end = ext;
-        }
-        scan_digits(t, 0, end, s);
-    }
-    // libphonenumber's viability test: three digits at least, or exactly two and nothing else.
-    const bool bare_pair = s.count == 2 && t.size == 2 && !s.plus;
-    if (s.error == parse_errc::ok && s.count < 3 && !bare_pair) s.error = parse_errc::too_short;
+    if (matches_at(t, 0, U"tel:")) scan_tel_uri(t, s);
+    else scan_number_part(t, 0, t.size, s);
+    if (s.error == parse_errc::ok && s.count < 3 && !(s.count == 2 && bare_pair(t, s))) s.error = parse_errc::too_short;
     return s;
 }
 
@@ -458,9 +490,9 @@ struct digit_string {
 
 // libphonenumber's matchNationalNumber against a region's general pattern.
 constexpr bool general_match(const world::metadata_row& row, const digit_string& s) noexcept {
-    const auto* country = world::find_country(row.country_code);
-    if (country == nullptr) return false;
-    return ((world::general_mask(world::walk(*country, s.data(), s.n)) >> row.index_in_country) & 1U) != 0;
+    if (!world::is_country(row.country_code)) return false;
+    const auto& country = world::country(row.country_code);
+    return ((world::general_mask(world::walk(country, s.data(), s.n)) >> row.index_in_country) & 1U) != 0;
 }
 
 // libphonenumber's maybeStripNationalPrefixAndCarrierCode: the national number with its trunk
@@ -502,7 +534,7 @@ constexpr unsigned extract_country_code(const digit_string& s, int& length) noex
     unsigned cc = 0;
     for (int len = 1; len <= 3 && len <= s.n; ++len) {
         cc = cc * 10 + static_cast<unsigned>(s.d[static_cast<std::size_t>(len - 1)] - '0');
-        if (world::find_country(cc) != nullptr) {
+        if (world::is_country(cc)) {
             length = len;
             return cc;
         }
@@ -554,7 +586,7 @@ constexpr parse_result finish(unsigned cc, const world::metadata_row& row, digit
 
 // Once a country code is read, libphonenumber reads the rest by its main region's rules.
 constexpr const world::metadata_row& main_row(unsigned cc) noexcept {
-    return world::metadata[world::find_country(cc)->first_row];
+    return world::metadata[world::country(cc).first_row];
 }
 
 constexpr parse_result parse_international(const digit_string& rest, const scanned& s) noexcept {

@@ -35,7 +35,7 @@ public:
     static constexpr int max_extension_length = 19;
 
     // Used by the parser, which already knows the split. `extension`: ASCII digits, at most
-    // max_extension_length of them (more are dropped).
+    // max_extension_length of them (the parser refuses longer ones; any more are ignored here).
     static constexpr phone_number from_parts(std::uint64_t key, int cc_length, int national_length,
                                              bool is_legacy, std::string_view extension = {}) noexcept {
         phone_number n(key, cc_length, national_length, is_legacy);

@@ -29,9 +29,8 @@ public:
     // The main region of a country code (libphonenumber's first: "US" for 1, "RU" for 7); for a
     // non-geographic code such as 800 its "001" entry. nullopt if the code is unassigned.
     static constexpr std::optional<region> for_country_code(unsigned country_code) noexcept {
-        const auto* country = detail::world::find_country(country_code);
-        if (country == nullptr) return std::nullopt;
-        return region(country->first_row);
+        if (!detail::world::is_country(country_code)) return std::nullopt;
+        return region(detail::world::country(country_code).first_row);
     }
 
     static constexpr region vietnam() noexcept { return region(detail::world::vietnam_row); }

@@ -76,7 +76,9 @@ TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][p
         {"(469) 257-6503 x123", "123"}, {"469-257-6503 ext. 12", "12"}, {"469 257 6503;ext=77", "77"},
         {"tel:+1-469-257-6503;ext=5", "5"}, {"469-257-6503 extension 5", "5"}, {"469-257-6503 #5", "5"},
         {"469-257-6503 - 503#", "503"}, {"469-257-6503,,55", "55"}, {"469-257-6503, 55", "55"},
-        {"469-257-6503 ext:55#", "55"}, {"469-257-6503 int 55", "55"},
+        {"469-257-6503 ext:55#", "55"}, {"469-257-6503 int 55", "55"}, {"469 257 6503 ~ 9", "9"},
+        {"469 257 6503\xEF\xBD\x9E" "12", "12"}, {"tel:+1-469-257-6503 ext 9", "9"}, {"tel:+14692576503x12", "12"},
+        {"469 257 6503 extensio 12", "12"}, {"469 257 6503 extensi\xC3\xB3 12", "12"},
     };
     for (const auto& e : extensions) {
         INFO(std::string(e.text));
@@ -88,10 +90,17 @@ TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][p
     CHECK(try_parse("469 257 6503", "US")->extension().empty());
     CHECK_FALSE(try_parse("469 257 6503", "US")->has_extension());
     CHECK(try_parse("469-257-6503 x0012", "US")->extension() == "0012");  // leading zeros kept
+    CHECK(try_parse("(469) 257-6503/x12", "US")->extension().empty());  // "/x": a second number, cut off
+    CHECK(try_parse("469 257 6503 ext. 1234567890123456789", "US")->extension().size() == 19);
+    CHECK(try_parse("469 257 6503 ext. 12345678901234567890", "US").error() == parse_errc::too_long);  // see docs
 
     CHECK(key_of("1-800-FLOWERS", "US") == 18003569377ULL);
     CHECK(key_of("1 800 GOT JUNK", "US") == 18004685865ULL);
     CHECK(try_parse("FLOWERS", "US").error() == parse_errc::bad_character);  // letters before three digits
+    CHECK(key_of("\xEF\xBC\x98\xEF\xBC\x90\xEF\xBC\x90-FLOWERS", "US") == 13569377ULL);  // with letters, only ASCII digits count
+    // Two digits alone are a number (as in libphonenumber), with nothing between them.
+    for (const char* text : {"12", " 12", "12 ", "(12)"}) CHECK(key_of(text, "US") == 112ULL);
+    for (const char* text : {"1-2", "+12", "1 2"}) CHECK(try_parse(text, "US").error() == parse_errc::too_short);
     CHECK(try_parse("0912 345 67y", "VN").error() == parse_errc::bad_character);
 }
 

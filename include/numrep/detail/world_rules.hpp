@@ -1,7 +1,7 @@
 // Reading the generated world data (world_data.hpp): country rows by code, the digit automaton
 // of a country code, possible-length tests and the ordered prefix paths that stand in for
 // libphonenumber's international- and national-prefix regular expressions.
-// Everything is constexpr, noexcept and allocation-free; an automaton walk is one 20-byte row
+// Everything is constexpr, noexcept and allocation-free; an automaton walk is one 24-byte row
 // read per digit, or one for a run of any-digit steps (the tables are ~0.7 MB in all, built in).
 #pragma once
 
@@ -65,6 +65,15 @@ inline constexpr int vietnam_row = [] {
         if (metadata[i].region == "VN") return static_cast<int>(i);
     return -1;
 }();
+
+// Whether `code` is an assigned calling code. Code that runs in constant expressions tests this
+// rather than comparing find_country's pointer with nullptr: GCC's UBSan instrumentation makes
+// pointer comparisons non-constant (-fsanitize=undefined, as ./dev test builds).
+constexpr bool is_country(unsigned code) noexcept { return code < 1000 && country_index_by_code[code] >= 0; }
+
+constexpr const country_row& country(unsigned code) noexcept {  // code must be assigned
+    return countries[static_cast<std::size_t>(country_index_by_code[code])];
+}
 
 constexpr const country_row* find_country(unsigned code) noexcept {
     if (code >= 1000 || country_index_by_code[code] < 0) return nullptr;
