@@ -20,6 +20,7 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
+#include <cerrno>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -277,6 +278,8 @@ public:
     }
 
     std::size_t size() const noexcept { return load_state()->snap->records.size(); }
+    // Distinct reported numbers, snapshot and delta together (a number in both counts once).
+    std::size_t number_count() const { return count_prefix(0); }
     std::size_t delta_layers() const noexcept { return load_state()->layers.size(); }
     std::size_t delta_size() const noexcept {
         std::size_t n = 0;
@@ -468,6 +471,7 @@ private:
     }
 
     static void write_meta(const std::filesystem::path& path, const reputation_config& c) {
+        errno = 0;
         std::ofstream out(path, std::ios::binary | std::ios::trunc);
         out.precision(17);
         out << "numrep-reputation 1\n"
@@ -480,7 +484,7 @@ private:
         for (std::size_t i = 0; i < c.category_weights.size(); ++i) out << (i ? "," : "") << c.category_weights[i];
         out << "\n";
         out.flush();
-        if (!out) detail::throw_invalid_argument("cannot write " + path.string());
+        if (!out) detail::throw_file_error(errno != 0 ? errno : EIO, path, "cannot write");
     }
 
     static reputation_config read_meta(const std::filesystem::path& path) {

@@ -381,8 +381,8 @@ void register_reputation(py::module_& m) {
             out["counts"] = counts;
             return out;
         })
-        .def("__len__", [](const db_holder& h) { return h.db->size() + h.db->delta_size(); },
-             "Reported numbers in the snapshot plus delta entries (a number in both counts twice until compact()).")
+        .def("__len__", [](const db_holder& h) { return h.db->number_count(); },
+             "Distinct reported numbers, snapshot and delta together.")
         .def("keys", [](const db_holder& h, const py::object& prefix) {
             const std::uint64_t p = prefix.is_none() ? 0 : prefix_digits(prefix);
             std::vector<std::uint64_t> keys;

@@ -308,3 +308,28 @@ def test_vote_only_numbers_have_no_dates_in_frames() -> None:
     frame = db.check_many(["0912345678"], now=1704067200, as_frame=True)
     assert bool(frame["reported"][0]) and frame["reports"][0] == 0
     assert pd.isna(frame["first_seen"][0]) and pd.isna(frame["last_seen"][0])
+
+
+def test_len_counts_each_number_once_across_snapshot_and_delta() -> None:
+    """A number in both the snapshot and the delta is one number (issue 9)."""
+    frame = pd.DataFrame({"number": ["0912000001", "0912000002", "0912000003"], "time": [NOW] * 3,
+                          "category": ["scam"] * 3})
+    db = numrep.ReputationDB.from_frame(frame)
+    assert len(db) == 3
+    db.add_reports(pd.DataFrame({"number": ["0912000001"], "time": [NOW], "category": ["spam"]}))
+    assert len(db) == 3  # the same number again
+    db.add_reports(pd.DataFrame({"number": ["0912000004"], "time": [NOW], "category": ["spam"]}))
+    assert len(db) == 4  # a new one
+    assert len(db) == len(db.keys())
+    db.compact()
+    assert len(db) == 4
+
+
+@pytest.mark.parametrize("keys", [np.array([84912000001, -1]), [84912000001, -1]], ids=["array", "list"])
+def test_check_many_refuses_negative_keys_naming_the_index(keys) -> None:
+    """-1 must not wrap around to 2**64 - 1 (issue 9)."""
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912000001"], "time": [NOW], "category": ["scam"]}))
+    with pytest.raises(ValueError, match="key -1 at index 1 is negative"):
+        db.check_many(keys)
+    with pytest.raises(ValueError, match="key -1 at index 1 is negative"):
+        numrep.lookup_many(np.array([84912000001, -1]))
