@@ -238,9 +238,15 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
     # Integer keys go straight through; anything else (strings) is parsed. Only NumPy arrays
     # are inspected by dtype: converting a list of strings just to look would cost more than parsing.
     if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "ui":
+        if numbers.dtype.kind == "i" and numbers.size and numbers.min() < 0:
+            index = int(numbers.argmin())
+            raise ValueError(f"numrep: key {int(numbers[index])} at index {index} is negative: keys are E.164 numbers")
         keys = numbers.astype(np.uint64, copy=False)
     elif isinstance(numbers, (list, tuple)) and numbers and all(isinstance(x, int) for x in numbers[:1]) \
             and all(isinstance(x, int) and not isinstance(x, bool) for x in numbers):
+        negative = next((i for i, x in enumerate(numbers) if x < 0), None)
+        if negative is not None:
+            raise ValueError(f"numrep: key {numbers[negative]} at index {negative} is negative: keys are E.164 numbers")
         keys = np.asarray(numbers, dtype=np.uint64)
     else:
         keys = _core.parse_many(numbers, region=region)

@@ -17,7 +17,11 @@ py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(
         if (array.ndim() != 1) throw py::value_error("numrep: expected a one-dimensional array of keys");
         if (kind == 'i' && array.size() > 0) {
             const py::object smallest = array.attr("min")();
-            if (smallest < py::int_(0)) throw py::value_error("numrep: keys cannot be negative");
+            if (smallest < py::int_(0)) {
+                const py::object index = array.attr("argmin")();
+                throw py::value_error("numrep: key " + std::string(py::str(smallest)) + " at index " +
+                                      std::string(py::str(index)) + " is negative: keys are E.164 numbers");
+            }
         }
     }
     return py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>::ensure(keys.is_none() ? py::list() : keys);
