@@ -8,7 +8,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -563,7 +563,7 @@ class ReputationDB:
         """
     def __len__(self) -> int:
         """
-        Reported numbers in the snapshot plus delta entries (a number in both counts twice until compact()).
+        Distinct reported numbers, snapshot and delta together.
         """
     def __repr__(self) -> str:
         ...
@@ -682,6 +682,7 @@ def region_names() -> list:
     Names of the built-in plan's region (area) codes; index 0 is '' (none).
     """
 CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
+LEGACY_MOBILE_PREFIXES: dict = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}
 LEVEL_NAMES: tuple = ('clean', 'suspicious', 'likely_scam')
 TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')
 __version__: str = '0.1.0'

@@ -530,8 +530,9 @@ DEMO_CARRIER_PREFIXES = {  # national prefixes after the trunk 0, by allocated c
 }
 DEMO_CARRIER_SHARE = {"Viettel": 0.36, "Vinaphone": 0.24, "MobiFone": 0.2, "Vietnamobile": 0.1, "Gmobile": 0.05,
                       "Itelecom": 0.03, "Reddi": 0.02}
-DEMO_LEGACY = {"32": "162", "33": "163", "34": "164", "70": "120", "76": "121", "83": "123", "84": "124",
-               "56": "186", "58": "188", "59": "199"}  # 2018 conversion: new prefix -> old 11-digit one
+# The 2018 conversion, new prefix -> old 11-digit one, from the library's own table (a hand copy
+# here once drifted: it had 076 <- 0121 where the conversion says 0126).
+DEMO_LEGACY = {new: old for old, new in _core.LEGACY_MOBILE_PREFIXES.items()}
 DEMO_SCAM_CATEGORIES = ["Giả danh công an - lừa đảo", "impersonating police", "impersonating provincial official",
                         "fake traffic fine (scam)", "lừa đảo: giả danh cán bộ tỉnh"]
 DEMO_OTHER_CATEGORIES = ["spam", "telemarketing", "silent"]

@@ -73,7 +73,7 @@ batch_regions regions_for(const py::object& region_code, std::size_t count) {
     out.homes.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         const py::handle code = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
-        if (code.is_none()) {
+        if (code.is_none() || (PyFloat_Check(code.ptr()) && std::isnan(PyFloat_AS_DOUBLE(code.ptr())))) {  // None, NaN: no region
             out.homes.push_back(region::none());
             continue;
         }
@@ -318,6 +318,10 @@ void register_parse(py::module_& m) {
           "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
+    py::dict legacy;
+    for (const auto& p : detail::vietnam::legacy_mobile_prefixes)
+        legacy[py::str(std::to_string(p.old_prefix))] = py::str(std::to_string(p.new_prefix));
+    m.attr("LEGACY_MOBILE_PREFIXES") = legacy;  // the library's own table: demos and tests read it, never copy it
     m.def("is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
           "True if `key` is the E.164 digits of a number with an assigned country code.");
 }

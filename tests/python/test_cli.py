@@ -543,3 +543,17 @@ def test_demo_builds_and_checks_a_database() -> None:
     assert "numbers by allocated carrier" in out and "Reddi" in out and "Gmobile" in out
     assert re.search(r"\+8432\s+\d+ reported numbers", out)
     assert "check_many" in out and "ns/number end to end" in out
+
+
+def test_demo_legacy_forms_come_from_the_librarys_conversion_table() -> None:
+    """The demo writes legacy 11-digit forms from numrep's own table, which must agree with the
+    reference conversion file (a hand copy once said 076 <- 0121; the conversion says 0126)."""
+    from numrep import cli
+
+    from conftest import read_legacy_conversion
+
+    rows, _ = read_legacy_conversion()
+    assert cli.DEMO_LEGACY == {row.new: row.old for row in rows}
+    assert cli.DEMO_LEGACY["76"] == "126"
+    for new, old in cli.DEMO_LEGACY.items():
+        assert numrep.parse(f"0{old}1234567").key == int(f"84{new}1234567")
