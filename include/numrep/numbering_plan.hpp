@@ -14,6 +14,7 @@
 #pragma once
 
 #include <array>
+#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -27,6 +28,7 @@
 #include <vector>
 
 #include "detail/key.hpp"
+#include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"
 #include "detail/world_names.hpp"
 #include "detail/world_rules.hpp"
@@ -388,8 +390,9 @@ private:
     }
 
     static std::string read_file(const std::string& path) {
+        errno = 0;
         std::ifstream in(path, std::ios::binary);
-        if (!in) detail::throw_invalid_argument("cannot open numbering plan file \"" + path + "\"");
+        if (!in) detail::throw_file_error(errno != 0 ? errno : ENOENT, path, "cannot open numbering plan file");
         std::ostringstream buffer;
         buffer << in.rdbuf();
         return buffer.str();

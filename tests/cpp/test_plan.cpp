@@ -5,6 +5,7 @@
 #include <memory>
 #include <random>
 #include <string>
+#include <system_error>
 
 #include "catch.hpp"
 #include "test_support.hpp"
@@ -169,7 +170,14 @@ TEST_CASE("malformed plan data names the source and the line", "[plan][load]") {
     CHECK_THROWS_WITH(plan.load_carrier_data("8491|\n", "x.txt"), numrep_test::contains("empty name"));
     CHECK_THROWS_WITH(plan.load_carrier_data("999|A\n", "x.txt"), numrep_test::contains("country code"));
     CHECK_THROWS_WITH(plan.load_carrier_data("1234567890123456|A\n", "x.txt"), numrep_test::contains("1 to 15 digits"));
-    CHECK_THROWS_AS(plan.load_carrier_file("/nonexistent/file.txt"), std::invalid_argument);
+    // An I/O failure is a std::system_error (OSError in Python) naming the path (issue 9).
+    CHECK_THROWS_AS(plan.load_carrier_file("/nonexistent/file.txt"), std::system_error);
+    try {
+        plan.load_geocoding_file("/nonexistent/file.txt");
+    } catch (const std::system_error& e) {
+        CHECK(e.code() == std::errc::no_such_file_or_directory);
+        CHECK(std::string(e.what()).find("/nonexistent/file.txt") != std::string::npos);
+    }
 }
 
 TEST_CASE("lookup agrees with a naive longest-prefix scan on random keys", "[plan]") {
