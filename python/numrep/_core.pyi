@@ -635,6 +635,14 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
+def _parse_flags(values: typing.Any) -> tuple:
+    """
+    not_spam flags of texts as from_csv reads them (0/1), and which are not flags.
+    """
+def _parse_times(values: typing.Any) -> tuple:
+    """
+    Unix seconds of time texts as from_csv reads them, and which are not times.
+    """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
 def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:

@@ -84,10 +84,6 @@ def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
 
 
-_FLAG_WORDS = {"": False, "0": False, "false": False, "no": False, "n": False, "f": False,
-               "1": True, "true": True, "yes": True, "y": True, "t": True}
-
-
 def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
     """Not-spam flags and which rows are not flags, with the CSV reader's vocabulary (empty,
     0/1, true/false, yes/no, y/n, t/f in any case); booleans and 0/1 numbers pass through."""
@@ -96,11 +92,11 @@ def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
     values = pd.Series(column)
     if values.dtype == bool:
         return values.to_numpy(), np.zeros(len(values), dtype=bool)
-    text = values.astype("string").str.strip().str.lower().fillna("")
-    text = text.where(~text.isin(["1.0", "0.0"]), text.str[0])  # 1.0 / 0.0 from float columns
-    known = text.isin(list(_FLAG_WORDS)).to_numpy()
-    flags = text.map(lambda t: _FLAG_WORDS.get(t, False)).astype(bool).to_numpy()
-    return flags, ~known
+    if pd.api.types.is_numeric_dtype(values.dtype):  # 1.0 / 0.0 from float columns read as 1 / 0
+        values = values.map(lambda v: v if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v))
+    text = values.astype("string").fillna("").astype(object).tolist()
+    flags, bad = _core._parse_flags(text)  # the CSV reader's words (empty, 0/1, true/false, yes/no, y/n, t/f)
+    return flags.astype(bool), bad
 
 
 def _unix_seconds(value: Any) -> int:
@@ -127,11 +123,10 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         parsed = pd.to_datetime(values, utc=True)
     else:
-        text = values.astype("string").str.strip()
-        digits = text.str.fullmatch(r"[0-9]+").fillna(False).to_numpy()
-        parsed = pd.to_datetime(text.where(~digits, None), utc=True, errors="coerce", format="mixed")
-        from_digits = pd.to_datetime(pd.to_numeric(text.where(digits, None), errors="coerce"), unit="s", utc=True)
-        parsed = parsed.where(~digits, from_digits)
+        # Texts are read by the CSV reader's own parser (ISO 8601 or unix seconds), so that a row
+        # means the same in from_frame and from_csv: "07/07/2021" is a bad time in both.
+        texts = values.astype("string").astype(object).where(values.notna(), None).tolist()
+        return _core._parse_times(texts)
     bad = parsed.isna().to_numpy()
     seconds = parsed.to_numpy(dtype="datetime64[s]", na_value=np.datetime64(0, "s")).astype(np.int64)
     return np.where(bad, 0, seconds), bad

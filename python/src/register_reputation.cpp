@@ -241,7 +241,40 @@ py::dict counts_dict(const report_record& r) {
 
 }  // namespace
 
+namespace {
+
+// Texts of a column for the C++ parsers: str as UTF-8, None / NaN / pandas NA as missing.
+template <class Parse>
+py::tuple parse_text_column(const py::object& values, Parse parse) {
+    const auto items = py::reinterpret_steal<py::object>(PySequence_Fast(values.ptr(), "numrep: expected a sequence"));
+    if (!items) throw py::error_already_set();
+    const auto n = PySequence_Fast_GET_SIZE(items.ptr());
+    py::array_t<std::int64_t> out(n);
+    py::array_t<bool> bad(n);
+    auto* o = out.mutable_data();
+    auto* b = bad.mutable_data();
+    for (Py_ssize_t i = 0; i < n; ++i) {
+        PyObject* item = PySequence_Fast_GET_ITEM(items.ptr(), i);
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &size) : nullptr;
+        if (utf8 == nullptr) PyErr_Clear();
+        const auto parsed = utf8 ? parse(std::string_view(utf8, static_cast<std::size_t>(size))) : decltype(parse(""))();
+        o[i] = parsed ? static_cast<std::int64_t>(*parsed) : 0;
+        b[i] = !parsed;
+    }
+    return py::make_tuple(out, bad);
+}
+
+}  // namespace
+
 void register_reputation(py::module_& m) {
+    // The CSV reader's own parsers, for from_frame: one reading of times and flags (issue 9).
+    m.def("_parse_times", [](const py::object& values) {
+        return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
+    }, py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
+    m.def("_parse_flags", [](const py::object& values) {
+        return parse_text_column(values, [](std::string_view t) { return detail::parse_flag(t); });
+    }, py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
         .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })
         .def_property_readonly("e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); })

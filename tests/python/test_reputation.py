@@ -333,3 +333,34 @@ def test_check_many_refuses_negative_keys_naming_the_index(keys) -> None:
         db.check_many(keys)
     with pytest.raises(ValueError, match="key -1 at index 1 is negative"):
         numrep.lookup_many(np.array([84912000001, -1]))
+
+
+@pytest.mark.parametrize("time_text, good", [
+    ("2021-07-07", True), ("2021-07-07T00:01:15Z", True), ("1625616075", True), (" 2021-07-07 00:01:15 ", True),
+    ("07/07/2021", False), ("2021-02-30", False), ("yesterday", False), ("", False),
+])
+def test_from_frame_and_from_csv_read_a_time_alike(tmp_path, time_text, good) -> None:
+    """One time parser (the CSV reader's, in C++) for both: "07/07/2021" was a good row in
+    from_frame, where pandas guessed, and a bad one in from_csv (issue 9)."""
+    path = tmp_path / "reports.csv"
+    path.write_text(f"number,time,category\n0912345678,{time_text},scam\n", encoding="utf-8")
+    by_csv = numrep.ReputationDB.from_csv(path)
+    by_frame = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": [time_text],
+                                                            "category": ["scam"]}))
+    for db in (by_csv, by_frame):
+        assert db.ingest_stats["good"] == (1 if good else 0), db.ingest_stats
+    if good:
+        assert by_csv.check("0912345678").first_seen == by_frame.check("0912345678").first_seen
+
+
+@pytest.mark.parametrize("flag", ["yes", "NO", "1", "0", "t", "F", "", "maybe", "2"])
+def test_from_frame_and_from_csv_read_a_not_spam_flag_alike(tmp_path, flag) -> None:
+    path = tmp_path / "reports.csv"
+    path.write_text(f"number,time,category,not_spam\n0912345678,2021-07-07,scam,{flag}\n", encoding="utf-8")
+    by_csv = numrep.ReputationDB.from_csv(path, not_spam="not_spam")
+    by_frame = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-07-07"],
+                                                            "category": ["scam"], "not_spam": [flag]}),
+                                              not_spam="not_spam")
+    assert by_csv.ingest_stats["bad_by_reason"] == by_frame.ingest_stats["bad_by_reason"]
+    if by_csv.ingest_stats["good"]:
+        assert by_csv.check("0912345678").not_spam == by_frame.check("0912345678").not_spam
