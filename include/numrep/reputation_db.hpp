@@ -124,6 +124,8 @@ struct reputation_db_options {
 };
 
 class reputation_db {
+    struct state;  // the snapshot and the delta layers readers see (defined below)
+
 public:
     using options = reputation_db_options;
 
@@ -156,11 +158,39 @@ public:
         if (background_.valid()) background_.wait();
     }
 
-    // The verdict on one number at time `now` (unix seconds). Never blocks on writers.
-    reputation_verdict check(std::uint64_t key, std::int64_t now) const {
+    // The verdict on one number at time `now` (unix seconds). Never blocks on writers: it takes
+    // the current state under a lock held for a pointer copy. For a hot path, check through a
+    // reader(), which touches no lock and no reference count at all.
+    reputation_verdict check(std::uint64_t key, std::int64_t now) const noexcept {
         return verdict_in(*load_state(), key, now);
     }
-    reputation_verdict check(std::uint64_t key) const { return check(key, now_seconds()); }
+    reputation_verdict check(std::uint64_t key) const noexcept { return check(key, now_seconds()); }
+
+    // A reader (`auto r = db.reader(); r.check(key)`) pins the database's current state (snapshot and delta layers): its checks see
+    // exactly that state, however many reports and compactions follow, until refresh(). Checks
+    // through it take no lock and change no shared counter, so threads each holding a reader
+    // never contend. It must not outlive the database (it reads its settings and plan).
+    class pinned_reader {
+    public:
+        reputation_verdict check(std::uint64_t key, std::int64_t now) const noexcept {
+            return db_->verdict_in(*state_, key, now);
+        }
+        reputation_verdict check(std::uint64_t key) const noexcept { return check(key, now_seconds()); }
+        template <class F>
+        void check_each(std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
+            db_->check_each_in(*state_, keys, now, std::forward<F>(f));
+        }
+        std::optional<report_record> find(std::uint64_t key) const noexcept { return db_->find_in(*state_, key); }
+        // Pins the database's state as it is now.
+        void refresh() { state_ = db_->load_state(); }
+
+    private:
+        friend class reputation_db;
+        pinned_reader(const reputation_db* db, std::shared_ptr<const state> s) : db_(db), state_(std::move(s)) {}
+        const reputation_db* db_;
+        std::shared_ptr<const state> state_;
+    };
+    pinned_reader reader() const { return pinned_reader(this, load_state()); }
 
     // check() for many numbers against one state (taken once, so a concurrent compaction
     // cannot mix two snapshots within a batch). out.size() must equal keys.size().
@@ -178,6 +208,16 @@ public:
     template <class F>
     void check_each(std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
         const std::shared_ptr<const state> s = load_state();
+        check_each_in(*s, keys, now, std::forward<F>(f));
+    }
+
+    // The merged record of a number, if it was ever reported.
+    std::optional<report_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
+
+private:
+    template <class F>
+    void check_each_in(const state& st, std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
+        const state* s = &st;
         constexpr std::size_t chunk = 256;
         std::array<std::uint8_t, chunk> maybe{};
         std::array<std::uint64_t, chunk> candidates{};
@@ -205,8 +245,7 @@ public:
         }
     }
 
-    // The merged record of a number, if it was ever reported.
-    std::optional<report_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
+public:
 
     // New reports after the snapshot: a new delta layer, visible to check() at once.
     void add_reports(const reputation_builder& reports) {
@@ -426,7 +465,7 @@ private:
         return kd >= pd && key / detail::pow10[static_cast<std::size_t>(kd - pd)] == prefix;
     }
 
-    reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const {
+    reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const noexcept {
         std::optional<report_record> in_snapshot;
         if (s.snap->bloom.contains(key)) in_snapshot = s.snap->records.find(key);
         return verdict_from(s.layers, key, std::move(in_snapshot), now);
@@ -434,7 +473,7 @@ private:
 
     // The verdict given the snapshot's record of `key` (if any): delta layers merged in, scored.
     reputation_verdict verdict_from(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
-                                    std::optional<report_record> record, std::int64_t now) const {
+                                    std::optional<report_record> record, std::int64_t now) const noexcept {
         add_delta(layers, key, record);
         reputation_verdict v;
         v.key = key;
@@ -448,7 +487,7 @@ private:
     }
 
     void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
-                   std::optional<report_record>& record) const {
+                   std::optional<report_record>& record) const noexcept {
         for (const auto& layer : layers) {
             const auto it = layer->find(key);
             if (it == layer->end()) continue;
@@ -457,7 +496,7 @@ private:
         }
     }
 
-    std::optional<report_record> find_in(const state& s, std::uint64_t key) const {
+    std::optional<report_record> find_in(const state& s, std::uint64_t key) const noexcept {
         std::optional<report_record> found;
         if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
         add_delta(s.layers, key, found);
@@ -550,7 +589,7 @@ private:
         return load_state();
     }
 
-    std::shared_ptr<const state> load_state() const {
+    std::shared_ptr<const state> load_state() const noexcept {
         std::lock_guard lock(state_mutex_);
         return state_;
     }

@@ -308,3 +308,51 @@ TEST_CASE("readers never block while reports arrive and snapshots are rebuilt", 
     CHECK(db.check(84912345678ULL, now).record.total() == 32);
     CHECK(db.size() == 31);
 }
+
+TEST_CASE("readers pin a state and check without locks while writers publish", "[reputation][db][threads]") {
+    numrep::reputation_builder seed;
+    seed.add(84912345678ULL, report_category::scam, now, 1, false);
+    auto db = numrep::reputation_db::build(seed);
+    // A reader sees the state it pinned: later reports appear only after refresh().
+    auto pinned = db.reader();
+    numrep::reputation_builder one;
+    one.add(84912345678ULL, report_category::scam, now, 2, false);
+    db.add_reports(one);
+    CHECK(pinned.check(84912345678ULL, now).record.total() == 1);
+    CHECK(db.check(84912345678ULL, now).record.total() == 2);
+    pinned.refresh();
+    CHECK(pinned.check(84912345678ULL, now).record.total() == 2);
+    CHECK(pinned.find(84912345678ULL)->total() == 2);
+    static_assert(noexcept(db.check(1ULL, now)) && noexcept(pinned.check(1ULL, now)));
+
+    // Under ThreadSanitizer: readers refresh and check while reports arrive and compactions run.
+    std::atomic<bool> done{false};
+    std::atomic<long> checks{0};
+    std::vector<std::thread> threads;
+    for (int t = 0; t < 3; ++t) {
+        threads.emplace_back([&] {
+            auto r = db.reader();
+            std::uint64_t last_total = 0;
+            while (!done.load()) {
+                for (int i = 0; i < 64; ++i) {
+                    const auto v = r.check(84912345678ULL, now);
+                    if (v.record.total() < last_total) FAIL("report count went backwards");
+                    last_total = v.record.total();
+                }
+                checks.fetch_add(64);
+                r.refresh();
+            }
+        });
+    }
+    for (int round = 0; round < 20; ++round) {
+        numrep::reputation_builder more;
+        more.add(84912345678ULL, report_category::scam, now, static_cast<std::uint32_t>(round + 10), false);
+        db.add_reports(more);
+        if (round % 4 == 3) db.compact_async().wait();
+    }
+    db.compact();
+    done = true;
+    for (auto& t : threads) t.join();
+    CHECK(checks.load() > 0);
+    CHECK(db.reader().check(84912345678ULL, now).record.total() == 22);
+}
