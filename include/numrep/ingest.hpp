@@ -382,12 +382,18 @@ public:
             }
 
             if (cols.category != npos || cols.source != npos) {
-                try {
-                    if (cols.category != npos) r.category = intern(categories_, last_category_, f[cols.category]);
-                    if (cols.source != npos) r.source = intern(sources_, last_source_, f[cols.source]);
-                } catch (const std::length_error& e) {
+                std::optional<std::string> too_many;  // what to say of a name that did not fit
+                if (cols.category != npos) {
+                    if (const auto id = intern(categories_, last_category_, f[cols.category])) r.category = *id;
+                    else too_many = categories_.full_message(detail::trim(f[cols.category]));
+                }
+                if (!too_many && cols.source != npos) {
+                    if (const auto id = intern(sources_, last_source_, f[cols.source])) r.source = *id;
+                    else too_many = sources_.full_message(detail::trim(f[cols.source]));
+                }
+                if (too_many) {
                     reject(stats, csv, input, bad_row_reason::too_many_names, parse_errc::ok, csv.line(),
-                           [&] { return std::string(e.what()).substr(8); });  // drop "numrep: "
+                           [&] { return *too_many; });
                     continue;
                 }
             }
@@ -439,10 +445,12 @@ private:
         bool set = false;
     };
 
+    // The id of a field's name; nullopt when it is new and no new name fits.
     template <class Id>
-    static Id intern(string_interner<Id>& names, name_cache<Id>& cache, std::string_view field) {
+    static std::optional<Id> intern(string_interner<Id>& names, name_cache<Id>& cache, std::string_view field) {
         const std::string_view name = detail::trim(field);
         if (cache.set && cache.name == name) return cache.id;
+        if (names.full() && !names.find(name)) return std::nullopt;
         const Id id = names.intern(name);
         cache = {names.name(id), id, true};
         return id;

@@ -146,24 +146,31 @@ public:
     }
 
 private:
-    void add_rule(const prefix_rule& rule) {
-        const std::string_view p = rule.prefix;
+    // What is wrong with a rule's prefix ("" when nothing is); callers add where it came from.
+    static std::string prefix_problem(std::string_view p) {
         if (p.empty() || p.size() > static_cast<std::size_t>(detail::max_key_digits) ||
             p.find_first_not_of("0123456789") != std::string_view::npos || p[0] == '0')
-            detail::throw_invalid_argument("numbering plan prefix \"" + std::string(p) +
-                                           "\" must be 1 to 15 digits not starting with 0");
-        int cc_length = 0;
+            return "numbering plan prefix \"" + std::string(p.substr(0, 64)) + "\" must be 1 to 15 digits not starting with 0";
+        if (country_code_length(p) == 0)
+            return "numbering plan prefix \"" + std::string(p) + "\" does not start with a country code";
+        return {};
+    }
+
+    static int country_code_length(std::string_view p) noexcept {
         unsigned code = 0;
         for (int len = 1; len <= 3 && len <= static_cast<int>(p.size()); ++len) {
             code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(len - 1)] - '0');
-            if (detail::is_country_code(code)) {
-                cc_length = len;
-                break;
-            }
+            if (detail::is_country_code(code)) return len;
         }
-        if (cc_length == 0)
-            detail::throw_invalid_argument("numbering plan prefix \"" + std::string(p) +
-                                           "\" does not start with a country code");
+        return 0;
+    }
+
+    void add_rule(const prefix_rule& rule) {
+        const std::string_view p = rule.prefix;
+        if (const std::string why = prefix_problem(p); !why.empty()) detail::throw_invalid_argument(why);
+        const int cc_length = country_code_length(p);
+        unsigned code = 0;
+        for (int i = 0; i < cc_length; ++i) code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(i)] - '0');
         entry e;
         e.type = rule.type;
         e.carrier_id = intern(carriers_, carrier_ids_, carrier_views_, rule.carrier);
@@ -428,13 +435,10 @@ private:
             const std::string_view prefix = line.substr(0, bar);
             const std::string_view name = line.substr(bar + 1);
             if (name.empty()) detail::throw_invalid_argument(where() + "empty name for prefix \"" + std::string(prefix) + "\"");
-            try {
-                prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
-                (carrier ? rule.carrier : rule.region) = name;
-                add_rule(rule);
-            } catch (const std::invalid_argument& e) {
-                detail::throw_invalid_argument(where() + std::string(e.what()).substr(8));  // drop "numrep: "
-            }
+            if (const std::string why = prefix_problem(prefix); !why.empty()) detail::throw_invalid_argument(where() + why);
+            prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
+            (carrier ? rule.carrier : rule.region) = name;
+            add_rule(rule);
             ++added;
         }
         return added;

@@ -52,16 +52,19 @@ struct reputation_config {
     double half_life_seconds() const noexcept { return half_life_days * 86400.0; }
 
     // std::invalid_argument naming the first bad parameter.
-    void validate() const {
+    // What is wrong with these settings ("" when nothing is): callers add where they came from.
+    std::string problem() const {
         const auto positive = [](double v) { return std::isfinite(v) && v > 0; };
-        if (!positive(half_life_days))
-            detail::throw_invalid_argument("half-life must be a positive number of days, got " + std::to_string(half_life_days));
-        if (!positive(quiet_days))
-            detail::throw_invalid_argument("quiet period must be a positive number of days, got " + std::to_string(quiet_days));
+        if (!positive(half_life_days)) return "half-life must be a positive number of days, got " + std::to_string(half_life_days);
+        if (!positive(quiet_days)) return "quiet period must be a positive number of days, got " + std::to_string(quiet_days);
         if (!(suspicious_score > 0 && suspicious_score <= likely_scam_score && likely_scam_score <= 100))
-            detail::throw_invalid_argument("score thresholds must satisfy 0 < suspicious <= likely_scam <= 100");
+            return "score thresholds must satisfy 0 < suspicious <= likely_scam <= 100";
         for (double w : category_weights)
-            if (!std::isfinite(w) || w < 0) detail::throw_invalid_argument("category weights must be finite and >= 0");
+            if (!std::isfinite(w) || w < 0) return "category weights must be finite and >= 0";
+        return {};
+    }
+    void validate() const {
+        if (const std::string why = problem(); !why.empty()) detail::throw_invalid_argument(why);
     }
 };
 

@@ -576,11 +576,7 @@ private:
         }
         for (std::size_t i = 0; i < names.size(); ++i)
             if (!seen[i]) bad("setting \"" + std::string(names[i]) + "\" missing");
-        try {
-            c.validate();
-        } catch (const std::invalid_argument& e) {
-            bad(std::string(e.what()).substr(8));
-        }
+        if (const std::string why = c.problem(); !why.empty()) bad(why);
         return c;
     }
 
