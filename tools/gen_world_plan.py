@@ -190,6 +190,12 @@ def prefix_ranges(prefixes):
     return out
 
 
+def rows_of(items, per_line=8):
+    """Initializer items as indented source lines, `per_line` to a line."""
+    items = list(items)
+    return ["    " + " ".join(items[k:k + per_line]) for k in range(0, len(items), per_line)]
+
+
 def c_string(data: bytes) -> str:
     """A C++ string literal for arbitrary bytes, split into lines."""
     parts = []
@@ -412,8 +418,7 @@ def main():
     w("// ISO codes, sorted, with their metadata row.")
     w("struct region_entry {\n    std::string_view code;\n    std::uint16_t row;\n};")
     w(f"inline constexpr std::array<region_entry, {len(region_index)}> regions{{{{")
-    for k in range(0, len(region_index), 8):
-        w("    " + " ".join(f'{{"{r}", {i}}},' for r, i in region_index[k:k + 8]))
+    out.extend(rows_of(f'{{"{r}", {i}}},' for r, i in region_index))
     w("}};\n")
     w("struct country_row {")
     w("    std::uint16_t code;")
@@ -431,12 +436,10 @@ def main():
     w("}};\n")
     w("struct path_entry {\n    std::uint16_t first_step;\n    std::uint8_t step_count;\n};")
     w(f"inline constexpr std::array<path_entry, {len(path_table)}> prefix_paths{{{{")
-    for k in range(0, len(path_table), 8):
-        w("    " + " ".join(f"{{{a}, {b}}}," for a, b in path_table[k:k + 8]))
+    out.extend(rows_of(f"{{{a}, {b}}}," for a, b in path_table))
     w("}};")
     w(f"inline constexpr std::array<std::uint16_t, {len(steps)}> path_steps{{{{")
-    for k in range(0, len(steps), 16):
-        w("    " + " ".join(f"{s}," for s in steps[k:k + 16]))
+    out.extend(rows_of((f"{s}," for s in steps), per_line=16))
     w("}};\n")
     w("// Automaton tables, little-endian in string literals:")
     w("// transitions: 12 uint16 a state: the next state for digits 0-9 (local to its country; 0 is dead, 1")
@@ -502,8 +505,7 @@ def main():
       "    std::uint8_t max_nsn_length;  // longest national number of any of its regions, E.164-capped\n};\n")
     w("// Every assigned country calling code, ascending (E.164 codes form a prefix-free set).")
     w(f"inline constexpr std::array<country_row, {len(country_lines)}> country_rows{{{{")
-    for k in range(0, len(country_lines), 8):
-        w("    " + " ".join(f"{{{c[0]}, {c[5]}}}," for c in country_lines[k:k + 8]))
+    out.extend(rows_of(f"{{{c[0]}, {c[5]}}}," for c in country_lines))
     w("}};\n")
     w("}  // namespace numrep::detail")
     files["country_codes.hpp"] = out
