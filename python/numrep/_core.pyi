@@ -153,10 +153,10 @@ class NumberingPlan:
         (index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.
         """
     @property
-    def carrier_names(self) -> list:
+    def carrier_names(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
     @property
-    def region_names(self) -> list:
+    def region_names(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
         ...
     @property
     def rule_count(self) -> int:
@@ -649,9 +649,9 @@ def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """
     Unpickles a TrieStore.
     """
-def carrier_names() -> list:
+def carrier_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
-    Names of the built-in plan's carrier codes; index 0 is '' (none).
+    Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).
     """
 def classify_category(name: str) -> str:
     """
@@ -681,13 +681,13 @@ def parse_many(values: typing.Any, region: typing.Any = 'VN', errors: str = 'coe
     region for all, or a sequence/array/Series with one per value (e.g. each caller's country).
     errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.
     """
-def region_codes() -> list:
+def region_codes() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
     ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.
     """
-def region_names() -> list:
+def region_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """
-    Names of the built-in plan's region (area) codes; index 0 is '' (none).
+    Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).
     """
 CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
 LEGACY_MOBILE_PREFIXES: dict = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}

@@ -43,12 +43,17 @@ std::uint16_t region_code_id(std::string_view code) {
     return ids[static_cast<std::size_t>((code[0] - 'A') * 26 + (code[1] - 'A'))];
 }
 
-py::list region_code_names() {
+// Name tables come back as NumPy object arrays, so that names[codes] decodes a whole column.
+py::array object_array(const py::list& names) {
+    return py::module_::import("numpy").attr("array")(names, py::arg("dtype") = "object");
+}
+
+py::array region_code_names() {
     py::list out;
     out.append("");
     out.append("001");
     for (const auto& e : detail::world::regions) out.append(std::string(e.code));
-    return out;
+    return object_array(out);
 }
 
 namespace {
@@ -88,11 +93,11 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
     return out;
 }
 
-py::list names_with_none(const std::deque<std::string>& names) {
+py::array names_with_none(const std::deque<std::string>& names) {
     py::list out;
     out.append("");
     for (const auto& name : names) out.append(name);
-    return out;
+    return object_array(out);
 }
 
 // National lengths given from Python as a list of ints, as the bit mask numbering_plan takes.
@@ -191,9 +196,9 @@ void register_plan(py::module_& m) {
     m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
           "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
     m.def("carrier_names", [] { return names_with_none(plans::world().carriers()); },
-          "Names of the built-in plan's carrier codes; index 0 is '' (none).");
+          "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).");
     m.def("region_names", [] { return names_with_none(plans::world().regions()); },
-          "Names of the built-in plan's region (area) codes; index 0 is '' (none).");
+          "Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).");
     m.def("region_codes", &region_code_names,
           "ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.");
 }

@@ -440,8 +440,8 @@ def test_plan_knows_nothing_of_other_countries():
 
 def test_plan_name_tables_and_lookup_many():
     plan = gb_plan()
-    assert plan.carrier_names == ["", "Carrier Seven", "Carrier Seventy-Four", "Carrier Seventy-Four-Five"]
-    assert plan.region_names == ["", "London area", "Manchester area"]
+    assert plan.carrier_names.tolist() == ["", "Carrier Seven", "Carrier Seventy-Four", "Carrier Seventy-Four-Five"]
+    assert plan.region_names.tolist() == ["", "London area", "Manchester area"]
     assert plan.rule_count == 5
     assert repr(plan) == "NumberingPlan(rules=5, carriers=3, regions=2)"
     keys = numrep.parse_many(["+44 7450 123456", "+44 20 7946 0958", "0912 345 678"])
@@ -510,3 +510,14 @@ def test_empty_plan_knows_nothing():
     info = plan.lookup("0912 345 678")
     assert (info.carrier, info.type, info.region, info.valid) == ("", "unknown", "", False)
     assert plan.carrier_names == [""] and plan.region_names == [""] and plan.rule_count == 0
+
+
+def test_name_tables_decode_whole_columns_as_the_readme_shows() -> None:
+    """`names[cols['carrier']]` (README): the name tables are NumPy arrays, so an array of codes
+    decodes in one step (a list indexed by an array was a TypeError; issue 9)."""
+    keys = numrep.parse_many(["0912 345 678", "+1 416 555 0100", "024 3826 4321"])
+    cols = numrep.lookup_many(keys)
+    assert numrep.carrier_names()[cols["carrier"]].tolist() == ["Vinaphone", "", ""]
+    assert numrep.region_names()[cols["region"]].tolist() == ["", "Ontario", "Hanoi City"]
+    assert numrep.region_codes()[cols["region_code"]].tolist() == ["VN", "CA", "VN"]
+    assert numrep.NumberingPlan.vietnam().carrier_names[0] == ""
