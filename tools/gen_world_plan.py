@@ -480,18 +480,13 @@ def main():
     w("namespace numrep::detail::world {\n")
     w("// Carriers by prefix (names by id; id 0 is none) and NANP area codes to state or province:")
     w("// sorted range starts of 15-digit-scaled keys (uint64) with the id from there on (uint16).")
-    names_table("carrier_names", carrier_names)
-    w(f"inline constexpr std::uint32_t carrier_range_count = {len(carrier_ranges)};")
-    w(f"inline constexpr std::string_view carrier_starts{{\n{c_string(u64(s for s, _ in carrier_ranges))},\n"
-      f"{len(carrier_ranges) * 8}}};")
-    w(f"inline constexpr std::string_view carrier_ids{{\n{c_string(u16(i for _, i in carrier_ranges))},\n"
-      f"{len(carrier_ranges) * 2}}};")
-    names_table("area_names", area_names)
-    w(f"inline constexpr std::uint32_t area_range_count = {len(area_ranges)};")
-    w(f"inline constexpr std::string_view area_starts{{\n{c_string(u64(s for s, _ in area_ranges))},\n"
-      f"{len(area_ranges) * 8}}};")
-    w(f"inline constexpr std::string_view area_ids{{\n{c_string(u16(i for _, i in area_ranges))},\n"
-      f"{len(area_ranges) * 2}}};")
+    for kind, names, ranges in (("carrier", carrier_names, carrier_ranges), ("area", area_names, area_ranges)):
+        names_table(f"{kind}_names", names)
+        w(f"inline constexpr std::uint32_t {kind}_range_count = {len(ranges)};")
+        w(f"inline constexpr std::string_view {kind}_starts{{\n{c_string(u64(s for s, _ in ranges))},\n"
+          f"{len(ranges) * 8}}};")
+        w(f"inline constexpr std::string_view {kind}_ids{{\n{c_string(u16(i for _, i in ranges))},\n"
+          f"{len(ranges) * 2}}};")
     w("\n}  // namespace numrep::detail::world")
     files["world_names.hpp"] = out
     out = []
