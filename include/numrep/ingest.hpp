@@ -1,28 +1,6 @@
-// Report ingestion: CSV text (in memory or a mapped file) to a stream of numrep::report, one
-// pass, handed to a sink as each row is read. Memory is independent of the number of rows
-// (it grows only with distinct category and source names). Bad rows are never dropped in
-// silence: each is counted by reason, the first ones are kept with their line numbers, every
-// one can go to a rejects callback or a rejects CSV stream, and strict mode stops at the first.
-//
-//   numrep::report_reader reader(numrep::ingest_options::for_preset(numrep::preset::ftc));
-//   std::vector<numrep::report> out;
-//   numrep::ingest_stats stats = reader.read_file("complaints.csv", out);
-//   reader.categories().name(out[0].category);
-//
-// Which column is which is chosen by header name (ingest_options::columns). A row's fields:
-//   number    required; any written form numrep::try_parse accepts, national forms in
-//             options.default_region. Empty: bad row "missing number"; not a number: bad row
-//             "unparseable number", sub-counted by parse_errc. A number that parses but that
-//             the plan does not validate is kept, with report::valid_number = false.
-//   time      parse_time forms. Empty: bad row "missing time", unless options.default_time is
-//             set, which then fills it in (counted in defaulted_times). Not mapping a time
-//             column at all requires default_time: a report without a time cannot be weighed.
-//   category  any text, trimmed, interned; empty is id 0.
-//   source    who reported (any text, trimmed, interned); empty is id 0 (unknown).
-//   not_spam  empty, 0/1, true/false, yes/no, y/n, t/f (any case); anything else is a bad row.
-// A row is checked in that order and rejected for its first problem only. A row whose field
-// count differs from the header's is rejected whole (its columns cannot be trusted). Empty
-// lines are not rows; they are counted in blank_lines.
+// Report ingestion: CSV text (in memory or a mapped file) to a stream of numrep::report in one
+// pass, memory independent of the row count; bad rows are counted by reason, never dropped.
+// Field rules and an example: docs/architecture.md ("ingestion").
 #pragma once
 
 #include <array>
@@ -40,6 +18,10 @@
 #include <vector>
 
 #include "csv.hpp"
+#include "ingest_options.hpp"
+#include "ingest_stats.hpp"
+#include "string_interner.hpp"
+#include "time.hpp"
 #include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"
 #include "numbering_plan.hpp"
@@ -50,216 +32,7 @@
 
 namespace numrep {
 
-enum class bad_row_reason : std::uint8_t {
-    wrong_field_count = 0,  // more or fewer fields than the header has
-    missing_number,         // the number field is empty (or white space)
-    unparseable_number,     // try_parse refused it; see ingest_stats::unparseable_by_error
-    missing_time,           // the time field is empty and no default_time was given
-    bad_time,               // the time field is not a date parse_time accepts
-    bad_not_spam,           // the not_spam field is not a yes/no value
-    too_many_names,         // a category or source name past the interner's id range
-    unterminated_quote,     // a quoted field never closed: the rest of the input is this row
-};
-
-inline constexpr std::size_t bad_row_reason_count = 8;
-
-constexpr std::string_view to_string(bad_row_reason r) noexcept {
-    switch (r) {
-        case bad_row_reason::wrong_field_count: return "wrong_field_count";
-        case bad_row_reason::missing_number: return "missing_number";
-        case bad_row_reason::unparseable_number: return "unparseable_number";
-        case bad_row_reason::missing_time: return "missing_time";
-        case bad_row_reason::bad_time: return "bad_time";
-        case bad_row_reason::bad_not_spam: return "bad_not_spam";
-        case bad_row_reason::too_many_names: return "too_many_names";
-        case bad_row_reason::unterminated_quote: return "unterminated_quote";
-    }
-    return "unknown";
-}
-
-constexpr std::string_view describe(bad_row_reason r) noexcept {
-    switch (r) {
-        case bad_row_reason::wrong_field_count: return "wrong number of fields";
-        case bad_row_reason::missing_number: return "missing number";
-        case bad_row_reason::unparseable_number: return "unparseable number";
-        case bad_row_reason::missing_time: return "missing time";
-        case bad_row_reason::bad_time: return "bad time";
-        case bad_row_reason::bad_not_spam: return "bad not_spam value";
-        case bad_row_reason::too_many_names: return "too many distinct names";
-        case bad_row_reason::unterminated_quote: return "unterminated quoted field";
-    }
-    return "unknown";
-}
-
-// parse_errc values, ok included, for per-error counts.
-inline constexpr std::size_t parse_errc_count = static_cast<std::size_t>(parse_errc::unknown_region) + 1;
-
-// A bad row as the rejects callback sees it: views valid during the call only.
-struct rejected_row {
-    std::string_view input;  // the name of the input (file path or "<memory>")
-    std::size_t line = 0;    // physical line where the row starts (1-based)
-    bad_row_reason reason = bad_row_reason::wrong_field_count;
-    parse_errc parse_error = parse_errc::ok;  // for unparseable_number
-    std::string_view message;                 // what was wrong, quoting the field
-    std::string_view text;                    // the row as written, without its line ending
-};
-
-// A bad row kept in ingest_stats (owning; text cut to max_kept_text bytes).
-struct bad_row {
-    static constexpr std::size_t max_kept_text = 256;
-    std::size_t line = 0;
-    bad_row_reason reason = bad_row_reason::wrong_field_count;
-    parse_errc parse_error = parse_errc::ok;
-    std::string message;
-    std::string text;
-};
-
-struct ingest_progress {
-    std::uint64_t rows = 0;  // rows read so far (good and bad)
-    std::uint64_t bad = 0;
-    std::size_t bytes_done = 0;
-    std::size_t bytes_total = 0;
-};
-
-struct ingest_stats {
-    std::uint64_t rows = 0;             // data rows read (blank lines and the header excluded)
-    std::uint64_t good = 0;             // reports handed to the sink
-    std::uint64_t bad = 0;              // rows rejected; rows == good + bad
-    std::uint64_t invalid_numbers = 0;  // good rows whose number the plan does not validate
-    std::uint64_t defaulted_times = 0;  // good rows whose time came from default_time
-    std::uint64_t blank_lines = 0;
-    std::size_t bytes = 0;
-    char delimiter = ',';  // the delimiter used (the detected one under auto_delimiter)
-    std::array<std::uint64_t, bad_row_reason_count> bad_by_reason{};
-    std::array<std::uint64_t, parse_errc_count> unparseable_by_error{};
-    std::vector<bad_row> first_bad_rows;  // the first ingest_options::keep_bad_rows, in order
-
-    std::uint64_t count(bad_row_reason r) const noexcept { return bad_by_reason[static_cast<std::size_t>(r)]; }
-    std::uint64_t count(parse_errc e) const noexcept { return unparseable_by_error[static_cast<std::size_t>(e)]; }
-
-    // One paragraph for people: totals, then bad rows by reason (numbers by parse error).
-    std::string summary() const {
-        std::string s = std::to_string(rows) + " rows: " + std::to_string(good) + " good";
-        if (invalid_numbers != 0) s += " (" + std::to_string(invalid_numbers) + " with numbers not valid by the plan)";
-        s += ", " + std::to_string(bad) + " bad";
-        for (std::size_t i = 0; i < bad_row_reason_count; ++i) {
-            if (bad_by_reason[i] == 0) continue;
-            s.append("\n  ").append(describe(static_cast<bad_row_reason>(i))).append(": ");
-            s += std::to_string(bad_by_reason[i]);
-            if (static_cast<bad_row_reason>(i) != bad_row_reason::unparseable_number) continue;
-            std::string by_error;
-            for (std::size_t e = 1; e < parse_errc_count; ++e) {
-                if (unparseable_by_error[e] == 0) continue;
-                if (!by_error.empty()) by_error += ", ";
-                by_error.append(describe(static_cast<parse_errc>(e))).append(" ");
-                by_error += std::to_string(unparseable_by_error[e]);
-            }
-            s += " (" + by_error + ")";
-        }
-        for (const auto& b : first_bad_rows)
-            s += "\n  line " + std::to_string(b.line) + ": " + b.message;
-        return s;
-    }
-};
-
-// Header names of the report fields. A column set to std::nullopt is not read; a named column
-// missing from the header is an error (std::invalid_argument), so a typo never silently
-// turns into "no categories".
-struct column_names {
-    std::string number = "number";
-    std::optional<std::string> time = "time";
-    std::optional<std::string> category = "category";
-    std::optional<std::string> source;
-    std::optional<std::string> not_spam;
-};
-
-// Named column layouts of public complaint data.
-enum class preset : std::uint8_t {
-    // US FTC Do-Not-Call complaints (Company_Phone_Number, Created_Date, Violation_Date,
-    // Consumer_City, Consumer_State, Consumer_Area_Code, Subject, Recorded_Message_Or_Robocall).
-    //   number   Company_Phone_Number, region US.
-    //   time     Violation_Date: when the call happened. Created_Date is when the complaint
-    //            was filed, the same day for a whole daily file; first/last seen and time decay
-    //            are about when a number was calling, so the call date it is. Times have no
-    //            zone in the file and are read as UTC.
-    //   category Subject, as written ("No Subject Provided" is a category like any other).
-    //   source   Consumer_Area_Code: the FTC publishes no reporter id, and "distinct sources"
-    //            is meant to count independent reporters. The consumer's own area code (about
-    //            300 values a day, never empty) is the finest published attribute that tells
-    //            reporters apart: complaints from two area codes come from two people, while
-    //            Consumer_State (54 values) saturates and Consumer_City is empty in a third
-    //            of rows. It undercounts reporters sharing an area code; no choice counts more.
-    //   not_spam none (the FTC collects complaints only).
-    //   validity by the world plan (libphonenumber's US and Canadian rules), as for every preset.
-    ftc,
-};
-
-constexpr std::optional<preset> find_preset(std::string_view name) noexcept {
-    if (name == "ftc" || name == "FTC") return preset::ftc;
-    return std::nullopt;
-}
-
-struct ingest_options {
-    column_names columns{};
-    // Field delimiter, or auto_delimiter to detect one of , ; TAB | from the header line.
-    char delimiter = ',';
-    // Supplies the country code for national forms ("0912 345 678", "(202) 555-0123").
-    region default_region = region::vietnam();
-    // Judges report::valid_number: the world plan (every region, Vietnam's rules on top) by
-    // default. nullptr: valid when the national part has a length the number's region allows.
-    // The plan must outlive the reader.
-    const numbering_plan* plan = &plans::world();
-    // Time given to reports whose time field is empty or not mapped; nullopt: they are bad rows.
-    std::optional<std::int64_t> default_time;
-    // Reports dated after this (unix seconds) are bad rows ("time in the future"): one report
-    // dated decades ahead would otherwise outweigh every real one in the decayed score.
-    // Default: one day after the reader was made; std::nullopt accepts any time.
-    std::optional<std::int64_t> latest_time = std::chrono::duration_cast<std::chrono::seconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch()).count() + 86400;
-    // Throw std::invalid_argument at the first bad row, naming its line and what was wrong.
-    bool strict = false;
-    // How many bad rows ingest_stats::first_bad_rows keeps.
-    std::size_t keep_bad_rows = 20;
-    // Called for every bad row (after it is counted).
-    std::function<void(const rejected_row&)> on_reject;
-    // Receives every bad row as CSV: a header "input,line,reason,message,row" (once per
-    // reader), then one record per bad row, the original row quoted in the last field.
-    std::ostream* rejects = nullptr;
-    // Called every progress_every rows and once at the end of each input.
-    std::function<void(const ingest_progress&)> on_progress;
-    std::uint64_t progress_every = 1 << 16;
-
-    static ingest_options for_preset(preset p) {
-        ingest_options o;
-        switch (p) {
-            case preset::ftc:
-                o.columns.number = "Company_Phone_Number";
-                o.columns.time = "Violation_Date";
-                o.columns.category = "Subject";
-                o.columns.source = "Consumer_Area_Code";
-                o.columns.not_spam = std::nullopt;
-                o.default_region = *region::find("US");
-                break;
-        }
-        return o;
-    }
-};
-
 namespace detail {
-
-// Yes/no values of a not_spam column, any case; nullopt for anything else.
-constexpr std::optional<bool> parse_flag(std::string_view s) noexcept {
-    s = trim(s);
-    if (s.empty()) return false;
-    if (s.size() > 5) return std::nullopt;
-    char lower[5] = {};
-    for (std::size_t i = 0; i < s.size(); ++i)
-        lower[i] = (s[i] >= 'A' && s[i] <= 'Z') ? static_cast<char>(s[i] + 32) : s[i];
-    const std::string_view l(lower, s.size());
-    if (l == "1" || l == "true" || l == "yes" || l == "y" || l == "t") return true;
-    if (l == "0" || l == "false" || l == "no" || l == "n" || l == "f") return false;
-    return std::nullopt;
-}
 
 inline void append_csv_field(std::string& out, std::string_view field) {
     out += '"';
@@ -370,7 +143,7 @@ public:
             }
 
             if (cols.not_spam != npos) {
-                const auto flag = detail::parse_flag(f[cols.not_spam]);
+                const auto flag = parse_flag(f[cols.not_spam]);
                 if (!flag) {
                     reject(stats, csv, input, bad_row_reason::bad_not_spam, parse_errc::ok, csv.line(), [&] {
                         return "bad not_spam value " + detail::quote(f[cols.not_spam]) + " (column " +

@@ -33,6 +33,7 @@
 #include "detail/world_names.hpp"
 #include "detail/world_rules.hpp"
 #include "phone_number.hpp"
+#include "string_interner.hpp"
 
 namespace numrep {
 
@@ -111,23 +112,11 @@ public:
     // they validate numbers of a country code, they decide validity and type for that code.
     explicit numbering_plan(world_base_t) : numbering_plan() {
         world_ = true;
-        for (std::size_t i = 1; i < detail::world::carrier_names.size(); ++i)
-            intern(carriers_, carrier_ids_, carrier_views_, detail::world::carrier_names[i]);
-        for (std::size_t i = 1; i < detail::world::area_names.size(); ++i)
-            intern(regions_, region_ids_, region_views_, detail::world::area_names[i]);
+        for (std::size_t i = 1; i < detail::world::carrier_names.size(); ++i) intern(carriers_, detail::world::carrier_names[i]);
+        for (std::size_t i = 1; i < detail::world::area_names.size(); ++i) intern(regions_, detail::world::area_names[i]);
     }
-    numbering_plan(const numbering_plan& other)
-        : nodes_(other.nodes_), entries_(other.entries_), carriers_(other.carriers_), regions_(other.regions_),
-          carrier_ids_(other.carrier_ids_), region_ids_(other.region_ids_), answers_(other.answers_),
-          results_(other.results_), rule_count_(other.rule_count_), world_(other.world_),
-          overlay_codes_(other.overlay_codes_) {
-        for (const auto& name : carriers_) carrier_views_.emplace_back(name);
-        for (const auto& name : regions_) region_views_.emplace_back(name);
-    }
-    numbering_plan& operator=(const numbering_plan& other) {
-        if (this != &other) *this = numbering_plan(other);
-        return *this;
-    }
+    numbering_plan(const numbering_plan&) = default;
+    numbering_plan& operator=(const numbering_plan&) = default;
     // Moving a deque hands over its blocks, so the name views stay valid.
     numbering_plan(numbering_plan&&) noexcept = default;
     numbering_plan& operator=(numbering_plan&&) noexcept = default;
@@ -151,30 +140,21 @@ private:
         if (p.empty() || p.size() > static_cast<std::size_t>(detail::max_key_digits) ||
             p.find_first_not_of("0123456789") != std::string_view::npos || p[0] == '0')
             return "numbering plan prefix \"" + std::string(p.substr(0, 64)) + "\" must be 1 to 15 digits not starting with 0";
-        if (country_code_length(p) == 0)
+        if (detail::country_code_length(p) == 0)
             return "numbering plan prefix \"" + std::string(p) + "\" does not start with a country code";
         return {};
-    }
-
-    static int country_code_length(std::string_view p) noexcept {
-        unsigned code = 0;
-        for (int len = 1; len <= 3 && len <= static_cast<int>(p.size()); ++len) {
-            code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(len - 1)] - '0');
-            if (detail::is_country_code(code)) return len;
-        }
-        return 0;
     }
 
     void add_rule(const prefix_rule& rule) {
         const std::string_view p = rule.prefix;
         if (const std::string why = prefix_problem(p); !why.empty()) detail::throw_invalid_argument(why);
-        const int cc_length = country_code_length(p);
+        const int cc_length = detail::country_code_length(p);
         unsigned code = 0;
         for (int i = 0; i < cc_length; ++i) code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(i)] - '0');
         entry e;
         e.type = rule.type;
-        e.carrier_id = intern(carriers_, carrier_ids_, carrier_views_, rule.carrier);
-        e.region_id = intern(regions_, region_ids_, region_views_, rule.region);
+        e.carrier_id = intern(carriers_, rule.carrier);
+        e.region_id = intern(regions_, rule.region);
         // Store validity as a mask over total key digits so that lookups need no country code split.
         e.key_lengths = static_cast<std::uint32_t>(
             (static_cast<std::uint64_t>(rule.national_lengths) << cc_length) & 0xFFFF);
@@ -235,8 +215,8 @@ public:
         info.valid = f.valid;
         info.carrier_id = f.carrier_id;
         info.region_id = f.region_id;
-        info.carrier = carrier_views_[f.carrier_id];
-        info.region = region_views_[f.region_id];
+        info.carrier = carriers_.names()[f.carrier_id];
+        info.region = regions_.names()[f.region_id];
         if (world_) add_world(key, digits, info);
         return info;
     }
@@ -244,9 +224,9 @@ public:
     // True for a plan built on the world data.
     bool has_world_base() const noexcept { return world_; }
 
-    // Names by id - 1: carriers()[info.carrier_id - 1] == info.carrier.
-    const std::deque<std::string>& carriers() const noexcept { return carriers_; }
-    const std::deque<std::string>& regions() const noexcept { return regions_; }
+    // Names by id: carriers()[info.carrier_id] == info.carrier (id 0: "", none).
+    std::span<const std::string_view> carriers() const noexcept { return carriers_.names(); }
+    std::span<const std::string_view> regions() const noexcept { return regions_.names(); }
     std::size_t rule_count() const noexcept { return rule_count_; }
     std::size_t node_count() const noexcept { return nodes_.size(); }
 
@@ -282,7 +262,7 @@ private:
                                      type == number_type::pager)) {
             info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
                                                       country->carrier_first, country->carrier_end, scaled);
-            info.carrier = carrier_views_[info.carrier_id];
+            info.carrier = carriers_.names()[info.carrier_id];
         }
         // Areas go with valid geographic numbers, as in libphonenumber's geocoder.
         const bool geographic = type == number_type::fixed_line || type == number_type::mobile ||
@@ -290,7 +270,7 @@ private:
         if (info.region_id == 0 && code == 1 && info.valid && geographic) {
             info.region_id = detail::world::range_id(detail::world::area_starts, detail::world::area_ids, 0,
                                                      detail::world::area_range_count, scaled);
-            info.region = region_views_[info.region_id];
+            info.region = regions_.names()[info.region_id];
         }
     }
 
@@ -384,16 +364,11 @@ private:
         else return low / static_cast<std::uint32_t>(detail::pow10[14 - Depth]) % 10;
     }
 
-    static std::uint16_t intern(std::deque<std::string>& names, std::map<std::string, std::uint16_t, std::less<>>& ids,
-                                std::vector<std::string_view>& views, std::string_view name) {
+    static std::uint16_t intern(string_interner<std::uint16_t>& names, std::string_view name) {
         if (name.empty()) return 0;
-        if (auto it = ids.find(name); it != ids.end()) return it->second;
-        if (names.size() >= 0xFFFE) detail::throw_invalid_argument("numbering plan holds too many distinct names");
-        names.emplace_back(name);
-        views.emplace_back(names.back());  // deque elements never move, so the view stays valid
-        const auto id = static_cast<std::uint16_t>(names.size());
-        ids.emplace(std::string(name), id);
-        return id;
+        if (const auto id = names.find(name)) return *id;
+        if (names.full()) detail::throw_invalid_argument("numbering plan holds too many distinct names");
+        return names.intern(name);
     }
 
     static std::string read_file(const std::string& path) {
@@ -446,13 +421,9 @@ private:
 
     std::vector<node_t> nodes_;
     std::vector<entry> entries_;
-    std::deque<std::string> carriers_;
-    std::deque<std::string> regions_;
+    string_interner<std::uint16_t> carriers_;
+    string_interner<std::uint16_t> regions_;
     // Index = id; [0] is "" for "none". A copy of the plan re-points these at its own strings.
-    std::vector<std::string_view> carrier_views_{std::string_view{}};
-    std::vector<std::string_view> region_views_{std::string_view{}};
-    std::map<std::string, std::uint16_t, std::less<>> carrier_ids_;
-    std::map<std::string, std::uint16_t, std::less<>> region_ids_;
     std::vector<std::uint32_t> answers_;
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;

@@ -1,19 +1,28 @@
-// numrep: phone-number reputation. Include this for everything, or the component headers.
+// numrep: phone-number reputation. Include this for everything, or the component headers
+// (docs/architecture.md says which header owns what).
 #pragma once
 
 #include "bloom_filter.hpp"
+#include "category.hpp"
 #include "csv.hpp"
 #include "error.hpp"
 #include "ingest.hpp"
+#include "ingest_options.hpp"
+#include "ingest_stats.hpp"
+#include "number_record.hpp"
 #include "numbering_plan.hpp"
 #include "parse.hpp"
 #include "phone_number.hpp"
 #include "region.hpp"
 #include "report.hpp"
-#include "report_record.hpp"
-#include "reputation.hpp"
+#include "reputation_builder.hpp"
 #include "reputation_db.hpp"
+#include "score.hpp"
+#include "store_file.hpp"
+#include "string_interner.hpp"
+#include "time.hpp"
 #include "trie_store.hpp"
+#include "trie_value_traits.hpp"
 #include "version.hpp"
 #include "vietnam_plan.hpp"
 #include "world_plan.hpp"

@@ -1,49 +1,32 @@
 // numrep::reputation_db: the database a call-screening service asks "is this caller a
-// scammer?". An immutable snapshot (a trie_store of report_records, a Bloom filter of every
-// reported number in front of it, and a numbering plan) plus a small delta of reports that
-// arrived after the snapshot was built. check() consults both; compact() folds the delta into
-// the next snapshot (in the caller's thread, or in the background with compact_async) and
-// swaps it in atomically. Readers never wait for a writer's build: they copy the current
-// state pointer (a critical section of a few nanoseconds, never held during a build) and
-// work on what they got. (A mutex rather than std::atomic<std::shared_ptr>: libstdc++ 12's
-// lock-bit implementation of the latter is invisible to ThreadSanitizer.)
-//
-// Cost of a check: a Bloom probe (one cache line; most callers were never reported and stop
-// here), then a trie lookup, then one hash lookup per delta layer (add_reports adds a layer;
-// compact() removes them). Memory: the snapshot is mmap-able; the delta is a hash map per layer.
-//
-// Saved as a directory: records.trie (trie_store<report_record>), numbers.bloom
-// (bloom_filter) and meta.txt (scoring parameters); written to a temporary directory first and
-// renamed into place, so an interrupted save leaves the previous database whole.
+// scammer?": an immutable mmap-able snapshot (Bloom filter in front of a trie of records) plus
+// delta layers of newer reports; lock-free readers; compaction swaps snapshots atomically.
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <cerrno>
-#include <charconv>
 #include <chrono>
-#include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
 #include <future>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <span>
-#include <sstream>
 #include <string>
 #include <unordered_map>
 #include <utility>
 #include <vector>
 
 #include "bloom_filter.hpp"
+#include "detail/db_directory.hpp"
+#include "detail/key.hpp"
 #include "detail/throw.hpp"
 #include "numbering_plan.hpp"
-#include "report.hpp"
-#include "report_record.hpp"
-#include "reputation.hpp"
+#include "number_record.hpp"
+#include "reputation_builder.hpp"
+#include "score.hpp"
 #include "trie_store.hpp"
 #include "world_plan.hpp"
 
@@ -54,67 +37,8 @@ struct reputation_verdict {
     std::uint64_t key = 0;
     bool reported = false;      // at least one report or vote is on record
     reputation_score score;     // score, level, delisted, recent reports, distinct sources
-    report_record record;       // counts by category, first/last seen, not-spam votes
+    number_record record;       // counts by category, first/last seen, not-spam votes
     number_info info;           // allocated carrier, type, region, validity by the plan
-};
-
-// Accumulates reports into one record per number; memory grows with distinct numbers only.
-class reputation_builder {
-public:
-    explicit reputation_builder(reputation_config config = {}) : config_(config) { config_.validate(); }
-
-    // One report. `category` is a report_category (see classify_category for names).
-    void add(std::uint64_t key, report_category category, std::int64_t time, std::uint32_t source, bool not_spam) {
-        if (key == 0 || key > detail::max_key)
-            detail::throw_invalid_argument("report for key " + std::to_string(key) + ": not an E.164 key");
-        add_report(records_[key], category, clamp_time(time), source, not_spam, config_.half_life_seconds());
-    }
-
-    // Reports from a report_reader, whose category ids name categories in `categories`.
-    void add(std::span<const report> reports, const string_interner<std::uint16_t>& categories) {
-        for (const report& r : reports) add(r.key, category_of(r.category, categories), r.time, r.source, r.not_spam);
-    }
-
-    // A whole record for a number (e.g. from another database); merged with what is there.
-    void add_record(std::uint64_t key, const report_record& record) {
-        if (key == 0 || key > detail::max_key)
-            detail::throw_invalid_argument("record for key " + std::to_string(key) + ": not an E.164 key");
-        merge_records(records_[key], record, config_.half_life_seconds());
-    }
-
-    std::size_t size() const noexcept { return records_.size(); }
-    const reputation_config& config() const noexcept { return config_; }
-    const std::unordered_map<std::uint64_t, report_record>& records() const noexcept { return records_; }
-
-    // The records sorted by key, ready for trie_store::build.
-    std::pair<std::vector<std::uint64_t>, std::vector<report_record>> sorted() const {
-        std::vector<std::pair<std::uint64_t, report_record>> all(records_.begin(), records_.end());
-        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::pair<std::vector<std::uint64_t>, std::vector<report_record>> out;
-        out.first.reserve(all.size());
-        out.second.reserve(all.size());
-        for (auto& [k, r] : all) {
-            out.first.push_back(k);
-            out.second.push_back(r);
-        }
-        return out;
-    }
-
-    static std::uint32_t clamp_time(std::int64_t t) noexcept {
-        return static_cast<std::uint32_t>(std::clamp<std::int64_t>(t, 0, 0xFFFFFFFFLL));
-    }
-
-private:
-    report_category category_of(std::uint16_t id, const string_interner<std::uint16_t>& names) {
-        if (id >= category_cache_.size()) category_cache_.resize(names.size(), -1);
-        if (id >= category_cache_.size()) detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
-        if (category_cache_[id] < 0) category_cache_[id] = static_cast<int>(classify_category(names.name(id)));
-        return static_cast<report_category>(category_cache_[id]);
-    }
-
-    reputation_config config_;
-    std::unordered_map<std::uint64_t, report_record> records_;
-    std::vector<int> category_cache_;
 };
 
 struct reputation_db_options {
@@ -180,7 +104,7 @@ public:
         void check_each(std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
             db_->check_each_in(*state_, keys, now, std::forward<F>(f));
         }
-        std::optional<report_record> find(std::uint64_t key) const noexcept { return db_->find_in(*state_, key); }
+        std::optional<number_record> find(std::uint64_t key) const noexcept { return db_->find_in(*state_, key); }
         // Pins the database's state as it is now.
         void refresh() { state_ = db_->load_state(); }
 
@@ -212,7 +136,7 @@ public:
     }
 
     // The merged record of a number, if it was ever reported.
-    std::optional<report_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
+    std::optional<number_record> find(std::uint64_t key) const { return find_in(*load_state(), key); }
 
 private:
     template <class F>
@@ -222,7 +146,7 @@ private:
         std::array<std::uint8_t, chunk> maybe{};
         std::array<std::uint64_t, chunk> candidates{};
         std::array<std::size_t, chunk> positions{};
-        std::array<report_record, chunk> records{};
+        std::array<number_record, chunk> records{};
         std::array<std::uint8_t, chunk> found{};
         for (std::size_t begin = 0; begin < keys.size(); begin += chunk) {
             const std::size_t n = std::min(chunk, keys.size() - begin);
@@ -232,10 +156,10 @@ private:
             for (std::size_t i = 0; i < n; ++i)
                 if (maybe[i] != 0) candidates[m] = part[i], positions[m++] = i;
             s->snap->records.find_batch(std::span<const std::uint64_t>(candidates.data(), m),
-                                        std::span<report_record>(records.data(), m), std::span<std::uint8_t>(found.data(), m));
+                                        std::span<number_record>(records.data(), m), std::span<std::uint8_t>(found.data(), m));
             std::size_t next = 0;  // the next candidate, in key order
             for (std::size_t i = 0; i < n; ++i) {
-                std::optional<report_record> record;
+                std::optional<number_record> record;
                 if (next < m && positions[next] == i) {
                     if (found[next] != 0) record = records[next];
                     ++next;
@@ -294,7 +218,7 @@ public:
         const std::size_t snapshot_count = out.size();
         for (const auto& layer : s->layers)
             for (const auto& entry : *layer)
-                if (has_prefix(entry.first, prefix)) out.push_back(entry.first);
+                if (detail::key_has_prefix(entry.first, prefix)) out.push_back(entry.first);
         if (out.size() != snapshot_count) {
             std::sort(out.begin(), out.end());
             out.erase(std::unique(out.begin(), out.end()), out.end());
@@ -311,7 +235,7 @@ public:
         std::vector<std::uint64_t> extra;
         for (const auto& layer : s->layers)
             for (const auto& entry : *layer)
-                if (has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first)) extra.push_back(entry.first);
+                if (detail::key_has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first)) extra.push_back(entry.first);
         std::sort(extra.begin(), extra.end());
         return n + static_cast<std::size_t>(std::unique(extra.begin(), extra.end()) - extra.begin());
     }
@@ -328,7 +252,7 @@ public:
     const options& settings() const noexcept { return options_; }
     // The current snapshot's stores. The handles share ownership of the snapshot, so they stay
     // valid however many compactions follow (later ones are not seen through them).
-    std::shared_ptr<const trie_store<report_record>> records() const {
+    std::shared_ptr<const trie_store<number_record>> records() const {
         const std::shared_ptr<const state> s = load_state();
         return {s->snap, &s->snap->records};
     }
@@ -342,57 +266,26 @@ public:
     // to replace a directory that is neither empty nor a numrep database. On failure the
     // previous database (if any) is left as it was and no temporary directory stays behind.
     void save(const std::filesystem::path& where) {
-        const std::filesystem::path dir = without_trailing_separator(where);
-        if (std::filesystem::exists(dir) && !(is_database_dir(dir) || is_empty_dir(dir)))
-            detail::throw_invalid_argument("will not replace " + dir.string() +
-                                           ": it exists and is neither empty nor a numrep database (no meta.txt of ours)");
+        const std::filesystem::path dir = detail::db_directory::normal_path(where);
+        detail::db_directory::check_replaceable(dir);
         compact();
         const std::shared_ptr<const state> s = load_state();
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
-        const std::filesystem::path tmp = sibling(dir, ".tmp-save");
-        const std::filesystem::path old = sibling(dir, ".tmp-old");
-        struct remove_on_exit {
-            std::filesystem::path path;
-            ~remove_on_exit() {
-                std::error_code ignored;
-                std::filesystem::remove_all(path, ignored);
-            }
-        } cleanup_tmp{tmp}, cleanup_old{old};
-        std::filesystem::remove_all(tmp);
-        std::filesystem::remove_all(old);
-        std::filesystem::create_directories(tmp);
-        snap->records.save(tmp / "records.trie");
-        snap->bloom.save(tmp / "numbers.bloom");
-        write_meta(tmp / "meta.txt", options_.config);
-        const bool existed = std::filesystem::exists(dir);
-        if (existed) std::filesystem::rename(dir, old);
-        try {
-            std::filesystem::rename(tmp, dir);
-        } catch (...) {
-            if (existed) std::filesystem::rename(old, dir);  // put the previous database back
-            throw;
-        }
+        detail::db_directory::write(dir, snap->records, snap->bloom, options_.config);
     }
 
     // Opens a saved database; the stores are memory-mapped. format_error for a damaged or
     // foreign directory, naming the file and the problem.
     static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::world()) {
-        if (!std::filesystem::is_directory(dir))
-            detail::throw_format_error(dir.string() + ": not a numrep database (expected a directory with meta.txt, "
-                                       "records.trie and numbers.bloom)");
-        for (const char* name : {"meta.txt", "records.trie", "numbers.bloom"})
-            if (!std::filesystem::is_regular_file(dir / name))
-                detail::throw_format_error((dir / name).string() + ": missing (not a complete numrep database)");
+        auto files = detail::db_directory::read(dir);
         options opts;
-        opts.config = read_meta(dir / "meta.txt");
+        opts.config = files.config;
         opts.plan = plan;
         reputation_db db(opts);
         auto snap = std::make_shared<snapshot>();
-        snap->records = trie_store<report_record>::open(dir / "records.trie");
-        snap->bloom = bloom_filter<>::open(dir / "numbers.bloom");
-        if (snap->records.size() > 0 && !snap->bloom.contains(snap->records.select(0).value_or(0)))
-            detail::throw_format_error((dir / "numbers.bloom").string() + ": does not belong to records.trie");
+        snap->records = std::move(files.records);
+        snap->bloom = std::move(files.bloom);
         db.store_state(std::make_shared<const state>(state{std::move(snap), {}}));
         return db;
     }
@@ -402,9 +295,9 @@ public:
     }
 
 private:
-    using delta_layer = std::unordered_map<std::uint64_t, report_record>;
+    using delta_layer = std::unordered_map<std::uint64_t, number_record>;
     struct snapshot {
-        trie_store<report_record> records;
+        trie_store<number_record> records;
         bloom_filter<> bloom{1, 0.5};
     };
     struct state {
@@ -414,18 +307,18 @@ private:
 
     // A new snapshot: the records of `s`'s snapshot with all of its delta layers merged in.
     std::shared_ptr<const snapshot> fold(const state& s) const {
-        std::unordered_map<std::uint64_t, report_record> merged;
+        std::unordered_map<std::uint64_t, number_record> merged;
         merged.reserve(s.snap->records.size() + 16);
-        s.snap->records.for_each(0, [&](std::uint64_t k, const report_record& r) {
+        s.snap->records.for_each(0, [&](std::uint64_t k, const number_record& r) {
             merged.emplace(k, r);
             return true;
         });
         for (const auto& layer : s.layers)
             for (const auto& [k, r] : *layer) merge_records(merged[k], r, options_.config.half_life_seconds());
-        std::vector<std::pair<std::uint64_t, report_record>> all(merged.begin(), merged.end());
+        std::vector<std::pair<std::uint64_t, number_record>> all(merged.begin(), merged.end());
         std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
         std::vector<std::uint64_t> keys;
-        std::vector<report_record> records;
+        std::vector<number_record> records;
         keys.reserve(all.size());
         records.reserve(all.size());
         for (auto& [k, r] : all) {
@@ -435,45 +328,24 @@ private:
         return make_snapshot(keys, records);
     }
 
-    static std::filesystem::path without_trailing_separator(const std::filesystem::path& p) {
-        std::filesystem::path normal = p.lexically_normal();
-        if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) normal = normal.parent_path();
-        return normal;
-    }
-
-    static std::filesystem::path sibling(const std::filesystem::path& dir, const char* suffix) {
-        return dir.parent_path() / (dir.filename().string() + suffix);
-    }
-
-    static bool is_empty_dir(const std::filesystem::path& dir) {
-        std::error_code error;
-        return std::filesystem::is_directory(dir, error) && std::filesystem::is_empty(dir, error) && !error;
-    }
-
     std::shared_ptr<const snapshot> make_snapshot(const std::vector<std::uint64_t>& keys,
-                                                  const std::vector<report_record>& records) const {
+                                                  const std::vector<number_record>& records) const {
         auto snap = std::make_shared<snapshot>();
-        snap->records = trie_store<report_record>::build(keys, records, merge_policy::last);
+        snap->records = trie_store<number_record>::build(keys, records, merge_policy::last);
         snap->bloom = bloom_filter<>(std::max<std::uint64_t>(keys.size(), 1), options_.bloom_fpr);
         snap->bloom.insert_batch(keys);
         return snap;
     }
 
-    static bool has_prefix(std::uint64_t key, std::uint64_t prefix) noexcept {
-        if (prefix == 0) return true;
-        const int kd = detail::decimal_digits(key), pd = detail::decimal_digits(prefix);
-        return kd >= pd && key / detail::pow10[static_cast<std::size_t>(kd - pd)] == prefix;
-    }
-
     reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const noexcept {
-        std::optional<report_record> in_snapshot;
+        std::optional<number_record> in_snapshot;
         if (s.snap->bloom.contains(key)) in_snapshot = s.snap->records.find(key);
         return verdict_from(s.layers, key, std::move(in_snapshot), now);
     }
 
     // The verdict given the snapshot's record of `key` (if any): delta layers merged in, scored.
     reputation_verdict verdict_from(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
-                                    std::optional<report_record> record, std::int64_t now) const noexcept {
+                                    std::optional<number_record> record, std::int64_t now) const noexcept {
         add_delta(layers, key, record);
         reputation_verdict v;
         v.key = key;
@@ -487,97 +359,20 @@ private:
     }
 
     void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
-                   std::optional<report_record>& record) const noexcept {
+                   std::optional<number_record>& record) const noexcept {
         for (const auto& layer : layers) {
             const auto it = layer->find(key);
             if (it == layer->end()) continue;
-            if (!record) record = report_record{};
+            if (!record) record = number_record{};
             merge_records(*record, it->second, options_.config.half_life_seconds());
         }
     }
 
-    std::optional<report_record> find_in(const state& s, std::uint64_t key) const noexcept {
-        std::optional<report_record> found;
+    std::optional<number_record> find_in(const state& s, std::uint64_t key) const noexcept {
+        std::optional<number_record> found;
         if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
         add_delta(s.layers, key, found);
         return found;
-    }
-
-    static bool is_database_dir(const std::filesystem::path& dir) {
-        std::ifstream in(dir / "meta.txt", std::ios::binary);
-        std::string first;
-        return in && std::getline(in, first) && first == "numrep-reputation 1";
-    }
-
-    static void write_meta(const std::filesystem::path& path, const reputation_config& c) {
-        errno = 0;
-        std::ofstream out(path, std::ios::binary | std::ios::trunc);
-        out.precision(17);
-        out << "numrep-reputation 1\n"
-            << "half_life_days=" << c.half_life_days << "\n"
-            << "quiet_days=" << c.quiet_days << "\n"
-            << "delist_min_votes=" << c.delist_min_votes << "\n"
-            << "suspicious_score=" << c.suspicious_score << "\n"
-            << "likely_scam_score=" << c.likely_scam_score << "\n"
-            << "category_weights=";
-        for (std::size_t i = 0; i < c.category_weights.size(); ++i) out << (i ? "," : "") << c.category_weights[i];
-        out << "\n";
-        out.flush();
-        if (!out) detail::throw_file_error(errno != 0 ? errno : EIO, path, "cannot write");
-    }
-
-    static reputation_config read_meta(const std::filesystem::path& path) {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) detail::throw_format_error(path.string() + ": missing (not a numrep database?)");
-        std::string line;
-        const auto bad = [&](const std::string& why) { detail::throw_format_error(path.string() + ": " + why); };
-        if (!std::getline(in, line) || line != "numrep-reputation 1") bad("not a numrep database header (expected \"numrep-reputation 1\")");
-        // A decimal number, nothing before or after it (no spaces, no hex, no "nan").
-        const auto number = [&](const std::string& name, std::string_view text) {
-            double v = 0;
-            const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
-            if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
-                bad(name + ": \"" + std::string(text.substr(0, 40)) + "\" is not a finite decimal number");
-            return v;
-        };
-        reputation_config c;
-        const std::array<std::string_view, 6> names{"half_life_days", "quiet_days", "delist_min_votes",
-                                                    "suspicious_score", "likely_scam_score", "category_weights"};
-        std::array<bool, 6> seen{};
-        while (std::getline(in, line)) {
-            if (line.empty()) continue;
-            const auto eq = line.find('=');
-            if (eq == std::string::npos) bad("malformed line \"" + line.substr(0, 80) + "\"");
-            const std::string name = line.substr(0, eq);
-            const std::string_view value = std::string_view(line).substr(eq + 1);
-            const auto which = std::find(names.begin(), names.end(), name);
-            if (which == names.end()) bad("unknown setting \"" + name.substr(0, 40) + "\"");
-            const auto index = static_cast<std::size_t>(which - names.begin());
-            if (seen[index]) bad("setting \"" + name + "\" given twice");
-            seen[index] = true;
-            if (name == "half_life_days") c.half_life_days = number(name, value);
-            else if (name == "quiet_days") c.quiet_days = number(name, value);
-            else if (name == "delist_min_votes") {
-                const double v = number(name, value);
-                if (v < 0 || v > 1e9 || v != std::floor(v)) bad("delist_min_votes must be a whole number from 0 to 10^9");
-                c.delist_min_votes = static_cast<std::uint32_t>(v);
-            } else if (name == "suspicious_score") c.suspicious_score = number(name, value);
-            else if (name == "likely_scam_score") c.likely_scam_score = number(name, value);
-            else {
-                std::size_t i = 0, start = 0;
-                while (start <= value.size()) {
-                    const std::size_t comma = std::min(value.find(',', start), value.size());
-                    if (i >= c.category_weights.size()) bad("too many category weights");
-                    c.category_weights[i++] = number("category weight", value.substr(start, comma - start));
-                    start = comma + 1;
-                }
-                if (i != c.category_weights.size()) bad("expected " + std::to_string(c.category_weights.size()) + " category weights");
-            }
-        }
-        for (std::size_t i = 0; i < names.size(); ++i)
-            if (!seen[i]) bad("setting \"" + std::string(names[i]) + "\" missing");
-        if (const std::string why = c.problem(); !why.empty()) bad(why);
-        return c;
     }
 
     std::shared_ptr<const state> settled_state() {

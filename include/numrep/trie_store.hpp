@@ -1,52 +1,9 @@
-// numrep::trie_store<Value>: a static, exact set of E.164 keys (optionally with a value per
-// key) in close to the information-theoretic minimum of space, with lookups in tens of
-// nanoseconds, prefix counts in time independent of the count, rank/select and ordered
-// iteration under a digit prefix. Static by design: updates go to a delta and a rebuild.
-//
-// Layout. Keys (1 to 999'999'999'999'999, i.e. 1 to 15 digits) are grouped by decimal length L;
-// integer order is length-major, so a group is a contiguous range of ranks. Within a group:
-//
-//   * a dense top digit level: the keys' "chunks" k / 10^c (c chosen per group, see below)
-//     form a bitmap over [first chunk, last chunk] with rank/select. It answers "is there any
-//     key under these L - c leading digits?" in one bit and squeezes out the empty parts of
-//     the number space (unallocated operator prefixes), so that
-//   * the integer-coded lower level sees a dense universe: every key maps, order preserved,
-//     to m = rank(chunk) * 10^c + (k mod 10^c) < u = (non-empty chunks) * 10^c, and the m are
-//     Elias-Fano coded (see detail/elias_fano.hpp).
-//
-// Space per group of n keys: EF(n, u) + bitmap(C) bits, where C is the number of chunks in the
-// group's span and EF(n, u) = n l + n + (u >> l) + 1 with l = floor(log2(u / n)), i.e. at most
-// n (2 + log2(u / n)); the bit vectors add 6.25% rank tables and ~0.06 bits per bit of select
-// samples, and the EF bucket directory 32 bits per 64 buckets (0.5 to 1 bit per key, see
-// detail/elias_fano.hpp). The builder picks the c minimising the total for the actual keys.
-// For random keys under P populated 2-digit operator prefixes (P x 10^7 numbers) u ~ P x 10^7,
-// so the keys cost about log2(u / n) + 2.3 bits each plus the directory, against the bound
-// log2 C(u, n) / n ~ log2(u / n) + 1.44: 11.7 vs 10.1 bits at 1M Vietnamese mobile keys, 8.2
-// vs 6.8 at 10M (1.21x).
-//
-// Values sit in rank order in one bit-packed array of fixed-width records: each field (one for
-// an unsigned integer, thirteen for a report_record) is stored as an offset from the store's
-// smallest value of that field in just the bits the largest offset needs.
-//
-// Queries are noexcept, allocation-free and safe on any bytes that passed open()'s size
-// checks. Lookup: one bitmap bit and rank (a few hundred bytes, cached), the bucket directory
-// entry, the high-bit words it points to (a branch-free select over three words), the
-// bucket's low bits compared without branching on them: three dependent cache lines, two of
-// them random; with values the value record is fetched alongside the low bits (its index is
-// the bucket's first, give or take one). Prefix count: two EF lower bounds per key length
-// present. Batches run each of those steps for 32 keys before the next (software prefetch).
-// Built and loaded stores of 4 MiB or more sit in transparent huge pages where the kernel
-// offers them (madvise), which takes the TLB misses out of random lookups.
-//
-// Files: the shared store format (detail/file_format.hpp), kind trie_store, layout 2, 13
-// sections: group table, then chunk bitmap words / rank table / select1 / select0 samples, EF
-// high-bit words / rank / select1 / select0 / bucket directory, EF low bits, value field table,
-// value words (each the concatenation over groups; every size follows from the group table, so
-// nothing else in a file says where anything is and open() checks every size before use).
+// numrep::trie_store<Value>: a static, exact set of E.164 keys (optionally a fixed-width value
+// per key) near the information-theoretic minimum of space, with lookups in tens of nanoseconds,
+// prefix counts, rank/select and ordered iteration. Layout and costs: docs/architecture.md.
 #pragma once
 
 #include <algorithm>
-#include <array>
 #include <bit>
 #include <cmath>
 #include <concepts>
@@ -67,99 +24,18 @@
 #include <utility>
 #include <vector>
 
-#include "detail/bit_vector.hpp"
-#include "detail/key.hpp"
-#include "detail/elias_fano.hpp"
 #include "detail/file_format.hpp"
+#include "detail/key.hpp"
 #include "detail/mapped_file.hpp"  // also <sys/mman.h> (madvise)
-#include "detail/packed_array.hpp"
 #include "detail/throw.hpp"
+#include "detail/trie_build.hpp"
+#include "detail/trie_file.hpp"
+#include "detail/trie_layout.hpp"
 #include "error.hpp"
-#include "report_record.hpp"
+#include "store_file.hpp"
+#include "trie_value_traits.hpp"
 
 namespace numrep {
-
-// How build() combines the values of a key given more than once. sum saturates at the value
-// type's maximum rather than wrapping (report_record: its +=); max is the larger (field-wise
-// for report_record); last keeps the value given last in the input.
-enum class merge_policy : std::uint8_t {
-    sum,
-    max,
-    last,
-};
-
-namespace detail {
-
-// How values are stored: as `field_count` unsigned integers each.
-template <class V>
-struct trie_value_traits;
-
-template <>
-struct trie_value_traits<void> {
-    static constexpr std::uint64_t kind = 0;
-    static constexpr std::size_t field_count = 0;
-    static constexpr const char* name = "no values (a set)";
-};
-
-template <class T>
-    requires(std::unsigned_integral<T> && !std::same_as<T, bool>)
-struct trie_value_traits<T> {
-    static constexpr std::uint64_t kind = 1;
-    static constexpr std::size_t field_count = 1;
-    static constexpr const char* name = "unsigned integer values";
-    static constexpr std::uint64_t field_max = std::numeric_limits<T>::max();
-    static std::uint64_t field(const T& v, std::size_t) noexcept { return v; }
-    static void set_field(T& v, std::size_t, std::uint64_t f) noexcept { v = static_cast<T>(f); }
-    static T sum(const T& a, const T& b) noexcept {
-        const T s = static_cast<T>(a + b);
-        return s < a ? std::numeric_limits<T>::max() : s;
-    }
-    static T max(const T& a, const T& b) noexcept { return std::max(a, b); }
-};
-
-template <>
-struct trie_value_traits<report_record> {
-    static constexpr std::uint64_t kind = 2;
-    static constexpr std::size_t field_count = report_record::field_count;
-    static constexpr const char* name = "report_record values";
-    static constexpr std::uint64_t field_max = std::numeric_limits<std::uint32_t>::max();
-    static std::uint64_t field(const report_record& v, std::size_t i) noexcept { return v.field(i); }
-    static void set_field(report_record& v, std::size_t i, std::uint64_t f) noexcept {
-        v.set_field(i, static_cast<std::uint32_t>(f));
-    }
-    static report_record sum(const report_record& a, const report_record& b) noexcept { return a + b; }
-    static report_record max(const report_record& a, const report_record& b) noexcept { return report_record::max(a, b); }
-};
-
-inline constexpr std::size_t trie_max_fields = report_record::field_count;
-
-// Stable LSD radix sort on the low `key_bits` bits of key_of(x), 11 bits per pass; passes in
-// which every key has the same digit are skipped (E.164 keys share their top digits).
-template <class T, class KeyOf>
-void radix_sort(std::vector<T>& a, KeyOf key_of, unsigned key_bits) {
-    constexpr unsigned digit_bits = 11;
-    constexpr std::size_t radix = std::size_t{1} << digit_bits;
-    const unsigned passes = (key_bits + digit_bits - 1) / digit_bits;
-    if (a.size() < 2 || passes == 0) return;
-    std::vector<std::array<std::size_t, radix>> counts(passes);
-    for (auto& c : counts) c.fill(0);
-    for (const T& x : a) {
-        const std::uint64_t k = key_of(x);
-        for (unsigned p = 0; p < passes; ++p) ++counts[p][(k >> (p * digit_bits)) & (radix - 1)];
-    }
-    std::vector<T> tmp(a.size());
-    for (unsigned p = 0; p < passes; ++p) {
-        auto& c = counts[p];
-        if (std::find(c.begin(), c.end(), a.size()) != c.end()) continue;  // one digit value: no-op pass
-        std::size_t sum = 0;
-        for (auto& x : c) sum += std::exchange(x, sum);
-        const unsigned shift = p * digit_bits;
-        for (const T& x : a) tmp[c[(key_of(x) >> shift) & (radix - 1)]++] = x;
-        a.swap(tmp);
-    }
-}
-
-}  // namespace detail
 
 // Bits per key of the information-theoretic minimum for any n-subset of a universe of u:
 // log2 C(u, n) / n. The yardstick for bits_per_key().
@@ -172,15 +48,14 @@ inline double trie_bound_bits_per_key(double universe, double n) noexcept {
 
 template <class Value = void>
 class trie_store {
-    static_assert(std::is_void_v<Value> || (std::unsigned_integral<Value> && !std::same_as<Value, bool>) ||
-                      std::same_as<Value, report_record>,
-                  "numrep::trie_store<Value>: Value must be void (a set), an unsigned integer type other than "
-                  "bool (std::uint8_t ... std::uint64_t), or numrep::report_record");
+    static_assert(trie_value<Value>,
+                  "numrep::trie_store<Value>: Value must be void (a set), an unsigned integer type other than bool, "
+                  "or a type with a complete numrep::trie_value_traits<Value> specialisation (trie_value_traits.hpp)");
     static_assert(std::endian::native == std::endian::little,
                   "numrep::trie_store keeps little-endian words so that files map in place; big-endian hosts "
                   "are not supported");
 
-    using traits = detail::trie_value_traits<Value>;
+    using traits = trie_value_traits<Value>;
     // A stand-in so that signatures naming the value type stay well-formed for Value = void
     // (those members are constrained away).
     struct no_value {};
@@ -197,7 +72,7 @@ public:
     // ---- construction ----
 
     // An empty store.
-    trie_store() { attach_built(build_sections({}, {})); }
+    trie_store() { attach_built(build_file({}, {})); }
 
     // A set from keys in any order; duplicates collapse. Throws std::invalid_argument naming
     // the first key that is not 1 to 15 digits (0 is not an E.164 number).
@@ -211,7 +86,7 @@ public:
         }
         sorted.erase(std::unique(sorted.begin(), sorted.end()), sorted.end());
         trie_store t(uninitialised_tag{});
-        t.attach_built(build_sections(sorted, {}));
+        t.attach_built(build_file(sorted, {}));
         return t;
     }
 
@@ -264,7 +139,7 @@ public:
             i = j;
         }
         trie_store t(uninitialised_tag{});
-        t.attach_built(build_sections(sorted_keys, sorted_values));
+        t.attach_built(build_file(sorted_keys, sorted_values));
         return t;
     }
 
@@ -291,8 +166,8 @@ public:
 
     // ---- queries: noexcept, allocation-free, any number of threads ----
 
-    std::size_t size() const noexcept { return static_cast<std::size_t>(size_); }
-    bool empty() const noexcept { return size_ == 0; }
+    std::size_t size() const noexcept { return static_cast<std::size_t>(keys_.size); }
+    bool empty() const noexcept { return keys_.size == 0; }
 
     // The key's position in sorted order if present.
     std::optional<std::size_t> index_of(key_type key) const noexcept {
@@ -308,8 +183,8 @@ public:
     {
         // The value's line is fetched while the key's low bits are (its index is the bucket's
         // first, give or take a value or two), so a get costs one lookup, not two misses more.
-        const std::uint64_t i = find_index(key, [this](const group& g, std::uint64_t first) {
-            if (first < g.count) prefetch_value(g.rank_base + first);
+        const std::uint64_t i = keys_.find_index(key, [this](const detail::trie_group& g, std::uint64_t first) {
+            if (first < g.count) values_.prefetch(g.rank_base + first);
         });
         if (i == not_found) return std::nullopt;
         return value_at(static_cast<std::size_t>(i));
@@ -325,27 +200,17 @@ public:
         requires has_values
     {
         Value v{};
-        const std::uint64_t at = static_cast<std::uint64_t>(i) * record_width_;
-        for (std::size_t f = 0; f < field_count_; ++f) {
-            traits::set_field(v, f, field_base_[f] + detail::read_bits(value_words_, at + field_offset_[f], field_width_[f]));
-        }
+        for (std::size_t f = 0; f < traits::field_count; ++f) traits::set_field(v, f, values_.field(i, f));
         return v;
     }
 
     // Number of keys below `key` (its position, if present).
-    std::size_t rank(key_type key) const noexcept {
-        if (key == 0) return 0;
-        if (key > max_key) return size();
-        const unsigned d = detail::decimal_digits_u(key);
-        std::uint64_t r = below_length_[d];
-        if (group_of_length_[d] >= 0) r += groups_[static_cast<std::size_t>(group_of_length_[d])].rank(key);
-        return static_cast<std::size_t>(r);
-    }
+    std::size_t rank(key_type key) const noexcept { return static_cast<std::size_t>(keys_.rank(key)); }
 
     // The key at position i in sorted order; nullopt when i >= size().
     std::optional<key_type> select(std::size_t i) const noexcept {
-        if (i >= size_) return std::nullopt;
-        const group& g = group_of_index(i);
+        if (i >= keys_.size) return std::nullopt;
+        const detail::trie_group& g = keys_.group_of_index(i);
         return g.key_at(i - g.rank_base);
     }
 
@@ -353,25 +218,7 @@ public:
     // every length count: 8491234 covers 84912345678 and 849123456789. Time: two rank
     // computations per key length present (one, usually).
     std::size_t count_prefix(std::uint64_t prefix) const noexcept {
-        if (prefix == 0) return size();
-        if (prefix > max_key) return 0;
-        const unsigned d = detail::decimal_digits_u(prefix);
-        std::uint64_t total = 0;
-        for (std::size_t gi = 0; gi < group_count_; ++gi) {
-            const group& g = groups_[gi];
-            if (g.length < d) continue;
-            const std::uint64_t scale = detail::pow10[g.length - d];
-            const std::uint64_t lo = prefix * scale;
-            const std::uint64_t hi = (prefix + 1) * scale;
-            if (lo <= g.first_key && hi >= g.end_key) {
-                total += g.count;
-            } else {
-                const std::uint64_t a = g.rank(lo);
-                const std::uint64_t b = g.rank(hi);
-                total += b > a ? b - a : 0;
-            }
-        }
-        return static_cast<std::size_t>(total);
+        return static_cast<std::size_t>(keys_.count_prefix(prefix));
     }
 
     // Number of keys in [first, last).
@@ -397,10 +244,10 @@ public:
 
         key_type operator*() const noexcept { return key_; }
         std::size_t index() const noexcept {
-            return static_cast<std::size_t>(store_->groups_[group_].rank_base + cursor_.index);
+            return static_cast<std::size_t>(store_->keys_.groups[group_].rank_base + cursor_.index);
         }
         iterator& operator++() noexcept {
-            const group& g = store_->groups_[group_];
+            const detail::trie_group& g = store_->keys_.groups[group_];
             g.ef.advance(cursor_);
             if (cursor_.index >= end_) next_group(group_ + 1);
             else decode();
@@ -425,14 +272,14 @@ public:
         static iterator end_of(const trie_store* s) noexcept {
             iterator it;
             it.store_ = s;
-            it.group_ = s->group_count_;
+            it.group_ = s->keys_.group_count;
             return it;
         }
-        std::size_t groups_end() const noexcept { return store_ == nullptr ? 0 : store_->group_count_; }
+        std::size_t groups_end() const noexcept { return store_ == nullptr ? 0 : store_->keys_.group_count; }
 
         void next_group(std::size_t gi) noexcept {
-            for (; gi < store_->group_count_; ++gi) {
-                const group& g = store_->groups_[gi];
+            for (; gi < store_->keys_.group_count; ++gi) {
+                const detail::trie_group& g = store_->keys_.groups[gi];
                 std::uint64_t begin = 0;
                 std::uint64_t end = g.count;
                 if (prefix_ != 0) {
@@ -452,12 +299,12 @@ public:
                     return;
                 }
             }
-            group_ = store_->group_count_;
+            group_ = store_->keys_.group_count;
             cursor_ = {};
         }
 
         void decode() noexcept {
-            const group& g = store_->groups_[group_];
+            const detail::trie_group& g = store_->keys_.groups[group_];
             const std::uint64_t m = g.ef.value(cursor_);
             const std::uint64_t r = detail::div_pow10(m, g.c);
             if (r != chunk_rank_) {
@@ -543,12 +390,12 @@ public:
     std::size_t value_bytes() const noexcept { return static_cast<std::size_t>(value_bytes_); }
     // Key structure bits per key (compare with trie_bound_bits_per_key).
     double bits_per_key() const noexcept {
-        return size_ == 0 ? 0.0 : 8.0 * static_cast<double>(key_bytes_) / static_cast<double>(size_);
+        return keys_.size == 0 ? 0.0 : 8.0 * static_cast<double>(key_bytes_) / static_cast<double>(keys_.size);
     }
     // Bits per stored value record.
-    unsigned value_bits() const noexcept { return static_cast<unsigned>(record_width_); }
+    unsigned value_bits() const noexcept { return static_cast<unsigned>(values_.record_width); }
     // Number of distinct key lengths (groups).
-    std::size_t length_groups() const noexcept { return group_count_; }
+    std::size_t length_groups() const noexcept { return keys_.group_count; }
 
     // ---- persistence ----
 
@@ -584,112 +431,15 @@ public:
     static trie_store from_bytes(std::span<const std::byte> bytes) { return from_bytes_named(bytes, "trie_store bytes"); }
 
 private:
-    static constexpr std::uint64_t not_found = ~std::uint64_t{0};
-    static constexpr std::size_t section_count = 13;
-    static constexpr std::uint64_t layout_version = 2;
-    static constexpr std::size_t group_fields = 8;
-
-    enum section : std::size_t {
-        s_groups,
-        s_chunk_words,
-        s_chunk_ranks,
-        s_chunk_select1,
-        s_chunk_select0,
-        s_high_words,
-        s_high_ranks,
-        s_high_select1,
-        s_high_select0,
-        s_high_dir,
-        s_low_words,
-        s_value_fields,
-        s_value_words,
-    };
-    enum param : std::size_t {
-        p_size,
-        p_groups,
-        p_value_kind,
-        p_field_count,
-        p_record_width,
-        p_layout,
-    };
+    static constexpr std::uint64_t not_found = detail::trie_not_found;
+    // Arrays of per-field tables need a length even for a set.
+    static constexpr std::size_t stored_fields = has_values ? traits::field_count : 1;
 
     struct uninitialised_tag {};
     explicit trie_store(uninitialised_tag) noexcept {}
 
-    // One key length.
-    struct group {
-        unsigned length = 0;
-        unsigned c = 0;               // chunks are k / 10^c
-        std::uint64_t pow = 1;        // 10^c
-        std::uint64_t first_chunk = 0;
-        std::uint64_t first_key = 0;  // first_chunk * pow
-        std::uint64_t end_key = 0;    // (first_chunk + chunk count) * pow
-        std::uint64_t count = 0;
-        std::uint64_t rank_base = 0;  // keys in shorter groups
-        detail::bit_vector_view chunks;
-        detail::elias_fano_view ef;
-
-        // The EF value of key k (of this length) if its chunk is non-empty, else not_found.
-        std::uint64_t mapped(key_type k) const noexcept {
-            if (k < first_key || k >= end_key) return not_found;
-            const std::uint64_t q = detail::div_pow10(k, c);
-            const std::uint64_t bit = q - first_chunk;
-            if (!chunks.get(bit)) return not_found;
-            return chunks.rank1(bit) * pow + (k - q * pow);
-        }
-
-        // Local index of k, or not_found. `on_bucket(first index of k's bucket)` runs as soon as
-        // that is known (before the bucket's low bits are read): a hook to prefetch values.
-        template <class OnBucket>
-        std::uint64_t find(key_type k, OnBucket on_bucket) const noexcept {
-            const std::uint64_t m = mapped(k);
-            if (m >= ef.universe()) return not_found;  // also not_found itself
-            const std::uint64_t h = m >> ef.low_bits();
-            const std::uint64_t pos = ef.bucket_start(h);
-            on_bucket(pos - h);
-            const std::uint64_t i = ef.find_from(pos, m);
-            return i < count ? i : not_found;
-        }
-        std::uint64_t find(key_type k) const noexcept {
-            return find(k, [](std::uint64_t) {});
-        }
-
-        // Keys of this group below k (k may have any number of digits >= length).
-        std::uint64_t rank(key_type k) const noexcept {
-            if (k <= first_key) return 0;
-            if (k >= end_key) return count;
-            const std::uint64_t q = detail::div_pow10(k, c);
-            const std::uint64_t bit = q - first_chunk;
-            const std::uint64_t m = chunks.rank1(bit) * pow + (chunks.get(bit) ? k - q * pow : 0);
-            return std::min(ef.lower_bound(m), count);
-        }
-
-        key_type key_at(std::uint64_t i) const noexcept {
-            const std::uint64_t m = ef.access(i);
-            const std::uint64_t r = detail::div_pow10(m, c);
-            return (first_chunk + chunks.select1(r)) * pow + (m - r * pow);
-        }
-    };
-
-    // ---- lookups ----
-
     std::uint64_t find_index(key_type key) const noexcept {
-        return find_index(key, [](const group&, std::uint64_t) {});
-    }
-    template <class OnBucket>
-    std::uint64_t find_index(key_type key, OnBucket on_bucket) const noexcept {
-        if (key == 0 || key > max_key) return not_found;
-        const int gi = group_of_length_[detail::decimal_digits_u(key)];
-        if (gi < 0) return not_found;
-        const group& g = groups_[static_cast<std::size_t>(gi)];
-        const std::uint64_t i = g.find(key, [&](std::uint64_t first) { on_bucket(g, first); });
-        return i == not_found ? not_found : g.rank_base + i;
-    }
-
-    const group& group_of_index(std::uint64_t i) const noexcept {
-        std::size_t gi = 0;
-        while (gi + 1 < group_count_ && groups_[gi + 1].rank_base <= i) ++gi;
-        return groups_[gi];
+        return keys_.find_index(key, [](const detail::trie_group&, std::uint64_t) {});
     }
 
     // Lookups in groups of `lanes` keys, in passes that each issue one level of memory
@@ -703,16 +453,16 @@ private:
         constexpr std::size_t lanes = 32;
         std::array<std::uint64_t, lanes> m{};
         std::array<std::uint64_t, lanes> at{};
-        std::array<const group*, lanes> lane_group{};
+        std::array<const detail::trie_group*, lanes> lane_group{};
         std::size_t hits = 0;
         for (std::size_t start = 0; start < keys.size(); start += lanes) {
             const std::size_t n = std::min(lanes, keys.size() - start);
             for (std::size_t j = 0; j < n; ++j) {
                 const key_type k = keys[start + j];
-                const int gi = k == 0 || k > max_key ? -1 : group_of_length_[detail::decimal_digits_u(k)];
                 lane_group[j] = nullptr;
-                if (gi < 0) continue;
-                const group& g = groups_[static_cast<std::size_t>(gi)];
+                const detail::trie_group* gp = keys_.group_for(k);
+                if (gp == nullptr) continue;
+                const detail::trie_group& g = *gp;
                 m[j] = g.mapped(k);
                 if (m[j] >= g.ef.universe()) continue;
                 lane_group[j] = &g;
@@ -722,19 +472,19 @@ private:
                 if (lane_group[j] != nullptr) lane_group[j]->ef.prefetch_bucket_words(m[j] >> lane_group[j]->ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
-                const group* g = lane_group[j];
+                const detail::trie_group* g = lane_group[j];
                 if (g == nullptr) continue;
                 const std::uint64_t h = m[j] >> g->ef.low_bits();
                 at[j] = g->ef.bucket_start(h);
                 const std::uint64_t first = at[j] - h;
                 g->ef.prefetch_low(first);
                 if constexpr (has_values) {
-                    if (first < g->count) prefetch_value(g->rank_base + first);
+                    if (first < g->count) values_.prefetch(g->rank_base + first);
                 }
             }
             for (std::size_t j = 0; j < n; ++j) {
-                const group* g = lane_group[j];
-                std::uint64_t i = not_found;
+                const detail::trie_group* g = lane_group[j];
+                std::uint64_t i = detail::trie_not_found;
                 if (g != nullptr) {
                     const std::uint64_t local = g->ef.find_from(at[j], m[j]);
                     if (local < g->count) i = g->rank_base + local;
@@ -742,15 +492,11 @@ private:
                 at[j] = i;
             }
             for (std::size_t j = 0; j < n; ++j) {
-                hits += at[j] != not_found ? 1U : 0U;
+                hits += at[j] != detail::trie_not_found ? 1U : 0U;
                 emit(start + j, at[j]);
             }
         }
         return hits;
-    }
-
-    void prefetch_value(std::uint64_t i) const noexcept {
-        detail::prefetch_read(value_words_ + ((i * record_width_) >> 6));
     }
 
     template <class F, class... Args>
@@ -804,140 +550,15 @@ private:
         return out;
     }
 
-    struct sections_data {
-        detail::store_description description;
-        std::vector<std::uint64_t> groups;
-        std::vector<std::uint64_t> chunk_words;
-        std::vector<std::uint32_t> chunk_ranks, chunk_select1, chunk_select0;
-        std::vector<std::uint64_t> high_words;
-        std::vector<std::uint32_t> high_ranks, high_select1, high_select0;
-        std::vector<std::uint32_t> high_dir;
-        std::vector<std::uint64_t> low_words;
-        std::vector<std::uint64_t> value_fields;
-        std::vector<std::uint64_t> value_words;
-    };
-
-    // The chunk exponent c minimising the group's bits, from one pass over its sorted keys:
-    // for each neighbour pair, the smallest c at which both fall in one chunk.
-    static unsigned choose_chunk_exponent(std::span<const key_type> keys, unsigned length) {
-        std::array<std::uint64_t, 17> same_from{};  // pairs whose chunks first coincide at c
-        for (std::size_t i = 1; i < keys.size(); ++i) {
-            std::uint64_t a = keys[i - 1], b = keys[i];
-            unsigned c = 0;
-            while (a != b) {
-                a /= 10;
-                b /= 10;
-                ++c;
-            }
-            ++same_from[c];
-        }
-        const std::uint64_t n = keys.size();
-        double best_bits = std::numeric_limits<double>::infinity();
-        unsigned best = length - 1;
-        std::uint64_t differing = n - 1;  // pairs in different chunks at c
-        for (unsigned c = 0; c < length; ++c) {
-            differing -= same_from[c];
-            const std::uint64_t pow = detail::pow10[c];
-            const std::uint64_t chunk_count = keys.back() / pow - keys.front() / pow + 1;
-            if (chunk_count > detail::bv_max_bits) continue;
-            const std::uint64_t nonempty = differing + 1;
-            const detail::bit_vector_shape chunks{chunk_count, nonempty};
-            const detail::elias_fano_shape ef{n, nonempty * pow};
-            const double bits = 8.0 * static_cast<double>(chunks.size_in_bytes() + ef.size_in_bytes());
-            if (bits <= best_bits) {
-                best_bits = bits;
-                best = c;
-            }
-        }
-        return best;
-    }
-
-    static sections_data build_sections(std::span<const key_type> keys, std::span<const value_arg> values) {
-        sections_data s;
-        std::size_t group_count = 0;
-        std::vector<std::uint64_t> mapped;
-        for (std::size_t b = 0; b < keys.size();) {
-            const unsigned length = detail::decimal_digits_u(keys[b]);
-            std::size_t e = b;
-            while (e < keys.size() && keys[e] < detail::pow10[length]) ++e;
-            const auto group_keys = keys.subspan(b, e - b);
-            const unsigned c = choose_chunk_exponent(group_keys, length);
-            const std::uint64_t pow = detail::pow10[c];
-            const std::uint64_t first_chunk = group_keys.front() / pow;
-            const std::uint64_t chunk_count = group_keys.back() / pow - first_chunk + 1;
-
-            // The chunk bitmap and the mapped values.
-            const std::size_t chunk_base = s.chunk_words.size();
-            detail::bit_vector_shape chunk_shape{chunk_count, 0};
-            s.chunk_words.resize(chunk_base + static_cast<std::size_t>(chunk_shape.words()), 0);
-            mapped.clear();
-            mapped.reserve(group_keys.size());
-            std::uint64_t rank = 0;
-            std::uint64_t last_chunk = ~std::uint64_t{0};
-            for (const key_type k : group_keys) {
-                const std::uint64_t q = k / pow - first_chunk;
-                if (q != last_chunk) {
-                    if (last_chunk != ~std::uint64_t{0}) ++rank;
-                    s.chunk_words[chunk_base + q / 64] |= std::uint64_t{1} << (q % 64);
-                    last_chunk = q;
-                }
-                mapped.push_back(rank * pow + k % pow);
-            }
-            chunk_shape.ones = rank + 1;
-            detail::append_bit_vector_tables(
-                std::span<const std::uint64_t>(s.chunk_words.data() + chunk_base, static_cast<std::size_t>(chunk_shape.words())),
-                chunk_shape, s.chunk_ranks, s.chunk_select1, s.chunk_select0);
-
-            const detail::elias_fano_shape ef_shape{group_keys.size(), chunk_shape.ones * pow};
-            detail::append_elias_fano(mapped, ef_shape,
-                                      {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
-            s.groups.insert(s.groups.end(), {length, c, first_chunk, chunk_count, chunk_shape.ones,
-                                             static_cast<std::uint64_t>(group_keys.size()), ef_shape.low_bits(), 0});
-            ++group_count;
-            b = e;
-        }
-
-        // Values: per field, offsets from the smallest in the bits the largest offset needs.
-        std::uint64_t record_width = 0;
+    static std::vector<std::byte> build_file(std::span<const key_type> keys, std::span<const value_arg> values) {
+        detail::trie_sections s;
+        detail::build_trie_keys(keys, s);
         if constexpr (has_values) {
-            std::array<std::uint64_t, traits::field_count> lo{}, hi{};
-            lo.fill(std::numeric_limits<std::uint64_t>::max());
-            for (const Value& v : values) {
-                for (std::size_t f = 0; f < traits::field_count; ++f) {
-                    lo[f] = std::min(lo[f], traits::field(v, f));
-                    hi[f] = std::max(hi[f], traits::field(v, f));
-                }
-            }
-            std::array<unsigned, traits::field_count> width{};
-            std::array<std::uint64_t, traits::field_count> offset{};
-            for (std::size_t f = 0; f < traits::field_count; ++f) {
-                if (values.empty()) lo[f] = 0;
-                width[f] = values.empty() ? 0U : static_cast<unsigned>(std::bit_width(hi[f] - lo[f]));
-                offset[f] = record_width;
-                record_width += width[f];
-                s.value_fields.push_back(lo[f]);
-                s.value_fields.push_back(width[f]);
-                s.value_fields.push_back(values.empty() ? 0 : hi[f]);
-            }
-            s.value_words.assign(static_cast<std::size_t>(detail::packed_words(values.size(), record_width)), 0);
-            for (std::size_t i = 0; i < values.size(); ++i) {
-                for (std::size_t f = 0; f < traits::field_count; ++f) {
-                    detail::write_bits(s.value_words.data(), i * record_width + offset[f], width[f],
-                                       traits::field(values[i], f) - lo[f]);
-                }
-            }
+            detail::build_trie_values<Value>(values, s);
         } else {
-            s.value_words.assign(1, 0);
+            detail::build_trie_no_values(s);
         }
-
-        s.description.kind = store_kind::trie_store;
-        s.description.params[p_size] = keys.size();
-        s.description.params[p_groups] = group_count;
-        s.description.params[p_value_kind] = traits::kind;
-        s.description.params[p_field_count] = traits::field_count;
-        s.description.params[p_record_width] = record_width;
-        s.description.params[p_layout] = layout_version;
-        return s;
+        return detail::write_trie_file(s);
     }
 
     // ---- attaching to bytes ----
@@ -966,17 +587,7 @@ private:
         aligned_bytes& operator=(const aligned_bytes&) = delete;
     };
 
-    void attach_built(const sections_data& s) {
-        const std::array<std::span<const std::byte>, section_count> sections{
-            std::as_bytes(std::span(s.groups)),        std::as_bytes(std::span(s.chunk_words)),
-            std::as_bytes(std::span(s.chunk_ranks)),   std::as_bytes(std::span(s.chunk_select1)),
-            std::as_bytes(std::span(s.chunk_select0)), std::as_bytes(std::span(s.high_words)),
-            std::as_bytes(std::span(s.high_ranks)),    std::as_bytes(std::span(s.high_select1)),
-            std::as_bytes(std::span(s.high_select0)),  std::as_bytes(std::span(s.high_dir)),
-            std::as_bytes(std::span(s.low_words)),
-            std::as_bytes(std::span(s.value_fields)),  std::as_bytes(std::span(s.value_words)),
-        };
-        const auto file = detail::write_store(s.description, sections);
+    void attach_built(const std::vector<std::byte>& file) {
         auto owned = std::make_shared<aligned_bytes>(file.size());
         std::memcpy(owned->data, file.data(), file.size());
         const std::span<const std::byte> bytes(owned->data, owned->size);
@@ -992,240 +603,29 @@ private:
         return t;
     }
 
-    template <class T>
-    static const T* section_as(std::span<const std::byte> s) noexcept {
-        return reinterpret_cast<const T*>(s.data());
-    }
-
     // Validates the file (sizes always; invariants when `deep`) and points the views into it.
     void attach(std::span<const std::byte> bytes, std::shared_ptr<const void> keep, const std::string& source,
                 verify check, bool deep) {
-        const auto fail = [&](const std::string& reason) { detail::throw_format_error(source + ": " + reason); };
-        detail::read_expectations expect;
-        expect.source = source;
-        expect.kind = store_kind::trie_store;
-        expect.min_sections = section_count;
-        expect.max_sections = section_count;
-        expect.check = check;
-        const auto view = detail::read_store(bytes, expect);
         if (reinterpret_cast<std::uintptr_t>(bytes.data()) % detail::file_alignment != 0) {
             throw std::logic_error("numrep: " + source + ": store bytes are not 64-byte aligned");
         }
-        const auto& p = view.description.params;
-        const auto& sec = view.sections;
-        if (p[p_layout] != layout_version) {
-            fail("unknown trie layout " + std::to_string(p[p_layout]) + " (this build reads layout " +
-                 std::to_string(layout_version) + ")");
-        }
-        if (p[6] != 0 || p[7] != 0) fail("reserved parameters are not zero");
-        if (view.description.hash_seed != 0) fail("hash seed is not zero (a trie_store hashes nothing)");
-        if (p[p_size] > max_keys) fail("key count " + std::to_string(p[p_size]) + " exceeds " + std::to_string(max_keys));
-        if (p[p_groups] > 15) fail("group count " + std::to_string(p[p_groups]) + " is not in 0..15");
-        if (sec[s_groups].size() != p[p_groups] * group_fields * 8) {
-            fail("group table has " + std::to_string(sec[s_groups].size()) + " bytes, " + std::to_string(p[p_groups]) +
-                 " groups need " + std::to_string(p[p_groups] * group_fields * 8));
-        }
-
-        // Values: kind, field table and packed size.
-        const std::uint64_t kind = p[p_value_kind];
-        const std::uint64_t fields = p[p_field_count];
-        if (kind > 2) fail("unknown value kind " + std::to_string(kind));
-        if constexpr (has_values) {
-            if (kind != traits::kind || fields != traits::field_count) {
-                fail(std::string("the file holds ") +
-                     (kind == 0 ? "no values (a set)" : kind == 1 ? "unsigned integer values" : "report_record values") +
-                     ", this trie_store has " + traits::name);
-            }
-        }
-        const std::uint64_t expected_fields = kind == 0 ? 0 : kind == 1 ? 1 : report_record::field_count;
-        if (fields != expected_fields) fail("field count " + std::to_string(fields) + " does not match the value kind");
-        if (sec[s_value_fields].size() != fields * 24) fail("value field table has the wrong size");
-        const auto* field_table = section_as<std::uint64_t>(sec[s_value_fields]);
-        std::uint64_t record_width = 0;
-        for (std::size_t f = 0; f < fields; ++f) {
-            // {smallest, width, largest}: the width is exactly what largest - smallest needs.
-            const std::uint64_t base = field_table[3 * f];
-            const std::uint64_t width = field_table[3 * f + 1];
-            const std::uint64_t largest = field_table[3 * f + 2];
-            if (width > 64) fail("value field " + std::to_string(f) + " is " + std::to_string(width) + " bits wide");
-            if (largest < base || static_cast<std::uint64_t>(std::bit_width(largest - base)) != width) {
-                fail("value field " + std::to_string(f) + ": range " + std::to_string(base) + ".." +
-                     std::to_string(largest) + " does not match its width " + std::to_string(width));
-            }
-            if constexpr (has_values) {
-                if (largest > traits::field_max) {
-                    fail("value field " + std::to_string(f) + " holds values up to " + std::to_string(largest) +
-                         ", which do not fit this trie_store's value type");
-                }
-                field_base_[f] = base;
-                field_width_[f] = static_cast<unsigned>(width);
-                field_offset_[f] = record_width;
-            }
-            record_width += width;
-        }
-        if (record_width != p[p_record_width]) fail("record width does not match the value fields");
-        if (sec[s_value_words].size() != detail::packed_words(p[p_size], record_width) * 8) {
-            fail("value array has " + std::to_string(sec[s_value_words].size()) + " bytes, expected " +
-                 std::to_string(detail::packed_words(p[p_size], record_width) * 8));
-        }
-
-        // Groups: each record's fields, then the sizes they imply against the sections.
-        const auto* g = section_as<std::uint64_t>(sec[s_groups]);
-        std::uint64_t chunk_words = 0, chunk_ranks = 0, chunk_select1 = 0, chunk_select0 = 0;
-        std::uint64_t high_words = 0, high_ranks = 0, high_select1 = 0, high_select0 = 0, high_dir = 0, low_words = 0;
-        std::uint64_t keys = 0;
-        unsigned previous_length = 0;
-        std::array<group, 15> groups{};
-        std::array<detail::bit_vector_shape, 15> chunk_shapes{};
-        std::array<detail::elias_fano_shape, 15> ef_shapes{};
-        for (std::size_t i = 0; i < p[p_groups]; ++i) {
-            const std::uint64_t* r = g + group_fields * i;
-            const auto gfail = [&](const std::string& why) { fail("group " + std::to_string(i) + ": " + why); };
-            const std::uint64_t length = r[0], c = r[1], first_chunk = r[2], chunk_count = r[3], nonempty = r[4],
-                                count = r[5], low_bits = r[6];
-            if (length <= previous_length || length > 15) gfail("key length " + std::to_string(length) + " out of order");
-            if (c >= length) gfail("chunk exponent " + std::to_string(c) + " not below the key length");
-            if (r[7] != 0) gfail("reserved field is not zero");
-            const std::uint64_t pow = detail::pow10[c];
-            const std::uint64_t chunk_min = detail::pow10[length - 1] / pow;
-            const std::uint64_t chunk_max = (detail::pow10[length] - 1) / pow;
-            if (first_chunk < chunk_min || first_chunk > chunk_max || chunk_count == 0 ||
-                chunk_count - 1 > chunk_max - first_chunk) {
-                gfail("chunks outside the keys of length " + std::to_string(length));
-            }
-            if (chunk_count > detail::bv_max_bits) gfail("too many chunks");
-            if (nonempty == 0 || nonempty > chunk_count) gfail("non-empty chunk count out of range");
-            if (count == 0 || count > nonempty * pow) gfail("key count out of range");
-            keys += count;  // each count <= 2^50, at most 15 of them
-            const detail::elias_fano_shape ef{count, nonempty * pow};
-            if (low_bits != ef.low_bits()) gfail("low bit width " + std::to_string(low_bits) + " is not " + std::to_string(ef.low_bits()));
-            const detail::bit_vector_shape cs{chunk_count, nonempty};
-            if (keys > p[p_size]) gfail("more keys than the header's count");  // also bounds the shapes below
-            chunk_shapes[i] = cs;
-            ef_shapes[i] = ef;
-            chunk_words += cs.words();
-            chunk_ranks += cs.rank_entries();
-            chunk_select1 += cs.select1_entries();
-            chunk_select0 += cs.select0_entries();
-            const auto hs = ef.high();
-            high_words += hs.words();
-            high_ranks += hs.rank_entries();
-            high_select1 += hs.select1_entries();
-            high_select0 += hs.select0_entries();
-            high_dir += ef.dir_entries();
-            low_words += ef.low_words();
-            previous_length = static_cast<unsigned>(length);
-        }
-        if (keys != p[p_size]) fail("groups hold " + std::to_string(keys) + " keys, the header says " + std::to_string(p[p_size]));
-        const auto check_size = [&](std::size_t s, std::uint64_t entries, std::uint64_t entry_size, const char* what) {
-            if (sec[s].size() / entry_size != entries || sec[s].size() % entry_size != 0) {
-                fail(std::string(what) + " has " + std::to_string(sec[s].size()) + " bytes, the groups need " +
-                     std::to_string(entries * entry_size));
-            }
-        };
-        check_size(s_chunk_words, chunk_words, 8, "chunk bitmap");
-        check_size(s_chunk_ranks, chunk_ranks, 4, "chunk rank table");
-        check_size(s_chunk_select1, chunk_select1, 4, "chunk select table");
-        check_size(s_chunk_select0, chunk_select0, 4, "chunk select table");
-        check_size(s_high_words, high_words, 8, "high-bit vector");
-        check_size(s_high_ranks, high_ranks, 4, "high-bit rank table");
-        check_size(s_high_select1, high_select1, 4, "high-bit select table");
-        check_size(s_high_select0, high_select0, 4, "high-bit select table");
-        check_size(s_high_dir, high_dir, 4, "bucket directory");
-        check_size(s_low_words, low_words, 8, "low-bit array");
-
-        // Point the views; then, if asked, check every table against its bits.
-        const auto* cw = section_as<std::uint64_t>(sec[s_chunk_words]);
-        const auto* cr = section_as<std::uint32_t>(sec[s_chunk_ranks]);
-        const auto* c1 = section_as<std::uint32_t>(sec[s_chunk_select1]);
-        const auto* c0 = section_as<std::uint32_t>(sec[s_chunk_select0]);
-        const auto* hw = section_as<std::uint64_t>(sec[s_high_words]);
-        const auto* hr = section_as<std::uint32_t>(sec[s_high_ranks]);
-        const auto* h1 = section_as<std::uint32_t>(sec[s_high_select1]);
-        const auto* h0 = section_as<std::uint32_t>(sec[s_high_select0]);
-        const auto* hd = section_as<std::uint32_t>(sec[s_high_dir]);
-        const auto* lw = section_as<std::uint64_t>(sec[s_low_words]);
-        std::uint64_t rank_base = 0;
-        std::array<std::int8_t, 17> group_of_length{};
-        group_of_length.fill(-1);
-        std::uint64_t structure_bytes = sec[s_groups].size();
-        for (std::size_t i = 0; i < p[p_groups]; ++i) {
-            const std::uint64_t* r = g + group_fields * i;
-            group& gr = groups[i];
-            const auto cs = chunk_shapes[i];
-            const auto ef = ef_shapes[i];
-            const auto hs = ef.high();
-            gr.length = static_cast<unsigned>(r[0]);
-            gr.c = static_cast<unsigned>(r[1]);
-            gr.pow = detail::pow10[gr.c];
-            gr.first_chunk = r[2];
-            gr.first_key = r[2] * gr.pow;
-            gr.end_key = (r[2] + r[3]) * gr.pow;
-            gr.count = r[5];
-            gr.rank_base = rank_base;
-            gr.chunks = detail::bit_vector_view(cs, cw, cr, c1, c0);
-            gr.ef = detail::elias_fano_view(ef, detail::bit_vector_view(hs, hw, hr, h1, h0), lw, hd);
-            if (deep) {
-                const auto gfail = [&](const std::string& what, const std::string& why) {
-                    fail("group " + std::to_string(i) + ": " + what + ": " + why);
-                };
-                std::string why = detail::check_bit_vector(
-                    {cw, static_cast<std::size_t>(cs.words())}, cs, {cr, static_cast<std::size_t>(cs.rank_entries())},
-                    {c1, static_cast<std::size_t>(cs.select1_entries())}, {c0, static_cast<std::size_t>(cs.select0_entries())});
-                if (!why.empty()) gfail("chunk bitmap", why);
-                why = detail::check_bit_vector(
-                    {hw, static_cast<std::size_t>(hs.words())}, hs, {hr, static_cast<std::size_t>(hs.rank_entries())},
-                    {h1, static_cast<std::size_t>(hs.select1_entries())}, {h0, static_cast<std::size_t>(hs.select0_entries())});
-                if (!why.empty()) gfail("high bits", why);
-                why = detail::check_elias_fano(gr.ef);
-                if (!why.empty()) gfail("keys", why);
-                if (!gr.chunks.get(0) || !gr.chunks.get(cs.bits - 1)) gfail("chunk bitmap", "first or last chunk is empty");
-            }
-            cw += cs.words();
-            cr += cs.rank_entries();
-            c1 += cs.select1_entries();
-            c0 += cs.select0_entries();
-            hw += hs.words();
-            hr += hs.rank_entries();
-            h1 += hs.select1_entries();
-            h0 += hs.select0_entries();
-            hd += ef.dir_entries();
-            lw += ef.low_words();
-            structure_bytes += cs.size_in_bytes() + ef.size_in_bytes();
-            group_of_length[gr.length] = static_cast<std::int8_t>(i);
-            rank_base += gr.count;
-        }
-
-        // Commit (nothing above touched *this but the value fields).
-        groups_ = groups;
-        group_count_ = static_cast<std::size_t>(p[p_groups]);
-        group_of_length_ = group_of_length;
-        below_length_.fill(0);
-        for (std::size_t len = 1; len < below_length_.size(); ++len) {
-            below_length_[len] = below_length_[len - 1];
-            if (group_of_length_[len - 1] >= 0) below_length_[len] += groups_[static_cast<std::size_t>(group_of_length_[len - 1])].count;
-        }
-        size_ = p[p_size];
-        field_count_ = has_values ? static_cast<std::size_t>(fields) : 0;
-        record_width_ = record_width;
-        value_words_ = section_as<std::uint64_t>(sec[s_value_words]);
-        key_bytes_ = structure_bytes;
-        value_bytes_ = sec[s_value_fields].size() + sec[s_value_words].size();
+        detail::trie_value_expectation want;
+        want.any_kind = !has_values;
+        want.kind = traits::kind;
+        want.field_count = traits::field_count;
+        want.name = traits::name;
+        if constexpr (has_values) want.field_max = traits::field_max;
+        auto view = detail::trie_file_reader<stored_fields>(bytes, source, want).read(check, deep);
+        keys_ = view.keys;
+        values_ = view.values;
+        key_bytes_ = view.key_bytes;
+        value_bytes_ = view.value_bytes;
         file_ = bytes;
         keep_ = std::move(keep);
     }
 
-    std::array<group, 15> groups_{};
-    std::size_t group_count_ = 0;
-    std::array<std::int8_t, 17> group_of_length_{};   // index by digit count; -1: no keys of that length
-    std::array<std::uint64_t, 17> below_length_{};   // keys shorter than the index
-    std::uint64_t size_ = 0;
-    std::size_t field_count_ = 0;
-    std::array<std::uint64_t, detail::trie_max_fields> field_base_{};
-    std::array<std::uint64_t, detail::trie_max_fields> field_offset_{};
-    std::array<unsigned, detail::trie_max_fields> field_width_{};
-    std::uint64_t record_width_ = 0;
-    const std::uint64_t* value_words_ = nullptr;
+    detail::trie_keys keys_;
+    detail::trie_values<stored_fields> values_;
     std::uint64_t key_bytes_ = 0;
     std::uint64_t value_bytes_ = 0;
     std::span<const std::byte> file_;

@@ -93,10 +93,10 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
     return out;
 }
 
-py::array names_with_none(const std::deque<std::string>& names) {
+// Names indexed by id, "" at 0 (the interner's own order).
+py::array names_by_id(std::span<const std::string_view> names) {
     py::list out;
-    out.append("");
-    for (const auto& name : names) out.append(name);
+    for (const auto name : names) out.append(py::str(name.data(), name.size()));
     return object_array(out);
 }
 
@@ -176,12 +176,12 @@ void register_plan(py::module_& m) {
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
-        .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_with_none(p.carriers()); })
-        .def_property_readonly("region_names", [](const numbering_plan& p) { return names_with_none(p.regions()); })
+        .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_by_id(p.carriers()); })
+        .def_property_readonly("region_names", [](const numbering_plan& p) { return names_by_id(p.regions()); })
         .def_property_readonly("rule_count", &numbering_plan::rule_count)
         .def("__repr__", [](const numbering_plan& p) {
-            return "NumberingPlan(rules=" + std::to_string(p.rule_count()) + ", carriers=" + std::to_string(p.carriers().size()) +
-                   ", regions=" + std::to_string(p.regions().size()) + ")";
+            return "NumberingPlan(rules=" + std::to_string(p.rule_count()) + ", carriers=" + std::to_string(p.carriers().size() - 1) +
+                   ", regions=" + std::to_string(p.regions().size() - 1) + ")";
         });
 
     py::list type_names;
@@ -195,9 +195,9 @@ void register_plan(py::module_& m) {
           "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
     m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
           "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
-    m.def("carrier_names", [] { return names_with_none(plans::world().carriers()); },
+    m.def("carrier_names", [] { return names_by_id(plans::world().carriers()); },
           "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).");
-    m.def("region_names", [] { return names_with_none(plans::world().regions()); },
+    m.def("region_names", [] { return names_by_id(plans::world().regions()); },
           "Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).");
     m.def("region_codes", &region_code_names,
           "ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.");

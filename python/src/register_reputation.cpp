@@ -232,7 +232,7 @@ struct verdict_record {
     std::int64_t now;
 };
 
-py::dict counts_dict(const report_record& r) {
+py::dict counts_dict(const number_record& r) {
     py::dict d;
     for (std::size_t i = 0; i < report_category_count; ++i)
         d[py::str(std::string(to_string(static_cast<report_category>(i))))] = r.counts[i];
@@ -273,7 +273,7 @@ void register_reputation(py::module_& m) {
         return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
     }, py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
     m.def("_parse_flags", [](const py::object& values) {
-        return parse_text_column(values, [](std::string_view t) { return detail::parse_flag(t); });
+        return parse_text_column(values, [](std::string_view t) { return parse_flag(t); });
     }, py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
         .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })

@@ -296,7 +296,7 @@ std::optional<std::uint64_t> declared_value_kind(const std::filesystem::path& pa
 }
 
 // Opens a file or bytes as the store type its header declares: a map for integer values, a
-// set otherwise. Anything else (report_record values, damage) is then the C++ reader's
+// set otherwise. Anything else (number_record values, damage) is then the C++ reader's
 // FormatError, which says what the file holds and what is wrong.
 template <class Source, class Open>
 holder_ptr open_either(const Source& source, Open&& open) {

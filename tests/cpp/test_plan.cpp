@@ -62,10 +62,10 @@ TEST_CASE("every mobile prefix gives its allocated carrier", "[plan]") {
 TEST_CASE("carrier ids index the plan's carrier names", "[plan]") {
     const auto info = info_of("0912345678");
     REQUIRE(info.carrier_id > 0);
-    CHECK(vn().carriers()[info.carrier_id - 1u] == "Vinaphone");
+    CHECK(vn().carriers()[info.carrier_id] == "Vinaphone");
     const auto fixed = info_of("02438264321");
     REQUIRE(fixed.region_id > 0);
-    CHECK(vn().regions()[fixed.region_id - 1u] == "Hanoi City");
+    CHECK(vn().regions()[fixed.region_id] == "Hanoi City");
     CHECK(info_of("0952345678").carrier_id == 0);
 }
 
@@ -195,7 +195,7 @@ TEST_CASE("lookup agrees with a naive longest-prefix scan on random keys", "[pla
         // A valid mobile number always has 9 national digits; a valid fixed line 10.
         if (info.valid && info.type == number_type::mobile) CHECK(number->national_length() == 9);
         if (info.valid && info.type == number_type::fixed_line) CHECK(number->national_length() == 10);
-        if (info.carrier_id != 0) CHECK(vn().carriers()[info.carrier_id - 1u] == info.carrier);
+        if (info.carrier_id != 0) CHECK(vn().carriers()[info.carrier_id] == info.carrier);
     }
 }
 

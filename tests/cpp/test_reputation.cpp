@@ -18,14 +18,14 @@ constexpr std::int64_t day = 86400;
 constexpr std::int64_t now = 1'750'000'000;  // a fixed "now" so scores are exact
 constexpr double half_life = 90.0 * day;
 
-numrep::report_record history(std::initializer_list<std::tuple<report_category, std::int64_t, std::uint32_t, bool>> reports) {
-    numrep::report_record r;
+numrep::number_record history(std::initializer_list<std::tuple<report_category, std::int64_t, std::uint32_t, bool>> reports) {
+    numrep::number_record r;
     for (const auto& [c, t, source, vote] : reports)
         numrep::add_report(r, c, static_cast<std::uint32_t>(t), source, vote, half_life);
     return r;
 }
 
-double score_of(const numrep::report_record& r) { return numrep::score_record(r, now, {}).score; }
+double score_of(const numrep::number_record& r) { return numrep::score_record(r, now, {}).score; }
 
 std::string numrep_test_read(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
@@ -93,8 +93,8 @@ TEST_CASE("delisting after a quiet period or enough not-spam votes", "[reputatio
     CHECK_FALSE(numrep::score_record(votes, now, {}).delisted);  // 2 votes: fewer than delist_min_votes
     numrep::add_report(votes, report_category::other, now, 0, true, half_life);
     CHECK(numrep::score_record(votes, now, {}).delisted);  // 3 votes >= 3 and >= 2 reports
-    CHECK_FALSE(numrep::score_record(numrep::report_record{}, now, {}).delisted);
-    CHECK(numrep::score_record(numrep::report_record{}, now, {}).score == 0);
+    CHECK_FALSE(numrep::score_record(numrep::number_record{}, now, {}).delisted);
+    CHECK(numrep::score_record(numrep::number_record{}, now, {}).score == 0);
 }
 
 TEST_CASE("records merge the same whatever the order and split of reports", "[reputation]") {
@@ -103,11 +103,11 @@ TEST_CASE("records merge the same whatever the order and split of reports", "[re
     for (int i = 0; i < 200; ++i)
         reports.emplace_back(static_cast<report_category>(rng() % 8), static_cast<std::uint32_t>(now - static_cast<std::int64_t>(rng() % (400 * day))),
                              static_cast<std::uint32_t>(rng() % 50), rng() % 10 == 0);
-    numrep::report_record all;
+    numrep::number_record all;
     for (const auto& [c, t, s, v] : reports) numrep::add_report(all, c, t, s, v, half_life);
     for (int trial = 0; trial < 5; ++trial) {
         std::shuffle(reports.begin(), reports.end(), rng);
-        numrep::report_record a, b;
+        numrep::number_record a, b;
         const std::size_t split = rng() % reports.size();
         for (std::size_t i = 0; i < reports.size(); ++i) {
             const auto& [c, t, s, v] = reports[i];
@@ -119,7 +119,7 @@ TEST_CASE("records merge the same whatever the order and split of reports", "[re
         CHECK(a.first_seen == all.first_seen);
         CHECK(a.last_seen == all.last_seen);
         CHECK(a.source_bits == all.source_bits);
-        CHECK(numrep::detail::decayed_of(a) == Approx(numrep::detail::decayed_of(all)).epsilon(1e-5));
+        CHECK(a.decayed() == Approx(all.decayed()).epsilon(1e-5));
     }
 }
 

@@ -20,7 +20,7 @@
 #include <unistd.h>
 
 #include <numrep/bloom_filter.hpp>
-#include <numrep/report_record.hpp>
+#include <numrep/number_record.hpp>
 #include <numrep/trie_store.hpp>
 
 #include "catch.hpp"
@@ -492,11 +492,11 @@ TEST_CASE("trie_store for_each visits keys under a prefix and can stop", "[trie]
     CHECK(calls == 10);
 }
 
-TEST_CASE("report_record: combining, packing, and storing in a trie", "[trie]") {
+TEST_CASE("number_record: combining, packing, and storing in a trie", "[trie]") {
     using numrep::report_category;
-    using numrep::report_record;
-    auto a = report_record::single(report_category::scam, 1'700'000'000);
-    auto b = report_record::single(report_category::spam, 1'600'000'000);
+    using numrep::number_record;
+    auto a = number_record::single(report_category::scam, 1'700'000'000);
+    auto b = number_record::single(report_category::spam, 1'600'000'000);
     b.not_spam = 2;
     const auto c = a + b;
     CHECK(c.count(report_category::scam) == 1);
@@ -509,17 +509,17 @@ TEST_CASE("report_record: combining, packing, and storing in a trie", "[trie]") 
     big.count(report_category::scam) = 0xFFFFFFF0U;
     big += big;
     CHECK(big.count(report_category::scam) == 0xFFFFFFFFU);
-    CHECK(report_record::unpack(c.pack()) == c);
+    CHECK(number_record::unpack(c.pack()) == c);
     CHECK(c.pack()[0] == std::byte{1});  // little-endian, scam count first
     CHECK(to_string(report_category::debt_collection) == "debt_collection");
 
     std::mt19937_64 rng(6);
     std::vector<std::uint64_t> keys;
-    std::vector<report_record> records;
-    std::map<std::uint64_t, report_record> model;
+    std::vector<number_record> records;
+    std::map<std::uint64_t, number_record> model;
     for (int i = 0; i < 3000; ++i) {
         const std::uint64_t k = 84'900'000'000ULL + rng() % 2000;
-        auto r = report_record::single(static_cast<report_category>(rng() % 8),
+        auto r = number_record::single(static_cast<report_category>(rng() % 8),
                                        static_cast<std::uint32_t>(1'600'000'000 + rng() % 100'000'000));
         r.not_spam = static_cast<std::uint32_t>(rng() % 3);
         keys.push_back(k);
@@ -527,13 +527,13 @@ TEST_CASE("report_record: combining, packing, and storing in a trie", "[trie]") 
         auto [it, fresh] = model.emplace(k, r);
         if (!fresh) it->second += r;
     }
-    const auto t = trie_store<report_record>::build(keys, records);
+    const auto t = trie_store<number_record>::build(keys, records);
     REQUIRE(t.size() == model.size());
     for (const auto& [k, r] : model) REQUIRE(t.get(k) == r);
-    CHECK(t.value_bits() < 8 * sizeof(report_record));
-    const auto copy = trie_store<report_record>::from_bytes(t.to_bytes());
+    CHECK(t.value_bits() < 8 * sizeof(number_record));
+    const auto copy = trie_store<number_record>::from_bytes(t.to_bytes());
     for (const auto& [k, r] : model) REQUIRE(copy.get(k) == r);
-    const auto maxed = trie_store<report_record>::build(keys, records, numrep::merge_policy::max);
+    const auto maxed = trie_store<number_record>::build(keys, records, numrep::merge_policy::max);
     for (const auto& [k, r] : model) REQUIRE(maxed.get(k)->total() <= r.total());
 }
 
@@ -577,7 +577,7 @@ TEST_CASE("trie_store refuses files of another kind or value type", "[trie]") {
     const std::vector<std::uint32_t> wide{1, 70000, 3};
     const auto t = trie_store<std::uint32_t>::build(keys, wide);
     CHECK_THROWS_WITH(trie_store<std::uint16_t>::from_bytes(t.to_bytes()), Catch::Matchers::Contains("do not fit"));
-    CHECK_THROWS_AS(trie_store<numrep::report_record>::from_bytes(t.to_bytes()), numrep::format_error);
+    CHECK_THROWS_AS(trie_store<numrep::number_record>::from_bytes(t.to_bytes()), numrep::format_error);
     const std::vector<std::uint32_t> narrow{1, 200, 3};
     CHECK(trie_store<std::uint8_t>::from_bytes(trie_store<std::uint32_t>::build(keys, narrow).to_bytes()).get(2) ==
           std::uint8_t{200});

@@ -6,6 +6,7 @@
 #include <array>
 #include <bit>
 #include <cstdint>
+#include <string_view>
 
 #include "country_codes.hpp"
 
@@ -81,6 +82,23 @@ constexpr int country_code_length(std::uint64_t key, int digits) noexcept {
             return len;
     }
     return 0;
+}
+
+// Number of leading digits of a digit string that form its country code; 0 when none does.
+constexpr int country_code_length(std::string_view digits) noexcept {
+    unsigned code = 0;
+    for (std::size_t len = 1; len <= 3 && len <= digits.size(); ++len) {
+        code = code * 10 + static_cast<unsigned>(digits[len - 1] - '0');
+        if (is_country_code(code)) return static_cast<int>(len);
+    }
+    return 0;
+}
+
+// Whether the decimal digits of `key` start with those of `prefix` (0: every key does).
+constexpr bool key_has_prefix(std::uint64_t key, std::uint64_t prefix) noexcept {
+    if (prefix == 0) return true;
+    const int kd = decimal_digits(key), pd = decimal_digits(prefix);
+    return kd >= pd && key / pow10[static_cast<std::size_t>(kd - pd)] == prefix;
 }
 
 }  // namespace numrep::detail

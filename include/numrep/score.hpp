@@ -1,31 +1,18 @@
-// Reputation scoring: from a number's report_record to a score (0-100) and a level (clean,
-// suspicious, likely scam). Pure functions of the record, the time of the question and a
-// reputation_config; O(1), no allocation.
-//
-// The score weighs, in this order of importance:
-//   * recent reports: each report counts 2^(-age / half_life), kept in the record as one
-//     decayed sum referred to its last_seen (so records merge exactly: see add_report);
-//   * what the reports were about: category weights (a scam report counts triple a spam one);
-//   * how many distinct sources reported it (1 + 0.5 log2(sources)), so one angry person
-//     reporting ten times counts less than ten people;
-//   * "not spam" votes: each subtracts one unit of evidence (what one fresh spam report adds);
-//     votes do not decay.
-// evidence e >= 0 maps to score = 100 (1 - exp(-e / 3)): one fresh scam report gives 63
-// (suspicious), two give 86 (likely scam); one fresh spam report 28 (clean).
-// A number is delisted (level clean, whatever its score) after a quiet period without
-// reports, or when not-spam votes reach both delist_min_votes and the number of reports.
+// Scoring: from a number_record to a score (0-100) and a level (clean, suspicious, likely scam).
+// Pure functions of the record, the time of the question and a reputation_config; O(1), no
+// allocation. The model and its worked examples: docs/scoring.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
-#include <cctype>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "detail/throw.hpp"
-#include "report_record.hpp"
+#include "number_record.hpp"
 
 namespace numrep {
 
@@ -68,75 +55,6 @@ struct reputation_config {
     }
 };
 
-// Maps a free-form category name from a report source to a report_category: exact names
-// first ("scam", "robocall", ...), then keywords, for sources such as the US FTC whose
-// subjects read "Calls pretending to be government, businesses, or family and friends", and
-// Vietnamese ones ("giả danh", "mạo danh": impersonating). Case folding is ASCII only.
-inline report_category classify_category(std::string_view name) {
-    std::string lower;
-    lower.reserve(name.size());
-    for (char c : name) lower += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    const auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
-    for (std::size_t i = 0; i < report_category_count; ++i)
-        if (lower == to_string(static_cast<report_category>(i))) return static_cast<report_category>(i);
-    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has("lừa đảo") ||
-        has("giả danh") || has("mạo danh"))  // Vietnamese: fraud, impersonating
-        return report_category::scam;
-    if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
-    if (has("debt")) return report_category::debt_collection;
-    if (has("harass") || has("threat") || has("abus")) return report_category::harassment;
-    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up") ||
-        has("dropped call") || has("no message")) return report_category::silent;
-    if (has("telemarket") || has("sales") || has("warrant") || has("insurance") || has("loan") || has("energy") ||
-        has("solar") || has("vacation") || has("medical") || has("computer") || has("home"))
-        return report_category::telemarketing;
-    if (has("spam") || has("advert") || has("quảng cáo")) return report_category::spam;
-    return report_category::other;
-}
-
-namespace detail {
-inline float decayed_of(const report_record& r) noexcept { return std::bit_cast<float>(r.decayed_bits); }
-inline void set_decayed(report_record& r, double v) noexcept { r.decayed_bits = std::bit_cast<std::uint32_t>(static_cast<float>(v)); }
-inline std::uint32_t source_bit(std::uint32_t source) noexcept {
-    // A fixed mix of the source id picks one of 32 bits: distinct sources merge by OR, exactly.
-    std::uint64_t x = source * 0x9E3779B97F4A7C15ULL;
-    x ^= x >> 29;
-    return std::uint32_t{1} << (x >> 59);
-}
-}  // namespace detail
-
-// Merges record `b` into `a` (same number): counts add, spans widen, sources OR, and the
-// decayed sums are brought to the later last_seen before adding.
-inline void merge_records(report_record& a, const report_record& b, double half_life_seconds) {
-    const bool a_empty = a.total() == 0;
-    const bool b_empty = b.total() == 0;
-    const double da = a_empty ? 0.0 : detail::decayed_of(a);
-    const double db = b_empty ? 0.0 : detail::decayed_of(b);
-    const std::uint32_t la = a.last_seen, lb = b.last_seen;
-    const std::uint32_t fa = a.first_seen, fb = b.first_seen;
-    a += b;
-    if (a_empty) a.first_seen = fb, a.last_seen = lb;
-    else if (b_empty) a.first_seen = fa, a.last_seen = la;
-    const double reference = a.last_seen;
-    const double sum = (a_empty ? 0.0 : da * std::exp2(-(reference - la) / half_life_seconds)) +
-                       (b_empty ? 0.0 : db * std::exp2(-(reference - lb) / half_life_seconds));
-    detail::set_decayed(a, sum);
-}
-
-// Adds one report (or one not-spam vote) to a record. `time` is unix seconds; `source` an
-// interned source id (0: unknown source, which counts as no source).
-inline void add_report(report_record& r, report_category category, std::uint32_t time, std::uint32_t source,
-                       bool not_spam, double half_life_seconds) {
-    if (not_spam) {
-        r.not_spam = r.not_spam == 0xFFFFFFFFu ? r.not_spam : r.not_spam + 1;
-        return;
-    }
-    report_record one = report_record::single(category, time);
-    if (source != 0) one.source_bits = detail::source_bit(source);
-    detail::set_decayed(one, 1.0);
-    merge_records(r, one, half_life_seconds);
-}
-
 struct reputation_score {
     double score = 0;          // 0-100
     reputation_level level = reputation_level::clean;
@@ -174,14 +92,14 @@ inline int distinct_sources(std::uint32_t bits) noexcept {
     return detail::distinct_source_table()[static_cast<std::size_t>(std::popcount(bits))];
 }
 
-inline reputation_score score_record(const report_record& r, std::int64_t now, const reputation_config& config) noexcept {
+inline reputation_score score_record(const number_record& r, std::int64_t now, const reputation_config& config) noexcept {
     reputation_score s;
     const std::uint64_t reports = r.total();
     // The sketch can overestimate a little; there are never more sources than reports.
     s.distinct_sources = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), reports));
     if (reports > 0) {
         const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
-        s.recent_reports = detail::decayed_of(r) * std::exp2(-age / config.half_life_seconds());
+        s.recent_reports = r.decayed() * std::exp2(-age / config.half_life_seconds());
         double weighted = 0;
         for (std::size_t i = 0; i < report_category_count; ++i)
             weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);

@@ -1,20 +1,12 @@
-// numrep::report_record: what is known about one number's reports, in 52 bytes: a count per
-// category, "not spam" votes, when it was first and last reported, a 32-bit sketch of the
-// distinct sources that reported it, and the time-decayed report count (see reputation.hpp,
-// which keeps it). Records of one number combine (+=) by adding counts, widening the time
-// span and OR-ing the source sketches, so records built from separate batches of reports
-// merge into the record of all of them.
-//
-// Encodings. In memory and in pack() it is thirteen little-endian uint32 fields in declaration
-// order (the NumPy dtype of `fields` below, so a column of records is one memcpy). In a
-// trie_store each field is stored as an offset from the store's smallest value of that field,
-// in just the bits the largest offset needs: a store of mostly one-category records with
-// small counts costs a few bits per field.
+// numrep::number_record: what is known about one number's reports, in 52 bytes (thirteen
+// uint32 fields): counts per category, not-spam votes, first and last report, a sketch of the
+// distinct sources and the decayed count. Records of one number merge exactly (merge_records).
 #pragma once
 
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -22,37 +14,12 @@
 #include <string_view>
 #include <type_traits>
 
+#include "category.hpp"
+#include "trie_value_traits.hpp"
+
 namespace numrep {
 
-// Why a number was reported. Fixed order: it is the order of the counts in records and files.
-enum class report_category : std::uint8_t {
-    scam = 0,           // fraud attempts: fake bank, police, prize, parcel
-    spam = 1,           // unsolicited advertising
-    telemarketing = 2,  // sales calls from a real business
-    robocall = 3,       // recorded or automated calls
-    harassment = 4,
-    debt_collection = 5,
-    silent = 6,         // silent or one-ring ("wangiri") calls
-    other = 7,
-};
-
-inline constexpr std::size_t report_category_count = 8;
-
-constexpr std::string_view to_string(report_category c) noexcept {
-    switch (c) {
-        case report_category::scam: return "scam";
-        case report_category::spam: return "spam";
-        case report_category::telemarketing: return "telemarketing";
-        case report_category::robocall: return "robocall";
-        case report_category::harassment: return "harassment";
-        case report_category::debt_collection: return "debt_collection";
-        case report_category::silent: return "silent";
-        case report_category::other: return "other";
-    }
-    return "unknown";
-}
-
-struct report_record {
+struct number_record {
     static constexpr std::size_t category_count = report_category_count;
     // Fields as integers, in the order of pack(): the counts, not_spam, first_seen, last_seen,
     // source_bits, decayed_bits.
@@ -66,6 +33,10 @@ struct report_record {
     std::uint32_t source_bits = 0;   // one bit per distinct source (hashed): a mergeable sketch
     std::uint32_t decayed_bits = 0;  // float32 bits: sum of 2^(-(last_seen - t) / half-life) over reports
 
+    // The decayed report count as a float (referred to last_seen).
+    float decayed() const noexcept { return std::bit_cast<float>(decayed_bits); }
+    void set_decayed(double v) noexcept { decayed_bits = std::bit_cast<std::uint32_t>(static_cast<float>(v)); }
+
     std::uint32_t& count(report_category c) noexcept { return counts[static_cast<std::size_t>(c)]; }
     std::uint32_t count(report_category c) const noexcept { return counts[static_cast<std::size_t>(c)]; }
 
@@ -77,8 +48,8 @@ struct report_record {
     }
 
     // A record of one report at `time`.
-    static report_record single(report_category c, std::uint32_t time) noexcept {
-        report_record r;
+    static number_record single(report_category c, std::uint32_t time) noexcept {
+        number_record r;
         r.count(c) = 1;
         r.first_seen = time;
         r.last_seen = time;
@@ -87,22 +58,22 @@ struct report_record {
 
     // Combining records of the same number: counts add (saturating at 2^32 - 1, so merging
     // never wraps a heavy reporter's count to a small one), the span widens.
-    report_record& operator+=(const report_record& o) noexcept {
+    number_record& operator+=(const number_record& o) noexcept {
         for (std::size_t i = 0; i < category_count; ++i) counts[i] = saturating_add(counts[i], o.counts[i]);
         not_spam = saturating_add(not_spam, o.not_spam);
         first_seen = std::min(first_seen, o.first_seen);
         last_seen = std::max(last_seen, o.last_seen);
         source_bits |= o.source_bits;
         // The decayed counts add as if both referred to the same time: exact when they do, an
-        // upper bound otherwise. numrep::merge_records (reputation.hpp) merges with the decay.
+        // upper bound otherwise. numrep::merge_records (below) merges with the decay.
         decayed_bits = std::bit_cast<std::uint32_t>(std::bit_cast<float>(decayed_bits) + std::bit_cast<float>(o.decayed_bits));
         return *this;
     }
-    friend report_record operator+(report_record a, const report_record& b) noexcept { return a += b; }
+    friend number_record operator+(number_record a, const number_record& b) noexcept { return a += b; }
 
     // Field-wise maximum of the counts and votes, with the span widened as in +=.
-    static report_record max(const report_record& a, const report_record& b) noexcept {
-        report_record r;
+    static number_record max(const number_record& a, const number_record& b) noexcept {
+        number_record r;
         for (std::size_t i = 0; i < category_count; ++i) r.counts[i] = std::max(a.counts[i], b.counts[i]);
         r.not_spam = std::max(a.not_spam, b.not_spam);
         r.first_seen = std::min(a.first_seen, b.first_seen);
@@ -112,7 +83,7 @@ struct report_record {
         return r;
     }
 
-    friend bool operator==(const report_record&, const report_record&) = default;
+    friend bool operator==(const number_record&, const number_record&) = default;
 
     // Field i of field_count, as an integer (the trie encodes records field by field).
     std::uint32_t field(std::size_t i) const noexcept {
@@ -148,8 +119,8 @@ struct report_record {
         }
         return out;
     }
-    static report_record unpack(const std::array<std::byte, packed_size>& in) noexcept {
-        report_record r;
+    static number_record unpack(const std::array<std::byte, packed_size>& in) noexcept {
+        number_record r;
         for (std::size_t i = 0; i < field_count; ++i) {
             std::uint32_t v = 0;
             for (std::size_t b = 0; b < 4; ++b) v |= static_cast<std::uint32_t>(in[4 * i + b]) << (8 * b);
@@ -165,8 +136,64 @@ private:
     }
 };
 
-static_assert(std::is_trivially_copyable_v<report_record> && std::is_standard_layout_v<report_record> &&
-                  sizeof(report_record) == report_record::packed_size,
-              "report_record must stay thirteen packed uint32 fields (its NumPy dtype and pack() rely on it)");
+static_assert(std::is_trivially_copyable_v<number_record> && std::is_standard_layout_v<number_record> &&
+                  sizeof(number_record) == number_record::packed_size,
+              "number_record must stay thirteen packed uint32 fields (its NumPy dtype and pack() rely on it)");
+
+// A trie_store<number_record> keeps each of the thirteen fields bit-packed.
+template <>
+struct trie_value_traits<number_record> {
+    static constexpr std::uint64_t kind = 2;
+    static constexpr std::size_t field_count = number_record::field_count;
+    static constexpr const char* name = "number_record values";
+    static constexpr std::uint64_t field_max = std::numeric_limits<std::uint32_t>::max();
+    static std::uint64_t field(const number_record& v, std::size_t i) noexcept { return v.field(i); }
+    static void set_field(number_record& v, std::size_t i, std::uint64_t f) noexcept {
+        v.set_field(i, static_cast<std::uint32_t>(f));
+    }
+    static number_record sum(const number_record& a, const number_record& b) noexcept { return a + b; }
+    static number_record max(const number_record& a, const number_record& b) noexcept { return number_record::max(a, b); }
+};
+
+namespace detail {
+inline std::uint32_t source_bit(std::uint32_t source) noexcept {
+    // A fixed mix of the source id picks one of 32 bits: distinct sources merge by OR, exactly.
+    std::uint64_t x = source * 0x9E3779B97F4A7C15ULL;
+    x ^= x >> 29;
+    return std::uint32_t{1} << (x >> 59);
+}
+}  // namespace detail
+
+// Merges record `b` into `a` (same number): counts add, spans widen, sources OR, and the
+// decayed sums are brought to the later last_seen before adding.
+inline void merge_records(number_record& a, const number_record& b, double half_life_seconds) {
+    const bool a_empty = a.total() == 0;
+    const bool b_empty = b.total() == 0;
+    const double da = a_empty ? 0.0 : a.decayed();
+    const double db = b_empty ? 0.0 : b.decayed();
+    const std::uint32_t la = a.last_seen, lb = b.last_seen;
+    const std::uint32_t fa = a.first_seen, fb = b.first_seen;
+    a += b;
+    if (a_empty) a.first_seen = fb, a.last_seen = lb;
+    else if (b_empty) a.first_seen = fa, a.last_seen = la;
+    const double reference = a.last_seen;
+    const double sum = (a_empty ? 0.0 : da * std::exp2(-(reference - la) / half_life_seconds)) +
+                       (b_empty ? 0.0 : db * std::exp2(-(reference - lb) / half_life_seconds));
+    a.set_decayed(sum);
+}
+
+// Adds one report (or one not-spam vote) to a record. `time` is unix seconds; `source` an
+// interned source id (0: unknown source, which counts as no source).
+inline void add_report(number_record& r, report_category category, std::uint32_t time, std::uint32_t source,
+                       bool not_spam, double half_life_seconds) {
+    if (not_spam) {
+        r.not_spam = r.not_spam == 0xFFFFFFFFu ? r.not_spam : r.not_spam + 1;
+        return;
+    }
+    number_record one = number_record::single(category, time);
+    if (source != 0) one.source_bits = detail::source_bit(source);
+    one.set_decayed(1.0);
+    merge_records(r, one, half_life_seconds);
+}
 
 }  // namespace numrep

@@ -1,0 +1,166 @@
+// The in-memory views of a trie_store: one group of keys per decimal length (a chunk bitmap
+// over the top digits, Elias-Fano codes below it) and the bit-packed value records. The
+// layout and its cost model are described in docs/architecture.md ("trie_store").
+#pragma once
+
+#include <algorithm>
+#include <array>
+#include <cstddef>
+#include <cstdint>
+
+#include "bit_vector.hpp"
+#include "elias_fano.hpp"
+#include "key.hpp"
+#include "packed_array.hpp"
+#include "prefetch.hpp"
+
+namespace numrep::detail {
+
+inline constexpr std::uint64_t trie_not_found = ~std::uint64_t{0};
+inline constexpr std::size_t trie_max_groups = 15;  // key lengths 1..15
+
+// The keys of one decimal length L. A key k maps, order preserved, to
+// m = rank(k / 10^c in the chunk bitmap) * 10^c + k mod 10^c, and the m are Elias-Fano coded.
+struct trie_group {
+    unsigned length = 0;
+    unsigned c = 0;               // chunks are k / 10^c
+    std::uint64_t pow = 1;        // 10^c
+    std::uint64_t first_chunk = 0;
+    std::uint64_t first_key = 0;  // first_chunk * pow
+    std::uint64_t end_key = 0;    // (first_chunk + chunk count) * pow
+    std::uint64_t count = 0;
+    std::uint64_t rank_base = 0;  // keys in shorter groups
+    bit_vector_view chunks;
+    elias_fano_view ef;
+
+    // The EF value of key k (of this length) if its chunk is non-empty, else trie_not_found.
+    std::uint64_t mapped(std::uint64_t k) const noexcept {
+        if (k < first_key || k >= end_key) return trie_not_found;
+        const std::uint64_t q = div_pow10(k, c);
+        const std::uint64_t bit = q - first_chunk;
+        if (!chunks.get(bit)) return trie_not_found;
+        return chunks.rank1(bit) * pow + (k - q * pow);
+    }
+
+    // Local index of k, or trie_not_found. `on_bucket(first index of k's bucket)` runs as soon
+    // as that is known (before the bucket's low bits are read): a hook to prefetch values.
+    template <class OnBucket>
+    std::uint64_t find(std::uint64_t k, OnBucket on_bucket) const noexcept {
+        const std::uint64_t m = mapped(k);
+        if (m >= ef.universe()) return trie_not_found;  // also trie_not_found itself
+        const std::uint64_t h = m >> ef.low_bits();
+        const std::uint64_t pos = ef.bucket_start(h);
+        on_bucket(pos - h);
+        const std::uint64_t i = ef.find_from(pos, m);
+        return i < count ? i : trie_not_found;
+    }
+
+    // Keys of this group below k (k may have any number of digits >= length).
+    std::uint64_t rank(std::uint64_t k) const noexcept {
+        if (k <= first_key) return 0;
+        if (k >= end_key) return count;
+        const std::uint64_t q = div_pow10(k, c);
+        const std::uint64_t bit = q - first_chunk;
+        const std::uint64_t m = chunks.rank1(bit) * pow + (chunks.get(bit) ? k - q * pow : 0);
+        return std::min(ef.lower_bound(m), count);
+    }
+
+    std::uint64_t key_at(std::uint64_t i) const noexcept {
+        const std::uint64_t m = ef.access(i);
+        const std::uint64_t r = div_pow10(m, c);
+        return (first_chunk + chunks.select1(r)) * pow + (m - r * pow);
+    }
+};
+
+// Every group of a store, in increasing key length (which is increasing key order).
+struct trie_keys {
+    std::array<trie_group, trie_max_groups> groups{};
+    std::size_t group_count = 0;
+    std::array<std::int8_t, 17> group_of_length{};  // by digit count; -1: no keys of that length
+    std::array<std::uint64_t, 17> below_length{};   // keys shorter than the index
+    std::uint64_t size = 0;
+
+    // Fills group_of_length and below_length from the groups.
+    void index_lengths() noexcept {
+        group_of_length.fill(-1);
+        for (std::size_t i = 0; i < group_count; ++i) group_of_length[groups[i].length] = static_cast<std::int8_t>(i);
+        below_length.fill(0);
+        for (std::size_t len = 1; len < below_length.size(); ++len) {
+            below_length[len] = below_length[len - 1];
+            if (group_of_length[len - 1] >= 0) below_length[len] += groups[static_cast<std::size_t>(group_of_length[len - 1])].count;
+        }
+    }
+
+    // The group holding keys of k's length, or nullptr.
+    const trie_group* group_for(std::uint64_t k) const noexcept {
+        if (k == 0 || k > max_key) return nullptr;
+        const int gi = group_of_length[decimal_digits_u(k)];
+        return gi < 0 ? nullptr : &groups[static_cast<std::size_t>(gi)];
+    }
+
+    // Global index of k, or trie_not_found; on_bucket(group, first index of its bucket).
+    template <class OnBucket>
+    std::uint64_t find_index(std::uint64_t k, OnBucket on_bucket) const noexcept {
+        const trie_group* g = group_for(k);
+        if (g == nullptr) return trie_not_found;
+        const std::uint64_t i = g->find(k, [&](std::uint64_t first) { on_bucket(*g, first); });
+        return i == trie_not_found ? trie_not_found : g->rank_base + i;
+    }
+
+    const trie_group& group_of_index(std::uint64_t i) const noexcept {
+        std::size_t gi = 0;
+        while (gi + 1 < group_count && groups[gi + 1].rank_base <= i) ++gi;
+        return groups[gi];
+    }
+
+    // Keys below k.
+    std::uint64_t rank(std::uint64_t k) const noexcept {
+        if (k == 0) return 0;
+        if (k > max_key) return size;
+        const unsigned d = decimal_digits_u(k);
+        std::uint64_t r = below_length[d];
+        if (group_of_length[d] >= 0) r += groups[static_cast<std::size_t>(group_of_length[d])].rank(k);
+        return r;
+    }
+
+    // Keys whose digits start with those of prefix (0: all): two ranks per longer group.
+    std::uint64_t count_prefix(std::uint64_t prefix) const noexcept {
+        if (prefix == 0) return size;
+        if (prefix > max_key) return 0;
+        const unsigned d = decimal_digits_u(prefix);
+        std::uint64_t total = 0;
+        for (std::size_t gi = 0; gi < group_count; ++gi) {
+            const trie_group& g = groups[gi];
+            if (g.length < d) continue;
+            const std::uint64_t scale = pow10[g.length - d];
+            const std::uint64_t lo = prefix * scale;
+            const std::uint64_t hi = (prefix + 1) * scale;
+            if (lo <= g.first_key && hi >= g.end_key) {
+                total += g.count;
+            } else {
+                const std::uint64_t a = g.rank(lo);
+                const std::uint64_t b = g.rank(hi);
+                total += b > a ? b - a : 0;
+            }
+        }
+        return total;
+    }
+};
+
+// Fixed-width value records in rank order: field f of record i is base[f] plus the width[f]
+// bits at i * record_width + offset[f].
+template <std::size_t Fields>
+struct trie_values {
+    std::array<std::uint64_t, Fields> base{};
+    std::array<std::uint64_t, Fields> offset{};
+    std::array<unsigned, Fields> width{};
+    std::uint64_t record_width = 0;
+    const std::uint64_t* words = nullptr;
+
+    std::uint64_t field(std::uint64_t i, std::size_t f) const noexcept {
+        return base[f] + read_bits(words, i * record_width + offset[f], width[f]);
+    }
+    void prefetch(std::uint64_t i) const noexcept { prefetch_read(words + ((i * record_width) >> 6)); }
+};
+
+}  // namespace numrep::detail
