@@ -302,7 +302,7 @@ def numrep_command_dir() -> Path:
 def test_sh_block(group: Block, tmp_path):
     script = padded(group.group)
     commands = set(re.findall(r"(?m)^\s*(?:cd \S+ && )?([\w.+-]+)", script))
-    for tool in ("cmake", "g++"):
+    for tool in ("cmake", "g++", "hexdump"):
         if tool in commands and shutil.which(tool) is None:
             pytest.skip(f"{tool} not found: cannot run {group.id}")
     prepare(tmp_path, group.document, clone=re.search(r"(?m)^cd numrep\b", script) is not None)
