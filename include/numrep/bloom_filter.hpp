@@ -1,28 +1,6 @@
-// numrep::bloom_filter: "has this number ever been reported?" in one cache miss, at about 10
-// bits per key for a 1% false-positive rate, with no false negatives. Filters built with the
-// same parameters and seed merge by OR (union) and AND (intersection), and save to / open from
-// the shared store file format, mapped in place (zero copy) and validated.
-//
-// What it costs. Blocked (the default, BlockBits = 512): every probe of a key falls in one
-// 64-byte block, so a query is one hash (~2 ns) plus at most one cache miss, and a batch
-// overlaps the misses of many keys with software prefetching. The price is a higher false
-// positive rate than a classic filter of the same size, because keys do not spread evenly over
-// blocks: about 1.17x at 10 bits/key, growing with bits/key (1.8x at 16), so blocked filters
-// suit the 1% - 0.1% range. BlockBits = 0 gives the classic unblocked filter (k independent
-// probes over the whole array: the textbook FPR, but k cache misses per query), for comparison
-// and for very low targets.
-//
-// Threads: any number of threads may call the const members (contains, estimates, save) at
-// once. Inserts need exclusive access, unless the filter is in insert_mode::concurrent: then
-// insert and insert_batch set bits with an atomic fetch_or (relaxed: a bit once set is never
-// cleared, so ordering between bits does not matter; a key inserted by one thread is seen by
-// another after any synchronisation between them, e.g. joining the inserting thread), and
-// contains reads words atomically, so inserts and queries may run at once; so may the other
-// readers of the bits (estimates, save, to_bytes, copies, ==, the right operand of |= and &=),
-// which then see the bits of some moment, and save / to_bytes write a checksum that matches
-// exactly the bits they wrote. Set operations into a filter, clear and assignment always need
-// exclusive access. Concurrent mode costs a locked
-// instruction per touched word on insert (tens of ns) and nothing measurable on queries.
+// numrep::bloom_filter: "has this number ever been reported?" in one cache miss, no false
+// negatives; mergeable (| and &), saved and mapped in the shared store format. Costs, blocking
+// and the threading rules (insert_mode::concurrent): docs/architecture.md ("Bloom filter").
 #pragma once
 
 #include <algorithm>
@@ -535,7 +513,7 @@ public:
         const auto* data = view.sections[0].data();
         if (reinterpret_cast<std::uintptr_t>(data) % detail::file_alignment != 0) {
             // mmap returns page-aligned memory and sections sit at multiples of 64.
-            throw std::logic_error("numrep: " + source + ": mapped bits are not 64-byte aligned");
+            detail::throw_logic_error(source + ": mapped bits are not 64-byte aligned");
         }
         mapping->advise_random();
         bloom_filter f(view.description, mapped_tag{});
@@ -690,9 +668,9 @@ private:
 
     void check_writable(const char* action) const {
         if (owned_ == nullptr) {
-            if (mapping_ == nullptr) throw std::logic_error(std::string("numrep: cannot ") + action + " a moved-from bloom_filter");
-            throw std::logic_error(std::string("numrep: cannot ") + action + " a read-only bloom_filter mapped from '" +
-                                   mapping_->path().string() + "'; load() it for a writable copy");
+            if (mapping_ == nullptr) detail::throw_logic_error(std::string("cannot ") + action + " a moved-from bloom_filter");
+            detail::throw_logic_error(std::string("cannot ") + action + " a read-only bloom_filter mapped from '" +
+                                      mapping_->path().string() + "'; load() it for a writable copy");
         }
     }
 

@@ -1,13 +1,6 @@
-// numrep::csv_reader: an RFC 4180 CSV reader over bytes in memory (a string, or a mapped
-// file): any single-byte delimiter (or detected from the header line among , ; TAB |), quoted
-// fields with "" escapes and line breaks inside, LF, CRLF or CR line endings, a UTF-8 BOM.
-// One pass, O(bytes). Fields are views into the input unless a quoted field holds "" escapes,
-// which are resolved into a buffer the reader reuses: after warm-up, reading allocates nothing.
-//
-// Leniency, chosen so that no byte of the input is lost: a quote inside an unquoted field is
-// an ordinary character (ab"c), and characters after a closing quote are kept as written
-// ("ab"c reads as abc). The one unrecoverable error is a quote that is never closed: it would
-// swallow the rest of the input, so next() reports it with the line where the quote opened.
+// numrep::csv_reader: an RFC 4180 reader over bytes in memory, one pass, allocation-free after
+// warm-up, lenient so that no byte is lost (only an unclosed quote is an error). Rules:
+// docs/architecture.md ("CSV").
 #pragma once
 
 #include <algorithm>

@@ -1,16 +1,6 @@
-// numrep::numbering_plan: longest-prefix lookup from a key to what the numbering plan says
-// about it: allocated carrier, number type, region, and whether it is valid by the plan.
-//
-// Layout: a decimal digit trie over key prefixes (country code included), 44 bytes a node,
-// plus an answer table (node, key length) -> result, resolved whenever rules change, so that a
-// lookup is only a walk down the digits and one table read. The built-in Vietnamese plan has
-// a few hundred nodes and stays in L1. A lookup is noexcept and never allocates. Prefix rules
-// may depend on length ("5656" is a short code at 4 national digits, a Vietnamobile mobile at
-// 9), so each rule carries the national lengths it is valid for. Adding rules costs
-// O(nodes x 16) for the re-resolution: add many at once with add(std::span) or load_*.
-//
-// Carrier means the carrier the prefix was *allocated* to: since number portability
-// (Vietnam: Nov 2018 postpaid, Jan 2019 prepaid) a subscriber may have moved elsewhere.
+// numrep::numbering_plan: longest-prefix lookup from a key to what the plan says about it
+// (allocated carrier, type, region, validity): a digit trie with answers resolved per (node,
+// length), so a lookup is a walk and one read. Design: docs/architecture.md ("Numbering plans").
 #pragma once
 
 #include <array>
@@ -139,9 +129,9 @@ private:
     static std::string prefix_problem(std::string_view p) {
         if (p.empty() || p.size() > static_cast<std::size_t>(detail::max_key_digits) ||
             p.find_first_not_of("0123456789") != std::string_view::npos || p[0] == '0')
-            return "numbering plan prefix \"" + std::string(p.substr(0, 64)) + "\" must be 1 to 15 digits not starting with 0";
+            return "numbering plan prefix " + detail::quote(p) + " must be 1 to 15 digits not starting with 0";
         if (detail::country_code_length(p) == 0)
-            return "numbering plan prefix \"" + std::string(p) + "\" does not start with a country code";
+            return "numbering plan prefix " + detail::quote(p) + " does not start with a country code";
         return {};
     }
 

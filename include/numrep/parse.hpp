@@ -1,12 +1,6 @@
-// Parsing: any written form of a phone number, from any region, to a phone_number (an E.164
-// integer key and an optional extension).
-//   try_parse(text[, region]) -> parse_result   noexcept; says what was wrong and where
-//   parse(text[, region])     -> phone_number   throws numrep::parse_error quoting the input
-// The steps are libphonenumber's (PhoneNumberUtil::parse), driven by its metadata compiled
-// into digit automata and ordered prefix paths (detail/world_rules.hpp), so keys agree with it;
-// the differences are listed, with their reasons, in docs/world-plan.md. Input is UTF-8
-// (std::string_view) or UTF-32 (std::u32string_view, as NumPy stores strings); at most 250
-// characters are read, as in libphonenumber. No allocation, O(length) time.
+// Parsing any written form of a number from any region into a phone_number, by libphonenumber's
+// steps (try_parse: noexcept, says what was wrong; parse: throws parse_error). No allocation,
+// O(length). Steps and differences: docs/architecture.md ("Parsing"), docs/world-plan.md.
 #pragma once
 
 #include <array>
@@ -635,29 +629,6 @@ constexpr parse_result parse_scanned(const scanned& s, const region& home) noexc
     return finish(cc, row, all, s);
 }
 
-// Quotes untrusted input for an error message: printable ASCII as is, other bytes escaped,
-// long inputs cut (a 10 MB string must not become a 40 MB message).
-inline std::string quote(std::string_view text) {
-    constexpr std::size_t shown = 64;
-    std::string out = "\"";
-    for (std::size_t i = 0; i < text.size() && i < shown; ++i) {
-        const auto c = static_cast<unsigned char>(text[i]);
-        if (c == '"' || c == '\\') {
-            out += '\\';
-            out += static_cast<char>(c);
-        } else if (c >= 0x20 && c < 0x7F) {
-            out += static_cast<char>(c);
-        } else {
-            constexpr char hex[] = "0123456789abcdef";
-            out += "\\x";
-            out += hex[c >> 4];
-            out += hex[c & 15];
-        }
-    }
-    out += '"';
-    if (text.size() > shown) out += "... (" + std::to_string(text.size()) + " bytes)";
-    return out;
-}
 
 }  // namespace detail
 

@@ -44,14 +44,13 @@ public:
     // The id of `name`, adding it if new.
     Id intern(std::string_view name) {
         if (const auto id = find(name)) return *id;
-        if (full()) throw std::length_error("numrep: " + full_message(name));
+        if (full()) detail::throw_length_error(full_message(name));
         return add(name);
     }
     // Whether no new name fits, and what to say then (callers add where the name came from).
     bool full() const noexcept { return names_.size() > std::numeric_limits<Id>::max(); }
     static std::string full_message(std::string_view name) {
-        return "more than " + std::to_string(std::numeric_limits<Id>::max()) + " distinct names; cannot add \"" +
-               std::string(name.substr(0, 64)) + "\"";
+        return "more than " + std::to_string(std::numeric_limits<Id>::max()) + " distinct names; cannot add " + detail::quote(name);
     }
 
     std::optional<Id> find(std::string_view name) const noexcept {

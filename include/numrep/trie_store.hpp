@@ -607,7 +607,7 @@ private:
     void attach(std::span<const std::byte> bytes, std::shared_ptr<const void> keep, const std::string& source,
                 verify check, bool deep) {
         if (reinterpret_cast<std::uintptr_t>(bytes.data()) % detail::file_alignment != 0) {
-            throw std::logic_error("numrep: " + source + ": store bytes are not 64-byte aligned");
+            detail::throw_logic_error(source + ": store bytes are not 64-byte aligned");
         }
         detail::trie_value_expectation want;
         want.any_kind = !has_values;

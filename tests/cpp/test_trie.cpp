@@ -2,6 +2,7 @@
 // values of every width, merge policies, report records, persistence, and refusal (or safe
 // handling) of every damaged file.
 #include <algorithm>
+#include <bit>
 #include <array>
 #include <cstddef>
 #include <cstdint>
@@ -581,6 +582,115 @@ TEST_CASE("trie_store refuses files of another kind or value type", "[trie]") {
     const std::vector<std::uint32_t> narrow{1, 200, 3};
     CHECK(trie_store<std::uint8_t>::from_bytes(trie_store<std::uint32_t>::build(keys, narrow).to_bytes()).get(2) ==
           std::uint8_t{200});
+}
+
+namespace user_values {
+
+// A user's own record: two counters and a flag, stored through trie_value_traits.
+struct tally {
+    std::uint32_t calls = 0;
+    std::uint16_t minutes = 0;
+    bool blocked = false;
+    friend bool operator==(const tally&, const tally&) = default;
+};
+
+// Same shape, another kind: files of one must not open as the other.
+struct other_tally : tally {};
+
+template <class T, std::uint64_t Kind>
+struct tally_traits {
+    static constexpr std::uint64_t kind = Kind;
+    static constexpr std::size_t field_count = 3;
+    static constexpr const char* name = "tally values";
+    static constexpr std::uint64_t field_max = 0xFFFFFFFFu;
+    static std::uint64_t field(const T& v, std::size_t i) noexcept {
+        return i == 0 ? v.calls : i == 1 ? v.minutes : static_cast<std::uint64_t>(v.blocked);
+    }
+    static void set_field(T& v, std::size_t i, std::uint64_t f) noexcept {
+        if (i == 0) v.calls = static_cast<std::uint32_t>(f);
+        else if (i == 1) v.minutes = static_cast<std::uint16_t>(f);
+        else v.blocked = f != 0;
+    }
+    static T sum(const T& a, const T& b) noexcept {
+        T r;
+        r.calls = a.calls + b.calls;
+        r.minutes = static_cast<std::uint16_t>(a.minutes + b.minutes);
+        r.blocked = a.blocked || b.blocked;
+        return r;
+    }
+    static T max(const T& a, const T& b) noexcept {
+        T r;
+        r.calls = std::max(a.calls, b.calls);
+        r.minutes = std::max(a.minutes, b.minutes);
+        r.blocked = a.blocked || b.blocked;
+        return r;
+    }
+};
+
+}  // namespace user_values
+
+template <>
+struct numrep::trie_value_traits<user_values::tally> : user_values::tally_traits<user_values::tally, 300> {};
+template <>
+struct numrep::trie_value_traits<user_values::other_tally> : user_values::tally_traits<user_values::other_tally, 301> {};
+
+static_assert(numrep::trie_value<user_values::tally>);
+static_assert(!numrep::trie_value<bool>);
+static_assert(!numrep::trie_value<double>);
+
+TEST_CASE("trie_store holds a user's own record through trie_value_traits", "[trie]") {
+    using user_values::tally;
+    std::mt19937_64 rng(77);
+    std::vector<std::uint64_t> keys;
+    std::vector<tally> values;
+    std::map<std::uint64_t, tally> sums;
+    for (int i = 0; i < 5000; ++i) {
+        const std::uint64_t k = 84900000000ULL + rng() % 20000;  // repeats on purpose
+        tally t;
+        t.calls = static_cast<std::uint32_t>(rng() % 1000);
+        t.minutes = static_cast<std::uint16_t>(rng() % 60);
+        t.blocked = rng() % 7 == 0;
+        keys.push_back(k);
+        values.push_back(t);
+        auto [it, fresh] = sums.try_emplace(k, t);
+        if (!fresh) it->second = numrep::trie_value_traits<tally>::sum(it->second, t);
+    }
+    const auto store = trie_store<tally>::build(keys, values);
+    REQUIRE(store.size() == sums.size());
+    for (const auto& [k, v] : sums) CHECK(store.find(k) == v);
+    CHECK_FALSE(store.find(84900000000ULL + 20000).has_value());
+    // Packed per field in the bits its range needs.
+    std::uint64_t lo[3] = {~0ULL, ~0ULL, ~0ULL}, hi[3] = {};
+    for (const auto& [k, v] : sums) {
+        for (std::size_t f = 0; f < 3; ++f) {
+            lo[f] = std::min(lo[f], numrep::trie_value_traits<tally>::field(v, f));
+            hi[f] = std::max(hi[f], numrep::trie_value_traits<tally>::field(v, f));
+        }
+    }
+    unsigned bits = 0;
+    for (std::size_t f = 0; f < 3; ++f) bits += static_cast<unsigned>(std::bit_width(hi[f] - lo[f]));
+    CHECK(store.value_bits() == bits);
+    CHECK(bits < 8 * sizeof(tally));
+
+    const auto reopened = trie_store<tally>::from_bytes(store.to_bytes());
+    CHECK(std::equal(store.begin(), store.end(), reopened.begin(), reopened.end()));
+    for (const auto& [k, v] : sums) CHECK(reopened.get(k) == v);
+
+    // The file remembers its kind: other value types are refused with both names, a set reads the keys.
+    const auto bytes = store.to_bytes();
+    CHECK_THROWS_WITH(trie_store<user_values::other_tally>::from_bytes(bytes),
+                      Catch::Matchers::Contains("values of kind 300 with 3 fields") && Catch::Matchers::Contains("tally values"));
+    CHECK_THROWS_AS(trie_store<numrep::number_record>::from_bytes(bytes), numrep::format_error);
+    CHECK_THROWS_AS(trie_store<std::uint32_t>::from_bytes(bytes), numrep::format_error);
+    CHECK(trie_store<>::from_bytes(bytes).size() == sums.size());
+    const auto counts = trie_store<std::uint32_t>::build(std::vector<std::uint64_t>{1, 2}, std::vector<std::uint32_t>{5, 6});
+    CHECK_THROWS_WITH(trie_store<tally>::from_bytes(counts.to_bytes()), Catch::Matchers::Contains("unsigned integer values"));
+
+    // merge_policy::max and last use the traits and input order.
+    const std::vector<std::uint64_t> twice{5, 5};
+    const std::vector<tally> two{{3, 9, false}, {7, 1, true}};
+    CHECK(trie_store<tally>::build(twice, two, numrep::merge_policy::max).get(5) == tally{7, 9, true});
+    CHECK(trie_store<tally>::build(twice, two, numrep::merge_policy::last).get(5) == tally{7, 1, true});
 }
 
 namespace {

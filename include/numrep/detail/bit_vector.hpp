@@ -1,13 +1,6 @@
-// A static bit vector with rank and select, viewed in place (its words and tables may live in a
-// mapped file). Costs over the bits: a 32-bit cumulative count per 512-bit block (6.25%) and a
-// 32-bit sample every 512 ones and every 512 zeros (about 0.06 bits per one or zero) that
-// narrows select to a few blocks. rank: one table read and at most 8 popcounts in one cache
-// line. select: a sample read, a short search over block counts (binary only when the samples
-// are far apart), and at most 8 words of one cache line.
-//
-// Views never trust their tables for memory safety: every index derived from a count or a
-// sample is clamped to the vector, so a corrupted table gives wrong answers (which the full
-// validation below catches) but never an out-of-bounds read.
+// A static bit vector with rank and select, viewed in place (words and tables may be mapped);
+// a corrupted table gives wrong answers, never an out-of-bounds read. Costs:
+// docs/architecture.md ("Rank and select").
 #pragma once
 
 #include "prefetch.hpp"

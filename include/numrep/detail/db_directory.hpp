@@ -82,7 +82,7 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
         double v = 0;
         const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
         if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
-            bad(name + ": \"" + std::string(text.substr(0, 40)) + "\" is not a finite decimal number");
+            bad(name + ": " + quote(text) + " is not a finite decimal number");
         return v;
     };
     reputation_config c;
@@ -92,13 +92,13 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
     while (std::getline(in, line)) {
         if (line.empty()) continue;
         const auto eq = line.find('=');
-        if (eq == std::string::npos) bad("malformed line \"" + line.substr(0, 80) + "\"");
+        if (eq == std::string::npos) bad("malformed line " + quote(line));
         const std::string name = line.substr(0, eq);
         const std::string_view value = std::string_view(line).substr(eq + 1);
         const auto which = std::find(names.begin(), names.end(), name);
-        if (which == names.end()) bad("unknown setting \"" + name.substr(0, 40) + "\"");
+        if (which == names.end()) bad("unknown setting " + quote(name));
         const auto index = static_cast<std::size_t>(which - names.begin());
-        if (seen[index]) bad("setting \"" + name + "\" given twice");
+        if (seen[index]) bad("setting " + quote(name) + " given twice");
         seen[index] = true;
         if (name == "half_life_days") c.half_life_days = number(name, value);
         else if (name == "quiet_days") c.quiet_days = number(name, value);

@@ -1,21 +1,6 @@
-// Elias-Fano coding of n sorted distinct integers below u: each value splits into l = floor(log2
-// (u / n)) low bits, packed as is, and a high part h = v >> l, written in unary into a bit
-// vector as a one at position h + i (so bucket h's ones sit between zero h - 1 and zero h).
-// Space: n l + n + (u >> l) + 1 bits, at most n (2 + log2(u / n)) and within about 0.6 bits
-// per value of the information-theoretic log2 C(u, n) / n, plus the bit vector's rank/select
-// tables (about 0.25 bits per value, see bit_vector.hpp).
-//
-// Bucket directory: for every 2^ef_dir_shift (64) buckets, a 32-bit count of the values in the
-// buckets before (so the bucket's start in the high bits is that count plus its first bucket
-// number). One directory read and a popcount scan of about two words (64 zeros and the ~64
-// ones between them) find any bucket's start: two dependent memory reads where select0 takes
-// a sample, a search of block counts and the block. Costs 32 / 64 bits per bucket, i.e. 0.5 to
-// 1 bit per value (buckets are n to 2n), bought back many times by the lookup path.
-//
-// Membership and lower bound: the directory to the start of the value's bucket, then a scan of
-// the bucket (at most 2^l values, about one on average; binary search once a bucket proves
-// long, so skewed sets cost O(log) rather than O(bucket)). Access by index: select1 and one
-// low read.
+// Elias-Fano coding of sorted distinct integers (low bits packed, high parts in unary) with a
+// bucket directory that finds any bucket in two dependent reads. Space and lookup costs:
+// docs/architecture.md ("Elias-Fano codes").
 #pragma once
 
 #include "prefetch.hpp"

@@ -1,39 +1,6 @@
-// The file format every numrep store shares: a self-describing, checksummed header followed by
-// the store's sections, each 64-byte aligned so that a mapped file can be used in place (zero
-// copy). Reading validates every field before any offset is used: a truncated, corrupted,
-// foreign or hostile file is a numrep::format_error naming the input and the reason, never a
-// crash. Costs: a header of 128 bytes plus 16 per section (rounded up to 64), at most 63 bytes
-// of padding per section, and one XXH3 pass (tens of GB/s) over the file to verify it. Writers
-// make one pass over the sections that hashes exactly the bytes it writes.
-//
-// Layout, version 1 (all integers little-endian):
-//
-//   offset  size  field
-//        0     8  magic "\x89NUMREP\n" (0x89 catches 7-bit transfers, \n catches LF -> CRLF)
-//        8     8  header checksum: XXH3-64 (seed 0) of bytes [16, header_size)
-//       16     4  format version (1)
-//       20     4  store kind (numrep::store_kind)
-//       24     4  header size = round_up(128 + 16 * section count, 64)
-//       28     4  section count, 1 to 16
-//       32     8  file size in bytes
-//       40     8  hash seed the store's keys were hashed with
-//       48     8  payload checksum: XXH3-64 (seed 0) of bytes [header size, file size)
-//       56     8  reserved, zero
-//       64    64  eight 64-bit parameters whose meaning belongs to the store kind
-//      128  16*n  section table: n x {offset, size}, both 64-bit
-//        .     .  zero padding to the header size
-//
-// Stable across versions: bytes 0-31 keep their place and meaning (magic, header checksum of
-// [16, header size), version, kind, header size, section count), and the header size is a
-// multiple of 64 from 128 to 4096. A reader can therefore verify any version's header before
-// trusting its version field, and so tell a newer file from a corrupted one.
-//
-// Sections are laid out canonically and nothing else is accepted: the first starts at the
-// header size, each next one at the end of the previous rounded up to 64, and the file ends at
-// the end of the last rounded up to 64, with zero padding between. One layout per content
-// means no overlapping, gapped or out-of-order sections to reason about. Two checksums let a
-// huge store be opened without reading it all (verify::header) while its header is still
-// fully checked; by default (verify::full) every byte is verified.
+// The file format every numrep store shares: a checksummed, self-describing header and 64-byte
+// aligned sections, validated field by field before any offset is used. Layout, canonical
+// section placement and versioning: docs/file-format.md.
 #pragma once
 
 #include <algorithm>

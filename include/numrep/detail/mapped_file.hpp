@@ -1,11 +1,5 @@
-// Read-only access to store files: mapped_file maps a whole file (zero copy: opening a 1 GB
-// store reads nothing until pages are touched, and every process shares the page cache), and
-// read_file copies one into memory for callers that want to own their bytes. POSIX only.
-//
-// A mapping shows the file as it is on disk, so a file truncated in place while mapped makes
-// later reads fault (SIGBUS). numrep never rewrites a store in place (saves write a new file
-// and rename it over the old one, which leaves existing mappings on the old inode); other
-// writers must do the same.
+// Read-only store files: mapped_file maps a whole file (zero copy), read_file copies one. POSIX
+// only; numrep never rewrites a mapped file in place (docs/architecture.md, "Mapped files").
 #pragma once
 
 #include <cerrno>
@@ -24,13 +18,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-namespace numrep::detail {
+#include "throw.hpp"
 
-[[noreturn]] inline void throw_file_error(int error, const std::filesystem::path& path,
-                                          const char* what) {
-    throw std::system_error(error, std::generic_category(),
-                            "numrep: " + std::string(what) + " '" + path.string() + "'");
-}
+namespace numrep::detail {
 
 // An open file descriptor that closes itself; only regular files are accepted, so a FIFO or
 // a directory named by mistake is an error instead of a hang or a confusing read failure.
