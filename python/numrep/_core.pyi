@@ -569,7 +569,7 @@ class ReputationDB:
         ...
     def _add_arrays(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         ...
-    def _check_keys(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Any) -> dict:
+    def _check_many(self, arg0: typing.Any, arg1: typing.Any, arg2: typing.Any) -> dict:
         ...
     def add_reports(self: '_core.ReputationDB', frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None) -> dict[str, typing.Any]:
         """
@@ -648,6 +648,10 @@ def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_
 def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """
     Unpickles a TrieStore.
+    """
+def _unix_time(value: typing.Any, what: str = 'time') -> int:
+    """
+    Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).
     """
 def carrier_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     """

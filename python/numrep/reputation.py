@@ -99,16 +99,6 @@ def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return flags.astype(bool), bad
 
 
-def _unix_seconds(value: Any) -> int:
-    """Unix seconds of a datetime (naive ones are UTC, as report times are), a pandas
-    Timestamp, or a number of seconds."""
-    import datetime as _dt
-
-    if isinstance(value, _dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=_dt.timezone.utc)
-    return int(value.timestamp()) if hasattr(value, "timestamp") else int(value)
-
-
 def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     """Unix seconds of a time column and which rows have no valid time. Numbers (and strings
     of digits) are unix seconds, as in CSV files; everything else is parsed as a date/time,
@@ -148,7 +138,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
 
     bad_time = bad_time | (times > int(_time.time()) + 86400)
     if default_time is not None:
-        times = np.where(bad_time, _unix_seconds(default_time), times)
+        times = np.where(bad_time, _core._unix_time(default_time, "default_time"), times)
         bad_time = np.zeros(n, dtype=bool)
     if category is None:
         codes, names = np.full(n, -1, dtype=np.int64), []
@@ -230,22 +220,9 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
     TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
     array in CATEGORY_NAMES order),
     or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
-    # Integer keys go straight through; anything else (strings) is parsed. Only NumPy arrays
-    # are inspected by dtype: converting a list of strings just to look would cost more than parsing.
-    if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "ui":
-        if numbers.dtype.kind == "i" and numbers.size and numbers.min() < 0:
-            index = int(numbers.argmin())
-            raise ValueError(f"numrep: key {int(numbers[index])} at index {index} is negative: keys are E.164 numbers")
-        keys = numbers.astype(np.uint64, copy=False)
-    elif isinstance(numbers, (list, tuple)) and numbers and all(isinstance(x, int) for x in numbers[:1]) \
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in numbers):
-        negative = next((i for i, x in enumerate(numbers) if x < 0), None)
-        if negative is not None:
-            raise ValueError(f"numrep: key {numbers[negative]} at index {negative} is negative: keys are E.164 numbers")
-        keys = np.asarray(numbers, dtype=np.uint64)
-    else:
-        keys = _core.parse_many(numbers, region=region)
-    columns = self._check_keys(keys, now)
+    # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
+    # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
+    columns = self._check_many(numbers, now, region)
     if not as_frame:
         return columns
     import pandas as pd

@@ -25,7 +25,6 @@ namespace numrep::python {
 namespace {
 
 using filter = numrep::bloom_filter<>;
-using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
 
 // The Python object: a filter and the lock that orders the threads using it. Unique (writer)
 // lock: inserts in exclusive mode, clear, |= and &= into it. Shared lock: everything else that
@@ -95,28 +94,13 @@ void check_writable(const filter& f, const char* action) {
                              " a read-only BloomFilter (mapped by BloomFilter.open); use BloomFilter.load(path) for a writable copy");
 }
 
-// Keys of a batch: integer NumPy arrays are used as they are (no validation, no copy when
-// already uint64); anything else (lists, string arrays, Series, iterables) goes through
-// parse_many with errors="raise", so an invalid item raises ParseError naming it instead of
-// silently becoming key 0.
-key_array batch_keys(const py::object& values) {
-    if (py::isinstance<py::array>(values)) {
-        const char kind = py::reinterpret_borrow<py::array>(values).dtype().kind();
-        if (kind == 'u' || kind == 'i') return keys_from(values);
-    }
-    if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
-        throw py::type_error("numrep: expected a list or array of numbers, not one string (use add / `in` for one number)");
-    py::object items = values;
-    if (!py::isinstance<py::array>(values) && !py::hasattr(values, "to_numpy") && !py::isinstance<py::list>(values) &&
-        !py::isinstance<py::tuple>(values))
-        items = py::list(values);  // generators and other iterables
-    const py::object parse_many = py::module_::import("numrep._core").attr("parse_many");
-    return key_array::ensure(parse_many(items, "VN", "raise"));
+// Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
+// so that an invalid item raises ParseError naming it instead of silently becoming key 0.
+key_array batch_keys(const py::object& values, const char* method) {
+    return keys_of(values, {.method = method, .region = py::str("VN")});
 }
 
-std::uint64_t key_of(const py::handle& value) {
-    return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
-}
+std::uint64_t key_of(const py::handle& value) { return python::key_of(value, region::vietnam()); }
 
 void add_batch(bloom_holder& h, const key_array& keys) {
     check_writable(h.bits, "add to");
@@ -282,14 +266,14 @@ void register_bloom(py::module_& m) {
                lock_holding_gil(lock);
                return h.bits.contains(key);
            }, py::arg("number"))
-        .def("add_many", [](bloom_holder& h, const py::object& keys) -> void { add_batch(h, batch_keys(keys)); },
+        .def("add_many", [](bloom_holder& h, const py::object& keys) -> void { add_batch(h, batch_keys(keys, "BloomFilter.add_many")); },
              py::arg("keys"),
              "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string\n"
              "raises ParseError naming the item). Releases the GIL.")
-        .def("update", [](bloom_holder& h, const py::object& numbers) -> void { add_batch(h, batch_keys(numbers)); },
+        .def("update", [](bloom_holder& h, const py::object& numbers) -> void { add_batch(h, batch_keys(numbers, "BloomFilter.update")); },
              py::arg("numbers"), "Add every number of an iterable (as add_many).")
         .def("contains_many", [](const bloom_holder& h, const py::object& keys) -> py::array_t<bool> {
-                 const key_array in = batch_keys(keys);
+                 const key_array in = batch_keys(keys, "BloomFilter.contains_many");
                  const auto count = static_cast<std::size_t>(in.size());
                  py::array_t<bool> out(static_cast<py::ssize_t>(count));
                  const std::span<const std::uint64_t> key_span(in.data(), count);

@@ -7,26 +7,6 @@
 
 namespace numrep::python {
 
-py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys) {
-    if (py::isinstance<py::array>(keys)) {
-        const auto array = py::reinterpret_borrow<py::array>(keys);
-        const char kind = array.dtype().kind();
-        if (kind != 'u' && kind != 'i')
-            throw py::type_error("numrep: expected integer keys (uint64, e.g. from parse_many), got an array of dtype " +
-                                 std::string(py::str(array.dtype())));
-        if (array.ndim() != 1) throw py::value_error("numrep: expected a one-dimensional array of keys");
-        if (kind == 'i' && array.size() > 0) {
-            const py::object smallest = array.attr("min")();
-            if (smallest < py::int_(0)) {
-                const py::object index = array.attr("argmin")();
-                throw py::value_error("numrep: key " + std::string(py::str(smallest)) + " at index " +
-                                      std::string(py::str(index)) + " is negative: keys are E.164 numbers");
-            }
-        }
-    }
-    return py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>::ensure(keys.is_none() ? py::list() : keys);
-}
-
 // Codes of region_codes(): 0 none, 1 "001" (non-geographic), then the ISO codes in order.
 std::uint16_t region_code_id(std::string_view code) {
     // ids by the two letters, made once: lookup_many asks for one per key
@@ -59,8 +39,7 @@ py::array region_code_names() {
 namespace {
 
 py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
-    const auto keys = keys_from(keys_in);
-    if (!keys) throw py::type_error("numrep: lookup_many takes a sequence or array of integer keys");
+    const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = py::none(), .texts = false});
     const auto count = keys.shape(0);
     py::array_t<std::uint16_t> carrier(count);
     py::array_t<std::uint8_t> type(count);
@@ -171,7 +150,7 @@ void register_plan(py::module_& m) {
                  return p.load_geocoding_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
         .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
-                 return make_record(p, parse_value(value, region_code));
+                 return make_record(p, number_of(value, region_code));
              }, py::arg("number"), py::arg("region") = "VN")
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
@@ -189,7 +168,7 @@ void register_plan(py::module_& m) {
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
     m.def("lookup", [](const py::object& value, const py::object& region_code) {
-              return make_record(plans::world(), parse_value(value, region_code));
+              return make_record(plans::world(), number_of(value, region_code));
           }, py::arg("number"), py::arg("region") = "VN",
           "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
           "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");

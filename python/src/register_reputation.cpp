@@ -27,25 +27,6 @@ py::object datetime_or_none(std::uint32_t unix_seconds, bool present) {
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
 }
 
-// A time given as a datetime (naive ones are UTC, like report times), a pandas Timestamp, or
-// unix seconds.
-std::int64_t now_from(const py::object& now) {
-    if (now.is_none()) return reputation_db::now_seconds();
-    if (py::hasattr(now, "timestamp")) {
-        py::object aware = now;
-        if (py::hasattr(now, "tzinfo") && now.attr("tzinfo").is_none()) {
-            const py::module_ datetime = py::module_::import("datetime");
-            aware = now.attr("replace")(py::arg("tzinfo") = datetime.attr("timezone").attr("utc"));
-        }
-        return static_cast<std::int64_t>(aware.attr("timestamp")().cast<double>());
-    }
-    if (py::isinstance<py::float_>(now)) return static_cast<std::int64_t>(now.cast<double>());
-    if (!py::isinstance<py::int_>(now))
-        throw py::type_error("numrep: now must be a datetime, a pandas Timestamp or unix seconds, not " +
-                             std::string(py::str(now.get_type().attr("__name__"))));
-    return now.cast<std::int64_t>();
-}
-
 py::dict stats_dict(const ingest_stats& s) {
     py::dict d;
     d["rows"] = s.rows;
@@ -115,7 +96,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
         if (!p) throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) + " (known: ftc)");
         options = ingest_options::for_preset(*p);
     } else {
-        options.default_region = region_from(region_code);
+        options.default_region = region_of(region_code);
     }
     if (!number.is_none()) options.columns.number = number.cast<std::string>();
     if (!time.is_none()) options.columns.time = optional_column(time);
@@ -130,7 +111,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
         options.delimiter = d[0];
     }
     options.strict = strict;
-    if (!default_time.is_none()) options.default_time = now_from(default_time);
+    if (!default_time.is_none()) options.default_time = time_of(default_time, "default_time");
     std::ofstream rejects;
     if (!rejects_path.is_none()) {
         const std::string p = py::str(rejects_path);
@@ -203,30 +184,6 @@ void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys,
     }
 }
 
-// A key prefix given as digits ("+84 91", "8491") or an int; ValueError for anything else.
-std::uint64_t prefix_digits(const py::object& prefix) {
-    if (py::isinstance<py::int_>(prefix) && !py::isinstance<py::bool_>(prefix)) {
-        if (prefix < py::int_(1) || prefix > py::int_(detail::max_key))
-            throw py::value_error("numrep: prefix " + std::string(py::str(prefix)) + " is not 1 to 15 digits");
-        return prefix.cast<std::uint64_t>();
-    }
-    if (!py::isinstance<py::str>(prefix)) throw py::type_error("numrep: prefix must be a str of digits or an int");
-    const std::string text = prefix.cast<std::string>();
-    std::uint64_t value = 0;
-    int digits = 0;
-    for (char c : text) {
-        if (c >= '0' && c <= '9') {
-            if (digits == 0 && c == '0') throw py::value_error("numrep: prefix " + detail::quote(text) + " starts with 0: give it in international form (+84...)");
-            if (++digits > detail::max_key_digits) throw py::value_error("numrep: prefix " + detail::quote(text) + " has more than 15 digits");
-            value = value * 10 + static_cast<unsigned>(c - '0');
-        } else if (c != '+' && c != ' ' && c != '-' && c != '.') {
-            throw py::value_error("numrep: prefix " + detail::quote(text) + " has a character that is not a digit");
-        }
-    }
-    if (digits == 0) throw py::value_error("numrep: prefix " + detail::quote(text) + " has no digits");
-    return value;
-}
-
 struct verdict_record {
     reputation_verdict v;
     std::int64_t now;
@@ -272,6 +229,9 @@ void register_reputation(py::module_& m) {
     m.def("_parse_times", [](const py::object& values) {
         return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
     }, py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
+    m.def("_unix_time", [](const py::object& value, const std::string& what) { return time_of(value, what); },
+          py::arg("value"), py::arg("what") = "time",
+          "Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).");
     m.def("_parse_flags", [](const py::object& values) {
         return parse_text_column(values, [](std::string_view t) { return detail::parse_flag(t); });
     }, py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
@@ -353,14 +313,16 @@ void register_reputation(py::module_& m) {
             h.db->compact();
         }, "Fold reports added since the build into a new snapshot.")
         .def("check", [](const db_holder& h, const py::object& number, const py::object& now, const py::object& region_code) {
-            const phone_number n = parse_value(number, region_code);
-            const std::int64_t t = now_from(now);
+            const phone_number n = number_of(number, region_code);
+            const std::int64_t t = time_or_now(now, "now");
             return verdict_record{h.db->check(n.key(), t), t};
         }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = "VN",
            "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
-        .def("_check_keys", [](const db_holder& h, const column<std::uint64_t>& keys,
-                               const py::object& now) {
-            const std::int64_t t = now_from(now);
+        .def("_check_many", [](const db_holder& h, const py::object& numbers, const py::object& now,
+                               const py::object& home) {
+            const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many", .region = home,
+                                                     .on_bad_text = bad_text::coerce});
+            const std::int64_t t = time_or_now(now, "now");
             const auto n = keys.shape(0);
             py::array_t<double> score(n);
             py::array_t<std::uint8_t> level(n);
@@ -417,7 +379,7 @@ void register_reputation(py::module_& m) {
         .def("__len__", [](const db_holder& h) { return h.db->number_count(); },
              "Distinct reported numbers, snapshot and delta together.")
         .def("keys", [](const db_holder& h, const py::object& prefix) {
-            const std::uint64_t p = prefix.is_none() ? 0 : prefix_digits(prefix);
+            const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
             std::vector<std::uint64_t> keys;
             {
                 py::gil_scoped_release unlocked;
@@ -427,7 +389,7 @@ void register_reputation(py::module_& m) {
             std::copy(keys.begin(), keys.end(), out.mutable_data());
             return out;
         }, py::arg("prefix") = py::none(), "Reported numbers (keys, ascending) starting with `prefix` (e.g. \"+8491\"; None: all).")
-        .def("count_prefix", [](const db_holder& h, const py::object& prefix) { return h.db->count_prefix(prefix_digits(prefix)); },
+        .def("count_prefix", [](const db_holder& h, const py::object& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
              py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })

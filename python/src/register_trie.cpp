@@ -30,7 +30,6 @@ namespace {
 
 using set_store = trie_store<void>;
 using map_store = trie_store<std::uint64_t>;
-using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
 using value_array = py::array_t<std::uint64_t, py::array::c_style>;
 
 // The Python object. Never reassigned after construction, so iterators may point into it.
@@ -55,99 +54,15 @@ const map_store& values_of(const trie_holder& h, const char* method) {
                          ": this store is a set (built with values=None) and has no values; use `in` or contains_many");
 }
 
-std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
-
-std::string type_name(const py::handle& value) {
-    return py::type::handle_of(value).attr("__name__").cast<std::string>();
-}
-
 std::string format_double(const char* format, double v) {
     char buffer[64];
     const int n = std::snprintf(buffer, sizeof buffer, format, v);
     return std::string(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
 }
 
-bool is_integer(const py::handle& value) {
-    // int, NumPy integer scalars, anything with __index__; not bool (True is not a key).
-    return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
-           !py::isinstance<phone_number>(value);
-}
-
-py::int_ as_int(const py::handle& value) {
-    PyObject* index = PyNumber_Index(value.ptr());
-    if (index == nullptr) throw py::error_already_set();
-    return py::reinterpret_steal<py::int_>(index);
-}
-
-// An int that must fit in 64 unsigned bits; `what` names it in the error ("value at index 3").
-std::uint64_t to_u64(const py::handle& value, const std::string& what) {
-    const py::int_ v = as_int(value);
-    if (v < py::int_(0)) throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which is negative");
-    const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
-    if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
-        PyErr_Clear();
-        throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which does not fit in 64 bits");
-    }
-    return static_cast<std::uint64_t>(u);
-}
-
-// One key for a single query: str (parsed with region VN), PhoneNumber, or an int of 1 to 15
-// digits. Any other int is a ValueError naming it, as in build.
-std::uint64_t key_of(const py::handle& value) {
-    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>().key();
-    if (py::isinstance<py::str>(value)) return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
-    if (is_integer(value)) {
-        const py::int_ v = as_int(value);
-        if (v < py::int_(0)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " is negative");
-        if (v.equal(py::int_(0)))
-            throw py::value_error("numrep: TrieStore key 0 is not an E.164 number (keys are 1 to 15 digits, no leading zero)");
-        if (v > py::int_(set_store::max_key)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " has more than 15 digits");
-        return v.cast<std::uint64_t>();
-    }
-    throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " +
-                         type_name(value));
-}
-
-// A key prefix: its digits as an int. str: E.164 digits, optionally with a leading '+' and
-// spaces, dashes, dots or parentheses between them ("+84 912-34"); an int; or a PhoneNumber.
-std::uint64_t prefix_of(const py::handle& prefix) {
-    if (py::isinstance<phone_number>(prefix)) return prefix.cast<phone_number>().key();
-    if (is_integer(prefix)) {
-        const py::int_ v = as_int(prefix);
-        if (v < py::int_(1) || v > py::int_(set_store::max_key))
-            throw py::value_error("numrep: prefix " + repr_of(v) + " is not 1 to 15 digits (the start of an E.164 key)");
-        return v.cast<std::uint64_t>();
-    }
-    if (!py::isinstance<py::str>(prefix))
-        throw py::type_error("numrep: a prefix is a str of digits, an int or a PhoneNumber, got " +
-                             type_name(prefix));
-    PyObject* text = prefix.ptr();
-    const Py_ssize_t length = PyUnicode_GetLength(text);
-    std::uint64_t digits = 0;
-    unsigned count = 0;
-    bool plus_allowed = true;
-    for (Py_ssize_t i = 0; i < length; ++i) {
-        const Py_UCS4 c = PyUnicode_ReadChar(text, i);
-        if (c >= '0' && c <= '9') {
-            if (count == 0 && c == '0')
-                throw py::value_error("numrep: prefix " + repr_of(prefix) +
-                                      " starts with 0: give E.164 digits with the country code (e.g. '+84912' for 0912)");
-            if (++count > 15) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has more than 15 digits");
-            digits = digits * 10 + (c - '0');
-            plus_allowed = false;
-        } else if (c == '+' && plus_allowed) {
-            plus_allowed = false;
-        } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
-            // separators between digit groups
-        } else {
-            const py::str bad = py::reinterpret_steal<py::str>(PyUnicode_Substring(text, i, i + 1));
-            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " +
-                                  std::to_string(i) + ": a prefix is digits, optionally with '+', spaces and dashes");
-        }
-    }
-    if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");
-    return digits;
-}
+// One key for a single query (convert.hpp): str parsed with region VN, PhoneNumber, or an int of
+// 1 to 15 digits (any other int is a ValueError naming it, as in build).
+std::uint64_t key_of(const py::handle& value) { return python::key_of(value, region::vietnam()); }
 
 std::optional<py::object> to_numpy_if_frame(const py::object& values) {
     // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
@@ -155,48 +70,13 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
     return std::nullopt;
 }
 
-// Keys of a batch. Integer NumPy arrays are used as they are (no copy when already uint64);
-// a negative key is a ValueError naming it. Lists and tuples of ints likewise. Strings (a
-// list, or a NumPy str/object array) go through parse_many(errors="raise"), so an unparseable
-// item is a ParseError naming it. Keys that no store can hold (0, more than 15 digits) are
-// rejected by build and simply not found by queries.
+// Keys of a batch (convert.hpp): integer arrays and lists as they are (a negative key is a
+// ValueError naming it and its index), strings parsed with errors="raise" (a ParseError naming
+// an unparseable item). Keys that no store can hold (0, more than 15 digits) are rejected by
+// build and simply not found by queries.
 key_array keys_from_batch(const py::object& input, const char* method) {
-    py::object keys = to_numpy_if_frame(input).value_or(input);
-    if (py::isinstance<py::str>(keys) || py::isinstance<py::bytes>(keys))
-        throw py::type_error(std::string("numrep: TrieStore.") + method +
-                             " takes a list or array of numbers, not one string");
-    if (py::isinstance<py::array>(keys)) {
-        const auto array = py::reinterpret_borrow<py::array>(keys);
-        if (array.ndim() != 1) throw py::value_error(std::string("numrep: TrieStore.") + method + " takes a one-dimensional array of keys");
-        const char kind = array.dtype().kind();
-        if (kind == 'u') return key_array::ensure(array);
-        if (kind == 'i') {
-            const py::array negative = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0));
-            if (negative.size() > 0) {
-                const py::object at = negative[py::int_(0)];
-                throw py::value_error("numrep: TrieStore." + std::string(method) + ": key at index " + repr_of(as_int(at)) +
-                                      " is " + repr_of(as_int(py::object(array[at]))) + ", which is negative");
-            }
-            return key_array::ensure(array);
-        }
-        if (kind != 'U' && kind != 'S' && kind != 'O')
-            throw py::type_error("numrep: TrieStore." + std::string(method) + " takes integer keys or strings, got an array of dtype " +
-                                 py::str(array.dtype()).cast<std::string>());
-    } else {
-        if (!py::isinstance<py::list>(keys) && !py::isinstance<py::tuple>(keys)) keys = py::list(keys);  // other iterables
-        const auto items = py::reinterpret_borrow<py::sequence>(keys);
-        const std::size_t count = py::len(items);
-        bool all_integers = true;
-        for (std::size_t i = 0; i < count && all_integers; ++i) all_integers = is_integer(items[i]);
-        if (all_integers) {
-            key_array out(static_cast<py::ssize_t>(count));
-            std::uint64_t* data = out.mutable_data();
-            for (std::size_t i = 0; i < count; ++i) data[i] = to_u64(items[i], "TrieStore." + std::string(method) + ": key at index " + std::to_string(i));
-            return out;
-        }
-    }
-    const py::object parse_many = py::module_::import("numrep._core").attr("parse_many");
-    return key_array::ensure(parse_many(keys, "VN", "raise"));
+    const std::string name = std::string("TrieStore.") + method;
+    return keys_of(input, {.method = name, .region = py::str("VN")});
 }
 
 // Values for build: unsigned or non-negative integers, one per key.
