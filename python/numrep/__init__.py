@@ -8,6 +8,10 @@ Parse numbers in any written form, tell which carrier a number was allocated to,
     '+84912345678'
     >>> numrep.lookup("+84 86 123 4567").carrier
     'Viettel'
+
+Every call that reads text as a phone number takes ``region=``: the region whose national forms
+it is in ("US", "gb"; None for international forms only; for batches also one per value). It
+defaults to ``numrep.DEFAULT_REGION`` ("VN"), the C++ library's own default.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ except ImportError as error:  # pragma: no cover - only when the package was not
 
 from ._core import (
     CATEGORY_NAMES,
+    DEFAULT_REGION,
     LEVEL_NAMES,
     TYPE_NAMES,
     BloomFilter,
@@ -51,6 +56,7 @@ _reputation.install()
 
 __all__ = [
     "CATEGORY_NAMES",
+    "DEFAULT_REGION",
     "LEVEL_NAMES",
     "TYPE_NAMES",
     "BloomFilter",

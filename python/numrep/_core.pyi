@@ -8,7 +8,7 @@ import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -164,8 +164,9 @@ class NumberingPlan:
 class BloomFilter:
     """
     A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,
-    and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),
-    int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.
+    and True for a number never added with probability about `fpr`. Numbers are str (parsed with `region=`,
+    DEFAULT_REGION unless given), int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from
+    parse_many) or lists of those.
     Filters with the same size, probe count and seed combine with |, &, |= and &=.
     
     Thread safety: every method may be called from any number of threads at once. add_many, update,
@@ -236,14 +237,15 @@ class BloomFilter:
         ...
     def __repr__(self) -> str:
         ...
-    def add(self, number: typing.Any) -> None:
+    def add(self, number: typing.Any, *, region: typing.Any = 'VN') -> None:
         """
-        Add one number (str, int key or PhoneNumber).
+        Add one number (str parsed with `region`, int key or PhoneNumber).
         """
-    def add_many(self, keys: typing.Any) -> None:
+    def add_many(self, keys: typing.Any, *, region: typing.Any = 'VN') -> None:
         """
-        Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string
-        raises ParseError naming the item). Releases the GIL.
+        Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with
+        `region`: one for all or one per value; an invalid string raises ParseError naming the item).
+        Releases the GIL.
         """
     def approx_len(self) -> float:
         """
@@ -254,7 +256,11 @@ class BloomFilter:
         """
         Remove every number (set all bits to 0).
         """
-    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+    def contains(self, number: typing.Any, *, region: typing.Any = 'VN') -> bool:
+        """
+        `number in bf` with a region for national forms: True if the number may have been added.
+        """
+    def contains_many(self, keys: typing.Any, *, region: typing.Any = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.
         """
@@ -266,7 +272,7 @@ class BloomFilter:
         """
         The filter in the file format, as bytes.
         """
-    def update(self, numbers: typing.Any) -> None:
+    def update(self, numbers: typing.Any, *, region: typing.Any = 'VN') -> None:
         """
         Add every number of an iterable (as add_many).
         """
@@ -338,17 +344,17 @@ class TrieStore:
     dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never
     changes afterwards, so every method may be called from any number of threads (no lock needed).
     
-    Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls
-    (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or
-    strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
+    Single calls (get, contains, `in`, rank) take str (parsed with `region=`, DEFAULT_REGION unless given), int
+    keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)
+    as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
     """
     @staticmethod
-    def build(keys: typing.Any, values: typing.Any = None, merge: typing.Any = 'sum') -> TrieStore:
+    def build(keys: typing.Any, values: typing.Any = None, merge: typing.Any = 'sum', *, region: typing.Any = 'VN') -> TrieStore:
         """
         Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str
-        (parsed as parse_many(..., errors="raise"): an unparseable item raises ParseError naming it), or a pandas
-        Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list
-        of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by
+        (parsed as parse_many(keys, region, errors="raise"): an unparseable item raises ParseError naming it), or
+        a pandas Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array,
+        or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by
         `merge`: "sum" (saturating at 2**64 - 1), "max", "last" (the value given last), or a function
         merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits
         is a ValueError naming it. Releases the GIL (except while calling a merge function).
@@ -383,11 +389,15 @@ class TrieStore:
         ...
     def __repr__(self) -> str:
         ...
-    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+    def contains(self, number: typing.Any, *, region: typing.Any = 'VN') -> bool:
+        """
+        `number in ts` with a region for national forms.
+        """
+    def contains_many(self, keys: typing.Any, *, region: typing.Any = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys
-        longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an
-        unparseable item). Releases the GIL.
+        longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`
+        (ParseError naming an unparseable item). Releases the GIL.
         """
     def count_prefix(self, prefix: typing.Any) -> int:
         """
@@ -396,11 +406,12 @@ class TrieStore:
         digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.
         Takes time independent of the count.
         """
-    def get(self, number: typing.Any, default: typing.Any = None) -> typing.Any:
+    def get(self, number: typing.Any, default: typing.Any = None, *, region: typing.Any = 'VN') -> typing.Any:
         """
-        The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.
+        The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.
+        TypeError for a set.
         """
-    def get_many(self, keys: typing.Any, default: int = 0) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
+    def get_many(self, keys: typing.Any, default: int = 0, *, region: typing.Any = 'VN') -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
         """
         (values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,
         or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.
@@ -411,7 +422,7 @@ class TrieStore:
         An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.
         It keeps the store alive.
         """
-    def rank(self, number: typing.Any) -> int:
+    def rank(self, number: typing.Any, *, region: typing.Any = 'VN') -> int:
         """
         Number of keys smaller than `number`'s key: its position in ascending order if present.
         """
@@ -694,6 +705,7 @@ def region_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
     Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).
     """
 CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
+DEFAULT_REGION: str = 'VN'
 LEGACY_MOBILE_PREFIXES: dict = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}
 LEVEL_NAMES: tuple = ('clean', 'suspicious', 'likely_scam')
 TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')

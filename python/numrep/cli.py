@@ -212,7 +212,7 @@ def _guard_output(path: str) -> None:
 
 
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None, columns: dict[str, str] | None = None,
-                   delimiter: str | None = None, region: str | None = "VN", half_life: float = 90.0, strict: bool = False,
+                   delimiter: str | None = None, region: str | None = _core.DEFAULT_REGION, half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None) -> tuple[Any, dict[str, Any]]:
     """from_csv, then save to `output`; returns the database and facts for the summary."""
@@ -604,7 +604,7 @@ def command_demo(args: argparse.Namespace) -> int:
     print("1. Parsing any written form and looking up the allocated carrier (built-in Vietnamese plan)\n")
     rows = []
     for text, note in DEMO_SAMPLES:
-        row = _info_row(text, "VN")
+        row = _info_row(text, _core.DEFAULT_REGION)
         row["note"] = note
         rows.append(row)
     good = [r for r in rows if "error" not in r]
@@ -711,8 +711,9 @@ def build_parser() -> argparse.ArgumentParser:
                                              "validity, carrier, area")
     info.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     info.add_argument("--json", action="store_true", help="machine-readable output")
-    info.add_argument("--region", default="VN", help="region of national forms: any region code such as US, GB, KR "
-                                                     "(default VN; 'none': international forms only)")
+    info.add_argument("--region", default=_core.DEFAULT_REGION,
+                      help="region of national forms: any region code such as US, GB, KR "
+                           f"(default {_core.DEFAULT_REGION}; 'none': international forms only)")
     info.set_defaults(run=command_info)
 
     build = commands.add_parser("build", help="build a reputation database from CSV files of reports")
@@ -726,7 +727,8 @@ def build_parser() -> argparse.ArgumentParser:
     columns.add_argument("--source", metavar="COL", help="column naming who reported (counts distinct reporters)")
     columns.add_argument("--not-spam", dest="not_spam", metavar="COL", help="column of yes/no 'not spam' votes")
     build.add_argument("--delimiter", type=delimiter_option, help="field delimiter (default: detected from the header)")
-    build.add_argument("--region", default="VN", help="default region for national forms (VN; 'none' for none)")
+    build.add_argument("--region", default=_core.DEFAULT_REGION,
+                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
     build.add_argument("--half-life", dest="half_life", type=half_life_days, default=90.0, metavar="DURATION",
                        help="a report's weight halves every DURATION: 90d, 12w, 2160h or 90 (days; default 90d)")
     build.add_argument("--strict", action="store_true", help="fail at the first bad row")
@@ -739,7 +741,8 @@ def build_parser() -> argparse.ArgumentParser:
     check.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
     check.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.add_argument("--region", default="VN", help="default region for national forms (VN; 'none' for none)")
+    check.add_argument("--region", default=_core.DEFAULT_REGION,
+                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
     check.add_argument("--now", type=iso_time, metavar="ISO", help="judge as of this time (default: now)")
     check.set_defaults(run=command_check)
 

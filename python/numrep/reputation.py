@@ -37,7 +37,7 @@ def from_csv(
     source: str | None = _UNSET,
     not_spam: str | None = _UNSET,
     delimiter: str | None = None,
-    region: str | None = "VN",
+    region: str | None = _core.DEFAULT_REGION,
     strict: bool = False,
     rejects: str | os.PathLike[str] | None = None,
     default_time: Any = None,
@@ -173,7 +173,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
 
 
 def from_frame(frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
-               source: str | None = None, not_spam: str | None = None, region: str | None = "VN",
+               source: str | None = None, not_spam: str | None = None, region: str | None = _core.DEFAULT_REGION,
                default_time: Any = None, half_life_days: float = 90.0) -> "_core.ReputationDB":
     """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
     the report fields. Rows whose number does not parse or whose time is missing are counted by
@@ -202,7 +202,7 @@ def _as_frame(reports: Any) -> Any:
 
 def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number", time: str = "time",
                 category: str | None = "category", source: str | None = None, not_spam: str | None = None,
-                region: str | None = "VN", default_time: Any = None) -> dict[str, Any]:
+                region: str | None = _core.DEFAULT_REGION, default_time: Any = None) -> dict[str, Any]:
     """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
     dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
     of good and bad rows."""
@@ -213,7 +213,7 @@ def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number
     return stats
 
 
-def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, region: str | None = "VN",
+def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, region: str | None = _core.DEFAULT_REGION,
                as_frame: bool = False) -> Any:
     """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
     are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and

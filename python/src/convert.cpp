@@ -310,6 +310,8 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 // ------------------------------------------------------------------------------ batches of keys
 
 key_array keys_of(const py::handle& input, const batch_options& options) {
+    // A bad region is an error whatever the values (a column of regions is checked against them).
+    if (options.region.is_none() || py::isinstance<py::str>(options.region)) (void)region_of(options.region);
     py::object values = py::reinterpret_borrow<py::object>(input);
     // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
     if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();

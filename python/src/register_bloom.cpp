@@ -96,11 +96,9 @@ void check_writable(const filter& f, const char* action) {
 
 // Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
 // so that an invalid item raises ParseError naming it instead of silently becoming key 0.
-key_array batch_keys(const py::object& values, const char* method) {
-    return keys_of(values, {.method = method, .region = py::str("VN")});
+key_array batch_keys(const py::object& values, const py::object& home, const char* method) {
+    return keys_of(values, {.method = method, .region = home});
 }
-
-std::uint64_t key_of(const py::handle& value) { return python::key_of(value, region::vietnam()); }
 
 void add_batch(bloom_holder& h, const key_array& keys) {
     check_writable(h.bits, "add to");
@@ -224,8 +222,9 @@ namespace numrep::python {
 void register_bloom(py::module_& m) {
     py::class_<bloom_holder> cls(m, "BloomFilter",
         "A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,\n"
-        "and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),\n"
-        "int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.\n"
+        "and True for a number never added with probability about `fpr`. Numbers are str (parsed with `region=`,\n"
+        "DEFAULT_REGION unless given), int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from\n"
+        "parse_many) or lists of those.\n"
         "Filters with the same size, probe count and seed combine with |, &, |= and &=.\n"
         "\n"
         "Thread safety: every method may be called from any number of threads at once. add_many, update,\n"
@@ -247,9 +246,9 @@ void register_bloom(py::module_& m) {
             "A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.\n"
             "seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.");
 
-    cls.def("add", [](bloom_holder& h, const py::object& number) {
+    cls.def("add", [](bloom_holder& h, const py::object& number, const py::object& home) {
                check_writable(h.bits, "add to");
-               const std::uint64_t key = key_of(number);
+               const std::uint64_t key = key_of(number, home);
                if (h.concurrent()) {
                    read_lock lock(h.mutex, std::defer_lock);
                    lock_holding_gil(lock);
@@ -259,28 +258,40 @@ void register_bloom(py::module_& m) {
                    lock_holding_gil(lock);
                    h.bits.insert(key);
                }
-           }, py::arg("number"), "Add one number (str, int key or PhoneNumber).")
+           }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+           "Add one number (str parsed with `region`, int key or PhoneNumber).")
+        .def("contains", [](const bloom_holder& h, const py::object& number, const py::object& home) -> bool {
+               const std::uint64_t key = key_of(number, home);
+               read_lock lock(h.mutex, std::defer_lock);
+               lock_holding_gil(lock);
+               return h.bits.contains(key);
+           }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+           "`number in bf` with a region for national forms: True if the number may have been added.")
         .def("__contains__", [](const bloom_holder& h, const py::object& number) -> bool {
-               const std::uint64_t key = key_of(number);
+               const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
                read_lock lock(h.mutex, std::defer_lock);
                lock_holding_gil(lock);
                return h.bits.contains(key);
            }, py::arg("number"))
-        .def("add_many", [](bloom_holder& h, const py::object& keys) -> void { add_batch(h, batch_keys(keys, "BloomFilter.add_many")); },
-             py::arg("keys"),
-             "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string\n"
-             "raises ParseError naming the item). Releases the GIL.")
-        .def("update", [](bloom_holder& h, const py::object& numbers) -> void { add_batch(h, batch_keys(numbers, "BloomFilter.update")); },
-             py::arg("numbers"), "Add every number of an iterable (as add_many).")
-        .def("contains_many", [](const bloom_holder& h, const py::object& keys) -> py::array_t<bool> {
-                 const key_array in = batch_keys(keys, "BloomFilter.contains_many");
+        .def("add_many", [](bloom_holder& h, const py::object& keys, const py::object& home) -> void {
+                 add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"));
+             }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
+             "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with\n"
+             "`region`: one for all or one per value; an invalid string raises ParseError naming the item).\n"
+             "Releases the GIL.")
+        .def("update", [](bloom_holder& h, const py::object& numbers, const py::object& home) -> void {
+                 add_batch(h, batch_keys(numbers, home, "BloomFilter.update"));
+             }, py::arg("numbers"), py::kw_only(), py::arg("region") = default_region_code(),
+             "Add every number of an iterable (as add_many).")
+        .def("contains_many", [](const bloom_holder& h, const py::object& keys, const py::object& home) -> py::array_t<bool> {
+                 const key_array in = batch_keys(keys, home, "BloomFilter.contains_many");
                  const auto count = static_cast<std::size_t>(in.size());
                  py::array_t<bool> out(static_cast<py::ssize_t>(count));
                  const std::span<const std::uint64_t> key_span(in.data(), count);
                  const std::span<bool> out_span(out.mutable_data(), count);
                  read_with_gil_released(h, [&](const filter& f) { return f.contains_batch(key_span, out_span); });
                  return out;
-             }, py::arg("keys"),
+             }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.")
         .def("clear", [](bloom_holder& h) -> void {
                  check_writable(h.bits, "clear");

@@ -20,7 +20,7 @@ phone_number parse_value(const py::object& value, const py::object& region_code)
 void register_parse(py::module_& m) {
     py::class_<phone_number>(m, "PhoneNumber", "A telephone number as its E.164 integer key.")
         .def(py::init(&parse_value),
-             py::arg("value"), py::arg("region") = "VN", "Parse text, or take an int key, like numrep.parse.")
+             py::arg("value"), py::arg("region") = default_region_code(), "Parse text, or take an int key, like numrep.parse.")
         .def_property_readonly("key", &phone_number::key, "E.164 digits as an int, e.g. 84912345678.")
         .def_property_readonly("e164", &phone_number::e164, "E.164 text, e.g. '+84912345678'.")
         .def_property_readonly("country_code", &phone_number::country_code)
@@ -63,13 +63,14 @@ void register_parse(py::module_& m) {
     }, py::arg("key"), py::arg("is_legacy"), py::arg("extension") = "");
 
     m.def("parse", &parse_value,
-          py::arg("value"), py::arg("region") = "VN",
+          py::arg("value"), py::arg("region") = default_region_code(),
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");
-    m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = "VN", py::arg("errors") = "coerce",
+    m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(), py::arg("errors") = "coerce",
           "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
+    m.attr("DEFAULT_REGION") = default_region_code();  // the C++ library's default (ingest_options::default_region)
     py::dict legacy;
     for (const auto& p : detail::vietnam::legacy_mobile_prefixes)
         legacy[py::str(std::to_string(p.old_prefix))] = py::str(std::to_string(p.new_prefix));

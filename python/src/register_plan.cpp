@@ -151,7 +151,7 @@ void register_plan(py::module_& m) {
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
         .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
                  return make_record(p, number_of(value, region_code));
-             }, py::arg("number"), py::arg("region") = "VN")
+             }, py::arg("number"), py::arg("region") = default_region_code())
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
@@ -169,7 +169,7 @@ void register_plan(py::module_& m) {
 
     m.def("lookup", [](const py::object& value, const py::object& region_code) {
               return make_record(plans::world(), number_of(value, region_code));
-          }, py::arg("number"), py::arg("region") = "VN",
+          }, py::arg("number"), py::arg("region") = default_region_code(),
           "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
           "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
     m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),

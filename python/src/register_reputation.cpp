@@ -316,7 +316,7 @@ void register_reputation(py::module_& m) {
             const phone_number n = number_of(number, region_code);
             const std::int64_t t = time_or_now(now, "now");
             return verdict_record{h.db->check(n.key(), t), t};
-        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = "VN",
+        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = default_region_code(),
            "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
         .def("_check_many", [](const db_holder& h, const py::object& numbers, const py::object& now,
                                const py::object& home) {

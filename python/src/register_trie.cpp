@@ -60,10 +60,6 @@ std::string format_double(const char* format, double v) {
     return std::string(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
 }
 
-// One key for a single query (convert.hpp): str parsed with region VN, PhoneNumber, or an int of
-// 1 to 15 digits (any other int is a ValueError naming it, as in build).
-std::uint64_t key_of(const py::handle& value) { return python::key_of(value, region::vietnam()); }
-
 std::optional<py::object> to_numpy_if_frame(const py::object& values) {
     // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
     if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) return values.attr("to_numpy")();
@@ -74,9 +70,9 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
 // ValueError naming it and its index), strings parsed with errors="raise" (a ParseError naming
 // an unparseable item). Keys that no store can hold (0, more than 15 digits) are rejected by
 // build and simply not found by queries.
-key_array keys_from_batch(const py::object& input, const char* method) {
+key_array keys_from_batch(const py::object& input, const py::object& home, const char* method) {
     const std::string name = std::string("TrieStore.") + method;
-    return keys_of(input, {.method = name, .region = py::str("VN")});
+    return keys_of(input, {.method = name, .region = home});
 }
 
 // Values for build: unsigned or non-negative integers, one per key.
@@ -122,7 +118,7 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     return out;
 }
 
-holder_ptr build(const py::object& keys_in, const py::object& values_in, const py::object& merge) {
+holder_ptr build(const py::object& keys_in, const py::object& values_in, const py::object& merge, const py::object& home) {
     std::optional<merge_policy> policy;
     if (py::isinstance<py::str>(merge)) {
         const auto name = merge.cast<std::string>();
@@ -136,7 +132,7 @@ holder_ptr build(const py::object& keys_in, const py::object& values_in, const p
         throw py::type_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
                              repr_of(merge));
     }
-    const key_array keys = keys_from_batch(keys_in, "build");
+    const key_array keys = keys_from_batch(keys_in, home, "build");
     const std::span<const std::uint64_t> key_span(keys.data(), static_cast<std::size_t>(keys.size()));
     if (values_in.is_none()) {
         py::gil_scoped_release unlocked;
@@ -305,34 +301,42 @@ void register_trie(py::module_& m) {
         "dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never\n"
         "changes afterwards, so every method may be called from any number of threads (no lock needed).\n"
         "\n"
-        "Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls\n"
-        "(contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or\n"
-        "strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
+        "Single calls (get, contains, `in`, rank) take str (parsed with `region=`, DEFAULT_REGION unless given), int\n"
+        "keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)\n"
+        "as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
 
     cls.def_static("build", &build, py::arg("keys"), py::arg("values") = py::none(), py::arg("merge") = "sum",
+        py::kw_only(), py::arg("region") = default_region_code(),
         "Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str\n"
-        "(parsed as parse_many(..., errors=\"raise\"): an unparseable item raises ParseError naming it), or a pandas\n"
-        "Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list\n"
-        "of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
+        "(parsed as parse_many(keys, region, errors=\"raise\"): an unparseable item raises ParseError naming it), or\n"
+        "a pandas Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array,\n"
+        "or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
         "`merge`: \"sum\" (saturating at 2**64 - 1), \"max\", \"last\" (the value given last), or a function\n"
         "merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits\n"
         "is a ValueError naming it. Releases the GIL (except while calling a merge function).");
 
     cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
         .def("__contains__", [](const trie_holder& h, const py::object& number) -> bool {
-                const std::uint64_t key = key_of(number);
+                const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
                 return visit(h, [&](const auto& s) { return s.contains(key); });
             }, py::arg("number"))
-        .def("get", [](const trie_holder& h, const py::object& number, const py::object& default_) -> py::object {
+        .def("contains", [](const trie_holder& h, const py::object& number, const py::object& home) -> bool {
+                const std::uint64_t key = key_of(number, home);
+                return visit(h, [&](const auto& s) { return s.contains(key); });
+            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+            "`number in ts` with a region for national forms.")
+        .def("get", [](const trie_holder& h, const py::object& number, const py::object& default_, const py::object& home)
+                 -> py::object {
                 const map_store& s = values_of(h, "get");
-                const auto v = s.find(key_of(number));
+                const auto v = s.find(key_of(number, home));
                 return v ? py::int_(*v) : default_;
-            }, py::arg("number"), py::arg("default") = py::none(),
-            "The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.")
-        .def("rank", [](const trie_holder& h, const py::object& number) -> std::size_t {
-                const std::uint64_t key = key_of(number);
+            }, py::arg("number"), py::arg("default") = py::none(), py::kw_only(), py::arg("region") = default_region_code(),
+            "The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.\n"
+            "TypeError for a set.")
+        .def("rank", [](const trie_holder& h, const py::object& number, const py::object& home) -> std::size_t {
+                const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.rank(key); });
-            }, py::arg("number"),
+            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
             "Number of keys smaller than `number`'s key: its position in ascending order if present.")
         .def("select", [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
                 const auto size = static_cast<py::ssize_t>(visit(h, [](const auto& s) { return s.size(); }));
@@ -358,8 +362,8 @@ void register_trie(py::module_& m) {
         .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
              "Every key in ascending order (as keys()).");
 
-    cls.def("contains_many", [](const trie_holder& h, const py::object& keys) -> py::array_t<bool> {
-                const key_array in = keys_from_batch(keys, "contains_many");
+    cls.def("contains_many", [](const trie_holder& h, const py::object& keys, const py::object& home) -> py::array_t<bool> {
+                const key_array in = keys_from_batch(keys, home, "contains_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 py::array_t<bool> out(static_cast<py::ssize_t>(count));
                 const std::span<const std::uint64_t> key_span(in.data(), count);
@@ -367,15 +371,15 @@ void register_trie(py::module_& m) {
                 py::gil_scoped_release unlocked;
                 visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
                 return out;
-            }, py::arg("keys"),
+            }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
             "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
-            "longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an\n"
-            "unparseable item). Releases the GIL.")
-        .def("get_many", [](const trie_holder& h, const py::object& keys, const trie_u64_arg& default_)
+            "longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`\n"
+            "(ParseError naming an unparseable item). Releases the GIL.")
+        .def("get_many", [](const trie_holder& h, const py::object& keys, const trie_u64_arg& default_, const py::object& home)
                  -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
                 const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
-                const key_array in = keys_from_batch(keys, "get_many");
+                const key_array in = keys_from_batch(keys, home, "get_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 py::array_t<std::uint64_t> values(static_cast<py::ssize_t>(count));
                 py::array_t<bool> found(static_cast<py::ssize_t>(count));
@@ -389,7 +393,8 @@ void register_trie(py::module_& m) {
                     s.find_batch(key_span, value_span, found_span, missing);
                 }
                 return {std::move(values), std::move(found)};
-            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)},
+            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)}, py::kw_only(),
+            py::arg("region") = default_region_code(),
             "(values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,\n"
             "or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.\n"
             "TypeError for a set. Releases the GIL.");

@@ -154,3 +154,43 @@ def test_prefixes_read_alike_in_trie_store_and_reputation_db(db: numrep.Reputati
             store.count_prefix("84a")
         with pytest.raises(TypeError, match="a prefix is a str of digits, an int or a PhoneNumber"):
             store.count_prefix(8.4)
+
+
+# --------------------------------------------------------------------------------------- regions
+
+US_TEXT, US_KEY = "(202) 555-0100", 12025550100
+
+
+def test_default_region_is_the_libraries_one() -> None:
+    assert numrep.DEFAULT_REGION == "VN"
+    assert numrep.parse("0912345678").key == numrep.parse("0912345678", region=numrep.DEFAULT_REGION).key
+
+
+def test_bloom_filter_takes_region_on_every_call_that_parses() -> None:
+    """BloomFilter read national forms as Vietnamese only: "(202) 555-0100" could not be added."""
+    bf = numrep.BloomFilter(100)
+    bf.add(US_TEXT, region="US")
+    assert US_KEY in bf and bf.contains(US_TEXT, region="US") and bf.contains(US_KEY)
+    assert not bf.contains("0912345678")
+    bf.add_many(["(202) 555-0101"], region="US")
+    bf.update(["(202) 555-0102"], region="US")
+    assert bf.contains_many([12025550101, 12025550102]).tolist() == [True, True]
+    assert bf.contains_many(["(202) 555-0101", "0912345678"], region=["US", "VN"]).tolist() == [True, False]
+    assert numrep.parse(US_TEXT).key != US_KEY  # read as a Vietnamese number without region="US"
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        bf.add_many([US_KEY], region="XX")  # a bad region is an error even where nothing is parsed
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        bf.contains(US_KEY, region="XX")
+
+
+def test_trie_store_takes_region_on_every_call_that_parses() -> None:
+    ts = numrep.TrieStore.build([US_TEXT, "+84 912 345 678"], [7, 8], region="US")
+    assert ts.contains(US_TEXT, region="US") and not ts.contains("0912345678", region="US")
+    assert ts.contains("0912345678")  # DEFAULT_REGION
+    assert ts.get(US_TEXT, region="US") == 7 and ts.get("+84 912 345 678", region=None) == 8
+    assert ts.rank(US_TEXT, region="US") == 0
+    assert ts.contains_many([US_TEXT], region="US").tolist() == [True]
+    values, found = ts.get_many([US_TEXT, "0912 345 678"], region=["US", "VN"])
+    assert values.tolist() == [7, 8] and found.tolist() == [True, True]
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        ts.get(US_KEY, region="XX")
