@@ -329,7 +329,7 @@ class BloomFilter:
         """
 class TrieStoreKeyIterator:
     """
-    Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).
+    Ascending int keys of a TrieStore (iter(store)).
     """
     def __iter__(self) -> TrieStoreKeyIterator:
         ...
@@ -381,7 +381,7 @@ class TrieStore:
         ...
     def __iter__(self) -> TrieStoreKeyIterator:
         """
-        Every key in ascending order (as keys()).
+        Every key in ascending order, one at a time (the iterator keeps the store alive).
         """
     def __len__(self) -> int:
         ...
@@ -417,10 +417,10 @@ class TrieStore:
         or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.
         TypeError for a set. Releases the GIL.
         """
-    def keys(self, prefix: typing.Any = None) -> TrieStoreKeyIterator:
+    def keys(self, prefix: typing.Any = None) -> numpy.typing.NDArray[numpy.uint64]:
         """
-        An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.
-        It keeps the store alive.
+        The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as
+        ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.
         """
     def rank(self, number: typing.Any, *, region: typing.Any = 'VN') -> int:
         """

@@ -290,7 +290,7 @@ struct type_caster<numrep::python::trie_u64_arg> {
 namespace numrep::python {
 
 void register_trie(py::module_& m) {
-    py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).")
+    py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore (iter(store)).")
         .def("__iter__", [](key_iterator& it) -> key_iterator& { return it; }, py::return_value_policy::reference_internal)
         .def("__next__", [](key_iterator& it) -> std::uint64_t { return it.next(); })
         .def("__length_hint__", [](const key_iterator& it) -> std::size_t { return it.remaining; });
@@ -355,12 +355,20 @@ void register_trie(py::module_& m) {
             "8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between\n"
             "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.\n"
             "Takes time independent of the count.")
-        .def("keys", [](const py::object& self, const py::object& prefix) -> key_iterator { return make_key_iterator(self, prefix); },
-             py::arg("prefix") = py::none(),
-             "An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.\n"
-             "It keeps the store alive.")
+        .def("keys", [](const trie_holder& h, const py::object& prefix) -> py::array_t<std::uint64_t> {
+                const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
+                return visit(h, [&](const auto& s) {
+                    py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(s.count_prefix(p)));
+                    std::uint64_t* at = out.mutable_data();
+                    py::gil_scoped_release unlocked;
+                    for (const std::uint64_t key : s.keys(p)) *at++ = key;
+                    return out;
+                });
+             }, py::arg("prefix") = py::none(),
+             "The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as\n"
+             "ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.")
         .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
-             "Every key in ascending order (as keys()).");
+             "Every key in ascending order, one at a time (the iterator keeps the store alive).");
 
     cls.def("contains_many", [](const trie_holder& h, const py::object& keys, const py::object& home) -> py::array_t<bool> {
                 const key_array in = keys_from_batch(keys, home, "contains_many");
