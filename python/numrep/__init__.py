@@ -35,7 +35,6 @@ from ._core import (
     NumberingPlan,
     ParseError,
     PhoneNumber,
-    ReputationDB,
     TrieStore,
     TrieStoreKeyIterator,
     __version__,
@@ -50,9 +49,7 @@ from ._core import (
     region_names,
     Verdict,
 )
-from . import reputation as _reputation
-
-_reputation.install()
+from .reputation import ReputationDB
 
 __all__ = [
     "CATEGORY_NAMES",

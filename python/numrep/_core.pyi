@@ -537,8 +537,9 @@ class Verdict:
         ...
 class ReputationDB:
     """
-    Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a
-    delta of later reports. Build with from_csv / from_frame, or open a saved one.
+    The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,
+    a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use
+    numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.
     """
     @staticmethod
     def _from_arrays(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], arg6: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
@@ -547,30 +548,13 @@ class ReputationDB:
     def _from_csv(paths: collections.abc.Sequence[str], preset: typing.Any, number: typing.Any, time: typing.Any, category: typing.Any, source: typing.Any, not_spam: typing.Any, delimiter: typing.Any, region: typing.Any, strict: bool, rejects: typing.Any, default_time: typing.Any, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: typing.Any) -> ReputationDB:
         ...
     @staticmethod
-    def from_csv(path: str | os.PathLike[str] | typing.Sequence[str | os.PathLike[str]], *, preset: str | None = None, number: str | None = None, time: str | None = ..., category: str | None = ..., source: str | None = ..., not_spam: str | None = ..., delimiter: str | None = None, region: str | None = 'VN', strict: bool = False, rejects: str | os.PathLike[str] | None = None, default_time: typing.Any = None, half_life_days: float = 90.0, progress: typing.Callable[[int, int, int, int], None] | None = None) -> '_core.ReputationDB':
-        """
-        Build a database from one or more CSV files of reports.
-        
-            Columns are found by header name: `number` (required), `time`, `category`, and optionally
-            `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-            leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
-            The delimiter is detected unless given. Bad rows are counted by reason in
-            ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
-            first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-            the files are read.
-            
-        """
-    @staticmethod
-    def from_frame(frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None, half_life_days: float = 90.0) -> '_core.ReputationDB':
-        """
-        Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-            the report fields. Rows whose number does not parse or whose time is missing are counted by
-            reason in ``db.ingest_stats``, not dropped silently.
-        """
-    @staticmethod
-    def open(path: typing.Any) -> ReputationDB:
+    def _open(path: typing.Any) -> ReputationDB:
         """
         Open a saved database (a directory); its stores are memory-mapped.
+        """
+    def __init__(self, db: ReputationDB) -> None:
+        """
+        The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.
         """
     def __len__(self) -> int:
         """
@@ -582,23 +566,9 @@ class ReputationDB:
         ...
     def _check_many(self, arg0: typing.Any, arg1: typing.Any, arg2: typing.Any) -> dict:
         ...
-    def add_reports(self: '_core.ReputationDB', frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None) -> dict[str, typing.Any]:
-        """
-        Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
-            dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
-            of good and bad rows.
-        """
     def check(self, number: typing.Any, now: typing.Any = None, region: typing.Any = 'VN') -> Verdict:
         """
         The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).
-        """
-    def check_many(self: '_core.ReputationDB', numbers: typing.Any, *, now: typing.Any = None, region: str | None = 'VN', as_frame: bool = False) -> typing.Any:
-        """
-        Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
-            are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-            TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
-            array in CATEGORY_NAMES order),
-            or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL.
         """
     def compact(self) -> None:
         """
@@ -628,11 +598,6 @@ class ReputationDB:
     @property
     def half_life_days(self) -> float:
         ...
-    @property
-    def ingest_stats(self) -> dict[str, typing.Any]:
-        """
-        Counts of the rows the database was built from: good, bad by reason, the first bad rows.
-        """
     @property
     def records_bits_per_key(self) -> float:
         ...

@@ -27,6 +27,7 @@ from typing import Any, Callable, Iterable, NoReturn, Sequence
 import numpy as np
 
 from . import _core
+from .reputation import ReputationDB
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -154,7 +155,7 @@ def delimiter_option(text: str) -> str:
 def _open_db(path: str) -> Any:
     if not os.path.exists(path):
         raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
-    return _core.ReputationDB.open(path)
+    return ReputationDB.open(path)
 
 
 def _size(n: int) -> str:
@@ -224,7 +225,7 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     if preset is not None:
         options["preset"] = preset
     start = time.perf_counter()
-    db = _core.ReputationDB.from_csv(list(reports), delimiter=delimiter, region=region, strict=strict, rejects=rejects,
+    db = ReputationDB.from_csv(list(reports), delimiter=delimiter, region=region, strict=strict, rejects=rejects,
                                      default_time=default_time, half_life_days=half_life, progress=progress, **options)
     built = time.perf_counter()
     db.save(output)
@@ -651,7 +652,7 @@ def _demo_reputation(scratch: Path, count: int) -> None:
     print_build_summary(db, facts, [str(reports)], output, bad_rows=3)
 
     print(f"\n4. Checking numbers on {DEMO_NOW:%Y-%m-%d} (numrep check -d DB NUMBER... --now {DEMO_NOW:%Y-%m-%d})\n")
-    db = _core.ReputationDB.open(output)  # what a service does: open the saved stores (mmap)
+    db = ReputationDB.open(output)  # what a service does: open the saved stores (mmap)
     samples = [(picks["busy"], "the busiest caller, a recent campaign"),
                (picks["old"], "a campaign that went quiet in September"),
                (picks["vouched"], "reported twice, then four 'not spam' votes"),

@@ -1,9 +1,11 @@
-"""ReputationDB's Python-side constructors and batch calls, on top of numrep._core.
+"""numrep.ReputationDB: the compiled database (numrep._core.ReputationDB) with its Python-side
+constructors and batch calls, as one class.
 
     db = numrep.ReputationDB.from_csv("reports.csv")                 # columns number,time,category
     db = numrep.ReputationDB.from_csv("ftc.csv", preset="ftc")
     db = numrep.ReputationDB.from_csv(path, number="Phone", time="Date", category="Kind")
     db = numrep.ReputationDB.from_frame(df)                           # same column names
+    db = numrep.ReputationDB.open("reports.db")                       # a saved one, memory-mapped
     db.check("0912345678")                                            # Verdict
     db.check_many(keys_or_strings)                                    # dict of NumPy columns
     db.check_many(numbers, as_frame=True)                             # pandas DataFrame
@@ -11,69 +13,164 @@
 
 from __future__ import annotations
 
+import datetime
 import os
-from typing import Any, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Sequence, TypeVar, Union, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _core
 
-_UNSET: Any = object()
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ReputationDB"]
+
+# What the calls take (the bindings' conversion layer, python/src/convert.hpp, reads them).
+PathLike = Union[str, "os.PathLike[str]"]
+TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
+NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
+Columns = dict[str, npt.NDArray[Any]]
+_Self = TypeVar("_Self", bound="ReputationDB")
+
+
+class _Unset:
+    """The default of from_csv's optional columns: "the usual name" (None means "no such column")."""
+
+    def __repr__(self) -> str:
+        return "<the usual column>"
+
+
+_UNSET = _Unset()
+
+
+class ReputationDB(_core.ReputationDB):
+    """Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a
+    delta of reports added since. Make one with from_csv, from_frame or open; check numbers with
+    check (one) and check_many (a batch; releases the GIL).
+
+    The class is the compiled database (numrep._core.ReputationDB, its base) with the constructors
+    and batch calls that are easier in Python; every constructor returns this class (or the
+    subclass it is called on).
+    """
+
+    def __init__(self, db: _core.ReputationDB, *, ingest_stats: dict[str, Any] | None = None) -> None:
+        """Take over `db`, a database from the compiled core (shared, not copied). from_csv,
+        from_frame and open call this; `ingest_stats` are the counts of the rows it was built from."""
+        super().__init__(db)
+        self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
+
+    # ------------------------------------------------------------------------- constructors
+
+    @classmethod
+    def open(cls: type[_Self], path: PathLike) -> _Self:
+        """Open a saved database (a directory); its stores are memory-mapped."""
+        return cls(_core.ReputationDB._open(os.fspath(path)))
+
+    @classmethod
+    def from_csv(
+        cls: type[_Self],
+        path: PathLike | Sequence[PathLike],
+        *,
+        preset: str | None = None,
+        number: str | None = None,
+        time: str | None | _Unset = _UNSET,
+        category: str | None | _Unset = _UNSET,
+        source: str | None | _Unset = _UNSET,
+        not_spam: str | None | _Unset = _UNSET,
+        delimiter: str | None = None,
+        region: str | None = _core.DEFAULT_REGION,
+        strict: bool = False,
+        rejects: PathLike | None = None,
+        default_time: TimeLike | None = None,
+        half_life_days: float = 90.0,
+        progress: Callable[[int, int, int, int], None] | None = None,
+    ) -> _Self:
+        """Build a database from one or more CSV files of reports.
+
+        Columns are found by header name: `number` (required), `time`, `category`, and optionally
+        `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
+        leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+        The delimiter is detected unless given. Bad rows are counted by reason in
+        ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
+        first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
+        the files are read.
+        """
+        def column(value: str | None | _Unset, default: str | None) -> str | None:
+            return default if isinstance(value, _Unset) else value
+
+        if preset is None:
+            time_col = column(time, "time")
+            category_col = column(category, "category")
+        else:  # a preset maps every column; explicit arguments still override it
+            time_col = column(time, None)
+            category_col = column(category, None)
+        paths = _paths(path)
+        for p in paths:
+            if not os.path.exists(p):
+                raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
+        db = _core.ReputationDB._from_csv(
+            paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
+            region, strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+        )
+        return cls(db)
+
+    @classmethod
+    def from_frame(cls: type[_Self], frame: Any, *, number: str = "number", time: str = "time",
+                   category: str | None = "category", source: str | None = None, not_spam: str | None = None,
+                   region: str | None = _core.DEFAULT_REGION, default_time: TimeLike | None = None,
+                   half_life_days: float = 90.0) -> _Self:
+        """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
+        the report fields. Rows whose number does not parse or whose time is missing are counted by
+        reason in ``db.ingest_stats``, not dropped silently."""
+        arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
+                                       not_spam=not_spam, region=region, default_time=default_time)
+        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days), ingest_stats=stats)
+
+    # ------------------------------------------------------------------------- reports and checks
+
+    @property
+    def ingest_stats(self) -> dict[str, Any]:
+        """Counts of the rows the database was built from: good, bad by reason, the first bad rows."""
+        return self._ingest_stats
+
+    def add_reports(self, frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
+                    source: str | None = None, not_spam: str | None = None, region: str | None = _core.DEFAULT_REGION,
+                    default_time: TimeLike | None = None) -> dict[str, Any]:
+        """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
+        dicts with the report fields); they are visible to check() at once and folded in by
+        compact(). Returns the counts of good and bad rows."""
+        arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
+                                       not_spam=not_spam, region=region, default_time=default_time)
+        self._add_arrays(*arrays)
+        return stats
+
+    @overload
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+                   as_frame: Literal[False] = False) -> Columns: ...
+
+    @overload
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+                   as_frame: Literal[True]) -> pd.DataFrame: ...
+
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None,
+                   region: str | None = _core.DEFAULT_REGION, as_frame: bool = False) -> Columns | pd.DataFrame:
+        """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
+        are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
+        TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
+        array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
+        as_frame=True. Releases the GIL."""
+        # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
+        # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
+        columns = self._check_many(numbers, now, region)
+        return _verdict_frame(columns) if as_frame else columns
 
 
 def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     if isinstance(path, (str, os.PathLike)):
         return [os.fspath(path)]
     return [os.fspath(p) for p in path]
-
-
-def from_csv(
-    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-    *,
-    preset: str | None = None,
-    number: str | None = None,
-    time: str | None = _UNSET,
-    category: str | None = _UNSET,
-    source: str | None = _UNSET,
-    not_spam: str | None = _UNSET,
-    delimiter: str | None = None,
-    region: str | None = _core.DEFAULT_REGION,
-    strict: bool = False,
-    rejects: str | os.PathLike[str] | None = None,
-    default_time: Any = None,
-    half_life_days: float = 90.0,
-    progress: Callable[[int, int, int, int], None] | None = None,
-) -> "_core.ReputationDB":
-    """Build a database from one or more CSV files of reports.
-
-    Columns are found by header name: `number` (required), `time`, `category`, and optionally
-    `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-    leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
-    The delimiter is detected unless given. Bad rows are counted by reason in
-    ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
-    first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-    the files are read.
-    """
-    def column(value: Any, default: str | None) -> str | None:
-        return default if value is _UNSET else value
-
-    if preset is None:
-        time_col = column(time, "time")
-        category_col = column(category, "category")
-    else:  # a preset maps every column; explicit arguments still override it
-        time_col = None if time is _UNSET else time
-        category_col = None if category is _UNSET else category
-    source_col = None if source is _UNSET else source
-    not_spam_col = None if not_spam is _UNSET else not_spam
-    paths = _paths(path)
-    for p in paths:
-        if not os.path.exists(p):
-            raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
-    holder = _core.ReputationDB._from_csv(
-        paths, preset, number, time_col, category_col, source_col, not_spam_col, delimiter, region, strict,
-        None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
-    )
-    return holder
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
@@ -172,20 +269,6 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     return (keep_keys, times, codes, names, sources, votes), stats
 
 
-def from_frame(frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
-               source: str | None = None, not_spam: str | None = None, region: str | None = _core.DEFAULT_REGION,
-               default_time: Any = None, half_life_days: float = 90.0) -> "_core.ReputationDB":
-    """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-    the report fields. Rows whose number does not parse or whose time is missing are counted by
-    reason in ``db.ingest_stats``, not dropped silently."""
-    frame = _as_frame(frame)
-    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
-                                   not_spam=not_spam, region=region, default_time=default_time)
-    db = _core.ReputationDB._from_arrays(*arrays, half_life_days)
-    db.__dict__["_frame_stats"] = stats
-    return db
-
-
 def _as_frame(reports: Any) -> Any:
     """A pandas DataFrame from a DataFrame, an Arrow table or an iterable of mappings."""
     import pandas as pd
@@ -200,31 +283,10 @@ def _as_frame(reports: Any) -> Any:
     return pd.DataFrame(list(reports))
 
 
-def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number", time: str = "time",
-                category: str | None = "category", source: str | None = None, not_spam: str | None = None,
-                region: str | None = _core.DEFAULT_REGION, default_time: Any = None) -> dict[str, Any]:
-    """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
-    dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
-    of good and bad rows."""
-    frame = _as_frame(frame)
-    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
-                                   not_spam=not_spam, region=region, default_time=default_time)
-    self._add_arrays(*arrays)
-    return stats
 
 
-def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, region: str | None = _core.DEFAULT_REGION,
-               as_frame: bool = False) -> Any:
-    """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
-    are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-    TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
-    array in CATEGORY_NAMES order),
-    or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
-    # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
-    # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
-    columns = self._check_many(numbers, now, region)
-    if not as_frame:
-        return columns
+def _verdict_frame(columns: Columns) -> pd.DataFrame:
+    """check_many's columns as a DataFrame with readable values."""
     import pandas as pd
 
     carriers = np.array(_core.carrier_names(), dtype=object)
@@ -247,19 +309,3 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
     for i, name in enumerate(_core.CATEGORY_NAMES):
         frame[name] = columns["counts"][:, i]
     return frame
-
-
-def _ingest_stats(self: "_core.ReputationDB") -> dict[str, Any]:
-    """Counts of the rows the database was built from: good, bad by reason, the first bad rows."""
-    frame_stats = self.__dict__.get("_frame_stats")
-    return frame_stats if frame_stats is not None else self._csv_stats
-
-
-def install() -> None:
-    """Attach the Python-side methods to the compiled class."""
-    cls = _core.ReputationDB
-    cls.from_csv = staticmethod(from_csv)
-    cls.from_frame = staticmethod(from_frame)
-    cls.add_reports = add_reports
-    cls.check_many = check_many
-    cls.ingest_stats = property(_ingest_stats)

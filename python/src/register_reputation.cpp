@@ -16,8 +16,10 @@ namespace {
 template <class T>
 using column = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// Shared, so that numrep.ReputationDB (the Python class, a subclass) can take over a database made
+// here without a moved-from, empty object that would crash when used.
 struct db_holder {
-    std::unique_ptr<reputation_db> db;
+    std::shared_ptr<reputation_db> db;
     py::dict ingest_stats;  // of the reports it was built from (empty if opened)
 };
 
@@ -147,7 +149,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
         add_stats(total, stats_dict(stats));
     }
     db_holder h;
-    h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+    h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
     h.ingest_stats = total;
     return h;
 }
@@ -266,9 +268,12 @@ void register_reputation(py::module_& m) {
             return s + ")";
         });
 
-    py::class_<db_holder>(m, "ReputationDB", py::dynamic_attr(),
-                          "Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a\n"
-                          "delta of later reports. Build with from_csv / from_frame, or open a saved one.")
+    py::class_<db_holder>(m, "ReputationDB",
+                          "The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,\n"
+                          "a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use\n"
+                          "numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.")
+        .def(py::init([](const db_holder& other) { return db_holder{other.db, other.ingest_stats}; }), py::arg("db"),
+             "The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.")
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
                     py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
                     py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
@@ -282,7 +287,7 @@ void register_reputation(py::module_& m) {
             reputation_builder builder(config_from(half_life_days));
             add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
             db_holder h;
-            h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+            h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
             return h;
         })
         .def("_add_arrays", [](db_holder& h, const column<std::uint64_t>& keys,
@@ -296,11 +301,11 @@ void register_reputation(py::module_& m) {
             py::gil_scoped_release unlocked;
             h.db->add_reports(builder);
         })
-        .def_static("open", [](const py::object& path) {
+        .def_static("_open", [](const py::object& path) {
             db_holder h;
             const std::string p = py::str(path);
             py::gil_scoped_release unlocked;
-            h.db = std::make_unique<reputation_db>(reputation_db::open(p));
+            h.db = std::make_shared<reputation_db>(reputation_db::open(p));
             return h;
         }, py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
         .def("save", [](db_holder& h, const py::object& path) {

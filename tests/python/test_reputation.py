@@ -364,3 +364,26 @@ def test_from_frame_and_from_csv_read_a_not_spam_flag_alike(tmp_path, flag) -> N
     assert by_csv.ingest_stats["bad_by_reason"] == by_frame.ingest_stats["bad_by_reason"]
     if by_csv.ingest_stats["good"]:
         assert by_csv.check("0912345678").not_spam == by_frame.check("0912345678").not_spam
+
+
+def test_reputation_db_is_a_python_class_and_every_constructor_returns_it(tmp_path) -> None:
+    """from_csv / from_frame / open were patched onto the compiled class at import and returned it:
+    a subclass got the base class back, and help() showed the patched functions oddly."""
+    import pydoc
+
+    class Mine(numrep.ReputationDB):
+        pass
+
+    path = write(tmp_path, "number,time,category\n0912000001,2026-02-28,scam\n")
+    frame = pd.DataFrame({"number": ["0912000001"], "time": ["2026-02-28"], "category": ["scam"]})
+    for cls in (numrep.ReputationDB, Mine):
+        by_csv, by_frame = cls.from_csv(path), cls.from_frame(frame)
+        by_csv.save(tmp_path / "db")
+        opened = cls.open(tmp_path / "db")
+        for db in (by_csv, by_frame, opened):
+            assert type(db) is cls and isinstance(db, numrep._core.ReputationDB)
+            assert db.check("0912000001", now=NOW).reports == 1
+    assert by_frame.ingest_stats["good"] == 1 and by_csv.ingest_stats["good"] == 1 and opened.ingest_stats == {}
+    assert not hasattr(numrep._core.ReputationDB, "from_csv") and not hasattr(numrep._core.ReputationDB, "check_many")
+    page = pydoc.render_doc(numrep.ReputationDB, renderer=pydoc.plaintext)
+    assert "from_csv(path" in page and "check_many(self, numbers" in page and "numrep._core.ReputationDB" in page
