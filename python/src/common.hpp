@@ -9,6 +9,7 @@
 #include <numrep/numrep.hpp>
 
 #include "convert.hpp"
+#include "typed.hpp"
 
 #include <cstdint>
 #include <optional>

@@ -3,6 +3,7 @@
 #include "convert.hpp"
 
 #include <pybind11/gil.h>
+#include <pybind11/stl/filesystem.h>
 
 #include <cmath>
 #include <cstring>
@@ -407,6 +408,14 @@ std::uint64_t prefix_of(const py::handle& prefix) {
     }
     if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");
     return digits;
+}
+
+// ------------------------------------------------------------------------------ paths
+
+std::filesystem::path path_of(const py::handle& path) {
+    if (!py::isinstance<py::str>(path) && !py::isinstance<py::bytes>(path) && !py::hasattr(path, "__fspath__"))
+        throw py::type_error("numrep: a path is a str or os.PathLike, got " + type_name(path));
+    return py::module_::import("os").attr("fsdecode")(path).cast<std::filesystem::path>();
 }
 
 // ------------------------------------------------------------------------------ times

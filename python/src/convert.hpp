@@ -22,6 +22,7 @@
 #include <numrep/numrep.hpp>
 
 #include <cstdint>
+#include <filesystem>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,6 +93,9 @@ std::uint64_t prefix_of(const py::handle& prefix);
 std::int64_t time_of(const py::handle& value, std::string_view what);
 // time_of, or the current time for None.
 std::int64_t time_or_now(const py::handle& value, std::string_view what);
+
+// A filesystem path: str or os.PathLike (TypeError naming anything else).
+std::filesystem::path path_of(const py::handle& path);
 
 // ---- small helpers shared by the bindings
 

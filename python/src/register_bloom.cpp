@@ -96,7 +96,7 @@ void check_writable(const filter& f, const char* action) {
 
 // Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
 // so that an invalid item raises ParseError naming it instead of silently becoming key 0.
-key_array batch_keys(const py::object& values, const py::object& home, const char* method) {
+key_array batch_keys(const numbers_arg& values, const regions_arg& home, const char* method) {
     return keys_of(values, {.method = method, .region = home});
 }
 
@@ -246,7 +246,7 @@ void register_bloom(py::module_& m) {
             "A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.\n"
             "seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.");
 
-    cls.def("add", [](bloom_holder& h, const py::object& number, const py::object& home) {
+    cls.def("add", [](bloom_holder& h, const number_arg& number, const region_arg& home) {
                check_writable(h.bits, "add to");
                const std::uint64_t key = key_of(number, home);
                if (h.concurrent()) {
@@ -260,30 +260,30 @@ void register_bloom(py::module_& m) {
                }
            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
            "Add one number (str parsed with `region`, int key or PhoneNumber).")
-        .def("contains", [](const bloom_holder& h, const py::object& number, const py::object& home) -> bool {
+        .def("contains", [](const bloom_holder& h, const number_arg& number, const region_arg& home) -> bool {
                const std::uint64_t key = key_of(number, home);
                read_lock lock(h.mutex, std::defer_lock);
                lock_holding_gil(lock);
                return h.bits.contains(key);
            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
            "`number in bf` with a region for national forms: True if the number may have been added.")
-        .def("__contains__", [](const bloom_holder& h, const py::object& number) -> bool {
+        .def("__contains__", [](const bloom_holder& h, const number_arg& number) -> bool {
                const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
                read_lock lock(h.mutex, std::defer_lock);
                lock_holding_gil(lock);
                return h.bits.contains(key);
            }, py::arg("number"))
-        .def("add_many", [](bloom_holder& h, const py::object& keys, const py::object& home) -> void {
+        .def("add_many", [](bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> void {
                  add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"));
              }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with\n"
              "`region`: one for all or one per value; an invalid string raises ParseError naming the item).\n"
              "Releases the GIL.")
-        .def("update", [](bloom_holder& h, const py::object& numbers, const py::object& home) -> void {
+        .def("update", [](bloom_holder& h, const numbers_arg& numbers, const regions_arg& home) -> void {
                  add_batch(h, batch_keys(numbers, home, "BloomFilter.update"));
              }, py::arg("numbers"), py::kw_only(), py::arg("region") = default_region_code(),
              "Add every number of an iterable (as add_many).")
-        .def("contains_many", [](const bloom_holder& h, const py::object& keys, const py::object& home) -> py::array_t<bool> {
+        .def("contains_many", [](const bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
                  const key_array in = batch_keys(keys, home, "BloomFilter.contains_many");
                  const auto count = static_cast<std::size_t>(in.size());
                  py::array_t<bool> out(static_cast<py::ssize_t>(count));
@@ -318,14 +318,16 @@ void register_bloom(py::module_& m) {
                  with_two_locks<write_lock, read_lock>(a, b, [&] { a.bits &= b.bits; });
                  return a;
              }, py::is_operator(), py::return_value_policy::reference_internal)
-        .def("__eq__", [](const bloom_holder& a, const bloom_holder& b) -> bool {
-                 return with_two_locks<read_lock, read_lock>(a, b, [&] { return a.bits == b.bits; });
-             }, py::is_operator(),
+        .def("__eq__", [](const bloom_holder& a, const typed<names::object>& other) -> typed<names::boolean> {
+                 if (!py::isinstance<bloom_holder>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                 const auto& b = other.cast<const bloom_holder&>();
+                 return py::bool_(with_two_locks<read_lock, read_lock>(a, b, [&] { return a.bits == b.bits; }));
+             }, py::arg("other"),
              "Same size, probe count, seed and bits (capacity is not compared).")
         .def("__copy__", [](const bloom_holder& h) -> holder_ptr {
                  return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
              }, "A writable copy.")
-        .def("__deepcopy__", [](const bloom_holder& h, const py::object&) -> holder_ptr {
+        .def("__deepcopy__", [](const bloom_holder& h, const typed<names::memo>&) -> holder_ptr {
                  return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
              }, py::arg("memo"));
     cls.attr("__hash__") = py::none();  // mutable
@@ -365,13 +367,15 @@ void register_bloom(py::module_& m) {
         .def_property_readonly("concurrent", [](const bloom_holder& h) -> bool { return h.concurrent(); },
                                "True if inserts are atomic (run in parallel from several threads).");
 
-    cls.def("save", [](const bloom_holder& h, const std::filesystem::path& path) -> void {
+    cls.def("save", [](const bloom_holder& h, const path_arg& path_in) -> void {
+               const std::filesystem::path path = path_of(path_in);
                read_with_gil_released(h, [&](const filter& f) {
                    f.save(path);
                    return 0;
                });
            }, py::arg("path"), "Write the filter to `path` atomically (numrep store format, readable from C++).")
-        .def_static("open", [](const std::filesystem::path& path, const verify_arg& verify_mode) -> holder_ptr {
+        .def_static("open", [](const path_arg& path_in, const verify_arg& verify_mode) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode.value);
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::open(path, check));
@@ -380,7 +384,8 @@ void register_bloom(py::module_& m) {
             "verify=\"full\" (default) checks every byte against its checksum, reading the whole file once;\n"
             "verify=\"header\" checks only the header, so that opening a huge filter reads one page (a corrupted bit\n"
             "array then gives wrong answers, never a crash). Raises FormatError for a damaged or foreign file.")
-        .def_static("load", [](const std::filesystem::path& path, bool concurrent) -> holder_ptr {
+        .def_static("load", [](const path_arg& path_in, bool concurrent) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive));
             }, py::arg("path"), py::kw_only(), py::arg("concurrent") = false,
@@ -392,7 +397,7 @@ void register_bloom(py::module_& m) {
                     "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).\n"
                     "Raises FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const bloom_holder& h) -> py::tuple {
+        .def("__reduce__", [](const bloom_holder& h) -> typed<names::bloom_state> {
                 const py::object restore = py::module_::import("numrep._core").attr("_bloom_filter_from_state");
                 return py::make_tuple(restore, py::make_tuple(to_py_bytes(h), h.concurrent()));
             })

@@ -6,14 +6,14 @@ namespace numrep::python {
 
 namespace {
 
-py::array_t<std::uint64_t> parse_many(const py::object& values, const py::object& region_code, const std::string& errors) {
+py::array_t<std::uint64_t> parse_many(const numbers_arg& values, const regions_arg& region_code, const std::string& errors) {
     if (errors != "coerce" && errors != "raise")
         throw py::value_error("numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
                               detail::quote(errors));
     return parse_texts(values, region_code, errors == "raise" ? bad_text::raise : bad_text::coerce);
 }
 
-phone_number parse_value(const py::object& value, const py::object& region_code) { return number_of(value, region_code); }
+phone_number parse_value(const number_arg& value, const region_arg& region_code) { return number_of(value, region_code); }
 
 }  // namespace
 
@@ -40,16 +40,16 @@ void register_parse(py::module_& m) {
         .def("__int__", &phone_number::key)
         .def("__index__", &phone_number::key)
         .def("__hash__", [](const phone_number& n) { return py::hash(py::int_(n.key())); })
-        .def("__eq__", [](const phone_number& a, const py::object& b) -> py::object {
+        .def("__eq__", [](const phone_number& a, const typed<names::object>& b) -> typed<names::boolean> {
             if (!py::isinstance<phone_number>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
             return py::bool_(a == b.cast<phone_number>());
-        })
+        }, py::arg("other"))
         .def("__lt__", [](const phone_number& a, const phone_number& b) { return a < b; })
         .def("__le__", [](const phone_number& a, const phone_number& b) { return a <= b; })
         .def("__gt__", [](const phone_number& a, const phone_number& b) { return a > b; })
         .def("__ge__", [](const phone_number& a, const phone_number& b) { return a >= b; })
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const phone_number& n) -> py::tuple {
+        .def("__reduce__", [](const phone_number& n) -> typed<names::phone_number_state> {
             const py::object restore = py::module_::import("numrep._core").attr("_phone_number_from_state");
             return py::make_tuple(restore, py::make_tuple(n.key(), n.is_legacy(), n.extension()));
         });

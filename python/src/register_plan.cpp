@@ -24,11 +24,11 @@ std::uint16_t region_code_id(std::string_view code) {
 }
 
 // Name tables come back as NumPy object arrays, so that names[codes] decodes a whole column.
-py::array object_array(const py::list& names) {
+typed<names::name_array> object_array(const py::list& names) {
     return py::module_::import("numpy").attr("array")(names, py::arg("dtype") = "object");
 }
 
-py::array region_code_names() {
+typed<names::name_array> region_code_names() {
     py::list out;
     out.append("");
     out.append("001");
@@ -38,7 +38,7 @@ py::array region_code_names() {
 
 namespace {
 
-py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
+typed<names::info_columns> info_columns(const numbering_plan& plan, const typed<names::int_keys>& keys_in) {
     const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = py::none(), .texts = false});
     const auto count = keys.shape(0);
     py::array_t<std::uint16_t> carrier(count);
@@ -72,7 +72,7 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
     return out;
 }
 
-py::array names_with_none(const std::deque<std::string>& names) {
+typed<names::name_array> names_with_none(const std::deque<std::string>& names) {
     py::list out;
     out.append("");
     for (const auto& name : names) out.append(name);
@@ -120,7 +120,7 @@ void register_plan(py::module_& m) {
                       "ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic\n"
                       "codes such as +800, '' when none.")
         .def_readonly("valid", &info_record::valid, "True if the plan says a number of this prefix and length exists.")
-        .def("_asdict", [](const info_record& r) {
+        .def("_asdict", [](const info_record& r) -> typed<names::info_dict> {
             py::dict d;
             d["number"] = r.number.e164();
             d["carrier"] = r.carrier;
@@ -149,7 +149,7 @@ void register_plan(py::module_& m) {
         .def("load_geocoding_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
                  return p.load_geocoding_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
-        .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
+        .def("lookup", [](const numbering_plan& p, const number_arg& value, const region_arg& region_code) {
                  return make_record(p, number_of(value, region_code));
              }, py::arg("number"), py::arg("region") = default_region_code())
         .def("lookup_many", &info_columns, py::arg("keys"),
@@ -167,12 +167,12 @@ void register_plan(py::module_& m) {
     for (auto name : number_type_names) type_names.append(std::string(name));
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
-    m.def("lookup", [](const py::object& value, const py::object& region_code) {
+    m.def("lookup", [](const number_arg& value, const region_arg& region_code) {
               return make_record(plans::world(), number_of(value, region_code));
           }, py::arg("number"), py::arg("region") = default_region_code(),
           "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
           "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
-    m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
+    m.def("lookup_many", [](const typed<names::int_keys>& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
           "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
     m.def("carrier_names", [] { return names_with_none(plans::world().carriers()); },
           "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).");

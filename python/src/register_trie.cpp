@@ -70,7 +70,7 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
 // ValueError naming it and its index), strings parsed with errors="raise" (a ParseError naming
 // an unparseable item). Keys that no store can hold (0, more than 15 digits) are rejected by
 // build and simply not found by queries.
-key_array keys_from_batch(const py::object& input, const py::object& home, const char* method) {
+key_array keys_from_batch(const numbers_arg& input, const regions_arg& home, const char* method) {
     const std::string name = std::string("TrieStore.") + method;
     return keys_of(input, {.method = name, .region = home});
 }
@@ -118,7 +118,8 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     return out;
 }
 
-holder_ptr build(const py::object& keys_in, const py::object& values_in, const py::object& merge, const py::object& home) {
+holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_in, const typed<names::merge>& merge,
+                 const regions_arg& home) {
     std::optional<merge_policy> policy;
     if (py::isinstance<py::str>(merge)) {
         const auto name = merge.cast<std::string>();
@@ -316,24 +317,25 @@ void register_trie(py::module_& m) {
         "is a ValueError naming it. Releases the GIL (except while calling a merge function).");
 
     cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
-        .def("__contains__", [](const trie_holder& h, const py::object& number) -> bool {
+        .def("__contains__", [](const trie_holder& h, const number_arg& number) -> bool {
                 const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
                 return visit(h, [&](const auto& s) { return s.contains(key); });
             }, py::arg("number"))
-        .def("contains", [](const trie_holder& h, const py::object& number, const py::object& home) -> bool {
+        .def("contains", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> bool {
                 const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.contains(key); });
             }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
             "`number in ts` with a region for national forms.")
-        .def("get", [](const trie_holder& h, const py::object& number, const py::object& default_, const py::object& home)
-                 -> py::object {
+        .def("get", [](const trie_holder& h, const number_arg& number, const typed<names::optional_int>& default_,
+                       const region_arg& home) -> typed<names::optional_int> {
                 const map_store& s = values_of(h, "get");
                 const auto v = s.find(key_of(number, home));
-                return v ? py::int_(*v) : default_;
+                if (v) return py::int_(*v);
+                return default_;
             }, py::arg("number"), py::arg("default") = py::none(), py::kw_only(), py::arg("region") = default_region_code(),
             "The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.\n"
             "TypeError for a set.")
-        .def("rank", [](const trie_holder& h, const py::object& number, const py::object& home) -> std::size_t {
+        .def("rank", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> std::size_t {
                 const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.rank(key); });
             }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
@@ -347,7 +349,7 @@ void register_trie(py::module_& m) {
                 return visit(h, [&](const auto& s) { return *s.select(static_cast<std::size_t>(at)); });
             }, py::arg("i"),
             "The key at position i in ascending order (negative i counts from the end); IndexError out of range.")
-        .def("count_prefix", [](const trie_holder& h, const py::object& prefix) -> std::size_t {
+        .def("count_prefix", [](const trie_holder& h, const prefix_arg& prefix) -> std::size_t {
                 const std::uint64_t p = prefix_of(prefix);
                 return visit(h, [&](const auto& s) { return s.count_prefix(p); });
             }, py::arg("prefix"),
@@ -355,7 +357,7 @@ void register_trie(py::module_& m) {
             "8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between\n"
             "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.\n"
             "Takes time independent of the count.")
-        .def("keys", [](const trie_holder& h, const py::object& prefix) -> py::array_t<std::uint64_t> {
+        .def("keys", [](const trie_holder& h, const optional_prefix_arg& prefix) -> py::array_t<std::uint64_t> {
                 const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
                 return visit(h, [&](const auto& s) {
                     py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(s.count_prefix(p)));
@@ -370,7 +372,7 @@ void register_trie(py::module_& m) {
         .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
              "Every key in ascending order, one at a time (the iterator keeps the store alive).");
 
-    cls.def("contains_many", [](const trie_holder& h, const py::object& keys, const py::object& home) -> py::array_t<bool> {
+    cls.def("contains_many", [](const trie_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
                 const key_array in = keys_from_batch(keys, home, "contains_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 py::array_t<bool> out(static_cast<py::ssize_t>(count));
@@ -383,7 +385,7 @@ void register_trie(py::module_& m) {
             "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
             "longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`\n"
             "(ParseError naming an unparseable item). Releases the GIL.")
-        .def("get_many", [](const trie_holder& h, const py::object& keys, const trie_u64_arg& default_, const py::object& home)
+        .def("get_many", [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_, const regions_arg& home)
                  -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
                 const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
@@ -422,12 +424,14 @@ void register_trie(py::module_& m) {
                 return visit(h, [](const auto& s) { return s.value_bytes(); });
             }, "Bytes of the values (a few for a set: the empty value sections).");
 
-    cls.def("save", [](const trie_holder& h, const std::filesystem::path& path) -> void {
+    cls.def("save", [](const trie_holder& h, const path_arg& path_in) -> void {
+               const std::filesystem::path path = path_of(path_in);
                py::gil_scoped_release unlocked;
                visit(h, [&](const auto& s) { s.save(path); });
            }, py::arg("path"),
            "Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).")
-        .def_static("open", [](const std::filesystem::path& path, const trie_verify_arg& verify_mode) -> holder_ptr {
+        .def_static("open", [](const path_arg& path_in, const trie_verify_arg& verify_mode) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::open(path, check); });
@@ -435,7 +439,8 @@ void register_trie(py::module_& m) {
             "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
             "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
             "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")
-        .def_static("load", [](const std::filesystem::path& path) -> holder_ptr {
+        .def_static("load", [](const path_arg& path_in) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::load(path); });
             }, py::arg("path"), "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
@@ -445,7 +450,7 @@ void register_trie(py::module_& m) {
                     "A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully\n"
                     "verified. FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const trie_holder& h) -> py::tuple {
+        .def("__reduce__", [](const trie_holder& h) -> typed<names::trie_state> {
                 const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
                 return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
             })
