@@ -548,12 +548,26 @@ def test_demo_builds_and_checks_a_database() -> None:
 def test_demo_legacy_forms_come_from_the_librarys_conversion_table() -> None:
     """The demo writes legacy 11-digit forms from numrep's own table, which must agree with the
     reference conversion file (a hand copy once said 076 <- 0121; the conversion says 0126)."""
-    from numrep import cli
+    from numrep.cli import demo
 
     from conftest import read_legacy_conversion
 
     rows, _ = read_legacy_conversion()
-    assert cli.DEMO_LEGACY == {row.new: row.old for row in rows}
-    assert cli.DEMO_LEGACY["76"] == "126"
-    for new, old in cli.DEMO_LEGACY.items():
+    assert demo.DEMO_LEGACY == {row.new: row.old for row in rows}
+    assert demo.DEMO_LEGACY["76"] == "126"
+    for new, old in demo.DEMO_LEGACY.items():
         assert numrep.parse(f"0{old}1234567").key == int(f"84{new}1234567")
+
+
+def test_every_command_is_a_module_of_the_cli_package() -> None:
+    """One module per command (add_parser + run), the parser built from them."""
+    import importlib
+
+    from numrep import cli
+
+    names = ["info", "build", "check", "stats", "demo"]
+    for name in names:
+        module = importlib.import_module(f"numrep.cli.{name}")
+        assert callable(module.run) and callable(module.add_parser)
+    subcommands = next(a for a in cli.build_parser()._actions if a.dest == "command")
+    assert list(subcommands.choices) == names
