@@ -17,7 +17,7 @@ defaults to ``numrep.DEFAULT_REGION`` ("VN"), the C++ library's own default.
 from __future__ import annotations
 
 try:
-    from . import _core
+    from . import _core  # noqa: F401 - imported first, to say what is wrong when it is missing
 except ImportError as error:  # pragma: no cover - only when the package was not built
     raise ImportError(
         "numrep's compiled module numrep._core is missing: did you forget to build it? "
@@ -37,6 +37,7 @@ from ._core import (
     PhoneNumber,
     TrieStore,
     TrieStoreKeyIterator,
+    Verdict,
     __version__,
     carrier_names,
     classify_category,
@@ -47,7 +48,6 @@ from ._core import (
     parse_many,
     region_codes,
     region_names,
-    Verdict,
 )
 from .reputation import ReputationDB
 
@@ -65,6 +65,7 @@ __all__ = [
     "ReputationDB",
     "TrieStore",
     "TrieStoreKeyIterator",
+    "Verdict",
     "__version__",
     "carrier_names",
     "classify_category",
@@ -75,5 +76,4 @@ __all__ = [
     "parse_many",
     "region_codes",
     "region_names",
-    "Verdict",
 ]

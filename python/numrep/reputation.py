@@ -15,7 +15,8 @@ from __future__ import annotations
 
 import datetime
 import os
-from typing import TYPE_CHECKING, Any, Callable, Iterable, Literal, Mapping, Sequence, TypeVar, Union, overload
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
 
 import numpy as np
 import numpy.typing as npt
@@ -32,6 +33,10 @@ PathLike = Union[str, "os.PathLike[str]"]
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
 NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
 Columns = dict[str, npt.NDArray[Any]]
+# Reports as the compiled builder takes them: keys (0: bad row), unix times, category codes into
+# the names, source ids (0: none) and not-spam flags.
+_ReportArrays = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str],
+                      npt.NDArray[np.int64], npt.NDArray[np.bool_]]
 _Self = TypeVar("_Self", bound="ReputationDB")
 
 
@@ -75,10 +80,10 @@ class ReputationDB(_core.ReputationDB):
         *,
         preset: str | None = None,
         number: str | None = None,
-        time: str | None | _Unset = _UNSET,
-        category: str | None | _Unset = _UNSET,
-        source: str | None | _Unset = _UNSET,
-        not_spam: str | None | _Unset = _UNSET,
+        time: str | _Unset | None = _UNSET,
+        category: str | _Unset | None = _UNSET,
+        source: str | _Unset | None = _UNSET,
+        not_spam: str | _Unset | None = _UNSET,
         delimiter: str | None = None,
         region: str | None = _core.DEFAULT_REGION,
         strict: bool = False,
@@ -97,7 +102,7 @@ class ReputationDB(_core.ReputationDB):
         first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
         the files are read.
         """
-        def column(value: str | None | _Unset, default: str | None) -> str | None:
+        def column(value: str | _Unset | None, default: str | None) -> str | None:
             return default if isinstance(value, _Unset) else value
 
         if preset is None:
@@ -220,8 +225,8 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | None,
-                   not_spam: str | None, region: str | None, default_time: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    import pandas as pd
+                   not_spam: str | None, region: str | None,
+                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
 
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]
     if missing:
@@ -237,8 +242,9 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     if default_time is not None:
         times = np.where(bad_time, _core._unix_time(default_time, "default_time"), times)
         bad_time = np.zeros(n, dtype=bool)
+    names: list[str] = []
     if category is None:
-        codes, names = np.full(n, -1, dtype=np.int64), []
+        codes = np.full(n, -1, dtype=np.int64)
     else:
         codes, names = _column_codes(frame[category])
     if source is None:
@@ -251,7 +257,8 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     else:
         votes, bad_vote = _flags(frame[not_spam])
     bad_number = keys == 0
-    empty_number = frame[number].isna().to_numpy() | (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    blank = (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    empty_number = frame[number].isna().to_numpy() | blank
     keep_keys = np.where(bad_time | bad_vote, np.uint64(0), keys)
     stats: dict[str, Any] = {
         "rows": n,
@@ -290,6 +297,7 @@ def _verdict_frame(columns: Columns) -> pd.DataFrame:
     import pandas as pd
 
     carriers = np.array(_core.carrier_names(), dtype=object)
+    seen = columns["reports"] > 0
     frame = pd.DataFrame({
         "e164": ["+" + str(k) if k else "" for k in columns["key"].tolist()],
         "reported": columns["reported"],
@@ -299,8 +307,8 @@ def _verdict_frame(columns: Columns) -> pd.DataFrame:
         "reports": columns["reports"],
         "not_spam": columns["not_spam"],
         # Vote-only numbers are "reported" but were never seen calling: no dates for them.
-        "first_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["first_seen"], np.nan), unit="s", utc=True),
-        "last_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["last_seen"], np.nan), unit="s", utc=True),
+        "first_seen": pd.to_datetime(np.where(seen, columns["first_seen"], np.nan), unit="s", utc=True),
+        "last_seen": pd.to_datetime(np.where(seen, columns["last_seen"], np.nan), unit="s", utc=True),
         "carrier": carriers[columns["carrier"]],
         "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
         "region_code": np.array(_core.region_codes(), dtype=object)[columns["region_code"]],

@@ -181,7 +181,7 @@ def test_delta_and_compaction_equal_a_full_rebuild() -> None:
         "source": [f"s{x}" for x in rng.integers(0, 50, n)],
         "not_spam": rng.random(n) < 0.05,
     })
-    columns = dict(source="source", not_spam="not_spam")
+    columns = {"source": "source", "not_spam": "not_spam"}
     full = numrep.ReputationDB.from_frame(frame, **columns)
     db = numrep.ReputationDB.from_frame(frame.iloc[: n // 2], **columns)
     db.add_reports(frame.iloc[n // 2: 2 * n // 3], **columns)

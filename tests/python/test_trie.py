@@ -63,7 +63,7 @@ def probes_for(keys: list[int], seed: int) -> list[int]:
     """Hits, their neighbours (near misses) and random keys of every length."""
     rng = np.random.default_rng(seed)
     near = [k + d for k in keys[:500] for d in (-1, 1) if 1 <= k + d <= MAX_KEY]
-    far = keys_of_every_length(seed, 30).tolist() + [1, 2, 10, MAX_KEY]
+    far = [*keys_of_every_length(seed, 30).tolist(), 1, 2, 10, MAX_KEY]
     picked = [keys[i] for i in rng.integers(0, len(keys), 500)] if keys else []
     return picked + near + far
 

@@ -8,8 +8,9 @@ import datetime as dt
 import os
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Callable, Sequence
+from typing import Any, Callable
 
 from .. import _core
 from ..reputation import ReputationDB
@@ -24,9 +25,10 @@ def guard_output(path: str) -> None:
         raise ValueError(f"{path} exists and is not a numrep database; refusing to replace it (choose another -o)")
 
 
-def build_database(reports: Sequence[str], output: str, *, preset: str | None = None, columns: dict[str, str] | None = None,
-                   delimiter: str | None = None, region: str | None = _core.DEFAULT_REGION, half_life: float = 90.0,
-                   strict: bool = False, rejects: str | None = None, default_time: dt.datetime | None = None,
+def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
+                   columns: dict[str, str] | None = None, delimiter: str | None = None,
+                   region: str | None = _core.DEFAULT_REGION, half_life: float = 90.0, strict: bool = False,
+                   rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None) -> tuple[ReputationDB, dict[str, Any]]:
     """from_csv, then save to `output`; returns the database and facts for the summary."""
     guard_output(output)
@@ -48,13 +50,15 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     return db, facts
 
 
-def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequence[str], output: str, *, bad_rows: int = 5) -> None:
+def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequence[str], output: str, *,
+                        bad_rows: int = 5) -> None:
     stats = db.ingest_stats
     rows = stats["rows"]
     print(f"Read {len(reports)} report file{'s' if len(reports) != 1 else ''} in {facts['seconds']:.2f} s "
           f"({rows / max(facts['seconds'], 1e-9):,.0f} rows/s)")
     print(f"  rows               {rows:>12,}")
-    invalid = f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)" if stats["invalid_numbers"] else ""
+    invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
+               if stats["invalid_numbers"] else "")
     print(f"  good               {stats['good']:>12,}{invalid}")
     if stats.get("defaulted_times"):
         print(f"    with the default time {stats['defaulted_times']:>7,}")
@@ -62,7 +66,8 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     for reason, count in sorted(stats["bad_by_reason"].items(), key=lambda item: -item[1]):
         detail = ""
         if reason == "unparseable_number" and stats.get("unparseable_by_error"):
-            detail = "   (" + ", ".join(f"{why} {n:,}" for why, n in sorted(stats["unparseable_by_error"].items())) + ")"
+            by_error = sorted(stats["unparseable_by_error"].items())
+            detail = "   (" + ", ".join(f"{why} {n:,}" for why, n in by_error) + ")"
         print(f"    {reason.replace('_', ' '):<22} {count:>9,}{detail}")
     first = stats.get("first_bad_rows", [])[:bad_rows]
     if first:
@@ -72,7 +77,10 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     n = db.snapshot_size
     print(f"  distinct numbers   {n:>12,}")
     files = facts["files"]
-    per_key = lambda size: f"{8 * size / n:6.1f} bits/number" if n else ""  # noqa: E731
+
+    def per_key(size: int) -> str:
+        return f"{8 * size / n:6.1f} bits/number" if n else ""
+
     print(f"Saved {output}/")
     print(f"  records.trie       {format_size(files['records.trie']):>12}   {per_key(files['records.trie'])}   "
           f"(the key index: {db.records_bits_per_key:.1f} bits/number)")
@@ -84,9 +92,10 @@ def run(args: argparse.Namespace) -> int:
                if getattr(args, name) is not None}
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
-        db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns, delimiter=args.delimiter,
-                                   region=region_option(args.region), half_life=args.half_life, strict=args.strict,
-                                   rejects=args.rejects, default_time=args.default_time, progress=bar)
+        db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
+                                   delimiter=args.delimiter, region=region_option(args.region),
+                                   half_life=args.half_life, strict=args.strict, rejects=args.rejects,
+                                   default_time=args.default_time, progress=bar)
     finally:
         if bar is not None:
             bar.close()
@@ -99,7 +108,8 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     build = commands.add_parser("build", help="build a reputation database from CSV files of reports")
     build.add_argument("reports", nargs="+", metavar="REPORTS", help="CSV files of reports (header line first)")
-    build.add_argument("-o", "--output", required=True, metavar="DB", help="database directory to write (replaced if it is one)")
+    build.add_argument("-o", "--output", required=True, metavar="DB",
+                       help="database directory to write (replaced if it is one)")
     build.add_argument("--preset", help="a named column layout: ftc (US FTC Do-Not-Call complaints)")
     columns = build.add_argument_group("columns (header names; default number, time, category)")
     columns.add_argument("--number", metavar="COL", help="column of the reported number")

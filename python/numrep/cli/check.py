@@ -12,6 +12,7 @@ from .. import _core
 from .common import EXIT_BAD_INPUT, EXIT_OK, UTC, iso_time, numbers_from, open_db, region_option
 from .output import print_table
 
+
 def top_categories(counts: dict[str, int], most: int = 3) -> str:
     ranked = sorted(((n, name) for name, n in counts.items() if n), key=lambda item: (-item[0], item[1]))
     return ", ".join(f"{name} {n}" for n, name in ranked[:most])

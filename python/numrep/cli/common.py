@@ -8,7 +8,7 @@ import datetime as dt
 import os
 import re
 import sys
-from typing import Iterable, Sequence
+from collections.abc import Iterable, Sequence
 
 from ..reputation import ReputationDB
 
@@ -42,7 +42,8 @@ def half_life_days(text: str) -> float:
     """'90d', '12w', '2160h' or '90' (days) as a number of days; argparse type."""
     match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([dwh]?)\s*", text, flags=re.IGNORECASE)
     if not match:
-        raise argparse.ArgumentTypeError(f"bad half-life {text!r}: expected a duration such as 90d, 12w, 2160h or 90 (days)")
+        raise argparse.ArgumentTypeError(
+            f"bad half-life {text!r}: expected a duration such as 90d, 12w, 2160h or 90 (days)")
     value = float(match.group(1)) * {"": 1.0, "d": 1.0, "w": 7.0, "h": 1 / 24}[match.group(2).lower()]
     if value <= 0:
         raise argparse.ArgumentTypeError(f"bad half-life {text!r}: it must be longer than zero")
@@ -54,14 +55,16 @@ def iso_time(text: str) -> dt.datetime:
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
-        raise argparse.ArgumentTypeError(f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z") from None
+        raise argparse.ArgumentTypeError(
+            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
 
 
 def delimiter_option(text: str) -> str:
     value = DELIMITER_NAMES.get(text.lower(), text)
     if len(value) != 1 or value in '"\r\n':
-        raise argparse.ArgumentTypeError(f"bad delimiter {text!r}: expected one character (or tab, comma, semicolon, pipe)")
+        raise argparse.ArgumentTypeError(
+            f"bad delimiter {text!r}: expected one character (or tab, comma, semicolon, pipe)")
     return value
 
 

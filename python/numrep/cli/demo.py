@@ -27,7 +27,7 @@ DEMO_SAMPLES = [
     ("(+84) 93-456-7890", "MobiFone, with punctuation"),
     ("0084 56 789 0123", "Vietnamobile, 00 international prefix"),
     ("0162 345 6789", "pre-2018 11-digit Viettel number, converted"),
-    ("０９７１２３４５６７", "full-width digits"),
+    ("０９７１２３４５６７", "full-width digits"),  # noqa: RUF001 - full-width on purpose
     ("tel:+84-24-3826-4321", "Hanoi landline as a tel: URI"),
     ("0236 3822 123", "Da Nang landline"),
     ("1800 1091", "toll free"),
@@ -132,7 +132,8 @@ def demo_reports(seed: int = 2018) -> tuple[list[list[str]], dict[str, str]]:
             reporter += 1 + int(rng.integers(0, 3))
             category = (DEMO_SCAM_CATEGORIES[rng.integers(len(DEMO_SCAM_CATEGORIES))] if scam
                         else DEMO_OTHER_CATEGORIES[rng.integers(len(DEMO_OTHER_CATEGORIES))])
-            rows.append([_demo_written(national, rng), when.strftime("%Y-%m-%d %H:%M:%S"), category, f"u{reporter % 5000}", ""])
+            written = _demo_written(national, rng)
+            rows.append([written, when.strftime("%Y-%m-%d %H:%M:%S"), category, f"u{reporter % 5000}", ""])
         for _ in range(not_spam_votes):
             when = DEMO_NOW - dt.timedelta(days=float(rng.uniform(1, 30)))
             reporter += 1
@@ -215,7 +216,7 @@ def _demo_reputation(scratch: Path, count: int) -> None:
     print_table(table, ["number", "level", "score", "reports", "top categories", "last seen", "carrier", "note"])
 
     keys = database_keys(db)
-    print(f"\n5. What the database holds (numrep stats -d DB)")
+    print("\n5. What the database holds (numrep stats -d DB)")
     print_breakdown(breakdown(db, keys, DEMO_NOW), DEMO_NOW, ("carrier", "level", "category"))
 
     print("\n6. Prefix queries on the succinct trie of reported numbers")
@@ -237,8 +238,9 @@ def _demo_reputation(scratch: Path, count: int) -> None:
     verdicts = db.check_many(call_keys, now=DEMO_NOW)
     checked = time.perf_counter()
     flagged = int((verdicts["level"] > 0).sum())
-    print(f"  parse_many {1e9 * (parsed - start) / count:6.1f} ns/number + check_many {1e9 * (checked - parsed) / count:6.1f} "
-          f"ns/number = {1e9 * (checked - start) / count:6.1f} ns/number end to end")
+    print(f"  parse_many {1e9 * (parsed - start) / count:6.1f} ns/number + "
+          f"check_many {1e9 * (checked - parsed) / count:6.1f} ns/number = "
+          f"{1e9 * (checked - start) / count:6.1f} ns/number end to end")
     print(f"  {int(verdicts['reported'].sum()):,} reported, {flagged:,} suspicious or likely scam")
 
 
@@ -246,5 +248,6 @@ def _demo_reputation(scratch: Path, count: int) -> None:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = commands.add_parser("demo", help="a tour of what numrep does")
-    demo.add_argument("--count", type=int, default=200_000, help="numbers in the batch and timing parts (default 200,000)")
+    demo.add_argument("--count", type=int, default=200_000,
+                      help="numbers in the batch and timing parts (default 200,000)")
     demo.set_defaults(run=run)

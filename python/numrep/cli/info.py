@@ -11,6 +11,7 @@ from .. import _core
 from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option
 from .output import print_table
 
+
 def info_row(text: str, region: str | None) -> dict[str, object]:
     try:
         info = _core.lookup(text, region=region)
@@ -56,8 +57,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    info = commands.add_parser("info", help="what the numbering plan says about numbers of any region: region code, type, "
-                                             "validity, carrier, area")
+    info = commands.add_parser("info", help="what the numbering plan says about numbers of any region: "
+                                             "region code, type, validity, carrier, area")
     info.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     info.add_argument("--json", action="store_true", help="machine-readable output")
     info.add_argument("--region", default=_core.DEFAULT_REGION,

@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 import time
 import unicodedata
-from typing import Sequence, TextIO
+from collections.abc import Sequence
+from typing import TextIO
 
 
 def display_width(text: str) -> int:

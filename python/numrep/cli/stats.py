@@ -8,7 +8,8 @@ import datetime as dt
 import json
 import os
 import sys
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
@@ -31,7 +32,7 @@ def breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], now: dt.datetime) 
     columns = db.check_many(keys, now=now)
     areas = _core.lookup_many(keys)["region"]  # verdicts carry the region code; the area comes from the plan
 
-    def tally(codes: npt.NDArray[Any], names: Sequence[str]) -> dict[str, int]:
+    def tally(codes: npt.NDArray[Any], names: Sequence[str] | npt.NDArray[np.object_]) -> dict[str, int]:
         counts = np.bincount(codes.astype(np.int64), minlength=len(names))
         merged: dict[str, int] = {}
         for i in np.flatnonzero(counts).tolist():
@@ -62,7 +63,8 @@ PLOTTED = ("carrier", "type", "region_code", "area", "category", "level")
 
 
 
-def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime, which: Sequence[str] = tuple(BREAKDOWN_TITLES)) -> None:
+def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime,
+                    which: Sequence[str] = tuple(BREAKDOWN_TITLES)) -> None:
     for name in which:
         title = BREAKDOWN_TITLES[name] + (f" at {now.isoformat(timespec='seconds')}" if name == "level" else "")
         print(f"\n  {title}")
@@ -103,7 +105,8 @@ def run(args: argparse.Namespace) -> int:
     if args.json:
         json.dump({"database": args.db, "numbers": n, "now": now.isoformat(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
-                   "records_bits_per_key": db.records_bits_per_key, **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
+                   "records_bits_per_key": db.records_bits_per_key,
+                   **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
                    "delisted": parts["delisted"]["delisted"]}, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
