@@ -1,7 +1,7 @@
 """numrep: phone-number reputation.
 
-Parse numbers in any written form, tell which carrier a number was allocated to, and
-(in later releases) store millions of reported numbers in Bloom filters and succinct tries.
+Parse numbers in any written form, tell which carrier a number was allocated to, store
+millions of reported numbers in Bloom filters and succinct tries, and score them.
 
     >>> import numrep
     >>> numrep.parse("0912 345 678").e164
@@ -12,6 +12,10 @@ Parse numbers in any written form, tell which carrier a number was allocated to,
 Every call that reads text as a phone number takes ``region=``: the region whose national forms
 it is in ("US", "gb"; None for international forms only; for batches also one per value). It
 defaults to ``numrep.DEFAULT_REGION`` ("VN"), the C++ library's own default.
+
+``keys()`` (TrieStore, ReputationDB) returns a NumPy uint64 array, which every batch call takes
+as it is. What each call accepts, and how the Python names map to the C++ ones (``add`` /
+``insert``, ``get`` / ``find``, ``*_many`` / ``*_batch``), is in docs/python.md.
 """
 
 from __future__ import annotations
