@@ -67,7 +67,12 @@ std::uint64_t to_u64(const py::handle& value, const std::string& what) {
 
 // ------------------------------------------------------------------------------ regions
 
-std::string default_region_code() { return std::string(ingest_options{}.default_region.code()); }
+const region& default_region() {
+    static const region home = ingest_options{}.default_region;
+    return home;
+}
+
+std::string default_region_code() { return std::string(default_region().code()); }
 
 region region_of(const py::handle& code, std::string_view text) {
     if (code.is_none()) return region::none();

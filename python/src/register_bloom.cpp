@@ -268,7 +268,7 @@ void register_bloom(py::module_& m) {
            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
            "`number in bf` with a region for national forms: True if the number may have been added.")
         .def("__contains__", [](const bloom_holder& h, const number_arg& number) -> bool {
-               const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
+               const std::uint64_t key = key_of(number, default_region());
                read_lock lock(h.mutex, std::defer_lock);
                lock_holding_gil(lock);
                return h.bits.contains(key);

@@ -318,7 +318,7 @@ void register_trie(py::module_& m) {
 
     cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
         .def("__contains__", [](const trie_holder& h, const number_arg& number) -> bool {
-                const std::uint64_t key = key_of(number, region_of(py::str(default_region_code())));
+                const std::uint64_t key = key_of(number, default_region());
                 return visit(h, [&](const auto& s) { return s.contains(key); });
             }, py::arg("number"))
         .def("contains", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> bool {
