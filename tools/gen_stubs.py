@@ -12,11 +12,28 @@ from __future__ import annotations
 
 import argparse
 import pathlib
+import re
 import subprocess
 import sys
 import tempfile
 
 STUB = pathlib.Path(__file__).resolve().parent.parent / "python" / "numrep" / "_core.pyi"
+
+
+def annotate_constants(text: str) -> str:
+    """The constants' types from the module's __annotations__ (set by the bindings), where
+    pybind11-stubgen writes only the type of the value (`tuple`, `dict`); and what mypy --strict
+    needs to accept an unhashable class."""
+    import importlib
+
+    core = importlib.import_module("numrep._core")
+    for name, annotation in getattr(core, "__annotations__", {}).items():
+        text, count = re.subn(rf"^{re.escape(name)}: [^=]+ = ", f"{name}: {annotation} = ", text, flags=re.MULTILINE)
+        if count != 1:
+            raise SystemExit(f"gen_stubs: constant {name} of numrep._core.__annotations__ is not in the stub")
+    # `__hash__ = None` (unhashable, mutable) on a class: what typeshed writes for it.
+    return text.replace("    __hash__: typing.ClassVar[None] = None\n",
+                        "    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]\n")
 
 
 def generate() -> str:
@@ -26,7 +43,7 @@ def generate() -> str:
              "--numpy-array-use-type-var", "--exit-code"],
             check=True, capture_output=True, text=True,
         )
-        return (pathlib.Path(out) / "numrep" / "_core.pyi").read_text()
+        return annotate_constants((pathlib.Path(out) / "numrep" / "_core.pyi").read_text())
 
 
 def main() -> int:

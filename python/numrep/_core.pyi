@@ -2,13 +2,15 @@
 numrep's compiled core; import numrep instead.
 """
 from __future__ import annotations
+import builtins
 import collections.abc
+import datetime
 import numpy
 import numpy.typing
 import os
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -17,7 +19,7 @@ class PhoneNumber:
     """
     A telephone number as its E.164 integer key.
     """
-    def __eq__(self, arg0: typing.Any) -> typing.Any:
+    def __eq__(self, other: builtins.object) -> bool:
         ...
     def __ge__(self, arg0: PhoneNumber) -> bool:
         ...
@@ -27,7 +29,7 @@ class PhoneNumber:
         ...
     def __index__(self) -> int:
         ...
-    def __init__(self, value: typing.Any, region: typing.Any = 'VN') -> None:
+    def __init__(self, value: str | int | PhoneNumber, region: str | None = 'VN') -> None:
         """
         Parse text, or take an int key, like numrep.parse.
         """
@@ -37,7 +39,7 @@ class PhoneNumber:
         ...
     def __lt__(self, arg0: PhoneNumber) -> bool:
         ...
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[collections.abc.Callable[[int, bool, str], PhoneNumber], tuple[int, bool, str]]:
         ...
     def __repr__(self) -> str:
         ...
@@ -86,7 +88,7 @@ class NumberInfo:
     """
     def __repr__(self) -> str:
         ...
-    def _asdict(self) -> dict:
+    def _asdict(self) -> dict[str, str | bool]:
         """
         The fields as a dict (number as E.164 text).
         """
@@ -145,18 +147,18 @@ class NumberingPlan:
         ...
     def load_geocoding_text(self, text: str, source: str = 'geocoding data', national_lengths: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> int:
         ...
-    def lookup(self, number: typing.Any, region: typing.Any = 'VN') -> NumberInfo:
+    def lookup(self, number: str | int | PhoneNumber, region: str | None = 'VN') -> NumberInfo:
         ...
-    def lookup_many(self, keys: typing.Any) -> dict:
+    def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[int]) -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
         """
         Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes
         (index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.
         """
     @property
-    def carrier_names(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    def carrier_names(self) -> numpy.typing.NDArray[numpy.object_]:
         ...
     @property
-    def region_names(self) -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+    def region_names(self) -> numpy.typing.NDArray[numpy.object_]:
         ...
     @property
     def rule_count(self) -> int:
@@ -164,8 +166,9 @@ class NumberingPlan:
 class BloomFilter:
     """
     A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,
-    and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),
-    int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.
+    and True for a number never added with probability about `fpr`. Numbers are str (parsed with `region=`,
+    DEFAULT_REGION unless given), int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from
+    parse_many) or lists of those.
     Filters with the same size, probe count and seed combine with |, &, |= and &=.
     
     Thread safety: every method may be called from any number of threads at once. add_many, update,
@@ -175,7 +178,7 @@ class BloomFilter:
     atomic and share the lock instead, so adds from several threads and queries run in parallel; without
     it, adds from several threads are correct but take turns.
     """
-    __hash__: typing.ClassVar[None] = None
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
     @staticmethod
     def from_bytes(data: typing_extensions.Buffer, *, concurrent: bool = False) -> BloomFilter:
         """
@@ -183,12 +186,12 @@ class BloomFilter:
         Raises FormatError for damaged bytes.
         """
     @staticmethod
-    def load(path: os.PathLike | str | bytes, *, concurrent: bool = False) -> BloomFilter:
+    def load(path: str | os.PathLike[str], *, concurrent: bool = False) -> BloomFilter:
         """
         Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.
         """
     @staticmethod
-    def open(path: os.PathLike | str | bytes, *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
+    def open(path: str | os.PathLike[str], *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
         """
         Map a saved filter read-only (zero copy, pages read on first use); add and other updates raise TypeError.
         verify="full" (default) checks every byte against its checksum, reading the whole file once;
@@ -203,15 +206,15 @@ class BloomFilter:
         """
         Always True: a filter is never an empty container.
         """
-    def __contains__(self, number: typing.Any) -> bool:
+    def __contains__(self, number: str | int | PhoneNumber) -> bool:
         ...
     def __copy__(self) -> BloomFilter:
         """
         A writable copy.
         """
-    def __deepcopy__(self, memo: typing.Any) -> BloomFilter:
+    def __deepcopy__(self, memo: dict[int, builtins.object]) -> BloomFilter:
         ...
-    def __eq__(self, arg0: BloomFilter) -> bool:
+    def __eq__(self, other: builtins.object) -> bool:
         """
         Same size, probe count, seed and bits (capacity is not compared).
         """
@@ -232,18 +235,19 @@ class BloomFilter:
         """
         Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError).
         """
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[collections.abc.Callable[[bytes, bool], BloomFilter], tuple[bytes, bool]]:
         ...
     def __repr__(self) -> str:
         ...
-    def add(self, number: typing.Any) -> None:
+    def add(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> None:
         """
-        Add one number (str, int key or PhoneNumber).
+        Add one number (str parsed with `region`, int key or PhoneNumber).
         """
-    def add_many(self, keys: typing.Any) -> None:
+    def add_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> None:
         """
-        Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string
-        raises ParseError naming the item). Releases the GIL.
+        Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with
+        `region`: one for all or one per value; an invalid string raises ParseError naming the item).
+        Releases the GIL.
         """
     def approx_len(self) -> float:
         """
@@ -254,11 +258,15 @@ class BloomFilter:
         """
         Remove every number (set all bits to 0).
         """
-    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+    def contains(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> bool:
+        """
+        `number in bf` with a region for national forms: True if the number may have been added.
+        """
+    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.
         """
-    def save(self, path: os.PathLike | str | bytes) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """
         Write the filter to `path` atomically (numrep store format, readable from C++).
         """
@@ -266,7 +274,7 @@ class BloomFilter:
         """
         The filter in the file format, as bytes.
         """
-    def update(self, numbers: typing.Any) -> None:
+    def update(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> None:
         """
         Add every number of an iterable (as add_many).
         """
@@ -323,7 +331,7 @@ class BloomFilter:
         """
 class TrieStoreKeyIterator:
     """
-    Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).
+    Ascending int keys of a TrieStore (iter(store)).
     """
     def __iter__(self) -> TrieStoreKeyIterator:
         ...
@@ -338,17 +346,17 @@ class TrieStore:
     dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never
     changes afterwards, so every method may be called from any number of threads (no lock needed).
     
-    Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls
-    (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or
-    strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
+    Single calls (get, contains, `in`, rank) take str (parsed with `region=`, DEFAULT_REGION unless given), int
+    keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)
+    as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
     """
     @staticmethod
-    def build(keys: typing.Any, values: typing.Any = None, merge: typing.Any = 'sum') -> TrieStore:
+    def build(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], values: numpy.typing.ArrayLike | collections.abc.Iterable[int] | None = None, merge: typing.Literal['sum', 'max', 'last'] | collections.abc.Callable[[int, int], int] = 'sum', *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> TrieStore:
         """
         Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str
-        (parsed as parse_many(..., errors="raise"): an unparseable item raises ParseError naming it), or a pandas
-        Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list
-        of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by
+        (parsed as parse_many(keys, region, errors="raise"): an unparseable item raises ParseError naming it), or
+        a pandas Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array,
+        or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by
         `merge`: "sum" (saturating at 2**64 - 1), "max", "last" (the value given last), or a function
         merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits
         is a ValueError naming it. Releases the GIL (except while calling a merge function).
@@ -360,62 +368,67 @@ class TrieStore:
         verified. FormatError for damaged bytes.
         """
     @staticmethod
-    def load(path: os.PathLike | str | bytes) -> TrieStore:
+    def load(path: str | os.PathLike[str]) -> TrieStore:
         """
         Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.
         """
     @staticmethod
-    def open(path: os.PathLike | str | bytes, *, verify: typing.Literal['full', 'header'] = 'full') -> TrieStore:
+    def open(path: str | os.PathLike[str], *, verify: typing.Literal['full', 'header'] = 'full') -> TrieStore:
         """
         Map a saved store read-only and query it in place (zero copy). verify="full" (default) checks the
         checksum and every internal invariant first; verify="header" checks sizes only (a corrupted store may
         then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.
         """
-    def __contains__(self, number: typing.Any) -> bool:
+    def __contains__(self, number: str | int | PhoneNumber) -> bool:
         ...
     def __iter__(self) -> TrieStoreKeyIterator:
         """
-        Every key in ascending order (as keys()).
+        Every key in ascending order, one at a time (the iterator keeps the store alive).
         """
     def __len__(self) -> int:
         ...
-    def __reduce__(self) -> tuple:
+    def __reduce__(self) -> tuple[collections.abc.Callable[[bytes], TrieStore], tuple[bytes]]:
         ...
     def __repr__(self) -> str:
         ...
-    def contains_many(self, keys: typing.Any) -> numpy.typing.NDArray[numpy.bool]:
+    def contains(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> bool:
+        """
+        `number in ts` with a region for national forms.
+        """
+    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys
-        longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an
-        unparseable item). Releases the GIL.
+        longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`
+        (ParseError naming an unparseable item). Releases the GIL.
         """
-    def count_prefix(self, prefix: typing.Any) -> int:
+    def count_prefix(self, prefix: str | int | PhoneNumber) -> int:
         """
         Number of keys whose digits start with `prefix`, keys of every length included: "+8491234", "84 912-34",
         8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between
         digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.
         Takes time independent of the count.
         """
-    def get(self, number: typing.Any, default: typing.Any = None) -> typing.Any:
+    def get(self, number: str | int | PhoneNumber, default: int | None = None, *, region: str | None = 'VN') -> int | None:
         """
-        The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.
+        The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.
+        TypeError for a set.
         """
-    def get_many(self, keys: typing.Any, default: int = 0) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
+    def get_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], default: int = 0, *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
         """
         (values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,
         or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.
         TypeError for a set. Releases the GIL.
         """
-    def keys(self, prefix: typing.Any = None) -> TrieStoreKeyIterator:
+    def keys(self, prefix: str | int | PhoneNumber | None = None) -> numpy.typing.NDArray[numpy.uint64]:
         """
-        An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.
-        It keeps the store alive.
+        The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as
+        ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.
         """
-    def rank(self, number: typing.Any) -> int:
+    def rank(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> int:
         """
         Number of keys smaller than `number`'s key: its position in ascending order if present.
         """
-    def save(self, path: os.PathLike | str | bytes) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """
         Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).
         """
@@ -462,7 +475,7 @@ class Verdict:
     def carrier(self) -> str:
         ...
     @property
-    def counts(self) -> dict:
+    def counts(self) -> dict[str, int]:
         """
         Reports per category.
         """
@@ -476,13 +489,13 @@ class Verdict:
     def e164(self) -> str:
         ...
     @property
-    def first_seen(self) -> typing.Any:
+    def first_seen(self) -> datetime.datetime | None:
         ...
     @property
     def key(self) -> int:
         ...
     @property
-    def last_seen(self) -> typing.Any:
+    def last_seen(self) -> datetime.datetime | None:
         ...
     @property
     def level(self) -> str:
@@ -526,40 +539,24 @@ class Verdict:
         ...
 class ReputationDB:
     """
-    Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a
-    delta of later reports. Build with from_csv / from_frame, or open a saved one.
+    The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,
+    a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use
+    numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.
     """
     @staticmethod
-    def _from_arrays(arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], arg6: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
+    def _from_arrays(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
         ...
     @staticmethod
-    def _from_csv(paths: collections.abc.Sequence[str], preset: typing.Any, number: typing.Any, time: typing.Any, category: typing.Any, source: typing.Any, not_spam: typing.Any, delimiter: typing.Any, region: typing.Any, strict: bool, rejects: typing.Any, default_time: typing.Any, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: typing.Any) -> ReputationDB:
+    def _from_csv(paths: collections.abc.Sequence[str], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, strict: bool, rejects: str | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
         ...
     @staticmethod
-    def from_csv(path: str | os.PathLike[str] | typing.Sequence[str | os.PathLike[str]], *, preset: str | None = None, number: str | None = None, time: str | None = ..., category: str | None = ..., source: str | None = ..., not_spam: str | None = ..., delimiter: str | None = None, region: str | None = 'VN', strict: bool = False, rejects: str | os.PathLike[str] | None = None, default_time: typing.Any = None, half_life_days: float = 90.0, progress: typing.Callable[[int, int, int, int], None] | None = None) -> '_core.ReputationDB':
-        """
-        Build a database from one or more CSV files of reports.
-        
-            Columns are found by header name: `number` (required), `time`, `category`, and optionally
-            `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-            leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
-            The delimiter is detected unless given. Bad rows are counted by reason in
-            ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
-            first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-            the files are read.
-            
-        """
-    @staticmethod
-    def from_frame(frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None, half_life_days: float = 90.0) -> '_core.ReputationDB':
-        """
-        Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-            the report fields. Rows whose number does not parse or whose time is missing are counted by
-            reason in ``db.ingest_stats``, not dropped silently.
-        """
-    @staticmethod
-    def open(path: typing.Any) -> ReputationDB:
+    def _open(path: str | os.PathLike[str]) -> ReputationDB:
         """
         Open a saved database (a directory); its stores are memory-mapped.
+        """
+    def __init__(self, db: ReputationDB) -> None:
+        """
+        The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.
         """
     def __len__(self) -> int:
         """
@@ -567,46 +564,32 @@ class ReputationDB:
         """
     def __repr__(self) -> str:
         ...
-    def _add_arrays(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg2: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg3: collections.abc.Sequence[str], arg4: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], arg5: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
+    def _add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         ...
-    def _check_keys(self, arg0: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], arg1: typing.Any) -> dict:
+    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]]:
         ...
-    def add_reports(self: '_core.ReputationDB', frame: typing.Any, *, number: str = 'number', time: str = 'time', category: str | None = 'category', source: str | None = None, not_spam: str | None = None, region: str | None = 'VN', default_time: typing.Any = None) -> dict[str, typing.Any]:
-        """
-        Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
-            dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
-            of good and bad rows.
-        """
-    def check(self, number: typing.Any, now: typing.Any = None, region: typing.Any = 'VN') -> Verdict:
+    def check(self, number: str | int | PhoneNumber, now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None = None, region: str | None = 'VN') -> Verdict:
         """
         The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).
-        """
-    def check_many(self: '_core.ReputationDB', numbers: typing.Any, *, now: typing.Any = None, region: str | None = 'VN', as_frame: bool = False) -> typing.Any:
-        """
-        Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
-            are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-            TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
-            array in CATEGORY_NAMES order),
-            or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL.
         """
     def compact(self) -> None:
         """
         Fold reports added since the build into a new snapshot.
         """
-    def count_prefix(self, prefix: typing.Any) -> int:
+    def count_prefix(self, prefix: str | int | PhoneNumber) -> int:
         """
         How many reported numbers start with `prefix` ("+8491234", 8491234).
         """
-    def keys(self, prefix: typing.Any = None) -> numpy.typing.NDArray[numpy.uint64]:
+    def keys(self, prefix: str | int | PhoneNumber | None = None) -> numpy.typing.NDArray[numpy.uint64]:
         """
         Reported numbers (keys, ascending) starting with `prefix` (e.g. "+8491"; None: all).
         """
-    def save(self, path: typing.Any) -> None:
+    def save(self, path: str | os.PathLike[str]) -> None:
         """
         Save as a directory (the delta is compacted first); atomic.
         """
     @property
-    def _csv_stats(self) -> dict:
+    def _csv_stats(self) -> dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]:
         ...
     @property
     def bloom_bytes(self) -> int:
@@ -617,11 +600,6 @@ class ReputationDB:
     @property
     def half_life_days(self) -> float:
         ...
-    @property
-    def ingest_stats(self) -> dict[str, typing.Any]:
-        """
-        Counts of the rows the database was built from: good, bad by reason, the first bad rows.
-        """
     @property
     def records_bits_per_key(self) -> float:
         ...
@@ -635,11 +613,11 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
-def _parse_flags(values: typing.Any) -> tuple:
+def _parse_flags(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     not_spam flags of texts as from_csv reads them (0/1), and which are not flags.
     """
-def _parse_times(values: typing.Any) -> tuple:
+def _parse_times(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     Unix seconds of time texts as from_csv reads them, and which are not times.
     """
@@ -649,7 +627,11 @@ def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """
     Unpickles a TrieStore.
     """
-def carrier_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def _unix_time(value: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str, what: str = 'time') -> int:
+    """
+    Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).
+    """
+def carrier_names() -> numpy.typing.NDArray[numpy.object_]:
     """
     Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).
     """
@@ -661,36 +643,37 @@ def is_valid_key(key: typing.SupportsInt | typing.SupportsIndex) -> bool:
     """
     True if `key` is the E.164 digits of a number with an assigned country code.
     """
-def lookup(number: typing.Any, region: typing.Any = 'VN') -> NumberInfo:
+def lookup(number: str | int | PhoneNumber, region: str | None = 'VN') -> NumberInfo:
     """
     Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the
     built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).
     """
-def lookup_many(keys: typing.Any) -> dict:
+def lookup_many(keys: numpy.typing.ArrayLike | collections.abc.Iterable[int]) -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
     """
     lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.
     """
-def parse(value: typing.Any, region: typing.Any = 'VN') -> PhoneNumber:
+def parse(value: str | int | PhoneNumber, region: str | None = 'VN') -> PhoneNumber:
     """
     Parse a phone number in any written form. National forms use `region` (None: international only).
     Raises ParseError (a ValueError) naming the input and the reason.
     """
-def parse_many(values: typing.Any, region: typing.Any = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]:
+def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]:
     """
     Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default
     region for all, or a sequence/array/Series with one per value (e.g. each caller's country).
     errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.
     """
-def region_codes() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def region_codes() -> numpy.typing.NDArray[numpy.object_]:
     """
     ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.
     """
-def region_names() -> numpy.ndarray[typing.Any, numpy.dtype[typing.Any]]:
+def region_names() -> numpy.typing.NDArray[numpy.object_]:
     """
     Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).
     """
-CATEGORY_NAMES: tuple = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
-LEGACY_MOBILE_PREFIXES: dict = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}
-LEVEL_NAMES: tuple = ('clean', 'suspicious', 'likely_scam')
-TYPE_NAMES: tuple = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')
+CATEGORY_NAMES: tuple[str, ...] = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
+DEFAULT_REGION: str = 'VN'
+LEGACY_MOBILE_PREFIXES: dict[str, str] = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}
+LEVEL_NAMES: tuple[str, ...] = ('clean', 'suspicious', 'likely_scam')
+TYPE_NAMES: tuple[str, ...] = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')
 __version__: str = '0.1.0'

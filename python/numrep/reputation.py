@@ -1,9 +1,11 @@
-"""ReputationDB's Python-side constructors and batch calls, on top of numrep._core.
+"""numrep.ReputationDB: the compiled database (numrep._core.ReputationDB) with its Python-side
+constructors and batch calls, as one class.
 
     db = numrep.ReputationDB.from_csv("reports.csv")                 # columns number,time,category
     db = numrep.ReputationDB.from_csv("ftc.csv", preset="ftc")
     db = numrep.ReputationDB.from_csv(path, number="Phone", time="Date", category="Kind")
     db = numrep.ReputationDB.from_frame(df)                           # same column names
+    db = numrep.ReputationDB.open("reports.db")                       # a saved one, memory-mapped
     db.check("0912345678")                                            # Verdict
     db.check_many(keys_or_strings)                                    # dict of NumPy columns
     db.check_many(numbers, as_frame=True)                             # pandas DataFrame
@@ -11,69 +13,169 @@
 
 from __future__ import annotations
 
+import datetime
 import os
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _core
 
-_UNSET: Any = object()
+if TYPE_CHECKING:
+    import pandas as pd
+
+__all__ = ["ReputationDB"]
+
+# What the calls take (the bindings' conversion layer, python/src/convert.hpp, reads them).
+PathLike = Union[str, "os.PathLike[str]"]
+TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
+NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
+Columns = dict[str, npt.NDArray[Any]]
+# Reports as the compiled builder takes them: keys (0: bad row), unix times, category codes into
+# the names, source ids (0: none) and not-spam flags.
+_ReportArrays = tuple[npt.NDArray[np.uint64], npt.NDArray[np.int64], npt.NDArray[np.int64], list[str],
+                      npt.NDArray[np.int64], npt.NDArray[np.bool_]]
+_Self = TypeVar("_Self", bound="ReputationDB")
+
+
+class _Unset:
+    """The default of from_csv's optional columns: "the usual name" (None means "no such column")."""
+
+    def __repr__(self) -> str:
+        return "<the usual column>"
+
+
+_UNSET = _Unset()
+
+
+class ReputationDB(_core.ReputationDB):
+    """Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a
+    delta of reports added since. Make one with from_csv, from_frame or open; check numbers with
+    check (one) and check_many (a batch; releases the GIL).
+
+    The class is the compiled database (numrep._core.ReputationDB, its base) with the constructors
+    and batch calls that are easier in Python; every constructor returns this class (or the
+    subclass it is called on).
+    """
+
+    def __init__(self, db: _core.ReputationDB, *, ingest_stats: dict[str, Any] | None = None) -> None:
+        """Take over `db`, a database from the compiled core (shared, not copied). from_csv,
+        from_frame and open call this; `ingest_stats` are the counts of the rows it was built from."""
+        super().__init__(db)
+        self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
+
+    # ------------------------------------------------------------------------- constructors
+
+    @classmethod
+    def open(cls: type[_Self], path: PathLike) -> _Self:
+        """Open a saved database (a directory); its stores are memory-mapped."""
+        return cls(_core.ReputationDB._open(os.fspath(path)))
+
+    @classmethod
+    def from_csv(
+        cls: type[_Self],
+        path: PathLike | Sequence[PathLike],
+        *,
+        preset: str | None = None,
+        number: str | None = None,
+        time: str | _Unset | None = _UNSET,
+        category: str | _Unset | None = _UNSET,
+        source: str | _Unset | None = _UNSET,
+        not_spam: str | _Unset | None = _UNSET,
+        delimiter: str | None = None,
+        region: str | None = _core.DEFAULT_REGION,
+        strict: bool = False,
+        rejects: PathLike | None = None,
+        default_time: TimeLike | None = None,
+        half_life_days: float = 90.0,
+        progress: Callable[[int, int, int, int], None] | None = None,
+    ) -> _Self:
+        """Build a database from one or more CSV files of reports.
+
+        Columns are found by header name: `number` (required), `time`, `category`, and optionally
+        `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
+        leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+        The delimiter is detected unless given. Bad rows are counted by reason in
+        ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
+        first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
+        the files are read.
+        """
+        def column(value: str | _Unset | None, default: str | None) -> str | None:
+            return default if isinstance(value, _Unset) else value
+
+        if preset is None:
+            time_col = column(time, "time")
+            category_col = column(category, "category")
+        else:  # a preset maps every column; explicit arguments still override it
+            time_col = column(time, None)
+            category_col = column(category, None)
+        paths = _paths(path)
+        for p in paths:
+            if not os.path.exists(p):
+                raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
+        db = _core.ReputationDB._from_csv(
+            paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
+            region, strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+        )
+        return cls(db)
+
+    @classmethod
+    def from_frame(cls: type[_Self], frame: Any, *, number: str = "number", time: str = "time",
+                   category: str | None = "category", source: str | None = None, not_spam: str | None = None,
+                   region: str | None = _core.DEFAULT_REGION, default_time: TimeLike | None = None,
+                   half_life_days: float = 90.0) -> _Self:
+        """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
+        the report fields. Rows whose number does not parse or whose time is missing are counted by
+        reason in ``db.ingest_stats``, not dropped silently."""
+        arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
+                                       not_spam=not_spam, region=region, default_time=default_time)
+        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days), ingest_stats=stats)
+
+    # ------------------------------------------------------------------------- reports and checks
+
+    @property
+    def ingest_stats(self) -> dict[str, Any]:
+        """Counts of the rows the database was built from: good, bad by reason, the first bad rows."""
+        return self._ingest_stats
+
+    def add_reports(self, frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
+                    source: str | None = None, not_spam: str | None = None, region: str | None = _core.DEFAULT_REGION,
+                    default_time: TimeLike | None = None) -> dict[str, Any]:
+        """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
+        dicts with the report fields); they are visible to check() at once and folded in by
+        compact(). Returns the counts of good and bad rows."""
+        arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
+                                       not_spam=not_spam, region=region, default_time=default_time)
+        self._add_arrays(*arrays)
+        return stats
+
+    @overload
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+                   as_frame: Literal[False] = False) -> Columns: ...
+
+    @overload
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+                   as_frame: Literal[True]) -> pd.DataFrame: ...
+
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None,
+                   region: str | None = _core.DEFAULT_REGION, as_frame: bool = False) -> Columns | pd.DataFrame:
+        """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
+        are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
+        TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
+        array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
+        as_frame=True. Releases the GIL."""
+        # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
+        # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
+        columns = self._check_many(numbers, now, region)
+        return _verdict_frame(columns) if as_frame else columns
 
 
 def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
     if isinstance(path, (str, os.PathLike)):
         return [os.fspath(path)]
     return [os.fspath(p) for p in path]
-
-
-def from_csv(
-    path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]],
-    *,
-    preset: str | None = None,
-    number: str | None = None,
-    time: str | None = _UNSET,
-    category: str | None = _UNSET,
-    source: str | None = _UNSET,
-    not_spam: str | None = _UNSET,
-    delimiter: str | None = None,
-    region: str | None = "VN",
-    strict: bool = False,
-    rejects: str | os.PathLike[str] | None = None,
-    default_time: Any = None,
-    half_life_days: float = 90.0,
-    progress: Callable[[int, int, int, int], None] | None = None,
-) -> "_core.ReputationDB":
-    """Build a database from one or more CSV files of reports.
-
-    Columns are found by header name: `number` (required), `time`, `category`, and optionally
-    `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-    leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
-    The delimiter is detected unless given. Bad rows are counted by reason in
-    ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
-    first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-    the files are read.
-    """
-    def column(value: Any, default: str | None) -> str | None:
-        return default if value is _UNSET else value
-
-    if preset is None:
-        time_col = column(time, "time")
-        category_col = column(category, "category")
-    else:  # a preset maps every column; explicit arguments still override it
-        time_col = None if time is _UNSET else time
-        category_col = None if category is _UNSET else category
-    source_col = None if source is _UNSET else source
-    not_spam_col = None if not_spam is _UNSET else not_spam
-    paths = _paths(path)
-    for p in paths:
-        if not os.path.exists(p):
-            raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
-    holder = _core.ReputationDB._from_csv(
-        paths, preset, number, time_col, category_col, source_col, not_spam_col, delimiter, region, strict,
-        None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
-    )
-    return holder
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
@@ -97,16 +199,6 @@ def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
     text = values.astype("string").fillna("").astype(object).tolist()
     flags, bad = _core._parse_flags(text)  # the CSV reader's words (empty, 0/1, true/false, yes/no, y/n, t/f)
     return flags.astype(bool), bad
-
-
-def _unix_seconds(value: Any) -> int:
-    """Unix seconds of a datetime (naive ones are UTC, as report times are), a pandas
-    Timestamp, or a number of seconds."""
-    import datetime as _dt
-
-    if isinstance(value, _dt.datetime) and value.tzinfo is None:
-        value = value.replace(tzinfo=_dt.timezone.utc)
-    return int(value.timestamp()) if hasattr(value, "timestamp") else int(value)
 
 
 def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -133,8 +225,8 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
 
 
 def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | None,
-                   not_spam: str | None, region: str | None, default_time: Any) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    import pandas as pd
+                   not_spam: str | None, region: str | None,
+                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
 
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]
     if missing:
@@ -148,10 +240,11 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
 
     bad_time = bad_time | (times > int(_time.time()) + 86400)
     if default_time is not None:
-        times = np.where(bad_time, _unix_seconds(default_time), times)
+        times = np.where(bad_time, _core._unix_time(default_time, "default_time"), times)
         bad_time = np.zeros(n, dtype=bool)
+    names: list[str] = []
     if category is None:
-        codes, names = np.full(n, -1, dtype=np.int64), []
+        codes = np.full(n, -1, dtype=np.int64)
     else:
         codes, names = _column_codes(frame[category])
     if source is None:
@@ -164,7 +257,8 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     else:
         votes, bad_vote = _flags(frame[not_spam])
     bad_number = keys == 0
-    empty_number = frame[number].isna().to_numpy() | (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    blank = (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    empty_number = frame[number].isna().to_numpy() | blank
     keep_keys = np.where(bad_time | bad_vote, np.uint64(0), keys)
     stats: dict[str, Any] = {
         "rows": n,
@@ -182,20 +276,6 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     return (keep_keys, times, codes, names, sources, votes), stats
 
 
-def from_frame(frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
-               source: str | None = None, not_spam: str | None = None, region: str | None = "VN",
-               default_time: Any = None, half_life_days: float = 90.0) -> "_core.ReputationDB":
-    """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-    the report fields. Rows whose number does not parse or whose time is missing are counted by
-    reason in ``db.ingest_stats``, not dropped silently."""
-    frame = _as_frame(frame)
-    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
-                                   not_spam=not_spam, region=region, default_time=default_time)
-    db = _core.ReputationDB._from_arrays(*arrays, half_life_days)
-    db.__dict__["_frame_stats"] = stats
-    return db
-
-
 def _as_frame(reports: Any) -> Any:
     """A pandas DataFrame from a DataFrame, an Arrow table or an iterable of mappings."""
     import pandas as pd
@@ -210,47 +290,14 @@ def _as_frame(reports: Any) -> Any:
     return pd.DataFrame(list(reports))
 
 
-def add_reports(self: "_core.ReputationDB", frame: Any, *, number: str = "number", time: str = "time",
-                category: str | None = "category", source: str | None = None, not_spam: str | None = None,
-                region: str | None = "VN", default_time: Any = None) -> dict[str, Any]:
-    """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
-    dicts with the report fields); they are visible to check() at once and folded in by compact(). Returns the counts
-    of good and bad rows."""
-    frame = _as_frame(frame)
-    arrays, stats = _report_arrays(frame, number=number, time=time, category=category, source=source,
-                                   not_spam=not_spam, region=region, default_time=default_time)
-    self._add_arrays(*arrays)
-    return stats
 
 
-def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, region: str | None = "VN",
-               as_frame: bool = False) -> Any:
-    """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
-    are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-    TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
-    array in CATEGORY_NAMES order),
-    or a pandas DataFrame with readable columns when as_frame=True. Releases the GIL."""
-    # Integer keys go straight through; anything else (strings) is parsed. Only NumPy arrays
-    # are inspected by dtype: converting a list of strings just to look would cost more than parsing.
-    if isinstance(numbers, np.ndarray) and numbers.dtype.kind in "ui":
-        if numbers.dtype.kind == "i" and numbers.size and numbers.min() < 0:
-            index = int(numbers.argmin())
-            raise ValueError(f"numrep: key {int(numbers[index])} at index {index} is negative: keys are E.164 numbers")
-        keys = numbers.astype(np.uint64, copy=False)
-    elif isinstance(numbers, (list, tuple)) and numbers and all(isinstance(x, int) for x in numbers[:1]) \
-            and all(isinstance(x, int) and not isinstance(x, bool) for x in numbers):
-        negative = next((i for i, x in enumerate(numbers) if x < 0), None)
-        if negative is not None:
-            raise ValueError(f"numrep: key {numbers[negative]} at index {negative} is negative: keys are E.164 numbers")
-        keys = np.asarray(numbers, dtype=np.uint64)
-    else:
-        keys = _core.parse_many(numbers, region=region)
-    columns = self._check_keys(keys, now)
-    if not as_frame:
-        return columns
+def _verdict_frame(columns: Columns) -> pd.DataFrame:
+    """check_many's columns as a DataFrame with readable values."""
     import pandas as pd
 
     carriers = np.array(_core.carrier_names(), dtype=object)
+    seen = columns["reports"] > 0
     frame = pd.DataFrame({
         "e164": ["+" + str(k) if k else "" for k in columns["key"].tolist()],
         "reported": columns["reported"],
@@ -260,8 +307,8 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
         "reports": columns["reports"],
         "not_spam": columns["not_spam"],
         # Vote-only numbers are "reported" but were never seen calling: no dates for them.
-        "first_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["first_seen"], np.nan), unit="s", utc=True),
-        "last_seen": pd.to_datetime(np.where(columns["reports"] > 0, columns["last_seen"], np.nan), unit="s", utc=True),
+        "first_seen": pd.to_datetime(np.where(seen, columns["first_seen"], np.nan), unit="s", utc=True),
+        "last_seen": pd.to_datetime(np.where(seen, columns["last_seen"], np.nan), unit="s", utc=True),
         "carrier": carriers[columns["carrier"]],
         "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
         "region_code": np.array(_core.region_codes(), dtype=object)[columns["region_code"]],
@@ -270,19 +317,3 @@ def check_many(self: "_core.ReputationDB", numbers: Any, *, now: Any = None, reg
     for i, name in enumerate(_core.CATEGORY_NAMES):
         frame[name] = columns["counts"][:, i]
     return frame
-
-
-def _ingest_stats(self: "_core.ReputationDB") -> dict[str, Any]:
-    """Counts of the rows the database was built from: good, bad by reason, the first bad rows."""
-    frame_stats = self.__dict__.get("_frame_stats")
-    return frame_stats if frame_stats is not None else self._csv_stats
-
-
-def install() -> None:
-    """Attach the Python-side methods to the compiled class."""
-    cls = _core.ReputationDB
-    cls.from_csv = staticmethod(from_csv)
-    cls.from_frame = staticmethod(from_frame)
-    cls.add_reports = add_reports
-    cls.check_many = check_many
-    cls.ingest_stats = property(_ingest_stats)

@@ -10,4 +10,11 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_bloom(m);
     numrep::python::register_trie(m);
     numrep::python::register_reputation(m);
+    // The constants' types, which the stub generator cannot see in their values (tools/gen_stubs.py
+    // writes them into _core.pyi): a module's __annotations__, as Python modules have.
+    pybind11::dict annotations;
+    for (const char* name : {"TYPE_NAMES", "LEVEL_NAMES", "CATEGORY_NAMES"}) annotations[name] = "tuple[str, ...]";
+    annotations["LEGACY_MOBILE_PREFIXES"] = "dict[str, str]";
+    annotations["DEFAULT_REGION"] = "str";
+    m.attr("__annotations__") = annotations;
 }

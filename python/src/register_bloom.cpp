@@ -25,7 +25,6 @@ namespace numrep::python {
 namespace {
 
 using filter = numrep::bloom_filter<>;
-using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
 
 // The Python object: a filter and the lock that orders the threads using it. Unique (writer)
 // lock: inserts in exclusive mode, clear, |= and &= into it. Shared lock: everything else that
@@ -95,27 +94,10 @@ void check_writable(const filter& f, const char* action) {
                              " a read-only BloomFilter (mapped by BloomFilter.open); use BloomFilter.load(path) for a writable copy");
 }
 
-// Keys of a batch: integer NumPy arrays are used as they are (no validation, no copy when
-// already uint64); anything else (lists, string arrays, Series, iterables) goes through
-// parse_many with errors="raise", so an invalid item raises ParseError naming it instead of
-// silently becoming key 0.
-key_array batch_keys(const py::object& values) {
-    if (py::isinstance<py::array>(values)) {
-        const char kind = py::reinterpret_borrow<py::array>(values).dtype().kind();
-        if (kind == 'u' || kind == 'i') return keys_from(values);
-    }
-    if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
-        throw py::type_error("numrep: expected a list or array of numbers, not one string (use add / `in` for one number)");
-    py::object items = values;
-    if (!py::isinstance<py::array>(values) && !py::hasattr(values, "to_numpy") && !py::isinstance<py::list>(values) &&
-        !py::isinstance<py::tuple>(values))
-        items = py::list(values);  // generators and other iterables
-    const py::object parse_many = py::module_::import("numrep._core").attr("parse_many");
-    return key_array::ensure(parse_many(items, "VN", "raise"));
-}
-
-std::uint64_t key_of(const py::handle& value) {
-    return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
+// Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
+// so that an invalid item raises ParseError naming it instead of silently becoming key 0.
+key_array batch_keys(const numbers_arg& values, const regions_arg& home, const char* method) {
+    return keys_of(values, {.method = method, .region = home});
 }
 
 void add_batch(bloom_holder& h, const key_array& keys) {
@@ -240,8 +222,9 @@ namespace numrep::python {
 void register_bloom(py::module_& m) {
     py::class_<bloom_holder> cls(m, "BloomFilter",
         "A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,\n"
-        "and True for a number never added with probability about `fpr`. Numbers are str (parsed with region VN),\n"
-        "int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from parse_many) or lists of those.\n"
+        "and True for a number never added with probability about `fpr`. Numbers are str (parsed with `region=`,\n"
+        "DEFAULT_REGION unless given), int keys or PhoneNumber; batches are NumPy uint64 key arrays (e.g. from\n"
+        "parse_many) or lists of those.\n"
         "Filters with the same size, probe count and seed combine with |, &, |= and &=.\n"
         "\n"
         "Thread safety: every method may be called from any number of threads at once. add_many, update,\n"
@@ -263,9 +246,9 @@ void register_bloom(py::module_& m) {
             "A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.\n"
             "seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.");
 
-    cls.def("add", [](bloom_holder& h, const py::object& number) {
+    cls.def("add", [](bloom_holder& h, const number_arg& number, const region_arg& home) {
                check_writable(h.bits, "add to");
-               const std::uint64_t key = key_of(number);
+               const std::uint64_t key = key_of(number, home);
                if (h.concurrent()) {
                    read_lock lock(h.mutex, std::defer_lock);
                    lock_holding_gil(lock);
@@ -275,28 +258,40 @@ void register_bloom(py::module_& m) {
                    lock_holding_gil(lock);
                    h.bits.insert(key);
                }
-           }, py::arg("number"), "Add one number (str, int key or PhoneNumber).")
-        .def("__contains__", [](const bloom_holder& h, const py::object& number) -> bool {
-               const std::uint64_t key = key_of(number);
+           }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+           "Add one number (str parsed with `region`, int key or PhoneNumber).")
+        .def("contains", [](const bloom_holder& h, const number_arg& number, const region_arg& home) -> bool {
+               const std::uint64_t key = key_of(number, home);
+               read_lock lock(h.mutex, std::defer_lock);
+               lock_holding_gil(lock);
+               return h.bits.contains(key);
+           }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+           "`number in bf` with a region for national forms: True if the number may have been added.")
+        .def("__contains__", [](const bloom_holder& h, const number_arg& number) -> bool {
+               const std::uint64_t key = key_of(number, default_region());
                read_lock lock(h.mutex, std::defer_lock);
                lock_holding_gil(lock);
                return h.bits.contains(key);
            }, py::arg("number"))
-        .def("add_many", [](bloom_holder& h, const py::object& keys) -> void { add_batch(h, batch_keys(keys)); },
-             py::arg("keys"),
-             "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (an invalid string\n"
-             "raises ParseError naming the item). Releases the GIL.")
-        .def("update", [](bloom_holder& h, const py::object& numbers) -> void { add_batch(h, batch_keys(numbers)); },
-             py::arg("numbers"), "Add every number of an iterable (as add_many).")
-        .def("contains_many", [](const bloom_holder& h, const py::object& keys) -> py::array_t<bool> {
-                 const key_array in = batch_keys(keys);
+        .def("add_many", [](bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> void {
+                 add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"));
+             }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
+             "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with\n"
+             "`region`: one for all or one per value; an invalid string raises ParseError naming the item).\n"
+             "Releases the GIL.")
+        .def("update", [](bloom_holder& h, const numbers_arg& numbers, const regions_arg& home) -> void {
+                 add_batch(h, batch_keys(numbers, home, "BloomFilter.update"));
+             }, py::arg("numbers"), py::kw_only(), py::arg("region") = default_region_code(),
+             "Add every number of an iterable (as add_many).")
+        .def("contains_many", [](const bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
+                 const key_array in = batch_keys(keys, home, "BloomFilter.contains_many");
                  const auto count = static_cast<std::size_t>(in.size());
                  py::array_t<bool> out(static_cast<py::ssize_t>(count));
                  const std::span<const std::uint64_t> key_span(in.data(), count);
                  const std::span<bool> out_span(out.mutable_data(), count);
                  read_with_gil_released(h, [&](const filter& f) { return f.contains_batch(key_span, out_span); });
                  return out;
-             }, py::arg("keys"),
+             }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.")
         .def("clear", [](bloom_holder& h) -> void {
                  check_writable(h.bits, "clear");
@@ -323,14 +318,16 @@ void register_bloom(py::module_& m) {
                  with_two_locks<write_lock, read_lock>(a, b, [&] { a.bits &= b.bits; });
                  return a;
              }, py::is_operator(), py::return_value_policy::reference_internal)
-        .def("__eq__", [](const bloom_holder& a, const bloom_holder& b) -> bool {
-                 return with_two_locks<read_lock, read_lock>(a, b, [&] { return a.bits == b.bits; });
-             }, py::is_operator(),
+        .def("__eq__", [](const bloom_holder& a, const typed<names::object>& other) -> typed<names::boolean> {
+                 if (!py::isinstance<bloom_holder>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                 const auto& b = other.cast<const bloom_holder&>();
+                 return py::bool_(with_two_locks<read_lock, read_lock>(a, b, [&] { return a.bits == b.bits; }));
+             }, py::arg("other"),
              "Same size, probe count, seed and bits (capacity is not compared).")
         .def("__copy__", [](const bloom_holder& h) -> holder_ptr {
                  return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
              }, "A writable copy.")
-        .def("__deepcopy__", [](const bloom_holder& h, const py::object&) -> holder_ptr {
+        .def("__deepcopy__", [](const bloom_holder& h, const typed<names::memo>&) -> holder_ptr {
                  return read_with_gil_released(h, [](const filter& f) { return make_holder(filter(f)); });
              }, py::arg("memo"));
     cls.attr("__hash__") = py::none();  // mutable
@@ -370,13 +367,15 @@ void register_bloom(py::module_& m) {
         .def_property_readonly("concurrent", [](const bloom_holder& h) -> bool { return h.concurrent(); },
                                "True if inserts are atomic (run in parallel from several threads).");
 
-    cls.def("save", [](const bloom_holder& h, const std::filesystem::path& path) -> void {
+    cls.def("save", [](const bloom_holder& h, const path_arg& path_in) -> void {
+               const std::filesystem::path path = path_of(path_in);
                read_with_gil_released(h, [&](const filter& f) {
                    f.save(path);
                    return 0;
                });
            }, py::arg("path"), "Write the filter to `path` atomically (numrep store format, readable from C++).")
-        .def_static("open", [](const std::filesystem::path& path, const verify_arg& verify_mode) -> holder_ptr {
+        .def_static("open", [](const path_arg& path_in, const verify_arg& verify_mode) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode.value);
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::open(path, check));
@@ -385,7 +384,8 @@ void register_bloom(py::module_& m) {
             "verify=\"full\" (default) checks every byte against its checksum, reading the whole file once;\n"
             "verify=\"header\" checks only the header, so that opening a huge filter reads one page (a corrupted bit\n"
             "array then gives wrong answers, never a crash). Raises FormatError for a damaged or foreign file.")
-        .def_static("load", [](const std::filesystem::path& path, bool concurrent) -> holder_ptr {
+        .def_static("load", [](const path_arg& path_in, bool concurrent) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive));
             }, py::arg("path"), py::kw_only(), py::arg("concurrent") = false,
@@ -397,7 +397,7 @@ void register_bloom(py::module_& m) {
                     "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).\n"
                     "Raises FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const bloom_holder& h) -> py::tuple {
+        .def("__reduce__", [](const bloom_holder& h) -> typed<names::bloom_state> {
                 const py::object restore = py::module_::import("numrep._core").attr("_bloom_filter_from_state");
                 return py::make_tuple(restore, py::make_tuple(to_py_bytes(h), h.concurrent()));
             })

@@ -7,26 +7,6 @@
 
 namespace numrep::python {
 
-py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast> keys_from(const py::object& keys) {
-    if (py::isinstance<py::array>(keys)) {
-        const auto array = py::reinterpret_borrow<py::array>(keys);
-        const char kind = array.dtype().kind();
-        if (kind != 'u' && kind != 'i')
-            throw py::type_error("numrep: expected integer keys (uint64, e.g. from parse_many), got an array of dtype " +
-                                 std::string(py::str(array.dtype())));
-        if (array.ndim() != 1) throw py::value_error("numrep: expected a one-dimensional array of keys");
-        if (kind == 'i' && array.size() > 0) {
-            const py::object smallest = array.attr("min")();
-            if (smallest < py::int_(0)) {
-                const py::object index = array.attr("argmin")();
-                throw py::value_error("numrep: key " + std::string(py::str(smallest)) + " at index " +
-                                      std::string(py::str(index)) + " is negative: keys are E.164 numbers");
-            }
-        }
-    }
-    return py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>::ensure(keys.is_none() ? py::list() : keys);
-}
-
 // Codes of region_codes(): 0 none, 1 "001" (non-geographic), then the ISO codes in order.
 std::uint16_t region_code_id(std::string_view code) {
     // ids by the two letters, made once: lookup_many asks for one per key
@@ -44,11 +24,11 @@ std::uint16_t region_code_id(std::string_view code) {
 }
 
 // Name tables come back as NumPy object arrays, so that names[codes] decodes a whole column.
-py::array object_array(const py::list& names) {
+typed<names::name_array> object_array(const py::list& names) {
     return py::module_::import("numpy").attr("array")(names, py::arg("dtype") = "object");
 }
 
-py::array region_code_names() {
+typed<names::name_array> region_code_names() {
     py::list out;
     out.append("");
     out.append("001");
@@ -58,9 +38,8 @@ py::array region_code_names() {
 
 namespace {
 
-py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
-    const auto keys = keys_from(keys_in);
-    if (!keys) throw py::type_error("numrep: lookup_many takes a sequence or array of integer keys");
+typed<names::info_columns> info_columns(const numbering_plan& plan, const typed<names::int_keys>& keys_in) {
+    const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = py::none(), .texts = false});
     const auto count = keys.shape(0);
     py::array_t<std::uint16_t> carrier(count);
     py::array_t<std::uint8_t> type(count);
@@ -94,7 +73,7 @@ py::dict info_columns(const numbering_plan& plan, const py::object& keys_in) {
 }
 
 // Names indexed by id, "" at 0 (the interner's own order).
-py::array names_by_id(std::span<const std::string_view> names) {
+typed<names::name_array> names_by_id(std::span<const std::string_view> names) {
     py::list out;
     for (const auto name : names) out.append(py::str(name.data(), name.size()));
     return object_array(out);
@@ -141,7 +120,7 @@ void register_plan(py::module_& m) {
                       "ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic\n"
                       "codes such as +800, '' when none.")
         .def_readonly("valid", &info_record::valid, "True if the plan says a number of this prefix and length exists.")
-        .def("_asdict", [](const info_record& r) {
+        .def("_asdict", [](const info_record& r) -> typed<names::info_dict> {
             py::dict d;
             d["number"] = r.number.e164();
             d["carrier"] = r.carrier;
@@ -170,9 +149,9 @@ void register_plan(py::module_& m) {
         .def("load_geocoding_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
                  return p.load_geocoding_data(text, source, lengths_mask(lens));
              }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
-        .def("lookup", [](const numbering_plan& p, const py::object& value, const py::object& region_code) {
-                 return make_record(p, parse_value(value, region_code));
-             }, py::arg("number"), py::arg("region") = "VN")
+        .def("lookup", [](const numbering_plan& p, const number_arg& value, const region_arg& region_code) {
+                 return make_record(p, number_of(value, region_code));
+             }, py::arg("number"), py::arg("region") = default_region_code())
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
@@ -188,12 +167,12 @@ void register_plan(py::module_& m) {
     for (auto name : number_type_names) type_names.append(std::string(name));
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
-    m.def("lookup", [](const py::object& value, const py::object& region_code) {
-              return make_record(plans::world(), parse_value(value, region_code));
-          }, py::arg("number"), py::arg("region") = "VN",
+    m.def("lookup", [](const number_arg& value, const region_arg& region_code) {
+              return make_record(plans::world(), number_of(value, region_code));
+          }, py::arg("number"), py::arg("region") = default_region_code(),
           "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
           "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
-    m.def("lookup_many", [](const py::object& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
+    m.def("lookup_many", [](const typed<names::int_keys>& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
           "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
     m.def("carrier_names", [] { return names_by_id(plans::world().carriers()); },
           "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).");

@@ -16,34 +16,17 @@ namespace {
 template <class T>
 using column = py::array_t<T, py::array::c_style | py::array::forcecast>;
 
+// Shared, so that numrep.ReputationDB (the Python class, a subclass) can take over a database made
+// here without a moved-from, empty object that would crash when used.
 struct db_holder {
-    std::unique_ptr<reputation_db> db;
+    std::shared_ptr<reputation_db> db;
     py::dict ingest_stats;  // of the reports it was built from (empty if opened)
 };
 
-py::object datetime_or_none(std::uint32_t unix_seconds, bool present) {
+typed<names::optional_datetime> datetime_or_none(std::uint32_t unix_seconds, bool present) {
     if (!present) return py::none();
     const py::module_ datetime = py::module_::import("datetime");
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
-}
-
-// A time given as a datetime (naive ones are UTC, like report times), a pandas Timestamp, or
-// unix seconds.
-std::int64_t now_from(const py::object& now) {
-    if (now.is_none()) return reputation_db::now_seconds();
-    if (py::hasattr(now, "timestamp")) {
-        py::object aware = now;
-        if (py::hasattr(now, "tzinfo") && now.attr("tzinfo").is_none()) {
-            const py::module_ datetime = py::module_::import("datetime");
-            aware = now.attr("replace")(py::arg("tzinfo") = datetime.attr("timezone").attr("utc"));
-        }
-        return static_cast<std::int64_t>(aware.attr("timestamp")().cast<double>());
-    }
-    if (py::isinstance<py::float_>(now)) return static_cast<std::int64_t>(now.cast<double>());
-    if (!py::isinstance<py::int_>(now))
-        throw py::type_error("numrep: now must be a datetime, a pandas Timestamp or unix seconds, not " +
-                             std::string(py::str(now.get_type().attr("__name__"))));
-    return now.cast<std::int64_t>();
 }
 
 py::dict stats_dict(const ingest_stats& s) {
@@ -105,17 +88,19 @@ std::optional<std::string> optional_column(const py::object& o) {
     return o.cast<std::string>();
 }
 
-db_holder from_csv(const std::vector<std::string>& paths, const py::object& preset_name, const py::object& number,
-                   const py::object& time, const py::object& category, const py::object& source, const py::object& not_spam,
-                   const py::object& delimiter, const py::object& region_code, bool strict, const py::object& rejects_path,
-                   const py::object& default_time, double half_life_days, const py::object& progress) {
+using column_arg = typed<names::optional_str>;
+
+db_holder from_csv(const std::vector<std::string>& paths, const column_arg& preset_name, const column_arg& number,
+                   const column_arg& time, const column_arg& category, const column_arg& source, const column_arg& not_spam,
+                   const column_arg& delimiter, const region_arg& region_code, bool strict, const column_arg& rejects_path,
+                   const optional_time_arg& default_time, double half_life_days, const typed<names::progress>& progress) {
     ingest_options options;
     if (!preset_name.is_none()) {
         const auto p = find_preset(preset_name.cast<std::string>());
         if (!p) throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) + " (known: ftc)");
         options = ingest_options::for_preset(*p);
     } else {
-        options.default_region = region_from(region_code);
+        options.default_region = region_of(region_code);
     }
     if (!number.is_none()) options.columns.number = number.cast<std::string>();
     if (!time.is_none()) options.columns.time = optional_column(time);
@@ -130,7 +115,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
         options.delimiter = d[0];
     }
     options.strict = strict;
-    if (!default_time.is_none()) options.default_time = now_from(default_time);
+    if (!default_time.is_none()) options.default_time = time_of(default_time, "default_time");
     std::ofstream rejects;
     if (!rejects_path.is_none()) {
         const std::string p = py::str(rejects_path);
@@ -166,7 +151,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const py::object& pres
         add_stats(total, stats_dict(stats));
     }
     db_holder h;
-    h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+    h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
     h.ingest_stats = total;
     return h;
 }
@@ -203,30 +188,6 @@ void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys,
     }
 }
 
-// A key prefix given as digits ("+84 91", "8491") or an int; ValueError for anything else.
-std::uint64_t prefix_digits(const py::object& prefix) {
-    if (py::isinstance<py::int_>(prefix) && !py::isinstance<py::bool_>(prefix)) {
-        if (prefix < py::int_(1) || prefix > py::int_(detail::max_key))
-            throw py::value_error("numrep: prefix " + std::string(py::str(prefix)) + " is not 1 to 15 digits");
-        return prefix.cast<std::uint64_t>();
-    }
-    if (!py::isinstance<py::str>(prefix)) throw py::type_error("numrep: prefix must be a str of digits or an int");
-    const std::string text = prefix.cast<std::string>();
-    std::uint64_t value = 0;
-    int digits = 0;
-    for (char c : text) {
-        if (c >= '0' && c <= '9') {
-            if (digits == 0 && c == '0') throw py::value_error("numrep: prefix " + detail::quote(text) + " starts with 0: give it in international form (+84...)");
-            if (++digits > detail::max_key_digits) throw py::value_error("numrep: prefix " + detail::quote(text) + " has more than 15 digits");
-            value = value * 10 + static_cast<unsigned>(c - '0');
-        } else if (c != '+' && c != ' ' && c != '-' && c != '.') {
-            throw py::value_error("numrep: prefix " + detail::quote(text) + " has a character that is not a digit");
-        }
-    }
-    if (digits == 0) throw py::value_error("numrep: prefix " + detail::quote(text) + " has no digits");
-    return value;
-}
-
 struct verdict_record {
     reputation_verdict v;
     std::int64_t now;
@@ -245,7 +206,7 @@ namespace {
 
 // Texts of a column for the C++ parsers: str as UTF-8, None / NaN / pandas NA as missing.
 template <class Parse>
-py::tuple parse_text_column(const py::object& values, Parse parse) {
+typed<names::text_column> parse_text_column(const typed<names::texts>& values, Parse parse) {
     const auto items = py::reinterpret_steal<py::object>(PySequence_Fast(values.ptr(), "numrep: expected a sequence"));
     if (!items) throw py::error_already_set();
     const auto n = PySequence_Fast_GET_SIZE(items.ptr());
@@ -269,10 +230,13 @@ py::tuple parse_text_column(const py::object& values, Parse parse) {
 
 void register_reputation(py::module_& m) {
     // The CSV reader's own parsers, for from_frame: one reading of times and flags (issue 9).
-    m.def("_parse_times", [](const py::object& values) {
+    m.def("_parse_times", [](const typed<names::texts>& values) {
         return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
     }, py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
-    m.def("_parse_flags", [](const py::object& values) {
+    m.def("_unix_time", [](const time_arg& value, const std::string& what) { return time_of(value, what); },
+          py::arg("value"), py::arg("what") = "time",
+          "Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).");
+    m.def("_parse_flags", [](const typed<names::texts>& values) {
         return parse_text_column(values, [](std::string_view t) { return parse_flag(t); });
     }, py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
@@ -286,7 +250,8 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("recent_reports", [](const verdict_record& r) { return r.v.score.recent_reports; },
                                "Reports weighted by age (a report one half-life old counts 0.5).")
         .def_property_readonly("reports", [](const verdict_record& r) { return r.v.record.total(); })
-        .def_property_readonly("counts", [](const verdict_record& r) { return counts_dict(r.v.record); }, "Reports per category.")
+        .def_property_readonly("counts", [](const verdict_record& r) -> typed<names::counts> { return counts_dict(r.v.record); },
+                               "Reports per category.")
         .def_property_readonly("not_spam", [](const verdict_record& r) { return r.v.record.not_spam; })
         .def_property_readonly("distinct_sources", [](const verdict_record& r) { return r.v.score.distinct_sources; })
         .def_property_readonly("first_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0); })
@@ -306,9 +271,12 @@ void register_reputation(py::module_& m) {
             return s + ")";
         });
 
-    py::class_<db_holder>(m, "ReputationDB", py::dynamic_attr(),
-                          "Reported numbers and their records: a succinct trie snapshot behind a Bloom filter, plus a\n"
-                          "delta of later reports. Build with from_csv / from_frame, or open a saved one.")
+    py::class_<db_holder>(m, "ReputationDB",
+                          "The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,\n"
+                          "a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use\n"
+                          "numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.")
+        .def(py::init([](const db_holder& other) { return db_holder{other.db, other.ingest_stats}; }), py::arg("db"),
+             "The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.")
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
                     py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
                     py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
@@ -322,9 +290,10 @@ void register_reputation(py::module_& m) {
             reputation_builder builder(config_from(half_life_days));
             add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
             db_holder h;
-            h.db = std::make_unique<reputation_db>(reputation_db::build(builder));
+            h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
             return h;
-        })
+        }, py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+           py::arg("not_spam"), py::arg("half_life_days"))
         .def("_add_arrays", [](db_holder& h, const column<std::uint64_t>& keys,
                                const column<std::int64_t>& times,
                                const column<std::int64_t>& category_codes,
@@ -335,16 +304,17 @@ void register_reputation(py::module_& m) {
             add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
             py::gil_scoped_release unlocked;
             h.db->add_reports(builder);
-        })
-        .def_static("open", [](const py::object& path) {
+        }, py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+           py::arg("not_spam"))
+        .def_static("_open", [](const path_arg& path) {
             db_holder h;
-            const std::string p = py::str(path);
+            const std::string p = path_of(path).string();
             py::gil_scoped_release unlocked;
-            h.db = std::make_unique<reputation_db>(reputation_db::open(p));
+            h.db = std::make_shared<reputation_db>(reputation_db::open(p));
             return h;
         }, py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
-        .def("save", [](db_holder& h, const py::object& path) {
-            const std::string p = py::str(path);
+        .def("save", [](db_holder& h, const path_arg& path) {
+            const std::string p = path_of(path).string();
             py::gil_scoped_release unlocked;
             h.db->save(p);
         }, py::arg("path"), "Save as a directory (the delta is compacted first); atomic.")
@@ -352,15 +322,17 @@ void register_reputation(py::module_& m) {
             py::gil_scoped_release unlocked;
             h.db->compact();
         }, "Fold reports added since the build into a new snapshot.")
-        .def("check", [](const db_holder& h, const py::object& number, const py::object& now, const py::object& region_code) {
-            const phone_number n = parse_value(number, region_code);
-            const std::int64_t t = now_from(now);
+        .def("check", [](const db_holder& h, const number_arg& number, const optional_time_arg& now, const region_arg& region_code) {
+            const phone_number n = number_of(number, region_code);
+            const std::int64_t t = time_or_now(now, "now");
             return verdict_record{h.db->check(n.key(), t), t};
-        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = "VN",
+        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = default_region_code(),
            "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
-        .def("_check_keys", [](const db_holder& h, const column<std::uint64_t>& keys,
-                               const py::object& now) {
-            const std::int64_t t = now_from(now);
+        .def("_check_many", [](const db_holder& h, const numbers_arg& numbers, const optional_time_arg& now,
+                               const regions_arg& home) -> typed<names::verdict_columns> {
+            const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many", .region = home,
+                                                     .on_bad_text = bad_text::coerce});
+            const std::int64_t t = time_or_now(now, "now");
             const auto n = keys.shape(0);
             py::array_t<double> score(n);
             py::array_t<std::uint8_t> level(n);
@@ -413,11 +385,11 @@ void register_reputation(py::module_& m) {
             out["valid"] = valid;
             out["counts"] = counts;
             return out;
-        })
+        }, py::arg("numbers"), py::arg("now"), py::arg("region"))
         .def("__len__", [](const db_holder& h) { return h.db->number_count(); },
              "Distinct reported numbers, snapshot and delta together.")
-        .def("keys", [](const db_holder& h, const py::object& prefix) {
-            const std::uint64_t p = prefix.is_none() ? 0 : prefix_digits(prefix);
+        .def("keys", [](const db_holder& h, const optional_prefix_arg& prefix) {
+            const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
             std::vector<std::uint64_t> keys;
             {
                 py::gil_scoped_release unlocked;
@@ -427,7 +399,7 @@ void register_reputation(py::module_& m) {
             std::copy(keys.begin(), keys.end(), out.mutable_data());
             return out;
         }, py::arg("prefix") = py::none(), "Reported numbers (keys, ascending) starting with `prefix` (e.g. \"+8491\"; None: all).")
-        .def("count_prefix", [](const db_holder& h, const py::object& prefix) { return h.db->count_prefix(prefix_digits(prefix)); },
+        .def("count_prefix", [](const db_holder& h, const prefix_arg& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
              py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
@@ -435,7 +407,7 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records()->size_in_bytes(); })
         .def_property_readonly("bloom_bytes", [](const db_holder& h) { return h.db->reported_numbers()->size_in_bytes(); })
         .def_property_readonly("records_bits_per_key", [](const db_holder& h) { return h.db->records()->bits_per_key(); })
-        .def_property_readonly("_csv_stats", [](const db_holder& h) { return h.ingest_stats; })
+        .def_property_readonly("_csv_stats", [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {
             return "ReputationDB(numbers=" + std::to_string(h.db->size()) + ", delta=" + std::to_string(h.db->delta_size()) +
                    ", half_life_days=" + std::to_string(h.db->settings().config.half_life_days) + ")";

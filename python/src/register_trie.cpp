@@ -30,7 +30,6 @@ namespace {
 
 using set_store = trie_store<void>;
 using map_store = trie_store<std::uint64_t>;
-using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
 using value_array = py::array_t<std::uint64_t, py::array::c_style>;
 
 // The Python object. Never reassigned after construction, so iterators may point into it.
@@ -55,98 +54,10 @@ const map_store& values_of(const trie_holder& h, const char* method) {
                          ": this store is a set (built with values=None) and has no values; use `in` or contains_many");
 }
 
-std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
-
-std::string type_name(const py::handle& value) {
-    return py::type::handle_of(value).attr("__name__").cast<std::string>();
-}
-
 std::string format_double(const char* format, double v) {
     char buffer[64];
     const int n = std::snprintf(buffer, sizeof buffer, format, v);
     return std::string(buffer, static_cast<std::size_t>(n > 0 ? n : 0));
-}
-
-bool is_integer(const py::handle& value) {
-    // int, NumPy integer scalars, anything with __index__; not bool (True is not a key).
-    return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
-           !py::isinstance<phone_number>(value);
-}
-
-py::int_ as_int(const py::handle& value) {
-    PyObject* index = PyNumber_Index(value.ptr());
-    if (index == nullptr) throw py::error_already_set();
-    return py::reinterpret_steal<py::int_>(index);
-}
-
-// An int that must fit in 64 unsigned bits; `what` names it in the error ("value at index 3").
-std::uint64_t to_u64(const py::handle& value, const std::string& what) {
-    const py::int_ v = as_int(value);
-    if (v < py::int_(0)) throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which is negative");
-    const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
-    if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
-        PyErr_Clear();
-        throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which does not fit in 64 bits");
-    }
-    return static_cast<std::uint64_t>(u);
-}
-
-// One key for a single query: str (parsed with region VN), PhoneNumber, or an int of 1 to 15
-// digits. Any other int is a ValueError naming it, as in build.
-std::uint64_t key_of(const py::handle& value) {
-    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>().key();
-    if (py::isinstance<py::str>(value)) return parse_value(py::reinterpret_borrow<py::object>(value), py::str("VN")).key();
-    if (is_integer(value)) {
-        const py::int_ v = as_int(value);
-        if (v < py::int_(0)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " is negative");
-        if (v.equal(py::int_(0)))
-            throw py::value_error("numrep: TrieStore key 0 is not an E.164 number (keys are 1 to 15 digits, no leading zero)");
-        if (v > py::int_(set_store::max_key)) throw py::value_error("numrep: TrieStore key " + repr_of(v) + " has more than 15 digits");
-        return v.cast<std::uint64_t>();
-    }
-    throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " +
-                         type_name(value));
-}
-
-// A key prefix: its digits as an int. str: E.164 digits, optionally with a leading '+' and
-// spaces, dashes, dots or parentheses between them ("+84 912-34"); an int; or a PhoneNumber.
-std::uint64_t prefix_of(const py::handle& prefix) {
-    if (py::isinstance<phone_number>(prefix)) return prefix.cast<phone_number>().key();
-    if (is_integer(prefix)) {
-        const py::int_ v = as_int(prefix);
-        if (v < py::int_(1) || v > py::int_(set_store::max_key))
-            throw py::value_error("numrep: prefix " + repr_of(v) + " is not 1 to 15 digits (the start of an E.164 key)");
-        return v.cast<std::uint64_t>();
-    }
-    if (!py::isinstance<py::str>(prefix))
-        throw py::type_error("numrep: a prefix is a str of digits, an int or a PhoneNumber, got " +
-                             type_name(prefix));
-    PyObject* text = prefix.ptr();
-    const Py_ssize_t length = PyUnicode_GetLength(text);
-    std::uint64_t digits = 0;
-    unsigned count = 0;
-    bool plus_allowed = true;
-    for (Py_ssize_t i = 0; i < length; ++i) {
-        const Py_UCS4 c = PyUnicode_ReadChar(text, i);
-        if (c >= '0' && c <= '9') {
-            if (count == 0 && c == '0')
-                throw py::value_error("numrep: prefix " + repr_of(prefix) +
-                                      " starts with 0: give E.164 digits with the country code (e.g. '+84912' for 0912)");
-            if (++count > 15) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has more than 15 digits");
-            digits = digits * 10 + (c - '0');
-            plus_allowed = false;
-        } else if (c == '+' && plus_allowed) {
-            plus_allowed = false;
-        } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
-            // separators between digit groups
-        } else {
-            const py::str bad = py::reinterpret_steal<py::str>(PyUnicode_Substring(text, i, i + 1));
-            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " +
-                                  std::to_string(i) + ": a prefix is digits, optionally with '+', spaces and dashes");
-        }
-    }
-    if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");
-    return digits;
 }
 
 std::optional<py::object> to_numpy_if_frame(const py::object& values) {
@@ -155,48 +66,13 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
     return std::nullopt;
 }
 
-// Keys of a batch. Integer NumPy arrays are used as they are (no copy when already uint64);
-// a negative key is a ValueError naming it. Lists and tuples of ints likewise. Strings (a
-// list, or a NumPy str/object array) go through parse_many(errors="raise"), so an unparseable
-// item is a ParseError naming it. Keys that no store can hold (0, more than 15 digits) are
-// rejected by build and simply not found by queries.
-key_array keys_from_batch(const py::object& input, const char* method) {
-    py::object keys = to_numpy_if_frame(input).value_or(input);
-    if (py::isinstance<py::str>(keys) || py::isinstance<py::bytes>(keys))
-        throw py::type_error(std::string("numrep: TrieStore.") + method +
-                             " takes a list or array of numbers, not one string");
-    if (py::isinstance<py::array>(keys)) {
-        const auto array = py::reinterpret_borrow<py::array>(keys);
-        if (array.ndim() != 1) throw py::value_error(std::string("numrep: TrieStore.") + method + " takes a one-dimensional array of keys");
-        const char kind = array.dtype().kind();
-        if (kind == 'u') return key_array::ensure(array);
-        if (kind == 'i') {
-            const py::array negative = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0));
-            if (negative.size() > 0) {
-                const py::object at = negative[py::int_(0)];
-                throw py::value_error("numrep: TrieStore." + std::string(method) + ": key at index " + repr_of(as_int(at)) +
-                                      " is " + repr_of(as_int(py::object(array[at]))) + ", which is negative");
-            }
-            return key_array::ensure(array);
-        }
-        if (kind != 'U' && kind != 'S' && kind != 'O')
-            throw py::type_error("numrep: TrieStore." + std::string(method) + " takes integer keys or strings, got an array of dtype " +
-                                 py::str(array.dtype()).cast<std::string>());
-    } else {
-        if (!py::isinstance<py::list>(keys) && !py::isinstance<py::tuple>(keys)) keys = py::list(keys);  // other iterables
-        const auto items = py::reinterpret_borrow<py::sequence>(keys);
-        const std::size_t count = py::len(items);
-        bool all_integers = true;
-        for (std::size_t i = 0; i < count && all_integers; ++i) all_integers = is_integer(items[i]);
-        if (all_integers) {
-            key_array out(static_cast<py::ssize_t>(count));
-            std::uint64_t* data = out.mutable_data();
-            for (std::size_t i = 0; i < count; ++i) data[i] = to_u64(items[i], "TrieStore." + std::string(method) + ": key at index " + std::to_string(i));
-            return out;
-        }
-    }
-    const py::object parse_many = py::module_::import("numrep._core").attr("parse_many");
-    return key_array::ensure(parse_many(keys, "VN", "raise"));
+// Keys of a batch (convert.hpp): integer arrays and lists as they are (a negative key is a
+// ValueError naming it and its index), strings parsed with errors="raise" (a ParseError naming
+// an unparseable item). Keys that no store can hold (0, more than 15 digits) are rejected by
+// build and simply not found by queries.
+key_array keys_from_batch(const numbers_arg& input, const regions_arg& home, const char* method) {
+    const std::string name = std::string("TrieStore.") + method;
+    return keys_of(input, {.method = name, .region = home});
 }
 
 // Values for build: unsigned or non-negative integers, one per key.
@@ -242,7 +118,8 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     return out;
 }
 
-holder_ptr build(const py::object& keys_in, const py::object& values_in, const py::object& merge) {
+holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_in, const typed<names::merge>& merge,
+                 const regions_arg& home) {
     std::optional<merge_policy> policy;
     if (py::isinstance<py::str>(merge)) {
         const auto name = merge.cast<std::string>();
@@ -256,7 +133,7 @@ holder_ptr build(const py::object& keys_in, const py::object& values_in, const p
         throw py::type_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
                              repr_of(merge));
     }
-    const key_array keys = keys_from_batch(keys_in, "build");
+    const key_array keys = keys_from_batch(keys_in, home, "build");
     const std::span<const std::uint64_t> key_span(keys.data(), static_cast<std::size_t>(keys.size()));
     if (values_in.is_none()) {
         py::gil_scoped_release unlocked;
@@ -414,7 +291,7 @@ struct type_caster<numrep::python::trie_u64_arg> {
 namespace numrep::python {
 
 void register_trie(py::module_& m) {
-    py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore under a prefix (from TrieStore.keys).")
+    py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore (iter(store)).")
         .def("__iter__", [](key_iterator& it) -> key_iterator& { return it; }, py::return_value_policy::reference_internal)
         .def("__next__", [](key_iterator& it) -> std::uint64_t { return it.next(); })
         .def("__length_hint__", [](const key_iterator& it) -> std::size_t { return it.remaining; });
@@ -425,34 +302,43 @@ void register_trie(py::module_& m) {
         "dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never\n"
         "changes afterwards, so every method may be called from any number of threads (no lock needed).\n"
         "\n"
-        "Single calls (get, `in`, rank) take str (parsed with region VN), int keys or PhoneNumber. Batch calls\n"
-        "(contains_many, get_many) take NumPy integer arrays (e.g. from parse_many) as they are, or lists of ints or\n"
-        "strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
+        "Single calls (get, contains, `in`, rank) take str (parsed with `region=`, DEFAULT_REGION unless given), int\n"
+        "keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)\n"
+        "as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
 
     cls.def_static("build", &build, py::arg("keys"), py::arg("values") = py::none(), py::arg("merge") = "sum",
+        py::kw_only(), py::arg("region") = default_region_code(),
         "Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str\n"
-        "(parsed as parse_many(..., errors=\"raise\"): an unparseable item raises ParseError naming it), or a pandas\n"
-        "Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array, or a list\n"
-        "of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
+        "(parsed as parse_many(keys, region, errors=\"raise\"): an unparseable item raises ParseError naming it), or\n"
+        "a pandas Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array,\n"
+        "or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
         "`merge`: \"sum\" (saturating at 2**64 - 1), \"max\", \"last\" (the value given last), or a function\n"
         "merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits\n"
         "is a ValueError naming it. Releases the GIL (except while calling a merge function).");
 
     cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
-        .def("__contains__", [](const trie_holder& h, const py::object& number) -> bool {
-                const std::uint64_t key = key_of(number);
+        .def("__contains__", [](const trie_holder& h, const number_arg& number) -> bool {
+                const std::uint64_t key = key_of(number, default_region());
                 return visit(h, [&](const auto& s) { return s.contains(key); });
             }, py::arg("number"))
-        .def("get", [](const trie_holder& h, const py::object& number, const py::object& default_) -> py::object {
+        .def("contains", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> bool {
+                const std::uint64_t key = key_of(number, home);
+                return visit(h, [&](const auto& s) { return s.contains(key); });
+            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+            "`number in ts` with a region for national forms.")
+        .def("get", [](const trie_holder& h, const number_arg& number, const typed<names::optional_int>& default_,
+                       const region_arg& home) -> typed<names::optional_int> {
                 const map_store& s = values_of(h, "get");
-                const auto v = s.find(key_of(number));
-                return v ? py::int_(*v) : default_;
-            }, py::arg("number"), py::arg("default") = py::none(),
-            "The value of `number` (str, int key or PhoneNumber), or `default` if absent. TypeError for a set.")
-        .def("rank", [](const trie_holder& h, const py::object& number) -> std::size_t {
-                const std::uint64_t key = key_of(number);
+                const auto v = s.find(key_of(number, home));
+                if (v) return py::int_(*v);
+                return default_;
+            }, py::arg("number"), py::arg("default") = py::none(), py::kw_only(), py::arg("region") = default_region_code(),
+            "The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.\n"
+            "TypeError for a set.")
+        .def("rank", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> std::size_t {
+                const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.rank(key); });
-            }, py::arg("number"),
+            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
             "Number of keys smaller than `number`'s key: its position in ascending order if present.")
         .def("select", [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
                 const auto size = static_cast<py::ssize_t>(visit(h, [](const auto& s) { return s.size(); }));
@@ -463,7 +349,7 @@ void register_trie(py::module_& m) {
                 return visit(h, [&](const auto& s) { return *s.select(static_cast<std::size_t>(at)); });
             }, py::arg("i"),
             "The key at position i in ascending order (negative i counts from the end); IndexError out of range.")
-        .def("count_prefix", [](const trie_holder& h, const py::object& prefix) -> std::size_t {
+        .def("count_prefix", [](const trie_holder& h, const prefix_arg& prefix) -> std::size_t {
                 const std::uint64_t p = prefix_of(prefix);
                 return visit(h, [&](const auto& s) { return s.count_prefix(p); });
             }, py::arg("prefix"),
@@ -471,15 +357,23 @@ void register_trie(py::module_& m) {
             "8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between\n"
             "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.\n"
             "Takes time independent of the count.")
-        .def("keys", [](const py::object& self, const py::object& prefix) -> key_iterator { return make_key_iterator(self, prefix); },
-             py::arg("prefix") = py::none(),
-             "An iterator over the int keys under `prefix` (as count_prefix; None: every key) in ascending order.\n"
-             "It keeps the store alive.")
+        .def("keys", [](const trie_holder& h, const optional_prefix_arg& prefix) -> py::array_t<std::uint64_t> {
+                const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
+                return visit(h, [&](const auto& s) {
+                    py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(s.count_prefix(p)));
+                    std::uint64_t* at = out.mutable_data();
+                    py::gil_scoped_release unlocked;
+                    for (const std::uint64_t key : s.keys(p)) *at++ = key;
+                    return out;
+                });
+             }, py::arg("prefix") = py::none(),
+             "The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as\n"
+             "ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.")
         .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
-             "Every key in ascending order (as keys()).");
+             "Every key in ascending order, one at a time (the iterator keeps the store alive).");
 
-    cls.def("contains_many", [](const trie_holder& h, const py::object& keys) -> py::array_t<bool> {
-                const key_array in = keys_from_batch(keys, "contains_many");
+    cls.def("contains_many", [](const trie_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
+                const key_array in = keys_from_batch(keys, home, "contains_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 py::array_t<bool> out(static_cast<py::ssize_t>(count));
                 const std::span<const std::uint64_t> key_span(in.data(), count);
@@ -487,15 +381,15 @@ void register_trie(py::module_& m) {
                 py::gil_scoped_release unlocked;
                 visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
                 return out;
-            }, py::arg("keys"),
+            }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
             "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
-            "longer than 15 digits are simply absent), a list of ints, or a list / array of str (ParseError naming an\n"
-            "unparseable item). Releases the GIL.")
-        .def("get_many", [](const trie_holder& h, const py::object& keys, const trie_u64_arg& default_)
+            "longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`\n"
+            "(ParseError naming an unparseable item). Releases the GIL.")
+        .def("get_many", [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_, const regions_arg& home)
                  -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
                 const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
-                const key_array in = keys_from_batch(keys, "get_many");
+                const key_array in = keys_from_batch(keys, home, "get_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 py::array_t<std::uint64_t> values(static_cast<py::ssize_t>(count));
                 py::array_t<bool> found(static_cast<py::ssize_t>(count));
@@ -509,7 +403,8 @@ void register_trie(py::module_& m) {
                     s.find_batch(key_span, value_span, found_span, missing);
                 }
                 return {std::move(values), std::move(found)};
-            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)},
+            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)}, py::kw_only(),
+            py::arg("region") = default_region_code(),
             "(values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,\n"
             "or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.\n"
             "TypeError for a set. Releases the GIL.");
@@ -529,12 +424,14 @@ void register_trie(py::module_& m) {
                 return visit(h, [](const auto& s) { return s.value_bytes(); });
             }, "Bytes of the values (a few for a set: the empty value sections).");
 
-    cls.def("save", [](const trie_holder& h, const std::filesystem::path& path) -> void {
+    cls.def("save", [](const trie_holder& h, const path_arg& path_in) -> void {
+               const std::filesystem::path path = path_of(path_in);
                py::gil_scoped_release unlocked;
                visit(h, [&](const auto& s) { s.save(path); });
            }, py::arg("path"),
            "Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).")
-        .def_static("open", [](const std::filesystem::path& path, const trie_verify_arg& verify_mode) -> holder_ptr {
+        .def_static("open", [](const path_arg& path_in, const trie_verify_arg& verify_mode) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::open(path, check); });
@@ -542,7 +439,8 @@ void register_trie(py::module_& m) {
             "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
             "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
             "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")
-        .def_static("load", [](const std::filesystem::path& path) -> holder_ptr {
+        .def_static("load", [](const path_arg& path_in) -> holder_ptr {
+                const std::filesystem::path path = path_of(path_in);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::load(path); });
             }, py::arg("path"), "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
@@ -552,7 +450,7 @@ void register_trie(py::module_& m) {
                     "A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully\n"
                     "verified. FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const trie_holder& h) -> py::tuple {
+        .def("__reduce__", [](const trie_holder& h) -> typed<names::trie_state> {
                 const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
                 return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
             })

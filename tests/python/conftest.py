@@ -8,10 +8,9 @@ missing there too, the tests that need it are skipped with a message saying whic
 
 from __future__ import annotations
 
-import functools
-
 import csv
 import dataclasses
+import functools
 import os
 from pathlib import Path
 
@@ -120,7 +119,7 @@ def build_cpp_tool(source_name: str, out_dir: Path) -> Path:
     return out
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def nanp_states_by_abbreviation() -> dict[str, str]:
     """'TX' -> 'Texas', read off phonenumbers' geocoding data: the state named by the area-code
     entries ("1214": "Texas") of the area codes whose cities carry the abbreviation ("Dallas, TX").

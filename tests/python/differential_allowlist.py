@@ -24,7 +24,8 @@ difference fails test_every_allowed_entry_still_matches, so the list stays exact
 from __future__ import annotations
 
 import dataclasses
-from typing import Callable, Iterable, Optional
+from collections.abc import Iterable
+from typing import Callable, Optional
 
 from world_corpus import Difference
 

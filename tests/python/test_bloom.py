@@ -105,7 +105,7 @@ def run_threads(*targets: object) -> None:
     def guarded(target) -> None:  # type: ignore[no-untyped-def]
         try:
             target()
-        except BaseException as e:  # noqa: BLE001 - reported below
+        except BaseException as e:
             errors.append(e)
 
     threads = [threading.Thread(target=guarded, args=(target,)) for target in targets]

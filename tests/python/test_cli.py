@@ -47,7 +47,6 @@ def phonenumbers_state(number) -> str | None:
     area-code entries of the same data); '' for none, None if it cannot tell."""
     import phonenumbers
     from phonenumbers import geocoder
-    from phonenumbers.geodata import GEOCODE_DATA
 
     if phonenumbers.region_code_for_number(number) not in ("US", "CA"):
         return ""
@@ -62,7 +61,6 @@ def phonenumbers_state(number) -> str | None:
 def phonenumbers_facts(e164: str) -> dict[str, object]:
     import phonenumbers
     from phonenumbers import carrier
-    from phonenumbers.geodata import GEOCODE_DATA
 
     number = phonenumbers.parse(e164)
     valid = phonenumbers.is_valid_number(number)
@@ -548,12 +546,25 @@ def test_demo_builds_and_checks_a_database() -> None:
 def test_demo_legacy_forms_come_from_the_librarys_conversion_table() -> None:
     """The demo writes legacy 11-digit forms from numrep's own table, which must agree with the
     reference conversion file (a hand copy once said 076 <- 0121; the conversion says 0126)."""
-    from numrep import cli
-
     from conftest import read_legacy_conversion
+    from numrep.cli import demo
 
     rows, _ = read_legacy_conversion()
-    assert cli.DEMO_LEGACY == {row.new: row.old for row in rows}
-    assert cli.DEMO_LEGACY["76"] == "126"
-    for new, old in cli.DEMO_LEGACY.items():
+    assert {row.new: row.old for row in rows} == demo.DEMO_LEGACY
+    assert demo.DEMO_LEGACY["76"] == "126"
+    for new, old in demo.DEMO_LEGACY.items():
         assert numrep.parse(f"0{old}1234567").key == int(f"84{new}1234567")
+
+
+def test_every_command_is_a_module_of_the_cli_package() -> None:
+    """One module per command (add_parser + run), the parser built from them."""
+    import importlib
+
+    from numrep import cli
+
+    names = ["info", "build", "check", "stats", "demo"]
+    for name in names:
+        module = importlib.import_module(f"numrep.cli.{name}")
+        assert callable(module.run) and callable(module.add_parser)
+    subcommands = next(a for a in cli.build_parser()._actions if a.dest == "command")
+    assert list(subcommands.choices) == names

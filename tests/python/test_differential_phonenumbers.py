@@ -189,7 +189,7 @@ def is_leading_zeros_after_84(d: Disagreement) -> bool:
     """numrep drops every 0 left at the front of a Vietnamese national number; phonenumbers keeps them."""
     if d.aspect != "key" or d.ours.key is None or d.theirs.key is None:
         return False
-    ours, theirs = str(d.ours.key), str(d.theirs.key)
+    theirs = str(d.theirs.key)
     if not (theirs.startswith("840") and not d.theirs.valid):
         return False
     # what is left once the zeros are gone reads as any Vietnamese number (a legacy one is converted)
@@ -269,7 +269,7 @@ def classify(d: Disagreement) -> Optional[Allowed]:
     return next((allowed for allowed in ALLOWED if allowed.matches(d)), None)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def disagreements(hundreds: int) -> tuple[Disagreement, ...]:
     return tuple(d for text in inputs(hundreds) for d in compare(text))
 

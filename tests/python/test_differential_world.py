@@ -67,12 +67,12 @@ def ask_numrep(text: str, region: Optional[str]) -> tuple[Answer, int]:
         number = numrep.parse(text, region=region)
     except numrep.ParseError as error:
         return Answer(None, error=parse_error_reason(error)), 0
-    except Exception as error:  # noqa: BLE001 - any other exception is a defect, reported as such
+    except Exception as error:
         return Answer(None, error=f"raised {type(error).__name__}, not ParseError: {error}"), -1
     extension = getattr(number, "extension", MISSING)
     try:
         info = numrep.lookup(number.key)
-    except Exception as error:  # noqa: BLE001
+    except Exception as error:
         return Answer(number.e164, extension=extension, type=f"lookup raised {type(error).__name__}: {error}"), number.key
     return (
         Answer(number.e164, extension=extension, valid=info.valid, type=info.type,
@@ -169,7 +169,7 @@ class Outcome:
         return same / max(1, self.same_e164)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def outcome() -> Outcome:
     seconds = {}
     started = time.perf_counter()

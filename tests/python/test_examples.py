@@ -14,6 +14,7 @@ import sys
 from pathlib import Path
 
 import pytest
+
 from conftest import nanp_states_by_abbreviation
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -58,7 +59,6 @@ class Facts:
     def __init__(self, rows: list[dict[str, str]]) -> None:
         phonenumbers = pytest.importorskip("phonenumbers")
         from phonenumbers import geocoder
-        from phonenumbers.geodata import GEOCODE_DATA
 
         type_names = {getattr(phonenumbers.PhoneNumberType, name): name.lower()
                       for name in dir(phonenumbers.PhoneNumberType) if name.isupper()}

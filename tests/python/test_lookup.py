@@ -319,7 +319,7 @@ def test_lookup_many_columns_decode_to_what_lookup_says():
         else:
             info = numrep.lookup(int(key))
             assert decoded == (info.carrier, info.type, info.region, info.valid, info.region_code), SAMPLE[i]
-    assert len(set(numrep.TYPE_NAMES[t] for t in columns["type"])) >= 7  # the sample covers the types
+    assert len({numrep.TYPE_NAMES[t] for t in columns["type"]}) >= 7  # the sample covers the types
 
 
 def test_name_tables():

@@ -181,7 +181,7 @@ def test_delta_and_compaction_equal_a_full_rebuild() -> None:
         "source": [f"s{x}" for x in rng.integers(0, 50, n)],
         "not_spam": rng.random(n) < 0.05,
     })
-    columns = dict(source="source", not_spam="not_spam")
+    columns = {"source": "source", "not_spam": "not_spam"}
     full = numrep.ReputationDB.from_frame(frame, **columns)
     db = numrep.ReputationDB.from_frame(frame.iloc[: n // 2], **columns)
     db.add_reports(frame.iloc[n // 2: 2 * n // 3], **columns)
@@ -294,7 +294,7 @@ def test_frame_times_flags_and_naive_datetimes_read_like_csv() -> None:
     digits = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["1704067200"],
                                                           "category": ["scam"]}))
     assert digits.check("0912345678", now=1704067200).first_seen == dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc)
-    with pytest.raises(TypeError, match="now must be"):
+    with pytest.raises(ValueError, match="now must be .*'tomorrow' is not a time"):  # a str is an ISO 8601 time
         db.check("0912345678", now="tomorrow")
     future = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678", "0912345678"],
                                                           "time": ["2024-01-01", "2999-01-01"], "category": ["scam"] * 2}))
@@ -364,3 +364,26 @@ def test_from_frame_and_from_csv_read_a_not_spam_flag_alike(tmp_path, flag) -> N
     assert by_csv.ingest_stats["bad_by_reason"] == by_frame.ingest_stats["bad_by_reason"]
     if by_csv.ingest_stats["good"]:
         assert by_csv.check("0912345678").not_spam == by_frame.check("0912345678").not_spam
+
+
+def test_reputation_db_is_a_python_class_and_every_constructor_returns_it(tmp_path) -> None:
+    """from_csv / from_frame / open were patched onto the compiled class at import and returned it:
+    a subclass got the base class back, and help() showed the patched functions oddly."""
+    import pydoc
+
+    class Mine(numrep.ReputationDB):
+        pass
+
+    path = write(tmp_path, "number,time,category\n0912000001,2026-02-28,scam\n")
+    frame = pd.DataFrame({"number": ["0912000001"], "time": ["2026-02-28"], "category": ["scam"]})
+    for cls in (numrep.ReputationDB, Mine):
+        by_csv, by_frame = cls.from_csv(path), cls.from_frame(frame)
+        by_csv.save(tmp_path / "db")
+        opened = cls.open(tmp_path / "db")
+        for db in (by_csv, by_frame, opened):
+            assert type(db) is cls and isinstance(db, numrep._core.ReputationDB)
+            assert db.check("0912000001", now=NOW).reports == 1
+    assert by_frame.ingest_stats["good"] == 1 and by_csv.ingest_stats["good"] == 1 and opened.ingest_stats == {}
+    assert not hasattr(numrep._core.ReputationDB, "from_csv") and not hasattr(numrep._core.ReputationDB, "check_many")
+    page = pydoc.render_doc(numrep.ReputationDB, renderer=pydoc.plaintext)
+    assert "from_csv(path" in page and "check_many(self, numbers" in page and "numrep._core.ReputationDB" in page

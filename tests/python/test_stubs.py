@@ -27,6 +27,18 @@ def test_package_ships_stub_and_py_typed() -> None:
     assert (package / "_core.pyi").exists()
 
 
+def test_stub_names_every_type() -> None:
+    """No typing.Any where the bindings know the type (they name py::object arguments, see
+    python/src/typed.hpp), and no bare generics such as `dict` or `tuple`."""
+    import re
+
+    import numrep
+
+    text = (pathlib.Path(numrep.__file__).parent / "_core.pyi").read_text()
+    assert "Any" not in text
+    assert not re.search(r"(->|:) (dict|tuple|list)\b(?!\[)", text)
+
+
 def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
     pytest.importorskip("mypy")
     good = tmp_path / "good.py"
@@ -38,6 +50,18 @@ def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
         legacy: bool = n.is_legacy
         info = numrep.lookup(n)
         carrier: str = info.carrier
+        import numpy as np
+        import numpy.typing as npt
+        bf = numrep.BloomFilter(100)
+        bf.add("(202) 555-0100", region="US")
+        found: npt.NDArray[np.bool] = bf.contains_many(["0912345678"], region=["VN"])
+        ts = numrep.TrieStore.build(np.array([84912345678], dtype=np.uint64), [1])
+        value: int | None = ts.get("0912345678")
+        keys: npt.NDArray[np.uint64] = ts.keys("+8491")
+        db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2026-01-01", "category": "scam"}])
+        again: numrep.ReputationDB = numrep.ReputationDB.open("reports.db")
+        score: float = db.check(n, now="2026-03-01").score
+        first: str = numrep.TYPE_NAMES[0]
     """))
     bad = tmp_path / "bad.py"
     bad.write_text("import numrep\nx: int = numrep.parse('0912345678').e164\n")

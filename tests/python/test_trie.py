@@ -63,7 +63,7 @@ def probes_for(keys: list[int], seed: int) -> list[int]:
     """Hits, their neighbours (near misses) and random keys of every length."""
     rng = np.random.default_rng(seed)
     near = [k + d for k in keys[:500] for d in (-1, 1) if 1 <= k + d <= MAX_KEY]
-    far = keys_of_every_length(seed, 30).tolist() + [1, 2, 10, MAX_KEY]
+    far = [*keys_of_every_length(seed, 30).tolist(), 1, 2, 10, MAX_KEY]
     picked = [keys[i] for i in rng.integers(0, len(keys), 500)] if keys else []
     return picked + near + far
 
@@ -206,11 +206,22 @@ def test_count_prefix_and_keys_take_written_prefixes() -> None:
             ts.count_prefix(wrong)
 
 
+def test_keys_are_a_uint64_array_like_reputation_db_keys() -> None:
+    """keys(prefix) was an iterator here and a NumPy array on ReputationDB: both are arrays now."""
+    keys = random_keys(4, 5000)
+    ts = numrep.TrieStore.build(keys)
+    under = ts.keys("849")
+    assert isinstance(under, np.ndarray) and under.dtype == np.uint64 and len(under) == ts.count_prefix("849")
+    assert under.tolist() == sorted(k for k in set(keys.tolist()) if str(k).startswith("849"))
+    assert ts.contains_many(under).all()  # a batch call takes it as it is
+    assert ts.keys("7").shape == (0,) and ts.keys().tolist() == list(ts)
+
+
 def test_key_iterator_keeps_its_store_alive_and_hints_its_length() -> None:
     keys = random_keys(4, 5000)
-    it = numrep.TrieStore.build(keys).keys("849")
+    it = iter(numrep.TrieStore.build(keys))
     gc.collect()
-    expected = sorted(k for k in set(keys.tolist()) if str(k).startswith("849"))
+    expected = sorted(set(keys.tolist()))
     assert it.__length_hint__() == len(expected)
     first = next(it)
     assert it.__length_hint__() == len(expected) - 1
@@ -305,9 +316,9 @@ def test_bad_keys_and_values_are_named() -> None:
         numrep.TrieStore.build(np.array(["0912345678", "0912345679", "1"]))
     for keys, message in (([84912345678, 0], "key 0 at index 1 is not an E.164 number"),
                           (np.array([5, 10**15], dtype=np.uint64), "key 1000000000000000 at index 1 has more than 15 digits"),
-                          ([3, -7], "key at index 1 is -7, which is negative"),
-                          (np.array([3, 4, -7]), "key at index 2 is -7, which is negative"),
-                          ([2**64], "key at index 0 is 18446744073709551616, which does not fit in 64 bits")):
+                          ([3, -7], "key -7 at index 1 is negative"),
+                          (np.array([3, 4, -7]), "key -7 at index 2 is negative"),
+                          ([2**64], "key 18446744073709551616 at index 0 does not fit in 64 bits")):
         with pytest.raises(ValueError, match=message):
             numrep.TrieStore.build(keys)
     for keys in (np.array([1.5, 2.0]), np.array([True, False])):
@@ -339,7 +350,7 @@ def test_batch_queries_take_lists_strings_and_arrays() -> None:
         assert values.tolist() == [3, 9] and found.tolist() == [True, False]
     assert ts.contains_many(np.array([0, 10**16, 2**64 - 1], dtype=np.uint64)).tolist() == [False] * 3  # not found
     assert ts.contains_many([]).shape == (0,)
-    with pytest.raises(ValueError, match="TrieStore.contains_many: key at index 1 is -1"):
+    with pytest.raises(ValueError, match="TrieStore.contains_many: key -1 at index 1 is negative"):
         ts.contains_many(np.array([1, -1]))
     with pytest.raises(ValueError, match="TrieStore.get_many: default is -1, which is negative"):
         ts.get_many([1], default=-1)
@@ -471,7 +482,7 @@ def test_store_saved_by_python_answers_the_same_in_cpp(cpp_tool: pathlib.Path, t
     assert run_cpp(cpp_tool, "query-set", tmp_path / "set.nrt", probes) == [[int(p in ts), ts.rank(p)] for p in probes]
     prefixes = prefixes_for(list(ts), 15)
     assert run_cpp(cpp_tool, "prefix-set", tmp_path / "set.nrt", prefixes) == [
-        [ts.count_prefix(p), next(ts.keys(p), 0)] for p in prefixes]
+        [ts.count_prefix(p), int(ts.keys(p)[0]) if ts.count_prefix(p) else 0] for p in prefixes]
     tm = numrep.TrieStore.build(keys, values, merge="max")
     tm.save(tmp_path / "map.nrt")
     got, found = tm.get_many(probes)

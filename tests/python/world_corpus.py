@@ -33,13 +33,15 @@ import dataclasses
 import functools
 import random
 import re
-from typing import Iterable, Iterator, Optional, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Optional
 
 import phonenumbers
 from phonenumbers import PhoneMetadata, PhoneNumberFormat, PhoneNumberType
 
 try:  # Python >= 3.11
-    from re import _constants as sre_constants, _parser as sre_parse  # type: ignore[attr-defined]
+    from re import _constants as sre_constants  # type: ignore[attr-defined]
+    from re import _parser as sre_parse
 except ImportError:  # pragma: no cover - older Pythons
     import sre_constants  # type: ignore[no-redef]
     import sre_parse  # type: ignore[no-redef]
@@ -228,7 +230,7 @@ def expand_pattern(pattern: str, limit: int = 20_000) -> list[str]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def international_prefixes(region: str) -> tuple[str, ...]:
     """Written international prefixes of `region`: the preferred one as written (with its
     "~" when it has one), then a deterministic sample of the pattern's expansions, shortest
@@ -294,7 +296,7 @@ def nongeo_examples(country_code: int) -> list[Example]:
     return found
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def all_examples(regions: Optional[tuple[str, ...]] = None) -> tuple[Example, ...]:
     chosen = sorted(phonenumbers.SUPPORTED_REGIONS) if regions is None else [r for r in regions if r != NONGEO]
     examples = [e for region in chosen for e in region_examples(region)]
@@ -522,7 +524,7 @@ def generate(regions: Optional[Sequence[str]] = None) -> list[Entry]:
     return list(unique.values())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def corpus() -> tuple[Entry, ...]:
     """The whole-world corpus (cached)."""
     return tuple(generate())

@@ -1,0 +1,130 @@
+"""numrep build REPORTS... -o DB [--preset ftc] ...: a reputation database from CSV files of
+reports, with a progress bar and a summary of rows, bad rows and sizes."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import sys
+import time
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any, Callable
+
+from .. import _core
+from ..reputation import ReputationDB
+from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, region_option
+from .output import ProgressBar, format_size
+
+
+def guard_output(path: str) -> None:
+    """Refuse to replace anything but a numrep database: saving replaces the whole directory."""
+    target = Path(path)
+    if target.exists() and not (target.is_dir() and ((target / "meta.txt").is_file() or not any(target.iterdir()))):
+        raise ValueError(f"{path} exists and is not a numrep database; refusing to replace it (choose another -o)")
+
+
+def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
+                   columns: dict[str, str] | None = None, delimiter: str | None = None,
+                   region: str | None = _core.DEFAULT_REGION, half_life: float = 90.0, strict: bool = False,
+                   rejects: str | None = None, default_time: dt.datetime | None = None,
+                   progress: Callable[[int, int, int, int], None] | None = None) -> tuple[ReputationDB, dict[str, Any]]:
+    """from_csv, then save to `output`; returns the database and facts for the summary."""
+    guard_output(output)
+    for path in reports:
+        if os.path.isdir(path):
+            raise IsADirectoryError(21, f"{path} is a directory, not a CSV file of reports", path)
+    options: dict[str, Any] = dict(columns or {})
+    if preset is not None:
+        options["preset"] = preset
+    start = time.perf_counter()
+    db = ReputationDB.from_csv(list(reports), delimiter=delimiter, region=region, strict=strict, rejects=rejects,
+                               default_time=default_time, half_life_days=half_life, progress=progress, **options)
+    built = time.perf_counter()
+    db.save(output)
+    facts = {
+        "seconds": built - start,
+        "files": {name: os.path.getsize(os.path.join(output, name)) for name in ("records.trie", "numbers.bloom")},
+    }
+    return db, facts
+
+
+def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequence[str], output: str, *,
+                        bad_rows: int = 5) -> None:
+    stats = db.ingest_stats
+    rows = stats["rows"]
+    print(f"Read {len(reports)} report file{'s' if len(reports) != 1 else ''} in {facts['seconds']:.2f} s "
+          f"({rows / max(facts['seconds'], 1e-9):,.0f} rows/s)")
+    print(f"  rows               {rows:>12,}")
+    invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
+               if stats["invalid_numbers"] else "")
+    print(f"  good               {stats['good']:>12,}{invalid}")
+    if stats.get("defaulted_times"):
+        print(f"    with the default time {stats['defaulted_times']:>7,}")
+    print(f"  bad                {stats['bad']:>12,}")
+    for reason, count in sorted(stats["bad_by_reason"].items(), key=lambda item: -item[1]):
+        detail = ""
+        if reason == "unparseable_number" and stats.get("unparseable_by_error"):
+            by_error = sorted(stats["unparseable_by_error"].items())
+            detail = "   (" + ", ".join(f"{why} {n:,}" for why, n in by_error) + ")"
+        print(f"    {reason.replace('_', ' '):<22} {count:>9,}{detail}")
+    first = stats.get("first_bad_rows", [])[:bad_rows]
+    if first:
+        print(f"  first bad rows{' (line numbers count from 1 in each file)' if len(reports) > 1 else ''}:")
+        for row in first:
+            print(f"    line {row['line']}: {row['message']}")
+    n = db.snapshot_size
+    print(f"  distinct numbers   {n:>12,}")
+    files = facts["files"]
+
+    def per_key(size: int) -> str:
+        return f"{8 * size / n:6.1f} bits/number" if n else ""
+
+    print(f"Saved {output}/")
+    print(f"  records.trie       {format_size(files['records.trie']):>12}   {per_key(files['records.trie'])}   "
+          f"(the key index: {db.records_bits_per_key:.1f} bits/number)")
+    print(f"  numbers.bloom      {format_size(files['numbers.bloom']):>12}   {per_key(files['numbers.bloom'])}")
+
+
+def run(args: argparse.Namespace) -> int:
+    columns = {name: getattr(args, name) for name in ("number", "time", "category", "source", "not_spam")
+               if getattr(args, name) is not None}
+    bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    try:
+        db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
+                                   delimiter=args.delimiter, region=region_option(args.region),
+                                   half_life=args.half_life, strict=args.strict, rejects=args.rejects,
+                                   default_time=args.default_time, progress=bar)
+    finally:
+        if bar is not None:
+            bar.close()
+    print_build_summary(db, facts, args.reports, args.output)
+    if args.rejects:
+        print(f"Bad rows written to {args.rejects}")
+    return EXIT_OK
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    build = commands.add_parser("build", help="build a reputation database from CSV files of reports")
+    build.add_argument("reports", nargs="+", metavar="REPORTS", help="CSV files of reports (header line first)")
+    build.add_argument("-o", "--output", required=True, metavar="DB",
+                       help="database directory to write (replaced if it is one)")
+    build.add_argument("--preset", help="a named column layout: ftc (US FTC Do-Not-Call complaints)")
+    columns = build.add_argument_group("columns (header names; default number, time, category)")
+    columns.add_argument("--number", metavar="COL", help="column of the reported number")
+    columns.add_argument("--time", metavar="COL", help="column of the report time")
+    columns.add_argument("--category", metavar="COL", help="column of the category")
+    columns.add_argument("--source", metavar="COL", help="column naming who reported (counts distinct reporters)")
+    columns.add_argument("--not-spam", dest="not_spam", metavar="COL", help="column of yes/no 'not spam' votes")
+    build.add_argument("--delimiter", type=delimiter_option, help="field delimiter (default: detected from the header)")
+    build.add_argument("--region", default=_core.DEFAULT_REGION,
+                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
+    build.add_argument("--half-life", dest="half_life", type=half_life_days, default=90.0, metavar="DURATION",
+                       help="a report's weight halves every DURATION: 90d, 12w, 2160h or 90 (days; default 90d)")
+    build.add_argument("--strict", action="store_true", help="fail at the first bad row")
+    build.add_argument("--rejects", metavar="FILE", help="write every bad row to FILE (CSV)")
+    build.add_argument("--default-time", dest="default_time", type=iso_time, metavar="ISO",
+                       help="time of reports whose time is empty (otherwise they are bad rows)")
+    build.set_defaults(run=run)
+

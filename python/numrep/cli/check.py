@@ -1,0 +1,96 @@
+"""numrep check -d DB NUMBER... [--json] [--now ISO]: verdicts on numbers ('-' reads stdin)."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from typing import Any
+
+from .. import _core
+from .common import EXIT_BAD_INPUT, EXIT_OK, UTC, iso_time, numbers_from, open_db, region_option
+from .output import print_table
+
+
+def top_categories(counts: dict[str, int], most: int = 3) -> str:
+    ranked = sorted(((n, name) for name, n in counts.items() if n), key=lambda item: (-item[0], item[1]))
+    return ", ".join(f"{name} {n}" for n, name in ranked[:most])
+
+
+def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
+    return {
+        "number": text,
+        "e164": verdict.e164,
+        "level": verdict.level,
+        "score": round(verdict.score, 1),
+        "reports": verdict.reports,
+        "not_spam": verdict.not_spam,
+        "delisted": verdict.delisted,
+        "counts": {name: n for name, n in verdict.counts.items() if n},
+        "first_seen": None if verdict.first_seen is None else verdict.first_seen.isoformat(),
+        "last_seen": None if verdict.last_seen is None else verdict.last_seen.isoformat(),
+        "carrier": verdict.carrier,
+        "type": verdict.type,
+        "region_code": verdict.region_code,
+        "region": verdict.region,
+        "valid": verdict.valid,
+    }
+
+
+CHECK_COLUMNS = ["number", "e164", "level", "score", "reports", "top categories", "first seen", "last seen", "carrier",
+                 "type", "region code", "area", "valid"]
+
+
+def check_table_row(row: dict[str, Any]) -> dict[str, object]:
+    return {
+        "number": row["number"],
+        "e164": row["e164"],
+        "level": row["level"] + (" (delisted)" if row["delisted"] else ""),
+        "score": f"{row['score']:.1f}",
+        "reports": row["reports"],
+        "top categories": top_categories(row["counts"]),
+        "first seen": (row["first_seen"] or "")[:10],
+        "last seen": (row["last_seen"] or "")[:10],
+        "carrier": row["carrier"],
+        "type": row["type"],
+        "region code": row["region_code"],
+        "area": row["region"],
+        "valid": row["valid"],
+    }
+
+
+def run(args: argparse.Namespace) -> int:
+    db = open_db(args.db)
+    region = region_option(args.region)
+    now = args.now if args.now is not None else dt.datetime.now(UTC)
+    rows: list[dict[str, Any]] = []
+    errors = 0
+    for text in numbers_from(args.numbers):
+        try:
+            rows.append(verdict_row(text, db.check(text, now=now, region=region)))
+        except _core.ParseError as error:
+            message = str(error).removeprefix("numrep: ")
+            rows.append({"number": text, "error": message})
+            print(f"numrep: {message}", file=sys.stderr)
+            errors += 1
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        good = [check_table_row(r) for r in rows if "error" not in r]
+        if good:
+            print_table(good, CHECK_COLUMNS)
+    return EXIT_BAD_INPUT if errors else EXIT_OK
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    check = commands.add_parser("check", help="verdicts on numbers from a database")
+    check.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
+    check.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
+    check.add_argument("--json", action="store_true", help="machine-readable output")
+    check.add_argument("--region", default=_core.DEFAULT_REGION,
+                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
+    check.add_argument("--now", type=iso_time, metavar="ISO", help="judge as of this time (default: now)")
+    check.set_defaults(run=run)
+

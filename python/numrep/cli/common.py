@@ -1,0 +1,75 @@
+"""What the commands share: exit statuses, reading numbers from arguments and stdin, option
+types (regions, durations, times, delimiters) and opening a database."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import os
+import re
+import sys
+from collections.abc import Iterable, Sequence
+
+from ..reputation import ReputationDB
+
+EXIT_OK = 0
+EXIT_BAD_INPUT = 1
+EXIT_USAGE = 2
+
+UTC = dt.timezone.utc
+
+DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
+
+
+def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
+    """The arguments, with '-' replaced by the lines of standard input."""
+    for argument in arguments:
+        if argument == "-":
+            for line in sys.stdin:
+                line = line.strip()
+                if line:
+                    yield line
+        else:
+            yield argument
+
+
+def region_option(text: str) -> str | None:
+    """A --region value: a region code, or 'none' for international forms only."""
+    return None if text.lower() == "none" else text
+
+
+def half_life_days(text: str) -> float:
+    """'90d', '12w', '2160h' or '90' (days) as a number of days; argparse type."""
+    match = re.fullmatch(r"\s*(\d+(?:\.\d*)?|\.\d+)\s*([dwh]?)\s*", text, flags=re.IGNORECASE)
+    if not match:
+        raise argparse.ArgumentTypeError(
+            f"bad half-life {text!r}: expected a duration such as 90d, 12w, 2160h or 90 (days)")
+    value = float(match.group(1)) * {"": 1.0, "d": 1.0, "w": 7.0, "h": 1 / 24}[match.group(2).lower()]
+    if value <= 0:
+        raise argparse.ArgumentTypeError(f"bad half-life {text!r}: it must be longer than zero")
+    return value
+
+
+def iso_time(text: str) -> dt.datetime:
+    """An ISO 8601 date or date-time (UTC unless it names a zone); argparse type."""
+    try:
+        value = dt.datetime.fromisoformat(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z") from None
+    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def delimiter_option(text: str) -> str:
+    value = DELIMITER_NAMES.get(text.lower(), text)
+    if len(value) != 1 or value in '"\r\n':
+        raise argparse.ArgumentTypeError(
+            f"bad delimiter {text!r}: expected one character (or tab, comma, semicolon, pipe)")
+    return value
+
+
+
+def open_db(path: str) -> ReputationDB:
+    if not os.path.exists(path):
+        raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
+    return ReputationDB.open(path)

@@ -1,0 +1,68 @@
+"""numrep info NUMBER... [--json] [--region VN]: what the numbering plan says about numbers of any
+region ('-' reads stdin)."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+
+from .. import _core
+from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option
+from .output import print_table
+
+
+def info_row(text: str, region: str | None) -> dict[str, object]:
+    try:
+        info = _core.lookup(text, region=region)
+    except _core.ParseError as error:
+        return {"input": text, "error": str(error).removeprefix("numrep: ")}
+    number = info.number
+    return {
+        "input": text,
+        "e164": number.e164,
+        "national": number.national,
+        "carrier": info.carrier,
+        "type": info.type,
+        "region_code": info.region_code,  # 'US', 'CA' for +1; '001' non-geographic; '' none
+        "region": info.region,            # geographic area: province, state; '' none
+        "valid": info.valid,
+        "legacy": number.is_legacy,
+        "extension": number.extension,
+    }
+
+
+def info_table_row(row: dict[str, object]) -> dict[str, object]:
+    """A JSON row of `numrep info` under the table's column names."""
+    return {**row, "region code": row["region_code"], "area": row["region"]}
+
+
+INFO_COLUMNS = ["input", "e164", "national", "carrier", "type", "region code", "area", "valid", "legacy"]
+
+
+def run(args: argparse.Namespace) -> int:
+    rows = [info_row(text, region_option(args.region)) for text in numbers_from(args.numbers)]
+    failed = [r for r in rows if "error" in r]
+    if args.json:
+        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
+        print()
+    else:
+        good = [info_table_row(r) for r in rows if "error" not in r]
+        if good:
+            extension = ["extension"] if any(r["extension"] for r in good) else []
+            print_table(good, INFO_COLUMNS + extension)
+        for row in failed:
+            print(f"numrep: {row['error']}", file=sys.stderr)
+    return EXIT_BAD_INPUT if failed else EXIT_OK
+
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    info = commands.add_parser("info", help="what the numbering plan says about numbers of any region: "
+                                             "region code, type, validity, carrier, area")
+    info.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
+    info.add_argument("--json", action="store_true", help="machine-readable output")
+    info.add_argument("--region", default=_core.DEFAULT_REGION,
+                      help="region of national forms: any region code such as US, GB, KR "
+                           f"(default {_core.DEFAULT_REGION}; 'none': international forms only)")
+    info.set_defaults(run=run)
+

@@ -1,0 +1,102 @@
+"""How the command line writes things: tables, counts with percentages, sizes, dates and the
+progress bar. Every command formats its output with these (the CLI uses no colours)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import time
+import unicodedata
+from collections.abc import Sequence
+from typing import TextIO
+
+
+def display_width(text: str) -> int:
+    """Terminal columns taken by text: wide (e.g. full-width) characters take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def pad(text: str, width: int) -> str:
+    return text + " " * (width - display_width(text))
+
+
+def print_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> None:
+    """Rows as aligned columns under a header line; booleans as yes/no."""
+    def cell(row: dict[str, object], column: str) -> str:
+        value = row.get(column, "")
+        if isinstance(value, bool):
+            return "yes" if value else "no"
+        return str(value)
+
+    widths = {c: max([len(c)] + [display_width(cell(r, c)) for r in rows]) for c in columns}
+    print("  ".join(pad(c, widths[c]) for c in columns).rstrip())
+    for row in rows:
+        print("  ".join(pad(cell(row, c), widths[c]) for c in columns).rstrip())
+
+
+MOST_ROWS = 15  # rows of a printed or plotted breakdown; --json has them all
+
+
+def top_rows(counts: dict[str, int], most: int = MOST_ROWS) -> tuple[dict[str, int], int, int]:
+    """What fits in `most` printed rows: all entries if they fit, else the `most` - 1 largest, how many
+    others there are and what they add up to (printed as the last row)."""
+    items = list(counts.items())
+    if len(items) <= most:
+        return counts, 0, 0
+    shown = dict(items[:most - 1])
+    return shown, len(items) - len(shown), sum(n for _, n in items[most - 1:])
+
+
+def print_counts(counts: dict[str, int]) -> None:
+    """Label, count and percentage of the total per line, the largest MOST_ROWS (then the rest as one)."""
+    total = sum(counts.values()) or 1
+    shown, others, rest = top_rows(counts)
+    width = max([20] + [display_width(label) for label in shown])
+    for label, n in shown.items():
+        print(f"    {pad(label, width)} {n:>10,}  {100 * n / total:5.1f}%")
+    if others:
+        print(f"    {pad(f'({others:,} more)', width)} {rest:>10,}  {100 * rest / total:5.1f}%")
+
+
+def format_size(n: int) -> str:
+    """Bytes for people: '512 bytes', '1.5 KiB', '3.2 MiB'."""
+    if n < 1024:
+        return f"{n:,} bytes"
+    value = float(n)
+    for unit in ("KiB", "MiB", "GiB"):
+        value /= 1024
+        if value < 1024 or unit == "GiB":
+            return f"{value:,.1f} {unit}"
+    raise AssertionError("unreachable")
+
+
+def format_date(value: dt.datetime | None) -> str:
+    return "" if value is None else value.strftime("%Y-%m-%d")
+
+
+class ProgressBar:
+    """progress(rows, bad, bytes_done, bytes_total) drawn on one terminal line of `stream`."""
+
+    def __init__(self, stream: TextIO, every: float = 0.1) -> None:
+        self.stream = stream
+        self.every = every
+        self.start = time.perf_counter()
+        self.last = 0.0
+        self.drawn = False
+
+    def __call__(self, rows: int, bad: int, done: int, total: int) -> None:
+        now = time.perf_counter()
+        if now - self.last < self.every and done < total:
+            return
+        self.last = now
+        rate = rows / max(now - self.start, 1e-9)
+        percent = 100.0 * done / total if total else 100.0
+        filled = int(percent / 5)
+        bar = "#" * filled + "." * (20 - filled)
+        self.stream.write(f"\r  [{bar}] {percent:5.1f}%  {rows:,} rows  {rate:,.0f} rows/s  {bad:,} bad ")
+        self.stream.flush()
+        self.drawn = True
+
+    def close(self) -> None:
+        if self.drawn:
+            self.stream.write("\n")
+            self.stream.flush()

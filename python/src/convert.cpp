@@ -1,0 +1,486 @@
+// The one conversion layer of the bindings (see convert.hpp): regions, numbers, keys, batches of
+// keys (parse_many included), prefixes and times.
+#include "convert.hpp"
+
+#include <pybind11/gil.h>
+#include <pybind11/stl/filesystem.h>
+
+#include <cmath>
+#include <cstring>
+#include <optional>
+
+namespace numrep::python {
+
+// ------------------------------------------------------------------------------ helpers
+
+std::string utf8_of(const py::handle& text) {
+    Py_ssize_t size = 0;
+    if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size)) return std::string(data, static_cast<std::size_t>(size));
+    PyErr_Clear();
+    return py::bytes(text.attr("encode")("utf-8", "surrogatepass")).cast<std::string>();
+}
+
+std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
+
+std::string type_name(const py::handle& value) {
+    return py::type::handle_of(value).attr("__name__").cast<std::string>();
+}
+
+bool is_integer(const py::handle& value) {
+    return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
+           !py::isinstance<phone_number>(value);
+}
+
+py::int_ as_int(const py::handle& value) {
+    PyObject* index = PyNumber_Index(value.ptr());
+    if (index == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::int_>(index);
+}
+
+namespace {
+
+// The start of messages about a batch: "numrep: TrieStore.build " / "numrep: ".
+std::string subject(std::string_view method) {
+    return method.empty() ? std::string("numrep: ") : "numrep: " + std::string(method) + " ";
+}
+std::string context(std::string_view method) {
+    return method.empty() ? std::string("numrep: ") : "numrep: " + std::string(method) + ": ";
+}
+
+[[noreturn]] void negative_key(std::string_view method, const py::handle& value, std::size_t index) {
+    throw py::value_error(context(method) + "key " + repr_of(value) + " at index " + std::to_string(index) +
+                          " is negative: keys are E.164 numbers");
+}
+
+}  // namespace
+
+std::uint64_t to_u64(const py::handle& value, const std::string& what) {
+    const py::int_ v = as_int(value);
+    if (v < py::int_(0)) throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which is negative");
+    const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
+    if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        throw py::value_error("numrep: " + what + " is " + repr_of(v) + ", which does not fit in 64 bits");
+    }
+    return static_cast<std::uint64_t>(u);
+}
+
+// ------------------------------------------------------------------------------ regions
+
+const region& default_region() {
+    static const region home = ingest_options{}.default_region;
+    return home;
+}
+
+std::string default_region_code() { return std::string(default_region().code()); }
+
+region region_of(const py::handle& code, std::string_view text) {
+    if (code.is_none()) return region::none();
+    if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
+    const std::string region_text = utf8_of(code);
+    if (const auto found = region::find(region_text)) return *found;
+    const std::string message = text.data() != nullptr
+                                    ? parse_error_message(text, parse_result(parse_errc::unknown_region), region_text)
+                                    : "unknown region " + detail::quote(region_text);
+    throw parse_error("numrep: " + message + " (expected an ISO 3166 code such as \"VN\", or None)");
+}
+
+batch_regions regions_of(const py::handle& code, std::size_t count) {
+    if (code.is_none() || py::isinstance<py::str>(code)) return {{region_of(code)}};
+    py::object column = py::reinterpret_borrow<py::object>(code);
+    if (!py::isinstance<py::array>(column) && py::hasattr(column, "to_numpy")) column = column.attr("to_numpy")();
+    if (py::isinstance<py::array>(column)) column = column.attr("tolist")();
+    if (!py::isinstance<py::sequence>(column))
+        throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
+    const auto codes_fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "numrep: region sequence"));
+    if (!codes_fast) throw py::error_already_set();
+    const auto given = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(codes_fast.ptr()));
+    if (given != count)
+        throw py::value_error("numrep: " + std::to_string(given) + " regions for " + std::to_string(count) +
+                              " values: give one region, or one per value");
+    batch_regions out;
+    out.homes.reserve(count);
+    for (std::size_t i = 0; i < count; ++i) {
+        const py::handle item = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
+        if (item.is_none() || (PyFloat_Check(item.ptr()) && std::isnan(PyFloat_AS_DOUBLE(item.ptr())))) {  // None, NaN: no region
+            out.homes.push_back(region::none());
+            continue;
+        }
+        Py_ssize_t size = 0;
+        const char* utf8 = PyUnicode_Check(item.ptr()) ? PyUnicode_AsUTF8AndSize(item.ptr(), &size) : nullptr;
+        if (utf8 == nullptr) {
+            PyErr_Clear();
+            throw py::type_error("numrep: region " + std::to_string(i) + " is a " + type_name(item) + ", expected str or None");
+        }
+        const std::string_view text(utf8, static_cast<std::size_t>(size));
+        const auto found = region::find(text);  // one table read
+        if (!found) throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
+                                      " (expected an ISO 3166 code such as \"VN\", or None)");
+        out.homes.push_back(*found);
+    }
+    return out;
+}
+
+// ------------------------------------------------------------------------------ one number or key
+
+std::uint64_t key_of(const py::handle& value, const region& home) {
+    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>().key();
+    if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home).key();
+    if (is_integer(value)) {
+        const py::int_ v = as_int(value);
+        if (v < py::int_(0)) throw py::value_error("numrep: key " + repr_of(v) + " is negative: keys are E.164 numbers");
+        if (v.equal(py::int_(0)))
+            throw py::value_error("numrep: key 0 is not an E.164 number (keys are 1 to 15 digits, no leading zero)");
+        if (v > py::int_(detail::max_key)) throw py::value_error("numrep: key " + repr_of(v) + " has more than 15 digits");
+        return v.cast<std::uint64_t>();
+    }
+    throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " + type_name(value));
+}
+
+std::uint64_t key_of(const py::handle& value, const py::handle& region_code) {
+    if (py::isinstance<py::str>(value)) {
+        const std::string text = utf8_of(value);
+        return numrep::parse(text, region_of(region_code, text)).key();
+    }
+    (void)region_of(region_code);  // a bad region is an error whatever the value
+    return key_of(value, region::none());
+}
+
+phone_number number_of(const py::handle& value, const region& home) {
+    if (py::isinstance<phone_number>(value)) return value.cast<phone_number>();
+    if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home);
+    const std::uint64_t key = key_of(value, home);  // ints (range-checked); TypeError for the rest
+    const auto n = phone_number::from_key(key);
+    if (!n) throw py::value_error("numrep: " + std::to_string(key) + " is not an E.164 key (digits of a number with its country code)");
+    return *n;
+}
+
+phone_number number_of(const py::handle& value, const py::handle& region_code) {
+    if (py::isinstance<py::str>(value)) {
+        const std::string text = utf8_of(value);
+        return numrep::parse(text, region_of(region_code, text));
+    }
+    return number_of(value, region_of(region_code));
+}
+
+// ------------------------------------------------------------------------------ texts to keys
+
+namespace {
+
+// Keys of one column of NumPy strings, 0 where a value does not parse. Runs without the GIL.
+template <class Char>
+void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const batch_regions& homes,
+                       std::uint64_t* out, std::vector<std::size_t>* failed) {
+    for (std::size_t i = 0; i < count; ++i) {
+        const Char* item = data + i * width;
+        std::size_t length = width;
+        while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
+        parse_result r = [&] {
+            if constexpr (sizeof(Char) == 4) return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), homes[i]);
+            else return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
+        }();
+        out[i] = r ? r->key() : 0;
+        if (!r && failed) failed->push_back(i);
+    }
+}
+
+// None, NaN, and pandas' NA / NaT markers: a missing value, not a type error.
+bool is_missing(const py::handle& item) {
+    if (item.is_none()) return true;
+    if (py::isinstance<py::float_>(item)) return std::isnan(item.cast<double>());
+    const std::string name = type_name(item);
+    return name == "NAType" || name == "NaTType";
+}
+
+// The UTF-8 text of item `index` of a NumPy 'U' (UTF-32) or 'S' (bytes) array, for messages.
+std::string fixed_width_text(const py::array& array, std::size_t index) {
+    const auto* base = static_cast<const unsigned char*>(array.data()) + index * static_cast<std::size_t>(array.itemsize());
+    std::size_t width = static_cast<std::size_t>(array.itemsize());
+    if (array.dtype().kind() == 'S') {
+        while (width > 0 && base[width - 1] == 0) --width;
+        return std::string(reinterpret_cast<const char*>(base), width);
+    }
+    std::u32string wide(width / 4, U'\0');
+    std::memcpy(wide.data(), base, wide.size() * 4);
+    while (!wide.empty() && wide.back() == 0) wide.pop_back();
+    const py::str as_str = py::reinterpret_steal<py::str>(
+        PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide.data(), static_cast<Py_ssize_t>(wide.size())));
+    return utf8_of(as_str);
+}
+
+[[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
+    const parse_result r = try_parse(text, home);
+    throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
+}
+
+}  // namespace
+
+py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad) {
+    // pandas Series / Arrow arrays: index by position, not by label.
+    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
+    const bool raise = on_bad == bad_text::raise;
+    std::vector<std::size_t> failed;
+
+    if (py::isinstance<py::array>(values)) {
+        const auto array = py::reinterpret_borrow<py::array>(values);
+        const char kind = array.dtype().kind();
+        if (kind == 'U' || kind == 'S') {
+            if (array.ndim() != 1) throw py::value_error("numrep: parse_many takes a one-dimensional array");
+            const auto contiguous = py::array::ensure(array, py::array::c_style);
+            const std::size_t count = static_cast<std::size_t>(contiguous.shape(0));
+            const batch_regions homes = regions_of(region_code, count);
+            py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
+            std::uint64_t* keys = out.mutable_data();
+            {
+                py::gil_scoped_release unlocked;
+                if (kind == 'U')
+                    parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), count,
+                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, homes, keys, raise ? &failed : nullptr);
+                else
+                    parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
+                                      static_cast<std::size_t>(contiguous.itemsize()), homes, keys, raise ? &failed : nullptr);
+            }
+            if (!failed.empty()) raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), homes[failed.front()]);
+            return out;
+        }
+        if (kind != 'O') {
+            throw py::type_error(std::string("numrep: parse_many takes strings; got an array of dtype ") +
+                                 py::str(array.dtype()).cast<std::string>() + " (for integer keys use them directly)");
+        }
+    }
+
+    // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
+    // then parse without it. None and NaN (missing values in pandas) give 0.
+    if (py::isinstance<py::str>(values)) throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
+    const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)
+                                                                    : py::sequence(py::list(values));
+    const std::size_t count = py::len(items);
+    const batch_regions homes = regions_of(region_code, count);
+    std::vector<std::string_view> texts(count);
+    std::vector<std::uint64_t> direct(count, 0);  // keys given as int or PhoneNumber
+    std::vector<std::uint8_t> is_text(count, 0);
+    std::vector<py::object> keep_alive;
+    for (std::size_t i = 0; i < count; ++i) {
+        py::object item = items[i];
+        if (py::isinstance<py::str>(item)) {
+            Py_ssize_t size = 0;
+            const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
+            if (utf8 == nullptr) {
+                // Lone surrogates cannot be UTF-8: the value is not a number.
+                PyErr_Clear();
+                if (raise) raise_at(i, utf8_of(item), homes[i]);
+                continue;
+            }
+            texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
+            is_text[i] = 1;
+            keep_alive.push_back(std::move(item));
+        } else if (py::isinstance<py::bytes>(item)) {
+            char* data = nullptr;
+            Py_ssize_t size = 0;
+            PyBytes_AsStringAndSize(item.ptr(), &data, &size);
+            texts[i] = std::string_view(data, static_cast<std::size_t>(size));
+            is_text[i] = 1;
+            keep_alive.push_back(std::move(item));
+        } else if (is_missing(item)) {
+            if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": missing value");
+        } else if (py::isinstance<phone_number>(item)) {
+            direct[i] = item.cast<phone_number>().key();
+        } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
+            std::optional<phone_number> n;
+            if (item >= py::int_(1) && item <= py::int_(detail::max_key)) n = phone_number::from_key(item.cast<std::uint64_t>());
+            if (n) direct[i] = n->key();
+            else if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) + " is not an E.164 key");
+        } else {
+            throw py::type_error("numrep: parse_many item " + std::to_string(i) + " is a " + type_name(item) +
+                                 ", expected str, bytes or int");
+        }
+    }
+    py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
+    std::uint64_t* keys = out.mutable_data();
+    {
+        py::gil_scoped_release unlocked;
+        for (std::size_t i = 0; i < count; ++i) {
+            if (!is_text[i]) {
+                keys[i] = direct[i];
+                continue;
+            }
+            const parse_result r = try_parse(texts[i], homes[i]);
+            keys[i] = r ? r->key() : 0;
+            if (!r && raise && failed.empty()) failed.push_back(i);
+        }
+    }
+    if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), homes[failed.front()]);
+    return out;
+}
+
+// ------------------------------------------------------------------------------ batches of keys
+
+key_array keys_of(const py::handle& input, const batch_options& options) {
+    // A bad region is an error whatever the values (a column of regions is checked against them).
+    if (options.region.is_none() || py::isinstance<py::str>(options.region)) (void)region_of(options.region);
+    py::object values = py::reinterpret_borrow<py::object>(input);
+    // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
+    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
+    if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
+        throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one string");
+
+    if (py::isinstance<py::array>(values)) {
+        const auto array = py::reinterpret_borrow<py::array>(values);
+        const char kind = array.dtype().kind();
+        if (kind == 'u' || kind == 'i') {
+            if (array.ndim() != 1) throw py::value_error(subject(options.method) + "takes a one-dimensional array of keys");
+            if (kind == 'i' && array.size() > 0 && array.attr("min")() < py::int_(0)) {
+                const py::object at = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0))[py::int_(0)];
+                negative_key(options.method, as_int(py::object(array[at])), as_int(at).cast<std::size_t>());
+            }
+            return key_array::ensure(array);
+        }
+        const bool text = kind == 'U' || kind == 'S' || kind == 'O';
+        if (!options.texts || !text)
+            throw py::type_error(subject(options.method) +
+                                 (options.texts ? "takes integer keys or strings" : "takes integer keys (uint64, e.g. from parse_many)") +
+                                 ", got an array of dtype " + py::str(array.dtype()).cast<std::string>());
+        return key_array::ensure(parse_texts(values, options.region, options.on_bad_text));
+    }
+
+    // Lists, tuples and other iterables: ints are keys as they are; anything else is parsed.
+    if (!py::isinstance<py::list>(values) && !py::isinstance<py::tuple>(values)) values = py::list(values);
+    const auto items = py::reinterpret_steal<py::object>(PySequence_Fast(values.ptr(), "numrep: expected a sequence"));
+    if (!items) throw py::error_already_set();
+    const auto count = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr()));
+    key_array out(static_cast<py::ssize_t>(count));
+    std::uint64_t* data = out.mutable_data();
+    bool all_integers = true;
+    for (std::size_t i = 0; i < count; ++i) {
+        const py::handle item = PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i));
+        if (!is_integer(item)) {
+            all_integers = false;
+            continue;
+        }
+        const py::int_ v = as_int(item);
+        const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
+        if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+            PyErr_Clear();
+            if (v < py::int_(0)) negative_key(options.method, v, i);
+            throw py::value_error(context(options.method) + "key " + repr_of(v) + " at index " + std::to_string(i) +
+                                  " does not fit in 64 bits");
+        }
+        data[i] = static_cast<std::uint64_t>(u);
+    }
+    if (all_integers) return out;
+    if (!options.texts)
+        throw py::type_error(subject(options.method) + "takes integer keys (uint64, e.g. from parse_many)");
+    return key_array::ensure(parse_texts(values, options.region, options.on_bad_text));
+}
+
+// ------------------------------------------------------------------------------ prefixes
+
+std::uint64_t prefix_of(const py::handle& prefix) {
+    if (py::isinstance<phone_number>(prefix)) return prefix.cast<phone_number>().key();
+    if (is_integer(prefix)) {
+        const py::int_ v = as_int(prefix);
+        if (v < py::int_(1) || v > py::int_(detail::max_key))
+            throw py::value_error("numrep: prefix " + repr_of(v) + " is not 1 to 15 digits (the start of an E.164 key)");
+        return v.cast<std::uint64_t>();
+    }
+    if (!py::isinstance<py::str>(prefix))
+        throw py::type_error("numrep: a prefix is a str of digits, an int or a PhoneNumber, got " + type_name(prefix));
+    PyObject* text = prefix.ptr();
+    const Py_ssize_t length = PyUnicode_GetLength(text);
+    std::uint64_t digits = 0;
+    unsigned count = 0;
+    bool plus_allowed = true;
+    for (Py_ssize_t i = 0; i < length; ++i) {
+        const Py_UCS4 c = PyUnicode_ReadChar(text, i);
+        if (c >= '0' && c <= '9') {
+            if (count == 0 && c == '0')
+                throw py::value_error("numrep: prefix " + repr_of(prefix) +
+                                      " starts with 0: give it in international form, with the country code "
+                                      "(e.g. '+84912' for 0912)");
+            if (++count > static_cast<unsigned>(detail::max_key_digits))
+                throw py::value_error("numrep: prefix " + repr_of(prefix) + " has more than 15 digits");
+            digits = digits * 10 + (c - '0');
+            plus_allowed = false;
+        } else if (c == '+' && plus_allowed) {
+            plus_allowed = false;
+        } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
+            // separators between digit groups
+        } else {
+            const py::str bad = py::reinterpret_steal<py::str>(PyUnicode_Substring(text, i, i + 1));
+            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " +
+                                  std::to_string(i) + ": a prefix is digits, optionally with '+', spaces and dashes");
+        }
+    }
+    if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");
+    return digits;
+}
+
+// ------------------------------------------------------------------------------ paths
+
+std::filesystem::path path_of(const py::handle& path) {
+    if (!py::isinstance<py::str>(path) && !py::isinstance<py::bytes>(path) && !py::hasattr(path, "__fspath__"))
+        throw py::type_error("numrep: a path is a str or os.PathLike, got " + type_name(path));
+    return py::module_::import("os").attr("fsdecode")(path).cast<std::filesystem::path>();
+}
+
+// ------------------------------------------------------------------------------ times
+
+namespace {
+
+std::string time_forms(std::string_view what) {
+    return "numrep: " + std::string(what) +
+           " must be a datetime (naive: UTC), numpy.datetime64, pandas.Timestamp, unix seconds (int or float) or an "
+           "ISO 8601 str such as \"2026-03-01\" or \"2026-03-01T12:00:00Z\"";
+}
+
+std::int64_t seconds_of_double(double seconds, const py::handle& value, std::string_view what) {
+    if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e18)
+        throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
+    return static_cast<std::int64_t>(seconds);
+}
+
+}  // namespace
+
+std::int64_t time_of(const py::handle& value, std::string_view what) {
+    if (PyBool_Check(value.ptr()) || value.is_none())
+        throw py::type_error(time_forms(what) + ", not " + type_name(value));
+    if (py::isinstance<py::str>(value)) {
+        if (const auto t = parse_time(utf8_of(value))) return *t;
+        throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
+    }
+    const py::module_ datetime = py::module_::import("datetime");
+    const py::object utc = datetime.attr("timezone").attr("utc");
+    if (py::isinstance(value, datetime.attr("datetime"))) {  // pandas.Timestamp too
+        py::object aware = py::reinterpret_borrow<py::object>(value);
+        if (value.attr("tzinfo").is_none()) aware = value.attr("replace")(py::arg("tzinfo") = utc);
+        return seconds_of_double(aware.attr("timestamp")().cast<double>(), value, what);
+    }
+    if (py::isinstance(value, datetime.attr("date"))) {  // a day: its midnight, UTC
+        const py::object midnight = datetime.attr("datetime")(value.attr("year"), value.attr("month"), value.attr("day"),
+                                                               py::arg("tzinfo") = utc);
+        return seconds_of_double(midnight.attr("timestamp")().cast<double>(), value, what);
+    }
+    if (is_integer(value)) {
+        const py::int_ v = as_int(value);
+        const long long s = PyLong_AsLongLong(v.ptr());
+        if (s == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is out of range");
+        }
+        return s;
+    }
+    if (py::isinstance<py::float_>(value)) return seconds_of_double(value.cast<double>(), value, what);
+    const py::module_ numpy = py::module_::import("numpy");
+    if (py::isinstance(value, numpy.attr("datetime64"))) {
+        if (numpy.attr("isnat")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
+        return value.attr("astype")("datetime64[s]").attr("astype")("int64").cast<std::int64_t>();
+    }
+    if (py::isinstance(value, numpy.attr("floating"))) return seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(), value, what);
+    throw py::type_error(time_forms(what) + ", not " + type_name(value));
+}
+
+std::int64_t time_or_now(const py::handle& value, std::string_view what) {
+    return value.is_none() ? reputation_db::now_seconds() : time_of(value, what);
+}
+
+}  // namespace numrep::python

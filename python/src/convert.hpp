@@ -1,0 +1,115 @@
+// The one conversion layer of the bindings: Python values to what the C++ library takes.
+// Every register_*.cpp converts numbers, keys, batches of keys, prefixes, times and regions
+// through these functions, so that every call accepts the same forms and says the same thing
+// about a bad value:
+//
+//   region   "VN", "us" (ISO 3166, any case) or None (international forms only); for batches
+//            also one per value (a sequence, array or Series of those). Default: DEFAULT_REGION.
+//   number   str (parsed with the region), int key or PhoneNumber.
+//   key      the same, as the E.164 digits; an int must be 1 to 15 digits (ValueError naming it).
+//   keys     a NumPy integer array (as it is: no copy for uint64), a list/tuple/iterable of ints,
+//            or strings (a list, a NumPy str/object array, a pandas Series) parsed with the
+//            region. A negative key is a ValueError naming the value and its index.
+//   prefix   the start of a key: an int, "+84", "84", "+84 91-2" (digits with a leading '+' and
+//            separators) or a PhoneNumber; a str starting with 0 (a national form) is an error.
+//   time     a datetime (naive = UTC), a date, numpy.datetime64, pandas.Timestamp, int or float
+//            unix seconds, or an ISO 8601 / unix-seconds str as the CSV reader reads it.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <numrep/numrep.hpp>
+
+#include <cstdint>
+#include <filesystem>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace numrep::python {
+
+namespace py = pybind11;
+
+using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>;
+
+// ---- regions
+
+// The default region of every call that parses text, taken from the C++ library's own default
+// (ingest_options::default_region, region::vietnam()): "VN". numrep.DEFAULT_REGION in Python.
+std::string default_region_code();
+// That region, found once (for `x in store`, which cannot take a region argument).
+const region& default_region();
+
+// One default region: an ISO 3166 code or None. `text`, when given, is the input about to be
+// parsed, so that an unknown region's ParseError names it as numrep.parse does.
+region region_of(const py::handle& code, std::string_view text = {});
+
+// Default regions of a batch: one for all (size 1), or one per value.
+struct batch_regions {
+    std::vector<region> homes;
+    const region& operator[](std::size_t i) const noexcept { return homes[homes.size() == 1 ? 0 : i]; }
+};
+batch_regions regions_of(const py::handle& code, std::size_t count);
+
+// ---- one number or key
+
+// A number: str parsed with `home`, an int key (1 to 15 digits of an assigned country code), or
+// a PhoneNumber. TypeError for anything else.
+phone_number number_of(const py::handle& value, const region& home);
+phone_number number_of(const py::handle& value, const py::handle& region_code);
+
+// A key: as number_of, but an int is any key of 1 to 15 digits (stores hold keys of any
+// country code). ValueError naming a negative, zero or too long int.
+std::uint64_t key_of(const py::handle& value, const region& home);
+std::uint64_t key_of(const py::handle& value, const py::handle& region_code);
+
+// ---- batches of keys
+
+enum class bad_text {
+    raise,   // ParseError naming the first value that does not parse
+    coerce,  // key 0 for it
+};
+
+struct batch_options {
+    std::string_view method;   // for messages: "TrieStore.build"
+    py::handle region;         // default region(s) of strings (borrowed for the call)
+    bad_text on_bad_text = bad_text::raise;
+    bool texts = true;         // false: integer keys only (strings are a TypeError)
+};
+
+// Keys of a batch, as a contiguous uint64 array. Integer values are taken as they are (0 and
+// keys longer than 15 digits included: stores reject or miss them as their C++ calls do); a
+// negative one, or one that does not fit in 64 bits, is a ValueError naming it and its index.
+key_array keys_of(const py::handle& values, const batch_options& options);
+
+// numrep.parse_many: texts (and int keys, PhoneNumbers, missing values) to keys.
+py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad);
+
+// ---- prefixes and times
+
+// The digits of a key prefix as an int (see the top of this file). None is not a prefix.
+std::uint64_t prefix_of(const py::handle& prefix);
+
+// Unix seconds of a time (see the top of this file); `what` names the argument in errors.
+std::int64_t time_of(const py::handle& value, std::string_view what);
+// time_of, or the current time for None.
+std::int64_t time_or_now(const py::handle& value, std::string_view what);
+
+// A filesystem path: str or os.PathLike (TypeError naming anything else).
+std::filesystem::path path_of(const py::handle& path);
+
+// ---- small helpers shared by the bindings
+
+// UTF-8 of a str (lone surrogates are encoded with "surrogatepass", which the parser rejects).
+std::string utf8_of(const py::handle& text);
+// True for int, NumPy integers and anything with __index__; not bool, float or PhoneNumber.
+bool is_integer(const py::handle& value);
+// int(value) by __index__ (TypeError from Python if it has none).
+py::int_ as_int(const py::handle& value);
+// An int that must fit in 64 unsigned bits; `what` names it in the error ("value at index 3").
+std::uint64_t to_u64(const py::handle& value, const std::string& what);
+std::string repr_of(const py::handle& value);
+std::string type_name(const py::handle& value);
+
+}  // namespace numrep::python

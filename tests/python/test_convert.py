@@ -1,0 +1,196 @@
+"""One conversion layer (python/src/convert.hpp): every call that takes a number, a batch of keys,
+a prefix or a time accepts the same forms and says the same thing about a bad one."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import numpy as np
+import pytest
+
+import numrep
+
+pd = pytest.importorskip("pandas")
+
+UTC = dt.timezone.utc
+KEY = 84912345678
+
+
+@pytest.fixture(scope="module")
+def db() -> numrep.ReputationDB:
+    return numrep.ReputationDB.from_frame(pd.DataFrame({
+        "number": ["0912345678", "0912345678", "0912345679", "+1 202 555 0100"],
+        "time": ["2026-02-01", "2026-02-20", "2025-06-01", "2026-02-27"],
+        "category": ["scam", "scam", "spam", "robocall"],
+    }))
+
+
+# --------------------------------------------------------------------------------------- times
+
+TIMES = [
+    pytest.param(dt.datetime(2026, 3, 1), id="naive-datetime"),
+    pytest.param(dt.datetime(2026, 3, 1, 7, tzinfo=dt.timezone(dt.timedelta(hours=7))), id="aware-datetime"),
+    pytest.param(dt.date(2026, 3, 1), id="date"),
+    pytest.param("2026-03-01", id="iso-date"),
+    pytest.param("2026-03-01T00:00:00Z", id="iso-datetime"),
+    pytest.param("1772323200", id="seconds-str"),
+    pytest.param(1772323200, id="int"),
+    pytest.param(1772323200.0, id="float"),
+    pytest.param(np.int64(1772323200), id="numpy-int"),
+    pytest.param(np.float64(1772323200.0), id="numpy-float"),
+    pytest.param(np.datetime64("2026-03-01T00:00:00"), id="datetime64"),
+    pytest.param(np.datetime64("2026-03-01T00:00:00.000000000"), id="datetime64-ns"),
+    pytest.param(pd.Timestamp("2026-03-01"), id="timestamp"),
+    pytest.param(pd.Timestamp("2026-03-01", tz="UTC"), id="timestamp-utc"),
+]
+
+
+@pytest.mark.parametrize("now", TIMES)
+def test_every_call_taking_a_time_takes_every_form(db: numrep.ReputationDB, now: object) -> None:
+    """check(now="2026-03-01") was a TypeError: strings were no time anywhere but from_csv."""
+    expected = db.check("0912345678", now=dt.datetime(2026, 3, 1, tzinfo=UTC))
+    assert db.check("0912345678", now=now).score == expected.score
+    columns = db.check_many(["0912345678"], now=now)
+    assert columns["score"].tolist() == [expected.score]
+
+
+def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
+    for bad in ("tomorrow", "01/03/2026", "2026-02-30", ""):
+        with pytest.raises(ValueError, match=f"now must be .*{bad!r} is not a time"):
+            db.check("0912345678", now=bad)
+    for wrong in (True, b"2026-03-01", [2026, 3, 1]):
+        with pytest.raises(TypeError, match="now must be a datetime"):
+            db.check("0912345678", now=wrong)
+    with pytest.raises(ValueError, match="NaT"):
+        db.check("0912345678", now=np.datetime64("NaT"))
+    with pytest.raises(ValueError, match="not a time"):
+        db.check("0912345678", now=float("nan"))
+
+
+def test_default_time_takes_the_same_forms(tmp_path) -> None:
+    path = tmp_path / "reports.csv"
+    path.write_text("number,time,category\n0912345678,,scam\n", encoding="utf-8")
+    frame = pd.DataFrame({"number": ["0912345678"], "time": [None], "category": ["scam"]})
+    first_seen = dt.datetime(2026, 2, 1, tzinfo=UTC)
+    for default_time in ("2026-02-01", dt.datetime(2026, 2, 1), np.datetime64("2026-02-01"), 1769904000):
+        by_csv = numrep.ReputationDB.from_csv(path, default_time=default_time)
+        by_frame = numrep.ReputationDB.from_frame(frame, default_time=default_time)
+        for built in (by_csv, by_frame):
+            assert built.check("0912345678", now="2026-03-01").first_seen == first_seen, default_time
+    with pytest.raises(ValueError, match="default_time must be"):
+        numrep.ReputationDB.from_frame(frame, default_time="someday")
+    with pytest.raises(ValueError, match="default_time must be"):
+        numrep.ReputationDB.from_csv(path, default_time="someday")
+
+
+# --------------------------------------------------------------------------------------- keys
+
+NEGATIVE_BATCHES = [  # made afresh for each test: an iterator is used up
+    pytest.param(lambda: [KEY, -7], id="list"),
+    pytest.param(lambda: (KEY, -7), id="tuple"),
+    pytest.param(lambda: np.array([KEY, -7]), id="int64-array"),
+    pytest.param(lambda: iter([KEY, -7]), id="iterator"),
+    pytest.param(lambda: ["0912345678", -7], id="mixed-list"),
+]
+
+
+@pytest.mark.parametrize("batch", NEGATIVE_BATCHES)
+@pytest.mark.parametrize("call", [
+    pytest.param(lambda b: numrep.BloomFilter(100).add_many(b), id="BloomFilter.add_many"),
+    pytest.param(lambda b: numrep.BloomFilter(100).update(b), id="BloomFilter.update"),
+    pytest.param(lambda b: numrep.BloomFilter(100).contains_many(b), id="BloomFilter.contains_many"),
+    pytest.param(lambda b: numrep.TrieStore.build(b), id="TrieStore.build"),
+    pytest.param(lambda b: numrep.TrieStore.build([KEY]).contains_many(b), id="TrieStore.contains_many"),
+    pytest.param(lambda b: numrep.TrieStore.build([KEY], [1]).get_many(b), id="TrieStore.get_many"),
+    pytest.param(lambda b: numrep.ReputationDB.from_frame(
+        pd.DataFrame({"number": ["0912345678"], "time": ["2026-01-01"], "category": ["scam"]})).check_many(b),
+        id="ReputationDB.check_many"),
+])
+def test_a_negative_key_in_any_batch_is_named_with_its_index(call, batch) -> None:
+    """BloomFilter.add_many([k, -7]) said "item 1: -7 is not an E.164 key" (a parse error) and
+    TrieStore "key at index 1 is -7, which is negative": now one message everywhere."""
+    with pytest.raises(ValueError, match="key -7 at index 1 is negative"):
+        call(batch())
+
+
+def test_lookup_many_names_a_negative_key_in_a_list_too() -> None:
+    with pytest.raises(ValueError, match="lookup_many: key -1 at index 1 is negative"):
+        numrep.lookup_many([KEY, -1])
+    with pytest.raises(ValueError, match="key 18446744073709551616 at index 0 does not fit in 64 bits"):
+        numrep.lookup_many([2**64])
+
+
+def test_single_calls_take_the_same_integers_everywhere() -> None:
+    """BloomFilter took only Python ints (np.uint64 was a TypeError) while TrieStore took NumPy ones."""
+    bf = numrep.BloomFilter(100)
+    ts = numrep.TrieStore.build([KEY])
+    for key in (KEY, np.uint64(KEY), np.int64(KEY), numrep.parse("0912345678"), "0912 345 678"):
+        bf.add(key)
+        assert key in bf and key in ts
+    for bad, message in ((0, "key 0 is not an E.164 number"), (-5, "key -5 is negative"),
+                         (10**15, "key 1000000000000000 has more than 15 digits")):
+        for call in (lambda: bad in bf, lambda: bf.add(bad), lambda: bad in ts):
+            with pytest.raises(ValueError, match=message):
+                call()
+
+
+def test_check_many_takes_a_series_of_keys(db: numrep.ReputationDB) -> None:
+    keys = pd.Series([KEY, 84912345670], index=[5, 3])
+    assert db.check_many(keys, now="2026-03-01")["reported"].tolist() == [True, False]
+
+
+# --------------------------------------------------------------------------------------- prefixes
+
+def test_prefixes_read_alike_in_trie_store_and_reputation_db(db: numrep.ReputationDB) -> None:
+    ts = numrep.TrieStore.build(db.keys())
+    for prefix in ("+8491234", "8491234", "+84 912-34", "(84) 91234", 8491234, np.int64(8491234),
+                   numrep.parse("+1 202 555 0100")):
+        assert db.count_prefix(prefix) == ts.count_prefix(prefix), prefix
+        assert db.keys(prefix).tolist() == list(ts.keys(prefix)), prefix
+    for store in (db, ts):
+        with pytest.raises(ValueError, match="starts with 0: give it in international form"):
+            store.count_prefix("0912")
+        with pytest.raises(ValueError, match="'a' at position 2"):
+            store.count_prefix("84a")
+        with pytest.raises(TypeError, match="a prefix is a str of digits, an int or a PhoneNumber"):
+            store.count_prefix(8.4)
+
+
+# --------------------------------------------------------------------------------------- regions
+
+US_TEXT, US_KEY = "(202) 555-0100", 12025550100
+
+
+def test_default_region_is_the_libraries_one() -> None:
+    assert numrep.DEFAULT_REGION == "VN"
+    assert numrep.parse("0912345678").key == numrep.parse("0912345678", region=numrep.DEFAULT_REGION).key
+
+
+def test_bloom_filter_takes_region_on_every_call_that_parses() -> None:
+    """BloomFilter read national forms as Vietnamese only: "(202) 555-0100" could not be added."""
+    bf = numrep.BloomFilter(100)
+    bf.add(US_TEXT, region="US")
+    assert US_KEY in bf and bf.contains(US_TEXT, region="US") and bf.contains(US_KEY)
+    assert not bf.contains("0912345678")
+    bf.add_many(["(202) 555-0101"], region="US")
+    bf.update(["(202) 555-0102"], region="US")
+    assert bf.contains_many([12025550101, 12025550102]).tolist() == [True, True]
+    assert bf.contains_many(["(202) 555-0101", "0912345678"], region=["US", "VN"]).tolist() == [True, False]
+    assert numrep.parse(US_TEXT).key != US_KEY  # read as a Vietnamese number without region="US"
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        bf.add_many([US_KEY], region="XX")  # a bad region is an error even where nothing is parsed
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        bf.contains(US_KEY, region="XX")
+
+
+def test_trie_store_takes_region_on_every_call_that_parses() -> None:
+    ts = numrep.TrieStore.build([US_TEXT, "+84 912 345 678"], [7, 8], region="US")
+    assert ts.contains(US_TEXT, region="US") and not ts.contains("0912345678", region="US")
+    assert ts.contains("0912345678")  # DEFAULT_REGION
+    assert ts.get(US_TEXT, region="US") == 7 and ts.get("+84 912 345 678", region=None) == 8
+    assert ts.rank(US_TEXT, region="US") == 0
+    assert ts.contains_many([US_TEXT], region="US").tolist() == [True]
+    values, found = ts.get_many([US_TEXT, "0912 345 678"], region=["US", "VN"])
+    assert values.tolist() == [7, 8] and found.tolist() == [True, True]
+    with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
+        ts.get(US_KEY, region="XX")
