@@ -65,7 +65,7 @@ class Block:
     flags: str           # the info string after the language
     code: str
     output: str | None = None    # the ```text output block that follows, if any
-    group: list["Block"] = dataclasses.field(default_factory=list)  # blocks that continue this one
+    group: list[Block] = dataclasses.field(default_factory=list)  # blocks that continue this one
 
     @property
     def no_run(self) -> str | None:
@@ -261,12 +261,12 @@ def compiler() -> str:
 def cpp_source(block: Block) -> str:
     if re.search(r"\bint\s+main\s*\(", block.code):
         return f'#line {block.line} "{block.document}"\n{block.code}'
-    includes = [(n, l) for n, l in enumerate(block.code.splitlines()) if l.startswith("#include")]
-    body = [(n, l) for n, l in enumerate(block.code.splitlines()) if not l.startswith("#include")]
+    includes = [(n, line) for n, line in enumerate(block.code.splitlines()) if line.startswith("#include")]
+    body = [(n, line) for n, line in enumerate(block.code.splitlines()) if not line.startswith("#include")]
     out = ["#include <numrep/numrep.hpp>"]
-    out += [f'#line {block.line + n} "{block.document}"\n{l}' for n, l in includes]
+    out += [f'#line {block.line + n} "{block.document}"\n{text}' for n, text in includes]
     out += ["int main() {", f'#line {block.line + body[0][0]} "{block.document}"' if body else ""]
-    out += [l for _, l in body] + ["}"]
+    out += [text for _, text in body] + ["}"]
     return "\n".join(out) + "\n"
 
 
