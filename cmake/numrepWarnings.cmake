@@ -1,13 +1,20 @@
 # Strict warnings for numrep's own targets (tests, benchmarks, examples); never for consumers.
-function(numrep_strict_warnings target)
-  target_compile_options(${target} PRIVATE -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
+# The flags, as a list in `out_var`, for compiler runs outside targets (the header tests).
+function(numrep_strict_warning_flags out_var)
+  set(flags -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wsign-conversion)
   if(CMAKE_CXX_COMPILER_ID STREQUAL "GNU" AND CMAKE_CXX_COMPILER_VERSION VERSION_LESS 13)
     # GCC 12 reports -Wrestrict falsely inside std::string's operator+ (GCC bug 105329).
-    target_compile_options(${target} PRIVATE -Wno-restrict)
+    list(APPEND flags -Wno-restrict)
   endif()
   if(NUMREP_WARNINGS_AS_ERRORS)
-    target_compile_options(${target} PRIVATE -Werror)
+    list(APPEND flags -Werror)
   endif()
+  set(${out_var} ${flags} PARENT_SCOPE)
+endfunction()
+
+function(numrep_strict_warnings target)
+  numrep_strict_warning_flags(flags)
+  target_compile_options(${target} PRIVATE ${flags})
 endfunction()
 
 # NUMREP_SANITIZE=address,undefined builds every test with those sanitizers, failing on any report.

@@ -1,0 +1,7 @@
+// expect-error: static assertion failed.*numrep::trie_store<Value>: Value must be void \(a set\).* or numrep::report_record
+#include <numrep/trie_store.hpp>
+
+struct my_value {
+    unsigned a, b;
+};
+numrep::trie_store<my_value> store;
