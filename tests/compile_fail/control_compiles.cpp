@@ -6,8 +6,8 @@
 #include <string>
 
 #include <numrep/bloom_filter.hpp>
-#include <numrep/report.hpp>
-#include <numrep/report_record.hpp>
+#include <numrep/string_interner.hpp>
+#include <numrep/number_record.hpp>
 #include <numrep/trie_store.hpp>
 
 struct custom_hash {
@@ -22,7 +22,7 @@ int main() {
     numrep::trie_store<> set = numrep::trie_store<>::build(keys);
     numrep::trie_store<std::uint8_t> bytes;
     numrep::trie_store<std::uint64_t> wide;
-    numrep::trie_store<numrep::report_record> records;
+    numrep::trie_store<numrep::number_record> records;
     auto map = numrep::trie_store<std::uint32_t>::build(keys, counts);
     auto merged = numrep::trie_store<std::uint32_t>::build(
         std::span<const std::uint64_t>(keys), std::span<const std::uint32_t>(counts),

@@ -1,4 +1,4 @@
 // expect-error: static assertion failed.*string_interner ids must be an unsigned integer type
-#include <numrep/report.hpp>
+#include <numrep/string_interner.hpp>
 
 numrep::string_interner<int> names;

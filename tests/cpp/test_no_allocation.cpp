@@ -4,7 +4,7 @@
 // every further call must allocate nothing.
 #include <numrep/bloom_filter.hpp>
 #include <numrep/parse.hpp>
-#include <numrep/report_record.hpp>
+#include <numrep/number_record.hpp>
 #include <numrep/reputation_db.hpp>
 #include <numrep/trie_store.hpp>
 #include <numrep/vietnam_plan.hpp>
@@ -145,18 +145,18 @@ TEMPLATE_TEST_CASE("Bloom filter queries do not allocate", "[bloom][alloc]", num
 TEST_CASE("trie_store lookups, batches and prefix counts do not allocate", "[trie][alloc]") {
     const key_sets keys(2000);
     std::vector<std::uint32_t> counts(keys.present.size());
-    std::vector<numrep::report_record> records(keys.present.size());
+    std::vector<numrep::number_record> records(keys.present.size());
     for (std::size_t i = 0; i < counts.size(); ++i) {
         counts[i] = static_cast<std::uint32_t>(i + 1);
         records[i].last_seen = static_cast<std::uint32_t>(i + 1);
     }
     const auto set = numrep::trie_store<>::build(keys.present);
     const auto map = numrep::trie_store<std::uint32_t>::build(keys.present, counts);
-    const auto rich = numrep::trie_store<numrep::report_record>::build(keys.present, records);
+    const auto rich = numrep::trie_store<numrep::number_record>::build(keys.present, records);
 
     std::vector<std::uint8_t> found(keys.all.size());
     std::vector<std::uint32_t> values(keys.all.size());
-    std::vector<numrep::report_record> record_values(keys.all.size());
+    std::vector<numrep::number_record> record_values(keys.all.size());
     std::uint64_t sink = 0;
     const auto queries = [&](const auto& t) {
         for (const auto k : keys.all) {
@@ -183,7 +183,7 @@ TEST_CASE("trie_store lookups, batches and prefix counts do not allocate", "[tri
                   if (const auto r = rich.find(k)) sink += r->last_seen;
                   if (const auto r = rich.get(k)) sink += r->last_seen;
               }
-              sink += rich.find_batch(keys.all, std::span<numrep::report_record>(record_values), std::span<std::uint8_t>(found));
+              sink += rich.find_batch(keys.all, std::span<numrep::number_record>(record_values), std::span<std::uint8_t>(found));
           }) == 0);
     CHECK(sink > 0);
 }
