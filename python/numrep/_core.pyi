@@ -547,7 +547,7 @@ class ReputationDB:
     def _from_arrays(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
         ...
     @staticmethod
-    def _from_csv(paths: collections.abc.Sequence[str], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, strict: bool, rejects: str | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
+    def _from_csv(paths: collections.abc.Sequence[str], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
         ...
     @staticmethod
     def _open(path: str | os.PathLike[str]) -> ReputationDB:

@@ -85,7 +85,7 @@ class ReputationDB(_core.ReputationDB):
         source: str | _Unset | None = _UNSET,
         not_spam: str | _Unset | None = _UNSET,
         delimiter: str | None = None,
-        region: str | None = _core.DEFAULT_REGION,
+        region: str | _Unset | None = _UNSET,
         strict: bool = False,
         rejects: PathLike | None = None,
         default_time: TimeLike | None = None,
@@ -100,7 +100,8 @@ class ReputationDB(_core.ReputationDB):
         The delimiter is detected unless given. Bad rows are counted by reason in
         ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
         first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-        the files are read.
+        the files are read. `region` reads national forms (DEFAULT_REGION unless a preset names
+        one: "US" for ftc; an explicit region overrides the preset's).
         """
         def column(value: str | _Unset | None, default: str | None) -> str | None:
             return default if isinstance(value, _Unset) else value
@@ -117,7 +118,10 @@ class ReputationDB(_core.ReputationDB):
                 raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
         db = _core.ReputationDB._from_csv(
             paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
-            region, strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+            _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
+            # Without an explicit region, a preset's own (ftc: US) holds.
+            isinstance(region, _Unset) and preset is not None,
+            strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
         )
         return cls(db)
 

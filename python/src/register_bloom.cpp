@@ -100,8 +100,24 @@ key_array batch_keys(const numbers_arg& values, const regions_arg& home, const c
     return keys_of(values, {.method = method, .region = home});
 }
 
-void add_batch(bloom_holder& h, const key_array& keys) {
+// Only E.164 keys go in: 0 is what parse_many(errors="coerce") gives for text that is no number,
+// and storing it would make every such text "reported" afterwards.
+void check_batch_keys(const key_array& keys, const char* method) {
+    const std::uint64_t* k = keys.data();
+    for (py::ssize_t i = 0; i < keys.size(); ++i) {
+        if (k[i] == 0 || k[i] > detail::max_key) {
+            throw py::value_error(std::string("numrep: ") + method + ": key " + std::to_string(k[i]) + " at index " +
+                                  std::to_string(i) +
+                                  (k[i] == 0 ? " is not a number (0 stands for text that did not parse: "
+                                               "filter it out, e.g. keys[keys != 0])"
+                                             : " has more than 15 digits"));
+        }
+    }
+}
+
+void add_batch(bloom_holder& h, const key_array& keys, const char* method) {
     check_writable(h.bits, "add to");
+    check_batch_keys(keys, method);
     const std::span<const std::uint64_t> span(keys.data(), static_cast<std::size_t>(keys.size()));
     insert_with_gil_released(h, [&](filter& f) { f.insert_batch(span); });
 }
@@ -274,13 +290,13 @@ void register_bloom(py::module_& m) {
                return h.bits.contains(key);
            }, py::arg("number"))
         .def("add_many", [](bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> void {
-                 add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"));
+                 add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"), "BloomFilter.add_many");
              }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with\n"
              "`region`: one for all or one per value; an invalid string raises ParseError naming the item).\n"
              "Releases the GIL.")
         .def("update", [](bloom_holder& h, const numbers_arg& numbers, const regions_arg& home) -> void {
-                 add_batch(h, batch_keys(numbers, home, "BloomFilter.update"));
+                 add_batch(h, batch_keys(numbers, home, "BloomFilter.update"), "BloomFilter.update");
              }, py::arg("numbers"), py::kw_only(), py::arg("region") = default_region_code(),
              "Add every number of an iterable (as add_many).")
         .def("contains_many", [](const bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
@@ -290,6 +306,8 @@ void register_bloom(py::module_& m) {
                  const std::span<const std::uint64_t> key_span(in.data(), count);
                  const std::span<bool> out_span(out.mutable_data(), count);
                  read_with_gil_released(h, [&](const filter& f) { return f.contains_batch(key_span, out_span); });
+                 // No key was ever added as 0 or past 15 digits (add refuses them): those are not in.
+                 for (std::size_t i = 0; i < count; ++i) out_span[i] = out_span[i] && key_span[i] != 0 && key_span[i] <= detail::max_key;
                  return out;
              }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.")

@@ -5,6 +5,7 @@
 #include <pybind11/functional.h>
 #include <pybind11/gil.h>
 
+#include <cerrno>
 #include <fstream>
 #include <memory>
 
@@ -92,16 +93,15 @@ using column_arg = typed<names::optional_str>;
 
 db_holder from_csv(const std::vector<std::string>& paths, const column_arg& preset_name, const column_arg& number,
                    const column_arg& time, const column_arg& category, const column_arg& source, const column_arg& not_spam,
-                   const column_arg& delimiter, const region_arg& region_code, bool strict, const column_arg& rejects_path,
+                   const column_arg& delimiter, const region_arg& region_code, bool keep_preset_region, bool strict, const column_arg& rejects_path,
                    const optional_time_arg& default_time, double half_life_days, const typed<names::progress>& progress) {
     ingest_options options;
     if (!preset_name.is_none()) {
         const auto p = find_preset(preset_name.cast<std::string>());
         if (!p) throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) + " (known: ftc)");
         options = ingest_options::for_preset(*p);
-    } else {
-        options.default_region = region_of(region_code);
     }
+    if (!keep_preset_region) options.default_region = region_of(region_code);
     if (!number.is_none()) options.columns.number = number.cast<std::string>();
     if (!time.is_none()) options.columns.time = optional_column(time);
     if (!category.is_none()) options.columns.category = optional_column(category);
@@ -119,8 +119,9 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
     std::ofstream rejects;
     if (!rejects_path.is_none()) {
         const std::string p = py::str(rejects_path);
+        errno = 0;
         rejects.open(p, std::ios::binary | std::ios::trunc);
-        if (!rejects) throw py::value_error("numrep: cannot write the rejects file " + detail::quote(p));
+        if (!rejects) detail::throw_file_error(errno != 0 ? errno : EIO, p, "cannot write the rejects file");
         options.rejects = &rejects;
     }
     if (!progress.is_none()) {
@@ -278,7 +279,7 @@ void register_reputation(py::module_& m) {
         .def(py::init([](const db_holder& other) { return db_holder{other.db, other.ingest_stats}; }), py::arg("db"),
              "The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.")
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
-                    py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
+                    py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"),
                     py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
         .def_static("_from_arrays", [](const column<std::uint64_t>& keys,
                                        const column<std::int64_t>& times,

@@ -40,7 +40,7 @@ def test_no_false_negatives(count: int, fpr: float) -> None:
     assert bf.contains_many(keys).all()
 
 
-@given(st.lists(st.integers(1, 2**64 - 1), max_size=300), st.integers(0, 2**64 - 1))
+@given(st.lists(st.integers(1, 10**15 - 1), max_size=300), st.integers(0, 2**64 - 1))  # E.164 keys
 def test_no_false_negatives_property(keys: list[int], seed: int) -> None:
     array = np.array(keys, dtype=np.uint64)
     bf = numrep.BloomFilter(max(1, len(keys)), 0.05, seed=seed)
@@ -437,3 +437,17 @@ def test_filter_saved_by_cpp_answers_the_same_in_python(cpp_tool: pathlib.Path, 
     assert from_cpp.seed == 777 and from_cpp.capacity == 20_000
     assert from_cpp == filled(keys, capacity=20_000, fpr=0.01, seed=777)
     assert from_cpp.contains_many(keys).all()
+
+
+def test_batch_adds_refuse_key_zero_and_batch_checks_say_not_in() -> None:
+    # 0 is what parse_many(errors="coerce") gives for text that is no number: storing it would
+    # make every such text "reported" afterwards.
+    bf = numrep.BloomFilter(capacity=1000, fpr=0.01)
+    keys = numrep.parse_many(["0912345678", "not a number"], errors="coerce")
+    with pytest.raises(ValueError, match=r"BloomFilter.add_many: key 0 at index 1 is not a number"):
+        bf.add_many(keys)
+    with pytest.raises(ValueError, match=r"key 10000000000000000 at index 0 has more than 15 digits"):
+        bf.update(np.array([10**16], dtype=np.uint64))
+    bf.add_many(keys[keys != 0])
+    assert bf.contains_many(keys).tolist() == [True, False]
+    assert not bf.contains_many(np.array([0, 10**16], dtype=np.uint64)).any()

@@ -222,6 +222,18 @@ def test_build_summary_counts_every_bad_row_kind(tmp_path) -> None:
         assert (db / store).is_file()
 
 
+def test_build_with_a_preset_keeps_its_region_unless_one_is_given(tmp_path) -> None:
+    reports = tmp_path / "ftc.csv"
+    reports.write_text("Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
+                       "2025550123,2021-07-07 00:00:00,Scam,202\n", encoding="utf-8")
+    as_us = run("build", str(reports), "-o", str(tmp_path / "us"), "--preset", "ftc")
+    assert as_us.returncode == 0, as_us.stderr
+    assert numrep.ReputationDB.open(tmp_path / "us").keys().tolist() == [12025550123]
+    as_vn = run("build", str(reports), "-o", str(tmp_path / "vn"), "--preset", "ftc", "--region", "VN")
+    assert as_vn.returncode == 0, as_vn.stderr
+    assert numrep.ReputationDB.open(tmp_path / "vn").keys().tolist() == [842025550123]
+
+
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:
     with FTC_SAMPLE.open(encoding="utf-8", newline="") as f:
         records = list(csv.reader(f))[1:]
@@ -450,6 +462,8 @@ def test_stats_json_and_plot(tmp_path) -> None:
     assert stats["by_type"] == {"mobile": 3}
     assert stats["by_category"] == {"scam": 3, "spam": 1}
     assert stats["by_level"] == {"clean": 1, "suspicious": 1, "likely_scam": 1}
+    # The sizes build printed: the files on disk.
+    assert stats["store_bytes"] == {name: (db / name).stat().st_size for name in ("records.trie", "numbers.bloom")}
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = run("stats", "-d", str(db), "--now", NOW)
     assert table.returncode == 0 and "numbers by allocated carrier" in table.stdout

@@ -7,6 +7,7 @@ from __future__ import annotations
 import collections
 import csv
 import datetime as dt
+import errno
 import re
 from pathlib import Path
 
@@ -387,3 +388,20 @@ def test_reputation_db_is_a_python_class_and_every_constructor_returns_it(tmp_pa
     assert not hasattr(numrep._core.ReputationDB, "from_csv") and not hasattr(numrep._core.ReputationDB, "check_many")
     page = pydoc.render_doc(numrep.ReputationDB, renderer=pydoc.plaintext)
     assert "from_csv(path" in page and "check_many(self, numbers" in page and "numrep._core.ReputationDB" in page
+
+
+def test_from_csv_region_overrides_the_preset_and_the_preset_region_holds_otherwise(tmp_path: Path) -> None:
+    # The FTC preset reads national forms as US numbers unless an explicit region says otherwise.
+    path = write(tmp_path, "Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
+                           "0912345678,2021-07-07 00:00:00,Scam,202\n")
+    assert 84912345678 not in numrep.ReputationDB.from_csv(path, preset="ftc").keys().tolist()  # read as US
+    as_vn = numrep.ReputationDB.from_csv(path, preset="ftc", region="VN")
+    assert as_vn.keys().tolist() == [84912345678]
+
+
+def test_from_csv_rejects_file_that_cannot_be_written_is_an_os_error(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n")
+    target = tmp_path / "no-such-dir" / "rejects.csv"
+    with pytest.raises(OSError) as error:
+        numrep.ReputationDB.from_csv(path, rejects=target)
+    assert error.value.errno == errno.ENOENT and str(target) in str(error.value)

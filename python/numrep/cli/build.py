@@ -10,7 +10,7 @@ import sys
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any, Callable, Literal
 
 from .. import _core
 from ..reputation import ReputationDB
@@ -27,7 +27,7 @@ def guard_output(path: str) -> None:
 
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
                    columns: dict[str, str] | None = None, delimiter: str | None = None,
-                   region: str | None = _core.DEFAULT_REGION, half_life: float = 90.0, strict: bool = False,
+                   region: str | Literal["preset"] | None = "preset", half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None) -> tuple[ReputationDB, dict[str, Any]]:
     """from_csv, then save to `output`; returns the database and facts for the summary."""
@@ -38,8 +38,10 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     options: dict[str, Any] = dict(columns or {})
     if preset is not None:
         options["preset"] = preset
+    if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)
+        options["region"] = _core.DEFAULT_REGION if region == "preset" else region
     start = time.perf_counter()
-    db = ReputationDB.from_csv(list(reports), delimiter=delimiter, region=region, strict=strict, rejects=rejects,
+    db = ReputationDB.from_csv(list(reports), delimiter=delimiter, strict=strict, rejects=rejects,
                                default_time=default_time, half_life_days=half_life, progress=progress, **options)
     built = time.perf_counter()
     db.save(output)
@@ -93,7 +95,8 @@ def run(args: argparse.Namespace) -> int:
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
-                                   delimiter=args.delimiter, region=region_option(args.region),
+                                   delimiter=args.delimiter,
+                                   region="preset" if args.region is None else region_option(args.region),
                                    half_life=args.half_life, strict=args.strict, rejects=args.rejects,
                                    default_time=args.default_time, progress=bar)
     finally:
@@ -118,8 +121,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     columns.add_argument("--source", metavar="COL", help="column naming who reported (counts distinct reporters)")
     columns.add_argument("--not-spam", dest="not_spam", metavar="COL", help="column of yes/no 'not spam' votes")
     build.add_argument("--delimiter", type=delimiter_option, help="field delimiter (default: detected from the header)")
-    build.add_argument("--region", default=_core.DEFAULT_REGION,
-                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
+    build.add_argument("--region",
+                       help=f"default region for national forms (default: the preset's, else {_core.DEFAULT_REGION}; "
+                            "'none' for none)")
     build.add_argument("--half-life", dest="half_life", type=half_life_days, default=90.0, metavar="DURATION",
                        help="a report's weight halves every DURATION: 90d, 12w, 2160h or 90 (days; default 90d)")
     build.add_argument("--strict", action="store_true", help="fail at the first bad row")

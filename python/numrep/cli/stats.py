@@ -101,7 +101,8 @@ def run(args: argparse.Namespace) -> int:
     keys = database_keys(db)
     parts = breakdown(db, keys, now)
     n = db.snapshot_size
-    stores = {"records.trie": db.records_bytes, "numbers.bloom": db.bloom_bytes}
+    # Sizes of the files on disk, as `numrep build` prints them (headers included).
+    stores = {name: os.path.getsize(os.path.join(args.db, name)) for name in ("records.trie", "numbers.bloom")}
     if args.json:
         json.dump({"database": args.db, "numbers": n, "now": now.isoformat(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
