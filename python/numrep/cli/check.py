@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import json
 import sys
 from typing import Any
 
 from .. import _core
 from .common import EXIT_BAD_INPUT, EXIT_OK, UTC, iso_time, numbers_from, open_db, region_option
-from .output import print_table
+from .output import print_rows
 
 
 def top_categories(counts: dict[str, int], most: int = 3) -> str:
@@ -74,13 +73,7 @@ def run(args: argparse.Namespace) -> int:
             rows.append({"number": text, "error": message})
             print(f"numrep: {message}", file=sys.stderr)
             errors += 1
-    if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        good = [check_table_row(r) for r in rows if "error" not in r]
-        if good:
-            print_table(good, CHECK_COLUMNS)
+    print_rows(rows, as_json=args.json, table_row=check_table_row, columns=lambda _: CHECK_COLUMNS)
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 

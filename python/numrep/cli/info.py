@@ -4,12 +4,11 @@ region ('-' reads stdin)."""
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 
 from .. import _core
 from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option
-from .output import print_table
+from .output import print_rows
 
 
 def info_row(text: str, region: str | None) -> dict[str, object]:
@@ -43,14 +42,9 @@ INFO_COLUMNS = ["input", "e164", "national", "carrier", "type", "region code", "
 def run(args: argparse.Namespace) -> int:
     rows = [info_row(text, region_option(args.region)) for text in numbers_from(args.numbers)]
     failed = [r for r in rows if "error" in r]
-    if args.json:
-        json.dump(rows, sys.stdout, ensure_ascii=False, indent=2)
-        print()
-    else:
-        good = [info_table_row(r) for r in rows if "error" not in r]
-        if good:
-            extension = ["extension"] if any(r["extension"] for r in good) else []
-            print_table(good, INFO_COLUMNS + extension)
+    print_rows(rows, as_json=args.json, table_row=info_table_row,
+               columns=lambda good: INFO_COLUMNS + (["extension"] if any(r["extension"] for r in good) else []))
+    if not args.json:
         for row in failed:
             print(f"numrep: {row['error']}", file=sys.stderr)
     return EXIT_BAD_INPUT if failed else EXIT_OK

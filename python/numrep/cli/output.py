@@ -4,10 +4,12 @@ progress bar. Every command formats its output with these (the CLI uses no colou
 from __future__ import annotations
 
 import datetime as dt
+import json
+import sys
 import time
 import unicodedata
-from collections.abc import Sequence
-from typing import TextIO
+from collections.abc import Callable, Sequence
+from typing import Any, TextIO
 
 
 def display_width(text: str) -> int:
@@ -34,6 +36,20 @@ def print_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> No
 
 
 MOST_ROWS = 15  # rows of a printed or plotted breakdown; --json has them all
+
+
+def print_rows(rows: Sequence[dict[str, Any]], *, as_json: bool,
+               table_row: Callable[[dict[str, Any]], dict[str, object]],
+               columns: Callable[[list[dict[str, object]]], Sequence[str]]) -> None:
+    """Per-number results: all of them as JSON, or the ones without an "error" as a table
+    (columns(table rows) chooses the columns)."""
+    if as_json:
+        json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=2)
+        print()
+        return
+    good = [table_row(r) for r in rows if "error" not in r]
+    if good:
+        print_table(good, columns(good))
 
 
 def top_rows(counts: dict[str, int], most: int = MOST_ROWS) -> tuple[dict[str, int], int, int]:
