@@ -36,8 +36,7 @@ struct fixture {
     double measured_fpr = 0.0;
 
     explicit fixture(std::size_t n)
-        : present(make_keys(n, 1, 1)), absent(make_keys(n, 2, 0)),
-          filter(std::make_unique<Filter>(n, target_fpr)) {
+        : present(make_keys(n, 1, 1)), absent(make_keys(n, 2, 0)), filter(std::make_unique<Filter>(n, target_fpr)) {
         filter->insert_batch(present);
         std::vector<std::uint8_t> out(absent.size());
         measured_fpr = static_cast<double>(filter->contains_batch(absent, std::span<std::uint8_t>(out))) /

@@ -34,8 +34,9 @@ constexpr const char* cities[] = {"", "", "Clinton", "Riverside", "Honolulu", "I
 
 const std::string& ftc_like_csv() {
     static const std::string text = [] {
-        std::string s = "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,"
-                        "Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\r\n";
+        std::string
+            s = "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,"
+                "Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\r\n";
         s.reserve(row_count * 112);
         std::mt19937_64 rng(7);
         char row[320];
@@ -43,7 +44,8 @@ const std::string& ftc_like_csv() {
             const std::uint64_t r = rng();
             char number[24];
             switch (r % 40) {
-                case 0: case 1: number[0] = '\0'; break;                                   // empty
+                case 0:
+                case 1: number[0] = '\0'; break;  // empty
                 case 2: std::snprintf(number, sizeof number, "%07u", unsigned(r >> 20) % 10000000U); break;
                 case 3: std::snprintf(number, sizeof number, "951677xxxx"); break;
                 default:
@@ -72,8 +74,9 @@ void bm_ingest_ftc(benchmark::State& state) {
     for (auto _ : state) {
         numrep::report_reader reader(options);
         std::uint64_t checksum = 0;
-        const auto stats = reader.read(
-            text, [&](const numrep::report& r) { checksum += r.key ^ static_cast<std::uint64_t>(r.time); });
+        const auto stats = reader.read(text, [&](const numrep::report& r) {
+            checksum += r.key ^ static_cast<std::uint64_t>(r.time);
+        });
         benchmark::DoNotOptimize(checksum);
         rows += stats.rows;
     }

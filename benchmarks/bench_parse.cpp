@@ -13,9 +13,9 @@ namespace {
 // Vietnamese numbers of every carrier in the written forms of the reference, deterministic.
 std::vector<std::string> sample_texts(std::size_t count) {
     std::mt19937_64 rng(42);
-    const char* prefixes[] = {"32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98", "81", "82", "83",
-                              "84", "85", "88", "91", "94", "70", "76", "77", "78", "79", "89", "90", "93", "56", "58",
-                              "92", "59", "99", "87", "52", "55"};
+    const char* prefixes[] = {"32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98",
+                              "81", "82", "83", "84", "85", "88", "91", "94", "70", "76", "77", "78",
+                              "79", "89", "90", "93", "56", "58", "92", "59", "99", "87", "52", "55"};
     std::vector<std::string> out;
     out.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {

@@ -61,8 +61,9 @@ const std::string& ftc_csv() {
         splitmix rng{2021};
         std::vector<std::uint64_t> numbers(csv_numbers);
         for (auto& n : numbers) n = 2'000'000'000ULL + rng.below(7'000'000'000ULL);  // NPA 200-899
-        std::string s = "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,"
-                        "Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\r\n";
+        std::string
+            s = "Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,"
+                "Consumer_Area_Code,Subject,Recorded_Message_Or_Robocall\r\n";
         s.reserve(csv_rows * 128);
         char line[256];
         for (std::size_t i = 0; i < csv_rows; ++i) {
@@ -71,16 +72,20 @@ const std::string& ftc_csv() {
             if (r % 50 == 0) {
                 // empty: a bad row "missing number", as about 5% of the real file
             } else if (r % 50 == 1) {
-                std::snprintf(number, sizeof number, "%llu", static_cast<unsigned long long>(r % 100'000'000));  // too short
+                std::snprintf(number, sizeof number, "%llu",
+                              static_cast<unsigned long long>(r % 100'000'000));  // too short
             } else {
                 const std::size_t pick = std::min(rng.below(csv_numbers), rng.below(csv_numbers));
                 std::snprintf(number, sizeof number, "%llu", static_cast<unsigned long long>(numbers[pick]));
             }
             const unsigned day = 1 + static_cast<unsigned>((r >> 8) % 28), hour = static_cast<unsigned>((r >> 16) % 24);
             const unsigned minute = static_cast<unsigned>((r >> 24) % 60);
-            const int n = std::snprintf(line, sizeof line, "%s,2021-07-%02u %02u:%02u:11,2021-07-%02u %02u:%02u:00,,Texas,%u,%s,%s\r\n",
-                                        number, day, hour, minute, day, hour, minute, 201U + static_cast<unsigned>((r >> 32) % 700),
-                                        ftc_subjects[(r >> 44) % std::size(ftc_subjects)].data(), (r >> 50) & 1 ? "Y" : "N");
+            const int n = std::snprintf(line, sizeof line,
+                                        "%s,2021-07-%02u %02u:%02u:11,2021-07-%02u %02u:%02u:00,,Texas,%u,%s,%s\r\n",
+                                        number, day, hour, minute, day, hour, minute,
+                                        201U + static_cast<unsigned>((r >> 32) % 700),
+                                        ftc_subjects[(r >> 44) % std::size(ftc_subjects)].data(),
+                                        (r >> 50) & 1 ? "Y" : "N");
             s.append(line, static_cast<std::size_t>(n));
         }
         return s;
@@ -164,7 +169,8 @@ const check_fixture& check_data() {
         }
         check_fixture f{numrep::reputation_db::build(builder), {}, {}};
         f.reported.assign(keys.begin(), keys.begin() + static_cast<std::ptrdiff_t>(db_numbers));
-        f.unreported.assign(keys.begin() + static_cast<std::ptrdiff_t>(db_numbers), keys.begin() + static_cast<std::ptrdiff_t>(2 * db_numbers));
+        f.unreported.assign(keys.begin() + static_cast<std::ptrdiff_t>(db_numbers),
+                            keys.begin() + static_cast<std::ptrdiff_t>(2 * db_numbers));
         return f;
     }();
     return fixture;
@@ -209,7 +215,8 @@ void check_keys_batched(benchmark::State& state, const std::vector<std::uint64_t
         checked += part.size();
         offset += part.size();
     }
-    if (found != (expect_reported ? checked : 0)) state.SkipWithError("check_each: reported flags do not match the keys");
+    if (found != (expect_reported ? checked : 0))
+        state.SkipWithError("check_each: reported flags do not match the keys");
     state.SetItemsProcessed(static_cast<std::int64_t>(checked));
 }
 void bm_check_batch_reported(benchmark::State& state) { check_keys_batched(state, check_data().reported, true); }
@@ -233,7 +240,8 @@ int main(int argc, char** argv) {
     }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    std::fprintf(stderr, "ingest: %zu CSV rows about %zu numbers; check: %zu-number database\n", csv_rows, csv_numbers, db_numbers);
+    std::fprintf(stderr, "ingest: %zu CSV rows about %zu numbers; check: %zu-number database\n", csv_rows, csv_numbers,
+                 db_numbers);
     benchmark::RunSpecifiedBenchmarks();
     benchmark::Shutdown();
     return 0;

@@ -42,12 +42,15 @@ struct mobile_prefix {
 const std::vector<mobile_prefix>& mobile_prefixes() {
     static const std::vector<mobile_prefix> p = [] {
         std::vector<mobile_prefix> out;
-        for (const std::uint64_t two : std::initializer_list<std::uint64_t>{32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 31, 81, 82, 83, 84, 85, 88, 91,
-                                  94, 87, 70, 76, 77, 78, 79, 89, 90, 93, 30, 51, 52, 56, 58, 92, 59, 99, 55, 95}) {
+        for (const std::uint64_t two :
+             std::initializer_list<std::uint64_t>{32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 31, 81,
+                                                  82, 83, 84, 85, 88, 91, 94, 87, 70, 76, 77, 78, 79, 89,
+                                                  90, 93, 30, 51, 52, 56, 58, 92, 59, 99, 55, 95}) {
             out.push_back({8400 + two, 10'000'000});
         }
         out.push_back({84160, 1'000'000});
-        for (const std::uint64_t four : std::initializer_list<std::uint64_t>{1210, 1211, 1212, 1213}) out.push_back({840000 + four, 100'000});
+        for (const std::uint64_t four : std::initializer_list<std::uint64_t>{1210, 1211, 1212, 1213})
+            out.push_back({840000 + four, 100'000});
         return out;
     }();
     return p;
@@ -69,9 +72,9 @@ std::uint64_t nth_mobile(std::uint64_t r) {
 }
 
 struct fixture {
-    std::vector<std::uint64_t> keys;     // distinct, in random order
-    std::vector<std::uint64_t> absent;   // valid numbers not in keys
-    std::vector<std::uint64_t> prefixes; // 7-digit prefixes such as 8491234 ("+84 91 234")
+    std::vector<std::uint64_t> keys;      // distinct, in random order
+    std::vector<std::uint64_t> absent;    // valid numbers not in keys
+    std::vector<std::uint64_t> prefixes;  // 7-digit prefixes such as 8491234 ("+84 91 234")
     numrep::trie_store<> trie;
     numrep::trie_store<std::uint32_t> trie_values;
     double build_seconds = 0;
@@ -108,7 +111,8 @@ struct fixture {
     }
 
     void report_space(benchmark::State& state, double bits_per_key) const {
-        const double bound = numrep::trie_bound_bits_per_key(static_cast<double>(universe()), static_cast<double>(keys.size()));
+        const double bound = numrep::trie_bound_bits_per_key(static_cast<double>(universe()),
+                                                             static_cast<double>(keys.size()));
         state.counters["bits/key"] = bits_per_key;
         state.counters["bound"] = bound;
         state.counters["x_bound"] = bits_per_key / bound;
@@ -311,7 +315,8 @@ struct marisa_fixture {
             keyset.push_back(s.data(), s.size());
         }
         trie.build(keyset);
-        for (std::size_t i = 0; i < std::min<std::size_t>(fx.keys.size(), 1'000'000); ++i) queries.push_back(std::to_string(fx.keys[i]));
+        for (std::size_t i = 0; i < std::min<std::size_t>(fx.keys.size(), 1'000'000); ++i)
+            queries.push_back(std::to_string(fx.keys[i]));
         for (const auto p : fx.prefixes) prefixes.push_back(std::to_string(p));
     }
     static marisa_fixture& get(const fixture& fx) {
@@ -378,7 +383,8 @@ int main(int argc, char** argv) {
     for (int i = 1; i < argc; ++i) {
         const std::string_view arg = argv[i];
         constexpr std::string_view flag = "--benchmark_min_time=";
-        if (arg.substr(0, flag.size()) == flag) smoke = std::strtod(std::string(arg.substr(flag.size())).c_str(), nullptr) < 0.01;
+        if (arg.substr(0, flag.size()) == flag)
+            smoke = std::strtod(std::string(arg.substr(flag.size())).c_str(), nullptr) < 0.01;
     }
     benchmark::Initialize(&argc, argv);
     if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;

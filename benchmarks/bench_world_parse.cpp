@@ -54,16 +54,16 @@ struct corpus {
 // A few numbers of several regions and forms, for smoke runs without the generated file.
 corpus built_in_corpus() {
     static const char* const lines[][2] = {
-        {"VN", "0912 345 678"},       {"VN", "+84 24 3823 4567"},   {"US", "(201) 555-0123"},
-        {"US", "+1 201-555-0123"},    {"GB", "07400 123456"},       {"GB", "+44 20 7031 3000"},
-        {"DE", "030 123456"},         {"DE", "+49 1512 3456789"},   {"RU", "8 (912) 345-67-89"},
-        {"RU", "8~10 84 91 234 5678"}, {"KR", "02-2123-4567"},      {"KR", "+82 10-2000-0000"},
-        {"JP", "03-1234-5678"},       {"FR", "01 23 45 67 89"},     {"IN", "081234 56789"},
-        {"BR", "(11) 96123-4567"},    {"AU", "0412 345 678"},       {"HK", "009 84 912345678"},
-        {"CN", "131 2345 6789"},      {"TH", "081 234 5678"},       {"NG", "0802 123 4567"},
-        {"SG", "8123 4567"},          {"IL", "050-234-5678"},       {"BY", "8 029 491-19-11"},
-        {"US", "tel:+1-201-555-0123"}, {"AR", "011 15-2345-6789"},  {"MX", "222 123 4567"},
-        {"KH", "091 234 567"},        {"GB", "+800 1234 5678"},     {"UA", "050 123 4567"},
+        {"VN", "0912 345 678"},        {"VN", "+84 24 3823 4567"}, {"US", "(201) 555-0123"},
+        {"US", "+1 201-555-0123"},     {"GB", "07400 123456"},     {"GB", "+44 20 7031 3000"},
+        {"DE", "030 123456"},          {"DE", "+49 1512 3456789"}, {"RU", "8 (912) 345-67-89"},
+        {"RU", "8~10 84 91 234 5678"}, {"KR", "02-2123-4567"},     {"KR", "+82 10-2000-0000"},
+        {"JP", "03-1234-5678"},        {"FR", "01 23 45 67 89"},   {"IN", "081234 56789"},
+        {"BR", "(11) 96123-4567"},     {"AU", "0412 345 678"},     {"HK", "009 84 912345678"},
+        {"CN", "131 2345 6789"},       {"TH", "081 234 5678"},     {"NG", "0802 123 4567"},
+        {"SG", "8123 4567"},           {"IL", "050-234-5678"},     {"BY", "8 029 491-19-11"},
+        {"US", "tel:+1-201-555-0123"}, {"AR", "011 15-2345-6789"}, {"MX", "222 123 4567"},
+        {"KH", "091 234 567"},         {"GB", "+800 1234 5678"},   {"UA", "050 123 4567"},
     };
     corpus c;
     for (const auto& line : lines) {
@@ -181,15 +181,11 @@ void parse_and_lookup(benchmark::State& state, const Plan& plan) {
 }
 
 // The target: parse + world lookup (valid, type, region code) of every corpus number.
-void bm_numrep_parse_lookup_world(benchmark::State& state) {
-    parse_and_lookup(state, world_plan());
-}
+void bm_numrep_parse_lookup_world(benchmark::State& state) { parse_and_lookup(state, world_plan()); }
 BENCHMARK(bm_numrep_parse_lookup_world);
 
 // The same parse, looked up in the Vietnam-only plan (right only for +84): what 0.1 did.
-void bm_numrep_parse_lookup_vietnam_plan(benchmark::State& state) {
-    parse_and_lookup(state, numrep::plans::vietnam());
-}
+void bm_numrep_parse_lookup_vietnam_plan(benchmark::State& state) { parse_and_lookup(state, numrep::plans::vietnam()); }
 BENCHMARK(bm_numrep_parse_lookup_vietnam_plan);
 
 template <class Plan>
@@ -205,18 +201,16 @@ void lookup_keys(benchmark::State& state, const Plan& plan, const std::vector<st
 }
 
 // The 1.5x reference: today's Vietnam-only lookup on Vietnamese keys ...
-void bm_lookup_vietnam_vn_keys(benchmark::State& state) { lookup_keys(state, numrep::plans::vietnam(), vietnam_keys()); }
+void bm_lookup_vietnam_vn_keys(benchmark::State& state) {
+    lookup_keys(state, numrep::plans::vietnam(), vietnam_keys());
+}
 BENCHMARK(bm_lookup_vietnam_vn_keys);
 
 // ... and the world lookup on the same keys.
-void bm_lookup_world_vn_keys(benchmark::State& state) {
-    lookup_keys(state, world_plan(), vietnam_keys());
-}
+void bm_lookup_world_vn_keys(benchmark::State& state) { lookup_keys(state, world_plan(), vietnam_keys()); }
 BENCHMARK(bm_lookup_world_vn_keys);
 
-void bm_lookup_world_mixed_keys(benchmark::State& state) {
-    lookup_keys(state, world_plan(), mixed_keys());
-}
+void bm_lookup_world_mixed_keys(benchmark::State& state) { lookup_keys(state, world_plan(), mixed_keys()); }
 BENCHMARK(bm_lookup_world_mixed_keys);
 
 // ---- libphonenumber, on the same strings and regions ----
@@ -301,12 +295,13 @@ void first_use(const char* name, Get get) {
 }
 
 void add_context() {
-    first_use("vietnam_plan", [] () -> decltype(auto) { return numrep::plans::vietnam(); });
-    first_use("world_plan", [] () -> decltype(auto) { return world_plan(); });
+    first_use("vietnam_plan", []() -> decltype(auto) { return numrep::plans::vietnam(); });
+    first_use("world_plan", []() -> decltype(auto) { return world_plan(); });
     const corpus& c = the_corpus();
     benchmark::AddCustomContext("corpus", c.source);
     std::size_t numrep_ok = 0;
-    for (std::size_t i = 0; i < c.texts.size(); ++i) if (numrep::try_parse(c.texts[i], c.regions[i])) ++numrep_ok;
+    for (std::size_t i = 0; i < c.texts.size(); ++i)
+        if (numrep::try_parse(c.texts[i], c.regions[i])) ++numrep_ok;
     benchmark::AddCustomContext("numrep_parsed", std::to_string(numrep_ok) + " of " + std::to_string(c.texts.size()));
 #if NUMREP_HAVE_LIBPHONENUMBER
     const auto start = std::chrono::steady_clock::now();
@@ -322,8 +317,10 @@ void add_context() {
         const auto r = numrep::try_parse(c.texts[i], c.regions[i]);
         if (r && r->e164() == e164) ++same_key;
     }
-    benchmark::AddCustomContext("libphonenumber_parsed", std::to_string(theirs_ok) + " of " + std::to_string(c.texts.size()));
-    benchmark::AddCustomContext("same_e164_as_libphonenumber", std::to_string(same_key) + " of " + std::to_string(theirs_ok));
+    benchmark::AddCustomContext("libphonenumber_parsed",
+                                std::to_string(theirs_ok) + " of " + std::to_string(c.texts.size()));
+    benchmark::AddCustomContext("same_e164_as_libphonenumber",
+                                std::to_string(same_key) + " of " + std::to_string(theirs_ok));
 #else
     benchmark::AddCustomContext("libphonenumber", "not found at build time: its benchmarks are not compiled");
 #endif
@@ -362,11 +359,12 @@ int differential() {
         if (shown++ < 20)
             std::cout << "  " << c.regions[i] << " \"" << c.texts[i] << "\": libphonenumber "
                       << (theirs ? e164 : std::string("refuses")) << ", numrep "
-                      << (ours ? ours->e164() : "refuses (" + std::string(numrep::describe(ours.error())) + ")") << "\n";
+                      << (ours ? ours->e164() : "refuses (" + std::string(numrep::describe(ours.error())) + ")")
+                      << "\n";
     }
     std::cout << "corpus " << c.source << ": both parse " << both << ", same E.164 " << same << "; only libphonenumber "
-              << only_theirs + only_theirs_over_15 << " (" << only_theirs_over_15 << " of them over 15 digits), only numrep "
-              << only_ours << "\n";
+              << only_theirs + only_theirs_over_15 << " (" << only_theirs_over_15
+              << " of them over 15 digits), only numrep " << only_ours << "\n";
     return same == both && only_theirs == 0 ? 0 : 1;
 #else
     std::cout << "libphonenumber was not found at build time\n";

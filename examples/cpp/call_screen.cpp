@@ -28,11 +28,12 @@ namespace {
 struct options {
     std::string db_dir;
     std::int64_t now = numrep::reputation_db::now_seconds();  // scores decay with time: "now" matters
-    numrep::region region = numrep::region::vietnam();         // for national forms such as 0912...
+    numrep::region region = numrep::region::vietnam();        // for national forms such as 0912...
 };
 
 [[noreturn]] void usage(const std::string& problem) {
-    std::fprintf(stderr, "example_call_screen: %s\nusage: example_call_screen DB_DIR [--now UNIX_SECONDS] [--region CC]\n",
+    std::fprintf(stderr,
+                 "example_call_screen: %s\nusage: example_call_screen DB_DIR [--now UNIX_SECONDS] [--region CC]\n",
                  problem.c_str());
     std::exit(2);
 }
@@ -105,14 +106,15 @@ int main(int argc, char** argv) {
 
         // 3. Act on it: a real switch would reject or flag likely_scam calls here.
         const std::string_view carrier = v.info.carrier.empty() ? std::string_view("-") : v.info.carrier;
-        std::printf("%s\t%s\tlevel=%s\tscore=%.0f\treports=%llu\tcarrier=%.*s\n", line.c_str(),
-                    parsed->e164().c_str(), std::string(numrep::to_string(v.score.level)).c_str(), v.score.score,
-                    static_cast<unsigned long long>(v.record.total()), static_cast<int>(carrier.size()), carrier.data());
+        std::printf("%s\t%s\tlevel=%s\tscore=%.0f\treports=%llu\tcarrier=%.*s\n", line.c_str(), parsed->e164().c_str(),
+                    std::string(numrep::to_string(v.score.level)).c_str(), v.score.score,
+                    static_cast<unsigned long long>(v.record.total()), static_cast<int>(carrier.size()),
+                    carrier.data());
     }
     std::fflush(stdout);
     const double seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-    std::fprintf(stderr, "%llu calls (%llu malformed) in %.3f s: %.0f calls/s\n", static_cast<unsigned long long>(calls),
-                 static_cast<unsigned long long>(malformed), seconds,
+    std::fprintf(stderr, "%llu calls (%llu malformed) in %.3f s: %.0f calls/s\n",
+                 static_cast<unsigned long long>(calls), static_cast<unsigned long long>(malformed), seconds,
                  seconds > 0 ? static_cast<double>(calls) / seconds : 0.0);
     return 0;
 }

@@ -28,8 +28,10 @@ struct numrep::trie_value_traits<call_stats> {
     }
     static void set_field(call_stats& v, std::size_t i, std::uint64_t f) noexcept {
         if (i == 0) v.calls = static_cast<std::uint32_t>(f);
-        else if (i == 1) v.minutes = static_cast<std::uint32_t>(f);
-        else v.busiest_hour = static_cast<std::uint8_t>(f);
+        else if (i == 1)
+            v.minutes = static_cast<std::uint32_t>(f);
+        else
+            v.busiest_hour = static_cast<std::uint8_t>(f);
     }
     static call_stats sum(const call_stats& a, const call_stats& b) noexcept {  // merge_policy::sum
         return {a.calls + b.calls, a.minutes + b.minutes, a.calls >= b.calls ? a.busiest_hour : b.busiest_hour};
@@ -40,8 +42,8 @@ struct numrep::trie_value_traits<call_stats> {
 };
 
 int main(int argc, char** argv) {
-    const std::filesystem::path path =
-        argc > 1 ? std::filesystem::path(argv[1]) : std::filesystem::temp_directory_path() / "call_stats.trie";
+    const std::filesystem::path path = argc > 1 ? std::filesystem::path(argv[1])
+                                                : std::filesystem::temp_directory_path() / "call_stats.trie";
     const std::vector<std::uint64_t> keys{84912345678, 84862000111, 84912345678, 12025550123};
     const std::vector<call_stats> stats{{3, 7, 9}, {120, 15, 14}, {2, 1, 9}, {1, 2, 20}};
     numrep::trie_store<call_stats>::build(keys, stats).save(path);  // the repeat of 84912345678 is summed

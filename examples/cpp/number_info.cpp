@@ -18,9 +18,9 @@ int main(int argc, char** argv) {
             continue;
         }
         const numrep::number_info info = numrep::plans::vietnam().lookup(*r);
-        std::printf("%-24s %-16s %-14s %-10.*s %-22.*s %s%s\n", text.c_str(), r->e164().c_str(),
-                    r->national().c_str(), static_cast<int>(info.carrier.size()), info.carrier.data(),
-                    static_cast<int>(info.region.size()), info.region.data(), info.valid ? "valid" : "not valid",
+        std::printf("%-24s %-16s %-14s %-10.*s %-22.*s %s%s\n", text.c_str(), r->e164().c_str(), r->national().c_str(),
+                    static_cast<int>(info.carrier.size()), info.carrier.data(), static_cast<int>(info.region.size()),
+                    info.region.data(), info.valid ? "valid" : "not valid",
                     r->is_legacy() ? " (converted from legacy form)" : "");
     }
     return failures == static_cast<int>(inputs.size()) ? 1 : 0;

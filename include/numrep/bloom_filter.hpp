@@ -31,7 +31,6 @@
 #include "detail/throw.hpp"
 #include "error.hpp"
 
-
 namespace numrep {
 
 // How a filter may be written to; see the threads paragraph above.
@@ -180,7 +179,8 @@ public:
             for (std::uint32_t k = 2; k <= max_probes; ++k) {
                 fpr[k] = model_fpr(bits_per_key, k);
                 if (fpr[k] < fpr[best]) best = k;
-                else if (fpr[k] > fpr[best] * 1.5) break;  // unimodal in k: past the minimum
+                else if (fpr[k] > fpr[best] * 1.5)
+                    break;  // unimodal in k: past the minimum
             }
             std::uint32_t k = 1;
             while (fpr[k] > fpr[best] * 1.01) ++k;
@@ -207,9 +207,8 @@ public:
         double lo = min_bits_per_key;
         double hi = max_bits_per_key;
         if (model_fpr(hi, probes_for(hi)) > fpr) {
-            detail::throw_invalid_argument("bloom_filter: fpr " + format_double(fpr) +
-                                           " is below what " + format_double(max_bits_per_key) +
-                                           " bits per key can reach");
+            detail::throw_invalid_argument("bloom_filter: fpr " + format_double(fpr) + " is below what " +
+                                           format_double(max_bits_per_key) + " bits per key can reach");
         }
         if (model_fpr(lo, probes_for(lo)) <= fpr) {
             hi = lo;
@@ -333,7 +332,8 @@ public:
     void insert_batch(std::span<const key_type> keys) {
         check_writable("insert into");
         if (concurrent_) insert_batch_impl<true>(keys);
-        else insert_batch_impl<false>(keys);
+        else
+            insert_batch_impl<false>(keys);
     }
 
     // Union: afterwards the filter answers yes for every key either filter had. Exactly the
@@ -457,8 +457,7 @@ public:
             double sum = 0.0;
             for (std::size_t c = 1; c <= BlockBits; ++c) {
                 if (counts[c] != 0) {
-                    sum += static_cast<double>(counts[c]) *
-                           std::pow(static_cast<double>(c) / double{BlockBits}, k);
+                    sum += static_cast<double>(counts[c]) * std::pow(static_cast<double>(c) / double{BlockBits}, k);
                 }
             }
             return sum / static_cast<double>(num_blocks());
@@ -479,7 +478,9 @@ public:
     // filter has at least 1 bit per key, which bounds the model's work).
     bloom_sizing sizing() const noexcept {
         return {capacity_, num_bits_, num_probes_,
-                capacity_ == 0 ? 0.0 : model_fpr(static_cast<double>(num_bits_) / static_cast<double>(capacity_), num_probes_)};
+                capacity_ == 0
+                    ? 0.0
+                    : model_fpr(static_cast<double>(num_bits_) / static_cast<double>(capacity_), num_probes_)};
     }
     insert_mode mode() const noexcept { return concurrent_ ? insert_mode::concurrent : insert_mode::exclusive; }
     // True for a filter from open(): its bits are the mapped file's, and updates throw.
@@ -525,7 +526,8 @@ public:
     // Reads the whole file into a new writable filter (fully verified).
     static bloom_filter load(const std::filesystem::path& path, insert_mode mode = insert_mode::exclusive) {
         const detail::mapped_file mapping(path);
-        return from_validated(read_view(mapping.bytes(), "bloom_filter file '" + path.string() + "'", verify::full), mode);
+        return from_validated(read_view(mapping.bytes(), "bloom_filter file '" + path.string() + "'", verify::full),
+                              mode);
     }
 
     static bloom_filter from_bytes(std::span<const std::byte> bytes, insert_mode mode = insert_mode::exclusive) {
@@ -668,7 +670,8 @@ private:
 
     void check_writable(const char* action) const {
         if (owned_ == nullptr) {
-            if (mapping_ == nullptr) detail::throw_logic_error(std::string("cannot ") + action + " a moved-from bloom_filter");
+            if (mapping_ == nullptr)
+                detail::throw_logic_error(std::string("cannot ") + action + " a moved-from bloom_filter");
             detail::throw_logic_error(std::string("cannot ") + action + " a read-only bloom_filter mapped from '" +
                                       mapping_->path().string() + "'; load() it for a writable copy");
         }
@@ -830,13 +833,15 @@ private:
         if constexpr (is_blocked) {
             const std::uint64_t* p = bits_ + block_offset(h);
             if (write) detail::prefetch_write(p);
-            else detail::prefetch_read(p);
+            else
+                detail::prefetch_read(p);
         } else {
             auto seq = classic_start(h);
             for (std::uint32_t i = 0; i < num_probes_; ++i) {
                 const std::uint64_t* p = bits_ + seq.next(num_bits_, i) / 64;
                 if (write) detail::prefetch_write(p);
-                else detail::prefetch_read(p);
+                else
+                    detail::prefetch_read(p);
             }
         }
     }

@@ -18,7 +18,7 @@ enum class report_category : std::uint8_t {
     robocall = 3,       // recorded or automated calls
     harassment = 4,
     debt_collection = 5,
-    silent = 6,         // silent or one-ring ("wangiri") calls
+    silent = 6,  // silent or one-ring ("wangiri") calls
     other = 7,
 };
 
@@ -55,8 +55,9 @@ inline report_category classify_category(std::string_view name) {
     if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
     if (has("debt")) return report_category::debt_collection;
     if (has("harass") || has("threat") || has("abus")) return report_category::harassment;
-    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up") ||
-        has("dropped call") || has("no message")) return report_category::silent;
+    if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up") || has("dropped call") ||
+        has("no message"))
+        return report_category::silent;
     if (has("telemarket") || has("sales") || has("warrant") || has("insurance") || has("loan") || has("energy") ||
         has("solar") || has("vacation") || has("medical") || has("computer") || has("home"))
         return report_category::telemarketing;

@@ -18,16 +18,16 @@
 #include <vector>
 
 #include "csv.hpp"
-#include "ingest_options.hpp"
-#include "ingest_stats.hpp"
-#include "string_interner.hpp"
-#include "time.hpp"
 #include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"
+#include "ingest_options.hpp"
+#include "ingest_stats.hpp"
 #include "numbering_plan.hpp"
 #include "parse.hpp"
 #include "region.hpp"
 #include "report.hpp"
+#include "string_interner.hpp"
+#include "time.hpp"
 #include "world_plan.hpp"
 
 namespace numrep {
@@ -158,11 +158,13 @@ public:
                 std::optional<std::string> too_many;  // what to say of a name that did not fit
                 if (cols.category != npos) {
                     if (const auto id = intern(categories_, last_category_, f[cols.category])) r.category = *id;
-                    else too_many = categories_.full_message(detail::trim(f[cols.category]));
+                    else
+                        too_many = categories_.full_message(detail::trim(f[cols.category]));
                 }
                 if (!too_many && cols.source != npos) {
                     if (const auto id = intern(sources_, last_source_, f[cols.source])) r.source = *id;
-                    else too_many = sources_.full_message(detail::trim(f[cols.source]));
+                    else
+                        too_many = sources_.full_message(detail::trim(f[cols.source]));
                 }
                 if (too_many) {
                     reject(stats, csv, input, bad_row_reason::too_many_names, parse_errc::ok, csv.line(),

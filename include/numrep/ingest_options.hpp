@@ -73,7 +73,9 @@ struct ingest_options {
     // dated decades ahead would otherwise outweigh every real one in the decayed score.
     // Default: one day after the reader was made; std::nullopt accepts any time.
     std::optional<std::int64_t> latest_time = std::chrono::duration_cast<std::chrono::seconds>(
-                                                  std::chrono::system_clock::now().time_since_epoch()).count() + 86400;
+                                                  std::chrono::system_clock::now().time_since_epoch())
+                                                  .count() +
+                                              86400;
     // Throw std::invalid_argument at the first bad row, naming its line and what was wrong.
     bool strict = false;
     // How many bad rows ingest_stats::first_bad_rows keeps.

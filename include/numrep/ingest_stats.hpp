@@ -119,8 +119,7 @@ struct ingest_stats {
             }
             s += " (" + by_error + ")";
         }
-        for (const auto& b : first_bad_rows)
-            s += "\n  line " + std::to_string(b.line) + ": " + b.message;
+        for (const auto& b : first_bad_rows) s += "\n  line " + std::to_string(b.line) + ": " + b.message;
         return s;
     }
 };

@@ -30,7 +30,7 @@ struct number_record {
     std::uint32_t not_spam = 0;                          // votes that the number is legitimate
     std::uint32_t first_seen = 0;                        // Unix time (seconds, UTC) of the first report
     std::uint32_t last_seen = 0;                         // Unix time of the latest report
-    std::uint32_t source_bits = 0;   // one bit per distinct source (hashed): a mergeable sketch
+    std::uint32_t source_bits = 0;                       // one bit per distinct source (hashed): a mergeable sketch
     std::uint32_t decayed_bits = 0;  // float32 bits: sum of 2^(-(last_seen - t) / half-life) over reports
 
     // The decayed report count as a float (referred to last_seen).
@@ -66,7 +66,8 @@ struct number_record {
         source_bits |= o.source_bits;
         // The decayed counts add as if both referred to the same time: exact when they do, an
         // upper bound otherwise. numrep::merge_records (below) merges with the decay.
-        decayed_bits = std::bit_cast<std::uint32_t>(std::bit_cast<float>(decayed_bits) + std::bit_cast<float>(o.decayed_bits));
+        decayed_bits = std::bit_cast<std::uint32_t>(std::bit_cast<float>(decayed_bits) +
+                                                    std::bit_cast<float>(o.decayed_bits));
         return *this;
     }
     friend number_record operator+(number_record a, const number_record& b) noexcept { return a += b; }
@@ -79,7 +80,8 @@ struct number_record {
         r.first_seen = std::min(a.first_seen, b.first_seen);
         r.last_seen = std::max(a.last_seen, b.last_seen);
         r.source_bits = a.source_bits | b.source_bits;
-        r.decayed_bits = std::bit_cast<std::uint32_t>(std::max(std::bit_cast<float>(a.decayed_bits), std::bit_cast<float>(b.decayed_bits)));
+        r.decayed_bits = std::bit_cast<std::uint32_t>(
+            std::max(std::bit_cast<float>(a.decayed_bits), std::bit_cast<float>(b.decayed_bits)));
         return r;
     }
 
@@ -152,7 +154,9 @@ struct trie_value_traits<number_record> {
         v.set_field(i, static_cast<std::uint32_t>(f));
     }
     static number_record sum(const number_record& a, const number_record& b) noexcept { return a + b; }
-    static number_record max(const number_record& a, const number_record& b) noexcept { return number_record::max(a, b); }
+    static number_record max(const number_record& a, const number_record& b) noexcept {
+        return number_record::max(a, b);
+    }
 };
 
 namespace detail {
@@ -175,7 +179,8 @@ inline void merge_records(number_record& a, const number_record& b, double half_
     const std::uint32_t fa = a.first_seen, fb = b.first_seen;
     a += b;
     if (a_empty) a.first_seen = fb, a.last_seen = lb;
-    else if (b_empty) a.first_seen = fa, a.last_seen = la;
+    else if (b_empty)
+        a.first_seen = fa, a.last_seen = la;
     const double reference = a.last_seen;
     const double sum = (a_empty ? 0.0 : da * std::exp2(-(reference - la) / half_life_seconds)) +
                        (b_empty ? 0.0 : db * std::exp2(-(reference - lb) / half_life_seconds));

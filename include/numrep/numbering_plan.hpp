@@ -46,8 +46,8 @@ enum class number_type : std::uint8_t {
 };
 
 inline constexpr std::array<std::string_view, 13> number_type_names{
-    "unknown", "mobile", "fixed_line", "toll_free", "premium_rate", "voip", "uan", "short_code",
-    "shared_cost", "personal_number", "pager", "voicemail", "fixed_line_or_mobile"};
+    "unknown",     "mobile",          "fixed_line", "toll_free", "premium_rate",        "voip", "uan", "short_code",
+    "shared_cost", "personal_number", "pager",      "voicemail", "fixed_line_or_mobile"};
 
 constexpr std::string_view to_string(number_type t) noexcept {
     const auto i = static_cast<std::size_t>(t);
@@ -57,12 +57,12 @@ constexpr std::string_view to_string(number_type t) noexcept {
 // What a plan says about one number. The string views point into the plan and stay valid
 // while the plan lives unchanged (the built-in plans live for the whole program).
 struct number_info {
-    std::string_view carrier;   // allocated carrier, "" when the plan names none
-    std::string_view region;    // geographic area (province, state) for geographic numbers, else ""
+    std::string_view carrier;      // allocated carrier, "" when the plan names none
+    std::string_view region;       // geographic area (province, state) for geographic numbers, else ""
     std::string_view region_code;  // ISO 3166 region the number belongs to ("US", "CA"; "001" for
                                    // non-geographic codes such as +800); "" when the plan knows none
     number_type type = number_type::unknown;
-    bool valid = false;         // a prefix rule for this length matched
+    bool valid = false;            // a prefix rule for this length matched
     std::uint16_t carrier_id = 0;  // 1-based index into numbering_plan::carriers(); 0 for none
     std::uint16_t region_id = 0;   // 1-based index into numbering_plan::regions(); 0 for none
 };
@@ -102,8 +102,10 @@ public:
     // they validate numbers of a country code, they decide validity and type for that code.
     explicit numbering_plan(world_base_t) : numbering_plan() {
         world_ = true;
-        for (std::size_t i = 1; i < detail::world::carrier_names.size(); ++i) intern(carriers_, detail::world::carrier_names[i]);
-        for (std::size_t i = 1; i < detail::world::area_names.size(); ++i) intern(regions_, detail::world::area_names[i]);
+        for (std::size_t i = 1; i < detail::world::carrier_names.size(); ++i)
+            intern(carriers_, detail::world::carrier_names[i]);
+        for (std::size_t i = 1; i < detail::world::area_names.size(); ++i)
+            intern(regions_, detail::world::area_names[i]);
     }
     numbering_plan(const numbering_plan&) = default;
     numbering_plan& operator=(const numbering_plan&) = default;
@@ -140,14 +142,15 @@ private:
         if (const std::string why = prefix_problem(p); !why.empty()) detail::throw_invalid_argument(why);
         const int cc_length = detail::country_code_length(p);
         unsigned code = 0;
-        for (int i = 0; i < cc_length; ++i) code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(i)] - '0');
+        for (int i = 0; i < cc_length; ++i)
+            code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(i)] - '0');
         entry e;
         e.type = rule.type;
         e.carrier_id = intern(carriers_, rule.carrier);
         e.region_id = intern(regions_, rule.region);
         // Store validity as a mask over total key digits so that lookups need no country code split.
-        e.key_lengths = static_cast<std::uint32_t>(
-            (static_cast<std::uint64_t>(rule.national_lengths) << cc_length) & 0xFFFF);
+        e.key_lengths = static_cast<std::uint32_t>((static_cast<std::uint64_t>(rule.national_lengths) << cc_length) &
+                                                   0xFFFF);
         e.hint = rule.national_lengths == 0;
         if (!e.hint) overlay_codes_[code / 64] |= std::uint64_t{1} << (code % 64);
         std::int32_t node = 0;
@@ -199,7 +202,8 @@ public:
             return true;
         };
         walk(scaled, step, std::make_index_sequence<detail::max_key_digits>{});
-        const fields& f = results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
+        const fields&
+            f = results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
         number_info info;
         info.type = f.type;
         info.valid = f.valid;
@@ -238,18 +242,18 @@ private:
         std::uint64_t rest = key % detail::pow10[static_cast<std::size_t>(national_length)];
         for (int i = national_length - 1; i >= 0; --i, rest /= 10)
             nsn[static_cast<std::size_t>(i)] = static_cast<char>('0' + rest % 10);
-        const auto answer = detail::world::answer(detail::world::walk(*country, nsn.data(), national_length), national_length);
+        const auto answer = detail::world::answer(detail::world::walk(*country, nsn.data(), national_length),
+                                                  national_length);
         const unsigned region_index = answer >> 8U;
-        if (region_index != 0xFF)
-            info.region_code = detail::world::metadata[country->first_row + region_index].region;
+        if (region_index != 0xFF) info.region_code = detail::world::metadata[country->first_row + region_index].region;
         if (overlay_decides) return;
         const auto type = static_cast<number_type>(answer & 0xFFU);
         info.type = type;
         info.valid = type != number_type::unknown && region_index != 0xFF;
         const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
         // Carrier names go with mobile numbers only, as in libphonenumber's carrier mapper.
-        if (info.carrier_id == 0 && (type == number_type::mobile || type == number_type::fixed_line_or_mobile ||
-                                     type == number_type::pager)) {
+        if (info.carrier_id == 0 &&
+            (type == number_type::mobile || type == number_type::fixed_line_or_mobile || type == number_type::pager)) {
             info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
                                                       country->carrier_first, country->carrier_end, scaled);
             info.carrier = carriers_.names()[info.carrier_id];
@@ -270,7 +274,7 @@ private:
         node_t() { child.fill(-1); }
     };
     struct entry {
-        std::int32_t next = -1;     // another rule on the same prefix (different lengths)
+        std::int32_t next = -1;  // another rule on the same prefix (different lengths)
         std::uint32_t key_lengths = 0;
         std::uint16_t carrier_id = 0;
         std::uint16_t region_id = 0;
@@ -320,7 +324,8 @@ private:
             const entry& e = entries_[static_cast<std::size_t>(i)];
             for (std::size_t length = 1; length < answer_stride; ++length) {
                 if (e.hint || ((e.key_lengths >> length) & 1U) != 0) applicable[length].take(e);
-                else other_lengths[length].take(e);
+                else
+                    other_lengths[length].take(e);
             }
         }
         for (std::size_t length = 1; length < answer_stride; ++length) {
@@ -351,7 +356,8 @@ private:
     template <std::size_t Depth>
     static constexpr unsigned digit_at(std::uint32_t high, std::uint32_t low) noexcept {
         if constexpr (Depth < 8) return high / static_cast<std::uint32_t>(detail::pow10[7 - Depth]) % 10;
-        else return low / static_cast<std::uint32_t>(detail::pow10[14 - Depth]) % 10;
+        else
+            return low / static_cast<std::uint32_t>(detail::pow10[14 - Depth]) % 10;
     }
 
     static std::uint16_t intern(string_interner<std::uint16_t>& names, std::string_view name) {
@@ -399,8 +405,10 @@ private:
                 detail::throw_invalid_argument(where() + "expected \"prefix|name\", got \"" + std::string(line) + "\"");
             const std::string_view prefix = line.substr(0, bar);
             const std::string_view name = line.substr(bar + 1);
-            if (name.empty()) detail::throw_invalid_argument(where() + "empty name for prefix \"" + std::string(prefix) + "\"");
-            if (const std::string why = prefix_problem(prefix); !why.empty()) detail::throw_invalid_argument(where() + why);
+            if (name.empty())
+                detail::throw_invalid_argument(where() + "empty name for prefix \"" + std::string(prefix) + "\"");
+            if (const std::string why = prefix_problem(prefix); !why.empty())
+                detail::throw_invalid_argument(where() + why);
             prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
             (carrier ? rule.carrier : rule.region) = name;
             add_rule(rule);

@@ -21,13 +21,13 @@ namespace numrep {
 
 enum class parse_errc : std::uint8_t {
     ok = 0,
-    empty,                  // nothing but white space
-    bad_character,          // a character that has no place in a phone number (or bad UTF-8)
-    too_short,              // fewer than 2 national digits (or nothing after an international prefix)
-    too_long,               // more than 17 national digits, a key over E.164's 15 digits, or input over 250 characters
-    unknown_country_code,   // international form whose leading digits are no country code
-    missing_country_code,   // national form, but no default region to supply a country code
-    unknown_region,         // the default region given is not an ISO 3166 code we know
+    empty,                 // nothing but white space
+    bad_character,         // a character that has no place in a phone number (or bad UTF-8)
+    too_short,             // fewer than 2 national digits (or nothing after an international prefix)
+    too_long,              // more than 17 national digits, a key over E.164's 15 digits, or input over 250 characters
+    unknown_country_code,  // international form whose leading digits are no country code
+    missing_country_code,  // national form, but no default region to supply a country code
+    unknown_region,        // the default region given is not an ISO 3166 code we know
 };
 
 constexpr std::string_view describe(parse_errc e) noexcept {
@@ -55,8 +55,7 @@ inline constexpr std::size_t max_input_length = 250;
 class parse_result {
 public:
     constexpr parse_result(phone_number number) noexcept : number_(number) {}
-    constexpr parse_result(parse_errc error, std::size_t position = 0) noexcept
-        : error_(error), position_(position) {}
+    constexpr parse_result(parse_errc error, std::size_t position = 0) noexcept : error_(error), position_(position) {}
 
     constexpr bool ok() const noexcept { return error_ == parse_errc::ok; }
     constexpr explicit operator bool() const noexcept { return ok(); }
@@ -83,7 +82,7 @@ inline constexpr int scan_digit_capacity = 32;
 struct scanned {
     std::array<char, scan_digit_capacity> digits{};
     int count = 0;
-    bool plus = false;          // written in international form (or given a global phone-context)
+    bool plus = false;  // written in international form (or given a global phone-context)
     std::array<char, phone_number::max_extension_length> extension{};
     int extension_length = 0;
     parse_errc error = parse_errc::ok;
@@ -111,10 +110,15 @@ constexpr char keypad_digit(char32_t c) noexcept {
 constexpr bool is_punctuation_slow(char32_t c) noexcept {
     if (is_space(c) || is_digit_separator(c) || is_open_paren(c) || is_close_paren(c)) return true;
     switch (c) {
-        case '~': case '*': case 0x2053: case 0x223C: case 0xFF5E: case 0x30FC: case 0xFF3B: case 0xFF3D:
-            return true;
-        default:
-            return false;
+        case '~':
+        case '*':
+        case 0x2053:
+        case 0x223C:
+        case 0xFF5E:
+        case 0x30FC:
+        case 0xFF3B:
+        case 0xFF3D: return true;
+        default: return false;
     }
 }
 
@@ -125,9 +129,7 @@ inline constexpr std::array<bool, 128> ascii_punctuation = [] {
     return table;
 }();
 
-constexpr bool is_punctuation(char32_t c) noexcept {
-    return c < 128 ? ascii_punctuation[c] : is_punctuation_slow(c);
-}
+constexpr bool is_punctuation(char32_t c) noexcept { return c < 128 ? ascii_punctuation[c] : is_punctuation_slow(c); }
 
 constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word) noexcept {
     if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
@@ -145,23 +147,45 @@ struct extension_label {
 };
 inline constexpr std::array<extension_label, 30> extension_labels{{
     // e?xt(?:ensi(?:o\u0301?|\u00F3))?n? : a label with its leading "e" before the one without
-    {U"extensio\u0301n", 20, true}, {U"extensi\u00F3n", 20, true}, {U"extension", 20, true},
-    {U"extensio\u0301", 20, true}, {U"extensi\u00F3", 20, true}, {U"extensio", 20, true},
-    {U"xtensio\u0301n", 20, true}, {U"xtensi\u00F3n", 20, true}, {U"xtension", 20, true},
-    {U"xtensio\u0301", 20, true}, {U"xtensi\u00F3", 20, true}, {U"xtensio", 20, true},
-    {U"anexo", 20, true}, {U"extn", 20, true}, {U"ext", 20, true}, {U"xtn", 20, true}, {U"xt", 20, true},
-    {U"\uFF45\uFF58\uFF54\uFF4E", 20, true}, {U"\uFF45\uFF58\uFF54", 20, true}, {U"\uFF58\uFF54\uFF4E", 20, true},
-    {U"\uFF58\uFF54", 20, true}, {U"\u0434\u043E\u0431", 20, true},
+    {U"extensio\u0301n", 20, true},
+    {U"extensi\u00F3n", 20, true},
+    {U"extension", 20, true},
+    {U"extensio\u0301", 20, true},
+    {U"extensi\u00F3", 20, true},
+    {U"extensio", 20, true},
+    {U"xtensio\u0301n", 20, true},
+    {U"xtensi\u00F3n", 20, true},
+    {U"xtension", 20, true},
+    {U"xtensio\u0301", 20, true},
+    {U"xtensi\u00F3", 20, true},
+    {U"xtensio", 20, true},
+    {U"anexo", 20, true},
+    {U"extn", 20, true},
+    {U"ext", 20, true},
+    {U"xtn", 20, true},
+    {U"xt", 20, true},
+    {U"\uFF45\uFF58\uFF54\uFF4E", 20, true},
+    {U"\uFF45\uFF58\uFF54", 20, true},
+    {U"\uFF58\uFF54\uFF4E", 20, true},
+    {U"\uFF58\uFF54", 20, true},
+    {U"\u0434\u043E\u0431", 20, true},
     // ambiguous labels: fewer digits
-    {U"int", 9, true}, {U"\uFF49\uFF4E\uFF54", 9, true},
-    {U"x", 9, true}, {U"\uFF58", 9, true}, {U"#", 9, true}, {U"\uFF03", 9, true}, {U"~", 9, true}, {U"\uFF5E", 9, true},
+    {U"int", 9, true},
+    {U"\uFF49\uFF4E\uFF54", 9, true},
+    {U"x", 9, true},
+    {U"\uFF58", 9, true},
+    {U"#", 9, true},
+    {U"\uFF03", 9, true},
+    {U"~", 9, true},
+    {U"\uFF5E", 9, true},
 }};
 
 // Where an extension starts in t[begin, end) (the separators before its label included), or
 // -1; its digits are t[*digits_begin, *digits_end).
 constexpr int find_extension(const code_points& t, int begin, int end, int& digits_begin, int& digits_end) noexcept {
     int i = end;
-    const bool hash = i > begin && (t.c[static_cast<std::size_t>(i - 1)] == '#' || t.c[static_cast<std::size_t>(i - 1)] == 0xFF03);
+    const bool hash = i > begin &&
+                      (t.c[static_cast<std::size_t>(i - 1)] == '#' || t.c[static_cast<std::size_t>(i - 1)] == 0xFF03);
     if (hash) --i;
     digits_end = i;
     while (i > begin && digit_value(t.c[static_cast<std::size_t>(i - 1)]) >= 0) --i;
@@ -178,8 +202,10 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
                       t.c[static_cast<std::size_t>(k - 1)] == 0xFF0E))
         --k;
     const auto skip_separators = [&](int at, bool commas) {
-        while (at > begin && (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == 0xA0 ||
-                              t.c[static_cast<std::size_t>(at - 1)] == '\t' || (commas && t.c[static_cast<std::size_t>(at - 1)] == ',')))
+        while (at > begin &&
+               (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == 0xA0 ||
+                t.c[static_cast<std::size_t>(at - 1)] == '\t' ||
+                (commas && t.c[static_cast<std::size_t>(at - 1)] == ',')))
             --at;
         return at;
     };
@@ -208,7 +234,9 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     if (hash && digits <= 6 && i > begin &&
         (t.c[static_cast<std::size_t>(i - 1)] == ' ' || t.c[static_cast<std::size_t>(i - 1)] == '-')) {
         int at = i;
-        while (at > begin && (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == '-')) --at;
+        while (at > begin &&
+               (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == '-'))
+            --at;
         return at;
     }
     return -1;
@@ -223,7 +251,8 @@ constexpr bool valid_phone_context(const code_points& t, int begin, int end, boo
         for (int i = begin + 1; i < end; ++i) {
             const char32_t c = t.c[static_cast<std::size_t>(i)];
             if (digit_value(c) >= 0) digit = true;
-            else if (c != '-' && c != '.' && c != '(' && c != ')') return false;
+            else if (c != '-' && c != '.' && c != '(' && c != ')')
+                return false;
         }
         return digit;
     }
@@ -433,7 +462,8 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
     // After a global context, a '+' here is a bad character; an extension written in the number
     // part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
     if (ext_begin >= 0) scan_digits(t, 4, number_end, s);
-    else scan_number_part(t, 4, number_end, s);
+    else
+        scan_number_part(t, 4, number_end, s);
 }
 
 // The common case in one pass over the input, without decoding it: ASCII digits, one leading
@@ -465,7 +495,8 @@ constexpr scanned scan(Text text) noexcept {
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
     if (matches_at(t, 0, U"tel:")) scan_tel_uri(t, s);
-    else scan_number_part(t, 0, t.size, s);
+    else
+        scan_number_part(t, 0, t.size, s);
     if (s.error == parse_errc::ok && s.count < 3 && !(s.count == 2 && bare_pair(t, s))) s.error = parse_errc::too_short;
     return s;
 }
@@ -511,7 +542,8 @@ constexpr digit_string strip_national_prefix(const world::metadata_row& row, con
             if (c == '$' && i + 1 < row.npp_transform.size()) {
                 const auto g = static_cast<std::size_t>(row.npp_transform[++i] - '0');
                 if (g <= static_cast<std::size_t>(world::max_groups) && m.group_end[g] >= 0)
-                    for (int k = m.group_begin[g]; k < m.group_end[g]; ++k) append(number.d[static_cast<std::size_t>(k)]);
+                    for (int k = m.group_begin[g]; k < m.group_end[g]; ++k)
+                        append(number.d[static_cast<std::size_t>(k)]);
             } else {
                 append(c);
             }
@@ -561,8 +593,9 @@ constexpr parse_result make_number(unsigned cc, const digit_string& national, co
         legacy = converted.converted;
     }
     const std::uint64_t key = cc * pow10[static_cast<std::size_t>(nsn_length)] + value;
-    return parse_result(phone_number::from_parts(key, cc_length, nsn_length, legacy,
-                                                 std::string_view(s.extension.data(), static_cast<std::size_t>(s.extension_length))));
+    return parse_result(
+        phone_number::from_parts(key, cc_length, nsn_length, legacy,
+                                 std::string_view(s.extension.data(), static_cast<std::size_t>(s.extension_length))));
 }
 
 // After the country code is known: the national prefix and carrier code come off when what
@@ -629,7 +662,6 @@ constexpr parse_result parse_scanned(const scanned& s, const region& home) noexc
     return finish(cc, row, all, s);
 }
 
-
 }  // namespace detail
 
 inline std::string phone_number::national() const {
@@ -643,7 +675,8 @@ inline std::string phone_number::national() const {
         const parse_result r = detail::parse_scanned(detail::scan(std::string_view(text)), *home);
         return r.ok() && r->key() == key_;
     };
-    if (std::string with_prefix = std::string(home->national_prefix()) + digits; reads_back(with_prefix)) return with_prefix;
+    if (std::string with_prefix = std::string(home->national_prefix()) + digits; reads_back(with_prefix))
+        return with_prefix;
     if (reads_back(digits)) return digits;
     return e164();
 }
@@ -671,8 +704,7 @@ inline std::string parse_error_message(std::string_view text, const parse_result
     message.append(detail::quote(text)).append(": ").append(describe(r.error()));
     if (r.error() == parse_errc::bad_character && r.position() < text.size()) {
         const auto d = detail::decode_at(text, r.position());
-        if (d.code_point == detail::invalid_code_point)
-            message.append(" (invalid UTF-8)");
+        if (d.code_point == detail::invalid_code_point) message.append(" (invalid UTF-8)");
         else
             message.append(" ").append(detail::quote(text.substr(r.position(), d.length)));
         message.append(" at offset ").append(std::to_string(r.position()));
@@ -690,7 +722,8 @@ inline phone_number parse(std::string_view text, const region& home = region::vi
 
 inline phone_number parse(std::string_view text, std::string_view region_code) {
     const auto home = region::find(region_code);
-    if (!home) detail::throw_parse_error(parse_error_message(text, parse_result(parse_errc::unknown_region), region_code));
+    if (!home)
+        detail::throw_parse_error(parse_error_message(text, parse_result(parse_errc::unknown_region), region_code));
     return parse(text, *home);
 }
 

@@ -1,6 +1,5 @@
-// numrep::phone_number: one telephone number as its E.164 integer key, plus the split into
-// country code and national number, a flag for numbers converted from a legacy form, and the
-// extension written after it ("x123"), which is not part of the key.
+// numrep::phone_number: one number as its E.164 integer key, the country code / national split, a
+// flag for numbers converted from a legacy form, and the extension ("x123", not part of the key).
 // 24 bytes, trivially copyable; formatting allocates only the returned string.
 #pragma once
 
@@ -22,8 +21,7 @@ public:
 
     // A number from its key (e.g. 84912345678). nullopt unless the key starts with an assigned
     // country code, has at most 15 digits and a national part of at least one digit.
-    static constexpr std::optional<phone_number> from_key(std::uint64_t key,
-                                                          bool is_legacy = false) noexcept {
+    static constexpr std::optional<phone_number> from_key(std::uint64_t key, bool is_legacy = false) noexcept {
         if (key == 0 || key > detail::max_key) return std::nullopt;
         const int digits = detail::decimal_digits(key);
         const int cc_length = detail::country_code_length(key, digits);
@@ -36,8 +34,8 @@ public:
 
     // Used by the parser, which already knows the split. `extension`: ASCII digits, at most
     // max_extension_length of them (the parser refuses longer ones; any more are ignored here).
-    static constexpr phone_number from_parts(std::uint64_t key, int cc_length, int national_length,
-                                             bool is_legacy, std::string_view extension = {}) noexcept {
+    static constexpr phone_number from_parts(std::uint64_t key, int cc_length, int national_length, bool is_legacy,
+                                             std::string_view extension = {}) noexcept {
         phone_number n(key, cc_length, national_length, is_legacy);
         for (std::size_t i = 0; i < extension.size() && i < static_cast<std::size_t>(max_extension_length); ++i) {
             n.extension_ = n.extension_ * 10 + static_cast<unsigned>(extension[i] - '0');
@@ -53,9 +51,7 @@ public:
     }
     // The national significant number as an integer (leading zeros, as in Italy, are lost: use
     // national_length() or the formatters when they matter).
-    constexpr std::uint64_t national_number() const noexcept {
-        return key_ % detail::pow10[national_length_];
-    }
+    constexpr std::uint64_t national_number() const noexcept { return key_ % detail::pow10[national_length_]; }
     constexpr int national_length() const noexcept { return national_length_; }
     constexpr int country_code_length() const noexcept { return cc_length_; }
     // True when the text was a pre-2018 Vietnamese 11-digit mobile number (or an old VSAT
@@ -91,11 +87,8 @@ public:
     // digits alone, else the E.164 form.
     std::string national() const;
 
-    friend constexpr bool operator==(const phone_number& a, const phone_number& b) noexcept {
-        return a.key_ == b.key_;
-    }
-    friend constexpr std::strong_ordering operator<=>(const phone_number& a,
-                                                      const phone_number& b) noexcept {
+    friend constexpr bool operator==(const phone_number& a, const phone_number& b) noexcept { return a.key_ == b.key_; }
+    friend constexpr std::strong_ordering operator<=>(const phone_number& a, const phone_number& b) noexcept {
         return a.key_ <=> b.key_;
     }
 

@@ -1,7 +1,6 @@
-// numrep::region: a default region for reading national forms, and what it tells the parser:
-// its country code, trunk prefix ("0" in Vietnam), international prefixes and national-number
-// rules (libphonenumber's metadata for that region, detail/world_data.hpp). A region is an
-// index into that table; finding one is one table read, no allocation.
+// numrep::region: a default region for reading national forms (its country code, trunk prefix,
+// international prefixes and national-number rules from libphonenumber's metadata). An index into
+// the world table: finding one is one table read, no allocation.
 #pragma once
 
 #include <cstddef>

@@ -69,7 +69,8 @@ public:
 private:
     report_category category_of(std::uint16_t id, const string_interner<std::uint16_t>& names) {
         if (id >= category_cache_.size()) category_cache_.resize(names.size(), -1);
-        if (id >= category_cache_.size()) detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
+        if (id >= category_cache_.size())
+            detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
         if (category_cache_[id] < 0) category_cache_[id] = static_cast<int>(classify_category(names.name(id)));
         return static_cast<report_category>(category_cache_[id]);
     }

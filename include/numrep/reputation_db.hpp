@@ -23,8 +23,8 @@
 #include "detail/db_directory.hpp"
 #include "detail/key.hpp"
 #include "detail/throw.hpp"
-#include "numbering_plan.hpp"
 #include "number_record.hpp"
+#include "numbering_plan.hpp"
 #include "reputation_builder.hpp"
 #include "score.hpp"
 #include "trie_store.hpp"
@@ -35,10 +35,10 @@ namespace numrep {
 // Everything check() says about one number.
 struct reputation_verdict {
     std::uint64_t key = 0;
-    bool reported = false;      // at least one report or vote is on record
-    reputation_score score;     // score, level, delisted, recent reports, distinct sources
-    number_record record;       // counts by category, first/last seen, not-spam votes
-    number_info info;           // allocated carrier, type, region, validity by the plan
+    bool reported = false;   // at least one report or vote is on record
+    reputation_score score;  // score, level, delisted, recent reports, distinct sources
+    number_record record;    // counts by category, first/last seen, not-spam votes
+    number_info info;        // allocated carrier, type, region, validity by the plan
 };
 
 struct reputation_db_options {
@@ -156,7 +156,8 @@ private:
             for (std::size_t i = 0; i < n; ++i)
                 if (maybe[i] != 0) candidates[m] = part[i], positions[m++] = i;
             s->snap->records.find_batch(std::span<const std::uint64_t>(candidates.data(), m),
-                                        std::span<number_record>(records.data(), m), std::span<std::uint8_t>(found.data(), m));
+                                        std::span<number_record>(records.data(), m),
+                                        std::span<std::uint8_t>(found.data(), m));
             std::size_t next = 0;  // the next candidate, in key order
             for (std::size_t i = 0; i < n; ++i) {
                 std::optional<number_record> record;
@@ -170,7 +171,6 @@ private:
     }
 
 public:
-
     // New reports after the snapshot: a new delta layer, visible to check() at once.
     void add_reports(const reputation_builder& reports) {
         if (reports.size() == 0) return;
@@ -194,14 +194,16 @@ public:
         auto next = std::make_shared<state>();
         next->snap = std::move(next_snapshot);
         // Layers are only ever appended, so the ones added since `start` are the tail.
-        next->layers.assign(current->layers.begin() + static_cast<std::ptrdiff_t>(start->layers.size()), current->layers.end());
+        next->layers.assign(current->layers.begin() + static_cast<std::ptrdiff_t>(start->layers.size()),
+                            current->layers.end());
         store_state(std::move(next));
     }
 
     // compact() on a background thread; the future reports its end (and any exception).
     std::shared_future<void> compact_async() {
         std::lock_guard lock(writer_);
-        if (background_.valid() && background_.wait_for(std::chrono::seconds(0)) != std::future_status::ready) return background_;
+        if (background_.valid() && background_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
+            return background_;
         background_ = std::async(std::launch::async, [this] { compact(); }).share();
         return background_;
     }
@@ -235,7 +237,8 @@ public:
         std::vector<std::uint64_t> extra;
         for (const auto& layer : s->layers)
             for (const auto& entry : *layer)
-                if (detail::key_has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first)) extra.push_back(entry.first);
+                if (detail::key_has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first))
+                    extra.push_back(entry.first);
         std::sort(extra.begin(), extra.end());
         return n + static_cast<std::size_t>(std::unique(extra.begin(), extra.end()) - extra.begin());
     }
@@ -291,7 +294,8 @@ public:
     }
 
     static std::int64_t now_seconds() noexcept {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch()).count();
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
     }
 
 private:

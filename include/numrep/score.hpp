@@ -42,8 +42,10 @@ struct reputation_config {
     // What is wrong with these settings ("" when nothing is): callers add where they came from.
     std::string problem() const {
         const auto positive = [](double v) { return std::isfinite(v) && v > 0; };
-        if (!positive(half_life_days)) return "half-life must be a positive number of days, got " + std::to_string(half_life_days);
-        if (!positive(quiet_days)) return "quiet period must be a positive number of days, got " + std::to_string(quiet_days);
+        if (!positive(half_life_days))
+            return "half-life must be a positive number of days, got " + std::to_string(half_life_days);
+        if (!positive(quiet_days))
+            return "quiet period must be a positive number of days, got " + std::to_string(quiet_days);
         if (!(suspicious_score > 0 && suspicious_score <= likely_scam_score && likely_scam_score <= 100))
             return "score thresholds must satisfy 0 < suspicious <= likely_scam <= 100";
         for (double w : category_weights)
@@ -56,11 +58,11 @@ struct reputation_config {
 };
 
 struct reputation_score {
-    double score = 0;          // 0-100
+    double score = 0;  // 0-100
     reputation_level level = reputation_level::clean;
-    bool delisted = false;     // clean because of a quiet period or not-spam votes
-    double recent_reports = 0; // the decayed count of reports at the time asked
-    int distinct_sources = 0;  // estimated from the record's 32-bit source sketch
+    bool delisted = false;      // clean because of a quiet period or not-spam votes
+    double recent_reports = 0;  // the decayed count of reports at the time asked
+    int distinct_sources = 0;   // estimated from the record's 32-bit source sketch
 };
 
 // Estimated distinct sources from a 32-bit sketch (linear counting): exact for one or two,
@@ -71,8 +73,9 @@ inline const std::array<int, 33>& distinct_source_table() noexcept {
     static const std::array<int, 33> table = [] {
         std::array<int, 33> t{};
         for (int set = 1; set <= 32; ++set)
-            t[static_cast<std::size_t>(set)] = set == 32 ? static_cast<int>(std::lround(32 * std::log(32.0)))
-                                                         : static_cast<int>(std::lround(-32.0 * std::log(1.0 - set / 32.0)));
+            t[static_cast<std::size_t>(set)] = set == 32
+                                                   ? static_cast<int>(std::lround(32 * std::log(32.0)))
+                                                   : static_cast<int>(std::lround(-32.0 * std::log(1.0 - set / 32.0)));
         return t;
     }();
     return table;
@@ -81,7 +84,8 @@ inline const std::array<int, 33>& distinct_source_table() noexcept {
 inline const std::array<double, 129>& breadth_table() noexcept {
     static const std::array<double, 129> table = [] {
         std::array<double, 129> t{};
-        for (std::size_t d = 0; d < t.size(); ++d) t[d] = 1.0 + 0.5 * std::log2(static_cast<double>(std::max<std::size_t>(d, 1)));
+        for (std::size_t d = 0; d < t.size(); ++d)
+            t[d] = 1.0 + 0.5 * std::log2(static_cast<double>(std::max<std::size_t>(d, 1)));
         return t;
     }();
     return table;
@@ -92,11 +96,13 @@ inline int distinct_sources(std::uint32_t bits) noexcept {
     return detail::distinct_source_table()[static_cast<std::size_t>(std::popcount(bits))];
 }
 
-inline reputation_score score_record(const number_record& r, std::int64_t now, const reputation_config& config) noexcept {
+inline reputation_score score_record(const number_record& r, std::int64_t now,
+                                     const reputation_config& config) noexcept {
     reputation_score s;
     const std::uint64_t reports = r.total();
     // The sketch can overestimate a little; there are never more sources than reports.
-    s.distinct_sources = static_cast<int>(std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), reports));
+    s.distinct_sources = static_cast<int>(
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), reports));
     if (reports > 0) {
         const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
         s.recent_reports = r.decayed() * std::exp2(-age / config.half_life_seconds());
@@ -105,12 +111,13 @@ inline reputation_score score_record(const number_record& r, std::int64_t now, c
             weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);
         const double mean_weight = weighted / static_cast<double>(reports);
         const double breadth = detail::breadth_table()[static_cast<std::size_t>(std::min(s.distinct_sources, 128))];
-        const double evidence = std::max(0.0, s.recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
+        const double evidence = std::max(0.0,
+                                         s.recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
         s.score = 100.0 * (1.0 - std::exp(-evidence / 3.0));
     }
-    s.level = s.score >= config.likely_scam_score ? reputation_level::likely_scam
+    s.level = s.score >= config.likely_scam_score  ? reputation_level::likely_scam
               : s.score >= config.suspicious_score ? reputation_level::suspicious
-                                                    : reputation_level::clean;
+                                                   : reputation_level::clean;
     const bool quiet = reports > 0 && static_cast<double>(now) - r.last_seen > config.quiet_days * 86400.0;
     const bool voted_clean = r.not_spam >= config.delist_min_votes && r.not_spam >= reports;
     if ((quiet || voted_clean) && reports > 0) {

@@ -50,7 +50,8 @@ public:
     // Whether no new name fits, and what to say then (callers add where the name came from).
     bool full() const noexcept { return names_.size() > std::numeric_limits<Id>::max(); }
     static std::string full_message(std::string_view name) {
-        return "more than " + std::to_string(std::numeric_limits<Id>::max()) + " distinct names; cannot add " + detail::quote(name);
+        return "more than " + std::to_string(std::numeric_limits<Id>::max()) + " distinct names; cannot add " +
+               detail::quote(name);
     }
 
     std::optional<Id> find(std::string_view name) const noexcept {

@@ -76,7 +76,8 @@ constexpr std::optional<std::int64_t> parse_time(std::string_view text) noexcept
             bool digits = true;
             for (std::size_t j = i; j < s.size() && digits; ++j) {
                 if (!is_ascii_digit(s[j])) digits = false;
-                else v = v * 10 + (s[j] - '0');
+                else
+                    v = v * 10 + (s[j] - '0');
             }
             if (digits) return s[0] == '-' ? -v : v;
         }

@@ -98,8 +98,10 @@ public:
         requires has_values
     {
         switch (merge) {
-            case merge_policy::sum: return build(keys, values, [](const Value& a, const Value& b) { return traits::sum(a, b); });
-            case merge_policy::max: return build(keys, values, [](const Value& a, const Value& b) { return traits::max(a, b); });
+            case merge_policy::sum:
+                return build(keys, values, [](const Value& a, const Value& b) { return traits::sum(a, b); });
+            case merge_policy::max:
+                return build(keys, values, [](const Value& a, const Value& b) { return traits::max(a, b); });
             case merge_policy::last: break;
         }
         return build(keys, values, [](const Value&, const Value& b) { return b; });
@@ -133,7 +135,8 @@ public:
         for (std::size_t i = 0; i < order.size();) {
             Value v = values[order[i].index];
             std::size_t j = i + 1;
-            for (; j < order.size() && order[j].key == order[i].key; ++j) v = merge(std::as_const(v), values[order[j].index]);
+            for (; j < order.size() && order[j].key == order[i].key; ++j)
+                v = merge(std::as_const(v), values[order[j].index]);
             sorted_keys.push_back(order[i].key);
             sorted_values.push_back(v);
             i = j;
@@ -144,7 +147,8 @@ public:
     }
 
     // From (key, value) pairs in any order.
-    static trie_store build(std::span<const std::pair<key_type, value_arg>> pairs, merge_policy merge = merge_policy::sum)
+    static trie_store build(std::span<const std::pair<key_type, value_arg>> pairs,
+                            merge_policy merge = merge_policy::sum)
         requires has_values
     {
         const auto [k, v] = split(pairs);
@@ -250,7 +254,8 @@ public:
             const detail::trie_group& g = store_->keys_.groups[group_];
             g.ef.advance(cursor_);
             if (cursor_.index >= end_) next_group(group_ + 1);
-            else decode();
+            else
+                decode();
             return *this;
         }
         iterator operator++(int) noexcept {
@@ -428,7 +433,9 @@ public:
         return from_bytes_named(bytes, "trie_store file '" + path.string() + "'");
     }
 
-    static trie_store from_bytes(std::span<const std::byte> bytes) { return from_bytes_named(bytes, "trie_store bytes"); }
+    static trie_store from_bytes(std::span<const std::byte> bytes) {
+        return from_bytes_named(bytes, "trie_store bytes");
+    }
 
 private:
     static constexpr std::uint64_t not_found = detail::trie_not_found;
@@ -469,7 +476,8 @@ private:
                 g.ef.prefetch_bucket_dir(m[j] >> g.ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
-                if (lane_group[j] != nullptr) lane_group[j]->ef.prefetch_bucket_words(m[j] >> lane_group[j]->ef.low_bits());
+                if (lane_group[j] != nullptr)
+                    lane_group[j]->ef.prefetch_bucket_words(m[j] >> lane_group[j]->ef.low_bits());
             }
             for (std::size_t j = 0; j < n; ++j) {
                 const detail::trie_group* g = lane_group[j];
@@ -539,7 +547,8 @@ private:
         return static_cast<unsigned>(std::bit_width(top));
     }
 
-    static std::pair<std::vector<key_type>, std::vector<value_arg>> split(std::span<const std::pair<key_type, value_arg>> pairs) {
+    static std::pair<std::vector<key_type>, std::vector<value_arg>> split(
+        std::span<const std::pair<key_type, value_arg>> pairs) {
         std::pair<std::vector<key_type>, std::vector<value_arg>> out;
         out.first.reserve(pairs.size());
         out.second.reserve(pairs.size());

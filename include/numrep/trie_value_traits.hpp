@@ -66,19 +66,18 @@ struct trie_value_traits<T> {
 
 // A type trie_store<Value> can hold: void (a set) or a Value with a complete specialisation.
 template <class Value>
-concept trie_value =
-    std::is_void_v<Value> ||
-    (std::default_initializable<Value> && std::copyable<Value> &&
-     requires(Value& v, const Value& c, std::size_t i, std::uint64_t f) {
-         { trie_value_traits<Value>::kind } -> std::convertible_to<std::uint64_t>;
-         { trie_value_traits<Value>::field_count } -> std::convertible_to<std::size_t>;
-         { trie_value_traits<Value>::name } -> std::convertible_to<const char*>;
-         { trie_value_traits<Value>::field_max } -> std::convertible_to<std::uint64_t>;
-         { trie_value_traits<Value>::field(c, i) } -> std::same_as<std::uint64_t>;
-         trie_value_traits<Value>::set_field(v, i, f);
-         { trie_value_traits<Value>::sum(c, c) } -> std::same_as<Value>;
-         { trie_value_traits<Value>::max(c, c) } -> std::same_as<Value>;
-     } && trie_value_traits<Value>::field_count >= 1 && trie_value_traits<Value>::field_count <= trie_max_fields &&
-     trie_value_traits<Value>::kind != 0);
+concept trie_value = std::is_void_v<Value> ||
+                     (std::default_initializable<Value> && std::copyable<Value> &&
+                      requires(Value& v, const Value& c, std::size_t i, std::uint64_t f) {
+                          { trie_value_traits<Value>::kind } -> std::convertible_to<std::uint64_t>;
+                          { trie_value_traits<Value>::field_count } -> std::convertible_to<std::size_t>;
+                          { trie_value_traits<Value>::name } -> std::convertible_to<const char*>;
+                          { trie_value_traits<Value>::field_max } -> std::convertible_to<std::uint64_t>;
+                          { trie_value_traits<Value>::field(c, i) } -> std::same_as<std::uint64_t>;
+                          trie_value_traits<Value>::set_field(v, i, f);
+                          { trie_value_traits<Value>::sum(c, c) } -> std::same_as<Value>;
+                          { trie_value_traits<Value>::max(c, c) } -> std::same_as<Value>;
+                      } && trie_value_traits<Value>::field_count >= 1 &&
+                      trie_value_traits<Value>::field_count <= trie_max_fields && trie_value_traits<Value>::kind != 0);
 
 }  // namespace numrep

@@ -1,8 +1,6 @@
-// The built-in Vietnamese numbering plan, numrep::plans::vietnam(): every mobile prefix with
-// its allocated carrier, every landline area code with its province (the 63 provinces before
-// the July 2025 merger), and the special number types. Facts from
-// ../shared/reference/VN-NUMBERING.md; where libphonenumber differs, the allocation notices
-// win and the difference is listed in docs/vietnam-plan.md. Built once, on first use.
+// numrep::plans::vietnam(): every Vietnamese mobile prefix with its allocated carrier, every area
+// code with its province, and the special number types, from the allocation notices (where
+// libphonenumber differs, the notices win: docs/vietnam-plan.md). Built once, on first use.
 #pragma once
 
 #include <deque>
@@ -125,7 +123,8 @@ inline numbering_plan build_vietnam(numbering_plan plan = numbering_plan()) {
 
     // Fixed line: "2" marks the type even for unassigned area codes; only known codes validate.
     add("2", number_type::fixed_line, "", "", 0);
-    for (const auto& a : detail::vietnam::area_codes) add(a.prefix, number_type::fixed_line, "", a.province, lengths({10}));
+    for (const auto& a : detail::vietnam::area_codes)
+        add(a.prefix, number_type::fixed_line, "", a.province, lengths({10}));
 
     add("672", number_type::voip, "", "", nine);  // VSAT
     add("1800", number_type::toll_free, "", "", lengths({8, 9, 10}));

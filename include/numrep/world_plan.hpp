@@ -1,9 +1,6 @@
-// numrep::plans::world(): the numbering plan of every region libphonenumber knows (valid,
-// number type, region code, carrier for mobile numbers, NANP area code to state or province),
-// with Vietnam's own rules from the allocation notices as an overlay for +84.
-// The world data is built into the program (~0.7 MB of tables, no file to load, nothing
-// parsed at start-up: see docs/world-plan.md); a lookup is one walk of the country's digit
-// automaton plus, for mobile numbers, a binary search of the carrier ranges.
+// numrep::plans::world(): the numbering plan of every region libphonenumber knows (validity, type,
+// region code, mobile carrier, NANP state), built in, with Vietnam's rules as an overlay for +84.
+// Data, sizes and lookup cost: docs/world-plan.md.
 #pragma once
 
 #include "numbering_plan.hpp"

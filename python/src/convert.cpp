@@ -15,7 +15,8 @@ namespace numrep::python {
 
 std::string utf8_of(const py::handle& text) {
     Py_ssize_t size = 0;
-    if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size)) return std::string(data, static_cast<std::size_t>(size));
+    if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size))
+        return std::string(data, static_cast<std::size_t>(size));
     PyErr_Clear();
     return py::bytes(text.attr("encode")("utf-8", "surrogatepass")).cast<std::string>();
 }
@@ -102,7 +103,8 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     out.homes.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         const py::handle item = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
-        if (item.is_none() || (PyFloat_Check(item.ptr()) && std::isnan(PyFloat_AS_DOUBLE(item.ptr())))) {  // None, NaN: no region
+        if (item.is_none() ||
+            (PyFloat_Check(item.ptr()) && std::isnan(PyFloat_AS_DOUBLE(item.ptr())))) {  // None, NaN: no region
             out.homes.push_back(region::none());
             continue;
         }
@@ -110,12 +112,14 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
         const char* utf8 = PyUnicode_Check(item.ptr()) ? PyUnicode_AsUTF8AndSize(item.ptr(), &size) : nullptr;
         if (utf8 == nullptr) {
             PyErr_Clear();
-            throw py::type_error("numrep: region " + std::to_string(i) + " is a " + type_name(item) + ", expected str or None");
+            throw py::type_error("numrep: region " + std::to_string(i) + " is a " + type_name(item) +
+                                 ", expected str or None");
         }
         const std::string_view text(utf8, static_cast<std::size_t>(size));
         const auto found = region::find(text);  // one table read
-        if (!found) throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
-                                      " (expected an ISO 3166 code such as \"VN\", or None)");
+        if (!found)
+            throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
+                              " (expected an ISO 3166 code such as \"VN\", or None)");
         out.homes.push_back(*found);
     }
     return out;
@@ -128,10 +132,12 @@ std::uint64_t key_of(const py::handle& value, const region& home) {
     if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home).key();
     if (is_integer(value)) {
         const py::int_ v = as_int(value);
-        if (v < py::int_(0)) throw py::value_error("numrep: key " + repr_of(v) + " is negative: keys are E.164 numbers");
+        if (v < py::int_(0))
+            throw py::value_error("numrep: key " + repr_of(v) + " is negative: keys are E.164 numbers");
         if (v.equal(py::int_(0)))
             throw py::value_error("numrep: key 0 is not an E.164 number (keys are 1 to 15 digits, no leading zero)");
-        if (v > py::int_(detail::max_key)) throw py::value_error("numrep: key " + repr_of(v) + " has more than 15 digits");
+        if (v > py::int_(detail::max_key))
+            throw py::value_error("numrep: key " + repr_of(v) + " has more than 15 digits");
         return v.cast<std::uint64_t>();
     }
     throw py::type_error("numrep: expected a phone number as str, int key or PhoneNumber, got " + type_name(value));
@@ -151,7 +157,9 @@ phone_number number_of(const py::handle& value, const region& home) {
     if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home);
     const std::uint64_t key = key_of(value, home);  // ints (range-checked); TypeError for the rest
     const auto n = phone_number::from_key(key);
-    if (!n) throw py::value_error("numrep: " + std::to_string(key) + " is not an E.164 key (digits of a number with its country code)");
+    if (!n)
+        throw py::value_error("numrep: " + std::to_string(key) +
+                              " is not an E.164 key (digits of a number with its country code)");
     return *n;
 }
 
@@ -176,8 +184,10 @@ void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, c
         std::size_t length = width;
         while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
         parse_result r = [&] {
-            if constexpr (sizeof(Char) == 4) return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), homes[i]);
-            else return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
+            if constexpr (sizeof(Char) == 4)
+                return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), homes[i]);
+            else
+                return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
         }();
         out[i] = r ? r->key() : 0;
         if (!r && failed) failed->push_back(i);
@@ -194,7 +204,8 @@ bool is_missing(const py::handle& item) {
 
 // The UTF-8 text of item `index` of a NumPy 'U' (UTF-32) or 'S' (bytes) array, for messages.
 std::string fixed_width_text(const py::array& array, std::size_t index) {
-    const auto* base = static_cast<const unsigned char*>(array.data()) + index * static_cast<std::size_t>(array.itemsize());
+    const auto* base = static_cast<const unsigned char*>(array.data()) +
+                       index * static_cast<std::size_t>(array.itemsize());
     std::size_t width = static_cast<std::size_t>(array.itemsize());
     if (array.dtype().kind() == 'S') {
         while (width > 0 && base[width - 1] == 0) --width;
@@ -235,12 +246,15 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                 py::gil_scoped_release unlocked;
                 if (kind == 'U')
                     parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, homes, keys, raise ? &failed : nullptr);
+                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, homes, keys,
+                                      raise ? &failed : nullptr);
                 else
                     parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()), homes, keys, raise ? &failed : nullptr);
+                                      static_cast<std::size_t>(contiguous.itemsize()), homes, keys,
+                                      raise ? &failed : nullptr);
             }
-            if (!failed.empty()) raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), homes[failed.front()]);
+            if (!failed.empty())
+                raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), homes[failed.front()]);
             return out;
         }
         if (kind != 'O') {
@@ -251,7 +265,8 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 
     // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
     // then parse without it. None and NaN (missing values in pandas) give 0.
-    if (py::isinstance<py::str>(values)) throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
+    if (py::isinstance<py::str>(values))
+        throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
     const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)
                                                                     : py::sequence(py::list(values));
     const std::size_t count = py::len(items);
@@ -287,9 +302,12 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             direct[i] = item.cast<phone_number>().key();
         } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
             std::optional<phone_number> n;
-            if (item >= py::int_(1) && item <= py::int_(detail::max_key)) n = phone_number::from_key(item.cast<std::uint64_t>());
+            if (item >= py::int_(1) && item <= py::int_(detail::max_key))
+                n = phone_number::from_key(item.cast<std::uint64_t>());
             if (n) direct[i] = n->key();
-            else if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) + " is not an E.164 key");
+            else if (raise)
+                throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) +
+                                  " is not an E.164 key");
         } else {
             throw py::type_error("numrep: parse_many item " + std::to_string(i) + " is a " + type_name(item) +
                                  ", expected str, bytes or int");
@@ -328,9 +346,11 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         const auto array = py::reinterpret_borrow<py::array>(values);
         const char kind = array.dtype().kind();
         if (kind == 'u' || kind == 'i') {
-            if (array.ndim() != 1) throw py::value_error(subject(options.method) + "takes a one-dimensional array of keys");
+            if (array.ndim() != 1)
+                throw py::value_error(subject(options.method) + "takes a one-dimensional array of keys");
             if (kind == 'i' && array.size() > 0 && array.attr("min")() < py::int_(0)) {
-                const py::object at = py::module_::import("numpy").attr("flatnonzero")(array.attr("__lt__")(0))[py::int_(0)];
+                const py::object at = py::module_::import("numpy").attr("flatnonzero")(
+                    array.attr("__lt__")(0))[py::int_(0)];
                 negative_key(options.method, as_int(py::object(array[at])), as_int(at).cast<std::size_t>());
             }
             return key_array::ensure(array);
@@ -338,7 +358,8 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         const bool text = kind == 'U' || kind == 'S' || kind == 'O';
         if (!options.texts || !text)
             throw py::type_error(subject(options.method) +
-                                 (options.texts ? "takes integer keys or strings" : "takes integer keys (uint64, e.g. from parse_many)") +
+                                 (options.texts ? "takes integer keys or strings"
+                                                : "takes integer keys (uint64, e.g. from parse_many)") +
                                  ", got an array of dtype " + py::str(array.dtype()).cast<std::string>());
         return key_array::ensure(parse_texts(values, options.region, options.on_bad_text));
     }
@@ -380,7 +401,8 @@ std::uint64_t prefix_of(const py::handle& prefix) {
     if (is_integer(prefix)) {
         const py::int_ v = as_int(prefix);
         if (v < py::int_(1) || v > py::int_(detail::max_key))
-            throw py::value_error("numrep: prefix " + repr_of(v) + " is not 1 to 15 digits (the start of an E.164 key)");
+            throw py::value_error("numrep: prefix " + repr_of(v) +
+                                  " is not 1 to 15 digits (the start of an E.164 key)");
         return v.cast<std::uint64_t>();
     }
     if (!py::isinstance<py::str>(prefix))
@@ -456,8 +478,8 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
         return seconds_of_double(aware.attr("timestamp")().cast<double>(), value, what);
     }
     if (py::isinstance(value, datetime.attr("date"))) {  // a day: its midnight, UTC
-        const py::object midnight = datetime.attr("datetime")(value.attr("year"), value.attr("month"), value.attr("day"),
-                                                               py::arg("tzinfo") = utc);
+        const py::object midnight = datetime.attr("datetime")(value.attr("year"), value.attr("month"),
+                                                              value.attr("day"), py::arg("tzinfo") = utc);
         return seconds_of_double(midnight.attr("timestamp")().cast<double>(), value, what);
     }
     if (is_integer(value)) {
@@ -475,7 +497,8 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
         if (numpy.attr("isnat")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
         return value.attr("astype")("datetime64[s]").attr("astype")("int64").cast<std::int64_t>();
     }
-    if (py::isinstance(value, numpy.attr("floating"))) return seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(), value, what);
+    if (py::isinstance(value, numpy.attr("floating")))
+        return seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(), value, what);
     throw py::type_error(time_forms(what) + ", not " + type_name(value));
 }
 

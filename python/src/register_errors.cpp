@@ -14,7 +14,8 @@ void register_errors(py::module_& m) {
         try {
             if (raised) std::rethrow_exception(raised);
         } catch (const std::system_error& e) {
-            const int code = e.code().category() == std::generic_category() || e.code().category() == std::system_category()
+            const int code = e.code().category() == std::generic_category() ||
+                                     e.code().category() == std::system_category()
                                  ? e.code().value()
                                  : 0;
             // OSError(errno, message) instantiates the errno's subclass.

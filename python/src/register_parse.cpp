@@ -6,21 +6,25 @@ namespace numrep::python {
 
 namespace {
 
-py::array_t<std::uint64_t> parse_many(const numbers_arg& values, const regions_arg& region_code, const std::string& errors) {
+py::array_t<std::uint64_t> parse_many(const numbers_arg& values, const regions_arg& region_code,
+                                      const std::string& errors) {
     if (errors != "coerce" && errors != "raise")
-        throw py::value_error("numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
-                              detail::quote(errors));
+        throw py::value_error(
+            "numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
+            detail::quote(errors));
     return parse_texts(values, region_code, errors == "raise" ? bad_text::raise : bad_text::coerce);
 }
 
-phone_number parse_value(const number_arg& value, const region_arg& region_code) { return number_of(value, region_code); }
+phone_number parse_value(const number_arg& value, const region_arg& region_code) {
+    return number_of(value, region_code);
+}
 
 }  // namespace
 
 void register_parse(py::module_& m) {
     py::class_<phone_number>(m, "PhoneNumber", "A telephone number as its E.164 integer key.")
-        .def(py::init(&parse_value),
-             py::arg("value"), py::arg("region") = default_region_code(), "Parse text, or take an int key, like numrep.parse.")
+        .def(py::init(&parse_value), py::arg("value"), py::arg("region") = default_region_code(),
+             "Parse text, or take an int key, like numrep.parse.")
         .def_property_readonly("key", &phone_number::key, "E.164 digits as an int, e.g. 84912345678.")
         .def_property_readonly("e164", &phone_number::e164, "E.164 text, e.g. '+84912345678'.")
         .def_property_readonly("country_code", &phone_number::country_code)
@@ -34,16 +38,21 @@ void register_parse(py::module_& m) {
                                "Extension digits written after the number ('123' for 'x123', ';ext=123'), '' if none.\n"
                                "Not part of the key: numbers that differ only in extension are equal.")
         .def("__str__", &phone_number::e164)
-        .def("__repr__", [](const phone_number& n) {
-            return "PhoneNumber('" + n.e164() + (n.has_extension() ? ";ext=" + n.extension() : std::string()) + "')";
-        })
+        .def("__repr__",
+             [](const phone_number& n) {
+                 return "PhoneNumber('" + n.e164() + (n.has_extension() ? ";ext=" + n.extension() : std::string()) +
+                        "')";
+             })
         .def("__int__", &phone_number::key)
         .def("__index__", &phone_number::key)
         .def("__hash__", [](const phone_number& n) { return py::hash(py::int_(n.key())); })
-        .def("__eq__", [](const phone_number& a, const typed<names::object>& b) -> typed<names::boolean> {
-            if (!py::isinstance<phone_number>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
-            return py::bool_(a == b.cast<phone_number>());
-        }, py::arg("other"))
+        .def(
+            "__eq__",
+            [](const phone_number& a, const typed<names::object>& b) -> typed<names::boolean> {
+                if (!py::isinstance<phone_number>(b)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                return py::bool_(a == b.cast<phone_number>());
+            },
+            py::arg("other"))
         .def("__lt__", [](const phone_number& a, const phone_number& b) { return a < b; })
         .def("__le__", [](const phone_number& a, const phone_number& b) { return a <= b; })
         .def("__gt__", [](const phone_number& a, const phone_number& b) { return a > b; })
@@ -53,20 +62,26 @@ void register_parse(py::module_& m) {
             const py::object restore = py::module_::import("numrep._core").attr("_phone_number_from_state");
             return py::make_tuple(restore, py::make_tuple(n.key(), n.is_legacy(), n.extension()));
         });
-    m.def("_phone_number_from_state", [](std::uint64_t key, bool legacy, const std::string& extension) {
-        const auto n = phone_number::from_key(key, legacy);
-        if (!n) throw py::value_error("numrep: bad PhoneNumber pickle state: " + std::to_string(key) + " is not an E.164 key");
-        if (extension.size() > static_cast<std::size_t>(phone_number::max_extension_length) ||
-            extension.find_first_not_of("0123456789") != std::string::npos)
-            throw py::value_error("numrep: bad PhoneNumber pickle state: extension " + detail::quote(extension));
-        return phone_number::from_parts(n->key(), n->country_code_length(), n->national_length(), legacy, extension);
-    }, py::arg("key"), py::arg("is_legacy"), py::arg("extension") = "");
+    m.def(
+        "_phone_number_from_state",
+        [](std::uint64_t key, bool legacy, const std::string& extension) {
+            const auto n = phone_number::from_key(key, legacy);
+            if (!n)
+                throw py::value_error("numrep: bad PhoneNumber pickle state: " + std::to_string(key) +
+                                      " is not an E.164 key");
+            if (extension.size() > static_cast<std::size_t>(phone_number::max_extension_length) ||
+                extension.find_first_not_of("0123456789") != std::string::npos)
+                throw py::value_error("numrep: bad PhoneNumber pickle state: extension " + detail::quote(extension));
+            return phone_number::from_parts(n->key(), n->country_code_length(), n->national_length(), legacy,
+                                            extension);
+        },
+        py::arg("key"), py::arg("is_legacy"), py::arg("extension") = "");
 
-    m.def("parse", &parse_value,
-          py::arg("value"), py::arg("region") = default_region_code(),
+    m.def("parse", &parse_value, py::arg("value"), py::arg("region") = default_region_code(),
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");
-    m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(), py::arg("errors") = "coerce",
+    m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(),
+          py::arg("errors") = "coerce",
           "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
@@ -75,8 +90,9 @@ void register_parse(py::module_& m) {
     for (const auto& p : detail::vietnam::legacy_mobile_prefixes)
         legacy[py::str(std::to_string(p.old_prefix))] = py::str(std::to_string(p.new_prefix));
     m.attr("LEGACY_MOBILE_PREFIXES") = legacy;  // the library's own table: demos and tests read it, never copy it
-    m.def("is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
-          "True if `key` is the E.164 digits of a number with an assigned country code.");
+    m.def(
+        "is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
+        "True if `key` is the E.164 digits of a number with an assigned country code.");
 }
 
 }  // namespace numrep::python

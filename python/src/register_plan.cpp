@@ -14,8 +14,8 @@ std::uint16_t region_code_id(std::string_view code) {
         std::array<std::uint16_t, 26 * 26> table{};
         const auto& rows = detail::world::regions;
         for (std::size_t i = 0; i < rows.size(); ++i)
-            table[static_cast<std::size_t>((rows[i].code[0] - 'A') * 26 + (rows[i].code[1] - 'A'))] =
-                static_cast<std::uint16_t>(2 + i);
+            table[static_cast<std::size_t>((rows[i].code[0] - 'A') * 26 +
+                                           (rows[i].code[1] - 'A'))] = static_cast<std::uint16_t>(2 + i);
         return table;
     }();
     if (code.size() == 3) return code == "001" ? 1 : 0;
@@ -101,8 +101,12 @@ struct info_record {
 
 info_record make_record(const numbering_plan& plan, const phone_number& n) {
     const number_info info = plan.lookup(n);
-    return {n, std::string(info.carrier), std::string(to_string(info.type)), std::string(info.region),
-            std::string(info.region_code), info.valid};
+    return {n,
+            std::string(info.carrier),
+            std::string(to_string(info.type)),
+            std::string(info.region),
+            std::string(info.region_code),
+            info.valid};
 }
 
 }  // namespace
@@ -112,46 +116,64 @@ void register_plan(py::module_& m) {
         .def_readonly("number", &info_record::number)
         .def_readonly("carrier", &info_record::carrier,
                       "Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.")
-        .def_readonly("type", &info_record::type, "One of TYPE_NAMES: libphonenumber's types (mobile, fixed_line,\n"
+        .def_readonly("type", &info_record::type,
+                      "One of TYPE_NAMES: libphonenumber's types (mobile, fixed_line,\n"
                       "fixed_line_or_mobile, toll_free, ...), short_code (Vietnam) or unknown.")
-        .def_readonly("region", &info_record::region_name,
-                      "Geographic area for geographic numbers (Vietnamese province, US state, Canadian province), else ''.")
-        .def_readonly("region_code", &info_record::region_code,
-                      "ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic\n"
-                      "codes such as +800, '' when none.")
+        .def_readonly(
+            "region", &info_record::region_name,
+            "Geographic area for geographic numbers (Vietnamese province, US state, Canadian province), else ''.")
+        .def_readonly(
+            "region_code", &info_record::region_code,
+            "ISO 3166 code of the region the number belongs to ('US', 'CA' for +1), '001' for non-geographic\n"
+            "codes such as +800, '' when none.")
         .def_readonly("valid", &info_record::valid, "True if the plan says a number of this prefix and length exists.")
-        .def("_asdict", [](const info_record& r) -> typed<names::info_dict> {
-            py::dict d;
-            d["number"] = r.number.e164();
-            d["carrier"] = r.carrier;
-            d["type"] = r.type;
-            d["region"] = r.region_name;
-            d["region_code"] = r.region_code;
-            d["valid"] = r.valid;
-            return d;
-        }, "The fields as a dict (number as E.164 text).")
+        .def(
+            "_asdict",
+            [](const info_record& r) -> typed<names::info_dict> {
+                py::dict d;
+                d["number"] = r.number.e164();
+                d["carrier"] = r.carrier;
+                d["type"] = r.type;
+                d["region"] = r.region_name;
+                d["region_code"] = r.region_code;
+                d["valid"] = r.valid;
+                return d;
+            },
+            "The fields as a dict (number as E.164 text).")
         .def("__repr__", [](const info_record& r) {
             return "NumberInfo(number='" + r.number.e164() + "', carrier='" + r.carrier + "', type='" + r.type +
                    "', region='" + r.region_name + "', region_code='" + r.region_code +
                    "', valid=" + (r.valid ? "True" : "False") + ")";
         });
 
-    py::class_<numbering_plan>(m, "NumberingPlan",
-                               "Longest-prefix table from keys to carrier, type and region. Extend it with libphonenumber's\n"
-                               "carrier and geocoding files ('prefix|name' lines) for other countries.")
+    py::class_<numbering_plan>(
+        m, "NumberingPlan",
+        "Longest-prefix table from keys to carrier, type and region. Extend it with libphonenumber's\n"
+        "carrier and geocoding files ('prefix|name' lines) for other countries.")
         .def(py::init<>(), "An empty plan.")
-        .def_static("vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
-        .def_static("world", [] { return numbering_plan(plans::world()); },
-                    "A copy of the built-in world plan (every region; Vietnam's rules on top), to extend.")
-        .def("load_carrier_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
-                 return p.load_carrier_data(text, source, lengths_mask(lens));
-             }, py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
-        .def("load_geocoding_text", [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
-                 return p.load_geocoding_data(text, source, lengths_mask(lens));
-             }, py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
-        .def("lookup", [](const numbering_plan& p, const number_arg& value, const region_arg& region_code) {
-                 return make_record(p, number_of(value, region_code));
-             }, py::arg("number"), py::arg("region") = default_region_code())
+        .def_static(
+            "vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
+        .def_static(
+            "world", [] { return numbering_plan(plans::world()); },
+            "A copy of the built-in world plan (every region; Vietnam's rules on top), to extend.")
+        .def(
+            "load_carrier_text",
+            [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                return p.load_carrier_data(text, source, lengths_mask(lens));
+            },
+            py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
+        .def(
+            "load_geocoding_text",
+            [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                return p.load_geocoding_data(text, source, lengths_mask(lens));
+            },
+            py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
+        .def(
+            "lookup",
+            [](const numbering_plan& p, const number_arg& value, const region_arg& region_code) {
+                return make_record(p, number_of(value, region_code));
+            },
+            py::arg("number"), py::arg("region") = default_region_code())
         .def("lookup_many", &info_columns, py::arg("keys"),
              "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
@@ -159,7 +181,8 @@ void register_plan(py::module_& m) {
         .def_property_readonly("region_names", [](const numbering_plan& p) { return names_by_id(p.regions()); })
         .def_property_readonly("rule_count", &numbering_plan::rule_count)
         .def("__repr__", [](const numbering_plan& p) {
-            return "NumberingPlan(rules=" + std::to_string(p.rule_count()) + ", carriers=" + std::to_string(p.carriers().size() - 1) +
+            return "NumberingPlan(rules=" + std::to_string(p.rule_count()) +
+                   ", carriers=" + std::to_string(p.carriers().size() - 1) +
                    ", regions=" + std::to_string(p.regions().size() - 1) + ")";
         });
 
@@ -167,17 +190,24 @@ void register_plan(py::module_& m) {
     for (auto name : number_type_names) type_names.append(std::string(name));
     m.attr("TYPE_NAMES") = py::tuple(type_names);
 
-    m.def("lookup", [](const number_arg& value, const region_arg& region_code) {
-              return make_record(plans::world(), number_of(value, region_code));
-          }, py::arg("number"), py::arg("region") = default_region_code(),
-          "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
-          "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
-    m.def("lookup_many", [](const typed<names::int_keys>& keys) { return info_columns(plans::world(), keys); }, py::arg("keys"),
-          "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
-    m.def("carrier_names", [] { return names_by_id(plans::world().carriers()); },
-          "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is '' (none).");
-    m.def("region_names", [] { return names_by_id(plans::world().regions()); },
-          "Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).");
+    m.def(
+        "lookup",
+        [](const number_arg& value, const region_arg& region_code) {
+            return make_record(plans::world(), number_of(value, region_code));
+        },
+        py::arg("number"), py::arg("region") = default_region_code(),
+        "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
+        "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
+    m.def(
+        "lookup_many", [](const typed<names::int_keys>& keys) { return info_columns(plans::world(), keys); },
+        py::arg("keys"), "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
+    m.def(
+        "carrier_names", [] { return names_by_id(plans::world().carriers()); },
+        "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is "
+        "'' (none).");
+    m.def(
+        "region_names", [] { return names_by_id(plans::world().regions()); },
+        "Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).");
     m.def("region_codes", &region_code_names,
           "ISO region codes by the codes of lookup_many's 'region_code' column: '' (none), '001', then 'AC'...'ZW'.");
 }

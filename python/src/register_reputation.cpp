@@ -39,11 +39,13 @@ py::dict stats_dict(const ingest_stats& s) {
     d["defaulted_times"] = s.defaulted_times;
     py::dict by_reason;
     for (std::size_t i = 0; i < bad_row_reason_count; ++i)
-        if (s.bad_by_reason[i] != 0) by_reason[py::str(std::string(to_string(static_cast<bad_row_reason>(i))))] = s.bad_by_reason[i];
+        if (s.bad_by_reason[i] != 0)
+            by_reason[py::str(std::string(to_string(static_cast<bad_row_reason>(i))))] = s.bad_by_reason[i];
     d["bad_by_reason"] = by_reason;
     py::dict by_error;
     for (std::size_t e = 1; e < parse_errc_count; ++e)
-        if (s.unparseable_by_error[e] != 0) by_error[py::str(std::string(describe(static_cast<parse_errc>(e))))] = s.unparseable_by_error[e];
+        if (s.unparseable_by_error[e] != 0)
+            by_error[py::str(std::string(describe(static_cast<parse_errc>(e))))] = s.unparseable_by_error[e];
     d["unparseable_by_error"] = by_error;
     py::list first;
     for (const auto& b : s.first_bad_rows) {
@@ -92,13 +94,17 @@ std::optional<std::string> optional_column(const py::object& o) {
 using column_arg = typed<names::optional_str>;
 
 db_holder from_csv(const std::vector<std::string>& paths, const column_arg& preset_name, const column_arg& number,
-                   const column_arg& time, const column_arg& category, const column_arg& source, const column_arg& not_spam,
-                   const column_arg& delimiter, const region_arg& region_code, bool keep_preset_region, bool strict, const column_arg& rejects_path,
-                   const optional_time_arg& default_time, double half_life_days, const typed<names::progress>& progress) {
+                   const column_arg& time, const column_arg& category, const column_arg& source,
+                   const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
+                   bool keep_preset_region, bool strict, const column_arg& rejects_path,
+                   const optional_time_arg& default_time, double half_life_days,
+                   const typed<names::progress>& progress) {
     ingest_options options;
     if (!preset_name.is_none()) {
         const auto p = find_preset(preset_name.cast<std::string>());
-        if (!p) throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) + " (known: ftc)");
+        if (!p)
+            throw py::value_error("numrep: unknown preset " + detail::quote(preset_name.cast<std::string>()) +
+                                  " (known: ftc)");
         options = ingest_options::for_preset(*p);
     }
     if (!keep_preset_region) options.default_region = region_of(region_code);
@@ -159,16 +165,14 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
 
 // Reports as columns (from_frame): keys (0 = unparseable), unix times, category codes into
 // category_names, source ids, not-spam flags. Rows with key 0 must have been counted by the caller.
-void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys,
-                const column<std::int64_t>& times,
-                const column<std::int64_t>& category_codes,
-                const std::vector<std::string>& category_names,
-                const column<std::int64_t>& sources,
-                const column<bool>& not_spam) {
+void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+                const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
+                const column<std::int64_t>& sources, const column<bool>& not_spam) {
     const auto n = keys.shape(0);
     for (const auto* a : {static_cast<const py::array*>(&times), static_cast<const py::array*>(&category_codes),
                           static_cast<const py::array*>(&sources), static_cast<const py::array*>(&not_spam)})
-        if (a->ndim() != 1 || a->shape(0) != n) throw py::value_error("numrep: report columns must all have the same length");
+        if (a->ndim() != 1 || a->shape(0) != n)
+            throw py::value_error("numrep: report columns must all have the same length");
     std::vector<report_category> categories;
     for (const auto& name : category_names) categories.push_back(classify_category(name));
     const auto* k = keys.data();
@@ -178,8 +182,10 @@ void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys,
     const auto* v = not_spam.data();
     for (py::ssize_t i = 0; i < n; ++i) {
         if (c[i] < -1 || c[i] >= static_cast<std::int64_t>(categories.size()))
-            throw py::value_error("numrep: row " + std::to_string(i) + ": category code " + std::to_string(c[i]) + " out of range");
-        if (s[i] < 0 || s[i] > 0xFFFFFFFFLL) throw py::value_error("numrep: row " + std::to_string(i) + ": bad source id");
+            throw py::value_error("numrep: row " + std::to_string(i) + ": category code " + std::to_string(c[i]) +
+                                  " out of range");
+        if (s[i] < 0 || s[i] > 0xFFFFFFFFLL)
+            throw py::value_error("numrep: row " + std::to_string(i) + ": bad source id");
     }
     py::gil_scoped_release unlocked;
     for (py::ssize_t i = 0; i < n; ++i) {
@@ -220,7 +226,8 @@ typed<names::text_column> parse_text_column(const typed<names::texts>& values, P
         Py_ssize_t size = 0;
         const char* utf8 = PyUnicode_Check(item) ? PyUnicode_AsUTF8AndSize(item, &size) : nullptr;
         if (utf8 == nullptr) PyErr_Clear();
-        const auto parsed = utf8 ? parse(std::string_view(utf8, static_cast<std::size_t>(size))) : decltype(parse(""))();
+        const auto parsed = utf8 ? parse(std::string_view(utf8, static_cast<std::size_t>(size)))
+                                 : decltype(parse(""))();
         o[i] = parsed ? static_cast<std::int64_t>(*parsed) : 0;
         b[i] = !parsed;
     }
@@ -231,186 +238,248 @@ typed<names::text_column> parse_text_column(const typed<names::texts>& values, P
 
 void register_reputation(py::module_& m) {
     // The CSV reader's own parsers, for from_frame: one reading of times and flags (issue 9).
-    m.def("_parse_times", [](const typed<names::texts>& values) {
-        return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
-    }, py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
-    m.def("_unix_time", [](const time_arg& value, const std::string& what) { return time_of(value, what); },
-          py::arg("value"), py::arg("what") = "time",
-          "Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).");
-    m.def("_parse_flags", [](const typed<names::texts>& values) {
-        return parse_text_column(values, [](std::string_view t) { return parse_flag(t); });
-    }, py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
+    m.def(
+        "_parse_times",
+        [](const typed<names::texts>& values) {
+            return parse_text_column(values, [](std::string_view t) { return parse_time(t); });
+        },
+        py::arg("values"), "Unix seconds of time texts as from_csv reads them, and which are not times.");
+    m.def(
+        "_unix_time", [](const time_arg& value, const std::string& what) { return time_of(value, what); },
+        py::arg("value"), py::arg("what") = "time",
+        "Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO "
+        "str).");
+    m.def(
+        "_parse_flags",
+        [](const typed<names::texts>& values) {
+            return parse_text_column(values, [](std::string_view t) { return parse_flag(t); });
+        },
+        py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
         .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })
         .def_property_readonly("e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); })
         .def_property_readonly("reported", [](const verdict_record& r) { return r.v.reported; })
-        .def_property_readonly("score", [](const verdict_record& r) { return r.v.score.score; }, "0 (nothing known) to 100.")
-        .def_property_readonly("level", [](const verdict_record& r) { return std::string(to_string(r.v.score.level)); },
-                               "clean, suspicious or likely_scam.")
+        .def_property_readonly(
+            "score", [](const verdict_record& r) { return r.v.score.score; }, "0 (nothing known) to 100.")
+        .def_property_readonly(
+            "level", [](const verdict_record& r) { return std::string(to_string(r.v.score.level)); },
+            "clean, suspicious or likely_scam.")
         .def_property_readonly("delisted", [](const verdict_record& r) { return r.v.score.delisted; })
-        .def_property_readonly("recent_reports", [](const verdict_record& r) { return r.v.score.recent_reports; },
-                               "Reports weighted by age (a report one half-life old counts 0.5).")
+        .def_property_readonly(
+            "recent_reports", [](const verdict_record& r) { return r.v.score.recent_reports; },
+            "Reports weighted by age (a report one half-life old counts 0.5).")
         .def_property_readonly("reports", [](const verdict_record& r) { return r.v.record.total(); })
-        .def_property_readonly("counts", [](const verdict_record& r) -> typed<names::counts> { return counts_dict(r.v.record); },
-                               "Reports per category.")
+        .def_property_readonly(
+            "counts", [](const verdict_record& r) -> typed<names::counts> { return counts_dict(r.v.record); },
+            "Reports per category.")
         .def_property_readonly("not_spam", [](const verdict_record& r) { return r.v.record.not_spam; })
         .def_property_readonly("distinct_sources", [](const verdict_record& r) { return r.v.score.distinct_sources; })
-        .def_property_readonly("first_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0); })
-        .def_property_readonly("last_seen", [](const verdict_record& r) { return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0); })
+        .def_property_readonly("first_seen",
+                               [](const verdict_record& r) {
+                                   return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0);
+                               })
+        .def_property_readonly("last_seen",
+                               [](const verdict_record& r) {
+                                   return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0);
+                               })
         .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
         .def_property_readonly("type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); })
-        .def_property_readonly("region", [](const verdict_record& r) { return std::string(r.v.info.region); },
-                               "Geographic area (province, state) for geographic numbers, else ''.")
-        .def_property_readonly("region_code", [](const verdict_record& r) { return std::string(r.v.info.region_code); },
-                               "ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).")
+        .def_property_readonly(
+            "region", [](const verdict_record& r) { return std::string(r.v.info.region); },
+            "Geographic area (province, state) for geographic numbers, else ''.")
+        .def_property_readonly(
+            "region_code", [](const verdict_record& r) { return std::string(r.v.info.region_code); },
+            "ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).")
         .def_property_readonly("valid", [](const verdict_record& r) { return r.v.info.valid; })
         .def("__repr__", [](const verdict_record& r) {
-            std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" + std::string(to_string(r.v.score.level)) +
-                            "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) + ", reports=" + std::to_string(r.v.record.total());
+            std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" +
+                            std::string(to_string(r.v.score.level)) +
+                            "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) +
+                            ", reports=" + std::to_string(r.v.record.total());
             if (!r.v.info.carrier.empty()) s += ", carrier='" + std::string(r.v.info.carrier) + "'";
             if (!r.v.info.region_code.empty()) s += ", region_code='" + std::string(r.v.info.region_code) + "'";
             return s + ")";
         });
 
-    py::class_<db_holder>(m, "ReputationDB",
-                          "The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,\n"
-                          "a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use\n"
-                          "numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.")
+    py::class_<db_holder>(
+        m, "ReputationDB",
+        "The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,\n"
+        "a succinct trie snapshot behind a Bloom filter, plus a delta of later reports. Use\n"
+        "numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.")
         .def(py::init([](const db_holder& other) { return db_holder{other.db, other.ingest_stats}; }), py::arg("db"),
              "The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.")
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
-                    py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"),
-                    py::arg("strict"), py::arg("rejects"), py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
-        .def_static("_from_arrays", [](const column<std::uint64_t>& keys,
-                                       const column<std::int64_t>& times,
-                                       const column<std::int64_t>& category_codes,
-                                       const std::vector<std::string>& category_names,
-                                       const column<std::int64_t>& sources,
-                                       const column<bool>& not_spam,
-                                       double half_life_days) {
-            reputation_builder builder(config_from(half_life_days));
-            add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
-            db_holder h;
-            h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
-            return h;
-        }, py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
-           py::arg("not_spam"), py::arg("half_life_days"))
-        .def("_add_arrays", [](db_holder& h, const column<std::uint64_t>& keys,
-                               const column<std::int64_t>& times,
-                               const column<std::int64_t>& category_codes,
-                               const std::vector<std::string>& category_names,
-                               const column<std::int64_t>& sources,
-                               const column<bool>& not_spam) {
-            reputation_builder builder(h.db->settings().config);
-            add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
-            py::gil_scoped_release unlocked;
-            h.db->add_reports(builder);
-        }, py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
-           py::arg("not_spam"))
-        .def_static("_open", [](const path_arg& path) {
-            db_holder h;
-            const std::string p = path_of(path).string();
-            py::gil_scoped_release unlocked;
-            h.db = std::make_shared<reputation_db>(reputation_db::open(p));
-            return h;
-        }, py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
-        .def("save", [](db_holder& h, const path_arg& path) {
-            const std::string p = path_of(path).string();
-            py::gil_scoped_release unlocked;
-            h.db->save(p);
-        }, py::arg("path"), "Save as a directory (the delta is compacted first); atomic.")
-        .def("compact", [](db_holder& h) {
-            py::gil_scoped_release unlocked;
-            h.db->compact();
-        }, "Fold reports added since the build into a new snapshot.")
-        .def("check", [](const db_holder& h, const number_arg& number, const optional_time_arg& now, const region_arg& region_code) {
-            const phone_number n = number_of(number, region_code);
-            const std::int64_t t = time_or_now(now, "now");
-            return verdict_record{h.db->check(n.key(), t), t};
-        }, py::arg("number"), py::arg("now") = py::none(), py::arg("region") = default_region_code(),
-           "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).")
-        .def("_check_many", [](const db_holder& h, const numbers_arg& numbers, const optional_time_arg& now,
-                               const regions_arg& home) -> typed<names::verdict_columns> {
-            const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many", .region = home,
-                                                     .on_bad_text = bad_text::coerce});
-            const std::int64_t t = time_or_now(now, "now");
-            const auto n = keys.shape(0);
-            py::array_t<double> score(n);
-            py::array_t<std::uint8_t> level(n);
-            py::array_t<bool> reported(n), delisted(n), valid(n);
-            py::array_t<std::uint32_t> reports(n), not_spam(n);
-            py::array_t<std::int64_t> first_seen(n), last_seen(n);
-            py::array_t<std::uint16_t> carrier(n);
-            py::array_t<std::uint8_t> type(n);
-            py::array_t<std::uint16_t> region_code(n);
-            py::array_t<std::uint32_t> counts({n, static_cast<py::ssize_t>(report_category_count)});
-            auto* sc = score.mutable_data(); auto* lv = level.mutable_data(); auto* rp = reported.mutable_data();
-            auto* dl = delisted.mutable_data(); auto* va = valid.mutable_data(); auto* rs = reports.mutable_data();
-            auto* ns = not_spam.mutable_data(); auto* fs = first_seen.mutable_data(); auto* ls = last_seen.mutable_data();
-            auto* ca = carrier.mutable_data(); auto* ty = type.mutable_data(); auto* co = counts.mutable_data();
-            auto* rc = region_code.mutable_data();
-            const auto* in = keys.data();
-            {
+                    py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"),
+                    py::arg("region"), py::arg("keep_preset_region"), py::arg("strict"), py::arg("rejects"),
+                    py::arg("default_time"), py::arg("half_life_days"), py::arg("progress"))
+        .def_static(
+            "_from_arrays",
+            [](const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+               const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
+               const column<std::int64_t>& sources, const column<bool>& not_spam, double half_life_days) {
+                reputation_builder builder(config_from(half_life_days));
+                add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
+                db_holder h;
+                h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
+                return h;
+            },
+            py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+            py::arg("not_spam"), py::arg("half_life_days"))
+        .def(
+            "_add_arrays",
+            [](db_holder& h, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+               const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
+               const column<std::int64_t>& sources, const column<bool>& not_spam) {
+                reputation_builder builder(h.db->settings().config);
+                add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
                 py::gil_scoped_release unlocked;
-                h.db->check_each(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t,
-                                 [&](std::size_t i, const reputation_verdict& v) {
-                    sc[i] = v.score.score;
-                    lv[i] = static_cast<std::uint8_t>(v.score.level);
-                    rp[i] = v.reported;
-                    dl[i] = v.score.delisted;
-                    va[i] = v.info.valid;
-                    rs[i] = static_cast<std::uint32_t>(std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
-                    ns[i] = v.record.not_spam;
-                    fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
-                    ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
-                    ca[i] = v.info.carrier_id;
-                    ty[i] = static_cast<std::uint8_t>(v.info.type);
-                    rc[i] = region_code_id(v.info.region_code);
-                    for (std::size_t c = 0; c < report_category_count; ++c)
-                        co[i * report_category_count + c] = v.record.counts[c];
-                });
-            }
-            py::dict out;
-            out["key"] = keys;
-            out["reported"] = reported;
-            out["score"] = score;
-            out["level"] = level;
-            out["delisted"] = delisted;
-            out["reports"] = reports;
-            out["not_spam"] = not_spam;
-            out["first_seen"] = first_seen;
-            out["last_seen"] = last_seen;
-            out["carrier"] = carrier;
-            out["type"] = type;
-            out["region_code"] = region_code;
-            out["valid"] = valid;
-            out["counts"] = counts;
-            return out;
-        }, py::arg("numbers"), py::arg("now"), py::arg("region"))
-        .def("__len__", [](const db_holder& h) { return h.db->number_count(); },
-             "Distinct reported numbers, snapshot and delta together.")
-        .def("keys", [](const db_holder& h, const optional_prefix_arg& prefix) {
-            const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
-            std::vector<std::uint64_t> keys;
-            {
+                h.db->add_reports(builder);
+            },
+            py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+            py::arg("not_spam"))
+        .def_static(
+            "_open",
+            [](const path_arg& path) {
+                db_holder h;
+                const std::string p = path_of(path).string();
                 py::gil_scoped_release unlocked;
-                keys = h.db->keys(p);
-            }
-            py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(keys.size()));
-            std::copy(keys.begin(), keys.end(), out.mutable_data());
-            return out;
-        }, py::arg("prefix") = py::none(), "Reported numbers (keys, ascending) starting with `prefix` (e.g. \"+8491\"; None: all).")
-        .def("count_prefix", [](const db_holder& h, const prefix_arg& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
-             py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
+                h.db = std::make_shared<reputation_db>(reputation_db::open(p));
+                return h;
+            },
+            py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
+        .def(
+            "save",
+            [](db_holder& h, const path_arg& path) {
+                const std::string p = path_of(path).string();
+                py::gil_scoped_release unlocked;
+                h.db->save(p);
+            },
+            py::arg("path"), "Save as a directory (the delta is compacted first); atomic.")
+        .def(
+            "compact",
+            [](db_holder& h) {
+                py::gil_scoped_release unlocked;
+                h.db->compact();
+            },
+            "Fold reports added since the build into a new snapshot.")
+        .def(
+            "check",
+            [](const db_holder& h, const number_arg& number, const optional_time_arg& now,
+               const region_arg& region_code) {
+                const phone_number n = number_of(number, region_code);
+                const std::int64_t t = time_or_now(now, "now");
+                return verdict_record{h.db->check(n.key(), t), t};
+            },
+            py::arg("number"), py::arg("now") = py::none(), py::arg("region") = default_region_code(),
+            "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: "
+            "now).")
+        .def(
+            "_check_many",
+            [](const db_holder& h, const numbers_arg& numbers, const optional_time_arg& now,
+               const regions_arg& home) -> typed<names::verdict_columns> {
+                const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many",
+                                                         .region = home,
+                                                         .on_bad_text = bad_text::coerce});
+                const std::int64_t t = time_or_now(now, "now");
+                const auto n = keys.shape(0);
+                py::array_t<double> score(n);
+                py::array_t<std::uint8_t> level(n);
+                py::array_t<bool> reported(n), delisted(n), valid(n);
+                py::array_t<std::uint32_t> reports(n), not_spam(n);
+                py::array_t<std::int64_t> first_seen(n), last_seen(n);
+                py::array_t<std::uint16_t> carrier(n);
+                py::array_t<std::uint8_t> type(n);
+                py::array_t<std::uint16_t> region_code(n);
+                py::array_t<std::uint32_t> counts({n, static_cast<py::ssize_t>(report_category_count)});
+                auto* sc = score.mutable_data();
+                auto* lv = level.mutable_data();
+                auto* rp = reported.mutable_data();
+                auto* dl = delisted.mutable_data();
+                auto* va = valid.mutable_data();
+                auto* rs = reports.mutable_data();
+                auto* ns = not_spam.mutable_data();
+                auto* fs = first_seen.mutable_data();
+                auto* ls = last_seen.mutable_data();
+                auto* ca = carrier.mutable_data();
+                auto* ty = type.mutable_data();
+                auto* co = counts.mutable_data();
+                auto* rc = region_code.mutable_data();
+                const auto* in = keys.data();
+                {
+                    py::gil_scoped_release unlocked;
+                    h.db->check_each(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t,
+                                     [&](std::size_t i, const reputation_verdict& v) {
+                                         sc[i] = v.score.score;
+                                         lv[i] = static_cast<std::uint8_t>(v.score.level);
+                                         rp[i] = v.reported;
+                                         dl[i] = v.score.delisted;
+                                         va[i] = v.info.valid;
+                                         rs[i] = static_cast<std::uint32_t>(
+                                             std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
+                                         ns[i] = v.record.not_spam;
+                                         fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
+                                         ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
+                                         ca[i] = v.info.carrier_id;
+                                         ty[i] = static_cast<std::uint8_t>(v.info.type);
+                                         rc[i] = region_code_id(v.info.region_code);
+                                         for (std::size_t c = 0; c < report_category_count; ++c)
+                                             co[i * report_category_count + c] = v.record.counts[c];
+                                     });
+                }
+                py::dict out;
+                out["key"] = keys;
+                out["reported"] = reported;
+                out["score"] = score;
+                out["level"] = level;
+                out["delisted"] = delisted;
+                out["reports"] = reports;
+                out["not_spam"] = not_spam;
+                out["first_seen"] = first_seen;
+                out["last_seen"] = last_seen;
+                out["carrier"] = carrier;
+                out["type"] = type;
+                out["region_code"] = region_code;
+                out["valid"] = valid;
+                out["counts"] = counts;
+                return out;
+            },
+            py::arg("numbers"), py::arg("now"), py::arg("region"))
+        .def(
+            "__len__", [](const db_holder& h) { return h.db->number_count(); },
+            "Distinct reported numbers, snapshot and delta together.")
+        .def(
+            "keys",
+            [](const db_holder& h, const optional_prefix_arg& prefix) {
+                const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
+                std::vector<std::uint64_t> keys;
+                {
+                    py::gil_scoped_release unlocked;
+                    keys = h.db->keys(p);
+                }
+                py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(keys.size()));
+                std::copy(keys.begin(), keys.end(), out.mutable_data());
+                return out;
+            },
+            py::arg("prefix") = py::none(),
+            "Reported numbers (keys, ascending) starting with `prefix` (e.g. \"+8491\"; None: all).")
+        .def(
+            "count_prefix",
+            [](const db_holder& h, const prefix_arg& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
+            py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
-        .def_property_readonly("half_life_days", [](const db_holder& h) { return h.db->settings().config.half_life_days; })
+        .def_property_readonly("half_life_days",
+                               [](const db_holder& h) { return h.db->settings().config.half_life_days; })
         .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records()->size_in_bytes(); })
-        .def_property_readonly("bloom_bytes", [](const db_holder& h) { return h.db->reported_numbers()->size_in_bytes(); })
-        .def_property_readonly("records_bits_per_key", [](const db_holder& h) { return h.db->records()->bits_per_key(); })
-        .def_property_readonly("_csv_stats", [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
+        .def_property_readonly("bloom_bytes",
+                               [](const db_holder& h) { return h.db->reported_numbers()->size_in_bytes(); })
+        .def_property_readonly("records_bits_per_key",
+                               [](const db_holder& h) { return h.db->records()->bits_per_key(); })
+        .def_property_readonly("_csv_stats",
+                               [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {
-            return "ReputationDB(numbers=" + std::to_string(h.db->size()) + ", delta=" + std::to_string(h.db->delta_size()) +
+            return "ReputationDB(numbers=" + std::to_string(h.db->size()) +
+                   ", delta=" + std::to_string(h.db->delta_size()) +
                    ", half_life_days=" + std::to_string(h.db->settings().config.half_life_days) + ")";
         });
 
@@ -419,10 +488,12 @@ void register_reputation(py::module_& m) {
         levels.append(std::string(to_string(l)));
     m.attr("LEVEL_NAMES") = py::tuple(levels);
     py::list categories;
-    for (std::size_t i = 0; i < report_category_count; ++i) categories.append(std::string(to_string(static_cast<report_category>(i))));
+    for (std::size_t i = 0; i < report_category_count; ++i)
+        categories.append(std::string(to_string(static_cast<report_category>(i))));
     m.attr("CATEGORY_NAMES") = py::tuple(categories);
-    m.def("classify_category", [](const std::string& name) { return std::string(to_string(classify_category(name))); },
-          py::arg("name"), "The report category numrep files a free-form category name under.");
+    m.def(
+        "classify_category", [](const std::string& name) { return std::string(to_string(classify_category(name))); },
+        py::arg("name"), "The report category numrep files a free-form category name under.");
 }
 
 }  // namespace numrep::python

@@ -88,7 +88,8 @@ value_array values_from(const py::object& input, std::size_t key_count) {
             if (negative.size() > 0) {
                 const py::object at = negative[py::int_(0)];
                 throw py::value_error("numrep: TrieStore.build: value at index " + repr_of(as_int(at)) + " is " +
-                                      repr_of(as_int(py::object(array[at]))) + ", which is negative (values are unsigned integers)");
+                                      repr_of(as_int(py::object(array[at]))) +
+                                      ", which is negative (values are unsigned integers)");
             }
         } else if (kind != 'u') {
             throw py::type_error("numrep: TrieStore.build: values must be unsigned integers, got an array of dtype " +
@@ -98,7 +99,8 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     } else {
         if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
             throw py::type_error("numrep: TrieStore.build: values must be a list or array of integers, not a string");
-        if (!py::isinstance<py::list>(values) && !py::isinstance<py::tuple>(values) && !py::isinstance<py::array>(values))
+        if (!py::isinstance<py::list>(values) && !py::isinstance<py::tuple>(values) &&
+            !py::isinstance<py::array>(values))
             values = py::list(values);
         const auto items = py::reinterpret_borrow<py::sequence>(values);
         const std::size_t count = py::len(items);
@@ -124,14 +126,18 @@ holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_
     if (py::isinstance<py::str>(merge)) {
         const auto name = merge.cast<std::string>();
         if (name == "sum") policy = merge_policy::sum;
-        else if (name == "max") policy = merge_policy::max;
-        else if (name == "last") policy = merge_policy::last;
+        else if (name == "max")
+            policy = merge_policy::max;
+        else if (name == "last")
+            policy = merge_policy::last;
         else
-            throw py::value_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
-                                  repr_of(merge));
+            throw py::value_error(
+                "numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
+                repr_of(merge));
     } else if (!PyCallable_Check(merge.ptr())) {
-        throw py::type_error("numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
-                             repr_of(merge));
+        throw py::type_error(
+            "numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
+            repr_of(merge));
     }
     const key_array keys = keys_from_batch(keys_in, home, "build");
     const std::span<const std::uint64_t> key_span(keys.data(), static_cast<std::size_t>(keys.size()));
@@ -222,13 +228,15 @@ struct key_iterator {
     std::size_t remaining = 0;
 
     std::uint64_t next() {
-        return std::visit([&](auto& r) -> std::uint64_t {
-            if (r.first == r.second) throw py::stop_iteration();
-            const std::uint64_t key = *r.first;
-            ++r.first;
-            --remaining;
-            return key;
-        }, at);
+        return std::visit(
+            [&](auto& r) -> std::uint64_t {
+                if (r.first == r.second) throw py::stop_iteration();
+                const std::uint64_t key = *r.first;
+                ++r.first;
+                --remaining;
+                return key;
+            },
+            at);
     }
 };
 
@@ -237,11 +245,13 @@ key_iterator make_key_iterator(const py::object& owner, const py::object& prefix
     const std::uint64_t prefix = prefix_in.is_none() ? 0 : prefix_of(prefix_in);
     key_iterator it;
     it.owner = owner;
-    std::visit([&](const auto& s) {
-        const auto keys = s.keys(prefix);
-        it.at = std::pair(keys.begin(), keys.end());
-        it.remaining = s.count_prefix(prefix);
-    }, h.store);
+    std::visit(
+        [&](const auto& s) {
+            const auto keys = s.keys(prefix);
+            it.at = std::pair(keys.begin(), keys.end());
+            it.remaining = s.count_prefix(prefix);
+        },
+        h.store);
     return it;
 }
 
@@ -274,13 +284,16 @@ struct type_caster<numrep::python::trie_verify_arg> {
         value.value = src.cast<std::string>();
         return true;
     }
-    static handle cast(const numrep::python::trie_verify_arg& v, return_value_policy, handle) { return str(v.value).release(); }
+    static handle cast(const numrep::python::trie_verify_arg& v, return_value_policy, handle) {
+        return str(v.value).release();
+    }
 };
 template <>
 struct type_caster<numrep::python::trie_u64_arg> {
     PYBIND11_TYPE_CASTER(numrep::python::trie_u64_arg, const_name("int"));
     bool load(handle src, bool) {
-        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || PyBool_Check(src.ptr()) || !PyIndex_Check(src.ptr())) return false;
+        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || PyBool_Check(src.ptr()) || !PyIndex_Check(src.ptr()))
+            return false;
         value.value = reinterpret_borrow<object>(src);
         return true;
     }
@@ -292,11 +305,14 @@ namespace numrep::python {
 
 void register_trie(py::module_& m) {
     py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore (iter(store)).")
-        .def("__iter__", [](key_iterator& it) -> key_iterator& { return it; }, py::return_value_policy::reference_internal)
+        .def(
+            "__iter__", [](key_iterator& it) -> key_iterator& { return it; },
+            py::return_value_policy::reference_internal)
         .def("__next__", [](key_iterator& it) -> std::uint64_t { return it.next(); })
         .def("__length_hint__", [](const key_iterator& it) -> std::size_t { return it.remaining; });
 
-    py::class_<trie_holder> cls(m, "TrieStore",
+    py::class_<trie_holder> cls(
+        m, "TrieStore",
         "A static, exact set of phone numbers (E.164 int keys of any country, 1 to 15 digits), optionally with an\n"
         "unsigned integer per number, in close to the information-theoretic minimum of space (a succinct trie:\n"
         "dense top digit levels over Elias-Fano coded lower digits). Build it once with TrieStore.build; it never\n"
@@ -304,60 +320,87 @@ void register_trie(py::module_& m) {
         "\n"
         "Single calls (get, contains, `in`, rank) take str (parsed with `region=`, DEFAULT_REGION unless given), int\n"
         "keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)\n"
-        "as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.");
+        "as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the "
+        "dtype they were given in.");
 
-    cls.def_static("build", &build, py::arg("keys"), py::arg("values") = py::none(), py::arg("merge") = "sum",
-        py::kw_only(), py::arg("region") = default_region_code(),
+    cls.def_static(
+        "build", &build, py::arg("keys"), py::arg("values") = py::none(), py::arg("merge") = "sum", py::kw_only(),
+        py::arg("region") = default_region_code(),
         "Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str\n"
         "(parsed as parse_many(keys, region, errors=\"raise\"): an unparseable item raises ParseError naming it), or\n"
         "a pandas Series. values=None gives a set; otherwise `values` (NumPy unsigned or non-negative integer array,\n"
-        "or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values combined by\n"
+        "or a list of ints up to 2**64 - 1, one per key) gives a map. A key given more than once has its values "
+        "combined by\n"
         "`merge`: \"sum\" (saturating at 2**64 - 1), \"max\", \"last\" (the value given last), or a function\n"
         "merge(accumulated, next) -> int called in input order. A key that is 0, negative or longer than 15 digits\n"
         "is a ValueError naming it. Releases the GIL (except while calling a merge function).");
 
-    cls.def("__len__", [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
-        .def("__contains__", [](const trie_holder& h, const number_arg& number) -> bool {
+    cls.def("__len__",
+            [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
+        .def(
+            "__contains__",
+            [](const trie_holder& h, const number_arg& number) -> bool {
                 const std::uint64_t key = key_of(number, default_region());
                 return visit(h, [&](const auto& s) { return s.contains(key); });
-            }, py::arg("number"))
-        .def("contains", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> bool {
+            },
+            py::arg("number"))
+        .def(
+            "contains",
+            [](const trie_holder& h, const number_arg& number, const region_arg& home) -> bool {
                 const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.contains(key); });
-            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+            },
+            py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
             "`number in ts` with a region for national forms.")
-        .def("get", [](const trie_holder& h, const number_arg& number, const typed<names::optional_int>& default_,
-                       const region_arg& home) -> typed<names::optional_int> {
+        .def(
+            "get",
+            [](const trie_holder& h, const number_arg& number, const typed<names::optional_int>& default_,
+               const region_arg& home) -> typed<names::optional_int> {
                 const map_store& s = values_of(h, "get");
                 const auto v = s.find(key_of(number, home));
                 if (v) return py::int_(*v);
                 return default_;
-            }, py::arg("number"), py::arg("default") = py::none(), py::kw_only(), py::arg("region") = default_region_code(),
+            },
+            py::arg("number"), py::arg("default") = py::none(), py::kw_only(),
+            py::arg("region") = default_region_code(),
             "The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.\n"
             "TypeError for a set.")
-        .def("rank", [](const trie_holder& h, const number_arg& number, const region_arg& home) -> std::size_t {
+        .def(
+            "rank",
+            [](const trie_holder& h, const number_arg& number, const region_arg& home) -> std::size_t {
                 const std::uint64_t key = key_of(number, home);
                 return visit(h, [&](const auto& s) { return s.rank(key); });
-            }, py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
+            },
+            py::arg("number"), py::kw_only(), py::arg("region") = default_region_code(),
             "Number of keys smaller than `number`'s key: its position in ascending order if present.")
-        .def("select", [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
+        .def(
+            "select",
+            [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
                 const auto size = static_cast<py::ssize_t>(visit(h, [](const auto& s) { return s.size(); }));
                 const py::ssize_t at = i < 0 ? i + size : i;
                 if (at < 0 || at >= size)
-                    throw py::index_error("numrep: TrieStore.select: index " + std::to_string(i) + " is out of range for " +
-                                          std::to_string(size) + " keys");
+                    throw py::index_error("numrep: TrieStore.select: index " + std::to_string(i) +
+                                          " is out of range for " + std::to_string(size) + " keys");
                 return visit(h, [&](const auto& s) { return *s.select(static_cast<std::size_t>(at)); });
-            }, py::arg("i"),
+            },
+            py::arg("i"),
             "The key at position i in ascending order (negative i counts from the end); IndexError out of range.")
-        .def("count_prefix", [](const trie_holder& h, const prefix_arg& prefix) -> std::size_t {
+        .def(
+            "count_prefix",
+            [](const trie_holder& h, const prefix_arg& prefix) -> std::size_t {
                 const std::uint64_t p = prefix_of(prefix);
                 return visit(h, [&](const auto& s) { return s.count_prefix(p); });
-            }, py::arg("prefix"),
-            "Number of keys whose digits start with `prefix`, keys of every length included: \"+8491234\", \"84 912-34\",\n"
+            },
+            py::arg("prefix"),
+            "Number of keys whose digits start with `prefix`, keys of every length included: \"+8491234\", \"84 "
+            "912-34\",\n"
             "8491234 or a PhoneNumber. A str may have a leading '+' and spaces, dashes, dots or parentheses between\n"
-            "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a ValueError.\n"
+            "digits; letters, other characters, a leading 0 (a national form) or more than 15 digits are a "
+            "ValueError.\n"
             "Takes time independent of the count.")
-        .def("keys", [](const trie_holder& h, const optional_prefix_arg& prefix) -> py::array_t<std::uint64_t> {
+        .def(
+            "keys",
+            [](const trie_holder& h, const optional_prefix_arg& prefix) -> py::array_t<std::uint64_t> {
                 const std::uint64_t p = prefix.is_none() ? 0 : prefix_of(prefix);
                 return visit(h, [&](const auto& s) {
                     py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(s.count_prefix(p)));
@@ -366,27 +409,34 @@ void register_trie(py::module_& m) {
                     for (const std::uint64_t key : s.keys(p)) *at++ = key;
                     return out;
                 });
-             }, py::arg("prefix") = py::none(),
-             "The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as\n"
-             "ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.")
-        .def("__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
-             "Every key in ascending order, one at a time (the iterator keeps the store alive).");
+            },
+            py::arg("prefix") = py::none(),
+            "The keys under `prefix` (as count_prefix; None: every key), ascending, as a NumPy uint64 array (as\n"
+            "ReputationDB.keys). Releases the GIL. To walk a huge store without the array, iterate the store.")
+        .def(
+            "__iter__", [](const py::object& self) -> key_iterator { return make_key_iterator(self, py::none()); },
+            "Every key in ascending order, one at a time (the iterator keeps the store alive).");
 
-    cls.def("contains_many", [](const trie_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
-                const key_array in = keys_from_batch(keys, home, "contains_many");
-                const auto count = static_cast<std::size_t>(in.size());
-                py::array_t<bool> out(static_cast<py::ssize_t>(count));
-                const std::span<const std::uint64_t> key_span(in.data(), count);
-                const std::span<bool> out_span(out.mutable_data(), count);
-                py::gil_scoped_release unlocked;
-                visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
-                return out;
-            }, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
-            "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
-            "longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`\n"
-            "(ParseError naming an unparseable item). Releases the GIL.")
-        .def("get_many", [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_, const regions_arg& home)
-                 -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
+    cls.def(
+           "contains_many",
+           [](const trie_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
+               const key_array in = keys_from_batch(keys, home, "contains_many");
+               const auto count = static_cast<std::size_t>(in.size());
+               py::array_t<bool> out(static_cast<py::ssize_t>(count));
+               const std::span<const std::uint64_t> key_span(in.data(), count);
+               const std::span<bool> out_span(out.mutable_data(), count);
+               py::gil_scoped_release unlocked;
+               visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
+               return out;
+           },
+           py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
+           "Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys\n"
+           "longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`\n"
+           "(ParseError naming an unparseable item). Releases the GIL.")
+        .def(
+            "get_many",
+            [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_,
+               const regions_arg& home) -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
                 const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
                 const key_array in = keys_from_batch(keys, home, "get_many");
@@ -403,66 +453,89 @@ void register_trie(py::module_& m) {
                     s.find_batch(key_span, value_span, found_span, missing);
                 }
                 return {std::move(values), std::move(found)};
-            }, py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)}, py::kw_only(),
+            },
+            py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)}, py::kw_only(),
             py::arg("region") = default_region_code(),
             "(values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,\n"
             "or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.\n"
             "TypeError for a set. Releases the GIL.");
 
-    cls.def_property_readonly("has_values", [](const trie_holder& h) -> bool { return std::holds_alternative<map_store>(h.store); },
-                              "True for a map (built with values), False for a set.")
-        .def_property_readonly("bits_per_key", [](const trie_holder& h) -> double {
-                return visit(h, [](const auto& s) { return s.bits_per_key(); });
-            }, "Bits per key of the key structure (values not included); 0.0 for an empty store.")
-        .def_property_readonly("size_in_bytes", [](const trie_holder& h) -> std::size_t {
+    cls.def_property_readonly(
+           "has_values", [](const trie_holder& h) -> bool { return std::holds_alternative<map_store>(h.store); },
+           "True for a map (built with values), False for a set.")
+        .def_property_readonly(
+            "bits_per_key",
+            [](const trie_holder& h) -> double { return visit(h, [](const auto& s) { return s.bits_per_key(); }); },
+            "Bits per key of the key structure (values not included); 0.0 for an empty store.")
+        .def_property_readonly(
+            "size_in_bytes",
+            [](const trie_holder& h) -> std::size_t {
                 return visit(h, [](const auto& s) { return s.size_in_bytes(); });
-            }, "Bytes of the whole store: its file size, keys, values and header.")
-        .def_property_readonly("key_bytes", [](const trie_holder& h) -> std::size_t {
-                return visit(h, [](const auto& s) { return s.key_bytes(); });
-            }, "Bytes of the key structure.")
-        .def_property_readonly("value_bytes", [](const trie_holder& h) -> std::size_t {
-                return visit(h, [](const auto& s) { return s.value_bytes(); });
-            }, "Bytes of the values (a few for a set: the empty value sections).");
+            },
+            "Bytes of the whole store: its file size, keys, values and header.")
+        .def_property_readonly(
+            "key_bytes",
+            [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.key_bytes(); }); },
+            "Bytes of the key structure.")
+        .def_property_readonly(
+            "value_bytes",
+            [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.value_bytes(); }); },
+            "Bytes of the values (a few for a set: the empty value sections).");
 
-    cls.def("save", [](const trie_holder& h, const path_arg& path_in) -> void {
+    cls.def(
+           "save",
+           [](const trie_holder& h, const path_arg& path_in) -> void {
                const std::filesystem::path path = path_of(path_in);
                py::gil_scoped_release unlocked;
                visit(h, [&](const auto& s) { s.save(path); });
-           }, py::arg("path"),
+           },
+           py::arg("path"),
            "Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).")
-        .def_static("open", [](const path_arg& path_in, const trie_verify_arg& verify_mode) -> holder_ptr {
+        .def_static(
+            "open",
+            [](const path_arg& path_in, const trie_verify_arg& verify_mode) -> holder_ptr {
                 const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::open(path, check); });
-            }, py::arg("path"), py::kw_only(), py::arg("verify") = trie_verify_arg{},
+            },
+            py::arg("path"), py::kw_only(), py::arg("verify") = trie_verify_arg{},
             "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
             "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
             "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")
-        .def_static("load", [](const path_arg& path_in) -> holder_ptr {
+        .def_static(
+            "load",
+            [](const path_arg& path_in) -> holder_ptr {
                 const std::filesystem::path path = path_of(path_in);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::load(path); });
-            }, py::arg("path"), "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
-        .def("to_bytes", [](const trie_holder& h) -> py::bytes { return to_py_bytes(h); },
-             "The store in the file format, as bytes.")
-        .def_static("from_bytes", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); }, py::arg("data"),
-                    "A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully\n"
-                    "verified. FormatError for damaged bytes.")
+            },
+            py::arg("path"),
+            "Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.")
+        .def(
+            "to_bytes", [](const trie_holder& h) -> py::bytes { return to_py_bytes(h); },
+            "The store in the file format, as bytes.")
+        .def_static(
+            "from_bytes", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); }, py::arg("data"),
+            "A store from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer), fully\n"
+            "verified. FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
-        .def("__reduce__", [](const trie_holder& h) -> typed<names::trie_state> {
-                const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
-                return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
-            })
+        .def("__reduce__",
+             [](const trie_holder& h) -> typed<names::trie_state> {
+                 const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
+                 return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
+             })
         .def("__repr__", [](const trie_holder& h) -> std::string {
-                return visit(h, [&](const auto& s) {
-                    return "TrieStore(size=" + std::to_string(s.size()) + ", bits_per_key=" + format_double("%.2f", s.bits_per_key()) +
-                           ", values=" + (std::holds_alternative<map_store>(h.store) ? "'uint64'" : "None") + ")";
-                });
+            return visit(h, [&](const auto& s) {
+                return "TrieStore(size=" + std::to_string(s.size()) +
+                       ", bits_per_key=" + format_double("%.2f", s.bits_per_key()) +
+                       ", values=" + (std::holds_alternative<map_store>(h.store) ? "'uint64'" : "None") + ")";
             });
+        });
 
-    m.def("_trie_store_from_state", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); }, py::arg("data"),
-          "Unpickles a TrieStore.");
+    m.def(
+        "_trie_store_from_state", [](const py::buffer& data) -> holder_ptr { return from_bytes(data); },
+        py::arg("data"), "Unpickles a TrieStore.");
 }
 
 }  // namespace numrep::python

@@ -22,8 +22,8 @@ public:
 // The names, as Python type expressions (classes of the module are written numrep._core.X).
 namespace names {
 
-#define NUMREP_TYPE_NAME(tag, text) \
-    struct tag {                    \
+#define NUMREP_TYPE_NAME(tag, text)                                \
+    struct tag {                                                   \
         static constexpr auto name = py::detail::const_name(text); \
     }
 
@@ -35,7 +35,8 @@ NUMREP_TYPE_NAME(number, NUMREP_NUMBER);
 NUMREP_TYPE_NAME(region, "str | None");
 NUMREP_TYPE_NAME(regions, "str | None | collections.abc.Sequence[str | None]");
 // A batch of numbers: integer or string arrays, Series, lists and other iterables.
-NUMREP_TYPE_NAME(numbers, "numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | numrep._core.PhoneNumber | None]");
+NUMREP_TYPE_NAME(
+    numbers, "numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | numrep._core.PhoneNumber | None]");
 NUMREP_TYPE_NAME(int_keys, "numpy.typing.ArrayLike | collections.abc.Iterable[int]");
 NUMREP_TYPE_NAME(prefix, NUMREP_NUMBER);
 NUMREP_TYPE_NAME(optional_prefix, NUMREP_NUMBER " | None");
@@ -53,9 +54,9 @@ NUMREP_TYPE_NAME(progress, "collections.abc.Callable[[int, int, int, int], None]
 NUMREP_TYPE_NAME(texts, "collections.abc.Sequence[str | None]");
 NUMREP_TYPE_NAME(name_array, NUMREP_NDARRAY("numpy.object_"));
 NUMREP_TYPE_NAME(info_columns, "dict[str, " NUMREP_NDARRAY("numpy.uint8 | numpy.uint16 | numpy.bool") "]");
-NUMREP_TYPE_NAME(verdict_columns,
-                 "dict[str, " NUMREP_NDARRAY("numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | "
-                                             "numpy.int64 | numpy.bool") "]");
+NUMREP_TYPE_NAME(verdict_columns, "dict[str, " NUMREP_NDARRAY(
+                                      "numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | "
+                                      "numpy.int64 | numpy.bool") "]");
 NUMREP_TYPE_NAME(text_column, "tuple[" NUMREP_NDARRAY("numpy.int64") ", " NUMREP_NDARRAY("numpy.bool") "]");
 NUMREP_TYPE_NAME(info_dict, "dict[str, str | bool]");
 NUMREP_TYPE_NAME(counts, "dict[str, int]");
@@ -63,7 +64,8 @@ NUMREP_TYPE_NAME(optional_datetime, "datetime.datetime | None");
 NUMREP_TYPE_NAME(ingest_stats, "dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]");
 NUMREP_TYPE_NAME(phone_number_state,
                  "tuple[collections.abc.Callable[[int, bool, str], numrep._core.PhoneNumber], tuple[int, bool, str]]");
-NUMREP_TYPE_NAME(bloom_state, "tuple[collections.abc.Callable[[bytes, bool], numrep._core.BloomFilter], tuple[bytes, bool]]");
+NUMREP_TYPE_NAME(bloom_state,
+                 "tuple[collections.abc.Callable[[bytes, bool], numrep._core.BloomFilter], tuple[bytes, bool]]");
 NUMREP_TYPE_NAME(trie_state, "tuple[collections.abc.Callable[[bytes], numrep._core.TrieStore], tuple[bytes]]");
 
 #undef NUMREP_TYPE_NAME

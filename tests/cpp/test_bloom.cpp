@@ -162,8 +162,8 @@ TEST_CASE("saved filters are pinned: sizing, probe positions and format cannot d
 }
 
 TEST_CASE("bad sizing parameters are std::invalid_argument naming the value", "[bloom]") {
-    for (const double fpr : {std::numeric_limits<double>::quiet_NaN(), 0.0, -0.01, 1.0, 1.5,
-                             std::numeric_limits<double>::infinity()}) {
+    for (const double fpr :
+         {std::numeric_limits<double>::quiet_NaN(), 0.0, -0.01, 1.0, 1.5, std::numeric_limits<double>::infinity()}) {
         INFO("fpr " << fpr);
         CHECK_THROWS_AS(bloom_filter<>::size_for(1000, fpr), std::invalid_argument);
         CHECK_THROWS_AS(bloom_filter<>(1000, fpr), std::invalid_argument);
@@ -176,8 +176,9 @@ TEST_CASE("bad sizing parameters are std::invalid_argument naming the value", "[
     for (const double bpk : {std::numeric_limits<double>::quiet_NaN(), 0.0, 0.5, -3.0, 2000.0}) {
         CHECK_THROWS_AS(bloom_filter<>::size_for_bits_per_key(1000, bpk), std::invalid_argument);
     }
-    CHECK(message_of([] { bloom_filter<>::size_for(std::numeric_limits<std::uint64_t>::max(), 0.01); })
-              .find("too large") != std::string::npos);
+    CHECK(message_of([] {
+              bloom_filter<>::size_for(std::numeric_limits<std::uint64_t>::max(), 0.01);
+          }).find("too large") != std::string::npos);
 
     auto s = bloom_filter<>::size_for(1000, 0.01);
     auto bad = s;
@@ -369,8 +370,9 @@ TEST_CASE("batch queries match single queries and check their output size", "[bl
     CHECK(flags[2] == f.contains(extra[0]));
 
     std::vector<std::uint8_t> short_out(probe.size() - 1);
-    CHECK(message_of([&] { f.contains_batch(probe, std::span<std::uint8_t>(short_out)); })
-              .find("13000 keys but room for 12999 answers") != std::string::npos);
+    CHECK(message_of([&] {
+              f.contains_batch(probe, std::span<std::uint8_t>(short_out));
+          }).find("13000 keys but room for 12999 answers") != std::string::npos);
 }
 
 TEST_CASE("save, open, load and bytes round-trip", "[bloom]") {
@@ -449,8 +451,9 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
         }
         return "";
     };
-    CHECK(reason([&] { bloom_filter<256>::from_bytes(bytes); })
-              .find("the file holds a bloom filter with 512-bit blocks, this bloom_filter has 256-bit blocks") !=
+    CHECK(reason([&] {
+              bloom_filter<256>::from_bytes(bytes);
+          }).find("the file holds a bloom filter with 512-bit blocks, this bloom_filter has 256-bit blocks") !=
           std::string::npos);
     CHECK(reason([&] { numrep::classic_bloom_filter<>::from_bytes(bytes); }).find("this bloom_filter has unblocked") !=
           std::string::npos);
@@ -459,8 +462,9 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
     // in the version field is a corrupted header, not a "version 16777217".
     auto version = bytes;
     numrep::detail::store_le<std::uint32_t>(version.data() + 16, 9);
-    numrep::detail::store_le<std::uint64_t>(
-        version.data() + 8, numrep::detail::xxh3_bytes(std::span<const std::byte>(version).subspan(16, 192 - 16)));
+    numrep::detail::store_le<std::uint64_t>(version.data() + 8,
+                                            numrep::detail::xxh3_bytes(
+                                                std::span<const std::byte>(version).subspan(16, 192 - 16)));
     CHECK(reason([&] { bloom_filter<>::from_bytes(version); }) ==
           "numrep: bloom_filter bytes: unsupported format version 9 (this build reads version 1)");
     auto flipped = bytes;
@@ -516,8 +520,8 @@ TEST_CASE("a hostile capacity in a file with valid checksums is refused at once"
         numrep::detail::write_store_file(path, d, sections);  // header and payload checksums are right
         return path;
     };
-    for (const std::uint64_t capacity : {std::uint64_t{513}, std::uint64_t{1} << 34,
-                                         std::numeric_limits<std::uint64_t>::max()}) {
+    for (const std::uint64_t capacity :
+         {std::uint64_t{513}, std::uint64_t{1} << 34, std::numeric_limits<std::uint64_t>::max()}) {
         INFO("capacity " << capacity);
         const auto path = forged(capacity);
         const std::string expected = "capacity " + std::to_string(capacity) + " is more than the 512 bits";
@@ -603,8 +607,9 @@ TEST_CASE("a custom hash policy works and its files are not read with another ha
     CHECK(count_hits(f, in) == in.size());
     CHECK(count_hits(f, keys(100'000, 32, 0)) < 2'000);
     CHECK(custom::from_bytes(f.to_bytes()) == f);
-    CHECK(message_of([&] { bloom_filter<>::from_bytes(f.to_bytes()); })
-              .find("the file's keys were hashed with hash id 42, this bloom_filter's hash has id 1") !=
+    CHECK(message_of([&] {
+              bloom_filter<>::from_bytes(f.to_bytes());
+          }).find("the file's keys were hashed with hash id 42, this bloom_filter's hash has id 1") !=
           std::string::npos);
 }
 

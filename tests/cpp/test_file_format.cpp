@@ -82,8 +82,8 @@ void forge(std::vector<std::byte>& f, std::size_t at, T value) {
     numrep::detail::store_le<T>(f.data() + at, value);
     const std::size_t header_size = numrep::detail::load_le<std::uint32_t>(f.data() + 24);
     const std::size_t end = std::min(header_size, f.size());
-    numrep::detail::store_le<std::uint64_t>(
-        f.data() + 8, numrep::detail::xxh3_bytes(std::span<const std::byte>(f).subspan(16, end - 16)));
+    numrep::detail::store_le<std::uint64_t>(f.data() + 8, numrep::detail::xxh3_bytes(
+                                                              std::span<const std::byte>(f).subspan(16, end - 16)));
 }
 
 struct temp_dir {
@@ -114,7 +114,7 @@ TEST_CASE("store files have the documented little-endian, 64-byte-aligned layout
     for (std::size_t i = 0; i < magic.size(); ++i) CHECK(f[i] == std::byte{magic[i]});
     CHECK(f[16] == std::byte{1});  // version 1, little-endian
     CHECK(f[17] == std::byte{0});
-    CHECK(f[20] == std::byte{2});  // trie_store
+    CHECK(f[20] == std::byte{2});         // trie_store
     const std::size_t header_size = 192;  // 128 + 4 x 16 = 192, already a multiple of 64
     CHECK(numrep::detail::load_le<std::uint32_t>(f.data() + 24) == header_size);
     CHECK(numrep::detail::load_le<std::uint32_t>(f.data() + 28) == 4);
@@ -218,8 +218,7 @@ TEST_CASE("the reader names the reason a file is refused", "[format]") {
         CHECK(message.find(reason) != std::string::npos);
     };
 
-    check_reason(bytes_of("hello, this is a text file and not a store at all, not even close..........."),
-                 "bad magic");
+    check_reason(bytes_of("hello, this is a text file and not a store at all, not even close..........."), "bad magic");
     check_reason(bytes_of("he"), "bad magic");
     check_reason({}, "truncated");
 
@@ -272,7 +271,8 @@ TEST_CASE("the reader names the reason a file is refused", "[format]") {
     for (const std::uint32_t bad_size : {0U, 64U, 200U, 4160U, 0xFFFFFFC0U}) {
         auto b = good;
         numrep::detail::store_le<std::uint32_t>(b.data() + 24, bad_size);
-        check_reason(b, "corrupt header: header size " + std::to_string(bad_size) + " is not a multiple of 64 from 128 to 4096");
+        check_reason(b, "corrupt header: header size " + std::to_string(bad_size) +
+                            " is not a multiple of 64 from 128 to 4096");
     }
     auto long_header = good;
     numrep::detail::store_le<std::uint32_t>(long_header.data() + 24, 4096);

@@ -172,13 +172,39 @@ TEST_CASE("parse_time: ISO 8601 dates and times, and unix seconds", "[ingest][ti
 
 TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
     using numrep::parse_time;
-    for (const char* bad : {"", "   ", "2021-13-01", "2021-00-10", "2021-02-29", "1900-02-29", "2021-04-31",
-                            "2021-07-00", "2021-7-7", "21-07-07", "2021/07/07", "07/07/2021", "2021-07-07 24:00:00",
-                            "2021-07-07 23:60:00", "2021-07-07 23:59:61", "2021-07-07 1:02:03", "2021-07-07T",
-                            "2021-07-07 00:01:15 Z", "2021-07-07T00:01:15+24:00", "2021-07-07T00:01:15+07:60",
-                            "2021-07-07T00:01:15+7", "2021-07-07T00:01:15+07:00:00", "2021-07-07T00:01:15.",
-                            "2021-07-07T00:01:15ZZ", "2021-07-07x", "yesterday", "1625616075.5", "12e5", "-",
-                            "+", "1234567890123456789", "2021-07-07T00:01:15Q", "2021-07-07 00:01:1"}) {
+    for (const char* bad : {"",
+                            "   ",
+                            "2021-13-01",
+                            "2021-00-10",
+                            "2021-02-29",
+                            "1900-02-29",
+                            "2021-04-31",
+                            "2021-07-00",
+                            "2021-7-7",
+                            "21-07-07",
+                            "2021/07/07",
+                            "07/07/2021",
+                            "2021-07-07 24:00:00",
+                            "2021-07-07 23:60:00",
+                            "2021-07-07 23:59:61",
+                            "2021-07-07 1:02:03",
+                            "2021-07-07T",
+                            "2021-07-07 00:01:15 Z",
+                            "2021-07-07T00:01:15+24:00",
+                            "2021-07-07T00:01:15+07:60",
+                            "2021-07-07T00:01:15+7",
+                            "2021-07-07T00:01:15+07:00:00",
+                            "2021-07-07T00:01:15.",
+                            "2021-07-07T00:01:15ZZ",
+                            "2021-07-07x",
+                            "yesterday",
+                            "1625616075.5",
+                            "12e5",
+                            "-",
+                            "+",
+                            "1234567890123456789",
+                            "2021-07-07T00:01:15Q",
+                            "2021-07-07 00:01:1"}) {
         INFO(bad);
         CHECK_FALSE(parse_time(bad).has_value());
     }
@@ -256,23 +282,23 @@ TEST_CASE("ingest: good rows become reports, with interned names", "[ingest]") {
 TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
     const std::string text =
         "number,time,category,source,not_spam\r\n"
-        "0912345678,2021-07-07,scam,a,no\r\n"           // 2 good
-        ",2021-07-07,scam,a,no\r\n"                     // 3 missing number
-        "   ,2021-07-07,scam,a,no\r\n"                  // 4 missing number (white space)
-        "0912y45678,2021-07-07,scam,a,no\r\n"           // 5 unparseable: bad character
-        "1,2021-07-07,scam,a,no\r\n"                    // 6 unparseable: too short
-        "091234567890123456,2021-07-07,scam,a,no\r\n"   // 7 unparseable: too long
-        "+999 123456,2021-07-07,scam,a,no\r\n"          // 8 unparseable: unknown country code
-        "0912345678,,scam,a,no\r\n"                     // 9 missing time
-        "0912345678,2021-02-30,scam,a,no\r\n"           // 10 bad time
-        "0912345678,07/07/2021,scam,a,no\r\n"           // 11 bad time
-        "0912345678,2021-07-07,scam,a,maybe\r\n"        // 12 bad not_spam
-        "0912345678,2021-07-07,scam,a\r\n"              // 13 wrong field count (fewer)
-        "0912345678,2021-07-07,scam,a,no,extra\r\n"     // 14 wrong field count (more)
-        "\r\n"                                          // 15 blank line: not a row
-        "0912345678,\"2021-07-07\nT00:00:00Z\",scam,a,no\r\n"  // 16-17 bad time, spans two lines
+        "0912345678,2021-07-07,scam,a,no\r\n"                   // 2 good
+        ",2021-07-07,scam,a,no\r\n"                             // 3 missing number
+        "   ,2021-07-07,scam,a,no\r\n"                          // 4 missing number (white space)
+        "0912y45678,2021-07-07,scam,a,no\r\n"                   // 5 unparseable: bad character
+        "1,2021-07-07,scam,a,no\r\n"                            // 6 unparseable: too short
+        "091234567890123456,2021-07-07,scam,a,no\r\n"           // 7 unparseable: too long
+        "+999 123456,2021-07-07,scam,a,no\r\n"                  // 8 unparseable: unknown country code
+        "0912345678,,scam,a,no\r\n"                             // 9 missing time
+        "0912345678,2021-02-30,scam,a,no\r\n"                   // 10 bad time
+        "0912345678,07/07/2021,scam,a,no\r\n"                   // 11 bad time
+        "0912345678,2021-07-07,scam,a,maybe\r\n"                // 12 bad not_spam
+        "0912345678,2021-07-07,scam,a\r\n"                      // 13 wrong field count (fewer)
+        "0912345678,2021-07-07,scam,a,no,extra\r\n"             // 14 wrong field count (more)
+        "\r\n"                                                  // 15 blank line: not a row
+        "0912345678,\"2021-07-07\nT00:00:00Z\",scam,a,no\r\n"   // 16-17 bad time, spans two lines
         "+1 202 055 0123,2021-07-07T00:00:00Z,scam,a,TRUE\r\n"  // 18 good (not valid: no exchange starts with 0)
-        "0912345678,2021-07-07,\"unterminated,a,no\r\n"  // 19 unterminated quote, to the end
+        "0912345678,2021-07-07,\"unterminated,a,no\r\n"         // 19 unterminated quote, to the end
         "0912345678,2021-07-07,scam,a,no\r\n";
     std::vector<numrep::report> out;
     const auto stats = numrep::ingest_csv(text, out, hand_options());
@@ -317,7 +343,8 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
     const std::string summary = stats.summary();
     CHECK_THAT(summary, contains("16 rows: 2 good"));
     CHECK_THAT(summary, contains("missing number: 2"));
-    CHECK_THAT(summary, contains("unparseable number: 4 (bad character 1, too short 1, too long 1, unknown country code 1)"));
+    CHECK_THAT(summary,
+               contains("unparseable number: 4 (bad character 1, too short 1, too long 1, unknown country code 1)"));
 }
 
 TEST_CASE("ingest: too many distinct categories is a bad row, not a crash", "[ingest]") {
@@ -338,11 +365,13 @@ TEST_CASE("ingest: too many distinct categories is a bad row, not a crash", "[in
 TEST_CASE("ingest: missing time and the default time", "[ingest]") {
     const std::string text = "number,time\n0912345678,\n0912345678,2021-07-07\n";
     std::vector<numrep::report> out;
-    CHECK(numrep::ingest_csv(text, out, [] {
-              numrep::ingest_options o;
-              o.columns.category = std::nullopt;
-              return o;
-          }()).count(numrep::bad_row_reason::missing_time) == 1);
+    CHECK(numrep::ingest_csv(text, out,
+                             [] {
+                                 numrep::ingest_options o;
+                                 o.columns.category = std::nullopt;
+                                 return o;
+                             }())
+              .count(numrep::bad_row_reason::missing_time) == 1);
 
     numrep::ingest_options o;
     o.columns.category = std::nullopt;
@@ -366,13 +395,15 @@ TEST_CASE("ingest: missing time and the default time", "[ingest]") {
 TEST_CASE("ingest: header problems are errors that name the column", "[ingest]") {
     std::vector<numrep::report> out;
     CHECK_THROWS_WITH(numrep::ingest_csv("phone,time,category\n1,2,3\n", out),
-                      contains("no column \"number\" (for the number) in the header on line 1; columns: \"phone\", \"time\", \"category\""));
+                      contains("no column \"number\" (for the number) in the header on line 1; columns: \"phone\", "
+                               "\"time\", \"category\""));
     numrep::ingest_options o;
     o.columns.category = "Subjcet";
     CHECK_THROWS_AS(numrep::ingest_csv("number,time,Subject\n", out, o), std::invalid_argument);
     CHECK_THROWS_WITH(numrep::ingest_csv("", out), contains("<memory>: empty input"));
     CHECK_THROWS_WITH(numrep::ingest_csv("\n\n", out), contains("empty input"));
-    CHECK_THROWS_WITH(numrep::ingest_csv("\"number,time\n", out), contains("line 1: header: unterminated quoted field"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("\"number,time\n", out),
+                      contains("line 1: header: unterminated quoted field"));
     // Header names are trimmed; a header with no rows is zero rows.
     const auto stats = numrep::ingest_csv(" number , time ,category\r\n", out);
     CHECK(stats.rows == 0);
@@ -383,8 +414,9 @@ TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
     std::vector<numrep::report> out;
     numrep::ingest_options o;
     o.delimiter = numrep::auto_delimiter;
-    for (const char* text : {"number;time;category\n0912345678;0;\"a;b\"\n", "number\ttime\tcategory\n0912345678\t0\ta;b\n",
-                             "number|time|category\n0912345678|0|a;b\n", "\xEF\xBB\xBFnumber,time,category\n0912345678,0,a;b\n"}) {
+    for (const char* text :
+         {"number;time;category\n0912345678;0;\"a;b\"\n", "number\ttime\tcategory\n0912345678\t0\ta;b\n",
+          "number|time|category\n0912345678|0|a;b\n", "\xEF\xBB\xBFnumber,time,category\n0912345678,0,a;b\n"}) {
         INFO(text);
         numrep::report_reader reader(o);
         out.clear();
@@ -414,7 +446,8 @@ TEST_CASE("ingest: strict mode stops at the first bad row, naming its line and r
     }
     CHECK(out.size() == 1);
     CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n09x,0,a\n", out, o),
-                      contains("<memory>: line 2: cannot parse \"09x\": bad character \"x\" at offset 2 (column number)"));
+                      contains(
+                          "<memory>: line 2: cannot parse \"09x\": bad character \"x\" at offset 2 (column number)"));
     CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n1,2\n", out, o),
                       contains("line 2: expected 3 fields (as in the header), found 2"));
     CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n0912345678,0,\"a\n\n", out, o),
@@ -434,7 +467,8 @@ TEST_CASE("ingest: rejects go to a CSV stream and a callback, every one of them"
     };
     numrep::report_reader reader(o);
     std::vector<numrep::report> out;
-    const auto stats = reader.read("number,time,category\n,0,a\n0912345678,0,a\n\"0912\"\"x\",0,\"b\nc\"\n", out, "in.csv");
+    const auto stats = reader.read("number,time,category\n,0,a\n0912345678,0,a\n\"0912\"\"x\",0,\"b\nc\"\n", out,
+                                   "in.csv");
     CHECK(stats.bad == 2);
     CHECK(stats.first_bad_rows.size() == 1);  // kept: one; counted and sent on: all
     REQUIRE(seen.size() == 2);
@@ -444,11 +478,12 @@ TEST_CASE("ingest: rejects go to a CSV stream and a callback, every one of them"
     CHECK(seen[1].line == 4);
     CHECK(seen[1].parse_error == numrep::parse_errc::bad_character);
     CHECK(seen_text[1] == "\"0912\"\"x\",0,\"b\nc\"");
-    CHECK(rejects.str() ==
-          "input,line,reason,message,row\n"
-          "\"in.csv\",2,missing_number,\"missing number (column number is empty)\",\",0,a\"\n"
-          "\"in.csv\",4,unparseable_number,\"cannot parse \"\"0912\\\"\"x\"\": bad character \"\"\\\"\"\"\" at offset 4 "
-          "(column number)\",\"\"\"0912\"\"\"\"x\"\",0,\"\"b\nc\"\"\"\n");
+    CHECK(
+        rejects.str() ==
+        "input,line,reason,message,row\n"
+        "\"in.csv\",2,missing_number,\"missing number (column number is empty)\",\",0,a\"\n"
+        "\"in.csv\",4,unparseable_number,\"cannot parse \"\"0912\\\"\"x\"\": bad character \"\"\\\"\"\"\" at offset 4 "
+        "(column number)\",\"\"\"0912\"\"\"\"x\"\",0,\"\"b\nc\"\"\"\n");
     // The rejects file is CSV itself: reading it back gives the original rows.
     const auto back = read_all(rejects.str());
     REQUIRE(back.size() == 3);
@@ -504,8 +539,10 @@ std::vector<std::vector<std::string>> naive_read(const std::string& path) {
         bool quoted = false;
         for (const char c : line) {
             if (c == '"') quoted = !quoted;
-            else if (c == ',' && !quoted) fields.emplace_back();
-            else fields.back() += c;
+            else if (c == ',' && !quoted)
+                fields.emplace_back();
+            else
+                fields.back() += c;
         }
         out.push_back(fields);
     }

@@ -3,8 +3,8 @@
 // warmed up once first (function-local statics such as the plans are built on first use), then
 // every further call must allocate nothing.
 #include <numrep/bloom_filter.hpp>
-#include <numrep/parse.hpp>
 #include <numrep/number_record.hpp>
+#include <numrep/parse.hpp>
 #include <numrep/reputation_db.hpp>
 #include <numrep/trie_store.hpp>
 #include <numrep/vietnam_plan.hpp>
@@ -62,8 +62,15 @@ void operator delete[](void* p, const std::nothrow_t&) noexcept { std::free(p); 
 
 TEST_CASE("parsing and lookups do not allocate", "[parse][plan][alloc]") {
     const auto& plan = numrep::plans::vietnam();  // built (and allocated) once, before counting
-    const std::vector<std::string> inputs = {"0912 345 678", "+84 (0) 24 3826 4321", "0162 345 6789", "tel:+84-91-234-5678",
-                                             "\xEF\xBC\x90\xEF\xBC\x99" "12345678", "bad input", "", "+1 469 257 6503"};
+    const std::vector<std::string> inputs = {"0912 345 678",
+                                             "+84 (0) 24 3826 4321",
+                                             "0162 345 6789",
+                                             "tel:+84-91-234-5678",
+                                             "\xEF\xBC\x90\xEF\xBC\x99"
+                                             "12345678",
+                                             "bad input",
+                                             "",
+                                             "+1 469 257 6503"};
     std::uint64_t checksum = 0;
     const long before = allocations.load();
     for (int round = 0; round < 100; ++round) {
@@ -183,7 +190,8 @@ TEST_CASE("trie_store lookups, batches and prefix counts do not allocate", "[tri
                   if (const auto r = rich.find(k)) sink += r->last_seen;
                   if (const auto r = rich.get(k)) sink += r->last_seen;
               }
-              sink += rich.find_batch(keys.all, std::span<numrep::number_record>(record_values), std::span<std::uint8_t>(found));
+              sink += rich.find_batch(keys.all, std::span<numrep::number_record>(record_values),
+                                      std::span<std::uint8_t>(found));
           }) == 0);
     CHECK(sink > 0);
 }

@@ -49,13 +49,31 @@ std::uint64_t key_of(std::string_view text, std::string_view region = "VN") {
 
 TEST_CASE("every written form in the reference parses to the same key", "[parse]") {
     const char* forms[] = {
-        "0912345678",           "0912.345.678",         "091 234 5678",       "+84 912 345 678",
-        "(+84) 912-345-678",    "0084912345678",        "84912345678",        "+84 (0) 912 345 678",
-        "tel:+84-91-234-5678",  "TEL:+84912345678",     "  0912345678\t\n",   "0912 345 678",
-        "\xC2\xA0" "0912\xE2\x80\x91" "345\xE2\x80\x93" "678\xE3\x80\x80",  // NBSP, non-breaking hyphen, en dash, ideographic space
-        "+84 0912 345 678",     "0912/345/678",         "[+84] 912345678",    "tel:+84912345678;phone-context=vn",
-        "\xEF\xBC\x8B" "84912345678",                    // full-width plus
-        "\xEF\xBC\x88" "091\xEF\xBC\x89" "2345678",      // full-width parentheses
+        "0912345678",
+        "0912.345.678",
+        "091 234 5678",
+        "+84 912 345 678",
+        "(+84) 912-345-678",
+        "0084912345678",
+        "84912345678",
+        "+84 (0) 912 345 678",
+        "tel:+84-91-234-5678",
+        "TEL:+84912345678",
+        "  0912345678\t\n",
+        "0912 345 678",
+        "\xC2\xA0"
+        "0912\xE2\x80\x91"
+        "345\xE2\x80\x93"
+        "678\xE3\x80\x80",  // NBSP, non-breaking hyphen, en dash, ideographic space
+        "+84 0912 345 678",
+        "0912/345/678",
+        "[+84] 912345678",
+        "tel:+84912345678;phone-context=vn",
+        "\xEF\xBC\x8B"
+        "84912345678",  // full-width plus
+        "\xEF\xBC\x88"
+        "091\xEF\xBC\x89"
+        "2345678",  // full-width parentheses
     };
     for (const char* f : forms) CHECK(key_of(f) == 84912345678ULL);
 }
@@ -121,11 +139,11 @@ TEST_CASE("length tells legacy numbers from today's 0121x and 0160 ranges", "[pa
 
 TEST_CASE("default region decides national forms", "[parse][region]") {
     CHECK(key_of("(469) 257-6503", "US") == 14692576503ULL);
-    CHECK(key_of("1 469 257 6503", "US") == 14692576503ULL);  // US trunk prefix 1
+    CHECK(key_of("1 469 257 6503", "US") == 14692576503ULL);      // US trunk prefix 1
     CHECK(key_of("011 84 912 345 678", "US") == 84912345678ULL);  // US international prefix
     CHECK(key_of("020 7946 0018", "GB") == 442079460018ULL);
     CHECK(key_of("+44 (0)20 7946 0018", "VN") == 442079460018ULL);  // "(0)" dropped after any code
-    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);  // Italian numbers keep their 0
+    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);         // Italian numbers keep their 0
     CHECK(key_of("+39 06 1234 5678") == 390612345678ULL);
     CHECK(key_of("+84912345678", "us") == 84912345678ULL);  // region codes are case-insensitive
     CHECK(try_parse("0912345678", numrep::region::none()).error() == parse_errc::missing_country_code);
@@ -144,12 +162,12 @@ TEST_CASE("default region decides national forms", "[parse][region]") {
 }
 
 TEST_CASE("the country code without a plus is recognised only when the digits say so", "[parse][region]") {
-    CHECK(key_of("84912345678") == 84912345678ULL);       // 11 digits: too long to be national
-    CHECK(key_of("841623456789") == 84323456789ULL);      // with a legacy number behind it
+    CHECK(key_of("84912345678") == 84912345678ULL);   // 11 digits: too long to be national
+    CHECK(key_of("841623456789") == 84323456789ULL);  // with a legacy number behind it
     CHECK(try_parse("841623456789")->is_legacy());
-    CHECK(key_of("842345678") == 84842345678ULL);          // 9 digits: a Vinaphone 084 number
+    CHECK(key_of("842345678") == 84842345678ULL);  // 9 digits: a Vinaphone 084 number
     CHECK(key_of("84 24 3826 4321") == 842438264321ULL);
-    CHECK(key_of("840912345678") == 84912345678ULL);       // country code, then the trunk 0
+    CHECK(key_of("840912345678") == 84912345678ULL);  // country code, then the trunk 0
 }
 
 TEST_CASE("Vietnamese national numbers never keep a leading zero", "[parse][region]") {
@@ -184,17 +202,23 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(try_parse("0912345678+?!")->key() == 84912345678ULL);  // trailing punctuation goes, as in libphonenumber
     CHECK(try_parse("++84912345678").position() == 1);
     CHECK(try_parse("0912 345 678 y").error() == parse_errc::bad_character);  // one stray letter
-    CHECK(try_parse("\xE2\x82\xAC" "0912345678").position() == 0);  // euro sign
+    CHECK(try_parse("\xE2\x82\xAC"
+                    "0912345678")
+              .position() == 0);  // euro sign
     CHECK_FALSE(try_parse("0912;x").ok());
 }
 
 TEST_CASE("malformed UTF-8 is a bad character, never a crash or over-read", "[parse][errors]") {
     const std::string cases[] = {
-        "\xFF",              "0912\xC0\xB1",        // invalid lead byte, overlong '1'
-        "0912\xE0\x80\xB1",  "0912\xED\xA0\x80",    // overlong, UTF-16 surrogate
-        "0912\xF4\x90\x80\x80",                      // above U+10FFFF
-        "0912\xE3\x80",      "0912\xF0\x9F",        // truncated at the end of the input
-        "0912\x80" "345678",                         // lone continuation byte
+        "\xFF",
+        "0912\xC0\xB1",  // invalid lead byte, overlong '1'
+        "0912\xE0\x80\xB1",
+        "0912\xED\xA0\x80",      // overlong, UTF-16 surrogate
+        "0912\xF4\x90\x80\x80",  // above U+10FFFF
+        "0912\xE3\x80",
+        "0912\xF0\x9F",  // truncated at the end of the input
+        "0912\x80"
+        "345678",  // lone continuation byte
     };
     for (const auto& text : cases) {
         INFO(numrep::detail::quote(text));
@@ -216,7 +240,8 @@ TEST_CASE("huge inputs are rejected in one bounded pass", "[parse][errors]") {
     std::string spaces(ten_mb, ' ');
     spaces.replace(ten_mb / 2, 10, "0912345678");
     CHECK(try_parse(spaces)->key() == 84912345678ULL);  // surrounding white space does not count
-    const std::string message = numrep::parse_error_message(std::string(ten_mb, 'a'), try_parse(std::string(ten_mb, 'a')));
+    const std::string message = numrep::parse_error_message(std::string(ten_mb, 'a'),
+                                                            try_parse(std::string(ten_mb, 'a')));
     CHECK(message.size() < 200);  // the message quotes a bounded prefix of the input
     CHECK(message.find("10485760 bytes") != std::string::npos);
 }
@@ -286,10 +311,10 @@ TEST_CASE("formatting back: E.164 and national forms parse to the same number", 
 TEST_CASE("phone_number from keys", "[parse][key]") {
     CHECK(numrep::phone_number::from_key(84912345678ULL)->national_length() == 9);
     CHECK_FALSE(numrep::phone_number::from_key(0).has_value());
-    CHECK_FALSE(numrep::phone_number::from_key(999'123'456ULL).has_value());  // 999 is no country code
+    CHECK_FALSE(numrep::phone_number::from_key(999'123'456ULL).has_value());            // 999 is no country code
     CHECK_FALSE(numrep::phone_number::from_key(1'000'000'000'000'000ULL).has_value());  // 16 digits
-    CHECK_FALSE(numrep::phone_number::from_key(999'999'999'999'999ULL).has_value());  // 9, 99, 999 unassigned
-    CHECK_FALSE(numrep::phone_number::from_key(84).has_value());  // a country code alone
+    CHECK_FALSE(numrep::phone_number::from_key(999'999'999'999'999ULL).has_value());    // 9, 99, 999 unassigned
+    CHECK_FALSE(numrep::phone_number::from_key(84).has_value());                        // a country code alone
     for (std::uint64_t x : {1ULL, 9ULL, 10ULL, 99ULL, 100ULL, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL})
         CHECK(numrep::detail::decimal_digits(x) == static_cast<int>(std::to_string(x).size()));
 }

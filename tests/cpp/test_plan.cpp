@@ -23,16 +23,16 @@ numrep::number_info info_of(const std::string& text) { return vn().lookup(numrep
 TEST_CASE("every mobile prefix gives its allocated carrier", "[plan]") {
     // The allocation table of ../shared/reference/VN-NUMBERING.md, written out as the spec.
     const std::map<std::string, std::string> carriers = {
-        {"032", "Viettel"},  {"033", "Viettel"},   {"034", "Viettel"},   {"035", "Viettel"},
-        {"036", "Viettel"},  {"037", "Viettel"},   {"038", "Viettel"},   {"039", "Viettel"},
-        {"086", "Viettel"},  {"096", "Viettel"},   {"097", "Viettel"},   {"098", "Viettel"},
-        {"031", "Viettel"},  {"081", "Vinaphone"}, {"082", "Vinaphone"}, {"083", "Vinaphone"},
-        {"084", "Vinaphone"}, {"085", "Vinaphone"}, {"088", "Vinaphone"}, {"091", "Vinaphone"},
-        {"094", "Vinaphone"}, {"087", "Itelecom"}, {"070", "MobiFone"},  {"076", "MobiFone"},
-        {"077", "MobiFone"}, {"078", "MobiFone"},  {"079", "MobiFone"},  {"089", "MobiFone"},
-        {"090", "MobiFone"}, {"093", "MobiFone"},  {"030", "MobiFone"},  {"051", "MobiFone"},
+        {"032", "Viettel"},      {"033", "Viettel"},      {"034", "Viettel"},      {"035", "Viettel"},
+        {"036", "Viettel"},      {"037", "Viettel"},      {"038", "Viettel"},      {"039", "Viettel"},
+        {"086", "Viettel"},      {"096", "Viettel"},      {"097", "Viettel"},      {"098", "Viettel"},
+        {"031", "Viettel"},      {"081", "Vinaphone"},    {"082", "Vinaphone"},    {"083", "Vinaphone"},
+        {"084", "Vinaphone"},    {"085", "Vinaphone"},    {"088", "Vinaphone"},    {"091", "Vinaphone"},
+        {"094", "Vinaphone"},    {"087", "Itelecom"},     {"070", "MobiFone"},     {"076", "MobiFone"},
+        {"077", "MobiFone"},     {"078", "MobiFone"},     {"079", "MobiFone"},     {"089", "MobiFone"},
+        {"090", "MobiFone"},     {"093", "MobiFone"},     {"030", "MobiFone"},     {"051", "MobiFone"},
         {"052", "Vietnamobile"}, {"056", "Vietnamobile"}, {"058", "Vietnamobile"}, {"092", "Vietnamobile"},
-        {"059", "Gmobile"},  {"099", "Gmobile"},   {"055", "Reddi"},     {"095", ""},
+        {"059", "Gmobile"},      {"099", "Gmobile"},      {"055", "Reddi"},        {"095", ""},
     };
     for (const auto& [prefix, carrier] : carriers) {
         for (const std::string rest : {"0000000", "1234567", "9999999"}) {
@@ -75,7 +75,8 @@ TEST_CASE("every landline area code gives its province", "[plan]") {
     for (const auto& [prefix, province] : rows) {
         const std::string area = prefix.substr(2);  // drop the country code 84
         const std::string subscriber = area.size() == 2 ? "38264321" : "3826432";
-        const std::string expected = province == "Ving Long province" ? "Vinh Long province" : province;  // upstream typo
+        const std::string expected = province == "Ving Long province" ? "Vinh Long province"
+                                                                      : province;  // upstream typo
         INFO(area);
         const auto info = info_of("0" + area + subscriber);
         CHECK(info.type == number_type::fixed_line);
@@ -102,16 +103,26 @@ TEST_CASE("special number types", "[plan]") {
         bool valid;
     };
     const expected_type cases[] = {
-        {"1800 1234", number_type::toll_free, true},      {"1800 123456", number_type::toll_free, true},
-        {"1800 123", number_type::toll_free, false},      {"1201 1234", number_type::toll_free, true},
-        {"1203 1234", number_type::toll_free, true},      {"1228 1234", number_type::toll_free, true},
-        {"1900 1234", number_type::premium_rate, true},   {"1900 123456", number_type::premium_rate, true},
-        {"0672 123 456", number_type::voip, true},        {"199 1234", number_type::uan, true},
-        {"799 1234", number_type::uan, true},             {"069 12345", number_type::uan, true},
-        {"069 123456", number_type::uan, true},           {"069 234 8560", number_type::uan, false},
-        {"113", number_type::short_code, true},           {"114", number_type::short_code, true},
-        {"115", number_type::short_code, true},           {"156", number_type::short_code, true},
-        {"5656", number_type::short_code, true},          {"0565 612 345", number_type::mobile, true},
+        {"1800 1234", number_type::toll_free, true},
+        {"1800 123456", number_type::toll_free, true},
+        {"1800 123", number_type::toll_free, false},
+        {"1201 1234", number_type::toll_free, true},
+        {"1203 1234", number_type::toll_free, true},
+        {"1228 1234", number_type::toll_free, true},
+        {"1900 1234", number_type::premium_rate, true},
+        {"1900 123456", number_type::premium_rate, true},
+        {"0672 123 456", number_type::voip, true},
+        {"199 1234", number_type::uan, true},
+        {"799 1234", number_type::uan, true},
+        {"069 12345", number_type::uan, true},
+        {"069 123456", number_type::uan, true},
+        {"069 234 8560", number_type::uan, false},
+        {"113", number_type::short_code, true},
+        {"114", number_type::short_code, true},
+        {"115", number_type::short_code, true},
+        {"156", number_type::short_code, true},
+        {"5656", number_type::short_code, true},
+        {"0565 612 345", number_type::mobile, true},
         {"+84 80 123 4567", number_type::unknown, false},
     };
     for (const auto& c : cases) {
@@ -140,8 +151,8 @@ TEST_CASE("libphonenumber carrier and geocoding files load for any country", "[p
     const auto regions = plan.load_geocoding_file(numrep_test::data_path("libphonenumber_geocoding_en_84.txt"));
     CHECK(regions == 63);
     CHECK(plan.lookup(84912345678ULL).carrier == "Vinaphone");
-    CHECK(plan.lookup(84871234567ULL).carrier == "Vinaphone");      // 848 in libphonenumber's data
-    CHECK(plan.lookup(84301234567ULL).carrier == "MobiFone");       // 8430 refines 843
+    CHECK(plan.lookup(84871234567ULL).carrier == "Vinaphone");  // 848 in libphonenumber's data
+    CHECK(plan.lookup(84301234567ULL).carrier == "MobiFone");   // 8430 refines 843
     CHECK(plan.lookup(84331234567ULL).carrier == "Viettel");
     CHECK(plan.lookup(84998123456ULL).carrier == "Indochina Telecom");
     CHECK(plan.lookup(842438264321ULL).region == "Hanoi City");

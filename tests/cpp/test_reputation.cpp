@@ -18,7 +18,8 @@ constexpr std::int64_t day = 86400;
 constexpr std::int64_t now = 1'750'000'000;  // a fixed "now" so scores are exact
 constexpr double half_life = 90.0 * day;
 
-numrep::number_record history(std::initializer_list<std::tuple<report_category, std::int64_t, std::uint32_t, bool>> reports) {
+numrep::number_record history(
+    std::initializer_list<std::tuple<report_category, std::int64_t, std::uint32_t, bool>> reports) {
     numrep::number_record r;
     for (const auto& [c, t, source, vote] : reports)
         numrep::add_report(r, c, static_cast<std::uint32_t>(t), source, vote, half_life);
@@ -33,7 +34,8 @@ std::string numrep_test_read(const std::filesystem::path& path) {
 }
 
 std::filesystem::path temp_dir(const char* name) {
-    auto p = std::filesystem::temp_directory_path() / ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
+    auto p = std::filesystem::temp_directory_path() /
+             ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(p);
     return p;
 }
@@ -62,7 +64,8 @@ TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
     CHECK(score_of(one_scam) == Approx(expected(3.0)));
     CHECK(numrep::score_record(one_scam, now, {}).level == reputation_level::suspicious);
     // Two: likely scam.
-    const auto two_scams = history({{report_category::scam, now, 0, false}, {report_category::scam, now - 10, 0, false}});
+    const auto two_scams = history(
+        {{report_category::scam, now, 0, false}, {report_category::scam, now - 10, 0, false}});
     CHECK(score_of(two_scams) == Approx(expected(3.0 * (1.0 + std::exp2(-10.0 / half_life)))));
     CHECK(numrep::score_record(two_scams, now, {}).level == reputation_level::likely_scam);
     // A report one half-life old counts half.
@@ -84,7 +87,8 @@ TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
 }
 
 TEST_CASE("delisting after a quiet period or enough not-spam votes", "[reputation]") {
-    const auto old = history({{report_category::scam, now - 400 * day, 0, false}, {report_category::scam, now - 400 * day, 0, false}});
+    const auto old = history(
+        {{report_category::scam, now - 400 * day, 0, false}, {report_category::scam, now - 400 * day, 0, false}});
     const auto s = numrep::score_record(old, now, {});
     CHECK(s.delisted);
     CHECK(s.level == reputation_level::clean);
@@ -101,7 +105,8 @@ TEST_CASE("records merge the same whatever the order and split of reports", "[re
     std::mt19937_64 rng(5);
     std::vector<std::tuple<report_category, std::uint32_t, std::uint32_t, bool>> reports;
     for (int i = 0; i < 200; ++i)
-        reports.emplace_back(static_cast<report_category>(rng() % 8), static_cast<std::uint32_t>(now - static_cast<std::int64_t>(rng() % (400 * day))),
+        reports.emplace_back(static_cast<report_category>(rng() % 8),
+                             static_cast<std::uint32_t>(now - static_cast<std::int64_t>(rng() % (400 * day))),
                              static_cast<std::uint32_t>(rng() % 50), rng() % 10 == 0);
     numrep::number_record all;
     for (const auto& [c, t, s, v] : reports) numrep::add_report(all, c, t, s, v, half_life);
@@ -168,7 +173,8 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
         reported += one.reported ? 1 : 0;
     }
     CHECK(reported > 100);
-    CHECK_THROWS_AS(db.check_batch(batch_keys, now, std::span<numrep::reputation_verdict>(batch.data(), 3)), std::invalid_argument);
+    CHECK_THROWS_AS(db.check_batch(batch_keys, now, std::span<numrep::reputation_verdict>(batch.data(), 3)),
+                    std::invalid_argument);
     db.compact();
     CHECK(db.delta_layers() == 0);
     CHECK(db.size() == rebuilt.size());
@@ -241,10 +247,12 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     std::ofstream(bad / "meta.txt") << "numrep-reputation 1\nhalf_life_days=abc\n";
     CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("half_life_days"));
     const std::string good_meta = numrep_test_read(dir / "meta.txt");
-    for (const auto& [from, to] : std::vector<std::pair<std::string, std::string>>{
-             {"delist_min_votes=3", "delist_min_votes=nan"}, {"delist_min_votes=3", "delist_min_votes=2.7"},
-             {"half_life_days=90", "half_life_days= 90"}, {"half_life_days=90", "half_life_days=0x5a"},
-             {"quiet_days=365", "half_life_days=90"}}) {
+    for (const auto& [from, to] :
+         std::vector<std::pair<std::string, std::string>>{{"delist_min_votes=3", "delist_min_votes=nan"},
+                                                          {"delist_min_votes=3", "delist_min_votes=2.7"},
+                                                          {"half_life_days=90", "half_life_days= 90"},
+                                                          {"half_life_days=90", "half_life_days=0x5a"},
+                                                          {"quiet_days=365", "half_life_days=90"}}) {
         std::string text = good_meta;
         REQUIRE(text.find(from) != std::string::npos);
         text.replace(text.find(from), from.size(), to);
@@ -258,7 +266,8 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("meta.txt"));
     CHECK_THROWS_AS(numrep::reputation_db::open(dir / "records.trie"), numrep::format_error);
     std::filesystem::copy_file(dir / "meta.txt", bad / "meta.txt");
-    std::filesystem::copy_file(dir / "records.trie", bad / "numbers.bloom", std::filesystem::copy_options::overwrite_existing);
+    std::filesystem::copy_file(dir / "records.trie", bad / "numbers.bloom",
+                               std::filesystem::copy_options::overwrite_existing);
     CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);  // wrong kind of store
     std::filesystem::remove_all(bad);
     std::filesystem::remove_all(dir);
@@ -286,7 +295,8 @@ TEST_CASE("readers never block while reports arrive and snapshots are rebuilt", 
     for (int round = 0; round < 30; ++round) {
         numrep::reputation_builder more;
         more.add(84912345678ULL, report_category::scam, now, static_cast<std::uint32_t>(round), false);
-        more.add(numrep::detail::max_key / 10000 + static_cast<unsigned>(round) * 1ULL, report_category::spam, now, 1, false);
+        more.add(numrep::detail::max_key / 10000 + static_cast<unsigned>(round) * 1ULL, report_category::spam, now, 1,
+                 false);
         db.add_reports(more);
         if (round % 5 == 4) db.compact_async().wait();
     }

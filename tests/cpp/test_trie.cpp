@@ -2,8 +2,8 @@
 // values of every width, merge policies, report records, persistence, and refusal (or safe
 // handling) of every damaged file.
 #include <algorithm>
-#include <bit>
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -37,7 +37,8 @@ struct temp_dir {
     fs::path path;
     temp_dir() {
         static int counter = 0;
-        path = fs::temp_directory_path() / ("numrep_test_trie_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
+        path = fs::temp_directory_path() /
+               ("numrep_test_trie_" + std::to_string(::getpid()) + "_" + std::to_string(counter++));
         fs::remove_all(path);
         fs::create_directories(path);
     }
@@ -55,7 +56,14 @@ bool starts_with_digits(std::uint64_t key, std::uint64_t prefix) {
 
 // Probe keys: the keys, their neighbours, and the extremes.
 std::vector<std::uint64_t> probes(const key_map& model, std::mt19937_64& rng) {
-    std::vector<std::uint64_t> out{0, 1, 2, 9, 10, 11, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL,
+    std::vector<std::uint64_t> out{0,
+                                   1,
+                                   2,
+                                   9,
+                                   10,
+                                   11,
+                                   999'999'999'999'999ULL,
+                                   1'000'000'000'000'000ULL,
                                    std::numeric_limits<std::uint64_t>::max()};
     for (const auto& [k, v] : model) {
         out.push_back(k);
@@ -137,7 +145,9 @@ void check_against_model(const Store& t, const key_map& model, std::uint64_t see
     // count_range
     for (int i = 0; i < 50 && !sorted.empty(); ++i) {
         const auto a = sorted[rng() % sorted.size()], b = sorted[rng() % sorted.size()];
-        const auto expected = a < b ? static_cast<std::size_t>(std::distance(model.lower_bound(a), model.lower_bound(b))) : 0;
+        const auto expected = a < b
+                                  ? static_cast<std::size_t>(std::distance(model.lower_bound(a), model.lower_bound(b)))
+                                  : 0;
         REQUIRE(t.count_range(a, b) == expected);
     }
 
@@ -180,7 +190,8 @@ trie_store<V> map_of(const key_map& model) {
     return trie_store<V>::build(keys, values);
 }
 
-key_map random_model(std::size_t n, std::uint64_t lo, std::uint64_t hi, std::uint64_t seed, std::uint64_t value_mod = 1000) {
+key_map random_model(std::size_t n, std::uint64_t lo, std::uint64_t hi, std::uint64_t seed,
+                     std::uint64_t value_mod = 1000) {
     std::mt19937_64 rng(seed);
     key_map m;
     while (m.size() < n) m[lo + rng() % (hi - lo)] = rng() % value_mod;
@@ -188,8 +199,8 @@ key_map random_model(std::size_t n, std::uint64_t lo, std::uint64_t hi, std::uin
 }
 
 key_map vn_mobile_model(std::size_t n, std::uint64_t seed) {
-    static const std::uint64_t two[] = {32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 81, 82, 83, 84, 85, 88, 91, 94,
-                                        87, 70, 76, 77, 78, 79, 89, 90, 93, 52, 56, 58, 92, 59, 99, 55};
+    static const std::uint64_t two[] = {32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 81, 82, 83, 84, 85, 88,
+                                        91, 94, 87, 70, 76, 77, 78, 79, 89, 90, 93, 52, 56, 58, 92, 59, 99, 55};
     std::mt19937_64 rng(seed);
     key_map m;
     while (m.size() < n) m[(8400 + two[rng() % std::size(two)]) * 10'000'000 + rng() % 10'000'000] = rng() % 50;
@@ -275,7 +286,9 @@ TEST_CASE("Elias-Fano find and lower_bound on buckets of every length, bucket di
         numrep::detail::append_elias_fano(values, shape, {hw, hr, h1, h0, lw, dir});
         REQUIRE(dir.size() == shape.dir_entries());
         const auto hs = shape.high();
-        const numrep::detail::elias_fano_view ef(shape, numrep::detail::bit_vector_view(hs, hw.data(), hr.data(), h1.data(), h0.data()),
+        const numrep::detail::elias_fano_view ef(shape,
+                                                 numrep::detail::bit_vector_view(hs, hw.data(), hr.data(), h1.data(),
+                                                                                 h0.data()),
                                                  lw.data(), dir.data());
         CHECK(numrep::detail::check_elias_fano(ef).empty());
         INFO("u " << u << ", low bits " << ef.low_bits() << ", n " << values.size());
@@ -322,10 +335,10 @@ TEST_CASE("trie_store matches a std::map on random key sets", "[trie]") {
     }
     SECTION("several countries") {
         key_map m;
-        for (const auto& part : {random_model(3000, 84'900'000'000ULL, 84'999'999'999ULL, 3),  // VN
-                                 random_model(3000, 12'025'550'000ULL, 12'129'999'999ULL, 4),  // US
+        for (const auto& part : {random_model(3000, 84'900'000'000ULL, 84'999'999'999ULL, 3),    // VN
+                                 random_model(3000, 12'025'550'000ULL, 12'129'999'999ULL, 4),    // US
                                  random_model(3000, 447'400'000'000ULL, 447'999'999'999ULL, 5),  // UK mobile
-                                 random_model(1000, 4'930'000'000ULL, 4'939'999'999ULL, 6),  // Berlin, 10 digits
+                                 random_model(1000, 4'930'000'000ULL, 4'939'999'999ULL, 6),      // Berlin, 10 digits
                                  random_model(1000, 491'510'000'000ULL, 491'519'999'999ULL, 7)}) {
             m.insert(part.begin(), part.end());
         }
@@ -494,8 +507,8 @@ TEST_CASE("trie_store for_each visits keys under a prefix and can stop", "[trie]
 }
 
 TEST_CASE("number_record: combining, packing, and storing in a trie", "[trie]") {
-    using numrep::report_category;
     using numrep::number_record;
+    using numrep::report_category;
     auto a = number_record::single(report_category::scam, 1'700'000'000);
     auto b = number_record::single(report_category::spam, 1'600'000'000);
     b.not_spam = 2;
@@ -608,8 +621,10 @@ struct tally_traits {
     }
     static void set_field(T& v, std::size_t i, std::uint64_t f) noexcept {
         if (i == 0) v.calls = static_cast<std::uint32_t>(f);
-        else if (i == 1) v.minutes = static_cast<std::uint16_t>(f);
-        else v.blocked = f != 0;
+        else if (i == 1)
+            v.minutes = static_cast<std::uint16_t>(f);
+        else
+            v.blocked = f != 0;
     }
     static T sum(const T& a, const T& b) noexcept {
         T r;
@@ -632,7 +647,8 @@ struct tally_traits {
 template <>
 struct numrep::trie_value_traits<user_values::tally> : user_values::tally_traits<user_values::tally, 300> {};
 template <>
-struct numrep::trie_value_traits<user_values::other_tally> : user_values::tally_traits<user_values::other_tally, 301> {};
+struct numrep::trie_value_traits<user_values::other_tally> : user_values::tally_traits<user_values::other_tally, 301> {
+};
 
 static_assert(numrep::trie_value<user_values::tally>);
 static_assert(!numrep::trie_value<bool>);
@@ -679,12 +695,15 @@ TEST_CASE("trie_store holds a user's own record through trie_value_traits", "[tr
     // The file remembers its kind: other value types are refused with both names, a set reads the keys.
     const auto bytes = store.to_bytes();
     CHECK_THROWS_WITH(trie_store<user_values::other_tally>::from_bytes(bytes),
-                      Catch::Matchers::Contains("values of kind 300 with 3 fields") && Catch::Matchers::Contains("tally values"));
+                      Catch::Matchers::Contains("values of kind 300 with 3 fields") &&
+                          Catch::Matchers::Contains("tally values"));
     CHECK_THROWS_AS(trie_store<numrep::number_record>::from_bytes(bytes), numrep::format_error);
     CHECK_THROWS_AS(trie_store<std::uint32_t>::from_bytes(bytes), numrep::format_error);
     CHECK(trie_store<>::from_bytes(bytes).size() == sums.size());
-    const auto counts = trie_store<std::uint32_t>::build(std::vector<std::uint64_t>{1, 2}, std::vector<std::uint32_t>{5, 6});
-    CHECK_THROWS_WITH(trie_store<tally>::from_bytes(counts.to_bytes()), Catch::Matchers::Contains("unsigned integer values"));
+    const auto counts = trie_store<std::uint32_t>::build(std::vector<std::uint64_t>{1, 2},
+                                                         std::vector<std::uint32_t>{5, 6});
+    CHECK_THROWS_WITH(trie_store<tally>::from_bytes(counts.to_bytes()),
+                      Catch::Matchers::Contains("unsigned integer values"));
 
     // merge_policy::max and last use the traits and input order.
     const std::vector<std::uint64_t> twice{5, 5};
@@ -756,8 +775,8 @@ TEST_CASE("trie_store: every corrupted byte is refused, or safe with verify::hea
         INFO("byte " << i);
         CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(bad), numrep::format_error);
         {
-            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(bad.data()),
-                                                        static_cast<std::streamsize>(bad.size()));
+            std::ofstream(path, std::ios::binary)
+                .write(reinterpret_cast<const char*>(bad.data()), static_cast<std::streamsize>(bad.size()));
         }
         try {
             const auto t = trie_store<std::uint16_t>::open(path, numrep::verify::header);
@@ -800,8 +819,8 @@ TEST_CASE("trie_store: every truncation is refused", "[trie]") {
         INFO("length " << n);
         CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(cut), numrep::format_error);
         {
-            std::ofstream(path, std::ios::binary).write(reinterpret_cast<const char*>(cut.data()),
-                                                        static_cast<std::streamsize>(cut.size()));
+            std::ofstream(path, std::ios::binary)
+                .write(reinterpret_cast<const char*>(cut.data()), static_cast<std::streamsize>(cut.size()));
         }
         CHECK_THROWS_AS(trie_store<std::uint16_t>::open(path, numrep::verify::header), numrep::format_error);
     }

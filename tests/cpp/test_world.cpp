@@ -43,13 +43,13 @@ TEST_CASE("numbers dialled from any region with its international prefix", "[wor
 }
 
 TEST_CASE("national prefixes and their transform rules", "[world][parse]") {
-    CHECK(key_of("8 029 491-19-11", "BY") == 375294911911ULL);        // trunk "8", then a stray 0
+    CHECK(key_of("8 029 491-19-11", "BY") == 375294911911ULL);  // trunk "8", then a stray 0
     CHECK(key_of("8 (495) 123-45-67", "RU") == 74951234567ULL);
-    CHECK(key_of("0 11 15 2345-6789", "AR") == 5491123456789ULL);      // 0 + area + 15 -> 9 + area
-    CHECK(key_of("0 14 21 2345-6789", "BR") == 552123456789ULL);       // carrier code 14 dropped
-    CHECK(key_of("08 2 123 4567", "KR") == 820821234567ULL);  // as libphonenumber: 08 is no carrier code here
-    CHECK(key_of("4621234", "AG") == 12684621234ULL);                  // 7 digits: area code 268 added
-    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);            // Italian numbers keep their 0
+    CHECK(key_of("0 11 15 2345-6789", "AR") == 5491123456789ULL);  // 0 + area + 15 -> 9 + area
+    CHECK(key_of("0 14 21 2345-6789", "BR") == 552123456789ULL);   // carrier code 14 dropped
+    CHECK(key_of("08 2 123 4567", "KR") == 820821234567ULL);       // as libphonenumber: 08 is no carrier code here
+    CHECK(key_of("4621234", "AG") == 12684621234ULL);              // 7 digits: area code 268 added
+    CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);        // Italian numbers keep their 0
     CHECK(key_of("01481 256789", "GG") == 441481256789ULL);
 }
 
@@ -66,19 +66,33 @@ TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][p
     CHECK(try_parse("tel:331-6005;phone-context=", "US").error() == parse_errc::bad_character);
     CHECK(key_of("tel:331-6005;phone-context=1.com", "US") == 13316005ULL);  // a domain: ignored
     for (const char* context : {"a-.com", "-a.com", "a.1com", "a..com", ".com"})
-        CHECK(try_parse(std::string("tel:331-6005;phone-context=") + context, "US").error() == parse_errc::bad_character);
+        CHECK(try_parse(std::string("tel:331-6005;phone-context=") + context, "US").error() ==
+              parse_errc::bad_character);
     CHECK(try_parse("tel:331-6005;foo=bar", "US").error() == parse_errc::bad_character);
 
     const struct {
         std::string_view text;
         std::string_view extension;
     } extensions[] = {
-        {"(469) 257-6503 x123", "123"}, {"469-257-6503 ext. 12", "12"}, {"469 257 6503;ext=77", "77"},
-        {"tel:+1-469-257-6503;ext=5", "5"}, {"469-257-6503 extension 5", "5"}, {"469-257-6503 #5", "5"},
-        {"469-257-6503 - 503#", "503"}, {"469-257-6503,,55", "55"}, {"469-257-6503, 55", "55"},
-        {"469-257-6503 ext:55#", "55"}, {"469-257-6503 int 55", "55"}, {"469 257 6503 ~ 9", "9"},
-        {"469 257 6503\xEF\xBD\x9E" "12", "12"}, {"tel:+1-469-257-6503 ext 9", "9"}, {"tel:+14692576503x12", "12"},
-        {"469 257 6503 extensio 12", "12"}, {"469 257 6503 extensi\xC3\xB3 12", "12"},
+        {"(469) 257-6503 x123", "123"},
+        {"469-257-6503 ext. 12", "12"},
+        {"469 257 6503;ext=77", "77"},
+        {"tel:+1-469-257-6503;ext=5", "5"},
+        {"469-257-6503 extension 5", "5"},
+        {"469-257-6503 #5", "5"},
+        {"469-257-6503 - 503#", "503"},
+        {"469-257-6503,,55", "55"},
+        {"469-257-6503, 55", "55"},
+        {"469-257-6503 ext:55#", "55"},
+        {"469-257-6503 int 55", "55"},
+        {"469 257 6503 ~ 9", "9"},
+        {"469 257 6503\xEF\xBD\x9E"
+         "12",
+         "12"},
+        {"tel:+1-469-257-6503 ext 9", "9"},
+        {"tel:+14692576503x12", "12"},
+        {"469 257 6503 extensio 12", "12"},
+        {"469 257 6503 extensi\xC3\xB3 12", "12"},
     };
     for (const auto& e : extensions) {
         INFO(std::string(e.text));
@@ -90,14 +104,15 @@ TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][p
     CHECK(try_parse("469 257 6503", "US")->extension().empty());
     CHECK_FALSE(try_parse("469 257 6503", "US")->has_extension());
     CHECK(try_parse("469-257-6503 x0012", "US")->extension() == "0012");  // leading zeros kept
-    CHECK(try_parse("(469) 257-6503/x12", "US")->extension().empty());  // "/x": a second number, cut off
+    CHECK(try_parse("(469) 257-6503/x12", "US")->extension().empty());    // "/x": a second number, cut off
     CHECK(try_parse("469 257 6503 ext. 1234567890123456789", "US")->extension().size() == 19);
     CHECK(try_parse("469 257 6503 ext. 12345678901234567890", "US").error() == parse_errc::too_long);  // see docs
 
     CHECK(key_of("1-800-FLOWERS", "US") == 18003569377ULL);
     CHECK(key_of("1 800 GOT JUNK", "US") == 18004685865ULL);
     CHECK(try_parse("FLOWERS", "US").error() == parse_errc::bad_character);  // letters before three digits
-    CHECK(key_of("\xEF\xBC\x98\xEF\xBC\x90\xEF\xBC\x90-FLOWERS", "US") == 13569377ULL);  // with letters, only ASCII digits count
+    CHECK(key_of("\xEF\xBC\x98\xEF\xBC\x90\xEF\xBC\x90-FLOWERS", "US") ==
+          13569377ULL);  // with letters, only ASCII digits count
     // Two digits alone are a number (as in libphonenumber), with nothing between them.
     for (const char* text : {"12", " 12", "12 ", "(12)"}) CHECK(key_of(text, "US") == 112ULL);
     for (const char* text : {"1-2", "+12", "1 2"}) CHECK(try_parse(text, "US").error() == parse_errc::too_short);
@@ -127,7 +142,7 @@ TEST_CASE("the world plan: valid, type, region code, carrier, area", "[world][lo
     CHECK(world.lookup(18002345678ULL).type == number_type::toll_free);
     CHECK(world.lookup(80012345678ULL).region_code == "001");  // international freephone
     CHECK(world.lookup(80012345678ULL).type == number_type::toll_free);
-    CHECK_FALSE(world.lookup(12020550123ULL).valid);  // no NANP exchange starts with 0
+    CHECK_FALSE(world.lookup(12020550123ULL).valid);     // no NANP exchange starts with 0
     CHECK(world.lookup(12020550123ULL).region.empty());  // areas only for valid numbers
     // Vietnam: the overlay from the allocation notices decides, the world data adds the region code.
     const auto vn = world.lookup(84912345678ULL);
@@ -152,10 +167,53 @@ TEST_CASE("random mixes of the tokens the parser treats specially never crash, a
     // Digits, punctuation, every prefix and label the scanner looks for, other scripts' digits
     // and letters: the inputs most likely to reach its rarely used paths.
     const std::string_view tokens[] = {
-        "0", "1", "4", "8", "9", "00", "011", "810", "8~10", "+", "+84", "+1", " ", "-", ".", "(", ")", "(0)", "/",
-        "tel:", ";phone-context=", ";phone-context=+64-3", ";phone-context=example.com", ";ext=", ";isub=", ";",
-        ",,", ",", "x", "X", "ext", "ext.", "extension", "int", "#", "*", "~", "abc", "FLOWERS", "y",
-        "\xEF\xBC\x91", "\xD9\xA3", "\xE3\x80\x80", "\xEF\xBC\x8B", "\xEF\xBD\x98", "\xD0\xB4\xD0\xBE\xD0\xB1", "\xFF",
+        "0",
+        "1",
+        "4",
+        "8",
+        "9",
+        "00",
+        "011",
+        "810",
+        "8~10",
+        "+",
+        "+84",
+        "+1",
+        " ",
+        "-",
+        ".",
+        "(",
+        ")",
+        "(0)",
+        "/",
+        "tel:",
+        ";phone-context=",
+        ";phone-context=+64-3",
+        ";phone-context=example.com",
+        ";ext=",
+        ";isub=",
+        ";",
+        ",,",
+        ",",
+        "x",
+        "X",
+        "ext",
+        "ext.",
+        "extension",
+        "int",
+        "#",
+        "*",
+        "~",
+        "abc",
+        "FLOWERS",
+        "y",
+        "\xEF\xBC\x91",
+        "\xD9\xA3",
+        "\xE3\x80\x80",
+        "\xEF\xBC\x8B",
+        "\xEF\xBD\x98",
+        "\xD0\xB4\xD0\xBE\xD0\xB1",
+        "\xFF",
     };
     const char* regions[] = {"VN", "US", "RU", "KR", "HK", "AU", "BR", "AR", "MX", "GB", "DE", "IT", "NZ", "AG"};
     std::mt19937_64 rng(8);

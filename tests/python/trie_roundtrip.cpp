@@ -31,7 +31,8 @@ int main(int argc, char** argv) {
             numrep::trie_store<std::uint64_t>::build(keys, values, numrep::merge_policy::max).save(path);
         } else if (command == "query-set") {
             const auto store = numrep::trie_store<>::open(path);
-            for (const auto key : numbers) out += std::to_string(store.contains(key)) + " " + std::to_string(store.rank(key)) + "\n";
+            for (const auto key : numbers)
+                out += std::to_string(store.contains(key)) + " " + std::to_string(store.rank(key)) + "\n";
         } else if (command == "query-map") {
             const auto store = numrep::trie_store<std::uint64_t>::open(path);
             for (const auto key : numbers) {
@@ -46,7 +47,8 @@ int main(int argc, char** argv) {
                 out += std::to_string(store.count_prefix(prefix)) + " " + std::to_string(first) + "\n";
             }
         } else {
-            std::cerr << "usage: trie_roundtrip build-set|build-map|query-set|query-map|prefix-set FILE (numbers on stdin)\n";
+            std::cerr
+                << "usage: trie_roundtrip build-set|build-map|query-set|query-map|prefix-set FILE (numbers on stdin)\n";
             return 2;
         }
         std::cout << out;

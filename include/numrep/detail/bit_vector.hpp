@@ -103,9 +103,15 @@ public:
     bit_vector_view() noexcept = default;
     bit_vector_view(bit_vector_shape shape, const std::uint64_t* words, const std::uint32_t* ranks,
                     const std::uint32_t* select1, const std::uint32_t* select0) noexcept
-        : bits_(shape.bits), ones_(shape.ones), blocks_(shape.blocks()),
-          select1_entries_(shape.select1_entries()), select0_entries_(shape.select0_entries()),
-          words_(words), ranks_(ranks), select1_(select1), select0_(select0) {}
+        : bits_(shape.bits),
+          ones_(shape.ones),
+          blocks_(shape.blocks()),
+          select1_entries_(shape.select1_entries()),
+          select0_entries_(shape.select0_entries()),
+          words_(words),
+          ranks_(ranks),
+          select1_(select1),
+          select0_(select0) {}
 
     std::uint64_t size() const noexcept { return bits_; }
     std::uint64_t ones() const noexcept { return ones_; }
@@ -129,13 +135,9 @@ public:
     std::uint64_t rank0(std::uint64_t pos) const noexcept { return pos - rank1(pos); }
 
     // Position of the k-th one (0-based). k < ones(); size() if the tables are inconsistent.
-    std::uint64_t select1(std::uint64_t k) const noexcept {
-        return select<true>(k);
-    }
+    std::uint64_t select1(std::uint64_t k) const noexcept { return select<true>(k); }
     // Position of the k-th zero (0-based). k < zeros(); size() if the tables are inconsistent.
-    std::uint64_t select0(std::uint64_t k) const noexcept {
-        return select<false>(k);
-    }
+    std::uint64_t select0(std::uint64_t k) const noexcept { return select<false>(k); }
 
     // First one at or after pos, size() if none.
     std::uint64_t next_one(std::uint64_t pos) const noexcept {
@@ -168,11 +170,11 @@ public:
     }
 
 private:
-
     template <bool One>
     std::uint64_t ones_before(std::uint64_t block) const noexcept {
         if constexpr (One) return ranks_[block];
-        else return block * bv_block_bits - ranks_[block];
+        else
+            return block * bv_block_bits - ranks_[block];
     }
 
     template <bool One>
@@ -188,7 +190,8 @@ private:
         while (hi - lo > 8) {
             const std::uint64_t mid = lo + (hi - lo + 1) / 2;
             if (ones_before<One>(mid) <= k) lo = mid;
-            else hi = mid - 1;
+            else
+                hi = mid - 1;
         }
         while (lo < hi && ones_before<One>(lo + 1) <= k) ++lo;
         std::uint64_t rest = k - ones_before<One>(lo);  // wraps on bad tables; the scan then fails
@@ -234,9 +237,11 @@ inline void append_bit_vector_tables(std::span<const std::uint64_t> words, bit_v
         const std::uint64_t block_zeros = block_bits - block_ones;
         // A sample for every multiple of 512 reached inside this block.
         constexpr std::uint64_t step = std::uint64_t{1} << bv_sample_shift;
-        for (std::uint64_t next = (ones + step - 1) / step * step; next < ones + block_ones && next < shape.ones; next += step)
+        for (std::uint64_t next = (ones + step - 1) / step * step; next < ones + block_ones && next < shape.ones;
+             next += step)
             select1.push_back(static_cast<std::uint32_t>(b));
-        for (std::uint64_t next = (zeros + step - 1) / step * step; next < zeros + block_zeros && next < zero_total; next += step)
+        for (std::uint64_t next = (zeros + step - 1) / step * step; next < zeros + block_zeros && next < zero_total;
+             next += step)
             select0.push_back(static_cast<std::uint32_t>(b));
         ones += block_ones;
         zeros += block_zeros;
@@ -264,8 +269,10 @@ inline std::string check_bit_vector(std::span<const std::uint64_t> words, bit_ve
         return std::to_string(r.back()) + " bits set, expected " + std::to_string(shape.ones);
     }
     if (!std::equal(r.begin(), r.end(), ranks.begin(), ranks.end())) return "rank table does not match the bits";
-    if (!std::equal(s1.begin(), s1.end(), select1.begin(), select1.end())) return "select table (ones) does not match the bits";
-    if (!std::equal(s0.begin(), s0.end(), select0.begin(), select0.end())) return "select table (zeros) does not match the bits";
+    if (!std::equal(s1.begin(), s1.end(), select1.begin(), select1.end()))
+        return "select table (ones) does not match the bits";
+    if (!std::equal(s0.begin(), s0.end(), select0.begin(), select0.end()))
+        return "select table (zeros) does not match the bits";
     return {};
 }
 

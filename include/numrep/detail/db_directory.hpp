@@ -28,7 +28,8 @@ inline constexpr std::string_view meta_header = "numrep-reputation 1";
 // The path without a trailing separator ("db/" names the directory db).
 inline std::filesystem::path normal_path(const std::filesystem::path& p) {
     std::filesystem::path normal = p.lexically_normal();
-    if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path()) normal = normal.parent_path();
+    if (!normal.has_filename() && normal.has_parent_path() && normal != normal.root_path())
+        normal = normal.parent_path();
     return normal;
 }
 
@@ -76,17 +77,19 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
     if (!in) throw_format_error(path.string() + ": missing (not a numrep database?)");
     std::string line;
     const auto bad = [&](const std::string& why) { throw_format_error(path.string() + ": " + why); };
-    if (!std::getline(in, line) || line != meta_header) bad("not a numrep database header (expected \"numrep-reputation 1\")");
+    if (!std::getline(in, line) || line != meta_header)
+        bad("not a numrep database header (expected \"numrep-reputation 1\")");
     // A decimal number, nothing before or after it (no spaces, no hex, no "nan").
     const auto number = [&](const std::string& name, std::string_view text) {
         double v = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v, std::chars_format::general);
+        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v,
+                                                  std::chars_format::general);
         if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
             bad(name + ": " + quote(text) + " is not a finite decimal number");
         return v;
     };
     reputation_config c;
-    const std::array<std::string_view, 6> names{"half_life_days", "quiet_days", "delist_min_votes",
+    const std::array<std::string_view, 6> names{"half_life_days",   "quiet_days",        "delist_min_votes",
                                                 "suspicious_score", "likely_scam_score", "category_weights"};
     std::array<bool, 6> seen{};
     while (std::getline(in, line)) {
@@ -101,13 +104,16 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
         if (seen[index]) bad("setting " + quote(name) + " given twice");
         seen[index] = true;
         if (name == "half_life_days") c.half_life_days = number(name, value);
-        else if (name == "quiet_days") c.quiet_days = number(name, value);
+        else if (name == "quiet_days")
+            c.quiet_days = number(name, value);
         else if (name == "delist_min_votes") {
             const double v = number(name, value);
             if (v < 0 || v > 1e9 || v != std::floor(v)) bad("delist_min_votes must be a whole number from 0 to 10^9");
             c.delist_min_votes = static_cast<std::uint32_t>(v);
-        } else if (name == "suspicious_score") c.suspicious_score = number(name, value);
-        else if (name == "likely_scam_score") c.likely_scam_score = number(name, value);
+        } else if (name == "suspicious_score")
+            c.suspicious_score = number(name, value);
+        else if (name == "likely_scam_score")
+            c.likely_scam_score = number(name, value);
         else {
             std::size_t i = 0, start = 0;
             while (start <= value.size()) {
@@ -116,7 +122,8 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
                 c.category_weights[i++] = number("category weight", value.substr(start, comma - start));
                 start = comma + 1;
             }
-            if (i != c.category_weights.size()) bad("expected " + std::to_string(c.category_weights.size()) + " category weights");
+            if (i != c.category_weights.size())
+                bad("expected " + std::to_string(c.category_weights.size()) + " category weights");
         }
     }
     for (std::size_t i = 0; i < names.size(); ++i)
@@ -163,7 +170,8 @@ struct contents {
 // Opens a saved database (stores memory-mapped); format_error naming the file and the problem.
 inline contents read(const std::filesystem::path& dir) {
     if (!std::filesystem::is_directory(dir))
-        throw_format_error(dir.string() + ": not a numrep database (expected a directory with meta.txt, "
+        throw_format_error(dir.string() +
+                           ": not a numrep database (expected a directory with meta.txt, "
                            "records.trie and numbers.bloom)");
     for (const char* name : {"meta.txt", "records.trie", "numbers.bloom"})
         if (!std::filesystem::is_regular_file(dir / name))

@@ -32,8 +32,12 @@ struct elias_fano_shape {
     bit_vector_shape high() const noexcept { return {n + buckets(), n}; }
     std::uint64_t low_words() const noexcept { return packed_words(n, low_bits()); }
     // Directory entries: one per 2^ef_dir_shift buckets.
-    std::uint64_t dir_entries() const noexcept { return ((buckets() + (std::uint64_t{1} << ef_dir_shift) - 1) >> ef_dir_shift); }
-    std::uint64_t size_in_bytes() const noexcept { return high().size_in_bytes() + 8 * low_words() + 4 * dir_entries(); }
+    std::uint64_t dir_entries() const noexcept {
+        return ((buckets() + (std::uint64_t{1} << ef_dir_shift) - 1) >> ef_dir_shift);
+    }
+    std::uint64_t size_in_bytes() const noexcept {
+        return high().size_in_bytes() + 8 * low_words() + 4 * dir_entries();
+    }
 };
 
 class elias_fano_view {
@@ -41,8 +45,14 @@ public:
     elias_fano_view() noexcept = default;
     elias_fano_view(elias_fano_shape shape, bit_vector_view high, const std::uint64_t* low_words,
                     const std::uint32_t* dir) noexcept
-        : n_(shape.n), u_(shape.u), l_(shape.low_bits()), high_(high), low_(low_words, shape.n, shape.low_bits()),
-          dir_(dir), dir_entries_(shape.dir_entries()), high_words_((high.size() + 63) / 64) {}
+        : n_(shape.n),
+          u_(shape.u),
+          l_(shape.low_bits()),
+          high_(high),
+          low_(low_words, shape.n, shape.low_bits()),
+          dir_(dir),
+          dir_entries_(shape.dir_entries()),
+          high_words_((high.size() + 63) / 64) {}
 
     std::uint64_t size() const noexcept { return n_; }
     std::uint64_t universe() const noexcept { return u_; }
@@ -152,7 +162,8 @@ public:
         const std::uint64_t low = x & low_mask(l_);
         const std::uint64_t first = pos - h;  // pos >= h
         if (first >= n_) return n_;
-        const std::uint64_t run = std::min<std::uint64_t>(static_cast<unsigned>(std::countr_one(high_window(pos))), n_ - first);
+        const std::uint64_t run = std::min<std::uint64_t>(static_cast<unsigned>(std::countr_one(high_window(pos))),
+                                                          n_ - first);
         if (run > unrolled) [[unlikely]] {
             if (run > short_bucket) {
                 const auto s = seek_from(pos, h, low);
@@ -175,7 +186,8 @@ public:
         const std::uint64_t low = x & low_mask(l_);
         const std::uint64_t first = pos - h;
         if (first >= n_) return n_;
-        const std::uint64_t run = std::min<std::uint64_t>(static_cast<unsigned>(std::countr_one(high_window(pos))), n_ - first);
+        const std::uint64_t run = std::min<std::uint64_t>(static_cast<unsigned>(std::countr_one(high_window(pos))),
+                                                          n_ - first);
         if (run > unrolled) [[unlikely]] {
             if (run > short_bucket) return seek_from(pos, h, low).index;
             std::uint64_t below = first;
@@ -210,7 +222,6 @@ private:
         return (w[i] >> shift) | ((next << 1) << (63 - shift));
     }
 
-
     seek_result seek_from(std::uint64_t pos, std::uint64_t h, std::uint64_t low) const noexcept {
         std::uint64_t i = pos - h;
         for (unsigned step = 0; step < linear_steps; ++step, ++pos, ++i) {
@@ -228,7 +239,8 @@ private:
         while (lo < hi) {
             const std::uint64_t mid = lo + (hi - lo) / 2;
             if (low_[mid] < low) lo = mid + 1;
-            else hi = mid;
+            else
+                hi = mid;
         }
         return {lo, lo < end};
     }

@@ -32,9 +32,8 @@ namespace numrep {
 
 namespace detail {
 
-inline constexpr std::array<std::byte, 8> file_magic{
-    std::byte{0x89}, std::byte{'N'}, std::byte{'U'}, std::byte{'M'},
-    std::byte{'R'},  std::byte{'E'}, std::byte{'P'}, std::byte{'\n'}};
+inline constexpr std::array<std::byte, 8> file_magic{std::byte{0x89}, std::byte{'N'}, std::byte{'U'}, std::byte{'M'},
+                                                     std::byte{'R'},  std::byte{'E'}, std::byte{'P'}, std::byte{'\n'}};
 inline constexpr std::uint32_t file_format_version = 1;
 inline constexpr std::size_t file_alignment = 64;
 inline constexpr std::size_t file_fixed_header_size = 128;
@@ -60,9 +59,7 @@ inline constexpr std::size_t params = 64;
 inline constexpr std::size_t sections = 128;
 }  // namespace header_offset
 
-constexpr std::size_t round_up_64(std::size_t n) noexcept {
-    return (n + (file_alignment - 1)) & ~(file_alignment - 1);
-}
+constexpr std::size_t round_up_64(std::size_t n) noexcept { return (n + (file_alignment - 1)) & ~(file_alignment - 1); }
 
 constexpr std::size_t file_header_size(std::size_t section_count) noexcept {
     return round_up_64(file_fixed_header_size + file_section_entry_size * section_count);
@@ -134,8 +131,8 @@ struct file_layout {
 
 inline file_layout plan_layout(std::span<const std::span<const std::byte>> sections) {
     if (sections.empty() || sections.size() > file_max_sections) {
-        throw_invalid_argument("a store file holds 1 to " + std::to_string(file_max_sections) +
-                               " sections, not " + std::to_string(sections.size()));
+        throw_invalid_argument("a store file holds 1 to " + std::to_string(file_max_sections) + " sections, not " +
+                               std::to_string(sections.size()));
     }
     file_layout layout;
     layout.offsets.reserve(sections.size());
@@ -153,8 +150,8 @@ inline file_layout plan_layout(std::span<const std::span<const std::byte>> secti
 
 // Writes the header of a file with this layout into `header` (layout.header_size bytes, which
 // must be zero beyond the fields: the header padding).
-inline void write_header(std::span<std::byte> header, const store_description& description,
-                         const file_layout& layout, std::uint64_t payload_checksum) noexcept {
+inline void write_header(std::span<std::byte> header, const store_description& description, const file_layout& layout,
+                         std::uint64_t payload_checksum) noexcept {
     namespace at = header_offset;
     std::byte* h = header.data();
     std::memcpy(h + at::magic, file_magic.data(), file_magic.size());
@@ -173,7 +170,8 @@ inline void write_header(std::span<std::byte> header, const store_description& d
         store_le<std::uint64_t>(h + at::sections + 16 * i + 8, layout.sizes[i]);
     }
     store_le<std::uint64_t>(h + at::header_checksum,
-                            xxh3_bytes(header.first(static_cast<std::size_t>(layout.header_size)).subspan(at::checked_from)));
+                            xxh3_bytes(
+                                header.first(static_cast<std::size_t>(layout.header_size)).subspan(at::checked_from)));
 }
 
 inline void check_section_access(std::span<const std::span<const std::byte>> sections, section_access access) {
@@ -383,8 +381,8 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
              std::to_string(file_max_header_size));
     }
     if (size < declared_header_size) {
-        fail("truncated: " + std::to_string(size) + " bytes, shorter than its " +
-             std::to_string(declared_header_size) + "-byte header");
+        fail("truncated: " + std::to_string(size) + " bytes, shorter than its " + std::to_string(declared_header_size) +
+             "-byte header");
     }
     const auto header_checksum = load_le<std::uint64_t>(f + at::header_checksum);
     if (xxh3_bytes(file.subspan(at::checked_from, declared_header_size - at::checked_from)) != header_checksum) {
@@ -433,8 +431,7 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
         fail("truncated: " + std::to_string(size) + " bytes, the header says " + std::to_string(file_size));
     }
     if (file_size < size) {
-        fail("trailing bytes: " + std::to_string(size) + " bytes, the header says " +
-             std::to_string(file_size));
+        fail("trailing bytes: " + std::to_string(size) + " bytes, the header says " + std::to_string(file_size));
     }
 
     store_view view;
@@ -449,26 +446,27 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
         const auto offset = load_le<std::uint64_t>(f + at::sections + 16 * i);
         const auto length = load_le<std::uint64_t>(f + at::sections + 16 * i + 8);
         if (offset != expected_offset) {
-            fail("corrupt section table: section " + std::to_string(i) + " starts at " +
-                 std::to_string(offset) + ", expected " + std::to_string(expected_offset));
+            fail("corrupt section table: section " + std::to_string(i) + " starts at " + std::to_string(offset) +
+                 ", expected " + std::to_string(expected_offset));
         }
         // offset <= file_size holds here (expected_offset never passes it, checked below).
         if (length > file_size - offset) {
-            fail("section " + std::to_string(i) + " out of bounds: " + std::to_string(length) +
-                 " bytes at offset " + std::to_string(offset) + " in a file of " +
-                 std::to_string(file_size) + " bytes");
+            fail("section " + std::to_string(i) + " out of bounds: " + std::to_string(length) + " bytes at offset " +
+                 std::to_string(offset) + " in a file of " + std::to_string(file_size) + " bytes");
         }
         view.sections.push_back(file.subspan(static_cast<std::size_t>(offset), static_cast<std::size_t>(length)));
         // offset + length <= file_size <= size, which fits in size_t, so neither sum overflows.
         expected_offset = round_up_64(static_cast<std::size_t>(offset + length));
         if (expected_offset > file_size) {
-            fail("section " + std::to_string(i) + " out of bounds: its padding runs past the end of a "
-                 "file of " + std::to_string(file_size) + " bytes");
+            fail("section " + std::to_string(i) +
+                 " out of bounds: its padding runs past the end of a "
+                 "file of " +
+                 std::to_string(file_size) + " bytes");
         }
     }
     if (expected_offset != file_size) {
-        fail("corrupt section table: sections end at " + std::to_string(expected_offset) +
-             " but the file has " + std::to_string(file_size) + " bytes");
+        fail("corrupt section table: sections end at " + std::to_string(expected_offset) + " but the file has " +
+             std::to_string(file_size) + " bytes");
     }
     if (expect.check == verify::full &&
         xxh3_bytes(file.subspan(header_size)) != load_le<std::uint64_t>(f + at::payload_checksum)) {

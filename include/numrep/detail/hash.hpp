@@ -78,9 +78,7 @@ public:
             n -= chunk;
         }
     }
-    std::uint64_t digest() const noexcept {
-        return static_cast<std::uint64_t>(XXH3_64bits_digest(&state_));
-    }
+    std::uint64_t digest() const noexcept { return static_cast<std::uint64_t>(XXH3_64bits_digest(&state_)); }
 
 private:
     XXH3_state_t state_;

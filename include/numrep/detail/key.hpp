@@ -69,7 +69,9 @@ constexpr int max_national_length(unsigned code) noexcept {
     const auto* last = country_rows.end();
     while (first < last) {
         const auto* mid = first + (last - first) / 2;
-        if (mid->code < code) first = mid + 1; else last = mid;
+        if (mid->code < code) first = mid + 1;
+        else
+            last = mid;
     }
     return (first != country_rows.end() && first->code == code) ? first->max_nsn_length : 0;
 }
@@ -78,8 +80,7 @@ constexpr int max_national_length(unsigned code) noexcept {
 // 0 when no prefix of 1 to 3 digits is an assigned code.
 constexpr int country_code_length(std::uint64_t key, int digits) noexcept {
     for (int len = 1; len <= 3 && len < digits; ++len) {
-        if (is_country_code(static_cast<unsigned>(key / pow10[static_cast<std::size_t>(digits - len)])))
-            return len;
+        if (is_country_code(static_cast<unsigned>(key / pow10[static_cast<std::size_t>(digits - len)]))) return len;
     }
     return 0;
 }

@@ -32,7 +32,7 @@ public:
             fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) throw_file_error(errno, path, "cannot open");
-        struct stat st {};
+        struct stat st{};
         if (::fstat(fd_, &st) != 0) {
             const int error = errno;
             ::close(fd_);
@@ -96,9 +96,7 @@ public:
     }
 
     // Page aligned (so 64-byte aligned) when not empty.
-    std::span<const std::byte> bytes() const noexcept {
-        return {static_cast<const std::byte*>(data_), size_};
-    }
+    std::span<const std::byte> bytes() const noexcept { return {static_cast<const std::byte*>(data_), size_}; }
     std::size_t size() const noexcept { return size_; }
     const std::filesystem::path& path() const noexcept { return path_; }
 

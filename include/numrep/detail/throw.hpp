@@ -40,18 +40,12 @@ inline std::string quote(std::string_view text) {
     throw std::invalid_argument("numrep: " + message);
 }
 
-[[noreturn]] inline void throw_parse_error(const std::string& message) {
-    throw parse_error("numrep: " + message);
-}
+[[noreturn]] inline void throw_parse_error(const std::string& message) { throw parse_error("numrep: " + message); }
 
-[[noreturn]] inline void throw_format_error(const std::string& message) {
-    throw format_error("numrep: " + message);
-}
+[[noreturn]] inline void throw_format_error(const std::string& message) { throw format_error("numrep: " + message); }
 
 // Misuse of the API that no input can cause (e.g. unaligned bytes handed to a store).
-[[noreturn]] inline void throw_logic_error(const std::string& message) {
-    throw std::logic_error("numrep: " + message);
-}
+[[noreturn]] inline void throw_logic_error(const std::string& message) { throw std::logic_error("numrep: " + message); }
 
 [[noreturn]] inline void throw_length_error(const std::string& message) {
     throw std::length_error("numrep: " + message);
@@ -59,7 +53,8 @@ inline std::string quote(std::string_view text) {
 
 // An operating-system error on a file: std::system_error (OSError in Python) naming the path.
 [[noreturn]] inline void throw_file_error(int error, const std::filesystem::path& path, const char* what) {
-    throw std::system_error(error, std::generic_category(), "numrep: " + std::string(what) + " '" + path.string() + "'");
+    throw std::system_error(error, std::generic_category(),
+                            "numrep: " + std::string(what) + " '" + path.string() + "'");
 }
 
 }  // namespace numrep::detail

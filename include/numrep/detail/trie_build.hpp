@@ -13,12 +13,12 @@
 #include <utility>
 #include <vector>
 
+#include "../trie_value_traits.hpp"
 #include "bit_vector.hpp"
 #include "elias_fano.hpp"
 #include "key.hpp"
 #include "packed_array.hpp"
 #include "trie_file.hpp"
-#include "../trie_value_traits.hpp"
 
 namespace numrep::detail {
 
@@ -115,12 +115,13 @@ inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& 
             mapped.push_back(rank * pow + k % pow);
         }
         chunk_shape.ones = rank + 1;
-        append_bit_vector_tables(
-            std::span<const std::uint64_t>(s.chunk_words.data() + chunk_base, static_cast<std::size_t>(chunk_shape.words())),
-            chunk_shape, s.chunk_ranks, s.chunk_select1, s.chunk_select0);
+        append_bit_vector_tables(std::span<const std::uint64_t>(s.chunk_words.data() + chunk_base,
+                                                                static_cast<std::size_t>(chunk_shape.words())),
+                                 chunk_shape, s.chunk_ranks, s.chunk_select1, s.chunk_select0);
 
         const elias_fano_shape ef_shape{group_keys.size(), chunk_shape.ones * pow};
-        append_elias_fano(mapped, ef_shape, {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
+        append_elias_fano(mapped, ef_shape,
+                          {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
         s.groups.insert(s.groups.end(), {length, c, first_chunk, chunk_count, chunk_shape.ones,
                                          static_cast<std::uint64_t>(group_keys.size()), ef_shape.low_bits(), 0});
         ++group_count;
@@ -168,7 +169,8 @@ void build_trie_values(std::span<const Value> values, trie_sections& s) {
     s.value_words.assign(static_cast<std::size_t>(packed_words(values.size(), record_width)), 0);
     for (std::size_t i = 0; i < values.size(); ++i) {
         for (std::size_t f = 0; f < fields; ++f) {
-            write_bits(s.value_words.data(), i * record_width + offset[f], width[f], traits::field(values[i], f) - lo[f]);
+            write_bits(s.value_words.data(), i * record_width + offset[f], width[f],
+                       traits::field(values[i], f) - lo[f]);
         }
     }
     s.description.params[trie_p_value_kind] = traits::kind;

@@ -13,17 +13,18 @@
 #include <utility>
 #include <vector>
 
+#include "../trie_value_traits.hpp"
 #include "bit_vector.hpp"
 #include "elias_fano.hpp"
 #include "file_format.hpp"
 #include "throw.hpp"
 #include "trie_layout.hpp"
-#include "../trie_value_traits.hpp"
 
 namespace numrep::detail {
 
 inline constexpr std::uint64_t trie_layout_version = 2;
-inline constexpr std::size_t trie_group_fields = 8;  // per group: length, c, first chunk, chunks, non-empty, keys, low bits, 0
+inline constexpr std::size_t
+    trie_group_fields = 8;  // per group: length, c, first chunk, chunks, non-empty, keys, low bits, 0
 
 enum trie_section : std::size_t {
     trie_s_groups,
@@ -72,8 +73,8 @@ inline std::vector<std::byte> write_trie_file(const trie_sections& s) {
         std::as_bytes(std::span(s.chunk_select0)), std::as_bytes(std::span(s.high_words)),
         std::as_bytes(std::span(s.high_ranks)),    std::as_bytes(std::span(s.high_select1)),
         std::as_bytes(std::span(s.high_select0)),  std::as_bytes(std::span(s.high_dir)),
-        std::as_bytes(std::span(s.low_words)),
-        std::as_bytes(std::span(s.value_fields)),  std::as_bytes(std::span(s.value_words)),
+        std::as_bytes(std::span(s.low_words)),     std::as_bytes(std::span(s.value_fields)),
+        std::as_bytes(std::span(s.value_words)),
     };
     return write_store(s.description, sections);
 }
@@ -137,13 +138,15 @@ private:
             fail("unknown trie layout " + std::to_string(param(trie_p_layout)) + " (this build reads layout " +
                  std::to_string(trie_layout_version) + ")");
         }
-        if (view_.description.params[6] != 0 || view_.description.params[7] != 0) fail("reserved parameters are not zero");
+        if (view_.description.params[6] != 0 || view_.description.params[7] != 0)
+            fail("reserved parameters are not zero");
         if (view_.description.hash_seed != 0) fail("hash seed is not zero (a trie_store hashes nothing)");
         if (param(trie_p_size) > std::numeric_limits<std::uint32_t>::max()) {
             fail("key count " + std::to_string(param(trie_p_size)) + " exceeds " +
                  std::to_string(std::numeric_limits<std::uint32_t>::max()));
         }
-        if (param(trie_p_groups) > trie_max_groups) fail("group count " + std::to_string(param(trie_p_groups)) + " is not in 0..15");
+        if (param(trie_p_groups) > trie_max_groups)
+            fail("group count " + std::to_string(param(trie_p_groups)) + " is not in 0..15");
         if (section(trie_s_groups).size() != param(trie_p_groups) * trie_group_fields * 8) {
             fail("group table has " + std::to_string(section(trie_s_groups).size()) + " bytes, " +
                  std::to_string(param(trie_p_groups)) + " groups need " +
@@ -213,7 +216,8 @@ private:
             const std::uint64_t* r = g + trie_group_fields * i;
             const std::uint64_t length = r[0], c = r[1], first_chunk = r[2], chunk_count = r[3], nonempty = r[4],
                                 count = r[5], low_bits = r[6];
-            if (length <= previous_length || length > 15) fail_group(i, "key length " + std::to_string(length) + " out of order");
+            if (length <= previous_length || length > 15)
+                fail_group(i, "key length " + std::to_string(length) + " out of order");
             if (c >= length) fail_group(i, "chunk exponent " + std::to_string(c) + " not below the key length");
             if (r[7] != 0) fail_group(i, "reserved field is not zero");
             const std::uint64_t pow = pow10[c];
@@ -231,13 +235,15 @@ private:
             if (low_bits != ef.low_bits()) {
                 fail_group(i, "low bit width " + std::to_string(low_bits) + " is not " + std::to_string(ef.low_bits()));
             }
-            if (keys > param(trie_p_size)) fail_group(i, "more keys than the header's count");  // also bounds the shapes
+            if (keys > param(trie_p_size))
+                fail_group(i, "more keys than the header's count");  // also bounds the shapes
             chunk_shapes_[i] = {chunk_count, nonempty};
             ef_shapes_[i] = ef;
             previous_length = static_cast<unsigned>(length);
         }
         if (keys != param(trie_p_size)) {
-            fail("groups hold " + std::to_string(keys) + " keys, the header says " + std::to_string(param(trie_p_size)));
+            fail("groups hold " + std::to_string(keys) + " keys, the header says " +
+                 std::to_string(param(trie_p_size)));
         }
     }
 
@@ -316,17 +322,17 @@ private:
                 const auto check = [&](const char* what, const std::string& why) {
                     if (!why.empty()) fail_group(i, std::string(what) + ": " + why);
                 };
-                check("chunk bitmap",
-                      check_bit_vector({cw, static_cast<std::size_t>(cs.words())}, cs,
-                                       {cr, static_cast<std::size_t>(cs.rank_entries())},
-                                       {c1, static_cast<std::size_t>(cs.select1_entries())},
-                                       {c0, static_cast<std::size_t>(cs.select0_entries())}));
+                check("chunk bitmap", check_bit_vector({cw, static_cast<std::size_t>(cs.words())}, cs,
+                                                       {cr, static_cast<std::size_t>(cs.rank_entries())},
+                                                       {c1, static_cast<std::size_t>(cs.select1_entries())},
+                                                       {c0, static_cast<std::size_t>(cs.select0_entries())}));
                 check("high bits", check_bit_vector({hw, static_cast<std::size_t>(hs.words())}, hs,
                                                     {hr, static_cast<std::size_t>(hs.rank_entries())},
                                                     {h1, static_cast<std::size_t>(hs.select1_entries())},
                                                     {h0, static_cast<std::size_t>(hs.select0_entries())}));
                 check("keys", check_elias_fano(gr.ef));
-                if (!gr.chunks.get(0) || !gr.chunks.get(cs.bits - 1)) check("chunk bitmap", "first or last chunk is empty");
+                if (!gr.chunks.get(0) || !gr.chunks.get(cs.bits - 1))
+                    check("chunk bitmap", "first or last chunk is empty");
             }
             cw += cs.words();
             cr += cs.rank_entries();

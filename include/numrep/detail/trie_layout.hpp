@@ -23,8 +23,8 @@ inline constexpr std::size_t trie_max_groups = 15;  // key lengths 1..15
 // m = rank(k / 10^c in the chunk bitmap) * 10^c + k mod 10^c, and the m are Elias-Fano coded.
 struct trie_group {
     unsigned length = 0;
-    unsigned c = 0;               // chunks are k / 10^c
-    std::uint64_t pow = 1;        // 10^c
+    unsigned c = 0;         // chunks are k / 10^c
+    std::uint64_t pow = 1;  // 10^c
     std::uint64_t first_chunk = 0;
     std::uint64_t first_key = 0;  // first_chunk * pow
     std::uint64_t end_key = 0;    // (first_chunk + chunk count) * pow
@@ -87,7 +87,8 @@ struct trie_keys {
         below_length.fill(0);
         for (std::size_t len = 1; len < below_length.size(); ++len) {
             below_length[len] = below_length[len - 1];
-            if (group_of_length[len - 1] >= 0) below_length[len] += groups[static_cast<std::size_t>(group_of_length[len - 1])].count;
+            if (group_of_length[len - 1] >= 0)
+                below_length[len] += groups[static_cast<std::size_t>(group_of_length[len - 1])].count;
         }
     }
 

@@ -21,11 +21,11 @@ struct legacy_prefix {
 // The 2018 mobile conversion: 0 + old 3-digit prefix + 7 digits became 0 + new 2-digit prefix
 // + the same 7 digits (switch-over 15 Sep - 14 Nov 2018).
 inline constexpr std::array<legacy_prefix, 21> legacy_mobile_prefixes{{
-    {120, 70}, {121, 79}, {122, 77}, {126, 76}, {128, 78},                        // MobiFone
-    {123, 83}, {124, 84}, {125, 85}, {127, 81}, {129, 82},                        // Vinaphone
+    {120, 70}, {121, 79}, {122, 77}, {126, 76}, {128, 78},                                   // MobiFone
+    {123, 83}, {124, 84}, {125, 85}, {127, 81}, {129, 82},                                   // Vinaphone
     {162, 32}, {163, 33}, {164, 34}, {165, 35}, {166, 36}, {167, 37}, {168, 38}, {169, 39},  // Viettel
-    {186, 56}, {188, 58},                                                          // Vietnamobile
-    {199, 59},                                                                     // Gmobile
+    {186, 56}, {188, 58},                                                                    // Vietnamobile
+    {199, 59},                                                                               // Gmobile
 }};
 
 // Old VSAT numbers 0992 + 6 digits moved to 0672 + 6 digits in the same 2018 plan.
@@ -53,8 +53,7 @@ constexpr conversion convert_legacy(std::uint64_t nsn, int length) noexcept {
 }
 
 // Writes `digits` as groups of the given sizes separated by spaces, with `lead` in front.
-inline std::string grouped(std::string_view lead, std::string_view digits,
-                           std::initializer_list<int> sizes) {
+inline std::string grouped(std::string_view lead, std::string_view digits, std::initializer_list<int> sizes) {
     std::string out(lead);
     std::size_t pos = 0;
     for (int size : sizes) {
@@ -76,8 +75,8 @@ inline std::string format_national(std::string_view nsn) {
     const std::size_t n = nsn.size();
     const char first = n ? nsn[0] : '\0';
     if (n <= 5 && first == '1') return std::string(nsn);  // short codes: 113, 156, 1xxx
-    if (nsn.starts_with("1800") || nsn.starts_with("1900") || nsn.starts_with("1201") ||
-        nsn.starts_with("1203") || nsn.starts_with("1228"))
+    if (nsn.starts_with("1800") || nsn.starts_with("1900") || nsn.starts_with("1201") || nsn.starts_with("1203") ||
+        nsn.starts_with("1228"))
         return grouped("", nsn, {4, 6});  // dialled without the trunk prefix
     if (n == 7 && (nsn.starts_with("199") || nsn.starts_with("799"))) return grouped("", nsn, {3, 4});
     if (n == 10 && (nsn.starts_with("24") || nsn.starts_with("28"))) return grouped("0", nsn, {2, 4, 4});

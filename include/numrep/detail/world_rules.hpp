@@ -1,17 +1,15 @@
-// Reading the generated world data (world_data.hpp): country rows by code, the digit automaton
-// of a country code, possible-length tests and the ordered prefix paths that stand in for
-// libphonenumber's international- and national-prefix regular expressions.
-// Everything is constexpr, noexcept and allocation-free; an automaton walk is one 24-byte row
-// read per digit, or one for a run of any-digit steps (the tables are ~0.7 MB in all, built in).
+// Reading the generated world data (world_data.hpp): country rows, each country code's digit
+// automaton, possible-length tests and the ordered prefix paths that stand in for libphonenumber's
+// prefix regular expressions. constexpr, noexcept, allocation-free (docs/world-plan.md).
 #pragma once
 
 #include <array>
 #include <bit>
 #include <cstddef>
-#include <cstring>
-#include <type_traits>
 #include <cstdint>
+#include <cstring>
 #include <string_view>
+#include <type_traits>
 
 #include "world_data.hpp"
 
@@ -55,7 +53,8 @@ inline constexpr std::array<std::int16_t, 26 * 26> region_row_by_letters = [] {
     std::array<std::int16_t, 26 * 26> rows{};
     rows.fill(-1);
     for (const auto& entry : regions)
-        rows[static_cast<std::size_t>((entry.code[0] - 'A') * 26 + (entry.code[1] - 'A'))] = static_cast<std::int16_t>(entry.row);
+        rows[static_cast<std::size_t>((entry.code[0] - 'A') * 26 + (entry.code[1] - 'A'))] = static_cast<std::int16_t>(
+            entry.row);
     return rows;
 }();
 
@@ -116,8 +115,8 @@ constexpr std::uint16_t answer(std::uint16_t tagset, int length) noexcept {
 // starts of 15-digit-scaled keys, each with the id in force from there on); 0 for none.
 // Only [begin, end) is searched: keys of one country code lie in its own slice (an id in force
 // from before the slice would belong to another code's prefix, so the answer there is 0).
-constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, std::uint32_t begin,
-                                 std::uint32_t end, std::uint64_t scaled_key) noexcept {
+constexpr std::uint16_t range_id(std::string_view starts, std::string_view ids, std::uint32_t begin, std::uint32_t end,
+                                 std::uint64_t scaled_key) noexcept {
     std::uint32_t first = begin;  // first start > scaled_key, by binary search
     std::uint32_t n = end - begin;
     while (n > 0) {
