@@ -62,7 +62,7 @@ struct ingest_options {
     // Field delimiter, or auto_delimiter to detect one of , ; TAB | from the header line.
     char delimiter = ',';
     // Supplies the country code for national forms ("0912 345 678", "(202) 555-0123").
-    region default_region = region::vietnam();
+    region default_region = numrep::default_region;
     // Judges report::valid_number: the world plan (every region, Vietnam's rules on top) by
     // default. nullptr: valid when the national part has a length the number's region allows.
     // The plan must outlive the reader.

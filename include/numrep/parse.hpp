@@ -681,11 +681,11 @@ inline std::string phone_number::national() const {
     return e164();
 }
 
-constexpr parse_result try_parse(std::string_view text, const region& home = region::vietnam()) noexcept {
+constexpr parse_result try_parse(std::string_view text, const region& home = default_region) noexcept {
     return detail::parse_scanned(detail::scan(text), home);
 }
 
-constexpr parse_result try_parse(std::u32string_view text, const region& home = region::vietnam()) noexcept {
+constexpr parse_result try_parse(std::u32string_view text, const region& home = default_region) noexcept {
     return detail::parse_scanned(detail::scan(text), home);
 }
 
@@ -714,7 +714,7 @@ inline std::string parse_error_message(std::string_view text, const parse_result
     return message;
 }
 
-inline phone_number parse(std::string_view text, const region& home = region::vietnam()) {
+inline phone_number parse(std::string_view text, const region& home = default_region) {
     const parse_result r = try_parse(text, home);
     if (!r) detail::throw_parse_error(parse_error_message(text, r));
     return r.value();

@@ -77,4 +77,8 @@ private:
     int index_;
 };
 
+// The region national forms are read in when a caller names none: Vietnam, numrep's first home.
+// Every default in the library (try_parse, parse, ingest_options) and numrep.DEFAULT_REGION is this one.
+inline constexpr region default_region = region::vietnam();
+
 }  // namespace numrep

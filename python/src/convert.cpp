@@ -68,10 +68,7 @@ std::uint64_t to_u64(const py::handle& value, const std::string& what) {
 
 // ------------------------------------------------------------------------------ regions
 
-const region& default_region() {
-    static const region home = ingest_options{}.default_region;
-    return home;
-}
+const region& default_region() { return numrep::default_region; }
 
 std::string default_region_code() { return std::string(default_region().code()); }
 

@@ -36,7 +36,7 @@ using key_array = py::array_t<std::uint64_t, py::array::c_style | py::array::for
 // ---- regions
 
 // The default region of every call that parses text, taken from the C++ library's own default
-// (ingest_options::default_region, region::vietnam()): "VN". numrep.DEFAULT_REGION in Python.
+// (numrep::default_region, region.hpp): "VN". numrep.DEFAULT_REGION in Python.
 std::string default_region_code();
 // That region, found once (for `x in store`, which cannot take a region argument).
 const region& default_region();

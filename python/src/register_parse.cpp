@@ -85,7 +85,7 @@ void register_parse(py::module_& m) {
           "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
-    m.attr("DEFAULT_REGION") = default_region_code();  // the C++ library's default (ingest_options::default_region)
+    m.attr("DEFAULT_REGION") = default_region_code();  // the C++ library's default (numrep::default_region)
     py::dict legacy;
     for (const auto& p : detail::vietnam::legacy_mobile_prefixes)
         legacy[py::str(std::to_string(p.old_prefix))] = py::str(std::to_string(p.new_prefix));

@@ -1,3 +1,4 @@
+#include <numrep/ingest_options.hpp>
 #include <numrep/parse.hpp>
 
 #include <random>
@@ -317,4 +318,12 @@ TEST_CASE("phone_number from keys", "[parse][key]") {
     CHECK_FALSE(numrep::phone_number::from_key(84).has_value());                        // a country code alone
     for (std::uint64_t x : {1ULL, 9ULL, 10ULL, 99ULL, 100ULL, 999'999'999'999'999ULL, 1'000'000'000'000'000ULL})
         CHECK(numrep::detail::decimal_digits(x) == static_cast<int>(std::to_string(x).size()));
+}
+
+TEST_CASE("one default region: try_parse, parse and ingestion read national forms alike", "[parse]") {
+    static_assert(numrep::default_region == numrep::region::vietnam());
+    CHECK(numrep::ingest_options{}.default_region == numrep::default_region);
+    CHECK(numrep::try_parse("0912 345 678").value().key() ==
+          numrep::try_parse("0912 345 678", numrep::default_region).value().key());
+    CHECK(numrep::parse("0912 345 678").key() == 84912345678ULL);
 }
