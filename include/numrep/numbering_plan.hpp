@@ -17,6 +17,7 @@
 #include <utility>
 #include <vector>
 
+#include "detail/file_error.hpp"
 #include "detail/key.hpp"
 #include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"

@@ -19,6 +19,7 @@
 #include "../number_record.hpp"
 #include "../score.hpp"
 #include "../trie_store.hpp"
+#include "file_error.hpp"
 #include "throw.hpp"
 
 namespace numrep::detail::db_directory {

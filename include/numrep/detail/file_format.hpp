@@ -24,6 +24,7 @@
 #include <unistd.h>
 
 #include "../store_file.hpp"
+#include "file_error.hpp"
 #include "hash.hpp"
 #include "mapped_file.hpp"
 #include "throw.hpp"

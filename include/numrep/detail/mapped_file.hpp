@@ -18,6 +18,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "file_error.hpp"
 #include "throw.hpp"
 
 namespace numrep::detail {

@@ -1,12 +1,10 @@
-// The one place numrep throws from: [[noreturn]] helpers keep throwing sites one line and hot
-// paths small, and quote() caps and escapes any input a message repeats.
+// The helpers numrep throws through (file errors: file_error.hpp): [[noreturn]] functions keep
+// throwing sites one line and hot paths small; quote() caps and escapes input a message repeats.
 #pragma once
 
-#include <filesystem>
 #include <stdexcept>
 #include <string>
 #include <string_view>
-#include <system_error>
 
 #include "../error.hpp"
 
@@ -49,12 +47,6 @@ inline std::string quote(std::string_view text) {
 
 [[noreturn]] inline void throw_length_error(const std::string& message) {
     throw std::length_error("numrep: " + message);
-}
-
-// An operating-system error on a file: std::system_error (OSError in Python) naming the path.
-[[noreturn]] inline void throw_file_error(int error, const std::filesystem::path& path, const char* what) {
-    throw std::system_error(error, std::generic_category(),
-                            "numrep: " + std::string(what) + " '" + path.string() + "'");
 }
 
 }  // namespace numrep::detail
