@@ -403,11 +403,11 @@ private:
             const auto where = [&] { return std::string(source) + " line " + std::to_string(line_number) + ": "; };
             const std::size_t bar = line.find('|');
             if (bar == std::string_view::npos)
-                detail::throw_invalid_argument(where() + "expected \"prefix|name\", got \"" + std::string(line) + "\"");
+                detail::throw_invalid_argument(where() + "expected \"prefix|name\", got " + detail::quote(line));
             const std::string_view prefix = line.substr(0, bar);
             const std::string_view name = line.substr(bar + 1);
             if (name.empty())
-                detail::throw_invalid_argument(where() + "empty name for prefix \"" + std::string(prefix) + "\"");
+                detail::throw_invalid_argument(where() + "empty name for prefix " + detail::quote(prefix));
             if (const std::string why = prefix_problem(prefix); !why.empty())
                 detail::throw_invalid_argument(where() + why);
             prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
