@@ -4,14 +4,11 @@
 #pragma once
 
 #include <array>
-#include <cerrno>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
-#include <fstream>
 #include <map>
 #include <span>
-#include <sstream>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -368,13 +365,11 @@ private:
         return names.intern(name);
     }
 
+    // The file's text; std::system_error naming the path when it cannot be read (no <fstream>:
+    // the POSIX reader the stores use, which also refuses directories and FIFOs).
     static std::string read_file(const std::string& path) {
-        errno = 0;
-        std::ifstream in(path, std::ios::binary);
-        if (!in) detail::throw_file_error(errno != 0 ? errno : ENOENT, path, "cannot open numbering plan file");
-        std::ostringstream buffer;
-        buffer << in.rdbuf();
-        return buffer.str();
+        const std::vector<std::byte> bytes = detail::read_file(path);
+        return {reinterpret_cast<const char*>(bytes.data()), bytes.size()};
     }
 
     // All or nothing: the lines go into a copy, which replaces this plan only if every line is good.
