@@ -167,7 +167,8 @@ class ReputationDB(_core.ReputationDB):
                    region: str | None = _core.DEFAULT_REGION, as_frame: bool = False) -> Columns | pd.DataFrame:
         """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
         are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
-        TYPE_NAMES, carrier into carrier_names(), region_code into region_codes(), counts as an (n, 8)
+        TYPE_NAMES, carrier into carrier_names(), region (the area) into region_names(), region_code into
+        region_codes(), as lookup_many gives them; counts as an (n, 8)
         array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
         as_frame=True. Releases the GIL."""
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are

@@ -32,4 +32,47 @@ void register_reputation(py::module_& m);
 // Codes of numrep.region_codes() for a number_info::region_code (0: none).
 std::uint16_t region_code_id(std::string_view code);
 
+// The plan's answer for many numbers as NumPy columns (carrier, type, region, valid,
+// region_code ids), as lookup_many and check_many return them. set() runs without the GIL.
+class plan_columns {
+public:
+    explicit plan_columns(py::ssize_t n)
+        : carrier_(n),
+          type_(n),
+          region_(n),
+          valid_(n),
+          region_code_(n),
+          c_(carrier_.mutable_data()),
+          t_(type_.mutable_data()),
+          r_(region_.mutable_data()),
+          v_(valid_.mutable_data()),
+          rc_(region_code_.mutable_data()) {}
+    void set(std::size_t i, const number_info& info) noexcept {
+        c_[i] = info.carrier_id;
+        t_[i] = static_cast<std::uint8_t>(info.type);
+        r_[i] = info.region_id;
+        v_[i] = info.valid;
+        rc_[i] = region_code_id(info.region_code);
+    }
+    void add_to(py::dict& out) const {
+        out["carrier"] = carrier_;
+        out["type"] = type_;
+        out["region"] = region_;
+        out["valid"] = valid_;
+        out["region_code"] = region_code_;
+    }
+
+private:
+    py::array_t<std::uint16_t> carrier_;
+    py::array_t<std::uint8_t> type_;
+    py::array_t<std::uint16_t> region_;
+    py::array_t<bool> valid_;
+    py::array_t<std::uint16_t> region_code_;
+    std::uint16_t* c_;
+    std::uint8_t* t_;
+    std::uint16_t* r_;
+    bool* v_;
+    std::uint16_t* rc_;
+};
+
 }  // namespace numrep::python

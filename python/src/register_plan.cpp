@@ -41,34 +41,14 @@ namespace {
 typed<names::info_columns> info_columns(const numbering_plan& plan, const typed<names::int_keys>& keys_in) {
     const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = py::none(), .texts = false});
     const auto count = keys.shape(0);
-    py::array_t<std::uint16_t> carrier(count);
-    py::array_t<std::uint8_t> type(count);
-    py::array_t<std::uint16_t> region_col(count);
-    py::array_t<bool> valid(count);
-    py::array_t<std::uint16_t> region_code(count);
+    plan_columns columns(count);
     {
         const std::uint64_t* in = keys.data();
-        auto* c = carrier.mutable_data();
-        auto* t = type.mutable_data();
-        auto* r = region_col.mutable_data();
-        auto* v = valid.mutable_data();
-        auto* rc = region_code.mutable_data();
         py::gil_scoped_release unlocked;
-        for (py::ssize_t i = 0; i < count; ++i) {
-            const number_info info = plan.lookup(in[i]);
-            c[i] = info.carrier_id;
-            t[i] = static_cast<std::uint8_t>(info.type);
-            r[i] = info.region_id;
-            v[i] = info.valid;
-            rc[i] = region_code_id(info.region_code);
-        }
+        for (py::ssize_t i = 0; i < count; ++i) columns.set(static_cast<std::size_t>(i), plan.lookup(in[i]));
     }
     py::dict out;
-    out["carrier"] = carrier;
-    out["type"] = type;
-    out["region"] = region_col;
-    out["valid"] = valid;
-    out["region_code"] = region_code;
+    columns.add_to(out);
     return out;
 }
 

@@ -384,26 +384,20 @@ void register_reputation(py::module_& m) {
                 const auto n = keys.shape(0);
                 py::array_t<double> score(n);
                 py::array_t<std::uint8_t> level(n);
-                py::array_t<bool> reported(n), delisted(n), valid(n);
+                py::array_t<bool> reported(n), delisted(n);
                 py::array_t<std::uint32_t> reports(n), not_spam(n);
                 py::array_t<std::int64_t> first_seen(n), last_seen(n);
-                py::array_t<std::uint16_t> carrier(n);
-                py::array_t<std::uint8_t> type(n);
-                py::array_t<std::uint16_t> region_code(n);
+                plan_columns info(n);
                 py::array_t<std::uint32_t> counts({n, static_cast<py::ssize_t>(report_category_count)});
                 auto* sc = score.mutable_data();
                 auto* lv = level.mutable_data();
                 auto* rp = reported.mutable_data();
                 auto* dl = delisted.mutable_data();
-                auto* va = valid.mutable_data();
                 auto* rs = reports.mutable_data();
                 auto* ns = not_spam.mutable_data();
                 auto* fs = first_seen.mutable_data();
                 auto* ls = last_seen.mutable_data();
-                auto* ca = carrier.mutable_data();
-                auto* ty = type.mutable_data();
                 auto* co = counts.mutable_data();
-                auto* rc = region_code.mutable_data();
                 const auto* in = keys.data();
                 {
                     py::gil_scoped_release unlocked;
@@ -413,15 +407,12 @@ void register_reputation(py::module_& m) {
                                          lv[i] = static_cast<std::uint8_t>(v.score.level);
                                          rp[i] = v.reported;
                                          dl[i] = v.score.delisted;
-                                         va[i] = v.info.valid;
                                          rs[i] = static_cast<std::uint32_t>(
                                              std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
                                          ns[i] = v.record.not_spam;
                                          fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
                                          ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
-                                         ca[i] = v.info.carrier_id;
-                                         ty[i] = static_cast<std::uint8_t>(v.info.type);
-                                         rc[i] = region_code_id(v.info.region_code);
+                                         info.set(i, v.info);
                                          for (std::size_t c = 0; c < report_category_count; ++c)
                                              co[i * report_category_count + c] = v.record.counts[c];
                                      });
@@ -436,10 +427,7 @@ void register_reputation(py::module_& m) {
                 out["not_spam"] = not_spam;
                 out["first_seen"] = first_seen;
                 out["last_seen"] = last_seen;
-                out["carrier"] = carrier;
-                out["type"] = type;
-                out["region_code"] = region_code;
-                out["valid"] = valid;
+                info.add_to(out);  // carrier, type, region, valid, region_code
                 out["counts"] = counts;
                 return out;
             },

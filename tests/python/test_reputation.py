@@ -405,3 +405,14 @@ def test_from_csv_rejects_file_that_cannot_be_written_is_an_os_error(tmp_path: P
     with pytest.raises(OSError) as error:
         numrep.ReputationDB.from_csv(path, rejects=target)
     assert error.value.errno == errno.ENOENT and str(target) in str(error.value)
+
+
+def test_check_many_plan_columns_are_lookup_many_columns(tmp_path: Path) -> None:
+    # One piece of code fills the plan's columns of both calls.
+    path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n02439123456,2021-07-07,spam\n")
+    db = numrep.ReputationDB.from_csv(path)
+    keys = np.array([84912345678, 842439123456, 12025550123, 0], dtype=np.uint64)
+    verdicts = db.check_many(keys, now=1_700_000_000)
+    info = numrep.lookup_many(keys)
+    for column in ("carrier", "type", "region", "valid", "region_code"):
+        assert verdicts[column].tolist() == info[column].tolist(), column
