@@ -25,6 +25,7 @@
 #include "detail/throw.hpp"
 #include "number_record.hpp"
 #include "numbering_plan.hpp"
+#include "region.hpp"
 #include "reputation_builder.hpp"
 #include "score.hpp"
 #include "trie_store.hpp"
@@ -45,6 +46,18 @@ struct reputation_db_options {
     reputation_config config;
     double bloom_fpr = 0.001;  // the filter costs ~15 bits per reported number at 0.1%
     const numbering_plan* plan = &plans::world();
+    // The region the reports' national forms were read in (the FTC preset: US). Saved with the
+    // database, so that its users read national forms the same way (the CLI and Python do).
+    region default_region = numrep::default_region;
+};
+
+// How reputation_db::open reads a directory.
+struct reputation_db_open_options {
+    const numbering_plan* plan = &plans::world();
+    // Overrides the region the database was saved with (format 1 saved none: VN is assumed).
+    std::optional<region> default_region;
+    // verify::header maps a huge database touching a few pages; its stores are then trusted.
+    verify check = verify::full;
 };
 
 class reputation_db {
@@ -56,9 +69,14 @@ public:
     // An empty database.
     explicit reputation_db(options opts = {}) : options_(opts) {
         options_.config.validate();
+        if (!(options_.bloom_fpr >= detail::db_manifest::min_bloom_fpr &&
+              options_.bloom_fpr <= detail::db_manifest::max_bloom_fpr))
+            detail::throw_invalid_argument("bloom_fpr must be from 1e-09 to 0.5, got " +
+                                           detail::shortest_text(options_.bloom_fpr));
         store_state(std::make_shared<const state>(state{make_snapshot({}, {}), {}}));
     }
 
+    // The region is the caller's to say (opts.default_region): the builder holds keys only.
     static reputation_db build(const reputation_builder& builder, options opts = {}) {
         opts.config = builder.config();
         reputation_db db(opts);
@@ -264,10 +282,11 @@ public:
         return {s->snap, &s->snap->bloom};
     }
 
-    // Writes the database (the snapshot with every delta layer folded in) as a directory: the
-    // files go to a temporary sibling directory which then takes the place of `dir`. Refuses
-    // to replace a directory that is neither empty nor a numrep database. On failure the
-    // previous database (if any) is left as it was and no temporary directory stays behind.
+    // Publishes the database (the snapshot with every delta layer folded in) as a directory in
+    // format 2 (docs/file-format.md): new store files, fsynced, then one atomic rename of its
+    // MANIFEST; a crash at any moment leaves the previous state or this one, whole. Refuses to
+    // replace a directory that is neither empty nor a numrep database; a format 1 directory is
+    // upgraded in place.
     void save(const std::filesystem::path& where) {
         const std::filesystem::path dir = detail::db_directory::normal_path(where);
         detail::db_directory::check_replaceable(dir);
@@ -275,22 +294,34 @@ public:
         const std::shared_ptr<const state> s = load_state();
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
-        detail::db_directory::write(dir, snap->records, snap->bloom, options_.config);
+        detail::db_directory::write(dir, snap->records, snap->bloom,
+                                    {options_.config, options_.default_region, options_.bloom_fpr});
     }
 
-    // Opens a saved database; the stores are memory-mapped. format_error for a damaged or
-    // foreign directory, naming the file and the problem.
-    static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::world()) {
-        auto files = detail::db_directory::read(dir);
+    // Opens a saved database (format 2, or 1); the stores are memory-mapped. After a crash it
+    // opens the last published state. format_error for a damaged or foreign directory, naming
+    // the file and the problem.
+    static reputation_db open(const std::filesystem::path& dir, const reputation_db_open_options& how) {
+        auto files = detail::db_directory::read(detail::db_directory::normal_path(dir), how.check);
+        if (files.shards.size() != 1)
+            detail::throw_format_error(dir.string() + ": holds " + std::to_string(files.shards.size()) +
+                                       " shards; this version of numrep opens databases of one shard");
         options opts;
-        opts.config = files.config;
-        opts.plan = plan;
+        opts.config = files.saved.config;
+        opts.bloom_fpr = files.saved.bloom_fpr;
+        opts.default_region = how.default_region.value_or(files.saved.default_region);
+        opts.plan = how.plan;
         reputation_db db(opts);
         auto snap = std::make_shared<snapshot>();
-        snap->records = std::move(files.records);
-        snap->bloom = std::move(files.bloom);
+        snap->records = std::move(files.shards[0].records);
+        snap->bloom = std::move(files.shards[0].bloom);
         db.store_state(std::make_shared<const state>(state{std::move(snap), {}}));
         return db;
+    }
+    static reputation_db open(const std::filesystem::path& dir, const numbering_plan* plan = &plans::world()) {
+        reputation_db_open_options how;
+        how.plan = plan;
+        return open(dir, how);
     }
 
     static std::int64_t now_seconds() noexcept {
@@ -302,7 +333,7 @@ private:
     using delta_layer = std::unordered_map<std::uint64_t, number_record>;
     struct snapshot {
         trie_store<number_record> records;
-        bloom_filter<> bloom{1, 0.5};
+        bloom_filter<> bloom = detail::db_directory::empty_bloom();
     };
     struct state {
         std::shared_ptr<const snapshot> snap;
@@ -336,7 +367,8 @@ private:
                                                   const std::vector<number_record>& records) const {
         auto snap = std::make_shared<snapshot>();
         snap->records = trie_store<number_record>::build(keys, records, merge_policy::last);
-        snap->bloom = bloom_filter<>(std::max<std::uint64_t>(keys.size(), 1), options_.bloom_fpr);
+        if (keys.empty()) return snap;  // the empty filter answers "no" to every key
+        snap->bloom = bloom_filter<>(keys.size(), options_.bloom_fpr);
         snap->bloom.insert_batch(keys);
         return snap;
     }

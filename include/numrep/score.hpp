@@ -11,6 +11,7 @@
 #include <string>
 #include <string_view>
 
+#include "detail/number_text.hpp"
 #include "detail/throw.hpp"
 #include "number_record.hpp"
 
@@ -38,18 +39,28 @@ struct reputation_config {
 
     double half_life_seconds() const noexcept { return half_life_days * 86400.0; }
 
-    // std::invalid_argument naming the first bad parameter.
+    // The documented ranges (docs/scoring.md): wide enough for any real policy, narrow enough
+    // that no parseable but absurd value (a half-life of 1e-300 days makes every score 0, a
+    // weight of 1e308 makes every reported number 100) gets through.
+    static constexpr double min_days = 1.0 / 24;  // one hour
+    static constexpr double max_days = 36500;     // a hundred years
+    static constexpr double max_category_weight = 100;
+    static constexpr std::uint32_t max_delist_votes = 1000000;
+
     // What is wrong with these settings ("" when nothing is): callers add where they came from.
     std::string problem() const {
-        const auto positive = [](double v) { return std::isfinite(v) && v > 0; };
-        if (!positive(half_life_days))
-            return "half-life must be a positive number of days, got " + std::to_string(half_life_days);
-        if (!positive(quiet_days))
-            return "quiet period must be a positive number of days, got " + std::to_string(quiet_days);
+        const auto days = [](double v) { return v >= min_days && v <= max_days; };  // false for NaN
+        const auto text = detail::shortest_text;
+        if (!days(half_life_days))
+            return "half_life_days must be from 1/24 (an hour) to 36500 days, got " + text(half_life_days);
+        if (!days(quiet_days)) return "quiet_days must be from 1/24 (an hour) to 36500 days, got " + text(quiet_days);
+        if (delist_min_votes > max_delist_votes)
+            return "delist_min_votes must be at most 1000000, got " + std::to_string(delist_min_votes);
         if (!(suspicious_score > 0 && suspicious_score <= likely_scam_score && likely_scam_score <= 100))
-            return "score thresholds must satisfy 0 < suspicious <= likely_scam <= 100";
+            return "score thresholds must satisfy 0 < suspicious <= likely_scam <= 100, got " + text(suspicious_score) +
+                   " and " + text(likely_scam_score);
         for (double w : category_weights)
-            if (!std::isfinite(w) || w < 0) return "category weights must be finite and >= 0";
+            if (!(w >= 0 && w <= max_category_weight)) return "category weights must be from 0 to 100, got " + text(w);
         return {};
     }
     void validate() const {

@@ -28,11 +28,6 @@ numrep::number_record history(
 
 double score_of(const numrep::number_record& r) { return numrep::score_record(r, now, {}).score; }
 
-std::string numrep_test_read(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
-
 std::filesystem::path temp_dir(const char* name) {
     auto p = std::filesystem::temp_directory_path() /
              ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
@@ -240,36 +235,7 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     CHECK(std::filesystem::exists(precious / "notes.txt"));
     std::filesystem::remove_all(precious);
 
-    // Damage: each is a format_error naming the file.
-    std::filesystem::remove_all(std::filesystem::path(dir.string() + "_bad"));
-    std::filesystem::copy(dir, std::filesystem::path(dir.string() + "_bad"));
-    const auto bad = std::filesystem::path(dir.string() + "_bad");
-    std::ofstream(bad / "meta.txt") << "numrep-reputation 1\nhalf_life_days=abc\n";
-    CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("half_life_days"));
-    const std::string good_meta = numrep_test_read(dir / "meta.txt");
-    for (const auto& [from, to] :
-         std::vector<std::pair<std::string, std::string>>{{"delist_min_votes=3", "delist_min_votes=nan"},
-                                                          {"delist_min_votes=3", "delist_min_votes=2.7"},
-                                                          {"half_life_days=90", "half_life_days= 90"},
-                                                          {"half_life_days=90", "half_life_days=0x5a"},
-                                                          {"quiet_days=365", "half_life_days=90"}}) {
-        std::string text = good_meta;
-        REQUIRE(text.find(from) != std::string::npos);
-        text.replace(text.find(from), from.size(), to);
-        std::ofstream(bad / "meta.txt", std::ios::trunc) << text;
-        INFO(to);
-        CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);
-    }
-    std::ofstream(bad / "meta.txt") << "something else\n";
-    CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);
-    std::filesystem::remove(bad / "meta.txt");
-    CHECK_THROWS_WITH(numrep::reputation_db::open(bad), numrep_test::contains("meta.txt"));
-    CHECK_THROWS_AS(numrep::reputation_db::open(dir / "records.trie"), numrep::format_error);
-    std::filesystem::copy_file(dir / "meta.txt", bad / "meta.txt");
-    std::filesystem::copy_file(dir / "records.trie", bad / "numbers.bloom",
-                               std::filesystem::copy_options::overwrite_existing);
-    CHECK_THROWS_AS(numrep::reputation_db::open(bad), numrep::format_error);  // wrong kind of store
-    std::filesystem::remove_all(bad);
+    // Damage, crashes and format 1: test_db_directory.cpp.
     std::filesystem::remove_all(dir);
 }
 

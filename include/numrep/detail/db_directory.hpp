@@ -1,6 +1,13 @@
-// The directory a reputation_db is saved as (format 1): records.trie (trie_store<number_record>),
-// numbers.bloom (bloom_filter) and meta.txt (the scoring settings). Written to a temporary
-// sibling and renamed into place; read back with every file validated.
+// The directory a reputation_db is saved as. Format 2 (written): a MANIFEST (db_manifest.hpp)
+// naming the store files of one or more shards, each shard a trie of records and a Bloom
+// filter. Format 1 (read, and upgraded by the next save): meta.txt, records.trie, numbers.bloom.
+//
+// Publication is crash-safe: new store files get names no published manifest uses (the next
+// generation), are written and fsynced, then one atomic rename of MANIFEST publishes them and
+// the directory is fsynced; only then are the files of older generations removed. Whatever
+// moment a machine stops, the directory holds the last published manifest and every file it
+// names. Writers hold an exclusive lock on `lock`; readers need none (they map files that are
+// never rewritten) and remove leftovers of crashed writers only when no writer holds it.
 #pragma once
 
 #include <algorithm>
@@ -10,21 +17,46 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
-#include <fstream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <system_error>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/file.h>
+#include <sys/random.h>
+#include <unistd.h>
 
 #include "../bloom_filter.hpp"
 #include "../number_record.hpp"
 #include "../score.hpp"
+#include "../store_file.hpp"
 #include "../trie_store.hpp"
+#include "db_manifest.hpp"
 #include "file_error.hpp"
+#include "file_format.hpp"
+#include "mapped_file.hpp"
 #include "throw.hpp"
 
 namespace numrep::detail::db_directory {
 
-inline constexpr std::string_view meta_header = "numrep-reputation 1";
+inline constexpr std::string_view manifest_name = "MANIFEST";
+inline constexpr std::string_view lock_name = "lock";
+inline constexpr std::string_view v1_meta_header = "numrep-reputation 1";
+inline constexpr std::size_t v1_meta_max_bytes = 64 * 1024;
+
+// ---- test hook ----
+
+// Called with the name of each step of a publication, in order ("records written", ...,
+// "published", "removed <file>"). Tests set it to crash the process (fork, then _exit) at
+// every step in turn; nullptr (always, outside tests) costs one comparison per step.
+inline void (*fault_hook)(std::string_view step) = nullptr;
+inline void fault_point(std::string_view step) {
+    if (fault_hook != nullptr) fault_hook(step);
+}
+
+// ---- paths and small files ----
 
 // The path without a trailing separator ("db/" names the directory db).
 inline std::filesystem::path normal_path(const std::filesystem::path& p) {
@@ -38,67 +70,284 @@ inline std::filesystem::path sibling(const std::filesystem::path& dir, const cha
     return dir.parent_path() / (dir.filename().string() + suffix);
 }
 
-inline bool is_empty_dir(const std::filesystem::path& dir) {
-    std::error_code error;
-    return std::filesystem::is_directory(dir, error) && std::filesystem::is_empty(dir, error) && !error;
+// A small file read whole, refusing (format_error) one larger than `limit` before reading it:
+// a 16 GiB sparse file in place of a manifest costs a stat, not 16 GiB of memory.
+inline std::string read_small_file(const std::filesystem::path& path, std::size_t limit) {
+    const file_descriptor fd(path);
+    if (fd.size() > limit)
+        throw_format_error(path.string() + ": " + std::to_string(fd.size()) + " bytes, more than the " +
+                           std::to_string(limit) + " such a file can hold (not a numrep database file)");
+    std::string text(fd.size(), '\0');
+    std::size_t done = 0;
+    while (done < text.size()) {
+        const ::ssize_t n = ::read(fd.get(), text.data() + done, text.size() - done);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_file_error(errno, path, "cannot read");
+        if (n == 0) break;  // shrank since fstat: the parser reports what is missing
+        done += static_cast<std::size_t>(n);
+    }
+    text.resize(done);
+    return text;
 }
 
-inline bool is_database_dir(const std::filesystem::path& dir) {
-    std::ifstream in(dir / "meta.txt", std::ios::binary);
-    std::string first;
-    return in && std::getline(in, first) && first == meta_header;
+inline void fsync_directory(const std::filesystem::path& dir) {
+    const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) return;  // file systems that cannot flush a directory are not an error
+    ::fsync(fd);
+    ::close(fd);
+}
+
+// The exclusive lock writers hold on dir/lock. `wait` = false: take it only if free (cleanup
+// by readers); a read-only directory gives no lock, which readers take as "do not clean".
+class directory_lock {
+public:
+    directory_lock(const std::filesystem::path& dir, bool wait) {
+        const std::filesystem::path path = dir / lock_name;
+        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        if (fd_ < 0) {
+            if (wait) throw_file_error(errno, path, "cannot lock the database at");
+            return;
+        }
+        int result = 0;
+        do {
+            result = ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
+        } while (result != 0 && errno == EINTR);
+        if (result != 0) {
+            const int error = errno;
+            ::close(fd_);
+            fd_ = -1;
+            if (wait) throw_file_error(error, path, "cannot lock the database at");
+        }
+    }
+    ~directory_lock() {
+        if (fd_ >= 0) ::close(fd_);  // closing releases the lock
+    }
+    directory_lock(const directory_lock&) = delete;
+    directory_lock& operator=(const directory_lock&) = delete;
+    bool held() const noexcept { return fd_ >= 0; }
+
+private:
+    int fd_ = -1;
+};
+
+// 32 hex digits from the kernel's random source, naming a new database.
+inline std::string new_database_id() {
+    std::array<unsigned char, 16> bytes{};
+    std::size_t done = 0;
+    while (done < bytes.size()) {
+        const ::ssize_t n = ::getrandom(bytes.data() + done, bytes.size() - done, 0);
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw std::system_error(errno, std::generic_category(), "numrep: getrandom");
+        done += static_cast<std::size_t>(n);
+    }
+    std::string id;
+    for (const unsigned char b : bytes) id += db_manifest::hex16(b).substr(14);
+    return id;
+}
+
+// ---- what a directory holds ----
+
+inline bool is_file(const std::filesystem::path& p) {
+    std::error_code error;
+    return std::filesystem::is_regular_file(p, error);
+}
+inline bool is_v2(const std::filesystem::path& dir) { return is_file(dir / manifest_name); }
+inline bool is_v1(const std::filesystem::path& dir) {
+    if (!is_file(dir / "meta.txt")) return false;
+    try {
+        const std::string text = read_small_file(dir / "meta.txt", v1_meta_max_bytes);
+        return text.substr(0, v1_meta_header.size() + 1) == std::string(v1_meta_header) + "\n";
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+// Files a publication or a crashed one may leave: store files of any generation, temporary
+// files of the atomic writer, and format 1's files. Anything else is the user's and stays.
+inline bool is_ours(std::string_view name) {
+    const auto starts = [&](std::string_view p) { return name.substr(0, p.size()) == p; };
+    if (name == "meta.txt" || name == "records.trie" || name == "numbers.bloom") return true;
+    if (starts("MANIFEST.tmp-") || starts("meta.txt.tmp-")) return true;
+    return (starts("records-") || starts("numbers-")) &&
+           (name.find(".trie") != std::string_view::npos || name.find(".bloom") != std::string_view::npos);
+}
+
+// The generation in a store file's name ("records-00000007-00000.trie" → 7), 0 if none.
+inline std::uint64_t generation_in_name(std::string_view name) {
+    if (name.size() < 17 || !(name.substr(0, 8) == "records-" || name.substr(0, 8) == "numbers-")) return 0;
+    std::uint64_t g = 0;
+    const auto [end, error] = std::from_chars(name.data() + 8, name.data() + 16, g);
+    return error == std::errc{} && end == name.data() + 16 ? g : 0;
+}
+
+// A directory holding nothing, or only what a crashed first save left (no MANIFEST yet).
+inline bool holds_only_ours(const std::filesystem::path& dir) {
+    std::error_code error;
+    if (!std::filesystem::is_directory(dir, error)) return false;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+        const std::string name = entry.path().filename().string();
+        if (!(name == lock_name || is_ours(name))) return false;
+    }
+    return !error;
 }
 
 // Saving may replace an empty directory or a database, nothing else.
 inline void check_replaceable(const std::filesystem::path& dir) {
-    if (std::filesystem::exists(dir) && !(is_database_dir(dir) || is_empty_dir(dir)))
+    std::error_code error;
+    if (std::filesystem::exists(dir, error) && !(is_v2(dir) || is_v1(dir) || holds_only_ours(dir)))
         throw_invalid_argument("will not replace " + dir.string() +
-                               ": it exists and is neither empty nor a numrep database (no meta.txt of ours)");
+                               ": it exists and is neither empty nor a numrep database (no MANIFEST or meta.txt)");
 }
 
-inline void write_meta(const std::filesystem::path& path, const reputation_config& c) {
-    errno = 0;
-    std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out.precision(17);
-    out << meta_header << "\n"
-        << "half_life_days=" << c.half_life_days << "\n"
-        << "quiet_days=" << c.quiet_days << "\n"
-        << "delist_min_votes=" << c.delist_min_votes << "\n"
-        << "suspicious_score=" << c.suspicious_score << "\n"
-        << "likely_scam_score=" << c.likely_scam_score << "\n"
-        << "category_weights=";
-    for (std::size_t i = 0; i < c.category_weights.size(); ++i) out << (i ? "," : "") << c.category_weights[i];
-    out << "\n";
-    out.flush();
-    if (!out) throw_file_error(errno != 0 ? errno : EIO, path, "cannot write");
+// Removes our files that `keep` does not name. The caller holds the directory lock.
+inline void remove_unpublished(const std::filesystem::path& dir, const db_manifest::manifest& keep) {
+    std::vector<std::string> named;
+    for (const auto& s : keep.shards) {
+        named.push_back(s.records.name);
+        named.push_back(s.bloom.name);
+    }
+    std::error_code error;
+    std::vector<std::filesystem::path> doomed;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
+        const std::string name = entry.path().filename().string();
+        if (is_ours(name) && std::find(named.begin(), named.end(), name) == named.end()) doomed.push_back(entry.path());
+    }
+    std::sort(doomed.begin(), doomed.end());
+    for (const auto& path : doomed) {
+        fault_point("removing " + path.filename().string());
+        std::filesystem::remove(path, error);  // already gone is fine
+    }
 }
 
-inline reputation_config read_meta(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in) throw_format_error(path.string() + ": missing (not a numrep database?)");
-    std::string line;
+// ---- format 2 ----
+
+// The checksum a store file's header holds (see file_format.hpp), read without mapping it.
+inline std::uint64_t store_header_checksum(const std::filesystem::path& path) {
+    const file_descriptor fd(path);
+    std::array<std::byte, 16> head{};
+    std::size_t done = 0;
+    while (done < head.size()) {
+        const ::ssize_t n = ::pread(fd.get(), head.data() + done, head.size() - done, static_cast<::off_t>(done));
+        if (n < 0 && errno == EINTR) continue;
+        if (n < 0) throw_file_error(errno, path, "cannot read");
+        if (n == 0) throw_format_error(path.string() + ": shorter than a store header");
+        done += static_cast<std::size_t>(n);
+    }
+    return load_le<std::uint64_t>(head.data() + header_offset::header_checksum);
+}
+
+inline db_manifest::file_entry describe_file(const std::filesystem::path& dir, std::string name) {
+    db_manifest::file_entry f;
+    f.size = std::filesystem::file_size(dir / name);
+    f.checksum = store_header_checksum(dir / name);
+    f.name = std::move(name);
+    return f;
+}
+
+inline db_manifest::manifest read_manifest(const std::filesystem::path& dir) {
+    const std::filesystem::path path = dir / manifest_name;
+    return db_manifest::parse_manifest(read_small_file(path, db_manifest::max_bytes), path.string());
+}
+
+// What a publication needs besides the stores.
+struct settings {
+    reputation_config config;
+    region default_region = numrep::default_region;
+    double bloom_fpr = 0.001;
+};
+
+// Publishes one shard (every key) as the directory's next generation. The previous state stays
+// whole until the manifest's rename; a failure before it leaves it published.
+inline void write(const std::filesystem::path& dir, const trie_store<number_record>& records,
+                  const bloom_filter<>& bloom, const settings& s) {
+    check_replaceable(dir);
+    std::error_code error;
+    if (!std::filesystem::is_directory(dir, error)) {
+        std::filesystem::create_directories(dir);
+        fsync_directory(dir.parent_path());  // the new directory's name survives a power loss
+    }
+    const directory_lock lock(dir, true);
+    check_replaceable(dir);  // again, now that no other writer can change it
+
+    db_manifest::manifest m;
+    m.config = s.config;
+    m.default_region = s.default_region;
+    m.bloom_fpr = s.bloom_fpr;
+    if (const std::string why = db_manifest::settings_problem(m); !why.empty()) throw_invalid_argument(why);
+    // The next generation is beyond every name in the directory, published or left by a crash.
+    std::uint64_t newest = 0;
+    std::optional<db_manifest::manifest> previous;
+    try {
+        if (is_v2(dir)) previous = read_manifest(dir);
+    } catch (const format_error&) {
+        // A damaged manifest is replaced by this save; its id and generation are lost.
+    }
+    if (previous) newest = previous->generation;
+    for (const auto& entry : std::filesystem::directory_iterator(dir))
+        newest = std::max(newest, generation_in_name(entry.path().filename().string()));
+    if (newest >= db_manifest::max_generation)
+        throw_invalid_argument(dir.string() + ": generation " + std::to_string(newest) +
+                               " is the last; save to a new directory");
+    m.generation = newest + 1;
+    m.database_id = previous ? previous->database_id : new_database_id();
+    fault_point("locked");
+
+    db_manifest::shard_entry shard;
+    shard.numbers = records.size();
+    const std::string records_file = db_manifest::records_name(m.generation, 0);
+    const std::string bloom_file = db_manifest::bloom_name(m.generation, 0);
+    records.save(dir / records_file);  // each store: temporary file, fsync, rename, fsync dir
+    fault_point("records written");
+    bloom.save(dir / bloom_file);
+    fault_point("bloom written");
+    shard.records = describe_file(dir, records_file);
+    shard.bloom = describe_file(dir, bloom_file);
+    m.shards.push_back(std::move(shard));
+
+    const std::string text = db_manifest::format_manifest(m);
+    atomic_file_writer out(dir / manifest_name);
+    out.write(std::as_bytes(std::span(text.data(), text.size())));
+    fault_point("manifest written");
+    out.commit();  // fsync, the publishing rename, fsync of the directory
+    fault_point("published");
+    remove_unpublished(dir, m);
+    fault_point("cleaned");
+}
+
+// ---- format 1 (read only) ----
+
+inline reputation_config read_v1_meta(const std::filesystem::path& path) {
+    const std::string text = read_small_file(path, v1_meta_max_bytes);
     const auto bad = [&](const std::string& why) { throw_format_error(path.string() + ": " + why); };
-    if (!std::getline(in, line) || line != meta_header)
+    std::size_t at = 0;
+    const auto next_line = [&](std::string_view& line) {
+        if (at >= text.size()) return false;
+        const std::size_t end = std::min(text.find('\n', at), text.size());
+        line = std::string_view(text).substr(at, end - at);
+        at = end + 1;
+        return true;
+    };
+    std::string_view line;
+    if (!next_line(line) || line != v1_meta_header)
         bad("not a numrep database header (expected \"numrep-reputation 1\")");
     // A decimal number, nothing before or after it (no spaces, no hex, no "nan").
-    const auto number = [&](const std::string& name, std::string_view text) {
+    const auto number = [&](const std::string& name, std::string_view value) {
         double v = 0;
-        const auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), v,
+        const auto [end, error] = std::from_chars(value.data(), value.data() + value.size(), v,
                                                   std::chars_format::general);
-        if (error != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
-            bad(name + ": " + quote(text) + " is not a finite decimal number");
+        if (error != std::errc{} || end != value.data() + value.size() || !std::isfinite(v))
+            bad(name + ": " + quote(value) + " is not a finite decimal number");
         return v;
     };
     reputation_config c;
     const std::array<std::string_view, 6> names{"half_life_days",   "quiet_days",        "delist_min_votes",
                                                 "suspicious_score", "likely_scam_score", "category_weights"};
     std::array<bool, 6> seen{};
-    while (std::getline(in, line)) {
+    while (next_line(line)) {
         if (line.empty()) continue;
         const auto eq = line.find('=');
-        if (eq == std::string::npos) bad("malformed line " + quote(line));
-        const std::string name = line.substr(0, eq);
-        const std::string_view value = std::string_view(line).substr(eq + 1);
+        if (eq == std::string_view::npos) bad("malformed line " + quote(line));
+        const std::string name(line.substr(0, eq));
+        const std::string_view value = line.substr(eq + 1);
         const auto which = std::find(names.begin(), names.end(), name);
         if (which == names.end()) bad("unknown setting " + quote(name));
         const auto index = static_cast<std::size_t>(which - names.begin());
@@ -129,60 +378,133 @@ inline reputation_config read_meta(const std::filesystem::path& path) {
     }
     for (std::size_t i = 0; i < names.size(); ++i)
         if (!seen[i]) bad("setting \"" + std::string(names[i]) + "\" missing");
-    if (const std::string why = c.problem(); !why.empty()) bad(why);
+    if (const std::string why = c.problem(); !why.empty()) bad("settings out of range: " + why);
     return c;
 }
 
-// Writes the stores and settings to a temporary sibling, then renames it into place; the
-// previous database (if any) is left whole on failure and no temporary directory stays.
-inline void write(const std::filesystem::path& dir, const trie_store<number_record>& records,
-                  const bloom_filter<>& bloom, const reputation_config& config) {
-    const std::filesystem::path tmp = sibling(dir, ".tmp-save");
-    const std::filesystem::path old = sibling(dir, ".tmp-old");
-    struct remove_on_exit {
-        std::filesystem::path path;
-        ~remove_on_exit() {
-            std::error_code ignored;
-            std::filesystem::remove_all(path, ignored);
+// ---- opening ----
+
+// A filter of one block and no keys, made without the sizing search (which costs about a
+// millisecond): the placeholder before a store is opened, and the filter of an empty snapshot.
+inline bloom_filter<> empty_bloom() { return bloom_filter<>(bloom_sizing{1, 512, 1, 0.0}); }
+
+struct shard {
+    std::uint64_t first_key = 0;
+    std::uint64_t last_key = 0;
+    trie_store<number_record> records;
+    bloom_filter<> bloom = empty_bloom();
+};
+
+struct contents {
+    int format = 2;
+    std::string database_id;  // "" for format 1
+    std::uint64_t generation = 0;
+    settings saved;
+    std::vector<shard> shards;
+};
+
+// The stores of one shard, each bound to the manifest by its size and header checksum, so that
+// a store of another database (or another generation) is refused, naming the file.
+inline shard open_shard(const std::filesystem::path& dir, const db_manifest::shard_entry& entry, verify check) {
+    const auto bound = [&](const db_manifest::file_entry& f) {
+        const std::filesystem::path path = dir / f.name;
+        const std::uint64_t size = std::filesystem::file_size(path);
+        if (size != f.size || store_header_checksum(path) != f.checksum)
+            throw_format_error(path.string() + ": does not belong to this database (the manifest names a file of " +
+                               std::to_string(f.size) + " bytes with checksum " + db_manifest::hex16(f.checksum) + ")");
+        return path;
+    };
+    shard s;
+    s.first_key = entry.first_key;
+    s.last_key = entry.last_key;
+    s.records = trie_store<number_record>::open(bound(entry.records), check);
+    s.bloom = bloom_filter<>::open(bound(entry.bloom), check);
+    const auto records_path = (dir / entry.records.name).string();
+    if (s.records.size() != entry.numbers)
+        throw_format_error(records_path + ": holds " + std::to_string(s.records.size()) +
+                           " numbers, the manifest says " + std::to_string(entry.numbers));
+    if (s.records.size() > 0) {
+        const std::uint64_t first = s.records.select(0).value_or(0);
+        const std::uint64_t last = s.records.select(s.records.size() - 1).value_or(0);
+        if (first < entry.first_key || last > entry.last_key)
+            throw_format_error(records_path + ": holds keys outside its shard's range");
+        if (!s.bloom.contains(first) || !s.bloom.contains(last))
+            throw_format_error((dir / entry.bloom.name).string() + ": does not hold the numbers of " + records_path);
+    }
+    return s;
+}
+
+inline contents read_v2(const std::filesystem::path& dir, verify check) {
+    // A writer may publish and remove the files of the manifest just read: read it again then.
+    for (int attempt = 0;; ++attempt) {
+        const db_manifest::manifest m = read_manifest(dir);
+        contents c;
+        c.database_id = m.database_id;
+        c.generation = m.generation;
+        c.saved = {m.config, m.default_region, m.bloom_fpr};
+        try {
+            for (const auto& entry : m.shards) c.shards.push_back(open_shard(dir, entry, check));
+        } catch (const std::system_error& e) {
+            const bool replaced = attempt < 5 && e.code() == std::errc::no_such_file_or_directory && [&] {
+                try {
+                    return read_manifest(dir).generation != m.generation;
+                } catch (const std::exception&) {
+                    return false;
+                }
+            }();
+            if (replaced) continue;
+            throw_format_error((dir / manifest_name).string() + ": names a file that cannot be opened: " + e.what());
         }
-    } cleanup_tmp{tmp}, cleanup_old{old};
-    std::filesystem::remove_all(tmp);
-    std::filesystem::remove_all(old);
-    std::filesystem::create_directories(tmp);
-    records.save(tmp / "records.trie");
-    bloom.save(tmp / "numbers.bloom");
-    write_meta(tmp / "meta.txt", config);
-    const bool existed = std::filesystem::exists(dir);
-    if (existed) std::filesystem::rename(dir, old);
-    try {
-        std::filesystem::rename(tmp, dir);
-    } catch (...) {
-        if (existed) std::filesystem::rename(old, dir);  // put the previous database back
-        throw;
+        return c;
     }
 }
 
-struct contents {
-    reputation_config config;
-    trie_store<number_record> records;
-    bloom_filter<> bloom{1, 0.5};
-};
-
-// Opens a saved database (stores memory-mapped); format_error naming the file and the problem.
-inline contents read(const std::filesystem::path& dir) {
-    if (!std::filesystem::is_directory(dir))
-        throw_format_error(dir.string() +
-                           ": not a numrep database (expected a directory with meta.txt, "
-                           "records.trie and numbers.bloom)");
-    for (const char* name : {"meta.txt", "records.trie", "numbers.bloom"})
-        if (!std::filesystem::is_regular_file(dir / name))
+inline contents read_v1(const std::filesystem::path& dir, verify check) {
+    for (const char* name : {"records.trie", "numbers.bloom"})
+        if (!is_file(dir / name))
             throw_format_error((dir / name).string() + ": missing (not a complete numrep database)");
     contents c;
-    c.config = read_meta(dir / "meta.txt");
-    c.records = trie_store<number_record>::open(dir / "records.trie");
-    c.bloom = bloom_filter<>::open(dir / "numbers.bloom");
-    if (c.records.size() > 0 && !c.bloom.contains(c.records.select(0).value_or(0)))
+    c.format = 1;
+    c.saved.config = read_v1_meta(dir / "meta.txt");
+    shard s;
+    s.last_key = std::numeric_limits<std::uint64_t>::max();
+    s.records = trie_store<number_record>::open(dir / "records.trie", check);
+    s.bloom = bloom_filter<>::open(dir / "numbers.bloom", check);
+    if (s.records.size() > 0 && !s.bloom.contains(s.records.select(0).value_or(0)))
         throw_format_error((dir / "numbers.bloom").string() + ": does not belong to records.trie");
+    c.shards.push_back(std::move(s));
+    return c;
+}
+
+// Opens a saved database (stores memory-mapped): the last published state, whatever crash came
+// before. format_error naming the file and the problem for a damaged or foreign directory.
+inline contents read(const std::filesystem::path& dir, verify check = verify::full) {
+    std::error_code error;
+    if (!std::filesystem::exists(dir, error)) {
+        // Format 1's save renamed the old database to DB.tmp-old before moving the new one in;
+        // a crash between the two left it there. It is the last published state: put it back.
+        const std::filesystem::path old = sibling(dir, ".tmp-old");
+        if (is_v1(old)) std::filesystem::rename(old, dir, error);
+    }
+    if (!std::filesystem::is_directory(dir, error))
+        throw_format_error(dir.string() + ": not a numrep database (expected a directory with a MANIFEST)");
+    contents c;
+    if (is_v2(dir)) c = read_v2(dir, check);
+    else if (is_file(dir / "meta.txt"))
+        c = read_v1(dir, check);
+    else
+        throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
+    if (c.format == 2) {
+        // Leftovers of a crashed writer: removed unless a writer is at work (then they are its).
+        const directory_lock lock(dir, false);
+        if (lock.held()) {
+            try {
+                remove_unpublished(dir, read_manifest(dir));
+            } catch (const std::exception&) {
+                // Cleaning is a courtesy: a failure leaves files that the next save removes.
+            }
+        }
+    }
     return c;
 }
 

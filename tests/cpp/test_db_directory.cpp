@@ -1,0 +1,393 @@
+// The database directory (format 2): the manifest, binding stores to their database, format 1
+// still opening and upgrading, every byte of every file flipped, and crashes at every step of a
+// save and at random moments (fork, then _exit or SIGKILL), repeated.
+#include <algorithm>
+#include <chrono>
+#include <csignal>
+#include <cstdint>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <map>
+#include <random>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "catch.hpp"
+#include "numrep/reputation_db.hpp"
+
+namespace fs = std::filesystem;
+using numrep::report_category;
+namespace manifest = numrep::detail::db_manifest;
+namespace directory = numrep::detail::db_directory;
+
+namespace {
+
+constexpr std::int64_t now = 1'750'000'000;
+constexpr std::int64_t day = 86400;
+
+fs::path fresh_dir(const std::string& name) {
+    auto p = fs::temp_directory_path() / ("numrep_test_dir_" + name + "_" + std::to_string(::getpid()));
+    fs::remove_all(p);
+    return p;
+}
+
+std::string read_bytes(const fs::path& p) {
+    std::ifstream in(p, std::ios::binary);
+    return {std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
+}
+void write_bytes(const fs::path& p, const std::string& bytes) {
+    std::ofstream(p, std::ios::binary | std::ios::trunc) << bytes;
+}
+
+// A database whose every answer differs from another's made with another seed: its own numbers,
+// counts, settings and region.
+numrep::reputation_db make_db(unsigned seed, std::size_t numbers = 40) {
+    numrep::reputation_config config;
+    config.half_life_days = 30 + seed;
+    numrep::reputation_builder b(config);
+    std::mt19937_64 random(seed);
+    for (std::size_t i = 0; i < numbers; ++i) {
+        const std::uint64_t key = 84900000000ULL + random() % 1000000;
+        for (unsigned r = 0; r <= seed % 3; ++r)
+            b.add(key, static_cast<report_category>(random() % numrep::report_category_count),
+                  now - static_cast<std::int64_t>(random() % 400) * day, static_cast<std::uint32_t>(random() % 50),
+                  random() % 7 == 0);
+    }
+    numrep::reputation_db::options o;
+    o.default_region = seed % 2 ? *numrep::region::find("US") : numrep::region::vietnam();
+    return numrep::reputation_db::build(b, o);
+}
+
+// Everything a user can ask a database, as text: equal fingerprints, equal answers.
+std::string fingerprint(const numrep::reputation_db& db) {
+    std::string out = std::string(db.settings().default_region.code()) + " " +
+                      std::to_string(db.settings().config.half_life_days) + " " + std::to_string(db.size()) + "\n";
+    std::vector<std::uint64_t> probe = db.keys();
+    for (std::uint64_t k = 84900000000ULL; k < 84901000000ULL; k += 9973) probe.push_back(k);
+    for (const std::uint64_t k : probe) {
+        const auto v = db.check(k, now);
+        out += std::to_string(k) + (v.reported ? " R " : " - ") + std::to_string(v.record.total()) + " " +
+               std::to_string(v.record.not_spam) + " " + std::to_string(v.record.first_seen) + " " +
+               std::to_string(v.score.score) + "\n";
+    }
+    return out;
+}
+
+// The files a database directory holds besides its lock, sorted.
+std::vector<std::string> files_in(const fs::path& dir) {
+    std::vector<std::string> names;
+    for (const auto& e : fs::directory_iterator(dir))
+        if (e.path().filename() != "lock") names.push_back(e.path().filename().string());
+    std::sort(names.begin(), names.end());
+    return names;
+}
+
+// The fingerprint of whatever opens at `dir`, or "refused: <why>".
+std::string what_opens(const fs::path& dir) {
+    try {
+        return fingerprint(numrep::reputation_db::open(dir));
+    } catch (const std::exception& e) {
+        return std::string("refused: ") + e.what();
+    }
+}
+
+// Writes a format 1 directory as numrep 0.1 did.
+void write_v1(const fs::path& dir, const numrep::reputation_db& db) {
+    fs::create_directories(dir);
+    db.records()->save(dir / "records.trie");
+    db.reported_numbers()->save(dir / "numbers.bloom");
+    const auto& c = db.settings().config;
+    std::ofstream meta(dir / "meta.txt", std::ios::binary);
+    meta.precision(17);
+    meta << "numrep-reputation 1\nhalf_life_days=" << c.half_life_days << "\nquiet_days=" << c.quiet_days
+         << "\ndelist_min_votes=" << c.delist_min_votes << "\nsuspicious_score=" << c.suspicious_score
+         << "\nlikely_scam_score=" << c.likely_scam_score << "\ncategory_weights=";
+    for (std::size_t i = 0; i < c.category_weights.size(); ++i) meta << (i ? "," : "") << c.category_weights[i];
+    meta << "\n";
+}
+
+}  // namespace
+
+TEST_CASE("a saved database is a manifest and the files it names", "[db][directory]") {
+    const auto dir = fresh_dir("layout");
+    auto db = make_db(1);
+    db.save(dir);
+    CHECK(files_in(dir) ==
+          std::vector<std::string>{"MANIFEST", "numbers-00000001-00000.bloom", "records-00000001-00000.trie"});
+    const auto m = directory::read_manifest(dir);
+    CHECK(m.generation == 1);
+    CHECK(m.default_region.code() == "US");  // the region is remembered
+    CHECK(m.config.half_life_days == 31);
+    REQUIRE(m.shards.size() == 1);
+    CHECK(m.shards[0].numbers == db.size());
+    CHECK(m.shards[0].records.size == fs::file_size(dir / m.shards[0].records.name));
+    // The manifest reads back to the same text, and the database to the same answers.
+    CHECK(manifest::format_manifest(m) == read_bytes(dir / "MANIFEST"));
+    const auto opened = numrep::reputation_db::open(dir);
+    CHECK(fingerprint(opened) == fingerprint(db));
+    CHECK(opened.settings().default_region.code() == "US");
+    numrep::reputation_db_open_options how;
+    how.default_region = numrep::region::vietnam();
+    CHECK(numrep::reputation_db::open(dir, how).settings().default_region.code() == "VN");
+
+    // The next save is the next generation; the files of the previous one go, the id stays.
+    make_db(2).save(dir);
+    CHECK(files_in(dir) ==
+          std::vector<std::string>{"MANIFEST", "numbers-00000002-00000.bloom", "records-00000002-00000.trie"});
+    CHECK(directory::read_manifest(dir).database_id == m.database_id);
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(make_db(2)));
+    // Files that are not numrep's stay.
+    write_bytes(dir / "notes.txt", "mine");
+    make_db(3).save(dir);
+    CHECK(fs::exists(dir / "notes.txt"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("the manifest refuses anything numrep would not write", "[db][directory]") {
+    const auto dir = fresh_dir("manifest");
+    make_db(1).save(dir);
+    const std::string good = read_bytes(dir / "MANIFEST");
+    const auto parse = [](const std::string& text) { return manifest::parse_manifest(text, "MANIFEST"); };
+    CHECK_NOTHROW(parse(good));
+    // Re-checksummed edits: absurd settings and other spellings are refused with a reason.
+    const auto edited = [&](const std::string& from, const std::string& to) {
+        std::string body = good.substr(0, good.rfind("checksum="));
+        REQUIRE(body.find(from) != std::string::npos);
+        body.replace(body.find(from), from.size(), to);
+        return body + "checksum=" +
+               manifest::hex16(numrep::detail::xxh3_bytes(std::as_bytes(std::span(body.data(), body.size())))) + "\n";
+    };
+    for (const auto& [from, to, why] : std::vector<std::tuple<std::string, std::string, std::string>>{
+             {"half_life_days=31", "half_life_days=4.9e-324", "half_life_days must be from"},
+             {"half_life_days=31", "half_life_days=31.0", "not in the form numrep writes"},
+             {"half_life_days=31", "half_life_days=nan", "not a finite decimal number"},
+             {"category_weights=3,", "category_weights=1e308,", "category weights must be from 0 to 100"},
+             {"quiet_days=365", "quiet_days=-1", "quiet_days must be from"},
+             {"suspicious_score=30", "suspicious_score=80", "score thresholds"},
+             {"bloom_fpr=0.001", "bloom_fpr=1", "bloom_fpr must be from"},
+             {"region=US", "region=XX", "unknown region"},
+             {"region=US", "region=us", "unknown region"},
+             {"generation=1", "generation=01", "not a whole number"},
+             {"shards=1", "shards=2", "expected shard.1.keys"},
+             {"shards=1", "shards=0", "no shards"},
+             {"records-00000001-00000.trie", "../../etc/passwd", "is not the expected"},
+             {"keys=0-", "keys=5-", "cover every key"},
+             {"numrep-database 2", "numrep-database 3", "not a numrep database manifest"}}) {
+        INFO(to);
+        CHECK_THROWS_WITH(parse(edited(from, to)), numrep_test::contains(why));
+    }
+    CHECK_THROWS_WITH(parse(good.substr(0, good.size() - 1)), numrep_test::contains("incomplete"));
+    CHECK_THROWS_WITH(parse(good.substr(0, good.size() / 2)), numrep_test::contains("incomplete"));
+    CHECK_THROWS_WITH(parse(""), numrep_test::contains("incomplete"));
+    CHECK_THROWS_WITH(parse(good + "x\n"), numrep_test::contains("incomplete"));
+    // A flipped byte is damage, whatever the text then says (suspicious_score 30 → 20).
+    std::string flipped = good;
+    flipped[flipped.find("suspicious_score=30") + 17] = '2';
+    CHECK_THROWS_WITH(parse(flipped), numrep_test::contains("checksum mismatch"));
+    fs::remove_all(dir);
+}
+
+TEST_CASE("stores from another database or generation are refused, naming them", "[db][directory]") {
+    const auto a = fresh_dir("bind_a"), b = fresh_dir("bind_b");
+    make_db(1).save(a);
+    make_db(2, 60).save(b);
+    const auto m = directory::read_manifest(a);
+    const auto other = directory::read_manifest(b);
+    for (const bool records : {true, false}) {
+        const auto damaged = fresh_dir("bind_damaged");
+        fs::copy(a, damaged);
+        const std::string mine = records ? m.shards[0].records.name : m.shards[0].bloom.name;
+        const std::string theirs = records ? other.shards[0].records.name : other.shards[0].bloom.name;
+        fs::copy_file(b / theirs, damaged / mine, fs::copy_options::overwrite_existing);
+        CHECK_THROWS_WITH(numrep::reputation_db::open(damaged),
+                          numrep_test::contains(mine) && numrep_test::contains("does not belong to this database"));
+        fs::remove_all(damaged);
+    }
+    // A missing store, a manifest or a store passed as the database, a directory with no manifest.
+    const auto damaged = fresh_dir("bind_missing");
+    fs::copy(a, damaged);
+    fs::remove(damaged / m.shards[0].bloom.name);
+    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains(m.shards[0].bloom.name));
+    fs::remove(damaged / "MANIFEST");
+    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("no MANIFEST"));
+    CHECK_THROWS_AS(numrep::reputation_db::open(a / "MANIFEST"), numrep::format_error);
+    // A huge (sparse) manifest is refused before it is read.
+    fs::copy_file(a / "MANIFEST", damaged / "MANIFEST");
+    fs::resize_file(damaged / "MANIFEST", std::uintmax_t{16} << 30);
+    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("more than the"));
+    for (const auto& d : {a, b, damaged}) fs::remove_all(d);
+}
+
+TEST_CASE("format 1 directories open, and the next save upgrades them in place", "[db][directory]") {
+    const auto dir = fresh_dir("v1");
+    auto db = make_db(4);
+    write_v1(dir, db);
+    auto opened = numrep::reputation_db::open(dir);
+    CHECK(fingerprint(opened) == fingerprint(db));
+    CHECK(opened.settings().default_region.code() == "VN");  // format 1 kept none: VN, as 0.1 read it
+    opened.save(dir);                                        // the upgrade: a manifest, format 1's files gone
+    CHECK(files_in(dir) ==
+          std::vector<std::string>{"MANIFEST", "numbers-00000001-00000.bloom", "records-00000001-00000.trie"});
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(db));
+
+    // numrep 0.1's save, killed between its two renames, left the database at DB.tmp-old.
+    const auto v1 = fresh_dir("v1_crashed");
+    write_v1(fs::path(v1.string() + ".tmp-old"), db);
+    CHECK(fingerprint(numrep::reputation_db::open(v1)) == fingerprint(db));
+    CHECK(fs::exists(v1 / "meta.txt"));
+    // Format 1 settings are held to the same ranges.
+    std::string meta = read_bytes(v1 / "meta.txt");
+    meta.replace(meta.find("half_life_days=34"), 17, "half_life_days=4.9e-324");
+    write_bytes(v1 / "meta.txt", meta);
+    CHECK_THROWS_WITH(numrep::reputation_db::open(v1), numrep_test::contains("half_life_days must be from"));
+    fs::resize_file(v1 / "meta.txt", std::uintmax_t{16} << 30);
+    CHECK_THROWS_WITH(numrep::reputation_db::open(v1), numrep_test::contains("more than the"));
+    fs::remove_all(dir);
+    fs::remove_all(v1);
+}
+
+TEST_CASE("every byte of every file flipped: refused, or the same answers", "[db][directory][corruption]") {
+    const auto dir = fresh_dir("flip");
+    auto db = make_db(5, 12);
+    db.save(dir);
+    const std::string expected = fingerprint(db);
+    const auto work = fresh_dir("flip_work");
+    std::size_t flips = 0, refused = 0;
+    for (const std::string& name : files_in(dir)) {
+        const std::string original = read_bytes(dir / name);
+        fs::remove_all(work);
+        fs::copy(dir, work);
+        for (std::size_t i = 0; i < original.size(); ++i) {
+            for (const unsigned mask : {0x01U, 0xFFU}) {
+                std::string damaged = original;
+                damaged[i] = static_cast<char>(static_cast<unsigned char>(damaged[i]) ^ mask);
+                write_bytes(work / name, damaged);
+                const std::string got = what_opens(work);
+                ++flips;
+                if (got.rfind("refused: ", 0) == 0) {
+                    ++refused;
+                    if (got.find("numrep:") == std::string::npos) FAIL(name << " byte " << i << ": " << got);
+                } else if (got != expected) {
+                    FAIL(name << " byte " << i << " ^ " << int(mask) << " opened with other answers");
+                }
+            }
+        }
+        write_bytes(work / name, original);
+    }
+    CHECK(flips > 1000);
+    CHECK(refused == flips);  // every byte is covered by a checksum
+    fs::remove_all(work);
+    fs::remove_all(dir);
+}
+
+namespace {
+
+// Runs `save` in a child process that dies (_exit, no cleanup) at its `crash_at`-th fault
+// point; true if it reached that point, false if the save finished first.
+bool crash_child_at(int crash_at, const std::function<void()>& save) {
+    const pid_t pid = ::fork();
+    REQUIRE(pid >= 0);
+    if (pid == 0) {
+        static int remaining;
+        remaining = crash_at;
+        directory::fault_hook = [](std::string_view) {
+            if (remaining-- == 0) ::_exit(42);
+        };
+        try {
+            save();
+        } catch (...) {
+            ::_exit(3);
+        }
+        ::_exit(0);
+    }
+    int status = 0;
+    ::waitpid(pid, &status, 0);
+    REQUIRE(WIFEXITED(status));
+    REQUIRE((WEXITSTATUS(status) == 42 || WEXITSTATUS(status) == 0));
+    return WEXITSTATUS(status) == 42;
+}
+
+}  // namespace
+
+TEST_CASE("a crash at every step of a save leaves the old state or the new, and repeated crashes too",
+          "[db][directory][crash]") {
+    const auto dir = fresh_dir("crash");
+    auto a = make_db(6), b = make_db(7), c = make_db(8);
+    const std::map<std::string, char> states{{fingerprint(a), 'a'}, {fingerprint(b), 'b'}, {fingerprint(c), 'c'}};
+    const auto state_at = [&](const fs::path& d) {
+        const auto it = states.find(what_opens(d));
+        return it == states.end() ? '?' : it->second;
+    };
+    // Count the steps of one save.
+    std::vector<std::string> steps;
+    directory::fault_hook = nullptr;
+    a.save(dir);
+    {
+        static std::vector<std::string>* seen;
+        seen = &steps;
+        directory::fault_hook = [](std::string_view step) { seen->emplace_back(step); };
+        b.save(dir);
+        directory::fault_hook = nullptr;
+    }
+    const auto published = std::find(steps.begin(), steps.end(), "published") - steps.begin();
+    REQUIRE(published < static_cast<std::ptrdiff_t>(steps.size()));
+    REQUIRE(steps.size() >= 7);
+
+    const int step_count = static_cast<int>(steps.size());
+    const auto step_name = [&](int i) { return i < step_count ? steps[static_cast<std::size_t>(i)] : "(none)"; };
+    for (int first = 0; first <= step_count; ++first) {
+        // From a, a save of b crashes at step `first`; then saves of c crash at every step.
+        for (int second = 0; second <= step_count; ++second) {
+            fs::remove_all(dir);
+            a.save(dir);
+            const bool crashed = crash_child_at(first, [&] { b.save(dir); });
+            const char after_first = state_at(dir);
+            INFO("first crash at " << first << " " << step_name(first));
+            REQUIRE((after_first == 'a' || after_first == 'b'));
+            CHECK(after_first == (crashed && first < published ? 'a' : 'b'));
+            const bool crashed_again = crash_child_at(second, [&] { c.save(dir); });
+            const char after_second = state_at(dir);
+            INFO("second crash at " << second << " " << step_name(second));
+            CHECK(after_second == (crashed_again && second < published ? after_first : 'c'));
+        }
+        // A whole save after the crashes publishes, and leaves no file behind.
+        c.save(dir);
+        CHECK(state_at(dir) == 'c');
+        CHECK(files_in(dir).size() == 3);
+    }
+    fs::remove_all(dir);
+}
+
+TEST_CASE("kill -9 at 200 random moments of saves: never lost, never wrong", "[db][directory][crash]") {
+    const auto dir = fresh_dir("kill");
+    auto a = make_db(9, 400), b = make_db(10, 500);
+    const std::string fa = fingerprint(a), fb = fingerprint(b);
+    a.save(dir);
+    std::mt19937 random(20261203);
+    int kills_mid_save = 0;
+    for (int round = 0; round < 200; ++round) {
+        const pid_t pid = ::fork();
+        REQUIRE(pid >= 0);
+        if (pid == 0) {
+            for (int i = 0;; ++i) (i % 2 ? a : b).save(dir);
+        }
+        std::this_thread::sleep_for(std::chrono::microseconds(random() % 30000));
+        ::kill(pid, SIGKILL);
+        int status = 0;
+        ::waitpid(pid, &status, 0);
+        REQUIRE(WIFSIGNALED(status));
+        // What a crashed writer left, if anything, besides the last published state.
+        if (files_in(dir).size() > 3) ++kills_mid_save;
+        const std::string got = what_opens(dir);
+        INFO("round " << round);
+        REQUIRE((got == fa || got == fb));
+    }
+    CHECK(kills_mid_save > 20);        // the kills did land inside saves
+    CHECK(files_in(dir).size() == 3);  // the last open cleaned up
+    fs::remove_all(dir);
+}
