@@ -544,15 +544,15 @@ class ReputationDB:
     numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.
     """
     @staticmethod
-    def _from_arrays(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> ReputationDB:
+    def _from_arrays(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex, region: str | None) -> ReputationDB:
         ...
     @staticmethod
     def _from_csv(paths: collections.abc.Sequence[str], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
         ...
     @staticmethod
-    def _open(path: str | os.PathLike[str]) -> ReputationDB:
+    def _open(path: str | os.PathLike[str], region: str | None = None) -> ReputationDB:
         """
-        Open a saved database (a directory); its stores are memory-mapped.
+        Open a saved database (a directory); its stores are memory-mapped. `region` overrides the one it was saved with.
         """
     def __init__(self, db: ReputationDB) -> None:
         """
@@ -607,6 +607,11 @@ class ReputationDB:
     def records_bytes(self) -> int:
         ...
     @property
+    def region(self) -> str | None:
+        """
+        The region national forms are read in by default: the one the database was built (or opened) with.
+        """
+    @property
     def snapshot_size(self) -> int:
         ...
 def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
@@ -623,6 +628,10 @@ def _parse_times(values: collections.abc.Sequence[str | None]) -> tuple[numpy.ty
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
+def _store_files(path: str | os.PathLike[str]) -> list[tuple[str, int]]:
+    """
+    The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter per shard.
+    """
 def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """
     Unpickles a TrieStore.

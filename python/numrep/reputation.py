@@ -69,9 +69,12 @@ class ReputationDB(_core.ReputationDB):
     # ------------------------------------------------------------------------- constructors
 
     @classmethod
-    def open(cls: type[_Self], path: PathLike) -> _Self:
-        """Open a saved database (a directory); its stores are memory-mapped."""
-        return cls(_core.ReputationDB._open(os.fspath(path)))
+    def open(cls: type[_Self], path: PathLike, *, region: str | None = None) -> _Self:
+        """Open a saved database (a directory); its stores are memory-mapped. Checks read national
+        forms in the region the database was built with (``db.region``; the ftc preset: "US"),
+        unless `region` overrides it here or in a call. After a crash it opens the last published
+        state; a damaged or foreign directory is a FormatError naming the file."""
+        return cls(_core.ReputationDB._open(os.fspath(path), region))
 
     @classmethod
     def from_csv(
@@ -135,7 +138,7 @@ class ReputationDB(_core.ReputationDB):
         reason in ``db.ingest_stats``, not dropped silently."""
         arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
                                        not_spam=not_spam, region=region, default_time=default_time)
-        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days), ingest_stats=stats)
+        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
 
     # ------------------------------------------------------------------------- reports and checks
 
@@ -145,35 +148,49 @@ class ReputationDB(_core.ReputationDB):
         return self._ingest_stats
 
     def add_reports(self, frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
-                    source: str | None = None, not_spam: str | None = None, region: str | None = _core.DEFAULT_REGION,
+                    source: str | None = None, not_spam: str | None = None, region: str | _Unset | None = _UNSET,
                     default_time: TimeLike | None = None) -> dict[str, Any]:
         """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
         dicts with the report fields); they are visible to check() at once and folded in by
-        compact(). Returns the counts of good and bad rows."""
+        compact(). National forms are read in ``db.region`` unless `region` says otherwise.
+        Returns the counts of good and bad rows."""
         arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
-                                       not_spam=not_spam, region=region, default_time=default_time)
+                                       not_spam=not_spam, region=self._region_or_own(region),
+                                       default_time=default_time)
         self._add_arrays(*arrays)
         return stats
 
+    def _region_or_own(self, region: str | _Unset | None) -> str | None:
+        """An explicit region (None: international forms only), or the database's own."""
+        return self.region if isinstance(region, _Unset) else region
+
+    def check(self, number: str | int | _core.PhoneNumber, now: TimeLike | None = None,
+              region: str | _Unset | None = _UNSET) -> _core.Verdict:
+        """The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix
+        seconds; default: now). National forms are read in ``db.region`` (the region the database
+        was built with) unless `region` says otherwise."""
+        return super().check(number, now, self._region_or_own(region))
+
     @overload
-    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
                    as_frame: Literal[False] = False) -> Columns: ...
 
     @overload
-    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | None = ...,
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
                    as_frame: Literal[True]) -> pd.DataFrame: ...
 
     def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None,
-                   region: str | None = _core.DEFAULT_REGION, as_frame: bool = False) -> Columns | pd.DataFrame:
+                   region: str | _Unset | None = _UNSET, as_frame: bool = False) -> Columns | pd.DataFrame:
         """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
         are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
         TYPE_NAMES, carrier into carrier_names(), region (the area) into region_names(), region_code into
         region_codes(), as lookup_many gives them; counts as an (n, 8)
         array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
-        as_frame=True. Releases the GIL."""
+        as_frame=True. National forms are read in ``db.region`` unless `region` says otherwise.
+        Releases the GIL."""
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
-        columns = self._check_many(numbers, now, region)
+        columns = self._check_many(numbers, now, self._region_or_own(region))
         return _verdict_frame(columns) if as_frame else columns
 
 

@@ -137,6 +137,8 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
         };
     }
     reputation_builder builder(config_from(half_life_days));
+    reputation_db::options db_options;
+    db_options.default_region = options.default_region;  // the database remembers how it read numbers
     report_reader reader(std::move(options));
     py::dict total;
     for (const auto& path : paths) {
@@ -158,7 +160,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
         add_stats(total, stats_dict(stats));
     }
     db_holder h;
-    h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
+    h.db = std::make_shared<reputation_db>(reputation_db::build(builder, db_options));
     h.ingest_stats = total;
     return h;
 }
@@ -316,15 +318,18 @@ void register_reputation(py::module_& m) {
             "_from_arrays",
             [](const column<std::uint64_t>& keys, const column<std::int64_t>& times,
                const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
-               const column<std::int64_t>& sources, const column<bool>& not_spam, double half_life_days) {
+               const column<std::int64_t>& sources, const column<bool>& not_spam, double half_life_days,
+               const region_arg& region_code) {
                 reputation_builder builder(config_from(half_life_days));
                 add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
+                reputation_db::options db_options;
+                db_options.default_region = region_of(region_code);
                 db_holder h;
-                h.db = std::make_shared<reputation_db>(reputation_db::build(builder));
+                h.db = std::make_shared<reputation_db>(reputation_db::build(builder, db_options));
                 return h;
             },
             py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
-            py::arg("not_spam"), py::arg("half_life_days"))
+            py::arg("not_spam"), py::arg("half_life_days"), py::arg("region"))
         .def(
             "_add_arrays",
             [](db_holder& h, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
@@ -339,14 +344,18 @@ void register_reputation(py::module_& m) {
             py::arg("not_spam"))
         .def_static(
             "_open",
-            [](const path_arg& path) {
+            [](const path_arg& path, const typed<names::optional_str>& region_code) {
                 db_holder h;
                 const std::string p = path_of(path).string();
+                reputation_db_open_options how;
+                if (!region_code.is_none()) how.default_region = region_of(region_code);
                 py::gil_scoped_release unlocked;
-                h.db = std::make_shared<reputation_db>(reputation_db::open(p));
+                h.db = std::make_shared<reputation_db>(reputation_db::open(p, how));
                 return h;
             },
-            py::arg("path"), "Open a saved database (a directory); its stores are memory-mapped.")
+            py::arg("path"), py::arg("region") = py::none(),
+            "Open a saved database (a directory); its stores are memory-mapped. `region` overrides the one it was "
+            "saved with.")
         .def(
             "save",
             [](db_holder& h, const path_arg& path) {
@@ -456,6 +465,14 @@ void register_reputation(py::module_& m) {
             py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
+        .def_property_readonly(
+            "region",
+            [](const db_holder& h) -> typed<names::optional_str> {
+                const region r = h.db->settings().default_region;
+                if (r.is_none()) return py::none();
+                return py::str(std::string(r.code()));
+            },
+            "The region national forms are read in by default: the one the database was built (or opened) with.")
         .def_property_readonly("half_life_days",
                                [](const db_holder& h) { return h.db->settings().config.half_life_days; })
         .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records()->size_in_bytes(); })
@@ -466,8 +483,10 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("_csv_stats",
                                [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {
+            const region r = h.db->settings().default_region;
             return "ReputationDB(numbers=" + std::to_string(h.db->size()) +
                    ", delta=" + std::to_string(h.db->delta_size()) +
+                   ", region=" + (r.is_none() ? std::string("None") : "'" + std::string(r.code()) + "'") +
                    ", half_life_days=" + std::to_string(h.db->settings().config.half_life_days) + ")";
         });
 
@@ -479,6 +498,11 @@ void register_reputation(py::module_& m) {
     for (std::size_t i = 0; i < report_category_count; ++i)
         categories.append(std::string(to_string(static_cast<report_category>(i))));
     m.attr("CATEGORY_NAMES") = py::tuple(categories);
+    m.def(
+        "_store_files", [](const path_arg& path) { return detail::db_directory::store_files(path_of(path)); },
+        py::arg("path"),
+        "The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter "
+        "per shard.");
     m.def(
         "classify_category", [](const std::string& name) { return std::string(to_string(classify_category(name))); },
         py::arg("name"), "The report category numrep files a free-form category name under.");

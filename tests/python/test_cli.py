@@ -217,7 +217,7 @@ def test_build_summary_counts_every_bad_row_kind(tmp_path) -> None:
         assert re.search(rf"\n    {reason}\s+1\b", out), reason
     assert re.search(r"distinct numbers\s+3\n", out)
     assert 'line 6: cannot parse "0912-x"' in out and "line 7: missing number" in out
-    for store in ("records.trie", "numbers.bloom"):
+    for store in ("records-00000001-00000.trie", "numbers-00000001-00000.bloom"):
         assert re.search(rf"{store}\s+[\d.,]+ (bytes|KiB)\s+[\d.]+ bits/number", out), store
         assert (db / store).is_file()
 
@@ -232,6 +232,39 @@ def test_build_with_a_preset_keeps_its_region_unless_one_is_given(tmp_path) -> N
     as_vn = run("build", str(reports), "-o", str(tmp_path / "vn"), "--preset", "ftc", "--region", "VN")
     assert as_vn.returncode == 0, as_vn.stderr
     assert numrep.ReputationDB.open(tmp_path / "vn").keys().tolist() == [842025550123]
+    # check reads national forms in the region the database was built with.
+    us = json.loads(run("check", "-d", str(tmp_path / "us"), "202-555-0123", "--json", "--now", NOW).stdout)
+    assert us[0]["e164"] == "+12025550123" and us[0]["reports"] == 1
+    told = json.loads(run("check", "-d", str(tmp_path / "us"), "2025550123", "--region", "VN", "--json").stdout)
+    assert told[0]["e164"] == "+842025550123" and told[0]["reports"] == 0
+
+
+def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> None:
+    reports = tmp_path / "ftc.csv"
+    reports.write_text("Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
+                       "2025550123,2021-07-07 00:00:00,Scam,202\n", encoding="utf-8")
+    assert run("build", str(reports), "-o", str(tmp_path / "db"), "--preset", "ftc").returncode == 0
+    db = tmp_path / "db"
+    # Turn it into format 1 as numrep 0.1 wrote it: the same stores, settings in meta.txt.
+    (records,) = db.glob("records-*.trie")
+    (bloom,) = db.glob("numbers-*.bloom")
+    records.rename(db / "records.trie")
+    bloom.rename(db / "numbers.bloom")
+    (db / "MANIFEST").unlink()
+    (db / "meta.txt").write_text("numrep-reputation 1\nhalf_life_days=90\nquiet_days=365\ndelist_min_votes=3\n"
+                                 "suspicious_score=30\nlikely_scam_score=70\n"
+                                 "category_weights=3,1,0.5,1,2,0.5,0.5,1\n")
+    assert numrep.ReputationDB.open(db).region == "VN"  # format 1 kept no region
+    result = run("upgrade", str(db), "--region", "US")
+    assert result.returncode == 0, result.stderr
+    assert "format 1 -> format 2" in result.stdout and "region US" in result.stdout
+    assert sorted(p.name for p in db.iterdir() if p.name != "lock") == [
+        "MANIFEST", "numbers-00000001-00000.bloom", "records-00000001-00000.trie"]
+    upgraded = numrep.ReputationDB.open(db)
+    assert upgraded.region == "US" and upgraded.keys().tolist() == [12025550123]
+    again = run("upgrade", str(db))
+    assert again.returncode == 0 and "format 2 -> format 2" in again.stdout and "region US" in again.stdout
+    one_error_line(run("upgrade", str(tmp_path / "nothing")), "no database")
 
 
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:
@@ -463,7 +496,7 @@ def test_stats_json_and_plot(tmp_path) -> None:
     assert stats["by_category"] == {"scam": 3, "spam": 1}
     assert stats["by_level"] == {"clean": 1, "suspicious": 1, "likely_scam": 1}
     # The sizes build printed: the files on disk.
-    assert stats["store_bytes"] == {name: (db / name).stat().st_size for name in ("records.trie", "numbers.bloom")}
+    assert stats["store_bytes"] == {p.name: p.stat().st_size for p in db.iterdir() if p.suffix in (".trie", ".bloom")}
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     table = run("stats", "-d", str(db), "--now", NOW)
     assert table.returncode == 0 and "numbers by allocated carrier" in table.stdout
@@ -519,14 +552,14 @@ def test_bad_report_files(tmp_path) -> None:
 
 def test_corrupt_database(tmp_path) -> None:
     _, db = build(tmp_path)
-    records = db / "records.trie"
+    (records,) = db.glob("records-*.trie")
     data = bytearray(records.read_bytes())
     data[len(data) // 2] ^= 0xFF
     records.write_bytes(bytes(data))
-    one_error_line(run("check", "-d", str(db), "0912000001"), "records.trie")
-    one_error_line(run("stats", "-d", str(db)), "records.trie")
-    (db / "meta.txt").write_text("hello\n")
-    one_error_line(run("check", "-d", str(db), "0912000001"), "meta.txt")
+    one_error_line(run("check", "-d", str(db), "0912000001"), records.name)
+    one_error_line(run("stats", "-d", str(db)), records.name)
+    (db / "MANIFEST").write_text("hello\n")
+    one_error_line(run("check", "-d", str(db), "0912000001"), "MANIFEST")
     not_a_db = tmp_path / "file.txt"
     not_a_db.write_text("x")
     one_error_line(run("check", "-d", str(not_a_db), "0912000001"), "not a numrep database")
@@ -576,7 +609,7 @@ def test_every_command_is_a_module_of_the_cli_package() -> None:
 
     from numrep import cli
 
-    names = ["info", "build", "check", "stats", "demo"]
+    names = ["info", "build", "check", "stats", "upgrade", "demo"]
     for name in names:
         module = importlib.import_module(f"numrep.cli.{name}")
         assert callable(module.run) and callable(module.add_parser)

@@ -216,38 +216,82 @@ def test_save_open_round_trip(tmp_path) -> None:
     assert opened.records_bytes > 0 and opened.bloom_bytes > 0 and opened.records_bits_per_key > 0
 
 
-@pytest.mark.parametrize("damage", ["flip_records", "truncate_bloom", "bad_meta", "swap_bloom", "not_a_dir", "missing_meta"])
+def store_file(db_path, suffix: str):
+    """The published store file of a saved database that ends with `suffix` (".trie", ".bloom")."""
+    (name,) = [name for name, _ in numrep._core._store_files(db_path) if name.endswith(suffix)]
+    return db_path / name
+
+
+@pytest.mark.parametrize("damage", ["flip_records", "truncate_bloom", "flip_manifest", "bad_manifest", "swap_bloom",
+                                    "not_a_dir", "missing_manifest"])
 def test_damaged_directory_is_a_format_error(tmp_path, damage: str) -> None:
     db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam")
     path = tmp_path / "db"
     db.save(path)
+    manifest = path / "MANIFEST"
+    match = "MANIFEST"
     if damage == "flip_records":
-        data = bytearray((path / "records.trie").read_bytes())
+        records = store_file(path, ".trie")
+        data = bytearray(records.read_bytes())
         data[len(data) // 2] ^= 0x01
-        (path / "records.trie").write_bytes(bytes(data))
+        records.write_bytes(bytes(data))
+        match = records.name
     elif damage == "truncate_bloom":
-        data = (path / "numbers.bloom").read_bytes()
-        (path / "numbers.bloom").write_bytes(data[: len(data) // 2])
-    elif damage == "missing_meta":
-        (path / "meta.txt").unlink()
-    elif damage == "bad_meta":
-        (path / "meta.txt").write_text("numrep-reputation 1\nhalf_life_days=banana\n")
+        bloom = store_file(path, ".bloom")
+        bloom.write_bytes(bloom.read_bytes()[:100])
+        match = bloom.name
+    elif damage == "missing_manifest":
+        manifest.unlink()
+        match = "no MANIFEST"
+    elif damage == "flip_manifest":  # suspicious_score 30 -> 20: refused, not believed
+        manifest.write_text(manifest.read_text().replace("suspicious_score=30", "suspicious_score=20"))
+        match = "checksum mismatch"
+    elif damage == "bad_manifest":
+        manifest.write_text("numrep-database 2\nhalf_life_days=banana\n")
+        match = "incomplete"
     elif damage == "swap_bloom":  # a valid filter of another database
         other = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0977000000"], "time": [NOW], "category": ["scam"]}))
         other.save(tmp_path / "other")
-        (path / "numbers.bloom").write_bytes((tmp_path / "other" / "numbers.bloom").read_bytes())
+        store_file(path, ".bloom").write_bytes(store_file(tmp_path / "other", ".bloom").read_bytes())
+        match = "does not belong to this database"
     else:
         path = tmp_path / "plain_file"
         path.write_text("not a database")
-    with pytest.raises(numrep.FormatError):
+        match = "not a numrep database"
+    with pytest.raises(numrep.FormatError, match=match):
         numrep.ReputationDB.open(path)
 
 
 def test_missing_store_file_names_it(tmp_path) -> None:
     numrep.ReputationDB.from_frame(history()).save(tmp_path / "db")
-    (tmp_path / "db" / "numbers.bloom").unlink()
-    with pytest.raises(numrep.FormatError, match="numbers.bloom: missing"):
+    bloom = store_file(tmp_path / "db", ".bloom")
+    bloom.unlink()
+    with pytest.raises(numrep.FormatError, match=bloom.name):
         numrep.ReputationDB.open(tmp_path / "db")
+
+
+def test_a_database_remembers_its_region(tmp_path) -> None:
+    """The FTC preset reads US numbers: checks of national forms use US too, unless told."""
+    reports = tmp_path / "ftc.csv"
+    reports.write_text("Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
+                       "4708091299,2021-07-07 00:00:00,Scam,202\n", encoding="utf-8")
+    db = numrep.ReputationDB.from_csv(reports, preset="ftc")
+    assert db.region == "US"
+    db.save(tmp_path / "ftc.db")
+    opened = numrep.ReputationDB.open(tmp_path / "ftc.db")
+    assert opened.region == "US" and "region='US'" in repr(opened)
+    assert opened.check("4708091299", now=NOW).reported
+    assert opened.check("(470) 809-1299", now=NOW).e164 == "+14708091299"
+    assert opened.check_many(["4708091299", "470-809-1299"], now=NOW)["reported"].tolist() == [True, True]
+    # An explicit region still wins, in the call or when opening.
+    assert opened.check("4708091299", now=NOW, region="VN").e164 == "+844708091299"
+    assert not opened.check_many(["4708091299"], now=NOW, region="VN")["reported"][0]
+    as_vn = numrep.ReputationDB.open(tmp_path / "ftc.db", region="VN")
+    assert as_vn.region == "VN" and not as_vn.check("4708091299", now=NOW).reported
+    assert numrep.ReputationDB.open(tmp_path / "ftc.db", region=None).region == "US"
+    # from_frame remembers the region it was given.
+    frame = pd.DataFrame({"number": ["020 7946 0018"], "time": [NOW], "category": ["scam"]})
+    assert numrep.ReputationDB.from_frame(frame, region="GB").region == "GB"
 
 
 def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:

@@ -476,6 +476,22 @@ inline contents read_v1(const std::filesystem::path& dir, verify check) {
     return c;
 }
 
+// The store files of the directory's published state and their sizes (for reports such as
+// `numrep stats`): the manifest's, or format 1's two.
+inline std::vector<std::pair<std::string, std::uint64_t>> store_files(const std::filesystem::path& dir) {
+    std::vector<std::pair<std::string, std::uint64_t>> files;
+    if (is_v2(dir)) {
+        for (const auto& s : read_manifest(dir).shards) {
+            files.emplace_back(s.records.name, s.records.size);
+            files.emplace_back(s.bloom.name, s.bloom.size);
+        }
+    } else {
+        for (const char* name : {"records.trie", "numbers.bloom"})
+            files.emplace_back(name, std::filesystem::file_size(dir / name));
+    }
+    return files;
+}
+
 // Opens a saved database (stores memory-mapped): the last published state, whatever crash came
 // before. format_error naming the file and the problem for a damaged or foreign directory.
 inline contents read(const std::filesystem::path& dir, verify check = verify::full) {

@@ -4,9 +4,10 @@
     numrep build REPORTS... -o DB [--preset ftc]     a reputation database from CSV reports
     numrep check -d DB NUMBER... [--json]            verdicts on numbers ('-': stdin)
     numrep stats -d DB [--json] [--plot FILE.png]    what a database holds, by carrier, type, region, area, ...
+    numrep upgrade DB [--region US]                  rewrite a database in the current format
     numrep demo                                      a tour of what numrep does
 
-Each command module (info, build, check, stats, demo) has `add_parser(commands)`, which declares
+Each command module (info, build, check, stats, upgrade, demo) has `add_parser(commands)`, which declares
 its options, and `run(args) -> exit status`. Errors are one line on stderr and a non-zero exit
 status, never a traceback.
 """
@@ -19,12 +20,12 @@ from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import _core
-from . import build, check, demo, info, stats
+from . import build, check, demo, info, stats, upgrade
 from .common import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE
 
 __all__ = ["build_parser", "describe_error", "main"]
 
-COMMANDS = (info, build, check, stats, demo)
+COMMANDS = (info, build, check, stats, upgrade, demo)
 
 
 class _Parser(argparse.ArgumentParser):

@@ -21,7 +21,8 @@ from .output import ProgressBar, format_size
 def guard_output(path: str) -> None:
     """Refuse to replace anything but a numrep database: saving replaces the whole directory."""
     target = Path(path)
-    if target.exists() and not (target.is_dir() and ((target / "meta.txt").is_file() or not any(target.iterdir()))):
+    is_database = (target / "MANIFEST").is_file() or (target / "meta.txt").is_file()  # format 2 or 1
+    if target.exists() and not (target.is_dir() and (is_database or not any(target.iterdir()))):
         raise ValueError(f"{path} exists and is not a numrep database; refusing to replace it (choose another -o)")
 
 
@@ -47,7 +48,7 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     db.save(output)
     facts = {
         "seconds": built - start,
-        "files": {name: os.path.getsize(os.path.join(output, name)) for name in ("records.trie", "numbers.bloom")},
+        "files": dict(_core._store_files(output)),  # the manifest's store files and their sizes
     }
     return db, facts
 
@@ -83,10 +84,10 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     def per_key(size: int) -> str:
         return f"{8 * size / n:6.1f} bits/number" if n else ""
 
-    print(f"Saved {output}/")
-    print(f"  records.trie       {format_size(files['records.trie']):>12}   {per_key(files['records.trie'])}   "
-          f"(the key index: {db.records_bits_per_key:.1f} bits/number)")
-    print(f"  numbers.bloom      {format_size(files['numbers.bloom']):>12}   {per_key(files['numbers.bloom'])}")
+    print(f"Saved {output}/ (region {db.region or 'none'})")
+    for name, size in files.items():
+        note = f"   (the key index: {db.records_bits_per_key:.1f} bits/number)" if name.endswith(".trie") else ""
+        print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
 
 
 def run(args: argparse.Namespace) -> int:

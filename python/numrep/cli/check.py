@@ -61,7 +61,8 @@ def check_table_row(row: dict[str, Any]) -> dict[str, object]:
 
 def run(args: argparse.Namespace) -> int:
     db = open_db(args.db)
-    region = region_option(args.region)
+    # National forms are read in the database's own region (the ftc preset's: US) unless told.
+    region = db.region if args.region is None else region_option(args.region)
     now = args.now if args.now is not None else dt.datetime.now(UTC)
     rows: list[dict[str, Any]] = []
     errors = 0
@@ -82,8 +83,9 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
     check.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.add_argument("--region", default=_core.DEFAULT_REGION,
-                       help=f"default region for national forms ({_core.DEFAULT_REGION}; 'none' for none)")
+    check.add_argument("--region", default=None,
+                       help="region of national forms (default: the one the database was built with; "
+                            "'none': international forms only)")
     check.add_argument("--now", type=iso_time, metavar="ISO", help="judge as of this time (default: now)")
     check.set_defaults(run=run)
 

@@ -102,7 +102,7 @@ def run(args: argparse.Namespace) -> int:
     parts = breakdown(db, keys, now)
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
-    stores = {name: os.path.getsize(os.path.join(args.db, name)) for name in ("records.trie", "numbers.bloom")}
+    stores = dict(_core._store_files(args.db))
     if args.json:
         json.dump({"database": args.db, "numbers": n, "now": now.isoformat(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
@@ -111,9 +111,11 @@ def run(args: argparse.Namespace) -> int:
                    "delisted": parts["delisted"]["delisted"]}, sys.stdout, ensure_ascii=False, indent=2)
         print()
     else:
-        print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days")
-        print(f"  records.trie {format_size(stores['records.trie'])} ({db.records_bits_per_key:.1f} bits/key), "
-              f"numbers.bloom {format_size(stores['numbers.bloom'])}")
+        print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
+              f"region {db.region or 'none'}")
+        records, bloom = list(stores.items())[:2]
+        print(f"  {records[0]} {format_size(records[1])} ({db.records_bits_per_key:.1f} bits/key), "
+              f"{bloom[0]} {format_size(bloom[1])}")
         print_breakdown(parts, now)
     if args.plot:
         plot_breakdown(parts, args.plot, f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers")
