@@ -54,6 +54,11 @@ public:
             detail::throw_invalid_argument(
                 "no time column and no default_time: every report needs a time (map a column or give a default)");
         if (options_.columns.number.empty()) detail::throw_invalid_argument("the number column name is empty");
+        if (options_.default_time &&
+            (*options_.default_time < earliest_report_time || *options_.default_time > latest_storable_report_time))
+            detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
+                                           " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC (unix seconds 0 .. "
+                                           "4294967295), the times a report can carry");
         if (options_.progress_every == 0) options_.progress_every = 1;
     }
     // Not copyable: the name caches point into this reader's interners.
@@ -125,10 +130,16 @@ public:
                 }
                 r.time = *options_.default_time;
             } else if (const auto t = parse_time(time_text)) {
-                if (options_.latest_time && *t > *options_.latest_time) {
+                const char* const wrong = *t < earliest_report_time ? "before 1970-01-01, the earliest time a report "
+                                                                      "can carry"
+                                          : options_.latest_time && *t > *options_.latest_time ? "in the future"
+                                          : *t > latest_storable_report_time
+                                              ? "after 2106-02-07 06:28:15 UTC, the latest time a report can carry"
+                                              : nullptr;
+                if (wrong != nullptr) {
                     reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                         return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                               "): in the future";
+                               "): " + wrong;
                     });
                     continue;
                 }
@@ -136,8 +147,8 @@ public:
             } else {
                 reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                     return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or "
-                           "unix seconds";
+                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, "
+                           "20210707) or unix seconds";
                 });
                 continue;
             }
