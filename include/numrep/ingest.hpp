@@ -34,6 +34,18 @@ namespace numrep {
 
 namespace detail {
 
+// The longest start of `text` of at most `max` bytes that does not end inside a UTF-8
+// character: a kept bad row must decode wherever it was cut. Bytes that are not UTF-8 (Latin-1
+// files) are cut where they fall; they stay as they are, for the reader of the text to handle.
+constexpr std::string_view utf8_prefix(std::string_view text, std::size_t max) noexcept {
+    if (text.size() <= max) return text;
+    std::size_t start = max;  // the first byte left out; back up to the start of its character
+    while (start > 0 && max - start < 3 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    if (start == max) return text.substr(0, max);
+    const decoded d = decode_at(text, start);
+    return text.substr(0, d.code_point != invalid_code_point && start + d.length > max ? start : max);
+}
+
 inline void append_csv_field(std::string& out, std::string_view field) {
     out += '"';
     for (const char c : field) {
@@ -301,7 +313,7 @@ private:
         const std::string_view raw = csv.raw();
         if (keep)
             stats.first_bad_rows.push_back(
-                {line, reason, error, text, std::string(raw.substr(0, bad_row::max_kept_text))});
+                {line, reason, error, text, std::string(detail::utf8_prefix(raw, bad_row::max_kept_text))});
         if (options_.on_reject) options_.on_reject(rejected_row{input, line, reason, error, text, raw});
         if (options_.rejects != nullptr) {
             std::string out;

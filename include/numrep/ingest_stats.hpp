@@ -67,7 +67,8 @@ struct rejected_row {
     std::string_view text;                    // the row as written, without its line ending
 };
 
-// A bad row kept in ingest_stats (owning; text cut to max_kept_text bytes).
+// A bad row kept in ingest_stats (owning; text cut to at most max_kept_text bytes, never inside
+// a UTF-8 character). `text` holds the row's bytes as written: not UTF-8 if the file is not.
 struct bad_row {
     static constexpr std::size_t max_kept_text = 256;
     std::size_t line = 0;

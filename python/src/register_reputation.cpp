@@ -30,6 +30,15 @@ typed<names::optional_datetime> datetime_or_none(std::uint32_t unix_seconds, boo
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
 }
 
+// Text from a CSV file for Python: invalid UTF-8 (a Latin-1 file) must not turn a report of bad
+// rows into a UnicodeDecodeError. Invalid bytes become \xNN escapes (errors="backslashreplace"),
+// printable and encodable anywhere; the exact bytes are kept beside the text ("raw").
+py::str text_of(const std::string& bytes) {
+    PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "backslashreplace");
+    if (text == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(text);
+}
+
 py::dict stats_dict(const ingest_stats& s) {
     py::dict d;
     d["rows"] = s.rows;
@@ -52,12 +61,13 @@ py::dict stats_dict(const ingest_stats& s) {
         py::dict row;
         row["line"] = b.line;
         row["reason"] = std::string(to_string(b.reason));
-        row["message"] = b.message;
-        row["text"] = b.text;
+        row["message"] = text_of(b.message);
+        row["text"] = text_of(b.text);
+        row["raw"] = py::bytes(b.text);
         first.append(row);
     }
     d["first_bad_rows"] = first;
-    d["summary"] = s.summary();
+    d["summary"] = text_of(s.summary());
     return d;
 }
 

@@ -432,6 +432,34 @@ TEST_CASE("ingest: header problems are errors that name the column", "[ingest]")
     CHECK(out.empty());
 }
 
+TEST_CASE("ingest: kept bad rows are cut at a UTF-8 character boundary", "[ingest]") {
+    using numrep::detail::utf8_prefix;
+    CHECK(utf8_prefix("ab\xC3\xA9", 3) == "ab");  // never half of an e-acute
+    CHECK(utf8_prefix("ab\xC3\xA9", 4) == "ab\xC3\xA9");
+    CHECK(utf8_prefix("ab\xC3\xA9", 9) == "ab\xC3\xA9");
+    CHECK(utf8_prefix("\xE2\x82\xAC", 1).empty());
+    CHECK(utf8_prefix("\xE2\x82\xAC", 2).empty());
+    CHECK(utf8_prefix("a\xF0\x9F\x93\x9E", 4) == "a");           // a 4-byte character
+    CHECK(utf8_prefix("x\xE9yz", 2) == "x\xE9");                 // Latin-1: not UTF-8, cut where it falls
+    CHECK(utf8_prefix("x\x80\x80\x80\x80z", 3) == "x\x80\x80");  // stray continuation bytes
+
+    // A bad row whose byte 256 falls inside a two-byte character keeps 255 bytes.
+    std::string category(251, 'c');
+    category += "\xC3\xA9\xC3\xA9";  // the first e-acute is bytes 256-257 of the row
+    const std::string row = "x,0," + category;
+    REQUIRE(row.size() > numrep::bad_row::max_kept_text);
+    std::vector<numrep::report> out;
+    auto stats = numrep::ingest_csv("number,time,category\n" + row + "\n", out);
+    CHECK(stats.bad == 1);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].text == row.substr(0, 255));
+    // Latin-1 bytes are kept as written (the reader of the stats decides how to show them).
+    stats = numrep::ingest_csv("number,time,category\n09\xE9,0,caf\xE9\n", out);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].text == "09\xE9,0,caf\xE9");
+    CHECK_THAT(stats.first_bad_rows[0].message, contains("\"09\\xe9\""));  // quoted, escaped: ASCII
+}
+
 TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
     std::vector<numrep::report> out;
     numrep::ingest_options o;

@@ -416,3 +416,28 @@ def test_check_many_plan_columns_are_lookup_many_columns(tmp_path: Path) -> None
     info = numrep.lookup_many(keys)
     for column in ("carrier", "type", "region", "valid", "region_code"):
         assert verdicts[column].tolist() == info[column].tolist(), column
+
+
+def test_bad_rows_that_are_not_utf8_or_cut_in_a_character_do_not_raise(tmp_path: Path) -> None:
+    # Latin-1 bytes in bad rows, and a bad row whose 256th byte is inside a two-byte character:
+    # from_csv raised UnicodeDecodeError on both. Text is decoded with errors="backslashreplace";
+    # "raw" keeps the bytes (cut at a character boundary).
+    long_category = "c" * 251 + "é" * 3  # the row "x,0,<category>": the first é is bytes 256-257
+    data = (b"number,time,category\n"
+            b"0912000001,2026-02-28,scam\n"
+            b"09\xe9,2026-02-28,caf\xe9\n"         # unparseable number, Latin-1
+            b"0912000002,28/02/2026,r\xe9clame\n"  # bad time, Latin-1
+            + f"x,0,{long_category}\n".encode())  # unparseable number, long
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(data)
+    db = numrep.ReputationDB.from_csv(path)
+    stats = db.ingest_stats
+    assert (stats["rows"], stats["good"], stats["bad"]) == (4, 1, 3)
+    assert stats["bad_by_reason"] == {"unparseable_number": 2, "bad_time": 1}
+    rows = stats["first_bad_rows"]
+    assert [r["line"] for r in rows] == [3, 4, 5]
+    assert rows[0]["text"] == "09\\xe9,2026-02-28,caf\\xe9" and rows[0]["raw"] == b"09\xe9,2026-02-28,caf\xe9"
+    assert rows[1]["text"] == "0912000002,28/02/2026,r\\xe9clame"
+    assert rows[2]["raw"] == ("x,0," + "c" * 251).encode() and rows[2]["text"] == "x,0," + "c" * 251
+    assert '"09\\xe9"' in rows[0]["message"]  # the message quotes the field escaped, as ASCII
+    assert "line 3" in stats["summary"]
