@@ -265,8 +265,18 @@ private:
         columns c;
         c.width = csv.size();
         const auto find = [&](const std::string& name, const char* role) {
-            for (std::size_t i = 0; i < csv.size(); ++i)
-                if (detail::trim(csv[i]) == name) return i;
+            for (std::size_t i = 0; i < csv.size(); ++i) {
+                if (detail::trim(csv[i]) != name) continue;
+                // Two columns of one name: reading either would silently drop the other.
+                for (std::size_t j = i + 1; j < csv.size(); ++j)
+                    if (detail::trim(csv[j]) == name)
+                        detail::throw_invalid_argument(
+                            std::string(input) + ": column " + detail::quote(name) + " (for the " + role +
+                            ") appears more than once in the header on line " + std::to_string(csv.line()) +
+                            " (columns " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                            "): rename one, or map the " + role + " to another column");
+                return i;
+            }
             std::string names;
             for (std::size_t i = 0; i < csv.size(); ++i) {
                 if (i != 0) names += ", ";

@@ -460,6 +460,23 @@ TEST_CASE("ingest: kept bad rows are cut at a UTF-8 character boundary", "[inges
     CHECK_THAT(stats.first_bad_rows[0].message, contains("\"09\\xe9\""));  // quoted, escaped: ASCII
 }
 
+TEST_CASE("ingest: a column name twice among the columns read is an error naming it", "[ingest]") {
+    std::vector<numrep::report> out;
+    CHECK_THROWS_AS(numrep::ingest_csv("number,time,number\n0912345678,0,0987654321\n", out), std::invalid_argument);
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category, time \n0912345678,0,a,1\n", out),
+                      contains("<memory>: column \"time\" (for the time) appears more than once in the header on "
+                               "line 1 (columns 2 and 4)"));
+    numrep::ingest_options o;
+    o.columns.source = "reporter";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,reporter,category,reporter\n", out, o),
+                      contains("column \"reporter\" (for the source)"));
+    // Columns numrep does not read may repeat.
+    out.clear();
+    const auto stats = numrep::ingest_csv("number,time,category,note,note\n0912345678,0,a,x,y\n", out);
+    CHECK(stats.good == 1);
+    CHECK(out.size() == 1);
+}
+
 TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
     std::vector<numrep::report> out;
     numrep::ingest_options o;

@@ -441,3 +441,10 @@ def test_bad_rows_that_are_not_utf8_or_cut_in_a_character_do_not_raise(tmp_path:
     assert rows[2]["raw"] == ("x,0," + "c" * 251).encode() and rows[2]["text"] == "x,0," + "c" * 251
     assert '"09\\xe9"' in rows[0]["message"]  # the message quotes the field escaped, as ASCII
     assert "line 3" in stats["summary"]
+
+
+def test_a_column_name_twice_in_the_header_is_a_value_error_naming_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category,number\n0912000001,2026-02-28,scam,0912000002\n")
+    with pytest.raises(ValueError, match=r'column "number" \(for the number\) appears more than once .* '
+                                         r"\(columns 1 and 4\)"):
+        numrep.ReputationDB.from_csv(path)
