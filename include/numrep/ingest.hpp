@@ -286,11 +286,35 @@ private:
                                            role + ") in the header on line " + std::to_string(csv.line()) +
                                            "; columns: " + names);
         };
-        c.number = find(options_.columns.number, "number");
-        if (options_.columns.time) c.time = find(*options_.columns.time, "time");
-        if (options_.columns.category) c.category = find(*options_.columns.category, "category");
-        if (options_.columns.source) c.source = find(*options_.columns.source, "source");
-        if (options_.columns.not_spam) c.not_spam = find(*options_.columns.not_spam, "not_spam flag");
+        const auto present = [&](std::string_view name) {
+            for (std::size_t i = 0; i < csv.size(); ++i)
+                if (detail::trim(csv[i]) == name) return true;
+            return false;
+        };
+        // source and not_spam under their default names: read when there, else left out.
+        const auto optional_column = [&](const std::optional<std::string>& name, bool optional,
+                                         std::string_view default_name) {
+            return name && optional && *name == default_name && !present(*name);
+        };
+        const auto& names = options_.columns;
+        c.number = find(names.number, "number");
+        if (names.time) c.time = find(*names.time, "time");
+        if (names.category) c.category = find(*names.category, "category");
+        if (names.source && !optional_column(names.source, names.optional_source, column_names::default_source))
+            c.source = find(*names.source, "source");
+        if (names.not_spam && !optional_column(names.not_spam, names.optional_not_spam, column_names::default_not_spam))
+            c.not_spam = find(*names.not_spam, "not_spam flag");
+        // Header columns named like a report field but not read: say so in the stats.
+        for (const std::string_view field :
+             {column_names::default_number, column_names::default_time, column_names::default_category,
+              column_names::default_source, column_names::default_not_spam}) {
+            for (std::size_t i = 0; i < csv.size(); ++i) {
+                if (detail::trim(csv[i]) != field) continue;
+                if (i != c.number && i != c.time && i != c.category && i != c.source && i != c.not_spam)
+                    stats.ignored_columns.emplace_back(field);
+                break;
+            }
+        }
         return c;
     }
 

@@ -97,6 +97,9 @@ struct ingest_stats {
     std::array<std::uint64_t, bad_row_reason_count> bad_by_reason{};
     std::array<std::uint64_t, parse_errc_count> unparseable_by_error{};
     std::vector<bad_row> first_bad_rows;  // the first ingest_options::keep_bad_rows, in order
+    // Header columns named like a report field (number, time, category, source, not_spam)
+    // that were not read because that field was left out or mapped to another column.
+    std::vector<std::string> ignored_columns;
 
     std::uint64_t count(bad_row_reason r) const noexcept { return bad_by_reason[static_cast<std::size_t>(r)]; }
     std::uint64_t count(parse_errc e) const noexcept { return unparseable_by_error[static_cast<std::size_t>(e)]; }
@@ -121,6 +124,7 @@ struct ingest_stats {
             s += " (" + by_error + ")";
         }
         for (const auto& b : first_bad_rows) s += "\n  line " + std::to_string(b.line) + ": " + b.message;
+        for (const auto& c : ignored_columns) s += "\n  column \"" + c + "\" not read (not mapped to its field)";
         return s;
     }
 };

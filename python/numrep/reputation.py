@@ -94,30 +94,33 @@ class ReputationDB(_core.ReputationDB):
     ) -> _Self:
         """Build a database from one or more CSV files of reports.
 
-        Columns are found by header name: `number` (required), `time`, `category`, and optionally
-        `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-        leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+        Columns are found by header name: `number` (required), `time`, `category`, and `source`
+        and `not_spam` when the header has them (a not_spam=yes row is a vote, not a report); pass
+        another name to map a column (``number="Phone"``; a named column must be there), or None to
+        leave one out (``db.ingest_stats["ignored_columns"]`` lists header columns named like a field
+        but not read). ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
         The delimiter is detected unless given. Bad rows are counted by reason in
         ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
         first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
         the files are read. `region` reads national forms (DEFAULT_REGION unless a preset names
         one: "US" for ftc; an explicit region overrides the preset's).
         """
-        def column(value: str | _Unset | None, default: str | None) -> str | None:
-            return default if isinstance(value, _Unset) else value
+        def column(name: str, value: str | _Unset | None) -> str | None:
+            # The compiled reader's protocol: None keeps the default (or the preset's) mapping,
+            # "" leaves the field out, a name maps it (and must be in the header).
+            if isinstance(value, _Unset):
+                return None
+            if value == "":
+                raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+            return "" if value is None else value
 
-        if preset is None:
-            time_col = column(time, "time")
-            category_col = column(category, "category")
-        else:  # a preset maps every column; explicit arguments still override it
-            time_col = column(time, None)
-            category_col = column(category, None)
         paths = _paths(path)
         for p in paths:
             if not os.path.exists(p):
                 raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
         db = _core.ReputationDB._from_csv(
-            paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
+            paths, preset, number, column("time", time), column("category", category), column("source", source),
+            column("not_spam", not_spam), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
             isinstance(region, _Unset) and preset is not None,

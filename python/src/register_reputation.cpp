@@ -67,6 +67,9 @@ py::dict stats_dict(const ingest_stats& s) {
         first.append(row);
     }
     d["first_bad_rows"] = first;
+    py::list ignored;
+    for (const auto& c : s.ignored_columns) ignored.append(text_of(c));
+    d["ignored_columns"] = ignored;
     d["summary"] = text_of(s.summary());
     return d;
 }
@@ -86,6 +89,9 @@ void add_stats(py::dict& total, const py::dict& more) {
         }
     }
     total["first_bad_rows"] = total["first_bad_rows"].cast<py::list>() + more["first_bad_rows"].cast<py::list>();
+    py::list ignored = total["ignored_columns"];
+    for (auto c : more["ignored_columns"].cast<py::list>())
+        if (!ignored.contains(c)) ignored.append(c);
     total["summary"] = total["summary"].cast<std::string>() + "\n" + more["summary"].cast<std::string>();
 }
 
@@ -96,9 +102,15 @@ reputation_config config_from(double half_life_days) {
     return c;
 }
 
-std::optional<std::string> optional_column(const py::object& o) {
-    if (o.is_none()) return std::nullopt;
-    return o.cast<std::string>();
+// A column argument of _from_csv: None keeps the default (or the preset's) mapping, "" leaves
+// the field out, anything else is a header name. Returns whether it was given.
+bool set_column(std::optional<std::string>& column, const py::object& o) {
+    if (o.is_none()) return false;
+    const auto name = o.cast<std::string>();
+    if (name.empty()) column = std::nullopt;
+    else
+        column = name;
+    return true;
 }
 
 using column_arg = typed<names::optional_str>;
@@ -119,10 +131,12 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
     }
     if (!keep_preset_region) options.default_region = region_of(region_code);
     if (!number.is_none()) options.columns.number = number.cast<std::string>();
-    if (!time.is_none()) options.columns.time = optional_column(time);
-    if (!category.is_none()) options.columns.category = optional_column(category);
-    if (!source.is_none()) options.columns.source = optional_column(source);
-    if (!not_spam.is_none()) options.columns.not_spam = optional_column(not_spam);
+    (void)set_column(options.columns.time, time);
+    (void)set_column(options.columns.category, category);
+    // A source or not_spam column named by the caller must be there; by default they are read
+    // when the header has them.
+    if (set_column(options.columns.source, source)) options.columns.optional_source = false;
+    if (set_column(options.columns.not_spam, not_spam)) options.columns.optional_not_spam = false;
     if (delimiter.is_none()) {
         options.delimiter = auto_delimiter;
     } else {

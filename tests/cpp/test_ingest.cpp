@@ -477,6 +477,58 @@ TEST_CASE("ingest: a column name twice among the columns read is an error naming
     CHECK(out.size() == 1);
 }
 
+TEST_CASE("ingest: source and not_spam columns are read by default when the header has them", "[ingest]") {
+    const std::string text =
+        "number,time,category,source,not_spam\n"
+        "0912345678,2021-07-07,scam,alice,\n"
+        "0912345678,2021-07-07,scam,bob,yes\n"
+        "0912345678,2021-07-07,,carol,yes\n";
+    numrep::report_reader reader;  // default options
+    std::vector<numrep::report> out;
+    const auto stats = reader.read(text, out);
+    CHECK(stats.good == 3);
+    CHECK(stats.ignored_columns.empty());
+    REQUIRE(out.size() == 3);
+    CHECK_FALSE(out[0].not_spam);
+    CHECK(out[1].not_spam);  // a vote, not a report (was counted as a report)
+    CHECK(out[2].not_spam);
+    CHECK(reader.sources().name(out[0].source) == "alice");
+    CHECK(reader.sources().name(out[2].source) == "carol");
+
+    // Absent: not required, nothing said.
+    out.clear();
+    auto plain = numrep::ingest_csv("number,time,category\n0912345678,0,scam\n", out);
+    CHECK(plain.good == 1);
+    CHECK(plain.ignored_columns.empty());
+    CHECK(out[0].source == 0);
+    CHECK_FALSE(out[0].not_spam);
+
+    // Named explicitly (a name of one's own, or the default one made required): required.
+    numrep::ingest_options o;
+    o.columns.not_spam = "legit";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n", out, o),
+                      contains("no column \"legit\" (for the not_spam flag)"));
+    o = {};
+    o.columns.optional_source = false;
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n", out, o),
+                      contains("no column \"source\" (for the source)"));
+
+    // Left out on purpose: the stats say that the header's column was not read.
+    o = {};
+    o.columns.not_spam = std::nullopt;
+    out.clear();
+    const auto ignored = numrep::ingest_csv(text, out, o);
+    CHECK(ignored.good == 3);
+    CHECK(ignored.ignored_columns == std::vector<std::string>{"not_spam"});
+    CHECK_THAT(ignored.summary(), contains("column \"not_spam\" not read"));
+    CHECK_FALSE(out[1].not_spam);
+    // Mapped to another column: the one named like the field is not read either.
+    o = {};
+    o.columns.category = "Subject";
+    CHECK(numrep::ingest_csv("number,time,Subject,category\n", out, o).ignored_columns ==
+          std::vector<std::string>{"category"});
+}
+
 TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
     std::vector<numrep::report> out;
     numrep::ingest_options o;
