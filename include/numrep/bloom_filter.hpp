@@ -229,34 +229,16 @@ public:
 
     // ---- construction ----
 
+    // A filter for `capacity` keys (at least 1) at false-positive rate `fpr` (in (0, 1)) once
+    // full. Capacity 0 is std::invalid_argument: such a filter gets one block, and after a few
+    // hundred inserts answers true for every key, a store that silently stops filtering.
     bloom_filter(std::uint64_t capacity, double fpr, bloom_options options = {})
-        : bloom_filter(size_for(capacity, fpr), options) {}
+        : bloom_filter(size_for(checked_capacity(capacity), fpr), options) {}
 
-    // From an explicit sizing (e.g. size_for_bits_per_key, or one with num_probes changed).
+    // From an explicit sizing (e.g. size_for_bits_per_key, or one with num_probes changed);
+    // its capacity must be at least 1, as above.
     explicit bloom_filter(const bloom_sizing& sizing, bloom_options options = {})
-        : capacity_(sizing.capacity),
-          num_bits_(sizing.num_bits),
-          num_probes_(sizing.num_probes),
-          seed_(options.seed),
-          concurrent_(options.mode == insert_mode::concurrent) {
-        if (num_bits_ == 0 || num_bits_ % bit_unit != 0) {
-            detail::throw_invalid_argument("bloom_filter: num_bits must be a positive multiple of " +
-                                           std::to_string(bit_unit) + ", got " + std::to_string(num_bits_));
-        }
-        if (num_bits_ / 64 > std::numeric_limits<std::size_t>::max() / 8) {
-            detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) +
-                                           " bits do not fit in this address space");
-        }
-        if (num_probes_ < 1 || num_probes_ > max_probes) {
-            detail::throw_invalid_argument("bloom_filter: num_probes must be in 1.." + std::to_string(max_probes) +
-                                           ", got " + std::to_string(num_probes_));
-        }
-        if (capacity_ != 0 && num_bits_ < capacity_) {
-            detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) + " bits for capacity " +
-                                           std::to_string(capacity_) + " is under the minimum of 1 bit per key");
-        }
-        allocate_zeroed();
-    }
+        : bloom_filter(checked_sizing(sizing), options, saved_tag{}) {}
 
     // A copy is always an independent, writable filter, also when copying a mapped one.
     bloom_filter(const bloom_filter& other)
@@ -547,6 +529,34 @@ private:
     };
     struct mapped_tag {};
 
+    struct saved_tag {};
+
+    // Any sizing, capacity 0 included: files written before capacity 0 was refused still load.
+    bloom_filter(const bloom_sizing& sizing, bloom_options options, saved_tag)
+        : capacity_(sizing.capacity),
+          num_bits_(sizing.num_bits),
+          num_probes_(sizing.num_probes),
+          seed_(options.seed),
+          concurrent_(options.mode == insert_mode::concurrent) {
+        if (num_bits_ == 0 || num_bits_ % bit_unit != 0) {
+            detail::throw_invalid_argument("bloom_filter: num_bits must be a positive multiple of " +
+                                           std::to_string(bit_unit) + ", got " + std::to_string(num_bits_));
+        }
+        if (num_bits_ / 64 > std::numeric_limits<std::size_t>::max() / 8) {
+            detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) +
+                                           " bits do not fit in this address space");
+        }
+        if (num_probes_ < 1 || num_probes_ > max_probes) {
+            detail::throw_invalid_argument("bloom_filter: num_probes must be in 1.." + std::to_string(max_probes) +
+                                           ", got " + std::to_string(num_probes_));
+        }
+        if (capacity_ != 0 && num_bits_ < capacity_) {
+            detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) + " bits for capacity " +
+                                           std::to_string(capacity_) + " is under the minimum of 1 bit per key");
+        }
+        allocate_zeroed();
+    }
+
     // Only for open(): parameters from a validated header, bits set by the caller.
     bloom_filter(const detail::store_description& d, mapped_tag)
         : capacity_(d.params[param_capacity]),
@@ -630,9 +640,21 @@ private:
         s.capacity = view.description.params[param_capacity];
         s.num_bits = view.description.params[param_num_bits];
         s.num_probes = static_cast<std::uint32_t>(view.description.params[param_num_probes]);
-        bloom_filter f(s, bloom_options{view.description.hash_seed, mode});
+        bloom_filter f(s, bloom_options{view.description.hash_seed, mode}, saved_tag{});
         std::memcpy(f.owned_.get(), view.sections[0].data(), view.sections[0].size());
         return f;
+    }
+
+    static std::uint64_t checked_capacity(std::uint64_t capacity) {
+        if (capacity == 0)
+            detail::throw_invalid_argument(
+                "bloom_filter: capacity must be at least 1, got 0 (a filter sized for no keys fills up after a few "
+                "hundred and then answers true for every key; size it for the keys you will add)");
+        return capacity;
+    }
+    static const bloom_sizing& checked_sizing(const bloom_sizing& sizing) {
+        (void)checked_capacity(sizing.capacity);
+        return sizing;
     }
 
     static void check_bits_per_key(double bits_per_key) {

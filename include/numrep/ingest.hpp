@@ -34,6 +34,18 @@ namespace numrep {
 
 namespace detail {
 
+// The longest start of `text` of at most `max` bytes that does not end inside a UTF-8
+// character: a kept bad row must decode wherever it was cut. Bytes that are not UTF-8 (Latin-1
+// files) are cut where they fall; they stay as they are, for the reader of the text to handle.
+constexpr std::string_view utf8_prefix(std::string_view text, std::size_t max) noexcept {
+    if (text.size() <= max) return text;
+    std::size_t start = max;  // the first byte left out; back up to the start of its character
+    while (start > 0 && max - start < 3 && (static_cast<unsigned char>(text[start]) & 0xC0) == 0x80) --start;
+    if (start == max) return text.substr(0, max);
+    const decoded d = decode_at(text, start);
+    return text.substr(0, d.code_point != invalid_code_point && start + d.length > max ? start : max);
+}
+
 inline void append_csv_field(std::string& out, std::string_view field) {
     out += '"';
     for (const char c : field) {
@@ -54,6 +66,11 @@ public:
             detail::throw_invalid_argument(
                 "no time column and no default_time: every report needs a time (map a column or give a default)");
         if (options_.columns.number.empty()) detail::throw_invalid_argument("the number column name is empty");
+        if (options_.default_time &&
+            (*options_.default_time < earliest_report_time || *options_.default_time > latest_storable_report_time))
+            detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
+                                           " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC (unix seconds 0 .. "
+                                           "4294967295), the times a report can carry");
         if (options_.progress_every == 0) options_.progress_every = 1;
     }
     // Not copyable: the name caches point into this reader's interners.
@@ -125,10 +142,16 @@ public:
                 }
                 r.time = *options_.default_time;
             } else if (const auto t = parse_time(time_text)) {
-                if (options_.latest_time && *t > *options_.latest_time) {
+                const char* const wrong = *t < earliest_report_time ? "before 1970-01-01, the earliest time a report "
+                                                                      "can carry"
+                                          : options_.latest_time && *t > *options_.latest_time ? "in the future"
+                                          : *t > latest_storable_report_time
+                                              ? "after 2106-02-07 06:28:15 UTC, the latest time a report can carry"
+                                              : nullptr;
+                if (wrong != nullptr) {
                     reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                         return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                               "): in the future";
+                               "): " + wrong;
                     });
                     continue;
                 }
@@ -136,8 +159,8 @@ public:
             } else {
                 reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                     return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or "
-                           "unix seconds";
+                           "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, "
+                           "20210707) or unix seconds";
                 });
                 continue;
             }
@@ -242,8 +265,18 @@ private:
         columns c;
         c.width = csv.size();
         const auto find = [&](const std::string& name, const char* role) {
-            for (std::size_t i = 0; i < csv.size(); ++i)
-                if (detail::trim(csv[i]) == name) return i;
+            for (std::size_t i = 0; i < csv.size(); ++i) {
+                if (detail::trim(csv[i]) != name) continue;
+                // Two columns of one name: reading either would silently drop the other.
+                for (std::size_t j = i + 1; j < csv.size(); ++j)
+                    if (detail::trim(csv[j]) == name)
+                        detail::throw_invalid_argument(
+                            std::string(input) + ": column " + detail::quote(name) + " (for the " + role +
+                            ") appears more than once in the header on line " + std::to_string(csv.line()) +
+                            " (columns " + std::to_string(i + 1) + " and " + std::to_string(j + 1) +
+                            "): rename one, or map the " + role + " to another column");
+                return i;
+            }
             std::string names;
             for (std::size_t i = 0; i < csv.size(); ++i) {
                 if (i != 0) names += ", ";
@@ -253,11 +286,35 @@ private:
                                            role + ") in the header on line " + std::to_string(csv.line()) +
                                            "; columns: " + names);
         };
-        c.number = find(options_.columns.number, "number");
-        if (options_.columns.time) c.time = find(*options_.columns.time, "time");
-        if (options_.columns.category) c.category = find(*options_.columns.category, "category");
-        if (options_.columns.source) c.source = find(*options_.columns.source, "source");
-        if (options_.columns.not_spam) c.not_spam = find(*options_.columns.not_spam, "not_spam flag");
+        const auto present = [&](std::string_view name) {
+            for (std::size_t i = 0; i < csv.size(); ++i)
+                if (detail::trim(csv[i]) == name) return true;
+            return false;
+        };
+        // source and not_spam under their default names: read when there, else left out.
+        const auto optional_column = [&](const std::optional<std::string>& name, bool optional,
+                                         std::string_view default_name) {
+            return name && optional && *name == default_name && !present(*name);
+        };
+        const auto& names = options_.columns;
+        c.number = find(names.number, "number");
+        if (names.time) c.time = find(*names.time, "time");
+        if (names.category) c.category = find(*names.category, "category");
+        if (names.source && !optional_column(names.source, names.optional_source, column_names::default_source))
+            c.source = find(*names.source, "source");
+        if (names.not_spam && !optional_column(names.not_spam, names.optional_not_spam, column_names::default_not_spam))
+            c.not_spam = find(*names.not_spam, "not_spam flag");
+        // Header columns named like a report field but not read: say so in the stats.
+        for (const std::string_view field :
+             {column_names::default_number, column_names::default_time, column_names::default_category,
+              column_names::default_source, column_names::default_not_spam}) {
+            for (std::size_t i = 0; i < csv.size(); ++i) {
+                if (detail::trim(csv[i]) != field) continue;
+                if (i != c.number && i != c.time && i != c.category && i != c.source && i != c.not_spam)
+                    stats.ignored_columns.emplace_back(field);
+                break;
+            }
+        }
         return c;
     }
 
@@ -290,7 +347,7 @@ private:
         const std::string_view raw = csv.raw();
         if (keep)
             stats.first_bad_rows.push_back(
-                {line, reason, error, text, std::string(raw.substr(0, bad_row::max_kept_text))});
+                {line, reason, error, text, std::string(detail::utf8_prefix(raw, bad_row::max_kept_text))});
         if (options_.on_reject) options_.on_reject(rejected_row{input, line, reason, error, text, raw});
         if (options_.rejects != nullptr) {
             std::string out;

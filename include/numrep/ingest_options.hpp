@@ -22,13 +22,27 @@ namespace numrep {
 
 // Header names of the report fields. A column set to std::nullopt is not read; a named column
 // missing from the header is an error (std::invalid_argument), so a typo never silently
-// turns into "no categories".
+// turns into "no categories". One exception keeps a default reader from miscounting: source
+// and not_spam are read by default when the header has them (a not-spam vote must never count
+// as a report) and not required when it has not, as long as they keep their default names and
+// optional_source / optional_not_spam are true. Any other name is required. A header column
+// named like a field that is not read from it (e.g. "not_spam" with not_spam = nullopt) is
+// listed in ingest_stats::ignored_columns.
 struct column_names {
     std::string number = "number";
     std::optional<std::string> time = "time";
     std::optional<std::string> category = "category";
-    std::optional<std::string> source;
-    std::optional<std::string> not_spam;
+    std::optional<std::string> source = "source";
+    std::optional<std::string> not_spam = "not_spam";
+    bool optional_source = true;
+    bool optional_not_spam = true;
+
+    // The default names, which is what ignored_columns looks for.
+    static constexpr std::string_view default_number = "number";
+    static constexpr std::string_view default_time = "time";
+    static constexpr std::string_view default_category = "category";
+    static constexpr std::string_view default_source = "source";
+    static constexpr std::string_view default_not_spam = "not_spam";
 };
 
 // Named column layouts of public complaint data.

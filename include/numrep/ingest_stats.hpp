@@ -18,7 +18,7 @@ enum class bad_row_reason : std::uint8_t {
     missing_number,         // the number field is empty (or white space)
     unparseable_number,     // try_parse refused it; see ingest_stats::unparseable_by_error
     missing_time,           // the time field is empty and no default_time was given
-    bad_time,               // the time field is not a date parse_time accepts
+    bad_time,               // not a date parse_time accepts, before 1970, after latest_time or past 2106
     bad_not_spam,           // the not_spam field is not a yes/no value
     too_many_names,         // a category or source name past the interner's id range
     unterminated_quote,     // a quoted field never closed: the rest of the input is this row
@@ -67,7 +67,8 @@ struct rejected_row {
     std::string_view text;                    // the row as written, without its line ending
 };
 
-// A bad row kept in ingest_stats (owning; text cut to max_kept_text bytes).
+// A bad row kept in ingest_stats (owning; text cut to at most max_kept_text bytes, never inside
+// a UTF-8 character). `text` holds the row's bytes as written: not UTF-8 if the file is not.
 struct bad_row {
     static constexpr std::size_t max_kept_text = 256;
     std::size_t line = 0;
@@ -96,6 +97,9 @@ struct ingest_stats {
     std::array<std::uint64_t, bad_row_reason_count> bad_by_reason{};
     std::array<std::uint64_t, parse_errc_count> unparseable_by_error{};
     std::vector<bad_row> first_bad_rows;  // the first ingest_options::keep_bad_rows, in order
+    // Header columns named like a report field (number, time, category, source, not_spam)
+    // that were not read because that field was left out or mapped to another column.
+    std::vector<std::string> ignored_columns;
 
     std::uint64_t count(bad_row_reason r) const noexcept { return bad_by_reason[static_cast<std::size_t>(r)]; }
     std::uint64_t count(parse_errc e) const noexcept { return unparseable_by_error[static_cast<std::size_t>(e)]; }
@@ -120,6 +124,7 @@ struct ingest_stats {
             s += " (" + by_error + ")";
         }
         for (const auto& b : first_bad_rows) s += "\n  line " + std::to_string(b.line) + ": " + b.message;
+        for (const auto& c : ignored_columns) s += "\n  column \"" + c + "\" not read (not mapped to its field)";
         return s;
     }
 };

@@ -5,6 +5,12 @@
 
 namespace numrep {
 
+// Report times numrep stores (number_record keeps unix seconds in 32 bits): 1970-01-01 00:00:00
+// to 2106-02-07 06:28:15 UTC. Ingestion makes rows outside this range bad rows and
+// reputation_builder refuses them, rather than clamp them to a date nobody wrote.
+inline constexpr std::int64_t earliest_report_time = 0;
+inline constexpr std::int64_t latest_storable_report_time = 0xFFFFFFFFLL;
+
 struct report {
     std::uint64_t key = 0;       // E.164 number as an integer (see phone_number::key)
     std::int64_t time = 0;       // unix seconds, UTC

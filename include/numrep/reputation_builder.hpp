@@ -25,11 +25,17 @@ class reputation_builder {
 public:
     explicit reputation_builder(reputation_config config = {}) : config_(config) { config_.validate(); }
 
-    // One report. `category` is a report_category (see classify_category for names).
+    // One report. `category` is a report_category (see classify_category for names). A time
+    // outside earliest_report_time .. latest_storable_report_time is std::invalid_argument.
     void add(std::uint64_t key, report_category category, std::int64_t time, std::uint32_t source, bool not_spam) {
         if (key == 0 || key > detail::max_key)
             detail::throw_invalid_argument("report for key " + std::to_string(key) + ": not an E.164 key");
-        add_report(records_[key], category, clamp_time(time), source, not_spam, config_.half_life_seconds());
+        if (time < earliest_report_time || time > latest_storable_report_time)
+            detail::throw_invalid_argument("report for key " + std::to_string(key) + ": time " + std::to_string(time) +
+                                           " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC, the times a record "
+                                           "stores (unix seconds 0 .. 4294967295)");
+        add_report(records_[key], category, static_cast<std::uint32_t>(time), source, not_spam,
+                   config_.half_life_seconds());
     }
 
     // Reports from a report_reader, whose category ids name categories in `categories`.

@@ -1,5 +1,6 @@
 // numrep::parse_time: unix seconds (UTC) from the date forms reports carry (ISO 8601 or unix
-// seconds). A pure function: no locale, no time zone database, no allocation.
+// seconds). A pure function: no locale, no time zone database, no allocation. It reads times
+// before 1970 too (negative); ingestion refuses those (see earliest_report_time).
 #pragma once
 
 #include <cstddef>
@@ -53,8 +54,13 @@ constexpr int fixed_digits(std::string_view s, std::size_t pos, std::size_t n) n
 }  // namespace detail
 
 // Unix seconds (UTC) from the date forms reports carry, surrounding white space ignored:
-//   integer unix seconds      "1625616075", "-86400"  (an all-digit field is always seconds:
-//                              "20210707" is 1970-08-23, not a basic-format date)
+//   integer unix seconds      "1625616075", "-86400": any run of digits (optionally signed)
+//                              except the two basic-format lengths below
+//   ISO 8601 basic format     exactly 8 digits "20210707" (YYYYMMDD, midnight UTC) and exactly
+//                              14 digits "20210707000115" (YYYYMMDDhhmmss): as unix seconds these
+//                              would be 1970-04-26..1973-03-03 and years past 5000, never the
+//                              time of a report, while spreadsheets and exports write dates so;
+//                              8 or 14 digits that are no valid date ("20211399") are not a time
 //   ISO 8601 date             "2021-07-07" (midnight UTC)
 //   ISO 8601 date and time    "2021-07-07 00:01:15", "2021-07-07T00:01:15Z", "...T00:01",
 //                              optional fraction ".123" (truncated to the second), optional
@@ -68,7 +74,28 @@ constexpr std::optional<std::int64_t> parse_time(std::string_view text) noexcept
     const std::string_view s = detail::trim(text);
     if (s.empty()) return std::nullopt;
 
-    // All digits (with an optional sign): unix seconds. 18 digits cannot overflow int64.
+    // 8 or 14 unsigned digits: a basic-format date (and time), never unix seconds.
+    if (s.size() == 8 || s.size() == 14) {
+        bool digits = true;
+        for (const char c : s) digits = digits && is_ascii_digit(c);
+        if (digits) {
+            const int y = fixed_digits(s, 0, 4);
+            const int mo = fixed_digits(s, 4, 2);
+            const int d = fixed_digits(s, 6, 2);
+            if (mo < 1 || mo > 12 || d < 1 ||
+                static_cast<unsigned>(d) > detail::days_in_month(static_cast<unsigned>(y), static_cast<unsigned>(mo)))
+                return std::nullopt;
+            std::int64_t t = detail::days_from_civil(y, static_cast<unsigned>(mo), static_cast<unsigned>(d)) * 86400;
+            if (s.size() == 8) return t;
+            const int hh = fixed_digits(s, 8, 2);
+            const int mi = fixed_digits(s, 10, 2);
+            const int ss = fixed_digits(s, 12, 2);
+            if (hh > 23 || mi > 59 || ss > 60) return std::nullopt;
+            return t + hh * 3600 + mi * 60 + ss;
+        }
+    }
+
+    // Other digits (with an optional sign): unix seconds. 18 digits cannot overflow int64.
     {
         std::size_t i = (s[0] == '-' || s[0] == '+') ? 1 : 0;
         if (i < s.size() && s.size() - i <= 18) {

@@ -222,7 +222,7 @@ class BloomFilter:
         ...
     def __init__(self, capacity: int, fpr: typing.SupportsFloat | typing.SupportsIndex = 0.01, *, seed: typing.SupportsInt | typing.SupportsIndex | None = None, concurrent: bool = False) -> None:
         """
-        A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.
+        A filter for `capacity` numbers (at least 1) at false-positive rate `fpr` (in (0, 1)) once full.
         seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.
         """
     def __ior__(self, arg0: BloomFilter) -> BloomFilter:

@@ -97,30 +97,33 @@ class ReputationDB(_core.ReputationDB):
     ) -> _Self:
         """Build a database from one or more CSV files of reports.
 
-        Columns are found by header name: `number` (required), `time`, `category`, and optionally
-        `source` and `not_spam`; pass another name to map a column (``number="Phone"``), or None to
-        leave an optional one out. ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
+        Columns are found by header name: `number` (required), `time`, `category`, and `source`
+        and `not_spam` when the header has them (a not_spam=yes row is a vote, not a report); pass
+        another name to map a column (``number="Phone"``; a named column must be there), or None to
+        leave one out (``db.ingest_stats["ignored_columns"]`` lists header columns named like a field
+        but not read). ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
         The delimiter is detected unless given. Bad rows are counted by reason in
         ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
         first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
         the files are read. `region` reads national forms (DEFAULT_REGION unless a preset names
         one: "US" for ftc; an explicit region overrides the preset's).
         """
-        def column(value: str | _Unset | None, default: str | None) -> str | None:
-            return default if isinstance(value, _Unset) else value
+        def column(name: str, value: str | _Unset | None) -> str | None:
+            # The compiled reader's protocol: None keeps the default (or the preset's) mapping,
+            # "" leaves the field out, a name maps it (and must be in the header).
+            if isinstance(value, _Unset):
+                return None
+            if value == "":
+                raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+            return "" if value is None else value
 
-        if preset is None:
-            time_col = column(time, "time")
-            category_col = column(category, "category")
-        else:  # a preset maps every column; explicit arguments still override it
-            time_col = column(time, None)
-            category_col = column(category, None)
         paths = _paths(path)
         for p in paths:
             if not os.path.exists(p):
                 raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
         db = _core.ReputationDB._from_csv(
-            paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
+            paths, preset, number, column("time", time), column("category", category), column("source", source),
+            column("not_spam", not_spam), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
             isinstance(region, _Unset) and preset is not None,
@@ -130,12 +133,13 @@ class ReputationDB(_core.ReputationDB):
 
     @classmethod
     def from_frame(cls: type[_Self], frame: Any, *, number: str = "number", time: str = "time",
-                   category: str | None = "category", source: str | None = None, not_spam: str | None = None,
-                   region: str | None = _core.DEFAULT_REGION, default_time: TimeLike | None = None,
-                   half_life_days: float = 90.0) -> _Self:
+                   category: str | None = "category", source: str | _Unset | None = _UNSET,
+                   not_spam: str | _Unset | None = _UNSET, region: str | None = _core.DEFAULT_REGION,
+                   default_time: TimeLike | None = None, half_life_days: float = 90.0) -> _Self:
         """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-        the report fields. Rows whose number does not parse or whose time is missing are counted by
-        reason in ``db.ingest_stats``, not dropped silently."""
+        the report fields; `source` and `not_spam` are read when the frame has columns of those
+        names (None leaves them out). Rows whose number does not parse or whose time is missing are
+        counted by reason in ``db.ingest_stats``, not dropped silently."""
         arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
                                        not_spam=not_spam, region=region, default_time=default_time)
         return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
@@ -148,8 +152,8 @@ class ReputationDB(_core.ReputationDB):
         return self._ingest_stats
 
     def add_reports(self, frame: Any, *, number: str = "number", time: str = "time", category: str | None = "category",
-                    source: str | None = None, not_spam: str | None = None, region: str | _Unset | None = _UNSET,
-                    default_time: TimeLike | None = None) -> dict[str, Any]:
+                    source: str | _Unset | None = _UNSET, not_spam: str | _Unset | None = _UNSET,
+                    region: str | _Unset | None = _UNSET, default_time: TimeLike | None = None) -> dict[str, Any]:
         """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
         dicts with the report fields); they are visible to check() at once and folded in by
         compact(). National forms are read in ``db.region`` unless `region` says otherwise.
@@ -232,8 +236,17 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     values = pd.Series(column)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
         seconds = pd.to_numeric(values, errors="coerce")
-        bad = seconds.isna().to_numpy()
-        return np.where(bad, 0, seconds.fillna(0).to_numpy()).astype(np.int64), bad
+        bad = seconds.isna().to_numpy().copy()
+        numbers = seconds.fillna(0).to_numpy(dtype=np.float64)
+        # 8 and 14 digits are YYYYMMDD[hhmmss], as from_csv reads them (20210707 was 1970-08-23).
+        whole = ~bad & (np.floor(numbers) == numbers)
+        dated = np.flatnonzero(whole & (((numbers >= 1e7) & (numbers < 1e8)) | ((numbers >= 1e13) & (numbers < 1e14))))
+        out = np.where(bad, 0, numbers).astype(np.int64)
+        if len(dated):
+            parsed, not_dates = _core._parse_times([str(int(v)) for v in numbers[dated]])
+            out[dated] = parsed
+            bad[dated] = not_dates
+        return out, bad
     if pd.api.types.is_datetime64_any_dtype(values.dtype):
         parsed = pd.to_datetime(values, utc=True)
     else:
@@ -246,24 +259,45 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, 0, seconds), bad
 
 
-def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | None,
-                   not_spam: str | None, region: str | None,
-                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
+_FIELD_NAMES = ("number", "time", "category", "source", "not_spam")
+# The last time a report can carry: records keep unix seconds in 32 bits (2106-02-07 06:28:15).
+_LATEST_STORABLE_TIME = 0xFFFFFFFF
 
+
+def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | _Unset | None,
+                   not_spam: str | _Unset | None, region: str | None,
+                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
+    # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
+    # not count as a report); a column named by the caller must be there.
+    if isinstance(source, _Unset):
+        source = "source" if "source" in frame.columns else None
+    if isinstance(not_spam, _Unset):
+        not_spam = "not_spam" if "not_spam" in frame.columns else None
+    read = {number, time, category, source, not_spam}
+    ignored = [name for name in _FIELD_NAMES if name in frame.columns and name not in read]
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]
     if missing:
         raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(frame.columns)})")
     n = len(frame)
     keys = _core.parse_many(frame[number], region=region)
     times, bad_time = _unix_times(frame[time])
-    # As in CSV ingestion: a report dated after tomorrow is a bad row (it would outweigh all
-    # real reports in the decayed score).
+    # As in CSV ingestion: a report dated before 1970 or after tomorrow is a bad row (the one
+    # would have become 1970-01-01, the other would outweigh all real reports in the decayed
+    # score), and the default time fills in missing times only, never bad ones.
     import time as _time
 
-    bad_time = bad_time | (times > int(_time.time()) + 86400)
+    bad_time = bad_time | (times < 0) | (times > min(int(_time.time()) + 86400, _LATEST_STORABLE_TIME))
+    texts = frame[time].astype("string")
+    missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
+    defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
-        times = np.where(bad_time, _core._unix_time(default_time, "default_time"), times)
-        bad_time = np.zeros(n, dtype=bool)
+        seconds = _core._unix_time(default_time, "default_time")
+        if not 0 <= seconds <= _LATEST_STORABLE_TIME:
+            raise ValueError(f"numrep: default_time {default_time!r} is outside 1970-01-01 .. 2106-02-07 06:28:15 "
+                             "UTC, the times a report can carry")
+        defaulted = missing_time
+        times = np.where(defaulted, seconds, times)
+        bad_time = bad_time & ~defaulted
     names: list[str] = []
     if category is None:
         codes = np.full(n, -1, dtype=np.int64)
@@ -285,16 +319,19 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     stats: dict[str, Any] = {
         "rows": n,
         "bad_by_reason": {},
+        "ignored_columns": ignored,
     }
     reasons = {
         "missing_number": int((bad_number & empty_number).sum()),
         "unparseable_number": int((bad_number & ~empty_number).sum()),
-        "bad_time": int((~bad_number & bad_time).sum()),
+        "missing_time": int((~bad_number & bad_time & missing_time).sum()),
+        "bad_time": int((~bad_number & bad_time & ~missing_time).sum()),
         "bad_not_spam": int((~bad_number & ~bad_time & bad_vote).sum()),
     }
     stats["bad_by_reason"] = {k: v for k, v in reasons.items() if v}
     stats["bad"] = int(sum(reasons.values()))
     stats["good"] = n - stats["bad"]
+    stats["defaulted_times"] = int((defaulted & ~bad_number & ~bad_vote).sum())
     return (keep_keys, times, codes, names, sources, votes), stats
 
 

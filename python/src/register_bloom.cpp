@@ -181,7 +181,7 @@ verify verify_from(const std::string& name) {
 }
 
 // A capacity given as any Python integer (int, NumPy integer, anything with __index__): a
-// negative or too large one is a ValueError naming it, not a TypeError from the conversion.
+// negative, zero or too large one is a ValueError naming it, not a TypeError from the conversion.
 std::uint64_t capacity_from(const py::handle& value) {
     const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
     if (!index) throw py::error_already_set();
@@ -195,6 +195,10 @@ std::uint64_t capacity_from(const py::handle& value) {
         throw py::value_error("numrep: BloomFilter capacity " + py::str(index).cast<std::string>() +
                               " is too large (at most 2**64 - 1)");
     }
+    if (v == 0)
+        throw py::value_error(
+            "numrep: BloomFilter capacity must be at least 1, got 0 (a filter sized for no numbers fills up after a "
+            "few hundred and then answers True for every number; size it for the numbers you will add)");
     return static_cast<std::uint64_t>(v);
 }
 
@@ -263,7 +267,7 @@ void register_bloom(py::module_& m) {
             }),
             py::arg("capacity"), py::arg("fpr") = 0.01, py::kw_only(), py::arg("seed") = py::none(),
             py::arg("concurrent") = false,
-            "A filter for `capacity` numbers (0 or more) at false-positive rate `fpr` (in (0, 1)) once full.\n"
+            "A filter for `capacity` numbers (at least 1) at false-positive rate `fpr` (in (0, 1)) once full.\n"
             "seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.");
 
     cls.def(

@@ -30,6 +30,15 @@ typed<names::optional_datetime> datetime_or_none(std::uint32_t unix_seconds, boo
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
 }
 
+// Text from a CSV file for Python: invalid UTF-8 (a Latin-1 file) must not turn a report of bad
+// rows into a UnicodeDecodeError. Invalid bytes become \xNN escapes (errors="backslashreplace"),
+// printable and encodable anywhere; the exact bytes are kept beside the text ("raw").
+py::str text_of(const std::string& bytes) {
+    PyObject* text = PyUnicode_DecodeUTF8(bytes.data(), static_cast<Py_ssize_t>(bytes.size()), "backslashreplace");
+    if (text == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::str>(text);
+}
+
 py::dict stats_dict(const ingest_stats& s) {
     py::dict d;
     d["rows"] = s.rows;
@@ -52,12 +61,16 @@ py::dict stats_dict(const ingest_stats& s) {
         py::dict row;
         row["line"] = b.line;
         row["reason"] = std::string(to_string(b.reason));
-        row["message"] = b.message;
-        row["text"] = b.text;
+        row["message"] = text_of(b.message);
+        row["text"] = text_of(b.text);
+        row["raw"] = py::bytes(b.text);
         first.append(row);
     }
     d["first_bad_rows"] = first;
-    d["summary"] = s.summary();
+    py::list ignored;
+    for (const auto& c : s.ignored_columns) ignored.append(text_of(c));
+    d["ignored_columns"] = ignored;
+    d["summary"] = text_of(s.summary());
     return d;
 }
 
@@ -76,6 +89,9 @@ void add_stats(py::dict& total, const py::dict& more) {
         }
     }
     total["first_bad_rows"] = total["first_bad_rows"].cast<py::list>() + more["first_bad_rows"].cast<py::list>();
+    py::list ignored = total["ignored_columns"];
+    for (auto c : more["ignored_columns"].cast<py::list>())
+        if (!ignored.contains(c)) ignored.append(c);
     total["summary"] = total["summary"].cast<std::string>() + "\n" + more["summary"].cast<std::string>();
 }
 
@@ -86,9 +102,15 @@ reputation_config config_from(double half_life_days) {
     return c;
 }
 
-std::optional<std::string> optional_column(const py::object& o) {
-    if (o.is_none()) return std::nullopt;
-    return o.cast<std::string>();
+// A column argument of _from_csv: None keeps the default (or the preset's) mapping, "" leaves
+// the field out, anything else is a header name. Returns whether it was given.
+bool set_column(std::optional<std::string>& column, const py::object& o) {
+    if (o.is_none()) return false;
+    const auto name = o.cast<std::string>();
+    if (name.empty()) column = std::nullopt;
+    else
+        column = name;
+    return true;
 }
 
 using column_arg = typed<names::optional_str>;
@@ -109,10 +131,12 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
     }
     if (!keep_preset_region) options.default_region = region_of(region_code);
     if (!number.is_none()) options.columns.number = number.cast<std::string>();
-    if (!time.is_none()) options.columns.time = optional_column(time);
-    if (!category.is_none()) options.columns.category = optional_column(category);
-    if (!source.is_none()) options.columns.source = optional_column(source);
-    if (!not_spam.is_none()) options.columns.not_spam = optional_column(not_spam);
+    (void)set_column(options.columns.time, time);
+    (void)set_column(options.columns.category, category);
+    // A source or not_spam column named by the caller must be there; by default they are read
+    // when the header has them.
+    if (set_column(options.columns.source, source)) options.columns.optional_source = false;
+    if (set_column(options.columns.not_spam, not_spam)) options.columns.optional_not_spam = false;
     if (delimiter.is_none()) {
         options.delimiter = auto_delimiter;
     } else {

@@ -70,8 +70,8 @@ std::string message_of(F&& f) {
 template <class Filter>
 void check_no_false_negatives(std::size_t n, std::uint64_t seed) {
     const auto in = keys(n, seed);
-    Filter one_by_one(n, 0.01);
-    Filter batched(n, 0.01);
+    Filter one_by_one(std::max<std::size_t>(n, 1), 0.01);
+    Filter batched(std::max<std::size_t>(n, 1), 0.01);
     for (auto k : in) one_by_one.insert(k);
     batched.insert_batch(in);
     CHECK(one_by_one == batched);
@@ -118,15 +118,26 @@ TEST_CASE("the blocked FPR model reproduces RocksDB's measurement", "[bloom]") {
     CHECK(std::abs(numrep::ideal_bloom_fpr(10) - 0.00819) < 0.00001);
 }
 
+TEST_CASE("a filter for capacity 0 is refused: it would answer true for everything once filled", "[bloom]") {
+    CHECK_THROWS_AS(bloom_filter<>(0, 0.01), std::invalid_argument);
+    CHECK(message_of([] { bloom_filter<>(0, 0.01); }).find("capacity must be at least 1, got 0") != std::string::npos);
+    CHECK_THROWS_AS(bloom_filter<>(bloom_filter<>::size_for(0, 0.01)), std::invalid_argument);
+    CHECK_THROWS_AS(numrep::classic_bloom_filter<>(0, 0.01), std::invalid_argument);
+    for (const double fpr : {0.0, 1.0, -0.1, 2.0, std::nan("")})
+        CHECK_THROWS_AS(bloom_filter<>(1000, fpr), std::invalid_argument);
+    // The smallest useful filter still works, and the database's own filter for an empty
+    // snapshot (capacity max(n, 1)) is unaffected.
+    bloom_filter<> one(1, 0.01);
+    one.insert(84912345678ULL);
+    CHECK(one.contains(84912345678ULL));
+    CHECK(bloom_filter<>::from_bytes(one.to_bytes()) == one);
+}
+
 TEST_CASE("capacity 0, 1 and 10^9 size sensibly without allocating", "[bloom]") {
     const auto zero = bloom_filter<>::size_for(0, 0.01);
     CHECK(zero.num_bits == 512);
     CHECK(zero.expected_fpr == 0.0);
     CHECK(std::isinf(zero.bits_per_key()));
-    bloom_filter<> empty(0, 0.01);
-    CHECK_FALSE(empty.contains(84912345678ULL));
-    empty.insert(84912345678ULL);
-    CHECK(empty.contains(84912345678ULL));
 
     const auto one = bloom_filter<>::size_for(1, 0.01);
     CHECK(one.num_bits == 512);

@@ -4,6 +4,7 @@
 #include <numrep/csv.hpp>
 #include <numrep/ingest.hpp>
 #include <numrep/report.hpp>
+#include <numrep/reputation_builder.hpp>
 
 #include <cstdint>
 #include <fstream>
@@ -210,6 +211,27 @@ TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
     }
 }
 
+TEST_CASE("parse_time: 8 and 14 digits are basic-format dates, never unix seconds", "[ingest][time]") {
+    using numrep::parse_time;
+    CHECK(parse_time("20210707") == utc(2021, 7, 7));  // was 1970-08-23 (20210707 seconds)
+    CHECK(parse_time(" 20240229 ") == utc(2024, 2, 29));
+    CHECK(parse_time("20210707000115") == 1625616075);
+    CHECK(parse_time("20161231235960") == utc(2017, 1, 1));  // leap second, as in the extended form
+    // 8 or 14 digits that are no date are not a time (not seconds of 1971 or of the year 5000).
+    for (const char* bad :
+         {"20211399", "20210230", "12345678", "00000000", "20210707240000", "20210707006000", "99999999999999"}) {
+        INFO(bad);
+        CHECK_FALSE(parse_time(bad).has_value());
+    }
+    // Other lengths are unix seconds, as before; a sign makes any length seconds.
+    CHECK(parse_time("1234567") == 1234567);
+    CHECK(parse_time("123456789") == 123456789);
+    CHECK(parse_time("1625616075") == 1625616075);
+    CHECK(parse_time("+20210707") == 20210707);
+    CHECK(parse_time("-20210707") == -20210707);
+    static_assert(numrep::parse_time("20210707").value() == 1625616000);
+}
+
 TEST_CASE("string_interner: stable ids, retrievable names", "[ingest][interner]") {
     numrep::string_interner<std::uint16_t> names;
     CHECK(names.size() == 1);
@@ -410,6 +432,103 @@ TEST_CASE("ingest: header problems are errors that name the column", "[ingest]")
     CHECK(out.empty());
 }
 
+TEST_CASE("ingest: kept bad rows are cut at a UTF-8 character boundary", "[ingest]") {
+    using numrep::detail::utf8_prefix;
+    CHECK(utf8_prefix("ab\xC3\xA9", 3) == "ab");  // never half of an e-acute
+    CHECK(utf8_prefix("ab\xC3\xA9", 4) == "ab\xC3\xA9");
+    CHECK(utf8_prefix("ab\xC3\xA9", 9) == "ab\xC3\xA9");
+    CHECK(utf8_prefix("\xE2\x82\xAC", 1).empty());
+    CHECK(utf8_prefix("\xE2\x82\xAC", 2).empty());
+    CHECK(utf8_prefix("a\xF0\x9F\x93\x9E", 4) == "a");           // a 4-byte character
+    CHECK(utf8_prefix("x\xE9yz", 2) == "x\xE9");                 // Latin-1: not UTF-8, cut where it falls
+    CHECK(utf8_prefix("x\x80\x80\x80\x80z", 3) == "x\x80\x80");  // stray continuation bytes
+
+    // A bad row whose byte 256 falls inside a two-byte character keeps 255 bytes.
+    std::string category(251, 'c');
+    category += "\xC3\xA9\xC3\xA9";  // the first e-acute is bytes 256-257 of the row
+    const std::string row = "x,0," + category;
+    REQUIRE(row.size() > numrep::bad_row::max_kept_text);
+    std::vector<numrep::report> out;
+    auto stats = numrep::ingest_csv("number,time,category\n" + row + "\n", out);
+    CHECK(stats.bad == 1);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].text == row.substr(0, 255));
+    // Latin-1 bytes are kept as written (the reader of the stats decides how to show them).
+    stats = numrep::ingest_csv("number,time,category\n09\xE9,0,caf\xE9\n", out);
+    REQUIRE(stats.first_bad_rows.size() == 1);
+    CHECK(stats.first_bad_rows[0].text == "09\xE9,0,caf\xE9");
+    CHECK_THAT(stats.first_bad_rows[0].message, contains("\"09\\xe9\""));  // quoted, escaped: ASCII
+}
+
+TEST_CASE("ingest: a column name twice among the columns read is an error naming it", "[ingest]") {
+    std::vector<numrep::report> out;
+    CHECK_THROWS_AS(numrep::ingest_csv("number,time,number\n0912345678,0,0987654321\n", out), std::invalid_argument);
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category, time \n0912345678,0,a,1\n", out),
+                      contains("<memory>: column \"time\" (for the time) appears more than once in the header on "
+                               "line 1 (columns 2 and 4)"));
+    numrep::ingest_options o;
+    o.columns.source = "reporter";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,reporter,category,reporter\n", out, o),
+                      contains("column \"reporter\" (for the source)"));
+    // Columns numrep does not read may repeat.
+    out.clear();
+    const auto stats = numrep::ingest_csv("number,time,category,note,note\n0912345678,0,a,x,y\n", out);
+    CHECK(stats.good == 1);
+    CHECK(out.size() == 1);
+}
+
+TEST_CASE("ingest: source and not_spam columns are read by default when the header has them", "[ingest]") {
+    const std::string text =
+        "number,time,category,source,not_spam\n"
+        "0912345678,2021-07-07,scam,alice,\n"
+        "0912345678,2021-07-07,scam,bob,yes\n"
+        "0912345678,2021-07-07,,carol,yes\n";
+    numrep::report_reader reader;  // default options
+    std::vector<numrep::report> out;
+    const auto stats = reader.read(text, out);
+    CHECK(stats.good == 3);
+    CHECK(stats.ignored_columns.empty());
+    REQUIRE(out.size() == 3);
+    CHECK_FALSE(out[0].not_spam);
+    CHECK(out[1].not_spam);  // a vote, not a report (was counted as a report)
+    CHECK(out[2].not_spam);
+    CHECK(reader.sources().name(out[0].source) == "alice");
+    CHECK(reader.sources().name(out[2].source) == "carol");
+
+    // Absent: not required, nothing said.
+    out.clear();
+    auto plain = numrep::ingest_csv("number,time,category\n0912345678,0,scam\n", out);
+    CHECK(plain.good == 1);
+    CHECK(plain.ignored_columns.empty());
+    CHECK(out[0].source == 0);
+    CHECK_FALSE(out[0].not_spam);
+
+    // Named explicitly (a name of one's own, or the default one made required): required.
+    numrep::ingest_options o;
+    o.columns.not_spam = "legit";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n", out, o),
+                      contains("no column \"legit\" (for the not_spam flag)"));
+    o = {};
+    o.columns.optional_source = false;
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n", out, o),
+                      contains("no column \"source\" (for the source)"));
+
+    // Left out on purpose: the stats say that the header's column was not read.
+    o = {};
+    o.columns.not_spam = std::nullopt;
+    out.clear();
+    const auto ignored = numrep::ingest_csv(text, out, o);
+    CHECK(ignored.good == 3);
+    CHECK(ignored.ignored_columns == std::vector<std::string>{"not_spam"});
+    CHECK_THAT(ignored.summary(), contains("column \"not_spam\" not read"));
+    CHECK_FALSE(out[1].not_spam);
+    // Mapped to another column: the one named like the field is not read either.
+    o = {};
+    o.columns.category = "Subject";
+    CHECK(numrep::ingest_csv("number,time,Subject,category\n", out, o).ignored_columns ==
+          std::vector<std::string>{"category"});
+}
+
 TEST_CASE("ingest: detected and explicit delimiters", "[ingest]") {
     std::vector<numrep::report> out;
     numrep::ingest_options o;
@@ -442,7 +561,7 @@ TEST_CASE("ingest: strict mode stops at the first bad row, naming its line and r
     } catch (const std::invalid_argument& e) {
         CHECK(std::string(e.what()) ==
               "numrep: calls.csv: line 3: bad time \"2021-99-01\" (column time): expected ISO 8601 (2021-07-07, "
-              "2021-07-07 00:01:15, 2021-07-07T00:01:15Z) or unix seconds");
+              "2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds");
     }
     CHECK(out.size() == 1);
     CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n09x,0,a\n", out, o),
@@ -643,8 +762,76 @@ TEST_CASE("ingest: a file that cannot be opened is a system_error naming it", "[
     CHECK_THROWS_WITH(numrep::ingest_csv_file(NUMREP_TEST_DATA_DIR, out), contains("cannot open"));
 }
 
+TEST_CASE("report times before 1970 or past 2106 are bad rows, not 1970-01-01 or 2106", "[ingest]") {
+    const std::string csv =
+        "number,time,category\n"
+        "0912345678,-86400,scam\n"                     // 2 before 1970
+        "0912345678,0000-01-01,scam\n"                 // 3 before 1970
+        "0912345678,1969-12-31,scam\n"                 // 4 before 1970
+        "0912345678,1969-12-31T23:59:59Z,scam\n"       // 5 before 1970
+        "0912345678,1970-01-01T07:00:00+07:00,scam\n"  // 6 good: 0, the earliest time
+        "0912345678,20210707,scam\n"                   // 7 good: 2021-07-07
+        "0912345678,20210707000115,scam\n"             // 8 good: 2021-07-07 00:01:15
+        "0912345678,2999-01-01,scam\n"                 // 9 in the future
+        "0912345678,20211399,scam\n";                  // 10 not a date
+    std::vector<numrep::report> reports;
+    numrep::ingest_options options;
+    auto stats = numrep::ingest_csv(csv, reports, options);
+    CHECK(stats.good == 3);
+    CHECK(stats.bad == 6);
+    CHECK(stats.count(numrep::bad_row_reason::bad_time) == 6);
+    REQUIRE(reports.size() == 3);
+    CHECK(reports[0].time == 0);
+    CHECK(reports[1].time == utc(2021, 7, 7));
+    CHECK(reports[2].time == 1625616075);
+    REQUIRE(stats.first_bad_rows.size() == 6);
+    for (std::size_t i = 0; i < 4; ++i) {
+        CHECK(stats.first_bad_rows[i].line == i + 2);
+        CHECK_THAT(stats.first_bad_rows[i].message, contains("before 1970-01-01"));
+    }
+    CHECK_THAT(stats.first_bad_rows[0].message, contains("bad time \"-86400\" (column time): before 1970-01-01"));
+    CHECK_THAT(stats.first_bad_rows[4].message, contains("in the future"));
+    CHECK_THAT(stats.first_bad_rows[5].message, contains("\"20211399\""));
+    CHECK_THAT(stats.first_bad_rows[5].message, contains("expected ISO 8601"));
+
+    // Without a latest time, what a record cannot store (past 2106-02-07 06:28:15) is still bad.
+    options.latest_time = std::nullopt;
+    reports.clear();
+    stats = numrep::ingest_csv(
+        "number,time\n0912345678,2106-02-07 06:28:15\n0912345678,2106-02-07 06:28:16\n"
+        "0912345678,2999-01-01\n",
+        reports, [&] {
+            auto o = options;
+            o.columns.category = std::nullopt;
+            return o;
+        }());
+    CHECK(stats.good == 1);
+    CHECK(stats.count(numrep::bad_row_reason::bad_time) == 2);
+    REQUIRE(stats.first_bad_rows.size() == 2);
+    CHECK_THAT(stats.first_bad_rows[0].message, contains("after 2106-02-07 06:28:15 UTC"));
+    REQUIRE(reports.size() == 1);
+    CHECK(reports[0].time == 4294967295LL);
+
+    // A default time must be one a report can carry.
+    numrep::ingest_options o;
+    o.default_time = -1;
+    CHECK_THROWS_WITH(numrep::report_reader(o), contains("default_time -1 is outside 1970-01-01"));
+    o.default_time = 0;
+    CHECK_NOTHROW(numrep::report_reader(o));
+
+    // The builder refuses such times too, rather than clamp them.
+    numrep::reputation_builder builder;
+    CHECK_THROWS_WITH(builder.add(84912345678ULL, numrep::report_category::scam, -1, 0, false),
+                      contains("time -1 is outside 1970-01-01"));
+    CHECK_THROWS_AS(builder.add(84912345678ULL, numrep::report_category::scam, 4294967296LL, 0, false),
+                    std::invalid_argument);
+    CHECK(builder.size() == 0);
+    builder.add(84912345678ULL, numrep::report_category::scam, 0, 0, false);
+    CHECK(builder.size() == 1);
+}
+
 TEST_CASE("reports dated in the future are bad rows, unless allowed", "[ingest]") {
-    const std::string csv = "number,time,category\n0912345678,2021-07-07,scam\n0912345678,2999-01-01,scam\n";
+    const std::string csv = "number,time,category\n0912345678,2021-07-07,scam\n0912345678,2100-01-01,scam\n";
     std::vector<numrep::report> reports;
     numrep::ingest_options options;
     const auto stats = numrep::ingest_csv(csv, reports, options);

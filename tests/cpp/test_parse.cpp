@@ -1,5 +1,6 @@
 #include <numrep/ingest_options.hpp>
 #include <numrep/parse.hpp>
+#include <numrep/parse_integer.hpp>
 
 #include <random>
 #include <sstream>
@@ -326,4 +327,61 @@ TEST_CASE("one default region: try_parse, parse and ingestion read national form
     CHECK(numrep::try_parse("0912 345 678").value().key() ==
           numrep::try_parse("0912 345 678", numrep::default_region).value().key());
     CHECK(numrep::parse("0912 345 678").key() == 84912345678ULL);
+}
+
+TEST_CASE("read_integer: one valid reading wins, two or none are no answer", "[parse][integer]") {
+    using numrep::read_integer;
+    const auto vn = numrep::region::vietnam();
+    const auto us = *numrep::region::find("US");
+    // 0912345678 that lost its 0 is Vietnamese, not India's +91 2345678.
+    auto r = read_integer(912345678, vn);
+    REQUIRE(r);
+    CHECK(r.number->key() == 84912345678ULL);
+    CHECK(r.national_valid);
+    CHECK_FALSE(r.international_valid);
+    CHECK_FALSE(r.ambiguous);
+    // A US number is not Norway's +47 08091299.
+    r = read_integer(4708091299ULL, us);
+    REQUIRE(r);
+    CHECK(r.number->key() == 14708091299ULL);
+    // An E.164 key reads as itself (its national reading is the same number or not valid).
+    for (const std::uint64_t key : {84912345678ULL, 12125550100ULL, 442071234567ULL}) {
+        INFO(key);
+        r = read_integer(key, vn);
+        REQUIRE(r);
+        CHECK(r.number->key() == key);
+    }
+    r = read_integer(84912345678ULL, numrep::region::none());
+    REQUIRE(r);
+    CHECK(r.number->key() == 84912345678ULL);
+    CHECK_FALSE(r.national);
+    // No valid reading: no answer, and a message naming both readings.
+    r = read_integer(12345, vn);
+    CHECK_FALSE(r);
+    CHECK_FALSE(r.ambiguous);
+    const std::string message = numrep::integer_error_message(12345, vn, r);
+    CHECK_THAT(message, numrep_test::contains("integer 12345 is no valid number"));
+    CHECK_THAT(message, numrep_test::contains("as a national number of VN"));
+    CHECK_THAT(message, numrep_test::contains("dtype=str"));
+    CHECK_FALSE(read_integer(0, vn));
+    CHECK_FALSE(read_integer(~0ULL, vn));  // 20 digits: too long every way
+}
+
+TEST_CASE("read_integer: two valid readings of different numbers are ambiguous", "[parse][integer]") {
+    // US numbers whose "+" reading is valid elsewhere too: such an integer has no answer,
+    // whichever country wrote it.
+    const auto us = *numrep::region::find("US");
+    int found = 0;
+    // 475 (Connecticut) and 458 (Oregon) are also Norway's +47 5... and Denmark's +45 8...
+    for (std::uint64_t n = 4'580'000'000ULL; n < 4'760'000'000ULL && found < 3; n += 1'000'003) {
+        const auto r = numrep::read_integer(n, us);
+        if (!(r.national_valid && r.international_valid)) continue;
+        INFO(n);
+        CHECK(r.ambiguous);
+        CHECK_FALSE(r);
+        CHECK_THAT(numrep::integer_error_message(n, us, r), numrep_test::contains("is ambiguous"));
+        CHECK_THAT(numrep::integer_error_message(n, us, r), numrep_test::contains("both are valid"));
+        ++found;
+    }
+    CHECK(found > 0);
 }

@@ -225,7 +225,6 @@ def test_repr_names_the_parameters_only() -> None:
     assert repr(bf) == (f"BloomFilter(capacity=1000, bits_per_key={bf.bits_per_key:.3g}, k={bf.num_probes}, "
                         f"fpr_at_capacity={bf.fpr_at_capacity:.3g})")
     assert "expected_fpr" not in repr(bf) and "approx_len" not in repr(bf)
-    assert repr(numrep.BloomFilter(0)) == "BloomFilter(capacity=0, bits_per_key=inf, k=6, fpr_at_capacity=0)"
 
 
 @pytest.mark.parametrize("capacity, fpr", [(10, float("nan")), (10, 0.0), (10, 1.0), (10, -0.5),
@@ -235,11 +234,19 @@ def test_bad_sizes_are_rejected(capacity: int, fpr: float) -> None:
         numrep.BloomFilter(capacity, fpr)
 
 
-def test_capacity_zero_is_an_empty_filter_as_in_cpp() -> None:
-    bf = numrep.BloomFilter(0)
-    assert bf.capacity == 0 and bf.num_bits == 512 and bf.fpr_at_capacity == 0.0
+@pytest.mark.parametrize("capacity", [0, np.uint64(0), False])
+def test_capacity_zero_is_refused_as_in_cpp(capacity: object) -> None:
+    # A filter sized for nothing got one block and, a few hundred adds later, answered True for
+    # every number: a store that silently stops filtering.
+    with pytest.raises(ValueError, match="capacity must be at least 1, got 0"):
+        numrep.BloomFilter(capacity)  # type: ignore[arg-type]
+
+
+def test_capacity_one_is_the_smallest_filter() -> None:
+    bf = numrep.BloomFilter(1)
+    assert bf.capacity == 1 and bf.num_bits == 512
     assert "0912345678" not in bf
-    bf.add("0912345678")  # still answers and takes numbers, like bloom_filter<>(0, fpr)
+    bf.add("0912345678")
     assert "0912345678" in bf
     assert numrep.BloomFilter.from_bytes(bf.to_bytes()) == bf
 

@@ -119,7 +119,7 @@ def test_from_frame_counts_nan_and_nat() -> None:
     db = numrep.ReputationDB.from_frame(frame)
     stats = db.ingest_stats
     assert (stats["rows"], stats["good"], stats["bad"]) == (6, 2, 4)
-    assert stats["bad_by_reason"] == {"missing_number": 2, "unparseable_number": 1, "bad_time": 1}
+    assert stats["bad_by_reason"] == {"missing_number": 2, "unparseable_number": 1, "missing_time": 1}  # NaT: as from_csv
     assert db.snapshot_size == 1 and db.check("0912000001", now=NOW).reports == 2
     assert not db.check("0912000002", now=NOW).reported
 
@@ -460,3 +460,91 @@ def test_check_many_plan_columns_are_lookup_many_columns(tmp_path: Path) -> None
     info = numrep.lookup_many(keys)
     for column in ("carrier", "type", "region", "valid", "region_code"):
         assert verdicts[column].tolist() == info[column].tolist(), column
+
+
+def test_bad_rows_that_are_not_utf8_or_cut_in_a_character_do_not_raise(tmp_path: Path) -> None:
+    # Latin-1 bytes in bad rows, and a bad row whose 256th byte is inside a two-byte character:
+    # from_csv raised UnicodeDecodeError on both. Text is decoded with errors="backslashreplace";
+    # "raw" keeps the bytes (cut at a character boundary).
+    long_category = "c" * 251 + "é" * 3  # the row "x,0,<category>": the first é is bytes 256-257
+    data = (b"number,time,category\n"
+            b"0912000001,2026-02-28,scam\n"
+            b"09\xe9,2026-02-28,caf\xe9\n"         # unparseable number, Latin-1
+            b"0912000002,28/02/2026,r\xe9clame\n"  # bad time, Latin-1
+            + f"x,0,{long_category}\n".encode())  # unparseable number, long
+    path = tmp_path / "latin1.csv"
+    path.write_bytes(data)
+    db = numrep.ReputationDB.from_csv(path)
+    stats = db.ingest_stats
+    assert (stats["rows"], stats["good"], stats["bad"]) == (4, 1, 3)
+    assert stats["bad_by_reason"] == {"unparseable_number": 2, "bad_time": 1}
+    rows = stats["first_bad_rows"]
+    assert [r["line"] for r in rows] == [3, 4, 5]
+    assert rows[0]["text"] == "09\\xe9,2026-02-28,caf\\xe9" and rows[0]["raw"] == b"09\xe9,2026-02-28,caf\xe9"
+    assert rows[1]["text"] == "0912000002,28/02/2026,r\\xe9clame"
+    assert rows[2]["raw"] == ("x,0," + "c" * 251).encode() and rows[2]["text"] == "x,0," + "c" * 251
+    assert '"09\\xe9"' in rows[0]["message"]  # the message quotes the field escaped, as ASCII
+    assert "line 3" in stats["summary"]
+
+
+def test_a_column_name_twice_in_the_header_is_a_value_error_naming_it(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category,number\n0912000001,2026-02-28,scam,0912000002\n")
+    with pytest.raises(ValueError, match=r'column "number" \(for the number\) appears more than once .* '
+                                         r"\(columns 1 and 4\)"):
+        numrep.ReputationDB.from_csv(path)
+
+
+VOTES = """number,time,category,source,not_spam
+0912000001,2026-02-28T10:00:00Z,scam,alice,
+0912000001,2026-02-28T11:00:00Z,scam,bob,yes
+0912000001,2026-02-28T12:00:00Z,scam,carol,yes
+"""
+
+
+def test_source_and_not_spam_columns_are_read_by_default(tmp_path: Path) -> None:
+    # A not_spam=yes row is a vote, not a report: by default from_csv counted it as a report.
+    path = write(tmp_path, VOTES)
+    frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    for db in (numrep.ReputationDB.from_csv(path), numrep.ReputationDB.from_frame(frame)):
+        verdict = db.check("0912000001", now=NOW)
+        assert (verdict.reports, verdict.not_spam, verdict.distinct_sources) == (1, 2, 1)
+        assert db.ingest_stats["ignored_columns"] == []
+    # Absent columns are not required; named ones are.
+    plain = write(tmp_path, "number,time,category\n0912000001,2026-02-28,scam\n", "plain.csv")
+    assert numrep.ReputationDB.from_csv(plain).check("0912000001", now=NOW).reports == 1
+    with pytest.raises(ValueError, match='no column "not_spam"'):
+        numrep.ReputationDB.from_csv(plain, not_spam="not_spam")
+    with pytest.raises(ValueError, match=r"columns \['not_spam'\] not in the frame"):
+        numrep.ReputationDB.from_frame(pd.read_csv(plain, dtype=str), not_spam="not_spam")
+    # Left out on purpose: counted as reports, and the stats say the column was not read.
+    for db in (numrep.ReputationDB.from_csv(path, not_spam=None, source=None),
+               numrep.ReputationDB.from_frame(frame, not_spam=None, source=None)):
+        assert db.check("0912000001", now=NOW).reports == 3
+        assert db.ingest_stats["ignored_columns"] == ["source", "not_spam"]
+
+
+def test_report_times_before_1970_and_yyyymmdd_as_from_csv(tmp_path: Path) -> None:
+    # Negative seconds and dates before 1970 became 1970-01-01; 20210707 was read as seconds.
+    texts = ["-86400", "0000-01-01", "1969-12-31", "20210707", "2021-07-07", "2999-01-01", "20211399", ""]
+    path = write(tmp_path, "number,time\n" + "".join(f"0912000001,{t}\n" for t in texts))
+    frame = pd.DataFrame({"number": ["0912000001"] * len(texts), "time": texts})
+    integers = pd.DataFrame({"number": ["0912000001"] * 4, "time": [-86400, 20210707, 20210707000115, 1625616075]})
+    for db in (numrep.ReputationDB.from_csv(path, category=None), numrep.ReputationDB.from_frame(frame, category=None)):
+        stats = db.ingest_stats
+        assert (stats["rows"], stats["good"], stats["bad"]) == (8, 2, 6)
+        assert stats["bad_by_reason"] == {"bad_time": 5, "missing_time": 1}
+        verdict = db.check("0912000001", now=NOW)
+        assert verdict.first_seen == verdict.last_seen == dt.datetime(2021, 7, 7, tzinfo=UTC)
+    by_int = numrep.ReputationDB.from_frame(integers, category=None)
+    assert by_int.ingest_stats["bad_by_reason"] == {"bad_time": 1}
+    verdict = by_int.check("0912000001", now=NOW)
+    assert verdict.reports == 3
+    assert verdict.first_seen == dt.datetime(2021, 7, 7, tzinfo=UTC)
+    assert verdict.last_seen == dt.datetime(2021, 7, 7, 0, 1, 15, tzinfo=UTC)
+    # The default time fills in missing times only, never bad ones (as in from_csv).
+    for db in (numrep.ReputationDB.from_csv(path, category=None, default_time=NOW),
+               numrep.ReputationDB.from_frame(frame, category=None, default_time=NOW)):
+        assert db.ingest_stats["bad_by_reason"] == {"bad_time": 5}
+        assert db.ingest_stats["defaulted_times"] == 1
+    with pytest.raises(ValueError, match="1970"):
+        numrep.ReputationDB.from_frame(frame, category=None, default_time=-1)
