@@ -298,9 +298,20 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         } else if (py::isinstance<phone_number>(item)) {
             direct[i] = item.cast<phone_number>().key();
         } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
+            // With a region, an int is a number that lost its leading zeros (read_integer's
+            // rule: one valid reading or none); without one, an E.164 key.
             std::optional<phone_number> n;
-            if (item >= py::int_(1) && item <= py::int_(detail::max_key))
-                n = phone_number::from_key(item.cast<std::uint64_t>());
+            const bool in_range = item >= py::int_(1) && item <= py::int_(detail::max_key);
+            const std::uint64_t v = in_range ? item.cast<std::uint64_t>() : 0;
+            if (in_range && !homes[i].is_none()) {
+                const integer_reading r = read_integer(v, homes[i]);
+                if (r) n = r.number;
+                else if (raise)
+                    throw parse_error("numrep: item " + std::to_string(i) + ": " +
+                                      integer_error_message(v, homes[i], r));
+            } else if (in_range) {
+                n = phone_number::from_key(v);
+            }
             if (n) direct[i] = n->key();
             else if (raise)
                 throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) +

@@ -15,7 +15,19 @@ py::array_t<std::uint64_t> parse_many(const numbers_arg& values, const regions_a
     return parse_texts(values, region_code, errors == "raise" ? bad_text::raise : bad_text::coerce);
 }
 
+// An int with a region is a written number that lost its leading zeros (read_integer's rule);
+// with region=None it is an E.164 key, as everywhere else.
 phone_number parse_value(const number_arg& value, const region_arg& region_code) {
+    if (is_integer(value) && !region_code.is_none()) {
+        const region home = region_of(region_code);
+        const py::int_ v = as_int(value);
+        if (v > py::int_(0) && v <= py::int_(detail::max_key)) {
+            const auto n = v.cast<std::uint64_t>();
+            const integer_reading r = read_integer(n, home);
+            if (!r) throw parse_error("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key");
+            return *r.number;
+        }
+    }
     return number_of(value, region_code);
 }
 
