@@ -117,7 +117,7 @@ def compare(text: str) -> list[Disagreement]:
         found.append(Disagreement(text, "parse", ours, theirs))
     elif ours.key is not None and ours.key != theirs.key:
         found.append(Disagreement(text, "key", ours, theirs))
-    elif ours.key is not None and numrep.parse(ours.key).country_code == 84:
+    elif ours.key is not None and numrep.parse(ours.key, region=None).country_code == 84:
         if ours.valid != theirs.valid:
             found.append(Disagreement(text, "valid", ours, theirs))
         elif ours.valid and ours.type != theirs.type:
