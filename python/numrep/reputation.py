@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["ReputationDB"]
 
 # What the calls take (the bindings' conversion layer, python/src/convert.hpp, reads them).
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
 NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
 Columns = dict[str, npt.NDArray[Any]]
@@ -71,7 +71,7 @@ class ReputationDB(_core.ReputationDB):
     @classmethod
     def open(cls: type[_Self], path: PathLike) -> _Self:
         """Open a saved database (a directory); its stores are memory-mapped."""
-        return cls(_core.ReputationDB._open(os.fspath(path)))
+        return cls(_core.ReputationDB._open(path))
 
     @classmethod
     def from_csv(
@@ -112,16 +112,12 @@ class ReputationDB(_core.ReputationDB):
         else:  # a preset maps every column; explicit arguments still override it
             time_col = column(time, None)
             category_col = column(category, None)
-        paths = _paths(path)
-        for p in paths:
-            if not os.path.exists(p):
-                raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
         db = _core.ReputationDB._from_csv(
-            paths, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
+            path, preset, number, time_col, category_col, column(source, None), column(not_spam, None), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
             isinstance(region, _Unset) and preset is not None,
-            strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+            strict, rejects, default_time, half_life_days, progress,
         )
         return cls(db)
 
@@ -175,12 +171,6 @@ class ReputationDB(_core.ReputationDB):
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns = self._check_many(numbers, now, region)
         return _verdict_frame(columns) if as_frame else columns
-
-
-def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
-    if isinstance(path, (str, os.PathLike)):
-        return [os.fspath(path)]
-    return [os.fspath(p) for p in path]
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
