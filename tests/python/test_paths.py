@@ -130,3 +130,24 @@ def test_anything_else_is_a_type_error_naming_the_argument(tmp_path: Path, call:
         function(files, bad)
     assert sorted(p.name for p in tmp_path.iterdir()) == ["db", "f.bloom", "reports.csv", "s.trie"]
 
+
+def test_errors_name_paths_that_are_not_utf8(tmp_path: Path) -> None:
+    """A message naming a bytes path keeps its bytes as os.fsdecode writes them (lone surrogates),
+    instead of failing to decode (UnicodeDecodeError hid the error and the file)."""
+    missing = os.fsencode(tmp_path) + b"/no\xff"
+    name = os.fsdecode(missing)
+    with pytest.raises(numrep.FormatError) as not_a_db:
+        numrep.ReputationDB.open(missing)
+    assert name in str(not_a_db.value)
+    with pytest.raises(FileNotFoundError) as no_store:
+        numrep.TrieStore.open(missing)
+    assert name in str(no_store.value)
+    with pytest.raises(FileNotFoundError) as no_reports:
+        numrep.ReputationDB.from_csv(missing)
+    assert name in str(no_reports.value)
+    bad_header = os.fsencode(tmp_path) + b"/bad\xff.csv"
+    with open(bad_header, "wb") as f:
+        f.write(b"phone,time\n0912000001,2026-01-01\n")
+    with pytest.raises(ValueError, match='no column "number"') as no_column:
+        numrep.ReputationDB.from_csv(bad_header)
+    assert os.fsdecode(bad_header) in str(no_column.value)
