@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
 
 import numpy as np
@@ -76,7 +76,7 @@ class ReputationDB(_core.ReputationDB):
     @classmethod
     def from_csv(
         cls: type[_Self],
-        path: PathLike | Sequence[PathLike],
+        path: PathLike | Iterable[PathLike],
         *,
         preset: str | None = None,
         number: str | None = None,

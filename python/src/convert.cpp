@@ -455,7 +455,8 @@ std::filesystem::path path_of(const py::handle& path, std::string_view what) {
 
 std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string_view what) {
     if (is_path(paths)) return {path_of(paths, what)};
-    if (!py::isinstance<py::sequence>(paths))  // not any iterable: a dict's keys are no list of files
+    // Any iterable (a list, Path.glob's generator) but a dict, whose keys are no list of files.
+    if (!py::isinstance<py::iterable>(paths) || py::isinstance<py::dict>(paths))
         throw py::type_error("numrep: " + std::string(what) +
                              " must be a str, bytes or os.PathLike, or a list of them, got " + type_name(paths));
     std::vector<std::filesystem::path> out;

@@ -101,7 +101,7 @@ std::int64_t time_or_now(const py::handle& value, std::string_view what);
 // A filesystem path: str, bytes (decoded as os.fsdecode does, so undecodable bytes survive) or
 // os.PathLike of either. A TypeError naming `what` (the argument) for anything else.
 std::filesystem::path path_of(const py::handle& path, std::string_view what = "path");
-// One path as above, or a sequence of them (a list or tuple; not a dict or other iterable).
+// One path as above, or an iterable of them (a list, a generator such as Path.glob's; not a dict).
 std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string_view what = "path");
 
 // ---- small helpers shared by the bindings

@@ -46,7 +46,7 @@ NUMREP_TYPE_NAME(path, "str | bytes | os.PathLike[str] | os.PathLike[bytes]");
 NUMREP_TYPE_NAME(path_or_none, "str | bytes | os.PathLike[str] | os.PathLike[bytes] | None");
 NUMREP_TYPE_NAME(paths,
                  "str | bytes | os.PathLike[str] | os.PathLike[bytes] | "
-                 "collections.abc.Sequence[str | bytes | os.PathLike[str] | os.PathLike[bytes]]");
+                 "collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]]");
 NUMREP_TYPE_NAME(optional_str, "str | None");
 NUMREP_TYPE_NAME(optional_int, "int | None");
 NUMREP_TYPE_NAME(object, "builtins.object");  // stubgen reads a bare "object" as typing.Any

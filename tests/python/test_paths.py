@@ -58,6 +58,12 @@ def test_reputation_db_from_csv_takes_a_list_of_any_kinds(tmp_path: Path) -> Non
     assert db.ingest_stats["rows"] == 8 and db.check("0912000001").reports == 4
 
 
+def test_reputation_db_from_csv_takes_a_generator_of_paths(tmp_path: Path) -> None:
+    reports(tmp_path)
+    (tmp_path / "more.csv").write_text(REPORTS, encoding="utf-8")
+    assert numrep.ReputationDB.from_csv(tmp_path.glob("*.csv")).check("0912000001").reports == 2
+
+
 def test_bloom_filter_save_open_load(tmp_path: Path, as_path: Callable[[Path], Any]) -> None:
     bf = numrep.BloomFilter(100)
     bf.add(84912000001)
