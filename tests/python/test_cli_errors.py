@@ -8,6 +8,7 @@ import os
 import signal
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -224,3 +225,27 @@ def test_interrupt_and_pipe_are_quiet(failing_info: list[BaseException], capsys:
     failing_info.append(error)
     assert cli.main(["info", "0912345678"]) == (130 if isinstance(error, KeyboardInterrupt) else 0)
     assert capsys.readouterr().err == ""
+
+
+def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CSV reader runs without the GIL; a signal is only seen when it calls back into Python.
+    Without a progress bar (stderr not a terminal) build still passes a callback, and a
+    KeyboardInterrupt raised in it comes out of from_csv as itself."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text(REPORTS, encoding="utf-8")
+    seen: list[object] = []
+    original = numrep.ReputationDB.from_csv.__func__  # type: ignore[attr-defined]
+
+    def from_csv(cls: type[numrep.ReputationDB], path: object, **options: object) -> numrep.ReputationDB:
+        seen.append(options["progress"])
+        return original(cls, path, **options)
+
+    monkeypatch.setattr(numrep.ReputationDB, "from_csv", classmethod(from_csv))
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
+    assert callable(seen[0])
+
+    def interrupted(rows: int, bad: int, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        original(numrep.ReputationDB, reports, progress=interrupted)
