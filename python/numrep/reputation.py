@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime
 import os
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
 
 import numpy as np
@@ -29,7 +29,7 @@ if TYPE_CHECKING:
 __all__ = ["ReputationDB"]
 
 # What the calls take (the bindings' conversion layer, python/src/convert.hpp, reads them).
-PathLike = Union[str, "os.PathLike[str]"]
+PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
 NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
 Columns = dict[str, npt.NDArray[Any]]
@@ -74,12 +74,12 @@ class ReputationDB(_core.ReputationDB):
         forms in the region the database was built with (``db.region``; the ftc preset: "US"),
         unless `region` overrides it here or in a call. After a crash it opens the last published
         state; a damaged or foreign directory is a FormatError naming the file."""
-        return cls(_core.ReputationDB._open(os.fspath(path), region))
+        return cls(_core.ReputationDB._open(path, region))
 
     @classmethod
     def from_csv(
         cls: type[_Self],
-        path: PathLike | Sequence[PathLike],
+        path: PathLike | Iterable[PathLike],
         *,
         preset: str | None = None,
         number: str | None = None,
@@ -117,17 +117,13 @@ class ReputationDB(_core.ReputationDB):
                 raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
             return "" if value is None else value
 
-        paths = _paths(path)
-        for p in paths:
-            if not os.path.exists(p):
-                raise FileNotFoundError(2, f"numrep: no such report file: {p!r}", p)
         db = _core.ReputationDB._from_csv(
-            paths, preset, number, column("time", time), column("category", category), column("source", source),
+            path, preset, number, column("time", time), column("category", category), column("source", source),
             column("not_spam", not_spam), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
             isinstance(region, _Unset) and preset is not None,
-            strict, None if rejects is None else os.fspath(rejects), default_time, half_life_days, progress,
+            strict, rejects, default_time, half_life_days, progress,
         )
         return cls(db)
 
@@ -196,12 +192,6 @@ class ReputationDB(_core.ReputationDB):
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns = self._check_many(numbers, now, self._region_or_own(region))
         return _verdict_frame(columns) if as_frame else columns
-
-
-def _paths(path: str | os.PathLike[str] | Sequence[str | os.PathLike[str]]) -> list[str]:
-    if isinstance(path, (str, os.PathLike)):
-        return [os.fspath(path)]
-    return [os.fspath(p) for p in path]
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:

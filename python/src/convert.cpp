@@ -447,10 +447,33 @@ std::uint64_t prefix_of(const py::handle& prefix) {
 
 // ------------------------------------------------------------------------------ paths
 
-std::filesystem::path path_of(const py::handle& path) {
-    if (!py::isinstance<py::str>(path) && !py::isinstance<py::bytes>(path) && !py::hasattr(path, "__fspath__"))
-        throw py::type_error("numrep: a path is a str or os.PathLike, got " + type_name(path));
+namespace {
+
+bool is_path(const py::handle& value) {
+    return py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value) || py::hasattr(value, "__fspath__");
+}
+
+}  // namespace
+
+std::filesystem::path path_of(const py::handle& path, std::string_view what) {
+    if (!is_path(path))
+        throw py::type_error("numrep: " + std::string(what) + " must be a str, bytes or os.PathLike, got " +
+                             type_name(path));
+    // os.fsdecode calls __fspath__ and decodes bytes with the file-system encoding and
+    // "surrogateescape", which the path caster reverses: a bytes path reaches the OS unchanged.
     return py::module_::import("os").attr("fsdecode")(path).cast<std::filesystem::path>();
+}
+
+std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string_view what) {
+    if (is_path(paths)) return {path_of(paths, what)};
+    // Any iterable (a list, Path.glob's generator) but a dict, whose keys are no list of files.
+    if (!py::isinstance<py::iterable>(paths) || py::isinstance<py::dict>(paths))
+        throw py::type_error("numrep: " + std::string(what) +
+                             " must be a str, bytes or os.PathLike, or a list of them, got " + type_name(paths));
+    std::vector<std::filesystem::path> out;
+    for (const py::handle item : paths)
+        out.push_back(path_of(item, std::string(what) + "[" + std::to_string(out.size()) + "]"));
+    return out;
 }
 
 // ------------------------------------------------------------------------------ times

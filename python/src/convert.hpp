@@ -14,6 +14,8 @@
 //            separators) or a PhoneNumber; a str starting with 0 (a national form) is an error.
 //   time     a datetime (naive = UTC), a date, numpy.datetime64, pandas.Timestamp, int or float
 //            unix seconds, or an ISO 8601 / unix-seconds str as the CSV reader reads it.
+//   path     str, bytes or os.PathLike (of str or bytes); anything else is a TypeError naming the
+//            argument.
 #pragma once
 
 #include <pybind11/numpy.h>
@@ -96,8 +98,11 @@ std::int64_t time_of(const py::handle& value, std::string_view what);
 // time_of, or the current time for None.
 std::int64_t time_or_now(const py::handle& value, std::string_view what);
 
-// A filesystem path: str or os.PathLike (TypeError naming anything else).
-std::filesystem::path path_of(const py::handle& path);
+// A filesystem path: str, bytes (decoded as os.fsdecode does, so undecodable bytes survive) or
+// os.PathLike of either. A TypeError naming `what` (the argument) for anything else.
+std::filesystem::path path_of(const py::handle& path, std::string_view what = "path");
+// One path as above, or an iterable of them (a list, a generator such as Path.glob's; not a dict).
+std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string_view what = "path");
 
 // ---- small helpers shared by the bindings
 

@@ -115,12 +115,16 @@ bool set_column(std::optional<std::string>& column, const py::object& o) {
 
 using column_arg = typed<names::optional_str>;
 
-db_holder from_csv(const std::vector<std::string>& paths, const column_arg& preset_name, const column_arg& number,
+db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, const column_arg& number,
                    const column_arg& time, const column_arg& category, const column_arg& source,
                    const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
-                   bool keep_preset_region, bool strict, const column_arg& rejects_path,
+                   bool keep_preset_region, bool strict, const path_or_none_arg& rejects_path,
                    const optional_time_arg& default_time, double half_life_days,
                    const typed<names::progress>& progress) {
+    const std::vector<std::filesystem::path> paths = paths_of(path_list, "path");
+    for (const auto& path : paths)
+        if (std::error_code unknown; !std::filesystem::exists(path, unknown) && !unknown)
+            detail::throw_file_error(ENOENT, path, "no such report file");
     ingest_options options;
     if (!preset_name.is_none()) {
         const auto p = find_preset(preset_name.cast<std::string>());
@@ -148,7 +152,7 @@ db_holder from_csv(const std::vector<std::string>& paths, const column_arg& pres
     if (!default_time.is_none()) options.default_time = time_of(default_time, "default_time");
     std::ofstream rejects;
     if (!rejects_path.is_none()) {
-        const std::string p = py::str(rejects_path);
+        const std::filesystem::path p = path_of(rejects_path, "rejects");
         errno = 0;
         rejects.open(p, std::ios::binary | std::ios::trunc);
         if (!rejects) detail::throw_file_error(errno != 0 ? errno : EIO, p, "cannot write the rejects file");

@@ -42,7 +42,11 @@ NUMREP_TYPE_NAME(prefix, NUMREP_NUMBER);
 NUMREP_TYPE_NAME(optional_prefix, NUMREP_NUMBER " | None");
 NUMREP_TYPE_NAME(time, NUMREP_TIME);
 NUMREP_TYPE_NAME(optional_time, NUMREP_TIME " | None");
-NUMREP_TYPE_NAME(path, "str | os.PathLike[str]");
+NUMREP_TYPE_NAME(path, "str | bytes | os.PathLike[str] | os.PathLike[bytes]");
+NUMREP_TYPE_NAME(path_or_none, "str | bytes | os.PathLike[str] | os.PathLike[bytes] | None");
+NUMREP_TYPE_NAME(paths,
+                 "str | bytes | os.PathLike[str] | os.PathLike[bytes] | "
+                 "collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]]");
 NUMREP_TYPE_NAME(optional_str, "str | None");
 NUMREP_TYPE_NAME(optional_int, "int | None");
 NUMREP_TYPE_NAME(object, "builtins.object");  // stubgen reads a bare "object" as typing.Any
@@ -84,6 +88,8 @@ using optional_prefix_arg = typed<names::optional_prefix>;
 using time_arg = typed<names::time>;
 using optional_time_arg = typed<names::optional_time>;
 using path_arg = typed<names::path>;
+using path_or_none_arg = typed<names::path_or_none>;
+using paths_arg = typed<names::paths>;
 
 }  // namespace numrep::python
 

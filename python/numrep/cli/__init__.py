@@ -9,19 +9,23 @@
 
 Each command module (info, build, check, stats, upgrade, demo) has `add_parser(commands)`, which declares
 its options, and `run(args) -> exit status`. Errors are one line on stderr and a non-zero exit
-status, never a traceback.
+status, never a traceback (main catches what the commands raise); Ctrl-C exits 130 quietly, and
+so does a closed pipe (with status 0).
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
+import io
+import os
 import sys
 from collections.abc import Sequence
 from typing import NoReturn
 
 from .. import _core
 from . import build, check, demo, info, stats, upgrade
-from .common import EXIT_BAD_INPUT, EXIT_OK, EXIT_USAGE
+from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
 
 __all__ = ["build_parser", "describe_error", "main"]
 
@@ -46,23 +50,54 @@ def describe_error(error: BaseException) -> str:
     """One line for people: numrep's own messages without their prefix, OS errors with the file."""
     if isinstance(error, OSError) and error.strerror:
         message = error.strerror.removeprefix("numrep: ")
-        if error.filename is not None and str(error.filename) not in message:
-            message = f"{error.filename}: {message}"
-        return message
-    return str(error).removeprefix("numrep: ").replace("\n", " ")
+        if error.filename is not None and os.fsdecode(error.filename) not in message:
+            message = f"{os.fsdecode(error.filename)}: {message}"
+        return message.replace("\n", " ")
+    return (str(error).removeprefix("numrep: ") or type(error).__name__).replace("\n", " ")
+
+
+def _quiet_stdout() -> None:
+    """Send what is left in stdout's buffer to /dev/null: once the reader of a pipe is gone, the
+    flush at exit would otherwise print "Exception ignored ... BrokenPipeError"."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):  # no stdout, or not a file
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
-    if getattr(args, "count", 1) <= 0:
-        print("numrep: --count must be positive", file=sys.stderr)
-        return EXIT_USAGE
+    """Run one command; every failure is one `numrep: ...` line on stderr and a non-zero status
+    (2 for usage errors, 1 for bad input, files and the system, 130 for Ctrl-C, 70 for a bug).
+    NUMREP_TRACEBACK=1 in the environment shows the traceback of a bug instead."""
+    command = "numrep"
     try:
-        return int(args.run(args))
-    except (ValueError, OSError, RuntimeError) as error:
-        if isinstance(error, BrokenPipeError):
-            return EXIT_OK
-        print(f"numrep: {describe_error(error)}", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        for stream in (sys.stdin, sys.stdout, sys.stderr):  # undecodable input reaches the parser and back
+            if isinstance(stream, io.TextIOWrapper):
+                stream.reconfigure(errors="surrogateescape")
+        args = build_parser().parse_args(argv)
+        command = f"numrep {args.command}"
+        status = int(args.run(args))
+        if sys.stdout is not None:
+            sys.stdout.flush()  # here, where a failure is caught, not at exit
+        return status
     except KeyboardInterrupt:
-        return 130
+        return EXIT_INTERRUPTED  # quietly, as a shell's own commands do
+    except BrokenPipeError:  # the reader (head, less) has all it wants
+        _quiet_stdout()
+        return EXIT_OK
+    except MemoryError:
+        return _fail(f"out of memory in `{command}` (try a smaller input or --count)", EXIT_BAD_INPUT)
+    except (ValueError, OSError, RuntimeError, OverflowError) as error:
+        return _fail(describe_error(error), EXIT_BAD_INPUT)
+    except Exception as error:
+        if os.environ.get("NUMREP_TRACEBACK"):
+            raise
+        return _fail(f"internal error in `{command}`: {type(error).__name__}: {describe_error(error)} "
+                     "(a bug; NUMREP_TRACEBACK=1 shows where)", EXIT_INTERNAL)
+
+
+def _fail(message: str, status: int) -> int:
+    """The one line of a failure on stderr (if stderr is gone too, the status alone says it)."""
+    with contextlib.suppress(OSError, ValueError, AttributeError):
+        print(f"numrep: {message}", file=sys.stderr, flush=True)
+    return status

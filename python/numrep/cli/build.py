@@ -90,6 +90,10 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
 
 
+def _no_progress(rows: int, bad: int, done: int, total: int) -> None:
+    pass
+
+
 def run(args: argparse.Namespace) -> int:
     columns = {name: getattr(args, name) for name in ("number", "time", "category", "source", "not_spam")
                if getattr(args, name) is not None}
@@ -99,7 +103,10 @@ def run(args: argparse.Namespace) -> int:
                                    delimiter=args.delimiter,
                                    region="preset" if args.region is None else region_option(args.region),
                                    half_life=args.half_life, strict=args.strict, rejects=args.rejects,
-                                   default_time=args.default_time, progress=bar)
+                                   default_time=args.default_time,
+                                   # Without a bar, a callback that does nothing: the GIL-free reader
+                                   # still calls into Python now and then, where Ctrl-C is raised.
+                                   progress=bar if bar is not None else _no_progress)
     finally:
         if bar is not None:
             bar.close()

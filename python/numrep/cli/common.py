@@ -15,6 +15,8 @@ from ..reputation import ReputationDB
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
 EXIT_USAGE = 2
+EXIT_INTERNAL = 70  # a bug (sysexits.h EX_SOFTWARE)
+EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 UTC = dt.timezone.utc
 
@@ -25,6 +27,8 @@ def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
     """The arguments, with '-' replaced by the lines of standard input."""
     for argument in arguments:
         if argument == "-":
+            if sys.stdin is None:
+                raise ValueError("'-' reads standard input, which is closed")
             for line in sys.stdin:
                 line = line.strip()
                 if line:

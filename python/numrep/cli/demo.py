@@ -37,6 +37,22 @@ DEMO_SAMPLES = [
 ]
 
 
+# The demo holds its numbers as Python strings (about 100 bytes each, twice): ten million take a
+# couple of gigabytes. More is refused up front rather than failing with MemoryError half way.
+MAX_COUNT = 10_000_000
+
+
+def count_option(text: str) -> int:
+    """--count: a whole number from 1 to MAX_COUNT; argparse type."""
+    try:
+        count = int(text.replace("_", "").replace(",", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"bad count {text!r}: expected a whole number such as 200000") from None
+    if not 1 <= count <= MAX_COUNT:
+        raise argparse.ArgumentTypeError(f"bad count {text!r}: it must be from 1 to {MAX_COUNT:,}")
+    return count
+
+
 def _demo_numbers(count: int, seed: int = 2026) -> list[str]:
     """Random Vietnamese mobile numbers in mixed written forms (deterministic)."""
     rng = np.random.default_rng(seed)
@@ -248,6 +264,6 @@ def _demo_reputation(scratch: Path, count: int) -> None:
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     demo = commands.add_parser("demo", help="a tour of what numrep does")
-    demo.add_argument("--count", type=int, default=200_000,
-                      help="numbers in the batch and timing parts (default 200,000)")
+    demo.add_argument("--count", type=count_option, default=200_000,
+                      help=f"numbers in the batch and timing parts (default 200,000; at most {MAX_COUNT:,})")
     demo.set_defaults(run=run)

@@ -44,9 +44,8 @@ def run(args: argparse.Namespace) -> int:
     failed = [r for r in rows if "error" in r]
     print_rows(rows, as_json=args.json, table_row=info_table_row,
                columns=lambda good: INFO_COLUMNS + (["extension"] if any(r["extension"] for r in good) else []))
-    if not args.json:
-        for row in failed:
-            print(f"numrep: {row['error']}", file=sys.stderr)
+    for row in failed:  # with --json too: the rows carry them, and stderr says what failed
+        print(f"numrep: {row['error']}", file=sys.stderr)
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import errno
 import json
 import os
 import sys
@@ -96,6 +97,8 @@ def plot_breakdown(parts: dict[str, dict[str, int]], path: str, title: str) -> N
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plot and os.path.isdir(args.plot):  # matplotlib would write DIR.png beside it instead
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file for --plot", args.plot)
     db = open_db(args.db)
     now = args.now if args.now is not None else dt.datetime.now(UTC)
     keys = database_keys(db)

@@ -1,0 +1,251 @@
+"""The command line never prints a traceback: every failure of every command is one `numrep:`
+line on stderr naming the input, with a non-zero exit status; Ctrl-C exits 130 quietly and a
+closed pipe ends the output quietly. Each case runs `python -m numrep` as a subprocess."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import numrep
+from numrep import cli
+
+REPORTS = "number,time,category\n0912000001,2026-02-28T10:00:00Z,scam\n0912000002,yesterday,scam\n"
+
+
+def run(*args: str | bytes, stdin: str | None = None,
+        env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "numrep", *args], input=stdin, capture_output=True, text=True,
+                          errors="surrogateescape", timeout=120, env=env)
+
+
+@pytest.fixture(scope="module")
+def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """What the bad inputs are made of: a good report file and database, and the wrong things."""
+    root = tmp_path_factory.mktemp("cli-errors")
+    (root / "reports.csv").write_text(REPORTS, encoding="utf-8")
+    (root / "empty.csv").write_bytes(b"")
+    (root / "garbage.csv").write_bytes(b"\xff\xfe\x00\x01 not a CSV file \x00")
+    (root / "a directory").mkdir()
+    numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "db")
+    numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "corrupt db")
+    trie = root / "corrupt db" / "records.trie"
+    data = bytearray(trie.read_bytes())
+    data[len(data) // 2] ^= 0xFF
+    trie.write_bytes(bytes(data))
+    (root / "half db").mkdir()
+    (root / "half db" / "meta.txt").write_text("numrep-reputation 1\n")
+    names = {"reports": "reports.csv", "empty": "empty.csv", "garbage": "garbage.csv"}
+    return {key: str(root / names.get(key, key))
+            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db")} | {"root": str(root)}
+
+
+# Bad inputs, command by command: arguments ({name} is a file of the fixture), the exit status
+# and what the one line must say (the input it is about, at least).
+BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
+    ([], 2, ["required"]),
+    (["bogus"], 2, ["bogus"]),
+    (["--bogus", "info", "0912345678"], 2, ["--bogus"]),
+    # info
+    (["info"], 2, ["NUMBER"]),
+    (["info", "09y2"], 1, ['"09y2"']),
+    (["info", ""], 1, ['""', "empty input"]),
+    (["info", "--json", "+999 1"], 1, ['"+999 1"']),
+    (["info", "0912345678", "--region", "XX"], 1, ['"XX"']),
+    (["info", "0912345678", "--region", ""], 1, ['""']),
+    (["info", "0912345678", "--json=yes"], 2, ["--json"]),
+    # build
+    (["build", "{reports}"], 2, ["-o"]),
+    (["build", "{root}/nope.csv", "-o", "{root}/new db"], 1, ["nope.csv", "no such report file"]),
+    (["build", "{a directory}", "-o", "{root}/new db"], 1, ["a directory", "is a directory"]),
+    (["build", "{empty}", "-o", "{root}/new db"], 1, ["empty.csv"]),
+    (["build", "{garbage}", "-o", "{root}/new db"], 1, ["garbage.csv"]),
+    (["build", "{reports}", "-o", "{reports}"], 1, ["reports.csv", "refusing"]),
+    (["build", "{reports}", "-o", "{reports}/db"], 1, ["reports.csv/db"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{a directory}"], 1, ["a directory"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/no/such/dir/r.csv"], 1,
+     ["no/such/dir/r.csv"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 1, ['"XX"']),
+    (["build", "{reports}", "-o", "{root}/new db", "--preset", "xyz"], 1, ['"xyz"']),
+    (["build", "{reports}", "-o", "{root}/new db", "--number", "phone"], 1, ['"phone"', "reports.csv"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--strict"], 1, ["reports.csv", "yesterday"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "ten days"], 2, ["ten days"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--delimiter", "ab"], 2, ["'ab'"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--default-time", "soon"], 2, ["'soon'"]),
+    # check
+    (["check", "0912000001"], 2, ["-d"]),
+    (["check", "-d", "{root}/nodb", "0912000001"], 1, ["nodb"]),
+    (["check", "-d", "{reports}", "0912000001"], 1, ["reports.csv", "not a numrep database"]),
+    (["check", "-d", "{a directory}", "0912000001"], 1, ["a directory"]),
+    (["check", "-d", "{half db}", "0912000001"], 1, ["half db"]),
+    (["check", "-d", "{corrupt db}", "0912000001"], 1, ["corrupt db/records.trie"]),
+    (["check", "-d", "{db}", "09y2"], 1, ['"09y2"']),
+    (["check", "-d", "{db}", "0912000001", "--region", "XX"], 1, ['"XX"']),
+    (["check", "-d", "{db}", "0912000001", "--now", "tomorrow"], 2, ["'tomorrow'"]),
+    # stats
+    (["stats"], 2, ["-d"]),
+    (["stats", "-d", "{root}/nodb"], 1, ["nodb"]),
+    (["stats", "-d", "{corrupt db}"], 1, ["corrupt db/records.trie"]),
+    (["stats", "-d", "{half db}"], 1, ["half db"]),
+    (["stats", "-d", "{db}", "--plot", "{a directory}"], 1, ["a directory", "is a directory"]),
+    (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),
+    # demo
+    (["demo", "--count", "100000000000"], 2, ["'100000000000'", "10,000,000"]),
+    (["demo", "--count", "99999999999999999999999999"], 2, ["'99999999999999999999999999'"]),
+    (["demo", "--count", "0"], 2, ["'0'"]),
+    (["demo", "--count", "-5"], 2, ["'-5'"]),
+    (["demo", "--count", "lots"], 2, ["'lots'"]),
+]
+
+
+def assert_one_error_line(result: subprocess.CompletedProcess[str], status: int, *words: str) -> None:
+    assert result.returncode == status, (result.returncode, result.stderr)
+    assert "Traceback" not in result.stderr and "Exception ignored" not in result.stderr, result.stderr
+    assert result.stderr.startswith("numrep: ") and result.stderr.count("\n") == 1, result.stderr
+    for word in words:
+        assert word in result.stderr, (word, result.stderr)
+
+
+@pytest.mark.parametrize(("args", "status", "words"), BAD_INPUTS, ids=[" ".join(case[0]) or "(none)"
+                                                                        for case in BAD_INPUTS])
+def test_every_bad_input_is_one_line_naming_it(files: dict[str, str], args: list[str], status: int,
+                                               words: list[str]) -> None:
+    args = [arg.format(**files) for arg in args]
+    words = [word.format(**files) for word in words]
+    assert_one_error_line(run(*args), status, *words)
+
+
+def test_every_command_is_in_the_table() -> None:
+    subcommands = next(a for a in cli.build_parser()._actions if a.dest == "command")
+    tried = {args[0] for args, _, _ in BAD_INPUTS if args and not args[0].startswith("-")}
+    assert set(subcommands.choices) <= tried
+
+
+def test_undecodable_arguments_and_input(files: dict[str, str]) -> None:
+    """Bytes that are no UTF-8, in arguments or on stdin, are a parse error naming them, even when
+    Python's streams are strict (a UTF-8 locale other than C.UTF-8). (The message shows the byte
+    as Python carries it, a lone surrogate written as UTF-8: 09\xed\xb3\xbf2.)"""
+    strict = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
+    assert_one_error_line(run("info", b"09\xff2", env=strict), 1, 'cannot parse "09\\x')
+    assert_one_error_line(run("info", "--json", b"09\xff", env=strict), 1, 'cannot parse "09\\x')
+    assert_one_error_line(run("check", "-d", files["db"], "-", stdin="09\udcff\n", env=strict), 1,
+                          'cannot parse "09\\x')
+    assert_one_error_line(run("build", os.fsencode(files["root"]) + b"/no\xff.csv", "-o", files["root"] + "/x"), 1,
+                          "no such report file", "no\udcff.csv")
+
+
+def test_closed_stdin_is_one_line() -> None:
+    result = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m numrep info - <&-'], capture_output=True,
+                            text=True, timeout=120)
+    assert_one_error_line(result, 1, "standard input")
+
+
+def test_full_disk_on_stdout_is_one_line() -> None:
+    with open("/dev/full", "w") as full:
+        result = subprocess.run([sys.executable, "-m", "numrep", "info", "0912345678"], stdout=full,
+                                stderr=subprocess.PIPE, text=True, timeout=120)
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert "No space left on device" in result.stderr
+
+
+@pytest.mark.parametrize("read_first", [False, True], ids=["reader-gone-before", "reader-gone-midway"])
+def test_closed_pipe_ends_quietly(read_first: bool) -> None:
+    """`numrep info ... | head -1`: no message, no "Exception ignored", status 0."""
+    numbers = [f"0912{i:06d}" for i in range(3000)]  # about 300 kB of table: more than a pipe holds
+    with subprocess.Popen([sys.executable, "-m", "numrep", "info", *numbers], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE) as process:
+        assert process.stdout is not None and process.stderr is not None
+        if read_first:
+            assert process.stdout.readline().startswith(b"input")
+        process.stdout.close()
+        stderr = process.stderr.read()
+        status = process.wait(timeout=120)
+    assert stderr == b"" and status == 0
+
+
+def test_ctrl_c_exits_130_without_a_traceback() -> None:
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    with subprocess.Popen([sys.executable, "-m", "numrep", "demo", "--count", "3000000"], stdout=subprocess.PIPE,
+                          stderr=subprocess.PIPE, env=env, text=True) as process:
+        assert process.stdout is not None and process.stderr is not None
+        for line in process.stdout:  # past the imports: the batch of three million numbers takes seconds
+            if line.startswith("2. Batch"):
+                break
+        process.send_signal(signal.SIGINT)
+        stderr = process.stderr.read()
+        status = process.wait(timeout=120)
+    assert status == 130, stderr
+    assert stderr == ""
+
+
+# --- in-process: failures no bad input reproduces on demand ---------------------------------
+
+
+@pytest.fixture
+def failing_info(monkeypatch: pytest.MonkeyPatch) -> list[BaseException]:
+    """`numrep info` raising whatever the test puts in the list."""
+    raised: list[BaseException] = []
+
+    def run_info(args: object) -> int:
+        raise raised[0]
+
+    monkeypatch.setattr(cli.info, "run", run_info)
+    return raised
+
+
+def test_out_of_memory_is_one_line(failing_info: list[BaseException], capsys: pytest.CaptureFixture[str]) -> None:
+    failing_info.append(MemoryError())
+    assert cli.main(["info", "0912345678"]) == 1
+    assert capsys.readouterr().err == "numrep: out of memory in `numrep info` (try a smaller input or --count)\n"
+
+
+def test_a_bug_is_one_line_unless_asked_for_the_traceback(failing_info: list[BaseException],
+                                                          capsys: pytest.CaptureFixture[str],
+                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    failing_info.append(AttributeError("'NoneType' object has no attribute 'e164'"))
+    monkeypatch.delenv("NUMREP_TRACEBACK", raising=False)
+    assert cli.main(["info", "0912345678"]) == 70
+    err = capsys.readouterr().err
+    assert err.startswith("numrep: internal error in `numrep info`: AttributeError: 'NoneType' object has no "
+                          "attribute 'e164'") and err.count("\n") == 1
+    monkeypatch.setenv("NUMREP_TRACEBACK", "1")
+    with pytest.raises(AttributeError):
+        cli.main(["info", "0912345678"])
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), BrokenPipeError(32, "Broken pipe")], ids=["ctrl-c", "pipe"])
+def test_interrupt_and_pipe_are_quiet(failing_info: list[BaseException], capsys: pytest.CaptureFixture[str],
+                                      monkeypatch: pytest.MonkeyPatch, error: BaseException) -> None:
+    monkeypatch.setattr(cli, "_quiet_stdout", lambda: None)  # pytest's captured stdout has no file to redirect
+    failing_info.append(error)
+    assert cli.main(["info", "0912345678"]) == (130 if isinstance(error, KeyboardInterrupt) else 0)
+    assert capsys.readouterr().err == ""
+
+
+def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The CSV reader runs without the GIL; a signal is only seen when it calls back into Python.
+    Without a progress bar (stderr not a terminal) build still passes a callback, and a
+    KeyboardInterrupt raised in it comes out of from_csv as itself."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text(REPORTS, encoding="utf-8")
+    seen: list[object] = []
+    original = numrep.ReputationDB.from_csv.__func__  # type: ignore[attr-defined]
+
+    def from_csv(cls: type[numrep.ReputationDB], path: object, **options: object) -> numrep.ReputationDB:
+        seen.append(options["progress"])
+        return original(cls, path, **options)
+
+    monkeypatch.setattr(numrep.ReputationDB, "from_csv", classmethod(from_csv))
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
+    assert callable(seen[0])
+
+    def interrupted(rows: int, bad: int, done: int, total: int) -> None:
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        original(numrep.ReputationDB, reports, progress=interrupted)
