@@ -186,12 +186,12 @@ class BloomFilter:
         Raises FormatError for damaged bytes.
         """
     @staticmethod
-    def load(path: str | os.PathLike[str], *, concurrent: bool = False) -> BloomFilter:
+    def load(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, concurrent: bool = False) -> BloomFilter:
         """
         Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.
         """
     @staticmethod
-    def open(path: str | os.PathLike[str], *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
+    def open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
         """
         Map a saved filter read-only (zero copy, pages read on first use); add and other updates raise TypeError.
         verify="full" (default) checks every byte against its checksum, reading the whole file once;
@@ -266,7 +266,7 @@ class BloomFilter:
         """
         Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.
         """
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
         """
         Write the filter to `path` atomically (numrep store format, readable from C++).
         """
@@ -368,12 +368,12 @@ class TrieStore:
         verified. FormatError for damaged bytes.
         """
     @staticmethod
-    def load(path: str | os.PathLike[str]) -> TrieStore:
+    def load(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> TrieStore:
         """
         Read a saved store into memory (fully verified). FormatError for a damaged or foreign file.
         """
     @staticmethod
-    def open(path: str | os.PathLike[str], *, verify: typing.Literal['full', 'header'] = 'full') -> TrieStore:
+    def open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, verify: typing.Literal['full', 'header'] = 'full') -> TrieStore:
         """
         Map a saved store read-only and query it in place (zero copy). verify="full" (default) checks the
         checksum and every internal invariant first; verify="header" checks sizes only (a corrupted store may
@@ -428,7 +428,7 @@ class TrieStore:
         """
         Number of keys smaller than `number`'s key: its position in ascending order if present.
         """
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
         """
         Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).
         """
@@ -547,10 +547,10 @@ class ReputationDB:
     def _from_arrays(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex, region: str | None) -> ReputationDB:
         ...
     @staticmethod
-    def _from_csv(paths: collections.abc.Sequence[str], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
+    def _from_csv(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
         ...
     @staticmethod
-    def _open(path: str | os.PathLike[str], region: str | None = None) -> ReputationDB:
+    def _open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], region: str | None = None) -> ReputationDB:
         """
         Open a saved database (a directory); its stores are memory-mapped. `region` overrides the one it was saved with.
         """
@@ -584,7 +584,7 @@ class ReputationDB:
         """
         Reported numbers (keys, ascending) starting with `prefix` (e.g. "+8491"; None: all).
         """
-    def save(self, path: str | os.PathLike[str]) -> None:
+    def save(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
         """
         Save as a directory (the delta is compacted first); atomic.
         """
@@ -628,7 +628,7 @@ def _parse_times(values: collections.abc.Sequence[str | None]) -> tuple[numpy.ty
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
-def _store_files(path: str | os.PathLike[str]) -> list[tuple[str, int]]:
+def _store_files(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> list[tuple[str, int]]:
     """
     The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter per shard.
     """

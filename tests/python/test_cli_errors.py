@@ -34,7 +34,7 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "a directory").mkdir()
     numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "db")
     numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "corrupt db")
-    trie = root / "corrupt db" / "records.trie"
+    (trie,) = (root / "corrupt db").glob("records-*.trie")
     data = bytearray(trie.read_bytes())
     data[len(data) // 2] ^= 0xFF
     trie.write_bytes(bytes(data))
@@ -83,17 +83,24 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["check", "-d", "{reports}", "0912000001"], 1, ["reports.csv", "not a numrep database"]),
     (["check", "-d", "{a directory}", "0912000001"], 1, ["a directory"]),
     (["check", "-d", "{half db}", "0912000001"], 1, ["half db"]),
-    (["check", "-d", "{corrupt db}", "0912000001"], 1, ["corrupt db/records.trie"]),
+    (["check", "-d", "{corrupt db}", "0912000001"], 1, ["corrupt db/records-00000001-00000.trie"]),
     (["check", "-d", "{db}", "09y2"], 1, ['"09y2"']),
     (["check", "-d", "{db}", "0912000001", "--region", "XX"], 1, ['"XX"']),
     (["check", "-d", "{db}", "0912000001", "--now", "tomorrow"], 2, ["'tomorrow'"]),
     # stats
     (["stats"], 2, ["-d"]),
     (["stats", "-d", "{root}/nodb"], 1, ["nodb"]),
-    (["stats", "-d", "{corrupt db}"], 1, ["corrupt db/records.trie"]),
+    (["stats", "-d", "{corrupt db}"], 1, ["corrupt db/records-00000001-00000.trie"]),
     (["stats", "-d", "{half db}"], 1, ["half db"]),
     (["stats", "-d", "{db}", "--plot", "{a directory}"], 1, ["a directory", "is a directory"]),
     (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),
+    # upgrade
+    (["upgrade"], 2, ["DB"]),
+    (["upgrade", "{root}/nodb"], 1, ["nodb"]),
+    (["upgrade", "{a directory}"], 1, ["a directory"]),
+    (["upgrade", "{half db}"], 1, ["half db"]),
+    (["upgrade", "{corrupt db}"], 1, ["corrupt db/records-00000001-00000.trie"]),
+    (["upgrade", "{db}", "--region", "XX"], 1, ['"XX"']),
     # demo
     (["demo", "--count", "100000000000"], 2, ["'100000000000'", "10,000,000"]),
     (["demo", "--count", "99999999999999999999999999"], 2, ["'99999999999999999999999999'"]),

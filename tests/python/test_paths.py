@@ -48,7 +48,7 @@ def test_reputation_db_from_csv_save_open(tmp_path: Path, as_path: Callable[[Pat
     db = numrep.ReputationDB.from_csv(as_path(reports(tmp_path)), rejects=as_path(rejects))
     assert db.ingest_stats["good"] == 1 and "yesterday" in rejects.read_text()
     db.save(as_path(tmp_path / "db"))
-    assert (tmp_path / "db" / "meta.txt").is_file()  # not a directory named "b'...'"
+    assert (tmp_path / "db" / "MANIFEST").is_file()  # not a directory named "b'...'"
     assert numrep.ReputationDB.open(as_path(tmp_path / "db")).check("0912000001").reports == 1
 
 
