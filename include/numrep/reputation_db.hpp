@@ -290,10 +290,12 @@ public:
     void save(const std::filesystem::path& where) {
         const std::filesystem::path dir = detail::db_directory::normal_path(where);
         detail::db_directory::check_replaceable(dir);
+        detail::db_directory::fault_point("compacting");  // the tests' crash points (a no-op otherwise)
         compact();
         const std::shared_ptr<const state> s = load_state();
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
+        detail::db_directory::fault_point("compacted");
         detail::db_directory::write(dir, snap->records, snap->bloom,
                                     {options_.config, options_.default_region, options_.bloom_fpr});
     }

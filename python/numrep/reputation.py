@@ -269,7 +269,18 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     if missing:
         raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(frame.columns)})")
     n = len(frame)
-    keys = _core.parse_many(frame[number], region=region)
+    numbers = frame[number]
+    notes: list[str] = []
+    if numbers.dtype.kind in "iu":
+        # pd.read_csv made integers of the numbers and dropped their leading zeros (0912345678 is
+        # 912345678). Each is read by the integer rule (docs/python.md): national (0 restored) and
+        # international readings judged by the plan; no single valid reading is an unparseable row.
+        notes.append(f"column {number!r} holds integers, which have lost any leading zero: they were read by "
+                     "the integer rule; read the file with dtype=str (pd.read_csv(..., dtype={"
+                     f"{number!r}: str}})) to keep the numbers as written")
+        keys = _core.parse_many(numbers.astype(object).tolist(), region=region)
+    else:
+        keys = _core.parse_many(numbers, region=region)
     times, bad_time = _unix_times(frame[time])
     # As in CSV ingestion: a report dated before 1970 or after tomorrow is a bad row (the one
     # would have become 1970-01-01, the other would outweigh all real reports in the decayed
@@ -310,6 +321,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         "rows": n,
         "bad_by_reason": {},
         "ignored_columns": ignored,
+        "notes": notes,
     }
     reasons = {
         "missing_number": int((bad_number & empty_number).sum()),

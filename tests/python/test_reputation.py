@@ -548,3 +548,17 @@ def test_report_times_before_1970_and_yyyymmdd_as_from_csv(tmp_path: Path) -> No
         assert db.ingest_stats["defaulted_times"] == 1
     with pytest.raises(ValueError, match="1970"):
         numrep.ReputationDB.from_frame(frame, category=None, default_time=-1)
+
+
+def test_from_frame_reads_an_integer_number_column_by_the_integer_rule_and_says_how_to_keep_zeros() -> None:
+    """pd.read_csv turns 0912345678 into 912345678; read as a key that would be India's +91."""
+    frame = pd.DataFrame({"number": [912345678, 12345], "time": [NOW, NOW], "category": ["scam", "scam"]})
+    db = numrep.ReputationDB.from_frame(frame)
+    assert db.keys().tolist() == [84912345678]
+    assert db.ingest_stats["bad_by_reason"] == {"unparseable_number": 1}  # 12345 is no number either way
+    (note,) = db.ingest_stats["notes"]
+    assert "lost any leading zero" in note and "dtype={'number': str}" in note
+    us = numrep.ReputationDB.from_frame(frame.assign(number=[4708091299, 2025550123]), region="US")
+    assert us.keys().tolist() == [12025550123, 14708091299]  # not Norway's +47
+    text = numrep.ReputationDB.from_frame(frame.assign(number=["0912345678", "12345"]))
+    assert text.ingest_stats["notes"] == []
