@@ -7,7 +7,9 @@
 // errors, the sink got `good` reports, on_reject saw `bad` rows, first_bad_rows kept
 // min(bad, keep_bad_rows), the last progress report has the final counts, strict mode never
 // lets a bad row through); every report has a valid key; the rejects CSV reads back as one
-// header and one 5-field record per bad row; csv_reader moves forward on every record.
+// header and one 5-field record per bad row; csv_reader moves forward on every record. And a
+// round trip: the text cut into records (at LF) and fields (at the delimiter), written back as
+// RFC 4180 CSV with every field quoted, reads back as the same fields, raw text and lines.
 #include <numrep/csv.hpp>
 #include <numrep/ingest.hpp>
 #include <numrep/phone_number.hpp>
@@ -46,6 +48,58 @@ void check_csv_reader(std::string_view text, char delimiter) {
     }
 }
 
+std::size_t physical_lines_before(std::string_view text, std::size_t end) {
+    std::size_t lines = 1;
+    for (std::size_t i = 0; i < end; ++i)
+        if (text[i] == '\n' || (text[i] == '\r' && !(i + 1 < text.size() && text[i + 1] == '\n'))) ++lines;
+    return lines;
+}
+
+// Fields cut from `text` written as quoted CSV must read back exactly.
+void check_round_trip(std::string_view text, char delimiter, bool crlf) {
+    std::vector<std::vector<std::string_view>> records;
+    for (std::string_view rest = text; !rest.empty();) {
+        const std::size_t end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        std::vector<std::string_view>& fields = records.emplace_back();
+        for (;;) {
+            const std::size_t cut = line.find(delimiter);
+            fields.push_back(line.substr(0, cut));
+            if (cut == std::string_view::npos) break;
+            line.remove_prefix(cut + 1);
+        }
+    }
+    std::string csv;
+    std::vector<std::size_t> starts;
+    std::vector<std::size_t> ends;
+    for (const auto& fields : records) {
+        starts.push_back(csv.size());
+        for (std::size_t i = 0; i < fields.size(); ++i) {
+            if (i != 0) csv += delimiter;
+            numrep::detail::append_csv_field(csv, fields[i]);
+        }
+        ends.push_back(csv.size());
+        csv += crlf ? "\r\n" : "\n";
+    }
+    numrep::csv_reader reader(csv, delimiter);
+    for (std::size_t r = 0; r < records.size(); ++r) {
+        NUMREP_FUZZ_CHECK(reader.next() == numrep::csv_status::record, "record %zu of %zu missing", r, records.size());
+        NUMREP_FUZZ_CHECK(reader.size() == records[r].size(), "record %zu: %zu fields read, %zu written", r,
+                          reader.size(), records[r].size());
+        for (std::size_t f = 0; f < reader.size(); ++f)
+            NUMREP_FUZZ_CHECK(reader[f] == records[r][f], "record %zu field %zu reads back differently", r, f);
+        NUMREP_FUZZ_CHECK(reader.raw() == std::string_view(csv).substr(starts[r], ends[r] - starts[r]),
+                          "record %zu: raw() is not the record as written", r);
+        NUMREP_FUZZ_CHECK(reader.line() == physical_lines_before(csv, starts[r]) &&
+                              reader.last_line() == physical_lines_before(csv, ends[r]),
+                          "record %zu: lines %zu-%zu, written on %zu-%zu", r, reader.line(), reader.last_line(),
+                          physical_lines_before(csv, starts[r]), physical_lines_before(csv, ends[r]));
+    }
+    NUMREP_FUZZ_CHECK(reader.next() == numrep::csv_status::end, "more records read than the %zu written",
+                      records.size());
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
@@ -82,6 +136,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     options.rejects = &rejects;
 
     check_csv_reader(text, options.delimiter);
+    check_round_trip(text, options.delimiter == numrep::auto_delimiter ? ',' : options.delimiter, (b & 1U) != 0);
 
     numrep::report_reader reader(options);
     std::vector<numrep::report> reports;
