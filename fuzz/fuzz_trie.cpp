@@ -7,13 +7,23 @@
 // keys ascend, select/rank/index_of/contains/find agree with iteration, count_prefix(0) is
 // size(). A store opened with verify::header only may answer wrongly but must answer without
 // crashing (every query kind is run, on a bounded number of keys).
+// With flag bit 4 the rest of the input is not a file but keys and values (9 bytes each: a
+// 56-bit number, a digit count, a value byte) for trie_store::build, and the store built,
+// its to_bytes() read back and its saved file opened must all agree with a std::map: size,
+// order, values (merge_policy::last), rank, contains, count_prefix, count_range, keys(prefix).
+// Bit 5 passes the raw 64-bit numbers, so keys out of range (0, over 15 digits) must throw.
 #include <numrep/error.hpp>
 #include <numrep/number_record.hpp>
 #include <numrep/trie_store.hpp>
 
+#include <algorithm>
 #include <cstddef>
 #include <cstdint>
+#include <iterator>
+#include <map>
 #include <optional>
+#include <stdexcept>
+#include <string>
 #include <type_traits>
 #include <vector>
 
@@ -120,11 +130,96 @@ void run(std::vector<std::byte> bytes, std::vector<std::uint64_t> keys) {
                           "stores opened from the same bytes disagree on %llu", static_cast<unsigned long long>(k));
 }
 
+bool has_digit_prefix(std::uint64_t key, std::uint64_t prefix) {
+    if (prefix == 0) return true;
+    const std::string k = std::to_string(key), p = std::to_string(prefix);
+    return k.compare(0, p.size(), p) == 0;
+}
+
+void check_against(const numrep::trie_store<std::uint32_t>& t, const std::map<std::uint64_t, std::uint32_t>& model,
+                   const char* what) {
+    NUMREP_FUZZ_CHECK(t.size() == model.size(), "%s: size %zu, %zu distinct keys", what, t.size(), model.size());
+    auto it = t.begin();
+    std::size_t i = 0;
+    for (const auto& [key, value] : model) {
+        NUMREP_FUZZ_CHECK(it != t.end() && *it == key && t.value_at(it.index()) == value && it.index() == i,
+                          "%s: key %zu should be %llu", what, i, static_cast<unsigned long long>(key));
+        NUMREP_FUZZ_CHECK(t.find(key) == value && t.rank(key) == i && t.contains(key) && t.select(i) == key,
+                          "%s: find/rank/contains/select of %llu", what, static_cast<unsigned long long>(key));
+        for (const std::uint64_t near : {key - 1, key + 1})
+            if (near != 0 && near <= numrep::trie_store<>::max_key)
+                NUMREP_FUZZ_CHECK(t.contains(near) == (model.count(near) == 1), "%s: contains(%llu)", what,
+                                  static_cast<unsigned long long>(near));
+        ++it;
+        ++i;
+    }
+    NUMREP_FUZZ_CHECK(it == t.end(), "%s: iteration goes past the keys", what);
+    // Prefixes of some keys (and 0): counts and ordered listings by brute force.
+    std::size_t probes = 0;
+    for (auto m = model.begin(); m != model.end() && probes < 12; ++m, ++probes) {
+        for (std::uint64_t prefix = m->first; prefix != 0; prefix /= 100) {
+            std::vector<std::uint64_t> want;
+            for (const auto& entry : model)
+                if (has_digit_prefix(entry.first, prefix)) want.push_back(entry.first);
+            std::sort(want.begin(), want.end());
+            NUMREP_FUZZ_CHECK(t.count_prefix(prefix) == want.size(), "%s: count_prefix(%llu) %zu, expected %zu", what,
+                              static_cast<unsigned long long>(prefix), t.count_prefix(prefix), want.size());
+            std::vector<std::uint64_t> got;
+            for (const std::uint64_t k : t.keys(prefix)) got.push_back(k);
+            NUMREP_FUZZ_CHECK(got == want, "%s: keys(%llu) lists %zu keys, expected %zu", what,
+                              static_cast<unsigned long long>(prefix), got.size(), want.size());
+        }
+        const std::uint64_t last = std::prev(model.end())->first;
+        std::size_t in_range = 0;
+        for (const auto& entry : model) in_range += entry.first >= m->first && entry.first < last ? 1U : 0U;
+        NUMREP_FUZZ_CHECK(t.count_range(m->first, last) == in_range, "%s: count_range", what);
+    }
+    NUMREP_FUZZ_CHECK(t.count_prefix(0) == model.size(), "%s: count_prefix(0)", what);
+}
+
+void build_and_check(numrep_fuzz::input& in, bool raw) {
+    std::vector<std::uint64_t> keys;
+    std::vector<std::uint32_t> values;
+    std::map<std::uint64_t, std::uint32_t> model;
+    bool valid = true;
+    while (in.size() >= 9) {
+        std::uint64_t v = 0;
+        for (int i = 0; i < 7; ++i) v = (v << 8) | in.byte();
+        const unsigned digits = 1U + in.byte() % 15U;
+        std::uint64_t key = v % numrep::detail::pow10[digits];
+        if (raw) key = v * 0x10001ULL + digits;  // 0 or over 15 digits now and then
+        else if (key == 0)
+            key = 1;
+        const std::uint32_t value = in.byte() * 0x01010101U;
+        keys.push_back(key);
+        values.push_back(value);
+        model[key] = value;
+        valid = valid && key != 0 && key <= numrep::trie_store<>::max_key;
+    }
+    numrep::trie_store<std::uint32_t> t;
+    try {
+        t = numrep::trie_store<std::uint32_t>::build(keys, values, numrep::merge_policy::last);
+    } catch (const std::invalid_argument&) {
+        NUMREP_FUZZ_CHECK(!valid, "build refused valid keys");
+        return;
+    }
+    NUMREP_FUZZ_CHECK(valid, "build accepted a key that is not 1 to 15 digits");
+    check_against(t, model, "built");
+    check_against(numrep::trie_store<std::uint32_t>::from_bytes(t.to_bytes()), model, "from_bytes(to_bytes())");
+    const auto path = numrep_fuzz::scratch_dir() / "built.trie";
+    t.save(path);
+    check_against(numrep::trie_store<std::uint32_t>::open(path), model, "saved and opened");
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
     numrep_fuzz::input in(data, size);
     const std::uint8_t flags = in.byte();
+    if ((flags & 16U) != 0) {
+        build_and_check(in, (flags & 32U) != 0);
+        return 0;
+    }
     const auto rest = in.rest_bytes();
     std::vector<std::byte> bytes(rest.begin(), rest.end());
     numrep_fuzz::fix_checksums(bytes, flags);

@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
-"""Writes the text seeds of the fuzz harnesses (fuzz/corpus/{parse,plan,csv,db}); the binary store
-seeds come from make_seeds.cpp. Each seed starts with the harness's option byte(s): see the
-comment at the top of each fuzz_*.cpp. Run from anywhere: python3 fuzz/make_text_seeds.py"""
+"""Writes the seeds of the fuzz harnesses that need no numrep build: fuzz/corpus/{parse,plan,csv,db}
+and the trie build-mode seeds (the store files among the seeds come from make_seeds.cpp). Each
+seed starts with the harness's option byte(s): see the comment at the top of each fuzz_*.cpp.
+Run from anywhere: python3 fuzz/make_text_seeds.py"""
 
 from pathlib import Path
 
@@ -103,6 +104,19 @@ def db_seeds():
     }
 
 
+def trie_build_seeds():
+    # Flag byte 16: build mode; records of a 56-bit number, a digit count (1 + byte % 15), a value.
+    def record(number, digits, value):
+        return number.to_bytes(7, "big") + bytes([digits - 1, value])
+
+    keys = [(84912345678, 11, 1), (84912345679, 11, 2), (84912345678, 11, 3), (12025550123, 11, 4),
+            (8491234, 7, 5), (849, 3, 6), (999999999999999, 15, 7), (1, 1, 8)]
+    return {
+        "build_mixed_lengths": bytes([16]) + b"".join(record(*k) for k in keys),
+        "build_raw_keys": bytes([16 | 32]) + b"".join(record(*k) for k in keys[:3]),
+    }
+
+
 def write(harness, seeds):
     folder = CORPUS / harness
     folder.mkdir(parents=True, exist_ok=True)
@@ -115,6 +129,7 @@ def main():
     write("plan", plan_seeds())
     write("csv", csv_seeds())
     write("db", db_seeds())
+    write("trie", trie_build_seeds())
 
 
 if __name__ == "__main__":
