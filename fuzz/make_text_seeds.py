@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Writes the seeds of the fuzz harnesses that need no numrep build: fuzz/corpus/{parse,plan,csv,db}
-and the trie build-mode seeds (the store files among the seeds come from make_seeds.cpp). Each
+and the Bloom and trie build-mode seeds (the store files among the seeds come from make_seeds.cpp). Each
 seed starts with the harness's option byte(s): see the comment at the top of each fuzz_*.cpp.
 Run from anywhere: python3 fuzz/make_text_seeds.py"""
 
@@ -117,6 +117,16 @@ def trie_build_seeds():
     }
 
 
+def bloom_build_seeds():
+    # Flag byte 8 (+4: classic filter): build mode; capacity, FPR and mode bytes, then 8-byte keys.
+    keys = [84912345678, 84912345679, 12025550123, 442079460000, 1, 999999999999999, 0, 2**64 - 1]
+    body = b"".join(k.to_bytes(8, "big") for k in keys)
+    return {
+        "build_blocked": bytes([8, 4, 10, 0]) + body,
+        "build_classic_concurrent": bytes([8 | 4, 1, 3, 1]) + body,
+    }
+
+
 def write(harness, seeds):
     folder = CORPUS / harness
     folder.mkdir(parents=True, exist_ok=True)
@@ -130,6 +140,7 @@ def main():
     write("csv", csv_seeds())
     write("db", db_seeds())
     write("trie", trie_build_seeds())
+    write("bloom", bloom_build_seeds())
 
 
 if __name__ == "__main__":
