@@ -9,6 +9,7 @@
 //    no default region and with any, and national() parses back in the number's home region.
 //    (Not for invalid ones: libphonenumber, whose rules numrep follows, strips a national prefix
 //    from "+111128634478" too, so the E.164 form of an invalid number may read differently.);
+//  - a Vietnamese number's national() (formatted without a read-back check) always reads back;
 //  - the UTF-32 overload reads the same text the same way;
 //  - the fast path for plain ASCII numbers agrees with the full scan (forced by a leading tab,
 //    white space the full scan skips).
@@ -74,6 +75,14 @@ void check_number(std::string_view text, const region& home, const parse_result&
                           extension.find_first_not_of("0123456789") == std::string::npos,
                       "\"%.*s\": extension \"%s\"", static_cast<int>(text.size()), text.data(), extension.c_str());
 
+    // Vietnam's national form is formatted, not checked by reading it back: it must read back
+    // for every Vietnamese number, valid or not.
+    if (n.country_code() == 84) {
+        const std::string vn = n.national();
+        const parse_result back = numrep::try_parse(vn, region::vietnam());
+        NUMREP_FUZZ_CHECK(back && back->key() == key, "%s: national() \"%s\" parses (in VN) to %s", n.e164().c_str(),
+                          vn.c_str(), describe(back).c_str());
+    }
     if (!numrep::plans::world().lookup(key).valid) return;
     // The E.164 form reads back as the same number, whatever the default region.
     const std::string e164 = n.e164();
