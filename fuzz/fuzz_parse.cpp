@@ -1,0 +1,162 @@
+// Fuzzes numrep::try_parse / parse on arbitrary bytes. Input: one byte choosing the default
+// region, then the text. Besides "no crash, no undefined behaviour", checks what a parsed
+// number promises:
+//  - try_parse and parse agree (parse throws parse_error exactly when try_parse fails), and the
+//    error message can be built for any failure;
+//  - a number's key is a valid E.164 key whose country code / national split is the one
+//    phone_number::from_key finds, and its extension is at most max_extension_length digits;
+//  - for numbers the world plan says are valid: the E.164 form parses back to the same key, with
+//    no default region and with any, and national() parses back in the number's home region.
+//    (Not for invalid ones: libphonenumber, whose rules numrep follows, strips a national prefix
+//    from "+111128634478" too, so the E.164 form of an invalid number may read differently.);
+//  - a Vietnamese number's national() (formatted without a read-back check) always reads back;
+//  - the UTF-32 overload reads the same text the same way;
+//  - the fast path for plain ASCII numbers agrees with the full scan (forced by a leading tab,
+//    white space the full scan skips).
+#include <numrep/parse.hpp>
+#include <numrep/phone_number.hpp>
+#include <numrep/region.hpp>
+#include <numrep/world_plan.hpp>
+
+#include <array>
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "fuzz_support.hpp"
+
+namespace {
+
+using numrep::parse_errc;
+using numrep::parse_result;
+using numrep::region;
+
+constexpr std::array<std::string_view, 15> region_codes{"VN", "US", "GB", "DE", "IT", "FR", "JP", "AU",
+                                                        "BR", "IN", "CN", "RU", "AR", "MX", "NZ"};
+
+region pick_region(std::uint8_t b) {
+    if (b % 16 == 15) return region::none();
+    return *region::find(region_codes[b % 16]);
+}
+
+std::string describe(const parse_result& r) {
+    if (!r) return std::string("error ") + std::string(numrep::describe(r.error()));
+    return "key " + std::to_string(r->key());
+}
+
+bool is_plain(std::string_view text) {
+    for (const char c : text)
+        if (!((c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
+              c == '/'))
+            return false;
+    return true;
+}
+
+void check_number(std::string_view text, const region& home, const parse_result& r) {
+    const numrep::phone_number& n = r.value();
+    const std::uint64_t key = n.key();
+    NUMREP_FUZZ_CHECK(key != 0 && key <= numrep::detail::max_key, "\"%.*s\" parsed to key %llu",
+                      static_cast<int>(text.size()), text.data(), static_cast<unsigned long long>(key));
+    const auto from_key = numrep::phone_number::from_key(key);
+    NUMREP_FUZZ_CHECK(from_key.has_value(), "key %llu of \"%.*s\" is refused by from_key",
+                      static_cast<unsigned long long>(key), static_cast<int>(text.size()), text.data());
+    NUMREP_FUZZ_CHECK(from_key->country_code() == n.country_code() &&
+                          from_key->national_length() == n.national_length(),
+                      "\"%.*s\": parsed as +%u with %d national digits, from_key(%llu) says +%u with %d",
+                      static_cast<int>(text.size()), text.data(), unsigned{n.country_code()}, n.national_length(),
+                      static_cast<unsigned long long>(key), unsigned{from_key->country_code()},
+                      from_key->national_length());
+    NUMREP_FUZZ_CHECK(n.national_length() >= numrep::min_national_length, "\"%.*s\": %d national digits",
+                      static_cast<int>(text.size()), text.data(), n.national_length());
+    const std::string extension = n.extension();
+    NUMREP_FUZZ_CHECK(extension.size() <= static_cast<std::size_t>(numrep::phone_number::max_extension_length) &&
+                          extension.empty() == !n.has_extension() &&
+                          extension.find_first_not_of("0123456789") == std::string::npos,
+                      "\"%.*s\": extension \"%s\"", static_cast<int>(text.size()), text.data(), extension.c_str());
+
+    // Vietnam's national form is formatted, not checked by reading it back: it must read back
+    // for every Vietnamese number, valid or not.
+    if (n.country_code() == 84) {
+        const std::string vn = n.national();
+        const parse_result back = numrep::try_parse(vn, region::vietnam());
+        NUMREP_FUZZ_CHECK(back && back->key() == key, "%s: national() \"%s\" parses (in VN) to %s", n.e164().c_str(),
+                          vn.c_str(), describe(back).c_str());
+    }
+    if (!numrep::plans::world().lookup(key).valid) return;
+    // The E.164 form reads back as the same number, whatever the default region.
+    const std::string e164 = n.e164();
+    for (const region& again : {region::none(), home, region::vietnam()}) {
+        const parse_result back = numrep::try_parse(e164, again);
+        NUMREP_FUZZ_CHECK(back && back->key() == key, "\"%.*s\" (region %.*s) parsed to %s, which parses to %s",
+                          static_cast<int>(text.size()), text.data(), static_cast<int>(home.code().size()),
+                          home.code().data(), e164.c_str(), describe(back).c_str());
+    }
+    // national() is written so that it reads back in the number's home region.
+    const std::string national = n.national();
+    if (const auto own = region::for_country_code(n.country_code())) {
+        const parse_result back = numrep::try_parse(national, *own);
+        NUMREP_FUZZ_CHECK(back && back->key() == key, "\"%.*s\" is %s, national() \"%s\" parses (in %.*s) to %s",
+                          static_cast<int>(text.size()), text.data(), e164.c_str(), national.c_str(),
+                          static_cast<int>(own->code().size()), own->code().data(), describe(back).c_str());
+    }
+}
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    numrep_fuzz::input in(data, size);
+    const region home = pick_region(in.byte());
+    const std::string_view text = in.rest_text();
+
+    const parse_result r = numrep::try_parse(text, home);
+    NUMREP_FUZZ_CHECK(r.ok() == (r.error() == parse_errc::ok) && r.ok() == !r->empty(), "ok() %d, error %d, key %llu",
+                      int{r.ok()}, static_cast<int>(r.error()), static_cast<unsigned long long>(r->key()));
+    if (r) {
+        check_number(text, home, r);
+    } else {
+        const std::string message = numrep::parse_error_message(text, r, home.code());
+        NUMREP_FUZZ_CHECK(!message.empty(), "empty message");
+        if (r.error() == parse_errc::bad_character)
+            NUMREP_FUZZ_CHECK(r.position() < text.size(), "bad character at %zu of %zu", r.position(), text.size());
+    }
+
+    // parse() agrees with try_parse().
+    bool threw = false;
+    try {
+        const numrep::phone_number n = numrep::parse(text, home);
+        NUMREP_FUZZ_CHECK(r && n.key() == r->key(), "parse gave %llu, try_parse %s",
+                          static_cast<unsigned long long>(n.key()), describe(r).c_str());
+    } catch (const numrep::parse_error&) {
+        threw = true;
+    }
+    NUMREP_FUZZ_CHECK(threw == !r.ok(), "parse threw: %d, try_parse: %s", int{threw}, describe(r).c_str());
+
+    // The same text as UTF-32 (when it is valid UTF-8) parses the same way.
+    std::u32string wide;
+    bool valid_utf8 = true;
+    for (std::size_t pos = 0; pos < text.size();) {
+        const auto d = numrep::detail::decode_at(text, pos);
+        if (d.code_point == numrep::detail::invalid_code_point) {
+            valid_utf8 = false;
+            break;
+        }
+        wide += d.code_point;
+        pos += d.length;
+    }
+    if (valid_utf8) {
+        const parse_result w = numrep::try_parse(std::u32string_view(wide), home);
+        NUMREP_FUZZ_CHECK(w.error() == r.error() && w->key() == r->key(), "UTF-8: %s, UTF-32: %s", describe(r).c_str(),
+                          describe(w).c_str());
+    }
+
+    // Plain ASCII numbers take a fast path; the full scan (forced by a leading tab, which it
+    // skips as white space) must read them the same way.
+    if (is_plain(text) && text.size() < numrep::max_input_length) {
+        const std::string slow = "\t" + std::string(text);
+        const parse_result s = numrep::try_parse(slow, home);
+        NUMREP_FUZZ_CHECK(s.error() == r.error() && s->key() == r->key(), "\"%.*s\": %s, after a tab: %s",
+                          static_cast<int>(text.size()), text.data(), describe(r).c_str(), describe(s).c_str());
+    }
+    return 0;
+}

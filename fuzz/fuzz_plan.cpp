@@ -1,0 +1,104 @@
+// Fuzzes the numbering plan loaders (numbering_plan::load_carrier_data / load_geocoding_data,
+// libphonenumber's "prefix|name" files). Input: one option byte (carrier or geocoding data, on
+// an empty plan or (bits 3 and 4 set) the world plan, which national lengths), then the file text. Checks:
+//  - a bad file is std::invalid_argument and leaves the plan exactly as it was (all or nothing);
+//  - a good file adds as many rules as it has prefix lines, and each prefix line's number
+//    (the prefix itself as a key) answers with a name given for that exact prefix;
+//  - carriers()[carrier_id] / regions()[region_id] are the names returned.
+#include <numrep/numbering_plan.hpp>
+#include <numrep/world_plan.hpp>
+
+#include <algorithm>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <set>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "fuzz_support.hpp"
+
+namespace {
+
+bool same(const numrep::number_info& a, const numrep::number_info& b) {
+    return a.carrier == b.carrier && a.region == b.region && a.region_code == b.region_code && a.type == b.type &&
+           a.valid == b.valid && a.carrier_id == b.carrier_id && a.region_id == b.region_id;
+}
+
+void check_ids(const numrep::numbering_plan& plan, const numrep::number_info& info, std::uint64_t key) {
+    NUMREP_FUZZ_CHECK(info.carrier_id < plan.carriers().size() && plan.carriers()[info.carrier_id] == info.carrier,
+                      "key %llu: carrier id %u", static_cast<unsigned long long>(key), unsigned{info.carrier_id});
+    NUMREP_FUZZ_CHECK(info.region_id < plan.regions().size() && plan.regions()[info.region_id] == info.region,
+                      "key %llu: region id %u", static_cast<unsigned long long>(key), unsigned{info.region_id});
+}
+
+// Keys probed before and after a failed load.
+constexpr std::uint64_t probes[] = {84912345678ULL, 84241234567ULL, 12025550123ULL, 442079460000ULL,
+                                    33123456789ULL, 8491ULL,        1ULL,           999999999999999ULL};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+    numrep_fuzz::input in(data, size);
+    const std::uint8_t options = in.byte();
+    const bool carrier = (options & 1U) != 0;
+    const bool world = (options & 0x18U) == 0x18U;  // a quarter of the runs: copying the world plan is slow
+    const std::uint32_t lengths = (options & 4U) != 0 ? numrep::lengths({9, 10}) : 0;
+    const std::string_view text = in.rest_text();
+
+    // The world base is copied from the built plan: interning its names costs ~1 ms.
+    numrep::numbering_plan plan = world ? numrep::plans::world() : numrep::numbering_plan();
+    std::vector<numrep::number_info> before;
+    for (const std::uint64_t key : probes) before.push_back(plan.lookup(key));
+    const std::size_t rules_before = plan.rule_count();
+
+    std::size_t added = 0;
+    try {
+        added = carrier ? plan.load_carrier_data(text, "fuzz", lengths)
+                        : plan.load_geocoding_data(text, "fuzz", lengths);
+    } catch (const std::invalid_argument& e) {
+        NUMREP_FUZZ_CHECK(plan.rule_count() == rules_before, "a failed load (%s) changed the rule count", e.what());
+        for (std::size_t i = 0; i < std::size(probes); ++i)
+            NUMREP_FUZZ_CHECK(same(plan.lookup(probes[i]), before[i]), "a failed load (%s) changed the answer for %llu",
+                              e.what(), static_cast<unsigned long long>(probes[i]));
+        return 0;
+    }
+
+    // The file as the loader documents it: "prefix|name" lines, blank lines and '#' comments,
+    // spaces and tabs around a line (and a CR before its LF) ignored.
+    std::map<std::string_view, std::set<std::string_view>> names;
+    std::size_t lines = 0;
+    for (std::string_view rest = text; !rest.empty();) {
+        const std::size_t end = rest.find('\n');
+        std::string_view line = rest.substr(0, end);
+        rest = end == std::string_view::npos ? std::string_view{} : rest.substr(end + 1);
+        while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
+            line.remove_suffix(1);
+        while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+        if (line.empty() || line.front() == '#') continue;
+        const std::size_t bar = line.find('|');
+        NUMREP_FUZZ_CHECK(bar != std::string_view::npos, "a line without '|' was accepted");
+        names[line.substr(0, bar)].insert(line.substr(bar + 1));
+        ++lines;
+    }
+    NUMREP_FUZZ_CHECK(added == lines && plan.rule_count() == rules_before + lines,
+                      "%zu prefix lines, the loader says it added %zu, rule count %zu -> %zu", lines, added,
+                      rules_before, plan.rule_count());
+
+    std::size_t checked = 0;
+    for (const auto& [prefix, given] : names) {
+        if (++checked > 200) break;
+        std::uint64_t key = 0;
+        for (const char c : prefix) key = key * 10 + static_cast<unsigned>(c - '0');
+        const numrep::number_info info = plan.lookup(key);
+        check_ids(plan, info, key);
+        if (lengths != 0) continue;  // hints (no lengths) apply at every length; rules for lengths may not
+        const std::string_view got = carrier ? info.carrier : info.region;
+        NUMREP_FUZZ_CHECK(given.count(got) == 1, "prefix %.*s: the plan answers \"%.*s\", not a name the file gave it",
+                          static_cast<int>(prefix.size()), prefix.data(), static_cast<int>(got.size()), got.data());
+    }
+    for (const std::uint64_t key : probes) check_ids(plan, plan.lookup(key), key);
+    return 0;
+}
