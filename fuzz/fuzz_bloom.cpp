@@ -25,18 +25,6 @@
 namespace {
 
 template <class Filter>
-std::optional<Filter> attempt(const char* what, auto&& make) {
-    try {
-        return make();
-    } catch (const numrep::format_error&) {
-        return std::nullopt;
-    } catch (const std::exception& e) {
-        NUMREP_FUZZ_CHECK(false, "%s threw something other than format_error: %s", what, e.what());
-    }
-    return std::nullopt;
-}
-
-template <class Filter>
 void exercise(const Filter& f, const std::vector<std::uint64_t>& keys, std::vector<std::uint8_t>& answers) {
     answers.assign(keys.size(), 0);
     f.contains_batch(keys, std::span<std::uint8_t>(answers));
@@ -54,9 +42,11 @@ template <class Filter>
 void run(std::vector<std::byte> bytes, const std::vector<std::uint64_t>& keys) {
     const auto path = numrep_fuzz::scratch_dir() / "input.bloom";
     numrep_fuzz::write_file(path, bytes);
-    const auto loaded = attempt<Filter>("from_bytes", [&] { return Filter::from_bytes(bytes); });
-    const auto full = attempt<Filter>("open(full)", [&] { return Filter::open(path, numrep::verify::full); });
-    const auto header = attempt<Filter>("open(header)", [&] { return Filter::open(path, numrep::verify::header); });
+    const auto loaded = numrep_fuzz::attempt<Filter>("from_bytes", [&] { return Filter::from_bytes(bytes); });
+    const auto full = numrep_fuzz::attempt<Filter>("open(full)",
+                                                   [&] { return Filter::open(path, numrep::verify::full); });
+    const auto header = numrep_fuzz::attempt<Filter>("open(header)",
+                                                     [&] { return Filter::open(path, numrep::verify::header); });
     NUMREP_FUZZ_CHECK(loaded.has_value() == full.has_value(), "from_bytes %s, open(full) %s",
                       loaded ? "accepts" : "refuses", full ? "accepts" : "refuses");
     NUMREP_FUZZ_CHECK(!full || header, "open(full) accepts a file open(header) refuses");

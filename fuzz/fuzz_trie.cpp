@@ -37,18 +37,6 @@ constexpr std::size_t max_walk = 2000;  // keys iterated per store
 template <class Store>
 constexpr bool has_values = requires(const Store& s) { s.find(std::uint64_t{}); };
 
-template <class Store>
-std::optional<Store> attempt(const char* what, auto&& make) {
-    try {
-        return make();
-    } catch (const numrep::format_error&) {
-        return std::nullopt;
-    } catch (const std::exception& e) {
-        NUMREP_FUZZ_CHECK(false, "%s threw something other than format_error: %s", what, e.what());
-    }
-    return std::nullopt;
-}
-
 // Every query, answers unchecked: for stores opened with verify::header.
 template <class Store>
 void query_all(const Store& s, const std::vector<std::uint64_t>& keys) {
@@ -110,9 +98,11 @@ template <class Store>
 void run(std::vector<std::byte> bytes, std::vector<std::uint64_t> keys) {
     const auto path = numrep_fuzz::scratch_dir() / "input.trie";
     numrep_fuzz::write_file(path, bytes);
-    const auto loaded = attempt<Store>("from_bytes", [&] { return Store::from_bytes(bytes); });
-    const auto full = attempt<Store>("open(full)", [&] { return Store::open(path, numrep::verify::full); });
-    const auto header = attempt<Store>("open(header)", [&] { return Store::open(path, numrep::verify::header); });
+    const auto loaded = numrep_fuzz::attempt<Store>("from_bytes", [&] { return Store::from_bytes(bytes); });
+    const auto full = numrep_fuzz::attempt<Store>("open(full)",
+                                                  [&] { return Store::open(path, numrep::verify::full); });
+    const auto header = numrep_fuzz::attempt<Store>("open(header)",
+                                                    [&] { return Store::open(path, numrep::verify::header); });
     NUMREP_FUZZ_CHECK(loaded.has_value() == full.has_value(), "from_bytes %s, open(full) %s",
                       loaded ? "accepts" : "refuses", full ? "accepts" : "refuses");
     NUMREP_FUZZ_CHECK(!full || header, "open(full) accepts a file open(header) refuses");

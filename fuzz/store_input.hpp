@@ -8,8 +8,14 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <exception>
+#include <optional>
 #include <span>
 #include <vector>
+
+#include <numrep/error.hpp>
+
+#include "fuzz_support.hpp"
 
 namespace numrep_fuzz {
 
@@ -46,6 +52,20 @@ inline std::vector<std::uint64_t> probe_keys(std::span<const std::byte> seed_byt
         keys.push_back((x >> 11) % (std::uint64_t{1} << (i % 50 + 1)));
     }
     return keys;
+}
+
+// A store opened from fuzzed bytes: nullopt when refused with format_error, the store when
+// accepted; any other exception breaks the stores' contract and stops the fuzzer.
+template <class Store>
+std::optional<Store> attempt(const char* what, auto&& make) {
+    try {
+        return make();
+    } catch (const numrep::format_error&) {
+        return std::nullopt;
+    } catch (const std::exception& e) {
+        NUMREP_FUZZ_CHECK(false, "%s threw something other than format_error: %s", what, e.what());
+    }
+    return std::nullopt;
 }
 
 }  // namespace numrep_fuzz
