@@ -550,9 +550,9 @@ class ReputationDB:
     def _from_csv(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> ReputationDB:
         ...
     @staticmethod
-    def _open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], region: str | None = None) -> ReputationDB:
+    def _open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], region: str | None, saved_region: bool) -> ReputationDB:
         """
-        Open a saved database (a directory); its stores are memory-mapped. `region` overrides the one it was saved with.
+        Open a saved database (a directory); its stores are memory-mapped. Unless saved_region, `region` (None: international forms only) replaces the one it was saved with.
         """
     def __init__(self, db: ReputationDB) -> None:
         """

@@ -372,18 +372,18 @@ void register_reputation(py::module_& m) {
             py::arg("not_spam"))
         .def_static(
             "_open",
-            [](const path_arg& path, const typed<names::optional_str>& region_code) {
+            [](const path_arg& path, const region_arg& region_code, bool saved_region) {
                 db_holder h;
                 const std::string p = path_of(path).string();
                 reputation_db_open_options how;
-                if (!region_code.is_none()) how.default_region = region_of(region_code);
+                if (!saved_region) how.default_region = region_of(region_code);  // None: international only
                 py::gil_scoped_release unlocked;
                 h.db = std::make_shared<reputation_db>(reputation_db::open(p, how));
                 return h;
             },
-            py::arg("path"), py::arg("region") = py::none(),
-            "Open a saved database (a directory); its stores are memory-mapped. `region` overrides the one it was "
-            "saved with.")
+            py::arg("path"), py::arg("region"), py::arg("saved_region"),
+            "Open a saved database (a directory); its stores are memory-mapped. Unless saved_region, `region` "
+            "(None: international forms only) replaces the one it was saved with.")
         .def(
             "save",
             [](db_holder& h, const path_arg& path) {

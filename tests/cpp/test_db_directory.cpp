@@ -46,7 +46,7 @@ void write_bytes(const fs::path& p, const std::string& bytes) {
 
 // A database whose every answer differs from another's made with another seed: its own numbers,
 // counts, settings and region.
-numrep::reputation_db make_db(unsigned seed, std::size_t numbers = 40) {
+numrep::reputation_db make_db(unsigned seed, std::size_t numbers = 40, std::uint32_t source_salt = 0) {
     numrep::reputation_config config;
     config.half_life_days = 30 + seed;
     numrep::reputation_builder b(config);
@@ -55,8 +55,8 @@ numrep::reputation_db make_db(unsigned seed, std::size_t numbers = 40) {
         const std::uint64_t key = 84900000000ULL + random() % 1000000;
         for (unsigned r = 0; r <= seed % 3; ++r)
             b.add(key, static_cast<report_category>(random() % numrep::report_category_count),
-                  now - static_cast<std::int64_t>(random() % 400) * day, static_cast<std::uint32_t>(random() % 50),
-                  random() % 7 == 0);
+                  now - static_cast<std::int64_t>(random() % 400) * day,
+                  static_cast<std::uint32_t>(random() % 50) + source_salt, random() % 7 == 0);
     }
     numrep::reputation_db::options o;
     o.default_region = seed % 2 ? *numrep::region::find("US") : numrep::region::vietnam();
@@ -209,6 +209,23 @@ TEST_CASE("stores from another database or generation are refused, naming them",
                           numrep_test::contains(mine) && numrep_test::contains("does not belong to this database"));
         fs::remove_all(damaged);
     }
+    // A store of the same size and keys but other records: only the checksum tells them apart.
+    {
+        const auto same_size = fresh_dir("bind_same_size");
+        auto twin = make_db(1, 40, 7);  // the same reports from other sources
+        twin.save(same_size);
+        const auto theirs = directory::read_manifest(same_size).shards[0].records;
+        REQUIRE(theirs.size == m.shards[0].records.size);
+        REQUIRE(theirs.checksum != m.shards[0].records.checksum);
+        const auto damaged = fresh_dir("bind_damaged_same_size");
+        fs::copy(a, damaged);
+        fs::copy_file(same_size / theirs.name, damaged / m.shards[0].records.name,
+                      fs::copy_options::overwrite_existing);
+        CHECK_THROWS_WITH(numrep::reputation_db::open(damaged),
+                          numrep_test::contains("does not belong to this database"));
+        fs::remove_all(damaged);
+        fs::remove_all(same_size);
+    }
     // A missing store, a manifest or a store passed as the database, a directory with no manifest.
     const auto damaged = fresh_dir("bind_missing");
     fs::copy(a, damaged);
@@ -222,6 +239,56 @@ TEST_CASE("stores from another database or generation are refused, naming them",
     fs::resize_file(damaged / "MANIFEST", std::uintmax_t{16} << 30);
     CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("more than the"));
     for (const auto& d : {a, b, damaged}) fs::remove_all(d);
+}
+
+TEST_CASE("what is not numrep's is left alone, and a hostile lock is not followed", "[db][directory]") {
+    // A MANIFEST that is not ours (Perl and Python source trees have one) is not a database.
+    const auto tree = fresh_dir("perl_tree");
+    fs::create_directories(tree);
+    write_bytes(tree / "MANIFEST", "lib/Foo.pm\nMakefile.PL\n");
+    CHECK_THROWS_WITH(make_db(1).save(tree), numrep_test::contains("neither empty nor a numrep database"));
+    CHECK(read_bytes(tree / "MANIFEST") == "lib/Foo.pm\nMakefile.PL\n");
+    // A manifest of a later format is not replaced.
+    write_bytes(tree / "MANIFEST", "numrep-database 3\nsomething new\n");
+    CHECK_THROWS_WITH(make_db(1).save(tree), numrep_test::contains("a format this numrep does not know"));
+    fs::remove_all(tree);
+
+    // Files that only look like numrep's stay through saves and opens.
+    const auto dir = fresh_dir("not_ours");
+    make_db(1).save(dir);
+    const std::vector<std::string> theirs{"records-00000001-00000.trie.bak",
+                                          "numbers-1.bloom",
+                                          "meta.txt",
+                                          "records.trie",
+                                          "MANIFEST.orig",
+                                          "records-99999999.csv"};
+    for (const auto& name : theirs) write_bytes(dir / name, "mine");
+    make_db(2).save(dir);
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(make_db(2)));
+    for (const auto& name : theirs) CHECK(fs::exists(dir / name));
+    CHECK(directory::read_manifest(dir).generation == 2);  // stray names do not move the generation
+
+    // A leftover of a crashed writer stays while a writer holds the lock, and goes after.
+    const std::string leftover = "records-00000007-00000.trie.tmp-12-3";
+    write_bytes(dir / leftover, "half written");
+    {
+        const directory::directory_lock writer(dir, true);
+        (void)numrep::reputation_db::open(dir);
+        CHECK(fs::exists(dir / leftover));
+    }
+    (void)numrep::reputation_db::open(dir);
+    CHECK_FALSE(fs::exists(dir / leftover));
+
+    // A `lock` that is a symbolic link is never followed, by readers or writers.
+    fs::remove(dir / "lock");
+    const auto target = fs::path(dir.string() + "_lock_target");
+    fs::remove(target);
+    fs::create_symlink(target, dir / "lock");
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(make_db(2)));
+    CHECK_THROWS_WITH(make_db(3).save(dir), numrep_test::contains("cannot lock"));
+    CHECK_FALSE(fs::exists(target));
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(make_db(2)));
+    fs::remove_all(dir);
 }
 
 TEST_CASE("format 1 directories open, and the next save upgrades them in place", "[db][directory]") {
@@ -329,7 +396,10 @@ TEST_CASE("a crash at every step of a save leaves the old state or the new, and 
     };
     auto b = make_b();
     const std::map<std::string, char> states{{fingerprint(a), 'a'}, {fingerprint(b), 'b'}, {fingerprint(c), 'c'}};
+    // Opened while the test holds the writers' lock, so that open() leaves a crash's leftovers
+    // for the next save to write over (its own cleanup is checked by the kill test).
     const auto state_at = [&](const fs::path& d) {
+        const directory::directory_lock hold(d, true);
         const auto it = states.find(what_opens(d));
         return it == states.end() ? '?' : it->second;
     };
@@ -392,7 +462,7 @@ TEST_CASE("kill -9 at 200 random moments of saves: never lost, never wrong", "[d
         ::kill(pid, SIGKILL);
         int status = 0;
         ::waitpid(pid, &status, 0);
-        REQUIRE(WIFSIGNALED(status));
+        REQUIRE((WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL));  // not a save that threw
         // What a crashed writer left, if anything, besides the last published state.
         if (files_in(dir).size() > 3) ++kills_mid_save;
         const std::string got = what_opens(dir);

@@ -239,13 +239,8 @@ def test_build_with_a_preset_keeps_its_region_unless_one_is_given(tmp_path) -> N
     assert told[0]["e164"] == "+842025550123" and told[0]["reports"] == 0
 
 
-def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> None:
-    reports = tmp_path / "ftc.csv"
-    reports.write_text("Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
-                       "2025550123,2021-07-07 00:00:00,Scam,202\n", encoding="utf-8")
-    assert run("build", str(reports), "-o", str(tmp_path / "db"), "--preset", "ftc").returncode == 0
-    db = tmp_path / "db"
-    # Turn it into format 1 as numrep 0.1 wrote it: the same stores, settings in meta.txt.
+def to_format_1(db: Path) -> None:
+    """Turns a saved database into format 1 as numrep 0.1 wrote it: the same stores, settings in meta.txt."""
     (records,) = db.glob("records-*.trie")
     (bloom,) = db.glob("numbers-*.bloom")
     records.rename(db / "records.trie")
@@ -254,6 +249,15 @@ def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> Non
     (db / "meta.txt").write_text("numrep-reputation 1\nhalf_life_days=90\nquiet_days=365\ndelist_min_votes=3\n"
                                  "suspicious_score=30\nlikely_scam_score=70\n"
                                  "category_weights=3,1,0.5,1,2,0.5,0.5,1\n")
+
+
+def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> None:
+    reports = tmp_path / "ftc.csv"
+    reports.write_text("Company_Phone_Number,Violation_Date,Subject,Consumer_Area_Code\n"
+                       "2025550123,2021-07-07 00:00:00,Scam,202\n", encoding="utf-8")
+    assert run("build", str(reports), "-o", str(tmp_path / "db"), "--preset", "ftc").returncode == 0
+    db = tmp_path / "db"
+    to_format_1(db)
     assert numrep.ReputationDB.open(db).region == "VN"  # format 1 kept no region
     result = run("upgrade", str(db), "--region", "US")
     assert result.returncode == 0, result.stderr
@@ -264,7 +268,15 @@ def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> Non
     assert upgraded.region == "US" and upgraded.keys().tolist() == [12025550123]
     again = run("upgrade", str(db))
     assert again.returncode == 0 and "format 2 -> format 2" in again.stdout and "region US" in again.stdout
+    international = run("upgrade", str(db), "--region", "none")
+    assert international.returncode == 0 and "region none" in international.stdout
+    assert numrep.ReputationDB.open(db).region is None
     one_error_line(run("upgrade", str(tmp_path / "nothing")), "no database")
+    # A database numrep 0.1 left at DB.tmp-old when it was killed mid-save is found again.
+    to_format_1(db)
+    db.rename(tmp_path / "moved.tmp-old")
+    found = run("check", "-d", str(tmp_path / "moved"), "+12025550123", "--json", "--now", NOW)
+    assert found.returncode == 0, found.stderr
 
 
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:

@@ -288,7 +288,7 @@ def test_a_database_remembers_its_region(tmp_path) -> None:
     assert not opened.check_many(["4708091299"], now=NOW, region="VN")["reported"][0]
     as_vn = numrep.ReputationDB.open(tmp_path / "ftc.db", region="VN")
     assert as_vn.region == "VN" and not as_vn.check("4708091299", now=NOW).reported
-    assert numrep.ReputationDB.open(tmp_path / "ftc.db", region=None).region == "US"
+    assert numrep.ReputationDB.open(tmp_path / "ftc.db", region=None).region is None  # international only
     # from_frame remembers the region it was given.
     frame = pd.DataFrame({"number": ["020 7946 0018"], "time": [NOW], "category": ["scam"]})
     assert numrep.ReputationDB.from_frame(frame, region="GB").region == "GB"

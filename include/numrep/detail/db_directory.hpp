@@ -26,6 +26,7 @@
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/random.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../bloom_filter.hpp"
@@ -90,22 +91,42 @@ inline std::string read_small_file(const std::filesystem::path& path, std::size_
     return text;
 }
 
-inline void fsync_directory(const std::filesystem::path& dir) {
+// Flushes a directory's entries (renames, creations, removals) to disk. False when that failed
+// for a reason other than a file system that cannot flush directories (EINVAL, ENOTSUP): the
+// caller then keeps what it would have removed, since the renames may not be durable yet.
+inline bool fsync_directory(const std::filesystem::path& dir) {
     const int fd = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-    if (fd < 0) return;  // file systems that cannot flush a directory are not an error
-    ::fsync(fd);
+    if (fd < 0) return false;
+    int result = 0;
+    do {
+        result = ::fsync(fd);
+    } while (result != 0 && errno == EINTR);
+    const bool flushed = result == 0 || errno == EINVAL || errno == ENOTSUP;
     ::close(fd);
+    return flushed;
 }
 
-// The exclusive lock writers hold on dir/lock. `wait` = false: take it only if free (cleanup
-// by readers); a read-only directory gives no lock, which readers take as "do not clean".
+// The exclusive lock writers hold on dir/lock. `wait` = false (readers cleaning up): take it
+// only if it exists and is free; no lock means "do not clean". The lock file is never followed
+// through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
+// create or open anything elsewhere.
 class directory_lock {
 public:
     directory_lock(const std::filesystem::path& dir, bool wait) {
         const std::filesystem::path path = dir / lock_name;
-        fd_ = ::open(path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0666);
+        const int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | (wait ? O_RDWR | O_CREAT : O_RDONLY);
+        do {
+            fd_ = ::open(path.c_str(), flags, 0666);
+        } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) {
             if (wait) throw_file_error(errno, path, "cannot lock the database at");
+            return;
+        }
+        struct stat st{};
+        if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
+            ::close(fd_);
+            fd_ = -1;
+            if (wait) throw_file_error(EINVAL, path, "cannot lock the database at (not a regular file)");
             return;
         }
         int result = 0;
@@ -151,7 +172,24 @@ inline bool is_file(const std::filesystem::path& p) {
     std::error_code error;
     return std::filesystem::is_regular_file(p, error);
 }
-inline bool is_v2(const std::filesystem::path& dir) { return is_file(dir / manifest_name); }
+// The first line of dir/MANIFEST if it is a regular file ("" otherwise), read by a bounded read.
+inline std::string manifest_first_line(const std::filesystem::path& dir) {
+    if (!is_file(dir / manifest_name)) return {};
+    try {
+        const file_descriptor fd(dir / manifest_name);
+        std::array<char, 64> head{};
+        const ::ssize_t n = ::pread(fd.get(), head.data(), head.size(), 0);
+        const std::string_view text(head.data(), n > 0 ? static_cast<std::size_t>(n) : 0);
+        return std::string(text.substr(0, text.find('\n')));
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+// A numrep database of some format 2 or later: a MANIFEST that says so (MANIFEST alone is a
+// common name: Perl and Python source trees have one).
+inline bool is_v2(const std::filesystem::path& dir) {
+    return manifest_first_line(dir).rfind("numrep-database ", 0) == 0;
+}
 inline bool is_v1(const std::filesystem::path& dir) {
     if (!is_file(dir / "meta.txt")) return false;
     try {
@@ -161,22 +199,50 @@ inline bool is_v1(const std::filesystem::path& dir) {
         return false;
     }
 }
-// Files a publication or a crashed one may leave: store files of any generation, temporary
-// files of the atomic writer, and format 1's files. Anything else is the user's and stays.
-inline bool is_ours(std::string_view name) {
-    const auto starts = [&](std::string_view p) { return name.substr(0, p.size()) == p; };
-    if (name == "meta.txt" || name == "records.trie" || name == "numbers.bloom") return true;
-    if (starts("MANIFEST.tmp-") || starts("meta.txt.tmp-")) return true;
-    return (starts("records-") || starts("numbers-")) &&
-           (name.find(".trie") != std::string_view::npos || name.find(".bloom") != std::string_view::npos);
+// `rest` is "" or an atomic writer's temporary suffix ".tmp-<pid>-<n>".
+inline bool is_temporary_suffix(std::string_view rest) {
+    if (rest.empty()) return true;
+    if (rest.substr(0, 5) != ".tmp-") return false;
+    rest.remove_prefix(5);
+    const std::size_t dash = rest.find('-');
+    const auto digits = [](std::string_view d) {
+        return !d.empty() && d.size() <= 20 && d.find_first_not_of("0123456789") == std::string_view::npos;
+    };
+    return dash != std::string_view::npos && digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1));
 }
 
-// The generation in a store file's name ("records-00000007-00000.trie" → 7), 0 if none.
+// The generation of a store file name numrep writes ("records-00000007-00000.trie", or such a
+// name with a temporary suffix) → 7; 0 for any other name.
 inline std::uint64_t generation_in_name(std::string_view name) {
-    if (name.size() < 17 || !(name.substr(0, 8) == "records-" || name.substr(0, 8) == "numbers-")) return 0;
+    const bool records = name.substr(0, 8) == "records-", bloom = name.substr(0, 8) == "numbers-";
+    const std::string_view extension = records ? ".trie" : ".bloom";
+    if (!(records || bloom) || name.size() < 22 + extension.size() || name[16] != '-') return 0;
+    const std::string_view generation = name.substr(8, 8), shard = name.substr(17, 5);
+    if (generation.find_first_not_of("0123456789") != std::string_view::npos ||
+        shard.find_first_not_of("0123456789") != std::string_view::npos ||
+        name.substr(22, extension.size()) != extension || !is_temporary_suffix(name.substr(22 + extension.size())))
+        return 0;
     std::uint64_t g = 0;
-    const auto [end, error] = std::from_chars(name.data() + 8, name.data() + 16, g);
-    return error == std::errc{} && end == name.data() + 16 ? g : 0;
+    std::from_chars(generation.data(), generation.data() + generation.size(), g);
+    return g;
+}
+
+// Files a publication or a crashed one may leave: store files of any generation and the atomic
+// writer's temporary files, by their exact patterns. Anything else is the user's and stays.
+inline bool is_ours(std::string_view name) {
+    if (name.substr(0, 8) == "MANIFEST" && name.size() > 8 && is_temporary_suffix(name.substr(8))) return true;
+    return generation_in_name(name) != 0;
+}
+
+// Format 1's files, removed once a format 2 manifest is published in their directory (an
+// upgrade); only when meta.txt is format 1's, so a user's meta.txt stays.
+inline void remove_format_1_files(const std::filesystem::path& dir, bool upgraded) {
+    if (!upgraded) return;
+    std::error_code error;
+    for (const char* name : {"records.trie", "numbers.bloom", "meta.txt"}) {
+        fault_point(std::string("removing ") + name);
+        std::filesystem::remove(dir / name, error);
+    }
 }
 
 // A directory holding nothing, or only what a crashed first save left (no MANIFEST yet).
@@ -267,6 +333,10 @@ inline void write(const std::filesystem::path& dir, const trie_store<number_reco
     }
     const directory_lock lock(dir, true);
     check_replaceable(dir);  // again, now that no other writer can change it
+    if (const std::string first = manifest_first_line(dir); !first.empty() && first != db_manifest::header)
+        throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " + quote(first) +
+                               ", a format this numrep does not know (written by a newer numrep?)");
+    const bool upgrading = is_v1(dir);  // format 1's files go once format 2 is published
 
     db_manifest::manifest m;
     m.config = s.config;
@@ -309,7 +379,11 @@ inline void write(const std::filesystem::path& dir, const trie_store<number_reco
     fault_point("manifest written");
     out.commit();  // fsync, the publishing rename, fsync of the directory
     fault_point("published");
+    // Older files go only once the rename is surely on disk: otherwise a power loss could bring
+    // back the previous manifest with its files deleted. The next save or open removes them.
+    if (!fsync_directory(dir)) return;
     remove_unpublished(dir, m);
+    remove_format_1_files(dir, upgrading);
     fault_point("cleaned");
 }
 
@@ -516,6 +590,7 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         if (lock.held()) {
             try {
                 remove_unpublished(dir, read_manifest(dir));
+                remove_format_1_files(dir, is_v1(dir));  // an upgrade's leftovers
             } catch (const std::exception&) {
                 // Cleaning is a courtesy: a failure leaves files that the next save removes.
             }

@@ -74,6 +74,7 @@ def delimiter_option(text: str) -> str:
 
 
 def open_db(path: str) -> ReputationDB:
-    if not os.path.exists(path):
+    # A database numrep 0.1 left at DB.tmp-old when killed mid-save is put back by open.
+    if not os.path.exists(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
         raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
     return ReputationDB.open(path)
