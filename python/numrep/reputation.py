@@ -72,10 +72,12 @@ class ReputationDB(_core.ReputationDB):
     def open(cls: type[_Self], path: PathLike, *, region: str | _Unset | None = _UNSET) -> _Self:
         """Open a saved database (a directory); its stores are memory-mapped. Checks read national
         forms in the region the database was built with (``db.region``; the ftc preset: "US"),
-        unless `region` overrides it here (None: international forms only) or in a call. After a crash it opens the last published
-        state; a damaged or foreign directory is a FormatError naming the file."""
-        saved = isinstance(region, _Unset)
-        return cls(_core.ReputationDB._open(path, None if isinstance(region, _Unset) else region, saved))
+        unless `region` overrides it here (None: international forms only) or in a call. After a
+        crash it opens the last published state; a damaged or foreign directory is a FormatError
+        naming the file."""
+        if isinstance(region, _Unset):
+            return cls(_core.ReputationDB._open(path, None, True))
+        return cls(_core.ReputationDB._open(path, region, False))
 
     @classmethod
     def from_csv(
