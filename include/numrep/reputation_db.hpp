@@ -1,6 +1,7 @@
 // numrep::reputation_db: the database a call-screening service asks "is this caller a
-// scammer?": an immutable mmap-able snapshot (Bloom filter in front of a trie of records) plus
-// delta layers of newer reports; lock-free readers; compaction swaps snapshots atomically.
+// scammer?": an immutable mmap-able snapshot (one or more shards by key range, each a Bloom
+// filter in front of a trie of records) plus delta layers of newer reports; lock-free readers;
+// compaction rebuilds the shards that received reports and swaps snapshots atomically.
 #pragma once
 
 #include <algorithm>
@@ -10,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <future>
+#include <limits>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -73,7 +75,7 @@ public:
               options_.bloom_fpr <= detail::db_manifest::max_bloom_fpr))
             detail::throw_invalid_argument("bloom_fpr must be from 1e-09 to 0.5, got " +
                                            detail::shortest_text(options_.bloom_fpr));
-        store_state(std::make_shared<const state>(state{make_snapshot({}, {}), {}}));
+        store_state(std::make_shared<const state>(state{whole_range_snapshot({}, {}), {}}));
     }
 
     // The region is the caller's to say (opts.default_region): the builder holds keys only.
@@ -81,7 +83,7 @@ public:
         opts.config = builder.config();
         reputation_db db(opts);
         auto [keys, records] = builder.sorted();
-        db.store_state(std::make_shared<const state>(state{db.make_snapshot(keys, records), {}}));
+        db.store_state(std::make_shared<const state>(state{db.whole_range_snapshot(keys, records), {}}));
         return db;
     }
 
@@ -158,33 +160,35 @@ public:
 
 private:
     template <class F>
-    void check_each_in(const state& st, std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
-        const state* s = &st;
+    void check_each_in(const state& s, std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
         constexpr std::size_t chunk = 256;
-        std::array<std::uint8_t, chunk> maybe{};
-        std::array<std::uint64_t, chunk> candidates{};
-        std::array<std::size_t, chunk> positions{};
-        std::array<number_record, chunk> records{};
-        std::array<std::uint8_t, chunk> found{};
+        std::array<std::optional<number_record>, chunk> found{};
+        std::array<std::optional<number_record>, chunk> group{};
+        std::array<std::pair<std::uint32_t, std::uint32_t>, chunk> order{};  // (shard, position in chunk)
+        std::array<std::uint64_t, chunk> gathered{};
+        const snapshot& snap = *s.snap;
         for (std::size_t begin = 0; begin < keys.size(); begin += chunk) {
             const std::size_t n = std::min(chunk, keys.size() - begin);
             const auto part = keys.subspan(begin, n);
-            s->snap->bloom.contains_batch(part, std::span<std::uint8_t>(maybe.data(), n));
-            std::size_t m = 0;
-            for (std::size_t i = 0; i < n; ++i)
-                if (maybe[i] != 0) candidates[m] = part[i], positions[m++] = i;
-            s->snap->records.find_batch(std::span<const std::uint64_t>(candidates.data(), m),
-                                        std::span<number_record>(records.data(), m),
-                                        std::span<std::uint8_t>(found.data(), m));
-            std::size_t next = 0;  // the next candidate, in key order
-            for (std::size_t i = 0; i < n; ++i) {
-                std::optional<number_record> record;
-                if (next < m && positions[next] == i) {
-                    if (found[next] != 0) record = records[next];
-                    ++next;
+            if (snap.shards.size() == 1) {
+                lookup_chunk(*snap.shards[0], part, std::span(found.data(), n));
+            } else {
+                // The chunk's keys grouped by shard (in chunk order within a shard), each group
+                // looked up together.
+                for (std::size_t i = 0; i < n; ++i) {
+                    order[i] = {static_cast<std::uint32_t>(snap.shard_of(part[i])), static_cast<std::uint32_t>(i)};
                 }
-                f(begin + i, verdict_from(s->layers, part[i], std::move(record), now));
+                std::sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(n));
+                for (std::size_t g = 0; g < n;) {
+                    std::size_t e = g;
+                    for (; e < n && order[e].first == order[g].first; ++e) gathered[e - g] = part[order[e].second];
+                    lookup_chunk(*snap.shards[order[g].first], std::span<const std::uint64_t>(gathered.data(), e - g),
+                                 std::span(group.data(), e - g));
+                    for (std::size_t j = g; j < e; ++j) found[order[j].second] = std::move(group[j - g]);
+                    g = e;
+                }
             }
+            for (std::size_t i = 0; i < n; ++i) f(begin + i, verdict_from(s.layers, part[i], std::move(found[i]), now));
         }
     }
 
@@ -231,10 +235,11 @@ public:
     std::vector<std::uint64_t> keys(std::uint64_t prefix = 0) const {
         const std::shared_ptr<const state> s = load_state();
         std::vector<std::uint64_t> out;
-        s->snap->records.for_each(prefix, [&](std::uint64_t k) {
-            out.push_back(k);
-            return true;
-        });
+        for (const auto& sh : s->snap->shards)  // shards are in key order: so are their keys
+            sh->records.for_each(prefix, [&](std::uint64_t k) {
+                out.push_back(k);
+                return true;
+            });
         const std::size_t snapshot_count = out.size();
         for (const auto& layer : s->layers)
             for (const auto& entry : *layer)
@@ -250,18 +255,33 @@ public:
     // number of matches; delta numbers are checked one by one (the delta is small).
     std::size_t count_prefix(std::uint64_t prefix) const {
         const std::shared_ptr<const state> s = load_state();
-        std::size_t n = s->snap->records.count_prefix(prefix);
+        std::size_t n = 0;
+        for (const auto& sh : s->snap->shards) n += sh->records.count_prefix(prefix);
         if (s->layers.empty()) return n;
         std::vector<std::uint64_t> extra;
         for (const auto& layer : s->layers)
             for (const auto& entry : *layer)
-                if (detail::key_has_prefix(entry.first, prefix) && !s->snap->records.contains(entry.first))
+                if (detail::key_has_prefix(entry.first, prefix) &&
+                    !s->snap->shard_for(entry.first).records.contains(entry.first))
                     extra.push_back(entry.first);
         std::sort(extra.begin(), extra.end());
         return n + static_cast<std::size_t>(std::unique(extra.begin(), extra.end()) - extra.begin());
     }
 
-    std::size_t size() const noexcept { return load_state()->snap->records.size(); }
+    // Numbers in the snapshot (delta layers not counted).
+    std::size_t size() const noexcept {
+        std::size_t n = 0;
+        for (const auto& sh : load_state()->snap->shards) n += static_cast<std::size_t>(sh->records.size());
+        return n;
+    }
+    // Key ranges the snapshot is split into (1 unless built or opened sharded).
+    std::size_t shard_count() const noexcept { return load_state()->snap->shards.size(); }
+    // The first and last key of shard i's range.
+    std::pair<std::uint64_t, std::uint64_t> shard_range(std::size_t i) const {
+        const std::shared_ptr<const state> s = load_state();
+        const shard& sh = shard_at(*s->snap, i);
+        return {sh.first_key, sh.last_key};
+    }
     // Distinct reported numbers, snapshot and delta together (a number in both counts once).
     std::size_t number_count() const { return count_prefix(0); }
     std::size_t delta_layers() const noexcept { return load_state()->layers.size(); }
@@ -271,22 +291,25 @@ public:
         return n;
     }
     const options& settings() const noexcept { return options_; }
-    // The current snapshot's stores. The handles share ownership of the snapshot, so they stay
-    // valid however many compactions follow (later ones are not seen through them).
-    std::shared_ptr<const trie_store<number_record>> records() const {
+    // The stores of the current snapshot's shard i. The handles share ownership of the shard,
+    // so they stay valid however many compactions follow (later ones are not seen through them).
+    std::shared_ptr<const trie_store<number_record>> records(std::size_t i = 0) const {
         const std::shared_ptr<const state> s = load_state();
-        return {s->snap, &s->snap->records};
+        const std::shared_ptr<const shard> sh = s->snap->shards.at(i);
+        return {sh, &sh->records};
     }
-    std::shared_ptr<const bloom_filter<>> reported_numbers() const {
+    std::shared_ptr<const bloom_filter<>> reported_numbers(std::size_t i = 0) const {
         const std::shared_ptr<const state> s = load_state();
-        return {s->snap, &s->snap->bloom};
+        const std::shared_ptr<const shard> sh = s->snap->shards.at(i);
+        return {sh, &sh->bloom};
     }
 
     // Publishes the database (the snapshot with every delta layer folded in) as a directory in
     // format 2 (docs/file-format.md): new store files, fsynced, then one atomic rename of its
     // MANIFEST; a crash at any moment leaves the previous state or this one, whole. Refuses to
     // replace a directory that is neither empty nor a numrep database; a format 1 directory is
-    // upgraded in place.
+    // upgraded in place. Saving back to the directory a database was opened from (or last saved
+    // to) writes only the shards that changed: the others keep their published files.
     void save(const std::filesystem::path& where) {
         const std::filesystem::path dir = detail::db_directory::normal_path(where);
         detail::db_directory::check_replaceable(dir);
@@ -296,8 +319,19 @@ public:
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
         detail::db_directory::fault_point("compacted");
-        detail::db_directory::write(dir, snap->records, snap->bloom,
-                                    {options_.config, options_.default_region, options_.bloom_fpr});
+        detail::db_directory::publication out(dir, {options_.config, options_.default_region, options_.bloom_fpr});
+        const auto& published = out.published();
+        std::vector<detail::db_manifest::shard_entry> entries;
+        for (std::size_t i = 0; i < snap->shards.size(); ++i) {
+            const shard& sh = *snap->shards[i];
+            const std::optional<detail::db_manifest::shard_entry> kept = sh.saved_entry();
+            if (kept && published && i < published->shards.size() && published->shards[i] == *kept)
+                entries.push_back(*kept);
+            else
+                entries.push_back(out.write_shard(i, sh.first_key, sh.last_key, sh.records, sh.bloom));
+        }
+        out.commit(entries);
+        for (std::size_t i = 0; i < snap->shards.size(); ++i) snap->shards[i]->remember_saved(entries[i]);
     }
 
     // Opens a saved database (format 2, or 1); the stores are memory-mapped. After a crash it
@@ -305,9 +339,6 @@ public:
     // the file and the problem.
     static reputation_db open(const std::filesystem::path& dir, const reputation_db_open_options& how) {
         auto files = detail::db_directory::read(detail::db_directory::normal_path(dir), how.check);
-        if (files.shards.size() != 1)
-            detail::throw_format_error(dir.string() + ": holds " + std::to_string(files.shards.size()) +
-                                       " shards; this version of numrep opens databases of one shard");
         options opts;
         opts.config = files.saved.config;
         opts.bloom_fpr = files.saved.bloom_fpr;
@@ -315,8 +346,15 @@ public:
         opts.plan = how.plan;
         reputation_db db(opts);
         auto snap = std::make_shared<snapshot>();
-        snap->records = std::move(files.shards[0].records);
-        snap->bloom = std::move(files.shards[0].bloom);
+        for (auto& opened : files.shards) {
+            auto sh = std::make_shared<shard>();
+            sh->first_key = opened.first_key;
+            sh->last_key = opened.last_key;
+            sh->records = std::move(opened.records);
+            sh->bloom = std::move(opened.bloom);
+            if (opened.entry) sh->remember_saved(*opened.entry);
+            snap->add(std::move(sh));
+        }
         db.store_state(std::make_shared<const state>(state{std::move(snap), {}}));
         return db;
     }
@@ -333,51 +371,148 @@ public:
 
 private:
     using delta_layer = std::unordered_map<std::uint64_t, number_record>;
-    struct snapshot {
+
+    // The reported numbers whose keys lie in [first_key, last_key]: a trie of records behind a
+    // Bloom filter of the same keys. Immutable once in a snapshot, and shared by the snapshots
+    // that did not change it.
+    struct shard {
+        std::uint64_t first_key = 0;
+        std::uint64_t last_key = std::numeric_limits<std::uint64_t>::max();
         trie_store<number_record> records;
         bloom_filter<> bloom = detail::db_directory::empty_bloom();
+
+        // The published files that hold exactly these stores (set when opened or saved): saving
+        // to a directory whose manifest names the same files keeps them instead of rewriting.
+        std::optional<detail::db_manifest::shard_entry> saved_entry() const {
+            std::lock_guard lock(saved_mutex_);
+            return saved_;
+        }
+        void remember_saved(const detail::db_manifest::shard_entry& e) const {
+            std::lock_guard lock(saved_mutex_);
+            saved_ = e;
+        }
+
+    private:
+        mutable std::mutex saved_mutex_;
+        mutable std::optional<detail::db_manifest::shard_entry> saved_;
+    };
+
+    struct snapshot {
+        std::vector<std::shared_ptr<const shard>> shards;  // in key order, covering every key
+        std::vector<std::uint64_t> first_keys;             // shards[i]->first_key, for routing
+
+        void add(std::shared_ptr<const shard> sh) {
+            first_keys.push_back(sh->first_key);
+            shards.push_back(std::move(sh));
+        }
+        // The shard whose range holds `key`: no search when there is one.
+        std::size_t shard_of(std::uint64_t key) const noexcept {
+            if (first_keys.size() == 1) return 0;
+            return static_cast<std::size_t>(std::upper_bound(first_keys.begin(), first_keys.end(), key) -
+                                            first_keys.begin()) -
+                   1;
+        }
+        const shard& shard_for(std::uint64_t key) const noexcept { return *shards[shard_of(key)]; }
     };
     struct state {
         std::shared_ptr<const snapshot> snap;
         std::vector<std::shared_ptr<const delta_layer>> layers;
     };
 
-    // A new snapshot: the records of `s`'s snapshot with all of its delta layers merged in.
-    std::shared_ptr<const snapshot> fold(const state& s) const {
-        std::unordered_map<std::uint64_t, number_record> merged;
-        merged.reserve(s.snap->records.size() + 16);
-        s.snap->records.for_each(0, [&](std::uint64_t k, const number_record& r) {
-            merged.emplace(k, r);
-            return true;
-        });
-        for (const auto& layer : s.layers)
-            for (const auto& [k, r] : *layer) merge_records(merged[k], r, options_.config.half_life_seconds());
-        std::vector<std::pair<std::uint64_t, number_record>> all(merged.begin(), merged.end());
-        std::sort(all.begin(), all.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
-        std::vector<std::uint64_t> keys;
-        std::vector<number_record> records;
-        keys.reserve(all.size());
-        records.reserve(all.size());
-        for (auto& [k, r] : all) {
-            keys.push_back(k);
-            records.push_back(r);
-        }
-        return make_snapshot(keys, records);
+    static const shard& shard_at(const snapshot& snap, std::size_t i) {
+        if (i >= snap.shards.size())
+            detail::throw_invalid_argument("shard " + std::to_string(i) + " of " + std::to_string(snap.shards.size()));
+        return *snap.shards[i];
     }
 
-    std::shared_ptr<const snapshot> make_snapshot(const std::vector<std::uint64_t>& keys,
-                                                  const std::vector<number_record>& records) const {
+    // A new snapshot: `s`'s snapshot with its delta layers merged in. Only the shards whose range
+    // received reports are rebuilt; the others are shared with the old snapshot.
+    std::shared_ptr<const snapshot> fold(const state& s) const {
+        const snapshot& old = *s.snap;
+        // Each shard's delta entries, in layer order (the order merge_records sees them in).
+        std::vector<std::vector<std::pair<std::uint64_t, const number_record*>>> delta(old.shards.size());
+        for (const auto& layer : s.layers)
+            for (const auto& [k, r] : *layer) delta[old.shard_of(k)].emplace_back(k, &r);
+        auto next = std::make_shared<snapshot>();
+        for (std::size_t i = 0; i < old.shards.size(); ++i) {
+            if (delta[i].empty()) {
+                next->add(old.shards[i]);
+                continue;
+            }
+            auto& entries = delta[i];
+            std::stable_sort(entries.begin(), entries.end(),
+                             [](const auto& a, const auto& b) { return a.first < b.first; });
+            const shard& sh = *old.shards[i];
+            std::vector<std::uint64_t> keys;
+            std::vector<number_record> records;
+            keys.reserve(static_cast<std::size_t>(sh.records.size()) + entries.size());
+            records.reserve(keys.capacity());
+            std::size_t d = 0;
+            const double half_life = options_.config.half_life_seconds();
+            // Appends key k: `base` (its snapshot record, or empty) with its delta entries merged in.
+            const auto append = [&](std::uint64_t k, number_record base) {
+                for (; d < entries.size() && entries[d].first == k; ++d) merge_records(base, *entries[d].second, half_life);
+                keys.push_back(k);
+                records.push_back(base);
+            };
+            sh.records.for_each(0, [&](std::uint64_t k, const number_record& r) {
+                while (d < entries.size() && entries[d].first < k) append(entries[d].first, number_record{});
+                append(k, r);
+                return true;
+            });
+            while (d < entries.size()) append(entries[d].first, number_record{});
+            next->add(make_shard(sh.first_key, sh.last_key, keys, records));
+        }
+        return next;
+    }
+
+    std::shared_ptr<const shard> make_shard(std::uint64_t first_key, std::uint64_t last_key,
+                                            const std::vector<std::uint64_t>& keys,
+                                            const std::vector<number_record>& records) const {
+        auto sh = std::make_shared<shard>();
+        sh->first_key = first_key;
+        sh->last_key = last_key;
+        sh->records = trie_store<number_record>::build(keys, records, merge_policy::last);
+        if (keys.empty()) return sh;  // the empty filter answers "no" to every key
+        sh->bloom = bloom_filter<>(keys.size(), options_.bloom_fpr);
+        sh->bloom.insert_batch(keys);
+        return sh;
+    }
+
+    std::shared_ptr<const snapshot> whole_range_snapshot(const std::vector<std::uint64_t>& keys,
+                                                         const std::vector<number_record>& records) const {
         auto snap = std::make_shared<snapshot>();
-        snap->records = trie_store<number_record>::build(keys, records, merge_policy::last);
-        if (keys.empty()) return snap;  // the empty filter answers "no" to every key
-        snap->bloom = bloom_filter<>(keys.size(), options_.bloom_fpr);
-        snap->bloom.insert_batch(keys);
+        snap->add(make_shard(0, std::numeric_limits<std::uint64_t>::max(), keys, records));
         return snap;
+    }
+
+    // The snapshot records of `keys` (one shard's), through its filter then its trie, batched so
+    // that the cache misses of a chunk overlap (the stores' batch calls prefetch).
+    static void lookup_chunk(const shard& sh, std::span<const std::uint64_t> keys,
+                             std::span<std::optional<number_record>> out) {
+        constexpr std::size_t chunk = 256;
+        std::array<std::uint8_t, chunk> maybe{};
+        std::array<std::uint64_t, chunk> candidates{};
+        std::array<std::size_t, chunk> positions{};
+        std::array<number_record, chunk> records{};
+        std::array<std::uint8_t, chunk> found{};
+        const std::size_t n = keys.size();
+        sh.bloom.contains_batch(keys, std::span<std::uint8_t>(maybe.data(), n));
+        std::size_t m = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            out[i].reset();
+            if (maybe[i] != 0) candidates[m] = keys[i], positions[m++] = i;
+        }
+        sh.records.find_batch(std::span<const std::uint64_t>(candidates.data(), m),
+                              std::span<number_record>(records.data(), m), std::span<std::uint8_t>(found.data(), m));
+        for (std::size_t j = 0; j < m; ++j)
+            if (found[j] != 0) out[positions[j]] = records[j];
     }
 
     reputation_verdict verdict_in(const state& s, std::uint64_t key, std::int64_t now) const noexcept {
         std::optional<number_record> in_snapshot;
-        if (s.snap->bloom.contains(key)) in_snapshot = s.snap->records.find(key);
+        const shard& sh = s.snap->shard_for(key);
+        if (sh.bloom.contains(key)) in_snapshot = sh.records.find(key);
         return verdict_from(s.layers, key, std::move(in_snapshot), now);
     }
 
@@ -408,7 +543,8 @@ private:
 
     std::optional<number_record> find_in(const state& s, std::uint64_t key) const noexcept {
         std::optional<number_record> found;
-        if (s.snap->bloom.contains(key)) found = s.snap->records.find(key);
+        const shard& sh = s.snap->shard_for(key);
+        if (sh.bloom.contains(key)) found = sh.records.find(key);
         add_delta(s.layers, key, found);
         return found;
     }

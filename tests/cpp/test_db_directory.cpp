@@ -18,23 +18,23 @@
 #include <unistd.h>
 
 #include "catch.hpp"
+#include "crash_support.hpp"
 #include "numrep/reputation_db.hpp"
 
 namespace fs = std::filesystem;
 using numrep::report_category;
 namespace manifest = numrep::detail::db_manifest;
 namespace directory = numrep::detail::db_directory;
+using numrep_test::crash_child_at;
+using numrep_test::fingerprint;
+using numrep_test::what_opens;
+using numrep_test::files_in;
+using numrep_test::fresh_dir;
 
 namespace {
 
 constexpr std::int64_t now = 1'750'000'000;
 constexpr std::int64_t day = 86400;
-
-fs::path fresh_dir(const std::string& name) {
-    auto p = fs::temp_directory_path() / ("numrep_test_dir_" + name + "_" + std::to_string(::getpid()));
-    fs::remove_all(p);
-    return p;
-}
 
 std::string read_bytes(const fs::path& p) {
     std::ifstream in(p, std::ios::binary);
@@ -61,40 +61,6 @@ numrep::reputation_db make_db(unsigned seed, std::size_t numbers = 40, std::uint
     numrep::reputation_db::options o;
     o.default_region = seed % 2 ? *numrep::region::find("US") : numrep::region::vietnam();
     return numrep::reputation_db::build(b, o);
-}
-
-// Everything a user can ask a database, as text: equal fingerprints, equal answers.
-std::string fingerprint(const numrep::reputation_db& db) {
-    std::string out = std::string(db.settings().default_region.code()) + " " +
-                      std::to_string(db.settings().config.half_life_days) + " " + std::to_string(db.number_count()) +
-                      "\n";
-    std::vector<std::uint64_t> probe = db.keys();
-    for (std::uint64_t k = 84900000000ULL; k < 84901000000ULL; k += 9973) probe.push_back(k);
-    for (const std::uint64_t k : probe) {
-        const auto v = db.check(k, now);
-        out += std::to_string(k) + (v.reported ? " R " : " - ") + std::to_string(v.record.total()) + " " +
-               std::to_string(v.record.not_spam) + " " + std::to_string(v.record.first_seen) + " " +
-               std::to_string(v.score.score) + "\n";
-    }
-    return out;
-}
-
-// The files a database directory holds besides its lock, sorted.
-std::vector<std::string> files_in(const fs::path& dir) {
-    std::vector<std::string> names;
-    for (const auto& e : fs::directory_iterator(dir))
-        if (e.path().filename() != "lock") names.push_back(e.path().filename().string());
-    std::sort(names.begin(), names.end());
-    return names;
-}
-
-// The fingerprint of whatever opens at `dir`, or "refused: <why>".
-std::string what_opens(const fs::path& dir) {
-    try {
-        return fingerprint(numrep::reputation_db::open(dir));
-    } catch (const std::exception& e) {
-        return std::string("refused: ") + e.what();
-    }
 }
 
 // Writes a format 1 directory as numrep 0.1 did.
@@ -176,7 +142,10 @@ TEST_CASE("the manifest refuses anything numrep would not write", "[db][director
              {"generation=1", "generation=01", "not a whole number"},
              {"shards=1", "shards=2", "expected shard.1.keys"},
              {"shards=1", "shards=0", "no shards"},
-             {"records-00000001-00000.trie", "../../etc/passwd", "is not the expected"},
+             {"records-00000001-00000.trie", "../../etc/passwd", "is not a store name of shard 0"},
+             {"records-00000001-00000.trie", "records-00000002-00000.trie", "generation 1 to 1"},
+             {"records-00000001-00000.trie", "records-00000001-00001.trie", "is not a store name of shard 0"},
+             {"numbers-00000001-00000.bloom", "numbers-00000000-00000.bloom", "is not the expected"},
              {"keys=0-", "keys=5-", "cover every key"},
              {"numrep-database 2", "numrep-database 3", "not a numrep database manifest"}}) {
         INFO(to);
@@ -353,35 +322,6 @@ TEST_CASE("every byte of every file flipped: refused, or the same answers", "[db
     fs::remove_all(dir);
 }
 
-namespace {
-
-// Runs `save` in a child process that dies (_exit, no cleanup) at its `crash_at`-th fault
-// point; true if it reached that point, false if the save finished first.
-bool crash_child_at(int crash_at, const std::function<void()>& save) {
-    const pid_t pid = ::fork();
-    REQUIRE(pid >= 0);
-    if (pid == 0) {
-        static int remaining;
-        remaining = crash_at;
-        directory::fault_hook = [](std::string_view) {
-            if (remaining-- == 0) ::_exit(42);
-        };
-        try {
-            save();
-        } catch (...) {
-            ::_exit(3);
-        }
-        ::_exit(0);
-    }
-    int status = 0;
-    ::waitpid(pid, &status, 0);
-    REQUIRE(WIFEXITED(status));
-    REQUIRE((WEXITSTATUS(status) == 42 || WEXITSTATUS(status) == 0));
-    return WEXITSTATUS(status) == 42;
-}
-
-}  // namespace
-
 TEST_CASE("a crash at every step of a save leaves the old state or the new, and repeated crashes too",
           "[db][directory][crash]") {
     const auto dir = fresh_dir("crash");
@@ -404,16 +344,9 @@ TEST_CASE("a crash at every step of a save leaves the old state or the new, and 
         return it == states.end() ? '?' : it->second;
     };
     // Count the steps of one save.
-    std::vector<std::string> steps;
     directory::fault_hook = nullptr;
     a.save(dir);
-    {
-        static std::vector<std::string>* seen;
-        seen = &steps;
-        directory::fault_hook = [](std::string_view step) { seen->emplace_back(step); };
-        make_b().save(dir);
-        directory::fault_hook = nullptr;
-    }
+    const std::vector<std::string> steps = numrep_test::steps_of([&] { make_b().save(dir); });
     const auto published = std::find(steps.begin(), steps.end(), "published") - steps.begin();
     REQUIRE(published < static_cast<std::ptrdiff_t>(steps.size()));
     CHECK(steps.front() == "compacting");

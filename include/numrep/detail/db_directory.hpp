@@ -321,70 +321,129 @@ struct settings {
     double bloom_fpr = 0.001;
 };
 
-// Publishes one shard (every key) as the directory's next generation. The previous state stays
-// whole until the manifest's rename; a failure before it leaves it published.
-inline void write(const std::filesystem::path& dir, const trie_store<number_record>& records,
-                  const bloom_filter<>& bloom, const settings& s) {
-    check_replaceable(dir);
-    std::error_code error;
-    if (!std::filesystem::is_directory(dir, error)) {
-        std::filesystem::create_directories(dir);
-        fsync_directory(dir.parent_path());  // the new directory's name survives a power loss
-    }
-    const directory_lock lock(dir, true);
-    check_replaceable(dir);  // again, now that no other writer can change it
-    if (const std::string first = manifest_first_line(dir); !first.empty() && first != db_manifest::header)
-        throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " + quote(first) +
-                               ", a format this numrep does not know (written by a newer numrep?)");
-    const bool upgrading = is_v1(dir);  // format 1's files go once format 2 is published
-
-    db_manifest::manifest m;
-    m.config = s.config;
-    m.default_region = s.default_region;
-    m.bloom_fpr = s.bloom_fpr;
-    if (const std::string why = db_manifest::settings_problem(m); !why.empty()) throw_invalid_argument(why);
-    // The next generation is beyond every name in the directory, published or left by a crash.
-    std::uint64_t newest = 0;
-    std::optional<db_manifest::manifest> previous;
-    try {
-        if (is_v2(dir)) previous = read_manifest(dir);
-    } catch (const format_error&) {
-        // A damaged manifest is replaced by this save; its id and generation are lost.
-    }
-    if (previous) newest = previous->generation;
-    for (const auto& entry : std::filesystem::directory_iterator(dir))
-        newest = std::max(newest, generation_in_name(entry.path().filename().string()));
-    if (newest >= db_manifest::max_generation)
-        throw_invalid_argument(dir.string() + ": generation " + std::to_string(newest) +
-                               " is the last; save to a new directory");
-    m.generation = newest + 1;
-    m.database_id = previous ? previous->database_id : new_database_id();
-    fault_point("locked");
-
+// Writes the stores of shard `index` (keys first_key..last_key) under generation `generation`'s
+// names: each a temporary file, fsynced, renamed, the directory fsynced. Needs no lock, so that
+// other processes (Dask workers) can write the shards of a publication a client holds open.
+inline db_manifest::shard_entry write_shard(const std::filesystem::path& dir, std::uint64_t generation,
+                                            std::size_t index, std::uint64_t first_key, std::uint64_t last_key,
+                                            const trie_store<number_record>& records, const bloom_filter<>& bloom) {
+    if (generation == 0 || generation > db_manifest::max_generation || index >= db_manifest::max_shards ||
+        last_key < first_key)
+        throw_invalid_argument("write_shard: generation " + std::to_string(generation) + ", shard " +
+                               std::to_string(index) + " or key range " + std::to_string(first_key) + "-" +
+                               std::to_string(last_key) + " out of range");
     db_manifest::shard_entry shard;
+    shard.first_key = first_key;
+    shard.last_key = last_key;
     shard.numbers = records.size();
-    const std::string records_file = db_manifest::records_name(m.generation, 0);
-    const std::string bloom_file = db_manifest::bloom_name(m.generation, 0);
-    records.save(dir / records_file);  // each store: temporary file, fsync, rename, fsync dir
+    const std::string records_file = db_manifest::records_name(generation, index);
+    const std::string bloom_file = db_manifest::bloom_name(generation, index);
+    records.save(dir / records_file);
     fault_point("records written");
     bloom.save(dir / bloom_file);
     fault_point("bloom written");
     shard.records = describe_file(dir, records_file);
     shard.bloom = describe_file(dir, bloom_file);
-    m.shards.push_back(std::move(shard));
+    return shard;
+}
 
-    const std::string text = db_manifest::format_manifest(m);
-    atomic_file_writer out(dir / manifest_name);
-    out.write(std::as_bytes(std::span(text.data(), text.size())));
-    fault_point("manifest written");
-    out.commit();  // fsync, the publishing rename, fsync of the directory
-    fault_point("published");
-    // Older files go only once the rename is surely on disk: otherwise a power loss could bring
-    // back the previous manifest with its files deleted. The next save or open removes them.
-    if (!fsync_directory(dir)) return;
-    remove_unpublished(dir, m);
-    remove_format_1_files(dir, upgrading);
-    fault_point("cleaned");
+// One publication of a directory's next generation: construction takes the writers' lock and
+// picks the generation; shards are written (write_shard, here or in other processes) or kept
+// from the published state; commit() checks every named file and publishes the manifest with one
+// atomic rename. Until then the previous state stays published, whole; a publication dropped
+// without commit leaves files the next save or open removes.
+class publication {
+public:
+    publication(const std::filesystem::path& dir, const settings& s) : dir_(dir) {
+        check_replaceable(dir);
+        std::error_code error;
+        if (!std::filesystem::is_directory(dir, error)) {
+            std::filesystem::create_directories(dir);
+            fsync_directory(dir.parent_path());  // the new directory's name survives a power loss
+        }
+        lock_.emplace(dir, true);
+        check_replaceable(dir);  // again, now that no other writer can change it
+        if (const std::string first = manifest_first_line(dir); !first.empty() && first != db_manifest::header)
+            throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " +
+                                   quote(first) + ", a format this numrep does not know (written by a newer numrep?)");
+        upgrading_ = is_v1(dir);  // format 1's files go once format 2 is published
+        next_.config = s.config;
+        next_.default_region = s.default_region;
+        next_.bloom_fpr = s.bloom_fpr;
+        if (const std::string why = db_manifest::settings_problem(next_); !why.empty()) throw_invalid_argument(why);
+        // The next generation is beyond every name in the directory, published or left by a crash.
+        std::uint64_t newest = 0;
+        try {
+            if (is_v2(dir)) published_ = read_manifest(dir);
+        } catch (const format_error&) {
+            // A damaged manifest is replaced by this publication; its id and generation are lost.
+        }
+        if (published_) newest = published_->generation;
+        for (const auto& entry : std::filesystem::directory_iterator(dir))
+            newest = std::max(newest, generation_in_name(entry.path().filename().string()));
+        if (newest >= db_manifest::max_generation)
+            throw_invalid_argument(dir.string() + ": generation " + std::to_string(newest) +
+                                   " is the last; save to a new directory");
+        next_.generation = newest + 1;
+        next_.database_id = published_ ? published_->database_id : new_database_id();
+        fault_point("locked");
+    }
+
+    const std::filesystem::path& directory() const noexcept { return dir_; }
+    std::uint64_t generation() const noexcept { return next_.generation; }
+    // The manifest published when this publication began (none for a new or format 1 directory).
+    const std::optional<db_manifest::manifest>& published() const noexcept { return published_; }
+
+    db_manifest::shard_entry write_shard(std::size_t index, std::uint64_t first_key, std::uint64_t last_key,
+                                         const trie_store<number_record>& records, const bloom_filter<>& bloom) const {
+        return db_directory::write_shard(dir_, next_.generation, index, first_key, last_key, records, bloom);
+    }
+
+    // Publishes `shards` (in key order, covering every key). Each named file must be in the
+    // directory with the size and header checksum its entry states: a shard written by another
+    // process, or kept from the published state, is checked like one written here.
+    void commit(std::vector<db_manifest::shard_entry> shards) {
+        if (committed_) throw_invalid_argument(dir_.string() + ": this publication was already committed");
+        next_.shards = std::move(shards);
+        const std::string text = db_manifest::format_manifest(next_);
+        try {
+            db_manifest::parse_manifest(text, (dir_ / manifest_name).string());  // ranges, names, generations
+        } catch (const format_error& e) {
+            throw_invalid_argument(std::string("cannot publish: ") + e.what());
+        }
+        for (const auto& shard : next_.shards)
+            for (const db_manifest::file_entry* f : {&shard.records, &shard.bloom})
+                if (describe_file(dir_, f->name) != *f)
+                    throw_invalid_argument("cannot publish " + (dir_ / f->name).string() +
+                                           ": its size or checksum is not the one its shard entry states");
+        atomic_file_writer out(dir_ / manifest_name);
+        out.write(std::as_bytes(std::span(text.data(), text.size())));
+        fault_point("manifest written");
+        out.commit();  // fsync, the publishing rename, fsync of the directory
+        committed_ = true;
+        fault_point("published");
+        // Older files go only once the rename is surely on disk: otherwise a power loss could
+        // bring back the previous manifest with its files deleted. The next save or open removes them.
+        if (!fsync_directory(dir_)) return;
+        remove_unpublished(dir_, next_);
+        remove_format_1_files(dir_, upgrading_);
+        fault_point("cleaned");
+    }
+
+private:
+    std::filesystem::path dir_;
+    std::optional<directory_lock> lock_;
+    std::optional<db_manifest::manifest> published_;
+    db_manifest::manifest next_;
+    bool upgrading_ = false;
+    bool committed_ = false;
+};
+
+// Publishes one shard holding every key as the directory's next generation.
+inline void write(const std::filesystem::path& dir, const trie_store<number_record>& records,
+                  const bloom_filter<>& bloom, const settings& s) {
+    publication p(dir, s);
+    p.commit({p.write_shard(0, 0, std::numeric_limits<std::uint64_t>::max(), records, bloom)});
 }
 
 // ---- format 1 (read only) ----
@@ -467,6 +526,7 @@ struct shard {
     std::uint64_t last_key = 0;
     trie_store<number_record> records;
     bloom_filter<> bloom = empty_bloom();
+    std::optional<db_manifest::shard_entry> entry;  // the manifest's entry (format 2)
 };
 
 struct contents {
@@ -491,6 +551,7 @@ inline shard open_shard(const std::filesystem::path& dir, const db_manifest::sha
     shard s;
     s.first_key = entry.first_key;
     s.last_key = entry.last_key;
+    s.entry = entry;
     s.records = trie_store<number_record>::open(bound(entry.records), check);
     s.bloom = bloom_filter<>::open(bound(entry.bloom), check);
     const auto records_path = (dir / entry.records.name).string();

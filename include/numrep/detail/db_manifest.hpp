@@ -83,6 +83,18 @@ inline std::string bloom_name(std::uint64_t generation, std::size_t shard) {
     return store_file_name("numbers", generation, shard, "bloom");
 }
 
+// The generation in `name` if it is the records (or Bloom) store name of `shard`, else 0.
+inline std::uint64_t generation_of_store(std::string_view name, bool records, std::size_t shard) {
+    const std::string_view stem = records ? "records-" : "numbers-";
+    if (name.size() < stem.size() + 8 || name.substr(0, stem.size()) != stem) return 0;
+    const std::string_view digits = name.substr(stem.size(), 8);
+    if (digits.find_first_not_of("0123456789") != std::string_view::npos) return 0;
+    std::uint64_t g = 0;
+    std::from_chars(digits.data(), digits.data() + digits.size(), g);
+    if (g == 0 || name != (records ? records_name(g, shard) : bloom_name(g, shard))) return 0;
+    return g;
+}
+
 inline std::string hex16(std::uint64_t v) {
     constexpr char digits[] = "0123456789abcdef";
     std::string s(16, '0');
@@ -233,16 +245,23 @@ inline manifest parse_manifest(std::string_view text, const std::string& source)
 
     const std::uint64_t shard_count = unsigned_of("shards", value_of("shards"), max_shards);
     if (shard_count == 0) bad(where() + "no shards");
-    const auto file_of = [&](std::string_view key, const std::string& expected_name) {
+    // A store's name follows from its shard and the generation that wrote it: this one, or an
+    // earlier one for a shard a partial compaction kept (records and filter written together).
+    const auto file_of = [&](std::string_view key, bool records, std::size_t shard, std::uint64_t generation) {
         const std::string_view v = value_of(key);
         const std::size_t space1 = v.find(' ');
         const std::size_t space2 = space1 == std::string_view::npos ? space1 : v.find(' ', space1 + 1);
         if (space2 == std::string_view::npos) bad(where() + std::string(key) + ": expected \"name size checksum\"");
         file_entry f;
         f.name = std::string(v.substr(0, space1));
-        if (f.name != expected_name)
-            bad(where() + std::string(key) + ": file " + quote(f.name) + " is not the expected " +
-                quote(expected_name));
+        const std::uint64_t g = generation != 0 ? generation : generation_of_store(f.name, records, shard);
+        const std::string expected_name = records ? records_name(g, shard) : bloom_name(g, shard);
+        if (g == 0 || g > m.generation || f.name != expected_name)
+            bad(where() + std::string(key) + ": file " + quote(f.name) + " is not " +
+                (g == 0 || g > m.generation
+                     ? "a store name of shard " + std::to_string(shard) + " and generation 1 to " +
+                           std::to_string(m.generation)
+                     : "the expected " + quote(expected_name)));
         f.size = unsigned_of(key, v.substr(space1 + 1, space2 - space1 - 1), std::numeric_limits<std::int64_t>::max());
         const std::string_view sum = v.substr(space2 + 1);
         if (sum.size() != 16 || sum.find_first_not_of("0123456789abcdef") != std::string_view::npos)
@@ -263,8 +282,8 @@ inline manifest parse_manifest(std::string_view text, const std::string& source)
             (i > 0 && m.shards.back().last_key == std::numeric_limits<std::uint64_t>::max()))
             bad(where() + "shard key ranges must cover every key in order, without gaps or overlaps");
         s.numbers = unsigned_of("numbers", value_of(prefix + "numbers"), std::numeric_limits<std::int64_t>::max());
-        s.records = file_of(prefix + "records", records_name(m.generation, i));
-        s.bloom = file_of(prefix + "bloom", bloom_name(m.generation, i));
+        s.records = file_of(prefix + "records", true, i, 0);
+        s.bloom = file_of(prefix + "bloom", false, i, generation_of_store(s.records.name, true, i));
         m.shards.push_back(std::move(s));
     }
     if (m.shards.back().last_key != std::numeric_limits<std::uint64_t>::max())
