@@ -230,6 +230,8 @@ public:
     }
 
     const reputation_config& config() const noexcept { return options_.config; }
+    // The region the reports' national forms were read in, saved with the database.
+    void set_default_region(region r) noexcept { options_.default_region = r; }
 
     // Merges everything added and publishes the database in output (format 2).
     database_build_summary finish() {

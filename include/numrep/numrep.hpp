@@ -5,6 +5,7 @@
 #include "bloom_filter.hpp"
 #include "category.hpp"
 #include "csv.hpp"
+#include "database_builder.hpp"
 #include "error.hpp"
 #include "ingest.hpp"
 #include "ingest_options.hpp"

@@ -465,6 +465,49 @@ class TrieStore:
         """
         Bytes of the values (a few for a set: the empty value sections).
         """
+class _Builder:
+    """
+    Builds a database directory from reports added in any number of calls, within a memory budget: records
+    spill to sorted runs, merged at finish() into shards. numrep.ReputationDB.build and the CLI use it.
+    """
+    def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], half_life_days: typing.SupportsFloat | typing.SupportsIndex = 90.0, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex = 0.001, memory: typing.SupportsInt | typing.SupportsIndex = 0, shards: typing.SupportsInt | typing.SupportsIndex = 0, temp_dir: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None = None, region: str | None = 'VN') -> None:
+        ...
+    def add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
+        """
+        Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.
+        """
+    def add_csv(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> tuple[dict, typing.Any]:
+        """
+        Reads CSV files as _from_csv does; returns (ingest stats, the region national forms were read in).
+        """
+    def add_records(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], records: typing.Annotated[numpy.typing.ArrayLike, numpy.uint32]) -> None:
+        """
+        Whole records (keys sorted, records (n, 13) uint32), merged in.
+        """
+    def finish(self, region: str | None) -> dict:
+        """
+        Merges everything added and publishes the database (national forms recorded as read in `region`); returns counts: numbers, shards, runs spilled, bytes spilled.
+        """
+class _Publication:
+    """
+    A publication of a database directory's next generation: holds the writers' lock until commit(entries).
+    """
+    def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex, region: str | None) -> None:
+        ...
+    def close(self) -> None:
+        """
+        Releases the lock (the files of an uncommitted publication are removed by the next save or open).
+        """
+    def commit(self, entries: list) -> None:
+        """
+        Checks every shard's files and publishes them with one atomic rename.
+        """
+    @property
+    def directory(self) -> str:
+        ...
+    @property
+    def generation(self) -> int:
+        ...
 class Verdict:
     """
     numrep's verdict on one number: score, level, its reports, its carrier.
@@ -618,6 +661,10 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
+def _merge_records(pieces: list, half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+    """
+    Pieces of (keys, records), each sorted, merged into one record per key (in piece order).
+    """
 def _parse_flags(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     not_spam flags of texts as from_csv reads them (0/1), and which are not flags.
@@ -625,6 +672,10 @@ def _parse_flags(values: collections.abc.Sequence[str | None]) -> tuple[numpy.ty
 def _parse_times(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     Unix seconds of time texts as from_csv reads them, and which are not times.
+    """
+def _partial_records(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+    """
+    One record per number of a batch of reports: (keys sorted (n,) uint64, records (n, 13) uint32).
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
@@ -639,6 +690,10 @@ def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
 def _unix_time(value: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str, what: str = 'time') -> int:
     """
     Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).
+    """
+def _write_shard(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], generation: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex, first_key: typing.SupportsInt | typing.SupportsIndex, last_key: typing.SupportsInt | typing.SupportsIndex, pieces: list, half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+    """
+    Merges pieces of records and writes them as shard `index` of a publication's generation (any process); returns the shard's entry for _Publication.commit.
     """
 def carrier_names() -> numpy.typing.NDArray[numpy.object_]:
     """

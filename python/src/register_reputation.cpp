@@ -8,6 +8,7 @@
 #include <cerrno>
 #include <fstream>
 #include <memory>
+#include <numrep/database_builder.hpp>
 
 namespace numrep::python {
 
@@ -115,12 +116,16 @@ bool set_column(std::optional<std::string>& column, const py::object& o) {
 
 using column_arg = typed<names::optional_str>;
 
-db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, const column_arg& number,
-                   const column_arg& time, const column_arg& category, const column_arg& source,
-                   const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
-                   bool keep_preset_region, bool strict, const path_or_none_arg& rejects_path,
-                   const optional_time_arg& default_time, double half_life_days,
-                   const typed<names::progress>& progress) {
+// Reads CSV report files into `builder` (a reputation_builder or a database_builder) with the
+// options _from_csv takes; returns the summed ingest stats and the region national forms were read in.
+template <class Builder>
+std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& path_list, const column_arg& preset_name,
+                                          const column_arg& number, const column_arg& time, const column_arg& category,
+                                          const column_arg& source, const column_arg& not_spam,
+                                          const column_arg& delimiter, const region_arg& region_code,
+                                          bool keep_preset_region, bool strict, const path_or_none_arg& rejects_path,
+                                          const optional_time_arg& default_time,
+                                          const typed<names::progress>& progress) {
     const std::vector<std::filesystem::path> paths = paths_of(path_list, "path");
     for (const auto& path : paths)
         if (std::error_code unknown; !std::filesystem::exists(path, unknown) && !unknown)
@@ -164,9 +169,7 @@ db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, co
             progress(p.rows, p.bad, p.bytes_done, p.bytes_total);
         };
     }
-    reputation_builder builder(config_from(half_life_days));
-    reputation_db::options db_options;
-    db_options.default_region = options.default_region;  // the database remembers how it read numbers
+    const region read_in = options.default_region;
     report_reader reader(std::move(options));
     py::dict total;
     for (const auto& path : paths) {
@@ -187,6 +190,21 @@ db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, co
         }
         add_stats(total, stats_dict(stats));
     }
+    return {total, read_in};
+}
+
+db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, const column_arg& number,
+                   const column_arg& time, const column_arg& category, const column_arg& source,
+                   const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
+                   bool keep_preset_region, bool strict, const path_or_none_arg& rejects_path,
+                   const optional_time_arg& default_time, double half_life_days,
+                   const typed<names::progress>& progress) {
+    reputation_builder builder(config_from(half_life_days));
+    auto [total, read_in] =
+        read_csv_into(builder, path_list, preset_name, number, time, category, source, not_spam, delimiter,
+                      region_code, keep_preset_region, strict, rejects_path, default_time, progress);
+    reputation_db::options db_options;
+    db_options.default_region = read_in;  // the database remembers how it read numbers
     db_holder h;
     h.db = std::make_shared<reputation_db>(reputation_db::build(builder, db_options));
     h.ingest_stats = total;
@@ -195,7 +213,8 @@ db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, co
 
 // Reports as columns (from_frame): keys (0 = unparseable), unix times, category codes into
 // category_names, source ids, not-spam flags. Rows with key 0 must have been counted by the caller.
-void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+template <class Builder>
+void add_arrays(Builder& builder, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
                 const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
                 const column<std::int64_t>& sources, const column<bool>& not_spam) {
     const auto n = keys.shape(0);
@@ -223,6 +242,274 @@ void add_arrays(reputation_builder& builder, const column<std::uint64_t>& keys, 
         const report_category category = c[i] < 0 ? report_category::other : categories[static_cast<std::size_t>(c[i])];
         builder.add(k[i], category, t[i], static_cast<std::uint32_t>(s[i]), v[i]);
     }
+}
+
+// ---- building at scale: bounded memory in one process, and the pieces numrep.dask runs ----
+
+// A database_builder and what it was told: the Python class _Builder.
+struct builder_holder {
+    std::unique_ptr<database_builder> builder;
+    database_build_options options;
+};
+
+// A shard's manifest entry as Python sees it: (first_key, last_key, numbers, (records name, size,
+// checksum), (bloom name, size, checksum)); plain values, so that it crosses processes.
+using shard_tuple = py::tuple;
+shard_tuple shard_to_tuple(const detail::db_manifest::shard_entry& e) {
+    const auto file = [](const detail::db_manifest::file_entry& f) { return py::make_tuple(f.name, f.size, f.checksum); };
+    return py::make_tuple(e.first_key, e.last_key, e.numbers, file(e.records), file(e.bloom));
+}
+detail::db_manifest::shard_entry shard_from_tuple(const py::handle& t) {
+    const auto file = [](const py::handle& f) {
+        const auto parts = f.cast<py::tuple>();
+        if (parts.size() != 3) throw py::value_error("numrep: a shard's file is (name, size, checksum)");
+        return detail::db_manifest::file_entry{parts[0].cast<std::string>(), parts[1].cast<std::uint64_t>(),
+                                               parts[2].cast<std::uint64_t>()};
+    };
+    const auto parts = t.cast<py::tuple>();
+    if (parts.size() != 5)
+        throw py::value_error("numrep: a shard entry is (first_key, last_key, numbers, records file, bloom file)");
+    detail::db_manifest::shard_entry e;
+    e.first_key = parts[0].cast<std::uint64_t>();
+    e.last_key = parts[1].cast<std::uint64_t>();
+    e.numbers = parts[2].cast<std::uint64_t>();
+    e.records = file(parts[3]);
+    e.bloom = file(parts[4]);
+    return e;
+}
+
+// Records as arrays: keys (n,) and the thirteen fields of each record (n, 13), uint32.
+py::tuple records_to_arrays(const std::vector<std::uint64_t>& keys, const std::vector<number_record>& records) {
+    const auto n = static_cast<py::ssize_t>(keys.size());
+    py::array_t<std::uint64_t> k(n);
+    py::array_t<std::uint32_t> r({n, static_cast<py::ssize_t>(number_record::field_count)});
+    std::copy(keys.begin(), keys.end(), k.mutable_data());
+    auto* out = r.mutable_data();
+    for (std::size_t i = 0; i < records.size(); ++i)
+        for (std::size_t f = 0; f < number_record::field_count; ++f)
+            out[i * number_record::field_count + f] = records[i].field(f);
+    return py::make_tuple(k, r);
+}
+
+// Merges pieces of (keys, records) arrays, each sorted by key, into one sorted record per key;
+// records of one key merge in piece order (so the result does not depend on scheduling order).
+std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(const py::list& pieces,
+                                                                              const reputation_config& config) {
+    struct piece {
+        column<std::uint64_t> keys;
+        column<std::uint32_t> records;
+    };
+    std::vector<piece> parts;
+    std::size_t total = 0;
+    for (const auto& item : pieces) {
+        const auto t = item.cast<py::tuple>();
+        if (t.size() != 2) throw py::value_error("numrep: a piece of records is a (keys, records) pair");
+        piece p{column<std::uint64_t>::ensure(t[0]), column<std::uint32_t>::ensure(t[1])};
+        if (!p.keys || !p.records || p.keys.ndim() != 1 || p.records.ndim() != 2 ||
+            p.records.shape(0) != p.keys.shape(0) ||
+            p.records.shape(1) != static_cast<py::ssize_t>(number_record::field_count))
+            throw py::value_error("numrep: a piece of records is keys (n,) uint64 and records (n, " +
+                                  std::to_string(number_record::field_count) + ") uint32");
+        const auto* k = p.keys.data();
+        for (py::ssize_t i = 0; i < p.keys.shape(0); ++i)
+            if (k[i] == 0 || k[i] > detail::max_key || (i > 0 && k[i] <= k[i - 1]))
+                throw py::value_error("numrep: piece " + std::to_string(parts.size()) + ": key " +
+                                      std::to_string(k[i]) + " at " + std::to_string(i) +
+                                      " is not an E.164 key in increasing order");
+        total += static_cast<std::size_t>(p.keys.shape(0));
+        parts.push_back(std::move(p));
+    }
+    py::gil_scoped_release unlocked;
+    std::vector<std::pair<std::uint64_t, std::uint64_t>> order;  // (key, piece << 40 | index): piece order kept
+    order.reserve(total);
+    for (std::size_t p = 0; p < parts.size(); ++p)
+        for (py::ssize_t i = 0; i < parts[p].keys.shape(0); ++i)
+            order.emplace_back(parts[p].keys.data()[i], (std::uint64_t{p} << 40) | static_cast<std::uint64_t>(i));
+    std::sort(order.begin(), order.end());
+    std::pair<std::vector<std::uint64_t>, std::vector<number_record>> out;
+    const double half_life = config.half_life_seconds();
+    for (const auto& [key, where] : order) {
+        const auto& part = parts[where >> 40];
+        const auto* fields = part.records.data() + (where & ((std::uint64_t{1} << 40) - 1)) * number_record::field_count;
+        number_record r;
+        for (std::size_t f = 0; f < number_record::field_count; ++f) r.set_field(f, fields[f]);
+        if (out.first.empty() || out.first.back() != key) {
+            out.first.push_back(key);
+            out.second.emplace_back();
+        }
+        merge_records(out.second.back(), r, half_life);
+    }
+    return out;
+}
+
+struct publication_holder {
+    std::unique_ptr<detail::db_directory::publication> publication;
+};
+
+void register_scale(py::module_& m) {
+    py::class_<builder_holder>(
+        m, "_Builder",
+        "Builds a database directory from reports added in any number of calls, within a memory budget: records\n"
+        "spill to sorted runs, merged at finish() into shards. numrep.ReputationDB.build and the CLI use it.")
+        .def(py::init([](const path_arg& path, double half_life_days, double bloom_fpr, std::uint64_t memory,
+                         std::size_t shards, const path_or_none_arg& temp_dir, const region_arg& region_code) {
+                 builder_holder h;
+                 h.options.config = config_from(half_life_days);
+                 h.options.bloom_fpr = bloom_fpr;
+                 h.options.memory_budget = memory;
+                 h.options.shards = shards;
+                 h.options.default_region = region_of(region_code);
+                 if (!temp_dir.is_none()) h.options.temp_dir = path_of(temp_dir, "temp_dir");
+                 h.builder = std::make_unique<database_builder>(path_of(path), h.options);
+                 return h;
+             }),
+             py::arg("path"), py::arg("half_life_days") = 90.0, py::arg("bloom_fpr") = 0.001, py::arg("memory") = 0,
+             py::arg("shards") = 0, py::arg("temp_dir") = py::none(), py::arg("region") = default_region_code())
+        .def(
+            "add_arrays",
+            [](builder_holder& h, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+               const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
+               const column<std::int64_t>& sources, const column<bool>& not_spam) {
+                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                add_arrays(*h.builder, keys, times, category_codes, category_names, sources, not_spam);
+            },
+            py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+            py::arg("not_spam"), "Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.")
+        .def(
+            "add_csv",
+            [](builder_holder& h, const paths_arg& paths, const column_arg& preset, const column_arg& number,
+               const column_arg& time, const column_arg& category, const column_arg& source,
+               const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
+               bool keep_preset_region, bool strict, const path_or_none_arg& rejects,
+               const optional_time_arg& default_time, const typed<names::progress>& progress) {
+                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                auto [stats, read_in] = read_csv_into(*h.builder, paths, preset, number, time, category, source,
+                                                      not_spam, delimiter, region_code, keep_preset_region, strict,
+                                                      rejects, default_time, progress);
+                return py::make_tuple(stats, read_in.is_none() ? py::object(py::none())
+                                                               : py::object(py::str(std::string(read_in.code()))));
+            },
+            py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"),
+            py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
+            py::arg("keep_preset_region"), py::arg("strict"), py::arg("rejects"), py::arg("default_time"),
+            py::arg("progress"),
+            "Reads CSV files as _from_csv does; returns (ingest stats, the region national forms were read in).")
+        .def(
+            "add_records",
+            [](builder_holder& h, const column<std::uint64_t>& keys, const column<std::uint32_t>& records) {
+                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                py::list pieces;
+                pieces.append(py::make_tuple(keys, records));
+                const auto [k, r] = merge_pieces(pieces, h.options.config);
+                py::gil_scoped_release unlocked;
+                for (std::size_t i = 0; i < k.size(); ++i) h.builder->add_record(k[i], r[i]);
+            },
+            py::arg("keys"), py::arg("records"), "Whole records (keys sorted, records (n, 13) uint32), merged in.")
+        .def(
+            "finish",
+            [](builder_holder& h, const region_arg& region_code) {
+                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                database_build_summary summary;
+                {
+                    py::gil_scoped_release unlocked;
+                    h.builder->set_default_region(region_of(region_code));
+                    summary = h.builder->finish();
+                }
+                h.builder.reset();
+                py::dict d;
+                d["numbers"] = summary.numbers;
+                d["shards"] = summary.shards;
+                d["runs"] = summary.runs;
+                d["spilled_bytes"] = summary.spilled_bytes;
+                return d;
+            },
+            py::arg("region"),
+            "Merges everything added and publishes the database (national forms recorded as read in `region`); "
+            "returns counts: numbers, shards, runs spilled, bytes spilled.");
+
+    m.def(
+        "_partial_records",
+        [](const column<std::uint64_t>& keys, const column<std::int64_t>& times,
+           const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
+           const column<std::int64_t>& sources, const column<bool>& not_spam, double half_life_days) {
+            reputation_builder builder(config_from(half_life_days));
+            add_arrays(builder, keys, times, category_codes, category_names, sources, not_spam);
+            std::pair<std::vector<std::uint64_t>, std::vector<number_record>> sorted;
+            {
+                py::gil_scoped_release unlocked;
+                sorted = builder.sorted();
+            }
+            return records_to_arrays(sorted.first, sorted.second);
+        },
+        py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
+        py::arg("not_spam"), py::arg("half_life_days"),
+        "One record per number of a batch of reports: (keys sorted (n,) uint64, records (n, 13) uint32).");
+    m.def(
+        "_merge_records",
+        [](const py::list& pieces, double half_life_days) {
+            const auto [k, r] = merge_pieces(pieces, config_from(half_life_days));
+            return records_to_arrays(k, r);
+        },
+        py::arg("pieces"), py::arg("half_life_days"),
+        "Pieces of (keys, records), each sorted, merged into one record per key (in piece order).");
+    m.def(
+        "_write_shard",
+        [](const path_arg& path, std::uint64_t generation, std::size_t index, std::uint64_t first_key,
+           std::uint64_t last_key, const py::list& pieces, double half_life_days, double bloom_fpr) {
+            const std::filesystem::path dir = path_of(path);
+            auto [keys, records] = merge_pieces(pieces, config_from(half_life_days));
+            if (!keys.empty() && (keys.front() < first_key || keys.back() > last_key))
+                throw py::value_error("numrep: shard " + std::to_string(index) + " holds keys outside " +
+                                      std::to_string(first_key) + "-" + std::to_string(last_key));
+            detail::db_manifest::shard_entry entry;
+            {
+                py::gil_scoped_release unlocked;
+                const auto trie = trie_store<number_record>::build(keys, records, merge_policy::last);
+                bloom_filter<> bloom = detail::db_directory::empty_bloom();
+                if (!keys.empty()) {
+                    bloom = bloom_filter<>(keys.size(), bloom_fpr);
+                    bloom.insert_batch(keys);
+                }
+                entry = detail::db_directory::write_shard(dir, generation, index, first_key, last_key, trie, bloom);
+            }
+            return shard_to_tuple(entry);
+        },
+        py::arg("path"), py::arg("generation"), py::arg("index"), py::arg("first_key"), py::arg("last_key"),
+        py::arg("pieces"), py::arg("half_life_days"), py::arg("bloom_fpr"),
+        "Merges pieces of records and writes them as shard `index` of a publication's generation (any process); "
+        "returns the shard's entry for _Publication.commit.");
+    py::class_<publication_holder>(
+        m, "_Publication",
+        "A publication of a database directory's next generation: holds the writers' lock until commit(entries).")
+        .def(py::init([](const path_arg& path, double half_life_days, double bloom_fpr, const region_arg& region_code) {
+                 publication_holder h;
+                 const std::filesystem::path dir = detail::db_directory::normal_path(path_of(path));
+                 const reputation_config config = config_from(half_life_days);
+                 detail::db_directory::settings s{config, region_of(region_code), bloom_fpr};
+                 if (!(bloom_fpr >= detail::db_manifest::min_bloom_fpr &&
+                       bloom_fpr <= detail::db_manifest::max_bloom_fpr))
+                     throw py::value_error("numrep: bloom_fpr must be from 1e-09 to 0.5, got " +
+                                           detail::shortest_text(bloom_fpr));
+                 h.publication = std::make_unique<detail::db_directory::publication>(dir, s);
+                 return h;
+             }),
+             py::arg("path"), py::arg("half_life_days"), py::arg("bloom_fpr"), py::arg("region"))
+        .def_property_readonly("generation",
+                               [](const publication_holder& h) { return h.publication->generation(); })
+        .def_property_readonly("directory",
+                               [](const publication_holder& h) { return h.publication->directory().string(); })
+        .def(
+            "commit",
+            [](publication_holder& h, const py::list& entries) {
+                std::vector<detail::db_manifest::shard_entry> shards;
+                for (const auto& e : entries) shards.push_back(shard_from_tuple(e));
+                py::gil_scoped_release unlocked;
+                h.publication->commit(std::move(shards));
+            },
+            py::arg("entries"), "Checks every shard's files and publishes them with one atomic rename.")
+        .def(
+            "close", [](publication_holder& h) { h.publication.reset(); },
+            "Releases the lock (the files of an uncommitted publication are removed by the next save or open).");
 }
 
 struct verdict_record {
@@ -267,6 +554,7 @@ typed<names::text_column> parse_text_column(const typed<names::texts>& values, P
 }  // namespace
 
 void register_reputation(py::module_& m) {
+    register_scale(m);
     // The CSV reader's own parsers, for from_frame: one reading of times and flags (issue 9).
     m.def(
         "_parse_times",
