@@ -445,6 +445,31 @@ void register_scale(py::module_& m) {
         py::arg("not_spam"), py::arg("half_life_days"),
         "One record per number of a batch of reports: (keys sorted (n,) uint64, records (n, 13) uint32).");
     m.def(
+        "_csv_records",
+        [](const paths_arg& paths, const column_arg& preset, const column_arg& number, const column_arg& time,
+           const column_arg& category, const column_arg& source, const column_arg& not_spam,
+           const column_arg& delimiter, const region_arg& region_code, bool keep_preset_region, bool strict,
+           const optional_time_arg& default_time, double half_life_days) {
+            reputation_builder builder(config_from(half_life_days));
+            auto [stats, read_in] = read_csv_into(builder, paths, preset, number, time, category, source, not_spam,
+                                                  delimiter, region_code, keep_preset_region, strict, py::none(),
+                                                  default_time, py::none());
+            std::pair<std::vector<std::uint64_t>, std::vector<number_record>> sorted;
+            {
+                py::gil_scoped_release unlocked;
+                sorted = builder.sorted();
+            }
+            const py::tuple arrays = records_to_arrays(sorted.first, sorted.second);
+            return py::make_tuple(arrays[0], arrays[1], stats,
+                                  read_in.is_none() ? py::object(py::none())
+                                                    : py::object(py::str(std::string(read_in.code()))));
+        },
+        py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"),
+        py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"),
+        py::arg("strict"), py::arg("default_time"), py::arg("half_life_days"),
+        "CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region "
+        "national forms were read in).");
+    m.def(
         "_merge_records",
         [](const py::list& pieces, double half_life_days) {
             const auto [k, r] = merge_pieces(pieces, config_from(half_life_days));
@@ -791,11 +816,44 @@ void register_reputation(py::module_& m) {
             "The region national forms are read in by default: the one the database was built (or opened) with.")
         .def_property_readonly("half_life_days",
                                [](const db_holder& h) { return h.db->settings().config.half_life_days; })
-        .def_property_readonly("records_bytes", [](const db_holder& h) { return h.db->records()->size_in_bytes(); })
-        .def_property_readonly("bloom_bytes",
-                               [](const db_holder& h) { return h.db->reported_numbers()->size_in_bytes(); })
-        .def_property_readonly("records_bits_per_key",
-                               [](const db_holder& h) { return h.db->records()->bits_per_key(); })
+        .def_property_readonly("shard_count", [](const db_holder& h) { return h.db->shard_count(); },
+                               "Key ranges the snapshot is split into (1 unless built sharded).")
+        .def(
+            "shard_ranges",
+            [](const db_holder& h) {
+                std::vector<std::pair<std::uint64_t, std::uint64_t>> out;
+                for (std::size_t i = 0; i < h.db->shard_count(); ++i) out.push_back(h.db->shard_range(i));
+                return out;
+            },
+            "The (first key, last key) of each shard, in key order.")
+        .def_property_readonly(
+            "records_bytes",
+            [](const db_holder& h) {
+                std::uint64_t n = 0;
+                for (std::size_t i = 0; i < h.db->shard_count(); ++i) n += h.db->records(i)->size_in_bytes();
+                return n;
+            },
+            "Bytes of the record tries, every shard.")
+        .def_property_readonly(
+            "bloom_bytes",
+            [](const db_holder& h) {
+                std::uint64_t n = 0;
+                for (std::size_t i = 0; i < h.db->shard_count(); ++i) n += h.db->reported_numbers(i)->size_in_bytes();
+                return n;
+            },
+            "Bytes of the Bloom filters, every shard.")
+        .def_property_readonly(
+            "records_bits_per_key",
+            [](const db_holder& h) {
+                double bits = 0;
+                std::uint64_t keys = 0;
+                for (std::size_t i = 0; i < h.db->shard_count(); ++i) {
+                    bits += h.db->records(i)->bits_per_key() * static_cast<double>(h.db->records(i)->size());
+                    keys += h.db->records(i)->size();
+                }
+                return keys == 0 ? 0.0 : bits / static_cast<double>(keys);
+            },
+            "Bits per number of the tries' key structure, every shard.")
         .def_property_readonly("_csv_stats",
                                [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {

@@ -1,0 +1,315 @@
+"""numrep.dask: build a database from more reports than one machine reads in time, and check
+whole Dask columns against one, on a Dask cluster (``pip install numrep[dask]``).
+
+    from dask.distributed import Client
+    import numrep.dask
+    client = Client()                                            # or Client("scheduler:8786")
+    db = numrep.dask.build("reports/*.csv", "reports.db")        # CSV / Parquet files or a Dask DataFrame
+    verdicts = numrep.dask.check(ddf["caller"], "reports.db")    # a Dask DataFrame of verdicts
+
+How a build runs: every partition (a CSV file, a Parquet row group, a DataFrame partition) is
+read and turned into one record per number on a worker, in C++; the client splits the key space
+into shards of about equal size from a sample of each partition's keys; each shard's pieces go
+to one worker, which merges them and writes the shard's files into the output directory (which
+every worker must see at the same path: a local disk for a LocalCluster, a shared file system
+otherwise); the client then publishes the manifest, crash-safe as every numrep save. The records
+equal those of a single-process build of the same rows; scores agree within float rounding (a
+number's decayed count is summed in another order).
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+import time as _time
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+import numpy as np
+
+from . import _core
+from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
+
+__all__ = ["build", "check"]
+
+# Partial records each partition returns to the client, to place the shard boundaries.
+_SAMPLE_SIZE = 1024
+# First bad rows kept across partitions (each partition reports its own first ones).
+_FIRST_BAD_ROWS = 20
+# Numbers per shard a build aims at when not told how many shards to make.
+_NUMBERS_PER_SHARD = 16_000_000
+
+
+def _client(client: Any) -> Any:
+    if client is not None:
+        return client
+    try:
+        from distributed import default_client
+    except ImportError as e:  # pragma: no cover - the extra is missing
+        raise ImportError("numrep.dask needs dask.distributed: pip install numrep[dask]") from e
+    try:
+        return default_client()
+    except ValueError as e:
+        raise ValueError("numrep.dask: no Dask client; start one (distributed.Client()) or pass client=") from e
+
+
+def _is_parquet(path: str) -> bool:
+    if path.lower().endswith((".parquet", ".pq")):
+        return True
+    try:
+        with open(path, "rb") as f:
+            return f.read(4) == b"PAR1"
+    except OSError:
+        return False
+
+
+def _expand(paths: PathLike | Iterable[PathLike]) -> list[str]:
+    """Files named by paths and globs, in sorted order per pattern; a pattern matching nothing is
+    an error naming it."""
+    items = [paths] if isinstance(paths, (str, bytes, os.PathLike)) else list(paths)
+    files: list[str] = []
+    for item in items:
+        text = os.fsdecode(os.fspath(item))
+        if glob.has_magic(text):
+            matched = sorted(glob.glob(text, recursive=True))
+            if not matched:
+                raise FileNotFoundError(f"numrep: no file matches {text!r}")
+            files.extend(matched)
+        else:
+            if not os.path.exists(text):
+                raise FileNotFoundError(f"numrep: no such report file: {text!r}")
+            files.append(text)
+    return [os.path.abspath(f) for f in files]
+
+
+# ----------------------------------------------------------------------------- on the workers
+
+def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], half_life_days: float) -> tuple:
+    """One partition of reports (a pandas DataFrame) as one record per number, with its counts."""
+    frame = _as_frame(frame)
+    arrays, stats = _report_arrays(frame, **columns)
+    first_row = int(where.pop("first_row", 0))
+    numbers = frame[columns["number"]]
+    stats["first_bad_rows"] = [{**where, "row": first_row + int(i), "text": str(numbers.iloc[i])}
+                               for i in np.flatnonzero(arrays[0] == 0)[:_FIRST_BAD_ROWS]]
+    record_keys, records = _core._partial_records(*arrays, half_life_days)
+    return record_keys, records, stats, columns["region"]
+
+
+def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
+                     half_life_days: float) -> tuple:
+    import pyarrow.parquet as pq
+
+    wanted = [c for c in (columns["number"], columns["time"], columns["category"], columns.get("source"),
+                          columns.get("not_spam")) if isinstance(c, str)]
+    parquet = pq.ParquetFile(path)
+    names = set(parquet.schema_arrow.names)
+    missing = [c for c in wanted if c not in names]
+    if missing:
+        raise ValueError(f"numrep: {path}: columns {missing} not in the file (it has {sorted(names)})")
+    table = parquet.read_row_group(row_group, columns=wanted)
+    return _frame_records(table.to_pandas(), {"file": path, "row_group": row_group, "first_row": first_row},
+                          columns, half_life_days)
+
+
+def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> tuple:
+    keys, records, stats, region = _core._csv_records(path, **options, half_life_days=half_life_days)
+    for row in stats["first_bad_rows"]:
+        row["file"] = path
+    return keys, records, stats, region
+
+
+def _summary(part: tuple) -> tuple:
+    """What the client needs of a partition: its number count, a sample of its keys, its stats."""
+    keys = part[0]
+    if len(keys) > _SAMPLE_SIZE:
+        keys = keys[np.linspace(0, len(keys) - 1, _SAMPLE_SIZE).astype(np.int64)]
+    return len(part[0]), np.asarray(keys), part[2], part[3]
+
+
+def _slice(part: tuple, first_key: int, last_key: int) -> tuple:
+    """The records of a partition with keys in first_key..last_key."""
+    keys, records = part[0], part[1]
+    lo = np.searchsorted(keys, np.uint64(first_key), side="left")
+    hi = np.searchsorted(keys, np.uint64(last_key), side="right")
+    return keys[lo:hi], records[lo:hi]
+
+
+def _write_shard(path: str, generation: int, index: int, first_key: int, last_key: int, pieces: list,
+                 half_life_days: float, bloom_fpr: float) -> tuple:
+    return _core._write_shard(path, generation, index, first_key, last_key, list(pieces), half_life_days, bloom_fpr)
+
+
+# ----------------------------------------------------------------------------- on the client
+
+def _boundaries(summaries: Sequence[tuple], shards: int) -> list[int]:
+    """The last key of each shard but the last: weighted quantiles of the partitions' samples."""
+    keys, weights = [], []
+    for count, sample, _, _ in summaries:
+        if len(sample):
+            keys.append(sample)
+            weights.append(np.full(len(sample), count / len(sample)))
+    if not keys or shards <= 1:
+        return []
+    all_keys = np.concatenate(keys)
+    all_weights = np.concatenate(weights)
+    order = np.argsort(all_keys, kind="stable")
+    all_keys, cumulative = all_keys[order], np.cumsum(all_weights[order])
+    targets = cumulative[-1] * np.arange(1, shards) / shards
+    cut = np.unique(all_keys[np.minimum(np.searchsorted(cumulative, targets), len(all_keys) - 1)])
+    return [int(k) for k in cut if k < np.iinfo(np.uint64).max]
+
+
+def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
+    for key, value in more.items():
+        if key in ("summary", "notes") or key not in total:
+            if key == "notes":
+                total.setdefault("notes", [])
+                total["notes"].extend(n for n in value if n not in total["notes"])
+            elif key not in total:
+                total[key] = value if not isinstance(value, (list, dict)) else type(value)(value)
+            continue
+        if isinstance(value, bool) or not isinstance(value, (int, dict, list)):
+            continue
+        if isinstance(value, int):
+            total[key] += value
+        elif isinstance(value, dict):
+            for k, v in value.items():
+                total[key][k] = total[key].get(k, 0) + v
+        elif key == "first_bad_rows":
+            total[key] = (total[key] + value)[:_FIRST_BAD_ROWS]
+        else:
+            total[key].extend(v for v in value if v not in total[key])
+
+
+def build(reports: Any, path: PathLike, *, preset: str | None = None, number: str | None = None,
+          time: str | _Unset | None = _UNSET, category: str | _Unset | None = _UNSET,
+          source: str | _Unset | None = _UNSET, not_spam: str | _Unset | None = _UNSET,
+          delimiter: str | None = None, region: str | _Unset | None = _UNSET, default_time: TimeLike | None = None,
+          half_life_days: float = 90.0, bloom_fpr: float = 0.001, shards: int | None = None,
+          client: Any = None) -> ReputationDB:
+    """Build a database at `path` on a Dask cluster from `reports`: a Dask DataFrame (columns as
+    ReputationDB.from_frame reads them), or CSV / Parquet files (paths or globs; CSV read as from_csv
+    reads it, Parquet as from_frame reads its columns). Bad rows are counted across partitions in
+    ``db.ingest_stats`` (file and line, or partition and row, of the first ones). `shards`: key
+    ranges to split the database into (default: one per 16 million numbers, at least one per
+    worker). Returns the database, opened from `path`."""
+    client = _client(client)
+    out = os.path.abspath(os.fsdecode(os.fspath(path)))
+    if shards is not None and not 1 <= shards <= 16384:
+        raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+    # Frame columns as from_frame names them; CSV ones as from_csv does.
+    frame_region = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
+    frame_columns = {
+        "number": number or "number",
+        "time": "time" if isinstance(time, _Unset) else time,
+        "category": "category" if isinstance(category, _Unset) else category,
+        "source": source, "not_spam": not_spam, "region": frame_region, "default_time": default_time,
+    }
+    if frame_columns["time"] is None:
+        raise ValueError("numrep: a report time column is required")
+
+    def column(value: str | _Unset | None) -> str | None:
+        return None if isinstance(value, _Unset) else "" if value is None else value
+
+    csv_options = {
+        "preset": preset, "number": number, "time": column(time), "category": column(category),
+        "source": column(source), "not_spam": column(not_spam), "delimiter": delimiter,
+        "region": _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
+        "keep_preset_region": isinstance(region, _Unset) and preset is not None,
+        "strict": False, "default_time": default_time,
+    }
+
+    parts = []
+    if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
+        from dask import delayed
+
+        parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
+                                for i, p in enumerate(reports.to_delayed())])
+    else:
+        import pyarrow.parquet as pq
+
+        for file in _expand(reports):
+            if _is_parquet(file):
+                meta = pq.ParquetFile(file).metadata
+                first = 0
+                for g in range(meta.num_row_groups):
+                    parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
+                                               pure=False))
+                    first += meta.row_group(g).num_rows
+            else:
+                parts.append(client.submit(_csv_records, file, csv_options, half_life_days, pure=False))
+    if not parts:
+        raise ValueError("numrep: no reports to build from")
+    publication = None
+    try:
+        summaries = client.gather([client.submit(_summary, p, pure=False) for p in parts])
+        stats: dict[str, Any] = {}
+        for s in summaries:
+            _add_stats(stats, s[2])
+        stats.pop("summary", None)
+        read_in = summaries[0][3]
+        numbers = sum(s[0] for s in summaries)  # partial records: numbers counted once per partition
+        if shards is None:
+            workers = max(1, len(client.scheduler_info().get("workers", {})))
+            shards = max(workers, -(-numbers // _NUMBERS_PER_SHARD))
+        cuts = _boundaries(summaries, shards)
+        ranges = list(zip([0] + [c + 1 for c in cuts], cuts + [2**64 - 1]))
+        publication = _core._Publication(out, half_life_days, bloom_fpr, read_in)
+        generation = publication.generation
+        written = []
+        for index, (first_key, last_key) in enumerate(ranges):
+            pieces = [client.submit(_slice, p, first_key, last_key, pure=False) for p in parts]
+            written.append(client.submit(_write_shard, out, generation, index, first_key, last_key, pieces,
+                                         half_life_days, bloom_fpr, pure=False))
+        entries = client.gather(written)
+        publication.commit(list(entries))
+    finally:
+        if publication is not None:
+            publication.close()
+        for p in parts:
+            p.release()
+    return ReputationDB(_core.ReputationDB._open(out, None, True), ingest_stats=stats)
+
+
+# One opened database per worker process and path, reopened when its manifest changes.
+_OPENED: dict[tuple[str, Any], tuple[tuple[int, int], ReputationDB]] = {}
+
+
+def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
+    manifest = os.path.join(path, "MANIFEST")
+    try:
+        st = os.stat(manifest)
+        version = (st.st_mtime_ns, st.st_ino)
+    except OSError:
+        version = (0, 0)  # a format 1 directory: opened once
+    key = (path, None if isinstance(region, _Unset) else ("region", region))
+    cached = _OPENED.get(key)
+    if cached is None or cached[0] != version:
+        cached = (version, ReputationDB.open(path, region=region))
+        _OPENED[key] = cached
+    return cached[1]
+
+
+def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
+    db = _opened(path, region)
+    values = numbers.to_numpy()
+    if values.dtype.kind == "O" or values.dtype.kind in "US":
+        values = np.asarray([v if isinstance(v, (str, int)) else None for v in values.tolist()], dtype=object)
+    frame = db.check_many(values, now=now, as_frame=True)
+    frame.index = numbers.index
+    return frame
+
+
+def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
+          region: str | _Unset | None = _UNSET) -> Any:
+    """Verdicts for a Dask Series of numbers (strings, parsed; or integer keys) against the database
+    at `path`, as a Dask DataFrame with ReputationDB.check_many(..., as_frame=True)'s columns and the
+    series' index. Each worker process opens the database once (memory-mapped) and keeps it while
+    its manifest is unchanged. `now` is fixed when the graph is made (default: now), so that every
+    partition is scored at the same moment."""
+    out = os.path.abspath(os.fsdecode(os.fspath(path)))
+    seconds = int(_time.time()) if now is None else _core._unix_time(now, "now")
+    db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
+    meta = _verdict_frame(db._check_many(np.zeros(0, dtype=np.uint64), seconds, db._region_or_own(region)))
+    return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)

@@ -1,0 +1,125 @@
+"""numrep.dask on a real dask.distributed LocalCluster with two worker processes: builds from Dask
+DataFrames, CSV and Parquet files equal single-process builds of the same rows (records exactly,
+scores within float rounding); bad rows are counted across partitions; checks of a Dask column
+equal ReputationDB.check_many."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+import numrep
+
+dd = pytest.importorskip("dask.dataframe")
+distributed = pytest.importorskip("distributed")
+import numrep.dask  # noqa: E402
+
+NOW = 1_760_000_000
+
+
+@pytest.fixture(scope="module")
+def client():
+    # Worker processes (not threads): the build's pieces cross process boundaries as they would
+    # between machines.
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                       silence_logs=40)
+    with distributed.Client(cluster) as c:
+        yield c
+    cluster.close()
+
+
+def reports(n: int, seed: int) -> pd.DataFrame:
+    rng = np.random.default_rng(seed)
+    national = ["09" + str(x).zfill(8) for x in rng.integers(0, 10**8, n // 2)]
+    foreign = ["+1202555" + str(x).zfill(4) for x in rng.integers(0, 10**4, n // 4)]
+    local = ["024" + str(x).zfill(8) for x in rng.integers(0, 10**8, n - n // 2 - n // 4)]
+    numbers = np.array(national + foreign + local, dtype=object)
+    numbers = numbers[rng.integers(0, len(numbers), n)]  # repeats: a number's reports land in several partitions
+    frame = pd.DataFrame({
+        "number": numbers,
+        "time": NOW - rng.integers(0, 400 * 86400, n),
+        "category": rng.choice(["scam", "spam", "robocall", "impersonation"], n),
+        "source": rng.choice(["app", "hotline", "web", "sms"], n),
+    })
+    frame.loc[rng.integers(0, n, 7), "number"] = "not a number"
+    return frame
+
+
+def same_records(got: numrep.ReputationDB, want: numrep.ReputationDB) -> None:
+    assert len(got) == len(want)
+    keys = want.keys()
+    assert np.array_equal(got.keys(), keys)
+    a = got.check_many(keys, now=NOW)
+    b = want.check_many(keys, now=NOW)
+    for column in ("reported", "reports", "not_spam", "first_seen", "last_seen", "counts", "level"):
+        assert np.array_equal(a[column], b[column]), column
+    np.testing.assert_allclose(a["score"], b["score"], rtol=1e-6, atol=1e-6)
+
+
+def test_build_from_a_dask_dataframe_equals_a_single_process_build(client, tmp_path):
+    frame = reports(20_000, 1)
+    want = numrep.ReputationDB.from_frame(frame)
+    got = numrep.dask.build(dd.from_pandas(frame, npartitions=6), tmp_path / "db", shards=3, client=client)
+    assert got.shard_count == 3
+    same_records(got, want)
+    same_records(numrep.ReputationDB.open(tmp_path / "db"), want)
+    # Bad rows are counted across partitions, with the partition and row of the first ones.
+    assert got.ingest_stats["bad"] == want.ingest_stats["bad"] == 7
+    assert got.ingest_stats["good"] == want.ingest_stats["good"]
+    first = got.ingest_stats["first_bad_rows"][0]
+    assert first["text"] == "not a number" and {"partition", "row"} <= set(first)
+    assert frame["number"].iloc[sum(len(p) for p in np.array_split(frame, 6)[:first["partition"]]) + first["row"]] \
+        == "not a number"
+
+
+def test_build_from_csv_and_parquet_files_equals_from_csv(client, tmp_path):
+    frame = reports(12_000, 2)
+    for i, part in enumerate(np.array_split(frame, 3)):
+        part.to_csv(tmp_path / f"part{i}.csv", index=False)
+    want = numrep.ReputationDB.from_csv(sorted(tmp_path.glob("part*.csv")))
+    got = numrep.dask.build(str(tmp_path / "part*.csv"), tmp_path / "from_csv.db", client=client)
+    same_records(got, want)
+    assert got.ingest_stats["bad"] == want.ingest_stats["bad"] == 7
+    assert all("file" in row and "line" in row for row in got.ingest_stats["first_bad_rows"])
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "all.parquet", row_group_size=2500)
+    got = numrep.dask.build(tmp_path / "all.parquet", tmp_path / "from_parquet.db", shards=2, client=client)
+    same_records(got, numrep.ReputationDB.from_frame(frame))
+    rows = got.ingest_stats["first_bad_rows"]
+    assert rows and all(frame["number"].iloc[r["row"]] == "not a number" for r in rows)
+
+
+def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_path):
+    frame = reports(3000, 3)
+    numrep.ReputationDB.from_frame(frame.iloc[:100]).save(tmp_path / "db")
+    got = numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "db", client=client)
+    same_records(got, numrep.ReputationDB.from_frame(frame))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("mine")
+    with pytest.raises(ValueError, match="will not replace"):
+        numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "mine", client=client)
+    assert (tmp_path / "mine" / "notes.txt").read_text() == "mine"
+    with pytest.raises(FileNotFoundError, match="no file matches"):
+        numrep.dask.build(str(tmp_path / "nothing*.csv"), tmp_path / "x", client=client)
+    with pytest.raises(ValueError, match="shards must be from 1 to 16384"):
+        numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "x", shards=0, client=client)
+
+
+def test_check_a_dask_column(client, tmp_path):
+    frame = reports(5000, 4)
+    db = numrep.ReputationDB.from_frame(frame)
+    db.save(tmp_path / "db")
+    probe = pd.Series(list(frame["number"].iloc[:3000]) + ["0912345678", None, "garbage"], name="caller")
+    probe.index = probe.index + 1000
+    got = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW).compute()
+    want = db.check_many(probe.to_numpy(dtype=object), now=NOW, as_frame=True)
+    want.index = probe.index
+    pd.testing.assert_frame_equal(got, want)
+    # Integer keys too.
+    keys = pd.Series(db.keys()[:500].astype(np.int64))
+    got = numrep.dask.check(dd.from_pandas(keys, npartitions=3), tmp_path / "db", now=NOW).compute()
+    assert got["reported"].all()
