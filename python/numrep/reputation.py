@@ -198,11 +198,28 @@ class ReputationDB(_core.ReputationDB):
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
-    """Integer codes and the names they stand for; missing values get -1."""
+    """Integer codes and the names they stand for; missing values get -1. Names are written as a
+    CSV file has them: a float column of whole numbers (integers with gaps, as pandas and Arrow
+    give them) names 17, not 17.0."""
     import pandas as pd  # only from_frame needs pandas
 
-    categorical = pd.Categorical(pd.Series(values, dtype="object").astype("string"))
+    series = pd.Series(values)
+    if pd.api.types.is_float_dtype(series.dtype):
+        whole = series.dropna()
+        if bool((whole == np.floor(whole)).all()) and bool((whole.abs() < 2**53).all()):
+            series = series.astype("Int64")
+    categorical = pd.Categorical(series.astype("object").astype("string"))
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
+
+
+def _source_ids(values: Any) -> np.ndarray:
+    """numrep::source_id of each row's source name, 0 where it has none: a hash of the name, so
+    that a source has one id in every file, batch and process, as in from_csv. Each distinct name
+    is hashed once."""
+    codes, names = _column_codes(values)
+    ids = np.zeros(len(names) + 1, dtype=np.int64)  # ids[0]: a missing name
+    ids[1:] = _core._source_ids(names)
+    return ids[codes + 1]
 
 
 def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -307,11 +324,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         codes = np.full(n, -1, dtype=np.int64)
     else:
         codes, names = _column_codes(frame[category])
-    if source is None:
-        sources = np.zeros(n, dtype=np.int64)
-    else:
-        source_codes, _ = _column_codes(frame[source])
-        sources = source_codes + 1  # 0 means "no source"
+    sources = np.zeros(n, dtype=np.int64) if source is None else _source_ids(frame[source])
     if not_spam is None:
         votes, bad_vote = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     else:
@@ -337,7 +350,46 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     stats["bad"] = int(sum(reasons.values()))
     stats["good"] = n - stats["bad"]
     stats["defaulted_times"] = int((defaulted & ~bad_number & ~bad_vote).sum())
+    # The first bad rows, as from_csv keeps them (with the row's position, from 0, for its line).
+    first = np.flatnonzero(bad_number | bad_time | bad_vote)[:_KEPT_BAD_ROWS].tolist()
+    columns = {"number": number, "time": time, "not_spam": not_spam}
+    stats["first_bad_rows"] = [
+        _bad_row(i, bool(bad_number[i]), bool(empty_number[i]), bool(bad_time[i]), bool(missing_time[i]),
+                 frame.iloc[i], columns, region) for i in first]
     return (keep_keys, times, codes, names, sources, votes), stats
+
+
+# As many bad rows as from_csv keeps per file (ingest_options::keep_bad_rows).
+_KEPT_BAD_ROWS = 20
+
+
+def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missing_time: bool, row: Any,
+             columns: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """A bad row as ingest_stats["first_bad_rows"] lists it: its position, reason and message
+    (worded as from_csv words them)."""
+    number, time, not_spam = columns["number"], columns["time"], columns["not_spam"]
+    if bad_number and empty_number:
+        reason, message = "missing_number", f"missing number (column {number} is empty)"
+    elif bad_number:
+        reason = "unparseable_number"
+        value = row[number]
+        try:
+            _core.parse(value if isinstance(value, str) else str(value), region=region)
+            message = f"cannot read {str(value)!r}"  # an integer with no single valid reading
+        except (ValueError, TypeError) as error:
+            message = str(error).removeprefix("numrep: ")
+        message += f" (column {number})"
+    elif bad_time and missing_time:
+        reason, message = "missing_time", f"missing time (column {time} is empty)"
+    elif bad_time:
+        reason = "bad_time"
+        message = (f"bad time {str(row[time])!r} (column {time}): expected ISO 8601 or unix seconds, "
+                   "from 1970 to tomorrow")
+    else:
+        reason = "bad_not_spam"
+        message = (f"bad not_spam value {str(row[not_spam])!r} (column {not_spam}): expected empty, 0/1, "
+                   "true/false, yes/no, y/n")
+    return {"row": i, "reason": reason, "message": message}
 
 
 def _as_frame(reports: Any) -> Any:
