@@ -219,7 +219,8 @@ def _source_ids(values: Any) -> np.ndarray:
     codes, names = _column_codes(values)
     ids = np.zeros(len(names) + 1, dtype=np.int64)  # ids[0]: a missing name
     ids[1:] = _core._source_ids(names)
-    return ids[codes + 1]
+    sources: np.ndarray = ids[codes + 1]
+    return sources
 
 
 def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -355,7 +356,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     columns = {"number": number, "time": time, "not_spam": not_spam}
     stats["first_bad_rows"] = [
         _bad_row(i, bool(bad_number[i]), bool(empty_number[i]), bool(bad_time[i]), bool(missing_time[i]),
-                 frame.iloc[i], columns, region) for i in first]
+                 int(times[i]), frame.iloc[i], columns, region) for i in first]
     return (keep_keys, times, codes, names, sources, votes), stats
 
 
@@ -363,8 +364,8 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
 _KEPT_BAD_ROWS = 20
 
 
-def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missing_time: bool, row: Any,
-             columns: dict[str, Any], region: str | None) -> dict[str, Any]:
+def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missing_time: bool, seconds: int,
+             row: Any, columns: dict[str, Any], region: str | None) -> dict[str, Any]:
     """A bad row as ingest_stats["first_bad_rows"] lists it: its position, reason and message
     (worded as from_csv words them)."""
     number, time, not_spam = columns["number"], columns["time"], columns["not_spam"]
@@ -383,12 +384,14 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         reason, message = "missing_time", f"missing time (column {time} is empty)"
     elif bad_time:
         reason = "bad_time"
-        message = (f"bad time {str(row[time])!r} (column {time}): expected ISO 8601 or unix seconds, "
-                   "from 1970 to tomorrow")
+        why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
+               "in the future" if seconds > 0 else
+               "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
+        message = f'bad time "{row[time]}" (column {time}): {why}'
     else:
         reason = "bad_not_spam"
-        message = (f"bad not_spam value {str(row[not_spam])!r} (column {not_spam}): expected empty, 0/1, "
-                   "true/false, yes/no, y/n")
+        message = (f'bad not_spam value "{row[not_spam]}" (column {not_spam}): expected empty, 0/1, true/false, '
+                   "yes/no, y/n")
     return {"row": i, "reason": reason, "message": message}
 
 
