@@ -143,6 +143,37 @@ class ReputationDB(_core.ReputationDB):
                                        not_spam=not_spam, region=region, default_time=default_time)
         return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
 
+    @classmethod
+    def from_parquet(cls: type[_Self], path: PathLike | Iterable[PathLike], *, number: str = "number",
+                     time: str = "time", category: str | None = "category", source: str | _Unset | None = _UNSET,
+                     not_spam: str | _Unset | None = _UNSET, region: str | None = _core.DEFAULT_REGION,
+                     default_time: TimeLike | None = None, half_life_days: float = 90.0, strict: bool = False,
+                     batch_rows: int = 65_536, progress: Callable[[int, int, int, int], None] | None = None) -> _Self:
+        """Build a database from one or more Parquet files of reports (needs pyarrow). `path` is a
+        path, a glob pattern (``"data/**/*.parquet"``; its matches sorted, and it must match
+        something) or an iterable of them.
+
+        Columns and their reading are from_frame's: `number`, `time` and `category` must be there
+        unless left out (category=None), `source` and `not_spam` are read when the file has them,
+        and any other name maps a field (``number="Phone"``; a missing one is a ValueError naming
+        the file). Files are read `batch_rows` rows at a time, only the mapped columns. Bad rows
+        are counted by reason over all files in ``db.ingest_stats``; its "first_bad_rows" give
+        each one's "file" and "row" (the row's index in its file, from 0); ``strict=True`` raises
+        at the first one instead. `progress(rows, bad, bytes_done, bytes_total)` is called after
+        each batch.
+        """
+        from ._ingest import _read_parquet, expand_inputs
+
+        if batch_rows < 1:
+            raise ValueError(f"numrep: batch_rows must be at least 1, got {batch_rows}")
+        # A bad half-life or region is said before the files are read, not after (an empty build).
+        _core.ReputationDB._from_arrays(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64), [],
+                                        np.zeros(0, np.int64), np.zeros(0, bool), half_life_days, region)
+        arrays, stats = _read_parquet(expand_inputs(path), strict=strict, progress=progress, number=number, time=time,
+                                      category=category, source=source, not_spam=not_spam, region=region,
+                                      default_time=default_time, batch_rows=batch_rows)
+        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
+
     # ------------------------------------------------------------------------- reports and checks
 
     @property
