@@ -57,8 +57,9 @@ inline void append_csv_field(std::string& out, std::string_view field) {
 
 }  // namespace detail
 
-// Reads reports from any number of CSV inputs with one set of options; category and source
-// ids are shared across inputs (the interners live in the reader).
+// Reads reports from any number of CSV inputs with one set of options; category ids are shared
+// across inputs (the interner lives in the reader). Source ids are source_id(name), the same in
+// every reader.
 class report_reader {
 public:
     explicit report_reader(ingest_options options = {}) : options_(std::move(options)) {
@@ -73,7 +74,7 @@ public:
                                            "4294967295), the times a report can carry");
         if (options_.progress_every == 0) options_.progress_every = 1;
     }
-    // Not copyable: the name caches point into this reader's interners.
+    // Not copyable: the name cache points into this reader's interner.
     report_reader(const report_reader&) = delete;
     report_reader& operator=(const report_reader&) = delete;
     report_reader(report_reader&&) noexcept = default;
@@ -177,24 +178,17 @@ public:
                 r.not_spam = *flag;
             }
 
-            if (cols.category != npos || cols.source != npos) {
-                std::optional<std::string> too_many;  // what to say of a name that did not fit
-                if (cols.category != npos) {
-                    if (const auto id = intern(categories_, last_category_, f[cols.category])) r.category = *id;
-                    else
-                        too_many = categories_.full_message(detail::trim(f[cols.category]));
-                }
-                if (!too_many && cols.source != npos) {
-                    if (const auto id = intern(sources_, last_source_, f[cols.source])) r.source = *id;
-                    else
-                        too_many = sources_.full_message(detail::trim(f[cols.source]));
-                }
-                if (too_many) {
+            if (cols.category != npos) {
+                if (const auto id = intern(categories_, last_category_, f[cols.category])) {
+                    r.category = *id;
+                } else {
                     reject(stats, csv, input, bad_row_reason::too_many_names, parse_errc::ok, csv.line(),
-                           [&] { return *too_many; });
+                           [&] { return categories_.full_message(detail::trim(f[cols.category])); });
                     continue;
                 }
             }
+            // A hash of the name, not an interned id: the same in every input, reader and process.
+            if (cols.source != npos) r.source = source_id(f[cols.source]);
 
             r.valid_number = need_plan ? options_.plan->lookup(r.key).valid : valid_by_length(*parsed);
             stats.invalid_numbers += r.valid_number ? 0U : 1U;
@@ -221,7 +215,6 @@ public:
     }
 
     const string_interner<std::uint16_t>& categories() const noexcept { return categories_; }
-    const string_interner<std::uint32_t>& sources() const noexcept { return sources_; }
     const ingest_options& options() const noexcept { return options_; }
 
 private:
@@ -368,17 +361,14 @@ private:
 
     ingest_options options_;
     string_interner<std::uint16_t> categories_;
-    string_interner<std::uint32_t> sources_;
     name_cache<std::uint16_t> last_category_;
-    name_cache<std::uint32_t> last_source_;
     std::uint16_t length_cc_ = 0;
     int length_min_ = 0;
     int length_max_ = 0;
     bool rejects_header_written_ = false;
 };
 
-// One input, one set of options; category and source names are not kept (use report_reader
-// for those).
+// One input, one set of options; category names are not kept (use report_reader for those).
 template <class Sink>
 ingest_stats ingest_csv(std::string_view text, Sink&& sink, const ingest_options& options = {}) {
     report_reader reader(options);

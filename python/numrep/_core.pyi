@@ -679,6 +679,10 @@ def _partial_records(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
+def _source_ids(values: collections.abc.Sequence[str | None]) -> numpy.typing.NDArray[numpy.uint32]:
+    """
+    Source ids of names as every reader computes them (numrep::source_id: a 32-bit hash of the trimmed UTF-8 name; 0 for None or a blank name).
+    """
 def _store_files(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> list[tuple[str, int]]:
     """
     The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter per shard.

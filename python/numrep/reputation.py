@@ -143,6 +143,37 @@ class ReputationDB(_core.ReputationDB):
                                        not_spam=not_spam, region=region, default_time=default_time)
         return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
 
+    @classmethod
+    def from_parquet(cls: type[_Self], path: PathLike | Iterable[PathLike], *, number: str = "number",
+                     time: str = "time", category: str | None = "category", source: str | _Unset | None = _UNSET,
+                     not_spam: str | _Unset | None = _UNSET, region: str | None = _core.DEFAULT_REGION,
+                     default_time: TimeLike | None = None, half_life_days: float = 90.0, strict: bool = False,
+                     batch_rows: int = 65_536, progress: Callable[[int, int, int, int], None] | None = None) -> _Self:
+        """Build a database from one or more Parquet files of reports (needs pyarrow). `path` is a
+        path, a glob pattern (``"data/**/*.parquet"``; its matches sorted, and it must match
+        something) or an iterable of them.
+
+        Columns and their reading are from_frame's: `number`, `time` and `category` must be there
+        unless left out (category=None), `source` and `not_spam` are read when the file has them,
+        and any other name maps a field (``number="Phone"``; a missing one is a ValueError naming
+        the file). Files are read `batch_rows` rows at a time, only the mapped columns. Bad rows
+        are counted by reason over all files in ``db.ingest_stats``; its "first_bad_rows" give
+        each one's "file" and "row" (the row's index in its file, from 0); ``strict=True`` raises
+        at the first one instead. `progress(rows, bad, bytes_done, bytes_total)` is called after
+        each batch.
+        """
+        from ._ingest import _read_parquet, expand_inputs
+
+        if batch_rows < 1:
+            raise ValueError(f"numrep: batch_rows must be at least 1, got {batch_rows}")
+        # A bad half-life or region is said before the files are read, not after (an empty build).
+        _core.ReputationDB._from_arrays(np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64), [],
+                                        np.zeros(0, np.int64), np.zeros(0, bool), half_life_days, region)
+        arrays, stats = _read_parquet(expand_inputs(path), strict=strict, progress=progress, number=number, time=time,
+                                      category=category, source=source, not_spam=not_spam, region=region,
+                                      default_time=default_time, batch_rows=batch_rows)
+        return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
+
     # ------------------------------------------------------------------------- reports and checks
 
     @property
@@ -198,11 +229,29 @@ class ReputationDB(_core.ReputationDB):
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
-    """Integer codes and the names they stand for; missing values get -1."""
+    """Integer codes and the names they stand for; missing values get -1. Names are written as a
+    CSV file has them: a float column of whole numbers (integers with gaps, as pandas and Arrow
+    give them) names 17, not 17.0."""
     import pandas as pd  # only from_frame needs pandas
 
-    categorical = pd.Categorical(pd.Series(values, dtype="object").astype("string"))
+    series = pd.Series(values)
+    if pd.api.types.is_float_dtype(series.dtype):
+        whole = series.dropna()
+        if bool((whole == np.floor(whole)).all()) and bool((whole.abs() < 2**53).all()):
+            series = series.astype("Int64")
+    categorical = pd.Categorical(series.astype("object").astype("string"))
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
+
+
+def _source_ids(values: Any) -> np.ndarray:
+    """numrep::source_id of each row's source name, 0 where it has none: a hash of the name, so
+    that a source has one id in every file, batch and process, as in from_csv. Each distinct name
+    is hashed once."""
+    codes, names = _column_codes(values)
+    ids = np.zeros(len(names) + 1, dtype=np.int64)  # ids[0]: a missing name
+    ids[1:] = _core._source_ids(names)
+    sources: np.ndarray = ids[codes + 1]
+    return sources
 
 
 def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
@@ -307,11 +356,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         codes = np.full(n, -1, dtype=np.int64)
     else:
         codes, names = _column_codes(frame[category])
-    if source is None:
-        sources = np.zeros(n, dtype=np.int64)
-    else:
-        source_codes, _ = _column_codes(frame[source])
-        sources = source_codes + 1  # 0 means "no source"
+    sources = np.zeros(n, dtype=np.int64) if source is None else _source_ids(frame[source])
     if not_spam is None:
         votes, bad_vote = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
     else:
@@ -337,7 +382,48 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     stats["bad"] = int(sum(reasons.values()))
     stats["good"] = n - stats["bad"]
     stats["defaulted_times"] = int((defaulted & ~bad_number & ~bad_vote).sum())
+    # The first bad rows, as from_csv keeps them (with the row's position, from 0, for its line).
+    first = np.flatnonzero(bad_number | bad_time | bad_vote)[:_KEPT_BAD_ROWS].tolist()
+    columns = {"number": number, "time": time, "not_spam": not_spam}
+    stats["first_bad_rows"] = [
+        _bad_row(i, bool(bad_number[i]), bool(empty_number[i]), bool(bad_time[i]), bool(missing_time[i]),
+                 int(times[i]), frame.iloc[i], columns, region) for i in first]
     return (keep_keys, times, codes, names, sources, votes), stats
+
+
+# As many bad rows as from_csv keeps per file (ingest_options::keep_bad_rows).
+_KEPT_BAD_ROWS = 20
+
+
+def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missing_time: bool, seconds: int,
+             row: Any, columns: dict[str, Any], region: str | None) -> dict[str, Any]:
+    """A bad row as ingest_stats["first_bad_rows"] lists it: its position, reason and message
+    (worded as from_csv words them)."""
+    number, time, not_spam = columns["number"], columns["time"], columns["not_spam"]
+    if bad_number and empty_number:
+        reason, message = "missing_number", f"missing number (column {number} is empty)"
+    elif bad_number:
+        reason = "unparseable_number"
+        value = row[number]
+        try:
+            _core.parse(value if isinstance(value, str) else str(value), region=region)
+            message = f"cannot read {str(value)!r}"  # an integer with no single valid reading
+        except (ValueError, TypeError) as error:
+            message = str(error).removeprefix("numrep: ")
+        message += f" (column {number})"
+    elif bad_time and missing_time:
+        reason, message = "missing_time", f"missing time (column {time} is empty)"
+    elif bad_time:
+        reason = "bad_time"
+        why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
+               "in the future" if seconds > 0 else
+               "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
+        message = f'bad time "{row[time]}" (column {time}): {why}'
+    else:
+        reason = "bad_not_spam"
+        message = (f'bad not_spam value "{row[not_spam]}" (column {not_spam}): expected empty, 0/1, true/false, '
+                   "yes/no, y/n")
+    return {"row": i, "reason": reason, "message": message}
 
 
 def _as_frame(reports: Any) -> Any:

@@ -28,6 +28,7 @@ void register_plan(py::module_& m);
 void register_bloom(py::module_& m);
 void register_trie(py::module_& m);
 void register_reputation(py::module_& m);
+void register_ingest(py::module_& m);
 
 // Codes of numrep.region_codes() for a number_info::region_code (0: none).
 std::uint16_t region_code_id(std::string_view code);

@@ -10,6 +10,7 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_bloom(m);
     numrep::python::register_trie(m);
     numrep::python::register_reputation(m);
+    numrep::python::register_ingest(m);
     // The constants' types, which the stub generator cannot see in their values (tools/gen_stubs.py
     // writes them into _core.pyi): a module's __annotations__, as Python modules have.
     pybind11::dict annotations;

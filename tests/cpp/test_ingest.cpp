@@ -1,4 +1,5 @@
-// CSV reading, time parsing, name interning and report ingestion (issue 5, "Reports in").
+// CSV reading, time parsing, name interning, source ids and report ingestion (issue 5, "Reports in";
+// issue 11: ids stable across inputs).
 #include "catch.hpp"
 
 #include <numrep/csv.hpp>
@@ -264,7 +265,7 @@ numrep::ingest_options hand_options() {
 
 }  // namespace
 
-TEST_CASE("ingest: good rows become reports, with interned names", "[ingest]") {
+TEST_CASE("ingest: good rows become reports, with interned categories and hashed sources", "[ingest]") {
     const std::string text =
         "number,time,category,source,not_spam\n"
         "0912 345 678,2021-07-07 00:01:15,scam,alice,\n"
@@ -288,7 +289,7 @@ TEST_CASE("ingest: good rows become reports, with interned names", "[ingest]") {
     CHECK(out[1].source != out[0].source);
     CHECK(reader.categories().name(out[0].category) == "scam");
     CHECK(reader.categories().name(out[2].category) == "spam");
-    CHECK(reader.sources().name(out[1].source) == "bob");
+    CHECK(out[1].source == numrep::source_id("bob"));
     CHECK(out[2].source == 0);  // empty source
     CHECK(out[2].key == 84200000000ULL);
     CHECK_FALSE(out[2].valid_number);  // parses, but no rule validates it: kept and marked
@@ -492,8 +493,8 @@ TEST_CASE("ingest: source and not_spam columns are read by default when the head
     CHECK_FALSE(out[0].not_spam);
     CHECK(out[1].not_spam);  // a vote, not a report (was counted as a report)
     CHECK(out[2].not_spam);
-    CHECK(reader.sources().name(out[0].source) == "alice");
-    CHECK(reader.sources().name(out[2].source) == "carol");
+    CHECK(out[0].source == numrep::source_id("alice"));
+    CHECK(out[2].source == numrep::source_id("carol"));
 
     // Absent: not required, nothing said.
     out.clear();
@@ -684,7 +685,7 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     const auto us = *numrep::region::find("US");
     std::uint64_t missing = 0, good = 0, not_valid = 0, bad_time = 0;
     std::map<numrep::parse_errc, std::uint64_t> unparseable;
-    std::set<std::string> subjects, area_codes;
+    std::set<std::string> subjects;
     std::vector<std::uint64_t> keys;
     std::size_t first_good = 0;
     for (std::size_t i = 1; i < lines.size(); ++i) {
@@ -708,7 +709,6 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
         keys.push_back(r->key());
         not_valid += numrep::plans::world().lookup(*r).valid ? 0U : 1U;
         subjects.insert(f[6]);
-        area_codes.insert(f[5]);
     }
     CHECK(missing == 73);  // from Python's csv module when the sample was cut
 
@@ -737,7 +737,6 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     REQUIRE(out.size() == keys.size());
     for (std::size_t i = 0; i < keys.size(); ++i) REQUIRE(out[i].key == keys[i]);
     CHECK(reader.categories().size() == subjects.size() + 1);  // + id 0, the empty name
-    CHECK(reader.sources().size() == area_codes.size() + 1);
     for (const auto& s : subjects) CHECK(reader.categories().find(s).has_value());
 
     // The first good rows, by hand: 70611454600144 (14 digits: a number, as libphonenumber reads
@@ -749,7 +748,7 @@ TEST_CASE("ingest: the FTC preset on the shipped sample", "[ingest][ftc]") {
     CHECK(out[1].key == 14708091299ULL);
     CHECK(out[1].time == utc(2021, 6, 2, 15, 11));
     CHECK(reader.categories().name(out[1].category) == second[6]);
-    CHECK(reader.sources().name(out[1].source) == second[5]);
+    CHECK(out[1].source == numrep::source_id(second[5]));
     CHECK_FALSE(out[1].not_spam);
     CHECK(out[1].valid_number);
 }
@@ -843,4 +842,85 @@ TEST_CASE("reports dated in the future are bad rows, unless allowed", "[ingest]"
     options.latest_time = std::nullopt;
     reports.clear();
     CHECK(numrep::ingest_csv(csv, reports, options).good == 2);
+}
+
+TEST_CASE("source_id: a hash of the trimmed name, 0 only for none", "[ingest][source]") {
+    CHECK(numrep::source_id("") == 0);
+    CHECK(numrep::source_id(" \t ") == 0);
+    CHECK(numrep::source_id("alice") != 0);
+    CHECK(numrep::source_id(" alice\t") == numrep::source_id("alice"));
+    CHECK(numrep::source_id("alice") != numrep::source_id("bob"));
+    CHECK(numrep::source_id("Alice") != numrep::source_id("alice"));  // names are compared as written
+    // Pinned: ids feed the source sketch of every saved record, and Python computes the same
+    // (tests/python/test_ingest_scale.py pins these values too).
+    CHECK(numrep::source_id("alice") == 1470110566U);
+    CHECK(numrep::source_id("Nguyễn Văn A") == 3902057374U);
+    std::set<std::uint32_t> ids;
+    for (int i = 0; i < 10000; ++i) ids.insert(numrep::source_id("reporter " + std::to_string(i)));
+    CHECK(ids.size() >= 9990);  // a 32-bit hash: collisions among 10,000 names are rare
+    CHECK_FALSE(ids.contains(0));
+}
+
+namespace {
+
+// The records of reports read from `files`, each by its own reader and builder (as separate
+// workers would), merged record by record into the first builder.
+std::map<std::uint64_t, numrep::number_record> records_of(const std::vector<std::string>& files) {
+    std::vector<numrep::reputation_builder> builders;
+    for (const auto& text : files) {
+        numrep::report_reader reader;
+        std::vector<numrep::report> out;
+        const auto stats = reader.read(text, out);
+        REQUIRE(stats.bad == 0);
+        builders.emplace_back().add(out, reader.categories());
+    }
+    std::map<std::uint64_t, numrep::number_record> merged;
+    for (const auto& b : builders)
+        for (const auto& [key, record] : b.records())
+            numrep::merge_records(merged[key], record, b.config().half_life_seconds());
+    return merged;
+}
+
+}  // namespace
+
+TEST_CASE("ingest: reports split over files in any order give the records of one file", "[ingest][source]") {
+    const std::string header = "number,time,category,source,not_spam\n";
+    // Each file meets its sources in another order: interned ids (the old way) would give "carol"
+    // in the second file the id "alice" has in the first, and the merged sketch would differ.
+    const std::string first =
+        "0912345678,2025-01-10,scam,alice,\n"
+        "0912345678,2025-01-11,spam,bob,\n"
+        "0861234567,2025-01-11,scam,alice,\n"
+        "0861234567,2025-01-12,scam, dave ,yes\n";
+    const std::string second =
+        "0912345678,2025-01-12,scam,carol,\n"
+        "0861234567,2025-01-09,robocall,erin,\n"
+        "0912345678,2025-01-13,scam,frank,\n"
+        "0987654321,2025-01-13,silent,,\n";
+    const auto whole = records_of({header + first + second});
+    REQUIRE(whole.size() == 3);
+    for (const auto& files : {std::vector<std::string>{header + first, header + second},
+                              std::vector<std::string>{header + second, header + first}}) {
+        const auto split = records_of(files);
+        REQUIRE(split.size() == whole.size());
+        for (const auto& [key, all] : whole) {
+            INFO(key);
+            const auto& part = split.at(key);
+            CHECK(part.counts == all.counts);
+            CHECK(part.not_spam == all.not_spam);
+            CHECK(part.first_seen == all.first_seen);
+            CHECK(part.last_seen == all.last_seen);
+            CHECK(part.source_bits == all.source_bits);
+            CHECK(part.decayed() == Approx(all.decayed()).epsilon(1e-6));
+        }
+    }
+    // The sketch holds exactly the bits of the sources named.
+    const auto bits = [](std::initializer_list<const char*> names) {
+        std::uint32_t b = 0;
+        for (const char* n : names) b |= numrep::detail::source_bit(numrep::source_id(n));
+        return b;
+    };
+    CHECK(whole.at(84912345678ULL).source_bits == bits({"alice", "bob", "carol", "frank"}));
+    CHECK(whole.at(84861234567ULL).source_bits == bits({"alice", "erin"}));  // dave's row is a vote
+    CHECK(whole.at(84987654321ULL).source_bits == 0);
 }

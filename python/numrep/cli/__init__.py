@@ -1,7 +1,7 @@
 """The `numrep` command line: one module per command, output formatting in `output`.
 
     numrep info NUMBER... [--json] [--region VN]     what the plan says about numbers of any region ('-': stdin)
-    numrep build REPORTS... -o DB [--preset ftc]     a reputation database from CSV reports
+    numrep build REPORTS... -o DB [--preset ftc]     a reputation database from CSV or Parquet reports (or globs)
     numrep check -d DB NUMBER... [--json]            verdicts on numbers ('-': stdin)
     numrep stats -d DB [--json] [--plot FILE.png]    what a database holds, by carrier, type, region, area, ...
     numrep upgrade DB [--region US]                  rewrite a database in the current format

@@ -1,11 +1,11 @@
-"""numrep build REPORTS... -o DB [--preset ftc] ...: a reputation database from CSV files of
-reports, with a progress bar and a summary of rows, bad rows and sizes."""
+"""numrep build REPORTS... -o DB [--preset ftc] ...: a reputation database from CSV or Parquet
+files of reports (paths or glob patterns), with a progress bar and a summary of rows, bad rows
+and sizes."""
 
 from __future__ import annotations
 
 import argparse
 import datetime as dt
-import os
 import sys
 import time
 from collections.abc import Sequence
@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .. import _core
+from .._ingest import expand_inputs, input_kind
 from ..reputation import ReputationDB
 from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, region_option
 from .output import ProgressBar, format_size
@@ -26,29 +27,53 @@ def guard_output(path: str) -> None:
         raise ValueError(f"{path} exists and is not a numrep database; refusing to replace it (choose another -o)")
 
 
+def report_inputs(reports: Sequence[str]) -> tuple[list[str], Literal["csv", "parquet"]]:
+    """The files that the arguments (paths or glob patterns) name, and their one kind. CSV and
+    Parquet files are not mixed in one build: they are read by different readers (the C++ CSV
+    reader with its delimiter, preset, rejects file and line numbers; pyarrow batches with row
+    numbers), and a mixed build would apply the CSV options to some of its inputs only."""
+    paths = expand_inputs(reports)
+    kinds = {path: input_kind(path) for path in paths}
+    csv = next((path for path in paths if kinds[path] == "csv"), None)
+    parquet = next((path for path in paths if kinds[path] == "parquet"), None)
+    if csv is not None and parquet is not None:
+        raise ValueError(f"cannot mix CSV and Parquet files in one build ({csv} is CSV, {parquet} is Parquet): "
+                         "convert one kind to the other")
+    return paths, "parquet" if parquet is not None else "csv"
+
+
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
                    columns: dict[str, str] | None = None, delimiter: str | None = None,
                    region: str | Literal["preset"] | None = "preset", half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None) -> tuple[ReputationDB, dict[str, Any]]:
-    """from_csv, then save to `output`; returns the database and facts for the summary."""
+    """from_csv or from_parquet of the files `reports` name (paths or glob patterns), then save to
+    `output`; returns the database and facts for the summary (facts["inputs"]: the files read)."""
     guard_output(output)
-    for path in reports:
-        if os.path.isdir(path):
-            raise IsADirectoryError(21, f"{path} is a directory, not a CSV file of reports", path)
+    paths, kind = report_inputs(reports)
     options: dict[str, Any] = dict(columns or {})
-    if preset is not None:
-        options["preset"] = preset
-    if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)
-        options["region"] = _core.DEFAULT_REGION if region == "preset" else region
     start = time.perf_counter()
-    db = ReputationDB.from_csv(list(reports), delimiter=delimiter, strict=strict, rejects=rejects,
-                               default_time=default_time, half_life_days=half_life, progress=progress, **options)
+    if kind == "parquet":
+        for option, value in (("--preset", preset), ("--delimiter", delimiter), ("--rejects", rejects)):
+            if value is not None:
+                raise ValueError(f"{option} applies to CSV files only, and {paths[0]} is Parquet")
+        db = ReputationDB.from_parquet(paths, region=_core.DEFAULT_REGION if region == "preset" else region,
+                                       strict=strict, default_time=default_time, half_life_days=half_life,
+                                       progress=progress, **options)
+    else:
+        if preset is not None:
+            options["preset"] = preset
+        if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)
+            options["region"] = _core.DEFAULT_REGION if region == "preset" else region
+        db = ReputationDB.from_csv(paths, delimiter=delimiter, strict=strict, rejects=rejects,
+                                   default_time=default_time, half_life_days=half_life, progress=progress, **options)
     built = time.perf_counter()
     db.save(output)
     facts = {
         "seconds": built - start,
         "files": dict(_core._store_files(output)),  # the manifest's store files and their sizes
+        "inputs": paths,
+        "kind": kind,
     }
     return db, facts
 
@@ -57,11 +82,13 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
                         bad_rows: int = 5) -> None:
     stats = db.ingest_stats
     rows = stats["rows"]
-    print(f"Read {len(reports)} report file{'s' if len(reports) != 1 else ''} in {facts['seconds']:.2f} s "
+    inputs = facts.get("inputs", reports)
+    kind = "Parquet " if facts.get("kind") == "parquet" else ""
+    print(f"Read {len(inputs)} {kind}report file{'s' if len(inputs) != 1 else ''} in {facts['seconds']:.2f} s "
           f"({rows / max(facts['seconds'], 1e-9):,.0f} rows/s)")
     print(f"  rows               {rows:>12,}")
     invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
-               if stats["invalid_numbers"] else "")
+               if stats.get("invalid_numbers") else "")
     print(f"  good               {stats['good']:>12,}{invalid}")
     if stats.get("defaulted_times"):
         print(f"    with the default time {stats['defaulted_times']:>7,}")
@@ -73,8 +100,12 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
             detail = "   (" + ", ".join(f"{why} {n:,}" for why, n in by_error) + ")"
         print(f"    {reason.replace('_', ' '):<22} {count:>9,}{detail}")
     first = stats.get("first_bad_rows", [])[:bad_rows]
-    if first:
-        print(f"  first bad rows{' (line numbers count from 1 in each file)' if len(reports) > 1 else ''}:")
+    if first and "row" in first[0]:  # Parquet: rows of each file, from 0
+        print("  first bad rows (rows count from 0 in each file):")
+        for row in first:
+            print(f"    {row['file']} row {row['row']}: {row['message']}")
+    elif first:
+        print(f"  first bad rows{' (line numbers count from 1 in each file)' if len(inputs) > 1 else ''}:")
         for row in first:
             print(f"    line {row['line']}: {row['message']}")
     n = db.snapshot_size
@@ -117,25 +148,34 @@ def run(args: argparse.Namespace) -> int:
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    build = commands.add_parser("build", help="build a reputation database from CSV files of reports")
-    build.add_argument("reports", nargs="+", metavar="REPORTS", help="CSV files of reports (header line first)")
+    build = commands.add_parser(
+        "build", help="build a reputation database from CSV or Parquet files of reports",
+        description="Build a reputation database from CSV or Parquet files of reports. REPORTS are paths or glob "
+                    "patterns (quoted, so that numrep expands them: 'reports/*.csv', 'data/**/*.parquet'; each "
+                    "must match a file). A file named .parquet or .pq, or starting with Parquet's magic bytes, is "
+                    "Parquet (read with pyarrow); any other is CSV. One build reads one kind: CSV and Parquet "
+                    "files are not mixed. The column options apply to both kinds; --preset, --delimiter and "
+                    "--rejects to CSV only.")
+    build.add_argument("reports", nargs="+", metavar="REPORTS",
+                       help="CSV files (header line first) or Parquet files of reports, or glob patterns of them")
     build.add_argument("-o", "--output", required=True, metavar="DB",
                        help="database directory to write (replaced if it is one)")
-    build.add_argument("--preset", help="a named column layout: ftc (US FTC Do-Not-Call complaints)")
+    build.add_argument("--preset", help="a named column layout of CSV files: ftc (US FTC Do-Not-Call complaints)")
     columns = build.add_argument_group("columns (header names; default number, time, category)")
     columns.add_argument("--number", metavar="COL", help="column of the reported number")
     columns.add_argument("--time", metavar="COL", help="column of the report time")
     columns.add_argument("--category", metavar="COL", help="column of the category")
     columns.add_argument("--source", metavar="COL", help="column naming who reported (counts distinct reporters)")
     columns.add_argument("--not-spam", dest="not_spam", metavar="COL", help="column of yes/no 'not spam' votes")
-    build.add_argument("--delimiter", type=delimiter_option, help="field delimiter (default: detected from the header)")
+    build.add_argument("--delimiter", type=delimiter_option,
+                       help="CSV field delimiter (default: detected from the header)")
     build.add_argument("--region",
                        help=f"default region for national forms (default: the preset's, else {_core.DEFAULT_REGION}; "
                             "'none' for none)")
     build.add_argument("--half-life", dest="half_life", type=half_life_days, default=90.0, metavar="DURATION",
                        help="a report's weight halves every DURATION: 90d, 12w, 2160h or 90 (days; default 90d)")
     build.add_argument("--strict", action="store_true", help="fail at the first bad row")
-    build.add_argument("--rejects", metavar="FILE", help="write every bad row to FILE (CSV)")
+    build.add_argument("--rejects", metavar="FILE", help="write every bad row of CSV inputs to FILE (CSV)")
     build.add_argument("--default-time", dest="default_time", type=iso_time, metavar="ISO",
                        help="time of reports whose time is empty (otherwise they are bad rows)")
     build.set_defaults(run=run)

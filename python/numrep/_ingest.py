@@ -1,0 +1,215 @@
+"""Report inputs beyond one CSV file: paths and globs, CSV or Parquet, and Parquet files read in
+record batches of bounded size, each turned into report arrays by from_frame's conversion
+(numrep.reputation._report_arrays: parsing and hashing in C++, no per-row Python).
+
+    paths = expand_inputs(["reports/*.csv", "data/**/*.parquet"])   # sorted, each pattern must match
+    input_kind(path)                                                # "csv" or "parquet"
+    for arrays, stats in _report_batches(path, number="number", ...):
+        ...                                                          # keys, times, codes, names, sources, votes
+
+_report_batches is what every builder consumes: ReputationDB.from_parquet concatenates the
+batches (one database in memory); a bounded-memory builder or a Dask task can feed them on.
+"""
+
+from __future__ import annotations
+
+import glob
+import os
+from collections.abc import Callable, Iterable, Iterator
+from typing import TYPE_CHECKING, Any, Literal
+
+import numpy as np
+
+from . import _core
+from .reputation import _FIELD_NAMES, _KEPT_BAD_ROWS, _UNSET, _report_arrays, _ReportArrays, _Unset
+
+if TYPE_CHECKING:
+    from .reputation import PathLike, TimeLike
+
+__all__ = ["expand_inputs", "input_kind"]
+
+PARQUET_SUFFIXES = (".parquet", ".pq")
+PARQUET_MAGIC = b"PAR1"
+# Rows per record batch: about 3 MB of report arrays, and a pandas frame of the batch's columns.
+DEFAULT_BATCH_ROWS = 65_536
+
+
+def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
+    """The files that paths and glob patterns name, in order: a path that exists is taken as it
+    is (even with * or [ in its name); a pattern (``reports/*.csv``, ``data/**/*.parquet``, where
+    ``**`` is any depth) becomes its matching files, sorted. A pattern matching no file, or a path
+    that does not exist, is a FileNotFoundError naming it; a directory is an IsADirectoryError."""
+    if isinstance(patterns, (str, bytes, os.PathLike)):
+        patterns = [patterns]
+    out: list[str] = []
+    for item in patterns:
+        if not isinstance(item, (str, bytes, os.PathLike)):
+            raise TypeError(f"numrep: a report path must be a str, bytes or os.PathLike, got {type(item).__name__}")
+        pattern = os.fsdecode(item)
+        if os.path.isdir(pattern):
+            raise IsADirectoryError(21, f"{pattern} is a directory, not a file of reports (give a pattern such as "
+                                        f"{os.path.join(pattern, '*.csv')})", pattern)
+        if os.path.exists(pattern) or not glob.has_magic(pattern):
+            if not os.path.exists(pattern):
+                raise FileNotFoundError(2, f"{pattern}: no such report file", pattern)
+            out.append(pattern)
+            continue
+        matches = sorted(path for path in glob.glob(pattern, recursive=True) if not os.path.isdir(path))
+        if not matches:
+            raise FileNotFoundError(2, f"no file matches {pattern!r}", pattern)
+        out.extend(matches)
+    return out
+
+
+def input_kind(path: PathLike) -> Literal["csv", "parquet"]:
+    """"parquet" for a file named .parquet or .pq or starting with Parquet's magic bytes, else "csv"."""
+    name = os.fsdecode(path)
+    if name.lower().endswith(PARQUET_SUFFIXES):
+        return "parquet"
+    try:
+        with open(name, "rb") as file:
+            head = file.read(len(PARQUET_MAGIC))
+    except IsADirectoryError:
+        return "csv"  # the reader says what is wrong with it
+    return "parquet" if head == PARQUET_MAGIC else "csv"
+
+
+def _parquet_file(path: str) -> Any:
+    try:
+        import pyarrow.parquet as pq
+    except ImportError:
+        raise ImportError("numrep: reading Parquet files needs pyarrow (pip install pyarrow)") from None
+    import pyarrow as pa
+
+    try:
+        return pq.ParquetFile(path)
+    except (pa.ArrowInvalid, OSError) as error:
+        if isinstance(error, FileNotFoundError):
+            raise FileNotFoundError(2, f"{path}: no such report file", path) from None
+        raise ValueError(f"numrep: {path}: not a Parquet file ({error})") from None
+
+
+def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: str, category: str | None,
+                     source: str | _Unset | None, not_spam: str | _Unset | None
+                     ) -> tuple[dict[str, str | None], list[str]]:
+    """The column of each field in this file (None: not read), and the header columns named like a
+    field but not read; a column the caller named must be in the file."""
+    if isinstance(source, _Unset):
+        source = "source" if "source" in schema_names else None
+    if isinstance(not_spam, _Unset):
+        not_spam = "not_spam" if "not_spam" in schema_names else None
+    fields: dict[str, str | None] = {"number": number, "time": time, "category": category, "source": source,
+                                     "not_spam": not_spam}
+    for field, column in fields.items():
+        if column is not None and column not in schema_names:
+            role = "not_spam flag" if field == "not_spam" else field
+            raise ValueError(f"numrep: {path}: no column {column!r} (for the {role}); columns: "
+                             + ", ".join(repr(name) for name in schema_names))
+    read = set(fields.values())
+    ignored = [name for name in _FIELD_NAMES if name in schema_names and name not in read]
+    return fields, ignored
+
+
+def _report_batches(path: PathLike, *, number: str = "number", time: str = "time", category: str | None = "category",
+                    source: str | _Unset | None = _UNSET, not_spam: str | _Unset | None = _UNSET,
+                    region: str | None = _core.DEFAULT_REGION, default_time: TimeLike | None = None,
+                    batch_rows: int = DEFAULT_BATCH_ROWS) -> Iterator[tuple[_ReportArrays, dict[str, Any]]]:
+    """The reports of one Parquet file, a record batch at a time: (arrays, stats) per batch, the
+    arrays as _core.ReputationDB._from_arrays and _Builder.add_arrays take them (category codes
+    index the batch's own names) and the stats as from_frame counts them, plus "file", "file_rows"
+    (the rows of the whole file) and, in each of "first_bad_rows", the file and the row's index
+    in the file (from 0). Only the mapped
+    columns are read; memory is bounded by `batch_rows`. A missing column is a ValueError naming
+    the file and the column before any batch."""
+    name = os.fsdecode(path)
+    parquet = _parquet_file(name)
+    schema_names = list(parquet.schema_arrow.names)
+    fields, ignored = _columns_to_read(name, schema_names, number=number, time=time, category=category,
+                                       source=source, not_spam=not_spam)
+    wanted = [column for column in dict.fromkeys(fields.values()) if column is not None]
+    offset = 0
+    for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+        frame = batch.to_pandas()
+        arrays, stats = _report_arrays(frame, number=number, time=time, category=category,
+                                       source=fields["source"], not_spam=fields["not_spam"], region=region,
+                                       default_time=default_time)
+        stats["file"] = name
+        stats["file_rows"] = parquet.metadata.num_rows
+        stats["ignored_columns"] = ignored
+        for row in stats["first_bad_rows"]:
+            row["file"] = name
+            row["row"] += offset
+        offset += batch.num_rows
+        yield arrays, stats
+
+
+def _empty_stats() -> dict[str, Any]:
+    return {"rows": 0, "good": 0, "bad": 0, "defaulted_times": 0, "bad_by_reason": {}, "first_bad_rows": [],
+            "ignored_columns": [], "notes": [], "files": []}
+
+
+def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
+    """Adds one batch's stats to the running total: counts add, the first bad rows are the first
+    _KEPT_BAD_ROWS of all, notes and ignored columns are listed once."""
+    for key in ("rows", "good", "bad", "defaulted_times"):
+        total[key] += more[key]
+    for reason, count in more["bad_by_reason"].items():
+        total["bad_by_reason"][reason] = total["bad_by_reason"].get(reason, 0) + count
+    room = _KEPT_BAD_ROWS - len(total["first_bad_rows"])
+    total["first_bad_rows"].extend(more["first_bad_rows"][:max(room, 0)])
+    for key in ("ignored_columns", "notes"):
+        total[key].extend(item for item in more[key] if item not in total[key])
+    if "file" in more and more["file"] not in total["files"]:
+        total["files"].append(more["file"])
+
+
+class _Concatenation:
+    """Batches of report arrays gathered into one set: category codes re-based onto one list of
+    names (each name once), the other columns concatenated."""
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[np.ndarray, ...]] = []
+        self.names: dict[str, int] = {}
+
+    def add(self, arrays: _ReportArrays) -> None:
+        keys, times, codes, names, sources, votes = arrays
+        # codes[i] is -1 (no category) or an index into this batch's names: map them to ours.
+        mapping = np.array([self.names.setdefault(name, len(self.names)) for name in names] + [-1], dtype=np.int64)
+        self.parts.append((keys, times, mapping[codes], sources, votes))  # codes -1 pick the last entry, -1
+
+    def arrays(self) -> _ReportArrays:
+        if not self.parts:
+            return (np.zeros(0, np.uint64), np.zeros(0, np.int64), np.zeros(0, np.int64), [], np.zeros(0, np.int64),
+                    np.zeros(0, bool))
+        keys, times, codes, sources, votes = (np.concatenate(column) for column in zip(*self.parts))
+        return keys, times, codes, list(self.names), sources, votes
+
+
+def _read_parquet(paths: list[str], *, strict: bool = False,
+                  progress: Callable[[int, int, int, int], None] | None = None,
+                  **options: Any) -> tuple[_ReportArrays, dict[str, Any]]:
+    """The reports of Parquet files as one set of arrays, and their stats over every batch.
+    `strict`: a ValueError at the first bad row, naming its file and row. `progress(rows, bad,
+    bytes_done, bytes_total)` is called after each batch (bytes estimated from the rows read of
+    each file)."""
+    sizes = [os.path.getsize(path) for path in paths]
+    total_bytes, done_bytes = sum(sizes), 0
+    stats = _empty_stats()
+    gathered = _Concatenation()
+    for path, size in zip(paths, sizes):
+        start_rows = stats["rows"]
+        for arrays, batch_stats in _report_batches(path, **options):
+            if strict and batch_stats["first_bad_rows"]:
+                first = batch_stats["first_bad_rows"][0]
+                raise ValueError(f"numrep: {first['file']}: row {first['row']}: {first['message']}")
+            gathered.add(arrays)
+            _add_stats(stats, batch_stats)
+            if progress is not None:
+                share = min((stats["rows"] - start_rows) / max(batch_stats["file_rows"], 1), 1.0)
+                progress(stats["rows"], stats["bad"], done_bytes + int(size * share), total_bytes)
+        if path not in stats["files"]:  # a file without rows still counts as read
+            stats["files"].append(path)
+        done_bytes += size
+    if progress is not None:
+        progress(stats["rows"], stats["bad"], total_bytes, total_bytes)
+    return gathered.arrays(), stats

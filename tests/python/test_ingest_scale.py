@@ -1,0 +1,344 @@
+"""Reports from many inputs (issue 11): source ids that are the same in every file, frame and
+process; Parquet files read in record batches; paths and glob patterns; `numrep build` of them.
+Parquet files are written by pyarrow into tmp_path."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pytest
+
+import numrep
+from numrep import _core
+from numrep._ingest import _report_batches, expand_inputs, input_kind
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+pq = pytest.importorskip("pyarrow.parquet")
+
+NOW = dt.datetime(2025, 2, 1)
+COLUMNS = ["number", "time", "category", "source", "not_spam"]
+# Reports of a few numbers, each met by its sources in a different order in each half.
+ROWS = [
+    ("0912345678", "2025-01-10T08:00:00Z", "scam", "alice", ""),
+    ("0912 345 678", "2025-01-12T09:30:00Z", "Calls pretending to be the police", "bob", ""),
+    ("+84 86 123 4567", "2025-01-11T10:00:00Z", "spam", "alice", ""),
+    ("0861234567", "2025-01-12T10:00:00Z", "scam", " dave ", "yes"),
+    ("not a number", "2025-01-11T11:00:00Z", "scam", "carol", ""),
+    ("0912345678", "2025-01-13T08:00:00Z", "scam", "carol", ""),
+    ("0861234567", "2025-01-09T10:00:00Z", "robocall", "erin", ""),
+    ("0987654321", "2025-01-13T00:00:00Z", "silent", "", ""),
+    ("0912345678", "yesterday", "scam", "frank", ""),
+    ("0912345678", "2025-01-14T08:00:00Z", "scam", "frank", ""),
+    ("0987654321", "2025-01-14T00:00:00Z", "harassment", "gina", "maybe"),
+    ("", "2025-01-14T00:00:00Z", "scam", "gina", ""),
+]
+NUMBERS = ["0912345678", "0861234567", "0987654321", "0900000000"]
+
+
+def frame(rows: list[tuple[str, ...]] = ROWS) -> Any:
+    return pd.DataFrame(rows, columns=COLUMNS, dtype=str)
+
+
+def write_csv(path: Path, rows: list[tuple[str, ...]] = ROWS) -> Path:
+    frame(rows).to_csv(path, index=False)
+    return path
+
+
+def write_parquet(path: Path, rows: list[tuple[str, ...]] = ROWS, *, row_group_size: int | None = None,
+                  table: Any = None) -> Path:
+    pq.write_table(table if table is not None else pa.Table.from_pandas(frame(rows), preserve_index=False), path,
+                   row_group_size=row_group_size)
+    return path
+
+
+def records(db: numrep.ReputationDB) -> dict[str, np.ndarray]:
+    """What the database says of NUMBERS: every column of check_many (scores depend on the
+    distinct sources, so a different source sketch shows)."""
+    return db.check_many(NUMBERS, now=NOW)
+
+
+def assert_same_records(a: numrep.ReputationDB, b: numrep.ReputationDB) -> None:
+    ra, rb = records(a), records(b)
+    assert ra.keys() == rb.keys()
+    for name in ra:
+        if ra[name].dtype.kind == "f":
+            np.testing.assert_allclose(ra[name], rb[name], rtol=1e-5, err_msg=name)
+        else:
+            np.testing.assert_array_equal(ra[name], rb[name], err_msg=name)
+    assert a.keys().tolist() == b.keys().tolist()
+
+
+# --- stable source ids --------------------------------------------------------------------------
+
+
+def test_source_ids_are_a_hash_of_the_trimmed_name_as_in_cpp() -> None:
+    ids = _core._source_ids(["alice", "Nguyễn Văn A", None, "", "  \t", " alice "])
+    assert ids.dtype == np.uint32
+    # The values tests/cpp/test_ingest.cpp pins for numrep::source_id.
+    assert ids.tolist() == [1470110566, 3902057374, 0, 0, 0, 1470110566]
+    with pytest.raises(TypeError, match="source at index 1 must be a str or None, got int"):
+        _core._source_ids(["alice", 17])
+
+
+def test_frame_sources_are_named_as_csv_names_them() -> None:
+    """A float column of whole numbers (ints with gaps, as pandas and Arrow make them) names 17."""
+    from numrep.reputation import _source_ids
+
+    floats = _source_ids(pd.Series([17.0, None, 3.0]))
+    assert floats.tolist() == _core._source_ids(["17", None, "3"]).tolist()
+    assert _source_ids(pd.Series([1.5])).tolist() == _core._source_ids(["1.5"]).tolist()
+
+
+@pytest.mark.parametrize("split", [4, 7])
+def test_reports_split_over_two_csv_files_or_frames_in_any_order_equal_one(tmp_path: Path, split: int) -> None:
+    """Each half read by itself (another reader, as another process would): before issue 11 a
+    source's id was its index in that reader, so carol of the second half took alice's bit."""
+    whole = numrep.ReputationDB.from_csv(write_csv(tmp_path / "all.csv"))
+    first, second = ROWS[:split], ROWS[split:]
+    for a, b in ((first, second), (second, first)):
+        db = numrep.ReputationDB.from_csv(write_csv(tmp_path / "a.csv", a))
+        db.add_reports(frame(b))  # the other half as a frame: from_frame's ids must be from_csv's
+        assert_same_records(db, whole)
+        db.compact()
+        assert_same_records(db, whole)
+        by_frames = numrep.ReputationDB.from_frame(frame(a))
+        by_frames.add_reports(frame(b))
+        by_frames.compact()
+        assert_same_records(by_frames, whole)
+        two_files = numrep.ReputationDB.from_csv([write_csv(tmp_path / "1.csv", a), write_csv(tmp_path / "2.csv", b)])
+        assert_same_records(two_files, whole)
+    assert_same_records(numrep.ReputationDB.from_frame(frame()), whole)
+
+
+# --- Parquet --------------------------------------------------------------------------------------
+
+
+def test_from_parquet_equals_from_csv_and_from_frame(tmp_path: Path) -> None:
+    csv_db = numrep.ReputationDB.from_csv(write_csv(tmp_path / "r.csv"))
+    parquet_db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "r.parquet"))
+    assert_same_records(parquet_db, csv_db)
+    assert_same_records(numrep.ReputationDB.from_frame(frame()), csv_db)
+    stats, csv_stats = parquet_db.ingest_stats, csv_db.ingest_stats
+    for key in ("rows", "good", "bad", "bad_by_reason", "defaulted_times"):
+        assert stats[key] == csv_stats[key], key
+    assert stats["files"] == [str(tmp_path / "r.parquet")]
+    # The same bad rows with the same messages: CSV lines count the header, Parquet rows from 0.
+    assert [(r["row"] + 2, r["reason"], r["message"]) for r in stats["first_bad_rows"]] == [
+        (r["line"], r["reason"], r["message"]) for r in csv_stats["first_bad_rows"]]
+    assert isinstance(parquet_db, numrep.ReputationDB) and parquet_db.region == "VN"
+
+
+def test_parquet_of_many_files_row_groups_and_batches(tmp_path: Path) -> None:
+    whole = numrep.ReputationDB.from_csv(write_csv(tmp_path / "all.csv"))
+    paths = [write_parquet(tmp_path / "part-0.parquet", ROWS[:5], row_group_size=2),
+             write_parquet(tmp_path / "part-1.parquet", ROWS[5:], row_group_size=3)]
+    assert pq.ParquetFile(paths[0]).num_row_groups == 3
+    for batch_rows in (1, 2, 1000):
+        db = numrep.ReputationDB.from_parquet(paths, batch_rows=batch_rows)
+        assert_same_records(db, whole)
+        assert db.ingest_stats["rows"] == len(ROWS) and db.ingest_stats["bad"] == whole.ingest_stats["bad"]
+        # Bad rows with their file and row in it, counted from 0.
+        assert [(Path(r["file"]).name, r["row"], r["reason"]) for r in db.ingest_stats["first_bad_rows"]] == [
+            ("part-0.parquet", 4, "unparseable_number"), ("part-1.parquet", 3, "bad_time"),
+            ("part-1.parquet", 5, "bad_not_spam"), ("part-1.parquet", 6, "missing_number")]
+    reversed_db = numrep.ReputationDB.from_parquet(list(reversed(paths)))
+    assert_same_records(reversed_db, whole)
+
+
+def test_report_batches_are_bounded_and_read_only_the_mapped_columns(tmp_path: Path) -> None:
+    table = pa.Table.from_pandas(frame(), preserve_index=False).append_column("comment", pa.array(["x"] * len(ROWS)))
+    path = write_parquet(tmp_path / "r.parquet", table=table)
+    batches = list(_report_batches(path, batch_rows=5, category=None))
+    assert [len(arrays[0]) for arrays, _ in batches] == [5, 5, 2]
+    _, _, codes, names, sources, _ = batches[0][0]
+    assert names == [] and (codes == -1).all()  # category left out
+    assert sources.tolist()[:2] == _core._source_ids(["alice", "bob"]).tolist()
+    assert batches[0][1]["ignored_columns"] == ["category"]
+    assert batches[0][1]["file"] == str(path) and batches[0][1]["file_rows"] == len(ROWS)
+
+
+def test_parquet_typed_columns(tmp_path: Path) -> None:
+    """Timestamps, integer seconds, dictionary-encoded categories and integer sources with gaps."""
+    seconds = [1736496000, 1736674200, 1736589600]
+    table = pa.table({
+        "number": ["0912345678", "0912345678", "0861234567"],
+        "time": pa.array([dt.datetime.fromtimestamp(s, dt.timezone.utc) for s in seconds], pa.timestamp("s", tz="UTC")),
+        "category": pa.array(["scam", "scam", "spam"]).dictionary_encode(),
+        "source": pa.array([7, None, 7], pa.int64()),
+    })
+    db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "typed.parquet", table=table))
+    as_csv = tmp_path / "typed.csv"
+    as_csv.write_text("number,time,category,source\n0912345678,1736496000,scam,7\n0912345678,1736674200,scam,\n"
+                      "0861234567,1736589600,spam,7\n", encoding="utf-8")
+    assert_same_records(db, numrep.ReputationDB.from_csv(as_csv))
+    table = table.set_column(1, "time", pa.array(seconds, pa.int64()))
+    assert_same_records(numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "secs.parquet", table=table)), db)
+
+
+def test_parquet_dates_and_naive_timestamps(tmp_path: Path) -> None:
+    """A date is its midnight and a naive timestamp is UTC, as in CSV files; a null is a missing time."""
+    table = pa.table({"number": ["0912345678", "0912345678", "0861234567"],
+                      "time": pa.array([dt.date(2025, 1, 10), None, dt.date(2025, 1, 11)], pa.date32()),
+                      "category": ["scam", "scam", "spam"]})
+    db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "dates.parquet", table=table))
+    assert db.ingest_stats["bad_by_reason"] == {"missing_time": 1}
+    as_csv = tmp_path / "dates.csv"
+    as_csv.write_text("number,time,category\n0912345678,2025-01-10,scam\n0912345678,,scam\n"
+                      "0861234567,2025-01-11,spam\n", encoding="utf-8")
+    assert_same_records(db, numrep.ReputationDB.from_csv(as_csv))
+    naive = table.set_column(1, "time", pa.array([dt.datetime(2025, 1, 10), None, dt.datetime(2025, 1, 11)],
+                                                  pa.timestamp("us")))
+    assert_same_records(numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "naive.parquet", table=naive)), db)
+
+
+def test_parquet_column_mapping_and_missing_columns_name_the_file(tmp_path: Path) -> None:
+    renamed = frame().rename(columns={"number": "Phone", "time": "When"})
+    path = tmp_path / "renamed.parquet"
+    pq.write_table(pa.Table.from_pandas(renamed, preserve_index=False), path)
+    with pytest.raises(ValueError, match=r"renamed\.parquet: no column 'number' \(for the number\); columns: 'Phone'"):
+        numrep.ReputationDB.from_parquet(path)
+    with pytest.raises(ValueError, match=r"renamed\.parquet: no column 'reporter' \(for the source\)"):
+        numrep.ReputationDB.from_parquet(path, number="Phone", time="When", source="reporter")
+    db = numrep.ReputationDB.from_parquet(path, number="Phone", time="When")
+    assert_same_records(db, numrep.ReputationDB.from_frame(frame()))
+    without = numrep.ReputationDB.from_parquet(path, number="Phone", time="When", source=None, not_spam=None)
+    assert without.ingest_stats["ignored_columns"] == ["source", "not_spam"]
+
+
+def test_parquet_strict_default_time_and_bad_options(tmp_path: Path) -> None:
+    path = write_parquet(tmp_path / "r.parquet")
+    with pytest.raises(ValueError, match=r"r\.parquet: row 4: cannot parse \"not a number\""):
+        numrep.ReputationDB.from_parquet(path, strict=True)
+    rows = [("0912345678", "", "scam", "a", ""), ("0912345678", "2025-01-10", "scam", "b", "")]
+    gaps = write_parquet(tmp_path / "gaps.parquet", rows)
+    assert numrep.ReputationDB.from_parquet(gaps).ingest_stats["bad_by_reason"] == {"missing_time": 1}
+    filled = numrep.ReputationDB.from_parquet(gaps, default_time="2025-01-09")
+    assert filled.ingest_stats["defaulted_times"] == 1 and filled.check("0912345678", now=NOW).reports == 2
+    with pytest.raises(ValueError, match="half"):
+        numrep.ReputationDB.from_parquet(tmp_path / "never read.parquet", half_life_days=0)
+    with pytest.raises(ValueError, match="batch_rows"):
+        numrep.ReputationDB.from_parquet(path, batch_rows=0)
+    not_parquet = tmp_path / "text.parquet"
+    not_parquet.write_text("number\n0912345678\n")
+    with pytest.raises(ValueError, match=r"text\.parquet: not a Parquet file"):
+        numrep.ReputationDB.from_parquet(not_parquet)
+
+
+def test_empty_parquet_file_builds_an_empty_database(tmp_path: Path) -> None:
+    db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "empty.parquet", []))
+    assert len(db) == 0 and db.ingest_stats["rows"] == 0
+    assert db.ingest_stats["files"] == [str(tmp_path / "empty.parquet")]
+
+
+# --- paths and globs ------------------------------------------------------------------------------
+
+
+def test_expand_inputs_globs_sorted_and_literal_paths(tmp_path: Path) -> None:
+    (tmp_path / "data" / "2025" / "01").mkdir(parents=True)
+    for name in ("data/b.parquet", "data/a.parquet", "data/2025/01/c.parquet", "data/notes.txt", "x[1].csv"):
+        (tmp_path / name).write_bytes(b"")
+    root = str(tmp_path)
+    assert expand_inputs(f"{root}/data/*.parquet") == [f"{root}/data/a.parquet", f"{root}/data/b.parquet"]
+    assert expand_inputs([f"{root}/data/**/*.parquet"]) == [
+        f"{root}/data/2025/01/c.parquet", f"{root}/data/a.parquet", f"{root}/data/b.parquet"]
+    assert expand_inputs([tmp_path / "x[1].csv"]) == [f"{root}/x[1].csv"]  # an existing name is not a pattern
+    with pytest.raises(FileNotFoundError, match=r"no file matches '.*/reports/\*\.csv'"):
+        expand_inputs(f"{root}/reports/*.csv")
+    with pytest.raises(FileNotFoundError, match="no such report file"):
+        expand_inputs(f"{root}/nope.csv")
+    with pytest.raises(IsADirectoryError, match="is a directory"):
+        expand_inputs(f"{root}/data")
+
+
+def test_input_kind_by_suffix_or_magic_bytes(tmp_path: Path) -> None:
+    parquet_named_csv = write_parquet(tmp_path / "reports.dat")
+    assert input_kind(parquet_named_csv) == "parquet"
+    assert input_kind(write_csv(tmp_path / "reports.csv")) == "csv"
+    (tmp_path / "later.PQ").write_bytes(b"")
+    assert input_kind(tmp_path / "later.PQ") == "parquet"
+    assert numrep.ReputationDB.from_parquet(parquet_named_csv).ingest_stats["rows"] == len(ROWS)
+
+
+def test_from_parquet_takes_a_glob(tmp_path: Path) -> None:
+    (tmp_path / "p").mkdir()
+    write_parquet(tmp_path / "p" / "0.parquet", ROWS[:6])
+    write_parquet(tmp_path / "p" / "1.parquet", ROWS[6:])
+    db = numrep.ReputationDB.from_parquet(str(tmp_path / "p" / "*.parquet"))
+    assert_same_records(db, numrep.ReputationDB.from_frame(frame()))
+    with pytest.raises(FileNotFoundError, match="no file matches"):
+        numrep.ReputationDB.from_parquet(str(tmp_path / "q" / "*.parquet"))
+
+
+# --- the command line -----------------------------------------------------------------------------
+
+
+def run(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "numrep", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_cli_builds_from_parquet_and_from_globs(tmp_path: Path) -> None:
+    (tmp_path / "in").mkdir()
+    write_parquet(tmp_path / "in" / "a.parquet", ROWS[:5])
+    write_parquet(tmp_path / "in" / "b.parquet", ROWS[5:])
+    result = run("build", str(tmp_path / "in" / "*.parquet"), "-o", str(tmp_path / "db"))
+    assert result.returncode == 0, result.stderr
+    assert "Read 2 Parquet report files" in result.stdout
+    assert re.search(r"rows\s+12\n", result.stdout) and re.search(r"bad\s+4\n", result.stdout)
+    assert re.search(r"a\.parquet row 4: cannot parse \"not a number\"", result.stdout)
+    assert_same_records(numrep.ReputationDB.open(tmp_path / "db"), numrep.ReputationDB.from_frame(frame()))
+
+    write_csv(tmp_path / "in" / "a.csv", ROWS[:5])
+    write_csv(tmp_path / "in" / "b.csv", ROWS[5:])
+    by_csv = run("build", str(tmp_path / "in" / "*.csv"), "-o", str(tmp_path / "csv db"))
+    assert by_csv.returncode == 0, by_csv.stderr
+    assert "Read 2 report files" in by_csv.stdout
+    assert_same_records(numrep.ReputationDB.open(tmp_path / "csv db"), numrep.ReputationDB.open(tmp_path / "db"))
+
+
+def test_cli_parquet_column_options(tmp_path: Path) -> None:
+    renamed = frame().rename(columns={"number": "Phone", "source": "who"})
+    pq.write_table(pa.Table.from_pandas(renamed, preserve_index=False), tmp_path / "r.parquet")
+    result = run("build", str(tmp_path / "r.parquet"), "-o", str(tmp_path / "db"), "--number", "Phone",
+                 "--source", "who", "--region", "VN", "--half-life", "30d")
+    assert result.returncode == 0, result.stderr
+    db = numrep.ReputationDB.open(tmp_path / "db")
+    assert db.half_life_days == 30
+    np.testing.assert_array_equal(
+        records(db)["reports"],
+        records(numrep.ReputationDB.from_frame(frame(), half_life_days=30))["reports"])
+
+
+@pytest.mark.parametrize(("extra", "says"), [
+    (["{root}/in/*.xyz"], ["no file matches", "*.xyz"]),
+    (["{root}/in/a.csv", "{root}/in/a.parquet"], ["cannot mix CSV and Parquet", "a.csv", "a.parquet"]),
+    (["{root}/in/a.parquet", "--delimiter", ";"], ["--delimiter applies to CSV files only", "a.parquet"]),
+    (["{root}/in/a.parquet", "--preset", "ftc"], ["--preset applies to CSV files only"]),
+    (["{root}/in/a.parquet", "--rejects", "{root}/rejects.csv"], ["--rejects applies to CSV files only"]),
+    (["{root}/in/a.parquet", "--number", "Phone"], ["a.parquet", "no column 'Phone'"]),
+    (["{root}/in/a.parquet", "--strict"], ["a.parquet: row 4", "not a number"]),
+])
+def test_cli_parquet_errors_are_one_line(tmp_path: Path, extra: list[str], says: list[str]) -> None:
+    (tmp_path / "in").mkdir()
+    write_parquet(tmp_path / "in" / "a.parquet")
+    write_csv(tmp_path / "in" / "a.csv")
+    args = [a.replace("{root}", str(tmp_path)) for a in extra]
+    result = run("build", *args, "-o", str(tmp_path / "db"))
+    assert result.returncode == 1, result.stdout
+    assert result.stderr.startswith("numrep: ") and result.stderr.count("\n") == 1, result.stderr
+    assert "Traceback" not in result.stderr
+    for text in says:
+        assert text in result.stderr, result.stderr
+
+
+def test_cli_build_help_names_parquet_and_globs() -> None:
+    result = run("build", "--help")
+    assert result.returncode == 0
+    text = " ".join(result.stdout.split())
+    assert "Parquet" in text and "glob" in text and "not mixed" in text
