@@ -476,7 +476,7 @@ class _Builder:
         """
         Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.
         """
-    def add_csv(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> tuple[dict, typing.Any]:
+    def add_csv(self, paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, rejects: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, progress: collections.abc.Callable[[int, int, int, int], None] | None) -> tuple[dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], str | None]:
         """
         Reads CSV files as _from_csv does; returns (ingest stats, the region national forms were read in).
         """
@@ -484,7 +484,7 @@ class _Builder:
         """
         Whole records (keys sorted, records (n, 13) uint32), merged in.
         """
-    def finish(self, region: str | None) -> dict:
+    def finish(self, region: str | None) -> dict[str, int]:
         """
         Merges everything added and publishes the database (national forms recorded as read in `region`); returns counts: numbers, shards, runs spilled, bytes spilled.
         """
@@ -498,7 +498,7 @@ class _Publication:
         """
         Releases the lock (the files of an uncommitted publication are removed by the next save or open).
         """
-    def commit(self, entries: list) -> None:
+    def commit(self, entries: collections.abc.Sequence[tuple[int, int, int, tuple[str, int, int], tuple[str, int, int]]]) -> None:
         """
         Checks every shard's files and publishes them with one atomic rename.
         """
@@ -631,12 +631,18 @@ class ReputationDB:
         """
         Save as a directory (the delta is compacted first); atomic.
         """
+    def shard_ranges(self) -> list[tuple[int, int]]:
+        """
+        The (first key, last key) of each shard, in key order.
+        """
     @property
     def _csv_stats(self) -> dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]:
         ...
     @property
     def bloom_bytes(self) -> int:
-        ...
+        """
+        Bytes of the Bloom filters, every shard.
+        """
     @property
     def delta_size(self) -> int:
         ...
@@ -645,14 +651,23 @@ class ReputationDB:
         ...
     @property
     def records_bits_per_key(self) -> float:
-        ...
+        """
+        Bits per number of the tries' key structure, every shard.
+        """
     @property
     def records_bytes(self) -> int:
-        ...
+        """
+        Bytes of the record tries, every shard.
+        """
     @property
     def region(self) -> str | None:
         """
         The region national forms are read in by default: the one the database was built (or opened) with.
+        """
+    @property
+    def shard_count(self) -> int:
+        """
+        Key ranges the snapshot is split into (1 unless built sharded).
         """
     @property
     def snapshot_size(self) -> int:
@@ -661,7 +676,11 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
-def _merge_records(pieces: list, half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+def _csv_records(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32], dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], str | None]:
+    """
+    CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region national forms were read in).
+    """
+def _merge_records(pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]:
     """
     Pieces of (keys, records), each sorted, merged into one record per key (in piece order).
     """
@@ -673,7 +692,7 @@ def _parse_times(values: collections.abc.Sequence[str | None]) -> tuple[numpy.ty
     """
     Unix seconds of time texts as from_csv reads them, and which are not times.
     """
-def _partial_records(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+def _partial_records(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]:
     """
     One record per number of a batch of reports: (keys sorted (n,) uint64, records (n, 13) uint32).
     """
@@ -695,7 +714,7 @@ def _unix_time(value: datetime.datetime | datetime.date | numpy.datetime64 | int
     """
     Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).
     """
-def _write_shard(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], generation: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex, first_key: typing.SupportsInt | typing.SupportsIndex, last_key: typing.SupportsInt | typing.SupportsIndex, pieces: list, half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex) -> tuple:
+def _write_shard(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], generation: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex, first_key: typing.SupportsInt | typing.SupportsIndex, last_key: typing.SupportsInt | typing.SupportsIndex, pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]], half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex) -> tuple[int, int, int, tuple[str, int, int], tuple[str, int, int]]:
     """
     Merges pieces of records and writes them as shard `index` of a publication's generation (any process); returns the shard's entry for _Publication.commit.
     """

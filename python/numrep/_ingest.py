@@ -185,24 +185,22 @@ class _Concatenation:
         return keys, times, codes, list(self.names), sources, votes
 
 
-def _read_parquet(paths: list[str], *, strict: bool = False,
-                  progress: Callable[[int, int, int, int], None] | None = None,
-                  **options: Any) -> tuple[_ReportArrays, dict[str, Any]]:
-    """The reports of Parquet files as one set of arrays, and their stats over every batch.
-    `strict`: a ValueError at the first bad row, naming its file and row. `progress(rows, bad,
-    bytes_done, bytes_total)` is called after each batch (bytes estimated from the rows read of
-    each file)."""
+def _feed_parquet(paths: list[str], add: Callable[[_ReportArrays], None], *, strict: bool = False,
+                  progress: Callable[[int, int, int, int], None] | None = None, **options: Any) -> dict[str, Any]:
+    """Reads the reports of Parquet files batch by batch into `add` (a concatenation, or a
+    bounded-memory builder's add_arrays); returns their stats over every batch. `strict`: a
+    ValueError at the first bad row, naming its file and row. `progress(rows, bad, bytes_done,
+    bytes_total)` is called after each batch (bytes estimated from the rows read of each file)."""
     sizes = [os.path.getsize(path) for path in paths]
     total_bytes, done_bytes = sum(sizes), 0
     stats = _empty_stats()
-    gathered = _Concatenation()
     for path, size in zip(paths, sizes):
         start_rows = stats["rows"]
         for arrays, batch_stats in _report_batches(path, **options):
             if strict and batch_stats["first_bad_rows"]:
                 first = batch_stats["first_bad_rows"][0]
                 raise ValueError(f"numrep: {first['file']}: row {first['row']}: {first['message']}")
-            gathered.add(arrays)
+            add(arrays)
             _add_stats(stats, batch_stats)
             if progress is not None:
                 share = min((stats["rows"] - start_rows) / max(batch_stats["file_rows"], 1), 1.0)
@@ -212,4 +210,11 @@ def _read_parquet(paths: list[str], *, strict: bool = False,
         done_bytes += size
     if progress is not None:
         progress(stats["rows"], stats["bad"], total_bytes, total_bytes)
+    return stats
+
+
+def _read_parquet(paths: list[str], **options: Any) -> tuple[_ReportArrays, dict[str, Any]]:
+    """The reports of Parquet files as one set of arrays, and their stats (see _feed_parquet)."""
+    gathered = _Concatenation()
+    stats = _feed_parquet(paths, gathered.add, **options)
     return gathered.arrays(), stats

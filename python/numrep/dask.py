@@ -19,18 +19,25 @@ number's decayed count is summed in another order).
 
 from __future__ import annotations
 
-import glob
 import os
 import time as _time
-from collections.abc import Iterable, Sequence
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Union, cast
 
 import numpy as np
+import numpy.typing as npt
 
 from . import _core
 from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
 
 __all__ = ["build", "check"]
+
+# A partition's records: keys (sorted), their records (n, 13), its ingest stats, the region read in.
+_Part = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32], dict[str, Any], Union[str, None]]
+# What the client gathers of a partition: its number count, a sample of its keys, stats, region.
+_Summary = tuple[int, npt.NDArray[np.uint64], dict[str, Any], Union[str, None]]
+_Records = tuple[npt.NDArray[np.uint64], npt.NDArray[np.uint32]]
+_ShardEntry = tuple[int, int, int, tuple[str, int, int], tuple[str, int, int]]
 
 # Partial records each partition returns to the client, to place the shard boundaries.
 _SAMPLE_SIZE = 1024
@@ -48,78 +55,49 @@ def _client(client: Any) -> Any:
     except ImportError as e:  # pragma: no cover - the extra is missing
         raise ImportError("numrep.dask needs dask.distributed: pip install numrep[dask]") from e
     try:
-        return default_client()
+        return default_client()  # type: ignore[no-untyped-call]
     except ValueError as e:
         raise ValueError("numrep.dask: no Dask client; start one (distributed.Client()) or pass client=") from e
 
 
-def _is_parquet(path: str) -> bool:
-    if path.lower().endswith((".parquet", ".pq")):
-        return True
-    try:
-        with open(path, "rb") as f:
-            return f.read(4) == b"PAR1"
-    except OSError:
-        return False
-
-
-def _expand(paths: PathLike | Iterable[PathLike]) -> list[str]:
-    """Files named by paths and globs, in sorted order per pattern; a pattern matching nothing is
-    an error naming it."""
-    items = [paths] if isinstance(paths, (str, bytes, os.PathLike)) else list(paths)
-    files: list[str] = []
-    for item in items:
-        text = os.fsdecode(os.fspath(item))
-        if glob.has_magic(text):
-            matched = sorted(glob.glob(text, recursive=True))
-            if not matched:
-                raise FileNotFoundError(f"numrep: no file matches {text!r}")
-            files.extend(matched)
-        else:
-            if not os.path.exists(text):
-                raise FileNotFoundError(f"numrep: no such report file: {text!r}")
-            files.append(text)
-    return [os.path.abspath(f) for f in files]
-
-
 # ----------------------------------------------------------------------------- on the workers
 
-def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], half_life_days: float) -> tuple:
+def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], half_life_days: float) -> _Part:
     """One partition of reports (a pandas DataFrame) as one record per number, with its counts."""
     frame = _as_frame(frame)
     arrays, stats = _report_arrays(frame, **columns)
     first_row = int(where.pop("first_row", 0))
-    numbers = frame[columns["number"]]
-    stats["first_bad_rows"] = [{**where, "row": first_row + int(i), "text": str(numbers.iloc[i])}
-                               for i in np.flatnonzero(arrays[0] == 0)[:_FIRST_BAD_ROWS]]
+    for row in stats["first_bad_rows"]:  # rows of the partition, or of the file for a row group
+        row.update(where)
+        row["row"] += first_row
     record_keys, records = _core._partial_records(*arrays, half_life_days)
     return record_keys, records, stats, columns["region"]
 
 
 def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
-                     half_life_days: float) -> tuple:
-    import pyarrow.parquet as pq
+                     half_life_days: float) -> _Part:
+    from ._ingest import _columns_to_read, _parquet_file
 
-    wanted = [c for c in (columns["number"], columns["time"], columns["category"], columns.get("source"),
-                          columns.get("not_spam")) if isinstance(c, str)]
-    parquet = pq.ParquetFile(path)
-    names = set(parquet.schema_arrow.names)
-    missing = [c for c in wanted if c not in names]
-    if missing:
-        raise ValueError(f"numrep: {path}: columns {missing} not in the file (it has {sorted(names)})")
+    parquet = _parquet_file(path)
+    fields, _ = _columns_to_read(path, list(parquet.schema_arrow.names), number=columns["number"],
+                                 time=columns["time"], category=columns["category"], source=columns["source"],
+                                 not_spam=columns["not_spam"])
+    columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
+    wanted = [c for c in dict.fromkeys(fields.values()) if c is not None]
     table = parquet.read_row_group(row_group, columns=wanted)
     return _frame_records(table.to_pandas(), {"file": path, "row_group": row_group, "first_row": first_row},
                           columns, half_life_days)
 
 
-def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> tuple:
-    keys, records, stats, region = _core._csv_records(path, **options, half_life_days=half_life_days)
+def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> _Part:
+    keys, records, core_stats, region = _core._csv_records(path, **options, half_life_days=half_life_days)
+    stats = cast(dict[str, Any], core_stats)
     for row in stats["first_bad_rows"]:
         row["file"] = path
     return keys, records, stats, region
 
 
-def _summary(part: tuple) -> tuple:
+def _summary(part: _Part) -> _Summary:
     """What the client needs of a partition: its number count, a sample of its keys, its stats."""
     keys = part[0]
     if len(keys) > _SAMPLE_SIZE:
@@ -127,7 +105,7 @@ def _summary(part: tuple) -> tuple:
     return len(part[0]), np.asarray(keys), part[2], part[3]
 
 
-def _slice(part: tuple, first_key: int, last_key: int) -> tuple:
+def _slice(part: _Part, first_key: int, last_key: int) -> _Records:
     """The records of a partition with keys in first_key..last_key."""
     keys, records = part[0], part[1]
     lo = np.searchsorted(keys, np.uint64(first_key), side="left")
@@ -135,14 +113,14 @@ def _slice(part: tuple, first_key: int, last_key: int) -> tuple:
     return keys[lo:hi], records[lo:hi]
 
 
-def _write_shard(path: str, generation: int, index: int, first_key: int, last_key: int, pieces: list,
-                 half_life_days: float, bloom_fpr: float) -> tuple:
+def _write_shard(path: str, generation: int, index: int, first_key: int, last_key: int, pieces: list[_Records],
+                 half_life_days: float, bloom_fpr: float) -> _ShardEntry:
     return _core._write_shard(path, generation, index, first_key, last_key, list(pieces), half_life_days, bloom_fpr)
 
 
 # ----------------------------------------------------------------------------- on the client
 
-def _boundaries(summaries: Sequence[tuple], shards: int) -> list[int]:
+def _boundaries(summaries: Sequence[_Summary], shards: int) -> list[int]:
     """The last key of each shard but the last: weighted quantiles of the partitions' samples."""
     keys, weights = [], []
     for count, sample, _, _ in summaries:
@@ -222,15 +200,17 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
 
     parts = []
     if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
-        from dask import delayed
+        from dask.delayed import delayed
 
         parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
                                 for i, p in enumerate(reports.to_delayed())])
     else:
         import pyarrow.parquet as pq
 
-        for file in _expand(reports):
-            if _is_parquet(file):
+        from ._ingest import expand_inputs, input_kind
+
+        for file in (os.path.abspath(f) for f in expand_inputs(reports)):
+            if input_kind(file) == "parquet":
                 meta = pq.ParquetFile(file).metadata
                 first = 0
                 for g in range(meta.num_row_groups):
@@ -254,7 +234,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             shards = max(workers, -(-numbers // _NUMBERS_PER_SHARD))
         cuts = _boundaries(summaries, shards)
-        ranges = list(zip([0] + [c + 1 for c in cuts], cuts + [2**64 - 1]))
+        ranges = list(zip([0, *[c + 1 for c in cuts]], [*cuts, 2**64 - 1]))
         publication = _core._Publication(out, half_life_days, bloom_fpr, read_in)
         generation = publication.generation
         written = []

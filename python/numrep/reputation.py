@@ -65,6 +65,7 @@ class ReputationDB(_core.ReputationDB):
         from_frame and open call this; `ingest_stats` are the counts of the rows it was built from."""
         super().__init__(db)
         self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
+        self._build_stats: dict[str, int] = {}
 
     # ------------------------------------------------------------------------- constructors
 
@@ -174,6 +175,80 @@ class ReputationDB(_core.ReputationDB):
                                       default_time=default_time, batch_rows=batch_rows)
         return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
 
+    @classmethod
+    def build(cls: type[_Self], reports: Any, path: PathLike, *, memory: int | str | None = None,
+              shards: int | None = None, preset: str | None = None, number: str | None = None,
+              time: str | _Unset | None = _UNSET, category: str | _Unset | None = _UNSET,
+              source: str | _Unset | None = _UNSET, not_spam: str | _Unset | None = _UNSET,
+              delimiter: str | None = None, region: str | _Unset | None = _UNSET, strict: bool = False,
+              rejects: PathLike | None = None, default_time: TimeLike | None = None, half_life_days: float = 90.0,
+              bloom_fpr: float = 0.001, temp_dir: PathLike | None = None,
+              progress: Callable[[int, int, int, int], None] | None = None) -> _Self:
+        """Build a database straight into the directory `path` (crash-safe, as save), within a
+        memory budget: `memory` ("4G", "512M" or bytes; None: no limit) bounds what the build holds,
+        spilling sorted runs to `temp_dir` (default: next to `path`) and building one shard at a
+        time; `shards` splits the numbers into that many key ranges of equal size (more when the
+        budget needs them). `reports`: CSV or Parquet files (paths or glob patterns; one kind per
+        build), read as from_csv or from_parquet read them, or a DataFrame / Arrow table read as
+        from_frame reads it. Returns the database opened from `path`; ``db.ingest_stats`` counts the
+        rows and ``db.build_stats`` what the build did (numbers, shards, runs spilled)."""
+        from ._ingest import _feed_parquet, expand_inputs, input_kind
+
+        budget = _memory_bytes(memory)
+        if shards is not None and not 1 <= shards <= 16384:
+            raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+        builder = _core._Builder(path, half_life_days=half_life_days, bloom_fpr=bloom_fpr, memory=budget,
+                                 shards=shards or 0, temp_dir=temp_dir)
+        read_in: str | None
+        frame_time = "time" if isinstance(time, _Unset) else time
+        if frame_time is None:
+            raise ValueError("numrep: a report time column is required (time=None leaves none)")
+        if isinstance(reports, (str, bytes, os.PathLike)) or (
+                isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports)):
+            paths = expand_inputs(reports)
+            kinds = {input_kind(p) for p in paths}
+            if len(kinds) > 1:
+                raise ValueError("numrep: cannot mix CSV and Parquet files in one build")
+            if kinds == {"parquet"}:
+                for option, value in (("preset", preset), ("delimiter", delimiter), ("rejects", rejects)):
+                    if value is not None:
+                        raise ValueError(f"numrep: {option} applies to CSV files only, and {paths[0]} is Parquet")
+                read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
+                stats = _feed_parquet(
+                    paths, lambda arrays: builder.add_arrays(*arrays), strict=strict, progress=progress,
+                    number=number or "number", time=frame_time,
+                    category="category" if isinstance(category, _Unset) else category, source=source,
+                    not_spam=not_spam, region=read_in, default_time=default_time)
+            else:
+                def column(name: str, value: str | _Unset | None) -> str | None:
+                    if isinstance(value, _Unset):
+                        return None
+                    if value == "":
+                        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+                    return "" if value is None else value
+
+                stats, read_in = builder.add_csv(
+                    paths, preset, number, column("time", time), column("category", category),
+                    column("source", source), column("not_spam", not_spam), delimiter,
+                    _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
+                    isinstance(region, _Unset) and preset is not None, strict, rejects, default_time, progress)
+        else:
+            read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
+            arrays, stats = _report_arrays(
+                _as_frame(reports), number=number or "number", time=frame_time,
+                category="category" if isinstance(category, _Unset) else category, source=source, not_spam=not_spam,
+                region=read_in, default_time=default_time)
+            builder.add_arrays(*arrays)
+        summary = builder.finish(read_in)
+        db = cls(_core.ReputationDB._open(path, None, True), ingest_stats=stats)
+        db._build_stats = summary
+        return db
+
+    @property
+    def build_stats(self) -> dict[str, Any]:
+        """What ReputationDB.build did: numbers, shards, runs spilled and bytes spilled ({} otherwise)."""
+        return self._build_stats
+
     # ------------------------------------------------------------------------- reports and checks
 
     @property
@@ -226,6 +301,28 @@ class ReputationDB(_core.ReputationDB):
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns = self._check_many(numbers, now, self._region_or_own(region))
         return _verdict_frame(columns) if as_frame else columns
+
+
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+
+
+def _memory_bytes(memory: int | str | None) -> int:
+    """A memory budget in bytes (0: no limit) from bytes or "4G", "512M", "1.5G", "64K"."""
+    if memory is None:
+        return 0
+    if isinstance(memory, str):
+        text = memory.strip().upper().removesuffix("IB").removesuffix("B")
+        unit = text[-1:] if text[-1:] in _SIZE_UNITS else ""
+        try:
+            value = float(text[:len(text) - len(unit)])
+        except ValueError:
+            raise ValueError(f"numrep: memory {memory!r} is not a size (e.g. 4G, 512M, 1.5G)") from None
+        size = int(value * _SIZE_UNITS[unit])
+    else:
+        size = int(memory)
+    if size < 16 << 20:
+        raise ValueError(f"numrep: a memory budget of {memory!r} is below the 16M a build needs")
+    return size
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:

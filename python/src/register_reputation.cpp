@@ -254,7 +254,7 @@ struct builder_holder {
 
 // A shard's manifest entry as Python sees it: (first_key, last_key, numbers, (records name, size,
 // checksum), (bloom name, size, checksum)); plain values, so that it crosses processes.
-using shard_tuple = py::tuple;
+using shard_tuple = typed<names::shard_entry>;
 shard_tuple shard_to_tuple(const detail::db_manifest::shard_entry& e) {
     const auto file = [](const detail::db_manifest::file_entry& f) { return py::make_tuple(f.name, f.size, f.checksum); };
     return py::make_tuple(e.first_key, e.last_key, e.numbers, file(e.records), file(e.bloom));
@@ -279,7 +279,7 @@ detail::db_manifest::shard_entry shard_from_tuple(const py::handle& t) {
 }
 
 // Records as arrays: keys (n,) and the thirteen fields of each record (n, 13), uint32.
-py::tuple records_to_arrays(const std::vector<std::uint64_t>& keys, const std::vector<number_record>& records) {
+typed<names::records> records_to_arrays(const std::vector<std::uint64_t>& keys, const std::vector<number_record>& records) {
     const auto n = static_cast<py::ssize_t>(keys.size());
     py::array_t<std::uint64_t> k(n);
     py::array_t<std::uint32_t> r({n, static_cast<py::ssize_t>(number_record::field_count)});
@@ -293,7 +293,7 @@ py::tuple records_to_arrays(const std::vector<std::uint64_t>& keys, const std::v
 
 // Merges pieces of (keys, records) arrays, each sorted by key, into one sorted record per key;
 // records of one key merge in piece order (so the result does not depend on scheduling order).
-std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(const py::list& pieces,
+std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(const py::handle& pieces,
                                                                               const reputation_config& config) {
     struct piece {
         column<std::uint64_t> keys;
@@ -386,8 +386,9 @@ void register_scale(py::module_& m) {
                 auto [stats, read_in] = read_csv_into(*h.builder, paths, preset, number, time, category, source,
                                                       not_spam, delimiter, region_code, keep_preset_region, strict,
                                                       rejects, default_time, progress);
-                return py::make_tuple(stats, read_in.is_none() ? py::object(py::none())
-                                                               : py::object(py::str(std::string(read_in.code()))));
+                return typed<names::csv_stats>(
+                    py::make_tuple(stats, read_in.is_none() ? py::object(py::none())
+                                                            : py::object(py::str(std::string(read_in.code())))));
             },
             py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"),
             py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"),
@@ -399,7 +400,7 @@ void register_scale(py::module_& m) {
             [](builder_holder& h, const column<std::uint64_t>& keys, const column<std::uint32_t>& records) {
                 if (!h.builder) throw py::value_error("numrep: this builder has finished");
                 py::list pieces;
-                pieces.append(py::make_tuple(keys, records));
+                pieces.append(py::make_tuple(keys, records));  // one piece: checked and merged as any
                 const auto [k, r] = merge_pieces(pieces, h.options.config);
                 py::gil_scoped_release unlocked;
                 for (std::size_t i = 0; i < k.size(); ++i) h.builder->add_record(k[i], r[i]);
@@ -416,7 +417,7 @@ void register_scale(py::module_& m) {
                     summary = h.builder->finish();
                 }
                 h.builder.reset();
-                py::dict d;
+                typed<names::build_summary> d(py::dict{});
                 d["numbers"] = summary.numbers;
                 d["shards"] = summary.shards;
                 d["runs"] = summary.runs;
@@ -460,9 +461,11 @@ void register_scale(py::module_& m) {
                 sorted = builder.sorted();
             }
             const py::tuple arrays = records_to_arrays(sorted.first, sorted.second);
-            return py::make_tuple(arrays[0], arrays[1], stats,
-                                  read_in.is_none() ? py::object(py::none())
-                                                    : py::object(py::str(std::string(read_in.code()))));
+            const py::object keys = arrays[0], records = arrays[1];
+            return typed<names::csv_records>(py::make_tuple(keys, records, stats,
+                                                            read_in.is_none()
+                                                                ? py::object(py::none())
+                                                                : py::object(py::str(std::string(read_in.code())))));
         },
         py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"),
         py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"),
@@ -471,7 +474,7 @@ void register_scale(py::module_& m) {
         "national forms were read in).");
     m.def(
         "_merge_records",
-        [](const py::list& pieces, double half_life_days) {
+        [](const typed<names::record_pieces>& pieces, double half_life_days) {
             const auto [k, r] = merge_pieces(pieces, config_from(half_life_days));
             return records_to_arrays(k, r);
         },
@@ -480,7 +483,8 @@ void register_scale(py::module_& m) {
     m.def(
         "_write_shard",
         [](const path_arg& path, std::uint64_t generation, std::size_t index, std::uint64_t first_key,
-           std::uint64_t last_key, const py::list& pieces, double half_life_days, double bloom_fpr) {
+           std::uint64_t last_key, const typed<names::record_pieces>& pieces, double half_life_days,
+           double bloom_fpr) {
             const std::filesystem::path dir = path_of(path);
             auto [keys, records] = merge_pieces(pieces, config_from(half_life_days));
             if (!keys.empty() && (keys.front() < first_key || keys.back() > last_key))
@@ -525,7 +529,7 @@ void register_scale(py::module_& m) {
                                [](const publication_holder& h) { return h.publication->directory().string(); })
         .def(
             "commit",
-            [](publication_holder& h, const py::list& entries) {
+            [](publication_holder& h, const typed<names::shard_entries>& entries) {
                 std::vector<detail::db_manifest::shard_entry> shards;
                 for (const auto& e : entries) shards.push_back(shard_from_tuple(e));
                 py::gil_scoped_release unlocked;

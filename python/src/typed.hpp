@@ -70,6 +70,21 @@ NUMREP_TYPE_NAME(phone_number_state,
                  "tuple[collections.abc.Callable[[int, bool, str], numrep._core.PhoneNumber], tuple[int, bool, str]]");
 NUMREP_TYPE_NAME(bloom_state,
                  "tuple[collections.abc.Callable[[bytes, bool], numrep._core.BloomFilter], tuple[bytes, bool]]");
+// Records as arrays (keys, the thirteen fields of each record) and a shard's manifest entry.
+#define NUMREP_RECORDS "tuple[" NUMREP_NDARRAY("numpy.uint64") ", " NUMREP_NDARRAY("numpy.uint32") "]"
+#define NUMREP_FILE_ENTRY "tuple[str, int, int]"
+NUMREP_TYPE_NAME(records, NUMREP_RECORDS);
+NUMREP_TYPE_NAME(record_pieces, "collections.abc.Sequence[" NUMREP_RECORDS "]");
+NUMREP_TYPE_NAME(csv_records, "tuple[" NUMREP_NDARRAY("numpy.uint64") ", " NUMREP_NDARRAY(
+                                  "numpy.uint32") ", dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], "
+                                                  "str | None]");
+NUMREP_TYPE_NAME(csv_stats, "tuple[dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], str | None]");
+NUMREP_TYPE_NAME(build_summary, "dict[str, int]");
+NUMREP_TYPE_NAME(shard_entry, "tuple[int, int, int, " NUMREP_FILE_ENTRY ", " NUMREP_FILE_ENTRY "]");
+NUMREP_TYPE_NAME(shard_entries, "collections.abc.Sequence[tuple[int, int, int, " NUMREP_FILE_ENTRY
+                                ", " NUMREP_FILE_ENTRY "]]");
+#undef NUMREP_RECORDS
+#undef NUMREP_FILE_ENTRY
 NUMREP_TYPE_NAME(trie_state, "tuple[collections.abc.Callable[[bytes], numrep._core.TrieStore], tuple[bytes]]");
 
 #undef NUMREP_TYPE_NAME

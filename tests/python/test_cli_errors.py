@@ -237,17 +237,19 @@ def test_interrupt_and_pipe_are_quiet(failing_info: list[BaseException], capsys:
 def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The CSV reader runs without the GIL; a signal is only seen when it calls back into Python.
     Without a progress bar (stderr not a terminal) build still passes a callback, and a
-    KeyboardInterrupt raised in it comes out of from_csv as itself."""
+    KeyboardInterrupt raised in it comes out of ReputationDB.build as itself, and the database
+    is not published."""
     reports = tmp_path / "reports.csv"
     reports.write_text(REPORTS, encoding="utf-8")
     seen: list[object] = []
-    original = numrep.ReputationDB.from_csv.__func__  # type: ignore[attr-defined]
+    original = numrep.ReputationDB.build.__func__  # type: ignore[attr-defined]
 
-    def from_csv(cls: type[numrep.ReputationDB], path: object, **options: object) -> numrep.ReputationDB:
+    def build(cls: type[numrep.ReputationDB], path: object, output: object,
+              **options: object) -> numrep.ReputationDB:
         seen.append(options["progress"])
-        return original(cls, path, **options)
+        return original(cls, path, output, **options)
 
-    monkeypatch.setattr(numrep.ReputationDB, "from_csv", classmethod(from_csv))
+    monkeypatch.setattr(numrep.ReputationDB, "build", classmethod(build))
     assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
     assert callable(seen[0])
 
@@ -255,4 +257,5 @@ def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: py
         raise KeyboardInterrupt
 
     with pytest.raises(KeyboardInterrupt):
-        original(numrep.ReputationDB, reports, progress=interrupted)
+        original(numrep.ReputationDB, reports, tmp_path / "other", progress=interrupted)
+    assert not (tmp_path / "other" / "MANIFEST").exists()

@@ -46,36 +46,62 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
                    columns: dict[str, str] | None = None, delimiter: str | None = None,
                    region: str | Literal["preset"] | None = "preset", half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
-                   progress: Callable[[int, int, int, int], None] | None = None) -> tuple[ReputationDB, dict[str, Any]]:
-    """from_csv or from_parquet of the files `reports` name (paths or glob patterns), then save to
-    `output`; returns the database and facts for the summary (facts["inputs"]: the files read)."""
+                   progress: Callable[[int, int, int, int], None] | None = None, memory: str | None = None,
+                   shards: int | None = None, temp_dir: str | None = None, dask: str | None = None,
+                   workers: int | None = None) -> tuple[ReputationDB, dict[str, Any]]:
+    """The database of the files `reports` name (paths or glob patterns), written to `output`
+    within `memory` (ReputationDB.build), or on a Dask cluster (`dask`: a scheduler address, or
+    `workers`: a local cluster of that many processes); returns it and facts for the summary
+    (facts["inputs"]: the files read)."""
     guard_output(output)
     paths, kind = report_inputs(reports)
     options: dict[str, Any] = dict(columns or {})
-    start = time.perf_counter()
     if kind == "parquet":
         for option, value in (("--preset", preset), ("--delimiter", delimiter), ("--rejects", rejects)):
             if value is not None:
                 raise ValueError(f"{option} applies to CSV files only, and {paths[0]} is Parquet")
-        db = ReputationDB.from_parquet(paths, region=_core.DEFAULT_REGION if region == "preset" else region,
-                                       strict=strict, default_time=default_time, half_life_days=half_life,
-                                       progress=progress, **options)
+    if preset is not None:
+        options["preset"] = preset
+    if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)
+        options["region"] = _core.DEFAULT_REGION if region == "preset" else region
+    start = time.perf_counter()
+    if dask is not None or workers is not None:
+        for option, value in (("--memory", memory), ("--rejects", rejects), ("--temp-dir", temp_dir)):
+            if value is not None:
+                raise ValueError(f"{option} does not apply to a Dask build (the workers hold the partial records)")
+        if strict:
+            raise ValueError("--strict does not apply to a Dask build (bad rows are counted on the workers)")
+        db = _dask_build(paths, output, dask=dask, workers=workers, shards=shards, delimiter=delimiter,
+                         default_time=default_time, half_life_days=half_life, **options)
     else:
-        if preset is not None:
-            options["preset"] = preset
-        if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)
-            options["region"] = _core.DEFAULT_REGION if region == "preset" else region
-        db = ReputationDB.from_csv(paths, delimiter=delimiter, strict=strict, rejects=rejects,
-                                   default_time=default_time, half_life_days=half_life, progress=progress, **options)
-    built = time.perf_counter()
-    db.save(output)
+        db = ReputationDB.build(paths, output, memory=memory, shards=shards, temp_dir=temp_dir, delimiter=delimiter,
+                                strict=strict, rejects=rejects, default_time=default_time, half_life_days=half_life,
+                                progress=progress, **options)
     facts = {
-        "seconds": built - start,
+        "seconds": time.perf_counter() - start,
         "files": dict(_core._store_files(output)),  # the manifest's store files and their sizes
         "inputs": paths,
         "kind": kind,
+        "build": db.build_stats,
     }
     return db, facts
+
+
+def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int | None,
+                **options: Any) -> ReputationDB:
+    try:
+        import distributed
+
+        from .. import dask as numrep_dask
+    except ImportError:
+        raise ValueError("--dask and --workers need Dask: pip install 'numrep[dask]'") from None
+    if dask is not None:
+        with distributed.Client(dask) as client:  # type: ignore[no-untyped-call]
+            return numrep_dask.build(paths, output, client=client, **options)
+    cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
+    with cluster, distributed.Client(cluster) as client:  # type: ignore[no-untyped-call]
+        return numrep_dask.build(paths, output, client=client, **options)
 
 
 def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequence[str], output: str, *,
@@ -115,7 +141,10 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     def per_key(size: int) -> str:
         return f"{8 * size / n:6.1f} bits/number" if n else ""
 
-    print(f"Saved {output}/ (region {db.region or 'none'})")
+    build = facts.get("build") or {}
+    shards = f", {build['shards']} shards" if build.get("shards", 1) > 1 else ""
+    spilled = (f"; {build['runs']} runs spilled ({format_size(build['spilled_bytes'])})" if build.get("runs") else "")
+    print(f"Saved {output}/ (region {db.region or 'none'}{shards}){spilled}")
     for name, size in files.items():
         note = f"   (the key index: {db.records_bits_per_key:.1f} bits/number)" if name.endswith(".trie") else ""
         print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
@@ -137,7 +166,8 @@ def run(args: argparse.Namespace) -> int:
                                    default_time=args.default_time,
                                    # Without a bar, a callback that does nothing: the GIL-free reader
                                    # still calls into Python now and then, where Ctrl-C is raised.
-                                   progress=bar if bar is not None else _no_progress)
+                                   progress=bar if bar is not None else _no_progress, memory=args.memory,
+                                   shards=args.shards, temp_dir=args.temp_dir, dask=args.dask, workers=args.workers)
     finally:
         if bar is not None:
             bar.close()
@@ -178,5 +208,39 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("--rejects", metavar="FILE", help="write every bad row of CSV inputs to FILE (CSV)")
     build.add_argument("--default-time", dest="default_time", type=iso_time, metavar="ISO",
                        help="time of reports whose time is empty (otherwise they are bad rows)")
+    scale = build.add_argument_group("scale (docs/scale.md)")
+    scale.add_argument("--memory", metavar="SIZE",
+                       help="memory the build may hold (4G, 512M): beyond it, sorted runs spill to disk and the "
+                            "database is built one shard at a time (default: no limit)")
+    scale.add_argument("--shards", type=shard_count, metavar="N",
+                       help="split the database into N key ranges of equal size (default: 1, or what --memory needs)")
+    scale.add_argument("--temp-dir", dest="temp_dir", metavar="DIR",
+                       help="where runs spill (default: next to the output)")
+    where = scale.add_mutually_exclusive_group()
+    where.add_argument("--dask", metavar="SCHEDULER",
+                       help="build on a Dask cluster (its scheduler's address, e.g. tcp://10.0.0.1:8786); every "
+                            "worker must see the report files and the output at the same paths")
+    where.add_argument("--workers", type=worker_count, metavar="N",
+                       help="build on a local Dask cluster of N worker processes")
     build.set_defaults(run=run)
+
+
+def shard_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of shards") from None
+    if not 1 <= n <= 16384:
+        raise argparse.ArgumentTypeError(f"shards must be from 1 to 16384, got {n}")
+    return n
+
+
+def worker_count(text: str) -> int:
+    try:
+        n = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of workers") from None
+    if not 1 <= n <= 1024:
+        raise argparse.ArgumentTypeError(f"workers must be from 1 to 1024, got {n}")
+    return n
 
