@@ -107,7 +107,7 @@ def run(args: argparse.Namespace) -> int:
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
     stores = dict(_core._store_files(args.db))
     if args.json:
-        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(),
+        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(), "shards": db.shard_ranges(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
                    "records_bits_per_key": db.records_bits_per_key,
                    **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
@@ -116,9 +116,20 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
               f"region {db.region or 'none'}")
-        records, bloom = list(stores.items())[:2]
-        print(f"  {records[0]} {format_size(records[1])} ({db.records_bits_per_key:.1f} bits/key), "
-              f"{bloom[0]} {format_size(bloom[1])}")
+        files = list(stores.items())
+        if db.shard_count == 1:
+            (records, records_size), (bloom, bloom_size) = files[:2]
+            print(f"  {records} {format_size(records_size)} ({db.records_bits_per_key:.1f} bits/key), "
+                  f"{bloom} {format_size(bloom_size)}")
+        else:
+            tries = sum(size for name, size in files if name.endswith(".trie"))
+            blooms = sum(size for name, size in files if name.endswith(".bloom"))
+            print(f"  {db.shard_count} shards: tries {format_size(tries)} ({db.records_bits_per_key:.1f} bits/key), "
+                  f"Bloom filters {format_size(blooms)}")
+            for (first, last), (records, records_size), (bloom, bloom_size) in zip(
+                    db.shard_ranges(), files[0::2], files[1::2]):
+                print(f"    keys {first:>15}-{last:<20} {records} {format_size(records_size):>10}, "
+                      f"{bloom} {format_size(bloom_size):>10}")
         print_breakdown(parts, now)
     if args.plot:
         plot_breakdown(parts, args.plot, f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers")
