@@ -7,6 +7,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
@@ -145,15 +146,26 @@ private:
     number_record record_;
 };
 
-// Takes (key, record) in increasing key order and cuts them into shards of `per_shard` numbers,
-// each built and written into the publication as soon as it is full.
+// Takes (key, record) in increasing key order and cuts them into shards, each built and
+// written into the publication as soon as it is full: `shards` of equal size (to within one)
+// when the total is known and shards > 1, none larger than `budget_cap` numbers.
 class shard_cutter {
 public:
-    shard_cutter(db_directory::publication& out, std::uint64_t per_shard, double bloom_fpr)
-        : out_(out), per_shard_(std::max<std::uint64_t>(1, per_shard)), bloom_fpr_(bloom_fpr) {}
+    shard_cutter(db_directory::publication& out, std::uint64_t total, std::size_t shards, std::uint64_t budget_cap,
+                 double bloom_fpr)
+        : out_(out), total_(total), shards_(total > 0 ? shards : 0), budget_cap_(std::max<std::uint64_t>(1, budget_cap)),
+          bloom_fpr_(bloom_fpr) {
+        // A shard's vectors at their final size from the start: growing them by doubling would
+        // hold up to three times a shard's keys and records at once, beyond the budget.
+        const std::uint64_t first = std::min(limit(), total_ == 0 ? budget_cap_ : total_);
+        if (first < (std::uint64_t{1} << 40)) {
+            keys_.reserve(static_cast<std::size_t>(first));
+            records_.reserve(static_cast<std::size_t>(first));
+        }
+    }
 
     void add(std::uint64_t key, const number_record& r) {
-        if (keys_.size() == per_shard_) flush(key - 1);
+        if (keys_.size() == limit()) flush(key - 1);
         keys_.push_back(key);
         records_.push_back(r);
         ++numbers_;
@@ -180,8 +192,23 @@ private:
         next_first_ = last_key + 1;
     }
 
+    // The size of the shard being filled: shard k of N ends at number floor((k + 1) * total / N).
+    std::uint64_t limit() const noexcept {
+        std::uint64_t n = budget_cap_;
+        if (shards_ > 1) {
+            // floor((k + 1) * total / N) without the product overflowing: N and k are small.
+            const std::uint64_t k1 = entries_.size() + 1, q = total_ / shards_, r = total_ % shards_;
+            const std::uint64_t end = k1 * q + k1 * r / shards_;
+            const std::uint64_t start = numbers_ - keys_.size();  // numbers in the shards before
+            n = std::min(n, end > start ? end - start : 1);
+        }
+        return n;
+    }
+
     db_directory::publication& out_;
-    std::uint64_t per_shard_;
+    std::uint64_t total_;
+    std::size_t shards_;
+    std::uint64_t budget_cap_;
     double bloom_fpr_;
     std::vector<std::uint64_t> keys_;
     std::vector<number_record> records_;
@@ -233,12 +260,15 @@ public:
     // The region the reports' national forms were read in, saved with the database.
     void set_default_region(region r) noexcept { options_.default_region = r; }
 
-    // Merges everything added and publishes the database in output (format 2).
+    // Merges everything added and publishes the database in output (format 2). Once: a builder
+    // that finished, or failed to, refuses more (its records are gone; a failure publishes nothing).
     database_build_summary finish() {
+        if (finished_) detail::throw_invalid_argument(output_.string() + ": this build has already finished");
+        finished_ = true;
         database_build_summary summary;
         detail::db_directory::publication out(output_,
                                               {options_.config, options_.default_region, options_.bloom_fpr});
-        const std::uint64_t per_shard_budget =
+        const std::uint64_t budget_cap =
             options_.memory_budget == 0 ? std::numeric_limits<std::uint64_t>::max()
                                         : std::max<std::uint64_t>(1024, options_.memory_budget /
                                                                             detail::shard_build_bytes_per_number);
@@ -246,7 +276,7 @@ public:
         if (runs_.empty()) {
             auto [keys, records] = records_.sorted();
             records_ = reputation_builder(options_.config);
-            detail::shard_cutter cut(out, per_shard(keys.size(), per_shard_budget), options_.bloom_fpr);
+            detail::shard_cutter cut(out, keys.size(), options_.shards, budget_cap, options_.bloom_fpr);
             for (std::size_t i = 0; i < keys.size(); ++i) cut.add(keys[i], records[i]);
             keys = {};
             records = {};
@@ -254,15 +284,16 @@ public:
             summary.numbers = cut.numbers();
         } else {
             if (records_.size() != 0) spill();
+            summary.runs = runs_.size();
+            merge_down_to_open_limit();
             const std::uint64_t total = options_.shards > 1 ? merge_runs([](std::uint64_t, const number_record&) {})
                                                             : std::uint64_t{0};
-            detail::shard_cutter cut(out, per_shard(total, per_shard_budget), options_.bloom_fpr);
+            detail::shard_cutter cut(out, total, options_.shards, budget_cap, options_.bloom_fpr);
             merge_runs([&](std::uint64_t k, const number_record& r) { cut.add(k, r); });
             entries = cut.finish();
             summary.numbers = cut.numbers();
         }
         summary.shards = entries.size();
-        summary.runs = runs_.size();
         summary.spilled_bytes = spilled_bytes_;
         out.commit(std::move(entries));
         remove_runs();
@@ -270,27 +301,61 @@ public:
     }
 
 private:
-    // Numbers per shard: `shards` equal ones when asked (total known), never more than the budget.
-    std::uint64_t per_shard(std::uint64_t total, std::uint64_t budget_cap) const {
-        std::uint64_t n = budget_cap;
-        if (options_.shards > 1 && total > 0)
-            n = std::min(n, (total + options_.shards - 1) / static_cast<std::uint64_t>(options_.shards));
-        return n;
+    // Runs merged at once: each needs an open file and a read buffer (at least 64 KiB, within an
+    // eighth of the budget), so many runs are first merged in passes into fewer, longer ones.
+    std::size_t merge_fan_in() const noexcept {
+        const std::uint64_t buffers = options_.memory_budget == 0 ? 1024 : options_.memory_budget / 8 / (64 * 1024);
+        return static_cast<std::size_t>(std::clamp<std::uint64_t>(buffers, 4, 256));
+    }
+
+    void merge_down_to_open_limit() {
+        while (runs_.size() > merge_fan_in()) {
+            const std::size_t n = merge_fan_in();
+            std::vector<std::filesystem::path> group(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(n));
+            const std::filesystem::path merged = next_run_path();
+            {
+                detail::run_writer w(merged);
+                merge_runs_of(group, [&](std::uint64_t k, const number_record& r) { w.add(k, r); });
+                w.close();
+            }
+            std::error_code ignored;
+            for (const auto& path : group) std::filesystem::remove(path, ignored);
+            // The merged run takes the place of its inputs: earlier than every later run, so
+            // records of one number still merge in the order they were added.
+            runs_.erase(runs_.begin(), runs_.begin() + static_cast<std::ptrdiff_t>(n));
+            runs_.insert(runs_.begin(), merged);
+        }
     }
 
     void spill_if_full() {
+        if (finished_) detail::throw_invalid_argument(output_.string() + ": reports added after the build finished");
         if (records_.size() >= spill_at_) spill();
     }
 
-    void spill() {
+    // A run file in this build's own folder, made on first use: next to the output (or in
+    // temp_dir), named by the process and a counter so that no two builders share one.
+    std::filesystem::path next_run_path() {
         if (temp_.empty()) {
-            temp_ = options_.temp_dir.empty()
-                        ? detail::db_directory::sibling(output_, (".build-" + std::to_string(::getpid())).c_str())
-                        : options_.temp_dir / ("numrep-build-" + std::to_string(::getpid()));
-            std::filesystem::create_directories(temp_);
-            owns_temp_ = true;
+            static std::atomic<unsigned> counter{0};
+            for (int attempt = 0; temp_.empty(); ++attempt) {
+                const std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
+                const std::filesystem::path candidate =
+                    options_.temp_dir.empty()
+                        ? detail::db_directory::sibling(output_, (".build-" + suffix).c_str())
+                        : options_.temp_dir / ("numrep-build-" + suffix);
+                if (!options_.temp_dir.empty()) std::filesystem::create_directories(options_.temp_dir);
+                std::error_code error;
+                if (std::filesystem::create_directory(candidate, error)) temp_ = candidate;  // false: it existed
+                else if (error || attempt > 1000)
+                    detail::throw_file_error(error ? error.value() : EEXIST, candidate,
+                                             "cannot create the folder for spilled runs");
+            }
         }
-        const std::filesystem::path path = temp_ / ("run-" + std::to_string(runs_.size()));
+        return temp_ / ("run-" + std::to_string(run_files_++));
+    }
+
+    void spill() {
+        const std::filesystem::path path = next_run_path();
         detail::run_writer w(path);
         runs_.push_back(path);
         {
@@ -308,12 +373,16 @@ private:
     // record) per distinct number and returns how many there were.
     template <class F>
     std::uint64_t merge_runs(F&& f) {
+        return merge_runs_of(runs_, std::forward<F>(f));
+    }
+    template <class F>
+    std::uint64_t merge_runs_of(const std::vector<std::filesystem::path>& runs, F&& f) {
         const std::uint64_t buffer_total = options_.memory_budget == 0 ? (std::uint64_t{64} << 20)
                                                                        : options_.memory_budget / 8;
         const std::size_t buffer = static_cast<std::size_t>(
-            std::clamp<std::uint64_t>(buffer_total / runs_.size(), 64 * 1024, 4 << 20));
+            std::clamp<std::uint64_t>(buffer_total / runs.size(), 64 * 1024, 4 << 20));
         std::vector<std::unique_ptr<detail::run_reader>> readers;
-        for (const auto& path : runs_) readers.push_back(std::make_unique<detail::run_reader>(path, buffer));
+        for (const auto& path : runs) readers.push_back(std::make_unique<detail::run_reader>(path, buffer));
         using head = std::pair<std::uint64_t, std::size_t>;  // (key, run): equal keys in run order
         std::priority_queue<head, std::vector<head>, std::greater<>> heads;
         for (std::size_t i = 0; i < readers.size(); ++i)
@@ -338,8 +407,7 @@ private:
 
     void remove_runs() noexcept {
         std::error_code error;
-        for (const auto& path : runs_) std::filesystem::remove(path, error);
-        if (owns_temp_) std::filesystem::remove(temp_, error);
+        if (!temp_.empty()) std::filesystem::remove_all(temp_, error);  // the folder is this build's own
         runs_.clear();
     }
 
@@ -348,7 +416,8 @@ private:
     reputation_builder records_;
     std::uint64_t spill_at_ = std::numeric_limits<std::uint64_t>::max();
     std::filesystem::path temp_;
-    bool owns_temp_ = false;
+    std::size_t run_files_ = 0;
+    bool finished_ = false;
     std::vector<std::filesystem::path> runs_;
     std::uint64_t spilled_bytes_ = 0;
 };

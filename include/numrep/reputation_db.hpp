@@ -325,7 +325,8 @@ public:
         for (std::size_t i = 0; i < snap->shards.size(); ++i) {
             const shard& sh = *snap->shards[i];
             const std::optional<detail::db_manifest::shard_entry> kept = sh.saved_entry();
-            if (kept && published && i < published->shards.size() && published->shards[i] == *kept)
+            if (kept && published && i < published->shards.size() && published->shards[i] == *kept &&
+                detail::db_directory::files_intact(dir, *kept))
                 entries.push_back(*kept);
             else
                 entries.push_back(out.write_shard(i, sh.first_key, sh.last_key, sh.records, sh.bloom));

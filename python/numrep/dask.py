@@ -198,55 +198,68 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         "strict": False, "default_time": default_time,
     }
 
-    parts = []
-    if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
-        from dask.delayed import delayed
-
-        parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
-                                for i, p in enumerate(reports.to_delayed())])
-    else:
-        import pyarrow.parquet as pq
-
-        from ._ingest import expand_inputs, input_kind
-
-        for file in (os.path.abspath(f) for f in expand_inputs(reports)):
-            if input_kind(file) == "parquet":
-                meta = pq.ParquetFile(file).metadata
-                first = 0
-                for g in range(meta.num_row_groups):
-                    parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
-                                               pure=False))
-                    first += meta.row_group(g).num_rows
-            else:
-                parts.append(client.submit(_csv_records, file, csv_options, half_life_days, pure=False))
-    if not parts:
-        raise ValueError("numrep: no reports to build from")
-    publication = None
+    # The publication first: it refuses an output it may not replace before any row is read, and
+    # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
+    planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None
+    publication = _core._Publication(out, half_life_days, bloom_fpr, planned_region)
+    parts: list[Any] = []
+    written: list[Any] = []
     try:
+        if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
+            from dask.delayed import delayed
+
+            parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
+                                    for i, p in enumerate(reports.to_delayed())])
+        else:
+            import pyarrow.parquet as pq
+
+            from ._ingest import expand_inputs, input_kind
+
+            for file in (os.path.abspath(f) for f in expand_inputs(reports)):
+                if input_kind(file) == "parquet":
+                    meta = pq.ParquetFile(file).metadata
+                    first = 0
+                    for g in range(meta.num_row_groups):
+                        parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
+                                                   pure=False))
+                        first += meta.row_group(g).num_rows
+                else:
+                    parts.append(client.submit(_csv_records, file, csv_options, half_life_days, pure=False))
+        if not parts:
+            raise ValueError("numrep: no reports to build from")
         summaries = client.gather([client.submit(_summary, p, pure=False) for p in parts])
         stats: dict[str, Any] = {}
         for s in summaries:
             _add_stats(stats, s[2])
         stats.pop("summary", None)
         read_in = summaries[0][3]
+        if read_in != planned_region:
+            # A preset's own region (ftc: US), known once a CSV file was read: publish with it.
+            publication.close()
+            publication = _core._Publication(out, half_life_days, bloom_fpr, read_in)
         numbers = sum(s[0] for s in summaries)  # partial records: numbers counted once per partition
         if shards is None:
             workers = max(1, len(client.scheduler_info().get("workers", {})))
             shards = max(workers, -(-numbers // _NUMBERS_PER_SHARD))
         cuts = _boundaries(summaries, shards)
         ranges = list(zip([0, *[c + 1 for c in cuts]], [*cuts, 2**64 - 1]))
-        publication = _core._Publication(out, half_life_days, bloom_fpr, read_in)
         generation = publication.generation
-        written = []
         for index, (first_key, last_key) in enumerate(ranges):
             pieces = [client.submit(_slice, p, first_key, last_key, pure=False) for p in parts]
             written.append(client.submit(_write_shard, out, generation, index, first_key, last_key, pieces,
                                          half_life_days, bloom_fpr, pure=False))
         entries = client.gather(written)
         publication.commit(list(entries))
+    except BaseException:
+        # Shard tasks still running would go on writing files after the lock is released: wait
+        # for them to end first (cancelling does not stop a running task). A later publication
+        # is safe either way (a shard's file is never replaced once written), but would fail.
+        from distributed import wait
+
+        wait(written, timeout=600)  # type: ignore[no-untyped-call]
+        raise
     finally:
-        if publication is not None:
-            publication.close()
+        publication.close()
         for p in parts:
             p.release()
     return ReputationDB(_core.ReputationDB._open(out, None, True), ingest_stats=stats)

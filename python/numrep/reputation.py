@@ -14,6 +14,7 @@ constructors and batch calls, as one class.
 from __future__ import annotations
 
 import datetime
+import math
 import os
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
@@ -303,7 +304,7 @@ class ReputationDB(_core.ReputationDB):
         return _verdict_frame(columns) if as_frame else columns
 
 
-_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40}
+_SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
 
 
 def _memory_bytes(memory: int | str | None) -> int:
@@ -316,13 +317,19 @@ def _memory_bytes(memory: int | str | None) -> int:
         try:
             value = float(text[:len(text) - len(unit)])
         except ValueError:
-            raise ValueError(f"numrep: memory {memory!r} is not a size (e.g. 4G, 512M, 1.5G)") from None
-        size = int(value * _SIZE_UNITS[unit])
+            value = math.nan
+        if not math.isfinite(value):
+            raise ValueError(f"numrep: memory {memory!r} is not a size (e.g. 4G, 512M, 1.5G)")
+        size = value * _SIZE_UNITS[unit]
+    elif isinstance(memory, int) and not isinstance(memory, bool):
+        size = memory
     else:
-        size = int(memory)
+        raise TypeError(f"numrep: memory must be a size such as '4G' or a number of bytes, got {memory!r}")
     if size < 16 << 20:
         raise ValueError(f"numrep: a memory budget of {memory!r} is below the 16M a build needs")
-    return size
+    if size > 1 << 50:
+        raise ValueError(f"numrep: a memory budget of {memory!r} is beyond any machine (at most 1P)")
+    return int(size)
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:

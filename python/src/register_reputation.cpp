@@ -317,6 +317,9 @@ std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(c
                                       std::to_string(k[i]) + " at " + std::to_string(i) +
                                       " is not an E.164 key in increasing order");
         total += static_cast<std::size_t>(p.keys.shape(0));
+        // Each entry is found again by (piece << 40 | row): pieces and rows must fit.
+        if (parts.size() >= (std::size_t{1} << 23) || p.keys.shape(0) >= (py::ssize_t{1} << 40))
+            throw py::value_error("numrep: too many pieces of records, or a piece too long, to merge at once");
         parts.push_back(std::move(p));
     }
     py::gil_scoped_release unlocked;
@@ -345,6 +348,11 @@ std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(c
 struct publication_holder {
     std::unique_ptr<detail::db_directory::publication> publication;
 };
+
+detail::db_directory::publication& open_publication(const publication_holder& h) {
+    if (!h.publication) throw py::value_error("numrep: this publication is closed");
+    return *h.publication;
+}
 
 void register_scale(py::module_& m) {
     py::class_<builder_holder>(
@@ -410,13 +418,15 @@ void register_scale(py::module_& m) {
             "finish",
             [](builder_holder& h, const region_arg& region_code) {
                 if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                const region recorded = region_of(region_code);  // with the GIL: it reads a str
+                // Finished or failed, the builder is done: its records are gone either way.
+                const std::unique_ptr<database_builder> builder = std::move(h.builder);
                 database_build_summary summary;
                 {
                     py::gil_scoped_release unlocked;
-                    h.builder->set_default_region(region_of(region_code));
-                    summary = h.builder->finish();
+                    builder->set_default_region(recorded);
+                    summary = builder->finish();
                 }
-                h.builder.reset();
                 typed<names::build_summary> d(py::dict{});
                 d["numbers"] = summary.numbers;
                 d["shards"] = summary.shards;
@@ -524,16 +534,17 @@ void register_scale(py::module_& m) {
              }),
              py::arg("path"), py::arg("half_life_days"), py::arg("bloom_fpr"), py::arg("region"))
         .def_property_readonly("generation",
-                               [](const publication_holder& h) { return h.publication->generation(); })
+                               [](const publication_holder& h) { return open_publication(h).generation(); })
         .def_property_readonly("directory",
-                               [](const publication_holder& h) { return h.publication->directory().string(); })
+                               [](const publication_holder& h) { return open_publication(h).directory().string(); })
         .def(
             "commit",
             [](publication_holder& h, const typed<names::shard_entries>& entries) {
+                detail::db_directory::publication& publication = open_publication(h);
                 std::vector<detail::db_manifest::shard_entry> shards;
                 for (const auto& e : entries) shards.push_back(shard_from_tuple(e));
-                py::gil_scoped_release unlocked;
-                h.publication->commit(std::move(shards));
+                // With the GIL held: close() from another thread cannot free it meanwhile.
+                publication.commit(std::move(shards));
             },
             py::arg("entries"), "Checks every shard's files and publishes them with one atomic rename.")
         .def(

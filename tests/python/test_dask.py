@@ -125,3 +125,12 @@ def test_check_a_dask_column(client, tmp_path):
     keys = pd.Series(db.keys()[:500].astype(np.int64))
     got = numrep.dask.check(dd.from_pandas(keys, npartitions=3), tmp_path / "db", now=NOW).compute()
     assert got["reported"].all()
+    # Each worker process opened the database once, however many partitions it checked.
+    opened = client.run(lambda: [key for key in numrep.dask._OPENED if key[0] == str(tmp_path / "db")])
+    assert all(len(keys) == 1 for keys in opened.values()) and len(opened) == 2
+
+    # A database published again at the path is opened again: answers follow it.
+    numrep.ReputationDB.from_frame(frame.iloc[:10]).save(tmp_path / "db")
+    got = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW).compute()
+    assert got["reported"].sum() == numrep.ReputationDB.open(tmp_path / "db").check_many(
+        probe.to_numpy(dtype=object), now=NOW)["reported"].sum() < want["reported"].sum()

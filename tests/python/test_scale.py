@@ -104,9 +104,21 @@ def test_a_sharded_database_takes_reports_and_saves_only_what_changed(big: tuple
 
 def test_bad_budgets_and_shard_counts_are_refused(tmp_path: Path) -> None:
     frame = reports(100, 1)
-    for memory, why in (("lots", "not a size"), ("1K", "below the 16M"), (1000, "below the 16M")):
+    for memory, why in (("lots", "not a size"), ("1K", "below the 16M"), (1000, "below the 16M"),
+                        ("inf", "'inf' is not a size"), ("nan", "'nan' is not a size"), ("1e30", "beyond any machine"),
+                        (2**70, "beyond any machine")):
         with pytest.raises(ValueError, match=why):
             numrep.ReputationDB.build(frame, tmp_path / "db", memory=memory)
+    with pytest.raises(TypeError, match="memory must be a size"):
+        numrep.ReputationDB.build(frame, tmp_path / "db", memory=True)  # type: ignore[arg-type]
+    builder = numrep._core._Builder(tmp_path / "once.db")
+    builder.finish("VN")
+    with pytest.raises(ValueError, match="this builder has finished"):
+        builder.finish("VN")
+    publication = numrep._core._Publication(tmp_path / "pub.db", 90.0, 0.001, "VN")
+    publication.close()
+    with pytest.raises(ValueError, match="this publication is closed"):
+        publication.commit([])
     with pytest.raises(ValueError, match="shards must be from 1 to 16384"):
         numrep.ReputationDB.build(frame, tmp_path / "db", shards=0)
     assert not (tmp_path / "db").exists()

@@ -12,6 +12,7 @@
 
 #include <algorithm>
 #include <array>
+#include <atomic>
 #include <cerrno>
 #include <charconv>
 #include <cmath>
@@ -199,16 +200,24 @@ inline bool is_v1(const std::filesystem::path& dir) {
         return false;
     }
 }
-// `rest` is "" or an atomic writer's temporary suffix ".tmp-<pid>-<n>".
+// `rest` is "", an atomic writer's temporary suffix ".tmp-<pid>-<n>", or two of them (the
+// atomic writer's file of a shard's staging file, see place_new_file).
 inline bool is_temporary_suffix(std::string_view rest) {
-    if (rest.empty()) return true;
-    if (rest.substr(0, 5) != ".tmp-") return false;
-    rest.remove_prefix(5);
-    const std::size_t dash = rest.find('-');
     const auto digits = [](std::string_view d) {
         return !d.empty() && d.size() <= 20 && d.find_first_not_of("0123456789") == std::string_view::npos;
     };
-    return dash != std::string_view::npos && digits(rest.substr(0, dash)) && digits(rest.substr(dash + 1));
+    for (int suffixes = 0; suffixes <= 2; ++suffixes) {
+        if (rest.empty()) return true;
+        if (suffixes == 2 || rest.substr(0, 5) != ".tmp-") return false;
+        rest.remove_prefix(5);
+        const std::size_t dash = rest.find('-');
+        if (dash == std::string_view::npos || !digits(rest.substr(0, dash))) return false;
+        rest.remove_prefix(dash + 1);
+        const std::size_t end = std::min(rest.find('.'), rest.size());
+        if (!digits(rest.substr(0, end))) return false;
+        rest.remove_prefix(end);
+    }
+    return false;
 }
 
 // The generation of a store file name numrep writes ("records-00000007-00000.trie", or such a
@@ -309,6 +318,22 @@ inline db_manifest::file_entry describe_file(const std::filesystem::path& dir, s
     return f;
 }
 
+// Whether a shard's two files are in `dir` with the sizes and header checksums `entry` gives,
+// and headers that check (a save keeps such a shard's files instead of writing them again; the
+// payload is checked against the header when the database is next opened).
+inline bool files_intact(const std::filesystem::path& dir, const db_manifest::shard_entry& entry) {
+    try {
+        if (describe_file(dir, entry.records.name) != entry.records ||
+            describe_file(dir, entry.bloom.name) != entry.bloom)
+            return false;
+        (void)trie_store<number_record>::open(dir / entry.records.name, verify::header);
+        (void)bloom_filter<>::open(dir / entry.bloom.name, verify::header);
+        return true;
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 inline db_manifest::manifest read_manifest(const std::filesystem::path& dir) {
     const std::filesystem::path path = dir / manifest_name;
     return db_manifest::parse_manifest(read_small_file(path, db_manifest::max_bytes), path.string());
@@ -320,6 +345,38 @@ struct settings {
     region default_region = numrep::default_region;
     double bloom_fpr = 0.001;
 };
+
+// Saves a new file at `path` with save(staging path), then gives it its name only if no file has
+// it: a worker of an abandoned publication still running can then never replace a file that a
+// later publication of the same generation wrote (it fails instead). The staging name is a
+// temporary one (removed by cleanup if a crash leaves it); link() refuses an existing name.
+template <class Save>
+void place_new_file(const std::filesystem::path& path, Save save) {
+    static std::atomic<unsigned> counter{0};
+    std::filesystem::path staging = path;
+    staging += ".tmp-" + std::to_string(::getpid()) + "-" +
+               std::to_string(1000000 + counter.fetch_add(1, std::memory_order_relaxed));
+    save(staging);
+    if (::link(staging.c_str(), path.c_str()) != 0) {
+        const int error = errno;
+        std::error_code ignored;
+        if (error == EEXIST) {
+            std::filesystem::remove(staging, ignored);
+            throw_invalid_argument(path.string() +
+                                   ": already written by another publication (a worker of an abandoned build?); "
+                                   "not replaced");
+        }
+        // A file system without hard links: rename, having checked the name is free.
+        if (std::filesystem::exists(path, ignored)) {
+            std::filesystem::remove(staging, ignored);
+            throw_invalid_argument(path.string() + ": already written by another publication; not replaced");
+        }
+        if (::rename(staging.c_str(), path.c_str()) != 0) throw_file_error(errno, path, "cannot name");
+    } else {
+        ::unlink(staging.c_str());
+    }
+    if (!fsync_directory(path.parent_path())) throw_file_error(EIO, path.parent_path(), "cannot flush the directory");
+}
 
 // Writes the stores of shard `index` (keys first_key..last_key) under generation `generation`'s
 // names: each a temporary file, fsynced, renamed, the directory fsynced. Needs no lock, so that
@@ -338,9 +395,9 @@ inline db_manifest::shard_entry write_shard(const std::filesystem::path& dir, st
     shard.numbers = records.size();
     const std::string records_file = db_manifest::records_name(generation, index);
     const std::string bloom_file = db_manifest::bloom_name(generation, index);
-    records.save(dir / records_file);
+    place_new_file(dir / records_file, [&](const std::filesystem::path& p) { records.save(p); });
     fault_point("records written");
-    bloom.save(dir / bloom_file);
+    place_new_file(dir / bloom_file, [&](const std::filesystem::path& p) { bloom.save(p); });
     fault_point("bloom written");
     shard.records = describe_file(dir, records_file);
     shard.bloom = describe_file(dir, bloom_file);
