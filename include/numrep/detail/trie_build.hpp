@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
@@ -67,7 +68,9 @@ inline std::uint64_t mapped_bytes(std::uint64_t n, std::uint64_t universe, trie_
 // The chunk exponent c and the encoding minimising the group's bits, from one pass over its
 // sorted keys: for each neighbour pair, the smallest c at which both fall in one chunk. Ties
 // go to Elias-Fano, so that a store which gains nothing from bitmaps is written as layout 2.
-inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, unsigned length) {
+// `only` restricts the choice to one encoding (tests and benchmarks compare the two).
+inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, unsigned length,
+                                         std::optional<trie_encoding> only = std::nullopt) {
     std::array<std::uint64_t, 17> same_from{};  // pairs whose chunks first coincide at c
     for (std::size_t i = 1; i < keys.size(); ++i) {
         std::uint64_t a = keys[i - 1], b = keys[i];
@@ -91,6 +94,7 @@ inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, un
         const std::uint64_t nonempty = differing + 1;
         const bit_vector_shape chunks{chunk_count, nonempty};
         for (const trie_encoding e : {trie_encoding::elias_fano, trie_encoding::bitmap}) {
+            if (only && e != *only) continue;
             const std::uint64_t mapped = mapped_bytes(n, nonempty * pow, e);
             if (mapped == std::numeric_limits<std::uint64_t>::max()) continue;
             const double bits = 8.0 * static_cast<double>(chunks.size_in_bytes() + mapped);
@@ -105,7 +109,8 @@ inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, un
 }
 
 // The key sections of sorted distinct keys: one group per key length.
-inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& s) {
+inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& s,
+                            std::optional<trie_encoding> only = std::nullopt) {
     std::vector<std::uint64_t> mapped;
     std::uint64_t group_count = 0;
     bool any_bitmap = false;
@@ -114,7 +119,7 @@ inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& 
         std::size_t e = b;
         while (e < keys.size() && keys[e] < pow10[length]) ++e;
         const auto group_keys = keys.subspan(b, e - b);
-        const trie_group_plan plan = choose_group_plan(group_keys, length);
+        const trie_group_plan plan = choose_group_plan(group_keys, length, only);
         const unsigned c = plan.c;
         const std::uint64_t pow = pow10[c];
         const std::uint64_t first_chunk = group_keys.front() / pow;
