@@ -145,12 +145,14 @@ int main(int argc, char** argv) {
             batch_ef.push_back(batch_ns(ef, hits));
             batch_bm.push_back(batch_ns(bm, hits));
         }
-        const auto ratio = [&](double bits) {
-            return bound > 0 ? std::to_string(bits / bound).substr(0, 4) : std::string("n/a");
+        const auto fixed = [](double x, int digits) {
+            char text[32];
+            std::snprintf(text, sizeof text, "%.*f", digits, x);
+            return std::string(text);
         };
+        const auto ratio = [&](double bits) { return bound > 0 ? fixed(bits / bound, 3) : std::string("n/a"); };
         const std::string miss = misses.empty() ? std::string("n/a (no misses)")
-                                                : std::to_string(median(miss_ef)).substr(0, 5) + " / " +
-                                                      std::to_string(median(miss_bm)).substr(0, 5);
+                                                : fixed(median(miss_ef), 1) + " / " + fixed(median(miss_bm), 1);
         std::printf(
             "| %llu | %.4f | %.3f | %.3f | %s | %zu of %zu | %.3f | %s | %.3f | %s | %.1f / %.1f | %s | %.1f / %.1f "
             "|\n",
