@@ -31,9 +31,21 @@ using numrep::detail::trie_encoding;
 using numrep_bench::nth_mobile;
 using numrep_bench::universe;
 
-// n distinct universe indexes in increasing order, uniformly (selection sampling, one pass).
+// n distinct universe indexes in increasing order, uniformly: drawn and deduplicated while n is
+// small against u, else by selection sampling (one pass over u, as long as a second).
 std::vector<std::uint64_t> sample_indexes(std::uint64_t n, std::uint64_t u, std::mt19937_64& rng) {
     std::vector<std::uint64_t> out;
+    if (n < u / 64) {
+        while (out.size() < n) {
+            while (out.size() < n + n / 16 + 16) out.push_back(rng() % u);
+            std::sort(out.begin(), out.end());
+            out.erase(std::unique(out.begin(), out.end()), out.end());
+        }
+        std::shuffle(out.begin(), out.end(), rng);  // drop a uniform surplus, not the largest
+        out.resize(n);
+        std::sort(out.begin(), out.end());
+        return out;
+    }
     out.reserve(n);
     std::uniform_real_distribution<double> unit(0.0, 1.0);
     for (std::uint64_t i = 0; i < u && out.size() < n; ++i) {
