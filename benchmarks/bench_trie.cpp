@@ -15,7 +15,6 @@
 #include <cstdint>
 #include <cstdlib>
 #include <cstring>
-#include <initializer_list>
 #include <map>
 #include <memory>
 #include <random>
@@ -26,6 +25,8 @@
 
 #include <numrep/trie_store.hpp>
 
+#include "mobile_universe.hpp"
+
 #if defined(NUMREP_HAVE_MARISA)
 #include <marisa.h>
 #endif
@@ -34,42 +35,8 @@ namespace {
 
 bool smoke = false;
 
-// National prefixes of Vietnamese mobile numbers (NSN 9 digits) and how many numbers each holds.
-struct mobile_prefix {
-    std::uint64_t prefix;  // with country code 84
-    std::uint64_t numbers;
-};
-const std::vector<mobile_prefix>& mobile_prefixes() {
-    static const std::vector<mobile_prefix> p = [] {
-        std::vector<mobile_prefix> out;
-        for (const std::uint64_t two :
-             std::initializer_list<std::uint64_t>{32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 31, 81,
-                                                  82, 83, 84, 85, 88, 91, 94, 87, 70, 76, 77, 78, 79, 89,
-                                                  90, 93, 30, 51, 52, 56, 58, 92, 59, 99, 55, 95}) {
-            out.push_back({8400 + two, 10'000'000});
-        }
-        out.push_back({84160, 1'000'000});
-        for (const std::uint64_t four : std::initializer_list<std::uint64_t>{1210, 1211, 1212, 1213})
-            out.push_back({840000 + four, 100'000});
-        return out;
-    }();
-    return p;
-}
-
-std::uint64_t universe() {
-    std::uint64_t u = 0;
-    for (const auto& p : mobile_prefixes()) u += p.numbers;
-    return u;
-}
-
-// The r-th valid mobile number, r < universe().
-std::uint64_t nth_mobile(std::uint64_t r) {
-    for (const auto& p : mobile_prefixes()) {
-        if (r < p.numbers) return p.prefix * p.numbers + r;  // 9-digit NSN: prefix digits + the rest
-        r -= p.numbers;
-    }
-    return 0;
-}
+using numrep_bench::nth_mobile;
+using numrep_bench::universe;
 
 struct fixture {
     std::vector<std::uint64_t> keys;      // distinct, in random order

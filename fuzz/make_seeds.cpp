@@ -1,6 +1,8 @@
 // Writes the binary seeds of the store harnesses: small valid Bloom filter and trie files,
 // each behind the harness's flag byte. Run from the repository root after a file format change:
 //   c++ -std=c++20 -Iinclude fuzz/make_seeds.cpp -o /tmp/make_seeds && /tmp/make_seeds fuzz/corpus
+// The committed trie seeds set_16_keys, set_1_key, u32_16_keys and records_16_keys were written
+// before trie layout 3 (Elias-Fano groups only, layout 2): keep them, as old files still open.
 #include <numrep/bloom_filter.hpp>
 #include <numrep/number_record.hpp>
 #include <numrep/trie_store.hpp>
@@ -64,5 +66,26 @@ int main(int argc, char** argv) {
     }
     write(dir / "trie" / "records_16_keys", 2 << 2,
           numrep::trie_store<numrep::number_record>::build(keys, records).to_bytes());
+
+    // Layout 3: a bitmap group (every other number of 300, 7 digits) beside Elias-Fano ones.
+    std::vector<std::uint64_t> dense = keys;
+    for (std::uint64_t k = 8'491'200; k < 8'491'500; k += 2) dense.push_back(k);
+    std::sort(dense.begin(), dense.end());
+    write(dir / "trie" / "set_bitmap_group", 0 << 2, numrep::trie_store<>::build(dense).to_bytes());
+    std::vector<std::uint32_t> dense_values;
+    for (std::size_t i = 0; i < dense.size(); ++i) dense_values.push_back(static_cast<std::uint32_t>(i % 7));
+    write(dir / "trie" / "u32_bitmap_group", 1 << 2,
+          numrep::trie_store<std::uint32_t>::build(dense, dense_values).to_bytes());
+    // Build mode (flag 16): 9 bytes a key (7-byte number, digit count, value), 120 consecutive
+    // 11-digit numbers and a few others, so that the builder makes a bitmap group.
+    std::vector<std::byte> build_input;
+    const auto add_key = [&](std::uint64_t k, unsigned digits, std::uint8_t value) {
+        for (int b = 6; b >= 0; --b) build_input.push_back(static_cast<std::byte>((k >> (8 * b)) & 0xFF));
+        build_input.push_back(static_cast<std::byte>(digits - 1));
+        build_input.push_back(static_cast<std::byte>(value));
+    };
+    for (std::uint64_t i = 0; i < 120; ++i) add_key(84'912'345'000ULL + i, 11, static_cast<std::uint8_t>(i));
+    for (const std::uint64_t k : {7ULL, 12ULL, 4915112345678ULL}) add_key(k, 13, 1);
+    write(dir / "trie" / "build_bitmap_group", 16, build_input);
     return 0;
 }

@@ -252,7 +252,7 @@ public:
         }
         iterator& operator++() noexcept {
             const detail::trie_group& g = store_->keys_.groups[group_];
-            g.ef.advance(cursor_);
+            g.advance(cursor_);
             if (cursor_.index >= end_) next_group(group_ + 1);
             else
                 decode();
@@ -296,7 +296,7 @@ public:
                 if (begin < end) {
                     group_ = gi;
                     end_ = end;
-                    cursor_ = g.ef.cursor_at(begin);
+                    cursor_ = g.cursor_at(begin);
                     // "Before chunk 0": decode() then finds chunk rank 0 by next_one(0).
                     chunk_rank_ = ~std::uint64_t{0};
                     chunk_pos_ = ~std::uint64_t{0};
@@ -310,7 +310,7 @@ public:
 
         void decode() noexcept {
             const detail::trie_group& g = store_->keys_.groups[group_];
-            const std::uint64_t m = g.ef.value(cursor_);
+            const std::uint64_t m = g.value(cursor_);
             const std::uint64_t r = detail::div_pow10(m, g.c);
             if (r != chunk_rank_) {
                 chunk_pos_ = r == chunk_rank_ + 1 ? g.chunks.next_one(chunk_pos_ + 1) : g.chunks.select1(r);
@@ -324,7 +324,7 @@ public:
         unsigned digits_ = 0;
         std::size_t group_ = 0;
         std::uint64_t end_ = 0;
-        detail::elias_fano_view::cursor cursor_{};
+        detail::trie_group::cursor cursor_{};
         std::uint64_t chunk_rank_ = 0;
         std::uint64_t chunk_pos_ = 0;
         key_type key_ = 0;
@@ -389,7 +389,8 @@ public:
 
     // Bytes of the whole store (its file size).
     std::size_t size_in_bytes() const noexcept { return file_.size(); }
-    // Bytes of the key structure (bitmaps, Elias-Fano, their tables, the group table).
+    // Bytes of the key structure (chunk bitmaps, Elias-Fano codes or key bitmaps, their tables,
+    // the group table).
     std::size_t key_bytes() const noexcept { return static_cast<std::size_t>(key_bytes_); }
     // Bytes of the values.
     std::size_t value_bytes() const noexcept { return static_cast<std::size_t>(value_bytes_); }
@@ -401,6 +402,12 @@ public:
     unsigned value_bits() const noexcept { return static_cast<unsigned>(values_.record_width); }
     // Number of distinct key lengths (groups).
     std::size_t length_groups() const noexcept { return keys_.group_count; }
+    // Number of those groups stored as a bitmap (dense ones) rather than Elias-Fano codes.
+    std::size_t bitmap_groups() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < keys_.group_count; ++i) n += keys_.groups[i].dense() ? 1U : 0U;
+        return n;
+    }
 
     // ---- persistence ----
 
@@ -450,9 +457,10 @@ private:
     }
 
     // Lookups in groups of `lanes` keys, in passes that each issue one level of memory
-    // accesses (prefetches) for every lane before any lane waits on them: the bucket
-    // directory entry, then the high-bit words it points to, then the low bits (and, with
-    // values, the value records, whose index is known as soon as the bucket start is). The
+    // accesses (prefetches) for every lane before any lane waits on them: for an Elias-Fano
+    // group the bucket directory entry, then the high-bit words it points to, then the low
+    // bits; for a bitmap group the bit's word and its block count (and, with values, the
+    // value records, whose index is known as soon as the bucket start, or the rank, is). The
     // dependent misses of one lookup stay serial, but those of the lanes overlap.
     // emit(i, global index or not_found).
     template <class Emit>
@@ -471,21 +479,18 @@ private:
                 if (gp == nullptr) continue;
                 const detail::trie_group& g = *gp;
                 m[j] = g.mapped(k);
-                if (m[j] >= g.ef.universe()) continue;
+                if (m[j] >= g.universe) continue;
                 lane_group[j] = &g;
-                g.ef.prefetch_bucket_dir(m[j] >> g.ef.low_bits());
+                g.prefetch_lookup(m[j]);
             }
             for (std::size_t j = 0; j < n; ++j) {
-                if (lane_group[j] != nullptr)
-                    lane_group[j]->ef.prefetch_bucket_words(m[j] >> lane_group[j]->ef.low_bits());
+                if (lane_group[j] != nullptr) lane_group[j]->prefetch_lookup_next(m[j]);
             }
             for (std::size_t j = 0; j < n; ++j) {
                 const detail::trie_group* g = lane_group[j];
                 if (g == nullptr) continue;
-                const std::uint64_t h = m[j] >> g->ef.low_bits();
-                at[j] = g->ef.bucket_start(h);
-                const std::uint64_t first = at[j] - h;
-                g->ef.prefetch_low(first);
+                std::uint64_t first = 0;
+                at[j] = g->locate(m[j], first);
                 if constexpr (has_values) {
                     if (first < g->count) values_.prefetch(g->rank_base + first);
                 }
@@ -494,8 +499,8 @@ private:
                 const detail::trie_group* g = lane_group[j];
                 std::uint64_t i = detail::trie_not_found;
                 if (g != nullptr) {
-                    const std::uint64_t local = g->ef.find_from(at[j], m[j]);
-                    if (local < g->count) i = g->rank_base + local;
+                    const std::uint64_t local = g->finish_lookup(m[j], at[j]);
+                    if (local != detail::trie_not_found) i = g->rank_base + local;
                 }
                 at[j] = i;
             }

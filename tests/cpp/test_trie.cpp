@@ -16,6 +16,7 @@
 #include <span>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <vector>
 
 #include <unistd.h>
@@ -112,7 +113,7 @@ void check_against_model(const Store& t, const key_map& model, std::uint64_t see
         const bool present = it != model.end();
         INFO("key " << k);
         REQUIRE(t.contains(k) == present);
-        const auto lower = static_cast<std::size_t>(std::distance(model.begin(), model.lower_bound(k)));
+        const auto lower = static_cast<std::size_t>(std::lower_bound(sorted.begin(), sorted.end(), k) - sorted.begin());
         REQUIRE(t.rank(k) == lower);
         REQUIRE(t.index_of(k) == (present ? std::optional<std::size_t>(lower) : std::nullopt));
         if constexpr (valued) {
@@ -124,11 +125,14 @@ void check_against_model(const Store& t, const key_map& model, std::uint64_t see
     }
 
     // Prefix counts and prefix iteration.
+    std::vector<std::string> sorted_text;  // converted once: the reference scans every key per prefix
+    for (const auto k : sorted) sorted_text.push_back(std::to_string(k));
     for (const auto p : prefixes(model, rng)) {
         INFO("prefix " << p);
         std::vector<std::uint64_t> expected;
-        for (const auto k : sorted) {
-            if (starts_with_digits(k, p) && p <= 999'999'999'999'999ULL) expected.push_back(k);
+        const std::string p_text = p == 0 ? std::string() : std::to_string(p);
+        for (std::size_t i = 0; i < sorted.size(); ++i) {
+            if (sorted_text[i].starts_with(p_text) && p <= 999'999'999'999'999ULL) expected.push_back(sorted[i]);
         }
         REQUIRE(t.count_prefix(p) == expected.size());
         std::vector<std::uint64_t> got;
@@ -409,6 +413,138 @@ TEST_CASE("trie_store on adversarial key sets", "[trie]") {
     }
 }
 
+namespace {
+
+using numrep::detail::trie_encoding;
+
+// The model's keys (and values) built with every group in one encoding (where it fits), or
+// each by cost (nullopt), through the builder that trie_store::build runs.
+template <class V = void>
+trie_store<V> built_as(const key_map& model, std::optional<trie_encoding> only) {
+    std::vector<std::uint64_t> keys;
+    for (const auto& [k, v] : model) keys.push_back(k);
+    numrep::detail::trie_sections s;
+    numrep::detail::build_trie_keys(keys, s, only);
+    if constexpr (std::is_void_v<V>) {
+        numrep::detail::build_trie_no_values(s);
+    } else {
+        std::vector<V> values;
+        for (const auto& [k, v] : model) values.push_back(static_cast<V>(v));
+        numrep::detail::build_trie_values<V>(std::span<const V>(values), s);
+    }
+    return trie_store<V>::from_bytes(numrep::detail::write_trie_file(s));
+}
+
+std::uint64_t layout_of(const std::vector<std::byte>& file) {
+    return numrep::detail::load_le<std::uint64_t>(file.data() + numrep::detail::header_offset::params + 5 * 8);
+}
+
+// Each number of a few blocks of three key lengths (11, 9 and 7 digits) with probability
+// `density`: the mapped universe of each group is its blocks (close together, as operator
+// prefixes are, so that the chunk bitmap over the gaps stays small).
+key_map density_model(double density, std::uint64_t seed) {
+    std::mt19937_64 rng(seed);
+    std::bernoulli_distribution pick(density);
+    key_map m;
+    for (const std::uint64_t block : {84912300ULL, 84912302ULL, 84912307ULL}) {  // 11 digits: 3 x 10^3
+        for (std::uint64_t i = 0; i < 1000; ++i)
+            if (pick(rng)) m[block * 1000 + i] = rng() % 1000;
+    }
+    for (const std::uint64_t block : {849123ULL, 849125ULL}) {  // 9 digits: 2 x 10^3
+        for (std::uint64_t i = 0; i < 1000; ++i)
+            if (pick(rng)) m[block * 1000 + i] = rng() % 1000;
+    }
+    for (std::uint64_t i = 0; i < 1000; ++i)  // 7 digits: 10^3
+        if (pick(rng)) m[8491000 + i] = rng() % 1000;
+    return m;
+}
+
+}  // namespace
+
+TEST_CASE("bitmap and Elias-Fano groups answer alike around the switch point", "[trie]") {
+    for (const double density : {0.02, 0.12, 0.18, 0.22, 0.27, 0.35, 0.6, 0.97, 1.0}) {
+        INFO("density " << density);
+        const auto m = density_model(density, static_cast<std::uint64_t>(density * 1000));
+        const auto by_cost = built_as(m, std::nullopt);
+        const auto ef = built_as(m, trie_encoding::elias_fano);
+        const auto bitmap = built_as(m, trie_encoding::bitmap);
+        check_against_model(by_cost, m);
+        check_against_model(ef, m);
+        check_against_model(bitmap, m);
+        check_against_model(built_as<std::uint16_t>(m, trie_encoding::bitmap), m);
+        check_against_model(built_as<std::uint16_t>(m, std::nullopt), m);
+        // trie_store::build is the builder by cost; each group takes its cheaper encoding.
+        CHECK(set_of(m).to_bytes() == by_cost.to_bytes());
+        CHECK(by_cost.key_bytes() <= std::min(ef.key_bytes(), bitmap.key_bytes()));
+        CHECK(ef.bitmap_groups() == 0);
+        CHECK(bitmap.bitmap_groups() == bitmap.length_groups());
+        // The 11-digit group alone (the short ones are a block or two, where padding decides).
+        key_map eleven;
+        for (const auto& [k, v] : m)
+            if (k >= 10'000'000'000ULL) eleven[k] = v;
+        const auto by_cost_11 = built_as(eleven, std::nullopt);
+        if (density <= 0.12) CHECK(by_cost_11.bitmap_groups() == 0);
+        if (density >= 0.27) CHECK(by_cost_11.bitmap_groups() == 1);
+        // Layout 3 only when a bitmap group needs it.
+        CHECK(layout_of(ef.to_bytes()) == 2);
+        CHECK(layout_of(bitmap.to_bytes()) == 3);
+        CHECK(layout_of(by_cost.to_bytes()) == (by_cost.bitmap_groups() > 0 ? 3U : 2U));
+    }
+}
+
+TEST_CASE("bitmap groups: empty stores, one-key groups, whole and mixed lengths", "[trie]") {
+    SECTION("empty") {
+        const key_map m;
+        const auto t = built_as(m, trie_encoding::bitmap);
+        check_against_model(t, m);
+        CHECK(t.length_groups() == 0);
+    }
+    SECTION("one key of every length") {
+        key_map m;
+        for (unsigned d = 1; d <= 15; ++d) m[numrep::detail::pow10[d] - 1 - d] = d;
+        const auto t = built_as<std::uint8_t>(m, trie_encoding::bitmap);
+        CHECK(t.bitmap_groups() == 15);
+        check_against_model(t, m);
+        check_against_model(built_as(m, trie_encoding::elias_fano), m);
+    }
+    SECTION("a dense group beside sparse and one-key groups") {
+        auto m = density_model(0.5, 5);
+        for (const auto& [k, v] : random_model(500, 100'000'000'000'000ULL, 999'999'999'999'999ULL, 6)) m[k] = v;
+        m[42] = 1;
+        const auto t = built_as<std::uint32_t>(m, std::nullopt);
+        CHECK(t.bitmap_groups() >= 3);                 // the three dense lengths and the 2-digit key
+        CHECK(t.bitmap_groups() < t.length_groups());  // the 15-digit keys stay Elias-Fano
+        check_against_model(t, m);
+    }
+    SECTION("every other number of a range, lengths 2 to 5") {
+        key_map m;
+        for (std::uint64_t k = 10; k < 100'000; k += 1 + k % 2) m[k] = k % 5;
+        const auto t = built_as<std::uint8_t>(m, std::nullopt);
+        CHECK(t.bitmap_groups() == t.length_groups());
+        check_against_model(t, m);
+    }
+}
+
+TEST_CASE("trie_store opens a layout 2 file written before bitmap groups", "[trie]") {
+    // tests/data/trie_layout2_u16.nrt was written by the code before layout 3 (see
+    // tests/data/README.md): 200 keys and their uint16 values, in three groups.
+    std::vector<std::uint64_t> keys;
+    for (std::uint64_t i = 0; i < 150; ++i) keys.push_back(84'912'300'000ULL + i * i * 37);
+    for (std::uint64_t i = 0; i < 40; ++i) keys.push_back(1'202'555'0000ULL + i * 7919);
+    for (std::uint64_t i = 1; i <= 10; ++i) keys.push_back(i * 11);
+    key_map m;
+    for (std::size_t i = 0; i < keys.size(); ++i) m[keys[i]] = i * 331 % 65536;
+    const std::string path = std::string(NUMREP_TEST_DATA_DIR) + "/trie_layout2_u16.nrt";
+    const auto t = trie_store<std::uint16_t>::open(path);
+    CHECK(layout_of(t.to_bytes()) == 2);
+    CHECK(t.bitmap_groups() == 0);
+    check_against_model(t, m);
+    check_against_model(trie_store<std::uint16_t>::load(path), m);
+    check_against_model(trie_store<std::uint16_t>::open(path, numrep::verify::header), m);
+    // An Elias-Fano build of the same keys is the same file, byte for byte.
+    CHECK(built_as<std::uint16_t>(m, trie_encoding::elias_fano).to_bytes() == t.to_bytes());
+}
+
 TEST_CASE("trie_store is near the information-theoretic bound on mobile numbers", "[trie]") {
     const auto m = vn_mobile_model(200'000, 11);
     const auto t = set_of(m);
@@ -417,6 +553,24 @@ TEST_CASE("trie_store is near the information-theoretic bound on mobile numbers"
     INFO("bits/key " << t.bits_per_key() << ", bound " << bound);
     CHECK(t.bits_per_key() <= 1.3 * bound);
     CHECK(t.key_bytes() <= t.size_in_bytes());
+}
+
+TEST_CASE("trie_store: a quarter of the numbers take a bitmap smaller than Elias-Fano codes", "[trie]") {
+    // 4 blocks of 10^5 numbers (as operator prefixes hold 10^7), a quarter of them keys: near
+    // the bound a plain bitmap allows (1 / H(1/4) = 1.23x before its tables; 1.33x here), EF 1.66x.
+    std::mt19937_64 rng(12);
+    key_map m;
+    for (const std::uint64_t block : {849120ULL, 849121ULL, 849122ULL, 849124ULL}) {
+        for (std::uint64_t i = 0; i < 100'000; ++i)
+            if (rng() % 4 == 0) m[block * 100'000 + i] = 0;
+    }
+    const auto t = set_of(m);
+    const auto ef = built_as(m, trie_encoding::elias_fano);
+    const double bound = numrep::trie_bound_bits_per_key(4e5, static_cast<double>(m.size()));
+    INFO("bits/key " << t.bits_per_key() << ", EF " << ef.bits_per_key() << ", bound " << bound);
+    CHECK(t.bitmap_groups() == 1);
+    CHECK(t.bits_per_key() <= 1.35 * bound);
+    CHECK(t.bits_per_key() < ef.bits_per_key());
 }
 
 TEST_CASE("trie_store values of every width 1 to 64 bits", "[trie]") {
@@ -827,4 +981,126 @@ TEST_CASE("trie_store: every truncation is refused", "[trie]") {
     auto longer = good;
     longer.push_back(std::byte{0});
     CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(longer), numrep::format_error);
+}
+
+namespace {
+
+// A small store with a bitmap group (7-digit keys, half of a block) beside an Elias-Fano one.
+std::vector<std::byte> small_dense_file() {
+    key_map m;
+    std::mt19937_64 rng(78);
+    for (std::uint64_t k = 8'491'200; k < 8'491'400; ++k)
+        if (rng() % 2 == 0) m[k] = rng() % 300;
+    for (int i = 0; i < 20; ++i) m[84'912'300'000ULL + rng() % 200'000] = rng() % 300;
+    const auto t = map_of<std::uint16_t>(m);
+    REQUIRE(t.bitmap_groups() == 1);
+    return t.to_bytes();
+}
+
+// Field f of group record g, through the section table (the group table is section 0).
+std::size_t group_field_at(const std::vector<std::byte>& f, std::size_t g, std::size_t field) {
+    const auto table = numrep::detail::load_le<std::uint64_t>(f.data() + numrep::detail::header_offset::sections);
+    return static_cast<std::size_t>(table) + 8 * (numrep::detail::trie_group_fields * g + field);
+}
+void set_u64(std::vector<std::byte>& f, std::size_t at, std::uint64_t v) {
+    numrep::detail::store_le<std::uint64_t>(f.data() + at, v);
+}
+
+// The message of the format_error reading `f` throws (empty if it opens).
+std::string refusal(std::vector<std::byte> f) {
+    fix_checksums(f);
+    try {
+        (void)trie_store<std::uint16_t>::from_bytes(f);
+    } catch (const numrep::format_error& e) {
+        return e.what();
+    }
+    return {};
+}
+
+}  // namespace
+
+TEST_CASE("trie_store: damaged or hostile files with bitmap groups are refused or safe", "[trie]") {
+    const auto good = small_dense_file();
+    REQUIRE(refusal(good).empty());
+    std::size_t accepted = 0;
+    for (std::size_t i = 0; i < good.size(); ++i) {
+        for (const std::byte flip : {std::byte{0x01}, std::byte{0x80}, std::byte{0xFF}}) {
+            auto bad = good;
+            bad[i] ^= flip;
+            INFO("byte " << i);
+            CHECK_THROWS_AS(trie_store<std::uint16_t>::from_bytes(bad), numrep::format_error);
+            fix_checksums(bad);
+            try {
+                exercise(trie_store<std::uint16_t>::from_bytes(bad));
+                ++accepted;
+            } catch (const numrep::format_error&) {
+            }
+        }
+    }
+    CHECK(accepted > 0);  // value bits
+}
+
+TEST_CASE("trie_store: hostile bitmap group records are refused before use", "[trie]") {
+    using Catch::Matchers::Contains;
+    const auto good = small_dense_file();
+    // Group 0 is the 7-digit bitmap group, group 1 the 11-digit Elias-Fano group.
+    REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 0, 7)) == 1);
+    REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 1, 7)) == 0);
+    const std::size_t layout_at = numrep::detail::header_offset::params + 5 * 8;
+    {
+        auto f = good;
+        set_u64(f, group_field_at(f, 0, 7), 2);
+        CHECK_THAT(refusal(f), Contains("unknown encoding 2"));
+        set_u64(f, group_field_at(f, 0, 7), ~std::uint64_t{0});
+        CHECK_THAT(refusal(f), Contains("unknown encoding"));
+    }
+    {
+        auto f = good;  // a layout 2 file has no bitmap groups
+        set_u64(f, layout_at, 2);
+        CHECK_THAT(refusal(f), Contains("in a layout 2 file"));
+        set_u64(f, layout_at, 4);
+        CHECK_THAT(refusal(f), Contains("unknown trie layout 4"));
+    }
+    {
+        auto f = good;
+        set_u64(f, group_field_at(f, 0, 6), 1);
+        CHECK_THAT(refusal(f), Contains("a bitmap group has low bit width 1"));
+    }
+    {
+        auto f = good;  // the bitmap read as Elias-Fano codes: the sections no longer fit
+        set_u64(f, group_field_at(f, 0, 7), 0);
+        CHECK_FALSE(refusal(f).empty());
+        f = good;  // Elias-Fano codes read as a bitmap
+        set_u64(f, group_field_at(f, 1, 7), 1);
+        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, group_field_at(f, 1, 6), 0);
+        CHECK_FALSE(refusal(f).empty());
+    }
+    {
+        auto f = good;  // more keys than the bitmap's bits
+        set_u64(f, group_field_at(f, 0, 5), 1001);
+        CHECK_FALSE(refusal(f).empty());
+    }
+    {
+        // A 15-digit bitmap group claiming 9 chunks of 10^14: 9 x 10^14 bits, past what a bit
+        // vector indexes, refused before any size is computed from it.
+        std::vector<std::uint64_t> keys;
+        for (std::uint64_t i = 0; i < 1000; ++i) keys.push_back(100'000'000'000'000ULL + i);
+        auto f = trie_store<>::build(keys).to_bytes();
+        REQUIRE(trie_store<>::from_bytes(f).bitmap_groups() == 1);
+        set_u64(f, group_field_at(f, 0, 1), 14);  // c
+        set_u64(f, group_field_at(f, 0, 2), 1);   // first chunk
+        set_u64(f, group_field_at(f, 0, 3), 9);   // chunks
+        set_u64(f, group_field_at(f, 0, 4), 9);   // non-empty
+        fix_checksums(f);
+        CHECK_THROWS_WITH(trie_store<>::from_bytes(f), Contains("too large"));
+    }
+    {
+        // Layout 3 is written only with a bitmap group: one reading of every file.
+        auto f = trie_store<>::build(std::vector<std::uint64_t>{84'912'345'678ULL, 84'987'654'321ULL}).to_bytes();
+        REQUIRE(layout_of(f) == 2);
+        set_u64(f, layout_at, 3);
+        fix_checksums(f);
+        CHECK_THROWS_WITH(trie_store<>::from_bytes(f), Contains("layout 3 without a bitmap group"));
+    }
 }

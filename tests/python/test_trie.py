@@ -55,6 +55,10 @@ KEY_SETS = {
     "lengths 7 to 15": keys_of_every_length(1, 200),
     "several countries": several_countries(2),
     "dense range": np.arange(84_912_000_000, 84_912_020_000, dtype=np.uint64),
+    # Bitmap groups: a third of a block of 10^5 numbers, and 3-digit keys.
+    "dense random": np.concatenate([np.sort(np.random.default_rng(4).choice(100_000, 33_000, replace=False))
+                                    .astype(np.uint64) + np.uint64(84_912_300_000),
+                                    np.arange(100, 1000, 3, dtype=np.uint64)]),
     "random VN": random_keys(3, 20_000),
 }
 
@@ -370,6 +374,15 @@ def test_sizes_and_repr() -> None:
     assert len(ts.to_bytes()) == ts.size_in_bytes
     empty = numrep.TrieStore.build([])
     assert len(empty) == 0 and empty.bits_per_key == 0.0 and not empty and list(empty) == []
+
+
+def test_dense_keys_cost_about_a_bit_per_number_of_their_range() -> None:
+    # A group whose keys fill a fifth or more of its range is a bitmap: 1 + 1/16 bits per number.
+    block = np.arange(84_912_300_000, 84_912_400_000, dtype=np.uint64)
+    assert numrep.TrieStore.build(block).bits_per_key < 1.2  # Elias-Fano took ~2.6
+    half = block[::2]
+    assert numrep.TrieStore.build(half).bits_per_key < 2.3
+    assert numrep.TrieStore.build(block[::50]).bits_per_key > 5  # sparse: Elias-Fano, no bitmap
 
 
 # ---- persistence ----

@@ -78,16 +78,19 @@ inline constexpr std::uint64_t bv_max_ones = std::numeric_limits<std::uint32_t>:
 inline constexpr std::uint64_t bv_max_bits = (std::uint64_t{1} << 32) * bv_block_bits - 1;
 
 // The size of every table follows from the bit count and the one count, so files store only
-// those two numbers and a reader can check every table's length before using it.
+// those two numbers and a reader can check every table's length before using it. A vector
+// that is never asked select0 (a bitmap set: its zeros are the absent values) can go without
+// the zero samples, which would cost 1/16 bit per zero.
 struct bit_vector_shape {
     std::uint64_t bits = 0;
     std::uint64_t ones = 0;
+    bool select0 = true;  // whether the select0 samples exist
 
     std::uint64_t blocks() const noexcept { return (bits + bv_block_bits - 1) / bv_block_bits; }
     std::uint64_t words() const noexcept { return blocks() * bv_block_words; }
     std::uint64_t rank_entries() const noexcept { return blocks() + 1; }
     std::uint64_t select1_entries() const noexcept { return samples(ones); }
-    std::uint64_t select0_entries() const noexcept { return samples(bits - ones); }
+    std::uint64_t select0_entries() const noexcept { return select0 ? samples(bits - ones) : 0; }
     // Bytes of the bits and all tables together (what the structure costs).
     std::uint64_t size_in_bytes() const noexcept {
         return 8 * words() + 4 * (rank_entries() + select1_entries() + select0_entries());
@@ -136,7 +139,8 @@ public:
 
     // Position of the k-th one (0-based). k < ones(); size() if the tables are inconsistent.
     std::uint64_t select1(std::uint64_t k) const noexcept { return select<true>(k); }
-    // Position of the k-th zero (0-based). k < zeros(); size() if the tables are inconsistent.
+    // Position of the k-th zero (0-based). k < zeros(); size() if the tables are inconsistent
+    // or the shape has no select0 samples.
     std::uint64_t select0(std::uint64_t k) const noexcept { return select<false>(k); }
 
     // First one at or after pos, size() if none.
@@ -152,8 +156,15 @@ public:
         return std::min(bits_, i * 64 + static_cast<unsigned>(std::countr_zero(w)));
     }
 
-    // Prefetches the line holding bit pos and its block count.
+    // Prefetches the line holding bit pos.
     void prefetch(std::uint64_t pos) const noexcept { prefetch_read(words_ + std::min(pos, bits_ - 1) / 64); }
+    // Prefetches what get(pos) and rank1(pos) read: that line and its block's count.
+    void prefetch_rank(std::uint64_t pos) const noexcept {
+        if (bits_ == 0) return;
+        const std::uint64_t p = std::min(pos, bits_ - 1);
+        prefetch_read(words_ + p / 64);
+        prefetch_read(ranks_ + p / bv_block_bits);
+    }
 
     // For batches, one step of select0(k) ahead of time each: the sample, then (once the
     // sample is cached) the first block it points to and that block's count.
@@ -240,15 +251,15 @@ inline void append_bit_vector_tables(std::span<const std::uint64_t> words, bit_v
         for (std::uint64_t next = (ones + step - 1) / step * step; next < ones + block_ones && next < shape.ones;
              next += step)
             select1.push_back(static_cast<std::uint32_t>(b));
-        for (std::uint64_t next = (zeros + step - 1) / step * step; next < zeros + block_zeros && next < zero_total;
-             next += step)
+        for (std::uint64_t next = (zeros + step - 1) / step * step;
+             shape.select0 && next < zeros + block_zeros && next < zero_total; next += step)
             select0.push_back(static_cast<std::uint32_t>(b));
         ones += block_ones;
         zeros += block_zeros;
     }
     ranks.push_back(static_cast<std::uint32_t>(ones));
     select1.push_back(static_cast<std::uint32_t>(blocks == 0 ? 0 : blocks - 1));
-    select0.push_back(static_cast<std::uint32_t>(blocks == 0 ? 0 : blocks - 1));
+    if (shape.select0) select0.push_back(static_cast<std::uint32_t>(blocks == 0 ? 0 : blocks - 1));
 }
 
 // Full check of a bit vector's tables against its bits (one pass of popcounts, about 1 ns per

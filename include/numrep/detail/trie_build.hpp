@@ -1,6 +1,7 @@
 // Building a trie_store's sections from sorted distinct keys (and their values): the chunk
-// exponent of each key length chosen by exact cost, the chunk bitmaps, the Elias-Fano codes and
-// the bit-packed value records. Also the radix sort that orders the input.
+// exponent and the encoding (Elias-Fano or bitmap) of each key length chosen by exact cost,
+// the chunk bitmaps, the codes and the bit-packed value records. Also the radix sort that
+// orders the input.
 #pragma once
 
 #include <algorithm>
@@ -9,12 +10,14 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <optional>
 #include <span>
 #include <utility>
 #include <vector>
 
 #include "../trie_value_traits.hpp"
 #include "bit_vector.hpp"
+#include "bitmap_set.hpp"
 #include "elias_fano.hpp"
 #include "key.hpp"
 #include "packed_array.hpp"
@@ -48,9 +51,26 @@ void radix_sort(std::vector<T>& a, KeyOf key_of, unsigned key_bits) {
     }
 }
 
-// The chunk exponent c minimising the group's bits, from one pass over its sorted keys:
-// for each neighbour pair, the smallest c at which both fall in one chunk.
-inline unsigned choose_chunk_exponent(std::span<const std::uint64_t> keys, unsigned length) {
+struct trie_group_plan {
+    unsigned c = 0;
+    trie_encoding encoding = trie_encoding::elias_fano;
+};
+
+// The bytes of a group's mapped values in each encoding; a bitmap only where its shape fits.
+inline std::uint64_t mapped_bytes(std::uint64_t n, std::uint64_t universe, trie_encoding encoding) {
+    if (encoding == trie_encoding::bitmap) {
+        if (universe > bv_max_bits) return std::numeric_limits<std::uint64_t>::max();
+        return bitmap_set_shape{n, universe}.size_in_bytes();
+    }
+    return elias_fano_shape{n, universe}.size_in_bytes();
+}
+
+// The chunk exponent c and the encoding minimising the group's bits, from one pass over its
+// sorted keys: for each neighbour pair, the smallest c at which both fall in one chunk. Ties
+// go to Elias-Fano, so that a store which gains nothing from bitmaps is written as layout 2.
+// `only` restricts the choice to one encoding (tests and benchmarks compare the two).
+inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, unsigned length,
+                                         std::optional<trie_encoding> only = std::nullopt) {
     std::array<std::uint64_t, 17> same_from{};  // pairs whose chunks first coincide at c
     for (std::size_t i = 1; i < keys.size(); ++i) {
         std::uint64_t a = keys[i - 1], b = keys[i];
@@ -64,7 +84,7 @@ inline unsigned choose_chunk_exponent(std::span<const std::uint64_t> keys, unsig
     }
     const std::uint64_t n = keys.size();
     double best_bits = std::numeric_limits<double>::infinity();
-    unsigned best = length - 1;
+    trie_group_plan best{length - 1, trie_encoding::elias_fano};
     std::uint64_t differing = n - 1;  // pairs in different chunks at c
     for (unsigned c = 0; c < length; ++c) {
         differing -= same_from[c];
@@ -73,26 +93,34 @@ inline unsigned choose_chunk_exponent(std::span<const std::uint64_t> keys, unsig
         if (chunk_count > bv_max_bits) continue;
         const std::uint64_t nonempty = differing + 1;
         const bit_vector_shape chunks{chunk_count, nonempty};
-        const elias_fano_shape ef{n, nonempty * pow};
-        const double bits = 8.0 * static_cast<double>(chunks.size_in_bytes() + ef.size_in_bytes());
-        if (bits <= best_bits) {
-            best_bits = bits;
-            best = c;
+        for (const trie_encoding e : {trie_encoding::elias_fano, trie_encoding::bitmap}) {
+            if (only && e != *only) continue;
+            const std::uint64_t mapped = mapped_bytes(n, nonempty * pow, e);
+            if (mapped == std::numeric_limits<std::uint64_t>::max()) continue;
+            const double bits = 8.0 * static_cast<double>(chunks.size_in_bytes() + mapped);
+            // Among equal sizes the larger c (fewer chunks), as before bitmaps, and EF.
+            if (bits < best_bits || (bits == best_bits && e == trie_encoding::elias_fano)) {
+                best_bits = bits;
+                best = {c, e};
+            }
         }
     }
     return best;
 }
 
 // The key sections of sorted distinct keys: one group per key length.
-inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& s) {
+inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& s,
+                            std::optional<trie_encoding> only = std::nullopt) {
     std::vector<std::uint64_t> mapped;
     std::uint64_t group_count = 0;
+    bool any_bitmap = false;
     for (std::size_t b = 0; b < keys.size();) {
         const unsigned length = decimal_digits_u(keys[b]);
         std::size_t e = b;
         while (e < keys.size() && keys[e] < pow10[length]) ++e;
         const auto group_keys = keys.subspan(b, e - b);
-        const unsigned c = choose_chunk_exponent(group_keys, length);
+        const trie_group_plan plan = choose_group_plan(group_keys, length, only);
+        const unsigned c = plan.c;
         const std::uint64_t pow = pow10[c];
         const std::uint64_t first_chunk = group_keys.front() / pow;
         const std::uint64_t chunk_count = group_keys.back() / pow - first_chunk + 1;
@@ -119,18 +147,28 @@ inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& 
                                                                 static_cast<std::size_t>(chunk_shape.words())),
                                  chunk_shape, s.chunk_ranks, s.chunk_select1, s.chunk_select0);
 
-        const elias_fano_shape ef_shape{group_keys.size(), chunk_shape.ones * pow};
-        append_elias_fano(mapped, ef_shape,
-                          {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
+        const std::uint64_t universe = chunk_shape.ones * pow;
+        unsigned low_bits = 0;
+        if (plan.encoding == trie_encoding::bitmap) {
+            any_bitmap = true;
+            append_bitmap_set(mapped, bitmap_set_shape{group_keys.size(), universe}, s.high_words, s.high_ranks,
+                              s.high_select1, s.high_select0);
+        } else {
+            const elias_fano_shape ef_shape{group_keys.size(), universe};
+            low_bits = ef_shape.low_bits();
+            append_elias_fano(mapped, ef_shape,
+                              {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
+        }
         s.groups.insert(s.groups.end(), {length, c, first_chunk, chunk_count, chunk_shape.ones,
-                                         static_cast<std::uint64_t>(group_keys.size()), ef_shape.low_bits(), 0});
+                                         static_cast<std::uint64_t>(group_keys.size()), low_bits,
+                                         static_cast<std::uint64_t>(plan.encoding)});
         ++group_count;
         b = e;
     }
     s.description.kind = store_kind::trie_store;
     s.description.params[trie_p_size] = keys.size();
     s.description.params[trie_p_groups] = group_count;
-    s.description.params[trie_p_layout] = trie_layout_version;
+    s.description.params[trie_p_layout] = any_bitmap ? trie_layout_version : trie_layout_elias_fano_only;
 }
 
 // A set's value sections: none, and one zero word (a section is never empty).

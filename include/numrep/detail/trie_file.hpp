@@ -1,4 +1,4 @@
-// A trie_store's file: store kind trie_store, layout 2, 13 sections (docs/file-format.md).
+// A trie_store's file: store kind trie_store, layout 2 or 3, 13 sections (docs/file-format.md).
 // Writing is one call; reading validates the file in named steps, each before anything it
 // checks is used, and produces the views of detail/trie_layout.hpp.
 #pragma once
@@ -15,6 +15,7 @@
 
 #include "../trie_value_traits.hpp"
 #include "bit_vector.hpp"
+#include "bitmap_set.hpp"
 #include "elias_fano.hpp"
 #include "file_format.hpp"
 #include "throw.hpp"
@@ -22,9 +23,12 @@
 
 namespace numrep::detail {
 
-inline constexpr std::uint64_t trie_layout_version = 2;
+// Layout 3 adds bitmap groups (the group record's last field, zero in layout 2, names the
+// encoding); a store without one is written as layout 2, which older readers open.
+inline constexpr std::uint64_t trie_layout_version = 3;
+inline constexpr std::uint64_t trie_layout_elias_fano_only = 2;
 inline constexpr std::size_t
-    trie_group_fields = 8;  // per group: length, c, first chunk, chunks, non-empty, keys, low bits, 0
+    trie_group_fields = 8;  // per group: length, c, first chunk, chunks, non-empty, keys, low bits, encoding
 
 enum trie_section : std::size_t {
     trie_s_groups,
@@ -32,10 +36,10 @@ enum trie_section : std::size_t {
     trie_s_chunk_ranks,
     trie_s_chunk_select1,
     trie_s_chunk_select0,
-    trie_s_high_words,
+    trie_s_high_words,  // the high bits of an Elias-Fano group, the bitmap of a bitmap group
     trie_s_high_ranks,
     trie_s_high_select1,
-    trie_s_high_select0,
+    trie_s_high_select0,  // nothing for a bitmap group
     trie_s_high_dir,
     trie_s_low_words,
     trie_s_value_fields,  // per field {smallest, bit width, largest}
@@ -134,9 +138,9 @@ private:
     }
 
     void check_header() const {
-        if (param(trie_p_layout) != trie_layout_version) {
-            fail("unknown trie layout " + std::to_string(param(trie_p_layout)) + " (this build reads layout " +
-                 std::to_string(trie_layout_version) + ")");
+        if (param(trie_p_layout) != trie_layout_elias_fano_only && param(trie_p_layout) != trie_layout_version) {
+            fail("unknown trie layout " + std::to_string(param(trie_p_layout)) + " (this build reads layouts " +
+                 std::to_string(trie_layout_elias_fano_only) + " and " + std::to_string(trie_layout_version) + ")");
         }
         if (view_.description.params[6] != 0 || view_.description.params[7] != 0)
             fail("reserved parameters are not zero");
@@ -212,14 +216,18 @@ private:
         const auto* g = section_as<std::uint64_t>(trie_s_groups);
         std::uint64_t keys = 0;
         unsigned previous_length = 0;
+        bool any_bitmap = false;
         for (std::size_t i = 0; i < param(trie_p_groups); ++i) {
             const std::uint64_t* r = g + trie_group_fields * i;
             const std::uint64_t length = r[0], c = r[1], first_chunk = r[2], chunk_count = r[3], nonempty = r[4],
-                                count = r[5], low_bits = r[6];
+                                count = r[5], low_bits = r[6], encoding = r[7];
             if (length <= previous_length || length > 15)
                 fail_group(i, "key length " + std::to_string(length) + " out of order");
             if (c >= length) fail_group(i, "chunk exponent " + std::to_string(c) + " not below the key length");
-            if (r[7] != 0) fail_group(i, "reserved field is not zero");
+            if (param(trie_p_layout) == trie_layout_elias_fano_only && encoding != 0)
+                fail_group(i, "encoding " + std::to_string(encoding) + " in a layout 2 file (reserved, zero)");
+            if (encoding > static_cast<std::uint64_t>(trie_encoding::bitmap))
+                fail_group(i, "unknown encoding " + std::to_string(encoding));
             const std::uint64_t pow = pow10[c];
             const std::uint64_t chunk_min = pow10[length - 1] / pow;
             const std::uint64_t chunk_max = (pow10[length] - 1) / pow;
@@ -231,20 +239,36 @@ private:
             if (nonempty == 0 || nonempty > chunk_count) fail_group(i, "non-empty chunk count out of range");
             if (count == 0 || count > nonempty * pow) fail_group(i, "key count out of range");
             keys += count;  // each count <= 2^50, at most 15 of them
-            const elias_fano_shape ef{count, nonempty * pow};
-            if (low_bits != ef.low_bits()) {
-                fail_group(i, "low bit width " + std::to_string(low_bits) + " is not " + std::to_string(ef.low_bits()));
-            }
             if (keys > param(trie_p_size))
                 fail_group(i, "more keys than the header's count");  // also bounds the shapes
+            const std::uint64_t universe = nonempty * pow;           // <= 10^15: the chunks are keys of this length
+            encodings_[i] = static_cast<trie_encoding>(encoding);
+            if (encodings_[i] == trie_encoding::bitmap) {
+                any_bitmap = true;
+                if (low_bits != 0) fail_group(i, "a bitmap group has low bit width " + std::to_string(low_bits));
+                if (universe > bv_max_bits)
+                    fail_group(i, "bitmap of " + std::to_string(universe) + " bits is too large");
+                main_shapes_[i] = bitmap_set_shape{count, universe}.bits();
+                ef_shapes_[i] = {};
+            } else {
+                const elias_fano_shape ef{count, universe};
+                if (low_bits != ef.low_bits()) {
+                    fail_group(i, "low bit width " + std::to_string(low_bits) + " is not " +
+                                      std::to_string(ef.low_bits()));
+                }
+                main_shapes_[i] = ef.high();
+                ef_shapes_[i] = ef;
+            }
             chunk_shapes_[i] = {chunk_count, nonempty};
-            ef_shapes_[i] = ef;
             previous_length = static_cast<unsigned>(length);
         }
         if (keys != param(trie_p_size)) {
             fail("groups hold " + std::to_string(keys) + " keys, the header says " +
                  std::to_string(param(trie_p_size)));
         }
+        // One reading of every file: layout 3 only when it needs to be.
+        if (param(trie_p_layout) == trie_layout_version && !any_bitmap)
+            fail("layout 3 without a bitmap group (such a store is written as layout 2)");
     }
 
     // Every bitmap, table and code section holds exactly what the groups need.
@@ -252,8 +276,7 @@ private:
         std::array<std::uint64_t, trie_section_count> need{};
         for (std::size_t i = 0; i < param(trie_p_groups); ++i) {
             const auto cs = chunk_shapes_[i];
-            const auto ef = ef_shapes_[i];
-            const auto hs = ef.high();
+            const auto hs = main_shapes_[i];
             need[trie_s_chunk_words] += cs.words() * 8;
             need[trie_s_chunk_ranks] += cs.rank_entries() * 4;
             need[trie_s_chunk_select1] += cs.select1_entries() * 4;
@@ -262,15 +285,15 @@ private:
             need[trie_s_high_ranks] += hs.rank_entries() * 4;
             need[trie_s_high_select1] += hs.select1_entries() * 4;
             need[trie_s_high_select0] += hs.select0_entries() * 4;
-            need[trie_s_high_dir] += ef.dir_entries() * 4;
-            need[trie_s_low_words] += ef.low_words() * 8;
+            need[trie_s_high_dir] += dir_entries(i) * 4;
+            need[trie_s_low_words] += low_words(i) * 8;
         }
         static constexpr std::array<std::pair<trie_section, const char*>, 10> named{{
             {trie_s_chunk_words, "chunk bitmap"},
             {trie_s_chunk_ranks, "chunk rank table"},
             {trie_s_chunk_select1, "chunk select table"},
             {trie_s_chunk_select0, "chunk select table"},
-            {trie_s_high_words, "high-bit vector"},
+            {trie_s_high_words, "high-bit vector (and bitmaps)"},
             {trie_s_high_ranks, "high-bit rank table"},
             {trie_s_high_select1, "high-bit select table"},
             {trie_s_high_select0, "high-bit select table"},
@@ -307,7 +330,7 @@ private:
             trie_group& gr = keys.groups[i];
             const auto cs = chunk_shapes_[i];
             const auto ef = ef_shapes_[i];
-            const auto hs = ef.high();
+            const auto hs = main_shapes_[i];
             gr.length = static_cast<unsigned>(r[0]);
             gr.c = static_cast<unsigned>(r[1]);
             gr.pow = pow10[gr.c];
@@ -316,8 +339,14 @@ private:
             gr.end_key = (r[2] + r[3]) * gr.pow;
             gr.count = r[5];
             gr.rank_base = rank_base;
+            gr.universe = r[4] * gr.pow;
+            gr.encoding = encodings_[i];
             gr.chunks = bit_vector_view(cs, cw, cr, c1, c0);
-            gr.ef = elias_fano_view(ef, bit_vector_view(hs, hw, hr, h1, h0), lw, hd);
+            if (gr.dense()) {
+                gr.bitmap = bitmap_set_view(bit_vector_view(hs, hw, hr, h1, h0));
+            } else {
+                gr.ef = elias_fano_view(ef, bit_vector_view(hs, hw, hr, h1, h0), lw, hd);
+            }
             if (deep) {
                 const auto check = [&](const char* what, const std::string& why) {
                     if (!why.empty()) fail_group(i, std::string(what) + ": " + why);
@@ -326,11 +355,14 @@ private:
                                                        {cr, static_cast<std::size_t>(cs.rank_entries())},
                                                        {c1, static_cast<std::size_t>(cs.select1_entries())},
                                                        {c0, static_cast<std::size_t>(cs.select0_entries())}));
-                check("high bits", check_bit_vector({hw, static_cast<std::size_t>(hs.words())}, hs,
-                                                    {hr, static_cast<std::size_t>(hs.rank_entries())},
-                                                    {h1, static_cast<std::size_t>(hs.select1_entries())},
-                                                    {h0, static_cast<std::size_t>(hs.select0_entries())}));
-                check("keys", check_elias_fano(gr.ef));
+                // A bitmap's ones are its keys: with the count checked here, they are distinct,
+                // ascending and below the universe by construction.
+                check(gr.dense() ? "bitmap" : "high bits",
+                      check_bit_vector({hw, static_cast<std::size_t>(hs.words())}, hs,
+                                       {hr, static_cast<std::size_t>(hs.rank_entries())},
+                                       {h1, static_cast<std::size_t>(hs.select1_entries())},
+                                       {h0, static_cast<std::size_t>(hs.select0_entries())}));
+                if (!gr.dense()) check("keys", check_elias_fano(gr.ef));
                 if (!gr.chunks.get(0) || !gr.chunks.get(cs.bits - 1))
                     check("chunk bitmap", "first or last chunk is empty");
             }
@@ -342,9 +374,9 @@ private:
             hr += hs.rank_entries();
             h1 += hs.select1_entries();
             h0 += hs.select0_entries();
-            hd += ef.dir_entries();
-            lw += ef.low_words();
-            structure_bytes += cs.size_in_bytes() + ef.size_in_bytes();
+            hd += dir_entries(i);
+            lw += low_words(i);
+            structure_bytes += cs.size_in_bytes() + (gr.dense() ? hs.size_in_bytes() : ef.size_in_bytes());
             rank_base += gr.count;
         }
         keys.group_count = static_cast<std::size_t>(param(trie_p_groups));
@@ -353,12 +385,23 @@ private:
         out_.key_bytes = structure_bytes;
     }
 
+    // A bitmap group has no bucket directory and no low bits (not even the packed array's
+    // padding word).
+    std::uint64_t dir_entries(std::size_t i) const noexcept {
+        return encodings_[i] == trie_encoding::bitmap ? 0 : ef_shapes_[i].dir_entries();
+    }
+    std::uint64_t low_words(std::size_t i) const noexcept {
+        return encodings_[i] == trie_encoding::bitmap ? 0 : ef_shapes_[i].low_words();
+    }
+
     std::span<const std::byte> bytes_;
     const std::string& source_;
     trie_value_expectation want_;
     store_view view_;
     std::array<bit_vector_shape, trie_max_groups> chunk_shapes_{};
     std::array<elias_fano_shape, trie_max_groups> ef_shapes_{};
+    std::array<bit_vector_shape, trie_max_groups> main_shapes_{};  // EF high bits or the bitmap
+    std::array<trie_encoding, trie_max_groups> encodings_{};
     trie_file_view<Fields> out_;
 };
 

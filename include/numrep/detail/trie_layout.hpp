@@ -1,6 +1,7 @@
 // The in-memory views of a trie_store: one group of keys per decimal length (a chunk bitmap
-// over the top digits, Elias-Fano codes below it) and the bit-packed value records. The
-// layout and its cost model are described in docs/architecture.md ("trie_store").
+// over the top digits, below it Elias-Fano codes or, for dense groups, a bitmap) and the
+// bit-packed value records. The layout and its cost model are described in
+// docs/architecture.md ("trie_store").
 #pragma once
 
 #include <algorithm>
@@ -9,6 +10,7 @@
 #include <cstdint>
 
 #include "bit_vector.hpp"
+#include "bitmap_set.hpp"
 #include "elias_fano.hpp"
 #include "key.hpp"
 #include "packed_array.hpp"
@@ -19,8 +21,15 @@ namespace numrep::detail {
 inline constexpr std::uint64_t trie_not_found = ~std::uint64_t{0};
 inline constexpr std::size_t trie_max_groups = 15;  // key lengths 1..15
 
+// How a group stores its mapped values (the builder picks the smaller for the actual keys).
+enum class trie_encoding : std::uint8_t {
+    elias_fano = 0,
+    bitmap = 1,  // a bit per mapped value: smaller once a quarter or so of them are keys
+};
+
 // The keys of one decimal length L. A key k maps, order preserved, to
-// m = rank(k / 10^c in the chunk bitmap) * 10^c + k mod 10^c, and the m are Elias-Fano coded.
+// m = rank(k / 10^c in the chunk bitmap) * 10^c + k mod 10^c < u = (non-empty chunks) * 10^c,
+// and the m are Elias-Fano coded or set in a bitmap of u bits.
 struct trie_group {
     unsigned length = 0;
     unsigned c = 0;         // chunks are k / 10^c
@@ -30,10 +39,15 @@ struct trie_group {
     std::uint64_t end_key = 0;    // (first_chunk + chunk count) * pow
     std::uint64_t count = 0;
     std::uint64_t rank_base = 0;  // keys in shorter groups
+    std::uint64_t universe = 0;   // u: the mapped values are below it
+    trie_encoding encoding = trie_encoding::elias_fano;
     bit_vector_view chunks;
-    elias_fano_view ef;
+    elias_fano_view ef;      // when encoding is elias_fano
+    bitmap_set_view bitmap;  // when encoding is bitmap
 
-    // The EF value of key k (of this length) if its chunk is non-empty, else trie_not_found.
+    bool dense() const noexcept { return encoding == trie_encoding::bitmap; }
+
+    // The mapped value of key k (of this length) if its chunk is non-empty, else trie_not_found.
     std::uint64_t mapped(std::uint64_t k) const noexcept {
         if (k < first_key || k >= end_key) return trie_not_found;
         const std::uint64_t q = div_pow10(k, c);
@@ -43,15 +57,52 @@ struct trie_group {
     }
 
     // Local index of k, or trie_not_found. `on_bucket(first index of k's bucket)` runs as soon
-    // as that is known (before the bucket's low bits are read): a hook to prefetch values.
+    // as that is known (before the bucket's low bits are read): a hook to prefetch values. A
+    // bitmap has no buckets: it is called with the index itself, when k is present.
     template <class OnBucket>
     std::uint64_t find(std::uint64_t k, OnBucket on_bucket) const noexcept {
         const std::uint64_t m = mapped(k);
-        if (m >= ef.universe()) return trie_not_found;  // also trie_not_found itself
+        if (m >= universe) return trie_not_found;  // also trie_not_found itself
+        if (dense()) {
+            const std::uint64_t i = bitmap.find(m);
+            if (i >= count) return trie_not_found;
+            on_bucket(i);
+            return i;
+        }
         const std::uint64_t h = m >> ef.low_bits();
         const std::uint64_t pos = ef.bucket_start(h);
         on_bucket(pos - h);
         const std::uint64_t i = ef.find_from(pos, m);
+        return i < count ? i : trie_not_found;
+    }
+
+    // A lookup of mapped value m < universe in steps, for batches that interleave many: each
+    // step reads only what the step before prefetched. Elias-Fano: the bucket directory entry,
+    // the high-bit words, the low bits; a bitmap: the bit's word and its block's count.
+    void prefetch_lookup(std::uint64_t m) const noexcept {
+        if (dense()) bitmap.prefetch(m);
+        else
+            ef.prefetch_bucket_dir(m >> ef.low_bits());
+    }
+    void prefetch_lookup_next(std::uint64_t m) const noexcept {
+        if (!dense()) ef.prefetch_bucket_words(m >> ef.low_bits());
+    }
+    // Returns the state for finish_lookup and sets `first` to the index whose value record to
+    // prefetch (count or more: none).
+    std::uint64_t locate(std::uint64_t m, std::uint64_t& first) const noexcept {
+        if (dense()) {
+            first = bitmap.find(m);
+            return first;
+        }
+        const std::uint64_t h = m >> ef.low_bits();
+        const std::uint64_t pos = ef.bucket_start(h);
+        first = pos - h;
+        ef.prefetch_low(first);
+        return pos;
+    }
+    // Local index of m, or trie_not_found.
+    std::uint64_t finish_lookup(std::uint64_t m, std::uint64_t located) const noexcept {
+        const std::uint64_t i = dense() ? located : ef.find_from(located, m);
         return i < count ? i : trie_not_found;
     }
 
@@ -62,13 +113,29 @@ struct trie_group {
         const std::uint64_t q = div_pow10(k, c);
         const std::uint64_t bit = q - first_chunk;
         const std::uint64_t m = chunks.rank1(bit) * pow + (chunks.get(bit) ? k - q * pow : 0);
-        return std::min(ef.lower_bound(m), count);
+        return std::min(dense() ? bitmap.lower_bound(m) : ef.lower_bound(m), count);
     }
 
-    std::uint64_t key_at(std::uint64_t i) const noexcept {
-        const std::uint64_t m = ef.access(i);
+    std::uint64_t key_at(std::uint64_t i) const noexcept { return key_of(dense() ? bitmap.access(i) : ef.access(i)); }
+
+    // The key whose mapped value is m (garbage, but computed in bounds, for m >= universe).
+    std::uint64_t key_of(std::uint64_t m) const noexcept {
         const std::uint64_t r = div_pow10(m, c);
         return (first_chunk + chunks.select1(r)) * pow + (m - r * pow);
+    }
+
+    // Sequential decoding of the mapped values from index i: pos is the value's one in the
+    // Elias-Fano high bits, or the value itself in a bitmap.
+    using cursor = elias_fano_view::cursor;
+    cursor cursor_at(std::uint64_t i) const noexcept { return dense() ? cursor{bitmap.access(i), i} : ef.cursor_at(i); }
+    std::uint64_t value(const cursor& at) const noexcept { return dense() ? at.pos : ef.value(at); }
+    void advance(cursor& at) const noexcept {
+        if (dense()) {
+            at.pos = bitmap.next_from(at.pos + 1);
+            ++at.index;
+        } else {
+            ef.advance(at);
+        }
     }
 };
 
