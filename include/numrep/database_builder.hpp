@@ -153,7 +153,10 @@ class shard_cutter {
 public:
     shard_cutter(db_directory::publication& out, std::uint64_t total, std::size_t shards, std::uint64_t budget_cap,
                  double bloom_fpr)
-        : out_(out), total_(total), shards_(total > 0 ? shards : 0), budget_cap_(std::max<std::uint64_t>(1, budget_cap)),
+        : out_(out),
+          total_(total),
+          shards_(total > 0 ? shards : 0),
+          budget_cap_(std::max<std::uint64_t>(1, budget_cap)),
           bloom_fpr_(bloom_fpr) {
         // A shard's vectors at their final size from the start: growing them by doubling would
         // hold up to three times a shard's keys and records at once, beyond the budget.
@@ -266,12 +269,11 @@ public:
         if (finished_) detail::throw_invalid_argument(output_.string() + ": this build has already finished");
         finished_ = true;
         database_build_summary summary;
-        detail::db_directory::publication out(output_,
-                                              {options_.config, options_.default_region, options_.bloom_fpr});
-        const std::uint64_t budget_cap =
-            options_.memory_budget == 0 ? std::numeric_limits<std::uint64_t>::max()
-                                        : std::max<std::uint64_t>(1024, options_.memory_budget /
-                                                                            detail::shard_build_bytes_per_number);
+        detail::db_directory::publication out(output_, {options_.config, options_.default_region, options_.bloom_fpr});
+        const std::uint64_t budget_cap = options_.memory_budget == 0
+                                             ? std::numeric_limits<std::uint64_t>::max()
+                                             : std::max<std::uint64_t>(1024, options_.memory_budget /
+                                                                                 detail::shard_build_bytes_per_number);
         std::vector<detail::db_manifest::shard_entry> entries;
         if (runs_.empty()) {
             auto [keys, records] = records_.sorted();
@@ -339,10 +341,10 @@ private:
             static std::atomic<unsigned> counter{0};
             for (int attempt = 0; temp_.empty(); ++attempt) {
                 const std::string suffix = std::to_string(::getpid()) + "-" + std::to_string(counter.fetch_add(1));
-                const std::filesystem::path candidate =
-                    options_.temp_dir.empty()
-                        ? detail::db_directory::sibling(output_, (".build-" + suffix).c_str())
-                        : options_.temp_dir / ("numrep-build-" + suffix);
+                const std::filesystem::path candidate = options_.temp_dir.empty()
+                                                            ? detail::db_directory::sibling(
+                                                                  output_, (".build-" + suffix).c_str())
+                                                            : options_.temp_dir / ("numrep-build-" + suffix);
                 if (!options_.temp_dir.empty()) std::filesystem::create_directories(options_.temp_dir);
                 std::error_code error;
                 if (std::filesystem::create_directory(candidate, error)) temp_ = candidate;  // false: it existed
@@ -360,7 +362,7 @@ private:
         runs_.push_back(path);
         {
             std::vector<std::pair<std::uint64_t, number_record>> sorted(records_.records().begin(),
-                                                                         records_.records().end());
+                                                                        records_.records().end());
             records_ = reputation_builder(options_.config);  // frees the map before the sort's peak
             std::sort(sorted.begin(), sorted.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
             for (const auto& [k, r] : sorted) w.add(k, r);

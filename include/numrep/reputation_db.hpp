@@ -452,7 +452,8 @@ private:
             const double half_life = options_.config.half_life_seconds();
             // Appends key k: `base` (its snapshot record, or empty) with its delta entries merged in.
             const auto append = [&](std::uint64_t k, number_record base) {
-                for (; d < entries.size() && entries[d].first == k; ++d) merge_records(base, *entries[d].second, half_life);
+                for (; d < entries.size() && entries[d].first == k; ++d)
+                    merge_records(base, *entries[d].second, half_life);
                 keys.push_back(k);
                 records.push_back(base);
             };

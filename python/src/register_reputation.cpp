@@ -200,9 +200,9 @@ db_holder from_csv(const paths_arg& path_list, const column_arg& preset_name, co
                    const optional_time_arg& default_time, double half_life_days,
                    const typed<names::progress>& progress) {
     reputation_builder builder(config_from(half_life_days));
-    auto [total, read_in] =
-        read_csv_into(builder, path_list, preset_name, number, time, category, source, not_spam, delimiter,
-                      region_code, keep_preset_region, strict, rejects_path, default_time, progress);
+    auto [total, read_in] = read_csv_into(builder, path_list, preset_name, number, time, category, source, not_spam,
+                                          delimiter, region_code, keep_preset_region, strict, rejects_path,
+                                          default_time, progress);
     reputation_db::options db_options;
     db_options.default_region = read_in;  // the database remembers how it read numbers
     db_holder h;
@@ -256,7 +256,9 @@ struct builder_holder {
 // checksum), (bloom name, size, checksum)); plain values, so that it crosses processes.
 using shard_tuple = typed<names::shard_entry>;
 shard_tuple shard_to_tuple(const detail::db_manifest::shard_entry& e) {
-    const auto file = [](const detail::db_manifest::file_entry& f) { return py::make_tuple(f.name, f.size, f.checksum); };
+    const auto file = [](const detail::db_manifest::file_entry& f) {
+        return py::make_tuple(f.name, f.size, f.checksum);
+    };
     return py::make_tuple(e.first_key, e.last_key, e.numbers, file(e.records), file(e.bloom));
 }
 detail::db_manifest::shard_entry shard_from_tuple(const py::handle& t) {
@@ -279,7 +281,8 @@ detail::db_manifest::shard_entry shard_from_tuple(const py::handle& t) {
 }
 
 // Records as arrays: keys (n,) and the thirteen fields of each record (n, 13), uint32.
-typed<names::records> records_to_arrays(const std::vector<std::uint64_t>& keys, const std::vector<number_record>& records) {
+typed<names::records> records_to_arrays(const std::vector<std::uint64_t>& keys,
+                                        const std::vector<number_record>& records) {
     const auto n = static_cast<py::ssize_t>(keys.size());
     py::array_t<std::uint64_t> k(n);
     py::array_t<std::uint32_t> r({n, static_cast<py::ssize_t>(number_record::field_count)});
@@ -294,7 +297,7 @@ typed<names::records> records_to_arrays(const std::vector<std::uint64_t>& keys, 
 // Merges pieces of (keys, records) arrays, each sorted by key, into one sorted record per key;
 // records of one key merge in piece order (so the result does not depend on scheduling order).
 std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(const py::handle& pieces,
-                                                                              const reputation_config& config) {
+                                                                               const reputation_config& config) {
     struct piece {
         column<std::uint64_t> keys;
         column<std::uint32_t> records;
@@ -333,7 +336,8 @@ std::pair<std::vector<std::uint64_t>, std::vector<number_record>> merge_pieces(c
     const double half_life = config.half_life_seconds();
     for (const auto& [key, where] : order) {
         const auto& part = parts[where >> 40];
-        const auto* fields = part.records.data() + (where & ((std::uint64_t{1} << 40) - 1)) * number_record::field_count;
+        const auto* fields = part.records.data() +
+                             (where & ((std::uint64_t{1} << 40) - 1)) * number_record::field_count;
         number_record r;
         for (std::size_t f = 0; f < number_record::field_count; ++f) r.set_field(f, fields[f]);
         if (out.first.empty() || out.first.back() != key) {
@@ -382,14 +386,15 @@ void register_scale(py::module_& m) {
                 add_arrays(*h.builder, keys, times, category_codes, category_names, sources, not_spam);
             },
             py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
-            py::arg("not_spam"), "Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.")
+            py::arg("not_spam"),
+            "Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.")
         .def(
             "add_csv",
             [](builder_holder& h, const paths_arg& paths, const column_arg& preset, const column_arg& number,
-               const column_arg& time, const column_arg& category, const column_arg& source,
-               const column_arg& not_spam, const column_arg& delimiter, const region_arg& region_code,
-               bool keep_preset_region, bool strict, const path_or_none_arg& rejects,
-               const optional_time_arg& default_time, const typed<names::progress>& progress) {
+               const column_arg& time, const column_arg& category, const column_arg& source, const column_arg& not_spam,
+               const column_arg& delimiter, const region_arg& region_code, bool keep_preset_region, bool strict,
+               const path_or_none_arg& rejects, const optional_time_arg& default_time,
+               const typed<names::progress>& progress) {
                 if (!h.builder) throw py::value_error("numrep: this builder has finished");
                 auto [stats, read_in] = read_csv_into(*h.builder, paths, preset, number, time, category, source,
                                                       not_spam, delimiter, region_code, keep_preset_region, strict,
@@ -477,9 +482,9 @@ void register_scale(py::module_& m) {
                                                                 ? py::object(py::none())
                                                                 : py::object(py::str(std::string(read_in.code())))));
         },
-        py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"),
-        py::arg("source"), py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"),
-        py::arg("strict"), py::arg("default_time"), py::arg("half_life_days"),
+        py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"), py::arg("category"), py::arg("source"),
+        py::arg("not_spam"), py::arg("delimiter"), py::arg("region"), py::arg("keep_preset_region"), py::arg("strict"),
+        py::arg("default_time"), py::arg("half_life_days"),
         "CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region "
         "national forms were read in).");
     m.def(
@@ -493,8 +498,7 @@ void register_scale(py::module_& m) {
     m.def(
         "_write_shard",
         [](const path_arg& path, std::uint64_t generation, std::size_t index, std::uint64_t first_key,
-           std::uint64_t last_key, const typed<names::record_pieces>& pieces, double half_life_days,
-           double bloom_fpr) {
+           std::uint64_t last_key, const typed<names::record_pieces>& pieces, double half_life_days, double bloom_fpr) {
             const std::filesystem::path dir = path_of(path);
             auto [keys, records] = merge_pieces(pieces, config_from(half_life_days));
             if (!keys.empty() && (keys.front() < first_key || keys.back() > last_key))
@@ -831,8 +835,9 @@ void register_reputation(py::module_& m) {
             "The region national forms are read in by default: the one the database was built (or opened) with.")
         .def_property_readonly("half_life_days",
                                [](const db_holder& h) { return h.db->settings().config.half_life_days; })
-        .def_property_readonly("shard_count", [](const db_holder& h) { return h.db->shard_count(); },
-                               "Key ranges the snapshot is split into (1 unless built sharded).")
+        .def_property_readonly(
+            "shard_count", [](const db_holder& h) { return h.db->shard_count(); },
+            "Key ranges the snapshot is split into (1 unless built sharded).")
         .def(
             "shard_ranges",
             [](const db_holder& h) {

@@ -81,8 +81,8 @@ NUMREP_TYPE_NAME(csv_records, "tuple[" NUMREP_NDARRAY("numpy.uint64") ", " NUMRE
 NUMREP_TYPE_NAME(csv_stats, "tuple[dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], str | None]");
 NUMREP_TYPE_NAME(build_summary, "dict[str, int]");
 NUMREP_TYPE_NAME(shard_entry, "tuple[int, int, int, " NUMREP_FILE_ENTRY ", " NUMREP_FILE_ENTRY "]");
-NUMREP_TYPE_NAME(shard_entries, "collections.abc.Sequence[tuple[int, int, int, " NUMREP_FILE_ENTRY
-                                ", " NUMREP_FILE_ENTRY "]]");
+NUMREP_TYPE_NAME(shard_entries,
+                 "collections.abc.Sequence[tuple[int, int, int, " NUMREP_FILE_ENTRY ", " NUMREP_FILE_ENTRY "]]");
 #undef NUMREP_RECORDS
 #undef NUMREP_FILE_ENTRY
 NUMREP_TYPE_NAME(trie_state, "tuple[collections.abc.Callable[[bytes], numrep._core.TrieStore], tuple[bytes]]");

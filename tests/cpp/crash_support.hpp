@@ -46,7 +46,6 @@ inline std::string what_opens(const std::filesystem::path& dir) {
     }
 }
 
-
 inline std::filesystem::path fresh_dir(const std::string& name) {
     auto p = std::filesystem::temp_directory_path() / ("numrep_test_dir_" + name + "_" + std::to_string(::getpid()));
     std::filesystem::remove_all(p);

@@ -26,10 +26,10 @@ using numrep::report_category;
 namespace manifest = numrep::detail::db_manifest;
 namespace directory = numrep::detail::db_directory;
 using numrep_test::crash_child_at;
-using numrep_test::fingerprint;
-using numrep_test::what_opens;
 using numrep_test::files_in;
+using numrep_test::fingerprint;
 using numrep_test::fresh_dir;
+using numrep_test::what_opens;
 
 namespace {
 

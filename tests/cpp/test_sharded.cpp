@@ -278,8 +278,10 @@ TEST_CASE("builders never share spill files; many runs merge in passes; N shards
     o.temp_dir = temp;
     numrep::database_builder a(dir_a, o), b(dir_b, o);
     for (std::size_t i = 0; i < std::max(rows_a.size(), rows_b.size()); ++i) {
-        if (i < rows_a.size()) a.add(rows_a[i].key, rows_a[i].category, rows_a[i].time, rows_a[i].source, rows_a[i].not_spam);
-        if (i < rows_b.size()) b.add(rows_b[i].key, rows_b[i].category, rows_b[i].time, rows_b[i].source, rows_b[i].not_spam);
+        if (i < rows_a.size())
+            a.add(rows_a[i].key, rows_a[i].category, rows_a[i].time, rows_a[i].source, rows_a[i].not_spam);
+        if (i < rows_b.size())
+            b.add(rows_b[i].key, rows_b[i].category, rows_b[i].time, rows_b[i].source, rows_b[i].not_spam);
     }
     const auto summary_a = a.finish();
     CHECK(summary_a.runs > 4);
@@ -330,8 +332,7 @@ TEST_CASE("a failed build publishes nothing and cannot be finished again", "[db]
     fs::remove_all(dir);
 }
 
-TEST_CASE("a shard's files are never replaced once written; a save rewrites a damaged kept shard",
-          "[db][sharded]") {
+TEST_CASE("a shard's files are never replaced once written; a save rewrites a damaged kept shard", "[db][sharded]") {
     const auto dir = fresh_dir("sharded_noreplace");
     numrep::database_build_options o;
     o.shards = 3;

@@ -421,8 +421,8 @@ public:
         lock_.emplace(dir, true);
         check_replaceable(dir);  // again, now that no other writer can change it
         if (const std::string first = manifest_first_line(dir); !first.empty() && first != db_manifest::header)
-            throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " +
-                                   quote(first) + ", a format this numrep does not know (written by a newer numrep?)");
+            throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " + quote(first) +
+                                   ", a format this numrep does not know (written by a newer numrep?)");
         upgrading_ = is_v1(dir);  // format 1's files go once format 2 is published
         next_.config = s.config;
         next_.default_region = s.default_region;

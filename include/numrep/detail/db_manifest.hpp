@@ -258,10 +258,9 @@ inline manifest parse_manifest(std::string_view text, const std::string& source)
         const std::string expected_name = records ? records_name(g, shard) : bloom_name(g, shard);
         if (g == 0 || g > m.generation || f.name != expected_name)
             bad(where() + std::string(key) + ": file " + quote(f.name) + " is not " +
-                (g == 0 || g > m.generation
-                     ? "a store name of shard " + std::to_string(shard) + " and generation 1 to " +
-                           std::to_string(m.generation)
-                     : "the expected " + quote(expected_name)));
+                (g == 0 || g > m.generation ? "a store name of shard " + std::to_string(shard) +
+                                                  " and generation 1 to " + std::to_string(m.generation)
+                                            : "the expected " + quote(expected_name)));
         f.size = unsigned_of(key, v.substr(space1 + 1, space2 - space1 - 1), std::numeric_limits<std::int64_t>::max());
         const std::string_view sum = v.substr(space2 + 1);
         if (sum.size() != 16 || sum.find_first_not_of("0123456789abcdef") != std::string_view::npos)
