@@ -113,15 +113,7 @@ class ReputationDB(_core.ReputationDB):
         the files are read. `region` reads national forms (DEFAULT_REGION unless a preset names
         one: "US" for ftc; an explicit region overrides the preset's).
         """
-        def column(name: str, value: str | _Unset | None) -> str | None:
-            # The compiled reader's protocol: None keeps the default (or the preset's) mapping,
-            # "" leaves the field out, a name maps it (and must be in the header).
-            if isinstance(value, _Unset):
-                return None
-            if value == "":
-                raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
-            return "" if value is None else value
-
+        column = _csv_column
         db = _core.ReputationDB._from_csv(
             path, preset, number, column("time", time), column("category", category), column("source", source),
             column("not_spam", not_spam), delimiter,
@@ -221,13 +213,7 @@ class ReputationDB(_core.ReputationDB):
                     category="category" if isinstance(category, _Unset) else category, source=source,
                     not_spam=not_spam, region=read_in, default_time=default_time)
             else:
-                def column(name: str, value: str | _Unset | None) -> str | None:
-                    if isinstance(value, _Unset):
-                        return None
-                    if value == "":
-                        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
-                    return "" if value is None else value
-
+                column = _csv_column
                 stats, read_in = builder.add_csv(
                     paths, preset, number, column("time", time), column("category", category),
                     column("source", source), column("not_spam", not_spam), delimiter,
@@ -302,6 +288,16 @@ class ReputationDB(_core.ReputationDB):
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns = self._check_many(numbers, now, self._region_or_own(region))
         return _verdict_frame(columns) if as_frame else columns
+
+
+def _csv_column(name: str, value: str | _Unset | None) -> str | None:
+    """A column argument in the compiled CSV reader's protocol: None keeps the default (or the
+    preset's) mapping, "" leaves the field out, a name maps it (and must be in the header)."""
+    if isinstance(value, _Unset):
+        return None
+    if value == "":
+        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+    return "" if value is None else value
 
 
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
