@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import json
 import logging
-import os
 import shutil
 import statistics
 import sys
@@ -28,9 +27,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import numpy as np
-
 import bench_common
+import numpy as np
 
 ROW_GROUP = 250_000
 RECORD_BYTES = 8 + 52  # what a partition hands on per distinct number: key + packed record
@@ -88,9 +86,10 @@ def make_parquet(directory: Path, rows: int, files: int, seed: int = 11) -> dict
 
 def dask_figures(data: dict, out: Path, rounds: int, memory: str) -> dict:
     """rows/s of ReputationDB.build and numrep.dask.build on 1 and 2 workers, interleaved by round."""
+    from distributed import Client, LocalCluster
+
     import numrep
     import numrep.dask
-    from distributed import Client, LocalCluster
 
     clusters = {}
     for workers in (1, 2):
@@ -231,7 +230,8 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         lines.append("")
     if projected:
         lines += [
-            f"1B numbers (projected, not run): about {projected['wall_seconds'] / 3600:.1f} h, {projected['runs']} runs, "
+            f"1B numbers (projected, not run): about {projected['wall_seconds'] / 3600:.1f} h, "
+            f"{projected['runs']} runs, "
             f"{gib(projected['spilled_bytes'])} of runs plus {gib(projected['db_bytes'])} of database on disk at once "
             f"(the runs are removed only after the last shard is written): {gib(projected['peak_disk_bytes'])}, more "
             "than the ~70 GB free here.", ""]
@@ -260,8 +260,9 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
                          + " | ".join(cells) + " |")
         lines += [
             f"| reference: one random 8-byte read in a {check['array_bytes'] / 2**30:g} GiB array | | | "
-            f"{check['memory_dependent_ns_median']:.0f} ns (dependent) | {check['memory_independent_ns_median']:.0f} ns "
-            f"(independent) | {check['memory_dependent_ns_median']:.0f} ns (dependent) | "
+            f"{check['memory_dependent_ns_median']:.0f} ns (dependent) | "
+            f"{check['memory_independent_ns_median']:.0f} ns (independent) | "
+            f"{check['memory_dependent_ns_median']:.0f} ns (dependent) | "
             f"{check['memory_independent_ns_median']:.0f} ns (independent) |", ""]
     s = dask["seconds"]
     med = {k: statistics.median(v) for k, v in s.items()}
@@ -285,7 +286,8 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         f"{rate['dask2'] / rate['single']:.2f}x | {dask['shards']['dask2']} |", "",
         "Every round: " + "; ".join(f"{k} " + ", ".join(f"{x:.1f}" for x in v) + " s" for k, v in s.items()) + ".", "",
         f"Partial records the Dask build hands from partitions to shards: {dask['partial_numbers']:,} (numbers "
-        f"counted once per partition), x {RECORD_BYTES} bytes = {dask['partial_numbers'] * RECORD_BYTES / 2**20:.0f} MiB, "
+        f"counted once per partition), x {RECORD_BYTES} bytes = "
+        f"{dask['partial_numbers'] * RECORD_BYTES / 2**20:.0f} MiB, "
         f"{dask['partial_numbers'] * RECORD_BYTES / dask['rows']:.1f} bytes per row.", "",
         f"Command: `{dask['command']}`", "", f"Machine (Dask run): {dask['machine']}", "",
     ]
