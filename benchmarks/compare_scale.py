@@ -84,7 +84,7 @@ def make_parquet(directory: Path, rows: int, files: int, seed: int = 11) -> dict
             "partial_numbers": partial_numbers}
 
 
-def dask_figures(data: dict, out: Path, rounds: int, memory: str) -> dict:
+def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int) -> dict:
     """rows/s of ReputationDB.build and numrep.dask.build on 1 and 2 workers, interleaved by round."""
     from distributed import Client, LocalCluster
 
@@ -117,11 +117,59 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str) -> dict:
                     raise SystemExit(f"compare_scale: {name} built {len(db)} numbers, not {data['numbers']}")
                 del db
                 print(f"round {r + 1}: {name} {seconds[name][-1]:.1f} s", flush=True)
+        # The scheduler's cost of one small task (numrep.dask.build submits one slice task per
+        # partition and shard): `tasks` no-op tasks on the 2-worker cluster, median of 3.
+        client = clusters[2][1]
+        task_seconds = []
+        for r in range(3):
+            start = time.perf_counter()
+            client.gather([client.submit(_noop, i, r, pure=False) for i in range(tasks)])
+            task_seconds.append((time.perf_counter() - start) / tasks)
     finally:
         for cluster, client in clusters.values():
             client.close()
             cluster.close()
-    return {"seconds": seconds, "shards": {k: v[1] for k, v in sizes.items()}, "rounds": rounds, "memory": memory}
+    return {"seconds": seconds, "shards": {k: v[1] for k, v in sizes.items()}, "rounds": rounds, "memory": memory,
+            "task_seconds": statistics.median(task_seconds)}
+
+
+def _noop(i: int, r: int) -> int:
+    return i + r
+
+
+def phase_figures(data: dict, out: Path) -> dict:
+    """The two halves of a Dask build, timed on one core in this process with numrep.dask's own
+    task functions: every partition's records (read a row group, parse, one record per number),
+    then one shard of all numbers from all the pieces (merge, trie, Bloom filter, write)."""
+    import pyarrow.parquet as pq
+
+    import numrep.dask as nd
+    from numrep import _core
+    from numrep.reputation import _UNSET
+
+    columns = {"number": "number", "time": "time", "category": "category", "source": _UNSET, "not_spam": _UNSET,
+               "region": _core.DEFAULT_REGION, "default_time": None}
+    start = time.perf_counter()
+    parts = []
+    for file in data["files"]:
+        first = 0
+        meta = pq.ParquetFile(file).metadata
+        for g in range(meta.num_row_groups):
+            parts.append(nd._parquet_records(file, g, first, columns, 90.0))
+            first += meta.row_group(g).num_rows
+    map_seconds = time.perf_counter() - start
+    target = out / "db-phases"
+    shutil.rmtree(target, ignore_errors=True)
+    publication = _core._Publication(str(target), 90.0, 0.001, parts[0][3])
+    try:
+        start = time.perf_counter()
+        entry = nd._write_shard(str(target), publication.generation, 0, 0, 2**64 - 1, [p[:2] for p in parts], 90.0,
+                                0.001)
+        shard_seconds = time.perf_counter() - start
+        publication.commit([entry])
+    finally:
+        publication.close()
+    return {"map_seconds": map_seconds, "shard_seconds": shard_seconds}
 
 
 # ---------------------------------------------------------------------------------------- report
@@ -201,6 +249,67 @@ def projection(builds: list[dict]) -> dict | None:
 
 def gib(n: float) -> str:
     return f"{n / 2**30:.1f} GiB"
+
+
+# The cluster of the projection (assumptions, not measurements).
+NODES, CORES_PER_NODE, NIC_BYTES_PER_S = 16, 8, 10e9 / 8
+CLUSTER_NUMBERS = 1_000_000_000
+NUMBERS_PER_SHARD = 16_000_000  # numrep.dask's default aim
+
+
+def cluster_lines(dask: dict, builds: list[dict]) -> list[str]:
+    """A 16-node projection from the measured per-core rates, with the arithmetic shown."""
+    rows = CLUSTER_NUMBERS * dask["rows"] / dask["numbers"]
+    workers = NODES * CORES_PER_NODE
+    map_rate = dask["rows"] / dask["phases"]["map_seconds"]
+    shard_rate = dask["numbers"] / dask["phases"]["shard_seconds"]
+    per_row = dask["partial_numbers"] * RECORD_BYTES / dask["rows"]
+    rows_per_partition = dask["rows"] / dask["partitions"]
+    partitions = rows / rows_per_partition
+    partial = rows * per_row
+    # numrep.dask.build: shards = max(workers, partial numbers / 16M); one slice task per partition and shard.
+    shards = max(workers, int(np.ceil(partial / RECORD_BYTES / NUMBERS_PER_SHARD)))
+    tasks = partitions * (shards + 2) + shards
+    map_s = rows / workers / map_rate
+    net_s = partial / NODES * (NODES - 1) / NODES / NIC_BYTES_PER_S
+    waves = int(np.ceil(shards / workers))
+    shard_s = waves * (CLUSTER_NUMBERS / shards) / shard_rate
+    sched_s = tasks * dask["task_seconds"]
+    lines = [
+        "## Projection: a 16-node cluster", "",
+        f"Assumed: {NODES} nodes of {CORES_PER_NODE} cores, one worker process per core ({workers} workers, "
+        f"threads_per_worker=1), each core as fast as one here; {NIC_BYTES_PER_S * 8 / 1e9:g} Gbit/s per node; "
+        f"{CLUSTER_NUMBERS / 1e9:g}B numbers in {rows / 1e9:.2f}B rows (this run's "
+        f"{dask['rows'] / dask['numbers']:.2f} rows per number), Parquet row groups of {rows_per_partition:,.0f} "
+        "rows as here. Measured here, on one core "
+        "in one process, with numrep.dask's own task functions on this run's data: the map side (read a row group, "
+        f"parse, one record per number) {map_rate / 1e6:.2f} M rows/s; the shard side (merge the pieces, trie, Bloom "
+        f"filter, write) {shard_rate / 1e6:.2f} M numbers/s; the scheduler's cost of one small task "
+        f"{dask['task_seconds'] * 1e3:.2f} ms (no-op tasks on the 2-worker LocalCluster, on this loaded 2-core "
+        "machine; a dedicated scheduler core does better).", "",
+        "| step | arithmetic | time |",
+        "|---|---|---:|",
+        f"| map: every partition's records | {rows / 1e9:.2f}B rows / {workers} workers / "
+        f"{map_rate / 1e6:.2f} M rows/s | {map_s:.0f} s |",
+        f"| shuffle: partial records to their shard's worker | {rows / 1e9:.2f}B rows x {per_row:.1f} B/row = "
+        f"{partial / 1e9:.0f} GB; {(NODES - 1)}/{NODES} of each node's {partial / NODES / 1e9:.1f} GB leaves it, at "
+        f"{NIC_BYTES_PER_S / 1e9:.2f} GB/s | {net_s:.0f} s |",
+        f"| shards: {shards} (max(workers, numbers/16M)), {waves} wave(s) of {workers} | "
+        f"{CLUSTER_NUMBERS / shards / 1e6:.1f}M numbers per shard / {shard_rate / 1e6:.2f} M numbers/s | "
+        f"{shard_s:.0f} s |",
+        f"| scheduler: {partitions:,.0f} partitions x ({shards} slice tasks + 2) + {shards} shard tasks = "
+        f"{tasks:,.0f} tasks | x {dask['task_seconds'] * 1e3:.2f} ms, one scheduler process | {sched_s:.0f} s |",
+        "",
+        f"Partial records held in the workers' memory until the last shard is written: {partial / NODES / 2**30:.1f} "
+        f"GiB per node (the build keeps every partition's records as futures until it ends).",
+    ]
+    if builds:
+        b = builds[-1]
+        lines += ["", f"For comparison, one machine (this one, one core for the build): the {millions(b['numbers'])} "
+                  f"build took {b['wall_seconds']:.0f} s, {b['wall_seconds'] / b['numbers'] * 1e9:.0f} ns per number "
+                  f"end to end in C++; its merge + shards part ran at {b['numbers'] / b['finish_seconds'] / 1e6:.2f} M "
+                  "numbers/s."]
+    return lines
 
 
 def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict | None, commands: str) -> str:
@@ -291,6 +400,8 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         f"{dask['partial_numbers'] * RECORD_BYTES / dask['rows']:.1f} bytes per row.", "",
         f"Command: `{dask['command']}`", "", f"Machine (Dask run): {dask['machine']}", "",
     ]
+    if "phases" in dask:
+        lines += [*cluster_lines(dask, builds), ""]
     if commands:
         lines += ["## Commands", "", "```", commands.strip(), "```", ""]
     return "\n".join(lines)
@@ -321,7 +432,9 @@ def main() -> int:
             start = time.perf_counter()
             data = make_parquet(Path(tmp) / "parquet", args.rows, args.files)
             print(f"wrote {args.rows:,} rows about {data['numbers']:,} numbers in {time.perf_counter() - start:.0f} s")
-            dask = dask_figures(data, Path(tmp), args.rounds, args.memory)
+            dask = dask_figures(data, Path(tmp), args.rounds, args.memory, 100 if args.smoke else 2000)
+            dask["phases"] = phase_figures(data, Path(tmp))
+            print(f"phases: {dask['phases']}")
             dask.update({k: data[k] for k in ("rows", "numbers", "partitions", "partial_numbers")})
             dask["files"] = args.files
             dask["machine"] = bench_common.machine()
@@ -332,6 +445,7 @@ def main() -> int:
         print(f"{name}: {dask['rows'] / statistics.median(s) / 1e6:.2f} M rows/s (median of {len(s)})")
     builds, check = load_cpp(args.cpp_results) if args.cpp_results else ([], None)
     projected = projection(builds) if builds else None
+    args.output.mkdir(parents=True, exist_ok=True)
     if builds:
         plot(builds, check, projected, args.output / "scale.png")
     commands = args.cpp_commands.read_text() if args.cpp_commands else ""
