@@ -12,7 +12,7 @@ report also holds the single-machine builds and checks, the plot (scale.png) and
 to a 16-node cluster from the measured figures.
 
     python benchmarks/compare_scale.py --data /data/scale --cpp-results /data/scale   # -> results/scale.md
-    python benchmarks/compare_scale.py --smoke --output DIR                           # 100k rows, ~15 s
+    python benchmarks/compare_scale.py --smoke --output DIR                           # 100k rows, seconds
 """
 
 from __future__ import annotations
@@ -84,8 +84,10 @@ def make_parquet(directory: Path, rows: int, files: int, seed: int = 11) -> dict
             "partial_numbers": partial_numbers}
 
 
-def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int) -> dict:
-    """rows/s of ReputationDB.build and numrep.dask.build on 1 and 2 workers, interleaved by round."""
+def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int, processes: bool = True) -> dict:
+    """rows/s of ReputationDB.build and numrep.dask.build on 1 and 2 workers, interleaved by round.
+    processes=False (the smoke run) puts the workers in this process: the same calls, started in
+    a fraction of the time, but no figure to quote."""
     from distributed import Client, LocalCluster
 
     import numrep
@@ -93,7 +95,7 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int) ->
 
     clusters = {}
     for workers in (1, 2):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
                                silence_logs=logging.CRITICAL)
         clusters[workers] = (cluster, Client(cluster, set_as_default=False))
     seconds: dict[str, list[float]] = {"single": [], "dask1": [], "dask2": []}
@@ -130,7 +132,7 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int) ->
             client.close()
             cluster.close()
     return {"seconds": seconds, "shards": {k: v[1] for k, v in sizes.items()}, "rounds": rounds, "memory": memory,
-            "task_seconds": statistics.median(task_seconds)}
+            "task_seconds": statistics.median(task_seconds), "processes": processes}
 
 
 def _noop(i: int, r: int) -> int:
@@ -382,7 +384,7 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         f"same ranges, ~1.3 reports each, shuffled), in {dask['files']} Parquet files of row groups of "
         f"{ROW_GROUP:,} rows: {dask['partitions']} partitions. Numbers as E.164 strings (\"+84...\"), times as unix "
         "seconds, categories and sources as strings. LocalCluster(n_workers=1 or 2, threads_per_worker=1, "
-        f"processes=True); ReputationDB.build(files, path, memory=\"{dask['memory']}\") in the client process. "
+        f"processes={dask.get('processes', True)}); ReputationDB.build(files, path, memory=\"{dask['memory']}\") in the client process. "
         f"{dask['rounds']} rounds, each running the three in turn (order alternating); medians. Cluster start-up is "
         "not timed; reading the Parquet files is (all three read the same files, from the page cache).", "",
         "| build | median wall | rows/s | vs single process | shards |",
@@ -419,7 +421,7 @@ def main() -> int:
                         "check.json)")
     parser.add_argument("--cpp-commands", type=Path, default=None, help="a file with the commands that made them")
     parser.add_argument("--dask-json", type=Path, default=None, help="reuse the Dask figures saved by an earlier run")
-    bench_common.add_smoke_and_output(parser, smoke_help="100k rows in 2 files, one round: about 15 s",
+    bench_common.add_smoke_and_output(parser, smoke_help="100k rows in 2 files, one round, workers as threads: seconds",
                                       output_help="directory for scale.md and scale.png")
     args = parser.parse_args()
     if args.smoke:
@@ -432,7 +434,8 @@ def main() -> int:
             start = time.perf_counter()
             data = make_parquet(Path(tmp) / "parquet", args.rows, args.files)
             print(f"wrote {args.rows:,} rows about {data['numbers']:,} numbers in {time.perf_counter() - start:.0f} s")
-            dask = dask_figures(data, Path(tmp), args.rounds, args.memory, 100 if args.smoke else 2000)
+            dask = dask_figures(data, Path(tmp), args.rounds, args.memory, 100 if args.smoke else 2000,
+                                processes=not args.smoke)
             dask["phases"] = phase_figures(data, Path(tmp))
             print(f"phases: {dask['phases']}")
             dask.update({k: data[k] for k in ("rows", "numbers", "partitions", "partial_numbers")})
