@@ -384,7 +384,8 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         f"same ranges, ~1.3 reports each, shuffled), in {dask['files']} Parquet files of row groups of "
         f"{ROW_GROUP:,} rows: {dask['partitions']} partitions. Numbers as E.164 strings (\"+84...\"), times as unix "
         "seconds, categories and sources as strings. LocalCluster(n_workers=1 or 2, threads_per_worker=1, "
-        f"processes={dask.get('processes', True)}); ReputationDB.build(files, path, memory=\"{dask['memory']}\") in the client process. "
+        f"processes={dask.get('processes', True)}); ReputationDB.build(files, path, memory=\"{dask['memory']}\") "
+        "in the client process. "
         f"{dask['rounds']} rounds, each running the three in turn (order alternating); medians. Cluster start-up is "
         "not timed; reading the Parquet files is (all three read the same files, from the page cache).", "",
         "| build | median wall | rows/s | vs single process | shards |",
