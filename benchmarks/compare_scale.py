@@ -203,7 +203,9 @@ def plot(builds: list[dict], check: dict | None, projected: dict | None, path: P
                color="C0", alpha=0.5, label="projected (not run)")
         a.plot([n[-1], projected["numbers"]], [(builds[-1]["trie_bytes"] + builds[-1]["bloom_bytes"]) / 2**30,
                                                 projected["db_bytes"] / 2**30], "^--", color="C2", alpha=0.5)
+    a.axhline(builds[0]["memory_budget"] / 2**30, color="C1", ls=":", lw=1, label="memory budget (GiB)")
     a.set_xscale("log")
+    a.set_yscale("log")
     a.set_xlabel("distinct numbers")
     a.set_title(f"database_builder, --memory {builds[0]['memory_budget'] / 2**30:g}G")
     a.legend(fontsize=8)
