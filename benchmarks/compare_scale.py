@@ -200,7 +200,7 @@ def plot(builds: list[dict], check: dict | None, projected: dict | None, path: P
     a.plot(n, [(x["trie_bytes"] + x["bloom_bytes"]) / 2**30 for x in builds], "^-", label="database on disk (GiB)")
     if projected:
         a.plot([n[-1], projected["numbers"]], [builds[-1]["wall_seconds"] / 60, projected["wall_seconds"] / 60], "o--",
-               color="C0", alpha=0.5, label="projected (not run)")
+               color="C0", alpha=0.5, label="projected, CPU time (not run)")
         a.plot([n[-1], projected["numbers"]], [(builds[-1]["trie_bytes"] + builds[-1]["bloom_bytes"]) / 2**30,
                                                 projected["db_bytes"] / 2**30], "^--", color="C2", alpha=0.5)
     a.axhline(builds[0]["memory_budget"] / 2**30, color="C1", ls=":", lw=1, label="memory budget (GiB)")
@@ -235,18 +235,20 @@ def plot(builds: list[dict], check: dict | None, projected: dict | None, path: P
 
 
 def projection(builds: list[dict]) -> dict | None:
-    """1B numbers from the two largest builds: time per number grows from one to the next by a
-    factor (more runs to merge, a deeper heap); assume it grows as much again per 3x. Disk: the
-    runs hold every number (60 bytes) until the end, beside the database being written."""
+    """1B numbers from the two largest builds, by CPU seconds (user + sys: the wall times here
+    swing with the other work on the machine; the build is single-threaded, so on a quiet machine
+    its wall time is about its CPU time). CPU per number grows from one build to the next (more
+    runs to merge); assume it grows as much again per the same factor of size. Disk: the runs hold
+    every number (60 bytes, more for numbers in several runs) until the end, beside the database."""
     if len(builds) < 2:
         return None
     a, b = builds[-2], builds[-1]
     target = 1_000_000_000
-    per_a, per_b = a["wall_seconds"] / a["numbers"], b["wall_seconds"] / b["numbers"]
-    growth = (per_b / per_a) ** (np.log(target / b["numbers"]) / np.log(b["numbers"] / a["numbers"]))
+    cpu = [(x["user_seconds"] + x["sys_seconds"]) / x["numbers"] for x in (a, b)]
+    growth = max(1.0, cpu[1] / cpu[0]) ** (np.log(target / b["numbers"]) / np.log(b["numbers"] / a["numbers"]))
     db_per_number = (b["trie_bytes"] + b["bloom_bytes"]) / b["numbers"]
     runs_per_number = b["spilled_bytes"] / b["numbers"]
-    return {"numbers": target, "wall_seconds": per_b * growth * target, "db_bytes": db_per_number * target,
+    return {"numbers": target, "wall_seconds": cpu[1] * growth * target, "db_bytes": db_per_number * target,
             "spilled_bytes": runs_per_number * target, "peak_disk_bytes": (db_per_number + runs_per_number) * target,
             "runs": int(np.ceil(b["runs"] * target / b["numbers"]))}
 
@@ -343,7 +345,8 @@ def markdown(dask: dict, builds: list[dict], check: dict | None, projected: dict
         lines.append("")
     if projected:
         lines += [
-            f"1B numbers (projected, not run): about {projected['wall_seconds'] / 3600:.1f} h, "
+            f"1B numbers (projected, not run): about {projected['wall_seconds'] / 3600:.1f} h of CPU (from the CPU "
+            "seconds per number of the two largest builds), "
             f"{projected['runs']} runs, "
             f"{gib(projected['spilled_bytes'])} of runs plus {gib(projected['db_bytes'])} of database on disk at once "
             f"(the runs are removed only after the last shard is written): {gib(projected['peak_disk_bytes'])}, more "
