@@ -119,8 +119,8 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int, pr
                     raise SystemExit(f"compare_scale: {name} built {len(db)} numbers, not {data['numbers']}")
                 del db
                 print(f"round {r + 1}: {name} {seconds[name][-1]:.1f} s", flush=True)
-        # The scheduler's cost of one small task (numrep.dask.build submits one slice task per
-        # partition and shard): `tasks` no-op tasks on the 2-worker cluster, median of 3.
+        # The scheduler's cost of one small task (numrep.dask.build submits a few per partition and
+        # per shard): `tasks` no-op tasks on the 2-worker cluster, median of 3.
         client = clusters[2][1]
         task_seconds = []
         for r in range(3):
@@ -165,7 +165,7 @@ def phase_figures(data: dict, out: Path) -> dict:
     publication = _core._Publication(str(target), 90.0, 0.001, parts[0][3])
     try:
         start = time.perf_counter()
-        entry = nd._write_shard(str(target), publication.generation, 0, 0, 2**64 - 1, [p[:2] for p in parts], 90.0,
+        entry = _core._write_shard(str(target), publication.generation, 0, 0, 2**64 - 1, [p[:2] for p in parts], 90.0,
                                 0.001)
         shard_seconds = time.perf_counter() - start
         publication.commit([entry])
@@ -273,9 +273,10 @@ def cluster_lines(dask: dict, builds: list[dict]) -> list[str]:
     rows_per_partition = dask["rows"] / dask["partitions"]
     partitions = rows / rows_per_partition
     partial = rows * per_row
-    # numrep.dask.build: shards = max(workers, partial numbers / 16M); one slice task per partition and shard.
+    # numrep.dask.build: shards = max(workers, partial numbers / 16M); per partition a read, a summary, a
+    # frame and a shuffle transfer task; per shard a shuffle unpack and a write task; one shuffle barrier.
     shards = max(workers, int(np.ceil(partial / RECORD_BYTES / NUMBERS_PER_SHARD)))
-    tasks = partitions * (shards + 2) + shards
+    tasks = 4 * partitions + 2 * shards + 1
     map_s = rows / workers / map_rate
     net_s = partial / NODES * (NODES - 1) / NODES / NIC_BYTES_PER_S
     waves = int(np.ceil(shards / workers))
@@ -303,8 +304,9 @@ def cluster_lines(dask: dict, builds: list[dict]) -> list[str]:
         f"| shards: {shards} (max(workers, numbers/16M)), {waves} wave(s) of {workers} | "
         f"{CLUSTER_NUMBERS / shards / 1e6:.1f}M numbers per shard / {shard_rate / 1e6:.2f} M numbers/s | "
         f"{shard_s:.0f} s |",
-        f"| scheduler: {partitions:,.0f} partitions x ({shards} slice tasks + 2) + {shards} shard tasks = "
-        f"{tasks:,.0f} tasks | x {dask['task_seconds'] * 1e3:.2f} ms, one scheduler process | {sched_s:.0f} s |",
+        f"| scheduler: {partitions:,.0f} partitions x 4 tasks (read, summary, frame, shuffle transfer) + {shards} "
+        f"shards x 2 (shuffle unpack, write) + 1 = {tasks:,.0f} tasks | x {dask['task_seconds'] * 1e3:.2f} ms, one "
+        f"scheduler process | {sched_s:.0f} s |",
         "",
         f"Partial records held in the workers' memory until the last shard is written: {partial / NODES / 2**30:.1f} "
         f"GiB per node (the build keeps every partition's records as futures until it ends).",

@@ -26,6 +26,7 @@ from typing import Any, Union, cast
 
 import numpy as np
 import numpy.typing as npt
+import pandas as pd
 
 from . import _core
 from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
@@ -105,17 +106,41 @@ def _summary(part: _Part) -> _Summary:
     return len(part[0]), np.asarray(keys), part[2], part[3]
 
 
-def _slice(part: _Part, first_key: int, last_key: int) -> _Records:
-    """The records of a partition with keys in first_key..last_key."""
+_FIELDS = [f"f{i}" for i in range(13)]  # the thirteen fields of a number_record
+_EMPTY_PART: _Part = (np.zeros(0, np.uint64), np.zeros((0, 13), np.uint32), {}, None)
+_ENTRIES_META = pd.DataFrame({
+    "shard": pd.Series(dtype=np.int64), "first": pd.Series(dtype=object), "last": pd.Series(dtype=object),
+    "numbers": pd.Series(dtype=np.int64), "records": pd.Series(dtype=object), "bloom": pd.Series(dtype=object)})
+
+
+def _records_frame(part: _Part, index: int, cuts: list[int]) -> pd.DataFrame:
+    """A partition's records as a frame for the shuffle: key, shard, partition, the fields."""
     keys, records = part[0], part[1]
-    lo = np.searchsorted(keys, np.uint64(first_key), side="left")
-    hi = np.searchsorted(keys, np.uint64(last_key), side="right")
-    return keys[lo:hi], records[lo:hi]
+    frame = pd.DataFrame(records, columns=_FIELDS)
+    frame.insert(0, "key", keys)
+    frame.insert(1, "shard", np.searchsorted(np.asarray(cuts, dtype=np.uint64), keys, side="left").astype(np.int64))
+    frame.insert(2, "part", np.full(len(keys), index, dtype=np.int64))
+    return frame
 
 
-def _write_shard(path: str, generation: int, index: int, first_key: int, last_key: int, pieces: list[_Records],
-                 half_life_days: float, bloom_fpr: float) -> _ShardEntry:
-    return _core._write_shard(path, generation, index, first_key, last_key, list(pieces), half_life_days, bloom_fpr)
+def _write_shards(frame: pd.DataFrame, path: str, generation: int, ranges: list[tuple[int, int]],
+                  half_life_days: float, bloom_fpr: float) -> pd.DataFrame:
+    """Writes each shard whose records this partition of the shuffle received; records of one
+    number merge in partition order (not in the order the shuffle delivered them)."""
+    rows = []
+    for shard, records in frame.groupby("shard", sort=True):
+        records = records.sort_values(["part", "key"], kind="stable")
+        pieces = [(group["key"].to_numpy(np.uint64), group[_FIELDS].to_numpy(np.uint32))
+                  for _, group in records.groupby("part", sort=True)]
+        first, last = ranges[int(shard)]
+        entry = _core._write_shard(path, generation, int(shard), first, last, pieces, half_life_days, bloom_fpr)
+        rows.append({"shard": int(shard), "first": entry[0], "last": entry[1], "numbers": entry[2],
+                     "records": entry[3], "bloom": entry[4]})
+    return pd.DataFrame(rows, columns=list(_ENTRIES_META.columns)).astype(_ENTRIES_META.dtypes.to_dict())
+
+
+def _entry_of(row: Any) -> _ShardEntry:
+    return (int(row.first), int(row.last), int(row.numbers), tuple(row.records), tuple(row.bloom))
 
 
 # ----------------------------------------------------------------------------- on the client
@@ -244,12 +269,25 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         cuts = _boundaries(summaries, shards)
         ranges = list(zip([0, *[c + 1 for c in cuts]], [*cuts, 2**64 - 1]))
         generation = publication.generation
-        for index, (first_key, last_key) in enumerate(ranges):
-            pieces = [client.submit(_slice, p, first_key, last_key, pure=False) for p in parts]
-            written.append(client.submit(_write_shard, out, generation, index, first_key, last_key, pieces,
-                                         half_life_days, bloom_fpr, pure=False))
-        entries = client.gather(written)
-        publication.commit(list(entries))
+        # The exchange: every partition's records, tagged with their shard, go through Dask's
+        # shuffle (peer to peer between workers: O(partitions + shards) tasks, not one per pair),
+        # and each output partition writes the shards it received.
+        import dask.dataframe as dd
+
+        frames = [client.submit(_records_frame, p, i, cuts, pure=False) for i, p in enumerate(parts)]
+        records = dd.from_delayed(frames, meta=_records_frame(_EMPTY_PART, 0, []), verify_meta=False)
+        shuffled = records.shuffle("shard", npartitions=max(1, min(len(ranges), len(parts) * 4)))
+        written = client.compute(shuffled.map_partitions(
+            _write_shards, out, generation, ranges, half_life_days, bloom_fpr, meta=_ENTRIES_META).to_delayed())
+        by_shard = {}
+        for frame in client.gather(written):
+            for row in frame.itertuples(index=False):
+                by_shard[int(row.shard)] = _entry_of(row)
+        # A shard no partition had numbers for is written empty here.
+        entries = [by_shard[i] if i in by_shard else
+                   _core._write_shard(out, generation, i, first, last, [], half_life_days, bloom_fpr)
+                   for i, (first, last) in enumerate(ranges)]
+        publication.commit(entries)
     except BaseException:
         # Shard tasks still running would go on writing files after the lock is released: wait
         # for them to end first (cancelling does not stop a running task). A later publication
