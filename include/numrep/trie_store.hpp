@@ -389,8 +389,8 @@ public:
 
     // Bytes of the whole store (its file size).
     std::size_t size_in_bytes() const noexcept { return file_.size(); }
-    // Bytes of the key structure (chunk bitmaps, Elias-Fano codes or key bitmaps, their tables,
-    // the group table).
+    // Bytes of the key structure (chunk bitmaps, Elias-Fano codes, key bitmaps or Rice codes,
+    // their tables, the group table).
     std::size_t key_bytes() const noexcept { return static_cast<std::size_t>(key_bytes_); }
     // Bytes of the values.
     std::size_t value_bytes() const noexcept { return static_cast<std::size_t>(value_bytes_); }
@@ -406,6 +406,12 @@ public:
     std::size_t bitmap_groups() const noexcept {
         std::size_t n = 0;
         for (std::size_t i = 0; i < keys_.group_count; ++i) n += keys_.groups[i].dense() ? 1U : 0U;
+        return n;
+    }
+    // Number of groups stored as Rice codes (those whose other encodings stray from the bound).
+    std::size_t rice_groups() const noexcept {
+        std::size_t n = 0;
+        for (std::size_t i = 0; i < keys_.group_count; ++i) n += keys_.groups[i].coded() ? 1U : 0U;
         return n;
     }
 

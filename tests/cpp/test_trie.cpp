@@ -202,6 +202,10 @@ key_map random_model(std::size_t n, std::uint64_t lo, std::uint64_t hi, std::uin
     return m;
 }
 
+using numrep::detail::trie_encoding;
+template <class V = void>
+trie_store<V> built_as(const key_map& model, std::optional<trie_encoding> only);
+
 key_map vn_mobile_model(std::size_t n, std::uint64_t seed) {
     static const std::uint64_t two[] = {32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 81, 82, 83, 84, 85, 88,
                                         91, 94, 87, 70, 76, 77, 78, 79, 89, 90, 93, 52, 56, 58, 92, 59, 99, 55};
@@ -403,6 +407,10 @@ TEST_CASE("trie_store on adversarial key sets", "[trie]") {
         m[999'999'999'999'999ULL] = 0;
         m[123'456'789'012'345ULL] = 0;
         check_against_model(set_of(m), m);
+        // Rice codes would put the whole cluster in one bucket (k follows the average gap), and
+        // every lookup would decode it: the builder keeps Elias-Fano, even when asked for Rice.
+        CHECK(set_of(m).rice_groups() == 0);
+        CHECK(built_as(m, trie_encoding::rice).rice_groups() == 0);
     }
     SECTION("every key of a short length") {
         key_map m;
@@ -415,11 +423,9 @@ TEST_CASE("trie_store on adversarial key sets", "[trie]") {
 
 namespace {
 
-using numrep::detail::trie_encoding;
-
 // The model's keys (and values) built with every group in one encoding (where it fits), or
 // each by cost (nullopt), through the builder that trie_store::build runs.
-template <class V = void>
+template <class V>
 trie_store<V> built_as(const key_map& model, std::optional<trie_encoding> only) {
     std::vector<std::uint64_t> keys;
     for (const auto& [k, v] : model) keys.push_back(k);
@@ -461,34 +467,41 @@ key_map density_model(double density, std::uint64_t seed) {
 
 }  // namespace
 
-TEST_CASE("bitmap and Elias-Fano groups answer alike around the switch point", "[trie]") {
+TEST_CASE("bitmap, Elias-Fano and Rice groups answer alike around the switch points", "[trie]") {
     for (const double density : {0.02, 0.12, 0.18, 0.22, 0.27, 0.35, 0.6, 0.97, 1.0}) {
         INFO("density " << density);
         const auto m = density_model(density, static_cast<std::uint64_t>(density * 1000));
         const auto by_cost = built_as(m, std::nullopt);
         const auto ef = built_as(m, trie_encoding::elias_fano);
         const auto bitmap = built_as(m, trie_encoding::bitmap);
+        const auto rice = built_as(m, trie_encoding::rice);
         check_against_model(by_cost, m);
         check_against_model(ef, m);
         check_against_model(bitmap, m);
         check_against_model(built_as<std::uint16_t>(m, trie_encoding::bitmap), m);
+        check_against_model(built_as<std::uint16_t>(m, trie_encoding::rice), m);
         check_against_model(built_as<std::uint16_t>(m, std::nullopt), m);
-        // trie_store::build is the builder by cost; each group takes its cheaper encoding.
+        // trie_store::build is the builder by cost: a group keeps the cheaper of Elias-Fano and
+        // a bitmap, and takes Rice codes only when they are smaller still.
         CHECK(set_of(m).to_bytes() == by_cost.to_bytes());
         CHECK(by_cost.key_bytes() <= std::min(ef.key_bytes(), bitmap.key_bytes()));
-        CHECK(ef.bitmap_groups() == 0);
+        CHECK(ef.bitmap_groups() + ef.rice_groups() == 0);
         CHECK(bitmap.bitmap_groups() == bitmap.length_groups());
+        CHECK(rice.rice_groups() == rice.length_groups());
         // The 11-digit group alone (the short ones are a block or two, where padding decides).
         key_map eleven;
         for (const auto& [k, v] : m)
             if (k >= 10'000'000'000ULL) eleven[k] = v;
         const auto by_cost_11 = built_as(eleven, std::nullopt);
         if (density <= 0.12) CHECK(by_cost_11.bitmap_groups() == 0);
-        if (density >= 0.27) CHECK(by_cost_11.bitmap_groups() == 1);
-        // Layout 3 only when a bitmap group needs it.
+        if (density >= 0.27) CHECK(by_cost_11.bitmap_groups() + by_cost_11.rice_groups() == 1);
+        // Layouts 3 and 4 only when a bitmap or a Rice group needs them.
         CHECK(layout_of(ef.to_bytes()) == 2);
         CHECK(layout_of(bitmap.to_bytes()) == 3);
-        CHECK(layout_of(by_cost.to_bytes()) == (by_cost.bitmap_groups() > 0 ? 3U : 2U));
+        CHECK(layout_of(rice.to_bytes()) == 4);
+        CHECK(layout_of(by_cost.to_bytes()) == (by_cost.rice_groups() > 0     ? 4U
+                                                : by_cost.bitmap_groups() > 0 ? 3U
+                                                                              : 2U));
     }
 }
 
@@ -520,8 +533,9 @@ TEST_CASE("bitmap groups: empty stores, one-key groups, whole and mixed lengths"
         key_map m;
         for (std::uint64_t k = 10; k < 100'000; k += 1 + k % 2) m[k] = k % 5;
         const auto t = built_as<std::uint8_t>(m, std::nullopt);
-        CHECK(t.bitmap_groups() == t.length_groups());
+        CHECK(t.bitmap_groups() + t.rice_groups() == t.length_groups());  // none Elias-Fano
         check_against_model(t, m);
+        check_against_model(built_as<std::uint8_t>(m, trie_encoding::rice), m);
     }
 }
 
@@ -553,11 +567,17 @@ TEST_CASE("trie_store is near the information-theoretic bound on mobile numbers"
     INFO("bits/key " << t.bits_per_key() << ", bound " << bound);
     CHECK(t.bits_per_key() <= 1.3 * bound);
     CHECK(t.key_bytes() <= t.size_in_bytes());
+    // Rice codes over many buckets and directory heads answer as the model does.
+    const auto sample = vn_mobile_model(20'000, 12);
+    const auto rice = built_as<std::uint32_t>(sample, trie_encoding::rice);
+    REQUIRE(rice.rice_groups() == 1);
+    check_against_model(rice, sample);
 }
 
-TEST_CASE("trie_store: a quarter of the numbers take a bitmap smaller than Elias-Fano codes", "[trie]") {
-    // 4 blocks of 10^5 numbers (as operator prefixes hold 10^7), a quarter of them keys: near
-    // the bound a plain bitmap allows (1 / H(1/4) = 1.23x before its tables; 1.33x here), EF 1.66x.
+TEST_CASE("trie_store: a quarter of the numbers take Rice codes smaller than a bitmap or Elias-Fano", "[trie]") {
+    // 4 blocks of 10^5 numbers (as operator prefixes hold 10^7), a quarter of them keys: a
+    // plain bitmap takes 1 / H(1/4) = 1.23x the bound before its tables (1.33x here), EF 1.66x,
+    // Rice codes with k = 2 about 1.16x.
     std::mt19937_64 rng(12);
     key_map m;
     for (const std::uint64_t block : {849120ULL, 849121ULL, 849122ULL, 849124ULL}) {
@@ -566,11 +586,14 @@ TEST_CASE("trie_store: a quarter of the numbers take a bitmap smaller than Elias
     }
     const auto t = set_of(m);
     const auto ef = built_as(m, trie_encoding::elias_fano);
+    const auto bitmap = built_as(m, trie_encoding::bitmap);
     const double bound = numrep::trie_bound_bits_per_key(4e5, static_cast<double>(m.size()));
-    INFO("bits/key " << t.bits_per_key() << ", EF " << ef.bits_per_key() << ", bound " << bound);
-    CHECK(t.bitmap_groups() == 1);
-    CHECK(t.bits_per_key() <= 1.35 * bound);
-    CHECK(t.bits_per_key() < ef.bits_per_key());
+    INFO("bits/key " << t.bits_per_key() << ", EF " << ef.bits_per_key() << ", bitmap " << bitmap.bits_per_key()
+                     << ", bound " << bound);
+    CHECK(t.rice_groups() == 1);
+    CHECK(t.bits_per_key() <= 1.2 * bound);
+    CHECK(t.bits_per_key() < bitmap.bits_per_key());
+    CHECK(bitmap.bits_per_key() < ef.bits_per_key());
 }
 
 TEST_CASE("trie_store values of every width 1 to 64 bits", "[trie]") {
@@ -985,22 +1008,27 @@ TEST_CASE("trie_store: every truncation is refused", "[trie]") {
 
 namespace {
 
-// A small store with a bitmap group (7-digit keys, half of a block) beside an Elias-Fano one.
-std::vector<std::byte> small_dense_file() {
+// A small store with a bitmap group (7-digit keys, half of two blocks) beside a Rice coded
+// one (20 11-digit keys, where Elias-Fano's tables would stray past the allowance).
+key_map small_dense_model() {
     key_map m;
     std::mt19937_64 rng(78);
-    for (std::uint64_t k = 8'491'200; k < 8'491'400; ++k)
+    for (std::uint64_t k = 8'491'200; k < 8'492'200; ++k)
         if (rng() % 2 == 0) m[k] = rng() % 300;
     for (int i = 0; i < 20; ++i) m[84'912'300'000ULL + rng() % 200'000] = rng() % 300;
-    const auto t = map_of<std::uint16_t>(m);
+    return m;
+}
+std::vector<std::byte> small_dense_file() {
+    const auto t = map_of<std::uint16_t>(small_dense_model());
     REQUIRE(t.bitmap_groups() == 1);
+    REQUIRE(t.rice_groups() == 1);
     return t.to_bytes();
 }
 
 // Field f of group record g, through the section table (the group table is section 0).
 std::size_t group_field_at(const std::vector<std::byte>& f, std::size_t g, std::size_t field) {
     const auto table = numrep::detail::load_le<std::uint64_t>(f.data() + numrep::detail::header_offset::sections);
-    return static_cast<std::size_t>(table) + 8 * (numrep::detail::trie_group_fields * g + field);
+    return static_cast<std::size_t>(table) + 8 * (numrep::detail::trie_group_fields_of(layout_of(f)) * g + field);
 }
 void set_u64(std::vector<std::byte>& f, std::size_t at, std::uint64_t v) {
     numrep::detail::store_le<std::uint64_t>(f.data() + at, v);
@@ -1019,7 +1047,7 @@ std::string refusal(std::vector<std::byte> f) {
 
 }  // namespace
 
-TEST_CASE("trie_store: damaged or hostile files with bitmap groups are refused or safe", "[trie]") {
+TEST_CASE("trie_store: damaged or hostile files with bitmap and Rice groups are refused or safe", "[trie]") {
     const auto good = small_dense_file();
     REQUIRE(refusal(good).empty());
     std::size_t accepted = 0;
@@ -1040,46 +1068,90 @@ TEST_CASE("trie_store: damaged or hostile files with bitmap groups are refused o
     CHECK(accepted > 0);  // value bits
 }
 
-TEST_CASE("trie_store: hostile bitmap group records are refused before use", "[trie]") {
+TEST_CASE("trie_store: hostile bitmap and Rice group records are refused before use", "[trie]") {
     using Catch::Matchers::Contains;
     const auto good = small_dense_file();
-    // Group 0 is the 7-digit bitmap group, group 1 the 11-digit Elias-Fano group.
+    // Group 0 is the 7-digit bitmap group, group 1 the 11-digit Rice group: a layout 4 file.
+    REQUIRE(layout_of(good) == 4);
     REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 0, 7)) == 1);
-    REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 1, 7)) == 0);
+    REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 1, 7)) == 2);
+    const std::uint64_t code_bits = numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 1, 8));
+    const std::uint64_t rice_k = numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 1, 6));
+    REQUIRE(numrep::detail::load_le<std::uint64_t>(good.data() + group_field_at(good, 0, 8)) == 0);
     const std::size_t layout_at = numrep::detail::header_offset::params + 5 * 8;
     {
         auto f = good;
-        set_u64(f, group_field_at(f, 0, 7), 2);
-        CHECK_THAT(refusal(f), Contains("unknown encoding 2"));
+        set_u64(f, group_field_at(f, 0, 7), 3);
+        CHECK_THAT(refusal(f), Contains("unknown encoding 3"));
         set_u64(f, group_field_at(f, 0, 7), ~std::uint64_t{0});
         CHECK_THAT(refusal(f), Contains("unknown encoding"));
     }
     {
-        auto f = good;  // a layout 2 file has no bitmap groups
+        // Read with the 8-field records of layouts 2 and 3 the table no longer fits; and
+        // layouts past 4 are unknown.
+        auto f = good;
         set_u64(f, layout_at, 2);
-        CHECK_THAT(refusal(f), Contains("in a layout 2 file"));
-        set_u64(f, layout_at, 4);
-        CHECK_THAT(refusal(f), Contains("unknown trie layout 4"));
+        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, layout_at, 3);
+        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, layout_at, 5);
+        CHECK_THAT(refusal(f), Contains("unknown trie layout 5"));
     }
     {
         auto f = good;
         set_u64(f, group_field_at(f, 0, 6), 1);
         CHECK_THAT(refusal(f), Contains("a bitmap group has low bit width 1"));
+        f = good;  // only a Rice group has code bits
+        set_u64(f, group_field_at(f, 0, 8), 64);
+        CHECK_THAT(refusal(f), Contains("in a group without Rice codes"));
     }
     {
-        auto f = good;  // the bitmap read as Elias-Fano codes: the sections no longer fit
-        set_u64(f, group_field_at(f, 0, 7), 0);
+        auto f = good;  // the bitmap read as Rice codes, and the Rice codes as a bitmap or Elias-Fano
+        set_u64(f, group_field_at(f, 0, 7), 2);
         CHECK_FALSE(refusal(f).empty());
-        f = good;  // Elias-Fano codes read as a bitmap
+        f = good;
+        set_u64(f, group_field_at(f, 1, 7), 1);
+        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, group_field_at(f, 1, 8), 0);
+        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, group_field_at(f, 1, 7), 0);
+        CHECK_FALSE(refusal(f).empty());
+    }
+    {
+        // Rice fields: every code-bit count but the written one, the parameter k.
+        for (const std::uint64_t bits : {std::uint64_t{0}, code_bits - 1, code_bits + 1, code_bits + 64,
+                                         std::uint64_t{1} << 32, ~std::uint64_t{0}}) {
+            auto f = good;
+            INFO("code bits " << bits);
+            set_u64(f, group_field_at(f, 1, 8), bits);
+            CHECK_FALSE(refusal(f).empty());
+        }
+        for (const std::uint64_t k : {std::uint64_t{0}, rice_k + 1, std::uint64_t{51}, ~std::uint64_t{0}}) {
+            if (k == rice_k) continue;
+            auto f = good;
+            INFO("k " << k);
+            set_u64(f, group_field_at(f, 1, 6), k);
+            CHECK_FALSE(refusal(f).empty());
+        }
+    }
+    {
+        auto f = good;  // more keys than the bitmap's bits
+        const std::uint64_t universe = numrep::detail::load_le<std::uint64_t>(f.data() + group_field_at(f, 0, 4)) *
+                                       numrep::detail::pow10[numrep::detail::load_le<std::uint64_t>(
+                                           f.data() + group_field_at(f, 0, 1))];
+        set_u64(f, group_field_at(f, 0, 5), universe + 1);
+        CHECK_THAT(refusal(f), Contains("key count out of range"));
+    }
+    {
+        // Elias-Fano codes read as a bitmap, in a layout 3 file.
+        auto f = built_as<std::uint16_t>(small_dense_model(), trie_encoding::elias_fano).to_bytes();
+        set_u64(f, layout_at, 3);
         set_u64(f, group_field_at(f, 1, 7), 1);
         CHECK_FALSE(refusal(f).empty());
         set_u64(f, group_field_at(f, 1, 6), 0);
         CHECK_FALSE(refusal(f).empty());
-    }
-    {
-        auto f = good;  // more keys than the bitmap's bits
-        set_u64(f, group_field_at(f, 0, 5), 1001);
-        CHECK_FALSE(refusal(f).empty());
+        set_u64(f, group_field_at(f, 1, 7), 2);
+        CHECK_THAT(refusal(f), Contains("unknown encoding 2 in a layout 3 file"));
     }
     {
         // A 15-digit bitmap group claiming 9 chunks of 10^14: 9 x 10^14 bits, past what a bit
@@ -1097,10 +1169,33 @@ TEST_CASE("trie_store: hostile bitmap group records are refused before use", "[t
     }
     {
         // Layout 3 is written only with a bitmap group: one reading of every file.
-        auto f = trie_store<>::build(std::vector<std::uint64_t>{84'912'345'678ULL, 84'987'654'321ULL}).to_bytes();
+        key_map two{{84'912'345'678ULL, 0}, {84'987'654'321ULL, 0}};
+        auto f = built_as(two, trie_encoding::elias_fano).to_bytes();
         REQUIRE(layout_of(f) == 2);
         set_u64(f, layout_at, 3);
         fix_checksums(f);
         CHECK_THROWS_WITH(trie_store<>::from_bytes(f), Contains("layout 3 without a bitmap group"));
+    }
+    {
+        // Layout 4 is written only with a Rice group: Elias-Fano groups in 9-field records
+        // under layout 4 are refused.
+        const auto m = small_dense_model();
+        std::vector<std::uint64_t> keys;
+        for (const auto& [k, v] : m) keys.push_back(k);
+        numrep::detail::trie_sections s;
+        numrep::detail::build_trie_keys(keys, s, trie_encoding::elias_fano);
+        numrep::detail::build_trie_no_values(s);
+        REQUIRE(s.description.params[numrep::detail::trie_p_layout] == 2);
+        CHECK_NOTHROW(trie_store<>::from_bytes(numrep::detail::write_trie_file(s)));
+        std::vector<std::uint64_t> records;
+        for (std::size_t i = 0; i < s.groups.size(); i += numrep::detail::trie_group_fields) {
+            records.insert(records.end(), s.groups.begin() + static_cast<std::ptrdiff_t>(i),
+                           s.groups.begin() + static_cast<std::ptrdiff_t>(i + numrep::detail::trie_group_fields));
+            records.push_back(0);  // code bits
+        }
+        s.groups = std::move(records);
+        s.description.params[numrep::detail::trie_p_layout] = 4;
+        CHECK_THROWS_WITH(trie_store<>::from_bytes(numrep::detail::write_trie_file(s)),
+                          Contains("layout 4 without a Rice group"));
     }
 }

@@ -1,5 +1,5 @@
 // Building a trie_store's sections from sorted distinct keys (and their values): the chunk
-// exponent and the encoding (Elias-Fano or bitmap) of each key length chosen by exact cost,
+// exponent and the encoding (Elias-Fano, bitmap or Rice) of each key length chosen by cost,
 // the chunk bitmaps, the codes and the bit-packed value records. Also the radix sort that
 // orders the input.
 #pragma once
@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <array>
 #include <bit>
+#include <cmath>
 #include <cstddef>
 #include <cstdint>
 #include <limits>
@@ -21,6 +22,7 @@
 #include "elias_fano.hpp"
 #include "key.hpp"
 #include "packed_array.hpp"
+#include "rice_set.hpp"
 #include "trie_file.hpp"
 
 namespace numrep::detail {
@@ -54,7 +56,24 @@ void radix_sort(std::vector<T>& a, KeyOf key_of, unsigned key_bits) {
 struct trie_group_plan {
     unsigned c = 0;
     trie_encoding encoding = trie_encoding::elias_fano;
+    double bits = std::numeric_limits<double>::infinity();  // chunks and mapped values (Rice: estimated)
+    unsigned k = 0;                                         // Rice parameter (estimated)
+    std::uint64_t universe = 0;                             // of the mapped values
 };
+
+// The fastest encodings (bitmap, then Elias-Fano) are kept while within this factor of the
+// information bound of the group's mapped values; past it a group is Rice coded when that is
+// smaller. Rice codes come within a few percent of the bound at any density (Elias-Fano pays
+// about half a bit a key more plus its directory, a bitmap u / n bits), but a lookup decodes
+// a bucket of ~90 codes.
+inline constexpr double trie_fast_allowance = 1.18;
+
+// log2 C(u, n) bits, from the entropy (an upper bound within log2(n) / 2 + 2 bits).
+inline double set_bound_bits(std::uint64_t n, std::uint64_t u) noexcept {
+    if (n == 0 || n >= u) return 0.0;
+    const double p = static_cast<double>(n) / static_cast<double>(u);
+    return static_cast<double>(u) * -(p * std::log2(p) + (1 - p) * std::log2(1 - p));
+}
 
 // The bytes of a group's mapped values in each encoding; a bitmap only where its shape fits.
 inline std::uint64_t mapped_bytes(std::uint64_t n, std::uint64_t universe, trie_encoding encoding) {
@@ -65,12 +84,36 @@ inline std::uint64_t mapped_bytes(std::uint64_t n, std::uint64_t universe, trie_
     return elias_fano_shape{n, universe}.size_in_bytes();
 }
 
+// Expected Rice bits of n values spread evenly below u (geometric gaps) at the best k, with
+// the directory: steers the chunk exponent; the builder then codes with the exact best k.
+inline std::pair<double, unsigned> rice_estimate(std::uint64_t n, std::uint64_t u) {
+    const double p = static_cast<double>(n) / static_cast<double>(u);
+    double best = std::numeric_limits<double>::infinity();
+    unsigned best_k = 0;
+    for (unsigned k = 0; k <= rice_max_k; ++k) {
+        const double stay = std::exp(std::ldexp(std::log1p(-std::min(p, 1.0 - 1e-12)), static_cast<int>(k)));
+        const double zeros = static_cast<double>(n) * stay / (1 - stay);
+        const double dir = 32.0 * static_cast<double>(rice_set_shape{n, u, k, 0}.dir_entries());
+        const double bits = static_cast<double>(n) * (k + 1) + zeros + dir + 64.0 * 2;  // codes, lows, padding
+        if (bits < best) {
+            best = bits;
+            best_k = k;
+        }
+    }
+    return {best, best_k};
+}
+
 // The chunk exponent c and the encoding minimising the group's bits, from one pass over its
 // sorted keys: for each neighbour pair, the smallest c at which both fall in one chunk. Ties
 // go to Elias-Fano, so that a store which gains nothing from bitmaps is written as layout 2.
-// `only` restricts the choice to one encoding (tests and benchmarks compare the two).
-inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, unsigned length,
-                                         std::optional<trie_encoding> only = std::nullopt) {
+// `only` restricts the choice to one encoding (tests and benchmarks compare them). Returns
+// the best Elias-Fano or bitmap plan and the best Rice plan (estimated).
+struct trie_group_choice {
+    trie_group_plan fast;
+    trie_group_plan rice;
+};
+inline trie_group_choice choose_group_plan(std::span<const std::uint64_t> keys, unsigned length,
+                                           std::optional<trie_encoding> only = std::nullopt) {
     std::array<std::uint64_t, 17> same_from{};  // pairs whose chunks first coincide at c
     for (std::size_t i = 1; i < keys.size(); ++i) {
         std::uint64_t a = keys[i - 1], b = keys[i];
@@ -83,8 +126,9 @@ inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, un
         ++same_from[c];
     }
     const std::uint64_t n = keys.size();
-    double best_bits = std::numeric_limits<double>::infinity();
-    trie_group_plan best{length - 1, trie_encoding::elias_fano};
+    trie_group_choice best;
+    best.fast = {length - 1, trie_encoding::elias_fano};
+    best.rice = {length - 1, trie_encoding::rice};
     std::uint64_t differing = n - 1;  // pairs in different chunks at c
     for (unsigned c = 0; c < length; ++c) {
         differing -= same_from[c];
@@ -93,82 +137,151 @@ inline trie_group_plan choose_group_plan(std::span<const std::uint64_t> keys, un
         if (chunk_count > bv_max_bits) continue;
         const std::uint64_t nonempty = differing + 1;
         const bit_vector_shape chunks{chunk_count, nonempty};
+        const double chunk_bits = 8.0 * static_cast<double>(chunks.size_in_bytes());
         for (const trie_encoding e : {trie_encoding::elias_fano, trie_encoding::bitmap}) {
             if (only && e != *only) continue;
             const std::uint64_t mapped = mapped_bytes(n, nonempty * pow, e);
             if (mapped == std::numeric_limits<std::uint64_t>::max()) continue;
-            const double bits = 8.0 * static_cast<double>(chunks.size_in_bytes() + mapped);
+            const double bits = chunk_bits + 8.0 * static_cast<double>(mapped);
             // Among equal sizes the larger c (fewer chunks), as before bitmaps, and EF.
-            if (bits < best_bits || (bits == best_bits && e == trie_encoding::elias_fano)) {
-                best_bits = bits;
-                best = {c, e};
-            }
+            if (bits < best.fast.bits || (bits == best.fast.bits && e == trie_encoding::elias_fano))
+                best.fast = {c, e, bits, 0, nonempty * pow};
+        }
+        if (!only || *only == trie_encoding::rice) {
+            const auto [bits, k] = rice_estimate(n, nonempty * pow);
+            if (chunk_bits + bits <= best.rice.bits)
+                best.rice = {c, trie_encoding::rice, chunk_bits + bits, k, nonempty * pow};
         }
     }
     return best;
 }
 
+// A group's keys at chunk exponent c: the chunk bitmap's words and the mapped values.
+struct trie_mapped_group {
+    unsigned c = 0;
+    std::uint64_t first_chunk = 0;
+    bit_vector_shape chunk_shape;
+    std::vector<std::uint64_t> chunk_words;
+    std::vector<std::uint64_t> values;
+    std::uint64_t universe() const noexcept { return chunk_shape.ones * pow10[c]; }
+};
+inline trie_mapped_group map_trie_group(std::span<const std::uint64_t> keys, unsigned c) {
+    trie_mapped_group g;
+    g.c = c;
+    const std::uint64_t pow = pow10[c];
+    g.first_chunk = keys.front() / pow;
+    g.chunk_shape = {keys.back() / pow - g.first_chunk + 1, 0};
+    g.chunk_words.assign(static_cast<std::size_t>(g.chunk_shape.words()), 0);
+    g.values.reserve(keys.size());
+    std::uint64_t rank = 0;
+    std::uint64_t last_chunk = ~std::uint64_t{0};
+    for (const std::uint64_t k : keys) {
+        const std::uint64_t q = k / pow - g.first_chunk;
+        if (q != last_chunk) {
+            if (last_chunk != ~std::uint64_t{0}) ++rank;
+            g.chunk_words[static_cast<std::size_t>(q / 64)] |= std::uint64_t{1} << (q % 64);
+            last_chunk = q;
+        }
+        g.values.push_back(rank * pow + k % pow);
+    }
+    g.chunk_shape.ones = rank + 1;
+    return g;
+}
+
+// The exact best Rice shape near the estimated k (nothing if the directory would overflow),
+// and its bits with the chunks.
+inline std::pair<rice_set_shape, double> best_rice_shape(const trie_mapped_group& g, unsigned k_estimate) {
+    rice_set_shape best{};
+    double best_bits = std::numeric_limits<double>::infinity();
+    const std::uint64_t n = g.values.size();
+    for (unsigned k = k_estimate == 0 ? 0 : k_estimate - 1; k <= std::min(k_estimate + 1, rice_max_k); ++k) {
+        const rice_set_shape shape = plan_rice_set(g.values, n, g.universe(), k);
+        if (shape.code_bits == 0) continue;
+        const double bits = 8.0 * static_cast<double>(g.chunk_shape.size_in_bytes() + shape.size_in_bytes());
+        if (bits < best_bits) {
+            best_bits = bits;
+            best = shape;
+        }
+    }
+    return {best, best_bits};
+}
+
 // The key sections of sorted distinct keys: one group per key length.
 inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& s,
                             std::optional<trie_encoding> only = std::nullopt) {
-    std::vector<std::uint64_t> mapped;
     std::uint64_t group_count = 0;
     bool any_bitmap = false;
+    bool any_rice = false;
     for (std::size_t b = 0; b < keys.size();) {
         const unsigned length = decimal_digits_u(keys[b]);
         std::size_t e = b;
         while (e < keys.size() && keys[e] < pow10[length]) ++e;
         const auto group_keys = keys.subspan(b, e - b);
-        const trie_group_plan plan = choose_group_plan(group_keys, length, only);
-        const unsigned c = plan.c;
-        const std::uint64_t pow = pow10[c];
-        const std::uint64_t first_chunk = group_keys.front() / pow;
-        const std::uint64_t chunk_count = group_keys.back() / pow - first_chunk + 1;
+        const std::uint64_t n = group_keys.size();
+        const trie_group_choice choice = choose_group_plan(group_keys, length, only);
+
+        // Rice codes when forced, or when the faster encodings stray past the allowance and
+        // they are smaller.
+        const bool have_fast = choice.fast.bits < std::numeric_limits<double>::infinity();
+        const bool forced_rice = only == trie_encoding::rice;
+        trie_encoding encoding = have_fast ? choice.fast.encoding : trie_encoding::elias_fano;
+        rice_set_shape rice_shape{};
+        std::optional<trie_mapped_group> mapped;
+        if (forced_rice ||
+            (!only && choice.fast.bits > trie_fast_allowance * set_bound_bits(n, choice.fast.universe))) {
+            trie_mapped_group coded = map_trie_group(group_keys, choice.rice.c);
+            const auto [shape, bits] = best_rice_shape(coded, choice.rice.k);
+            if (shape.code_bits != 0 && (forced_rice || bits < choice.fast.bits)) {
+                encoding = trie_encoding::rice;
+                rice_shape = shape;
+                mapped = std::move(coded);
+            }
+        }
+        if (!mapped) mapped = map_trie_group(group_keys, have_fast ? choice.fast.c : length - 1);
+        const trie_mapped_group& g = *mapped;
 
         // The chunk bitmap and the mapped values.
-        const std::size_t chunk_base = s.chunk_words.size();
-        bit_vector_shape chunk_shape{chunk_count, 0};
-        s.chunk_words.resize(chunk_base + static_cast<std::size_t>(chunk_shape.words()), 0);
-        mapped.clear();
-        mapped.reserve(group_keys.size());
-        std::uint64_t rank = 0;
-        std::uint64_t last_chunk = ~std::uint64_t{0};
-        for (const std::uint64_t k : group_keys) {
-            const std::uint64_t q = k / pow - first_chunk;
-            if (q != last_chunk) {
-                if (last_chunk != ~std::uint64_t{0}) ++rank;
-                s.chunk_words[chunk_base + q / 64] |= std::uint64_t{1} << (q % 64);
-                last_chunk = q;
-            }
-            mapped.push_back(rank * pow + k % pow);
-        }
-        chunk_shape.ones = rank + 1;
-        append_bit_vector_tables(std::span<const std::uint64_t>(s.chunk_words.data() + chunk_base,
-                                                                static_cast<std::size_t>(chunk_shape.words())),
-                                 chunk_shape, s.chunk_ranks, s.chunk_select1, s.chunk_select0);
-
-        const std::uint64_t universe = chunk_shape.ones * pow;
+        s.chunk_words.insert(s.chunk_words.end(), g.chunk_words.begin(), g.chunk_words.end());
+        append_bit_vector_tables(std::span<const std::uint64_t>(g.chunk_words), g.chunk_shape, s.chunk_ranks,
+                                 s.chunk_select1, s.chunk_select0);
+        const std::uint64_t universe = g.universe();
         unsigned low_bits = 0;
-        if (plan.encoding == trie_encoding::bitmap) {
+        std::uint64_t code_bits = 0;
+        if (encoding == trie_encoding::bitmap) {
             any_bitmap = true;
-            append_bitmap_set(mapped, bitmap_set_shape{group_keys.size(), universe}, s.high_words, s.high_ranks,
-                              s.high_select1, s.high_select0);
+            append_bitmap_set(g.values, bitmap_set_shape{n, universe}, s.high_words, s.high_ranks, s.high_select1,
+                              s.high_select0);
+        } else if (encoding == trie_encoding::rice) {
+            any_rice = true;
+            low_bits = rice_shape.k;
+            code_bits = rice_shape.code_bits;
+            append_rice_set(g.values, rice_shape, s.high_words, s.low_words, s.high_dir);
         } else {
-            const elias_fano_shape ef_shape{group_keys.size(), universe};
+            const elias_fano_shape ef_shape{n, universe};
             low_bits = ef_shape.low_bits();
-            append_elias_fano(mapped, ef_shape,
+            append_elias_fano(g.values, ef_shape,
                               {s.high_words, s.high_ranks, s.high_select1, s.high_select0, s.low_words, s.high_dir});
         }
-        s.groups.insert(s.groups.end(), {length, c, first_chunk, chunk_count, chunk_shape.ones,
-                                         static_cast<std::uint64_t>(group_keys.size()), low_bits,
-                                         static_cast<std::uint64_t>(plan.encoding)});
+        s.groups.insert(s.groups.end(), {length, g.c, g.first_chunk, g.chunk_shape.bits, g.chunk_shape.ones, n,
+                                         low_bits, static_cast<std::uint64_t>(encoding), code_bits});
         ++group_count;
         b = e;
+    }
+    const std::uint64_t layout = any_rice     ? trie_layout_version
+                                 : any_bitmap ? trie_layout_bitmaps
+                                              : trie_layout_elias_fano_only;
+    if (layout != trie_layout_version) {
+        // Older layouts have no code-bits field.
+        std::vector<std::uint64_t> records;
+        for (std::size_t i = 0; i < s.groups.size(); i += trie_group_fields_rice)
+            records.insert(records.end(), s.groups.begin() + static_cast<std::ptrdiff_t>(i),
+                           s.groups.begin() + static_cast<std::ptrdiff_t>(i + trie_group_fields));
+        s.groups = std::move(records);
     }
     s.description.kind = store_kind::trie_store;
     s.description.params[trie_p_size] = keys.size();
     s.description.params[trie_p_groups] = group_count;
-    s.description.params[trie_p_layout] = any_bitmap ? trie_layout_version : trie_layout_elias_fano_only;
+    s.description.params[trie_p_layout] = layout;
 }
 
 // A set's value sections: none, and one zero word (a section is never empty).

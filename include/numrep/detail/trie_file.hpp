@@ -1,4 +1,4 @@
-// A trie_store's file: store kind trie_store, layout 2 or 3, 13 sections (docs/file-format.md).
+// A trie_store's file: store kind trie_store, layout 2, 3 or 4, 13 sections (docs/file-format.md).
 // Writing is one call; reading validates the file in named steps, each before anything it
 // checks is used, and produces the views of detail/trie_layout.hpp.
 #pragma once
@@ -18,17 +18,25 @@
 #include "bitmap_set.hpp"
 #include "elias_fano.hpp"
 #include "file_format.hpp"
+#include "rice_set.hpp"
 #include "throw.hpp"
 #include "trie_layout.hpp"
 
 namespace numrep::detail {
 
-// Layout 3 adds bitmap groups (the group record's last field, zero in layout 2, names the
-// encoding); a store without one is written as layout 2, which older readers open.
-inline constexpr std::uint64_t trie_layout_version = 3;
+// Layout 3 adds bitmap groups (the group record's eighth field, zero in layout 2, names the
+// encoding); layout 4 adds Rice groups and a ninth field, the group's code bits. A store is
+// written in the oldest layout that holds its groups, which older readers open.
 inline constexpr std::uint64_t trie_layout_elias_fano_only = 2;
-inline constexpr std::size_t
-    trie_group_fields = 8;  // per group: length, c, first chunk, chunks, non-empty, keys, low bits, encoding
+inline constexpr std::uint64_t trie_layout_bitmaps = 3;
+inline constexpr std::uint64_t trie_layout_version = 4;  // the newest
+// Per group: length, c, first chunk, chunks, non-empty, keys, low bits, encoding (layouts 2
+// and 3); then the code bits of a Rice group, zero for others (layout 4).
+inline constexpr std::size_t trie_group_fields = 8;
+inline constexpr std::size_t trie_group_fields_rice = 9;
+inline constexpr std::size_t trie_group_fields_of(std::uint64_t layout) noexcept {
+    return layout >= trie_layout_version ? trie_group_fields_rice : trie_group_fields;
+}
 
 enum trie_section : std::size_t {
     trie_s_groups,
@@ -131,6 +139,7 @@ private:
         fail("group " + std::to_string(i) + ": " + reason);
     }
     std::uint64_t param(trie_param p) const noexcept { return view_.description.params[p]; }
+    std::size_t group_fields() const noexcept { return trie_group_fields_of(param(trie_p_layout)); }
     std::span<const std::byte> section(trie_section s) const noexcept { return view_.sections[s]; }
     template <class T>
     const T* section_as(trie_section s) const noexcept {
@@ -138,9 +147,9 @@ private:
     }
 
     void check_header() const {
-        if (param(trie_p_layout) != trie_layout_elias_fano_only && param(trie_p_layout) != trie_layout_version) {
+        if (param(trie_p_layout) < trie_layout_elias_fano_only || param(trie_p_layout) > trie_layout_version) {
             fail("unknown trie layout " + std::to_string(param(trie_p_layout)) + " (this build reads layouts " +
-                 std::to_string(trie_layout_elias_fano_only) + " and " + std::to_string(trie_layout_version) + ")");
+                 std::to_string(trie_layout_elias_fano_only) + " to " + std::to_string(trie_layout_version) + ")");
         }
         if (view_.description.params[6] != 0 || view_.description.params[7] != 0)
             fail("reserved parameters are not zero");
@@ -151,10 +160,10 @@ private:
         }
         if (param(trie_p_groups) > trie_max_groups)
             fail("group count " + std::to_string(param(trie_p_groups)) + " is not in 0..15");
-        if (section(trie_s_groups).size() != param(trie_p_groups) * trie_group_fields * 8) {
+        if (section(trie_s_groups).size() != param(trie_p_groups) * group_fields() * 8) {
             fail("group table has " + std::to_string(section(trie_s_groups).size()) + " bytes, " +
                  std::to_string(param(trie_p_groups)) + " groups need " +
-                 std::to_string(param(trie_p_groups) * trie_group_fields * 8));
+                 std::to_string(param(trie_p_groups) * group_fields() * 8));
         }
     }
 
@@ -217,17 +226,25 @@ private:
         std::uint64_t keys = 0;
         unsigned previous_length = 0;
         bool any_bitmap = false;
+        bool any_rice = false;
+        const std::uint64_t layout = param(trie_p_layout);
         for (std::size_t i = 0; i < param(trie_p_groups); ++i) {
-            const std::uint64_t* r = g + trie_group_fields * i;
+            const std::uint64_t* r = g + group_fields() * i;
             const std::uint64_t length = r[0], c = r[1], first_chunk = r[2], chunk_count = r[3], nonempty = r[4],
                                 count = r[5], low_bits = r[6], encoding = r[7];
+            const std::uint64_t code_bits = layout >= trie_layout_version ? r[8] : 0;
             if (length <= previous_length || length > 15)
                 fail_group(i, "key length " + std::to_string(length) + " out of order");
             if (c >= length) fail_group(i, "chunk exponent " + std::to_string(c) + " not below the key length");
-            if (param(trie_p_layout) == trie_layout_elias_fano_only && encoding != 0)
+            if (layout == trie_layout_elias_fano_only && encoding != 0)
                 fail_group(i, "encoding " + std::to_string(encoding) + " in a layout 2 file (reserved, zero)");
-            if (encoding > static_cast<std::uint64_t>(trie_encoding::bitmap))
-                fail_group(i, "unknown encoding " + std::to_string(encoding));
+            const auto newest = layout >= trie_layout_version ? trie_encoding::rice : trie_encoding::bitmap;
+            if (encoding > static_cast<std::uint64_t>(newest)) {
+                fail_group(i, "unknown encoding " + std::to_string(encoding) + " in a layout " +
+                                  std::to_string(layout) + " file");
+            }
+            if (encoding != static_cast<std::uint64_t>(trie_encoding::rice) && code_bits != 0)
+                fail_group(i, "code bits " + std::to_string(code_bits) + " in a group without Rice codes");
             const std::uint64_t pow = pow10[c];
             const std::uint64_t chunk_min = pow10[length - 1] / pow;
             const std::uint64_t chunk_max = (pow10[length] - 1) / pow;
@@ -250,6 +267,20 @@ private:
                     fail_group(i, "bitmap of " + std::to_string(universe) + " bits is too large");
                 main_shapes_[i] = bitmap_set_shape{count, universe}.bits();
                 ef_shapes_[i] = {};
+            } else if (encodings_[i] == trie_encoding::rice) {
+                any_rice = true;
+                if (low_bits > rice_max_k)
+                    fail_group(i, "Rice parameter " + std::to_string(low_bits) + " is above " +
+                                      std::to_string(rice_max_k));
+                // Each value costs at least its one; each at most 2^7 zeros more.
+                if (code_bits < count || code_bits > rice_max_code_bits ||
+                    code_bits - count > (count << rice_bucket_extra)) {
+                    fail_group(i, "code bits " + std::to_string(code_bits) + " do not fit " + std::to_string(count) +
+                                      " values");
+                }
+                rice_shapes_[i] = {count, universe, static_cast<unsigned>(low_bits), code_bits};
+                main_shapes_[i] = {};
+                ef_shapes_[i] = {};
             } else {
                 const elias_fano_shape ef{count, universe};
                 if (low_bits != ef.low_bits()) {
@@ -266,8 +297,10 @@ private:
             fail("groups hold " + std::to_string(keys) + " keys, the header says " +
                  std::to_string(param(trie_p_size)));
         }
-        // One reading of every file: layout 3 only when it needs to be.
-        if (param(trie_p_layout) == trie_layout_version && !any_bitmap)
+        // One reading of every file: each layout only when it needs to be.
+        if (layout == trie_layout_version && !any_rice)
+            fail("layout 4 without a Rice group (such a store is written as layout 2 or 3)");
+        if (layout == trie_layout_bitmaps && !any_bitmap)
             fail("layout 3 without a bitmap group (such a store is written as layout 2)");
     }
 
@@ -281,10 +314,14 @@ private:
             need[trie_s_chunk_ranks] += cs.rank_entries() * 4;
             need[trie_s_chunk_select1] += cs.select1_entries() * 4;
             need[trie_s_chunk_select0] += cs.select0_entries() * 4;
-            need[trie_s_high_words] += hs.words() * 8;
-            need[trie_s_high_ranks] += hs.rank_entries() * 4;
-            need[trie_s_high_select1] += hs.select1_entries() * 4;
-            need[trie_s_high_select0] += hs.select0_entries() * 4;
+            if (encodings_[i] == trie_encoding::rice) {
+                need[trie_s_high_words] += rice_shapes_[i].code_words() * 8;  // the codes, without tables
+            } else {
+                need[trie_s_high_words] += hs.words() * 8;
+                need[trie_s_high_ranks] += hs.rank_entries() * 4;
+                need[trie_s_high_select1] += hs.select1_entries() * 4;
+                need[trie_s_high_select0] += hs.select0_entries() * 4;
+            }
             need[trie_s_high_dir] += dir_entries(i) * 4;
             need[trie_s_low_words] += low_words(i) * 8;
         }
@@ -293,7 +330,7 @@ private:
             {trie_s_chunk_ranks, "chunk rank table"},
             {trie_s_chunk_select1, "chunk select table"},
             {trie_s_chunk_select0, "chunk select table"},
-            {trie_s_high_words, "high-bit vector (and bitmaps)"},
+            {trie_s_high_words, "high-bit vector (and bitmaps, Rice codes)"},
             {trie_s_high_ranks, "high-bit rank table"},
             {trie_s_high_select1, "high-bit select table"},
             {trie_s_high_select0, "high-bit select table"},
@@ -326,7 +363,7 @@ private:
         std::uint64_t rank_base = 0;
         std::uint64_t structure_bytes = section(trie_s_groups).size();
         for (std::size_t i = 0; i < param(trie_p_groups); ++i) {
-            const std::uint64_t* r = g + trie_group_fields * i;
+            const std::uint64_t* r = g + group_fields() * i;
             trie_group& gr = keys.groups[i];
             const auto cs = chunk_shapes_[i];
             const auto ef = ef_shapes_[i];
@@ -342,8 +379,18 @@ private:
             gr.universe = r[4] * gr.pow;
             gr.encoding = encodings_[i];
             gr.chunks = bit_vector_view(cs, cw, cr, c1, c0);
+            const auto rs = rice_shapes_[i];
             if (gr.dense()) {
                 gr.bitmap = bitmap_set_view(bit_vector_view(hs, hw, hr, h1, h0));
+            } else if (gr.coded()) {
+                gr.rice = rice_set_view(rs, hw, lw, hd);
+                // The directory's end pair is the codes' end: checked here, at every open, since
+                // a lookup trusts a bucket's directory entries only as far as the code bits go.
+                const auto end = gr.rice.start(rs.buckets());
+                if (end.index != rs.n || end.index + end.zeros != rs.code_bits)
+                    fail_group(i, "Rice directory ends at " + std::to_string(end.index) + " values and " +
+                                      std::to_string(end.index + end.zeros) + " code bits, the group has " +
+                                      std::to_string(rs.n) + " and " + std::to_string(rs.code_bits));
             } else {
                 gr.ef = elias_fano_view(ef, bit_vector_view(hs, hw, hr, h1, h0), lw, hd);
             }
@@ -357,12 +404,16 @@ private:
                                                        {c0, static_cast<std::size_t>(cs.select0_entries())}));
                 // A bitmap's ones are its keys: with the count checked here, they are distinct,
                 // ascending and below the universe by construction.
-                check(gr.dense() ? "bitmap" : "high bits",
-                      check_bit_vector({hw, static_cast<std::size_t>(hs.words())}, hs,
-                                       {hr, static_cast<std::size_t>(hs.rank_entries())},
-                                       {h1, static_cast<std::size_t>(hs.select1_entries())},
-                                       {h0, static_cast<std::size_t>(hs.select0_entries())}));
-                if (!gr.dense()) check("keys", check_elias_fano(gr.ef));
+                if (gr.coded()) {
+                    check("keys", check_rice_set(gr.rice, hw, rs));
+                } else {
+                    check(gr.dense() ? "bitmap" : "high bits",
+                          check_bit_vector({hw, static_cast<std::size_t>(hs.words())}, hs,
+                                           {hr, static_cast<std::size_t>(hs.rank_entries())},
+                                           {h1, static_cast<std::size_t>(hs.select1_entries())},
+                                           {h0, static_cast<std::size_t>(hs.select0_entries())}));
+                }
+                if (!gr.dense() && !gr.coded()) check("keys", check_elias_fano(gr.ef));
                 if (!gr.chunks.get(0) || !gr.chunks.get(cs.bits - 1))
                     check("chunk bitmap", "first or last chunk is empty");
             }
@@ -370,13 +421,19 @@ private:
             cr += cs.rank_entries();
             c1 += cs.select1_entries();
             c0 += cs.select0_entries();
-            hw += hs.words();
-            hr += hs.rank_entries();
-            h1 += hs.select1_entries();
-            h0 += hs.select0_entries();
+            if (gr.coded()) {
+                hw += rs.code_words();
+            } else {
+                hw += hs.words();
+                hr += hs.rank_entries();
+                h1 += hs.select1_entries();
+                h0 += hs.select0_entries();
+            }
             hd += dir_entries(i);
             lw += low_words(i);
-            structure_bytes += cs.size_in_bytes() + (gr.dense() ? hs.size_in_bytes() : ef.size_in_bytes());
+            structure_bytes += cs.size_in_bytes() + (gr.dense()   ? hs.size_in_bytes()
+                                                     : gr.coded() ? rs.size_in_bytes()
+                                                                  : ef.size_in_bytes());
             rank_base += gr.count;
         }
         keys.group_count = static_cast<std::size_t>(param(trie_p_groups));
@@ -386,11 +443,13 @@ private:
     }
 
     // A bitmap group has no bucket directory and no low bits (not even the packed array's
-    // padding word).
+    // padding word); a Rice group its own directory and low bits.
     std::uint64_t dir_entries(std::size_t i) const noexcept {
+        if (encodings_[i] == trie_encoding::rice) return rice_shapes_[i].dir_entries();
         return encodings_[i] == trie_encoding::bitmap ? 0 : ef_shapes_[i].dir_entries();
     }
     std::uint64_t low_words(std::size_t i) const noexcept {
+        if (encodings_[i] == trie_encoding::rice) return rice_shapes_[i].low_words();
         return encodings_[i] == trie_encoding::bitmap ? 0 : ef_shapes_[i].low_words();
     }
 
@@ -400,7 +459,8 @@ private:
     store_view view_;
     std::array<bit_vector_shape, trie_max_groups> chunk_shapes_{};
     std::array<elias_fano_shape, trie_max_groups> ef_shapes_{};
-    std::array<bit_vector_shape, trie_max_groups> main_shapes_{};  // EF high bits or the bitmap
+    std::array<bit_vector_shape, trie_max_groups> main_shapes_{};  // EF high bits or the bitmap (none for Rice)
+    std::array<rice_set_shape, trie_max_groups> rice_shapes_{};
     std::array<trie_encoding, trie_max_groups> encodings_{};
     trie_file_view<Fields> out_;
 };

@@ -1,6 +1,6 @@
 // The in-memory views of a trie_store: one group of keys per decimal length (a chunk bitmap
-// over the top digits, below it Elias-Fano codes or, for dense groups, a bitmap) and the
-// bit-packed value records. The layout and its cost model are described in
+// over the top digits, below it Elias-Fano codes, a bitmap for dense groups or Rice codes
+// where both would stray from the information bound) and the bit-packed value records. The layout and its cost model are described in
 // docs/architecture.md ("trie_store").
 #pragma once
 
@@ -15,6 +15,7 @@
 #include "key.hpp"
 #include "packed_array.hpp"
 #include "prefetch.hpp"
+#include "rice_set.hpp"
 
 namespace numrep::detail {
 
@@ -25,11 +26,12 @@ inline constexpr std::size_t trie_max_groups = 15;  // key lengths 1..15
 enum class trie_encoding : std::uint8_t {
     elias_fano = 0,
     bitmap = 1,  // a bit per mapped value: smaller once a quarter or so of them are keys
+    rice = 2,    // Rice-coded gaps: near the bound at any density, a bucket decoded per lookup
 };
 
 // The keys of one decimal length L. A key k maps, order preserved, to
 // m = rank(k / 10^c in the chunk bitmap) * 10^c + k mod 10^c < u = (non-empty chunks) * 10^c,
-// and the m are Elias-Fano coded or set in a bitmap of u bits.
+// and the m are Elias-Fano coded, set in a bitmap of u bits or Rice coded.
 struct trie_group {
     unsigned length = 0;
     unsigned c = 0;         // chunks are k / 10^c
@@ -44,8 +46,10 @@ struct trie_group {
     bit_vector_view chunks;
     elias_fano_view ef;      // when encoding is elias_fano
     bitmap_set_view bitmap;  // when encoding is bitmap
+    rice_set_view rice;      // when encoding is rice
 
     bool dense() const noexcept { return encoding == trie_encoding::bitmap; }
+    bool coded() const noexcept { return encoding == trie_encoding::rice; }
 
     // The mapped value of key k (of this length) if its chunk is non-empty, else trie_not_found.
     std::uint64_t mapped(std::uint64_t k) const noexcept {
@@ -63,6 +67,12 @@ struct trie_group {
     std::uint64_t find(std::uint64_t k, OnBucket on_bucket) const noexcept {
         const std::uint64_t m = mapped(k);
         if (m >= universe) return trie_not_found;  // also trie_not_found itself
+        if (coded()) {
+            const std::uint64_t i = rice.find(m);
+            if (i >= count) return trie_not_found;
+            on_bucket(i);
+            return i;
+        }
         if (dense()) {
             const std::uint64_t i = bitmap.find(m);
             if (i >= count) return trie_not_found;
@@ -78,18 +88,27 @@ struct trie_group {
 
     // A lookup of mapped value m < universe in steps, for batches that interleave many: each
     // step reads only what the step before prefetched. Elias-Fano: the bucket directory entry,
-    // the high-bit words, the low bits; a bitmap: the bit's word and its block's count.
+    // the high-bit words, the low bits; a bitmap: the bit's word and its block's count; Rice:
+    // the directory entries, then the bucket's first code and low bits.
     void prefetch_lookup(std::uint64_t m) const noexcept {
         if (dense()) bitmap.prefetch(m);
+        else if (coded())
+            rice.prefetch_dir(m);
         else
             ef.prefetch_bucket_dir(m >> ef.low_bits());
     }
     void prefetch_lookup_next(std::uint64_t m) const noexcept {
-        if (!dense()) ef.prefetch_bucket_words(m >> ef.low_bits());
+        if (coded()) rice.prefetch_codes(m);
+        else if (!dense())
+            ef.prefetch_bucket_words(m >> ef.low_bits());
     }
     // Returns the state for finish_lookup and sets `first` to the index whose value record to
     // prefetch (count or more: none).
     std::uint64_t locate(std::uint64_t m, std::uint64_t& first) const noexcept {
+        if (coded()) {
+            first = rice.find(m);
+            return first;
+        }
         if (dense()) {
             first = bitmap.find(m);
             return first;
@@ -102,7 +121,7 @@ struct trie_group {
     }
     // Local index of m, or trie_not_found.
     std::uint64_t finish_lookup(std::uint64_t m, std::uint64_t located) const noexcept {
-        const std::uint64_t i = dense() ? located : ef.find_from(located, m);
+        const std::uint64_t i = dense() || coded() ? located : ef.find_from(located, m);
         return i < count ? i : trie_not_found;
     }
 
@@ -113,10 +132,12 @@ struct trie_group {
         const std::uint64_t q = div_pow10(k, c);
         const std::uint64_t bit = q - first_chunk;
         const std::uint64_t m = chunks.rank1(bit) * pow + (chunks.get(bit) ? k - q * pow : 0);
-        return std::min(dense() ? bitmap.lower_bound(m) : ef.lower_bound(m), count);
+        return std::min(dense() ? bitmap.lower_bound(m) : coded() ? rice.lower_bound(m) : ef.lower_bound(m), count);
     }
 
-    std::uint64_t key_at(std::uint64_t i) const noexcept { return key_of(dense() ? bitmap.access(i) : ef.access(i)); }
+    std::uint64_t key_at(std::uint64_t i) const noexcept {
+        return key_of(dense() ? bitmap.access(i) : coded() ? rice.access(i) : ef.access(i));
+    }
 
     // The key whose mapped value is m (garbage, but computed in bounds, for m >= universe).
     std::uint64_t key_of(std::uint64_t m) const noexcept {
@@ -125,16 +146,37 @@ struct trie_group {
     }
 
     // Sequential decoding of the mapped values from index i: pos is the value's one in the
-    // Elias-Fano high bits, or the value itself in a bitmap.
-    using cursor = elias_fano_view::cursor;
-    cursor cursor_at(std::uint64_t i) const noexcept { return dense() ? cursor{bitmap.access(i), i} : ef.cursor_at(i); }
-    std::uint64_t value(const cursor& at) const noexcept { return dense() ? at.pos : ef.value(at); }
+    // Elias-Fano high bits, or the value itself in a bitmap; a Rice cursor carries its own.
+    struct cursor {
+        std::uint64_t pos = 0;
+        std::uint64_t index = 0;
+        rice_set_view::cursor rice{};
+    };
+    cursor cursor_at(std::uint64_t i) const noexcept {
+        if (coded()) {
+            const auto r = rice.cursor_at(i);
+            return {0, r.index, r};
+        }
+        if (dense()) return {bitmap.access(i), i, {}};
+        const auto e = ef.cursor_at(i);
+        return {e.pos, e.index, {}};
+    }
+    std::uint64_t value(const cursor& at) const noexcept {
+        if (coded()) return rice.value(at.rice);
+        return dense() ? at.pos : ef.value({at.pos, at.index});
+    }
     void advance(cursor& at) const noexcept {
-        if (dense()) {
+        if (coded()) {
+            rice.advance(at.rice);
+            at.index = at.rice.index;
+        } else if (dense()) {
             at.pos = bitmap.next_from(at.pos + 1);
             ++at.index;
         } else {
-            ef.advance(at);
+            elias_fano_view::cursor e{at.pos, at.index};
+            ef.advance(e);
+            at.pos = e.pos;
+            at.index = e.index;
         }
     }
 };
