@@ -1,14 +1,15 @@
 // Key-structure space of numrep::trie_store as the key set fills the Vietnamese mobile space
 // (mobile_universe.hpp, U = 401.4M): bits/key and the ratio to the information-theoretic bound
 // log2 C(U, n) / n for the store as built (each group's encoding chosen by cost), and for the
-// same keys forced to Elias-Fano and to bitmaps. Lookup ns of the two forced stores are
-// measured in the same run, interleaved (round r times EF then bitmap, then the next query
-// kind), so that machine noise hits both alike; medians over the rounds.
+// same keys forced to Elias-Fano, to bitmaps and to Rice codes. Lookup ns of the three forced
+// stores are measured in the same run, interleaved (round r times EF, bitmap, Rice, then the
+// next query kind), so that machine noise hits them alike; medians over the rounds.
 //
 //   bench_trie_density [--sizes=1000000,10000000,...] [--rounds=5] [--full]
 // --full adds n = U (every number: the bound is 0 bits/key). A smoke run (a
 // --benchmark_min_time below 0.01, as CI passes) uses 10K and 100K keys.
 #include <algorithm>
+#include <array>
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
@@ -121,9 +122,12 @@ int main(int argc, char** argv) {
     std::printf("U = %llu valid Vietnamese mobile numbers; %d interleaved rounds, medians\n\n",
                 static_cast<unsigned long long>(u), rounds);
     std::printf(
-        "| keys | density | bound bits/key | built: bits/key | x bound | bitmap groups | EF only: bits/key | x bound "
-        "| bitmap only: bits/key | x bound | hit ns EF / bitmap | miss ns EF / bitmap | batch ns EF / bitmap |\n");
-    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+        "| keys | density | bound bits/key | built: bits/key | x bound | bitmap / Rice groups | x bound: EF only "
+        "| bitmap only | Rice only | hit ns EF / bitmap / Rice | miss ns EF / bitmap / Rice "
+        "| batch ns EF / bitmap / Rice |\n");
+    std::printf("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|\n");
+    constexpr std::array<trie_encoding, 3> forced{trie_encoding::elias_fano, trie_encoding::bitmap,
+                                                  trie_encoding::rice};
     for (const std::uint64_t n : sizes) {
         std::mt19937_64 rng(n);
         std::vector<std::uint64_t> keys;
@@ -135,8 +139,8 @@ int main(int argc, char** argv) {
         std::sort(keys.begin(), keys.end());  // the prefixes are not listed in numeric order
         const double bound = numrep::trie_bound_bits_per_key(static_cast<double>(u), static_cast<double>(n));
         const auto built = build_with(keys, std::nullopt);
-        const auto ef = build_with(keys, trie_encoding::elias_fano);
-        const auto bm = build_with(keys, trie_encoding::bitmap);
+        std::vector<numrep::trie_store<>> stores;
+        for (const trie_encoding e : forced) stores.push_back(build_with(keys, e));
         constexpr std::size_t queries = 1'000'000;
         std::vector<std::uint64_t> hits, misses;
         for (std::size_t i = 0; i < queries; ++i) hits.push_back(keys[rng() % keys.size()]);
@@ -146,16 +150,12 @@ int main(int argc, char** argv) {
         }
         keys.clear();
         keys.shrink_to_fit();
-        std::vector<double> hit_ef, hit_bm, miss_ef, miss_bm, batch_ef, batch_bm;
+        std::array<std::vector<double>, 3> hit_ns, miss_ns, batch;
         for (int r = 0; r < rounds; ++r) {
-            hit_ef.push_back(lookup_ns(ef, hits));
-            hit_bm.push_back(lookup_ns(bm, hits));
-            if (!misses.empty()) {
-                miss_ef.push_back(lookup_ns(ef, misses));
-                miss_bm.push_back(lookup_ns(bm, misses));
-            }
-            batch_ef.push_back(batch_ns(ef, hits));
-            batch_bm.push_back(batch_ns(bm, hits));
+            for (std::size_t e = 0; e < forced.size(); ++e) hit_ns[e].push_back(lookup_ns(stores[e], hits));
+            for (std::size_t e = 0; e < forced.size() && !misses.empty(); ++e)
+                miss_ns[e].push_back(lookup_ns(stores[e], misses));
+            for (std::size_t e = 0; e < forced.size(); ++e) batch[e].push_back(batch_ns(stores[e], hits));
         }
         const auto fixed = [](double x, int digits) {
             char text[32];
@@ -163,15 +163,18 @@ int main(int argc, char** argv) {
             return std::string(text);
         };
         const auto ratio = [&](double bits) { return bound > 0 ? fixed(bits / bound, 3) : std::string("n/a"); };
-        const std::string miss = misses.empty() ? std::string("n/a (no misses)")
-                                                : fixed(median(miss_ef), 1) + " / " + fixed(median(miss_bm), 1);
+        const auto medians = [&](const std::array<std::vector<double>, 3>& ns) {
+            if (ns[0].empty()) return std::string("n/a (no misses)");
+            return fixed(median(ns[0]), 1) + " / " + fixed(median(ns[1]), 1) + " / " + fixed(median(ns[2]), 1);
+        };
         std::printf(
-            "| %llu | %.4f | %.3f | %.3f | %s | %zu of %zu | %.3f | %s | %.3f | %s | %.1f / %.1f | %s | %.1f / %.1f "
+            "| %llu | %.4f | %.3f | %.3f | %s | %zu / %zu of %zu | %s (%.2f) | %s (%.2f) | %s (%.2f) | %s | %s | %s "
             "|\n",
             static_cast<unsigned long long>(n), static_cast<double>(n) / static_cast<double>(u), bound,
-            built.bits_per_key(), ratio(built.bits_per_key()).c_str(), built.bitmap_groups(), built.length_groups(),
-            ef.bits_per_key(), ratio(ef.bits_per_key()).c_str(), bm.bits_per_key(), ratio(bm.bits_per_key()).c_str(),
-            median(hit_ef), median(hit_bm), miss.c_str(), median(batch_ef), median(batch_bm));
+            built.bits_per_key(), ratio(built.bits_per_key()).c_str(), built.bitmap_groups(), built.rice_groups(),
+            built.length_groups(), ratio(stores[0].bits_per_key()).c_str(), stores[0].bits_per_key(),
+            ratio(stores[1].bits_per_key()).c_str(), stores[1].bits_per_key(), ratio(stores[2].bits_per_key()).c_str(),
+            stores[2].bits_per_key(), medians(hit_ns).c_str(), medians(miss_ns).c_str(), medians(batch).c_str());
         std::fflush(stdout);
     }
     return 0;
