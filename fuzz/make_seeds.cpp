@@ -2,7 +2,9 @@
 // each behind the harness's flag byte. Run from the repository root after a file format change:
 //   c++ -std=c++20 -Iinclude fuzz/make_seeds.cpp -o /tmp/make_seeds && /tmp/make_seeds fuzz/corpus
 // The committed trie seeds set_16_keys, set_1_key, u32_16_keys and records_16_keys were written
-// before trie layout 3 (Elias-Fano groups only, layout 2): keep them, as old files still open.
+// before trie layout 3 (Elias-Fano groups only, layout 2), and the bitmap ones before layout 4
+// (today's builder codes some of their groups with Rice codes): keep them, as old files still
+// open, and copy only new seeds from a run.
 #include <numrep/bloom_filter.hpp>
 #include <numrep/number_record.hpp>
 #include <numrep/trie_store.hpp>
@@ -76,6 +78,15 @@ int main(int argc, char** argv) {
     for (std::size_t i = 0; i < dense.size(); ++i) dense_values.push_back(static_cast<std::uint32_t>(i % 7));
     write(dir / "trie" / "u32_bitmap_group", 1 << 2,
           numrep::trie_store<std::uint32_t>::build(dense, dense_values).to_bytes());
+    // Layout 4: a Rice group (a quarter of 4000 7-digit numbers) beside the others.
+    std::vector<std::uint64_t> quarter = keys;
+    for (std::uint64_t k = 8'491'000; k < 8'495'000; k += 3 + k % 2) quarter.push_back(k);
+    std::sort(quarter.begin(), quarter.end());
+    write(dir / "trie" / "set_rice_group", 0 << 2, numrep::trie_store<>::build(quarter).to_bytes());
+    std::vector<std::uint32_t> quarter_values;
+    for (std::size_t i = 0; i < quarter.size(); ++i) quarter_values.push_back(static_cast<std::uint32_t>(i % 11));
+    write(dir / "trie" / "u32_rice_group", 1 << 2,
+          numrep::trie_store<std::uint32_t>::build(quarter, quarter_values).to_bytes());
     // Build mode (flag 16): 9 bytes a key (7-byte number, digit count, value), 120 consecutive
     // 11-digit numbers and a few others, so that the builder makes a bitmap group.
     std::vector<std::byte> build_input;
