@@ -272,6 +272,52 @@ TEST_CASE("select64 finds every set bit", "[trie]") {
     }
 }
 
+TEST_CASE("Rice sets: find, lower_bound, access and iteration over empty, full and far buckets", "[trie]") {
+    // Leading empty buckets (the first value far above 0: value 0 must not be found there),
+    // empty runs between, buckets of up to rice_max_bucket_values, the last value at u - 1.
+    std::mt19937_64 rng(7);
+    for (const unsigned k : {0U, 1U, 3U, 10U}) {
+        const std::uint64_t bucket = std::uint64_t{1} << (k + numrep::detail::rice_bucket_extra);
+        const std::uint64_t u = 40 * bucket + 5;
+        std::vector<std::uint64_t> values;
+        for (std::uint64_t v = 3 * bucket + 17; v < u; v += 1 + rng() % (std::uint64_t{4} << k)) {
+            if (v / bucket % 7 == 5) v += 2 * bucket;  // two empty buckets
+            if (v < u - 1) values.push_back(v);
+        }
+        values.push_back(u - 1);
+        const std::uint64_t n = values.size();
+        INFO("k " << k << ", " << n << " values");
+        const auto shape = numrep::detail::plan_rice_set(values, n, u, k);
+        REQUIRE(shape.code_bits != 0);
+        std::vector<std::uint64_t> code, low;
+        std::vector<std::uint32_t> dir;
+        numrep::detail::append_rice_set(values, shape, code, low, dir);
+        REQUIRE(code.size() == shape.code_words());
+        REQUIRE(dir.size() == shape.dir_entries());
+        const numrep::detail::rice_set_view r(shape, code.data(), low.data(), dir.data());
+        CHECK(numrep::detail::check_rice_set(r, code.data(), shape).empty());
+        for (std::uint64_t x = 0; x < u + 2; x += (x < 4 * bucket || x + 3 * bucket > u) ? 1 : 1 + rng() % 5) {
+            const auto it = std::lower_bound(values.begin(), values.end(), x);
+            const auto lower = static_cast<std::uint64_t>(it - values.begin());
+            const bool present = it != values.end() && *it == x;
+            REQUIRE(r.lower_bound(x) == lower);
+            REQUIRE(r.find(x) == (present ? lower : n));
+        }
+        for (std::uint64_t i = 0; i < n; ++i) REQUIRE(r.access(i) == values[i]);
+        auto c = r.cursor_at(0);
+        for (std::uint64_t i = 0; i < n; ++i, r.advance(c)) {
+            REQUIRE(c.index == i);
+            REQUIRE(r.value(c) == values[i]);
+        }
+        CHECK(c.index == n);
+    }
+    // More than rice_max_bucket_values in one bucket: not coded at that k.
+    std::vector<std::uint64_t> crowded(numrep::detail::rice_max_bucket_values + 1);
+    for (std::size_t i = 0; i < crowded.size(); ++i) crowded[i] = i;
+    CHECK(numrep::detail::plan_rice_set(crowded, crowded.size(), 1 << 20, 3).code_bits == 0);
+    CHECK(numrep::detail::plan_rice_set(crowded, crowded.size(), 1 << 20, 1).code_bits != 0);
+}
+
 TEST_CASE("Elias-Fano find and lower_bound on buckets of every length, bucket directory", "[trie]") {
     // Buckets of 0 to 40 values (short, unrolled, scanned and binary-searched), runs that
     // cross words, and gaps of many empty buckets (directory entries spanning them).
@@ -495,6 +541,8 @@ TEST_CASE("bitmap, Elias-Fano and Rice groups answer alike around the switch poi
         const auto by_cost_11 = built_as(eleven, std::nullopt);
         if (density <= 0.12) CHECK(by_cost_11.bitmap_groups() == 0);
         if (density >= 0.27) CHECK(by_cost_11.bitmap_groups() + by_cost_11.rice_groups() == 1);
+        // Nearly full, a bitmap is smaller than Rice codes (at least one bit a key and a directory).
+        if (density >= 0.97) CHECK(by_cost_11.bitmap_groups() == 1);
         // Layouts 3 and 4 only when a bitmap or a Rice group needs them.
         CHECK(layout_of(ef.to_bytes()) == 2);
         CHECK(layout_of(bitmap.to_bytes()) == 3);

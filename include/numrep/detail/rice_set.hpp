@@ -144,14 +144,20 @@ public:
             step_within(c);
             return;
         }
-        // The next bucket that holds values.
-        std::uint64_t j = c.bucket + 1;
-        while (j < buckets_ && start(j + 1).index <= c.index) ++j;
-        if (j >= buckets_) {
+        // The next bucket that holds values: the last whose start index is at most c.index
+        // (a binary search, as a long run of empty buckets may lie between).
+        std::uint64_t lo = c.bucket, hi = buckets_;  // start(lo).index <= c.index < start(hi).index
+        while (hi - lo > 1) {
+            const std::uint64_t mid = lo + (hi - lo) / 2;
+            if (start(mid).index <= c.index) lo = mid;
+            else
+                hi = mid;
+        }
+        if (lo == c.bucket) {  // inconsistent directory: the bucket ended early
             c.index = n_;
             return;
         }
-        enter_bucket(c, j, c.index);
+        enter_bucket(c, lo, c.index);
     }
 
     // For batches: the directory entries, then (once they are cached) the code and low bits.
@@ -176,25 +182,28 @@ private:
         std::uint64_t value;
     };
 
-    // The first index whose value is at least x, and that value (x < universe()).
+    // The first index whose value is at least x, and that value (x < universe()); past x's
+    // bucket the value is universe(), which equals no x: the next value is not decoded.
     found first_at_least(std::uint64_t x) const noexcept {
         const std::uint64_t j = x >> s_;
         cursor c;
         const std::uint64_t end = enter_bucket(c, j);
-        if (c.index >= end) return {end, 0};
+        if (c.index >= end) return {end, u_};
         for (;;) {
             if (c.value >= x) return {c.index, c.value};
-            if (c.index + 1 >= end) return {end, 0};
+            if (c.index + 1 >= end) return {end, u_};
             ++c.index;
             step_within(c);
         }
     }
 
     // Points c at bucket j's first value (at index `from`, its start unless the caller knows
-    // better) and returns the bucket's end index (clamped to size(); c.index == end: empty).
+    // better) and returns the bucket's end index (clamped to size(), and to the most values a
+    // bucket is built with, so that a hostile directory cannot make a lookup decode more;
+    // c.index == end: empty).
     std::uint64_t enter_bucket(cursor& c, std::uint64_t j, std::uint64_t from = rice_bad) const noexcept {
         const bucket_start b = start(j);
-        const std::uint64_t end = std::min(start(j + 1).index, n_);
+        const std::uint64_t end = std::min({start(j + 1).index, n_, b.index + rice_max_bucket_values});
         c.bucket = j;
         c.end = end;
         c.index = from == rice_bad ? b.index : from;
@@ -229,11 +238,14 @@ private:
         if (wi >= code_words_) return rice_bad;
         const unsigned shift = static_cast<unsigned>(pos & 63);
         std::uint64_t x = code_[wi] >> shift;
+        constexpr std::uint64_t longest = std::uint64_t{1} << rice_bucket_extra;
         if (x != 0) return static_cast<unsigned>(std::countr_zero(x));
         std::uint64_t q = 64 - shift;
-        constexpr std::uint64_t longest = std::uint64_t{1} << rice_bucket_extra;
         while (++wi < code_words_ && q < longest) {
-            if (code_[wi] != 0) return q + static_cast<unsigned>(std::countr_zero(code_[wi]));
+            if (code_[wi] != 0) {
+                q += static_cast<unsigned>(std::countr_zero(code_[wi]));
+                return q < longest ? q : rice_bad;
+            }
             q += 64;
         }
         return rice_bad;
@@ -353,6 +365,9 @@ inline std::string check_rice_set(const rice_set_view& r, const std::uint64_t* c
         const std::uint64_t end = r.start(j + 1).index;
         if (b.index != i || b.zeros != zeros || end < i || end > shape.n)
             return "bucket directory does not match the codes";
+        if (end - i > rice_max_bucket_values)
+            return "a bucket holds " + std::to_string(end - i) + " values, more than " +
+                   std::to_string(rice_max_bucket_values);
         for (; i < end; ++i) {
             std::uint64_t q = 0;
             while (pos < shape.code_bits && !bit(pos)) {

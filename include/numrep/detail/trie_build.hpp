@@ -227,8 +227,9 @@ inline void build_trie_keys(std::span<const std::uint64_t> keys, trie_sections& 
         trie_encoding encoding = have_fast ? choice.fast.encoding : trie_encoding::elias_fano;
         rice_set_shape rice_shape{};
         std::optional<trie_mapped_group> mapped;
-        if (forced_rice ||
-            (!only && choice.fast.bits > trie_fast_allowance * set_bound_bits(n, choice.fast.universe))) {
+        // (A full group, n == u, has a bound of 0 bits and keeps its bitmap.)
+        if (forced_rice || (!only && n < choice.fast.universe &&
+                            choice.fast.bits > trie_fast_allowance * set_bound_bits(n, choice.fast.universe))) {
             trie_mapped_group coded = map_trie_group(group_keys, choice.rice.c);
             const auto [shape, bits] = best_rice_shape(coded, choice.rice.k);
             if (shape.code_bits != 0 && (forced_rice || bits < choice.fast.bits)) {
