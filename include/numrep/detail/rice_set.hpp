@@ -67,7 +67,6 @@ public:
           k_(shape.k),
           s_(shape.bucket_shift()),
           buckets_(shape.buckets()),
-          code_bits_(shape.code_bits),
           code_words_(shape.code_words()),
           code_(code_words),
           low_(low_words, shape.n, shape.k),
@@ -256,7 +255,6 @@ private:
     unsigned k_ = 0;
     unsigned s_ = 0;
     std::uint64_t buckets_ = 0;
-    std::uint64_t code_bits_ = 0;
     std::uint64_t code_words_ = 0;
     const std::uint64_t* code_ = nullptr;
     packed_view low_;
