@@ -69,24 +69,25 @@ int main(int argc, char** argv) {
     write(dir / "trie" / "records_16_keys", 2 << 2,
           numrep::trie_store<numrep::number_record>::build(keys, records).to_bytes());
 
+    // A set and a uint32 map (values i % modulus) of the 16 keys and `extra` more.
+    const auto write_set_and_map = [&](const std::string& name, std::vector<std::uint64_t> extra,
+                                       std::uint32_t modulus) {
+        extra.insert(extra.end(), keys.begin(), keys.end());
+        std::sort(extra.begin(), extra.end());
+        write(dir / "trie" / ("set_" + name), 0 << 2, numrep::trie_store<>::build(extra).to_bytes());
+        std::vector<std::uint32_t> values;
+        for (std::size_t i = 0; i < extra.size(); ++i) values.push_back(static_cast<std::uint32_t>(i % modulus));
+        write(dir / "trie" / ("u32_" + name), 1 << 2,
+              numrep::trie_store<std::uint32_t>::build(extra, values).to_bytes());
+    };
     // Layout 3: a bitmap group (every other number of 300, 7 digits) beside Elias-Fano ones.
-    std::vector<std::uint64_t> dense = keys;
+    std::vector<std::uint64_t> dense;
     for (std::uint64_t k = 8'491'200; k < 8'491'500; k += 2) dense.push_back(k);
-    std::sort(dense.begin(), dense.end());
-    write(dir / "trie" / "set_bitmap_group", 0 << 2, numrep::trie_store<>::build(dense).to_bytes());
-    std::vector<std::uint32_t> dense_values;
-    for (std::size_t i = 0; i < dense.size(); ++i) dense_values.push_back(static_cast<std::uint32_t>(i % 7));
-    write(dir / "trie" / "u32_bitmap_group", 1 << 2,
-          numrep::trie_store<std::uint32_t>::build(dense, dense_values).to_bytes());
+    write_set_and_map("bitmap_group", dense, 7);
     // Layout 4: a Rice group (a quarter of 4000 7-digit numbers) beside the others.
-    std::vector<std::uint64_t> quarter = keys;
+    std::vector<std::uint64_t> quarter;
     for (std::uint64_t k = 8'491'000; k < 8'495'000; k += 3 + k % 2) quarter.push_back(k);
-    std::sort(quarter.begin(), quarter.end());
-    write(dir / "trie" / "set_rice_group", 0 << 2, numrep::trie_store<>::build(quarter).to_bytes());
-    std::vector<std::uint32_t> quarter_values;
-    for (std::size_t i = 0; i < quarter.size(); ++i) quarter_values.push_back(static_cast<std::uint32_t>(i % 11));
-    write(dir / "trie" / "u32_rice_group", 1 << 2,
-          numrep::trie_store<std::uint32_t>::build(quarter, quarter_values).to_bytes());
+    write_set_and_map("rice_group", quarter, 11);
     // Build mode (flag 16): 9 bytes a key (7-byte number, digit count, value), 120 consecutive
     // 11-digit numbers and a few others, so that the builder makes a bitmap group.
     std::vector<std::byte> build_input;
