@@ -120,15 +120,7 @@ public:
         cursor c;
         c.index = i;
         if (i >= n_) return c;
-        // The bucket holding index i: the last whose start index is at most i.
-        std::uint64_t lo = 0, hi = buckets_;  // start(lo).index <= i < start(hi).index, if consistent
-        while (hi - lo > 1) {
-            const std::uint64_t mid = lo + (hi - lo) / 2;
-            if (start(mid).index <= i) lo = mid;
-            else
-                hi = mid;
-        }
-        const std::uint64_t end = enter_bucket(c, lo);
+        const std::uint64_t end = enter_bucket(c, bucket_holding(i, 0));
         while (c.index < i && c.index + 1 < end) {
             ++c.index;
             step_within(c);
@@ -143,20 +135,13 @@ public:
             step_within(c);
             return;
         }
-        // The next bucket that holds values: the last whose start index is at most c.index
-        // (a binary search, as a long run of empty buckets may lie between).
-        std::uint64_t lo = c.bucket, hi = buckets_;  // start(lo).index <= c.index < start(hi).index
-        while (hi - lo > 1) {
-            const std::uint64_t mid = lo + (hi - lo) / 2;
-            if (start(mid).index <= c.index) lo = mid;
-            else
-                hi = mid;
-        }
-        if (lo == c.bucket) {  // inconsistent directory: the bucket ended early
+        // The next bucket that holds values (a long run of empty buckets may lie between).
+        const std::uint64_t j = bucket_holding(c.index, c.bucket);
+        if (j == c.bucket) {  // inconsistent directory: the bucket ended early
             c.index = n_;
             return;
         }
-        enter_bucket(c, lo, c.index);
+        enter_bucket(c, j, c.index);
     }
 
     // For batches: the directory entries, then (once they are cached) the code and low bits.
@@ -180,6 +165,19 @@ private:
         std::uint64_t index;
         std::uint64_t value;
     };
+
+    // The bucket holding index i: the last from `first` on whose start index is at most i
+    // (binary search; start(first).index <= i < start(buckets()).index if consistent).
+    std::uint64_t bucket_holding(std::uint64_t i, std::uint64_t first) const noexcept {
+        std::uint64_t lo = first, hi = buckets_;
+        while (hi - lo > 1) {
+            const std::uint64_t mid = lo + (hi - lo) / 2;
+            if (start(mid).index <= i) lo = mid;
+            else
+                hi = mid;
+        }
+        return lo;
+    }
 
     // The first index whose value is at least x, and that value (x < universe()); past x's
     // bucket the value is universe(), which equals no x: the next value is not decoded.
