@@ -8,6 +8,8 @@ import datetime
 import numpy
 import numpy.typing
 import os
+import polars
+import pyarrow
 import typing
 import typing_extensions
 __all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
@@ -149,9 +151,10 @@ class NumberingPlan:
         ...
     def lookup(self, number: str | int | PhoneNumber, region: str | None = 'VN') -> NumberInfo:
         ...
-    def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[int]) -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
+    def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
         """
-        Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes
+        Columns for an array of keys, or of strings parsed with `region` (a pyarrow/polars/pandas column of
+        strings is read in place; a string that does not parse is not valid): carrier and region codes (index carrier_names / region_names), type codes
         (index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.
         """
     @property
@@ -735,7 +738,7 @@ def lookup(number: str | int | PhoneNumber, region: str | None = 'VN') -> Number
     Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the
     built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).
     """
-def lookup_many(keys: numpy.typing.ArrayLike | collections.abc.Iterable[int]) -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
+def lookup_many(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
     """
     lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.
     """
@@ -744,7 +747,7 @@ def parse(value: str | int | PhoneNumber, region: str | None = 'VN') -> PhoneNum
     Parse a phone number in any written form. National forms use `region` (None: international only).
     Raises ParseError (a ValueError) naming the input and the reason.
     """
-def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]:
+def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64] | pyarrow.UInt64Array | polars.Series:
     """
     Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default
     region for all, or a sequence/array/Series with one per value (e.g. each caller's country).

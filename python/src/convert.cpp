@@ -2,6 +2,8 @@
 // keys (parse_many included), prefixes and times.
 #include "convert.hpp"
 
+#include "arrow_column.hpp"
+
 #include <pybind11/gil.h>
 #include <pybind11/stl/filesystem.h>
 
@@ -221,10 +223,45 @@ std::string fixed_width_text(const py::array& array, std::size_t index) {
     throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
 }
 
+// Keys of an Arrow column of strings, read in place without the GIL (a dictionary-encoded
+// column parses each distinct value once when all values share one region). Nulls give 0, or
+// with bad_text::raise a ParseError, as missing values in a list do.
+py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::handle& region_code, bad_text on_bad,
+                                       std::string_view method) {
+    if (column.value_kind() == arrow_column::kind::integer)
+        throw py::type_error(subject(method) + "takes strings; got an Arrow column of integers (format \"" +
+                             column.format() + "\"; integer keys are used as they are)");
+    const std::size_t count = column.size();
+    const batch_regions homes = regions_of(region_code, count);
+    py::array_t<std::uint64_t> out(static_cast<py::ssize_t>(count));
+    std::optional<std::size_t> first_bad, first_null;
+    {
+        py::gil_scoped_release unlocked;
+        column.keys_of_texts(
+            out.mutable_data(), homes.homes.size() == 1,
+            [&](std::size_t i, std::string_view text) -> std::uint64_t {
+                const parse_result r = try_parse(text, homes[i]);
+                if (!r && !first_bad) first_bad = i;
+                return r ? r->key() : 0;
+            },
+            [&](std::size_t i) {
+                if (!first_null) first_null = i;
+            });
+    }
+    if (on_bad == bad_text::raise) {
+        if (first_null && (!first_bad || *first_null < *first_bad))
+            throw parse_error("numrep: item " + std::to_string(*first_null) + ": missing value");
+        if (first_bad) raise_at(*first_bad, column.text_at(*first_bad), homes[*first_bad]);
+    }
+    return out;
+}
+
 }  // namespace
 
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad) {
-    // pandas Series / Arrow arrays: index by position, not by label.
+    if (const auto column = arrow_column::of(values, "parse_many"))
+        return parse_arrow(*column, region_code, on_bad, "parse_many");
+    // pandas Series (NumPy-backed): index by position, not by label.
     if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
     const bool raise = on_bad == bad_text::raise;
     std::vector<std::size_t> failed;
@@ -345,7 +382,23 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     // A bad region is an error whatever the values (a column of regions is checked against them).
     if (options.region.is_none() || py::isinstance<py::str>(options.region)) (void)region_of(options.region);
     py::object values = py::reinterpret_borrow<py::object>(input);
-    // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
+    if (const auto column = arrow_column::of(values, options.method)) {
+        if (column->value_kind() == arrow_column::kind::text) {
+            if (!options.texts)
+                throw py::type_error(subject(options.method) +
+                                     "takes integer keys (uint64, e.g. from parse_many), got an Arrow column of "
+                                     "strings (format \"" +
+                                     column->format() + "\")");
+            return key_array::ensure(parse_arrow(*column, options.region, options.on_bad_text, options.method));
+        }
+        // Integers (null: 0, which no store holds) or the null type (all 0).
+        key_array out(static_cast<py::ssize_t>(column->size()));
+        if (const auto negative = column->copy_integers(out.mutable_data()))
+            throw py::value_error(context(options.method) + "key " + column->integer_text(*negative) + " at index " +
+                                  std::to_string(*negative) + " is negative: keys are E.164 numbers");
+        return out;
+    }
+    // pandas Series / Index (NumPy-backed): by position, as a NumPy array.
     if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
     if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one string");

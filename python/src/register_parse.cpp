@@ -1,18 +1,31 @@
 // PhoneNumber, parse, parse_many: text to keys (the conversions themselves are in convert.cpp).
 // Batch parsing releases the GIL.
+#include "arrow_column.hpp"
 #include "common.hpp"
 
 namespace numrep::python {
 
 namespace {
 
-py::array_t<std::uint64_t> parse_many(const numbers_arg& values, const regions_arg& region_code,
-                                      const std::string& errors) {
+typed<names::key_column> parse_many(const numbers_arg& values, const regions_arg& region_code,
+                                    const std::string& errors) {
     if (errors != "coerce" && errors != "raise")
         throw py::value_error(
             "numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
             detail::quote(errors));
-    return parse_texts(values, region_code, errors == "raise" ? bad_text::raise : bad_text::coerce);
+    const py::array_t<std::uint64_t> keys = parse_texts(values, region_code,
+                                                        errors == "raise" ? bad_text::raise : bad_text::coerce);
+    // Keys go back in the input's kind: an Arrow column gives an Arrow UInt64Array, a polars Series
+    // a polars UInt64 Series, each with nulls where the value was missing or did not parse.
+    const column_origin origin = origin_of(values);
+    if (origin != column_origin::pyarrow && origin != column_origin::polars) return keys;
+    const py::object numpy = py::module_::import("numpy");
+    const py::object missing = keys.attr("__eq__")(0);
+    if (origin == column_origin::pyarrow)
+        return py::module_::import("pyarrow").attr("array")(keys, py::arg("mask") = missing);
+    py::object series = py::module_::import("polars").attr("Series")(values.attr("name"), keys);
+    if (missing.attr("any")().cast<bool>()) series.attr("scatter")(numpy.attr("flatnonzero")(missing), py::none());
+    return series;
 }
 
 // An int with a region is a written number that lost its leading zeros (read_integer's rule);
@@ -94,7 +107,10 @@ void register_parse(py::module_& m) {
           "Raises ParseError (a ValueError) naming the input and the reason.");
     m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(),
           py::arg("errors") = "coerce",
-          "Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default\n"
+          "Parse a list, NumPy array or Series of strings to a uint64 array of keys. A pyarrow array or chunked\n"
+          "array, a polars Series or an Arrow-backed pandas Series is read in place (no Python str per value);\n"
+          "pyarrow and polars columns give keys of the same kind, with nulls where the value was missing or did\n"
+          "not parse. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
     m.attr("DEFAULT_REGION") = default_region_code();  // the C++ library's default (numrep::default_region)

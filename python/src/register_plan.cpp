@@ -38,8 +38,10 @@ typed<names::name_array> region_code_names() {
 
 namespace {
 
-typed<names::info_columns> info_columns(const numbering_plan& plan, const typed<names::int_keys>& keys_in) {
-    const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = py::none(), .texts = false});
+// Strings are parsed with `home`; one that does not parse gets key 0, which the plan calls invalid.
+typed<names::info_columns> info_columns(const numbering_plan& plan, const numbers_arg& keys_in,
+                                        const regions_arg& home) {
+    const key_array keys = keys_of(keys_in, {.method = "lookup_many", .region = home, .on_bad_text = bad_text::coerce});
     const auto count = keys.shape(0);
     plan_columns columns(count);
     {
@@ -154,8 +156,10 @@ void register_plan(py::module_& m) {
                 return make_record(p, number_of(value, region_code));
             },
             py::arg("number"), py::arg("region") = default_region_code())
-        .def("lookup_many", &info_columns, py::arg("keys"),
-             "Columns for an array of keys: carrier and region codes (index carrier_names / region_names), type codes\n"
+        .def("lookup_many", &info_columns, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
+             "Columns for an array of keys, or of strings parsed with `region` (a pyarrow/polars/pandas column of\n"
+             "strings is read in place; a string that does not parse is not valid): carrier and region codes (index "
+             "carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
         .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_by_id(p.carriers()); })
         .def_property_readonly("region_names", [](const numbering_plan& p) { return names_by_id(p.regions()); })
@@ -179,8 +183,10 @@ void register_plan(py::module_& m) {
         "Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the\n"
         "built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).");
     m.def(
-        "lookup_many", [](const typed<names::int_keys>& keys) { return info_columns(plans::world(), keys); },
-        py::arg("keys"), "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
+        "lookup_many",
+        [](const numbers_arg& keys, const regions_arg& home) { return info_columns(plans::world(), keys, home); },
+        py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
+        "lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.");
     m.def(
         "carrier_names", [] { return names_by_id(plans::world().carriers()); },
         "Names of the built-in plan's carrier codes (a NumPy object array: names[codes] decodes a column); index 0 is "

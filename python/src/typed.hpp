@@ -37,6 +37,8 @@ NUMREP_TYPE_NAME(regions, "str | None | collections.abc.Sequence[str | None]");
 // A batch of numbers: integer or string arrays, Series, lists and other iterables.
 NUMREP_TYPE_NAME(
     numbers, "numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | numrep._core.PhoneNumber | None]");
+// parse_many's keys: NumPy, or the input's own kind for pyarrow and polars columns.
+NUMREP_TYPE_NAME(key_column, NUMREP_NDARRAY("numpy.uint64") " | pyarrow.UInt64Array | polars.Series");
 NUMREP_TYPE_NAME(int_keys, "numpy.typing.ArrayLike | collections.abc.Iterable[int]");
 NUMREP_TYPE_NAME(prefix, NUMREP_NUMBER);
 NUMREP_TYPE_NAME(optional_prefix, NUMREP_NUMBER " | None");

@@ -371,7 +371,8 @@ def test_lookup_many_random_keys_agree_with_lookup():
     [
         (np.array([-1, 84912345678]), ValueError, "negative"),
         (np.array([1.5]), TypeError, "dtype float64"),
-        (np.array([["0912345678"]]), TypeError, "dtype <U10"),
+        (np.array([["0912345678"]]), ValueError, "one-dimensional"),
+        (np.array(["2026-01-01"], dtype="datetime64[s]"), TypeError, "dtype datetime64"),
         (np.zeros((2, 2), dtype=np.uint64), ValueError, "one-dimensional"),
     ],
 )
@@ -521,3 +522,15 @@ def test_name_tables_decode_whole_columns_as_the_readme_shows() -> None:
     assert numrep.region_names()[cols["region"]].tolist() == ["", "Ontario", "Hanoi City"]
     assert numrep.region_codes()[cols["region_code"]].tolist() == ["VN", "CA", "VN"]
     assert numrep.NumberingPlan.vietnam().carrier_names[0] == ""
+
+
+def test_lookup_many_parses_strings_with_the_region():
+    texts = ["0912345678", "020 7946 0958", "not a number"]
+    columns = numrep.lookup_many(texts, region="GB")
+    expected = numrep.lookup_many(numrep.parse_many(texts, region="GB"))
+    for name in expected:
+        assert np.array_equal(columns[name], expected[name]), name
+    assert columns["valid"].tolist() == [False, True, False]
+    vn = numrep.lookup_many(texts)  # DEFAULT_REGION
+    assert vn["valid"].tolist() == numrep.lookup_many(numrep.parse_many(texts))["valid"].tolist()
+    assert vn["valid"][0] and not vn["valid"][2]

@@ -1,0 +1,362 @@
+// Arrow columns read through the C data interface (see arrow_column.hpp).
+#include "arrow_column.hpp"
+
+#include <cstring>
+#include <limits>
+#include <stdexcept>
+#include <utility>
+
+namespace numrep::python {
+
+namespace {
+
+using arrow_abi::array;
+using arrow_abi::array_stream;
+using arrow_abi::schema;
+
+// The struct a capsule points to, moved out of it: the capsule's destructor then finds no
+// release callback and leaves the data to us (the PyCapsule interface's rule for consumers).
+template <class T>
+T move_out_of(const py::handle& capsule, const char* name) {
+    auto* inside = static_cast<T*>(PyCapsule_GetPointer(capsule.ptr(), name));
+    if (inside == nullptr) throw py::error_already_set();
+    T out = *inside;
+    inside->release = nullptr;
+    return out;
+}
+
+void release(schema& s) noexcept {
+    if (s.release != nullptr) s.release(&s);
+}
+void release(array& a) noexcept {
+    if (a.release != nullptr) a.release(&a);
+}
+
+bool is_text_format(std::string_view f) {
+    return f == "u" || f == "U" || f == "z" || f == "Z" || f == "vu" || f == "vz";
+}
+
+// Bytes of one value of an integer format ("c" int8 ... "L" uint64), 0 for other formats.
+std::size_t integer_width(std::string_view f) {
+    if (f.size() != 1) return 0;
+    switch (f[0]) {
+        case 'c':
+        case 'C': return 1;
+        case 's':
+        case 'S': return 2;
+        case 'i':
+        case 'I': return 4;
+        case 'l':
+        case 'L': return 8;
+        default: return 0;
+    }
+}
+bool is_signed_format(std::string_view f) { return f == "c" || f == "s" || f == "i" || f == "l"; }
+
+// Buffers a chunk of each layout must have: validity + data for integers, validity + offsets +
+// data for strings, validity + views + (data buffers) + their sizes for views, none for null.
+std::int64_t fixed_buffer_count(std::string_view f) {
+    if (f == "n") return 0;
+    if (f == "u" || f == "U" || f == "z" || f == "Z") return 3;
+    return 2;  // integers; views have at least 2 (+ data buffers + 1)
+}
+
+bool is_valid(const array& a, std::size_t j) noexcept {
+    const auto* bits = static_cast<const std::uint8_t*>(a.buffers[0]);
+    if (bits == nullptr) return true;
+    const std::size_t at = static_cast<std::size_t>(a.offset) + j;
+    return (bits[at >> 3] >> (at & 7)) & 1u;
+}
+
+std::int64_t integer_at(const array& a, std::string_view f, std::size_t j) noexcept {
+    const std::size_t at = static_cast<std::size_t>(a.offset) + j;
+    const void* data = a.buffers[1];
+    switch (f[0]) {
+        case 'c': return static_cast<const std::int8_t*>(data)[at];
+        case 'C': return static_cast<const std::uint8_t*>(data)[at];
+        case 's': return static_cast<const std::int16_t*>(data)[at];
+        case 'S': return static_cast<const std::uint16_t*>(data)[at];
+        case 'i': return static_cast<const std::int32_t*>(data)[at];
+        case 'I': return static_cast<const std::uint32_t*>(data)[at];
+        case 'l': return static_cast<const std::int64_t*>(data)[at];
+        default: return static_cast<std::int64_t>(static_cast<const std::uint64_t*>(data)[at]);  // 'L'
+    }
+}
+
+// The bytes of text value j of a chunk (valid values only). Throws ValueError for offsets that
+// run backwards or views that point outside their buffers: a broken producer, not a number.
+std::string_view text_at_chunk(const array& a, std::string_view f, std::size_t j) {
+    const std::size_t at = static_cast<std::size_t>(a.offset) + j;
+    if (f[0] == 'v') {
+        const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * at;
+        std::int32_t length = 0;
+        std::memcpy(&length, view, 4);
+        if (length < 0) throw py::value_error("numrep: Arrow string view with a negative length");
+        if (length <= 12) return {reinterpret_cast<const char*>(view + 4), static_cast<std::size_t>(length)};
+        std::int32_t buffer = 0, offset = 0;
+        std::memcpy(&buffer, view + 8, 4);
+        std::memcpy(&offset, view + 12, 4);
+        const std::int64_t data_buffers = a.n_buffers - 3;
+        if (buffer < 0 || buffer >= data_buffers || offset < 0)
+            throw py::value_error("numrep: Arrow string view points outside its data buffers");
+        const auto* sizes = static_cast<const std::int64_t*>(a.buffers[a.n_buffers - 1]);
+        if (sizes != nullptr && static_cast<std::int64_t>(offset) + length > sizes[buffer])
+            throw py::value_error("numrep: Arrow string view runs past the end of its data buffer");
+        const auto* data = static_cast<const char*>(a.buffers[2 + buffer]);
+        return {data + offset, static_cast<std::size_t>(length)};
+    }
+    std::int64_t begin = 0, end = 0;
+    if (f == "u" || f == "z") {
+        const auto* offsets = static_cast<const std::int32_t*>(a.buffers[1]);
+        begin = offsets[at];
+        end = offsets[at + 1];
+    } else {
+        const auto* offsets = static_cast<const std::int64_t*>(a.buffers[1]);
+        begin = offsets[at];
+        end = offsets[at + 1];
+    }
+    if (begin < 0 || end < begin) throw py::value_error("numrep: Arrow string offsets run backwards");
+    if (end == begin) return {};
+    return {static_cast<const char*>(a.buffers[2]) + begin, static_cast<std::size_t>(end - begin)};
+}
+
+// The checks every chunk passes before any of its buffers is read.
+void check_chunk(const array& a, std::string_view f, std::string_view method) {
+    const std::string where = "numrep: " + std::string(method) + ": Arrow column (format \"" + std::string(f) + "\")";
+    if (a.length < 0 || a.offset < 0 || a.null_count < -1)
+        throw py::value_error(where + " has a chunk with a negative length or offset");
+    const std::int64_t needed = f[0] == 'v' ? 3 : fixed_buffer_count(f);
+    if (a.n_buffers < needed || (needed > 0 && a.buffers == nullptr))
+        throw py::value_error(where + " has a chunk with " + std::to_string(a.n_buffers) + " buffers, expected " +
+                              std::to_string(needed));
+    if (a.length == 0 || f == "n") return;
+    if (a.buffers[0] == nullptr && a.null_count != 0 && a.null_count != -1)
+        throw py::value_error(where + " counts nulls but has no validity buffer");
+    if (a.buffers[1] == nullptr) throw py::value_error(where + " has a chunk without its data buffer");
+}
+
+}  // namespace
+
+// ------------------------------------------------------------------------------ origin
+
+column_origin origin_of(const py::handle& values) {
+    const py::object module = py::type::handle_of(values).attr("__module__");
+    const std::string name = py::isinstance<py::str>(module) ? module.cast<std::string>() : std::string();
+    const std::string top = name.substr(0, name.find('.'));
+    if (top == "pyarrow") return column_origin::pyarrow;
+    if (top == "polars") return column_origin::polars;
+    if (top == "pandas") return column_origin::pandas;
+    return column_origin::other;
+}
+
+// ------------------------------------------------------------------------------ import
+
+std::optional<arrow_column> arrow_column::of(const py::handle& values, std::string_view method) {
+    py::object source = py::reinterpret_borrow<py::object>(values);
+    if (origin_of(values) == column_origin::pandas) {
+        // A pandas Series or Index: its Arrow-backed array ("string[pyarrow]", ArrowDtype, nullable
+        // integers, categoricals) hands over Arrow data; NumPy-backed ones (object, int64) go the
+        // NumPy way, as before.
+        if (!py::hasattr(source, "array")) return std::nullopt;
+        const py::object data = source.attr("array");
+        const std::string data_type = py::type::handle_of(data).attr("__name__").cast<std::string>();
+        if (!py::hasattr(data, "__arrow_array__") || data_type == "NumpyExtensionArray" || data_type == "PandasArray" ||
+            data_type == "DatetimeArray" || data_type == "TimedeltaArray")
+            return std::nullopt;
+        try {
+            source = data.attr("__arrow_array__")();
+        } catch (py::error_already_set& e) {
+            if (e.matches(PyExc_ImportError)) return std::nullopt;  // pyarrow is not installed
+            throw;
+        }
+    }
+
+    arrow_column column;
+    if (py::hasattr(source, "__arrow_c_stream__")) {
+        const py::object capsule = source.attr("__arrow_c_stream__")();
+        array_stream stream = move_out_of<array_stream>(capsule, "arrow_array_stream");
+        struct stream_guard {
+            array_stream& s;
+            ~stream_guard() {
+                if (s.release != nullptr) s.release(&s);
+            }
+        } guard{stream};
+        const auto failure = [&](const char* what) {
+            const char* detail = stream.get_last_error != nullptr ? stream.get_last_error(&stream) : nullptr;
+            return py::value_error("numrep: " + std::string(method) + ": the Arrow stream failed to give " + what +
+                                   (detail != nullptr ? std::string(": ") + detail : std::string()));
+        };
+        if (stream.get_schema(&stream, &column.schema_) != 0) throw failure("its schema");
+        column.format_ = column.schema_.format;
+        for (;;) {
+            auto chunk = std::make_unique<array>();
+            if (stream.get_next(&stream, chunk.get()) != 0) throw failure("a chunk");
+            if (chunk->release == nullptr) break;  // the end of the stream
+            column.chunks_.push_back(std::move(chunk));
+        }
+    } else if (py::hasattr(source, "__arrow_c_array__")) {
+        const py::tuple capsules = source.attr("__arrow_c_array__")();
+        column.schema_ = move_out_of<schema>(capsules[0], "arrow_schema");
+        column.chunks_.push_back(std::make_unique<array>(move_out_of<array>(capsules[1], "arrow_array")));
+        column.format_ = column.schema_.format;
+    } else {
+        return std::nullopt;
+    }
+
+    const std::string prefix = "numrep: " + std::string(method) + " ";
+    if (column.schema_.dictionary != nullptr) {
+        column.index_format_ = column.format_;
+        column.format_ = column.schema_.dictionary->format;
+        if (integer_width(column.index_format_) == 0 || !is_text_format(column.format_))
+            throw py::type_error(prefix + "takes dictionary-encoded strings, got an Arrow dictionary of format \"" +
+                                 column.format_ + "\"");
+    }
+    if (is_text_format(column.format_)) column.kind_ = kind::text;
+    else if (integer_width(column.format_) != 0)
+        column.kind_ = kind::integer;
+    else if (column.format_ == "n")
+        column.kind_ = kind::null;
+    else
+        throw py::type_error(prefix + "takes strings or integer keys, got an Arrow column of format \"" +
+                             column.format_ + "\" (see the Arrow C data interface's format strings)");
+    for (const auto& chunk : column.chunks_) column.add_chunk(*chunk, method);
+    return column;
+}
+
+void arrow_column::add_chunk(const array& chunk, std::string_view method) {
+    if (index_format_.empty()) {
+        check_chunk(chunk, format_, method);
+    } else {
+        check_chunk(chunk, index_format_, method);
+        if (chunk.dictionary == nullptr)
+            throw py::value_error("numrep: " + std::string(method) + ": Arrow dictionary chunk without its values");
+        check_chunk(*chunk.dictionary, format_, method);
+    }
+    size_ += static_cast<std::size_t>(chunk.length);
+}
+
+arrow_column::arrow_column(arrow_column&& other) noexcept
+    : schema_(std::exchange(other.schema_, schema{})),
+      chunks_(std::move(other.chunks_)),
+      format_(std::move(other.format_)),
+      index_format_(std::move(other.index_format_)),
+      kind_(other.kind_),
+      size_(other.size_) {}
+
+arrow_column::~arrow_column() {
+    for (auto& chunk : chunks_) release(*chunk);
+    release(schema_);
+}
+
+// ------------------------------------------------------------------------------ reading
+
+void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_function& key,
+                                 const std::function<void(std::size_t)>& on_null) const {
+    std::size_t base = 0;
+    std::vector<std::uint64_t> cached;
+    std::vector<std::uint8_t> seen;
+    for (const auto& chunk : chunks_) {
+        const auto length = static_cast<std::size_t>(chunk->length);
+        if (kind_ == kind::null) {
+            for (std::size_t j = 0; j < length; ++j) {
+                out[base + j] = 0;
+                on_null(base + j);
+            }
+        } else if (index_format_.empty()) {
+            for (std::size_t j = 0; j < length; ++j) {
+                if (!is_valid(*chunk, j)) {
+                    out[base + j] = 0;
+                    on_null(base + j);
+                } else {
+                    out[base + j] = key(base + j, text_at_chunk(*chunk, format_, j));
+                }
+            }
+        } else {
+            const array& values = *chunk->dictionary;
+            const auto entries = static_cast<std::size_t>(values.length);
+            if (same_for_equal_values) {
+                cached.assign(entries, 0);
+                seen.assign(entries, 0);
+            }
+            for (std::size_t j = 0; j < length; ++j) {
+                if (!is_valid(*chunk, j)) {
+                    out[base + j] = 0;
+                    on_null(base + j);
+                    continue;
+                }
+                const std::int64_t entry = integer_at(*chunk, index_format_, j);
+                if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
+                    throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
+                                          " is outside its " + std::to_string(entries) + " values");
+                const auto e = static_cast<std::size_t>(entry);
+                if (!is_valid(values, e)) {  // a null among the dictionary's values
+                    out[base + j] = 0;
+                    on_null(base + j);
+                    continue;
+                }
+                if (!same_for_equal_values) {
+                    out[base + j] = key(base + j, text_at_chunk(values, format_, e));
+                } else {
+                    if (!seen[e]) {
+                        cached[e] = key(base + j, text_at_chunk(values, format_, e));
+                        seen[e] = 1;
+                    }
+                    out[base + j] = cached[e];
+                }
+            }
+        }
+        base += length;
+    }
+}
+
+std::string arrow_column::text_at(std::size_t i) const {
+    for (const auto& chunk : chunks_) {
+        const auto length = static_cast<std::size_t>(chunk->length);
+        if (i >= length) {
+            i -= length;
+            continue;
+        }
+        if (kind_ != kind::text || !is_valid(*chunk, i)) return {};
+        if (index_format_.empty()) return std::string(text_at_chunk(*chunk, format_, i));
+        const std::int64_t entry = integer_at(*chunk, index_format_, i);
+        if (entry < 0 || entry >= chunk->dictionary->length) return {};
+        return std::string(text_at_chunk(*chunk->dictionary, format_, static_cast<std::size_t>(entry)));
+    }
+    return {};
+}
+
+std::optional<std::size_t> arrow_column::copy_integers(std::uint64_t* out) const {
+    std::optional<std::size_t> negative;
+    std::size_t base = 0;
+    const bool is_signed = is_signed_format(format_);
+    for (const auto& chunk : chunks_) {
+        const auto length = static_cast<std::size_t>(chunk->length);
+        for (std::size_t j = 0; j < length; ++j) {
+            if (kind_ != kind::integer || !is_valid(*chunk, j)) {
+                out[base + j] = 0;
+                continue;
+            }
+            const std::int64_t v = integer_at(*chunk, format_, j);
+            if (is_signed && v < 0 && !negative) negative = base + j;
+            out[base + j] = static_cast<std::uint64_t>(v);
+        }
+        base += length;
+    }
+    return negative;
+}
+
+std::string arrow_column::integer_text(std::size_t i) const {
+    for (const auto& chunk : chunks_) {
+        const auto length = static_cast<std::size_t>(chunk->length);
+        if (i >= length) {
+            i -= length;
+            continue;
+        }
+        if (!is_valid(*chunk, i)) return "null";
+        const std::int64_t v = integer_at(*chunk, format_, i);
+        return is_signed_format(format_) ? std::to_string(v) : std::to_string(static_cast<std::uint64_t>(v));
+    }
+    return {};
+}
+
+}  // namespace numrep::python

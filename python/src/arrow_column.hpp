@@ -1,0 +1,112 @@
+// Columns handed over through the Arrow PyCapsule interface (__arrow_c_stream__ /
+// __arrow_c_array__): pyarrow arrays and chunked arrays, polars Series, and pandas Series backed
+// by Arrow ("string[pyarrow]", ArrowDtype, pandas 3's default str). Their buffers are read where
+// they lie, through the Arrow C data interface, so a column of a million strings becomes keys
+// without a million Python objects, and without linking against pyarrow.
+//
+// Read: UTF-8 strings and binary (32- and 64-bit offsets, and the 16-byte "view" layout polars
+// uses), dictionary-encoded strings (pandas categoricals; each distinct value is parsed once),
+// integers of every width (keys), and the null type. Anything else is a TypeError naming the
+// Arrow format.
+#pragma once
+
+#include <pybind11/pybind11.h>
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace numrep::python {
+
+namespace py = pybind11;
+
+namespace arrow_abi {
+// The Arrow C data interface's structs, as its specification lays them out (an ABI: the field
+// order and types are fixed).
+struct schema {
+    const char* format;
+    const char* name;
+    const char* metadata;
+    std::int64_t flags;
+    std::int64_t n_children;
+    schema** children;
+    schema* dictionary;
+    void (*release)(schema*);
+    void* private_data;
+};
+struct array {
+    std::int64_t length;
+    std::int64_t null_count;
+    std::int64_t offset;
+    std::int64_t n_buffers;
+    std::int64_t n_children;
+    const void** buffers;
+    array** children;
+    array* dictionary;
+    void (*release)(array*);
+    void* private_data;
+};
+struct array_stream {
+    int (*get_schema)(array_stream*, schema* out);
+    int (*get_next)(array_stream*, array* out);
+    const char* (*get_last_error)(array_stream*);
+    void (*release)(array_stream*);
+    void* private_data;
+};
+}  // namespace arrow_abi
+
+// Which library a column came from, so that results can go back in the same kind.
+enum class column_origin { other, pyarrow, polars, pandas };
+column_origin origin_of(const py::handle& values);
+
+// An imported Arrow column: its schema and chunks, released when it goes.
+class arrow_column {
+public:
+    enum class kind { text, integer, null };
+
+    // The column behind `values`, or nullopt when it offers no Arrow interface (NumPy arrays,
+    // lists, pandas Series of Python objects). TypeError for an Arrow column of another type.
+    static std::optional<arrow_column> of(const py::handle& values, std::string_view method);
+
+    arrow_column(arrow_column&&) noexcept;
+    arrow_column& operator=(arrow_column&&) = delete;
+    arrow_column(const arrow_column&) = delete;
+    ~arrow_column();
+
+    std::size_t size() const noexcept { return size_; }
+    kind value_kind() const noexcept { return kind_; }
+    const std::string& format() const noexcept { return format_; }
+
+    // Keys of a text column: out[i] = key(i, text of value i), and on_null(i) with out[i] = 0 for
+    // a null value, in order of i. With same_for_equal_values, a dictionary-encoded column calls
+    // key once per distinct value (for the first row holding it) and copies the result to the
+    // other rows. Safe without the GIL: the buffers are held by this object.
+    using key_function = std::function<std::uint64_t(std::size_t, std::string_view)>;
+    void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_function& key,
+                       const std::function<void(std::size_t)>& on_null) const;
+    // The text of value i of a text column ("" for null), for messages.
+    std::string text_at(std::size_t i) const;
+
+    // Integer column: values into out[0..size()), null as 0. Returns the index of the first
+    // negative value (a key cannot be negative), if any.
+    std::optional<std::size_t> copy_integers(std::uint64_t* out) const;
+    // The value at i of an integer column, as text, for messages.
+    std::string integer_text(std::size_t i) const;
+
+private:
+    arrow_column() = default;
+    void add_chunk(const arrow_abi::array& chunk, std::string_view method);
+
+    arrow_abi::schema schema_{};
+    std::vector<std::unique_ptr<arrow_abi::array>> chunks_;
+    std::string format_;        // the values' format ("u", "U", "vu", "l", ...)
+    std::string index_format_;  // a dictionary's index format, "" when not dictionary-encoded
+    kind kind_ = kind::null;
+    std::size_t size_ = 0;
+};
+
+}  // namespace numrep::python

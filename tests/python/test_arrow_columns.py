@@ -1,0 +1,186 @@
+"""Columns read in place through the Arrow C data interface: pyarrow arrays and chunked arrays,
+polars Series and Arrow-backed pandas Series give the same keys as the same values in a list
+(the reference path, through Python str objects), with nulls as missing values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+import numrep
+
+polars = pytest.importorskip("polars")
+
+VALUES = ["0912345678", None, "", "nonsense", "+1 650 253 0000", "84 86 123 4567", "0912345678", "+44 20 7946 0958",
+          "012 3456 7890", "  +84-912-345-678 ext 9  "]
+
+
+def reference(values: list[str | None], region: str | None = "VN") -> np.ndarray:
+    """Keys by the list path, 0 for a missing value or one that does not parse."""
+    return numrep.parse_many([v if v is not None else None for v in values], region=region)
+
+
+def as_numpy(keys: object) -> np.ndarray:
+    """Arrow / polars keys with nulls as 0, as the NumPy path gives them."""
+    if isinstance(keys, (pa.Array, pa.ChunkedArray)):
+        return np.asarray(keys.fill_null(0).to_numpy(zero_copy_only=False), dtype=np.uint64)
+    if isinstance(keys, polars.Series):
+        return keys.fill_null(0).to_numpy().astype(np.uint64)
+    return np.asarray(keys, dtype=np.uint64)
+
+
+ARROW_KINDS = {
+    "string": lambda v: pa.array(v, type=pa.string()),
+    "large_string": lambda v: pa.array(v, type=pa.large_string()),
+    "string_view": lambda v: pa.array(v, type=pa.string_view()),
+    "binary": lambda v: pa.array([None if x is None else x.encode() for x in v], type=pa.binary()),
+    "large_binary": lambda v: pa.array([None if x is None else x.encode() for x in v], type=pa.large_binary()),
+    "dictionary": lambda v: pa.array(v, type=pa.string()).dictionary_encode(),
+    "chunked": lambda v: pa.chunked_array([pa.array(v[:3], type=pa.string()), pa.array([], type=pa.string()),
+                                           pa.array(v[3:], type=pa.string())], type=pa.string()),
+    "sliced": lambda v: pa.array(["x", "y", *v], type=pa.string())[2:],
+    "polars": lambda v: polars.Series("caller", v, dtype=polars.String),
+    "polars_categorical": lambda v: polars.Series("caller", v, dtype=polars.String).cast(polars.Categorical),
+    "pandas_pyarrow": lambda v: pd.Series(v, dtype="string[pyarrow]"),
+    "pandas_arrowdtype": lambda v: pd.Series(v, dtype=pd.ArrowDtype(pa.string())),
+    "pandas_python": lambda v: pd.Series(v, dtype="string[python]"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(ARROW_KINDS))
+def test_parse_many_matches_the_list_path(kind: str) -> None:
+    column = ARROW_KINDS[kind](VALUES)
+    keys = numrep.parse_many(column)
+    assert as_numpy(keys).tolist() == reference(VALUES).tolist()
+
+
+@pytest.mark.parametrize("kind", ["string", "chunked", "dictionary"])
+def test_pyarrow_in_gives_arrow_out_with_nulls(kind: str) -> None:
+    keys = numrep.parse_many(ARROW_KINDS[kind](VALUES))
+    assert isinstance(keys, pa.Array)
+    assert keys.type == pa.uint64()
+    expected = [None if k == 0 else int(k) for k in reference(VALUES)]
+    assert keys.to_pylist() == expected
+
+
+def test_polars_in_gives_polars_out_with_nulls() -> None:
+    keys = numrep.parse_many(polars.Series("caller", VALUES))
+    assert isinstance(keys, polars.Series)
+    assert keys.name == "caller"
+    assert keys.dtype == polars.UInt64
+    assert keys.to_list() == [None if k == 0 else int(k) for k in reference(VALUES)]
+
+
+def test_pandas_gives_numpy() -> None:
+    keys = numrep.parse_many(pd.Series(VALUES, dtype="string[pyarrow]", index=range(100, 110)))
+    assert isinstance(keys, np.ndarray)
+    assert keys.tolist() == reference(VALUES).tolist()
+
+
+def test_regions_per_value_and_none() -> None:
+    values = ["0912345678", "020 7946 0958", "+84912345678", None]
+    regions = ["VN", "GB", None, "VN"]
+    assert as_numpy(numrep.parse_many(pa.array(values), region=regions)).tolist() == \
+        numrep.parse_many(values, region=regions).tolist()
+    # A dictionary column with regions per value parses each row with its own region.
+    dictionary = pa.array(["0912345678", "0912345678"]).dictionary_encode()
+    keys = as_numpy(numrep.parse_many(dictionary, region=["VN", "GB"]))
+    assert keys.tolist() == numrep.parse_many(["0912345678", "0912345678"], region=["VN", "GB"]).tolist()
+    assert numrep.parse_many(pa.array(["0912345678"]), region=None).to_pylist() == [None]
+
+
+def test_errors_raise_names_the_item() -> None:
+    with pytest.raises(numrep.ParseError, match=r"item 3: .*nonsense"):
+        numrep.parse_many(pa.array(["0912345678", "0912345679", "0912345670", "nonsense"]), errors="raise")
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        numrep.parse_many(pa.array(["0912345678", None, "nonsense"]), errors="raise")
+    with pytest.raises(numrep.ParseError, match=r"item 4: .*nonsense"):
+        numrep.parse_many(pa.chunked_array([["0912345678", "0912345678"], ["0912345678", "0912345678", "nonsense"]]),
+                          errors="raise")
+    with pytest.raises(numrep.ParseError, match=r"item 2: .*bad"):
+        numrep.parse_many(pa.array(["0912345678", "0912345678", "bad"]).dictionary_encode(), errors="raise")
+
+
+def test_other_arrow_types_are_type_errors_naming_the_format() -> None:
+    with pytest.raises(TypeError, match='parse_many takes strings; got an Arrow column of integers \\(format "l"'):
+        numrep.parse_many(pa.array([84912345678]))
+    with pytest.raises(TypeError, match='format "g"'):
+        numrep.parse_many(pa.array([1.5]))
+    with pytest.raises(TypeError, match='format "tsu:"'):
+        numrep.BloomFilter(10).contains_many(pa.array([pd.Timestamp("2026-01-01")], type=pa.timestamp("us")))
+
+
+def test_empty_and_all_null_columns() -> None:
+    assert numrep.parse_many(pa.array([], type=pa.string())).to_pylist() == []
+    assert numrep.parse_many(pa.array([None, None])).to_pylist() == [None, None]
+    assert numrep.parse_many(polars.Series("x", [], dtype=polars.String)).to_list() == []
+
+
+@pytest.mark.parametrize("type_", [pa.int64(), pa.uint64(), pa.int32(), pa.uint32()])
+def test_integer_columns_are_keys(type_: pa.DataType) -> None:
+    trie = numrep.TrieStore.build([84912345678, 16502530000 % (1 << 31)])
+    keys = pa.array([84912345678 % (1 << 31) if type_.bit_width == 32 else 84912345678, None, 16502530000 % (1 << 31)],
+                    type=type_)
+    expected = trie.contains_many(np.asarray(keys.fill_null(0).to_numpy(), dtype=np.uint64))
+    assert trie.contains_many(keys).tolist() == expected.tolist()
+
+
+def test_negative_integer_key_is_named() -> None:
+    with pytest.raises(ValueError, match="contains_many: key -5 at index 1 is negative"):
+        numrep.BloomFilter(10).contains_many(pa.chunked_array([[84912345678], [-5]]))
+    with pytest.raises(ValueError, match="key -5 at index 0 is negative"):
+        numrep.BloomFilter(10).contains_many(pd.Series([-5, None], dtype="Int64"))
+
+
+def test_batch_calls_take_arrow_columns(tmp_path: object) -> None:
+    numbers = ["0912345678", "0861234567", "nonsense", "0912345679", "+1 650 253 0000"]
+    reported = [84912345678, 84861234567]
+    bloom = numrep.BloomFilter(100)
+    bloom.add_many(reported)
+    trie = numrep.TrieStore.build(reported, [3, 4])
+    for column in (pa.array(numbers), polars.Series("n", numbers), pd.Series(numbers, dtype="string[pyarrow]")):
+        keys = numrep.parse_many(numbers)
+        valid = keys[keys != 0]
+        assert bloom.contains_many(pa.array(numbers[:2] + numbers[3:])).tolist() == bloom.contains_many(
+            valid).tolist()
+        head = column[:2] if not isinstance(column, pd.Series) else column.iloc[:2]
+        values, found = trie.get_many(head)
+        assert values.tolist() == [3, 4]
+        assert found.tolist() == [True, True]
+        looked = numrep.lookup_many(column)
+        expected = numrep.lookup_many(keys)
+        for name in expected:
+            assert np.array_equal(looked[name], expected[name]), name
+
+
+def test_check_many_from_arrow_matches_numpy(tmp_path: object) -> None:
+    frame = pd.DataFrame({"number": ["0912345678", "0912345678", "0861234567"],
+                          "time": ["2026-01-01", "2026-01-02", "2026-01-03"],
+                          "category": ["scam", "scam", "spam"]})
+    db = numrep.ReputationDB.from_frame(frame)
+    numbers = ["0912345678", None, "0861234567", "x", "0912345679"]
+    keys = numrep.parse_many(numbers)
+    expected = db.check_many(keys, now=1767312000)
+    for column in (pa.array(numbers), pa.chunked_array([numbers[:1], numbers[1:]]), polars.Series(numbers)):
+        got = db.check_many(column, now=1767312000)
+        for name in expected:
+            assert np.array_equal(got[name], expected[name]), name
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.none(), st.text(alphabet="0123456789+-() .xabc٠١٢", max_size=20),
+                          st.from_regex(r"\+?[0-9 ]{8,16}", fullmatch=True)), max_size=40),
+       st.integers(min_value=0, max_value=5))
+def test_property_arrow_equals_list(values: list[str | None], split: int) -> None:
+    expected = reference(values).tolist()
+    assert as_numpy(numrep.parse_many(pa.array(values, type=pa.string()))).tolist() == expected
+    assert as_numpy(numrep.parse_many(pa.array(values, type=pa.string_view()))).tolist() == expected
+    cut = min(split, len(values))
+    chunked = pa.chunked_array([pa.array(values[:cut], type=pa.large_string()),
+                                pa.array(values[cut:], type=pa.large_string())])
+    assert as_numpy(numrep.parse_many(chunked)).tolist() == expected
+    assert as_numpy(numrep.parse_many(pa.array(values, type=pa.string()).dictionary_encode())).tolist() == expected
