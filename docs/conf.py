@@ -101,7 +101,7 @@ class NumrepHelp(SphinxDirective):
                 raise self.error(f"numrep has no command {self.arguments[0]!r} (it has {', '.join(commands)})")
             parser = commands[self.arguments[0]]
         columns = os.environ.get("COLUMNS")
-        os.environ["COLUMNS"] = "100"  # the width argparse wraps to, whatever the terminal
+        os.environ["COLUMNS"] = "80"  # the width argparse wraps to, whatever the terminal (and the page fits)
         try:
             text = parser.format_help()
         finally:
