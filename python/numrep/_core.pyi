@@ -518,6 +518,16 @@ class Verdict:
     def __repr__(self) -> str:
         ...
     @property
+    def as_of(self) -> datetime.datetime:
+        """
+        The time the verdict is as of (the `now` it was judged at: scores decay with time), UTC.
+        """
+    @property
+    def as_of_seconds(self) -> int:
+        """
+        as_of in unix seconds.
+        """
+    @property
     def carrier(self) -> str:
         ...
     @property
@@ -749,7 +759,10 @@ def parse(value: str | int | PhoneNumber, region: str | None = 'VN') -> PhoneNum
     """
 def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64] | pyarrow.UInt64Array | polars.Series:
     """
-    Parse a list, NumPy array or Series of strings to a uint64 array of keys. `region`: one default
+    Parse a list, NumPy array or Series of strings to a uint64 array of keys. A pyarrow array or chunked
+    array, a polars Series or an Arrow-backed pandas Series is read in place (no Python str per value);
+    pyarrow and polars columns give keys of the same kind, with nulls where the value was missing or did
+    not parse. `region`: one default
     region for all, or a sequence/array/Series with one per value (e.g. each caller's country).
     errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.
     """

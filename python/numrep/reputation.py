@@ -67,6 +67,7 @@ class ReputationDB(_core.ReputationDB):
         super().__init__(db)
         self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
         self._build_stats: dict[str, int] = {}
+        self._latest: int | None = None  # latest_report in unix seconds, found once (-1: no reports)
 
     # ------------------------------------------------------------------------- constructors
 
@@ -254,7 +255,32 @@ class ReputationDB(_core.ReputationDB):
                                        not_spam=not_spam, region=self._region_or_own(region),
                                        default_time=default_time)
         self._add_arrays(*arrays)
+        self._latest = None  # the newest report may have changed
         return stats
+
+    @property
+    def latest_report(self) -> datetime.datetime | None:
+        """The time of the newest report in the database (UTC), None when it holds none: the
+        ``now`` that ``now="latest"`` stands for. Found once by reading every record (a pass
+        over the numbers, about as long as check_many on all of them), then remembered until
+        add_reports."""
+        if self._latest is None:
+            keys = self.keys()
+            columns = super()._check_many(keys, 0, None) if len(keys) else None
+            seen = columns["last_seen"][columns["reports"] > 0] if columns is not None else np.zeros(0, np.int64)
+            self._latest = int(seen.max()) if len(seen) else -1
+        if self._latest < 0:
+            return None
+        return datetime.datetime.fromtimestamp(self._latest, datetime.timezone.utc)
+
+    def _now(self, now: TimeLike | None) -> TimeLike | None:
+        """`now` as the compiled calls take it: "latest" becomes the newest report's time."""
+        if isinstance(now, str) and now.strip().lower() == "latest":
+            latest = self.latest_report
+            if latest is None:
+                raise ValueError('numrep: now="latest" needs a report in the database, and it has none')
+            return latest
+        return now
 
     def _region_or_own(self, region: str | _Unset | None) -> str | None:
         """An explicit region (None: international forms only), or the database's own."""
@@ -262,10 +288,12 @@ class ReputationDB(_core.ReputationDB):
 
     def check(self, number: str | int | _core.PhoneNumber, now: TimeLike | None = None,
               region: str | _Unset | None = _UNSET) -> _core.Verdict:
-        """The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix
-        seconds; default: now). National forms are read in ``db.region`` (the region the database
+        """The verdict on one number (str, int key or PhoneNumber) as of `now`: a datetime, date,
+        numpy.datetime64, pandas.Timestamp, unix seconds, an ISO 8601 str, or "latest" (the newest
+        report's time, for historical data); default: the current time. The verdict's ``as_of``
+        says which time it is. National forms are read in ``db.region`` (the region the database
         was built with) unless `region` says otherwise."""
-        return super().check(number, now, self._region_or_own(region))
+        return super().check(number, self._now(now), self._region_or_own(region))
 
     @overload
     def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
@@ -282,12 +310,21 @@ class ReputationDB(_core.ReputationDB):
         TYPE_NAMES, carrier into carrier_names(), region (the area) into region_names(), region_code into
         region_codes(), as lookup_many gives them; counts as an (n, 8)
         array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
-        as_frame=True. National forms are read in ``db.region`` unless `region` says otherwise.
-        Releases the GIL."""
+        as_frame=True (its ``attrs["as_of"]`` holds the time the verdicts are as of). `now` takes
+        what check's does, "latest" included. National forms are read in ``db.region`` unless
+        `region` says otherwise. Arrow, polars and Arrow-backed pandas columns of strings are read
+        in place. Releases the GIL."""
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
-        columns = self._check_many(numbers, now, self._region_or_own(region))
-        return _verdict_frame(columns) if as_frame else columns
+        as_of = self._now(now)
+        if as_of is None:  # one time for every number, stated in the frame
+            as_of = datetime.datetime.now(datetime.timezone.utc)
+        columns = self._check_many(numbers, as_of, self._region_or_own(region))
+        if not as_frame:
+            return columns
+        frame = _verdict_frame(columns)
+        frame.attrs["as_of"] = datetime.datetime.fromtimestamp(_core._unix_time(as_of, "now"), datetime.timezone.utc)
+        return frame
 
 
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:

@@ -6,6 +6,8 @@
 #include <pybind11/gil.h>
 
 #include <cerrno>
+#include <chrono>
+#include <cstdio>
 #include <fstream>
 #include <memory>
 #include <numrep/database_builder.hpp>
@@ -29,6 +31,19 @@ typed<names::optional_datetime> datetime_or_none(std::uint32_t unix_seconds, boo
     if (!present) return py::none();
     const py::module_ datetime = py::module_::import("datetime");
     return datetime.attr("datetime").attr("fromtimestamp")(unix_seconds, datetime.attr("timezone").attr("utc"));
+}
+
+// A time as ISO 8601 in UTC, to the second ("2021-07-08T00:00:00Z"), for reprs.
+std::string format_utc(std::int64_t unix_seconds) {
+    const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)));
+    const std::chrono::year_month_day ymd(day);
+    const std::chrono::hh_mm_ss time(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)) - day);
+    char text[40];
+    std::snprintf(text, sizeof text, "%04d-%02u-%02uT%02d:%02d:%02dZ", static_cast<int>(ymd.year()),
+                  static_cast<unsigned>(ymd.month()), static_cast<unsigned>(ymd.day()),
+                  static_cast<int>(time.hours().count()), static_cast<int>(time.minutes().count()),
+                  static_cast<int>(time.seconds().count()));
+    return text;
 }
 
 // Text from a CSV file for Python: invalid UTF-8 (a Latin-1 file) must not turn a report of bad
@@ -653,6 +668,15 @@ void register_reputation(py::module_& m) {
             "region_code", [](const verdict_record& r) { return std::string(r.v.info.region_code); },
             "ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).")
         .def_property_readonly("valid", [](const verdict_record& r) { return r.v.info.valid; })
+        .def_property_readonly(
+            "as_of",
+            [](const verdict_record& r) -> typed<names::datetime> {
+                const py::module_ datetime = py::module_::import("datetime");
+                return datetime.attr("datetime").attr("fromtimestamp")(r.now, datetime.attr("timezone").attr("utc"));
+            },
+            "The time the verdict is as of (the `now` it was judged at: scores decay with time), UTC.")
+        .def_property_readonly(
+            "as_of_seconds", [](const verdict_record& r) { return r.now; }, "as_of in unix seconds.")
         .def("__repr__", [](const verdict_record& r) {
             std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" +
                             std::string(to_string(r.v.score.level)) +
@@ -660,7 +684,7 @@ void register_reputation(py::module_& m) {
                             ", reports=" + std::to_string(r.v.record.total());
             if (!r.v.info.carrier.empty()) s += ", carrier='" + std::string(r.v.info.carrier) + "'";
             if (!r.v.info.region_code.empty()) s += ", region_code='" + std::string(r.v.info.region_code) + "'";
-            return s + ")";
+            return s + ", as_of='" + format_utc(r.now) + "')";
         });
 
     py::class_<db_holder>(

@@ -67,6 +67,7 @@ NUMREP_TYPE_NAME(text_column, "tuple[" NUMREP_NDARRAY("numpy.int64") ", " NUMREP
 NUMREP_TYPE_NAME(info_dict, "dict[str, str | bool]");
 NUMREP_TYPE_NAME(counts, "dict[str, int]");
 NUMREP_TYPE_NAME(optional_datetime, "datetime.datetime | None");
+NUMREP_TYPE_NAME(datetime, "datetime.datetime");
 NUMREP_TYPE_NAME(ingest_stats, "dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]");
 NUMREP_TYPE_NAME(phone_number_state,
                  "tuple[collections.abc.Callable[[int, bool, str], numrep._core.PhoneNumber], tuple[int, bool, str]]");

@@ -374,10 +374,17 @@ def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, 
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
     titles = list(drawn)
     assert len(titles) == 6
-    assert "US" in drawn["numbers by region code"] and "CA" in drawn["numbers by region code"]
-    [areas] = [title for title in titles if title.startswith("numbers by area (state, province) (top 15 of ")]
+    assert "reported numbers by level over time" in titles
+    [weekly] = [t for t in titles if t.startswith("numbers first reported per ")]
+    assert weekly.endswith("by main category")
+    [areas] = [title for title in titles if title.startswith("top areas (state, province) (top 15 of ")]
     assert "California" in drawn[areas] and "Texas" in drawn[areas] and len(drawn[areas]) == 15
-    assert "fixed_line_or_mobile" in drawn["numbers by type"] and "toll_free" in drawn["numbers by type"]
+    assert "(none)" not in drawn[areas]  # said in the title, not drawn
+    [carriers] = [title for title in titles if title.startswith("top carriers (allocation)")]
+    assert "with none)" in carriers and "(none)" not in drawn[carriers]
+    assert "numbers by level as of 2021-07-08" in titles
+    [categories] = [title for title in titles if title.startswith("reports by category")]
+    assert "scam" in drawn[categories]
 
 
 def test_check_verdicts_carry_region_code_and_state(ftc_db: Path) -> None:
@@ -393,7 +400,8 @@ def test_check_verdicts_carry_region_code_and_state(ftc_db: Path) -> None:
             facts["region_code"], facts["state"], facts["type"], facts["valid"]), text
     assert rows[0]["region"] == "New York" and rows[0]["reports"] == 7  # the most reported number of the cut
     table = run("check", "-d", str(ftc_db), "--region", "US", "--now", "2021-07-08", "3152328257")
-    header, line = table.stdout.splitlines()
+    header, line, footer = table.stdout.splitlines()
+    assert footer == "(verdicts as of 2021-07-08T00:00:00+00:00)"
     assert "region code" in header and "area" in header
     assert re.search(r"fixed_line_or_mobile\s+US\s+New York\s+yes$", line), line
 
@@ -475,7 +483,7 @@ def test_check_table_levels_and_stdin(tmp_path) -> None:
         assert cells[cells.index(e164) + 1] == level and cells[cells.index(e164) + 3] == reports, line
         assert carrier in cells
     assert "scam 2" in lines[1] and "2026-02-28" in lines[1]
-    assert len(lines) == 5
+    assert len(lines) == 6 and lines[5].startswith("(verdicts as of ")
 
 
 def test_check_json_and_bad_numbers(tmp_path) -> None:
@@ -495,6 +503,27 @@ def test_check_now_changes_the_level(tmp_path) -> None:
     _, db = build(tmp_path)
     later = json.loads(run("check", "-d", str(db), "--json", "--now", "2027-06-01", "0912000001").stdout)
     assert later[0]["level"] == "clean" and later[0]["delisted"] is True  # a year and more without reports
+
+
+def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path) -> None:
+    """Old reports judged today have all decayed: stats says so and names --now latest, which
+    judges as of the newest report; check states the time of its verdicts."""
+    today = run("stats", "-d", str(ftc_db))
+    assert today.returncode == 0, today.stderr
+    assert "every number has decayed to clean by" in today.stdout and "use --now latest" in today.stdout
+    newest = numrep.ReputationDB.open(str(ftc_db)).latest_report
+    assert newest is not None and newest.year == 2021
+    latest = json.loads(run("stats", "-d", str(ftc_db), "--json", "--now", "latest").stdout)
+    assert latest["as_of"] == newest.isoformat() == latest["latest_report"]
+    assert latest["all_decayed"] is False and latest["by_level"]["suspicious"] > 0
+    assert json.loads(run("stats", "-d", str(ftc_db), "--json").stdout)["all_decayed"] is True
+    key = numrep.ReputationDB.open(str(ftc_db)).keys()[0]
+    checked = json.loads(run("check", "-d", str(ftc_db), "--json", "--now", "latest", f"+{key}").stdout)
+    assert checked[0]["as_of"] == newest.isoformat()
+    table = run("check", "-d", str(ftc_db), "--now", "2021-07-08", f"+{key}")
+    assert "(verdicts as of 2021-07-08T00:00:00+00:00)" in table.stdout
+    bad = run("check", "-d", str(ftc_db), "--now", "yesterday", f"+{key}")
+    assert bad.returncode != 0 and "latest" not in bad.stdout and "bad time 'yesterday'" in bad.stderr
 
 
 def test_stats_json_and_plot(tmp_path) -> None:

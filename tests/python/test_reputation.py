@@ -562,3 +562,41 @@ def test_from_frame_reads_an_integer_number_column_by_the_integer_rule_and_says_
     assert us.keys().tolist() == [12025550123, 14708091299]  # not Norway's +47
     text = numrep.ReputationDB.from_frame(frame.assign(number=["0912345678", "12345"]))
     assert text.ingest_stats["notes"] == []
+
+
+def test_now_latest_and_as_of() -> None:
+    """now="latest" is the newest report's time; verdicts and frames say what time they are as of;
+    every time form check takes, check_many takes."""
+    import datetime as dt
+
+    import pandas as pd
+
+    frame = pd.DataFrame({"number": ["0912345678"] * 3 + ["0861234567"],
+                          "time": ["2021-03-01T10:00:00Z"] * 3 + ["2021-02-01"], "category": ["scam"] * 3 + ["spam"]})
+    db = numrep.ReputationDB.from_frame(frame)
+    newest = dt.datetime(2021, 3, 1, 10, tzinfo=dt.timezone.utc)
+    assert db.latest_report == newest
+    verdict = db.check("0912345678", now="latest")
+    assert verdict.as_of == newest and verdict.level == "likely_scam"
+    assert "as_of='2021-03-01T10:00:00Z'" in repr(verdict)
+    assert db.check("0912345678").level == "clean"  # today: decayed
+    assert abs((db.check("0912345678").as_of - dt.datetime.now(dt.timezone.utc)).total_seconds()) < 60
+    frame_out = db.check_many(["0912345678", "0861234567"], now=" Latest ", as_frame=True)
+    assert frame_out.attrs["as_of"] == newest
+    assert list(frame_out["level"]) == [db.check(n, now=newest).level for n in ("0912345678", "0861234567")]
+    for now in ("2021-03-02", "2021-03-02T00:00:00Z", pd.Timestamp("2021-03-02"), np.datetime64("2021-03-02"),
+                dt.date(2021, 3, 2), dt.datetime(2021, 3, 2, tzinfo=dt.timezone.utc), 1614643200, 1614643200.0,
+                "1614643200"):
+        assert db.check("0912345678", now=now).as_of == dt.datetime(2021, 3, 2, tzinfo=dt.timezone.utc), now
+        assert db.check_many(["0912345678"], now=now, as_frame=True).attrs["as_of"].timestamp() == 1614643200, now
+    # latest follows added reports
+    db.add_reports(pd.DataFrame({"number": ["0912345678"], "time": ["2021-04-01"], "category": ["scam"]}))
+    assert db.latest_report == dt.datetime(2021, 4, 1, tzinfo=dt.timezone.utc)
+    empty = numrep.ReputationDB.from_frame(pd.DataFrame({"number": pd.Series([], dtype=object),
+                                                         "time": pd.Series([], dtype=object),
+                                                         "category": pd.Series([], dtype=object)}))
+    assert empty.latest_report is None
+    with pytest.raises(ValueError, match='now="latest" needs a report'):
+        empty.check("0912345678", now="latest")
+    with pytest.raises(ValueError, match="is not a time"):
+        db.check("0912345678", now="lastest")

@@ -1,14 +1,14 @@
-"""numrep check -d DB NUMBER... [--json] [--now ISO]: verdicts on numbers ('-' reads stdin)."""
+"""numrep check -d DB NUMBER... [--json] [--now ISO|latest]: verdicts on numbers ('-' reads stdin), as of
+--now (default: the current time; "latest": the newest report in the database)."""
 
 from __future__ import annotations
 
 import argparse
-import datetime as dt
 import sys
 from typing import Any
 
 from .. import _core
-from .common import EXIT_BAD_INPUT, EXIT_OK, UTC, iso_time, numbers_from, open_db, region_option
+from .common import EXIT_BAD_INPUT, EXIT_OK, as_of, iso_time, numbers_from, open_db, region_option
 from .output import print_rows
 
 
@@ -34,6 +34,7 @@ def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
         "region_code": verdict.region_code,
         "region": verdict.region,
         "valid": verdict.valid,
+        "as_of": verdict.as_of.isoformat(),
     }
 
 
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> int:
     db = open_db(args.db)
     # National forms are read in the database's own region (the ftc preset's: US) unless told.
     region = db.region if args.region is None else region_option(args.region)
-    now = args.now if args.now is not None else dt.datetime.now(UTC)
+    now = as_of(db, args.now)
     rows: list[dict[str, Any]] = []
     errors = 0
     for text in numbers_from(args.numbers):
@@ -75,6 +76,8 @@ def run(args: argparse.Namespace) -> int:
             print(f"numrep: {message}", file=sys.stderr)
             errors += 1
     print_rows(rows, as_json=args.json, table_row=check_table_row, columns=lambda _: CHECK_COLUMNS)
+    if not args.json:  # JSON rows carry it in "as_of"
+        print(f"(verdicts as of {now.isoformat(timespec='seconds')})")
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 
@@ -86,6 +89,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("--region", default=None,
                        help="region of national forms (default: the one the database was built with; "
                             "'none': international forms only)")
-    check.add_argument("--now", type=iso_time, metavar="ISO", help="judge as of this time (default: now)")
+    check.add_argument("--now", type=iso_time, metavar="ISO",
+                       help="judge as of this time, or 'latest' (the newest report in the database; for "
+                            "historical data); default: now")
     check.set_defaults(run=run)
 

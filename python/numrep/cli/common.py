@@ -54,14 +54,41 @@ def half_life_days(text: str) -> float:
     return value
 
 
-def iso_time(text: str) -> dt.datetime:
-    """An ISO 8601 date or date-time (UTC unless it names a zone); argparse type."""
+def iso_time(text: str) -> dt.datetime | str:
+    """An ISO 8601 date or date-time (UTC unless it names a zone), or "latest" (the database's
+    newest report, resolved by as_of); argparse type."""
+    if text.strip().lower() == "latest":
+        return "latest"
     try:
         value = dt.datetime.fromisoformat(text.strip())
     except ValueError:
         raise argparse.ArgumentTypeError(
             f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z") from None
     return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+
+
+def as_of(db: ReputationDB, now: dt.datetime | str | None) -> dt.datetime:
+    """The time a command judges at: --now as given, the newest report for "latest", else now."""
+    if now is None:
+        return dt.datetime.now(UTC)
+    if isinstance(now, str):
+        latest = db.latest_report
+        if latest is None:
+            raise ValueError("--now latest: the database holds no reports")
+        return latest
+    return now
+
+
+def decayed_note(db: ReputationDB, levels: dict[str, int], now: dt.datetime) -> str | None:
+    """A line for when every reported number has decayed to clean by `now` (old data judged
+    today), naming the newest report and the option that shows the data as it was."""
+    if sum(levels.values()) == 0 or any(n for name, n in levels.items() if name != "clean"):
+        return None
+    latest = db.latest_report
+    if latest is None or latest >= now:
+        return None
+    return (f"every number has decayed to clean by {now.isoformat(timespec='seconds')}: the newest report is "
+            f"from {latest.isoformat(timespec='seconds')}; use --now latest to see the levels as of then")
 
 
 def delimiter_option(text: str) -> str:

@@ -233,7 +233,7 @@ def _demo_reputation(scratch: Path, count: int) -> None:
 
     keys = database_keys(db)
     print("\n5. What the database holds (numrep stats -d DB)")
-    print_breakdown(breakdown(db, keys, DEMO_NOW), DEMO_NOW, ("carrier", "level", "category"))
+    print_breakdown(breakdown(keys, db.check_many(keys, now=DEMO_NOW)), DEMO_NOW, ("carrier", "level", "category"))
 
     print("\n6. Prefix queries on the succinct trie of reported numbers")
     for prefix, what in (("+8432", "Viettel 032 (was 0162 before 2018)"), ("+8486", "Viettel 086"),

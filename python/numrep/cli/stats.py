@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from .. import _core
 from ..reputation import ReputationDB
-from .common import EXIT_OK, UTC, iso_time, open_db
+from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, open_db
 from .output import MOST_ROWS, format_size, print_counts
 
 
@@ -26,21 +26,23 @@ def database_keys(db: ReputationDB) -> npt.NDArray[np.uint64]:
     return db.keys()
 
 
-def breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], now: dt.datetime) -> dict[str, dict[str, int]]:
+def _tally(codes: npt.NDArray[Any], names: Sequence[str] | npt.NDArray[np.object_]) -> dict[str, int]:
+    """Counts of each name the codes index, most first; "" is "(none)"."""
+    counts = np.bincount(codes.astype(np.int64), minlength=len(names))
+    merged: dict[str, int] = {}
+    for i in np.flatnonzero(counts).tolist():
+        label = names[i] or "(none)"
+        merged[label] = merged.get(label, 0) + int(counts[i])
+    return dict(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
+
+
+def breakdown(keys: npt.NDArray[np.uint64], columns: dict[str, npt.NDArray[Any]]) -> dict[str, dict[str, int]]:
     """Numbers by carrier, type, validity, region code, geographic area (state, province) and
-    level (at `now`), and reports by category. Carrier, type, validity and region code are the
-    world plan's (libphonenumber's data for every region, Vietnam's allocation notices for +84)."""
-    columns = db.check_many(keys, now=now)
+    level (in `columns`, check_many's at the time stats is as of), and reports by category.
+    Carrier, type, validity and region code are the world plan's (libphonenumber's data for every
+    region, Vietnam's allocation notices for +84)."""
     areas = _core.lookup_many(keys)["region"]  # verdicts carry the region code; the area comes from the plan
-
-    def tally(codes: npt.NDArray[Any], names: Sequence[str] | npt.NDArray[np.object_]) -> dict[str, int]:
-        counts = np.bincount(codes.astype(np.int64), minlength=len(names))
-        merged: dict[str, int] = {}
-        for i in np.flatnonzero(counts).tolist():
-            label = names[i] or "(none)"
-            merged[label] = merged.get(label, 0) + int(counts[i])
-        return dict(sorted(merged.items(), key=lambda item: (-item[1], item[0])))
-
+    tally = _tally
     valid = int(columns["valid"].sum())
     by_category = columns["counts"].sum(axis=0, dtype=np.uint64) if len(keys) else np.zeros(len(_core.CATEGORY_NAMES))
     return {
@@ -60,21 +62,72 @@ BREAKDOWN_TITLES = {"carrier": "numbers by allocated carrier", "type": "numbers 
                     "validity": "numbers valid by the numbering plan", "region_code": "numbers by region code",
                     "area": "numbers by area (state, province)", "category": "reports by category",
                     "level": "numbers by level"}
-PLOTTED = ("carrier", "type", "region_code", "area", "category", "level")
-
+LEVEL_COLOURS = {"clean": "#9bbf85", "suspicious": "#e8b04a", "likely_scam": "#b5443b"}
+DAY = 86400
 
 
 def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime,
                     which: Sequence[str] = tuple(BREAKDOWN_TITLES)) -> None:
     for name in which:
-        title = BREAKDOWN_TITLES[name] + (f" at {now.isoformat(timespec='seconds')}" if name == "level" else "")
+        title = BREAKDOWN_TITLES[name] + (f" as of {now.isoformat(timespec='seconds')}" if name == "level" else "")
         print(f"\n  {title}")
         print_counts(parts[name])
         if name == "level" and parts["delisted"]["delisted"]:
             print(f"    (delisted, counted as clean: {parts['delisted']['delisted']:,})")
 
 
-def plot_breakdown(parts: dict[str, dict[str, int]], path: str, title: str) -> None:
+def levels_over_time(db: ReputationDB, keys: npt.NDArray[np.uint64], first_seen: npt.NDArray[np.int64], start: int,
+                     end: int, points: int = 25) -> tuple[list[dt.datetime], dict[str, npt.NDArray[np.int64]]]:
+    """Numbers at each level at `points` times from start to end (unix seconds), counting the
+    numbers first reported by then: the database judged as of each time. The records hold each
+    number's totals, so a time before a number's last report sees all of its reports (the curve
+    is exact after the newest report, and an approximation before)."""
+    times = np.linspace(start, end, points).astype(np.int64)
+    counts = {name: np.zeros(points, dtype=np.int64) for name in _core.LEVEL_NAMES}
+    for i, t in enumerate(times.tolist()):
+        known = first_seen <= t
+        levels = db.check_many(keys[known], now=t)["level"]
+        for code, name in enumerate(_core.LEVEL_NAMES):
+            counts[name][i] = int((levels == code).sum())
+    return [dt.datetime.fromtimestamp(t, UTC) for t in times.tolist()], counts
+
+
+def first_time_shown(first_seen: npt.NDArray[Any]) -> int:
+    """Where time axes start: the 1st percentile of first reports, so that a few numbers with
+    a report years older than the rest (FTC violation dates) do not squash the plots."""
+    return int(np.percentile(first_seen, 1))
+
+
+def first_reports_by_period(columns: dict[str, npt.NDArray[Any]]) -> tuple[str, list[dt.datetime],
+                                                                              dict[str, npt.NDArray[np.int64]]]:
+    """Numbers by the day or week (weeks when the reports span more than four) of their first
+    report, split by each number's main category (its most reported one). The database keeps a
+    first and a last time per number, not every report's, so this counts numbers newly reported."""
+    seen = columns["reports"] > 0
+    first = columns["first_seen"][seen]
+    main = np.argmax(columns["counts"][seen], axis=1)
+    if len(first) == 0:
+        return "day", [], {}
+    start = first_time_shown(first)
+    span = int(first.max()) - start
+    width, label = (7 * DAY, "week") if span > 28 * DAY else (DAY, "day")
+    origin = start // DAY * DAY
+    bucket = (np.maximum(first, origin) - origin) // width  # the few older ones in the first period
+    periods = int(bucket.max()) + 1
+    series = {}
+    for code, name in enumerate(_core.CATEGORY_NAMES):
+        mask = main == code
+        if mask.any():
+            series[name] = np.bincount(bucket[mask], minlength=periods).astype(np.int64)
+    starts = [dt.datetime.fromtimestamp(origin + i * width, UTC) for i in range(periods)]
+    return label, starts, series
+
+
+def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict[str, npt.NDArray[Any]],
+                   parts: dict[str, dict[str, int]], path: str, title: str, now: dt.datetime) -> None:
+    """Six panels an analyst can put in a report: levels over time, numbers newly reported per day
+    or week by category, levels as of `now`, reports by category, and the top carriers and areas
+    (numbers the plan gives none of are said in the title, not drawn as a bar)."""
     try:
         import matplotlib
     except ImportError:
@@ -82,14 +135,60 @@ def plot_breakdown(parts: dict[str, dict[str, int]], path: str, title: str) -> N
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    figure, axes = plt.subplots(3, 2, figsize=(11, 11))
-    for axis, name in zip(axes.flat, PLOTTED):
-        counts = dict(list(parts[name].items())[:MOST_ROWS])
-        labels = list(counts)[::-1]
-        axis.barh(labels, [counts[label] for label in labels], color="#b5443b" if name == "level" else "#3b6ea5")
-        more = len(parts[name]) - len(counts)
-        axis.set_title(BREAKDOWN_TITLES[name] + (f" (top {len(counts)} of {len(parts[name])})" if more else ""))
-        axis.set_xlabel("reports" if name == "category" else "numbers")
+    figure, axes = plt.subplots(3, 2, figsize=(12, 12))
+    seen = columns["reports"] > 0
+    now_s = int(now.timestamp())
+    if seen.any():
+        start = first_time_shown(columns["first_seen"][seen])
+        latest = int(columns["last_seen"][seen].max())
+        # Through `now`, and on far enough past the newest report to show the decay.
+        end = max(now_s, latest + int(2 * db.half_life_days * DAY))
+        times, counts = levels_over_time(db, keys[seen], columns["first_seen"][seen], start, end)
+        axis = axes[0, 0]
+        axis.stackplot(times, *counts.values(), labels=list(counts), colors=[LEVEL_COLOURS[n] for n in counts])
+        axis.axvline(dt.datetime.fromtimestamp(latest, UTC), color="black", linestyle=":", label="newest report")
+        if start <= now_s <= end:
+            axis.axvline(now, color="black", linestyle="--", label="as of")
+        axis.set_title("reported numbers by level over time")
+        axis.set_ylabel("numbers")
+        axis.legend(loc="upper left", fontsize="small")
+        axis.tick_params(axis="x", labelrotation=30)
+        label, starts, series = first_reports_by_period(columns)
+        axis = axes[0, 1]
+        bottom = np.zeros(len(starts))
+        width = 0.8 * (7 if label == "week" else 1)
+        for name, values in sorted(series.items(), key=lambda item: -int(item[1].sum()))[:6]:
+            axis.bar(starts, values, width=width, bottom=bottom, label=name, align="edge")
+            bottom += values
+        axis.set_title(f"numbers first reported per {label}, by main category")
+        axis.set_ylabel("numbers")
+        axis.legend(loc="upper left", fontsize="small")
+        axis.tick_params(axis="x", labelrotation=30)
+    else:
+        for axis in axes[0]:
+            axis.set_title("no reports with a time")
+            axis.axis("off")
+
+    def bars(axis: Any, name: str, counts: dict[str, int], unit: str, colour: str, title: str) -> None:
+        missing = counts.pop("(none)", 0)
+        shown = dict(list(counts.items())[:MOST_ROWS])
+        labels = list(shown)[::-1]
+        axis.barh(labels, [shown[label] for label in labels], color=colour)
+        notes = []
+        if len(counts) > len(shown):
+            notes.append(f"top {len(shown)} of {len(counts)}")
+        if missing:
+            notes.append(f"{missing:,} with none")
+        axis.set_title(title + (f" ({'; '.join(notes)})" if notes else ""))
+        axis.set_xlabel(unit)
+
+    levels = {name: parts["level"].get(name, 0) for name in _core.LEVEL_NAMES}
+    axes[1, 0].bar(list(levels), list(levels.values()), color=[LEVEL_COLOURS[n] for n in levels])
+    axes[1, 0].set_title(f"numbers by level as of {now.date().isoformat()}")
+    axes[1, 0].set_ylabel("numbers")
+    bars(axes[1, 1], "category", dict(parts["category"]), "reports", "#3b6ea5", "reports by category")
+    bars(axes[2, 0], "carrier", dict(parts["carrier"]), "numbers", "#3b6ea5", "top carriers (allocation)")
+    bars(axes[2, 1], "area", dict(parts["area"]), "numbers", "#3b6ea5", "top areas (state, province)")
     figure.suptitle(title)
     figure.tight_layout()
     figure.savefig(path, dpi=100)
@@ -100,14 +199,19 @@ def run(args: argparse.Namespace) -> int:
     if args.plot and os.path.isdir(args.plot):  # matplotlib would write DIR.png beside it instead
         raise IsADirectoryError(errno.EISDIR, "is a directory, not a file for --plot", args.plot)
     db = open_db(args.db)
-    now = args.now if args.now is not None else dt.datetime.now(UTC)
+    now = as_of(db, args.now)
     keys = database_keys(db)
-    parts = breakdown(db, keys, now)
+    columns = db.check_many(keys, now=now)
+    parts = breakdown(keys, columns)
+    note = decayed_note(db, parts["level"], now)
+    latest = db.latest_report
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
     stores = dict(_core._store_files(args.db))
     if args.json:
-        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(), "shards": db.shard_ranges(),
+        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(), "as_of": now.isoformat(),
+                   "latest_report": None if latest is None else latest.isoformat(),
+                   "all_decayed": note is not None, "shards": db.shard_ranges(),
                    "half_life_days": db.half_life_days, "store_bytes": stores,
                    "records_bits_per_key": db.records_bits_per_key,
                    **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
@@ -116,6 +220,8 @@ def run(args: argparse.Namespace) -> int:
     else:
         print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
               f"region {db.region or 'none'}")
+        print(f"  as of {now.isoformat(timespec='seconds')}; newest report "
+              f"{'none' if latest is None else latest.isoformat(timespec='seconds')}")
         files = list(stores.items())
         if db.shard_count == 1:
             (records, records_size), (bloom, bloom_size) = files[:2]
@@ -131,12 +237,14 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    keys {first:>15}-{last:<20} {records} {format_size(records_size):>10}, "
                       f"{bloom} {format_size(bloom_size):>10}")
         print_breakdown(parts, now)
+    if note is not None:
+        print(f"\nnumrep: {note}", file=sys.stderr if args.json else sys.stdout)
     if args.plot:
-        plot_breakdown(parts, args.plot, f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers")
+        plot_breakdown(db, keys, columns, parts, args.plot,
+                       f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers, "
+                       f"as of {now.isoformat(timespec='minutes')}", now)
         print(f"\nPlot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
-
-
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -145,6 +253,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     stats.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
     stats.add_argument("--json", action="store_true", help="machine-readable output")
     stats.add_argument("--plot", metavar="FILE.png", help="also draw the breakdowns to a PNG file")
-    stats.add_argument("--now", type=iso_time, metavar="ISO", help="levels as of this time (default: now)")
+    stats.add_argument("--now", type=iso_time, metavar="ISO",
+                       help="levels as of this time, or 'latest' (the newest report in the database; for "
+                            "historical data); default: now")
     stats.set_defaults(run=run)
 
