@@ -35,7 +35,8 @@ typed<names::optional_datetime> datetime_or_none(std::uint32_t unix_seconds, boo
 
 // A time as ISO 8601 in UTC, to the second ("2021-07-08T00:00:00Z"), for reprs.
 std::string format_utc(std::int64_t unix_seconds) {
-    const auto day = std::chrono::floor<std::chrono::days>(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)));
+    const auto day = std::chrono::floor<std::chrono::days>(
+        std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)));
     const std::chrono::year_month_day ymd(day);
     const std::chrono::hh_mm_ss time(std::chrono::sys_seconds(std::chrono::seconds(unix_seconds)) - day);
     char text[40];
