@@ -81,3 +81,45 @@ __all__ = [
     "region_codes",
     "region_names",
 ]
+
+
+def _register_pandas_accessor() -> None:
+    """Series.numrep (numrep._pandas), registered when pandas is imported: at once if it already
+    is, otherwise by a finder that wraps pandas' loader and registers after pandas has loaded.
+    numrep itself never imports pandas (the CLI and C++-minded users do not pay for it)."""
+    import importlib.abc
+    import importlib.util
+    import sys
+
+    if "pandas" in sys.modules:
+        from . import _pandas
+
+        _pandas.register()
+        return
+
+    class _AfterPandas(importlib.abc.MetaPathFinder):
+        def find_spec(self, name: str, path: object = None,
+                      target: object = None) -> importlib.machinery.ModuleSpec | None:
+            if name != "pandas":
+                return None
+            sys.meta_path.remove(self)  # once, and out of the way of the real search below
+            spec = importlib.util.find_spec("pandas")
+            if spec is None or spec.loader is None:
+                return spec
+            loader = spec.loader
+            run = loader.exec_module
+
+            def exec_module(module: object) -> None:
+                run(module)  # type: ignore[arg-type]
+                from . import _pandas
+
+                _pandas.register()
+
+            loader.exec_module = exec_module  # type: ignore[method-assign]
+            return spec
+
+    if not any(type(f).__name__ == "_AfterPandas" for f in sys.meta_path):
+        sys.meta_path.insert(0, _AfterPandas())
+
+
+_register_pandas_accessor()

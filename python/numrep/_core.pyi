@@ -47,6 +47,10 @@ class PhoneNumber:
         ...
     def __str__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The notebook form (Jupyter shows it): a table of what this is.
+        """
     @property
     def country_code(self) -> int:
         ...
@@ -242,6 +246,10 @@ class BloomFilter:
         ...
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The notebook form (Jupyter shows it): a table of what this is.
+        """
     def add(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> None:
         """
         Add one number (str parsed with `region`, int key or PhoneNumber).
@@ -394,6 +402,10 @@ class TrieStore:
         ...
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The notebook form (Jupyter shows it): a table of what this is.
+        """
     def contains(self, number: str | int | PhoneNumber, *, region: str | None = 'VN') -> bool:
         """
         `number in ts` with a region for national forms.
@@ -517,6 +529,10 @@ class Verdict:
     """
     def __repr__(self) -> str:
         ...
+    def _repr_html_(self) -> str:
+        """
+        The notebook form (Jupyter shows it): a table of what this is.
+        """
     @property
     def as_of(self) -> datetime.datetime:
         """

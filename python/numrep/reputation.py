@@ -69,6 +69,13 @@ class ReputationDB(_core.ReputationDB):
         self._build_stats: dict[str, int] = {}
         self._latest: int | None = None  # latest_report in unix seconds, found once (-1: no reports)
 
+    def _repr_html_(self) -> str:
+        """The database in a notebook: numbers, reports, levels now and at the newest report, the
+        stores' sizes and the settings (levels are left out above a few million numbers)."""
+        from ._display import database_html
+
+        return database_html(self)
+
     # ------------------------------------------------------------------------- constructors
 
     @classmethod

@@ -25,6 +25,10 @@ std::string utf8_of(const py::handle& text) {
 
 std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
 
+std::string html_of(const py::handle& self, const char* function) {
+    return py::module_::import("numrep._display").attr(function)(self).cast<std::string>();
+}
+
 std::string type_name(const py::handle& value) {
     return py::type::handle_of(value).attr("__name__").cast<std::string>();
 }

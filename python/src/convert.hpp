@@ -115,6 +115,8 @@ py::int_ as_int(const py::handle& value);
 // An int that must fit in 64 unsigned bits; `what` names it in the error ("value at index 3").
 std::uint64_t to_u64(const py::handle& value, const std::string& what);
 std::string repr_of(const py::handle& value);
+// The notebook form of `self`: numrep._display.<function>(self), the one place the HTML is made.
+std::string html_of(const py::handle& self, const char* function);
 std::string type_name(const py::handle& value);
 
 }  // namespace numrep::python

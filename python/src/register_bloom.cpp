@@ -504,6 +504,9 @@ void register_bloom(py::module_& m) {
                  return py::make_tuple(restore, py::make_tuple(to_py_bytes(h), h.concurrent()));
              })
         // Parameters only: no pass over the bits (expected_fpr and approx_len() need one).
+        .def(
+            "_repr_html_", [](const py::object& self) { return html_of(self, "bloom_html"); },
+            "The notebook form (Jupyter shows it): a table of what this is.")
         .def("__repr__", [](const bloom_holder& h) -> std::string {
             const filter& f = h.bits;
             return "BloomFilter(capacity=" + std::to_string(f.capacity()) +

@@ -63,6 +63,9 @@ void register_parse(py::module_& m) {
                                "Extension digits written after the number ('123' for 'x123', ';ext=123'), '' if none.\n"
                                "Not part of the key: numbers that differ only in extension are equal.")
         .def("__str__", &phone_number::e164)
+        .def(
+            "_repr_html_", [](const py::object& self) { return html_of(self, "phone_number_html"); },
+            "The notebook form (Jupyter shows it): a table of what this is.")
         .def("__repr__",
              [](const phone_number& n) {
                  return "PhoneNumber('" + n.e164() + (n.has_extension() ? ";ext=" + n.extension() : std::string()) +

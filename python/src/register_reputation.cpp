@@ -678,6 +678,9 @@ void register_reputation(py::module_& m) {
             "The time the verdict is as of (the `now` it was judged at: scores decay with time), UTC.")
         .def_property_readonly(
             "as_of_seconds", [](const verdict_record& r) { return r.now; }, "as_of in unix seconds.")
+        .def(
+            "_repr_html_", [](const py::object& self) { return html_of(self, "verdict_html"); },
+            "The notebook form (Jupyter shows it): a table of what this is.")
         .def("__repr__", [](const verdict_record& r) {
             std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" +
                             std::string(to_string(r.v.score.level)) +
@@ -906,7 +909,9 @@ void register_reputation(py::module_& m) {
             return "ReputationDB(numbers=" + std::to_string(h.db->size()) +
                    ", delta=" + std::to_string(h.db->delta_size()) +
                    ", region=" + (r.is_none() ? std::string("None") : "'" + std::string(r.code()) + "'") +
-                   ", half_life_days=" + std::to_string(h.db->settings().config.half_life_days) + ")";
+                   ", half_life_days=" +
+                   py::repr(py::float_(h.db->settings().config.half_life_days)).cast<std::string>() +
+                   ", shards=" + std::to_string(h.db->shard_count()) + ")";
         });
 
     py::list levels;

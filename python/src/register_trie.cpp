@@ -525,6 +525,9 @@ void register_trie(py::module_& m) {
                  const py::object restore = py::module_::import("numrep._core").attr("_trie_store_from_state");
                  return py::make_tuple(restore, py::make_tuple(to_py_bytes(h)));
              })
+        .def(
+            "_repr_html_", [](const py::object& self) { return html_of(self, "trie_html"); },
+            "The notebook form (Jupyter shows it): a table of what this is.")
         .def("__repr__", [](const trie_holder& h) -> std::string {
             return visit(h, [&](const auto& s) {
                 return "TrieStore(size=" + std::to_string(s.size()) +

@@ -1,0 +1,136 @@
+"""The pandas accessor: ``series.numrep`` on any Series of phone numbers.
+
+    df["caller"].numrep.parse(region="VN")     # keys, UInt64 with <NA> where a value is no number
+    df["caller"].numrep.e164()                 # "+84912345678" strings, <NA> likewise
+    df["caller"].numrep.lookup()               # DataFrame: carrier, type, region, region_code, valid
+    df["caller"].numrep.check(db)              # DataFrame of verdicts (check_many's columns)
+
+Every result keeps the Series' index, so it lines up with the frame it came from. A value that
+is missing or does not parse gives missing values (pandas' <NA>), never an exception. Strings
+are read as parse_many reads them (an Arrow-backed column in place); integers as parse_many reads
+ints: with a region, a number that lost its leading zeros; with region=None, an E.164 key.
+
+numrep registers the accessor when pandas is imported (or at once, if it already is), so that
+``import numrep`` does not import pandas itself (the CLI starts faster without it).
+"""
+
+from __future__ import annotations
+
+import datetime
+from typing import TYPE_CHECKING, Any
+
+import numpy as np
+
+from . import _core
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+    from .reputation import ReputationDB
+
+_registered = False
+
+
+def _keys(series: pd.Series, region: str | None) -> np.ndarray:
+    """Keys by position, 0 where the value is missing or does not parse."""
+    values: Any = series
+    if series.dtype.kind in "iuf":  # ints (and floats holding ints with NaN): the integer rule
+        values = series.astype(object).where(series.notna(), None).tolist()
+    keys = _core.parse_many(values, region=region)
+    return np.asarray(keys, dtype=np.uint64)
+
+
+class NumrepSeriesAccessor:
+    """``Series.numrep``: parse, e164, lookup and check a column of phone numbers."""
+
+    def __init__(self, series: pd.Series) -> None:
+        self._series = series
+
+    def _frame(self, columns: dict[str, Any]) -> pd.DataFrame:
+        import pandas as pd
+
+        return pd.DataFrame(columns, index=self._series.index)
+
+    def parse(self, region: str | None = _core.DEFAULT_REGION) -> pd.Series:
+        """E.164 keys as a nullable UInt64 Series (<NA> where there is no number)."""
+        import pandas as pd
+
+        keys = _keys(self._series, region)
+        return pd.Series(pd.arrays.IntegerArray(keys, keys == 0), index=self._series.index, name=self._series.name)
+
+    def e164(self, region: str | None = _core.DEFAULT_REGION) -> pd.Series:
+        """E.164 text ("+84912345678") as a string Series (<NA> where there is no number)."""
+        import pandas as pd
+
+        keys = _keys(self._series, region)
+        text = [None if k == 0 else f"+{k}" for k in keys.tolist()]
+        return pd.Series(text, index=self._series.index, name=self._series.name, dtype="string")
+
+    def lookup(self, region: str | None = _core.DEFAULT_REGION) -> pd.DataFrame:
+        """What the built-in numbering plan says of each number: carrier, type, region (the area:
+        state, province), region_code and valid. A value that is no number is <NA> throughout;
+        names the plan does not give (no carrier) are <NA> too."""
+        import pandas as pd
+
+        keys = _keys(self._series, region)
+        columns = _core.lookup_many(keys)
+        none = keys == 0
+
+        def names(codes: np.ndarray, table: Any) -> pd.Series:
+            values = np.asarray(table, dtype=object)[codes]
+            values[none | (values == "")] = None
+            return pd.array(values, dtype="string")
+
+        return self._frame({
+            "carrier": names(columns["carrier"], _core.carrier_names()),
+            "type": names(columns["type"], _core.TYPE_NAMES),
+            "region": names(columns["region"], _core.region_names()),
+            "region_code": names(columns["region_code"], _core.region_codes()),
+            "valid": pd.arrays.BooleanArray(columns["valid"].astype(bool), none),
+        })
+
+    def check(self, db: ReputationDB, *, now: Any = None, region: Any = None) -> pd.DataFrame:
+        """Verdicts from `db` (check_many(as_frame=True)'s columns) as of `now` (any time form, or
+        "latest"); national forms in `region`, by default the database's own. Rows whose value
+        is no number are <NA> throughout; ``attrs["as_of"]`` holds the time."""
+        import pandas as pd
+
+        kwargs: dict[str, Any] = {"now": now}
+        if region is not None:
+            kwargs["region"] = region
+        keys = _keys(self._series, db.region if region is None else region)
+        frame = db.check_many(keys, as_frame=True, **kwargs)
+        frame.index = self._series.index
+        none = keys == 0
+        if none.any():
+            frame = frame.astype({name: _nullable(dtype) for name, dtype in frame.dtypes.items()})
+            frame.loc[none, :] = pd.NA
+        as_of = frame.attrs.get("as_of")
+        frame.attrs["as_of"] = as_of if isinstance(as_of, datetime.datetime) else None
+        return frame
+
+
+def _nullable(dtype: Any) -> Any:
+    """A dtype that holds <NA>: pandas' nullable ints and booleans; others as they are."""
+    import pandas as pd
+
+    if isinstance(dtype, np.dtype) and dtype.kind == "b":
+        return "boolean"
+    if isinstance(dtype, np.dtype) and dtype.kind in "iu":
+        return pd.api.types.pandas_dtype(dtype.name.replace("u", "U").replace("i", "I", 1))
+    if isinstance(dtype, np.dtype) and dtype.kind == "f":
+        return "Float64"
+    if isinstance(dtype, np.dtype) and dtype.kind == "O":
+        return pd.StringDtype()
+    return dtype
+
+
+def register() -> None:
+    """Register ``Series.numrep`` with pandas (once)."""
+    global _registered
+    if _registered:
+        return
+    import pandas as pd
+
+    pd.api.extensions.register_series_accessor("numrep")(NumrepSeriesAccessor)
+    _registered = True

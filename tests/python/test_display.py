@@ -1,0 +1,92 @@
+"""Notebook forms: _repr_html_ of every object is well-formed HTML that holds its numbers, with
+text from data escaped; reprs say what an object is."""
+
+from __future__ import annotations
+
+from html.parser import HTMLParser
+
+import numpy as np
+import pytest
+
+import numrep
+
+pd = pytest.importorskip("pandas")
+
+
+class Checker(HTMLParser):
+    """Collects text and checks that every opened element is closed in order."""
+
+    VOID = frozenset({"br", "hr", "img"})
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[str] = []
+        self.text: list[str] = []
+
+    def handle_starttag(self, tag, attrs):  # type: ignore[no-untyped-def]
+        if tag not in self.VOID:
+            self.stack.append(tag)
+
+    def handle_endtag(self, tag):  # type: ignore[no-untyped-def]
+        assert self.stack and self.stack.pop() == tag, f"</{tag}> does not close the open element"
+
+    def handle_data(self, data):  # type: ignore[no-untyped-def]
+        self.text.append(data)
+
+
+def text_of(markup: str) -> str:
+    checker = Checker()
+    checker.feed(markup)
+    checker.close()
+    assert checker.stack == [], f"unclosed: {checker.stack}"
+    return " ".join(checker.text)
+
+
+@pytest.fixture(scope="module")
+def db() -> numrep.ReputationDB:
+    reports = pd.DataFrame({"number": ["0912345678"] * 3 + ["0861234567", "+1 650 253 0000"],
+                            "time": ["2021-03-01"] * 5, "category": ["scam"] * 3 + ["spam", "<b>odd</b>"]})
+    return numrep.ReputationDB.from_frame(reports)
+
+
+def test_phone_number_html() -> None:
+    text = text_of(numrep.parse("0912 345 678 ext 12")._repr_html_())
+    assert "+84912345678" in text and "Vinaphone" in text and "12" in text and "mobile" in text
+
+
+def test_verdict_html(db: numrep.ReputationDB) -> None:
+    verdict = db.check("0912345678", now="latest")
+    text = text_of(verdict._repr_html_())
+    for expected in ("+84912345678", "likely_scam", "scam 3", "Vinaphone", "2021-03-01T00:00:00+00:00"):
+        assert expected in text, expected
+    assert repr(verdict).startswith("Verdict(number='+84912345678', level='likely_scam'")
+
+
+def test_database_html_has_numbers_reports_levels_sizes_settings(db: numrep.ReputationDB) -> None:
+    markup = db._repr_html_()
+    text = text_of(markup)
+    assert "<b>odd</b>" not in markup  # nothing from data goes in unescaped
+    for expected in ("numbers 3", "reports 5", "levels now", "levels at the newest report (2021-03-01)",
+                     "likely_scam 1", "records trie", "Bloom filter", "90 days", "VN"):
+        assert expected in " ".join(text.split()), expected
+    assert repr(db) == "ReputationDB(numbers=3, delta=0, region='VN', half_life_days=90.0, shards=1)"
+
+
+def test_database_html_leaves_levels_out_when_large(db: numrep.ReputationDB, monkeypatch) -> None:
+    from numrep import _display
+
+    monkeypatch.setattr(_display, "LEVELS_LIMIT", 2)
+    text = text_of(db._repr_html_())
+    assert "not computed for 3 numbers" in text
+
+
+def test_store_html() -> None:
+    bloom = numrep.BloomFilter(1000)
+    bloom.add_many(["0912345678", "0861234567"])
+    text = " ".join(text_of(bloom._repr_html_()).split())
+    assert "BloomFilter" in text and "capacity 1,000" in text and "numbers (estimate) 2" in text
+    trie = numrep.TrieStore.build(np.array([84912345678, 84861234567], dtype=np.uint64), [1, 2])
+    text = " ".join(text_of(trie._repr_html_()).split())
+    assert "numbers 2" in text and "+84861234567, +84912345678" in text and "yes (uint64)" in text
+    empty = numrep.TrieStore.build(np.array([], dtype=np.uint64))
+    assert "numbers 0" in " ".join(text_of(empty._repr_html_()).split())

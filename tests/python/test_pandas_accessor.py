@@ -1,0 +1,99 @@
+"""Series.numrep: parse, e164, lookup and check on a column, index kept, missing values for
+anything that is no number; registered when pandas is imported, without numrep importing it."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+import numrep
+
+pd = pytest.importorskip("pandas")
+pa = pytest.importorskip("pyarrow")
+
+VALUES = ["0912345678", None, "nonsense", "+1 650 253 0000", "", "0861234567"]
+INDEX = [10, 11, 12, 13, 14, 15]
+
+
+@pytest.fixture(params=["object", "string[pyarrow]", "string[python]", "arrow"])
+def column(request: pytest.FixtureRequest) -> pd.Series:
+    dtype = pd.ArrowDtype(pa.string()) if request.param == "arrow" else request.param
+    return pd.Series(VALUES, index=INDEX, name="caller", dtype=dtype)
+
+
+def expected_keys(region: str | None = "VN") -> list[int | None]:
+    keys = numrep.parse_many(VALUES, region=region)
+    return [None if k == 0 else int(k) for k in keys.tolist()]
+
+
+def test_parse_keeps_the_index_and_gives_na(column: pd.Series) -> None:
+    keys = column.numrep.parse(region="VN")
+    assert str(keys.dtype) == "UInt64" and keys.name == "caller" and list(keys.index) == INDEX
+    assert [None if v is pd.NA else int(v) for v in keys] == expected_keys()
+    assert [None if v is pd.NA else int(v) for v in column.numrep.parse(region="US")] == expected_keys("US")
+
+
+def test_e164(column: pd.Series) -> None:
+    text = column.numrep.e164()
+    assert list(text.index) == INDEX
+    assert [None if v is pd.NA else v for v in text] == [None if k is None else f"+{k}" for k in expected_keys()]
+
+
+def test_lookup_matches_lookup_many(column: pd.Series) -> None:
+    frame = column.numrep.lookup()
+    assert list(frame.columns) == ["carrier", "type", "region", "region_code", "valid"]
+    assert list(frame.index) == INDEX
+    for value, (_, row) in zip(VALUES, frame.iterrows()):
+        try:
+            info = numrep.lookup(value) if value else None
+        except numrep.ParseError:
+            info = None
+        if info is None:
+            assert row.isna().all(), value
+            continue
+        assert row["valid"] == info.valid and row["type"] == info.type and row["region_code"] == info.region_code
+        assert (row["carrier"] if row["carrier"] is not pd.NA else "") == info.carrier
+
+
+def test_integers_follow_the_integer_rule() -> None:
+    """Ints as parse_many reads them: with a region, numbers that lost their leading zeros; with
+    region=None, E.164 keys. <NA> gives <NA>."""
+    values = [912345678, 84912345678, None]
+    ints = pd.Series(values, dtype="Int64")
+    for region in ("VN", None):
+        got = [None if v is pd.NA else int(v) for v in ints.numrep.parse(region=region)]
+        expected = [None if k == 0 else int(k) for k in numrep.parse_many(values, region=region)]
+        assert got == expected, region
+    assert expected[1] == 84912345678  # region=None: the E.164 key as it is
+
+
+def test_check_gives_verdict_columns_with_na_rows(column: pd.Series) -> None:
+    reports = pd.DataFrame({"number": ["0912345678"] * 3 + ["0861234567"], "time": ["2021-03-01"] * 4,
+                            "category": ["scam"] * 3 + ["spam"]})
+    db = numrep.ReputationDB.from_frame(reports)
+    frame = column.numrep.check(db, now="latest")
+    assert list(frame.index) == INDEX
+    assert frame.attrs["as_of"].isoformat() == "2021-03-01T00:00:00+00:00"
+    keys = expected_keys()
+    reference = db.check_many(np.array([k or 0 for k in keys], dtype=np.uint64), now="2021-03-01", as_frame=True)
+    for i, key in enumerate(keys):
+        row = frame.iloc[i]
+        if key is None:
+            assert row.isna().all(), i
+        else:
+            assert row["level"] == reference["level"].iloc[i] and row["reports"] == reference["reports"].iloc[i]
+            assert row["e164"] == f"+{key}" and bool(row["reported"]) == bool(reference["reported"].iloc[i])
+    assert frame.loc[10, "level"] == "likely_scam"
+
+
+def test_importing_numrep_does_not_import_pandas_and_the_accessor_comes_with_it() -> None:
+    code = ("import sys, numrep; assert 'pandas' not in sys.modules; import pandas as pd; "
+            "print(pd.Series(['0912345678']).numrep.e164()[0])")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "+84912345678"
+    first = "import pandas as pd, numrep; print(pd.Series(['0912345678']).numrep.parse()[0])"
+    out = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "84912345678"
