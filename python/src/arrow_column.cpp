@@ -309,20 +309,22 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
     }
 }
 
-std::string arrow_column::text_at(std::size_t i) const {
+std::pair<const array*, std::size_t> arrow_column::locate(std::size_t i) const noexcept {
     for (const auto& chunk : chunks_) {
         const auto length = static_cast<std::size_t>(chunk->length);
-        if (i >= length) {
-            i -= length;
-            continue;
-        }
-        if (kind_ != kind::text || !is_valid(*chunk, i)) return {};
-        if (index_format_.empty()) return std::string(text_at_chunk(*chunk, format_, i));
-        const std::int64_t entry = integer_at(*chunk, index_format_, i);
-        if (entry < 0 || entry >= chunk->dictionary->length) return {};
-        return std::string(text_at_chunk(*chunk->dictionary, format_, static_cast<std::size_t>(entry)));
+        if (i < length) return {chunk.get(), i};
+        i -= length;
     }
-    return {};
+    return {nullptr, 0};
+}
+
+std::string arrow_column::text_at(std::size_t i) const {
+    const auto [chunk, j] = locate(i);
+    if (chunk == nullptr || kind_ != kind::text || !is_valid(*chunk, j)) return {};
+    if (index_format_.empty()) return std::string(text_at_chunk(*chunk, format_, j));
+    const std::int64_t entry = integer_at(*chunk, index_format_, j);
+    if (entry < 0 || entry >= chunk->dictionary->length) return {};
+    return std::string(text_at_chunk(*chunk->dictionary, format_, static_cast<std::size_t>(entry)));
 }
 
 std::optional<std::size_t> arrow_column::copy_integers(std::uint64_t* out) const {
@@ -346,17 +348,11 @@ std::optional<std::size_t> arrow_column::copy_integers(std::uint64_t* out) const
 }
 
 std::string arrow_column::integer_text(std::size_t i) const {
-    for (const auto& chunk : chunks_) {
-        const auto length = static_cast<std::size_t>(chunk->length);
-        if (i >= length) {
-            i -= length;
-            continue;
-        }
-        if (!is_valid(*chunk, i)) return "null";
-        const std::int64_t v = integer_at(*chunk, format_, i);
-        return is_signed_format(format_) ? std::to_string(v) : std::to_string(static_cast<std::uint64_t>(v));
-    }
-    return {};
+    const auto [chunk, j] = locate(i);
+    if (chunk == nullptr) return {};
+    if (!is_valid(*chunk, j)) return "null";
+    const std::int64_t v = integer_at(*chunk, format_, j);
+    return is_signed_format(format_) ? std::to_string(v) : std::to_string(static_cast<std::uint64_t>(v));
 }
 
 }  // namespace numrep::python

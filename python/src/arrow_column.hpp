@@ -18,6 +18,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace numrep::python {
@@ -100,6 +101,8 @@ public:
 private:
     arrow_column() = default;
     void add_chunk(const arrow_abi::array& chunk, std::string_view method);
+    // The chunk holding value i and its index there; nullptr past the end.
+    std::pair<const arrow_abi::array*, std::size_t> locate(std::size_t i) const noexcept;
 
     arrow_abi::schema schema_{};
     std::vector<std::unique_ptr<arrow_abi::array>> chunks_;
