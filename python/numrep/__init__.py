@@ -91,7 +91,7 @@ def _register_pandas_accessor() -> None:
     import importlib.util
     import sys
 
-    if "pandas" in sys.modules:
+    if sys.modules.get("pandas") is not None:  # None: blocked, as if not installed
         from . import _pandas
 
         _pandas.register()

@@ -570,9 +570,19 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
     return {"row": i, "reason": reason, "message": message}
 
 
+def _pandas(what: str) -> Any:
+    """pandas, or an ImportError saying which call needs it and how to get it: numpy is numrep's
+    one dependency, pandas comes with the `pandas` extra."""
+    try:
+        import pandas
+    except ImportError:
+        raise ImportError(f"numrep: {what} needs pandas: pip install pandas (or numrep-phone[pandas])") from None
+    return pandas
+
+
 def _as_frame(reports: Any) -> Any:
     """A pandas DataFrame from a DataFrame, an Arrow table or an iterable of mappings."""
-    import pandas as pd
+    pd = _pandas("reports given as a DataFrame, an Arrow table or dicts (from_frame, add_reports, build)")
 
     if isinstance(reports, pd.DataFrame):
         return reports
@@ -588,7 +598,7 @@ def _as_frame(reports: Any) -> Any:
 
 def _verdict_frame(columns: Columns) -> pd.DataFrame:
     """check_many's columns as a DataFrame with readable values."""
-    import pandas as pd
+    pd = _pandas("check_many(as_frame=True)")
 
     carriers = np.array(_core.carrier_names(), dtype=object)
     seen = columns["reports"] > 0

@@ -97,3 +97,33 @@ def test_importing_numrep_does_not_import_pandas_and_the_accessor_comes_with_it(
     first = "import pandas as pd, numrep; print(pd.Series(['0912345678']).numrep.parse()[0])"
     out = subprocess.run([sys.executable, "-c", first], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "84912345678"
+
+
+def test_calls_that_need_pandas_say_so_without_it() -> None:
+    """numpy is numrep's one dependency: without pandas, what needs it names itself and the fix;
+    the rest works."""
+    code = """
+import sys
+sys.modules["pandas"] = None  # as if pandas were not installed
+import numrep
+db = numrep.ReputationDB.from_csv(sys.argv[1])
+assert db.check_many(["0912345678"], now="latest")["reports"].tolist() == [1]
+for call in (lambda: db.check_many(["0912345678"], as_frame=True),
+             lambda: numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01"}])):
+    try:
+        call()
+    except ImportError as error:
+        assert "needs pandas: pip install pandas" in str(error), error
+        print("said:", error)
+    else:
+        raise AssertionError("no ImportError")
+"""
+    import tempfile
+    from pathlib import Path
+
+    with tempfile.TemporaryDirectory() as tmp:
+        csv = Path(tmp) / "reports.csv"
+        csv.write_text("number,time,category\n0912345678,2021-01-01,scam\n")
+        out = subprocess.run([sys.executable, "-c", code, str(csv)], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.count("said: numrep:") == 2
