@@ -231,6 +231,7 @@ def run_vn(args) -> dict:
     array_seconds, array_times = median_seconds(lambda: run_numrep(array), args.repeats)
     parse_seconds, parse_times = median_seconds(lambda: numrep.parse_many(texts), args.repeats)
     lookup_seconds, lookup_times = median_seconds(lambda: numrep.lookup_many(keys), args.repeats)
+    columns = column_rows(texts, keys, args.repeats)
     pn_repeats = max(1, min(args.repeats, 3))
     pn_seconds, pn_times = median_seconds(lambda: run_phonenumbers(sample), pn_repeats)
 
@@ -258,7 +259,81 @@ def run_vn(args) -> dict:
         "rows": rows,
         "ratio": rows[0]["speedup"],
         "agreement": {"same_key": same, "legacy": legacy},
+        "columns": columns,
     }
+
+
+ARROW_GOAL = 0.5  # issue 12: parse_many from an Arrow string array at most 0.5x the time from a list of str
+
+
+def column_rows(texts: list[str], keys: np.ndarray, repeats: int) -> dict | None:
+    """parse_many on the same texts given as each kind of column, interleaved round by round (a
+    list of str, then NumPy, Arrow, ... then the list again), so a noisy moment hits every kind.
+    None when pyarrow is not installed."""
+    try:
+        import pyarrow
+    except ImportError:
+        return None
+    kinds = {
+        "list of str": lambda: texts,
+        "NumPy str array": lambda: np.array(texts),
+        "pyarrow string array": lambda: pyarrow.array(texts, type=pyarrow.string()),
+        "pyarrow chunked array (64k chunks)": lambda: pyarrow.chunked_array(
+            [pyarrow.array(texts[i:i + 65536], type=pyarrow.string()) for i in range(0, len(texts), 65536)]),
+        "pyarrow dictionary array": lambda: pyarrow.array(texts, type=pyarrow.string()).dictionary_encode(),
+    }
+    try:
+        import pandas
+        kinds["pandas Series, string[pyarrow]"] = lambda: pandas.Series(texts, dtype="string[pyarrow]")
+        kinds["pandas Series, object"] = lambda: pandas.Series(texts, dtype=object)
+    except ImportError:
+        pass
+    try:
+        import polars
+        kinds["polars Series"] = lambda: polars.Series("number", texts)
+    except ImportError:
+        pass
+    inputs = {name: make() for name, make in kinds.items()}
+    for name, column in inputs.items():  # every kind gives the same keys (nulls aside: there are none)
+        got = numrep.parse_many(column)
+        got = np.asarray(got.to_numpy() if hasattr(got, "to_numpy") else got, dtype=np.uint64)
+        assert np.array_equal(got, keys), f"parse_many on a {name} gave other keys"
+    times: dict[str, list[float]] = {name: [] for name in inputs}
+    for _ in range(repeats):
+        for name, column in inputs.items():
+            seconds, _ = bench_common.timed(lambda: numrep.parse_many(column))
+            times[name].append(seconds / len(texts) * 1e9)
+    medians = {name: statistics.median(t) for name, t in times.items()}
+    return {"count": len(texts), "repeats": repeats, "ns": medians, "repeats_ns": times,
+            "ratio_arrow_to_list": medians["pyarrow string array"] / medians["list of str"]}
+
+
+def columns_markdown(columns: dict | None) -> str:
+    if columns is None:
+        return "## parse_many by kind of column\n\npyarrow is not installed: not measured.\n"
+    base = columns["ns"]["list of str"]
+    lines = [
+        "## parse_many by kind of column",
+        "",
+        f"The same {columns['count']:,} Vietnamese numbers as above, given to `numrep.parse_many` as each kind of "
+        f"column; the kinds are timed in turn within each of {columns['repeats']} rounds (interleaved), medians. "
+        "Arrow, polars and Arrow-backed pandas columns are read in place through the Arrow C data interface; a "
+        "list or an object Series goes through one Python str per value.",
+        "",
+        "| column | ns/number (median) | all rounds, ns/number | vs list of str |",
+        "|---|---:|---|---:|",
+    ]
+    for name, ns in columns["ns"].items():
+        rounds = ", ".join(f"{t:,.0f}" for t in columns["repeats_ns"][name])
+        lines.append(f"| {name} | {ns:,.1f} | {rounds} | {ns / base:.2f}x |")
+    ratio = columns["ratio_arrow_to_list"]
+    lines += [
+        "",
+        f"**Goal (issue 12): from an Arrow string array at most {ARROW_GOAL}x the time from a list of str: "
+        f"{ratio:.2f}x — {'met' if ratio <= ARROW_GOAL else 'NOT met'}.**",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 # ---- mixed regions ----
@@ -779,6 +854,7 @@ def markdown_all(report: dict) -> str:
     lines.append(markdown_cpp(cpp))
     if "rows" in report:
         lines.append(markdown(report))
+        lines.append(columns_markdown(report.get("columns")))
     lines.append(COMMANDS)
     return "\n".join(lines)
 
