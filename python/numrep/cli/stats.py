@@ -62,7 +62,8 @@ BREAKDOWN_TITLES = {"carrier": "numbers by allocated carrier", "type": "numbers 
                     "validity": "numbers valid by the numbering plan", "region_code": "numbers by region code",
                     "area": "numbers by area (state, province)", "category": "reports by category",
                     "level": "numbers by level"}
-LEVEL_COLOURS = {"clean": "#9bbf85", "suspicious": "#e8b04a", "likely_scam": "#b5443b"}
+PARTIAL = "more reports after"  # first reported by then, its level not known yet (see levels_over_time)
+LEVEL_COLOURS = {"clean": "#9bbf85", "suspicious": "#e8b04a", "likely_scam": "#b5443b", PARTIAL: "#c9c9c9"}
 DAY = 86400
 
 
@@ -76,17 +77,20 @@ def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime,
             print(f"    (delisted, counted as clean: {parts['delisted']['delisted']:,})")
 
 
-def levels_over_time(db: ReputationDB, keys: npt.NDArray[np.uint64], first_seen: npt.NDArray[np.int64], start: int,
-                     end: int, points: int = 25) -> tuple[list[dt.datetime], dict[str, npt.NDArray[np.int64]]]:
-    """Numbers at each level at `points` times from start to end (unix seconds), counting the
-    numbers first reported by then: the database judged as of each time. The records hold each
-    number's totals, so a time before a number's last report sees all of its reports (the curve
-    is exact after the newest report, and an approximation before)."""
+def levels_over_time(db: ReputationDB, keys: npt.NDArray[np.uint64], first_seen: npt.NDArray[np.int64],
+                     last_seen: npt.NDArray[np.int64], start: int, end: int,
+                     points: int = 25) -> tuple[list[dt.datetime], dict[str, npt.NDArray[np.int64]]]:
+    """Reported numbers at each level at `points` times from start to end (unix seconds). The
+    records hold each number's totals and its first and last report, not every report's time, so
+    a number's level at t is known exactly only once all its reports are in (last report <= t);
+    numbers first reported by t with more reports after it are counted apart ("more reports
+    after"), not given a level that would count reports from their future."""
     times = np.linspace(start, end, points).astype(np.int64)
-    counts = {name: np.zeros(points, dtype=np.int64) for name in _core.LEVEL_NAMES}
+    counts = {name: np.zeros(points, dtype=np.int64) for name in (*_core.LEVEL_NAMES, PARTIAL)}
     for i, t in enumerate(times.tolist()):
-        known = first_seen <= t
-        levels = db.check_many(keys[known], now=t)["level"]
+        complete = last_seen <= t
+        counts[PARTIAL][i] = int(((first_seen <= t) & ~complete).sum())
+        levels = db.check_many(keys[complete], now=t)["level"]
         for code, name in enumerate(_core.LEVEL_NAMES):
             counts[name][i] = int((levels == code).sum())
     return [dt.datetime.fromtimestamp(t, UTC) for t in times.tolist()], counts
@@ -143,7 +147,8 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         latest = int(columns["last_seen"][seen].max())
         # Through `now`, and on far enough past the newest report to show the decay.
         end = max(now_s, latest + int(2 * db.half_life_days * DAY))
-        times, counts = levels_over_time(db, keys[seen], columns["first_seen"][seen], start, end)
+        times, counts = levels_over_time(db, keys[seen], columns["first_seen"][seen], columns["last_seen"][seen],
+                                         start, end)
         axis = axes[0, 0]
         axis.stackplot(times, *counts.values(), labels=list(counts), colors=[LEVEL_COLOURS[n] for n in counts])
         axis.axvline(dt.datetime.fromtimestamp(latest, UTC), color="black", linestyle=":", label="newest report")
