@@ -48,7 +48,8 @@ import numpy as np
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-DOCUMENTS = ["README.md", "docs/scoring.md", "docs/file-format.md"]
+DOCUMENTS = ["README.md", "docs/scoring.md", "docs/file-format.md", "docs/getting-started-python.md",
+             "docs/getting-started-cpp.md", "docs/cli.md"]
 RUN_LANGUAGES = {"python", "cpp", "sh"}
 DATA_LANGUAGES = {"cmake", "csv", "text", ""}
 FIXTURES = {
