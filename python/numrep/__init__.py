@@ -98,19 +98,30 @@ def _register_pandas_accessor() -> None:
         return
 
     class _AfterPandas(importlib.abc.MetaPathFinder):
+        searching = False
+
         def find_spec(self, name: str, path: object = None,
                       target: object = None) -> importlib.machinery.ModuleSpec | None:
-            if name != "pandas":
+            # Every spec of pandas this hands out registers the accessor once it has run, and the
+            # finder stays until one has: a look-up that only asks whether pandas is there (as
+            # polars does at import) must not use it up.
+            if name != "pandas" or self.searching:
                 return None
-            sys.meta_path.remove(self)  # once, and out of the way of the real search below
-            spec = importlib.util.find_spec("pandas")
-            if spec is None or spec.loader is None:
+            self.searching = True
+            try:
+                spec = importlib.util.find_spec("pandas")  # the real search, this finder aside
+            finally:
+                self.searching = False
+            if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
                 return spec
             loader = spec.loader
             run = loader.exec_module
+            finder = self
 
             def exec_module(module: object) -> None:
                 run(module)  # type: ignore[arg-type]
+                if finder in sys.meta_path:
+                    sys.meta_path.remove(finder)
                 from . import _pandas
 
                 _pandas.register()

@@ -5,6 +5,7 @@ small table of what the object is; text is escaped, since numbers and names come
 
 import datetime
 import html
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
@@ -15,6 +16,7 @@ from . import _core
 # Above this many numbers a database's HTML does not compute its levels (a pass over every
 # record): a notebook shows at once, and says how to get them.
 LEVELS_LIMIT = 2_000_000
+BLOOM_SCAN_LIMIT = 64 << 20  # bytes of a filter whose estimates the HTML computes
 LEVEL_COLOURS = {"clean": "#2e7d32", "suspicious": "#b26a00", "likely_scam": "#b3261e"}
 _STYLE = "border-collapse:collapse;font-size:0.9em"
 _CELL = "padding:2px 10px;text-align:left;border-bottom:1px solid #ddd"
@@ -87,13 +89,15 @@ def verdict_html(verdict: _core.Verdict) -> str:
 
 
 def bloom_html(bloom: _core.BloomFilter) -> str:
+    # The estimates count the set bits: a pass over the filter, left out for big ones.
+    small = bloom.size_in_bytes <= BLOOM_SCAN_LIMIT
     rows: list[tuple[str, Any]] = [
-        ("numbers (estimate)", round(bloom.approx_len())),
+        ("numbers (estimate)", round(bloom.approx_len()) if small else "not computed (bloom.approx_len())"),
         ("capacity", bloom.capacity),
         ("size", _bytes(bloom.size_in_bytes)),
         ("bits per key", round(bloom.bits_per_key, 2)),
         ("hash probes", bloom.num_probes),
-        ("false-positive rate now", bloom.expected_fpr),
+        ("false-positive rate now", bloom.expected_fpr if small else "not computed (bloom.expected_fpr)"),
         ("false-positive rate at capacity", bloom.fpr_at_capacity),
         ("read only", bloom.read_only),
     ]
@@ -109,7 +113,7 @@ def trie_html(trie: _core.TrieStore) -> str:
         ("values", "yes (uint64)" if trie.has_values else "no (a set)"),
     ]
     if size:
-        first = trie.keys()[: min(size, 5)].tolist()
+        first = list(itertools.islice(iter(trie), 5))  # not keys(): that copies every key
         rows.append(("first numbers", ", ".join(f"+{k}" for k in first) + (", …" if size > 5 else "")))
     return _table("TrieStore", rows)
 

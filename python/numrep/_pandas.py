@@ -29,13 +29,28 @@ if TYPE_CHECKING:
     from .reputation import ReputationDB
 
 _registered = False
+_DB_REGION: Any = object()  # check()'s default region: the database's own
+
+
+def _whole_number(value: Any) -> int | None:
+    """An int from a float holding a whole number; None for NaN, None and fractions."""
+    if value is None or value != value:  # None, NaN
+        return None
+    if isinstance(value, float):
+        return int(value) if value.is_integer() else None
+    return int(value)
 
 
 def _keys(series: pd.Series, region: str | None) -> np.ndarray:
-    """Keys by position, 0 where the value is missing or does not parse."""
+    """Keys by position, 0 where the value is missing or is no number. Unsigned integers (such as
+    parse()'s own UInt64 result) are keys already; other integers, and floats holding whole
+    numbers (an integer column with a NaN), are read by parse_many's integer rule."""
+    kind = series.dtype.kind
+    if kind == "u":
+        return np.asarray(series.fillna(0), dtype=np.uint64)
     values: Any = series
-    if series.dtype.kind in "iuf":  # ints (and floats holding ints with NaN): the integer rule
-        values = series.astype(object).where(series.notna(), None).tolist()
+    if kind in "if":
+        values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]
     keys = _core.parse_many(values, region=region)
     return np.asarray(keys, dtype=np.uint64)
 
@@ -89,17 +104,15 @@ class NumrepSeriesAccessor:
             "valid": pd.arrays.BooleanArray(columns["valid"].astype(bool), none),
         })
 
-    def check(self, db: ReputationDB, *, now: Any = None, region: Any = None) -> pd.DataFrame:
+    def check(self, db: ReputationDB, *, now: Any = None, region: Any = _DB_REGION) -> pd.DataFrame:
         """Verdicts from `db` (check_many(as_frame=True)'s columns) as of `now` (any time form, or
-        "latest"); national forms in `region`, by default the database's own. Rows whose value
-        is no number are <NA> throughout; ``attrs["as_of"]`` holds the time."""
+        "latest"); national forms in `region` (None: international forms only), by default the
+        database's own. Rows whose value is no number are <NA> throughout; ``attrs["as_of"]``
+        holds the time."""
         import pandas as pd
 
-        kwargs: dict[str, Any] = {"now": now}
-        if region is not None:
-            kwargs["region"] = region
-        keys = _keys(self._series, db.region if region is None else region)
-        frame = db.check_many(keys, as_frame=True, **kwargs)
+        keys = _keys(self._series, db.region if region is _DB_REGION else region)
+        frame = db.check_many(keys, as_frame=True, now=now)
         frame.index = self._series.index
         none = keys == 0
         if none.any():
@@ -120,9 +133,18 @@ def _nullable(dtype: Any) -> Any:
         return pd.api.types.pandas_dtype(dtype.name.replace("u", "U").replace("i", "I", 1))
     if isinstance(dtype, np.dtype) and dtype.kind == "f":
         return "Float64"
-    if isinstance(dtype, np.dtype) and dtype.kind == "O":
-        return pd.StringDtype()
+    if (isinstance(dtype, np.dtype) and dtype.kind == "O") or isinstance(dtype, pd.StringDtype):
+        return pd.StringDtype(na_value=pd.NA) if _string_dtype_takes_na_value() else pd.StringDtype()
     return dtype
+
+
+def _string_dtype_takes_na_value() -> bool:
+    """pandas 2.3 and 3 give StringDtype a na_value (NaN for the default str); older ones do not."""
+    import inspect
+
+    import pandas as pd
+
+    return "na_value" in inspect.signature(pd.StringDtype).parameters
 
 
 def register() -> None:

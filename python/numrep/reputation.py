@@ -49,6 +49,7 @@ class _Unset:
 
 
 _UNSET = _Unset()
+_LATEST_SLICE = 1 << 20  # numbers checked at a time when finding the newest report
 
 
 class ReputationDB(_core.ReputationDB):
@@ -67,7 +68,8 @@ class ReputationDB(_core.ReputationDB):
         super().__init__(db)
         self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
         self._build_stats: dict[str, int] = {}
-        self._latest: int | None = None  # latest_report in unix seconds, found once (-1: no reports)
+        # latest_report in unix seconds (-1: no reports) and the (snapshot, delta) sizes it is for
+        self._latest: tuple[tuple[int, int], int] | None = None
 
     def _repr_html_(self) -> str:
         """The database in a notebook: numbers, reports, levels now and at the newest report, the
@@ -262,23 +264,29 @@ class ReputationDB(_core.ReputationDB):
                                        not_spam=not_spam, region=self._region_or_own(region),
                                        default_time=default_time)
         self._add_arrays(*arrays)
-        self._latest = None  # the newest report may have changed
         return stats
 
     @property
     def latest_report(self) -> datetime.datetime | None:
         """The time of the newest report in the database (UTC), None when it holds none: the
-        ``now`` that ``now="latest"`` stands for. Found once by reading every record (a pass
-        over the numbers, about as long as check_many on all of them), then remembered until
-        add_reports."""
-        if self._latest is None:
+        ``now`` that ``now="latest"`` stands for. Found by reading every record (a pass over the
+        numbers, about as long as check_many on all of them), then remembered until reports are
+        added."""
+        # Remembered for the database's contents as they were: another wrapper of the same core
+        # (ReputationDB(db)) may add reports, which changes the delta's size.
+        state = (self.snapshot_size, self.delta_size)
+        if self._latest is None or self._latest[0] != state:
             keys = self.keys()
-            columns = super()._check_many(keys, 0, None) if len(keys) else None
-            seen = columns["last_seen"][columns["reports"] > 0] if columns is not None else np.zeros(0, np.int64)
-            self._latest = int(seen.max()) if len(seen) else -1
-        if self._latest < 0:
+            newest = -1
+            for start in range(0, len(keys), _LATEST_SLICE):  # bounded memory: the columns of a slice
+                columns = super()._check_many(keys[start:start + _LATEST_SLICE], 0, None)
+                seen = columns["last_seen"][columns["reports"] > 0]
+                if len(seen):
+                    newest = max(newest, int(seen.max()))
+            self._latest = (state, newest)
+        if self._latest[1] < 0:
             return None
-        return datetime.datetime.fromtimestamp(self._latest, datetime.timezone.utc)
+        return datetime.datetime.fromtimestamp(self._latest[1], datetime.timezone.utc)
 
     def _now(self, now: TimeLike | None) -> TimeLike | None:
         """`now` as the compiled calls take it: "latest" becomes the newest report's time."""

@@ -20,6 +20,8 @@ template <class T>
 T move_out_of(const py::handle& capsule, const char* name) {
     auto* inside = static_cast<T*>(PyCapsule_GetPointer(capsule.ptr(), name));
     if (inside == nullptr) throw py::error_already_set();
+    if (inside->release == nullptr)
+        throw py::value_error(std::string("numrep: the Arrow capsule \"") + name + "\" was already consumed");
     T out = *inside;
     inside->release = nullptr;
     return out;
@@ -120,6 +122,15 @@ std::string_view text_at_chunk(const array& a, std::string_view f, std::size_t j
     return {static_cast<const char*>(a.buffers[2]) + begin, static_cast<std::size_t>(end - begin)};
 }
 
+// Whether two dictionaries are the same values: the same buffers, offset and length (slices of
+// one array), so that results kept for one serve the other.
+bool same_dictionary(const array& a, const array* b) noexcept {
+    if (b == nullptr || a.length != b->length || a.offset != b->offset || a.n_buffers != b->n_buffers) return false;
+    for (std::int64_t i = 0; i < a.n_buffers; ++i)
+        if (a.buffers[i] != b->buffers[i]) return false;
+    return true;
+}
+
 // The checks every chunk passes before any of its buffers is read.
 void check_chunk(const array& a, std::string_view f, std::string_view method) {
     const std::string where = "numrep: " + std::string(method) + ": Arrow column (format \"" + std::string(f) + "\")";
@@ -155,7 +166,7 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
     py::object source = py::reinterpret_borrow<py::object>(values);
     if (origin_of(values) == column_origin::pandas) {
         // A pandas Series or Index: its Arrow-backed array ("string[pyarrow]", ArrowDtype, nullable
-        // integers, categoricals) hands over Arrow data; NumPy-backed ones (object, int64) go the
+        // integers) hands over Arrow data; NumPy-backed ones (object, int64, category) go the
         // NumPy way, as before.
         if (!py::hasattr(source, "array")) return std::nullopt;
         const py::object data = source.attr("array");
@@ -187,7 +198,6 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
                                    (detail != nullptr ? std::string(": ") + detail : std::string()));
         };
         if (stream.get_schema(&stream, &column.schema_) != 0) throw failure("its schema");
-        column.format_ = column.schema_.format;
         for (;;) {
             auto chunk = std::make_unique<array>();
             if (stream.get_next(&stream, chunk.get()) != 0) throw failure("a chunk");
@@ -198,12 +208,16 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
         const py::tuple capsules = source.attr("__arrow_c_array__")();
         column.schema_ = move_out_of<schema>(capsules[0], "arrow_schema");
         column.chunks_.push_back(std::make_unique<array>(move_out_of<array>(capsules[1], "arrow_array")));
-        column.format_ = column.schema_.format;
     } else {
         return std::nullopt;
     }
+    if (column.schema_.format == nullptr)
+        throw py::value_error("numrep: " + std::string(method) + ": an Arrow schema without a format");
+    column.format_ = column.schema_.format;
 
     const std::string prefix = "numrep: " + std::string(method) + " ";
+    if (column.schema_.dictionary != nullptr && column.schema_.dictionary->format == nullptr)
+        throw py::value_error(prefix + "got an Arrow dictionary schema without a format");
     if (column.schema_.dictionary != nullptr) {
         column.index_format_ = column.format_;
         column.format_ = column.schema_.dictionary->format;
@@ -255,6 +269,7 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
     std::size_t base = 0;
     std::vector<std::uint64_t> cached;
     std::vector<std::uint8_t> seen;
+    const array* last_dictionary = nullptr;
     for (const auto& chunk : chunks_) {
         const auto length = static_cast<std::size_t>(chunk->length);
         if (kind_ == kind::null) {
@@ -274,9 +289,11 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
         } else {
             const array& values = *chunk->dictionary;
             const auto entries = static_cast<std::size_t>(values.length);
-            if (same_for_equal_values) {
+            // Chunks sliced from one array share its dictionary: keep what was parsed for it.
+            if (same_for_equal_values && !same_dictionary(values, last_dictionary)) {
                 cached.assign(entries, 0);
                 seen.assign(entries, 0);
+                last_dictionary = &values;
             }
             for (std::size_t j = 0; j < length; ++j) {
                 if (!is_valid(*chunk, j)) {

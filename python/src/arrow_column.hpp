@@ -5,7 +5,7 @@
 // without a million Python objects, and without linking against pyarrow.
 //
 // Read: UTF-8 strings and binary (32- and 64-bit offsets, and the 16-byte "view" layout polars
-// uses), dictionary-encoded strings (pandas categoricals; each distinct value is parsed once),
+// uses), dictionary-encoded strings (pyarrow dictionaries, polars categoricals; each distinct value parsed once),
 // integers of every width (keys), and the null type. Anything else is a TypeError naming the
 // Arrow format.
 #pragma once

@@ -9,6 +9,7 @@
 
 #include <cmath>
 #include <cstring>
+#include <functional>
 #include <optional>
 
 namespace numrep::python {
@@ -89,9 +90,24 @@ region region_of(const py::handle& code, std::string_view text) {
     throw parse_error("numrep: " + message + " (expected an ISO 3166 code such as \"VN\", or None)");
 }
 
+namespace {
+
+// None, NaN, and pandas' NA / NaT markers: a missing value, not a type error.
+bool is_missing(const py::handle& item) {
+    if (item.is_none()) return true;
+    if (py::isinstance<py::float_>(item)) return std::isnan(item.cast<double>());
+    const std::string name = type_name(item);
+    return name == "NAType" || name == "NaTType";
+}
+
+}  // namespace
+
 batch_regions regions_of(const py::handle& code, std::size_t count) {
     if (code.is_none() || py::isinstance<py::str>(code)) return {{region_of(code)}};
     py::object column = py::reinterpret_borrow<py::object>(code);
+    // pyarrow arrays (whose to_numpy refuses strings by default): as a list, nulls as None.
+    if (origin_of(column) == column_origin::pyarrow && py::hasattr(column, "to_pylist"))
+        column = column.attr("to_pylist")();
     if (!py::isinstance<py::array>(column) && py::hasattr(column, "to_numpy")) column = column.attr("to_numpy")();
     if (py::isinstance<py::array>(column)) column = column.attr("tolist")();
     if (!py::isinstance<py::sequence>(column))
@@ -106,8 +122,7 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     out.homes.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
         const py::handle item = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
-        if (item.is_none() ||
-            (PyFloat_Check(item.ptr()) && std::isnan(PyFloat_AS_DOUBLE(item.ptr())))) {  // None, NaN: no region
+        if (is_missing(item)) {  // None, NaN, pandas' NA: no region
             out.homes.push_back(region::none());
             continue;
         }
@@ -197,14 +212,6 @@ void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, c
     }
 }
 
-// None, NaN, and pandas' NA / NaT markers: a missing value, not a type error.
-bool is_missing(const py::handle& item) {
-    if (item.is_none()) return true;
-    if (py::isinstance<py::float_>(item)) return std::isnan(item.cast<double>());
-    const std::string name = type_name(item);
-    return name == "NAType" || name == "NaTType";
-}
-
 // The UTF-8 text of item `index` of a NumPy 'U' (UTF-32) or 'S' (bytes) array, for messages.
 std::string fixed_width_text(const py::array& array, std::size_t index) {
     const auto* base = static_cast<const unsigned char*>(array.data()) +
@@ -262,7 +269,8 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
 
 }  // namespace
 
-py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad) {
+py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
+                                       bool ints_are_keys) {
     if (const auto column = arrow_column::of(values, "parse_many"))
         return parse_arrow(*column, region_code, on_bad, "parse_many");
     // pandas Series (NumPy-backed): index by position, not by label.
@@ -313,7 +321,15 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     std::vector<std::uint64_t> direct(count, 0);  // keys given as int or PhoneNumber
     std::vector<std::uint8_t> is_text(count, 0);
     std::vector<py::object> keep_alive;
-    for (std::size_t i = 0; i < count; ++i) {
+    // With bad_text::raise, the first value that is no number is named: a missing value or bad
+    // int met while gathering waits until the texts before it are parsed, which may fail first.
+    std::size_t gathered = count;
+    std::function<void()> raise_gathered;
+    const auto defer = [&](std::size_t i, std::function<void()> raise_it) {
+        gathered = i;
+        raise_gathered = std::move(raise_it);
+    };
+    for (std::size_t i = 0; i < count && gathered == count; ++i) {
         py::object item = items[i];
         if (py::isinstance<py::str>(item)) {
             Py_ssize_t size = 0;
@@ -321,7 +337,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             if (utf8 == nullptr) {
                 // Lone surrogates cannot be UTF-8: the value is not a number.
                 PyErr_Clear();
-                if (raise) raise_at(i, utf8_of(item), homes[i]);
+                if (raise) defer(i, [i, text = utf8_of(item), home = homes[i]] { raise_at(i, text, home); });
                 continue;
             }
             texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
@@ -335,28 +351,32 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             is_text[i] = 1;
             keep_alive.push_back(std::move(item));
         } else if (is_missing(item)) {
-            if (raise) throw parse_error("numrep: item " + std::to_string(i) + ": missing value");
+            if (raise) defer(i, [i] { throw parse_error("numrep: item " + std::to_string(i) + ": missing value"); });
         } else if (py::isinstance<phone_number>(item)) {
             direct[i] = item.cast<phone_number>().key();
+        } else if (ints_are_keys && is_integer(item)) {
+            // keys_of's rule for a list that mixes ints with text: an int is a key as it is.
+            direct[i] = to_u64(item, "key at index " + std::to_string(i));
         } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
             // With a region, an int is a number that lost its leading zeros (read_integer's
             // rule: one valid reading or none); without one, an E.164 key.
             std::optional<phone_number> n;
             const bool in_range = item >= py::int_(1) && item <= py::int_(detail::max_key);
             const std::uint64_t v = in_range ? item.cast<std::uint64_t>() : 0;
+            std::string message;
             if (in_range && !homes[i].is_none()) {
                 const integer_reading r = read_integer(v, homes[i]);
                 if (r) n = r.number;
-                else if (raise)
-                    throw parse_error("numrep: item " + std::to_string(i) + ": " +
-                                      integer_error_message(v, homes[i], r));
+                else
+                    message = integer_error_message(v, homes[i], r);
             } else if (in_range) {
                 n = phone_number::from_key(v);
             }
             if (n) direct[i] = n->key();
-            else if (raise)
-                throw parse_error("numrep: item " + std::to_string(i) + ": " + std::string(py::str(item)) +
-                                  " is not an E.164 key");
+            else if (raise) {
+                if (message.empty()) message = std::string(py::str(item)) + " is not an E.164 key";
+                defer(i, [i, message] { throw parse_error("numrep: item " + std::to_string(i) + ": " + message); });
+            }
         } else {
             throw py::type_error("numrep: parse_many item " + std::to_string(i) + " is a " + type_name(item) +
                                  ", expected str, bytes or int");
@@ -366,7 +386,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     std::uint64_t* keys = out.mutable_data();
     {
         py::gil_scoped_release unlocked;
-        for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t i = 0; i < gathered; ++i) {
             if (!is_text[i]) {
                 keys[i] = direct[i];
                 continue;
@@ -377,6 +397,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         }
     }
     if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), homes[failed.front()]);
+    if (raise_gathered) raise_gathered();
     return out;
 }
 
@@ -426,7 +447,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
                                  (options.texts ? "takes integer keys or strings"
                                                 : "takes integer keys (uint64, e.g. from parse_many)") +
                                  ", got an array of dtype " + py::str(array.dtype()).cast<std::string>());
-        return key_array::ensure(parse_texts(values, options.region, options.on_bad_text));
+        return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
     }
 
     // Lists, tuples and other iterables: ints are keys as they are; anything else is parsed.
@@ -456,7 +477,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     if (all_integers) return out;
     if (!options.texts)
         throw py::type_error(subject(options.method) + "takes integer keys (uint64, e.g. from parse_many)");
-    return key_array::ensure(parse_texts(values, options.region, options.on_bad_text));
+    return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
 }
 
 // ------------------------------------------------------------------------------ prefixes

@@ -85,8 +85,11 @@ struct batch_options {
 // negative one, or one that does not fit in 64 bits, is a ValueError naming it and its index.
 key_array keys_of(const py::handle& values, const batch_options& options);
 
-// numrep.parse_many: texts (and int keys, PhoneNumbers, missing values) to keys.
-py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad);
+// numrep.parse_many: texts (and int keys, PhoneNumbers, missing values) to keys. An int is read by
+// the integer rule (a number that lost its leading zeros, with a region), or with ints_are_keys
+// taken as a key as it is (keys_of's rule for a list mixing ints with text).
+py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
+                                       bool ints_are_keys = false);
 
 // ---- prefixes and times
 

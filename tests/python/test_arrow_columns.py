@@ -184,3 +184,52 @@ def test_property_arrow_equals_list(values: list[str | None], split: int) -> Non
                                 pa.array(values[cut:], type=pa.large_string())])
     assert as_numpy(numrep.parse_many(chunked)).tolist() == expected
     assert as_numpy(numrep.parse_many(pa.array(values, type=pa.string()).dictionary_encode())).tolist() == expected
+
+
+def test_regions_as_arrow_and_pandas_na() -> None:
+    values = ["0912345678", "6502530000"]
+    expected = numrep.parse_many(values, region=["VN", None]).tolist()
+    assert as_numpy(numrep.parse_many(pa.array(values), region=pa.array(["VN", None]))).tolist() == expected
+    assert numrep.parse_many(values, region=pd.Series(["VN", None], dtype="string[pyarrow]")).tolist() == expected
+    assert numrep.parse_many(values, region=pd.Series(["VN", pd.NA], dtype="string[python]")).tolist() == expected
+
+
+def test_mixed_lists_keep_int_keys_in_batch_calls() -> None:
+    """A list mixing ints with missing values or text: the ints are keys (as in an all-int list),
+    as an Arrow integer column's are."""
+    assert numrep.lookup_many([2025550123, None])["region_code"].tolist() == \
+        numrep.lookup_many(pa.array([2025550123, None]))["region_code"].tolist()
+    assert numrep.lookup_many([2025550123, None])["region_code"][0] == numrep.lookup_many([2025550123])["region_code"][0]
+    trie = numrep.TrieStore.build([84912345678])
+    assert trie.contains_many([84912345678, "0912345678"]).tolist() == [True, True]
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-01-01"],
+                                                      "category": ["scam"]}))
+    assert db.check_many([84912345678, None, "0912345678"], now="latest")["reports"].tolist() == [1, 0, 1]
+
+
+def test_raise_names_the_first_bad_item_in_order() -> None:
+    """errors="raise" names the first value that is no number, whether it is missing or bad text."""
+    with pytest.raises(numrep.ParseError, match='item 1: cannot parse "bad"'):
+        numrep.parse_many(["0912345678", "bad", None], errors="raise")
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        numrep.parse_many(["0912345678", None, "bad"], errors="raise")
+    for values in (["0912345678", "bad", None], ["0912345678", None, "bad"]):
+        with pytest.raises(numrep.ParseError) as from_list:
+            numrep.parse_many(values, errors="raise")
+        with pytest.raises(numrep.ParseError) as from_arrow:
+            numrep.parse_many(pa.array(values), errors="raise")
+        assert str(from_list.value) == str(from_arrow.value)
+
+
+def test_sliced_dictionary_chunks() -> None:
+    """Chunks sliced from one dictionary array share it (the values parsed for one serve the
+    next), and chunks with other dictionaries start over: both give the list path's keys."""
+    texts = [f"09{i:08d}" for i in range(2000)]
+    dictionary = pa.array(texts).dictionary_encode()
+    chunked = pa.chunked_array([dictionary[i:i + 1] for i in range(2000)])
+    assert chunked.num_chunks == 2000
+    expected = numrep.parse_many(texts).tolist()
+    assert numrep.parse_many(chunked).to_pylist() == expected
+    reversed_dictionary = pa.array(texts[::-1]).dictionary_encode()  # other values at the same indices
+    mixed = pa.chunked_array([dictionary[:5], reversed_dictionary[:5], dictionary[5:10]])
+    assert numrep.parse_many(mixed).to_pylist() == expected[:5] + expected[::-1][:5] + expected[5:10]

@@ -127,3 +127,46 @@ for call in (lambda: db.check_many(["0912345678"], as_frame=True),
         out = subprocess.run([sys.executable, "-c", code, str(csv)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
     assert out.stdout.count("said: numrep:") == 2
+
+
+def test_hook_survives_find_spec_and_polars() -> None:
+    """Asking whether pandas is there (importlib.util.find_spec, which polars does at import) must
+    not use up the hook that registers the accessor when pandas is imported."""
+    for prelude in ("import numrep, importlib.util; importlib.util.find_spec('pandas')",
+                    "import numrep, polars", "import polars, numrep"):
+        code = prelude + "; import pandas as pd; print(hasattr(pd.Series, 'numrep'))"
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+        assert out.strip() == "True", prelude
+
+
+def test_floats_holding_whole_numbers_and_fractions() -> None:
+    """An integer column with a NaN arrives as floats: whole ones follow the integer rule,
+    fractions and NaN are <NA>, never an exception."""
+    got = pd.Series([912345678.0, np.nan, 1.5]).numrep.parse(region="VN")
+    assert [None if v is pd.NA else int(v) for v in got] == [84912345678, None, None]
+
+
+def test_unsigned_series_are_keys_and_check_takes_region_none() -> None:
+    db = numrep.ReputationDB.from_frame([{"number": "+20 2 5550123", "time": "2021-01-01", "category": "scam"}])
+    keys = pd.Series(["+20 2 5550123", "x"]).numrep.parse()
+    assert [None if v is pd.NA else int(v) for v in keys.numrep.parse()] == [int(keys[0]), None]  # kept as keys
+    assert keys.numrep.check(db, now="latest")["reports"].tolist()[0] == 1
+    # region=None: international forms only, as in parse(); the default is the database's region.
+    national = pd.Series(["6502530000"])
+    assert national.numrep.check(db, region=None)["e164"].isna().all()
+    assert national.numrep.check(db)["e164"].tolist() == ["+846502530000"]
+
+
+def test_check_string_columns_are_na_not_nan() -> None:
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01", "category": "scam"}])
+    frame = pd.Series(["0912345678", "x"]).numrep.check(db)
+    for name in ("e164", "carrier", "type", "region_code"):
+        assert frame[name].iloc[1] is pd.NA, name
+
+
+def test_latest_report_follows_a_shared_core() -> None:
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01", "category": "scam"}])
+    other = numrep.ReputationDB(db)  # the same database, shared
+    assert other.latest_report is not None and other.latest_report.year == 2021
+    db.add_reports([{"number": "0912345679", "time": "2024-01-01", "category": "scam"}])
+    assert other.latest_report is not None and other.latest_report.year == 2024
