@@ -19,6 +19,7 @@
 #include <iterator>
 #include <optional>
 #include <string>
+#include <system_error>
 #include <vector>
 
 #include "fuzz_support.hpp"
@@ -89,6 +90,18 @@ void write(const fs::path& path, const std::vector<char>& bytes) {
     out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
 }
 
+// A fresh copy of the intact database. libFuzzer's timer signals can interrupt the kernel's
+// file copy (EINTR, seen once in CI as "cannot copy: Interrupted system call"): copy again then.
+void copy_fresh(const fs::path& from, const fs::path& to) {
+    for (int attempt = 1;; ++attempt) {
+        std::error_code error;
+        fs::remove_all(to);
+        fs::copy(from, to, fs::copy_options::recursive, error);
+        if (!error) return;
+        if (error != std::errc::interrupted || attempt == 100) throw fs::filesystem_error("copy", from, to, error);
+    }
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerInitialize(int*, char***) {
@@ -105,8 +118,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     const std::string_view payload = in.rest_text();
 
     const fs::path dir = numrep_fuzz::scratch_dir() / "damaged";
-    fs::remove_all(dir);
-    fs::copy(base.dir, dir, fs::copy_options::recursive);
+    copy_fresh(base.dir, dir);
     std::vector<fs::path> files;
     for (const auto& entry : fs::recursive_directory_iterator(dir))
         if (entry.is_regular_file()) files.push_back(entry.path());
