@@ -79,12 +79,11 @@ def as_of(db: ReputationDB, now: dt.datetime | str | None) -> dt.datetime:
     return now
 
 
-def decayed_note(db: ReputationDB, levels: dict[str, int], now: dt.datetime) -> str | None:
+def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.datetime) -> str | None:
     """A line for when every reported number has decayed to clean by `now` (old data judged
-    today), naming the newest report and the option that shows the data as it was."""
+    today), naming the newest report (`latest`) and the option that shows the data as it was."""
     if sum(levels.values()) == 0 or any(n for name, n in levels.items() if name != "clean"):
         return None
-    latest = db.latest_report
     if latest is None or latest >= now:
         return None
     return (f"every number has decayed to clean by {now.isoformat(timespec='seconds')}: the newest report is "

@@ -208,8 +208,11 @@ def run(args: argparse.Namespace) -> int:
     keys = database_keys(db)
     columns = db.check_many(keys, now=now)
     parts = breakdown(keys, columns)
-    note = decayed_note(db, parts["level"], now)
-    latest = db.latest_report
+    # The newest report from the columns at hand (last_seen does not depend on `now`), rather
+    # than db.latest_report's own pass over every record.
+    seen = columns["last_seen"][columns["reports"] > 0]
+    latest = dt.datetime.fromtimestamp(int(seen.max()), UTC) if len(seen) else None
+    note = decayed_note(latest, parts["level"], now)
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
     stores = dict(_core._store_files(args.db))
