@@ -408,14 +408,8 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     if (options.region.is_none() || py::isinstance<py::str>(options.region)) (void)region_of(options.region);
     py::object values = py::reinterpret_borrow<py::object>(input);
     if (const auto column = arrow_column::of(values, options.method)) {
-        if (column->value_kind() == arrow_column::kind::text) {
-            if (!options.texts)
-                throw py::type_error(subject(options.method) +
-                                     "takes integer keys (uint64, e.g. from parse_many), got an Arrow column of "
-                                     "strings (format \"" +
-                                     column->format() + "\")");
+        if (column->value_kind() == arrow_column::kind::text)
             return key_array::ensure(parse_arrow(*column, options.region, options.on_bad_text, options.method));
-        }
         // Integers (null: 0, which no store holds) or the null type (all 0).
         key_array out(static_cast<py::ssize_t>(column->size()));
         if (const auto negative = column->copy_integers(out.mutable_data()))
@@ -442,11 +436,9 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
             return key_array::ensure(array);
         }
         const bool text = kind == 'U' || kind == 'S' || kind == 'O';
-        if (!options.texts || !text)
-            throw py::type_error(subject(options.method) +
-                                 (options.texts ? "takes integer keys or strings"
-                                                : "takes integer keys (uint64, e.g. from parse_many)") +
-                                 ", got an array of dtype " + py::str(array.dtype()).cast<std::string>());
+        if (!text)
+            throw py::type_error(subject(options.method) + "takes integer keys or strings, got an array of dtype " +
+                                 py::str(array.dtype()).cast<std::string>());
         return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
     }
 
@@ -475,8 +467,6 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         data[i] = static_cast<std::uint64_t>(u);
     }
     if (all_integers) return out;
-    if (!options.texts)
-        throw py::type_error(subject(options.method) + "takes integer keys (uint64, e.g. from parse_many)");
     return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
 }
 

@@ -77,7 +77,6 @@ struct batch_options {
     std::string_view method;  // for messages: "TrieStore.build"
     py::handle region;        // default region(s) of strings (borrowed for the call)
     bad_text on_bad_text = bad_text::raise;
-    bool texts = true;  // false: integer keys only (strings are a TypeError)
 };
 
 // Keys of a batch, as a contiguous uint64 array. Integer values are taken as they are (0 and
