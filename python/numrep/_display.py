@@ -12,6 +12,7 @@ from typing import Any
 import numpy as np
 
 from . import _core
+from .reputation import newest_report_seconds
 
 # Above this many numbers a database's HTML does not compute its levels (a pass over every
 # record): a notebook shows at once, and says how to get them.
@@ -125,15 +126,16 @@ def database_html(db: Any) -> str:
     raw: set[str] = set()
     if numbers <= LEVELS_LIMIT:
         keys = db.keys()
-        latest = db.latest_report
-        for label, now in (("now", None), ("at the newest report", latest)):
-            if now is None and label != "now":
-                continue
-            columns = db.check_many(keys, now=now)
+        current = db.check_many(keys)
+        newest = newest_report_seconds(current)  # from these columns: no pass of latest_report's own
+        latest = datetime.datetime.fromtimestamp(newest, datetime.timezone.utc) if newest >= 0 else None
+        rows.append(("reports", int(current["reports"].sum())))
+        levels = [("levels now", current)]
+        if latest is not None:
+            levels.append((f"levels at the newest report ({latest.date().isoformat()})",
+                           db.check_many(keys, now=latest)))
+        for name, columns in levels:
             counts = np.bincount(columns["level"], minlength=len(_core.LEVEL_NAMES))
-            if label == "now":
-                rows.append(("reports", int(columns["reports"].sum())))
-            name = f"levels {label}" + ("" if now is None else f" ({now.date().isoformat()})")
             rows.append((name, ", ".join(f"{_level(level)} {int(n):,}" for level, n in
                                          zip(_core.LEVEL_NAMES, counts.tolist()))))
             raw.add(name)

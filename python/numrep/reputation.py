@@ -280,9 +280,7 @@ class ReputationDB(_core.ReputationDB):
             newest = -1
             for start in range(0, len(keys), _LATEST_SLICE):  # bounded memory: the columns of a slice
                 columns = super()._check_many(keys[start:start + _LATEST_SLICE], 0, None)
-                seen = columns["last_seen"][columns["reports"] > 0]
-                if len(seen):
-                    newest = max(newest, int(seen.max()))
+                newest = max(newest, newest_report_seconds(columns))
             self._latest = (state, newest)
         if self._latest[1] < 0:
             return None
@@ -340,6 +338,13 @@ class ReputationDB(_core.ReputationDB):
         frame = _verdict_frame(columns)
         frame.attrs["as_of"] = datetime.datetime.fromtimestamp(_core._unix_time(as_of, "now"), datetime.timezone.utc)
         return frame
+
+
+def newest_report_seconds(columns: Columns) -> int:
+    """The newest report's unix seconds among check_many's columns (at any `now`: last_seen does
+    not decay), -1 when none of the numbers has a report with a time (vote-only numbers)."""
+    seen = columns["last_seen"][columns["reports"] > 0]
+    return int(seen.max()) if len(seen) else -1
 
 
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:

@@ -16,7 +16,7 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _core
-from ..reputation import ReputationDB
+from ..reputation import ReputationDB, newest_report_seconds
 from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, open_db
 from .output import MOST_ROWS, format_size, print_counts
 
@@ -210,8 +210,8 @@ def run(args: argparse.Namespace) -> int:
     parts = breakdown(keys, columns)
     # The newest report from the columns at hand (last_seen does not depend on `now`), rather
     # than db.latest_report's own pass over every record.
-    seen = columns["last_seen"][columns["reports"] > 0]
-    latest = dt.datetime.fromtimestamp(int(seen.max()), UTC) if len(seen) else None
+    newest = newest_report_seconds(columns)
+    latest = dt.datetime.fromtimestamp(newest, UTC) if newest >= 0 else None
     note = decayed_note(latest, parts["level"], now)
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
