@@ -282,6 +282,91 @@ TEST_CASE("random bytes never crash and anything accepted is a well-formed key",
     }
 }
 
+// The one-pass scan of plain texts (scan_plain) must read exactly what the full scan reads.
+TEST_CASE("the fast scan of plain texts agrees with the full scan", "[parse][fuzz]") {
+    using numrep::detail::scan_decoded;
+    using numrep::detail::scan_plain;
+    using numrep::detail::scanned;
+    std::mt19937_64 rng(20261204);
+    // Pieces a plain text is made of, some that end the fast path, and full-width forms.
+    const std::vector<std::string> pieces = {"0",
+                                             "1",
+                                             "2",
+                                             "3",
+                                             "4",
+                                             "5",
+                                             "6",
+                                             "7",
+                                             "8",
+                                             "9",
+                                             "0",
+                                             "9",
+                                             " ",
+                                             "-",
+                                             ".",
+                                             "(",
+                                             ")",
+                                             "/",
+                                             "+",
+                                             "\xEF\xBC\x90",
+                                             "\xEF\xBC\x99",
+                                             "\xEF\xBC\x8B",
+                                             "\xEF\xBC\x95",
+                                             "\xEF\xBC",
+                                             "x",
+                                             "#",
+                                             ";",
+                                             ","};
+    const std::vector<std::string> heads = {"", "", "", "tel:", "TEL:", "Tel:", "tel:+", " tel:", "tel;", "+", "(+"};
+    int fast = 0;
+    for (int i = 0; i < 200000; ++i) {
+        std::string text = heads[rng() % heads.size()];
+        // Mostly plain pieces; now and then one that ends the fast path.
+        for (int n = static_cast<int>(rng() % 30); n > 0; --n)
+            text += pieces[rng() % (rng() % 16 == 0 ? pieces.size() : pieces.size() - 5)];
+        scanned plain{};
+        if (!scan_plain(std::string_view(text), plain)) continue;
+        ++fast;
+        const scanned full = scan_decoded(std::string_view(text));
+        INFO(text);
+        REQUIRE(full.error == numrep::parse_errc::ok);
+        REQUIRE(full.count == plain.count);
+        REQUIRE(full.plus == plain.plus);
+        REQUIRE(full.extension_length == 0);
+        REQUIRE(std::string_view(full.digits.data(), static_cast<std::size_t>(full.count)) ==
+                std::string_view(plain.digits.data(), static_cast<std::size_t>(plain.count)));
+        // The same text as UTF-32 takes the same fast path to the same digits.
+        std::u32string wide;
+        for (std::size_t p = 0; p < text.size();) {
+            const auto d = numrep::detail::decode_at(std::string_view(text), p);
+            wide += d.code_point;
+            p += d.length;
+        }
+        scanned plain32{};
+        REQUIRE(scan_plain(std::u32string_view(wide), plain32));
+        REQUIRE(plain32.count == plain.count);
+        REQUIRE(plain32.plus == plain.plus);
+    }
+    CHECK(fast > 20000);  // the generator reaches the fast path often
+}
+
+TEST_CASE("digits_value reads up to 19 digits as the plain loop does", "[parse]") {
+    std::mt19937_64 rng(7);
+    for (int i = 0; i < 100000; ++i) {
+        std::array<char, 32> digits{};
+        const int length = static_cast<int>(rng() % 20);
+        const int offset = static_cast<int>(rng() % 13);  // unaligned reads
+        std::uint64_t expected = 0;
+        for (int k = 0; k < length; ++k) {
+            const char c = static_cast<char>('0' + rng() % 10);
+            digits[static_cast<std::size_t>(offset + k)] = c;
+            expected = expected * 10 + static_cast<std::uint64_t>(c - '0');
+        }
+        REQUIRE(numrep::detail::digits_value(digits.data() + offset, length) == expected);
+    }
+    static_assert(numrep::detail::digits_value("1234567890123", 13) == 1234567890123ULL);
+}
+
 TEST_CASE("formatting back: E.164 and national forms parse to the same number", "[parse][format]") {
     const auto n = numrep::parse("0912345678");
     CHECK(n.e164() == "+84912345678");
