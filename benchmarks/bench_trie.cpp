@@ -25,7 +25,9 @@
 
 #include <numrep/trie_store.hpp>
 
+#include "hardware_counters.hpp"
 #include "mobile_universe.hpp"
+#include "physical_reference.hpp"
 
 #if defined(NUMREP_HAVE_MARISA)
 #include <marisa.h>
@@ -92,15 +94,14 @@ std::size_t size_of(const benchmark::State& state) {
 }
 
 void per_key(benchmark::State& state, std::size_t keys_per_iteration) {
-    const auto n = static_cast<double>(state.iterations()) * static_cast<double>(keys_per_iteration);
-    state.SetItemsProcessed(static_cast<std::int64_t>(n));
-    state.counters["ns/key"] = benchmark::Counter(n * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+    numrep_bench::report_per_key(state, keys_per_iteration);
 }
 
 // ---- numrep::trie_store ----
 
 void trie_lookup_hit(benchmark::State& state) {
     auto& fx = fixture::get(size_of(state));
+    const numrep_bench::counted_scope count(state, 1);
     std::size_t i = 0, hits = 0;
     for (auto _ : state) {
         hits += fx.trie.contains(fx.keys[i]) ? 1U : 0U;
@@ -140,6 +141,7 @@ void trie_get_value(benchmark::State& state) {
 void trie_contains_batch(benchmark::State& state) {
     auto& fx = fixture::get(size_of(state));
     constexpr std::size_t batch = 1024;
+    const numrep_bench::counted_scope count(state, batch);
     std::vector<std::uint8_t> out(batch);
     std::size_t at = 0;
     for (auto _ : state) {
@@ -242,6 +244,7 @@ void sorted_array_lookup(benchmark::State& state) {
         sorted = fx.keys;
         std::sort(sorted.begin(), sorted.end());
     }
+    const numrep_bench::counted_scope count(state, 1);
     std::size_t i = 0, hits = 0;
     for (auto _ : state) {
         hits += std::binary_search(sorted.begin(), sorted.end(), fx.keys[i]) ? 1U : 0U;
@@ -252,11 +255,18 @@ void sorted_array_lookup(benchmark::State& state) {
     fx.report_space(state, 64.0);
 }
 
+// libstdc++'s unordered_set<uint64_t>: a node (next pointer + key) of 16 bytes plus malloc's
+// 16-byte header per key, and a bucket pointer per bucket (load factor <= 1).
+double unordered_set_bytes(const std::unordered_set<std::uint64_t>& set) {
+    return 32.0 * static_cast<double>(set.size()) + 8.0 * static_cast<double>(set.bucket_count());
+}
+
 void unordered_set_lookup(benchmark::State& state) {
     auto& fx = fixture::get(size_of(state));
     static std::map<std::size_t, std::unique_ptr<std::unordered_set<std::uint64_t>>> sets;
     auto& set = sets[fx.keys.size()];
     if (!set) set = std::make_unique<std::unordered_set<std::uint64_t>>(fx.keys.begin(), fx.keys.end());
+    const numrep_bench::counted_scope count(state, 1);
     std::size_t i = 0, hits = 0;
     for (auto _ : state) {
         hits += set->count(fx.keys[i]);
@@ -264,10 +274,7 @@ void unordered_set_lookup(benchmark::State& state) {
     }
     benchmark::DoNotOptimize(hits);
     per_key(state, 1);
-    // libstdc++: a node (next pointer + key) of 16 bytes plus malloc's 16-byte header per key,
-    // and a bucket pointer per bucket (load factor <= 1).
-    const double bytes = 32.0 * static_cast<double>(set->size()) + 8.0 * static_cast<double>(set->bucket_count());
-    fx.report_space(state, 8.0 * bytes / static_cast<double>(set->size()));
+    fx.report_space(state, 8.0 * unordered_set_bytes(*set) / static_cast<double>(set->size()));
 }
 
 #if defined(NUMREP_HAVE_MARISA)
@@ -298,6 +305,7 @@ void marisa_lookup(benchmark::State& state) {
     auto& fx = fixture::get(size_of(state));
     auto& mf = marisa_fixture::get(fx);
     marisa::Agent agent;
+    const numrep_bench::counted_scope count(state, 1);
     std::size_t i = 0, hits = 0;
     for (auto _ : state) {
         agent.set_query(mf.queries[i].data(), mf.queries[i].size());
@@ -324,6 +332,39 @@ void marisa_count_prefix(benchmark::State& state) {
 }
 #endif
 
+// ---- physical references (physical_reference.hpp), over as many bytes as the structures ----
+
+numrep_bench::memory_reference& reference_memory(std::size_t bytes) {
+    static std::map<std::size_t, std::unique_ptr<numrep_bench::memory_reference>> cache;
+    auto& slot = cache[bytes];
+    if (!slot) slot = std::make_unique<numrep_bench::memory_reference>(bytes);
+    return *slot;
+}
+
+std::size_t trie_bytes(const fixture& fx) { return fx.trie.size_in_bytes(); }
+
+// An unordered_set of the same keys (unordered_set_bytes, about one bucket per key), without
+// building one.
+std::size_t set_bytes(const fixture& fx) { return 40 * fx.keys.size(); }
+
+void reference_dependent_trie_bytes(benchmark::State& state) {
+    auto& memory = reference_memory(trie_bytes(fixture::get(size_of(state))));
+    const numrep_bench::counted_scope count(state, 1);
+    numrep_bench::run_dependent_misses(state, memory);
+}
+
+void reference_independent_trie_bytes(benchmark::State& state) {
+    auto& memory = reference_memory(trie_bytes(fixture::get(size_of(state))));
+    const numrep_bench::counted_scope count(state, 1024);
+    numrep_bench::run_independent_loads(state, memory, 1024);
+}
+
+void reference_dependent_set_bytes(benchmark::State& state) {
+    auto& memory = reference_memory(set_bytes(fixture::get(size_of(state))));
+    const numrep_bench::counted_scope count(state, 1);
+    numrep_bench::run_dependent_misses(state, memory);
+}
+
 void sizes(benchmark::internal::Benchmark* b) { b->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kNanosecond); }
 
 BENCHMARK(trie_lookup_hit)->Apply(sizes);
@@ -337,6 +378,9 @@ BENCHMARK(trie_rank)->Apply(sizes);
 BENCHMARK(trie_select)->Apply(sizes);
 BENCHMARK(trie_iterate)->Apply(sizes);
 BENCHMARK(trie_build)->Apply(sizes)->Unit(benchmark::kMillisecond);
+BENCHMARK(reference_dependent_trie_bytes)->Apply(sizes);
+BENCHMARK(reference_independent_trie_bytes)->Apply(sizes);
+BENCHMARK(reference_dependent_set_bytes)->Apply(sizes);
 BENCHMARK(sorted_array_lookup)->Apply(sizes);
 BENCHMARK(unordered_set_lookup)->Apply(sizes);
 #if defined(NUMREP_HAVE_MARISA)
@@ -353,9 +397,5 @@ int main(int argc, char** argv) {
         if (arg.substr(0, flag.size()) == flag)
             smoke = std::strtod(std::string(arg.substr(flag.size())).c_str(), nullptr) < 0.01;
     }
-    benchmark::Initialize(&argc, argv);
-    if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
-    benchmark::RunSpecifiedBenchmarks();
-    benchmark::Shutdown();
-    return 0;
+    return numrep_bench::run_benchmarks(argc, argv);
 }
