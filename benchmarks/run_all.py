@@ -1,0 +1,395 @@
+"""Every benchmark in one run (issue 13): the C++ programs with their physical references and
+hardware counters, then the Python comparisons, then one summary of where each structure stands
+against the references and the peers. `./dev bench` runs it after building what it needs.
+
+    python benchmarks/run_all.py --build-dir build/release            # quick: 1M keys, small runs
+    python benchmarks/run_all.py --build-dir build/release --full     # the published sizes
+
+Quick runs write to build/bench-results/ (their sizes are not the published ones); --full writes
+to benchmarks/results/, the committed results. --output DIR overrides either.
+
+Every C++ benchmark runs several repetitions with --benchmark_enable_random_interleaving, so a
+structure and the references that bound it are timed in alternation and a noisy moment of a
+shared machine hits both; the summary gives min / median / max over the repetitions and divides
+medians of the same run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import importlib.metadata
+import json
+import platform
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import bench_common
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# C++ programs: (name, quick filter, extra quick arguments). Quick runs keep the 1M-key sizes
+# of bench_trie; bench_scale has its own driver (compare_scale.py runs it in --full).
+CPP_PROGRAMS = [
+    ("bench_trie", r"/1000000$", []),
+    ("bench_bloom", r".", []),
+    ("bench_parse", r".", []),
+    ("bench_world_parse", r".", []),
+    ("bench_reputation", r".", []),
+    ("bench_ingest", r".", []),
+]
+
+# Python comparisons: each writes its own result file into the output directory.
+PY_SCRIPTS_QUICK = [
+    ["compare_parse.py", "--count", "200000", "--sample", "2000", "--repeats", "3", "--world-sample", "2000"],
+    ["compare_trie.py", "--sizes", "1000000"],
+    ["compare_bloom.py", "--count", "1000000"],
+    ["compare_reputation.py", "--smoke"],
+]
+PY_SCRIPTS_FULL = [
+    ["compare_parse.py"],
+    ["compare_trie.py"],
+    ["compare_bloom.py"],
+    ["compare_reputation.py"],
+    ["compare_scale.py"],
+    ["compare_compile_times.py"],
+]
+
+
+# ---- running ----
+
+def run_cpp(build: Path, name: str, filt: str, full: bool, smoke: bool, out_dir: Path) -> dict | None:
+    program = build / "benchmarks" / name
+    if not program.exists():
+        print(f"{name}: not built ({program}): build the benchmarks first (./dev bench does)", file=sys.stderr)
+        return None
+    json_path = out_dir / f"{name}.json"
+    command = [str(program), f"--benchmark_filter={filt if not full else '.'}",
+               f"--benchmark_repetitions={5 if full else 3}",
+               "--benchmark_enable_random_interleaving=true",
+               f"--benchmark_min_time={0.5 if full else 0.1}",
+               f"--benchmark_out={json_path}", "--benchmark_out_format=json",
+               "--benchmark_display_aggregates_only=true"]
+    if name == "bench_world_parse":  # its corpus is ~90k numbers; libphonenumber takes ~15 us each
+        command[4] = f"--benchmark_min_time={0.2 if full else 0.05}"
+    if smoke:  # the programs shrink their inputs below 0.01 s (ctest's bench_smoke runs)
+        command[2:5] = ["--benchmark_repetitions=2", "--benchmark_enable_random_interleaving=true",
+                        "--benchmark_min_time=0.001"]
+    print("$ " + " ".join(command), flush=True)
+    started = time.monotonic()
+    result = subprocess.run(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    if result.returncode != 0:
+        print(f"{name} failed:\n{result.stderr[-2000:]}", file=sys.stderr)
+        return None
+    print(f"  {name}: {time.monotonic() - started:.0f} s", flush=True)
+    data = json.loads(json_path.read_text())
+    data["command"] = " ".join([shown_path(program)] + [a for a in command[1:] if not a.startswith("--benchmark_out")])
+    return data
+
+
+def shown_path(path: Path) -> str:
+    """A path as the results show it: relative to the repository when inside it."""
+    try:
+        return str(path.resolve().relative_to(ROOT))
+    except ValueError:
+        return str(path)
+
+
+def ns_per_key(run: dict) -> float | None:
+    """ns per key of one benchmark run: the ns/key counter where the benchmark sets one, else
+    from items per second, else the time per iteration."""
+    if "ns/key" in run:
+        return float(run["ns/key"])
+    if run.get("items_per_second"):
+        return 1e9 / float(run["items_per_second"])
+    scale = {"ns": 1.0, "us": 1e3, "ms": 1e6, "s": 1e9}[run.get("time_unit", "ns")]
+    return float(run["real_time"]) * scale
+
+
+def repetitions(data: dict) -> dict[str, dict]:
+    """Per benchmark: every repetition's ns/key, and the median of each counter."""
+    runs: dict[str, list[dict]] = {}
+    for run in data.get("benchmarks", []):
+        if run.get("run_type") != "iteration" or run.get("error_occurred"):
+            continue
+        runs.setdefault(run["run_name"], []).append(run)
+    out = {}
+    for name, rs in runs.items():
+        ns = [ns_per_key(r) for r in rs]
+        counters = {}
+        for key in rs[0]:
+            values = [r[key] for r in rs if isinstance(r.get(key), (int, float)) and not isinstance(r.get(key), bool)]
+            if len(values) == len(rs) and key not in {"iterations", "repetitions", "repetition_index", "threads",
+                                                         "family_index", "per_family_instance_index", "real_time",
+                                                         "cpu_time"}:
+                counters[key] = statistics.median(values)
+        out[name] = {"ns": ns, "median": statistics.median(ns), "min": min(ns), "max": max(ns), "counters": counters}
+    return out
+
+
+# ---- what the run stands on ----
+
+def compiler(build: Path) -> str:
+    cache = build / "CMakeCache.txt"
+    path, flags, kind = "c++", "", ""
+    if cache.exists():
+        for line in cache.read_text().splitlines():
+            if line.startswith("CMAKE_CXX_COMPILER:"):
+                path = line.split("=", 1)[1]
+            elif line.startswith("CMAKE_BUILD_TYPE:"):
+                kind = line.split("=", 1)[1]
+    try:
+        version = subprocess.run([path, "--version"], capture_output=True, text=True).stdout.splitlines()[0]
+    except (OSError, IndexError):
+        version = path
+    return f"{version} ({kind or 'no build type'}{', ' + flags if flags else ''}; benchmarks at -O3)"
+
+
+def debian_version(package: str) -> str | None:
+    try:
+        result = subprocess.run(["dpkg-query", "-W", "-f=${Version}", package], capture_output=True, text=True)
+    except OSError:
+        return None
+    return result.stdout.strip() if result.returncode == 0 and result.stdout.strip() else None
+
+
+def versions() -> dict[str, str]:
+    out = {}
+    for dist in ["numrep-phone", "numpy", "pyarrow", "pandas", "polars", "phonenumbers", "marisa-trie", "rbloom",
+                 "pybloomfiltermmap3", "dask"]:
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            out[dist] = importlib.metadata.version(dist)
+    for package in ["libbenchmark-dev", "libmarisa-dev", "libphonenumber-dev", "libxxhash-dev", "libsdsl-dev"]:
+        v = debian_version(package)
+        if v:
+            out[package + " (Debian)"] = v
+    return out
+
+
+def machine_lines(cpp: dict[str, dict]) -> list[str]:
+    lines = [f"Machine: {bench_common.machine()}"]
+    context = next((d["context"] for d in cpp.values() if d and "context" in d), None)
+    if context:
+        caches = ", ".join(f"L{c['level']} {c['type'].lower()} {c['size'] // 1024} KiB"
+                           + (f" x{c['num_sharing']}" if c.get("num_sharing", 0) > 1 else "")
+                           for c in context.get("caches", []))
+        lines.append(f"CPU as Google Benchmark sees it: {context.get('num_cpus')} CPUs at "
+                     f"{context.get('mhz_per_cpu')} MHz; caches: {caches or 'not reported'}")
+        lines.append(f"Hardware counters: {context.get('hardware_counters', 'not asked')}")
+        if context.get("library_build_type") == "debug":
+            lines.append("Google Benchmark library build type: debug (Debian's package; it times, it is not timed)")
+    return lines
+
+
+# ---- the summary ----
+
+def ratio_row(what: str, goal: str, num: dict | None, den: dict | None, ok) -> list[str] | None:
+    if not num or not den:
+        return None
+    ratio = num["median"] / den["median"]
+    # the spread of the ratio over repetitions paired in order (interleaved, so pairs share moments)
+    pairs = [a / b for a, b in zip(num["ns"], den["ns"])]
+    status = "met" if ok(ratio) else "NOT met"
+    return [what, f"{num['median']:.1f} / {den['median']:.1f}", f"{ratio:.2f}",
+            f"{min(pairs):.2f} to {max(pairs):.2f}", goal, status]
+
+
+def targets(results: dict[str, dict[str, dict]], size: str) -> list[list[str]]:
+    trie = results.get("bench_trie", {})
+    bloom = results.get("bench_bloom", {})
+    world = results.get("bench_world_parse", {})
+    rows = [
+        ratio_row(f"trie lookup ÷ one dependent miss over the trie's bytes ({size} keys)", "≤ 2 misses",
+                  trie.get(f"trie_lookup_hit/{size}"), trie.get(f"reference_dependent_trie_bytes/{size}"),
+                  lambda r: r <= 2),
+        ratio_row(f"trie lookup ÷ unordered_set lookup ({size} keys)", "≤ 1.5x",
+                  trie.get(f"trie_lookup_hit/{size}"), trie.get(f"unordered_set_lookup/{size}"), lambda r: r <= 1.5),
+        ratio_row(f"trie batch lookup ÷ independent random loads over its bytes ({size} keys)", "≤ 2x",
+                  trie.get(f"trie_contains_batch/{size}"), trie.get(f"reference_independent_trie_bytes/{size}"),
+                  lambda r: r <= 2),
+        ratio_row("Bloom contains_batch (misses) ÷ independent random loads over its bytes (10M keys)", "≤ 1.2x",
+                  bloom.get("contains_batch<blocked, false>/10000000"),
+                  bloom.get("reference_independent_filter_bytes/10000000"), lambda r: r <= 1.2),
+        ratio_row("Bloom contains_batch (misses) ÷ the textbook blocked filter (10M keys)", "(peer)",
+                  bloom.get("contains_batch<blocked, false>/10000000"),
+                  bloom.get("textbook_contains_batch<false>/10000000"), lambda r: r <= 1.0),
+        ratio_row("libphonenumber Parse ÷ numrep try_parse (world corpus)", "≥ 300x",
+                  world.get("bm_libphonenumber_parse"), world.get("bm_numrep_parse"), lambda r: r >= 300),
+    ]
+    return [r for r in rows if r]
+
+
+def memory_rows(results: dict[str, dict[str, dict]], size: str) -> list[str]:
+    trie = results.get("bench_trie", {})
+    out = []
+    t, s = trie.get(f"trie_lookup_hit/{size}"), trie.get(f"unordered_set_lookup/{size}")
+    if t and s and "bits/key" in t["counters"] and "bits/key" in s["counters"]:
+        r = s["counters"]["bits/key"] / t["counters"]["bits/key"]
+        out.append(f"- memory at {size} keys: trie {t['counters']['bits/key']:.1f} bits/key, unordered_set "
+                   f"{s['counters']['bits/key']:.0f} bits/key: the trie takes 1/{r:.0f} of it "
+                   f"(goal: 1/40 or less: {'met' if r >= 40 else 'NOT met'})")
+    return out
+
+
+def python_overhead(results: dict[str, dict[str, dict]], trie_size: int) -> list[str]:
+    """The binding's cost per key: a Python batch call's ns/key minus the C++ batch's on keys drawn
+    alike, same size, same run (Vietnamese mobile keys for the trie, as bench_trie draws them from
+    the plan's mobile ranges; E.164-shaped odd keys at 10M for the Bloom filter, as bench_bloom)."""
+    try:
+        import numpy as np
+
+        import numrep
+    except ImportError as e:
+        return [f"- Python overhead not measured: {e}"]
+    rng = np.random.default_rng(42)
+    prefixes = np.array([32, 33, 34, 35, 36, 37, 38, 39, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88, 89, 90,
+                         91, 93, 94, 96, 97, 98], dtype=np.uint64)
+    heads = prefixes[rng.integers(0, len(prefixes), trie_size * 2)] * np.uint64(10**7)
+    tails = rng.integers(0, 10**7, trie_size * 2).astype(np.uint64)
+    trie_keys = np.unique(np.uint64(84 * 10**9) + heads + tails)[:trie_size]
+    rng.shuffle(trie_keys)
+    bloom_size = 10_000_000
+    bloom_keys = ((np.uint64(10**10) + rng.integers(0, 9 * 10**14, bloom_size).astype(np.uint64))
+                  & ~np.uint64(1)) | np.uint64(1)
+    trie = numrep.TrieStore.build(trie_keys)
+    bloom = numrep.BloomFilter(bloom_size, 0.01)
+    bloom.add_many(bloom_keys)
+    cases = [
+        ("TrieStore.contains_many", trie_keys, lambda: trie.contains_many(trie_keys),
+         results.get("bench_trie", {}).get(f"trie_contains_batch/{trie_size}")),
+        ("BloomFilter.contains_many", bloom_keys, lambda: bloom.contains_many(bloom_keys),
+         results.get("bench_bloom", {}).get(f"contains_batch<blocked, true>/{bloom_size}")),
+    ]
+    lines = []
+    for label, keys, call, cpp in cases:
+        times, _, _ = bench_common.time_repeats(call, 5)
+        py_ns = statistics.median(times) / len(keys) * 1e9
+        if cpp is None:
+            lines.append(f"- {label}: {py_ns:.1f} ns/key from Python; no C++ batch of this size in this run")
+            continue
+        overhead = py_ns - cpp["median"]
+        share = overhead / cpp["median"]
+        lines.append(f"- {label} on {len(keys):,} keys (NumPy uint64, one call): {py_ns:.1f} ns/key; the C++ batch "
+                     f"(1024 or 4096 keys a call) {cpp['median']:.1f} ns/key: binding overhead {overhead:+.1f} ns/key "
+                     f"= {100 * share:+.0f}% of the C++ batch (goal under 20%: {'met' if share < 0.2 else 'NOT met'})")
+    return lines
+
+
+def table(header: list[str], rows: list[list[str]]) -> list[str]:
+    return ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)] + ["| " + " | ".join(r) + " |" for r in rows]
+
+
+def summary(results: dict[str, dict[str, dict]], raw: dict[str, dict], full: bool, build: Path,
+            python_lines: list[str], scripts: list[str]) -> str:
+    size = "10000000" if full else "1000000"
+    lines = [
+        "# All benchmarks, one run: structures against physical references and peers",
+        "",
+        f"Date (UTC): {bench_common.utc_now()}  ",
+        f"Command: `./dev bench{' --full' if full else ''}` "
+        f"(`python benchmarks/run_all.py --build-dir {shown_path(build)}{' --full' if full else ''}`)  ",
+        *[line + "  " for line in machine_lines(raw)],
+        f"Compiler: {compiler(build)}  ",
+        "Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
+        "",
+        "## Targets (issue 13), as multiples of references measured in the same run",
+        "",
+        "Medians over interleaved repetitions; the spread is the ratio of paired repetitions.",
+        "",
+        *table(["what", "ns/key (median)", "ratio", "spread", "goal", "status"], targets(results, size)),
+        "",
+        *memory_rows(results, size),
+        *python_lines,
+        "",
+        "The references (benchmarks/physical_reference.hpp): *dependent* chases a random cycle through "
+        "cache lines of an array as large as the structure, one line per key, each address known only "
+        "after the previous load; *independent* loads random lines of the same array whose addresses are "
+        "known in advance, so the misses overlap. A lookup that follows k pointers costs about k "
+        "dependent misses; a batch lookup can at best approach the independent loads.",
+        "",
+    ]
+    for program, benchmarks in results.items():
+        lines += [f"## {program}", "", f"`{raw[program]['command']}`", ""]
+        rows = []
+        for name, b in sorted(benchmarks.items()):
+            extra = ", ".join(f"{k}={v:.3g}" for k, v in b["counters"].items()
+                              if k not in {"ns/key", "items_per_second"} and not k.startswith("bytes"))
+            rows.append([name, f"{b['min']:.1f}", f"{b['median']:.1f}", f"{b['max']:.1f}", extra])
+        lines += [*table(["benchmark", "min ns/key", "median", "max", "counters (medians)"], rows), ""]
+    if scripts:
+        lines += ["## Python comparisons in this run", ""] + [f"- `{s}`" for s in scripts] + [""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build" / "release")
+    parser.add_argument("--full", action="store_true", help="the published sizes (10M keys, full corpora)")
+    parser.add_argument("--output", type=Path, default=None,
+                        help="where results go (default: benchmarks/results with --full, build/bench-results without)")
+    parser.add_argument("--only", default=None, help="C++ programs and Python scripts whose name contains this")
+    parser.add_argument("--no-python", action="store_true", help="only the C++ programs and the summary")
+    parser.add_argument("--smoke", action="store_true",
+                        help="every step at the smallest sizes, for CI (./dev test): checks the run, not the figures")
+    args = parser.parse_args()
+    out_dir = args.output or (bench_common.RESULTS if args.full else ROOT / "build" / "bench-results")
+    out_dir.mkdir(parents=True, exist_ok=True)
+    raw_dir = out_dir / "raw"
+    raw_dir.mkdir(exist_ok=True)
+
+    raw: dict[str, dict] = {}
+    failed: list[str] = []
+    for name, filt, _ in CPP_PROGRAMS:
+        if args.only and args.only not in name:
+            continue
+        data = run_cpp(args.build_dir, name, filt, args.full, args.smoke, raw_dir)
+        if data:
+            raw[name] = data
+        else:
+            failed.append(name)
+    results = {name: repetitions(data) for name, data in raw.items()}
+
+    scripts = []
+    if not args.no_python:
+        world_json = raw_dir / "bench_world_parse.json"
+        scripts_to_run = PY_SCRIPTS_FULL if args.full else PY_SCRIPTS_QUICK
+        if args.smoke:
+            scripts_to_run = [[script[0], "--smoke"] for script in PY_SCRIPTS_FULL]
+        for script in scripts_to_run:
+            if args.only and args.only not in script[0]:
+                continue
+            command = [sys.executable, str(ROOT / "benchmarks" / script[0]), *script[1:], "--output", str(out_dir)]
+            if script[0] == "compare_parse.py" and world_json.exists():
+                command += ["--cpp-results", str(world_json)]
+            if script[0] == "compare_reputation.py" and (args.build_dir / "benchmarks" / "bench_reputation").exists():
+                command += ["--cpp-bench", str(args.build_dir / "benchmarks" / "bench_reputation")]
+            print("$ " + " ".join(["python", f"benchmarks/{script[0]}", *command[2:]]), flush=True)
+            started = time.monotonic()
+            done = subprocess.run(command)
+            print(f"  {script[0]}: {time.monotonic() - started:.0f} s" + ("" if done.returncode == 0 else " (FAILED)"),
+                  flush=True)
+            scripts.append(" ".join(["python", f"benchmarks/{script[0]}", *script[1:]])
+                           + ("" if done.returncode == 0 else " — failed"))
+            if done.returncode != 0:
+                failed.append(script[0])
+
+    if args.no_python:
+        python_lines = []
+    elif args.smoke:
+        python_lines = ["- Python overhead: not measured in a smoke run"]
+    else:
+        python_lines = python_overhead(results, 10_000_000 if args.full else 1_000_000)
+    text = summary(results, raw, args.full, args.build_dir, python_lines, scripts)
+    bench_common.write_result(out_dir, "summary.md", text)
+    (out_dir / "summary.json").write_text(json.dumps({"results": results, "full": args.full,
+                                                      "machine": bench_common.machine(),
+                                                      "platform": platform.platform(), "failed": failed}, indent=1))
+    if failed:
+        sys.exit(f"run_all: these did not run or failed: {', '.join(failed)} (see above)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,49 @@
+"""benchmarks/run_all.py's arithmetic: repetitions read from Google Benchmark's JSON, ratios
+against the references and the target verdicts (the driver itself runs in ./dev test's smoke)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "benchmarks"))
+import run_all
+
+
+def runs(name: str, ns: list[float], **counters: float) -> list[dict]:
+    return [{"run_name": name, "name": name, "run_type": "iteration", "repetitions": len(ns), "repetition_index": i,
+             "iterations": 1000, "real_time": 1.0, "cpu_time": 1.0, "time_unit": "ns", "ns/key": v, **counters}
+            for i, v in enumerate(ns)]
+
+
+def test_repetitions_give_min_median_max_and_counter_medians() -> None:
+    data = {"benchmarks": [
+        *runs("trie_lookup_hit/1000000", [70.0, 60.0, 65.0], **{"bits/key": 12.0}),
+        {"run_name": "trie_lookup_hit/1000000", "run_type": "aggregate", "aggregate_name": "median", "ns/key": 1.0},
+    ]}
+    got = run_all.repetitions(data)["trie_lookup_hit/1000000"]
+    assert (got["min"], got["median"], got["max"]) == (60.0, 65.0, 70.0)
+    assert got["counters"]["bits/key"] == 12.0
+    assert "repetition_index" not in got["counters"]
+
+
+def test_ns_per_key_falls_back_to_items_per_second_then_time() -> None:
+    assert run_all.ns_per_key({"items_per_second": 1e8}) == pytest.approx(10.0)
+    assert run_all.ns_per_key({"real_time": 2.0, "time_unit": "us"}) == pytest.approx(2000.0)
+
+
+def test_targets_divide_medians_of_the_same_run_and_judge_them() -> None:
+    results = {"bench_trie": run_all.repetitions({"benchmarks": [
+        *runs("trie_lookup_hit/1000000", [60.0, 66.0, 63.0]),
+        *runs("reference_dependent_trie_bytes/1000000", [20.0, 22.0, 21.0]),
+        *runs("unordered_set_lookup/1000000", [50.0, 50.0, 50.0]),
+    ]})}
+    rows = {row[0]: row for row in run_all.targets(results, "1000000")}
+    dependent = rows["trie lookup ÷ one dependent miss over the trie's bytes (1000000 keys)"]
+    assert dependent[2] == "3.00" and dependent[5] == "NOT met"
+    versus_set = rows["trie lookup ÷ unordered_set lookup (1000000 keys)"]
+    assert versus_set[2] == "1.26" and versus_set[5] == "met"
+    # a target whose benchmarks did not run is left out, not reported as met
+    assert not any("batch" in name for name in rows)
