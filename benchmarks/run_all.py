@@ -88,6 +88,7 @@ def run_cpp(build: Path, name: str, filt: str, full: bool, smoke: bool, out_dir:
     print(f"  {name}: {time.monotonic() - started:.0f} s", flush=True)
     data = json.loads(json_path.read_text())
     data["command"] = " ".join([shown_path(program)] + [a for a in command[1:] if not a.startswith("--benchmark_out")])
+    json_path.write_text(json.dumps(data, indent=1))  # with the command, for --summary-only
     return data
 
 
@@ -239,6 +240,27 @@ def memory_rows(results: dict[str, dict[str, dict]], size: str) -> list[str]:
     return out
 
 
+# benchmarks/mobile_universe.hpp's universe: every Vietnamese mobile number of the built-in plan,
+# (prefix with 84, numbers under it), U = 401.4M.
+MOBILE_PREFIXES = ([(8400 + two, 10_000_000) for two in (32, 33, 34, 35, 36, 37, 38, 39, 86, 96, 97, 98, 31, 81,
+                                                         82, 83, 84, 85, 88, 91, 94, 87, 70, 76, 77, 78, 79, 89,
+                                                         90, 93, 30, 51, 52, 56, 58, 92, 59, 99, 55, 95)]
+                   + [(84160, 1_000_000)] + [(840000 + four, 100_000) for four in (1210, 1211, 1212, 1213)])
+
+
+def mobile_keys(n: int, rng):  # -> np.ndarray
+    """n distinct keys drawn uniformly from that universe, in random order, as bench_trie draws them."""
+    import numpy as np
+
+    sizes = np.array([size for _, size in MOBILE_PREFIXES], dtype=np.uint64)
+    bases = np.array([prefix * size for prefix, size in MOBILE_PREFIXES], dtype=np.uint64)
+    starts = np.concatenate([[0], np.cumsum(sizes)[:-1]]).astype(np.uint64)
+    ranks = np.unique(rng.integers(0, int(sizes.sum()), n + n // 8 + 16).astype(np.uint64))
+    ranks = rng.permutation(ranks)[:n]
+    which = np.searchsorted(starts, ranks, side="right") - 1
+    return bases[which] + (ranks - starts[which])
+
+
 def python_overhead(results: dict[str, dict[str, dict]], trie_size: int) -> list[str]:
     """The binding's cost per key: a Python batch call's ns/key minus the C++ batch's on keys drawn
     alike, same size, same run (Vietnamese mobile keys for the trie, as bench_trie draws them from
@@ -250,12 +272,7 @@ def python_overhead(results: dict[str, dict[str, dict]], trie_size: int) -> list
     except ImportError as e:
         return [f"- Python overhead not measured: {e}"]
     rng = np.random.default_rng(42)
-    prefixes = np.array([32, 33, 34, 35, 36, 37, 38, 39, 70, 76, 77, 78, 79, 81, 82, 83, 84, 85, 86, 88, 89, 90,
-                         91, 93, 94, 96, 97, 98], dtype=np.uint64)
-    heads = prefixes[rng.integers(0, len(prefixes), trie_size * 2)] * np.uint64(10**7)
-    tails = rng.integers(0, 10**7, trie_size * 2).astype(np.uint64)
-    trie_keys = np.unique(np.uint64(84 * 10**9) + heads + tails)[:trie_size]
-    rng.shuffle(trie_keys)
+    trie_keys = mobile_keys(trie_size, rng)
     bloom_size = 10_000_000
     bloom_keys = ((np.uint64(10**10) + rng.integers(0, 9 * 10**14, bloom_size).astype(np.uint64))
                   & ~np.uint64(1)) | np.uint64(1)
@@ -337,6 +354,9 @@ def main() -> None:
                         help="where results go (default: benchmarks/results with --full, build/bench-results without)")
     parser.add_argument("--only", default=None, help="C++ programs and Python scripts whose name contains this")
     parser.add_argument("--no-python", action="store_true", help="only the C++ programs and the summary")
+    parser.add_argument("--summary-only", action="store_true",
+                        help="run no benchmark program or script: rebuild the summary from the raw JSON an earlier "
+                             "run left in the output directory (the Python overhead is measured again)")
     parser.add_argument("--smoke", action="store_true",
                         help="every step at the smallest sizes, for CI (./dev test): checks the run, not the figures")
     args = parser.parse_args()
@@ -350,6 +370,11 @@ def main() -> None:
     for name, filt, _ in CPP_PROGRAMS:
         if args.only and args.only not in name:
             continue
+        if args.summary_only:
+            if (raw_dir / f"{name}.json").exists():
+                raw[name] = json.loads((raw_dir / f"{name}.json").read_text())
+                raw[name].setdefault("command", f"{name} (an earlier run; its command was not kept)")
+            continue
         data = run_cpp(args.build_dir, name, filt, args.full, args.smoke, raw_dir)
         if data:
             raw[name] = data
@@ -358,7 +383,7 @@ def main() -> None:
     results = {name: repetitions(data) for name, data in raw.items()}
 
     scripts = []
-    if not args.no_python:
+    if not args.no_python and not args.summary_only:
         world_json = raw_dir / "bench_world_parse.json"
         scripts_to_run = PY_SCRIPTS_FULL if args.full else PY_SCRIPTS_QUICK
         if args.smoke:

@@ -47,3 +47,16 @@ def test_targets_divide_medians_of_the_same_run_and_judge_them() -> None:
     assert versus_set[2] == "1.26" and versus_set[5] == "met"
     # a target whose benchmarks did not run is left out, not reported as met
     assert not any("batch" in name for name in rows)
+
+
+def test_mobile_keys_are_distinct_valid_vietnamese_mobiles_in_random_order() -> None:
+    import numpy as np
+
+    import numrep
+
+    keys = run_all.mobile_keys(5000, np.random.default_rng(3))
+    assert len(keys) == 5000 and len(np.unique(keys)) == 5000
+    assert not np.all(np.diff(keys.astype(np.int64)) > 0)  # not sorted
+    info = numrep.lookup_many(keys)
+    mobile = numrep.lookup_many(np.array([84912345678], dtype=np.uint64))["type"][0]
+    assert info["valid"].all() and (info["type"] == mobile).all(), "every key is a mobile number of the plan"
