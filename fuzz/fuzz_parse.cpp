@@ -11,8 +11,9 @@
 //    from "+111128634478" too, so the E.164 form of an invalid number may read differently.);
 //  - a Vietnamese number's national() (formatted without a read-back check) always reads back;
 //  - the UTF-32 overload reads the same text the same way;
-//  - the fast path for plain ASCII numbers agrees with the full scan (forced by a leading tab,
-//    white space the full scan skips).
+//  - the one-pass scan of plain texts (scan_plain: ASCII and full-width digits, separators, a
+//    leading plus, "tel:" without parameters) agrees with the full scan (scan_decoded) on every
+//    input it accepts, both as UTF-8 and as UTF-32.
 #include <numrep/parse.hpp>
 #include <numrep/phone_number.hpp>
 #include <numrep/region.hpp>
@@ -43,14 +44,6 @@ region pick_region(std::uint8_t b) {
 std::string describe(const parse_result& r) {
     if (!r) return std::string("error ") + std::string(numrep::describe(r.error()));
     return "key " + std::to_string(r->key());
-}
-
-bool is_plain(std::string_view text) {
-    for (const char c : text)
-        if (!((c >= '0' && c <= '9') || c == '+' || c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' ||
-              c == '/'))
-            return false;
-    return true;
 }
 
 void check_number(std::string_view text, const region& home, const parse_result& r) {
@@ -150,13 +143,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           describe(w).c_str());
     }
 
-    // Plain ASCII numbers take a fast path; the full scan (forced by a leading tab, which it
-    // skips as white space) must read them the same way.
-    if (is_plain(text) && text.size() < numrep::max_input_length) {
-        const std::string slow = "\t" + std::string(text);
-        const parse_result s = numrep::try_parse(slow, home);
-        NUMREP_FUZZ_CHECK(s.error() == r.error() && s->key() == r->key(), "\"%.*s\": %s, after a tab: %s",
-                          static_cast<int>(text.size()), text.data(), describe(r).c_str(), describe(s).c_str());
+    // Texts the one-pass scan accepts must read as the full scan reads them.
+    if (numrep::detail::scanned plain{}; numrep::detail::scan_plain(text, plain)) {
+        const parse_result full = numrep::detail::parse_scanned(numrep::detail::scan_decoded(text), home);
+        NUMREP_FUZZ_CHECK(full.error() == r.error() && full->key() == r->key(), "\"%.*s\": %s, by the full scan: %s",
+                          static_cast<int>(text.size()), text.data(), describe(r).c_str(), describe(full).c_str());
+    }
+    if (numrep::detail::scanned plain{}; valid_utf8 && numrep::detail::scan_plain(std::u32string_view(wide), plain)) {
+        const parse_result full = numrep::detail::parse_scanned(numrep::detail::scan_decoded(std::u32string_view(wide)),
+                                                                home);
+        NUMREP_FUZZ_CHECK(full.error() == r.error() && full->key() == r->key(), "UTF-32: %s, by the full scan: %s",
+                          describe(r).c_str(), describe(full).c_str());
     }
     return 0;
 }
