@@ -118,6 +118,27 @@ void trie_lookup_hit(benchmark::State& state) {
     state.counters["build_Mkeys/s"] = static_cast<double>(fx.keys.size()) / fx.build_seconds / 1e6;
 }
 
+// Lookups one after another where each key's address depends on the previous answer, so that
+// none overlaps the next: the latency of a lookup, comparable with the dependent-miss reference
+// (the loops above let the processor overlap independent lookups: their throughput).
+template <class Contains>
+void chained_lookups(benchmark::State& state, const std::vector<std::uint64_t>& keys, Contains contains) {
+    const numrep_bench::counted_scope count(state, 1);
+    std::size_t i = 0;
+    for (auto _ : state) {
+        const bool found = contains(keys[i]);
+        i += 2 - static_cast<std::size_t>(found);  // every key is present: the next one, by data
+        if (i >= keys.size()) i = 0;
+    }
+    benchmark::DoNotOptimize(i);
+    per_key(state, 1);
+}
+
+void trie_lookup_chained(benchmark::State& state) {
+    auto& fx = fixture::get(size_of(state));
+    chained_lookups(state, fx.keys, [&](std::uint64_t k) { return fx.trie.contains(k); });
+}
+
 void trie_lookup_miss(benchmark::State& state) {
     auto& fx = fixture::get(size_of(state));
     std::size_t i = 0, hits = 0;
@@ -265,8 +286,8 @@ double unordered_set_bytes(const std::unordered_set<std::uint64_t>& set) {
     return 32.0 * static_cast<double>(set.size()) + 8.0 * static_cast<double>(set.bucket_count());
 }
 
-void unordered_set_lookup(benchmark::State& state) {
-    auto& fx = fixture::get(size_of(state));
+// The fixture's keys in an unordered_set, built once per size.
+const std::unordered_set<std::uint64_t>& unordered_set_of(const fixture& fx) {
     static std::map<std::size_t, std::unique_ptr<std::unordered_set<std::uint64_t>>> sets;
     auto& set = sets[fx.keys.size()];
     if (!set) {
@@ -277,6 +298,12 @@ void unordered_set_lookup(benchmark::State& state) {
         std::shuffle(order.begin(), order.end(), std::mt19937_64(7));
         set = std::make_unique<std::unordered_set<std::uint64_t>>(order.begin(), order.end());
     }
+    return *set;
+}
+
+void unordered_set_lookup(benchmark::State& state) {
+    auto& fx = fixture::get(size_of(state));
+    const auto* set = &unordered_set_of(fx);
     const numrep_bench::counted_scope count(state, 1);
     std::size_t i = 0, hits = 0;
     for (auto _ : state) {
@@ -286,6 +313,12 @@ void unordered_set_lookup(benchmark::State& state) {
     benchmark::DoNotOptimize(hits);
     per_key(state, 1);
     fx.report_space(state, 8.0 * unordered_set_bytes(*set) / static_cast<double>(set->size()));
+}
+
+void unordered_set_lookup_chained(benchmark::State& state) {
+    auto& fx = fixture::get(size_of(state));
+    const auto& set = unordered_set_of(fx);
+    chained_lookups(state, fx.keys, [&](std::uint64_t k) { return set.count(k) != 0; });
 }
 
 #if defined(NUMREP_HAVE_MARISA)
@@ -403,6 +436,7 @@ void reference_dependent_set_bytes(benchmark::State& state) {
 void sizes(benchmark::internal::Benchmark* b) { b->Arg(1'000'000)->Arg(10'000'000)->Unit(benchmark::kNanosecond); }
 
 BENCHMARK(trie_lookup_hit)->Apply(sizes);
+BENCHMARK(trie_lookup_chained)->Apply(sizes);
 BENCHMARK(trie_lookup_miss)->Apply(sizes);
 BENCHMARK(trie_get_value)->Apply(sizes);
 BENCHMARK(trie_contains_batch)->Apply(sizes);
@@ -418,6 +452,7 @@ BENCHMARK(reference_independent_trie_bytes)->Apply(sizes);
 BENCHMARK(reference_dependent_set_bytes)->Apply(sizes);
 BENCHMARK(sorted_array_lookup)->Apply(sizes);
 BENCHMARK(unordered_set_lookup)->Apply(sizes);
+BENCHMARK(unordered_set_lookup_chained)->Apply(sizes);
 #if defined(NUMREP_HAVE_MARISA)
 BENCHMARK(marisa_lookup)->Apply(sizes);
 BENCHMARK(marisa_count_prefix)->Apply(sizes);

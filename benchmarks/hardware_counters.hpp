@@ -37,7 +37,7 @@ public:
             attr.type = events[i].first;
             attr.config = events[i].second;
             attr.disabled = 1;
-            attr.exclude_kernel = 1;  // allowed at perf_event_paranoid 2, Debian's default
+            attr.exclude_kernel = 1;  // user space only: allowed up to perf_event_paranoid 2 (Debian's is 3)
             attr.exclude_hv = 1;
             const long fd = syscall(SYS_perf_event_open, &attr, 0, -1, -1, 0);
             if (fd < 0) {
