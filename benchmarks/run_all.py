@@ -172,6 +172,11 @@ def versions() -> dict[str, str]:
     return out
 
 
+def counters_exposed(cpp: dict[str, dict]) -> bool:
+    """Whether the C++ programs of the run read hardware counters (their context says)."""
+    return any(str(d.get("context", {}).get("hardware_counters", "")).startswith("instructions") for d in cpp.values())
+
+
 def machine_lines(cpp: dict[str, dict]) -> list[str]:
     lines = [f"Machine: {bench_common.machine()}"]
     context = next((d["context"] for d in cpp.values() if d and "context" in d), None)
@@ -242,6 +247,34 @@ def memory_rows(results: dict[str, dict[str, dict]], size: str) -> list[str]:
         out.append(f"- memory at {size} keys: trie {t['counters']['bits/key']:.1f} bits/key, unordered_set "
                    f"{s['counters']['bits/key']:.0f} bits/key: the trie takes 1/{r:.0f} of it "
                    f"(goal: 1/40 or less: {'met' if r >= 40 else 'NOT met'})")
+    return out
+
+
+def time_split_rows(results: dict[str, dict[str, dict]], counters_exposed: bool) -> list[str]:
+    """Where the time of a structure goes, from the run itself: the same operation on a structure
+    small enough for L2 beside the full-size one (what is left in cache is computation, the rest
+    is waiting on memory), and the hardware counters per key where the machine exposes them."""
+    pairs = [
+        ("Bloom contains_batch (misses)", "bench_bloom", "contains_batch<blocked, false>/100000",
+         "contains_batch<blocked, false>/10000000", "100k keys (120 kB)", "10M keys"),
+        ("trie batch lookup", "bench_trie", "trie_contains_batch/1000000", "trie_contains_batch/10000000",
+         "1M keys", "10M keys"),
+        ("trie lookup, chained", "bench_trie", "trie_lookup_chained/1000000", "trie_lookup_chained/10000000",
+         "1M keys", "10M keys"),
+    ]
+    out = []
+    for what, program, small_name, large_name, small_label, large_label in pairs:
+        small = results.get(program, {}).get(small_name)
+        large = results.get(program, {}).get(large_name)
+        if not small or not large:
+            continue
+        share = small["median"] / large["median"]
+        out.append(f"- {what}: {small['median']:.1f} ns/key at {small_label} against {large['median']:.1f} at "
+                   f"{large_label}: {100 * share:.0f}% of the time remains when the structure is (nearly) in cache, "
+                   "so that share is computation and the rest waiting on memory")
+    if not counters_exposed:
+        out.append("- hardware counters (instructions, cache and TLB misses per key) are not exposed on this machine: "
+                   "the split above is measured by size instead")
     return out
 
 
@@ -354,6 +387,10 @@ def summary(results: dict[str, dict[str, dict]], raw: dict[str, dict], full: boo
         "",
         *memory_rows(results, size),
         *python_lines,
+        "",
+        "## Where the time goes",
+        "",
+        *time_split_rows(results, counters_exposed(raw)),
         "",
         "The references (benchmarks/physical_reference.hpp): *dependent* chases a random cycle through "
         "cache lines of an array as large as the structure, one line per key, each address known only "

@@ -61,3 +61,16 @@ def test_mobile_keys_are_distinct_valid_vietnamese_mobiles_in_random_order() -> 
     info = numrep.lookup_many(keys)
     mobile = numrep.lookup_many(np.array([84912345678], dtype=np.uint64))["type"][0]
     assert info["valid"].all() and (info["type"] == mobile).all(), "every key is a mobile number of the plan"
+
+
+def test_time_split_compares_in_cache_and_full_size_runs_and_says_when_counters_are_missing() -> None:
+    results = {"bench_bloom": run_all.repetitions({"benchmarks": [
+        *runs("contains_batch<blocked, false>/100000", [8.0, 8.0, 8.0]),
+        *runs("contains_batch<blocked, false>/10000000", [16.0, 16.0, 16.0]),
+    ]})}
+    rows = run_all.time_split_rows(results, counters_exposed=False)
+    assert rows[0].startswith("- Bloom contains_batch (misses): 8.0 ns/key") and "50% of the time remains" in rows[0]
+    assert "not exposed" in rows[-1]
+    assert not any("not exposed" in row for row in run_all.time_split_rows(results, counters_exposed=True))
+    assert run_all.counters_exposed({"bench_bloom": {"context": {"hardware_counters": "instructions, ..."}}})
+    assert not run_all.counters_exposed({"bench_bloom": {"context": {"hardware_counters": "not exposed: ..."}}})
