@@ -194,23 +194,22 @@ public:
             target.words[bit >> 6] |= std::uint64_t{1} << (bit & 63);
         }
     }
-    bool contains(std::uint64_t key) const noexcept {
-        const std::uint64_t h = mix(key);
-        const auto& target = blocks_[block_of(h)];
-        bool all = true;
-        for (unsigned i = 0; i < k_; ++i) {
-            const unsigned bit = (h >> (9 * i)) & 511U;
-            all &= ((target.words[bit >> 6] >> (bit & 63)) & 1U) != 0;
-        }
-        return all;
-    }
-    // Hashes the next batch while earlier blocks load: the same batching numrep's filter uses.
+    bool contains(std::uint64_t key) const noexcept { return contains_hashed(mix(key)); }
+    // Hashes ahead while earlier blocks load: each key is hashed once, its block prefetched
+    // `ahead` keys before it is tested (the batching numrep's filter uses).
     std::size_t contains_batch(std::span<const std::uint64_t> keys, std::span<std::uint8_t> out) const noexcept {
+        constexpr std::size_t ahead = 8;
+        std::array<std::uint64_t, ahead> hashes{};
         std::size_t hits = 0;
-        for (std::size_t i = 0; i < keys.size(); ++i) {
-            if (i + 8 < keys.size()) __builtin_prefetch(&blocks_[block_of(mix(keys[i + 8]))]);
-            out[i] = contains(keys[i]) ? 1 : 0;
-            hits += out[i];
+        for (std::size_t i = 0; i < keys.size() + ahead; ++i) {
+            if (i >= ahead) {
+                out[i - ahead] = contains_hashed(hashes[i % ahead]) ? 1 : 0;
+                hits += out[i - ahead];
+            }
+            if (i < keys.size()) {
+                hashes[i % ahead] = mix(keys[i]);
+                __builtin_prefetch(&blocks_[block_of(hashes[i % ahead])]);
+            }
         }
         return hits;
     }
@@ -222,6 +221,15 @@ private:
     };
     std::vector<block> blocks_;
     unsigned k_;
+    bool contains_hashed(std::uint64_t h) const noexcept {
+        const auto& target = blocks_[block_of(h)];
+        bool all = true;
+        for (unsigned i = 0; i < k_; ++i) {
+            const unsigned bit = (h >> (9 * i)) & 511U;
+            all &= ((target.words[bit >> 6] >> (bit & 63)) & 1U) != 0;
+        }
+        return all;
+    }
     static std::uint64_t mix(std::uint64_t x) noexcept {  // splitmix64's finaliser
         x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
         x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
