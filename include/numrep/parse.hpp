@@ -12,6 +12,7 @@
 #include <string_view>
 
 #include "detail/key.hpp"
+#include "detail/plain_text_classes.hpp"
 #include "detail/throw.hpp"
 #include "detail/unicode.hpp"
 #include "detail/vietnam_rules.hpp"
@@ -470,10 +471,13 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
 
 // The common case in one pass over the input, without decoding it: a "tel:" URI without
 // parameters or plain text; ASCII or full-width digits, one leading '+' (or full-width '+'),
-// spaces and the grouping punctuation " -.()/", at most max_input_length code units. Anything
-// else (letters, extensions, URI parameters, other scripts) returns false: the full scan.
-// For these characters the full scan gives the same digits: none of them can start an
-// extension or end a URI's number part, and a bare "tel:" number is read as the text after it.
+// spaces, the grouping punctuation " -.()/" and '~', at most max_input_length code units.
+// Anything else (letters, extensions, URI parameters, other scripts) returns false: the full
+// scan. For these characters the full scan gives the same digits: none of them but '~' can
+// start an extension or end a URI's number part, and a bare "tel:" number is read as the text
+// after it. '~' is an extension label when only separators stand between it and the last run
+// of digits ("555 1234 ~ 56"), so it is taken here only with two runs of digits after it
+// ("8~10 84 912..."), where the last run cannot be its extension.
 template <class Text>
 constexpr bool scan_plain(Text text, scanned& s) noexcept {
     if (text.size() > max_input_length) return false;
@@ -482,11 +486,46 @@ constexpr bool scan_plain(Text text, scanned& s) noexcept {
     if (text.size() >= 4 && (text[0] | 0x20) == 't' && (text[1] | 0x20) == 'e' && (text[2] | 0x20) == 'l' &&
         text[3] == ':')
         i = 4;
+#if NUMREP_HAVE_PLAIN_TEXT_CLASSES
+    if constexpr (utf8) {
+        const std::size_t n = text.size() - i;
+        if (!std::is_constant_evaluated() && n >= plain_text_classes_min && n <= plain_text_classes_max) {
+            const char* p = text.data() + i;
+            const plain_text_classes c = classify_plain_text(p, n);
+            // Otherwise (full-width forms, anything unusual) the loop below decides.
+            if (c.any() == (n == 32 ? ~0U : (1U << n) - 1)) {
+                const std::uint32_t first_digit = c.digits & (0U - c.digits);
+                if ((c.plus & (c.plus - 1)) != 0 || c.plus > first_digit) return false;  // one '+', before the digits
+                if (c.tilde != 0) {
+                    const std::uint32_t after = c.digits >> (31 - std::countl_zero(c.tilde));
+                    const std::uint32_t run_starts = after & ~(after << 1);
+                    if ((run_starts & (run_starts - 1)) == 0) return false;
+                }
+                // Eight digits a round, whatever is left: a loop that stops after each digit ends
+                // at a different count for every text and mispredicts there; this one ends after
+                // two rounds for nearly all numbers. Past the last digit a round copies the final
+                // byte (the sentinel keeps every read inside the text); it ends by 32 = capacity.
+                const int count = bit_count(c.digits);
+                const std::uint32_t sentinel = 1U << (n - 1);
+                std::uint32_t m = c.digits;
+                for (int round = 0; round < count; round += 8)
+                    for (int k = round; k < round + 8; ++k) {
+                        s.digits[static_cast<std::size_t>(k)] = p[std::countr_zero(m | sentinel)];
+                        m &= m - 1;
+                    }
+                s.count = count;
+                s.plus = c.plus != 0;
+                return count >= 3;
+            }
+        }
+    }
+#endif
     // Counters live in locals: stores through char pointers may alias any object, so a count
-    // kept in `s` would be written back and reloaded for every digit. (A branch-free loop
-    // storing every byte measured slower here, 60 against 49 ns in bench_parse's bm_parse.)
+    // kept in `s` would be written back and reloaded for every digit.
     int count = 0;
     bool plus = false;
+    int runs_after_tilde = 2;  // runs of digits since the last '~' (2: enough, or no '~')
+    bool after_digit = false;
     for (; i < text.size(); ++i) {
         char32_t c;
         if constexpr (utf8) {
@@ -505,18 +544,23 @@ constexpr bool scan_plain(Text text, scanned& s) noexcept {
             else if (c == 0xFF0B)
                 c = U'+';
         }
-        if (c >= '0' && c <= '9') {
+        const bool digit = c >= '0' && c <= '9';
+        if (digit) {
             if (count == scan_digit_capacity) return false;
             s.digits[static_cast<std::size_t>(count++)] = static_cast<char>(c);
+            if (!after_digit) ++runs_after_tilde;
         } else if (c == '+' && count == 0 && !plus) {
             plus = true;
+        } else if (c == '~') {
+            runs_after_tilde = 0;
         } else if (c != ' ' && c != '-' && c != '.' && c != '(' && c != ')' && c != '/') {
             return false;
         }
+        after_digit = digit;
     }
     s.count = count;
     s.plus = plus;
-    return count >= 3;  // fewer: the full scan applies libphonenumber's viability rules and says why
+    return count >= 3 && runs_after_tilde >= 2;  // fewer digits: the full scan applies libphonenumber's viability rules
 }
 
 // The full scan: the text decoded to code points, then every rule (tel: URIs, extensions,
@@ -536,9 +580,9 @@ constexpr scanned scan_decoded(Text text) noexcept {
 
 template <class Text>
 constexpr scanned scan(Text text) noexcept {
-    scanned s{};
-    if (scan_plain(text, s)) return s;
-    return scan_decoded(text);
+    scanned s{};  // one object returned from every path: no copy of it on the common one
+    if (!scan_plain(text, s)) s = scan_decoded(text);
+    return s;
 }
 
 // Digits being read as a national number: a view of the scanned digits, or of a transformed
@@ -571,9 +615,8 @@ constexpr bool general_match(const world::metadata_row& row, digit_span s) noexc
 // libphonenumber's maybeStripNationalPrefixAndCarrierCode: the national number with its trunk
 // prefix (and carrier code) removed or transformed, or unchanged when the rules say so. A
 // transformed number is written to `buffer`, which the result may then view.
-constexpr digit_span strip_national_prefix(const world::metadata_row& row, digit_span number,
-                                           digit_buffer& buffer) noexcept {
-    if (number.n == 0 || row.npp_count == 0) return number;
+constexpr digit_span strip_matched_national_prefix(const world::metadata_row& row, digit_span number,
+                                                   digit_buffer& buffer) noexcept {
     const world::path_match m = world::match_prefix(row.npp_first, row.npp_count, number.data(), number.n);
     if (m.end < 0) return number;
     const bool viable = general_match(row, number);
@@ -600,6 +643,14 @@ constexpr digit_span strip_national_prefix(const world::metadata_row& row, digit
     }
     if (viable && !general_match(row, out)) return number;
     return out;
+}
+
+// Most numbers keep their digits (no trunk prefix, or one that cannot start them): that test
+// stays inline, the matching is called only when a prefix may be there.
+constexpr digit_span strip_national_prefix(const world::metadata_row& row, digit_span number,
+                                           digit_buffer& buffer) noexcept {
+    if (number.n == 0 || row.npp_count == 0 || !world::may_start(row.npp_first, number[0])) return number;
+    return strip_matched_national_prefix(row, number, buffer);
 }
 
 // The country code at the start of `s` (1 to 3 digits, never starting with 0), or 0.
@@ -685,7 +736,7 @@ constexpr parse_result finish(unsigned cc, const world::metadata_row& row, digit
 
 // Once a country code is read, libphonenumber reads the rest by its main region's rules.
 constexpr const world::metadata_row& main_row(unsigned cc) noexcept {
-    return world::metadata[world::country(cc).first_row];
+    return world::metadata[world::main_row_by_code[cc]];
 }
 
 constexpr parse_result parse_international(digit_span rest, const scanned& s) noexcept {

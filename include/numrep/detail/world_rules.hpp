@@ -48,6 +48,17 @@ inline constexpr std::array<std::int16_t, 1000> country_index_by_code = [] {
     return index;
 }();
 
+// The first metadata row of each calling code (its main region, whose rules libphonenumber
+// reads international numbers by), 0xFF where the code is unassigned. One byte a code: the
+// parser goes from a code to its rules in one load from a table that stays in cache.
+inline constexpr std::array<std::uint8_t, 1000> main_row_by_code = [] {
+    static_assert(metadata.size() < 0xFF, "metadata rows no longer fit in a byte");
+    std::array<std::uint8_t, 1000> rows{};
+    rows.fill(0xFF);
+    for (const auto& country : countries) rows[country.code] = static_cast<std::uint8_t>(country.first_row);
+    return rows;
+}();
+
 // Metadata row of each two-letter region code ("AA" = 0 ... "ZZ" = 675), -1 where none.
 inline constexpr std::array<std::int16_t, 26 * 26> region_row_by_letters = [] {
     std::array<std::int16_t, 26 * 26> rows{};
@@ -68,7 +79,7 @@ inline constexpr int vietnam_row = [] {
 // Whether `code` is an assigned calling code. Code that runs in constant expressions tests this
 // rather than comparing find_country's pointer with nullptr: GCC's UBSan instrumentation makes
 // pointer comparisons non-constant (-fsanitize=undefined, as ./dev test builds).
-constexpr bool is_country(unsigned code) noexcept { return code < 1000 && country_index_by_code[code] >= 0; }
+constexpr bool is_country(unsigned code) noexcept { return code < 1000 && main_row_by_code[code] != 0xFF; }
 
 constexpr const country_row& country(unsigned code) noexcept {  // code must be assigned
     return countries[static_cast<std::size_t>(country_index_by_code[code])];
@@ -155,8 +166,36 @@ struct path_match {
     std::array<int, max_groups + 1> group_end{};  // -1: the group took no part
 };
 
+// Bit d: the path starting at index p can start with digit d (every bit when it can match
+// before reading a digit). Kept for the first path of every set, as the union over the set.
+inline constexpr std::array<std::uint16_t, prefix_paths.size()> first_digits_of_set = [] {
+    const auto first_digits = [](const path_entry& path) -> std::uint16_t {
+        for (std::uint16_t s = path.first_step; s < path.first_step + path.step_count; ++s) {
+            const std::uint16_t step = path_steps[s];
+            if ((step & 0xC000) == 0) return step & 0x3FFU;
+            if ((step & 0xC000) == step_end) break;  // matches nothing but an empty number
+        }
+        return 0x3FF;
+    };
+    std::array<std::uint16_t, prefix_paths.size()> sets{};
+    for (const auto& row : metadata) {
+        for (std::uint16_t p = row.idd_first; p < row.idd_first + row.idd_count; ++p)
+            sets[row.idd_first] |= first_digits(prefix_paths[p]);
+        for (std::uint16_t p = row.npp_first; p < row.npp_first + row.npp_count; ++p)
+            sets[row.npp_first] |= first_digits(prefix_paths[p]);
+    }
+    return sets;
+}();
+
+// Whether a path of the set starting at `first` may match digits starting with `digit`: most
+// numbers start with a digit no path of the set starts with, one test instead of every path.
+constexpr bool may_start(std::uint16_t first, char digit) noexcept {
+    return ((first_digits_of_set[first] >> (digit - '0')) & 1U) != 0;
+}
+
 constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
     path_match m;
+    if (n > 0 && !may_start(first, digits[0])) return m;
     for (std::uint16_t p = first; p < first + count; ++p) {
         const path_entry& path = prefix_paths[p];
         int pos = 0;
