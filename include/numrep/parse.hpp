@@ -83,7 +83,7 @@ namespace detail {
 inline constexpr int scan_digit_capacity = 32;
 
 struct scanned {
-    std::array<char, scan_digit_capacity> digits{};
+    std::array<char, scan_digit_capacity + 8> digits{};  // 8 bytes of room for gather_plain_text
     int count = 0;
     bool plus = false;  // written in international form (or given a global phone-context)
     std::array<char, phone_number::max_extension_length> extension{};
@@ -501,18 +501,7 @@ constexpr bool scan_plain(Text text, scanned& s) noexcept {
                     const std::uint32_t run_starts = after & ~(after << 1);
                     if ((run_starts & (run_starts - 1)) == 0) return false;
                 }
-                // Eight digits a round, whatever is left: a loop that stops after each digit ends
-                // at a different count for every text and mispredicts there; this one ends after
-                // two rounds for nearly all numbers. Past the last digit a round copies the final
-                // byte (the sentinel keeps every read inside the text); it ends by 32 = capacity.
-                const int count = bit_count(c.digits);
-                const std::uint32_t sentinel = 1U << (n - 1);
-                std::uint32_t m = c.digits;
-                for (int round = 0; round < count; round += 8)
-                    for (int k = round; k < round + 8; ++k) {
-                        s.digits[static_cast<std::size_t>(k)] = p[std::countr_zero(m | sentinel)];
-                        m &= m - 1;
-                    }
+                const int count = gather_plain_text(p, n, c.digits, s.digits.data());
                 s.count = count;
                 s.plus = c.plus != 0;
                 return count >= 3;
@@ -680,6 +669,16 @@ constexpr std::uint64_t eight_digits_value(std::uint64_t chunk) noexcept {
 constexpr std::uint64_t digits_value(const char* digits, int length) noexcept {
     std::uint64_t value = 0;
     int i = 0;
+    if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && length >= 8 && length <= 16) {
+        // Most national numbers: the last eight digits in one read, the first length - 8 in
+        // another moved to the top of its word behind '0's. No loop whose end varies by number.
+        std::uint64_t head, tail;
+        std::memcpy(&head, digits, sizeof head);
+        std::memcpy(&tail, digits + length - 8, sizeof tail);
+        const unsigned drop = 4U * static_cast<unsigned>(16 - length);  // half the bits to shift out
+        head = ((head << drop) << drop) | ((0x3030303030303030ULL >> (32 - drop)) >> (32 - drop));
+        return eight_digits_value(head) * 100'000'000 + eight_digits_value(tail);
+    }
     if (!std::is_constant_evaluated() && std::endian::native == std::endian::little) {
         for (; i + 8 <= length; i += 8) {
             std::uint64_t chunk;

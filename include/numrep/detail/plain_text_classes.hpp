@@ -1,9 +1,12 @@
 // Which bytes of a short text are ASCII digits, the grouping punctuation a plain number is
-// written with, '+' or '~': one bit per byte, found for up to 32 bytes at once with SSE2.
-// The parser's one-pass scan uses it to read a plain number without a branch per character
+// written with, '+' or '~': one bit per byte, found for up to 32 bytes at once with SSE2; and
+// the bytes a mask selects, gathered (with SSSE3's byte shuffle where the CPU has it).
+// The parser's one-pass scan uses them to read a plain number without a branch per character
 // (branches on the order of digits and separators are mispredicted from text to text).
 #pragma once
 
+#include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -13,6 +16,14 @@
 #define NUMREP_HAVE_PLAIN_TEXT_CLASSES 1
 #else
 #define NUMREP_HAVE_PLAIN_TEXT_CLASSES 0
+#endif
+// The byte shuffle: always where the compiler targets SSSE3, else chosen at run time (GCC and
+// Clang can compile one function for SSSE3 and ask the CPU).
+#if NUMREP_HAVE_PLAIN_TEXT_CLASSES && (defined(__SSSE3__) || defined(__GNUC__) || defined(__clang__))
+#include <tmmintrin.h>
+#define NUMREP_HAVE_BYTE_SHUFFLE 1
+#else
+#define NUMREP_HAVE_BYTE_SHUFFLE 0
 #endif
 
 namespace numrep::detail {
@@ -51,7 +62,13 @@ struct masks16 {
     std::uint32_t digits, separators, plus, tilde;
 };
 
-inline masks16 classify16(__m128i v) noexcept {
+#if defined(__GNUC__) || defined(__clang__)
+#define NUMREP_PLAIN_INLINE [[gnu::always_inline]] inline
+#else
+#define NUMREP_PLAIN_INLINE inline
+#endif
+
+NUMREP_PLAIN_INLINE masks16 classify16(__m128i v) noexcept {
     const auto is = [v](char c) { return _mm_cmpeq_epi8(v, _mm_set1_epi8(c)); };
     // Signed compares: bytes from 0x80 up are negative, so never digits.
     const __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
@@ -90,6 +107,105 @@ inline plain_text_classes classify_plain_text(const char* text, std::size_t n) n
     const auto merge = [&](std::uint32_t l, std::uint32_t h) { return l | ((h << shift) & high_keep); };
     return {merge(low.digits, high.digits), merge(low.separators, high.separators), merge(low.plus, high.plus),
             merge(low.tilde, high.tilde)};
+}
+
+// The bytes of text[0, n) (8 <= n <= 32) whose bit is set in `mask`, in order, written to
+// out[0, count) where count = bit_count(mask). Up to 8 bytes past them may be written too:
+// out must have count + 8 bytes of room.
+int gather_plain_text(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept;
+
+namespace plain_classes_impl {
+
+// Eight digits a round, whatever is left: a loop that stops after each byte would end at a
+// different count for every text and mispredict there; this one ends after two rounds for
+// nearly all numbers. Past the last selected byte a round copies the final byte (the
+// sentinel keeps every read inside the text).
+inline int gather_by_bits(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept {
+    const int count = bit_count(mask);
+    const std::uint32_t sentinel = 1U << (n - 1);
+    for (int round = 0; round < count; round += 8)
+        for (int k = round; k < round + 8; ++k) {
+            out[k] = text[std::countr_zero(mask | sentinel)];
+            mask &= mask - 1;
+        }
+    return count;
+}
+
+#if NUMREP_HAVE_BYTE_SHUFFLE
+
+// For each 8-bit mask, the shuffle that moves its bytes to the front: the offsets of its set
+// bits in order, then 0x80 (a zero byte).
+inline constexpr std::array<std::uint64_t, 256> front_shuffles = [] {
+    std::array<std::uint64_t, 256> table{};
+    for (unsigned m = 0; m < 256; ++m) {
+        std::uint64_t entry = 0;
+        int at = 0;
+        for (unsigned b = 0; b < 8; ++b)
+            if ((m >> b) & 1U) entry |= std::uint64_t{b} << (8 * at++);
+        for (; at < 8; ++at) entry |= std::uint64_t{0x80} << (8 * at);
+        table[m] = entry;
+    }
+    return table;
+}();
+
+#if defined(__SSSE3__)
+#define NUMREP_SSSE3_FUNCTION NUMREP_PLAIN_INLINE
+#else
+#define NUMREP_SSSE3_FUNCTION [[gnu::target("ssse3")]] inline
+#endif
+
+// The bytes of v that mask16 selects, appended at out + count, eight bytes a store.
+NUMREP_SSSE3_FUNCTION void gather16(__m128i v, std::uint32_t mask16, char* out, int& count) noexcept {
+    const __m128i low = _mm_cvtsi64_si128(static_cast<long long>(front_shuffles[mask16 & 0xFFU]));
+    const __m128i high = _mm_add_epi8(_mm_cvtsi64_si128(static_cast<long long>(front_shuffles[mask16 >> 8])),
+                                      _mm_set1_epi8(8));
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + count), _mm_shuffle_epi8(v, low));
+    count += bit_count(mask16 & 0xFFU);
+    _mm_storel_epi64(reinterpret_cast<__m128i*>(out + count), _mm_shuffle_epi8(v, high));
+    count += bit_count(mask16 >> 8);
+}
+
+// The same loads as classify_plain_text, each vector's bits taken back from text offsets.
+NUMREP_SSSE3_FUNCTION int gather_by_shuffle(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept {
+    int count = 0;
+    if (n < 16) {
+        std::uint64_t head, tail;
+        std::memcpy(&head, text, 8);
+        std::memcpy(&tail, text + n - 8, 8);
+        const auto shift = static_cast<unsigned>(16 - n);  // offset q >= 8 is bit q + 16 - n
+        const std::uint32_t tail_bits = (mask << shift) & 0xFF00U & ~((1U << (8 + shift)) - 1);
+        gather16(_mm_set_epi64x(static_cast<long long>(tail), static_cast<long long>(head)), (mask & 0xFFU) | tail_bits,
+                 out, count);
+    } else {
+        const auto shift = static_cast<unsigned>(n - 16);  // offset q >= 16 is bit q - shift
+        const std::uint32_t high_bits = (mask >> shift) & 0xFFFFU & ~((1U << (16 - shift)) - 1);
+        gather16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text)), mask & 0xFFFFU, out, count);
+        gather16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + n - 16)), high_bits, out, count);
+    }
+    return count;
+}
+
+inline bool cpu_has_ssse3() noexcept {
+#if defined(__SSSE3__)
+    return true;
+#else
+    static const bool has = [] {
+        __builtin_cpu_init();
+        return __builtin_cpu_supports("ssse3") != 0;
+    }();
+    return has;
+#endif
+}
+
+#endif
+
+}  // namespace plain_classes_impl
+
+inline int gather_plain_text(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept {
+#if NUMREP_HAVE_BYTE_SHUFFLE
+    if (plain_classes_impl::cpu_has_ssse3()) return plain_classes_impl::gather_by_shuffle(text, n, mask, out);
+#endif
+    return plain_classes_impl::gather_by_bits(text, n, mask, out);
 }
 
 #endif
