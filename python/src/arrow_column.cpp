@@ -1,8 +1,11 @@
 // Arrow columns read through the C data interface (see arrow_column.hpp).
 #include "arrow_column.hpp"
 
+#include <algorithm>
+#include <array>
 #include <cstring>
 #include <limits>
+#include <span>
 #include <stdexcept>
 #include <utility>
 
@@ -87,9 +90,16 @@ std::int64_t integer_at(const array& a, std::string_view f, std::size_t j) noexc
 
 // The bytes of text value j of a chunk (valid values only). Throws ValueError for offsets that
 // run backwards or views that point outside their buffers: a broken producer, not a number.
-std::string_view text_at_chunk(const array& a, std::string_view f, std::size_t j) {
+// How a text column's chunks hold their values: decided once from the format, not per value.
+enum class text_layout { offsets32, offsets64, views };
+text_layout layout_of(std::string_view f) noexcept {
+    if (f[0] == 'v') return text_layout::views;
+    return (f == "u" || f == "z") ? text_layout::offsets32 : text_layout::offsets64;
+}
+
+std::string_view text_at_chunk(const array& a, text_layout layout, std::size_t j) {
     const std::size_t at = static_cast<std::size_t>(a.offset) + j;
-    if (f[0] == 'v') {
+    if (layout == text_layout::views) {
         const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * at;
         std::int32_t length = 0;
         std::memcpy(&length, view, 4);
@@ -108,7 +118,7 @@ std::string_view text_at_chunk(const array& a, std::string_view f, std::size_t j
         return {data + offset, static_cast<std::size_t>(length)};
     }
     std::int64_t begin = 0, end = 0;
-    if (f == "u" || f == "z") {
+    if (layout == text_layout::offsets32) {
         const auto* offsets = static_cast<const std::int32_t*>(a.buffers[1]);
         begin = offsets[at];
         end = offsets[at + 1];
@@ -118,7 +128,7 @@ std::string_view text_at_chunk(const array& a, std::string_view f, std::size_t j
         end = offsets[at + 1];
     }
     if (begin < 0 || end < begin) throw py::value_error("numrep: Arrow string offsets run backwards");
-    if (end == begin) return {};
+    if (end == begin) return std::string_view("");  // not a null view: keys_of_texts gives those for nulls
     return {static_cast<const char*>(a.buffers[2]) + begin, static_cast<std::size_t>(end - begin)};
 }
 
@@ -264,27 +274,25 @@ arrow_column::~arrow_column() {
 
 // ------------------------------------------------------------------------------ reading
 
-void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_function& key,
-                                 const std::function<void(std::size_t)>& on_null) const {
+void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const {
+    const text_layout layout = kind_ == kind::null ? text_layout::offsets32 : layout_of(format_);
+    // Views gathered a block at a time: one call of `keys` per block, not one per value.
+    constexpr std::size_t block = 512;
+    std::array<std::string_view, block> views;
     std::size_t base = 0;
     std::vector<std::uint64_t> cached;
     std::vector<std::uint8_t> seen;
     const array* last_dictionary = nullptr;
     for (const auto& chunk : chunks_) {
         const auto length = static_cast<std::size_t>(chunk->length);
-        if (kind_ == kind::null) {
-            for (std::size_t j = 0; j < length; ++j) {
-                out[base + j] = 0;
-                on_null(base + j);
-            }
-        } else if (index_format_.empty()) {
-            for (std::size_t j = 0; j < length; ++j) {
-                if (!is_valid(*chunk, j)) {
-                    out[base + j] = 0;
-                    on_null(base + j);
-                } else {
-                    out[base + j] = key(base + j, text_at_chunk(*chunk, format_, j));
-                }
+        if (kind_ == kind::null || index_format_.empty()) {
+            for (std::size_t first = 0; first < length; first += block) {
+                const std::size_t n = std::min(block, length - first);
+                for (std::size_t k = 0; k < n; ++k)
+                    views[k] = kind_ == kind::null || !is_valid(*chunk, first + k)
+                                   ? std::string_view()
+                                   : text_at_chunk(*chunk, layout, first + k);
+                keys(base + first, std::span<const std::string_view>(views.data(), n), out + base + first);
             }
         } else {
             const array& values = *chunk->dictionary;
@@ -296,26 +304,21 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
                 last_dictionary = &values;
             }
             for (std::size_t j = 0; j < length; ++j) {
-                if (!is_valid(*chunk, j)) {
-                    out[base + j] = 0;
-                    on_null(base + j);
-                    continue;
+                std::string_view text;  // null unless set
+                std::size_t e = 0;
+                if (is_valid(*chunk, j)) {
+                    const std::int64_t entry = integer_at(*chunk, index_format_, j);
+                    if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
+                        throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
+                                              " is outside its " + std::to_string(entries) + " values");
+                    e = static_cast<std::size_t>(entry);
+                    if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
                 }
-                const std::int64_t entry = integer_at(*chunk, index_format_, j);
-                if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
-                    throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
-                                          " is outside its " + std::to_string(entries) + " values");
-                const auto e = static_cast<std::size_t>(entry);
-                if (!is_valid(values, e)) {  // a null among the dictionary's values
-                    out[base + j] = 0;
-                    on_null(base + j);
-                    continue;
-                }
-                if (!same_for_equal_values) {
-                    out[base + j] = key(base + j, text_at_chunk(values, format_, e));
+                if (text.data() == nullptr || !same_for_equal_values) {
+                    keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
                 } else {
                     if (!seen[e]) {
-                        cached[e] = key(base + j, text_at_chunk(values, format_, e));
+                        keys(base + j, std::span<const std::string_view>(&text, 1), &cached[e]);
                         seen[e] = 1;
                     }
                     out[base + j] = cached[e];
@@ -338,10 +341,10 @@ std::pair<const array*, std::size_t> arrow_column::locate(std::size_t i) const n
 std::string arrow_column::text_at(std::size_t i) const {
     const auto [chunk, j] = locate(i);
     if (chunk == nullptr || kind_ != kind::text || !is_valid(*chunk, j)) return {};
-    if (index_format_.empty()) return std::string(text_at_chunk(*chunk, format_, j));
+    if (index_format_.empty()) return std::string(text_at_chunk(*chunk, layout_of(format_), j));
     const std::int64_t entry = integer_at(*chunk, index_format_, j);
     if (entry < 0 || entry >= chunk->dictionary->length) return {};
-    return std::string(text_at_chunk(*chunk->dictionary, format_, static_cast<std::size_t>(entry)));
+    return std::string(text_at_chunk(*chunk->dictionary, layout_of(format_), static_cast<std::size_t>(entry)));
 }
 
 std::optional<std::size_t> arrow_column::copy_integers(std::uint64_t* out) const {

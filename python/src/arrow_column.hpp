@@ -16,6 +16,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -82,13 +83,16 @@ public:
     kind value_kind() const noexcept { return kind_; }
     const std::string& format() const noexcept { return format_; }
 
-    // Keys of a text column: out[i] = key(i, text of value i), and on_null(i) with out[i] = 0 for
-    // a null value, in order of i. With same_for_equal_values, a dictionary-encoded column calls
-    // key once per distinct value (for the first row holding it) and copies the result to the
-    // other rows. Safe without the GIL: the buffers are held by this object.
-    using key_function = std::function<std::uint64_t(std::size_t, std::string_view)>;
-    void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_function& key,
-                       const std::function<void(std::size_t)>& on_null) const;
+    // Keys of a text column: keys(first, texts, out) is called for runs of values in order,
+    // texts[k] being value first + k, and sets out[0, texts.size()); a null value is given as a
+    // view whose data() is nullptr (an empty string is not). Called once per block of values,
+    // not per value: the call costs more than a short text takes to parse. With
+    // same_for_equal_values, a dictionary-encoded column gets one call per distinct value (for
+    // the first row holding it) and the result is copied to the other rows. Safe without the
+    // GIL: the buffers are held by this object.
+    using key_block_function = std::function<void(std::size_t first, std::span<const std::string_view> texts,
+                                                  std::uint64_t* out)>;
+    void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const;
     // The text of value i of a text column ("" for null), for messages.
     std::string text_at(std::size_t i) const;
 

@@ -248,16 +248,21 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
     std::optional<std::size_t> first_bad, first_null;
     {
         py::gil_scoped_release unlocked;
-        column.keys_of_texts(
-            out.mutable_data(), homes.homes.size() == 1,
-            [&](std::size_t i, std::string_view text) -> std::uint64_t {
-                const parse_result r = try_parse(text, homes[i]);
-                if (!r && !first_bad) first_bad = i;
-                return r ? r->key() : 0;
-            },
-            [&](std::size_t i) {
-                if (!first_null) first_null = i;
-            });
+        const bool one_region = homes.homes.size() == 1;
+        column.keys_of_texts(out.mutable_data(), one_region,
+                             [&](std::size_t first, std::span<const std::string_view> texts, std::uint64_t* keys) {
+                                 for (std::size_t k = 0; k < texts.size(); ++k) {
+                                     if (texts[k].data() == nullptr) {
+                                         keys[k] = 0;
+                                         if (!first_null) first_null = first + k;
+                                         continue;
+                                     }
+                                     const parse_result r = try_parse(texts[k], one_region ? homes.homes[0]
+                                                                                           : homes.homes[first + k]);
+                                     if (!r && !first_bad) first_bad = first + k;
+                                     keys[k] = r ? r->key() : 0;
+                                 }
+                             });
     }
     if (on_bad == bad_text::raise) {
         if (first_null && (!first_bad || *first_null < *first_bad))
