@@ -78,10 +78,19 @@ constexpr int max_national_length(unsigned code) noexcept {
 
 // Number of leading digits of `key` (which has `digits` digits) that form its country code;
 // 0 when no prefix of 1 to 3 digits is an assigned code.
+// The first three digits of a key of `digits` digits (fewer digits: padded with zeros). By a
+// multiplication and a constant divisor: a divisor read from a table costs a hardware divide,
+// ~15 to 40 cycles, several times over in a lookup.
+constexpr unsigned leading_three_digits(std::uint64_t key, int digits) noexcept {
+    return static_cast<unsigned>(key * pow10[static_cast<std::size_t>(max_key_digits - digits)] /
+                                 pow10[static_cast<std::size_t>(max_key_digits - 3)]);
+}
+
 constexpr int country_code_length(std::uint64_t key, int digits) noexcept {
-    for (int len = 1; len <= 3 && len < digits; ++len) {
-        if (is_country_code(static_cast<unsigned>(key / pow10[static_cast<std::size_t>(digits - len)]))) return len;
-    }
+    const unsigned lead = leading_three_digits(key, digits);
+    if (digits > 1 && is_country_code(lead / 100)) return 1;
+    if (digits > 2 && is_country_code(lead / 10)) return 2;
+    if (digits > 3 && is_country_code(lead)) return 3;
     return 0;
 }
 
