@@ -799,11 +799,14 @@ private:
 
     // Branch-free: after the block's one cache miss every probe is an L1 hit, and a branch per
     // probe would mispredict half the time on keys not in the filter.
-    template <bool Atomic>
+    // Probes = 0: num_probes_ of them, counted at run time; otherwise exactly that many, a
+    // loop the compiler unrolls with the multipliers as constants.
+    template <bool Atomic, std::uint32_t Probes = 0>
     bool test_block(const std::uint64_t* block, std::uint64_t h) const noexcept {
         const std::uint64_t x = std::rotl(h, 32);
         std::uint64_t hit = 1;
-        for (std::uint32_t i = 0; i < num_probes_; ++i) {
+        const std::uint32_t probes = Probes != 0 ? Probes : num_probes_;
+        for (std::uint32_t i = 0; i < probes; ++i) {
             const unsigned bit = block_bit(x, i);
             hit &= load_word<Atomic>(block + bit / 64) >> (bit % 64);
         }
@@ -877,8 +880,27 @@ private:
         return concurrent_ ? contains_batch_impl<true>(keys, out.data()) : contains_batch_impl<false>(keys, out.data());
     }
 
+    // The usual probe counts (5 to 9: false-positive rates from ~2% to ~0.1%) get a batch loop
+    // of their own with the probes unrolled and their multipliers constant: bench_bloom's
+    // contains_batch (k = 6) went from 13.4 to 11.2-12.0 ns a key at 10M keys, 7.3 to 6.7-6.9
+    // at 100k (filter in cache), medians of interleaved runs.
     template <bool Atomic, class Out>
     std::size_t contains_batch_impl(std::span<const key_type> keys, Out* out) const noexcept {
+        if constexpr (is_blocked && !Atomic) {  // (concurrent filters keep one loop: less to compile)
+            switch (num_probes_) {
+                case 5: return contains_batch_probes<Atomic, 5>(keys, out);
+                case 6: return contains_batch_probes<Atomic, 6>(keys, out);
+                case 7: return contains_batch_probes<Atomic, 7>(keys, out);
+                case 8: return contains_batch_probes<Atomic, 8>(keys, out);
+                case 9: return contains_batch_probes<Atomic, 9>(keys, out);
+                default: break;
+            }
+        }
+        return contains_batch_probes<Atomic, 0>(keys, out);
+    }
+
+    template <bool Atomic, std::uint32_t Probes, class Out>
+    std::size_t contains_batch_probes(std::span<const key_type> keys, Out* out) const noexcept {
         std::size_t hits = 0;
         std::array<std::uint64_t, batch_group> hashes{};
         for (std::size_t start = 0; start < keys.size(); start += batch_group) {
@@ -888,7 +910,10 @@ private:
                 prefetch_probes(hashes[j], false);
             }
             for (std::size_t j = 0; j < n; ++j) {
-                const bool hit = test<Atomic>(hashes[j]);
+                bool hit;
+                if constexpr (is_blocked) hit = test_block<Atomic, Probes>(bits_ + block_offset(hashes[j]), hashes[j]);
+                else
+                    hit = test<Atomic>(hashes[j]);
                 out[start + j] = static_cast<Out>(hit);
                 hits += hit ? 1U : 0U;
             }

@@ -355,6 +355,31 @@ TEST_CASE("set operations refuse filters with different parameters, naming the m
     CHECK(message_of([&] { (void)(a | seeded); }).find("hash seeds") != std::string::npos);
 }
 
+// contains_batch has a loop of its own for each usual probe count (probes unrolled) and a
+// general one: every count must answer as contains() does.
+TEST_CASE("batch queries match single queries at every probe count", "[bloom]") {
+    const auto in = keys(4'000, 11);
+    auto probe = in;
+    const auto extra = keys(4'000, 12, 0);
+    probe.insert(probe.end(), extra.begin(), extra.end());
+    for (std::uint32_t k = 1; k <= 12; ++k) {
+        auto sizing = bloom_filter<>::size_for(2'000, 0.01);
+        sizing.num_probes = k;
+        bloom_filter<> f(sizing);
+        f.insert_batch(std::span(in).first(2'000));
+        std::vector<std::uint8_t> out(probe.size());
+        const auto hits = f.contains_batch(probe, std::span<std::uint8_t>(out));
+        std::size_t expected_hits = 0;
+        for (std::size_t i = 0; i < probe.size(); ++i) {
+            INFO("probes " << k << ", key " << i);
+            REQUIRE(out[i] == (f.contains(probe[i]) ? 1 : 0));
+            expected_hits += out[i];
+        }
+        CHECK(hits == expected_hits);
+        CHECK(hits >= 2'000);
+    }
+}
+
 TEST_CASE("batch queries match single queries and check their output size", "[bloom]") {
     bloom_filter<> f(10'000, 0.05);
     const auto in = keys(10'000, 5);
