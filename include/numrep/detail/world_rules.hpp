@@ -190,7 +190,7 @@ inline constexpr std::array<std::uint16_t, prefix_paths.size()> first_digits_of_
 // Whether a path of the set starting at `first` may match digits starting with `digit`: most
 // numbers start with a digit no path of the set starts with, one test instead of every path.
 constexpr bool may_start(std::uint16_t first, char digit) noexcept {
-    return ((first_digits_of_set[first] >> (digit - '0')) & 1U) != 0;
+    return ((unsigned{first_digits_of_set[first]} >> static_cast<unsigned>(digit - '0')) & 1U) != 0;
 }
 
 constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
