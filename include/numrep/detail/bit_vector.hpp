@@ -3,6 +3,7 @@
 // docs/architecture.md ("Rank and select").
 #pragma once
 
+#include "popcount.hpp"
 #include "prefetch.hpp"
 
 #include <algorithm>
@@ -16,19 +17,6 @@
 #include <vector>
 
 namespace numrep::detail {
-
-// Without a popcnt instruction in the target (x86-64 baseline), GCC turns std::popcount into
-// a call into libgcc; the SWAR form stays inline. Builds with -mpopcnt take the instruction.
-inline unsigned popcount64(std::uint64_t x) noexcept {
-#if defined(__POPCNT__) || defined(__ARM_NEON) || defined(__aarch64__)
-    return static_cast<unsigned>(std::popcount(x));
-#else
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
-#endif
-}
 
 // select_in_byte[b | k << 8]: position of the k-th (0-based) set bit of byte b, 8 if none.
 inline constexpr std::array<std::uint8_t, 2048> select_in_byte = [] {

@@ -11,6 +11,8 @@
 #include <cstdint>
 #include <cstring>
 
+#include "popcount.hpp"
+
 #if defined(__SSE2__) || defined(_M_X64)
 #include <emmintrin.h>
 #define NUMREP_HAVE_PLAIN_TEXT_CLASSES 1
@@ -37,19 +39,6 @@ struct plain_text_classes {
     std::uint32_t tilde = 0;
     constexpr std::uint32_t any() const noexcept { return digits | separators | plus | tilde; }
 };
-
-// Bits set in a mask. std::popcount is a call into libgcc where the target has no POPCNT
-// instruction (x86-64's baseline), slower than these few operations.
-constexpr int bit_count(std::uint32_t m) noexcept {
-#if defined(__POPCNT__)
-    return __builtin_popcount(m);
-#else
-    m -= (m >> 1) & 0x55555555U;
-    m = (m & 0x33333333U) + ((m >> 2) & 0x33333333U);
-    m = (m + (m >> 4)) & 0x0F0F0F0FU;
-    return static_cast<int>((m * 0x01010101U) >> 24);
-#endif
-}
 
 inline constexpr std::size_t plain_text_classes_min = 8;
 inline constexpr std::size_t plain_text_classes_max = 32;
@@ -110,7 +99,7 @@ inline plain_text_classes classify_plain_text(const char* text, std::size_t n) n
 }
 
 // The bytes of text[0, n) (8 <= n <= 32) whose bit is set in `mask`, in order, written to
-// out[0, count) where count = bit_count(mask). Up to 8 bytes past them may be written too:
+// out[0, count) where count = popcount64(mask). Up to 8 bytes past them may be written too:
 // out must have count + 8 bytes of room.
 int gather_plain_text(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept;
 
@@ -121,7 +110,7 @@ namespace plain_classes_impl {
 // nearly all numbers. Past the last selected byte a round copies the final byte (the
 // sentinel keeps every read inside the text).
 inline int gather_by_bits(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept {
-    const int count = bit_count(mask);
+    const auto count = static_cast<int>(popcount64(mask));
     const std::uint32_t sentinel = 1U << (n - 1);
     for (int round = 0; round < count; round += 8)
         for (int k = round; k < round + 8; ++k) {
@@ -160,9 +149,9 @@ NUMREP_SSSE3_FUNCTION void gather16(__m128i v, std::uint32_t mask16, char* out, 
     const __m128i high = _mm_add_epi8(_mm_cvtsi64_si128(static_cast<long long>(front_shuffles[mask16 >> 8])),
                                       _mm_set1_epi8(8));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out + count), _mm_shuffle_epi8(v, low));
-    count += bit_count(mask16 & 0xFFU);
+    count += static_cast<int>(popcount64(mask16 & 0xFFU));
     _mm_storel_epi64(reinterpret_cast<__m128i*>(out + count), _mm_shuffle_epi8(v, high));
-    count += bit_count(mask16 >> 8);
+    count += static_cast<int>(popcount64(mask16 >> 8));
 }
 
 // The same loads as classify_plain_text, each vector's bits taken back from text offsets.
