@@ -76,8 +76,6 @@ constexpr int max_national_length(unsigned code) noexcept {
     return (first != country_rows.end() && first->code == code) ? first->max_nsn_length : 0;
 }
 
-// Number of leading digits of `key` (which has `digits` digits) that form its country code;
-// 0 when no prefix of 1 to 3 digits is an assigned code.
 // The first three digits of a key of `digits` digits (fewer digits: padded with zeros). By a
 // multiplication and a constant divisor: a divisor read from a table costs a hardware divide,
 // ~15 to 40 cycles, several times over in a lookup.
@@ -86,6 +84,8 @@ constexpr unsigned leading_three_digits(std::uint64_t key, int digits) noexcept 
                                  pow10[static_cast<std::size_t>(max_key_digits - 3)]);
 }
 
+// Number of leading digits of `key` (which has `digits` digits) that form its country code;
+// 0 when no prefix of 1 to 3 digits is an assigned code.
 constexpr int country_code_length(std::uint64_t key, int digits) noexcept {
     const unsigned lead = leading_three_digits(key, digits);
     if (digits > 1 && is_country_code(lead / 100)) return 1;
