@@ -13,17 +13,15 @@ namespace {
 py::object arrow_keys(const py::array_t<std::uint64_t>& keys) {
     const auto count = static_cast<std::size_t>(keys.size());
     const std::uint64_t* k = keys.data();
+    std::string bits((count + 7) / 8, '\0');
     std::size_t nulls = 0;
-    for (std::size_t i = 0; i < count; ++i) nulls += k[i] == 0 ? 1U : 0U;
-    const py::module_ pyarrow = py::module_::import("pyarrow");
-    py::object bitmap = py::none();
-    if (nulls != 0) {
-        std::string bits((count + 7) / 8, '\0');
-        for (std::size_t i = 0; i < count; ++i)
-            bits[i / 8] = static_cast<char>(static_cast<unsigned char>(bits[i / 8]) |
-                                            ((k[i] != 0 ? 1U : 0U) << (i % 8)));
-        bitmap = pyarrow.attr("py_buffer")(py::bytes(bits));
+    for (std::size_t i = 0; i < count; ++i) {
+        const bool valid = k[i] != 0;
+        nulls += valid ? 0U : 1U;
+        bits[i / 8] = static_cast<char>(static_cast<unsigned char>(bits[i / 8]) | ((valid ? 1U : 0U) << (i % 8)));
     }
+    const py::module_ pyarrow = py::module_::import("pyarrow");
+    const py::object bitmap = nulls == 0 ? py::object(py::none()) : pyarrow.attr("py_buffer")(py::bytes(bits));
     py::list buffers;
     buffers.append(bitmap);
     buffers.append(pyarrow.attr("py_buffer")(keys));
