@@ -27,6 +27,7 @@
 #include "detail/file_format.hpp"
 #include "detail/hash.hpp"
 #include "detail/mapped_file.hpp"
+#include "detail/popcount.hpp"
 #include "detail/prefetch.hpp"
 #include "detail/throw.hpp"
 #include "error.hpp"
@@ -402,7 +403,7 @@ public:
 
     std::uint64_t popcount() const noexcept {
         std::uint64_t n = 0;
-        for (std::size_t i = 0; i < num_words(); ++i) n += static_cast<std::uint64_t>(std::popcount(word_at(i)));
+        for (std::size_t i = 0; i < num_words(); ++i) n += static_cast<std::uint64_t>(detail::popcount64(word_at(i)));
         return n;
     }
 
@@ -940,7 +941,8 @@ private:
         std::array<std::uint64_t, BlockBits + 1> counts{};
         for (std::size_t b = 0; b < num_words(); b += words_per_block) {
             unsigned c = 0;
-            for (std::size_t w = 0; w < words_per_block; ++w) c += static_cast<unsigned>(std::popcount(word_at(b + w)));
+            for (std::size_t w = 0; w < words_per_block; ++w)
+                c += static_cast<unsigned>(detail::popcount64(word_at(b + w)));
             ++counts[c];
         }
         return counts;

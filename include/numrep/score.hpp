@@ -5,13 +5,13 @@
 
 #include <algorithm>
 #include <array>
-#include <bit>
 #include <cmath>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "detail/number_text.hpp"
+#include "detail/popcount.hpp"
 #include "detail/throw.hpp"
 #include "number_record.hpp"
 
@@ -104,7 +104,7 @@ inline const std::array<double, 129>& breadth_table() noexcept {
 }  // namespace detail
 
 inline int distinct_sources(std::uint32_t bits) noexcept {
-    return detail::distinct_source_table()[static_cast<std::size_t>(std::popcount(bits))];
+    return detail::distinct_source_table()[static_cast<std::size_t>(detail::popcount64(bits))];
 }
 
 inline reputation_score score_record(const number_record& r, std::int64_t now,

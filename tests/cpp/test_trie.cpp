@@ -261,6 +261,21 @@ TEST_CASE("bit vector select and rank agree with a naive scan", "[trie]") {
     }
 }
 
+TEST_CASE("popcount64 counts like std::popcount, with the instruction and without", "[trie]") {
+    // popcount64 takes the CPU's instruction where it has one (checked at start-up) and the
+    // portable count elsewhere: both are checked here, and at compile time.
+    static_assert(numrep::detail::popcount64(0xF0F0'0000'0000'0001ULL) == 9);
+    static_assert(numrep::detail::popcount64_portable(~std::uint64_t{0}) == 64);
+    std::mt19937_64 rng(11);
+    std::vector<std::uint64_t> values{0, 1, ~std::uint64_t{0}, std::uint64_t{1} << 63, 0x5555'5555'5555'5555ULL};
+    for (int t = 0; t < 5000; ++t) values.push_back(t % 2 ? rng() : rng() & rng() & rng());
+    for (const std::uint64_t x : values) {
+        const auto expected = static_cast<unsigned>(std::popcount(x));
+        REQUIRE(numrep::detail::popcount64(x) == expected);
+        REQUIRE(numrep::detail::popcount64_portable(x) == expected);
+    }
+}
+
 TEST_CASE("select64 finds every set bit", "[trie]") {
     std::mt19937_64 rng(3);
     for (int t = 0; t < 2000; ++t) {

@@ -1,21 +1,45 @@
-// Counting set bits without a call into libgcc: without a popcnt instruction in the target
-// (x86-64's baseline), GCC turns std::popcount into one; the SWAR form stays inline. Builds
-// with -mpopcnt (or for ARM) take the instruction.
+// Counting set bits without a call into libgcc. x86-64's baseline has no popcnt instruction,
+// so GCC turns std::popcount into a libgcc call there; instead, the instruction is used when
+// the CPU has it (checked once, at start-up), and a SWAR count when it does not. Builds with
+// -mpopcnt (or for ARM) take the instruction directly.
 #pragma once
 
 #include <bit>
 #include <cstdint>
+#include <type_traits>
 
 namespace numrep::detail {
+
+#if !defined(__POPCNT__) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NUMREP_POPCNT_DISPATCH 1
+// Nearly every x86-64 CPU since 2008 has popcnt; the branch on this flag is always predicted.
+inline const bool cpu_has_popcnt = [] {
+    __builtin_cpu_init();
+    return __builtin_cpu_supports("popcnt") != 0;
+}();
+#endif
+
+// The count in a few shifts, masks and one multiplication: for targets without the instruction.
+constexpr unsigned popcount64_portable(std::uint64_t x) noexcept {
+    x = x - ((x >> 1) & 0x5555555555555555ULL);
+    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
+    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
+    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
+}
 
 constexpr unsigned popcount64(std::uint64_t x) noexcept {
 #if defined(__POPCNT__) || defined(__ARM_NEON) || defined(__aarch64__)
     return static_cast<unsigned>(std::popcount(x));
 #else
-    x = x - ((x >> 1) & 0x5555555555555555ULL);
-    x = (x & 0x3333333333333333ULL) + ((x >> 2) & 0x3333333333333333ULL);
-    x = (x + (x >> 4)) & 0x0F0F0F0F0F0F0F0FULL;
-    return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
+#if defined(NUMREP_POPCNT_DISPATCH)
+    if (!std::is_constant_evaluated() && cpu_has_popcnt) {
+        std::uint64_t count;
+        // Zeroed first: popcnt waits on its destination's old value on some Intel CPUs.
+        asm("xorl %k0, %k0\n\tpopcntq %1, %0" : "=&r"(count) : "r"(x) : "cc");
+        return static_cast<unsigned>(count);
+    }
+#endif
+    return popcount64_portable(x);
 #endif
 }
 
