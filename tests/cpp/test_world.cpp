@@ -163,6 +163,37 @@ TEST_CASE("the world plan: valid, type, region code, carrier, area", "[world][lo
     CHECK(numrep::numbering_plan(numrep::world_base).lookup(14692576503ULL).valid);
 }
 
+TEST_CASE("carrier and area ranges: the range in force at every start and either side of it", "[world][lookup]") {
+    // range_id's binary search against a scan of the same table, at each range's first key,
+    // the key before it and the key after, over every country's carrier slice and the areas.
+    namespace w = numrep::detail::world;
+    const auto in_force = [](std::string_view starts, std::string_view ids, std::uint32_t begin, std::uint32_t end,
+                             std::uint64_t key) {
+        std::uint16_t id = 0;
+        for (std::uint32_t i = begin; i < end && w::u64_at(starts, i) <= key; ++i) id = w::u16_at(ids, i);
+        return id;
+    };
+    const auto check_slice = [&](std::string_view starts, std::string_view ids, std::uint32_t begin,
+                                 std::uint32_t end) {
+        for (std::uint32_t i = begin; i < end; ++i) {
+            const std::uint64_t start = w::u64_at(starts, i);
+            for (const std::uint64_t key : {start - 1, start, start + 1}) {
+                INFO("range " << i << " of [" << begin << ", " << end << "), key " << key);
+                REQUIRE(w::range_id(starts, ids, begin, end, key) == in_force(starts, ids, begin, end, key));
+            }
+        }
+        REQUIRE(w::range_id(starts, ids, begin, begin, 0) == 0);  // an empty slice holds nothing
+    };
+    std::size_t slices = 0;
+    for (const auto& country : w::countries) {
+        if (country.carrier_first == country.carrier_end) continue;
+        check_slice(w::carrier_starts, w::carrier_ids, country.carrier_first, country.carrier_end);
+        ++slices;
+    }
+    CHECK(slices > 100);
+    check_slice(w::area_starts, w::area_ids, 0, w::area_range_count);
+}
+
 TEST_CASE("random mixes of the tokens the parser treats specially never crash, and keys stay keys", "[world][fuzz]") {
     // Digits, punctuation, every prefix and label the scanner looks for, other scripts' digits
     // and letters: the inputs most likely to reach its rarely used paths.
