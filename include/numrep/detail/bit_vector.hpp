@@ -3,6 +3,7 @@
 // docs/architecture.md ("Rank and select").
 #pragma once
 
+#include "cpu_features.hpp"
 #include "popcount.hpp"
 #include "prefetch.hpp"
 
@@ -42,7 +43,7 @@ inline constexpr std::array<std::uint8_t, 2048> select_in_byte = [] {
 
 // Position of the k-th (0-based) set bit of x; k < popcount(x). Broadword byte sums locate the
 // byte (Vigna, "Broadword implementation of rank/select queries"), a table finishes it.
-inline unsigned select64(std::uint64_t x, unsigned k) noexcept {
+inline unsigned select64_portable(std::uint64_t x, unsigned k) noexcept {
     constexpr std::uint64_t ones_step_8 = 0x0101010101010101ULL;
     constexpr std::uint64_t msbs_step_8 = 0x8080808080808080ULL;
     std::uint64_t s = x - ((x >> 1) & 0x5555555555555555ULL);
@@ -56,6 +57,20 @@ inline unsigned select64(std::uint64_t x, unsigned k) noexcept {
     const unsigned byte = static_cast<unsigned>((x >> (place & 63)) & 0xFF);
     const unsigned rest = (k - before) & 7U;  // in range for valid k; masked so bad k stays in the table
     return place + select_in_byte[byte | (rest << 8)];
+}
+
+// select64_portable, or with BMI2 where pdep is fast: bit k deposited into x's set bits lands
+// on the k-th of them (64 when k >= popcount(x), as bad tables may ask).
+inline unsigned select64(std::uint64_t x, unsigned k) noexcept {
+#if defined(NUMREP_X86_CPU_DISPATCH)
+    if (cpu.fast_pdep) {
+        const std::uint64_t bit = k < 64 ? std::uint64_t{1} << k : 0;
+        std::uint64_t at;
+        asm("pdepq %2, %1, %0\n\ttzcntq %0, %0" : "=&r"(at) : "r"(bit), "r"(x) : "cc");
+        return static_cast<unsigned>(at);
+    }
+#endif
+    return select64_portable(x, k);
 }
 
 inline constexpr std::uint64_t bv_block_bits = 512;

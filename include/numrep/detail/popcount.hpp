@@ -8,16 +8,9 @@
 #include <cstdint>
 #include <type_traits>
 
-namespace numrep::detail {
+#include "cpu_features.hpp"
 
-#if !defined(__POPCNT__) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define NUMREP_POPCNT_DISPATCH 1
-// Nearly every x86-64 CPU since 2008 has popcnt; the branch on this flag is always predicted.
-inline const bool cpu_has_popcnt = [] {
-    __builtin_cpu_init();
-    return __builtin_cpu_supports("popcnt") != 0;
-}();
-#endif
+namespace numrep::detail {
 
 // The count in a few shifts, masks and one multiplication: for targets without the instruction.
 constexpr unsigned popcount64_portable(std::uint64_t x) noexcept {
@@ -31,8 +24,8 @@ constexpr unsigned popcount64(std::uint64_t x) noexcept {
 #if defined(__POPCNT__) || defined(__ARM_NEON) || defined(__aarch64__)
     return static_cast<unsigned>(std::popcount(x));
 #else
-#if defined(NUMREP_POPCNT_DISPATCH)
-    if (!std::is_constant_evaluated() && cpu_has_popcnt) {
+#if defined(NUMREP_X86_CPU_DISPATCH)
+    if (!std::is_constant_evaluated() && cpu.popcnt) {
         std::uint64_t count;
         // Zeroed first: popcnt waits on its destination's old value on some Intel CPUs.
         asm("xorl %k0, %k0\n\tpopcntq %1, %0" : "=&r"(count) : "r"(x) : "cc");

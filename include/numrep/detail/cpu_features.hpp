@@ -1,0 +1,27 @@
+// Instructions beyond x86-64's baseline that numrep uses when the CPU has them, checked once at
+// start-up: builds for the baseline (as wheels and distributions make) still get them. A
+// check made before this runs (another start-up initializer) sees false: the portable code.
+#pragma once
+
+namespace numrep::detail {
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define NUMREP_X86_CPU_DISPATCH 1
+
+struct cpu_features {
+    bool popcnt = false;
+    // pdep in a few cycles: Intel's BMI2. AMD's before Zen 3 run it in microcode, slower
+    // than the portable code, so AMD takes the portable code.
+    bool fast_pdep = false;
+};
+
+inline const cpu_features cpu = [] {
+    __builtin_cpu_init();
+    cpu_features f;
+    f.popcnt = __builtin_cpu_supports("popcnt") != 0;
+    f.fast_pdep = __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_is("intel") != 0;
+    return f;
+}();
+#endif
+
+}  // namespace numrep::detail
