@@ -1,11 +1,13 @@
 // Instructions beyond x86-64's baseline that numrep uses when the CPU has them, checked once at
 // start-up: builds for the baseline (as wheels and distributions make) still get them. A
 // check made before this runs (another start-up initializer) sees false: the portable code.
+// Defining NUMREP_NO_CPU_DISPATCH keeps to the code the compiler targets (./dev test builds its
+// sanitizer tests so, so that the portable code is tested end to end as well).
 #pragma once
 
 namespace numrep::detail {
 
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#if !defined(NUMREP_NO_CPU_DISPATCH) && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define NUMREP_X86_CPU_DISPATCH 1
 
 struct cpu_features {

@@ -20,8 +20,9 @@
 #define NUMREP_HAVE_PLAIN_TEXT_CLASSES 0
 #endif
 // The byte shuffle: always where the compiler targets SSSE3, else chosen at run time (GCC and
-// Clang can compile one function for SSSE3 and ask the CPU).
-#if NUMREP_HAVE_PLAIN_TEXT_CLASSES && (defined(__SSSE3__) || defined(__GNUC__) || defined(__clang__))
+// Clang can compile one function for SSSE3 and ask the CPU) unless NUMREP_NO_CPU_DISPATCH.
+#if NUMREP_HAVE_PLAIN_TEXT_CLASSES && \
+    (defined(__SSSE3__) || (!defined(NUMREP_NO_CPU_DISPATCH) && (defined(__GNUC__) || defined(__clang__))))
 #include <tmmintrin.h>
 #define NUMREP_HAVE_BYTE_SHUFFLE 1
 #else
