@@ -273,12 +273,15 @@ TEST_CASE("popcount64 counts like std::popcount, with the instruction and withou
         const auto expected = static_cast<unsigned>(std::popcount(x));
         REQUIRE(numrep::detail::popcount64(x) == expected);
         REQUIRE(numrep::detail::popcount64_portable(x) == expected);
+#if defined(NUMREP_X86_CPU_DISPATCH)
+        if (__builtin_cpu_supports("popcnt")) REQUIRE(numrep::detail::popcount64_instruction(x) == expected);
+#endif
     }
 }
 
 TEST_CASE("select64 finds every set bit, with pdep and without", "[trie]") {
-    // select64 takes pdep where the CPU runs it fast and the portable code elsewhere: both
-    // are checked.
+    // select64 takes pdep where the CPU runs it fast and the portable code elsewhere: each
+    // form is checked where this CPU can run it.
     std::mt19937_64 rng(3);
     for (int t = 0; t < 2000; ++t) {
         const std::uint64_t x = t == 0 ? ~std::uint64_t{0} : t == 1 ? std::uint64_t{1} << 63 : rng() & rng();
@@ -286,6 +289,11 @@ TEST_CASE("select64 finds every set bit, with pdep and without", "[trie]") {
         for (unsigned i = 0; i < 64; ++i) {
             if ((x >> i) & 1U) {
                 REQUIRE(numrep::detail::select64_portable(x, k) == i);
+#if defined(NUMREP_X86_CPU_DISPATCH)
+                // Whatever the vendor (select64 takes it on Intel only), where the CPU has it.
+                if (__builtin_cpu_supports("bmi2") && __builtin_cpu_supports("bmi"))
+                    REQUIRE(numrep::detail::select64_pdep(x, k) == i);
+#endif
                 REQUIRE(numrep::detail::select64(x, k++) == i);
             }
         }

@@ -177,6 +177,7 @@ TEST_CASE("carrier and area ranges: the range in force at every start and either
                                  std::uint32_t end) {
         for (std::uint32_t i = begin; i < end; ++i) {
             const std::uint64_t start = w::u64_at(starts, i);
+            if (i > begin) REQUIRE(w::u64_at(starts, i - 1) <= start);  // what a binary search needs
             for (const std::uint64_t key : {start - 1, start, start + 1}) {
                 INFO("range " << i << " of [" << begin << ", " << end << "), key " << key);
                 REQUIRE(w::range_id(starts, ids, begin, end, key) == in_force(starts, ids, begin, end, key));

@@ -59,16 +59,22 @@ inline unsigned select64_portable(std::uint64_t x, unsigned k) noexcept {
     return place + select_in_byte[byte | (rest << 8)];
 }
 
-// select64_portable, or with BMI2 where pdep is fast: bit k deposited into x's set bits lands
-// on the k-th of them (64 when k >= popcount(x), as bad tables may ask).
+#if defined(NUMREP_X86_CPU_DISPATCH)
+// With BMI2: bit k deposited into x's set bits lands on the k-th of them (64 when k >=
+// popcount(x)), for CPUs where pdep is fast (cpu.fast_pdep).
+inline unsigned select64_pdep(std::uint64_t x, unsigned k) noexcept {
+    const std::uint64_t bit = k < 64 ? std::uint64_t{1} << k : 0;
+    std::uint64_t at;
+    asm("pdepq %2, %1, %0\n\ttzcntq %0, %0" : "=&r"(at) : "r"(bit), "r"(x) : "cc");
+    return static_cast<unsigned>(at);
+}
+#endif
+
+// select64_portable, or select64_pdep where the CPU runs pdep fast. For k >= popcount(x) (as a
+// corrupted table may ask) the answer is 64 or more, unspecified: callers clamp it.
 inline unsigned select64(std::uint64_t x, unsigned k) noexcept {
 #if defined(NUMREP_X86_CPU_DISPATCH)
-    if (cpu.fast_pdep) {
-        const std::uint64_t bit = k < 64 ? std::uint64_t{1} << k : 0;
-        std::uint64_t at;
-        asm("pdepq %2, %1, %0\n\ttzcntq %0, %0" : "=&r"(at) : "r"(bit), "r"(x) : "cc");
-        return static_cast<unsigned>(at);
-    }
+    if (cpu.fast_pdep) return select64_pdep(x, k);
 #endif
     return select64_portable(x, k);
 }

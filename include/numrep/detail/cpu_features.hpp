@@ -1,8 +1,9 @@
 // Instructions beyond x86-64's baseline that numrep uses when the CPU has them, checked once at
 // start-up: builds for the baseline (as wheels and distributions make) still get them. A
 // check made before this runs (another start-up initializer) sees false: the portable code.
-// Defining NUMREP_NO_CPU_DISPATCH keeps to the code the compiler targets (./dev test builds its
-// sanitizer tests so, so that the portable code is tested end to end as well).
+// Defining NUMREP_NO_CPU_DISPATCH turns these checks off: popcnt and the SSSE3 byte shuffle are
+// then used only where the compiler's flags enable them (-mpopcnt, -mssse3), pdep never.
+// ./dev test builds its sanitizer tests so, so that the portable code is tested end to end.
 #pragma once
 
 namespace numrep::detail {
@@ -21,7 +22,9 @@ inline const cpu_features cpu = [] {
     __builtin_cpu_init();
     cpu_features f;
     f.popcnt = __builtin_cpu_supports("popcnt") != 0;
-    f.fast_pdep = __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_is("intel") != 0;
+    // tzcnt (BMI1) follows pdep in select64.
+    f.fast_pdep = __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_supports("bmi") != 0 &&
+                  __builtin_cpu_is("intel") != 0;
     return f;
 }();
 #endif

@@ -20,17 +20,22 @@ constexpr unsigned popcount64_portable(std::uint64_t x) noexcept {
     return static_cast<unsigned>((x * 0x0101010101010101ULL) >> 56);
 }
 
+#if defined(NUMREP_X86_CPU_DISPATCH)
+// The popcnt instruction, for CPUs that have it (cpu.popcnt).
+inline unsigned popcount64_instruction(std::uint64_t x) noexcept {
+    std::uint64_t count;
+    // Zeroed first: popcnt waits on its destination's old value on some Intel CPUs.
+    asm("xorl %k0, %k0\n\tpopcntq %1, %0" : "=&r"(count) : "r"(x) : "cc");
+    return static_cast<unsigned>(count);
+}
+#endif
+
 constexpr unsigned popcount64(std::uint64_t x) noexcept {
 #if defined(__POPCNT__) || defined(__ARM_NEON) || defined(__aarch64__)
     return static_cast<unsigned>(std::popcount(x));
 #else
 #if defined(NUMREP_X86_CPU_DISPATCH)
-    if (!std::is_constant_evaluated() && cpu.popcnt) {
-        std::uint64_t count;
-        // Zeroed first: popcnt waits on its destination's old value on some Intel CPUs.
-        asm("xorl %k0, %k0\n\tpopcntq %1, %0" : "=&r"(count) : "r"(x) : "cc");
-        return static_cast<unsigned>(count);
-    }
+    if (!std::is_constant_evaluated() && cpu.popcnt) return popcount64_instruction(x);
 #endif
     return popcount64_portable(x);
 #endif
