@@ -13,6 +13,7 @@ namespace numrep::detail {
 
 struct cpu_features {
     bool popcnt = false;
+    bool ssse3 = false;  // the byte shuffle that gathers a plain number's digits
     // pdep in a few cycles: Intel's BMI2. AMD's before Zen 3 run it in microcode, slower
     // than the portable code, so AMD takes the portable code.
     bool fast_pdep = false;
@@ -22,6 +23,7 @@ inline const cpu_features cpu = [] {
     __builtin_cpu_init();
     cpu_features f;
     f.popcnt = __builtin_cpu_supports("popcnt") != 0;
+    f.ssse3 = __builtin_cpu_supports("ssse3") != 0;
     // tzcnt (BMI1) follows pdep in select64.
     f.fast_pdep = __builtin_cpu_supports("bmi2") != 0 && __builtin_cpu_supports("bmi") != 0 &&
                   __builtin_cpu_is("intel") != 0;

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <cstring>
 
+#include "cpu_features.hpp"
 #include "popcount.hpp"
 
 #if defined(__SSE2__) || defined(_M_X64)
@@ -19,10 +20,9 @@
 #else
 #define NUMREP_HAVE_PLAIN_TEXT_CLASSES 0
 #endif
-// The byte shuffle: always where the compiler targets SSSE3, else chosen at run time (GCC and
-// Clang can compile one function for SSSE3 and ask the CPU) unless NUMREP_NO_CPU_DISPATCH.
-#if NUMREP_HAVE_PLAIN_TEXT_CLASSES && \
-    (defined(__SSSE3__) || (!defined(NUMREP_NO_CPU_DISPATCH) && (defined(__GNUC__) || defined(__clang__))))
+// The byte shuffle: always where the compiler targets SSSE3, else chosen at run time where
+// cpu_features.hpp checks the CPU (GCC and Clang can compile one function for SSSE3).
+#if NUMREP_HAVE_PLAIN_TEXT_CLASSES && (defined(__SSSE3__) || defined(NUMREP_X86_CPU_DISPATCH))
 #include <tmmintrin.h>
 #define NUMREP_HAVE_BYTE_SHUFFLE 1
 #else
@@ -179,11 +179,7 @@ inline bool cpu_has_ssse3() noexcept {
 #if defined(__SSSE3__)
     return true;
 #else
-    static const bool has = [] {
-        __builtin_cpu_init();
-        return __builtin_cpu_supports("ssse3") != 0;
-    }();
-    return has;
+    return cpu.ssse3;
 #endif
 }
 
