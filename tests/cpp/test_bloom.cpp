@@ -380,6 +380,61 @@ TEST_CASE("batch queries match single queries at every probe count", "[bloom]") 
     }
 }
 
+// Batches run their hashes a fixed distance ahead of their tests: batches shorter than,
+// equal to and just longer than that distance must answer as contains() does too.
+TEST_CASE("batches of every length from 0 to 70 match single queries", "[bloom]") {
+    const auto in = keys(200, 13);
+    bloom_filter<> f(100, 0.05);
+    f.insert_batch(std::span(in).first(100));
+    for (std::size_t n = 0; n <= 70; ++n) {
+        const auto probe = std::span(in).subspan(100 - n / 2, n);  // half present, half absent
+        std::vector<std::uint8_t> out(n, 2);
+        const auto hits = f.contains_batch(probe, std::span<std::uint8_t>(out));
+        std::size_t expected_hits = 0;
+        for (std::size_t i = 0; i < n; ++i) {
+            INFO("batch of " << n << ", key " << i);
+            REQUIRE(out[i] == (f.contains(probe[i]) ? 1 : 0));
+            expected_hits += out[i];
+        }
+        CHECK(hits == expected_hits);
+    }
+}
+
+#if defined(NUMREP_X86_CPU_DISPATCH)
+// The AVX-512 block test against the portable formula, on blocks dense enough that about
+// half the tests pass, wherever this CPU can run it (whatever the dispatch decided).
+TEST_CASE("the AVX-512 block probe test agrees with the portable probes", "[bloom]") {
+    if (!(__builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512dq") &&
+          __builtin_cpu_supports("avx512bw"))) {
+        WARN("not run: this CPU has no AVX-512 (F, DQ and BW)");
+        return;
+    }
+    std::array<std::uint64_t, 8> powers{};
+    powers[0] = 1;
+    for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * numrep::detail::probe_multiplier;
+    std::mt19937_64 rng(2026);
+    alignas(64) std::array<std::uint64_t, 8> block{};
+    std::size_t passed = 0;
+    for (int t = 0; t < 200'000; ++t) {
+        for (auto& w : block) w = rng() | rng() | rng();
+        const std::uint64_t x = rng();
+        const unsigned k = 1 + static_cast<unsigned>(t % 8);
+        std::uint64_t all_set = 1;
+        for (unsigned i = 0; i < k; ++i) {
+            const auto bit = static_cast<unsigned>((x * powers[i]) >> 55);
+            all_set &= block[bit / 64] >> (bit % 64);
+        }
+        const bool got = numrep::detail::block_probes_set_avx512(block.data(), x, powers.data(), (1U << k) - 1);
+        numrep::detail::leave_wide_vectors();
+        INFO("test " << t << ", k " << k);
+        REQUIRE(got == ((all_set & 1U) != 0));
+        passed += got ? 1U : 0U;
+    }
+    CHECK(passed > 50'000);
+    CHECK(passed < 150'000);
+}
+#endif
+
 TEST_CASE("batch queries match single queries and check their output size", "[bloom]") {
     bloom_filter<> f(10'000, 0.05);
     const auto in = keys(10'000, 5);
