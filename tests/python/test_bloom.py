@@ -458,3 +458,20 @@ def test_batch_adds_refuse_key_zero_and_batch_checks_say_not_in() -> None:
     bf.add_many(keys[keys != 0])
     assert bf.contains_many(keys).tolist() == [True, False]
     assert not bf.contains_many(np.array([0, 10**16], dtype=np.uint64)).any()
+
+
+def test_keys_never_added_are_out_in_every_block_of_a_long_batch() -> None:
+    # A filter so overfull that it answers yes to nearly any valid key: keys 0 and past 15
+    # digits (which add refuses) must still be out, wherever they fall in a batch of many
+    # blocks (contains_many works through a long array a block of keys at a time).
+    bf = numrep.BloomFilter(10, 0.5)
+    bf.add_many(random_keys(7, 20_000))
+    keys = random_keys(8, 10_000)
+    bad_at = [0, 4095, 4096, 4097, 8191, 8192, 9999]
+    for i, bad in zip(bad_at, [0, 10**15, 2**64 - 1, 0, 10**16, 0, 10**15]):
+        keys[i] = bad
+    got = bf.contains_many(keys)
+    assert not got[bad_at].any()
+    good = np.setdiff1d(np.arange(len(keys)), bad_at)
+    assert got[good].tolist() == bf.contains_many(keys[good]).tolist()
+    assert got[good].mean() > 0.99
