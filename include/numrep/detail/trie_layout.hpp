@@ -270,7 +270,13 @@ struct trie_values {
     std::uint64_t field(std::uint64_t i, std::size_t f) const noexcept {
         return base[f] + read_bits(words, i * record_width + offset[f], width[f]);
     }
-    void prefetch(std::uint64_t i) const noexcept { prefetch_read(words + ((i * record_width) >> 6)); }
+    // Both ends of record i: a record may cross into the next cache line, and read_bits also
+    // reads the word after the one a field starts in.
+    void prefetch(std::uint64_t i) const noexcept {
+        const std::uint64_t first_bit = i * record_width;
+        prefetch_read(words + (first_bit >> 6));
+        prefetch_read(words + ((first_bit + record_width + 63) >> 6));  // the last word read
+    }
 };
 
 }  // namespace numrep::detail
