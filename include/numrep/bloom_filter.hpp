@@ -893,8 +893,10 @@ private:
         // 512-bit blocks (the default) and up to 8 probes: the whole block test in a few vector
         // instructions (block_probes.hpp), bit for bit the answer of test_block. bench_bloom's
         // contains_batch (k = 6): 10.4-10.7 to 8.7-8.8 ns a key at 10M keys, 6.2 to 4.1 at
-        // 100k (in cache), medians of alternated runs. Not for concurrent filters: their words
-        // are read one atomic load at a time.
+        // 100k (in cache), medians of alternated runs on a Sapphire Rapids-class Xeon (older
+        // AVX-512 parts may lower their clock for vpmullq: not measured). Not for concurrent
+        // filters: their words are read one atomic load at a time. Where this path is taken,
+        // the unrolled loops below serve only k = 9.
         if constexpr (BlockBits == 512 && !Atomic) {
             if (detail::cpu.avx512 && num_probes_ <= 8) {
                 const unsigned lanes = (1U << num_probes_) - 1;

@@ -49,8 +49,13 @@ inline bool block_probes_set_avx512(const std::uint64_t* block, std::uint64_t x,
 }
 
 // Clears the vector registers' upper halves after AVX-512 code, so that SSE code running next
-// does not pay for keeping them.
-inline void leave_wide_vectors() noexcept { asm volatile("vzeroupper" ::: "memory"); }
+// does not pay for keeping them. The clobbers say so: in code built for AVX or AVX-512 the
+// compiler may keep a wide value in any of these registers across the call.
+inline void leave_wide_vectors() noexcept {
+    asm volatile("vzeroupper" ::
+                     : "xmm0", "xmm1", "xmm2", "xmm3", "xmm4", "xmm5", "xmm6", "xmm7", "xmm8", "xmm9", "xmm10", "xmm11",
+                       "xmm12", "xmm13", "xmm14", "xmm15");
+}
 
 #endif
 
