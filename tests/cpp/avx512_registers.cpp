@@ -18,25 +18,15 @@
 #include <numrep/detail/block_probes.hpp>
 #include <numrep/detail/cpu_features.hpp>
 
+#include "bloom_probe_reference.hpp"
+
 #if defined(NUMREP_X86_CPU_DISPATCH)
 #define NUMREP_TEST_AVX512 __attribute__((target("avx512f,avx512dq,avx512bw")))
 namespace {
-// The portable probe test that block_probes_set_avx512 must equal.
-bool portable_probes_set(const std::uint64_t* block, std::uint64_t x, const std::uint64_t* powers, unsigned k) {
-    std::uint64_t all_set = 1;
-    for (unsigned i = 0; i < k; ++i) {
-        const auto bit = static_cast<unsigned>((x * powers[i]) >> 55);
-        all_set &= block[bit / 64] >> (bit % 64);
-    }
-    return (all_set & 1U) != 0;
-}
-
 // Seven masks live across each block test, used after it: with the k registers this full,
 // the compiler keeps one in k1, which the test's assembly uses and must give back.
 NUMREP_TEST_AVX512 int masks_survive_block_tests() {
-    std::array<std::uint64_t, 8> powers{};
-    powers[0] = 1;
-    for (std::size_t i = 1; i < powers.size(); ++i) powers[i] = powers[i - 1] * numrep::detail::probe_multiplier;
+    const auto powers = numrep_test::probe_powers();
     std::mt19937_64 rng(77);
     alignas(64) std::array<std::uint64_t, 8> block{};
     alignas(64) std::array<std::uint64_t, 8> lanes{};
@@ -83,7 +73,7 @@ NUMREP_TEST_AVX512 int masks_survive_block_tests() {
         }
         bool same = true;
         for (std::size_t i = 0; i < 8; ++i) same = same && got_lanes[i] == expected_lanes[i];
-        if (!same || got != portable_probes_set(block.data(), x, powers.data(), k)) {
+        if (!same || got != numrep_test::probes_set(block.data(), x, powers, k)) {
             if (failures++ < 5)
                 std::printf("test %d (k %u): %s\n", t, k, same ? "wrong probe answer" : "a mask changed across it");
         }
