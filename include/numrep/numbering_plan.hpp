@@ -188,7 +188,17 @@ public:
     number_info lookup(const phone_number& n) const noexcept { return lookup(n.key()); }
 
     number_info lookup(std::uint64_t key) const noexcept {
-        if (key == 0 || key > detail::max_key) return {};
+        number_info info;
+        lookup(key, info);
+        return info;
+    }
+
+    // lookup(key) written into `info` (every field), for callers that keep one number_info per
+    // batch: copying a returned one, whose 1- and 2-byte fields were just stored one by one,
+    // with 8- and 16-byte moves stalls on store forwarding (a fifth of a batch check's time).
+    void lookup(std::uint64_t key, number_info& info) const noexcept {
+        info = number_info{};
+        if (key == 0 || key > detail::max_key) return;
         const int digits = detail::decimal_digits(key);
         const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
         const auto digit = digits_of(scaled, std::make_index_sequence<detail::max_key_digits>{});
@@ -201,7 +211,6 @@ public:
         }
         const fields&
             f = results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
-        number_info info;
         info.type = f.type;
         info.valid = f.valid;
         info.carrier_id = f.carrier_id;
@@ -209,7 +218,6 @@ public:
         info.carrier = carriers_.names()[f.carrier_id];
         info.region = regions_.names()[f.region_id];
         if (world_) add_world(key, digits, info);
-        return info;
     }
 
     // True for a plan built on the world data.

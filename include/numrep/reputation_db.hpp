@@ -166,6 +166,7 @@ private:
         std::array<std::optional<number_record>, chunk> group{};
         std::array<std::pair<std::uint32_t, std::uint32_t>, chunk> order{};  // (shard, position in chunk)
         std::array<std::uint64_t, chunk> gathered{};
+        reputation_verdict verdict;  // filled in place for each key (see fill_verdict)
         const snapshot& snap = *s.snap;
         for (std::size_t begin = 0; begin < keys.size(); begin += chunk) {
             const std::size_t n = std::min(chunk, keys.size() - begin);
@@ -188,7 +189,10 @@ private:
                     g = e;
                 }
             }
-            for (std::size_t i = 0; i < n; ++i) f(begin + i, verdict_from(s.layers, part[i], std::move(found[i]), now));
+            for (std::size_t i = 0; i < n; ++i) {
+                fill_verdict(s.layers, part[i], found[i], now, verdict);
+                f(begin + i, std::as_const(verdict));
+            }
         }
     }
 
@@ -521,16 +525,29 @@ private:
     // The verdict given the snapshot's record of `key` (if any): delta layers merged in, scored.
     reputation_verdict verdict_from(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
                                     std::optional<number_record> record, std::int64_t now) const noexcept {
-        add_delta(layers, key, record);
         reputation_verdict v;
+        fill_verdict(layers, key, record, now, v);
+        return v;
+    }
+
+    // verdict_from written into `v` (every field; `record` gets the delta layers merged in).
+    // Batches fill one verdict in place: building and returning a fresh one per key cost a
+    // 150-byte clear and copies that stall on store forwarding.
+    void fill_verdict(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
+                      std::optional<number_record>& record, std::int64_t now, reputation_verdict& v) const noexcept {
+        add_delta(layers, key, record);
         v.key = key;
+        v.reported = record.has_value();
         if (record) {
-            v.reported = true;
             v.record = *record;
             v.score = score_record(v.record, now, options_.config);
+        } else {
+            v.record = number_record{};
+            v.score = reputation_score{};
         }
-        if (options_.plan != nullptr) v.info = options_.plan->lookup(key);
-        return v;
+        if (options_.plan != nullptr) options_.plan->lookup(key, v.info);
+        else
+            v.info = number_info{};
     }
 
     void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,

@@ -53,7 +53,13 @@ public:
         t_[i] = static_cast<std::uint8_t>(info.type);
         r_[i] = info.region_id;
         v_[i] = info.valid;
-        rc_[i] = region_code_id(info.region_code);
+        // Batches are mostly of one country, and a plan's codes are views of fixed text: the
+        // same view is the same code, without the call.
+        if (info.region_code.data() != last_code_.data() || info.region_code.size() != last_code_.size()) {
+            last_code_ = info.region_code;
+            last_code_id_ = region_code_id(info.region_code);
+        }
+        rc_[i] = last_code_id_;
     }
     void add_to(py::dict& out) const {
         out["carrier"] = carrier_;
@@ -74,6 +80,8 @@ private:
     std::uint16_t* r_;
     bool* v_;
     std::uint16_t* rc_;
+    std::string_view last_code_;  // region_code_id(last_code_) == last_code_id_
+    std::uint16_t last_code_id_ = 0;
 };
 
 }  // namespace numrep::python

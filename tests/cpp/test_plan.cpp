@@ -1,5 +1,6 @@
 #include <numrep/parse.hpp>
 #include <numrep/vietnam_plan.hpp>
+#include <numrep/world_plan.hpp>
 
 #include <map>
 #include <memory>
@@ -249,4 +250,27 @@ TEST_CASE("rules added in one call take effect together, or not at all", "[plan]
     CHECK_THROWS_AS(plan.add(mixed), std::invalid_argument);
     CHECK(plan.lookup(84942345678ULL).carrier == "B");
     CHECK(plan.rule_count() == 2);
+}
+
+TEST_CASE("lookup into a reused number_info overwrites every field", "[plan]") {
+    // Batches fill one number_info per key in place: nothing of the previous key may remain.
+    // Keys alternate between answers that differ in every field (a Vietnamese mobile with a
+    // carrier, a US fixed line with an area, an unknown prefix, key 0, keys past 15 digits).
+    const auto& world = numrep::plans::world();
+    const std::uint64_t keys[] = {
+        84912345678ULL, 16502530000ULL, 999ULL,         0ULL, 84912345678ULL, 1'000'000'000'000'000ULL, 442079460000ULL,
+        84241234567ULL, 16502530000ULL, 84912345678ULL, 0ULL};
+    for (const auto* plan : {&world, &vn()}) {
+        numrep::number_info reused;
+        for (const auto key : keys) {
+            INFO(key);
+            plan->lookup(key, reused);
+            const numrep::number_info fresh = plan->lookup(key);
+            CHECK(numrep_test::info_fields(reused) == numrep_test::info_fields(fresh));
+        }
+    }
+    // The sequence exercises what it claims: consecutive answers differ.
+    CHECK(world.lookup(keys[0]).carrier != world.lookup(keys[1]).carrier);
+    CHECK(world.lookup(keys[0]).region_code != world.lookup(keys[1]).region_code);
+    CHECK(!world.lookup(keys[2]).valid);
 }

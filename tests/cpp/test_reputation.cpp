@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "catch.hpp"
+#include "test_support.hpp"
 
 using numrep::report_category;
 using numrep::reputation_level;
@@ -156,15 +157,25 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     // The batch path (Bloom and trie lookups in chunks) agrees with one-by-one checks.
     std::vector<std::uint64_t> batch_keys;
     for (std::uint64_t key = 84899999000ULL; key < 84900003000ULL; key += 3) batch_keys.push_back(key);
+    // Among them numbers the plan answers differently for (other countries, a landline, none).
+    const std::uint64_t others[] = {16502530000ULL, 442079460000ULL, 84241234567ULL, 999ULL};
+    for (std::size_t i = 0; i < std::size(others); ++i)
+        batch_keys.insert(batch_keys.begin() + static_cast<std::ptrdiff_t>(97 * (i + 1)), others[i]);
     std::vector<numrep::reputation_verdict> batch(batch_keys.size());
     db.check_batch(batch_keys, now, batch);
     std::size_t reported = 0;
     for (std::size_t i = 0; i < batch_keys.size(); ++i) {
         const auto one = db.check(batch_keys[i], now);
         REQUIRE(batch[i].key == batch_keys[i]);
+        // Every field: a batch fills one verdict in place, key after key.
         CHECK(batch[i].reported == one.reported);
         CHECK(batch[i].record == one.record);
         CHECK(batch[i].score.score == one.score.score);
+        CHECK(batch[i].score.level == one.score.level);
+        CHECK(batch[i].score.delisted == one.score.delisted);
+        CHECK(batch[i].score.recent_reports == one.score.recent_reports);
+        CHECK(batch[i].score.distinct_sources == one.score.distinct_sources);
+        CHECK(numrep_test::info_fields(batch[i].info) == numrep_test::info_fields(one.info));
         reported += one.reported ? 1 : 0;
     }
     CHECK(reported > 100);

@@ -1,12 +1,20 @@
-// Helpers shared by the C++ tests: reading test data files.
+// Helpers shared by the C++ tests: reading test data files, comparing a plan's answers.
 #pragma once
+
+#include <numrep/numbering_plan.hpp>
 
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 namespace numrep_test {
+
+// Every field of a plan's answer, for comparing two answers in one CHECK.
+inline auto info_fields(const numrep::number_info& i) {
+    return std::tuple(i.carrier, i.region, i.region_code, i.type, i.valid, i.carrier_id, i.region_id);
+}
 
 inline std::string read_text(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
