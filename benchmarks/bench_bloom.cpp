@@ -282,6 +282,12 @@ void reference_independent_filter_bytes(benchmark::State& state) {
     numrep_bench::run_independent_loads(state, memory, batch_size);
 }
 
+void reference_answered_filter_bytes(benchmark::State& state) {
+    auto& memory = filter_memory(state);
+    const numrep_bench::counted_scope count(state, batch_size);
+    numrep_bench::run_answered_loads(state, memory, batch_size);
+}
+
 void reference_dependent_filter_bytes(benchmark::State& state) {
     auto& memory = filter_memory(state);
     const numrep_bench::counted_scope count(state, 1);
@@ -310,6 +316,7 @@ BENCHMARK_TEMPLATE(build, blocked)->Arg(10'000'000)->Unit(benchmark::kMillisecon
 BENCHMARK_TEMPLATE(textbook_contains_batch, true)->NUMREP_BLOOM_SIZES;
 BENCHMARK_TEMPLATE(textbook_contains_batch, false)->NUMREP_BLOOM_SIZES;
 BENCHMARK(reference_independent_filter_bytes)->NUMREP_BLOOM_SIZES;
+BENCHMARK(reference_answered_filter_bytes)->NUMREP_BLOOM_SIZES;
 BENCHMARK(reference_dependent_filter_bytes)->NUMREP_BLOOM_SIZES;
 
 BENCHMARK_TEMPLATE(contains_single, classic, true)->Arg(10'000'000);

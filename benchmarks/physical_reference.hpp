@@ -7,6 +7,8 @@
 //   - independent_loads: one random cache line per key with the addresses known in advance, in
 //     batches, so the processor overlaps the misses (memory-level parallelism). Batch lookups
 //     are bounded by this.
+//   - answered_loads: the same loads, each tested for a bit and the answer stored: the least a
+//     batch membership query (a Bloom filter's) does per key.
 #pragma once
 
 #include <benchmark/benchmark.h>
@@ -60,6 +62,22 @@ public:
         return sum;
     }
 
+    // `count` loads of random lines as a batch membership query makes them: a bit of each line
+    // tested and the answer stored, one per key. Against load_batch this adds only the test
+    // and the store; it shows what answering costs the memory-level parallelism on this
+    // machine (a store per key holds back retirement behind the outstanding misses).
+    std::uint64_t answer_batch(std::size_t count, std::uint8_t* out) noexcept {
+        std::uint64_t hits = 0;
+        for (std::size_t i = 0; i < count; ++i) {
+            const std::uint32_t target = targets_[next_target_];
+            const auto hit = static_cast<std::uint8_t>((lines_[target].next >> (target & 31U)) & 1U);
+            out[i] = hit;
+            hits += hit;
+            next_target_ = (next_target_ + 1) & (targets_.size() - 1);
+        }
+        return hits;
+    }
+
 private:
     struct alignas(cache_line_bytes) line {
         std::uint32_t next = 0;
@@ -88,6 +106,16 @@ inline void run_dependent_misses(benchmark::State& state, memory_reference& memo
 
 inline void run_independent_loads(benchmark::State& state, memory_reference& memory, std::size_t batch = 1024) {
     for (auto _ : state) benchmark::DoNotOptimize(memory.load_batch(batch));
+    report_per_key(state, batch);
+    state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
+}
+
+inline void run_answered_loads(benchmark::State& state, memory_reference& memory, std::size_t batch = 1024) {
+    std::vector<std::uint8_t> out(batch);
+    for (auto _ : state) {
+        benchmark::DoNotOptimize(memory.answer_batch(batch, out.data()));
+        benchmark::ClobberMemory();
+    }
     report_per_key(state, batch);
     state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
 }
