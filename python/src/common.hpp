@@ -9,6 +9,7 @@
 #include <numrep/numrep.hpp>
 
 #include "convert.hpp"
+#include "output_arrays.hpp"
 #include "typed.hpp"
 
 #include <cstdint>
@@ -38,11 +39,11 @@ std::uint16_t region_code_id(std::string_view code);
 class plan_columns {
 public:
     explicit plan_columns(py::ssize_t n)
-        : carrier_(n),
-          type_(n),
-          region_(n),
-          valid_(n),
-          region_code_(n),
+        : carrier_(output_array<std::uint16_t>(n)),
+          type_(output_array<std::uint8_t>(n)),
+          region_(output_array<std::uint16_t>(n)),
+          valid_(output_array<bool>(n)),
+          region_code_(output_array<std::uint16_t>(n)),
           c_(carrier_.mutable_data()),
           t_(type_.mutable_data()),
           r_(region_.mutable_data()),

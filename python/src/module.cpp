@@ -11,6 +11,15 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_trie(m);
     numrep::python::register_reputation(m);
     numrep::python::register_ingest(m);
+    // The result columns' buffer pool (output_arrays.hpp), for tests.
+    m.def(
+        "_output_pool_buffers", [] { return numrep::python::output_pool_now().buffers; },
+        "Idle buffers in the pool of result columns.");
+    m.def(
+        "_output_pool_bytes", [] { return numrep::python::output_pool_now().bytes; },
+        "Bytes of the idle buffers in the pool of result columns.");
+    m.attr("_OUTPUT_POOL_MINIMUM") = numrep::python::pooled_minimum;
+    m.attr("_OUTPUT_POOL_LIMIT") = numrep::python::pool_limit;
     // The constants' types, which the stub generator cannot see in their values (tools/gen_stubs.py
     // writes them into _core.pyi): a module's __annotations__, as Python modules have.
     pybind11::dict annotations;

@@ -328,7 +328,7 @@ void register_bloom(py::module_& m) {
             [](const bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
                 const key_array in = batch_keys(keys, home, "BloomFilter.contains_many");
                 const auto count = static_cast<std::size_t>(in.size());
-                py::array_t<bool> out(static_cast<py::ssize_t>(count));
+                auto out = output_array<bool>(static_cast<py::ssize_t>(count));
                 const std::span<const std::uint64_t> key_span(in.data(), count);
                 const std::span<bool> out_span(out.mutable_data(), count);
                 read_with_gil_released(h, [&](const filter& f) {

@@ -422,7 +422,7 @@ void register_trie(py::module_& m) {
            [](const trie_holder& h, const numbers_arg& keys, const regions_arg& home) -> py::array_t<bool> {
                const key_array in = keys_from_batch(keys, home, "contains_many");
                const auto count = static_cast<std::size_t>(in.size());
-               py::array_t<bool> out(static_cast<py::ssize_t>(count));
+               auto out = output_array<bool>(static_cast<py::ssize_t>(count));
                const std::span<const std::uint64_t> key_span(in.data(), count);
                const std::span<bool> out_span(out.mutable_data(), count);
                py::gil_scoped_release unlocked;
@@ -441,8 +441,8 @@ void register_trie(py::module_& m) {
                 const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
                 const key_array in = keys_from_batch(keys, home, "get_many");
                 const auto count = static_cast<std::size_t>(in.size());
-                py::array_t<std::uint64_t> values(static_cast<py::ssize_t>(count));
-                py::array_t<bool> found(static_cast<py::ssize_t>(count));
+                auto values = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
+                auto found = output_array<bool>(static_cast<py::ssize_t>(count));
                 const std::span<const std::uint64_t> key_span(in.data(), count);
                 const std::span<std::uint64_t> value_span(values.mutable_data(), count);
                 // bool and uint8 have the same size; writing bytes through unsigned char is allowed.

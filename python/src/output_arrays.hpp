@@ -1,0 +1,57 @@
+// Result columns of the batch calls, in memory that earlier results gave back.
+//
+// A batch call returns fresh NumPy arrays: check_many writes about 75 bytes a number, so a
+// call on 300k numbers asks for 22 MB. glibc hands blocks that large out as new mappings and
+// returns them to the system when they are freed, so every call paid a page fault and a
+// cleared page per 4 KiB written: a third of check_many's time on never-reported numbers was
+// the kernel's (perf), and the same calls with glibc told to keep freed memory took 69 -> 44 ns
+// a number. Columns of at least pooled_minimum bytes therefore live in buffers that dead
+// columns gave back, up to pool_limit bytes kept idle. Each array owns its buffer through a
+// capsule (its .base): while any array of a buffer lives, nothing else is given that buffer.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include <cstddef>
+#include <initializer_list>
+#include <vector>
+
+namespace numrep::python {
+
+namespace py = pybind11;
+
+inline constexpr std::size_t pooled_minimum = std::size_t{64} << 10;  // smaller: NumPy's own
+inline constexpr std::size_t pool_limit = std::size_t{256} << 20;     // idle bytes kept at most
+
+// A buffer of at least `bytes` (64-byte aligned), and the capsule that gives it back to the
+// pool when its last array dies.
+struct output_buffer {
+    void* data;
+    py::capsule owner;
+};
+output_buffer take_output_buffer(std::size_t bytes);
+
+// Idle buffers and their bytes, for tests.
+struct output_pool_state {
+    std::size_t buffers = 0;
+    std::size_t bytes = 0;
+};
+output_pool_state output_pool_now();
+
+// An uninitialised C-ordered array of `shape`, from the pool when it is large enough.
+template <class T>
+py::array_t<T> output_array(std::initializer_list<py::ssize_t> shape) {
+    std::size_t count = 1;
+    for (const auto extent : shape) count *= static_cast<std::size_t>(extent);
+    if (count * sizeof(T) < pooled_minimum) return py::array_t<T>(std::vector<py::ssize_t>(shape));
+    output_buffer buffer = take_output_buffer(count * sizeof(T));
+    return py::array_t<T>(std::vector<py::ssize_t>(shape), static_cast<T*>(buffer.data), buffer.owner);
+}
+
+template <class T>
+py::array_t<T> output_array(py::ssize_t n) {
+    return output_array<T>({n});
+}
+
+}  // namespace numrep::python
