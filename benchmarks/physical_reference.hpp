@@ -65,7 +65,7 @@ public:
     // `count` loads of random lines as a batch membership query makes them: a bit of each line
     // tested and the answer stored, one per key. Against load_batch this adds only the test
     // and the store; it shows what answering costs the memory-level parallelism on this
-    // machine (a store per key holds back retirement behind the outstanding misses).
+    // machine (a store per key also waits, in the store buffer, behind the outstanding misses).
     std::uint64_t answer_batch(std::size_t count, std::uint8_t* out) noexcept {
         std::uint64_t hits = 0;
         for (std::size_t i = 0; i < count; ++i) {

@@ -721,6 +721,10 @@ def _output_pool_bytes() -> int:
     """
     Bytes of the idle buffers in the pool of result columns.
     """
+def _output_pool_clear() -> None:
+    """
+    Free the idle buffers of the pool of result columns (arrays in use keep theirs).
+    """
 def _parse_flags(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     not_spam flags of texts as from_csv reads them (0/1), and which are not flags.

@@ -417,7 +417,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         if (column->value_kind() == arrow_column::kind::text)
             return key_array::ensure(parse_arrow(*column, options.region, options.on_bad_text, options.method));
         // Integers (null: 0, which no store holds) or the null type (all 0).
-        key_array out = key_array::ensure(output_array<std::uint64_t>(static_cast<py::ssize_t>(column->size())));
+        key_array out(output_array<std::uint64_t>(static_cast<py::ssize_t>(column->size())));
         if (const auto negative = column->copy_integers(out.mutable_data()))
             throw py::value_error(context(options.method) + "key " + column->integer_text(*negative) + " at index " +
                                   std::to_string(*negative) + " is negative: keys are E.164 numbers");
@@ -453,7 +453,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     const auto items = py::reinterpret_steal<py::object>(PySequence_Fast(values.ptr(), "numrep: expected a sequence"));
     if (!items) throw py::error_already_set();
     const auto count = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr()));
-    key_array out = key_array::ensure(output_array<std::uint64_t>(static_cast<py::ssize_t>(count)));
+    key_array out(output_array<std::uint64_t>(static_cast<py::ssize_t>(count)));
     std::uint64_t* data = out.mutable_data();
     bool all_integers = true;
     for (std::size_t i = 0; i < count; ++i) {

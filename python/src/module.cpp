@@ -18,6 +18,9 @@ PYBIND11_MODULE(_core, m) {
     m.def(
         "_output_pool_bytes", [] { return numrep::python::output_pool_now().bytes; },
         "Bytes of the idle buffers in the pool of result columns.");
+    m.def(
+        "_output_pool_clear", [] { numrep::python::clear_output_pool(); },
+        "Free the idle buffers of the pool of result columns (arrays in use keep theirs).");
     m.attr("_OUTPUT_POOL_MINIMUM") = numrep::python::pooled_minimum;
     m.attr("_OUTPUT_POOL_LIMIT") = numrep::python::pool_limit;
     // The constants' types, which the stub generator cannot see in their values (tools/gen_stubs.py

@@ -1,10 +1,9 @@
 // The pool behind output_array (output_arrays.hpp).
 #include "output_arrays.hpp"
 
-#include <algorithm>
+#include <array>
 #include <mutex>
 #include <new>
-#include <vector>
 
 namespace numrep::python {
 
@@ -27,15 +26,14 @@ public:
     header* take(std::size_t bytes) {
         {
             std::lock_guard lock(mutex_);
-            auto best = idle_.end();
-            for (auto it = idle_.begin(); it != idle_.end(); ++it) {
-                const std::size_t c = (*it)->capacity;
-                if (c >= bytes && c / 2 <= bytes && (best == idle_.end() || c < (*best)->capacity)) best = it;
+            std::size_t best = idle_count_;
+            for (std::size_t i = 0; i < idle_count_; ++i) {
+                const std::size_t c = idle_[i]->capacity;
+                if (c >= bytes && c / 2 <= bytes && (best == idle_count_ || c < idle_[best]->capacity)) best = i;
             }
-            if (best != idle_.end()) {
-                header* h = *best;
-                idle_.erase(best);
-                idle_bytes_ -= h->capacity;
+            if (best != idle_count_) {
+                header* h = idle_[best];
+                remove_at(best);
                 return h;
             }
         }
@@ -44,38 +42,36 @@ public:
         return new (raw) header{capacity};
     }
 
-    // Kept for the next take, the oldest idle buffers freed to stay under pool_limit.
+    // Kept for the next take; the oldest idle buffers are freed to stay within max_idle
+    // buffers and pool_limit bytes. Allocates nothing (it runs in a capsule's destructor).
     void give_back(header* h) noexcept {
-        std::vector<header*> freed;
-        {
-            std::lock_guard lock(mutex_);
-            if (h->capacity > pool_limit) {
-                freed.push_back(h);
-            } else {
-                try {
-                    idle_.push_back(h);
-                    idle_bytes_ += h->capacity;
-                } catch (...) {  // no room to remember it: free it
-                    freed.push_back(h);
-                }
-                std::size_t drop = 0;
-                while (idle_bytes_ > pool_limit) {
-                    idle_bytes_ -= idle_[drop]->capacity;
-                    ++drop;
-                }
-                try {
-                    freed.insert(freed.end(), idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(drop));
-                } catch (...) {
-                }
-                idle_.erase(idle_.begin(), idle_.begin() + static_cast<std::ptrdiff_t>(drop));
-            }
+        std::lock_guard lock(mutex_);
+        if (h->capacity > pool_limit) {
+            release(h);
+            return;
         }
-        for (header* f : freed) release(f);
+        while (idle_count_ > 0 && (idle_count_ == max_idle || idle_bytes_ + h->capacity > pool_limit)) {
+            header* oldest = idle_[0];
+            remove_at(0);
+            release(oldest);
+        }
+        idle_[idle_count_++] = h;
+        idle_bytes_ += h->capacity;
+    }
+
+    // Frees every idle buffer.
+    void clear() noexcept {
+        std::lock_guard lock(mutex_);
+        while (idle_count_ > 0) {
+            header* h = idle_[idle_count_ - 1];
+            remove_at(idle_count_ - 1);
+            release(h);
+        }
     }
 
     output_pool_state now() {
         std::lock_guard lock(mutex_);
-        return {idle_.size(), idle_bytes_};
+        return {idle_count_, idle_bytes_};
     }
 
     static void* data_of(header* h) noexcept { return reinterpret_cast<std::byte*>(h) + header_room; }
@@ -84,10 +80,20 @@ public:
     }
 
 private:
+    static constexpr std::size_t max_idle = 64;
+
     static void release(header* h) noexcept { ::operator delete(static_cast<void*>(h), std::align_val_t{alignment}); }
 
-    std::mutex mutex_;           // calls hold the GIL today; the lock keeps the pool right without it
-    std::vector<header*> idle_;  // oldest first
+    // Keeps the rest in order (oldest first).
+    void remove_at(std::size_t i) noexcept {
+        idle_bytes_ -= idle_[i]->capacity;
+        for (std::size_t j = i + 1; j < idle_count_; ++j) idle_[j - 1] = idle_[j];
+        --idle_count_;
+    }
+
+    std::mutex mutex_;                      // calls hold the GIL today; the lock keeps the pool right without it
+    std::array<header*, max_idle> idle_{};  // the first idle_count_, oldest first
+    std::size_t idle_count_ = 0;
     std::size_t idle_bytes_ = 0;
 };
 
@@ -113,5 +119,7 @@ output_buffer take_output_buffer(std::size_t bytes) {
 }
 
 output_pool_state output_pool_now() { return pool().now(); }
+
+void clear_output_pool() noexcept { pool().clear(); }
 
 }  // namespace numrep::python

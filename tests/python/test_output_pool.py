@@ -102,3 +102,16 @@ def test_the_pool_keeps_at_most_its_limit(db: numrep.ReputationDB) -> None:
     del result
     gc.collect()
     assert 0 < _core._output_pool_bytes() <= _core._OUTPUT_POOL_LIMIT
+    _core._output_pool_clear()  # the rest of the session need not keep them
+    assert _core._output_pool_buffers() == 0 and _core._output_pool_bytes() == 0
+
+
+def test_the_pool_keeps_at_most_64_buffers() -> None:
+    _core._output_pool_clear()
+    keys = np.full(70_000, 84_912_345_678, dtype=np.uint64)  # a 70 kB bool result each
+    filter_ = numrep.BloomFilter(1000)
+    results = [filter_.contains_many(keys) for _ in range(70)]
+    assert all(r.base is not None for r in results)
+    del results
+    gc.collect()
+    assert _core._output_pool_buffers() == 64
