@@ -98,16 +98,20 @@ inline void report_per_key(benchmark::State& state, std::size_t keys_per_iterati
     state.counters["ns/key"] = benchmark::Counter(n * 1e-9, benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
 }
 
+// report_per_key, and the size of the memory the reference ran over.
+inline void report_reference(benchmark::State& state, const memory_reference& memory, std::size_t keys_per_iteration) {
+    report_per_key(state, keys_per_iteration);
+    state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
+}
+
 inline void run_dependent_misses(benchmark::State& state, memory_reference& memory) {
     for (auto _ : state) benchmark::DoNotOptimize(memory.chase(1));
-    report_per_key(state, 1);
-    state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
+    report_reference(state, memory, 1);
 }
 
 inline void run_independent_loads(benchmark::State& state, memory_reference& memory, std::size_t batch = 1024) {
     for (auto _ : state) benchmark::DoNotOptimize(memory.load_batch(batch));
-    report_per_key(state, batch);
-    state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
+    report_reference(state, memory, batch);
 }
 
 inline void run_answered_loads(benchmark::State& state, memory_reference& memory, std::size_t batch = 1024) {
@@ -116,8 +120,7 @@ inline void run_answered_loads(benchmark::State& state, memory_reference& memory
         benchmark::DoNotOptimize(memory.answer_batch(batch, out.data()));
         benchmark::ClobberMemory();
     }
-    report_per_key(state, batch);
-    state.counters["ref_MiB"] = static_cast<double>(memory.bytes()) / (1024.0 * 1024.0);
+    report_reference(state, memory, batch);
 }
 
 }  // namespace numrep_bench
