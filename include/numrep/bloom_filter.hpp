@@ -698,7 +698,7 @@ private:
             if (mapping_ == nullptr)
                 detail::throw_logic_error(std::string("cannot ") + action + " a moved-from bloom_filter");
             detail::throw_logic_error(std::string("cannot ") + action + " a read-only bloom_filter mapped from '" +
-                                      mapping_->path().string() + "'; load() it for a writable copy");
+                                      mapping_->path() + "'; load() it for a writable copy");
         }
     }
 

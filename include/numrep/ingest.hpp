@@ -4,10 +4,8 @@
 #pragma once
 
 #include <array>
-#include <chrono>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <functional>
 #include <optional>
 #include <ostream>
@@ -205,13 +203,14 @@ public:
         return stats;
     }
 
-    // Maps `path` read-only and reads it; std::system_error if it cannot be opened.
+    // Maps `path` read-only and reads it; std::system_error if it cannot be opened. (A
+    // std::filesystem::path converts to the std::string taken here: see detail/file_error.hpp.)
     template <class Sink>
-    ingest_stats read_file(const std::filesystem::path& path, Sink&& sink) {
+    ingest_stats read_file(const std::string& path, Sink&& sink) {
         const detail::mapped_file file(path);
         const auto bytes = file.bytes();
         const std::string_view text(reinterpret_cast<const char*>(bytes.data()), bytes.size());
-        return read(text, std::forward<Sink>(sink), path.string());
+        return read(text, std::forward<Sink>(sink), path);
     }
 
     const string_interner<std::uint16_t>& categories() const noexcept { return categories_; }
@@ -376,7 +375,7 @@ ingest_stats ingest_csv(std::string_view text, Sink&& sink, const ingest_options
 }
 
 template <class Sink>
-ingest_stats ingest_csv_file(const std::filesystem::path& path, Sink&& sink, const ingest_options& options = {}) {
+ingest_stats ingest_csv_file(const std::string& path, Sink&& sink, const ingest_options& options = {}) {
     report_reader reader(options);
     return reader.read_file(path, std::forward<Sink>(sink));
 }

@@ -7,7 +7,9 @@
 #include <numrep/report.hpp>
 #include <numrep/reputation_builder.hpp>
 
+#include <chrono>
 #include <cstdint>
+#include <filesystem>
 #include <fstream>
 #include <map>
 #include <regex>
@@ -759,6 +761,8 @@ TEST_CASE("ingest: a file that cannot be opened is a system_error naming it", "[
     CHECK_THROWS_AS(numrep::ingest_csv_file(path, out), std::system_error);
     CHECK_THROWS_WITH(numrep::ingest_csv_file(path, out), contains("no_such_file.csv"));
     CHECK_THROWS_WITH(numrep::ingest_csv_file(NUMREP_TEST_DATA_DIR, out), contains("cannot open"));
+    // A std::filesystem::path converts to the std::string the function takes.
+    CHECK_THROWS_WITH(numrep::ingest_csv_file(std::filesystem::path(path), out), contains("no_such_file.csv"));
 }
 
 TEST_CASE("report times before 1970 or past 2106 are bad rows, not 1970-01-01 or 2106", "[ingest]") {
@@ -842,6 +846,20 @@ TEST_CASE("reports dated in the future are bad rows, unless allowed", "[ingest]"
     options.latest_time = std::nullopt;
     reports.clear();
     CHECK(numrep::ingest_csv(csv, reports, options).good == 2);
+}
+
+TEST_CASE("the default latest report time is one day after the options were made, in Unix seconds", "[ingest]") {
+    // Read from std::time (no <chrono> in the header): compared here with the system clock.
+    const auto unix_now = [] {
+        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    };
+    const std::int64_t before = unix_now();
+    const numrep::ingest_options options;
+    const std::int64_t after = unix_now();
+    REQUIRE(options.latest_time.has_value());
+    CHECK(*options.latest_time >= before + 86400);
+    CHECK(*options.latest_time <= after + 86400);
 }
 
 TEST_CASE("source_id: a hash of the trimmed name, 0 only for none", "[ingest][source]") {

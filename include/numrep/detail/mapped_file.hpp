@@ -1,11 +1,11 @@
 // Read-only store files: mapped_file maps a whole file (zero copy), read_file copies one. POSIX
 // only; numrep never rewrites a mapped file in place (docs/architecture.md, "Mapped files").
+// Paths are std::string (a std::filesystem::path converts implicitly): see file_error.hpp.
 #pragma once
 
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
-#include <filesystem>
 #include <limits>
 #include <span>
 #include <string>
@@ -27,7 +27,7 @@ namespace numrep::detail {
 // a directory named by mistake is an error instead of a hang or a confusing read failure.
 class file_descriptor {
 public:
-    explicit file_descriptor(const std::filesystem::path& path) {
+    explicit file_descriptor(const std::string& path) {
         // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; we reject it below.
         do {
             fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
@@ -69,7 +69,7 @@ public:
     // Maps the whole file read-only. Throws std::system_error naming the path when the file is
     // missing, unreadable, not a regular file, or cannot be mapped. An empty file gives an
     // empty mapping (mmap refuses length 0); the store reader then reports it as truncated.
-    explicit mapped_file(const std::filesystem::path& path) : path_(path) {
+    explicit mapped_file(const std::string& path) : path_(path) {
         const file_descriptor fd(path);
         size_ = fd.size();
         if (size_ == 0) return;
@@ -99,7 +99,7 @@ public:
     // Page aligned (so 64-byte aligned) when not empty.
     std::span<const std::byte> bytes() const noexcept { return {static_cast<const std::byte*>(data_), size_}; }
     std::size_t size() const noexcept { return size_; }
-    const std::filesystem::path& path() const noexcept { return path_; }
+    const std::string& path() const noexcept { return path_; }
 
     // Tells the kernel that accesses will be random (Bloom filter probes), which turns off
     // read-ahead that would otherwise fetch neighbouring pages nobody asked for. A hint only.
@@ -114,7 +114,7 @@ private:
         size_ = 0;
     }
 
-    std::filesystem::path path_;
+    std::string path_;
     void* data_ = nullptr;
     std::size_t size_ = 0;
 };
@@ -124,7 +124,7 @@ private:
 // is never over-read (the store reader then validates whatever was read): end of file is
 // confirmed by a read into a small separate buffer, so the usual case allocates the file size
 // once and nothing more.
-inline std::vector<std::byte> read_file(const std::filesystem::path& path) {
+inline std::vector<std::byte> read_file(const std::string& path) {
     const file_descriptor fd(path);
     std::vector<std::byte> bytes(fd.size());
     std::size_t done = 0;
