@@ -804,6 +804,41 @@ TEST_CASE("number_record: combining, packing, and storing in a trie", "[trie]") 
     for (const auto& [k, r] : model) REQUIRE(maxed.get(k)->total() <= r.total());
 }
 
+TEST_CASE("number_record stores decode every field, at a word's end and with zero-width fields", "[trie]") {
+    using numrep::number_record;
+    // first_seen and last_seen take 32 bits each, every other field is the same in all records
+    // (0 bits): each record is exactly one word, and zero-width fields come last. With 7 or 15
+    // records the value words (n + 1 with the padding word) fill whole 64-byte lines, so the
+    // store's bytes end right after them: a decoder that reads past its record's words (one
+    // that loads zero-width fields at the record's end, say) reads past the buffer, which the
+    // sanitizer build reports.
+    for (const std::size_t n : {1U, 2U, 3U, 7U, 15U, 64U, 65U}) {
+        std::vector<std::uint64_t> keys;
+        std::vector<number_record> records;
+        for (std::size_t i = 0; i < n; ++i) {
+            number_record r;
+            r.counts.fill(5);
+            r.source_bits = 7;
+            r.set_decayed(2.5);
+            r.first_seen = i % 2 == 0 ? 0U : 0xFFFFFFFFU;
+            r.last_seen = i % 3 == 0 ? 0xFFFFFFFFU : static_cast<std::uint32_t>(i);
+            if (n == 1) r.last_seen = 0;  // one record: first_seen 0 alone, a zero-width record
+            keys.push_back(84'900'000'000ULL + 10 * i);
+            records.push_back(r);
+        }
+        INFO(n << " records");
+        const auto t = trie_store<number_record>::build(keys, records);
+        CHECK(t.value_bits() == (n == 1 ? 0U : 64U));
+        for (const auto& copy : {t, trie_store<number_record>::from_bytes(t.to_bytes())}) {
+            for (std::size_t i = 0; i < n; ++i) REQUIRE(copy.get(keys[i]) == records[i]);
+            std::vector<number_record> found(n);
+            std::vector<std::uint8_t> hit(n);
+            copy.find_batch(keys, found, hit);
+            CHECK(found == records);
+        }
+    }
+}
+
 TEST_CASE("trie_store file and byte round trips", "[trie]") {
     temp_dir dir;
     const auto m = vn_mobile_model(3000, 31);
