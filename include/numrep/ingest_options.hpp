@@ -4,7 +4,6 @@
 
 #include <cstddef>
 #include <cstdint>
-#include <ctime>
 #include <functional>
 #include <iosfwd>
 #include <optional>
@@ -85,10 +84,8 @@ struct ingest_options {
     std::optional<std::int64_t> default_time;
     // Reports dated after this (unix seconds) are bad rows ("time in the future"): one report
     // dated decades ahead would otherwise outweigh every real one in the decayed score.
-    // Default: one day after the reader was made; std::nullopt accepts any time. (std::time is
-    // Unix seconds on POSIX, the only platform numrep runs on; <chrono> would cost this header
-    // a fifth of its compile time.)
-    std::optional<std::int64_t> latest_time = static_cast<std::int64_t>(std::time(nullptr)) + 86400;
+    // Default: one day after the reader was made; std::nullopt accepts any time.
+    std::optional<std::int64_t> latest_time = detail::unix_now() + 86400;
     // Throw std::invalid_argument at the first bad row, naming its line and what was wrong.
     bool strict = false;
     // How many bad rows ingest_stats::first_bad_rows keeps.

@@ -30,6 +30,7 @@
 #include "region.hpp"
 #include "reputation_builder.hpp"
 #include "score.hpp"
+#include "time.hpp"
 #include "trie_store.hpp"
 #include "world_plan.hpp"
 
@@ -370,10 +371,7 @@ public:
         return open(dir, how);
     }
 
-    static std::int64_t now_seconds() noexcept {
-        return std::chrono::duration_cast<std::chrono::seconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
-    }
+    static std::int64_t now_seconds() noexcept { return detail::unix_now(); }
 
 private:
     using delta_layer = std::unordered_map<std::uint64_t, number_record>;

@@ -5,12 +5,17 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <ctime>
 #include <optional>
 #include <string_view>
 
 namespace numrep {
 
 namespace detail {
+
+// The current time in unix seconds. std::time is unix seconds on POSIX, numrep's only platform;
+// <chrono> would cost the headers that ask (ingest_options.hpp) a fifth of their compile time.
+inline std::int64_t unix_now() noexcept { return static_cast<std::int64_t>(std::time(nullptr)); }
 
 // Days from 1970-01-01 to a proleptic Gregorian date (H. Hinnant's days_from_civil).
 constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) noexcept {
