@@ -13,17 +13,21 @@
 //  - the UTF-32 overload reads the same text the same way;
 //  - the one-pass scan of plain texts (scan_plain: ASCII and full-width digits, separators, a
 //    leading plus, "tel:" without parameters) agrees with the full scan (scan_decoded) on every
-//    input it accepts, both as UTF-8 and as UTF-32.
+//    input it accepts, both as UTF-8 and as UTF-32;
+//  - the batch parser (parse_keys) gives every line of the input the key try_parse gives it.
 #include <numrep/parse.hpp>
+#include <numrep/parse_batch.hpp>
 #include <numrep/phone_number.hpp>
 #include <numrep/region.hpp>
 #include <numrep/world_plan.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "fuzz_support.hpp"
 
@@ -154,6 +158,25 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                                 home);
         NUMREP_FUZZ_CHECK(full.error() == r.error() && full->key() == r->key(), "UTF-32: %s, by the full scan: %s",
                           describe(r).c_str(), describe(full).c_str());
+    }
+
+    // The batch parser, which reorders texts by shape, gives each line of the input its own
+    // try_parse key. The lines are repeated to 100 rows, enough for parse_keys to reorder them.
+    std::vector<std::string_view> lines;
+    for (std::size_t begin = 0; begin <= text.size();) {
+        const std::size_t end = std::min(text.find('\n', begin), text.size());
+        lines.push_back(text.substr(begin, end - begin));
+        begin = end + 1;
+    }
+    std::vector<std::string_view> rows(100);
+    for (std::size_t i = 0; i < rows.size(); ++i) rows[i] = lines[i % lines.size()];
+    std::vector<std::uint64_t> keys(rows.size());
+    numrep::parse_keys(rows, home, keys);
+    for (std::size_t i = 0; i < rows.size(); ++i) {
+        const parse_result one = numrep::try_parse(rows[i], home);
+        NUMREP_FUZZ_CHECK(keys[i] == (one ? one->key() : 0), "row %zu \"%.*s\": parse_keys %llu, try_parse %s", i,
+                          static_cast<int>(rows[i].size()), rows[i].data(), static_cast<unsigned long long>(keys[i]),
+                          describe(one).c_str());
     }
     return 0;
 }

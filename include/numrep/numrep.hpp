@@ -13,6 +13,7 @@
 #include "number_record.hpp"
 #include "numbering_plan.hpp"
 #include "parse.hpp"
+#include "parse_batch.hpp"
 #include "parse_integer.hpp"
 #include "phone_number.hpp"
 #include "region.hpp"

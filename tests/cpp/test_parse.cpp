@@ -1,5 +1,6 @@
 #include <numrep/ingest_options.hpp>
 #include <numrep/parse.hpp>
+#include <numrep/parse_batch.hpp>
 #include <numrep/parse_integer.hpp>
 
 #include <random>
@@ -486,4 +487,59 @@ TEST_CASE("read_integer: two valid readings of different numbers are ambiguous",
         ++found;
     }
     CHECK(found > 0);
+}
+
+// parse_keys reorders each block by the texts' shapes before parsing: every key must still land
+// in its own row, equal to try_parse's, for every block size around the sorting threshold (64)
+// and the block size (512), with nulls, empty texts and texts of 31 characters and more.
+TEST_CASE("parse_keys gives try_parse's key in each row, in any mix of forms", "[parse][batch]") {
+    std::mt19937_64 rng(20261205);
+    const std::vector<std::string> forms = {"0912 345 678",
+                                            "0912.345.678",
+                                            "+84 912 345 678",
+                                            "(+84) 912-345-678",
+                                            "0084912345678",
+                                            "84912345678",
+                                            "+84 (0) 912 345 678",
+                                            "tel:+84-91-234-5678",
+                                            "\xEF\xBC\x90\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x92"
+                                            "345678",
+                                            " 0912345678 ",
+                                            "0162 345 6789",
+                                            "024 3826 4321",
+                                            "+1 650 253 0000",
+                                            "+44 20 7031 3000",
+                                            "1800 1234",
+                                            "not a number",
+                                            "",
+                                            "+",
+                                            "0912 345 678 ext. 12",
+                                            "tel:+84-91-234-5678;phone-context=+84",
+                                            "+84 912 345 678 and some words after it"};
+    const auto vn = *numrep::region::find("VN");
+    const auto us = *numrep::region::find("US");
+    for (const std::size_t size : {0U, 1U, 63U, 64U, 65U, 511U, 512U, 513U, 1024U, 1500U}) {
+        std::vector<std::string> owned(size);
+        std::vector<std::string_view> texts(size);
+        for (std::size_t i = 0; i < size; ++i) {
+            std::string t = forms[rng() % forms.size()];
+            // Change a digit so that rows differ, and keys can only match in their own row.
+            for (char& c : t)
+                if (c >= '5' && c <= '9' && rng() % 3 == 0) c = static_cast<char>('5' + rng() % 5);
+            owned[i] = std::move(t);
+            texts[i] = rng() % 17 == 0 ? std::string_view() : std::string_view(owned[i]);  // some nulls
+        }
+        for (const auto& home : {vn, us, numrep::region::none()}) {
+            std::vector<std::uint64_t> keys(size, 99);
+            numrep::parse_keys(texts, home, keys);
+            std::size_t parsed = 0;
+            for (std::size_t i = 0; i < size; ++i) {
+                const auto r = try_parse(texts[i], home);
+                INFO("size " << size << " row " << i << " text \"" << texts[i] << "\" region " << home.code());
+                REQUIRE(keys[i] == (r ? r->key() : 0));
+                parsed += r ? 1U : 0U;
+            }
+            if (size >= 64 && !home.is_none()) REQUIRE(parsed > size / 2);  // the mix is mostly numbers
+        }
+    }
 }
