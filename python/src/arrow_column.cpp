@@ -132,6 +132,28 @@ std::string_view text_at_chunk(const array& a, text_layout layout, std::size_t j
     return {static_cast<const char*>(a.buffers[2]) + begin, static_cast<std::size_t>(end - begin)};
 }
 
+// Views of values first .. first + n of a chunk of 32- or 64-bit offsets (null values as views
+// whose data() is nullptr), as text_at_chunk gives them one by one: the offsets are checked for
+// the whole block at once, and the validity bitmap read only when there is one.
+template <class Offset>
+void gather_offsets(const array& a, std::size_t first, std::size_t n, std::string_view* views) {
+    const Offset* offsets = static_cast<const Offset*>(a.buffers[1]) + a.offset + first;
+    const char* data = static_cast<const char*>(a.buffers[2]);
+    bool backwards = false;
+    for (std::size_t k = 0; k < n; ++k) {
+        const Offset begin = offsets[k], end = offsets[k + 1];
+        const bool bad = begin < 0 || end < begin;
+        backwards |= bad;
+        // An empty value is "" (a view that is not null), whatever the data buffer.
+        views[k] = bad || end == begin ? std::string_view("")
+                                       : std::string_view(data + begin, static_cast<std::size_t>(end - begin));
+    }
+    if (backwards) throw py::value_error("numrep: Arrow string offsets run backwards");
+    if (a.buffers[0] != nullptr && a.null_count != 0)
+        for (std::size_t k = 0; k < n; ++k)
+            if (!is_valid(a, first + k)) views[k] = std::string_view();
+}
+
 // Whether two dictionaries are the same values: the same buffers, offset and length (slices of
 // one array), so that results kept for one serve the other.
 bool same_dictionary(const array& a, const array* b) noexcept {
@@ -154,6 +176,13 @@ void check_chunk(const array& a, std::string_view f, std::string_view method) {
     if (a.buffers[0] == nullptr && a.null_count != 0 && a.null_count != -1)
         throw py::value_error(where + " counts nulls but has no validity buffer");
     if (a.buffers[1] == nullptr) throw py::value_error(where + " has a chunk without its data buffer");
+    // Offsets into a missing character buffer: only a column of empty strings may omit it.
+    if ((f == "u" || f == "z" || f == "U" || f == "Z") && a.buffers[2] == nullptr) {
+        const std::size_t last = static_cast<std::size_t>(a.offset + a.length);
+        const std::int64_t end = f == "u" || f == "z" ? static_cast<const std::int32_t*>(a.buffers[1])[last]
+                                                      : static_cast<const std::int64_t*>(a.buffers[1])[last];
+        if (end != 0) throw py::value_error(where + " has a chunk of strings without its character buffer");
+    }
 }
 
 }  // namespace
@@ -288,10 +317,17 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
         if (kind_ == kind::null || index_format_.empty()) {
             for (std::size_t first = 0; first < length; first += block) {
                 const std::size_t n = std::min(block, length - first);
-                for (std::size_t k = 0; k < n; ++k)
-                    views[k] = kind_ == kind::null || !is_valid(*chunk, first + k)
-                                   ? std::string_view()
-                                   : text_at_chunk(*chunk, layout, first + k);
+                if (kind_ == kind::null) {
+                    std::fill_n(views.begin(), n, std::string_view());
+                } else if (layout == text_layout::offsets32) {
+                    gather_offsets<std::int32_t>(*chunk, first, n, views.data());
+                } else if (layout == text_layout::offsets64) {
+                    gather_offsets<std::int64_t>(*chunk, first, n, views.data());
+                } else {
+                    for (std::size_t k = 0; k < n; ++k)
+                        views[k] = is_valid(*chunk, first + k) ? text_at_chunk(*chunk, layout, first + k)
+                                                               : std::string_view();
+                }
                 keys(base + first, std::span<const std::string_view>(views.data(), n), out + base + first);
             }
         } else {
@@ -345,6 +381,15 @@ std::string arrow_column::text_at(std::size_t i) const {
     const std::int64_t entry = integer_at(*chunk, index_format_, j);
     if (entry < 0 || entry >= chunk->dictionary->length) return {};
     return std::string(text_at_chunk(*chunk->dictionary, layout_of(format_), static_cast<std::size_t>(entry)));
+}
+
+bool arrow_column::is_null(std::size_t i) const {
+    const auto [chunk, j] = locate(i);
+    if (chunk == nullptr || kind_ == kind::null || !is_valid(*chunk, j)) return true;
+    if (index_format_.empty()) return false;
+    const std::int64_t entry = integer_at(*chunk, index_format_, j);
+    return entry < 0 || entry >= chunk->dictionary->length ||
+           !is_valid(*chunk->dictionary, static_cast<std::size_t>(entry));
 }
 
 std::optional<std::size_t> arrow_column::copy_integers(std::uint64_t* out) const {

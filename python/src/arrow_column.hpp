@@ -95,6 +95,8 @@ public:
     void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const;
     // The text of value i of a text column ("" for null), for messages.
     std::string text_at(std::size_t i) const;
+    // Whether value i is null (in the column, or, dictionary-encoded, in its dictionary).
+    bool is_null(std::size_t i) const;
 
     // Integer column: values into out[0..size()), null as 0. Returns the index of the first
     // negative value (a key cannot be negative), if any.

@@ -8,6 +8,7 @@
 #include <pybind11/gil.h>
 #include <pybind11/stl/filesystem.h>
 
+#include <algorithm>
 #include <cmath>
 #include <cstring>
 #include <functional>
@@ -246,29 +247,30 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
     const std::size_t count = column.size();
     const batch_regions homes = regions_of(region_code, count);
     auto out = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
-    std::optional<std::size_t> first_bad, first_null;
     {
         py::gil_scoped_release unlocked;
+        // A failed parse and a null both leave 0 (no number has key 0): the loop only parses,
+        // and the first 0 is looked at afterwards, when errors must be raised.
         const bool one_region = homes.homes.size() == 1;
         column.keys_of_texts(out.mutable_data(), one_region,
                              [&](std::size_t first, std::span<const std::string_view> texts, std::uint64_t* keys) {
+                                 if (one_region) {
+                                     parse_keys(texts, homes.homes[0], std::span(keys, texts.size()));
+                                     return;
+                                 }
                                  for (std::size_t k = 0; k < texts.size(); ++k) {
-                                     if (texts[k].data() == nullptr) {
-                                         keys[k] = 0;
-                                         if (!first_null) first_null = first + k;
-                                         continue;
-                                     }
-                                     const parse_result r = try_parse(texts[k], one_region ? homes.homes[0]
-                                                                                           : homes.homes[first + k]);
-                                     if (!r && !first_bad) first_bad = first + k;
+                                     const parse_result r = try_parse(texts[k], homes.homes[first + k]);
                                      keys[k] = r ? r->key() : 0;
                                  }
                              });
     }
     if (on_bad == bad_text::raise) {
-        if (first_null && (!first_bad || *first_null < *first_bad))
-            throw parse_error("numrep: item " + std::to_string(*first_null) + ": missing value");
-        if (first_bad) raise_at(*first_bad, column.text_at(*first_bad), homes[*first_bad]);
+        const std::uint64_t* keys = out.data();
+        const std::size_t bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
+        if (bad < count) {
+            if (column.is_null(bad)) throw parse_error("numrep: item " + std::to_string(bad) + ": missing value");
+            raise_at(bad, column.text_at(bad), homes[bad]);
+        }
     }
     return out;
 }
@@ -392,14 +394,20 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     std::uint64_t* keys = out.mutable_data();
     {
         py::gil_scoped_release unlocked;
-        for (std::size_t i = 0; i < gathered; ++i) {
-            if (!is_text[i]) {
-                keys[i] = direct[i];
-                continue;
+        // Values that are not text have empty views here (0), then take their key.
+        if (homes.homes.size() == 1) {
+            parse_keys(std::span<const std::string_view>(texts.data(), gathered), homes.homes[0],
+                       std::span(keys, gathered));
+        } else {
+            for (std::size_t i = 0; i < gathered; ++i) {
+                const parse_result r = try_parse(texts[i], homes[i]);
+                keys[i] = r ? r->key() : 0;
             }
-            const parse_result r = try_parse(texts[i], homes[i]);
-            keys[i] = r ? r->key() : 0;
-            if (!r && raise && failed.empty()) failed.push_back(i);
+        }
+        for (std::size_t i = 0; i < gathered; ++i) {
+            if (!is_text[i]) keys[i] = direct[i];
+            else if (keys[i] == 0 && raise && failed.empty())
+                failed.push_back(i);
         }
     }
     if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), homes[failed.front()]);

@@ -233,3 +233,95 @@ def test_sliced_dictionary_chunks() -> None:
     reversed_dictionary = pa.array(texts[::-1]).dictionary_encode()  # other values at the same indices
     mixed = pa.chunked_array([dictionary[:5], reversed_dictionary[:5], dictionary[5:10]])
     assert numrep.parse_many(mixed).to_pylist() == expected[:5] + expected[::-1][:5] + expected[5:10]
+
+
+def test_long_mixed_columns_match_one_by_one_parsing() -> None:
+    """Columns long enough to be parsed in reordered blocks (parse_keys sorts blocks of 512 by
+    the texts' shapes): every row still gets its own key, the one numrep.parse gives it."""
+    rng = np.random.default_rng(20261205)
+    forms = ["0912 345 678", "+84 912 345 678", "(+84) 912-345-678", "0084912345678", "84912345678",
+             "tel:+84-91-234-5678", "\uff10\uff19\uff11\uff12345678", " 0912345678 ", "0162 345 6789",
+             "024 3826 4321", "+1 650 253 0000", "nonsense", "", None]
+    values = []
+    for i in range(1500):
+        form = forms[rng.integers(len(forms))]
+        values.append(None if form is None else form.replace("5", str(rng.integers(5, 10)), 1))
+
+    def one(v: str | None) -> int:
+        try:
+            return 0 if v is None else numrep.parse(v, region="VN").key
+        except numrep.ParseError:
+            return 0
+
+    expected = np.array([one(v) for v in values], dtype=np.uint64)
+    assert np.count_nonzero(expected) > 1000
+    assert np.array_equal(numrep.parse_many(values), expected)
+    for kind in ("string", "large_string", "chunked", "sliced", "polars", "pandas_pyarrow"):
+        assert np.array_equal(as_numpy(numrep.parse_many(ARROW_KINDS[kind](values))), expected), kind
+
+
+class _ArrowProducer:
+    """A producer of one Arrow string chunk with the buffers given (as raw addresses), for
+    columns no library would hand over: numrep must refuse them, not read through them."""
+
+    def __init__(self, length: int, offsets: np.ndarray | None, data: bytes | None, fmt: bytes = b"u") -> None:
+        import ctypes
+
+        class Schema(ctypes.Structure):
+            pass
+
+        class Array(ctypes.Structure):
+            pass
+
+        schema_release = ctypes.CFUNCTYPE(None, ctypes.POINTER(Schema))
+        array_release = ctypes.CFUNCTYPE(None, ctypes.POINTER(Array))
+        Schema._fields_ = [("format", ctypes.c_char_p), ("name", ctypes.c_char_p), ("metadata", ctypes.c_char_p),
+                           ("flags", ctypes.c_int64), ("n_children", ctypes.c_int64), ("children", ctypes.c_void_p),
+                           ("dictionary", ctypes.c_void_p), ("release", schema_release),
+                           ("private_data", ctypes.c_void_p)]
+        Array._fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int64), ("offset", ctypes.c_int64),
+                          ("n_buffers", ctypes.c_int64), ("n_children", ctypes.c_int64), ("buffers", ctypes.c_void_p),
+                          ("children", ctypes.c_void_p), ("dictionary", ctypes.c_void_p), ("release", array_release),
+                          ("private_data", ctypes.c_void_p)]
+
+        def release_schema(s):  # the consumer calls these when it is done: mark released
+            s.contents.release = schema_release()
+
+        def release_array(a):
+            a.contents.release = array_release()
+
+        self._keep = [schema_release(release_schema), array_release(release_array), offsets, data, fmt]
+        self._buffers = (ctypes.c_void_p * 3)(None, None if offsets is None else offsets.ctypes.data,
+                                               None if data is None else ctypes.cast(ctypes.c_char_p(data),
+                                                                                      ctypes.c_void_p).value)
+        self._schema = Schema(fmt, None, None, 2, 0, None, None, self._keep[0], None)
+        self._array = Array(length, 0, 0, 3, 0, ctypes.cast(self._buffers, ctypes.c_void_p), None, None,
+                            self._keep[1], None)
+        new_capsule = ctypes.pythonapi.PyCapsule_New
+        new_capsule.restype = ctypes.py_object
+        new_capsule.argtypes = [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p]
+        self._capsules = (new_capsule(ctypes.addressof(self._schema), b"arrow_schema", None),
+                          new_capsule(ctypes.addressof(self._array), b"arrow_array", None))
+
+    def __arrow_c_array__(self, requested_schema: object = None) -> tuple:
+        return self._capsules
+
+
+def test_well_formed_raw_arrow_producer_reads_like_pyarrow() -> None:
+    """The raw producer below, with sound buffers, gives what pyarrow gives: the tests after it
+    change one thing only."""
+    texts = b"0912345678+84 912 345 679"
+    producer = _ArrowProducer(2, np.array([0, 10, 25], dtype=np.int32), texts)
+    assert list(numrep.parse_many(producer, region="VN")) == [84912345678, 84912345679]
+
+
+@pytest.mark.parametrize("offsets, data, message", [
+    ([0, 10, 4], b"0912345678+84 912", "offsets run backwards"),
+    ([0, -2, 10], b"0912345678", "offsets run backwards"),
+    ([0, 10, 25], None, "without its character buffer"),
+    (None, b"0912345678", "without its data buffer"),
+])
+def test_broken_arrow_string_buffers_are_refused(offsets: list[int] | None, data: bytes | None, message: str) -> None:
+    producer = _ArrowProducer(2, None if offsets is None else np.array(offsets, dtype=np.int32), data)
+    with pytest.raises(ValueError, match=message):
+        numrep.parse_many(producer, region="VN")
