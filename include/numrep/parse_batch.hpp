@@ -56,21 +56,28 @@ struct text_shape {
 // null data() is an empty text: 0). texts and keys have the same size; nothing is allocated.
 inline void parse_keys(std::span<const std::string_view> texts, const region& home,
                        std::span<std::uint64_t> keys) noexcept {
-    // Blocks small enough that their texts stay in cache while they are read out of order;
-    // 512 and 1024 measured alike, 8192 lost most of the gain.
-    constexpr std::size_t block = 512;
-    std::array<std::uint8_t, block> shape{};
-    std::array<std::uint16_t, block> order{};
-    std::array<std::uint32_t, detail::text_shape::count + 1> start{};
     const auto key_of = [&home](std::string_view text) noexcept -> std::uint64_t {
         const parse_result r = try_parse(text, home);
         return r ? r->key() : 0;
     };
+    // Too few to be worth ordering (and callers that give one text at a time pay nothing more).
+    constexpr std::size_t few = 64;
+    if (texts.size() < few) {
+        for (std::size_t k = 0; k < texts.size(); ++k) keys[k] = key_of(texts[k]);
+        return;
+    }
+    // Blocks small enough that their texts stay in cache while they are read out of order;
+    // 512 and 1024 measured alike, 8192 lost most of the gain. The arrays are written before
+    // they are read: no need to clear them.
+    constexpr std::size_t block = 512;
+    std::array<std::uint8_t, block> shape;
+    std::array<std::uint16_t, block> order;
+    std::array<std::uint32_t, detail::text_shape::count + 1> start;
     for (std::size_t first = 0; first < texts.size(); first += block) {
         const std::size_t n = std::min(block, texts.size() - first);
         const std::string_view* in = texts.data() + first;
         std::uint64_t* out = keys.data() + first;
-        if (n < 64) {  // too few to be worth ordering
+        if (n < few) {
             for (std::size_t k = 0; k < n; ++k) out[k] = key_of(in[k]);
             continue;
         }
