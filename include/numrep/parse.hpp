@@ -598,7 +598,7 @@ struct digit_buffer {
 constexpr bool general_match(const world::metadata_row& row, digit_span s) noexcept {
     if (!world::is_country(row.country_code)) return false;
     const auto& country = world::country(row.country_code);
-    return ((world::general_mask(world::walk(country, s.data(), s.n)) >> row.index_in_country) & 1U) != 0;
+    return world::matches_general(country, row.index_in_country, s.data(), s.n);
 }
 
 // libphonenumber's maybeStripNationalPrefixAndCarrierCode: the national number with its trunk

@@ -90,9 +90,10 @@ constexpr const country_row* find_country(unsigned code) noexcept {
     return &countries[static_cast<std::size_t>(country_index_by_code[code])];
 }
 
-// The end state's tag set after reading `digits` (count of them) from the country's start state.
-// Runs of "any digit" steps are jumped over in one read when enough digits are left.
-constexpr std::uint16_t walk(const country_row& country, const char* digits, int count) noexcept {
+// The state (local to the country; 0 is dead) after reading `digits` (count of them) from the
+// country's start state. Runs of "any digit" steps are jumped over in one read when enough
+// digits are left.
+constexpr std::uint32_t walk_state(const country_row& country, const char* digits, int count) noexcept {
     std::uint32_t state = 1;
     for (int i = 0; i < count && state != 0;) {
         const std::uint32_t row = (country.first_state + state) * row_width;
@@ -106,13 +107,29 @@ constexpr std::uint16_t walk(const country_row& country, const char* digits, int
         state = u16_at(transitions, row + static_cast<unsigned>(digits[i] - '0'));
         ++i;
     }
-    return u16_at(state_tagsets, country.first_state + state);
+    return state;
+}
+
+// The end state's tag set after reading `digits` from the country's start state.
+constexpr std::uint16_t walk(const country_row& country, const char* digits, int count) noexcept {
+    return u16_at(state_tagsets, country.first_state + walk_state(country, digits, count));
 }
 
 // Bit k: the national number fully matches region k's general pattern (libphonenumber's
 // "matchNationalNumber" against the general description, no length test).
 constexpr std::uint32_t general_mask(std::uint16_t tagset) noexcept {
     return u16_at(tagsets, 3U * tagset) | (std::uint32_t{u16_at(tagsets, 3U * tagset + 1)} << 16);
+}
+
+// Whether `digits` fully match the general pattern of the country's region at index_in_country.
+// A dead walk matches none (a test in test_world.cpp holds the data to that), so the loads of
+// its tag set, two more links in the chain of dependent loads, are skipped: most numbers
+// written with a trunk prefix ("0912...") die on their first digit.
+constexpr bool matches_general(const country_row& country, unsigned index_in_country, const char* digits,
+                               int count) noexcept {
+    const std::uint32_t state = walk_state(country, digits, count);
+    if (state == 0) return false;
+    return ((general_mask(u16_at(state_tagsets, country.first_state + state)) >> index_in_country) & 1U) != 0;
 }
 
 // (region index within the country << 8) | number_type for a national number of `length`
