@@ -41,11 +41,25 @@ struct conversion {
 // Converts a Vietnamese national significant number from a legacy form, if it is one.
 // Length decides: a 10-digit NSN 1xx + 7 digits is legacy, while 9-digit 121[0-3]/160 numbers
 // are today's ranges and stay as they are.
+// Every legacy prefix is 1xx: the new prefix of 100 + i at [i], 0 for none. One load instead of
+// a search through the 21 pairs, which every 10-digit number (landlines too) went through.
+inline constexpr std::array<std::uint8_t, 100> new_prefix_of_1xx = [] {
+    std::array<std::uint8_t, 100> t{};
+    for (const auto& p : legacy_mobile_prefixes) t[p.old_prefix - 100U] = static_cast<std::uint8_t>(p.new_prefix);
+    return t;
+}();
+static_assert([] {
+    for (const auto& p : legacy_mobile_prefixes)
+        if (p.old_prefix < 100 || p.old_prefix > 199 || p.new_prefix == 0 || p.new_prefix > 255) return false;
+    return true;
+}());
+
 constexpr conversion convert_legacy(std::uint64_t nsn, int length) noexcept {
     if (length == 10) {
-        const auto head = static_cast<std::uint16_t>(nsn / 10'000'000);
-        for (const auto& p : legacy_mobile_prefixes)
-            if (p.old_prefix == head) return {p.new_prefix * 10'000'000ULL + nsn % 10'000'000, 9, true};
+        const std::uint64_t head = nsn / 10'000'000;
+        if (head >= 100 && head <= 199)
+            if (const unsigned to = new_prefix_of_1xx[head - 100]; to != 0)
+                return {to * 10'000'000ULL + nsn % 10'000'000, 9, true};
     } else if (length == 9 && nsn / 1'000'000 == legacy_vsat_prefix) {
         return {new_vsat_prefix * 1'000'000ULL + nsn % 1'000'000, 9, true};
     }
