@@ -154,6 +154,14 @@ void gather_offsets(const array& a, std::size_t first, std::size_t n, std::strin
             if (!is_valid(a, first + k)) views[k] = std::string_view();
 }
 
+// Views of values first .. first + n of a text chunk of any layout (nulls as null views).
+void gather_texts(const array& a, text_layout layout, std::size_t first, std::size_t n, std::string_view* views) {
+    if (layout == text_layout::offsets32) return gather_offsets<std::int32_t>(a, first, n, views);
+    if (layout == text_layout::offsets64) return gather_offsets<std::int64_t>(a, first, n, views);
+    for (std::size_t k = 0; k < n; ++k)
+        views[k] = is_valid(a, first + k) ? text_at_chunk(a, layout, first + k) : std::string_view();
+}
+
 // Whether two dictionaries are the same values: the same buffers, offset and length (slices of
 // one array), so that results kept for one serve the other.
 bool same_dictionary(const array& a, const array* b) noexcept {
@@ -317,17 +325,9 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
         if (kind_ == kind::null || index_format_.empty()) {
             for (std::size_t first = 0; first < length; first += block) {
                 const std::size_t n = std::min(block, length - first);
-                if (kind_ == kind::null) {
-                    std::fill_n(views.begin(), n, std::string_view());
-                } else if (layout == text_layout::offsets32) {
-                    gather_offsets<std::int32_t>(*chunk, first, n, views.data());
-                } else if (layout == text_layout::offsets64) {
-                    gather_offsets<std::int64_t>(*chunk, first, n, views.data());
-                } else {
-                    for (std::size_t k = 0; k < n; ++k)
-                        views[k] = is_valid(*chunk, first + k) ? text_at_chunk(*chunk, layout, first + k)
-                                                               : std::string_view();
-                }
+                if (kind_ == kind::null) std::fill_n(views.begin(), n, std::string_view());
+                else
+                    gather_texts(*chunk, layout, first, n, views.data());
                 keys(base + first, std::span<const std::string_view>(views.data(), n), out + base + first);
             }
         } else {
@@ -338,25 +338,40 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
                 cached.assign(entries, 0);
                 seen.assign(entries, 0);
                 last_dictionary = &values;
+                // A dictionary no larger than the column is read whole, a block at a time like a
+                // plain column (its values parsed in one call per block, not one call per value);
+                // a larger one (a slice of a column with a big dictionary) value by value as rows
+                // need them.
+                if (entries <= size_) {
+                    for (std::size_t first = 0; first < entries; first += block) {
+                        const std::size_t n = std::min(block, entries - first);
+                        gather_texts(values, layout, first, n, views.data());
+                        keys(base, std::span<const std::string_view>(views.data(), n), cached.data() + first);
+                    }
+                    std::fill(seen.begin(), seen.end(), std::uint8_t{1});
+                }
             }
             for (std::size_t j = 0; j < length; ++j) {
                 std::string_view text;  // null unless set
-                std::size_t e = 0;
-                if (is_valid(*chunk, j)) {
-                    const std::int64_t entry = integer_at(*chunk, index_format_, j);
-                    if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
-                        throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
-                                              " is outside its " + std::to_string(entries) + " values");
-                    e = static_cast<std::size_t>(entry);
-                    if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
+                if (!is_valid(*chunk, j)) {
+                    keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
+                    continue;
                 }
+                const std::int64_t entry = integer_at(*chunk, index_format_, j);
+                if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
+                    throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
+                                          " is outside its " + std::to_string(entries) + " values");
+                const auto e = static_cast<std::size_t>(entry);
+                if (same_for_equal_values && seen[e]) {
+                    out[base + j] = cached[e];
+                    continue;
+                }
+                if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
                 if (text.data() == nullptr || !same_for_equal_values) {
                     keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
                 } else {
-                    if (!seen[e]) {
-                        keys(base + j, std::span<const std::string_view>(&text, 1), &cached[e]);
-                        seen[e] = 1;
-                    }
+                    keys(base + j, std::span<const std::string_view>(&text, 1), &cached[e]);
+                    seen[e] = 1;
                     out[base + j] = cached[e];
                 }
             }

@@ -87,9 +87,11 @@ public:
     // texts[k] being value first + k, and sets out[0, texts.size()); a null value is given as a
     // view whose data() is nullptr (an empty string is not). Called once per block of values,
     // not per value: the call costs more than a short text takes to parse. With
-    // same_for_equal_values, a dictionary-encoded column gets one call per distinct value (for
-    // the first row holding it) and the result is copied to the other rows. Safe without the
-    // GIL: the buffers are held by this object.
+    // same_for_equal_values (callers that read every row alike), a dictionary-encoded column's
+    // values are given instead of its rows, each once, and each row gets its value's key: the
+    // whole dictionary in blocks when it is no larger than the column (`first` then counts
+    // dictionary entries, not rows), else one call per value a row needs. Safe without the GIL:
+    // the buffers are held by this object.
     using key_block_function = std::function<void(std::size_t first, std::span<const std::string_view> texts,
                                                   std::uint64_t* out)>;
     void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const;

@@ -256,7 +256,8 @@ def test_long_mixed_columns_match_one_by_one_parsing() -> None:
     expected = np.array([one(v) for v in values], dtype=np.uint64)
     assert np.count_nonzero(expected) > 1000
     assert np.array_equal(numrep.parse_many(values), expected)
-    for kind in ("string", "large_string", "chunked", "sliced", "polars", "pandas_pyarrow"):
+    for kind in ("string", "large_string", "string_view", "chunked", "sliced", "dictionary", "polars",
+                 "polars_categorical", "pandas_pyarrow"):
         assert np.array_equal(as_numpy(numrep.parse_many(ARROW_KINDS[kind](values))), expected), kind
 
 
