@@ -97,26 +97,31 @@ text_layout layout_of(std::string_view f) noexcept {
     return (f == "u" || f == "z") ? text_layout::offsets32 : text_layout::offsets64;
 }
 
+// Value `at` (counted from the buffers' start) of the 16-byte view layout (polars' strings): a
+// value of at most 12 bytes lies in its view, a longer one in data buffer `buffer` at `offset`,
+// which must lie inside it.
+inline std::string_view string_view_value(const array& a, std::size_t at) {
+    const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * at;
+    std::int32_t length = 0;
+    std::memcpy(&length, view, 4);
+    if (length < 0) throw py::value_error("numrep: Arrow string view with a negative length");
+    if (length <= 12) return {reinterpret_cast<const char*>(view + 4), static_cast<std::size_t>(length)};
+    std::int32_t buffer = 0, offset = 0;
+    std::memcpy(&buffer, view + 8, 4);
+    std::memcpy(&offset, view + 12, 4);
+    const std::int64_t data_buffers = a.n_buffers - 3;
+    if (buffer < 0 || buffer >= data_buffers || offset < 0)
+        throw py::value_error("numrep: Arrow string view points outside its data buffers");
+    const auto* sizes = static_cast<const std::int64_t*>(a.buffers[a.n_buffers - 1]);
+    if (sizes != nullptr && static_cast<std::int64_t>(offset) + length > sizes[buffer])
+        throw py::value_error("numrep: Arrow string view runs past the end of its data buffer");
+    const auto* data = static_cast<const char*>(a.buffers[2 + buffer]);
+    return {data + offset, static_cast<std::size_t>(length)};
+}
+
 std::string_view text_at_chunk(const array& a, text_layout layout, std::size_t j) {
     const std::size_t at = static_cast<std::size_t>(a.offset) + j;
-    if (layout == text_layout::views) {
-        const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * at;
-        std::int32_t length = 0;
-        std::memcpy(&length, view, 4);
-        if (length < 0) throw py::value_error("numrep: Arrow string view with a negative length");
-        if (length <= 12) return {reinterpret_cast<const char*>(view + 4), static_cast<std::size_t>(length)};
-        std::int32_t buffer = 0, offset = 0;
-        std::memcpy(&buffer, view + 8, 4);
-        std::memcpy(&offset, view + 12, 4);
-        const std::int64_t data_buffers = a.n_buffers - 3;
-        if (buffer < 0 || buffer >= data_buffers || offset < 0)
-            throw py::value_error("numrep: Arrow string view points outside its data buffers");
-        const auto* sizes = static_cast<const std::int64_t*>(a.buffers[a.n_buffers - 1]);
-        if (sizes != nullptr && static_cast<std::int64_t>(offset) + length > sizes[buffer])
-            throw py::value_error("numrep: Arrow string view runs past the end of its data buffer");
-        const auto* data = static_cast<const char*>(a.buffers[2 + buffer]);
-        return {data + offset, static_cast<std::size_t>(length)};
-    }
+    if (layout == text_layout::views) return string_view_value(a, at);
     std::int64_t begin = 0, end = 0;
     if (layout == text_layout::offsets32) {
         const auto* offsets = static_cast<const std::int32_t*>(a.buffers[1]);
@@ -158,8 +163,11 @@ void gather_offsets(const array& a, std::size_t first, std::size_t n, std::strin
 void gather_texts(const array& a, text_layout layout, std::size_t first, std::size_t n, std::string_view* views) {
     if (layout == text_layout::offsets32) return gather_offsets<std::int32_t>(a, first, n, views);
     if (layout == text_layout::offsets64) return gather_offsets<std::int64_t>(a, first, n, views);
+    // Views: a null slot's view is not read (the format leaves it undefined).
+    const bool may_have_nulls = a.buffers[0] != nullptr && a.null_count != 0;
+    const std::size_t at = static_cast<std::size_t>(a.offset) + first;
     for (std::size_t k = 0; k < n; ++k)
-        views[k] = is_valid(a, first + k) ? text_at_chunk(a, layout, first + k) : std::string_view();
+        views[k] = may_have_nulls && !is_valid(a, first + k) ? std::string_view() : string_view_value(a, at + k);
 }
 
 // Whether two dictionaries are the same values: the same buffers, offset and length (slices of
