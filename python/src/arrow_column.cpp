@@ -154,7 +154,7 @@ void gather_offsets(const array& a, std::size_t first, std::size_t n, std::strin
                                        : std::string_view(data + begin, static_cast<std::size_t>(end - begin));
     }
     if (backwards) throw py::value_error("numrep: Arrow string offsets run backwards");
-    if (a.buffers[0] != nullptr && a.null_count != 0)
+    if (a.buffers[0] != nullptr)  // the bitmap, not null_count, says which values are null
         for (std::size_t k = 0; k < n; ++k)
             if (!is_valid(a, first + k)) views[k] = std::string_view();
 }
@@ -164,7 +164,7 @@ void gather_texts(const array& a, text_layout layout, std::size_t first, std::si
     if (layout == text_layout::offsets32) return gather_offsets<std::int32_t>(a, first, n, views);
     if (layout == text_layout::offsets64) return gather_offsets<std::int64_t>(a, first, n, views);
     // Views: a null slot's view is not read (the format leaves it undefined).
-    const bool may_have_nulls = a.buffers[0] != nullptr && a.null_count != 0;
+    const bool may_have_nulls = a.buffers[0] != nullptr;
     const std::size_t at = static_cast<std::size_t>(a.offset) + first;
     for (std::size_t k = 0; k < n; ++k)
         views[k] = may_have_nulls && !is_valid(a, first + k) ? std::string_view() : string_view_value(a, at + k);
@@ -192,13 +192,20 @@ void check_chunk(const array& a, std::string_view f, std::string_view method) {
     if (a.buffers[0] == nullptr && a.null_count != 0 && a.null_count != -1)
         throw py::value_error(where + " counts nulls but has no validity buffer");
     if (a.buffers[1] == nullptr) throw py::value_error(where + " has a chunk without its data buffer");
-    // Offsets into a missing character buffer: only a column of empty strings may omit it.
+    // Only a chunk of empty strings may omit its character buffer: every offset must then be 0
+    // (all of them, checked here once, since values are read before a later block's offsets are).
     if ((f == "u" || f == "z" || f == "U" || f == "Z") && a.buffers[2] == nullptr) {
-        const std::size_t last = static_cast<std::size_t>(a.offset + a.length);
-        const std::int64_t end = f == "u" || f == "z" ? static_cast<const std::int32_t*>(a.buffers[1])[last]
-                                                      : static_cast<const std::int64_t*>(a.buffers[1])[last];
-        if (end != 0) throw py::value_error(where + " has a chunk of strings without its character buffer");
+        const auto from = static_cast<std::size_t>(a.offset), to = from + static_cast<std::size_t>(a.length);
+        for (std::size_t i = from; i <= to; ++i) {
+            const std::int64_t at = f == "u" || f == "z" ? static_cast<const std::int32_t*>(a.buffers[1])[i]
+                                                         : static_cast<const std::int64_t*>(a.buffers[1])[i];
+            if (at != 0) throw py::value_error(where + " has a chunk of strings without its character buffer");
+        }
     }
+    // String views: every data buffer a long view may point into must be there.
+    if (f[0] == 'v')
+        for (std::int64_t b = 2; b < a.n_buffers - 1; ++b)
+            if (a.buffers[b] == nullptr) throw py::value_error(where + " has a chunk with a missing data buffer");
 }
 
 }  // namespace
@@ -346,11 +353,11 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
                 cached.assign(entries, 0);
                 seen.assign(entries, 0);
                 last_dictionary = &values;
-                // A dictionary no larger than the column is read whole, a block at a time like a
+                // A dictionary no larger than its chunk is read whole, a block at a time like a
                 // plain column (its values parsed in one call per block, not one call per value);
                 // a larger one (a slice of a column with a big dictionary) value by value as rows
                 // need them.
-                if (entries <= size_) {
+                if (entries <= length) {
                     for (std::size_t first = 0; first < entries; first += block) {
                         const std::size_t n = std::min(block, entries - first);
                         gather_texts(values, layout, first, n, views.data());

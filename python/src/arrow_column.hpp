@@ -89,9 +89,9 @@ public:
     // not per value: the call costs more than a short text takes to parse. With
     // same_for_equal_values (callers that read every row alike), a dictionary-encoded column's
     // values are given instead of its rows, each once, and each row gets its value's key: the
-    // whole dictionary in blocks when it is no larger than the column (`first` then counts
-    // dictionary entries, not rows), else one call per value a row needs. Safe without the GIL:
-    // the buffers are held by this object.
+    // whole dictionary in blocks when it is no larger than its chunk (`first` is then the chunk's
+    // first row, not the values' place: such callers must not use it), else one call per value
+    // a row needs. Safe without the GIL: the buffers are held by this object.
     using key_block_function = std::function<void(std::size_t first, std::span<const std::string_view> texts,
                                                   std::uint64_t* out)>;
     void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const;

@@ -272,7 +272,8 @@ class _ArrowProducer:
     """A producer of one Arrow string chunk with the buffers given (as raw addresses), for
     columns no library would hand over: numrep must refuse them, not read through them."""
 
-    def __init__(self, length: int, offsets: np.ndarray | None, data: bytes | None, fmt: bytes = b"u") -> None:
+    def __init__(self, length: int, offsets: np.ndarray | None, data: bytes | None, fmt: bytes = b"u",
+                 validity: bytes | None = None, null_count: int = 0, raw_buffers: list | None = None) -> None:
         import ctypes
 
         class Schema(ctypes.Structure):
@@ -298,12 +299,20 @@ class _ArrowProducer:
         def release_array(a):
             a.contents.release = array_release()
 
-        self._keep = [schema_release(release_schema), array_release(release_array), offsets, data, fmt]
-        self._buffers = (ctypes.c_void_p * 3)(None, None if offsets is None else offsets.ctypes.data,
+        self._keep = [schema_release(release_schema), array_release(release_array), offsets, data, fmt, validity]
+        self._buffers = (ctypes.c_void_p * 3)(None if validity is None else ctypes.cast(ctypes.c_char_p(validity),
+                                                                                          ctypes.c_void_p).value,
+                                               None if offsets is None else offsets.ctypes.data,
                                                None if data is None else ctypes.cast(ctypes.c_char_p(data),
                                                                                       ctypes.c_void_p).value)
+        if raw_buffers is not None:  # any layout: addresses (or None) as given, the objects kept alive
+            self._keep.append(raw_buffers)
+            self._buffers = (ctypes.c_void_p * len(raw_buffers))(*[
+                None if b is None else b.ctypes.data if isinstance(b, np.ndarray)
+                else ctypes.cast(ctypes.c_char_p(b), ctypes.c_void_p).value for b in raw_buffers])
         self._schema = Schema(fmt, None, None, 2, 0, None, None, self._keep[0], None)
-        self._array = Array(length, 0, 0, 3, 0, ctypes.cast(self._buffers, ctypes.c_void_p), None, None,
+        self._array = Array(length, null_count, 0, len(self._buffers), 0, ctypes.cast(self._buffers, ctypes.c_void_p),
+                            None, None,
                             self._keep[1], None)
         new_capsule = ctypes.pythonapi.PyCapsule_New
         new_capsule.restype = ctypes.py_object
@@ -327,9 +336,42 @@ def test_well_formed_raw_arrow_producer_reads_like_pyarrow() -> None:
     ([0, 10, 4], b"0912345678+84 912", "offsets run backwards"),
     ([0, -2, 10], b"0912345678", "offsets run backwards"),
     ([0, 10, 25], None, "without its character buffer"),
+    ([0, 5, 0], None, "without its character buffer"),  # the last offset alone says nothing
     (None, b"0912345678", "without its data buffer"),
 ])
 def test_broken_arrow_string_buffers_are_refused(offsets: list[int] | None, data: bytes | None, message: str) -> None:
     producer = _ArrowProducer(2, None if offsets is None else np.array(offsets, dtype=np.int32), data)
     with pytest.raises(ValueError, match=message):
         numrep.parse_many(producer, region="VN")
+
+
+def test_a_long_chunk_without_character_buffer_is_refused_before_any_value_is_read() -> None:
+    """Offsets that run back to 0 only in a later block (rows are read a block of 512 at a time)
+    must not let the first block read through the missing buffer."""
+    offsets = np.array([0] + [5] * 512 + [0], dtype=np.int32)
+    with pytest.raises(ValueError, match="without its character buffer"):
+        numrep.parse_many(_ArrowProducer(513, offsets, None), region="VN")
+
+
+def test_the_validity_bitmap_decides_nulls_whatever_null_count_says() -> None:
+    """A producer that leaves null_count at 0 (or -1, "not computed") but clears a validity bit:
+    that value is null, as the bitmap says."""
+    texts = b"0912345678" + b"0912345679" + b"0912345670"
+    offsets = np.array([0, 10, 20, 30], dtype=np.int32)
+    for null_count in (0, -1, 1):
+        keys = numrep.parse_many(_ArrowProducer(3, offsets, texts, validity=bytes([0b101]), null_count=null_count),
+                                 region="VN")
+        assert list(keys) == [84912345678, 0, 84912345670], null_count
+
+
+def test_string_views_into_a_missing_data_buffer_are_refused() -> None:
+    """The 16-byte view layout (polars' strings): a long value lives in a data buffer; one that is
+    missing is refused, while the same views over a real buffer read like pyarrow."""
+    data = b"+84 912 345 678 and more"
+    view = np.zeros(16, dtype=np.uint8)
+    view[0:4] = np.frombuffer(np.int32(15).tobytes(), dtype=np.uint8)  # length 15: in data buffer 0, offset 0
+    sizes = np.array([len(data)], dtype=np.int64)
+    good = _ArrowProducer(1, None, None, fmt=b"vu", raw_buffers=[None, view, data, sizes])
+    assert list(numrep.parse_many(good, region="VN")) == [84912345678]
+    with pytest.raises(ValueError, match="missing data buffer"):
+        numrep.parse_many(_ArrowProducer(1, None, None, fmt=b"vu", raw_buffers=[None, view, None, sizes]), region="VN")
