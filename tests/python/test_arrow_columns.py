@@ -243,7 +243,7 @@ def test_long_mixed_columns_match_one_by_one_parsing() -> None:
              "tel:+84-91-234-5678", "\uff10\uff19\uff11\uff12345678", " 0912345678 ", "0162 345 6789",
              "024 3826 4321", "+1 650 253 0000", "nonsense", "", None]
     values = []
-    for i in range(1500):
+    for _ in range(1500):
         form = forms[rng.integers(len(forms))]
         values.append(None if form is None else form.replace("5", str(rng.integers(5, 10)), 1))
 
