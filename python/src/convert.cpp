@@ -196,6 +196,18 @@ phone_number number_of(const py::handle& value, const py::handle& region_code) {
 namespace {
 
 // Keys of one column of NumPy strings, 0 where a value does not parse. Runs without the GIL.
+// keys[k] = the key of texts[k] read in the region of row first + k, 0 where it does not parse.
+// One region for every row goes through parse_keys (blocks ordered by shape); regions per row
+// are read row by row.
+void parse_rows(std::span<const std::string_view> texts, const batch_regions& homes, std::size_t first,
+                std::uint64_t* keys) {
+    if (homes.homes.size() == 1) return parse_keys(texts, homes.homes[0], std::span(keys, texts.size()));
+    for (std::size_t k = 0; k < texts.size(); ++k) {
+        const parse_result r = try_parse(texts[k], homes[first + k]);
+        keys[k] = r ? r->key() : 0;
+    }
+}
+
 template <class Char>
 void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const batch_regions& homes,
                        std::uint64_t* out, std::vector<std::size_t>* failed) {
@@ -254,14 +266,7 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
         const bool one_region = homes.homes.size() == 1;
         column.keys_of_texts(out.mutable_data(), one_region,
                              [&](std::size_t first, std::span<const std::string_view> texts, std::uint64_t* keys) {
-                                 if (one_region) {
-                                     parse_keys(texts, homes.homes[0], std::span(keys, texts.size()));
-                                     return;
-                                 }
-                                 for (std::size_t k = 0; k < texts.size(); ++k) {
-                                     const parse_result r = try_parse(texts[k], homes.homes[first + k]);
-                                     keys[k] = r ? r->key() : 0;
-                                 }
+                                 parse_rows(texts, homes, first, keys);
                              });
     }
     if (on_bad == bad_text::raise) {
@@ -395,15 +400,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     {
         py::gil_scoped_release unlocked;
         // Values that are not text have empty views here (0), then take their key.
-        if (homes.homes.size() == 1) {
-            parse_keys(std::span<const std::string_view>(texts.data(), gathered), homes.homes[0],
-                       std::span(keys, gathered));
-        } else {
-            for (std::size_t i = 0; i < gathered; ++i) {
-                const parse_result r = try_parse(texts[i], homes[i]);
-                keys[i] = r ? r->key() : 0;
-            }
-        }
+        parse_rows(std::span<const std::string_view>(texts.data(), gathered), homes, 0, keys);
         for (std::size_t i = 0; i < gathered; ++i) {
             if (!is_text[i]) keys[i] = direct[i];
             else if (keys[i] == 0 && raise && failed.empty())
