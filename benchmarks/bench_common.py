@@ -7,6 +7,7 @@ The scripts run as `python benchmarks/compare_X.py`, which puts this directory o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import json
 import os
@@ -19,6 +20,29 @@ import time
 from pathlib import Path
 
 RESULTS = Path(__file__).resolve().parent / "results"
+
+# The peers run on one thread, so numrep is compared on one thread too: its batch calls would
+# otherwise split long columns across every core (numrep.set_threads). Rows that measure threads
+# say so and set them with numrep_threads(). Set before numrep reads it, here and in the workers
+# the scripts start (they inherit the environment).
+os.environ["NUMREP_THREADS"] = "1"
+
+
+def usable_cpus() -> int:
+    """The CPUs this process may run on (numrep's default number of threads)."""
+    return len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else (os.cpu_count() or 1)
+
+
+@contextlib.contextmanager
+def numrep_threads(threads: int):
+    """numrep's batch calls on `threads` threads within the block, on one after it."""
+    import numrep
+
+    numrep.set_threads(threads)
+    try:
+        yield
+    finally:
+        numrep.set_threads(1)
 
 
 # ---- the machine ----

@@ -45,6 +45,7 @@ from ._core import (
     __version__,
     carrier_names,
     classify_category,
+    get_threads,
     is_valid_key,
     lookup,
     lookup_many,
@@ -52,6 +53,7 @@ from ._core import (
     parse_many,
     region_codes,
     region_names,
+    set_threads,
 )
 from .reputation import ReputationDB
 
@@ -73,6 +75,7 @@ __all__ = [
     "__version__",
     "carrier_names",
     "classify_category",
+    "get_threads",
     "is_valid_key",
     "lookup",
     "lookup_many",
@@ -80,6 +83,7 @@ __all__ = [
     "parse_many",
     "region_codes",
     "region_names",
+    "set_threads",
 ]
 
 

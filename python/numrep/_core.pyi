@@ -12,7 +12,7 @@ import polars
 import pyarrow
 import typing
 import typing_extensions
-__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names']
+__all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'get_threads', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names', 'set_threads']
 class ParseError(ValueError):
     pass
 class FormatError(ValueError):
@@ -767,6 +767,10 @@ def classify_category(name: str) -> str:
     """
     The report category numrep files a free-form category name under.
     """
+def get_threads() -> int:
+    """
+    Threads batch calls may use now (set_threads, or the default it describes).
+    """
 def is_valid_key(key: typing.SupportsInt | typing.SupportsIndex) -> bool:
     """
     True if `key` is the E.164 digits of a number with an assigned country code.
@@ -801,6 +805,10 @@ def region_codes() -> numpy.typing.NDArray[numpy.object_]:
 def region_names() -> numpy.typing.NDArray[numpy.object_]:
     """
     Names of the built-in plan's region (area) codes (a NumPy object array); index 0 is '' (none).
+    """
+def set_threads(threads: int | None) -> None:
+    """
+    Threads that batch calls (parse_many, lookup_many, check_many, contains_many, get_many) may split a large column across; None goes back to the default: the NUMREP_THREADS environment variable, else OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use. Results do not depend on it.
     """
 CATEGORY_NAMES: tuple[str, ...] = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
 DEFAULT_REGION: str = 'VN'

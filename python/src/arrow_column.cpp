@@ -1,5 +1,6 @@
 // Arrow columns read through the C data interface (see arrow_column.hpp).
 #include "arrow_column.hpp"
+#include "parallel.hpp"
 
 #include <algorithm>
 #include <array>
@@ -153,7 +154,12 @@ void gather_offsets(const array& a, std::size_t first, std::size_t n, std::strin
         views[k] = bad || end == begin ? std::string_view("")
                                        : std::string_view(data + begin, static_cast<std::size_t>(end - begin));
     }
-    if (backwards) throw py::value_error("numrep: Arrow string offsets run backwards");
+    if (backwards) {
+        std::size_t k = 0;
+        while (offsets[k] >= 0 && offsets[k + 1] >= offsets[k]) ++k;
+        throw py::value_error("numrep: Arrow string offsets run backwards at value " + std::to_string(first + k) +
+                              " of a chunk");
+    }
     if (a.buffers[0] != nullptr)  // the bitmap, not null_count, says which values are null
         for (std::size_t k = 0; k < n; ++k)
             if (!is_valid(a, first + k)) views[k] = std::string_view();
@@ -338,13 +344,17 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
     for (const auto& chunk : chunks_) {
         const auto length = static_cast<std::size_t>(chunk->length);
         if (kind_ == kind::null || index_format_.empty()) {
-            for (std::size_t first = 0; first < length; first += block) {
-                const std::size_t n = std::min(block, length - first);
-                if (kind_ == kind::null) std::fill_n(views.begin(), n, std::string_view());
-                else
-                    gather_texts(*chunk, layout, first, n, views.data());
-                keys(base + first, std::span<const std::string_view>(views.data(), n), out + base + first);
-            }
+            // A long chunk's rows are split across threads, each gathering its own blocks.
+            for_each_range(length, [&](std::size_t from, std::size_t to) {
+                std::array<std::string_view, block> range_views;
+                for (std::size_t first = from; first < to; first += block) {
+                    const std::size_t n = std::min(block, to - first);
+                    if (kind_ == kind::null) std::fill_n(range_views.begin(), n, std::string_view());
+                    else
+                        gather_texts(*chunk, layout, first, n, range_views.data());
+                    keys(base + first, std::span<const std::string_view>(range_views.data(), n), out + base + first);
+                }
+            });
         } else {
             const array& values = *chunk->dictionary;
             const auto entries = static_cast<std::size_t>(values.length);

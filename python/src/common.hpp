@@ -10,6 +10,7 @@
 
 #include "convert.hpp"
 #include "output_arrays.hpp"
+#include "parallel.hpp"
 #include "typed.hpp"
 
 #include <cstdint>
@@ -35,7 +36,8 @@ void register_ingest(py::module_& m);
 std::uint16_t region_code_id(std::string_view code);
 
 // The plan's answer for many numbers as NumPy columns (carrier, type, region, valid,
-// region_code ids), as lookup_many and check_many return them. set() runs without the GIL.
+// region_code ids), as lookup_many and check_many return them. set() runs without the GIL, from
+// any number of threads writing different rows.
 class plan_columns {
 public:
     explicit plan_columns(py::ssize_t n)
@@ -49,18 +51,23 @@ public:
           r_(region_.mutable_data()),
           v_(valid_.mutable_data()),
           rc_(region_code_.mutable_data()) {}
-    void set(std::size_t i, const number_info& info) noexcept {
+    // The region code id last set, so that a run of one country's numbers (the usual batch)
+    // looks its code up once: a plan's codes are views of fixed text, so the same view is the
+    // same code. One per thread writing the columns.
+    struct code_cache {
+        std::string_view code;
+        std::uint16_t id = 0;
+    };
+    void set(std::size_t i, const number_info& info, code_cache& cache) const noexcept {
         c_[i] = info.carrier_id;
         t_[i] = static_cast<std::uint8_t>(info.type);
         r_[i] = info.region_id;
         v_[i] = info.valid;
-        // Batches are mostly of one country, and a plan's codes are views of fixed text: the
-        // same view is the same code, without the call.
-        if (info.region_code.data() != last_code_.data() || info.region_code.size() != last_code_.size()) {
-            last_code_ = info.region_code;
-            last_code_id_ = region_code_id(info.region_code);
+        if (info.region_code.data() != cache.code.data() || info.region_code.size() != cache.code.size()) {
+            cache.code = info.region_code;
+            cache.id = region_code_id(info.region_code);
         }
-        rc_[i] = last_code_id_;
+        rc_[i] = cache.id;
     }
     void add_to(py::dict& out) const {
         out["carrier"] = carrier_;
@@ -81,8 +88,6 @@ private:
     std::uint16_t* r_;
     bool* v_;
     std::uint16_t* rc_;
-    std::string_view last_code_;  // region_code_id(last_code_) == last_code_id_
-    std::uint16_t last_code_id_ = 0;
 };
 
 }  // namespace numrep::python

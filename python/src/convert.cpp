@@ -4,6 +4,7 @@
 
 #include "arrow_column.hpp"
 #include "output_arrays.hpp"
+#include "parallel.hpp"
 
 #include <pybind11/gil.h>
 #include <pybind11/stl/filesystem.h>
@@ -208,10 +209,19 @@ void parse_rows(std::span<const std::string_view> texts, const batch_regions& ho
     }
 }
 
+// parse_rows over a whole column, its rows split across threads (parallel.hpp).
+void parse_all_rows(std::span<const std::string_view> texts, const batch_regions& homes, std::uint64_t* keys) {
+    for_each_range(texts.size(), [&](std::size_t begin, std::size_t end) {
+        parse_rows(texts.subspan(begin, end - begin), homes, begin, keys + begin);
+    });
+}
+
+// Keys of rows [begin, end) of a NumPy 'U' (UTF-32) or 'S' (bytes) array, 0 where a value does
+// not parse.
 template <class Char>
-void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, const batch_regions& homes,
-                       std::uint64_t* out, std::vector<std::size_t>* failed) {
-    for (std::size_t i = 0; i < count; ++i) {
+void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std::size_t width,
+                       const batch_regions& homes, std::uint64_t* out) {
+    for (std::size_t i = begin; i < end; ++i) {
         const Char* item = data + i * width;
         std::size_t length = width;
         while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
@@ -222,7 +232,6 @@ void parse_fixed_width(const Char* data, std::size_t count, std::size_t width, c
                 return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
         }();
         out[i] = r ? r->key() : 0;
-        if (!r && failed) failed->push_back(i);
     }
 }
 
@@ -301,19 +310,21 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             const batch_regions homes = regions_of(region_code, count);
             auto out = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
             std::uint64_t* keys = out.mutable_data();
+            std::size_t bad = count;  // the first value that does not parse (every value is text: no nulls)
             {
                 py::gil_scoped_release unlocked;
-                if (kind == 'U')
-                    parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()) / 4, homes, keys,
-                                      raise ? &failed : nullptr);
-                else
-                    parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), count,
-                                      static_cast<std::size_t>(contiguous.itemsize()), homes, keys,
-                                      raise ? &failed : nullptr);
+                const auto width = static_cast<std::size_t>(contiguous.itemsize());
+                for_each_range(count, [&](std::size_t begin, std::size_t end) {
+                    if (kind == 'U')
+                        parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), begin, end, width / 4,
+                                          homes, keys);
+                    else
+                        parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), begin, end, width,
+                                          homes, keys);
+                });
+                if (raise) bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
             }
-            if (!failed.empty())
-                raise_at(failed.front(), fixed_width_text(contiguous, failed.front()), homes[failed.front()]);
+            if (bad < count) raise_at(bad, fixed_width_text(contiguous, bad), homes[bad]);
             return out;
         }
         if (kind != 'O') {
@@ -400,7 +411,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     {
         py::gil_scoped_release unlocked;
         // Values that are not text have empty views here (0), then take their key.
-        parse_rows(std::span<const std::string_view>(texts.data(), gathered), homes, 0, keys);
+        parse_all_rows(std::span<const std::string_view>(texts.data(), gathered), homes, keys);
         for (std::size_t i = 0; i < gathered; ++i) {
             if (!is_text[i]) keys[i] = direct[i];
             else if (keys[i] == 0 && raise && failed.empty())

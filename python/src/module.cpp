@@ -1,5 +1,8 @@
 // numrep._core: the compiled part of the numrep package (the pure-Python package re-exports it).
 #include "common.hpp"
+#include "parallel.hpp"
+
+#include <string>
 
 PYBIND11_MODULE(_core, m) {
     m.doc() = "numrep's compiled core; import numrep instead.";
@@ -11,6 +14,31 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_trie(m);
     numrep::python::register_reputation(m);
     numrep::python::register_ingest(m);
+    m.def(
+        "set_threads",
+        [](const numrep::python::typed<numrep::python::names::optional_int>& threads) {
+            namespace py = pybind11;
+            if (threads.is_none()) {
+                numrep::python::set_batch_threads(0);
+                return;
+            }
+            if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
+                throw py::type_error("numrep.set_threads takes an int or None, got " +
+                                     std::string(py::str(py::type::of(threads).attr("__name__"))));
+            const py::int_ n = py::reinterpret_borrow<py::int_>(threads);
+            if (n < py::int_(1) || n > py::int_(numrep::python::max_batch_threads))
+                throw py::value_error("numrep.set_threads: " + std::string(py::str(threads)) +
+                                      " threads, expected 1 to " + std::to_string(numrep::python::max_batch_threads) +
+                                      " (or None for the default)");
+            numrep::python::set_batch_threads(n.cast<std::size_t>());
+        },
+        pybind11::arg("threads"),
+        "Threads that batch calls (parse_many, lookup_many, check_many, contains_many, get_many) may split a "
+        "large column across; None goes back to the default: the NUMREP_THREADS environment variable, else "
+        "OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use. Results do "
+        "not depend on it.");
+    m.def("get_threads", &numrep::python::batch_threads,
+          "Threads batch calls may use now (set_threads, or the default it describes).");
     // The result columns' buffer pool (output_arrays.hpp), for tests.
     m.def(
         "_output_pool_buffers", [] { return numrep::python::output_pool_now().buffers; },

@@ -334,17 +334,21 @@ void register_bloom(py::module_& m) {
                 read_with_gil_released(h, [&](const filter& f) {
                     // A block of keys at a time, so that the second pass finds its keys and answers
                     // still in cache rather than reading a whole column of keys from memory again.
+                    // The blocks are split across threads (the lock taken here covers them all).
                     constexpr std::size_t block = 4096;
-                    for (std::size_t first = 0; first < count; first += block) {
-                        const std::size_t n = std::min(block, count - first);
-                        const auto keys_here = key_span.subspan(first, n);
-                        const auto out_here = out_span.subspan(first, n);
-                        f.contains_batch(keys_here, out_here);
-                        // No key was ever added as 0 or past 15 digits (add refuses them): those are not
-                        // in. Branch-free (k - 1 wraps for 0): a branch on half-true answers cost ~4 ns a key.
-                        for (std::size_t i = 0; i < n; ++i)
-                            out_here[i] = out_here[i] & (keys_here[i] - 1 < detail::max_key);
-                    }
+                    for_each_range(count, [&](std::size_t begin, std::size_t end) {
+                        for (std::size_t first = begin; first < end; first += block) {
+                            const std::size_t n = std::min(block, end - first);
+                            const auto keys_here = key_span.subspan(first, n);
+                            const auto out_here = out_span.subspan(first, n);
+                            f.contains_batch(keys_here, out_here);
+                            // No key was ever added as 0 or past 15 digits (add refuses them): those are
+                            // not in. Branch-free (k - 1 wraps for 0): a branch on half-true answers cost
+                            // ~4 ns a key.
+                            for (std::size_t i = 0; i < n; ++i)
+                                out_here[i] = out_here[i] & (keys_here[i] - 1 < detail::max_key);
+                        }
+                    });
                 });
                 return out;
             },

@@ -47,7 +47,14 @@ typed<names::info_columns> info_columns(const numbering_plan& plan, const number
     {
         const std::uint64_t* in = keys.data();
         py::gil_scoped_release unlocked;
-        for (py::ssize_t i = 0; i < count; ++i) columns.set(static_cast<std::size_t>(i), plan.lookup(in[i]));
+        for_each_range(static_cast<std::size_t>(count), [&](std::size_t begin, std::size_t end) {
+            plan_columns::code_cache cache;
+            number_info info;
+            for (std::size_t i = begin; i < end; ++i) {
+                plan.lookup(in[i], info);
+                columns.set(i, info, cache);
+            }
+        });
     }
     py::dict out;
     columns.add_to(out);

@@ -798,21 +798,28 @@ void register_reputation(py::module_& m) {
                 const auto* in = keys.data();
                 {
                     py::gil_scoped_release unlocked;
-                    h.db->check_each(std::span<const std::uint64_t>(in, static_cast<std::size_t>(n)), t,
-                                     [&](std::size_t i, const reputation_verdict& v) {
-                                         sc[i] = v.score.score;
-                                         lv[i] = static_cast<std::uint8_t>(v.score.level);
-                                         rp[i] = v.reported;
-                                         dl[i] = v.score.delisted;
-                                         rs[i] = static_cast<std::uint32_t>(
-                                             std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
-                                         ns[i] = v.record.not_spam;
-                                         fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
-                                         ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
-                                         info.set(i, v.info);
-                                         for (std::size_t c = 0; c < report_category_count; ++c)
-                                             co[i * report_category_count + c] = v.record.counts[c];
-                                     });
+                    // One state for every thread (a reader pins it): a compaction meanwhile
+                    // cannot mix two snapshots within one call.
+                    const auto reader = h.db->reader();
+                    for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
+                        plan_columns::code_cache cache;
+                        reader.check_each(std::span<const std::uint64_t>(in + begin, end - begin), t,
+                                          [&](std::size_t k, const reputation_verdict& v) {
+                                              const std::size_t i = begin + k;
+                                              sc[i] = v.score.score;
+                                              lv[i] = static_cast<std::uint8_t>(v.score.level);
+                                              rp[i] = v.reported;
+                                              dl[i] = v.score.delisted;
+                                              rs[i] = static_cast<std::uint32_t>(
+                                                  std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
+                                              ns[i] = v.record.not_spam;
+                                              fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
+                                              ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
+                                              info.set(i, v.info, cache);
+                                              for (std::size_t c = 0; c < report_category_count; ++c)
+                                                  co[i * report_category_count + c] = v.record.counts[c];
+                                          });
+                    });
                 }
                 py::dict out;
                 out["key"] = keys;

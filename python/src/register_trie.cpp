@@ -426,7 +426,12 @@ void register_trie(py::module_& m) {
                const std::span<const std::uint64_t> key_span(in.data(), count);
                const std::span<bool> out_span(out.mutable_data(), count);
                py::gil_scoped_release unlocked;
-               visit(h, [&](const auto& s) { return s.contains_batch(key_span, out_span); });
+               for_each_range(count, [&](std::size_t begin, std::size_t end) {
+                   visit(h, [&](const auto& s) {
+                       return s.contains_batch(key_span.subspan(begin, end - begin),
+                                               out_span.subspan(begin, end - begin));
+                   });
+               });
                return out;
            },
            py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
@@ -450,7 +455,11 @@ void register_trie(py::module_& m) {
                 const std::span<std::uint8_t> found_span(reinterpret_cast<std::uint8_t*>(found.mutable_data()), count);
                 {
                     py::gil_scoped_release unlocked;
-                    s.find_batch(key_span, value_span, found_span, missing);
+                    for_each_range(count, [&](std::size_t begin, std::size_t end) {
+                        const std::size_t n = end - begin;
+                        s.find_batch(key_span.subspan(begin, n), value_span.subspan(begin, n),
+                                     found_span.subspan(begin, n), missing);
+                    });
                 }
                 return {std::move(values), std::move(found)};
             },

@@ -345,6 +345,23 @@ def test_broken_arrow_string_buffers_are_refused(offsets: list[int] | None, data
         numrep.parse_many(producer, region="VN")
 
 
+def test_broken_offsets_are_named_at_the_first_whatever_the_threads() -> None:
+    """A chunk long enough to be read on several threads (numrep.set_threads), broken in two
+    places that different threads read: the error names the first place, as one thread does."""
+    rows = 150_000
+    offsets = np.arange(rows + 1, dtype=np.int32) * 10
+    offsets[100_001] = 5    # value 100000 runs backwards (and 100001 too)
+    offsets[140_001] = 7    # and value 140000
+    data = b"0912345678" * rows
+    try:
+        for threads in (1, 4):
+            numrep.set_threads(threads)
+            with pytest.raises(ValueError, match="offsets run backwards at value 100000 of a chunk"):
+                numrep.parse_many(_ArrowProducer(rows, offsets, data), region="VN")
+    finally:
+        numrep.set_threads(None)
+
+
 def test_a_long_chunk_without_character_buffer_is_refused_before_any_value_is_read() -> None:
     """Offsets that run back to 0 only in a later block (rows are read a block of 512 at a time)
     must not let the first block read through the missing buffer."""

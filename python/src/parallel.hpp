@@ -1,0 +1,73 @@
+// Batch calls split their rows across threads (numrep.set_threads): parsing a column and checking
+// its keys are independent per row, and each thread brings its own cache-miss parallelism, so on
+// two cores a check of reported numbers takes about half the time (measured: 191 -> 98 ns a
+// number). The C++ library stays single-threaded: a service threads its own requests; it is the
+// Python caller, handing over a whole column at once, who has no other way to use the cores.
+//
+// Threads are started per call, not pooled: a call worth splitting has at least
+// rows_per_thread_minimum rows a thread (milliseconds of work against tens of microseconds to
+// start a thread), and a process that forks (Dask's worker processes) holds no idle threads.
+#pragma once
+
+#include <algorithm>
+#include <cstddef>
+#include <exception>
+#include <thread>
+#include <vector>
+
+namespace numrep::python {
+
+// Threads a batch call may use: numrep.set_threads(n), else the environment's NUMREP_THREADS,
+// else OMP_NUM_THREADS (which Dask's worker processes set to 1, so that workers do not
+// oversubscribe the machine), else the CPUs this process may run on.
+std::size_t batch_threads();
+// 0 goes back to the default above.
+void set_batch_threads(std::size_t threads);
+// The most numrep.set_threads takes (and the most taken from the environment).
+inline constexpr std::size_t max_batch_threads = 1024;
+
+// Fewer rows a thread than this and a call stays on fewer threads (a check takes 50-200 ns a
+// row, so this is a few milliseconds of work).
+inline constexpr std::size_t rows_per_thread_minimum = std::size_t{1} << 15;
+// Ranges start at multiples of this many rows: the blocks of parse_keys and of the Arrow reader
+// stay whole, and no two threads write the same cache line of a one-byte result column.
+inline constexpr std::size_t range_alignment = 4096;
+
+// Calls f(begin, end) on contiguous ranges that cover [0, n), each on its own thread (the
+// calling thread takes the first), and returns when all are done. If any throws, rethrows the
+// exception of the earliest range that threw, so that an error names the same row whatever the
+// number of threads. Call it without the GIL; f must not need it.
+template <class F>
+void for_each_range(std::size_t n, F&& f) {
+    const std::size_t most = std::max<std::size_t>(1, n / rows_per_thread_minimum);
+    const std::size_t threads = std::min({batch_threads(), most, max_batch_threads});
+    if (threads <= 1) {
+        f(std::size_t{0}, n);
+        return;
+    }
+    const std::size_t aligned = (n / threads + range_alignment - 1) / range_alignment * range_alignment;
+    std::vector<std::exception_ptr> errors(threads);
+    std::vector<std::thread> workers;
+    workers.reserve(threads - 1);
+    const auto run = [&](std::size_t t) {
+        const std::size_t begin = std::min(n, t * aligned);
+        const std::size_t end = t + 1 == threads ? n : std::min(n, begin + aligned);
+        try {
+            if (begin < end) f(begin, end);
+        } catch (...) {
+            errors[t] = std::current_exception();
+        }
+    };
+    try {
+        for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
+    } catch (...) {
+        // A thread could not start: the ranges without one run here.
+        for (std::size_t t = workers.size() + 1; t < threads; ++t) run(t);
+    }
+    run(0);
+    for (auto& w : workers) w.join();
+    for (const auto& e : errors)
+        if (e) std::rethrow_exception(e);
+}
+
+}  // namespace numrep::python
