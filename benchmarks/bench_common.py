@@ -23,9 +23,11 @@ RESULTS = Path(__file__).resolve().parent / "results"
 
 # The peers run on one thread, so numrep is compared on one thread too: its batch calls would
 # otherwise split long columns across every core (numrep.set_threads). Rows that measure threads
-# say so and set them with numrep_threads(). Set before numrep reads it, here and in the workers
-# the scripts start (they inherit the environment).
+# say so and set them with numrep_threads(). numrep reads the environment at import (and at
+# set_threads(None)); the workers the scripts start inherit it.
 os.environ["NUMREP_THREADS"] = "1"
+if "numrep" in sys.modules:  # imported first: it read the environment at import
+    sys.modules["numrep"].set_threads(None)
 
 
 def usable_cpus() -> int:

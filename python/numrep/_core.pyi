@@ -808,7 +808,7 @@ def region_names() -> numpy.typing.NDArray[numpy.object_]:
     """
 def set_threads(threads: int | None) -> None:
     """
-    Threads that batch calls (parse_many, lookup_many, check_many, contains_many, get_many) may split a large column across; None goes back to the default: the NUMREP_THREADS environment variable, else OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use. Results do not depend on it.
+    Threads that batch calls (parse_many, lookup_many, check_many, contains_many, get_many) may split a large column across; None goes back to the default: the NUMREP_THREADS environment variable, else OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use (the environment is read at import and by set_threads(None)). Results do not depend on it.
     """
 CATEGORY_NAMES: tuple[str, ...] = ('scam', 'spam', 'telemarketing', 'robocall', 'harassment', 'debt_collection', 'silent', 'other')
 DEFAULT_REGION: str = 'VN'

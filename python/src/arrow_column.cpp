@@ -336,6 +336,43 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
     const text_layout layout = kind_ == kind::null ? text_layout::offsets32 : layout_of(format_);
     // Views gathered a block at a time: one call of `keys` per block, not one per value.
     constexpr std::size_t block = 512;
+    if (kind_ == kind::null || index_format_.empty()) {
+        // Every chunk's blocks in one list, split across threads (parallel.hpp) whatever the
+        // chunks' lengths: a column of many short chunks (Parquet row groups, streamed batches)
+        // is split as well as one long chunk is.
+        struct block_ref {
+            const array* chunk;
+            std::size_t first;  // in the chunk
+            std::size_t count;
+            std::size_t row;  // in the column
+        };
+        std::vector<block_ref> blocks;
+        blocks.reserve(size_ / block + chunks_.size());
+        std::size_t row = 0;
+        for (const auto& chunk : chunks_) {
+            const auto length = static_cast<std::size_t>(chunk->length);
+            for (std::size_t first = 0; first < length; first += block)
+                blocks.push_back({chunk.get(), first, std::min(block, length - first), row + first});
+            row += length;
+        }
+        constexpr std::size_t blocks_per_thread_minimum = rows_per_thread_minimum / block;
+        constexpr std::size_t block_alignment = range_alignment / block;
+        for_each_range(
+            blocks.size(),
+            [&](std::size_t from, std::size_t to) {
+                std::array<std::string_view, block> views;
+                for (std::size_t b = from; b < to; ++b) {
+                    const block_ref& r = blocks[b];
+                    if (kind_ == kind::null) std::fill_n(views.begin(), r.count, std::string_view());
+                    else
+                        gather_texts(*r.chunk, layout, r.first, r.count, views.data());
+                    keys(r.row, std::span<const std::string_view>(views.data(), r.count), out + r.row);
+                }
+            },
+            blocks_per_thread_minimum, block_alignment);
+        return;
+    }
+    // Dictionary-encoded: on this thread (a row's work is a copy of its value's key).
     std::array<std::string_view, block> views;
     std::size_t base = 0;
     std::vector<std::uint64_t> cached;
@@ -343,62 +380,48 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
     const array* last_dictionary = nullptr;
     for (const auto& chunk : chunks_) {
         const auto length = static_cast<std::size_t>(chunk->length);
-        if (kind_ == kind::null || index_format_.empty()) {
-            // A long chunk's rows are split across threads, each gathering its own blocks.
-            for_each_range(length, [&](std::size_t from, std::size_t to) {
-                std::array<std::string_view, block> range_views;
-                for (std::size_t first = from; first < to; first += block) {
-                    const std::size_t n = std::min(block, to - first);
-                    if (kind_ == kind::null) std::fill_n(range_views.begin(), n, std::string_view());
-                    else
-                        gather_texts(*chunk, layout, first, n, range_views.data());
-                    keys(base + first, std::span<const std::string_view>(range_views.data(), n), out + base + first);
+        const array& values = *chunk->dictionary;
+        const auto entries = static_cast<std::size_t>(values.length);
+        // Chunks sliced from one array share its dictionary: keep what was parsed for it.
+        if (same_for_equal_values && !same_dictionary(values, last_dictionary)) {
+            cached.assign(entries, 0);
+            seen.assign(entries, 0);
+            last_dictionary = &values;
+            // A dictionary no larger than its chunk is read whole, a block at a time like a
+            // plain column (its values parsed in one call per block, not one call per value);
+            // a larger one (a slice of a column with a big dictionary) value by value as rows
+            // need them.
+            if (entries <= length) {
+                for (std::size_t first = 0; first < entries; first += block) {
+                    const std::size_t n = std::min(block, entries - first);
+                    gather_texts(values, layout, first, n, views.data());
+                    keys(base, std::span<const std::string_view>(views.data(), n), cached.data() + first);
                 }
-            });
-        } else {
-            const array& values = *chunk->dictionary;
-            const auto entries = static_cast<std::size_t>(values.length);
-            // Chunks sliced from one array share its dictionary: keep what was parsed for it.
-            if (same_for_equal_values && !same_dictionary(values, last_dictionary)) {
-                cached.assign(entries, 0);
-                seen.assign(entries, 0);
-                last_dictionary = &values;
-                // A dictionary no larger than its chunk is read whole, a block at a time like a
-                // plain column (its values parsed in one call per block, not one call per value);
-                // a larger one (a slice of a column with a big dictionary) value by value as rows
-                // need them.
-                if (entries <= length) {
-                    for (std::size_t first = 0; first < entries; first += block) {
-                        const std::size_t n = std::min(block, entries - first);
-                        gather_texts(values, layout, first, n, views.data());
-                        keys(base, std::span<const std::string_view>(views.data(), n), cached.data() + first);
-                    }
-                    std::fill(seen.begin(), seen.end(), std::uint8_t{1});
-                }
+                std::fill(seen.begin(), seen.end(), std::uint8_t{1});
             }
-            for (std::size_t j = 0; j < length; ++j) {
-                std::string_view text;  // null unless set
-                if (!is_valid(*chunk, j)) {
-                    keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
-                    continue;
-                }
-                const std::int64_t entry = integer_at(*chunk, index_format_, j);
-                if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
-                    throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) +
-                                          " is outside its " + std::to_string(entries) + " values");
-                const auto e = static_cast<std::size_t>(entry);
-                if (same_for_equal_values && seen[e]) {
-                    out[base + j] = cached[e];
-                    continue;
-                }
-                if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
-                if (text.data() == nullptr || !same_for_equal_values) {
-                    keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
-                } else {
-                    keys(base + j, std::span<const std::string_view>(&text, 1), &cached[e]);
-                    seen[e] = 1;
-                    out[base + j] = cached[e];
-                }
+        }
+        for (std::size_t j = 0; j < length; ++j) {
+            std::string_view text;  // null unless set
+            if (!is_valid(*chunk, j)) {
+                keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
+                continue;
+            }
+            const std::int64_t entry = integer_at(*chunk, index_format_, j);
+            if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
+                throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) + " is outside its " +
+                                      std::to_string(entries) + " values");
+            const auto e = static_cast<std::size_t>(entry);
+            if (same_for_equal_values && seen[e]) {
+                out[base + j] = cached[e];
+                continue;
+            }
+            if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
+            if (text.data() == nullptr || !same_for_equal_values) {
+                keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
+            } else {
+                keys(base + j, std::span<const std::string_view>(&text, 1), &cached[e]);
+                seen[e] = 1;
+                out[base + j] = cached[e];
             }
         }
         base += length;

@@ -14,11 +14,13 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_trie(m);
     numrep::python::register_reputation(m);
     numrep::python::register_ingest(m);
+    numrep::python::refresh_default_threads();
     m.def(
         "set_threads",
         [](const numrep::python::typed<numrep::python::names::optional_int>& threads) {
             namespace py = pybind11;
             if (threads.is_none()) {
+                numrep::python::refresh_default_threads();  // the environment may have changed
                 numrep::python::set_batch_threads(0);
                 return;
             }
@@ -35,8 +37,8 @@ PYBIND11_MODULE(_core, m) {
         pybind11::arg("threads"),
         "Threads that batch calls (parse_many, lookup_many, check_many, contains_many, get_many) may split a "
         "large column across; None goes back to the default: the NUMREP_THREADS environment variable, else "
-        "OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use. Results do "
-        "not depend on it.");
+        "OMP_NUM_THREADS (Dask's worker processes set it to 1), else the CPUs this process may use (the "
+        "environment is read at import and by set_threads(None)). Results do not depend on it.");
     m.def("get_threads", &numrep::python::batch_threads,
           "Threads batch calls may use now (set_threads, or the default it describes).");
     // The result columns' buffer pool (output_arrays.hpp), for tests.

@@ -16,7 +16,8 @@ namespace numrep::python {
 
 namespace {
 
-std::atomic<std::size_t> chosen_threads{0};  // numrep.set_threads; 0: the default
+std::atomic<std::size_t> chosen_threads{0};   // numrep.set_threads; 0: the default
+std::atomic<std::size_t> default_threads{1};  // refresh_default_threads
 
 // A positive count from an environment variable, 0 when unset or not a positive integer.
 std::size_t threads_from_environment(const char* name) {
@@ -34,21 +35,26 @@ std::size_t usable_cpus() {
     cpu_set_t set;
     if (sched_getaffinity(0, sizeof(set), &set) == 0) {
         const int n = CPU_COUNT(&set);
-        if (n > 0) return static_cast<std::size_t>(n);
+        if (n > 0) return std::min(static_cast<std::size_t>(n), max_batch_threads);
     }
 #endif
-    return std::max(1U, std::thread::hardware_concurrency());
+    return std::clamp<std::size_t>(std::thread::hardware_concurrency(), 1, max_batch_threads);
 }
 
 }  // namespace
 
-std::size_t batch_threads() {
+std::size_t batch_threads() noexcept {
     if (const std::size_t n = chosen_threads.load(std::memory_order_relaxed)) return n;
-    for (const char* name : {"NUMREP_THREADS", "OMP_NUM_THREADS"})
-        if (const std::size_t n = threads_from_environment(name)) return n;
-    return usable_cpus();
+    return default_threads.load(std::memory_order_relaxed);
 }
 
-void set_batch_threads(std::size_t threads) { chosen_threads.store(threads, std::memory_order_relaxed); }
+void set_batch_threads(std::size_t threads) noexcept { chosen_threads.store(threads, std::memory_order_relaxed); }
+
+void refresh_default_threads() {
+    std::size_t n = 0;
+    for (const char* name : {"NUMREP_THREADS", "OMP_NUM_THREADS"})
+        if ((n = threads_from_environment(name)) != 0) break;
+    default_threads.store(n != 0 ? n : usable_cpus(), std::memory_order_relaxed);
+}
 
 }  // namespace numrep::python

@@ -1,8 +1,9 @@
 // Batch calls split their rows across threads (numrep.set_threads): parsing a column and checking
 // its keys are independent per row, and each thread brings its own cache-miss parallelism, so on
 // two cores a check of reported numbers takes about half the time (measured: 191 -> 98 ns a
-// number). The C++ library stays single-threaded: a service threads its own requests; it is the
-// Python caller, handing over a whole column at once, who has no other way to use the cores.
+// number). The C++ library's batch calls stay on the caller's thread: a service threads its own
+// requests; it is the Python caller, handing over a whole column at once, who has no other way to
+// use the cores.
 //
 // Threads are started per call, not pooled: a call worth splitting has at least
 // rows_per_thread_minimum rows a thread (milliseconds of work against tens of microseconds to
@@ -17,41 +18,53 @@
 
 namespace numrep::python {
 
-// Threads a batch call may use: numrep.set_threads(n), else the environment's NUMREP_THREADS,
-// else OMP_NUM_THREADS (which Dask's worker processes set to 1, so that workers do not
-// oversubscribe the machine), else the CPUs this process may run on.
-std::size_t batch_threads();
-// 0 goes back to the default above.
-void set_batch_threads(std::size_t threads);
+// Threads a batch call may use: numrep.set_threads(n), else the default, which
+// refresh_default_threads() works out (with the GIL held: it reads the environment) from the
+// NUMREP_THREADS environment variable, else OMP_NUM_THREADS (which Dask's worker processes set
+// to 1, so that workers do not oversubscribe the machine), else the CPUs this process may run on.
+// Reading it takes no lock and no system call.
+std::size_t batch_threads() noexcept;
+// n threads from now on; 0 goes back to the default.
+void set_batch_threads(std::size_t threads) noexcept;
+// Works the default out again (at import, and when numrep.set_threads(None) is called).
+void refresh_default_threads();
 // The most numrep.set_threads takes (and the most taken from the environment).
 inline constexpr std::size_t max_batch_threads = 1024;
 
 // Fewer rows a thread than this and a call stays on fewer threads (a check takes 50-200 ns a
-// row, so this is a few milliseconds of work).
+// row, so this is a few milliseconds of work): a column is split once it has twice as many.
 inline constexpr std::size_t rows_per_thread_minimum = std::size_t{1} << 15;
-// Ranges start at multiples of this many rows: the blocks of parse_keys and of the Arrow reader
-// stay whole, and no two threads write the same cache line of a one-byte result column.
+// Ranges start at multiples of this many rows, so that the blocks of parse_keys and of the
+// Arrow reader stay whole.
 inline constexpr std::size_t range_alignment = 4096;
 
 // Calls f(begin, end) on contiguous ranges that cover [0, n), each on its own thread (the
-// calling thread takes the first), and returns when all are done. If any throws, rethrows the
-// exception of the earliest range that threw, so that an error names the same row whatever the
-// number of threads. Call it without the GIL; f must not need it.
+// calling thread takes the first), and returns when all are done: as many ranges as threads
+// allow with at least `minimum` items each, of about equal length, starting at multiples of
+// `alignment`. If any throws, rethrows the exception of the earliest range that threw, so that
+// an error names the same row whatever the number of threads. Call it without the GIL; f must
+// not need it.
 template <class F>
-void for_each_range(std::size_t n, F&& f) {
-    const std::size_t most = std::max<std::size_t>(1, n / rows_per_thread_minimum);
-    const std::size_t threads = std::min({batch_threads(), most, max_batch_threads});
+void for_each_range(std::size_t n, F&& f, std::size_t minimum = rows_per_thread_minimum,
+                    std::size_t alignment = range_alignment) {
+    const std::size_t threads = n < 2 * minimum ? 1 : std::min({batch_threads(), n / minimum, max_batch_threads});
     if (threads <= 1) {
         f(std::size_t{0}, n);
         return;
     }
-    const std::size_t aligned = (n / threads + range_alignment - 1) / range_alignment * range_alignment;
+    // Range t starts at t * n / threads rounded down to the alignment; t * n / threads is
+    // t * (n / threads) + t * (n % threads) / threads, which cannot overflow.
+    const std::size_t quotient = n / threads, remainder = n % threads;
+    const auto start_of = [&](std::size_t t) -> std::size_t {
+        if (t == threads) return n;
+        const std::size_t even = t * quotient + t * remainder / threads;
+        return even / alignment * alignment;
+    };
     std::vector<std::exception_ptr> errors(threads);
     std::vector<std::thread> workers;
     workers.reserve(threads - 1);
     const auto run = [&](std::size_t t) {
-        const std::size_t begin = std::min(n, t * aligned);
-        const std::size_t end = t + 1 == threads ? n : std::min(n, begin + aligned);
+        const std::size_t begin = start_of(t), end = start_of(t + 1);
         try {
             if (begin < end) f(begin, end);
         } catch (...) {

@@ -350,7 +350,7 @@ def test_broken_offsets_are_named_at_the_first_whatever_the_threads() -> None:
     places that different threads read: the error names the first place, as one thread does."""
     rows = 150_000
     offsets = np.arange(rows + 1, dtype=np.int32) * 10
-    offsets[100_001] = 5    # value 100000 runs backwards (and 100001 too)
+    offsets[100_001] = 5    # value 100000 runs backwards
     offsets[140_001] = 7    # and value 140000
     data = b"0912345678" * rows
     try:

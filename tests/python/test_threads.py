@@ -22,7 +22,7 @@ ROWS = 150_000
 @pytest.fixture(autouse=True)
 def _default_threads_after() -> Iterator[None]:
     yield
-    numrep.set_threads(None)
+    numrep.set_threads(None)  # (after monkeypatch has put the environment back)
 
 
 def column(rows: int = ROWS, seed: int = 20261205) -> list[str | None]:
@@ -151,6 +151,29 @@ def test_the_default_comes_from_the_environment(environment: dict[str, str], exp
     out = subprocess.run([sys.executable, "-c", "import numrep; print(numrep.get_threads())"], env=env,
                          capture_output=True, text=True, check=True)
     assert int(out.stdout) == expected
+
+
+def test_set_threads_none_reads_the_environment_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("NUMREP_THREADS", "5")
+    numrep.set_threads(None)
+    assert numrep.get_threads() == 5
+    monkeypatch.setenv("NUMREP_THREADS", "6")
+    assert numrep.get_threads() == 5  # read at import and by set_threads(None) only
+    monkeypatch.delenv("NUMREP_THREADS")
+    monkeypatch.setenv("OMP_NUM_THREADS", "2")
+    numrep.set_threads(None)
+    assert numrep.get_threads() == 2
+
+
+def test_many_short_arrow_chunks_are_split_too() -> None:
+    """A column of short chunks (Parquet row groups) is split across threads as a whole: the
+    same keys as on one thread and as the list."""
+    values = column()
+    chunked = pa.chunked_array([pa.array(values[i:i + 1000], type=pa.string()) for i in range(0, ROWS, 1000)])
+    one = with_threads(1, lambda: numrep.parse_many(chunked, region="VN"))
+    four = with_threads(4, lambda: numrep.parse_many(chunked, region="VN"))
+    assert one.equals(four)
+    assert np.array_equal(np.asarray(one.fill_null(0)), numrep.parse_many(values, region="VN"))
 
 
 def test_without_environment_the_default_is_the_usable_cpus() -> None:
