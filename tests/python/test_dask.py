@@ -134,3 +134,15 @@ def test_check_a_dask_column(client, tmp_path):
     got = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW).compute()
     assert got["reported"].sum() == numrep.ReputationDB.open(tmp_path / "db").check_many(
         probe.to_numpy(dtype=object), now=NOW)["reported"].sum() < want["reported"].sum()
+
+
+def test_worker_processes_use_one_thread_each(client):
+    """Dask's nanny starts worker processes with OMP_NUM_THREADS=1, which numrep's batch calls
+    follow (numrep.set_threads): two workers on two cores do not each split their partitions
+    across every core."""
+    import os
+
+    threads = client.run(lambda: (os.environ.get("OMP_NUM_THREADS"), numrep.get_threads()))
+    assert len(threads) == 2
+    for omp, used in threads.values():
+        assert omp == "1" and used == 1
