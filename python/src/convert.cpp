@@ -311,16 +311,16 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             auto out = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
             std::uint64_t* keys = out.mutable_data();
             std::size_t bad = count;  // the first value that does not parse (every value is text: no nulls)
+            // Read with the GIL: itemsize() takes a reference to the array's dtype.
+            const auto width = static_cast<std::size_t>(contiguous.itemsize());
+            const void* data = contiguous.data();
             {
                 py::gil_scoped_release unlocked;
-                const auto width = static_cast<std::size_t>(contiguous.itemsize());
                 for_each_range(count, [&](std::size_t begin, std::size_t end) {
                     if (kind == 'U')
-                        parse_fixed_width(static_cast<const std::uint32_t*>(contiguous.data()), begin, end, width / 4,
-                                          homes, keys);
+                        parse_fixed_width(static_cast<const std::uint32_t*>(data), begin, end, width / 4, homes, keys);
                     else
-                        parse_fixed_width(static_cast<const unsigned char*>(contiguous.data()), begin, end, width,
-                                          homes, keys);
+                        parse_fixed_width(static_cast<const unsigned char*>(data), begin, end, width, homes, keys);
                 });
                 if (raise) bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
             }
