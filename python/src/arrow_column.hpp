@@ -91,8 +91,9 @@ public:
     // values are given instead of its rows, each once, and each row gets its value's key: the
     // whole dictionary in blocks when it is no larger than its chunk (`first` is then the chunk's
     // first row, not the values' place: such callers must not use it), else one call per value
-    // a row needs. Safe without the GIL: the buffers are held by this object. A long chunk's blocks
-    // are given from several threads at once (parallel.hpp): `keys` must be safe to call so.
+    // a row needs. Safe without the GIL: the buffers are held by this object. A column's blocks (of
+    // every chunk, not dictionary-encoded) are given from several threads at once (parallel.hpp):
+    // `keys` must be safe to call so.
     using key_block_function = std::function<void(std::size_t first, std::span<const std::string_view> texts,
                                                   std::uint64_t* out)>;
     void keys_of_texts(std::uint64_t* out, bool same_for_equal_values, const key_block_function& keys) const;

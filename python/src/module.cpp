@@ -1,6 +1,5 @@
 // numrep._core: the compiled part of the numrep package (the pure-Python package re-exports it).
 #include "common.hpp"
-#include "parallel.hpp"
 
 #include <string>
 
@@ -26,7 +25,7 @@ PYBIND11_MODULE(_core, m) {
             }
             if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
                 throw py::type_error("numrep.set_threads takes an int or None, got " +
-                                     std::string(py::str(py::type::of(threads).attr("__name__"))));
+                                     numrep::python::type_name(threads));
             const py::int_ n = py::reinterpret_borrow<py::int_>(threads);
             if (n < py::int_(1) || n > py::int_(numrep::python::max_batch_threads))
                 throw py::value_error("numrep.set_threads: " + std::string(py::str(threads)) +
