@@ -11,8 +11,11 @@
 #include "convert.hpp"
 #include "output_arrays.hpp"
 #include "parallel.hpp"
+#include "result_blocks.hpp"
 #include "typed.hpp"
 
+#include <array>
+#include <cstddef>
 #include <cstdint>
 #include <optional>
 #include <string>
@@ -36,8 +39,8 @@ void register_ingest(py::module_& m);
 std::uint16_t region_code_id(std::string_view code);
 
 // The plan's answer for many numbers as NumPy columns (carrier, type, region, valid,
-// region_code ids), as lookup_many and check_many return them. set() runs without the GIL, from
-// any number of threads writing different rows.
+// region_code ids), as lookup_many and check_many return them. Each thread fills its own
+// plan_columns::block and writes it out (result_blocks.hpp), without the GIL.
 class plan_columns {
 public:
     explicit plan_columns(py::ssize_t n)
@@ -50,25 +53,42 @@ public:
           t_(type_.mutable_data()),
           r_(region_.mutable_data()),
           v_(valid_.mutable_data()),
-          rc_(region_code_.mutable_data()) {}
-    // The region code id last set, so that a run of one country's numbers (the usual batch)
-    // looks its code up once: a plan's codes are views of fixed text, so the same view is the
-    // same code. One per thread writing the columns.
-    struct code_cache {
-        std::string_view code;
-        std::uint16_t id = 0;
-    };
-    void set(std::size_t i, const number_info& info, code_cache& cache) const noexcept {
-        c_[i] = info.carrier_id;
-        t_[i] = static_cast<std::uint8_t>(info.type);
-        r_[i] = info.region_id;
-        v_[i] = info.valid;
-        if (info.region_code.data() != cache.code.data() || info.region_code.size() != cache.code.size()) {
-            cache.code = info.region_code;
-            cache.id = region_code_id(info.region_code);
+          rc_(region_code_.mutable_data()),
+          stream_(static_cast<std::size_t>(n) >= stream_minimum_rows) {}
+
+    // Up to block_rows rows of the columns, and the region code id last looked up, so that a run
+    // of one country's numbers (the usual batch) looks its code up once: a plan's codes are views
+    // of fixed text, so the same view is the same code.
+    struct block {
+        std::array<std::uint16_t, block_rows> carrier;
+        std::array<std::uint8_t, block_rows> type;
+        std::array<std::uint16_t, block_rows> region;
+        std::array<bool, block_rows> valid;
+        std::array<std::uint16_t, block_rows> region_code;
+        std::string_view last_code;
+        std::uint16_t last_code_id = 0;
+
+        void set(std::size_t k, const number_info& info) noexcept {
+            carrier[k] = info.carrier_id;
+            type[k] = static_cast<std::uint8_t>(info.type);
+            region[k] = info.region_id;
+            valid[k] = info.valid;
+            if (info.region_code.data() != last_code.data() || info.region_code.size() != last_code.size()) {
+                last_code = info.region_code;
+                last_code_id = region_code_id(info.region_code);
+            }
+            region_code[k] = last_code_id;
         }
-        rc_[i] = cache.id;
+    };
+    // Rows [begin, begin + count) from b's first count.
+    void write(std::size_t begin, const block& b, std::size_t count) const noexcept {
+        copy_rows(c_ + begin, b.carrier.data(), count, stream_);
+        copy_rows(t_ + begin, b.type.data(), count, stream_);
+        copy_rows(r_ + begin, b.region.data(), count, stream_);
+        copy_rows(v_ + begin, b.valid.data(), count, stream_);
+        copy_rows(rc_ + begin, b.region_code.data(), count, stream_);
     }
+    bool stream() const noexcept { return stream_; }
     void add_to(py::dict& out) const {
         out["carrier"] = carrier_;
         out["type"] = type_;
@@ -88,6 +108,7 @@ private:
     std::uint16_t* r_;
     bool* v_;
     std::uint16_t* rc_;
+    bool stream_;
 };
 
 }  // namespace numrep::python

@@ -48,12 +48,15 @@ typed<names::info_columns> info_columns(const numbering_plan& plan, const number
         const std::uint64_t* in = keys.data();
         py::gil_scoped_release unlocked;
         for_each_range(static_cast<std::size_t>(count), [&](std::size_t begin, std::size_t end) {
-            plan_columns::code_cache cache;
+            plan_columns::block rows;
             number_info info;
-            for (std::size_t i = begin; i < end; ++i) {
-                plan.lookup(in[i], info);
-                columns.set(i, info, cache);
-            }
+            for_each_block(begin, end, [&](std::size_t first, std::size_t n) {
+                for (std::size_t k = 0; k < n; ++k) {
+                    plan.lookup(in[first + k], info);
+                    rows.set(k, info);
+                }
+                columns.write(first, rows, n);
+            });
         });
     }
     py::dict out;

@@ -611,6 +611,99 @@ typed<names::text_column> parse_text_column(const typed<names::texts>& values, P
     return py::make_tuple(out, bad);
 }
 
+// check_many's result columns (after the key): each thread fills a block of rows, then writes
+// it out (result_blocks.hpp).
+class verdict_columns {
+public:
+    explicit verdict_columns(py::ssize_t n)
+        : score_(output_array<double>(n)),
+          level_(output_array<std::uint8_t>(n)),
+          reported_(output_array<bool>(n)),
+          delisted_(output_array<bool>(n)),
+          reports_(output_array<std::uint32_t>(n)),
+          not_spam_(output_array<std::uint32_t>(n)),
+          first_seen_(output_array<std::int64_t>(n)),
+          last_seen_(output_array<std::int64_t>(n)),
+          counts_(output_array<std::uint32_t>({n, static_cast<py::ssize_t>(report_category_count)})),
+          info_(n),
+          sc_(score_.mutable_data()),
+          lv_(level_.mutable_data()),
+          rp_(reported_.mutable_data()),
+          dl_(delisted_.mutable_data()),
+          rs_(reports_.mutable_data()),
+          ns_(not_spam_.mutable_data()),
+          fs_(first_seen_.mutable_data()),
+          ls_(last_seen_.mutable_data()),
+          co_(counts_.mutable_data()) {}
+
+    struct block {
+        std::array<double, block_rows> score;
+        std::array<std::uint8_t, block_rows> level;
+        std::array<bool, block_rows> reported, delisted;
+        std::array<std::uint32_t, block_rows> reports, not_spam;
+        std::array<std::int64_t, block_rows> first_seen, last_seen;
+        std::array<std::uint32_t, block_rows * report_category_count> counts;
+        plan_columns::block info;
+
+        void set(std::size_t k, const reputation_verdict& v) noexcept {
+            const std::uint64_t total = v.record.total();
+            score[k] = v.score.score;
+            level[k] = static_cast<std::uint8_t>(v.score.level);
+            reported[k] = v.reported;
+            delisted[k] = v.score.delisted;
+            reports[k] = static_cast<std::uint32_t>(std::min<std::uint64_t>(total, 0xFFFFFFFFu));
+            not_spam[k] = v.record.not_spam;
+            // Times of a number with no report (only not-spam votes) are not times: 0.
+            first_seen[k] = v.reported && total != 0 ? v.record.first_seen : 0;
+            last_seen[k] = v.reported && total != 0 ? v.record.last_seen : 0;
+            std::copy(v.record.counts.begin(), v.record.counts.end(), counts.begin() + k * report_category_count);
+            info.set(k, v.info);
+        }
+    };
+    // Rows [begin, begin + count) from b's first count.
+    void write(std::size_t begin, const block& b, std::size_t count) const noexcept {
+        const bool stream = info_.stream();
+        copy_rows(sc_ + begin, b.score.data(), count, stream);
+        copy_rows(lv_ + begin, b.level.data(), count, stream);
+        copy_rows(rp_ + begin, b.reported.data(), count, stream);
+        copy_rows(dl_ + begin, b.delisted.data(), count, stream);
+        copy_rows(rs_ + begin, b.reports.data(), count, stream);
+        copy_rows(ns_ + begin, b.not_spam.data(), count, stream);
+        copy_rows(fs_ + begin, b.first_seen.data(), count, stream);
+        copy_rows(ls_ + begin, b.last_seen.data(), count, stream);
+        copy_rows(co_ + begin * report_category_count, b.counts.data(), count * report_category_count, stream);
+        info_.write(begin, b.info, count);
+    }
+    // The columns in check_many's order after "key".
+    void add_to(py::dict& out) const {
+        out["reported"] = reported_;
+        out["score"] = score_;
+        out["level"] = level_;
+        out["delisted"] = delisted_;
+        out["reports"] = reports_;
+        out["not_spam"] = not_spam_;
+        out["first_seen"] = first_seen_;
+        out["last_seen"] = last_seen_;
+        info_.add_to(out);  // carrier, type, region, valid, region_code
+        out["counts"] = counts_;
+    }
+
+private:
+    py::array_t<double> score_;
+    py::array_t<std::uint8_t> level_;
+    py::array_t<bool> reported_, delisted_;
+    py::array_t<std::uint32_t> reports_, not_spam_;
+    py::array_t<std::int64_t> first_seen_, last_seen_;
+    py::array_t<std::uint32_t> counts_;
+    plan_columns info_;
+    double* sc_;
+    std::uint8_t* lv_;
+    bool *rp_, *dl_;
+    std::uint32_t *rs_, *ns_;
+    std::int64_t *fs_, *ls_;
+    std::uint32_t* co_;
+};
+
 }  // namespace
 
 void register_reputation(py::module_& m) {
@@ -779,22 +872,7 @@ void register_reputation(py::module_& m) {
                                                          .on_bad_text = bad_text::coerce});
                 const std::int64_t t = time_or_now(now, "now");
                 const auto n = keys.shape(0);
-                auto score = output_array<double>(n);
-                auto level = output_array<std::uint8_t>(n);
-                auto reported = output_array<bool>(n), delisted = output_array<bool>(n);
-                auto reports = output_array<std::uint32_t>(n), not_spam = output_array<std::uint32_t>(n);
-                auto first_seen = output_array<std::int64_t>(n), last_seen = output_array<std::int64_t>(n);
-                plan_columns info(n);
-                auto counts = output_array<std::uint32_t>({n, static_cast<py::ssize_t>(report_category_count)});
-                auto* sc = score.mutable_data();
-                auto* lv = level.mutable_data();
-                auto* rp = reported.mutable_data();
-                auto* dl = delisted.mutable_data();
-                auto* rs = reports.mutable_data();
-                auto* ns = not_spam.mutable_data();
-                auto* fs = first_seen.mutable_data();
-                auto* ls = last_seen.mutable_data();
-                auto* co = counts.mutable_data();
+                verdict_columns columns(n);
                 const auto* in = keys.data();
                 {
                     py::gil_scoped_release unlocked;
@@ -802,37 +880,17 @@ void register_reputation(py::module_& m) {
                     // cannot mix two snapshots within one call.
                     const auto reader = h.db->reader();
                     for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
-                        plan_columns::code_cache cache;
-                        reader.check_each(std::span<const std::uint64_t>(in + begin, end - begin), t,
-                                          [&](std::size_t k, const reputation_verdict& v) {
-                                              const std::size_t i = begin + k;
-                                              sc[i] = v.score.score;
-                                              lv[i] = static_cast<std::uint8_t>(v.score.level);
-                                              rp[i] = v.reported;
-                                              dl[i] = v.score.delisted;
-                                              rs[i] = static_cast<std::uint32_t>(
-                                                  std::min<std::uint64_t>(v.record.total(), 0xFFFFFFFFu));
-                                              ns[i] = v.record.not_spam;
-                                              fs[i] = v.reported && v.record.total() ? v.record.first_seen : 0;
-                                              ls[i] = v.reported && v.record.total() ? v.record.last_seen : 0;
-                                              info.set(i, v.info, cache);
-                                              for (std::size_t c = 0; c < report_category_count; ++c)
-                                                  co[i * report_category_count + c] = v.record.counts[c];
-                                          });
+                        verdict_columns::block rows;
+                        for_each_block(begin, end, [&](std::size_t first, std::size_t count) {
+                            reader.check_each(std::span<const std::uint64_t>(in + first, count), t,
+                                              [&](std::size_t k, const reputation_verdict& v) { rows.set(k, v); });
+                            columns.write(first, rows, count);
+                        });
                     });
                 }
                 py::dict out;
                 out["key"] = keys;
-                out["reported"] = reported;
-                out["score"] = score;
-                out["level"] = level;
-                out["delisted"] = delisted;
-                out["reports"] = reports;
-                out["not_spam"] = not_spam;
-                out["first_seen"] = first_seen;
-                out["last_seen"] = last_seen;
-                info.add_to(out);  // carrier, type, region, valid, region_code
-                out["counts"] = counts;
+                columns.add_to(out);
                 return out;
             },
             py::arg("numbers"), py::arg("now"), py::arg("region"))
