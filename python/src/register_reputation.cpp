@@ -880,12 +880,18 @@ void register_reputation(py::module_& m) {
                     // cannot mix two snapshots within one call.
                     const auto reader = h.db->reader();
                     for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
+                        // One check_each for the range (it adapts to the keys as it goes), its
+                        // verdicts gathered a block at a time.
                         verdict_columns::block rows;
-                        for_each_block(begin, end, [&](std::size_t first, std::size_t count) {
-                            reader.check_each(std::span<const std::uint64_t>(in + first, count), t,
-                                              [&](std::size_t k, const reputation_verdict& v) { rows.set(k, v); });
-                            columns.write(first, rows, count);
-                        });
+                        const std::size_t count = end - begin;
+                        reader.check_each(std::span<const std::uint64_t>(in + begin, count), t,
+                                          [&](std::size_t k, const reputation_verdict& v) {
+                                              const std::size_t row = k % block_rows;
+                                              rows.set(row, v);
+                                              if (row + 1 == block_rows || k + 1 == count)
+                                                  columns.write(begin + k - row, rows, row + 1);
+                                          });
+                        stream_fence();
                     });
                 }
                 py::dict out;

@@ -29,6 +29,20 @@ numrep::number_record history(
 
 double score_of(const numrep::number_record& r) { return numrep::score_record(r, now, {}).score; }
 
+// A batch verdict against the one-by-one check of its key: every field (a batch fills one verdict
+// in place, key after key).
+void check_same_verdict(const numrep::reputation_verdict& batch, const numrep::reputation_verdict& one) {
+    REQUIRE(batch.key == one.key);
+    CHECK(batch.reported == one.reported);
+    CHECK(batch.record == one.record);
+    CHECK(batch.score.score == one.score.score);
+    CHECK(batch.score.level == one.score.level);
+    CHECK(batch.score.delisted == one.score.delisted);
+    CHECK(batch.score.recent_reports == one.score.recent_reports);
+    CHECK(batch.score.distinct_sources == one.score.distinct_sources);
+    CHECK(numrep_test::info_fields(batch.info) == numrep_test::info_fields(one.info));
+}
+
 std::filesystem::path temp_dir(const char* name) {
     auto p = std::filesystem::temp_directory_path() /
              ("numrep_test_" + std::string(name) + "_" + std::to_string(::getpid()));
@@ -166,16 +180,7 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     std::size_t reported = 0;
     for (std::size_t i = 0; i < batch_keys.size(); ++i) {
         const auto one = db.check(batch_keys[i], now);
-        REQUIRE(batch[i].key == batch_keys[i]);
-        // Every field: a batch fills one verdict in place, key after key.
-        CHECK(batch[i].reported == one.reported);
-        CHECK(batch[i].record == one.record);
-        CHECK(batch[i].score.score == one.score.score);
-        CHECK(batch[i].score.level == one.score.level);
-        CHECK(batch[i].score.delisted == one.score.delisted);
-        CHECK(batch[i].score.recent_reports == one.score.recent_reports);
-        CHECK(batch[i].score.distinct_sources == one.score.distinct_sources);
-        CHECK(numrep_test::info_fields(batch[i].info) == numrep_test::info_fields(one.info));
+        check_same_verdict(batch[i], one);
         reported += one.reported ? 1 : 0;
     }
     CHECK(reported > 100);
@@ -189,6 +194,54 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     CHECK_FALSE(unreported.reported);
     CHECK(unreported.score.level == reputation_level::clean);
     CHECK(unreported.info.carrier == "Vinaphone");
+}
+
+// check_each stops asking the Bloom filter once a chunk (256 keys) is nearly all reported
+// numbers, and asks it again after a chunk with misses. Runs of each kind, in turn, must give the
+// verdicts one-by-one checks give, with reports in a delta layer too.
+TEST_CASE("batch checks give the same verdicts on runs of reported and unreported numbers", "[reputation][db]") {
+    numrep::reputation_builder b, later;
+    std::mt19937_64 rng(23);
+    std::vector<std::uint64_t> reported;
+    for (int i = 0; i < 4000; ++i) {
+        const std::uint64_t key = 84900000000ULL + 2 * (rng() % 50000);  // even: odd keys are never reported
+        const auto category = static_cast<report_category>(rng() % 8);
+        const auto time = now - static_cast<std::int64_t>(rng() % (300 * day));
+        b.add(key, category, time, static_cast<std::uint32_t>(rng() % 40), rng() % 9 == 0);
+        // Some numbers have later reports too (a delta layer merged into the snapshot's record).
+        if (i % 5 == 0) later.add(key, report_category::scam, now - day, 7, false);
+        reported.push_back(key);
+    }
+    later.add(84900000003ULL, report_category::spam, now, 1, false);  // in the delta only
+    auto db = numrep::reputation_db::build(b);
+    db.add_reports(later);
+    const auto pick_reported = [&] { return reported[rng() % reported.size()]; };
+    const auto pick_unreported = [&] { return 84900000001ULL + 2 * (rng() % 50000); };
+    std::vector<std::uint64_t> keys;
+    // Chunks: reported, reported, unreported, mixed, reported with one miss in 16, reported,
+    // then reported with a few zeros and numbers of other countries, then a short tail.
+    for (int chunk = 0; chunk < 7; ++chunk)
+        for (int i = 0; i < 256; ++i) {
+            switch (chunk) {
+                case 2: keys.push_back(pick_unreported()); break;
+                case 3: keys.push_back(i % 2 ? pick_reported() : pick_unreported()); break;
+                case 4: keys.push_back(i % 16 ? pick_reported() : pick_unreported()); break;
+                case 6: keys.push_back(i % 50 == 0 ? 0 : i % 50 == 1 ? 16502530000ULL : pick_reported()); break;
+                default: keys.push_back(pick_reported());
+            }
+        }
+    for (int i = 0; i < 37; ++i) keys.push_back(i % 3 ? pick_reported() : i == 3 ? 84900000003ULL : pick_unreported());
+    std::vector<numrep::reputation_verdict> batch(keys.size());
+    db.check_batch(keys, now, batch);
+    std::size_t hits = 0;
+    for (std::size_t i = 0; i < keys.size(); ++i) {
+        INFO("row " << i << ", key " << keys[i]);
+        const auto one = db.check(keys[i], now);
+        check_same_verdict(batch[i], one);
+        hits += one.reported ? 1 : 0;
+    }
+    CHECK(hits > keys.size() / 2);
+    CHECK(hits < keys.size() - 300);
 }
 
 TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {

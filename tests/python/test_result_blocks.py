@@ -44,9 +44,11 @@ def db(reported: np.ndarray) -> numrep.ReputationDB:
 
 
 def rows(reported: np.ndarray, seed: int) -> np.ndarray:
-    """Reported numbers, never-reported ones, numbers of other countries and zeros, mixed."""
+    """Reported numbers, never-reported ones, numbers of other countries and zeros, mixed, with a
+    run of reported numbers only (on which check_many stops asking the Bloom filter)."""
     rng = np.random.default_rng(seed)
     kinds = rng.integers(0, 4, size=ROWS)
+    kinds[20_000:45_000] = 0
     out = np.where(kinds == 0, rng.choice(reported, size=ROWS),
                    np.where(kinds == 1, 84_900_000_000 + rng.integers(0, 10_000_000, size=ROWS),
                             np.where(kinds == 2, 12_025_550_000 + rng.integers(0, 10_000, size=ROWS), 0)))
