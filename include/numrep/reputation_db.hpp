@@ -147,8 +147,9 @@ public:
     }
 
     // check() for many numbers against one state, handing each verdict to f(index, verdict)
-    // as it is made: no array of verdicts in between. The verdict is refilled for the next key:
-    // f copies what it keeps.
+    // as it is made: no array of verdicts in between. f is called once for every index, in
+    // increasing order (callers may gather rows in blocks by it). The verdict is refilled for
+    // the next key: f copies what it keeps.
     // Works in chunks so that the Bloom probes, then the trie lookups of the keys that pass,
     // are issued together and their cache misses overlap (the stores' batch calls prefetch).
     template <class F>

@@ -3,12 +3,13 @@
 // Why: check_many writes about 75 bytes a number across 14 columns. Stored row by row straight
 // into columns of megabytes, each store's cache line is first read from memory (the CPU fills a
 // line before it changes part of it), and those reads, interleaved with the lookups' own misses,
-// cost 20-35 ns a number: a sixth of a reported check (benchmarked in C++ on the 300k-number
-// database: 117 ns a number writing nothing, 122 into columns that fit in cache, 142-161 into
-// the real ones). So a thread fills a small block of rows that stays in cache, then copies each
-// column's part out with non-temporal stores, which write whole lines without reading them
-// (126-134 ns). Below stream_minimum_rows a call's columns fit in cache and whoever reads them
-// next finds them there, so small calls copy with plain stores.
+// cost 20-44 ns a number: up to a quarter of a reported check (benchmarked in C++ on the
+// 300k-number database: 117 ns a number writing nothing, 122 into columns that fit in cache,
+// 142-161 into the real ones). So a thread fills a small block of rows that stays in cache, then
+// copies each column's part out with non-temporal stores, which write whole lines without
+// reading them (126-134 ns). The price: whoever reads the results next reads them from memory,
+// which a column of megabytes would come from anyway; a smaller call's columns (a few MB at most
+// below stream_minimum_rows) may still be in cache then, so small calls copy with plain stores.
 #pragma once
 
 #include <algorithm>

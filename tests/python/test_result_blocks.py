@@ -93,16 +93,28 @@ def test_streamed_columns_hold_every_row(db: numrep.ReputationDB, reported: np.n
 def test_streamed_verdicts_match_one_at_a_time(db: numrep.ReputationDB, reported: np.ndarray) -> None:
     keys = rows(reported, 3)
     got = db.check_many(keys, now=NOW)
-    # The first and last rows of blocks and of the last, partial block, and a spread between.
-    for i in sorted({0, 255, 256, 511, ROWS - 1, ROWS - 2, ROWS - ROWS % 256, *range(0, ROWS, 4_999)}):
+    # Streamed stores need whole, aligned lines: every result column starts on one (the pool's;
+    # "key" is the array given).
+    assert all(got[name].ctypes.data % 64 == 0 for name in got if name != "key"), "columns not 64-byte aligned"
+    # The first and last rows of blocks and of the last, partial block, a spread between, and
+    # every fifth row of the run of reported numbers (checked without the Bloom filter).
+    rows_to_check = {0, 255, 256, 511, ROWS - 1, ROWS - 2, ROWS - ROWS % 256, *range(0, ROWS, 4_999),
+                     *range(20_000, 45_000, 5)}
+    levels = list(numrep.LEVEL_NAMES)
+    for i in sorted(rows_to_check):
         if keys[i] == 0:
             assert not got["reported"][i]
             continue
         v = db.check(int(keys[i]), now=NOW)
         assert got["reported"][i] == v.reported, i
         assert got["score"][i] == v.score, i
+        assert levels[got["level"][i]] == v.level, i
+        assert got["delisted"][i] == v.delisted, i
         assert got["reports"][i] == v.reports, i
         assert got["not_spam"][i] == v.not_spam, i
         assert got["first_seen"][i] == (v.first_seen.timestamp() if v.first_seen else 0), i
+        assert got["last_seen"][i] == (v.last_seen.timestamp() if v.last_seen else 0), i
+        assert dict(zip(numrep.CATEGORY_NAMES, got["counts"][i].tolist())) == {
+            name: v.counts.get(name, 0) for name in numrep.CATEGORY_NAMES}, i
         assert numrep.carrier_names()[got["carrier"][i]] == v.carrier, i
         assert numrep.region_codes()[got["region_code"][i]] == v.region_code, i
