@@ -252,6 +252,23 @@ std::string fixed_width_text(const py::array& array, std::size_t index) {
     return utf8_of(as_str);
 }
 
+// References to the values whose text is being read without the GIL, so that no other thread
+// can free one meanwhile (by changing the list); dropped, with the GIL, when it goes.
+class kept_objects {
+public:
+    explicit kept_objects(std::size_t capacity) : objects_(capacity) {}
+    kept_objects(const kept_objects&) = delete;
+    kept_objects& operator=(const kept_objects&) = delete;
+    ~kept_objects() {
+        for (std::size_t i = 0; i < count_; ++i) Py_DECREF(objects_[i]);
+    }
+    void keep(py::object value) noexcept { objects_[count_++] = value.release().ptr(); }
+
+private:
+    scratch_array<PyObject*> objects_;
+    std::size_t count_ = 0;
+};
+
 [[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
     const parse_result r = try_parse(text, home);
     throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
@@ -341,10 +358,13 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                                                                     : py::sequence(py::list(values));
     const std::size_t count = py::len(items);
     const batch_regions homes = regions_of(region_code, count);
-    std::vector<std::string_view> texts(count);
-    std::vector<std::uint64_t> direct(count, 0);  // keys given as int or PhoneNumber
-    std::vector<std::uint8_t> is_text(count, 0);
-    std::vector<py::object> keep_alive;
+    scratch_array<std::string_view> texts(count);
+    scratch_array<std::uint64_t> direct(count);  // keys given as int or PhoneNumber
+    scratch_array<std::uint8_t> is_text(count);
+    std::fill_n(texts.data(), count, std::string_view());
+    std::fill_n(direct.data(), count, std::uint64_t{0});
+    std::fill_n(is_text.data(), count, std::uint8_t{0});
+    kept_objects keep_alive(count);
     // With bad_text::raise, the first value that is no number is named: a missing value or bad
     // int met while gathering waits until the texts before it are parsed, which may fail first.
     std::size_t gathered = count;
@@ -366,14 +386,14 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             }
             texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));
             is_text[i] = 1;
-            keep_alive.push_back(std::move(item));
+            keep_alive.keep(std::move(item));
         } else if (py::isinstance<py::bytes>(item)) {
             char* data = nullptr;
             Py_ssize_t size = 0;
             PyBytes_AsStringAndSize(item.ptr(), &data, &size);
             texts[i] = std::string_view(data, static_cast<std::size_t>(size));
             is_text[i] = 1;
-            keep_alive.push_back(std::move(item));
+            keep_alive.keep(std::move(item));
         } else if (is_missing(item)) {
             if (raise) defer(i, [i] { throw parse_error("numrep: item " + std::to_string(i) + ": missing value"); });
         } else if (py::isinstance<phone_number>(item)) {

@@ -454,6 +454,23 @@ def test_parse_many_takes_int_keys_and_phone_numbers_as_they_are():
     assert numrep.parse_many(items).tolist() == [KEY, number.key, 0, 0, 0, 0]
 
 
+def test_parse_many_of_a_list_keeps_every_value_alive_and_lets_go_after():
+    """The values of a long list (its scratch memory comes from the result pool) are held while
+    their text is read without the GIL, and let go after, on success and when raising."""
+    text, data = "".join(["0912", "345678"]), b"".join([b"0162", b"3456789"])  # objects of their own
+    bad = "".join(["not ", "a number"])
+    before = [sys.getrefcount(x) for x in (text, data, bad)]
+    items = [text, data, None, 7, bad] * 30_000  # 150,000 values: scratch arrays of the pool
+    del_before = [sys.getrefcount(x) for x in (text, data, bad)]
+    keys = numrep.parse_many(items)
+    assert keys[:5].tolist() == [KEY, 84323456789, 0, 0, 0] and keys[-5:].tolist() == keys[:5].tolist()
+    with pytest.raises(numrep.ParseError, match="item 2: missing value"):
+        numrep.parse_many(items, errors="raise")
+    assert [sys.getrefcount(x) for x in (text, data, bad)] == del_before
+    del items
+    assert [sys.getrefcount(x) for x in (text, data, bad)] == before
+
+
 def test_parse_many_uses_the_region():
     items = ["(212) 555-0100", "+84 912 345 678"]
     assert numrep.parse_many(items, region="US").tolist() == [12125550100, KEY]
