@@ -11,6 +11,7 @@
 #pragma once
 
 #include <algorithm>
+#include <atomic>
 #include <cstddef>
 #include <exception>
 #include <thread>
@@ -38,12 +39,17 @@ inline constexpr std::size_t rows_per_thread_minimum = std::size_t{1} << 15;
 // Arrow reader stay whole.
 inline constexpr std::size_t range_alignment = 4096;
 
-// Calls f(begin, end) on contiguous ranges that cover [0, n), each on its own thread (the
-// calling thread takes the first), and returns when all are done: as many ranges as threads
-// allow with at least `minimum` items each, of about equal length, starting at multiples of
-// `alignment`. If any throws, rethrows the exception of the earliest range that threw, so that
-// an error names the same row whatever the number of threads. Call it without the GIL; f must
-// not need it.
+// Pieces a thread's share of a column is cut into, on average (see for_each_range).
+inline constexpr std::size_t pieces_per_thread = 8;
+
+// Calls f(begin, end) on contiguous pieces that cover [0, n), on as many threads as allow at
+// least `minimum` items each (the calling thread is one of them), and returns when all are
+// done. Pieces start at multiples of `alignment` and are handed out in order to whichever thread
+// is free, about pieces_per_thread of them a thread: a thread that runs slower (its core shared
+// with other work, as on a busy or virtual machine) takes fewer, where equal ranges made every
+// call wait for the slowest thread. If any piece throws, rethrows the exception of the earliest
+// piece that threw (every piece runs), so that an error names the same row whatever the number
+// of threads. Call it without the GIL; f must not need it.
 template <class F>
 void for_each_range(std::size_t n, F&& f, std::size_t minimum = rows_per_thread_minimum,
                     std::size_t alignment = range_alignment) {
@@ -52,32 +58,33 @@ void for_each_range(std::size_t n, F&& f, std::size_t minimum = rows_per_thread_
         f(std::size_t{0}, n);
         return;
     }
-    // Range t starts at t * n / threads rounded down to the alignment; t * n / threads is
-    // t * (n / threads) + t * (n % threads) / threads, which cannot overflow.
-    const std::size_t quotient = n / threads, remainder = n % threads;
-    const auto start_of = [&](std::size_t t) -> std::size_t {
-        if (t == threads) return n;
-        const std::size_t even = t * quotient + t * remainder / threads;
-        return even / alignment * alignment;
-    };
-    std::vector<std::exception_ptr> errors(threads);
-    std::vector<std::thread> workers;
-    workers.reserve(threads - 1);
-    const auto run = [&](std::size_t t) {
-        const std::size_t begin = start_of(t), end = start_of(t + 1);
-        try {
-            if (begin < end) f(begin, end);
-        } catch (...) {
-            errors[t] = std::current_exception();
+    // n / (threads * pieces_per_thread) rounded up to the alignment (a piece of at least one
+    // alignment), written so that it cannot overflow.
+    const std::size_t wanted = threads * pieces_per_thread;
+    const std::size_t share = n / wanted + (n % wanted != 0 ? 1 : 0);
+    const std::size_t piece = (share / alignment + (share % alignment != 0 ? 1 : 0)) * alignment;
+    const std::size_t pieces = n / piece + (n % piece != 0 ? 1 : 0);
+    std::vector<std::exception_ptr> errors(pieces);
+    std::atomic<std::size_t> next{0};
+    const auto work = [&] {
+        for (std::size_t p = next.fetch_add(1, std::memory_order_relaxed); p < pieces;
+             p = next.fetch_add(1, std::memory_order_relaxed)) {
+            const std::size_t begin = p * piece;
+            try {
+                f(begin, std::min(n, begin + piece));
+            } catch (...) {
+                errors[p] = std::current_exception();
+            }
         }
     };
+    std::vector<std::thread> workers;
+    workers.reserve(threads - 1);
     try {
-        for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(run, t);
+        for (std::size_t t = 1; t < threads; ++t) workers.emplace_back(work);
     } catch (...) {
-        // A thread could not start: the ranges without one run here.
-        for (std::size_t t = workers.size() + 1; t < threads; ++t) run(t);
+        // A thread could not start: the others (this one at least) take every piece.
     }
-    run(0);
+    work();
     for (auto& w : workers) w.join();
     for (const auto& e : errors)
         if (e) std::rethrow_exception(e);
