@@ -750,19 +750,20 @@ constexpr parse_result parse_scanned(const scanned& s, const region& home) noexc
     if (s.error != parse_errc::ok) return parse_result(s.error, s.position);
     const digit_span all{s.digits.data(), s.count};
     if (s.plus) {
-        const parse_result r = parse_international(all, s);
-        // "+011 84 ..." and the like: libphonenumber drops the '+' and reads the rest again.
-        if (r.error() != parse_errc::unknown_country_code || home.is_none()) return r;
+        // "+011 84 ..." and the like: libphonenumber drops the '+' and reads the rest again. The
+        // test comes first so that the usual result is returned in place: a parse_result copied
+        // out of a local was read back, just after its fields were stored one by one, in wider
+        // moves that wait for those stores (store forwarding fails), a tenth of a parse.
+        int cc_length = 0;
+        const bool unknown_code = all.n > min_national_length && extract_country_code(all, cc_length) == 0;
+        if (!unknown_code || home.is_none()) return parse_international(all, s);
     }
     if (home.is_none()) return parse_result(parse_errc::missing_country_code);
     const auto& row = home.metadata();
     // Dialled with this region's international prefix, unless a 0 follows (no code starts so).
     if (row.idd_count != 0) {
         const world::path_match m = world::match_prefix(row.idd_first, row.idd_count, all.data(), all.n);
-        if (m.end >= 0 && !(m.end < all.n && all[m.end] == '0')) {
-            const parse_result r = parse_international(all.tail(m.end), s);
-            return r;
-        }
+        if (m.end >= 0 && !(m.end < all.n && all[m.end] == '0')) return parse_international(all.tail(m.end), s);
     }
     // The country code written without '+' ("84912345678"): taken when the number is not a
     // national number of the region but the rest is, or when it is too long to be one.
