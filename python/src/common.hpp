@@ -44,16 +44,11 @@ std::uint16_t region_code_id(std::string_view code);
 class plan_columns {
 public:
     explicit plan_columns(py::ssize_t n)
-        : carrier_(output_array<std::uint16_t>(n)),
-          type_(output_array<std::uint8_t>(n)),
-          region_(output_array<std::uint16_t>(n)),
-          valid_(output_array<bool>(n)),
-          region_code_(output_array<std::uint16_t>(n)),
-          c_(carrier_.mutable_data()),
-          t_(type_.mutable_data()),
-          r_(region_.mutable_data()),
-          v_(valid_.mutable_data()),
-          rc_(region_code_.mutable_data()),
+        : carrier_(n),
+          type_(n),
+          region_(n),
+          valid_(n),
+          region_code_(n),
           stream_(static_cast<std::size_t>(n) >= stream_minimum_rows) {}
 
     // Up to block_rows rows of the columns, and the region code id last looked up, so that a run
@@ -82,32 +77,26 @@ public:
     };
     // Rows [begin, begin + count) from b's first count.
     void write(std::size_t begin, const block& b, std::size_t count) const noexcept {
-        copy_rows(c_ + begin, b.carrier.data(), count, stream_);
-        copy_rows(t_ + begin, b.type.data(), count, stream_);
-        copy_rows(r_ + begin, b.region.data(), count, stream_);
-        copy_rows(v_ + begin, b.valid.data(), count, stream_);
-        copy_rows(rc_ + begin, b.region_code.data(), count, stream_);
+        copy_rows(carrier_.data + begin, b.carrier.data(), count, stream_);
+        copy_rows(type_.data + begin, b.type.data(), count, stream_);
+        copy_rows(region_.data + begin, b.region.data(), count, stream_);
+        copy_rows(valid_.data + begin, b.valid.data(), count, stream_);
+        copy_rows(region_code_.data + begin, b.region_code.data(), count, stream_);
     }
-    bool stream() const noexcept { return stream_; }
     void add_to(py::dict& out) const {
-        out["carrier"] = carrier_;
-        out["type"] = type_;
-        out["region"] = region_;
-        out["valid"] = valid_;
-        out["region_code"] = region_code_;
+        out["carrier"] = carrier_.array;
+        out["type"] = type_.array;
+        out["region"] = region_.array;
+        out["valid"] = valid_.array;
+        out["region_code"] = region_code_.array;
     }
 
 private:
-    py::array_t<std::uint16_t> carrier_;
-    py::array_t<std::uint8_t> type_;
-    py::array_t<std::uint16_t> region_;
-    py::array_t<bool> valid_;
-    py::array_t<std::uint16_t> region_code_;
-    std::uint16_t* c_;
-    std::uint8_t* t_;
-    std::uint16_t* r_;
-    bool* v_;
-    std::uint16_t* rc_;
+    result_column<std::uint16_t> carrier_;
+    result_column<std::uint8_t> type_;
+    result_column<std::uint16_t> region_;
+    result_column<bool> valid_;
+    result_column<std::uint16_t> region_code_;
     bool stream_;
 };
 

@@ -86,4 +86,14 @@ py::array_t<T> output_array(py::ssize_t n) {
     return output_array<T>({n});
 }
 
+// A result column and its data, taken once with the GIL: threads write through `data` without it.
+template <class T>
+struct result_column {
+    explicit result_column(std::initializer_list<py::ssize_t> shape)
+        : array(output_array<T>(shape)), data(array.mutable_data()) {}
+    explicit result_column(py::ssize_t n) : result_column({n}) {}
+    py::array_t<T> array;
+    T* data;
+};
+
 }  // namespace numrep::python

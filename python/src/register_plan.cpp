@@ -48,15 +48,12 @@ typed<names::info_columns> info_columns(const numbering_plan& plan, const number
         const std::uint64_t* in = keys.data();
         py::gil_scoped_release unlocked;
         for_each_range(static_cast<std::size_t>(count), [&](std::size_t begin, std::size_t end) {
-            plan_columns::block rows;
+            block_writer<plan_columns> rows(columns, begin, end - begin);
             number_info info;
-            for_each_block(begin, end, [&](std::size_t first, std::size_t n) {
-                for (std::size_t k = 0; k < n; ++k) {
-                    plan.lookup(in[first + k], info);
-                    rows.set(k, info);
-                }
-                columns.write(first, rows, n);
-            });
+            for (std::size_t k = 0; k < end - begin; ++k) {
+                plan.lookup(in[begin + k], info);
+                rows.set(k, info);
+            }
         });
     }
     py::dict out;

@@ -616,25 +616,17 @@ typed<names::text_column> parse_text_column(const typed<names::texts>& values, P
 class verdict_columns {
 public:
     explicit verdict_columns(py::ssize_t n)
-        : score_(output_array<double>(n)),
-          level_(output_array<std::uint8_t>(n)),
-          reported_(output_array<bool>(n)),
-          delisted_(output_array<bool>(n)),
-          reports_(output_array<std::uint32_t>(n)),
-          not_spam_(output_array<std::uint32_t>(n)),
-          first_seen_(output_array<std::int64_t>(n)),
-          last_seen_(output_array<std::int64_t>(n)),
-          counts_(output_array<std::uint32_t>({n, static_cast<py::ssize_t>(report_category_count)})),
+        : score_(n),
+          level_(n),
+          reported_(n),
+          delisted_(n),
+          reports_(n),
+          not_spam_(n),
+          first_seen_(n),
+          last_seen_(n),
+          counts_({n, static_cast<py::ssize_t>(report_category_count)}),
           info_(n),
-          sc_(score_.mutable_data()),
-          lv_(level_.mutable_data()),
-          rp_(reported_.mutable_data()),
-          dl_(delisted_.mutable_data()),
-          rs_(reports_.mutable_data()),
-          ns_(not_spam_.mutable_data()),
-          fs_(first_seen_.mutable_data()),
-          ls_(last_seen_.mutable_data()),
-          co_(counts_.mutable_data()) {}
+          stream_(static_cast<std::size_t>(n) >= stream_minimum_rows) {}
 
     struct block {
         std::array<double, block_rows> score;
@@ -662,46 +654,41 @@ public:
     };
     // Rows [begin, begin + count) from b's first count.
     void write(std::size_t begin, const block& b, std::size_t count) const noexcept {
-        const bool stream = info_.stream();
-        copy_rows(sc_ + begin, b.score.data(), count, stream);
-        copy_rows(lv_ + begin, b.level.data(), count, stream);
-        copy_rows(rp_ + begin, b.reported.data(), count, stream);
-        copy_rows(dl_ + begin, b.delisted.data(), count, stream);
-        copy_rows(rs_ + begin, b.reports.data(), count, stream);
-        copy_rows(ns_ + begin, b.not_spam.data(), count, stream);
-        copy_rows(fs_ + begin, b.first_seen.data(), count, stream);
-        copy_rows(ls_ + begin, b.last_seen.data(), count, stream);
-        copy_rows(co_ + begin * report_category_count, b.counts.data(), count * report_category_count, stream);
+        copy_rows(score_.data + begin, b.score.data(), count, stream_);
+        copy_rows(level_.data + begin, b.level.data(), count, stream_);
+        copy_rows(reported_.data + begin, b.reported.data(), count, stream_);
+        copy_rows(delisted_.data + begin, b.delisted.data(), count, stream_);
+        copy_rows(reports_.data + begin, b.reports.data(), count, stream_);
+        copy_rows(not_spam_.data + begin, b.not_spam.data(), count, stream_);
+        copy_rows(first_seen_.data + begin, b.first_seen.data(), count, stream_);
+        copy_rows(last_seen_.data + begin, b.last_seen.data(), count, stream_);
+        copy_rows(counts_.data + begin * report_category_count, b.counts.data(), count * report_category_count,
+                  stream_);
         info_.write(begin, b.info, count);
     }
     // The columns in check_many's order after "key".
     void add_to(py::dict& out) const {
-        out["reported"] = reported_;
-        out["score"] = score_;
-        out["level"] = level_;
-        out["delisted"] = delisted_;
-        out["reports"] = reports_;
-        out["not_spam"] = not_spam_;
-        out["first_seen"] = first_seen_;
-        out["last_seen"] = last_seen_;
+        out["reported"] = reported_.array;
+        out["score"] = score_.array;
+        out["level"] = level_.array;
+        out["delisted"] = delisted_.array;
+        out["reports"] = reports_.array;
+        out["not_spam"] = not_spam_.array;
+        out["first_seen"] = first_seen_.array;
+        out["last_seen"] = last_seen_.array;
         info_.add_to(out);  // carrier, type, region, valid, region_code
-        out["counts"] = counts_;
+        out["counts"] = counts_.array;
     }
 
 private:
-    py::array_t<double> score_;
-    py::array_t<std::uint8_t> level_;
-    py::array_t<bool> reported_, delisted_;
-    py::array_t<std::uint32_t> reports_, not_spam_;
-    py::array_t<std::int64_t> first_seen_, last_seen_;
-    py::array_t<std::uint32_t> counts_;
+    result_column<double> score_;
+    result_column<std::uint8_t> level_;
+    result_column<bool> reported_, delisted_;
+    result_column<std::uint32_t> reports_, not_spam_;
+    result_column<std::int64_t> first_seen_, last_seen_;
+    result_column<std::uint32_t> counts_;
     plan_columns info_;
-    double* sc_;
-    std::uint8_t* lv_;
-    bool *rp_, *dl_;
-    std::uint32_t *rs_, *ns_;
-    std::int64_t *fs_, *ls_;
-    std::uint32_t* co_;
+    bool stream_;
 };
 
 }  // namespace
@@ -880,18 +867,10 @@ void register_reputation(py::module_& m) {
                     // cannot mix two snapshots within one call.
                     const auto reader = h.db->reader();
                     for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
-                        // One check_each for the range (it adapts to the keys as it goes), its
-                        // verdicts gathered a block at a time.
-                        verdict_columns::block rows;
-                        const std::size_t count = end - begin;
-                        reader.check_each(std::span<const std::uint64_t>(in + begin, count), t,
-                                          [&](std::size_t k, const reputation_verdict& v) {
-                                              const std::size_t row = k % block_rows;
-                                              rows.set(row, v);
-                                              if (row + 1 == block_rows || k + 1 == count)
-                                                  columns.write(begin + k - row, rows, row + 1);
-                                          });
-                        stream_fence();
+                        // One check_each for the range (it adapts to the keys as it goes).
+                        block_writer<verdict_columns> rows(columns, begin, end - begin);
+                        reader.check_each(std::span<const std::uint64_t>(in + begin, end - begin), t,
+                                          [&](std::size_t k, const reputation_verdict& v) { rows.set(k, v); });
                     });
                 }
                 py::dict out;

@@ -12,7 +12,6 @@
 // below stream_minimum_rows) may still be in cache then, so small calls copy with plain stores.
 #pragma once
 
-#include <algorithm>
 #include <cstddef>
 #include <cstdint>
 #include <cstring>
@@ -55,14 +54,33 @@ inline void stream_fence() noexcept {
 #endif
 }
 
-// f(block_begin, block_count) over [begin, end) in blocks of at most block_rows rows, then the
-// fence. Ranges of for_each_range start at multiples of block_rows, so their blocks' columns
-// start on whole lines.
-template <class F>
-void for_each_block(std::size_t begin, std::size_t end, F&& f) {
+// A thread's rows [begin, begin + count) of `columns`, given in order to set(k, value) for k = 0,
+// 1, ..., count - 1: each goes into a block of the thread's (Columns::block, in cache), and every
+// full block, and the last one, is written out with columns.write(first row, block, rows). The
+// fence comes when the writer goes. Ranges of for_each_range start at multiples of block_rows,
+// so every full block's columns start on whole lines.
+template <class Columns>
+class block_writer {
     static_assert(range_alignment % block_rows == 0, "blocks must stay whole within for_each_range's ranges");
-    for (std::size_t b = begin; b < end; b += block_rows) f(b, std::min(block_rows, end - b));
-    stream_fence();
-}
+
+public:
+    block_writer(const Columns& columns, std::size_t begin, std::size_t count) noexcept
+        : columns_(columns), begin_(begin), count_(count) {}
+    block_writer(const block_writer&) = delete;
+    block_writer& operator=(const block_writer&) = delete;
+    ~block_writer() { stream_fence(); }
+
+    template <class Value>
+    void set(std::size_t k, const Value& value) noexcept {
+        const std::size_t row = k % block_rows;
+        rows_.set(row, value);
+        if (row + 1 == block_rows || k + 1 == count_) columns_.write(begin_ + k - row, rows_, row + 1);
+    }
+
+private:
+    const Columns& columns_;
+    std::size_t begin_, count_;
+    typename Columns::block rows_;
+};
 
 }  // namespace numrep::python
