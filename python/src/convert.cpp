@@ -3,6 +3,7 @@
 #include "convert.hpp"
 
 #include "arrow_column.hpp"
+#include "fixed_width_text.hpp"
 #include "output_arrays.hpp"
 #include "parallel.hpp"
 
@@ -217,21 +218,59 @@ void parse_all_rows(std::span<const std::string_view> texts, const batch_regions
 }
 
 // Keys of rows [begin, end) of a NumPy 'U' (UTF-32) or 'S' (bytes) array, 0 where a value does
-// not parse.
+// not parse. The values are read a block at a time as UTF-8 views ('U' values converted first,
+// fixed_width_text.hpp) and given to parse_rows, so that they take the path Arrow columns take:
+// the parser's one-pass vector scan, which reads UTF-8, and, with one region, parse_keys' order
+// by shape. Parsing UTF-32 in place, value by value, took 62 ns a value against Arrow's 40.
 template <class Char>
 void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std::size_t width,
                        const batch_regions& homes, std::uint64_t* out) {
-    for (std::size_t i = begin; i < end; ++i) {
-        const Char* item = data + i * width;
-        std::size_t length = width;
-        while (length > 0 && item[length - 1] == 0) --length;  // NumPy pads with NULs
-        parse_result r = [&] {
-            if constexpr (sizeof(Char) == 4)
-                return try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length), homes[i]);
-            else
-                return try_parse(std::string_view(reinterpret_cast<const char*>(item), length), homes[i]);
-        }();
-        out[i] = r ? r->key() : 0;
+    constexpr bool wide = sizeof(Char) == 4;
+    constexpr std::size_t block = 512;
+    // A 'U' value of more code points than this (NumPy pads every value to the widest) is parsed
+    // as UTF-32 in place rather than converted: more than max_input_length cannot parse unless it
+    // ends in white space, and the buffer should not grow with the array's widest value.
+    constexpr std::size_t converted_width = 2 * max_input_length;
+    std::array<std::string_view, block> views;
+    std::array<bool, block> in_place{};
+    std::vector<char> utf8;
+    if constexpr (wide) utf8.resize(block * utf8_bytes_at_most(std::min(width, converted_width)));
+    for (std::size_t first = begin; first < end; first += block) {
+        const std::size_t n = std::min(block, end - first);
+        char* next = utf8.data();
+        for (std::size_t k = 0; k < n; ++k) {
+            const Char* item = data + (first + k) * width;
+            if constexpr (wide) {
+                std::size_t length = width;  // converted padding and all, then trimmed, when narrow
+                if (width > converted_width)
+                    while (length > 0 && item[length - 1] == 0) --length;
+                in_place[k] = length > converted_width;
+                if (in_place[k]) {
+                    views[k] = {};  // parsed below
+                    continue;
+                }
+                char* start = next;
+                next = utf8_of_code_points(item, length, start);
+                views[k] = std::string_view(start,
+                                            without_trailing_nuls(start, static_cast<std::size_t>(next - start)));
+                next = start + views[k].size();
+            } else {
+                const auto* bytes = reinterpret_cast<const char*>(item);
+                views[k] = std::string_view(bytes, without_trailing_nuls(bytes, width));
+            }
+        }
+        parse_rows(std::span<const std::string_view>(views.data(), n), homes, first, out + first);
+        if constexpr (wide) {
+            for (std::size_t k = 0; k < n; ++k) {
+                if (!in_place[k]) continue;
+                const Char* item = data + (first + k) * width;
+                std::size_t length = width;
+                while (item[length - 1] == 0) --length;
+                const parse_result r = try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length),
+                                                 homes[first + k]);
+                out[first + k] = r ? r->key() : 0;
+            }
+        }
     }
 }
 
