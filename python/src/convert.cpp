@@ -14,6 +14,7 @@
 #include <cmath>
 #include <cstring>
 #include <functional>
+#include <memory>
 #include <optional>
 
 namespace numrep::python {
@@ -233,11 +234,15 @@ void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std
     constexpr std::size_t converted_width = 2 * max_input_length;
     std::array<std::string_view, block> views;
     std::array<bool, block> in_place{};
-    std::vector<char> utf8;
-    if constexpr (wide) utf8.resize(block * utf8_bytes_at_most(std::min(width, converted_width)));
+    // Room for the block's values, sized by the rows there are: not cleared (every byte a view
+    // covers is written first), so a call on a few rows of a wide array costs no more than they do.
+    std::unique_ptr<char[]> utf8;
+    if constexpr (wide)
+        utf8 = std::make_unique_for_overwrite<char[]>(std::min(block, end - begin) *
+                                                      utf8_bytes_at_most(std::min(width, converted_width)));
     for (std::size_t first = begin; first < end; first += block) {
         const std::size_t n = std::min(block, end - first);
-        char* next = utf8.data();
+        char* next = utf8.get();
         for (std::size_t k = 0; k < n; ++k) {
             const Char* item = data + (first + k) * width;
             if constexpr (wide) {
@@ -283,12 +288,14 @@ std::string fixed_width_text(const py::array& array, std::size_t index) {
         while (width > 0 && base[width - 1] == 0) --width;
         return std::string(reinterpret_cast<const char*>(base), width);
     }
-    std::u32string wide(width / 4, U'\0');
-    std::memcpy(wide.data(), base, wide.size() * 4);
-    while (!wide.empty() && wide.back() == 0) wide.pop_back();
-    const py::str as_str = py::reinterpret_steal<py::str>(
-        PyUnicode_FromKindAndData(PyUnicode_4BYTE_KIND, wide.data(), static_cast<Py_ssize_t>(wide.size())));
-    return utf8_of(as_str);
+    // As parse_fixed_width reads it (a code point UTF-8 cannot carry is the byte 0xFF, which the
+    // message shows escaped): not through a Python str, which cannot hold a value above U+10FFFF.
+    std::vector<std::uint32_t> code_points(width / 4);
+    std::memcpy(code_points.data(), base, code_points.size() * 4);
+    std::string text(utf8_bytes_at_most(code_points.size()), '\0');
+    const char* end = utf8_of_code_points(code_points.data(), code_points.size(), text.data());
+    text.resize(without_trailing_nuls(text.data(), static_cast<std::size_t>(end - text.data())));
+    return text;
 }
 
 // References to the values whose text is being read without the GIL, so that no other thread
@@ -361,7 +368,12 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         const char kind = array.dtype().kind();
         if (kind == 'U' || kind == 'S') {
             if (array.ndim() != 1) throw py::value_error("numrep: parse_many takes a one-dimensional array");
-            const auto contiguous = py::array::ensure(array, py::array::c_style);
+            // In this machine's byte order ('>U4' from another machine's file is converted), and
+            // contiguous.
+            const py::object native = kind == 'U' && !array.dtype().attr("isnative").cast<bool>()
+                                          ? py::object(array.attr("astype")(array.dtype().attr("newbyteorder")("=")))
+                                          : py::object(array);
+            const auto contiguous = py::array::ensure(native, py::array::c_style);
             const std::size_t count = static_cast<std::size_t>(contiguous.shape(0));
             const batch_regions homes = regions_of(region_code, count);
             auto out = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));

@@ -117,3 +117,47 @@ def test_check_many_reads_numpy_strings_the_same_way(make):
     verdicts = db.check_many(make(texts), now=1_700_000_000)
     assert verdicts["key"].tolist() == [84912345678, 84988777666, 0, 0]
     assert verdicts["reported"].tolist() == [True, True, False, False]
+
+
+def test_blocks_of_the_longest_utf8_and_values_parsed_in_place_among_them():
+    # Values that take the most UTF-8 there is (4 bytes a code point) fill whole blocks, in an
+    # array 500 code points wide (every value converted) and 501 wide (the widest parsed where
+    # it lies), with numbers between them in later blocks and a region per row.
+    emoji = "\U0001f4de"
+    for width in (500, 501):
+        texts = [emoji * width if k % 7 else f"+84 912 345 {k % 1000:03d}" for k in range(1300)]
+        texts[1025] = " " * (width - 12) + "0912 345 678"
+        array = np.array(texts, dtype=f"U{width}")
+        expected = numrep.parse_many(texts).tolist()
+        assert numrep.parse_many(array).tolist() == expected
+        assert expected[0] == 84912345000 and expected[1025] == 84912345678 and expected[1] == 0
+        regions = ["VN", "US"] * 650
+        assert numrep.parse_many(array, region=regions).tolist() == numrep.parse_many(texts, region=regions).tolist()
+
+
+def test_code_points_no_str_can_hold_give_zero_and_a_clear_error():
+    # A 'U' array viewed from integers can hold values above U+10FFFF, which no Python str (and
+    # no UTF-8) can: a bad character, as a lone surrogate is.
+    raw = np.array([[ord(c) for c in "0912345678"], [0x110000] + [ord("9")] * 9, [0x80000000] + [ord("1")] * 9],
+                   dtype="<u4")
+    array = raw.view("<U10").ravel()
+    assert numrep.parse_many(array).tolist() == [84912345678, 0, 0]
+    with pytest.raises(numrep.ParseError, match=r"^numrep: item 1: .*bad character"):
+        numrep.parse_many(array, errors="raise")
+
+
+def test_big_endian_arrays_read_as_native_ones():
+    texts = ["0912 345 678", "\uff10\uff19\uff11\uff12\uff13\uff14\uff15\uff16\uff17\uff18", "+1 650 253 0000", "x"]
+    native = np.array(texts)
+    swapped = native.astype(native.dtype.newbyteorder("S"))
+    assert not swapped.dtype.isnative
+    assert numrep.parse_many(swapped).tolist() == numrep.parse_many(native).tolist() == [84912345678] * 2 + [
+        16502530000, 0]
+    with pytest.raises(numrep.ParseError, match="^numrep: item 3: "):
+        numrep.parse_many(swapped, errors="raise")
+
+
+def test_zero_width_and_one_width_arrays():
+    assert numrep.parse_many(np.zeros(3, dtype="U1")).tolist() == [0, 0, 0]
+    assert numrep.parse_many(np.array(["1", "", "9"], dtype="U1")).tolist() == [0, 0, 0]
+    assert numrep.parse_many(np.zeros(2, dtype="S1")).tolist() == [0, 0]
