@@ -480,6 +480,15 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     n = len(frame)
     numbers = frame[number]
     notes: list[str] = []
+    if numbers.dtype.kind == "f":
+        import pandas as pd
+
+        # Integers with a missing value among them: pandas reads such a column (a CSV's, an Arrow
+        # int64 column with nulls) as floats. Whole values are the integers they were; missing
+        # ones stay missing; any other float (912345678.5) is no number (a bad row).
+        values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
+        whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2.0**53)
+        numbers = pd.Series(pd.array(np.where(whole, values, np.nan)).astype("Int64"), index=numbers.index)
     if numbers.dtype.kind in "iu":
         # pd.read_csv made integers of the numbers and dropped their leading zeros (0912345678 is
         # 912345678). Each is read by the integer rule (docs/python.md): national (0 restored) and

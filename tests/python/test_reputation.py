@@ -564,6 +564,28 @@ def test_from_frame_reads_an_integer_number_column_by_the_integer_rule_and_says_
     assert text.ingest_stats["notes"] == []
 
 
+def test_from_frame_reads_integers_with_a_missing_value_as_integers() -> None:
+    """pandas makes floats of an integer column with a gap (a CSV's empty cell, an Arrow int64
+    column with a null): whole values are read by the integer rule, the gap is a missing number,
+    a fraction a bad one; it used to be a TypeError about parse_many."""
+    import io
+
+    pa = pytest.importorskip("pyarrow")
+    csv_text = "number,time,category\n912345678,2021-03-01,scam\n,2021-03-01,scam\n912345678.5,2021-03-01,scam\n"
+    frame = pd.read_csv(io.StringIO(csv_text))
+    assert frame["number"].dtype.kind == "f"
+    db = numrep.ReputationDB.from_frame(frame)
+    assert db.keys().tolist() == [84912345678]
+    assert db.ingest_stats["bad_by_reason"] == {"missing_number": 1, "unparseable_number": 1}
+    assert any("lost any leading zero" in note for note in db.ingest_stats["notes"])
+    table = pa.table({"number": pa.array([912345678, None, 988777666], pa.int64()), "time": ["2021-03-01"] * 3})
+    db = numrep.ReputationDB.from_frame(table, category=None)
+    assert db.keys().tolist() == [84912345678, 84988777666]
+    assert db.ingest_stats["bad_by_reason"] == {"missing_number": 1}
+    empty = numrep.ReputationDB.from_frame(pd.DataFrame({"number": [], "time": []}), category=None)
+    assert len(empty) == 0 and empty.ingest_stats["rows"] == 0
+
+
 def test_now_latest_and_as_of() -> None:
     """now="latest" is the newest report's time; verdicts and frames say what time they are as of;
     every time form check takes, check_many takes."""
