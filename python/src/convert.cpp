@@ -39,6 +39,11 @@ std::string type_name(const py::handle& value) {
     return py::type::handle_of(value).attr("__name__").cast<std::string>();
 }
 
+std::string a_or_an(const std::string& noun) {
+    const bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun[0]) != std::string_view::npos;
+    return (vowel ? "an " : "a ") + noun;
+}
+
 bool is_integer(const py::handle& value) {
     return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
            !py::isinstance<phone_number>(value);
@@ -135,7 +140,7 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
         const char* utf8 = PyUnicode_Check(item.ptr()) ? PyUnicode_AsUTF8AndSize(item.ptr(), &size) : nullptr;
         if (utf8 == nullptr) {
             PyErr_Clear();
-            throw py::type_error("numrep: region " + std::to_string(i) + " is a " + type_name(item) +
+            throw py::type_error("numrep: region " + std::to_string(i) + " is " + a_or_an(type_name(item)) +
                                  ", expected str or None");
         }
         const std::string_view text(utf8, static_cast<std::size_t>(size));
@@ -355,9 +360,8 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
 }  // namespace
 
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
-                                       bool ints_are_keys) {
-    if (const auto column = arrow_column::of(values, "parse_many"))
-        return parse_arrow(*column, region_code, on_bad, "parse_many");
+                                       bool ints_are_keys, std::string_view method) {
+    if (const auto column = arrow_column::of(values, method)) return parse_arrow(*column, region_code, on_bad, method);
     // pandas Series (NumPy-backed): index by position, not by label.
     if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
     const bool raise = on_bad == bad_text::raise;
@@ -366,8 +370,10 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     if (py::isinstance<py::array>(values)) {
         const auto array = py::reinterpret_borrow<py::array>(values);
         const char kind = array.dtype().kind();
+        if (array.ndim() != 1)
+            throw py::value_error(subject(method) + "takes a one-dimensional array, got " +
+                                  std::to_string(array.ndim()) + " dimensions");
         if (kind == 'U' || kind == 'S') {
-            if (array.ndim() != 1) throw py::value_error("numrep: parse_many takes a one-dimensional array");
             // In this machine's byte order ('>U4' from another machine's file is converted), and
             // contiguous.
             const py::object native = kind == 'U' && !array.dtype().attr("isnative").cast<bool>()
@@ -396,7 +402,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             return out;
         }
         if (kind != 'O') {
-            throw py::type_error(std::string("numrep: parse_many takes strings; got an array of dtype ") +
+            throw py::type_error(subject(method) + "takes strings; got an array of dtype " +
                                  py::str(array.dtype()).cast<std::string>() + " (for integer keys use them directly)");
         }
     }
@@ -404,7 +410,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
     // then parse without it. None and NaN (missing values in pandas) give 0.
     if (py::isinstance<py::str>(values))
-        throw py::type_error("numrep: parse_many takes a list of strings, not one string (use parse)");
+        throw py::type_error(subject(method) + "takes a list of strings, not one string (use parse)");
     const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)
                                                                     : py::sequence(py::list(values));
     const std::size_t count = py::len(items);
@@ -452,12 +458,13 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         } else if (ints_are_keys && is_integer(item)) {
             // keys_of's rule for a list that mixes ints with text: an int is a key as it is.
             direct[i] = to_u64(item, "key at index " + std::to_string(i));
-        } else if (py::isinstance<py::int_>(item) && !py::isinstance<py::bool_>(item)) {
-            // With a region, an int is a number that lost its leading zeros (read_integer's
-            // rule: one valid reading or none); without one, an E.164 key.
+        } else if (is_integer(item)) {
+            // With a region, an int (or a NumPy integer) is a number that lost its leading zeros
+            // (read_integer's rule: one valid reading or none); without one, an E.164 key.
             std::optional<phone_number> n;
-            const bool in_range = item >= py::int_(1) && item <= py::int_(detail::max_key);
-            const std::uint64_t v = in_range ? item.cast<std::uint64_t>() : 0;
+            const py::int_ value = as_int(item);
+            const bool in_range = value >= py::int_(1) && value <= py::int_(detail::max_key);
+            const std::uint64_t v = in_range ? value.cast<std::uint64_t>() : 0;
             std::string message;
             if (in_range && !homes[i].is_none()) {
                 const integer_reading r = read_integer(v, homes[i]);
@@ -469,11 +476,11 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             }
             if (n) direct[i] = n->key();
             else if (raise) {
-                if (message.empty()) message = std::string(py::str(item)) + " is not an E.164 key";
+                if (message.empty()) message = std::string(py::str(value)) + " is not an E.164 key";
                 defer(i, [i, message] { throw parse_error("numrep: item " + std::to_string(i) + ": " + message); });
             }
         } else {
-            throw py::type_error("numrep: parse_many item " + std::to_string(i) + " is a " + type_name(item) +
+            throw py::type_error(subject(method) + "item " + std::to_string(i) + " is " + a_or_an(type_name(item)) +
                                  ", expected str, bytes or int");
         }
     }
@@ -532,7 +539,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         if (!text)
             throw py::type_error(subject(options.method) + "takes integer keys or strings, got an array of dtype " +
                                  py::str(array.dtype()).cast<std::string>());
-        return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
+        return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true, options.method));
     }
 
     // Lists, tuples and other iterables: ints are keys as they are; anything else is parsed.
@@ -560,7 +567,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         data[i] = static_cast<std::uint64_t>(u);
     }
     if (all_integers) return out;
-    return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true));
+    return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true, options.method));
 }
 
 // ------------------------------------------------------------------------------ prefixes

@@ -87,8 +87,9 @@ key_array keys_of(const py::handle& values, const batch_options& options);
 // numrep.parse_many: texts (and int keys, PhoneNumbers, missing values) to keys. An int is read by
 // the integer rule (a number that lost its leading zeros, with a region), or with ints_are_keys
 // taken as a key as it is (keys_of's rule for a list mixing ints with text).
+// `method` names the call in error messages.
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
-                                       bool ints_are_keys = false);
+                                       bool ints_are_keys = false, std::string_view method = "parse_many");
 
 // ---- prefixes and times
 
@@ -120,5 +121,7 @@ std::string repr_of(const py::handle& value);
 // The notebook form of `self`: numrep._display.<function>(self), the one place the HTML is made.
 std::string html_of(const py::handle& self, const char* function);
 std::string type_name(const py::handle& value);
+// "a float", "an int64": a type name with its article, for messages.
+std::string a_or_an(const std::string& noun);
 
 }  // namespace numrep::python

@@ -109,8 +109,8 @@ value_array values_from(const py::object& input, std::size_t key_count) {
         for (std::size_t i = 0; i < count; ++i) {
             const py::object item = items[i];
             if (!is_integer(item))
-                throw py::type_error("numrep: TrieStore.build: value at index " + std::to_string(i) + " is a " +
-                                     type_name(item) + ", expected an int");
+                throw py::type_error("numrep: TrieStore.build: value at index " + std::to_string(i) + " is " +
+                                     a_or_an(type_name(item)) + ", expected an int");
             data[i] = to_u64(item, "TrieStore.build: value at index " + std::to_string(i));
         }
     }

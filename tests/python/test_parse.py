@@ -442,6 +442,24 @@ def test_parse_many_lone_surrogate_in_numpy_u_array_gives_zero():
     assert numrep.parse_many(np.array(["0912345678", "\ud800"])).tolist() == [KEY, 0]
 
 
+def test_parse_many_takes_numpy_integers_as_ints():
+    assert numrep.parse_many([np.int64(912345678), np.uint32(912345678), 912345678]).tolist() == [KEY] * 3
+    assert numrep.parse_many([np.int64(84912345678)], region=None).tolist() == [KEY]
+    with pytest.raises(numrep.ParseError, match="item 0: 0 is not an E.164 key"):
+        numrep.parse_many([np.int64(0)], region=None, errors="raise")
+
+
+def test_batch_calls_name_themselves_in_shape_and_type_errors():
+    with pytest.raises(ValueError, match="^numrep: lookup_many takes a one-dimensional array, got 2 dimensions"):
+        numrep.lookup_many(np.array([["0912345678"]]))
+    with pytest.raises(ValueError, match="^numrep: parse_many takes a one-dimensional array, got 2 dimensions"):
+        numrep.parse_many(np.array([["0912345678"]], dtype=object))
+    with pytest.raises(TypeError, match="^numrep: lookup_many item 1 is a bytearray"):
+        numrep.lookup_many(["0912345678", bytearray(b"1")])
+    with pytest.raises(TypeError, match="item 0 is an ellipsis"):
+        numrep.parse_many([...])
+
+
 def test_parse_many_missing_values_give_zero():
     items = ["0912345678", None, float("nan"), np.nan, "0912345678"]
     assert numrep.parse_many(items).tolist() == [KEY, 0, 0, 0, KEY]
@@ -673,5 +691,5 @@ def test_parse_many_takes_one_region_per_value() -> None:
         numrep.parse_many(texts, region=["VN", "US"])
     with pytest.raises(numrep.ParseError, match='region 1: unknown region "XX"'):
         numrep.parse_many(texts, region=["VN", "XX", "GB", None, "US"])
-    with pytest.raises(TypeError, match="region 2 is a int"):
+    with pytest.raises(TypeError, match="region 2 is an int"):
         numrep.parse_many(texts, region=["VN", "US", 7, None, "US"])
