@@ -6,7 +6,9 @@
     df["caller"].numrep.check(db)              # DataFrame of verdicts (check_many's columns)
 
 Every result keeps the Series' index, so it lines up with the frame it came from. A value that
-is missing or does not parse gives missing values (pandas' <NA>), never an exception. Strings
+is missing or does not parse, or is no number at all (a bool, a date, a fraction in an object
+column), gives missing values (pandas' <NA>), never an exception. A Series of regions
+(``region=df["country"]``) is matched to the values by index label, as pandas aligns. Strings
 are read as parse_many reads them (an Arrow-backed column in place); integers as parse_many reads
 ints: with a region, a number that lost its leading zeros; with region=None, an E.164 key.
 
@@ -41,17 +43,52 @@ def _whole_number(value: Any) -> int | None:
     return int(value)
 
 
-def _keys(series: pd.Series, region: str | None) -> np.ndarray:
+def _number_or_none(value: Any) -> Any:
+    """A value of an object column as parse_many takes it: text, a PhoneNumber or a whole number
+    as it is; anything else (a fraction, a bool, a date) as a missing value."""
+    if isinstance(value, (str, bytes, _core.PhoneNumber)):
+        return value
+    if isinstance(value, (bool, np.bool_)):
+        return None
+    if isinstance(value, (int, np.integer)):
+        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _whole_number(float(value))
+    return None
+
+
+def _aligned_regions(series: pd.Series, region: Any) -> Any:
+    """`region` as parse_many takes it. A Series of regions is matched to the values by index
+    label, as pandas aligns two Series (a region missing for a label is None), not by position."""
+    import pandas as pd
+
+    if not isinstance(region, pd.Series):
+        return region
+    if not region.index.equals(series.index):
+        region = region.reindex(series.index)
+    return region.astype(object).where(region.notna(), None).tolist()
+
+
+def _keys(series: pd.Series, region: Any) -> np.ndarray:
     """Keys by position, 0 where the value is missing or is no number. Unsigned integers (such as
     parse()'s own UInt64 result) are keys already; other integers, and floats holding whole
-    numbers (an integer column with a NaN), are read by parse_many's integer rule."""
+    numbers (an integer column with a NaN), are read by parse_many's integer rule. An object
+    column that mixes numbers with other things has those things read as missing values."""
     kind = series.dtype.kind
     if kind == "u":
         return np.asarray(series.fillna(0), dtype=np.uint64)
+    region = _aligned_regions(series, region)
     values: Any = series
     if kind in "if":
         values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]
-    keys = _core.parse_many(values, region=region)
+    try:
+        keys = _core.parse_many(values, region=region)
+    except TypeError:
+        if kind != "O":
+            raise
+        # The column as it is has a value parse_many refuses (a float from a merge, a bool, a
+        # date): read again with those as missing values. Strings alone never come here.
+        keys = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
     return np.asarray(keys, dtype=np.uint64)
 
 

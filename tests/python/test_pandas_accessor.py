@@ -170,3 +170,34 @@ def test_latest_report_follows_a_shared_core() -> None:
     assert other.latest_report is not None and other.latest_report.year == 2021
     db.add_reports([{"number": "0912345679", "time": "2024-01-01", "category": "scam"}])
     assert other.latest_report is not None and other.latest_report.year == 2024
+
+
+def test_an_object_column_mixing_numbers_with_other_things_gives_na_not_an_error() -> None:
+    import datetime as dt
+
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
+                                                      "category": ["scam"]}))
+    mixed = pd.Series(["0912345678", 912345678.0, np.int64(84912345678), True, dt.date(2021, 3, 1), 0.5, None,
+                       b"0912345678", numrep.parse("0912345678")], index=range(20, 29), dtype=object)
+    keys = mixed.numrep.parse()
+    # A whole float and an int are read by the integer rule (with a region: a number that lost its
+    # leading zeros); a bool, a date and a fraction are no numbers.
+    assert [None if v is pd.NA else int(v) for v in keys] == [84912345678, 84912345678, 84912345678, None, None,
+                                                              None, None, 84912345678, 84912345678]
+    assert list(keys.index) == list(range(20, 29))
+    verdicts = mixed.numrep.check(db, now="latest")
+    assert verdicts["reported"].tolist()[:4] == [True, True, True, pd.NA]
+    assert mixed.numrep.lookup()["valid"].tolist()[3] is pd.NA
+
+
+def test_a_series_of_regions_is_matched_by_index_label() -> None:
+    frame = pd.DataFrame({"caller": ["0912345678", "(202) 555-0143", "020 7946 0958", "0912345678"],
+                          "country": ["VN", "US", "GB", "VN"]}, index=[5, 6, 7, 8])
+    expected = [84912345678, 12025550143, 442079460958, None]
+    shuffled = frame["country"].iloc[[2, 0, 1]]  # labels 7, 5, 6 in that order; 8 has none
+    keys = frame["caller"].numrep.parse(region=shuffled)
+    assert [None if v is pd.NA else int(v) for v in keys] == expected  # 8: no region, a national form: NA
+    assert frame["caller"].numrep.e164(region=frame["country"]).tolist()[:3] == ["+84912345678", "+12025550143",
+                                                                                  "+442079460958"]
+    looked_up = frame["caller"].numrep.lookup(region=shuffled)
+    assert looked_up["region_code"].tolist()[:3] == ["VN", "US", "GB"]
