@@ -657,7 +657,8 @@ std::string time_forms(std::string_view what) {
 std::int64_t seconds_of_double(double seconds, const py::handle& value, std::string_view what) {
     if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e18)
         throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
-    return static_cast<std::int64_t>(seconds);
+    // Down to the second before (as datetime64's seconds and a datetime's are), also before 1970.
+    return static_cast<std::int64_t>(std::floor(seconds));
 }
 
 }  // namespace
@@ -672,9 +673,20 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
     const py::module_ datetime = py::module_::import("datetime");
     const py::object utc = datetime.attr("timezone").attr("utc");
     if (py::isinstance(value, datetime.attr("datetime"))) {  // pandas.Timestamp too
+        // pandas' NaT is a datetime that is not equal to itself.
+        if (value.attr("__ne__")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
         py::object aware = py::reinterpret_borrow<py::object>(value);
         if (value.attr("tzinfo").is_none()) aware = value.attr("replace")(py::arg("tzinfo") = utc);
-        return seconds_of_double(aware.attr("timestamp")().cast<double>(), value, what);
+        // Whole seconds since 1970 counted exactly (a timestamp() double rounds 9999-12-31
+        // 23:59:59.999999 up into the year 10000), down to the second before, as datetime64's.
+        const py::object since = aware.attr("__sub__")(datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc));
+        const py::int_ seconds = py::int_(since.attr("days")) * py::int_(86400) + py::int_(since.attr("seconds"));
+        const long long s = PyLong_AsLongLong(seconds.ptr());
+        if (s == -1 && PyErr_Occurred()) {
+            PyErr_Clear();
+            throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is out of range");
+        }
+        return s;
     }
     if (py::isinstance(value, datetime.attr("date"))) {  // a day: its midnight, UTC
         const py::object midnight = datetime.attr("datetime")(value.attr("year"), value.attr("month"),

@@ -61,8 +61,9 @@ def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
     for wrong in (True, b"2026-03-01", [2026, 3, 1]):
         with pytest.raises(TypeError, match="now must be a datetime"):
             db.check("0912345678", now=wrong)
-    with pytest.raises(ValueError, match="NaT"):
-        db.check("0912345678", now=np.datetime64("NaT"))
+    for nat in (np.datetime64("NaT"), pd.NaT):
+        with pytest.raises(ValueError, match="now must be .*got NaT"):
+            db.check("0912345678", now=nat)
     with pytest.raises(ValueError, match="not a time"):
         db.check("0912345678", now=float("nan"))
 
@@ -194,3 +195,19 @@ def test_trie_store_takes_region_on_every_call_that_parses() -> None:
     assert values.tolist() == [7, 8] and found.tolist() == [True, True]
     with pytest.raises(numrep.ParseError, match='unknown region "XX"'):
         ts.get(US_KEY, region="XX")
+
+
+def test_times_count_whole_seconds_down_the_same_way_in_every_form(db: numrep.ReputationDB) -> None:
+    """The second a time falls in, by every form: a datetime's seconds exactly (datetime.max is in
+    the year 9999, not rounded into 10000, where as_of could not be a datetime), and before 1970
+    down to the second before, as datetime64 counts."""
+    last = db.check("0912345678", now=dt.datetime.max)
+    assert last.as_of == dt.datetime(9999, 12, 31, 23, 59, 59, tzinfo=UTC)
+    assert "9999-12-31" in repr(last) and "9999" in last._repr_html_()
+    half_before = [-0.5, np.float64(-0.5), dt.datetime(1969, 12, 31, 23, 59, 59, 500000),
+                   np.datetime64("1969-12-31T23:59:59.5"), pd.Timestamp("1969-12-31T23:59:59.5")]
+    for now in half_before:
+        assert numrep._core._unix_time(now, "now") == -1, now
+    almost = [pd.Timestamp("2026-03-01T12:00:00.999999999"), dt.datetime(2026, 3, 1, 12, 0, 0, 999999),
+              np.datetime64("2026-03-01T12:00:00.999999999"), 1772366400.999]
+    assert {numrep._core._unix_time(now, "now") for now in almost} == {1772366400}
