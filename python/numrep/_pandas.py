@@ -151,9 +151,14 @@ class NumrepSeriesAccessor:
         keys = _keys(self._series, db.region if region is _DB_REGION else region)
         frame = db.check_many(keys, as_frame=True, now=now)
         frame.index = self._series.index
+        # The nullable dtypes whatever the values, so that a batch with a bad number and one
+        # without give the same dtypes; a name the plan does not give is <NA>, as in lookup().
+        frame = frame.astype({name: _nullable(dtype) for name, dtype in frame.dtypes.items()})
+        for name in ("carrier", "region", "region_code"):
+            if name in frame.columns:
+                frame.loc[frame[name] == "", name] = pd.NA
         none = keys == 0
         if none.any():
-            frame = frame.astype({name: _nullable(dtype) for name, dtype in frame.dtypes.items()})
             frame.loc[none, :] = pd.NA
         as_of = frame.attrs.get("as_of")
         frame.attrs["as_of"] = as_of if isinstance(as_of, datetime.datetime) else None

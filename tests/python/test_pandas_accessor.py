@@ -201,3 +201,15 @@ def test_a_series_of_regions_is_matched_by_index_label() -> None:
                                                                                   "+442079460958"]
     looked_up = frame["caller"].numrep.lookup(region=shuffled)
     assert looked_up["region_code"].tolist()[:3] == ["VN", "US", "GB"]
+
+
+def test_check_gives_the_same_dtypes_with_and_without_a_bad_number() -> None:
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01", "category": "scam"}])
+    good = pd.Series(["0912345678", "024 3825 1234"]).numrep.check(db, now="latest")
+    with_bad = pd.Series(["0912345678", "x"]).numrep.check(db, now="latest")
+    assert good.dtypes.to_dict() == with_bad.dtypes.to_dict()
+    assert str(good["reports"].dtype) == "UInt32" and str(good["valid"].dtype) == "boolean"
+    # A fixed line has no carrier: <NA>, as lookup() gives, not "".
+    assert good["carrier"].iloc[1] is pd.NA
+    assert pd.Series(["024 3825 1234"]).numrep.lookup()["carrier"].iloc[0] is pd.NA
+    assert good["carrier"].iloc[0] == db.check("0912345678").carrier != ""
