@@ -310,8 +310,8 @@ TEST_CASE("literal prefix sets match exactly as the path interpreter does", "[wo
     const auto agree = [&](std::uint16_t first, std::uint16_t count, const std::string& digits) {
         const path_match fast = match_prefix(first, count, digits.data(), static_cast<int>(digits.size()));
         const path_match slow = match_prefix_paths(first, count, digits.data(), static_cast<int>(digits.size()));
-        const bool same = fast.end == slow.end &&
-                          (fast.end < 0 || (fast.group_begin == slow.group_begin && fast.group_end == slow.group_end));
+        const bool same = fast.end == slow.end && (fast.end < 0 || (fast.group_begin == slow.group_begin &&
+                                                                    fast.group_end == slow.group_end));
         if (!same && differ++ == 0)
             first_difference = "set " + std::to_string(first) + " on \"" + digits + "\": ends " +
                                std::to_string(fast.end) + " and " + std::to_string(slow.end);

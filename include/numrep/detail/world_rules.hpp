@@ -238,7 +238,8 @@ inline constexpr std::array<literal_prefix, prefix_paths.size()> literal_of_set 
 }();
 
 // The paths of the set, tried in order by the step interpreter.
-constexpr path_match match_prefix_paths(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
+constexpr path_match match_prefix_paths(std::uint16_t first, std::uint16_t count, const char* digits,
+                                        int n) noexcept {
     path_match m;
     for (std::uint16_t p = first; p < first + count; ++p) {
         const path_entry& path = prefix_paths[p];
