@@ -5,7 +5,6 @@
 
 #include <random>
 #include <string>
-#include <vector>
 
 #include "catch.hpp"
 
@@ -287,64 +286,4 @@ TEST_CASE("every country's dead state matches no general pattern", "[world][data
     REQUIRE(walk_state(vn, "912345678", 9) != 0);
     REQUIRE(matches_general(vn, 0, "912345678", 9));
     REQUIRE_FALSE(matches_general(vn, 0, "0912345678", 10));
-}
-
-TEST_CASE("literal prefix sets match exactly as the path interpreter does", "[world][data]") {
-    using namespace numrep::detail::world;
-    // Every digit string of up to 4 digits, and for a literal set its digits, each of them
-    // changed, cut short and followed by more: the literal comparison and the interpreter must
-    // agree on where the match ends (groups too) for every international and trunk prefix set.
-    std::vector<std::string> all;
-    for (int length = 0; length <= 4; ++length) {
-        int count = 1;
-        for (int i = 0; i < length; ++i) count *= 10;
-        for (int v = 0; v < count; ++v) {
-            std::string text(static_cast<std::size_t>(length), '0');
-            for (int i = length - 1, rest = v; i >= 0; --i, rest /= 10)
-                text[static_cast<std::size_t>(i)] = static_cast<char>('0' + rest % 10);
-            all.push_back(text);
-        }
-    }
-    std::size_t literal_sets = 0, compared = 0, differ = 0;
-    std::string first_difference;
-    const auto agree = [&](std::uint16_t first, std::uint16_t count, const std::string& digits) {
-        const path_match fast = match_prefix(first, count, digits.data(), static_cast<int>(digits.size()));
-        const path_match slow = match_prefix_paths(first, count, digits.data(), static_cast<int>(digits.size()));
-        const bool same = fast.end == slow.end && (fast.end < 0 || (fast.group_begin == slow.group_begin &&
-                                                                    fast.group_end == slow.group_end));
-        if (!same && differ++ == 0)
-            first_difference = "set " + std::to_string(first) + " on \"" + digits + "\": ends " +
-                               std::to_string(fast.end) + " and " + std::to_string(slow.end);
-        ++compared;
-    };
-    const auto check_set = [&](std::uint16_t first, std::uint16_t count) {
-        if (count == 0) return;
-        for (const auto& text : all) agree(first, count, text);
-        const literal_prefix& l = literal_of_set[first];
-        if (l.count == 0) return;
-        ++literal_sets;
-        std::string digits;
-        for (int i = 0; i < l.count; ++i) digits += static_cast<char>(l.digits >> (8 * i));
-        for (const std::string& more : {std::string(), std::string("5"), std::string("0912345678")}) {
-            agree(first, count, digits + more);
-            for (std::size_t i = 0; i < digits.size(); ++i) {
-                agree(first, count, digits.substr(0, i));
-                std::string changed = digits;
-                changed[i] = static_cast<char>('0' + (changed[i] - '0' + 1) % 10);
-                agree(first, count, changed + more);
-            }
-        }
-    };
-    for (const auto& row : metadata) {
-        check_set(row.idd_first, row.idd_count);
-        check_set(row.npp_first, row.npp_count);
-    }
-    // Most sets are literal ("00", "011", "0"), Vietnam's two among them: the fast path is tested.
-    const auto& vn = metadata[static_cast<std::size_t>(vietnam_row)];
-    CHECK(literal_of_set[vn.idd_first].count == 2);
-    CHECK(literal_of_set[vn.npp_first].count == 1);
-    INFO(first_difference);
-    CHECK(differ == 0);
-    CHECK(literal_sets > 200);
-    CHECK(compared > 1000000);
 }

@@ -208,39 +208,9 @@ constexpr bool may_start(std::uint16_t first, char digit) noexcept {
     return ((unsigned{first_digits_of_set[first]} >> static_cast<unsigned>(digit - '0')) & 1U) != 0;
 }
 
-// A set that is one path of single digits and nothing else ("00", "011", "0": most international
-// and trunk prefixes), as its digits ('0'-'9', first in the lowest byte) and their count; count
-// 0 for any other set. Such a set matches by comparing digits, without the path interpreter.
-struct literal_prefix {
-    std::uint64_t digits = 0;
-    int count = 0;
-};
-inline constexpr std::array<literal_prefix, prefix_paths.size()> literal_of_set = [] {
-    std::array<literal_prefix, prefix_paths.size()> literals{};
-    const auto literal = [](std::uint16_t first, std::uint16_t count) {
-        literal_prefix l;
-        if (count != 1) return l;
-        const path_entry& path = prefix_paths[first];
-        for (std::uint16_t s = path.first_step; s < path.first_step + path.step_count; ++s) {
-            const std::uint16_t step = path_steps[s];
-            const unsigned digits = step & 0x3FFU;
-            if ((step & 0xC000) != 0 || (digits & (digits - 1)) != 0 || digits == 0 || l.count == 8)
-                return literal_prefix{};
-            l.digits |= std::uint64_t{'0' + static_cast<unsigned>(std::countr_zero(digits))} << (8 * l.count++);
-        }
-        return l;
-    };
-    for (const auto& row : metadata) {
-        if (row.idd_count != 0) literals[row.idd_first] = literal(row.idd_first, row.idd_count);
-        if (row.npp_count != 0) literals[row.npp_first] = literal(row.npp_first, row.npp_count);
-    }
-    return literals;
-}();
-
-// The paths of the set, tried in order by the step interpreter.
-constexpr path_match match_prefix_paths(std::uint16_t first, std::uint16_t count, const char* digits,
-                                        int n) noexcept {
+constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
     path_match m;
+    if (n > 0 && !may_start(first, digits[0])) return m;
     for (std::uint16_t p = first; p < first + count; ++p) {
         const path_entry& path = prefix_paths[p];
         int pos = 0;
@@ -264,23 +234,6 @@ constexpr path_match match_prefix_paths(std::uint16_t first, std::uint16_t count
         }
     }
     m.end = -1;
-    return m;
-}
-
-// Where the first path of the set (in a backtracking engine's order) that matches a prefix of
-// `digits` ends, and its groups: a literal set by comparing digits (the national numbers of a
-// region with a trunk prefix meet two of them, the international and the trunk prefix), any
-// other by the interpreter.
-constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
-    path_match m;
-    if (n > 0 && !may_start(first, digits[0])) return m;
-    const literal_prefix& l = literal_of_set[first];
-    if (l.count == 0) return match_prefix_paths(first, count, digits, n);
-    if (n < l.count) return m;
-    for (int i = 0; i < l.count; ++i)
-        if (digits[i] != static_cast<char>(l.digits >> (8 * i))) return m;
-    m.group_end.fill(-1);
-    m.end = l.count;
     return m;
 }
 
