@@ -65,6 +65,9 @@ def _aligned_regions(series: pd.Series, region: Any) -> Any:
     if not isinstance(region, pd.Series):
         return region
     if not region.index.equals(series.index):
+        if not region.index.is_unique:
+            raise ValueError("numrep: the Series of regions has repeated index labels, so it cannot be matched to the "
+                             "numbers by label; give it the numbers' index, or pass a list (matched by position)")
         region = region.reindex(series.index)
     return region.astype(object).where(region.notna(), None).tolist()
 
@@ -83,12 +86,16 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]
     try:
         keys = _core.parse_many(values, region=region)
-    except TypeError:
+    except TypeError as first:
         if kind != "O":
             raise
         # The column as it is has a value parse_many refuses (a float from a merge, a bool, a
-        # date): read again with those as missing values. Strings alone never come here.
-        keys = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
+        # date): read again with those as missing values. If that fails too, the fault was not
+        # the values (a region of the wrong type): the first error says so.
+        try:
+            keys = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
+        except TypeError:
+            raise first from None
     return np.asarray(keys, dtype=np.uint64)
 
 
@@ -154,7 +161,7 @@ class NumrepSeriesAccessor:
         # The nullable dtypes whatever the values, so that a batch with a bad number and one
         # without give the same dtypes; a name the plan does not give is <NA>, as in lookup().
         frame = frame.astype({name: _nullable(dtype) for name, dtype in frame.dtypes.items()})
-        for name in ("carrier", "region", "region_code"):
+        for name in ("carrier", "region_code"):
             if name in frame.columns:
                 frame.loc[frame[name] == "", name] = pd.NA
         none = keys == 0

@@ -40,13 +40,16 @@ std::string type_name(const py::handle& value) {
 }
 
 std::string a_or_an(const std::string& noun) {
-    const bool vowel = !noun.empty() && std::string_view("aeiouAEIOU").find(noun[0]) != std::string_view::npos;
+    // By the first letter's sound in type names: "an int64", "an ndarray", "a uint32", "a str".
+    const bool vowel = !noun.empty() && std::string_view("aeioAEIOn").find(noun[0]) != std::string_view::npos;
     return (vowel ? "an " : "a ") + noun;
 }
 
 bool is_integer(const py::handle& value) {
+    if (PyLong_CheckExact(value.ptr())) return true;
+    // NumPy integers and other objects with __index__; not arrays (an ndarray has __index__ too).
     return PyIndex_Check(value.ptr()) && !PyBool_Check(value.ptr()) && !PyFloat_Check(value.ptr()) &&
-           !py::isinstance<phone_number>(value);
+           !py::isinstance<py::array>(value) && !py::isinstance<phone_number>(value);
 }
 
 py::int_ as_int(const py::handle& value) {
@@ -673,13 +676,13 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
     const py::module_ datetime = py::module_::import("datetime");
     const py::object utc = datetime.attr("timezone").attr("utc");
     if (py::isinstance(value, datetime.attr("datetime"))) {  // pandas.Timestamp too
-        // pandas' NaT is a datetime that is not equal to itself.
-        if (value.attr("__ne__")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
+        if (type_name(value) == "NaTType") throw py::value_error(time_forms(what) + "; got NaT (no time)");  // pandas
         py::object aware = py::reinterpret_borrow<py::object>(value);
-        if (value.attr("tzinfo").is_none()) aware = value.attr("replace")(py::arg("tzinfo") = utc);
+        // Naive as Python has it (no tzinfo, or one without an offset): UTC, as report times are.
+        if (value.attr("utcoffset")().is_none()) aware = value.attr("replace")(py::arg("tzinfo") = utc);
         // Whole seconds since 1970 counted exactly (a timestamp() double rounds 9999-12-31
         // 23:59:59.999999 up into the year 10000), down to the second before, as datetime64's.
-        const py::object since = aware.attr("__sub__")(datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc));
+        const py::object since = aware - datetime.attr("datetime")(1970, 1, 1, py::arg("tzinfo") = utc);
         const py::int_ seconds = py::int_(since.attr("days")) * py::int_(86400) + py::int_(since.attr("seconds"));
         const long long s = PyLong_AsLongLong(seconds.ptr());
         if (s == -1 && PyErr_Occurred()) {

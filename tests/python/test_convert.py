@@ -211,3 +211,12 @@ def test_times_count_whole_seconds_down_the_same_way_in_every_form(db: numrep.Re
     almost = [pd.Timestamp("2026-03-01T12:00:00.999999999"), dt.datetime(2026, 3, 1, 12, 0, 0, 999999),
               np.datetime64("2026-03-01T12:00:00.999999999"), 1772366400.999]
     assert {numrep._core._unix_time(now, "now") for now in almost} == {1772366400}
+
+
+def test_a_tzinfo_without_an_offset_is_naive_as_python_has_it(db: numrep.ReputationDB) -> None:
+    class NoOffset(dt.tzinfo):
+        def utcoffset(self, when):
+            return None
+
+    naive = dt.datetime(2026, 3, 1, 12, 30)
+    assert numrep._core._unix_time(naive.replace(tzinfo=NoOffset()), "now") == numrep._core._unix_time(naive, "now")

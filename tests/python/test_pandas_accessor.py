@@ -213,3 +213,13 @@ def test_check_gives_the_same_dtypes_with_and_without_a_bad_number() -> None:
     assert good["carrier"].iloc[1] is pd.NA
     assert pd.Series(["024 3825 1234"]).numrep.lookup()["carrier"].iloc[0] is pd.NA
     assert good["carrier"].iloc[0] == db.check("0912345678").carrier != ""
+
+
+def test_a_bad_region_is_one_clear_error_and_repeated_region_labels_are_refused() -> None:
+    values = pd.Series(["0912345678", "0861234567"], dtype=object)
+    with pytest.raises(TypeError, match="region") as raised:
+        values.numrep.parse(region=7)
+    assert raised.value.__context__ is None or raised.value.__suppress_context__
+    regions = pd.Series(["VN", "US"], index=[0, 0])
+    with pytest.raises(ValueError, match="repeated index labels"):
+        values.numrep.parse(region=regions)

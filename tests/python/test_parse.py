@@ -458,6 +458,8 @@ def test_batch_calls_name_themselves_in_shape_and_type_errors():
         numrep.lookup_many(["0912345678", bytearray(b"1")])
     with pytest.raises(TypeError, match="item 0 is an ellipsis"):
         numrep.parse_many([...])
+    with pytest.raises(TypeError, match="item 1 is an ndarray"):  # an ndarray has __index__: not an int
+        numrep.parse_many(["0912345678", np.array([1, 2])])
 
 
 def test_parse_many_missing_values_give_zero():
