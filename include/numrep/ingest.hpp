@@ -70,6 +70,12 @@ public:
             detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
                                            " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC (unix seconds 0 .. "
                                            "4294967295), the times a report can carry");
+        // The guard on the time column holds for the default too: a default in the future would
+        // put every report it fills in there.
+        if (options_.default_time && options_.latest_time && *options_.default_time > *options_.latest_time)
+            detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
+                                           " is in the future (later than " + std::to_string(*options_.latest_time) +
+                                           ", a day from now): reports dated then would outweigh every real one");
         if (options_.progress_every == 0) options_.progress_every = 1;
     }
     // Not copyable: the name cache points into this reader's interner.
@@ -296,6 +302,20 @@ private:
             c.source = find(*names.source, "source");
         if (names.not_spam && !optional_column(names.not_spam, names.optional_not_spam, column_names::default_not_spam))
             c.not_spam = find(*names.not_spam, "not_spam flag");
+        // One column read as two fields (the time taken from the number column) would give every
+        // row wrong data that still looks good.
+        const std::array<std::pair<std::size_t, const char*>, 5> fields{{{c.number, "number"},
+                                                                         {c.time, "time"},
+                                                                         {c.category, "category"},
+                                                                         {c.source, "source"},
+                                                                         {c.not_spam, "not_spam flag"}}};
+        for (std::size_t a = 0; a < fields.size(); ++a)
+            for (std::size_t b = a + 1; b < fields.size(); ++b)
+                if (fields[a].first != npos && fields[a].first == fields[b].first)
+                    detail::throw_invalid_argument(std::string(input) + ": column " +
+                                                   detail::quote(detail::trim(csv[fields[a].first])) +
+                                                   " is given for both the " + fields[a].second + " and the " +
+                                                   fields[b].second + "; each field needs a column of its own");
         // Header columns named like a report field but not read: say so in the stats.
         for (const std::string_view field :
              {column_names::default_number, column_names::default_time, column_names::default_category,

@@ -477,6 +477,18 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]
     if missing:
         raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(frame.columns)})")
+    headers = list(frame.columns)
+    for field, name in (("number", number), ("time", time), ("category", category), ("source", source),
+                        ("not_spam", not_spam)):
+        if name is not None and headers.count(name) > 1:
+            # As the CSV reader says: reading either column would silently drop the other.
+            raise ValueError(f"numrep: column {name!r} (for the {field}) appears {headers.count(name)} times in the "
+                             "frame: rename one, or map the field to another column")
+    used = [name for name in (number, time, category, source, not_spam) if name is not None]
+    for name in set(used):
+        if used.count(name) > 1:
+            raise ValueError(f"numrep: column {name!r} is given for more than one field; each field needs a column "
+                             "of its own")
     n = len(frame)
     numbers = frame[number]
     notes: list[str] = []
@@ -511,6 +523,9 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
         seconds = _core._unix_time(default_time, "default_time")
+        if seconds > int(_time.time()) + 86400 and seconds <= _LATEST_STORABLE_TIME:
+            raise ValueError(f"numrep: default_time {default_time!r} is in the future (later than a day from now): "
+                             "reports dated then would outweigh every real one")
         if not 0 <= seconds <= _LATEST_STORABLE_TIME:
             raise ValueError(f"numrep: default_time {default_time!r} is outside 1970-01-01 .. 2106-02-07 06:28:15 "
                              "UTC, the times a report can carry")

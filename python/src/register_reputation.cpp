@@ -5,12 +5,14 @@
 #include <pybind11/functional.h>
 #include <pybind11/gil.h>
 
+#include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <fstream>
 #include <memory>
 #include <numrep/database_builder.hpp>
+#include <optional>
 
 namespace numrep::python {
 
@@ -132,6 +134,62 @@ bool set_column(std::optional<std::string>& column, const py::object& o) {
 
 using column_arg = typed<names::optional_str>;
 
+// The rejects file. A regular file (or a new one) is written beside its name and moved there
+// only once every input has been read, so that a failed build never empties it; a path that
+// names an input is refused (opening it for writing would empty the input before it is read);
+// a device or pipe is written where it is. A write that fails is an error, not a success.
+class rejects_file {
+public:
+    rejects_file(std::filesystem::path path, const std::vector<std::filesystem::path>& inputs)
+        : path_(std::move(path)) {
+        std::error_code ec;
+        for (const auto& input : inputs)
+            if (std::filesystem::equivalent(path_, input, ec))
+                throw py::value_error("numrep: the rejects file " + detail::quote(path_.string()) +
+                                      " is one of the report files being read: give another path");
+        const auto status = std::filesystem::status(path_, ec);
+        in_place_ = !ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
+        if (!in_place_) {
+            temp_ = path_;
+            temp_ += ".tmp-" + std::to_string(::getpid());
+        }
+        errno = 0;
+        out_.open(in_place_ ? path_ : temp_, std::ios::binary | std::ios::trunc);
+        if (!out_) detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
+    }
+    rejects_file(const rejects_file&) = delete;
+    rejects_file& operator=(const rejects_file&) = delete;
+    ~rejects_file() {
+        if (!committed_ && !in_place_) {
+            out_.close();
+            std::error_code ignored;
+            std::filesystem::remove(temp_, ignored);
+        }
+    }
+
+    std::ostream* stream() noexcept { return &out_; }
+
+    // Every input read: the rows reach their file, or this says why not.
+    void commit() {
+        errno = 0;
+        out_.flush();
+        out_.close();
+        if (out_.fail()) detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
+        if (!in_place_) {
+            std::error_code ec;
+            std::filesystem::rename(temp_, path_, ec);
+            if (ec) detail::throw_file_error(ec.value(), path_, "cannot write the rejects file");
+        }
+        committed_ = true;
+    }
+
+private:
+    std::filesystem::path path_, temp_;
+    std::ofstream out_;
+    bool in_place_ = false;
+    bool committed_ = false;
+};
+
 // Reads CSV report files into `builder` (a reputation_builder or a database_builder) with the
 // options _from_csv takes; returns the summed ingest stats and the region national forms were read in.
 template <class Builder>
@@ -143,9 +201,16 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
                                           const optional_time_arg& default_time,
                                           const typed<names::progress>& progress) {
     const std::vector<std::filesystem::path> paths = paths_of(path_list, "path");
-    for (const auto& path : paths)
-        if (std::error_code unknown; !std::filesystem::exists(path, unknown) && !unknown)
-            detail::throw_file_error(ENOENT, path, "no such report file");
+    for (std::size_t i = 0; i < paths.size(); ++i) {
+        if (std::error_code unknown; !std::filesystem::exists(paths[i], unknown) && !unknown)
+            detail::throw_file_error(ENOENT, paths[i], "no such report file");
+        // The same file twice (a glob and its own name) would count every report in it twice.
+        for (std::size_t j = 0; j < i; ++j)
+            if (std::error_code ec; std::filesystem::equivalent(paths[i], paths[j], ec))
+                throw py::value_error("numrep: the report file " + detail::quote(paths[i].string()) +
+                                      " is given twice (as " + detail::quote(paths[j].string()) +
+                                      " too): its reports would be counted twice");
+    }
     ingest_options options;
     if (!preset_name.is_none()) {
         const auto p = find_preset(preset_name.cast<std::string>());
@@ -171,13 +236,10 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
     }
     options.strict = strict;
     if (!default_time.is_none()) options.default_time = time_of(default_time, "default_time");
-    std::ofstream rejects;
+    std::optional<rejects_file> rejects;
     if (!rejects_path.is_none()) {
-        const std::filesystem::path p = path_of(rejects_path, "rejects");
-        errno = 0;
-        rejects.open(p, std::ios::binary | std::ios::trunc);
-        if (!rejects) detail::throw_file_error(errno != 0 ? errno : EIO, p, "cannot write the rejects file");
-        options.rejects = &rejects;
+        rejects.emplace(path_of(rejects_path, "rejects"), paths);
+        options.rejects = rejects->stream();
     }
     if (!progress.is_none()) {
         options.on_progress = [progress](const ingest_progress& p) {
@@ -206,6 +268,7 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         }
         add_stats(total, stats_dict(stats));
     }
+    if (rejects) rejects->commit();
     return {total, read_in};
 }
 

@@ -415,6 +415,25 @@ TEST_CASE("ingest: missing time and the default time", "[ingest]") {
     CHECK(numrep::ingest_csv("number\n0912345678\n", out, o).defaulted_times == 1);
     o.default_time.reset();
     CHECK_THROWS_WITH(numrep::report_reader(o), contains("no time column and no default_time"));
+
+    // A default in the future is refused, as such a time in the column is a bad row.
+    o.default_time = numrep::detail::unix_now() + 3 * 86400;
+    CHECK_THROWS_WITH(numrep::report_reader(o), contains("is in the future"));
+    o.latest_time.reset();  // no guard asked for: taken
+    CHECK_NOTHROW(numrep::report_reader(o));
+}
+
+TEST_CASE("ingest: one column given for two fields is an error", "[ingest]") {
+    std::vector<numrep::report> out;
+    numrep::ingest_options o;
+    o.columns.time = "number";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n0912345678,2021-07-07,scam\n", out, o),
+                      contains("column \"number\" is given for both the number and the time"));
+    o.columns.time = "time";
+    o.columns.category = "time";
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category\n0912345678,2021-07-07,scam\n", out, o),
+                      contains("column \"time\" is given for both the time and the category"));
+    CHECK(out.empty());
 }
 
 TEST_CASE("ingest: header problems are errors that name the column", "[ingest]") {

@@ -451,6 +451,63 @@ def test_from_csv_rejects_file_that_cannot_be_written_is_an_os_error(tmp_path: P
     assert error.value.errno == errno.ENOENT and str(target) in str(error.value)
 
 
+def test_the_rejects_file_never_empties_an_input_or_a_file_when_the_build_fails(tmp_path: Path) -> None:
+    text = "number,time,category\n0912345678,2021-07-07,scam\n09y2,2021-07-07,scam\n"
+    path = write(tmp_path, text)
+    with pytest.raises(ValueError, match="rejects file .* is one of the report files"):
+        numrep.ReputationDB.from_csv(path, rejects=path)
+    assert path.read_text(encoding="utf-8") == text  # was emptied before it was read
+    keep = tmp_path / "keep.txt"
+    keep.write_text("precious\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="no column"):
+        numrep.ReputationDB.from_csv(path, number="phone", rejects=keep)
+    assert keep.read_text(encoding="utf-8") == "precious\n"  # a failed build leaves it as it was
+    numrep.ReputationDB.from_csv(path, rejects=keep)
+    assert ",3,unparseable_number," in keep.read_text(encoding="utf-8").splitlines()[1]  # line 3, once it succeeded
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "reports.csv"]  # no temporary file left
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_a_rejects_file_that_cannot_take_the_rows_is_an_error_not_a_success(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category\n" + "09y2,2021-07-07,scam\n" * 5000)
+    with pytest.raises(OSError, match="rejects file"):
+        numrep.ReputationDB.from_csv(path, rejects="/dev/full")
+
+
+def test_a_report_file_given_twice_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n")
+    with pytest.raises(ValueError, match="given twice"):
+        numrep.ReputationDB.from_csv([path, tmp_path / "." / path.name])
+
+
+def test_one_column_for_two_fields_is_refused(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n")
+    with pytest.raises(ValueError, match="column \"number\" is given for both the number and the time"):
+        numrep.ReputationDB.from_csv(path, time="number")
+    frame = pd.DataFrame({"number": ["0912345678"], "time": ["2021-07-07"], "category": ["scam"]})
+    with pytest.raises(ValueError, match="'number' is given for more than one field"):
+        numrep.ReputationDB.from_frame(frame, time="number")
+
+
+def test_a_default_time_in_the_future_is_refused_as_a_time_in_the_column_is(tmp_path: Path) -> None:
+    path = write(tmp_path, "number,time,category\n0912345678,,scam\n")
+    with pytest.raises(ValueError, match="default_time .* is in the future"):
+        numrep.ReputationDB.from_csv(path, default_time="2099-01-01")
+    frame = pd.DataFrame({"number": ["0912345678"], "time": [None], "category": ["scam"]})
+    with pytest.raises(ValueError, match="default_time .* is in the future"):
+        numrep.ReputationDB.from_frame(frame, default_time="2099-01-01")
+    assert len(numrep.ReputationDB.from_csv(path, default_time="2021-01-01")) == 1
+
+
+def test_a_frame_with_a_repeated_column_name_is_refused_clearly() -> None:
+    pa = pytest.importorskip("pyarrow")
+    numbers = pa.array(["0912345678"])
+    table = pa.Table.from_arrays([numbers, numbers, pa.array(["2021-07-07"]), pa.array(["scam"])],
+                                 names=["number", "number", "time", "category"])
+    with pytest.raises(ValueError, match="column 'number' \\(for the number\\) appears 2 times"):
+        numrep.ReputationDB.from_frame(table)
+
+
 def test_check_many_plan_columns_are_lookup_many_columns(tmp_path: Path) -> None:
     # One piece of code fills the plan's columns of both calls.
     path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n02439123456,2021-07-07,spam\n")
