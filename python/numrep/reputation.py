@@ -118,10 +118,12 @@ class ReputationDB(_core.ReputationDB):
         leave one out (``db.ingest_stats["ignored_columns"]`` lists header columns named like a field
         but not read). ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
         The delimiter is detected unless given. Bad rows are counted by reason in
-        ``db.ingest_stats`` (never dropped silently), written to `rejects` if given, or raise at the
-        first one with ``strict=True``. `progress(rows, bad, bytes_done, bytes_total)` is called as
-        the files are read. `region` reads national forms (DEFAULT_REGION unless a preset names
-        one: "US" for ftc; an explicit region overrides the preset's).
+        ``db.ingest_stats`` (never dropped silently; its "first_bad_rows" give each one's "file" and
+        "line"), written to `rejects` if given (the file appears once every input is read; it may
+        not be an input), or raise at the first one with ``strict=True``. `progress(rows, bad,
+        bytes_done, bytes_total)` is called as the files are read. `region` reads national forms
+        (DEFAULT_REGION unless a preset names one: "US" for ftc; an explicit region overrides the
+        preset's).
         """
         column = _csv_column
         db = _core.ReputationDB._from_csv(

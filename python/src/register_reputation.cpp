@@ -266,7 +266,10 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
             });
             flush();
         }
-        add_stats(total, stats_dict(stats));
+        py::dict file_stats = stats_dict(stats);
+        // Line numbers count in each file: a kept bad row says which (as the rejects file does).
+        for (auto row : file_stats["first_bad_rows"].cast<py::list>()) row.cast<py::dict>()["file"] = path.string();
+        add_stats(total, file_stats);
     }
     if (rejects) rejects->commit();
     return {total, read_in};

@@ -469,6 +469,17 @@ def test_build_rejects_file_and_strict(tmp_path) -> None:
     assert strict.stderr.count("\n") == 1 and "line 6" in strict.stderr and "0912-x" in strict.stderr
 
 
+def test_build_from_several_files_names_the_file_of_each_bad_row(tmp_path) -> None:
+    first, second = tmp_path / "a.csv", tmp_path / "b.csv"
+    first.write_text("number,time,category\n09y2,2021-07-07,scam\n", encoding="utf-8")
+    second.write_text("number,time,category\n0912345678,2021-07-07,scam\n09x3,2021-07-07,scam\n", encoding="utf-8")
+    result = run("build", str(first), str(second), "-o", str(tmp_path / "db"))
+    assert result.returncode == 0, result.stderr
+    assert f"{first} line 2: " in result.stdout and f"{second} line 3: " in result.stdout
+    twice = run("build", str(first), str(tmp_path / "." / "a.csv"), "-o", str(tmp_path / "db2"))
+    assert twice.returncode == 1 and "given twice" in twice.stderr and "Traceback" not in twice.stderr
+
+
 def test_check_table_levels_and_stdin(tmp_path) -> None:
     _, db = build(tmp_path)
     result = run("check", "-d", str(db), "--now", NOW, "0912000001", "-", stdin="0862 000 002\n\n0162 300 0003\n0977000000\n")

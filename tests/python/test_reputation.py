@@ -474,6 +474,13 @@ def test_a_rejects_file_that_cannot_take_the_rows_is_an_error_not_a_success(tmp_
         numrep.ReputationDB.from_csv(path, rejects="/dev/full")
 
 
+def test_bad_rows_of_several_csv_files_say_which_file(tmp_path: Path) -> None:
+    first = write(tmp_path, "number,time,category\n09y2,2021-07-07,scam\n", "a.csv")
+    second = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n09x3,2021-07-07,scam\n", "b.csv")
+    rows = numrep.ReputationDB.from_csv([first, second]).ingest_stats["first_bad_rows"]
+    assert [(row["file"], row["line"]) for row in rows] == [(str(first), 2), (str(second), 3)]
+
+
 def test_a_report_file_given_twice_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n")
     with pytest.raises(ValueError, match="given twice"):

@@ -133,7 +133,8 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     elif first:
         print(f"  first bad rows{' (line numbers count from 1 in each file)' if len(inputs) > 1 else ''}:")
         for row in first:
-            print(f"    line {row['line']}: {row['message']}")
+            where = f"{row['file']} line" if len(inputs) > 1 and "file" in row else "line"
+            print(f"    {where} {row['line']}: {row['message']}")
     n = db.snapshot_size
     print(f"  distinct numbers   {n:>12,}")
     files = facts["files"]
