@@ -206,8 +206,10 @@ class ReputationDB(_core.ReputationDB):
                                  shards=shards or 0, temp_dir=temp_dir)
         read_in: str | None
         frame_time = "time" if isinstance(time, _Unset) else time
-        if frame_time is None:
-            raise ValueError("numrep: a report time column is required (time=None leaves none)")
+        # CSV files may leave the time out when default_time gives every report one (the reader
+        # checks); Parquet files and frames are read by column and need theirs.
+        no_time = ValueError("numrep: Parquet files and frames need a report time column (time=None leaves none; "
+                             "a CSV file can do without one given default_time)")
         if isinstance(reports, (str, bytes, os.PathLike)) or (
                 isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports)):
             paths = expand_inputs(reports)
@@ -215,6 +217,8 @@ class ReputationDB(_core.ReputationDB):
             if len(kinds) > 1:
                 raise ValueError("numrep: cannot mix CSV and Parquet files in one build")
             if kinds == {"parquet"}:
+                if frame_time is None:
+                    raise no_time
                 for option, value in (("preset", preset), ("delimiter", delimiter), ("rejects", rejects)):
                     if value is not None:
                         raise ValueError(f"numrep: {option} applies to CSV files only, and {paths[0]} is Parquet")
@@ -232,6 +236,8 @@ class ReputationDB(_core.ReputationDB):
                     _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
                     isinstance(region, _Unset) and preset is not None, strict, rejects, default_time, progress)
         else:
+            if frame_time is None:
+                raise no_time
             read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
             arrays, stats = _report_arrays(
                 _as_frame(reports), number=number or "number", time=frame_time,

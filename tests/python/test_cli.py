@@ -668,3 +668,17 @@ def test_every_command_is_a_module_of_the_cli_package() -> None:
         assert callable(module.run) and callable(module.add_parser)
     subcommands = next(a for a in cli.build_parser()._actions if a.dest == "command")
     assert list(subcommands.choices) == names
+
+
+def test_build_from_numbers_alone_and_a_plot_written_where_asked(tmp_path) -> None:
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("number\n0912345678\n0988777666\n", encoding="utf-8")
+    db = tmp_path / "db"
+    result = run("build", str(numbers), "-o", str(db), "--time", "", "--category", "", "--default-time", "2021-07-01")
+    assert result.returncode == 0, result.stderr
+    assert re.search(r"good\s+2\n", result.stdout)
+    plot = tmp_path / "breakdown"  # no extension: written there, as the summary says
+    stats = run("stats", "-d", str(db), "--plot", str(plot), "--now", "latest")
+    assert stats.returncode == 0, stats.stderr
+    assert f"Plot written to {plot}" in stats.stdout and plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert not (tmp_path / "breakdown.png").exists()

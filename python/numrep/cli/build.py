@@ -43,7 +43,7 @@ def report_inputs(reports: Sequence[str]) -> tuple[list[str], Literal["csv", "pa
 
 
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
-                   columns: dict[str, str] | None = None, delimiter: str | None = None,
+                   columns: dict[str, str | None] | None = None, delimiter: str | None = None,
                    region: str | Literal["preset"] | None = "preset", half_life: float = 90.0, strict: bool = False,
                    rejects: str | None = None, default_time: dt.datetime | None = None,
                    progress: Callable[[int, int, int, int], None] | None = None, memory: str | None = None,
@@ -156,8 +156,10 @@ def _no_progress(rows: int, bad: int, done: int, total: int) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    columns = {name: getattr(args, name) for name in ("number", "time", "category", "source", "not_spam")
-               if getattr(args, name) is not None}
+    # An empty name (--time '') leaves that field out, as None does in Python: a file of numbers
+    # alone builds with --time '' --category '' --default-time ISO.
+    columns = {name: (None if name != "number" and getattr(args, name) == "" else getattr(args, name))
+               for name in ("number", "time", "category", "source", "not_spam") if getattr(args, name) is not None}
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
@@ -192,7 +194,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("-o", "--output", required=True, metavar="DB",
                        help="database directory to write (replaced if it is one)")
     build.add_argument("--preset", help="a named column layout of CSV files: ftc (US FTC Do-Not-Call complaints)")
-    columns = build.add_argument_group("columns (header names; default number, time, category)")
+    columns = build.add_argument_group("columns (header names; default number, time, category; an empty name "
+                                       "leaves the field out: --time '' needs --default-time)")
     columns.add_argument("--number", metavar="COL", help="column of the reported number")
     columns.add_argument("--time", metavar="COL", help="column of the report time")
     columns.add_argument("--category", metavar="COL", help="column of the category")

@@ -196,7 +196,9 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
     bars(axes[2, 1], "area", dict(parts["area"]), "numbers", "#3b6ea5", "top areas (state, province)")
     figure.suptitle(title)
     figure.tight_layout()
-    figure.savefig(path, dpi=100)
+    # The format named, so that the file is written where it was asked for: without it matplotlib
+    # adds ".png" to a name that has no extension (and the summary named a file that was not there).
+    figure.savefig(path, dpi=100, format=os.path.splitext(path)[1][1:].lower() or "png")
     plt.close(figure)
 
 
