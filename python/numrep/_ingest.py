@@ -89,6 +89,22 @@ def _parquet_file(path: str) -> Any:
         raise ValueError(f"numrep: {path}: not a Parquet file ({error})") from None
 
 
+def _batches_of(name: str, parquet: Any, batch_rows: int, columns: list[str]) -> Iterator[Any]:
+    """The file's record batches; damaged data (pyarrow's "Corrupt snappy compressed data") is a
+    ValueError that names the file, as the other errors of a build do."""
+    import pyarrow as pa
+
+    batches = parquet.iter_batches(batch_size=batch_rows, columns=columns)
+    while True:
+        try:
+            batch = next(batches)
+        except StopIteration:
+            return
+        except (pa.ArrowException, OSError) as error:
+            raise ValueError(f"numrep: {name}: cannot read its Parquet data ({error})") from None
+        yield batch
+
+
 def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: str, category: str | None,
                      source: str | _Unset | None, not_spam: str | _Unset | None
                      ) -> tuple[dict[str, str | None], list[str]]:
@@ -128,7 +144,7 @@ def _report_batches(path: PathLike, *, number: str = "number", time: str = "time
                                        source=source, not_spam=not_spam)
     wanted = [column for column in dict.fromkeys(fields.values()) if column is not None]
     offset = 0
-    for batch in parquet.iter_batches(batch_size=batch_rows, columns=wanted):
+    for batch in _batches_of(name, parquet, batch_rows, wanted):
         frame = batch.to_pandas()
         arrays, stats = _report_arrays(frame, number=number, time=time, category=category,
                                        source=fields["source"], not_spam=fields["not_spam"], region=region,

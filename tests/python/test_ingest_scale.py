@@ -342,3 +342,18 @@ def test_cli_build_help_names_parquet_and_globs() -> None:
     assert result.returncode == 0
     text = " ".join(result.stdout.split())
     assert "Parquet" in text and "glob" in text and "not mixed" in text
+
+
+def test_damaged_parquet_data_is_an_error_naming_the_file(tmp_path: Path) -> None:
+    """Flipped bytes inside the data pages (the footer intact): pyarrow's own message alone said
+    'Corrupt snappy compressed data.' with no file; the error now names it."""
+    n = 20_000
+    path = tmp_path / "damaged.parquet"
+    pq.write_table(pa.table({"number": [f"09{i:08d}" for i in range(n)], "time": ["2021-07-07"] * n,
+                             "category": ["scam"] * n}), path, compression="snappy")
+    data = bytearray(path.read_bytes())
+    for i in range(1000, 1200):
+        data[i] ^= 0x5A
+    path.write_bytes(bytes(data))
+    with pytest.raises(ValueError, match=f"^numrep: {re.escape(str(path))}: cannot read its Parquet data"):
+        numrep.ReputationDB.from_parquet(path)
