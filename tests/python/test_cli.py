@@ -156,7 +156,12 @@ def test_info_json_reports_errors_inline() -> None:
 def test_region_option() -> None:
     assert json.loads(run("info", "--json", "--region", "US", "(469) 257-6503").stdout)[0]["e164"] == "+14692576503"
     result = run("info", "--region", "XX", "0912345678")
-    assert result.returncode == 1 and 'unknown region "XX"' in result.stderr and "Traceback" not in result.stderr
+    # A wrong command line (exit 2), naming the option, as argparse's other usage errors do.
+    assert result.returncode == 2 and "argument --region: unknown region 'XX'" in result.stderr
+    assert "Traceback" not in result.stderr and "or none" in result.stderr
+    for command in (["build", "x.csv", "-o", "y.db"], ["check", "-d", "z.db", "0912345678"]):
+        bad = run(*command, "--region", "XX")
+        assert bad.returncode == 2 and "argument --region: unknown region 'XX'" in bad.stderr, command
     missing = run("info", "--region", "none", "0912345678")
     assert missing.returncode == 1 and "without a default region" in missing.stderr
 

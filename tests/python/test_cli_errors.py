@@ -56,8 +56,8 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["info", "09y2"], 1, ['"09y2"']),
     (["info", ""], 1, ['""', "empty input"]),
     (["info", "--json", "+999 1"], 1, ['"+999 1"']),
-    (["info", "0912345678", "--region", "XX"], 1, ['"XX"']),
-    (["info", "0912345678", "--region", ""], 1, ['""']),
+    (["info", "0912345678", "--region", "XX"], 2, ["--region", "'XX'"]),
+    (["info", "0912345678", "--region", ""], 2, ["--region", "''"]),
     (["info", "0912345678", "--json=yes"], 2, ["--json"]),
     # build
     (["build", "{reports}"], 2, ["-o"]),
@@ -70,7 +70,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{a directory}"], 1, ["a directory"]),
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/no/such/dir/r.csv"], 1,
      ["no/such/dir/r.csv"]),
-    (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 1, ['"XX"']),
+    (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 2, ["--region", "'XX'"]),
     (["build", "{reports}", "-o", "{root}/new db", "--preset", "xyz"], 1, ['"xyz"']),
     (["build", "{reports}", "-o", "{root}/new db", "--number", "phone"], 1, ['"phone"', "reports.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--strict"], 1, ["reports.csv", "yesterday"]),
@@ -85,7 +85,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["check", "-d", "{half db}", "0912000001"], 1, ["half db"]),
     (["check", "-d", "{corrupt db}", "0912000001"], 1, ["corrupt db/records-00000001-00000.trie"]),
     (["check", "-d", "{db}", "09y2"], 1, ['"09y2"']),
-    (["check", "-d", "{db}", "0912000001", "--region", "XX"], 1, ['"XX"']),
+    (["check", "-d", "{db}", "0912000001", "--region", "XX"], 2, ["--region", "'XX'"]),
     (["check", "-d", "{db}", "0912000001", "--now", "tomorrow"], 2, ["'tomorrow'"]),
     # stats
     (["stats"], 2, ["-d"]),
@@ -100,7 +100,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["upgrade", "{a directory}"], 1, ["a directory"]),
     (["upgrade", "{half db}"], 1, ["half db"]),
     (["upgrade", "{corrupt db}"], 1, ["corrupt db/records-00000001-00000.trie"]),
-    (["upgrade", "{db}", "--region", "XX"], 1, ['"XX"']),
+    (["upgrade", "{db}", "--region", "XX"], 2, ["--region", "'XX'"]),
     # demo
     (["demo", "--count", "100000000000"], 2, ["'100000000000'", "10,000,000"]),
     (["demo", "--count", "99999999999999999999999999"], 2, ["'99999999999999999999999999'"]),

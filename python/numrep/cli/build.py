@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from .. import _core
 from .._ingest import expand_inputs, input_kind
 from ..reputation import ReputationDB
-from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, region_option
+from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, region_option, region_text
 from .output import ProgressBar, format_size
 
 
@@ -203,7 +203,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     columns.add_argument("--not-spam", dest="not_spam", metavar="COL", help="column of yes/no 'not spam' votes")
     build.add_argument("--delimiter", type=delimiter_option,
                        help="CSV field delimiter (default: detected from the header)")
-    build.add_argument("--region",
+    build.add_argument("--region", type=region_text,
                        help=f"default region for national forms (default: the preset's, else {_core.DEFAULT_REGION}; "
                             "'none' for none)")
     build.add_argument("--half-life", dest="half_life", type=half_life_days, default=90.0, metavar="DURATION",

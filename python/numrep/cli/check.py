@@ -8,7 +8,7 @@ import sys
 from typing import Any
 
 from .. import _core
-from .common import EXIT_BAD_INPUT, EXIT_OK, as_of, iso_time, numbers_from, open_db, region_option
+from .common import EXIT_BAD_INPUT, EXIT_OK, as_of, iso_time, numbers_from, open_db, region_option, region_text
 from .output import print_rows
 
 
@@ -86,7 +86,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     check.add_argument("-d", "--db", required=True, metavar="DB", help="database directory (from numrep build)")
     check.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     check.add_argument("--json", action="store_true", help="machine-readable output")
-    check.add_argument("--region", default=None,
+    check.add_argument("--region", default=None, type=region_text,
                        help="region of national forms (default: the one the database was built with; "
                             "'none': international forms only)")
     check.add_argument("--now", type=iso_time, metavar="ISO",

@@ -10,6 +10,7 @@ import re
 import sys
 from collections.abc import Iterable, Sequence
 
+from .. import _core
 from ..reputation import ReputationDB
 
 EXIT_OK = 0
@@ -40,6 +41,18 @@ def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
 def region_option(text: str) -> str | None:
     """A --region value: a region code, or 'none' for international forms only."""
     return None if text.lower() == "none" else text
+
+
+def region_text(text: str) -> str:
+    """argparse type of --region: a known region code or 'none', as given (region_option reads
+    it); anything else is a usage error naming the option."""
+    if text.lower() != "none":
+        try:
+            _core.parse_many([], region=text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(
+                f"unknown region {text!r}: expected an ISO 3166 code such as VN or US, or none") from None
+    return text
 
 
 def half_life_days(text: str) -> float:

@@ -7,7 +7,7 @@ import argparse
 import sys
 
 from .. import _core
-from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option
+from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option, region_text
 from .output import print_rows
 
 
@@ -54,7 +54,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                                              "region code, type, validity, carrier, area")
     info.add_argument("numbers", nargs="+", metavar="NUMBER", help="numbers in any written form; '-' reads stdin")
     info.add_argument("--json", action="store_true", help="machine-readable output")
-    info.add_argument("--region", default=_core.DEFAULT_REGION,
+    info.add_argument("--region", default=_core.DEFAULT_REGION, type=region_text,
                       help="region of national forms: any region code such as US, GB, KR "
                            f"(default {_core.DEFAULT_REGION}; 'none': international forms only)")
     info.set_defaults(run=run)

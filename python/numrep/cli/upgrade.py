@@ -7,7 +7,7 @@ import argparse
 import os
 
 from ..reputation import ReputationDB
-from .common import EXIT_OK, open_db, region_option
+from .common import EXIT_OK, open_db, region_option, region_text
 
 
 def run(args: argparse.Namespace) -> int:
@@ -24,7 +24,7 @@ def run(args: argparse.Namespace) -> int:
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     upgrade = commands.add_parser("upgrade", help="rewrite a database in the current format (in place, crash-safe)")
     upgrade.add_argument("db", metavar="DB", help="database directory")
-    upgrade.add_argument("--region", default=None,
+    upgrade.add_argument("--region", default=None, type=region_text,
                          help="region of national forms from now on (default: the database's; format 1 "
                               "databases were read as VN; 'none': international forms only)")
     upgrade.set_defaults(run=run)
