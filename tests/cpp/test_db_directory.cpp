@@ -200,6 +200,8 @@ TEST_CASE("stores from another database or generation are refused, naming them",
     fs::copy(a, damaged);
     fs::remove(damaged / m.shards[0].bloom.name);
     CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains(m.shards[0].bloom.name));
+    fs::resize_file(damaged / "MANIFEST", 0);  // emptied: damaged, not "nothing published"
+    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("its MANIFEST does not begin with"));
     fs::remove(damaged / "MANIFEST");
     CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("no MANIFEST"));
     CHECK_THROWS_AS(numrep::reputation_db::open(a / "MANIFEST"), numrep::format_error);

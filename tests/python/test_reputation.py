@@ -223,7 +223,7 @@ def store_file(db_path, suffix: str):
 
 
 @pytest.mark.parametrize("damage", ["flip_records", "truncate_bloom", "flip_manifest", "bad_manifest", "swap_bloom",
-                                    "not_a_dir", "missing_manifest"])
+                                    "not_a_dir", "missing_manifest", "empty_manifest"])
 def test_damaged_directory_is_a_format_error(tmp_path, damage: str) -> None:
     db = numrep.ReputationDB.from_frame(history(), source="source", not_spam="not_spam")
     path = tmp_path / "db"
@@ -243,6 +243,9 @@ def test_damaged_directory_is_a_format_error(tmp_path, damage: str) -> None:
     elif damage == "missing_manifest":
         manifest.unlink()
         match = "no MANIFEST"
+    elif damage == "empty_manifest":
+        manifest.write_bytes(b"")
+        match = "damaged numrep database: its MANIFEST does not begin with"
     elif damage == "flip_manifest":  # suspicious_score 30 -> 20: refused, not believed
         manifest.write_text(manifest.read_text().replace("suspicious_score=30", "suspicious_score=20"))
         match = "checksum mismatch"

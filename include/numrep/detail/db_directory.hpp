@@ -700,6 +700,10 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     if (is_v2(dir)) c = read_v2(dir, check);
     else if (is_file(dir / "meta.txt"))
         c = read_v1(dir, check);
+    else if (is_file(dir / manifest_name))  // there, but emptied or overwritten: not "nothing published"
+        throw_format_error(dir.string() +
+                           ": damaged numrep database: its MANIFEST does not begin with "
+                           "\"numrep-database \" (it is empty or was overwritten)");
     else
         throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
     if (c.format == 2) {
