@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <span>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -73,17 +74,32 @@ public:
     }
 
 private:
+    // The category an id stands for in `names`, classified once per name. The cache keeps the
+    // name with its category and is believed only when the name matches: reports of different
+    // readers (one a file, each with its own interner) use the same ids for different names, and
+    // a reader made after another may even sit at the same address.
     report_category category_of(std::uint16_t id, const string_interner<std::uint16_t>& names) {
-        if (id >= category_cache_.size()) category_cache_.resize(names.size(), -1);
-        if (id >= category_cache_.size())
-            detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
-        if (category_cache_[id] < 0) category_cache_[id] = static_cast<int>(classify_category(names.name(id)));
-        return static_cast<report_category>(category_cache_[id]);
+        if (id >= names.size()) detail::throw_invalid_argument("category id " + std::to_string(id) + " unknown");
+        if (id >= category_cache_.size()) category_cache_.resize(names.size());
+        const std::string_view name = names.name(id);
+        cached_category& cached = category_cache_[id];
+        if (!cached.known || cached.name != name) {
+            cached.name.assign(name);
+            cached.category = classify_category(name);
+            cached.known = true;
+        }
+        return cached.category;
     }
+
+    struct cached_category {
+        std::string name;
+        report_category category = report_category::other;
+        bool known = false;
+    };
 
     reputation_config config_;
     std::unordered_map<std::uint64_t, number_record> records_;
-    std::vector<int> category_cache_;
+    std::vector<cached_category> category_cache_;
 };
 
 }  // namespace numrep

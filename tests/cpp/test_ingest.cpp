@@ -961,3 +961,23 @@ TEST_CASE("ingest: reports split over files in any order give the records of one
     CHECK(whole.at(84861234567ULL).source_bits == bits({"alice", "erin"}));  // dave's row is a vote
     CHECK(whole.at(84987654321ULL).source_bits == 0);
 }
+
+TEST_CASE("ingest: one builder fed by several readers files each report under its own category", "[ingest]") {
+    // Each reader numbers its category names from 0: id 0 is "scam" in the first file and
+    // "telemarketing" in the second. The builder must read each id in the interner it came with.
+    numrep::reputation_builder builder;
+    const auto read_into = [&](std::string_view text) {
+        numrep::report_reader reader;  // a fresh reader per file, as a service reading files one by one
+        std::vector<numrep::report> reports;
+        REQUIRE(reader.read(text, reports).good == 1);
+        builder.add(reports, reader.categories());
+    };
+    read_into("number,time,category\n0912345678,2021-07-07,scam\n");
+    read_into("number,time,category\n0861234567,2021-07-07,telemarketing\n");
+    read_into("number,time,category\n0912345678,2021-07-07,Lừa đảo (giả danh công an)\n");
+    const auto& records = builder.records();
+    const auto counts = [&](std::uint64_t key) { return records.at(key).counts; };
+    CHECK(counts(84861234567ULL)[static_cast<std::size_t>(numrep::report_category::telemarketing)] == 1);
+    CHECK(counts(84861234567ULL)[static_cast<std::size_t>(numrep::report_category::scam)] == 0);
+    CHECK(counts(84912345678ULL)[static_cast<std::size_t>(numrep::report_category::scam)] == 2);
+}
