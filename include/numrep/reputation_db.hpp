@@ -300,6 +300,12 @@ public:
     // Distinct reported numbers, snapshot and delta together (a number in both counts once).
     std::size_t number_count() const { return count_prefix(0); }
     std::size_t delta_layers() const noexcept { return load_state()->layers.size(); }
+    // How many states have been published (reports added, compactions ended): while it stays
+    // the same, so do the contents, for callers that remember something about them (Python's
+    // latest_report). Sizes cannot tell: reports for numbers already held, then a compaction,
+    // leave both sizes as they were.
+    std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
+
     std::size_t delta_size() const noexcept {
         std::size_t n = 0;
         for (const auto& layer : load_state()->layers) n += layer->size();
@@ -601,13 +607,15 @@ private:
     void store_state(std::shared_ptr<const state> next) {
         std::lock_guard lock(state_mutex_);
         state_.swap(next);  // the old state is released outside the lock, by `next`'s destructor
+        generation_.fetch_add(1, std::memory_order_acq_rel);
     }
 
     options options_;
     mutable std::mutex state_mutex_;  // guards the pointer only
     std::shared_ptr<const state> state_;
-    std::mutex writer_;     // serialises publishers (add_reports, the end of compact)
-    std::mutex compactor_;  // one compaction at a time
+    std::atomic<std::uint64_t> generation_{0};  // states published so far (generation())
+    std::mutex writer_;                         // serialises publishers (add_reports, the end of compact)
+    std::mutex compactor_;                      // one compaction at a time
     std::shared_future<void> background_;
 };
 

@@ -668,6 +668,11 @@ class ReputationDB:
     def _csv_stats(self) -> dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]:
         ...
     @property
+    def _generation(self) -> int:
+        """
+        States published so far (reports added, compactions ended): the same value, the same contents.
+        """
+    @property
     def bloom_bytes(self) -> int:
         """
         Bytes of the Bloom filters, every shard.

@@ -68,8 +68,8 @@ class ReputationDB(_core.ReputationDB):
         super().__init__(db)
         self._ingest_stats: dict[str, Any] = db._csv_stats if ingest_stats is None else ingest_stats
         self._build_stats: dict[str, int] = {}
-        # latest_report in unix seconds (-1: no reports) and the (snapshot, delta) sizes it is for
-        self._latest: tuple[tuple[int, int], int] | None = None
+        # latest_report in unix seconds (-1: no reports) and the core's generation it is for
+        self._latest: tuple[int, int] | None = None
 
     def _repr_html_(self) -> str:
         """The database in a notebook: numbers, reports, levels now and at the newest report, the
@@ -280,9 +280,10 @@ class ReputationDB(_core.ReputationDB):
         ``now`` that ``now="latest"`` stands for. Found by reading every record (a pass over the
         numbers, about as long as check_many on all of them), then remembered until reports are
         added."""
-        # Remembered for the database's contents as they were: another wrapper of the same core
-        # (ReputationDB(db)) may add reports, which changes the delta's size.
-        state = (self.snapshot_size, self.delta_size)
+        # Remembered for the database's contents as they were, which the core's generation names
+        # (another wrapper of the same core, ReputationDB(db), may add reports; sizes cannot tell:
+        # reports for numbers already held, then a compaction, leave both as they were).
+        state = self._generation
         if self._latest is None or self._latest[0] != state:
             keys = self.keys()
             newest = -1

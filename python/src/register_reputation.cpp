@@ -970,6 +970,9 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
         .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
         .def_property_readonly(
+            "_generation", [](const db_holder& h) { return h.db->generation(); },
+            "States published so far (reports added, compactions ended): the same value, the same contents.")
+        .def_property_readonly(
             "region",
             [](const db_holder& h) -> typed<names::optional_str> {
                 const region r = h.db->settings().default_region;

@@ -152,8 +152,10 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     }
     auto db = numrep::reputation_db::build(first);
     const auto rebuilt = numrep::reputation_db::build(everything);
+    const auto built = db.generation();
     db.add_reports(later);
     CHECK(db.delta_layers() == 1);
+    CHECK(db.generation() > built);      // a new state: whatever a caller remembered of the old one is stale
     CHECK(db.keys() == rebuilt.keys());  // snapshot and delta keys, merged
     CHECK(db.count_prefix(849000000) == rebuilt.count_prefix(849000000));
     const auto compare = [&](const numrep::reputation_db& a) {
@@ -186,7 +188,9 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     CHECK(reported > 100);
     CHECK_THROWS_AS(db.check_batch(batch_keys, now, std::span<numrep::reputation_verdict>(batch.data(), 3)),
                     std::invalid_argument);
+    const auto before_compaction = db.generation();
     db.compact();
+    CHECK(db.generation() > before_compaction);
     CHECK(db.delta_layers() == 0);
     CHECK(db.size() == rebuilt.size());
     compare(db);  // compacted

@@ -223,3 +223,19 @@ def test_a_bad_region_is_one_clear_error_and_repeated_region_labels_are_refused(
     regions = pd.Series(["VN", "US"], index=[0, 0])
     with pytest.raises(ValueError, match="repeated index labels"):
         values.numrep.parse(region=regions)
+
+
+def test_latest_report_follows_new_reports_for_numbers_already_held_after_a_compaction(tmp_path) -> None:
+    # add_reports for a number already held, then compact (save compacts too): both sizes end as
+    # they began, which is all latest_report used to look at.
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2025-01-10", "category": "scam"}])
+    assert db.latest_report is not None and db.latest_report.date().isoformat() == "2025-01-10"
+    db.add_reports([{"number": "0912345678", "time": "2025-04-01", "category": "scam"}])
+    db.compact()
+    assert (db.snapshot_size, db.delta_size) == (1, 0)
+    assert db.latest_report.date().isoformat() == "2025-04-01"
+    assert db.check("0912345678", now="latest").as_of.date().isoformat() == "2025-04-01"
+    db.add_reports([{"number": "0912345678", "time": "2025-05-01", "category": "scam"}])
+    db.save(tmp_path / "db")
+    assert db.latest_report.date().isoformat() == "2025-05-01"
+    assert numrep.ReputationDB.open(tmp_path / "db").latest_report == db.latest_report
