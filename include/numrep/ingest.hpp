@@ -7,6 +7,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <limits>
 #include <optional>
 #include <ostream>
 #include <stdexcept>
@@ -15,6 +16,7 @@
 #include <utility>
 #include <vector>
 
+#include "category.hpp"
 #include "csv.hpp"
 #include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"
@@ -182,15 +184,7 @@ public:
                 r.not_spam = *flag;
             }
 
-            if (cols.category != npos) {
-                if (const auto id = intern(categories_, last_category_, f[cols.category])) {
-                    r.category = *id;
-                } else {
-                    reject(stats, csv, input, bad_row_reason::too_many_names, parse_errc::ok, csv.line(),
-                           [&] { return categories_.full_message(detail::trim(f[cols.category])); });
-                    continue;
-                }
-            }
+            if (cols.category != npos) r.category = category_id(f[cols.category]);
             // A hash of the name, not an interned id: the same in every input, reader and process.
             if (cols.source != npos) r.source = source_id(f[cols.source]);
 
@@ -241,14 +235,18 @@ private:
         bool set = false;
     };
 
-    // The id of a field's name; nullopt when it is new and no new name fits.
-    template <class Id>
-    static std::optional<Id> intern(string_interner<Id>& names, name_cache<Id>& cache, std::string_view field) {
+    // The id of a category field's name. Once the interner holds all but report_category_count
+    // of the names its ids can number (65,535), a new name stands in by the name of the category
+    // it falls in ("scam", "spam", ...), for which those last ids are kept: a database keeps only
+    // that category of a report, so every row still counts, as it does from a DataFrame.
+    std::uint16_t category_id(std::string_view field) {
         const std::string_view name = detail::trim(field);
-        if (cache.set && cache.name == name) return cache.id;
-        if (names.full() && !names.find(name)) return std::nullopt;
-        const Id id = names.intern(name);
-        cache = {names.name(id), id, true};
+        if (last_category_.set && last_category_.name == name) return last_category_.id;
+        constexpr std::size_t ids = std::size_t{std::numeric_limits<std::uint16_t>::max()} + 1;
+        if (categories_.size() + report_category_count >= ids && !categories_.find(name))
+            return categories_.intern(to_string(classify_category(name)));  // the field is not kept: no cache
+        const std::uint16_t id = categories_.intern(name);
+        last_category_ = {categories_.name(id), id, true};
         return id;
     }
 

@@ -20,7 +20,7 @@ enum class bad_row_reason : std::uint8_t {
     missing_time,           // the time field is empty and no default_time was given
     bad_time,               // not a date parse_time accepts, before 1970, after latest_time or past 2106
     bad_not_spam,           // the not_spam field is not a yes/no value
-    too_many_names,         // a category name past the interner's id range (65,535 distinct names)
+    too_many_names,         // no longer given: names past the interner's range count under their category's name
     unterminated_quote,     // a quoted field never closed: the rest of the input is this row
 };
 

@@ -372,19 +372,34 @@ TEST_CASE("ingest: every bad row kind, counted exactly", "[ingest]") {
                contains("unparseable number: 4 (bad character 1, too short 1, too long 1, unknown country code 1)"));
 }
 
-TEST_CASE("ingest: too many distinct categories is a bad row, not a crash", "[ingest]") {
+TEST_CASE("ingest: past 65,535 distinct category names, new ones count under their category's name", "[ingest]") {
     std::string text = "number,time,category\n";
-    for (int i = 0; i < 65536; ++i) text += "0912345678,0,c" + std::to_string(i) + "\n";
-    text += "0912345678,0,c17\n";
+    for (int i = 0; i < 70000; ++i) text += "0912345678,0,c" + std::to_string(i) + "\n";
+    text += "0912345678,0,c17\n";                       // a name held early: its own id
+    text += "0912345678,0,telemarketing call 99\n";     // new and past the limit: "telemarketing"
+    text += "0912345678,0,Lừa đảo giả danh công an\n";  // "scam"
     numrep::report_reader reader;
-    std::uint64_t good = 0;
-    const auto stats = reader.read(text, [&](const numrep::report&) { ++good; });
-    CHECK(stats.good == 65536);
-    CHECK(good == 65536);
-    CHECK(stats.count(numrep::bad_row_reason::too_many_names) == 1);
-    REQUIRE(stats.first_bad_rows.size() == 1);
-    CHECK(stats.first_bad_rows[0].line == 65537);
-    CHECK(reader.categories().size() == 65536);
+    std::vector<numrep::report> out;
+    const auto stats = reader.read(text, out);
+    CHECK(stats.good == 70003);
+    CHECK(stats.bad == 0);
+    REQUIRE(out.size() == 70003);
+    const auto& names = reader.categories();
+    CHECK(names.size() <= 65536);
+    CHECK(names.name(out[17].category) == "c17");
+    CHECK(names.name(out[70000].category) == "c17");
+    CHECK(names.name(out[69999].category) == "other");  // "c69999": a category name of no kind
+    CHECK(names.name(out[70001].category) == "telemarketing");
+    CHECK(names.name(out[70002].category) == "scam");
+    // A builder reads every one: none is lost, as none is from a DataFrame.
+    numrep::reputation_builder builder;
+    builder.add(out, names);
+    const auto& counts = builder.records().at(84912345678ULL).counts;
+    std::uint64_t total = 0;
+    for (const auto c : counts) total += c;
+    CHECK(total == 70003);
+    CHECK(counts[static_cast<std::size_t>(numrep::report_category::telemarketing)] == 1);
+    CHECK(counts[static_cast<std::size_t>(numrep::report_category::scam)] == 1);
 }
 
 TEST_CASE("ingest: missing time and the default time", "[ingest]") {

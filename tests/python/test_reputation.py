@@ -22,8 +22,9 @@ FTC = Path(__file__).resolve().parent.parent / "data" / "ftc_sample.csv"
 UTC = dt.timezone.utc
 NOW = dt.datetime(2026, 3, 1, tzinfo=UTC)
 
-# One good row, then one row of each bad kind the reader knows (except too_many_names, which
-# takes 65,536 distinct category names), the unterminated quote last since it ends the input.
+# One good row, then one row of each bad kind the reader knows (too_many_names no longer
+# happens: see test_csv_counts_every_report_whatever_the_number_of_category_names), the
+# unterminated quote last since it ends the input.
 EVERY_KIND = """number,time,category,source,not_spam
 0912000001,2026-02-28T10:00:00Z,scam,a,
 0912000002,2026-02-28
@@ -482,6 +483,20 @@ def test_bad_rows_of_several_csv_files_say_which_file(tmp_path: Path) -> None:
     second = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n09x3,2021-07-07,scam\n", "b.csv")
     rows = numrep.ReputationDB.from_csv([first, second]).ingest_stats["first_bad_rows"]
     assert [(row["file"], row["line"]) for row in rows] == [(str(first), 2), (str(second), 3)]
+
+
+def test_csv_counts_every_report_whatever_the_number_of_category_names(tmp_path: Path) -> None:
+    """Past 65,535 distinct category texts the CSV reader used to drop rows (too_many_names)
+    that a DataFrame of the same rows kept; now both count every report, by category."""
+    rows = [("0912345678", "2021-07-07", f"scam call number {i}" if i % 2 else f"spam {i}") for i in range(70_000)]
+    path = tmp_path / "many.csv"
+    path.write_text("number,time,category\n" + "".join(f"{n},{t},{c}\n" for n, t, c in rows), encoding="utf-8")
+    by_csv = numrep.ReputationDB.from_csv(path)
+    by_frame = numrep.ReputationDB.from_frame(pd.DataFrame(rows, columns=["number", "time", "category"]))
+    assert by_csv.ingest_stats["bad"] == 0 and by_csv.ingest_stats["good"] == 70_000
+    verdict = by_csv.check("0912345678", now=NOW)
+    assert verdict.reports == 70_000 and verdict.counts["scam"] == 35_000 and verdict.counts["spam"] == 35_000
+    assert verdict.counts == by_frame.check("0912345678", now=NOW).counts
 
 
 def test_a_report_file_given_twice_is_refused(tmp_path: Path) -> None:
