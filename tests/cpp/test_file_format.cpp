@@ -314,6 +314,15 @@ TEST_CASE("the reader names the reason a file is refused", "[format]") {
     auto short_end = good;
     forge<std::uint64_t>(short_end, 152, 0);
     check_reason(short_end, "sections end at 320 but the file has 384 bytes");
+    // A byte of padding set, both checksums made to match: refused by the full check (the
+    // header-only check reads no section bytes, and takes it).
+    auto padded = good;
+    padded[192 + 70 + 3] = std::byte{0xAB};  // section 0: 70 bytes at 192, padding to 320
+    forge<std::uint64_t>(padded, 48, numrep::detail::xxh3_bytes(std::span<const std::byte>(padded).subspan(192)));
+    check_reason(padded, "section 0: its padding is not zero");
+    read_expectations header_only = expect_trie();
+    header_only.check = numrep::verify::header;
+    CHECK(read_error(padded, header_only).empty());
 }
 
 TEST_CASE("store files are written atomically and read by mapping or copying", "[format]") {

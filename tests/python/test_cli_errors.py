@@ -71,6 +71,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/no/such/dir/r.csv"], 1,
      ["no/such/dir/r.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 2, ["--region", "'XX'"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--memory", "1K"], 2, ["--memory", "below the 16M"]),
     (["build", "{reports}", "-o", "{root}/new db", "--preset", "xyz"], 1, ['"xyz"']),
     (["build", "{reports}", "-o", "{root}/new db", "--number", "phone"], 1, ['"phone"', "reports.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--strict"], 1, ["reports.csv", "yesterday"]),

@@ -473,6 +473,16 @@ inline store_view read_store(std::span<const std::byte> file, const read_expecta
         xxh3_bytes(file.subspan(header_size)) != load_le<std::uint64_t>(f + at::payload_checksum)) {
         fail("checksum mismatch (corrupted data)");
     }
+    // The padding after each section is zero (a writer writes nothing else there). Checked with
+    // the payload, which reads every byte anyway; verify::header touches no section's bytes.
+    if (expect.check == verify::full) {
+        for (std::size_t i = 0; i < section_count; ++i) {
+            const std::span<const std::byte> s = view.sections[i];
+            const auto end = static_cast<std::size_t>(s.data() + s.size() - file.data());
+            for (std::size_t b = end; b < round_up_64(end); ++b)
+                if (file[b] != std::byte{0}) fail("section " + std::to_string(i) + ": its padding is not zero");
+        }
+    }
     return view;
 }
 

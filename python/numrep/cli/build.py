@@ -15,7 +15,7 @@ from typing import Any, Callable, Literal
 from .. import _core
 from .._ingest import expand_inputs, input_kind
 from ..reputation import ReputationDB
-from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, region_option, region_text
+from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, memory_option, region_option, region_text
 from .output import ProgressBar, format_size
 
 
@@ -213,7 +213,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     build.add_argument("--default-time", dest="default_time", type=iso_time, metavar="ISO",
                        help="time of reports whose time is empty (otherwise they are bad rows)")
     scale = build.add_argument_group("scale (docs/scale.md)")
-    scale.add_argument("--memory", metavar="SIZE",
+    scale.add_argument("--memory", metavar="SIZE", type=memory_option,
                        help="memory the build may hold (4G, 512M): beyond it, sorted runs spill to disk and the "
                             "database is built one shard at a time (default: no limit)")
     scale.add_argument("--shards", type=shard_count, metavar="N",

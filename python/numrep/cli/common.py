@@ -43,6 +43,18 @@ def region_option(text: str) -> str | None:
     return None if text.lower() == "none" else text
 
 
+def memory_option(text: str) -> str:
+    """argparse type of --memory: a size a build can run in ("4G", "512M"), as given; anything
+    else is a usage error naming the option."""
+    from ..reputation import _memory_bytes
+
+    try:
+        _memory_bytes(text)
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(str(error).removeprefix("numrep: ")) from None
+    return text
+
+
 def region_text(text: str) -> str:
     """argparse type of --region: a known region code or 'none', as given (region_option reads
     it); anything else is a usage error naming the option."""
