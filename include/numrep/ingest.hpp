@@ -77,7 +77,8 @@ public:
         if (options_.default_time && options_.latest_time && *options_.default_time > *options_.latest_time)
             detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
                                            " is in the future (later than " + std::to_string(*options_.latest_time) +
-                                           ", a day from now): reports dated then would outweigh every real one");
+                                           ", the latest a report may carry; by default a day from now): reports dated "
+                                           "then would outweigh every real one");
         if (options_.progress_every == 0) options_.progress_every = 1;
     }
     // Not copyable: the name cache points into this reader's interner.

@@ -38,7 +38,8 @@ def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
     """The files that paths and glob patterns name, in order: a path that exists is taken as it
     is (even with * or [ in its name); a pattern (``reports/*.csv``, ``data/**/*.parquet``, where
     ``**`` is any depth) becomes its matching files, sorted. A pattern matching no file, or a path
-    that does not exist, is a FileNotFoundError naming it; a directory is an IsADirectoryError."""
+    that does not exist, is a FileNotFoundError naming it; a directory is an IsADirectoryError; a
+    file named twice (by a pattern and its name) is a ValueError."""
     if isinstance(patterns, (str, bytes, os.PathLike)):
         patterns = [patterns]
     out: list[str] = []
@@ -58,6 +59,15 @@ def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
         if not matches:
             raise FileNotFoundError(2, f"no file matches {pattern!r}", pattern)
         out.extend(matches)
+    # The same file twice (a glob and its own name) would count every report in it twice.
+    seen: dict[tuple[int, int], str] = {}
+    for path in out:
+        info = os.stat(path)
+        first = seen.get((info.st_dev, info.st_ino))
+        if first is not None:
+            raise ValueError(f"numrep: the report file {path!r} is given twice (as {first!r} too): its reports would "
+                             "be counted twice")
+        seen[(info.st_dev, info.st_ino)] = path
     return out
 
 
@@ -100,6 +110,8 @@ def _batches_of(name: str, parquet: Any, batch_rows: int, columns: list[str]) ->
             batch = next(batches)
         except StopIteration:
             return
+        except MemoryError:  # pyarrow's ArrowMemoryError too: out of memory, not damage
+            raise
         except (pa.ArrowException, OSError) as error:
             raise ValueError(f"numrep: {name}: cannot read its Parquet data ({error})") from None
         yield batch

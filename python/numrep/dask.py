@@ -210,7 +210,8 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         "source": source, "not_spam": not_spam, "region": frame_region, "default_time": default_time,
     }
     if frame_columns["time"] is None:
-        raise ValueError("numrep: a report time column is required")
+        raise ValueError("numrep: a Dask build needs a report time column (leaving it out, with a default time, is "
+                         "for a CSV build in one process)")
 
     def column(value: str | _Unset | None) -> str | None:
         return None if isinstance(value, _Unset) else "" if value is None else value

@@ -5,11 +5,14 @@
 #include <pybind11/functional.h>
 #include <pybind11/gil.h>
 
+#include <sys/stat.h>
 #include <unistd.h>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
+#include <map>
 #include <memory>
 #include <numrep/database_builder.hpp>
 #include <optional>
@@ -134,10 +137,12 @@ bool set_column(std::optional<std::string>& column, const py::object& o) {
 
 using column_arg = typed<names::optional_str>;
 
-// The rejects file. A regular file (or a new one) is written beside its name and moved there
-// only once every input has been read, so that a failed build never empties it; a path that
-// names an input is refused (opening it for writing would empty the input before it is read);
-// a device or pipe is written where it is. A write that fails is an error, not a success.
+// The rejects file. Rows go to a private temporary file first (mkstemp, in the temporary
+// directory) and are copied to the file named only once every input has been read: a build
+// that fails while reading leaves that file as it was, and writing it at the end, through an
+// ordinary open, keeps what the name is (a symlink's target, a device, a pipe) and the mode of
+// a file that is there. A path that names an input is refused: it would be overwritten. A write
+// that fails is an error, not a success.
 class rejects_file {
 public:
     rejects_file(std::filesystem::path path, const std::vector<std::filesystem::path>& inputs)
@@ -147,47 +152,43 @@ public:
             if (std::filesystem::equivalent(path_, input, ec))
                 throw py::value_error("numrep: the rejects file " + detail::quote(path_.string()) +
                                       " is one of the report files being read: give another path");
-        const auto status = std::filesystem::status(path_, ec);
-        in_place_ = !ec && std::filesystem::exists(status) && !std::filesystem::is_regular_file(status);
-        if (!in_place_) {
-            temp_ = path_;
-            temp_ += ".tmp-" + std::to_string(::getpid());
-        }
-        errno = 0;
-        out_.open(in_place_ ? path_ : temp_, std::ios::binary | std::ios::trunc);
-        if (!out_) detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
+        std::string name = (std::filesystem::temp_directory_path(ec) / "numrep-rejects-XXXXXX").string();
+        const int fd = ::mkstemp(name.data());
+        if (fd < 0) detail::throw_file_error(errno, name, "cannot create a temporary file for the rejects");
+        ::close(fd);
+        temp_ = name;
+        out_.open(temp_, std::ios::binary | std::ios::trunc);
+        if (!out_) detail::throw_file_error(errno != 0 ? errno : EIO, temp_, "cannot write the rejects file");
     }
     rejects_file(const rejects_file&) = delete;
     rejects_file& operator=(const rejects_file&) = delete;
     ~rejects_file() {
-        if (!committed_ && !in_place_) {
-            out_.close();
-            std::error_code ignored;
-            std::filesystem::remove(temp_, ignored);
-        }
+        out_.close();
+        std::error_code ignored;
+        std::filesystem::remove(temp_, ignored);
     }
 
     std::ostream* stream() noexcept { return &out_; }
 
-    // Every input read: the rows reach their file, or this says why not.
+    // Every input read: the rows reach the file named, or this says why not.
     void commit() {
         errno = 0;
-        out_.flush();
         out_.close();
-        if (out_.fail()) detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
-        if (!in_place_) {
-            std::error_code ec;
-            std::filesystem::rename(temp_, path_, ec);
-            if (ec) detail::throw_file_error(ec.value(), path_, "cannot write the rejects file");
-        }
-        committed_ = true;
+        if (out_.fail()) detail::throw_file_error(errno != 0 ? errno : EIO, temp_, "cannot write the rejects file");
+        std::ifstream rows(temp_, std::ios::binary);
+        errno = 0;
+        std::ofstream target(path_, std::ios::binary | std::ios::trunc);
+        if (!target) detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
+        if (rows.peek() != std::ifstream::traits_type::eof()) target << rows.rdbuf();
+        errno = 0;
+        target.close();
+        if (!rows || target.fail())
+            detail::throw_file_error(errno != 0 ? errno : EIO, path_, "cannot write the rejects file");
     }
 
 private:
     std::filesystem::path path_, temp_;
     std::ofstream out_;
-    bool in_place_ = false;
-    bool committed_ = false;
 };
 
 // Reads CSV report files into `builder` (a reputation_builder or a database_builder) with the
@@ -201,15 +202,20 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
                                           const optional_time_arg& default_time,
                                           const typed<names::progress>& progress) {
     const std::vector<std::filesystem::path> paths = paths_of(path_list, "path");
+    // The same file twice (a glob and its own name) would count every report in it twice: each
+    // file's device and inode, one stat a file.
+    std::map<std::pair<dev_t, ino_t>, std::size_t> seen;
     for (std::size_t i = 0; i < paths.size(); ++i) {
-        if (std::error_code unknown; !std::filesystem::exists(paths[i], unknown) && !unknown)
-            detail::throw_file_error(ENOENT, paths[i], "no such report file");
-        // The same file twice (a glob and its own name) would count every report in it twice.
-        for (std::size_t j = 0; j < i; ++j)
-            if (std::error_code ec; std::filesystem::equivalent(paths[i], paths[j], ec))
-                throw py::value_error("numrep: the report file " + detail::quote(paths[i].string()) +
-                                      " is given twice (as " + detail::quote(paths[j].string()) +
-                                      " too): its reports would be counted twice");
+        struct ::stat st{};
+        if (::stat(paths[i].c_str(), &st) != 0) {
+            if (errno == ENOENT) detail::throw_file_error(ENOENT, paths[i], "no such report file");
+            continue;  // reading it says what is wrong
+        }
+        const auto [at, fresh] = seen.emplace(std::pair{st.st_dev, st.st_ino}, i);
+        if (!fresh)
+            throw py::value_error("numrep: the report file " + detail::quote(paths[i].string()) +
+                                  " is given twice (as " + detail::quote(paths[at->second].string()) +
+                                  " too): its reports would be counted twice");
     }
     ingest_options options;
     if (!preset_name.is_none()) {
@@ -268,7 +274,11 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         }
         py::dict file_stats = stats_dict(stats);
         // Line numbers count in each file: a kept bad row says which (as the rejects file does).
-        for (auto row : file_stats["first_bad_rows"].cast<py::list>()) row.cast<py::dict>()["file"] = path.string();
+        // Named as os.fsdecode names it: a file name need not be UTF-8.
+        PyObject* name = PyUnicode_DecodeFSDefault(path.c_str());
+        if (name == nullptr) throw py::error_already_set();
+        const auto file = py::reinterpret_steal<py::str>(name);
+        for (auto row : file_stats["first_bad_rows"].cast<py::list>()) row.cast<py::dict>()["file"] = file;
         add_stats(total, file_stats);
     }
     if (rejects) rejects->commit();

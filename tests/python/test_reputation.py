@@ -471,6 +471,38 @@ def test_the_rejects_file_never_empties_an_input_or_a_file_when_the_build_fails(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["keep.txt", "reports.csv"]  # no temporary file left
 
 
+def test_the_rejects_file_keeps_a_symlink_and_the_mode_of_the_file_there(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    path = write(tmp_path, "number,time,category\n09y2,2021-07-07,scam\n")
+    target = tmp_path / "private.csv"
+    target.write_text("old\n", encoding="utf-8")
+    target.chmod(0o600)  # rejects hold phone numbers: a private file stays private
+    link = tmp_path / "rejects-link.csv"
+    link.symlink_to(target)
+    numrep.ReputationDB.from_csv(path, rejects=link)
+    assert link.is_symlink() and os.readlink(link) == str(target)  # the link itself is kept
+    assert "09y2" in target.read_text(encoding="utf-8")
+    assert stat.S_IMODE(target.stat().st_mode) == 0o600
+
+
+def test_a_file_name_that_is_not_utf8_is_named_as_os_fsdecode_names_it(tmp_path: Path) -> None:
+    import os
+
+    name = os.fsencode(str(tmp_path)) + b"/bad\xe9.csv"
+    with open(name, "w", encoding="utf-8") as f:
+        f.write("number,time,category\n09y2,2021-07-07,scam\n")
+    (row,) = numrep.ReputationDB.from_csv(name).ingest_stats["first_bad_rows"]
+    assert row["file"] == os.fsdecode(name)
+
+
+def test_a_directory_with_another_programs_manifest_is_not_called_a_damaged_database(tmp_path: Path) -> None:
+    (tmp_path / "MANIFEST").write_text("include README.md\n", encoding="utf-8")  # a Python source tree's
+    with pytest.raises(numrep.FormatError, match="not a numrep database \\(its MANIFEST is not numrep's\\)"):
+        numrep.ReputationDB.open(tmp_path)
+
+
 @pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
 def test_a_rejects_file_that_cannot_take_the_rows_is_an_error_not_a_success(tmp_path: Path) -> None:
     path = write(tmp_path, "number,time,category\n" + "09y2,2021-07-07,scam\n" * 5000)
@@ -503,6 +535,14 @@ def test_a_report_file_given_twice_is_refused(tmp_path: Path) -> None:
     path = write(tmp_path, "number,time,category\n0912345678,2021-07-07,scam\n")
     with pytest.raises(ValueError, match="given twice"):
         numrep.ReputationDB.from_csv([path, tmp_path / "." / path.name])
+    with pytest.raises(ValueError, match="given twice"):  # a build in any kind: the same check
+        numrep.ReputationDB.build([str(tmp_path / "*.csv"), path], tmp_path / "db")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    pq.write_table(pa.table({"number": ["0912345678"], "time": ["2021-07-07"], "category": ["scam"]}),
+                   tmp_path / "r.parquet")
+    with pytest.raises(ValueError, match="given twice"):
+        numrep.ReputationDB.from_parquet([tmp_path / "r.parquet", tmp_path / "*.parquet"])
 
 
 def test_one_column_for_two_fields_is_refused(tmp_path: Path) -> None:

@@ -186,6 +186,21 @@ inline std::string manifest_first_line(const std::filesystem::path& dir) {
         return {};
     }
 }
+// Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
+// are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
+// system says, anything else a directory of something else (a source tree has MANIFEST files).
+inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
+    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto ext = entry.path().extension();
+        if (ext == ".trie" || ext == ".bloom")
+            return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
+                   "or was overwritten) though its store files are there";
+    }
+    return ": not a numrep database (its MANIFEST is not numrep's)";
+}
+
 // A numrep database of some format 2 or later: a MANIFEST that says so (MANIFEST alone is a
 // common name: Perl and Python source trees have one).
 inline bool is_v2(const std::filesystem::path& dir) {
@@ -700,10 +715,8 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     if (is_v2(dir)) c = read_v2(dir, check);
     else if (is_file(dir / "meta.txt"))
         c = read_v1(dir, check);
-    else if (is_file(dir / manifest_name))  // there, but emptied or overwritten: not "nothing published"
-        throw_format_error(dir.string() +
-                           ": damaged numrep database: its MANIFEST does not begin with "
-                           "\"numrep-database \" (it is empty or was overwritten)");
+    else if (is_file(dir / manifest_name))
+        throw_format_error(dir.string() + manifest_not_numrep(dir));
     else
         throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
     if (c.format == 2) {
