@@ -53,9 +53,14 @@ def test_reputation_db_from_csv_save_open(tmp_path: Path, as_path: Callable[[Pat
 
 
 def test_reputation_db_from_csv_takes_a_list_of_any_kinds(tmp_path: Path) -> None:
-    first = reports(tmp_path)
-    db = numrep.ReputationDB.from_csv([str(first), os.fsencode(first), first, BytesPath(first)])
+    files = [reports(tmp_path)]
+    for name in ("b.csv", "c.csv", "d.csv"):  # four files: one file named twice is refused (counted twice)
+        files.append(tmp_path / name)
+        files[-1].write_text(REPORTS, encoding="utf-8")
+    db = numrep.ReputationDB.from_csv([str(files[0]), os.fsencode(files[1]), files[2], BytesPath(files[3])])
     assert db.ingest_stats["rows"] == 8 and db.check("0912000001").reports == 4
+    with pytest.raises(ValueError, match="given twice"):
+        numrep.ReputationDB.from_csv([str(files[0]), os.fsencode(files[0])])
 
 
 def test_reputation_db_from_csv_takes_a_generator_of_paths(tmp_path: Path) -> None:
