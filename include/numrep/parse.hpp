@@ -3,6 +3,7 @@
 // O(length). Steps and differences: docs/architecture.md ("Parsing"), docs/world-plan.md.
 #pragma once
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstddef>
@@ -819,9 +820,13 @@ constexpr parse_result try_parse(std::string_view text, std::string_view region_
     return try_parse(text, *home);
 }
 
-// The message parse_error carries: `numrep: cannot parse "0912x": bad character 'x' at offset 4`.
-inline std::string parse_error_message(std::string_view text, const parse_result& r,
-                                       std::string_view region_code = {}) {
+// What an error's offset counts: code units of the text as given (bytes of UTF-8, as
+// parse_result::position does), or code points (the index into a Python str that was encoded).
+enum class offset_unit : std::uint8_t { code_units, code_points };
+
+// The message parse_error carries: `numrep: cannot parse "0912x": bad character "x" at offset 4`.
+inline std::string parse_error_message(std::string_view text, const parse_result& r, std::string_view region_code = {},
+                                       offset_unit unit = offset_unit::code_units) {
     // Built with append: GCC 12 warns falsely (-Wrestrict) on chains of operator+ here.
     std::string message = "cannot parse ";
     message.append(detail::quote(text)).append(": ").append(describe(r.error()));
@@ -830,7 +835,12 @@ inline std::string parse_error_message(std::string_view text, const parse_result
         if (d.code_point == detail::invalid_code_point) message.append(" (invalid UTF-8)");
         else
             message.append(" ").append(detail::quote(text.substr(r.position(), d.length)));
-        message.append(" at offset ").append(std::to_string(r.position()));
+        std::size_t offset = r.position();
+        if (unit == offset_unit::code_points)  // every byte but UTF-8's continuation bytes starts one
+            offset = static_cast<std::size_t>(
+                std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset),
+                              [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+        message.append(" at offset ").append(std::to_string(offset));
     } else if (r.error() == parse_errc::unknown_region) {
         message.append(" ").append(detail::quote(region_code));
     }

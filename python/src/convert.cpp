@@ -158,9 +158,21 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
 
 // ------------------------------------------------------------------------------ one number or key
 
+namespace {
+
+// A str's number (its UTF-8 from utf8_of); a ParseError's offset counts characters of the str, as
+// Python indexes it, not bytes of its UTF-8.
+phone_number parse_str(const std::string& utf8, const region& home) {
+    const parse_result r = try_parse(utf8, home);
+    if (!r) throw parse_error("numrep: " + parse_error_message(utf8, r, {}, offset_unit::code_points));
+    return *r;
+}
+
+}  // namespace
+
 std::uint64_t key_of(const py::handle& value, const region& home) {
     if (py::isinstance<phone_number>(value)) return value.cast<phone_number>().key();
-    if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home).key();
+    if (py::isinstance<py::str>(value)) return parse_str(utf8_of(value), home).key();
     if (is_integer(value)) {
         const py::int_ v = as_int(value);
         if (v < py::int_(0))
@@ -177,7 +189,7 @@ std::uint64_t key_of(const py::handle& value, const region& home) {
 std::uint64_t key_of(const py::handle& value, const py::handle& region_code) {
     if (py::isinstance<py::str>(value)) {
         const std::string text = utf8_of(value);
-        return numrep::parse(text, region_of(region_code, text)).key();
+        return parse_str(text, region_of(region_code, text)).key();
     }
     (void)region_of(region_code);  // a bad region is an error whatever the value
     return key_of(value, region::none());
@@ -185,7 +197,7 @@ std::uint64_t key_of(const py::handle& value, const py::handle& region_code) {
 
 phone_number number_of(const py::handle& value, const region& home) {
     if (py::isinstance<phone_number>(value)) return value.cast<phone_number>();
-    if (py::isinstance<py::str>(value)) return numrep::parse(utf8_of(value), home);
+    if (py::isinstance<py::str>(value)) return parse_str(utf8_of(value), home);
     const std::uint64_t key = key_of(value, home);  // ints (range-checked); TypeError for the rest
     const auto n = phone_number::from_key(key);
     if (!n)
@@ -197,7 +209,7 @@ phone_number number_of(const py::handle& value, const region& home) {
 phone_number number_of(const py::handle& value, const py::handle& region_code) {
     if (py::isinstance<py::str>(value)) {
         const std::string text = utf8_of(value);
-        return numrep::parse(text, region_of(region_code, text));
+        return parse_str(text, region_of(region_code, text));
     }
     return number_of(value, region_of(region_code));
 }
@@ -323,9 +335,12 @@ private:
     std::size_t count_ = 0;
 };
 
-[[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home) {
+// The ParseError for value `index`, whose offset counts characters of a str (code points) or
+// bytes of a bytes value (code units).
+[[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home,
+                           offset_unit unit = offset_unit::code_points) {
     const parse_result r = try_parse(text, home);
-    throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r));
+    throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r, {}, unit));
 }
 
 // Keys of an Arrow column of strings, read in place without the GIL (a dictionary-encoded
@@ -354,7 +369,9 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
         const std::size_t bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
         if (bad < count) {
             if (column.is_null(bad)) throw parse_error("numrep: item " + std::to_string(bad) + ": missing value");
-            raise_at(bad, column.text_at(bad), homes[bad]);
+            // Arrow binary columns ("z", "Z", "vz") hold bytes: their offsets count bytes.
+            const bool binary = column.format() == "z" || column.format() == "Z" || column.format() == "vz";
+            raise_at(bad, column.text_at(bad), homes[bad], binary ? offset_unit::code_units : offset_unit::code_points);
         }
     }
     return out;
@@ -401,7 +418,9 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                 });
                 if (raise) bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
             }
-            if (bad < count) raise_at(bad, fixed_width_text(contiguous, bad), homes[bad]);
+            if (bad < count)
+                raise_at(bad, fixed_width_text(contiguous, bad), homes[bad],
+                         kind == 'U' ? offset_unit::code_points : offset_unit::code_units);
             return out;
         }
         if (kind != 'O') {
@@ -499,7 +518,11 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                 failed.push_back(i);
         }
     }
-    if (!failed.empty()) raise_at(failed.front(), std::string(texts[failed.front()]), homes[failed.front()]);
+    if (!failed.empty()) {
+        const std::size_t at = failed.front();
+        raise_at(at, std::string(texts[at]), homes[at],
+                 py::isinstance<py::bytes>(items[at]) ? offset_unit::code_units : offset_unit::code_points);
+    }
     if (raise_gathered) raise_gathered();
     return out;
 }

@@ -265,6 +265,42 @@ TEST_CASE("parse throws parse_error quoting the input and the reason", "[parse][
     CHECK_THROWS_WITH(numrep::parse("\x01\"x"), numrep_test::contains("\"\\x01\\\"x\""));  // escaped in the message
 }
 
+TEST_CASE("messages quote printable text as written and escape what would not show", "[parse][errors]") {
+    using numrep::detail::quote;
+    CHECK(quote("G\xE1\xBB\x8Di 0912") == "\"G\xE1\xBB\x8Di 0912\"");            // "Gọi 0912": Vietnamese as is
+    CHECK(quote("\xEF\xBC\x90\xEF\xBC\x99") == "\"\xEF\xBC\x90\xEF\xBC\x99\"");  // full-width digits
+    CHECK(quote("09\x1B[31m") == "\"09\\x1b[31m\"");                             // a terminal escape
+    CHECK(quote("09\x7F") == "\"09\\x7f\"");
+    CHECK(quote("09\xC2\x85") == "\"09\\u0085\"");  // C1 control (next line)
+    CHECK(quote("09\xE2\x80\xAE"
+                "12") == "\"09\\u202e12\"");  // right-to-left override
+    CHECK(quote("09\xE2\x80\x8B"
+                "12") == "\"09\\u200b12\"");                             // zero-width space
+    CHECK(quote("09\xC2\xAD") == "\"09\\u00ad\"");                       // soft hyphen
+    CHECK(quote("09\xF3\xA0\x81\x81") == "\"09\\U000e0041\"");           // a tag character
+    CHECK(quote("09\xC2\xA0") == "\"09\xC2\xA0\"");                      // no-break space prints
+    CHECK(quote("09\xFF\xED\xA0\x80") == "\"09\\xff\\xed\\xa0\\x80\"");  // not UTF-8: byte by byte
+    CHECK(quote("09\xE1\xBB") == "\"09\\xe1\\xbb\"");                    // a sequence cut short
+    // Cut at 64 bytes of input, never inside a character: 21 three-byte characters are 63
+    // bytes, and the 22nd would end past 64.
+    std::string long_text;
+    for (int i = 0; i < 30; ++i) long_text += "\xEF\xBC\x90";
+    CHECK(quote(long_text) == "\"" + long_text.substr(0, 66) + "\"... (90 bytes)");
+}
+
+TEST_CASE("error offsets count code units, or code points when asked", "[parse][errors]") {
+    const std::string text = "\xEF\xBC\x90\xEF\xBC\x99x";  // full-width 0 and 9, then x
+    const auto r = try_parse(text);
+    REQUIRE(r.error() == parse_errc::bad_character);
+    CHECK(r.position() == 6);
+    CHECK_THAT(numrep::parse_error_message(text, r), numrep_test::contains("bad character \"x\" at offset 6"));
+    CHECK_THAT(numrep::parse_error_message(text, r, {}, numrep::offset_unit::code_points),
+               numrep_test::contains("bad character \"x\" at offset 2"));
+    const auto y = try_parse("0912y45678");
+    CHECK_THAT(numrep::parse_error_message("0912y45678", y, {}, numrep::offset_unit::code_points),
+               numrep_test::contains("at offset 4"));  // ASCII: the same either way
+}
+
 TEST_CASE("random bytes never crash and anything accepted is a well-formed key", "[parse][fuzz]") {
     std::mt19937_64 rng(20261129);
     const std::string alphabet = "0123456789+()-. \t/;:telTEL\xC2\xA0\xEF\xBC\x90\xEF\xBC\x8B\x80\xFF";
