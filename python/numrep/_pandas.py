@@ -19,6 +19,7 @@ numrep registers the accessor when pandas is imported (or at once, if it already
 from __future__ import annotations
 
 import datetime
+import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -84,6 +85,9 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
     values: Any = series
     if kind in "if":
         values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]
+        whole_keys = np.asarray(_core.parse_many(values, region=region), dtype=np.uint64)
+        _warn_of_lost_integers(series, values, whole_keys, region)
+        return whole_keys
     try:
         keys = _core.parse_many(values, region=region)
     except TypeError as first:
@@ -97,6 +101,24 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         except TypeError:
             raise first from None
     return np.asarray(keys, dtype=np.uint64)
+
+
+def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np.ndarray, region: Any) -> None:
+    """Warns when whole numbers of an integer column give no number. Text that does not parse is
+    <NA> quietly, as documented; an integer may be a real number that lost what told it apart
+    (its leading zeros and '+': 6077932004 reads validly both as +1 607 793 2004 and as
+    +60 77932004, so the integer rule takes neither), and then the cure is in the caller's hands."""
+    whole = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
+    lost = int(np.count_nonzero(whole & (keys == 0)))
+    if lost == 0:
+        return
+    name = f"column {series.name!r}" if series.name is not None else "the Series"
+    reading = ("E.164 keys (region=None)" if region is None else
+               "the integer rule (integers have lost any leading zero and '+'; one that reads validly both as a "
+               "national and as an international number is neither)")
+    warnings.warn(f"numrep: {lost:,} of {int(np.count_nonzero(whole)):,} integers in {name} are no number by "
+                  f"{reading}: they are <NA>. Read the column as str (for example pd.read_csv(..., dtype=str)) "
+                  "to keep what was written.", UserWarning, stacklevel=4)
 
 
 class NumrepSeriesAccessor:

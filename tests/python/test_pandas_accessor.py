@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+import warnings
 
 import numpy as np
 import pytest
@@ -68,6 +69,27 @@ def test_integers_follow_the_integer_rule() -> None:
         expected = [None if k == 0 else int(k) for k in numrep.parse_many(values, region=region)]
         assert got == expected, region
     assert expected[1] == 84912345678  # region=None: the E.164 key as it is
+
+
+def test_integers_that_give_no_number_are_named_in_a_warning() -> None:
+    """Text that is no number is <NA> quietly; whole numbers that give none are counted in a
+    warning that says why and what to do, since they may be real numbers that lost their zeros."""
+    ints = pd.Series([6077932004, 2025550143, 84912345678, None], dtype="Int64", name="caller")
+    with pytest.warns(UserWarning, match=r"1 of 3 integers in column 'caller' are no number by the integer rule") \
+            as caught:
+        keys = ints.numrep.parse(region="US")  # 6077932004: +1 607 793 2004 and +60 77932004 both valid
+    assert caught[0].filename == __file__  # pointed at the caller's line
+    assert [None if v is pd.NA else int(v) for v in keys][1:] == [12025550143, 84912345678, None]
+    assert keys.iloc[0] is pd.NA
+    with pytest.warns(UserWarning, match="dtype=str"):
+        ints.numrep.check(numrep.ReputationDB.from_frame([{"number": "+12025550143", "time": "2021-01-01",
+                                                           "category": "scam"}]), region="US", now="latest")
+    with pytest.warns(UserWarning, match=r"2 of 2 integers in the Series are no number by E\.164 keys"):
+        pd.Series([0.0, 1234567890123456.0]).numrep.parse(region=None)  # 0 and 16 digits: no key
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pd.Series([912345678, None, 1.5, np.nan]).numrep.parse(region="VN")  # every whole number is one
+        pd.Series(["call me", "0912345678"]).numrep.parse()  # text: <NA> without a warning
 
 
 def test_check_gives_verdict_columns_with_na_rows(column: pd.Series) -> None:
