@@ -832,9 +832,13 @@ inline std::string parse_error_message(std::string_view text, const parse_result
     message.append(detail::quote(text)).append(": ").append(describe(r.error()));
     if (r.error() == parse_errc::bad_character && r.position() < text.size()) {
         const auto d = detail::decode_at(text, r.position());
-        if (d.code_point == detail::invalid_code_point) message.append(" (invalid UTF-8)");
-        else
+        if (d.code_point == detail::invalid_code_point) {
+            message.append(" (invalid UTF-8)");
+        } else {
             message.append(" ").append(detail::quote(text.substr(r.position(), d.length)));
+            // Named too: a character may look like another, or like nothing.
+            if (d.code_point >= 0x80) message.append(" (").append(detail::code_point_name(d.code_point)).append(")");
+        }
         std::size_t offset = r.position();
         if (unit == offset_unit::code_points)  // every byte but UTF-8's continuation bytes starts one
             offset = static_cast<std::size_t>(

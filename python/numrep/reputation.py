@@ -595,11 +595,17 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
     elif bad_number:
         reason = "unparseable_number"
         value = row[number]
+        if isinstance(value, (float, np.floating)) and float(value).is_integer():
+            value = int(value)  # an integer column with a gap arrives as floats
+        if not isinstance(value, (str, bytes, int, np.integer)):
+            value = str(value)
         try:
-            _core.parse(value if isinstance(value, str) else str(value), region=region)
-            message = f"cannot read {str(value)!r}"  # an integer with no single valid reading
+            # As the column was parsed: text by its characters, bytes by their bytes (offsets
+            # count either), integers by the integer rule (whose message says why one failed).
+            _core.parse_many([value], region=region, errors="raise")
+            message = f"cannot read {str(value)!r}"
         except (ValueError, TypeError) as error:
-            message = str(error).removeprefix("numrep: ")
+            message = str(error).removeprefix("numrep: ").removeprefix("item 0: ")
         message += f" (column {number})"
     elif bad_time and missing_time:
         reason, message = "missing_time", f"missing time (column {time} is empty)"

@@ -26,7 +26,16 @@ std::string utf8_of(const py::handle& text) {
     if (const char* data = PyUnicode_AsUTF8AndSize(text.ptr(), &size))
         return std::string(data, static_cast<std::size_t>(size));
     PyErr_Clear();
-    return py::bytes(text.attr("encode")("utf-8", "surrogatepass")).cast<std::string>();
+    // Lone surrogates: U+DC80..U+DCFF are bytes that were not UTF-8 (os.fsdecode, sys.argv and
+    // files read with errors="surrogateescape" carry them so), given back as those bytes; any
+    // other surrogate as UTF-8 would write it. Neither is UTF-8: a parse names the bad bytes.
+    PyObject* bytes = PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogateescape");
+    if (bytes == nullptr) {
+        PyErr_Clear();
+        bytes = PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogatepass");
+        if (bytes == nullptr) throw py::error_already_set();
+    }
+    return py::reinterpret_steal<py::bytes>(bytes).cast<std::string>();
 }
 
 std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }

@@ -109,7 +109,8 @@ std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string
 
 // ---- small helpers shared by the bindings
 
-// UTF-8 of a str (lone surrogates are encoded with "surrogatepass", which the parser rejects).
+// UTF-8 of a str. Lone surrogates U+DC80..U+DCFF (bytes os.fsdecode could not decode) become
+// those bytes again, others are encoded with "surrogatepass"; the parser rejects both.
 std::string utf8_of(const py::handle& text);
 // True for int, NumPy integers and anything with __index__; not bool, float or PhoneNumber.
 bool is_integer(const py::handle& value);

@@ -494,7 +494,7 @@ TEST_CASE("ingest: kept bad rows are cut at a UTF-8 character boundary", "[inges
     stats = numrep::ingest_csv("number,time,category\n09\xE9,0,caf\xE9\n", out);
     REQUIRE(stats.first_bad_rows.size() == 1);
     CHECK(stats.first_bad_rows[0].text == "09\xE9,0,caf\xE9");
-    CHECK_THAT(stats.first_bad_rows[0].message, contains("\"09\\xe9\""));  // quoted, escaped: ASCII
+    CHECK_THAT(stats.first_bad_rows[0].message, contains("\"09\\xe9\""));  // quoted, a byte outside UTF-8 escaped
 }
 
 TEST_CASE("ingest: a column name twice among the columns read is an error naming it", "[ingest]") {

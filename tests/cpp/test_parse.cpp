@@ -281,11 +281,23 @@ TEST_CASE("messages quote printable text as written and escape what would not sh
     CHECK(quote("09\xC2\xA0") == "\"09\xC2\xA0\"");                      // no-break space prints
     CHECK(quote("09\xFF\xED\xA0\x80") == "\"09\\xff\\xed\\xa0\\x80\"");  // not UTF-8: byte by byte
     CHECK(quote("09\xE1\xBB") == "\"09\\xe1\\xbb\"");                    // a sequence cut short
-    // Cut at 64 bytes of input, never inside a character: 21 three-byte characters are 63
-    // bytes, and the 22nd would end past 64.
+    CHECK(quote("09\xEF\xB8\x8F") == "\"09\\ufe0f\"");                   // a variation selector
+    CHECK(quote("09\xEE\x80\x80") == "\"09\\ue000\"");                   // private use
+    CHECK(quote("09\xEF\xB7\x90") == "\"09\\ufdd0\"");                   // a noncharacter
+    CHECK(quote("09\xF0\x9F\xBF\xBF") == "\"09\\U0001ffff\"");           // the noncharacter ending plane 1
+    CHECK(quote("09\xF0\x9F\x98\x80") == "\"09\xF0\x9F\x98\x80\"");      // an emoji prints
+    // At most 64 bytes of the input, never part of a character: 21 three-byte characters are 63
+    // bytes, and the 22nd would end at 66.
     std::string long_text;
     for (int i = 0; i < 30; ++i) long_text += "\xEF\xBC\x90";
-    CHECK(quote(long_text) == "\"" + long_text.substr(0, 66) + "\"... (90 bytes)");
+    CHECK(quote(long_text) == "\"" + long_text.substr(0, 63) + "\"... (90 bytes)");
+    const std::string ascii(100, '7');
+    CHECK(quote(ascii) == "\"" + ascii.substr(0, 64) + "\"... (100 bytes)");
+    CHECK(quote(ascii.substr(0, 64)) == "\"" + ascii.substr(0, 64) + "\"");  // 64 bytes: whole
+    CHECK(numrep::detail::code_point_name(0x1ECD) == "U+1ECD");
+    CHECK(numrep::detail::code_point_name(0x41) == "U+0041");
+    CHECK(numrep::detail::code_point_name(0x1F600) == "U+1F600");
+    CHECK(numrep::detail::code_point_name(0x10FFFF) == "U+10FFFF");
 }
 
 TEST_CASE("error offsets count code units, or code points when asked", "[parse][errors]") {
@@ -294,6 +306,12 @@ TEST_CASE("error offsets count code units, or code points when asked", "[parse][
     REQUIRE(r.error() == parse_errc::bad_character);
     CHECK(r.position() == 6);
     CHECK_THAT(numrep::parse_error_message(text, r), numrep_test::contains("bad character \"x\" at offset 6"));
+    // A bad character beyond ASCII is named by its code point too: it may look like another.
+    const std::string
+        o = "09\xE1\xBB\x8D"
+            "1";  // "09ọ1"
+    CHECK_THAT(numrep::parse_error_message(o, try_parse(o)),
+               numrep_test::contains("bad character \"\xE1\xBB\x8D\" (U+1ECD) at offset 2"));
     CHECK_THAT(numrep::parse_error_message(text, r, {}, numrep::offset_unit::code_points),
                numrep_test::contains("bad character \"x\" at offset 2"));
     const auto y = try_parse("0912y45678");

@@ -136,15 +136,30 @@ def test_every_command_is_in_the_table() -> None:
 
 def test_undecodable_arguments_and_input(files: dict[str, str]) -> None:
     """Bytes that are no UTF-8, in arguments or on stdin, are a parse error naming them, even when
-    Python's streams are strict (a UTF-8 locale other than C.UTF-8). (The message shows the byte
-    as Python carries it, a lone surrogate written as UTF-8: 09\xed\xb3\xbf2.)"""
+    Python's streams are strict (a UTF-8 locale other than C.UTF-8): the message shows the byte
+    that was given."""
     strict = {**os.environ, "PYTHONIOENCODING": "utf-8:strict"}
-    assert_one_error_line(run("info", b"09\xff2", env=strict), 1, 'cannot parse "09\\x')
+    assert_one_error_line(run("info", b"09\xff2", env=strict), 1,
+                          'cannot parse "09\\xff2": bad character (invalid UTF-8) at offset 2')
     assert_one_error_line(run("info", "--json", b"09\xff", env=strict), 1, 'cannot parse "09\\x')
     assert_one_error_line(run("check", "-d", files["db"], "-", stdin="09\udcff\n", env=strict), 1,
                           'cannot parse "09\\x')
     assert_one_error_line(run("build", os.fsencode(files["root"]) + b"/no\xff.csv", "-o", files["root"] + "/x"), 1,
                           "no such report file", "no\udcff.csv")
+
+
+def test_messages_beyond_the_terminal_encoding_are_escaped_not_fatal(tmp_path: Path) -> None:
+    """A Vietnamese bad row under a Latin-1 terminal: the build finishes and says so, the
+    characters Latin-1 lacks written as \\u escapes (they failed the command after its work)."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text("number,time,category\nGọi 0912,2021-01-01,scam\n0912345678,2021-01-02,scam\n",
+                       encoding="utf-8")
+    latin1 = {**os.environ, "PYTHONIOENCODING": "latin-1"}
+    result = run("build", str(reports), "-o", str(tmp_path / "db"), env=latin1)
+    assert result.returncode == 0, result.stderr
+    assert 'cannot parse "G\\u1ecdi 0912": bad character "G" at offset 0' in result.stdout + result.stderr
+    assert "Saved" in result.stdout
+    assert_one_error_line(run("info", "09ọ1", env=latin1), 1, 'cannot parse "09\\u1ecd1"', "(U+1ECD) at offset 2")
 
 
 def test_closed_stdin_is_one_line() -> None:

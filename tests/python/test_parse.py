@@ -11,6 +11,7 @@ import re
 import subprocess
 import sys
 import time
+import unicodedata
 
 import numpy as np
 import pytest
@@ -225,7 +226,7 @@ ERROR_CASES = [
     ("   ", "VN", "empty input"),
     ("\t\r\n", "VN", "empty input"),
     ("\u3000\u00a0", "VN", "empty input"),
-    ("\uff10\uff19\uff11\uff12\uff58", "VN", 'bad character "\uff58" at offset 4'),  # full-width x
+    ("\uff10\uff19\uff11\uff12\uff58", "VN", 'bad character "\uff58" (U+FF58) at offset 4'),  # full-width x
     ("0912y45678", "VN", 'bad character "y" at offset 4'),
     ("0912 345 678 e 9", "VN", 'bad character "e" at offset 13'),  # one stray letter (no extension label)
     ("#0912345678", "VN", 'bad character "#" at offset 0'),
@@ -256,26 +257,37 @@ def test_error_message_quotes_the_input_and_names_the_reason(text, region, reaso
     assert reason in message
 
 
-# Characters shown escaped although they are valid UTF-8: C1 controls and those that print as
-# nothing or reorder the text (the list in include/numrep/detail/throw.hpp, written out again here).
-INVISIBLE = ({0xAD, 0x61C, 0x180E, 0xFEFF} | set(range(0x200B, 0x2010)) | set(range(0x2028, 0x202F)) |
-             set(range(0x2060, 0x2070)) | set(range(0xFFF9, 0xFFFC)) | set(range(0xE0000, 0xE0080)))
+# Default-ignorable code points (Unicode's DerivedCoreProperties) that are not format characters,
+# and Egyptian format controls newer than Python 3.11's Unicode: shown escaped as well.
+DEFAULT_IGNORABLE = (set(range(0x115F, 0x1161)) | set(range(0x17B4, 0x17B6)) | set(range(0x180B, 0x1810)) |
+                     set(range(0x2060, 0x2070)) | set(range(0xFE00, 0xFE10)) | set(range(0xFFF0, 0xFFF9)) |
+                     set(range(0xE0000, 0xE1000)) | set(range(0x13430, 0x13440)) | {0x34F, 0x3164, 0xFFA0})
+
+
+def shown_escaped(code: int) -> bool:
+    """Whether an error message shows this character escaped: controls, format characters, line
+    and paragraph separators, private use, noncharacters and the default-ignorable ones."""
+    return (unicodedata.category(chr(code)) in ("Cc", "Cf", "Co", "Zl", "Zp") or code in DEFAULT_IGNORABLE
+            or 0xFDD0 <= code <= 0xFDEF or code & 0xFFFE == 0xFFFE)
 
 
 def quoted(text: str) -> str:
     """The input as error messages show it: printable characters as they are, '"' and '\\'
-    escaped, ASCII and C1 controls and invisible characters as \\xNN / \\uNNNN / \\UNNNNNNNN, lone
-    surrogates (not UTF-8) byte by byte as \\xNN."""
+    escaped, the characters of shown_escaped as \\xNN (ASCII) / \\uNNNN / \\UNNNNNNNN, lone
+    surrogates (not UTF-8) as the bytes they stand for: the byte os.fsdecode could not decode
+    (U+DC80..U+DCFF), else their surrogatepass UTF-8, as \\xNN."""
     out = []
     for char in text:
         code = ord(char)
         if char in '"\\':
             out.append("\\" + char)
+        elif 0xDC80 <= code <= 0xDCFF:
+            out.append(f"\\x{code - 0xDC00:02x}")
         elif 0xD800 <= code <= 0xDFFF:
             out.extend(f"\\x{byte:02x}" for byte in char.encode("utf-8", "surrogatepass"))
         elif code < 0x20 or code == 0x7F:
             out.append(f"\\x{code:02x}")
-        elif 0x80 <= code < 0xA0 or code in INVISIBLE:
+        elif shown_escaped(code):
             out.append(f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}")
         else:
             out.append(char)
@@ -305,7 +317,7 @@ def test_quotes_and_backslashes_in_the_input_are_escaped():
 
 
 def test_non_ascii_bad_character_is_quoted_whole():
-    with pytest.raises(numrep.ParseError, match=re.escape('bad character "\u20ac" at offset 4')):
+    with pytest.raises(numrep.ParseError, match=re.escape('bad character "\u20ac" (U+20AC) at offset 4')):
         numrep.parse("0912\u20ac345678")  # euro sign
 
 
@@ -317,7 +329,13 @@ def test_non_ascii_bad_character_is_quoted_whole():
     ("0912\u200b345x", '"0912\\u200b345x"'),  # zero-width space
     ("0912\ufeffx", '"0912\\ufeffx"'),
     ("0912\U000e0041x", '"0912\\U000e0041x"'),  # a tag character
-    ("0912\udcff345", '"0912\\xed\\xb3\\xbf345"'),  # a lone surrogate has no UTF-8: its bytes
+    ("0912\udcff345", '"0912\\xff345"'),  # a byte os.fsdecode could not decode: that byte
+    ("0912\ud800345", '"0912\\xed\\xa0\\x80345"'),  # another lone surrogate: its surrogatepass bytes
+    ("0912\ufe0f345", '"0912\\ufe0f345"'),  # a variation selector
+    ("0912\u3164345", '"0912\\u3164345"'),  # Hangul filler
+    ("0912\ue000345", '"0912\\ue000345"'),  # private use
+    ("0912\ufdd0345", '"0912\\ufdd0345"'),  # a noncharacter
+    ("0912\u2028345x", '"0912\\u2028345x"'),  # line separator
 ])
 def test_controls_invisible_characters_and_non_utf8_are_escaped(text, shown):
     with pytest.raises(numrep.ParseError) as caught:
@@ -326,37 +344,59 @@ def test_controls_invisible_characters_and_non_utf8_are_escaped(text, shown):
     assert shown == quoted(text)
 
 
-def test_a_long_input_is_cut_at_a_character():
-    text = "số " * 40  # 2-byte and 1-byte characters: a cut at 64 bytes would split one
+@pytest.mark.parametrize("text, shown", [
+    ("00" + "\u1ed1" * 30, "00" + "\u1ed1" * 20),  # 62 bytes; the next character would end at 65
+    ("0" * 62 + "\U0001f600" + "0" * 9, "0" * 62),  # a 4-byte character is not split
+    ("0" * 60 + "\U0001f600" + "x" * 9, "0" * 60 + "\U0001f600"),  # it ends at 64: shown
+])
+def test_a_long_input_is_cut_before_64_bytes_at_a_character(text, shown):
     with pytest.raises(numrep.ParseError) as caught:
         numrep.parse(text)
-    message = str(caught.value)
-    assert all(not 0xD800 <= ord(c) <= 0xDFFF for c in message)  # no half character as a surrogate escape
-    shown = message.split('"')[1]
-    assert text.startswith(shown) and 60 <= len(shown.encode()) <= 64
-    assert f"... ({len(text.encode())} bytes)" in message
+    assert f'cannot parse "{shown}"... ({len(text.encode())} bytes):' in str(caught.value)
+
+
+def test_every_control_format_private_and_invisible_character_is_escaped():
+    """Each character of the kinds quoted() escapes (from Python's Unicode database, not the C++
+    list), and a sample of the rest, is shown by a message as quoted() says."""
+    codes = [c for c in range(0x110000) if not 0xD800 <= c <= 0xDFFF and
+             (shown_escaped(c) or c < 0x3000 or c % 97 == 0) and
+             (unicodedata.category(chr(c)) != "Co" or c % 101 == 0)]
+    for code in codes:
+        text = "09" + chr(code) + "1234567x"
+        with pytest.raises(numrep.ParseError) as caught:
+            numrep.parse(text)
+        assert f"cannot parse {quoted(text)}:" in str(caught.value), hex(code)
 
 
 NOT_NUMBER_CHARACTERS = st.characters(blacklist_categories=["Nd", "Zs", "Cs"], blacklist_characters='+-.()/ ~*#;,:xXtT\u00a0\u2010\u2011\u2012\u2013\u2014\u2015\u2212\u30fc\uff0d\uff0e\uff0f\uff3b\uff3d\uff5e\u2053\u223c\u3000')
 
 
 @settings(max_examples=300, deadline=None)
-@given(prefix=st.text(alphabet=st.sampled_from("0123456789 \uff10\uff11\u0661\u00a0"), max_size=8),
+@given(prefix=st.text(alphabet=st.sampled_from("0123456789 \uff10\uff11\u0661\u00a0\U0001d7ce"), max_size=8),
        bad=NOT_NUMBER_CHARACTERS, suffix=st.text(alphabet="0123456789", min_size=6, max_size=9))
 def test_the_bad_character_is_at_the_offset_as_python_indexes_the_str(prefix, bad, suffix):
-    """The message's offset indexes the str as given, whatever the characters before it; the
-    character shown there is that character (quoted as the text is)."""
+    """The message's offset indexes the str as given, whatever the characters before it (of 1 to
+    4 UTF-8 bytes); the character shown there is that character, quoted as the text is and, when
+    not ASCII, named by its code point."""
     text = "09" + prefix + bad + suffix
     try:
         numrep.parse(text)
     except numrep.ParseError as error:
-        found = re.search(r'bad character (".*?") at offset (\d+)$', str(error))
+        found = re.search(r'bad character (".*?")(?: \(U\+([0-9A-F]{4,6})\))? at offset (\d+)$', str(error))
         if found is None:  # another fault first (too long; a letter that is vanity dialling, ...)
             return
-        offset = int(found.group(2))
+        offset = int(found.group(3))
         assert found.group(1) == quoted(text[offset])
+        assert found.group(2) == (f"{ord(text[offset]):04X}" if ord(text[offset]) >= 0x80 else None)
     else:
         pass  # a character numrep reads as part of a number (an extension label, a keypad letter)
+
+
+def test_a_lone_surrogate_in_a_list_is_named_as_its_bytes():
+    for value, shown in (("09\udcff5", '"09\\xff5"'), ("09\ud8005", '"09\\xed\\xa0\\x805"')):
+        with pytest.raises(numrep.ParseError, match=re.escape(
+                f"item 1: cannot parse {shown}: bad character (invalid UTF-8) at offset 2")):
+            numrep.parse_many(["0912345678", value], errors="raise")
 
 
 def test_batch_errors_count_characters_in_str_and_bytes_in_bytes():
@@ -377,8 +417,13 @@ def test_arrow_errors_count_characters_in_strings_and_bytes_in_binary():
     for array in (pa.array(texts, pa.string()), pa.array(texts, pa.large_string())):
         with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 2')):
             numrep.parse_many(array, errors="raise")
+    for array in (pa.array(texts, pa.string()).dictionary_encode(), pa.array(texts, pa.string_view())):
+        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 2')):
+            numrep.parse_many(array, errors="raise")
     for array in (pa.array([t.encode() for t in texts], pa.binary()),
-                  pa.array([t.encode() for t in texts], pa.large_binary())):
+                  pa.array([t.encode() for t in texts], pa.large_binary()),
+                  pa.array([t.encode() for t in texts], pa.binary()).dictionary_encode(),
+                  pa.array([t.encode() for t in texts], pa.binary_view())):
         with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 6')):
             numrep.parse_many(array, errors="raise")
 

@@ -605,7 +605,7 @@ def test_bad_rows_that_are_not_utf8_or_cut_in_a_character_do_not_raise(tmp_path:
     assert rows[0]["text"] == "09\\xe9,2026-02-28,caf\\xe9" and rows[0]["raw"] == b"09\xe9,2026-02-28,caf\xe9"
     assert rows[1]["text"] == "0912000002,28/02/2026,r\\xe9clame"
     assert rows[2]["raw"] == ("x,0," + "c" * 251).encode() and rows[2]["text"] == "x,0," + "c" * 251
-    assert '"09\\xe9"' in rows[0]["message"]  # the message quotes the field escaped, as ASCII
+    assert '"09\\xe9"' in rows[0]["message"]  # the message quotes a byte that is not UTF-8 escaped
     assert "line 3" in stats["summary"]
 
 
@@ -684,6 +684,22 @@ def test_from_frame_reads_an_integer_number_column_by_the_integer_rule_and_says_
     assert us.keys().tolist() == [12025550123, 14708091299]  # not Norway's +47
     text = numrep.ReputationDB.from_frame(frame.assign(number=["0912345678", "12345"]))
     assert text.ingest_stats["notes"] == []
+
+
+def test_from_frame_bad_rows_quote_the_value_as_it_was_read() -> None:
+    """A bad number's message reads the value as the column was parsed: bytes by their bytes (not
+    the repr "b'0912x'"), an integer by the integer rule, which says why it has no number."""
+    pa = pytest.importorskip("pyarrow")
+    table = pa.table({"number": pa.array([b"0912345678", b"\xef\xbc\x90\xef\xbc\x99x"], pa.binary()),
+                      "time": [NOW, NOW]})
+    (row,) = numrep.ReputationDB.from_frame(table, category=None).ingest_stats["first_bad_rows"]
+    assert row["message"] == 'cannot parse "\uff10\uff19x": bad character "x" at offset 6 (column number)'
+    frame = pd.DataFrame({"number": [6077932004, 2025550123], "time": [NOW, NOW], "category": ["scam", "scam"]})
+    (row,) = numrep.ReputationDB.from_frame(frame, region="US").ingest_stats["first_bad_rows"]
+    assert row["message"].startswith("integer 6077932004 is ambiguous") and row["message"].endswith("(column number)")
+    floats = frame.astype({"number": float}).assign(number=[6077932004.0, np.nan])
+    (first, _) = numrep.ReputationDB.from_frame(floats, region="US").ingest_stats["first_bad_rows"]
+    assert first["message"].startswith("integer 6077932004 is ambiguous")
 
 
 def test_from_frame_reads_integers_with_a_missing_value_as_integers() -> None:

@@ -12,13 +12,34 @@
 
 namespace numrep::detail {
 
-// Characters that print as nothing or reorder what follows (soft hyphen, zero-width and
-// direction marks, bidirectional embeddings and isolates, invisible operators, the byte-order
-// mark, interlinear annotation, tags): shown escaped, so that a message shows what was given.
+// Characters that print as nothing, or as something other than themselves, or that reorder
+// what follows: Unicode's default-ignorable code points and format characters (soft hyphen,
+// zero-width and direction marks, bidirectional embeddings and isolates, variation selectors,
+// Hangul fillers, the byte-order mark, tags), line and paragraph separators, private use and
+// noncharacters. Shown escaped, so that a message shows what was given.
 constexpr bool is_invisible(char32_t c) noexcept {
-    return c == 0xAD || c == 0x61C || c == 0x180E || (c >= 0x200B && c <= 0x200F) || (c >= 0x2028 && c <= 0x202E) ||
-           (c >= 0x2060 && c <= 0x206F) || c == 0xFEFF || (c >= 0xFFF9 && c <= 0xFFFB) ||
-           (c >= 0xE0000 && c <= 0xE007F);
+    constexpr std::array<std::array<char32_t, 2>, 32> ranges{{
+        {0xAD, 0xAD},       {0x34F, 0x34F},     {0x600, 0x605},      {0x61C, 0x61C},     {0x6DD, 0x6DD},
+        {0x70F, 0x70F},     {0x890, 0x891},     {0x8E2, 0x8E2},      {0x115F, 0x1160},   {0x17B4, 0x17B5},
+        {0x180B, 0x180F},   {0x200B, 0x200F},   {0x2028, 0x202E},    {0x2060, 0x206F},   {0x3164, 0x3164},
+        {0xE000, 0xF8FF},   {0xFDD0, 0xFDEF},   {0xFE00, 0xFE0F},    {0xFEFF, 0xFEFF},   {0xFFA0, 0xFFA0},
+        {0xFFF0, 0xFFFB},   {0x110BD, 0x110BD}, {0x110CD, 0x110CD},  {0x13430, 0x1343F}, {0x1BCA0, 0x1BCA3},
+        {0x1D173, 0x1D17A}, {0xE0000, 0xE0FFF}, {0xF0000, 0x10FFFF}, {0xFFFE, 0xFFFF},   {0x1FFFE, 0x1FFFF},
+        {0x2FFFE, 0x2FFFF}, {0x3FFFE, 0x3FFFF},
+    }};
+    if ((c & 0xFFFE) == 0xFFFE) return true;  // the noncharacters ending every plane
+    for (const auto& [first, last] : ranges)
+        if (c >= first && c <= last) return true;
+    return false;
+}
+
+// "U+1ECD": a code point as Unicode names it (four hex digits at least).
+inline std::string code_point_name(char32_t c) {
+    constexpr char hex[] = "0123456789ABCDEF";
+    std::string digits;
+    for (int shift = 20; shift >= 0; shift -= 4)
+        if (const auto d = (c >> shift) & 15; d != 0 || !digits.empty() || shift < 16) digits += hex[d];
+    return "U+" + digits;
 }
 
 // Quotes untrusted input for an error message: printable characters as they are (well-formed
@@ -34,32 +55,24 @@ inline std::string quote(std::string_view text) {
     };
     std::string out = "\"";
     std::size_t i = 0;
-    while (i < text.size() && i < shown) {
+    while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
+        // A control character or a byte outside UTF-8 decodes as invalid, one byte long.
+        const decoded d = c >= 0x20 && c < 0x7F ? decoded{c, 1}
+                          : c < 0x80            ? decoded{invalid_code_point, 1}
+                                                : decode_at(text, i);
+        if (i + d.length > shown) break;  // the quote stops before a character that would end past `shown`
         if (c == '"' || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        if (c >= 0x20 && c < 0x7F) {
-            out += static_cast<char>(c);
-            ++i;
-            continue;
-        }
-        const decoded d = c < 0x80 ? decoded{invalid_code_point, 1} : decode_at(text, i);
-        if (d.code_point == invalid_code_point) {  // a control character or a byte outside UTF-8
+        } else if (d.code_point == invalid_code_point) {
             escape(out, "\\x", c, 2);
-            ++i;
-        } else if (d.code_point < 0xA0 || is_invisible(d.code_point)) {  // C1 controls and the invisible
-            if (d.code_point <= 0xFFFF) escape(out, "\\u", d.code_point, 4);
-            else
-                escape(out, "\\U", d.code_point, 8);
-            i += d.length;
+        } else if (d.code_point >= 0x7F && (d.code_point < 0xA0 || is_invisible(d.code_point))) {
+            escape(out, d.code_point <= 0xFFFF ? "\\u" : "\\U", d.code_point, d.code_point <= 0xFFFF ? 4 : 8);
         } else {
             out.append(text.substr(i, d.length));
-            i += d.length;
         }
+        i += d.length;
     }
     out += '"';
     if (i < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";

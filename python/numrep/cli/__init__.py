@@ -16,6 +16,7 @@ so does a closed pipe (with status 0).
 from __future__ import annotations
 
 import argparse
+import codecs
 import contextlib
 import io
 import os
@@ -65,6 +66,22 @@ def _quiet_stdout() -> None:
         os.close(devnull)
 
 
+def _escape_what_cannot_be_written(error: UnicodeError) -> tuple[str | bytes, int]:
+    """The standard streams' error handler: bytes that were no UTF-8 (lone surrogates
+    U+DC80..U+DCFF, as surrogateescape reads them) go out as those bytes again; a character the
+    stream's encoding lacks (a Vietnamese name in a message, under PYTHONIOENCODING=latin-1) as a
+    backslash escape, instead of failing a command whose work is done."""
+    if isinstance(error, UnicodeEncodeError):
+        code = ord(error.object[error.start])
+        if not 0xDC80 <= code <= 0xDCFF:
+            return (f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"), error.start + 1
+    return codecs.lookup_error("surrogateescape")(error)
+
+
+_STREAM_ERRORS = "numrep.streams"
+codecs.register_error(_STREAM_ERRORS, _escape_what_cannot_be_written)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run one command; every failure is one `numrep: ...` line on stderr and a non-zero status
     (2 for usage errors, 1 for bad input, files and the system, 130 for Ctrl-C, 70 for a bug).
@@ -73,7 +90,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         for stream in (sys.stdin, sys.stdout, sys.stderr):  # undecodable input reaches the parser and back
             if isinstance(stream, io.TextIOWrapper):
-                stream.reconfigure(errors="surrogateescape")
+                stream.reconfigure(errors=_STREAM_ERRORS)
         args = build_parser().parse_args(argv)
         command = f"numrep {args.command}"
         status = int(args.run(args))
