@@ -564,6 +564,12 @@ class Verdict:
     def first_seen(self) -> datetime.datetime | None:
         ...
     @property
+    def includes_later_reports(self) -> bool:
+        """
+        True when the number was reported after as_of: a database keeps each number's totals, not each report's time,
+        so the verdict counts those reports as if they had come by then.
+        """
+    @property
     def key(self) -> int:
         ...
     @property

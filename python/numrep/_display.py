@@ -86,6 +86,8 @@ def verdict_html(verdict: _core.Verdict) -> str:
         ("valid", verdict.valid),
         ("as of", verdict.as_of),
     ]
+    if verdict.includes_later_reports:
+        rows.append(("note", "reported after the time it is as of: the verdict counts those reports too"))
     return _table(f"Verdict on {verdict.e164}", rows, raw=frozenset({"level"}))
 
 

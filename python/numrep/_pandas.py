@@ -19,12 +19,12 @@ numrep registers the accessor when pandas is imported (or at once, if it already
 from __future__ import annotations
 
 import datetime
-import warnings
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import _core
+from ._warnings import warn_caller
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -116,9 +116,9 @@ def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np
     reading = ("E.164 keys (region=None)" if region is None else
                "the integer rule (integers have lost any leading zero and '+'; one that reads validly both as a "
                "national and as an international number is neither)")
-    warnings.warn(f"numrep: {lost:,} of {int(np.count_nonzero(whole)):,} integers in {name} are no number by "
+    warn_caller(f"numrep: {lost:,} of {int(np.count_nonzero(whole)):,} integers in {name} are no number by "
                   f"{reading}: they are <NA>. Read the column as str (for example pd.read_csv(..., dtype=str)) "
-                  "to keep what was written.", UserWarning, stacklevel=4)
+                  "to keep what was written.")
 
 
 class NumrepSeriesAccessor:

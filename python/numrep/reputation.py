@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._warnings import warn_caller
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -314,8 +315,12 @@ class ReputationDB(_core.ReputationDB):
         numpy.datetime64, pandas.Timestamp, unix seconds, an ISO 8601 str, or "latest" (the newest
         report's time, for historical data); default: the current time. The verdict's ``as_of``
         says which time it is. National forms are read in ``db.region`` (the region the database
-        was built with) unless `region` says otherwise."""
-        return super().check(number, self._now(now), self._region_or_own(region))
+        was built with) unless `region` says otherwise. A number reported after `now` gets a
+        verdict that counts those reports too (``includes_later_reports``), with a warning."""
+        verdict = super().check(number, self._now(now), self._region_or_own(region))
+        if verdict.includes_later_reports:
+            _warn_of_later_reports(verdict.e164, 1, verdict.as_of_seconds)
+        return verdict
 
     @overload
     def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
@@ -335,18 +340,38 @@ class ReputationDB(_core.ReputationDB):
         as_frame=True (its ``attrs["as_of"]`` holds the time the verdicts are as of). `now` takes
         what check's does, "latest" included. National forms are read in ``db.region`` unless
         `region` says otherwise. Arrow, polars and Arrow-backed pandas columns of strings are read
-        in place. Releases the GIL."""
+        in place. Releases the GIL. Numbers reported after `now` get verdicts that count those
+        reports too (their last_seen is later than now), with a warning that counts them."""
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         as_of = self._now(now)
         if as_of is None:  # one time for every number, stated in the frame
             as_of = datetime.datetime.now(datetime.timezone.utc)
         columns = self._check_many(numbers, as_of, self._region_or_own(region))
+        as_of_seconds = _core._unix_time(as_of, "now")
+        later = int(np.count_nonzero((columns["last_seen"] > as_of_seconds) & (columns["reports"] > 0)))
+        if later:
+            _warn_of_later_reports(None, later, as_of_seconds)
         if not as_frame:
             return columns
         frame = _verdict_frame(columns)
-        frame.attrs["as_of"] = datetime.datetime.fromtimestamp(_core._unix_time(as_of, "now"), datetime.timezone.utc)
+        frame.attrs["as_of"] = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc)
         return frame
+
+
+def _warn_of_later_reports(number: str | None, count: int, as_of_seconds: int) -> None:
+    """Verdicts as of a time before some of their numbers' reports count those reports too: a
+    record keeps totals and its first and last report, not each report's time. Said, not refused:
+    a report stamped a little ahead of this machine's clock is common, and its verdict is right."""
+    when = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc).isoformat(timespec="seconds")
+    if number is not None or count == 1:
+        who, whose = f"{number or '1 number'} was", "its verdict counts"
+    else:
+        who, whose = f"{count:,} numbers were", "their verdicts count"
+    warn_caller(f"numrep: {who} reported after now ({when}), and {whose} those reports as if they had come by "
+                "then: a database keeps each number's totals, not each report's time. Judge at or after "
+                "the last report (now=\"latest\" is the newest report's time), or build a database of the reports "
+                "up to now.")
 
 
 def newest_report_seconds(columns: Columns) -> int:

@@ -816,6 +816,13 @@ void register_reputation(py::module_& m) {
                                [](const verdict_record& r) {
                                    return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0);
                                })
+        .def_property_readonly(
+            "includes_later_reports",
+            [](const verdict_record& r) {
+                return r.v.record.total() > 0 && static_cast<std::int64_t>(r.v.record.last_seen) > r.now;
+            },
+            "True when the number was reported after as_of: a database keeps each number's totals, not each "
+            "report's time,\nso the verdict counts those reports as if they had come by then.")
         .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
         .def_property_readonly("type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); })
         .def_property_readonly(

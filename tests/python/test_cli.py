@@ -521,6 +521,27 @@ def test_check_now_changes_the_level(tmp_path) -> None:
     assert later[0]["level"] == "clean" and later[0]["delisted"] is True  # a year and more without reports
 
 
+def test_check_and_stats_say_when_numbers_were_reported_after_now(tmp_path) -> None:
+    """A --now before some numbers' last reports: the verdicts count those reports, and both
+    commands say so in one line of their own (not Python's warning); JSON carries it per row."""
+    reports = tmp_path / "later.csv"
+    reports.write_text("number,time,category\n0912345678,2021-01-01,scam\n0912345678,2021-06-01,scam\n"
+                       "0912345679,2021-06-01,scam\n0861234567,2020-12-01,scam\n", encoding="utf-8")
+    db = tmp_path / "later.db"
+    assert run("build", str(reports), "-o", str(db)).returncode == 0
+    table = run("check", "-d", str(db), "--now", "2021-03-01", "0912345678", "0912345679", "0861234567")
+    assert table.returncode == 0 and "Warning" not in table.stderr, table.stderr
+    assert "numrep: 2 numbers were reported after 2021-03-01T00:00:00+00:00" in table.stdout
+    rows = json.loads(run("check", "-d", str(db), "--json", "--now", "2021-03-01", "0912345678", "0861234567").stdout)
+    assert [r["includes_later_reports"] for r in rows] == [True, False]
+    stats = run("stats", "-d", str(db), "--now", "2021-03-01")
+    assert stats.returncode == 0 and "Warning" not in stats.stderr, stats.stderr
+    assert "numrep: 2 numbers were reported after 2021-03-01T00:00:00+00:00" in stats.stdout
+    assert json.loads(run("stats", "-d", str(db), "--json", "--now", "2021-03-01").stdout)["numbers_reported_later"] == 2
+    exact = run("check", "-d", str(db), "--now", "latest", "0912345678")
+    assert "reported after" not in exact.stdout + exact.stderr
+
+
 def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path) -> None:
     """Old reports judged today have all decayed: stats says so and names --now latest, which
     judges as of the newest report; check states the time of its verdicts."""

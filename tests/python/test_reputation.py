@@ -9,6 +9,7 @@ import csv
 import datetime as dt
 import errno
 import re
+import warnings
 from pathlib import Path
 
 import numpy as np
@@ -722,6 +723,41 @@ def test_from_frame_reads_integers_with_a_missing_value_as_integers() -> None:
     assert db.ingest_stats["bad_by_reason"] == {"missing_number": 1}
     empty = numrep.ReputationDB.from_frame(pd.DataFrame({"number": [], "time": []}), category=None)
     assert len(empty) == 0 and empty.ingest_stats["rows"] == 0
+
+
+def test_verdicts_before_a_numbers_last_report_say_they_count_it() -> None:
+    """A record keeps totals, not each report's time: a verdict as of a time before the number's
+    last report counts the later reports too. The verdict says so (includes_later_reports) and a
+    warning, pointed at the caller's line, counts such numbers; at or after the last report there
+    is neither."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"number": ["0912345678", "0912345678", "0861234567", "0977000000"],
+                          "time": ["2021-01-01", "2021-06-01", "2021-06-01", "2020-12-01"],
+                          "category": ["scam"] * 4})
+    db = numrep.ReputationDB.from_frame(frame)
+    with pytest.warns(UserWarning, match=r"\+84912345678 was reported after now \(2021-03-01T00:00:00\+00:00\), "
+                                         r"and its verdict counts those reports") as caught:
+        verdict = db.check("0912345678", now="2021-03-01")
+    assert caught[0].filename == __file__
+    assert verdict.includes_later_reports and verdict.reports == 2
+    numbers = ["0912345678", "0861234567", "0977000000", "0911111111", "x"]
+    with pytest.warns(UserWarning, match="2 numbers were reported after now .*their verdicts count") as caught:
+        columns = db.check_many(numbers, now="2021-03-01")
+    assert caught[0].filename == __file__
+    assert columns["reports"].tolist() == [2, 1, 1, 0, 0]
+    with pytest.warns(UserWarning, match="1 number was reported after now") as caught:
+        pd.Series(["0861234567"]).numrep.check(db, now="2021-03-01")
+    assert caught[0].filename == __file__
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        for now in ("2021-06-01", "latest", None):  # at the last report, or after it: exact, no warning
+            assert not db.check("0912345678", now=now).includes_later_reports
+            db.check_many(numbers, now=now, as_frame=True)
+        assert not db.check("0911111111", now="2020-01-01").includes_later_reports  # never reported
+    html = verdict._repr_html_()
+    assert "counts those reports too" in html
+    assert "counts those reports too" not in db.check("0912345678", now="latest")._repr_html_()
 
 
 def test_now_latest_and_as_of() -> None:

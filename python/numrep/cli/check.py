@@ -8,7 +8,18 @@ import sys
 from typing import Any
 
 from .. import _core
-from .common import EXIT_BAD_INPUT, EXIT_OK, as_of, iso_time, numbers_from, open_db, region_option, region_text
+from .common import (
+    EXIT_BAD_INPUT,
+    EXIT_OK,
+    as_of,
+    iso_time,
+    later_reports_note,
+    later_reports_said_here,
+    numbers_from,
+    open_db,
+    region_option,
+    region_text,
+)
 from .output import print_rows
 
 
@@ -35,6 +46,7 @@ def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
         "region": verdict.region,
         "valid": verdict.valid,
         "as_of": verdict.as_of.isoformat(),
+        "includes_later_reports": verdict.includes_later_reports,
     }
 
 
@@ -69,7 +81,8 @@ def run(args: argparse.Namespace) -> int:
     errors = 0
     for text in numbers_from(args.numbers):
         try:
-            rows.append(verdict_row(text, db.check(text, now=now, region=region)))
+            with later_reports_said_here():
+                rows.append(verdict_row(text, db.check(text, now=now, region=region)))
         except _core.ParseError as error:
             message = str(error).removeprefix("numrep: ")
             rows.append({"number": text, "error": message})
@@ -78,6 +91,9 @@ def run(args: argparse.Namespace) -> int:
     print_rows(rows, as_json=args.json, table_row=check_table_row, columns=lambda _: CHECK_COLUMNS)
     if not args.json:  # JSON rows carry it in "as_of"
         print(f"(verdicts as of {now.isoformat(timespec='seconds')})")
+    note = later_reports_note(sum(1 for row in rows if row.get("includes_later_reports")), now)
+    if note is not None:  # JSON rows carry it in "includes_later_reports"
+        print(f"numrep: {note}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_BAD_INPUT if errors else EXIT_OK
 
 

@@ -4,11 +4,13 @@ types (regions, durations, times, delimiters) and opening a database."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
+import warnings
+from collections.abc import Iterable, Iterator, Sequence
 
 from .. import _core
 from ..reputation import ReputationDB
@@ -102,6 +104,25 @@ def as_of(db: ReputationDB, now: dt.datetime | str | None) -> dt.datetime:
             raise ValueError("--now latest: the database holds no reports")
         return latest
     return now
+
+
+@contextlib.contextmanager
+def later_reports_said_here() -> Iterator[None]:
+    """The library's warning about verdicts before their numbers' last reports, left out: the
+    commands say it in their own words (later_reports_note)."""
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message="numrep: .* reported after now", category=UserWarning)
+        yield
+
+
+def later_reports_note(later: int, now: dt.datetime) -> str | None:
+    """A line for when numbers were reported after --now: their verdicts count those reports."""
+    if later == 0:
+        return None
+    who = "1 number was" if later == 1 else f"{later:,} numbers were"
+    return (f"{who} reported after {now.isoformat(timespec='seconds')}, and the verdicts count those reports "
+            "too (a database keeps each number's totals, not each report's time); judge at or after the last "
+            "report (--now latest) for exact verdicts")
 
 
 def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.datetime) -> str | None:

@@ -17,7 +17,7 @@ import numpy.typing as npt
 
 from .. import _core
 from ..reputation import ReputationDB, newest_report_seconds
-from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, open_db
+from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, later_reports_note, later_reports_said_here, open_db
 from .output import MOST_ROWS, format_size, print_counts
 
 
@@ -208,7 +208,10 @@ def run(args: argparse.Namespace) -> int:
     db = open_db(args.db)
     now = as_of(db, args.now)
     keys = database_keys(db)
-    columns = db.check_many(keys, now=now)
+    with later_reports_said_here():
+        columns = db.check_many(keys, now=now)
+    later = int(np.count_nonzero((columns["last_seen"] > now.timestamp()) & (columns["reports"] > 0)))
+    later_note = later_reports_note(later, now)
     parts = breakdown(keys, columns)
     # The newest report from the columns at hand (last_seen does not depend on `now`), rather
     # than db.latest_report's own pass over every record.
@@ -222,6 +225,7 @@ def run(args: argparse.Namespace) -> int:
         json.dump({"database": args.db, "numbers": n, "now": now.isoformat(), "as_of": now.isoformat(),
                    "latest_report": None if latest is None else latest.isoformat(),
                    "all_decayed": note is not None, "shards": db.shard_ranges(),
+                   "numbers_reported_later": later,
                    "half_life_days": db.half_life_days, "store_bytes": stores,
                    "records_bits_per_key": db.records_bits_per_key,
                    **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
@@ -247,8 +251,9 @@ def run(args: argparse.Namespace) -> int:
                 print(f"    keys {first:>15}-{last:<20} {records} {format_size(records_size):>10}, "
                       f"{bloom} {format_size(bloom_size):>10}")
         print_breakdown(parts, now)
-    if note is not None:
-        print(f"\nnumrep: {note}", file=sys.stderr if args.json else sys.stdout)
+    for line in (note, later_note):
+        if line is not None:
+            print(f"\nnumrep: {line}", file=sys.stderr if args.json else sys.stdout)
     if args.plot:
         plot_breakdown(db, keys, columns, parts, args.plot,
                        f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers, "
