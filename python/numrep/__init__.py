@@ -55,6 +55,7 @@ from ._core import (
     region_names,
     set_threads,
 )
+from ._warnings import AmbiguousIntegersWarning, LaterReportsWarning
 from .reputation import ReputationDB
 
 __all__ = [
@@ -62,8 +63,10 @@ __all__ = [
     "DEFAULT_REGION",
     "LEVEL_NAMES",
     "TYPE_NAMES",
+    "AmbiguousIntegersWarning",
     "BloomFilter",
     "FormatError",
+    "LaterReportsWarning",
     "NumberInfo",
     "NumberingPlan",
     "ParseError",

@@ -644,7 +644,7 @@ class ReputationDB:
         ...
     def _add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         ...
-    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]]:
+    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int]:
         ...
     def check(self, number: str | int | PhoneNumber, now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None = None, region: str | None = 'VN') -> Verdict:
         """
@@ -712,6 +712,11 @@ class ReputationDB:
     @property
     def snapshot_size(self) -> int:
         ...
+def _ambiguous_integers(values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], region: str | None | collections.abc.Sequence[str | None]) -> numpy.typing.NDArray[numpy.bool]:
+    """
+    For each integer, whether it reads validly both as a national number of its region and as an international
+    number (or as two national numbers), so that the integer rule takes neither.
+    """
 def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING, Any
 import numpy as np
 
 from . import _core
-from ._warnings import warn_caller
+from ._warnings import AmbiguousIntegersWarning, warn_caller
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -32,6 +32,7 @@ if TYPE_CHECKING:
     from .reputation import ReputationDB
 
 _registered = False
+_MAX_KEY = 999_999_999_999_999  # the largest E.164 key: 15 digits
 _DB_REGION: Any = object()  # check()'s default region: the database's own
 
 
@@ -104,21 +105,30 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
 
 
 def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np.ndarray, region: Any) -> None:
-    """Warns when whole numbers of an integer column give no number. Text that does not parse is
-    <NA> quietly, as documented; an integer may be a real number that lost what told it apart
-    (its leading zeros and '+': 6077932004 reads validly both as +1 607 793 2004 and as
-    +60 77932004, so the integer rule takes neither), and then the cure is in the caller's hands."""
-    whole = np.fromiter((v is not None for v in values), dtype=bool, count=len(values))
-    lost = int(np.count_nonzero(whole & (keys == 0)))
-    if lost == 0:
+    """Warns when integers of the column gave no number because they read validly two ways (as a
+    national and as an international number): real numbers, most likely, that lost the leading
+    zeros and '+' that told the readings apart, which the caller can keep by reading the column as
+    text. Integers with no valid reading at all (0, -1, 911) are <NA> quietly, as text that does
+    not parse is."""
+    if region is None:
+        return  # E.164 keys: one reading
+    failed = np.flatnonzero(keys == 0)
+    candidates = [(i, v) for i in failed.tolist() if (v := values[i]) is not None and 0 < v <= _MAX_KEY]
+    if not candidates:
         return
-    name = f"column {series.name!r}" if series.name is not None else "the Series"
-    reading = ("E.164 keys (region=None)" if region is None else
-               "the integer rule (integers have lost any leading zero and '+'; one that reads validly both as a "
-               "national and as an international number is neither)")
-    warn_caller(f"numrep: {lost:,} of {int(np.count_nonzero(whole)):,} integers in {name} are no number by "
-                  f"{reading}: they are <NA>. Read the column as str (for example pd.read_csv(..., dtype=str)) "
-                  "to keep what was written.")
+    rows = [i for i, _ in candidates]
+    row_regions = region if isinstance(region, str) else [region[i] for i in rows]
+    ambiguous = np.asarray(rows)[_core._ambiguous_integers(np.asarray([v for _, v in candidates], dtype=np.uint64),
+                                                           row_regions)]
+    if len(ambiguous) == 0:
+        return
+    example = values[int(ambiguous[0])]
+    where = f"column {series.name!r}" if series.name is not None else "the Series"
+    whole = sum(v is not None for v in values)
+    warn_caller(f"numrep: {len(ambiguous):,} of {whole:,} integers in {where} read validly both as a national and "
+                f"as an international number (such as {example}), so they gave no number (<NA>): an integer has "
+                "lost the leading zeros and '+' that told the two apart. Read the column as str (for example "
+                "pd.read_csv(..., dtype=str)) to keep what was written.", AmbiguousIntegersWarning)
 
 
 class NumrepSeriesAccessor:

@@ -19,6 +19,7 @@ number's decayed count is summed in another order).
 
 from __future__ import annotations
 
+import datetime
 import os
 import time as _time
 from collections.abc import Sequence
@@ -328,7 +329,11 @@ def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | N
     values = numbers.to_numpy()
     if values.dtype.kind == "O" or values.dtype.kind in "US":
         values = np.asarray([v if isinstance(v, (str, int)) else None for v in values.tolist()], dtype=object)
-    frame = db.check_many(values, now=now, as_frame=True)
+    # Without check_many's LaterReportsWarning: raised in a worker it would name dask's code and
+    # count one partition (docs/scale.md says how to find such rows).
+    columns, as_of_seconds, _ = db._verdict_columns(values, now, _UNSET)
+    frame = _verdict_frame(columns)
+    frame.attrs["as_of"] = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc)
     frame.index = numbers.index
     return frame
 
@@ -343,5 +348,5 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
     seconds = int(_time.time()) if now is None else _core._unix_time(now, "now")
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
-    meta = _verdict_frame(db._check_many(np.zeros(0, dtype=np.uint64), seconds, db._region_or_own(region)))
+    meta = _verdict_frame(db._check_many(np.zeros(0, dtype=np.uint64), seconds, db._region_or_own(region))[0])
     return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._warnings import warn_caller
+from ._warnings import LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -289,7 +289,7 @@ class ReputationDB(_core.ReputationDB):
             keys = self.keys()
             newest = -1
             for start in range(0, len(keys), _LATEST_SLICE):  # bounded memory: the columns of a slice
-                columns = super()._check_many(keys[start:start + _LATEST_SLICE], 0, None)
+                columns, _ = super()._check_many(keys[start:start + _LATEST_SLICE], 0, None)
                 newest = max(newest, newest_report_seconds(columns))
             self._latest = (state, newest)
         if self._latest[1] < 0:
@@ -315,11 +315,12 @@ class ReputationDB(_core.ReputationDB):
         numpy.datetime64, pandas.Timestamp, unix seconds, an ISO 8601 str, or "latest" (the newest
         report's time, for historical data); default: the current time. The verdict's ``as_of``
         says which time it is. National forms are read in ``db.region`` (the region the database
-        was built with) unless `region` says otherwise. A number reported after `now` gets a
-        verdict that counts those reports too (``includes_later_reports``), with a warning."""
+        was built with) unless `region` says otherwise. A number reported after a `now` you give
+        gets a verdict that counts those reports too (``includes_later_reports``), with a
+        LaterReportsWarning."""
         verdict = super().check(number, self._now(now), self._region_or_own(region))
-        if verdict.includes_later_reports:
-            _warn_of_later_reports(verdict.e164, 1, verdict.as_of_seconds)
+        if now is not None and verdict.includes_later_reports:
+            _warn_of_later_reports(1, verdict.as_of_seconds)
         return verdict
 
     @overload
@@ -340,38 +341,44 @@ class ReputationDB(_core.ReputationDB):
         as_frame=True (its ``attrs["as_of"]`` holds the time the verdicts are as of). `now` takes
         what check's does, "latest" included. National forms are read in ``db.region`` unless
         `region` says otherwise. Arrow, polars and Arrow-backed pandas columns of strings are read
-        in place. Releases the GIL. Numbers reported after `now` get verdicts that count those
-        reports too (their last_seen is later than now), with a warning that counts them."""
+        in place. Releases the GIL. Numbers reported after a `now` you give get verdicts that
+        count those reports too (their last_seen is later than now), with a LaterReportsWarning
+        that counts them."""
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
-        as_of = self._now(now)
-        if as_of is None:  # one time for every number, stated in the frame
-            as_of = datetime.datetime.now(datetime.timezone.utc)
-        columns = self._check_many(numbers, as_of, self._region_or_own(region))
-        as_of_seconds = _core._unix_time(as_of, "now")
-        later = int(np.count_nonzero((columns["last_seen"] > as_of_seconds) & (columns["reports"] > 0)))
-        if later:
-            _warn_of_later_reports(None, later, as_of_seconds)
+        columns, as_of_seconds, later = self._verdict_columns(numbers, now, region)
+        # Not at the current time (now=None): reports stamped a little ahead of this machine's
+        # clock are common (ingestion takes them up to a day ahead), and their verdicts are right.
+        if later and now is not None:
+            mask = columns["last_seen"] > as_of_seconds  # (0 for numbers without a report)
+            _warn_of_later_reports(len(np.unique(columns["key"][mask])), as_of_seconds)
         if not as_frame:
             return columns
         frame = _verdict_frame(columns)
         frame.attrs["as_of"] = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc)
         return frame
 
+    def _verdict_columns(self, numbers: NumbersLike, now: TimeLike | None,
+                         region: str | _Unset | None) -> tuple[Columns, int, int]:
+        """check_many's columns, the unix seconds they are as of, and how many rows have a number
+        reported after then; no warning (numrep.dask's partitions call this)."""
+        as_of = self._now(now)
+        if as_of is None:  # one time for every number, stated in the frame
+            as_of = datetime.datetime.now(datetime.timezone.utc)
+        columns, later = self._check_many(numbers, as_of, self._region_or_own(region))
+        return columns, _core._unix_time(as_of, "now"), later
 
-def _warn_of_later_reports(number: str | None, count: int, as_of_seconds: int) -> None:
+
+def _warn_of_later_reports(numbers: int, as_of_seconds: int) -> None:
     """Verdicts as of a time before some of their numbers' reports count those reports too: a
-    record keeps totals and its first and last report, not each report's time. Said, not refused:
-    a report stamped a little ahead of this machine's clock is common, and its verdict is right."""
+    record keeps totals and its first and last report, not each report's time."""
     when = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc).isoformat(timespec="seconds")
-    if number is not None or count == 1:
-        who, whose = f"{number or '1 number'} was", "its verdict counts"
-    else:
-        who, whose = f"{count:,} numbers were", "their verdicts count"
+    who, whose = ("1 number was", "its verdict counts") if numbers == 1 else (f"{numbers:,} numbers were",
+                                                                              "their verdicts count")
     warn_caller(f"numrep: {who} reported after now ({when}), and {whose} those reports as if they had come by "
-                "then: a database keeps each number's totals, not each report's time. Judge at or after "
-                "the last report (now=\"latest\" is the newest report's time), or build a database of the reports "
-                "up to now.")
+                "then: a database keeps each number's totals, not each report's time. Judge at or after the last "
+                "report (now=\"latest\" is the newest report's time), or build a database of the reports up to "
+                "now.", LaterReportsWarning)
 
 
 def newest_report_seconds(columns: Columns) -> int:

@@ -151,6 +151,26 @@ void register_parse(py::module_& m) {
           "not parse. `region`: one default\n"
           "region for all, or a sequence/array/Series with one per value (e.g. each caller's country).\n"
           "errors='coerce' gives 0 for a value that does not parse; errors='raise' raises ParseError for the first.");
+    m.def(
+        "_ambiguous_integers",
+        [](const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& values,
+           const regions_arg& region_code) {
+            const auto count = static_cast<std::size_t>(values.size());
+            const batch_regions homes = regions_of(region_code, count);
+            auto out = output_array<bool>(static_cast<py::ssize_t>(count));
+            const std::uint64_t* v = values.data();
+            bool* ambiguous = out.mutable_data();
+            {
+                py::gil_scoped_release unlocked;
+                for (std::size_t i = 0; i < count; ++i)
+                    ambiguous[i] = v[i] != 0 && v[i] <= detail::max_key && !homes[i].is_none() &&
+                                   read_integer(v[i], homes[i]).ambiguous;
+            }
+            return out;
+        },
+        py::arg("values"), py::arg("region"),
+        "For each integer, whether it reads validly both as a national number of its region and as an "
+        "international\nnumber (or as two national numbers), so that the integer rule takes neither.");
     m.attr("DEFAULT_REGION") = default_region_code();  // the C++ library's default (numrep::default_region)
     py::dict legacy;
     for (const auto& p : detail::vietnam::legacy_mobile_prefixes)

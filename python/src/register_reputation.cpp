@@ -7,6 +7,7 @@
 
 #include <sys/stat.h>
 #include <unistd.h>
+#include <atomic>
 #include <cerrno>
 #include <chrono>
 #include <cstdio>
@@ -648,6 +649,12 @@ void register_scale(py::module_& m) {
             "Releases the lock (the files of an uncommitted publication are removed by the next save or open).");
 }
 
+// Whether the number was reported after `now`: a record keeps totals, not each report's time, so
+// the verdict counts the later reports too.
+bool includes_later_reports(const reputation_verdict& v, std::int64_t now) noexcept {
+    return v.record.last_seen > now && v.record.total() > 0;
+}
+
 struct verdict_record {
     reputation_verdict v;
     std::int64_t now;
@@ -817,10 +824,7 @@ void register_reputation(py::module_& m) {
                                    return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0);
                                })
         .def_property_readonly(
-            "includes_later_reports",
-            [](const verdict_record& r) {
-                return r.v.record.total() > 0 && static_cast<std::int64_t>(r.v.record.last_seen) > r.now;
-            },
+            "includes_later_reports", [](const verdict_record& r) { return includes_later_reports(r.v, r.now); },
             "True when the number was reported after as_of: a database keeps each number's totals, not each "
             "report's time,\nso the verdict counts those reports as if they had come by then.")
         .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
@@ -936,7 +940,7 @@ void register_reputation(py::module_& m) {
         .def(
             "_check_many",
             [](const db_holder& h, const numbers_arg& numbers, const optional_time_arg& now,
-               const regions_arg& home) -> typed<names::verdict_columns> {
+               const regions_arg& home) -> typed<names::checked_columns> {
                 const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many",
                                                          .region = home,
                                                          .on_bad_text = bad_text::coerce});
@@ -944,6 +948,9 @@ void register_reputation(py::module_& m) {
                 const auto n = keys.shape(0);
                 verdict_columns columns(n);
                 const auto* in = keys.data();
+                // Rows whose number was reported after `t` (the verdict counts those reports too),
+                // counted as the rows are filled: a pass over last_seen afterwards cost more.
+                std::atomic<std::size_t> later{0};
                 {
                     py::gil_scoped_release unlocked;
                     // One state for every thread (a reader pins it): a compaction meanwhile
@@ -952,14 +959,19 @@ void register_reputation(py::module_& m) {
                     for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
                         // One check_each for the range (it adapts to the keys as it goes).
                         block_writer<verdict_columns> rows(columns, begin, end - begin);
+                        std::size_t later_here = 0;
                         reader.check_each(std::span<const std::uint64_t>(in + begin, end - begin), t,
-                                          [&](std::size_t k, const reputation_verdict& v) { rows.set(k, v); });
+                                          [&](std::size_t k, const reputation_verdict& v) {
+                                              rows.set(k, v);
+                                              later_here += includes_later_reports(v, t) ? 1U : 0U;
+                                          });
+                        later.fetch_add(later_here, std::memory_order_relaxed);
                     });
                 }
                 py::dict out;
                 out["key"] = keys;
                 columns.add_to(out);
-                return out;
+                return py::make_tuple(out, later.load());
             },
             py::arg("numbers"), py::arg("now"), py::arg("region"))
         .def(

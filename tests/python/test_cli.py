@@ -540,6 +540,8 @@ def test_check_and_stats_say_when_numbers_were_reported_after_now(tmp_path) -> N
     assert json.loads(run("stats", "-d", str(db), "--json", "--now", "2021-03-01").stdout)["numbers_reported_later"] == 2
     exact = run("check", "-d", str(db), "--now", "latest", "0912345678")
     assert "reported after" not in exact.stdout + exact.stderr
+    today = run("check", "-d", str(db), "0912345678")  # no --now: nothing to say
+    assert today.returncode == 0 and "reported after" not in today.stdout + today.stderr
 
 
 def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path) -> None:

@@ -71,25 +71,33 @@ def test_integers_follow_the_integer_rule() -> None:
     assert expected[1] == 84912345678  # region=None: the E.164 key as it is
 
 
-def test_integers_that_give_no_number_are_named_in_a_warning() -> None:
-    """Text that is no number is <NA> quietly; whole numbers that give none are counted in a
-    warning that says why and what to do, since they may be real numbers that lost their zeros."""
-    ints = pd.Series([6077932004, 2025550143, 84912345678, None], dtype="Int64", name="caller")
-    with pytest.warns(UserWarning, match=r"1 of 3 integers in column 'caller' are no number by the integer rule") \
-            as caught:
-        keys = ints.numrep.parse(region="US")  # 6077932004: +1 607 793 2004 and +60 77932004 both valid
+def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
+    """An integer that reads validly both as a national and as an international number is <NA>
+    (the integer rule takes neither) with a warning that counts them and says how to keep them:
+    they are most likely real numbers that lost their leading zeros. Integers with no valid
+    reading (0, -1, 911) are <NA> quietly, as text that does not parse is."""
+    ints = pd.Series([6077932004, 2025550143, 84912345678, 0, -1, 911, None], dtype="Int64", name="caller")
+    with pytest.warns(numrep.AmbiguousIntegersWarning,
+                      match=r"1 of 6 integers in column 'caller' read validly both as a national and as an "
+                            r"international number \(such as 6077932004\)") as caught:
+        keys = ints.numrep.parse(region="US")  # +1 607 793 2004 and +60 77932004 are both valid
     assert caught[0].filename == __file__  # pointed at the caller's line
-    assert [None if v is pd.NA else int(v) for v in keys][1:] == [12025550143, 84912345678, None]
-    assert keys.iloc[0] is pd.NA
-    with pytest.warns(UserWarning, match="dtype=str"):
+    assert issubclass(numrep.AmbiguousIntegersWarning, UserWarning)
+    assert [None if v is pd.NA else int(v) for v in keys] == [None, 12025550143, 84912345678, None, None, None, None]
+    with pytest.warns(numrep.AmbiguousIntegersWarning, match="dtype=str"):
         ints.numrep.check(numrep.ReputationDB.from_frame([{"number": "+12025550143", "time": "2021-01-01",
                                                            "category": "scam"}]), region="US", now="latest")
-    with pytest.warns(UserWarning, match=r"2 of 2 integers in the Series are no number by E\.164 keys"):
-        pd.Series([0.0, 1234567890123456.0]).numrep.parse(region=None)  # 0 and 16 digits: no key
+    regions = pd.Series(["US", "VN", None], index=[2, 1, 0])  # matched by label: row 0 (6077932004) has no region
     with warnings.catch_warnings():
         warnings.simplefilter("error")
+        keys = pd.Series([6077932004, 912345678, 2025550143]).numrep.parse(region=regions)
+        assert keys.tolist() == [6077932004, 84912345678, 12025550143]  # without a region: +60 77932004 only
+        pd.Series([0, -1, 911, 12345], dtype="int64").numrep.parse(region="US")  # no valid reading: quietly
         pd.Series([912345678, None, 1.5, np.nan]).numrep.parse(region="VN")  # every whole number is one
+        pd.Series([0.0, 1234567890123456.0]).numrep.parse(region=None)  # keys: one reading
         pd.Series(["call me", "0912345678"]).numrep.parse()  # text: <NA> without a warning
+    with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 3 integers in the Series"):
+        pd.Series([6077932004, 912345678, 6077932004]).numrep.parse(region=pd.Series(["US", "VN", "VN"]))
 
 
 def test_check_gives_verdict_columns_with_na_rows(column: pd.Series) -> None:

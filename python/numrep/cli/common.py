@@ -13,6 +13,7 @@ import warnings
 from collections.abc import Iterable, Iterator, Sequence
 
 from .. import _core
+from .._warnings import LaterReportsWarning
 from ..reputation import ReputationDB
 
 EXIT_OK = 0
@@ -111,7 +112,7 @@ def later_reports_said_here() -> Iterator[None]:
     """The library's warning about verdicts before their numbers' last reports, left out: the
     commands say it in their own words (later_reports_note)."""
     with warnings.catch_warnings():
-        warnings.filterwarnings("ignore", message="numrep: .* reported after now", category=UserWarning)
+        warnings.simplefilter("ignore", LaterReportsWarning)
         yield
 
 
