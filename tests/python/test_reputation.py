@@ -747,6 +747,12 @@ def test_verdicts_before_a_numbers_last_report_say_they_count_it() -> None:
         columns = db.check_many(numbers, now="2021-03-01")
     assert caught[0].filename == __file__
     assert columns["reports"].tolist() == [2, 1, 1, 0, 0, 2]
+    try:  # rows counted in blocks on two threads: 240,000 rows, still 2 numbers
+        numrep.set_threads(2)
+        with pytest.warns(numrep.LaterReportsWarning, match="2 numbers were reported after now"):
+            db.check_many(numbers * 40_000, now="2021-03-01")
+    finally:
+        numrep.set_threads(None)
     with pytest.warns(numrep.LaterReportsWarning, match="1 number was reported after now") as caught:
         pd.Series(["0861234567"]).numrep.check(db, now="2021-03-01")
     assert caught[0].filename == __file__
