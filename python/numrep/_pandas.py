@@ -112,14 +112,12 @@ def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np
     not parse is."""
     if region is None:
         return  # E.164 keys: one reading
-    failed = np.flatnonzero(keys == 0)
-    candidates = [(i, v) for i in failed.tolist() if (v := values[i]) is not None and 0 < v <= _MAX_KEY]
-    if not candidates:
+    # The integers that gave no number (0 elsewhere, which reads no way), with the regions as
+    # parse_many took them (a str, or one per row in any form it takes).
+    failed = [v if k == 0 and v is not None and 0 < v <= _MAX_KEY else 0 for k, v in zip(keys.tolist(), values)]
+    if not any(failed):
         return
-    rows = [i for i, _ in candidates]
-    row_regions = region if isinstance(region, str) else [region[i] for i in rows]
-    ambiguous = np.asarray(rows)[_core._ambiguous_integers(np.asarray([v for _, v in candidates], dtype=np.uint64),
-                                                           row_regions)]
+    ambiguous = np.flatnonzero(_core._ambiguous_integers(np.asarray(failed, dtype=np.uint64), region))
     if len(ambiguous) == 0:
         return
     example = values[int(ambiguous[0])]

@@ -350,7 +350,7 @@ class ReputationDB(_core.ReputationDB):
         # Not at the current time (now=None): reports stamped a little ahead of this machine's
         # clock are common (ingestion takes them up to a day ahead), and their verdicts are right.
         if later and now is not None:
-            mask = columns["last_seen"] > as_of_seconds  # (0 for numbers without a report)
+            mask = (columns["last_seen"] > as_of_seconds) & (columns["reports"] > 0)  # (a now before 1970)
             _warn_of_later_reports(len(np.unique(columns["key"][mask])), as_of_seconds)
         if not as_frame:
             return columns

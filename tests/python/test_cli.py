@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import csv
+import datetime as dt
 import json
 import os
 import pty
@@ -540,8 +541,20 @@ def test_check_and_stats_say_when_numbers_were_reported_after_now(tmp_path) -> N
     assert json.loads(run("stats", "-d", str(db), "--json", "--now", "2021-03-01").stdout)["numbers_reported_later"] == 2
     exact = run("check", "-d", str(db), "--now", "latest", "0912345678")
     assert "reported after" not in exact.stdout + exact.stderr
-    today = run("check", "-d", str(db), "0912345678")  # no --now: nothing to say
+    table = run("check", "-d", str(db), "--now", "2021-03-01", "0912345678", "+84 912 345 678")
+    assert "numrep: 1 number was reported after" in table.stdout  # one number, written two ways
+    # A report stamped ahead of the clock (ingestion takes a day ahead): without --now, no line.
+    ahead = (dt.datetime.now(dt.timezone.utc) + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    fresh_reports = tmp_path / "fresh.csv"
+    fresh_reports.write_text(f"number,time,category\n0912345678,{ahead},scam\n", encoding="utf-8")
+    fresh = tmp_path / "fresh.db"
+    assert run("build", str(fresh_reports), "-o", str(fresh)).returncode == 0
+    today = run("check", "-d", str(fresh), "0912345678")
     assert today.returncode == 0 and "reported after" not in today.stdout + today.stderr
+    assert json.loads(run("check", "-d", str(fresh), "--json", "0912345678").stdout)[0]["includes_later_reports"]
+    stats_today = run("stats", "-d", str(fresh))
+    assert stats_today.returncode == 0 and "reported after" not in stats_today.stdout + stats_today.stderr
+    assert json.loads(run("stats", "-d", str(fresh), "--json").stdout)["numbers_reported_later"] == 1
 
 
 def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path) -> None:

@@ -98,6 +98,10 @@ def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
         pd.Series(["call me", "0912345678"]).numrep.parse()  # text: <NA> without a warning
     with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 3 integers in the Series"):
         pd.Series([6077932004, 912345678, 6077932004]).numrep.parse(region=pd.Series(["US", "VN", "VN"]))
+    pa = pytest.importorskip("pyarrow")
+    for regions in (["US", "VN", "VN"], np.array(["US", "VN", "VN"]), pa.array(["US", "VN", "VN"])):
+        with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 3 integers"):  # regions in every form
+            pd.Series([6077932004, 912345678, 6077932004]).numrep.parse(region=regions)
 
 
 def test_check_gives_verdict_columns_with_na_rows(column: pd.Series) -> None:
