@@ -114,10 +114,14 @@ def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np
         return  # E.164 keys: one reading
     # The integers that gave no number (0 elsewhere, which reads no way), with the regions as
     # parse_many took them (a str, or one per row in any form it takes).
-    failed = [v if k == 0 and v is not None and 0 < v <= _MAX_KEY else 0 for k, v in zip(keys.tolist(), values)]
-    if not any(failed):
+    # Only the rows that gave no number are looked at in Python (most columns have few).
+    failed = np.zeros(len(values), dtype=np.uint64)
+    for i in np.flatnonzero(keys == 0).tolist():
+        if (v := values[i]) is not None and 0 < v <= _MAX_KEY:
+            failed[i] = v
+    if not failed.any():
         return
-    ambiguous = np.flatnonzero(_core._ambiguous_integers(np.asarray(failed, dtype=np.uint64), region))
+    ambiguous = np.flatnonzero(_core._ambiguous_integers(failed, region))
     if len(ambiguous) == 0:
         return
     example = values[int(ambiguous[0])]
