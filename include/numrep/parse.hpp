@@ -602,36 +602,45 @@ constexpr bool general_match(const world::metadata_row& row, digit_span s) noexc
     return world::matches_general(country, row.index_in_country, s.data(), s.n);
 }
 
+// The national number a trunk prefix matched by `m` leaves: the digits after it, or the row's
+// transform of its groups followed by them (written to `buffer`), when the last group took part.
+constexpr digit_span after_national_prefix(const world::metadata_row& row, const world::path_match& m,
+                                           digit_span number, digit_buffer& buffer) noexcept {
+    const int last_group = row.npp_groups;
+    if (row.npp_transform.empty() || last_group == 0 || m.group_end[static_cast<std::size_t>(last_group)] < 0)
+        return number.tail(m.end);
+    buffer.n = 0;
+    for (std::size_t i = 0; i < row.npp_transform.size(); ++i) {
+        const char c = row.npp_transform[i];
+        if (c == '$' && i + 1 < row.npp_transform.size()) {
+            const auto g = static_cast<std::size_t>(row.npp_transform[++i] - '0');
+            if (g <= static_cast<std::size_t>(world::max_groups) && m.group_end[g] >= 0)
+                for (int k = m.group_begin[g]; k < m.group_end[g]; ++k) buffer.append(number[k]);
+        } else {
+            buffer.append(c);
+        }
+    }
+    for (int k = m.end; k < number.n; ++k) buffer.append(number[k]);
+    return buffer.span();
+}
+
 // libphonenumber's maybeStripNationalPrefixAndCarrierCode: the national number with its trunk
 // prefix (and carrier code) removed or transformed, or unchanged when the rules say so. A
 // transformed number is written to `buffer`, which the result may then view.
 constexpr digit_span strip_matched_national_prefix(const world::metadata_row& row, digit_span number,
                                                    digit_buffer& buffer) noexcept {
-    const world::path_match m = world::match_prefix(row.npp_first, row.npp_count, number.data(), number.n);
-    if (m.end < 0) return number;
-    const bool viable = general_match(row, number);
-    const int last_group = row.npp_groups;
-    const bool transform = !row.npp_transform.empty() && last_group > 0 &&
-                           m.group_end[static_cast<std::size_t>(last_group)] >= 0;
     digit_span out;
-    if (!transform) {
-        out = number.tail(m.end);
+    if (row.npp_transform.empty() || row.npp_groups == 0) {
+        // No transform: only where the prefix ends matters (most regions: a "0").
+        const int end = world::match_prefix_end(row.npp_first, row.npp_count, number.data(), number.n);
+        if (end < 0) return number;
+        out = number.tail(end);
     } else {
-        buffer.n = 0;
-        for (std::size_t i = 0; i < row.npp_transform.size(); ++i) {
-            const char c = row.npp_transform[i];
-            if (c == '$' && i + 1 < row.npp_transform.size()) {
-                const auto g = static_cast<std::size_t>(row.npp_transform[++i] - '0');
-                if (g <= static_cast<std::size_t>(world::max_groups) && m.group_end[g] >= 0)
-                    for (int k = m.group_begin[g]; k < m.group_end[g]; ++k) buffer.append(number[k]);
-            } else {
-                buffer.append(c);
-            }
-        }
-        for (int k = m.end; k < number.n; ++k) buffer.append(number[k]);
-        out = buffer.span();
+        const world::path_match m = world::match_prefix(row.npp_first, row.npp_count, number.data(), number.n);
+        if (m.end < 0) return number;
+        out = after_national_prefix(row, m, number, buffer);
     }
-    if (viable && !general_match(row, out)) return number;
+    if (general_match(row, number) && !general_match(row, out)) return number;
     return out;
 }
 
@@ -763,8 +772,8 @@ constexpr parse_result parse_scanned(const scanned& s, const region& home) noexc
     const auto& row = home.metadata();
     // Dialled with this region's international prefix, unless a 0 follows (no code starts so).
     if (row.idd_count != 0) {
-        const world::path_match m = world::match_prefix(row.idd_first, row.idd_count, all.data(), all.n);
-        if (m.end >= 0 && !(m.end < all.n && all[m.end] == '0')) return parse_international(all.tail(m.end), s);
+        const int end = world::match_prefix_end(row.idd_first, row.idd_count, all.data(), all.n);
+        if (end >= 0 && !(end < all.n && all[end] == '0')) return parse_international(all.tail(end), s);
     }
     // The country code written without '+' ("84912345678"): taken when the number is not a
     // national number of the region but the rest is, or when it is too long to be one.

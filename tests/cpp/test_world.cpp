@@ -287,3 +287,49 @@ TEST_CASE("every country's dead state matches no general pattern", "[world][data
     REQUIRE(matches_general(vn, 0, "912345678", 9));
     REQUIRE_FALSE(matches_general(vn, 0, "0912345678", 10));
 }
+
+// match_prefix_end is match_prefix without the groups, with its own loop for paths of digit
+// steps alone: it must find the same end for every prefix set (international and trunk) of every
+// region, on every digit string of up to 4 digits (all of them) and on random longer ones.
+TEST_CASE("match_prefix_end ends where match_prefix does, for every region's prefix sets", "[world][data]") {
+    using namespace numrep::detail::world;
+    std::mt19937_64 random(20261205);
+    std::size_t compared = 0, matched = 0, general_paths = 0;
+    std::string first_difference;  // (a REQUIRE for each of millions of strings would take seconds)
+    const auto compare = [&](std::uint16_t first, std::uint16_t count, const std::string& digits) {
+        const int n = static_cast<int>(digits.size());
+        const int expected = match_prefix(first, count, digits.data(), n).end;
+        const int got = match_prefix_end(first, count, digits.data(), n);
+        if (got != expected && first_difference.empty())
+            first_difference = "paths " + std::to_string(first) + "+" + std::to_string(count) + " on \"" + digits +
+                               "\": " + std::to_string(got) + ", match_prefix " + std::to_string(expected);
+        ++compared;
+        matched += expected >= 0 ? 1 : 0;
+    };
+    for (const auto& row : metadata) {
+        for (const auto& [first, count] :
+             {std::pair{row.idd_first, row.idd_count}, std::pair{row.npp_first, row.npp_count}}) {
+            if (count == 0) continue;
+            for (std::uint16_t p = first; p < first + count; ++p) general_paths += digit_steps_only[p] ? 0U : 1U;
+            std::string digits;
+            for (int length = 0; length <= 4; ++length) {
+                for (int value = 0, end = static_cast<int>(numrep::detail::pow10[static_cast<std::size_t>(length)]);
+                     value < end; ++value) {
+                    digits.assign(static_cast<std::size_t>(length), '0');
+                    for (int k = length - 1, v = value; k >= 0; --k, v /= 10)
+                        digits[static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+                    compare(first, count, digits);
+                }
+            }
+            for (int trial = 0; trial < 1000; ++trial) {
+                digits.resize(6 + random() % 12);
+                for (auto& d : digits) d = static_cast<char>('0' + random() % 10);
+                compare(first, count, digits);
+            }
+        }
+    }
+    CHECK(first_difference == "");
+    CHECK(compared > 1'000'000);
+    CHECK(matched > 10'000);     // the prefixes are found, not only missed
+    CHECK(general_paths > 100);  // and the walk with groups and end anchors is exercised too
+}

@@ -208,9 +208,24 @@ constexpr bool may_start(std::uint16_t first, char digit) noexcept {
     return ((unsigned{first_digits_of_set[first]} >> static_cast<unsigned>(digit - '0')) & 1U) != 0;
 }
 
-constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
+// Whether the path is digit steps alone (no group, no end anchor), as nearly every
+// international prefix ("00", "011") and trunk prefix ("0") is: it matches when the number
+// starts with a digit of each step's set.
+inline constexpr std::array<bool, prefix_paths.size()> digit_steps_only = [] {
+    std::array<bool, prefix_paths.size()> only{};
+    for (std::size_t p = 0; p < prefix_paths.size(); ++p) {
+        only[p] = true;
+        for (std::uint16_t s = prefix_paths[p].first_step; s < prefix_paths[p].first_step + prefix_paths[p].step_count;
+             ++s)
+            if ((path_steps[s] & 0xC000) != 0) only[p] = false;
+    }
+    return only;
+}();
+
+// match_prefix's walk over paths [first, first + count), without its first-digit test.
+[[gnu::noinline]] constexpr path_match match_paths(std::uint16_t first, std::uint16_t count, const char* digits,
+                                                   int n) noexcept {
     path_match m;
-    if (n > 0 && !may_start(first, digits[0])) return m;
     for (std::uint16_t p = first; p < first + count; ++p) {
         const path_entry& path = prefix_paths[p];
         int pos = 0;
@@ -235,6 +250,34 @@ constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, cons
     }
     m.end = -1;
     return m;
+}
+
+constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, const char* digits, int n) noexcept {
+    if (n > 0 && !may_start(first, digits[0])) return {};
+    return match_paths(first, count, digits, n);
+}
+
+// Where the first matching path of the set ends, as match_prefix's `end`, for callers that do
+// not need the groups (every international prefix, and trunk prefixes without a transform).
+// Paths of digit steps alone are tested here, inline, without the groups' bookkeeping; the rest
+// go to match_paths, kept out of line so that this stays small. A number written in national
+// form passes through two such sets: the Vietnamese benchmark corpus parsed 4-5% faster so.
+[[gnu::always_inline]] constexpr int match_prefix_end(std::uint16_t first, std::uint16_t count, const char* digits,
+                                                      int n) noexcept {
+    if (n > 0 && !may_start(first, digits[0])) return -1;
+    for (std::uint16_t p = first; p < first + count; ++p) {
+        if (!digit_steps_only[p]) {
+            // Groups or an end anchor: the general walk, from this path on.
+            return match_paths(p, static_cast<std::uint16_t>(first + count - p), digits, n).end;
+        }
+        const path_entry& path = prefix_paths[p];
+        if (path.step_count > n) continue;
+        bool ok = true;
+        for (int i = 0; i < path.step_count; ++i)
+            ok &= ((path_steps[path.first_step + static_cast<std::size_t>(i)] >> (digits[i] - '0')) & 1U) != 0;
+        if (ok) return path.step_count;
+    }
+    return -1;
 }
 
 }  // namespace numrep::detail::world
