@@ -833,6 +833,18 @@ constexpr parse_result try_parse(std::string_view text, std::string_view region_
 // parse_result::position does), or code points (the index into a Python str that was encoded).
 enum class offset_unit : std::uint8_t { code_units, code_points };
 
+// Where the bad character of r (parse_errc::bad_character) is in `text`, counted in `unit`;
+// 0 for other errors.
+inline std::size_t parse_error_offset(std::string_view text, const parse_result& r,
+                                      offset_unit unit = offset_unit::code_units) noexcept {
+    const std::size_t offset = std::min(r.position(), text.size());
+    if (unit == offset_unit::code_units) return offset;
+    // Every byte but UTF-8's continuation bytes starts a code point.
+    return static_cast<std::size_t>(
+        std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset),
+                      [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+}
+
 // The message parse_error carries: `numrep: cannot parse "0912x": bad character "x" at offset 4`.
 inline std::string parse_error_message(std::string_view text, const parse_result& r, std::string_view region_code = {},
                                        offset_unit unit = offset_unit::code_units) {
@@ -848,12 +860,7 @@ inline std::string parse_error_message(std::string_view text, const parse_result
             // Named too: a character may look like another, or like nothing.
             if (d.code_point >= 0x80) message.append(" (").append(detail::code_point_name(d.code_point)).append(")");
         }
-        std::size_t offset = r.position();
-        if (unit == offset_unit::code_points)  // every byte but UTF-8's continuation bytes starts one
-            offset = static_cast<std::size_t>(
-                std::count_if(text.begin(), text.begin() + static_cast<std::ptrdiff_t>(offset),
-                              [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
-        message.append(" at offset ").append(std::to_string(offset));
+        message.append(" at offset ").append(std::to_string(parse_error_offset(text, r, unit)));
     } else if (r.error() == parse_errc::unknown_region) {
         message.append(" ").append(detail::quote(region_code));
     }

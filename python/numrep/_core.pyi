@@ -7,14 +7,13 @@ import collections.abc
 import datetime
 import numpy
 import numpy.typing
+from numrep._errors import ParseError
 import os
 import polars
 import pyarrow
 import typing
 import typing_extensions
 __all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'get_threads', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names', 'set_threads']
-class ParseError(ValueError):
-    pass
 class FormatError(ValueError):
     pass
 class PhoneNumber:

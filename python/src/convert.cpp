@@ -6,6 +6,7 @@
 #include "fixed_width_text.hpp"
 #include "output_arrays.hpp"
 #include "parallel.hpp"
+#include "parse_failure.hpp"
 
 #include <pybind11/gil.h>
 #include <pybind11/stl/filesystem.h>
@@ -106,10 +107,12 @@ region region_of(const py::handle& code, std::string_view text) {
     if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
     const std::string region_text = utf8_of(code);
     if (const auto found = region::find(region_text)) return *found;
-    const std::string message = text.data() != nullptr
-                                    ? parse_error_message(text, parse_result(parse_errc::unknown_region), region_text)
-                                    : "unknown region " + detail::quote(region_text);
-    throw parse_error("numrep: " + message + " (expected an ISO 3166 code such as \"VN\", or None)");
+    constexpr std::string_view expected = " (expected an ISO 3166 code such as \"VN\", or None)";
+    if (text.data() != nullptr)
+        throw_parse_failure(text, parse_result(parse_errc::unknown_region), offset_unit::code_points, {}, region_text,
+                            expected);
+    throw parse_failure("numrep: unknown region " + detail::quote(region_text) + std::string(expected),
+                        reason_of(parse_errc::unknown_region));
 }
 
 namespace {
@@ -158,8 +161,9 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
         const std::string_view text(utf8, static_cast<std::size_t>(size));
         const auto found = region::find(text);  // one table read
         if (!found)
-            throw parse_error("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
-                              " (expected an ISO 3166 code such as \"VN\", or None)");
+            throw parse_failure("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
+                                    " (expected an ISO 3166 code such as \"VN\", or None)",
+                                reason_of(parse_errc::unknown_region), {}, {}, i);
         out.homes.push_back(*found);
     }
     return out;
@@ -173,7 +177,7 @@ namespace {
 // Python indexes it, not bytes of its UTF-8.
 phone_number parse_str(const std::string& utf8, const region& home) {
     const parse_result r = try_parse(utf8, home);
-    if (!r) throw parse_error("numrep: " + parse_error_message(utf8, r, {}, offset_unit::code_points));
+    if (!r) throw_parse_failure(utf8, r, offset_unit::code_points);
     return *r;
 }
 
@@ -348,8 +352,7 @@ private:
 // bytes of a bytes value (code units).
 [[noreturn]] void raise_at(std::size_t index, const std::string& text, const region& home,
                            offset_unit unit = offset_unit::code_points) {
-    const parse_result r = try_parse(text, home);
-    throw parse_error("numrep: item " + std::to_string(index) + ": " + parse_error_message(text, r, {}, unit));
+    throw_parse_failure(text, try_parse(text, home), unit, index);
 }
 
 // Keys of an Arrow column of strings, read in place without the GIL (a dictionary-encoded
@@ -377,7 +380,7 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
         const std::uint64_t* keys = out.data();
         const std::size_t bad = static_cast<std::size_t>(std::find(keys, keys + count, 0) - keys);
         if (bad < count) {
-            if (column.is_null(bad)) throw parse_error("numrep: item " + std::to_string(bad) + ": missing value");
+            if (column.is_null(bad)) throw_missing_value(bad);
             // Arrow binary columns ("z", "Z", "vz") hold bytes: their offsets count bytes.
             const bool binary = column.format() == "z" || column.format() == "Z" || column.format() == "vz";
             raise_at(bad, column.text_at(bad), homes[bad], binary ? offset_unit::code_units : offset_unit::code_points);
@@ -483,7 +486,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             is_text[i] = 1;
             keep_alive.keep(std::move(item));
         } else if (is_missing(item)) {
-            if (raise) defer(i, [i] { throw parse_error("numrep: item " + std::to_string(i) + ": missing value"); });
+            if (raise) defer(i, [i] { throw_missing_value(i); });
         } else if (py::isinstance<phone_number>(item)) {
             direct[i] = item.cast<phone_number>().key();
         } else if (ints_are_keys && is_integer(item)) {
@@ -497,18 +500,24 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             const bool in_range = value >= py::int_(1) && value <= py::int_(detail::max_key);
             const std::uint64_t v = in_range ? value.cast<std::uint64_t>() : 0;
             std::string message;
+            std::string_view reason = "not_a_key";
             if (in_range && !homes[i].is_none()) {
                 const integer_reading r = read_integer(v, homes[i]);
                 if (r) n = r.number;
-                else
+                else {
                     message = integer_error_message(v, homes[i], r);
+                    reason = reason_of(r);
+                }
             } else if (in_range) {
                 n = phone_number::from_key(v);
             }
             if (n) direct[i] = n->key();
             else if (raise) {
-                if (message.empty()) message = std::string(py::str(value)) + " is not an E.164 key";
-                defer(i, [i, message] { throw parse_error("numrep: item " + std::to_string(i) + ": " + message); });
+                const std::string digits = py::str(value);
+                if (message.empty()) message = digits + " is not an E.164 key";
+                defer(i, [i, message, reason, digits] {
+                    throw parse_failure(failure_prefix(i) + message, reason, failed_value::of_integer(digits), {}, i);
+                });
             }
         } else {
             throw py::type_error(subject(method) + "item " + std::to_string(i) + " is " + a_or_an(type_name(item)) +

@@ -1,7 +1,9 @@
-// numrep's C++ exceptions as Python exceptions: ParseError and FormatError are ValueErrors;
+// numrep's C++ exceptions as Python exceptions: ParseError (defined in python/numrep/_errors.py,
+// with what did not parse as attributes, parse_failure.hpp) and FormatError are ValueErrors;
 // I/O failures (std::system_error) become OSError with their errno, so Python picks the
 // matching subclass (FileNotFoundError, IsADirectoryError, PermissionError, ...).
 #include "common.hpp"
+#include "parse_failure.hpp"
 
 #include <cstring>
 #include <stdexcept>
@@ -28,15 +30,52 @@ PyObject* format_error_type = nullptr;
 
 void set_error(PyObject* type, const std::exception& e) { PyErr_SetObject(type, message_of(e).ptr()); }
 
+py::object python_value(const failed_value& value) {
+    const auto size = static_cast<Py_ssize_t>(value.data.size());
+    PyObject* object = nullptr;
+    switch (value.type) {
+        case failed_value::kind::none: return py::none();
+        // As utf8_of read it: bytes that were not UTF-8 come back as os.fsdecode gives them.
+        case failed_value::kind::text: object = PyUnicode_DecodeUTF8(value.data.data(), size, "surrogateescape"); break;
+        case failed_value::kind::bytes: object = PyBytes_FromStringAndSize(value.data.data(), size); break;
+        case failed_value::kind::integer: object = PyLong_FromString(value.data.c_str(), nullptr, 10); break;
+    }
+    if (object == nullptr) throw py::error_already_set();
+    return py::reinterpret_steal<py::object>(object);
+}
+
+py::object optional_index(std::optional<std::size_t> index) {
+    return index ? py::object(py::int_(*index)) : py::object(py::none());
+}
+
+// The ParseError with its attributes set.
+void set_parse_failure(const parse_failure& e) {
+    const py::object error = py::reinterpret_borrow<py::object>(parse_error_type)(message_of(e));
+    error.attr("value") = python_value(e.value());
+    error.attr("reason") = py::str(e.reason());
+    error.attr("position") = optional_index(e.position());
+    error.attr("item") = optional_index(e.item());
+    PyErr_SetObject(parse_error_type, error.ptr());
+}
+
 }  // namespace
 
 void register_errors(py::module_& m) {
-    parse_error_type = py::register_exception<parse_error>(m, "ParseError", PyExc_ValueError).ptr();
+    // Kept alive by the module's reference to it (and by numrep._errors).
+    const py::object parse_error_class = py::module_::import("numrep._errors").attr("ParseError");
+    m.attr("ParseError") = parse_error_class;
+    parse_error_type = parse_error_class.ptr();
     format_error_type = py::register_exception<format_error>(m, "FormatError", PyExc_ValueError).ptr();
     // Registered last, so tried first.
     py::register_exception_translator([](std::exception_ptr raised) {
         try {
             if (raised) std::rethrow_exception(raised);
+        } catch (const parse_failure& e) {
+            try {
+                set_parse_failure(e);
+            } catch (py::error_already_set& inner) {
+                inner.restore();  // the attributes could not be made (no memory): that error
+            }
         } catch (const parse_error& e) {
             set_error(parse_error_type, e);
         } catch (const format_error& e) {

@@ -2,6 +2,7 @@
 // Batch parsing releases the GIL.
 #include "arrow_column.hpp"
 #include "common.hpp"
+#include "parse_failure.hpp"
 
 #include <algorithm>
 
@@ -72,7 +73,9 @@ phone_number parse_value(const number_arg& value, const region_arg& region_code)
         if (v > py::int_(0) && v <= py::int_(detail::max_key)) {
             const auto n = v.cast<std::uint64_t>();
             const integer_reading r = read_integer(n, home);
-            if (!r) throw parse_error("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key");
+            if (!r)
+                throw parse_failure("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key",
+                                    reason_of(r), failed_value::of_integer(std::to_string(n)));
             return *r.number;
         }
     }

@@ -317,6 +317,10 @@ TEST_CASE("error offsets count code units, or code points when asked", "[parse][
     const auto y = try_parse("0912y45678");
     CHECK_THAT(numrep::parse_error_message("0912y45678", y, {}, numrep::offset_unit::code_points),
                numrep_test::contains("at offset 4"));  // ASCII: the same either way
+    // The offset on its own, as the message gives it.
+    CHECK(numrep::parse_error_offset(text, r) == 6);
+    CHECK(numrep::parse_error_offset(text, r, numrep::offset_unit::code_points) == 2);
+    CHECK(numrep::parse_error_offset("0912y45678", y, numrep::offset_unit::code_points) == 4);
 }
 
 TEST_CASE("random bytes never crash and anything accepted is a well-formed key", "[parse][fuzz]") {

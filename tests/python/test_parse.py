@@ -247,6 +247,14 @@ ERROR_CASES = [
 ]
 
 
+# ParseError.reason for each reason a message gives in words (the identifiers _errors.py lists).
+REASON_IDENTIFIERS = {
+    "empty input": "empty", "bad character": "bad_character", "too short": "too_short", "too long": "too_long",
+    "unknown country code": "unknown_country_code",
+    "national number without a default region": "missing_country_code",
+}
+
+
 @pytest.mark.parametrize("text, region, reason", ERROR_CASES)
 def test_error_message_quotes_the_input_and_names_the_reason(text, region, reason):
     with pytest.raises(numrep.ParseError) as caught:
@@ -255,6 +263,12 @@ def test_error_message_quotes_the_input_and_names_the_reason(text, region, reaso
     assert message.startswith("numrep: cannot parse ")
     assert f"cannot parse {quoted(text)}: " in message
     assert reason in message
+    # The same facts as attributes: the value as given, the reason's identifier, no batch index.
+    assert caught.value.value == text
+    words = next(words for words in REASON_IDENTIFIERS if reason.startswith(words))
+    assert caught.value.reason == REASON_IDENTIFIERS[words]
+    assert caught.value.item is None
+    assert (caught.value.position is None) == (words != "bad character")
 
 
 # Default-ignorable code points (Unicode's DerivedCoreProperties) that are not format characters,
@@ -388,6 +402,7 @@ def test_the_bad_character_is_at_the_offset_as_python_indexes_the_str(prefix, ba
         offset = int(found.group(3))
         assert found.group(1) == quoted(text[offset])
         assert found.group(2) == (f"{ord(text[offset]):04X}" if ord(text[offset]) >= 0x80 else None)
+        assert (error.value, error.reason, error.position, error.item) == (text, "bad_character", offset, None)
     else:
         pass  # a character numrep reads as part of a number (an extension label, a keypad letter)
 
@@ -395,20 +410,32 @@ def test_the_bad_character_is_at_the_offset_as_python_indexes_the_str(prefix, ba
 def test_a_lone_surrogate_in_a_list_is_named_as_its_bytes():
     for value, shown in (("09\udcff5", '"09\\xff5"'), ("09\ud8005", '"09\\xed\\xa0\\x805"')):
         with pytest.raises(numrep.ParseError, match=re.escape(
-                f"item 1: cannot parse {shown}: bad character (invalid UTF-8) at offset 2")):
+                f"item 1: cannot parse {shown}: bad character (invalid UTF-8) at offset 2")) as caught:
             numrep.parse_many(["0912345678", value], errors="raise")
+        assert (caught.value.item, caught.value.position, caught.value.reason) == (1, 2, "bad_character")
+    # A byte os.fsdecode could not decode comes back as it was given.
+    assert caught.value.value != value
+    with pytest.raises(numrep.ParseError) as caught:
+        numrep.parse_many(["0912345678", "09\udcff5"], errors="raise")
+    assert caught.value.value == "09\udcff5"
 
 
 def test_batch_errors_count_characters_in_str_and_bytes_in_bytes():
     texts = ["0912345678", "\uff10\uff19x"]
     pd = pytest.importorskip("pandas")
     for column in (texts, np.array(texts), pd.Series(texts, dtype=object)):
-        with pytest.raises(numrep.ParseError, match=re.escape('item 1: cannot parse "\uff10\uff19x": bad character "x" at offset 2')):
+        with pytest.raises(numrep.ParseError, match=re.escape('item 1: cannot parse "\uff10\uff19x": bad character "x" at offset 2')) as caught:
             numrep.parse_many(column, errors="raise")
+        assert (caught.value.value, caught.value.reason, caught.value.position, caught.value.item) == (
+            texts[1], "bad_character", 2, 1)
+        assert caught.value.value[caught.value.position] == "x"
     encoded = [t.encode() for t in texts]
     for column in (encoded, np.array(encoded)):
-        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 6')):
+        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 6')) as caught:
             numrep.parse_many(column, errors="raise")
+        assert (caught.value.value, caught.value.reason, caught.value.position, caught.value.item) == (
+            encoded[1], "bad_character", 6, 1)
+        assert caught.value.value[caught.value.position:caught.value.position + 1] == b"x"
 
 
 def test_arrow_errors_count_characters_in_strings_and_bytes_in_binary():
@@ -418,14 +445,65 @@ def test_arrow_errors_count_characters_in_strings_and_bytes_in_binary():
         with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 2')):
             numrep.parse_many(array, errors="raise")
     for array in (pa.array(texts, pa.string()).dictionary_encode(), pa.array(texts, pa.string_view())):
-        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 2')):
+        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 2')) as caught:
             numrep.parse_many(array, errors="raise")
+        assert (caught.value.value, caught.value.position, caught.value.item) == (texts[1], 2, 1)
     for array in (pa.array([t.encode() for t in texts], pa.binary()),
                   pa.array([t.encode() for t in texts], pa.large_binary()),
                   pa.array([t.encode() for t in texts], pa.binary()).dictionary_encode(),
                   pa.array([t.encode() for t in texts], pa.binary_view())):
-        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 6')):
+        with pytest.raises(numrep.ParseError, match=re.escape('bad character "x" at offset 6')) as caught:
             numrep.parse_many(array, errors="raise")
+        assert (caught.value.value, caught.value.position, caught.value.item) == (texts[1].encode(), 6, 1)
+
+
+def test_missing_values_name_their_item():
+    pa = pytest.importorskip("pyarrow")
+    for column in (["0912345678", None], ["0912345678", float("nan")], np.array(["0912345678", None], dtype=object),
+                   pa.array(["0912345678", None])):
+        with pytest.raises(numrep.ParseError, match="^numrep: item 1: missing value$") as caught:
+            numrep.parse_many(column, errors="raise")
+        assert (caught.value.value, caught.value.reason, caught.value.position, caught.value.item) == (
+            None, "missing_value", None, 1)
+
+
+def test_integers_that_read_no_single_way_say_why():
+    # 6077932004: +1 607 793 2004 in the US, and +60 77932004 (Malaysia); 2 reads validly neither way.
+    cases = [(6077932004, "US", "ambiguous_integer"), (2, "US", "invalid_integer")]
+    for value, region, reason in cases:
+        with pytest.raises(numrep.ParseError) as caught:
+            numrep.parse(value, region=region)
+        assert (caught.value.value, caught.value.reason, caught.value.position, caught.value.item) == (
+            value, reason, None, None)
+        assert type(caught.value.value) is int
+        with pytest.raises(numrep.ParseError, match=f"^numrep: item 1: integer {value} is") as caught:
+            numrep.parse_many(["0912345678", np.int64(value)], region=region, errors="raise")
+        assert (caught.value.value, caught.value.reason, caught.value.item) == (value, reason, 1)
+    # Out of a key's range: no reading is tried.
+    with pytest.raises(numrep.ParseError, match="item 0: 10000000000000000 is not an E.164 key") as caught:
+        numrep.parse_many([10**16], region="US", errors="raise")
+    assert (caught.value.value, caught.value.reason, caught.value.item) == (10**16, "not_a_key", 0)
+
+
+def test_unknown_regions_say_so():
+    with pytest.raises(numrep.ParseError) as caught:
+        numrep.parse("0912345678", region="XX")
+    assert (caught.value.value, caught.value.reason, caught.value.item) == ("0912345678", "unknown_region", None)
+    with pytest.raises(numrep.ParseError, match="region 1: unknown region") as caught:
+        numrep.parse_many(["0912345678", "0912345678"], region=["VN", "XX"])
+    assert (caught.value.value, caught.value.reason, caught.value.item) == (None, "unknown_region", 1)
+
+
+def test_parse_error_attributes_survive_pickling_and_default_to_none():
+    """Dask sends a worker's exception to the client pickled: the attributes go with it."""
+    with pytest.raises(numrep.ParseError) as caught:
+        numrep.parse_many(["0912345678", "09y2"], errors="raise")
+    copy_ = pickle.loads(pickle.dumps(caught.value))
+    assert type(copy_) is numrep.ParseError and str(copy_) == str(caught.value)
+    assert (copy_.value, copy_.reason, copy_.position, copy_.item) == ("09y2", "bad_character", 2, 1)
+    raised_by_hand = numrep.ParseError("not about one value")
+    assert (raised_by_hand.value, raised_by_hand.reason, raised_by_hand.position, raised_by_hand.item) == (
+        None, None, None, None)
 
 
 @pytest.mark.parametrize("value, error", [(b"0912345678", TypeError), (3.5, TypeError), (True, TypeError), (None, TypeError)])
