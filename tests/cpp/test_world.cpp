@@ -310,7 +310,12 @@ TEST_CASE("match_prefix_end ends where match_prefix does, for every region's pre
         for (const auto& [first, count] :
              {std::pair{row.idd_first, row.idd_count}, std::pair{row.npp_first, row.npp_count}}) {
             if (count == 0) continue;
-            for (std::uint16_t p = first; p < first + count; ++p) general_paths += digit_steps_only[p] ? 0U : 1U;
+            for (std::uint16_t p = first; p < first + count; ++p)
+                for (std::uint16_t k = 0; k < prefix_paths[p].step_count; ++k)
+                    if ((path_steps[prefix_paths[p].first_step + k] & 0xC000) != 0) {
+                        ++general_paths;  // a path with a group or an end anchor
+                        break;
+                    }
             std::string digits;
             for (int length = 0; length <= 4; ++length) {
                 for (int value = 0, end = static_cast<int>(numrep::detail::pow10[static_cast<std::size_t>(length)]);
