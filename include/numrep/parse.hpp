@@ -837,6 +837,7 @@ enum class offset_unit : std::uint8_t { code_units, code_points };
 // 0 for other errors.
 inline std::size_t parse_error_offset(std::string_view text, const parse_result& r,
                                       offset_unit unit = offset_unit::code_units) noexcept {
+    if (r.error() != parse_errc::bad_character) return 0;
     const std::size_t offset = std::min(r.position(), text.size());
     if (unit == offset_unit::code_units) return offset;
     // Every byte but UTF-8's continuation bytes starts a code point.

@@ -26,7 +26,10 @@ class ParseError(ValueError):
 
     #: The value that did not parse, as given: a ``str`` (text read from a str, a NumPy ``U``
     #: array or an Arrow string column), ``bytes`` (from bytes, a NumPy ``S`` array or an Arrow
-    #: binary column) or an ``int``.
+    #: binary column) or an ``int``. None for a missing value and for ``"unknown_region"`` (the
+    #: region is at fault). A str holding lone surrogates, which are not UTF-8, comes back as
+    #: numrep read it: the bytes they stand for, as ``os.fsdecode`` writes bytes that are not
+    #: UTF-8 (``"\udced\udca0\udc80"`` for U+D800).
     value: str | bytes | int | None = None
     #: Why, as an identifier (the list above); the message says it in words.
     reason: str | None = None

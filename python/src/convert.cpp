@@ -107,11 +107,12 @@ region region_of(const py::handle& code, std::string_view text) {
     if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
     const std::string region_text = utf8_of(code);
     if (const auto found = region::find(region_text)) return *found;
-    constexpr std::string_view expected = " (expected an ISO 3166 code such as \"VN\", or None)";
-    if (text.data() != nullptr)
-        throw_parse_failure(text, parse_result(parse_errc::unknown_region), offset_unit::code_points, {}, region_text,
-                            expected);
-    throw parse_failure("numrep: unknown region " + detail::quote(region_text) + std::string(expected),
+    // ParseError.value stays None: the region is at fault, not the value (which some callers have
+    // not read yet).
+    const std::string message = text.data() != nullptr
+                                    ? parse_error_message(text, parse_result(parse_errc::unknown_region), region_text)
+                                    : "unknown region " + detail::quote(region_text);
+    throw parse_failure("numrep: " + message + " (expected an ISO 3166 code such as \"VN\", or None)",
                         reason_of(parse_errc::unknown_region));
 }
 

@@ -73,15 +73,15 @@ inline std::string failure_prefix(std::optional<std::size_t> item) {
 }
 
 // The ParseError for `text`, which try_parse refused with r: the message parse_error_message
-// writes (offsets in `unit`, as ParseError.position gives them). `suffix` follows it.
+// writes (offsets in `unit`, as ParseError.position gives them), and the offset where the
+// message gives one.
 [[noreturn]] inline void throw_parse_failure(std::string_view text, const parse_result& r, offset_unit unit,
-                                             std::optional<std::size_t> item = {}, std::string_view region_code = {},
-                                             std::string_view suffix = {}) {
+                                             std::optional<std::size_t> item = {}) {
     std::optional<std::size_t> position;
     if (r.error() == parse_errc::bad_character && r.position() < text.size())
         position = parse_error_offset(text, r, unit);
-    throw parse_failure(failure_prefix(item) + parse_error_message(text, r, region_code, unit) + std::string(suffix),
-                        reason_of(r.error()), failed_value::of_text(text, unit), position, item);
+    throw parse_failure(failure_prefix(item) + parse_error_message(text, r, {}, unit), reason_of(r.error()),
+                        failed_value::of_text(text, unit), position, item);
 }
 
 // A batch value that was missing (None, NaN, a null) where errors="raise" wants a number.

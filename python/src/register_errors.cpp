@@ -23,8 +23,10 @@ py::str message_of(const std::exception& e) {
     return py::reinterpret_steal<py::str>(text);
 }
 
-// The module's exception types (kept alive by pybind11 for the life of the interpreter), for the
-// translator, which pybind11 takes as a plain function: it cannot capture them.
+// The module's exception types, for the translator, which pybind11 takes as a plain function: it
+// cannot capture them. Kept alive for the life of the interpreter: FormatError by pybind11,
+// ParseError by a reference register_errors never gives back (the module's and numrep._errors'
+// may go: `del numrep._core.ParseError` and a reload of numrep._errors must not free it).
 PyObject* parse_error_type = nullptr;
 PyObject* format_error_type = nullptr;
 
@@ -62,9 +64,9 @@ void set_parse_failure(const parse_failure& e) {
 
 void register_errors(py::module_& m) {
     // Kept alive by the module's reference to it (and by numrep._errors).
-    const py::object parse_error_class = py::module_::import("numrep._errors").attr("ParseError");
+    py::object parse_error_class = py::module_::import("numrep._errors").attr("ParseError");
     m.attr("ParseError") = parse_error_class;
-    parse_error_type = parse_error_class.ptr();
+    parse_error_type = parse_error_class.release().ptr();
     format_error_type = py::register_exception<format_error>(m, "FormatError", PyExc_ValueError).ptr();
     // Registered last, so tried first.
     py::register_exception_translator([](std::exception_ptr raised) {

@@ -321,6 +321,12 @@ TEST_CASE("error offsets count code units, or code points when asked", "[parse][
     CHECK(numrep::parse_error_offset(text, r) == 6);
     CHECK(numrep::parse_error_offset(text, r, numrep::offset_unit::code_points) == 2);
     CHECK(numrep::parse_error_offset("0912y45678", y, numrep::offset_unit::code_points) == 4);
+    // Other errors have no offset, though some keep a position (an extension too long).
+    const std::string long_extension = "tel:+84912345678;ext=" + std::string(30, '1');
+    const auto too_long = try_parse(long_extension);
+    REQUIRE(too_long.error() == parse_errc::too_long);
+    CHECK(numrep::parse_error_offset(long_extension, too_long) == 0);
+    CHECK_THAT(numrep::parse_error_message(long_extension, too_long), !numrep_test::contains("offset"));
 }
 
 TEST_CASE("random bytes never crash and anything accepted is a well-formed key", "[parse][fuzz]") {
