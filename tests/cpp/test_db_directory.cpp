@@ -388,11 +388,22 @@ TEST_CASE("kill -9 at 200 random moments of saves: never lost, never wrong", "[d
     std::mt19937 random(20261203);
     int kills_mid_save = 0;
     for (int round = 0; round < 200; ++round) {
+        // The random wait starts once the child runs: on a loaded machine a child can take
+        // milliseconds to be scheduled, and a kill before its first save would count for nothing.
+        int ready[2];
+        REQUIRE(::pipe(ready) == 0);
         const pid_t pid = ::fork();
         REQUIRE(pid >= 0);
         if (pid == 0) {
+            ::close(ready[0]);
+            const char started = 1;
+            if (::write(ready[1], &started, 1) != 1) ::_exit(3);
             for (int i = 0;; ++i) (i % 2 ? a : b).save(dir);
         }
+        ::close(ready[1]);
+        char started = 0;
+        REQUIRE(::read(ready[0], &started, 1) == 1);
+        ::close(ready[0]);
         std::this_thread::sleep_for(std::chrono::microseconds(random() % 30000));
         ::kill(pid, SIGKILL);
         int status = 0;

@@ -1,6 +1,7 @@
 #include <numrep/reputation_db.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -335,6 +336,9 @@ TEST_CASE("readers never block while reports arrive and snapshots are rebuilt", 
         if (round % 5 == 4) db.compact_async().wait();
     }
     db.compact();
+    // The readers must have run before they stop (on a loaded machine they may start late); a
+    // bounded wait, so that readers that never run fail the check below rather than hang.
+    for (int i = 0; i < 10'000 && checks.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     done = true;
     for (auto& r : readers) r.join();
     readers.clear();
@@ -395,6 +399,9 @@ TEST_CASE("readers pin a state and check without locks while writers publish", "
         if (round % 4 == 3) db.compact_async().wait();
     }
     db.compact();
+    // The readers must have run before they stop (on a loaded machine they may start late); a
+    // bounded wait, so that readers that never run fail the check below rather than hang.
+    for (int i = 0; i < 10'000 && checks.load() == 0; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
     done = true;
     for (auto& t : threads) t.join();
     CHECK(checks.load() > 0);

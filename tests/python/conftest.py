@@ -15,10 +15,13 @@ import os
 from pathlib import Path
 
 import pytest
-from hypothesis import settings
+from hypothesis import HealthCheck, settings
 
-settings.register_profile("default", max_examples=400)
-settings.register_profile("thorough", max_examples=20_000)
+# No deadline and no too-slow health check, whatever Hypothesis' own profile: on a loaded 2-core
+# machine a single example can take seconds, and timing is not what these tests check.
+settings.register_profile("default", max_examples=400, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("thorough", max_examples=20_000, deadline=None,
+                          suppress_health_check=[HealthCheck.too_slow])
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "default"))
 
 TESTS_DATA = Path(__file__).resolve().parent.parent / "data"

@@ -17,13 +17,18 @@ import numrep.dask  # noqa: E402
 
 NOW = 1_760_000_000
 
+# distributed warns when making its scratch folders takes over a second (a busy disk, another
+# cluster holding the shared folder's lock); pytest's filterwarnings=error would make that fail
+# the cluster's start.
+pytestmark = pytest.mark.filterwarnings("ignore:Creating scratch directories:UserWarning")
+
 
 @pytest.fixture(scope="module")
-def client():
+def client(tmp_path_factory):
     # Worker processes (not threads): the build's pieces cross process boundaries as they would
-    # between machines.
+    # between machines. Scratch space of their own, not the shared /tmp/dask-scratch-space.
     cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=40)
+                                       silence_logs=40, local_directory=str(tmp_path_factory.mktemp("dask")))
     with distributed.Client(cluster) as c:
         yield c
     cluster.close()
