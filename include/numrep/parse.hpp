@@ -16,6 +16,7 @@
 #include "detail/plain_text_classes.hpp"
 #include "detail/throw.hpp"
 #include "detail/unicode.hpp"
+#include "detail/unicode_word.hpp"
 #include "detail/vietnam_rules.hpp"
 #include "detail/world_rules.hpp"
 #include "phone_number.hpp"
@@ -202,6 +203,7 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
                          t.c[static_cast<std::size_t>(k - 1)] == '\t' || t.c[static_cast<std::size_t>(k - 1)] == ',' ||
                          t.c[static_cast<std::size_t>(k - 1)] == '-'))
         --k;
+    const int run_begin = k;  // the separators [ \u00A0\t,-]* before the digits start here
     if (k > begin && (t.c[static_cast<std::size_t>(k - 1)] == ':' || t.c[static_cast<std::size_t>(k - 1)] == '.' ||
                       t.c[static_cast<std::size_t>(k - 1)] == 0xFF0E))
         --k;
@@ -227,12 +229,19 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     // RFC 3966 ";ext=" and auto-dialling ";" or ",," (up to 15 digits), or only commas (9).
     if (k == i && matches_at(t, i - 5, U";ext=") && digits <= 20) return i - 5;
     if (k > begin && t.c[static_cast<std::size_t>(k - 1)] == ';' && digits <= 15) return skip_separators(k - 1, false);
-    // Commas as the label: ",," (auto-dialling, up to 15 digits) or any commas (up to 9).
+    // Commas as the label: ",," (auto-dialling, up to 15 digits) or any commas (up to 9), either
+    // just before a ':', '.' or '．' that precedes the digits (",．7") or among the separators.
+    const auto commas_label = [&](int first_comma, bool two) {
+        return digits <= (two ? 15 : 9) ? skip_separators(first_comma, false) : -1;
+    };
+    if (k < run_begin) {
+        int c = k;
+        while (c > begin && t.c[static_cast<std::size_t>(c - 1)] == ',') --c;
+        if (c < k) return commas_label(c, k - c >= 2);
+    }
     for (int c = k; c < i; ++c) {
         if (t.c[static_cast<std::size_t>(c)] != ',') continue;
-        const bool two = c + 1 < i && t.c[static_cast<std::size_t>(c + 1)] == ',';
-        if (digits <= (two ? 15 : 9)) return skip_separators(c, false);
-        break;
+        return commas_label(c, c + 1 < i && t.c[static_cast<std::size_t>(c + 1)] == ',');
     }
     // American style, "555-1234 - 503#": separators of spaces and dashes, up to 6 digits, a hash.
     if (hash && digits <= 6 && i > begin &&
@@ -311,14 +320,14 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
         ++t.size;
         pos += d.length;
     }
-    // Trailing white space and punctuation go, as in libphonenumber ("0912 345 678?", "...678."):
-    // it drops every trailing character that is not a letter, a digit or '#'.
+    // Trailing white space, punctuation and symbols go, as in libphonenumber ("0912 345 678?",
+    // "...678.", "...678。"): it drops every trailing character that is not a letter or a number
+    // of any script (Unicode L* and N*) or '#'.
     t.at[static_cast<std::size_t>(t.size)] = static_cast<std::uint32_t>(pos);
     const int untrimmed = t.size;
     while (t.size > 0) {  // (t.at[size] stays the offset just past what is kept)
         const char32_t c = t.c[static_cast<std::size_t>(t.size - 1)];
-        const bool word = digit_value(c) >= 0 || is_ascii_letter(c) || c == '#' || (c >= 0x80 && !is_punctuation(c));
-        if (word) break;
+        if (c == '#' || is_letter_or_number(c)) break;
         --t.size;
     }
     if (t.size == 0 && untrimmed > 0) t.size = untrimmed;  // nothing but punctuation: "too short", not "empty"
@@ -384,35 +393,46 @@ constexpr void set_extension(const code_points& t, int begin, int end, scanned& 
     }
 }
 
-// libphonenumber's viability test lets exactly two digits through only when nothing else is
-// written between them and no '+' is in front ("12", " 12", "(12)"; not "1-2" or "+12").
-constexpr bool bare_pair(const code_points& t, const scanned& s) noexcept {
-    if (s.plus) return false;
-    int first = -1, last = -1;
-    for (int i = 0; i < t.size; ++i)
-        if (digit_value(t.c[static_cast<std::size_t>(i)]) >= 0) {
+// libphonenumber's viability test (isViablePhoneNumber) on t[begin, end), read from its first
+// digit or '+': three or more digits among other characters, or exactly two digits and nothing
+// else ("12", "(12)" with its ')' trimmed; not "1-2", "+12" or "12)").
+constexpr bool viable(const code_points& t, int begin, int end) noexcept {
+    int first = -1, last = -1, digits = 0;
+    bool plus = false;
+    for (int i = begin; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (digit_value(c) >= 0) {
             if (first < 0) first = i;
             last = i;
+            ++digits;
+        } else if (first < 0 && is_plus(c)) {
+            plus = true;
         }
-    return first >= 0 && last == first + 1;
+    }
+    return digits >= 3 || (digits == 2 && !plus && last == first + 1 && end == first + 2);
 }
 
-// The number part of t[begin, end): a second number after "/ x" is cut off (libphonenumber's
-// "[\\/] *x"), an extension at the end is kept apart, the rest is scanned for digits.
-constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
+// Where a second number written after the first starts ("... / x 123", libphonenumber's
+// "[\\/] *x"), or `end`: it is cut off before anything else is read.
+constexpr int second_number_start(const code_points& t, int begin, int end) noexcept {
     for (int i = begin; i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         if (c != '/' && c != '\\') continue;
         int j = i + 1;
         while (j < end && t.c[static_cast<std::size_t>(j)] == ' ') ++j;
-        if (j < end && t.c[static_cast<std::size_t>(j)] == 'x') {
-            end = i;
-            break;
-        }
+        if (j < end && t.c[static_cast<std::size_t>(j)] == 'x') return i;
     }
+    return end;
+}
+
+// The number part of t[begin, end) (cut at second_number_start): an extension at the end is kept
+// apart when what stands before it is viable (libphonenumber's rule: otherwise the label is read
+// as part of the number, "1~01" as 101 as "1-01" would be), the rest is scanned for digits.
+constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
+    end = second_number_start(t, begin, end);
     int digits_begin = 0, digits_end = 0;
     const int ext = find_extension(t, begin, end, digits_begin, digits_end);
-    if (ext > begin) {
+    if (ext > begin && viable(t, begin, ext)) {
         set_extension(t, digits_begin, digits_end, s);
         if (s.error != parse_errc::ok) return;
         end = ext;
@@ -561,10 +581,14 @@ constexpr scanned scan_decoded(Text text) noexcept {
     code_points t;
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
-    if (matches_at(t, 0, U"tel:")) scan_tel_uri(t, s);
+    const bool tel = matches_at(t, 0, U"tel:");
+    if (tel) scan_tel_uri(t, s);
     else
         scan_number_part(t, 0, t.size, s);
-    if (s.error == parse_errc::ok && s.count < 3 && !(s.count == 2 && bare_pair(t, s))) s.error = parse_errc::too_short;
+    // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
+    // as a whole, its extension included ("70~1": 70, extension 1).
+    const int read_end = tel ? t.size : second_number_start(t, 0, t.size);
+    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, 0, read_end)) s.error = parse_errc::too_short;
     return s;
 }
 

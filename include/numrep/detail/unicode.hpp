@@ -74,7 +74,9 @@ constexpr int digit_value(char32_t c) noexcept {
 }
 
 // White space that may surround or split a number (Unicode White_Space plus zero-width ones
-// that copy-paste from web pages and spreadsheets leaves behind).
+// that copy-paste from web pages and spreadsheets leaves behind), and the invisible
+// bidirectional marks that right-to-left text and chat exports put around numbers
+// ("\u202A+84 912 345 678\u202C").
 constexpr bool is_space(char32_t c) noexcept {
     switch (c) {
         case 0x09:
@@ -95,8 +97,13 @@ constexpr bool is_space(char32_t c) noexcept {
         case 0x200C:
         case 0x200D:
         case 0x2060:
-        case 0xFEFF: return true;
-        default: return c >= 0x2000 && c <= 0x200A;
+        case 0xFEFF:
+        case 0x061C:  // Arabic letter mark
+        case 0x200E:  // left-to-right mark
+        case 0x200F: return true;  // right-to-left mark
+        default:
+            return (c >= 0x2000 && c <= 0x200A) || (c >= 0x202A && c <= 0x202E) ||  // embeddings, overrides
+                   (c >= 0x2066 && c <= 0x2069);                                   // isolates
     }
 }
 
