@@ -55,9 +55,11 @@ namespace numrep::detail {{
 
 // The code points (from U+0080) at which "a letter or a number" changes: [table[0], table[1])
 // is a run of letters and numbers, [table[1], table[2]) a run of other characters, and so on.
+// clang-format off
 inline constexpr std::array<char32_t, {len(table)}> letter_or_number_runs{{
 {chr(10).join(rows)}
 }};
+// clang-format on
 
 // True for a letter or a number of any script (Unicode general categories L* and N*).
 constexpr bool is_letter_or_number(char32_t c) noexcept {{

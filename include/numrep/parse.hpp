@@ -227,7 +227,8 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
             return skip_separators(at, label.commas_before);
     }
     // RFC 3966 ";ext=" and auto-dialling ";" or ",," (up to 15 digits), or only commas (9).
-    if (k == i && matches_at(t, i - 5, U";ext=") && digits <= 20) return i - 5;
+    // (RFC 3966's ";ext=" takes no '#' after its digits.)
+    if (k == i && !hash && matches_at(t, i - 5, U";ext=") && digits <= 20) return i - 5;
     if (k > begin && t.c[static_cast<std::size_t>(k - 1)] == ';' && digits <= 15) return skip_separators(k - 1, false);
     // Commas as the label: ",," (auto-dialling, up to 15 digits) or any commas (up to 9), either
     // just before a ':', '.' or '．' that precedes the digits (",．7") or among the separators.
@@ -393,23 +394,44 @@ constexpr void set_extension(const code_points& t, int begin, int end, scanned& 
     }
 }
 
-// libphonenumber's viability test (isViablePhoneNumber) on t[begin, end), read from its first
-// digit or '+': three or more digits among other characters, or exactly two digits and nothing
-// else ("12", "(12)" with its ')' trimmed; not "1-2", "+12" or "12)").
-constexpr bool viable(const code_points& t, int begin, int end) noexcept {
-    int first = -1, last = -1, digits = 0;
-    bool plus = false;
-    for (int i = begin; i < end; ++i) {
+// libphonenumber reads a text from its first digit or '+' on (extractPossibleNumber).
+constexpr int first_digit_or_plus(const code_points& t, int begin, int end) noexcept {
+    while (begin < end && digit_value(t.c[static_cast<std::size_t>(begin)]) < 0 &&
+           !is_plus(t.c[static_cast<std::size_t>(begin)]))
+        ++begin;
+    return begin;
+}
+
+// The long branch of libphonenumber's number pattern (VALID_PHONE_NUMBER) on t[begin, end),
+// read from its first digit or '+': '+'s, three digits each after any punctuation, then only
+// punctuation, ASCII letters and digits. Its extension pattern may follow only this branch:
+// "70~1" matches as a whole, "56,2" neither as a whole nor as "56" and the extension ",2".
+constexpr bool digits_first(const code_points& t, int begin, int end) noexcept {
+    int i = first_digit_or_plus(t, begin, end);
+    while (i < end && is_plus(t.c[static_cast<std::size_t>(i)])) ++i;
+    for (int digits = 0; digits < 3; ++i) {
+        if (i == end) return false;
         const char32_t c = t.c[static_cast<std::size_t>(i)];
-        if (digit_value(c) >= 0) {
-            if (first < 0) first = i;
-            last = i;
-            ++digits;
-        } else if (first < 0 && is_plus(c)) {
-            plus = true;
-        }
+        if (digit_value(c) >= 0) ++digits;
+        else if (!is_punctuation(c))
+            return false;
     }
-    return digits >= 3 || (digits == 2 && !plus && last == first + 1 && end == first + 2);
+    for (; i < end; ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(i)];
+        if (digit_value(c) < 0 && !is_punctuation(c) && !is_ascii_letter(c)) return false;
+    }
+    return true;
+}
+
+// libphonenumber's viability test (isViablePhoneNumber) on t[begin, end), read from its first
+// digit or '+': exactly two digits and nothing else ("12", "(12)" once its ')' is trimmed;
+// not "1-2", "+12" or "12)"), or digits_first.
+constexpr bool viable(const code_points& t, int begin, int end) noexcept {
+    begin = first_digit_or_plus(t, begin, end);
+    if (end - begin == 2 && digit_value(t.c[static_cast<std::size_t>(begin)]) >= 0 &&
+        digit_value(t.c[static_cast<std::size_t>(begin + 1)]) >= 0)
+        return true;
+    return digits_first(t, begin, end);
 }
 
 // Where a second number written after the first starts ("... / x 123", libphonenumber's
@@ -428,16 +450,18 @@ constexpr int second_number_start(const code_points& t, int begin, int end) noex
 // The number part of t[begin, end) (cut at second_number_start): an extension at the end is kept
 // apart when what stands before it is viable (libphonenumber's rule: otherwise the label is read
 // as part of the number, "1~01" as 101 as "1-01" would be), the rest is scanned for digits.
-constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
+// Returns where the number part ends (where its extension starts, if it has one).
+constexpr int scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
     end = second_number_start(t, begin, end);
     int digits_begin = 0, digits_end = 0;
     const int ext = find_extension(t, begin, end, digits_begin, digits_end);
     if (ext > begin && viable(t, begin, ext)) {
         set_extension(t, digits_begin, digits_end, s);
-        if (s.error != parse_errc::ok) return;
+        if (s.error != parse_errc::ok) return end;
         end = ext;
     }
     scan_digits(t, begin, end, s);
+    return end;
 }
 
 // tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters.
@@ -582,13 +606,16 @@ constexpr scanned scan_decoded(Text text) noexcept {
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
     const bool tel = matches_at(t, 0, U"tel:");
+    const int read_end = tel ? t.size : second_number_start(t, 0, t.size);
+    int number_end = read_end;
     if (tel) scan_tel_uri(t, s);
     else
-        scan_number_part(t, 0, t.size, s);
+        number_end = scan_number_part(t, 0, t.size, s);
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
-    // as a whole, its extension included ("70~1": 70, extension 1).
-    const int read_end = tel ? t.size : second_number_start(t, 0, t.size);
-    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, 0, read_end)) s.error = parse_errc::too_short;
+    // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#").
+    if (s.error == parse_errc::ok && s.count < 3 &&
+        !(viable(t, 0, read_end) || (number_end < read_end && digits_first(t, 0, number_end))))
+        s.error = parse_errc::too_short;
     return s;
 }
 

@@ -119,6 +119,44 @@ TEST_CASE("tel: URIs with phone-context, extensions, vanity numbers", "[world][p
     CHECK(try_parse("0912 345 67y", "VN").error() == parse_errc::bad_character);
 }
 
+TEST_CASE("messy text reads as libphonenumber reads it (tests/python/test_differential_messy.py)", "[world][parse]") {
+    // After the number: whatever is neither a letter nor a number of any script (nor '#') goes:
+    // an ideographic full stop, a closing quote, a combining accent, a telephone sign.
+    for (const char* tail : {"\xE3\x80\x82", "\xE2\x80\x9D", "\xCC\x81", " \xE2\x98\x8E", "\xC2\xBB"})
+        CHECK(key_of(std::string("0912 345 678") + tail, "VN") == 84912345678ULL);
+    // A number (superscript two) or a letter of another script is kept, and refused there.
+    CHECK(try_parse("0912 345 678\xC2\xB2", "VN").error() == parse_errc::bad_character);
+    CHECK(try_parse("0912 345 678\xD0\xB6", "VN").error() == parse_errc::bad_character);
+    // Bidirectional marks around and inside a number are white space.
+    CHECK(key_of("\xE2\x80\xAA+84 912 345 678\xE2\x80\xAC", "VN") == 84912345678ULL);
+    CHECK(key_of("\xE2\x80\x8F"
+                 "0912\xE2\x81\xA6 345 678",
+                 "VN") == 84912345678ULL);
+    // An extension is kept apart only when the number before it is viable, and a text with fewer
+    // than three digits in its number must be viable as a whole, its extension included.
+    CHECK(key_of("1~01", "DJ") == 253101ULL);  // "1" is no number: '~' is punctuation here
+    const auto seventy = try_parse("70~1", "DJ");
+    REQUIRE(seventy.ok());
+    CHECK(seventy->key() == 25370ULL);
+    CHECK(seventy->extension() == "1");
+    for (const char* text : {"56,2", "12 6#", "56xt2"}) {
+        INFO(text);
+        CHECK(try_parse(text, "DJ").error() == parse_errc::too_short);
+    }
+    CHECK(try_parse("tel:78;ext=2", "PR").error() == parse_errc::too_short);
+    // Commas are an extension label before ':', '.' or '．' too; ";ext=" takes no '#'.
+    for (const char* text : {"044 668 18 00,\xEF\xBC\x8E"
+                             "12",
+                             "044 668 18 00,,.12", "044 668 18 00,:12"}) {
+        INFO(text);
+        const auto r = try_parse(text, "CH");
+        REQUIRE(r.ok());
+        CHECK(r->key() == 41446681800ULL);
+        CHECK(r->extension() == "12");
+    }
+    CHECK(try_parse("456;ext=2#", "CM").error() == parse_errc::bad_character);
+}
+
 TEST_CASE("a plus that is no country code is read again without it", "[world][parse]") {
     CHECK(key_of("+011 84 912345678", "US") == 84912345678ULL);
     CHECK(try_parse("+0 123456", "VN").error() == parse_errc::unknown_country_code);

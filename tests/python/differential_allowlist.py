@@ -24,10 +24,12 @@ difference fails test_every_allowed_entry_still_matches, so the list stays exact
 from __future__ import annotations
 
 import dataclasses
+import re
+import unicodedata
 from collections.abc import Iterable
 from typing import Callable, Optional
 
-from world_corpus import Difference
+from world_corpus import Difference, reference_answer
 
 PLAN_ASPECTS = frozenset({"valid", "type", "region_code"})
 ALL_ASPECTS = frozenset({"accept", "e164", "extension"}) | PLAN_ASPECTS
@@ -158,3 +160,85 @@ ALLOWED: list[Allowed] = [
 def classify(d: Difference) -> Optional[Allowed]:
     """The first allow-list entry that explains `d`, or None."""
     return next((allowed for allowed in ALLOWED if allowed.matches(d)), None)
+
+
+# ---------------------------------------------------------------- messy text
+# Differences that only numbers written messily show (test_differential_messy.py); each class is
+# one of the documented choices of docs/world-plan.md ("Where numrep answers differently").
+
+# White space numrep reads between digits and libphonenumber does not: tab, line breaks, every
+# Unicode space (thin, narrow no-break...), zero-width joiners, the byte-order mark and the
+# bidirectional marks; and the middle dots numrep takes for separators.
+NUMREP_ONLY_SPACES = frozenset(
+    "\t\n\v\f\r\x85\u1680\u2028\u2029\u202f\u205f\u200c\u200d\ufeff\u061c\u200e\u200f\u00b7\u30fb"
+    + "".join(map(chr, range(0x2000, 0x200B))) + "".join(map(chr, range(0x202A, 0x202F)))
+    + "".join(map(chr, range(0x2066, 0x206A))))
+
+
+def _digits_of(text: str) -> str:
+    """Decimal digits of any script as ASCII; other characters as they are."""
+    return "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c for c in text)
+
+
+def _bad_character_at(d: Difference) -> Optional[int]:
+    """Where numrep's 'bad character' refusal points (code points), or None for other answers."""
+    found = re.search(r"^bad character .* at offset (\d+)$", d.ours.error)
+    return int(found.group(1)) if found and not d.ours.accepted else None
+
+
+def is_numrep_white_space(d: Difference) -> bool:
+    """numrep reads the text; phonenumbers refuses it, but reads it as numrep does once every
+    white space numrep alone accepts is a plain space."""
+    if d.aspect != "accept" or not d.ours.accepted or d.theirs.accepted:
+        return False
+    if not any(c in NUMREP_ONLY_SPACES for c in d.text):
+        return False
+    spaced = reference_answer("".join(" " if c in NUMREP_ONLY_SPACES else c for c in d.text), d.region)
+    return spaced.e164 == d.ours.e164 and _digits_of(spaced.extension) == d.ours.extension
+
+
+def is_text_before_number(d: Difference) -> bool:
+    """numrep refuses a character written before the first digit or '+'; phonenumbers skips it."""
+    at = _bad_character_at(d)
+    return (d.aspect == "accept" and d.theirs.accepted and at is not None
+            and not any(c in "+\uff0b" or unicodedata.decimal(c, None) is not None for c in d.text[:at + 1]))
+
+
+def is_stray_letter(d: Difference) -> bool:
+    """numrep refuses one or two letters among the digits; phonenumbers drops them."""
+    at = _bad_character_at(d)
+    return (d.aspect == "accept" and d.theirs.accepted and at is not None and at < len(d.text)
+            and d.text[at].isascii() and d.text[at].isalpha())
+
+
+def is_extension_in_other_digits(d: Difference) -> bool:
+    """An extension written in another script's digits: numrep keeps its value (ASCII digits),
+    phonenumbers the characters as written."""
+    return d.aspect == "extension" and _digits_of(d.theirs.extension) == d.ours.extension
+
+
+MESSY_ALLOWED: list[Allowed] = [
+    Allowed("white-space-numrep-reads",
+            "numrep reads tabs, line breaks, every Unicode space, zero-width joiners and bidirectional marks "
+            "as white space, and middle dots as separators; libphonenumber's punctuation lacks them and it "
+            "refuses the text (a lenient reading, never another number: the test checks that phonenumbers "
+            "reads the same number once they are plain spaces)",
+            is_numrep_white_space),
+    Allowed("text-before-the-number",
+            "numrep refuses characters before the first digit or '+' ('Tel: 0912...', ':12', '#78'); "
+            "libphonenumber skips whatever comes first, which may be another number's end",
+            is_text_before_number),
+    Allowed("stray-letters",
+            "numrep refuses one or two letters among the digits ('123t', 'x12'): a typo is likelier than a "
+            "number; libphonenumber drops them (three or more are vanity letters in both)",
+            is_stray_letter),
+    Allowed("extension-in-other-digits",
+            "numrep keeps an extension's value, in ASCII digits, whatever script it was written in; "
+            "phonenumbers keeps the characters as written ('\u0665' stays '\u0665')",
+            is_extension_in_other_digits),
+]
+
+
+def classify_messy(d: Difference) -> Optional[Allowed]:
+    """The allow-list entry (the world corpus' first, then the messy text's) that explains `d`."""
+    return classify(d) or next((allowed for allowed in MESSY_ALLOWED if allowed.matches(d)), None)

@@ -10,8 +10,10 @@
 
 from __future__ import annotations
 
+import subprocess
 import sys
 import unicodedata
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -183,6 +185,35 @@ def test_numeric_characters_that_are_not_decimal_digits_are_refused():
     ]
     assert others
     assert not numrep.parse_many(["091234567" + c for c in others]).any()
+
+
+@pytest.mark.skipif(
+    unicodedata.unidata_version != "14.0.0",
+    reason=f"numrep's letter and number table is Unicode 14.0; this Python has Unicode {unicodedata.unidata_version}",
+)
+def test_what_follows_a_number_is_dropped_unless_a_letter_or_number():
+    """libphonenumber drops every trailing character that is neither a letter nor a number (Unicode
+    L and N) nor '#': so does numrep, for every code point; a trailing letter is refused."""
+    candidates = [chr(c) for c in range(0x80, sys.maxunicode + 1) if not 0xD800 <= c <= 0xDFFF]
+    dropped = [c for c in candidates if unicodedata.category(c)[0] not in "LN"]
+    # (U+30FC, the prolonged sound mark, is a letter that libphonenumber's punctuation includes.)
+    letters = [c for c in candidates if unicodedata.category(c)[0] == "L" and c != "\u30fc"]
+    keys = numrep.parse_many(["0912 345 678" + c for c in dropped])
+    kept = [f"U+{ord(c):04X}" for c, key in zip(dropped, keys.tolist()) if key != 84912345678]
+    assert not kept, f"{len(kept)} trailing characters were not dropped: {kept[:20]}"
+    assert not numrep.parse_many(["0912 345 678" + c for c in letters]).any()
+
+
+def test_the_letter_and_number_table_is_generated():
+    """include/numrep/detail/unicode_word.hpp is what tools/gen_unicode_tables.py makes (with this
+    Python's Unicode; on another version, the table's own version is checked instead)."""
+    root = Path(__file__).resolve().parents[2]
+    kept = (root / "include" / "numrep" / "detail" / "unicode_word.hpp").read_text(encoding="utf-8")
+    assert "from Unicode 14.0.0" in kept
+    if unicodedata.unidata_version == "14.0.0":
+        made = subprocess.run([sys.executable, str(root / "tools" / "gen_unicode_tables.py"), "--stdout"],
+                              capture_output=True, text=True, check=True).stdout
+        assert made == kept, "unicode_word.hpp differs from what tools/gen_unicode_tables.py makes: regenerate it"
 
 
 # ---------------------------------------------------------------- other countries

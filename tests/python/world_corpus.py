@@ -524,6 +524,90 @@ def generate(regions: Optional[Sequence[str]] = None) -> list[Entry]:
     return list(unique.values())
 
 
+# ---------------------------------------------------------------- messy text
+# Numbers as people and programs really write them: the example numbers in a random form, then
+# disturbed the way copy-paste, word processors, other scripts and chat exports disturb them.
+# test_differential_messy.py compares the two libraries on these.
+
+MESSY_SEED = 20261206
+MESSY_ENTRIES = 6000
+# Between digits: libphonenumber's punctuation (every dash, full-width forms, the ideographic
+# space, zero-width space and word joiner, soft hyphen, '~' and '*'), white space it refuses
+# (tab, thin and narrow no-break spaces) and characters neither library accepts there ('_', ',').
+MESSY_SEPARATORS = (" ", "-", ".", "/", "\u00a0", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015",
+                    "\u2212", "\u30fc", "\uff0d", "\uff0e", "\uff0f", "\u3000", "\u200b", "\u2060", "\u00ad", "~",
+                    "*", "  ", " - ", "\t", "\u2009", "\u202f", "_", ",")
+MESSY_OPEN, MESSY_CLOSE = ("(", "[", "\uff08", "\uff3b"), (")", "]", "\uff09", "\uff3d")
+# The '0' of some scripts' decimal digits: full-width, Arabic-Indic, Persian, Devanagari, Bengali,
+# Gujarati, Thai, Myanmar, mathematical bold.
+MESSY_DIGIT_ZEROS = (0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0AE6, 0x0E50, 0x1040, 0x1D7CE)
+MESSY_BEFORE = (" ", "\u00a0", "\t", "(", "\ufeff", "\u200e", "\u202a", "Tel: ", "*", "#", ":")
+MESSY_AFTER = (".", ",", ";", "!", "?", ")", " ", "\u3002", "\u3001", "-", "#", "'", '"', "*", "\u200f", "\u202c",
+               "\u201d", "\u00bb", "\u2026", "\u260e", "\u0301")
+MESSY_EXTENSIONS = (" ext 12", " ext. 12", " x 12", " x12", "#12", ",12", ",,12", ";ext=12", " \u0434\u043e\u0431 12",
+                    " anexo 12", " extension 12", " ext:12", " int 12", " \uff5e12", " # 12", "  x  12", " EXT 12",
+                    ",\uff0e12", ", 12", " 12#")
+
+
+def messy_text(text: str, rng: random.Random) -> str:
+    """`text` disturbed: separators changed or added, brackets, digits of another script, a
+    letter typed for a digit, a full-width plus, an extension, characters before and after."""
+    zero = rng.choice(MESSY_DIGIT_ZEROS) if rng.random() < 0.15 else None
+    out = []
+    for ch in text:
+        if ch in " -./" and rng.random() < 0.5:
+            out.append(rng.choice(MESSY_SEPARATORS))
+        elif ch in "01" and rng.random() < 0.02:  # a typo, or OCR: the letter O for 0, l for 1
+            out.append("O" if ch == "0" else "l")
+        elif ch.isdigit():
+            out.append(chr(zero + int(ch)) if zero is not None and rng.random() < 0.7 else ch)
+            if rng.random() < 0.06:
+                out.append(rng.choice(MESSY_SEPARATORS))
+            if rng.random() < 0.02:
+                out.append(rng.choice(MESSY_OPEN))
+            if rng.random() < 0.02:
+                out.append(rng.choice(MESSY_CLOSE))
+        elif ch == "+" and rng.random() < 0.2:
+            out.append("\uff0b")
+        elif ch in "()" and rng.random() < 0.3:
+            out.append(rng.choice(MESSY_OPEN if ch == "(" else MESSY_CLOSE))
+        else:
+            out.append(ch)
+    messy = "".join(out)
+    if rng.random() < 0.15:
+        messy += rng.choice(MESSY_EXTENSIONS)
+    if rng.random() < 0.2:
+        messy += rng.choice(MESSY_AFTER)
+    if rng.random() < 0.15:
+        messy = rng.choice(MESSY_BEFORE) + messy
+    return messy
+
+
+@functools.cache
+def messy_corpus(count: int = MESSY_ENTRIES, seed: int = MESSY_SEED) -> tuple[Entry, ...]:
+    """`count` messy entries: random example numbers of every region, each written in a random form
+    (national, international, E.164, RFC 3966, dialled from a random region), then messy_text."""
+    rng = random.Random(seed)
+    examples = all_examples()
+    regions = sorted(phonenumbers.SUPPORTED_REGIONS)
+    entries = []
+    for _ in range(count):
+        example = rng.choice(examples)
+        number, region = example.number, default_region(example)
+        form = rng.choice(["national", "international", "e164", "rfc3966", "dialled"])
+        if form == "national" and region is None:
+            form = "international"
+        if form == "dialled":
+            region = rng.choice(regions)
+            text = phonenumbers.format_out_of_country_calling_number(number, region)
+        else:
+            text = phonenumbers.format_number(number, {
+                "national": PhoneNumberFormat.NATIONAL, "international": PhoneNumberFormat.INTERNATIONAL,
+                "e164": PhoneNumberFormat.E164, "rfc3966": PhoneNumberFormat.RFC3966}[form])
+        entries.append(Entry(messy_text(text, rng), region, f"messy/{form}", example.home, e164(number)))
+    return tuple(entries)
+
+
 @functools.cache
 def corpus() -> tuple[Entry, ...]:
     """The whole-world corpus (cached)."""

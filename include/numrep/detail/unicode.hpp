@@ -98,12 +98,12 @@ constexpr bool is_space(char32_t c) noexcept {
         case 0x200D:
         case 0x2060:
         case 0xFEFF:
-        case 0x061C:  // Arabic letter mark
-        case 0x200E:  // left-to-right mark
+        case 0x061C:               // Arabic letter mark
+        case 0x200E:               // left-to-right mark
         case 0x200F: return true;  // right-to-left mark
         default:
-            return (c >= 0x2000 && c <= 0x200A) || (c >= 0x202A && c <= 0x202E) ||  // embeddings, overrides
-                   (c >= 0x2066 && c <= 0x2069);                                   // isolates
+            // Spaces of every width; bidirectional embeddings and overrides; isolates.
+            return (c >= 0x2000 && c <= 0x200A) || (c >= 0x202A && c <= 0x202E) || (c >= 0x2066 && c <= 0x2069);
     }
 }
 

@@ -9,6 +9,7 @@ namespace numrep::detail {
 
 // The code points (from U+0080) at which "a letter or a number" changes: [table[0], table[1])
 // is a run of letters and numbers, [table[1], table[2]) a run of other characters, and so on.
+// clang-format off
 inline constexpr std::array<char32_t, 1460> letter_or_number_runs{
     0xAA, 0xAB, 0xB2, 0xB4, 0xB5, 0xB6, 0xB9, 0xBB,
     0xBC, 0xBF, 0xC0, 0xD7, 0xD8, 0xF7, 0xF8, 0x2C2,
@@ -194,6 +195,7 @@ inline constexpr std::array<char32_t, 1460> letter_or_number_runs{
     0x2A700, 0x2B739, 0x2B740, 0x2B81E, 0x2B820, 0x2CEA2, 0x2CEB0, 0x2EBE1,
     0x2F800, 0x2FA1E, 0x30000, 0x3134B,
 };
+// clang-format on
 
 // True for a letter or a number of any script (Unicode general categories L* and N*).
 constexpr bool is_letter_or_number(char32_t c) noexcept {
