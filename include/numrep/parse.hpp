@@ -413,7 +413,7 @@ constexpr bool digits_first(const code_points& t, int begin, int end) noexcept {
         if (i == end) return false;
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         if (digit_value(c) >= 0) ++digits;
-        else if (!is_punctuation(c))
+        else if (!is_punctuation(c) && ascii_lower(c) != 'x')  // libphonenumber's punctuation has 'x'
             return false;
     }
     for (; i < end; ++i) {

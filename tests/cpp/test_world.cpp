@@ -139,6 +139,10 @@ TEST_CASE("messy text reads as libphonenumber reads it (tests/python/test_differ
     REQUIRE(seventy.ok());
     CHECK(seventy->key() == 25370ULL);
     CHECK(seventy->extension() == "1");
+    const auto with_x = try_parse("34x2", "AI");  // 'x' is punctuation in that test, then a label
+    REQUIRE(with_x.ok());
+    CHECK(with_x->key() == 134ULL);
+    CHECK(with_x->extension() == "2");
     for (const char* text : {"56,2", "12 6#", "56xt2"}) {
         INFO(text);
         CHECK(try_parse(text, "DJ").error() == parse_errc::too_short);
