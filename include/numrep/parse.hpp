@@ -185,12 +185,24 @@ inline constexpr std::array<extension_label, 30> extension_labels{{
     {U"\uFF5E", 9, true},
 }};
 
+// numrep reads every kind of white space (is_space) where libphonenumber reads a space. The
+// kinds libphonenumber has rules of its own for keep them: the no-break space and the tab (which
+// may stand around extension labels), the zero-width space, the word joiner and the ideographic
+// space (punctuation between digits, but not around labels). The others, which libphonenumber
+// refuses wherever they are, count as a plain space: where it reads the text with a space, numrep
+// reads it alike.
+constexpr bool reads_as_plain_space(char32_t c) noexcept {
+    return c == ' ' || (is_space(c) && c != 0xA0 && c != '\t' && c != 0x200B && c != 0x2060 && c != 0x3000);
+}
+
+// libphonenumber's white space around an extension label: [ \u00A0\t], and what reads as a space.
+constexpr bool extension_space(char32_t c) noexcept { return c == 0xA0 || c == '\t' || reads_as_plain_space(c); }
+
 // Where an extension starts in t[begin, end) (the separators before its label included), or
 // -1; its digits are t[*digits_begin, *digits_end).
 constexpr int find_extension(const code_points& t, int begin, int end, int& digits_begin, int& digits_end) noexcept {
     int i = end;
-    const bool hash = i > begin &&
-                      (t.c[static_cast<std::size_t>(i - 1)] == '#' || t.c[static_cast<std::size_t>(i - 1)] == 0xFF03);
+    const bool hash = i > begin && t.c[static_cast<std::size_t>(i - 1)] == '#';  // ASCII only, as libphonenumber
     if (hash) --i;
     digits_end = i;
     while (i > begin && digit_value(t.c[static_cast<std::size_t>(i - 1)]) >= 0) --i;
@@ -199,19 +211,16 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     if (digits == 0) return -1;
     // Characters allowed between a label and the digits: [:.．]?[ \u00A0\t,-]*
     int k = i;
-    while (k > begin && (t.c[static_cast<std::size_t>(k - 1)] == ' ' || t.c[static_cast<std::size_t>(k - 1)] == 0xA0 ||
-                         t.c[static_cast<std::size_t>(k - 1)] == '\t' || t.c[static_cast<std::size_t>(k - 1)] == ',' ||
-                         t.c[static_cast<std::size_t>(k - 1)] == '-'))
+    while (k > begin && (extension_space(t.c[static_cast<std::size_t>(k - 1)]) ||
+                         t.c[static_cast<std::size_t>(k - 1)] == ',' || t.c[static_cast<std::size_t>(k - 1)] == '-'))
         --k;
     const int run_begin = k;  // the separators [ \u00A0\t,-]* before the digits start here
     if (k > begin && (t.c[static_cast<std::size_t>(k - 1)] == ':' || t.c[static_cast<std::size_t>(k - 1)] == '.' ||
                       t.c[static_cast<std::size_t>(k - 1)] == 0xFF0E))
         --k;
     const auto skip_separators = [&](int at, bool commas) {
-        while (at > begin &&
-               (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == 0xA0 ||
-                t.c[static_cast<std::size_t>(at - 1)] == '\t' ||
-                (commas && t.c[static_cast<std::size_t>(at - 1)] == ',')))
+        while (at > begin && (extension_space(t.c[static_cast<std::size_t>(at - 1)]) ||
+                              (commas && t.c[static_cast<std::size_t>(at - 1)] == ',')))
             --at;
         return at;
     };
@@ -245,12 +254,12 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
         return commas_label(c, c + 1 < i && t.c[static_cast<std::size_t>(c + 1)] == ',');
     }
     // American style, "555-1234 - 503#": separators of spaces and dashes, up to 6 digits, a hash.
-    if (hash && digits <= 6 && i > begin &&
-        (t.c[static_cast<std::size_t>(i - 1)] == ' ' || t.c[static_cast<std::size_t>(i - 1)] == '-')) {
+    const auto space_or_dash = [&](int at) {
+        return reads_as_plain_space(t.c[static_cast<std::size_t>(at)]) || t.c[static_cast<std::size_t>(at)] == '-';
+    };
+    if (hash && digits <= 6 && i > begin && space_or_dash(i - 1)) {
         int at = i;
-        while (at > begin &&
-               (t.c[static_cast<std::size_t>(at - 1)] == ' ' || t.c[static_cast<std::size_t>(at - 1)] == '-'))
-            --at;
+        while (at > begin && space_or_dash(at - 1)) --at;
         return at;
     }
     return -1;
@@ -356,11 +365,15 @@ constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s)
         }
     }
     const bool vanity = letters >= 3 && digits_before_letters >= 3;
+    bool dropped_digit = false;  // a '+' after one is not in front of the number
     for (int i = begin; i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         char digit = 0;
         if (const int v = digit_value(c); v >= 0) {
-            if (vanity && c >= 0x80) continue;  // dropped, as libphonenumber's alpha normalisation does
+            if (vanity && c >= 0x80) {  // dropped, as libphonenumber's alpha normalisation does
+                dropped_digit = true;
+                continue;
+            }
             digit = static_cast<char>('0' + v);
         } else if (is_ascii_letter(c) && vanity) {
             digit = keypad_digit(c);
@@ -371,7 +384,7 @@ constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s)
                 return;
             }
             s.digits[static_cast<std::size_t>(s.count++)] = digit;
-        } else if (is_plus(c) && s.count == 0 && !s.plus) {
+        } else if (is_plus(c) && s.count == 0 && !s.plus && !dropped_digit) {
             s.plus = true;
         } else if (!is_punctuation(c)) {
             s.error = parse_errc::bad_character;
@@ -435,13 +448,14 @@ constexpr bool viable(const code_points& t, int begin, int end) noexcept {
 }
 
 // Where a second number written after the first starts ("... / x 123", libphonenumber's
-// "[\\/] *x"), or `end`: it is cut off before anything else is read.
+// "[\\/] *x" searched from the first digit or '+'), or `end`: it is cut off before anything
+// else is read.
 constexpr int second_number_start(const code_points& t, int begin, int end) noexcept {
-    for (int i = begin; i < end; ++i) {
+    for (int i = first_digit_or_plus(t, begin, end); i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         if (c != '/' && c != '\\') continue;
         int j = i + 1;
-        while (j < end && t.c[static_cast<std::size_t>(j)] == ' ') ++j;
+        while (j < end && reads_as_plain_space(t.c[static_cast<std::size_t>(j)])) ++j;
         if (j < end && t.c[static_cast<std::size_t>(j)] == 'x') return i;
     }
     return end;
@@ -450,18 +464,16 @@ constexpr int second_number_start(const code_points& t, int begin, int end) noex
 // The number part of t[begin, end) (cut at second_number_start): an extension at the end is kept
 // apart when what stands before it is viable (libphonenumber's rule: otherwise the label is read
 // as part of the number, "1~01" as 101 as "1-01" would be), the rest is scanned for digits.
-// Returns where the number part ends (where its extension starts, if it has one).
-constexpr int scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
+constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
     end = second_number_start(t, begin, end);
     int digits_begin = 0, digits_end = 0;
     const int ext = find_extension(t, begin, end, digits_begin, digits_end);
     if (ext > begin && viable(t, begin, ext)) {
         set_extension(t, digits_begin, digits_end, s);
-        if (s.error != parse_errc::ok) return end;
+        if (s.error != parse_errc::ok) return;
         end = ext;
     }
     scan_digits(t, begin, end, s);
-    return end;
 }
 
 // tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters.
@@ -605,16 +617,12 @@ constexpr scanned scan_decoded(Text text) noexcept {
     code_points t;
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
-    const bool tel = matches_at(t, 0, U"tel:");
-    const int read_end = tel ? t.size : second_number_start(t, 0, t.size);
-    int number_end = read_end;
-    if (tel) scan_tel_uri(t, s);
+    if (matches_at(t, 0, U"tel:")) scan_tel_uri(t, s);
     else
-        number_end = scan_number_part(t, 0, t.size, s);
+        scan_number_part(t, 0, t.size, s);
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
     // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#").
-    if (s.error == parse_errc::ok && s.count < 3 &&
-        !(viable(t, 0, read_end) || (number_end < read_end && digits_first(t, 0, number_end))))
+    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, 0, second_number_start(t, 0, t.size)))
         s.error = parse_errc::too_short;
     return s;
 }

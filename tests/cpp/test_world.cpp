@@ -159,6 +159,35 @@ TEST_CASE("messy text reads as libphonenumber reads it (tests/python/test_differ
         CHECK(r->extension() == "12");
     }
     CHECK(try_parse("456;ext=2#", "CM").error() == parse_errc::bad_character);
+    // White space numrep alone reads (a bidirectional mark, a thin space) stands for a space
+    // around an extension label too: never another number.
+    const struct {
+        std::string_view text, region;
+        std::uint64_t key;
+        std::string_view extension;
+    } spaced[] = {
+        {"12\xE2\x80\x8E~3", "DJ", 25312ULL, "3"},
+        {"044 668 18 00 ~\xE2\x80\x89"
+         "12",
+         "CH", 41446681800ULL, "12"},
+        {"044 668 18 00\xE2\x80\xAF-\xE2\x80\xAF"
+         "503#",
+         "CH", 41446681800ULL, "503"},
+    };
+    for (const auto& e : spaced) {
+        INFO(std::string(e.text));
+        const auto r = try_parse(e.text, e.region);
+        REQUIRE(r.ok());
+        CHECK(r->key() == e.key);
+        CHECK(r->extension() == e.extension);
+    }
+    // Only an ASCII '#' closes an extension; a second number is looked for from the first digit.
+    CHECK(try_parse("0912345678 x12\xEF\xBC\x83/x3", "VN").error() == parse_errc::bad_character);
+    CHECK(try_parse("/x12", "DJ").error() == parse_errc::bad_character);
+    CHECK(key_of("tel:78/xa", "PR") == 178ULL);
+    // With vanity letters, other scripts' digits are dropped, but a '+' after them is still no
+    // leading plus.
+    CHECK(try_parse("\xD9\xA1\xD9\xA2+123ext", "IT").error() == parse_errc::bad_character);
 }
 
 TEST_CASE("a plus that is no country code is read again without it", "[world][parse]") {

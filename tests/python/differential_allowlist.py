@@ -104,8 +104,11 @@ def is_vn_plan_overlay(d: Difference) -> bool:
 
 
 def is_vn_leading_zeros(d: Difference) -> bool:
-    """numrep drops every 0 left at the front of a Vietnamese national number; phonenumbers keeps them."""
+    """numrep drops every 0 left at the front of a Vietnamese national number; phonenumbers keeps them.
+    When fewer than two digits are left, numrep refuses the number as too short."""
     ours, theirs = _vn_nsn(d.ours.e164), _vn_nsn(d.theirs.e164)
+    if d.aspect == "accept" and not d.ours.accepted and d.ours.error == "too short" and theirs is not None:
+        return theirs.startswith("0") and len(theirs.lstrip("0")) < 2
     return (
         d.aspect == "e164" and ours is not None and theirs is not None and theirs.startswith("0")
         and theirs.lstrip("0") == ours
@@ -168,7 +171,8 @@ def classify(d: Difference) -> Optional[Allowed]:
 
 # White space numrep reads between digits and libphonenumber does not: tab, line breaks, every
 # Unicode space (thin, narrow no-break...), zero-width joiners, the byte-order mark and the
-# bidirectional marks; and the middle dots numrep takes for separators.
+# bidirectional marks; and the middle dots numrep takes for separators. (Not the no-break,
+# zero-width and ideographic spaces or the word joiner: libphonenumber has rules for those.)
 NUMREP_ONLY_SPACES = frozenset(
     "\t\n\v\f\r\x85\u1680\u2028\u2029\u202f\u205f\u200c\u200d\ufeff\u061c\u200e\u200f\u00b7\u30fb"
     + "".join(map(chr, range(0x2000, 0x200B))) + "".join(map(chr, range(0x202A, 0x202F)))
@@ -182,7 +186,7 @@ def _digits_of(text: str) -> str:
 
 def _bad_character_at(d: Difference) -> Optional[int]:
     """Where numrep's 'bad character' refusal points (code points), or None for other answers."""
-    found = re.search(r"^bad character .* at offset (\d+)$", d.ours.error)
+    found = re.search(r"bad character .* at offset (\d+)$", d.ours.error)  # (a long text's quote is cut short)
     return int(found.group(1)) if found and not d.ours.accepted else None
 
 
@@ -205,10 +209,24 @@ def is_text_before_number(d: Difference) -> bool:
 
 
 def is_stray_letter(d: Difference) -> bool:
-    """numrep refuses one or two letters among the digits; phonenumbers drops them."""
+    """numrep refuses one or two letters (of any script) among the digits; phonenumbers drops them.
+    Not a run of three letters or more (vanity numbers and extension labels, which numrep must read
+    as phonenumbers does), nor an 'x' that phonenumbers took for an extension label."""
     at = _bad_character_at(d)
-    return (d.aspect == "accept" and d.theirs.accepted and at is not None and at < len(d.text)
-            and d.text[at].isascii() and d.text[at].isalpha())
+    if not (d.aspect == "accept" and d.theirs.accepted and at is not None and at < len(d.text)):
+        return False
+    letters = (re.search(r"[^\W\d_]*$", d.text[:at]).group(0)  # the run of letters around the flagged one
+               + re.match(r"[^\W\d_]*", d.text[at:]).group(0))
+    if not 1 <= len(letters) <= 2:
+        return False
+    # A lone 'x' is punctuation to phonenumbers, or an extension label: only where it read none.
+    return not set(letters) <= {"x", "X"} or d.theirs.extension == ""
+
+
+def is_extension_over_19_digits(d: Difference) -> bool:
+    """numrep refuses extensions of 20 digits (its extension is one uint64); phonenumbers reads up to 20."""
+    return (d.aspect == "accept" and d.theirs.accepted and not d.ours.accepted and d.ours.error == "too long"
+            and len(d.theirs.extension) == 20)
 
 
 def is_extension_in_other_digits(d: Difference) -> bool:
@@ -232,6 +250,10 @@ MESSY_ALLOWED: list[Allowed] = [
             "numrep refuses one or two letters among the digits ('123t', 'x12'): a typo is likelier than a "
             "number; libphonenumber drops them (three or more are vanity letters in both)",
             is_stray_letter),
+    Allowed("extension-over-19-digits",
+            "numrep keeps an extension as one 64-bit integer, at most 19 digits; phonenumbers reads up to 20 "
+            "after an explicit label, which numrep refuses as too long",
+            is_extension_over_19_digits),
     Allowed("extension-in-other-digits",
             "numrep keeps an extension's value, in ASCII digits, whatever script it was written in; "
             "phonenumbers keeps the characters as written ('\u0665' stays '\u0665')",

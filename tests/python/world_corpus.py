@@ -541,12 +541,13 @@ MESSY_OPEN, MESSY_CLOSE = ("(", "[", "\uff08", "\uff3b"), (")", "]", "\uff09", "
 # The '0' of some scripts' decimal digits: full-width, Arabic-Indic, Persian, Devanagari, Bengali,
 # Gujarati, Thai, Myanmar, mathematical bold.
 MESSY_DIGIT_ZEROS = (0xFF10, 0x0660, 0x06F0, 0x0966, 0x09E6, 0x0AE6, 0x0E50, 0x1040, 0x1D7CE)
-MESSY_BEFORE = (" ", "\u00a0", "\t", "(", "\ufeff", "\u200e", "\u202a", "Tel: ", "*", "#", ":")
+MESSY_BEFORE = (" ", "\u00a0", "\t", "(", "\ufeff", "\u200e", "\u202a", "Tel: ", "*", "#", ":", "/x", " / x ")
 MESSY_AFTER = (".", ",", ";", "!", "?", ")", " ", "\u3002", "\u3001", "-", "#", "'", '"', "*", "\u200f", "\u202c",
-               "\u201d", "\u00bb", "\u2026", "\u260e", "\u0301")
+               "\u201d", "\u00bb", "\u2026", "\u260e", "\u0301", "/x3", " / x 99", "\uff03")
 MESSY_EXTENSIONS = (" ext 12", " ext. 12", " x 12", " x12", "#12", ",12", ",,12", ";ext=12", " \u0434\u043e\u0431 12",
                     " anexo 12", " extension 12", " ext:12", " int 12", " \uff5e12", " # 12", "  x  12", " EXT 12",
-                    ",\uff0e12", ", 12", " 12#")
+                    ",\uff0e12", ", 12", " 12#", " - 12#", "\u200e~12", " \u2009ext\u2009 12", "\u202f-\u202f12#",
+                    " ext. 12345678901234567890", " x 1234567890")
 
 
 def messy_text(text: str, rng: random.Random) -> str:
