@@ -27,11 +27,15 @@ pytestmark = pytest.mark.filterwarnings("ignore:Creating scratch directories:Use
 def client(tmp_path_factory):
     # Worker processes (not threads): the build's pieces cross process boundaries as they would
     # between machines. Scratch space of their own, not the shared /tmp/dask-scratch-space.
-    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
-                                       silence_logs=40, local_directory=str(tmp_path_factory.mktemp("dask")))
-    with distributed.Client(cluster) as c:
-        yield c
-    cluster.close()
+    # Workers inherit this environment: a NUMREP_THREADS set for the test run would outrank the
+    # OMP_NUM_THREADS=1 dask gives them, which test_worker_processes_use_one_thread_each checks.
+    with pytest.MonkeyPatch.context() as environment:
+        environment.delenv("NUMREP_THREADS", raising=False)
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+                                           silence_logs=40, local_directory=str(tmp_path_factory.mktemp("dask")))
+        with distributed.Client(cluster) as c:
+            yield c
+        cluster.close()
 
 
 def reports(n: int, seed: int) -> pd.DataFrame:
