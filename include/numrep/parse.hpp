@@ -136,10 +136,22 @@ inline constexpr std::array<bool, 128> ascii_punctuation = [] {
 
 constexpr bool is_punctuation(char32_t c) noexcept { return c < 128 ? ascii_punctuation[c] : is_punctuation_slow(c); }
 
+// Lower case as libphonenumber's case-insensitive matching of its labels has it: ASCII,
+// Latin-1, full-width Latin and Cyrillic capitals ("ＥＸＴ", "ДОБ"), and the dotless i, the
+// dotted capital I and the long s, which match i and s.
+constexpr char32_t label_lower(char32_t c) noexcept {
+    if ((c >= 'A' && c <= 'Z') || (c >= 0xC0 && c <= 0xDE && c != 0xD7) || (c >= 0x410 && c <= 0x42F) ||
+        (c >= 0xFF21 && c <= 0xFF3A))
+        return c + 0x20;
+    if (c == 0x130 || c == 0x131) return 'i';
+    return c == 0x17F ? U's' : c;
+}
+
+// t[pos, pos + word.size()) is `word` (lower case), in any case.
 constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word) noexcept {
     if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
     for (std::size_t i = 0; i < word.size(); ++i)
-        if (ascii_lower(t.c[static_cast<std::size_t>(pos) + i]) != word[i]) return false;
+        if (label_lower(t.c[static_cast<std::size_t>(pos) + i]) != word[i]) return false;
     return true;
 }
 
@@ -225,7 +237,7 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
         return at;
     };
     // Every label ends in one of these: most numbers have none there and skip the list.
-    const char32_t last = k > begin ? ascii_lower(t.c[static_cast<std::size_t>(k - 1)]) : 0;
+    const char32_t last = k > begin ? label_lower(t.c[static_cast<std::size_t>(k - 1)]) : 0;
     const bool may_be_label = last == 'n' || last == 't' || last == 'o' || last == 'x' || last == '#' || last == '~' ||
                               last == 0xF3 || last == 0x301 || last == 0x431 || last == 0xFF4E || last == 0xFF54 ||
                               last == 0xFF58 || last == 0xFF03 || last == 0xFF5E;
@@ -461,11 +473,13 @@ constexpr int second_number_start(const code_points& t, int begin, int end) noex
     return end;
 }
 
-// The number part of t[begin, end) (cut at second_number_start): an extension at the end is kept
+// The number part of t[begin, end) (cut at second_number_start, except in texts with an RFC 3966
+// phone-context, which libphonenumber reads without looking for a second number): an extension at the end is kept
 // apart when what stands before it is viable (libphonenumber's rule: otherwise the label is read
 // as part of the number, "1~01" as 101 as "1-01" would be), the rest is scanned for digits.
-constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s) noexcept {
-    end = second_number_start(t, begin, end);
+constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s,
+                                bool cut_second_number = true) noexcept {
+    if (cut_second_number) end = second_number_start(t, begin, end);
     int digits_begin = 0, digits_end = 0;
     const int ext = find_extension(t, begin, end, digits_begin, digits_end);
     if (ext > begin && viable(t, begin, ext)) {
@@ -476,21 +490,41 @@ constexpr void scan_number_part(const code_points& t, int begin, int end, scanne
     scan_digits(t, begin, end, s);
 }
 
-// tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters.
+// Where a text's RFC 3966 phone-context parameter starts, or -1.
+constexpr int find_phone_context(const code_points& t) noexcept {
+    for (int p = 0; p < t.size; ++p)
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";phone-context=")) return p;
+    return -1;
+}
+
+// Where the number part of a tel: URI ends: at its first parameter.
+constexpr int tel_number_end(const code_points& t) noexcept {
+    int end = 4;
+    while (end < t.size && t.c[static_cast<std::size_t>(end)] != ';') ++end;
+    return end;
+}
+
+// tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters. As in
+// libphonenumber, nothing after ";isub=" counts but a phone-context, and nothing after the
+// phone-context's value.
 constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
-    int number_end = 4;
-    while (number_end < t.size && t.c[static_cast<std::size_t>(number_end)] != ';') ++number_end;
+    const int number_end = tel_number_end(t);
     int context_begin = -1, context_end = -1, ext_begin = -1, ext_end = -1;
+    bool ignored = false;  // after ";isub=" or a phone-context
     for (int p = number_end; p < t.size;) {
         int q = p + 1;
         while (q < t.size && t.c[static_cast<std::size_t>(q)] != ';') ++q;
         if (matches_at(t, p, U";phone-context=")) {
-            context_begin = p + 15;
-            context_end = q;
+            if (context_begin < 0) context_begin = p + 15, context_end = q;
+            ignored = true;
+        } else if (ignored) {
+            // libphonenumber drops it
         } else if (matches_at(t, p, U";ext=")) {
             ext_begin = p + 5;
             ext_end = q;
-        } else if (!matches_at(t, p, U";isub=")) {
+        } else if (matches_at(t, p, U";isub=")) {
+            ignored = true;
+        } else {
             s.error = parse_errc::bad_character;  // a parameter we cannot honour
             s.position = t.at[static_cast<std::size_t>(p)];
             return;
@@ -523,7 +557,7 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
     // part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
     if (ext_begin >= 0) scan_digits(t, 4, number_end, s);
     else
-        scan_number_part(t, 4, number_end, s);
+        scan_number_part(t, 4, number_end, s, context_begin < 0);
 }
 
 // The common case in one pass over the input, without decoding it: a "tel:" URI without
@@ -617,13 +651,17 @@ constexpr scanned scan_decoded(Text text) noexcept {
     code_points t;
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
-    if (matches_at(t, 0, U"tel:")) scan_tel_uri(t, s);
+    const bool tel = matches_at(t, 0, U"tel:");
+    const bool context = find_phone_context(t) >= 0;
+    if (tel) scan_tel_uri(t, s);
     else
-        scan_number_part(t, 0, t.size, s);
+        scan_number_part(t, 0, t.size, s, !context);  // (a plain text's ';' is a bad character)
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
-    // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#").
-    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, 0, second_number_start(t, 0, t.size)))
-        s.error = parse_errc::too_short;
+    // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#"); with
+    // a phone-context, the number part of the URI.
+    const int read_begin = tel && context ? 4 : 0;
+    const int read_end = !context ? second_number_start(t, 0, t.size) : tel ? tel_number_end(t) : t.size;
+    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
     return s;
 }
 

@@ -188,6 +188,23 @@ TEST_CASE("messy text reads as libphonenumber reads it (tests/python/test_differ
     // With vanity letters, other scripts' digits are dropped, but a '+' after them is still no
     // leading plus.
     CHECK(try_parse("\xD9\xA1\xD9\xA2+123ext", "IT").error() == parse_errc::bad_character);
+    // With a phone-context no second number is cut off; nothing after ";isub=" or after the
+    // context counts; labels match in any case and width.
+    const auto ext_of = [](std::string_view text, std::string_view region) {
+        const auto r = try_parse(text, region);
+        return r ? r->e164() + "/" + r->extension() : std::string("error");
+    };
+    CHECK(ext_of("tel:2015550123/x4;phone-context=+1", "US") == "+12015550123/4");
+    CHECK(ext_of("tel:2015550123;isub=1;ext=4", "US") == "+12015550123/");
+    CHECK(ext_of("tel:2015550123;isub=1;foo=bar", "US") == "+12015550123/");
+    CHECK(ext_of("tel:2015550123;phone-context=+1;ext=4", "US") == "+12015550123/");
+    CHECK(ext_of("tel:12;phone-context=example.com", "US") == "+112/");
+    CHECK(try_parse("2015550123 / x;phone-context=+1", "BR").error() == parse_errc::bad_character);
+    for (const char* label : {"\xEF\xBC\xB8\xEF\xBC\xB4 ", "\xD0\x94\xD0\x9E\xD0\x91 ", "\xC4\xB1nt ",
+                              "exten\xC5\xBFion ", "EXTENSI\xC3\x93N "}) {
+        INFO(label);
+        CHECK(ext_of(std::string("0446681800 ") + label + "5", "CH") == "+41446681800/5");
+    }
 }
 
 TEST_CASE("a plus that is no country code is read again without it", "[world][parse]") {

@@ -179,6 +179,12 @@ NUMREP_ONLY_SPACES = frozenset(
     + "".join(map(chr, range(0x2066, 0x206A))))
 
 
+# What numrep reads each of NUMREP_ONLY_SPACES as, in libphonenumber's terms: a tab as the
+# no-break space (both may stand around extension labels, neither in "- 503#" or "/ x"), the
+# middle dots as a dash; the rest as a space.
+_AS_LIBPHONENUMBER = {"\t": "\u00a0", "\u00b7": "\u2010", "\u30fb": "\u2010"}
+
+
 def _digits_of(text: str) -> str:
     """Decimal digits of any script as ASCII; other characters as they are."""
     return "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c for c in text)
@@ -197,7 +203,8 @@ def is_numrep_white_space(d: Difference) -> bool:
         return False
     if not any(c in NUMREP_ONLY_SPACES for c in d.text):
         return False
-    spaced = reference_answer("".join(" " if c in NUMREP_ONLY_SPACES else c for c in d.text), d.region)
+    spaced = reference_answer("".join(_AS_LIBPHONENUMBER.get(c, " ") if c in NUMREP_ONLY_SPACES else c
+                                      for c in d.text), d.region)
     return spaced.e164 == d.ours.e164 and _digits_of(spaced.extension) == d.ours.extension
 
 
@@ -210,8 +217,9 @@ def is_text_before_number(d: Difference) -> bool:
 
 def is_stray_letter(d: Difference) -> bool:
     """numrep refuses one or two letters (of any script) among the digits; phonenumbers drops them.
-    Not a run of three letters or more (vanity numbers and extension labels, which numrep must read
-    as phonenumbers does), nor an 'x' that phonenumbers took for an extension label."""
+    Not a run of three letters or more (extension labels, which numrep must read as phonenumbers
+    does), nor letters phonenumbers read as keypad digits (a vanity number), nor an 'x' that
+    phonenumbers took for an extension label."""
     at = _bad_character_at(d)
     if not (d.aspect == "accept" and d.theirs.accepted and at is not None and at < len(d.text)):
         return False
@@ -219,8 +227,14 @@ def is_stray_letter(d: Difference) -> bool:
                + re.match(r"[^\W\d_]*", d.text[at:]).group(0))
     if not 1 <= len(letters) <= 2:
         return False
-    # A lone 'x' is punctuation to phonenumbers, or an extension label: only where it read none.
-    return not set(letters) <= {"x", "X"} or d.theirs.extension == ""
+    # phonenumbers dropped the letters, not read them as keypad digits (a vanity number): its
+    # national number is written in the text's digits.
+    written = re.sub(r"\D", "", _digits_of(d.text))
+    if d.theirs.e164 is None or not any(d.theirs.e164[1 + cc:] in written for cc in (1, 2, 3)):
+        return False
+    # An 'x' (in any case or width) is punctuation to phonenumbers, or an extension label: only
+    # where it read no extension.
+    return unicodedata.normalize("NFKC", letters).casefold() != "x" or d.theirs.extension == ""
 
 
 def is_extension_over_19_digits(d: Difference) -> bool:
