@@ -428,11 +428,11 @@ constexpr int first_digit_or_plus(const code_points& t, int begin, int end) noex
 }
 
 // The long branch of libphonenumber's number pattern (VALID_PHONE_NUMBER) on t[begin, end),
-// read from its first digit or '+': '+'s, three digits each after any punctuation, then only
+// `begin` being its first digit or '+': '+'s, three digits each after any punctuation, then only
 // punctuation, ASCII letters and digits. Its extension pattern may follow only this branch:
 // "70~1" matches as a whole, "56,2" neither as a whole nor as "56" and the extension ",2".
 constexpr bool digits_first(const code_points& t, int begin, int end) noexcept {
-    int i = first_digit_or_plus(t, begin, end);
+    int i = begin;
     while (i < end && is_plus(t.c[static_cast<std::size_t>(i)])) ++i;
     for (int digits = 0; digits < 3; ++i) {
         if (i == end) return false;
@@ -473,10 +473,11 @@ constexpr int second_number_start(const code_points& t, int begin, int end) noex
     return end;
 }
 
-// The number part of t[begin, end) (cut at second_number_start, except in texts with an RFC 3966
-// phone-context, which libphonenumber reads without looking for a second number): an extension at the end is kept
-// apart when what stands before it is viable (libphonenumber's rule: otherwise the label is read
-// as part of the number, "1~01" as 101 as "1-01" would be), the rest is scanned for digits.
+// The number part of t[begin, end), cut at second_number_start (except in texts with an RFC 3966
+// phone-context, which libphonenumber reads without looking for a second number): an extension
+// at the end is kept apart when what stands before it is viable (libphonenumber's rule:
+// otherwise the label is read as part of the number, "1~01" as 101 as "1-01" would be), the
+// rest is scanned for digits.
 constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s,
                                 bool cut_second_number = true) noexcept {
     if (cut_second_number) end = second_number_start(t, begin, end);
@@ -659,9 +660,11 @@ constexpr scanned scan_decoded(Text text) noexcept {
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
     // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#"); with
     // a phone-context, the number part of the URI.
-    const int read_begin = tel && context ? 4 : 0;
-    const int read_end = !context ? second_number_start(t, 0, t.size) : tel ? tel_number_end(t) : t.size;
-    if (s.error == parse_errc::ok && s.count < 3 && !viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
+    if (s.error == parse_errc::ok && s.count < 3) {
+        const int read_begin = tel && context ? 4 : 0;
+        const int read_end = !context ? second_number_start(t, 0, t.size) : tel ? tel_number_end(t) : t.size;
+        if (!viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
+    }
     return s;
 }
 
