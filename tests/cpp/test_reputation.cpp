@@ -67,6 +67,23 @@ TEST_CASE("category names from report sources map to categories", "[reputation]"
     CHECK(numrep::classify_category("Dropped call or no message") == report_category::silent);
 }
 
+TEST_CASE("category keywords match in any case, with accents composed, decomposed or left out", "[reputation]") {
+    // Each of these was "other": upper case Vietnamese, NFD (base letter + combining marks, as
+    // macOS sends text), full-width letters, and Vietnamese typed without its accents.
+    CHECK(numrep::classify_category("L\u1EEAA \u0110\u1EA2O") == report_category::scam);  // LỪA ĐẢO
+    CHECK(numrep::classify_category("GI\u1EA2 DANH C\u00D4NG AN") == report_category::scam);
+    CHECK(numrep::classify_category("lu\u031B\u0300a \u0111a\u0309o") == report_category::scam);  // NFD lừa đảo
+    CHECK(numrep::classify_category("lua dao") == report_category::scam);
+    CHECK(numrep::classify_category("QU\u1EA2NG C\u00C1O") == report_category::spam);
+    CHECK(numrep::classify_category("\uFF53\uFF43\uFF41\uFF4D") == report_category::scam);  // ｓｃａｍ
+    CHECK(numrep::classify_category("\uFF33\uFF30\uFF21\uFF2D") == report_category::spam);  // ＳＰＡＭ
+    CHECK(numrep::classify_category("PHISHING") == report_category::scam);
+    CHECK(numrep::classify_category("SILENT") == report_category::silent);
+    // Folding is ASCII, whatever the process's locale (std::tolower under tr_TR left 'I' as is).
+    CHECK(numrep::detail::fold_category_name("WANGIRI Caf\u00C9 \u00DF\u4E2D") == "wangiri cafe \u00DF\u4E2D");
+    CHECK(numrep::detail::fold_category_name("bad \xFF byte") == "bad \xFF byte");
+}
+
 TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
     using numrep::report_category;
     const auto expected = [](double evidence) { return 100.0 * (1.0 - std::exp(-evidence / 3.0)); };

@@ -204,16 +204,37 @@ def test_what_follows_a_number_is_dropped_unless_a_letter_or_number():
     assert not numrep.parse_many(["0912 345 678" + c for c in letters]).any()
 
 
-def test_the_letter_and_number_table_is_generated():
-    """include/numrep/detail/unicode_word.hpp is what tools/gen_unicode_tables.py makes (with this
-    Python's Unicode; on another version, the table's own version is checked instead)."""
+@pytest.mark.parametrize("header", ["unicode_word.hpp", "latin_letters.hpp"])
+def test_the_unicode_tables_are_generated(header: str):
+    """include/numrep/detail/unicode_word.hpp (letters and numbers) and latin_letters.hpp (base
+    letters) are what tools/gen_unicode_tables.py makes (with this Python's Unicode; on another
+    version, the table's own version is checked instead)."""
     root = Path(__file__).resolve().parents[2]
-    kept = (root / "include" / "numrep" / "detail" / "unicode_word.hpp").read_text(encoding="utf-8")
+    kept = (root / "include" / "numrep" / "detail" / header).read_text(encoding="utf-8")
     assert "from Unicode 14.0.0" in kept
     if unicodedata.unidata_version == "14.0.0":
-        made = subprocess.run([sys.executable, str(root / "tools" / "gen_unicode_tables.py"), "--stdout"],
+        made = subprocess.run([sys.executable, str(root / "tools" / "gen_unicode_tables.py"), "--stdout", header],
                               capture_output=True, text=True, check=True).stdout
-        assert made == kept, "unicode_word.hpp differs from what tools/gen_unicode_tables.py makes: regenerate it"
+        assert made == kept, f"{header} differs from what tools/gen_unicode_tables.py makes: regenerate it"
+
+
+def test_every_accented_latin_letter_folds_to_its_base_letter_in_category_names():
+    """classify_category folds names without the locale: each letter of the generated table, upper
+    or lower case, composed or decomposed (NFD), reads as its ASCII base letter in a keyword."""
+    import unicodedata as ud
+
+    words = {"scam": "scam", "lua dao": "scam", "quang cao": "spam", "robocall": "robocall"}
+    for word, category in words.items():
+        for composed in (word.upper(), word):
+            # Each letter swapped, one at a time, for every accented letter with that base letter.
+            for i, base in enumerate(composed):
+                for code_point in [*range(0xC0, 0x250), *range(0x1E00, 0x1F00)]:
+                    char = chr(code_point)
+                    if ud.category(char)[0] != "L" or ud.normalize("NFD", char)[0].lower() != base.lower():
+                        continue
+                    for form in (char, ud.normalize("NFD", char)):
+                        name = composed[:i] + form + composed[i + 1:]
+                        assert numrep.classify_category(name) == category, (name, hex(code_point))
 
 
 # ---------------------------------------------------------------- other countries

@@ -8,7 +8,10 @@ import collections
 import csv
 import datetime as dt
 import errno
+import os
 import re
+import subprocess
+import sys
 import warnings
 from pathlib import Path
 
@@ -815,3 +818,38 @@ def test_now_latest_and_as_of() -> None:
         empty.check("0912345678", now="latest")
     with pytest.raises(ValueError, match="is not a time"):
         db.check("0912345678", now="lastest")
+
+
+def test_categories_are_filed_alike_in_every_locale(tmp_path: Path) -> None:
+    """classify_category lower-cased with std::tolower, which follows the locale (Python sets it
+    from the environment): under tr_TR.UTF-8 "PHISHING" was filed as "other", and under an
+    ISO-8859-1 locale "lừa đảo" was. The CLI builds the same database under each."""
+    import shutil
+
+    sources = Path("/usr/share/i18n/locales")
+    if shutil.which("localedef") is None or not (sources / "tr_TR").exists() or not (sources / "de_DE").exists():
+        pytest.skip("localedef or the locale sources (Debian's locales package) are missing")
+    locales = tmp_path / "locales"
+    locales.mkdir()
+    for name, source, charset in (("tr_TR.UTF-8", "tr_TR", "UTF-8"), ("de_DE.ISO-8859-1", "de_DE", "ISO-8859-1")):
+        subprocess.run(["localedef", "-i", source, "-f", charset, str(locales / name)], check=False,
+                       capture_output=True)
+        if not (locales / name).exists():
+            pytest.skip(f"localedef could not make {name}")
+    reports = tmp_path / "r.csv"
+    reports.write_text("number,time,category\n0912345678,2025-01-10T08:00:00Z,lừa đảo\n"
+                       "0987654321,2025-01-10T08:00:00Z,PHISHING\n0987654322,2025-01-10T08:00:00Z,SILENT\n"
+                       "0987654323,2025-01-10T08:00:00Z,LỪA ĐẢO\n", encoding="utf-8")
+    counts = {}
+    for name in ("C.UTF-8", "tr_TR.UTF-8", "de_DE.ISO-8859-1"):
+        env = {**os.environ, "LOCPATH": str(locales), "LC_ALL": name}
+        out = tmp_path / f"db-{name}"
+        subprocess.run([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(out)], env=env, check=True,
+                       capture_output=True)
+        db = numrep.ReputationDB.open(out)
+        counts[name] = {k: db.check(k, now="latest").counts for k in
+                        ("0912345678", "0987654321", "0987654322", "0987654323")}
+    assert counts["C.UTF-8"]["0912345678"]["scam"] == 1 and counts["C.UTF-8"]["0987654322"]["silent"] == 1
+    assert counts["C.UTF-8"]["0987654323"]["scam"] == 1  # upper case Vietnamese
+    assert counts["tr_TR.UTF-8"] == counts["C.UTF-8"] and counts["de_DE.ISO-8859-1"] == counts["C.UTF-8"]
+
