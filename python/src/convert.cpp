@@ -708,7 +708,32 @@ std::int64_t seconds_of_double(double seconds, const py::handle& value, std::str
 
 }  // namespace
 
-std::int64_t time_of(const py::handle& value, std::string_view what) {
+namespace {
+
+// A numpy.datetime64 in whole unix seconds, rounded down. NumPy's own conversion to seconds is
+// wrong at the ends: from days and coarser units it wraps around silently (2**60 days was
+// 1970-01-01), and from attoseconds it overflows on the way (2**62 as, 4.6 s, was an error).
+std::int64_t datetime64_seconds(const py::handle& value, const py::module_& numpy, std::string_view what) {
+    const py::tuple unit_and_count = numpy.attr("datetime_data")(value.attr("dtype"));
+    const auto unit = unit_and_count[0].cast<std::string>();
+    const py::int_ count = unit_and_count[1];
+    const py::int_ ticks = value.attr("astype")("int64").attr("item")();
+    constexpr std::pair<const char*, int> finer[] = {{"ms", 3},  {"us", 6},  {"ns", 9},
+                                                     {"ps", 12}, {"fs", 15}, {"as", 18}};
+    for (const auto& [name, digits] : finer) {
+        if (unit != name) continue;  // ticks * count / 10^digits, rounded down, in Python's ints
+        const py::object seconds = (ticks * count).attr("__floordiv__")(py::int_(10).attr("__pow__")(digits));
+        return seconds.cast<std::int64_t>();
+    }
+    const py::object seconds = value.attr("astype")("datetime64[s]");
+    if (!seconds.attr("astype")(value.attr("dtype")).equal(value))  // wrapped around
+        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) +
+                              " is out of the years 1 to 9999 that times may have");
+    return seconds.attr("astype")("int64").cast<std::int64_t>();
+}
+
+// A time in any form time_of takes, in unix seconds, unchecked for range.
+std::int64_t any_time_of(const py::handle& value, std::string_view what) {
     if (PyBool_Check(value.ptr()) || value.is_none())
         throw py::type_error(time_forms(what) + ", not " + type_name(value));
     if (py::isinstance<py::str>(value)) {
@@ -751,11 +776,30 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
     const py::module_ numpy = py::module_::import("numpy");
     if (py::isinstance(value, numpy.attr("datetime64"))) {
         if (numpy.attr("isnat")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
-        return value.attr("astype")("datetime64[s]").attr("astype")("int64").cast<std::int64_t>();
+        return datetime64_seconds(value, numpy, what);
     }
     if (py::isinstance(value, numpy.attr("floating")))
         return seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(), value, what);
     throw py::type_error(time_forms(what) + ", not " + type_name(value));
+}
+
+}  // namespace
+
+std::int64_t time_of(const py::handle& value, std::string_view what) {
+    // Years 1 to 9999, the datetimes Python has: a verdict's as_of is one. A time in milliseconds
+    // or nanoseconds given as seconds lands tens of thousands of years on; it was judged then
+    // (every number decayed to clean) and failed only later, in as_of, without naming `what`.
+    constexpr std::int64_t first = -62135596800;  // 0001-01-01T00:00:00Z
+    constexpr std::int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
+    const std::int64_t seconds = any_time_of(value, what);
+    if (seconds < first || seconds > last) {
+        const long long year = 1970 + seconds / 31556952;  // the Gregorian year's mean length
+        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) + " is about the year " +
+                              std::to_string(year) +
+                              ", out of the years 1 to 9999 that times may have; unix times are in seconds (one "
+                              "in milliseconds is 1000 times too large)");
+    }
+    return seconds;
 }
 
 std::int64_t time_or_now(const py::handle& value, std::string_view what) {

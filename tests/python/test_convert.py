@@ -68,6 +68,26 @@ def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
         db.check("0912345678", now=float("nan"))
 
 
+def test_a_time_beyond_the_years_1_to_9999_is_refused_naming_it(db: numrep.ReputationDB) -> None:
+    """A time in milliseconds given as seconds was the year 53487: every number was judged clean,
+    and the mistake surfaced only later, in as_of, as "year 53487 is out of range"."""
+    for bad in (1625745600000, 1625745600000.0, -10**12, 2**63 - 1, -2**63, "0000-01-01",
+                np.datetime64(100000, "Y"), np.datetime64(2**60, "D")):
+        with pytest.raises(ValueError, match=r"now .* out of the years 1 to 9999|now must be"):
+            db.check("0912345678", now=bad)
+        with pytest.raises(ValueError, match="now"):
+            db.check_many(["0912345678"], now=bad)
+    with pytest.raises(ValueError, match=r"about the year 53487.*milliseconds"):
+        db.check("0912345678", now=1625745600000)
+    # NumPy's conversion to seconds overflowed on the way from attoseconds.
+    assert numrep._core._unix_time(np.datetime64(2**62, "as"), "now") == 4
+    assert numrep._core._unix_time(np.datetime64(-1, "as"), "now") == -1
+    # The ends of the range are times.
+    assert db.check("0912345678", now="9999-12-31T23:59:59Z").as_of.year == 9999
+    with pytest.warns(numrep.LaterReportsWarning):  # every report is later than the year 1
+        assert db.check("0912345678", now=dt.datetime(1, 1, 1)).as_of.year == 1
+
+
 def test_default_time_takes_the_same_forms(tmp_path) -> None:
     path = tmp_path / "reports.csv"
     path.write_text("number,time,category\n0912345678,,scam\n", encoding="utf-8")
