@@ -392,6 +392,22 @@ py::array_t<std::uint64_t> parse_arrow(const arrow_column& column, const py::han
 
 }  // namespace
 
+namespace {
+
+// A float array whose values are all NaN: what pandas makes of a column with nothing in it
+// (an empty CSV column, a category Series of missing values).
+bool only_missing_values(const py::array& array) {
+    const py::module_ numpy = py::module_::import("numpy");
+    return numpy.attr("isnan")(array).attr("all")().cast<bool>();
+}
+
+// What to say of a float column of numbers.
+constexpr const char* float_column_hint =
+    "a column of phone numbers read as floats has lost its leading zeros: read it as str "
+    "(pd.read_csv(..., dtype=str)), or use Series.numrep.parse, which reads whole-number floats by the integer rule";
+
+}  // namespace
+
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
                                        bool ints_are_keys, std::string_view method) {
     if (const auto column = arrow_column::of(values, method)) return parse_arrow(*column, region_code, on_bad, method);
@@ -436,9 +452,12 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                          kind == 'U' ? offset_unit::code_points : offset_unit::code_units);
             return out;
         }
-        if (kind != 'O') {
+        if (kind == 'f' && only_missing_values(array)) {
+            values = array.attr("astype")("object");  // read below, as None and NaN are: 0
+        } else if (kind != 'O') {
             throw py::type_error(subject(method) + "takes strings; got an array of dtype " +
-                                 py::str(array.dtype()).cast<std::string>() + " (for integer keys use them directly)");
+                                 py::str(array.dtype()).cast<std::string>() + " (for integer keys use them directly" +
+                                 (kind == 'f' ? "; " + std::string(float_column_hint) : std::string()) + ")");
         }
     }
 
@@ -580,10 +599,15 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
             }
             return key_array::ensure(array);
         }
+        // A column with nothing in it (pd.read_csv makes floats of an empty one): every row missing.
+        if (kind == 'f' && only_missing_values(array))
+            return key_array::ensure(
+                parse_texts(array.attr("astype")("object"), options.region, options.on_bad_text, true, options.method));
         const bool text = kind == 'U' || kind == 'S' || kind == 'O';
         if (!text)
             throw py::type_error(subject(options.method) + "takes integer keys or strings, got an array of dtype " +
-                                 py::str(array.dtype()).cast<std::string>());
+                                 py::str(array.dtype()).cast<std::string>() +
+                                 (kind == 'f' ? "; " + std::string(float_column_hint) : std::string()));
         return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true, options.method));
     }
 
