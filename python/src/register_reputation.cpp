@@ -1060,7 +1060,8 @@ void register_reputation(py::module_& m) {
                                [](const db_holder& h) -> typed<names::ingest_stats> { return h.ingest_stats; })
         .def("__repr__", [](const db_holder& h) {
             const region r = h.db->settings().default_region;
-            return "ReputationDB(numbers=" + std::to_string(h.db->size()) +
+            // numbers as len() counts them: the snapshot's and those only in the delta
+            return "ReputationDB(numbers=" + std::to_string(h.db->number_count()) +
                    ", delta=" + std::to_string(h.db->delta_size()) +
                    ", region=" + (r.is_none() ? std::string("None") : "'" + std::string(r.code()) + "'") +
                    ", half_life_days=" +

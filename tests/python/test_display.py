@@ -72,6 +72,17 @@ def test_database_html_has_numbers_reports_levels_sizes_settings(db: numrep.Repu
     assert repr(db) == "ReputationDB(numbers=3, delta=0, region='VN', half_life_days=90.0, shards=1)"
 
 
+def test_database_repr_counts_numbers_only_in_the_delta() -> None:
+    """repr counted the snapshot only: numbers=2 while len(db) and the HTML table said 3."""
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678", "0861234567"],
+                                                      "time": ["2025-03-01"] * 2, "category": ["scam"] * 2}))
+    db.add_reports([{"number": "0987654321", "time": "2025-03-03", "category": "scam"},
+                    {"number": "0912345678", "time": "2025-03-03", "category": "scam"}])
+    assert len(db) == 3
+    assert repr(db).startswith("ReputationDB(numbers=3, delta=2,")
+    assert "numbers 3" in " ".join(text_of(db._repr_html_()).split())
+
+
 def test_database_html_leaves_levels_out_when_large(db: numrep.ReputationDB, monkeypatch) -> None:
     from numrep import _display
 
