@@ -76,12 +76,13 @@ def _aligned_regions(series: pd.Series, region: Any) -> Any:
 
 def _keys(series: pd.Series, region: Any) -> np.ndarray:
     """Keys by position, 0 where the value is missing or is no number. Unsigned integers (such as
-    parse()'s own UInt64 result) are keys already; other integers, and floats holding whole
+    parse()'s own UInt64 result) are keys already (0 if longer than 15 digits); other integers, and floats holding whole
     numbers (an integer column with a NaN), are read by parse_many's integer rule. An object
     column that mixes numbers with other things has those things read as missing values."""
     kind = series.dtype.kind
     if kind == "u":
-        return np.asarray(series.fillna(0), dtype=np.uint64)
+        keys = np.asarray(series.fillna(0), dtype=np.uint64)
+        return np.where(keys > _MAX_KEY, np.uint64(0), keys)  # more than 15 digits: no E.164 number
     region = _aligned_regions(series, region)
     values: Any = series
     if kind in "if":
@@ -90,7 +91,7 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         _warn_of_lost_integers(series, values, whole_keys, region)
         return whole_keys
     try:
-        keys = _core.parse_many(values, region=region)
+        parsed: Any = _core.parse_many(values, region=region)
     except TypeError as first:
         if kind != "O":
             raise
@@ -98,10 +99,29 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         # date): read again with those as missing values. If that fails too, the fault was not
         # the values (a region of the wrong type): the first error says so.
         try:
-            keys = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
+            parsed = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
         except TypeError:
             raise first from None
-    return np.asarray(keys, dtype=np.uint64)
+    keys = np.asarray(parsed, dtype=np.uint64)
+    if kind == "O":
+        _warn_of_lost_integers_in_objects(series, keys, region)
+    return keys
+
+
+def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, region: Any) -> None:
+    """_warn_of_lost_integers for an object column: pd.read_csv makes one of Python ints when a
+    column of numbers has a value too long for int64 (the FTC's own files do), and its integers
+    lose their zeros as an int64 column's do."""
+    if region is None:
+        return
+    values = series.to_numpy(dtype=object, na_value=None)
+    rows = np.flatnonzero(keys == 0)
+    if not any(isinstance(values[i], (int, np.integer)) and not isinstance(values[i], (bool, np.bool_))
+               for i in rows.tolist()):
+        return  # the usual case: no integer gave no number, and the column is not read again
+    integers: list[int | None] = [int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
+                                  else None for v in values.tolist()]
+    _warn_of_lost_integers(series, integers, keys, region)
 
 
 def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np.ndarray, region: Any) -> None:

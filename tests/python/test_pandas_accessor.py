@@ -104,6 +104,23 @@ def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
             pd.Series([6077932004, 912345678, 6077932004]).numrep.parse(region=regions)
 
 
+
+def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:
+    """pd.read_csv makes an object column of Python ints when one value is too long for int64 (the
+    FTC's 90-day file has 14): its ambiguous integers were <NA> with no warning."""
+    import io
+
+    column = pd.read_csv(io.StringIO("p\n6077932004\n2025550143\n61446357266144635726\n"))["p"]
+    assert column.dtype == object
+    with pytest.warns(numrep.AmbiguousIntegersWarning, match=r"1 of 3 integers in column 'p'.*such as 6077932004"):
+        keys = column.numrep.parse(region="US")
+    assert [None if v is pd.NA else int(v) for v in keys] == [None, 12025550143, None]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        pd.Series([2025550143, "0912345678", None, 10**20], dtype=object).numrep.parse(region="US")
+        pd.Series(["6077932004", True], dtype=object).numrep.parse(region="US")  # text and a bool: no integers
+
+
 def test_check_gives_verdict_columns_with_na_rows(column: pd.Series) -> None:
     reports = pd.DataFrame({"number": ["0912345678"] * 3 + ["0861234567"], "time": ["2021-03-01"] * 4,
                             "category": ["scam"] * 3 + ["spam"]})
@@ -184,6 +201,10 @@ def test_unsigned_series_are_keys_and_check_takes_region_none() -> None:
     db = numrep.ReputationDB.from_frame([{"number": "+20 2 5550123", "time": "2021-01-01", "category": "scam"}])
     keys = pd.Series(["+20 2 5550123", "x"]).numrep.parse()
     assert [None if v is pd.NA else int(v) for v in keys.numrep.parse()] == [int(keys[0]), None]  # kept as keys
+    # Keys longer than E.164's 15 digits are no number (e164() gave "+10000000000000000").
+    for dtype in ("uint64", "UInt64"):
+        long_keys = pd.Series([10**16, 10**15 - 1], dtype=dtype)
+        assert long_keys.numrep.e164().tolist() == [pd.NA, "+999999999999999"], dtype
     assert keys.numrep.check(db, now="latest")["reports"].tolist()[0] == 1
     # region=None: international forms only, as in parse(); the default is the database's region.
     national = pd.Series(["6502530000"])
