@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _core
+from ._pandas import _number_or_none
 from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
 
 __all__ = ["build", "check"]
@@ -326,9 +327,11 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
 
 def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
     db = _opened(path, region)
-    values = numbers.to_numpy()
-    if values.dtype.kind == "O" or values.dtype.kind in "US":
-        values = np.asarray([v if isinstance(v, (str, int)) else None for v in values.tolist()], dtype=object)
+    values: Any = numbers  # check_many reads a Series as it is (Arrow-backed and Int64 with <NA> too)
+    if numbers.dtype.kind == "O":
+        # What check_many reads (str, bytes, PhoneNumber, int keys) as it is, anything else (NaN,
+        # a date) as a missing value, so that one odd value does not fail the partition.
+        values = [_number_or_none(v) for v in numbers.tolist()]
     # Without check_many's LaterReportsWarning: raised in a worker it would name dask's code and
     # count one partition (docs/scale.md says how to find such rows).
     columns, as_of_seconds, _ = db._verdict_columns(values, now, _UNSET)
@@ -348,5 +351,7 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
     seconds = int(_time.time()) if now is None else _core._unix_time(now, "now")
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
-    meta = _verdict_frame(db._check_many(np.zeros(0, dtype=np.uint64), seconds, db._region_or_own(region))[0])
+    # The columns of one row, then none: pandas infers the text columns' dtype (str, or object
+    # before pandas 3) from a value, as it does in each partition; from no value it says float64.
+    meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]
     return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)

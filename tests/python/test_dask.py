@@ -11,6 +11,7 @@ import pytest
 
 import numrep
 
+dask = pytest.importorskip("dask")
 dd = pytest.importorskip("dask.dataframe")
 distributed = pytest.importorskip("distributed")
 import numrep.dask  # noqa: E402
@@ -130,10 +131,25 @@ def test_check_a_dask_column(client, tmp_path):
     want = db.check_many(probe.to_numpy(dtype=object), now=NOW, as_frame=True)
     want.index = probe.index
     pd.testing.assert_frame_equal(got, want)
-    # Integer keys too.
+    # The dtypes Dask is told are those of the partitions (e164 was declared float64).
+    lazy = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW)
+    assert lazy.dtypes.to_dict() == got.dtypes.to_dict()
+    assert lazy["e164"].str.startswith("+84").compute().sum() == (got["e164"].str.startswith("+84")).sum() > 0
+    # Integer keys too, nullable ones with <NA> among them (a TypeError: to_numpy made them floats).
     keys = pd.Series(db.keys()[:500].astype(np.int64))
     got = numrep.dask.check(dd.from_pandas(keys, npartitions=3), tmp_path / "db", now=NOW).compute()
     assert got["reported"].all()
+    nullable = pd.Series([*db.keys()[:5].tolist(), None], dtype="Int64")
+    got = numrep.dask.check(dd.from_pandas(nullable, npartitions=2), tmp_path / "db", now=NOW).compute()
+    assert got["reported"].tolist() == [True] * 5 + [False]
+    # An object column holding what check_many reads (bytes, PhoneNumber, NumPy ints): read, not
+    # dropped as missing values; anything else (a float, a date) a missing value.
+    held = db.keys()[0]
+    mixed = pd.Series([f"+{held}", f"+{held}".encode(), numrep.parse(f"+{held}"), np.uint64(held), 1.5, None],
+                      dtype=object)
+    with dask.config.set({"dataframe.convert-string": False}):
+        got = numrep.dask.check(dd.from_pandas(mixed, npartitions=2), tmp_path / "db", now=NOW).compute()
+    assert got["reported"].tolist() == [True] * 4 + [False] * 2
     # Each worker process opened the database once, however many partitions it checked.
     opened = client.run(lambda: [key for key in numrep.dask._OPENED if key[0] == str(tmp_path / "db")])
     assert all(len(keys) == 1 for keys in opened.values()) and len(opened) == 2
