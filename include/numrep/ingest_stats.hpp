@@ -109,6 +109,8 @@ struct ingest_stats {
         std::string s = std::to_string(rows) + " rows: " + std::to_string(good) + " good";
         if (invalid_numbers != 0) s += " (" + std::to_string(invalid_numbers) + " with numbers not valid by the plan)";
         s += ", " + std::to_string(bad) + " bad";
+        // Not rows, but said: in a file of numbers alone, an empty number is a blank line.
+        if (blank_lines != 0) s += "; " + std::to_string(blank_lines) + " blank lines skipped";
         for (std::size_t i = 0; i < bad_row_reason_count; ++i) {
             if (bad_by_reason[i] == 0) continue;
             s.append("\n  ").append(describe(static_cast<bad_row_reason>(i))).append(": ");

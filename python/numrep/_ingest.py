@@ -34,6 +34,11 @@ PARQUET_MAGIC = b"PAR1"
 DEFAULT_BATCH_ROWS = 65_536
 
 
+# An empty list of files built an empty database whose ingest_stats was {} (no "bad" to read).
+NO_REPORT_FILES = ("numrep: no report files given: the list of paths is empty (a Path.glob that matches nothing "
+                   "gives an empty one; a pattern given as a str says which matched nothing)")
+
+
 def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
     """The files that paths and glob patterns name, in order: a path that exists is taken as it
     is (even with * or [ in its name); a pattern (``reports/*.csv``, ``data/**/*.parquet``, where
@@ -59,6 +64,8 @@ def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
         if not matches:
             raise FileNotFoundError(2, f"no file matches {pattern!r}", pattern)
         out.extend(matches)
+    if not out:
+        raise ValueError(NO_REPORT_FILES)
     # The same file twice (a glob and its own name) would count every report in it twice.
     seen: dict[tuple[int, int], str] = {}
     for path in out:
@@ -138,6 +145,21 @@ def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: s
     return fields, ignored
 
 
+def _refuse_nested_columns(path: str, schema: Any, fields: dict[str, str | None]) -> None:
+    """A column of lists, structs or maps holds no value per report: a ValueError naming the file,
+    the column and its type (it reached parse_many as arrays and was reported as numrep's bug)."""
+    import pyarrow as pa
+
+    for field, column in fields.items():
+        if column is None:
+            continue
+        kind = schema.field(column).type
+        value = kind.value_type if pa.types.is_dictionary(kind) else kind
+        if pa.types.is_nested(value):
+            raise ValueError(f"numrep: {path}: column {column!r} (for the {field}) is of type {kind}, which holds no "
+                             "single value per report: give the column of the values themselves")
+
+
 def _report_batches(path: PathLike, *, number: str = "number", time: str = "time", category: str | None = "category",
                     source: str | _Unset | None = _UNSET, not_spam: str | _Unset | None = _UNSET,
                     region: str | None = _core.DEFAULT_REGION, default_time: TimeLike | None = None,
@@ -155,6 +177,7 @@ def _report_batches(path: PathLike, *, number: str = "number", time: str = "time
     fields, ignored = _columns_to_read(name, schema_names, number=number, time=time, category=category,
                                        source=source, not_spam=not_spam)
     wanted = [column for column in dict.fromkeys(fields.values()) if column is not None]
+    _refuse_nested_columns(name, parquet.schema_arrow, fields)
     offset = 0
     for batch in _batches_of(name, parquet, batch_rows, wanted):
         frame = batch.to_pandas()

@@ -209,8 +209,7 @@ class ReputationDB(_core.ReputationDB):
         frame_time = "time" if isinstance(time, _Unset) else time
         # CSV files may leave the time out when default_time gives every report one (the reader
         # checks); Parquet files and frames are read by column and need theirs.
-        no_time = ValueError("numrep: Parquet files and frames need a report time column (time=None leaves none; "
-                             "a CSV file can do without one given default_time)")
+        no_time = ValueError(_NO_TIME_COLUMN)
         if isinstance(reports, (str, bytes, os.PathLike)) or (
                 isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports)):
             paths = expand_inputs(reports)
@@ -426,6 +425,21 @@ def _memory_bytes(memory: int | str | None) -> int:
     return int(size)
 
 
+_NO_TIME_COLUMN = ("numrep: Parquet files and frames need a report time column (time=None leaves none; a CSV "
+                   "file can do without one given default_time)")
+
+
+def _text(values: Any) -> Any:
+    """A column as pandas strings. Bytes (a Parquet binary column) are UTF-8, and a value that is
+    not has its bad bytes as \\xNN escapes, as from_csv shows them, where astype("string") raised
+    a UnicodeDecodeError that named neither the file nor the column."""
+    try:
+        return values.astype("string")
+    except UnicodeDecodeError:
+        return values.map(lambda v: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v,
+                          na_action="ignore").astype("string")
+
+
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     """Integer codes and the names they stand for; missing values get -1. Names are written as a
     CSV file has them: a float column of whole numbers (integers with gaps, as pandas and Arrow
@@ -437,7 +451,7 @@ def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
         whole = series.dropna()
         if bool((whole == np.floor(whole)).all()) and bool((whole.abs() < 2**53).all()):
             series = series.astype("Int64")
-    categorical = pd.Categorical(series.astype("object").astype("string"))
+    categorical = pd.Categorical(_text(series.astype("object")))
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
 
 
@@ -462,7 +476,7 @@ def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
         return values.to_numpy(), np.zeros(len(values), dtype=bool)
     if pd.api.types.is_numeric_dtype(values.dtype):  # 1.0 / 0.0 from float columns read as 1 / 0
         values = values.map(lambda v: v if pd.isna(v) else str(int(v)) if float(v).is_integer() else str(v))
-    text = values.astype("string").fillna("").astype(object).tolist()
+    text = _text(values).fillna("").astype(object).tolist()
     flags, bad = _core._parse_flags(text)  # the CSV reader's words (empty, 0/1, true/false, yes/no, y/n, t/f)
     return flags.astype(bool), bad
 
@@ -492,7 +506,7 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     else:
         # Texts are read by the CSV reader's own parser (ISO 8601 or unix seconds), so that a row
         # means the same in from_frame and from_csv: "07/07/2021" is a bad time in both.
-        texts = values.astype("string").astype(object).where(values.notna(), None).tolist()
+        texts = _text(values).astype(object).where(values.notna(), None).tolist()
         return _core._parse_times(texts)
     bad = parsed.isna().to_numpy()
     seconds = parsed.to_numpy(dtype="datetime64[s]", na_value=np.datetime64(0, "s")).astype(np.int64)
@@ -507,6 +521,8 @@ _LATEST_STORABLE_TIME = 0xFFFFFFFF
 def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | _Unset | None,
                    not_spam: str | _Unset | None, region: str | None,
                    default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
+    if time is None:  # from_frame(time=None) was a bare KeyError: None
+        raise ValueError(_NO_TIME_COLUMN)
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
     if isinstance(source, _Unset):
@@ -559,7 +575,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     import time as _time
 
     bad_time = bad_time | (times < 0) | (times > min(int(_time.time()) + 86400, _LATEST_STORABLE_TIME))
-    texts = frame[time].astype("string")
+    texts = _text(frame[time])
     missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
     defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
@@ -584,7 +600,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     else:
         votes, bad_vote = _flags(frame[not_spam])
     bad_number = keys == 0
-    blank = (frame[number].astype("string").str.strip() == "").fillna(True).to_numpy()
+    blank = (_text(frame[number]).str.strip() == "").fillna(True).to_numpy()
     empty_number = frame[number].isna().to_numpy() | blank
     keep_keys = np.where(bad_time | bad_vote, np.uint64(0), keys)
     stats: dict[str, Any] = {

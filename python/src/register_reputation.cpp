@@ -69,6 +69,7 @@ py::dict stats_dict(const ingest_stats& s) {
     d["bad"] = s.bad;
     d["invalid_numbers"] = s.invalid_numbers;
     d["defaulted_times"] = s.defaulted_times;
+    d["blank_lines"] = s.blank_lines;
     py::dict by_reason;
     for (std::size_t i = 0; i < bad_row_reason_count; ++i)
         if (s.bad_by_reason[i] != 0)
@@ -102,7 +103,7 @@ void add_stats(py::dict& total, const py::dict& more) {
         for (auto item : more) total[item.first] = item.second;
         return;
     }
-    for (const char* name : {"rows", "good", "bad", "invalid_numbers", "defaulted_times"})
+    for (const char* name : {"rows", "good", "bad", "invalid_numbers", "defaulted_times", "blank_lines"})
         total[name] = total[name].cast<std::uint64_t>() + more[name].cast<std::uint64_t>();
     for (const char* name : {"bad_by_reason", "unparseable_by_error"}) {
         py::dict t = total[name];
@@ -203,6 +204,9 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
                                           const optional_time_arg& default_time,
                                           const typed<names::progress>& progress) {
     const std::vector<std::filesystem::path> paths = paths_of(path_list, "path");
+    // As numrep._ingest.expand_inputs says (an empty database with ingest_stats {} was built).
+    if (paths.empty())
+        throw py::value_error(py::module_::import("numrep._ingest").attr("NO_REPORT_FILES").cast<std::string>());
     // The same file twice (a glob and its own name) would count every report in it twice: each
     // file's device and inode, one stat a file.
     std::map<std::pair<dev_t, ino_t>, std::size_t> seen;

@@ -853,3 +853,68 @@ def test_categories_are_filed_alike_in_every_locale(tmp_path: Path) -> None:
     assert counts["C.UTF-8"]["0987654323"]["scam"] == 1  # upper case Vietnamese
     assert counts["tr_TR.UTF-8"] == counts["C.UTF-8"] and counts["de_DE.ISO-8859-1"] == counts["C.UTF-8"]
 
+
+def test_a_parquet_binary_column_with_bytes_that_are_not_utf8_is_read_row_by_row(tmp_path: Path) -> None:
+    """One non-UTF-8 byte in a Parquet binary column stopped the whole build with a bare
+    UnicodeDecodeError; a CSV file with the same bytes builds, counting the bad number as a bad
+    row and keeping the category."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"number": pa.array([b"0912345678", b"0912345679", b"\xff\xfe"]),
+                             "time": ["2025-01-01", "2025-01-02", "2025-01-03"],
+                             "category": pa.array([b"scam", b"sc\xe9am", b"spam"])}), tmp_path / "r.parquet")
+    db = numrep.ReputationDB.from_parquet(tmp_path / "r.parquet")
+    stats = db.ingest_stats
+    assert (stats["rows"], stats["good"], stats["bad_by_reason"]) == (3, 2, {"unparseable_number": 1})
+    assert db.check("0912345678", now="latest").counts["scam"] == 1
+    assert db.check("0912345679", now="latest").counts["other"] == 1
+    frame = pd.DataFrame({"number": [b"0912345678", b"\xff"], "time": [b"2025-01-01", b"\xfe"],
+                          "category": [b"\xe9", None]})
+    assert numrep.ReputationDB.from_frame(frame).ingest_stats["bad_by_reason"] == {"unparseable_number": 1}
+
+
+def test_an_empty_list_of_report_files_is_refused(tmp_path: Path) -> None:
+    """from_csv([]) and a Path.glob that matched nothing built an empty database whose
+    ingest_stats was {} (the README's db.ingest_stats["bad"] was a KeyError)."""
+    for call in (lambda: numrep.ReputationDB.from_csv([]),
+                 lambda: numrep.ReputationDB.from_csv(tmp_path.glob("none-*.csv")),
+                 lambda: numrep.ReputationDB.from_parquet([]),
+                 lambda: numrep.ReputationDB.build([], tmp_path / "db")):
+        with pytest.raises(ValueError, match="no report files given: the list of paths is empty"):
+            call()
+    assert not (tmp_path / "db").exists()
+
+
+def test_time_none_for_a_frame_says_a_time_column_is_needed() -> None:
+    """from_frame(time=None) was a bare KeyError: None."""
+    frame = pd.DataFrame({"number": ["0912345678"], "category": ["scam"]})
+    with pytest.raises(ValueError, match="need a report time column"):
+        numrep.ReputationDB.from_frame(frame, time=None, default_time="2025-01-01")
+
+
+def test_a_parquet_column_of_lists_is_refused_naming_the_file_and_column(tmp_path: Path) -> None:
+    """It reached parse_many as arrays: "internal error ... (a bug)", exit status 70 in the CLI."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pq.write_table(pa.table({"number": pa.array([["0912345678"], None]), "time": ["2025-01-01"] * 2,
+                             "category": ["scam"] * 2}), tmp_path / "l.parquet")
+    with pytest.raises(ValueError, match=r"l\.parquet: column 'number' \(for the number\) is of type list<"):
+        numrep.ReputationDB.from_parquet(tmp_path / "l.parquet")
+    built = subprocess.run([sys.executable, "-m", "numrep", "build", str(tmp_path / "l.parquet"), "-o",
+                            str(tmp_path / "l.db")], capture_output=True, text=True)
+    assert built.returncode == 1 and "column 'number'" in built.stderr and "bug" not in built.stderr
+
+
+def test_blank_lines_are_counted_and_said(tmp_path: Path) -> None:
+    """Blank lines are not rows (as pandas skips them), but they were counted in C++ only: a file of
+    numbers alone, whose empty numbers are blank lines, read as "rows 2, bad 0" for four values."""
+    numbers = tmp_path / "numbers.csv"
+    numbers.write_text("number\n0912345678\n\n0912345679\n\n", encoding="utf-8")
+    db = numrep.ReputationDB.from_csv(numbers, time=None, category=None, default_time="2025-01-01")
+    assert (db.ingest_stats["rows"], db.ingest_stats["blank_lines"]) == (2, 2)
+    assert "2 blank lines skipped" in db.ingest_stats["summary"]
+    built = subprocess.run([sys.executable, "-m", "numrep", "build", str(numbers), "-o", str(tmp_path / "db"),
+                            "--time", "", "--category", "", "--default-time", "2025-01-01"],
+                           capture_output=True, text=True)
+    assert built.returncode == 0, built.stderr
+    assert re.search(r"blank lines skipped +2", built.stdout), built.stdout

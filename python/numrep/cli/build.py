@@ -113,6 +113,8 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     print(f"Read {len(inputs)} {kind}report file{'s' if len(inputs) != 1 else ''} in {facts['seconds']:.2f} s "
           f"({rows / max(facts['seconds'], 1e-9):,.0f} rows/s)")
     print(f"  rows               {rows:>12,}")
+    if stats.get("blank_lines"):  # not rows; in a file of numbers alone, an empty number is one
+        print(f"  blank lines skipped {stats['blank_lines']:>11,}")
     invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
                if stats.get("invalid_numbers") else "")
     print(f"  good               {stats['good']:>12,}{invalid}")
