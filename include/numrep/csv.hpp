@@ -19,11 +19,14 @@ namespace numrep {
 inline constexpr char auto_delimiter = '\0';
 
 // The delimiter among , ; TAB | that occurs most often outside quotes in the first record of
-// `text` (ties go to the earlier one in that list); ',' when none occurs.
+// `text` (ties go to the earlier one in that list); ',' when none occurs. Empty lines before it
+// are skipped, as the readers skip them before the header ("no column number" named the
+// header "number;time;category" when a blank line came first).
 constexpr char detect_delimiter(std::string_view text) noexcept {
     constexpr char candidates[] = {',', ';', '\t', '|'};
     std::size_t counts[4] = {};
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
+    while (!text.empty() && (text.front() == '\n' || text.front() == '\r')) text.remove_prefix(1);
     bool quoted = false;
     for (const char c : text) {
         if (c == '"') {

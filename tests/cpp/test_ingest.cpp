@@ -109,6 +109,8 @@ TEST_CASE("csv: any delimiter, or detected from the header line", "[ingest][csv]
     CHECK(numrep::detect_delimiter("a\tb\n") == '\t');
     CHECK(numrep::detect_delimiter("a|b|c,d\n") == '|');
     CHECK(numrep::detect_delimiter("\"x;y;z\",b\n") == ',');  // not inside quotes
+    CHECK(numrep::detect_delimiter("\n\r\na;b;c\n") == ';');  // blank lines before the header
+    CHECK(numrep::detect_delimiter("\xEF\xBB\xBF\na;b\n") == ';');
     CHECK(numrep::detect_delimiter("single\n") == ',');
     CHECK(numrep::detect_delimiter("a,b;c\n") == ',');  // a tie goes to the comma
     CHECK(read_all("a;b\n1;\"2;3\"\n", numrep::auto_delimiter) == rows{{"a", "b"}, {"1", "2;3"}});
