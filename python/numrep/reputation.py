@@ -567,7 +567,17 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
                      f"{number!r}: str}})) to keep the numbers as written")
         keys = _core.parse_many(numbers.astype(object).tolist(), region=region)
     else:
-        keys = _core.parse_many(numbers, region=region)
+        try:
+            keys = _core.parse_many(numbers, region=region)
+        except TypeError:
+            if numbers.dtype != object:
+                raise
+            # A value parse_many refuses (a float or a Decimal among strings, from a spreadsheet)
+            # stopped the whole frame: such a value is read as the accessor reads it (a whole
+            # number by the integer rule, anything else no number: a bad row).
+            from ._pandas import _number_or_none
+
+            keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)
     times, bad_time = _unix_times(frame[time])
     # As in CSV ingestion: a report dated before 1970 or after tomorrow is a bad row (the one
     # would have become 1970-01-01, the other would outweigh all real reports in the decayed

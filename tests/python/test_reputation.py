@@ -918,3 +918,18 @@ def test_blank_lines_are_counted_and_said(tmp_path: Path) -> None:
                            capture_output=True, text=True)
     assert built.returncode == 0, built.stderr
     assert re.search(r"blank lines skipped +2", built.stdout), built.stdout
+
+
+def test_a_frame_whose_number_column_mixes_floats_with_strings_counts_bad_rows() -> None:
+    """One float or Decimal among the strings stopped from_frame with "parse_many item 2 is a
+    float", naming neither the column nor the call."""
+    import decimal
+
+    frame = pd.DataFrame({"number": pd.Series(["0912345678", 912345679, 912345670.0, None, 1.5,
+                                               decimal.Decimal("0.5")], dtype=object),
+                          "time": ["2025-01-01"] * 6, "category": ["scam"] * 6})
+    db = numrep.ReputationDB.from_frame(frame)
+    stats = db.ingest_stats
+    assert stats["good"] == 3 and stats["bad_by_reason"] == {"missing_number": 1, "unparseable_number": 2}
+    assert sorted(db.keys().tolist()) == [84912345670, 84912345678, 84912345679]
+
