@@ -117,6 +117,12 @@ public:
             }
             ++stats.rows;
             if (stats.rows % every == 0 && options_.on_progress) progress(stats, csv);
+            if (csv.last_line() != csv.line()) {
+                ++stats.multiline_rows;
+                const std::size_t lines = csv.last_line() - csv.line() + 1;
+                if (lines > stats.longest_row_lines)
+                    stats.longest_row_lines = lines, stats.longest_row_line = csv.line();
+            }
             const auto f = csv.fields();
             if (f.size() != width) {
                 reject(stats, csv, input, bad_row_reason::wrong_field_count, parse_errc::ok, csv.line(), [&] {

@@ -92,6 +92,11 @@ struct ingest_stats {
     std::uint64_t invalid_numbers = 0;  // good rows whose number the plan does not validate
     std::uint64_t defaulted_times = 0;  // good rows whose time came from default_time
     std::uint64_t blank_lines = 0;
+    // Rows over more than one line: quoted fields may hold line breaks, but a quote left open
+    // by mistake makes one row of every line up to the next quote, and it reads as one good row.
+    std::uint64_t multiline_rows = 0;
+    std::size_t longest_row_lines = 0;  // the lines of the longest such row
+    std::size_t longest_row_line = 0;   // where it starts (1-based, in its file)
     std::size_t bytes = 0;
     char delimiter = ',';  // the delimiter used (the detected one under auto_delimiter)
     std::array<std::uint64_t, bad_row_reason_count> bad_by_reason{};
@@ -111,6 +116,10 @@ struct ingest_stats {
         s += ", " + std::to_string(bad) + " bad";
         // Not rows, but said: in a file of numbers alone, an empty number is a blank line.
         if (blank_lines != 0) s += "; " + std::to_string(blank_lines) + " blank lines skipped";
+        if (multiline_rows != 0)
+            s += "\n  " + std::to_string(multiline_rows) + " rows over more than one line (quoted line breaks); the " +
+                 "longest, from line " + std::to_string(longest_row_line) + ", spans " +
+                 std::to_string(longest_row_lines) + " lines: a quote left open joins the lines after it";
         for (std::size_t i = 0; i < bad_row_reason_count; ++i) {
             if (bad_by_reason[i] == 0) continue;
             s.append("\n  ").append(describe(static_cast<bad_row_reason>(i))).append(": ");

@@ -176,7 +176,12 @@ def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
             continue
         if isinstance(value, bool) or not isinstance(value, (int, dict, list)):
             continue
-        if isinstance(value, int):
+        if key == "longest_row_lines":  # the longest row of any partition, and where it starts
+            if value > total[key]:
+                total[key], total["longest_row_line"] = value, more["longest_row_line"]
+        elif key == "longest_row_line":
+            continue
+        elif isinstance(value, int):
             total[key] += value
         elif isinstance(value, dict):
             for k, v in value.items():

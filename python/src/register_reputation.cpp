@@ -70,6 +70,9 @@ py::dict stats_dict(const ingest_stats& s) {
     d["invalid_numbers"] = s.invalid_numbers;
     d["defaulted_times"] = s.defaulted_times;
     d["blank_lines"] = s.blank_lines;
+    d["multiline_rows"] = s.multiline_rows;
+    d["longest_row_lines"] = s.longest_row_lines;
+    d["longest_row_line"] = s.longest_row_line;
     py::dict by_reason;
     for (std::size_t i = 0; i < bad_row_reason_count; ++i)
         if (s.bad_by_reason[i] != 0)
@@ -103,8 +106,13 @@ void add_stats(py::dict& total, const py::dict& more) {
         for (auto item : more) total[item.first] = item.second;
         return;
     }
-    for (const char* name : {"rows", "good", "bad", "invalid_numbers", "defaulted_times", "blank_lines"})
+    for (const char* name :
+         {"rows", "good", "bad", "invalid_numbers", "defaulted_times", "blank_lines", "multiline_rows"})
         total[name] = total[name].cast<std::uint64_t>() + more[name].cast<std::uint64_t>();
+    if (more["longest_row_lines"].cast<std::uint64_t>() > total["longest_row_lines"].cast<std::uint64_t>()) {
+        total["longest_row_lines"] = more["longest_row_lines"];
+        total["longest_row_line"] = more["longest_row_line"];
+    }
     for (const char* name : {"bad_by_reason", "unparseable_by_error"}) {
         py::dict t = total[name];
         for (auto item : more[name].cast<py::dict>()) {

@@ -933,3 +933,20 @@ def test_a_frame_whose_number_column_mixes_floats_with_strings_counts_bad_rows()
     assert stats["good"] == 3 and stats["bad_by_reason"] == {"missing_number": 1, "unparseable_number": 2}
     assert sorted(db.keys().tolist()) == [84912345670, 84912345678, 84912345679]
 
+
+def test_rows_over_more_than_one_line_are_counted_and_said(tmp_path: Path) -> None:
+    """A quote left open joins every line up to the next quote into one row, and that row read as
+    one good report: 100 numbers vanished without a word (RFC 4180 reads it so; now it is said)."""
+    lines = ["number,time,category", '0912345678,2025-01-10T08:00:00Z,"Caller said']
+    lines += [f"09123450{i:02d},2025-01-10T08:00:00Z,scam" for i in range(100)]
+    lines += ['0912345679,2025-01-10T08:00:00Z,"scam"', "0912345670,2025-01-10T08:00:00Z,spam"]
+    reports = tmp_path / "r.csv"
+    reports.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    stats = numrep.ReputationDB.from_csv(reports).ingest_stats
+    # The header; lines 2-103 as one row (the quote before "scam" closes the one left open); line 104.
+    assert (stats["rows"], stats["multiline_rows"], stats["longest_row_lines"], stats["longest_row_line"]) == (
+        2, 1, 102, 2)
+    assert "the longest, from line 2, spans 102 lines" in stats["summary"]
+    built = subprocess.run([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(tmp_path / "db")],
+                           capture_output=True, text=True)
+    assert built.returncode == 0 and "rows over more lines" in built.stdout and "spans 102 lines" in built.stdout
