@@ -285,6 +285,71 @@ def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> Non
     assert found.returncode == 0, found.stderr
 
 
+def test_a_damaged_manifest_never_lets_format_1_leftovers_open(tmp_path) -> None:
+    """An upgrade whose clean-up did not run (a crash after the MANIFEST's rename) leaves format
+    1's files beside the published state. A MANIFEST damaged afterwards let them open in its place:
+    an older state, one number and one report where two were published."""
+    import pandas as pd
+
+    def reports(numbers: list[str], time: str) -> pd.DataFrame:
+        return pd.DataFrame({"number": numbers, "time": [time] * len(numbers), "category": ["scam"] * len(numbers)})
+
+    db = tmp_path / "db"
+    numrep.ReputationDB.from_frame(reports(["+84912345678"], "2025-01-10")).save(db)
+    to_format_1(db)
+    format_1 = {name: (db / name).read_bytes() for name in ("meta.txt", "records.trie", "numbers.bloom")}
+    upgraded = numrep.ReputationDB.open(db)
+    upgraded.add_reports(reports(["+84912345678", "+84987654321"], "2025-02-10"))
+    upgraded.save(db)
+    for name, data in format_1.items():  # the upgrade's clean-up never ran
+        (db / name).write_bytes(data)
+    assert len(numrep.ReputationDB.open(db)) == 2  # the published state
+    manifest = (db / "MANIFEST").read_bytes()
+    damaged = bytearray(manifest)
+    damaged[0] ^= 0x20
+    (db / "MANIFEST").write_bytes(bytes(damaged))
+    with pytest.raises(numrep.FormatError, match="damaged numrep database: its MANIFEST does not begin"):
+        numrep.ReputationDB.open(db)
+    # A MANIFEST that is no regular file is named as such, not "nothing was published here".
+    for replace in (lambda p: p.mkdir(), lambda p: p.symlink_to(tmp_path / "nowhere"), lambda p: os.mkfifo(p)):
+        (db / "MANIFEST").unlink()
+        replace(db / "MANIFEST")
+        with pytest.raises(numrep.FormatError, match="MANIFEST: not a regular file"):
+            numrep.ReputationDB.open(db)
+        path = db / "MANIFEST"
+        shutil.rmtree(path) if path.is_dir() and not path.is_symlink() else path.unlink()
+        (db / "MANIFEST").write_bytes(manifest)
+    # A MANIFEST of a later format (its checksum right) says so.
+    import ctypes
+
+    xxhash = ctypes.CDLL("libxxhash.so.0")
+    xxhash.XXH3_64bits.restype = ctypes.c_uint64
+    xxhash.XXH3_64bits.argtypes = [ctypes.c_char_p, ctypes.c_size_t]
+    body = manifest[:manifest.rindex(b"checksum=")].replace(b"numrep-database 2", b"numrep-database 3", 1)
+    (db / "MANIFEST").write_bytes(body + b"checksum=%016x\n" % xxhash.XXH3_64bits(body, len(body)))
+    with pytest.raises(numrep.FormatError, match="a database format this numrep does not know.*newer numrep"):
+        numrep.ReputationDB.open(db)
+
+
+def test_format_1_refuses_another_copys_bloom_filter(tmp_path) -> None:
+    """Format 1 binds its files by name only: an older copy's filter opened and hid the numbers
+    reported since (keys() listed one that check() called unreported)."""
+    import pandas as pd
+
+    def reports(numbers: list[str]) -> pd.DataFrame:
+        return pd.DataFrame({"number": numbers, "time": ["2025-01-10"] * len(numbers),
+                             "category": ["scam"] * len(numbers)})
+
+    old, new = tmp_path / "old", tmp_path / "new"
+    numrep.ReputationDB.from_frame(reports(["+84912345678"])).save(old)
+    numrep.ReputationDB.from_frame(reports(["+84912345678", "+84987654321"])).save(new)
+    to_format_1(old)
+    to_format_1(new)
+    (new / "numbers.bloom").write_bytes((old / "numbers.bloom").read_bytes())
+    with pytest.raises(numrep.FormatError, match=r"numbers.bloom: does not belong to records.trie \(it lacks 1 of"):
+        numrep.ReputationDB.open(new)
+
+
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:
     with FTC_SAMPLE.open(encoding="utf-8", newline="") as f:
         records = list(csv.reader(f))[1:]

@@ -677,8 +677,20 @@ inline contents read_v1(const std::filesystem::path& dir, verify check) {
     s.last_key = std::numeric_limits<std::uint64_t>::max();
     s.records = trie_store<number_record>::open(dir / "records.trie", check);
     s.bloom = bloom_filter<>::open(dir / "numbers.bloom", check);
-    if (s.records.size() > 0 && !s.bloom.contains(s.records.select(0).value_or(0)))
-        throw_format_error((dir / "numbers.bloom").string() + ": does not belong to records.trie");
+    // Format 1 binds its two files by nothing but their names: another copy's filter (an older
+    // one, restored from a backup) opened and hid the numbers reported since. A full check asks
+    // the filter for every number of the trie, as it asks the checksums for every byte.
+    std::uint64_t absent = 0;
+    if (check == verify::full)
+        s.records.for_each(0, [&](std::uint64_t key) {
+            absent += s.bloom.contains(key) ? 0U : 1U;
+            return true;
+        });
+    else if (s.records.size() > 0 && !s.bloom.contains(s.records.select(0).value_or(0)))
+        absent = 1;
+    if (absent != 0)
+        throw_format_error((dir / "numbers.bloom").string() + ": does not belong to records.trie (it lacks " +
+                           std::to_string(absent) + " of its numbers)");
     c.shards.push_back(std::move(s));
     return c;
 }
@@ -712,11 +724,21 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     if (!std::filesystem::is_directory(dir, error))
         throw_format_error(dir.string() + ": not a numrep database (expected a directory with a MANIFEST)");
     contents c;
+    // Any MANIFEST entry settles the format: once one is published, format 1's files may be an
+    // upgrade's leftovers (a crash before their removal), so a MANIFEST damaged afterwards must
+    // not let them open in its place (they are an older state).
+    const auto manifest_type = std::filesystem::symlink_status(dir / manifest_name, error).type();
+    const bool has_manifest = manifest_type != std::filesystem::file_type::not_found &&
+                              manifest_type != std::filesystem::file_type::none;
     if (is_v2(dir)) c = read_v2(dir, check);
+    else if (has_manifest && !is_file(dir / manifest_name))  // not opened: a FIFO would block
+        throw_format_error((dir / manifest_name).string() +
+                           ": not a regular file (a directory, a device or a link to nothing): the database "
+                           "cannot be read");
+    else if (has_manifest)
+        throw_format_error(dir.string() + manifest_not_numrep(dir));
     else if (is_file(dir / "meta.txt"))
         c = read_v1(dir, check);
-    else if (is_file(dir / manifest_name))
-        throw_format_error(dir.string() + manifest_not_numrep(dir));
     else
         throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
     if (c.format == 2) {

@@ -206,7 +206,12 @@ inline manifest parse_manifest(std::string_view text, const std::string& source)
         return v;
     };
 
-    if (next_line() != header) bad("not a numrep database manifest (expected \"" + std::string(header) + "\" first)");
+    if (const std::string_view first = next_line(); first != header) {
+        if (first.starts_with("numrep-database "))  // a later format: say so, not "not a manifest"
+            bad("a database format this numrep does not know (it begins " + quote(first) + "; this numrep reads \"" +
+                std::string(header) + "\"): written by a newer numrep?");
+        bad("not a numrep database manifest (expected \"" + std::string(header) + "\" first)");
+    }
     manifest m;
     m.database_id = std::string(value_of("database"));
     if (m.database_id.size() != 32 || m.database_id.find_first_not_of("0123456789abcdef") != std::string::npos)
