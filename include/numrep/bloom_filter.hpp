@@ -478,12 +478,14 @@ public:
     // In concurrent mode inserts may run meanwhile: the file holds the bits of some moment
     // during the save (each word read once, atomically) and its checksum matches them.
     void save(const std::filesystem::path& path) const {
+        check_not_moved_from("save");  // its file would replace a good one and be unreadable
         const std::array<std::span<const std::byte>, 1> sections{std::as_bytes(words())};
         detail::write_store_file(path, describe(), sections, write_access());
     }
 
     // The file as bytes; in concurrent mode inserts may run meanwhile, as for save.
     std::vector<std::byte> to_bytes() const {
+        check_not_moved_from("write");
         const std::array<std::span<const std::byte>, 1> sections{std::as_bytes(words())};
         return detail::write_store(describe(), sections, write_access());
     }
@@ -693,6 +695,10 @@ private:
         return std::string(buffer, static_cast<std::size_t>(n));
     }
 
+    void check_not_moved_from(const char* action) const {
+        if (bits_ == nullptr) detail::throw_logic_error(std::string("cannot ") + action + " a moved-from bloom_filter");
+    }
+
     void check_writable(const char* action) const {
         if (owned_ == nullptr) {
             if (mapping_ == nullptr)
@@ -721,7 +727,13 @@ private:
 
     void allocate_zeroed() {
         const std::size_t bytes = num_words() * sizeof(std::uint64_t);
-        owned_.reset(static_cast<std::uint64_t*>(::operator new[](bytes, std::align_val_t{detail::file_alignment})));
+        try {
+            owned_.reset(
+                static_cast<std::uint64_t*>(::operator new[](bytes, std::align_val_t{detail::file_alignment})));
+        } catch (const std::bad_alloc&) {  // as documented: the filter would not fit in memory
+            detail::throw_invalid_argument("bloom_filter of " + std::to_string(bytes) +
+                                           " bytes: the filter would not fit in memory");
+        }
         std::memset(owned_.get(), 0, bytes);
         bits_ = owned_.get();
     }

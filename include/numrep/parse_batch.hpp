@@ -15,8 +15,10 @@
 #include <cstddef>
 #include <cstdint>
 #include <span>
+#include <string>
 #include <string_view>
 
+#include "detail/throw.hpp"
 #include "parse.hpp"
 #include "region.hpp"
 
@@ -53,9 +55,13 @@ struct text_shape {
 }  // namespace detail
 
 // keys[i] = the key of texts[i] read with `home`, or 0 when it does not parse (a view with a
-// null data() is an empty text: 0). texts and keys have the same size; nothing is allocated.
-inline void parse_keys(std::span<const std::string_view> texts, const region& home,
-                       std::span<std::uint64_t> keys) noexcept {
+// null data() is an empty text: 0). texts and keys must have the same size, else
+// std::invalid_argument (as every batch call says; a smaller `keys` was written past its end).
+// Nothing is allocated.
+inline void parse_keys(std::span<const std::string_view> texts, const region& home, std::span<std::uint64_t> keys) {
+    if (texts.size() != keys.size())
+        detail::throw_invalid_argument("parse_keys: " + std::to_string(texts.size()) + " texts but " +
+                                       std::to_string(keys.size()) + " keys: the spans must have the same size");
     const auto key_of = [&home](std::string_view text) noexcept -> std::uint64_t {
         const parse_result r = try_parse(text, home);
         return r ? r->key() : 0;

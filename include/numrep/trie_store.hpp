@@ -164,8 +164,28 @@ public:
     // Copies share the immutable bytes (owned or mapped): copying is cheap and thread-safe.
     trie_store(const trie_store&) = default;
     trie_store& operator=(const trie_store&) = default;
-    trie_store(trie_store&&) noexcept = default;
-    trie_store& operator=(trie_store&&) noexcept = default;
+    // Moving leaves the source an empty store: its views would otherwise outlive the bytes it
+    // handed over (a moved-from store still said size 3 and read freed memory).
+    trie_store(trie_store&& other) noexcept
+        : keys_(other.keys_),
+          values_(other.values_),
+          key_bytes_(other.key_bytes_),
+          value_bytes_(other.value_bytes_),
+          file_(other.file_),
+          keep_(std::move(other.keep_)) {
+        other.forget_bytes();
+    }
+    trie_store& operator=(trie_store&& other) noexcept {
+        if (this == &other) return *this;
+        keys_ = other.keys_;
+        values_ = other.values_;
+        key_bytes_ = other.key_bytes_;
+        value_bytes_ = other.value_bytes_;
+        file_ = other.file_;
+        keep_ = std::move(other.keep_);
+        other.forget_bytes();
+        return *this;
+    }
     ~trie_store() = default;
 
     // ---- queries: noexcept, allocation-free, any number of threads ----
@@ -642,6 +662,16 @@ private:
         value_bytes_ = view.value_bytes;
         file_ = bytes;
         keep_ = std::move(keep);
+    }
+
+    // The views of a store with no keys and no bytes.
+    void forget_bytes() noexcept {
+        keys_ = {};
+        keys_.index_lengths();
+        values_ = {};
+        key_bytes_ = value_bytes_ = 0;
+        file_ = {};
+        keep_.reset();
     }
 
     detail::trie_keys keys_;

@@ -654,6 +654,23 @@ TEST_CASE("the FPR models are probabilities, and 1 below 1 bit per key", "[bloom
     }
 }
 
+#if defined(__SANITIZE_ADDRESS__)
+#define NUMREP_TEST_ASAN 1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define NUMREP_TEST_ASAN 1
+#endif
+#endif
+
+// Not under ASan, whose allocator aborts on such a request instead of throwing bad_alloc.
+#ifndef NUMREP_TEST_ASAN
+TEST_CASE("a filter too large for memory is std::invalid_argument, as documented", "[bloom]") {
+    // 1e15 keys at 1% is about 1.2 PB, under the sizing cap: operator new's bare bad_alloc.
+    CHECK_THROWS_WITH((bloom_filter<>(1'000'000'000'000'000ULL, 0.01)),
+                      numrep_test::contains("the filter would not fit in memory"));
+}
+#endif
+
 TEST_CASE("copying and comparing a moved-from filter is defined", "[bloom]") {
     bloom_filter<> a(1000, 0.01);
     a.insert(84912345678ULL);
@@ -669,6 +686,14 @@ TEST_CASE("copying and comparing a moved-from filter is defined", "[bloom]") {
     CHECK(assigned == a);
     assigned = b;
     CHECK(assigned == b);
+    // Saving one is refused: its file replaced a good one and could not be read back.
+    CHECK_THROWS_WITH(a.to_bytes(), numrep_test::contains("cannot write a moved-from bloom_filter"));
+    const auto path = std::filesystem::temp_directory_path() /
+                      ("numrep-moved-" + std::to_string(::getpid()) + ".bloom");
+    b.save(path);
+    CHECK_THROWS_WITH(a.save(path), numrep_test::contains("cannot save a moved-from bloom_filter"));
+    CHECK(bloom_filter<>::open(path).contains(84912345678ULL));  // the good file is still there
+    std::filesystem::remove(path);
 }
 
 namespace {

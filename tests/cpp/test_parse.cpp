@@ -606,4 +606,9 @@ TEST_CASE("parse_keys gives try_parse's key in each row, in any mix of forms", "
             if (size >= 64 && !home.is_none()) REQUIRE(parsed > size / 2);  // the mix is mostly numbers
         }
     }
+    // Spans of different sizes are refused (a smaller keys span was written past its end).
+    std::vector<std::string_view> hundred(100, "0912345678");
+    std::vector<std::uint64_t> ten(10);
+    CHECK_THROWS_WITH(numrep::parse_keys(hundred, vn, ten),
+                      numrep_test::contains("100 texts but 10 keys: the spans must have the same size"));
 }

@@ -84,6 +84,17 @@ TEST_CASE("category keywords match in any case, with accents composed, decompose
     CHECK(numrep::detail::fold_category_name("bad \xFF byte") == "bad \xFF byte");
 }
 
+TEST_CASE("a category outside report_category is refused, never counted elsewhere", "[reputation]") {
+    // Category 8 was written to not_spam: a scam report became a vote for the number.
+    numrep::reputation_builder b;
+    for (const unsigned bad : {8U, 20U, 255U})
+        CHECK_THROWS_WITH(b.add(84912345678ULL, static_cast<report_category>(bad), now, 0, false),
+                          numrep_test::contains("category " + std::to_string(bad) + " is not a report_category"));
+    CHECK(b.size() == 0);
+    b.add(84912345678ULL, report_category::other, now, 0, false);
+    CHECK(b.size() == 1);
+}
+
 TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
     using numrep::report_category;
     const auto expected = [](double evidence) { return 100.0 * (1.0 - std::exp(-evidence / 3.0)); };

@@ -740,6 +740,37 @@ TEST_CASE("trie_store refuses bad keys and mismatched inputs", "[trie]") {
     CHECK_THROWS_AS(t.contains_batch(keys, out), std::invalid_argument);
 }
 
+TEST_CASE("a moved-from trie_store is an empty store", "[trie]") {
+    // Its views outlived the bytes it handed over: it said size 3 and read freed memory.
+    const std::vector<std::uint64_t> keys{84912345678ULL, 84912345679ULL, 12025550143ULL};
+    auto a = trie_store<>::build(keys);
+    {
+        const trie_store<> b(std::move(a));
+        CHECK(b.size() == 3);
+        CHECK(b.contains(84912345678ULL));
+    }
+    // NOLINTBEGIN(bugprone-use-after-move): what is tested
+    CHECK(a.size() == 0);
+    CHECK_FALSE(a.contains(84912345678ULL));
+    CHECK(a.count_prefix(849) == 0);
+    CHECK_FALSE(a.select(0).has_value());
+    std::size_t visited = 0;
+    a.for_each(0, [&](std::uint64_t) {
+        ++visited;
+        return true;
+    });
+    CHECK(visited == 0);
+    auto c = trie_store<>::build(keys);
+    trie_store<> d;
+    d = std::move(c);
+    CHECK(d.size() == 3);
+    CHECK(c.size() == 0);
+    CHECK_FALSE(c.contains(12025550143ULL));
+    a = std::move(d);  // a moved-from store may be assigned to
+    CHECK(a.contains(12025550143ULL));
+    // NOLINTEND(bugprone-use-after-move)
+}
+
 TEST_CASE("trie_store for_each visits keys under a prefix and can stop", "[trie]") {
     const auto m = vn_mobile_model(5000, 21);
     const auto t = map_of<std::uint32_t>(m);
