@@ -316,12 +316,14 @@ public:
     // so they stay valid however many compactions follow (later ones are not seen through them).
     std::shared_ptr<const trie_store<number_record>> records(std::size_t i = 0) const {
         const std::shared_ptr<const state> s = load_state();
-        const std::shared_ptr<const shard> sh = s->snap->shards.at(i);
+        shard_at(*s->snap, i);  // "shard 5 of 1", not std::vector's range check
+        const std::shared_ptr<const shard> sh = s->snap->shards[i];
         return {sh, &sh->records};
     }
     std::shared_ptr<const bloom_filter<>> reported_numbers(std::size_t i = 0) const {
         const std::shared_ptr<const state> s = load_state();
-        const std::shared_ptr<const shard> sh = s->snap->shards.at(i);
+        shard_at(*s->snap, i);
+        const std::shared_ptr<const shard> sh = s->snap->shards[i];
         return {sh, &sh->bloom};
     }
 
@@ -440,7 +442,8 @@ private:
 
     static const shard& shard_at(const snapshot& snap, std::size_t i) {
         if (i >= snap.shards.size())
-            detail::throw_invalid_argument("shard " + std::to_string(i) + " of " + std::to_string(snap.shards.size()));
+            detail::throw_invalid_argument("shard " + std::to_string(i) + " of " + std::to_string(snap.shards.size()) +
+                                           ": shards count from 0");
         return *snap.shards[i];
     }
 

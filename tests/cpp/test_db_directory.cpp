@@ -80,6 +80,13 @@ void write_v1(const fs::path& dir, const numrep::reputation_db& db) {
 
 }  // namespace
 
+TEST_CASE("opening a path that is not there says so", "[db][directory]") {
+    const auto dir = fresh_dir("not_there");
+    fs::remove_all(dir);
+    CHECK_THROWS_WITH(numrep::reputation_db::open(dir),
+                      numrep_test::contains("no such directory (a numrep database is a directory"));
+}
+
 TEST_CASE("a saved database is a manifest and the files it names", "[db][directory]") {
     const auto dir = fresh_dir("layout");
     auto db = make_db(1);
@@ -147,7 +154,7 @@ TEST_CASE("the manifest refuses anything numrep would not write", "[db][director
              {"records-00000001-00000.trie", "records-00000001-00001.trie", "is not a store name of shard 0"},
              {"numbers-00000001-00000.bloom", "numbers-00000000-00000.bloom", "is not the expected"},
              {"keys=0-", "keys=5-", "cover every key"},
-             {"numrep-database 2", "numrep-database 3", "not a numrep database manifest"}}) {
+             {"numrep-database 2", "numrep-database 3", "a database format this numrep does not know"}}) {
         INFO(to);
         CHECK_THROWS_WITH(parse(edited(from, to)), numrep_test::contains(why));
     }

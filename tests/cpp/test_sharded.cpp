@@ -185,6 +185,9 @@ TEST_CASE("compaction rebuilds only the shards whose range received reports; a s
 
     // Reports for numbers in shard 2's range only: one known, one new.
     const auto [first, last] = db.shard_range(2);
+    // Past the last shard: numrep's message, not std::vector's range check.
+    CHECK_THROWS_WITH(db.records(4), numrep_test::contains("shard 4 of 4: shards count from 0"));
+    CHECK_THROWS_WITH(db.reported_numbers(9), numrep_test::contains("shard 9 of 4"));
     const std::uint64_t known = *db.records(2)->select(0);
     numrep::reputation_builder late(db.settings().config);
     late.add(known, report_category::scam, now, 7, false);

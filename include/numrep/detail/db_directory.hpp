@@ -721,6 +721,8 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         const std::filesystem::path old = sibling(dir, ".tmp-old");
         if (is_v1(old)) std::filesystem::rename(old, dir, error);
     }
+    if (!std::filesystem::exists(dir, error))  // the stores say ENOENT for this; say so too
+        throw_format_error(dir.string() + ": no such directory (a numrep database is a directory with a MANIFEST)");
     if (!std::filesystem::is_directory(dir, error))
         throw_format_error(dir.string() + ": not a numrep database (expected a directory with a MANIFEST)");
     contents c;
