@@ -492,6 +492,11 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
         seconds = pd.to_numeric(values, errors="coerce")
         bad = seconds.isna().to_numpy().copy()
         numbers = seconds.fillna(0).to_numpy(dtype=np.float64)
+        # Beyond int64 (1e30, inf, a uint64 of 2**63 + 5): cast, they wrapped around into "before
+        # 1970" with a NumPy RuntimeWarning; clipped, they are far in the future or the past.
+        finite = np.isfinite(numbers)
+        bad |= ~finite
+        numbers = np.where(finite, np.clip(numbers, -2.0**62, 2.0**62), 0.0)
         # 8 and 14 digits are YYYYMMDD[hhmmss], as from_csv reads them (20210707 was 1970-08-23).
         whole = ~bad & (np.floor(numbers) == numbers)
         dated = np.flatnonzero(whole & (((numbers >= 1e7) & (numbers < 1e8)) | ((numbers >= 1e13) & (numbers < 1e14))))

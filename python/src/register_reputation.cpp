@@ -249,8 +249,14 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
     if (delimiter.is_none()) {
         options.delimiter = auto_delimiter;
     } else {
+        if (!py::isinstance<py::str>(delimiter))  // pybind11 said "Unable to cast ... to C++ type '?'"
+            throw py::type_error("numrep: delimiter must be a str of one character, or None to detect it, not " +
+                                 type_name(delimiter));
         const auto d = delimiter.cast<std::string>();
         if (d.size() != 1) throw py::value_error("numrep: delimiter must be one character, got " + detail::quote(d));
+        // NUL is the reader's own "detect it": given, it was silently taken as None.
+        if (d[0] == auto_delimiter)
+            throw py::value_error("numrep: delimiter cannot be NUL (None detects the delimiter)");
         options.delimiter = d[0];
     }
     options.strict = strict;

@@ -950,3 +950,28 @@ def test_rows_over_more_than_one_line_are_counted_and_said(tmp_path: Path) -> No
     built = subprocess.run([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(tmp_path / "db")],
                            capture_output=True, text=True)
     assert built.returncode == 0 and "rows over more lines" in built.stdout and "spans 102 lines" in built.stdout
+
+
+def test_times_beyond_int64_in_a_frame_are_bad_times_without_a_numpy_warning() -> None:
+    """1e30, inf and a uint64 of 2**63 + 5 wrapped around into "before 1970-01-01" with NumPy's
+    RuntimeWarning ("invalid value encountered in cast")."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", RuntimeWarning)
+        for times in (pd.Series([1e30, float("inf"), 1.7e9]), pd.Series([2**63 + 5, 1_700_000_000], dtype="uint64")):
+            frame = pd.DataFrame({"number": ["0912345678"] * len(times), "time": times,
+                                  "category": ["scam"] * len(times)})
+            stats = numrep.ReputationDB.from_frame(frame).ingest_stats
+            assert stats["good"] == 1 and stats["bad_by_reason"] == {"bad_time": len(times) - 1}
+            messages = [row["message"] for row in stats["first_bad_rows"]]
+            assert not any("before 1970" in m for m in messages), messages
+
+
+def test_a_delimiter_that_is_no_character_is_a_clear_error(tmp_path: Path) -> None:
+    """delimiter=5 was pybind11's "Unable to cast ... to C++ type '?'"; "\\0" was silently None."""
+    reports = tmp_path / "r.csv"
+    reports.write_text("number;time;category\n0912345678;2025-01-01;scam\n", encoding="utf-8")
+    with pytest.raises(TypeError, match="delimiter must be a str of one character, or None to detect it, not int"):
+        numrep.ReputationDB.from_csv(reports, delimiter=5)
+    with pytest.raises(ValueError, match="delimiter cannot be NUL"):
+        numrep.ReputationDB.from_csv(reports, delimiter="\0")
+    assert len(numrep.ReputationDB.from_csv(reports, delimiter=";")) == 1
