@@ -2,12 +2,14 @@
 // in records and files), and classify_category for the free-form names report sources use.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <string>
 #include <string_view>
 
 #include "detail/latin_letters.hpp"
+#include "detail/throw.hpp"
 #include "detail/unicode.hpp"
 
 namespace numrep {
@@ -42,26 +44,33 @@ constexpr std::string_view to_string(report_category c) noexcept {
 
 namespace detail {
 
+// An integer cast to report_category must be one: its count is written at counts[category], and
+// past the last (8) that was not_spam, turning a scam report into a vote for the number.
+inline void check_category(report_category category, const std::string& context) {
+    if (static_cast<std::size_t>(category) >= report_category_count)
+        throw_invalid_argument(context + ": category " + std::to_string(static_cast<unsigned>(category)) +
+                               " is not a report_category (0 .. " + std::to_string(report_category_count - 1) + ")");
+}
+
 // A category name as classify_category matches it, the same in every locale (std::tolower is
-// not: under a Turkish locale "PHISHING" became "phıshıng" and was filed as "other"): ASCII
-// and full-width letters in lower case, every accented Latin letter as its ASCII base letter
-// ("LỪA ĐẢO", "lừa đảo" decomposed, as macOS and many web forms send it, and "lua dao" as it is
-// often typed all read "lua dao"), combining marks dropped; other characters and malformed
-// bytes as they are.
+// not: under a Turkish locale "PHISHING" became "phıshıng" and was filed as "other"): ASCII and
+// full-width letters in lower case, and every Latin letter in its lower-case decomposed form
+// (NFD), so that "LỪA ĐẢO" and "lừa đảo" written composed or decomposed (as macOS and many web
+// forms send it) are one text. The accents stay: without them, other words match keywords
+// ("tham gia danh sách", to join a list, holds "gia danh"; "loạn", chaos, holds "loan").
+// Other characters and malformed bytes are kept as they are.
 inline std::string fold_category_name(std::string_view name) {
     std::string folded;
-    folded.reserve(name.size());
+    folded.reserve(name.size() + name.size() / 2);
     for (std::size_t pos = 0; pos < name.size();) {
         const decoded d = decode_at(name, pos);
         const char32_t c = d.code_point;
-        char ascii = 0;
-        if (c < 0x80) ascii = static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
+        if (c < 0x80) folded += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
         else if (c >= 0xFF01 && c <= 0xFF5E)  // full-width ASCII
-            ascii = static_cast<char>(c >= 0xFF21 && c <= 0xFF3A ? c - 0xFF21 + 'a' : c - 0xFF01 + '!');
+            folded += static_cast<char>(c >= 0xFF21 && c <= 0xFF3A ? c - 0xFF21 + 'a' : c - 0xFF01 + '!');
+        else if (const std::string_view nfd = latin_lower_nfd(c); !nfd.empty())
+            folded += nfd;
         else
-            ascii = latin_base_letter(c);
-        if (ascii != 0) folded += ascii;
-        else if (c < 0x300 || c > 0x36F)  // not a combining mark
             folded.append(name.substr(pos, d.length));
         pos += d.length;
     }
@@ -73,15 +82,20 @@ inline std::string fold_category_name(std::string_view name) {
 // Maps a free-form category name from a report source to a report_category: exact names
 // first ("scam", "robocall", ...), then keywords, for sources such as the US FTC whose
 // subjects read "Calls pretending to be government, businesses, or family and friends", and
-// Vietnamese ones ("giả danh", "mạo danh": impersonating), in any case, accents or none
+// Vietnamese ones ("giả danh", "mạo danh": impersonating), in any case, composed or decomposed
 // (detail::fold_category_name).
 inline report_category classify_category(std::string_view name) {
+    // Vietnamese keywords, folded as names are (once, on first use).
+    static const std::array<std::string, 4> vietnamese{detail::fold_category_name("lừa đảo"),
+                                                       detail::fold_category_name("giả danh"),
+                                                       detail::fold_category_name("mạo danh"),
+                                                       detail::fold_category_name("quảng cáo")};
     const std::string lower = detail::fold_category_name(name);
     const auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
     for (std::size_t i = 0; i < report_category_count; ++i)
         if (lower == to_string(static_cast<report_category>(i))) return static_cast<report_category>(i);
-    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has("lua dao") ||
-        has("gia danh") || has("mao danh"))  // Vietnamese: fraud, impersonating
+    if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has(vietnamese[0]) ||
+        has(vietnamese[1]) || has(vietnamese[2]))  // fraud, impersonating (twice)
         return report_category::scam;
     if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
     if (has("debt")) return report_category::debt_collection;
@@ -92,7 +106,7 @@ inline report_category classify_category(std::string_view name) {
     if (has("telemarket") || has("sales") || has("warrant") || has("insurance") || has("loan") || has("energy") ||
         has("solar") || has("vacation") || has("medical") || has("computer") || has("home"))
         return report_category::telemarketing;
-    if (has("spam") || has("advert") || has("quang cao")) return report_category::spam;
+    if (has("spam") || has("advert") || has(vietnamese[3])) return report_category::spam;  // advertising
     return report_category::other;
 }
 

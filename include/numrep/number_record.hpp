@@ -191,6 +191,7 @@ inline void merge_records(number_record& a, const number_record& b, double half_
 // interned source id (0: unknown source, which counts as no source).
 inline void add_report(number_record& r, report_category category, std::uint32_t time, std::uint32_t source,
                        bool not_spam, double half_life_seconds) {
+    detail::check_category(category, "add_report");
     if (not_spam) {
         r.not_spam = r.not_spam == 0xFFFFFFFFu ? r.not_spam : r.not_spam + 1;
         return;

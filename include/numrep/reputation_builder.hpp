@@ -35,13 +35,7 @@ public:
             detail::throw_invalid_argument("report for key " + std::to_string(key) + ": time " + std::to_string(time) +
                                            " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC, the times a record "
                                            "stores (unix seconds 0 .. 4294967295)");
-        // An integer cast to the enum: its count would be written past the counts (category 8
-        // landed on not_spam, turning a scam report into a vote for the number).
-        if (static_cast<std::size_t>(category) >= report_category_count)
-            detail::throw_invalid_argument("report for key " + std::to_string(key) + ": category " +
-                                           std::to_string(static_cast<unsigned>(category)) +
-                                           " is not a report_category (0 .. " +
-                                           std::to_string(report_category_count - 1) + ")");
+        detail::check_category(category, "report for key " + std::to_string(key));  // before records_[key]
         add_report(records_[key], category, static_cast<std::uint32_t>(time), source, not_spam,
                    config_.half_life_seconds());
     }

@@ -67,20 +67,26 @@ TEST_CASE("category names from report sources map to categories", "[reputation]"
     CHECK(numrep::classify_category("Dropped call or no message") == report_category::silent);
 }
 
-TEST_CASE("category keywords match in any case, with accents composed, decomposed or left out", "[reputation]") {
+TEST_CASE("category keywords match in any case, composed or decomposed, never without their accents", "[reputation]") {
     // Each of these was "other": upper case Vietnamese, NFD (base letter + combining marks, as
-    // macOS sends text), full-width letters, and Vietnamese typed without its accents.
+    // macOS sends text), a mix of the two, full-width letters.
     CHECK(numrep::classify_category("L\u1EEAA \u0110\u1EA2O") == report_category::scam);  // LỪA ĐẢO
     CHECK(numrep::classify_category("GI\u1EA2 DANH C\u00D4NG AN") == report_category::scam);
     CHECK(numrep::classify_category("lu\u031B\u0300a \u0111a\u0309o") == report_category::scam);  // NFD lừa đảo
-    CHECK(numrep::classify_category("lua dao") == report_category::scam);
+    CHECK(numrep::classify_category("L\u01AF\u0300A \u0110\u1EA2O") == report_category::scam);    // Ư + grave
     CHECK(numrep::classify_category("QU\u1EA2NG C\u00C1O") == report_category::spam);
     CHECK(numrep::classify_category("\uFF53\uFF43\uFF41\uFF4D") == report_category::scam);  // ｓｃａｍ
     CHECK(numrep::classify_category("\uFF33\uFF30\uFF21\uFF2D") == report_category::spam);  // ＳＰＡＭ
     CHECK(numrep::classify_category("PHISHING") == report_category::scam);
     CHECK(numrep::classify_category("SILENT") == report_category::silent);
-    // Folding is ASCII, whatever the process's locale (std::tolower under tr_TR left 'I' as is).
-    CHECK(numrep::detail::fold_category_name("WANGIRI Caf\u00C9 \u00DF\u4E2D") == "wangiri cafe \u00DF\u4E2D");
+    // Accents tell words apart: other words hold a keyword once they are gone.
+    CHECK(numrep::classify_category("tham gia danh s\u00E1ch") == report_category::other);  // join a list
+    CHECK(numrep::classify_category("H\u1ED7n lo\u1EA1n") == report_category::other);       // chaos: not "loan"
+    CHECK(numrep::classify_category("M\u00E9dical") == report_category::other);
+    CHECK(numrep::classify_category("lua dao") == report_category::other);
+    // Folding is ASCII case, whatever the process's locale (std::tolower under tr_TR left 'I'),
+    // and NFD for Latin letters; other characters and bad bytes stay.
+    CHECK(numrep::detail::fold_category_name("WANGIRI Caf\u00C9 \u00DF\u4E2D") == "wangiri cafe\u0301 \u00DF\u4E2D");
     CHECK(numrep::detail::fold_category_name("bad \xFF byte") == "bad \xFF byte");
 }
 
@@ -93,6 +99,10 @@ TEST_CASE("a category outside report_category is refused, never counted elsewher
     CHECK(b.size() == 0);
     b.add(84912345678ULL, report_category::other, now, 0, false);
     CHECK(b.size() == 1);
+    numrep::number_record r{};
+    CHECK_THROWS_WITH(numrep::add_report(r, static_cast<report_category>(8), now, 0, false, 86400.0),
+                      numrep_test::contains("add_report: category 8 is not a report_category (0 .. 7)"));
+    CHECK(r.not_spam == 0);
 }
 
 TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
