@@ -120,8 +120,11 @@ public:
             if (csv.last_line() != csv.line()) {
                 ++stats.multiline_rows;
                 const std::size_t lines = csv.last_line() - csv.line() + 1;
-                if (lines > stats.longest_row_lines)
-                    stats.longest_row_lines = lines, stats.longest_row_line = csv.line();
+                if (lines > stats.longest_row_lines) {
+                    stats.longest_row_lines = lines;
+                    stats.longest_row_line = csv.line();
+                    stats.longest_row_input.assign(input);
+                }
             }
             const auto f = csv.fields();
             if (f.size() != width) {

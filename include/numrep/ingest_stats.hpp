@@ -97,6 +97,7 @@ struct ingest_stats {
     std::uint64_t multiline_rows = 0;
     std::size_t longest_row_lines = 0;  // the lines of the longest such row
     std::size_t longest_row_line = 0;   // where it starts (1-based, in its file)
+    std::string longest_row_input;      // and that file (the input's name)
     std::size_t bytes = 0;
     char delimiter = ',';  // the delimiter used (the detected one under auto_delimiter)
     std::array<std::uint64_t, bad_row_reason_count> bad_by_reason{};
@@ -118,7 +119,7 @@ struct ingest_stats {
         if (blank_lines != 0) s += "; " + std::to_string(blank_lines) + " blank lines skipped";
         if (multiline_rows != 0)
             s += "\n  " + std::to_string(multiline_rows) + " rows over more than one line (quoted line breaks); the " +
-                 "longest, from line " + std::to_string(longest_row_line) + ", spans " +
+                 "longest, from line " + std::to_string(longest_row_line) + " of " + longest_row_input + ", spans " +
                  std::to_string(longest_row_lines) + " lines: a quote left open joins the lines after it";
         for (std::size_t i = 0; i < bad_row_reason_count; ++i) {
             if (bad_by_reason[i] == 0) continue;

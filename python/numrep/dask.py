@@ -179,7 +179,8 @@ def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
         if key == "longest_row_lines":  # the longest row of any partition, and where it starts
             if value > total[key]:
                 total[key], total["longest_row_line"] = value, more["longest_row_line"]
-        elif key == "longest_row_line":
+                total["longest_row_file"] = more["longest_row_file"]
+        elif key in ("longest_row_line", "longest_row_file"):
             continue
         elif isinstance(value, int):
             total[key] += value

@@ -73,6 +73,7 @@ py::dict stats_dict(const ingest_stats& s) {
     d["multiline_rows"] = s.multiline_rows;
     d["longest_row_lines"] = s.longest_row_lines;
     d["longest_row_line"] = s.longest_row_line;
+    d["longest_row_file"] = text_of(s.longest_row_input);
     py::dict by_reason;
     for (std::size_t i = 0; i < bad_row_reason_count; ++i)
         if (s.bad_by_reason[i] != 0)
@@ -112,6 +113,7 @@ void add_stats(py::dict& total, const py::dict& more) {
     if (more["longest_row_lines"].cast<std::uint64_t>() > total["longest_row_lines"].cast<std::uint64_t>()) {
         total["longest_row_lines"] = more["longest_row_lines"];
         total["longest_row_line"] = more["longest_row_line"];
+        total["longest_row_file"] = more["longest_row_file"];
     }
     for (const char* name : {"bad_by_reason", "unparseable_by_error"}) {
         py::dict t = total[name];

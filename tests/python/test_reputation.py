@@ -946,10 +946,17 @@ def test_rows_over_more_than_one_line_are_counted_and_said(tmp_path: Path) -> No
     # The header; lines 2-103 as one row (the quote before "scam" closes the one left open); line 104.
     assert (stats["rows"], stats["multiline_rows"], stats["longest_row_lines"], stats["longest_row_line"]) == (
         2, 1, 102, 2)
-    assert "the longest, from line 2, spans 102 lines" in stats["summary"]
+    assert f"the longest, from line 2 of {reports}, spans 102 lines" in stats["summary"]
+    assert stats["longest_row_file"] == str(reports)
+    # With more files, the longest row is named with its own file.
+    other = tmp_path / "other.csv"
+    other.write_text('number,time,category\n0912345678,2025-01-10T08:00:00Z,"two\nlines"\n', encoding="utf-8")
+    both = numrep.ReputationDB.from_csv([other, reports]).ingest_stats
+    assert (both["multiline_rows"], both["longest_row_lines"], both["longest_row_file"]) == (2, 102, str(reports))
     built = subprocess.run([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(tmp_path / "db")],
                            capture_output=True, text=True)
-    assert built.returncode == 0 and "rows over more lines" in built.stdout and "spans 102 lines" in built.stdout
+    assert built.returncode == 0 and "rows over more lines" in built.stdout
+    assert f"from line 2 of {reports}, spans 102 lines" in built.stdout
 
 
 def test_times_beyond_int64_in_a_frame_are_bad_times_without_a_numpy_warning() -> None:

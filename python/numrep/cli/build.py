@@ -117,8 +117,8 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         print(f"  blank lines skipped {stats['blank_lines']:>11,}")
     if stats.get("multiline_rows"):  # a quote left open joins every line up to the next quote
         print(f"  rows over more lines {stats['multiline_rows']:>10,}   (quoted line breaks; the longest, from line "
-              f"{stats['longest_row_line']:,}, spans {stats['longest_row_lines']:,} lines: a quote left open joins "
-              "the lines after it)")
+              f"{stats['longest_row_line']:,} of {stats['longest_row_file']}, spans {stats['longest_row_lines']:,} "
+              "lines: a quote left open joins the lines after it)")
     invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
                if stats.get("invalid_numbers") else "")
     print(f"  good               {stats['good']:>12,}{invalid}")
