@@ -103,7 +103,7 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         except TypeError:
             raise first from None
     keys = np.asarray(parsed, dtype=np.uint64)
-    if kind == "O":
+    if series.dtype == object:  # NumPy objects only: a string dtype (kind "O" too) holds no ints
         _warn_of_lost_integers_in_objects(series, keys, region)
     return keys
 
@@ -114,7 +114,7 @@ def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, regio
     lose their zeros as an int64 column's do."""
     if region is None:
         return
-    values = series.to_numpy(dtype=object, na_value=None)
+    values = series.to_numpy()  # the column's own object array: no copy
     rows = np.flatnonzero(keys == 0)
     if not any(isinstance(values[i], (int, np.integer)) and not isinstance(values[i], (bool, np.bool_))
                for i in rows.tolist()):

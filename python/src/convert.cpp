@@ -816,7 +816,10 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
     constexpr std::int64_t first = -62135596800;  // 0001-01-01T00:00:00Z
     constexpr std::int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
     const std::int64_t seconds = any_time_of(value, what);
-    if (seconds < first || seconds > last) {
+    if (seconds < first)
+        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) +
+                              " is before the year 1, out of the years 1 to 9999 that times may have");
+    if (seconds > last) {
         const long long year = 1970 + seconds / 31556952;  // the Gregorian year's mean length
         throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) + " is about the year " +
                               std::to_string(year) +

@@ -79,6 +79,8 @@ def test_a_time_beyond_the_years_1_to_9999_is_refused_naming_it(db: numrep.Reput
             db.check_many(["0912345678"], now=bad)
     with pytest.raises(ValueError, match=r"about the year 53487.*milliseconds"):
         db.check("0912345678", now=1625745600000)
+    with pytest.raises(ValueError, match=r"now -62135596801 is before the year 1"):  # 31 Dec of the year 0
+        db.check("0912345678", now=-62135596801)
     # NumPy's conversion to seconds overflowed on the way from attoseconds.
     assert numrep._core._unix_time(np.datetime64(2**62, "as"), "now") == 4
     assert numrep._core._unix_time(np.datetime64(-1, "as"), "now") == -1

@@ -145,11 +145,12 @@ def test_check_a_dask_column(client, tmp_path):
     # An object column holding what check_many reads (bytes, PhoneNumber, NumPy ints): read, not
     # dropped as missing values; anything else (a float, a date) a missing value.
     held = db.keys()[0]
-    mixed = pd.Series([f"+{held}", f"+{held}".encode(), numrep.parse(f"+{held}"), np.uint64(held), 1.5, None],
-                      dtype=object)
+    mixed = pd.Series([f"+{held}", f"+{held}".encode(), numrep.parse(f"+{held}"), np.uint64(held), 1.5, None,
+                       float(held), True], dtype=object)
     with dask.config.set({"dataframe.convert-string": False}):
         got = numrep.dask.check(dd.from_pandas(mixed, npartitions=2), tmp_path / "db", now=NOW).compute()
-    assert got["reported"].tolist() == [True] * 4 + [False] * 2
+    assert got["reported"].tolist() == [True] * 4 + [False] * 4  # a whole float is no key here either
+    assert got["e164"].tolist()[4:] == [""] * 4
     # Each worker process opened the database once, however many partitions it checked.
     opened = client.run(lambda: [key for key in numrep.dask._OPENED if key[0] == str(tmp_path / "db")])
     assert all(len(keys) == 1 for keys in opened.values()) and len(opened) == 2
