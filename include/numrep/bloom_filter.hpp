@@ -559,7 +559,12 @@ private:
             detail::throw_invalid_argument("bloom_filter: " + std::to_string(num_bits_) + " bits for capacity " +
                                            std::to_string(capacity_) + " is under the minimum of 1 bit per key");
         }
-        allocate_zeroed();
+        try {
+            allocate_zeroed();
+        } catch (const std::bad_alloc&) {  // as documented: a size no memory holds is a bad argument
+            detail::throw_invalid_argument("bloom_filter of " + std::to_string(num_words() * sizeof(std::uint64_t)) +
+                                           " bytes: the filter would not fit in memory");
+        }
     }
 
     // Only for open(): parameters from a validated header, bits set by the caller.
@@ -727,13 +732,7 @@ private:
 
     void allocate_zeroed() {
         const std::size_t bytes = num_words() * sizeof(std::uint64_t);
-        try {
-            owned_.reset(
-                static_cast<std::uint64_t*>(::operator new[](bytes, std::align_val_t{detail::file_alignment})));
-        } catch (const std::bad_alloc&) {  // as documented: the filter would not fit in memory
-            detail::throw_invalid_argument("bloom_filter of " + std::to_string(bytes) +
-                                           " bytes: the filter would not fit in memory");
-        }
+        owned_.reset(static_cast<std::uint64_t*>(::operator new[](bytes, std::align_val_t{detail::file_alignment})));
         std::memset(owned_.get(), 0, bytes);
         bits_ = owned_.get();
     }

@@ -439,12 +439,16 @@ public:
 
     // Saves atomically: the file at `path` is the old one or the complete new one.
     void save(const std::filesystem::path& path) const {
+        check_not_moved_from("save");  // its empty file would replace a good one, unreadable
         detail::atomic_file_writer out(path);
         out.write(file_);
         out.commit();
     }
 
-    std::vector<std::byte> to_bytes() const { return {file_.begin(), file_.end()}; }
+    std::vector<std::byte> to_bytes() const {
+        check_not_moved_from("write");
+        return {file_.begin(), file_.end()};
+    }
 
     // Maps the file read-only and queries it in place (zero copy). Every size and offset is
     // checked first; with verify::full (the default) also the checksum and every internal
@@ -662,6 +666,11 @@ private:
         value_bytes_ = view.value_bytes;
         file_ = bytes;
         keep_ = std::move(keep);
+    }
+
+    // Every store but a moved-from one has its file's bytes (an empty store too).
+    void check_not_moved_from(const char* action) const {
+        if (file_.empty()) detail::throw_logic_error(std::string("cannot ") + action + " a moved-from trie_store");
     }
 
     // The views of a store with no keys and no bytes.

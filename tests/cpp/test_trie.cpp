@@ -760,6 +760,12 @@ TEST_CASE("a moved-from trie_store is an empty store", "[trie]") {
         return true;
     });
     CHECK(visited == 0);
+    // Writing it is refused: its empty file would replace a good one and not open again.
+    CHECK_THROWS_WITH(a.to_bytes(), numrep_test::contains("cannot write a moved-from trie_store"));
+    CHECK_THROWS_WITH(a.save(std::filesystem::temp_directory_path() / "numrep-never-written.trie"),
+                      numrep_test::contains("cannot save a moved-from trie_store"));
+    CHECK_FALSE(std::filesystem::exists(std::filesystem::temp_directory_path() / "numrep-never-written.trie"));
+    CHECK(trie_store<>::from_bytes(trie_store<>().to_bytes()).size() == 0);  // an empty store writes a file
     auto c = trie_store<>::build(keys);
     trie_store<> d;
     d = std::move(c);

@@ -348,6 +348,12 @@ def test_format_1_refuses_another_copys_bloom_filter(tmp_path) -> None:
     (new / "numbers.bloom").write_bytes((old / "numbers.bloom").read_bytes())
     with pytest.raises(numrep.FormatError, match=r"numbers.bloom: does not belong to records.trie \(it lacks 1 of"):
         numrep.ReputationDB.open(new)
+    # A format 1 database with someone else's MANIFEST beside it: not opened, and the way out said.
+    (old / "MANIFEST").write_text("lib/Foo.pm\nMakefile.PL\n")
+    with pytest.raises(numrep.FormatError, match="remove or rename the MANIFEST to open the format 1 database"):
+        numrep.ReputationDB.open(old)
+    (old / "MANIFEST").unlink()
+    assert len(numrep.ReputationDB.open(old)) == 1
 
 
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:

@@ -194,10 +194,16 @@ inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto ext = entry.path().extension();
-        if (ext == ".trie" || ext == ".bloom")
+        const auto name = entry.path().filename();
+        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom")
             return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
                    "or was overwritten) though its store files are there";
     }
+    // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
+    // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
+    if (is_file(dir / "meta.txt"))
+        return ": its MANIFEST is not numrep's, and a format 1 database's files are there: remove or rename the "
+               "MANIFEST to open the format 1 database";
     return ": not a numrep database (its MANIFEST is not numrep's)";
 }
 
