@@ -55,6 +55,8 @@ def lower_decomposed(code_point: int) -> str:
     char = chr(code_point)
     if unicodedata.category(char)[0] != "L":
         return ""
+    if char in "\u0130\u0131":  # dotted capital I, dotless i: what a Turkish locale makes of "i" and "I"
+        return "i"
     folded = unicodedata.normalize("NFD", char).lower()
     return "" if folded == char else folded
 

@@ -45,11 +45,15 @@ constexpr std::string_view to_string(report_category c) noexcept {
 namespace detail {
 
 // An integer cast to report_category must be one: its count is written at counts[category], and
-// past the last (8) that was not_spam, turning a scam report into a vote for the number.
-inline void check_category(report_category category, const std::string& context) {
-    if (static_cast<std::size_t>(category) >= report_category_count)
-        throw_invalid_argument(context + ": category " + std::to_string(static_cast<unsigned>(category)) +
-                               " is not a report_category (0 .. " + std::to_string(report_category_count - 1) + ")");
+// past the last (8) that was not_spam, turning a scam report into a vote for the number. The
+// message is built only when thrown: this runs for every report of every build.
+[[noreturn]] inline void throw_bad_category(report_category category, std::string_view who, std::uint64_t key) {
+    throw_invalid_argument(std::string(who) + (key != 0 ? " " + std::to_string(key) : std::string()) + ": category " +
+                           std::to_string(static_cast<unsigned>(category)) + " is not a report_category (0 .. " +
+                           std::to_string(report_category_count - 1) + ")");
+}
+inline void check_category(report_category category, std::string_view who, std::uint64_t key = 0) {
+    if (static_cast<std::size_t>(category) >= report_category_count) throw_bad_category(category, who, key);
 }
 
 // A category name as classify_category matches it, the same in every locale (std::tolower is

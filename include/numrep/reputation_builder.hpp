@@ -35,7 +35,7 @@ public:
             detail::throw_invalid_argument("report for key " + std::to_string(key) + ": time " + std::to_string(time) +
                                            " is outside 1970-01-01 .. 2106-02-07 06:28:15 UTC, the times a record "
                                            "stores (unix seconds 0 .. 4294967295)");
-        detail::check_category(category, "report for key " + std::to_string(key));  // before records_[key]
+        detail::check_category(category, "report for key", key);  // before records_[key] makes a record
         add_report(records_[key], category, static_cast<std::uint32_t>(time), source, not_spam,
                    config_.half_life_seconds());
     }

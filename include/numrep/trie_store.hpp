@@ -164,8 +164,9 @@ public:
     // Copies share the immutable bytes (owned or mapped): copying is cheap and thread-safe.
     trie_store(const trie_store&) = default;
     trie_store& operator=(const trie_store&) = default;
-    // Moving leaves the source an empty store: its views would otherwise outlive the bytes it
-    // handed over (a moved-from store still said size 3 and read freed memory).
+    // Moving leaves the source with no keys and no bytes: its views would otherwise outlive the
+    // bytes it handed over (a moved-from store still said size 3 and read freed memory). Its
+    // queries answer as an empty store's; save and to_bytes refuse it (it has no file).
     trie_store(trie_store&& other) noexcept
         : keys_(other.keys_),
           values_(other.values_),

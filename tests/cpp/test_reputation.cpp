@@ -79,6 +79,9 @@ TEST_CASE("category keywords match in any case, composed or decomposed, never wi
     CHECK(numrep::classify_category("\uFF33\uFF30\uFF21\uFF2D") == report_category::spam);  // ＳＰＡＭ
     CHECK(numrep::classify_category("PHISHING") == report_category::scam);
     CHECK(numrep::classify_category("SILENT") == report_category::silent);
+    // What a Turkish locale makes of "i" and "I" (a tool upper- or lower-casing the name).
+    CHECK(numrep::classify_category("PH\u0130SH\u0130NG") == report_category::scam);
+    CHECK(numrep::classify_category("ph\u0131sh\u0131ng") == report_category::scam);
     // Accents tell words apart: other words hold a keyword once they are gone.
     CHECK(numrep::classify_category("tham gia danh s\u00E1ch") == report_category::other);  // join a list
     CHECK(numrep::classify_category("H\u1ED7n lo\u1EA1n") == report_category::other);       // chaos: not "loan"

@@ -354,6 +354,13 @@ def test_format_1_refuses_another_copys_bloom_filter(tmp_path) -> None:
         numrep.ReputationDB.open(old)
     (old / "MANIFEST").unlink()
     assert len(numrep.ReputationDB.open(old)) == 1
+    # Any meta.txt is not format 1's: the advice is given only for format 1's own.
+    stray = tmp_path / "stray"
+    stray.mkdir()
+    (stray / "MANIFEST").write_text("lib/Foo.pm\n")
+    (stray / "meta.txt").write_text("title: my notes\n")
+    with pytest.raises(numrep.FormatError, match=r"not a numrep database \(its MANIFEST is not numrep's\)"):
+        numrep.ReputationDB.open(stray)
 
 
 def test_build_ftc_preset_summary_matches_the_file(tmp_path) -> None:

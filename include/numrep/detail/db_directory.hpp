@@ -186,26 +186,6 @@ inline std::string manifest_first_line(const std::filesystem::path& dir) {
         return {};
     }
 }
-// Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
-// are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
-// system says, anything else a directory of something else (a source tree has MANIFEST files).
-inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
-    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        const auto ext = entry.path().extension();
-        const auto name = entry.path().filename();
-        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom")
-            return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
-                   "or was overwritten) though its store files are there";
-    }
-    // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
-    // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
-    if (is_file(dir / "meta.txt"))
-        return ": its MANIFEST is not numrep's, and a format 1 database's files are there: remove or rename the "
-               "MANIFEST to open the format 1 database";
-    return ": not a numrep database (its MANIFEST is not numrep's)";
-}
 
 // A numrep database of some format 2 or later: a MANIFEST that says so (MANIFEST alone is a
 // common name: Perl and Python source trees have one).
@@ -221,6 +201,28 @@ inline bool is_v1(const std::filesystem::path& dir) {
         return false;
     }
 }
+
+// Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
+// are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
+// system says, anything else a directory of something else (a source tree has MANIFEST files).
+inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
+    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
+        const auto ext = entry.path().extension();
+        const auto name = entry.path().filename();
+        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom")
+            return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
+                   "or was overwritten) though its store files are there";
+    }
+    // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
+    // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
+    if (is_v1(dir))
+        return ": its MANIFEST is not numrep's, and a format 1 database's files are there: remove or rename the "
+               "MANIFEST to open the format 1 database";
+    return ": not a numrep database (its MANIFEST is not numrep's)";
+}
+
 // `rest` is "", an atomic writer's temporary suffix ".tmp-<pid>-<n>", or two of them (the
 // atomic writer's file of a shard's staging file, see place_new_file).
 inline bool is_temporary_suffix(std::string_view rest) {
