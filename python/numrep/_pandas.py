@@ -103,9 +103,17 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         except TypeError:
             raise first from None
     keys = np.asarray(parsed, dtype=np.uint64)
-    if series.dtype == object:  # NumPy objects only: a string dtype (kind "O" too) holds no ints
+    if not _is_string_dtype(series.dtype):  # objects or a category of them; a string dtype holds no ints
         _warn_of_lost_integers_in_objects(series, keys, region)
     return keys
+
+
+def _is_string_dtype(dtype: Any) -> bool:
+    """pandas' string dtypes (pandas 3's default str, string[python], string[pyarrow], Arrow-backed
+    ones): their values are all text, and kind "O" as object columns'."""
+    import pandas as pd
+
+    return isinstance(dtype, (pd.StringDtype, pd.ArrowDtype))
 
 
 def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, region: Any) -> None:
@@ -114,7 +122,7 @@ def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, regio
     lose their zeros as an int64 column's do."""
     if region is None:
         return
-    values = series.to_numpy()  # the column's own object array: no copy
+    values = series.to_numpy()  # an object column's own array (no copy), a category's values
     rows = np.flatnonzero(keys == 0)
     if not any(isinstance(values[i], (int, np.integer)) and not isinstance(values[i], (bool, np.bool_))
                for i in rows.tolist()):

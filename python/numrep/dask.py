@@ -333,7 +333,8 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
 def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
     db = _opened(path, region)
     values: Any = numbers  # check_many reads a Series as it is (Arrow-backed and Int64 with <NA> too)
-    if numbers.dtype == object:  # NumPy objects (a string dtype is read in place)
+    if numbers.dtype.kind == "O" and not isinstance(numbers.dtype, (pd.StringDtype, pd.ArrowDtype)):
+        # NumPy objects or a category of them (a string dtype is read in place).
         # What check_many reads (str, bytes, PhoneNumber, int keys) as it is, anything else (NaN,
         # a float, a date) as a missing value, so that one odd value does not fail the partition.
         # A whole float is not an int key here: check_many refuses floats, and the accessor

@@ -300,6 +300,7 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         if (name == nullptr) throw py::error_already_set();
         const auto file = py::reinterpret_steal<py::str>(name);
         for (auto row : file_stats["first_bad_rows"].cast<py::list>()) row.cast<py::dict>()["file"] = file;
+        if (stats.multiline_rows != 0) file_stats["longest_row_file"] = file;  // the same name as above
         add_stats(total, file_stats);
     }
     if (rejects) rejects->commit();

@@ -151,6 +151,9 @@ def test_check_a_dask_column(client, tmp_path):
         got = numrep.dask.check(dd.from_pandas(mixed, npartitions=2), tmp_path / "db", now=NOW).compute()
     assert got["reported"].tolist() == [True] * 4 + [False] * 4  # a whole float is no key here either
     assert got["e164"].tolist()[4:] == [""] * 4
+    odd_category = pd.Series([f"+{held}", 1.5, None], dtype="category")  # a category is read by value too
+    got = numrep.dask.check(dd.from_pandas(odd_category, npartitions=1), tmp_path / "db", now=NOW).compute()
+    assert got["reported"].tolist() == [True, False, False]
     # Each worker process opened the database once, however many partitions it checked.
     opened = client.run(lambda: [key for key in numrep.dask._OPENED if key[0] == str(tmp_path / "db")])
     assert all(len(keys) == 1 for keys in opened.values()) and len(opened) == 2

@@ -115,6 +115,8 @@ def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:
     with pytest.warns(numrep.AmbiguousIntegersWarning, match=r"1 of 3 integers in column 'p'.*such as 6077932004"):
         keys = column.numrep.parse(region="US")
     assert [None if v is pd.NA else int(v) for v in keys] == [None, 12025550143, None]
+    with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 3 integers"):  # a category of them too
+        column.astype("category").numrep.parse(region="US")
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pd.Series([2025550143, "0912345678", None, 10**20], dtype=object).numrep.parse(region="US")
