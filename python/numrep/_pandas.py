@@ -123,13 +123,15 @@ def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, regio
     if region is None:
         return
     values = series.to_numpy()  # an object column's own array (no copy), a category's values
-    rows = np.flatnonzero(keys == 0)
-    if not any(isinstance(values[i], (int, np.integer)) and not isinstance(values[i], (bool, np.bool_))
-               for i in rows.tolist()):
+    if not any(_is_integer(values[i]) for i in np.flatnonzero(keys == 0).tolist()):
         return  # the usual case: no integer gave no number, and the column is not read again
-    integers: list[int | None] = [int(v) if isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))
-                                  else None for v in values.tolist()]
+    integers: list[int | None] = [int(v) if _is_integer(v) else None for v in values.tolist()]
     _warn_of_lost_integers(series, integers, keys, region)
+
+
+def _is_integer(value: Any) -> bool:
+    """A Python or NumPy int that is not a bool (which is an int to Python)."""
+    return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
 
 
 def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np.ndarray, region: Any) -> None:

@@ -30,6 +30,7 @@ import numpy.typing as npt
 import pandas as pd
 
 from . import _core
+from ._pandas import _is_integer, _is_string_dtype
 from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
 
 __all__ = ["build", "check"]
@@ -333,14 +334,13 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
 def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
     db = _opened(path, region)
     values: Any = numbers  # check_many reads a Series as it is (Arrow-backed and Int64 with <NA> too)
-    if numbers.dtype.kind == "O" and not isinstance(numbers.dtype, (pd.StringDtype, pd.ArrowDtype)):
+    if numbers.dtype.kind == "O" and not _is_string_dtype(numbers.dtype):
         # NumPy objects or a category of them (a string dtype is read in place).
         # What check_many reads (str, bytes, PhoneNumber, int keys) as it is, anything else (NaN,
         # a float, a date) as a missing value, so that one odd value does not fail the partition.
         # A whole float is not an int key here: check_many refuses floats, and the accessor
         # reads them as national numbers, so either reading would be a guess.
-        values = [v if isinstance(v, (str, bytes, _core.PhoneNumber))
-                  or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_))) else None
+        values = [v if isinstance(v, (str, bytes, _core.PhoneNumber)) or _is_integer(v) else None
                   for v in numbers.tolist()]
     # Without check_many's LaterReportsWarning: raised in a worker it would name dask's code and
     # count one partition (docs/scale.md says how to find such rows).

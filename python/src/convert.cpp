@@ -599,11 +599,9 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
             }
             return key_array::ensure(array);
         }
-        // A column with nothing in it (pd.read_csv makes floats of an empty one): every row missing.
-        if (kind == 'f' && only_missing_values(array))
-            return key_array::ensure(
-                parse_texts(array.attr("astype")("object"), options.region, options.on_bad_text, true, options.method));
-        const bool text = kind == 'U' || kind == 'S' || kind == 'O';
+        // A column with nothing in it (pd.read_csv makes floats of an empty one) is read as
+        // parse_texts reads it: every row missing.
+        const bool text = kind == 'U' || kind == 'S' || kind == 'O' || (kind == 'f' && only_missing_values(array));
         if (!text)
             throw py::type_error(subject(options.method) + "takes integer keys or strings, got an array of dtype " +
                                  py::str(array.dtype()).cast<std::string>() +
