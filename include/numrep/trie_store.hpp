@@ -4,6 +4,7 @@
 #pragma once
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <cmath>
 #include <concepts>
@@ -224,8 +225,12 @@ public:
     value_arg value_at(std::size_t i) const noexcept
         requires has_values
     {
+        std::array<std::uint64_t, stored_fields> raw;
+        values_.fields(i, raw);
         Value v{};
-        for (std::size_t f = 0; f < traits::field_count; ++f) traits::set_field(v, f, values_.field(i, f));
+        [&]<std::size_t... F>(std::index_sequence<F...>) {
+            (traits::set_field(v, F, raw[F]), ...);
+        }(std::make_index_sequence<traits::field_count>{});
         return v;
     }
 

@@ -967,7 +967,69 @@ struct tally_traits {
     }
 };
 
+// Four 64-bit fields: a record's widths are those of its values, so the test below picks
+// values that put fields on either side of the one-load decode's limit (57 bits).
+struct wide_record {
+    std::array<std::uint64_t, 4> f{};
+    friend bool operator==(const wide_record&, const wide_record&) = default;
+};
+
 }  // namespace user_values
+
+template <>
+struct numrep::trie_value_traits<user_values::wide_record> {
+    static constexpr std::uint64_t kind = 302;
+    static constexpr std::size_t field_count = 4;
+    static constexpr const char* name = "wide records";
+    static constexpr std::uint64_t field_max = ~std::uint64_t{0};
+    static std::uint64_t field(const user_values::wide_record& v, std::size_t i) noexcept { return v.f[i]; }
+    static void set_field(user_values::wide_record& v, std::size_t i, std::uint64_t x) noexcept { v.f[i] = x; }
+    static user_values::wide_record sum(const user_values::wide_record&, const user_values::wide_record& b) noexcept {
+        return b;
+    }
+    static user_values::wide_record max(const user_values::wide_record&, const user_values::wide_record& b) noexcept {
+        return b;
+    }
+};
+
+TEST_CASE("trie_store decodes records whose fields are 0 to 64 bits wide", "[trie]") {
+    using user_values::wide_record;
+    // Field 0 is constant (0 bits); the others span 2^w values above a base, w chosen per case:
+    // the one-load path takes records whose fields are all at most 57 bits, read_bits the rest.
+    for (const unsigned top : {1U, 13U, 56U, 57U, 58U, 63U, 64U}) {
+        CAPTURE(top);
+        std::mt19937_64 rng(top);
+        const auto draw = [&](unsigned w) { return w >= 64 ? rng() : rng() & ((std::uint64_t{1} << w) - 1); };
+        std::map<std::uint64_t, wide_record> model;
+        for (int i = 0; i < 3000; ++i) {
+            wide_record r;
+            r.f = {12345, 1000 + draw(top), draw(top == 64 ? 64 : top % 7 + 1), draw(57)};
+            model[84900000000ULL + rng() % 1'000'000] = r;
+        }
+        // Values at both ends of each field's range, so that the widths are exactly as drawn.
+        wide_record lowest{{12345, 1000, 0, 0}};
+        wide_record highest{{12345, 1000 + (top >= 64 ? ~std::uint64_t{0} - 1000 : (std::uint64_t{1} << top) - 1),
+                             top == 64 ? ~std::uint64_t{0} : (std::uint64_t{1} << (top % 7 + 1)) - 1,
+                             (std::uint64_t{1} << 57) - 1}};
+        model[84900000000ULL] = lowest;
+        model[84999999999ULL] = highest;
+        std::vector<std::uint64_t> keys;
+        std::vector<wide_record> values;
+        for (const auto& [k, v] : model) keys.push_back(k), values.push_back(v);
+        const auto built = trie_store<wide_record>::build(keys, values);
+        const auto reread = trie_store<wide_record>::from_bytes(built.to_bytes());
+        for (const auto* store : {&built, &reread}) {
+            std::vector<wide_record> got(keys.size());
+            std::vector<std::uint8_t> found(keys.size());
+            REQUIRE(store->find_batch(keys, got, found) == keys.size());
+            for (std::size_t i = 0; i < keys.size(); ++i) {
+                REQUIRE(got[i] == values[i]);
+                REQUIRE(store->get(keys[i]) == values[i]);
+                REQUIRE(store->value_at(i) == values[i]);
+            }
+        }
+    }
+}
 
 template <>
 struct numrep::trie_value_traits<user_values::tally> : user_values::tally_traits<user_values::tally, 300> {};

@@ -217,6 +217,7 @@ private:
         out_.field_count = want_.any_kind ? 0 : static_cast<std::size_t>(fields);
         out_.values.record_width = record_width;
         out_.values.words = section_as<std::uint64_t>(trie_s_value_words);
+        out_.values.index_fields();
         out_.value_bytes = section(trie_s_value_fields).size() + section(trie_s_value_words).size();
     }
 

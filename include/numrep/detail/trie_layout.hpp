@@ -8,6 +8,7 @@
 #include <array>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 
 #include "bit_vector.hpp"
 #include "bitmap_set.hpp"
@@ -266,9 +267,37 @@ struct trie_values {
     std::array<unsigned, Fields> width{};
     std::uint64_t record_width = 0;
     const std::uint64_t* words = nullptr;
+    // Set by index_fields() once the fields are known.
+    std::array<std::uint64_t, Fields> mask{};  // low_mask(width[f])
+    bool narrow = false;                       // every field fits one unaligned 8-byte load
 
-    std::uint64_t field(std::uint64_t i, std::size_t f) const noexcept {
-        return base[f] + read_bits(words, i * record_width + offset[f], width[f]);
+    static constexpr unsigned narrow_width = 57;  // 64 less the 7 bits a byte-aligned load may start early
+
+    void index_fields() noexcept {
+        narrow = true;
+        for (std::size_t f = 0; f < Fields; ++f) {
+            mask[f] = low_mask(width[f]);
+            narrow = narrow && width[f] <= narrow_width;
+        }
+    }
+
+    // Every field of record i. Decoding whole records is the cost of a lookup with values (13
+    // fields for a reputation record), so narrow fields, the usual case, are read with one
+    // unaligned load, shift and mask each, about a third of read_bits' instructions. The load
+    // stays inside the array: it starts within the data words, and the padding word follows them.
+    void fields(std::uint64_t i, std::array<std::uint64_t, Fields>& out) const noexcept {
+        const std::uint64_t first = i * record_width;
+        if (!narrow) {
+            for (std::size_t f = 0; f < Fields; ++f) out[f] = base[f] + read_bits(words, first + offset[f], width[f]);
+            return;
+        }
+        const auto* bytes = reinterpret_cast<const unsigned char*>(words);
+        for (std::size_t f = 0; f < Fields; ++f) {
+            const std::uint64_t pos = first + offset[f];
+            std::uint64_t w;
+            std::memcpy(&w, bytes + (pos >> 3), sizeof w);
+            out[f] = base[f] + ((w >> (pos & 7)) & mask[f]);
+        }
     }
     // Both ends of record i: a record may cross into the next cache line, and read_bits also
     // reads the word after the one a field starts in.
