@@ -60,22 +60,58 @@ inline void check_category(report_category category, std::string_view who, std::
 // not: under a Turkish locale "PHISHING" became "phıshıng" and was filed as "other"): ASCII and
 // full-width letters in lower case, and every Latin letter in its lower-case decomposed form
 // (NFD), so that "LỪA ĐẢO" and "lừa đảo" written composed or decomposed (as macOS and many web
-// forms send it) are one text. The accents stay: without them, other words match keywords
-// ("tham gia danh sách", to join a list, holds "gia danh"; "loạn", chaos, holds "loan").
-// Other characters and malformed bytes are kept as they are.
+// forms send it) are one text. The marks after a letter are put in canonical order (by
+// combining class, as normalization does), so that the order they were typed in does not
+// matter either: Unikey's composite mode writes "ộ" as "ô" and a dot below, whose NFD has the
+// dot first. The accents stay: without them, other words match keywords ("tham gia danh
+// sách", to join a list, holds "gia danh"; "loạn", chaos, holds "loan"). Other characters and
+// malformed bytes are kept as they are.
 inline std::string fold_category_name(std::string_view name) {
     std::string folded;
     folded.reserve(name.size() + name.size() / 2);
+    std::size_t marks_begin = 0;  // where the run of marks after the last base character starts
+    const auto append_base = [&](std::string_view bytes) {
+        folded += bytes;
+        marks_begin = folded.size();
+    };
+    // A mark of U+0300..U+036F (two bytes of UTF-8) goes after the run's marks of a class not
+    // above its own: an insertion sort, stable as canonical ordering is.
+    const auto append_mark = [&](std::string_view bytes, unsigned mark) {
+        std::size_t at = folded.size();
+        while (at > marks_begin) {
+            const auto lead = static_cast<unsigned char>(folded[at - 2]);
+            const auto trail = static_cast<unsigned char>(folded[at - 1]);
+            if (mark_class(((lead & 0x1FU) << 6) | (trail & 0x3FU)) <= mark) break;
+            at -= 2;
+        }
+        folded.insert(at, bytes);
+    };
+    // Letters' decomposed forms, replaced marks: a base character (or none) then marks.
+    const auto append_decomposed = [&](std::string_view utf8) {
+        for (std::size_t i = 0; i < utf8.size();) {
+            const decoded d = decode_at(utf8, i);
+            if (const unsigned mark = mark_class(d.code_point); mark != 0) append_mark(utf8.substr(i, d.length), mark);
+            else
+                append_base(utf8.substr(i, d.length));
+            i += d.length;
+        }
+    };
     for (std::size_t pos = 0; pos < name.size();) {
         const decoded d = decode_at(name, pos);
         const char32_t c = d.code_point;
-        if (c < 0x80) folded += static_cast<char>(c >= 'A' && c <= 'Z' ? c + ('a' - 'A') : c);
-        else if (c >= 0xFF01 && c <= 0xFF5E)  // full-width ASCII
-            folded += static_cast<char>(c >= 0xFF21 && c <= 0xFF3A ? c - 0xFF21 + 'a' : c - 0xFF01 + '!');
-        else if (const std::string_view nfd = latin_lower_nfd(c); !nfd.empty())
-            folded += nfd;
-        else
-            folded.append(name.substr(pos, d.length));
+        if (c < 0x80 || (c >= 0xFF01 && c <= 0xFF5E)) {  // ASCII, full-width ASCII
+            const char32_t ascii = c < 0x80 ? c : c - 0xFF01 + '!';
+            const char lower = static_cast<char>(ascii >= 'A' && ascii <= 'Z' ? ascii + ('a' - 'A') : ascii);
+            append_base(std::string_view(&lower, 1));
+        } else if (const std::string_view nfd = latin_lower_nfd(c); !nfd.empty()) {
+            append_decomposed(nfd);
+        } else if (const std::string_view replaced = mark_replacement(c); !replaced.empty()) {
+            append_decomposed(replaced);
+        } else if (const unsigned mark = mark_class(c); mark != 0) {
+            append_mark(name.substr(pos, d.length), mark);
+        } else {
+            append_base(name.substr(pos, d.length));
+        }
         pos += d.length;
     }
     return folded;

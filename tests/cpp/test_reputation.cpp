@@ -87,6 +87,17 @@ TEST_CASE("category keywords match in any case, composed or decomposed, never wi
     CHECK(numrep::classify_category("H\u1ED7n lo\u1EA1n") == report_category::other);       // chaos: not "loan"
     CHECK(numrep::classify_category("M\u00E9dical") == report_category::other);
     CHECK(numrep::classify_category("lua dao") == report_category::other);
+    // Marks in any canonically equal order: grave before horn, a deprecated grave (U+0340).
+    CHECK(numrep::classify_category("lu\u0300\u031Ba \u0111a\u0309o") == report_category::scam);
+    CHECK(numrep::classify_category("lu\u031B\u0340a \u0111a\u0309o") == report_category::scam);
+    // Unikey's composite mode: "ộ" as "ô" then a dot below; its NFD has the dot first.
+    CHECK(numrep::detail::fold_category_name("\u00D4\u0323") == numrep::detail::fold_category_name("\u1ED9"));
+    CHECK(numrep::detail::fold_category_name("\u00F4\u0323") == "o\u0323\u0302");
+    // Marks of one class keep their order (they are not interchangeable), as do marks across a
+    // base character or a mark outside U+0300..U+036F.
+    CHECK(numrep::detail::fold_category_name("a\u0301\u0302") == "a\u0301\u0302");
+    CHECK(numrep::detail::fold_category_name("\u0302\u0323") == "\u0323\u0302");
+    CHECK(numrep::detail::fold_category_name("a\u0302\u1DC0\u0323") == "a\u0302\u1DC0\u0323");
     // Folding is ASCII case, whatever the process's locale (std::tolower under tr_TR left 'I'),
     // and NFD for Latin letters; other characters and bad bytes stay.
     CHECK(numrep::detail::fold_category_name("WANGIRI Caf\u00C9 \u00DF\u4E2D") == "wangiri cafe\u0301 \u00DF\u4E2D");

@@ -250,6 +250,39 @@ def test_category_keywords_match_in_any_case_and_normal_form_and_only_with_their
                 assert numrep.classify_category(changed) == "other", changed
 
 
+def test_category_keywords_match_with_their_marks_in_any_canonically_equal_order():
+    """Marks typed in another order than NFD's (a tone before a horn; "ô" then a dot below, as
+    Unikey's composite mode writes "ộ") make a text canonically equal to the keyword: it matches.
+    (tests/cpp/test_reputation.cpp checks the fold itself, "ộ" and same-class marks included.)"""
+    import random
+    import unicodedata as ud
+
+    keywords = {"lừa đảo": "scam", "giả danh": "scam", "mạo danh": "scam", "quảng cáo": "spam"}
+    rng = random.Random(11)
+    reordered = 0
+    for word, category in keywords.items():
+        nfd = ud.normalize("NFD", word)
+        clusters: list[list[str]] = []
+        for ch in nfd:
+            if ud.combining(ch) and clusters:
+                clusters[-1].append(ch)
+            else:
+                clusters.append([ch])
+        for _ in range(200):
+            parts = []
+            for base, *marks in clusters:
+                rng.shuffle(marks)
+                k = rng.randint(0, len(marks))
+                head = ud.normalize("NFC", base + "".join(marks[:k]))
+                parts.append((head if len(head) == 1 else base + "".join(marks[:k])) + "".join(marks[k:]))
+            form = "".join(parts)
+            text = f"Gọi {form.upper() if rng.random() < 0.3 else form} cán bộ"
+            assert ud.normalize("NFD", form) == nfd  # every mark here has a class of its own
+            reordered += form not in (word, nfd)
+            assert numrep.classify_category(text) == category, ascii(form)
+    assert reordered > 150  # many forms were neither NFC nor NFD
+
+
 # ---------------------------------------------------------------- other countries
 
 phonenumbers = pytest.importorskip("phonenumbers", reason="phonenumbers supplies example numbers of other countries")
