@@ -354,6 +354,11 @@ TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {
     std::ofstream(precious / "notes.txt") << "keep me";
     CHECK_THROWS_WITH(db.save(precious), numrep_test::contains("neither empty nor a numrep database"));
     CHECK(std::filesystem::exists(precious / "notes.txt"));
+    // A file in the directory's place, even an empty one, is named as a file; an empty path too.
+    std::ofstream(precious / "empty.db").close();
+    CHECK_THROWS_WITH(db.save(precious / "empty.db"), numrep_test::contains("it is a file, not a directory"));
+    CHECK(std::filesystem::is_regular_file(precious / "empty.db"));
+    CHECK_THROWS_WITH(db.save(""), numrep_test::contains("empty path"));
     std::filesystem::remove_all(precious);
 
     // Damage, crashes and format 1: test_db_directory.cpp.

@@ -288,10 +288,17 @@ inline bool holds_only_ours(const std::filesystem::path& dir) {
     return !error;
 }
 
-// Saving may replace an empty directory or a database, nothing else.
+// Saving may replace an empty directory or a database, nothing else. A database is a directory:
+// an empty path, or a file (even an empty one) in its place, is named as such.
 inline void check_replaceable(const std::filesystem::path& dir) {
+    if (dir.empty()) throw_invalid_argument("cannot save a database to an empty path: name a directory");
     std::error_code error;
-    if (std::filesystem::exists(dir, error) && !(is_v2(dir) || is_v1(dir) || holds_only_ours(dir)))
+    const auto status = std::filesystem::status(dir, error);
+    if (!std::filesystem::exists(status)) return;
+    if (!std::filesystem::is_directory(status))
+        throw_invalid_argument("will not replace " + dir.string() +
+                               ": it is a file, not a directory (a database is saved as a directory)");
+    if (!(is_v2(dir) || is_v1(dir) || holds_only_ours(dir)))
         throw_invalid_argument("will not replace " + dir.string() +
                                ": it exists and is neither empty nor a numrep database (no MANIFEST or meta.txt)");
 }
