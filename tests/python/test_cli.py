@@ -436,26 +436,35 @@ def test_stats_table_of_ftc_reports(ftc_db: Path, ftc_facts: list[dict[str, obje
     assert re.fullmatch(rf"\s*\({len(states) + 1 - 14} more\)\s+[\d,]+\s+[\d.]+%", lines[-1])
 
 
-def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:
-    """In process, to see what is drawn: the titles and bar labels of each panel as it is saved."""
+def draw_stats(db: Path, now: str, plot: Path, monkeypatch, capsys) -> dict[str, dict]:
+    """`numrep stats --plot` in process, to see what is drawn: each panel's y tick labels, texts
+    and x range (dates), by title, as the figure is saved."""
     pytest.importorskip("matplotlib")
+    import matplotlib.dates
     from matplotlib.figure import Figure
 
     from numrep import cli
 
-    drawn: dict[str, list[str]] = {}
+    drawn: dict[str, dict] = {}
     save = Figure.savefig
 
     def record(figure, *args, **kwargs):
         for axis in figure.axes:
-            drawn[axis.get_title()] = [label.get_text() for label in axis.get_yticklabels()]
+            drawn[axis.get_title()] = {"labels": [label.get_text() for label in axis.get_yticklabels()],
+                                       "texts": [text.get_text() for text in axis.texts],
+                                       "x": axis.get_xlim(), "dates": matplotlib.dates}
         return save(figure, *args, **kwargs)
 
     monkeypatch.setattr(Figure, "savefig", record)
-    plot = tmp_path / "ftc.png"
-    assert cli.main(["stats", "-d", str(ftc_db), "--now", "2021-07-08", "--plot", str(plot)]) == 0
+    assert cli.main(["stats", "-d", str(db), "--now", now, "--plot", str(plot)]) == 0
     assert f"Plot written to {plot}" in capsys.readouterr().out
     assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    return drawn
+
+
+def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, monkeypatch, capsys) -> None:
+    drawn = {title: panel["labels"] for title, panel in
+             draw_stats(ftc_db, "2021-07-08", tmp_path / "ftc.png", monkeypatch, capsys).items()}
     titles = list(drawn)
     assert len(titles) == 6
     assert "reported numbers by level over time" in titles
@@ -469,6 +478,31 @@ def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, 
     assert "numbers by level as of 2021-07-08" in titles
     [categories] = [title for title in titles if title.startswith("reports by category")]
     assert "scam" in drawn[categories]
+
+
+def test_stats_plot_as_of_far_ahead_keeps_the_data_in_view(ftc_db: Path, tmp_path: Path, monkeypatch,
+                                                            capsys) -> None:
+    """--now 9999-12-31 stretched the time axis past the dates matplotlib draws (an error, no
+    plot); the levels are flat a year after the newest report, so the axis stops there and the
+    title says where "as of" is. A panel with nothing to draw says so."""
+    drawn = draw_stats(ftc_db, "9999-12-31", tmp_path / "far.png", monkeypatch, capsys)
+    [over_time] = [title for title in drawn if title.startswith("reported numbers by level over time")]
+    assert over_time.endswith("(as of 9999-12-31: further right)")
+    panel = drawn[over_time]
+    right = panel["dates"].num2date(panel["x"][1])
+    assert 2021 <= right.year <= 2024  # the FTC cut's reports are from 2021
+    # At a time the panel shows, it does not say so.
+    drawn = draw_stats(ftc_db, "2021-07-08", tmp_path / "near.png", monkeypatch, capsys)
+    assert "reported numbers by level over time" in drawn
+    # Vietnamese mobile numbers have no area: the panel says it rather than drawing empty axes.
+    from numrep import cli
+
+    numbers = tmp_path / "vn.csv"
+    numbers.write_text("number,time\n0912345678,2024-05-01\n0988777666,2024-05-02\n", encoding="utf-8")
+    assert cli.main(["build", str(numbers), "-o", str(tmp_path / "vn"), "--category", ""]) == 0
+    drawn = draw_stats(tmp_path / "vn", "latest", tmp_path / "vn.png", monkeypatch, capsys)
+    [areas] = [title for title in drawn if title.startswith("top areas")]
+    assert drawn[areas]["texts"] == ["no area for any number"] and drawn[areas]["labels"] == []
 
 
 def test_check_verdicts_carry_region_code_and_state(ftc_db: Path) -> None:

@@ -65,6 +65,9 @@ BREAKDOWN_TITLES = {"carrier": "numbers by allocated carrier", "type": "numbers 
 PARTIAL = "more reports after"  # first reported by then, its level not known yet (see levels_over_time)
 LEVEL_COLOURS = {"clean": "#9bbf85", "suspicious": "#e8b04a", "likely_scam": "#b5443b", PARTIAL: "#c9c9c9"}
 DAY = 86400
+# Days after the newest report from which the levels-over-time panel is flat: a number is delisted
+# a year (quiet_days, 365) after its last report; a little more, to show the step.
+SETTLED_DAYS = 400
 
 
 def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime,
@@ -145,8 +148,12 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
     if seen.any():
         start = first_time_shown(columns["first_seen"][seen])
         latest = int(columns["last_seen"][seen].max())
-        # Through `now`, and on far enough past the newest report to show the decay.
-        end = max(now_s, latest + int(2 * db.half_life_days * DAY))
+        # Through `now`, and on far enough past the newest report to show the decay; but not
+        # years past it, where every level is flat (a number is delisted a year after its last
+        # report): an "as of" far ahead (--now 9999-12-31) then stays off the right edge, said in
+        # the title, rather than stretching the axis past the dates matplotlib can draw.
+        settled = latest + int(max(2 * db.half_life_days, SETTLED_DAYS) * DAY)
+        end = max(min(now_s, settled), latest + int(2 * db.half_life_days * DAY))
         times, counts = levels_over_time(db, keys[seen], columns["first_seen"][seen], columns["last_seen"][seen],
                                          start, end)
         axis = axes[0, 0]
@@ -154,7 +161,8 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         axis.axvline(dt.datetime.fromtimestamp(latest, UTC), color="black", linestyle=":", label="newest report")
         if start <= now_s <= end:
             axis.axvline(now, color="black", linestyle="--", label="as of")
-        axis.set_title("reported numbers by level over time")
+        axis.set_title("reported numbers by level over time" +
+                       (f" (as of {now.date().isoformat()}: further right)" if now_s > end else ""))
         axis.set_ylabel("numbers")
         axis.legend(loc="upper left", fontsize="small")
         axis.tick_params(axis="x", labelrotation=30)
@@ -178,6 +186,10 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         missing = counts.pop("(none)", 0)
         shown = dict(list(counts.items())[:MOST_ROWS])
         labels = list(shown)[::-1]
+        if not shown:  # an empty frame with ticks at +-0.04 said nothing
+            axis.text(0.5, 0.5, f"no {name} for any number", ha="center", va="center", transform=axis.transAxes)
+            axis.set_xticks([])
+            axis.set_yticks([])
         axis.barh(labels, [shown[label] for label in labels], color=colour)
         notes = []
         if len(counts) > len(shown):
