@@ -140,6 +140,10 @@ def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: s
             role = "not_spam flag" if field == "not_spam" else field
             raise ValueError(f"numrep: {path}: no column {column!r} (for the {role}); columns: "
                              + ", ".join(repr(name) for name in schema_names))
+        if column is not None and schema_names.count(column) > 1:
+            role = "not_spam flag" if field == "not_spam" else field
+            raise ValueError(f"numrep: {path}: {schema_names.count(column)} columns are named {column!r} (for the "
+                             f"{role}); numrep cannot tell which to read: give the file one column of that name")
     read = set(fields.values())
     ignored = [name for name in _FIELD_NAMES if name in schema_names and name not in read]
     return fields, ignored

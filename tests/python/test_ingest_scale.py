@@ -210,6 +210,18 @@ def test_parquet_column_mapping_and_missing_columns_name_the_file(tmp_path: Path
     assert_same_records(db, numrep.ReputationDB.from_frame(frame()))
     without = numrep.ReputationDB.from_parquet(path, number="Phone", time="When", source=None, not_spam=None)
     assert without.ingest_stats["ignored_columns"] == ["source", "not_spam"]
+    # Two columns of one name (Parquet allows it): which to read is not guessed. It was pyarrow's
+    # bare KeyError "Column number does not exist in schema".
+    twice = pa.Table.from_arrays([pa.array(["0912345678"]), pa.array(["0988777666"]), pa.array(["2025-01-10"])],
+                                 names=["number", "number", "time"])
+    pq.write_table(twice, tmp_path / "twice.parquet")
+    with pytest.raises(ValueError, match=r"twice\.parquet: 2 columns are named 'number' \(for the number\)"):
+        numrep.ReputationDB.from_parquet(tmp_path / "twice.parquet", category=None)
+    # A repeated column that is not read is no matter.
+    extra = pa.Table.from_arrays([pa.array(["0912345678"]), pa.array(["2025-01-10"]), pa.array([1]), pa.array([2])],
+                                 names=["number", "time", "extra", "extra"])
+    pq.write_table(extra, tmp_path / "extra.parquet")
+    assert len(numrep.ReputationDB.from_parquet(tmp_path / "extra.parquet", category=None)) == 1
 
 
 def test_parquet_strict_default_time_and_bad_options(tmp_path: Path) -> None:
