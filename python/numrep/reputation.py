@@ -442,15 +442,20 @@ def _text(values: Any) -> Any:
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
     """Integer codes and the names they stand for; missing values get -1. Names are written as a
-    CSV file has them: a float column of whole numbers (integers with gaps, as pandas and Arrow
-    give them) names 17, not 17.0."""
+    CSV file has them: in a float column (integers with gaps, as pandas and Arrow give them) a
+    whole number is named 17, not 17.0. Value by value: when it was decided for the whole column,
+    a 17.5 in one batch or partition made its 17.0 "17.0", "17" in the others, and one source
+    counted as two."""
     import pandas as pd  # only from_frame needs pandas
 
     series = pd.Series(values)
     if pd.api.types.is_float_dtype(series.dtype):
-        whole = series.dropna()
-        if bool((whole == np.floor(whole)).all()) and bool((whole.abs() < 2**53).all()):
-            series = series.astype("Int64")
+        categorical = pd.Categorical(series)  # each distinct value named once
+        numbers = pd.Series(categorical.categories)
+        whole = (numbers == np.floor(numbers)) & (numbers.abs() < 2**53)
+        names = _text(numbers.astype("object"))
+        names[whole] = _text(numbers[whole].astype("int64").astype("object"))
+        return np.asarray(categorical.codes, dtype=np.int64), [str(name) for name in names]
     categorical = pd.Categorical(_text(series.astype("object")))
     return np.asarray(categorical.codes, dtype=np.int64), [str(c) for c in categorical.categories]
 

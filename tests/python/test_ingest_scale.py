@@ -94,6 +94,24 @@ def test_frame_sources_are_named_as_csv_names_them() -> None:
     floats = _source_ids(pd.Series([17.0, None, 3.0]))
     assert floats.tolist() == _core._source_ids(["17", None, "3"]).tolist()
     assert _source_ids(pd.Series([1.5])).tolist() == _core._source_ids(["1.5"]).tolist()
+    # Value by value, not for the column: a 17.5 beside it made 17.0 "17.0" (another source than
+    # the "17" of a batch without one), so one reporter counted twice once rows were split.
+    assert _source_ids(pd.Series([17.0, None, 17.5, -0.0])).tolist() == _core._source_ids(
+        ["17", None, "17.5", "0"]).tolist()
+
+
+def test_float_sources_count_alike_however_the_rows_are_batched(tmp_path: Path) -> None:
+    rows = pd.DataFrame({"number": ["0912345678"] * 4, "time": ["2026-01-01T00:00:00Z"] * 4,
+                         "category": ["scam"] * 4, "source": [17.0, None, 17.0, 17.5]})
+    path = tmp_path / "sources.parquet"
+    rows.to_parquet(path, index=False)
+    verdicts = [numrep.ReputationDB.from_parquet(path, batch_rows=batch).check("0912345678", now="2026-01-02")
+                for batch in (65536, 2, 1)]
+    assert [v.distinct_sources for v in verdicts] == [2, 2, 2]
+    assert len({v.score for v in verdicts}) == 1
+    split = numrep.ReputationDB.from_frame(rows[:2])
+    split.add_reports(rows[2:])
+    assert split.check("0912345678", now="2026-01-02").distinct_sources == 2
 
 
 @pytest.mark.parametrize("split", [4, 7])
