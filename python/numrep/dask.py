@@ -356,11 +356,12 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     """Verdicts for a Dask Series of numbers (strings, parsed; or integer keys) against the database
     at `path`, as a Dask DataFrame with ReputationDB.check_many(..., as_frame=True)'s columns and the
     series' index. Each worker process opens the database once (memory-mapped) and keeps it while
-    its manifest is unchanged. `now` is fixed when the graph is made (default: now), so that every
-    partition is scored at the same moment."""
+    its manifest is unchanged. `now` is fixed when the graph is made (default: now; "latest": the
+    database's newest report, as in check_many), so that every partition is scored at the same
+    moment."""
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
-    seconds = int(_time.time()) if now is None else _core._unix_time(now, "now")
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
+    seconds = int(_time.time()) if now is None else _core._unix_time(db._now(now), "now")
     # The columns of one row, then none: pandas infers the text columns' dtype (str, or object
     # before pandas 3) from a value, as it does in each partition; from no value it says float64.
     meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]

@@ -131,6 +131,11 @@ def test_check_a_dask_column(client, tmp_path):
     want = db.check_many(probe.to_numpy(dtype=object), now=NOW, as_frame=True)
     want.index = probe.index
     pd.testing.assert_frame_equal(got, want)
+    # now="latest" as check_many takes it: the database's newest report (it was "not a time").
+    latest = numrep.dask.check(dd.from_pandas(probe, npartitions=2), tmp_path / "db", now="latest").compute()
+    want_latest = db.check_many(probe.to_numpy(dtype=object), now="latest", as_frame=True)
+    want_latest.index = probe.index
+    pd.testing.assert_frame_equal(latest, want_latest)
     # The dtypes Dask is told are those of the partitions (e164 was declared float64).
     lazy = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW)
     assert lazy.dtypes.to_dict() == got.dtypes.to_dict()
