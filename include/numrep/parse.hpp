@@ -378,6 +378,9 @@ constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s)
     }
     const bool vanity = letters >= 3 && digits_before_letters >= 3;
     bool dropped_digit = false;  // a '+' after one is not in front of the number
+    // A run of plus signs in front of the number is one ("++44 ...", "+＋44": a key pressed
+    // twice), as libphonenumber strips [+＋]+; a '+' after anything else is a bad character.
+    int after_plus = -1;  // the index just after the last '+' taken
     for (int i = begin; i < end; ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(i)];
         char digit = 0;
@@ -396,8 +399,9 @@ constexpr void scan_digits(const code_points& t, int begin, int end, scanned& s)
                 return;
             }
             s.digits[static_cast<std::size_t>(s.count++)] = digit;
-        } else if (is_plus(c) && s.count == 0 && !s.plus && !dropped_digit) {
+        } else if (is_plus(c) && s.count == 0 && (!s.plus || after_plus == i) && !dropped_digit) {
             s.plus = true;
+            after_plus = i + 1;
         } else if (!is_punctuation(c)) {
             s.error = parse_errc::bad_character;
             s.position = t.at[static_cast<std::size_t>(i)];
@@ -498,18 +502,19 @@ constexpr int find_phone_context(const code_points& t) noexcept {
     return -1;
 }
 
-// Where the number part of a tel: URI ends: at its first parameter.
-constexpr int tel_number_end(const code_points& t) noexcept {
-    int end = 4;
+// Where the number part of an RFC 3966 number that starts at `begin` ends: at its first parameter.
+constexpr int tel_number_end(const code_points& t, int begin) noexcept {
+    int end = begin;
     while (end < t.size && t.c[static_cast<std::size_t>(end)] != ';') ++end;
     return end;
 }
 
-// tel: URIs (RFC 3966): the number, then ;ext=, ;isub= and ;phone-context= parameters. As in
-// libphonenumber, nothing after ";isub=" counts but a phone-context, and nothing after the
-// phone-context's value.
-constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
-    const int number_end = tel_number_end(t);
+// Numbers with an RFC 3966 phone-context (tel: URIs, or the same without the scheme, which
+// libphonenumber reads alike): the number from `begin` (after "tel:", or the text's start),
+// then ;ext=, ;isub= and ;phone-context= parameters. As in libphonenumber, nothing after
+// ";isub=" counts but a phone-context, and nothing after the phone-context's value.
+constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcept {
+    const int number_end = tel_number_end(t, begin);
     int context_begin = -1, context_end = -1, ext_begin = -1, ext_end = -1;
     bool ignored = false;  // after ";isub=" or a phone-context
     for (int p = number_end; p < t.size;) {
@@ -556,9 +561,17 @@ constexpr void scan_tel_uri(const code_points& t, scanned& s) noexcept {
     }
     // After a global context, a '+' here is a bad character; an extension written in the number
     // part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
-    if (ext_begin >= 0) scan_digits(t, 4, number_end, s);
+    if (ext_begin >= 0) scan_digits(t, begin, number_end, s);
     else
-        scan_number_part(t, 4, number_end, s, context_begin < 0);
+        scan_number_part(t, begin, number_end, s, context_begin < 0);
+}
+
+// Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it) starts
+// in a tel: URI without a phone-context, or the text's end.
+constexpr int subaddress_start(const code_points& t) noexcept {
+    for (int p = 4; p < t.size; ++p)
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";isub=")) return p;
+    return t.size;
 }
 
 // The common case in one pass over the input, without decoding it: a "tel:" URI without
@@ -654,15 +667,21 @@ constexpr scanned scan_decoded(Text text) noexcept {
     if (!decode(text, t, s.error, s.position)) return s;
     const bool tel = matches_at(t, 0, U"tel:");
     const bool context = find_phone_context(t) >= 0;
-    if (tel) scan_tel_uri(t, s);
+    // libphonenumber reads a text with a phone-context as an RFC 3966 number, "tel:" or not;
+    // without one, "tel:" is text before the number, whose other parameters are then read as in
+    // any text (";12": an extension), but for a subaddress, dropped.
+    const int number_begin = tel ? 4 : 0;
+    if (context) scan_tel_uri(t, number_begin, s);
+    else if (tel)
+        scan_number_part(t, 4, subaddress_start(t), s);
     else
-        scan_number_part(t, 0, t.size, s, !context);  // (a plain text's ';' is a bad character)
+        scan_number_part(t, 0, t.size, s);
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
     // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#"); with
-    // a phone-context, the number part of the URI.
+    // a phone-context, the number part.
     if (s.error == parse_errc::ok && s.count < 3) {
-        const int read_begin = tel && context ? 4 : 0;
-        const int read_end = !context ? second_number_start(t, 0, t.size) : tel ? tel_number_end(t) : t.size;
+        const int read_begin = context ? number_begin : 0;
+        const int read_end = context ? tel_number_end(t, number_begin) : second_number_start(t, 0, t.size);
         if (!viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
     }
     return s;

@@ -203,7 +203,26 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(bad.position() == 4);
     CHECK(try_parse("0912+345678").error() == parse_errc::bad_character);  // '+' only in front
     CHECK(try_parse("0912345678+?!")->key() == 84912345678ULL);  // trailing punctuation goes, as in libphonenumber
-    CHECK(try_parse("++84912345678").position() == 1);
+    // A run of plus signs in front is one, as libphonenumber strips [+＋]+ (a key pressed
+    // twice); a '+' apart from it is not in front of the number.
+    CHECK(try_parse("++84912345678")->key() == 84912345678ULL);
+    CHECK(try_parse("+++1 212 555 0100")->key() == 12125550100ULL);
+    CHECK(try_parse("(+\uFF0B44 20 7946 0958")->key() == 442079460958ULL);
+    CHECK(try_parse("++ 44 20 7946 0958")->key() == 442079460958ULL);
+    CHECK(try_parse("+ +44 20 7946 0958").position() == 2);
+    CHECK(try_parse("+(+44 20 7946 0958").position() == 2);
+    CHECK(try_parse("++1").error() == parse_errc::too_short);
+    // A phone-context makes an RFC 3966 number with or without "tel:", as libphonenumber reads
+    // it; without one, "tel:" is text before the number and ";12" an extension as anywhere.
+    CHECK(try_parse("02079460958;phone-context=+44")->key() == 442079460958ULL);
+    CHECK(try_parse("5550100;phone-context=+1-212")->key() == 12125550100ULL);
+    CHECK(try_parse("2125550100;phone-context=example.com", "US")->key() == 12125550100ULL);
+    CHECK(try_parse("2125550100;ext=5;phone-context=+1")->extension() == "5");
+    CHECK(try_parse("tel:+1-212-555-0100;12")->extension() == "12");
+    CHECK(try_parse("tel:+1-212-555-0100;ext=5")->extension() == "5");
+    CHECK(try_parse("tel:+1-212-555-0100;isub=12")->key() == 12125550100ULL);
+    CHECK(try_parse("tel:+1-212-555-0100;foo=1").error() == parse_errc::bad_character);
+    CHECK(try_parse("2125550100;phone-context=").error() == parse_errc::bad_character);
     CHECK(try_parse("0912 345 678 y").error() == parse_errc::bad_character);  // one stray letter
     CHECK(try_parse("\xE2\x82\xAC"
                     "0912345678")
@@ -322,7 +341,7 @@ TEST_CASE("error offsets count code units, or code points when asked", "[parse][
     CHECK(numrep::parse_error_offset(text, r, numrep::offset_unit::code_points) == 2);
     CHECK(numrep::parse_error_offset("0912y45678", y, numrep::offset_unit::code_points) == 4);
     // Other errors have no offset, though some keep a position (an extension too long).
-    const std::string long_extension = "tel:+84912345678;ext=" + std::string(30, '1');
+    const std::string long_extension = "+84912345678 ext. " + std::string(20, '1');
     const auto too_long = try_parse(long_extension);
     REQUIRE(too_long.error() == parse_errc::too_long);
     CHECK(numrep::parse_error_offset(long_extension, too_long) == 0);

@@ -57,8 +57,9 @@ MISSING = "<missing attribute>"
 
 
 def parse_error_reason(error: Exception) -> str:
-    message = str(error)
-    return message.rsplit('": ', 1)[-1] if '": ' in message else message
+    """What follows the quoted text: 'numrep: cannot parse "TEXT": REASON'. A long text's quote
+    ends '"... (82 bytes)', not '"', so the split is at the last ': ', which no reason holds."""
+    return str(error).rsplit(": ", 1)[-1]
 
 
 def ask_numrep(text: str, region: Optional[str]) -> tuple[Answer, int]:
