@@ -59,10 +59,13 @@ constexpr int fixed_digits(std::string_view s, std::size_t pos, std::size_t n) n
 }  // namespace detail
 
 // Unix seconds (UTC) from the date forms reports carry, surrounding white space ignored:
-//   integer unix seconds      "1625616075", "-86400": any run of digits (optionally signed)
-//                              except the two basic-format lengths below
+//   unix seconds              "1625616075", "-86400": any run of digits (optionally signed)
+//                              except the two basic-format lengths below; a fraction
+//                              ("1625616075.0", as pandas writes a float column) is floored
+//                              to the second, as in the forms below
 //   ISO 8601 basic format     exactly 8 digits "20210707" (YYYYMMDD, midnight UTC) and exactly
-//                              14 digits "20210707000115" (YYYYMMDDhhmmss): as unix seconds these
+//                              14 digits "20210707000115" (YYYYMMDDhhmmss), a fraction
+//                              ignored ("20210707.0" from a float column): as unix seconds these
 //                              would be 1970-04-26..1973-03-03 and years past 5000, never the
 //                              time of a report, while spreadsheets and exports write dates so;
 //                              8 or 14 digits that are no valid date ("20211399") are not a time
@@ -78,6 +81,25 @@ constexpr std::optional<std::int64_t> parse_time(std::string_view text) noexcept
     using detail::is_ascii_digit;
     const std::string_view s = detail::trim(text);
     if (s.empty()) return std::nullopt;
+
+    // Digits with a fraction: the digits' time, floored to the second (-1.5 is -2).
+    if (const std::size_t dot = s.rfind('.'); dot != std::string_view::npos && dot + 1 < s.size()) {
+        const std::string_view whole = s.substr(0, dot);
+        const std::string_view fraction = s.substr(dot + 1);
+        const std::size_t first = !whole.empty() && (whole[0] == '-' || whole[0] == '+') ? 1 : 0;
+        bool digits = first < whole.size();
+        for (std::size_t i = first; i < whole.size(); ++i) digits = digits && is_ascii_digit(whole[i]);
+        bool nonzero = false;
+        for (const char c : fraction) {
+            digits = digits && is_ascii_digit(c);
+            nonzero = nonzero || (c != '0');
+        }
+        if (digits) {
+            const std::optional<std::int64_t> t = parse_time(whole);
+            if (t && whole[0] == '-' && nonzero) return *t - 1;
+            return t;
+        }
+    }
 
     // 8 or 14 unsigned digits: a basic-format date (and time), never unix seconds.
     if (s.size() == 8 || s.size() == 14) {

@@ -502,9 +502,11 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
         finite = np.isfinite(numbers)
         bad |= ~finite
         numbers = np.where(finite, np.clip(numbers, -2.0**62, 2.0**62), 0.0)
-        # 8 and 14 digits are YYYYMMDD[hhmmss], as from_csv reads them (20210707 was 1970-08-23).
-        whole = ~bad & (np.floor(numbers) == numbers)
-        dated = np.flatnonzero(whole & (((numbers >= 1e7) & (numbers < 1e8)) | ((numbers >= 1e13) & (numbers < 1e14))))
+        # Floored to the second (-1.5 is -2), as from_csv reads "-1.5" and every other time form.
+        numbers = np.floor(numbers)
+        # 8 and 14 digits are YYYYMMDD[hhmmss], as from_csv reads them (20210707 was 1970-08-23),
+        # with a fraction too (20210707.0, "20210707.0" in a CSV file).
+        dated = np.flatnonzero(~bad & (((numbers >= 1e7) & (numbers < 1e8)) | ((numbers >= 1e13) & (numbers < 1e14))))
         out = np.where(bad, 0, numbers).astype(np.int64)
         if len(dated):
             parsed, not_dates = _core._parse_times([str(int(v)) for v in numbers[dated]])

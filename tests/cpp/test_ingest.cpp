@@ -174,6 +174,16 @@ TEST_CASE("parse_time: ISO 8601 dates and times, and unix seconds", "[ingest][ti
     CHECK(parse_time("2007-06-07 13:05:00") == utc(2007, 6, 7, 13, 5));
     CHECK(parse_time("9999-12-31T23:59:59Z") == utc(9999, 12, 31, 23, 59, 59));
     static_assert(numrep::parse_time("2021-07-07").value() == 1625616000);
+    // Unix seconds with a fraction, as pandas writes a float column ("1625616075.0"): floored
+    // to the second, as the fractions of the ISO forms are (they were not a time; from_frame read
+    // the same float).
+    CHECK(parse_time("1625616075.0") == 1625616075);
+    CHECK(parse_time(" 1625616075.999 ") == 1625616075);
+    CHECK(parse_time("-1.5") == -2);
+    CHECK(parse_time("-86400.000") == -86400);
+    CHECK(parse_time("-0.25") == -1);
+    CHECK(parse_time("20210707.0") == utc(2021, 7, 7));  // an 8-digit date from a float column
+    CHECK(parse_time("20210707000115.5") == 1625616075);
 }
 
 TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
@@ -204,7 +214,11 @@ TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
                             "2021-07-07T00:01:15ZZ",
                             "2021-07-07x",
                             "yesterday",
-                            "1625616075.5",
+                            "1625616075.",
+                            ".5",
+                            "1.2.3",
+                            "-.5",
+                            "1625616075.5x",
                             "12e5",
                             "-",
                             "+",

@@ -391,6 +391,7 @@ def test_check_many_refuses_negative_keys_naming_the_index(keys) -> None:
 @pytest.mark.parametrize("time_text, good", [
     ("2021-07-07", True), ("2021-07-07T00:01:15Z", True), ("1625616075", True), (" 2021-07-07 00:01:15 ", True),
     ("07/07/2021", False), ("2021-02-30", False), ("yesterday", False), ("", False),
+    ("1625616075.0", True), ("1625616075.75", True), ("20210707.0", True), ("1625616075.", False), (".5", False),
 ])
 def test_from_frame_and_from_csv_read_a_time_alike(tmp_path, time_text, good) -> None:
     """One time parser (the CSV reader's, in C++) for both: "07/07/2021" was a good row in
@@ -647,6 +648,26 @@ def test_source_and_not_spam_columns_are_read_by_default(tmp_path: Path) -> None
                numrep.ReputationDB.from_frame(frame, not_spam=None, source=None)):
         assert db.check("0912000001", now=NOW).reports == 3
         assert db.ingest_stats["ignored_columns"] == ["source", "not_spam"]
+
+
+def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes_of_it(tmp_path: Path) -> None:
+    """A time column with a gap is float in pandas, and to_csv writes it "1625616075.0": from_csv
+    counted every such row a bad time while from_frame read the floats. Both floor fractions to
+    the second now (-1.5 is -2, as a fraction of an ISO time is floored), 20210707.0 is a date."""
+    frame = pd.DataFrame({"number": ["0912000001", "0912000002", "0912000003", "0912000004", "0912000005"],
+                          "time": [1625616075.0, np.nan, -1.5, 1625616075.75, 20210707.0]})
+    path = tmp_path / "floats.csv"
+    frame.to_csv(path, index=False)
+    assert "1625616075.0" in path.read_text(encoding="utf-8")
+    by_csv = numrep.ReputationDB.from_csv(path, category=None)
+    by_frame = numrep.ReputationDB.from_frame(frame, category=None)
+    for db in (by_csv, by_frame):
+        assert db.ingest_stats["bad_by_reason"] == {"missing_time": 1, "bad_time": 1}, db.ingest_stats  # -1.5: 1969
+        seen = {int(key): int(last) for key, last in zip(db.keys(), db.check_many(db.keys(), now=NOW)["last_seen"])}
+        assert seen == {84912000001: 1625616075, 84912000004: 1625616075, 84912000005: 1625616000}
+    assert by_csv.check("0912000004", now="1625616075.9").as_of_seconds == 1625616075
+    with pytest.warns(numrep.LaterReportsWarning):  # 1969: before the number's reports
+        assert by_csv.check("0912000004", now="-1.5").as_of_seconds == -2
 
 
 def test_report_times_before_1970_and_yyyymmdd_as_from_csv(tmp_path: Path) -> None:
