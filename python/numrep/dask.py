@@ -361,7 +361,8 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     moment."""
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
-    seconds = int(_time.time()) if now is None else _core._unix_time(db._now(now), "now")
+    resolved = db._now(now)
+    seconds = int(_time.time()) if resolved is None else _core._unix_time(resolved, "now")
     # The columns of one row, then none: pandas infers the text columns' dtype (str, or object
     # before pandas 3) from a value, as it does in each partition; from no value it says float64.
     meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]

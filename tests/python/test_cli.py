@@ -690,6 +690,31 @@ def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path)
     assert bad.returncode != 0 and "latest" not in bad.stdout and "bad time 'yesterday'" in bad.stderr
 
 
+
+def test_now_is_read_as_the_library_reads_times() -> None:
+    """--now took datetime.fromisoformat's forms: week dates and "T01" were good, a lower-case
+    "z" and unix seconds bad, the other way round from now= and a CSV file's times."""
+    import argparse
+
+    from numrep.cli.common import iso_time
+
+    pd = pytest.importorskip("pandas")
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-07-07"]}),
+                                        category=None)
+    for text in ("2021-07-08", "2021-07-08T00:00:00z", "2021-07-08T07:00:00+07:00", "1625702400", "1625702400.5",
+                 "20210708", " 2021-07-08 00:00 "):
+        when = iso_time(text)
+        assert isinstance(when, dt.datetime) and when == dt.datetime(2021, 7, 8, tzinfo=dt.timezone.utc), text
+        assert db.check("0912345678", now=text).as_of_seconds == int(when.timestamp())
+    for text in ("2021-W27-4", "2021-07-08T01", "07/08/2021", "0001-01-01T00:00:00+01:00"):
+        with pytest.raises(argparse.ArgumentTypeError, match="bad time"):
+            iso_time(text)
+        with pytest.raises(ValueError):
+            db.check("0912345678", now=text)
+    assert iso_time("0001-01-01") == dt.datetime(1, 1, 1, tzinfo=dt.timezone.utc)
+    assert iso_time(" Latest ") == "latest"
+
+
 def test_stats_json_and_plot(tmp_path) -> None:
     _, db = build(tmp_path)
     plot = tmp_path / "stats.png"

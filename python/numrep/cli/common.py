@@ -83,16 +83,19 @@ def half_life_days(text: str) -> float:
 
 
 def iso_time(text: str) -> dt.datetime | str:
-    """An ISO 8601 date or date-time (UTC unless it names a zone), or "latest" (the database's
-    newest report, resolved by as_of); argparse type."""
+    """A time as the library reads one (ISO 8601, UTC unless it names a zone; unix seconds), or
+    "latest" (the database's newest report, resolved by as_of); argparse type. The library's
+    reader, not datetime.fromisoformat: that one took week dates and refused "...Z" in lower case
+    and unix seconds, so a time good for `now=` and in a CSV file was bad here, and back."""
     if text.strip().lower() == "latest":
         return "latest"
     try:
-        value = dt.datetime.fromisoformat(text.strip())
+        seconds = _core._unix_time(text, "time")
     except ValueError:
         raise argparse.ArgumentTypeError(
-            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z") from None
-    return value if value.tzinfo is not None else value.replace(tzinfo=UTC)
+            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix seconds"
+        ) from None
+    return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=seconds)  # any year 1-9999
 
 
 def as_of(db: ReputationDB, now: dt.datetime | str | None) -> dt.datetime:
