@@ -15,11 +15,14 @@ namespace numrep {
 class region {
 public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
+    // "ZZ" is none(): libphonenumber's code for an unknown region, which it parses international
+    // forms with, and which its region_code_for_number gives (a column of such codes is common).
     static constexpr std::optional<region> find(std::string_view code) noexcept {
         if (code.size() != 2) return std::nullopt;
         const int a = to_upper(code[0]) - 'A';
         const int b = to_upper(code[1]) - 'A';
         if (a < 0 || a >= 26 || b < 0 || b >= 26) return std::nullopt;
+        if (a == 'Z' - 'A' && b == 'Z' - 'A') return none();
         const int row = detail::world::region_row_by_letters[static_cast<std::size_t>(a * 26 + b)];
         if (row < 0) return std::nullopt;
         return region(row);

@@ -142,10 +142,25 @@ def test_region_decides_national_forms():
     assert numrep.parse("2125550100", region="VN").country_code == 84
 
 
-@pytest.mark.parametrize("region", ["XX", "ZZ", "", "VNM", "V"])
+@pytest.mark.parametrize("region", ["XX", "", "VNM", "V"])
 def test_unknown_region_is_a_value_error_naming_it(region):
     with pytest.raises(ValueError, match=re.escape(f'unknown region "{region}"')):
         numrep.parse("0912345678", region=region)
+
+
+def test_region_zz_is_no_region_as_in_libphonenumber():
+    """libphonenumber's code for an unknown region, which phonenumbers.region_code_for_number
+    gives: international forms parse, national ones need a region, row by row (a column of
+    regions holding "ZZ" made parse_many raise for every row)."""
+    phonenumbers = pytest.importorskip("phonenumbers")
+    assert phonenumbers.region_code_for_number(phonenumbers.parse("+80012345678")) != "ZZ"
+    for region in ("ZZ", "zz"):
+        assert numrep.parse("+84 912 345 678", region=region) == numrep.parse("+84 912 345 678", region=None)
+        assert phonenumbers.parse("+84 912 345 678", region).national_number == 912345678
+        with pytest.raises(numrep.ParseError, match="national number without a default region"):
+            numrep.parse("0912345678", region=region)
+    keys = numrep.parse_many(["0912345678", "+12125550100", "0912345678"], region=["VN", "ZZ", "ZZ"])
+    assert keys.tolist() == [84912345678, 12125550100, 0]
 
 
 def test_unknown_region_is_a_parse_error_quoting_the_input():
