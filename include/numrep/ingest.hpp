@@ -75,8 +75,9 @@ public:
         // The guard on the time column holds for the default too: a default in the future would
         // put every report it fills in there.
         if (options_.default_time && options_.latest_time && *options_.default_time > *options_.latest_time)
-            detail::throw_invalid_argument("default_time " + std::to_string(*options_.default_time) +
-                                           " is in the future (later than " + std::to_string(*options_.latest_time) +
+            detail::throw_invalid_argument("default_time " + detail::utc_text(*options_.default_time) +
+                                           " (unix seconds " + std::to_string(*options_.default_time) +
+                                           ") is in the future (later than " + detail::utc_text(*options_.latest_time) +
                                            ", the latest a report may carry; by default a day from now): reports dated "
                                            "then would outweigh every real one");
         if (options_.progress_every == 0) options_.progress_every = 1;

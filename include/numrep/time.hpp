@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <ctime>
 #include <optional>
+#include <string>
 #include <string_view>
 
 namespace numrep {
@@ -25,6 +26,36 @@ constexpr std::int64_t days_from_civil(std::int64_t y, unsigned m, unsigned d) n
     const unsigned doy = (153 * (m > 2 ? m - 3 : m + 9) + 2) / 5 + d - 1;
     const unsigned doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
     return era * 146097 + static_cast<std::int64_t>(doe) - 719468;
+}
+
+// The proleptic Gregorian date of a day count from 1970-01-01 (the inverse, after the same
+// author's civil_from_days).
+struct civil_date {
+    std::int64_t year;
+    unsigned month;
+    unsigned day;
+};
+constexpr civil_date civil_from_days(std::int64_t days) noexcept {
+    days += 719468;
+    const std::int64_t era = (days >= 0 ? days : days - 146096) / 146097;
+    const auto doe = static_cast<unsigned>(days - era * 146097);                 // [0, 146096]
+    const unsigned yoe = (doe - doe / 1460 + doe / 36524 - doe / 146096) / 365;  // [0, 399]
+    const unsigned doy = doe - (365 * yoe + yoe / 4 - yoe / 100);                // [0, 365]
+    const unsigned mp = (5 * doy + 2) / 153;                                     // March is 0
+    const unsigned month = mp < 10 ? mp + 3 : mp - 9;
+    return {static_cast<std::int64_t>(yoe) + era * 400 + (month <= 2 ? 1 : 0), month, doy - (153 * mp + 2) / 5 + 1};
+}
+
+// "2021-07-07T00:01:15Z" for unix seconds, for messages that name a time.
+inline std::string utc_text(std::int64_t t) {
+    const std::int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    const auto second = static_cast<unsigned>(t - days * 86400);
+    const civil_date date = civil_from_days(days);
+    const auto two = [](unsigned v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };
+    std::string year = std::to_string(date.year < 0 ? -date.year : date.year);
+    year.insert(0, year.size() < 4 ? 4 - year.size() : 0, '0');
+    return (date.year < 0 ? "-" : "") + year + "-" + two(date.month) + "-" + two(date.day) + "T" + two(second / 3600) +
+           ":" + two(second / 60 % 60) + ":" + two(second % 60) + "Z";
 }
 
 constexpr bool is_leap_year(unsigned y) noexcept { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }

@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <fstream>
 #include <map>
+#include <random>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -184,6 +185,22 @@ TEST_CASE("parse_time: ISO 8601 dates and times, and unix seconds", "[ingest][ti
     CHECK(parse_time("-0.25") == -1);
     CHECK(parse_time("20210707.0") == utc(2021, 7, 7));  // an 8-digit date from a float column
     CHECK(parse_time("20210707000115.5") == 1625616075);
+}
+
+TEST_CASE("utc_text writes unix seconds as parse_time reads them back", "[ingest][time]") {
+    using numrep::detail::utc_text;
+    CHECK(utc_text(0) == "1970-01-01T00:00:00Z");
+    CHECK(utc_text(1625616075) == "2021-07-07T00:01:15Z");
+    CHECK(utc_text(-1) == "1969-12-31T23:59:59Z");
+    CHECK(utc_text(-86400) == "1969-12-31T00:00:00Z");
+    CHECK(utc_text(951782400) == "2000-02-29T00:00:00Z");
+    CHECK(utc_text(253402300799) == "9999-12-31T23:59:59Z");
+    CHECK(utc_text(-62135596800) == "0001-01-01T00:00:00Z");
+    std::mt19937_64 rng(5);
+    for (int i = 0; i < 100000; ++i) {
+        const auto t = static_cast<std::int64_t>(rng() % 315537897600ULL) - 62135596800;  // years 1..9999
+        REQUIRE(numrep::parse_time(utc_text(t)) == t);
+    }
 }
 
 TEST_CASE("parse_time: everything else is not a date", "[ingest][time]") {
@@ -450,6 +467,9 @@ TEST_CASE("ingest: missing time and the default time", "[ingest]") {
     // A default in the future is refused, as such a time in the column is a bad row.
     o.default_time = numrep::detail::unix_now() + 3 * 86400;
     CHECK_THROWS_WITH(numrep::report_reader(o), contains("is in the future"));
+    o.default_time = 1893456000;  // named as a date too
+    CHECK_THROWS_WITH(numrep::report_reader(o),
+                      contains("default_time 2030-01-01T00:00:00Z (unix seconds 1893456000) is in the future"));
     o.latest_time.reset();  // no guard asked for: taken
     CHECK_NOTHROW(numrep::report_reader(o));
 }
