@@ -155,6 +155,15 @@ constexpr bool matches_at(const code_points& t, int pos, std::u32string_view wor
     return true;
 }
 
+// t[pos, pos + word.size()) is `word` exactly: RFC 3966's ";phone-context=" and ";isub=", which
+// libphonenumber finds in this case only.
+constexpr bool matches_exactly_at(const code_points& t, int pos, std::u32string_view word) noexcept {
+    if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
+    for (std::size_t i = 0; i < word.size(); ++i)
+        if (t.c[static_cast<std::size_t>(pos) + i] != word[i]) return false;
+    return true;
+}
+
 // Extension labels (libphonenumber's, lower case), longest first within each kind, and the
 // most digits each allows.
 struct extension_label {
@@ -498,7 +507,7 @@ constexpr void scan_number_part(const code_points& t, int begin, int end, scanne
 // Where a text's RFC 3966 phone-context parameter starts, or -1.
 constexpr int find_phone_context(const code_points& t) noexcept {
     for (int p = 0; p < t.size; ++p)
-        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";phone-context=")) return p;
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_exactly_at(t, p, U";phone-context=")) return p;
     return -1;
 }
 
@@ -520,7 +529,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     for (int p = number_end; p < t.size;) {
         int q = p + 1;
         while (q < t.size && t.c[static_cast<std::size_t>(q)] != ';') ++q;
-        if (matches_at(t, p, U";phone-context=")) {
+        if (matches_exactly_at(t, p, U";phone-context=")) {
             if (context_begin < 0) context_begin = p + 15, context_end = q;
             ignored = true;
         } else if (ignored) {
@@ -528,7 +537,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         } else if (matches_at(t, p, U";ext=")) {
             ext_begin = p + 5;
             ext_end = q;
-        } else if (matches_at(t, p, U";isub=")) {
+        } else if (matches_exactly_at(t, p, U";isub=")) {
             ignored = true;
         } else {
             s.error = parse_errc::bad_character;  // a parameter we cannot honour
@@ -566,11 +575,11 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         scan_number_part(t, begin, number_end, s, context_begin < 0);
 }
 
-// Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it) starts
-// in a tel: URI without a phone-context, or the text's end.
+// Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it, in any
+// text) starts, or the text's end.
 constexpr int subaddress_start(const code_points& t) noexcept {
-    for (int p = 4; p < t.size; ++p)
-        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";isub=")) return p;
+    for (int p = 0; p < t.size; ++p)
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_exactly_at(t, p, U";isub=")) return p;
     return t.size;
 }
 
@@ -669,19 +678,18 @@ constexpr scanned scan_decoded(Text text) noexcept {
     const bool context = find_phone_context(t) >= 0;
     // libphonenumber reads a text with a phone-context as an RFC 3966 number, "tel:" or not;
     // without one, "tel:" is text before the number, whose other parameters are then read as in
-    // any text (";12": an extension), but for a subaddress, dropped.
+    // any text (";12": an extension), and a subaddress is dropped from any text.
     const int number_begin = tel ? 4 : 0;
+    const int end = context ? t.size : subaddress_start(t);
     if (context) scan_tel_uri(t, number_begin, s);
-    else if (tel)
-        scan_number_part(t, 4, subaddress_start(t), s);
     else
-        scan_number_part(t, 0, t.size, s);
+        scan_number_part(t, number_begin, end, s);
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
     // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#"); with
     // a phone-context, the number part.
     if (s.error == parse_errc::ok && s.count < 3) {
         const int read_begin = context ? number_begin : 0;
-        const int read_end = context ? tel_number_end(t, number_begin) : second_number_start(t, 0, t.size);
+        const int read_end = context ? tel_number_end(t, number_begin) : second_number_start(t, 0, end);
         if (!viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
     }
     return s;

@@ -48,7 +48,7 @@ constexpr civil_date civil_from_days(std::int64_t days) noexcept {
 
 // "2021-07-07T00:01:15Z" for unix seconds, for messages that name a time.
 inline std::string utc_text(std::int64_t t) {
-    const std::int64_t days = t >= 0 ? t / 86400 : -((-t + 86399) / 86400);
+    const std::int64_t days = t / 86400 - (t % 86400 < 0 ? 1 : 0);  // floored; no negation to overflow
     const auto second = static_cast<unsigned>(t - days * 86400);
     const civil_date date = civil_from_days(days);
     const auto two = [](unsigned v) { return std::string(v < 10 ? "0" : "") + std::to_string(v); };

@@ -689,6 +689,11 @@ class ReputationDB:
     def half_life_days(self) -> float:
         ...
     @property
+    def quiet_days(self) -> float:
+        """
+        Days without a report after which a number is delisted (clean): 365 unless the database's settings say otherwise.
+        """
+    @property
     def records_bits_per_key(self) -> float:
         """
         Bits per number of the tries' key structure, every shard.

@@ -67,8 +67,8 @@ typed<names::key_column> parse_many(const numbers_arg& values, const regions_arg
 // An int with a region is a written number that lost its leading zeros (read_integer's rule);
 // with region=None it is an E.164 key, as everywhere else.
 phone_number parse_value(const number_arg& value, const region_arg& region_code) {
-    if (is_integer(value) && !region_code.is_none()) {
-        const region home = region_of(region_code);
+    const region home = is_integer(value) ? region_of(region_code) : region::none();  // "ZZ" is none too
+    if (!home.is_none()) {
         const py::int_ v = as_int(value);
         if (v > py::int_(0) && v <= py::int_(detail::max_key)) {
             const auto n = v.cast<std::uint64_t>();

@@ -1039,6 +1039,10 @@ void register_reputation(py::module_& m) {
         .def_property_readonly("half_life_days",
                                [](const db_holder& h) { return h.db->settings().config.half_life_days; })
         .def_property_readonly(
+            "quiet_days", [](const db_holder& h) { return h.db->settings().config.quiet_days; },
+            "Days without a report after which a number is delisted (clean): 365 unless the database's "
+            "settings say otherwise.")
+        .def_property_readonly(
             "shard_count", [](const db_holder& h) { return h.db->shard_count(); },
             "Key ranges the snapshot is split into (1 unless built sharded).")
         .def(

@@ -11,6 +11,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <fstream>
+#include <limits>
 #include <map>
 #include <random>
 #include <regex>
@@ -196,6 +197,8 @@ TEST_CASE("utc_text writes unix seconds as parse_time reads them back", "[ingest
     CHECK(utc_text(951782400) == "2000-02-29T00:00:00Z");
     CHECK(utc_text(253402300799) == "9999-12-31T23:59:59Z");
     CHECK(utc_text(-62135596800) == "0001-01-01T00:00:00Z");
+    CHECK(utc_text(std::numeric_limits<std::int64_t>::min()).find("T08:29:52Z") != std::string::npos);
+    CHECK(utc_text(std::numeric_limits<std::int64_t>::max()).find("T15:30:07Z") != std::string::npos);
     std::mt19937_64 rng(5);
     for (int i = 0; i < 100000; ++i) {
         const auto t = static_cast<std::int64_t>(rng() % 315537897600ULL) - 62135596800;  // years 1..9999

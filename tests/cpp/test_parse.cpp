@@ -223,6 +223,13 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(try_parse("tel:+1-212-555-0100;isub=12")->key() == 12125550100ULL);
     CHECK(try_parse("tel:+1-212-555-0100;foo=1").error() == parse_errc::bad_character);
     CHECK(try_parse("2125550100;phone-context=").error() == parse_errc::bad_character);
+    // RFC 3966's parameters in their own case only, as libphonenumber finds them; a subaddress
+    // goes from any text (only after "tel:" before).
+    CHECK(try_parse("0912345678;Phone-Context=+84").error() == parse_errc::bad_character);
+    CHECK(try_parse("tel:++84912345678;ISUB=12").error() == parse_errc::bad_character);
+    CHECK(try_parse("0912345678;isub=12")->key() == 84912345678ULL);
+    CHECK(try_parse("+84912345678;isub=12")->key() == 84912345678ULL);
+    CHECK(try_parse("tel:12;isub=1")->key() == 8412ULL);                      // "12" alone is viable
     CHECK(try_parse("0912 345 678 y").error() == parse_errc::bad_character);  // one stray letter
     CHECK(try_parse("\xE2\x82\xAC"
                     "0912345678")

@@ -149,11 +149,14 @@ def test_unknown_region_is_a_value_error_naming_it(region):
 
 
 def test_region_zz_is_no_region_as_in_libphonenumber():
-    """libphonenumber's code for an unknown region, which phonenumbers.region_code_for_number
-    gives: international forms parse, national ones need a region, row by row (a column of
-    regions holding "ZZ" made parse_many raise for every row)."""
+    """libphonenumber's code for an unknown region (C++ and Java getRegionCodeForNumber give it a
+    number of no region; phonenumbers gives None there, "ZZ" from region_code_for_country_code):
+    international forms parse, national ones need a region, row by row (a column of regions
+    holding "ZZ" made parse_many raise for every row). An int is a key, as with None."""
     phonenumbers = pytest.importorskip("phonenumbers")
-    assert phonenumbers.region_code_for_number(phonenumbers.parse("+80012345678")) != "ZZ"
+    assert phonenumbers.region_code_for_country_code(999) == "ZZ"
+    assert numrep.parse(912345678, region="ZZ") == numrep.parse(912345678, region=None)
+    assert numrep.PhoneNumber(912345678, region="ZZ").key == 912345678
     for region in ("ZZ", "zz"):
         assert numrep.parse("+84 912 345 678", region=region) == numrep.parse("+84 912 345 678", region=None)
         assert phonenumbers.parse("+84 912 345 678", region).national_number == 912345678

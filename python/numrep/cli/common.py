@@ -91,10 +91,11 @@ def iso_time(text: str) -> dt.datetime | str:
         return "latest"
     try:
         seconds = _core._unix_time(text, "time")
-    except ValueError:
+    except ValueError as error:  # the library's reason too: out of range, milliseconds for seconds
+        reason = str(error).removeprefix("numrep: ")
         raise argparse.ArgumentTypeError(
-            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix seconds"
-        ) from None
+            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix seconds "
+            f"({reason})") from None
     return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=seconds)  # any year 1-9999
 
 

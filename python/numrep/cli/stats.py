@@ -65,9 +65,9 @@ BREAKDOWN_TITLES = {"carrier": "numbers by allocated carrier", "type": "numbers 
 PARTIAL = "more reports after"  # first reported by then, its level not known yet (see levels_over_time)
 LEVEL_COLOURS = {"clean": "#9bbf85", "suspicious": "#e8b04a", "likely_scam": "#b5443b", PARTIAL: "#c9c9c9"}
 DAY = 86400
-# Days after the newest report from which the levels-over-time panel is flat: a number is delisted
-# a year (quiet_days, 365) after its last report; a little more, to show the step.
-SETTLED_DAYS = 400
+# The levels-over-time panel is flat from quiet_days after the newest report (every number is
+# delisted by then); it runs this much longer, to show the step.
+SETTLED_MARGIN_DAYS = 35
 
 
 def print_breakdown(parts: dict[str, dict[str, int]], now: dt.datetime,
@@ -149,11 +149,12 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         start = first_time_shown(columns["first_seen"][seen])
         latest = int(columns["last_seen"][seen].max())
         # Through `now`, and on far enough past the newest report to show the decay; but not
-        # years past it, where every level is flat (a number is delisted a year after its last
+        # past where every level is flat (every number delisted, quiet_days after the newest
         # report): an "as of" far ahead (--now 9999-12-31) then stays off the right edge, said in
         # the title, rather than stretching the axis past the dates matplotlib can draw.
-        settled = latest + int(max(2 * db.half_life_days, SETTLED_DAYS) * DAY)
-        end = max(min(now_s, settled), latest + int(2 * db.half_life_days * DAY))
+        decayed = latest + int(2 * db.half_life_days * DAY)
+        settled = latest + int((db.quiet_days + SETTLED_MARGIN_DAYS) * DAY)  # every number delisted by then
+        end = min(max(now_s, decayed), max(decayed, settled))
         times, counts = levels_over_time(db, keys[seen], columns["first_seen"][seen], columns["last_seen"][seen],
                                          start, end)
         axis = axes[0, 0]
