@@ -291,7 +291,7 @@ class BloomFilter:
     @property
     def bits_per_key(self) -> float:
         """
-        Bits per number at capacity (inf for capacity 0).
+        Bits per number at capacity (inf for a capacity of 0, which only a file can give).
         """
     @property
     def capacity(self) -> int:

@@ -446,7 +446,7 @@ void register_bloom(py::module_& m) {
             "Numbers the filter was sized for.")
         .def_property_readonly(
             "bits_per_key", [](const bloom_holder& h) -> double { return h.bits.bits_per_key(); },
-            "Bits per number at capacity (inf for capacity 0).")
+            "Bits per number at capacity (inf for a capacity of 0, which only a file can give).")
         .def_property_readonly(
             "num_probes", [](const bloom_holder& h) -> std::uint64_t { return h.bits.num_probes(); },
             "k: bits set and tested per number.")
