@@ -147,20 +147,14 @@ constexpr char32_t label_lower(char32_t c) noexcept {
     return c == 0x17F ? U's' : c;
 }
 
-// t[pos, pos + word.size()) is `word` (lower case), in any case.
-constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word) noexcept {
+// t[pos, pos + word.size()) is `word` (lower case), in any case; exactly, when not any_case
+// (RFC 3966's ";phone-context=" and ";isub=", which libphonenumber finds in this case only).
+constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word, bool any_case = true) noexcept {
     if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-        if (label_lower(t.c[static_cast<std::size_t>(pos) + i]) != word[i]) return false;
-    return true;
-}
-
-// t[pos, pos + word.size()) is `word` exactly: RFC 3966's ";phone-context=" and ";isub=", which
-// libphonenumber finds in this case only.
-constexpr bool matches_exactly_at(const code_points& t, int pos, std::u32string_view word) noexcept {
-    if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
-    for (std::size_t i = 0; i < word.size(); ++i)
-        if (t.c[static_cast<std::size_t>(pos) + i] != word[i]) return false;
+    for (std::size_t i = 0; i < word.size(); ++i) {
+        const char32_t c = t.c[static_cast<std::size_t>(pos) + i];
+        if ((any_case ? label_lower(c) : c) != word[i]) return false;
+    }
     return true;
 }
 
@@ -507,7 +501,7 @@ constexpr void scan_number_part(const code_points& t, int begin, int end, scanne
 // Where a text's RFC 3966 phone-context parameter starts, or -1.
 constexpr int find_phone_context(const code_points& t) noexcept {
     for (int p = 0; p < t.size; ++p)
-        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_exactly_at(t, p, U";phone-context=")) return p;
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";phone-context=", false)) return p;
     return -1;
 }
 
@@ -529,7 +523,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     for (int p = number_end; p < t.size;) {
         int q = p + 1;
         while (q < t.size && t.c[static_cast<std::size_t>(q)] != ';') ++q;
-        if (matches_exactly_at(t, p, U";phone-context=")) {
+        if (matches_at(t, p, U";phone-context=", false)) {
             if (context_begin < 0) context_begin = p + 15, context_end = q;
             ignored = true;
         } else if (ignored) {
@@ -537,7 +531,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         } else if (matches_at(t, p, U";ext=")) {
             ext_begin = p + 5;
             ext_end = q;
-        } else if (matches_exactly_at(t, p, U";isub=")) {
+        } else if (matches_at(t, p, U";isub=", false)) {
             ignored = true;
         } else {
             s.error = parse_errc::bad_character;  // a parameter we cannot honour
@@ -579,7 +573,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
 // text) starts, or the text's end.
 constexpr int subaddress_start(const code_points& t) noexcept {
     for (int p = 0; p < t.size; ++p)
-        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_exactly_at(t, p, U";isub=")) return p;
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";isub=", false)) return p;
     return t.size;
 }
 

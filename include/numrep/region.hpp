@@ -16,7 +16,7 @@ class region {
 public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
     // "ZZ" is none(): libphonenumber's code for an unknown region, which it parses international
-    // forms with, and which its region_code_for_number gives (a column of such codes is common).
+    // forms with, and which its GetRegionCodeForNumber gives a number of no region.
     static constexpr std::optional<region> find(std::string_view code) noexcept {
         if (code.size() != 2) return std::nullopt;
         const int a = to_upper(code[0]) - 'A';

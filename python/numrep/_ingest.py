@@ -136,12 +136,13 @@ def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: s
     fields: dict[str, str | None] = {"number": number, "time": time, "category": category, "source": source,
                                      "not_spam": not_spam}
     for field, column in fields.items():
-        if column is not None and column not in schema_names:
-            role = "not_spam flag" if field == "not_spam" else field
+        if column is None:
+            continue
+        role = "not_spam flag" if field == "not_spam" else field
+        if column not in schema_names:
             raise ValueError(f"numrep: {path}: no column {column!r} (for the {role}); columns: "
                              + ", ".join(repr(name) for name in schema_names))
-        if column is not None and schema_names.count(column) > 1:
-            role = "not_spam flag" if field == "not_spam" else field
+        if schema_names.count(column) > 1:
             raise ValueError(f"numrep: {path}: {schema_names.count(column)} columns are named {column!r} (for the "
                              f"{role}); numrep cannot tell which to read: give the file one column of that name")
     read = set(fields.values())
