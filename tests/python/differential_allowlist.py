@@ -215,6 +215,19 @@ def is_text_before_number(d: Difference) -> bool:
             and not any(c in "+\uff0b" or unicodedata.decimal(c, None) is not None for c in d.text[:at + 1]))
 
 
+_LETTER_RUN = r"[^\W\d_\u30fc]*"
+
+
+def _numrep_e164(text: str, region: Optional[str]) -> Optional[str]:
+    """numrep's E.164 form of `text`, or None when it refuses it."""
+    import numrep
+
+    try:
+        return numrep.parse(text, region=region).e164
+    except numrep.ParseError:
+        return None
+
+
 def is_stray_letter(d: Difference) -> bool:
     """numrep refuses one or two letters (of any script) among the digits; phonenumbers drops them.
     Not a run of three letters or more (extension labels, which numrep must read as phonenumbers
@@ -223,15 +236,23 @@ def is_stray_letter(d: Difference) -> bool:
     at = _bad_character_at(d)
     if not (d.aspect == "accept" and d.theirs.accepted and at is not None and at < len(d.text)):
         return False
-    letters = (re.search(r"[^\W\d_]*$", d.text[:at]).group(0)  # the run of letters around the flagged one
-               + re.match(r"[^\W\d_]*", d.text[at:]).group(0))
+    # The run of letters around the flagged one; U+30FC (the katakana prolonged sound mark) is a
+    # letter to Unicode but punctuation to libphonenumber, as to numrep.
+    before = re.search(_LETTER_RUN + "$", d.text[:at])
+    after = re.match(_LETTER_RUN, d.text[at:])
+    letters = before.group(0) + after.group(0)
     if not 1 <= len(letters) <= 2:
         return False
     # phonenumbers dropped the letters, not read them as keypad digits (a vanity number): its
-    # national number is written in the text's digits.
+    # national number is written in the text's digits, or numrep reads the text without the
+    # letters as phonenumbers read it with them (a trunk prefix transformed, as NF's "3").
     written = re.sub(r"\D", "", _digits_of(d.text))
-    if d.theirs.e164 is None or not any(d.theirs.e164[1 + cc:] in written for cc in (1, 2, 3)):
+    if d.theirs.e164 is None:
         return False
+    if not any(d.theirs.e164[1 + cc:] in written for cc in (1, 2, 3)):
+        dropped = d.text[:before.start()] + d.text[at + after.end():]
+        if _numrep_e164(dropped, d.region) != d.theirs.e164:
+            return False
     # An 'x' (in any case or width) is punctuation to phonenumbers, or an extension label: only
     # where it read no extension.
     return unicodedata.normalize("NFKC", letters).casefold() != "x" or d.theirs.extension == ""
