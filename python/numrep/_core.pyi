@@ -835,6 +835,7 @@ DEFAULT_REGION: str = 'VN'
 LEGACY_MOBILE_PREFIXES: dict[str, str] = {'120': '70', '121': '79', '122': '77', '126': '76', '128': '78', '123': '83', '124': '84', '125': '85', '127': '81', '129': '82', '162': '32', '163': '33', '164': '34', '165': '35', '166': '36', '167': '37', '168': '38', '169': '39', '186': '56', '188': '58', '199': '59'}
 LEVEL_NAMES: tuple[str, ...] = ('clean', 'suspicious', 'likely_scam')
 TYPE_NAMES: tuple[str, ...] = ('unknown', 'mobile', 'fixed_line', 'toll_free', 'premium_rate', 'voip', 'uan', 'short_code', 'shared_cost', 'personal_number', 'pager', 'voicemail', 'fixed_line_or_mobile')
+_HALF_LIFE_DAYS_RANGE: tuple[float, float] = (0.041666666666666664, 36500.0)
 _OUTPUT_POOL_LIMIT: int = 268435456
 _OUTPUT_POOL_MINIMUM: int = 65536
 __version__: str = '0.1.0'

@@ -1102,6 +1102,9 @@ void register_reputation(py::module_& m) {
     for (std::size_t i = 0; i < report_category_count; ++i)
         categories.append(std::string(to_string(static_cast<report_category>(i))));
     m.attr("CATEGORY_NAMES") = py::tuple(categories);
+    // The half-lives the library takes, in days, for the CLI to check what a user wrote (hours,
+    // weeks) and name it as written.
+    m.attr("_HALF_LIFE_DAYS_RANGE") = py::make_tuple(reputation_config::min_days, reputation_config::max_days);
     m.def(
         "_store_files", [](const path_arg& path) { return detail::db_directory::store_files(path_of(path)); },
         py::arg("path"),

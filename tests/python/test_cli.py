@@ -554,7 +554,8 @@ def test_build_progress_bar_only_on_a_terminal(tmp_path) -> None:
     assert "100.0%" in text and "9 rows" in text and "rows/s" in text and "5 bad" in text
 
 
-@pytest.mark.parametrize(("given", "days"), [("90d", 90), ("12w", 84), ("2160h", 90), ("45", 45), ("1.5d", 1.5)])
+@pytest.mark.parametrize(("given", "days"), [("90d", 90), ("12w", 84), ("2160h", 90), ("45", 45), ("1.5d", 1.5), ("1h", 1 / 24),
+                                           ("36500", 36500)])
 def test_half_life_forms(tmp_path, given: str, days: float) -> None:
     result, db = build(tmp_path, REPORTS, "--half-life", given)
     assert result.returncode == 0, result.stderr

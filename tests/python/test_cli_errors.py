@@ -76,6 +76,10 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{root}/new db", "--number", "phone"], 1, ['"phone"', "reports.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--strict"], 1, ["reports.csv", "yesterday"]),
     (["build", "{reports}", "-o", "{root}/new db", "--half-life", "ten days"], 2, ["ten days"]),
+    # Out of the library's range: named as written (hours), not in the days it converts to.
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0.5h"], 2, ["--half-life", "'0.5h'", "1 hour"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0"], 2, ["'0'", "1 hour"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "5300w"], 2, ["'5300w'", "36500 days"]),
     (["build", "{reports}", "-o", "{root}/new db", "--delimiter", "ab"], 2, ["'ab'"]),
     (["build", "{reports}", "-o", "{root}/new db", "--default-time", "soon"], 2, ["'soon'"]),
     # check

@@ -77,8 +77,10 @@ def half_life_days(text: str) -> float:
         raise argparse.ArgumentTypeError(
             f"bad half-life {text!r}: expected a duration such as 90d, 12w, 2160h or 90 (days)")
     value = float(match.group(1)) * {"": 1.0, "d": 1.0, "w": 7.0, "h": 1 / 24}[match.group(2).lower()]
-    if value <= 0:
-        raise argparse.ArgumentTypeError(f"bad half-life {text!r}: it must be longer than zero")
+    shortest, longest = _core._HALF_LIFE_DAYS_RANGE  # the library's limits, named here as the user wrote
+    if not shortest <= value <= longest:
+        raise argparse.ArgumentTypeError(
+            f"bad half-life {text!r}: it must be from 1 hour (1h) to {longest:g} days")
     return value
 
 
