@@ -2,6 +2,7 @@
 // (docs/architecture.md says which header owns what).
 #pragma once
 
+#include "background_task.hpp"
 #include "bloom_filter.hpp"
 #include "category.hpp"
 #include "csv.hpp"

@@ -7,10 +7,8 @@
 #include <algorithm>
 #include <array>
 #include <atomic>
-#include <chrono>
 #include <cstdint>
 #include <filesystem>
-#include <future>
 #include <limits>
 #include <memory>
 #include <mutex>
@@ -21,6 +19,7 @@
 #include <utility>
 #include <vector>
 
+#include "background_task.hpp"
 #include "bloom_filter.hpp"
 #include "detail/db_directory.hpp"
 #include "detail/key.hpp"
@@ -92,16 +91,14 @@ public:
     reputation_db(reputation_db&& other) noexcept : options_(other.options_), state_(other.settled_state()) {}
     reputation_db& operator=(reputation_db&& other) noexcept {
         if (this == &other) return *this;
-        if (background_.valid()) background_.wait();
+        background_.wait();
         options_ = other.options_;
         store_state(other.settled_state());
         return *this;
     }
     reputation_db(const reputation_db&) = delete;
     reputation_db& operator=(const reputation_db&) = delete;
-    ~reputation_db() {
-        if (background_.valid()) background_.wait();
-    }
+    ~reputation_db() { background_.wait(); }
 
     // The verdict on one number at time `now` (unix seconds). Never blocks on writers: it takes
     // the current state under a lock held for a pointer copy. For a hot path, check through a
@@ -236,12 +233,13 @@ public:
         store_state(std::move(next));
     }
 
-    // compact() on a background thread; the future reports its end (and any exception).
-    std::shared_future<void> compact_async() {
+    // compact() on a thread of its own; the task's wait() waits for its end, get() also rethrows
+    // what it threw. While one runs, another call returns it rather than start a second.
+    background_task compact_async() {
         std::lock_guard lock(writer_);
-        if (background_.valid() && background_.wait_for(std::chrono::seconds(0)) != std::future_status::ready)
-            return background_;
-        background_ = std::async(std::launch::async, [this] { compact(); }).share();
+        if (!background_.ready()) return background_;
+        background_.wait();  // a finished task's thread is joined before the next starts
+        background_ = background_task::start([this] { compact(); });
         return background_;
     }
 
@@ -601,7 +599,7 @@ private:
     }
 
     std::shared_ptr<const state> settled_state() {
-        if (background_.valid()) background_.wait();
+        background_.wait();
         return load_state();
     }
 
@@ -621,7 +619,7 @@ private:
     std::atomic<std::uint64_t> generation_{0};  // states published so far (generation())
     std::mutex writer_;                         // serialises publishers (add_reports, the end of compact)
     std::mutex compactor_;                      // one compaction at a time
-    std::shared_future<void> background_;
+    background_task background_;
 };
 
 }  // namespace numrep

@@ -414,6 +414,69 @@ TEST_CASE("readers never block while reports arrive and snapshots are rebuilt", 
     CHECK(db.size() == 31);
 }
 
+TEST_CASE("a background task is waited for from any copy and keeps what it threw", "[reputation][threads]") {
+    const numrep::background_task none;
+    CHECK_FALSE(none.valid());
+    CHECK(none.ready());
+    none.wait();
+    none.get();
+
+    std::atomic<bool> release{false};
+    std::atomic<int> runs{0};
+    const auto task = numrep::background_task::start([&] {
+        while (!release.load()) std::this_thread::yield();
+        runs.fetch_add(1);
+    });
+    CHECK(task.valid());
+    CHECK_FALSE(task.ready());  // it cannot end before `release`
+    // Copies on other threads wait at the same time; each returns once the one run has ended.
+    std::vector<std::thread> waiters;
+    std::atomic<int> returned{0};
+    for (int i = 0; i < 4; ++i)
+        waiters.emplace_back([copy = task, &returned, &runs] {
+            copy.wait();
+            if (runs.load() == 1) returned.fetch_add(1);
+        });
+    release = true;
+    for (auto& w : waiters) w.join();
+    CHECK(returned.load() == 4);
+    CHECK(task.ready());
+    task.get();  // nothing thrown
+    CHECK(runs.load() == 1);
+
+    const auto failing = numrep::background_task::start([] { throw std::runtime_error("compaction failed"); });
+    failing.wait();  // waiting does not throw
+    CHECK_THROWS_WITH(failing.get(), "compaction failed");
+    CHECK_THROWS_WITH(failing.get(), "compaction failed");  // every get() rethrows
+
+    // A handle dropped while its task runs: the task finishes, and the program does not end
+    // (a std::thread destroyed unjoined would terminate it).
+    std::atomic<bool> finished{false};
+    (void)numrep::background_task::start([&] {
+        std::this_thread::sleep_for(std::chrono::milliseconds(20));
+        finished = true;
+    });
+    CHECK(finished.load());  // the last handle's end joined the thread
+}
+
+TEST_CASE("compact_async called while one runs: every handle ends, every report is folded",
+          "[reputation][db][threads]") {
+    numrep::reputation_builder seed;
+    seed.add(84912345678ULL, report_category::scam, now, 1, false);
+    auto db = numrep::reputation_db::build(seed);
+    for (int round = 0; round < 20; ++round) {
+        numrep::reputation_builder more;
+        more.add(84912345679ULL + static_cast<unsigned>(round), report_category::spam, now, 1, false);
+        db.add_reports(more);
+        const auto first = db.compact_async();
+        const auto second = db.compact_async();  // the first one, or a new one if it had ended
+        first.get();
+        second.get();
+    }
+    CHECK(db.delta_layers() == 0);
+    CHECK(db.size() == 21);
+}
+
 TEST_CASE("readers pin a state and check without locks while writers publish", "[reputation][db][threads]") {
     numrep::reputation_builder seed;
     seed.add(84912345678ULL, report_category::scam, now, 1, false);
