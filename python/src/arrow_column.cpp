@@ -230,6 +230,37 @@ column_origin origin_of(const py::handle& values) {
 
 // ------------------------------------------------------------------------------ import
 
+namespace {
+
+// The ARROW:extension:name of a schema's metadata ("" when it has none). The metadata is a
+// count, then each key and value as a length and bytes, in 32-bit native integers; read within
+// the lengths it states, which pyarrow wrote (a malformed one is taken as no extension).
+std::string extension_name(const schema& s) {
+    if (s.metadata == nullptr) return {};
+    const char* at = s.metadata;
+    const auto read_length = [&at]() {
+        std::int32_t n = 0;
+        std::memcpy(&n, at, sizeof n);
+        at += sizeof n;
+        return n;
+    };
+    const std::int32_t pairs = read_length();
+    constexpr std::string_view wanted = "ARROW:extension:name";
+    for (std::int32_t p = 0; p < pairs; ++p) {
+        const std::int32_t key_length = read_length();
+        if (key_length < 0) return {};
+        const std::string_view key(at, static_cast<std::size_t>(key_length));
+        at += key_length;
+        const std::int32_t value_length = read_length();
+        if (value_length < 0) return {};
+        if (key == wanted) return std::string(at, static_cast<std::size_t>(value_length));
+        at += value_length;
+    }
+    return {};
+}
+
+}  // namespace
+
 std::optional<arrow_column> arrow_column::of(const py::handle& values, std::string_view method) {
     py::object source = py::reinterpret_borrow<py::object>(values);
     if (origin_of(values) == column_origin::pandas) {
@@ -246,6 +277,10 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
             source = data.attr("__arrow_array__")();
         } catch (py::error_already_set& e) {
             if (e.matches(PyExc_ImportError)) return std::nullopt;  // pyarrow is not installed
+            // A str that has no UTF-8 (a lone surrogate, as surrogateescape leaves undecodable
+            // bytes) in a "string[python]" Series: pyarrow cannot convert it, so the values are
+            // read one by one, as an object column's are, where such a str is a bad value.
+            if (e.matches(PyExc_UnicodeError)) return std::nullopt;
             throw;
         }
     }
@@ -301,6 +336,13 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
     else
         throw py::type_error(prefix + "takes strings or integer keys, got an Arrow column of format \"" +
                              column.format_ + "\" (see the Arrow C data interface's format strings)");
+    // An extension type stored as integers (a pandas Period, pyarrow's bool8) means something
+    // else than its integers: not keys. One stored as text is read as its text.
+    if (column.kind_ == kind::integer) {
+        if (const std::string extension = extension_name(column.schema_); !extension.empty())
+            throw py::type_error(prefix + "takes strings or integer keys, got an Arrow column of extension type \"" +
+                                 extension + "\" (stored as format \"" + column.format_ + "\")");
+    }
     for (const auto& chunk : column.chunks_) column.add_chunk(*chunk, method);
     return column;
 }
