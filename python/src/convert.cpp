@@ -83,6 +83,20 @@ std::string context(std::string_view method) {
                           " is negative: keys are E.164 numbers");
 }
 
+// An int of a batch taken as a key as it is; a negative one, or one beyond 64 bits, is a
+// ValueError naming it, its index and the call.
+std::uint64_t key_as_given(const py::handle& item, std::string_view method, std::size_t index) {
+    const py::int_ v = as_int(item);
+    const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
+    if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
+        PyErr_Clear();
+        if (v < py::int_(0)) negative_key(method, v, index);
+        throw py::value_error(context(method) + "key " + repr_of(v) + " at index " + std::to_string(index) +
+                              " does not fit in 64 bits");
+    }
+    return static_cast<std::uint64_t>(u);
+}
+
 }  // namespace
 
 std::uint64_t to_u64(const py::handle& value, const std::string& what) {
@@ -406,13 +420,25 @@ constexpr const char* float_column_hint =
     "a column of phone numbers read as floats has lost its leading zeros: read it as str "
     "(pd.read_csv(..., dtype=str)), or use Series.numrep.parse, which reads whole-number floats by the integer rule";
 
+// A pandas Series or Index (NumPy-backed; Arrow-backed ones were read in place) as a NumPy array,
+// by position, not by label; anything else as it is. A categorical one as objects, its
+// categories' values with NaN where one is missing: to_numpy() would give a column of ints with
+// a missing value as floats, which lost the ints' digits' meaning (docs/python.md: a category
+// Series is read one Python object at a time).
+py::object numpy_of_column(const py::object& values) {
+    if (py::isinstance<py::array>(values) || !py::hasattr(values, "to_numpy")) return values;
+    if (origin_of(values) == column_origin::pandas && py::hasattr(values, "dtype") &&
+        py::str(values.attr("dtype")).cast<std::string>() == "category")
+        return values.attr("astype")("object").attr("to_numpy")();  // to_numpy(dtype=object) makes the ints floats
+    return values.attr("to_numpy")();
+}
+
 }  // namespace
 
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
                                        bool ints_are_keys, std::string_view method) {
     if (const auto column = arrow_column::of(values, method)) return parse_arrow(*column, region_code, on_bad, method);
-    // pandas Series (NumPy-backed): index by position, not by label.
-    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
+    values = numpy_of_column(values);
     const bool raise = on_bad == bad_text::raise;
     std::vector<std::size_t> failed;
 
@@ -511,7 +537,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             direct[i] = item.cast<phone_number>().key();
         } else if (ints_are_keys && is_integer(item)) {
             // keys_of's rule for a list that mixes ints with text: an int is a key as it is.
-            direct[i] = to_u64(item, "key at index " + std::to_string(i));
+            direct[i] = key_as_given(item, method, i);
         } else if (is_integer(item)) {
             // With a region, an int (or a NumPy integer) is a number that lost its leading zeros
             // (read_integer's rule: one valid reading or none); without one, an E.164 key.
@@ -574,15 +600,20 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     if (const auto column = arrow_column::of(values, options.method)) {
         if (column->value_kind() == arrow_column::kind::text)
             return key_array::ensure(parse_arrow(*column, options.region, options.on_bad_text, options.method));
-        // Integers (null: 0, which no store holds) or the null type (all 0).
+        // Integers or the null type: a null is missing, as in a text column (0, which no store
+        // holds, or with bad_text::raise a ParseError naming it).
         key_array out(output_array<std::uint64_t>(static_cast<py::ssize_t>(column->size())));
         if (const auto negative = column->copy_integers(out.mutable_data()))
             throw py::value_error(context(options.method) + "key " + column->integer_text(*negative) + " at index " +
                                   std::to_string(*negative) + " is negative: keys are E.164 numbers");
+        if (options.on_bad_text == bad_text::raise) {
+            const std::uint64_t* keys = out.data();
+            for (std::size_t i = 0; i < column->size(); ++i)
+                if (keys[i] == 0 && column->is_null(i)) throw_missing_value(i);
+        }
         return out;
     }
-    // pandas Series / Index (NumPy-backed): by position, as a NumPy array.
-    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) values = values.attr("to_numpy")();
+    values = numpy_of_column(values);
     if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one string");
 
@@ -623,15 +654,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
             all_integers = false;
             continue;
         }
-        const py::int_ v = as_int(item);
-        const unsigned long long u = PyLong_AsUnsignedLongLong(v.ptr());
-        if (u == static_cast<unsigned long long>(-1) && PyErr_Occurred()) {
-            PyErr_Clear();
-            if (v < py::int_(0)) negative_key(options.method, v, i);
-            throw py::value_error(context(options.method) + "key " + repr_of(v) + " at index " + std::to_string(i) +
-                                  " does not fit in 64 bits");
-        }
-        data[i] = static_cast<std::uint64_t>(u);
+        data[i] = key_as_given(item, options.method, i);
     }
     if (all_integers) return out;
     return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true, options.method));

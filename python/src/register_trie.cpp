@@ -3,6 +3,7 @@
 // Python; the store bit-packs them to the width the largest needs anyway). A store never
 // changes after it is built and its C++ queries are noexcept and thread-safe, so there is no
 // lock: build, batch queries, save, open, load and the byte conversions release the GIL.
+#include "arrow_column.hpp"
 #include "common.hpp"
 
 #include <pybind11/gil.h>
@@ -75,8 +76,25 @@ key_array keys_from_batch(const numbers_arg& input, const regions_arg& home, con
     return keys_of(input, {.method = name, .region = home});
 }
 
+// The first missing value (None, NaN, NA, a null) of a pandas, polars or pyarrow column, if any:
+// their NumPy forms would hide it (floats with NaN) or refuse (pyarrow's to_numpy).
+std::optional<std::size_t> first_missing(const py::object& values) {
+    const column_origin origin = origin_of(values);
+    const char* method = origin == column_origin::pandas                                       ? "isna"
+                         : origin == column_origin::polars || origin == column_origin::pyarrow ? "is_null"
+                                                                                               : nullptr;
+    if (method == nullptr || !py::hasattr(values, method)) return std::nullopt;
+    const py::module_ numpy = py::module_::import("numpy");
+    const py::array where = numpy.attr("flatnonzero")(numpy.attr("asarray")(values.attr(method)(), "bool"));
+    if (where.size() == 0) return std::nullopt;
+    return as_int(where[py::int_(0)]).cast<std::size_t>();
+}
+
 // Values for build: unsigned or non-negative integers, one per key.
 value_array values_from(const py::object& input, std::size_t key_count) {
+    if (const auto missing = first_missing(input))
+        throw py::value_error("numrep: TrieStore.build: value at index " + std::to_string(*missing) +
+                              " is missing (values are unsigned integers, one per key)");
     py::object values = to_numpy_if_frame(input).value_or(input);
     value_array out;
     if (py::isinstance<py::array>(values) && py::reinterpret_borrow<py::array>(values).dtype().kind() != 'O') {
