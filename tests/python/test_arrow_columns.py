@@ -123,10 +123,13 @@ def test_empty_and_all_null_columns() -> None:
 @pytest.mark.parametrize("type_", [pa.int64(), pa.uint64(), pa.int32(), pa.uint32()])
 def test_integer_columns_are_keys(type_: pa.DataType) -> None:
     trie = numrep.TrieStore.build([84912345678, 16502530000 % (1 << 31)])
-    keys = pa.array([84912345678 % (1 << 31) if type_.bit_width == 32 else 84912345678, None, 16502530000 % (1 << 31)],
+    keys = pa.array([84912345678 % (1 << 31) if type_.bit_width == 32 else 84912345678, 7, 16502530000 % (1 << 31)],
                     type=type_)
-    expected = trie.contains_many(np.asarray(keys.fill_null(0).to_numpy(), dtype=np.uint64))
+    expected = trie.contains_many(np.asarray(keys.to_numpy(), dtype=np.uint64))
     assert trie.contains_many(keys).tolist() == expected.tolist()
+    # A null is a missing value, as in any column (test_store_calls_refuse_a_missing_key_in_any_column_type).
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        trie.contains_many(pa.array([keys[0].as_py(), None], type=type_))
 
 
 def test_negative_integer_key_is_named() -> None:
@@ -392,3 +395,56 @@ def test_string_views_into_a_missing_data_buffer_are_refused() -> None:
     assert list(numrep.parse_many(good, region="VN")) == [84912345678]
     with pytest.raises(ValueError, match="missing data buffer"):
         numrep.parse_many(_ArrowProducer(1, None, None, fmt=b"vu", raw_buffers=[None, view, None, sizes]), region="VN")
+
+
+@pytest.mark.parametrize("column", [
+    pa.nulls(2), pa.array([None, None], type=pa.int64()), pa.array([84912345678, None]),
+    polars.Series([None, None]), polars.Series([84912345678, None]),
+], ids=["pa-null-type", "pa-int-nulls", "pa-int-one-null", "polars-null-type", "polars-int-one-null"])
+def test_store_calls_refuse_a_missing_key_in_any_column_type(column: object) -> None:
+    # As a null in a text column is (a store call raises for what is no number): not key 0,
+    # which would answer "absent" in a query and be called "not a number" by add_many.
+    store = numrep.TrieStore.build(["0912345678"], values=[5])
+    bloom = numrep.BloomFilter(10)
+    values = column.to_list() if isinstance(column, polars.Series) else column.to_pylist()
+    first = next(i for i, v in enumerate(values) if v is None)
+    for call in (store.contains_many, store.get_many, bloom.add_many, bloom.contains_many, numrep.TrieStore.build):
+        with pytest.raises(numrep.ParseError, match="missing value") as raised:
+            call(column)
+        assert raised.value.reason == "missing_value" and raised.value.item == first
+    # check_many reads a missing value as no number (a row of its own), not an error.
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
+                                                      "category": ["scam"]}))
+    assert db.check_many(column, now="latest")["key"].tolist()[first] == 0
+
+
+def test_extension_types_stored_as_integers_are_not_keys() -> None:
+    period = pd.Series(pd.period_range("2020-01-01", periods=2, freq="D"))
+    store = numrep.TrieStore.build([18262])
+    with pytest.raises(TypeError, match='extension type "pandas.period"'):
+        store.contains_many(period)
+    with pytest.raises(TypeError, match='extension type "pandas.period"'):
+        numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
+                                                     "category": ["scam"]})).check_many(period, now="latest")
+    if hasattr(pa, "bool8"):
+        with pytest.raises(TypeError, match='extension type "arrow.bool8"'):
+            store.contains_many(pa.array([1, 0], pa.bool8()))
+    # The plain integers are keys.
+    assert store.contains_many(pa.array([18262, 18263])).tolist() == [True, False]
+
+
+@pytest.mark.parametrize("values", [pa.array([1, None]), polars.Series([1, None]), pd.Series([1, None], dtype="Int64"),
+                                    pd.Series([1.0, np.nan])], ids=["pyarrow", "polars", "pandas-Int64", "pandas-NaN"])
+def test_build_names_a_missing_value(values: object) -> None:
+    with pytest.raises(ValueError, match="value at index 1 is missing"):
+        numrep.TrieStore.build(["0912345678", "0987654321"], values=values)
+
+
+def test_negative_keys_in_an_object_column_are_named_with_the_call() -> None:
+    store = numrep.TrieStore.build(["0912345678"])
+    for column in ([1, -7], pd.Series([1, -7], dtype=object), np.array(["0912345678", -7], dtype=object)):
+        with pytest.raises(ValueError, match=r"^numrep: TrieStore.contains_many: key -7 at index 1 is negative"):
+            store.contains_many(column)
+    with pytest.raises(ValueError, match=r"^numrep: TrieStore.contains_many: key 18446744073709551616 at index 0 does "
+                                         r"not fit in 64 bits"):
+        store.contains_many(pd.Series([2**64, "0912345678"], dtype=object))

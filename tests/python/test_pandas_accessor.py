@@ -296,3 +296,41 @@ def test_latest_report_follows_new_reports_for_numbers_already_held_after_a_comp
     db.save(tmp_path / "db")
     assert db.latest_report.date().isoformat() == "2025-05-01"
     assert numrep.ReputationDB.open(tmp_path / "db").latest_report == db.latest_report
+
+
+def test_a_string_python_series_with_a_lone_surrogate_reads_it_as_a_bad_value() -> None:
+    # Text read with errors="surrogateescape" keeps undecodable bytes as lone surrogates;
+    # pyarrow cannot convert such a "string[python]" Series, so it is read as an object one is.
+    values = ["0912345678", "0912\udcff345678", None]
+    series = pd.Series(values, dtype="string[python]")
+    assert series.numrep.parse().tolist() == series.astype(object).numrep.parse().tolist()
+    assert series.numrep.parse().tolist()[0] == 84912345678
+    assert numrep.parse_many(series).tolist() == [84912345678, 0, 0]
+    with pytest.raises(numrep.ParseError) as raised:
+        numrep.parse_many(series, errors="raise")
+    assert raised.value.item == 1
+
+
+def test_check_frames_have_the_same_dtypes_with_no_rows() -> None:
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
+                                                      "category": ["scam"]}))
+    for kind in (str, "string[pyarrow]", object):
+        none = pd.Series([], dtype=kind).numrep.check(db, now="latest")
+        some = pd.Series(["0912345678"], dtype=kind).numrep.check(db, now="latest")
+        assert none.dtypes.to_dict() == some.dtypes.to_dict(), kind
+    none = db.check_many([], as_frame=True, now="latest")
+    some = db.check_many(["0912345678"], as_frame=True, now="latest")
+    assert none.dtypes.to_dict() == some.dtypes.to_dict()
+
+
+def test_a_categorical_series_of_ints_is_read_one_object_at_a_time() -> None:
+    # Its NumPy form would be floats (NaN for the missing one): read as the objects, as documented.
+    categorical = pd.Series(pd.Categorical([912345678, None, 912345678]))
+    objects = pd.Series([912345678, None, 912345678], dtype=object)
+    assert numrep.parse_many(categorical).tolist() == numrep.parse_many(objects).tolist() == [84912345678, 0,
+                                                                                             84912345678]
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
+                                                      "category": ["scam"]}))
+    # check_many takes the ints as keys as they are, as in a list (not by the integer rule).
+    checked = db.check_many(categorical, now="latest")["key"].tolist()
+    assert checked == db.check_many(objects, now="latest")["key"].tolist() == [912345678, 0, 912345678]
