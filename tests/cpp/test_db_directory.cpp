@@ -210,13 +210,51 @@ TEST_CASE("stores from another database or generation are refused, naming them",
     fs::resize_file(damaged / "MANIFEST", 0);  // emptied: damaged, not "nothing published"
     CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("its MANIFEST does not begin with"));
     fs::remove(damaged / "MANIFEST");
-    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("no MANIFEST"));
+    // Removed with store files left: not "nothing was published here", which may be untrue.
+    CHECK_THROWS_WITH(numrep::reputation_db::open(damaged),
+                      numrep_test::contains("no MANIFEST, though numrep store files are there"));
     CHECK_THROWS_AS(numrep::reputation_db::open(a / "MANIFEST"), numrep::format_error);
     // A huge (sparse) manifest is refused before it is read.
     fs::copy_file(a / "MANIFEST", damaged / "MANIFEST");
     fs::resize_file(damaged / "MANIFEST", std::uintmax_t{16} << 30);
     CHECK_THROWS_WITH(numrep::reputation_db::open(damaged), numrep_test::contains("more than the"));
     for (const auto& d : {a, b, damaged}) fs::remove_all(d);
+}
+
+TEST_CASE("a store damaged in itself is refused for its damage, not as another database's", "[db][directory]") {
+    const auto a = fresh_dir("self_damaged");
+    make_db(1).save(a);
+    const auto m = directory::read_manifest(a);
+    for (const bool records : {true, false}) {
+        const std::string name = records ? m.shards[0].records.name : m.shards[0].bloom.name;
+        const std::uintmax_t size = fs::file_size(a / name);
+        for (const std::uintmax_t length : {std::uintmax_t{100}, size - 1, size + 8}) {
+            const auto damaged = fresh_dir("self_damaged_copy");
+            fs::copy(a, damaged);
+            fs::resize_file(damaged / name, length);
+            std::string message;
+            try {
+                (void)numrep::reputation_db::open(damaged);
+            } catch (const numrep::format_error& e) {
+                message = e.what();
+            }
+            INFO(name << " resized to " << length << ": " << message);
+            CHECK(message.find(name) != std::string::npos);
+            CHECK(message.find("does not belong") == std::string::npos);
+            CHECK((message.find("truncated") != std::string::npos || message.find("bytes") != std::string::npos));
+            fs::remove_all(damaged);
+        }
+    }
+    fs::remove_all(a);
+}
+
+TEST_CASE("a database path that cannot be followed says why", "[db][directory]") {
+    const auto dir = fresh_dir("link_loop");
+    fs::create_directories(dir);
+    fs::create_symlink(dir / "loop", dir / "loop");
+    CHECK_THROWS_WITH(numrep::reputation_db::open(dir / "loop"),
+                      numrep_test::contains("cannot be read") && !numrep_test::contains("no such directory"));
+    fs::remove_all(dir);
 }
 
 TEST_CASE("what is not numrep's is left alone, and a hostile lock is not followed", "[db][directory]") {

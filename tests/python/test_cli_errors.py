@@ -40,9 +40,11 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     trie.write_bytes(bytes(data))
     (root / "half db").mkdir()
     (root / "half db" / "meta.txt").write_text("numrep-reputation 1\n")
+    (root / "loop").symlink_to(root / "loop")  # a link to itself: there, but it cannot be followed
     names = {"reports": "reports.csv", "empty": "empty.csv", "garbage": "garbage.csv"}
     return {key: str(root / names.get(key, key))
-            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db")} | {"root": str(root)}
+            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db", "loop")} | {
+                "root": str(root)}
 
 
 # Bad inputs, command by command: arguments ({name} is a file of the fixture), the exit status
@@ -97,6 +99,8 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["stats", "-d", "{root}/nodb"], 1, ["nodb"]),
     (["stats", "-d", "{corrupt db}"], 1, ["corrupt db/records-00000001-00000.trie"]),
     (["stats", "-d", "{half db}"], 1, ["half db"]),
+    (["stats", "-d", "{loop}"], 1, ["loop", "cannot be read", "symbolic links"]),
+    (["check", "-d", "{loop}", "0912000001"], 1, ["loop", "cannot be read"]),
     (["stats", "-d", "{db}", "--plot", "{a directory}"], 1, ["a directory", "is a directory"]),
     (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),
     # upgrade

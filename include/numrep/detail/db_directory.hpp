@@ -205,16 +205,22 @@ inline bool is_v1(const std::filesystem::path& dir) {
 // Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
 // are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
 // system says, anything else a directory of something else (a source tree has MANIFEST files).
-inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
-    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
+// Whether format 2 store files (records-*.trie, numbers-*.bloom) are in `dir`.
+inline bool has_store_files(const std::filesystem::path& dir) {
     std::error_code ec;
     for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
         const auto ext = entry.path().extension();
         const auto name = entry.path().filename();
-        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom")
-            return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
-                   "or was overwritten) though its store files are there";
+        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom") return true;
     }
+    return false;
+}
+
+inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
+    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
+    if (has_store_files(dir))
+        return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
+               "or was overwritten) though its store files are there";
     // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
     // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
     if (is_v1(dir))
@@ -627,20 +633,28 @@ struct contents {
 // The stores of one shard, each bound to the manifest by its size and header checksum, so that
 // a store of another database (or another generation) is refused, naming the file.
 inline shard open_shard(const std::filesystem::path& dir, const db_manifest::shard_entry& entry, verify check) {
-    const auto bound = [&](const db_manifest::file_entry& f) {
+    // open_alone(path) opens the store by its own header: a store damaged in itself (truncated,
+    // extended, its header hit) is refused for that, before it is called another database's.
+    const auto bound = [&](const db_manifest::file_entry& f, const auto& open_alone) {
         const std::filesystem::path path = dir / f.name;
         const std::uint64_t size = std::filesystem::file_size(path);
-        if (size != f.size || store_header_checksum(path) != f.checksum)
+        if (size != f.size || store_header_checksum(path) != f.checksum) {
+            open_alone(path);
             throw_format_error(path.string() + ": does not belong to this database (the manifest names a file of " +
                                std::to_string(f.size) + " bytes with checksum " + db_manifest::hex16(f.checksum) + ")");
+        }
         return path;
     };
+    const auto records_alone = [](const std::filesystem::path& p) {
+        (void)trie_store<number_record>::open(p, verify::header);
+    };
+    const auto bloom_alone = [](const std::filesystem::path& p) { (void)bloom_filter<>::open(p, verify::header); };
     shard s;
     s.first_key = entry.first_key;
     s.last_key = entry.last_key;
     s.entry = entry;
-    s.records = trie_store<number_record>::open(bound(entry.records), check);
-    s.bloom = bloom_filter<>::open(bound(entry.bloom), check);
+    s.records = trie_store<number_record>::open(bound(entry.records, records_alone), check);
+    s.bloom = bloom_filter<>::open(bound(entry.bloom, bloom_alone), check);
     const auto records_path = (dir / entry.records.name).string();
     if (s.records.size() != entry.numbers)
         throw_format_error(records_path + ": holds " + std::to_string(s.records.size()) +
@@ -736,8 +750,14 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         const std::filesystem::path old = sibling(dir, ".tmp-old");
         if (is_v1(old)) std::filesystem::rename(old, dir, error);
     }
-    if (!std::filesystem::exists(dir, error))  // the stores say ENOENT for this; say so too
+    if (!std::filesystem::exists(dir, error)) {
+        // Not "no such directory" when the path cannot be followed (a symbolic link loop, a
+        // component that is no directory, no permission): the system's reason.
+        if (error && error != std::errc::no_such_file_or_directory)
+            throw_format_error(dir.string() + ": cannot be read: " + error.message());
+        // The stores say ENOENT for this; say so too.
         throw_format_error(dir.string() + ": no such directory (a numrep database is a directory with a MANIFEST)");
+    }
     if (!std::filesystem::is_directory(dir, error))
         throw_format_error(dir.string() + ": not a numrep database (expected a directory with a MANIFEST)");
     contents c;
@@ -756,6 +776,12 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         throw_format_error(dir.string() + manifest_not_numrep(dir));
     else if (is_file(dir / "meta.txt"))
         c = read_v1(dir, check);
+    else if (has_store_files(dir))
+        // A first save that never published, or a MANIFEST lost: the files cannot say which, and
+        // without the MANIFEST nothing binds them together.
+        throw_format_error(dir.string() +
+                           ": not a numrep database that can be opened: no MANIFEST, though numrep store files are "
+                           "there (a save that never finished, or a MANIFEST that was lost)");
     else
         throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
     if (c.format == 2) {

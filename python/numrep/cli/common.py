@@ -154,6 +154,7 @@ def delimiter_option(text: str) -> str:
 
 def open_db(path: str) -> ReputationDB:
     # A database numrep 0.1 left at DB.tmp-old when killed mid-save is put back by open.
-    if not os.path.exists(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
+    # lexists: a link that cannot be followed (a loop) is there, and open says why it cannot be read.
+    if not os.path.lexists(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
         raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
     return ReputationDB.open(path)
