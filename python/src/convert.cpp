@@ -422,9 +422,9 @@ constexpr const char* float_column_hint =
 
 // A pandas Series or Index (NumPy-backed; Arrow-backed ones were read in place) as a NumPy array,
 // by position, not by label; anything else as it is. A categorical one as objects, its
-// categories' values with NaN where one is missing: to_numpy() would give a column of ints with
-// a missing value as floats, which lost the ints' digits' meaning (docs/python.md: a category
-// Series is read one Python object at a time).
+// categories' values with NaN where one is missing (docs/python.md: a category Series is read
+// one Python object at a time): its to_numpy() makes ints with a missing value floats, which
+// the batch calls refuse as numbers that lost their leading zeros.
 py::object numpy_of_column(const py::object& values) {
     if (py::isinstance<py::array>(values) || !py::hasattr(values, "to_numpy")) return values;
     if (origin_of(values) == column_origin::pandas && py::hasattr(values, "dtype") &&
