@@ -725,6 +725,11 @@ def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).
     """
+def _check_replaceable(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
+    """
+    ValueError unless saving at `path` may replace what is there: nothing, an empty directory, a database, or the files
+    a save or build that never published left (the rule every save applies; the CLI asks before it reads).
+    """
 def _csv_records(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]], preset: str | None, number: str | None, time: str | None, category: str | None, source: str | None, not_spam: str | None, delimiter: str | None, region: str | None, keep_preset_region: bool, strict: bool, default_time: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32], dict[str, int | str | dict[str, int] | list[dict[str, int | str]]], str | None]:
     """
     CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region national forms were read in).

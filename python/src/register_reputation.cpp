@@ -1106,6 +1106,12 @@ void register_reputation(py::module_& m) {
     // weeks) and name it as written.
     m.attr("_HALF_LIFE_DAYS_RANGE") = py::make_tuple(reputation_config::min_days, reputation_config::max_days);
     m.def(
+        "_check_replaceable", [](const path_arg& path) { detail::db_directory::check_replaceable(path_of(path)); },
+        py::arg("path"),
+        "ValueError unless saving at `path` may replace what is there: nothing, an empty directory, a database, or "
+        "the files\na save or build that never published left (the rule every save applies; the CLI asks before "
+        "it reads).");
+    m.def(
         "_store_files", [](const path_arg& path) { return detail::db_directory::store_files(path_of(path)); },
         py::arg("path"),
         "The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter "

@@ -807,7 +807,7 @@ def test_build_refuses_to_replace_what_is_not_a_database(tmp_path) -> None:
     (precious / "thesis.tex").write_text("years of work")
     result, _ = build(tmp_path)
     assert result.returncode == 0
-    one_error_line(run("build", str(tmp_path / "reports.csv"), "-o", str(precious)), "refusing to replace")
+    one_error_line(run("build", str(tmp_path / "reports.csv"), "-o", str(precious)), "will not replace")
     assert (precious / "thesis.tex").read_text() == "years of work"
     again = run("build", str(tmp_path / "reports.csv"), "-o", str(tmp_path / "db"))  # a database: replaced
     assert again.returncode == 0, again.stderr

@@ -9,7 +9,6 @@ import datetime as dt
 import sys
 import time
 from collections.abc import Sequence
-from pathlib import Path
 from typing import Any, Callable, Literal
 
 from .. import _core
@@ -20,11 +19,13 @@ from .output import ProgressBar, format_size
 
 
 def guard_output(path: str) -> None:
-    """Refuse to replace anything but a numrep database: saving replaces the whole directory."""
-    target = Path(path)
-    is_database = (target / "MANIFEST").is_file() or (target / "meta.txt").is_file()  # format 2 or 1
-    if target.exists() and not (target.is_dir() and (is_database or not any(target.iterdir()))):
-        raise ValueError(f"{path} exists and is not a numrep database; refusing to replace it (choose another -o)")
+    """Refuse, before any report is read, to replace anything but a numrep database: saving
+    replaces the whole directory. The library's rule, which also takes the files a failed build
+    left (a lock, unpublished stores), as the save at the end would."""
+    try:
+        _core._check_replaceable(path)
+    except ValueError as e:
+        raise ValueError(f"{e} (choose another -o)") from None
 
 
 def report_inputs(reports: Sequence[str]) -> tuple[list[str], Literal["csv", "parquet"]]:
