@@ -91,6 +91,26 @@ def input_kind(path: PathLike) -> Literal["csv", "parquet"]:
     return "parquet" if head == PARQUET_MAGIC else "csv"
 
 
+def report_files(reports: Any, *, preset: str | None = None, delimiter: str | None = None,
+                 rejects: Any = None) -> tuple[list[str], Literal["csv", "parquet"]] | None:
+    """The report files that `reports` names (a path or glob, or a list of them) and their one
+    kind, or None when `reports` is not paths (a DataFrame). CSV and Parquet files are not mixed
+    in one build, and the CSV reader's options are refused for Parquet files, in every build."""
+    if not (isinstance(reports, (str, bytes, os.PathLike)) or (
+            isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports))):
+        return None
+    paths = expand_inputs(reports)
+    kinds = {input_kind(p) for p in paths}
+    if len(kinds) > 1:
+        raise ValueError("numrep: cannot mix CSV and Parquet files in one build")
+    if kinds != {"parquet"}:
+        return paths, "csv"
+    for option, value in (("preset", preset), ("delimiter", delimiter), ("rejects", rejects)):
+        if value is not None:
+            raise ValueError(f"numrep: {option} applies to CSV files only, and {paths[0]} is Parquet")
+    return paths, "parquet"
+
+
 def _parquet_file(path: str) -> Any:
     try:
         import pyarrow.parquet as pq
@@ -104,6 +124,30 @@ def _parquet_file(path: str) -> Any:
         if isinstance(error, FileNotFoundError):
             raise FileNotFoundError(2, f"{path}: no such report file", path) from None
         raise ValueError(f"numrep: {path}: not a Parquet file ({error})") from None
+
+
+def _read_row_group(name: str, parquet: Any, row_group: int, columns: list[str]) -> Any:
+    """One row group of the file as a table; damaged data is a ValueError naming the file, as in
+    _batches_of."""
+    import pyarrow as pa
+
+    try:
+        return parquet.read_row_group(row_group, columns=columns)
+    except MemoryError:
+        raise
+    except (pa.ArrowException, OSError) as error:
+        raise ValueError(f"numrep: {name}: cannot read its Parquet data ({error})") from None
+
+
+def _checked_parquet_columns(name: str, columns: dict[str, Any]) -> Any:
+    """The ParquetFile `name`, once its columns for `columns` (the fields' column names, as a build
+    maps them) are there and hold one value per row: the checks from_parquet makes before it reads."""
+    parquet = _parquet_file(name)
+    fields, _ = _columns_to_read(name, list(parquet.schema_arrow.names), number=columns["number"],
+                                 time=columns["time"], category=columns["category"], source=columns["source"],
+                                 not_spam=columns["not_spam"])
+    _refuse_nested_columns(name, parquet.schema_arrow, fields)
+    return parquet
 
 
 def _batches_of(name: str, parquet: Any, batch_rows: int, columns: list[str]) -> Iterator[Any]:

@@ -19,6 +19,7 @@ number's decayed count is summed in another order).
 
 from __future__ import annotations
 
+import contextlib
 import datetime
 import os
 import time as _time
@@ -79,7 +80,7 @@ def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], h
 
 def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
                      half_life_days: float) -> _Part:
-    from ._ingest import _columns_to_read, _parquet_file
+    from ._ingest import _columns_to_read, _parquet_file, _read_row_group
 
     parquet = _parquet_file(path)
     fields, _ = _columns_to_read(path, list(parquet.schema_arrow.names), number=columns["number"],
@@ -87,7 +88,7 @@ def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[st
                                  not_spam=columns["not_spam"])
     columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
     wanted = [c for c in dict.fromkeys(fields.values()) if c is not None]
-    table = parquet.read_row_group(row_group, columns=wanted)
+    table = _read_row_group(path, parquet, row_group, wanted)
     return _frame_records(table.to_pandas(), {"file": path, "row_group": row_group, "first_row": first_row},
                           columns, half_life_days)
 
@@ -245,13 +246,19 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
             parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
                                     for i, p in enumerate(reports.to_delayed())])
         else:
-            import pyarrow.parquet as pq
+            from ._ingest import _checked_parquet_columns, report_files
 
-            from ._ingest import expand_inputs, input_kind
-
-            for file in (os.path.abspath(f) for f in expand_inputs(reports)):
-                if input_kind(file) == "parquet":
-                    meta = pq.ParquetFile(file).metadata
+            files = report_files(reports, preset=preset, delimiter=delimiter)
+            if files is None:
+                raise TypeError(f"numrep.dask.build takes a Dask DataFrame or report files (paths or globs), not "
+                                f"{type(reports).__name__}" + (
+                                    ": give a pandas DataFrame to ReputationDB.from_frame, or make it a Dask one "
+                                    "(dask.dataframe.from_pandas)" if hasattr(reports, "columns") else ""))
+            paths, kind = files
+            for file in (os.path.abspath(f) for f in paths):
+                if kind == "parquet":
+                    # The file's columns checked here, as from_parquet checks them, before any task.
+                    meta = _checked_parquet_columns(file, frame_columns).metadata
                     first = 0
                     for g in range(meta.num_row_groups):
                         parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
@@ -301,15 +308,25 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         # Shard tasks still running would go on writing files after the lock is released: wait
         # for them to end first (cancelling does not stop a running task). A later publication
         # is safe either way (a shard's file is never replaced once written), but would fail.
-        from distributed import wait
-
-        wait(written, timeout=600)  # type: ignore[no-untyped-call]
+        _wait_ended(written, timeout=600)
         raise
     finally:
         publication.close()
         for p in parts:
             p.release()
     return ReputationDB(_core.ReputationDB._open(out, None, True), ingest_stats=stats)
+
+
+def _wait_ended(futures: list[Any], timeout: float) -> None:
+    """Waits until every future has ended (finished, failed or cancelled), at most `timeout`
+    seconds, through each future's own client (distributed.wait asks for the default client, which
+    a caller's client= need not be). Never raises: it runs while the build's own error is on its
+    way to the caller, which it must not replace; a future its cluster lost has ended too."""
+    deadline = _time.monotonic() + timeout
+    for future in futures:
+        # Cancelled, lost or timed out: nothing left to wait for.
+        with contextlib.suppress(Exception):
+            future.exception(timeout=max(0.0, deadline - _time.monotonic()))
 
 
 # One opened database per worker process and path, reopened when its manifest changes.

@@ -198,7 +198,7 @@ class ReputationDB(_core.ReputationDB):
         build), read as from_csv or from_parquet read them, or a DataFrame / Arrow table read as
         from_frame reads it. Returns the database opened from `path`; ``db.ingest_stats`` counts the
         rows and ``db.build_stats`` what the build did (numbers, shards, runs spilled)."""
-        from ._ingest import _feed_parquet, expand_inputs, input_kind
+        from ._ingest import _feed_parquet, report_files
 
         budget = _memory_bytes(memory)
         if shards is not None and not 1 <= shards <= 16384:
@@ -210,18 +210,12 @@ class ReputationDB(_core.ReputationDB):
         # CSV files may leave the time out when default_time gives every report one (the reader
         # checks); Parquet files and frames are read by column and need theirs.
         no_time = ValueError(_NO_TIME_COLUMN)
-        if isinstance(reports, (str, bytes, os.PathLike)) or (
-                isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports)):
-            paths = expand_inputs(reports)
-            kinds = {input_kind(p) for p in paths}
-            if len(kinds) > 1:
-                raise ValueError("numrep: cannot mix CSV and Parquet files in one build")
-            if kinds == {"parquet"}:
+        files = report_files(reports, preset=preset, delimiter=delimiter, rejects=rejects)
+        if files is not None:
+            paths, kind = files
+            if kind == "parquet":
                 if frame_time is None:
                     raise no_time
-                for option, value in (("preset", preset), ("delimiter", delimiter), ("rejects", rejects)):
-                    if value is not None:
-                        raise ValueError(f"numrep: {option} applies to CSV files only, and {paths[0]} is Parquet")
                 read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
                 stats = _feed_parquet(
                     paths, lambda arrays: builder.add_arrays(*arrays), strict=strict, progress=progress,

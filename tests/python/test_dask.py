@@ -180,3 +180,68 @@ def test_worker_processes_use_one_thread_each(client):
     assert len(threads) == 2
     for omp, used in threads.values():
         assert omp == "1" and used == 1
+
+
+def test_a_failed_build_with_a_client_that_is_not_the_default_gives_its_own_error(client, tmp_path):
+    # The cleanup waited through distributed.wait, which asks for the default client: with a
+    # client made with set_as_default=False, "No clients found" replaced the build's error.
+    # A process of its own, where that client is the only one (this module's is the default here).
+    import subprocess
+    import sys
+
+    (tmp_path / "nonum.csv").write_text("phone,time,category\n0912345678,1750000000,scam\n")
+    script = (
+        "import sys, distributed, numrep.dask\n"
+        "with distributed.Client(sys.argv[1], set_as_default=False) as other:\n"
+        "    try:\n"
+        "        numrep.dask.build(sys.argv[2], sys.argv[3], client=other)\n"
+        "    except ValueError as error:\n"
+        "        print(error)\n")
+    result = subprocess.run([sys.executable, "-c", script, client.scheduler.address, str(tmp_path / "nonum.csv"),
+                             str(tmp_path / "db")], capture_output=True, text=True, check=False, timeout=300)
+    assert 'nonum.csv: no column "number"' in result.stdout, (result.stdout, result.stderr)
+
+
+def test_a_failed_dask_build_leaves_a_path_a_later_build_takes(client, tmp_path):
+    # The failed build's lock (and any unpublished store) is no reason to refuse the path: the CLI
+    # asks the library's rule before it reads, as the save at the end would.
+    import subprocess
+    import sys
+
+    (tmp_path / "good.csv").write_text("number,time,category\n0912345678,1750000000,scam\n")
+    (tmp_path / "bad.csv").write_text("phone,time,category\n0912345679,1750000000,scam\n")
+    with pytest.raises(ValueError, match='no column "number"'):
+        numrep.dask.build([str(tmp_path / "good.csv"), str(tmp_path / "bad.csv")], tmp_path / "db", client=client)
+    assert (tmp_path / "db").is_dir() and not (tmp_path / "db" / "MANIFEST").exists()
+    result = subprocess.run([sys.executable, "-m", "numrep", "build", str(tmp_path / "good.csv"), "-o",
+                             str(tmp_path / "db")], capture_output=True, text=True, check=False)
+    assert result.returncode == 0, result.stderr
+    assert len(numrep.ReputationDB.open(tmp_path / "db")) == 1
+
+
+def test_dask_build_refuses_what_the_one_process_build_refuses(client, tmp_path):
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = reports(200, 5)
+    with pytest.raises(TypeError, match="takes a Dask DataFrame or report files.*from_frame"):
+        numrep.dask.build(frame, tmp_path / "db", client=client)  # its column names are no files
+    with pytest.raises(TypeError, match="takes a Dask DataFrame or report files"):
+        numrep.dask.build(pa.Table.from_pandas(frame), tmp_path / "db", client=client)
+    pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / "r.parquet")
+    frame.to_csv(tmp_path / "r.csv", index=False)
+    for option in ({"preset": "ftc"}, {"delimiter": ";"}):
+        with pytest.raises(ValueError, match="applies to CSV files only"):
+            numrep.dask.build(tmp_path / "r.parquet", tmp_path / "db", client=client, **option)
+    with pytest.raises(ValueError, match="cannot mix CSV and Parquet"):
+        numrep.dask.build([tmp_path / "r.csv", tmp_path / "r.parquet"], tmp_path / "db", client=client)
+    # Columns that hold no value per report, as from_parquet refuses them, naming file and column.
+    nested = pa.table({"number": pa.array([["0912345678"]]), "time": pa.array([NOW]),
+                       "category": pa.array(["scam"])})
+    pq.write_table(nested, tmp_path / "nested.parquet")
+    with pytest.raises(ValueError, match=r"nested.parquet.*number") as raised:
+        numrep.dask.build(tmp_path / "nested.parquet", tmp_path / "db", client=client)
+    with pytest.raises(ValueError) as reference:
+        numrep.ReputationDB.from_parquet(tmp_path / "nested.parquet")
+    assert str(raised.value) == str(reference.value)
+    assert not (tmp_path / "db" / "MANIFEST").exists()
