@@ -376,6 +376,15 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     its manifest is unchanged. `now` is fixed when the graph is made (default: now; "latest": the
     database's newest report, as in check_many), so that every partition is scored at the same
     moment."""
+    import dask.dataframe as dd
+
+    if isinstance(numbers, dd.DataFrame):
+        raise TypeError("numrep.dask.check takes a Dask Series of numbers, not a DataFrame: pick its column "
+                        "(frame['caller'])")
+    if not (isinstance(region, (str, _Unset)) or region is None):
+        raise TypeError(f"numrep.dask.check takes one region (a str, or None) for every number, not "
+                        f"{type(region).__name__}; for a region per row, call ReputationDB.check_many in "
+                        "map_partitions with each partition's regions")
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
     resolved = db._now(now)

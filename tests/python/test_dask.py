@@ -245,3 +245,14 @@ def test_dask_build_refuses_what_the_one_process_build_refuses(client, tmp_path)
         numrep.ReputationDB.from_parquet(tmp_path / "nested.parquet")
     assert str(raised.value) == str(reference.value)
     assert not (tmp_path / "db" / "MANIFEST").exists()
+
+
+def test_check_says_what_it_takes(client, tmp_path):
+    numrep.ReputationDB.from_frame(reports(100, 6)).save(tmp_path / "db")
+    frame = dd.from_pandas(pd.DataFrame({"caller": ["0912345678", "+12025550100"]}), npartitions=1)
+    with pytest.raises(TypeError, match=r"not a DataFrame: pick its column"):
+        numrep.dask.check(frame, tmp_path / "db", now=NOW)
+    with pytest.raises(TypeError, match="one region"):
+        numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region=pd.Series(["VN", "US"]))
+    got = numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region="VN").compute()
+    assert got["e164"].tolist() == ["+84912345678", "+12025550100"]
