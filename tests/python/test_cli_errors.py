@@ -67,7 +67,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{a directory}", "-o", "{root}/new db"], 1, ["a directory", "is a directory"]),
     (["build", "{empty}", "-o", "{root}/new db"], 1, ["empty.csv"]),
     (["build", "{garbage}", "-o", "{root}/new db"], 1, ["garbage.csv"]),
-    (["build", "{reports}", "-o", "{reports}"], 1, ["reports.csv", "refusing"]),
+    (["build", "{reports}", "-o", "{reports}"], 1, ["reports.csv", "will not replace", "not a directory"]),
     (["build", "{reports}", "-o", "{reports}/db"], 1, ["reports.csv/db"]),
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{a directory}"], 1, ["a directory"]),
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/no/such/dir/r.csv"], 1,
