@@ -11,6 +11,7 @@
 #include <cstring>
 #include <string>
 #include <string_view>
+#include <utility>
 
 #include "detail/key.hpp"
 #include "detail/plain_text_classes.hpp"
@@ -540,17 +541,11 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         }
         p = q;
     }
-    if (context_begin >= 0) {
-        bool global = false;
-        if (!valid_phone_context(t, context_begin, context_end, global)) {
-            s.error = parse_errc::bad_character;
-            s.position = t.at[static_cast<std::size_t>(context_begin < t.size ? context_begin : t.size)];
-            return;
-        }
-        if (global) {  // "+64-3" then the local number: "+64 3 331 6005"
-            scan_digits(t, context_begin, context_end, s);
-            if (s.error != parse_errc::ok) return;
-        }
+    bool global = false;
+    if (context_begin >= 0 && !valid_phone_context(t, context_begin, context_end, global)) {
+        s.error = parse_errc::bad_character;
+        s.position = t.at[static_cast<std::size_t>(context_begin < t.size ? context_begin : t.size)];
+        return;
     }
     if (ext_begin >= 0) {
         for (int i = ext_begin; i < ext_end; ++i)
@@ -562,11 +557,29 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         set_extension(t, ext_begin, ext_end, s);
         if (s.error != parse_errc::ok) return;
     }
-    // After a global context, a '+' here is a bad character; an extension written in the number
-    // part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
-    if (ext_begin >= 0) scan_digits(t, begin, number_end, s);
+    // A global context and the number part are read as one text, "+64-3" then "331-6005", as
+    // libphonenumber joins them before it reads anything: an extension label right after the
+    // context ("tel:~05;phone-context=+64-3-331-6005": extension 05), and letters read as keypad
+    // digits (which drop other scripts' digits, the context's too), act on both together. The
+    // characters keep their offsets in the text, for errors.
+    code_points joined;
+    joined.size = 0;
+    if (global) {
+        for (const auto& [from, to] : {std::pair{context_begin, context_end}, std::pair{begin, number_end}})
+            for (int i = from; i < to; ++i, ++joined.size) {
+                joined.c[static_cast<std::size_t>(joined.size)] = t.c[static_cast<std::size_t>(i)];
+                joined.at[static_cast<std::size_t>(joined.size)] = t.at[static_cast<std::size_t>(i)];
+            }
+        joined.at[static_cast<std::size_t>(joined.size)] = t.at[static_cast<std::size_t>(number_end)];
+    }
+    const code_points& number = global ? joined : t;
+    const int from = global ? 0 : begin;
+    const int to = global ? joined.size : number_end;
+    // After a global context, a '+' in the number part is a bad character; an extension written
+    // in the number part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
+    if (ext_begin >= 0) scan_digits(number, from, to, s);
     else
-        scan_number_part(t, begin, number_end, s, context_begin < 0);
+        scan_number_part(number, from, to, s, context_begin < 0);
 }
 
 // Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it, in any
@@ -674,6 +687,16 @@ constexpr scanned scan_decoded(Text text) noexcept {
     // without one, "tel:" is text before the number, whose other parameters are then read as in
     // any text (";12": an extension), and a subaddress is dropped from any text.
     const int number_begin = tel ? 4 : 0;
+    // libphonenumber reads a phone-context text's number from after a "tel:" found anywhere in it
+    // (";isub=tel:005;phone-context=+64-3-331" as +64 3 331 005): text before the number, which
+    // numrep refuses, as in any text.
+    if (context)
+        for (int p = 1; p + 4 <= t.size; ++p)
+            if (matches_at(t, p, U"tel:", false)) {
+                s.error = parse_errc::bad_character;
+                s.position = t.at[static_cast<std::size_t>(p)];
+                return s;
+            }
     const int end = context ? t.size : subaddress_start(t);
     if (context) scan_tel_uri(t, number_begin, s);
     else

@@ -223,6 +223,18 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(try_parse("tel:+1-212-555-0100;isub=12")->key() == 12125550100ULL);
     CHECK(try_parse("tel:+1-212-555-0100;foo=1").error() == parse_errc::bad_character);
     CHECK(try_parse("2125550100;phone-context=").error() == parse_errc::bad_character);
+    // A global context and the number part are read as one text, as libphonenumber joins them
+    // (C++ libphonenumber 8.12.57 and phonenumbers 9.0.43 give these keys): an extension label
+    // right after the context, letters read as keypad digits (other scripts' digits dropped).
+    const auto joined_extension = try_parse("tel:~05;phone-context=+64-3-331-6005", "NZ");
+    CHECK(joined_extension->key() == 6433316005ULL);
+    CHECK(joined_extension->extension() == "05");
+    CHECK(try_parse("tel:abc;phone-context=+64-3-\u0663\u0663\u0661-6005", "NZ")->key() == 6436005222ULL);
+    CHECK(try_parse("tel:331-6005;phone-context=+64-3", "NZ")->key() == 6433316005ULL);
+    // A "tel:" inside the text is text before the number (libphonenumber reads from after it).
+    const auto inner_tel = try_parse(";isub=tel:005;phone-context=+64-3-331", "NZ");
+    CHECK(inner_tel.error() == parse_errc::bad_character);
+    CHECK(inner_tel.position() == 6);
     // RFC 3966's parameters in their own case only, as libphonenumber finds them; a subaddress
     // goes from any text (only after "tel:" before).
     CHECK(try_parse("0912345678;Phone-Context=+84").error() == parse_errc::bad_character);
