@@ -16,8 +16,11 @@ class region {
 public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
     // "ZZ" is none(): libphonenumber's code for an unknown region, which it parses international
-    // forms with, and which its GetRegionCodeForNumber gives a number of no region.
+    // forms with, and which its GetRegionCodeForNumber gives a number of no region. So is "001",
+    // the code() of a non-geographic entity (+800, +882...): libphonenumber parses international
+    // forms with it and refuses national ones, which have no country code to take.
     static constexpr std::optional<region> find(std::string_view code) noexcept {
+        if (code == "001") return none();
         if (code.size() != 2) return std::nullopt;
         const int a = to_upper(code[0]) - 'A';
         const int b = to_upper(code[1]) - 'A';

@@ -232,6 +232,10 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(try_parse("tel:abc;phone-context=+64-3-\u0663\u0663\u0661-6005", "NZ")->key() == 6436005222ULL);
     CHECK(try_parse("tel:331-6005;phone-context=+64-3", "NZ")->key() == 6433316005ULL);
     // A "tel:" inside the text is text before the number (libphonenumber reads from after it).
+    // "001" (the code() of a non-geographic region) is found, as none(): international forms only.
+    CHECK(numrep::region::find(numrep::region::for_country_code(800)->code()) == numrep::region::none());
+    CHECK(try_parse("+80012345678", "001")->key() == 80012345678ULL);
+    CHECK(try_parse("12345678", "001").error() == parse_errc::missing_country_code);
     const auto inner_tel = try_parse(";isub=tel:005;phone-context=+64-3-331", "NZ");
     CHECK(inner_tel.error() == parse_errc::bad_character);
     CHECK(inner_tel.position() == 6);
