@@ -687,10 +687,10 @@ constexpr scanned scan_decoded(Text text) noexcept {
     // without one, "tel:" is text before the number, whose other parameters are then read as in
     // any text (";12": an extension), and a subaddress is dropped from any text.
     const int number_begin = tel ? 4 : 0;
-    // libphonenumber reads a phone-context text's number from after a "tel:" found anywhere in it
-    // (";isub=tel:005;phone-context=+64-3-331" as +64 3 331 005): text before the number, which
-    // numrep refuses, as in any text.
-    if (context)
+    // libphonenumber reads a phone-context text's number from after the first "tel:" in it; one
+    // that does not start the text (";isub=tel:005;phone-context=+64-3-331", read as +64 3 331
+    // 005) leaves text before the number, which numrep refuses, as in any text.
+    if (context && !tel)
         for (int p = 1; p + 4 <= t.size; ++p)
             if (matches_at(t, p, U"tel:", false)) {
                 s.error = parse_errc::bad_character;

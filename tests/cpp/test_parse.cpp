@@ -231,14 +231,17 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(joined_extension->extension() == "05");
     CHECK(try_parse("tel:abc;phone-context=+64-3-\u0663\u0663\u0661-6005", "NZ")->key() == 6436005222ULL);
     CHECK(try_parse("tel:331-6005;phone-context=+64-3", "NZ")->key() == 6433316005ULL);
-    // A "tel:" inside the text is text before the number (libphonenumber reads from after it).
     // "001" (the code() of a non-geographic region) is found, as none(): international forms only.
     CHECK(numrep::region::find(numrep::region::for_country_code(800)->code()) == numrep::region::none());
     CHECK(try_parse("+80012345678", "001")->key() == 80012345678ULL);
     CHECK(try_parse("12345678", "001").error() == parse_errc::missing_country_code);
+    // A "tel:" that does not start the text leaves text before the number (libphonenumber reads
+    // from after the first one); after one that does, another changes nothing.
     const auto inner_tel = try_parse(";isub=tel:005;phone-context=+64-3-331", "NZ");
     CHECK(inner_tel.error() == parse_errc::bad_character);
     CHECK(inner_tel.position() == 6);
+    CHECK(try_parse("tel:331-6005;isub=tel:5;phone-context=+64-3", "NZ")->key() == 6433316005ULL);
+    CHECK(try_parse("tel:+64-3-331-6005;phone-context=example.com;isub=tel:1", "NZ")->key() == 6433316005ULL);
     // RFC 3966's parameters in their own case only, as libphonenumber finds them; a subaddress
     // goes from any text (only after "tel:" before).
     CHECK(try_parse("0912345678;Phone-Context=+84").error() == parse_errc::bad_character);
