@@ -202,33 +202,6 @@ inline bool is_v1(const std::filesystem::path& dir) {
     }
 }
 
-// Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
-// are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
-// system says, anything else a directory of something else (a source tree has MANIFEST files).
-// Whether format 2 store files (records-*.trie, numbers-*.bloom) are in `dir`.
-inline bool has_store_files(const std::filesystem::path& dir) {
-    std::error_code ec;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, ec)) {
-        const auto ext = entry.path().extension();
-        const auto name = entry.path().filename();
-        if ((ext == ".trie" || ext == ".bloom") && name != "records.trie" && name != "numbers.bloom") return true;
-    }
-    return false;
-}
-
-inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
-    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
-    if (has_store_files(dir))
-        return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
-               "or was overwritten) though its store files are there";
-    // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
-    // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
-    if (is_v1(dir))
-        return ": its MANIFEST is not numrep's, and a format 1 database's files are there: remove or rename the "
-               "MANIFEST to open the format 1 database";
-    return ": not a numrep database (its MANIFEST is not numrep's)";
-}
-
 // `rest` is "", an atomic writer's temporary suffix ".tmp-<pid>-<n>", or two of them (the
 // atomic writer's file of a shard's staging file, see place_new_file).
 inline bool is_temporary_suffix(std::string_view rest) {
@@ -270,6 +243,31 @@ inline std::uint64_t generation_in_name(std::string_view name) {
 inline bool is_ours(std::string_view name) {
     if (name.substr(0, 8) == "MANIFEST" && name.size() > 8 && is_temporary_suffix(name.substr(8))) return true;
     return generation_in_name(name) != 0;
+}
+
+// Whether format 2 store files (records-GGGGGGGG-SSSSS.trie, numbers-...bloom, by is_ours'
+// exact pattern) are in `dir`: a user's notes.trie is not numrep's.
+inline bool has_store_files(const std::filesystem::path& dir) {
+    std::error_code ec;
+    for (const auto& entry : std::filesystem::directory_iterator(dir, ec))
+        if (generation_in_name(entry.path().filename().string()) != 0) return true;
+    return false;
+}
+
+// Why a directory whose MANIFEST is not numrep's is refused: damage when numrep's store files
+// are there beside it (the MANIFEST emptied or overwritten), an unreadable MANIFEST as the
+// system says, anything else a directory of something else (a source tree has MANIFEST files).
+inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
+    const file_descriptor readable(dir / manifest_name);  // throws the open error, naming the file
+    if (has_store_files(dir))
+        return ": damaged numrep database: its MANIFEST does not begin with \"numrep-database \" (it is empty "
+               "or was overwritten) though its store files are there";
+    // Format 1's files alone: a format 1 database with someone else's MANIFEST beside it. Not
+    // opened (a MANIFEST, once published, outranks format 1's files), but the way out is said.
+    if (is_v1(dir))
+        return ": its MANIFEST is not numrep's, and a format 1 database's files are there: remove or rename the "
+               "MANIFEST to open the format 1 database";
+    return ": not a numrep database (its MANIFEST is not numrep's)";
 }
 
 // Format 1's files, removed once a format 2 manifest is published in their directory (an
@@ -751,8 +749,8 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         if (is_v1(old)) std::filesystem::rename(old, dir, error);
     }
     if (!std::filesystem::exists(dir, error)) {
-        // Not "no such directory" when the path cannot be followed (a symbolic link loop, a
-        // component that is no directory, no permission): the system's reason.
+        // Not "no such directory" when the path cannot be followed (a symbolic link loop, no
+        // permission): the system's reason.
         if (error && error != std::errc::no_such_file_or_directory)
             throw_format_error(dir.string() + ": cannot be read: " + error.message());
         // The stores say ENOENT for this; say so too.
