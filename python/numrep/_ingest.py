@@ -96,14 +96,24 @@ def report_files(reports: Any, *, preset: str | None = None, delimiter: str | No
     """The report files that `reports` names (a path or glob, or a list of them) and their one
     kind, or None when `reports` is not paths (a DataFrame). CSV and Parquet files are not mixed
     in one build, and the CSV reader's options are refused for Parquet files, in every build."""
-    if not (isinstance(reports, (str, bytes, os.PathLike)) or (
-            isinstance(reports, (list, tuple)) and all(isinstance(r, (str, bytes, os.PathLike)) for r in reports))):
-        return None
+    if not isinstance(reports, (str, bytes, os.PathLike)):
+        # Columns and frames are not paths, though some iterate as their column names.
+        if any(hasattr(reports, a) for a in ("columns", "to_delayed", "__arrow_c_stream__", "__arrow_c_array__")):
+            return None
+        try:
+            reports = list(reports)  # a generator of paths (Path.glob) too
+        except TypeError:
+            return None
+        if not all(isinstance(r, (str, bytes, os.PathLike)) for r in reports):
+            return None
     paths = expand_inputs(reports)
-    kinds = {input_kind(p) for p in paths}
-    if len(kinds) > 1:
-        raise ValueError("numrep: cannot mix CSV and Parquet files in one build")
-    if kinds != {"parquet"}:
+    kinds = {p: input_kind(p) for p in paths}
+    if len(set(kinds.values())) > 1:
+        csv = next(p for p in paths if kinds[p] == "csv")
+        parquet = next(p for p in paths if kinds[p] == "parquet")
+        raise ValueError(f"numrep: cannot mix CSV and Parquet files in one build ({csv} is CSV, {parquet} is "
+                         "Parquet): convert one kind to the other")
+    if set(kinds.values()) != {"parquet"}:
         return paths, "csv"
     for option, value in (("preset", preset), ("delimiter", delimiter), ("rejects", rejects)):
         if value is not None:

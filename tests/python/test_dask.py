@@ -256,3 +256,14 @@ def test_check_says_what_it_takes(client, tmp_path):
         numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region=pd.Series(["VN", "US"]))
     got = numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region="VN").compute()
     assert got["e164"].tolist() == ["+84912345678", "+12025550100"]
+
+
+def test_build_takes_report_paths_from_any_iterable(client, tmp_path):
+    # Path.glob gives a generator: paths all the same (ReputationDB.build takes them too).
+    frame = reports(300, 7)
+    frame.iloc[:150].to_csv(tmp_path / "a.csv", index=False)
+    frame.iloc[150:].to_csv(tmp_path / "b.csv", index=False)
+    want = numrep.ReputationDB.from_csv(sorted(tmp_path.glob("*.csv")))
+    got = numrep.dask.build(tmp_path.glob("*.csv"), tmp_path / "db", client=client)
+    same_records(got, want)
+    same_records(numrep.ReputationDB.build(tmp_path.glob("*.csv"), tmp_path / "db2"), want)

@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any, Callable, Literal
 
 from .. import _core
-from .._ingest import expand_inputs, input_kind
+from .._ingest import report_files
 from ..reputation import ReputationDB
 from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, memory_option, region_option, region_text
 from .output import ProgressBar, format_size
@@ -28,21 +28,6 @@ def guard_output(path: str) -> None:
         raise ValueError(f"{e} (choose another -o)") from None
 
 
-def report_inputs(reports: Sequence[str]) -> tuple[list[str], Literal["csv", "parquet"]]:
-    """The files that the arguments (paths or glob patterns) name, and their one kind. CSV and
-    Parquet files are not mixed in one build: they are read by different readers (the C++ CSV
-    reader with its delimiter, preset, rejects file and line numbers; pyarrow batches with row
-    numbers), and a mixed build would apply the CSV options to some of its inputs only."""
-    paths = expand_inputs(reports)
-    kinds = {path: input_kind(path) for path in paths}
-    csv = next((path for path in paths if kinds[path] == "csv"), None)
-    parquet = next((path for path in paths if kinds[path] == "parquet"), None)
-    if csv is not None and parquet is not None:
-        raise ValueError(f"cannot mix CSV and Parquet files in one build ({csv} is CSV, {parquet} is Parquet): "
-                         "convert one kind to the other")
-    return paths, "parquet" if parquet is not None else "csv"
-
-
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
                    columns: dict[str, str | None] | None = None, delimiter: str | None = None,
                    region: str | Literal["preset"] | None = "preset", half_life: float = 90.0, strict: bool = False,
@@ -55,7 +40,12 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     `workers`: a local cluster of that many processes); returns it and facts for the summary
     (facts["inputs"]: the files read)."""
     guard_output(output)
-    paths, kind = report_inputs(reports)
+    # CSV and Parquet files are not mixed in one build: they are read by different readers (the
+    # C++ CSV reader with its delimiter, preset, rejects file and line numbers; pyarrow batches
+    # with row numbers), and a mixed build would apply the CSV options to some of its inputs only.
+    files = report_files(list(reports))
+    assert files is not None  # paths
+    paths, kind = files
     options: dict[str, Any] = dict(columns or {})
     if kind == "parquet":
         for option, value in (("--preset", preset), ("--delimiter", delimiter), ("--rejects", rejects)):
