@@ -83,7 +83,11 @@ std::optional<std::size_t> first_missing(const py::object& values) {
     const char* method = origin == column_origin::pandas                                       ? "isna"
                          : origin == column_origin::polars || origin == column_origin::pyarrow ? "is_null"
                                                                                                : nullptr;
-    if (method == nullptr || !py::hasattr(values, method)) return std::nullopt;
+    // One column only: a 2-D frame's flattened index would name the wrong value (the shape is
+    // refused below, as for any values).
+    if (method == nullptr || !py::hasattr(values, method) ||
+        (py::hasattr(values, "ndim") && values.attr("ndim").cast<int>() != 1))
+        return std::nullopt;
     const py::module_ numpy = py::module_::import("numpy");
     const py::array where = numpy.attr("flatnonzero")(numpy.attr("asarray")(values.attr(method)(), "bool"));
     if (where.size() == 0) return std::nullopt;

@@ -448,3 +448,8 @@ def test_negative_keys_in_an_object_column_are_named_with_the_call() -> None:
     with pytest.raises(ValueError, match=r"^numrep: TrieStore.contains_many: key 18446744073709551616 at index 0 does "
                                          r"not fit in 64 bits"):
         store.contains_many(pd.Series([2**64, "0912345678"], dtype=object))
+
+
+def test_build_values_of_two_columns_are_refused_for_their_shape() -> None:
+    with pytest.raises(ValueError, match="one-dimensional"):
+        numrep.TrieStore.build(["0912345678", "0987654321"], values=pd.DataFrame({"v": [1, 2], "w": [None, 3]}))
