@@ -41,9 +41,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "half db").mkdir()
     (root / "half db" / "meta.txt").write_text("numrep-reputation 1\n")
     (root / "loop").symlink_to(root / "loop")  # a link to itself: there, but it cannot be followed
+    (root / "dangling").symlink_to(root / "nowhere")  # a link to nothing: no database, as a missing path
     names = {"reports": "reports.csv", "empty": "empty.csv", "garbage": "garbage.csv"}
     return {key: str(root / names.get(key, key))
-            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db", "loop")} | {
+            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db", "loop", "dangling")} | {
                 "root": str(root)}
 
 
@@ -79,8 +80,8 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{root}/new db", "--strict"], 1, ["reports.csv", "yesterday"]),
     (["build", "{reports}", "-o", "{root}/new db", "--half-life", "ten days"], 2, ["ten days"]),
     # Out of the library's range: named as written (hours), not in the days it converts to.
-    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0.5h"], 2, ["--half-life", "'0.5h'", "1 hour"]),
-    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0"], 2, ["'0'", "1 hour"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0.5h"], 2, ["--half-life", "'0.5h'", "from 1h to"]),
+    (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0"], 2, ["'0'", "from 1h to"]),
     (["build", "{reports}", "-o", "{root}/new db", "--half-life", "5300w"], 2, ["'5300w'", "36500 days"]),
     (["build", "{reports}", "-o", "{root}/new db", "--delimiter", "ab"], 2, ["'ab'"]),
     (["build", "{reports}", "-o", "{root}/new db", "--default-time", "soon"], 2, ["'soon'"]),
@@ -100,6 +101,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["stats", "-d", "{corrupt db}"], 1, ["corrupt db/records-00000001-00000.trie"]),
     (["stats", "-d", "{half db}"], 1, ["half db"]),
     (["stats", "-d", "{loop}"], 1, ["loop", "cannot be read", "symbolic links"]),
+    (["stats", "-d", "{dangling}"], 1, ["dangling", "no database at", "numrep build"]),
     (["check", "-d", "{loop}", "0912000001"], 1, ["loop", "cannot be read"]),
     (["stats", "-d", "{db}", "--plot", "{a directory}"], 1, ["a directory", "is a directory"]),
     (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),

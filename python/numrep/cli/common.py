@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime as dt
+import errno
 import os
 import re
 import sys
@@ -80,7 +81,7 @@ def half_life_days(text: str) -> float:
     shortest, longest = _core._HALF_LIFE_DAYS_RANGE  # the library's limits, named here as the user wrote
     if not shortest <= value <= longest:
         raise argparse.ArgumentTypeError(
-            f"bad half-life {text!r}: it must be from 1 hour (1h) to {longest:g} days")
+            f"bad half-life {text!r}: it must be from {shortest * 24:g}h to {longest:g} days")
     return value
 
 
@@ -152,9 +153,18 @@ def delimiter_option(text: str) -> str:
 
 
 
+def _link_loop(path: str) -> bool:
+    """A path that is there but cannot be followed (a symbolic link loop): open says so, where
+    "no database at" would be untrue. A dangling link is no database, as a missing path is."""
+    try:
+        os.stat(path)
+    except OSError as error:
+        return error.errno == errno.ELOOP
+    return False
+
+
 def open_db(path: str) -> ReputationDB:
     # A database numrep 0.1 left at DB.tmp-old when killed mid-save is put back by open.
-    # lexists: a link that cannot be followed (a loop) is there, and open says why it cannot be read.
-    if not os.path.lexists(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
+    if not os.path.exists(path) and not _link_loop(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
         raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
     return ReputationDB.open(path)
