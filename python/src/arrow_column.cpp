@@ -233,8 +233,9 @@ column_origin origin_of(const py::handle& values) {
 namespace {
 
 // The ARROW:extension:name of a schema's metadata ("" when it has none). The metadata is a
-// count, then each key and value as a length and bytes, in 32-bit native integers; read within
-// the lengths it states, which pyarrow wrote (a malformed one is taken as no extension).
+// count, then each key and value as a length and bytes, in 32-bit native integers. Trusted, as
+// the producer's buffers are (the C data interface gives no size to check it against): only a
+// negative length is taken as no extension.
 std::string extension_name(const schema& s) {
     if (s.metadata == nullptr) return {};
     const char* at = s.metadata;
