@@ -234,7 +234,9 @@ public:
     }
 
     // compact() on a thread of its own; the task's wait() waits for its end, get() also rethrows
-    // what it threw. While one runs, another call returns it rather than start a second.
+    // what it threw. While one runs, another call returns it rather than start a second: it folds
+    // the delta layers there were when it started, not those added since (compact() again, or
+    // another compact_async once it has ended, folds those).
     background_task compact_async() {
         std::lock_guard lock(writer_);
         if (!background_.ready()) return background_;
