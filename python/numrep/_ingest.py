@@ -13,6 +13,7 @@ batches (one database in memory); a bounded-memory builder or a Dask task can fe
 
 from __future__ import annotations
 
+import contextlib
 import glob
 import os
 from collections.abc import Callable, Iterable, Iterator
@@ -136,45 +137,46 @@ def _parquet_file(path: str) -> Any:
         raise ValueError(f"numrep: {path}: not a Parquet file ({error})") from None
 
 
-def _read_row_group(name: str, parquet: Any, row_group: int, columns: list[str]) -> Any:
-    """One row group of the file as a table; damaged data is a ValueError naming the file, as in
-    _batches_of."""
+@contextlib.contextmanager
+def _parquet_data_errors(name: str) -> Iterator[None]:
+    """Damaged Parquet data (pyarrow's "Corrupt snappy compressed data") as a ValueError that
+    names the file, as the other errors of a build do; out of memory stays what it is."""
     import pyarrow as pa
 
     try:
-        return parquet.read_row_group(row_group, columns=columns)
-    except MemoryError:
+        yield
+    except MemoryError:  # pyarrow's ArrowMemoryError too: out of memory, not damage
         raise
     except (pa.ArrowException, OSError) as error:
         raise ValueError(f"numrep: {name}: cannot read its Parquet data ({error})") from None
 
 
-def _checked_parquet_columns(name: str, columns: dict[str, Any]) -> Any:
-    """The ParquetFile `name`, once its columns for `columns` (the fields' column names, as a build
-    maps them) are there and hold one value per row: the checks from_parquet makes before it reads."""
+def _read_row_group(name: str, parquet: Any, row_group: int, columns: list[str]) -> Any:
+    """One row group of the file as a table."""
+    with _parquet_data_errors(name):
+        return parquet.read_row_group(row_group, columns=columns)
+
+
+def _checked_parquet_columns(name: str, columns: dict[str, Any]) -> tuple[Any, dict[str, str | None]]:
+    """The ParquetFile `name` and the column of each field (as _columns_to_read gives them), once
+    the mapped columns (`columns`: the fields' names, as a build maps them) are there and hold one
+    value per row: the checks from_parquet makes before it reads."""
     parquet = _parquet_file(name)
     fields, _ = _columns_to_read(name, list(parquet.schema_arrow.names), number=columns["number"],
                                  time=columns["time"], category=columns["category"], source=columns["source"],
                                  not_spam=columns["not_spam"])
     _refuse_nested_columns(name, parquet.schema_arrow, fields)
-    return parquet
+    return parquet, fields
 
 
 def _batches_of(name: str, parquet: Any, batch_rows: int, columns: list[str]) -> Iterator[Any]:
-    """The file's record batches; damaged data (pyarrow's "Corrupt snappy compressed data") is a
-    ValueError that names the file, as the other errors of a build do."""
-    import pyarrow as pa
-
+    """The file's record batches (damaged data: _parquet_data_errors)."""
     batches = parquet.iter_batches(batch_size=batch_rows, columns=columns)
     while True:
-        try:
-            batch = next(batches)
-        except StopIteration:
+        with _parquet_data_errors(name):
+            batch = next(batches, None)
+        if batch is None:
             return
-        except MemoryError:  # pyarrow's ArrowMemoryError too: out of memory, not damage
-            raise
-        except (pa.ArrowException, OSError) as error:
-            raise ValueError(f"numrep: {name}: cannot read its Parquet data ({error})") from None
         yield batch
 
 

@@ -80,12 +80,9 @@ def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], h
 
 def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
                      half_life_days: float) -> _Part:
-    from ._ingest import _columns_to_read, _parquet_file, _read_row_group
+    from ._ingest import _checked_parquet_columns, _read_row_group
 
-    parquet = _parquet_file(path)
-    fields, _ = _columns_to_read(path, list(parquet.schema_arrow.names), number=columns["number"],
-                                 time=columns["time"], category=columns["category"], source=columns["source"],
-                                 not_spam=columns["not_spam"])
+    parquet, fields = _checked_parquet_columns(path, columns)
     columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
     wanted = [c for c in dict.fromkeys(fields.values()) if c is not None]
     table = _read_row_group(path, parquet, row_group, wanted)
@@ -258,7 +255,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
             for file in (os.path.abspath(f) for f in paths):
                 if kind == "parquet":
                     # The file's columns checked here, as from_parquet checks them, before any task.
-                    meta = _checked_parquet_columns(file, frame_columns).metadata
+                    meta = _checked_parquet_columns(file, frame_columns)[0].metadata
                     first = 0
                     for g in range(meta.num_row_groups):
                         parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
