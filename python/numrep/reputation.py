@@ -734,10 +734,12 @@ def _verdict_frame(columns: Columns) -> pd.DataFrame:
         "region_code": np.array(_core.region_codes(), dtype=object)[columns["region_code"]],
         "valid": columns["valid"],
     })
-    # Text columns in the dtype pandas gives a column of str (object before pandas 3, str since),
-    # with no rows too: built from no values, "e164" would be float64 and the others object.
-    text = pd.Series(["+"]).dtype
-    frame = frame.astype(dict.fromkeys(("e164", "carrier", "type", "region_code"), text))
+    # Text columns in the dtype pandas gives a column of str (object before pandas 3, str since)
+    # with no rows too: built from no values, "e164" would be float64 and the others object. With
+    # rows they have that dtype already (no copy needed).
+    if len(frame) == 0:
+        text = pd.Series(["+"]).dtype
+        frame = frame.astype(dict.fromkeys(("e164", "carrier", "type", "region_code"), text))
     for i, name in enumerate(_core.CATEGORY_NAMES):
         frame[name] = columns["counts"][:, i]
     return frame
