@@ -89,40 +89,50 @@ std::int64_t integer_at(const array& a, std::string_view f, std::size_t j) noexc
     }
 }
 
-// The bytes of text value j of a chunk (valid values only). Throws ValueError for offsets that
-// run backwards or views that point outside their buffers: a broken producer, not a number.
+// A text value whose offsets or view a broken producer wrote wrongly (not a number: the column
+// is refused). Thrown where the value is read, which knows only its place in its chunk; the
+// column's readers name the call and the row (malformed_error).
+struct malformed_value {
+    std::size_t index;   // in its chunk (or dictionary)
+    const char* reason;  // "its string offsets run backwards"
+};
+
 // How a text column's chunks hold their values: decided once from the format, not per value.
 enum class text_layout { offsets32, offsets64, views };
+
+constexpr const char* backwards_offsets = "its string offsets run backwards";
 text_layout layout_of(std::string_view f) noexcept {
     if (f[0] == 'v') return text_layout::views;
     return (f == "u" || f == "z") ? text_layout::offsets32 : text_layout::offsets64;
 }
 
-// Value `at` (counted from the buffers' start) of the 16-byte view layout (polars' strings): a
-// value of at most 12 bytes lies in its view, a longer one in data buffer `buffer` at `offset`,
-// which must lie inside it.
-inline std::string_view string_view_value(const array& a, std::size_t at) {
-    const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * at;
+// Value j of a chunk of the 16-byte view layout (polars' strings): a value of at most 12 bytes
+// lies in its view, a longer one in data buffer `buffer` at `offset`, which must lie inside it.
+// malformed_value otherwise.
+inline std::string_view string_view_value(const array& a, std::size_t j) {
+    const auto* view = static_cast<const std::uint8_t*>(a.buffers[1]) + 16 * (static_cast<std::size_t>(a.offset) + j);
     std::int32_t length = 0;
     std::memcpy(&length, view, 4);
-    if (length < 0) throw py::value_error("numrep: Arrow string view with a negative length");
+    if (length < 0) throw malformed_value{j, "its string view has a negative length"};
     if (length <= 12) return {reinterpret_cast<const char*>(view + 4), static_cast<std::size_t>(length)};
     std::int32_t buffer = 0, offset = 0;
     std::memcpy(&buffer, view + 8, 4);
     std::memcpy(&offset, view + 12, 4);
     const std::int64_t data_buffers = a.n_buffers - 3;
     if (buffer < 0 || buffer >= data_buffers || offset < 0)
-        throw py::value_error("numrep: Arrow string view points outside its data buffers");
+        throw malformed_value{j, "its string view points outside its data buffers"};
     const auto* sizes = static_cast<const std::int64_t*>(a.buffers[a.n_buffers - 1]);
     if (sizes != nullptr && static_cast<std::int64_t>(offset) + length > sizes[buffer])
-        throw py::value_error("numrep: Arrow string view runs past the end of its data buffer");
+        throw malformed_value{j, "its string view runs past the end of its data buffer"};
     const auto* data = static_cast<const char*>(a.buffers[2 + buffer]);
     return {data + offset, static_cast<std::size_t>(length)};
 }
 
+// The bytes of text value j of a chunk (valid values only); malformed_value for offsets that
+// run backwards or views that point outside their buffers.
 std::string_view text_at_chunk(const array& a, text_layout layout, std::size_t j) {
+    if (layout == text_layout::views) return string_view_value(a, j);
     const std::size_t at = static_cast<std::size_t>(a.offset) + j;
-    if (layout == text_layout::views) return string_view_value(a, at);
     std::int64_t begin = 0, end = 0;
     if (layout == text_layout::offsets32) {
         const auto* offsets = static_cast<const std::int32_t*>(a.buffers[1]);
@@ -133,7 +143,7 @@ std::string_view text_at_chunk(const array& a, text_layout layout, std::size_t j
         begin = offsets[at];
         end = offsets[at + 1];
     }
-    if (begin < 0 || end < begin) throw py::value_error("numrep: Arrow string offsets run backwards");
+    if (begin < 0 || end < begin) throw malformed_value{j, backwards_offsets};
     if (end == begin) return std::string_view("");  // not a null view: keys_of_texts gives those for nulls
     return {static_cast<const char*>(a.buffers[2]) + begin, static_cast<std::size_t>(end - begin)};
 }
@@ -157,8 +167,7 @@ void gather_offsets(const array& a, std::size_t first, std::size_t n, std::strin
     if (backwards) {
         std::size_t k = 0;
         while (offsets[k] >= 0 && offsets[k + 1] >= offsets[k]) ++k;
-        throw py::value_error("numrep: Arrow string offsets run backwards at value " + std::to_string(first + k) +
-                              " of a chunk");
+        throw malformed_value{first + k, backwards_offsets};
     }
     if (a.buffers[0] != nullptr)  // the bitmap, not null_count, says which values are null
         for (std::size_t k = 0; k < n; ++k)
@@ -171,9 +180,8 @@ void gather_texts(const array& a, text_layout layout, std::size_t first, std::si
     if (layout == text_layout::offsets64) return gather_offsets<std::int64_t>(a, first, n, views);
     // Views: a null slot's view is not read (the format leaves it undefined).
     const bool may_have_nulls = a.buffers[0] != nullptr;
-    const std::size_t at = static_cast<std::size_t>(a.offset) + first;
     for (std::size_t k = 0; k < n; ++k)
-        views[k] = may_have_nulls && !is_valid(a, first + k) ? std::string_view() : string_view_value(a, at + k);
+        views[k] = may_have_nulls && !is_valid(a, first + k) ? std::string_view() : string_view_value(a, first + k);
 }
 
 // Whether two dictionaries are the same values: the same buffers, offset and length (slices of
@@ -318,6 +326,7 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
     if (column.schema_.format == nullptr)
         throw py::value_error("numrep: " + std::string(method) + ": an Arrow schema without a format");
     column.format_ = column.schema_.format;
+    column.method_ = method;
 
     const std::string prefix = "numrep: " + std::string(method) + " ";
     if (column.schema_.dictionary != nullptr && column.schema_.dictionary->format == nullptr)
@@ -366,7 +375,8 @@ arrow_column::arrow_column(arrow_column&& other) noexcept
       format_(std::move(other.format_)),
       index_format_(std::move(other.index_format_)),
       kind_(other.kind_),
-      size_(other.size_) {}
+      size_(other.size_),
+      method_(std::move(other.method_)) {}
 
 arrow_column::~arrow_column() {
     for (auto& chunk : chunks_) release(*chunk);
@@ -408,7 +418,12 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
                     const block_ref& r = blocks[b];
                     if (kind_ == kind::null) std::fill_n(views.begin(), r.count, std::string_view());
                     else
-                        gather_texts(*r.chunk, layout, r.first, r.count, views.data());
+                        try {
+                            gather_texts(*r.chunk, layout, r.first, r.count, views.data());
+                        } catch (const malformed_value& bad) {
+                            throw_malformed(bad.reason,
+                                            "the value at row " + std::to_string(r.row + bad.index - r.first));
+                        }
                     keys(r.row, std::span<const std::string_view>(views.data(), r.count), out + r.row);
                 }
             },
@@ -437,7 +452,12 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
             if (entries <= length) {
                 for (std::size_t first = 0; first < entries; first += block) {
                     const std::size_t n = std::min(block, entries - first);
-                    gather_texts(values, layout, first, n, views.data());
+                    try {
+                        gather_texts(values, layout, first, n, views.data());
+                    } catch (const malformed_value& bad) {
+                        throw_malformed(bad.reason, "dictionary value " + std::to_string(bad.index) +
+                                                        " of the chunk from row " + std::to_string(base));
+                    }
                     keys(base, std::span<const std::string_view>(views.data(), n), cached.data() + first);
                 }
                 std::fill(seen.begin(), seen.end(), std::uint8_t{1});
@@ -451,14 +471,22 @@ void arrow_column::keys_of_texts(std::uint64_t* out, bool same_for_equal_values,
             }
             const std::int64_t entry = integer_at(*chunk, index_format_, j);
             if (entry < 0 || entry >= static_cast<std::int64_t>(entries))
-                throw py::value_error("numrep: Arrow dictionary index " + std::to_string(entry) + " is outside its " +
+                throw py::value_error("numrep: " + method_ + ": Arrow dictionary index " + std::to_string(entry) +
+                                      " at row " + std::to_string(base + j) + " is outside its " +
                                       std::to_string(entries) + " values");
             const auto e = static_cast<std::size_t>(entry);
             if (same_for_equal_values && seen[e]) {
                 out[base + j] = cached[e];
                 continue;
             }
-            if (is_valid(values, e)) text = text_at_chunk(values, layout, e);  // else a null value
+            if (is_valid(values, e)) {  // else a null value
+                try {
+                    text = text_at_chunk(values, layout, e);
+                } catch (const malformed_value& bad) {
+                    throw_malformed(bad.reason, "dictionary value " + std::to_string(bad.index) + " (of row " +
+                                                    std::to_string(base + j) + ")");
+                }
+            }
             if (text.data() == nullptr || !same_for_equal_values) {
                 keys(base + j, std::span<const std::string_view>(&text, 1), out + base + j);
             } else {
@@ -483,10 +511,19 @@ std::pair<const array*, std::size_t> arrow_column::locate(std::size_t i) const n
 std::string arrow_column::text_at(std::size_t i) const {
     const auto [chunk, j] = locate(i);
     if (chunk == nullptr || kind_ != kind::text || !is_valid(*chunk, j)) return {};
-    if (index_format_.empty()) return std::string(text_at_chunk(*chunk, layout_of(format_), j));
-    const std::int64_t entry = integer_at(*chunk, index_format_, j);
-    if (entry < 0 || entry >= chunk->dictionary->length) return {};
-    return std::string(text_at_chunk(*chunk->dictionary, layout_of(format_), static_cast<std::size_t>(entry)));
+    try {
+        if (index_format_.empty()) return std::string(text_at_chunk(*chunk, layout_of(format_), j));
+        const std::int64_t entry = integer_at(*chunk, index_format_, j);
+        if (entry < 0 || entry >= chunk->dictionary->length) return {};
+        return std::string(text_at_chunk(*chunk->dictionary, layout_of(format_), static_cast<std::size_t>(entry)));
+    } catch (const malformed_value& bad) {
+        throw_malformed(bad.reason, "the value at row " + std::to_string(i));
+    }
+}
+
+void arrow_column::throw_malformed(const char* reason, const std::string& which) const {
+    throw py::value_error("numrep: " + method_ + ": Arrow column (format \"" + format_ + "\"): " + which +
+                          " is malformed: " + reason + " (a broken Arrow producer)");
 }
 
 bool arrow_column::is_null(std::size_t i) const {

@@ -113,6 +113,8 @@ private:
     void add_chunk(const arrow_abi::array& chunk, std::string_view method);
     // The chunk holding value i and its index there; nullptr past the end.
     std::pair<const arrow_abi::array*, std::size_t> locate(std::size_t i) const noexcept;
+    // ValueError naming the call, the column and `which` value is malformed, and why.
+    [[noreturn]] void throw_malformed(const char* reason, const std::string& which) const;
 
     arrow_abi::schema schema_{};
     std::vector<std::unique_ptr<arrow_abi::array>> chunks_;
@@ -120,6 +122,7 @@ private:
     std::string index_format_;  // a dictionary's index format, "" when not dictionary-encoded
     kind kind_ = kind::null;
     std::size_t size_ = 0;
+    std::string method_;  // the call reading the column ("parse_many"), for messages
 };
 
 }  // namespace numrep::python

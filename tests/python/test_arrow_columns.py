@@ -359,7 +359,8 @@ def test_broken_offsets_are_named_at_the_first_whatever_the_threads() -> None:
     try:
         for threads in (1, 4):
             numrep.set_threads(threads)
-            with pytest.raises(ValueError, match="offsets run backwards at value 100000 of a chunk"):
+            with pytest.raises(ValueError, match=r"parse_many: Arrow column \(format \"u\"\): the value at row 100000 "
+                                                 "is malformed: its string offsets run backwards"):
                 numrep.parse_many(_ArrowProducer(rows, offsets, data), region="VN")
     finally:
         numrep.set_threads(None)
@@ -395,6 +396,57 @@ def test_string_views_into_a_missing_data_buffer_are_refused() -> None:
     assert list(numrep.parse_many(good, region="VN")) == [84912345678]
     with pytest.raises(ValueError, match="missing data buffer"):
         numrep.parse_many(_ArrowProducer(1, None, None, fmt=b"vu", raw_buffers=[None, view, None, sizes]), region="VN")
+
+
+def test_malformed_string_views_are_named_with_the_call_and_the_row() -> None:
+    """A view with a negative length, one into a data buffer that is not there, one that runs past
+    its buffer's end: refused, naming the call that read the column and the row (not only the
+    value's place in its chunk)."""
+    data = b"+84 912 345 678 and more"
+    sizes = np.array([len(data)], dtype=np.int64)
+
+    def view(length: int, buffer: int = 0, offset: int = 0) -> np.ndarray:
+        v = np.zeros(16, dtype=np.uint8)
+        v[0:4] = np.frombuffer(np.int32(length).tobytes(), dtype=np.uint8)
+        if length > 12:
+            v[8:12] = np.frombuffer(np.int32(buffer).tobytes(), dtype=np.uint8)
+            v[12:16] = np.frombuffer(np.int32(offset).tobytes(), dtype=np.uint8)
+        return v
+
+    short = view(10)
+    short[4:14] = np.frombuffer(b"0912345678", dtype=np.uint8)
+    for bad, reason in [(view(-1), "its string view has a negative length"),
+                        (view(15, buffer=1), "its string view points outside its data buffers"),
+                        (view(15, offset=20), "its string view runs past the end of its data buffer")]:
+        views = np.concatenate([short, short, bad])
+        producer = _ArrowProducer(3, None, None, fmt=b"vu", raw_buffers=[None, views, data, sizes])
+        with pytest.raises(ValueError, match=r"numrep: lookup_many: Arrow column \(format \"vu\"\): "
+                                             f"the value at row 2 is malformed: {reason}"):
+            numrep.lookup_many(producer, region="VN")
+
+
+def test_malformed_values_of_a_later_chunk_name_the_row_in_the_column() -> None:
+    """A chunked column whose second chunk has offsets that run backwards: the row is counted from
+    the column's start, as every other message counts rows."""
+    pyarrow = pytest.importorskip("pyarrow")
+    good = pyarrow.array(["0912345678"] * 3)
+    broken = pyarrow.Array.from_buffers(pyarrow.string(), 2, [None, pyarrow.py_buffer(np.array([0, 10, 4], np.int32)),
+                                                                pyarrow.py_buffer(b"0912345678")])
+    with pytest.raises(ValueError, match="the value at row 4 is malformed: its string offsets run backwards"):
+        numrep.parse_many(pyarrow.chunked_array([good, broken]), region="VN")
+    # A dictionary no larger than its chunk is read whole, one larger value by value as rows need them.
+    whole = pyarrow.DictionaryArray.from_arrays(pyarrow.array([0, 1, 1], pyarrow.int32()), broken)
+    with pytest.raises(ValueError, match=r"lookup_many: .*dictionary value 1 of the chunk from row 0 is malformed"):
+        numrep.lookup_many(whole, region="VN")
+    by_row = pyarrow.DictionaryArray.from_arrays(pyarrow.array([0, 4], pyarrow.int32()),
+                                                 pyarrow.concat_arrays([good, broken]))
+    with pytest.raises(ValueError, match=r"lookup_many: .*dictionary value 4 \(of row 1\) is malformed"):
+        numrep.lookup_many(pyarrow.chunked_array([by_row.slice(0, 1), by_row.slice(1, 1)]), region="VN")
+    bad_index = pyarrow.DictionaryArray.from_buffers(
+        pyarrow.dictionary(pyarrow.int32(), pyarrow.string()), 2,
+        [None, pyarrow.py_buffer(np.array([0, 5], np.int32))], dictionary=good)
+    with pytest.raises(ValueError, match=r"parse_many: Arrow dictionary index 5 at row 1 is outside its 3 values"):
+        numrep.parse_many(bad_index, region="VN")
 
 
 @pytest.mark.parametrize("column", [
