@@ -236,6 +236,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     publication = _core._Publication(out, half_life_days, bloom_fpr, planned_region)
     parts: list[Any] = []
     written: list[Any] = []
+    kind = "frame"
     try:
         if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
             from dask.delayed import delayed
@@ -269,7 +270,14 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         stats: dict[str, Any] = {}
         for s in summaries:
             _add_stats(stats, s[2])
-        stats.pop("summary", None)
+        # As a build in one process gives them: CSV files' summaries one after another (a
+        # partition is a file), Parquet's files read; a frame's partitions have no one summary.
+        if kind == "csv":
+            stats["summary"] = "\n".join(s[2]["summary"] for s in summaries)
+        else:
+            stats.pop("summary", None)
+        if kind == "parquet":
+            stats["files"] = [os.path.abspath(f) for f in paths]
         read_in = summaries[0][3]
         if read_in != planned_region:
             # A preset's own region (ftc: US), known once a CSV file was read: publish with it.

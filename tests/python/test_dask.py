@@ -94,6 +94,8 @@ def test_build_from_csv_and_parquet_files_equals_from_csv(client, tmp_path):
     same_records(got, want)
     assert got.ingest_stats["bad"] == want.ingest_stats["bad"] == 7
     assert all("file" in row and "line" in row for row in got.ingest_stats["first_bad_rows"])
+    # The files' summaries, one after another, as a build in one process gives them.
+    assert got.ingest_stats["summary"] == want.ingest_stats["summary"]
 
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -103,6 +105,8 @@ def test_build_from_csv_and_parquet_files_equals_from_csv(client, tmp_path):
     same_records(got, numrep.ReputationDB.from_frame(frame))
     rows = got.ingest_stats["first_bad_rows"]
     assert rows and all(frame["number"].iloc[r["row"]] == "not a number" for r in rows)
+    one_process = numrep.ReputationDB.build([tmp_path / "all.parquet"], tmp_path / "one_process.db")
+    assert got.ingest_stats["files"] == one_process.ingest_stats["files"] == [str(tmp_path / "all.parquet")]
 
 
 def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_path):

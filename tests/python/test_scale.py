@@ -145,6 +145,7 @@ def test_cli_builds_within_memory_in_shards_and_on_local_workers(big: tuple[pd.D
     frame.iloc[:5000].to_csv(small, index=False)
     done = run("build", str(small), "-o", str(tmp_path / "dask.db"), "--workers", "2", "--shards", "2")
     assert done.returncode == 0, done.stderr
+    assert "2 shards" in done.stdout  # said of a Dask build too
     same_answers(numrep.ReputationDB.open(tmp_path / "dask.db"), numrep.ReputationDB.from_csv(small))
 
     for args, why in ((["--workers", "2", "--memory", "1G"], "--memory does not apply to a Dask build"),

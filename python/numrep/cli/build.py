@@ -140,7 +140,7 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         return f"{8 * size / n:6.1f} bits/number" if n else ""
 
     build = facts.get("build") or {}
-    shards = f", {build['shards']} shards" if build.get("shards", 1) > 1 else ""
+    shards = f", {db.shard_count} shards" if db.shard_count > 1 else ""  # a Dask build has no build_stats
     spilled = (f"; {build['runs']} runs spilled ({format_size(build['spilled_bytes'])})" if build.get("runs") else "")
     print(f"Saved {output}/ (region {db.region or 'none'}{shards}){spilled}")
     for name, size in files.items():
