@@ -740,15 +740,29 @@ namespace {
 
 std::string time_forms(std::string_view what) {
     return "numrep: " + std::string(what) +
-           " must be a datetime (naive: UTC), numpy.datetime64, pandas.Timestamp, unix seconds (int or float) or an "
-           "ISO 8601 str such as \"2026-03-01\" or \"2026-03-01T12:00:00Z\"";
+           " must be a datetime (naive: UTC), date, numpy.datetime64, pandas.Timestamp, unix seconds (int or float) "
+           "or an ISO 8601 str such as \"2026-03-01\" or \"2026-03-01T12:00:00Z\"";
+}
+
+// A number of unix seconds, or, with exactly 8 or 14 digits, a date written YYYYMMDD[hhmmss]
+// (20250303): the rule of time columns and of the CSV reader (parse_time), so that one value means
+// one instant whether given as now=, default_time= or in a column. As seconds those would be
+// 1970-04-26..1973-03-03 or past the year 5000.
+std::int64_t seconds_or_date(std::int64_t seconds, const py::handle& value, std::string_view what) {
+    const bool eight = seconds >= 10'000'000 && seconds < 100'000'000;
+    const bool fourteen = seconds >= 10'000'000'000'000 && seconds < 100'000'000'000'000;
+    if (!eight && !fourteen) return seconds;
+    if (const auto t = parse_time(std::to_string(seconds))) return *t;
+    throw py::value_error(time_forms(what) + "; " + repr_of(value) +
+                          " is not a time: a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, as in a "
+                          "time column, and this is no date");
 }
 
 std::int64_t seconds_of_double(double seconds, const py::handle& value, std::string_view what) {
     if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e18)
         throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
     // Down to the second before (as datetime64's seconds and a datetime's are), also before 1970.
-    return static_cast<std::int64_t>(std::floor(seconds));
+    return seconds_or_date(static_cast<std::int64_t>(std::floor(seconds)), value, what);
 }
 
 }  // namespace
@@ -815,7 +829,7 @@ std::int64_t any_time_of(const py::handle& value, std::string_view what) {
             PyErr_Clear();
             throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is out of range");
         }
-        return s;
+        return seconds_or_date(s, value, what);
     }
     if (py::isinstance<py::float_>(value)) return seconds_of_double(value.cast<double>(), value, what);
     const py::module_ numpy = py::module_::import("numpy");
@@ -841,11 +855,15 @@ std::int64_t time_of(const py::handle& value, std::string_view what) {
         throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) +
                               " is before the year 1, out of the years 1 to 9999 that times may have");
     if (seconds > last) {
-        const long long year = 1970 + seconds / 31556952;  // the Gregorian year's mean length
-        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) + " is about the year " +
-                              std::to_string(year) +
-                              ", out of the years 1 to 9999 that times may have; unix times are in seconds (one "
-                              "in milliseconds is 1000 times too large)");
+        const std::int64_t year = detail::civil_from_days(seconds / 86400).year;
+        // The hint is for numbers (digits in a str too): a date of the year 10000 is no unit mistake.
+        const py::module_ datetime = py::module_::import("datetime");
+        const bool number = !py::isinstance(value, datetime.attr("date")) &&  // datetime is a date
+                            !py::isinstance(value, py::module_::import("numpy").attr("datetime64"));
+        throw py::value_error(
+            "numrep: " + std::string(what) + " " + repr_of(value) + " is in the year " + std::to_string(year) +
+            ", out of the years 1 to 9999 that times may have" +
+            (number ? "; unix times are in seconds (one in milliseconds is 1000 times too large)" : ""));
     }
     return seconds;
 }

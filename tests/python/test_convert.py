@@ -77,8 +77,15 @@ def test_a_time_beyond_the_years_1_to_9999_is_refused_naming_it(db: numrep.Reput
             db.check("0912345678", now=bad)
         with pytest.raises(ValueError, match="now"):
             db.check_many(["0912345678"], now=bad)
-    with pytest.raises(ValueError, match=r"about the year 53487.*milliseconds"):
+    with pytest.raises(ValueError, match=r"in the year 53487.*milliseconds"):
         db.check("0912345678", now=1625745600000)
+    # The year is the calendar's (it was 1970 + seconds / a mean year, truncated: 9999 for 10000),
+    # and the hint about milliseconds is for numbers only.
+    for year_10000 in (253402300800, "253402300800", np.datetime64("10000-01-01"),
+                       dt.datetime(9999, 12, 31, 23, tzinfo=dt.timezone(dt.timedelta(hours=-5)))):
+        with pytest.raises(ValueError, match="in the year 10000, out of the years 1 to 9999") as refused:
+            db.check("0912345678", now=year_10000)
+        assert ("milliseconds" in str(refused.value)) == isinstance(year_10000, (int, str)), year_10000
     with pytest.raises(ValueError, match=r"now -62135596801 is before the year 1"):  # 31 Dec of the year 0
         db.check("0912345678", now=-62135596801)
     # NumPy's conversion to seconds overflowed on the way from attoseconds.
@@ -104,6 +111,30 @@ def test_default_time_takes_the_same_forms(tmp_path) -> None:
         numrep.ReputationDB.from_frame(frame, default_time="someday")
     with pytest.raises(ValueError, match="default_time must be"):
         numrep.ReputationDB.from_csv(path, default_time="someday")
+    # 8 and 14 digits are a date (YYYYMMDD[hhmmss]) as a number too, as in a time column: a
+    # default_time of 20260201 filled the row with 1970-08-23 (a time column read it as 2026-02-01).
+    for default_time in (20260201, 20260201.0, np.int64(20260201), 20260201000000):
+        for built in (numrep.ReputationDB.from_csv(path, default_time=default_time),
+                      numrep.ReputationDB.from_frame(frame, default_time=default_time)):
+            assert built.check("0912345678", now="2026-03-01").first_seen == first_seen, default_time
+
+
+def test_a_number_of_8_or_14_digits_is_one_time_in_every_place() -> None:
+    """now=, default_time= and a time column read 20250303 alike: the 3rd of March 2025 (now=
+    read it as unix seconds, 1970-08-23, while the column read it as a date)."""
+    march = dt.datetime(2025, 3, 3, tzinfo=UTC)
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678", "0861234567"],
+                                                      "time": [20250303, None], "category": ["scam", "scam"]}),
+                                        default_time=20250303)
+    assert db.check("0912345678").last_seen == db.check("0861234567").last_seen == march
+    for now in (20250303, 20250303.0, np.float64(20250303), "20250303", 20250303000000):
+        assert db.check("0912345678", now=now).as_of == march, now
+        assert db.check_many(["0912345678"], now=now, as_frame=True).attrs["as_of"] == march, now
+    # Other lengths stay unix seconds; 8 or 14 digits that are no date are no time, as in a column.
+    assert db.check("0912345678", now=1740960000).as_of == march
+    for no_date in (20251399, 20250230, 99999999, 20250303250000):
+        with pytest.raises(ValueError, match=f"{no_date} is not a time: a number of 8 or 14 digits is a date"):
+            db.check("0912345678", now=no_date)
 
 
 # --------------------------------------------------------------------------------------- keys
