@@ -693,8 +693,21 @@ def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path)
     assert bad.returncode != 0 and "latest" not in bad.stdout and "bad time 'yesterday'" in bad.stderr
 
 
+def test_stats_says_decayed_only_of_numbers_that_were_above_clean(tmp_path) -> None:
+    """Numbers that were clean at their newest report too (mild categories, a single report) have
+    not decayed: stats said "every number has decayed to clean" and all_decayed true, and its
+    advice, --now latest, showed the same all-clean picture."""
+    mild = "number,time,category\n0912345678,2025-03-01T08:00:00Z,telemarketing\n" \
+           "0861234567,2025-03-02T08:00:00Z,silent\n"
+    (tmp_path / "mild.csv").write_text(mild, encoding="utf-8")
+    assert run("build", str(tmp_path / "mild.csv"), "-o", str(tmp_path / "mild.db")).returncode == 0
+    at_latest = json.loads(run("stats", "-d", str(tmp_path / "mild.db"), "--json", "--now", "latest").stdout)
+    assert {k for k, n in at_latest["by_level"].items() if n} == {"clean"}
+    today = run("stats", "-d", str(tmp_path / "mild.db"))
+    assert today.returncode == 0 and "has decayed" not in today.stdout, today.stdout
+    assert json.loads(run("stats", "-d", str(tmp_path / "mild.db"), "--json").stdout)["all_decayed"] is False
 
-def test_now_is_read_as_the_library_reads_times() -> None:
+
     """--now took datetime.fromisoformat's forms: week dates and "T01" were good, a lower-case
     "z" and unix seconds bad, the other way round from now= and a CSV file's times."""
     import argparse

@@ -11,7 +11,7 @@ import os
 import re
 import sys
 import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 
 from .. import _core
 from .._warnings import LaterReportsWarning
@@ -133,12 +133,17 @@ def later_reports_note(later: int, now: dt.datetime) -> str | None:
             "report (--now latest) for exact verdicts")
 
 
-def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.datetime) -> str | None:
+def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.datetime,
+                 levels_at_latest: Callable[[dt.datetime], dict[str, int]]) -> str | None:
     """A line for when every reported number has decayed to clean by `now` (old data judged
-    today), naming the newest report (`latest`) and the option that shows the data as it was."""
+    today), naming the newest report (`latest`) and the option that shows the data as it was.
+    Decayed means some number was above clean at the newest report (`levels_at_latest(latest)`,
+    asked only when every level is clean now): numbers that never were are not decayed ones."""
     if sum(levels.values()) == 0 or any(n for name, n in levels.items() if name != "clean"):
         return None
     if latest is None or latest >= now:
+        return None
+    if not any(n for name, n in levels_at_latest(latest).items() if name != "clean"):
         return None
     return (f"every number has decayed to clean by {now.isoformat(timespec='seconds')}: the newest report is "
             f"from {latest.isoformat(timespec='seconds')}; use --now latest to see the levels as of then")

@@ -231,7 +231,12 @@ def run(args: argparse.Namespace) -> int:
     # than db.latest_report's own pass over every record.
     newest = newest_report_seconds(columns)
     latest = dt.datetime.fromtimestamp(newest, UTC) if newest >= 0 else None
-    note = decayed_note(latest, parts["level"], now)
+
+    def levels_at(then: dt.datetime) -> dict[str, int]:
+        codes = db._verdict_columns(keys, then, _UNSET)[0]["level"]
+        return dict(zip(_core.LEVEL_NAMES, np.bincount(codes, minlength=len(_core.LEVEL_NAMES)).tolist()))
+
+    note = decayed_note(latest, parts["level"], now, levels_at)
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
     stores = dict(_core._store_files(args.db))
