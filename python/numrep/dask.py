@@ -207,6 +207,8 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
     if shards is not None and not 1 <= shards <= 16384:
         raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+    if default_time is not None:  # refused here, before any task (on a worker it left the output's lock behind)
+        _core._unix_time(default_time, "default_time")
     # Frame columns as from_frame names them; CSV ones as from_csv does.
     frame_region = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
     frame_columns = {

@@ -691,6 +691,23 @@ def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path)
     assert "(verdicts as of 2021-07-08T00:00:00+00:00)" in table.stdout
     bad = run("check", "-d", str(ftc_db), "--now", "yesterday", f"+{key}")
     assert bad.returncode != 0 and "latest" not in bad.stdout and "bad time 'yesterday'" in bad.stderr
+    # The library's list of Python types is not said on a command line; its specific reasons are.
+    assert "must be a datetime" not in bad.stderr and "numpy" not in bad.stderr
+    far = run("check", "-d", str(ftc_db), "--now", "1625616075000", f"+{key}")
+    assert far.returncode == 2 and "in the year 53483" in far.stderr and "milliseconds" in far.stderr
+
+
+def test_default_time_latest_is_a_usage_error(tmp_path) -> None:
+    """--default-time took "latest" (its parser is --now's) and the build failed later, exit 1,
+    with the library's message naming default_time and Python types; a Dask build failed on a
+    worker and left the output's directory behind."""
+    (tmp_path / "nt.csv").write_text("number,time,category\n0912345678,,scam\n", encoding="utf-8")
+    for extra in ([], ["--workers", "1"]):
+        done = run("build", str(tmp_path / "nt.csv"), "-o", str(tmp_path / "x.db"), "--default-time", "latest",
+                   *extra)
+        assert done.returncode == 2, done.stderr
+        assert "argument --default-time: bad time 'latest' (\"latest\" is for --now)" in done.stderr
+        assert not (tmp_path / "x.db").exists()
 
 
 def test_stats_says_decayed_only_of_numbers_that_were_above_clean(tmp_path) -> None:

@@ -249,6 +249,12 @@ def test_dask_build_refuses_what_the_one_process_build_refuses(client, tmp_path)
         numrep.ReputationDB.from_parquet(tmp_path / "nested.parquet")
     assert str(raised.value) == str(reference.value)
     assert not (tmp_path / "db" / "MANIFEST").exists()
+    # A default time that is no time: refused before any task, leaving nothing at the output (a
+    # worker refused it, and the output's directory was left behind holding only its lock).
+    for reports_in in (dd.from_pandas(frame, npartitions=2), tmp_path / "r.csv"):
+        with pytest.raises(ValueError, match="default_time must be .*'bogus' is not a time"):
+            numrep.dask.build(reports_in, tmp_path / "bogus.db", default_time="bogus", client=client)
+        assert not (tmp_path / "bogus.db").exists()
 
 
 def test_check_says_what_it_takes(client, tmp_path):

@@ -14,7 +14,7 @@ from typing import Any, Callable, Literal
 from .. import _core
 from .._ingest import report_files
 from ..reputation import ReputationDB
-from .common import EXIT_OK, delimiter_option, half_life_days, iso_time, memory_option, region_option, region_text
+from .common import EXIT_OK, delimiter_option, half_life_days, memory_option, region_option, region_text, report_time
 from .output import ProgressBar, format_size
 
 
@@ -207,7 +207,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="a report's weight halves every DURATION: 90d, 12w, 2160h or 90 (days; default 90d)")
     build.add_argument("--strict", action="store_true", help="fail at the first bad row")
     build.add_argument("--rejects", metavar="FILE", help="write every bad row of CSV inputs to FILE (CSV)")
-    build.add_argument("--default-time", dest="default_time", type=iso_time, metavar="ISO",
+    build.add_argument("--default-time", dest="default_time", type=report_time, metavar="ISO",
                        help="time of reports whose time is empty (otherwise they are bad rows)")
     scale = build.add_argument_group("scale (docs/scale.md)")
     scale.add_argument("--memory", metavar="SIZE", type=memory_option,

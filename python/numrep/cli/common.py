@@ -92,13 +92,23 @@ def iso_time(text: str) -> dt.datetime | str:
     and unix seconds, so a time good for `now=` and in a CSV file was bad here, and back."""
     if text.strip().lower() == "latest":
         return "latest"
+    return report_time(text)
+
+
+def report_time(text: str) -> dt.datetime:
+    """A time as iso_time reads one, without "latest" (--default-time: a time for reports, which
+    no database's newest report can be while it is being built); argparse type."""
     try:
         seconds = _core._unix_time(text, "time")
-    except ValueError as error:  # the library's reason too: out of range, milliseconds for seconds
+    except ValueError as error:
+        # The library's reason where it says more than "not a time" (out of range, milliseconds
+        # for seconds, 8 digits that are no date); its list of Python types is not for a command line.
         reason = str(error).removeprefix("numrep: ")
+        detail = "" if reason.startswith("time must be") and reason.endswith("is not a time") else f" ({reason})"
+        latest = " (\"latest\" is for --now)" if text.strip().lower() == "latest" else ""
         raise argparse.ArgumentTypeError(
-            f"bad time {text!r}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix seconds "
-            f"({reason})") from None
+            f"bad time {text!r}{latest}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix "
+            f"seconds{detail}") from None
     return dt.datetime(1970, 1, 1, tzinfo=UTC) + dt.timedelta(seconds=seconds)  # any year 1-9999
 
 
