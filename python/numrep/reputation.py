@@ -488,6 +488,10 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
 
     values = pd.Series(column)
     if pd.api.types.is_numeric_dtype(values.dtype) and not pd.api.types.is_bool_dtype(values.dtype):
+        if "decimal" in str(values.dtype):
+            # Arrow decimals as doubles first: pandas' to_numeric dropped their nulls and then
+            # failed on the lengths ("Length of values (1) does not match length of index (2)").
+            values = values.astype("float64[pyarrow]")
         seconds = pd.to_numeric(values, errors="coerce")
         bad = seconds.isna().to_numpy().copy()
         numbers = seconds.fillna(0).to_numpy(dtype=np.float64)

@@ -670,6 +670,26 @@ def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes
         assert by_csv.check("0912000004", now="-1.5").as_of_seconds == -2
 
 
+def test_an_arrow_decimal_time_column_with_a_null_reads_as_its_numbers(tmp_path: Path) -> None:
+    """pandas' to_numeric drops an Arrow decimal column's nulls and then failed on the lengths
+    ("Length of values (1) does not match length of index (2)"): a row without a time is a
+    missing time, as in every other dtype, and the decimals are unix seconds or dates."""
+    pa = pytest.importorskip("pyarrow")
+    import decimal
+
+    for kind in (pa.decimal128(14, 0), pa.decimal128(16, 2), pa.decimal256(20, 0)):
+        times = pa.array([decimal.Decimal(1740960000), None, decimal.Decimal(20250303)], kind)
+        frame = pd.DataFrame({"number": ["0912000001", "0912000002", "0912000003"],
+                              "time": pd.arrays.ArrowExtensionArray(times), "category": ["scam"] * 3})
+        built = numrep.ReputationDB.from_frame(frame)
+        assert built.ingest_stats["bad_by_reason"] == {"missing_time": 1}, (kind, built.ingest_stats)
+        added = numrep.ReputationDB.from_frame(frame.iloc[:1])
+        added.add_reports(frame.iloc[1:])
+        for db in (built, added):
+            seen = db.check_many(["0912000001", "0912000002", "0912000003"], now=NOW)["last_seen"]
+            assert seen.tolist() == [1740960000, 0, 1740960000], kind
+
+
 def test_report_times_before_1970_and_yyyymmdd_as_from_csv(tmp_path: Path) -> None:
     # Negative seconds and dates before 1970 became 1970-01-01; 20210707 was read as seconds.
     texts = ["-86400", "0000-01-01", "1969-12-31", "20210707", "2021-07-07", "2999-01-01", "20211399", ""]
