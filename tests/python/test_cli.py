@@ -697,6 +697,16 @@ def test_now_latest_judges_historical_data_as_of_its_newest_report(ftc_db: Path)
     assert far.returncode == 2 and "in the year 53483" in far.stderr and "milliseconds" in far.stderr
 
 
+def test_stats_json_is_as_of_the_second_its_verdicts_were_judged(tmp_path) -> None:
+    """Without --now, stats --json gave "as_of" with microseconds while its verdicts (and check's
+    as_of) are judged at the whole second."""
+    result, db = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    stats = json.loads(run("stats", "-d", str(db), "--json").stdout)
+    as_of = dt.datetime.fromisoformat(stats["as_of"])
+    assert as_of.microsecond == 0 and stats["now"] == stats["as_of"], stats["as_of"]
+
+
 def test_default_time_latest_is_a_usage_error(tmp_path) -> None:
     """--default-time took "latest" (its parser is --now's) and the build failed later, exit 1,
     with the library's message naming default_time and Python types; a Dask build failed on a

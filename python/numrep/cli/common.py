@@ -113,9 +113,10 @@ def report_time(text: str) -> dt.datetime:
 
 
 def as_of(db: ReputationDB, now: dt.datetime | str | None) -> dt.datetime:
-    """The time a command judges at: --now as given, the newest report for "latest", else now."""
+    """The time a command judges at: --now as given, the newest report for "latest", else now,
+    to the second (verdicts are judged at whole seconds, and say so in their as_of)."""
     if now is None:
-        return dt.datetime.now(UTC)
+        return dt.datetime.now(UTC).replace(microsecond=0)
     if isinstance(now, str):
         latest = db.latest_report
         if latest is None:
