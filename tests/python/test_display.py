@@ -80,7 +80,14 @@ def test_database_repr_counts_numbers_only_in_the_delta() -> None:
                     {"number": "0912345678", "time": "2025-03-03", "category": "scam"}])
     assert len(db) == 3
     assert repr(db).startswith("ReputationDB(numbers=3, delta=2,")
-    assert "numbers 3" in " ".join(text_of(db._repr_html_()).split())
+    text = " ".join(text_of(db._repr_html_()).split())
+    assert "numbers 3" in text
+    # The delta's row counts numbers, and says so: it was "reports added since the build" with
+    # the 2 numbers of a batch of any number of reports.
+    db.add_reports([{"number": "0987654321", "time": "2025-03-04", "category": "scam"}] * 5)
+    text = " ".join(text_of(db._repr_html_()).split())
+    assert "numbers in reports added since the build (delta, per batch) 3" in text
+    assert "reports added since the build (delta)" not in text
 
 
 def test_database_html_leaves_levels_out_when_large(db: numrep.ReputationDB, monkeypatch) -> None:
