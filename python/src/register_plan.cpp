@@ -130,9 +130,11 @@ void register_plan(py::module_& m) {
             },
             "The fields as a dict (number as E.164 text).")
         .def("__repr__", [](const info_record& r) {
-            return "NumberInfo(number='" + r.number.e164() + "', carrier='" + r.carrier + "', type='" + r.type +
-                   "', region='" + r.region_name + "', region_code='" + r.region_code +
-                   "', valid=" + (r.valid ? "True" : "False") + ")";
+            // Names as Python literals: a custom plan's carrier may hold a quote (O'Brien).
+            const auto literal = [](const std::string& text) { return repr_of(py::str(text)); };
+            return "NumberInfo(number='" + r.number.e164() + "', carrier=" + literal(r.carrier) +
+                   ", type=" + literal(r.type) + ", region=" + literal(r.region_name) +
+                   ", region_code=" + literal(r.region_code) + ", valid=" + (r.valid ? "True" : "False") + ")";
         });
 
     py::class_<numbering_plan>(

@@ -888,8 +888,10 @@ void register_reputation(py::module_& m) {
                             std::string(to_string(r.v.score.level)) +
                             "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) +
                             ", reports=" + std::to_string(r.v.record.total());
-            if (!r.v.info.carrier.empty()) s += ", carrier='" + std::string(r.v.info.carrier) + "'";
-            if (!r.v.info.region_code.empty()) s += ", region_code='" + std::string(r.v.info.region_code) + "'";
+            // As Python literals: a custom plan's carrier may hold a quote (O'Brien).
+            if (!r.v.info.carrier.empty()) s += ", carrier=" + repr_of(py::str(std::string(r.v.info.carrier)));
+            if (!r.v.info.region_code.empty())
+                s += ", region_code=" + repr_of(py::str(std::string(r.v.info.region_code)));
             return s + ", as_of='" + format_utc(r.now) + "')";
         });
 

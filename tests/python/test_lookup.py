@@ -434,6 +434,21 @@ def test_plan_validity_follows_the_national_lengths_given():
     assert info.carrier == "Carrier Seventy-Four" and not info.valid  # hints name, never validate
 
 
+def test_number_info_repr_is_a_python_literal_whatever_the_names():
+    """A carrier with quotes (O'Brien "Tel") made a repr that was no literal: carrier='O'Brien...'."""
+    import ast
+
+    plan = numrep.NumberingPlan()
+    plan.load_carrier_text("4479|O'Brien \"Tel\" <b>&\n", national_lengths=[10])
+    info = plan.lookup("+44 7900 123456")
+    assert info.carrier == "O'Brien \"Tel\" <b>&"
+    text = repr(info)
+    call = ast.parse(text, mode="eval").body
+    assert isinstance(call, ast.Call) and call.func.id == "NumberInfo"  # type: ignore[attr-defined]
+    fields = {k.arg: ast.literal_eval(k.value) for k in call.keywords}
+    assert fields["carrier"] == info.carrier and fields["number"] == "+447900123456"
+
+
 def test_plan_knows_nothing_of_other_countries():
     info = gb_plan().lookup("0912 345 678")
     assert (info.carrier, info.type, info.valid) == ("", "unknown", False)
