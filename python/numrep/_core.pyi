@@ -780,6 +780,10 @@ def _unix_time(value: datetime.datetime | datetime.date | numpy.datetime64 | int
     """
     Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO str).
     """
+def _valid_keys(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64]) -> numpy.typing.NDArray[numpy.uint64]:
+    """
+    The keys with 0 for each that is_valid_key refuses (no E.164 number), in one pass.
+    """
 def _write_shard(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], generation: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex, first_key: typing.SupportsInt | typing.SupportsIndex, last_key: typing.SupportsInt | typing.SupportsIndex, pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]], half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex) -> tuple[int, int, int, tuple[str, int, int], tuple[str, int, int]]:
     """
     Merges pieces of records and writes them as shard `index` of a publication's generation (any process); returns the shard's entry for _Publication.commit.

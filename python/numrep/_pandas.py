@@ -76,14 +76,16 @@ def _aligned_regions(series: pd.Series, region: Any) -> Any:
 
 def _keys(series: pd.Series, region: Any) -> np.ndarray:
     """Keys by position, 0 where the value is missing or is no number. Unsigned integers (such as
-    parse()'s own UInt64 result) are keys already (0 if longer than 15 digits); other integers, and floats holding whole
+    parse()'s own UInt64 result) are keys already (0 if no E.164 number); other integers, and floats holding whole
     numbers (an integer column with a NaN), are read by parse_many's integer rule. An object
     column that mixes numbers with other things has those things read as missing values."""
     kind = series.dtype.kind
-    if kind == "u":
-        keys = np.asarray(series.fillna(0), dtype=np.uint64)
-        return np.where(keys > _MAX_KEY, np.uint64(0), keys)  # more than 15 digits: no E.164 number
     region = _aligned_regions(series, region)
+    if kind == "u":
+        # Keys need no region, but a bad one is refused as for any other column (same message).
+        _core.parse_many([None] * len(series), region=region)
+        # 0 for what is no E.164 number (1, 999, more than 15 digits), as parse_many gives.
+        return _core._valid_keys(np.asarray(series.fillna(0), dtype=np.uint64))
     values: Any = series
     if kind in "if":
         values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]

@@ -182,6 +182,18 @@ void register_parse(py::module_& m) {
     m.def(
         "is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
         "True if `key` is the E.164 digits of a number with an assigned country code.");
+    m.def(
+        "_valid_keys",
+        [](const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys) {
+            py::array_t<std::uint64_t> out(keys.size());
+            const std::uint64_t* in = keys.data();
+            std::uint64_t* o = out.mutable_data();
+            const auto n = static_cast<std::size_t>(keys.size());
+            py::gil_scoped_release unlocked;
+            for (std::size_t i = 0; i < n; ++i) o[i] = phone_number::from_key(in[i]) ? in[i] : 0;
+            return out;
+        },
+        py::arg("keys"), "The keys with 0 for each that is_valid_key refuses (no E.164 number), in one pass.");
 }
 
 }  // namespace numrep::python

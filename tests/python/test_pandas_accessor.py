@@ -205,8 +205,19 @@ def test_unsigned_series_are_keys_and_check_takes_region_none() -> None:
     assert [None if v is pd.NA else int(v) for v in keys.numrep.parse()] == [int(keys[0]), None]  # kept as keys
     # Keys longer than E.164's 15 digits are no number (e164() gave "+10000000000000000").
     for dtype in ("uint64", "UInt64"):
-        long_keys = pd.Series([10**16, 10**15 - 1], dtype=dtype)
-        assert long_keys.numrep.e164().tolist() == [pd.NA, "+999999999999999"], dtype
+        long_keys = pd.Series([10**16, 849_123_456_789_012], dtype=dtype)
+        assert long_keys.numrep.e164().tolist() == [pd.NA, "+849123456789012"], dtype
+        # Nor are keys of no assigned country code, or with no national digits (they gave "+1"
+        # and "+999", and a verdict row for +999, where is_valid_key and every other call refuse them).
+        not_keys = pd.Series([1, 999, 10**15 - 1, 84912345678], dtype=dtype)
+        assert not_keys.numrep.e164().tolist() == [pd.NA, pd.NA, pd.NA, "+84912345678"], dtype
+        assert not_keys.numrep.lookup()["valid"].tolist() == [pd.NA, pd.NA, pd.NA, True], dtype
+        assert not_keys.numrep.check(db, region=None)["e164"].tolist() == [pd.NA, pd.NA, pd.NA, "+84912345678"]
+        # A bad region is refused as for any other column, though keys need none.
+        with pytest.raises(numrep.ParseError, match='unknown region "NOT A REGION"'):
+            not_keys.numrep.parse(region="NOT A REGION")
+        with pytest.raises(numrep.ParseError, match='region 1: unknown region "XX"'):
+            not_keys.numrep.e164(region=pd.Series(["VN", "XX", None, "VN"]))
     assert keys.numrep.check(db, now="latest")["reports"].tolist()[0] == 1
     # region=None: international forms only, as in parse(); the default is the database's region.
     national = pd.Series(["6502530000"])
