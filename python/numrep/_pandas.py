@@ -50,9 +50,7 @@ def _number_or_none(value: Any) -> Any:
     as it is; anything else (a fraction, a bool, a date) as a missing value."""
     if isinstance(value, (str, bytes, _core.PhoneNumber)):
         return value
-    if isinstance(value, (bool, np.bool_)):
-        return None
-    if isinstance(value, (int, np.integer)):
+    if _is_integer(value):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return _whole_number(float(value))
@@ -124,16 +122,27 @@ def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, regio
     lose their zeros as an int64 column's do."""
     if region is None:
         return
-    values = series.to_numpy()  # an object column's own array (no copy), a category's values
-    if not any(_is_integer(values[i]) for i in np.flatnonzero(keys == 0).tolist()):
+    # An object column's own array (no copy), a category's values: floats where a category of
+    # ints has a missing value, so whole floats count as the integers they are read as.
+    values = series.to_numpy()
+    if all(_integer_of(values[i]) is None for i in np.flatnonzero(keys == 0).tolist()):
         return  # the usual case: no integer gave no number, and the column is not read again
-    integers: list[int | None] = [int(v) if _is_integer(v) else None for v in values.tolist()]
-    _warn_of_lost_integers(series, integers, keys, region)
+    _warn_of_lost_integers(series, [_integer_of(v) for v in values.tolist()], keys, region)
 
 
 def _is_integer(value: Any) -> bool:
     """A Python or NumPy int that is not a bool (which is an int to Python)."""
     return isinstance(value, (int, np.integer)) and not isinstance(value, (bool, np.bool_))
+
+
+def _integer_of(value: Any) -> int | None:
+    """A Python or NumPy int that is not a bool (which is an int to Python), or a float holding a
+    whole number (parse_many reads those by the integer rule), as an int; else None."""
+    if _is_integer(value):
+        return int(value)
+    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
+        return int(value)
+    return None
 
 
 def _warn_of_lost_integers(series: pd.Series, values: list[int | None], keys: np.ndarray, region: Any) -> None:

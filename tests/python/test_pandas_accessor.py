@@ -117,6 +117,12 @@ def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:
     assert [None if v is pd.NA else int(v) for v in keys] == [None, 12025550143, None]
     with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 3 integers"):  # a category of them too
         column.astype("category").numrep.parse(region="US")
+    # A category of ints with a missing value (its values come back as floats), and whole floats in
+    # an object column: read by the integer rule, so warned of as the integers they are.
+    for odd in (pd.Series([6077932004, None], dtype="category"), pd.Series([6077932004.0, None], dtype=object),
+                pd.Series([np.float64(6077932004.0), "2025550143"], dtype=object)):
+        with pytest.warns(numrep.AmbiguousIntegersWarning, match="such as 6077932004"):
+            assert odd.numrep.parse(region="US").iloc[0] is pd.NA
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         pd.Series([2025550143, "0912345678", None, 10**20], dtype=object).numrep.parse(region="US")
