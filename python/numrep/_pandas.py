@@ -85,6 +85,11 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         # 0 for what is no E.164 number (1, 999, more than 15 digits), as parse_many gives.
         return _core._valid_keys(np.asarray(series.fillna(0), dtype=np.uint64))
     values: Any = series
+    if kind == "f" and series.dtype.itemsize < 8:
+        # float32 holds 24 bits of a number: 2025550143 is stored as 2025550080, a valid number
+        # that is not the one written. No reading can undo that, so the column is refused.
+        raise TypeError(f"numrep: Series.numrep: a {series.dtype} column cannot hold phone numbers exactly (it "
+                        "keeps about 7 digits; 2025550143 becomes 2025550080): read the column as str or int64")
     if kind in "if":
         values = [_whole_number(v) for v in series.astype(object).where(series.notna(), None).tolist()]
         whole_keys = np.asarray(_core.parse_many(values, region=region), dtype=np.uint64)

@@ -105,6 +105,15 @@ def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
 
 
 
+def test_a_float32_column_is_refused_for_the_digits_it_lost() -> None:
+    """float32 keeps 24 bits: 2025550143 was read as +1 202 555 0080, a valid number that was not
+    the one written, with no word of it."""
+    for dtype in ("float32", "Float32"):
+        with pytest.raises(TypeError, match=f"a {dtype} column cannot hold phone numbers exactly"):
+            pd.Series([2025550143], dtype=dtype).numrep.e164(region="US")
+    assert pd.Series([2025550143.0], dtype="float64").numrep.e164(region="US").tolist() == ["+12025550143"]
+
+
 def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:
     """pd.read_csv makes an object column of Python ints when one value is too long for int64 (the
     FTC's 90-day file has 14): its ambiguous integers were <NA> with no warning."""
