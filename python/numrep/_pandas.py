@@ -98,6 +98,11 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
     try:
         parsed: Any = _core.parse_many(values, region=region)
     except TypeError as first:
+        if kind != "O" and not _is_string_dtype(series.dtype):
+            # Named as the caller gave it (a Series of this dtype), not as parse_many's array or
+            # Arrow column that the caller never made.
+            raise TypeError(f"numrep: Series.numrep reads columns of text or whole numbers, not dtype "
+                            f"{series.dtype}") from None
         if kind != "O":
             raise
         # The column as it is has a value parse_many refuses (a float from a merge, a bool, a

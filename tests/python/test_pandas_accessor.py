@@ -105,6 +105,16 @@ def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
 
 
 
+def test_columns_of_other_types_are_refused_naming_their_dtype() -> None:
+    """A bool or datetime Series was refused in parse_many's words ("got an Arrow column of
+    format "b"", "for integer keys use them directly"), naming things the caller never made."""
+    for series in (pd.Series([True, None], dtype="boolean"), pd.Series([True, False]),
+                   pd.Series(pd.date_range("2021", periods=2))):
+        with pytest.raises(TypeError, match=r"^numrep: Series.numrep reads columns of text or whole numbers, "
+                                            rf"not dtype {series.dtype}$".replace("[", r"\[").replace("]", r"\]")):
+            series.numrep.parse()
+
+
 def test_a_float32_column_is_refused_for_the_digits_it_lost() -> None:
     """float32 keeps 24 bits: 2025550143 was read as +1 202 555 0080, a valid number that was not
     the one written, with no word of it."""
