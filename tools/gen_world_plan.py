@@ -162,6 +162,16 @@ def match_paths(encoded, digits):
     return None
 
 
+def repaired_name(name: str) -> str:
+    """A carrier name whose UTF-8 bytes were read as Latin-1 somewhere upstream ("TelefÃ³nica",
+    in phonenumbers 9.0.43's data for Chile) put back ("Telefónica"). A name that really holds
+    Latin-1 letters ("Telefónica") is no UTF-8 when encoded so, and stays as it is."""
+    try:
+        return name.encode("latin-1").decode("utf-8")
+    except (UnicodeEncodeError, UnicodeDecodeError):
+        return name
+
+
 def prefix_ranges(prefixes):
     """Longest-prefix data as sorted disjoint ranges of 15-digit-scaled keys.
 
@@ -379,7 +389,7 @@ def main():
         name = names.get("en")
         if not name or prefix.startswith("84"):
             continue  # Vietnam's carriers come from its own plan (numrep's overlay)
-        carrier_prefixes[prefix] = carrier_names.setdefault(name, len(carrier_names) + 1)
+        carrier_prefixes[prefix] = carrier_names.setdefault(repaired_name(name), len(carrier_names) + 1)
     area_names = {}
     area_prefixes = {}
     for npa, state in nanp_states().items():

@@ -64,7 +64,15 @@ def test_carrier_names_are_the_allocation_table_and_libphonenumbers_carriers():
     from phonenumbers.carrierdata import CARRIER_DATA
 
     world = {names["en"] for prefix, names in CARRIER_DATA.items() if "en" in names and not prefix.startswith("84")}
-    assert set(numrep.carrier_names()) == {""} | set(ALLOCATIONS) | world
+    # phonenumbers 9.0.43 has three Chilean names whose UTF-8 was read as Latin-1 upstream
+    # ("TelefÃ³nica Uno Uno Cuatro"); numrep's tables have them put back.
+    garbled = {name for name in world if "Ã" in name}
+    repaired = {name.encode("latin-1").decode("utf-8") for name in garbled}
+    assert "Telefónica Uno Uno Cuatro" in repaired or not garbled
+    names = set(numrep.carrier_names())
+    assert names == {""} | set(ALLOCATIONS) | (world - garbled) | repaired
+    assert not any("Ã" in name or "Â" in name for name in names)
+    assert numrep.lookup("+56 9 4360 0000").carrier == "Telefónica Uno Uno Cuatro"
 
 
 def longest_prefix_name(rows: list[tuple[str, str]], key: str) -> str:
