@@ -423,6 +423,17 @@ _NO_TIME_COLUMN = ("numrep: Parquet files and frames need a report time column (
                    "file can do without one given default_time)")
 
 
+def _in_whole_minutes(value: Any) -> Any:
+    """A datetime whose UTC offset has seconds (Africa/Monrovia's -0:44:30 until 1972) as the same
+    instant in UTC: its text ("...-00:44:30") is no ISO 8601 the time reader takes, while now= takes
+    the datetime itself. Anything else as it is."""
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        offset = value.utcoffset()
+        if offset is not None and offset.seconds % 60 != 0:
+            return value.astimezone(datetime.timezone.utc)
+    return value
+
+
 def _text(values: Any) -> Any:
     """A column as pandas strings. Bytes (a Parquet binary column) are UTF-8, and a value that is
     not has its bad bytes as \\xNN escapes, as from_csv shows them, where astype("string") raised
@@ -516,6 +527,8 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     else:
         # Texts are read by the CSV reader's own parser (ISO 8601 or unix seconds), so that a row
         # means the same in from_frame and from_csv: "07/07/2021" is a bad time in both.
+        if values.dtype == object:
+            values = values.map(_in_whole_minutes, na_action="ignore")
         texts = _text(values).astype(object).where(values.notna(), None).tolist()
         return _core._parse_times(texts)
     bad = parsed.isna().to_numpy()

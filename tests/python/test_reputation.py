@@ -670,6 +670,19 @@ def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes
         assert by_csv.check("0912000004", now="-1.5").as_of_seconds == -2
 
 
+def test_a_datetime_with_seconds_in_its_utc_offset_is_its_instant_in_a_column_too() -> None:
+    """An object column's datetimes are read through their text, and one whose offset has seconds
+    (Africa/Monrovia's -0:44:30 until 1972) wrote "-00:44:30", which no ISO 8601 reader takes:
+    a bad time in the column, while now= took the same datetime."""
+    offset = dt.timezone(-dt.timedelta(minutes=44, seconds=30))
+    when = dt.datetime(1971, 6, 1, 12, 0, tzinfo=offset)
+    frame = pd.DataFrame({"number": ["0912345678", "0861234567"], "category": ["scam"] * 2,
+                          "time": pd.Series([when, dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)], dtype=object)})
+    db = numrep.ReputationDB.from_frame(frame)
+    assert db.ingest_stats["bad"] == 0, db.ingest_stats
+    assert db.check("0912345678", now=when).last_seen == when == db.check("0912345678", now=when).as_of
+
+
 def test_an_arrow_decimal_time_column_with_a_null_reads_as_its_numbers(tmp_path: Path) -> None:
     """pandas' to_numeric drops an Arrow decimal column's nulls and then failed on the lengths
     ("Length of values (1) does not match length of index (2)"): a row without a time is a
