@@ -488,6 +488,9 @@ def test_stats_plot_as_of_far_ahead_keeps_the_data_in_view(ftc_db: Path, tmp_pat
     drawn = draw_stats(ftc_db, "9999-12-31", tmp_path / "far.png", monkeypatch, capsys)
     [over_time] = [title for title in drawn if title.startswith("reported numbers by level over time")]
     assert over_time.endswith("(as of 9999-12-31: further right)")
+    # Before the first report: said too (the line was left out and the title said nothing).
+    before = draw_stats(ftc_db, "2001-01-01", tmp_path / "before.png", monkeypatch, capsys)
+    assert any(t.endswith("(as of 2001-01-01: further left)") for t in before), list(before)
     panel = drawn[over_time]
     right = panel["dates"].num2date(panel["x"][1])
     # The FTC cut's reports are from 2021: the axis runs a little past quiet_days (365) after them.

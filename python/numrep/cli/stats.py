@@ -162,8 +162,8 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         axis.axvline(dt.datetime.fromtimestamp(latest, UTC), color="black", linestyle=":", label="newest report")
         if start <= now_s <= end:
             axis.axvline(now, color="black", linestyle="--", label="as of")
-        axis.set_title("reported numbers by level over time" +
-                       (f" (as of {now.date().isoformat()}: further right)" if now_s > end else ""))
+        off_axis = " (as of {}: further {})".format(now.date().isoformat(), "right" if now_s > end else "left")
+        axis.set_title("reported numbers by level over time" + (off_axis if not start <= now_s <= end else ""))
         axis.set_ylabel("numbers")
         axis.legend(loc="upper left", fontsize="small")
         axis.tick_params(axis="x", labelrotation=30)
