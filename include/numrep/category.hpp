@@ -131,13 +131,24 @@ inline report_category classify_category(std::string_view name) {
                                                        detail::fold_category_name("mạo danh"),
                                                        detail::fold_category_name("quảng cáo")};
     const std::string lower = detail::fold_category_name(name);
-    const auto has = [&](std::string_view word) { return lower.find(word) != std::string::npos; };
     for (std::size_t i = 0; i < report_category_count; ++i)
         if (lower == to_string(static_cast<report_category>(i))) return static_cast<report_category>(i);
+    // Keywords are looked for with '-', '_' and '/' read as spaces and runs of spaces as one:
+    // "One-ring", "hang_up" and "robo-call" are how sources write "one ring", "hang up" and
+    // "robocall" ("robo call" is a keyword too).
+    std::string words;
+    words.reserve(lower.size());
+    for (const char c : lower) {
+        const bool space = c == ' ' || c == '-' || c == '_' || c == '/' || c == '\t';
+        if (!space) words += c;
+        else if (!words.empty() && words.back() != ' ')
+            words += ' ';
+    }
+    const auto has = [&](std::string_view word) { return words.find(word) != std::string::npos; };
     if (has("scam") || has("fraud") || has("pretending") || has("imperson") || has("phishing") || has(vietnamese[0]) ||
         has(vietnamese[1]) || has(vietnamese[2]))  // fraud, impersonating (twice)
         return report_category::scam;
-    if (has("robocall") || has("recorded") || has("automated")) return report_category::robocall;
+    if (has("robocall") || has("robo call") || has("recorded") || has("automated")) return report_category::robocall;
     if (has("debt")) return report_category::debt_collection;
     if (has("harass") || has("threat") || has("abus")) return report_category::harassment;
     if (has("silent") || has("one ring") || has("wangiri") || has("hang up") || has("hung up") || has("dropped call") ||

@@ -67,6 +67,23 @@ TEST_CASE("category names from report sources map to categories", "[reputation]"
     CHECK(numrep::classify_category("Dropped call or no message") == report_category::silent);
 }
 
+TEST_CASE("category keywords match written with hyphens, underscores, slashes or runs of spaces", "[reputation]") {
+    // Each of these was "other" (weight 1, where silent calls weigh 0.5): sources write the
+    // keywords' spaces as hyphens ("One-ring scam" is the usual spelling).
+    CHECK(numrep::classify_category("One-ring") == report_category::silent);
+    CHECK(numrep::classify_category("Hang-up call") == report_category::silent);
+    CHECK(numrep::classify_category("hung_up") == report_category::silent);
+    CHECK(numrep::classify_category("dropped/call") == report_category::silent);
+    CHECK(numrep::classify_category("Robo-call") == report_category::robocall);
+    CHECK(numrep::classify_category("robo call") == report_category::robocall);
+    CHECK(numrep::classify_category("gi\u1EA3  danh") == report_category::scam);  // giả  danh, two spaces
+    CHECK(numrep::classify_category("L\u1EEAA-\u0110\u1EA2O") == report_category::scam);  // LỪA-ĐẢO
+    // The eight names themselves still match only as written (debt_collection has its underscore).
+    CHECK(numrep::classify_category("debt_collection") == report_category::debt_collection);
+    CHECK(numrep::classify_category("Debt-collection") == report_category::debt_collection);  // the keyword "debt"
+    CHECK(numrep::classify_category("ring") == report_category::other);
+}
+
 TEST_CASE("category keywords match in any case, composed or decomposed, never without their accents", "[reputation]") {
     // Each of these was "other": upper case Vietnamese, NFD (base letter + combining marks, as
     // macOS sends text), a mix of the two, full-width letters.
