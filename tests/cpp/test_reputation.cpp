@@ -76,7 +76,7 @@ TEST_CASE("category keywords match written with hyphens, underscores, slashes or
     CHECK(numrep::classify_category("dropped/call") == report_category::silent);
     CHECK(numrep::classify_category("Robo-call") == report_category::robocall);
     CHECK(numrep::classify_category("robo call") == report_category::robocall);
-    CHECK(numrep::classify_category("gi\u1EA3  danh") == report_category::scam);  // giả  danh, two spaces
+    CHECK(numrep::classify_category("gi\u1EA3  danh") == report_category::scam);          // giả  danh, two spaces
     CHECK(numrep::classify_category("L\u1EEAA-\u0110\u1EA2O") == report_category::scam);  // LỪA-ĐẢO
     // The eight names themselves still match only as written (debt_collection has its underscore).
     CHECK(numrep::classify_category("debt_collection") == report_category::debt_collection);
