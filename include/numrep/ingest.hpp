@@ -298,10 +298,20 @@ private:
                 if (detail::trim(csv[i]) == name) return true;
             return false;
         };
-        // source and not_spam under their default names: read when there, else left out.
+        // source and not_spam under their default names: read when there, else left out. A
+        // column named like one but not as written ("Not_Spam", "not-spam", "SOURCE") is an
+        // error rather than left out: votes in it would count as reports, without a word.
         const auto optional_column = [&](const std::optional<std::string>& name, bool optional,
                                          std::string_view default_name) {
-            return name && optional && *name == default_name && !present(*name);
+            if (!(name && optional && *name == default_name && !present(*name))) return false;
+            for (std::size_t i = 0; i < csv.size(); ++i)
+                if (detail::loose_column_name(detail::trim(csv[i])) == detail::loose_column_name(default_name))
+                    detail::throw_invalid_argument(
+                        std::string(input) + ": column " + detail::quote(detail::trim(csv[i])) + " on line " +
+                        std::to_string(csv.line()) + " is named like the " + std::string(default_name) +
+                        " field, which is read only by its exact name: map the field to it by that name, or "
+                        "leave the field out");
+            return true;
         };
         const auto& names = options_.columns;
         c.number = find(names.number, "number");

@@ -24,9 +24,10 @@ namespace numrep {
 // turns into "no categories". One exception keeps a default reader from miscounting: source
 // and not_spam are read by default when the header has them (a not-spam vote must never count
 // as a report) and not required when it has not, as long as they keep their default names and
-// optional_source / optional_not_spam are true. Any other name is required. A header column
-// named like a field that is not read from it (e.g. "not_spam" with not_spam = nullopt) is
-// listed in ingest_stats::ignored_columns.
+// optional_source / optional_not_spam are true; a header column named like one of those but
+// not as written ("Not_Spam", "not-spam") is then an error, not left out. Any other name is
+// required. A header column named like a field that is not read from it (e.g. "not_spam" with
+// not_spam = nullopt) is listed in ingest_stats::ignored_columns.
 struct column_names {
     std::string number = "number";
     std::optional<std::string> time = "time";
@@ -43,6 +44,19 @@ struct column_names {
     static constexpr std::string_view default_source = "source";
     static constexpr std::string_view default_not_spam = "not_spam";
 };
+
+namespace detail {
+// A header name as a field's name is compared loosely, to tell a column that was meant as a field
+// ("Not_Spam", "not-spam", "NOT SPAM" for not_spam): ASCII lower case, without ' ', '-' and '_'.
+inline std::string loose_column_name(std::string_view name) {
+    std::string out;
+    for (const char c : name) {
+        if (c == ' ' || c == '-' || c == '_') continue;
+        out += (c >= 'A' && c <= 'Z') ? static_cast<char>(c + ('a' - 'A')) : c;
+    }
+    return out;
+}
+}  // namespace detail
 
 // Named column layouts of public complaint data.
 enum class preset : std::uint8_t {

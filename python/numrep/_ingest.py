@@ -22,7 +22,7 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import _core
-from .reputation import _FIELD_NAMES, _KEPT_BAD_ROWS, _UNSET, _report_arrays, _ReportArrays, _Unset
+from .reputation import _FIELD_NAMES, _KEPT_BAD_ROWS, _UNSET, _optional_column, _report_arrays, _ReportArrays, _Unset
 
 if TYPE_CHECKING:
     from .reputation import PathLike, TimeLike
@@ -186,9 +186,9 @@ def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: s
     """The column of each field in this file (None: not read), and the header columns named like a
     field but not read; a column the caller named must be in the file."""
     if isinstance(source, _Unset):
-        source = "source" if "source" in schema_names else None
+        source = _optional_column(schema_names, "source", f"{path}: ")
     if isinstance(not_spam, _Unset):
-        not_spam = "not_spam" if "not_spam" in schema_names else None
+        not_spam = _optional_column(schema_names, "not_spam", f"{path}: ")
     fields: dict[str, str | None] = {"number": number, "time": time, "category": category, "source": source,
                                      "not_spam": not_spam}
     for field, column in fields.items():

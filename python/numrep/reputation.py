@@ -541,6 +541,22 @@ _FIELD_NAMES = ("number", "time", "category", "source", "not_spam")
 _LATEST_STORABLE_TIME = 0xFFFFFFFF
 
 
+def _optional_column(columns: Any, field: str, where: str = "") -> str | None:
+    """The column of an optional field (source, not_spam) left to its default name, among
+    `columns` (a frame's or a file's, named in messages by `where`): that name if there, else
+    None; a column named like it but not as written ("Not_Spam") is an error, as the CSV reader
+    says, rather than left out (its votes would count as reports)."""
+    if field in columns:
+        return field
+    for name in columns:
+        # As the CSV reader compares them: ASCII lower case, without spaces, '-' and '_'.
+        loose = "".join(c.lower() if "A" <= c <= "Z" else c for c in str(name).strip() if c not in " -_")
+        if isinstance(name, str) and loose == field.replace("_", ""):
+            raise ValueError(f"numrep: {where}column {name!r} is named like the {field} field, which is read only by "
+                             f"its exact name: pass {field}={name!r} to read it, or {field}=None to leave it out")
+    return None
+
+
 def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | _Unset | None,
                    not_spam: str | _Unset | None, region: str | None,
                    default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
@@ -549,9 +565,9 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
     if isinstance(source, _Unset):
-        source = "source" if "source" in frame.columns else None
+        source = _optional_column(list(frame.columns), "source")
     if isinstance(not_spam, _Unset):
-        not_spam = "not_spam" if "not_spam" in frame.columns else None
+        not_spam = _optional_column(list(frame.columns), "not_spam")
     read = {number, time, category, source, not_spam}
     ignored = [name for name in _FIELD_NAMES if name in frame.columns and name not in read]
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]

@@ -571,6 +571,18 @@ TEST_CASE("ingest: source and not_spam columns are read by default when the head
     CHECK(out[0].source == numrep::source_id("alice"));
     CHECK(out[2].source == numrep::source_id("carol"));
 
+    // Named like the field but not as written: an error, not left out (its votes would count
+    // as reports); read when mapped by that name.
+    out.clear();
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category,Not_Spam\n0912345678,0,scam,yes\n", out),
+                      contains("column \"Not_Spam\" on line 1 is named like the not_spam field"));
+    CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category, SOURCE \n", out),
+                      contains("column \"SOURCE\" on line 1 is named like the source field"));
+    numrep::ingest_options mapped;
+    mapped.columns.not_spam = "not-spam";
+    CHECK(numrep::ingest_csv("number,time,category,not-spam\n0912345678,0,,yes\n", out, mapped).good == 1);
+    CHECK(out.back().not_spam);
+
     // Absent: not required, nothing said.
     out.clear();
     auto plain = numrep::ingest_csv("number,time,category\n0912345678,0,scam\n", out);

@@ -650,6 +650,31 @@ def test_source_and_not_spam_columns_are_read_by_default(tmp_path: Path) -> None
         assert db.ingest_stats["ignored_columns"] == ["source", "not_spam"]
 
 
+def test_an_optional_column_named_like_its_field_but_not_as_written_is_an_error(tmp_path: Path) -> None:
+    """A "Not_Spam" column was left out without a word (source and not_spam are read by their
+    default names only), and its votes counted as reports: a clean, delisted number scored as a
+    likely scam. Such a column is now an error that says how to read it or leave it out."""
+    for header in ("Not_Spam", "not-spam", "NOT SPAM", "notspam"):
+        text = f"number,time,category,{header}\n0912345678,2025-01-01,spam,\n" + "0912345678,2025-01-01,,yes\n" * 3
+        path = write(tmp_path, text, "votes.csv")
+        with pytest.raises(ValueError, match=f"column \"{header}\" on line 1 is named like the not_spam field"):
+            numrep.ReputationDB.from_csv(path)
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+        with pytest.raises(ValueError, match=f"column '{header}' is named like the not_spam field.*not_spam="):
+            numrep.ReputationDB.from_frame(frame)
+        # Read by its name, the votes are votes; left out, the stats do not claim it was a field.
+        for db in (numrep.ReputationDB.from_csv(path, not_spam=header),
+                   numrep.ReputationDB.from_frame(frame, not_spam=header)):
+            verdict = db.check("0912345678", now="2025-01-01")
+            assert (verdict.reports, verdict.not_spam, verdict.delisted) == (1, 3, True), header
+        assert numrep.ReputationDB.from_csv(path, not_spam=None).check("0912345678", now="2025-01-01").reports == 4
+        frame.to_parquet(tmp_path / "votes.parquet")
+        with pytest.raises(ValueError, match=f"votes.parquet: column '{header}' is named like the not_spam field"):
+            numrep.ReputationDB.from_parquet(tmp_path / "votes.parquet")
+    with pytest.raises(ValueError, match="named like the source field"):
+        numrep.ReputationDB.from_csv(write(tmp_path, "number,time,category,Source\n0912345678,2025-01-01,scam,app\n", "s.csv"))
+
+
 def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes_of_it(tmp_path: Path) -> None:
     """A time column with a gap is float in pandas, and to_csv writes it "1625616075.0": from_csv
     counted every such row a bad time while from_frame read the floats. Both floor fractions to
