@@ -114,7 +114,8 @@ class ReputationDB(_core.ReputationDB):
         """Build a database from one or more CSV files of reports.
 
         Columns are found by header name: `number` (required), `time`, `category`, and `source`
-        and `not_spam` when the header has them (a not_spam=yes row is a vote, not a report); pass
+        and `not_spam` when the header has them (a not_spam=yes row is a vote, not a report; a column
+        named like one but not as written, such as "Not_Spam", is a ValueError); pass
         another name to map a column (``number="Phone"``; a named column must be there), or None to
         leave one out (``db.ingest_stats["ignored_columns"]`` lists header columns named like a field
         but not read). ``preset="ftc"`` reads the US FTC Do-Not-Call complaint files.
