@@ -645,6 +645,10 @@ class ReputationDB:
         ...
     def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int]:
         ...
+    def _set_saved_region(self, region: typing.Any) -> None:
+        """
+        The region save() writes from now on (None: international forms only).
+        """
     def check(self, number: str | int | PhoneNumber, now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None = None, region: str | None = 'VN') -> Verdict:
         """
         The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: now).
@@ -663,7 +667,7 @@ class ReputationDB:
         """
     def save(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> None:
         """
-        Save as a directory (the delta is compacted first); atomic.
+        Save as a directory (the delta is compacted first); atomic. Saving back to the directory the database was opened from is a RuntimeError when another object or process has published there since (its reports would be lost).
         """
     def shard_ranges(self) -> list[tuple[int, int]]:
         """

@@ -81,13 +81,25 @@ class ReputationDB(_core.ReputationDB):
 
     # ------------------------------------------------------------------------- constructors
 
+    def save(self, path: PathLike, *, region: str | _Unset | None = _UNSET) -> None:
+        """Save as a directory (the delta is compacted first): new store files, then one atomic
+        rename of its MANIFEST. `region` sets the region saved with it, in which those who open it
+        read national forms (None: international forms only); by default the one it was built with
+        or opened from (a region given to open() is that object's own and is not saved). Saving
+        back to the directory it was opened from is a RuntimeError when another object or process
+        has published there since it opened it or last saved there: those reports would be lost."""
+        if not isinstance(region, _Unset):
+            self._set_saved_region(region)
+        super().save(path)
+
     @classmethod
     def open(cls: type[_Self], path: PathLike, *, region: str | _Unset | None = _UNSET) -> _Self:
         """Open a saved database (a directory); its stores are memory-mapped. Checks read national
         forms in the region the database was built with (``db.region``; the ftc preset: "US"),
-        unless `region` overrides it here (None: international forms only) or in a call. After a
-        crash it opens the last published state; a damaged or foreign directory is a FormatError
-        naming the file."""
+        unless `region` overrides it here (None: international forms only) or in a call; the
+        override is this object's own, not saved with it (save(region=...) changes the saved one).
+        After a crash it opens the last published state; a damaged or foreign directory is a
+        FormatError naming the file."""
         if isinstance(region, _Unset):
             return cls(_core.ReputationDB._open(path, None, True))
         return cls(_core.ReputationDB._open(path, region, False))

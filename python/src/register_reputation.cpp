@@ -955,7 +955,14 @@ void register_reputation(py::module_& m) {
                 py::gil_scoped_release unlocked;
                 h.db->save(p);
             },
-            py::arg("path"), "Save as a directory (the delta is compacted first); atomic.")
+            py::arg("path"),
+            "Save as a directory (the delta is compacted first); atomic. Saving back to the directory the "
+            "database was opened from is a RuntimeError when another object or process has published there since "
+            "(its reports would be lost).")
+        .def(
+            "_set_saved_region",
+            [](db_holder& h, const py::object& region_code) { h.db->set_saved_region(region_of(region_code)); },
+            py::arg("region"), "The region save() writes from now on (None: international forms only).")
         .def(
             "compact",
             [](db_holder& h) {

@@ -16,6 +16,8 @@ using numrep::reputation_level;
 
 namespace {
 
+using numrep_test::contains;
+
 constexpr std::int64_t day = 86400;
 constexpr std::int64_t now = 1'750'000'000;  // a fixed "now" so scores are exact
 constexpr double half_life = 90.0 * day;
@@ -316,6 +318,50 @@ TEST_CASE("batch checks give the same verdicts on runs of reported and unreporte
     }
     CHECK(hits > keys.size() / 2);
     CHECK(hits < keys.size() - 300);
+}
+
+TEST_CASE("reputation_db refuses to save over a publication made since it was opened", "[reputation][db]") {
+    // Two objects on one directory, each with reports of its own: the second save replaced the
+    // first one's publication, whose reports were gone without a word.
+    numrep::reputation_builder b;
+    b.add(84912345678ULL, report_category::scam, now, 1, false);
+    const auto dir = temp_dir("two_writers");
+    numrep::reputation_db::build(b).save(dir);
+    auto first = numrep::reputation_db::open(dir);
+    auto second = numrep::reputation_db::open(dir);
+    numrep::reputation_builder one, other;
+    one.add(84987654321ULL, report_category::scam, now, 2, false);
+    other.add(84861234567ULL, report_category::spam, now, 3, false);
+    first.add_reports(one);
+    second.add_reports(other);
+    first.save(dir);
+    CHECK_THROWS_WITH(second.save(dir), contains("published again (generation 2) since this one opened it or last "
+                                                 "saved there (generation 1)"));
+    CHECK(numrep::reputation_db::open(dir).keys() == std::vector<std::uint64_t>{84912345678ULL, 84987654321ULL});
+    first.save(dir);  // its own publication: saved again
+    auto moved = std::move(first);
+    moved.add_reports(other);
+    moved.save(dir);  // a move keeps what it was saved as
+    CHECK(numrep::reputation_db::open(dir).size() == 3);
+    std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("reputation_db saves the region it was opened from, not open's override", "[reputation][db]") {
+    numrep::reputation_builder b;
+    b.add(84912345678ULL, report_category::scam, now, 1, false);
+    const auto dir = temp_dir("saved_region");
+    numrep::reputation_db::build(b).save(dir);  // the default region, VN
+    numrep::reputation_db_open_options how;
+    how.default_region = numrep::region::none();
+    auto overridden = numrep::reputation_db::open(dir, how);
+    CHECK(overridden.settings().default_region.is_none());
+    CHECK(overridden.saved_region().code() == "VN");
+    overridden.save(dir);
+    CHECK(numrep::reputation_db::open(dir).settings().default_region.code() == "VN");
+    overridden.set_saved_region(*numrep::region::find("US"));
+    overridden.save(dir);
+    CHECK(numrep::reputation_db::open(dir).settings().default_region.code() == "US");
+    std::filesystem::remove_all(dir);
 }
 
 TEST_CASE("reputation_db saves and opens as a directory", "[reputation][db]") {

@@ -650,6 +650,51 @@ def test_source_and_not_spam_columns_are_read_by_default(tmp_path: Path) -> None
         assert db.ingest_stats["ignored_columns"] == ["source", "not_spam"]
 
 
+def test_a_region_given_to_open_is_not_saved_with_the_database(tmp_path: Path) -> None:
+    """open(path, region=None) then save made None the region of everyone who opened it after
+    (their checks of national forms failed, or with "US" read Vietnamese numbers as +1 0...).
+    save(region=...) is how the saved region changes."""
+    path = write(tmp_path, "number,time,category\n0912345678,2025-01-01T00:00:00Z,scam\n")
+    numrep.ReputationDB.from_csv(path).save(tmp_path / "db")
+    for override in (None, "US"):
+        opened = numrep.ReputationDB.open(tmp_path / "db", region=override)
+        assert opened.region == override
+        opened.save(tmp_path / "db")
+        reopened = numrep.ReputationDB.open(tmp_path / "db")
+        assert reopened.region == "VN" and reopened.check("0912345678").reports == 1, override
+    numrep.ReputationDB.open(tmp_path / "db").save(tmp_path / "db", region="US")
+    assert numrep.ReputationDB.open(tmp_path / "db").region == "US"
+    numrep.ReputationDB.open(tmp_path / "db").save(tmp_path / "other", region=None)
+    assert numrep.ReputationDB.open(tmp_path / "other").region is None
+
+
+def test_saving_over_a_publication_made_since_opening_is_refused(tmp_path: Path) -> None:
+    """Two objects opened on one directory, each adding reports, then saving: the second save
+    replaced the first one's publication, and its reports were gone without a word."""
+    path = write(tmp_path, "number,time,category\n0912345678,2025-01-01T00:00:00Z,scam\n")
+    for shards in (1, 3):
+        where = tmp_path / f"db{shards}"
+        numrep.ReputationDB.build([path], where, shards=shards)
+        a, b = numrep.ReputationDB.open(where), numrep.ReputationDB.open(where)
+        a.add_reports([{"number": "0987654321", "time": "2025-01-02", "category": "scam"}])
+        b.add_reports([{"number": "0861234567", "time": "2025-01-02", "category": "scam"}])
+        a.save(where)
+        with pytest.raises(RuntimeError, match=r"published again \(generation 2\) since this one opened it"):
+            b.save(where)
+        assert numrep.ReputationDB.open(where).keys().tolist() == [84912345678, 84987654321]
+        # The object that published may save again; the other, opened anew, adds its reports.
+        a.add_reports([{"number": "0912345679", "time": "2025-01-03", "category": "scam"}])
+        a.save(where)
+        c = numrep.ReputationDB.open(where)
+        c.add_reports([{"number": "0861234567", "time": "2025-01-02", "category": "scam"}])
+        c.save(where)
+        assert len(numrep.ReputationDB.open(where)) == 4
+        # Saved elsewhere, b's state is whole; replacing a directory it never held is allowed.
+        b.save(tmp_path / f"elsewhere{shards}")
+        assert numrep.ReputationDB.open(tmp_path / f"elsewhere{shards}").keys().tolist() == [84861234567,
+                                                                                            84912345678]
+
+
 def test_an_optional_column_named_like_its_field_but_not_as_written_is_an_error(tmp_path: Path) -> None:
     """A "Not_Spam" column was left out without a word (source and not_spam are read by their
     default names only), and its votes counted as reports: a clean, delisted number scored as a

@@ -482,6 +482,7 @@ public:
 
     const std::filesystem::path& directory() const noexcept { return dir_; }
     std::uint64_t generation() const noexcept { return next_.generation; }
+    const std::string& database_id() const noexcept { return next_.database_id; }
     // The manifest published when this publication began (none for a new or format 1 directory).
     const std::optional<db_manifest::manifest>& published() const noexcept { return published_; }
 

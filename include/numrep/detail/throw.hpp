@@ -94,4 +94,9 @@ inline std::string quote(std::string_view text) {
     throw std::length_error("numrep: " + message);
 }
 
+// A state of the world that forbids the call now (another writer published first).
+[[noreturn]] inline void throw_runtime_error(const std::string& message) {
+    throw std::runtime_error("numrep: " + message);
+}
+
 }  // namespace numrep::detail

@@ -14,9 +14,10 @@ def run(args: argparse.Namespace) -> int:
     before = "format 2" if os.path.isfile(os.path.join(args.db, "MANIFEST")) else "format 1"
     db = open_db(args.db)
     if args.region is not None:  # format 1 kept no region: numrep 0.1 read national forms as VN
-        db = ReputationDB.open(args.db, region=region_option(args.region))  # 'none': international only
-    db.save(args.db)  # new files, then one rename of the manifest: a crash leaves the old or the new
-    region = db.region or "none"
+        db.save(args.db, region=region_option(args.region))  # 'none': international only
+    else:
+        db.save(args.db)  # new files, then one rename of the manifest: a crash leaves the old or the new
+    region = ReputationDB.open(args.db).region or "none"
     print(f"{args.db}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
     return EXIT_OK
 
