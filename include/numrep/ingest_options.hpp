@@ -129,10 +129,15 @@ struct ingest_options {
     }
 };
 
-// Yes/no values of a not_spam column, any case; nullopt for anything else.
+// Yes/no values of a not_spam column, any case; nullopt for anything else. 0 and 1 may carry
+// a fraction of zeros ("1.0", as pandas writes a float column of votes, which from_frame reads
+// as 1): the same file through from_csv had each such vote a bad row.
 constexpr std::optional<bool> parse_flag(std::string_view s) noexcept {
     s = detail::trim(s);
     if (s.empty()) return false;
+    if (s.size() >= 3 && (s[0] == '0' || s[0] == '1') && s[1] == '.' &&
+        s.find_first_not_of('0', 2) == std::string_view::npos)
+        return s[0] == '1';
     if (s.size() > 5) return std::nullopt;
     char lower[5] = {};
     for (std::size_t i = 0; i < s.size(); ++i)

@@ -553,6 +553,13 @@ TEST_CASE("ingest: a column name twice among the columns read is an error naming
     CHECK(out.size() == 1);
 }
 
+TEST_CASE("ingest: not_spam flags are the yes/no words, and 0 or 1 with a fraction of zeros", "[ingest]") {
+    for (const char* yes : {"1", "yes", "Y", "true", "T", " 1.0 ", "1.000"}) CHECK(numrep::parse_flag(yes) == true);
+    for (const char* no : {"", "0", "no", "N", "false", "f", "0.0", "0.00"}) CHECK(numrep::parse_flag(no) == false);
+    for (const char* bad : {"maybe", "2", "1.5", "2.0", "1.", ".0", "0.01", "-1", "1e0"})
+        CHECK_FALSE(numrep::parse_flag(bad).has_value());
+}
+
 TEST_CASE("ingest: source and not_spam columns are read by default when the header has them", "[ingest]") {
     const std::string text =
         "number,time,category,source,not_spam\n"

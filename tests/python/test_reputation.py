@@ -420,6 +420,22 @@ def test_from_frame_and_from_csv_read_a_not_spam_flag_alike(tmp_path, flag) -> N
         assert by_csv.check("0912345678").not_spam == by_frame.check("0912345678").not_spam
 
 
+def test_a_float_vote_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes_of_it(tmp_path) -> None:
+    """A not_spam column with a gap is float in pandas, and to_csv writes its votes "1.0":
+    from_frame read them as votes, from_csv counted each a bad row (and the number scored as
+    reported). "1.0" and "0.0" are 1 and 0 in both now; "1.5" is no flag in either."""
+    frame = pd.DataFrame({"number": ["0912345678"] * 5, "time": ["2021-07-07"] * 5,
+                          "category": ["spam", None, None, None, None], "not_spam": [np.nan, 1.0, 1.0, 1.0, 0.0]})
+    frame.to_csv(tmp_path / "votes.csv", index=False)
+    assert "1.0" in (tmp_path / "votes.csv").read_text(encoding="utf-8")
+    for db in (numrep.ReputationDB.from_csv(tmp_path / "votes.csv"), numrep.ReputationDB.from_frame(frame)):
+        verdict = db.check("0912345678", now="2021-07-08")
+        assert db.ingest_stats["bad"] == 0, db.ingest_stats
+        assert (verdict.reports, verdict.not_spam, verdict.delisted) == (2, 3, True)
+    assert numrep._core._parse_flags(["1.00", "0.0", "1.5", "2.0", "1.", ".0"])[1].tolist() == [False, False, True,
+                                                                                              True, True, True]
+
+
 def test_reputation_db_is_a_python_class_and_every_constructor_returns_it(tmp_path) -> None:
     """from_csv / from_frame / open were patched onto the compiled class at import and returned it:
     a subclass got the base class back, and help() showed the patched functions oddly."""
