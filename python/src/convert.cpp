@@ -680,11 +680,22 @@ std::uint64_t prefix_of(const py::handle& prefix) {
     bool plus_allowed = true;
     for (Py_ssize_t i = 0; i < length; ++i) {
         const Py_UCS4 c = PyUnicode_ReadChar(text, i);
+        // "+44 (0) 20": the trunk zero in parentheses after the country code, which parse() drops
+        // (the number is +44 20...), is dropped here too; read as a digit it matched nothing.
+        if (c == '(' && count > 0 && i + 2 < length && PyUnicode_ReadChar(text, i + 1) == '0' &&
+            PyUnicode_ReadChar(text, i + 2) == ')') {
+            i += 2;
+            continue;
+        }
         if (c >= '0' && c <= '9') {
-            if (count == 0 && c == '0')
+            if (count == 0 && c == '0') {
+                const bool dialled = i + 1 < length && PyUnicode_ReadChar(text, i + 1) == '0';
                 throw py::value_error("numrep: prefix " + repr_of(prefix) +
-                                      " starts with 0: give it in international form, with the country code "
-                                      "(e.g. '+84912' for 0912)");
+                                      (dialled ? " starts with 00, an international dialling prefix: write '+' for it "
+                                                 "(e.g. '+4420' for 004420)"
+                                               : " starts with 0: give it in international form, with the country "
+                                                 "code (e.g. '+84912' for 0912)"));
+            }
             if (++count > static_cast<unsigned>(detail::max_key_digits))
                 throw py::value_error("numrep: prefix " + repr_of(prefix) + " has more than 15 digits");
             digits = digits * 10 + (c - '0');
@@ -719,7 +730,11 @@ std::filesystem::path path_of(const py::handle& path, std::string_view what) {
                              type_name(path));
     // os.fsdecode calls __fspath__ and decodes bytes with the file-system encoding and
     // "surrogateescape", which the path caster reverses: a bytes path reaches the OS unchanged.
-    return py::module_::import("os").attr("fsdecode")(path).cast<std::filesystem::path>();
+    const py::str decoded = py::module_::import("os").attr("fsdecode")(path);
+    // No file name holds a NUL (the caster's own refusal said "Unable to cast ... to C++ type '?'").
+    if (decoded.attr("__contains__")(py::str("\0", 1)).cast<bool>())
+        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(decoded) + " has a null byte in it");
+    return decoded.cast<std::filesystem::path>();
 }
 
 std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string_view what) {

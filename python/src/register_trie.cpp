@@ -121,6 +121,19 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     } else {
         if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
             throw py::type_error("numrep: TrieStore.build: values must be a list or array of integers, not a string");
+        // A mapping or a set has no order of its own to pair with the keys: a dict gave its keys
+        // as the values, a set its hash order.
+        const py::module_ abc = py::module_::import("collections.abc");
+        if (py::isinstance(values, abc.attr("Mapping")) || py::isinstance(values, abc.attr("Set")))
+            throw py::type_error(
+                "numrep: TrieStore.build: values must be a list or array of integers in the keys' "
+                "order, not " +
+                a_or_an(type_name(values)) +
+                " (for a dict of key -> value, pass list(d) and "
+                "list(d.values()))");
+        if (!py::isinstance<py::iterable>(values))
+            throw py::type_error("numrep: TrieStore.build: values must be a list or array of integers, not " +
+                                 a_or_an(type_name(values)));
         if (!py::isinstance<py::list>(values) && !py::isinstance<py::tuple>(values) &&
             !py::isinstance<py::array>(values))
             values = py::list(values);
@@ -194,6 +207,10 @@ std::optional<std::uint64_t> declared_value_kind(std::span<const std::byte> byte
 
 std::optional<std::uint64_t> declared_value_kind(const std::filesystem::path& path) {
     std::array<std::byte, detail::file_fixed_header_size> header{};
+    // Only a regular file is read here: opening a FIFO blocked until a writer came (the
+    // opener refuses it, naming why).
+    std::error_code error;
+    if (!std::filesystem::is_regular_file(path, error)) return std::nullopt;
     std::ifstream in(path, std::ios::binary);
     if (!in) return std::nullopt;  // opening it again reports why
     in.read(reinterpret_cast<char*>(header.data()), static_cast<std::streamsize>(header.size()));

@@ -162,3 +162,16 @@ def test_errors_name_paths_that_are_not_utf8(tmp_path: Path) -> None:
     with pytest.raises(ValueError, match='no column "number"') as no_column:
         numrep.ReputationDB.from_csv(bad_header)
     assert os.fsdecode(bad_header) in str(no_column.value)
+
+
+def test_a_path_with_a_null_byte_is_named() -> None:
+    """No file name holds a NUL; the path caster's own refusal read "Unable to cast Python instance
+    of type <class 'str'> to C++ type '?'"."""
+    import pathlib
+
+    calls = (numrep.TrieStore.open, numrep.TrieStore.load, numrep.BloomFilter.open, numrep.BloomFilter.load,
+             numrep.ReputationDB.open, numrep.BloomFilter(10).save, numrep.TrieStore.build([84912345678]).save)
+    for path in ("a\0b", b"a\0b", pathlib.Path("a\0b")):
+        for call in calls:
+            with pytest.raises(ValueError, match=r"'a\\x00b' has a null byte in it"):
+                call(path)

@@ -197,6 +197,14 @@ def test_count_prefix_and_keys_take_written_prefixes() -> None:
     assert ts.count_prefix(numrep.parse("0912345678")) == 2  # 84912345678 and 849123456789
     assert ts.count_prefix("+1") == 1 and ts.count_prefix("7") == 0 and list(ts.keys("7")) == []
     assert ts.count_prefix(999_999_999_999_999) == 0
+    # The trunk zero in parentheses is dropped, as parse() drops it (read as a digit, the prefix
+    # matched nothing); "00" is named as a dialling prefix.
+    london = numrep.TrieStore.build(["+44 20 7946 0958", "+44 20 7946 0959"])
+    assert numrep.parse("+44 (0) 20 7946 0958").key == 442079460958
+    for prefix in ("+44 (0) 20", "+44(0)20", "+44 (0)20 79"):
+        assert london.count_prefix(prefix) == 2 and len(london.keys(prefix)) == 2, prefix
+    with pytest.raises(ValueError, match="starts with 00, an international dialling prefix: write '\\+' for it"):
+        london.count_prefix("0044 20")
     for bad, message in (("84a91", "'a' at position 2"), ("+84 91#", "'#' at position 6"), ("84+91", "'\\+' at position 2"),
                          ("0912", "starts with 0"), ("", "has no digits"), ("+ -", "has no digits"),
                          ("1234567890123456", "more than 15 digits"), (0, "prefix 0 is not 1 to 15 digits"),
@@ -340,9 +348,16 @@ def test_bad_keys_and_values_are_named() -> None:
                                    (np.array([1.0, 2.0]), TypeError, "values must be unsigned integers, got an array of dtype float64"),
                                    ([1], ValueError, "2 keys but 1 values"),
                                    (np.arange(3, dtype=np.uint8), ValueError, "2 keys but 3 values"),
-                                   ("12", TypeError, "not a string")):
+                                   ("12", TypeError, "not a string"),
+                                   # A dict gave its keys as the values, a set its hash order.
+                                   ({84912345678: 100, 84912345679: 200}, TypeError,
+                                    "in the keys' order, not a dict .*list\\(d.values\\(\\)\\)"),
+                                   ({200, 100}, TypeError, "in the keys' order, not a set"),
+                                   (frozenset({1, 2}), TypeError, "not a frozenset"),
+                                   (3, TypeError, "values must be a list or array of integers, not an int")):
         with pytest.raises(error, match=message):
             numrep.TrieStore.build(keys, values)
+    assert numrep.TrieStore.build(keys, iter([100, 200])).get(84912345679) == 200  # any iterable in order
 
 
 def test_batch_queries_take_lists_strings_and_arrays() -> None:
@@ -579,3 +594,25 @@ def test_batch_calls_release_the_gil(method: str) -> None:
     assert end - begin > 0.01, "the batch was too short to tell"
     middle = [t for t in ticks if begin + (end - begin) / 4 < t < end - (end - begin) / 4]
     assert len(middle) > 100, f"main thread ran {len(middle)} times during the middle half of the batch"
+
+
+def test_opening_a_fifo_is_refused_at_once(tmp_path) -> None:
+    """TrieStore.open and load read the header to choose set or map with a plain open(), which on
+    a FIFO waited for a writer forever; BloomFilter refused it at once. Run in a child process so
+    that a hang fails the test instead of the run."""
+    import os
+    import subprocess
+    import sys
+
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+    script = ("import numrep, sys\n"
+              "for call in (numrep.TrieStore.open, numrep.TrieStore.load, numrep.BloomFilter.open):\n"
+              "    try:\n"
+              "        call(sys.argv[1])\n"
+              "    except OSError as error:\n"
+              "        print(type(error).__name__, error)\n")
+    done = subprocess.run([sys.executable, "-c", script, str(fifo)], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    lines = done.stdout.splitlines()
+    assert len(lines) == 3 and all("non-regular file" in line for line in lines), lines
