@@ -144,6 +144,13 @@ bool is_missing(const py::handle& item) {
 
 batch_regions regions_of(const py::handle& code, std::size_t count) {
     if (code.is_none() || py::isinstance<py::str>(code)) return {{region_of(code)}};
+    // Bytes are a sequence of ints to Python ("2 regions for 1 values" for b"VN"); a 0-d array
+    // is one value.
+    if (py::isinstance<py::bytes>(code) || PyByteArray_Check(code.ptr()))
+        throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value, not " +
+                             type_name(code) + " (" + repr_of(code) + ")");
+    if (py::isinstance<py::array>(code) && py::reinterpret_borrow<py::array>(code).ndim() == 0)
+        return regions_of(code.attr("item")(), count);
     py::object column = py::reinterpret_borrow<py::object>(code);
     // pyarrow arrays (whose to_numpy refuses strings by default): as a list, nulls as None.
     if (origin_of(column) == column_origin::pyarrow && py::hasattr(column, "to_pylist"))
@@ -594,8 +601,14 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 // ------------------------------------------------------------------------------ batches of keys
 
 key_array keys_of(const py::handle& input, const batch_options& options) {
-    // A bad region is an error whatever the values (a column of regions is checked against them).
+    // A bad region is an error whatever the values (a column of regions is checked against them,
+    // where texts are read by it, and by region_column_checked where the values are keys).
     if (options.region.is_none() || py::isinstance<py::str>(options.region)) (void)region_of(options.region);
+    const auto region_column_checked = [&options](key_array keys) {
+        if (!options.region.is_none() && !py::isinstance<py::str>(options.region))
+            (void)regions_of(options.region, static_cast<std::size_t>(keys.size()));
+        return keys;
+    };
     py::object values = py::reinterpret_borrow<py::object>(input);
     if (const auto column = arrow_column::of(values, options.method)) {
         if (column->value_kind() == arrow_column::kind::text)
@@ -611,7 +624,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
             for (std::size_t i = 0; i < column->size(); ++i)
                 if (keys[i] == 0 && column->is_null(i)) throw_missing_value(i);
         }
-        return out;
+        return region_column_checked(out);
     }
     values = numpy_of_column(values);
     if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
@@ -628,7 +641,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
                     array.attr("__lt__")(0))[py::int_(0)];
                 negative_key(options.method, as_int(py::object(array[at])), as_int(at).cast<std::size_t>());
             }
-            return key_array::ensure(array);
+            return region_column_checked(key_array::ensure(array));
         }
         // A column with nothing in it (pd.read_csv makes floats of an empty one) is read as
         // parse_texts reads it: every row missing.
@@ -656,7 +669,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         }
         data[i] = key_as_given(item, options.method, i);
     }
-    if (all_integers) return out;
+    if (all_integers) return region_column_checked(out);
     return key_array::ensure(parse_texts(values, options.region, options.on_bad_text, true, options.method));
 }
 

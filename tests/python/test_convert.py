@@ -273,3 +273,23 @@ def test_a_tzinfo_without_an_offset_is_naive_as_python_has_it(db: numrep.Reputat
 
     naive = dt.datetime(2026, 3, 1, 12, 30)
     assert numrep._core._unix_time(naive.replace(tzinfo=NoOffset()), "now") == numrep._core._unix_time(naive, "now")
+
+
+def test_regions_are_checked_whatever_the_values() -> None:
+    """A region column given with integer keys was never read, so a wrong length or a bad code
+    passed where texts would have been refused; b"VN" was a sequence of two ints ("2 regions for
+    1 values") and a 0-d array of "VN" two characters."""
+    bloom = numrep.BloomFilter(10)
+    for keys in (np.array([84912345678]), [84912345678], pytest.importorskip("pyarrow").array([84912345678])):
+        with pytest.raises(ValueError, match="3 regions for 1 values"):
+            bloom.add_many(keys, region=["XX", "YY", "ZZ"])
+        with pytest.raises(numrep.ParseError, match='region 0: unknown region "XX"'):
+            bloom.add_many(keys, region=["XX"])
+        bloom.add_many(keys, region=["VN"])  # keys need no region: any good one is fine
+    for call in (lambda r: numrep.parse_many(["0912345678"], region=r), lambda r: bloom.add_many(["0912345678"], region=r)):
+        with pytest.raises(TypeError, match=r"region must be a str .* not bytes \(b'VN'\)"):
+            call(b"VN")
+        with pytest.raises(TypeError, match="not bytearray"):
+            call(bytearray(b"VN"))
+        call(np.array("VN"))  # one region, as "VN"
+    assert numrep.parse_many(["0912345678"], region=np.array("VN")).tolist() == [84912345678]
