@@ -616,3 +616,13 @@ def test_opening_a_fifo_is_refused_at_once(tmp_path) -> None:
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
     assert len(lines) == 3 and all("non-regular file" in line for line in lines), lines
+
+
+def test_a_database_records_file_is_named_for_what_it_holds(tmp_path) -> None:
+    """TrieStore.open on a ReputationDB's records file said "values of kind 2 with 13 fields"."""
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2025-01-01", "category": "scam"}])
+    db.save(tmp_path / "db")
+    [records] = list((tmp_path / "db").glob("records-*.trie"))
+    with pytest.raises(numrep.FormatError, match=r"number_record values \(a ReputationDB's report records: open its "
+                                                 r"directory\)"):
+        numrep.TrieStore.open(records)

@@ -170,6 +170,7 @@ private:
     static std::string describe_kind(std::uint64_t kind, std::uint64_t fields) {
         if (kind == 0) return "no values (a set)";
         if (kind == 1) return "unsigned integer values";
+        if (kind == 2) return "number_record values (a ReputationDB's report records: open its directory)";
         return "values of kind " + std::to_string(kind) + " with " + std::to_string(fields) + " fields";
     }
 
