@@ -645,7 +645,7 @@ class ReputationDB:
         ...
     def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int]:
         ...
-    def _set_saved_region(self, region: typing.Any) -> None:
+    def _set_saved_region(self, region: str | None) -> None:
         """
         The region save() writes from now on (None: international forms only).
         """

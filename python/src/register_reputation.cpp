@@ -961,7 +961,7 @@ void register_reputation(py::module_& m) {
             "(its reports would be lost).")
         .def(
             "_set_saved_region",
-            [](db_holder& h, const py::object& region_code) { h.db->set_saved_region(region_of(region_code)); },
+            [](db_holder& h, const region_arg& region_code) { h.db->set_saved_region(region_of(region_code)); },
             py::arg("region"), "The region save() writes from now on (None: international forms only).")
         .def(
             "compact",
