@@ -738,6 +738,7 @@ def test_stats_says_decayed_only_of_numbers_that_were_above_clean(tmp_path) -> N
     assert json.loads(run("stats", "-d", str(tmp_path / "mild.db"), "--json").stdout)["all_decayed"] is False
 
 
+def test_now_is_read_as_the_library_reads_times() -> None:
     """--now took datetime.fromisoformat's forms: week dates and "T01" were good, a lower-case
     "z" and unix seconds bad, the other way round from now= and a CSV file's times."""
     import argparse
