@@ -790,7 +790,7 @@ std::int64_t seconds_of_double(double seconds, const py::handle& value, std::str
     if (!std::isfinite(seconds) || std::fabs(seconds) > 9.2e18)
         throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
     // Down to the second before (as datetime64's seconds and a datetime's are), also before 1970.
-    return seconds_or_date(static_cast<std::int64_t>(std::floor(seconds)), value, what);
+    return static_cast<std::int64_t>(std::floor(seconds));
 }
 
 }  // namespace
@@ -859,14 +859,17 @@ std::int64_t any_time_of(const py::handle& value, std::string_view what) {
         }
         return seconds_or_date(s, value, what);
     }
-    if (py::isinstance<py::float_>(value)) return seconds_of_double(value.cast<double>(), value, what);
+    if (py::isinstance<py::float_>(value))
+        return seconds_or_date(seconds_of_double(value.cast<double>(), value, what), value, what);
     const py::module_ numpy = py::module_::import("numpy");
     if (py::isinstance(value, numpy.attr("datetime64"))) {
         if (numpy.attr("isnat")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
         return datetime64_seconds(value, numpy, what);
     }
     if (py::isinstance(value, numpy.attr("floating")))
-        return seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(), value, what);
+        return seconds_or_date(seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(),
+                                                 value, what),
+                               value, what);
     throw py::type_error(time_forms(what) + ", not " + type_name(value));
 }
 

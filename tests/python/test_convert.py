@@ -130,6 +130,9 @@ def test_a_number_of_8_or_14_digits_is_one_time_in_every_place() -> None:
     for now in (20250303, 20250303.0, np.float64(20250303), "20250303", 20250303000000):
         assert db.check("0912345678", now=now).as_of == march, now
         assert db.check_many(["0912345678"], now=now, as_frame=True).attrs["as_of"] == march, now
+    # A date or datetime is its own time, whatever its seconds' digits (1971-01-01 is 31536000).
+    for when in (dt.date(1971, 1, 1), dt.datetime(1971, 1, 1), np.datetime64("1971-01-01")):
+        assert numrep._core._unix_time(when, "now") == 31536000, when
     # Other lengths stay unix seconds; 8 or 14 digits that are no date are no time, as in a column.
     assert db.check("0912345678", now=1740960000).as_of == march
     for no_date in (20251399, 20250230, 99999999, 20250303250000):
