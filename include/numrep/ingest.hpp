@@ -305,7 +305,8 @@ private:
                                          std::string_view default_name) {
             if (!(name && optional && *name == default_name && !present(*name))) return false;
             for (std::size_t i = 0; i < csv.size(); ++i)
-                if (detail::loose_column_name(detail::trim(csv[i])) == detail::loose_column_name(default_name))
+                if (i != c.number && i != c.time && i != c.category && i != c.source &&  // read as another field
+                    detail::loose_column_name(detail::trim(csv[i])) == detail::loose_column_name(default_name))
                     detail::throw_invalid_argument(
                         std::string(input) + ": column " + detail::quote(detail::trim(csv[i])) + " on line " +
                         std::to_string(csv.line()) + " is named like the " + std::string(default_name) +

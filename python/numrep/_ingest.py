@@ -186,9 +186,9 @@ def _columns_to_read(path: str, schema_names: list[str], *, number: str, time: s
     """The column of each field in this file (None: not read), and the header columns named like a
     field but not read; a column the caller named must be in the file."""
     if isinstance(source, _Unset):
-        source = _optional_column(schema_names, "source", f"{path}: ")
+        source = _optional_column(schema_names, "source", f"{path}: ", taken=(number, time, category))
     if isinstance(not_spam, _Unset):
-        not_spam = _optional_column(schema_names, "not_spam", f"{path}: ")
+        not_spam = _optional_column(schema_names, "not_spam", f"{path}: ", taken=(number, time, category, source))
     fields: dict[str, str | None] = {"number": number, "time": time, "category": category, "source": source,
                                      "not_spam": not_spam}
     for field, column in fields.items():

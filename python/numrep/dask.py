@@ -232,6 +232,15 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         "strict": False, "default_time": default_time,
     }
 
+    if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions") and hasattr(reports, "columns"):
+        # A column named like source or not_spam but not as written, refused here as from_frame
+        # refuses it (on the workers, the output's directory was made and locked first).
+        from .reputation import _optional_column
+
+        taken = (frame_columns["number"], frame_columns["time"], frame_columns["category"])
+        for field, given in (("source", source), ("not_spam", not_spam)):
+            if isinstance(given, _Unset):
+                _optional_column(list(reports.columns), field, taken=taken)
     # The publication first: it refuses an output it may not replace before any row is read, and
     # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
     planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None

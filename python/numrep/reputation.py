@@ -554,14 +554,17 @@ _FIELD_NAMES = ("number", "time", "category", "source", "not_spam")
 _LATEST_STORABLE_TIME = 0xFFFFFFFF
 
 
-def _optional_column(columns: Any, field: str, where: str = "") -> str | None:
+def _optional_column(columns: Any, field: str, where: str = "", taken: Any = ()) -> str | None:
     """The column of an optional field (source, not_spam) left to its default name, among
     `columns` (a frame's or a file's, named in messages by `where`): that name if there, else
     None; a column named like it but not as written ("Not_Spam") is an error, as the CSV reader
-    says, rather than left out (its votes would count as reports)."""
+    says, rather than left out (its votes would count as reports), unless it is read as another
+    field (`taken`: number="Source" in a file of calls)."""
     if field in columns:
         return field
     for name in columns:
+        if name in taken:
+            continue
         # As the CSV reader compares them: ASCII lower case, without spaces, '-' and '_'.
         loose = "".join(c.lower() if "A" <= c <= "Z" else c for c in str(name).strip() if c not in " -_")
         if isinstance(name, str) and loose == field.replace("_", ""):
@@ -578,9 +581,9 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
     if isinstance(source, _Unset):
-        source = _optional_column(list(frame.columns), "source")
+        source = _optional_column(list(frame.columns), "source", taken=(number, time, category))
     if isinstance(not_spam, _Unset):
-        not_spam = _optional_column(list(frame.columns), "not_spam")
+        not_spam = _optional_column(list(frame.columns), "not_spam", taken=(number, time, category, source))
     read = {number, time, category, source, not_spam}
     ignored = [name for name in _FIELD_NAMES if name in frame.columns and name not in read]
     missing = [c for c in (number, time, category, source, not_spam) if c is not None and c not in frame.columns]

@@ -585,6 +585,9 @@ TEST_CASE("ingest: source and not_spam columns are read by default when the head
                       contains("column \"Not_Spam\" on line 1 is named like the not_spam field"));
     CHECK_THROWS_WITH(numrep::ingest_csv("number,time,category, SOURCE \n", out),
                       contains("column \"SOURCE\" on line 1 is named like the source field"));
+    numrep::ingest_options calls;  // a column read as another field is that field's
+    calls.columns.number = "Source";
+    CHECK(numrep::ingest_csv("Source,Destination,time,category\n0912345678,0987654321,0,scam\n", out, calls).good == 1);
     numrep::ingest_options mapped;
     mapped.columns.not_spam = "not-spam";
     CHECK(numrep::ingest_csv("number,time,category,not-spam\n0912345678,0,,yes\n", out, mapped).good == 1);

@@ -249,6 +249,12 @@ def test_dask_build_refuses_what_the_one_process_build_refuses(client, tmp_path)
         numrep.ReputationDB.from_parquet(tmp_path / "nested.parquet")
     assert str(raised.value) == str(reference.value)
     assert not (tmp_path / "db" / "MANIFEST").exists()
+    # A frame's column named like not_spam but not as written: refused before any task, as
+    # from_frame refuses it.
+    loose = dd.from_pandas(frame.rename(columns={"source": "Not_Spam"}), npartitions=2)
+    with pytest.raises(ValueError, match="column 'Not_Spam' is named like the not_spam field"):
+        numrep.dask.build(loose, tmp_path / "loose.db", client=client)
+    assert not (tmp_path / "loose.db").exists()
     # A default time that is no time: refused before any task, leaving nothing at the output (a
     # worker refused it, and the output's directory was left behind holding only its lock).
     for reports_in in (dd.from_pandas(frame, npartitions=2), tmp_path / "r.csv"):

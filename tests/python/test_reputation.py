@@ -732,6 +732,13 @@ def test_an_optional_column_named_like_its_field_but_not_as_written_is_an_error(
         frame.to_parquet(tmp_path / "votes.parquet")
         with pytest.raises(ValueError, match=f"votes.parquet: column '{header}' is named like the not_spam field"):
             numrep.ReputationDB.from_parquet(tmp_path / "votes.parquet")
+    # A column read as another field is that field's: a file of calls whose caller is "Source".
+    calls = write(tmp_path, "Source,Destination,time,category\n0912345678,0987654321,2025-01-01,scam\n", "calls.csv")
+    for db in (numrep.ReputationDB.from_csv(calls, number="Source"),
+               numrep.ReputationDB.from_frame(pd.read_csv(calls, dtype=str), number="Source")):
+        assert db.keys().tolist() == [84912345678]
+    pd.read_csv(calls, dtype=str).to_parquet(tmp_path / "calls.parquet")
+    assert len(numrep.ReputationDB.from_parquet(tmp_path / "calls.parquet", number="Source")) == 1
     with pytest.raises(ValueError, match="named like the source field"):
         numrep.ReputationDB.from_csv(write(tmp_path, "number,time,category,Source\n0912345678,2025-01-01,scam,app\n", "s.csv"))
 
