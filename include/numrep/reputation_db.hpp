@@ -89,18 +89,15 @@ public:
 
     // Moving waits for the source's background compaction (which publishes into the source).
     reputation_db(reputation_db&& other) noexcept
-        : options_(other.options_),
-          state_(other.settled_state()),
-          saved_region_(other.saved_region_),
-          saved_copy_(other.saved_copy()) {}
+        : options_(other.options_), state_(other.settled_state()), saved_region_(region::none()) {
+        take_saved(other);
+    }
     reputation_db& operator=(reputation_db&& other) noexcept {
         if (this == &other) return *this;
         background_.wait();
         options_ = other.options_;
         store_state(other.settled_state());
-        saved_region_ = other.saved_region_;
-        const std::lock_guard lock(saved_copy_mutex_);
-        saved_copy_ = other.saved_copy();
+        take_saved(other);
         return *this;
     }
     reputation_db(const reputation_db&) = delete;
@@ -339,13 +336,19 @@ public:
     // MANIFEST; a crash at any moment leaves the previous state or this one, whole. Refuses to
     // replace a directory that is neither empty nor a numrep database; a format 1 directory is
     // upgraded in place. Saving back to the directory a database was opened from (or last saved
-    // to) writes only the shards that changed: the others keep their published files. Saving
-    // back to the directory it was opened from refuses (std::runtime_error) when another object
-    // or process has published there since it opened it or last saved there: that publication's
-    // reports would be dropped. (A database made in memory replaces what a directory holds, as
-    // any save over another database does.) The region saved is saved_region(), not an
-    // override given to open().
-    void save(const std::filesystem::path& where) {
+    // to) writes only the shards that changed: the others keep their published files.
+    //
+    // A database opened from a directory remembers the publication it opened (the MANIFEST's
+    // database id and generation), and then each one it makes of that database: saving over a
+    // later publication of it, by another object or process, whatever path names the
+    // directory, is refused (std::runtime_error), for that publication's reports would be
+    // dropped. (A database made in memory replaces what a directory holds, as any save over
+    // another database does.)
+    //
+    // The region saved is `region` when given (and from then on, saved_region()), else
+    // saved_region(): the one the database was built with or opened from, not a region given
+    // to open().
+    void save(const std::filesystem::path& where, std::optional<region> region_to_save = std::nullopt) {
         const std::filesystem::path dir = detail::db_directory::normal_path(where);
         detail::db_directory::check_replaceable(dir);
         detail::db_directory::fault_point("compacting");  // the tests' crash points (a no-op otherwise)
@@ -354,16 +357,17 @@ public:
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
         detail::db_directory::fault_point("compacted");
-        detail::db_directory::publication out(dir, {options_.config, saved_region_, options_.bloom_fpr});
+        const region saving = region_to_save.value_or(saved_region());
+        detail::db_directory::publication out(dir, {options_.config, saving, options_.bloom_fpr});
         const auto& published = out.published();
         // Checked under the directory's lock, which every publisher holds until its rename.
-        if (const std::optional<saved_copy_of> copy = saved_copy(); copy && copy->dir == dir && published &&
-                                                                    published->database_id == copy->database_id &&
-                                                                    published->generation != copy->generation)
+        if (const std::optional<seen_publication> seen = last_seen_publication();
+            seen && published && published->database_id == seen->database_id &&
+            published->generation != seen->generation)
             detail::throw_runtime_error(
                 dir.string() + ": the database there was published again (generation " +
-                std::to_string(published->generation) + ") since this one opened it or last saved there (generation " +
-                std::to_string(copy->generation) +
+                std::to_string(published->generation) + ") since this one opened it or last saved it (generation " +
+                std::to_string(seen->generation) +
                 "); saving would drop the reports published since: open it again and add the reports to that");
         std::vector<detail::db_manifest::shard_entry> entries;
         for (std::size_t i = 0; i < snap->shards.size(); ++i) {
@@ -377,17 +381,18 @@ public:
         }
         out.commit(entries);
         for (std::size_t i = 0; i < snap->shards.size(); ++i) snap->shards[i]->remember_saved(entries[i]);
-        const std::lock_guard lock(saved_copy_mutex_);
-        if (saved_copy_ && saved_copy_->dir == dir)
-            saved_copy_ = saved_copy_of{dir, out.database_id(), out.generation()};
+        const std::lock_guard lock(saved_mutex_);
+        saved_region_ = saving;  // after the commit: a refused or failed save changes nothing
+        if (seen_ && seen_->database_id == out.database_id()) seen_->generation = out.generation();
     }
 
     // The region saved with the database, which those who open it read national forms in: the
-    // one it was built with or opened from. A region given to open() is the opened object's
-    // own (default_region in settings()) and is not saved; set_saved_region changes what save()
-    // writes from then on (numrep upgrade --region).
-    region saved_region() const noexcept { return saved_region_; }
-    void set_saved_region(region r) noexcept { saved_region_ = r; }
+    // one it was built with or opened from, or last given to save(). A region given to open()
+    // is the opened object's own (default_region in settings()) and is not saved.
+    region saved_region() const {
+        const std::lock_guard lock(saved_mutex_);
+        return saved_region_;
+    }
 
     // Opens a saved database (format 2, or 1); the stores are memory-mapped. After a crash it
     // opens the last published state. format_error for a damaged or foreign directory, naming
@@ -401,8 +406,7 @@ public:
         opts.plan = how.plan;
         reputation_db db(opts);
         db.saved_region_ = files.saved.default_region;
-        if (files.format == 2)
-            db.saved_copy_ = saved_copy_of{detail::db_directory::normal_path(dir), files.database_id, files.generation};
+        if (files.format == 2) db.seen_ = seen_publication{files.database_id, files.generation};
         auto snap = std::make_shared<snapshot>();
         for (auto& opened : files.shards) {
             auto sh = std::make_shared<shard>();
@@ -649,25 +653,29 @@ private:
         generation_.fetch_add(1, std::memory_order_acq_rel);
     }
 
-    // The directory the database was opened from, and the publication it last saw there (the
-    // MANIFEST's id and generation, at open or at its own save): save() refuses to replace a
-    // later one.
-    struct saved_copy_of {
-        std::filesystem::path dir;  // as normal_path gives it
+    // The publication of the database it was opened from, and then of its own saves of it (the
+    // MANIFEST's database id and generation): save() refuses to replace a later one.
+    struct seen_publication {
         std::string database_id;
         std::uint64_t generation = 0;
     };
-    std::optional<saved_copy_of> saved_copy() const {
-        const std::lock_guard lock(saved_copy_mutex_);
-        return saved_copy_;
+    std::optional<seen_publication> last_seen_publication() const {
+        const std::lock_guard lock(saved_mutex_);
+        return seen_;
+    }
+    // Moves (no allocation: the move constructor and assignment are noexcept).
+    void take_saved(reputation_db& other) noexcept {
+        const std::scoped_lock lock(saved_mutex_, other.saved_mutex_);
+        saved_region_ = other.saved_region_;
+        seen_ = std::move(other.seen_);
     }
 
     options options_;
     mutable std::mutex state_mutex_;  // guards the pointer only
     std::shared_ptr<const state> state_;
+    mutable std::mutex saved_mutex_;  // guards the two below
     region saved_region_;
-    mutable std::mutex saved_copy_mutex_;
-    std::optional<saved_copy_of> saved_copy_;
+    std::optional<seen_publication> seen_;
     std::atomic<std::uint64_t> generation_{0};  // states published so far (generation())
     std::mutex writer_;                         // serialises publishers (add_reports, the end of compact)
     std::mutex compactor_;                      // one compaction at a time

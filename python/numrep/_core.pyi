@@ -645,9 +645,9 @@ class ReputationDB:
         ...
     def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int]:
         ...
-    def _set_saved_region(self, region: str | None) -> None:
+    def _save_with_region(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], region: str | None) -> None:
         """
-        The region save() writes from now on (None: international forms only).
+        save(path), with `region` (None: international forms only) as the region saved, from now on.
         """
     def check(self, number: str | int | PhoneNumber, now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None = None, region: str | None = 'VN') -> Verdict:
         """

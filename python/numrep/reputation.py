@@ -88,9 +88,10 @@ class ReputationDB(_core.ReputationDB):
         or opened from (a region given to open() is that object's own and is not saved). Saving
         back to the directory it was opened from is a RuntimeError when another object or process
         has published there since it opened it or last saved there: those reports would be lost."""
-        if not isinstance(region, _Unset):
-            self._set_saved_region(region)
-        super().save(path)
+        if isinstance(region, _Unset):
+            super().save(path)
+        else:
+            self._save_with_region(path, region)  # the region saved only if the save is
 
     @classmethod
     def open(cls: type[_Self], path: PathLike, *, region: str | _Unset | None = _UNSET) -> _Self:

@@ -960,9 +960,15 @@ void register_reputation(py::module_& m) {
             "database was opened from is a RuntimeError when another object or process has published there since "
             "(its reports would be lost).")
         .def(
-            "_set_saved_region",
-            [](db_holder& h, const region_arg& region_code) { h.db->set_saved_region(region_of(region_code)); },
-            py::arg("region"), "The region save() writes from now on (None: international forms only).")
+            "_save_with_region",
+            [](db_holder& h, const path_arg& path, const region_arg& region_code) {
+                const std::string p = path_of(path).string();
+                const region saving = region_of(region_code);
+                py::gil_scoped_release unlocked;
+                h.db->save(p, saving);
+            },
+            py::arg("path"), py::arg("region"),
+            "save(path), with `region` (None: international forms only) as the region saved, from now on.")
         .def(
             "compact",
             [](db_holder& h) {

@@ -336,13 +336,18 @@ TEST_CASE("reputation_db refuses to save over a publication made since it was op
     second.add_reports(other);
     first.save(dir);
     CHECK_THROWS_WITH(second.save(dir), contains("published again (generation 2) since this one opened it or last "
-                                                 "saved there (generation 1)"));
+                                                 "saved it (generation 1)"));
+    // Whatever path names the directory.
+    CHECK_THROWS(second.save(std::filesystem::absolute(dir) / "." / ""));
+    CHECK_THROWS(second.save(dir.parent_path() / ".." / dir.parent_path().filename() / dir.filename()));
     CHECK(numrep::reputation_db::open(dir).keys() == std::vector<std::uint64_t>{84912345678ULL, 84987654321ULL});
     first.save(dir);  // its own publication: saved again
     auto moved = std::move(first);
     moved.add_reports(other);
-    moved.save(dir);  // a move keeps what it was saved as
+    moved.save(dir);  // a move keeps the publication it last saw
     CHECK(numrep::reputation_db::open(dir).size() == 3);
+    numrep::reputation_db::open(dir).save(dir);  // a third object publishes
+    CHECK_THROWS_WITH(moved.save(dir), contains("published again"));
     std::filesystem::remove_all(dir);
 }
 
@@ -358,9 +363,16 @@ TEST_CASE("reputation_db saves the region it was opened from, not open's overrid
     CHECK(overridden.saved_region().code() == "VN");
     overridden.save(dir);
     CHECK(numrep::reputation_db::open(dir).settings().default_region.code() == "VN");
-    overridden.set_saved_region(*numrep::region::find("US"));
-    overridden.save(dir);
+    overridden.save(dir, *numrep::region::find("US"));
     CHECK(numrep::reputation_db::open(dir).settings().default_region.code() == "US");
+    CHECK(overridden.saved_region().code() == "US");
+    overridden.save(dir);  // from then on
+    CHECK(numrep::reputation_db::open(dir).settings().default_region.code() == "US");
+    // A refused save changes nothing: the region stays the one last saved.
+    auto other = numrep::reputation_db::open(dir);
+    other.save(dir);
+    CHECK_THROWS(overridden.save(dir, numrep::region::none()));
+    CHECK(overridden.saved_region().code() == "US");
     std::filesystem::remove_all(dir);
 }
 

@@ -697,6 +697,11 @@ def test_saving_over_a_publication_made_since_opening_is_refused(tmp_path: Path)
         a.save(where)
         with pytest.raises(RuntimeError, match=r"published again \(generation 2\) since this one opened it"):
             b.save(where)
+        with pytest.raises(RuntimeError, match="published again"):  # whatever path names it
+            b.save(str(where.resolve()) + "/./")
+        with pytest.raises(RuntimeError, match="published again"):  # a refused save keeps its region
+            b.save(where, region="US")
+        assert b.region == "VN" and numrep.ReputationDB.open(where).region == "VN"
         assert numrep.ReputationDB.open(where).keys().tolist() == [84912345678, 84987654321]
         # The object that published may save again; the other, opened anew, adds its reports.
         a.add_reports([{"number": "0912345679", "time": "2025-01-03", "category": "scam"}])

@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 
-from ..reputation import ReputationDB
 from .common import EXIT_OK, open_db, region_option, region_text
 
 
@@ -17,7 +16,7 @@ def run(args: argparse.Namespace) -> int:
         db.save(args.db, region=region_option(args.region))  # 'none': international only
     else:
         db.save(args.db)  # new files, then one rename of the manifest: a crash leaves the old or the new
-    region = ReputationDB.open(args.db).region or "none"
+    region = (region_option(args.region) if args.region is not None else db.region) or "none"
     print(f"{args.db}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
     return EXIT_OK
 
