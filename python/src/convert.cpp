@@ -693,10 +693,19 @@ std::uint64_t prefix_of(const py::handle& prefix) {
     bool plus_allowed = true;
     for (Py_ssize_t i = 0; i < length; ++i) {
         const Py_UCS4 c = PyUnicode_ReadChar(text, i);
-        // "+44 (0) 20": the trunk zero in parentheses after the country code, which parse() drops
-        // (the number is +44 20...), is dropped here too; read as a digit it matched nothing.
-        if (c == '(' && count > 0 && i + 2 < length && PyUnicode_ReadChar(text, i + 1) == '0' &&
+        // "+44 (0) 20": the trunk zero in parentheses right after a country code whose trunk
+        // prefix is 0, which parse() drops (the number is +44 20...), is dropped here too (read
+        // as a digit, it matched nothing). Elsewhere parse() keeps such a 0 ("+36 (0) 1" is
+        // +36 01, "+1 (0) 202" +1 0202), or not, by rules a prefix is too short to apply: refused.
+        if (c == '(' && i + 2 < length && PyUnicode_ReadChar(text, i + 1) == '0' &&
             PyUnicode_ReadChar(text, i + 2) == ')') {
+            const auto home = count > 0 && count <= 3 ? region::for_country_code(static_cast<unsigned>(digits))
+                                                      : std::optional<region>{};
+            if (!home || home->national_prefix() != "0")
+                throw py::value_error("numrep: prefix " + repr_of(prefix) + " has \"(0)\" at position " +
+                                      std::to_string(i) +
+                                      ", which numbers keep or drop by rules a prefix is too short for: write "
+                                      "the prefix without it, or with the 0 as a digit if the numbers have it");
             i += 2;
             continue;
         }

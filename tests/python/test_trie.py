@@ -205,6 +205,11 @@ def test_count_prefix_and_keys_take_written_prefixes() -> None:
         assert london.count_prefix(prefix) == 2 and len(london.keys(prefix)) == 2, prefix
     with pytest.raises(ValueError, match="starts with 00, an international dialling prefix: write '\\+' for it"):
         london.count_prefix("0044 20")
+    # Only right after a country code whose trunk prefix is 0: parse() keeps the 0 of "+36 (0) 1"
+    # (Hungary's trunk prefix is 06) and of "+1 (0) 202", and "+4420 (0) 7" is past the code.
+    for unsure in ("+36 (0) 1", "+1 (0) 202", "+4420 (0) 7", "+39 (0) 6", "(0) 20"):
+        with pytest.raises(ValueError, match='has "\\(0\\)" at position'):
+            london.count_prefix(unsure)
     for bad, message in (("84a91", "'a' at position 2"), ("+84 91#", "'#' at position 6"), ("84+91", "'\\+' at position 2"),
                          ("0912", "starts with 0"), ("", "has no digits"), ("+ -", "has no digits"),
                          ("1234567890123456", "more than 15 digits"), (0, "prefix 0 is not 1 to 15 digits"),
