@@ -19,6 +19,8 @@
 #include <utility>
 #include <vector>
 
+#include <sys/stat.h>
+
 #include "background_task.hpp"
 #include "bloom_filter.hpp"
 #include "detail/db_directory.hpp"
@@ -338,12 +340,13 @@ public:
     // upgraded in place. Saving back to the directory a database was opened from (or last saved
     // to) writes only the shards that changed: the others keep their published files.
     //
-    // A database opened from a directory remembers the publication it opened (the MANIFEST's
-    // database id and generation), and then each one it makes of that database: saving over a
-    // later publication of it, by another object or process, whatever path names the
-    // directory, is refused (std::runtime_error), for that publication's reports would be
-    // dropped. (A database made in memory replaces what a directory holds, as any save over
-    // another database does.)
+    // A database opened from a directory remembers that directory (by device and inode, so
+    // whatever path names it) and the publication it opened there (the MANIFEST's database id
+    // and generation), then each one it makes there: saving over another publication made
+    // there since, by another object or process, is refused (std::runtime_error), for its
+    // reports would be dropped. (A database made in memory replaces what a directory holds, as
+    // any save over another database does, and so does one saved to a directory it was not
+    // opened from.)
     //
     // The region saved is `region` when given (and from then on, saved_region()), else
     // saved_region(): the one the database was built with or opened from, not a region given
@@ -361,13 +364,14 @@ public:
         detail::db_directory::publication out(dir, {options_.config, saving, options_.bloom_fpr});
         const auto& published = out.published();
         // Checked under the directory's lock, which every publisher holds until its rename.
-        if (const std::optional<seen_publication> seen = last_seen_publication();
-            seen && published && published->database_id == seen->database_id &&
-            published->generation != seen->generation)
+        const std::optional<directory_identity> where_id = identity_of(dir);
+        if (const std::optional<seen_publication> seen = last_seen_publication(where_id);
+            seen && published &&
+            (published->database_id != seen->database_id || published->generation != seen->generation))
             detail::throw_runtime_error(
-                dir.string() + ": the database there was published again (generation " +
-                std::to_string(published->generation) + ") since this one opened it or last saved it (generation " +
-                std::to_string(seen->generation) +
+                dir.string() + ": the database there has been published again (generation " +
+                std::to_string(published->generation) +
+                ") since this one opened it or last saved it there (generation " + std::to_string(seen->generation) +
                 "); saving would drop the reports published since: open it again and add the reports to that");
         std::vector<detail::db_manifest::shard_entry> entries;
         for (std::size_t i = 0; i < snap->shards.size(); ++i) {
@@ -383,7 +387,8 @@ public:
         for (std::size_t i = 0; i < snap->shards.size(); ++i) snap->shards[i]->remember_saved(entries[i]);
         const std::lock_guard lock(saved_mutex_);
         saved_region_ = saving;  // after the commit: a refused or failed save changes nothing
-        if (seen_ && seen_->database_id == out.database_id()) seen_->generation = out.generation();
+        if (seen_ && where_id && seen_->where == *where_id)
+            seen_ = seen_publication{*where_id, out.database_id(), out.generation()};
     }
 
     // The region saved with the database, which those who open it read national forms in: the
@@ -406,7 +411,8 @@ public:
         opts.plan = how.plan;
         reputation_db db(opts);
         db.saved_region_ = files.saved.default_region;
-        if (files.format == 2) db.seen_ = seen_publication{files.database_id, files.generation};
+        if (const auto where_id = identity_of(dir); files.format == 2 && where_id)
+            db.seen_ = seen_publication{*where_id, files.database_id, files.generation};
         auto snap = std::make_shared<snapshot>();
         for (auto& opened : files.shards) {
             auto sh = std::make_shared<shard>();
@@ -655,13 +661,26 @@ private:
 
     // The publication of the database it was opened from, and then of its own saves of it (the
     // MANIFEST's database id and generation): save() refuses to replace a later one.
+    // A directory by device and inode: the same whatever path names it.
+    struct directory_identity {
+        std::uint64_t device = 0, inode = 0;
+        bool operator==(const directory_identity&) const = default;
+    };
+    static std::optional<directory_identity> identity_of(const std::filesystem::path& dir) {
+        struct stat st{};
+        if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
+        return directory_identity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
+    }
     struct seen_publication {
+        directory_identity where;
         std::string database_id;
         std::uint64_t generation = 0;
     };
-    std::optional<seen_publication> last_seen_publication() const {
+    std::optional<seen_publication> last_seen_publication(const std::optional<directory_identity>& where) const {
+        if (!where) return std::nullopt;
         const std::lock_guard lock(saved_mutex_);
-        return seen_;
+        if (seen_ && seen_->where == *where) return seen_;
+        return std::nullopt;
     }
     // Moves (no allocation: the move constructor and assignment are noexcept).
     void take_saved(reputation_db& other) noexcept {
@@ -675,7 +694,7 @@ private:
     std::shared_ptr<const state> state_;
     mutable std::mutex saved_mutex_;  // guards the two below
     region saved_region_;
-    std::optional<seen_publication> seen_;
+    std::optional<seen_publication> seen_;      // of the directory it was opened from
     std::atomic<std::uint64_t> generation_{0};  // states published so far (generation())
     std::mutex writer_;                         // serialises publishers (add_reports, the end of compact)
     std::mutex compactor_;                      // one compaction at a time

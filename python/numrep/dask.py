@@ -238,9 +238,10 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         from .reputation import _optional_column
 
         taken = (frame_columns["number"], frame_columns["time"], frame_columns["category"])
-        for field, given in (("source", source), ("not_spam", not_spam)):
-            if isinstance(given, _Unset):
-                _optional_column(list(reports.columns), field, taken=taken)
+        if isinstance(source, _Unset):
+            _optional_column(list(reports.columns), "source", taken=taken)
+        if isinstance(not_spam, _Unset):  # a source column given by name is the source's
+            _optional_column(list(reports.columns), "not_spam", taken=(*taken, source))
     # The publication first: it refuses an output it may not replace before any row is read, and
     # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
     planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None

@@ -85,9 +85,10 @@ class ReputationDB(_core.ReputationDB):
         """Save as a directory (the delta is compacted first): new store files, then one atomic
         rename of its MANIFEST. `region` sets the region saved with it, in which those who open it
         read national forms (None: international forms only); by default the one it was built with
-        or opened from (a region given to open() is that object's own and is not saved). Saving
-        back to the directory it was opened from is a RuntimeError when another object or process
-        has published there since it opened it or last saved there: those reports would be lost."""
+        or opened from, or last given to save() (a region given to open() is that object's own and
+        is not saved). Saving back to the directory it was opened from (by any path) is a
+        RuntimeError when another object or process has published there since it opened it or
+        last saved it there: those reports would be lost."""
         if isinstance(region, _Unset):
             super().save(path)
         else:

@@ -145,7 +145,7 @@ TEST_CASE("default region decides national forms", "[parse][region]") {
     CHECK(key_of("1 469 257 6503", "US") == 14692576503ULL);      // US trunk prefix 1
     CHECK(key_of("011 84 912 345 678", "US") == 84912345678ULL);  // US international prefix
     CHECK(key_of("020 7946 0018", "GB") == 442079460018ULL);
-    CHECK(key_of("+44 (0)20 7946 0018", "VN") == 442079460018ULL);  // "(0)" dropped after any code
+    CHECK(key_of("+44 (0)20 7946 0018", "VN") == 442079460018ULL);  // "(0)": GB's trunk prefix, dropped
     CHECK(key_of("06 1234 5678", "IT") == 390612345678ULL);         // Italian numbers keep their 0
     CHECK(key_of("+39 06 1234 5678") == 390612345678ULL);
     CHECK(key_of("+84912345678", "us") == 84912345678ULL);  // region codes are case-insensitive

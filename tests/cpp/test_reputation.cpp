@@ -335,11 +335,13 @@ TEST_CASE("reputation_db refuses to save over a publication made since it was op
     first.add_reports(one);
     second.add_reports(other);
     first.save(dir);
-    CHECK_THROWS_WITH(second.save(dir), contains("published again (generation 2) since this one opened it or last "
-                                                 "saved it (generation 1)"));
-    // Whatever path names the directory.
-    CHECK_THROWS(second.save(std::filesystem::absolute(dir) / "." / ""));
-    CHECK_THROWS(second.save(dir.parent_path() / ".." / dir.parent_path().filename() / dir.filename()));
+    CHECK_THROWS_WITH(second.save(dir), contains("has been published again (generation 2) since this one opened it "
+                                                 "or last saved it there (generation 1)"));
+    // Whatever path names the directory: a symbolic link to it.
+    const auto link = temp_dir("two_writers_link");
+    std::filesystem::create_directory_symlink(dir, link);
+    CHECK_THROWS_WITH(second.save(link), contains("published again"));
+    std::filesystem::remove(link);
     CHECK(numrep::reputation_db::open(dir).keys() == std::vector<std::uint64_t>{84912345678ULL, 84987654321ULL});
     first.save(dir);  // its own publication: saved again
     auto moved = std::move(first);
@@ -349,6 +351,30 @@ TEST_CASE("reputation_db refuses to save over a publication made since it was op
     numrep::reputation_db::open(dir).save(dir);  // a third object publishes
     CHECK_THROWS_WITH(moved.save(dir), contains("published again"));
     std::filesystem::remove_all(dir);
+}
+
+TEST_CASE("reputation_db keeps what it saw of each directory apart from copies of it", "[reputation][db]") {
+    // cp -r keeps a directory's database id: a save to the copy must neither make a later
+    // publication in the original look seen (its reports would be dropped) nor make the
+    // original, unchanged since the open, look published again.
+    numrep::reputation_builder b;
+    b.add(84912345678ULL, report_category::scam, now, 1, false);
+    const auto dir = temp_dir("copies"), copy = temp_dir("copies_copy");
+    numrep::reputation_db::build(b).save(dir);
+    auto first = numrep::reputation_db::open(dir);
+    std::filesystem::copy(dir, copy, std::filesystem::copy_options::recursive);
+    first.save(copy);
+    first.save(dir);  // nothing was published in dir since first opened it
+    auto second = numrep::reputation_db::open(dir);
+    numrep::reputation_builder one;
+    one.add(84987654321ULL, report_category::scam, now, 2, false);
+    second.add_reports(one);
+    second.save(dir);
+    first.save(copy);
+    CHECK_THROWS_WITH(first.save(dir), contains("published again"));  // second's report stays
+    CHECK(numrep::reputation_db::open(dir).size() == 2);
+    std::filesystem::remove_all(dir);
+    std::filesystem::remove_all(copy);
 }
 
 TEST_CASE("reputation_db saves the region it was opened from, not open's override", "[reputation][db]") {

@@ -277,6 +277,8 @@ def test_upgrade_rewrites_format_1_in_place_and_sets_the_region(tmp_path) -> Non
     international = run("upgrade", str(db), "--region", "none")
     assert international.returncode == 0 and "region none" in international.stdout
     assert numrep.ReputationDB.open(db).region is None
+    lower = run("upgrade", str(db), "--region", "us")  # said as saved
+    assert lower.returncode == 0 and "region US" in lower.stdout and numrep.ReputationDB.open(db).region == "US"
     one_error_line(run("upgrade", str(tmp_path / "nothing")), "no database")
     # A database numrep 0.1 left at DB.tmp-old when it was killed mid-save is found again.
     to_format_1(db)

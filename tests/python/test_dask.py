@@ -255,6 +255,10 @@ def test_dask_build_refuses_what_the_one_process_build_refuses(client, tmp_path)
     with pytest.raises(ValueError, match="column 'Not_Spam' is named like the not_spam field"):
         numrep.dask.build(loose, tmp_path / "loose.db", client=client)
     assert not (tmp_path / "loose.db").exists()
+    # Given by name as the source, it is the source's, as from_frame reads it.
+    built = numrep.dask.build(loose, tmp_path / "named.db", source="Not_Spam", client=client)
+    assert len(built) == len(numrep.ReputationDB.from_frame(frame.rename(columns={"source": "Not_Spam"}),
+                                                            source="Not_Spam"))
     # A default time that is no time: refused before any task, leaving nothing at the output (a
     # worker refused it, and the output's directory was left behind holding only its lock).
     for reports_in in (dd.from_pandas(frame, npartitions=2), tmp_path / "r.csv"):

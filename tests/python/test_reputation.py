@@ -695,13 +695,15 @@ def test_saving_over_a_publication_made_since_opening_is_refused(tmp_path: Path)
         a.add_reports([{"number": "0987654321", "time": "2025-01-02", "category": "scam"}])
         b.add_reports([{"number": "0861234567", "time": "2025-01-02", "category": "scam"}])
         a.save(where)
-        with pytest.raises(RuntimeError, match=r"published again \(generation 2\) since this one opened it"):
+        with pytest.raises(RuntimeError, match=r"has been published again \(generation 2\) since this one opened it"):
             b.save(where)
+        (tmp_path / f"link{shards}").symlink_to(where, target_is_directory=True)
         with pytest.raises(RuntimeError, match="published again"):  # whatever path names it
-            b.save(str(where.resolve()) + "/./")
-        with pytest.raises(RuntimeError, match="published again"):  # a refused save keeps its region
+            b.save(tmp_path / f"link{shards}")
+        with pytest.raises(RuntimeError, match="published again"):
             b.save(where, region="US")
-        assert b.region == "VN" and numrep.ReputationDB.open(where).region == "VN"
+        b.save(tmp_path / f"after_refusal{shards}")  # a refused save left the region saved as it was
+        assert numrep.ReputationDB.open(tmp_path / f"after_refusal{shards}").region == "VN"
         assert numrep.ReputationDB.open(where).keys().tolist() == [84912345678, 84987654321]
         # The object that published may save again; the other, opened anew, adds its reports.
         a.add_reports([{"number": "0912345679", "time": "2025-01-03", "category": "scam"}])
@@ -710,10 +712,9 @@ def test_saving_over_a_publication_made_since_opening_is_refused(tmp_path: Path)
         c.add_reports([{"number": "0861234567", "time": "2025-01-02", "category": "scam"}])
         c.save(where)
         assert len(numrep.ReputationDB.open(where)) == 4
-        # Saved elsewhere, b's state is whole; replacing a directory it never held is allowed.
-        b.save(tmp_path / f"elsewhere{shards}")
-        assert numrep.ReputationDB.open(tmp_path / f"elsewhere{shards}").keys().tolist() == [84861234567,
-                                                                                            84912345678]
+        # Saved elsewhere, b's state is whole.
+        assert numrep.ReputationDB.open(tmp_path / f"after_refusal{shards}").keys().tolist() == [84861234567,
+                                                                                                84912345678]
 
 
 def test_an_optional_column_named_like_its_field_but_not_as_written_is_an_error(tmp_path: Path) -> None:

@@ -16,7 +16,12 @@ def run(args: argparse.Namespace) -> int:
         db.save(args.db, region=region_option(args.region))  # 'none': international only
     else:
         db.save(args.db)  # new files, then one rename of the manifest: a crash leaves the old or the new
-    region = (region_option(args.region) if args.region is not None else db.region) or "none"
+    if args.region is None:
+        region = db.region
+    else:  # as saved: the code in capitals ("us" is US)
+        given = region_option(args.region)
+        region = given.upper() if given else None
+    region = region or "none"
     print(f"{args.db}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
     return EXIT_OK
 
