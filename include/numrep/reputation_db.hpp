@@ -659,8 +659,6 @@ private:
         generation_.fetch_add(1, std::memory_order_acq_rel);
     }
 
-    // The publication of the database it was opened from, and then of its own saves of it (the
-    // MANIFEST's database id and generation): save() refuses to replace a later one.
     // A directory by device and inode: the same whatever path names it.
     struct directory_identity {
         std::uint64_t device = 0, inode = 0;
@@ -671,6 +669,9 @@ private:
         if (::stat(dir.c_str(), &st) != 0) return std::nullopt;
         return directory_identity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
     }
+    // The directory the database was opened from, and the publication it last saw there (the
+    // MANIFEST's database id and generation, at open or at its own save): save() refuses to
+    // replace another.
     struct seen_publication {
         directory_identity where;
         std::string database_id;

@@ -738,6 +738,10 @@ def _csv_records(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | co
     """
     CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region national forms were read in).
     """
+def _loose_column_name(name: str) -> str:
+    """
+    A header name as the CSV reader compares it with a field's (ASCII lower case, without ' ', '-', '_').
+    """
 def _merge_records(pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]], half_life_days: typing.SupportsFloat | typing.SupportsIndex) -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]:
     """
     Pieces of (keys, records), each sorted, merged into one record per key (in piece order).

@@ -150,8 +150,8 @@ def _integer_of(value: Any) -> int | None:
     whole number (parse_many reads those by the integer rule), as an int; else None."""
     if _is_integer(value):
         return int(value)
-    if isinstance(value, (float, np.floating)) and np.isfinite(value) and float(value).is_integer():
-        return int(value)
+    if isinstance(value, (float, np.floating)):
+        return _whole_number(float(value))  # None for NaN, infinities and fractions
     return None
 
 

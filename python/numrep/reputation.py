@@ -569,9 +569,8 @@ def _optional_column(columns: Any, field: str, where: str = "", taken: Any = ())
     for name in columns:
         if name in taken:
             continue
-        # As the CSV reader compares them: ASCII lower case, without spaces, '-' and '_'.
-        loose = "".join(c.lower() if "A" <= c <= "Z" else c for c in str(name).strip() if c not in " -_")
-        if isinstance(name, str) and loose == field.replace("_", ""):
+        # As the CSV reader compares them (its own rule).
+        if isinstance(name, str) and _core._loose_column_name(name) == _core._loose_column_name(field):
             raise ValueError(f"numrep: {where}column {name!r} is named like the {field} field, which is read only by "
                              f"its exact name: pass {field}={name!r} to read it, or {field}=None to leave it out")
     return None

@@ -826,6 +826,10 @@ void register_reputation(py::module_& m) {
         "Unix seconds of a time as every call taking one reads it (datetime, datetime64, Timestamp, seconds, ISO "
         "str).");
     m.def(
+        "_loose_column_name", [](const std::string& name) { return detail::loose_column_name(detail::trim(name)); },
+        py::arg("name"),
+        "A header name as the CSV reader compares it with a field's (ASCII lower case, without ' ', '-', '_').");
+    m.def(
         "_parse_flags",
         [](const typed<names::texts>& values) {
             return parse_text_column(values, [](std::string_view t) { return parse_flag(t); });
