@@ -39,6 +39,20 @@ std::string utf8_of(const py::handle& text) {
     return py::reinterpret_steal<py::bytes>(bytes).cast<std::string>();
 }
 
+py::object unmasked(const py::object& values) {
+    if (!py::isinstance<py::array>(values)) return values;
+    const py::module_ numpy = py::module_::import("numpy");
+    if (Py_TYPE(values.ptr()) == reinterpret_cast<PyTypeObject*>(numpy.attr("ndarray").ptr())) return values;
+    const py::module_ ma = py::module_::import("numpy.ma");
+    if (!ma.attr("isMaskedArray")(values).cast<bool>()) return values;
+    const py::object data = ma.attr("getdata")(values);
+    const py::object mask = ma.attr("getmaskarray")(values);
+    if (!mask.attr("any")().cast<bool>()) return data;
+    py::object out = data.attr("astype")("object");
+    out.attr("__setitem__")(mask, py::none());
+    return out;
+}
+
 std::string repr_of(const py::handle& value) { return py::repr(value).cast<std::string>(); }
 
 std::string html_of(const py::handle& self, const char* function) {
@@ -156,7 +170,7 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     if (origin_of(column) == column_origin::pyarrow && py::hasattr(column, "to_pylist"))
         column = column.attr("to_pylist")();
     if (!py::isinstance<py::array>(column) && py::hasattr(column, "to_numpy")) column = column.attr("to_numpy")();
-    if (py::isinstance<py::array>(column)) column = column.attr("tolist")();
+    if (py::isinstance<py::array>(column)) column = unmasked(column).attr("tolist")();
     if (!py::isinstance<py::sequence>(column))
         throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
     const auto codes_fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "numrep: region sequence"));
@@ -433,7 +447,8 @@ constexpr const char* float_column_hint =
 // one Python object at a time): its to_numpy() makes ints with a missing value floats, which
 // the batch calls refuse as numbers that lost their leading zeros.
 py::object numpy_of_column(const py::object& values) {
-    if (py::isinstance<py::array>(values) || !py::hasattr(values, "to_numpy")) return values;
+    if (py::isinstance<py::array>(values)) return unmasked(values);
+    if (!py::hasattr(values, "to_numpy")) return values;
     if (origin_of(values) == column_origin::pandas && py::hasattr(values, "dtype") &&
         py::str(values.attr("dtype")).cast<std::string>() == "category")
         return values.attr("astype")("object").attr("to_numpy")();  // to_numpy(dtype=object) makes the ints floats

@@ -109,6 +109,11 @@ std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string
 
 // ---- small helpers shared by the bindings
 
+// A NumPy masked array with its masked entries as missing values (an object array with None
+// there), or its data when nothing is masked; anything else as it is. The values under a mask
+// are whatever the array held, and were read as numbers, keys or regions.
+py::object unmasked(const py::object& values);
+
 // UTF-8 of a str. Lone surrogates U+DC80..U+DCFF (bytes os.fsdecode could not decode) become
 // those bytes again, others are encoded with "surrogatepass"; the parser rejects both.
 std::string utf8_of(const py::handle& text);

@@ -94,12 +94,15 @@ std::optional<std::size_t> first_missing(const py::object& values) {
     return as_int(where[py::int_(0)]).cast<std::size_t>();
 }
 
+[[noreturn]] void missing_value(std::size_t index) {
+    throw py::value_error("numrep: TrieStore.build: value at index " + std::to_string(index) +
+                          " is missing (values are unsigned integers, one per key)");
+}
+
 // Values for build: unsigned or non-negative integers, one per key.
 value_array values_from(const py::object& input, std::size_t key_count) {
-    if (const auto missing = first_missing(input))
-        throw py::value_error("numrep: TrieStore.build: value at index " + std::to_string(*missing) +
-                              " is missing (values are unsigned integers, one per key)");
-    py::object values = to_numpy_if_frame(input).value_or(input);
+    if (const auto missing = first_missing(input)) missing_value(*missing);
+    py::object values = unmasked(to_numpy_if_frame(input).value_or(input));
     value_array out;
     if (py::isinstance<py::array>(values) && py::reinterpret_borrow<py::array>(values).dtype().kind() != 'O') {
         const auto array = py::reinterpret_borrow<py::array>(values);
@@ -143,6 +146,7 @@ value_array values_from(const py::object& input, std::size_t key_count) {
         std::uint64_t* data = out.mutable_data();
         for (std::size_t i = 0; i < count; ++i) {
             const py::object item = items[i];
+            if (item.is_none()) missing_value(i);  // as in a frame (a masked entry is one too)
             if (!is_integer(item))
                 throw py::type_error("numrep: TrieStore.build: value at index " + std::to_string(i) + " is " +
                                      a_or_an(type_name(item)) + ", expected an int");

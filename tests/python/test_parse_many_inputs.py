@@ -48,3 +48,29 @@ def test_a_column_with_nothing_in_it_gives_missing_values() -> None:
     for call in (numrep.parse_many, numrep.lookup_many):
         with pytest.raises(TypeError, match=r"float64.*read as floats has lost its leading zeros.*dtype=str"):
             call(pd.Series([912345678.0, np.nan]))
+
+
+def test_masked_entries_of_numpy_masked_arrays_are_missing_values() -> None:
+    """The data under a mask was read as if it were there: a masked key was found valid, a masked
+    text parsed, a masked region applied, a masked value stored."""
+    keys = np.ma.array(np.array([84912345678, 84912345679], dtype=np.uint64), mask=[False, True])
+    assert numrep.lookup_many(keys)["valid"].tolist() == [True, False]
+    assert numrep.lookup_many(np.ma.getdata(keys))["valid"].tolist() == [True, True]
+    texts = np.ma.array(["0912345678", "0912345679"], mask=[True, False])
+    assert numrep.parse_many(texts).tolist() == [0, 84912345679]
+    with pytest.raises(numrep.ParseError, match="item 0: missing value"):
+        numrep.parse_many(texts, errors="raise")
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        numrep.BloomFilter(100).add_many(keys)
+    # A masked region is no region: the international form still parses, the national one not.
+    regions = np.ma.array(["VN", "GB"], mask=[False, True])
+    both = ["0912345678", "+44 20 7946 0958"]
+    assert numrep.parse_many(np.array(both), region=regions).tolist() == [84912345678, 442079460958]
+    assert numrep.parse_many(["0912345678", "020 7946 0958"], region=regions).tolist() == [84912345678, 0]
+    with pytest.raises(ValueError, match="value at index 1 is missing"):
+        numrep.TrieStore.build([84912345678, 84912345679], np.ma.array([1, 2], mask=[False, True]))
+    with pytest.raises(ValueError, match="value at index 1 is missing"):
+        numrep.TrieStore.build([84912345678, 84912345679], [1, None])
+    # Nothing masked: the data as it is.
+    store = numrep.TrieStore.build(np.ma.array(np.ma.getdata(keys)), np.ma.array([1, 2], mask=[False, False]))
+    assert store.get(84912345679) == 2
