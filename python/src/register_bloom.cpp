@@ -203,6 +203,28 @@ std::uint64_t capacity_from(const py::handle& value) {
     return static_cast<std::uint64_t>(v);
 }
 
+// The false-positive rate: a float or an int (the range is the filter's to check); a TypeError
+// naming what was given otherwise (pybind11 listed its signatures, and float("0.1") would read
+// a str).
+double fpr_from(const py::handle& value) {
+    if (PyFloat_Check(value.ptr()) || (is_integer(value) && !PyBool_Check(value.ptr())) ||
+        (py::hasattr(value, "__float__") && !py::isinstance<py::str>(value) && !PyBool_Check(value.ptr())))
+        return py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>();
+    throw py::type_error("numrep: BloomFilter fpr must be a float in (0, 1), got " + a_or_an(type_name(value)) + " (" +
+                         repr_of(value) + ")");
+}
+
+// The hash seed: an int of 0 to 2**64 - 1.
+std::uint64_t seed_from(const py::handle& value) {
+    if (!is_integer(value) || PyBool_Check(value.ptr()))
+        throw py::type_error("numrep: BloomFilter seed must be an int or None, got " + a_or_an(type_name(value)) +
+                             " (" + repr_of(value) + ")");
+    const py::int_ seed = as_int(value);
+    if (seed < py::int_(0) || seed > py::int_(py::reinterpret_steal<py::object>(PyLong_FromUnsignedLongLong(~0ULL))))
+        throw py::value_error("numrep: BloomFilter seed must be 0 to 2**64 - 1, got " + repr_of(seed));
+    return seed.cast<std::uint64_t>();
+}
+
 }  // namespace
 
 // A Python integer argument shown as `int` in signatures and stubs; validated by capacity_from.
@@ -259,12 +281,13 @@ void register_bloom(py::module_& m) {
         "atomic and share the lock instead, so adds from several threads and queries run in parallel; without\n"
         "it, adds from several threads are correct but take turns.");
 
-    cls.def(py::init([](const capacity_arg& capacity, double fpr, std::optional<std::uint64_t> seed, bool concurrent) {
+    cls.def(py::init([](const capacity_arg& capacity, const typed<names::real>& fpr,
+                        const typed<names::optional_int>& seed, bool concurrent) {
                 const std::uint64_t n = capacity_from(capacity.value);
                 bloom_options options;
-                if (seed) options.seed = *seed;
+                if (!seed.is_none()) options.seed = seed_from(seed);
                 options.mode = concurrent ? insert_mode::concurrent : insert_mode::exclusive;
-                return make_holder(filter(n, fpr, options));
+                return make_holder(filter(n, fpr_from(fpr), options));
             }),
             py::arg("capacity"), py::arg("fpr") = 0.01, py::kw_only(), py::arg("seed") = py::none(),
             py::arg("concurrent") = false,

@@ -475,3 +475,22 @@ def test_keys_never_added_are_out_in_every_block_of_a_long_batch() -> None:
     good = np.setdiff1d(np.arange(len(keys)), bad_at)
     assert got[good].tolist() == bf.contains_many(keys[good]).tolist()
     assert got[good].mean() > 0.99
+
+
+def test_fpr_and_seed_of_the_wrong_kind_are_named() -> None:
+    """pybind11 answered with its list of signatures; a negative seed said nothing of why."""
+    with pytest.raises(TypeError, match=r"fpr must be a float in \(0, 1\), got a str \('x'\)"):
+        numrep.BloomFilter(100, fpr="x")
+    with pytest.raises(TypeError, match=r"fpr must be a float in \(0, 1\), got a bool"):
+        numrep.BloomFilter(100, fpr=True)
+    with pytest.raises(TypeError, match=r"seed must be an int or None, got a str \('x'\)"):
+        numrep.BloomFilter(100, seed="x")
+    with pytest.raises(TypeError, match="seed must be an int or None, got a float"):
+        numrep.BloomFilter(100, seed=1.0)
+    for seed in (-1, 2**64):
+        with pytest.raises(ValueError, match=f"seed must be 0 to 2\\*\\*64 - 1, got {seed}"):
+            numrep.BloomFilter(100, seed=seed)
+    # Every number kind that is one: NumPy scalars, the whole range of seeds.
+    assert numrep.BloomFilter(100, fpr=np.float32(0.1)) == numrep.BloomFilter(100, fpr=0.1)
+    assert numrep.BloomFilter(100, seed=2**64 - 1) == numrep.BloomFilter(100, seed=np.uint64(2**64 - 1))
+    assert numrep.BloomFilter(100, seed=3) != numrep.BloomFilter(100)
