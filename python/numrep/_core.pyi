@@ -226,7 +226,7 @@ class BloomFilter:
         """
     def __iand__(self, arg0: BloomFilter) -> BloomFilter:
         ...
-    def __init__(self, capacity: int, fpr: typing.SupportsFloat | typing.SupportsIndex = 0.01, *, seed: typing.SupportsInt | typing.SupportsIndex | None = None, concurrent: bool = False) -> None:
+    def __init__(self, capacity: int, fpr: float = 0.01, *, seed: int | None = None, concurrent: bool = False) -> None:
         """
         A filter for `capacity` numbers (at least 1) at false-positive rate `fpr` (in (0, 1)) once full.
         seed: hash seed (default: a fixed one, so that default filters merge); concurrent: atomic inserts.
@@ -360,6 +360,7 @@ class TrieStore:
     keys or PhoneNumber. Batch calls (contains_many, get_many) take NumPy integer arrays (e.g. from parse_many)
     as they are, or lists of ints or strings, and release the GIL. Values are returned as uint64 whatever the dtype they were given in.
     """
+    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
     @staticmethod
     def build(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], values: numpy.typing.ArrayLike | collections.abc.Iterable[int] | None = None, merge: typing.Literal['sum', 'max', 'last'] | collections.abc.Callable[[int, int], int] = 'sum', *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> TrieStore:
         """
@@ -391,6 +392,11 @@ class TrieStore:
         """
     def __contains__(self, number: str | int | PhoneNumber) -> bool:
         ...
+    def __eq__(self, other: builtins.object) -> bool:
+        """
+        The same keys and, for stores with values, the same value for each (how each was made or opened
+        does not matter); a set never equals a store with values.
+        """
     def __iter__(self) -> TrieStoreKeyIterator:
         """
         Every key in ascending order, one at a time (the iterator keeps the store alive).

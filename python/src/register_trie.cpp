@@ -62,8 +62,12 @@ std::string format_double(const char* format, double v) {
 }
 
 std::optional<py::object> to_numpy_if_frame(const py::object& values) {
-    // pandas Series / Index and Arrow arrays: by position, as a NumPy array.
-    if (!py::isinstance<py::array>(values) && py::hasattr(values, "to_numpy")) return values.attr("to_numpy")();
+    // pandas Series / Index and Arrow arrays: by position, as a NumPy array. pyarrow copies when
+    // it must (decimals, strings: then named as the values they are, below), where by default
+    // it raised its own "zero_copy_only" error.
+    if (py::isinstance<py::array>(values) || !py::hasattr(values, "to_numpy")) return std::nullopt;
+    if (origin_of(values) == column_origin::pyarrow) return values.attr("to_numpy")(py::arg("zero_copy_only") = false);
+    return values.attr("to_numpy")();
     return std::nullopt;
 }
 
@@ -192,7 +196,21 @@ holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_
     }
     // A Python function: called with the GIL held, in input order for each repeated key.
     return make_holder(map_store::build(key_span, value_span, [&](std::uint64_t a, std::uint64_t b) -> std::uint64_t {
-        return to_u64(merge(a, b), "TrieStore.build: merge(" + std::to_string(a) + ", " + std::to_string(b) + ")");
+        const std::string call = "merge(" + std::to_string(a) + ", " + std::to_string(b) + ")";
+        py::object merged;
+        try {
+            merged = merge(a, b);
+        } catch (py::error_already_set& e) {
+            // The function's own exception, as it raised it, with a note of the call (PEP 678,
+            // Python 3.11 and later).
+            if (py::hasattr(e.value(), "add_note"))
+                e.value().attr("add_note")("numrep: raised by TrieStore.build's " + call + " for a repeated key");
+            throw;
+        }
+        if (!is_integer(merged))
+            throw py::type_error("numrep: TrieStore.build: " + call + " returned " + a_or_an(type_name(merged)) + " (" +
+                                 repr_of(merged) + "), expected an int");
+        return to_u64(merged, "TrieStore.build: " + call);
     }));
 }
 
@@ -250,6 +268,22 @@ holder_ptr from_bytes(const py::buffer& data) {
     const held_buffer buffer(data);
     py::gil_scoped_release unlocked;
     return open_either(buffer.bytes(), [&](auto tag) { return decltype(tag)::type::from_bytes(buffer.bytes()); });
+}
+
+// Whether two stores hold the same keys and values: one walk over both, in key order.
+bool same_contents(const trie_holder& a, const trie_holder& b) {
+    if (a.store.index() != b.store.index()) return false;
+    py::gil_scoped_release unlocked;
+    return visit(a, [&](const auto& x) {
+        const auto& y = std::get<std::decay_t<decltype(x)>>(b.store);
+        if (x.size() != y.size()) return false;
+        for (auto i = x.begin(), j = y.begin(); i != x.end(); ++i, ++j) {
+            if (*i != *j) return false;
+            if constexpr (!std::is_same_v<std::decay_t<decltype(x)>, set_store>)
+                if (x.value_at(i.index()) != y.value_at(j.index())) return false;
+        }
+        return true;
+    });
 }
 
 py::bytes to_py_bytes(const trie_holder& h) {
@@ -380,6 +414,15 @@ void register_trie(py::module_& m) {
 
     cls.def("__len__",
             [](const trie_holder& h) -> std::size_t { return visit(h, [](const auto& s) { return s.size(); }); })
+        .def(
+            "__eq__",
+            [](const trie_holder& a, const typed<names::object>& other) -> typed<names::boolean> {
+                if (!py::isinstance<trie_holder>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                return py::bool_(same_contents(a, other.cast<const trie_holder&>()));
+            },
+            py::arg("other"),
+            "The same keys and, for stores with values, the same value for each (how each was made or opened\n"
+            "does not matter); a set never equals a store with values.")
         .def(
             "__contains__",
             [](const trie_holder& h, const number_arg& number) -> bool {

@@ -304,8 +304,13 @@ def test_merge_function_results_are_checked() -> None:
     keys, values = [84912345678, 84912345678], [1, 2]
     with pytest.raises(ValueError, match=r"merge\(1, 2\) is -1, which is negative"):
         numrep.TrieStore.build(keys, values, merge=lambda a, b: a - b)
-    with pytest.raises(ZeroDivisionError):
+    with pytest.raises(ZeroDivisionError) as raised:
         numrep.TrieStore.build(keys, values, merge=lambda a, b: a // 0)
+    if sys.version_info >= (3, 11):  # the function's own exception, with a note of the call
+        assert raised.value.__notes__ == ["numrep: raised by TrieStore.build's merge(1, 2) for a repeated key"]
+    with pytest.raises(TypeError, match=r"merge\(1, 2\) returned a str \('x'\), expected an int"):
+        numrep.TrieStore.build(keys, values, merge=lambda a, b: "x")
+    assert numrep.TrieStore.build(keys, values, merge=lambda a, b: np.uint8(7)).get(keys[0]) == 7
     with pytest.raises(ValueError, match='merge must be "sum", "max", "last" or a function'):
         numrep.TrieStore.build(keys, values, merge="avg")
     with pytest.raises(TypeError, match="merge must be"):
@@ -631,3 +636,46 @@ def test_a_database_records_file_is_named_for_what_it_holds(tmp_path) -> None:
     with pytest.raises(numrep.FormatError, match=r"number_record values \(a ReputationDB's report records: open its "
                                                  r"directory\)"):
         numrep.TrieStore.open(records)
+
+
+@given(st.dictionaries(st.integers(1, MAX_KEY), st.integers(0, 2**64 - 1), max_size=40), st.booleans())
+def test_equal_stores_are_those_with_the_same_keys_and_values(model: dict[int, int], with_values: bool) -> None:
+    """TrieStore had no __eq__: two stores of the same keys and values compared by identity."""
+    keys = list(model)
+    build = (lambda k, v: numrep.TrieStore.build(k, v)) if with_values else (lambda k, v: numrep.TrieStore.build(k))
+    a = build(keys, list(model.values()))
+    b = build(keys[::-1], list(model.values())[::-1])  # another order: the same store
+    assert a == b
+    assert (a != b) is False
+    assert a == numrep.TrieStore.from_bytes(a.to_bytes())
+    if keys:
+        changed = dict(model)
+        changed[keys[0]] = (model[keys[0]] + 1) % 2**64
+        assert (a == build(list(changed), list(changed.values()))) is (not with_values)
+        fewer = keys[1:]
+        assert a != build(fewer, [model[k] for k in fewer])
+        other = max(keys) % MAX_KEY + 1
+        if other not in model:
+            assert a != build([*fewer, other], [*(model[k] for k in fewer), 0])
+    assert (a == numrep.TrieStore.build(keys)) is (not with_values)  # a set never equals a map
+    assert a != 3 and a != keys
+
+
+def test_a_set_never_equals_a_store_with_values() -> None:
+    keys = [84912345678, 84912345679]
+    assert numrep.TrieStore.build(keys) != numrep.TrieStore.build(keys, [0, 0])
+    assert numrep.TrieStore.build([]) == numrep.TrieStore.build([])
+    with pytest.raises(TypeError, match="unhashable"):
+        hash(numrep.TrieStore.build(keys))
+
+
+def test_arrow_values_that_are_not_integers_are_named() -> None:
+    """A decimal or string Arrow column of values leaked pyarrow's "zero_copy_only" error."""
+    import decimal
+
+    pa = pytest.importorskip("pyarrow")
+    with pytest.raises(TypeError, match="value at index 0 is a Decimal, expected an int"):
+        numrep.TrieStore.build([84912345678], pa.array([decimal.Decimal(1)]))
+    with pytest.raises(TypeError, match="value at index 0 is a str, expected an int"):
+        numrep.TrieStore.build([84912345678], pa.array(["1"]))
+    assert numrep.TrieStore.build([84912345678], pa.array([7])).get(84912345678) == 7
