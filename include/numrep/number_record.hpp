@@ -112,7 +112,7 @@ struct number_record {
         }
     }
 
-    // The fixed 44-byte little-endian encoding, whatever the host.
+    // The fixed little-endian encoding (packed_size bytes: 4 per field), whatever the host.
     std::array<std::byte, packed_size> pack() const noexcept {
         std::array<std::byte, packed_size> out{};
         for (std::size_t i = 0; i < field_count; ++i) {

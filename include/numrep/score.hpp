@@ -76,8 +76,9 @@ struct reputation_score {
     int distinct_sources = 0;   // estimated from the record's 32-bit source sketch
 };
 
-// Estimated distinct sources from a 32-bit sketch (linear counting): exact for one or two,
-// within a few percent up to about twenty, saturating at 32 bits set.
+// Estimated distinct sources from a 32-bit sketch (linear counting), saturating at 32 bits set.
+// Sources that share a bit count once: two different ones 1 time in 32, three 1 time in 11;
+// from about five on the estimate is typically a tenth off (docs/scoring.md, "Sources").
 namespace detail {
 // Linear-counting estimates for 0..32 bits set, computed once (std::log is not constexpr).
 inline const std::array<int, 33>& distinct_source_table() noexcept {
