@@ -137,9 +137,9 @@ class ReputationDB(_core.ReputationDB):
         ``db.ingest_stats`` (never dropped silently; its "first_bad_rows" give each one's "file" and
         "line"), written to `rejects` if given (the file appears once every input is read; it may
         not be an input), or raise at the first one with ``strict=True``. `progress(rows, bad,
-        bytes_done, bytes_total)` is called as the files are read. `region` reads national forms
-        (DEFAULT_REGION unless a preset names one: "US" for ftc; an explicit region overrides the
-        preset's).
+        bytes_done, bytes_total)` is called as the files are read, counting over all of them.
+        `region` reads national forms (DEFAULT_REGION unless a preset names one: "US" for ftc; an
+        explicit region overrides the preset's).
         """
         column = _csv_column
         db = _core.ReputationDB._from_csv(
@@ -182,7 +182,7 @@ class ReputationDB(_core.ReputationDB):
         are counted by reason over all files in ``db.ingest_stats``; its "first_bad_rows" give
         each one's "file" and "row" (the row's index in its file, from 0); ``strict=True`` raises
         at the first one instead. `progress(rows, bad, bytes_done, bytes_total)` is called after
-        each batch.
+        each batch, counting over all the files.
         """
         from ._ingest import _read_parquet, expand_inputs
 

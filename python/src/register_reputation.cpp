@@ -220,12 +220,14 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
     // The same file twice (a glob and its own name) would count every report in it twice: each
     // file's device and inode, one stat a file.
     std::map<std::pair<dev_t, ino_t>, std::size_t> seen;
+    std::size_t bytes_in_all = 0;  // for progress over all the files
     for (std::size_t i = 0; i < paths.size(); ++i) {
         struct ::stat st{};
         if (::stat(paths[i].c_str(), &st) != 0) {
             if (errno == ENOENT) detail::throw_file_error(ENOENT, paths[i], "no such report file");
             continue;  // reading it says what is wrong
         }
+        bytes_in_all += static_cast<std::size_t>(st.st_size);
         const auto [at, fresh] = seen.emplace(std::pair{st.st_dev, st.st_ino}, i);
         if (!fresh)
             throw py::value_error("numrep: the report file " + detail::quote(paths[i].string()) +
@@ -268,10 +270,14 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         rejects.emplace(path_of(rejects_path, "rejects"), paths);
         options.rejects = rejects->stream();
     }
+    // The reader counts each file from zero; progress counts over all of them, as from_parquet's
+    // does (a progress bar went to 100% once a file, and ended on the last file's rows).
+    ingest_progress before_this_file;
     if (!progress.is_none()) {
-        options.on_progress = [progress](const ingest_progress& p) {
+        options.on_progress = [progress, &before_this_file, bytes_in_all](const ingest_progress& p) {
             py::gil_scoped_acquire with_gil;
-            progress(p.rows, p.bad, p.bytes_done, p.bytes_total);
+            const std::size_t done = before_this_file.bytes_done + p.bytes_done;
+            progress(before_this_file.rows + p.rows, before_this_file.bad + p.bad, done, std::max(bytes_in_all, done));
         };
     }
     const region read_in = options.default_region;
@@ -293,6 +299,9 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
             });
             flush();
         }
+        before_this_file.rows += stats.rows;
+        before_this_file.bad += stats.bad;
+        before_this_file.bytes_done += stats.bytes;
         py::dict file_stats = stats_dict(stats);
         // Line numbers count in each file: a kept bad row says which (as the rejects file does).
         // Named as os.fsdecode names it: a file name need not be UTF-8.

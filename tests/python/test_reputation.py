@@ -538,6 +538,29 @@ def test_bad_rows_of_several_csv_files_say_which_file(tmp_path: Path) -> None:
     assert [(row["file"], row["line"]) for row in rows] == [(str(first), 2), (str(second), 3)]
 
 
+@pytest.mark.parametrize("into_directory", [False, True])
+def test_progress_over_several_csv_files_counts_them_all(tmp_path: Path, into_directory: bool) -> None:
+    """The reader counted each file from zero: a progress bar went to 100% once a file and ended
+    on the last file's rows, where from_parquet's counts over all of them."""
+    files = [
+        write(tmp_path, "number,time,category\n" + "0912345678,2021-07-07,scam\n" * n + "09y2,2021-07-07,scam\n",
+              f"{n}.csv")
+        for n in (70_000, 3, 66_000)
+    ]
+    calls: list[tuple[int, int, int, int]] = []
+    progress = lambda *call: calls.append(call)  # noqa: E731
+    if into_directory:
+        numrep.ReputationDB.build(files, tmp_path / "db", progress=progress)
+    else:
+        numrep.ReputationDB.from_csv(files, progress=progress)
+    total_bytes = sum(f.stat().st_size for f in files)
+    assert calls[-1] == (136_006, 3, total_bytes, total_bytes)
+    assert len(calls) > 3  # every 65,536 rows, and at each file's end
+    for before, after in zip(calls, calls[1:]):
+        assert all(b <= a for b, a in zip(before, after)), (before, after)
+        assert after[3] == total_bytes
+
+
 def test_csv_counts_every_report_whatever_the_number_of_category_names(tmp_path: Path) -> None:
     """Past 65,535 distinct category texts the CSV reader used to drop rows (too_many_names)
     that a DataFrame of the same rows kept; now both count every report, by category."""
