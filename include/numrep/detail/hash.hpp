@@ -18,9 +18,13 @@
 #endif
 #if defined(__GNUC__) && !defined(__clang__)
 // GCC 12 warns about a memcpy in XXH3's streaming update that it cannot prove in bounds once
-// inlined (stringop-overread, a known false positive); keep it out of users' -Werror builds.
+// inlined (stringop-overread), and, where AVX-512 is enabled (-march=native, -mavx512f), about
+// an intrinsic's argument in XXH3's AVX-512 accumulator ((maybe-)uninitialized): known false
+// positives; keep them out of users' -Wall -Werror builds.
 #pragma GCC diagnostic push
 #pragma GCC diagnostic ignored "-Wstringop-overread"
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+#pragma GCC diagnostic ignored "-Wuninitialized"
 #endif
 #include <xxhash.h>
 #if defined(NUMREP_DETAIL_UNDEF_XXH_INLINE_ALL)
