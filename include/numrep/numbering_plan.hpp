@@ -200,17 +200,7 @@ public:
         info = number_info{};
         if (key == 0 || key > detail::max_key) return;
         const int digits = detail::decimal_digits(key);
-        const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
-        const auto digit = digits_of(scaled, std::make_index_sequence<detail::max_key_digits>{});
-        std::int32_t node = 0;  // the deepest node on the key's digits
-        for (int depth = 0; depth < digits; ++depth) {
-            const std::int32_t next = nodes_[static_cast<std::size_t>(node)]
-                                          .child[digit[static_cast<std::size_t>(depth)]];
-            if (next < 0) break;
-            node = next;
-        }
-        const fields&
-            f = results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
+        const fields& f = overlay_fields(key, digits);
         info.type = f.type;
         info.valid = f.valid;
         info.carrier_id = f.carrier_id;
@@ -230,6 +220,17 @@ public:
     std::size_t node_count() const noexcept { return nodes_.size(); }
 
 private:
+    // Whether numbers of this type have a carrier (libphonenumber's carrier mapper: mobile ones).
+    static constexpr bool has_carrier(number_type type) noexcept {
+        return type == number_type::mobile || type == number_type::fixed_line_or_mobile || type == number_type::pager;
+    }
+    // Whether valid numbers of this type in this country have an area (libphonenumber's
+    // isNumberGeographical): fixed lines, and mobiles where they are geographic.
+    static constexpr bool is_geographic(number_type type, unsigned code) noexcept {
+        return type == number_type::fixed_line || type == number_type::fixed_line_or_mobile ||
+               (type == number_type::mobile && (code == 52 || code == 54 || code == 55 || code == 62 || code == 86));
+    }
+
     // What the world data says of `key`, merged under the overlay's answer in `info`.
     void add_world(std::uint64_t key, int digits, number_info& info) const noexcept {
         const int cc_length = detail::country_code_length(key, digits);
@@ -257,17 +258,28 @@ private:
         info.type = type;
         info.valid = type != number_type::unknown && region_index != 0xFF;
         const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
-        // Carrier names go with mobile numbers only, as in libphonenumber's carrier mapper.
-        if (info.carrier_id == 0 &&
-            (type == number_type::mobile || type == number_type::fixed_line_or_mobile || type == number_type::pager)) {
+        // Carrier names go with mobile numbers only, as in libphonenumber's carrier mapper: the
+        // loaded ones (load_carrier_data) too, where the world data decides the type.
+        if (!has_carrier(type)) {
+            info.carrier_id = 0;
+            info.carrier = carriers_.names()[0];
+        } else if (info.carrier_id == 0) {
             info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
                                                       country->carrier_first, country->carrier_end, scaled);
             info.carrier = carriers_.names()[info.carrier_id];
         }
-        // Areas go with valid geographic numbers, as in libphonenumber's geocoder.
-        const bool geographic = type == number_type::fixed_line || type == number_type::mobile ||
-                                type == number_type::fixed_line_or_mobile;
-        if (info.region_id == 0 && code == 1 && info.valid && geographic) {
+        // Areas go with valid geographic numbers, as in libphonenumber's geocoder: the loaded
+        // ones (load_geocoding_data) too. Argentina's numbers are found without their mobile
+        // token 9, as the geocoder reads them ("+54 9 11 ..." is in Buenos Aires' "5411").
+        if (!info.valid || !is_geographic(type, code)) {
+            info.region_id = 0;
+        } else if (code == 54 && nsn[0] == '9' && national_length > 1) {
+            const std::uint64_t shorter = detail::pow10[static_cast<std::size_t>(national_length - 1)];
+            const std::uint64_t without_token = key - (code * 10 + 9) * shorter + code * shorter;
+            info.region_id = overlay_fields(without_token, digits - 1).region_id;
+        }
+        info.region = regions_.names()[info.region_id];
+        if (info.region_id == 0 && code == 1 && info.valid && is_geographic(type, code)) {
             info.region_id = detail::world::range_id(detail::world::area_starts, detail::world::area_ids, 0,
                                                      detail::world::area_range_count, scaled);
             info.region = regions_.names()[info.region_id];
@@ -309,6 +321,20 @@ private:
     // answers_[node * answer_stride + key length] indexes results_.
     static constexpr std::size_t answer_stride = detail::max_key_digits + 1;
     using per_length = std::array<fields, answer_stride>;
+
+    // The overlay's answer for a key of `digits` digits: its deepest node's, for that length.
+    const fields& overlay_fields(std::uint64_t key, int digits) const noexcept {
+        const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
+        const auto digit = digits_of(scaled, std::make_index_sequence<detail::max_key_digits>{});
+        std::int32_t node = 0;  // the deepest node on the key's digits
+        for (int depth = 0; depth < digits; ++depth) {
+            const std::int32_t next = nodes_[static_cast<std::size_t>(node)]
+                                          .child[digit[static_cast<std::size_t>(depth)]];
+            if (next < 0) break;
+            node = next;
+        }
+        return results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
+    }
 
     // Computes the answer of every node for every key length: for each length, the deepest
     // rule wins field by field among the rules that apply at that length; if none of those

@@ -557,3 +557,54 @@ def test_lookup_many_parses_strings_with_the_region():
     vn = numrep.lookup_many(texts)  # DEFAULT_REGION
     assert vn["valid"].tolist() == numrep.lookup_many(numrep.parse_many(texts))["valid"].tolist()
     assert vn["valid"][0] and not vn["valid"][2]
+
+
+def test_loaded_carrier_and_area_names_follow_libphonenumbers_rules():
+    """Names loaded with load_carrier_text / load_geocoding_text on the world plan were given to
+    every number under their prefix: an area to toll-free numbers, to Egypt's mobiles (not
+    geographic there) and to invalid numbers, a carrier to fixed lines, and Argentina's mobiles
+    ("+54 9 11 ...") missed Buenos Aires' "5411". With phonenumbers' own English data loaded,
+    numrep now answers as phonenumbers' geocoder and carrier mapper do."""
+    phonenumbers = pytest.importorskip("phonenumbers")
+    from phonenumbers import carrier, geocoder
+    from phonenumbers.carrierdata import CARRIER_DATA
+    from phonenumbers.geodata import GEOCODE_DATA
+
+    plan = numrep.NumberingPlan.world()
+    # +1 and +84 have numrep's own areas and carriers (tested above); the rest is libphonenumber's.
+    ours = ("1", "84")
+    plan.load_geocoding_text("\n".join(f"{p}|{v['en']}" for p, v in GEOCODE_DATA.items()
+                                       if "en" in v and not p.startswith(ours)))
+    plan.load_carrier_text("\n".join(f"{p}|{v['en']}" for p, v in CARRIER_DATA.items()
+                                     if "en" in v and not p.startswith(ours)))
+    numbers = []
+    for region in sorted(phonenumbers.SUPPORTED_REGIONS):
+        for kind in range(12):  # every PhoneNumberType but UNKNOWN
+            example = phonenumbers.example_number_for_type(region, kind)
+            if example is None or str(example.country_code).startswith(ours):
+                continue
+            text = f"{example.country_code}{phonenumbers.national_significant_number(example)}"
+            numbers += [text[:-1] + d for d in "0123456789"] + [text[:-2], text + "5"]  # and invalid ones
+    numbers = sorted(set(numbers))
+    columns = plan.lookup_many(np.array([int(n) for n in numbers], dtype=np.uint64), region=None)
+    areas, carriers = plan.region_names, plan.carrier_names
+    wrong = []
+    for i, text in enumerate(numbers):
+        n = phonenumbers.parse("+" + text)
+        if phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164) != "+" + text:
+            continue  # parsing read other digits (a trunk 0 after the code): not this key
+        area = (geocoder.description_for_valid_number(n, "en")
+                if phonenumbers.is_valid_number(n) and phonenumbers.is_number_geographical(n) else "")
+        expected = (area, carrier.name_for_number(n, "en"))
+        got = (areas[columns["region"][i]], carriers[columns["carrier"][i]])
+        # The geocoder gives the country's name where its data has no area: numrep gives none.
+        if area == geocoder.country_name_for_number(n, "en") and got[0] == "":
+            expected = ("", expected[1])
+        if got != expected:
+            wrong.append((text, got, expected))
+    assert len(numbers) > 10_000
+    assert wrong == []
+    # The cases the hunt found, by name.
+    assert plan.lookup("+32 800 12319", region=None).region == ""  # toll-free
+    assert plan.lookup("+20 15 1607 8556", region=None).region == ""  # an Egyptian mobile
+    assert plan.lookup("+54 9 11 2345 0757", region=None).region == "Buenos Aires"
