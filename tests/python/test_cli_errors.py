@@ -4,6 +4,7 @@ closed pipe ends the output quietly. Each case runs `python -m numrep` as a subp
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import subprocess
@@ -178,12 +179,34 @@ def test_closed_stdin_is_one_line() -> None:
     assert_one_error_line(result, 1, "standard input")
 
 
-def test_full_disk_on_stdout_is_one_line() -> None:
+@pytest.mark.parametrize("args", [["info", "0912345678"], ["info", "--json", "0912345678"], ["--help"],
+                                  ["--version"], ["info", "--help"]])
+def test_full_disk_on_stdout_is_one_line(args: list[str]) -> None:
+    """It said "No space left on device" without saying it was standard output (after a build,
+    it read as a failed build); argparse's --help and --version said nothing and exited 0."""
     with open("/dev/full", "w") as full:
-        result = subprocess.run([sys.executable, "-m", "numrep", "info", "0912345678"], stdout=full,
+        result = subprocess.run([sys.executable, "-m", "numrep", *args], stdout=full,
                                 stderr=subprocess.PIPE, text=True, timeout=120)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
-    assert "No space left on device" in result.stderr
+    assert "cannot write to standard output: No space left on device" in result.stderr
+
+
+@pytest.mark.parametrize("args", [["info", "0912345678"], ["info", "--json", "0912345678"]])
+def test_closed_stdout_is_one_line(args: list[str]) -> None:
+    """`>&-`: the table was lost with status 0, and --json was an internal error (status 70)."""
+    command = " ".join(f"'{a}'" for a in args)
+    result = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m numrep {command} >&-'], capture_output=True,
+                            text=True, timeout=120)
+    assert_one_error_line(result, 1, "standard output is closed")
+
+
+def test_closed_stderr_keeps_errors_out_of_stdout() -> None:
+    """`2>&-`: error lines and notes went to stdout, into the --json output."""
+    result = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m numrep info --json 0912345678 0912x 2>&-'],
+                            capture_output=True, text=True, timeout=120)
+    assert result.returncode == 1
+    rows = json.loads(result.stdout)  # the whole of stdout is the JSON, with the error in it
+    assert rows[0]["e164"] == "+84912345678" and "bad character" in rows[1]["error"]
 
 
 @pytest.mark.parametrize("read_first", [False, True], ids=["reader-gone-before", "reader-gone-midway"])

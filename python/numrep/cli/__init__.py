@@ -21,6 +21,7 @@ import contextlib
 import io
 import os
 import sys
+import typing
 from collections.abc import Sequence
 from typing import NoReturn
 
@@ -57,6 +58,39 @@ def describe_error(error: BaseException) -> str:
     return (str(error).removeprefix("numrep: ") or type(error).__name__).replace("\n", " ")
 
 
+class _StdoutFailed(Exception):
+    """Writing to standard output failed (a full disk, /dev/full): not an OSError, so that
+    argparse, which swallows those when it prints --help, lets it through, and so that the
+    message can say it was standard output rather than a file."""
+
+
+class _GuardedStdout:
+    """sys.stdout for one command: its write errors (but a closed pipe, which ends a command
+    quietly) become _StdoutFailed."""
+
+    def __init__(self, stream: typing.TextIO) -> None:
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        try:
+            return self._stream.write(text)
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _StdoutFailed(describe_error(error)) from error
+
+    def flush(self) -> None:
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except OSError as error:
+            raise _StdoutFailed(describe_error(error)) from error
+
+    def __getattr__(self, name: str) -> typing.Any:
+        return getattr(self._stream, name)
+
+
 def _quiet_stdout() -> None:
     """Send what is left in stdout's buffer to /dev/null: once the reader of a pipe is gone, the
     flush at exit would otherwise print "Exception ignored ... BrokenPipeError"."""
@@ -87,16 +121,27 @@ def main(argv: Sequence[str] | None = None) -> int:
     (2 for usage errors, 1 for bad input, files and the system, 130 for Ctrl-C, 70 for a bug).
     NUMREP_TRACEBACK=1 in the environment shows the traceback of a bug instead."""
     command = "numrep"
+    # A closed standard error (2>&-) would send error lines to stdout, into --json output; a
+    # closed standard output (>&-) lost the output with status 0 (or was a bug, with --json).
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w")  # noqa: SIM115 - for the rest of the process
+    if sys.stdout is None:
+        return _fail("standard output is closed (redirect it to /dev/null to discard the output)",
+                     EXIT_BAD_INPUT)
+    stdout = sys.stdout
+    sys.stdout = typing.cast(typing.TextIO, _GuardedStdout(stdout))
     try:
-        for stream in (sys.stdin, sys.stdout, sys.stderr):  # undecodable input reaches the parser and back
+        for stream in (sys.stdin, stdout, sys.stderr):  # undecodable input reaches the parser and back
             if isinstance(stream, io.TextIOWrapper):
                 stream.reconfigure(errors=_STREAM_ERRORS)
         args = build_parser().parse_args(argv)
         command = f"numrep {args.command}"
         status = int(args.run(args))
-        if sys.stdout is not None:
-            sys.stdout.flush()  # here, where a failure is caught, not at exit
+        sys.stdout.flush()  # here, where a failure is caught, not at exit
         return status
+    except _StdoutFailed as error:
+        _quiet_stdout()  # what is left in the buffer cannot be written at exit either
+        return _fail(f"cannot write to standard output: {error}", EXIT_BAD_INPUT)
     except KeyboardInterrupt:
         return EXIT_INTERRUPTED  # quietly, as a shell's own commands do
     except BrokenPipeError:  # the reader (head, less) has all it wants
@@ -111,6 +156,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             raise
         return _fail(f"internal error in `{command}`: {type(error).__name__}: {describe_error(error)} "
                      "(a bug; NUMREP_TRACEBACK=1 shows where)", EXIT_INTERNAL)
+    finally:
+        sys.stdout = stdout
 
 
 def _fail(message: str, status: int) -> int:
