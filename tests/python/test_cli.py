@@ -829,7 +829,8 @@ def test_missing_files(tmp_path) -> None:
 def test_bad_report_files(tmp_path) -> None:
     result, _ = build(tmp_path, "phone,time\n0912000001,2026-01-01\n")
     one_error_line(result, 'no column "number"', "phone")
-    one_error_line(run("build", str(tmp_path / "reports.csv"), "-o", str(tmp_path / "db"), "--preset", "xyz"), "unknown preset")
+    bad_preset = run("build", str(tmp_path / "reports.csv"), "-o", str(tmp_path / "db"), "--preset", "xyz")
+    assert bad_preset.returncode == 2 and "unknown preset" in bad_preset.stderr  # a usage error
 
 
 def test_corrupt_database(tmp_path) -> None:

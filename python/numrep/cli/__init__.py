@@ -27,7 +27,7 @@ from typing import NoReturn
 
 from .. import _core
 from . import build, check, demo, info, stats, upgrade
-from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE
+from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
 
 __all__ = ["build_parser", "describe_error", "main"]
 
@@ -139,6 +139,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         status = int(args.run(args))
         sys.stdout.flush()  # here, where a failure is caught, not at exit
         return status
+    except UsageError as error:
+        return _fail(f"{error} (see numrep {command.removeprefix('numrep ')} --help)", EXIT_USAGE)
     except _StdoutFailed as error:
         _quiet_stdout()  # what is left in the buffer cannot be written at exit either
         return _fail(f"cannot write to standard output: {error}", EXIT_BAD_INPUT)

@@ -14,7 +14,17 @@ from typing import Any, Callable, Literal
 from .. import _core
 from .._ingest import report_files
 from ..reputation import ReputationDB
-from .common import EXIT_OK, delimiter_option, half_life_days, memory_option, region_option, region_text, report_time
+from .common import (
+    EXIT_OK,
+    UTC,
+    UsageError,
+    delimiter_option,
+    half_life_days,
+    memory_option,
+    region_option,
+    region_text,
+    report_time,
+)
 from .output import ProgressBar, format_size
 
 
@@ -59,9 +69,9 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     if dask is not None or workers is not None:
         for option, value in (("--memory", memory), ("--rejects", rejects), ("--temp-dir", temp_dir)):
             if value is not None:
-                raise ValueError(f"{option} does not apply to a Dask build (the workers hold the partial records)")
+                raise UsageError(f"{option} does not apply to a Dask build (the workers hold the partial records)")
         if strict:
-            raise ValueError("--strict does not apply to a Dask build (bad rows are counted on the workers)")
+            raise UsageError("--strict does not apply to a Dask build (bad rows are counted on the workers)")
         db = _dask_build(paths, output, dask=dask, workers=workers, shards=shards, delimiter=delimiter,
                          default_time=default_time, half_life_days=half_life, **options)
     else:
@@ -157,6 +167,13 @@ def run(args: argparse.Namespace) -> int:
     # alone builds with --time '' --category '' --default-time ISO.
     columns = {name: (None if name != "number" and getattr(args, name) == "" else getattr(args, name))
                for name in ("number", "time", "category", "source", "not_spam") if getattr(args, name) is not None}
+    if columns.get("number") == "":
+        raise UsageError("--number cannot be empty: every report needs its number's column")
+    if "time" in columns and columns["time"] is None and args.default_time is None:
+        raise UsageError("--time '' leaves the report time out: give --default-time ISO, the time of every report")
+    if args.default_time is not None and args.default_time > dt.datetime.now(UTC) + dt.timedelta(days=1):
+        raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is in the future (later than a day "
+                         "from now): reports dated then would outweigh every real one")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
         db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
@@ -190,7 +207,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="CSV files (header line first) or Parquet files of reports, or glob patterns of them")
     build.add_argument("-o", "--output", required=True, metavar="DB",
                        help="database directory to write (replaced if it is one)")
-    build.add_argument("--preset", help="a named column layout of CSV files: ftc (US FTC Do-Not-Call complaints)")
+    build.add_argument("--preset", type=preset_option,
+                       help="a named column layout of CSV files: ftc (US FTC Do-Not-Call complaints)")
     columns = build.add_argument_group("columns (header names; default number, time, category; an empty name "
                                        "leaves the field out: --time '' needs --default-time)")
     columns.add_argument("--number", metavar="COL", help="column of the reported number")
@@ -224,6 +242,13 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     where.add_argument("--workers", type=worker_count, metavar="N",
                        help="build on a local Dask cluster of N worker processes")
     build.set_defaults(run=run)
+
+
+def preset_option(text: str) -> str:
+    """A preset's name, as ingest_options.hpp's find_preset knows them; argparse type."""
+    if text not in ("ftc", "FTC"):
+        raise argparse.ArgumentTypeError(f"unknown preset {text!r} (known: ftc)")
+    return text
 
 
 def shard_count(text: str) -> int:

@@ -25,6 +25,11 @@ EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 UTC = dt.timezone.utc
 
+
+class UsageError(Exception):
+    """A command line whose options cannot go together, found after parsing: exit status 2, as
+    argparse gives for the options it checks itself."""
+
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
