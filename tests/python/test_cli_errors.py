@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -76,6 +77,8 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
      ["no/such/dir/r.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 2, ["--region", "'XX'"]),
     (["build", "{reports}", "-o", "{root}/new db", "--memory", "1K"], 2, ["--memory", "below the 16M"]),
+    # A target that cannot be written, refused before any report is read (it was after them all).
+    (["build", "{reports}", "-o", "{reports}/x.db"], 1, ["reports.csv is not a directory", "choose another -o"]),
     # Options that cannot go together are usage errors (2), naming the option (they were 1).
     (["build", "{reports}", "-o", "{root}/new db", "--preset", "xyz"], 2, ["--preset", "'xyz'", "known: ftc"]),
     (["build", "{reports}", "-o", "{root}/new db", "--workers", "2", "--memory", "1G"], 2, ["--memory", "Dask"]),
@@ -315,3 +318,25 @@ def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: py
     with pytest.raises(KeyboardInterrupt):
         original(numrep.ReputationDB, reports, tmp_path / "other", progress=interrupted)
     assert not (tmp_path / "other" / "MANIFEST").exists()
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root without setpriv")
+def test_a_target_that_cannot_be_written_is_refused_before_the_reports_are_read(tmp_path: Path) -> None:
+    """-o in a read-only directory, or a read-only database: found only at the save, after the
+    whole ingest (seconds to hours)."""
+    read_only = tmp_path / "read-only"
+    read_only.mkdir()
+    database = tmp_path / "db"
+    reports = tmp_path / "reports.csv"
+    reports.write_text("number,time,category\n0912000001,2026-02-28T10:00:00Z,scam\n", encoding="utf-8")
+    assert run("build", str(reports), "-o", str(database)).returncode == 0
+    for directory in (read_only, database):
+        directory.chmod(0o555)
+    # Root writes anywhere: drop the capabilities that let it (as an ordinary user has none).
+    prefix = ([shutil.which("setpriv") or "setpriv", "--inh-caps=-dac_override,-dac_read_search",
+               "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else [])
+    # Reports that do not exist: the target is refused before they are looked for.
+    for target in (read_only / "x.db", read_only / "a" / "b" / "x.db", database):
+        result = subprocess.run([*prefix, sys.executable, "-m", "numrep", "build", str(tmp_path / "none.csv"), "-o",
+                                 str(target)], capture_output=True, text=True, timeout=120)
+        assert_one_error_line(result, 1, f"cannot write the database to {target}", "Permission denied")

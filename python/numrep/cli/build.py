@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import os
 import sys
+import tempfile
 import time
 from collections.abc import Sequence
 from typing import Any, Callable, Literal
@@ -36,6 +38,26 @@ def guard_output(path: str) -> None:
         _core._check_replaceable(path)
     except ValueError as e:
         raise ValueError(f"{e} (choose another -o)") from None
+    _check_writable(path)
+
+
+def _check_writable(path: str) -> None:
+    """Refuse, before any report is read, a target that cannot be written: the directory the
+    database goes into (the target if it is one, else the nearest existing directory above it,
+    under which the build creates the rest) must take a file. Found at the save, such a target
+    cost the whole ingest (a file where a directory should be, no permission, a read-only disk)."""
+    where = os.path.abspath(path)
+    while not os.path.lexists(where) and os.path.dirname(where) != where:
+        where = os.path.dirname(where)
+    if not os.path.isdir(where):
+        raise ValueError(f"cannot write the database to {path}: {where} is not a directory (choose another -o)")
+    try:
+        probe, name = tempfile.mkstemp(prefix=".numrep-write-test-", dir=where)
+    except OSError as error:
+        raise ValueError(f"cannot write the database to {path}: {where}: {error.strerror} "
+                         "(choose another -o)") from None
+    os.close(probe)
+    os.unlink(name)
 
 
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,
