@@ -320,6 +320,12 @@ def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "other" / "MANIFEST").exists()
 
 
+# Root reads and writes anywhere: a command run as root without the capabilities that let it
+# (as an ordinary user has none); nothing for an ordinary user.
+WITHOUT_ROOT_POWERS = ([shutil.which("setpriv") or "setpriv", "--inh-caps=-dac_override,-dac_read_search",
+                        "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else [])
+
+
 @pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root without setpriv")
 def test_a_target_that_cannot_be_written_is_refused_before_the_reports_are_read(tmp_path: Path) -> None:
     """-o in a read-only directory, or a read-only database: found only at the save, after the
@@ -332,11 +338,27 @@ def test_a_target_that_cannot_be_written_is_refused_before_the_reports_are_read(
     assert run("build", str(reports), "-o", str(database)).returncode == 0
     for directory in (read_only, database):
         directory.chmod(0o555)
-    # Root writes anywhere: drop the capabilities that let it (as an ordinary user has none).
-    prefix = ([shutil.which("setpriv") or "setpriv", "--inh-caps=-dac_override,-dac_read_search",
-               "--bounding-set=-dac_override,-dac_read_search", "--"] if os.geteuid() == 0 else [])
     # Reports that do not exist: the target is refused before they are looked for.
     for target in (read_only / "x.db", read_only / "a" / "b" / "x.db", database):
-        result = subprocess.run([*prefix, sys.executable, "-m", "numrep", "build", str(tmp_path / "none.csv"), "-o",
-                                 str(target)], capture_output=True, text=True, timeout=120)
+        result = subprocess.run([*WITHOUT_ROOT_POWERS, sys.executable, "-m", "numrep", "build",
+                                 str(tmp_path / "none.csv"), "-o", str(target)], capture_output=True, text=True,
+                                timeout=120)
         assert_one_error_line(result, 1, f"cannot write the database to {target}", "Permission denied")
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root without setpriv")
+def test_a_database_directory_that_cannot_be_searched_says_why(tmp_path: Path) -> None:
+    """A directory without search permission hid its MANIFEST: "not a numrep database (no
+    MANIFEST: nothing was published here)"."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text("number,time,category\n0912000001,2026-02-28T10:00:00Z,scam\n", encoding="utf-8")
+    database = tmp_path / "db"
+    assert run("build", str(reports), "-o", str(database)).returncode == 0
+    database.chmod(0o600)  # readable, not searchable
+    try:
+        result = subprocess.run([*WITHOUT_ROOT_POWERS, sys.executable, "-m", "numrep", "check", "-d", str(database),
+                                 "0912000001"], capture_output=True, text=True, timeout=120)
+    finally:
+        database.chmod(0o700)
+    assert_one_error_line(result, 1, f"{database}: cannot be read: Permission denied")
+    assert "MANIFEST" not in result.stderr

@@ -764,6 +764,10 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     // upgrade's leftovers (a crash before their removal), so a MANIFEST damaged afterwards must
     // not let them open in its place (they are an older state).
     const auto manifest_type = std::filesystem::symlink_status(dir / manifest_name, error).type();
+    // A directory that cannot be searched (no x permission) hides its MANIFEST: the system's
+    // reason, not "no MANIFEST".
+    if (error && error != std::errc::no_such_file_or_directory)
+        throw_format_error(dir.string() + ": cannot be read: " + error.message());
     const bool has_manifest = manifest_type != std::filesystem::file_type::not_found &&
                               manifest_type != std::filesystem::file_type::none;
     if (is_v2(dir)) c = read_v2(dir, check);
