@@ -4,12 +4,14 @@ closed pipe ends the output quietly. Each case runs `python -m numrep` as a subp
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -247,6 +249,35 @@ def test_ctrl_c_exits_130_without_a_traceback() -> None:
         status = process.wait(timeout=120)
     assert status == 130, stderr
     assert stderr == ""
+
+
+def test_ctrl_c_during_a_build_on_local_workers_is_quiet(tmp_path: Path) -> None:
+    """`numrep build --workers 2`, Ctrl-C once the workers run: Dask's tasks, cut off as the
+    cluster closed, printed "Task exception was never retrieved" and a traceback, and each worker
+    process its KeyboardInterrupt's."""
+    pytest.importorskip("distributed")
+    reports = tmp_path / "reports.csv"
+    with reports.open("w", encoding="utf-8") as out:  # a build of several seconds on two workers
+        out.write("number,time,category\n")
+        for block in range(300):
+            out.write("".join(f"09{block:03d}{i:05d},2025-01-01T00:00:00Z,scam\n" for i in range(10_000)))
+    with subprocess.Popen([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(tmp_path / "db"),
+                           "--workers", "2"], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          start_new_session=True) as process:
+        def children() -> int:  # started by any of its threads (the cluster's loop runs in one)
+            count = 0
+            for task in Path(f"/proc/{process.pid}/task").glob("*/children"):
+                with contextlib.suppress(OSError):  # a thread that ended meanwhile
+                    count += len(task.read_text().split())
+            return count
+
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and children() < 2:  # the worker processes
+            time.sleep(0.1)
+        time.sleep(1.5)  # the workers have their tasks
+        os.killpg(process.pid, signal.SIGINT)  # as a terminal's Ctrl-C: the workers get it too
+        stdout, stderr = process.communicate(timeout=120)
+    assert (process.returncode, stderr) == (130, ""), stdout
 
 
 # --- in-process: failures no bad input reproduces on demand ---------------------------------

@@ -5,12 +5,15 @@ and sizes."""
 from __future__ import annotations
 
 import argparse
+import contextlib
 import datetime as dt
+import logging
 import os
+import signal
 import sys
 import tempfile
 import time
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any, Callable, Literal
 
 from .. import _core
@@ -121,10 +124,32 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     if dask is not None:
         with distributed.Client(dask) as client:  # type: ignore[no-untyped-call]
             return numrep_dask.build(paths, output, client=client, **options)
-    cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
-        n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None, silence_logs=40)
-    with cluster, distributed.Client(cluster) as client:  # type: ignore[no-untyped-call]
+    # Ctrl-C reaches the workers too (a terminal signals the whole foreground process group),
+    # and each printed its KeyboardInterrupt's traceback: they start with the signal ignored
+    # (inherited, and kept by Python and asyncio in them), and this process alone stops the
+    # build. (A Ctrl-C while they start, a second or two, is lost.)
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
+            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            silence_logs=logging.CRITICAL)  # a task's error comes back to the client: the workers need not log it
+    finally:
+        signal.signal(signal.SIGINT, previous)
+    with cluster, distributed.Client(cluster) as client, _quiet_if_interrupted():  # type: ignore[no-untyped-call]
         return numrep_dask.build(paths, output, client=client, **options)
+
+
+@contextlib.contextmanager
+def _quiet_if_interrupted() -> Iterator[None]:
+    """Ctrl-C during a build on a local cluster: the client's and the cluster's tasks, cut off
+    as they close, logged their errors ("Task exception was never retrieved", a closed comm) with
+    tracebacks, where numrep exits quietly with 130. Logging is switched off first (the process
+    is ending: nothing else is left to log)."""
+    try:
+        yield
+    except KeyboardInterrupt:
+        logging.disable(logging.CRITICAL)
+        raise
 
 
 def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequence[str], output: str, *,
