@@ -81,6 +81,9 @@ public:
                                            ", the latest a report may carry; by default a day from now): reports dated "
                                            "then would outweigh every real one");
         if (options_.progress_every == 0) options_.progress_every = 1;
+        // The header at once: a build without a bad row leaves a file of no rows, not an empty
+        // one (which CSV readers refuse).
+        if (options_.rejects != nullptr) *options_.rejects << "input,line,reason,message,row\n";
     }
     // Not copyable: the name cache points into this reader's interner.
     report_reader(const report_reader&) = delete;
@@ -383,10 +386,6 @@ private:
         if (options_.on_reject) options_.on_reject(rejected_row{input, line, reason, error, text, raw});
         if (options_.rejects != nullptr) {
             std::string out;
-            if (!rejects_header_written_) {
-                out = "input,line,reason,message,row\n";
-                rejects_header_written_ = true;
-            }
             detail::append_csv_field(out, input);
             out += ',' + std::to_string(line) + ',';
             out.append(to_string(reason)).append(",");
@@ -404,7 +403,6 @@ private:
     std::uint16_t length_cc_ = 0;
     int length_min_ = 0;
     int length_max_ = 0;
-    bool rejects_header_written_ = false;
 };
 
 // One input, one set of options; category names are not kept (use report_reader for those).

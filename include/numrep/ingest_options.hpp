@@ -107,7 +107,8 @@ struct ingest_options {
     // Called for every bad row (after it is counted).
     std::function<void(const rejected_row&)> on_reject;
     // Receives every bad row as CSV: a header "input,line,reason,message,row" (once per
-    // reader), then one record per bad row, the original row quoted in the last field.
+    // reader, when it is made), then one record per bad row, the original row quoted in the
+    // last field.
     std::ostream* rejects = nullptr;
     // Called every progress_every rows and once at the end of each input.
     std::function<void(const ingest_progress&)> on_progress;

@@ -711,6 +711,17 @@ TEST_CASE("ingest: rejects go to a CSV stream and a callback, every one of them"
     CHECK(read_all(rejects.str()).size() == 4);
 }
 
+TEST_CASE("ingest: a rejects stream of no bad row holds the header", "[ingest]") {
+    // It was empty, a file CSV readers refuse, where one of bad rows began with the header.
+    std::ostringstream rejects;
+    numrep::ingest_options o;
+    o.rejects = &rejects;
+    numrep::report_reader reader(o);
+    std::vector<numrep::report> out;
+    CHECK(reader.read("number,time,category\n0912345678,0,a\n", out, "in.csv").bad == 0);
+    CHECK(rejects.str() == "input,line,reason,message,row\n");
+}
+
 TEST_CASE("ingest: progress every N rows and at the end", "[ingest]") {
     std::string text = "number,time,category\n";
     for (int i = 0; i < 10; ++i) text += (i % 3 == 0 ? "x" : "0912345678") + std::string(",0,a\n");

@@ -95,6 +95,15 @@ def test_rejects_file(tmp_path) -> None:
     assert rows[2]["row"] == "09y2,2026-02-28,scam,a,"
 
 
+def test_a_rejects_file_of_no_bad_row_is_a_header(tmp_path) -> None:
+    """It was an empty file, which pandas.read_csv refuses (EmptyDataError)."""
+    pd = pytest.importorskip("pandas")
+    rejects = tmp_path / "rejects.csv"
+    numrep.ReputationDB.from_csv(write(tmp_path, "number,time,category\n0912000001,2026-02-28,scam\n"), rejects=rejects)
+    frame = pd.read_csv(rejects)
+    assert list(frame.columns) == ["input", "line", "reason", "message", "row"] and len(frame) == 0
+
+
 def test_column_mapping_and_delimiter(tmp_path) -> None:
     text = "Phone|When|Kind|Who\n0912000001|2026-02-28T10:00:00Z|scam|a\n+84 912 000 001|2026-02-28T11:00:00Z|fraud|b\n"
     path = write(tmp_path, text, "reports.psv")
