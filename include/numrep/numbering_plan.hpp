@@ -419,6 +419,15 @@ private:
         return added;
     }
 
+    // `text` without the spaces, tabs and carriage returns at its ends.
+    static std::string_view trimmed(std::string_view text) noexcept {
+        while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
+            text.remove_suffix(1);
+        while (!text.empty() && (text.front() == '\r' || text.front() == ' ' || text.front() == '\t'))
+            text.remove_prefix(1);
+        return text;
+    }
+
     std::size_t add_prefix_lines(std::string_view text, std::string_view source, std::uint32_t national_lengths,
                                  bool carrier) {
         std::size_t added = 0;
@@ -428,16 +437,16 @@ private:
             std::string_view line = text.substr(0, end);
             text = end == std::string_view::npos ? std::string_view{} : text.substr(end + 1);
             ++line_number;
-            while (!line.empty() && (line.back() == '\r' || line.back() == ' ' || line.back() == '\t'))
-                line.remove_suffix(1);
-            while (!line.empty() && (line.front() == ' ' || line.front() == '\t')) line.remove_prefix(1);
+            line = trimmed(line);
             if (line.empty() || line.front() == '#') continue;
             const auto where = [&] { return std::string(source) + " line " + std::to_string(line_number) + ": "; };
             const std::size_t bar = line.find('|');
             if (bar == std::string_view::npos)
                 detail::throw_invalid_argument(where() + "expected \"prefix|name\", got " + detail::quote(line));
-            const std::string_view prefix = line.substr(0, bar);
-            const std::string_view name = line.substr(bar + 1);
+            // Blanks around the bar go as those at the line's ends do ("322| Brussels" kept the
+            // name's leading space, "322 |Brussels" was a bad prefix).
+            const std::string_view prefix = trimmed(line.substr(0, bar));
+            const std::string_view name = trimmed(line.substr(bar + 1));
             if (name.empty())
                 detail::throw_invalid_argument(where() + "empty name for prefix " + detail::quote(prefix));
             if (const std::string why = prefix_problem(prefix); !why.empty())
