@@ -91,6 +91,12 @@ class NumberInfo:
     """
     What a numbering plan says about one number.
     """
+    def __eq__(self, other: builtins.object) -> bool:
+        """
+        The same number (as PhoneNumber compares them) and the same fields.
+        """
+    def __hash__(self) -> int:
+        ...
     def __repr__(self) -> str:
         ...
     def _asdict(self) -> dict[str, str | bool]:

@@ -129,6 +129,21 @@ void register_plan(py::module_& m) {
                 return d;
             },
             "The fields as a dict (number as E.164 text).")
+        .def(
+            "__eq__",
+            [](const info_record& a, const typed<names::object>& other) -> typed<names::boolean> {
+                if (!py::isinstance<info_record>(other)) return py::reinterpret_borrow<py::object>(Py_NotImplemented);
+                const auto& b = other.cast<const info_record&>();
+                return py::bool_(a.number == b.number && a.carrier == b.carrier && a.type == b.type &&
+                                 a.region_name == b.region_name && a.region_code == b.region_code &&
+                                 a.valid == b.valid);
+            },
+            py::arg("other"), "The same number (as PhoneNumber compares them) and the same fields.")
+        .def("__hash__",
+             [](const info_record& r) {
+                 return py::hash(
+                     py::make_tuple(r.number.key(), r.carrier, r.type, r.region_name, r.region_code, r.valid));
+             })
         .def("__repr__", [](const info_record& r) {
             // Names as Python literals: a custom plan's carrier may hold a quote (O'Brien).
             const auto literal = [](const std::string& text) { return repr_of(py::str(text)); };

@@ -608,3 +608,22 @@ def test_loaded_carrier_and_area_names_follow_libphonenumbers_rules():
     assert plan.lookup("+32 800 12319", region=None).region == ""  # toll-free
     assert plan.lookup("+20 15 1607 8556", region=None).region == ""  # an Egyptian mobile
     assert plan.lookup("+54 9 11 2345 0757", region=None).region == "Buenos Aires"
+
+
+def test_blanks_around_the_bar_of_a_prefix_line_are_not_part_of_it():
+    """"322| Brussels " kept the name's leading space; "322 |Brussels" was a bad prefix."""
+    plan = numrep.NumberingPlan()
+    assert plan.load_geocoding_text("322 |  Brussels \t\r\n3250|\tBrugge\n", national_lengths=[8]) == 2
+    assert plan.lookup("+32 2 123 45 67").region == "Brussels"
+    assert plan.lookup("+32 50 12 34 56").region == "Brugge"
+    with pytest.raises(ValueError, match="empty name"):
+        plan.load_geocoding_text("3216|  \n")
+
+
+def test_number_infos_compare_by_their_fields():
+    """NumberInfo had no equality: two lookups of one number compared unequal."""
+    a = numrep.lookup("+1 416 555 0100", region=None)
+    assert a == numrep.lookup(14165550100, region=None) and hash(a) == hash(numrep.lookup(14165550100, region=None))
+    assert a != numrep.lookup("+1 416 555 0101", region=None)  # another number, the same fields
+    assert a != numrep.lookup("+1 212 555 0100", region=None)  # another area
+    assert a != a._asdict() and len({a, numrep.lookup("+14165550100", region=None)}) == 1
