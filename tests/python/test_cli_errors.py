@@ -171,6 +171,18 @@ def test_undecodable_arguments_and_input(files: dict[str, str]) -> None:
                           "no such report file", "no\udcff.csv")
 
 
+def test_json_output_is_utf_8_whatever_the_bytes_given() -> None:
+    """A byte that is no UTF-8 in an argument went into --json output as itself: the output was
+    no UTF-8, and strict JSON readers refused it. It is a \\u escape now (of the surrogate
+    Python reads the byte as); other text stays as it is."""
+    result = subprocess.run([sys.executable, "-m", "numrep", "info", "--json", b"09123\xe945678", "0912345678",
+                             "Gọi 0912"], capture_output=True, timeout=120)
+    rows = json.loads(result.stdout.decode("utf-8"))  # strict: fails on a stray byte
+    assert rows[0]["input"] == "09123\udce945678" and "invalid UTF-8" in rows[0]["error"]
+    assert rows[1]["e164"] == "+84912345678" and rows[2]["input"] == "Gọi 0912"
+    assert "Gọi".encode() in result.stdout  # not escaped
+
+
 def test_messages_beyond_the_terminal_encoding_are_escaped_not_fatal(tmp_path: Path) -> None:
     """A Vietnamese bad row under a Latin-1 terminal: the build finishes and says so, the
     characters Latin-1 lacks written as \\u escapes (they failed the command after its work)."""

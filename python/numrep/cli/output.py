@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import sys
+import re
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -37,6 +37,17 @@ def print_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> No
 
 MOST_ROWS = 15  # rows of a printed or plotted breakdown; --json has them all
 
+# Bytes that were no UTF-8 (a file name, an argument), read as lone surrogates U+DC80..U+DCFF.
+_UNDECODED = re.compile("[\udc80-\udcff]")
+
+
+def print_json(value: object) -> None:
+    """`value` as JSON on stdout, non-ASCII text as itself. Bytes that were no UTF-8 are written
+    as \\u escapes of the surrogates that stand for them: written as themselves (as the tables
+    do), they made the output invalid UTF-8, which strict JSON readers refuse."""
+    text = json.dumps(value, ensure_ascii=False, indent=2)
+    print(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
+
 
 def print_rows(rows: Sequence[dict[str, Any]], *, as_json: bool,
                table_row: Callable[[dict[str, Any]], dict[str, object]],
@@ -44,8 +55,7 @@ def print_rows(rows: Sequence[dict[str, Any]], *, as_json: bool,
     """Per-number results: all of them as JSON, or the ones without an "error" as a table
     (columns(table rows) chooses the columns)."""
     if as_json:
-        json.dump(list(rows), sys.stdout, ensure_ascii=False, indent=2)
-        print()
+        print_json(list(rows))
         return
     good = [table_row(r) for r in rows if "error" not in r]
     if good:

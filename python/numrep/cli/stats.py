@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import errno
-import json
 import os
 import sys
 from collections.abc import Sequence
@@ -18,7 +17,7 @@ import numpy.typing as npt
 from .. import _core
 from ..reputation import _UNSET, ReputationDB, newest_report_seconds
 from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, later_reports_note, open_db
-from .output import MOST_ROWS, format_size, print_counts
+from .output import MOST_ROWS, format_size, print_counts, print_json
 
 
 def database_keys(db: ReputationDB) -> npt.NDArray[np.uint64]:
@@ -241,15 +240,14 @@ def run(args: argparse.Namespace) -> int:
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
     stores = dict(_core._store_files(args.db))
     if args.json:
-        json.dump({"database": args.db, "numbers": n, "now": now.isoformat(), "as_of": now.isoformat(),
+        print_json({"database": args.db, "numbers": n, "now": now.isoformat(), "as_of": now.isoformat(),
                    "latest_report": None if latest is None else latest.isoformat(),
                    "all_decayed": note is not None, "shards": db.shard_ranges(),
                    "numbers_reported_later": later,
                    "half_life_days": db.half_life_days, "store_bytes": stores,
                    "records_bits_per_key": db.records_bits_per_key,
                    **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
-                   "delisted": parts["delisted"]["delisted"]}, sys.stdout, ensure_ascii=False, indent=2)
-        print()
+                   "delisted": parts["delisted"]["delisted"]})
     else:
         print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
               f"region {db.region or 'none'}")
