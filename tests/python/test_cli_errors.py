@@ -292,6 +292,22 @@ def test_ctrl_c_during_a_build_on_local_workers_is_quiet(tmp_path: Path) -> None
     assert (process.returncode, stderr) == (130, ""), stdout
 
 
+def test_a_killed_demo_removes_its_scratch_directory(tmp_path: Path) -> None:
+    """SIGTERM during the demo's database part left /tmp/numrep-demo-* behind."""
+    for _ in range(3):  # a demo that ends before the signal proves nothing: again
+        with subprocess.Popen([sys.executable, "-m", "numrep", "demo"], stdout=subprocess.DEVNULL,
+                              stderr=subprocess.PIPE, text=True, env={**os.environ, "TMPDIR": str(tmp_path)}) as process:
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and not list(tmp_path.glob("numrep-demo-*")):
+                time.sleep(0.01)
+            process.terminate()
+            _, stderr = process.communicate(timeout=120)
+        if process.returncode != 0:
+            break
+    assert (process.returncode, stderr) == (143, "")
+    assert list(tmp_path.iterdir()) == []
+
+
 # --- in-process: failures no bad input reproduces on demand ---------------------------------
 
 

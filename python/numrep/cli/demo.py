@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import csv
 import datetime as dt
+import signal
 import tempfile
 import time
 from pathlib import Path
@@ -195,9 +196,19 @@ def run(args: argparse.Namespace) -> int:
             print(f"  {names[code] or '(none)':<20} {int(counts[code]):>9,}")
     print("\nCarrier is the carrier a prefix was allocated to; numbers may have been ported since 2018.")
 
-    with tempfile.TemporaryDirectory(prefix="numrep-demo-") as scratch:
-        _demo_reputation(Path(scratch), args.count)
+    # A kill (SIGTERM) left the scratch directory behind: it ends the demo as an exception does,
+    # through the directory's removal.
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    try:
+        with tempfile.TemporaryDirectory(prefix="numrep-demo-") as scratch:
+            _demo_reputation(Path(scratch), args.count)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
+
+
+def _exit_on_sigterm(signum: int, frame: object) -> None:
+    raise SystemExit(128 + signum)  # the status a shell reports for the signal
 
 
 def _demo_reputation(scratch: Path, count: int) -> None:
