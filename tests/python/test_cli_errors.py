@@ -208,9 +208,11 @@ def test_closed_stdin_is_one_line() -> None:
 def test_full_disk_on_stdout_is_one_line(args: list[str]) -> None:
     """It said "No space left on device" without saying it was standard output (after a build,
     it read as a failed build); argparse's --help and --version said nothing and exited 0."""
+    # Buffered, as by default (--help fitted in the buffer, and failed only at exit).
+    env = {name: value for name, value in os.environ.items() if name != "PYTHONUNBUFFERED"}
     with open("/dev/full", "w") as full:
         result = subprocess.run([sys.executable, "-m", "numrep", *args], stdout=full,
-                                stderr=subprocess.PIPE, text=True, timeout=120)
+                                stderr=subprocess.PIPE, text=True, timeout=120, env=env)
     assert result.returncode == 1 and result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
     assert "cannot write to standard output: No space left on device" in result.stderr
 

@@ -134,7 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         for stream in (sys.stdin, stdout, sys.stderr):  # undecodable input reaches the parser and back
             if isinstance(stream, io.TextIOWrapper):
                 stream.reconfigure(errors=_STREAM_ERRORS)
-        args = build_parser().parse_args(argv)
+        try:
+            args = build_parser().parse_args(argv)
+        except SystemExit:  # --help, --version: what argparse wrote, flushed where a failure is caught
+            sys.stdout.flush()
+            raise
         command = f"numrep {args.command}"
         status = int(args.run(args))
         sys.stdout.flush()  # here, where a failure is caught, not at exit
