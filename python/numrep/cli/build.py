@@ -124,18 +124,22 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     if dask is not None:
         with distributed.Client(dask) as client:  # type: ignore[no-untyped-call]
             return numrep_dask.build(paths, output, client=client, **options)
-    # Ctrl-C reaches the workers too (a terminal signals the whole foreground process group),
-    # and each printed its KeyboardInterrupt's traceback: they start with the signal ignored
-    # (inherited, and kept by Python and asyncio in them), and this process alone stops the
-    # build. (A Ctrl-C while they start, a second or two, is lost.)
-    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # The workers ignore Ctrl-C once started (numrep._dask_worker): this process stops the build.
+    # While the cluster starts, a Ctrl-C is kept and raised once it is up, so that it is closed
+    # as after any other (raised inside LocalCluster, it left the cluster to an exit handler,
+    # which printed tracebacks). A task's error comes back to the client as an exception: the
+    # workers need not log it.
+    interrupted: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     try:
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.CRITICAL)  # a task's error comes back to the client: the workers need not log it
+            silence_logs=logging.CRITICAL, preload=["numrep._dask_worker"])
     finally:
         signal.signal(signal.SIGINT, previous)
     with cluster, distributed.Client(cluster) as client, _quiet_if_interrupted():  # type: ignore[no-untyped-call]
+        if interrupted:
+            raise KeyboardInterrupt
         return numrep_dask.build(paths, output, client=client, **options)
 
 
