@@ -72,7 +72,10 @@ struct prefix_rule {
     std::string_view carrier;
     std::string_view region;
     // Bit L set: numbers whose national part has L digits are valid here. 0 makes a hint that
-    // applies at every length (carrier or region data from files) but validates nothing.
+    // applies at every length (carrier or region data from files) but validates nothing; on a
+    // plan with the world base, where the world data then decides type and validity, a hint's
+    // carrier names only mobile (fixed-line-or-mobile, pager) numbers and its region only valid
+    // geographic ones, as libphonenumber's carrier mapper and geocoder do (docs/world-plan.md).
     std::uint32_t national_lengths = 0;
 };
 
