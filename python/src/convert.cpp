@@ -48,6 +48,11 @@ py::object unmasked(const py::object& values) {
     const py::object data = ma.attr("getdata")(values);
     const py::object mask = ma.attr("getmaskarray")(values);
     if (!mask.attr("any")().cast<bool>()) return data;
+    // Arrays the calls refuse whatever their mask (floats that are not all missing, more than
+    // one dimension): as they are, to be refused with their own messages.
+    const auto array = py::reinterpret_borrow<py::array>(data);
+    const char kind = array.dtype().kind();
+    if (array.ndim() != 1 || kind == 'f' || kind == 'c') return data;
     py::object out = data.attr("astype")("object");
     out.attr("__setitem__")(mask, py::none());
     return out;
@@ -170,7 +175,7 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     if (origin_of(column) == column_origin::pyarrow && py::hasattr(column, "to_pylist"))
         column = column.attr("to_pylist")();
     if (!py::isinstance<py::array>(column) && py::hasattr(column, "to_numpy")) column = column.attr("to_numpy")();
-    if (py::isinstance<py::array>(column)) column = unmasked(column).attr("tolist")();
+    if (py::isinstance<py::array>(column)) column = column.attr("tolist")();  // a masked entry: None
     if (!py::isinstance<py::sequence>(column))
         throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
     const auto codes_fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "numrep: region sequence"));

@@ -110,8 +110,8 @@ std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string
 // ---- small helpers shared by the bindings
 
 // A NumPy masked array with its masked entries as missing values (an object array with None
-// there), or its data when nothing is masked; anything else as it is. The values under a mask
-// are whatever the array held, and were read as numbers, keys or regions.
+// there, read one object at a time), or its data when nothing is masked; anything else as it
+// is. The values under a mask are whatever the array held, and were read as numbers or keys.
 py::object unmasked(const py::object& values);
 
 // UTF-8 of a str. Lone surrogates U+DC80..U+DCFF (bytes os.fsdecode could not decode) become

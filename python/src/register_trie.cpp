@@ -68,7 +68,6 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
     if (py::isinstance<py::array>(values) || !py::hasattr(values, "to_numpy")) return std::nullopt;
     if (origin_of(values) == column_origin::pyarrow) return values.attr("to_numpy")(py::arg("zero_copy_only") = false);
     return values.attr("to_numpy")();
-    return std::nullopt;
 }
 
 // Keys of a batch (convert.hpp): integer arrays and lists as they are (a negative key is a

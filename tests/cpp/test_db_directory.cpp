@@ -464,3 +464,45 @@ TEST_CASE("kill -9 at 200 random moments of saves: never lost, never wrong", "[d
     CHECK(files_in(dir).size() == 3);  // the last open cleaned up
     fs::remove_all(dir);
 }
+
+TEST_CASE("a reader waits out every publication that removed files it was reading", "[db][directory]") {
+    // Beside a writer saving in a loop, an open needed a sixth try now and then, and five were
+    // all it had: a healthy database was called damaged. Here the files of each manifest are gone
+    // when read, `published` times over, each time because a newer manifest was published.
+    const fs::path dir = "/nonexistent/db";
+    for (const int published : {0, 1, 6, 40, directory::most_publications_while_reading}) {
+        std::uint64_t generation = 1;
+        int reads = 0;
+        const auto read_manifest = [&] {
+            manifest::manifest m;
+            m.generation = generation;
+            return m;
+        };
+        const auto read_named = [&](const manifest::manifest& m) {
+            ++reads;
+            if (m.generation <= static_cast<std::uint64_t>(published)) {
+                ++generation;  // a writer published meanwhile, removing what m names
+                throw std::system_error(ENOENT, std::generic_category(), "gone");
+            }
+            return m.generation;
+        };
+        CHECK(directory::read_published(dir, read_manifest, read_named) == static_cast<std::uint64_t>(published) + 1);
+        CHECK(reads == published + 1);
+    }
+    // A writer that never stops: refused as that, not as damage.
+    std::uint64_t generation = 1;
+    const auto endless_manifest = [&] {
+        manifest::manifest m;
+        m.generation = generation;
+        return m;
+    };
+    const auto always_gone = [&](const manifest::manifest&) -> std::uint64_t {
+        ++generation;
+        throw std::system_error(ENOENT, std::generic_category(), "gone");
+    };
+    CHECK_THROWS_WITH(directory::read_published(dir, endless_manifest, always_gone),
+                      numrep_test::contains("a writer published 1000 times"));
+    // A file gone with no new publication is damage.
+    const auto same_manifest = [] { return manifest::manifest{}; };
+    CHECK_THROWS_AS(directory::read_published(dir, same_manifest, always_gone), numrep::format_error);
+}

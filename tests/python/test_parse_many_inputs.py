@@ -62,7 +62,8 @@ def test_masked_entries_of_numpy_masked_arrays_are_missing_values() -> None:
         numrep.parse_many(texts, errors="raise")
     with pytest.raises(numrep.ParseError, match="item 1: missing value"):
         numrep.BloomFilter(100).add_many(keys)
-    # A masked region is no region: the international form still parses, the national one not.
+    # A masked region is no region (it already was: tolist() gives None for it): the
+    # international form still parses, the national one not.
     regions = np.ma.array(["VN", "GB"], mask=[False, True])
     both = ["0912345678", "+44 20 7946 0958"]
     assert numrep.parse_many(np.array(both), region=regions).tolist() == [84912345678, 442079460958]
@@ -71,6 +72,12 @@ def test_masked_entries_of_numpy_masked_arrays_are_missing_values() -> None:
         numrep.TrieStore.build([84912345678, 84912345679], np.ma.array([1, 2], mask=[False, True]))
     with pytest.raises(ValueError, match="value at index 1 is missing"):
         numrep.TrieStore.build([84912345678, 84912345679], [1, None])
+    # Arrays refused whatever their mask keep their own messages.
+    floats = np.ma.array([912345678.0, 1.0], mask=[False, True])
+    with pytest.raises(TypeError, match="lost its leading zeros"):
+        numrep.lookup_many(floats)
+    with pytest.raises(ValueError, match="one-dimensional"):
+        numrep.TrieStore.build([84912345678], np.ma.array([[1, 2]], mask=[[False, True]]))
     # Nothing masked: the data as it is.
     store = numrep.TrieStore.build(np.ma.array(np.ma.getdata(keys)), np.ma.array([1, 2], mask=[False, False]))
     assert store.get(84912345679) == 2

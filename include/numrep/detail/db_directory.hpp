@@ -669,29 +669,52 @@ inline shard open_shard(const std::filesystem::path& dir, const db_manifest::sha
     return s;
 }
 
-inline contents read_v2(const std::filesystem::path& dir, verify check) {
-    // A writer may publish and remove the files of the manifest just read: read it again then.
+// Most publications a reader of a database directory waits out (read_published).
+inline constexpr int most_publications_while_reading = 1000;
+
+// Reads what a manifest names while a writer may publish meanwhile: `read_manifest_now()` gives
+// the manifest, `read_named(m)` what it names, throwing std::system_error ENOENT for a file the
+// writer removed after publishing. Then the manifest is read again, as often as a newer
+// publication is why (five tries were too few beside a writer saving in a loop, and called a
+// healthy database damaged); past most_publications_while_reading of them the writer never lets
+// a reader through, which is not damage either, and the error says so. A file gone without a
+// new publication is damage: a format error naming the manifest.
+template <class ReadManifest, class ReadNamed>
+auto read_published(const std::filesystem::path& dir, ReadManifest&& read_manifest_now, ReadNamed&& read_named) {
     for (int attempt = 0;; ++attempt) {
-        const db_manifest::manifest m = read_manifest(dir);
-        contents c;
-        c.database_id = m.database_id;
-        c.generation = m.generation;
-        c.saved = {m.config, m.default_region, m.bloom_fpr};
+        const db_manifest::manifest m = read_manifest_now();
         try {
-            for (const auto& entry : m.shards) c.shards.push_back(open_shard(dir, entry, check));
+            return read_named(m);
         } catch (const std::system_error& e) {
-            const bool replaced = attempt < 5 && e.code() == std::errc::no_such_file_or_directory && [&] {
+            const bool replaced = e.code() == std::errc::no_such_file_or_directory && [&] {
                 try {
-                    return read_manifest(dir).generation != m.generation;
+                    return read_manifest_now().generation != m.generation;
                 } catch (const std::exception&) {
                     return false;
                 }
             }();
-            if (replaced) continue;
+            if (replaced && attempt < most_publications_while_reading) continue;
+            if (replaced)
+                throw_runtime_error(dir.string() + ": a writer published " +
+                                    std::to_string(most_publications_while_reading) +
+                                    " times while the database was being opened, each time removing files just "
+                                    "read: open it again when the writer is done");
             throw_format_error((dir / manifest_name).string() + ": names a file that cannot be opened: " + e.what());
         }
-        return c;
     }
+}
+
+inline contents read_v2(const std::filesystem::path& dir, verify check) {
+    return read_published(
+        dir, [&] { return read_manifest(dir); },
+        [&](const db_manifest::manifest& m) {
+            contents c;
+            c.database_id = m.database_id;
+            c.generation = m.generation;
+            c.saved = {m.config, m.default_region, m.bloom_fpr};
+            for (const auto& entry : m.shards) c.shards.push_back(open_shard(dir, entry, check));
+            return c;
+        });
 }
 
 inline contents read_v1(const std::filesystem::path& dir, verify check) {
