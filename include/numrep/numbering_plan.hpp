@@ -234,10 +234,20 @@ private:
                (type == number_type::mobile && (code == 52 || code == 54 || code == 55 || code == 62 || code == 86));
     }
 
+    static void clear_names(number_info& info) noexcept {
+        info.carrier_id = 0;
+        info.carrier = {};
+        info.region_id = 0;
+        info.region = {};
+    }
+
     // What the world data says of `key`, merged under the overlay's answer in `info`.
     void add_world(std::uint64_t key, int digits, number_info& info) const noexcept {
         const int cc_length = detail::country_code_length(key, digits);
-        if (cc_length == 0) return;
+        if (cc_length == 0) {  // a country code alone: no number, which no hint names (a fuzzer's "49|C")
+            if (!info.valid) clear_names(info);
+            return;
+        }
         const int national_length = digits - cc_length;
         const unsigned lead = detail::leading_three_digits(key, digits);  // no divide by a variable
         const unsigned code = cc_length == 1 ? lead / 100 : cc_length == 2 ? lead / 10 : lead;
@@ -265,7 +275,7 @@ private:
         // loaded ones (load_carrier_data) too, where the world data decides the type.
         if (!has_carrier(type)) {
             info.carrier_id = 0;
-            info.carrier = carriers_.names()[0];
+            info.carrier = {};
         } else if (info.carrier_id == 0) {
             info.carrier_id = detail::world::range_id(detail::world::carrier_starts, detail::world::carrier_ids,
                                                       country->carrier_first, country->carrier_end, scaled);
