@@ -182,3 +182,42 @@ def test_without_environment_the_default_is_the_usable_cpus() -> None:
                          capture_output=True, text=True, check=True)
     cpus = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count()
     assert int(out.stdout) == cpus
+
+
+def test_an_add_to_a_bloom_filter_is_not_kept_out_by_queries() -> None:
+    """The filter's lock let readers in while a writer waited: one add beside eight threads that
+    kept querying waited until they stopped (19.5 s). Queries here run until six adds and six
+    |= have returned (milliseconds with a lock that lets writers in), or for 5 s at most (about
+    a second each, on two cores, with the old lock): they must return while the queries run."""
+    import threading
+    import time
+
+    keys = np.random.default_rng(0).integers(10**10, 10**11, 200_000, dtype=np.uint64)
+    for concurrent in (False, True):
+        bf = numrep.BloomFilter(10**6, 0.01, concurrent=concurrent)
+        stop = threading.Event()
+        running = threading.Barrier(9)
+
+        def query() -> None:
+            running.wait()
+            while not stop.is_set():
+                bf.contains_many(keys)
+
+        threads = [threading.Thread(target=query) for _ in range(8)]
+        for thread in threads:
+            thread.start()
+        timer = threading.Timer(5, stop.set)
+        timer.start()
+        running.wait()
+        time.sleep(0.5)  # the queries in full swing
+        for i in range(6):
+            bf.add(84912345678 + i)
+            bf |= numrep.BloomFilter(10**6, 0.01, concurrent=concurrent)
+        added_while_querying = not stop.is_set()
+        stop.set()
+        timer.cancel()
+        for thread in threads:
+            thread.join()
+        assert added_while_querying, f"concurrent={concurrent}"
+        assert 84912345678 in bf
+
