@@ -115,8 +115,9 @@ public:
     numbering_plan& operator=(numbering_plan&&) noexcept = default;
     ~numbering_plan() = default;
 
-    // Adds or refines a rule. Throws std::invalid_argument for a prefix that is not 1 to 15
-    // digits or does not start with an assigned country code.
+    // Adds or refines a rule: one for a prefix that has a rule of the same type and national
+    // lengths gives that rule the names it sets. Throws std::invalid_argument for a prefix that
+    // is not 1 to 15 digits or does not start with an assigned country code.
     void add(const prefix_rule& rule) { add(std::span<const prefix_rule>(&rule, 1)); }
 
     // Adds many rules and resolves once; all or nothing.
@@ -163,6 +164,18 @@ private:
             }
             node = nodes_[static_cast<std::size_t>(node)].child[d];
         }
+        // The same rule again (a file loaded again, a prefix repeated, an add of a new name):
+        // its names are refined. Stacked, the first one loaded kept answering, and every reload
+        // of a file grew the table by its lines.
+        for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
+            entry& same = entries_[static_cast<std::size_t>(i)];
+            if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.type == e.type) {
+                if (e.carrier_id != 0) same.carrier_id = e.carrier_id;
+                if (e.region_id != 0) same.region_id = e.region_id;
+                return;
+            }
+            i = same.next;
+        }
         e.next = nodes_[static_cast<std::size_t>(node)].first_entry;
         nodes_[static_cast<std::size_t>(node)].first_entry = static_cast<std::int32_t>(entries_.size());
         entries_.push_back(e);
@@ -172,7 +185,9 @@ private:
 public:
     // libphonenumber's carrier and geocoding data: "prefix|name" lines, '#' comments.
     // `source` names the data in error messages; a malformed line is std::invalid_argument
-    // naming the source, the line number and the problem. Returns the number of rules added.
+    // naming the source, the line number and the problem. Returns the number of prefix lines; a
+    // prefix given again (in the file, or in data loaded before) has its name replaced, so a
+    // file loaded again refreshes the names and adds no rule.
     std::size_t load_carrier_data(std::string_view text, std::string_view source = "carrier data",
                                   std::uint32_t national_lengths = 0) {
         return load_prefix_lines(text, source, national_lengths, true);
@@ -219,7 +234,7 @@ public:
     // Names by id: carriers()[info.carrier_id] == info.carrier (id 0: "", none).
     std::span<const std::string_view> carriers() const noexcept { return carriers_.names(); }
     std::span<const std::string_view> regions() const noexcept { return regions_.names(); }
-    std::size_t rule_count() const noexcept { return rule_count_; }
+    std::size_t rule_count() const noexcept { return rule_count_; }  // distinct rules (refining adds none)
     std::size_t node_count() const noexcept { return nodes_.size(); }
 
 private:

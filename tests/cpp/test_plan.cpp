@@ -234,6 +234,30 @@ TEST_CASE("loading plan data is all or nothing", "[plan][load]") {
     CHECK(plan.rule_count() == 1);
 }
 
+TEST_CASE("a prefix given again refines its rule: a file loaded again refreshes the names", "[plan][load]") {
+    // The first name loaded kept answering, and each reload added its lines to the table.
+    numrep::numbering_plan plan;
+    plan.load_geocoding_data("8424|Old name\n8428|Saigon\n");
+    plan.load_geocoding_data("8424|New name\n8428|Saigon\n");
+    CHECK(plan.lookup(842412345678ULL).region == "New name");
+    CHECK(plan.rule_count() == 2);
+    for (int i = 0; i < 100; ++i) plan.load_geocoding_data("8424|New name\n8428|Ho Chi Minh City\n");
+    CHECK(plan.rule_count() == 2);
+    CHECK(plan.lookup(842812345678ULL).region == "Ho Chi Minh City");
+    CHECK(plan.load_carrier_data("8491|A\n8491|B\n") == 2);  // within one file, the later line
+    CHECK(plan.lookup(84912345678ULL).carrier == "B");
+    CHECK(plan.rule_count() == 3);  // a carrier and an area on one prefix stay two rules
+    plan.add({"8424", numrep::number_type::unknown, "", "Added", 0});
+    CHECK(plan.lookup(842412345678ULL).region == "Added");
+    plan.add({"8424", numrep::number_type::fixed_line, "", "Valid", numrep::lengths({10})});  // another rule
+    CHECK(plan.rule_count() == 4);
+    // On the world plan too.
+    numrep::numbering_plan world(numrep::plans::world());
+    world.load_carrier_data("3361|Carrier A\n");
+    world.load_carrier_data("3361|Carrier B\n");
+    CHECK(world.lookup(33612345678ULL).carrier == "Carrier B");
+}
+
 TEST_CASE("rules added in one call take effect together, or not at all", "[plan]") {
     numrep::numbering_plan plan;
     const numrep::prefix_rule good[] = {

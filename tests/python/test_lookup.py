@@ -627,3 +627,16 @@ def test_number_infos_compare_by_their_fields():
     assert a != numrep.lookup("+1 416 555 0101", region=None)  # another number, the same fields
     assert a != numrep.lookup("+1 212 555 0100", region=None)  # another area
     assert a != a._asdict() and len({a, numrep.lookup("+14165550100", region=None)}) == 1
+
+
+def test_loading_a_file_again_refreshes_its_names():
+    """The first name loaded for a prefix kept answering, and every reload grew the table."""
+    plan = numrep.NumberingPlan()
+    plan.load_geocoding_text("8424|Old name\n")
+    plan.load_geocoding_text("8424|New name\n")
+    assert plan.lookup("+84 24 1234 5678").region == "New name" and plan.rule_count == 1
+    world = numrep.NumberingPlan.world()
+    rules = world.rule_count  # Vietnam's own
+    for name in ("Carrier A", "Carrier B"):
+        world.load_carrier_text(f"3361|{name}\n")
+    assert world.lookup("+33 6 12 34 56 78", region=None).carrier == "Carrier B" and world.rule_count == rules + 1
