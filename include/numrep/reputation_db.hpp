@@ -129,6 +129,9 @@ public:
             db_->check_each_in(*state_, keys, now, std::forward<F>(f));
         }
         std::optional<number_record> find(std::uint64_t key) const noexcept { return db_->find_in(*state_, key); }
+        // The time of the newest report in the pinned state (unix seconds), nullopt when it holds
+        // none (numbers with not-spam votes alone have no report time). A pass over every record.
+        std::optional<std::int64_t> latest_report() const { return latest_report_in(*state_); }
         // Pins the database's state as it is now.
         void refresh() { state_ = db_->load_state(); }
 
@@ -634,6 +637,23 @@ private:
             if (!record) record = number_record{};
             merge_records(*record, it->second, options_.config.half_life_seconds());
         }
+    }
+
+    // Reports only (a record of votes alone has none: last_seen stays 0), so the newest over
+    // the parts of a number (snapshot, delta layers) is its merged record's.
+    static std::optional<std::int64_t> latest_report_in(const state& s) {
+        std::optional<std::int64_t> latest;
+        const auto see = [&latest](const number_record& r) {
+            if (r.total() != 0 && (!latest || r.last_seen > *latest)) latest = r.last_seen;
+        };
+        for (const auto& sh : s.snap->shards)
+            sh->records.for_each(0, [&](std::uint64_t, const number_record& r) {
+                see(r);
+                return true;
+            });
+        for (const auto& layer : s.layers)
+            for (const auto& [key, r] : *layer) see(r);
+        return latest;
     }
 
     std::optional<number_record> find_in(const state& s, std::uint64_t key) const noexcept {

@@ -655,8 +655,14 @@ class ReputationDB:
         ...
     def _add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         ...
-    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int]:
-        ...
+    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int, int]:
+        """
+        Verdict columns, the rows reported after `now`, and the unix seconds they are as of; now="latest": the newest report's time in the state the verdicts come from.
+        """
+    def _latest_report_seconds(self) -> int:
+        """
+        The newest report's unix seconds in one state of the database (-1: none); a pass over every record.
+        """
     def _save_with_region(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], region: str | None) -> None:
         """
         save(path), with `region` (None: international forms only) as the region saved, from now on.

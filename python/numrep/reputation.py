@@ -50,7 +50,6 @@ class _Unset:
 
 
 _UNSET = _Unset()
-_LATEST_SLICE = 1 << 20  # numbers checked at a time when finding the newest report
 
 
 class ReputationDB(_core.ReputationDB):
@@ -294,12 +293,9 @@ class ReputationDB(_core.ReputationDB):
         # reports for numbers already held, then a compaction, leave both as they were).
         state = self._generation
         if self._latest is None or self._latest[0] != state:
-            keys = self.keys()
-            newest = -1
-            for start in range(0, len(keys), _LATEST_SLICE):  # bounded memory: the columns of a slice
-                columns, _ = super()._check_many(keys[start:start + _LATEST_SLICE], 0, None)
-                newest = max(newest, newest_report_seconds(columns))
-            self._latest = (state, newest)
+            # One pass over one state of the records (two passes, keys then their verdicts, could
+            # each see another state beside a writer, and gave times no state had).
+            self._latest = (state, super()._latest_report_seconds())
         if self._latest[1] < 0:
             return None
         return datetime.datetime.fromtimestamp(self._latest[1], datetime.timezone.utc)
@@ -311,6 +307,13 @@ class ReputationDB(_core.ReputationDB):
             if latest is None:
                 raise ValueError('numrep: now="latest" needs a report in the database, and it has none')
             return latest
+        return now
+
+    def _now_for_core(self, now: TimeLike | None) -> TimeLike | None:
+        """`now` as the compiled check and _check_many take it: "latest" in any case and spacing as
+        the str "latest", which they read in the state their verdicts come from."""
+        if isinstance(now, str) and now.strip().lower() == "latest":
+            return "latest"
         return now
 
     def _region_or_own(self, region: str | _Unset | None) -> str | None:
@@ -326,7 +329,7 @@ class ReputationDB(_core.ReputationDB):
         was built with) unless `region` says otherwise. A number reported after a `now` you give
         gets a verdict that counts those reports too (``includes_later_reports``), with a
         LaterReportsWarning."""
-        verdict = super().check(number, self._now(now), self._region_or_own(region))
+        verdict = super().check(number, self._now_for_core(now), self._region_or_own(region))
         if now is not None and verdict.includes_later_reports:
             _warn_of_later_reports(1, verdict.as_of_seconds)
         return verdict
@@ -370,11 +373,11 @@ class ReputationDB(_core.ReputationDB):
                          region: str | _Unset | None) -> tuple[Columns, int, int]:
         """check_many's columns, the unix seconds they are as of, and how many rows have a number
         reported after then; no warning (numrep.dask's partitions call this)."""
-        as_of = self._now(now)
+        as_of = self._now_for_core(now)
         if as_of is None:  # one time for every number, stated in the frame
             as_of = datetime.datetime.now(datetime.timezone.utc)
-        columns, later = self._check_many(numbers, as_of, self._region_or_own(region))
-        return columns, _core._unix_time(as_of, "now"), later
+        columns, later, as_of_seconds = self._check_many(numbers, as_of, self._region_or_own(region))
+        return columns, as_of_seconds, later
 
 
 def _warn_of_later_reports(numbers: int, as_of_seconds: int) -> None:

@@ -203,6 +203,20 @@ private:
     std::ofstream out_;
 };
 
+// `now` as the verdicts' time: the str "latest" (as ReputationDB passes it on) is the newest
+// report's time in the state `reader` pins, which the verdicts then come from (taken apart, a
+// writer between the two gave times no state had); anything else as time_or_now reads it.
+std::int64_t time_or_latest(const py::handle& now, const reputation_db::pinned_reader& reader) {
+    if (!py::isinstance<py::str>(now) || now.cast<std::string>() != "latest") return time_or_now(now, "now");
+    std::optional<std::int64_t> newest;
+    {
+        py::gil_scoped_release unlocked;  // a pass over every record
+        newest = reader.latest_report();
+    }
+    if (!newest) throw py::value_error("numrep: now=\"latest\" needs a report in the database, and it has none");
+    return *newest;
+}
+
 // Reads CSV report files into `builder` (a reputation_builder or a database_builder) with the
 // options _from_csv takes; returns the summed ingest stats and the region national forms were read in.
 template <class Builder>
@@ -994,8 +1008,9 @@ void register_reputation(py::module_& m) {
             [](const db_holder& h, const number_arg& number, const optional_time_arg& now,
                const region_arg& region_code) {
                 const phone_number n = number_of(number, region_code);
-                const std::int64_t t = time_or_now(now, "now");
-                return verdict_record{h.db->check(n.key(), t), t};
+                const auto reader = h.db->reader();  // "latest" and the verdict from one state
+                const std::int64_t t = time_or_latest(now, reader);
+                return verdict_record{reader.check(n.key(), t), t};
             },
             py::arg("number"), py::arg("now") = py::none(), py::arg("region") = default_region_code(),
             "The verdict on one number (str, int key or PhoneNumber) at `now` (datetime or unix seconds; default: "
@@ -1007,15 +1022,15 @@ void register_reputation(py::module_& m) {
                 const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many",
                                                          .region = home,
                                                          .on_bad_text = bad_text::coerce});
-                const std::int64_t t = time_or_now(now, "now");
+                // One state for every thread (a reader pins it): a compaction meanwhile cannot
+                // mix two snapshots within one call, and "latest" is that state's newest report.
+                const auto reader = h.db->reader();
+                const std::int64_t t = time_or_latest(now, reader);
                 const auto n = keys.shape(0);
                 verdict_columns columns(n, t);
                 const auto* in = keys.data();
                 {
                     py::gil_scoped_release unlocked;
-                    // One state for every thread (a reader pins it): a compaction meanwhile
-                    // cannot mix two snapshots within one call.
-                    const auto reader = h.db->reader();
                     for_each_range(static_cast<std::size_t>(n), [&](std::size_t begin, std::size_t end) {
                         // One check_each for the range (it adapts to the keys as it goes).
                         block_writer<verdict_columns> rows(columns, begin, end - begin);
@@ -1026,9 +1041,18 @@ void register_reputation(py::module_& m) {
                 py::dict out;
                 out["key"] = keys;
                 columns.add_to(out);
-                return py::make_tuple(out, columns.later_rows());
+                return py::make_tuple(out, columns.later_rows(), t);
             },
-            py::arg("numbers"), py::arg("now"), py::arg("region"))
+            py::arg("numbers"), py::arg("now"), py::arg("region"),
+            "Verdict columns, the rows reported after `now`, and the unix seconds they are as of; now=\"latest\": "
+            "the newest report's time in the state the verdicts come from.")
+        .def(
+            "_latest_report_seconds",
+            [](const db_holder& h) -> std::int64_t {
+                py::gil_scoped_release unlocked;
+                return h.db->reader().latest_report().value_or(-1);
+            },
+            "The newest report's unix seconds in one state of the database (-1: none); a pass over every record.")
         .def(
             "__len__", [](const db_holder& h) { return h.db->number_count(); },
             "Distinct reported numbers, snapshot and delta together.")

@@ -66,7 +66,7 @@ NUMREP_TYPE_NAME(verdict_columns, "dict[str, " NUMREP_NDARRAY(
                                       "numpy.int64 | numpy.bool") "]");
 NUMREP_TYPE_NAME(checked_columns, "tuple[dict[str, " NUMREP_NDARRAY(
                                       "numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | "
-                                      "numpy.int64 | numpy.bool") "], int]");
+                                      "numpy.int64 | numpy.bool") "], int, int]");
 NUMREP_TYPE_NAME(text_column, "tuple[" NUMREP_NDARRAY("numpy.int64") ", " NUMREP_NDARRAY("numpy.bool") "]");
 NUMREP_TYPE_NAME(info_dict, "dict[str, str | bool]");
 NUMREP_TYPE_NAME(counts, "dict[str, int]");

@@ -11,6 +11,7 @@ import sys
 from collections.abc import Iterator
 
 import numpy as np
+import pandas as pd
 import pyarrow as pa
 import pytest
 
@@ -221,3 +222,37 @@ def test_an_add_to_a_bloom_filter_is_not_kept_out_by_queries() -> None:
         assert added_while_querying, f"concurrent={concurrent}"
         assert 84912345678 in bf
 
+
+def test_latest_report_is_one_state_of_the_database_beside_a_writer() -> None:
+    """latest_report read the keys, then their verdicts: beside a writer the two passes saw two
+    states, and gave times no state had; check_many(now="latest") then judged one state at
+    another's time, warning of reports after it. Here every state's newest report is an odd
+    number of seconds after T0 (or T0 itself): an even one is a mix."""
+    import threading
+    import warnings
+
+    t0 = 1_700_000_000
+    numbers = [f"+8491{i:07d}" for i in range(50_000)]
+    db = numrep.ReputationDB.from_frame(
+        pd.DataFrame({"number": numbers, "time": t0, "category": "scam"}), region=None)
+    done = threading.Event()
+
+    def write() -> None:
+        for i in range(1, 201):
+            db.add_reports(pd.DataFrame({"number": [numbers[0], f"+8498{i:07d}"], "time": [t0 + 2 * i, t0 + 2 * i + 1],
+                                         "category": "scam"}), region=None)
+        done.set()
+
+    writer = threading.Thread(target=write)
+    writer.start()
+    seen = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", numrep.LaterReportsWarning)
+        while not done.is_set():
+            latest = db.latest_report
+            assert latest is not None
+            seen.append(int(latest.timestamp()) - t0)
+            columns = db.check_many(numbers[:1000], now="latest")
+            assert int(columns["last_seen"].max()) <= t0 + 401
+    writer.join()
+    assert seen and all(offset == 0 or offset % 2 == 1 for offset in seen), seen
