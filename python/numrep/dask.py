@@ -19,6 +19,7 @@ number's decayed count is summed in another order).
 
 from __future__ import annotations
 
+import collections
 import contextlib
 import datetime
 import os
@@ -346,8 +347,11 @@ def _wait_ended(futures: list[Any], timeout: float) -> None:
             future.exception(timeout=max(0.0, deadline - _time.monotonic()))
 
 
-# One opened database per worker process and path, reopened when its manifest changes.
-_OPENED: dict[tuple[str, Any], tuple[tuple[int, int], ReputationDB]] = {}
+# One opened database per worker process and path, reopened when its manifest changes; the
+# few used last only: every database ever checked stayed mapped (deleted ones too, whose disk
+# space a long-lived worker or notebook then never gave back).
+_OPENED: collections.OrderedDict[tuple[str, Any], tuple[tuple[int, int], ReputationDB]] = collections.OrderedDict()
+_MOST_OPENED = 4
 
 
 def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
@@ -362,6 +366,9 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
     if cached is None or cached[0] != version:
         cached = (version, ReputationDB.open(path, region=region))
         _OPENED[key] = cached
+    _OPENED.move_to_end(key)
+    while len(_OPENED) > _MOST_OPENED:
+        _OPENED.popitem(last=False)
     return cached[1]
 
 

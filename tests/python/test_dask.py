@@ -287,3 +287,18 @@ def test_build_takes_report_paths_from_any_iterable(client, tmp_path):
     got = numrep.dask.build(tmp_path.glob("*.csv"), tmp_path / "db", client=client)
     same_records(got, want)
     same_records(numrep.ReputationDB.build(tmp_path.glob("*.csv"), tmp_path / "db2"), want)
+
+
+def test_a_worker_keeps_the_few_databases_it_used_last(tmp_path):
+    """Every database a worker ever checked stayed open (mapped), deleted ones too."""
+    numrep.dask._OPENED.clear()
+    paths = []
+    for i in range(numrep.dask._MOST_OPENED + 3):
+        path = str(tmp_path / f"db{i}")
+        numrep.ReputationDB.from_frame(pd.DataFrame({"number": [f"09123456{i:02d}"], "time": 1_700_000_000,
+                                                     "category": "scam"})).save(path)
+        paths.append(path)
+        assert numrep.dask._opened(path, numrep.dask._UNSET).check(f"09123456{i:02d}").reports == 1
+    assert [key[0] for key in numrep.dask._OPENED] == paths[-numrep.dask._MOST_OPENED:]
+    numrep.dask._opened(paths[-2], numrep.dask._UNSET)  # used again: the last one used
+    assert [key[0] for key in numrep.dask._OPENED][-1] == paths[-2]
