@@ -510,6 +510,10 @@ class _Builder:
         """
         Whole records (keys sorted, records (n, 13) uint32), merged in.
         """
+    def close(self) -> None:
+        """
+        Gives up the build: its records and its spilled runs (the spill folder) go now, not when the object does (a traceback that holds it, kept by a notebook, kept the folder on disk).
+        """
     def finish(self, region: str | None) -> dict[str, int]:
         """
         Merges everything added and publishes the database (national forms recorded as read in `region`); returns counts: numbers, shards, runs spilled, bytes spilled.

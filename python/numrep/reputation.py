@@ -212,13 +212,28 @@ class ReputationDB(_core.ReputationDB):
         build), read as from_csv or from_parquet read them, or a DataFrame / Arrow table read as
         from_frame reads it. Returns the database opened from `path`; ``db.ingest_stats`` counts the
         rows and ``db.build_stats`` what the build did (numbers, shards, runs spilled)."""
-        from ._ingest import _feed_parquet, report_files
-
         budget = _memory_bytes(memory)
         if shards is not None and not 1 <= shards <= 16384:
             raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
         builder = _core._Builder(path, half_life_days=half_life_days, bloom_fpr=bloom_fpr, memory=budget,
                                  shards=shards or 0, temp_dir=temp_dir)
+        try:
+            return cls._build_with(builder, reports, path, number=number, time=time, category=category,
+                                   source=source, not_spam=not_spam, region=region, preset=preset, delimiter=delimiter,
+                                   strict=strict, rejects=rejects, default_time=default_time, progress=progress)
+        except BaseException:
+            builder.close()  # its spill folder now: the traceback keeps the builder (a notebook keeps that)
+            raise
+
+    @classmethod
+    def _build_with(cls: type[_Self], builder: _core._Builder, reports: Any, path: PathLike, *, number: str | None,
+                    time: str | _Unset | None, category: str | _Unset | None, source: str | _Unset | None,
+                    not_spam: str | _Unset | None, region: str | _Unset | None, preset: str | None,
+                    delimiter: str | None, strict: bool, rejects: PathLike | None, default_time: TimeLike | None,
+                    progress: Callable[[int, int, int, int], None] | None) -> _Self:
+        """build's reading and publishing, into `builder`."""
+        from ._ingest import _feed_parquet, report_files
+
         read_in: str | None
         frame_time = "time" if isinstance(time, _Unset) else time
         # CSV files may leave the time out when default_time gives every report one (the reader

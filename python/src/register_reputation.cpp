@@ -578,7 +578,11 @@ void register_scale(py::module_& m) {
             },
             py::arg("region"),
             "Merges everything added and publishes the database (national forms recorded as read in `region`); "
-            "returns counts: numbers, shards, runs spilled, bytes spilled.");
+            "returns counts: numbers, shards, runs spilled, bytes spilled.")
+        .def(
+            "close", [](builder_holder& h) { h.builder.reset(); },
+            "Gives up the build: its records and its spilled runs (the spill folder) go now, not when the object "
+            "does (a traceback that holds it, kept by a notebook, kept the folder on disk).");
 
     m.def(
         "_partial_records",

@@ -155,3 +155,21 @@ def test_cli_builds_within_memory_in_shards_and_on_local_workers(big: tuple[pd.D
         failed = run("build", str(small), "-o", str(tmp_path / "bad.db"), *args)
         assert failed.returncode != 0 and why in failed.stderr, failed.stderr
         assert len(failed.stderr.strip().splitlines()) <= 3
+
+
+def test_a_failed_build_removes_its_spill_folder_while_its_traceback_lives(big: tuple[pd.DataFrame, Path],
+                                                                           tmp_path: Path) -> None:
+    """The traceback of a failed build held the builder, and with it the spill folder: a notebook
+    keeps the last traceback (sys.last_traceback), so the runs stayed on disk."""
+    _, csv_path = big
+    seen: list[int] = []
+
+    def stop_after_a_spill(rows: int, bad: int, done: int, total: int) -> None:
+        seen.append(rows)
+        if list(tmp_path.glob("db.build-*/run-*")) and len(seen) > 1:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt) as raised:
+        numrep.ReputationDB.build(csv_path, tmp_path / "db", memory="16M", progress=stop_after_a_spill)
+    assert raised.value.__traceback__ is not None  # kept, as a notebook keeps it
+    assert not list(tmp_path.glob("db.build-*"))
