@@ -23,11 +23,20 @@ def _inside_numrep(module: object) -> bool:
     return isinstance(module, str) and (module == "numrep" or module.startswith("numrep."))
 
 
-def warn_caller(message: str, category: type[Warning]) -> None:
-    """warnings.warn(message, category) at the first caller outside numrep."""
+def warn_caller(message: str, category: type[Warning], *, remembered: bool = True) -> None:
+    """warnings.warn(message, category) at the first caller outside numrep. `remembered=False`
+    for a message that differs from call to call (a count, a time): Python's registry of
+    warnings already shown, one per caller, keeps every text it is given, and grew by one per
+    call (1 KB each, 28 MB over 40,000 calls of a replay job); such a warning is shown each time,
+    as a new text was anyway, without being remembered."""
     frame = sys._getframe(1)
     level = 2  # stacklevel 2 is this function's caller
     while frame.f_back is not None and _inside_numrep(frame.f_globals.get("__name__")):
         frame = frame.f_back
         level += 1
-    warnings.warn(message, category, stacklevel=level)
+    if remembered:
+        warnings.warn(message, category, stacklevel=level)
+        return
+    module = frame.f_globals.get("__name__")
+    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
+                           module=module if isinstance(module, str) else None, registry=None)

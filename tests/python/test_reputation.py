@@ -913,6 +913,23 @@ def test_from_frame_reads_integers_with_a_missing_value_as_integers() -> None:
     assert len(empty) == 0 and empty.ingest_stats["rows"] == 0
 
 
+def test_later_reports_warnings_are_shown_each_time_without_being_remembered() -> None:
+    """Each warning's text differs (a count, a time), and Python's registry of warnings already
+    shown kept every one: a replay job checking day after day grew by a kilobyte a call."""
+    import pandas as pd
+
+    frame = pd.DataFrame({"number": ["0912345678"] * 2, "time": ["2021-01-01", "2021-06-01"], "category": "scam"})
+    db = numrep.ReputationDB.from_frame(frame)
+    registry = globals().setdefault("__warningregistry__", {})
+    registry.clear()
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for day in range(1, 29):
+            db.check_many(["0912345678"], now=f"2021-03-{day:02d}")
+    assert len(caught) == 28 and all(w.filename == __file__ for w in caught)
+    assert [key for key in registry if key != "version"] == []
+
+
 def test_verdicts_before_a_numbers_last_report_say_they_count_it() -> None:
     """A record keeps totals, not each report's time: a verdict as of a time before the number's
     last report counts the later reports too. The verdict says so (includes_later_reports) and a
