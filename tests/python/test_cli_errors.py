@@ -385,6 +385,33 @@ def test_ctrl_c_stops_a_build_without_a_terminal(tmp_path: Path, monkeypatch: py
     assert not (tmp_path / "other" / "MANIFEST").exists()
 
 
+def test_ctrl_c_after_the_save_says_the_database_was_replaced(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    """Once reading is done, the merge and the save run without a pause where Ctrl-C is raised:
+    it came after them, as status 130 and nothing more, which reads as "nothing was replaced"."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text(REPORTS, encoding="utf-8")
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
+    original = numrep.ReputationDB.build.__func__  # type: ignore[attr-defined]
+
+    def saved_then_interrupted(cls: type[numrep.ReputationDB], path: object, output: object,
+                               **options: object) -> numrep.ReputationDB:
+        original(cls, path, output, **options)
+        raise KeyboardInterrupt  # as a Ctrl-C held while the save ran
+
+    def interrupted_before(cls: type[numrep.ReputationDB], path: object, output: object,
+                           **options: object) -> numrep.ReputationDB:
+        raise KeyboardInterrupt
+
+    capsys.readouterr()
+    monkeypatch.setattr(numrep.ReputationDB, "build", classmethod(saved_then_interrupted))
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 130
+    assert capsys.readouterr().err == f"numrep: interrupted once the database was saved: {tmp_path / 'db'} holds the new one\n"
+    monkeypatch.setattr(numrep.ReputationDB, "build", classmethod(interrupted_before))
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 130
+    assert capsys.readouterr().err == ""  # quietly: nothing was replaced
+
+
 # Root reads and writes anywhere: a command run as root without the capabilities that let it
 # (as an ordinary user has none); nothing for an ordinary user.
 WITHOUT_ROOT_POWERS = ([shutil.which("setpriv") or "setpriv", "--inh-caps=-dac_override,-dac_read_search",

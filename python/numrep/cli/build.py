@@ -209,6 +209,16 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
 
 
+def _publication(output: str) -> tuple[int, int] | None:
+    """Which publication `output` holds: its MANIFEST's inode and time (a save renames a new
+    one in), None without one."""
+    try:
+        st = os.stat(os.path.join(output, "MANIFEST"))
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
 def _no_progress(rows: int, bad: int, done: int, total: int) -> None:
     pass
 
@@ -226,6 +236,7 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is in the future (later than a day "
                          "from now): reports dated then would outweigh every real one")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
+    published_before = _publication(args.output)
     try:
         db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
                                    delimiter=args.delimiter,
@@ -236,6 +247,18 @@ def run(args: argparse.Namespace) -> int:
                                    # still calls into Python now and then, where Ctrl-C is raised.
                                    progress=bar if bar is not None else _no_progress, memory=args.memory,
                                    shards=args.shards, temp_dir=args.temp_dir, dask=args.dask, workers=args.workers)
+    except KeyboardInterrupt:
+        # Once reading is done, the merge and the save run without a pause where Ctrl-C is
+        # raised: it comes after them, and the new database is in place. Said, as status 130
+        # alone reads as "nothing was replaced".
+        if _publication(args.output) != published_before:
+            if bar is not None:
+                bar.close()
+                bar = None
+            with contextlib.suppress(OSError, ValueError):
+                print(f"numrep: interrupted once the database was saved: {args.output} holds the new one",
+                      file=sys.stderr, flush=True)
+        raise
     finally:
         if bar is not None:
             bar.close()
