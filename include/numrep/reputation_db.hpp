@@ -485,6 +485,17 @@ private:
     struct state {
         std::shared_ptr<const snapshot> snap;
         std::vector<std::shared_ptr<const delta_layer>> layers;
+        // The newest report's time in this state, found once (latest_report_in, a pass over every
+        // record): then now="latest" costs a load, as the state never changes.
+        static constexpr std::int64_t latest_unknown = std::numeric_limits<std::int64_t>::min();
+        mutable std::atomic<std::int64_t> latest{latest_unknown};
+
+        state() = default;
+        state(std::shared_ptr<const snapshot> s, std::vector<std::shared_ptr<const delta_layer>> l)
+            : snap(std::move(s)), layers(std::move(l)) {}
+        // A copy is made to be changed (a layer added): it finds its own newest report.
+        state(const state& o) : snap(o.snap), layers(o.layers) {}
+        state& operator=(const state&) = delete;
     };
 
     static const shard& shard_at(const snapshot& snap, std::size_t i) {
@@ -642,17 +653,22 @@ private:
     // Reports only (a record of votes alone has none: last_seen stays 0), so the newest over
     // the parts of a number (snapshot, delta layers) is its merged record's.
     static std::optional<std::int64_t> latest_report_in(const state& s) {
-        std::optional<std::int64_t> latest;
-        const auto see = [&latest](const number_record& r) {
-            if (r.total() != 0 && (!latest || r.last_seen > *latest)) latest = r.last_seen;
-        };
-        for (const auto& sh : s.snap->shards)
-            sh->records.for_each(0, [&](std::uint64_t, const number_record& r) {
-                see(r);
-                return true;
-            });
-        for (const auto& layer : s.layers)
-            for (const auto& [key, r] : *layer) see(r);
+        std::int64_t latest = s.latest.load(std::memory_order_acquire);
+        if (latest == state::latest_unknown) {
+            latest = -1;  // none (times are never negative)
+            const auto see = [&latest](const number_record& r) {
+                if (r.total() != 0 && r.last_seen > latest) latest = r.last_seen;
+            };
+            for (const auto& sh : s.snap->shards)
+                sh->records.for_each(0, [&](std::uint64_t, const number_record& r) {
+                    see(r);
+                    return true;
+                });
+            for (const auto& layer : s.layers)
+                for (const auto& [key, r] : *layer) see(r);
+            s.latest.store(latest, std::memory_order_release);  // two threads at once store the same
+        }
+        if (latest < 0) return std::nullopt;
         return latest;
     }
 

@@ -207,7 +207,9 @@ private:
 // report's time in the state `reader` pins, which the verdicts then come from (taken apart, a
 // writer between the two gave times no state had); anything else as time_or_now reads it.
 std::int64_t time_or_latest(const py::handle& now, const reputation_db::pinned_reader& reader) {
-    if (!py::isinstance<py::str>(now) || now.cast<std::string>() != "latest") return time_or_now(now, "now");
+    // Compared without a conversion: a str of lone surrogates is time_or_now's to name.
+    if (!py::isinstance<py::str>(now) || PyUnicode_CompareWithASCIIString(now.ptr(), "latest") != 0)
+        return time_or_now(now, "now");
     std::optional<std::int64_t> newest;
     {
         py::gil_scoped_release unlocked;  // a pass over every record

@@ -913,6 +913,24 @@ def test_from_frame_reads_integers_with_a_missing_value_as_integers() -> None:
     assert len(empty) == 0 and empty.ingest_stats["rows"] == 0
 
 
+def test_now_latest_in_any_case_and_a_str_that_is_no_time() -> None:
+    import pandas as pd
+
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-06-01"],
+                                                      "category": ["scam"]}))
+    for latest in ("latest", " LATEST ", "Latest"):
+        assert db.check("0912345678", now=latest).as_of == dt.datetime(2021, 6, 1, tzinfo=dt.timezone.utc)
+        assert db.check_many(["0912345678"], now=latest)["last_seen"][0] == 1_622_505_600
+    for bad in ("later", "\udcff"):  # lone surrogates: numrep's message, not pybind11's cast error
+        with pytest.raises(ValueError, match="now must be"):
+            db.check("0912345678", now=bad)
+        with pytest.raises(ValueError, match="now must be"):
+            db.check_many(["0912345678"], now=bad)
+    empty = numrep.ReputationDB.from_frame(pd.DataFrame({"number": [], "time": [], "category": []}))
+    with pytest.raises(ValueError, match='now="latest" needs a report'):
+        empty.check("0912345678", now="latest")
+
+
 def test_later_reports_warnings_are_shown_each_time_without_being_remembered() -> None:
     """Each warning's text differs (a count, a time), and Python's registry of warnings already
     shown kept every one: a replay job checking day after day grew by a kilobyte a call."""
