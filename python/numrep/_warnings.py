@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import sys
 import warnings
+from typing import Any
 
 
 class LaterReportsWarning(UserWarning):
@@ -23,20 +24,31 @@ def _inside_numrep(module: object) -> bool:
     return isinstance(module, str) and (module == "numrep" or module.startswith("numrep."))
 
 
-def warn_caller(message: str, category: type[Warning], *, remembered: bool = True) -> None:
-    """warnings.warn(message, category) at the first caller outside numrep. `remembered=False`
-    for a message that differs from call to call (a count, a time): Python's registry of
-    warnings already shown, one per caller, keeps every text it is given, and grew by one per
-    call (1 KB each, 28 MB over 40,000 calls of a replay job); such a warning is shown each time,
-    as a new text was anyway, without being remembered."""
+# Registries of warnings already shown, for messages that differ from call to call: one per
+# calling file, each emptied when it reaches _MOST_REMEMBERED texts.
+_REGISTRIES: dict[str, dict[Any, Any]] = {}
+_MOST_REMEMBERED = 256
+
+
+def warn_caller(message: str, category: type[Warning], *, varies: bool = False) -> None:
+    """warnings.warn(message, category) at the first caller outside numrep. `varies=True` for a
+    message that differs from call to call (a count, a time): Python's registry of warnings
+    already shown, one per calling module, keeps every text it is given, and grew by one per call
+    (1 KB each, 28 MB over 40,000 calls of a replay job). Such a warning is shown as by warn (a
+    text once per line under the default filter), from a registry of numrep's own that forgets
+    all it holds past _MOST_REMEMBERED texts (a text shown before may then be shown again)."""
     frame = sys._getframe(1)
     level = 2  # stacklevel 2 is this function's caller
     while frame.f_back is not None and _inside_numrep(frame.f_globals.get("__name__")):
         frame = frame.f_back
         level += 1
-    if remembered:
+    if not varies:
         warnings.warn(message, category, stacklevel=level)
         return
+    filename = frame.f_code.co_filename
+    registry = _REGISTRIES.setdefault(filename, {})
+    if len(registry) > _MOST_REMEMBERED:
+        registry.clear()
     module = frame.f_globals.get("__name__")
-    warnings.warn_explicit(message, category, frame.f_code.co_filename, frame.f_lineno,
-                           module=module if isinstance(module, str) else None, registry=None)
+    warnings.warn_explicit(message, category, filename, frame.f_lineno,
+                           module=module if isinstance(module, str) else None, registry=registry)

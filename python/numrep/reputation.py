@@ -404,7 +404,7 @@ def _warn_of_later_reports(numbers: int, as_of_seconds: int) -> None:
     warn_caller(f"numrep: {who} reported after now ({when}), and {whose} those reports as if they had come by "
                 "then: a database keeps each number's totals, not each report's time. Judge at or after the last "
                 "report (now=\"latest\" is the newest report's time), or build a database of the reports up to "
-                "now.", LaterReportsWarning, remembered=False)
+                "now.", LaterReportsWarning, varies=True)
 
 
 def newest_report_seconds(columns: Columns) -> int:

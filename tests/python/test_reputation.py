@@ -931,10 +931,13 @@ def test_now_latest_in_any_case_and_a_str_that_is_no_time() -> None:
         empty.check("0912345678", now="latest")
 
 
-def test_later_reports_warnings_are_shown_each_time_without_being_remembered() -> None:
+def test_later_reports_warnings_are_remembered_in_bounded_memory() -> None:
     """Each warning's text differs (a count, a time), and Python's registry of warnings already
-    shown kept every one: a replay job checking day after day grew by a kilobyte a call."""
+    shown kept every one: a replay job checking day after day grew by a kilobyte a call. A text
+    is still shown once per line under the default filter, from a registry of bounded size."""
     import pandas as pd
+
+    from numrep import _warnings
 
     frame = pd.DataFrame({"number": ["0912345678"] * 2, "time": ["2021-01-01", "2021-06-01"], "category": "scam"})
     db = numrep.ReputationDB.from_frame(frame)
@@ -942,10 +945,17 @@ def test_later_reports_warnings_are_shown_each_time_without_being_remembered() -
     registry.clear()
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("default")
-        for day in range(1, 29):
-            db.check_many(["0912345678"], now=f"2021-03-{day:02d}")
+        for _ in range(2):  # the same texts again: not shown again
+            for day in range(1, 29):
+                db.check_many(["0912345678"], now=f"2021-03-{day:02d}")
     assert len(caught) == 28 and all(w.filename == __file__ for w in caught)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("default")
+        for seconds in range(2 * _warnings._MOST_REMEMBERED):  # a replay: a new time each call
+            db.check("0912345678", now=1_614_556_800 + seconds)
+    assert len(caught) == 2 * _warnings._MOST_REMEMBERED  # each new text shown
     assert [key for key in registry if key != "version"] == []
+    assert len(_warnings._REGISTRIES[__file__]) <= _warnings._MOST_REMEMBERED + 1
 
 
 def test_verdicts_before_a_numbers_last_report_say_they_count_it() -> None:
