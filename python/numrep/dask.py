@@ -23,6 +23,7 @@ import collections
 import contextlib
 import datetime
 import os
+import threading
 import time as _time
 from collections.abc import Sequence
 from typing import Any, Union, cast
@@ -352,6 +353,7 @@ def _wait_ended(futures: list[Any], timeout: float) -> None:
 # space a long-lived worker or notebook then never gave back).
 _OPENED: collections.OrderedDict[tuple[str, Any], tuple[tuple[int, int], ReputationDB]] = collections.OrderedDict()
 _MOST_OPENED = 4
+_OPENED_LOCK = threading.Lock()  # a worker runs partitions on several threads
 
 
 def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
@@ -362,14 +364,15 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
     except OSError:
         version = (0, 0)  # a format 1 directory: opened once
     key = (path, None if isinstance(region, _Unset) else ("region", region))
-    cached = _OPENED.get(key)
-    if cached is None or cached[0] != version:
-        cached = (version, ReputationDB.open(path, region=region))
-        _OPENED[key] = cached
-    _OPENED.move_to_end(key)
-    while len(_OPENED) > _MOST_OPENED:
-        _OPENED.popitem(last=False)
-    return cached[1]
+    with _OPENED_LOCK:
+        cached = _OPENED.get(key)
+        if cached is None or cached[0] != version:
+            cached = (version, ReputationDB.open(path, region=region))
+            _OPENED[key] = cached
+        _OPENED.move_to_end(key)
+        while len(_OPENED) > _MOST_OPENED:
+            _OPENED.popitem(last=False)
+        return cached[1]
 
 
 def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
