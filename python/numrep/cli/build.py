@@ -117,6 +117,7 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
                 **options: Any) -> ReputationDB:
     try:
         import distributed
+        from dask import config as dask_config
 
         from .. import dask as numrep_dask
     except ImportError:
@@ -134,7 +135,9 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     try:
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
-            silence_logs=logging.CRITICAL, preload=["numrep._dask_worker"])
+            silence_logs=logging.CRITICAL,
+            # With the user's own (given, a preload replaces them).
+            preload=[*dask_config.get("distributed.worker.preload", default=[]), "numrep._dask_worker"])
     finally:
         signal.signal(signal.SIGINT, previous)
     with cluster, distributed.Client(cluster) as client, _quiet_if_interrupted():  # type: ignore[no-untyped-call]

@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import signal
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -198,12 +199,14 @@ def run(args: argparse.Namespace) -> int:
 
     # A kill (SIGTERM) left the scratch directory behind: it ends the demo as an exception does,
     # through the directory's removal.
-    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm)
+    main_thread = threading.current_thread() is threading.main_thread()  # signal.signal's only place
+    previous = signal.signal(signal.SIGTERM, _exit_on_sigterm) if main_thread else None
     try:
         with tempfile.TemporaryDirectory(prefix="numrep-demo-") as scratch:
             _demo_reputation(Path(scratch), args.count)
     finally:
-        signal.signal(signal.SIGTERM, previous)
+        if main_thread:
+            signal.signal(signal.SIGTERM, previous)
     return EXIT_OK
 
 
