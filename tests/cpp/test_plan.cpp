@@ -246,7 +246,7 @@ TEST_CASE("a prefix given again refines its rule: a file loaded again refreshes 
     CHECK(plan.lookup(842812345678ULL).region == "Ho Chi Minh City");
     CHECK(plan.load_carrier_data("8491|A\n8491|B\n") == 2);  // within one file, the later line
     CHECK(plan.lookup(84912345678ULL).carrier == "B");
-    CHECK(plan.rule_count() == 3);  // a carrier and an area on one prefix stay two rules
+    CHECK(plan.rule_count() == 3);  // 8424, 8428 and the carrier rule of 8491
     plan.add({"8424", numrep::number_type::unknown, "", "Added", 0});
     CHECK(plan.lookup(842412345678ULL).region == "Added");
     plan.add({"8424", numrep::number_type::fixed_line, "", "Valid", numrep::lengths({10})});  // another rule
