@@ -44,11 +44,15 @@ std::string_view blanks_off(std::string_view text) {
 
 // On the world plan, loaded names follow libphonenumber's rules (docs/world-plan.md): a carrier
 // only for mobile types, an area only for valid geographic numbers (fixed lines, and mobiles in
-// +52, +54, +55, +62, +86). Written from the docs, not from numbering_plan.hpp.
+// +52, +54, +55, +62, +86); Vietnam (+84) keeps its own. Written from the docs, not from
+// numbering_plan.hpp.
 bool world_rules_name(bool carrier, const numrep::number_info& info, std::uint64_t key) {
     using numrep::number_type;
     const auto number = numrep::phone_number::from_key(key);
     if (!number) return false;  // a country code alone is no number: no name
+    // Vietnam's own rules decide +84 on the world plan (plans::world() is built with them): a
+    // number of any length shows what its prefix was allocated as.
+    if (number->country_code() == 84) return true;
     if (carrier)
         return info.type == number_type::mobile || info.type == number_type::fixed_line_or_mobile ||
                info.type == number_type::pager;
