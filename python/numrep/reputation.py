@@ -316,8 +316,9 @@ class ReputationDB(_core.ReputationDB):
         return datetime.datetime.fromtimestamp(self._latest[1], datetime.timezone.utc)
 
     def _now(self, now: TimeLike | None) -> TimeLike | None:
-        """`now` as the compiled calls take it: "latest" becomes the newest report's time."""
-        if isinstance(now, str) and now.strip().lower() == "latest":
+        """`now` as a time: "latest" becomes the newest report's time (numrep.dask fixes the time
+        of every partition so, when its graph is made)."""
+        if self._now_for_core(now) == "latest":
             latest = self.latest_report
             if latest is None:
                 raise ValueError('numrep: now="latest" needs a report in the database, and it has none')
