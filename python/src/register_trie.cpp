@@ -195,7 +195,8 @@ holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_
     }
     // A Python function: called with the GIL held, in input order for each repeated key.
     return make_holder(map_store::build(key_span, value_span, [&](std::uint64_t a, std::uint64_t b) -> std::uint64_t {
-        const std::string call = "merge(" + std::to_string(a) + ", " + std::to_string(b) + ")";
+        // Made only for a message: this runs once per repeated key.
+        const auto call = [&] { return "merge(" + std::to_string(a) + ", " + std::to_string(b) + ")"; };
         py::object merged;
         try {
             merged = merge(a, b);
@@ -203,13 +204,18 @@ holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_
             // The function's own exception, as it raised it, with a note of the call (PEP 678,
             // Python 3.11 and later).
             if (py::hasattr(e.value(), "add_note"))
-                e.value().attr("add_note")("numrep: raised by TrieStore.build's " + call + " for a repeated key");
+                e.value().attr("add_note")("numrep: raised by TrieStore.build's " + call() + " for a repeated key");
             throw;
         }
         if (!is_integer(merged))
-            throw py::type_error("numrep: TrieStore.build: " + call + " returned " + a_or_an(type_name(merged)) + " (" +
-                                 repr_of(merged) + "), expected an int");
-        return to_u64(merged, "TrieStore.build: " + call);
+            throw py::type_error("numrep: TrieStore.build: " + call() + " returned " + a_or_an(type_name(merged)) +
+                                 " (" + repr_of(merged) + "), expected an int");
+        // An int that fits as it is; anything else (negative, too large, a NumPy integer) through
+        // to_u64, which names what is wrong.
+        const unsigned long long value = PyLong_AsUnsignedLongLong(merged.ptr());
+        if (value != static_cast<unsigned long long>(-1) || PyErr_Occurred() == nullptr) return value;
+        PyErr_Clear();
+        return to_u64(merged, "TrieStore.build: " + call());
     }));
 }
 
