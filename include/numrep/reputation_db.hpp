@@ -214,13 +214,19 @@ private:
     }
 
 public:
-    // New reports after the snapshot: a new delta layer, visible to check() at once.
+    // New reports after the snapshot: a new delta layer, visible to check() at once. A check
+    // looks each key up in every layer, so layers are kept few: the newest absorbs the new
+    // one's records while it is at most twice as big (see merge_newest_layers).
     void add_reports(const reputation_builder& reports) {
         if (reports.size() == 0) return;
-        auto layer = std::make_shared<const delta_layer>(reports.records());
+        auto layer = std::make_shared<delta_layer>(reports.records());
+        // A compaction folds the layers it started with and keeps the ones published after
+        // them as they are, by position: layers merge only while none runs (and cannot start).
+        std::unique_lock no_compaction(compactor_, std::try_to_lock);
         std::lock_guard lock(writer_);
         const std::shared_ptr<const state> current = load_state();
         auto next = std::make_shared<state>(*current);
+        if (no_compaction.owns_lock()) merge_newest_layers(next->layers, layer);
         next->layers.push_back(std::move(layer));
         store_state(std::move(next));
     }
@@ -638,6 +644,27 @@ private:
         if (options_.plan != nullptr) options_.plan->lookup(key, v.info);
         else
             v.info = number_info{};
+    }
+
+    // Merges the newest of `layers` into `layer` (its records first, as a check merges them in
+    // layer order) and drops it from `layers`, as long as it holds at most twice as many numbers:
+    // as in a log-structured merge, the layers' sizes then at least double from newest to
+    // oldest, so there are O(log n) of them for n numbers, each record copied O(log n) times.
+    // Single-report add_reports calls (a service adding reports as they come) made one layer
+    // each: 10,000 of them made a check 800 times slower. The old layers are copied, not
+    // changed: readers may hold them.
+    void merge_newest_layers(std::vector<std::shared_ptr<const delta_layer>>& layers,
+                             std::shared_ptr<delta_layer>& layer) const {
+        const double half_life = options_.config.half_life_seconds();
+        while (!layers.empty() && layers.back()->size() <= 2 * layer->size()) {
+            auto merged = std::make_shared<delta_layer>(*layers.back());
+            for (const auto& [key, record] : *layer) {
+                const auto [at, added] = merged->try_emplace(key, record);
+                if (!added) merge_records(at->second, record, half_life);
+            }
+            layers.pop_back();
+            layer = std::move(merged);
+        }
     }
 
     void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,

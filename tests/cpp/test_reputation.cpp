@@ -275,6 +275,80 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
 // check_each stops asking the Bloom filter once a chunk (256 keys) is nearly all reported
 // numbers, and asks it again after a chunk with misses. Runs of each kind, in turn, must give the
 // verdicts one-by-one checks give, with reports in a delta layer too.
+TEST_CASE("reports added one at a time keep the delta layers few, and answer as one build", "[reputation][db]") {
+    // A service adding each report as it comes: one add_reports call per report. Every call
+    // used to leave a layer of its own (a check looked a key up in each).
+    numrep::reputation_builder seed, everything;
+    std::mt19937_64 rng(5);
+    const auto report = [&](numrep::reputation_builder& b, int i) {
+        const std::uint64_t key = 84900000000ULL + rng() % 700;
+        const auto category = static_cast<report_category>(rng() % 8);
+        const auto time = now - static_cast<std::int64_t>(rng() % (100 * day));
+        const auto source = static_cast<std::uint32_t>(i % 40);
+        const bool vote = i % 17 == 0;
+        b.add(key, category, time, source, vote);
+        everything.add(key, category, time, source, vote);
+    };
+    for (int i = 0; i < 500; ++i) report(seed, i);
+    auto db = numrep::reputation_db::build(seed);
+    std::size_t most_layers = 0;
+    for (int i = 0; i < 3000; ++i) {
+        numrep::reputation_builder one;
+        report(one, i);
+        db.add_reports(one);
+        most_layers = std::max(most_layers, db.delta_layers());
+    }
+    CHECK(most_layers <= 16);  // O(log n): 3,000 one-report layers unmerged
+    const auto rebuilt = numrep::reputation_db::build(everything);
+    CHECK(db.keys() == rebuilt.keys());
+    CHECK(db.number_count() == rebuilt.number_count());
+    const auto compare = [&](const numrep::reputation_db& a) {
+        for (std::uint64_t key = 84900000000ULL; key < 84900000700ULL; ++key) {
+            const auto x = a.check(key, now), y = rebuilt.check(key, now);
+            REQUIRE(x.reported == y.reported);
+            // Exact but for the float32 decayed count, whose rounding follows the merge order.
+            CHECK(x.record.counts == y.record.counts);
+            CHECK(x.record.not_spam == y.record.not_spam);
+            CHECK(x.record.first_seen == y.record.first_seen);
+            CHECK(x.record.last_seen == y.record.last_seen);
+            CHECK(x.record.source_bits == y.record.source_bits);
+            CHECK(x.record.decayed() == Approx(y.record.decayed()).epsilon(1e-5));
+        }
+    };
+    compare(db);
+    db.compact();
+    CHECK(db.delta_layers() == 0);
+    compare(db);
+}
+
+TEST_CASE("reports added while compactions run are each counted once", "[reputation][db][threads]") {
+    // Layers merge only while no compaction runs: a compaction folds the layers it started
+    // with and keeps the ones published after them, by position.
+    numrep::reputation_builder seed;
+    seed.add(84912345678ULL, report_category::scam, now, 1, false);
+    auto db = numrep::reputation_db::build(seed);
+    std::atomic<bool> done{false};
+    std::thread compactor([&] {
+        while (!done.load()) db.compact();
+    });
+    constexpr int adds = 2000;
+    for (int i = 0; i < adds; ++i) {
+        numrep::reputation_builder one;
+        one.add(84912345678ULL + static_cast<unsigned>(i % 50), report_category::spam, now, 1, false);
+        db.add_reports(one);
+        if (i % 400 == 0) (void)db.compact_async();
+    }
+    done = true;
+    compactor.join();
+    db.compact_async().wait();
+    db.compact();
+    std::uint64_t total = 0;
+    for (std::uint64_t key = 84912345678ULL; key < 84912345678ULL + 50; ++key)
+        total += db.check(key, now).record.total();
+    CHECK(total == adds + 1);
+    CHECK(db.delta_layers() == 0);
+}
+
 TEST_CASE("batch checks give the same verdicts on runs of reported and unreported numbers", "[reputation][db]") {
     numrep::reputation_builder b, later;
     std::mt19937_64 rng(23);
