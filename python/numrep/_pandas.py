@@ -246,7 +246,7 @@ class NumrepSeriesAccessor:
         # The nullable dtypes whatever the values, so that a batch with a bad number and one
         # without give the same dtypes; a name the plan does not give is <NA>, as in lookup().
         frame = frame.astype({name: _nullable(dtype) for name, dtype in frame.dtypes.items()})
-        for name in ("carrier", "region_code"):
+        for name in ("carrier", "region", "region_code"):
             if name in frame.columns:
                 frame.loc[frame[name] == "", name] = pd.NA
         none = keys == 0

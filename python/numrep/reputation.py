@@ -802,6 +802,7 @@ def _verdict_frame(columns: Columns) -> pd.DataFrame:
         "last_seen": pd.to_datetime(np.where(seen, columns["last_seen"], np.nan), unit="s", utc=True),
         "carrier": carriers[columns["carrier"]],
         "type": np.array(_core.TYPE_NAMES, dtype=object)[columns["type"]],
+        "region": np.array(_core.region_names(), dtype=object)[columns["region"]],
         "region_code": np.array(_core.region_codes(), dtype=object)[columns["region_code"]],
         "valid": columns["valid"],
     })
@@ -810,7 +811,7 @@ def _verdict_frame(columns: Columns) -> pd.DataFrame:
     # rows they have that dtype already (no copy needed).
     if len(frame) == 0:
         text = pd.Series(["+"]).dtype
-        frame = frame.astype(dict.fromkeys(("e164", "carrier", "type", "region_code"), text))
+        frame = frame.astype(dict.fromkeys(("e164", "carrier", "type", "region", "region_code"), text))
     for i, name in enumerate(_core.CATEGORY_NAMES):
         frame[name] = columns["counts"][:, i]
     return frame

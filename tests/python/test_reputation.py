@@ -1212,3 +1212,20 @@ def test_a_delimiter_that_is_no_character_is_a_clear_error(tmp_path: Path) -> No
     with pytest.raises(ValueError, match="delimiter cannot be NUL"):
         numrep.ReputationDB.from_csv(reports, delimiter="\0")
     assert len(numrep.ReputationDB.from_csv(reports, delimiter=";")) == 1
+
+
+def test_verdict_frames_have_every_column_a_verdict_has() -> None:
+    """check_many(as_frame=True) and the accessor's check left out the area ("region") that
+    Verdict, check_many's columns and the CLI's JSON have."""
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["+1 416 555 0100"], "time": ["2024-01-01"],
+                                                      "category": ["scam"]}))
+    texts = ["+1 416 555 0100", "+84 912 345 678", "+44 20 7946 0000"]
+    verdicts = [db.check(t, now="latest") for t in texts]
+    assert verdicts[0].region == "Ontario"
+    frame = db.check_many(texts, now="latest", as_frame=True)
+    assert frame["region"].tolist() == [v.region for v in verdicts]
+    accessor = pd.Series(texts).numrep.check(db, now="latest")
+    assert accessor["region"].tolist() == [v.region or pd.NA for v in verdicts]
+    assert list(accessor.columns) == list(frame.columns)
+    empty = db.check_many([], now="latest", as_frame=True)
+    assert list(empty.columns) == list(frame.columns) and empty["region"].dtype == frame["region"].dtype
