@@ -130,7 +130,9 @@ def _parquet_file(path: str) -> Any:
     import pyarrow as pa
 
     try:
-        return pq.ParquetFile(path)
+        # INT96 timestamps (Spark's and Hive's old ones) are read in microseconds: in pyarrow's
+        # default nanoseconds a time outside 1677..2262 wraps into another year, silently.
+        return pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
     except (pa.ArrowInvalid, OSError) as error:
         if isinstance(error, FileNotFoundError):
             raise FileNotFoundError(2, f"{path}: no such report file", path) from None

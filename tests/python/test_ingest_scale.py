@@ -216,6 +216,22 @@ def test_parquet_dates_and_naive_timestamps(tmp_path: Path) -> None:
     assert_same_records(numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "naive.parquet", table=naive)), db)
 
 
+def test_parquet_int96_times_far_from_now_are_not_wrapped_into_other_years(tmp_path: Path) -> None:
+    """INT96 timestamps (Spark, Hive) read in nanoseconds wrapped every 584 years: 2580 became a
+    good report of 1995, 1420 one of 2004."""
+    import pyarrow.parquet as pq
+
+    times = [dt.datetime(2025, 1, 10, 12), dt.datetime(2580, 1, 1), dt.datetime(1420, 1, 1)]
+    table = pa.table({"number": ["0912345678", "0861234567", "0987654321"],
+                      "time": pa.array(times, pa.timestamp("us")), "category": ["scam"] * 3})
+    path = tmp_path / "int96.parquet"
+    pq.write_table(table, path, use_deprecated_int96_timestamps=True)
+    assert pq.ParquetFile(path).schema.column(1).physical_type == "INT96"
+    db = numrep.ReputationDB.from_parquet(path)
+    assert db.ingest_stats["good"] == 1 and db.ingest_stats["bad_by_reason"] == {"bad_time": 2}
+    assert db.check("0912345678", now="latest").last_seen == dt.datetime(2025, 1, 10, 12, tzinfo=dt.timezone.utc)
+
+
 def test_parquet_column_mapping_and_missing_columns_name_the_file(tmp_path: Path) -> None:
     renamed = frame().rename(columns={"number": "Phone", "time": "When"})
     path = tmp_path / "renamed.parquet"
