@@ -65,19 +65,23 @@ typed<names::key_column> parse_many(const numbers_arg& values, const regions_arg
 }
 
 // An int with a region is a written number that lost its leading zeros (read_integer's rule);
-// with region=None it is an E.164 key, as everywhere else.
+// with region=None it is an E.164 key, as everywhere else. An int that cannot be one (0,
+// negative, more than 15 digits) is a ParseError as in parse_many, not the ValueError of a bad key.
 phone_number parse_value(const number_arg& value, const region_arg& region_code) {
     const region home = is_integer(value) ? region_of(region_code) : region::none();  // "ZZ" is none too
     if (!home.is_none()) {
         const py::int_ v = as_int(value);
-        if (v > py::int_(0) && v <= py::int_(detail::max_key)) {
-            const auto n = v.cast<std::uint64_t>();
-            const integer_reading r = read_integer(n, home);
-            if (!r)
-                throw parse_failure("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key",
-                                    reason_of(r), failed_value::of_integer(std::to_string(n)));
-            return *r.number;
+        if (!(v > py::int_(0) && v <= py::int_(detail::max_key))) {
+            const std::string digits = py::str(v);
+            throw parse_failure("numrep: " + digits + " is not an E.164 key", "not_a_key",
+                                failed_value::of_integer(digits));
         }
+        const auto n = v.cast<std::uint64_t>();
+        const integer_reading r = read_integer(n, home);
+        if (!r)
+            throw parse_failure("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key",
+                                reason_of(r), failed_value::of_integer(std::to_string(n)));
+        return *r.number;
     }
     return number_of(value, region_code);
 }

@@ -538,6 +538,17 @@ def test_int_that_is_no_key_is_refused(key):
         numrep.parse(key)
 
 
+@pytest.mark.parametrize("value", [0, -5, 10**15])
+def test_int_read_with_a_region_that_can_be_no_number_is_a_parse_error_as_in_parse_many(value):
+    """parse(int, region=...) reads the int as a number that lost its leading zeros; one that can
+    be none raised the ValueError of a bad key, which `except ParseError` missed."""
+    for call in (lambda: numrep.parse(value, region="US"), lambda: numrep.PhoneNumber(value, region="US"),
+                 lambda: numrep.parse_many([value], region="US", errors="raise")):
+        with pytest.raises(numrep.ParseError, match=f"{value} is not an E.164 key") as caught:
+            call()
+        assert (caught.value.reason, caught.value.value) == ("not_a_key", value)
+
+
 # ---------------------------------------------------------------- hostile input
 
 TEN_MB = 10 * 1024 * 1024
