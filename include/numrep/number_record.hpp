@@ -1,6 +1,7 @@
 // numrep::number_record: what is known about one number's reports, in 52 bytes (thirteen
 // uint32 fields): counts per category, not-spam votes, first and last report, a sketch of the
-// distinct sources and the decayed count. Records of one number merge exactly (merge_records).
+// distinct sources and the decayed count. Records of one number merge (merge_records): exactly
+// but for the float32 decayed count, whose rounding follows the order of the merges.
 #pragma once
 
 #include <algorithm>
