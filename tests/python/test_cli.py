@@ -91,6 +91,20 @@ def test_info_json_and_stdin() -> None:
     assert rows[1]["region"] == "Texas" and rows[1]["type"] == "fixed_line_or_mobile" and rows[1]["valid"] is True
 
 
+def test_stdin_lines_are_read_as_the_same_text_given_as_an_argument() -> None:
+    """Lines lost every character str.strip() takes, control characters (\x1c..\x1f, \x85)
+    included, which the parser refuses in an argument: one text, two answers."""
+    for text in ("\x1c0912345678", "0912345678\x1f", "\x850912345678"):
+        as_argument = json.loads(run("info", "--json", text).stdout)
+        from_stdin = json.loads(run("info", "--json", "-", stdin=text + "\r\n").stdout)
+        assert from_stdin == as_argument, text
+        # A separator before the number is refused (after it, libphonenumber drops what follows the
+        # last digit); U+0085 is white space to the parser too.
+        assert ("bad character" in as_argument[0].get("error", "")) == (text[0] == "\x1c"), text
+    rows = json.loads(run("info", "--json", "-", stdin=" \t0912345678 \r\n \t\n").stdout)
+    assert [r["e164"] for r in rows] == ["+84912345678"]
+
+
 # Numbers of many regions, written as people there write them; what numrep info says about each
 # must be what libphonenumber says: E.164, validity, type, region code, carrier, state, extension.
 WORLD_NUMBERS = [

@@ -40,7 +40,10 @@ def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
             if sys.stdin is None:
                 raise ValueError("'-' reads standard input, which is closed")
             for line in sys.stdin:
-                line = line.strip()
+                # Only the line end and blanks come off: str.strip() also took control characters
+                # (\x1c..\x1f, \x85) that the parser refuses in an argument, so the same text
+                # gave a number from standard input and an error as an argument.
+                line = line.rstrip("\r\n").strip(" \t")
                 if line:
                     yield line
         else:
