@@ -572,6 +572,16 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return np.where(bad, 0, seconds), bad
 
 
+def _refuse_narrow_float_times(column: Any, name: str) -> None:
+    """A float32 (or float16) column keeps 24 bits (11): today's unix seconds in steps of 128, so
+    every report would move by up to a minute. Refused, as float32 columns of numbers are."""
+    dtype = getattr(column.dtype, "numpy_dtype", column.dtype)  # pandas' Float32, Arrow's float
+    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+        raise TypeError(f"numrep: time column {name!r} is {column.dtype}, which cannot hold unix seconds to the "
+                        f"second ({dtype.name} rounds 1710072000 to {int(np.array(1710072000, dtype=dtype))}): "
+                        "give the times as int64, float64 or datetimes")
+
+
 _FIELD_NAMES = ("number", "time", "category", "source", "not_spam")
 # The last time a report can carry: records keep unix seconds in 32 bits (2106-02-07 06:28:15).
 _LATEST_STORABLE_TIME = 0xFFFFFFFF
@@ -655,6 +665,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
             from ._pandas import _number_or_none
 
             keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)
+    _refuse_narrow_float_times(frame[time], time)
     times, bad_time = _unix_times(frame[time])
     # As in CSV ingestion: a report dated before 1970 or after tomorrow is a bad row (the one
     # would have become 1970-01-01, the other would outweigh all real reports in the decayed

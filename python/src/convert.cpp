@@ -895,10 +895,18 @@ std::int64_t any_time_of(const py::handle& value, std::string_view what) {
         if (numpy.attr("isnat")(value).cast<bool>()) throw py::value_error(time_forms(what) + "; got NaT (no time)");
         return datetime64_seconds(value, numpy, what);
     }
-    if (py::isinstance(value, numpy.attr("floating")))
+    if (py::isinstance(value, numpy.attr("floating"))) {
+        // A float32 keeps 24 bits: today's unix seconds in steps of 128 (np.float32(1710072000)
+        // is 1710072064). Refused, as float32 columns of numbers are, rather than moved a minute.
+        if (value.attr("dtype").attr("itemsize").cast<int>() < 8)
+            throw py::type_error(time_forms(what) + ", not " + type_name(value) +
+                                 ", which cannot hold unix seconds to the second (" + repr_of(value) + " is read as " +
+                                 py::repr(py::float_(py::reinterpret_borrow<py::object>(value))).cast<std::string>() +
+                                 "): give an int or a float64");
         return seconds_or_date(seconds_of_double(py::float_(py::reinterpret_borrow<py::object>(value)).cast<double>(),
                                                  value, what),
                                value, what);
+    }
     throw py::type_error(time_forms(what) + ", not " + type_name(value));
 }
 

@@ -54,6 +54,24 @@ def test_every_call_taking_a_time_takes_every_form(db: numrep.ReputationDB, now:
     assert columns["score"].tolist() == [expected.score]
 
 
+def test_float32_times_are_refused_not_moved_by_a_minute(db: numrep.ReputationDB, tmp_path) -> None:
+    """A float32 keeps 24 bits: 1710072000 (2024) was read as 1710072064, as now= and in columns."""
+    for value in (np.float32(1710072000), np.float16(1000)):
+        with pytest.raises(TypeError, match="cannot hold unix seconds to the second"):
+            db.check("0912345678", now=value)
+    reports = pd.DataFrame({"number": ["0912345678"], "time": [1710072000.0], "category": ["scam"]})
+    for dtype in ("float32", "Float32", "float[pyarrow]"):
+        frame = reports.astype({"time": dtype})
+        with pytest.raises(TypeError, match=r"time column 'time' is .* rounds 1710072000 to 1710072064"):
+            numrep.ReputationDB.from_frame(frame)
+    frame.to_parquet(tmp_path / "f32.parquet")
+    with pytest.raises(TypeError, match="time column 'time'"):
+        numrep.ReputationDB.from_parquet(tmp_path / "f32.parquet")
+    # float64 and ints keep the second.
+    exact = numrep.ReputationDB.from_frame(reports.astype({"time": "float64"}))
+    assert exact.check("0912345678", now="latest").last_seen.timestamp() == 1710072000
+
+
 def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
     for bad in ("tomorrow", "01/03/2026", "2026-02-30", ""):
         with pytest.raises(ValueError, match=f"now must be .*{bad!r} is not a time"):
