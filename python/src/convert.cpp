@@ -805,14 +805,27 @@ std::string time_forms(std::string_view what) {
 // (20250303): the rule of time columns and of the CSV reader (parse_time), so that one value means
 // one instant whether given as now=, default_time= or in a column. As seconds those would be
 // 1970-04-26..1973-03-03 or past the year 5000.
+[[noreturn]] void throw_no_date(const py::handle& value, std::string_view what) {
+    throw py::value_error(time_forms(what) + "; " + repr_of(value) +
+                          " is not a time: a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, as in a "
+                          "time column, and this is no date");
+}
+
 std::int64_t seconds_or_date(std::int64_t seconds, const py::handle& value, std::string_view what) {
     const bool eight = seconds >= 10'000'000 && seconds < 100'000'000;
     const bool fourteen = seconds >= 10'000'000'000'000 && seconds < 100'000'000'000'000;
     if (!eight && !fourteen) return seconds;
     if (const auto t = parse_time(std::to_string(seconds))) return *t;
-    throw py::value_error(time_forms(what) + "; " + repr_of(value) +
-                          " is not a time: a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, as in a "
-                          "time column, and this is no date");
+    throw_no_date(value, what);
+}
+
+// Whether a text parse_time refused is 8 or 14 digits (blanks around them aside): no date, which
+// is why (as unix seconds, "12345678" looks fine to whoever wrote it).
+bool digits_of_a_date(std::string_view text) {
+    while (!text.empty() && (text.front() == ' ' || text.front() == '\t')) text.remove_prefix(1);
+    while (!text.empty() && (text.back() == ' ' || text.back() == '\t')) text.remove_suffix(1);
+    return (text.size() == 8 || text.size() == 14) &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
 }
 
 std::int64_t seconds_of_double(double seconds, const py::handle& value, std::string_view what) {
@@ -853,7 +866,9 @@ std::int64_t any_time_of(const py::handle& value, std::string_view what) {
     if (PyBool_Check(value.ptr()) || value.is_none())
         throw py::type_error(time_forms(what) + ", not " + type_name(value));
     if (py::isinstance<py::str>(value)) {
-        if (const auto t = parse_time(utf8_of(value))) return *t;
+        const std::string text = utf8_of(value);
+        if (const auto t = parse_time(text)) return *t;
+        if (digits_of_a_date(text)) throw_no_date(value, what);
         throw py::value_error(time_forms(what) + "; " + repr_of(value) + " is not a time");
     }
     const py::module_ datetime = py::module_::import("datetime");

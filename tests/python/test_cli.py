@@ -778,6 +778,14 @@ def test_now_is_read_as_the_library_reads_times() -> None:
     with pytest.raises(argparse.ArgumentTypeError, match="milliseconds"):  # the library's reason is kept
         iso_time("1625616075000")
     assert iso_time(" Latest ") == "latest"
+    # 8 or 14 digits that are no date: the reason, given for an int, is given for text too (it was
+    # "expected ... or unix seconds", which they look like), and without the list of Python types.
+    for text in ("12345678", " 99999999999999 "):
+        with pytest.raises(argparse.ArgumentTypeError, match=r"a number of 8 or 14 digits is a date") as caught:
+            iso_time(text)
+        assert "datetime64" not in str(caught.value)
+        with pytest.raises(ValueError, match=r"a number of 8 or 14 digits is a date"):
+            db.check("0912345678", now=text)
 
 
 def test_stats_json_and_plot(tmp_path) -> None:

@@ -112,7 +112,9 @@ def report_time(text: str) -> dt.datetime:
         # The library's reason where it says more than "not a time" (out of range, milliseconds
         # for seconds, 8 digits that are no date); its list of Python types is not for a command line.
         reason = str(error).removeprefix("numrep: ")
-        detail = "" if reason.startswith("time must be") and reason.endswith("is not a time") else f" ({reason})"
+        if reason.startswith("time must be") and "; " in reason:
+            reason = reason.split("; ", 1)[1]  # what is wrong with this value, without the list of types
+        detail = "" if reason.endswith("is not a time") else f" ({reason})"
         latest = " (\"latest\" is for --now)" if text.strip().lower() == "latest" else ""
         raise argparse.ArgumentTypeError(
             f"bad time {text!r}{latest}: expected ISO 8601 such as 2026-03-01 or 2026-03-01T12:00:00Z, or unix "
