@@ -34,7 +34,17 @@ import pandas as pd
 
 from . import _core
 from ._pandas import _is_integer, _is_string_dtype
-from .reputation import _UNSET, PathLike, ReputationDB, TimeLike, _as_frame, _report_arrays, _Unset, _verdict_frame
+from .reputation import (
+    _UNSET,
+    PathLike,
+    ReputationDB,
+    TimeLike,
+    _as_frame,
+    _default_time_seconds,
+    _report_arrays,
+    _Unset,
+    _verdict_frame,
+)
 
 __all__ = ["build", "check"]
 
@@ -210,7 +220,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     if shards is not None and not 1 <= shards <= 16384:
         raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
     if default_time is not None:  # refused here, before any task (on a worker it left the output's lock behind)
-        _core._unix_time(default_time, "default_time")
+        _default_time_seconds(default_time)
     # Frame columns as from_frame names them; CSV ones as from_csv does.
     frame_region = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
     frame_columns = {

@@ -140,6 +140,8 @@ class ReputationDB(_core.ReputationDB):
         `region` reads national forms (DEFAULT_REGION unless a preset names one: "US" for ftc; an
         explicit region overrides the preset's).
         """
+        if default_time is not None:
+            _default_time_seconds(default_time)
         column = _csv_column
         db = _core.ReputationDB._from_csv(
             path, preset, number, column("time", time), column("category", category), column("source", source),
@@ -239,6 +241,8 @@ class ReputationDB(_core.ReputationDB):
         # CSV files may leave the time out when default_time gives every report one (the reader
         # checks); Parquet files and frames are read by column and need theirs.
         no_time = ValueError(_NO_TIME_COLUMN)
+        if default_time is not None:
+            _default_time_seconds(default_time)
         files = report_files(reports, preset=preset, delimiter=delimiter, rejects=rejects)
         if files is not None:
             paths, kind = files
@@ -582,6 +586,21 @@ def _refuse_narrow_float_times(column: Any, name: str) -> None:
                         "give the times as int64, float64 or datetimes")
 
 
+def _default_time_seconds(default_time: TimeLike) -> int:
+    """default_time in unix seconds, refused (naming it as given: the C++ reader's message named
+    the seconds) unless a report can carry it."""
+    import time as _time
+
+    seconds = _core._unix_time(default_time, "default_time")
+    if seconds > int(_time.time()) + 86400 and seconds <= _LATEST_STORABLE_TIME:
+        raise ValueError(f"numrep: default_time {default_time!r} is in the future (later than a day from now): "
+                         "reports dated then would outweigh every real one")
+    if not 0 <= seconds <= _LATEST_STORABLE_TIME:
+        raise ValueError(f"numrep: default_time {default_time!r} is outside 1970-01-01 .. 2106-02-07 06:28:15 "
+                         "UTC, the times a report can carry")
+    return seconds
+
+
 _FIELD_NAMES = ("number", "time", "category", "source", "not_spam")
 # The last time a report can carry: records keep unix seconds in 32 bits (2106-02-07 06:28:15).
 _LATEST_STORABLE_TIME = 0xFFFFFFFF
@@ -677,13 +696,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
     missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
     defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
-        seconds = _core._unix_time(default_time, "default_time")
-        if seconds > int(_time.time()) + 86400 and seconds <= _LATEST_STORABLE_TIME:
-            raise ValueError(f"numrep: default_time {default_time!r} is in the future (later than a day from now): "
-                             "reports dated then would outweigh every real one")
-        if not 0 <= seconds <= _LATEST_STORABLE_TIME:
-            raise ValueError(f"numrep: default_time {default_time!r} is outside 1970-01-01 .. 2106-02-07 06:28:15 "
-                             "UTC, the times a report can carry")
+        seconds = _default_time_seconds(default_time)
         defaulted = missing_time
         times = np.where(defaulted, seconds, times)
         bad_time = bad_time & ~defaulted

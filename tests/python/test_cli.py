@@ -737,6 +737,12 @@ def test_default_time_latest_is_a_usage_error(tmp_path) -> None:
         assert done.returncode == 2, done.stderr
         assert "argument --default-time: bad time 'latest' (\"latest\" is for --now)" in done.stderr
         assert not (tmp_path / "x.db").exists()
+    # Before 1970: a usage error naming the option and the time as given (the library's said
+    # "default_time -86400").
+    done = run("build", str(tmp_path / "nt.csv"), "-o", str(tmp_path / "x.db"), "--default-time", "1969-12-31")
+    assert done.returncode == 2 and "--default-time 1969-12-31T00:00:00Z is before 1970-01-01" in done.stderr, (
+        done.stderr)
+    assert not (tmp_path / "x.db").exists()
 
 
 def test_stats_says_decayed_only_of_numbers_that_were_above_clean(tmp_path) -> None:

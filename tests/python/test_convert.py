@@ -135,6 +135,16 @@ def test_default_time_takes_the_same_forms(tmp_path) -> None:
         for built in (numrep.ReputationDB.from_csv(path, default_time=default_time),
                       numrep.ReputationDB.from_frame(frame, default_time=default_time)):
             assert built.check("0912345678", now="2026-03-01").first_seen == first_seen, default_time
+    # A default no report can carry is named as given on every path (CSV named it in seconds: -1).
+    parquet = tmp_path / "reports.parquet"
+    frame.astype({"time": "string"}).to_parquet(parquet)
+    for source in (path, frame, parquet):
+        for build in (lambda s, d: numrep.ReputationDB.build(s, tmp_path / "db", default_time=d),
+                      lambda s, d: (numrep.ReputationDB.from_frame(s, default_time=d) if isinstance(s, pd.DataFrame)
+                                    else numrep.ReputationDB.from_parquet(s, default_time=d) if s == parquet
+                                    else numrep.ReputationDB.from_csv(s, default_time=d))):
+            with pytest.raises(ValueError, match=r"default_time '1969-12-31T23:59:59Z' is outside 1970-01-01"):
+                build(source, "1969-12-31T23:59:59Z")
 
 
 def test_a_number_of_8_or_14_digits_is_one_time_in_every_place() -> None:

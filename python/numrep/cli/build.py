@@ -238,6 +238,9 @@ def run(args: argparse.Namespace) -> int:
     if args.default_time is not None and args.default_time > dt.datetime.now(UTC) + dt.timedelta(days=1):
         raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is in the future (later than a day "
                          "from now): reports dated then would outweigh every real one")
+    if args.default_time is not None and args.default_time < dt.datetime(1970, 1, 1, tzinfo=UTC):
+        raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is before 1970-01-01, the earliest "
+                         "time a report can carry")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     published_before = _publication(args.output)
     try:
