@@ -95,7 +95,7 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int, pr
 
     clusters = {}
     for workers in (1, 2):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None,
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0",
                                silence_logs=logging.CRITICAL)
         clusters[workers] = (cluster, Client(cluster, set_as_default=False))
     seconds: dict[str, list[float]] = {"single": [], "dask1": [], "dask2": []}

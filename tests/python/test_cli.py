@@ -745,6 +745,26 @@ def test_default_time_latest_is_a_usage_error(tmp_path) -> None:
     assert not (tmp_path / "x.db").exists()
 
 
+def test_build_on_local_workers_beside_another_cluster_says_nothing_of_its_port(tmp_path) -> None:
+    """`build --workers` started its cluster's HTTP server on Dask's default port, 8787: beside any
+    other cluster (a notebook's) distributed printed "Port 8787 is already in use"."""
+    import socket
+
+    pytest.importorskip("distributed")
+    (tmp_path / "r.csv").write_text("number,time,category\n0912345678,2024-01-01,scam\n", encoding="utf-8")
+    with socket.socket() as held:
+        try:
+            held.bind(("", 8787))
+        except OSError:  # already taken, by another cluster: the case itself
+            pass
+        else:
+            held.listen()
+        done = run("build", str(tmp_path / "r.csv"), "-o", str(tmp_path / "db"), "--workers", "1")
+    assert done.returncode == 0, done.stderr
+    assert "8787" not in done.stderr and "already in use" not in done.stderr, done.stderr
+    assert numrep.ReputationDB.open(tmp_path / "db").check("0912345678", now="latest").reports == 1
+
+
 def test_stats_says_decayed_only_of_numbers_that_were_above_clean(tmp_path) -> None:
     """Numbers that were clean at their newest report too (mild categories, a single report) have
     not decayed: stats said "every number has decayed to clean" and all_decayed true, and its

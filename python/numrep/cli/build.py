@@ -134,7 +134,10 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     try:
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
-            n_workers=workers, threads_per_worker=1, processes=True, dashboard_address=None,
+            n_workers=workers, threads_per_worker=1, processes=True,
+            # Any free port: the default, 8787, is taken by any other cluster running (a notebook's),
+            # and distributed then printed "Port 8787 is already in use".
+            dashboard_address=":0",
             silence_logs=logging.CRITICAL,
             # With the user's own (given, a preload replaces them).
             preload=[*dask_config.get("distributed.worker.preload", default=[]), "numrep._dask_worker"])
