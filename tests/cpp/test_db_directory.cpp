@@ -295,6 +295,18 @@ TEST_CASE("what is not numrep's is left alone, and a hostile lock is not followe
     (void)numrep::reputation_db::open(dir);
     CHECK_FALSE(fs::exists(dir / leftover));
 
+    // A stray file named as a store of the last generation: a save says which file stops it (it
+    // blamed the database's own generation, 3), and works once an open has removed it.
+    const std::string last = "records-99999999-00000.trie";
+    write_bytes(dir / last, "junk");
+    CHECK_THROWS_WITH(make_db(3).save(dir), numrep_test::contains("the file " + last) &&
+                                                numrep_test::contains("generation 99999999, the last: remove it"));
+    (void)numrep::reputation_db::open(dir);
+    CHECK_FALSE(fs::exists(dir / last));
+    make_db(3).save(dir);
+    CHECK(fingerprint(numrep::reputation_db::open(dir)) == fingerprint(make_db(3)));
+    make_db(2).save(dir);  // what the checks below expect
+
     // A `lock` that is a symbolic link is never followed, by readers or writers.
     fs::remove(dir / "lock");
     const auto target = fs::path(dir.string() + "_lock_target");

@@ -470,11 +470,24 @@ public:
             // A damaged manifest is replaced by this publication; its id and generation are lost.
         }
         if (published_) newest = published_->generation;
-        for (const auto& entry : std::filesystem::directory_iterator(dir))
-            newest = std::max(newest, generation_in_name(entry.path().filename().string()));
-        if (newest >= db_manifest::max_generation)
+        std::string newest_leftover;  // the file past the published generation that set `newest`, if any
+        for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+            const std::string name = entry.path().filename().string();
+            if (const std::uint64_t g = generation_in_name(name); g > newest) {
+                newest = g;
+                newest_leftover = name;
+            }
+        }
+        if (newest >= db_manifest::max_generation) {
+            // A leftover (a crash's, or a stray file) is no reason to give the directory up.
+            if (!newest_leftover.empty())
+                throw_invalid_argument(dir.string() + ": the file " + newest_leftover +
+                                       ", which no MANIFEST names, has generation " + std::to_string(newest) +
+                                       ", the last: remove it (opening the database removes "
+                                       "such leftovers) or save to a new directory");
             throw_invalid_argument(dir.string() + ": generation " + std::to_string(newest) +
                                    " is the last; save to a new directory");
+        }
         next_.generation = newest + 1;
         next_.database_id = published_ ? published_->database_id : new_database_id();
         fault_point("locked");
