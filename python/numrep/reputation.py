@@ -464,11 +464,23 @@ _NO_TIME_COLUMN = ("numrep: Parquet files and frames need a report time column (
 def _in_whole_minutes(value: Any) -> Any:
     """A datetime whose UTC offset has seconds (Africa/Monrovia's -0:44:30 until 1972) as the same
     instant in UTC: its text ("...-00:44:30") is no ISO 8601 the time reader takes, while now= takes
-    the datetime itself. Anything else as it is."""
+    the datetime itself; a numpy.datetime64 as ISO 8601 text. Anything else as it is."""
     if isinstance(value, datetime.datetime) and value.tzinfo is not None:
         offset = value.utcoffset()
         if offset is not None and offset.seconds % 60 != 0:
             return value.astimezone(datetime.timezone.utc)
+    if isinstance(value, np.datetime64):
+        # As ISO 8601 text, read as now= reads the value: pandas' map refused a column holding one
+        # of a multiplied unit (numpy.datetime64(171007200, "10s")) with an error naming nothing.
+        if np.isnat(value):
+            return None
+        try:
+            seconds = _core._unix_time(value, "time")
+        except ValueError:
+            return "out of range"  # a bad time, as the text of one is
+        when = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+        return (f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:{when.minute:02d}:"
+                f"{when.second:02d}Z")
     return value
 
 

@@ -72,6 +72,20 @@ def test_float32_times_are_refused_not_moved_by_a_minute(db: numrep.ReputationDB
     assert exact.check("0912345678", now="latest").last_seen.timestamp() == 1710072000
 
 
+def test_object_time_columns_take_datetime64_of_any_unit() -> None:
+    """pandas refused an object column holding a datetime64 of a multiplied unit (10 s), with an
+    error naming neither the column nor the value, while now= read it."""
+    values = [np.datetime64(171007200, "10s"), np.datetime64("2024-03-10T12:00:01.5"), np.datetime64("NaT"),
+              np.datetime64("1969-01-01"), "2024-03-10", np.datetime64(20000, "Y")]
+    reports = pd.DataFrame({"number": ["0912345678"] * len(values), "time": pd.Series(values, dtype=object),
+                            "category": ["scam"] * len(values)})
+    built = numrep.ReputationDB.from_frame(reports)
+    assert built.ingest_stats["good"] == 3 and built.ingest_stats["bad_by_reason"] == {"missing_time": 1, "bad_time": 2}
+    verdict = built.check("0912345678", now="latest")
+    assert verdict.last_seen.timestamp() == 1710072001 and verdict.first_seen.timestamp() == 1710028800
+    assert numrep._core._unix_time(values[0], "now") == 1710072000
+
+
 def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
     for bad in ("tomorrow", "01/03/2026", "2026-02-30", ""):
         with pytest.raises(ValueError, match=f"now must be .*{bad!r} is not a time"):
