@@ -650,6 +650,18 @@ def test_check_json_and_bad_numbers(tmp_path) -> None:
     assert table.returncode == 1 and "+84862000002" in table.stdout and "Traceback" not in table.stderr
 
 
+def test_check_json_says_whether_the_database_holds_the_number(tmp_path) -> None:
+    """`reported`, as Verdict and check_many have it: a number with "not spam" votes alone is in
+    the database with 0 reports, which the JSON gave no way to tell from an unknown number."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"number": ["0912345678", "0912345679"], "time": ["2024-01-01"] * 2,
+                          "category": ["scam", "scam"], "not_spam": [False, True]})
+    numrep.ReputationDB.from_frame(frame, not_spam="not_spam").save(tmp_path / "db")
+    rows = json.loads(run("check", "-d", str(tmp_path / "db"), "--json", "--now", "latest", "0912345678",
+                          "0912345679", "0912345670").stdout)
+    assert [(r["reported"], r["reports"], r["not_spam"]) for r in rows] == [(True, 1, 0), (True, 0, 1), (False, 0, 0)]
+
+
 def test_check_now_changes_the_level(tmp_path) -> None:
     _, db = build(tmp_path)
     later = json.loads(run("check", "-d", str(db), "--json", "--now", "2027-06-01", "0912000001").stdout)

@@ -34,6 +34,7 @@ def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
         "e164": verdict.e164,
         "level": verdict.level,
         "score": round(verdict.score, 1),
+        "reported": verdict.reported,  # in the database: reports or "not spam" votes (votes alone: reports 0)
         "reports": verdict.reports,
         "not_spam": verdict.not_spam,
         "delisted": verdict.delisted,
