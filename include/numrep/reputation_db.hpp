@@ -16,6 +16,7 @@
 #include <span>
 #include <string>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 #include <vector>
 
@@ -321,10 +322,16 @@ public:
     // leave both sizes as they were.
     std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
-    std::size_t delta_size() const noexcept {
-        std::size_t n = 0;
-        for (const auto& layer : load_state()->layers) n += layer->size();
-        return n;
+    // Distinct numbers in the delta layers (the reports added since the snapshot), each once
+    // however many add_reports calls named it (it was a sum over layers, which add_reports now
+    // merges at times: the same reports gave a count that depended on their calls' sizes).
+    std::size_t delta_size() const {
+        const std::shared_ptr<const state> s = load_state();
+        if (s->layers.size() <= 1) return s->layers.empty() ? 0 : s->layers.front()->size();
+        std::unordered_set<std::uint64_t> keys;
+        for (const auto& layer : s->layers)
+            for (const auto& entry : *layer) keys.insert(entry.first);
+        return keys.size();
     }
     const options& settings() const noexcept { return options_; }
     // The stores of the current snapshot's shard i. The handles share ownership of the shard,

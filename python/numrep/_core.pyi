@@ -710,7 +710,9 @@ class ReputationDB:
         """
     @property
     def delta_size(self) -> int:
-        ...
+        """
+        Numbers in the reports added since the snapshot (add_reports), each once; 0 after compact().
+        """
     @property
     def half_life_days(self) -> float:
         ...

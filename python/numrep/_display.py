@@ -148,8 +148,8 @@ def database_html(db: Any) -> str:
         ("records trie", f"{_bytes(db.records_bytes)} ({db.records_bits_per_key:.1f} bits/number)"),
         ("Bloom filter", _bytes(db.bloom_bytes)),
         ("shards", db.shard_count),
-        # delta_size counts each batch's numbers (a batch of 12 reports of one number is 1).
-        ("numbers in reports added since the build (delta, per batch)", db.delta_size),
+        # delta_size counts numbers, each once (12 reports of one number in any number of batches: 1).
+        ("numbers in reports added since the build (delta)", db.delta_size),
         ("half-life", f"{db.half_life_days:g} days"),
         ("region of national forms", db.region or "(none: international forms only)"),
     ]

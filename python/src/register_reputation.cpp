@@ -1082,7 +1082,9 @@ void register_reputation(py::module_& m) {
             [](const db_holder& h, const prefix_arg& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
             py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
         .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
-        .def_property_readonly("delta_size", [](const db_holder& h) { return h.db->delta_size(); })
+        .def_property_readonly(
+            "delta_size", [](const db_holder& h) { return h.db->delta_size(); },
+            "Numbers in the reports added since the snapshot (add_reports), each once; 0 after compact().")
         .def_property_readonly(
             "_generation", [](const db_holder& h) { return h.db->generation(); },
             "States published so far (reports added, compactions ended): the same value, the same contents.")

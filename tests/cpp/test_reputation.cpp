@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <thread>
 
 #include "catch.hpp"
@@ -292,13 +293,16 @@ TEST_CASE("reports added one at a time keep the delta layers few, and answer as 
     for (int i = 0; i < 500; ++i) report(seed, i);
     auto db = numrep::reputation_db::build(seed);
     std::size_t most_layers = 0;
+    std::set<std::uint64_t> added;
     for (int i = 0; i < 3000; ++i) {
         numrep::reputation_builder one;
         report(one, i);
+        added.insert(one.records().begin()->first);
         db.add_reports(one);
         most_layers = std::max(most_layers, db.delta_layers());
     }
-    CHECK(most_layers <= 16);  // O(log n): 3,000 one-report layers unmerged
+    CHECK(most_layers <= 16);                // O(log n): 3,000 one-report layers unmerged
+    CHECK(db.delta_size() == added.size());  // numbers, each once whatever the layers
     const auto rebuilt = numrep::reputation_db::build(everything);
     CHECK(db.keys() == rebuilt.keys());
     CHECK(db.number_count() == rebuilt.number_count());
