@@ -55,7 +55,7 @@ from ._core import (
     region_names,
     set_threads,
 )
-from ._warnings import AmbiguousIntegersWarning, LaterReportsWarning
+from ._warnings import AmbiguousIntegersWarning, IntegerKeysWarning, LaterReportsWarning
 from .reputation import ReputationDB
 
 __all__ = [
@@ -66,6 +66,7 @@ __all__ = [
     "AmbiguousIntegersWarning",
     "BloomFilter",
     "FormatError",
+    "IntegerKeysWarning",
     "LaterReportsWarning",
     "NumberInfo",
     "NumberingPlan",

@@ -20,6 +20,13 @@ class AmbiguousIntegersWarning(UserWarning):
     they lost the leading zeros and '+' that told the two apart, and gave no number."""
 
 
+class IntegerKeysWarning(UserWarning):
+    """Ints that ReputationDB.check and check_many took as E.164 keys (as they take every int) and
+    that are no valid number as keys, but are one as numbers of the region that lost their
+    leading zeros (912345678 for 0912 345 678 in VN): what pd.read_csv makes of a column of
+    phone numbers. Their verdicts are those of the keys: most likely not what was meant."""
+
+
 def _inside_numrep(module: object) -> bool:
     return isinstance(module, str) and (module == "numrep" or module.startswith("numrep."))
 

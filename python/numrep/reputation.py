@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._warnings import LaterReportsWarning, warn_caller
+from ._warnings import IntegerKeysWarning, LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -349,7 +349,10 @@ class ReputationDB(_core.ReputationDB):
         was built with) unless `region` says otherwise. A number reported after a `now` you give
         gets a verdict that counts those reports too (``includes_later_reports``), with a
         LaterReportsWarning."""
-        verdict = super().check(number, self._now_for_core(now), self._region_or_own(region))
+        read_in = self._region_or_own(region)
+        verdict = super().check(number, self._now_for_core(now), read_in)
+        if not verdict.valid and _is_signed_int(number):
+            _warn_of_integer_keys([number], [0], read_in, "check")
         if now is not None and verdict.includes_later_reports:
             _warn_of_later_reports(1, verdict.as_of_seconds)
         return verdict
@@ -378,6 +381,11 @@ class ReputationDB(_core.ReputationDB):
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns, as_of_seconds, later = self._verdict_columns(numbers, now, region)
+        values = _signed_int_values(numbers)  # None (most inputs: strings, keys) costs nothing more
+        if values is not None:
+            invalid = np.flatnonzero(~columns["valid"].astype(bool) & (columns["key"] != 0))
+            if len(invalid):
+                _warn_of_integer_keys(values, invalid, self._region_or_own(region), "check_many")
         # Not at the current time (now=None): reports stamped a little ahead of this machine's
         # clock are common (ingestion takes them up to a day ahead), and their verdicts are right.
         if later and now is not None:
@@ -398,6 +406,65 @@ class ReputationDB(_core.ReputationDB):
             as_of = datetime.datetime.now(datetime.timezone.utc)
         columns, later, as_of_seconds = self._check_many(numbers, as_of, self._region_or_own(region))
         return columns, as_of_seconds, later
+
+
+def _is_signed_int(value: Any) -> bool:
+    """A Python int or a NumPy signed integer (not a bool, not a PhoneNumber): what reading a file
+    of numbers as numbers gives; unsigned ones are keys, as numrep returns them."""
+    return (isinstance(value, (int, np.signedinteger)) and not isinstance(value, (bool, np.bool_)))
+
+
+def _signed_int_values(numbers: Any) -> Any:
+    """The values of a batch that may hold signed ints, indexable by row (a list, an object or
+    signed integer array): a list or tuple, a NumPy object or signed integer array, a pandas,
+    pyarrow or polars column of signed integers (nulls as 0) or of objects. None for anything else
+    (strings, unsigned keys, floats): no copy of a column of strings is made."""
+    if isinstance(numbers, (list, tuple)):
+        return numbers
+    if isinstance(numbers, np.ndarray):
+        return numbers if numbers.ndim == 1 and numbers.dtype.kind in "iO" else None
+    module = type(numbers).__module__.split(".")[0]
+    dtype = getattr(numbers, "dtype", None)
+    if module == "pandas":
+        import pandas as pd
+
+        if pd.api.types.is_signed_integer_dtype(dtype):
+            return numbers.to_numpy(dtype=np.int64, na_value=0)
+        if isinstance(dtype, pd.CategoricalDtype):  # read one object at a time, as check_many reads it
+            return numbers.astype(object).to_numpy() if dtype.categories.dtype.kind in "iO" else None
+        return numbers.to_numpy() if pd.api.types.is_object_dtype(dtype) else None  # an object column's own array
+    if module == "pyarrow":
+        import pyarrow as pa
+
+        return numbers.fill_null(0).to_numpy() if pa.types.is_signed_integer(numbers.type) else None
+    if module == "polars":
+        return numbers.fill_null(0).to_numpy() if dtype is not None and dtype.is_signed_integer() else None
+    return None
+
+
+def _warn_of_integer_keys(values: Any, invalid: Any, region: str | None, call: str) -> None:
+    """check and check_many take an int as an E.164 key. Warns when ints given to them are no valid
+    number as keys but are one by the integer rule in `region` (a number that lost its leading
+    zeros, as pd.read_csv makes them): their verdicts, those of the keys, are most likely not the
+    numbers meant. Answers are not changed (an int is a key, as documented)."""
+    if not isinstance(region, str):
+        return  # international forms only (one reading), or a region per row
+    ints = [(i, int(values[i])) for i in np.asarray(invalid).tolist() if _is_signed_int(values[i])]
+    ints = [(i, v) for i, v in ints if 0 < v <= 999_999_999_999_999]
+    if not ints:
+        return
+    readings = np.asarray(_core.parse_many([v for _, v in ints], region=region))
+    meant = [(v, int(r)) for (_, v), r in zip(ints, readings.tolist()) if r and int(r) != v]
+    if not meant:
+        return
+    value, key = meant[0]
+    what = ("1 int as an E.164 key that is no valid number, though as a number of {r} that lost its leading zeros "
+            "it is" if len(meant) == 1 else f"{len(meant):,} ints as E.164 keys that are no valid number, though as "
+            "numbers of {r} that lost their leading zeros they are").format(r=region)
+    warn_caller(f"numrep: {call} took {what} (such as {value}: the key +{value}, the number +{key}), and judged the "
+                "keys. Give the numbers as text (pd.read_csv(..., dtype=str)), or parse them first "
+                "(numrep.parse_many(list_of_ints, region=...), or Series.numrep.check(db)).",
+                IntegerKeysWarning, varies=True)
 
 
 def _warn_of_later_reports(numbers: int, as_of_seconds: int) -> None:

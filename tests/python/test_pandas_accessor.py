@@ -367,6 +367,9 @@ def test_a_categorical_series_of_ints_is_read_one_object_at_a_time() -> None:
                                                                                              84912345678]
     db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"],
                                                       "category": ["scam"]}))
-    # check_many takes the ints as keys as they are, as in a list (not by the integer rule).
-    checked = db.check_many(categorical, now="latest")["key"].tolist()
-    assert checked == db.check_many(objects, now="latest")["key"].tolist() == [912345678, 0, 912345678]
+    # check_many takes the ints as keys as they are, as in a list (not by the integer rule), and
+    # warns that they read as numbers of the region.
+    with pytest.warns(numrep.IntegerKeysWarning, match="2 ints"):
+        checked = db.check_many(categorical, now="latest")["key"].tolist()
+    with pytest.warns(numrep.IntegerKeysWarning, match="2 ints"):
+        assert checked == db.check_many(objects, now="latest")["key"].tolist() == [912345678, 0, 912345678]

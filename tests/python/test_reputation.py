@@ -1229,3 +1229,33 @@ def test_verdict_frames_have_every_column_a_verdict_has() -> None:
     assert list(accessor.columns) == list(frame.columns)
     empty = db.check_many([], now="latest", as_frame=True)
     assert list(empty.columns) == list(frame.columns) and empty["region"].dtype == frame["region"].dtype
+
+
+def test_ints_that_are_no_valid_key_but_lost_their_zeros_are_warned_of() -> None:
+    """check and check_many take an int as an E.164 key (documented), so 912345678 (0912 345 678 as
+    pd.read_csv reads it) was judged as +912345678, no number, and said clean without a word, where
+    Series.numrep.check read it as +84912345678 and said likely_scam. The answers stay the keys'
+    (an int is a key); a warning names what was most likely meant."""
+    import warnings
+
+    pa = pytest.importorskip("pyarrow")
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"] * 3, "time": ["2024-01-01"] * 3,
+                                                      "category": ["scam"] * 3}))
+    meant = r"912345678: the key \+912345678, the number \+84912345678"
+    with pytest.warns(numrep.IntegerKeysWarning, match=meant):
+        assert db.check(912345678, now="latest").reports == 0
+    for numbers in ([912345678, "0912345678"], np.array([912345678, 84912345678]),
+                    pd.Series([912345678, None], dtype="Int64"), pd.Series([912345678, 84912345678]),
+                    pd.Series([912345678, "0912345678"], dtype=object), pa.array([912345678, None])):
+        with pytest.warns(numrep.IntegerKeysWarning, match=meant):
+            assert db.check_many(numbers, now="latest")["reports"][0] == 0
+    assert pd.Series([912345678]).numrep.check(db, now="latest")["reports"][0] == 3  # the accessor's rule
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        # Keys as numrep gives them (unsigned), valid keys, text, and international forms only: silent.
+        db.check_many(np.array([912345678], dtype=np.uint64), now="latest")
+        db.check_many([84912345678, 16502530000], now="latest")
+        db.check(84912345678, now="latest")
+        db.check_many(["0912", "912345678"], now="latest")
+        db.check_many([912345678], now="latest", region=None)
+        db.check(912345678, now="latest", region=None)
