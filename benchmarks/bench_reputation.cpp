@@ -230,6 +230,47 @@ void bm_check_batch_unreported(benchmark::State& state) { check_keys_batched(sta
 BENCHMARK(bm_check_batch_reported);
 BENCHMARK(bm_check_batch_unreported);
 
+// A service that adds each report as it comes: the database above, then 2,000 add_reports calls
+// of one report each (numbers of the database). Each call used to leave a delta layer of its own,
+// and a check looked a number up in every one; add_reports now merges them (O(log n) layers).
+void bm_check_batch_after_single_adds(benchmark::State& state) {
+    static const numrep::reputation_db& layered = *[] {
+        const check_fixture& f = check_data();
+        numrep::reputation_builder all;
+        for (const std::uint64_t key : f.reported) {
+            const auto r = f.db.find(key);
+            if (r) all.add_record(key, *r);
+        }
+        auto* db = new numrep::reputation_db(numrep::reputation_db::build(all));  // kept to the end
+        splitmix rng{7};
+        for (int i = 0; i < 2000; ++i) {
+            numrep::reputation_builder one;
+            one.add(f.reported[rng.below(f.reported.size())], numrep::report_category::scam,
+                    1'700'000'000 + static_cast<std::int64_t>(rng.below(90 * 86400)), 1, false);
+            db->add_reports(one);
+        }
+        return db;
+    }();
+    const std::vector<std::uint64_t>& keys = check_data().reported;
+    const std::int64_t now = 1'700'000'000 + 100 * 86400;
+    std::size_t offset = 0, found = 0, checked = 0;
+    for (auto _ : state) {
+        if (offset + 1024 > keys.size()) offset = 0;
+        const std::span<const std::uint64_t> part(keys.data() + offset, std::min<std::size_t>(1024, keys.size()));
+        layered.check_each(part, now, [&](std::size_t, const numrep::reputation_verdict& v) {
+            found += v.reported ? 1 : 0;
+            benchmark::DoNotOptimize(v.score.score);
+            benchmark::DoNotOptimize(v.info.carrier_id);
+        });
+        checked += part.size();
+        offset += part.size();
+    }
+    if (found != checked) state.SkipWithError("check_each after adds: reported flags do not match the keys");
+    state.SetItemsProcessed(static_cast<std::int64_t>(checked));
+    state.counters["delta_layers"] = static_cast<double>(layered.delta_layers());
+}
+BENCHMARK(bm_check_batch_after_single_adds);
+
 }  // namespace
 
 int main(int argc, char** argv) {

@@ -322,6 +322,10 @@ def markdown(py: dict, cpp: tuple[dict, str] | None, command: str, reports: int,
                f"| check_each in batches of 1024, never reported | "
                f"{1e9 / rates['bm_check_batch_unreported']['items_per_second']:.0f} ns/number |"]
               if "bm_check_batch_reported" in rates and "bm_check_batch_unreported" in rates else []),
+            *([f"| check_each in batches of 1024, reported, after 2,000 one-report add_reports calls "
+               f"({rates['bm_check_batch_after_single_adds'].get('delta_layers', 0):.0f} delta layers) | "
+               f"{1e9 / rates['bm_check_batch_after_single_adds']['items_per_second']:.0f} ns/number |"]
+              if "bm_check_batch_after_single_adds" in rates else []),
             "",
             f"Goal: ingest at least 1M rows/s: {ingest['items_per_second'] / 1e6:.2f} M rows/s — "
             f"{'met' if ingest['items_per_second'] >= 1e6 else 'NOT met'}.",
