@@ -323,8 +323,8 @@ public:
     std::uint64_t generation() const noexcept { return generation_.load(std::memory_order_acquire); }
 
     // Distinct numbers in the delta layers (the reports added since the snapshot), each once
-    // however many add_reports calls named it (it was a sum over layers, which add_reports now
-    // merges at times: the same reports gave a count that depended on their calls' sizes).
+    // however many layers hold it: a sum over layers would depend on how the reports were
+    // batched and merged. O(delta numbers).
     std::size_t delta_size() const {
         const std::shared_ptr<const state> s = load_state();
         if (s->layers.size() <= 1) return s->layers.empty() ? 0 : s->layers.front()->size();
@@ -653,25 +653,32 @@ private:
             v.info = number_info{};
     }
 
-    // Merges the newest of `layers` into `layer` (its records first, as a check merges them in
-    // layer order) and drops it from `layers`, as long as it holds at most twice as many numbers:
-    // as in a log-structured merge, the layers' sizes then at least double from newest to
-    // oldest, so there are O(log n) of them for n numbers, each record copied O(log n) times.
-    // Single-report add_reports calls (a service adding reports as they come) made one layer
-    // each: 10,000 of them made a check 800 times slower. The old layers are copied, not
-    // changed: readers may hold them.
+    // Merges into `layer` the newest of `layers` while the next is at most twice as big as what
+    // it has taken in so far (sizes summed), as a log-structured merge does: the layers' sizes then
+    // at least double from newest to oldest, so n numbers make O(log n) layers, each record copied
+    // O(log n) times. One pass: a copy of the oldest layer taken, then the newer ones merged into
+    // it in order (older records first, as a check merges them), so that the many small layers
+    // added while a compaction ran (when none merge) cost their size, not its square. Old layers
+    // are copied, not changed: readers may hold them.
     void merge_newest_layers(std::vector<std::shared_ptr<const delta_layer>>& layers,
                              std::shared_ptr<delta_layer>& layer) const {
+        std::size_t first = layers.size();
+        std::size_t taken = layer->size();
+        while (first > 0 && layers[first - 1]->size() <= 2 * taken) taken += layers[--first]->size();
+        if (first == layers.size()) return;
+        auto merged = std::make_shared<delta_layer>(*layers[first]);
+        merged->reserve(taken);
         const double half_life = options_.config.half_life_seconds();
-        while (!layers.empty() && layers.back()->size() <= 2 * layer->size()) {
-            auto merged = std::make_shared<delta_layer>(*layers.back());
-            for (const auto& [key, record] : *layer) {
+        const auto merge_in = [&](const delta_layer& newer) {
+            for (const auto& [key, record] : newer) {
                 const auto [at, added] = merged->try_emplace(key, record);
                 if (!added) merge_records(at->second, record, half_life);
             }
-            layers.pop_back();
-            layer = std::move(merged);
-        }
+        };
+        for (std::size_t i = first + 1; i < layers.size(); ++i) merge_in(*layers[i]);
+        merge_in(*layer);
+        layers.resize(first);
+        layer = std::move(merged);
     }
 
     void add_delta(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,

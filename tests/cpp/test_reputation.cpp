@@ -273,9 +273,6 @@ TEST_CASE("reputation_db answers from snapshot and delta; compaction equals a re
     CHECK(unreported.info.carrier == "Vinaphone");
 }
 
-// check_each stops asking the Bloom filter once a chunk (256 keys) is nearly all reported
-// numbers, and asks it again after a chunk with misses. Runs of each kind, in turn, must give the
-// verdicts one-by-one checks give, with reports in a delta layer too.
 TEST_CASE("reports added one at a time keep the delta layers few, and answer as one build", "[reputation][db]") {
     // A service adding each report as it comes: one add_reports call per report. Every call
     // used to leave a layer of its own (a check looked a key up in each).
@@ -353,6 +350,9 @@ TEST_CASE("reports added while compactions run are each counted once", "[reputat
     CHECK(db.delta_layers() == 0);
 }
 
+// check_each stops asking the Bloom filter once a chunk (256 keys) is nearly all reported
+// numbers, and asks it again after a chunk with misses. Runs of each kind, in turn, must give the
+// verdicts one-by-one checks give, with reports in a delta layer too.
 TEST_CASE("batch checks give the same verdicts on runs of reported and unreported numbers", "[reputation][db]") {
     numrep::reputation_builder b, later;
     std::mt19937_64 rng(23);
