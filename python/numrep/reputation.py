@@ -351,8 +351,8 @@ class ReputationDB(_core.ReputationDB):
         LaterReportsWarning."""
         read_in = self._region_or_own(region)
         verdict = super().check(number, self._now_for_core(now), read_in)
-        if not verdict.valid and _is_signed_int(number):
-            _warn_of_integer_keys([number], [0], read_in, "check")
+        if not verdict.valid and _is_signed_int(number) and isinstance(read_in, str):
+            _warn_of_integer_keys([number], np.zeros(1, dtype=np.intp), read_in, "check")
         if now is not None and verdict.includes_later_reports:
             _warn_of_later_reports(1, verdict.as_of_seconds)
         return verdict
@@ -381,11 +381,11 @@ class ReputationDB(_core.ReputationDB):
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns, as_of_seconds, later = self._verdict_columns(numbers, now, region)
-        values = _signed_int_values(numbers)  # None (most inputs: strings, keys) costs nothing more
-        if values is not None:
+        read_in = self._region_or_own(region)
+        if isinstance(read_in, str):  # (with none, or one per row, an int has one reading)
             invalid = np.flatnonzero(~columns["valid"].astype(bool) & (columns["key"] != 0))
             if len(invalid):
-                _warn_of_integer_keys(values, invalid, self._region_or_own(region), "check_many")
+                _warn_of_integer_keys(numbers, invalid, read_in, "check_many")
         # Not at the current time (now=None): reports stamped a little ahead of this machine's
         # clock are common (ingestion takes them up to a day ahead), and their verdicts are right.
         if later and now is not None:
@@ -431,7 +431,10 @@ def _signed_int_values(numbers: Any) -> Any:
         if pd.api.types.is_signed_integer_dtype(dtype):
             return numbers.to_numpy(dtype=np.int64, na_value=0)
         if isinstance(dtype, pd.CategoricalDtype):  # read one object at a time, as check_many reads it
-            return numbers.astype(object).to_numpy() if dtype.categories.dtype.kind in "iO" else None
+            categories = dtype.categories
+            has_ints = categories.dtype.kind == "i" or (
+                categories.dtype == object and any(_is_signed_int(c) for c in categories))
+            return numbers.astype(object).to_numpy() if has_ints else None
         return numbers.to_numpy() if pd.api.types.is_object_dtype(dtype) else None  # an object column's own array
     if module == "pyarrow":
         import pyarrow as pa
@@ -442,28 +445,46 @@ def _signed_int_values(numbers: Any) -> Any:
     return None
 
 
-def _warn_of_integer_keys(values: Any, invalid: Any, region: str | None, call: str) -> None:
-    """check and check_many take an int as an E.164 key. Warns when ints given to them are no valid
-    number as keys but are one by the integer rule in `region` (a number that lost its leading
-    zeros, as pd.read_csv makes them): their verdicts, those of the keys, are most likely not the
-    numbers meant. Answers are not changed (an int is a key, as documented)."""
-    if not isinstance(region, str):
-        return  # international forms only (one reading), or a region per row
-    ints = [(i, int(values[i])) for i in np.asarray(invalid).tolist() if _is_signed_int(values[i])]
-    ints = [(i, v) for i, v in ints if 0 < v <= 999_999_999_999_999]
+_MAX_KEY = 999_999_999_999_999  # the largest E.164 key: 15 digits
+# Rows of invalid keys looked at for ints, and ints read by the integer rule, at most: enough for
+# the warning's example and a proportion, at a cost that does not grow with the batch.
+_INTEGER_ROWS_LOOKED_AT = 10_000
+_INTEGERS_READ = 1_000
+
+
+def _warn_of_integer_keys(numbers: Any, invalid: np.ndarray, region: str, call: str) -> None:
+    """check and check_many take an int as an E.164 key. Warns when ints given to them (at
+    `invalid`, the rows whose key is no valid number) are valid numbers by the integer rule in
+    `region` (numbers that lost their leading zeros, as pd.read_csv makes them): their verdicts,
+    the keys', are most likely not of the numbers meant. Answers are not changed (an int is a
+    key, as documented). Looks at a bounded sample of the rows, so the cost is a few ms at most."""
+    values = _signed_int_values(numbers)
+    if values is None:
+        return
+    rows = invalid[:_INTEGER_ROWS_LOOKED_AT]
+    if isinstance(values, np.ndarray) and values.dtype.kind == "i":
+        picked = values[rows]
+        ints = picked[(picked > 0) & (picked <= _MAX_KEY)][:_INTEGERS_READ].tolist()
+    else:
+        ints = [int(v) for v in (values[i] for i in rows.tolist()) if _is_signed_int(v) and 0 < v <= _MAX_KEY]
+        ints = ints[:_INTEGERS_READ]
     if not ints:
         return
-    readings = np.asarray(_core.parse_many([v for _, v in ints], region=region))
-    meant = [(v, int(r)) for (_, v), r in zip(ints, readings.tolist()) if r and int(r) != v]
+    readings = np.asarray(_core.parse_many(ints, region=region)).tolist()
+    meant = [(v, r) for v, r in zip(ints, readings) if r and r != v]
     if not meant:
         return
     value, key = meant[0]
-    what = ("1 int as an E.164 key that is no valid number, though as a number of {r} that lost its leading zeros "
-            "it is" if len(meant) == 1 else f"{len(meant):,} ints as E.164 keys that are no valid number, though as "
-            "numbers of {r} that lost their leading zeros they are").format(r=region)
-    warn_caller(f"numrep: {call} took {what} (such as {value}: the key +{value}, the number +{key}), and judged the "
-                "keys. Give the numbers as text (pd.read_csv(..., dtype=str)), or parse them first "
-                "(numrep.parse_many(list_of_ints, region=...), or Series.numrep.check(db)).",
+    example = f"{value}: the key +{value}, the number +{key}"
+    if call == "check":
+        what = (f"the int {value} as an E.164 key, which is no valid number, though as a number of {region} that "
+                f"lost its leading zeros it is ({example}), and judged the key")
+    else:
+        what = (f"ints as E.164 keys that are no valid number, though as numbers of {region} that lost their "
+                f"leading zeros they are ({len(meant):,} of the {len(ints):,} such ints looked at; such as "
+                f"{example}), and judged the keys")
+    warn_caller(f"numrep: {call} took {what}. Give the numbers as text (pd.read_csv(..., dtype=str)), or parse "
+                "them first (numrep.parse_many(list_of_ints, region=...), or Series.numrep.check(db)).",
                 IntegerKeysWarning, varies=True)
 
 

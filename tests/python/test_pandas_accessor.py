@@ -369,7 +369,7 @@ def test_a_categorical_series_of_ints_is_read_one_object_at_a_time() -> None:
                                                       "category": ["scam"]}))
     # check_many takes the ints as keys as they are, as in a list (not by the integer rule), and
     # warns that they read as numbers of the region.
-    with pytest.warns(numrep.IntegerKeysWarning, match="2 ints"):
+    with pytest.warns(numrep.IntegerKeysWarning, match="2 of the 2 such ints looked at"):
         checked = db.check_many(categorical, now="latest")["key"].tolist()
-    with pytest.warns(numrep.IntegerKeysWarning, match="2 ints"):
+    with pytest.warns(numrep.IntegerKeysWarning, match="2 of the 2 such ints looked at"):
         assert checked == db.check_many(objects, now="latest")["key"].tolist() == [912345678, 0, 912345678]
