@@ -95,7 +95,8 @@ def dask_figures(data: dict, out: Path, rounds: int, memory: str, tasks: int, pr
 
     clusters = {}
     for workers in (1, 2):
-        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=":0",
+        cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=processes,
+                               dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
                                silence_logs=logging.CRITICAL)
         clusters[workers] = (cluster, Client(cluster, set_as_default=False))
     seconds: dict[str, list[float]] = {"single": [], "dask1": [], "dask2": []}

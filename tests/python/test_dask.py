@@ -32,7 +32,8 @@ def client(tmp_path_factory):
     # OMP_NUM_THREADS=1 dask gives them, which test_worker_processes_use_one_thread_each checks.
     with pytest.MonkeyPatch.context() as environment:
         environment.delenv("NUMREP_THREADS", raising=False)
-        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+        cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address="127.0.0.1:0",
+                                           scheduler_kwargs={"dashboard": False},
                                            silence_logs=40, local_directory=str(tmp_path_factory.mktemp("dask")))
         with distributed.Client(cluster) as c:
             yield c

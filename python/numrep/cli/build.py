@@ -135,9 +135,11 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     try:
         cluster = distributed.LocalCluster(  # type: ignore[no-untyped-call]
             n_workers=workers, threads_per_worker=1, processes=True,
-            # Any free port: the default, 8787, is taken by any other cluster running (a notebook's),
-            # and distributed then printed "Port 8787 is already in use".
-            dashboard_address=":0",
+            # The HTTP server on any free port of this machine only, with no dashboard: Dask's
+            # default, 8787, is taken by any other cluster running (a notebook's), and distributed
+            # then printed "Port 8787 is already in use" (":0" alone would listen on every
+            # interface and start the dashboard).
+            dashboard_address="127.0.0.1:0", scheduler_kwargs={"dashboard": False},
             silence_logs=logging.CRITICAL,
             # With the user's own (given, a preload replaces them).
             preload=[*dask_config.get("distributed.worker.preload", default=[]), "numrep._dask_worker"])
