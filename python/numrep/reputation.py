@@ -549,27 +549,40 @@ _NO_TIME_COLUMN = ("numrep: Parquet files and frames need a report time column (
                    "file can do without one given default_time)")
 
 
-def _in_whole_minutes(value: Any) -> Any:
+def _for_time_reader(value: Any) -> Any:
+    """An object of a time column as the time reader (via its text) reads it as now= does: a
+    datetime as one in whole minutes of offset, a numpy.datetime64 as ISO 8601 text; anything
+    else as it is."""
+    if isinstance(value, datetime.datetime):
+        return _in_whole_minutes(value)
+    if isinstance(value, np.datetime64):
+        return _datetime64_text(value)
+    return value
+
+
+def _in_whole_minutes(value: datetime.datetime) -> datetime.datetime:
     """A datetime whose UTC offset has seconds (Africa/Monrovia's -0:44:30 until 1972) as the same
     instant in UTC: its text ("...-00:44:30") is no ISO 8601 the time reader takes, while now= takes
-    the datetime itself; a numpy.datetime64 as ISO 8601 text. Anything else as it is."""
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+    the datetime itself."""
+    if value.tzinfo is not None:
         offset = value.utcoffset()
         if offset is not None and offset.seconds % 60 != 0:
             return value.astimezone(datetime.timezone.utc)
-    if isinstance(value, np.datetime64):
-        # As ISO 8601 text, read as now= reads the value: pandas' map refused a column holding one
-        # of a multiplied unit (numpy.datetime64(171007200, "10s")) with an error naming nothing.
-        if np.isnat(value):
-            return None
-        try:
-            seconds = _core._unix_time(value, "time")
-        except ValueError:
-            return "out of range"  # a bad time, as the text of one is
-        when = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
-        return (f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:{when.minute:02d}:"
-                f"{when.second:02d}Z")
     return value
+
+
+def _datetime64_text(value: np.datetime64) -> str | None:
+    """A numpy.datetime64 of any unit as ISO 8601 text (None for NaT, a text that is no time for
+    one out of range): pandas refused an object column holding one of a multiplied unit
+    (numpy.datetime64(171007200, "10s")), NaT too, with an error that named nothing."""
+    if np.isnat(value):
+        return None
+    try:
+        seconds = _core._unix_time(value, "time")
+    except ValueError:
+        return "out of range"  # a bad time, as the text of one is
+    when = datetime.datetime(1970, 1, 1) + datetime.timedelta(seconds=seconds)
+    return f"{when.year:04d}-{when.month:02d}-{when.day:02d}T{when.hour:02d}:{when.minute:02d}:{when.second:02d}Z"
 
 
 def _text(values: Any) -> Any:
@@ -668,7 +681,9 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
         # Datetimes among the objects (a C-level pass finds out; a Python call per row of a
         # column of strings cost a third of reading it).
         if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty", "bytes"):
-            values = values.map(_in_whole_minutes, na_action="ignore")
+            # Every value, missing ones too: pandas skips what it sees as missing, and then failed
+            # on a NaT of a multiplied unit when putting it back.
+            values = values.map(_for_time_reader)
         texts = _text(values).astype(object).where(values.notna(), None).tolist()
         return _core._parse_times(texts)
     bad = parsed.isna().to_numpy()

@@ -84,6 +84,12 @@ def test_object_time_columns_take_datetime64_of_any_unit() -> None:
     verdict = built.check("0912345678", now="latest")
     assert verdict.last_seen.timestamp() == 1710072001 and verdict.first_seen.timestamp() == 1710028800
     assert numrep._core._unix_time(values[0], "now") == 1710072000
+    # A NaT of a multiplied unit too (pandas skipped it as missing, then failed putting it back).
+    nat = pd.DataFrame({"number": ["0912345678"] * 2, "category": ["scam"] * 2,
+                        "time": pd.Series([np.datetime64("NaT", "10s"), "2024-01-01"], dtype=object)})
+    assert numrep.ReputationDB.from_frame(nat).ingest_stats["bad_by_reason"] == {"missing_time": 1}
+    filled = numrep.ReputationDB.from_frame(nat, default_time="2024-01-02")
+    assert filled.check("0912345678", now="latest").last_seen.timestamp() == 1704153600
 
 
 def test_iso_strings_name_the_bad_time(db: numrep.ReputationDB) -> None:
