@@ -101,7 +101,8 @@ def test_stdin_lines_are_read_as_the_same_text_given_as_an_argument() -> None:
         # A separator before the number is refused (after it, libphonenumber drops what follows the
         # last digit); U+0085 is white space to the parser too.
         assert ("bad character" in as_argument[0].get("error", "")) == (text[0] == "\x1c"), text
-    rows = json.loads(run("info", "--json", "-", stdin=" \t0912345678 \r\n \t\n").stdout)
+    # Lines that look blank are skipped, whatever spaces they hold (no-break, ideographic, form feed).
+    rows = json.loads(run("info", "--json", "-", stdin=" \t0912345678 \r\n \t\n\u00a0\n\u3000\n\f\n").stdout)
     assert [r["e164"] for r in rows] == ["+84912345678"]
 
 

@@ -40,12 +40,12 @@ def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
             if sys.stdin is None:
                 raise ValueError("'-' reads standard input, which is closed")
             for line in sys.stdin:
-                # Only the line end and blanks come off: str.strip() also took control characters
-                # (\x1c..\x1f, \x85) that the parser refuses in an argument, so the same text
-                # gave a number from standard input and an error as an argument.
-                line = line.rstrip("\r\n").strip(" \t")
-                if line:
-                    yield line
+                # A line that looks blank (spaces of any kind) is skipped; any other loses only its
+                # line end and blanks: str.strip() also took control characters (\x1c..\x1f) that
+                # the parser refuses in an argument, so the same text gave a number from standard
+                # input and an error as an argument.
+                if line.strip():
+                    yield line.rstrip("\r\n").strip(" \t")
         else:
             yield argument
 
