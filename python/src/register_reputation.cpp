@@ -676,6 +676,9 @@ void register_scale(py::module_& m) {
                        bloom_fpr <= detail::db_manifest::max_bloom_fpr))
                      throw py::value_error("numrep: bloom_fpr must be from 1e-09 to 0.5, got " +
                                            detail::shortest_text(bloom_fpr));
+                 // Without the GIL: it may wait for the writers' lock, which another thread of this
+                 // process can hold (a numrep.dask.build running), and needs the GIL to let it go.
+                 py::gil_scoped_release released;
                  h.publication = std::make_unique<detail::db_directory::publication>(dir, s);
                  return h;
              }),

@@ -5,6 +5,8 @@ equal ReputationDB.check_many."""
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pandas as pd
 import pytest
@@ -273,6 +275,9 @@ def test_check_says_what_it_takes(client, tmp_path):
     frame = dd.from_pandas(pd.DataFrame({"caller": ["0912345678", "+12025550100"]}), npartitions=1)
     with pytest.raises(TypeError, match=r"not a DataFrame: pick its column"):
         numrep.dask.check(frame, tmp_path / "db", now=NOW)
+    for in_process in (pd.Series(["0912345678"]), ["0912345678"]):  # an AttributeError of Dask's before
+        with pytest.raises(TypeError, match=r"takes a Dask Series of numbers, not (Series|list): .*check_many"):
+            numrep.dask.check(in_process, tmp_path / "db", now=NOW)
     with pytest.raises(TypeError, match="one region"):
         numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region=pd.Series(["VN", "US"]))
     got = numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region="VN").compute()
@@ -303,3 +308,34 @@ def test_a_worker_keeps_the_few_databases_it_used_last(tmp_path):
     assert [key[0] for key in numrep.dask._OPENED] == paths[-numrep.dask._MOST_OPENED:]
     numrep.dask._opened(paths[-2], numrep.dask._UNSET)  # used again: the last one used
     assert [key[0] for key in numrep.dask._OPENED][-1] == paths[-2]
+
+
+def test_a_second_build_to_the_same_path_in_one_process_waits_its_turn(client, tmp_path):
+    """The second build's publication waited for the writers' lock holding the GIL, which the
+    first build (on another thread of the process) needed to finish and let the lock go: both
+    hung forever."""
+    import threading
+
+    slow_rows = reports(200, 3)
+
+    def slow(seconds: float) -> pd.DataFrame:
+        time.sleep(seconds)
+        return slow_rows
+
+    first = dd.from_delayed([dask.delayed(slow)(3)], meta=slow_rows.iloc[:0])
+    errors: list[BaseException] = []
+
+    def build_first() -> None:
+        try:
+            numrep.dask.build(first, tmp_path / "db", client=client)
+        except BaseException as error:  # noqa: BLE001 (reported below)
+            errors.append(error)
+
+    thread = threading.Thread(target=build_first)
+    thread.start()
+    time.sleep(1)  # the first build holds the lock, its partition sleeping
+    second = dd.from_pandas(reports(50, 4), npartitions=1)
+    built = numrep.dask.build(second, tmp_path / "db", client=client)  # waits for the first, then publishes
+    thread.join(timeout=60)
+    assert not thread.is_alive() and not errors, errors
+    assert len(built) == len(numrep.ReputationDB.from_frame(reports(50, 4)))
