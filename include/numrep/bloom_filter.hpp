@@ -612,10 +612,11 @@ private:
         const auto& p = view.description.params;
         const auto fail = [&](const std::string& reason) { detail::throw_format_error(source + ": " + reason); };
         const auto block_name = [](std::uint64_t b) {
-            return b == 0 ? std::string("unblocked") : std::to_string(b) + "-bit blocks";
+            return b == 0 ? std::string("an unblocked (classic) filter")
+                          : "a filter of " + std::to_string(b) + "-bit blocks";
         };
         if (p[param_block_bits] != BlockBits) {
-            fail("the file holds a bloom filter with " + block_name(p[param_block_bits]) + ", this bloom_filter has " +
+            fail("the file holds " + block_name(p[param_block_bits]) + ", and this bloom_filter is " +
                  block_name(BlockBits));
         }
         if (p[param_hash_id] != Hash::id) {

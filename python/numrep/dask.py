@@ -418,6 +418,10 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     if isinstance(numbers, dd.DataFrame):
         raise TypeError("numrep.dask.check takes a Dask Series of numbers, not a DataFrame: pick its column "
                         "(frame['caller'])")
+    if not isinstance(numbers, dd.Series):
+        raise TypeError(f"numrep.dask.check takes a Dask Series of numbers, not {type(numbers).__name__}: for numbers "
+                        "in this process use ReputationDB.open(path).check_many(numbers), or make a Dask Series "
+                        "(dask.dataframe.from_pandas(series, npartitions=...))")
     if not (isinstance(region, (str, _Unset)) or region is None):
         raise TypeError(f"numrep.dask.check takes one region (a str, or None) for every number, not "
                         f"{type(region).__name__}; for a region per row, call ReputationDB.check_many in "

@@ -466,11 +466,17 @@ void register_trie(py::module_& m) {
             "Number of keys smaller than `number`'s key: its position in ascending order if present.")
         .def(
             "select",
-            [](const trie_holder& h, py::ssize_t i) -> std::uint64_t {
-                const auto size = static_cast<py::ssize_t>(visit(h, [](const auto& s) { return s.size(); }));
-                const py::ssize_t at = i < 0 ? i + size : i;
+            [](const trie_holder& h, const py::object& index) -> std::uint64_t {
+                // Any int, or what has __index__ (NumPy's): beyond 64 bits an IndexError, as a list
+                // says, not pybind11's TypeError for an argument it cannot convert.
+                const auto as_int = py::reinterpret_steal<py::object>(PyNumber_Index(index.ptr()));
+                if (!as_int) throw py::error_already_set();
+                const auto size = static_cast<long long>(visit(h, [](const auto& s) { return s.size(); }));
+                int overflow = 0;
+                const long long i = PyLong_AsLongLongAndOverflow(as_int.ptr(), &overflow);
+                const long long at = overflow != 0 ? -1 : i < 0 ? i + size : i;
                 if (at < 0 || at >= size)
-                    throw py::index_error("numrep: TrieStore.select: index " + std::to_string(i) +
+                    throw py::index_error("numrep: TrieStore.select: index " + py::str(as_int).cast<std::string>() +
                                           " is out of range for " + std::to_string(size) + " keys");
                 return visit(h, [&](const auto& s) { return *s.select(static_cast<std::size_t>(at)); });
             },

@@ -538,10 +538,11 @@ TEST_CASE("files of another kind, shape or version are refused with the reason",
     };
     CHECK(reason([&] {
               bloom_filter<256>::from_bytes(bytes);
-          }).find("the file holds a bloom filter with 512-bit blocks, this bloom_filter has 256-bit blocks") !=
+          }).find("the file holds a filter of 512-bit blocks, and this bloom_filter is a filter of 256-bit blocks") !=
           std::string::npos);
-    CHECK(reason([&] { numrep::classic_bloom_filter<>::from_bytes(bytes); }).find("this bloom_filter has unblocked") !=
-          std::string::npos);
+    CHECK(reason([&] {
+              numrep::classic_bloom_filter<>::from_bytes(bytes);
+          }).find("this bloom_filter is an unblocked (classic) filter") != std::string::npos);
 
     // A newer version is named when its header is intact (checksum recomputed); a flipped bit
     // in the version field is a corrupted header, not a "version 16777217".

@@ -103,9 +103,14 @@ def check_against_model(ts: numrep.TrieStore, model: dict[int, int] | set[int], 
     for i in list(range(min(len(sorted_keys), 50))) + list(range(max(0, len(sorted_keys) - 50), len(sorted_keys))):
         assert ts.select(i) == sorted_keys[i]
         assert ts.select(i - len(sorted_keys)) == sorted_keys[i]
-    for bad in (len(sorted_keys), -len(sorted_keys) - 1):
+    # Beyond 64 bits too, as a list says (pybind11 said TypeError for 2**63).
+    for bad in (len(sorted_keys), -len(sorted_keys) - 1, 2**63, -2**63 - 1, 10**30):
         with pytest.raises(IndexError, match=f"index {bad} is out of range for {len(sorted_keys)} keys"):
             ts.select(bad)
+    if sorted_keys:
+        assert ts.select(np.int64(0)) == sorted_keys[0]
+        with pytest.raises(TypeError):
+            ts.select(0.0)
     for prefix in prefixes_for(sorted_keys, seed):
         under = model_prefix(sorted_keys, prefix)
         assert ts.count_prefix(prefix) == len(under), prefix
