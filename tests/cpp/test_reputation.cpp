@@ -322,6 +322,42 @@ TEST_CASE("reports added one at a time keep the delta layers few, and answer as 
     compare(db);
 }
 
+TEST_CASE("layers added during a compaction merge at the next call, even behind a bigger one",
+          "[reputation][db][threads]") {
+    // While a compaction runs, layers do not merge: one-report calls leave a layer each. Behind a
+    // bigger layer added last, the doubling rule alone kept them all until as many more calls
+    // came; past max_delta_layers every layer merges.
+    numrep::reputation_builder seed;
+    for (std::uint64_t i = 0; i < 300'000; ++i) seed.add(84900000000ULL + i * 7, report_category::spam, now, 1, false);
+    auto db = numrep::reputation_db::build(seed);
+    numrep::reputation_builder first;
+    first.add(84912345678ULL, report_category::scam, now, 1, false);
+    db.add_reports(first);
+    const numrep::background_task compaction = db.compact_async();
+    int during = 0;
+    for (; during < 1000 && !compaction.ready(); ++during) {
+        numrep::reputation_builder one;
+        one.add(84911000000ULL + static_cast<unsigned>(during), report_category::scam, now, 1, false);
+        db.add_reports(one);
+    }
+    // Last, a bigger layer: the doubling rule stops at it, and the small ones behind it stayed.
+    numrep::reputation_builder batch;
+    for (std::uint64_t i = 0; i < 1000; ++i) batch.add(84922000000ULL + i, report_category::spam, now, 2, false);
+    db.add_reports(batch);
+    const bool batch_during = !compaction.ready();
+    compaction.get();
+    REQUIRE(during == 1000);
+    REQUIRE(batch_during);  // the compaction of 300,000 numbers outlasted the calls
+    numrep::reputation_builder one_more;
+    one_more.add(84933000000ULL, report_category::scam, now, 1, false);
+    db.add_reports(one_more);
+    CHECK(db.delta_layers() <= 2);
+    // Every number once, in the snapshot (calls before the compaction began) or the delta.
+    CHECK(db.number_count() == 300'000 + 1 + static_cast<std::size_t>(during) + 1000 + 1);
+    CHECK(db.check(84911000000ULL, now).record.total() == 1);
+    CHECK(db.check(84912345678ULL, now).record.total() == 1);
+}
+
 TEST_CASE("reports added while compactions run are each counted once", "[reputation][db][threads]") {
     // Layers merge only while no compaction runs: a compaction folds the layers it started
     // with and keeps the ones published after them, by position.
