@@ -14,6 +14,13 @@ PYBIND11_MODULE(_core, m) {
     numrep::python::register_reputation(m);
     numrep::python::register_ingest(m);
     numrep::python::refresh_default_threads();
+    // A save or build waiting for another writer's lock runs Python's signal handlers when a
+    // signal interrupts the wait (KeyboardInterrupt gives the wait up); from any thread, with the
+    // GIL taken for the call (the wait itself runs without it).
+    numrep::detail::db_directory::on_lock_wait_interrupted.store(+[] {
+        pybind11::gil_scoped_acquire gil;
+        if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
+    });
     m.def(
         "set_threads",
         [](const numrep::python::typed<numrep::python::names::optional_int>& threads) {

@@ -265,6 +265,38 @@ def test_ctrl_c_exits_130_without_a_traceback() -> None:
     assert stderr == ""
 
 
+def test_ctrl_c_stops_a_writer_waiting_for_another_writers_lock(tmp_path: Path) -> None:
+    """A save or build waits for the writers' lock as long as another writer holds it (a Dask
+    build: hours). The wait restarted after every signal, so Ctrl-C did nothing until the other
+    was done, and then the interrupted build replaced the database all the same."""
+    (tmp_path / "r.csv").write_text("number,time,category\n0912345678,2024-01-01,scam\n", encoding="utf-8")
+    numrep.ReputationDB.from_csv(tmp_path / "r.csv").save(tmp_path / "db")
+    before = sorted(os.listdir(tmp_path / "db"))
+    holder = subprocess.Popen([sys.executable, "-c", (
+        "import sys, time, numrep; p = numrep._core._Publication(sys.argv[1], 90.0, 0.001, 'VN'); "
+        "print('held', flush=True); time.sleep(60)"), str(tmp_path / "db")], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout is not None and holder.stdout.readline().strip() == "held"
+        for writer in (["-m", "numrep", "build", str(tmp_path / "r.csv"), "-o", str(tmp_path / "db")],
+                       ["-c", "import sys, numrep; numrep.ReputationDB.from_csv(sys.argv[1]).save(sys.argv[2])",
+                        str(tmp_path / "r.csv"), str(tmp_path / "db")]):
+            with subprocess.Popen([sys.executable, *writer], stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                                  text=True) as waiting:
+                time.sleep(3)  # started, and waiting for the lock
+                assert waiting.poll() is None
+                start = time.monotonic()
+                waiting.send_signal(signal.SIGINT)
+                _, stderr = waiting.communicate(timeout=30)
+                assert time.monotonic() - start < 10, "the interrupt waited for the lock"
+                # The CLI's 130, or Python's own death by SIGINT after a KeyboardInterrupt.
+                assert waiting.returncode in (130, -signal.SIGINT), (waiting.returncode, stderr)
+        assert holder.poll() is None  # the lock was held all along
+    finally:
+        holder.kill()
+        holder.communicate()
+    assert sorted(os.listdir(tmp_path / "db")) == before  # nothing was published
+
+
 def test_ctrl_c_during_a_build_on_local_workers_is_quiet(tmp_path: Path) -> None:
     """`numrep build --workers 2`, Ctrl-C once the workers run: Dask's tasks, cut off as the
     cluster closed, printed "Task exception was never retrieved" and a traceback, and each worker

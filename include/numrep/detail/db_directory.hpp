@@ -107,6 +107,14 @@ inline bool fsync_directory(const std::filesystem::path& dir) {
     return flushed;
 }
 
+// Called, when set, each time a wait for the writers' lock is interrupted by a signal; it may
+// throw to give the wait up. A writer can wait as long as another writes (a Dask build: hours),
+// and the wait restarts after a signal: numrep's Python module sets it to run Python's signal
+// handlers, so that Ctrl-C stops a waiting save or build rather than let it replace the
+// database once the other writer is done.
+using lock_wait_hook = void (*)();
+inline std::atomic<lock_wait_hook> on_lock_wait_interrupted{nullptr};
+
 // The exclusive lock writers hold on dir/lock. `wait` = false (readers cleaning up): take it
 // only if it exists and is free; no lock means "do not clean". The lock file is never followed
 // through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
@@ -131,9 +139,19 @@ public:
             return;
         }
         int result = 0;
-        do {
+        for (;;) {
             result = ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
-        } while (result != 0 && errno == EINTR);
+            if (result == 0 || errno != EINTR) break;
+            if (const lock_wait_hook hook = on_lock_wait_interrupted.load()) {
+                try {
+                    hook();
+                } catch (...) {
+                    ::close(fd_);
+                    fd_ = -1;
+                    throw;
+                }
+            }
+        }
         if (result != 0) {
             const int error = errno;
             ::close(fd_);
