@@ -328,7 +328,7 @@ def test_a_second_build_to_the_same_path_in_one_process_waits_its_turn(client, t
     def build_first() -> None:
         try:
             numrep.dask.build(first, tmp_path / "db", client=client)
-        except BaseException as error:  # noqa: BLE001 (reported below)
+        except BaseException as error:  # reported below
             errors.append(error)
 
     thread = threading.Thread(target=build_first)
