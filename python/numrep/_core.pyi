@@ -458,7 +458,7 @@ class TrieStore:
         """
         Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).
         """
-    def select(self, i: typing.SupportsInt | typing.SupportsIndex) -> int:
+    def select(self, i: typing.SupportsIndex) -> int:
         """
         The key at position i in ascending order (negative i counts from the end); IndexError out of range.
         """

@@ -466,7 +466,7 @@ void register_trie(py::module_& m) {
             "Number of keys smaller than `number`'s key: its position in ascending order if present.")
         .def(
             "select",
-            [](const trie_holder& h, const py::object& index) -> std::uint64_t {
+            [](const trie_holder& h, const typed<names::index>& index) -> std::uint64_t {
                 // Any int, or what has __index__ (NumPy's): beyond 64 bits an IndexError, as a list
                 // says, not pybind11's TypeError for an argument it cannot convert.
                 const auto as_int = py::reinterpret_steal<py::object>(PyNumber_Index(index.ptr()));

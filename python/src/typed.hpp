@@ -51,6 +51,7 @@ NUMREP_TYPE_NAME(paths,
                  "collections.abc.Iterable[str | bytes | os.PathLike[str] | os.PathLike[bytes]]");
 NUMREP_TYPE_NAME(optional_str, "str | None");
 NUMREP_TYPE_NAME(optional_int, "int | None");
+NUMREP_TYPE_NAME(index, "typing.SupportsIndex");
 NUMREP_TYPE_NAME(real, "float");
 NUMREP_TYPE_NAME(object, "builtins.object");  // stubgen reads a bare "object" as typing.Any
 NUMREP_TYPE_NAME(boolean, "bool");
