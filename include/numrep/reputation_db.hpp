@@ -216,8 +216,8 @@ private:
 
 public:
     // New reports after the snapshot: a new delta layer, visible to check() at once. A check
-    // looks each key up in every layer, so layers are kept few: the newest absorbs the new
-    // one's records while it is at most twice as big (see merge_newest_layers).
+    // looks each key up in every layer, so layers are kept few: the new one takes in the newest
+    // ones while each is at most twice as big as what it took (see merge_newest_layers).
     void add_reports(const reputation_builder& reports) {
         if (reports.size() == 0) return;
         auto layer = std::make_shared<delta_layer>(reports.records());
@@ -653,6 +653,10 @@ private:
             v.info = number_info{};
     }
 
+    // More layers than the doubling rule makes for any real delta (2^32 numbers): only layers added
+    // during a compaction get there.
+    static constexpr std::size_t max_delta_layers = 32;
+
     // Merges into `layer` the newest of `layers` while the next is at most twice as big as what
     // it has taken in so far (sizes summed), as a log-structured merge does: the layers' sizes then
     // at least double from newest to oldest, so n numbers make O(log n) layers, each record copied
@@ -660,10 +664,6 @@ private:
     // it in order (older records first, as a check merges them), so that the many small layers
     // added while a compaction ran (when none merge) cost their size, not its square. Old layers
     // are copied, not changed: readers may hold them.
-    // More layers than the doubling rule makes for any real delta (2^32 numbers): only layers added
-    // during a compaction get there.
-    static constexpr std::size_t max_delta_layers = 32;
-
     void merge_newest_layers(std::vector<std::shared_ptr<const delta_layer>>& layers,
                              std::shared_ptr<delta_layer>& layer) const {
         std::size_t first = layers.size();
