@@ -254,33 +254,48 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
             _optional_column(list(reports.columns), "source", taken=taken)
         if isinstance(not_spam, _Unset):  # a source column given by name is the source's
             _optional_column(list(reports.columns), "not_spam", taken=(*taken, source))
-    # The publication first: it refuses an output it may not replace before any row is read, and
+    # The inputs resolved and their columns checked before the publication is made: a build refused
+    # for its input left a new output directory holding only its lock.
+    is_frame = hasattr(reports, "to_delayed") and hasattr(reports, "npartitions")
+    paths: list[str] = []
+    kind = "frame"
+    parquet_meta: dict[str, Any] = {}
+    if is_frame:
+        missing = [frame_columns[f] for f in ("number", "time", "category")
+                   if frame_columns[f] is not None and frame_columns[f] not in reports.columns]
+        if missing:  # as from_frame says it
+            raise ValueError(f"numrep: columns {missing} not in the frame (it has {list(reports.columns)})")
+    else:
+        from ._ingest import _checked_parquet_columns, report_files
+
+        files = report_files(reports, preset=preset, delimiter=delimiter)
+        if files is None:
+            raise TypeError(f"numrep.dask.build takes a Dask DataFrame or report files (paths or globs), not "
+                            f"{type(reports).__name__}" + (
+                                ": give a pandas DataFrame to ReputationDB.from_frame, or make it a Dask one "
+                                "(dask.dataframe.from_pandas)" if hasattr(reports, "columns") else ""))
+        paths, kind = files
+        paths = [os.path.abspath(f) for f in paths]
+        if not paths:
+            raise ValueError("numrep: no reports to build from")
+        if kind == "parquet":  # the files' columns checked here, as from_parquet checks them
+            parquet_meta = {file: _checked_parquet_columns(file, frame_columns)[0].metadata for file in paths}
+    # Then the publication: it refuses an output it may not replace before any row is read, and
     # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
     planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None
     publication = _core._Publication(out, half_life_days, bloom_fpr, planned_region)
     parts: list[Any] = []
     written: list[Any] = []
-    kind = "frame"
     try:
-        if hasattr(reports, "to_delayed") and hasattr(reports, "npartitions"):
+        if is_frame:
             from dask.delayed import delayed
 
             parts = client.compute([delayed(_frame_records)(p, {"partition": i}, frame_columns, half_life_days)
                                     for i, p in enumerate(reports.to_delayed())])
         else:
-            from ._ingest import _checked_parquet_columns, report_files
-
-            files = report_files(reports, preset=preset, delimiter=delimiter)
-            if files is None:
-                raise TypeError(f"numrep.dask.build takes a Dask DataFrame or report files (paths or globs), not "
-                                f"{type(reports).__name__}" + (
-                                    ": give a pandas DataFrame to ReputationDB.from_frame, or make it a Dask one "
-                                    "(dask.dataframe.from_pandas)" if hasattr(reports, "columns") else ""))
-            paths, kind = files
-            for file in (os.path.abspath(f) for f in paths):
+            for file in paths:
                 if kind == "parquet":
-                    # The file's columns checked here, as from_parquet checks them, before any task.
-                    meta = _checked_parquet_columns(file, frame_columns)[0].metadata
+                    meta = parquet_meta[file]
                     first = 0
                     for g in range(meta.num_row_groups):
                         parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
@@ -301,7 +316,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         else:
             stats.pop("summary", None)
         if kind == "parquet":
-            stats["files"] = [os.path.abspath(f) for f in paths]
+            stats["files"] = paths
         read_in = summaries[0][3]
         if read_in != planned_region:
             # A preset's own region (ftc: US), known once a CSV file was read: publish with it.

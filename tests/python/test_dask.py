@@ -339,3 +339,24 @@ def test_a_second_build_to_the_same_path_in_one_process_waits_its_turn(client, t
     thread.join(timeout=60)
     assert not thread.is_alive() and not errors, errors
     assert len(built) == len(numrep.ReputationDB.from_frame(reports(50, 4)))
+
+
+def test_a_build_refused_for_its_input_leaves_no_output_directory(client, tmp_path):
+    """The publication (which makes the directory and its lock) came before the inputs were
+    checked: a refused build left a new directory holding only `lock`, which open() then called
+    no database."""
+    frame = reports(20, 8)
+    frame.to_parquet(tmp_path / "r.parquet")
+    refused = [
+        (TypeError, "not DataFrame", lambda out: numrep.dask.build(frame, out, client=client)),
+        (ValueError, "no report files given", lambda out: numrep.dask.build([], out, client=client)),
+        (ValueError, r"columns \['phone'\] not in the frame",
+         lambda out: numrep.dask.build(dd.from_pandas(frame, npartitions=2), out, number="phone", client=client)),
+        (ValueError, "phone", lambda out: numrep.dask.build(tmp_path / "r.parquet", out, number="phone",
+                                                           client=client)),
+    ]
+    for i, (error, message, call) in enumerate(refused):
+        out = tmp_path / f"out{i}.db"
+        with pytest.raises(error, match=message):
+            call(out)
+        assert not out.exists(), message
