@@ -13,6 +13,12 @@ from pathlib import Path
 
 import numpy as np
 
+# numpy imports numpy.random lazily, at first use, and a Ctrl-C during that import went wrong: the
+# Cython module's init runs code through PyRun_String and ignores its failure, so the demo ran on
+# to status 0, or CPython, having seen the KeyboardInterrupt leave PyRun_String, killed the
+# process with SIGINT at exit, without a word. Imported here, before the demo begins.
+from numpy.random import Generator, default_rng
+
 from .. import _core
 from ..reputation import ReputationDB
 from .build import build_database, print_build_summary
@@ -57,7 +63,7 @@ def count_option(text: str) -> int:
 
 def _demo_numbers(count: int, seed: int = 2026) -> list[str]:
     """Random Vietnamese mobile numbers in mixed written forms (deterministic)."""
-    rng = np.random.default_rng(seed)
+    rng = default_rng(seed)
     prefixes = np.array(["32", "33", "34", "35", "36", "37", "38", "39", "86", "96", "97", "98", "81", "82", "83",
                          "84", "85", "88", "91", "94", "70", "76", "77", "78", "79", "89", "90", "93", "56", "58",
                          "92", "59", "99", "87", "52", "55"])
@@ -102,7 +108,7 @@ DEMO_OTHER_CATEGORIES = ["spam", "telemarketing", "silent"]
 DEMO_UNREPORTED = "0912 345 678"  # the generator never reports a Vinaphone 091 number
 
 
-def _demo_written(national: str, rng: np.random.Generator) -> str:
+def _demo_written(national: str, rng: Generator) -> str:
     """A 9-digit national significant number written the way a person might: legacy 11-digit
     form when its prefix had one, else one of a few modern forms."""
     head, tail = national[:2], national[2:]
@@ -115,7 +121,7 @@ def _demo_written(national: str, rng: np.random.Generator) -> str:
 
 def demo_reports(seed: int = 2018) -> tuple[list[list[str]], dict[str, str]]:
     """CSV rows (header first) of generated reports, and a few numbers worth checking by name."""
-    rng = np.random.default_rng(seed)
+    rng = default_rng(seed)
     span = (DEMO_NOW - DEMO_START).total_seconds()
     carriers = list(DEMO_CARRIER_SHARE)
     rows: list[list[str]] = [["number", "time", "category", "source", "not_spam"]]
@@ -257,7 +263,7 @@ def _demo_reputation(scratch: Path, count: int) -> None:
     print(f"  the first under +8432: {', '.join(first)}")
 
     print(f"\n7. Screening speed: {count:,} calls, one in ten from a reported number")
-    rng = np.random.default_rng(7)
+    rng = default_rng(7)
     texts = _demo_numbers(count, seed=11)
     reported = keys[rng.integers(0, len(keys), count // 10)]
     for i, key in zip(rng.choice(count, len(reported), replace=False).tolist(), reported.tolist()):
