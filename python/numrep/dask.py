@@ -448,4 +448,6 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     # The columns of one row, then none: pandas infers the text columns' dtype (str, or object
     # before pandas 3) from a value, as it does in each partition; from no value it says float64.
     meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]
+    # Dask gives the meta itself for a result with no rows: it carries the time too.
+    meta.attrs["as_of"] = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
     return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)  # type: ignore[no-untyped-call]

@@ -5,6 +5,7 @@ equal ReputationDB.check_many."""
 
 from __future__ import annotations
 
+import datetime
 import time
 
 import numpy as np
@@ -138,6 +139,11 @@ def test_check_a_dask_column(client, tmp_path):
     want = db.check_many(probe.to_numpy(dtype=object), now=NOW, as_frame=True)
     want.index = probe.index
     pd.testing.assert_frame_equal(got, want)
+    as_of = datetime.datetime.fromtimestamp(NOW, datetime.timezone.utc)
+    assert got.attrs["as_of"] == want.attrs["as_of"] == as_of
+    # With no rows too (Dask then gives the meta, which had no time).
+    empty = numrep.dask.check(dd.from_pandas(probe.iloc[:0], npartitions=1), tmp_path / "db", now=NOW).compute()
+    assert len(empty) == 0 and empty.attrs["as_of"] == as_of
     # now="latest" as check_many takes it: the database's newest report (it was "not a time").
     latest = numrep.dask.check(dd.from_pandas(probe, npartitions=2), tmp_path / "db", now="latest").compute()
     want_latest = db.check_many(probe.to_numpy(dtype=object), now="latest", as_frame=True)
