@@ -1,5 +1,5 @@
 """numrep.dask: build a database from more reports than one machine reads in time, and check
-whole Dask columns against one, on a Dask cluster (``pip install numrep[dask]``).
+whole Dask columns against one, on a Dask cluster (``pip install numrep-phone[dask]``).
 
     from dask.distributed import Client
     import numrep.dask
@@ -69,7 +69,7 @@ def _client(client: Any) -> Any:
     try:
         from distributed import default_client
     except ImportError as e:  # pragma: no cover - the extra is missing
-        raise ImportError("numrep.dask needs dask.distributed: pip install numrep[dask]") from e
+        raise ImportError("numrep.dask needs dask.distributed: pip install numrep-phone[dask]") from e
     try:
         return default_client()  # type: ignore[no-untyped-call]
     except ValueError as e:

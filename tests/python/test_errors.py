@@ -27,3 +27,23 @@ def test_saving_into_a_missing_directory_fails_cleanly(tmp_path: pathlib.Path) -
     bf = numrep.BloomFilter(100, 0.01)
     with pytest.raises(FileNotFoundError):
         bf.save(str(tmp_path / "no" / "such" / "dir" / "f.nrp"))
+
+
+def test_install_hints_name_numrep_s_distribution_and_its_extras() -> None:
+    """`pip install numrep` installs NumRep, an unrelated project: the messages, docstrings and
+    skip reasons that say what to install name the distribution in pyproject.toml (the Dask
+    ones said numrep[dask]), with extras it declares."""
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    pyproject = (root / "pyproject.toml").read_text(encoding="utf-8")
+    name = re.search(r'^name = "([^"]+)"', pyproject, re.MULTILINE)
+    assert name is not None
+    extras = set(re.findall(r"^(\w+) = \[", pyproject.split("[project.optional-dependencies]")[1].split("\n[")[0],
+                            re.MULTILINE))
+    hints = []
+    for path in [*(root / "python" / "numrep").rglob("*.py"), *(root / "tests" / "python").glob("*.py")]:
+        text = path.read_text(encoding="utf-8")
+        hints += [(path.name, m.group(1), m.group(2)) for m in re.finditer(r"pip install '?(numrep[\w-]*)\[(\w+)\]", text)]
+    assert len(hints) >= 5  # the pattern still finds them
+    assert [hint for hint in hints if hint[1] != name.group(1) or hint[2] not in extras] == []

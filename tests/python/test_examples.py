@@ -22,7 +22,7 @@ FTC_ANALYSIS = ROOT / "examples" / "python" / "ftc_analysis.py"
 SAMPLE = ROOT / "tests" / "data" / "ftc_sample.csv"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
-pytest.importorskip("matplotlib", reason="the FTC analysis example draws with matplotlib (pip install numrep[bench])")
+pytest.importorskip("matplotlib", reason="the FTC analysis example draws with matplotlib (pip install numrep-phone[bench])")
 
 
 def run(*args: str) -> subprocess.CompletedProcess[str]:

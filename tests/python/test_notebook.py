@@ -20,10 +20,10 @@ NOTEBOOK = ROOT / "examples" / "python" / "ftc_analysis.ipynb"
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 KERNEL_NAME = "numrep-notebook-test"
 
-nbformat = pytest.importorskip("nbformat", reason="running the notebook needs nbformat (pip install numrep[test])")
-nbclient = pytest.importorskip("nbclient", reason="running the notebook needs nbclient (pip install numrep[test])")
-pytest.importorskip("ipykernel", reason="running the notebook needs ipykernel (pip install numrep[test])")
-pytest.importorskip("matplotlib", reason="the FTC notebook draws with matplotlib (pip install numrep[bench])")
+nbformat = pytest.importorskip("nbformat", reason="running the notebook needs nbformat (pip install numrep-phone[test])")
+nbclient = pytest.importorskip("nbclient", reason="running the notebook needs nbclient (pip install numrep-phone[test])")
+pytest.importorskip("ipykernel", reason="running the notebook needs ipykernel (pip install numrep-phone[test])")
+pytest.importorskip("matplotlib", reason="the FTC notebook draws with matplotlib (pip install numrep-phone[bench])")
 
 
 def write_kernelspec(jupyter_path: Path) -> None:

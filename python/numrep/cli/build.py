@@ -121,7 +121,7 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
 
         from .. import dask as numrep_dask
     except ImportError:
-        raise ValueError("--dask and --workers need Dask: pip install 'numrep[dask]'") from None
+        raise ValueError("--dask and --workers need Dask: pip install 'numrep-phone[dask]'") from None
     if dask is not None:
         with distributed.Client(dask) as client:  # type: ignore[no-untyped-call]
             return numrep_dask.build(paths, output, client=client, **options)
