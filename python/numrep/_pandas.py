@@ -33,7 +33,16 @@ if TYPE_CHECKING:
 
 _registered = False
 _MAX_KEY = 999_999_999_999_999  # the largest E.164 key: 15 digits
-_DB_REGION: Any = object()  # check()'s default region: the database's own
+
+
+class _DatabaseRegion:
+    """check()'s default region: the database's own (shown so in signatures, not as an object's address)."""
+
+    def __repr__(self) -> str:
+        return "<the database's region>"
+
+
+_DB_REGION: Any = _DatabaseRegion()
 
 
 def _whole_number(value: Any) -> int | None:

@@ -43,10 +43,13 @@ _Self = TypeVar("_Self", bound="ReputationDB")
 
 
 class _Unset:
-    """The default of from_csv's optional columns: "the usual name" (None means "no such column")."""
+    """A default that each parameter's documentation spells out, where None means something else:
+    an optional column's usual name (None: no such column), the database's region or the preset's
+    (None: international forms only). Shown as <default> in signatures, for every such parameter
+    (it was "<the usual column>" for regions too)."""
 
     def __repr__(self) -> str:
-        return "<the usual column>"
+        return "<default>"
 
 
 _UNSET = _Unset()

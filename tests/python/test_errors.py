@@ -47,3 +47,29 @@ def test_install_hints_name_numrep_s_distribution_and_its_extras() -> None:
         hints += [(path.name, m.group(1), m.group(2)) for m in re.finditer(r"pip install '?(numrep[\w-]*)\[(\w+)\]", text)]
     assert len(hints) >= 5  # the pattern still finds them
     assert [hint for hint in hints if hint[1] != name.group(1) or hint[2] not in extras] == []
+
+
+def test_signatures_show_defaults_a_reader_understands() -> None:
+    """help() and the API reference show each default's repr: the sentinels of region= said
+    "<the usual column>" (ReputationDB.check, check_many, ...) and "<object object at 0x7f...>"
+    (Series.numrep.check)."""
+    import inspect
+
+    import numrep.dask
+    from numrep._pandas import NumrepSeriesAccessor
+
+    owners = [numrep, numrep.dask, numrep.ReputationDB, numrep.BloomFilter, numrep.TrieStore, NumrepSeriesAccessor]
+    shown = {}
+    for owner in owners:
+        for name in dir(owner):
+            member = getattr(owner, name, None)
+            if name.startswith("_") or not callable(member):
+                continue
+            try:
+                shown[f"{getattr(owner, '__name__', owner)}.{name}"] = str(inspect.signature(member))
+            except (TypeError, ValueError):  # compiled functions without a signature
+                continue
+    assert len(shown) > 20  # the Python-defined ones (the compiled ones have none)
+    assert {name: text for name, text in shown.items() if " at 0x" in text or "usual column" in text} == {}
+    assert "region: 'str | _Unset | None' = <default>" in shown["ReputationDB.check"]
+    assert "region: 'Any' = <the database's region>" in shown["NumrepSeriesAccessor.check"]
