@@ -587,7 +587,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             if (n) direct[i] = n->key();
             else if (raise) {
                 const std::string digits = py::str(value);
-                if (message.empty()) message = digits + " is not an E.164 key";
+                if (message.empty()) message = out_of_range_integer_message(digits, !homes[i].is_none());
                 defer(i, [i, message, reason, digits] {
                     throw parse_failure(failure_prefix(i) + message, reason, failed_value::of_integer(digits), {}, i);
                 });

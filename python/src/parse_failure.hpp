@@ -67,6 +67,15 @@ constexpr std::string_view reason_of(const integer_reading& r) noexcept {
     return r.ambiguous ? "ambiguous_integer" : "invalid_integer";
 }
 
+// Why an int (its digits as given) is no number at all: 0, negative or more than 15 digits.
+// Without a region an int is an E.164 key; with one, a written number that lost its leading
+// zeros, which "is not an E.164 key" misdescribed.
+inline std::string out_of_range_integer_message(const std::string& digits, bool with_region) {
+    if (!with_region) return digits + " is not an E.164 key";
+    return "integer " + digits +
+           " is no number: with a region, an integer is a number that has lost its leading zeros, of 1 to 15 digits";
+}
+
 // "numrep: " and, in a batch, "item N: ".
 inline std::string failure_prefix(std::optional<std::size_t> item) {
     return item ? "numrep: item " + std::to_string(*item) + ": " : std::string("numrep: ");

@@ -73,7 +73,7 @@ phone_number parse_value(const number_arg& value, const region_arg& region_code)
         const py::int_ v = as_int(value);
         if (!(v > py::int_(0) && v <= py::int_(detail::max_key))) {
             const std::string digits = py::str(v);
-            throw parse_failure("numrep: " + digits + " is not an E.164 key", "not_a_key",
+            throw parse_failure("numrep: " + out_of_range_integer_message(digits, true), "not_a_key",
                                 failed_value::of_integer(digits));
         }
         const auto n = v.cast<std::uint64_t>();

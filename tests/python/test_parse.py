@@ -497,7 +497,7 @@ def test_integers_that_read_no_single_way_say_why():
             numrep.parse_many(["0912345678", np.int64(value)], region=region, errors="raise")
         assert (caught.value.value, caught.value.reason, caught.value.item) == (value, reason, 1)
     # Out of a key's range: no reading is tried.
-    with pytest.raises(numrep.ParseError, match="item 0: 10000000000000000 is not an E.164 key") as caught:
+    with pytest.raises(numrep.ParseError, match="item 0: integer 10000000000000000 is no number: with a region") as caught:
         numrep.parse_many([10**16], region="US", errors="raise")
     assert (caught.value.value, caught.value.reason, caught.value.item) == (10**16, "not_a_key", 0)
 
@@ -541,10 +541,12 @@ def test_int_that_is_no_key_is_refused(key):
 @pytest.mark.parametrize("value", [0, -5, 10**15])
 def test_int_read_with_a_region_that_can_be_no_number_is_a_parse_error_as_in_parse_many(value):
     """parse(int, region=...) reads the int as a number that lost its leading zeros; one that can
-    be none raised the ValueError of a bad key, which `except ParseError` missed."""
+    be none raised the ValueError of a bad key, which `except ParseError` missed, and then said
+    it "is not an E.164 key", which with a region it was never read as."""
     for call in (lambda: numrep.parse(value, region="US"), lambda: numrep.PhoneNumber(value, region="US"),
                  lambda: numrep.parse_many([value], region="US", errors="raise")):
-        with pytest.raises(numrep.ParseError, match=f"{value} is not an E.164 key") as caught:
+        with pytest.raises(numrep.ParseError, match=f"integer {value} is no number: with a region, an integer is a "
+                                                    "number that has lost its leading zeros, of 1 to 15 digits$") as caught:
             call()
         assert (caught.value.reason, caught.value.value) == ("not_a_key", value)
 
