@@ -804,7 +804,7 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
             keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)
     _refuse_narrow_float_times(frame[time], time)
     times, bad_time = _unix_times(frame[time])
-    # As in CSV ingestion: a report dated before 1970 or after tomorrow is a bad row (the one
+    # As in CSV ingestion: a report dated before 1970 or more than a day ahead is a bad row (the one
     # would have become 1970-01-01, the other would outweigh all real reports in the decayed
     # score), and the default time fills in missing times only, never bad ones.
     import time as _time
