@@ -780,7 +780,7 @@ def test_parse_many_raise_on_lone_surrogate_in_numpy_u_array():
 
 @pytest.mark.parametrize(
     "items, message",
-    [(["0912345678", None], "item 1: missing value"), ([KEY, 10**15], "item 1: 1000000000000000 is not an E.164 key")],
+    [(["0912345678", None], "item 1: missing value"), ([KEY, 10**15], "item 1: integer 1000000000000000 is no number")],
 )
 def test_parse_many_raise_on_missing_values_and_bad_keys(items, message):
     assert numrep.parse_many(items).tolist()[1] == 0
