@@ -335,6 +335,21 @@ def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:
         numrep.ReputationDB.from_frame("reports.csv")
 
 
+def test_the_bad_not_spam_message_lists_the_words_read_and_says_the_same_for_files_and_frames(tmp_path) -> None:
+    """It listed "0/1, true/false, yes/no, y/n" but t/f were read too."""
+    pd = pytest.importorskip("pandas")
+    (tmp_path / "r.csv").write_text("number,time,category,not_spam\n0912345678,2024-01-01,scam,maybe\n", encoding="utf-8")
+    from_file = numrep.ReputationDB.from_csv(tmp_path / "r.csv").ingest_stats["first_bad_rows"][0]["message"]
+    from_frame = numrep.ReputationDB.from_frame(pd.read_csv(tmp_path / "r.csv", dtype=str),
+                                                not_spam="not_spam").ingest_stats["first_bad_rows"][0]["message"]
+    assert from_file == from_frame == 'bad not_spam value "maybe" (column not_spam): expected empty, 0/1, ' \
+                                      "true/false, yes/no, y/n or t/f"
+    words = [w for pair in from_file.split("expected empty, ")[1].replace(" or ", ", ").split(", ") for w in pair.split("/")]
+    flags, bad = numrep._core._parse_flags(words)
+    assert len(words) == 10 and not bad.any()
+    assert all(flags[i] != flags[i + 1] for i in range(0, len(words), 2))  # each pair a yes and a no
+
+
 def test_frame_times_flags_and_naive_datetimes_read_like_csv() -> None:
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({
