@@ -748,8 +748,9 @@ std::uint64_t prefix_of(const py::handle& prefix) {
             // separators between digit groups
         } else {
             const py::str bad = py::reinterpret_steal<py::str>(PyUnicode_Substring(text, i, i + 1));
-            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " +
-                                  std::to_string(i) + ": a prefix is digits, optionally with '+', spaces and dashes");
+            throw py::value_error(
+                "numrep: prefix " + repr_of(prefix) + " has " + repr_of(bad) + " at position " + std::to_string(i) +
+                ": a prefix is digits, optionally with '+' first and spaces, dashes, dots or parentheses between them");
         }
     }
     if (count == 0) throw py::value_error("numrep: prefix " + repr_of(prefix) + " has no digits");

@@ -215,6 +215,11 @@ def test_count_prefix_and_keys_take_written_prefixes() -> None:
     for unsure in ("+36 (0) 1", "+1 (0) 202", "+4420 (0) 7", "+39 (0) 6", "(0) 20"):
         with pytest.raises(ValueError, match='has "\\(0\\)" at position'):
             london.count_prefix(unsure)
+    # The message names every separator read ("spaces and dashes" left out dots and parentheses).
+    with pytest.raises(ValueError, match="a prefix is digits, optionally with '\\+' first and spaces, dashes, dots or "
+                                         "parentheses between them$"):
+        ts.count_prefix("84a91")
+    assert ts.count_prefix("+8(4) 9.1-2") == ts.count_prefix("84912")
     for bad, message in (("84a91", "'a' at position 2"), ("+84 91#", "'#' at position 6"), ("84+91", "'\\+' at position 2"),
                          ("0912", "starts with 0"), ("", "has no digits"), ("+ -", "has no digits"),
                          ("1234567890123456", "more than 15 digits"), (0, "prefix 0 is not 1 to 15 digits"),
