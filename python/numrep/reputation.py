@@ -212,11 +212,12 @@ class ReputationDB(_core.ReputationDB):
         """Build a database straight into the directory `path` (crash-safe, as save), within a
         memory budget: `memory` ("4G", "512M" or bytes; None: no limit) bounds what the build holds,
         spilling sorted runs to `temp_dir` (default: next to `path`) and building one shard at a
-        time; `shards` splits the numbers into that many key ranges of equal size (more when the
-        budget needs them). `reports`: CSV or Parquet files (paths or glob patterns; one kind per
-        build), read as from_csv or from_parquet read them, or a DataFrame / Arrow table read as
-        from_frame reads it. Returns the database opened from `path`; ``db.ingest_stats`` counts the
-        rows and ``db.build_stats`` what the build did (numbers, shards, runs spilled)."""
+        time; `shards` splits the numbers into that many key ranges of equal size (fewer when there
+        are fewer numbers, more when the budget needs them). `reports`: CSV or Parquet files (paths
+        or glob patterns; one kind per build), read as from_csv or from_parquet read them, or a
+        DataFrame / Arrow table read as from_frame reads it. Returns the database opened from
+        `path`; ``db.ingest_stats`` counts the rows and ``db.build_stats`` what the build did
+        (numbers, shards, runs spilled)."""
         budget = _memory_bytes(memory)
         if shards is not None and not 1 <= shards <= 16384:
             raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")

@@ -317,7 +317,8 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
                        help="memory the build may hold (4G, 512M): beyond it, sorted runs spill to disk and the "
                             "database is built one shard at a time (default: no limit)")
     scale.add_argument("--shards", type=shard_count, metavar="N",
-                       help="split the database into N key ranges of equal size (default: 1, or what --memory needs)")
+                       help="split the database into N key ranges of equal size (fewer with fewer numbers; "
+                       "default: 1, or what --memory needs)")
     scale.add_argument("--temp-dir", dest="temp_dir", metavar="DIR",
                        help="where runs spill (default: next to the output)")
     where = scale.add_mutually_exclusive_group()
