@@ -295,6 +295,14 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
             const std::size_t done = before_this_file.bytes_done + p.bytes_done;
             progress(before_this_file.rows + p.rows, before_this_file.bad + p.bad, done, std::max(bytes_in_all, done));
         };
+    } else {
+        // The reader runs without the GIL: without a callback, a Ctrl-C was raised only once every
+        // file had been read (and, in from_csv, the database built). Signals are looked at as
+        // often as progress would be reported (every 65,536 rows).
+        options.on_progress = [](const ingest_progress&) {
+            py::gil_scoped_acquire with_gil;
+            if (PyErr_CheckSignals() != 0) throw py::error_already_set();
+        };
     }
     const region read_in = options.default_region;
     report_reader reader(std::move(options));

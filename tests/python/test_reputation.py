@@ -1274,3 +1274,33 @@ def test_ints_that_are_no_valid_key_but_lost_their_zeros_are_warned_of() -> None
         db.check_many(["0912", "912345678"], now="latest")
         db.check_many([912345678], now="latest", region=None)
         db.check(912345678, now="latest", region=None)
+
+
+def test_ctrl_c_stops_reading_csv_without_a_progress_callback(tmp_path: Path) -> None:
+    """The CSV reader runs without the GIL, and without a `progress` callback nothing looked at
+    signals until every file had been read: from_csv raised the KeyboardInterrupt only after it
+    had built the whole database (minutes, for a large file). Times compared in this run: the
+    interrupted read must end well before a whole one does."""
+    import _thread
+    import threading
+    import time
+
+    with open(tmp_path / "big.csv", "w", encoding="utf-8") as f:
+        f.write("number,time,category\n")
+        f.writelines(f"09{i:08d},2024-01-{1 + i % 28:02d},scam\n" for i in range(1_000_000))
+    start = time.perf_counter()
+    numrep.ReputationDB.from_csv(tmp_path / "big.csv")
+    whole = time.perf_counter() - start
+    calls = {"from_csv": lambda: numrep.ReputationDB.from_csv(tmp_path / "big.csv"),
+             "build": lambda: numrep.ReputationDB.build(tmp_path / "big.csv", tmp_path / "db", memory="64M")}
+    for name, call in calls.items():
+        timer = threading.Timer(whole / 20, _thread.interrupt_main)
+        start = time.perf_counter()
+        timer.start()
+        with pytest.raises(KeyboardInterrupt):
+            call()
+            time.sleep(5)  # where an interrupt raised only after the call would come (not in time)
+        stopped = time.perf_counter() - start
+        timer.join()
+        assert stopped < whole / 2, (name, stopped, whole)
+    assert not (tmp_path / "db").exists() or not (tmp_path / "db" / "MANIFEST").exists()

@@ -227,10 +227,6 @@ def _publication(output: str) -> tuple[int, int] | None:
     return st.st_ino, st.st_mtime_ns
 
 
-def _no_progress(rows: int, bad: int, done: int, total: int) -> None:
-    pass
-
-
 def run(args: argparse.Namespace) -> int:
     # An empty name (--time '') leaves that field out, as None does in Python: a file of numbers
     # alone builds with --time '' --category '' --default-time ISO.
@@ -253,10 +249,7 @@ def run(args: argparse.Namespace) -> int:
                                    delimiter=args.delimiter,
                                    region="preset" if args.region is None else region_option(args.region),
                                    half_life=args.half_life, strict=args.strict, rejects=args.rejects,
-                                   default_time=args.default_time,
-                                   # Without a bar, a callback that does nothing: the GIL-free reader
-                                   # still calls into Python now and then, where Ctrl-C is raised.
-                                   progress=bar if bar is not None else _no_progress, memory=args.memory,
+                                   default_time=args.default_time, progress=bar, memory=args.memory,
                                    shards=args.shards, temp_dir=args.temp_dir, dask=args.dask, workers=args.workers)
     except KeyboardInterrupt:
         # Once reading is done, the merge and the save run without a pause where Ctrl-C is
