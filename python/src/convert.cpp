@@ -661,7 +661,9 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
                     array.attr("__lt__")(0))[py::int_(0)];
                 negative_key(options.method, as_int(py::object(array[at])), as_int(at).cast<std::size_t>());
             }
-            return region_column_checked(key_array::ensure(array));
+            key_array keys = key_array::ensure(array);
+            if (options.keys_are_the_callers != nullptr) *options.keys_are_the_callers = keys.data() == array.data();
+            return region_column_checked(keys);
         }
         // A column with nothing in it (pd.read_csv makes floats of an empty one) is read as
         // parse_texts reads it: every row missing.

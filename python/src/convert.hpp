@@ -77,6 +77,9 @@ struct batch_options {
     std::string_view method;  // for messages: "TrieStore.build"
     py::handle region;        // default region(s) of strings (borrowed for the call)
     bad_text on_bad_text = bad_text::raise;
+    // Set, when given, to whether the keys are the caller's own memory (a uint64 array or Series
+    // used as it is): a call that returns them copies them first.
+    bool* keys_are_the_callers = nullptr;
 };
 
 // Keys of a batch, as a contiguous uint64 array. Integer values are taken as they are (0 and

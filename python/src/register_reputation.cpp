@@ -1036,9 +1036,11 @@ void register_reputation(py::module_& m) {
             "_check_many",
             [](const db_holder& h, const numbers_arg& numbers, const optional_time_arg& now,
                const regions_arg& home) -> typed<names::checked_columns> {
+                bool keys_are_the_callers = false;
                 const key_array keys = keys_of(numbers, {.method = "ReputationDB.check_many",
                                                          .region = home,
-                                                         .on_bad_text = bad_text::coerce});
+                                                         .on_bad_text = bad_text::coerce,
+                                                         .keys_are_the_callers = &keys_are_the_callers});
                 // One state for every thread (a reader pins it): a compaction meanwhile cannot
                 // mix two snapshots within one call, and "latest" is that state's newest report.
                 const auto reader = h.db->reader();
@@ -1056,7 +1058,9 @@ void register_reputation(py::module_& m) {
                     });
                 }
                 py::dict out;
-                out["key"] = keys;
+                // A copy of a caller's array: the column was that array, so writing to the
+                // result changed the caller's keys, and the result kept the input alive.
+                out["key"] = keys_are_the_callers ? py::array(keys.attr("copy")()) : py::array(keys);
                 columns.add_to(out);
                 return py::make_tuple(out, columns.later_rows(), t);
             },

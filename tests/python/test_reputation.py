@@ -1304,3 +1304,20 @@ def test_ctrl_c_stops_reading_csv_without_a_progress_callback(tmp_path: Path) ->
         timer.join()
         assert stopped < whole / 2, (name, stopped, whole)
     assert not (tmp_path / "db").exists() or not (tmp_path / "db" / "MANIFEST").exists()
+
+
+def test_check_many_s_key_column_is_not_the_caller_s_array() -> None:
+    """A uint64 array (or Series) of keys is read where it lies, and the result's "key" column
+    was that array: writing to the result rewrote the caller's keys."""
+    pd = pytest.importorskip("pandas")
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": [1704067200],
+                                                      "category": ["scam"]}))
+    keys = numrep.parse_many(["0912345678", "0987654321"])
+    series = pd.Series(keys.copy())
+    for given, values in ((keys, keys), (series, series.to_numpy())):
+        before = values.copy()
+        columns = db.check_many(given, now=1704067200)
+        assert columns["key"].tolist() == before.tolist()
+        assert not np.shares_memory(columns["key"], values)
+        columns["key"][:] = 0
+        assert values.tolist() == before.tolist()
