@@ -81,8 +81,14 @@ public:
         store_state(std::make_shared<const state>(state{whole_range_snapshot({}, {}), {}}));
     }
 
-    // The region is the caller's to say (opts.default_region): the builder holds keys only.
+    // The region is the caller's to say (opts.default_region): the builder holds keys only. The
+    // config is the builder's (its records' decayed counts are of its half-life): one set in opts
+    // too must be the same, or std::invalid_argument (it was dropped without a word).
     static reputation_db build(const reputation_builder& builder, options opts = {}) {
+        if (opts.config != reputation_config{} && opts.config != builder.config())
+            detail::throw_invalid_argument(
+                "reputation_db::build: opts.config differs from the builder's config, which the database takes "
+                "(its records' decayed counts are of the builder's half-life): give the config to the builder");
         opts.config = builder.config();
         reputation_db db(opts);
         auto [keys, records] = builder.sorted();
@@ -218,7 +224,16 @@ public:
     // New reports after the snapshot: a new delta layer, visible to check() at once. A check
     // looks each key up in every layer, so layers are kept few: the new one takes in the newest
     // ones while each is at most twice as big as what it took (see merge_newest_layers).
+    // std::invalid_argument for reports aggregated with another half-life than the database's:
+    // their decayed counts would be merged as if of this one (make the builder with
+    // settings().config).
     void add_reports(const reputation_builder& reports) {
+        if (reports.config().half_life_days != options_.config.half_life_days)
+            detail::throw_invalid_argument("add_reports: the reports were aggregated with a half-life of " +
+                                           detail::shortest_text(reports.config().half_life_days) +
+                                           " days, the database decays with " +
+                                           detail::shortest_text(options_.config.half_life_days) +
+                                           ": make the reputation_builder with the database's settings().config");
         if (reports.size() == 0) return;
         auto layer = std::make_shared<delta_layer>(reports.records());
         // A compaction folds the layers it started with and keeps the ones published after

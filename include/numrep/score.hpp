@@ -38,6 +38,7 @@ struct reputation_config {
     std::array<double, report_category_count> category_weights{3.0, 1.0, 0.5, 1.0, 2.0, 0.5, 0.5, 1.0};
 
     double half_life_seconds() const noexcept { return half_life_days * 86400.0; }
+    friend bool operator==(const reputation_config&, const reputation_config&) = default;
 
     // The documented ranges (docs/scoring.md): wide enough for any real policy, narrow enough
     // that no parseable but absurd value (a half-life of 1e-300 days makes every score 0, a

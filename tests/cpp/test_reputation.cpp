@@ -742,3 +742,30 @@ TEST_CASE("readers pin a state and check without locks while writers publish", "
     CHECK(checks.load() > 0);
     CHECK(db.reader().check(84912345678ULL, now).record.total() == 22);
 }
+
+TEST_CASE("reputation_db: a config the database cannot honour is refused, not dropped", "[reputation]") {
+    numrep::reputation_config weekly;
+    weekly.half_life_days = 7;
+    weekly.suspicious_score = 5;
+    numrep::reputation_builder plain, seven(weekly);
+    plain.add(84912345678ULL, report_category::spam, now, 1, false);
+    seven.add(84912345678ULL, report_category::spam, now, 1, false);
+    // build: the config is the builder's (its decayed counts are of its half-life); one given in
+    // the options too was silently replaced by it, thresholds and all.
+    numrep::reputation_db_options options;
+    options.config = weekly;
+    CHECK_THROWS_WITH(numrep::reputation_db::build(plain, options), contains("opts.config differs from the builder's"));
+    CHECK(numrep::reputation_db::build(seven, options).settings().config == weekly);
+    CHECK(numrep::reputation_db::build(seven).settings().config == weekly);  // default options: the builder's
+    // add_reports: reports aggregated with another half-life were merged as if of the database's.
+    auto db = numrep::reputation_db::build(plain);
+    CHECK_THROWS_WITH(db.add_reports(seven), contains("half-life of 7 days, the database decays with 90"));
+    CHECK(db.delta_layers() == 0);
+    numrep::reputation_config stricter;  // the same half-life, other thresholds: the records agree
+    stricter.suspicious_score = 5;
+    numrep::reputation_builder more(stricter);
+    more.add(84912345678ULL, report_category::spam, now + day, 2, false);
+    db.add_reports(more);
+    CHECK(db.check(84912345678ULL, now + day).record.total() == 2);
+    CHECK(db.settings().config == numrep::reputation_config{});
+}
