@@ -110,9 +110,36 @@ public:
     }
     numbering_plan(const numbering_plan&) = default;
     numbering_plan& operator=(const numbering_plan&) = default;
-    // Moving a deque hands over its blocks, so the name views stay valid.
-    numbering_plan(numbering_plan&&) noexcept = default;
-    numbering_plan& operator=(numbering_plan&&) noexcept = default;
+    // Moving a deque hands over its blocks, so the name views stay valid. The moved-from plan
+    // is an empty one (as numbering_plan()), not one without its root node, where lookup and add
+    // crashed. (noexcept: an empty plan's few bytes; std::terminate if even they cannot be had.)
+    numbering_plan(numbering_plan&& other) noexcept
+        : nodes_(std::move(other.nodes_)),
+          entries_(std::move(other.entries_)),
+          carriers_(std::move(other.carriers_)),
+          regions_(std::move(other.regions_)),
+          answers_(std::move(other.answers_)),
+          results_(std::move(other.results_)),
+          rule_count_(other.rule_count_),
+          world_(other.world_),
+          overlay_codes_(other.overlay_codes_) {
+        other.become_empty();
+    }
+    numbering_plan& operator=(numbering_plan&& other) noexcept {
+        if (this != &other) {
+            nodes_ = std::move(other.nodes_);
+            entries_ = std::move(other.entries_);
+            carriers_ = std::move(other.carriers_);
+            regions_ = std::move(other.regions_);
+            answers_ = std::move(other.answers_);
+            results_ = std::move(other.results_);
+            rule_count_ = other.rule_count_;
+            world_ = other.world_;
+            overlay_codes_ = other.overlay_codes_;
+            other.become_empty();
+        }
+        return *this;
+    }
     ~numbering_plan() = default;
 
     // Adds or refines a rule: one for a prefix that has a rule of the same type and national
@@ -349,6 +376,16 @@ private:
     // answers_[node * answer_stride + key length] indexes results_.
     static constexpr std::size_t answer_stride = detail::max_key_digits + 1;
     using per_length = std::array<fields, answer_stride>;
+
+    // What numbering_plan() makes (the interners are emptied by their own move).
+    void become_empty() noexcept {
+        nodes_.assign(1, node_t{});
+        entries_.clear();
+        rule_count_ = 0;
+        world_ = false;
+        overlay_codes_ = {};
+        resolve();
+    }
 
     // The overlay's answer for a key of `digits` digits: its deepest node's, for that length.
     const fields& overlay_fields(std::uint64_t key, int digits) const noexcept {

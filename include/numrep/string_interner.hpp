@@ -36,9 +36,22 @@ public:
         if (this != &other) *this = string_interner(other);
         return *this;
     }
-    // Moving a deque hands over its blocks, so the map's views stay valid.
-    string_interner(string_interner&&) noexcept = default;
-    string_interner& operator=(string_interner&&) noexcept = default;
+    // Moving a deque hands over its blocks, so the map's views stay valid. The moved-from
+    // interner is an empty one again (only "", id 0), not one without it, where intern() gave
+    // a name id 0. (noexcept: the empty name's few bytes; std::terminate if even they cannot be had.)
+    string_interner(string_interner&& other) noexcept
+        : names_(std::move(other.names_)), views_(std::move(other.views_)), ids_(std::move(other.ids_)) {
+        other.become_empty();
+    }
+    string_interner& operator=(string_interner&& other) noexcept {
+        if (this != &other) {
+            names_ = std::move(other.names_);
+            views_ = std::move(other.views_);
+            ids_ = std::move(other.ids_);
+            other.become_empty();
+        }
+        return *this;
+    }
     ~string_interner() = default;
 
     // The id of `name`, adding it if new.
@@ -75,6 +88,13 @@ public:
     std::span<const std::string_view> names() const noexcept { return views_; }
 
 private:
+    void become_empty() noexcept {
+        names_.clear();
+        views_.clear();
+        ids_.clear();
+        add("");
+    }
+
     Id add(std::string_view name) {
         const auto id = static_cast<Id>(names_.size());
         names_.emplace_back(name);

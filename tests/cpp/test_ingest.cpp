@@ -290,6 +290,19 @@ TEST_CASE("string_interner: stable ids, retrievable names", "[ingest][interner]"
     for (int i = 1; i <= 255; ++i) CHECK(small.intern(std::to_string(i)) == i);
     CHECK_THROWS_AS(small.intern("one too many"), std::length_error);
     CHECK(small.intern("17") == 17);  // known names still resolve when full
+    // A moved-from interner is an empty one: id 0 is "" again (intern("x") gave x the id 0).
+    auto moved = std::move(names);
+    CHECK(moved.name(2) == "Charities");
+    CHECK(names.size() == 1);
+    CHECK(names.name(0).empty());
+    CHECK(names.names().size() == 1);
+    CHECK(names.find("") == std::uint16_t{0});
+    CHECK(names.intern("x") == 1);
+    numrep::string_interner<std::uint16_t> assigned;
+    assigned = std::move(moved);
+    CHECK(assigned.find("Charities") == std::uint16_t{2});
+    CHECK(moved.size() == 1);
+    CHECK(moved.intern("y") == 1);
 }
 
 namespace {

@@ -225,6 +225,35 @@ TEST_CASE("a copied plan answers on its own after the original is gone", "[plan]
     CHECK(moved.lookup(84941234567ULL).carrier == "B");
 }
 
+TEST_CASE("a moved-from plan is an empty plan: it answers and takes rules", "[plan]") {
+    // It had no root node: lookup and add crashed (SIGSEGV), with a world plan or an own one.
+    numrep::numbering_plan world(numrep::world_base);
+    numrep::numbering_plan taken(std::move(world));
+    numrep::numbering_plan own;
+    own.load_carrier_data("8491|A\n");
+    numrep::numbering_plan assigned;
+    assigned = std::move(own);
+    for (numrep::numbering_plan* left : {&world, &own}) {
+        const auto info = left->lookup(84912345678ULL);
+        CHECK(info.carrier.empty());
+        CHECK_FALSE(info.valid);
+        CHECK(left->carriers().size() == 1);  // "" only
+        CHECK(left->rule_count() == 0);
+        CHECK_FALSE(left->has_world_base());
+        left->load_carrier_data("8494|B\n");
+        CHECK(left->lookup(84941234567ULL).carrier == "B");
+        CHECK(left->carriers()[left->lookup(84941234567ULL).carrier_id] == "B");
+    }
+    const numrep::numbering_plan fresh(numrep::world_base);
+    CHECK(taken.lookup(12025550123ULL).region == fresh.lookup(12025550123ULL).region);
+    CHECK_FALSE(taken.lookup(12025550123ULL).region.empty());
+    CHECK(taken.has_world_base());
+    CHECK(assigned.lookup(84912345678ULL).carrier == "A");
+    numrep::numbering_plan& self = assigned;
+    assigned = std::move(self);  // self-move keeps it
+    CHECK(assigned.lookup(84912345678ULL).carrier == "A");
+}
+
 TEST_CASE("loading plan data is all or nothing", "[plan][load]") {
     numrep::numbering_plan plan;
     plan.load_carrier_data("8491|Kept\n");
