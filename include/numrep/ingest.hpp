@@ -191,7 +191,8 @@ public:
                 if (!flag) {
                     reject(stats, csv, input, bad_row_reason::bad_not_spam, parse_errc::ok, csv.line(), [&] {
                         return "bad not_spam value " + detail::quote(f[cols.not_spam]) + " (column " +
-                               *options_.columns.not_spam + "): expected empty, 0/1, true/false, yes/no, y/n or t/f";
+                               *options_.columns.not_spam +
+                               "): expected empty, 0/1 (or 0.0/1.0), true/false, yes/no, y/n or t/f";
                     });
                     continue;
                 }

@@ -895,8 +895,8 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         message = f'bad time "{row[time]}" (column {time}): {why}'
     else:
         reason = "bad_not_spam"
-        message = (f'bad not_spam value "{row[not_spam]}" (column {not_spam}): expected empty, 0/1, true/false, '
-                   "yes/no, y/n or t/f")
+        message = (f'bad not_spam value "{row[not_spam]}" (column {not_spam}): expected empty, 0/1 (or 0.0/1.0), '
+                   "true/false, yes/no, y/n or t/f")
     return {"row": i, "reason": reason, "message": message}
 
 

@@ -342,11 +342,12 @@ def test_the_bad_not_spam_message_lists_the_words_read_and_says_the_same_for_fil
     from_file = numrep.ReputationDB.from_csv(tmp_path / "r.csv").ingest_stats["first_bad_rows"][0]["message"]
     from_frame = numrep.ReputationDB.from_frame(pd.read_csv(tmp_path / "r.csv", dtype=str),
                                                 not_spam="not_spam").ingest_stats["first_bad_rows"][0]["message"]
-    assert from_file == from_frame == 'bad not_spam value "maybe" (column not_spam): expected empty, 0/1, ' \
-                                      "true/false, yes/no, y/n or t/f"
-    words = [w for pair in from_file.split("expected empty, ")[1].replace(" or ", ", ").split(", ") for w in pair.split("/")]
+    assert from_file == from_frame == 'bad not_spam value "maybe" (column not_spam): expected empty, 0/1 (or ' \
+                                      "0.0/1.0), true/false, yes/no, y/n or t/f"
+    listed = from_file.split("expected empty, ")[1].replace(" (or ", ", ").replace(")", "").replace(" or ", ", ")
+    words = [w for pair in listed.split(", ") for w in pair.split("/")]
     flags, bad = numrep._core._parse_flags(words)
-    assert len(words) == 10 and not bad.any()
+    assert len(words) == 12 and not bad.any()
     assert all(flags[i] != flags[i + 1] for i in range(0, len(words), 2))  # each pair a yes and a no
 
 
