@@ -83,12 +83,14 @@ public:
 
     // The region is the caller's to say (opts.default_region): the builder holds keys only. The
     // config is the builder's (its records' decayed counts are of its half-life): one set in opts
-    // too must be the same, or std::invalid_argument (it was dropped without a word).
+    // too must be the same, or std::invalid_argument (it was dropped without a word). opts.config
+    // left at reputation_config{} means "the builder's": one set to exactly the defaults cannot
+    // be told from it and is replaced too.
     static reputation_db build(const reputation_builder& builder, options opts = {}) {
         if (opts.config != reputation_config{} && opts.config != builder.config())
             detail::throw_invalid_argument(
                 "reputation_db::build: opts.config differs from the builder's config, which the database takes "
-                "(its records' decayed counts are of the builder's half-life): give the config to the builder");
+                "(the builder aggregated its records with it): give the config to the builder");
         opts.config = builder.config();
         reputation_db db(opts);
         auto [keys, records] = builder.sorted();
