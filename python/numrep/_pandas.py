@@ -19,6 +19,7 @@ numrep registers the accessor when pandas is imported (or at once, if it already
 from __future__ import annotations
 
 import datetime
+import decimal
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -56,13 +57,16 @@ def _whole_number(value: Any) -> int | None:
 
 def _number_or_none(value: Any) -> Any:
     """A value of an object column as parse_many takes it: text, a PhoneNumber or a whole number
-    as it is; anything else (a fraction, a bool, a date) as a missing value."""
+    (an int, a whole float or Decimal: a SQL export's DECIMAL(15,0)) as it is; anything else (a
+    fraction, a bool, a date) as a missing value."""
     if isinstance(value, (str, bytes, _core.PhoneNumber)):
         return value
     if _is_integer(value):
         return int(value)
     if isinstance(value, (float, np.floating)):
         return _whole_number(float(value))
+    if isinstance(value, decimal.Decimal):
+        return int(value) if value.is_finite() and value == value.to_integral_value() else None
     return None
 
 
@@ -94,7 +98,7 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         # 0 for what is no E.164 number (1, 999, more than 15 digits), as parse_many gives.
         return _core._valid_keys(np.asarray(series.fillna(0), dtype=np.uint64))
     values: Any = series
-    if kind == "f" and series.dtype.itemsize < 8:
+    if kind == "f" and getattr(series.dtype, "subtype", series.dtype).itemsize < 8:  # a sparse column's values too
         # float32 holds 24 bits of a number: 2025550143 is stored as 2025550080, a valid number
         # that is not the one written. No reading can undo that, so the column is refused.
         raise TypeError(f"numrep: Series.numrep: a {series.dtype} column cannot hold phone numbers exactly (it "
@@ -128,11 +132,23 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
 
 
 def _is_string_dtype(dtype: Any) -> bool:
-    """pandas' string dtypes (pandas 3's default str, string[python], string[pyarrow], Arrow-backed
-    ones): their values are all text, and kind "O" as object columns'."""
+    """pandas' string dtypes (pandas 3's default str, string[python], string[pyarrow], Arrow text
+    or bytes, and dictionaries of them): their values are all text, and kind "O" as object
+    columns'. Not every Arrow dtype: an Arrow bool or timestamp column was refused in
+    parse_many's words, and a dictionary of ints gave no AmbiguousIntegersWarning."""
     import pandas as pd
 
-    return isinstance(dtype, (pd.StringDtype, pd.ArrowDtype))
+    if isinstance(dtype, pd.StringDtype):
+        return True
+    if not isinstance(dtype, pd.ArrowDtype):
+        return False
+    import pyarrow as pa
+
+    arrow_type = dtype.pyarrow_dtype
+    if pa.types.is_dictionary(arrow_type):
+        arrow_type = arrow_type.value_type
+    text = ("is_string", "is_large_string", "is_string_view", "is_binary", "is_large_binary", "is_binary_view")
+    return any(getattr(pa.types, test, lambda _: False)(arrow_type) for test in text)
 
 
 def _warn_of_lost_integers_in_objects(series: pd.Series, keys: np.ndarray, region: Any) -> None:

@@ -795,11 +795,12 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
         try:
             keys = _core.parse_many(numbers, region=region)
         except TypeError:
-            if numbers.dtype != object:
+            if numbers.dtype.kind != "O":
                 raise
-            # A value parse_many refuses (a float or a Decimal among strings, from a spreadsheet)
-            # stopped the whole frame: such a value is read as the accessor reads it (a whole
-            # number by the integer rule, anything else no number: a bad row).
+            # A value parse_many refuses (a float or a Decimal among strings, from a spreadsheet;
+            # an Arrow decimal column) stopped the whole frame: such a value is read as the
+            # accessor reads it (a whole number by the integer rule, anything else no number: a
+            # bad row).
             from ._pandas import _number_or_none
 
             keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)

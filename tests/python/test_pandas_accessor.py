@@ -373,3 +373,31 @@ def test_a_categorical_series_of_ints_is_read_one_object_at_a_time() -> None:
         checked = db.check_many(categorical, now="latest")["key"].tolist()
     with pytest.warns(numrep.IntegerKeysWarning, match="2 of the 2 such ints looked at"):
         assert checked == db.check_many(objects, now="latest")["key"].tolist() == [912345678, 0, 912345678]
+
+
+def test_whole_decimals_arrow_non_text_and_sparse_columns() -> None:
+    """A DECIMAL(15,0) column (a SQL export's) was all <NA> in the accessor and every row bad in
+    from_frame, with "cannot read '912345678'"; Arrow bool and timestamp columns were refused in
+    parse_many's words and an Arrow dictionary of ints gave no AmbiguousIntegersWarning (every
+    Arrow dtype counted as text); a sparse float column failed with AttributeError."""
+    from decimal import Decimal
+
+    decimals = pd.Series([Decimal("912345678"), Decimal("912345678.5"), None, "0912345678"])
+    assert decimals.numrep.parse().tolist() == [84912345678, pd.NA, pd.NA, 84912345678]
+    arrow_decimals = pd.Series([Decimal("912345678"), None], dtype=pd.ArrowDtype(pa.decimal128(15, 0)))
+    assert arrow_decimals.numrep.parse().tolist() == [84912345678, pd.NA]
+    for numbers in (decimals.iloc[:1], arrow_decimals.iloc[:1]):
+        frame = pd.DataFrame({"number": numbers, "time": ["2024-01-01"]})
+        db = numrep.ReputationDB.from_frame(frame, category=None)
+        assert db.ingest_stats["bad"] == 0 and db.keys().tolist() == [84912345678]
+    for dtype, name in ((pa.bool_(), "bool"), (pa.timestamp("us"), "timestamp")):
+        with pytest.raises(TypeError, match=f"^numrep: Series.numrep reads columns of text or whole numbers, not "
+                                            f"dtype {name}"):
+            pd.Series([None], dtype=pd.ArrowDtype(dtype)).numrep.parse()
+    ints = pd.Series(pd.arrays.ArrowExtensionArray(pa.array([6077932004, 2025550143, None]).dictionary_encode()))
+    with pytest.warns(numrep.AmbiguousIntegersWarning, match="1 of 2 integers"):
+        assert ints.numrep.parse(region="US").tolist() == [pd.NA, 12025550143, pd.NA]
+    sparse = pd.Series([912345678.0, float("nan")]).astype(pd.SparseDtype("float64"))
+    assert sparse.numrep.parse().tolist() == [84912345678, pd.NA]
+    text = pd.Series(["0912345678", None], dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())))
+    assert text.numrep.parse().tolist() == [84912345678, pd.NA]  # a dictionary of text is still text
