@@ -101,6 +101,7 @@ struct code_points {
     std::array<char32_t, max_input_length + 1> c;
     std::array<std::uint32_t, max_input_length + 2> at;
     int size;
+    int untrimmed;  // decode: the size before trailing punctuation was dropped (c keeps those)
 };
 
 constexpr char32_t ascii_lower(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -357,6 +358,7 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
         --t.size;
     }
     if (t.size == 0 && untrimmed > 0) t.size = untrimmed;  // nothing but punctuation: "too short", not "empty"
+    t.untrimmed = untrimmed;
     if (t.size == 0) {
         error = parse_errc::empty;
         return false;
@@ -530,6 +532,13 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
         } else if (ignored) {
             // libphonenumber drops it
         } else if (matches_at(t, p, U";ext=")) {
+            // A second extension (which took the first's place) or an empty one: libphonenumber
+            // finds no number in such a text.
+            if (ext_begin >= 0 || q == p + 5) {
+                s.error = parse_errc::bad_character;
+                s.position = t.at[static_cast<std::size_t>(p)];
+                return;
+            }
             ext_begin = p + 5;
             ext_end = q;
         } else if (matches_at(t, p, U";isub=", false)) {
@@ -682,7 +691,24 @@ constexpr scanned scan_decoded(Text text) noexcept {
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
     const bool tel = matches_at(t, 0, U"tel:");
-    const bool context = find_phone_context(t) >= 0;
+    const int context_at = find_phone_context(t);
+    const bool context = context_at >= 0;
+    // libphonenumber checks a phone-context value as written, to the next ';' or the text's end:
+    // punctuation after the last one, which decode dropped as trailing, is part of it, invalid
+    // ("...;phone-context=+44,") or not ("example.com.", "+44-"). Trailing white space stays
+    // dropped, as white space is elsewhere (docs/world-plan.md, white-space-numrep-reads).
+    if (context && std::find(t.c.begin() + context_at + 1, t.c.begin() + t.size, U';') == t.c.begin() + t.size) {
+        int written_end = t.untrimmed;
+        while (written_end > t.size && is_space(t.c[static_cast<std::size_t>(written_end - 1)])) --written_end;
+        bool global = false;
+        if (written_end > t.size && !valid_phone_context(t, context_at + 15, written_end, global)) {
+            int bad = t.size;  // the first character dropped that is not white space
+            while (is_space(t.c[static_cast<std::size_t>(bad)])) ++bad;
+            s.error = parse_errc::bad_character;
+            s.position = t.at[static_cast<std::size_t>(bad)];
+            return s;
+        }
+    }
     // libphonenumber reads a text with a phone-context as an RFC 3966 number, "tel:" or not;
     // without one, "tel:" is text before the number, whose other parameters are then read as in
     // any text (";12": an extension), and a subaddress is dropped from any text.

@@ -940,3 +940,44 @@ def test_parse_many_takes_one_region_per_value() -> None:
         numrep.parse_many(texts, region=["VN", "XX", "GB", None, "US"])
     with pytest.raises(TypeError, match="region 2 is an int"):
         numrep.parse_many(texts, region=["VN", "US", 7, None, "US"])
+
+
+# RFC 3966 texts that libphonenumber refuses and numrep read (the first extension of two dropped
+# without a word, an empty one, junk after the phone-context value that the trailing trim cut
+# off); and neighbours that both read, so that the refusal stays narrow.
+RFC3966_REFUSED = [
+    "tel:5002345678;ext=456;ext=7;phone-context=+1",
+    "tel:5002345678;ext=;phone-context=+1",
+    "tel:20123456;phone-context=+44,",
+    "tel:20123456;phone-context=+44*",
+    "tel:20123456;phone-context=+44/",
+    "tel:20123456;phone-context=+44 ,",
+    "tel:20123456;phone-context=example.com-",
+    "20123456;ext=12;ext=3;phone-context=+44",
+]
+RFC3966_READ = [
+    "tel:5002345678;ext=456;phone-context=+1",
+    "tel:20123456;phone-context=+44",
+    "tel:20123456;phone-context=+44;foo=bar,",  # only the phone-context's own value is checked
+    "tel:20123456;phone-context=example.com",
+    "tel:20123456;phone-context=example.com.",  # a domain's trailing dot, which the trailing trim drops
+    "tel:20123456;phone-context=+44-",  # a visual separator ends a global number as well
+]
+
+
+@pytest.mark.parametrize("text", RFC3966_REFUSED)
+def test_rfc3966_texts_libphonenumber_refuses_are_refused(text) -> None:
+    phonenumbers = pytest.importorskip("phonenumbers")
+    with pytest.raises(phonenumbers.NumberParseException):
+        phonenumbers.parse(text, "GB")
+    with pytest.raises(numrep.ParseError, match="bad character"):
+        numrep.parse(text, region="GB")
+
+
+@pytest.mark.parametrize("text", RFC3966_READ)
+def test_rfc3966_neighbours_read_as_libphonenumber_reads_them(text) -> None:
+    phonenumbers = pytest.importorskip("phonenumbers")
+    theirs = phonenumbers.parse(text, "GB")
+    ours = numrep.parse(text, region="GB")
+    assert ours.key == int(f"{theirs.country_code}{theirs.national_number}")
+    assert ours.extension == (theirs.extension or "")
