@@ -74,6 +74,13 @@ std::string a_or_an(const std::string& noun) {
     return (vowel ? "an " : "a ") + noun;
 }
 
+std::string one_text_value(const py::handle& value) {
+    if (py::isinstance<py::str>(value)) return "string";
+    if (py::isinstance<py::bytes>(value)) return "bytes value";
+    if (PyByteArray_Check(value.ptr())) return "bytearray";
+    return {};
+}
+
 bool is_integer(const py::handle& value) {
     if (PyLong_CheckExact(value.ptr())) return true;
     // NumPy integers and other objects with __index__; not arrays (an ndarray has __index__ too).
@@ -516,8 +523,9 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 
     // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
     // then parse without it. None and NaN (missing values in pandas) give 0.
-    if (py::isinstance<py::str>(values))
-        throw py::type_error(subject(method) + "takes a list of strings, not one string (use parse)");
+    // One value is not a column: iterating bytes or a bytearray gave a row per byte (integers).
+    if (const std::string one = one_text_value(values); !one.empty())
+        throw py::type_error(subject(method) + "takes a list of strings, not one " + one + " (use parse)");
     const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)
                                                                     : py::sequence(py::list(values));
     const std::size_t count = py::len(items);
@@ -647,8 +655,8 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         return region_column_checked(out);
     }
     values = numpy_of_column(values);
-    if (py::isinstance<py::str>(values) || py::isinstance<py::bytes>(values))
-        throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one string");
+    if (const std::string one = one_text_value(values); !one.empty())
+        throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " + one);
 
     if (py::isinstance<py::array>(values)) {
         const auto array = py::reinterpret_borrow<py::array>(values);

@@ -218,6 +218,27 @@ def test_a_negative_key_in_any_batch_is_named_with_its_index(call, batch) -> Non
         call(batch())
 
 
+STORE_CALLS = [  # the batch calls that refuse a missing value (they have no row to give it)
+    pytest.param(lambda b: numrep.BloomFilter(100).contains_many(b), id="BloomFilter.contains_many"),
+    pytest.param(lambda b: numrep.TrieStore.build([KEY]).contains_many(b), id="TrieStore.contains_many"),
+    pytest.param(lambda b: numrep.TrieStore.build([KEY], [1]).get_many(b), id="TrieStore.get_many"),
+]
+
+
+@pytest.mark.parametrize("value, name", [(b"0912345678", "bytes value"), (bytearray(b"0912345678"), "bytearray"),
+                                         ("0912345678", "string")])
+@pytest.mark.parametrize("call", [
+    pytest.param(numrep.parse_many, id="parse_many"),
+    pytest.param(numrep.lookup_many, id="lookup_many"),
+    *STORE_CALLS,
+])
+def test_one_text_value_is_refused_by_every_batch_call(call, value, name) -> None:
+    """parse_many(b"0912345678") gave ten zero keys and lookup_many(bytearray(...)) ten rows: the
+    bytes were read as a column of integers, one per byte."""
+    with pytest.raises(TypeError, match=f"not one {name}"):
+        call(value)
+
+
 def test_lookup_many_names_a_negative_key_in_a_list_too() -> None:
     with pytest.raises(ValueError, match="lookup_many: key -1 at index 1 is negative"):
         numrep.lookup_many([KEY, -1])
