@@ -571,8 +571,14 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         } else if (py::isinstance<phone_number>(item)) {
             direct[i] = item.cast<phone_number>().key();
         } else if (ints_are_keys && is_integer(item)) {
-            // keys_of's rule for a list that mixes ints with text: an int is a key as it is.
-            direct[i] = key_as_given(item, method, i);
+            // keys_of's rule for a list that mixes ints with text: an int is a key as it is. A
+            // negative or too big one waits, as a missing value does, for the texts before it.
+            try {
+                direct[i] = key_as_given(item, method, i);
+            } catch (const py::value_error& bad_key) {
+                if (!raise) throw;
+                defer(i, [bad_key] { throw bad_key; });
+            }
         } else if (is_integer(item)) {
             // With a region, an int (or a NumPy integer) is a number that lost its leading zeros
             // (read_integer's rule: one valid reading or none); without one, an E.164 key.
@@ -644,14 +650,17 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
         // Integers or the null type: a null is missing, as in a text column (0, which no store
         // holds, or with bad_text::raise a ParseError naming it).
         key_array out(output_array<std::uint64_t>(static_cast<py::ssize_t>(column->size())));
-        if (const auto negative = column->copy_integers(out.mutable_data()))
-            throw py::value_error(context(options.method) + "key " + column->integer_text(*negative) + " at index " +
-                                  std::to_string(*negative) + " is negative: keys are E.164 numbers");
+        const auto negative = column->copy_integers(out.mutable_data());
+        // The first bad row is named, whichever way it is bad (as for a list or an object array).
         if (options.on_bad_text == bad_text::raise) {
             const std::uint64_t* keys = out.data();
-            for (std::size_t i = 0; i < column->size(); ++i)
+            const std::size_t end = negative ? *negative : column->size();
+            for (std::size_t i = 0; i < end; ++i)
                 if (keys[i] == 0 && column->is_null(i)) throw_missing_value(i);
         }
+        if (negative)
+            throw py::value_error(context(options.method) + "key " + column->integer_text(*negative) + " at index " +
+                                  std::to_string(*negative) + " is negative: keys are E.164 numbers");
         return region_column_checked(out);
     }
     values = numpy_of_column(values);
@@ -693,9 +702,11 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     bool all_integers = true;
     for (std::size_t i = 0; i < count; ++i) {
         const py::handle item = PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i));
+        // From the first value that is not an int, parse_texts reads the rest in order, so that
+        // an error names the first bad row (a bad key after a missing value named the key).
         if (!is_integer(item)) {
             all_integers = false;
-            continue;
+            break;
         }
         data[i] = key_as_given(item, options.method, i);
     }

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import numpy as np
+import pyarrow as pa
 import pytest
 
 import numrep
@@ -223,6 +224,35 @@ STORE_CALLS = [  # the batch calls that refuse a missing value (they have no row
     pytest.param(lambda b: numrep.TrieStore.build([KEY]).contains_many(b), id="TrieStore.contains_many"),
     pytest.param(lambda b: numrep.TrieStore.build([KEY], [1]).get_many(b), id="TrieStore.get_many"),
 ]
+
+
+@pytest.mark.parametrize("make", [
+    pytest.param(lambda v: v, id="list"),
+    pytest.param(tuple, id="tuple"),
+    pytest.param(lambda v: np.array(v, dtype=object), id="object-array"),
+    pytest.param(iter, id="iterator"),
+    pytest.param(lambda v: pd.Series(v, dtype=object), id="object-series"),
+    pytest.param(lambda v: pa.array(v, type=pa.int64()), id="pyarrow-int64"),
+])
+@pytest.mark.parametrize("call", STORE_CALLS)
+def test_the_first_bad_row_is_named_whatever_the_container(call, make) -> None:
+    """A list or an Arrow column with a missing value before a negative key named the key (row 2),
+    an object array the missing value (row 1): the same values, another row and error type."""
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        call(make([KEY, None, -7]))
+    try:
+        too_big = make([KEY, None, 2**64])
+    except OverflowError:  # no Arrow int64 column holds it
+        return
+    with pytest.raises(numrep.ParseError, match="item 1: missing value"):
+        call(too_big)
+
+
+@pytest.mark.parametrize("call", STORE_CALLS)
+def test_a_bad_text_before_a_bad_key_is_named_first(call) -> None:
+    for batch in (["0912345678", "nonsense", -7], np.array(["0912345678", "nonsense", -7], dtype=object)):
+        with pytest.raises(numrep.ParseError, match='item 1: cannot parse "nonsense"'):
+            call(batch)
 
 
 @pytest.mark.parametrize("value, name", [(b"0912345678", "bytes value"), (bytearray(b"0912345678"), "bytearray"),
