@@ -270,7 +270,7 @@ std::string extension_name(const schema& s) {
 
 }  // namespace
 
-std::optional<arrow_column> arrow_column::of(const py::handle& values, std::string_view method) {
+std::optional<arrow_column> arrow_column::of(const py::handle& values, std::string_view method, bool integer_keys) {
     py::object source = py::reinterpret_borrow<py::object>(values);
     if (origin_of(values) == column_origin::pandas) {
         // A pandas Series or Index: its Arrow-backed array ("string[pyarrow]", ArrowDtype, nullable
@@ -331,10 +331,13 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
     const std::string prefix = "numrep: " + std::string(method) + " ";
     if (column.schema_.dictionary != nullptr && column.schema_.dictionary->format == nullptr)
         throw py::value_error(prefix + "got an Arrow dictionary schema without a format");
+    const std::string takes = integer_keys ? "takes strings or integer keys" : "takes strings";
     if (column.schema_.dictionary != nullptr) {
         column.index_format_ = column.format_;
         column.format_ = column.schema_.dictionary->format;
-        if (integer_width(column.index_format_) == 0 || !is_text_format(column.format_))
+        // A dictionary of the null type (pa.array([None]).dictionary_encode()) is all missing,
+        // as a null column is.
+        if (integer_width(column.index_format_) == 0 || (!is_text_format(column.format_) && column.format_ != "n"))
             throw py::type_error(prefix + "takes dictionary-encoded strings, got an Arrow dictionary of format \"" +
                                  column.format_ + "\"");
     }
@@ -343,9 +346,16 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
         column.kind_ = kind::integer;
     else if (column.format_ == "n")
         column.kind_ = kind::null;
+    else if (column.format_ == "+s")  // a table, record batch or data frame exports itself as a struct
+        throw py::type_error(prefix + takes +
+                             ", got an Arrow table or struct column (format \"+s\"): pass one of its columns, "
+                             "as table[\"number\"]");
+    else if (column.format_ == "e" || column.format_ == "f" || column.format_ == "g")
+        throw py::type_error(prefix + takes + ", got an Arrow column of floats (format \"" + column.format_ +
+                             "\"): " + float_column_hint);
     else
-        throw py::type_error(prefix + "takes strings or integer keys, got an Arrow column of format \"" +
-                             column.format_ + "\" (see the Arrow C data interface's format strings)");
+        throw py::type_error(prefix + takes + ", got an Arrow column of format \"" + column.format_ +
+                             "\" (see the Arrow C data interface's format strings)");
     // An extension type stored as integers (a pandas Period, pyarrow's bool8) means something
     // else than its integers: not keys. One stored as text is read as its text.
     if (column.kind_ == kind::integer) {

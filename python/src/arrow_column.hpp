@@ -61,6 +61,11 @@ struct array_stream {
 };
 }  // namespace arrow_abi
 
+// What to say of a float column of numbers (NumPy, pandas or Arrow).
+inline constexpr const char* float_column_hint =
+    "a column of phone numbers read as floats has lost its leading zeros: read it as str "
+    "(pd.read_csv(..., dtype=str)), or use Series.numrep.parse, which reads whole-number floats by the integer rule";
+
 // Which library a column came from, so that results can go back in the same kind.
 enum class column_origin { other, pyarrow, polars, pandas };
 column_origin origin_of(const py::handle& values);
@@ -71,8 +76,9 @@ public:
     enum class kind { text, integer, null };
 
     // The column behind `values`, or nullopt when it offers no Arrow interface (NumPy arrays,
-    // lists, pandas Series of Python objects). TypeError for an Arrow column of another type.
-    static std::optional<arrow_column> of(const py::handle& values, std::string_view method);
+    // lists, pandas Series of Python objects). TypeError for an Arrow column of another type
+    // (saying the call takes integer keys too when `integer_keys`).
+    static std::optional<arrow_column> of(const py::handle& values, std::string_view method, bool integer_keys = true);
 
     arrow_column(arrow_column&&) noexcept;
     arrow_column& operator=(arrow_column&&) = delete;

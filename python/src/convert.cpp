@@ -448,11 +448,6 @@ bool only_missing_values(const py::array& array) {
     return numpy.attr("isnan")(array).attr("all")().cast<bool>();
 }
 
-// What to say of a float column of numbers.
-constexpr const char* float_column_hint =
-    "a column of phone numbers read as floats has lost its leading zeros: read it as str "
-    "(pd.read_csv(..., dtype=str)), or use Series.numrep.parse, which reads whole-number floats by the integer rule";
-
 // A pandas Series or Index (NumPy-backed; Arrow-backed ones were read in place) as a NumPy array,
 // by position, not by label; anything else as it is. A categorical one as objects, its
 // categories' values with NaN where one is missing (docs/python.md: a category Series is read
@@ -471,7 +466,8 @@ py::object numpy_of_column(const py::object& values) {
 
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
                                        bool ints_are_keys, std::string_view method) {
-    if (const auto column = arrow_column::of(values, method)) return parse_arrow(*column, region_code, on_bad, method);
+    if (const auto column = arrow_column::of(values, method, ints_are_keys))
+        return parse_arrow(*column, region_code, on_bad, method);
     values = numpy_of_column(values);
     const bool raise = on_bad == bad_text::raise;
     std::vector<std::size_t> failed;

@@ -114,9 +114,27 @@ def test_other_arrow_types_are_type_errors_naming_the_format() -> None:
         numrep.BloomFilter(10).contains_many(pa.array([pd.Timestamp("2026-01-01")], type=pa.timestamp("us")))
 
 
+
+def test_tables_and_float_columns_are_named_and_told_what_to_do() -> None:
+    """A table was "an Arrow column of format '+s'", and parse_many said it took integer keys."""
+    table = pa.table({"number": ["0912345678"]})
+    for value in (table, table.to_batches()[0], polars.DataFrame({"number": ["0912345678"]})):
+        with pytest.raises(TypeError, match=r'parse_many takes strings, got an Arrow table .*table\["number"\]'):
+            numrep.parse_many(value)
+        with pytest.raises(TypeError, match="lookup_many takes strings or integer keys, got an Arrow table"):
+            numrep.lookup_many(value)
+    for floats in (pa.array([912345678.0]), pd.Series([912345678.0], dtype="Float64"),
+                   polars.Series("n", [912345678.0])):
+        with pytest.raises(TypeError, match='takes strings, got an Arrow column of floats.*lost its leading zeros'):
+            numrep.parse_many(floats)
+
+
 def test_empty_and_all_null_columns() -> None:
     assert numrep.parse_many(pa.array([], type=pa.string())).to_pylist() == []
     assert numrep.parse_many(pa.array([None, None])).to_pylist() == [None, None]
+    # A dictionary of the null type is all missing too (it was refused as 'a dictionary of format "n"').
+    assert numrep.parse_many(pa.array([None, None]).dictionary_encode()).to_pylist() == [None, None]
+    assert numrep.lookup_many(pa.array([None, None]).dictionary_encode())["valid"].tolist() == [False, False]
     assert numrep.parse_many(polars.Series("x", [], dtype=polars.String)).to_list() == []
 
 
