@@ -119,6 +119,7 @@ public:
           carriers_(std::move(other.carriers_)),
           regions_(std::move(other.regions_)),
           answers_(std::move(other.answers_)),
+          world_rows_(std::move(other.world_rows_)),
           results_(std::move(other.results_)),
           rule_count_(other.rule_count_),
           world_(other.world_),
@@ -132,6 +133,7 @@ public:
             carriers_ = std::move(other.carriers_);
             regions_ = std::move(other.regions_);
             answers_ = std::move(other.answers_);
+            world_rows_ = std::move(other.world_rows_);
             results_ = std::move(other.results_);
             rule_count_ = other.rule_count_;
             world_ = other.world_;
@@ -245,14 +247,22 @@ public:
         info = number_info{};
         if (key == 0 || key > detail::max_key) return;
         const int digits = detail::decimal_digits(key);
-        const fields& f = overlay_fields(key, digits);
+        const std::int32_t node = deepest_node(key, digits);
+        const fields& f = answer_of(node, digits);
         info.type = f.type;
         info.valid = f.valid;
         info.carrier_id = f.carrier_id;
         info.region_id = f.region_id;
         info.carrier = carriers_.names()[f.carrier_id];
         info.region = regions_.names()[f.region_id];
-        if (world_) add_world(key, digits, info);
+        if (!world_) return;
+        // Where the overlay decides a one-region country (Vietnam in the world plan), the world
+        // data adds only the region code, known from the node (see world_rows_): about half of
+        // a lookup's instructions were finding it from the key's digits again.
+        const world_row row = world_rows_[static_cast<std::size_t>(node)];
+        if (row.cc_length != 0 && digits > row.cc_length) info.region_code = detail::world::metadata[row.row].region;
+        else
+            add_world(key, digits, info);
     }
 
     // True for a plan built on the world data.
@@ -373,6 +383,12 @@ private:
         }
     };
 
+    // What add_world answers alone for the keys under a node (world_row_of), for lookup.
+    struct world_row {
+        std::uint16_t row = 0;       // in detail::world::metadata
+        std::uint8_t cc_length = 0;  // 0: none, add_world answers
+    };
+
     // answers_[node * answer_stride + key length] indexes results_.
     static constexpr std::size_t answer_stride = detail::max_key_digits + 1;
     using per_length = std::array<fields, answer_stride>;
@@ -389,6 +405,13 @@ private:
 
     // The overlay's answer for a key of `digits` digits: its deepest node's, for that length.
     const fields& overlay_fields(std::uint64_t key, int digits) const noexcept {
+        return answer_of(deepest_node(key, digits), digits);
+    }
+    const fields& answer_of(std::int32_t node, int digits) const noexcept {
+        return results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
+    }
+    // The deepest node on the key's digits.
+    std::int32_t deepest_node(std::uint64_t key, int digits) const noexcept {
         const std::uint64_t scaled = key * detail::pow10[static_cast<std::size_t>(detail::max_key_digits - digits)];
         const auto digit = digits_of(scaled, std::make_index_sequence<detail::max_key_digits>{});
         std::int32_t node = 0;  // the deepest node on the key's digits
@@ -398,7 +421,7 @@ private:
             if (next < 0) break;
             node = next;
         }
-        return results_[answers_[static_cast<std::size_t>(node) * answer_stride + static_cast<std::size_t>(digits)]];
+        return node;
     }
 
     // Computes the answer of every node for every key length: for each length, the deepest
@@ -411,12 +434,14 @@ private:
         std::map<std::uint64_t, std::uint32_t> ids{{pack(fields{}), 0}};
         per_length applicable{};
         per_length other_lengths{};
-        resolve_node(0, applicable, other_lengths, ids);
+        world_rows_.assign(nodes_.size(), world_row{});
+        resolve_node(0, applicable, other_lengths, ids, 0, 0);
     }
 
     void resolve_node(std::int32_t node, per_length applicable, per_length other_lengths,
-                      std::map<std::uint64_t, std::uint32_t>& ids) {
+                      std::map<std::uint64_t, std::uint32_t>& ids, std::uint64_t prefix, int depth) {
         const node_t& n = nodes_[static_cast<std::size_t>(node)];
+        if (world_ && depth > 0) world_rows_[static_cast<std::size_t>(node)] = world_row_of(prefix, depth);
         for (std::int32_t i = n.first_entry; i >= 0; i = entries_[static_cast<std::size_t>(i)].next) {
             const entry& e = entries_[static_cast<std::size_t>(i)];
             for (std::size_t length = 1; length < answer_stride; ++length) {
@@ -432,8 +457,21 @@ private:
             if (added) results_.push_back(answer);
             answers_[static_cast<std::size_t>(node) * answer_stride + length] = it->second;
         }
-        for (const std::int32_t child : n.child)
-            if (child >= 0) resolve_node(child, applicable, other_lengths, ids);
+        for (std::size_t d = 0; d < n.child.size(); ++d)
+            if (n.child[d] >= 0) resolve_node(n.child[d], applicable, other_lengths, ids, prefix * 10 + d, depth + 1);
+    }
+
+    // What add_world answers alone for every key longer than its country code under a node whose
+    // path (`prefix`, `depth` digits) holds that code: the region code, when the overlay decides
+    // the country and the world data has one region for it. Otherwise none (cc_length 0).
+    world_row world_row_of(std::uint64_t prefix, int depth) const {
+        const int cc_length = detail::country_code_length(std::to_string(prefix));
+        if (cc_length == 0 || cc_length > depth) return {};
+        const auto code = static_cast<unsigned>(prefix / detail::pow10[static_cast<std::size_t>(depth - cc_length)]);
+        const auto* country = detail::world::find_country(code);
+        const bool overlay_decides = ((overlay_codes_[code / 64] >> (code % 64)) & 1U) != 0;
+        if (country == nullptr || !overlay_decides || country->row_count != 1) return {};
+        return {static_cast<std::uint16_t>(country->first_row), static_cast<std::uint8_t>(cc_length)};
     }
 
     static constexpr std::uint64_t pack(const fields& f) noexcept {
@@ -530,6 +568,7 @@ private:
     string_interner<std::uint16_t> regions_;
     // Index = id; [0] is "" for "none". A copy of the plan re-points these at its own strings.
     std::vector<std::uint32_t> answers_;
+    std::vector<world_row> world_rows_;  // by node: add_world's answer where it is one region code
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;
     bool world_ = false;

@@ -251,6 +251,30 @@ TEST_CASE("the world plan: valid, type, region code, carrier, area", "[world][lo
     CHECK(numrep::numbering_plan(numrep::world_base).lookup(14692576503ULL).valid);
 }
 
+TEST_CASE("an overlay deciding a one-region country gives its region code to every key longer than the code",
+          "[world][lookup]") {
+    // lookup answers these from the overlay's node (world_rows_), not from the key's digits.
+    const auto& world = numrep::plans::world();
+    std::mt19937_64 rng(3);
+    for (std::size_t national = 1; national <= 13; ++national)
+        for (int i = 0; i < 200; ++i) {
+            const std::uint64_t scale = numrep::detail::pow10[national];
+            const std::uint64_t key = 84 * scale + rng() % scale;
+            INFO(key);
+            CHECK(world.lookup(key).region_code == "VN");
+        }
+    CHECK(world.lookup(84ULL).region_code.empty());  // a country code alone is no number
+    CHECK(world.lookup(8ULL).region_code.empty());
+    // An overlay rule for +44, which the world data splits into GB, GG, IM and JE, leaves the region
+    // code to the world data.
+    numrep::numbering_plan plan(numrep::world_base);
+    plan.add(numrep::prefix_rule{"447400", number_type::mobile, "Test", {}, 1U << 10});
+    CHECK(plan.lookup(447400123456ULL).valid);
+    CHECK(plan.lookup(447400123456ULL).region_code == "GB");
+    CHECK(plan.lookup(441534123456ULL).region_code == world.lookup(441534123456ULL).region_code);
+    CHECK(plan.lookup(441534123456ULL).region_code == "JE");
+}
+
 TEST_CASE("carrier and area ranges: the range in force at every start and either side of it", "[world][lookup]") {
     // range_id's binary search against a scan of the same table, at each range's first key,
     // the key before it and the key after, over every country's carrier slice and the areas.
