@@ -34,11 +34,14 @@ def _text(value: Any) -> str:
 
 
 def _bytes(n: int) -> str:
-    for unit in ("B", "KiB", "MiB", "GiB"):
-        if n < 1024 or unit == "GiB":
-            return f"{n:,} B" if unit == "B" else f"{n:,.1f} {unit}"
-        n /= 1024  # type: ignore[assignment]
-    return f"{n} B"
+    if n < 1024:
+        return f"{n:,} B"
+    value = n / 1024
+    for unit in ("KiB", "MiB"):
+        if round(value, 1) < 1024:  # the unit chosen after rounding: 1,048,575 B is 1.0 MiB, not 1,024.0 KiB
+            return f"{value:,.1f} {unit}"
+        value /= 1024
+    return f"{value:,.1f} GiB"
 
 
 def _table(title: str, rows: Iterable[tuple[str, Any]], *, raw: frozenset[str] = frozenset()) -> str:

@@ -97,6 +97,17 @@ def test_database_html_leaves_levels_out_when_large(db: numrep.ReputationDB, mon
     monkeypatch.setattr(_display, "LEVELS_LIMIT", 2)
     text = text_of(db._repr_html_())
     assert "not computed for 3 numbers" in text
+    # What docs/python.md says is left out with the levels (the same pass gives them).
+    assert "newest report" not in text and "reports" not in text.replace("reports added", "")
+
+
+@pytest.mark.parametrize("size, shown", [(1023, "1,023 B"), (1024, "1.0 KiB"), (1048524, "1,023.9 KiB"),
+                                         (1048575, "1.0 MiB"), (1073741823, "1.0 GiB"), (5 << 30, "5.0 GiB")])
+def test_sizes_take_the_unit_their_rounded_value_fits(size: int, shown: str) -> None:
+    """1,048,575 bytes showed as "1,024.0 KiB"."""
+    from numrep import _display
+
+    assert _display._bytes(size) == shown
 
 
 def test_store_html() -> None:
