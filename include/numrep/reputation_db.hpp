@@ -179,8 +179,9 @@ public:
 private:
     template <class F>
     void check_each_in(const state& s, std::span<const std::uint64_t> keys, std::int64_t now, F&& f) const {
-        constexpr std::size_t chunk = 256;
+        constexpr std::size_t chunk = detail::score_batch_size;
         std::array<std::optional<number_record>, chunk> found{};
+        std::array<reputation_score, chunk> scores;  // of the numbers found (score_batch)
         std::array<std::optional<number_record>, chunk> group{};
         std::array<std::pair<std::uint32_t, std::uint32_t>, chunk> order{};  // (shard, position in chunk)
         std::array<std::uint64_t, chunk> gathered{};
@@ -215,8 +216,10 @@ private:
                 }
             }
             filter = hits * filter_skip_denominator < n * filter_skip_numerator;
+            for (std::size_t i = 0; i < n; ++i) add_delta(s.layers, part[i], found[i]);
+            detail::score_batch(std::span(found.data(), n), now, options_.config, std::span(scores.data(), n));
             for (std::size_t i = 0; i < n; ++i) {
-                fill_verdict(s.layers, part[i], found[i], now, verdict);
+                fill_scored_verdict(part[i], found[i], scores[i], verdict);
                 f(begin + i, std::as_const(verdict));
             }
         }
@@ -656,11 +659,16 @@ private:
     void fill_verdict(const std::vector<std::shared_ptr<const delta_layer>>& layers, std::uint64_t key,
                       std::optional<number_record>& record, std::int64_t now, reputation_verdict& v) const noexcept {
         add_delta(layers, key, record);
+        fill_scored_verdict(key, record, record ? score_record(*record, now, options_.config) : reputation_score{}, v);
+    }
+    // The verdict on `key` with its merged record (if any) scored: the plan's answer added.
+    void fill_scored_verdict(std::uint64_t key, const std::optional<number_record>& record,
+                             const reputation_score& score, reputation_verdict& v) const noexcept {
         v.key = key;
         v.reported = record.has_value();
         if (record) {
             v.record = *record;
-            v.score = score_record(v.record, now, options_.config);
+            v.score = score;
         } else {
             v.record = number_record{};
             v.score = reputation_score{};

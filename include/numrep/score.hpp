@@ -7,6 +7,8 @@
 #include <array>
 #include <cmath>
 #include <cstdint>
+#include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 
@@ -109,24 +111,46 @@ inline int distinct_sources(std::uint32_t bits) noexcept {
     return detail::distinct_source_table()[static_cast<std::size_t>(detail::popcount64(bits))];
 }
 
-inline reputation_score score_record(const number_record& r, std::int64_t now,
-                                     const reputation_config& config) noexcept {
-    reputation_score s;
-    const std::uint64_t reports = r.total();
+namespace detail {
+// score_record in steps, around its two exponentials: a batch (score_batch) makes each one's calls
+// for a run of records in a loop of its own, where they overlap, instead of waiting on one
+// record's chain of them after another's. Every step computes what score_record computed, in
+// the same order, so the scores are the same to the bit.
+struct score_parts {  // no initialisers: score_batch's array of them is left uninitialised
+    std::uint64_t reports;
+    int distinct_sources;
+    double decay_exponent;  // recent reports = decayed * 2^decay_exponent
+};
+inline score_parts score_start(const number_record& r, std::int64_t now, const reputation_config& config) noexcept {
+    score_parts p;
+    p.reports = r.total();
     // The sketch can overestimate a little; there are never more sources than reports.
-    s.distinct_sources = static_cast<int>(
-        std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), reports));
+    p.distinct_sources = static_cast<int>(
+        std::min<std::uint64_t>(static_cast<std::uint64_t>(distinct_sources(r.source_bits)), p.reports));
+    const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
+    p.decay_exponent = -age / config.half_life_seconds();
+    return p;
+}
+// The exponent of score = 100 (1 - e^x), given the decayed count of reports now.
+inline double evidence_exponent(const number_record& r, const score_parts& p, double recent_reports,
+                                const reputation_config& config) noexcept {
+    double weighted = 0;
+    for (std::size_t i = 0; i < report_category_count; ++i)
+        weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);
+    const double mean_weight = weighted / static_cast<double>(p.reports);
+    const double breadth = breadth_table()[static_cast<std::size_t>(std::min(p.distinct_sources, 128))];
+    const double evidence = std::max(0.0, recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
+    return -evidence / 3.0;
+}
+// The score from the parts, the decayed count and e^evidence_exponent (both unused without reports).
+inline reputation_score score_finish(const number_record& r, const score_parts& p, double recent_reports,
+                                     double exp_evidence, std::int64_t now, const reputation_config& config) noexcept {
+    reputation_score s;
+    s.distinct_sources = p.distinct_sources;
+    const std::uint64_t reports = p.reports;
     if (reports > 0) {
-        const double age = std::max(0.0, static_cast<double>(now) - static_cast<double>(r.last_seen));
-        s.recent_reports = r.decayed() * std::exp2(-age / config.half_life_seconds());
-        double weighted = 0;
-        for (std::size_t i = 0; i < report_category_count; ++i)
-            weighted += config.category_weights[i] * static_cast<double>(r.counts[i]);
-        const double mean_weight = weighted / static_cast<double>(reports);
-        const double breadth = detail::breadth_table()[static_cast<std::size_t>(std::min(s.distinct_sources, 128))];
-        const double evidence = std::max(0.0,
-                                         s.recent_reports * mean_weight * breadth - static_cast<double>(r.not_spam));
-        s.score = 100.0 * (1.0 - std::exp(-evidence / 3.0));
+        s.recent_reports = recent_reports;
+        s.score = 100.0 * (1.0 - exp_evidence);
     }
     s.level = s.score >= config.likely_scam_score  ? reputation_level::likely_scam
               : s.score >= config.suspicious_score ? reputation_level::suspicious
@@ -139,5 +163,49 @@ inline reputation_score score_record(const number_record& r, std::int64_t now,
     }
     return s;
 }
+}  // namespace detail
+
+inline reputation_score score_record(const number_record& r, std::int64_t now,
+                                     const reputation_config& config) noexcept {
+    const detail::score_parts p = detail::score_start(r, now, config);
+    if (p.reports == 0) return detail::score_finish(r, p, 0, 0, now, config);
+    const double recent_reports = r.decayed() * std::exp2(p.decay_exponent);
+    return detail::score_finish(r, p, recent_reports, std::exp(detail::evidence_exponent(r, p, recent_reports, config)),
+                                now, config);
+}
+
+namespace detail {
+// scores[i] = score_record(*records[i], now, config) for the records present (the others are
+// left alone): the same scores, each exponential's calls in a loop of their own (score_parts).
+// The spans have the same size, at most score_batch_size.
+inline constexpr std::size_t score_batch_size = 256;
+inline void score_batch(std::span<const std::optional<number_record>> records, std::int64_t now,
+                        const reputation_config& config, std::span<reputation_score> scores) noexcept {
+    // Written before they are read: left uninitialised.
+    std::array<std::uint16_t, score_batch_size> reported;  // indexes of the records with reports
+    std::array<score_parts, score_batch_size> parts;
+    std::array<double, score_batch_size> recent, e;
+    const std::size_t n = std::min(records.size(), score_batch_size);
+    std::size_t m = 0;
+    for (std::size_t i = 0; i < n; ++i) {
+        if (!records[i]) continue;
+        parts[i] = score_start(*records[i], now, config);
+        if (parts[i].reports > 0) reported[m++] = static_cast<std::uint16_t>(i);
+        else
+            scores[i] = score_finish(*records[i], parts[i], 0, 0, now, config);
+    }
+    for (std::size_t j = 0; j < m; ++j) recent[j] = std::exp2(parts[reported[j]].decay_exponent);
+    for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t i = reported[j];
+        recent[j] = records[i]->decayed() * recent[j];
+        e[j] = evidence_exponent(*records[i], parts[i], recent[j], config);
+    }
+    for (std::size_t j = 0; j < m; ++j) e[j] = std::exp(e[j]);
+    for (std::size_t j = 0; j < m; ++j) {
+        const std::size_t i = reported[j];
+        scores[i] = score_finish(*records[i], parts[i], recent[j], e[j], now, config);
+    }
+}
+}  // namespace detail
 
 }  // namespace numrep

@@ -1,6 +1,7 @@
 #include <numrep/reputation_db.hpp>
 
 #include <atomic>
+#include <bit>
 #include <chrono>
 #include <cmath>
 #include <filesystem>
@@ -178,6 +179,51 @@ TEST_CASE("scores of hand-made histories have known values", "[reputation]") {
     CHECK(voted.not_spam == 1);
     CHECK(voted.total() == 1);
     CHECK(score_of(voted) == Approx(expected(2.0)));
+}
+
+TEST_CASE("batch scoring gives score_record's scores to the bit", "[reputation]") {
+    // detail::score_batch makes the exponentials of a run of records in loops of their own; every
+    // field must still be what score_record gives, for any record (none, votes only, huge counts,
+    // reports after `now`, long quiet, every setting of the thresholds).
+    std::mt19937_64 rng(41);
+    const auto pick = [&](std::uint32_t below) { return static_cast<std::uint32_t>(rng() % below); };
+    for (int round = 0; round < 200; ++round) {
+        numrep::reputation_config config;
+        config.half_life_days = 1.0 / 24 + static_cast<double>(rng() % 36500);
+        config.quiet_days = 1.0 / 24 + static_cast<double>(rng() % 1000);
+        config.delist_min_votes = pick(5);
+        config.suspicious_score = 1 + static_cast<double>(rng() % 60);
+        config.likely_scam_score = config.suspicious_score + static_cast<double>(rng() % 40);
+        const std::size_t n = 1 + rng() % numrep::detail::score_batch_size;
+        std::vector<std::optional<numrep::number_record>> records(n);
+        for (auto& r : records) {
+            if (rng() % 5 == 0) continue;  // not reported
+            numrep::number_record x;
+            const bool huge = rng() % 10 == 0;
+            for (auto& c : x.counts) c = rng() % 3 == 0 ? 0 : huge ? static_cast<std::uint32_t>(rng()) : pick(20);
+            if (rng() % 7 == 0) x.counts = {};  // votes only
+            x.not_spam = rng() % 3 == 0 ? pick(huge ? 1U << 31 : 10) : 0;
+            x.last_seen = static_cast<std::uint32_t>(now - static_cast<std::int64_t>(rng() % (800 * day)) +
+                                                     (rng() % 8 == 0 ? 5 * day : 0));
+            x.first_seen = x.last_seen - pick(100 * day);
+            x.source_bits = static_cast<std::uint32_t>(rng());
+            x.set_decayed(huge ? static_cast<double>(rng() % 1000000000) : static_cast<double>(rng() % 4000) / 100);
+            r = x;
+        }
+        std::vector<numrep::reputation_score> batch(n);
+        numrep::detail::score_batch(records, now, config, batch);
+        for (std::size_t i = 0; i < n; ++i) {
+            if (!records[i]) continue;
+            INFO("round " << round << ", record " << i);
+            const auto one = numrep::score_record(*records[i], now, config);
+            CHECK(std::bit_cast<std::uint64_t>(batch[i].score) == std::bit_cast<std::uint64_t>(one.score));
+            CHECK(std::bit_cast<std::uint64_t>(batch[i].recent_reports) ==
+                  std::bit_cast<std::uint64_t>(one.recent_reports));
+            CHECK(batch[i].level == one.level);
+            CHECK(batch[i].delisted == one.delisted);
+            CHECK(batch[i].distinct_sources == one.distinct_sources);
+        }
+    }
 }
 
 TEST_CASE("delisting after a quiet period or enough not-spam votes", "[reputation]") {
