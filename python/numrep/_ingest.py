@@ -14,8 +14,10 @@ batches (one database in memory); a bounded-memory builder or a Dask task can fe
 from __future__ import annotations
 
 import contextlib
+import errno
 import glob
 import os
+import stat
 from collections.abc import Callable, Iterable, Iterator
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -71,6 +73,11 @@ def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
     seen: dict[tuple[int, int], str] = {}
     for path in out:
         info = os.stat(path)
+        # A pipe or a device is refused here, as the readers refuse it: opening a FIFO to look
+        # for Parquet's magic bytes (input_kind) waited for a writer, for ever.
+        if not stat.S_ISREG(info.st_mode):
+            raise OSError(errno.EINVAL, f"numrep: cannot open non-regular file '{path}': report files must be "
+                                        "regular files, not pipes or devices")
         first = seen.get((info.st_dev, info.st_ino))
         if first is not None:
             raise ValueError(f"numrep: the report file {path!r} is given twice (as {first!r} too): its reports would "

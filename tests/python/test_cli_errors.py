@@ -483,3 +483,15 @@ def test_a_database_directory_that_cannot_be_searched_says_why(tmp_path: Path) -
         database.chmod(0o700)
     assert_one_error_line(result, 1, f"{database}: cannot be read: Permission denied")
     assert "MANIFEST" not in result.stderr
+
+
+def test_a_named_pipe_of_reports_is_refused_not_waited_on(tmp_path: Path) -> None:
+    """`numrep build pipe.csv` waited for ever: looking for Parquet's magic bytes opened the FIFO,
+    which blocks until a writer comes (the readers themselves open without waiting and refuse)."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    result = run("build", str(fifo), "-o", str(tmp_path / "db"), "--preset", "ftc")  # run's timeout: no hang
+    assert result.returncode == 1
+    assert "cannot open non-regular file" in result.stderr and str(fifo) in result.stderr
+    with pytest.raises(OSError, match="non-regular file"):
+        numrep.ReputationDB.build(fifo, tmp_path / "db2")
