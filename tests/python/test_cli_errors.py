@@ -75,6 +75,9 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{reports}"], 1, ["reports.csv", "will not replace", "not a directory"]),
     (["build", "{reports}", "-o", "{reports}/db"], 1, ["reports.csv/db"]),
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{a directory}"], 1, ["a directory"]),
+    # At or inside the database the build replaces: refused before reading (the save failed after it).
+    (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/new db"], 1, ["rejects", "new db", "inside"]),
+    (["build", "{reports}", "-o", "{db}", "--rejects", "{db}/rejects.csv"], 1, ["db/rejects.csv", "inside"]),
     (["build", "{reports}", "-o", "{root}/new db", "--rejects", "{root}/no/such/dir/r.csv"], 1,
      ["no/such/dir/r.csv"]),
     (["build", "{reports}", "-o", "{root}/new db", "--region", "XX"], 2, ["--region", "'XX'"]),
