@@ -120,6 +120,9 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["stats", "-d", "{dangling}"], 1, ["dangling", "no database at", "numrep build"]),
     (["check", "-d", "{loop}", "0912000001"], 1, ["loop", "cannot be read"]),
     (["stats", "-d", "{db}", "--plot", "{a directory}"], 1, ["a directory", "is a directory"]),
+    # Checked before anything is printed (the whole report went to stdout, then the plot failed).
+    (["stats", "-d", "{db}", "--json", "--plot", "{root}/no folder/p.png"], 1, ["--plot", "no folder/p.png"]),
+    (["stats", "-d", "{db}", "--json", "--plot", "{root}/p.xyz"], 2, ["--plot", "p.xyz", ".xyz", ".png"]),
     (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),
     # upgrade
     (["upgrade"], 2, ["DB"]),
@@ -498,3 +501,9 @@ def test_a_named_pipe_of_reports_is_refused_not_waited_on(tmp_path: Path) -> Non
     assert "cannot open non-regular file" in result.stderr and str(fifo) in result.stderr
     with pytest.raises(OSError, match="non-regular file"):
         numrep.ReputationDB.build(fifo, tmp_path / "db2")
+
+
+def test_a_plot_that_cannot_be_written_stops_stats_before_any_output(files: dict[str, str]) -> None:
+    for plot in (f"{files['root']}/no folder/p.png", f"{files['root']}/p.xyz"):
+        result = run("stats", "-d", files["db"], "--json", "--plot", plot)
+        assert result.returncode != 0 and result.stdout == "", (plot, result.stdout[:200])

@@ -11,7 +11,6 @@ import logging
 import os
 import signal
 import sys
-import tempfile
 import time
 from collections.abc import Iterator, Sequence
 from typing import Any, Callable, Literal
@@ -24,6 +23,7 @@ from .common import (
     UTC,
     UsageError,
     delimiter_option,
+    folder_write_problem,
     half_life_days,
     memory_option,
     region_option,
@@ -64,13 +64,9 @@ def _check_writable(path: str) -> None:
         where = os.path.dirname(where)
     if not os.path.isdir(where):
         raise ValueError(f"cannot write the database to {path}: {where} is not a directory (choose another -o)")
-    try:
-        probe, name = tempfile.mkstemp(prefix=".numrep-write-test-", dir=where)
-    except OSError as error:
-        raise ValueError(f"cannot write the database to {path}: {where}: {error.strerror} "
-                         "(choose another -o)") from None
-    os.close(probe)
-    os.unlink(name)
+    problem = folder_write_problem(where)
+    if problem is not None:
+        raise ValueError(f"cannot write the database to {path}: {where}: {problem} (choose another -o)")
 
 
 def build_database(reports: Sequence[str], output: str, *, preset: str | None = None,

@@ -16,7 +16,17 @@ import numpy.typing as npt
 
 from .. import _core
 from ..reputation import _UNSET, ReputationDB, newest_report_seconds
-from .common import EXIT_OK, UTC, as_of, decayed_note, iso_time, later_reports_note, open_db
+from .common import (
+    EXIT_OK,
+    UTC,
+    UsageError,
+    as_of,
+    decayed_note,
+    folder_write_problem,
+    iso_time,
+    later_reports_note,
+    open_db,
+)
 from .output import MOST_ROWS, format_size, print_counts, print_json
 
 
@@ -214,9 +224,32 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
     plt.close(figure)
 
 
+def check_plot_path(path: str) -> None:
+    """Refuse, before anything is printed, a --plot file that cannot be written: the report went
+    to stdout in full and only then did the plot fail (a missing or read-only folder, a format
+    matplotlib does not write, in matplotlib's words that named neither --plot nor the file)."""
+    if os.path.isdir(path):  # matplotlib would write DIR.png beside it instead
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file for --plot", path)
+    try:
+        import matplotlib.figure
+    except ImportError:
+        raise ValueError("--plot needs matplotlib (pip install matplotlib)") from None
+    extension = os.path.splitext(path)[1][1:].lower() or "png"
+    formats = matplotlib.figure.Figure().canvas.get_supported_filetypes()
+    if extension not in formats:
+        raise UsageError(f"--plot {path}: matplotlib cannot write .{extension} files (it writes "
+                         f"{', '.join('.' + name for name in sorted(formats))})")
+    folder = os.path.dirname(os.path.abspath(path))
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(errno.ENOENT, f"cannot write --plot {path}: no folder {folder}")
+    problem = folder_write_problem(folder)
+    if problem is not None:
+        raise ValueError(f"cannot write --plot {path}: {folder}: {problem}")
+
+
 def run(args: argparse.Namespace) -> int:
-    if args.plot and os.path.isdir(args.plot):  # matplotlib would write DIR.png beside it instead
-        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file for --plot", args.plot)
+    if args.plot:
+        check_plot_path(args.plot)
     db = open_db(args.db)
     now = as_of(db, args.now)
     keys = database_keys(db)
