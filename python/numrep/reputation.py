@@ -242,8 +242,8 @@ class ReputationDB(_core.ReputationDB):
 
         read_in: str | None
         frame_time = "time" if isinstance(time, _Unset) else time
-        # CSV files may leave the time out when default_time gives every report one (the reader
-        # checks); Parquet files and frames are read by column and need theirs.
+        # Any source may leave the time out when default_time gives every report one (the CSV
+        # reader checks for itself).
         no_time = ValueError(_NO_TIME_COLUMN)
         if default_time is not None:
             _default_time_seconds(default_time)
@@ -251,7 +251,7 @@ class ReputationDB(_core.ReputationDB):
         if files is not None:
             paths, kind = files
             if kind == "parquet":
-                if frame_time is None:
+                if frame_time is None and default_time is None:
                     raise no_time
                 read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
                 stats = _feed_parquet(
@@ -267,7 +267,7 @@ class ReputationDB(_core.ReputationDB):
                     _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
                     isinstance(region, _Unset) and preset is not None, strict, rejects, default_time, progress)
         else:
-            if frame_time is None:
+            if frame_time is None and default_time is None:
                 raise no_time
             read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
             arrays, stats = _report_arrays(
@@ -549,8 +549,8 @@ def _memory_bytes(memory: int | str | None) -> int:
     return int(size)
 
 
-_NO_TIME_COLUMN = ("numrep: Parquet files and frames need a report time column (time=None leaves none; a CSV "
-                   "file can do without one given default_time)")
+_NO_TIME_COLUMN = ("numrep: time=None leaves the report time out: give default_time, the time of every report "
+                   "(in the command line: --time '' with --default-time ISO)")
 
 
 def _for_time_reader(value: Any) -> Any:
@@ -743,10 +743,10 @@ def _optional_column(columns: Any, field: str, where: str = "", taken: Any = ())
     return None
 
 
-def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, source: str | _Unset | None,
+def _report_arrays(frame: Any, *, number: str, time: str | None, category: str | None, source: str | _Unset | None,
                    not_spam: str | _Unset | None, region: str | None,
                    default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
-    if time is None:  # from_frame(time=None) was a bare KeyError: None
+    if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
@@ -804,16 +804,20 @@ def _report_arrays(frame: Any, *, number: str, time: str, category: str | None, 
             from ._pandas import _number_or_none
 
             keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)
-    _refuse_narrow_float_times(frame[time], time)
-    times, bad_time = _unix_times(frame[time])
-    # As in CSV ingestion: a report dated before 1970 or more than a day ahead is a bad row (the one
-    # would have become 1970-01-01, the other would outweigh all real reports in the decayed
-    # score), and the default time fills in missing times only, never bad ones.
-    import time as _time
+    if time is None:  # no time column: every report at the default time
+        times, bad_time = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
+        missing_time = np.ones(n, dtype=bool)
+    else:
+        _refuse_narrow_float_times(frame[time], time)
+        times, bad_time = _unix_times(frame[time])
+        # As in CSV ingestion: a report dated before 1970 or more than a day ahead is a bad row (the
+        # one would have become 1970-01-01, the other would outweigh all real reports in the decayed
+        # score), and the default time fills in missing times only, never bad ones.
+        import time as _time
 
-    bad_time = bad_time | (times < 0) | (times > min(int(_time.time()) + 86400, _LATEST_STORABLE_TIME))
-    texts = _text(frame[time])
-    missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
+        bad_time = bad_time | (times < 0) | (times > min(int(_time.time()) + 86400, _LATEST_STORABLE_TIME))
+        texts = _text(frame[time])
+        missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
     defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
         seconds = _default_time_seconds(default_time)

@@ -403,3 +403,34 @@ def test_damaged_parquet_data_is_an_error_naming_the_file(tmp_path: Path) -> Non
     path.write_bytes(bytes(data))
     with pytest.raises(ValueError, match=f"^numrep: {re.escape(str(path))}: cannot read its Parquet data"):
         numrep.ReputationDB.from_parquet(path)
+
+
+def test_numbers_without_times_read_alike_from_csv_parquet_and_frames(tmp_path: Path) -> None:
+    """`--time '' --default-time ISO` (time=None with default_time) built from a CSV file of numbers
+    alone, but a Parquet file or a frame of the same numbers was refused ("need a report time
+    column"), though docs/cli.md gives the recipe for both kinds."""
+    import pandas as pd
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    frame = pd.DataFrame({"number": ["0912345678", "0987654321", "0912345678", "not a number"]})
+    frame.to_csv(tmp_path / "numbers.csv", index=False)
+    pq.write_table(pa.table(frame), tmp_path / "numbers.parquet")
+    options = {"time": None, "category": None, "default_time": "2025-01-09", "region": "VN"}
+    built = [numrep.ReputationDB.from_csv(tmp_path / "numbers.csv", **options),
+             numrep.ReputationDB.from_parquet(tmp_path / "numbers.parquet", **options),
+             numrep.ReputationDB.from_frame(frame, **options),
+             numrep.ReputationDB.build(tmp_path / "numbers.parquet", tmp_path / "built", **options)]
+    for db in built:
+        assert sorted(db.keys().tolist()) == [84912345678, 84987654321]
+        assert db.check("0912345678", now=NOW).reports == 2
+        assert db.check("0912345678", now=NOW).last_seen.date().isoformat() == "2025-01-09"
+        assert db.ingest_stats["bad"] == 1
+    for read in (lambda: numrep.ReputationDB.from_parquet(tmp_path / "numbers.parquet", time=None, category=None, region="VN"),
+                 lambda: numrep.ReputationDB.from_frame(frame, time=None, category=None, region="VN")):
+        with pytest.raises(ValueError, match="time=None leaves the report time out: give default_time"):
+            read()
+    cli = subprocess.run([sys.executable, "-m", "numrep", "build", str(tmp_path / "numbers.parquet"), "-o",
+                          str(tmp_path / "cli"), "--time", "", "--category", "", "--default-time", "2025-01-09",
+                          "--region", "VN"], capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr

@@ -1131,11 +1131,13 @@ def test_an_empty_list_of_report_files_is_refused(tmp_path: Path) -> None:
     assert not (tmp_path / "db").exists()
 
 
-def test_time_none_for_a_frame_says_a_time_column_is_needed() -> None:
-    """from_frame(time=None) was a bare KeyError: None."""
+def test_time_none_for_a_frame_needs_a_default_time() -> None:
+    """from_frame(time=None) was a bare KeyError: None; with default_time it reads every report at
+    that time, as from_csv does."""
     frame = pd.DataFrame({"number": ["0912345678"], "category": ["scam"]})
-    with pytest.raises(ValueError, match="need a report time column"):
-        numrep.ReputationDB.from_frame(frame, time=None, default_time="2025-01-01")
+    with pytest.raises(ValueError, match="time=None leaves the report time out: give default_time"):
+        numrep.ReputationDB.from_frame(frame, time=None)
+    assert len(numrep.ReputationDB.from_frame(frame, time=None, default_time="2025-01-01")) == 1
 
 
 def test_a_parquet_column_of_lists_is_refused_naming_the_file_and_column(tmp_path: Path) -> None:
