@@ -694,14 +694,16 @@ constexpr scanned scan_decoded(Text text) noexcept {
     const int context_at = find_phone_context(t);
     const bool context = context_at >= 0;
     // libphonenumber checks a phone-context value as written, to the next ';' or the text's end:
-    // punctuation after the last one, which decode dropped as trailing, is part of it, invalid
-    // ("...;phone-context=+44,") or not ("example.com.", "+44-"). Trailing white space stays
-    // dropped, as white space is elsewhere (docs/world-plan.md, white-space-numrep-reads).
-    if (context && std::find(t.c.begin() + context_at + 1, t.c.begin() + t.size, U';') == t.c.begin() + t.size) {
-        int written_end = t.untrimmed;
-        while (written_end > t.size && is_space(t.c[static_cast<std::size_t>(written_end - 1)])) --written_end;
+    // punctuation that decode dropped as trailing may be part of it, invalid ("...=+44,") or not
+    // ("example.com.", "+44-"; "+44;" ends at the ';'). Trailing white space stays dropped, as
+    // white space is elsewhere (docs/world-plan.md, white-space-numrep-reads).
+    if (context) {
+        const int value_begin = context_at + 15;
+        int value_end = value_begin;
+        while (value_end < t.untrimmed && t.c[static_cast<std::size_t>(value_end)] != ';') ++value_end;
+        while (value_end > t.size && is_space(t.c[static_cast<std::size_t>(value_end - 1)])) --value_end;
         bool global = false;
-        if (written_end > t.size && !valid_phone_context(t, context_at + 15, written_end, global)) {
+        if (value_end > t.size && !valid_phone_context(t, value_begin, value_end, global)) {
             int bad = t.size;  // the first character dropped that is not white space
             while (is_space(t.c[static_cast<std::size_t>(bad)])) ++bad;
             s.error = parse_errc::bad_character;

@@ -952,6 +952,7 @@ RFC3966_REFUSED = [
     "tel:20123456;phone-context=+44*",
     "tel:20123456;phone-context=+44/",
     "tel:20123456;phone-context=+44 ,",
+    "tel:20123456;phone-context=+44,;",
     "tel:20123456;phone-context=example.com-",
     "20123456;ext=12;ext=3;phone-context=+44",
 ]
@@ -962,6 +963,9 @@ RFC3966_READ = [
     "tel:20123456;phone-context=example.com",
     "tel:20123456;phone-context=example.com.",  # a domain's trailing dot, which the trailing trim drops
     "tel:20123456;phone-context=+44-",  # a visual separator ends a global number as well
+    "tel:20123456;phone-context=+44;",  # the value ends at the ';' (which the trailing trim drops)
+    "tel:20123456;phone-context=example.com;",
+    "20123456;phone-context=+44;;",
 ]
 
 
