@@ -690,9 +690,11 @@ constexpr scanned scan_decoded(Text text) noexcept {
     code_points t;
     t.size = 0;
     if (!decode(text, t, s.error, s.position)) return s;
-    const bool tel = matches_at(t, 0, U"tel:");
     const int context_at = find_phone_context(t);
     const bool context = context_at >= 0;
+    // The scheme in any case, but in lower case only where libphonenumber reads the text as an
+    // RFC 3966 number (with a phone-context): it finds "tel:" there as written.
+    const bool tel = matches_at(t, 0, U"tel:", !context);
     // libphonenumber checks a phone-context value as written, to the next ';' or the text's end:
     // punctuation that decode dropped as trailing may be part of it, invalid ("...=+44,") or not
     // ("example.com.", "+44-"; "+44;" ends at the ';'). Trailing white space stays dropped, as

@@ -955,6 +955,8 @@ RFC3966_REFUSED = [
     "tel:20123456;phone-context=+44,;",
     "tel:20123456;phone-context=example.com-",
     "20123456;ext=12;ext=3;phone-context=+44",
+    "TEL:20123456;phone-context=+44",  # libphonenumber finds "tel:" as written in an RFC 3966 text
+    "Tel:20123456;phone-context=example.com",
 ]
 RFC3966_READ = [
     "tel:5002345678;ext=456;phone-context=+1",
