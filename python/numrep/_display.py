@@ -33,9 +33,11 @@ def _text(value: Any) -> str:
     return html.escape(str(value))
 
 
-def _bytes(n: int) -> str:
+def _bytes(n: int, byte_unit: str = "B") -> str:
+    """A size for people, '512 B' (byte_unit: how bytes are written), '1.5 KiB', '3.2 MiB'; the
+    command line's too (cli/output.py)."""
     if n < 1024:
-        return f"{n:,} B"
+        return f"{n:,} {byte_unit}"
     value = n / 1024
     for unit in ("KiB", "MiB"):
         if round(value, 1) < 1024:  # the unit chosen after rounding: 1,048,575 B is 1.0 MiB, not 1,024.0 KiB

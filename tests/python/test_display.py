@@ -106,8 +106,10 @@ def test_database_html_leaves_levels_out_when_large(db: numrep.ReputationDB, mon
 def test_sizes_take_the_unit_their_rounded_value_fits(size: int, shown: str) -> None:
     """1,048,575 bytes showed as "1,024.0 KiB"."""
     from numrep import _display
+    from numrep.cli.output import format_size
 
     assert _display._bytes(size) == shown
+    assert format_size(size) == shown.replace(" B", " bytes")  # numrep stats' sizes
 
 
 def test_store_html() -> None:

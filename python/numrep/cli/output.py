@@ -11,6 +11,8 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from .._display import _bytes
+
 
 def display_width(text: str) -> int:
     """Terminal columns taken by text: wide (e.g. full-width) characters take two."""
@@ -84,15 +86,8 @@ def print_counts(counts: dict[str, int]) -> None:
 
 
 def format_size(n: int) -> str:
-    """Bytes for people: '512 bytes', '1.5 KiB', '3.2 MiB'."""
-    if n < 1024:
-        return f"{n:,} bytes"
-    value = float(n)
-    for unit in ("KiB", "MiB", "GiB"):
-        value /= 1024
-        if value < 1024 or unit == "GiB":
-            return f"{value:,.1f} {unit}"
-    raise AssertionError("unreachable")
+    """Bytes for people: '512 bytes', '1.5 KiB', '3.2 MiB' (the unit chosen after rounding)."""
+    return _bytes(n, "bytes")
 
 
 def format_date(value: dt.datetime | None) -> str:
