@@ -240,6 +240,9 @@ class ReputationDB(_core.ReputationDB):
         """build's reading and publishing, into `builder`."""
         from ._ingest import _feed_parquet, report_files
 
+        if rejects is not None:
+            _check_rejects_apart(rejects, path)
+
         read_in: str | None
         frame_time = "time" if isinstance(time, _Unset) else time
         # Any source may leave the time out when default_time gives every report one (the CSV
@@ -547,6 +550,16 @@ def _memory_bytes(memory: int | str | None) -> int:
     if size > 1 << 50:
         raise ValueError(f"numrep: a memory budget of {memory!r} is beyond any machine (at most 1P)")
     return int(size)
+
+
+def _check_rejects_apart(rejects: PathLike, output: PathLike) -> None:
+    """Refuse, before any report is read, a rejects file at the database's path or inside it: the
+    save replaces that directory, so it failed on the rejects file after the whole ingest, or
+    dropped the file with the old database."""
+    where, out = os.path.realpath(os.fsdecode(rejects)), os.path.realpath(os.fsdecode(output))
+    if where == out or where.startswith(out.rstrip(os.sep) + os.sep):
+        raise ValueError(f"numrep: the rejects file {os.fsdecode(rejects)} is at or inside the database "
+                         f"{os.fsdecode(output)}, which the build replaces: give the rejects another path")
 
 
 _NO_TIME_COLUMN = ("numrep: time=None leaves the report time out: give default_time, the time of every report "

@@ -95,6 +95,19 @@ def test_rejects_file(tmp_path) -> None:
     assert rows[2]["row"] == "09y2,2026-02-28,scam,a,"
 
 
+def test_build_refuses_a_rejects_file_at_or_inside_its_output_before_reading(tmp_path) -> None:
+    """ReputationDB.build(..., path, rejects=path) read every report, then failed to save over the
+    rejects file; a rejects file inside an existing database was left inside the new one."""
+    reports = write(tmp_path, EVERY_KIND)
+    numrep.ReputationDB.from_csv(reports).save(tmp_path / "existing")
+    for output, rejects in ((tmp_path / "new", tmp_path / "new"), (tmp_path / "existing", tmp_path / "existing" / "r.csv"),
+                            (tmp_path / "new", tmp_path / "." / "new")):
+        with pytest.raises(ValueError, match="is at or inside the database .* which the build replaces"):
+            numrep.ReputationDB.build(reports, output, rejects=rejects)
+        assert not (tmp_path / "new").exists() and not (tmp_path / "existing" / "r.csv").exists()
+    numrep.ReputationDB.build(reports, tmp_path / "new", rejects=tmp_path / "new-rejects.csv")  # beside it: fine
+
+
 def test_a_rejects_file_of_no_bad_row_is_a_header(tmp_path) -> None:
     """It was an empty file, which pandas.read_csv refuses (EmptyDataError)."""
     pd = pytest.importorskip("pandas")

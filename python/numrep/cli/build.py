@@ -44,16 +44,6 @@ def guard_output(path: str) -> None:
     _check_writable(path)
 
 
-def _check_rejects_apart(rejects: str, output: str) -> None:
-    """Refuse, before any report is read, a rejects file at the database's path or inside it: the
-    save replaces that directory, so it failed on the rejects file after the whole ingest, or
-    would drop the file with the old database."""
-    where, out = os.path.realpath(rejects), os.path.realpath(output)
-    if where == out or where.startswith(out.rstrip(os.sep) + os.sep):
-        raise ValueError(f"the rejects file {rejects} is at or inside the database {output}, which the build replaces "
-                         "(give --rejects another path)")
-
-
 def _check_writable(path: str) -> None:
     """Refuse, before any report is read, a target that cannot be written: the directory the
     database goes into (the target if it is one, else the nearest existing directory above it,
@@ -81,8 +71,6 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     `workers`: a local cluster of that many processes); returns it and facts for the summary
     (facts["inputs"]: the files read)."""
     guard_output(output)
-    if rejects is not None:
-        _check_rejects_apart(rejects, output)
     # CSV and Parquet files are not mixed in one build: they are read by different readers (the
     # C++ CSV reader with its delimiter, preset, rejects file and line numbers; pyarrow batches
     # with row numbers), and a mixed build would apply the CSV options to some of its inputs only.
