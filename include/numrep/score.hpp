@@ -11,6 +11,7 @@
 #include <span>
 #include <string>
 #include <string_view>
+#include <type_traits>
 
 #include "detail/number_text.hpp"
 #include "detail/popcount.hpp"
@@ -78,6 +79,8 @@ struct reputation_score {
     double recent_reports = 0;  // the decayed count of reports at the time asked
     int distinct_sources = 0;   // estimated from the record's 32-bit source sketch
 };
+// Trivially copyable: batches keep arrays of them in storage left uninitialised (reputation_db).
+static_assert(std::is_trivially_copyable_v<reputation_score>);
 
 // Estimated distinct sources from a 32-bit sketch (linear counting), saturating at 32 bits set.
 // Sources that share a bit count once: two different ones 1 time in 32, three 1 time in 11;
@@ -177,7 +180,8 @@ inline reputation_score score_record(const number_record& r, std::int64_t now,
 namespace detail {
 // scores[i] = score_record(*records[i], now, config) for the records present (the others are
 // left alone): the same scores, each exponential's calls in a loop of their own (score_parts).
-// The spans have the same size, at most score_batch_size.
+// The spans have the same size, at most score_batch_size; of longer or unequal ones, only the
+// first min(records.size(), scores.size(), score_batch_size) are scored.
 inline constexpr std::size_t score_batch_size = 256;
 inline void score_batch(std::span<const std::optional<number_record>> records, std::int64_t now,
                         const reputation_config& config, std::span<reputation_score> scores) noexcept {
@@ -185,7 +189,7 @@ inline void score_batch(std::span<const std::optional<number_record>> records, s
     std::array<std::uint16_t, score_batch_size> reported;  // indexes of the records with reports
     std::array<score_parts, score_batch_size> parts;
     std::array<double, score_batch_size> recent, e;
-    const std::size_t n = std::min(records.size(), score_batch_size);
+    const std::size_t n = std::min({records.size(), scores.size(), score_batch_size});
     std::size_t m = 0;
     for (std::size_t i = 0; i < n; ++i) {
         if (!records[i]) continue;
