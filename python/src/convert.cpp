@@ -78,6 +78,7 @@ std::string one_text_value(const py::handle& value) {
     if (py::isinstance<py::str>(value)) return "string";
     if (py::isinstance<py::bytes>(value)) return "bytes value";
     if (PyByteArray_Check(value.ptr())) return "bytearray";
+    if (PyMemoryView_Check(value.ptr())) return "memoryview";
     return {};
 }
 
@@ -448,6 +449,15 @@ bool only_missing_values(const py::array& array) {
     return numpy.attr("isnan")(array).attr("all")().cast<bool>();
 }
 
+// A pandas DataFrame is a table, not a column: its to_numpy() was refused as "a one-dimensional
+// array, got 2 dimensions", which did not say what to pass (Arrow and polars tables say it).
+void refuse_data_frame(const py::object& values, std::string_view method) {
+    if (origin_of(values) == column_origin::pandas && py::hasattr(values, "columns"))
+        throw py::type_error(subject(method) +
+                             "takes a column, got a pandas DataFrame: pass one of its columns, "
+                             "as df[\"number\"]");
+}
+
 // A pandas Series or Index (NumPy-backed; Arrow-backed ones were read in place) as a NumPy array,
 // by position, not by label; anything else as it is. A categorical one as objects, its
 // categories' values with NaN where one is missing (docs/python.md: a category Series is read
@@ -468,6 +478,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
                                        bool ints_are_keys, std::string_view method) {
     if (const auto column = arrow_column::of(values, method, ints_are_keys))
         return parse_arrow(*column, region_code, on_bad, method);
+    refuse_data_frame(values, method);
     values = numpy_of_column(values);
     const bool raise = on_bad == bad_text::raise;
     std::vector<std::size_t> failed;
@@ -659,6 +670,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
                                   std::to_string(*negative) + " is negative: keys are E.164 numbers");
         return region_column_checked(out);
     }
+    refuse_data_frame(values, options.method);
     values = numpy_of_column(values);
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " + one);

@@ -123,6 +123,9 @@ def test_tables_and_float_columns_are_named_and_told_what_to_do() -> None:
             numrep.parse_many(value)
         with pytest.raises(TypeError, match="lookup_many takes strings or integer keys, got an Arrow table"):
             numrep.lookup_many(value)
+    for call in (numrep.parse_many, numrep.lookup_many, numrep.BloomFilter(10).contains_many):
+        with pytest.raises(TypeError, match=r'takes a column, got a pandas DataFrame: pass one of its columns'):
+            call(pd.DataFrame({"number": ["0912345678"]}))
     for floats in (pa.array([912345678.0]), pd.Series([912345678.0], dtype="Float64"),
                    polars.Series("n", [912345678.0])):
         with pytest.raises(TypeError, match='takes strings, got an Arrow column of floats.*lost its leading zeros'):

@@ -256,7 +256,7 @@ def test_a_bad_text_before_a_bad_key_is_named_first(call) -> None:
 
 
 @pytest.mark.parametrize("value, name", [(b"0912345678", "bytes value"), (bytearray(b"0912345678"), "bytearray"),
-                                         ("0912345678", "string")])
+                                         (memoryview(b"0912345678"), "memoryview"), ("0912345678", "string")])
 @pytest.mark.parametrize("call", [
     pytest.param(numrep.parse_many, id="parse_many"),
     pytest.param(numrep.lookup_many, id="lookup_many"),
