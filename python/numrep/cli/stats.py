@@ -143,11 +143,10 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
                    parts: dict[str, dict[str, int]], path: str, title: str, now: dt.datetime) -> None:
     """Six panels an analyst can put in a report: levels over time, numbers newly reported per day
     or week by category, levels as of `now`, reports by category, and the top carriers and areas
-    (numbers the plan gives none of are said in the title, not drawn as a bar)."""
-    try:
-        import matplotlib
-    except ImportError:
-        raise ValueError("--plot needs matplotlib (pip install matplotlib)") from None
+    (numbers the plan gives none of are said in the title, not drawn as a bar). check_plot_path
+    has said whether matplotlib is there."""
+    import matplotlib
+
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
