@@ -530,7 +530,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 
     // Any other iterable: gather UTF-8 views with the GIL (the list keeps the strings alive),
     // then parse without it. None and NaN (missing values in pandas) give 0.
-    // One value is not a column: iterating bytes or a bytearray gave a row per byte (integers).
+    // One value is not a column: iterating bytes, a bytearray or a memoryview gave a row per byte.
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(method) + "takes a list of strings, not one " + one + " (use parse)");
     const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)

@@ -120,8 +120,8 @@ py::object unmasked(const py::object& values);
 // UTF-8 of a str. Lone surrogates U+DC80..U+DCFF (bytes os.fsdecode could not decode) become
 // those bytes again, others are encoded with "surrogatepass"; the parser rejects both.
 std::string utf8_of(const py::handle& text);
-// "string", "bytes value" or "bytearray" when `value` is one text value (which a batch call would
-// otherwise iterate: by character, or by byte as integers), else "".
+// "string", "bytes value", "bytearray" or "memoryview" when `value` is one text value (which a
+// batch call would otherwise iterate: by character, or by byte as integers), else "".
 std::string one_text_value(const py::handle& value);
 // True for int, NumPy integers and anything with __index__; not bool, float or PhoneNumber.
 bool is_integer(const py::handle& value);
