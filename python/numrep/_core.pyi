@@ -782,6 +782,10 @@ def _output_pool_clear() -> None:
     """
     Free the idle buffers of the pool of result columns (arrays in use keep theirs).
     """
+def _parse_error_reasons(values: collections.abc.Sequence[str | bytes | int | None], region: str | None) -> list[str]:
+    """
+    ParseError.reason of each value as parse_many(values, region) reads it, "" where it parses.
+    """
 def _parse_flags(values: collections.abc.Sequence[str | None]) -> tuple[numpy.typing.NDArray[numpy.int64], numpy.typing.NDArray[numpy.bool]]:
     """
     not_spam flags of texts as from_csv reads them (0/1), and which are not flags.
@@ -879,4 +883,5 @@ TYPE_NAMES: tuple[str, ...] = ('unknown', 'mobile', 'fixed_line', 'toll_free', '
 _HALF_LIFE_DAYS_RANGE: tuple[float, float] = (0.041666666666666664, 36500.0)
 _OUTPUT_POOL_LIMIT: int = 268435456
 _OUTPUT_POOL_MINIMUM: int = 65536
+_PARSE_ERROR_WORDS: dict[str, str] = {'empty': 'empty input', 'bad_character': 'bad character', 'too_short': 'too short', 'too_long': 'too long', 'unknown_country_code': 'unknown country code', 'missing_country_code': 'national number without a default region', 'unknown_region': 'unknown region'}
 __version__: str = '0.1.0'

@@ -265,17 +265,18 @@ def _report_batches(path: PathLike, *, number: str = "number", time: str = "time
 
 
 def _empty_stats() -> dict[str, Any]:
-    return {"rows": 0, "good": 0, "bad": 0, "defaulted_times": 0, "bad_by_reason": {}, "first_bad_rows": [],
-            "ignored_columns": [], "notes": [], "files": []}
+    return {"rows": 0, "good": 0, "bad": 0, "invalid_numbers": 0, "defaulted_times": 0, "bad_by_reason": {},
+            "unparseable_by_error": {}, "first_bad_rows": [], "ignored_columns": [], "notes": [], "files": []}
 
 
 def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
     """Adds one batch's stats to the running total: counts add, the first bad rows are the first
     _KEPT_BAD_ROWS of all, notes and ignored columns are listed once."""
-    for key in ("rows", "good", "bad", "defaulted_times"):
+    for key in ("rows", "good", "bad", "invalid_numbers", "defaulted_times"):
         total[key] += more[key]
-    for reason, count in more["bad_by_reason"].items():
-        total["bad_by_reason"][reason] = total["bad_by_reason"].get(reason, 0) + count
+    for counts in ("bad_by_reason", "unparseable_by_error"):
+        for reason, count in more[counts].items():
+            total[counts][reason] = total[counts].get(reason, 0) + count
     room = _KEPT_BAD_ROWS - len(total["first_bad_rows"])
     total["first_bad_rows"].extend(more["first_bad_rows"][:max(room, 0)])
     for key in ("ignored_columns", "notes"):

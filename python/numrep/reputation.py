@@ -851,9 +851,15 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
     blank = (_text(frame[number]).str.strip() == "").fillna(True).to_numpy()
     empty_number = frame[number].isna().to_numpy() | blank
     keep_keys = np.where(bad_time | bad_vote, np.uint64(0), keys)
+    good_keys = keep_keys[keep_keys != 0]
     stats: dict[str, Any] = {
         "rows": n,
         "bad_by_reason": {},
+        # As from_csv counts them: good rows whose number the world plan does not validate (kept,
+        # and marked in the database), and the unparseable ones by why they did not parse.
+        "invalid_numbers": int(np.count_nonzero(~_core.lookup_many(good_keys)["valid"])) if len(good_keys) else 0,
+        "unparseable_by_error": _errors_counted(frame[number].iloc[np.flatnonzero(bad_number & ~empty_number)],
+                                                region),
         "ignored_columns": ignored,
         "notes": notes,
     }
@@ -881,6 +887,29 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
 _KEPT_BAD_ROWS = 20
 
 
+def _as_written(value: Any) -> str | bytes | int:
+    """A number column's value that did not parse, as the column was parsed (_number_or_none's
+    rule): text as it is, a whole number (int, whole float or Decimal) as its int, anything else
+    (a fraction, a bool, a date) as its text."""
+    from ._pandas import _number_or_none
+
+    whole = None if isinstance(value, (bool, np.bool_)) else _number_or_none(value)
+    return str(value) if whole is None else whole
+
+
+def _errors_counted(unparseable: Any, region: str | None) -> dict[str, int]:
+    """The unparseable values of a number column (a Series) counted by why they do not parse, in
+    from_csv's words for its unparseable_by_error ("bad character", "too short", ...; an int's
+    reasons as ParseError.reason words them: "invalid integer"; a value that is neither text nor a
+    whole number, such as a fraction, whose text may parse: "not text or a whole number")."""
+    reasons = _core._parse_error_reasons([_as_written(v) for v in unparseable.tolist()], region)
+    counts: dict[str, int] = {}
+    for reason in reasons:
+        words = _core._PARSE_ERROR_WORDS.get(reason) or reason.replace("_", " ") or "not text or a whole number"
+        counts[words] = counts.get(words, 0) + 1
+    return counts
+
+
 def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missing_time: bool, seconds: int,
              row: Any, columns: dict[str, Any], region: str | None) -> dict[str, Any]:
     """A bad row as ingest_stats["first_bad_rows"] lists it: its position, reason and message
@@ -890,11 +919,7 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         reason, message = "missing_number", f"missing number (column {number} is empty)"
     elif bad_number:
         reason = "unparseable_number"
-        value = row[number]
-        if isinstance(value, (float, np.floating)) and float(value).is_integer():
-            value = int(value)  # an integer column with a gap arrives as floats
-        if not isinstance(value, (str, bytes, int, np.integer)):
-            value = str(value)
+        value = _as_written(row[number])  # an integer column with a gap arrives as floats
         try:
             # As the column was parsed: text by its characters, bytes by their bytes (offsets
             # count either), integers by the integer rule (whose message says why one failed).

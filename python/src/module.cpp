@@ -64,6 +64,7 @@ PYBIND11_MODULE(_core, m) {
     pybind11::dict annotations;
     for (const char* name : {"TYPE_NAMES", "LEVEL_NAMES", "CATEGORY_NAMES"}) annotations[name] = "tuple[str, ...]";
     annotations["LEGACY_MOBILE_PREFIXES"] = "dict[str, str]";
+    annotations["_PARSE_ERROR_WORDS"] = "dict[str, str]";
     annotations["DEFAULT_REGION"] = "str";
     annotations["_HALF_LIFE_DAYS_RANGE"] = "tuple[float, float]";
     m.attr("__annotations__") = annotations;

@@ -68,6 +68,13 @@ void register_errors(py::module_& m) {
     m.attr("ParseError") = parse_error_class;
     parse_error_type = parse_error_class.release().ptr();
     format_error_type = py::register_exception<format_error>(m, "FormatError", PyExc_ValueError).ptr();
+    // ParseError.reason of each text error -> its words as from_csv's unparseable_by_error counts
+    // them, so that a build from a frame or Parquet counts its unparseable rows the same way.
+    py::dict error_words;
+    for (int e = static_cast<int>(parse_errc::empty); e <= static_cast<int>(parse_errc::unknown_region); ++e)
+        error_words[py::str(std::string(reason_of(static_cast<parse_errc>(e))))] = std::string(
+            describe(static_cast<parse_errc>(e)));
+    m.attr("_PARSE_ERROR_WORDS") = error_words;
     // Registered last, so tried first.
     py::register_exception_translator([](std::exception_ptr raised) {
         try {

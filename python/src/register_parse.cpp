@@ -5,6 +5,7 @@
 #include "parse_failure.hpp"
 
 #include <algorithm>
+#include <optional>
 
 namespace numrep::python {
 
@@ -64,6 +65,13 @@ typed<names::key_column> parse_many(const numbers_arg& values, const regions_arg
     return series;
 }
 
+// An int of 1 to 15 digits (a key, or with a region a written number that lost its leading
+// zeros, for read_integer); nullopt for one that cannot be either: 0, negative or longer.
+std::optional<std::uint64_t> integer_in_range(const py::int_& v) {
+    if (!(v > py::int_(0) && v <= py::int_(detail::max_key))) return std::nullopt;
+    return v.cast<std::uint64_t>();
+}
+
 // An int with a region is a written number that lost its leading zeros (read_integer's rule);
 // with region=None it is an E.164 key, as everywhere else. An int that cannot be one (0,
 // negative, more than 15 digits) is a ParseError as in parse_many, not the ValueError of a bad key.
@@ -71,19 +79,52 @@ phone_number parse_value(const number_arg& value, const region_arg& region_code)
     const region home = is_integer(value) ? region_of(region_code) : region::none();  // "ZZ" is none too
     if (!home.is_none()) {
         const py::int_ v = as_int(value);
-        if (!(v > py::int_(0) && v <= py::int_(detail::max_key))) {
+        const std::optional<std::uint64_t> n = integer_in_range(v);
+        if (!n) {
             const std::string digits = py::str(v);
             throw parse_failure("numrep: " + out_of_range_integer_message(digits, true), "not_a_key",
                                 failed_value::of_integer(digits));
         }
-        const auto n = v.cast<std::uint64_t>();
-        const integer_reading r = read_integer(n, home);
+        const integer_reading r = read_integer(*n, home);
         if (!r)
-            throw parse_failure("numrep: " + integer_error_message(n, home, r) + ", or region=None for a key",
-                                reason_of(r), failed_value::of_integer(std::to_string(n)));
+            throw parse_failure("numrep: " + integer_error_message(*n, home, r) + ", or region=None for a key",
+                                reason_of(r), failed_value::of_integer(std::to_string(*n)));
         return *r.number;
     }
     return number_of(value, region_code);
+}
+
+// ParseError.reason of each value as parse_many(values, region) reads it, "" where it parses:
+// a build from a frame or Parquet counts its unparseable rows by error, as from_csv counts its
+// own (numrep.reputation._report_arrays), without raising a ParseError per row (microseconds
+// each). Values: str, bytes, int or None; anything else is a TypeError naming it.
+typed<names::str_list> parse_error_reasons(const typed<names::written_values>& values, const region_arg& region_code) {
+    const region home = region_of(region_code);
+    py::list out;
+    std::size_t i = 0;
+    for (const py::handle value : values) {
+        std::string_view reason;
+        if (value.is_none()) {
+            reason = "missing_value";
+        } else if (is_integer(value)) {
+            // 1 to 15 digits: with a region, read_integer's rule; without, a key as it is.
+            const std::optional<std::uint64_t> n = integer_in_range(as_int(value));
+            if (!n) {
+                reason = "not_a_key";
+            } else if (!home.is_none()) {
+                if (const integer_reading r = read_integer(*n, home); !r) reason = reason_of(r);
+            }
+        } else if (py::isinstance<py::str>(value) || py::isinstance<py::bytes>(value)) {
+            const std::string text = py::isinstance<py::str>(value) ? utf8_of(value) : value.cast<std::string>();
+            if (const parse_result r = try_parse(text, home); !r) reason = reason_of(r.error());
+        } else {
+            throw py::type_error("numrep: item " + std::to_string(i) + " is " + a_or_an(type_name(value)) +
+                                 ", expected str, bytes, int or None");
+        }
+        out.append(py::str(std::string(reason)));
+        ++i;
+    }
+    return out;
 }
 
 }  // namespace
@@ -150,6 +191,8 @@ void register_parse(py::module_& m) {
     m.def("parse", &parse_value, py::arg("value"), py::arg("region") = default_region_code(),
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");
+    m.def("_parse_error_reasons", &parse_error_reasons, py::arg("values"), py::arg("region"),
+          "ParseError.reason of each value as parse_many(values, region) reads it, \"\" where it parses.");
     m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(),
           py::arg("errors") = "coerce",
           "Parse a list, NumPy array or Series of strings to a uint64 array of keys. A pyarrow array or chunked\n"

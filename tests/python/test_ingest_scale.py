@@ -434,3 +434,44 @@ def test_numbers_without_times_read_alike_from_csv_parquet_and_frames(tmp_path: 
                           str(tmp_path / "cli"), "--time", "", "--category", "", "--default-time", "2025-01-09",
                           "--region", "VN"], capture_output=True, text=True, timeout=120)
     assert cli.returncode == 0, cli.stderr
+
+
+def test_parquet_and_frames_count_invalid_and_unparseable_numbers_as_csv_does(tmp_path: Path) -> None:
+    """A build from Parquet or a frame summed its bad rows but left out `invalid_numbers` (good rows
+    whose number the plan does not validate) and `unparseable_by_error`, which from_csv counts:
+    `numrep build x.parquet` said neither "with numbers not valid by the plan" nor why numbers
+    did not parse."""
+    numbers = ["0912345678", "0912x345678", "+84 123", "1", "+999 1234567", "0912345678901234567890", "+84 123",
+               "0987654321", "9", "0912 345 67x", "", "+84 2 123"]
+    rows = [(n, "2025-01-10T08:00:00Z", "scam", "alice", "") for n in numbers]
+    csv_stats = numrep.ReputationDB.from_csv(write_csv(tmp_path / "r.csv", rows)).ingest_stats
+    assert csv_stats["invalid_numbers"] >= 2 and len(csv_stats["unparseable_by_error"]) >= 4  # the test can fail
+    built = {"parquet": numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "r.parquet", rows), batch_rows=5),
+             "frame": numrep.ReputationDB.from_frame(frame(rows)),
+             "build": numrep.ReputationDB.build(tmp_path / "r.parquet", tmp_path / "built")}
+    for how, db in built.items():
+        for key in ("rows", "good", "bad", "bad_by_reason", "invalid_numbers", "unparseable_by_error"):
+            assert db.ingest_stats[key] == csv_stats[key], (how, key)
+    cli = subprocess.run([sys.executable, "-m", "numrep", "build", str(tmp_path / "r.parquet"), "-o",
+                          str(tmp_path / "cli")], capture_output=True, text=True, timeout=120)
+    assert cli.returncode == 0, cli.stderr
+    assert f"({csv_stats['invalid_numbers']} with numbers not valid by the plan" in cli.stdout
+    assert f"bad character {csv_stats['unparseable_by_error']['bad character']}" in cli.stdout
+
+
+def test_integer_numbers_that_do_not_parse_are_counted_by_the_integer_rule(tmp_path: Path) -> None:
+    """An integer column (numbers that lost their leading zeros) counts its unparseable rows by the
+    integer rule's reasons, as parse_many's ParseError gives them; a float column with gaps (how
+    pandas holds integers with nulls) and a fraction among them count alike."""
+    table = pa.table({"number": pa.array([912345678, 5, 0, None, 987654321, 10**17], type=pa.int64()),
+                      "time": ["2025-01-10"] * 6})
+    db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "ints.parquet", table=table), category=None)
+    assert db.ingest_stats["unparseable_by_error"] == {"invalid integer": 1, "not a key": 2}
+    assert db.ingest_stats["bad_by_reason"] == {"missing_number": 1, "unparseable_number": 3}
+    floats = pd.DataFrame({"number": [912345678.0, 5.0, float("nan"), 912345678.5], "time": ["2025-01-10"] * 4})
+    stats = numrep.ReputationDB.from_frame(floats, category=None).ingest_stats
+    assert stats["unparseable_by_error"] == {"invalid integer": 1, "not text or a whole number": 1}
+    assert stats["first_bad_rows"][-1]["message"] == "cannot read '912345678.5' (column number)"
+    with pytest.raises(numrep.ParseError) as error:
+        numrep.parse(5, region="VN")
+    assert error.value.reason == "invalid_integer"
