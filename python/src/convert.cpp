@@ -315,7 +315,10 @@ void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std
     // ends in white space, and the buffer should not grow with the array's widest value.
     constexpr std::size_t converted_width = 2 * max_input_length;
     std::array<std::string_view, block> views;
-    std::array<bool, block> in_place{};
+    // The length of each value parsed in place (0: converted), as the first pass found it: the
+    // second reads that many, whatever another thread writes into the array meanwhile (trimming
+    // again walked back before a value that had been blanked, out of the array).
+    std::array<std::size_t, block> in_place{};
     // Room for the block's values, sized by the rows there are: not cleared (every byte a view
     // covers is written first), so a call on a few rows of a wide array costs no more than they do.
     std::unique_ptr<char[]> utf8;
@@ -331,8 +334,8 @@ void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std
                 std::size_t length = width;  // converted padding and all, then trimmed, when narrow
                 if (width > converted_width)
                     while (length > 0 && item[length - 1] == 0) --length;
-                in_place[k] = length > converted_width;
-                if (in_place[k]) {
+                in_place[k] = length > converted_width ? length : 0;
+                if (in_place[k] != 0) {
                     views[k] = {};  // parsed below
                     continue;
                 }
@@ -349,11 +352,10 @@ void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std
         parse_rows(std::span<const std::string_view>(views.data(), n), homes, first, out + first);
         if constexpr (wide) {
             for (std::size_t k = 0; k < n; ++k) {
-                if (!in_place[k]) continue;
+                if (in_place[k] == 0) continue;
                 const Char* item = data + (first + k) * width;
-                std::size_t length = width;
-                while (item[length - 1] == 0) --length;
-                const parse_result r = try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item), length),
+                const parse_result r = try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item),
+                                                                     in_place[k]),
                                                  homes[first + k]);
                 out[first + k] = r ? r->key() : 0;
             }
@@ -709,7 +711,12 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     std::uint64_t* data = out.mutable_data();
     bool all_integers = true;
     for (std::size_t i = 0; i < count; ++i) {
-        const py::handle item = PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i));
+        // An item's __index__ runs Python code, which may change the list (so may another thread
+        // meanwhile): its size is read again each time, and the item held while it is read.
+        if (i >= static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr())))
+            throw std::runtime_error(context(options.method) + "the list of numbers changed size during the call");
+        const auto item = py::reinterpret_borrow<py::object>(
+            PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i)));
         // From the first value that is not an int, parse_texts reads the rest in order, so that
         // an error names the first bad row (a bad key after a missing value named the key).
         if (!is_integer(item)) {

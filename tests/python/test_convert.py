@@ -395,3 +395,80 @@ def test_regions_are_checked_whatever_the_values() -> None:
             call(bytearray(b"VN"))
         call(np.array("VN"))  # one region, as "VN"
     assert numrep.parse_many(["0912345678"], region=np.array("VN")).tolist() == [84912345678]
+
+
+# ------------------------------------------------------------- inputs changed during the call
+
+
+def test_a_list_emptied_by_an_items_index_method_is_an_error_not_a_crash(db: numrep.ReputationDB) -> None:
+    """The keys of a list were read by index from the length it had at the start, and an item's
+    __index__ (Python code, during which another thread may run as well) could empty it: the next
+    read was of freed memory, a segfault. Each call now refuses a list that changed size."""
+    trie = numrep.TrieStore.build([KEY])
+    bloom = numrep.BloomFilter(capacity=1000)
+    calls = {"lookup_many": numrep.lookup_many, "check_many": db.check_many, "contains_many": bloom.contains_many,
+             "TrieStore.contains_many": trie.contains_many, "TrieStore.build": numrep.TrieStore.build,
+             "BloomFilter.add_many": bloom.add_many}
+    for name, call in calls.items():
+        numbers: list[object] = []
+
+        class Key:
+            def __init__(self, key: int) -> None:
+                self.key = key
+
+            def __index__(self) -> int:
+                numbers.clear()  # frees the other items and the list's array of them
+                return self.key
+
+        numbers.extend(Key(KEY + i) for i in range(1000))
+        with pytest.raises(RuntimeError, match="the list of numbers changed size during the call"):
+            call(numbers)
+        assert numbers == [], name
+
+
+def test_a_wide_numpy_text_array_blanked_during_parse_many_is_read_in_bounds(tmp_path: object) -> None:
+    """Values of a NumPy 'U' array wider than 500 code points are parsed where they lie in a second
+    pass, with the GIL released, which trimmed their padding again: a value another thread had
+    blanked meanwhile was trimmed back through the rows before it and past the array's start (a
+    segfault when a protected page lies there). The array here starts after such a page, and a
+    thread blanks and restores it while parse_many reads it: every call must finish (with keys or
+    whatever keys a value half blanked gives: the race is the caller's), in a child process so that
+    a crash fails only this test."""
+    import os
+    import subprocess
+    import sys
+    import textwrap
+
+    if "libtsan" in os.environ.get("LD_PRELOAD", ""):
+        pytest.skip("a deliberate race on the array, which ThreadSanitizer (./dev's thread checks) would report")
+    script = textwrap.dedent("""
+        import ctypes, mmap, threading
+        import numpy as np
+        import numrep
+        numrep.set_threads(1)
+        page, rows, width = mmap.PAGESIZE, 4000, 700
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.mprotect.argtypes = [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int]
+        memory = mmap.mmap(-1, page + rows * width * 4)
+        base = ctypes.addressof(ctypes.c_char.from_buffer(memory))
+        assert libc.mprotect(base, page, 0) == 0  # PROT_NONE: no read before the array
+        texts = np.frombuffer(memory, dtype=f"U{width}", count=rows, offset=page)
+        texts[:] = "+84 912 345 678" + " " * 600
+        written = texts.copy()
+        start, size = base + page, rows * width * 4
+        for _ in range(200):
+            stop = threading.Event()
+            def blank_and_restore():
+                while not stop.is_set():
+                    ctypes.memset(start, 0, size)
+                    ctypes.memmove(start, written.ctypes.data, size)
+            writer = threading.Thread(target=blank_and_restore)
+            writer.start()
+            keys = numrep.parse_many(texts)
+            stop.set()
+            writer.join()
+            assert len(keys) == rows
+        print("done")
+    """)
+    child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
+    assert child.returncode == 0 and child.stdout.strip() == "done", (child.returncode, child.stderr[-2000:])
