@@ -518,3 +518,38 @@ TEST_CASE("a reader waits out every publication that removed files it was readin
     const auto same_manifest = [] { return manifest::manifest{}; };
     CHECK_THROWS_AS(directory::read_published(dir, same_manifest, always_gone), numrep::format_error);
 }
+
+TEST_CASE("opening cleans the directory it read, not another swapped in under its path", "[db][directory]") {
+    // A deployment swaps a new database in under the path (renameat2's RENAME_EXCHANGE) while
+    // services open it. Opening cleaned by the path at each step: it read one database's MANIFEST,
+    // then listed and removed, in the other now under the path, every store that MANIFEST does
+    // not name: a healthy database lost its stores. The swap here comes between the MANIFEST
+    // read and the listing.
+    const auto a_dir = fresh_dir("swap_a"), b_dir = fresh_dir("swap_b");
+    auto a = make_db(3), b = make_db(4);
+    a.save(a_dir);
+    make_db(5).save(b_dir);
+    b.save(b_dir);  // generation 2: its store names are not a's
+    REQUIRE(fs::exists(b_dir / "records-00000002-00000.trie"));
+    write_bytes(a_dir / "records-00000009-00000.trie", "a crashed writer's leftover");
+    const std::string a_answers = fingerprint(a), b_answers = fingerprint(b);
+    static fs::path swap_from, swap_to;
+    swap_from = a_dir;
+    swap_to = b_dir;
+    static int swaps = 0;
+    swaps = 0;
+    directory::fault_hook = [](std::string_view step) {
+        if (step == "manifest read for cleaning" && swaps++ == 0)
+            REQUIRE(::renameat2(AT_FDCWD, swap_from.c_str(), AT_FDCWD, swap_to.c_str(), RENAME_EXCHANGE) == 0);
+    };
+    const std::string opened = what_opens(a_dir);
+    directory::fault_hook = nullptr;
+    REQUIRE(swaps == 1);
+    CHECK(opened == a_answers);  // opened before the swap
+    // a's directory now at b's path, cleaned of its leftover; b's, at a's path, untouched.
+    CHECK(what_opens(b_dir) == a_answers);
+    CHECK(!fs::exists(b_dir / "records-00000009-00000.trie"));
+    CHECK(what_opens(a_dir) == b_answers);
+    fs::remove_all(a_dir);
+    fs::remove_all(b_dir);
+}

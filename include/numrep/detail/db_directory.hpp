@@ -24,6 +24,7 @@
 #include <system_error>
 #include <vector>
 
+#include <dirent.h>
 #include <fcntl.h>
 #include <sys/file.h>
 #include <sys/random.h>
@@ -73,9 +74,10 @@ inline std::filesystem::path sibling(const std::filesystem::path& dir, const cha
 }
 
 // A small file read whole, refusing (format_error) one larger than `limit` before reading it:
-// a 16 GiB sparse file in place of a manifest costs a stat, not 16 GiB of memory.
-inline std::string read_small_file(const std::filesystem::path& path, std::size_t limit) {
-    const file_descriptor fd(path);
+// a 16 GiB sparse file in place of a manifest costs a stat, not 16 GiB of memory. `path` is
+// relative to the directory open as `dir_fd`, when given.
+inline std::string read_small_file(const std::filesystem::path& path, std::size_t limit, int dir_fd = AT_FDCWD) {
+    const file_descriptor fd(path, dir_fd);
     if (fd.size() > limit)
         throw_format_error(path.string() + ": " + std::to_string(fd.size()) + " bytes, more than the " +
                            std::to_string(limit) + " such a file can hold (not a numrep database file)");
@@ -119,13 +121,14 @@ inline std::atomic<lock_wait_hook> on_lock_wait_interrupted{nullptr};
 // only if it exists and is free; no lock means "do not clean". The lock file is never followed
 // through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
 // create or open anything elsewhere.
+// `dir` is relative to the directory open as `dir_fd`, when given ("" for that directory).
 class directory_lock {
 public:
-    directory_lock(const std::filesystem::path& dir, bool wait) {
+    directory_lock(const std::filesystem::path& dir, bool wait, int dir_fd = AT_FDCWD) {
         const std::filesystem::path path = dir / lock_name;
         const int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | (wait ? O_RDWR | O_CREAT : O_RDONLY);
         do {
-            fd_ = ::open(path.c_str(), flags, 0666);
+            fd_ = ::openat(dir_fd, path.c_str(), flags, 0666);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) {
             if (wait) throw_file_error(errno, path, "cannot lock the database at");
@@ -210,10 +213,11 @@ inline std::string manifest_first_line(const std::filesystem::path& dir) {
 inline bool is_v2(const std::filesystem::path& dir) {
     return manifest_first_line(dir).rfind("numrep-database ", 0) == 0;
 }
-inline bool is_v1(const std::filesystem::path& dir) {
-    if (!is_file(dir / "meta.txt")) return false;
+// `dir` is relative to the directory open as `dir_fd`, when given ("" for that directory).
+inline bool is_v1(const std::filesystem::path& dir, int dir_fd = AT_FDCWD) {
     try {
-        const std::string text = read_small_file(dir / "meta.txt", v1_meta_max_bytes);
+        // A FIFO or a directory named meta.txt is refused by read_small_file, without waiting.
+        const std::string text = read_small_file(dir / "meta.txt", v1_meta_max_bytes, dir_fd);
         return text.substr(0, v1_meta_header.size() + 1) == std::string(v1_meta_header) + "\n";
     } catch (const std::exception&) {
         return false;
@@ -288,14 +292,54 @@ inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
     return ": not a numrep database (its MANIFEST is not numrep's)";
 }
 
+// A directory held open: what is read, listed and removed through it is in that one directory,
+// whatever is renamed over its path meanwhile (a deployment swapping a new database in with
+// renameat2's RENAME_EXCHANGE, or by replacing a symbolic link). Closed when it goes.
+class directory_handle {
+public:
+    explicit directory_handle(const std::filesystem::path& dir) {
+        do {
+            fd_ = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+        } while (fd_ < 0 && errno == EINTR);
+    }
+    ~directory_handle() {
+        if (fd_ >= 0) ::close(fd_);
+    }
+    directory_handle(const directory_handle&) = delete;
+    directory_handle& operator=(const directory_handle&) = delete;
+    bool is_open() const noexcept { return fd_ >= 0; }
+    int get() const noexcept { return fd_; }
+    // The names of its entries ("." and ".." left out); empty when it cannot be listed.
+    std::vector<std::string> names() const {
+        std::vector<std::string> out;
+        const int listing = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);  // closedir closes its own descriptor
+        if (listing < 0) return out;
+        DIR* d = ::fdopendir(listing);
+        if (d == nullptr) {
+            ::close(listing);
+            return out;
+        }
+        ::rewinddir(d);
+        while (const ::dirent* entry = ::readdir(d)) {
+            const std::string_view name = entry->d_name;
+            if (name != "." && name != "..") out.emplace_back(name);
+        }
+        ::closedir(d);
+        return out;
+    }
+    void remove(const std::string& name) const noexcept { ::unlinkat(fd_, name.c_str(), 0); }  // gone is fine
+
+private:
+    int fd_ = -1;
+};
+
 // Format 1's files, removed once a format 2 manifest is published in their directory (an
 // upgrade); only when meta.txt is format 1's, so a user's meta.txt stays.
-inline void remove_format_1_files(const std::filesystem::path& dir, bool upgraded) {
+inline void remove_format_1_files(const directory_handle& dir, bool upgraded) {
     if (!upgraded) return;
-    std::error_code error;
     for (const char* name : {"records.trie", "numbers.bloom", "meta.txt"}) {
         fault_point(std::string("removing ") + name);
-        std::filesystem::remove(dir / name, error);
+        dir.remove(name);
     }
 }
 
@@ -326,22 +370,42 @@ inline void check_replaceable(const std::filesystem::path& dir) {
 }
 
 // Removes our files that `keep` does not name. The caller holds the directory lock.
-inline void remove_unpublished(const std::filesystem::path& dir, const db_manifest::manifest& keep) {
+inline void remove_unpublished(const directory_handle& dir, const db_manifest::manifest& keep) {
     std::vector<std::string> named;
     for (const auto& s : keep.shards) {
         named.push_back(s.records.name);
         named.push_back(s.bloom.name);
     }
-    std::error_code error;
-    std::vector<std::filesystem::path> doomed;
-    for (const auto& entry : std::filesystem::directory_iterator(dir, error)) {
-        const std::string name = entry.path().filename().string();
-        if (is_ours(name) && std::find(named.begin(), named.end(), name) == named.end()) doomed.push_back(entry.path());
-    }
+    std::vector<std::string> doomed;
+    for (std::string& name : dir.names())
+        if (is_ours(name) && std::find(named.begin(), named.end(), name) == named.end())
+            doomed.push_back(std::move(name));
     std::sort(doomed.begin(), doomed.end());
-    for (const auto& path : doomed) {
-        fault_point("removing " + path.filename().string());
-        std::filesystem::remove(path, error);  // already gone is fine
+    for (const std::string& name : doomed) {
+        fault_point("removing " + name);
+        dir.remove(name);
+    }
+}
+
+// A crashed writer's leftovers in the format 2 database at `dir`, removed when no writer is at
+// work there (then they are its): files of ours its MANIFEST does not name, and an upgrade's
+// format 1 files. The lock, the MANIFEST, the listing and the removals all go through one handle
+// of the directory: read by its path at each step, the MANIFEST of one database and the listing
+// of another, swapped in under the path meanwhile, removed every store of the other. A courtesy:
+// whatever fails leaves files that the next save removes.
+inline void remove_leftovers(const std::filesystem::path& dir) noexcept {
+    try {
+        const directory_handle handle(dir);
+        if (!handle.is_open()) return;
+        const directory_lock lock("", false, handle.get());
+        if (!lock.held()) return;
+        fault_point("cleaning");
+        const std::string text = read_small_file(manifest_name, db_manifest::max_bytes, handle.get());
+        const db_manifest::manifest keep = db_manifest::parse_manifest(text, (dir / manifest_name).string());
+        fault_point("manifest read for cleaning");
+        remove_unpublished(handle, keep);
+        remove_format_1_files(handle, is_v1("", handle.get()));
+    } catch (const std::exception&) {
     }
 }
 
@@ -548,8 +612,10 @@ public:
         // Older files go only once the rename is surely on disk: otherwise a power loss could
         // bring back the previous manifest with its files deleted. The next save or open removes them.
         if (!fsync_directory(dir_)) return;
-        remove_unpublished(dir_, next_);
-        remove_format_1_files(dir_, upgrading_);
+        const directory_handle handle(dir_);
+        if (!handle.is_open()) return;
+        remove_unpublished(handle, next_);
+        remove_format_1_files(handle, upgrading_);
         fault_point("cleaned");
     }
 
@@ -841,18 +907,7 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
                            "there (a save that never finished, or a MANIFEST that was lost)");
     else
         throw_format_error(dir.string() + ": not a numrep database (no MANIFEST: nothing was published here)");
-    if (c.format == 2) {
-        // Leftovers of a crashed writer: removed unless a writer is at work (then they are its).
-        const directory_lock lock(dir, false);
-        if (lock.held()) {
-            try {
-                remove_unpublished(dir, read_manifest(dir));
-                remove_format_1_files(dir, is_v1(dir));  // an upgrade's leftovers
-            } catch (const std::exception&) {
-                // Cleaning is a courtesy: a failure leaves files that the next save removes.
-            }
-        }
-    }
+    if (c.format == 2) remove_leftovers(dir);
     return c;
 }
 

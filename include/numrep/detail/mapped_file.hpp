@@ -25,12 +25,13 @@ namespace numrep::detail {
 
 // An open file descriptor that closes itself; only regular files are accepted, so a FIFO or
 // a directory named by mistake is an error instead of a hang or a confusing read failure.
+// `path` is relative to the directory open as `dir_fd`, when given (openat).
 class file_descriptor {
 public:
-    explicit file_descriptor(const std::string& path) {
+    explicit file_descriptor(const std::string& path, int dir_fd = AT_FDCWD) {
         // O_NONBLOCK: opening a FIFO for reading must not wait for a writer; we reject it below.
         do {
-            fd_ = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
+            fd_ = ::openat(dir_fd, path.c_str(), O_RDONLY | O_CLOEXEC | O_NONBLOCK);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) throw_file_error(errno, path, "cannot open");
         struct stat st{};
