@@ -836,7 +836,7 @@ def get_threads() -> int:
     """
     Threads batch calls may use now (set_threads, or the default it describes).
     """
-def is_valid_key(key: typing.SupportsInt | typing.SupportsIndex) -> bool:
+def is_valid_key(key: typing.SupportsIndex) -> bool:
     """
     True if `key` is the E.164 digits of a number with an assigned country code.
     """

@@ -195,19 +195,26 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     batch_regions out;
     out.homes.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        const py::handle item = PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i));
+        // is_missing may run Python code (a type's __name__), which may change the list: its size
+        // is read again each time, and the item held while it is read (as keys_of reads keys).
+        if (i >= static_cast<std::size_t>(PySequence_Fast_GET_SIZE(codes_fast.ptr())))
+            throw std::runtime_error("numrep: the list of regions changed size during the call");
+        const auto item = py::reinterpret_borrow<py::object>(
+            PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i)));
         if (is_missing(item)) {  // None, NaN, pandas' NA: no region
             out.homes.push_back(region::none());
             continue;
         }
         Py_ssize_t size = 0;
         const char* utf8 = PyUnicode_Check(item.ptr()) ? PyUnicode_AsUTF8AndSize(item.ptr(), &size) : nullptr;
-        if (utf8 == nullptr) {
-            PyErr_Clear();
+        if (utf8 == nullptr) PyErr_Clear();
+        if (utf8 == nullptr && !PyUnicode_Check(item.ptr()))
             throw py::type_error("numrep: region " + std::to_string(i) + " is " + a_or_an(type_name(item)) +
                                  ", expected str or None");
-        }
-        const std::string_view text(utf8, static_cast<std::size_t>(size));
+        // A str with lone surrogates (not UTF-8) is no region either, named as its bytes.
+        const std::string surrogates = utf8 == nullptr ? utf8_of(item) : std::string();
+        const std::string_view text = utf8 == nullptr ? std::string_view(surrogates)
+                                                      : std::string_view(utf8, static_cast<std::size_t>(size));
         const auto found = region::find(text);  // one table read
         if (!found)
             throw parse_failure("numrep: region " + std::to_string(i) + ": unknown region " + detail::quote(text) +
@@ -535,8 +542,11 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     // One value is not a column: iterating bytes, a bytearray or a memoryview gave a row per byte.
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(method) + "takes a list of strings, not one " + one + " (use parse)");
-    const py::sequence items = py::isinstance<py::sequence>(values) ? py::reinterpret_borrow<py::sequence>(values)
-                                                                    : py::sequence(py::list(values));
+    // Any iterable but a list or tuple is read as the list of what it gives, as keys_of reads it:
+    // a sequence whose __len__ said fewer items than it gives lost the rest here, not there.
+    const py::sequence items = py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values)
+                                   ? py::reinterpret_borrow<py::sequence>(values)
+                                   : py::sequence(py::list(values));
     const std::size_t count = py::len(items);
     const batch_regions homes = regions_of(region_code, count);
     scratch_array<std::string_view> texts(count);
@@ -555,6 +565,9 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         raise_gathered = std::move(raise_it);
     };
     for (std::size_t i = 0; i < count && gathered == count; ++i) {
+        // An item's __index__ (or another thread meanwhile) may have shortened the list.
+        if (i >= static_cast<std::size_t>(Py_SIZE(items.ptr())))
+            throw std::runtime_error(context(method) + "the list of numbers changed size during the call");
         py::object item = items[i];
         if (py::isinstance<py::str>(item)) {
             Py_ssize_t size = 0;
@@ -813,6 +826,15 @@ std::filesystem::path path_of(const py::handle& path, std::string_view what) {
     // No file name holds a NUL (the caster's own refusal said "Unable to cast ... to C++ type '?'").
     if (decoded.attr("__contains__")(py::str("\0", 1)).cast<bool>())
         throw py::value_error("numrep: " + std::string(what) + " " + repr_of(decoded) + " has a null byte in it");
+    // A lone surrogate other than U+DC80..U+DCFF (os.fsdecode's bytes) stands for no byte a file
+    // name could hold (the caster's refusal said "Unable to cast ... to C++ type '?'").
+    PyObject* encoded = PyUnicode_AsEncodedString(decoded.ptr(), "utf-8", "surrogateescape");
+    if (encoded == nullptr) {
+        PyErr_Clear();
+        throw py::value_error("numrep: " + std::string(what) + " " + repr_of(decoded) +
+                              " has a lone surrogate that stands for no byte of a file name");
+    }
+    Py_DECREF(encoded);
     return decoded.cast<std::filesystem::path>();
 }
 

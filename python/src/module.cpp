@@ -33,7 +33,8 @@ PYBIND11_MODULE(_core, m) {
             if (!py::isinstance<py::int_>(threads) || py::isinstance<py::bool_>(threads))
                 throw py::type_error("numrep.set_threads takes an int or None, got " +
                                      numrep::python::type_name(threads));
-            const py::int_ n = py::reinterpret_borrow<py::int_>(threads);
+            // Its value as a plain int: a subclass's own comparisons let 5000 and 0 through.
+            const py::int_ n = numrep::python::as_int(threads);
             if (n < py::int_(1) || n > py::int_(numrep::python::max_batch_threads))
                 throw py::value_error("numrep.set_threads: " + std::string(py::str(threads)) +
                                       " threads, expected 1 to " + std::to_string(numrep::python::max_batch_threads) +

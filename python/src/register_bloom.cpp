@@ -132,8 +132,9 @@ void check_writable(const filter& f, const char* action) {
 
 // Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
 // so that an invalid item raises ParseError naming it instead of silently becoming key 0.
-key_array batch_keys(const numbers_arg& values, const regions_arg& home, const char* method) {
-    return keys_of(values, {.method = method, .region = home});
+key_array batch_keys(const numbers_arg& values, const regions_arg& home, const char* method,
+                     bool* keys_are_the_callers = nullptr) {
+    return keys_of(values, {.method = method, .region = home, .keys_are_the_callers = keys_are_the_callers});
 }
 
 // Only E.164 keys go in: 0 is what parse_many(errors="coerce") gives for text that is no number,
@@ -151,8 +152,13 @@ void check_batch_keys(const key_array& keys, const char* method) {
     }
 }
 
-void add_batch(bloom_holder& h, const key_array& keys, const char* method) {
+// The keys are checked with the GIL and inserted without it: the caller's own array is copied
+// first, so that another thread writing a 0 into it in between cannot put one in.
+void add_batch(bloom_holder& h, const numbers_arg& values, const regions_arg& home, const char* method) {
+    bool callers = false;
+    key_array keys = batch_keys(values, home, method, &callers);
     check_writable(h.bits, "add to");
+    if (callers) keys = key_array::ensure(keys.attr("copy")());
     check_batch_keys(keys, method);
     const std::span<const std::uint64_t> span(keys.data(), static_cast<std::size_t>(keys.size()));
     insert_with_gil_released(h, [&](filter& f) { f.insert_batch(span); });
@@ -218,6 +224,8 @@ verify verify_from(const std::string& name) {
 // A capacity given as any Python integer (int, NumPy integer, anything with __index__): a
 // negative, zero or too large one is a ValueError naming it, not a TypeError from the conversion.
 std::uint64_t capacity_from(const py::handle& value) {
+    if (PyBool_Check(value.ptr()))  // an int to Python, but no count (fpr and seed refuse it too)
+        throw py::type_error("numrep: BloomFilter capacity must be an int, got a bool");
     const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
     if (!index) throw py::error_already_set();
     const py::int_ zero(0);
@@ -367,7 +375,7 @@ void register_bloom(py::module_& m) {
         .def(
             "add_many",
             [](bloom_holder& h, const numbers_arg& keys, const regions_arg& home) -> void {
-                add_batch(h, batch_keys(keys, home, "BloomFilter.add_many"), "BloomFilter.add_many");
+                add_batch(h, keys, home, "BloomFilter.add_many");
             },
             py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
             "Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with\n"
@@ -376,7 +384,7 @@ void register_bloom(py::module_& m) {
         .def(
             "update",
             [](bloom_holder& h, const numbers_arg& numbers, const regions_arg& home) -> void {
-                add_batch(h, batch_keys(numbers, home, "BloomFilter.update"), "BloomFilter.update");
+                add_batch(h, numbers, home, "BloomFilter.update");
             },
             py::arg("numbers"), py::kw_only(), py::arg("region") = default_region_code(),
             "Add every number of an iterable (as add_many).")

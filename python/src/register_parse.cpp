@@ -227,8 +227,17 @@ void register_parse(py::module_& m) {
         legacy[py::str(std::to_string(p.old_prefix))] = py::str(std::to_string(p.new_prefix));
     m.attr("LEGACY_MOBILE_PREFIXES") = legacy;  // the library's own table: demos and tests read it, never copy it
     m.def(
-        "is_valid_key", [](std::uint64_t key) { return phone_number::from_key(key).has_value(); }, py::arg("key"),
-        "True if `key` is the E.164 digits of a number with an assigned country code.");
+        "is_valid_key",
+        [](const typed<names::key>& key) {
+            // An int as every call takes a key: not a float, a str or a 0-d array of text, which
+            // pybind11's own conversion read through __int__ (np.array("0912345678") was 912345678).
+            if (!is_integer(key))
+                throw py::type_error("numrep: is_valid_key takes an int key, got " + a_or_an(type_name(key)));
+            const py::int_ v = as_int(key);
+            return v > py::int_(0) && v <= py::int_(detail::max_key) &&
+                   phone_number::from_key(v.cast<std::uint64_t>()).has_value();
+        },
+        py::arg("key"), "True if `key` is the E.164 digits of a number with an assigned country code.");
     m.def(
         "_valid_keys",
         [](const py::array_t<std::uint64_t, py::array::c_style | py::array::forcecast>& keys) {

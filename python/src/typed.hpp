@@ -62,6 +62,7 @@ NUMREP_TYPE_NAME(progress, "collections.abc.Callable[[int, int, int, int], None]
 NUMREP_TYPE_NAME(texts, "collections.abc.Sequence[str | None]");
 NUMREP_TYPE_NAME(written_values, "collections.abc.Sequence[str | bytes | int | None]");
 NUMREP_TYPE_NAME(str_list, "list[str]");
+NUMREP_TYPE_NAME(key, "typing.SupportsIndex");
 NUMREP_TYPE_NAME(name_array, NUMREP_NDARRAY("numpy.object_"));
 NUMREP_TYPE_NAME(info_columns, "dict[str, " NUMREP_NDARRAY("numpy.uint8 | numpy.uint16 | numpy.bool") "]");
 NUMREP_TYPE_NAME(verdict_columns, "dict[str, " NUMREP_NDARRAY(

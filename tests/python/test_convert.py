@@ -472,3 +472,105 @@ def test_a_wide_numpy_text_array_blanked_during_parse_many_is_read_in_bounds(tmp
     """)
     child = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert child.returncode == 0 and child.stdout.strip() == "done", (child.returncode, child.stderr[-2000:])
+
+
+def test_a_list_of_regions_changed_while_read_is_an_error_not_a_crash() -> None:
+    """Per-value regions were read through borrowed items after a type's __name__ (Python code,
+    looked up to tell pandas' NA) had run: a __name__ that emptied the list made the next read one
+    of freed memory (a segfault)."""
+    regions: list[object] = []
+
+    class ClearingName(type):
+        @property
+        def __name__(cls) -> str:  # type: ignore[override]
+            regions.clear()
+            return "NAType"  # taken as a missing region, so that the loop goes on
+
+    class Region(metaclass=ClearingName):
+        pass
+
+    regions.extend([Region()] + ["VN"] * 199)
+    with pytest.raises(RuntimeError, match="the list of regions changed size during the call"):
+        numrep.parse_many(["0912345678"] * 200, region=regions)
+    regions.extend([Region()] + ["VN"] * 199)
+    with pytest.raises(RuntimeError, match="the list of regions changed size during the call"):
+        numrep.lookup_many([KEY] * 200, region=regions)
+
+
+def test_parse_many_reads_a_list_that_shrinks_or_a_sequence_that_lies_as_lookup_many_does() -> None:
+    """parse_many said IndexError for a list an item's __index__ shortened, and kept only the rows a
+    sequence's __len__ claimed (1 of 3) where lookup_many read all three."""
+    numbers: list[object] = []
+
+    class Clearing:
+        def __index__(self) -> int:
+            numbers.clear()
+            return 912345678
+
+    numbers.extend(["0912345678", Clearing(), "0912345679"])
+    with pytest.raises(RuntimeError, match="parse_many: the list of numbers changed size during the call"):
+        numrep.parse_many(numbers)
+
+    class Lying:
+        def __init__(self, items: list[str]) -> None:
+            self.items = items
+
+        def __len__(self) -> int:
+            return 1
+
+        def __getitem__(self, i: int) -> str:
+            return self.items[i]
+
+    texts = ["0912345678", "0912345679", "0912345670"]
+    assert numrep.parse_many(Lying(texts)).tolist() == numrep.parse_many(texts).tolist()
+    assert len(numrep.lookup_many(Lying(texts))["valid"]) == 3
+
+
+def test_is_valid_key_takes_an_int_as_every_key_taking_call_does() -> None:
+    """is_valid_key went through pybind11's __int__ conversion: np.array("0912345678") (text) was read
+    as the key 912345678, a float32 or a Decimal fraction as a key; -1 and 2**64 were "incompatible
+    function arguments"."""
+    for value in (np.array("0912345678"), np.float32(KEY), __import__("decimal").Decimal("84912345678.9"),
+                  np.array(84912345678.9), 84912345678.0, "84912345678"):
+        with pytest.raises(TypeError, match="is_valid_key takes an int key"):
+            numrep.is_valid_key(value)  # type: ignore[arg-type]
+    assert numrep.is_valid_key(-1) is False and numrep.is_valid_key(2**64) is False
+    assert numrep.is_valid_key(np.uint64(KEY)) is True and numrep.is_valid_key(np.int64(KEY)) is True
+
+
+def test_int_subclasses_and_bools_are_read_by_their_value() -> None:
+    """An int subclass's own comparisons let set_threads(5000) and set_threads(0) through; a bool
+    was a BloomFilter capacity of 1, though fpr and seed refuse bools."""
+
+    class Liar(int):
+        def __lt__(self, other: object) -> bool:
+            return False
+
+        def __gt__(self, other: object) -> bool:
+            return False
+
+    try:
+        for n in (5000, 0, -3):
+            with pytest.raises(ValueError, match="threads, expected 1 to 1024"):
+                numrep.set_threads(Liar(n))
+        numrep.set_threads(Liar(2))
+        assert numrep.get_threads() == 2
+    finally:
+        numrep.set_threads(None)
+    for flag in (True, False):
+        with pytest.raises(TypeError, match="capacity must be an int, got a bool"):
+            numrep.BloomFilter(flag)  # type: ignore[arg-type]
+
+
+def test_lone_surrogates_in_paths_and_regions_are_named(tmp_path: object) -> None:
+    """A path with a surrogate that stands for no byte (U+D800) got pybind11's "Unable to cast
+    Python instance of type <class 'str'> to C++ type '?'"; a region with lone surrogates in a
+    per-value list was "region 0 is a str, expected str or None"."""
+    bloom = numrep.BloomFilter(capacity=10)
+    for call in (lambda: bloom.save(f"{tmp_path}/a\ud800.bloom"), lambda: numrep.TrieStore.load("/tmp/a\ud800"),
+                 lambda: numrep.ReputationDB.open("/tmp/a\ud800")):
+        with pytest.raises(ValueError, match="has a lone surrogate that stands for no byte of a file name"):
+            call()
+    with pytest.raises(numrep.ParseError, match=r'region 0: unknown region "V\\x80"'):
+        numrep.parse_many(["0912345678", "0912345679"], region=["V\udc80", "VN"])
+
