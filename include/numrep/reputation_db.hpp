@@ -409,8 +409,9 @@ public:
             (published->database_id != seen->database_id || published->generation != seen->generation))
             detail::throw_runtime_error(
                 dir.string() + ": the database there has been published again (generation " +
-                std::to_string(published->generation) +
-                ") since this one opened it or last saved it there (generation " + std::to_string(seen->generation) +
+                std::to_string(published->generation) + ") since this one opened it or last saved it there (" +
+                (seen->generation == 0 ? std::string("in format 1")
+                                       : "generation " + std::to_string(seen->generation)) +
                 "); saving would drop the reports published since: open it again and add the reports to that");
         std::vector<detail::db_manifest::shard_entry> entries;
         for (std::size_t i = 0; i < snap->shards.size(); ++i) {
@@ -450,8 +451,11 @@ public:
         opts.plan = how.plan;
         reputation_db db(opts);
         db.saved_region_ = files.saved.default_region;
-        if (const auto where_id = identity_of(dir); files.format == 2 && where_id)
-            db.seen_ = seen_publication{*where_id, files.database_id, files.generation};
+        // Format 1 has no publication to name: generation 0 stands for it, so that a save finding
+        // the directory published since (another object's save upgraded it) refuses, as in format 2.
+        if (const auto where_id = identity_of(dir))
+            db.seen_ = files.format == 2 ? seen_publication{*where_id, files.database_id, files.generation}
+                                         : seen_publication{*where_id, {}, 0};
         auto snap = std::make_shared<snapshot>();
         for (auto& opened : files.shards) {
             auto sh = std::make_shared<shard>();
@@ -784,8 +788,8 @@ private:
         return directory_identity{static_cast<std::uint64_t>(st.st_dev), static_cast<std::uint64_t>(st.st_ino)};
     }
     // The directory the database was opened from, and the publication it last saw there (the
-    // MANIFEST's database id and generation, at open or at its own save): save() refuses to
-    // replace another.
+    // MANIFEST's database id and generation, at open or at its own save; generation 0 for a
+    // format 1 database, which has none): save() refuses to replace another.
     struct seen_publication {
         directory_identity where;
         std::string database_id;

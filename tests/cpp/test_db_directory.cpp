@@ -553,3 +553,25 @@ TEST_CASE("opening cleans the directory it read, not another swapped in under it
     fs::remove_all(a_dir);
     fs::remove_all(b_dir);
 }
+
+TEST_CASE("a database opened in format 1 refuses to save over a publication made since", "[db][directory]") {
+    // Two objects open a format 1 database, each adds reports, each saves: the first save
+    // upgrades the directory to format 2, and the second replaced it, dropping the first's
+    // reports without a word (format 2's check knew no publication to compare with).
+    const auto dir = fresh_dir("v1_two_writers");
+    write_v1(dir, make_db(3));
+    auto first = numrep::reputation_db::open(dir);
+    auto second = numrep::reputation_db::open(dir);
+    numrep::reputation_builder one(first.settings().config), other(first.settings().config);
+    one.add(84987654321ULL, report_category::scam, now, 2, false);
+    other.add(84861234567ULL, report_category::spam, now, 3, false);
+    first.add_reports(one);
+    second.add_reports(other);
+    first.save(dir);
+    CHECK_THROWS_WITH(second.save(dir), numrep_test::contains("has been published again (generation 1) since "
+                                                              "this one opened it or last saved it there (in "
+                                                              "format 1)"));
+    CHECK(numrep::reputation_db::open(dir).check(84987654321ULL, now).reported);
+    first.save(dir);  // its own publication: saved again
+    fs::remove_all(dir);
+}
