@@ -12,6 +12,7 @@
 #include <random>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include <sys/wait.h>
@@ -573,5 +574,34 @@ TEST_CASE("a database opened in format 1 refuses to save over a publication made
                                                               "format 1)"));
     CHECK(numrep::reputation_db::open(dir).check(84987654321ULL, now).reported);
     first.save(dir);  // its own publication: saved again
+    fs::remove_all(dir);
+}
+
+// The directory the fault hook of the next test upgrades (a hook is a plain function: no capture).
+fs::path& dir_of_upgrade() {
+    static fs::path dir;
+    return dir;
+}
+
+TEST_CASE("a format 1 database upgraded in place while it is opened opens in format 2", "[db][directory]") {
+    // The upgrade removes format 1's files once format 2 is published: a reader that had begun
+    // on format 1 found them gone and said the database was incomplete (or "cannot open
+    // numbers.bloom"), where format 2's readers read the new manifest.
+    const auto dir = fresh_dir("v1_upgraded_meanwhile");
+    write_v1(dir, make_db(3));
+    dir_of_upgrade() = dir;
+    static numrep::reputation_db* upgrader = nullptr;
+    auto upgraded = make_db(4);
+    upgrader = &upgraded;
+    directory::fault_hook = [](std::string_view step) {
+        if (step != "reading format 1" || upgrader == nullptr) return;
+        numrep::reputation_db* saving = std::exchange(upgrader, nullptr);
+        saving->save(dir_of_upgrade());
+    };
+    const std::string opened = what_opens(dir);
+    directory::fault_hook = nullptr;
+    REQUIRE(upgrader == nullptr);  // the upgrade ran while the database was being opened
+    CHECK(opened == fingerprint(upgraded));
+    CHECK(!fs::exists(dir / "meta.txt"));
     fs::remove_all(dir);
 }

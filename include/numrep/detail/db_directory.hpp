@@ -815,6 +815,7 @@ inline contents read_v2(const std::filesystem::path& dir, verify check) {
 }
 
 inline contents read_v1(const std::filesystem::path& dir, verify check) {
+    fault_point("reading format 1");
     for (const char* name : {"records.trie", "numbers.bloom"})
         if (!is_file(dir / name))
             throw_format_error((dir / name).string() + ": missing (not a complete numrep database)");
@@ -841,6 +842,19 @@ inline contents read_v1(const std::filesystem::path& dir, verify check) {
                            std::to_string(absent) + " of its numbers)");
     c.shards.push_back(std::move(s));
     return c;
+}
+
+// Format 1, or format 2 when an upgrade in place published it while format 1's files were being
+// read (they go once it is published): a reader that found one gone said "cannot open
+// records.trie", as if the database were damaged; it reads the new manifest instead, as format
+// 2's readers do when a writer publishes meanwhile.
+inline contents read_v1_or_upgraded(const std::filesystem::path& dir, verify check) {
+    try {
+        return read_v1(dir, check);
+    } catch (const std::exception&) {
+        if (!is_v2(dir)) throw;
+    }
+    return read_v2(dir, check);
 }
 
 // The store files of the directory's published state and their sizes (for reports such as
@@ -898,7 +912,7 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     else if (has_manifest)
         throw_format_error(dir.string() + manifest_not_numrep(dir));
     else if (is_file(dir / "meta.txt"))
-        c = read_v1(dir, check);
+        c = read_v1_or_upgraded(dir, check);
     else if (has_store_files(dir))
         // A first save that never published, or a MANIFEST lost: the files cannot say which, and
         // without the MANIFEST nothing binds them together.
