@@ -611,6 +611,8 @@ def _text(values: Any) -> Any:
     except UnicodeDecodeError:
         return values.map(lambda v: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v,
                           na_action="ignore").astype("string")
+    except UnicodeEncodeError:  # a str with lone surrogates (see _report_arrays)
+        return values.map(_escaped_surrogates, na_action="ignore").astype("string")
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
@@ -756,9 +758,42 @@ def _optional_column(columns: Any, field: str, where: str = "", taken: Any = ())
     return None
 
 
-def _report_arrays(frame: Any, *, number: str, time: str | None, category: str | None, source: str | _Unset | None,
-                   not_spam: str | _Unset | None, region: str | None,
-                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
+def _report_arrays(frame: Any, **columns: Any) -> tuple[_ReportArrays, dict[str, Any]]:
+    """The report arrays and stats of a frame (_arrays_of_frame). A str with lone surrogates (what
+    decoding with "surrogateescape" leaves of bytes that are not UTF-8) cannot be UTF-8: pandas
+    and the C++ readers stopped the whole frame with a UnicodeEncodeError that named neither column
+    nor row. Such values are read as from_csv reads bad bytes: a number as no number (parse_many
+    reads it so: "0912345678\\udc80" is a bad row, not the number with an extension "x80"), the
+    other columns' as \\xNN escapes (a bad time, a name as from_csv shows it)."""
+    try:
+        return _arrays_of_frame(frame, **columns)
+    except UnicodeEncodeError:
+        frame = frame.copy()
+        for name in frame.select_dtypes(include="object").columns.unique():
+            if name != columns["number"]:
+                frame[name] = frame[name].map(_escaped_surrogates, na_action="ignore")
+        return _arrays_of_frame(frame, **columns)
+
+
+def _escaped_surrogates(value: Any) -> Any:
+    """A str with lone surrogates as the bytes they stand for, shown as \\xNN escapes (as from_csv
+    shows bytes that are not UTF-8); anything else as it is."""
+    if not isinstance(value, str):
+        return value
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        try:
+            data = value.encode("utf-8", "surrogateescape")  # U+DC80..U+DCFF: the bytes they stand for
+        except UnicodeEncodeError:
+            data = value.encode("utf-8", "surrogatepass")
+        return data.decode("utf-8", "backslashreplace")
+
+
+def _arrays_of_frame(frame: Any, *, number: str, time: str | None, category: str | None,
+                     source: str | _Unset | None, not_spam: str | _Unset | None, region: str | None,
+                     default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
     if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must

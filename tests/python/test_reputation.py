@@ -1337,3 +1337,22 @@ def test_check_many_s_key_column_is_not_the_caller_s_array() -> None:
         assert not np.shares_memory(columns["key"], values)
         columns["key"][:] = 0
         assert values.tolist() == before.tolist()
+
+
+@pytest.mark.parametrize("column", ["number", "time", "category", "source"])
+def test_a_str_with_lone_surrogates_in_a_frame_is_read_as_from_csv_reads_bad_bytes(column: str) -> None:
+    """A str with lone surrogates (what "surrogateescape" decoding leaves of bytes that are not
+    UTF-8) in an object column stopped from_frame with a UnicodeEncodeError from pandas or the
+    C++ readers, naming neither the column nor the row. A number or a time holding one is a bad
+    row, a category or a source a name; the other rows are read."""
+    pd = pytest.importorskip("pandas")
+    values = {"number": ["0912345678", "0912345679"], "time": ["2026-01-01", "2026-01-02"],
+              "category": ["scam", "scam"], "source": ["alice", "bob"]}
+    values[column][0] += "\udc80"
+    frame = pd.DataFrame({name: pd.Series(v, dtype=object) for name, v in values.items()})
+    stats = numrep.ReputationDB.from_frame(frame).ingest_stats
+    bad = {"number": {"unparseable_number": 1}, "time": {"bad_time": 1}}.get(column, {})
+    assert stats["bad_by_reason"] == bad and stats["good"] == 2 - len(bad)
+    if column == "number":
+        assert stats["first_bad_rows"][0]["message"] == (
+            'cannot parse "0912345678\\x80": bad character (invalid UTF-8) at offset 10 (column number)')
