@@ -537,15 +537,17 @@ TEST_CASE("opening cleans the directory it read, not another swapped in under it
     static fs::path swap_from, swap_to;
     swap_from = a_dir;
     swap_to = b_dir;
-    static int swaps = 0;
+    static int swaps = 0, swap_result = -1;
     swaps = 0;
+    // The hook runs inside the cleanup, which catches std::exception only: no REQUIRE there.
     directory::fault_hook = [](std::string_view step) {
         if (step == "manifest read for cleaning" && swaps++ == 0)
-            REQUIRE(::renameat2(AT_FDCWD, swap_from.c_str(), AT_FDCWD, swap_to.c_str(), RENAME_EXCHANGE) == 0);
+            swap_result = ::renameat2(AT_FDCWD, swap_from.c_str(), AT_FDCWD, swap_to.c_str(), RENAME_EXCHANGE);
     };
     const std::string opened = what_opens(a_dir);
     directory::fault_hook = nullptr;
     REQUIRE(swaps == 1);
+    REQUIRE(swap_result == 0);
     CHECK(opened == a_answers);  // opened before the swap
     // a's directory now at b's path, cleaned of its leftover; b's, at a's path, untouched.
     CHECK(what_opens(b_dir) == a_answers);
@@ -604,4 +606,34 @@ TEST_CASE("a format 1 database upgraded in place while it is opened opens in for
     CHECK(opened == fingerprint(upgraded));
     CHECK(!fs::exists(dir / "meta.txt"));
     fs::remove_all(dir);
+}
+
+TEST_CASE("a save cleans the directory it locked, not another swapped in under its path", "[db][directory]") {
+    // After publishing, a save removes the files its MANIFEST does not name: in whatever
+    // directory the path named by then, so a database swapped in under it lost its stores.
+    const auto a_dir = fresh_dir("save_swap_a"), b_dir = fresh_dir("save_swap_b");
+    auto b = make_db(4);
+    make_db(3).save(a_dir);
+    make_db(5).save(b_dir);
+    make_db(7).save(b_dir);
+    b.save(b_dir);  // generation 3: its store names are not those of a's next save (2)
+    REQUIRE(fs::exists(b_dir / "records-00000003-00000.trie"));
+    const std::string b_answers = fingerprint(b);
+    auto a = make_db(6);
+    static fs::path from, to;
+    from = a_dir;
+    to = b_dir;
+    static int swap_result = -1;
+    swap_result = -1;
+    directory::fault_hook = [](std::string_view step) {
+        if (step == "published" && swap_result != 0)
+            swap_result = ::renameat2(AT_FDCWD, from.c_str(), AT_FDCWD, to.c_str(), RENAME_EXCHANGE);
+    };
+    a.save(a_dir);
+    directory::fault_hook = nullptr;
+    REQUIRE(swap_result == 0);
+    CHECK(what_opens(a_dir) == b_answers);  // b, swapped in under a's path, untouched
+    CHECK(what_opens(b_dir) == fingerprint(a));
+    fs::remove_all(a_dir);
+    fs::remove_all(b_dir);
 }

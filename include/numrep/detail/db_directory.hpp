@@ -18,6 +18,7 @@
 #include <cmath>
 #include <cstdint>
 #include <filesystem>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -121,14 +122,16 @@ inline std::atomic<lock_wait_hook> on_lock_wait_interrupted{nullptr};
 // only if it exists and is free; no lock means "do not clean". The lock file is never followed
 // through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
 // create or open anything elsewhere.
-// `dir` is relative to the directory open as `dir_fd`, when given ("" for that directory).
+// With `dir_fd`, the lock of the directory open as it (directory_handle), whatever `dir` (its
+// name in messages) names by then.
 class directory_lock {
 public:
     directory_lock(const std::filesystem::path& dir, bool wait, int dir_fd = AT_FDCWD) {
         const std::filesystem::path path = dir / lock_name;
+        const std::filesystem::path opened = dir_fd == AT_FDCWD ? path : std::filesystem::path(lock_name);
         const int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | (wait ? O_RDWR | O_CREAT : O_RDONLY);
         do {
-            fd_ = ::openat(dir_fd, path.c_str(), flags, 0666);
+            fd_ = ::openat(dir_fd, opened.c_str(), flags, 0666);
         } while (fd_ < 0 && errno == EINTR);
         if (fd_ < 0) {
             if (wait) throw_file_error(errno, path, "cannot lock the database at");
@@ -314,20 +317,25 @@ public:
         std::vector<std::string> out;
         const int listing = ::fcntl(fd_, F_DUPFD_CLOEXEC, 0);  // closedir closes its own descriptor
         if (listing < 0) return out;
-        DIR* d = ::fdopendir(listing);
+        const std::unique_ptr<DIR, int (*)(DIR*)> d(::fdopendir(listing), ::closedir);
         if (d == nullptr) {
             ::close(listing);
             return out;
         }
-        ::rewinddir(d);
-        while (const ::dirent* entry = ::readdir(d)) {
+        ::rewinddir(d.get());
+        while (const ::dirent* entry = ::readdir(d.get())) {
             const std::string_view name = entry->d_name;
             if (name != "." && name != "..") out.emplace_back(name);
         }
-        ::closedir(d);
         return out;
     }
     void remove(const std::string& name) const noexcept { ::unlinkat(fd_, name.c_str(), 0); }  // gone is fine
+    // Whether `path` names this directory still (not another renamed over it since).
+    bool is_at(const std::filesystem::path& path) const noexcept {
+        struct stat here{}, there{};
+        return ::fstat(fd_, &here) == 0 && ::stat(path.empty() ? "." : path.c_str(), &there) == 0 &&
+               here.st_dev == there.st_dev && here.st_ino == there.st_ino;
+    }
 
 private:
     int fd_ = -1;
@@ -397,7 +405,7 @@ inline void remove_leftovers(const std::filesystem::path& dir) noexcept {
     try {
         const directory_handle handle(dir);
         if (!handle.is_open()) return;
-        const directory_lock lock("", false, handle.get());
+        const directory_lock lock(dir, false, handle.get());
         if (!lock.held()) return;
         fault_point("cleaning");
         const std::string text = read_small_file(manifest_name, db_manifest::max_bytes, handle.get());
@@ -534,7 +542,10 @@ public:
             std::filesystem::create_directories(dir);
             fsync_directory(dir.parent_path());  // the new directory's name survives a power loss
         }
-        lock_.emplace(dir, true);
+        // The lock of the directory held open: the one the cleanup after commit works in.
+        handle_.emplace(dir);
+        if (!handle_->is_open()) throw_file_error(errno, dir, "cannot open the database directory");
+        lock_.emplace(dir, true, handle_->get());
         check_replaceable(dir);  // again, now that no other writer can change it
         if (const std::string first = manifest_first_line(dir); !first.empty() && first != db_manifest::header)
             throw_invalid_argument("will not replace " + dir.string() + ": its MANIFEST starts with " + quote(first) +
@@ -612,15 +623,17 @@ public:
         // Older files go only once the rename is surely on disk: otherwise a power loss could
         // bring back the previous manifest with its files deleted. The next save or open removes them.
         if (!fsync_directory(dir_)) return;
-        const directory_handle handle(dir_);
-        if (!handle.is_open()) return;
-        remove_unpublished(handle, next_);
-        remove_format_1_files(handle, upgrading_);
+        // In the directory this publication locked, and only while the path names it: another
+        // database swapped in under the path is not this one's to clean (its stores went).
+        if (!handle_->is_at(dir_)) return;
+        remove_unpublished(*handle_, next_);
+        remove_format_1_files(*handle_, upgrading_);
         fault_point("cleaned");
     }
 
 private:
     std::filesystem::path dir_;
+    std::optional<directory_handle> handle_;  // declared before the lock: closed after it
     std::optional<directory_lock> lock_;
     std::optional<db_manifest::manifest> published_;
     db_manifest::manifest next_;
