@@ -439,3 +439,20 @@ TEST_CASE("xxh3_hasher is pinned: files from other builds must hash keys the sam
     CHECK(h(84912345678ULL, 0) != h(84912345678ULL, 1));
     CHECK(h(84912345678ULL, 0) != h(84912345679ULL, 0));
 }
+
+TEST_CASE("a store file of the longest name a directory allows is saved", "[format]") {
+    // Its temporary file was named after it with ".tmp-<pid>-<n>" added, past the 255 bytes a name
+    // may have: "File name too long", though the file's own name is valid.
+    temp_dir dir;
+    const fs::path path = dir.path / std::string(255, 'n');
+    const auto s = make_sample({100});
+    numrep::detail::write_store_file(path, s.description, s.sections);
+    CHECK(numrep::detail::read_file(path) == write_store(s.description, s.sections));
+    numrep::detail::write_store_file(path, s.description, s.sections);  // over itself too
+    std::size_t entries = 0;
+    for (const auto& entry : fs::directory_iterator(dir.path)) {
+        (void)entry;
+        ++entries;
+    }
+    CHECK(entries == 1);
+}

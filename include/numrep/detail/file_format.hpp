@@ -226,9 +226,8 @@ public:
     explicit atomic_file_writer(std::filesystem::path path) : path_(std::move(path)) {
         static std::atomic<unsigned> counter{0};
         for (int attempt = 0; attempt < 100; ++attempt) {
-            temp_ = path_;
-            temp_ += ".tmp-" + std::to_string(::getpid()) + "-" +
-                     std::to_string(counter.fetch_add(1, std::memory_order_relaxed));
+            temp_ = temporary_name(path_, ".tmp-" + std::to_string(::getpid()) + "-" +
+                                              std::to_string(counter.fetch_add(1, std::memory_order_relaxed)));
             // 0666 before the umask, like any file a program creates; O_EXCL never reuses one.
             do {
                 fd_ = ::open(temp_.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
@@ -291,6 +290,17 @@ public:
     }
 
 private:
+    // The target's name and `suffix`, the name cut short where both would be longer than the file
+    // system allows a name to be: a file of a 250-byte name could be saved, but not beside it.
+    static std::filesystem::path temporary_name(const std::filesystem::path& path, const std::string& suffix) {
+        const std::filesystem::path parent = path.parent_path();
+        std::string name = path.filename().string();
+        const long longest = ::pathconf(parent.empty() ? "." : parent.c_str(), _PC_NAME_MAX);
+        const std::size_t limit = longest > 0 ? static_cast<std::size_t>(longest) : 255;
+        if (name.size() + suffix.size() > limit) name.resize(limit > suffix.size() ? limit - suffix.size() : 0);
+        return parent / (name + suffix);
+    }
+
     std::filesystem::path path_;
     std::filesystem::path temp_;
     int fd_ = -1;
