@@ -96,6 +96,10 @@ def input_kind(path: PathLike) -> Literal["csv", "parquet"]:
             head = file.read(len(PARQUET_MAGIC))
     except IsADirectoryError:
         return "csv"  # the reader says what is wrong with it
+    except OSError as error:  # a failing disk's EIO said "Input/output error" without the file
+        if error.filename is not None:
+            raise
+        raise type(error)(error.errno, f"cannot read report file '{name}': {error.strerror}", name) from None
     return "parquet" if head == PARQUET_MAGIC else "csv"
 
 

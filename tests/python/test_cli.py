@@ -846,6 +846,19 @@ def test_stats_json_and_plot(tmp_path) -> None:
     assert re.search(r"Viettel\s+2\s+66.7%", table.stdout) and re.search(r"likely_scam\s+1\b", table.stdout)
 
 
+def test_stats_plot_of_a_database_whose_name_is_not_utf8(tmp_path) -> None:
+    """The plot's title took the directory's name, bytes that are no UTF-8 (lone surrogates to
+    Python), which matplotlib refused after the report was printed: status 70, "internal error"."""
+    _, db = build(tmp_path)
+    odd = os.fsdecode(bytes(tmp_path) + b"/db\xff")
+    os.rename(db, odd)
+    plot = tmp_path / "stats.png"
+    result = subprocess.run([sys.executable, "-m", "numrep", "stats", "-d", odd, "--now", NOW, "--plot", str(plot)],
+                            capture_output=True, timeout=120)  # bytes: the report names the directory
+    assert result.returncode == 0, result.stderr
+    assert plot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+
+
 def test_stats_of_a_database_saved_from_python(tmp_path) -> None:
     """stats lists the numbers through the database itself, whoever saved it."""
     _, db = build(tmp_path)

@@ -203,6 +203,23 @@ def test_messages_beyond_the_terminal_encoding_are_escaped_not_fatal(tmp_path: P
     assert_one_error_line(run("info", "09ọ1", env=latin1), 1, 'cannot parse "09\\u1ecd1"', "(U+1ECD) at offset 2")
 
 
+@pytest.mark.parametrize("encoding", ["ascii", "latin-1"])
+def test_json_on_a_stream_that_is_not_utf8_is_json(encoding: str) -> None:
+    """`--json` under PYTHONIOENCODING=ascii (or a Latin-1 locale) wrote a character beyond U+FFFF
+    as the streams' escape \\U0001f600, which JSON does not have: json.load refused the output."""
+    import json
+
+    result = run("info", "--json", "0912345678\U0001f600", "Gọi 0912", env={**os.environ, "PYTHONIOENCODING": encoding})
+    assert [row["input"] for row in json.loads(result.stdout)] == ["0912345678\U0001f600", "Gọi 0912"]
+
+
+def test_a_report_file_that_fails_to_read_is_named(tmp_path: Path) -> None:
+    """A read error (EIO of a failing disk; /proc/self/mem gives it at offset 0) while looking for
+    Parquet's magic bytes said "numrep: Input/output error", naming no file."""
+    result = run("build", "/proc/self/mem", "-o", str(tmp_path / "db"))
+    assert_one_error_line(result, 1, "cannot read report file '/proc/self/mem': Input/output error")
+
+
 def test_closed_stdin_is_one_line() -> None:
     result = subprocess.run(["sh", "-c", f'exec "{sys.executable}" -m numrep info - <&-'], capture_output=True,
                             text=True, timeout=120)

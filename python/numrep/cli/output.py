@@ -3,9 +3,11 @@ progress bar. Every command formats its output with these (the CLI uses no colou
 
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import json
 import re
+import sys
 import time
 import unicodedata
 from collections.abc import Callable, Sequence
@@ -46,7 +48,12 @@ _UNDECODED = re.compile("[\udc80-\udcff]")
 def print_json(value: object) -> None:
     """`value` as JSON on stdout, non-ASCII text as itself. Bytes that were no UTF-8 are written
     as \\u escapes of the surrogates that stand for them: written as themselves (as the tables
-    do), they made the output invalid UTF-8, which strict JSON readers refuse."""
+    do), they made the output invalid UTF-8, which strict JSON readers refuse. On a stream that
+    is not UTF-8 (PYTHONIOENCODING=ascii, a Latin-1 locale) all non-ASCII text is escaped so, as
+    JSON spells it: the streams' own escapes wrote U+1F600 as \\U0001f600, which JSON has not."""
+    if codecs.lookup(getattr(sys.stdout, "encoding", None) or "ascii").name != "utf-8":
+        print(json.dumps(value, ensure_ascii=True, indent=2))
+        return
     text = json.dumps(value, ensure_ascii=False, indent=2)
     print(_UNDECODED.sub(lambda m: f"\\u{ord(m.group()):04x}", text))
 

@@ -304,8 +304,11 @@ def run(args: argparse.Namespace) -> int:
         if line is not None:
             print(f"\nnumrep: {line}", file=sys.stderr if args.json else sys.stdout)
     if args.plot:
+        # A directory name of bytes that are no UTF-8 (lone surrogates here) as \xNN escapes:
+        # matplotlib refuses such text, after the whole report was printed (status 70).
+        name = os.fsencode(os.path.basename(os.path.normpath(args.db))).decode("utf-8", "backslashreplace")
         plot_breakdown(db, keys, columns, parts, args.plot,
-                       f"{os.path.basename(os.path.normpath(args.db))}: {n:,} reported numbers, "
+                       f"{name}: {n:,} reported numbers, "
                        f"as of {now.isoformat(timespec='minutes')}", now)
         print(f"\nPlot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
