@@ -23,6 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
+from ._pandas import _number_or_none
 from ._warnings import IntegerKeysWarning, LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
@@ -611,8 +612,8 @@ def _text(values: Any) -> Any:
     except UnicodeDecodeError:
         return values.map(lambda v: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v,
                           na_action="ignore").astype("string")
-    except UnicodeEncodeError:  # a str with lone surrogates (see _report_arrays)
-        return values.map(_escaped_surrogates, na_action="ignore").astype("string")
+    except UnicodeEncodeError:  # a str with lone surrogates, kept as it is (see _report_arrays)
+        return values.astype("object")
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:
@@ -758,26 +759,10 @@ def _optional_column(columns: Any, field: str, where: str = "", taken: Any = ())
     return None
 
 
-def _report_arrays(frame: Any, **columns: Any) -> tuple[_ReportArrays, dict[str, Any]]:
-    """The report arrays and stats of a frame (_arrays_of_frame). A str with lone surrogates (what
-    decoding with "surrogateescape" leaves of bytes that are not UTF-8) cannot be UTF-8: pandas
-    and the C++ readers stopped the whole frame with a UnicodeEncodeError that named neither column
-    nor row. Such values are read as from_csv reads bad bytes: a number as no number (parse_many
-    reads it so: "0912345678\\udc80" is a bad row, not the number with an extension "x80"), the
-    other columns' as \\xNN escapes (a bad time, a name as from_csv shows it)."""
-    try:
-        return _arrays_of_frame(frame, **columns)
-    except UnicodeEncodeError:
-        frame = frame.copy()
-        for name in frame.select_dtypes(include="object").columns.unique():
-            if name != columns["number"]:
-                frame[name] = frame[name].map(_escaped_surrogates, na_action="ignore")
-        return _arrays_of_frame(frame, **columns)
-
-
 def _escaped_surrogates(value: Any) -> Any:
-    """A str with lone surrogates as the bytes they stand for, shown as \\xNN escapes (as from_csv
-    shows bytes that are not UTF-8); anything else as it is."""
+    """A str with lone surrogates (what "surrogateescape" decoding leaves of bytes that are not
+    UTF-8) as the bytes they stand for, shown as \\xNN escapes, as from_csv shows such bytes in
+    names and messages; anything else as it is."""
     if not isinstance(value, str):
         return value
     try:
@@ -791,9 +776,9 @@ def _escaped_surrogates(value: Any) -> Any:
         return data.decode("utf-8", "backslashreplace")
 
 
-def _arrays_of_frame(frame: Any, *, number: str, time: str | None, category: str | None,
-                     source: str | _Unset | None, not_spam: str | _Unset | None, region: str | None,
-                     default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
+def _report_arrays(frame: Any, *, number: str, time: str | None, category: str | None, source: str | _Unset | None,
+                   not_spam: str | _Unset | None, region: str | None,
+                   default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
     if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
@@ -849,8 +834,6 @@ def _arrays_of_frame(frame: Any, *, number: str, time: str | None, category: str
             # an Arrow decimal column) stopped the whole frame: such a value is read as the
             # accessor reads it (a whole number by the integer rule, anything else no number: a
             # bad row).
-            from ._pandas import _number_or_none
-
             keys = _core.parse_many([_number_or_none(v) for v in numbers.tolist()], region=region)
     if time is None:  # no time column: every report at the default time
         times, bad_time = np.zeros(n, dtype=np.int64), np.zeros(n, dtype=bool)
@@ -877,6 +860,8 @@ def _arrays_of_frame(frame: Any, *, number: str, time: str | None, category: str
         codes = np.full(n, -1, dtype=np.int64)
     else:
         codes, names = _column_codes(frame[category])
+        # Lone surrogates (bytes that were no UTF-8) as \xNN, as from_csv shows such a name.
+        names = [_escaped_surrogates(name) for name in names]
     sources = np.zeros(n, dtype=np.int64) if source is None else _source_ids(frame[source])
     if not_spam is None:
         votes, bad_vote = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
@@ -926,8 +911,8 @@ def _as_written(value: Any) -> str | bytes | int:
     """A number column's value that did not parse, as the column was parsed (_number_or_none's
     rule): text as it is, a whole number (int, whole float or Decimal) as its int, anything else
     (a fraction, a bool, a date) as its text."""
-    from ._pandas import _number_or_none
-
+    if isinstance(value, (str, bytes)):  # most of them: no more work (one is met per bad row)
+        return value
     whole = None if isinstance(value, (bool, np.bool_)) else _number_or_none(value)
     return str(value) if whole is None else whole
 
@@ -970,11 +955,11 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
                "in the future" if seconds > 0 else
                "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
-        message = f'bad time "{row[time]}" (column {time}): {why}'
+        message = f'bad time "{_escaped_surrogates(row[time])}" (column {time}): {why}'
     else:
         reason = "bad_not_spam"
-        message = (f'bad not_spam value "{row[not_spam]}" (column {not_spam}): expected empty, 0/1 (or 0.0/1.0), '
-                   "true/false, yes/no, y/n or t/f")
+        message = (f'bad not_spam value "{_escaped_surrogates(row[not_spam])}" (column {not_spam}): expected empty, '
+                   "0/1 (or 0.0/1.0), true/false, yes/no, y/n or t/f")
     return {"row": i, "reason": reason, "message": message}
 
 

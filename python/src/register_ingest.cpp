@@ -23,9 +23,14 @@ py::array_t<std::uint32_t> source_ids(const typed<names::texts>& values) {
             throw py::type_error("numrep: source at index " + std::to_string(i) + " must be a str or None, got " +
                                  std::string(Py_TYPE(item)->tp_name));
         Py_ssize_t size = 0;
-        const char* utf8 = PyUnicode_AsUTF8AndSize(item, &size);
-        if (utf8 == nullptr) throw py::error_already_set();  // a lone surrogate
-        o[i] = source_id(std::string_view(utf8, static_cast<std::size_t>(size)));
+        if (const char* utf8 = PyUnicode_AsUTF8AndSize(item, &size)) {
+            o[i] = source_id(std::string_view(utf8, static_cast<std::size_t>(size)));
+            continue;
+        }
+        // Lone surrogates: the bytes they stand for (utf8_of), the name's bytes as from_csv hashes
+        // them, so that one source counts once whichever way its reports came.
+        PyErr_Clear();
+        o[i] = source_id(utf8_of(py::handle(item)));
     }
     return out;
 }

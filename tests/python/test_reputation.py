@@ -1356,3 +1356,22 @@ def test_a_str_with_lone_surrogates_in_a_frame_is_read_as_from_csv_reads_bad_byt
     if column == "number":
         assert stats["first_bad_rows"][0]["message"] == (
             'cannot parse "0912345678\\x80": bad character (invalid UTF-8) at offset 10 (column number)')
+
+
+def test_a_source_with_lone_surrogates_is_the_source_from_csv_reads_from_its_bytes(tmp_path: Path) -> None:
+    """A source name of bytes that are no UTF-8 is hashed from those bytes by from_csv; from a
+    frame (as a str with lone surrogates, as "surrogateescape" decoding gives it) it stopped the
+    build, then hashed its \\\\xNN text: one source counted as two."""
+    pd = pytest.importorskip("pandas")
+    reports = tmp_path / "r.csv"
+    reports.write_bytes(b"number,time,category,source\n0912345678,2026-01-01,scam,al\x80ice\n")
+    db = numrep.ReputationDB.from_csv(reports)
+    frame = pd.DataFrame({"number": pd.Series(["0912345678", "0912345679\udc80"], dtype=object),
+                          "time": ["2026-01-02", "2026-01-02"], "category": ["scam", "scam"],
+                          "source": pd.Series(["al\udc80ice", "bob"], dtype=object)})
+    db.add_reports(frame)
+    verdict = db.check("0912345678", now="2026-01-03")
+    assert verdict.reports == 2 and verdict.distinct_sources == 1
+    bad_time = pd.DataFrame({"number": ["0912345678"], "time": pd.Series(["2026-01-02\udc80"], dtype=object)})
+    message = numrep.ReputationDB.from_frame(bad_time, category=None).ingest_stats["first_bad_rows"][0]["message"]
+    assert message.startswith('bad time "2026-01-02\\x80" (column time)')
