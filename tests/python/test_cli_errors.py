@@ -464,6 +464,26 @@ def test_ctrl_c_after_the_save_says_the_database_was_replaced(tmp_path: Path, mo
     assert capsys.readouterr().err == ""  # quietly: nothing was replaced
 
 
+def test_ctrl_c_after_an_upgrade_saved_says_the_database_was_replaced(tmp_path: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch,
+                                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """`numrep upgrade` interrupted once its save was done exited 130 and said nothing, as build
+    did before it said so."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text(REPORTS, encoding="utf-8")
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
+    original = numrep.ReputationDB.save
+
+    def saved_then_interrupted(self: numrep.ReputationDB, path: object, **options: object) -> None:
+        original(self, path, **options)  # type: ignore[arg-type]
+        raise KeyboardInterrupt
+
+    capsys.readouterr()
+    monkeypatch.setattr(numrep.ReputationDB, "save", saved_then_interrupted)
+    assert cli.main(["upgrade", str(tmp_path / "db")]) == 130
+    assert capsys.readouterr().err == f"numrep: interrupted once the database was saved: {tmp_path / 'db'} holds the new one\n"
+
+
 # Root reads and writes anywhere: a command run as root without the capabilities that let it
 # (as an ordinary user has none); nothing for an ordinary user.
 WITHOUT_ROOT_POWERS = ([shutil.which("setpriv") or "setpriv", "--inh-caps=-dac_override,-dac_read_search",

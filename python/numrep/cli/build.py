@@ -29,6 +29,7 @@ from .common import (
     region_option,
     region_text,
     report_time,
+    said_if_saved_when_interrupted,
 )
 from .output import ProgressBar, format_size
 
@@ -213,16 +214,6 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
 
 
-def _publication(output: str) -> tuple[int, int] | None:
-    """Which publication `output` holds: its MANIFEST's inode and time (a save renames a new
-    one in), None without one."""
-    try:
-        st = os.stat(os.path.join(output, "MANIFEST"))
-    except OSError:
-        return None
-    return st.st_ino, st.st_mtime_ns
-
-
 def run(args: argparse.Namespace) -> int:
     # An empty name (--time '') leaves that field out, as None does in Python: a file of numbers
     # alone builds with --time '' --category '' --default-time ISO.
@@ -239,26 +230,15 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is before 1970-01-01, the earliest "
                          "time a report can carry")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
-    published_before = _publication(args.output)
     try:
-        db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
-                                   delimiter=args.delimiter,
-                                   region="preset" if args.region is None else region_option(args.region),
-                                   half_life=args.half_life, strict=args.strict, rejects=args.rejects,
-                                   default_time=args.default_time, progress=bar, memory=args.memory,
-                                   shards=args.shards, temp_dir=args.temp_dir, dask=args.dask, workers=args.workers)
-    except KeyboardInterrupt:
-        # Once reading is done, the merge and the save run without a pause where Ctrl-C is
-        # raised: it comes after them, and the new database is in place. Said, as status 130
-        # alone reads as "nothing was replaced".
-        if _publication(args.output) != published_before:
-            if bar is not None:
-                bar.close()
-                bar = None
-            with contextlib.suppress(OSError, ValueError):
-                print(f"numrep: interrupted once the database was saved: {args.output} holds the new one",
-                      file=sys.stderr, flush=True)
-        raise
+        with said_if_saved_when_interrupted(args.output, bar.close if bar is not None else None):
+            db, facts = build_database(args.reports, args.output, preset=args.preset, columns=columns,
+                                       delimiter=args.delimiter,
+                                       region="preset" if args.region is None else region_option(args.region),
+                                       half_life=args.half_life, strict=args.strict, rejects=args.rejects,
+                                       default_time=args.default_time, progress=bar, memory=args.memory,
+                                       shards=args.shards, temp_dir=args.temp_dir, dask=args.dask,
+                                       workers=args.workers)
     finally:
         if bar is not None:
             bar.close()

@@ -207,3 +207,32 @@ def open_db(path: str) -> ReputationDB:
     if not os.path.exists(path) and not _link_loop(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
         raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
     return ReputationDB.open(path)
+
+
+def _publication(path: str) -> tuple[int, int] | None:
+    """Which publication the database at `path` holds: its MANIFEST's inode and time (a save
+    renames a new one in), None without one."""
+    try:
+        st = os.stat(os.path.join(path, "MANIFEST"))
+    except OSError:
+        return None
+    return st.st_ino, st.st_mtime_ns
+
+
+@contextlib.contextmanager
+def said_if_saved_when_interrupted(path: str, before_saying: Callable[[], None] | None = None) -> Iterator[None]:
+    """A Ctrl-C that comes once the database at `path` is saved (the merge and the save run
+    without a pause where it is raised, so it comes after them) says that the new one is in
+    place, as status 130 alone reads as "nothing was replaced". `before_saying` clears the line
+    first (a progress bar)."""
+    before = _publication(path)
+    try:
+        yield
+    except KeyboardInterrupt:
+        if _publication(path) != before:
+            if before_saying is not None:
+                before_saying()
+            with contextlib.suppress(OSError, ValueError):
+                print(f"numrep: interrupted once the database was saved: {path} holds the new one",
+                      file=sys.stderr, flush=True)
+        raise

@@ -125,6 +125,7 @@ class ProgressBar:
         self.drawn = True
 
     def close(self) -> None:
-        if self.drawn:
+        if self.drawn:  # once: a second close writes nothing
             self.stream.write("\n")
             self.stream.flush()
+            self.drawn = False

@@ -6,19 +6,20 @@ from __future__ import annotations
 import argparse
 import os
 
-from .common import EXIT_OK, open_db, region_option, region_text
+from .common import EXIT_OK, open_db, region_option, region_text, said_if_saved_when_interrupted
 
 
 def run(args: argparse.Namespace) -> int:
     before = "format 2" if os.path.isfile(os.path.join(args.db, "MANIFEST")) else "format 1"
     db = open_db(args.db)
     # New files, then one rename of the manifest: a crash leaves the old or the new.
-    if args.region is None:
-        db.save(args.db)
-        region = db.region
-    else:  # format 1 kept no region: numrep 0.1 read national forms as VN; 'none': international only
-        region = region_option(args.region)
-        db.save(args.db, region=region)
+    with said_if_saved_when_interrupted(args.db):
+        if args.region is None:
+            db.save(args.db)
+            region = db.region
+        else:  # format 1 kept no region: numrep 0.1 read national forms as VN; 'none': international only
+            region = region_option(args.region)
+            db.save(args.db, region=region)
     region = region.upper() if region else "none"  # as saved ("us" is US)
     print(f"{args.db}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
     return EXIT_OK
