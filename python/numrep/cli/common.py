@@ -205,7 +205,9 @@ def _link_loop(path: str) -> bool:
 def open_db(path: str) -> ReputationDB:
     # A database numrep 0.1 left at DB.tmp-old when killed mid-save is put back by open.
     if not os.path.exists(path) and not _link_loop(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
-        raise FileNotFoundError(2, f"no database at {path!r} (build one with `numrep build REPORTS -o {path}`)", path)
+        # '{path}', not {path!r}: repr wrote a name's bytes that are no UTF-8 as \udcff, where
+        # the streams write them as they were (as the rest of the line does).
+        raise FileNotFoundError(2, f"no database at '{path}' (build one with `numrep build REPORTS -o {path}`)", path)
     return ReputationDB.open(path)
 
 
