@@ -342,10 +342,16 @@ TEST_CASE("a shard's files are never replaced once written; a save rewrites a da
     build_dir(dir, make_reports(600, 15), o);
     auto db = numrep::reputation_db::open(dir);
     const auto m = directory::read_manifest(dir);
-    // A stale worker of an abandoned publication writing a name that exists is refused.
+    // A stale worker of an abandoned publication writing other stores under a name that exists
+    // is refused.
     CHECK_THROWS_WITH(directory::write_shard(dir, m.generation, 1, m.shards[1].first_key, m.shards[1].last_key,
-                                             *db.records(1), *db.reported_numbers(1)),
+                                             *db.records(0), *db.reported_numbers(0)),
                       numrep_test::contains("already written by another publication"));
+    CHECK(directory::read_manifest(dir).shards == m.shards);
+    // The same stores written again (a Dask task re-run after its worker was lost) are the file
+    // there: kept, and the entry is the published one. Refused, the retry failed the build.
+    CHECK(directory::write_shard(dir, m.generation, 1, m.shards[1].first_key, m.shards[1].last_key, *db.records(1),
+                                 *db.reported_numbers(1)) == m.shards[1]);
     CHECK(directory::read_manifest(dir).shards == m.shards);
     CHECK(what_opens(dir).substr(0, 8) != "refused:");
     // Shard 2's published Bloom filter damaged (its header): the next save writes shard 2 again

@@ -470,8 +470,19 @@ struct settings {
     double bloom_fpr = 0.001;
 };
 
+// Whether two store files hold the same bytes, by their sizes and the payload checksums their
+// headers hold (false when either cannot be read).
+inline bool same_store_file(const std::filesystem::path& a, const std::filesystem::path& b) noexcept {
+    try {
+        return std::filesystem::file_size(a) == std::filesystem::file_size(b) &&
+               store_header_checksum(a) == store_header_checksum(b);
+    } catch (const std::exception&) {
+        return false;
+    }
+}
+
 // Saves a new file at `path` with save(staging path), then gives it its name only if no file has
-// it: a worker of an abandoned publication still running can then never replace a file that a
+// it (or one with the same bytes): a worker of an abandoned publication still running can then never replace a file that a
 // later publication of the same generation wrote (it fails instead). The staging name is a
 // temporary one (removed by cleanup if a crash leaves it); link() refuses an existing name.
 template <class Save>
@@ -485,10 +496,18 @@ void place_new_file(const std::filesystem::path& path, Save save) {
         const int error = errno;
         std::error_code ignored;
         if (error == EEXIST) {
+            // A task run again writes the same bytes again (Dask re-runs a shard's write when the
+            // worker that ran it is lost, and the merge is in partition order): the file there is
+            // this one, kept, where refusing it failed every such build. Another is refused.
+            const bool same = same_store_file(path, staging);
             std::filesystem::remove(staging, ignored);
-            throw_invalid_argument(path.string() +
-                                   ": already written by another publication (a worker of an abandoned build?); "
-                                   "not replaced");
+            if (!same)
+                throw_invalid_argument(path.string() +
+                                       ": already written by another publication (a worker of an abandoned build?); "
+                                       "not replaced");
+            if (!fsync_directory(path.parent_path()))
+                throw_file_error(EIO, path.parent_path(), "cannot flush the directory");
+            return;
         }
         // A file system without hard links: rename, having checked the name is free.
         if (std::filesystem::exists(path, ignored)) {
