@@ -27,14 +27,29 @@ constexpr char detect_delimiter(std::string_view text) noexcept {
     std::size_t counts[4] = {};
     if (text.starts_with("\xEF\xBB\xBF")) text.remove_prefix(3);
     while (!text.empty() && (text.front() == '\n' || text.front() == '\r')) text.remove_prefix(1);
+    // As the reader reads quotes: one opens a quoted field only where a field starts (the line's
+    // start, or after a delimiter, whichever candidate it is); elsewhere it is an ordinary
+    // character. A stray quote in a header name ("note\"") opened one here, the line break after
+    // it was skipped, and the next row's quoted commas outvoted the header's ';'.
     bool quoted = false;
-    for (const char c : text) {
-        if (c == '"') {
-            quoted = !quoted;  // "" inside quotes toggles twice: no effect, as it should
-        } else if (!quoted) {
-            if (c == '\n' || c == '\r') break;
-            for (std::size_t i = 0; i < 4; ++i) counts[i] += (c == candidates[i]) ? 1U : 0U;
+    for (std::size_t at = 0; at < text.size(); ++at) {
+        const char c = text[at];
+        if (quoted) {
+            if (c == '"') {
+                if (at + 1 < text.size() && text[at + 1] == '"') ++at;  // "" inside quotes: a quote
+                else
+                    quoted = false;
+            }
+            continue;
         }
+        if (c == '\n' || c == '\r') break;
+        const bool field_start = at == 0 ||
+                                 std::string_view(candidates, 4).find(text[at - 1]) != std::string_view::npos;
+        if (c == '"' && field_start) {
+            quoted = true;
+            continue;
+        }
+        for (std::size_t i = 0; i < 4; ++i) counts[i] += (c == candidates[i]) ? 1U : 0U;
     }
     std::size_t best = 0;
     for (std::size_t i = 1; i < 4; ++i)

@@ -111,7 +111,12 @@ TEST_CASE("csv: any delimiter, or detected from the header line", "[ingest][csv]
     CHECK(numrep::detect_delimiter("a\tb\n") == '\t');
     CHECK(numrep::detect_delimiter("a|b|c,d\n") == '|');
     CHECK(numrep::detect_delimiter("\"x;y;z\",b\n") == ',');  // not inside quotes
-    CHECK(numrep::detect_delimiter("\n\r\na;b;c\n") == ';');  // blank lines before the header
+    // A quote opens a field only where one starts, as the reader reads it: a stray one in a header
+    // name skipped the line break, and the next row's quoted commas outvoted the header's ';'.
+    CHECK(numrep::detect_delimiter("number;time;note\"\n0912345678;2025-03-01;\"a,b,c\"\n") == ';');
+    CHECK(numrep::detect_delimiter("a;\"b,\"\"c,d\"\"\";e\n") == ';');  // "" inside quotes is a quote
+    CHECK(numrep::detect_delimiter("a\"b,c;d;e\n") == ';');             // mid-field: an ordinary character
+    CHECK(numrep::detect_delimiter("\n\r\na;b;c\n") == ';');            // blank lines before the header
     CHECK(numrep::detect_delimiter("\xEF\xBB\xBF\na;b\n") == ';');
     CHECK(numrep::detect_delimiter("single\n") == ',');
     CHECK(numrep::detect_delimiter("a,b;c\n") == ',');  // a tie goes to the comma
