@@ -268,7 +268,9 @@ class BloomFilter:
     def approx_len(self) -> float:
         """
         An ESTIMATE of the number of distinct numbers added, from the bits set (within a few percent up to
-        capacity; repeated adds of one number count once). A pass over the bits; releases the GIL.
+        capacity for a filter of a few thousand numbers or more, within about 15% for one of 10 to 100;
+        repeated adds of one number count once). Of `a & b`, the numbers whose bits both filters set, which
+        overcounts those added to both. A pass over the bits; releases the GIL.
         """
     def clear(self) -> None:
         """
@@ -762,6 +764,10 @@ def _csv_records(paths: str | bytes | os.PathLike[str] | os.PathLike[bytes] | co
     """
     CSV files read as _from_csv reads them, as one record per number: (keys, records, ingest stats, the region national forms were read in).
     """
+def _escaped(text: str) -> str:
+    """
+    Text as numrep's messages show it: control and invisible characters, bytes that were no UTF-8 (lone surrogates) and backslashes escaped (the CLI's tables).
+    """
 def _loose_column_name(name: str) -> str:
     """
     A header name as the CSV reader compares it with a field's (ASCII lower case, without ' ', '-', '_').
@@ -800,6 +806,10 @@ def _partial_records(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64
     """
 def _phone_number_from_state(key: typing.SupportsInt | typing.SupportsIndex, is_legacy: bool, extension: str = '') -> PhoneNumber:
     ...
+def _quote(text: str) -> str:
+    """
+    Text quoted as the C++ messages quote a value: escaped, and cut after 64 bytes with its size.
+    """
 def _source_ids(values: collections.abc.Sequence[str | None]) -> numpy.typing.NDArray[numpy.uint32]:
     """
     Source ids of names as every reader computes them (numrep::source_id: a 32-bit hash of the trimmed UTF-8 name; 0 for None or a blank name).

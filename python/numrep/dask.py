@@ -92,14 +92,14 @@ def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], h
 
 def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
                      half_life_days: float) -> _Part:
-    from ._ingest import _checked_parquet_columns, _read_row_group
+    from ._ingest import _arrow_frame, _checked_parquet_columns, _read_row_group
 
     parquet, fields = _checked_parquet_columns(path, columns)
     columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
     wanted = [c for c in dict.fromkeys(fields.values()) if c is not None]
     table = _read_row_group(path, parquet, row_group, wanted)
-    return _frame_records(table.to_pandas(), {"file": path, "row_group": row_group, "first_row": first_row},
-                          columns, half_life_days)
+    return _frame_records(_arrow_frame(table, fields["source"]),
+                          {"file": path, "row_group": row_group, "first_row": first_row}, columns, half_life_days)
 
 
 def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> _Part:

@@ -955,10 +955,10 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
                "in the future" if seconds > 0 else
                "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
-        message = f'bad time "{_escaped_surrogates(row[time])}" (column {time}): {why}'
+        message = f"bad time {_core._quote(str(row[time]))} (column {time}): {why}"
     else:
         reason = "bad_not_spam"
-        message = (f'bad not_spam value "{_escaped_surrogates(row[not_spam])}" (column {not_spam}): expected empty, '
+        message = (f"bad not_spam value {_core._quote(str(row[not_spam]))} (column {not_spam}): expected empty, "
                    "0/1 (or 0.0/1.0), true/false, yes/no, y/n or t/f")
     return {"row": i, "reason": reason, "message": message}
 
@@ -979,7 +979,10 @@ def _as_frame(reports: Any) -> Any:
 
     if isinstance(reports, pd.DataFrame):
         return reports
-    if hasattr(reports, "to_pandas"):  # pyarrow.Table / RecordBatch
+    if hasattr(reports, "to_pandas"):  # pyarrow.Table / RecordBatch, polars DataFrame
+        if type(reports).__module__.startswith("pyarrow"):
+            # Its columns as they are (a pandas index saved in it is a column here).
+            return reports.to_pandas(ignore_metadata=True)
         return reports.to_pandas()
     if isinstance(reports, (str, bytes)):
         raise TypeError("numrep: reports must be a DataFrame, an Arrow table or an iterable of dicts; "

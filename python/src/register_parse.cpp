@@ -191,6 +191,13 @@ void register_parse(py::module_& m) {
     m.def("parse", &parse_value, py::arg("value"), py::arg("region") = default_region_code(),
           "Parse a phone number in any written form. National forms use `region` (None: international only).\n"
           "Raises ParseError (a ValueError) naming the input and the reason.");
+    m.def(
+        "_escaped", [](const py::str& text) { return detail::escaped(utf8_of(text)); }, py::arg("text"),
+        "Text as numrep's messages show it: control and invisible characters, bytes that were no UTF-8 (lone "
+        "surrogates) and backslashes escaped (the CLI's tables).");
+    m.def(
+        "_quote", [](const py::str& text) { return detail::quote(utf8_of(text)); }, py::arg("text"),
+        "Text quoted as the C++ messages quote a value: escaped, and cut after 64 bytes with its size.");
     m.def("_parse_error_reasons", &parse_error_reasons, py::arg("values"), py::arg("region"),
           "ParseError.reason of each value as parse_many(values, region) reads it, \"\" where it parses.");
     m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(),
@@ -233,9 +240,11 @@ void register_parse(py::module_& m) {
             // pybind11's own conversion read through __int__ (np.array("0912345678") was 912345678).
             if (!is_integer(key))
                 throw py::type_error("numrep: is_valid_key takes an int key, got " + a_or_an(type_name(key)));
-            const py::int_ v = as_int(key);
-            return v > py::int_(0) && v <= py::int_(detail::max_key) &&
-                   phone_number::from_key(v.cast<std::uint64_t>()).has_value();
+            int overflow = 0;  // beyond a long long: no key (2**64 and -2**70 included)
+            const long long v = PyLong_AsLongLongAndOverflow(as_int(key).ptr(), &overflow);
+            if (v == -1 && PyErr_Occurred()) throw py::error_already_set();
+            return overflow == 0 && v > 0 && static_cast<std::uint64_t>(v) <= detail::max_key &&
+                   phone_number::from_key(static_cast<std::uint64_t>(v)).has_value();
         },
         py::arg("key"), "True if `key` is the E.164 digits of a number with an assigned country code.");
     m.def(

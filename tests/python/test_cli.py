@@ -80,6 +80,16 @@ def test_info_table() -> None:
     assert "+84323456789" in lines[2] and "Viettel" in lines[2] and lines[2].rstrip().endswith("yes")
 
 
+def test_tables_escape_what_would_move_the_cursor() -> None:
+    """An input's trailing carriage return (which the parser reads past, as libphonenumber drops
+    trailing junk) went into the table as written: on a terminal the rest of the row overwrote it.
+    Tables escape text as the messages do."""
+    result = run("info", "0912345678\r", "0912 345 678\u202e")
+    assert result.returncode == 0, result.stderr
+    assert "\r" not in result.stdout and "\u202e" not in result.stdout
+    assert "0912345678\\x0d" in result.stdout and "0912 345 678\\u202e" in result.stdout
+
+
 def test_info_json_and_stdin() -> None:
     result = run("info", "--json", "-", "113", stdin="0243 826 4321\n\n+1 469 257 6503\n")
     assert result.returncode == 0, result.stderr

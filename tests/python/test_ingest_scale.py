@@ -475,3 +475,43 @@ def test_integer_numbers_that_do_not_parse_are_counted_by_the_integer_rule(tmp_p
     with pytest.raises(numrep.ParseError) as error:
         numrep.parse(5, region="VN")
     assert error.value.reason == "invalid_integer"
+
+
+def test_integer_sources_beyond_2_53_with_a_null_are_the_sources_csv_reads(tmp_path: Path) -> None:
+    """An int64 source column with a null came through pandas as floats: 2**53 + 1, + 3 and + 5
+    were named 9007199254740992.0 and 9007199254740996.0, three reporters counted as one or two,
+    and the score differed from the CSV build's."""
+    ids = [2**53 + 1, 2**53 + 3, 2**53 + 5, None]
+    table = pa.table({"number": ["0912345678"] * 4, "time": ["2025-01-10", "2025-01-11", "2025-01-12", "2025-01-13"],
+                      "category": ["scam"] * 4, "source": pa.array(ids, type=pa.int64())})
+    parquet_db = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "r.parquet", table=table))
+    (tmp_path / "r.csv").write_text("number,time,category,source\n" + "".join(
+        f"0912345678,{t},scam,{'' if s is None else s}\n" for t, s in zip(table["time"].to_pylist(), ids)))
+    csv_db = numrep.ReputationDB.from_csv(tmp_path / "r.csv")
+    for db in (parquet_db, numrep.ReputationDB.build(tmp_path / "r.parquet", tmp_path / "built")):
+        verdict, expected = db.check("0912345678", now=NOW), csv_db.check("0912345678", now=NOW)
+        assert verdict.distinct_sources == expected.distinct_sources == 3
+        assert verdict.score == expected.score
+
+
+def test_a_parquet_file_pandas_wrote_with_an_index_builds(tmp_path: Path) -> None:
+    """`df.set_index("number").to_parquet()` keeps the number as a column of the file, which pandas'
+    metadata made the frame's index again: "columns ['number'] not in the frame (it has ['time',
+    'category'])", about a file that has it."""
+    frame(ROWS[:4]).set_index("number").to_parquet(tmp_path / "indexed.parquet")
+    assert "number" in pq.ParquetFile(tmp_path / "indexed.parquet").schema_arrow.names
+    expected = numrep.ReputationDB.from_frame(frame(ROWS[:4]))
+    for db in (numrep.ReputationDB.from_parquet(tmp_path / "indexed.parquet"),
+               numrep.ReputationDB.from_frame(pq.read_table(tmp_path / "indexed.parquet"))):
+        assert_same_records(db, expected)
+
+
+def test_bad_row_messages_cut_a_long_value_as_csv_does(tmp_path: Path) -> None:
+    """A 1 MB bad time was quoted whole in its bad row's message (and `numrep build` printed it),
+    where from_csv cuts it after 64 bytes and gives its size."""
+    long_time = "2025-" + "x" * 1_000_000
+    rows = [("0912345678", long_time, "scam", "alice", "")]
+    parquet_stats = numrep.ReputationDB.from_parquet(write_parquet(tmp_path / "r.parquet", rows)).ingest_stats
+    csv_stats = numrep.ReputationDB.from_csv(write_csv(tmp_path / "r.csv", rows)).ingest_stats
+    message = parquet_stats["first_bad_rows"][0]["message"]
+    assert len(message) < 300 and message == csv_stats["first_bad_rows"][0]["message"]

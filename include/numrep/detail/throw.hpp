@@ -42,18 +42,19 @@ inline std::string code_point_name(char32_t c) {
     return "U+" + digits;
 }
 
-// Quotes untrusted input for an error message: printable characters as they are (well-formed
-// UTF-8 included, so that "Số 0912" reads as written), control characters, invisible ones and
-// bytes that are not UTF-8 escaped (\x1b, \u200b, \xff), long inputs cut at a character (a
-// 10 MB string must not become a 40 MB message).
-inline std::string quote(std::string_view text) {
-    constexpr std::size_t shown = 64;  // bytes of the input
+// Untrusted input as it may be shown: printable characters as they are (well-formed UTF-8
+// included, so that "Số 0912" reads as written), control characters, invisible ones and bytes
+// that are not UTF-8 escaped (\x1b, \u200b, \xff), and '\' (and '"' when `quoted`, for text
+// shown between quotes) escaped too, so that an escape cannot be mistaken for the text. At most
+// `limit` bytes of the input, cut at a character; `used`, when given, gets how many were shown.
+inline std::string escaped(std::string_view text, bool quoted = false, std::size_t limit = std::string_view::npos,
+                           std::size_t* used = nullptr) {
     constexpr char hex[] = "0123456789abcdef";
     const auto escape = [&](std::string& out, const char* prefix, std::uint32_t value, int digits) {
         out += prefix;
         for (int d = digits - 1; d >= 0; --d) out += hex[(value >> (4 * d)) & 15];
     };
-    std::string out = "\"";
+    std::string out;
     std::size_t i = 0;
     while (i < text.size()) {
         const auto c = static_cast<unsigned char>(text[i]);
@@ -61,8 +62,8 @@ inline std::string quote(std::string_view text) {
         const decoded d = c >= 0x20 && c < 0x7F ? decoded{c, 1}
                           : c < 0x80            ? decoded{invalid_code_point, 1}
                                                 : decode_at(text, i);
-        if (i + d.length > shown) break;  // the quote stops before a character that would end past `shown`
-        if (c == '"' || c == '\\') {
+        if (i + d.length > limit) break;  // stops before a character that would end past `limit`
+        if ((c == '"' && quoted) || c == '\\') {
             out += '\\';
             out += static_cast<char>(c);
         } else if (d.code_point == invalid_code_point) {
@@ -74,8 +75,17 @@ inline std::string quote(std::string_view text) {
         }
         i += d.length;
     }
-    out += '"';
-    if (i < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";
+    if (used != nullptr) *used = i;
+    return out;
+}
+
+// Quotes untrusted input for an error message (escaped): long inputs cut at a character (a 10 MB
+// string must not become a 40 MB message).
+inline std::string quote(std::string_view text) {
+    constexpr std::size_t shown = 64;  // bytes of the input
+    std::size_t used = 0;
+    std::string out = "\"" + escaped(text, true, shown, &used) + "\"";
+    if (used < text.size()) out += "... (" + std::to_string(text.size()) + " bytes)";
     return out;
 }
 

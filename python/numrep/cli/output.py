@@ -13,6 +13,7 @@ import unicodedata
 from collections.abc import Callable, Sequence
 from typing import Any, TextIO
 
+from .. import _core
 from .._display import _bytes
 
 
@@ -26,12 +27,14 @@ def pad(text: str, width: int) -> str:
 
 
 def print_table(rows: Sequence[dict[str, object]], columns: Sequence[str]) -> None:
-    """Rows as aligned columns under a header line; booleans as yes/no."""
+    """Rows as aligned columns under a header line; booleans as yes/no. Text is escaped as the
+    messages escape it: an input's carriage return, backspaces or direction marks, written as
+    they were, moved the cursor over the row on a terminal and threw the columns out."""
     def cell(row: dict[str, object], column: str) -> str:
         value = row.get(column, "")
         if isinstance(value, bool):
             return "yes" if value else "no"
-        return str(value)
+        return _core._escaped(str(value))
 
     widths = {c: max([len(c)] + [display_width(cell(r, c)) for r in rows]) for c in columns}
     print("  ".join(pad(c, widths[c]) for c in columns).rstrip())
