@@ -612,8 +612,19 @@ def _text(values: Any) -> Any:
     except UnicodeDecodeError:
         return values.map(lambda v: v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else v,
                           na_action="ignore").astype("string")
-    except UnicodeEncodeError:  # a str with lone surrogates, kept as it is (see _report_arrays)
-        return values.astype("object")
+    except UnicodeEncodeError:
+        # A str with lone surrogates (bytes that were no UTF-8), which a string dtype cannot hold:
+        # kept as it is, for the readers to find (a bad number or time, a source hashed from the
+        # bytes it stands for); every other value as astype("string") gives it (an int as its digits).
+        import pandas as pd
+
+        def text(v: Any) -> Any:
+            if isinstance(v, str) or (pd.api.types.is_scalar(v) and pd.isna(v)):
+                return v
+            return v.decode("utf-8", "backslashreplace") if isinstance(v, bytes) else str(v)
+
+        # A Series of objects as given (Series.map would infer pandas' string dtype, which refuses them).
+        return pd.Series([text(v) for v in values.tolist()], dtype=object, index=values.index)
 
 
 def _column_codes(values: Any) -> tuple[np.ndarray, list[str]]:

@@ -1375,3 +1375,14 @@ def test_a_source_with_lone_surrogates_is_the_source_from_csv_reads_from_its_byt
     bad_time = pd.DataFrame({"number": ["0912345678"], "time": pd.Series(["2026-01-02\udc80"], dtype=object)})
     message = numrep.ReputationDB.from_frame(bad_time, category=None).ingest_stats["first_bad_rows"][0]["message"]
     assert message.startswith('bad time "2026-01-02\\x80" (column time)')
+
+
+def test_a_mixed_column_with_a_lone_surrogate_reads_its_other_values_as_before() -> None:
+    """With a lone surrogate in an object column, the column was kept as objects, so its ints and
+    bools were no longer text to the readers: a unix-seconds time beside it became a bad row."""
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({"number": ["0912345678", "0912345679", "0912345670"],
+                          "time": pd.Series([1735689600, "2025-01-01", "2025-01-0\udc80"], dtype=object),
+                          "not_spam": pd.Series([1, True, "1"], dtype=object)})
+    stats = numrep.ReputationDB.from_frame(frame, category=None).ingest_stats
+    assert stats["good"] == 2 and stats["bad_by_reason"] == {"bad_time": 1}
