@@ -220,14 +220,17 @@ def test_a_report_file_that_fails_to_read_is_named(tmp_path: Path) -> None:
     assert_one_error_line(result, 1, "cannot read report file '/proc/self/mem': Input/output error")
 
 
-def test_a_missing_database_whose_name_is_not_utf8_is_named_as_given(tmp_path: Path) -> None:
-    """`check -d $'nodb\\xff'` named it 'nodb\\udcff' (Python's repr of the byte) in the same line
-    that gave the name as it was in the suggested command."""
-    name = bytes(tmp_path) + b"/nodb\xff"
-    result = subprocess.run([sys.executable, "-m", "numrep", "check", "-d", os.fsdecode(name), "0912345678"],
-                            capture_output=True, timeout=120)
-    assert result.returncode == 1
-    assert b"no database at '" + name + b"' (build one" in result.stderr and b"udcff" not in result.stderr
+def test_a_missing_database_whose_name_is_not_utf8_is_named_as_messages_name_values(tmp_path: Path) -> None:
+    """`check -d $'nodb\\xff'` named it 'nodb\\udcff' (Python's repr of the byte); a control
+    character in the name is escaped, as messages escape any value (an ESC must not reach the
+    terminal)."""
+    for name, shown in ((b"/nodb\xff", "/nodb\\xff"), (b"/no\x1b[31mdb", "/no\\x1b[31mdb")):
+        path = os.fsdecode(bytes(tmp_path) + name)
+        result = subprocess.run([sys.executable, "-m", "numrep", "check", "-d", path, "0912345678"],
+                                capture_output=True, timeout=120)
+        assert result.returncode == 1
+        assert f"no database at '{tmp_path}{shown}' (build one".encode() in result.stderr, result.stderr
+        assert b"udcff" not in result.stderr and b"\x1b" not in result.stderr
 
 
 def test_closed_stdin_is_one_line() -> None:

@@ -205,9 +205,11 @@ def _link_loop(path: str) -> bool:
 def open_db(path: str) -> ReputationDB:
     # A database numrep 0.1 left at DB.tmp-old when killed mid-save is put back by open.
     if not os.path.exists(path) and not _link_loop(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
-        # '{path}', not {path!r}: repr wrote a name's bytes that are no UTF-8 as \udcff, where
-        # the streams write them as they were (as the rest of the line does).
-        raise FileNotFoundError(2, f"no database at '{path}' (build one with `numrep build REPORTS -o {path}`)", path)
+        # Escaped as messages escape a value (control characters, and bytes that are no UTF-8 as
+        # \xff): {path!r} wrote those bytes as Python's \udcff.
+        shown = _core._escaped(path)
+        raise FileNotFoundError(2, f"no database at '{shown}' (build one with `numrep build REPORTS -o {shown}`)",
+                                shown)  # the name the error's line begins with, escaped too
     return ReputationDB.open(path)
 
 
