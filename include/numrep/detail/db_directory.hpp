@@ -301,9 +301,20 @@ inline std::string manifest_not_numrep(const std::filesystem::path& dir) {
 class directory_handle {
 public:
     explicit directory_handle(const std::filesystem::path& dir) {
+        const char* name = dir.empty() ? "." : dir.c_str();
         do {
-            fd_ = ::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+            fd_ = ::open(name, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
         } while (fd_ < 0 && errno == EINTR);
+#ifdef O_PATH
+        // A directory that may be written and searched but not listed (-wx): saving into it needs
+        // no more (it names every file it touches), so the handle needs no more either; it then
+        // lists nothing (names() is empty), and only the cleanup is skipped, as before handles.
+        if (fd_ < 0 && errno == EACCES) {
+            do {
+                fd_ = ::open(name, O_PATH | O_DIRECTORY | O_CLOEXEC);
+            } while (fd_ < 0 && errno == EINTR);
+        }
+#endif
     }
     ~directory_handle() {
         if (fd_ >= 0) ::close(fd_);
@@ -470,8 +481,8 @@ struct settings {
     double bloom_fpr = 0.001;
 };
 
-// Whether two store files hold the same bytes, by their sizes and the payload checksums their
-// headers hold (false when either cannot be read).
+// Whether two store files hold the same store: the same size and the same payload checksum in
+// their headers (64-bit XXH3 of every byte after the header; false when either cannot be read).
 inline bool same_store_file(const std::filesystem::path& a, const std::filesystem::path& b) noexcept {
     try {
         return std::filesystem::file_size(a) == std::filesystem::file_size(b) &&
@@ -496,7 +507,7 @@ void place_new_file(const std::filesystem::path& path, Save save) {
         const int error = errno;
         std::error_code ignored;
         if (error == EEXIST) {
-            // A task run again writes the same bytes again (Dask re-runs a shard's write when the
+            // A task run again writes the same store again (Dask re-runs a shard's write when the
             // worker that ran it is lost, and the merge is in partition order): the file there is
             // this one, kept, where refusing it failed every such build. Another is refused.
             const bool same = same_store_file(path, staging);
@@ -509,10 +520,15 @@ void place_new_file(const std::filesystem::path& path, Save save) {
                 throw_file_error(EIO, path.parent_path(), "cannot flush the directory");
             return;
         }
-        // A file system without hard links: rename, having checked the name is free.
+        // A file system without hard links: rename, having checked the name is free (or holds
+        // this file already, as above).
         if (std::filesystem::exists(path, ignored)) {
+            const bool same = same_store_file(path, staging);
             std::filesystem::remove(staging, ignored);
-            throw_invalid_argument(path.string() + ": already written by another publication; not replaced");
+            if (!same) throw_invalid_argument(path.string() + ": already written by another publication; not replaced");
+            if (!fsync_directory(path.parent_path()))
+                throw_file_error(EIO, path.parent_path(), "cannot flush the directory");
+            return;
         }
         if (::rename(staging.c_str(), path.c_str()) != 0) throw_file_error(errno, path, "cannot name");
     } else {
