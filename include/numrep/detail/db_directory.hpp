@@ -493,9 +493,10 @@ inline bool same_store_file(const std::filesystem::path& a, const std::filesyste
 }
 
 // Saves a new file at `path` with save(staging path), then gives it its name only if no file has
-// it (or one with the same bytes): a worker of an abandoned publication still running can then never replace a file that a
-// later publication of the same generation wrote (it fails instead). The staging name is a
-// temporary one (removed by cleanup if a crash leaves it); link() refuses an existing name.
+// it (a file there holding the same store is kept as it is): a worker of an abandoned publication
+// still running can then never replace a file that a later publication of the same generation
+// wrote (it fails instead). The staging name is a temporary one (removed by cleanup if a crash
+// leaves it); link() refuses an existing name.
 template <class Save>
 void place_new_file(const std::filesystem::path& path, Save save) {
     static std::atomic<unsigned> counter{0};
