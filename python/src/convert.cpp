@@ -167,6 +167,16 @@ bool is_missing(const py::handle& item) {
     return name == "NAType" || name == "NaTType";
 }
 
+// Item i of a list or tuple (as PySequence_Fast gives it), held while it is read. Python code run
+// since the last item (an item's __index__, a type's __name__, another thread meanwhile) may have
+// shortened the list: its size is read again each time, and a shorter one is a RuntimeError
+// (read through a size taken at the start, it was freed memory). The message is made only then.
+py::object held_item(const py::handle& items, std::size_t i, std::string_view method, const char* list) {
+    if (i >= static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr())))
+        throw std::runtime_error(context(method) + "the list of " + list + " changed size during the call");
+    return py::reinterpret_borrow<py::object>(PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i)));
+}
+
 }  // namespace
 
 batch_regions regions_of(const py::handle& code, std::size_t count) {
@@ -195,13 +205,8 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     batch_regions out;
     out.homes.reserve(count);
     for (std::size_t i = 0; i < count; ++i) {
-        // is_missing may run Python code (a type's __name__), which may change the list: its size
-        // is read again each time, and the item held while it is read (as keys_of reads keys).
-        if (i >= static_cast<std::size_t>(PySequence_Fast_GET_SIZE(codes_fast.ptr())))
-            throw std::runtime_error("numrep: the list of regions changed size during the call");
-        const auto item = py::reinterpret_borrow<py::object>(
-            PySequence_Fast_GET_ITEM(codes_fast.ptr(), static_cast<Py_ssize_t>(i)));
-        if (is_missing(item)) {  // None, NaN, pandas' NA: no region
+        const py::object item = held_item(codes_fast, i, {}, "regions");  // is_missing may run Python code
+        if (is_missing(item)) {                                           // None, NaN, pandas' NA: no region
             out.homes.push_back(region::none());
             continue;
         }
@@ -565,10 +570,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
         raise_gathered = std::move(raise_it);
     };
     for (std::size_t i = 0; i < count && gathered == count; ++i) {
-        // An item's __index__ (or another thread meanwhile) may have shortened the list.
-        if (i >= static_cast<std::size_t>(Py_SIZE(items.ptr())))
-            throw std::runtime_error(context(method) + "the list of numbers changed size during the call");
-        py::object item = items[i];
+        py::object item = held_item(items, i, method, "numbers");
         if (py::isinstance<py::str>(item)) {
             Py_ssize_t size = 0;
             const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
@@ -702,7 +704,9 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
                 negative_key(options.method, as_int(py::object(array[at])), as_int(at).cast<std::size_t>());
             }
             key_array keys = key_array::ensure(array);
-            if (options.keys_are_the_callers != nullptr) *options.keys_are_the_callers = keys.data() == array.data();
+            const bool callers = keys.data() == array.data();
+            if (options.keys_are_the_callers != nullptr) *options.keys_are_the_callers = callers;
+            if (callers && options.copy_callers_keys) keys = key_array::ensure(keys.attr("copy")());
             return region_column_checked(keys);
         }
         // A column with nothing in it (pd.read_csv makes floats of an empty one) is read as
@@ -724,12 +728,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     std::uint64_t* data = out.mutable_data();
     bool all_integers = true;
     for (std::size_t i = 0; i < count; ++i) {
-        // An item's __index__ runs Python code, which may change the list (so may another thread
-        // meanwhile): its size is read again each time, and the item held while it is read.
-        if (i >= static_cast<std::size_t>(PySequence_Fast_GET_SIZE(items.ptr())))
-            throw std::runtime_error(context(options.method) + "the list of numbers changed size during the call");
-        const auto item = py::reinterpret_borrow<py::object>(
-            PySequence_Fast_GET_ITEM(items.ptr(), static_cast<Py_ssize_t>(i)));
+        const py::object item = held_item(items, i, options.method, "numbers");  // __index__ runs Python code
         // From the first value that is not an int, parse_texts reads the rest in order, so that
         // an error names the first bad row (a bad key after a missing value named the key).
         if (!is_integer(item)) {

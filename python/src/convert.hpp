@@ -80,6 +80,10 @@ struct batch_options {
     // Set, when given, to whether the keys are the caller's own memory (a uint64 array or Series
     // used as it is): a call that returns them copies them first.
     bool* keys_are_the_callers = nullptr;
+    // For a call that checks the keys with the GIL and reads them again without it
+    // (TrieStore.build, BloomFilter.add_many): the caller's own memory is copied first, so that
+    // another thread writing into it in between cannot change what was checked.
+    bool copy_callers_keys = false;
 };
 
 // Keys of a batch, as a contiguous uint64 array. Integer values are taken as they are (0 and

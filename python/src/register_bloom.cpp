@@ -133,8 +133,8 @@ void check_writable(const filter& f, const char* action) {
 // Keys of a batch (convert.hpp): integer arrays as they are, strings parsed with errors="raise",
 // so that an invalid item raises ParseError naming it instead of silently becoming key 0.
 key_array batch_keys(const numbers_arg& values, const regions_arg& home, const char* method,
-                     bool* keys_are_the_callers = nullptr) {
-    return keys_of(values, {.method = method, .region = home, .keys_are_the_callers = keys_are_the_callers});
+                     bool copy_callers_keys = false) {
+    return keys_of(values, {.method = method, .region = home, .copy_callers_keys = copy_callers_keys});
 }
 
 // Only E.164 keys go in: 0 is what parse_many(errors="coerce") gives for text that is no number,
@@ -155,10 +155,8 @@ void check_batch_keys(const key_array& keys, const char* method) {
 // The keys are checked with the GIL and inserted without it: the caller's own array is copied
 // first, so that another thread writing a 0 into it in between cannot put one in.
 void add_batch(bloom_holder& h, const numbers_arg& values, const regions_arg& home, const char* method) {
-    bool callers = false;
-    key_array keys = batch_keys(values, home, method, &callers);
+    const key_array keys = batch_keys(values, home, method, true);
     check_writable(h.bits, "add to");
-    if (callers) keys = key_array::ensure(keys.attr("copy")());
     check_batch_keys(keys, method);
     const std::span<const std::uint64_t> span(keys.data(), static_cast<std::size_t>(keys.size()));
     insert_with_gil_released(h, [&](filter& f) { f.insert_batch(span); });

@@ -75,9 +75,9 @@ std::optional<py::object> to_numpy_if_frame(const py::object& values) {
 // an unparseable item). Keys that no store can hold (0, more than 15 digits) are rejected by
 // build and simply not found by queries.
 key_array keys_from_batch(const numbers_arg& input, const regions_arg& home, const char* method,
-                          bool* keys_are_the_callers = nullptr) {
+                          bool copy_callers_keys = false) {
     const std::string name = std::string("TrieStore.") + method;
-    return keys_of(input, {.method = name, .region = home, .keys_are_the_callers = keys_are_the_callers});
+    return keys_of(input, {.method = name, .region = home, .copy_callers_keys = copy_callers_keys});
 }
 
 // The first missing value (None, NaN, NA, a null) of a pandas, polars or pyarrow column, if any:
@@ -182,12 +182,10 @@ holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_
             "numrep: TrieStore.build: merge must be \"sum\", \"max\", \"last\" or a function (a, b) -> int, got " +
             repr_of(merge));
     }
-    bool callers = false;
-    key_array keys = keys_from_batch(keys_in, home, "build", &callers);
     // The build checks the keys, then lays them out, without the GIL: another thread writing a
     // 0 or a key of 16 digits into the caller's own array in between reached the layout
     // unchecked (a crash). It builds from a copy.
-    if (callers) keys = key_array::ensure(keys.attr("copy")());
+    const key_array keys = keys_from_batch(keys_in, home, "build", true);
     const std::span<const std::uint64_t> key_span(keys.data(), static_cast<std::size_t>(keys.size()));
     if (values_in.is_none()) {
         py::gil_scoped_release unlocked;
