@@ -136,6 +136,22 @@ def encode_path(path):
     return out
 
 
+def literal_digits(text):
+    """A prefix pattern that is one string of digits ("00", "011", "0") as that string, else "":
+    the parser compares such a prefix directly instead of walking its path (most do)."""
+    if not text:
+        return ""
+    ps, _ = paths(text)
+    if len(ps) != 1:
+        return ""
+    digits = ""
+    for step in encode_path(ps[0]):
+        if step & 0xC000 or bin(step).count("1") != 1:
+            return ""
+        digits += str(step.bit_length() - 1)
+    return digits
+
+
 def match_paths(encoded, digits):
     """The C++ matcher, in Python, for --check: (end, groups) of the first path that matches."""
     for path in encoded:
@@ -378,7 +394,8 @@ def main():
         meta_lines.append(
             f'    {{"{region}", {cc}, {index_in_country}, {"true" if meta.main_country_for_code else "false"}, '
             f'{possible:#x}, {local_only:#x}, "{meta.national_prefix or ""}", "{dial}", '
-            f'{idd_first}, {idd_count}, {npp_first}, {npp_count}, "{transform}", {groups}}},')
+            f'{idd_first}, {idd_count}, {npp_first}, {npp_count}, "{transform}", {groups}, '
+            f'"{literal_digits(meta.international_prefix)}", "{literal_digits(meta.national_prefix_for_parsing)}"}},')
 
     region_index = sorted((region, i) for i, (_, region, _) in enumerate(rows) if region != "001")
 
@@ -431,6 +448,9 @@ def main():
     w("    std::uint16_t npp_first, npp_count;  // national prefix for parsing paths")
     w("    std::string_view npp_transform;    // replacement, $1 for group 1; \"\" if none")
     w("    std::uint8_t npp_groups;")
+    w("    // The international and national prefixes for parsing when each is one string of digits")
+    w("    // (\"00\", \"0\"): compared directly, not walked as paths. \"\" otherwise.")
+    w("    std::string_view idd_digits, npp_digits;")
     w("};\n")
     w(f"inline constexpr std::array<metadata_row, {len(meta_lines)}> metadata{{{{")
     out.extend(meta_lines)

@@ -806,7 +806,7 @@ constexpr digit_span strip_matched_national_prefix(const world::metadata_row& ro
     digit_span out;
     if (row.npp_transform.empty() || row.npp_groups == 0) {
         // No transform: only where the prefix ends matters (most regions: a "0").
-        const int end = world::match_prefix_end(row.npp_first, row.npp_count, number.data(), number.n);
+        const int end = world::prefix_end(row.npp_digits, row.npp_first, row.npp_count, number.data(), number.n);
         if (end < 0) return number;
         out = number.tail(end);
     } else {
@@ -946,7 +946,7 @@ constexpr parse_result parse_scanned(const scanned& s, const region& home) noexc
     const auto& row = home.metadata();
     // Dialled with this region's international prefix, unless a 0 follows (no code starts so).
     if (row.idd_count != 0) {
-        const int end = world::match_prefix_end(row.idd_first, row.idd_count, all.data(), all.n);
+        const int end = world::prefix_end(row.idd_digits, row.idd_first, row.idd_count, all.data(), all.n);
         if (end >= 0 && !(end < all.n && all[end] == '0')) return parse_international(all.tail(end), s);
     }
     // The country code written without '+' ("84912345678"): taken when the number is not a

@@ -5,6 +5,7 @@
 
 #include <random>
 #include <string>
+#include <tuple>
 
 #include "catch.hpp"
 
@@ -401,33 +402,39 @@ TEST_CASE("every country's dead state matches no general pattern", "[world][data
 }
 
 // match_prefix_end is match_prefix without the groups, with its own loop for paths of digit
-// steps alone: it must find the same end for every prefix set (international and trunk) of every
-// region, on every digit string of up to 4 digits (all of them) and on random longer ones, and
-// never read past the number's end.
-TEST_CASE("match_prefix_end ends where match_prefix does, for every region's prefix sets", "[world][data]") {
+// steps alone, and prefix_end compares the digits of a set the generator found to be one string
+// of them: both must find the same end as match_prefix for every prefix set (international and
+// trunk) of every region, on every digit string of up to 4 digits (all of them) and on random
+// longer ones, and never read past the number's end.
+TEST_CASE("match_prefix_end and prefix_end end where match_prefix does, for every region's prefix sets",
+          "[world][data]") {
     using namespace numrep::detail::world;
     std::mt19937_64 random(20261205);
-    std::size_t compared = 0, matched = 0, general_paths = 0;
+    std::size_t compared = 0, matched = 0, general_paths = 0, literal_sets = 0;
     std::string first_difference;  // (a REQUIRE for each of millions of strings would take seconds)
     // Every leading part of `digits` as the number, read in place: the digits after it are there,
     // as in the parser's buffers, so reading past the number's end would change answers.
-    const auto compare = [&](std::uint16_t first, std::uint16_t count, const std::string& digits) {
+    const auto compare = [&](std::uint16_t first, std::uint16_t count, std::string_view literal,
+                             const std::string& digits) {
         for (int n = static_cast<int>(digits.size()); n >= 0; --n) {
             const std::string number = digits.substr(0, static_cast<std::size_t>(n));
             const int expected = match_prefix(first, count, number.data(), n).end;
             const int got = match_prefix_end(first, count, digits.data(), n);
-            if (got != expected && first_difference.empty())
-                first_difference = "paths " + std::to_string(first) + "+" + std::to_string(count) + " on \"" + number +
-                                   "\" (of \"" + digits + "\"): " + std::to_string(got) + ", match_prefix " +
-                                   std::to_string(expected);
+            const int got_literal = prefix_end(literal, first, count, digits.data(), n);
+            if ((got != expected || got_literal != expected) && first_difference.empty())
+                first_difference = "paths " + std::to_string(first) + "+" + std::to_string(count) + " (digits \"" +
+                                   std::string(literal) + "\") on \"" + number + "\" (of \"" + digits +
+                                   "\"): " + std::to_string(got) + ", prefix_end " + std::to_string(got_literal) +
+                                   ", match_prefix " + std::to_string(expected);
             ++compared;
             matched += expected >= 0 ? 1 : 0;
         }
     };
     for (const auto& row : metadata) {
-        for (const auto& [first, count] :
-             {std::pair{row.idd_first, row.idd_count}, std::pair{row.npp_first, row.npp_count}}) {
+        for (const auto& [first, count, literal] : {std::tuple{row.idd_first, row.idd_count, row.idd_digits},
+                                                    std::tuple{row.npp_first, row.npp_count, row.npp_digits}}) {
             if (count == 0) continue;
+            literal_sets += literal.empty() ? 0U : 1U;
             for (std::uint16_t p = first; p < first + count; ++p)
                 for (std::uint16_t k = 0; k < prefix_paths[p].step_count; ++k)
                     if ((path_steps[prefix_paths[p].first_step + k] & 0xC000) != 0) {
@@ -441,13 +448,13 @@ TEST_CASE("match_prefix_end ends where match_prefix does, for every region's pre
                     digits.assign(static_cast<std::size_t>(length), '0');
                     for (int k = length - 1, v = value; k >= 0; --k, v /= 10)
                         digits[static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
-                    compare(first, count, digits);
+                    compare(first, count, literal, digits);
                 }
             }
             for (int trial = 0; trial < 1000; ++trial) {
                 digits.resize(6 + random() % 12);
                 for (auto& d : digits) d = static_cast<char>('0' + random() % 10);
-                compare(first, count, digits);
+                compare(first, count, literal, digits);
             }
         }
     }
@@ -455,4 +462,5 @@ TEST_CASE("match_prefix_end ends where match_prefix does, for every region's pre
     CHECK(compared > 1'000'000);
     CHECK(matched > 10'000);     // the prefixes are found, not only missed
     CHECK(general_paths > 100);  // and the walk with groups and end anchors is exercised too
+    CHECK(literal_sets > 250);   // and the direct comparison, which most prefix sets take
 }

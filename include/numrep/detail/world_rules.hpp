@@ -270,4 +270,18 @@ constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, cons
     return -1;
 }
 
+// Where a set of prefix paths ends in `digits`, as match_prefix_end, for a set whose row also
+// gives it as one string of digits (`literal`: "00", "011", "0"; "" when it is not one): those
+// digits compared directly. The walk over a path's steps was a fifth of the instructions of
+// parsing a Vietnamese number written nationally, which passes two such prefixes.
+constexpr int prefix_end(std::string_view literal, std::uint16_t first, std::uint16_t count, const char* digits,
+                         int n) noexcept {
+    if (literal.empty()) return match_prefix_end(first, count, digits, n);
+    const auto length = static_cast<int>(literal.size());
+    if (length > n) return -1;
+    for (int i = 0; i < length; ++i)
+        if (digits[i] != literal[static_cast<std::size_t>(i)]) return -1;
+    return length;
+}
+
 }  // namespace numrep::detail::world
