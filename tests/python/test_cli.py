@@ -673,6 +673,70 @@ def test_check_json_says_whether_the_database_holds_the_number(tmp_path) -> None
     assert [(r["reported"], r["reports"], r["not_spam"]) for r in rows] == [(True, 1, 0), (True, 0, 1), (False, 0, 0)]
 
 
+def read_lines_while_open(args: list[str], lines: list[str], wanted: int) -> list[str]:
+    """Runs numrep with `lines` written to its standard input, which is then left open, and
+    returns the first `wanted` lines of its output, read before the input ends (or fails if they
+    do not come within a minute)."""
+    import threading
+
+    process = subprocess.Popen([sys.executable, "-m", "numrep", *args], stdin=subprocess.PIPE,
+                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    assert process.stdin is not None and process.stdout is not None
+    got: list[str] = []
+
+    def read() -> None:
+        assert process.stdout is not None
+        while len(got) < wanted and (line := process.stdout.readline()):
+            got.append(line)
+
+    reader = threading.Thread(target=read, daemon=True)
+    try:
+        process.stdin.write("".join(f"{line}\n" for line in lines))
+        process.stdin.flush()
+        reader.start()
+        reader.join(60)
+        return list(got)
+    finally:
+        process.kill()
+        process.wait()
+        if reader.is_alive():
+            reader.join()  # it reads the end of the output the kill made
+        process.stdin.close()
+        process.stdout.close()
+
+
+def test_check_and_info_write_rows_before_standard_input_ends(tmp_path) -> None:
+    """Rows from standard input are written as they are read, after the first 1,000 (held to size
+    the columns): all of them were held to the end (a million numbers took 1.2 GB, and 10 s
+    before the first line)."""
+    _, db = build(tmp_path)
+    numbers = [f"0912{k:06d}" for k in range(1500)]
+    for args, header in ((["check", "-d", str(db), "--now", NOW, "-"], "number"), (["info", "-"], "input")):
+        for as_json in (False, True):
+            got = read_lines_while_open(args + (["--json"] if as_json else []), numbers, 1001)
+            assert len(got) == 1001, (args, as_json, got[-3:])
+            assert got[0].split()[0] == ("[" if as_json else header)
+            if not as_json:
+                assert got[1000].split()[0] == numbers[999]
+
+
+def test_rows_past_the_first_thousand_keep_their_columns(tmp_path) -> None:
+    """Past the rows held to size the table, the columns stay: an extension first seen after them
+    has its column (a table of the first rows alone would have left it out), and --json is the one
+    list json.dumps makes of every row."""
+    numbers = [f"0912{k:06d}" for k in range(1100)] + ["0912 345 678 ext. 42", "0912x"]
+    table = run("info", "-", stdin="\n".join(numbers) + "\n")
+    assert table.returncode == 1 and table.stderr.count("\n") == 1 and "0912x" in table.stderr
+    lines = table.stdout.splitlines()
+    assert len(lines) == 1 + 1101 and lines[0].split()[-1] == "extension" and lines[-1].split()[-1] == "42"
+    as_json = run("info", "--json", "-", stdin="\n".join(numbers) + "\n")
+    rows = json.loads(as_json.stdout)
+    assert len(rows) == 1102 and rows[1100]["extension"] == "42" and "error" in rows[1101]
+    assert as_json.stdout == json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
+    few = run("info", "0912345678")  # all rows known before the table: no extension column
+    assert few.stdout.splitlines()[0].split()[-1] == "legacy"
+
+
 def test_check_now_changes_the_level(tmp_path) -> None:
     _, db = build(tmp_path)
     later = json.loads(run("check", "-d", str(db), "--json", "--now", "2027-06-01", "0912000001").stdout)

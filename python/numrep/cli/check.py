@@ -20,7 +20,7 @@ from .common import (
     region_option,
     region_text,
 )
-from .output import print_rows
+from .output import RowWriter
 
 
 def top_categories(counts: dict[str, int], most: int = 3) -> str:
@@ -78,24 +78,27 @@ def run(args: argparse.Namespace) -> int:
     # National forms are read in the database's own region (the ftc preset's: US) unless told.
     region = db.region if args.region is None else region_option(args.region)
     now = as_of(db, args.now)
-    rows: list[dict[str, Any]] = []
+    writer = RowWriter(as_json=args.json, table_row=check_table_row, columns=lambda _rows, _complete: CHECK_COLUMNS)
     errors = 0
+    later: set[str] = set()  # numbers reported after `now`
     for text in numbers_from(args.numbers):
         try:
             with later_reports_said_here():
-                rows.append(verdict_row(text, db.check(text, now=now, region=region)))
+                row = verdict_row(text, db.check(text, now=now, region=region))
         except _core.ParseError as error:
             message = str(error).removeprefix("numrep: ")
-            rows.append({"number": text, "error": message})
+            row = {"number": text, "error": message}
             print(f"numrep: {message}", file=sys.stderr)
             errors += 1
-    print_rows(rows, as_json=args.json, table_row=check_table_row, columns=lambda _: CHECK_COLUMNS)
+        if row.get("includes_later_reports"):
+            later.add(row["e164"])
+        writer.add(row)
+    writer.close()
     if not args.json:  # JSON rows carry it in "as_of"
         print(f"(verdicts as of {now.isoformat(timespec='seconds')})")
     # Only for a --now given: at the current time, a report stamped a little ahead of this
     # machine's clock is common, and its verdict is right.
-    later = len({row["e164"] for row in rows if row.get("includes_later_reports")})
-    note = later_reports_note(later, now) if args.now is not None else None
+    note = later_reports_note(len(later), now) if args.now is not None else None
     if note is not None:  # JSON rows carry it in "includes_later_reports"
         print(f"numrep: {note}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_BAD_INPUT if errors else EXIT_OK

@@ -8,7 +8,7 @@ import sys
 
 from .. import _core
 from .common import EXIT_BAD_INPUT, EXIT_OK, numbers_from, region_option, region_text
-from .output import print_rows
+from .output import RowWriter
 
 
 def info_row(text: str, region: str | None) -> dict[str, object]:
@@ -39,13 +39,22 @@ def info_table_row(row: dict[str, object]) -> dict[str, object]:
 INFO_COLUMNS = ["input", "e164", "national", "carrier", "type", "region code", "area", "valid", "legacy"]
 
 
+def info_columns(rows: list[dict[str, object]], complete: bool) -> list[str]:
+    """The table's columns: an extension column when a number has one, or may (rows to come)."""
+    return INFO_COLUMNS + (["extension"] if not complete or any(r["extension"] for r in rows) else [])
+
+
 def run(args: argparse.Namespace) -> int:
-    rows = [info_row(text, region_option(args.region)) for text in numbers_from(args.numbers)]
-    failed = [r for r in rows if "error" in r]
-    print_rows(rows, as_json=args.json, table_row=info_table_row,
-               columns=lambda good: INFO_COLUMNS + (["extension"] if any(r["extension"] for r in good) else []))
-    for row in failed:  # with --json too: the rows carry them, and stderr says what failed
-        print(f"numrep: {row['error']}", file=sys.stderr)
+    writer = RowWriter(as_json=args.json, table_row=info_table_row, columns=info_columns)
+    failed = 0
+    region = region_option(args.region)
+    for text in numbers_from(args.numbers):
+        row = info_row(text, region)
+        if "error" in row:  # with --json too: the rows carry them, and stderr says what failed
+            print(f"numrep: {row['error']}", file=sys.stderr)
+            failed += 1
+        writer.add(row)
+    writer.close()
     return EXIT_BAD_INPUT if failed else EXIT_OK
 
 
