@@ -73,25 +73,26 @@ std::optional<std::uint64_t> integer_in_range(const py::int_& v) {
 }
 
 // An int with a region is a written number that lost its leading zeros (read_integer's rule);
-// with region=None it is an E.164 key, as everywhere else. An int that cannot be one (0,
-// negative, more than 15 digits) is a ParseError as in parse_many, not the ValueError of a bad key.
+// with region=None it is an E.164 key, as everywhere else. An int that cannot be either (0,
+// negative, more than 15 digits; without a region, no country code's) is a ParseError as in
+// parse_many, not the ValueError of a bad key that the stores raise.
 phone_number parse_value(const number_arg& value, const region_arg& region_code) {
-    const region home = is_integer(value) ? region_of(region_code) : region::none();  // "ZZ" is none too
-    if (!home.is_none()) {
-        const py::int_ v = as_int(value);
-        const std::optional<std::uint64_t> n = integer_in_range(v);
-        if (!n) {
-            const std::string digits = py::str(v);
-            throw parse_failure("numrep: " + out_of_range_integer_message(digits, true), "not_a_key",
-                                failed_value::of_integer(digits));
-        }
-        const integer_reading r = read_integer(*n, home);
-        if (!r)
-            throw parse_failure("numrep: " + integer_error_message(*n, home, r) + ", or region=None for a key",
-                                reason_of(r), failed_value::of_integer(std::to_string(*n)));
-        return *r.number;
+    if (!is_integer(value)) return number_of(value, region_code);
+    const region home = region_of(region_code);  // "ZZ" is none too
+    const py::int_ v = as_int(value);
+    const std::optional<std::uint64_t> n = integer_in_range(v);
+    const std::optional<phone_number> key = n && home.is_none() ? phone_number::from_key(*n) : std::nullopt;
+    if (!n || (home.is_none() && !key)) {
+        const std::string digits = py::str(v);
+        throw parse_failure("numrep: " + out_of_range_integer_message(digits, !home.is_none()), "not_a_key",
+                            failed_value::of_integer(digits));
     }
-    return number_of(value, region_code);
+    if (home.is_none()) return *key;
+    const integer_reading r = read_integer(*n, home);
+    if (!r)
+        throw parse_failure("numrep: " + integer_error_message(*n, home, r) + ", or region=None for a key",
+                            reason_of(r), failed_value::of_integer(std::to_string(*n)));
+    return *r.number;
 }
 
 // ParseError.reason of each value as parse_many(values, region) reads it, "" where it parses:

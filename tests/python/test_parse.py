@@ -551,6 +551,18 @@ def test_int_read_with_a_region_that_can_be_no_number_is_a_parse_error_as_in_par
         assert (caught.value.reason, caught.value.value) == ("not_a_key", value)
 
 
+@pytest.mark.parametrize("value", [0, -5, 1, 10**15, 999_999_999_999_999])
+def test_int_that_is_no_key_without_a_region_is_a_parse_error_as_in_parse_many(value):
+    """With region=None an int is an E.164 key; one that cannot be (out of range, or no country
+    code's) raised a plain ValueError from parse and PhoneNumber, which `except ParseError` missed,
+    while parse_many raised ParseError(reason="not_a_key")."""
+    for call in (lambda: numrep.parse(value, region=None), lambda: numrep.PhoneNumber(value, None),
+                 lambda: numrep.parse_many([value], region=None, errors="raise")):
+        with pytest.raises(numrep.ParseError, match=f"{value} is not an E.164 key$") as caught:
+            call()
+        assert (caught.value.reason, caught.value.value) == ("not_a_key", value)
+
+
 # ---------------------------------------------------------------- hostile input
 
 TEN_MB = 10 * 1024 * 1024
