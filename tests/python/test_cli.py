@@ -735,6 +735,8 @@ def test_rows_past_the_first_thousand_keep_their_columns(tmp_path) -> None:
     assert as_json.stdout == json.dumps(rows, ensure_ascii=False, indent=2) + "\n"
     few = run("info", "0912345678")  # all rows known before the table: no extension column
     assert few.stdout.splitlines()[0].split()[-1] == "legacy"
+    thousand = run("info", "-", stdin="\n".join(numbers[:1000]) + "\n")  # all of them held: the same
+    assert thousand.stdout.splitlines()[0].split()[-1] == "legacy"
 
 
 def test_check_now_changes_the_level(tmp_path) -> None:

@@ -77,10 +77,10 @@ class RowWriter:
     """Per-number results written as they come (`add`, then `close`): all of them as one JSON
     list, or the ones without an "error" as a table. Holding every row until the end took 1.2 GB
     and 10 s before the first line for a million numbers from standard input; now only the first
-    `held` rows wait, to size the table's columns (a later, wider cell pushes the rest of its line
-    to the right). columns(table rows, complete) chooses the columns; complete is False when more
-    rows may follow those it is given. The JSON is the same text json.dumps(rows, indent=2)
-    makes of the whole list."""
+    `held` rows (and one more, which says there are more) wait, to size the table's columns (a
+    later, wider cell pushes the rest of its line to the right). columns(table rows, complete)
+    chooses the columns; complete is False when more rows may follow those it is given. The JSON
+    is the same text json.dumps(rows, indent=2) makes of the whole list."""
 
     def __init__(self, *, as_json: bool, table_row: Callable[[dict[str, Any]], dict[str, object]],
                  columns: Callable[[list[dict[str, object]], bool], Sequence[str]], held: int = 1000) -> None:
@@ -107,7 +107,7 @@ class RowWriter:
             return
         if self.widths is None:
             self.waiting.append(self.table_row(row))
-            if len(self.waiting) >= self.held:
+            if len(self.waiting) > self.held:  # more than `held` rows: the table is not complete with them
                 self._settle(complete=False)
             return
         self._write(self.table_row(row))
