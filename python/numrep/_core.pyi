@@ -810,6 +810,10 @@ def _quote(text: str) -> str:
     """
     Text quoted as the C++ messages quote a value: escaped, and cut after 64 bytes with its size.
     """
+def _set_lock_busy_callback(callback: collections.abc.Callable[[str], None] | None) -> None:
+    """
+    Private: callback(lock_path) runs once before a save or build waits for another writer's lock (None: nothing runs). The command line prints that it waits.
+    """
 def _source_ids(values: collections.abc.Sequence[str | None]) -> numpy.typing.NDArray[numpy.uint32]:
     """
     Source ids of names as every reader computes them (numrep::source_id: a 32-bit hash of the trimmed UTF-8 name; 0 for None or a blank name).

@@ -35,6 +35,13 @@ void register_trie(py::module_& m);
 void register_reputation(py::module_& m);
 void register_ingest(py::module_& m);
 
+// The function _core._set_lock_busy_callback gave (None until then), called with the GIL. Never
+// destroyed: a py::object released after the interpreter has ended would crash the exit.
+inline py::object& lock_busy_callback() {
+    static auto* callback = new py::object(py::none());
+    return *callback;
+}
+
 // Codes of numrep.region_codes() for a number_info::region_code (0: none).
 std::uint16_t region_code_id(std::string_view code);
 

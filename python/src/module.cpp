@@ -1,6 +1,7 @@
 // numrep._core: the compiled part of the numrep package (the pure-Python package re-exports it).
 #include "common.hpp"
 
+#include <filesystem>
 #include <string>
 
 PYBIND11_MODULE(_core, m) {
@@ -21,6 +22,24 @@ PYBIND11_MODULE(_core, m) {
         pybind11::gil_scoped_acquire gil;
         if (PyErr_CheckSignals() != 0) throw pybind11::error_already_set();
     });
+    // A writer about to wait for another's lock calls the function _set_lock_busy_callback gave
+    // (the command line says that it waits), with the lock file's path as a str.
+    numrep::detail::db_directory::on_lock_busy.store(+[](const std::filesystem::path& lock_path) {
+        pybind11::gil_scoped_acquire gil;
+        const pybind11::object callback = numrep::python::lock_busy_callback();
+        if (callback.is_none()) return;
+        PyObject* name = PyUnicode_DecodeFSDefault(lock_path.c_str());
+        if (name == nullptr) throw pybind11::error_already_set();
+        callback(pybind11::reinterpret_steal<pybind11::object>(name));
+    });
+    m.def(
+        "_set_lock_busy_callback",
+        [](const numrep::python::typed<numrep::python::names::lock_busy_callback>& callback) {
+            numrep::python::lock_busy_callback() = callback;
+        },
+        pybind11::arg("callback"),
+        "Private: callback(lock_path) runs once before a save or build waits for another writer's "
+        "lock (None: nothing runs). The command line prints that it waits.");
     m.def(
         "set_threads",
         [](const numrep::python::typed<numrep::python::names::optional_int>& threads) {

@@ -59,6 +59,7 @@ NUMREP_TYPE_NAME(memo, "dict[int, builtins.object]");
 NUMREP_TYPE_NAME(values, "numpy.typing.ArrayLike | collections.abc.Iterable[int] | None");
 NUMREP_TYPE_NAME(merge, "typing.Literal['sum', 'max', 'last'] | collections.abc.Callable[[int, int], int]");
 NUMREP_TYPE_NAME(progress, "collections.abc.Callable[[int, int, int, int], None] | None");
+NUMREP_TYPE_NAME(lock_busy_callback, "collections.abc.Callable[[str], None] | None");
 NUMREP_TYPE_NAME(texts, "collections.abc.Sequence[str | None]");
 NUMREP_TYPE_NAME(written_values, "collections.abc.Sequence[str | bytes | int | None]");
 NUMREP_TYPE_NAME(str_list, "list[str]");

@@ -2,6 +2,7 @@
 // still opening and upgrading, every byte of every file flipped, and crashes at every step of a
 // save and at random moments (fork, then _exit or SIGKILL), repeated.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <csignal>
 #include <cstdint>
@@ -9,6 +10,7 @@
 #include <fstream>
 #include <functional>
 #include <map>
+#include <optional>
 #include <random>
 #include <string>
 #include <thread>
@@ -636,4 +638,57 @@ TEST_CASE("a save cleans the directory it locked, not another swapped in under i
     CHECK(what_opens(b_dir) == fingerprint(a));
     fs::remove_all(a_dir);
     fs::remove_all(b_dir);
+}
+
+namespace {
+// What the lock-busy hook saw (a plain function pointer: no captures).
+std::atomic<int> busy_calls{0};
+std::string busy_path;
+std::atomic<bool> busy_said{false};
+void record_busy(const fs::path& lock_path) {
+    busy_path = lock_path.string();
+    ++busy_calls;
+    busy_said = true;
+}
+}  // namespace
+
+TEST_CASE("a writer that must wait for another's lock says so once, then takes the lock", "[db][directory]") {
+    const fs::path dir = fresh_dir("lock_busy");
+    make_db(1).save(dir);
+    busy_calls = 0;
+    busy_said = false;
+    directory::on_lock_busy.store(record_busy);
+    struct reset_hook {
+        ~reset_hook() { directory::on_lock_busy.store(nullptr); }
+    } reset;
+
+    // Free: taken at once, nothing said.
+    {
+        const directory::directory_lock free_lock(dir, true);
+    }
+    CHECK(busy_calls == 0);
+
+    // Held (flock is per open file, so a second lock in this process waits as another's would):
+    // the waiting writer says so once, with the lock's path, and gets the lock once it is free.
+    std::optional<directory::directory_lock> holder;
+    holder.emplace(dir, true);
+    std::atomic<bool> taken{false};
+    std::thread writer([&] {
+        const directory::directory_lock lock(dir, true);
+        taken = true;
+    });
+    for (int i = 0; i < 5000 && !busy_said; ++i) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    CHECK(busy_said);
+    CHECK_FALSE(taken);
+    holder.reset();
+    writer.join();
+    CHECK(taken);
+    CHECK(busy_calls == 1);
+    CHECK(busy_path == (dir / "lock").string());
+
+    // A reader's cleanup lock (wait = false) never waits and says nothing.
+    holder.emplace(dir, true);
+    const directory::directory_lock reader(dir, false);
+    CHECK_FALSE(reader.held());
+    CHECK(busy_calls == 1);
 }

@@ -608,6 +608,40 @@ def test_build_column_mapping_delimiter_and_default_time(tmp_path) -> None:
     assert rows[0]["reports"] == 2 and rows[0]["first_seen"] == "2026-02-28T09:00:00+00:00"
 
 
+def test_build_says_it_waits_for_another_writers_lock(tmp_path) -> None:
+    """A build to a database another process is writing waits for it, as long as that takes (a
+    Dask build: hours): it said nothing meanwhile. It says so once on stderr, then builds."""
+    import fcntl
+    import threading
+
+    result, db = build(tmp_path)
+    assert result.returncode == 0, result.stderr
+    reports = tmp_path / "reports.csv"
+    with open(db / "lock", "rb") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)  # as another writer holds it
+        # Let go after 30 s whatever happens: a build that says nothing then ends, and fails the test.
+        release = threading.Timer(30, fcntl.flock, (held, fcntl.LOCK_UN))
+        release.start()
+        process = subprocess.Popen([sys.executable, "-m", "numrep", "build", str(reports), "-o", str(db), "--source",
+                                    "source", "--not-spam", "not_spam"],
+                                   stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        try:
+            assert process.stderr is not None
+            line = process.stderr.readline()  # the build blocks until the lock is free: this comes first
+            still_waiting = process.poll() is None
+        finally:
+            release.cancel()
+            fcntl.flock(held, fcntl.LOCK_UN)
+        out, err = process.communicate(timeout=120)
+    assert line == (f"numrep: waiting for another process writing the database at {db} to finish "
+                    f"(it holds {db / 'lock'}); Ctrl-C gives up\n")
+    assert still_waiting
+    assert process.returncode == 0 and err == "" and "good" in out
+    # Free: nothing is said.
+    again = run("build", str(reports), "-o", str(db), "--source", "source", "--not-spam", "not_spam")
+    assert again.returncode == 0 and again.stderr == ""
+
+
 def test_build_rejects_file_and_strict(tmp_path) -> None:
     rejects = tmp_path / "rejects.csv"
     result, _ = build(tmp_path, REPORTS, "--rejects", str(rejects))

@@ -118,6 +118,12 @@ inline bool fsync_directory(const std::filesystem::path& dir) {
 using lock_wait_hook = void (*)();
 inline std::atomic<lock_wait_hook> on_lock_wait_interrupted{nullptr};
 
+// Called, when set, once before a writer starts waiting for the lock (another writer holds it),
+// with the lock file's path: numrep's command line says that it waits, and for what, rather
+// than sit silent for as long as the other writer takes. It may throw to give the wait up.
+using lock_busy_hook = void (*)(const std::filesystem::path& lock_path);
+inline std::atomic<lock_busy_hook> on_lock_busy{nullptr};
+
 // The exclusive lock writers hold on dir/lock. `wait` = false (readers cleaning up): take it
 // only if it exists and is free; no lock means "do not clean". The lock file is never followed
 // through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
@@ -144,19 +150,29 @@ public:
             if (wait) throw_file_error(EINVAL, path, "cannot lock the database at (not a regular file)");
             return;
         }
+        // Runs a hook; closes the file if it throws (the constructor does not complete).
+        const auto run_hook = [this](const auto& hook) {
+            try {
+                hook();
+            } catch (...) {
+                ::close(fd_);
+                fd_ = -1;
+                throw;
+            }
+        };
+        // A writer first tries without waiting too, so that it can say it waits.
+        bool blocking = false;
         int result = 0;
         for (;;) {
-            result = ::flock(fd_, LOCK_EX | (wait ? 0 : LOCK_NB));
-            if (result == 0 || errno != EINTR) break;
-            if (const lock_wait_hook hook = on_lock_wait_interrupted.load()) {
-                try {
-                    hook();
-                } catch (...) {
-                    ::close(fd_);
-                    fd_ = -1;
-                    throw;
-                }
+            result = ::flock(fd_, LOCK_EX | (blocking ? 0 : LOCK_NB));
+            if (result == 0) break;
+            if (errno == EWOULDBLOCK && wait && !blocking) {
+                blocking = true;
+                if (const lock_busy_hook hook = on_lock_busy.load()) run_hook([&] { hook(path); });
+                continue;
             }
+            if (errno != EINTR) break;
+            if (const lock_wait_hook hook = on_lock_wait_interrupted.load()) run_hook(hook);
         }
         if (result != 0) {
             const int error = errno;

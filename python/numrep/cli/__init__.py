@@ -130,6 +130,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                      EXIT_BAD_INPUT)
     stdout = sys.stdout
     sys.stdout = typing.cast(typing.TextIO, _GuardedStdout(stdout))
+    _core._set_lock_busy_callback(_say_waiting_for_lock)
     try:
         for stream in (sys.stdin, stdout, sys.stderr):  # undecodable input reaches the parser and back
             if isinstance(stream, io.TextIOWrapper):
@@ -163,7 +164,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"internal error in `{command}`: {type(error).__name__}: {describe_error(error)} "
                      "(a bug; NUMREP_TRACEBACK=1 shows where)", EXIT_INTERNAL)
     finally:
+        _core._set_lock_busy_callback(None)
         sys.stdout = stdout
+
+
+def _say_waiting_for_lock(lock_path: str) -> None:
+    """A build or upgrade whose database another process is writing waits for it to finish, for
+    as long as that takes (a Dask build: hours): said once, rather than sit silent."""
+    database = os.path.dirname(lock_path)
+    with contextlib.suppress(OSError, ValueError):
+        print(f"numrep: waiting for another process writing the database at {_core._escaped(database)} to finish "
+              f"(it holds {_core._escaped(lock_path)}); Ctrl-C gives up", file=sys.stderr, flush=True)
 
 
 def _fail(message: str, status: int) -> int:
