@@ -122,6 +122,7 @@ public:
           world_rows_(std::move(other.world_rows_)),
           results_(std::move(other.results_)),
           rule_count_(other.rule_count_),
+          generation_(other.generation_),
           world_(other.world_),
           overlay_codes_(other.overlay_codes_) {
         other.become_empty();
@@ -136,6 +137,7 @@ public:
             world_rows_ = std::move(other.world_rows_);
             results_ = std::move(other.results_);
             rule_count_ = other.rule_count_;
+            generation_ = other.generation_;
             world_ = other.world_;
             overlay_codes_ = other.overlay_codes_;
             other.become_empty();
@@ -152,6 +154,7 @@ public:
     // Adds many rules and resolves once; all or nothing.
     void add(std::span<const prefix_rule> rules) {
         numbering_plan staged(*this);
+        ++staged.generation_;
         for (const auto& rule : rules) staged.add_rule(rule);
         staged.resolve();
         *this = std::move(staged);
@@ -183,6 +186,7 @@ private:
         e.key_lengths = static_cast<std::uint32_t>((static_cast<std::uint64_t>(rule.national_lengths) << cc_length) &
                                                    0xFFFF);
         e.hint = rule.national_lengths == 0;
+        e.carrier_generation = e.region_generation = generation_;
         if (!e.hint) overlay_codes_[code / 64] |= std::uint64_t{1} << (code % 64);
         std::int32_t node = 0;
         for (char c : p) {
@@ -199,8 +203,14 @@ private:
         for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
             entry& same = entries_[static_cast<std::size_t>(i)];
             if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.type == e.type) {
-                if (e.carrier_id != 0) same.carrier_id = e.carrier_id;
-                if (e.region_id != 0) same.region_id = e.region_id;
+                if (e.carrier_id != 0) {
+                    same.carrier_id = e.carrier_id;
+                    same.carrier_generation = e.carrier_generation;
+                }
+                if (e.region_id != 0) {
+                    same.region_id = e.region_id;
+                    same.region_generation = e.region_generation;
+                }
                 return;
             }
             i = same.next;
@@ -363,22 +373,43 @@ private:
         std::uint16_t region_id = 0;
         number_type type = number_type::unknown;
         bool hint = false;
+        // The add or load its names came from (see fields::take).
+        std::uint32_t carrier_generation = 0;
+        std::uint32_t region_generation = 0;
     };
     // Deepest rule wins, field by field: a carrier prefix and a longer geocoding prefix combine.
+    // Names loaded or added later win over earlier ones whatever their depth: a name is taken
+    // only from a rule of its generation (one add or load) or a later one. A Vietnamese
+    // geocoding file loaded onto the Vietnamese plan, whose own rules name the same prefixes, was
+    // counted as loaded and then never answered (the built-in rules came later at each node).
     struct fields {
         std::uint16_t carrier_id = 0;
         std::uint16_t region_id = 0;
         number_type type = number_type::unknown;
         bool valid = false;
+        std::uint32_t carrier_generation = 0;
+        std::uint32_t region_generation = 0;
         void take(const entry& e) noexcept {
-            if (e.carrier_id) carrier_id = e.carrier_id;
-            if (e.region_id) region_id = e.region_id;
+            if (e.carrier_id && e.carrier_generation >= carrier_generation) {
+                carrier_id = e.carrier_id;
+                carrier_generation = e.carrier_generation;
+            }
+            if (e.region_id && e.region_generation >= region_generation) {
+                region_id = e.region_id;
+                region_generation = e.region_generation;
+            }
             if (e.type != number_type::unknown) type = e.type;
             valid = valid || !e.hint;
         }
         void fill_from(const fields& o) noexcept {
-            if (!carrier_id) carrier_id = o.carrier_id;
-            if (!region_id) region_id = o.region_id;
+            if (!carrier_id) {
+                carrier_id = o.carrier_id;
+                carrier_generation = o.carrier_generation;
+            }
+            if (!region_id) {
+                region_id = o.region_id;
+                region_generation = o.region_generation;
+            }
             if (type == number_type::unknown) type = o.type;
         }
     };
@@ -398,6 +429,7 @@ private:
         nodes_.assign(1, node_t{});
         entries_.clear();
         rule_count_ = 0;
+        generation_ = 0;
         world_ = false;
         overlay_codes_ = {};
         resolve();
@@ -516,6 +548,7 @@ private:
     std::size_t load_prefix_lines(std::string_view text, std::string_view source, std::uint32_t national_lengths,
                                   bool carrier) {
         numbering_plan staged(*this);
+        ++staged.generation_;
         const std::size_t added = staged.add_prefix_lines(text, source, national_lengths, carrier);
         staged.resolve();
         *this = std::move(staged);
@@ -571,6 +604,7 @@ private:
     std::vector<world_row> world_rows_;  // by node: add_world's answer where it is one region code
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;
+    std::uint32_t generation_ = 0;  // adds and loads so far: a rule's names are of the one it came in
     bool world_ = false;
     std::array<std::uint64_t, 16> overlay_codes_{};  // country codes the overlay validates numbers of
 };

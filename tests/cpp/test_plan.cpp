@@ -287,6 +287,39 @@ TEST_CASE("a prefix given again refines its rule: a file loaded again refreshes 
     CHECK(world.lookup(33612345678ULL).carrier == "Carrier B");
 }
 
+TEST_CASE("names loaded onto the Vietnamese plan take the place of its own, at any depth", "[plan][load]") {
+    // They were counted as loaded and never answered: at a prefix the plan names itself, its own
+    // rule was applied after the loaded one, and its longer prefixes won over shorter loaded ones.
+    for (const numrep::numbering_plan* base : {&numrep::plans::vietnam(), &numrep::plans::world()}) {
+        numrep::numbering_plan plan(*base);
+        REQUIRE(plan.lookup(842438264321ULL).region == "Hanoi City");
+        REQUIRE(plan.lookup(84870123456ULL).carrier == "Itelecom");
+        CHECK(plan.load_geocoding_data("8424|Th\u1ee7 \u0111\u00f4 H\u00e0 N\u1ed9i\n8420|Loaded shorter\n") == 2);
+        CHECK(plan.load_carrier_data("8487|Vinaphone\n") == 1);
+        const auto hanoi = plan.lookup(842438264321ULL);
+        CHECK(hanoi.region == "Th\u1ee7 \u0111\u00f4 H\u00e0 N\u1ed9i");
+        CHECK(hanoi.type == numrep::number_type::fixed_line);  // names only: type and validity stay
+        CHECK(hanoi.valid);
+        CHECK(plan.lookup(842033826432ULL).region == "Loaded shorter");  // over the plan's 84203
+        CHECK(plan.lookup(84870123456ULL).carrier == "Vinaphone");
+        CHECK(plan.lookup(84870123456ULL).type == numrep::number_type::mobile);
+        CHECK(plan.lookup(84912345678ULL).carrier == "Vinaphone");  // not loaded over: its own
+        CHECK(plan.lookup(84961234567ULL).carrier == "Viettel");
+        CHECK(plan.lookup(842838264321ULL).region == "Ho Chi Minh City");
+        // The later load wins, whatever the depths of the two.
+        plan.load_geocoding_data("842|Later and shorter\n");
+        CHECK(plan.lookup(842438264321ULL).region == "Later and shorter");
+        plan.load_geocoding_data("8424|Later still\n");
+        CHECK(plan.lookup(842438264321ULL).region == "Later still");
+        CHECK(plan.lookup(842838264321ULL).region == "Later and shorter");
+    }
+    // Within one load or add, the deeper prefix wins, as before.
+    numrep::numbering_plan plan(numrep::plans::vietnam());
+    plan.load_geocoding_data("842|Shorter\n8424|Deeper\n");
+    CHECK(plan.lookup(842438264321ULL).region == "Deeper");
+    CHECK(plan.lookup(842838264321ULL).region == "Shorter");
+}
+
 TEST_CASE("rules added in one call take effect together, or not at all", "[plan]") {
     numrep::numbering_plan plan;
     const numrep::prefix_rule good[] = {
