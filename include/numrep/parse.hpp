@@ -151,8 +151,10 @@ constexpr char32_t label_lower(char32_t c) noexcept {
 
 // t[pos, pos + word.size()) is `word` (lower case), in any case; exactly, when not any_case
 // (RFC 3966's ";phone-context=" and ";isub=", which libphonenumber finds in this case only).
-constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word, bool any_case = true) noexcept {
-    if (pos < 0 || pos + static_cast<int>(word.size()) > t.size) return false;
+// Within t[0, end), the text kept after its trailing punctuation went unless told otherwise.
+constexpr bool matches_at(const code_points& t, int pos, std::u32string_view word, bool any_case = true,
+                          int end = -1) noexcept {
+    if (pos < 0 || pos + static_cast<int>(word.size()) > (end < 0 ? t.size : end)) return false;
     for (std::size_t i = 0; i < word.size(); ++i) {
         const char32_t c = t.c[static_cast<std::size_t>(pos) + i];
         if ((any_case ? label_lower(c) : c) != word[i]) return false;
@@ -502,9 +504,13 @@ constexpr void scan_number_part(const code_points& t, int begin, int end, scanne
 }
 
 // Where a text's RFC 3966 phone-context parameter starts, or -1.
+// Searched in the text as written: the trailing trim may have cut the '=' of a phone-context
+// whose value is empty or punctuation ("...;isub=1;phone-context=+-"), which libphonenumber
+// refuses as invalid and numrep, not seeing it, read as a number with a subaddress.
 constexpr int find_phone_context(const code_points& t) noexcept {
     for (int p = 0; p < t.size; ++p)
-        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";phone-context=", false)) return p;
+        if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";phone-context=", false, t.untrimmed))
+            return p;
     return -1;
 }
 
@@ -584,6 +590,19 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     const code_points& number = global ? joined : t;
     const int from = global ? 0 : begin;
     const int to = global ? joined.size : number_end;
+    // libphonenumber reads the number part of a text with a phone-context as written, not from
+    // its first digit or '+' as other texts: its viability pattern lets only '+'s come before
+    // any punctuation, so "tel:/+64 21 123 459;phone-context=example.com" is no number.
+    if (!global) {
+        const int first = first_digit_or_plus(t, begin, number_end);
+        int plus = first;
+        while (plus > begin && is_plus(t.c[static_cast<std::size_t>(plus - 1)])) --plus;
+        if (first < number_end && is_plus(t.c[static_cast<std::size_t>(first)]) && plus > begin) {
+            s.error = parse_errc::bad_character;
+            s.position = t.at[static_cast<std::size_t>(first)];
+            return;
+        }
+    }
     // After a global context, a '+' in the number part is a bad character; an extension written
     // in the number part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
     if (ext_begin >= 0) scan_digits(number, from, to, s);

@@ -969,6 +969,16 @@ RFC3966_REFUSED = [
     "20123456;ext=12;ext=3;phone-context=+44",
     "TEL:20123456;phone-context=+44",  # libphonenumber finds "tel:" as written in an RFC 3966 text
     "Tel:20123456;phone-context=example.com",
+    # A phone-context whose value is empty or punctuation, its '=' cut by the trailing trim: not
+    # found, it was read as a number with a subaddress (or refused at the ';').
+    "tel:20123456;isub=1;phone-context=+-",
+    "tel:20123456;isub=1;phone-context=",
+    "tel:20123456;isub=1;phone-context=+",
+    "tel:20123456;phone-context=+-",
+    # The number part is read as written: punctuation before its '+' makes it no number.
+    "tel:/+4420123456;phone-context=example.com",
+    "tel:-+4420123456;phone-context=example.com",
+    "tel: +4420123456;phone-context=example.com",
 ]
 RFC3966_READ = [
     "tel:5002345678;ext=456;phone-context=+1",
@@ -980,6 +990,10 @@ RFC3966_READ = [
     "tel:20123456;phone-context=+44;",  # the value ends at the ';' (which the trailing trim drops)
     "tel:20123456;phone-context=example.com;",
     "20123456;phone-context=+44;;",
+    "tel:++4420123456;phone-context=example.com",  # '+'s first, then punctuation: a number
+    "tel:+-4420123456;phone-context=example.com",
+    "tel:/20123456;phone-context=example.com",
+    "tel:20123456;isub=1;phone-context=+44-",
 ]
 
 
