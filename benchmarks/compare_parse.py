@@ -752,6 +752,12 @@ def read_cpp_results(path: Path) -> dict:
     return out
 
 
+def plan_size(reported: str) -> str:
+    """bench_world_parse's world_plan_memory_bytes as a phrase: a count of bytes, or its own words
+    when the plan cannot say its size ("n/a (the plan has no memory_bytes())")."""
+    return f"{reported} bytes (memory_bytes())" if str(reported).isdigit() else str(reported)
+
+
 def markdown_cpp(cpp: dict | None) -> str:
     lines = ["## C++: numrep vs Google's libphonenumber, and the world lookup (bench_world_parse)", ""]
     if cpp is None:
@@ -805,7 +811,7 @@ def markdown_cpp(cpp: dict | None) -> str:
         f"{fmt('ratio_parse_lookup_vietnam_plan')} — not the target (the Vietnam plan answers only +84)",
         f"- world lookup ÷ Vietnam-only lookup, same Vietnamese keys: **{fmt('world_over_vietnam_lookup')}** — "
         f"goal at most {LOOKUP_LIMIT}x: {status(cpp['world_over_vietnam_lookup'], LOOKUP_LIMIT, at_least=False)}",
-        f"- world plan data: {ctx.get('world_plan_memory_bytes', 'pending')} bytes (memory_bytes()); first use "
+        f"- world plan data: {plan_size(ctx.get('world_plan_memory_bytes', 'pending'))}; first use "
         f"{ctx.get('world_plan_first_use_ms', 'pending')} ms; resident memory growth on first use "
         f"{ctx.get('world_plan_rss_growth_bytes', 'pending')} bytes"
         + (f" ({ctx['world_plan']})" if "world_plan" in ctx else ""),
