@@ -389,6 +389,9 @@ private:
         bool valid = false;
         std::uint32_t carrier_generation = 0;
         std::uint32_t region_generation = 0;
+        // The type a hint implies (mobile, for carrier data), which a rule's own type outranks
+        // whatever their depths: a carrier loaded on "84241" made Hanoi's fixed lines mobile.
+        number_type hint_type = number_type::unknown;
         void take(const entry& e) noexcept {
             if (e.carrier_id && e.carrier_generation >= carrier_generation) {
                 carrier_id = e.carrier_id;
@@ -398,7 +401,7 @@ private:
                 region_id = e.region_id;
                 region_generation = e.region_generation;
             }
-            if (e.type != number_type::unknown) type = e.type;
+            if (e.type != number_type::unknown) (e.hint ? hint_type : type) = e.type;
             valid = valid || !e.hint;
         }
         void fill_from(const fields& o) noexcept {
@@ -411,6 +414,10 @@ private:
                 region_generation = o.region_generation;
             }
             if (type == number_type::unknown) type = o.type;
+        }
+        // The answer's type: a rule's, else a hint's.
+        void settle_type() noexcept {
+            if (type == number_type::unknown) type = hint_type;
         }
     };
 
@@ -485,6 +492,7 @@ private:
         for (std::size_t length = 1; length < answer_stride; ++length) {
             fields answer = applicable[length];
             if (!answer.valid) answer.fill_from(other_lengths[length]);
+            answer.settle_type();
             const auto [it, added] = ids.emplace(pack(answer), static_cast<std::uint32_t>(results_.size()));
             if (added) results_.push_back(answer);
             answers_[static_cast<std::size_t>(node) * answer_stride + length] = it->second;

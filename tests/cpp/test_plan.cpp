@@ -318,6 +318,19 @@ TEST_CASE("names loaded onto the Vietnamese plan take the place of its own, at a
     plan.load_geocoding_data("842|Shorter\n8424|Deeper\n");
     CHECK(plan.lookup(842438264321ULL).region == "Deeper");
     CHECK(plan.lookup(842838264321ULL).region == "Shorter");
+    // A carrier loaded deeper than the plan's own rule names the numbers but leaves their type:
+    // carrier data implies "mobile" only where no rule says otherwise (it made Hanoi's fixed
+    // lines and the 1800 toll-free numbers mobile).
+    plan.load_carrier_data("84241|X\n8418001|Y\n");
+    const auto hanoi = plan.lookup(842412345678ULL);
+    CHECK(hanoi.carrier == "X");
+    CHECK(hanoi.type == numrep::number_type::fixed_line);
+    CHECK(hanoi.valid);
+    CHECK(plan.lookup(8418001234567ULL).type == numrep::number_type::toll_free);
+    numrep::numbering_plan loaded_only;  // where carrier data is all there is, it still says mobile
+    loaded_only.load_carrier_data("84241|X\n");
+    CHECK(loaded_only.lookup(842412345678ULL).type == numrep::number_type::mobile);
+    CHECK_FALSE(loaded_only.lookup(842412345678ULL).valid);
 }
 
 TEST_CASE("rules added in one call take effect together, or not at all", "[plan]") {
