@@ -59,8 +59,12 @@ int main(int argc, char** argv) {
         flush();
 
         // Sorts the records into a succinct trie with a Bloom filter in front, then writes
-        // them as a directory (atomically: a crash leaves no half-written database).
-        numrep::reputation_db db = numrep::reputation_db::build(builder);
+        // them as a directory (atomically: a crash leaves no half-written database). The region
+        // the reports' national forms were read in (the ftc preset's: US) is saved with it, so
+        // that its users read national forms the same way.
+        numrep::reputation_db::options db_options;
+        db_options.default_region = options.default_region;
+        numrep::reputation_db db = numrep::reputation_db::build(builder, db_options);
         db.save(out_dir);
 
         std::printf("%s: %s\n", reports_path.c_str(), stats.summary().c_str());

@@ -9,7 +9,7 @@
 // end, the number of calls and calls per second go to stderr.
 //
 //   example_build_db reports.csv db                 # or `numrep build`, or ReputationDB.save
-//   example_call_screen db < callers.txt
+//   example_call_screen db < callers.txt             # national forms in the database's region
 //   example_call_screen db --region US --now 1625702400 < callers.txt
 #include <numrep/numrep.hpp>
 
@@ -28,7 +28,8 @@ namespace {
 struct options {
     std::string db_dir;
     std::int64_t now = numrep::reputation_db::now_seconds();  // scores decay with time: "now" matters
-    numrep::region region = numrep::region::vietnam();        // for national forms such as 0912...
+    // For national forms such as 0912...: --region, else the region the database was built with.
+    std::optional<numrep::region> region;
 };
 
 [[noreturn]] void usage(const std::string& problem) {
@@ -82,6 +83,7 @@ int main(int argc, char** argv) {
         std::fprintf(stderr, "example_call_screen: %s\n", e.what());
         return 1;
     }
+    const numrep::region region = opts.region.value_or(db->saved_region());
     std::fprintf(stderr, "screening against %zu reported numbers in %s\n", db->size(), opts.db_dir.c_str());
 
     std::ios::sync_with_stdio(false);
@@ -94,7 +96,7 @@ int main(int argc, char** argv) {
         ++calls;
 
         // 1. Parse: any written form to an E.164 key. No exception on bad input, just a code.
-        const numrep::parse_result parsed = numrep::try_parse(line, opts.region);
+        const numrep::parse_result parsed = numrep::try_parse(line, region);
         if (!parsed) {
             ++malformed;
             std::printf("%s\terror: %s\n", line.c_str(), numrep::parse_error_message(line, parsed).c_str());

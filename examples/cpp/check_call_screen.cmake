@@ -29,9 +29,11 @@ if(NOT out MATCHES "1568 rows: [0-9]+ good" OR NOT out MATCHES "missing number: 
 endif()
 message(STATUS "example_build_db:\n${out}")
 
-# 2021-07-08 00:00 UTC, the day after the sample's complaints: scores are fresh.
+# 2021-07-08 00:00 UTC, the day after the sample's complaints: scores are fresh. No --region:
+# the national forms are read in the region the database was built with (the ftc preset's, US),
+# which example_build_db saves with it (it saved VN, and the US numbers read as Vietnamese ones).
 file(WRITE "${WORK_DIR}/callers.txt" "(315) 232-8257\n+1 202 555 0143\n\n555-1234y\n")
-execute_process(COMMAND "${CALL_SCREEN}" "${WORK_DIR}/db" --region US --now 1625702400
+execute_process(COMMAND "${CALL_SCREEN}" "${WORK_DIR}/db" --now 1625702400
                 INPUT_FILE "${WORK_DIR}/callers.txt"
                 RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err)
 if(NOT rc EQUAL 0)
@@ -48,7 +50,7 @@ endif()
 list(GET lines 0 hit)
 list(GET lines 1 miss)
 list(GET lines 2 bad)
-# Seven reports within a day, from seven area codes, several of them impersonation: likely scam.
+# Seven reports within a day, from seven area codes: likely scam.
 if(NOT hit MATCHES "^\\(315\\) 232-8257\t\\+13152328257\tlevel=likely_scam\tscore=[0-9]+\treports=${expected_reports}\tcarrier=-$")
   message(FATAL_ERROR "reported number: unexpected verdict \"${hit}\" (expected likely_scam, reports=${expected_reports})")
 endif()

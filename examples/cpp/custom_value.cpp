@@ -4,6 +4,7 @@
 //   example_custom_value [path]   builds call statistics for three numbers, saves, reopens, prints
 #include <cstdint>
 #include <cstdio>
+#include <exception>
 #include <filesystem>
 #include <limits>
 #include <vector>
@@ -46,14 +47,19 @@ int main(int argc, char** argv) {
                                                 : std::filesystem::temp_directory_path() / "call_stats.trie";
     const std::vector<std::uint64_t> keys{84912345678, 84862000111, 84912345678, 12025550123};
     const std::vector<call_stats> stats{{3, 7, 9}, {120, 15, 14}, {2, 1, 9}, {1, 2, 20}};
-    numrep::trie_store<call_stats>::build(keys, stats).save(path);  // the repeat of 84912345678 is summed
+    try {
+        numrep::trie_store<call_stats>::build(keys, stats).save(path);  // the repeat of 84912345678 is summed
 
-    const auto store = numrep::trie_store<call_stats>::open(path);
-    for (const std::uint64_t key : {84912345678ULL, 84862000111ULL, 12025550123ULL}) {
-        const call_stats s = store.find(key).value();
-        std::printf("+%llu calls=%u minutes=%u busiest_hour=%u\n", static_cast<unsigned long long>(key), s.calls,
-                    s.minutes, static_cast<unsigned>(s.busiest_hour));
+        const auto store = numrep::trie_store<call_stats>::open(path);
+        for (const std::uint64_t key : {84912345678ULL, 84862000111ULL, 12025550123ULL}) {
+            const call_stats s = store.find(key).value();
+            std::printf("+%llu calls=%u minutes=%u busiest_hour=%u\n", static_cast<unsigned long long>(key), s.calls,
+                        s.minutes, static_cast<unsigned>(s.busiest_hour));
+        }
+        std::printf("%zu numbers, %u bits per record\n", store.size(), store.value_bits());
+    } catch (const std::exception& e) {  // a path that cannot be written, a damaged file
+        std::fprintf(stderr, "example_custom_value: %s\n", e.what());
+        return 1;
     }
-    std::printf("%zu numbers, %u bits per record\n", store.size(), store.value_bits());
     return 0;
 }

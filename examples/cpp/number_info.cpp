@@ -1,5 +1,7 @@
-// Prints what numrep knows about each number given on the command line (or a few samples).
-//   example_number_info "0912 345 678" "+84 24 3826 4321" 01623456789
+// Prints what numrep knows about each number given on the command line (or a few samples), by
+// the world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).
+// National forms are read as Vietnamese.
+//   example_number_info "0912 345 678" "+84 24 3826 4321" 01623456789 "+1 202 555 0143"
 #include <numrep/numrep.hpp>
 
 #include <cstdio>
@@ -17,7 +19,7 @@ int main(int argc, char** argv) {
             ++failures;
             continue;
         }
-        const numrep::number_info info = numrep::plans::vietnam().lookup(*r);
+        const numrep::number_info info = numrep::plans::world().lookup(*r);
         std::printf("%-24s %-16s %-14s %-10.*s %-22.*s %s%s\n", text.c_str(), r->e164().c_str(), r->national().c_str(),
                     static_cast<int>(info.carrier.size()), info.carrier.data(), static_cast<int>(info.region.size()),
                     info.region.data(), info.valid ? "valid" : "not valid",

@@ -13,7 +13,8 @@ same in a PNG.
     python examples/python/ftc_analysis.py --data FILE.csv --output plots/ --now 2021-07-08
 
 Scores decay with time (90-day half-life), so they are taken at --now: by default midnight
-after the last complaint in the file was filed, as if the analysis ran the next morning.
+after the last complaint in the file was filed, as if the analysis ran the next morning (or the
+newest report's time, if a violation is dated later still).
 """
 
 from __future__ import annotations
@@ -45,11 +46,14 @@ def parse_args() -> argparse.Namespace:
     if not args.data.is_file():
         parser.error(f"no such file: {args.data}" + (" (the full FTC file lives in ../shared/data)" if args.data == FULL else ""))
     if args.now is not None:
+        text = args.now
         try:
-            args.now = (pd.Timestamp(int(args.now), unit="s", tz="UTC") if args.now.isdigit()
-                        else pd.to_datetime(args.now, utc=True))
-        except ValueError:
-            parser.error(f"--now: {args.now!r} is not an ISO date or unix seconds")
+            args.now = (pd.Timestamp(int(text), unit="s", tz="UTC") if text.isdigit()
+                        else pd.to_datetime(text, utc=True))
+        except (ValueError, TypeError, OverflowError, NotImplementedError):
+            parser.error(f"--now: {text!r} is not an ISO date or unix seconds")
+        if args.now.year < 1970:  # pandas reads "-5" as the year -5
+            parser.error(f"--now: {text!r} is before 1970")
     return args
 
 
@@ -59,7 +63,14 @@ def section(title: str) -> None:
 
 def main() -> int:
     args = parse_args()
+    try:
+        return analyse(args)
+    except (ValueError, OSError) as error:  # a file numrep cannot read, an output it cannot write
+        print(f"ftc_analysis: {error}", file=sys.stderr)
+        return 1
 
+
+def analyse(args: argparse.Namespace) -> int:
     # 1. Build: numrep reads the file itself (C++, streaming); the ftc preset maps its columns.
     db = numrep.ReputationDB.from_csv(args.data, preset="ftc")
     stats = db.ingest_stats
@@ -73,8 +84,13 @@ def main() -> int:
     # 2. The same file through pandas, for what the database does not keep: the raw subjects,
     #    and the numbers as written (to ask the database about each of them).
     raw = pd.read_csv(args.data, dtype=str, keep_default_na=False)
+    if len(db) == 0:
+        print(f"ftc_analysis: {args.data} holds no complaint with a number", file=sys.stderr)
+        return 1
     filed = pd.to_datetime(raw["Created_Date"], errors="coerce", utc=True)
-    now = args.now if args.now is not None else filed.max().normalize() + pd.Timedelta(days=1)
+    now = args.now
+    if now is None:  # the preset dates reports by violation, which may come after the filing
+        now = max(filed.max().normalize() + pd.Timedelta(days=1), pd.Timestamp(db.latest_report))
     print(f"scores at: {now:%Y-%m-%d %H:%M} UTC")
 
     # 3. Every distinct number in the file, checked in one call (parsed as US national numbers;
@@ -85,9 +101,8 @@ def main() -> int:
         print(f"ftc_analysis: {len(verdicts)} reported numbers found in the file, but the database has {len(db)}",
               file=sys.stderr)
         return 1
-    # Verdicts carry the region code; the state or province (NANP area code) comes from lookup_many.
-    areas = numrep.lookup_many(numrep.parse_many(verdicts["e164"], region=None))["region"]
-    verdicts["state"] = np.array(numrep.region_names(), dtype=object)[areas]
+    # Verdicts carry the state or province of the number's area code (NANP) as "region".
+    verdicts["state"] = verdicts["region"]
 
     section("top complaint subjects (as the FTC writes them; rows with a number)")
     good_subjects = raw.loc[raw["Company_Phone_Number"].str.strip() != "", "Subject"].str.strip()
@@ -95,7 +110,7 @@ def main() -> int:
         print(f"{count:6d}  {subject[:70]}  -> {numrep.classify_category(subject)}")
 
     section("reports by numrep category")
-    categories = list(numrep._core.CATEGORY_NAMES)
+    categories = list(numrep.CATEGORY_NAMES)
     by_category = verdicts[categories].sum().sort_values(ascending=False)
     for name, count in by_category.items():
         print(f"category {name}: {int(count)}")
@@ -127,7 +142,7 @@ def main() -> int:
         print(f"{low:3d}-{low + 10:<3d} {count:6d}  {'#' * round(40 * count / widest)}")
 
     section("levels")
-    levels = verdicts["level"].value_counts().reindex(numrep._core.LEVEL_NAMES, fill_value=0)
+    levels = verdicts["level"].value_counts().reindex(numrep.LEVEL_NAMES, fill_value=0)
     for level, count in levels.items():
         print(f"level {level}: {count}")
 

@@ -234,9 +234,27 @@ def test_now_moves_the_scores(tmp_path: Path) -> None:
 @pytest.mark.parametrize("args, message", [
     (["--data", "/no/such/ftc.csv"], "no such file: /no/such/ftc.csv"),
     (["--now", "yesterday-ish"], "--now: 'yesterday-ish' is not an ISO date or unix seconds"),
+    (["--now", "-5"], "--now: '-5' is before 1970"),  # pandas' year -5: a NotImplementedError traceback
 ])
 def test_bad_arguments_give_one_clear_error(args: list[str], message: str) -> None:
     result = run(*args)
     assert result.returncode == 2
     assert message in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize("content, message", [
+    ("", "empty input, expected a header line"),
+    ("Company_Phone_Number,Created_Date,Violation_Date,Consumer_City,Consumer_State,Consumer_Area_Code,Subject,"
+     "Recorded_Message_Or_Robocall\n", "holds no complaint with a number"),  # was an AttributeError on NaT
+    ("number,when\n0912345678,2021-07-07\n", "no column"),
+])
+def test_files_it_cannot_analyse_give_one_clear_error(content: str, message: str, tmp_path: Path) -> None:
+    """A file numrep cannot read, or one without a complaint, is one line on stderr and status 1:
+    the example showed numrep's clear message under a traceback."""
+    data = tmp_path / "ftc.csv"
+    data.write_text(content, encoding="utf-8")
+    result = run("--data", str(data), "--output", str(tmp_path))
+    assert result.returncode == 1
+    assert message in result.stderr and result.stderr.startswith("ftc_analysis: ")
     assert "Traceback" not in result.stderr
