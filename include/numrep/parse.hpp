@@ -725,7 +725,9 @@ constexpr scanned scan_decoded(Text text) noexcept {
         while (value_end > t.size && is_space(t.c[static_cast<std::size_t>(value_end - 1)])) --value_end;
         bool global = false;
         if (value_end > t.size && !valid_phone_context(t, value_begin, value_end, global)) {
-            int bad = t.size;  // the first character dropped that is not white space
+            // The first character dropped that is not white space, or the value's first when the
+            // trim took the "=" before it too (a value of punctuation alone: "...;phone-context=+-").
+            int bad = value_begin > t.size && value_begin < value_end ? value_begin : t.size;
             while (is_space(t.c[static_cast<std::size_t>(bad)])) ++bad;
             s.error = parse_errc::bad_character;
             s.position = t.at[static_cast<std::size_t>(bad)];

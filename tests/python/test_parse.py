@@ -1006,6 +1006,14 @@ def test_rfc3966_texts_libphonenumber_refuses_are_refused(text) -> None:
         numrep.parse(text, region="GB")
 
 
+def test_a_phone_context_value_the_trim_cut_is_pointed_at() -> None:
+    """The error points at the value, not at the "=" before it (valid text), when the trailing
+    trim took both: "+-" has no digit."""
+    with pytest.raises(numrep.ParseError) as caught:
+        numrep.parse("tel:20123456;phone-context=+-", region="GB")
+    assert caught.value.position == len("tel:20123456;phone-context=")
+
+
 @pytest.mark.parametrize("text", RFC3966_READ)
 def test_rfc3966_neighbours_read_as_libphonenumber_reads_them(text) -> None:
     phonenumbers = pytest.importorskip("phonenumbers")
