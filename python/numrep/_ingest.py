@@ -50,6 +50,9 @@ def expand_inputs(patterns: PathLike | Iterable[PathLike]) -> list[str]:
     file named twice (by a pattern and its name) is a ValueError."""
     if isinstance(patterns, (str, bytes, os.PathLike)):
         patterns = [patterns]
+    elif not isinstance(patterns, Iterable) or isinstance(patterns, dict):  # 5, None: "'int' object is not iterable"
+        raise TypeError(f"numrep: path must be a str, bytes or os.PathLike, or a list of them, got "
+                        f"{type(patterns).__name__}")  # as from_csv says it
     out: list[str] = []
     for item in patterns:
         if not isinstance(item, (str, bytes, os.PathLike)):

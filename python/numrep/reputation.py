@@ -104,7 +104,7 @@ class ReputationDB(_core.ReputationDB):
         unless `region` overrides it here (None: international forms only) or in a call; the
         override is this object's own, not saved with it (save(region=...) changes the saved one).
         After a crash it opens the last published state; a damaged or foreign directory is a
-        FormatError naming the file."""
+        FormatError naming the file, a path that is not there a FileNotFoundError."""
         if isinstance(region, _Unset):
             return cls(_core.ReputationDB._open(path, None, True))
         return cls(_core.ReputationDB._open(path, region, False))
@@ -998,6 +998,9 @@ def _as_frame(reports: Any) -> Any:
     if isinstance(reports, (str, bytes)):
         raise TypeError("numrep: reports must be a DataFrame, an Arrow table or an iterable of dicts; "
                         "for a CSV file use ReputationDB.from_csv(path)")
+    if not isinstance(reports, Iterable):  # 5, None: "'int' object is not iterable" named nothing
+        raise TypeError("numrep: reports must be report files (a path or a list of them), a DataFrame, an Arrow "
+                        f"table or an iterable of dicts, got {type(reports).__name__}")
     return pd.DataFrame(list(reports))
 
 

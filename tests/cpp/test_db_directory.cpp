@@ -87,7 +87,14 @@ TEST_CASE("opening a path that is not there says so", "[db][directory]") {
     const auto dir = fresh_dir("not_there");
     fs::remove_all(dir);
     CHECK_THROWS_WITH(numrep::reputation_db::open(dir),
-                      numrep_test::contains("no such directory (a numrep database is a directory"));
+                      numrep_test::contains("(a numrep database is a directory with a MANIFEST): No such file"));
+    // As the stores say it: ENOENT (Python's FileNotFoundError), not a format error.
+    try {
+        (void)numrep::reputation_db::open(dir);
+        FAIL("opened a directory that is not there");
+    } catch (const std::system_error& e) {
+        CHECK(e.code() == std::errc::no_such_file_or_directory);
+    }
 }
 
 TEST_CASE("a saved database is a manifest and the files it names", "[db][directory]") {
@@ -256,7 +263,7 @@ TEST_CASE("a database path that cannot be followed says why", "[db][directory]")
     fs::create_directories(dir);
     fs::create_symlink(dir / "loop", dir / "loop");
     CHECK_THROWS_WITH(numrep::reputation_db::open(dir / "loop"),
-                      numrep_test::contains("cannot be read") && !numrep_test::contains("no such directory"));
+                      numrep_test::contains("cannot be read") && !numrep_test::contains("No such file"));
     fs::remove_all(dir);
 }
 

@@ -136,6 +136,30 @@ def test_missing_file() -> None:
         numrep.ReputationDB.from_csv("/nonexistent/reports.csv")
 
 
+def test_missing_database_is_file_not_found_as_for_the_stores(tmp_path) -> None:
+    """A database path that is not there is a FileNotFoundError, as a store's is: it was the
+    FormatError of a damaged directory, which `except FileNotFoundError` missed."""
+    for open_missing in (lambda p: numrep.ReputationDB.open(p), lambda p: numrep.TrieStore.open(p),
+                         lambda p: numrep.BloomFilter.open(p)):
+        with pytest.raises(FileNotFoundError, match="nothing_here"):
+            open_missing(tmp_path / "nothing_here")
+    with pytest.raises(FileNotFoundError, match="a numrep database is a directory with a MANIFEST"):
+        numrep.ReputationDB.open(tmp_path / "nothing_here")
+
+
+@pytest.mark.parametrize("paths", [5, None, 2.5, {"a.csv": 1}])
+def test_report_paths_of_a_wrong_type_are_named_by_every_reader(paths, tmp_path) -> None:
+    """from_parquet and build said "'int' object is not iterable", naming nothing, where from_csv
+    names the argument and its type."""
+    kind = type(paths).__name__
+    for read in (lambda: numrep.ReputationDB.from_csv(paths), lambda: numrep.ReputationDB.from_parquet(paths)):
+        with pytest.raises(TypeError, match=f"path must be a str, bytes or os.PathLike, or a list of them, got {kind}"):
+            read()
+    if not isinstance(paths, dict):  # build also takes frames and iterables of dicts: its message says so
+        with pytest.raises(TypeError, match=f"reports must be report files .* or an iterable of dicts, got {kind}"):
+            numrep.ReputationDB.build(paths, tmp_path / "out")
+
+
 def test_from_frame_counts_nan_and_nat() -> None:
     frame = pd.DataFrame({
         "number": ["0912000001", None, "09y2", "0912000002", "0912000001", np.nan],

@@ -953,8 +953,11 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
         // permission): the system's reason.
         if (error && error != std::errc::no_such_file_or_directory)
             throw_format_error(dir.string() + ": cannot be read: " + error.message());
-        // The stores say ENOENT for this; say so too.
-        throw_format_error(dir.string() + ": no such directory (a numrep database is a directory with a MANIFEST)");
+        // The stores say ENOENT for this; so does a database (Python: FileNotFoundError, which
+        // `except FileNotFoundError` expects, not the FormatError of a damaged directory).
+        // (what() appends ": No such file or directory".)
+        throw std::system_error(ENOENT, std::generic_category(),
+                                "numrep: " + dir.string() + " (a numrep database is a directory with a MANIFEST)");
     }
     if (!std::filesystem::is_directory(dir, error))
         throw_format_error(dir.string() + ": not a numrep database (expected a directory with a MANIFEST)");
