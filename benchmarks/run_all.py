@@ -373,14 +373,28 @@ def table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def summary(results: dict[str, dict[str, dict]], raw: dict[str, dict], full: bool, build: Path,
-            python_lines: list[str], scripts: list[str]) -> str:
+            python_lines: list[str], scripts: list[str], rebuilt: bool = False) -> str:
     size = "10000000" if full else "1000000"
+    if rebuilt:  # --summary-only: the programs' raw results may come from runs at different times
+        runs = ", ".join(f"{name} {data.get('context', {}).get('date', '(date not kept)')}"
+                         for name, data in sorted(raw.items()))
+        header = [
+            "# All benchmarks: structures against physical references and peers",
+            "",
+            f"Date (UTC): {bench_common.utc_now()}, rebuilt from the raw results of earlier runs  ",
+            f"Command: `python benchmarks/run_all.py --build-dir {shown_path(build)}{' --full' if full else ''} "
+            f"--summary-only`; the runs: {runs}  ",
+        ]
+    else:
+        header = [
+            "# All benchmarks, one run: structures against physical references and peers",
+            "",
+            f"Date (UTC): {bench_common.utc_now()}  ",
+            f"Command: `./dev bench{' --full' if full else ''}` "
+            f"(`python benchmarks/run_all.py --build-dir {shown_path(build)}{' --full' if full else ''}`)  ",
+        ]
     lines = [
-        "# All benchmarks, one run: structures against physical references and peers",
-        "",
-        f"Date (UTC): {bench_common.utc_now()}  ",
-        f"Command: `./dev bench{' --full' if full else ''}` "
-        f"(`python benchmarks/run_all.py --build-dir {shown_path(build)}{' --full' if full else ''}`)  ",
+        *header,
         *[line + "  " for line in machine_lines(raw)],
         f"Compiler: {compiler(build)}  ",
         "Versions: " + ", ".join(f"{k} {v}" for k, v in versions().items()),
@@ -484,7 +498,7 @@ def main() -> None:
         python_lines = ["- Python overhead: not measured in a smoke run"]
     else:
         python_lines = python_overhead(args.build_dir, 10_000_000 if args.full else 1_000_000)
-    text = summary(results, raw, args.full, args.build_dir, python_lines, scripts)
+    text = summary(results, raw, args.full, args.build_dir, python_lines, scripts, rebuilt=args.summary_only)
     bench_common.write_result(out_dir, "summary.md", text)
     (out_dir / "summary.json").write_text(json.dumps({"results": results, "full": args.full,
                                                       "machine": bench_common.machine(),

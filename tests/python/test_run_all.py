@@ -74,3 +74,17 @@ def test_time_split_compares_in_cache_and_full_size_runs_and_says_when_counters_
     assert not any("not exposed" in row for row in run_all.time_split_rows(results, counters_exposed=True))
     assert run_all.counters_exposed({"bench_bloom": {"context": {"hardware_counters": "instructions, ..."}}})
     assert not run_all.counters_exposed({"bench_bloom": {"context": {"hardware_counters": "not exposed: ..."}}})
+
+
+def test_a_summary_rebuilt_from_earlier_runs_says_so_and_dates_each_program() -> None:
+    """--summary-only folds in raw results of runs made at different times: its header said "one
+    run" and `./dev bench --full`, which it was not."""
+    raw = {name: {"context": {"date": date}, "benchmarks": [], "command": name}
+           for name, date in (("bench_parse", "2026-12-07T08:53:51+00:00"), ("bench_trie", "2026-12-07T03:40:41+00:00"))}
+    results = {name: run_all.repetitions(data) for name, data in raw.items()}
+    rebuilt = run_all.summary(results, raw, True, Path("/nonexistent"), [], [], rebuilt=True)
+    assert "one run" not in rebuilt.splitlines()[0] and "rebuilt from the raw results of earlier runs" in rebuilt
+    assert "bench_parse 2026-12-07T08:53:51+00:00, bench_trie 2026-12-07T03:40:41+00:00" in rebuilt
+    assert "--summary-only" in rebuilt
+    one_run = run_all.summary(results, raw, True, Path("/nonexistent"), [], [])
+    assert one_run.startswith("# All benchmarks, one run") and "`./dev bench --full`" in one_run
