@@ -346,8 +346,10 @@ private:
                                                             ? detail::db_directory::sibling(
                                                                   output_, (".build-" + suffix).c_str())
                                                             : options_.temp_dir / ("numrep-build-" + suffix);
-                if (!options_.temp_dir.empty()) std::filesystem::create_directories(options_.temp_dir);
                 std::error_code error;
+                if (!options_.temp_dir.empty() && !std::filesystem::create_directories(options_.temp_dir, error) &&
+                    error)
+                    detail::throw_file_error(error.value(), options_.temp_dir, "cannot create the temporary folder");
                 if (std::filesystem::create_directory(candidate, error)) temp_ = candidate;  // false: it existed
                 else if (error || attempt > 1000)
                     detail::throw_file_error(error ? error.value() : EEXIST, candidate,

@@ -1410,3 +1410,14 @@ def test_a_mixed_column_with_a_lone_surrogate_reads_its_other_values_as_before()
                           "not_spam": pd.Series([1, True, "1"], dtype=object)})
     stats = numrep.ReputationDB.from_frame(frame, category=None).ingest_stats
     assert stats["good"] == 2 and stats["bad_by_reason"] == {"bad_time": 1}
+
+
+def test_a_database_directory_that_cannot_be_made_is_a_numrep_error_naming_it(tmp_path) -> None:
+    """Under a file, a save said "filesystem error: cannot create directories: Not a directory
+    [...]", the C++ library's words; it names the directory as numrep's other file errors do."""
+    (tmp_path / "afile").write_text("x")
+    frame = pd.DataFrame({"number": ["0912345678"], "time": ["2024-01-01"], "category": ["scam"]})
+    db = numrep.ReputationDB.from_frame(frame)
+    target = tmp_path / "afile" / "db"
+    with pytest.raises(NotADirectoryError, match=f"numrep: cannot create the database directory '{target}'"):
+        db.save(target)

@@ -591,7 +591,10 @@ public:
         check_replaceable(dir);
         std::error_code error;
         if (!std::filesystem::is_directory(dir, error)) {
-            std::filesystem::create_directories(dir);
+            // Named as the other file errors are ("filesystem error: cannot create directories:
+            // Not a directory [a/b]" was the library's own words, without numrep's).
+            std::filesystem::create_directories(dir, error);
+            if (error) throw_file_error(error.value(), dir, "cannot create the database directory");
             fsync_directory(dir.parent_path());  // the new directory's name survives a power loss
         }
         // The lock of the directory held open: the one the cleanup after commit works in.
