@@ -4,6 +4,7 @@
 #pragma once
 
 #include <array>
+#include <bit>
 #include <cstddef>
 #include <cstdint>
 #include <deque>
@@ -18,6 +19,7 @@
 #include "detail/key.hpp"
 #include "detail/mapped_file.hpp"
 #include "detail/throw.hpp"
+#include "detail/unicode.hpp"
 #include "detail/world_names.hpp"
 #include "detail/world_rules.hpp"
 #include "phone_number.hpp"
@@ -178,6 +180,16 @@ private:
         unsigned code = 0;
         for (int i = 0; i < cc_length; ++i)
             code = code * 10 + static_cast<unsigned>(p[static_cast<std::size_t>(i)] - '0');
+        // A national length that no key of this country code can have (keys are at most 15
+        // digits) was dropped without a word, and the rule, validating nothing, still made the
+        // plan decide the code's validity: every +880 number became invalid.
+        if (const std::uint32_t impossible = rule.national_lengths >> (detail::max_key_digits - cc_length + 1);
+            impossible != 0)
+            detail::throw_invalid_argument(
+                "numbering plan prefix " + detail::quote(p) + ": national length " +
+                std::to_string(detail::max_key_digits - cc_length + 1 + std::countr_zero(impossible)) +
+                " cannot follow country code +" + std::to_string(code) + " (keys have at most " +
+                std::to_string(detail::max_key_digits) + " digits)");
         entry e;
         e.type = rule.type;
         e.carrier_id = intern(carriers_, rule.carrier);
@@ -186,6 +198,7 @@ private:
         e.key_lengths = static_cast<std::uint32_t>((static_cast<std::uint64_t>(rule.national_lengths) << cc_length) &
                                                    0xFFFF);
         e.hint = rule.national_lengths == 0;
+        e.implied = e.hint && adding_loaded_lines_ && e.type != number_type::unknown;
         e.carrier_generation = e.region_generation = generation_;
         if (!e.hint) overlay_codes_[code / 64] |= std::uint64_t{1} << (code % 64);
         std::int32_t node = 0;
@@ -202,7 +215,8 @@ private:
         // of a file grew the table by its lines.
         for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
             entry& same = entries_[static_cast<std::size_t>(i)];
-            if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.type == e.type) {
+            if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.implied == e.implied &&
+                same.type == e.type) {
                 if (e.carrier_id != 0) {
                     same.carrier_id = e.carrier_id;
                     same.carrier_generation = e.carrier_generation;
@@ -373,6 +387,7 @@ private:
         std::uint16_t region_id = 0;
         number_type type = number_type::unknown;
         bool hint = false;
+        bool implied = false;  // its type only implied by the data it came from (carrier data: mobile)
         // The add or load its names came from (see fields::take).
         std::uint32_t carrier_generation = 0;
         std::uint32_t region_generation = 0;
@@ -389,9 +404,11 @@ private:
         bool valid = false;
         std::uint32_t carrier_generation = 0;
         std::uint32_t region_generation = 0;
-        // The type a hint implies (mobile, for carrier data), which a rule's own type outranks
-        // whatever their depths: a carrier loaded on "84241" made Hanoi's fixed lines mobile.
+        // Types a rule's own type outranks whatever their depths: a hint's (the Vietnamese plan's
+        // "2": fixed lines), then the one loaded carrier data implies (mobile), which gives a type
+        // only where nothing else does: a carrier loaded on "84241" made Hanoi's fixed lines mobile.
         number_type hint_type = number_type::unknown;
+        number_type implied_type = number_type::unknown;
         void take(const entry& e) noexcept {
             if (e.carrier_id && e.carrier_generation >= carrier_generation) {
                 carrier_id = e.carrier_id;
@@ -401,7 +418,7 @@ private:
                 region_id = e.region_id;
                 region_generation = e.region_generation;
             }
-            if (e.type != number_type::unknown) (e.hint ? hint_type : type) = e.type;
+            if (e.type != number_type::unknown) (!e.hint ? type : e.implied ? implied_type : hint_type) = e.type;
             valid = valid || !e.hint;
         }
         void fill_from(const fields& o) noexcept {
@@ -418,6 +435,7 @@ private:
         // The answer's type: a rule's, else a hint's.
         void settle_type() noexcept {
             if (type == number_type::unknown) type = hint_type;
+            if (type == number_type::unknown) type = implied_type;
         }
     };
 
@@ -563,6 +581,23 @@ private:
         return added;
     }
 
+    // What is wrong with a loaded name ("" when nothing is): text that is not UTF-8 was taken and
+    // made every later lookup of its numbers fail to decode; a control character or a '|' is a
+    // sign of lines run together (a file with only '\r' line ends was read as one line).
+    static std::string name_problem(std::string_view name) {
+        for (std::size_t i = 0; i < name.size();) {
+            const detail::decoded d = detail::decode_at(name, i);
+            if (d.code_point == detail::invalid_code_point)
+                return "the name " + detail::quote(name) + " is not UTF-8 (byte " + std::to_string(i) + ")";
+            if (d.code_point < 0x20 || d.code_point == 0x7F || d.code_point == '|')
+                return "the name " + detail::quote(name) + " holds " +
+                       (d.code_point == '|' ? std::string("a second '|'") : std::string("a control character")) +
+                       " (lines run together? line ends must be \\n or \\r\\n)";
+            i += d.length;
+        }
+        return {};
+    }
+
     // `text` without the spaces, tabs and carriage returns at its ends.
     static std::string_view trimmed(std::string_view text) noexcept {
         while (!text.empty() && (text.back() == '\r' || text.back() == ' ' || text.back() == '\t'))
@@ -595,9 +630,18 @@ private:
                 detail::throw_invalid_argument(where() + "empty name for prefix " + detail::quote(prefix));
             if (const std::string why = prefix_problem(prefix); !why.empty())
                 detail::throw_invalid_argument(where() + why);
+            if (const std::string why = name_problem(name); !why.empty())
+                detail::throw_invalid_argument(where() + why);
             prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
             (carrier ? rule.carrier : rule.region) = name;
-            add_rule(rule);
+            try {
+                adding_loaded_lines_ = true;
+                add_rule(rule);
+                adding_loaded_lines_ = false;
+            } catch (const std::invalid_argument& e) {  // too many names, impossible lengths: say where
+                adding_loaded_lines_ = false;
+                detail::throw_invalid_argument(where() + std::string(e.what()).substr(std::string("numrep: ").size()));
+            }
             ++added;
         }
         return added;
@@ -613,6 +657,7 @@ private:
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;
     std::uint32_t generation_ = 0;  // adds and loads so far: a rule's names are of the one it came in
+    bool adding_loaded_lines_ = false;  // add_rule is adding a line of carrier or geocoding data
     bool world_ = false;
     std::array<std::uint64_t, 16> overlay_codes_{};  // country codes the overlay validates numbers of
 };

@@ -333,6 +333,56 @@ TEST_CASE("names loaded onto the Vietnamese plan take the place of its own, at a
     CHECK_FALSE(loaded_only.lookup(842412345678ULL).valid);
 }
 
+TEST_CASE("loaded carrier data types a number only where nothing else does", "[plan][load]") {
+    // The Vietnamese plan's "2" (fixed lines) is a hint of its own: a carrier loaded deeper made
+    // 0217 numbers mobile.
+    for (const numrep::numbering_plan* base : {&numrep::plans::vietnam(), &numrep::plans::world()}) {
+        numrep::numbering_plan plan(*base);
+        REQUIRE(plan.lookup(842171234567ULL).type == numrep::number_type::fixed_line);
+        plan.load_carrier_data("84217|W\n8460|X\n");
+        CHECK(plan.lookup(842171234567ULL).carrier == "W");
+        CHECK(plan.lookup(842171234567ULL).type == numrep::number_type::fixed_line);
+        CHECK(plan.lookup(84601234567ULL).type == numrep::number_type::mobile);  // the plan has no type there
+        CHECK_FALSE(plan.lookup(84601234567ULL).valid);
+    }
+}
+
+TEST_CASE("loaded names that are not text, or lines run together, are refused", "[plan][load]") {
+    numrep::numbering_plan plan(numrep::plans::world());
+    const auto before = plan.lookup(447100123456ULL);
+    CHECK_THROWS_WITH(plan.load_carrier_data("4470|Fine\n4471|Caf\xe9\n", "uk.txt"),
+                      numrep_test::contains("uk.txt line 2: ") && numrep_test::contains("is not UTF-8"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("4471|A\r4472|B\r", "mac.txt", numrep::lengths({10})),
+                      numrep_test::contains("mac.txt line 1: ") && numrep_test::contains("control character"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("4471|A|B\n", "bars.txt"), numrep_test::contains("a second '|'"));
+    CHECK(plan.lookup(447100123456ULL).carrier == before.carrier);  // nothing of them stayed
+    CHECK(plan.load_carrier_data("4471|Caf\xc3\xa9 \xe2\x80\x93 Ltd\n") == 1);  // UTF-8 is fine
+    CHECK(plan.lookup(447100123456ULL).carrier == "Caf\xc3\xa9 \xe2\x80\x93 Ltd");
+}
+
+TEST_CASE("a national length no key of the country code can have is refused", "[plan][load]") {
+    // +880 has 3 digits: 13 national digits make 16. The length was dropped without a word and
+    // the rule, validating nothing, made every +880 number invalid.
+    numrep::numbering_plan plan(numrep::plans::world());
+    REQUIRE(plan.lookup(8801712345678ULL).valid);
+    CHECK_THROWS_WITH(plan.load_carrier_data("8801999|X\n", "bd.txt", numrep::lengths({13})),
+                      numrep_test::contains("bd.txt line 1: ") &&
+                          numrep_test::contains("national length 13 cannot follow country code +880"));
+    CHECK(plan.lookup(8801712345678ULL).valid);
+    CHECK_THROWS_AS(plan.add({"8801999", numrep::number_type::mobile, "X", "", numrep::lengths({10, 13})}),
+                    std::invalid_argument);
+    CHECK(plan.load_carrier_data("8801999|X\n", "bd.txt", numrep::lengths({10})) == 1);  // 13 digits in all
+}
+
+TEST_CASE("too many distinct names says which line", "[plan][load]") {
+    std::string text;
+    for (int i = 0; i < 70000; ++i) text += "8491" + std::to_string(100000 + i) + "|Name " + std::to_string(i) + "\n";
+    numrep::numbering_plan plan;
+    CHECK_THROWS_WITH(plan.load_carrier_data(text, "big.txt"),
+                      numrep_test::contains("big.txt line ") && numrep_test::contains("too many distinct names"));
+    CHECK(plan.rule_count() == 0);
+}
+
 TEST_CASE("rules added in one call take effect together, or not at all", "[plan]") {
     numrep::numbering_plan plan;
     const numrep::prefix_rule good[] = {
