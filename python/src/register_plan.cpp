@@ -4,6 +4,10 @@
 #include <pybind11/gil.h>
 
 #include <array>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
 
 namespace numrep::python {
 
@@ -38,6 +42,36 @@ typed<names::name_array> region_code_names() {
 
 namespace {
 
+// The plans a lookup_many is reading without the GIL, and how many calls read each. A load into a
+// plan replaces its tables, which a reader on another thread was still walking (a segfault); a
+// load while one reads is refused instead. Only touched with the GIL held.
+std::unordered_map<const numbering_plan*, std::size_t>& plans_being_read() {
+    static auto* readers = new std::unordered_map<const numbering_plan*, std::size_t>();  // never destroyed
+    return *readers;
+}
+
+class plan_reading {
+public:
+    explicit plan_reading(const numbering_plan& plan) : plan_(&plan) { ++plans_being_read()[plan_]; }
+    ~plan_reading() {
+        auto& readers = plans_being_read();
+        if (const auto it = readers.find(plan_); it != readers.end() && --it->second == 0) readers.erase(it);
+    }
+    plan_reading(const plan_reading&) = delete;
+    plan_reading& operator=(const plan_reading&) = delete;
+
+private:
+    const numbering_plan* plan_;
+};
+
+// Refuses to change a plan that a lookup_many on another thread is reading.
+void check_not_being_read(const numbering_plan& plan, std::string_view method) {
+    if (plans_being_read().contains(&plan))
+        throw std::runtime_error("numrep: NumberingPlan." + std::string(method) +
+                              ": a lookup_many on another thread is reading this plan; load into it once that "
+                              "call is done (or into a copy: NumberingPlan.world() makes one)");
+}
+
 // Strings are parsed with `home`; one that does not parse gets key 0, which the plan calls invalid.
 typed<names::info_columns> info_columns(const numbering_plan& plan, const numbers_arg& keys_in,
                                         const regions_arg& home) {
@@ -45,6 +79,7 @@ typed<names::info_columns> info_columns(const numbering_plan& plan, const number
     const auto count = keys.shape(0);
     plan_columns columns(count);
     {
+        const plan_reading reading(plan);  // released after the GIL is taken back (declared first)
         const std::uint64_t* in = keys.data();
         py::gil_scoped_release unlocked;
         for_each_range(static_cast<std::size_t>(count), [&](std::size_t begin, std::size_t end) {
@@ -165,12 +200,14 @@ void register_plan(py::module_& m) {
         .def(
             "load_carrier_text",
             [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                check_not_being_read(p, "load_carrier_text");
                 return p.load_carrier_data(text, source, lengths_mask(lens));
             },
             py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
         .def(
             "load_geocoding_text",
             [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
+                check_not_being_read(p, "load_geocoding_text");
                 return p.load_geocoding_data(text, source, lengths_mask(lens));
             },
             py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})

@@ -640,3 +640,37 @@ def test_loading_a_file_again_refreshes_its_names():
     for name in ("Carrier A", "Carrier B"):
         world.load_carrier_text(f"3361|{name}\n")
     assert world.lookup("+33 6 12 34 56 78", region=None).carrier == "Carrier B" and world.rule_count == rules + 1
+
+
+def test_loading_into_a_plan_another_thread_reads_is_refused_not_a_crash():
+    """lookup_many reads a plan without the GIL; a load into the same plan from another thread
+    replaced the tables under it (a segfault within a few rounds). The load is refused while a
+    read runs, and takes effect between reads."""
+    import threading
+
+    plan = numrep.NumberingPlan.world()
+    keys = np.full(2_000_000, 447100123456, dtype=np.uint64)
+    stop = threading.Event()
+    outcomes: list[str] = []
+
+    def load() -> None:
+        n = 0
+        while not stop.is_set():
+            n += 1
+            try:
+                plan.load_carrier_text(f"4471|Carrier {n}\n")
+                outcomes.append("loaded")
+            except RuntimeError as error:
+                assert "a lookup_many on another thread is reading this plan" in str(error)
+                outcomes.append("refused")
+
+    loader = threading.Thread(target=load)
+    loader.start()
+    try:
+        for _ in range(8):
+            columns = plan.lookup_many(keys)
+            assert len(np.unique(columns["carrier"])) == 1  # one plan state for the whole call
+    finally:
+        stop.set()
+        loader.join()
+    assert "loaded" in outcomes
