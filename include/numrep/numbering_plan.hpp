@@ -630,8 +630,7 @@ private:
                 detail::throw_invalid_argument(where() + "empty name for prefix " + detail::quote(prefix));
             if (const std::string why = prefix_problem(prefix); !why.empty())
                 detail::throw_invalid_argument(where() + why);
-            if (const std::string why = name_problem(name); !why.empty())
-                detail::throw_invalid_argument(where() + why);
+            if (const std::string why = name_problem(name); !why.empty()) detail::throw_invalid_argument(where() + why);
             prefix_rule rule{prefix, carrier ? number_type::mobile : number_type::unknown, {}, {}, national_lengths};
             (carrier ? rule.carrier : rule.region) = name;
             try {
@@ -656,7 +655,7 @@ private:
     std::vector<world_row> world_rows_;  // by node: add_world's answer where it is one region code
     std::vector<fields> results_;
     std::size_t rule_count_ = 0;
-    std::uint32_t generation_ = 0;  // adds and loads so far: a rule's names are of the one it came in
+    std::uint32_t generation_ = 0;      // adds and loads so far: a rule's names are of the one it came in
     bool adding_loaded_lines_ = false;  // add_rule is adding a line of carrier or geocoding data
     bool world_ = false;
     std::array<std::uint64_t, 16> overlay_codes_{};  // country codes the overlay validates numbers of

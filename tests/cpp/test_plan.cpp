@@ -355,7 +355,7 @@ TEST_CASE("loaded names that are not text, or lines run together, are refused", 
     CHECK_THROWS_WITH(plan.load_carrier_data("4471|A\r4472|B\r", "mac.txt", numrep::lengths({10})),
                       numrep_test::contains("mac.txt line 1: ") && numrep_test::contains("control character"));
     CHECK_THROWS_WITH(plan.load_carrier_data("4471|A|B\n", "bars.txt"), numrep_test::contains("a second '|'"));
-    CHECK(plan.lookup(447100123456ULL).carrier == before.carrier);  // nothing of them stayed
+    CHECK(plan.lookup(447100123456ULL).carrier == before.carrier);              // nothing of them stayed
     CHECK(plan.load_carrier_data("4471|Caf\xc3\xa9 \xe2\x80\x93 Ltd\n") == 1);  // UTF-8 is fine
     CHECK(plan.lookup(447100123456ULL).carrier == "Caf\xc3\xa9 \xe2\x80\x93 Ltd");
 }
