@@ -131,8 +131,12 @@ inline std::string format_manifest(const manifest& m) {
     line("suspicious_score", shortest_text(m.config.suspicious_score));
     line("likely_scam_score", shortest_text(m.config.likely_scam_score));
     std::string weights;
-    for (std::size_t i = 0; i < m.config.category_weights.size(); ++i)
-        weights += (i ? "," : "") + shortest_text(m.config.category_weights[i]);
+    for (std::size_t i = 0; i < m.config.category_weights.size(); ++i) {
+        // Appended in two steps: GCC 12 at -O3 warned of an overlapping memcpy (-Wrestrict, a
+        // false positive) in `"," + std::string&&`, which broke users' -Werror builds.
+        if (i != 0) weights += ',';
+        weights += shortest_text(m.config.category_weights[i]);
+    }
     line("category_weights", weights);
     line("bloom_fpr", shortest_text(m.bloom_fpr));
     line("shards", std::to_string(m.shards.size()));
