@@ -547,6 +547,10 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     // One value is not a column: iterating bytes, a bytearray or a memoryview gave a row per byte.
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(method) + "takes a list of strings, not one " + one + " (use parse)");
+    // One number is not a column either: "'int' object is not iterable" named neither.
+    if (!py::isinstance<py::iterable>(values))
+        throw py::type_error(subject(method) + "takes a list of strings, not one " + type_name(values) +
+                             " (use parse)");
     // Any iterable but a list or tuple is read as the list of what it gives, as keys_of reads it:
     // a sequence whose __len__ said fewer items than it gives lost the rest here, not there.
     const py::sequence items = py::isinstance<py::list>(values) || py::isinstance<py::tuple>(values)
@@ -691,6 +695,10 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     values = numpy_of_column(values);
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " + one);
+    // One number is not a column either: "'int' object is not iterable" named neither.
+    if (!py::isinstance<py::iterable>(values))
+        throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " +
+                             type_name(values));
 
     if (py::isinstance<py::array>(values)) {
         const auto array = py::reinterpret_borrow<py::array>(values);

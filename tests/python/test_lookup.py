@@ -674,3 +674,14 @@ def test_loading_into_a_plan_another_thread_reads_is_refused_not_a_crash():
         stop.set()
         loader.join()
     assert "loaded" in outcomes
+
+
+@pytest.mark.parametrize("value", [84912345678, None, 2.5])
+def test_one_number_given_to_a_batch_call_is_named(value):
+    """A scalar given to a _many call said "'int' object is not iterable", naming neither the
+    call nor what it takes; a single str already had its message."""
+    kind = type(value).__name__
+    for call, name in ((numrep.lookup_many, "lookup_many"), (numrep.BloomFilter(10).contains_many, "contains_many"),
+                       (numrep.NumberingPlan().lookup_many, "lookup_many")):
+        with pytest.raises(TypeError, match=f"{name} takes a list or array of numbers, not one {kind}"):
+            call(value)

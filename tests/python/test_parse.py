@@ -814,6 +814,8 @@ def test_parse_many_empty_inputs():
     "values, error, match",
     [
         ("0912345678", TypeError, "not one string"),
+        (84912345678, TypeError, "parse_many takes a list of strings, not one int"),  # was "'int' object is not iterable"
+        (None, TypeError, "parse_many takes a list of strings, not one NoneType"),
         (np.array([84912345678]), TypeError, "dtype int64"),
         (np.array([["0912345678"]]), ValueError, "one-dimensional"),
         ([1.5], TypeError, "item 0 is a float"),
