@@ -163,8 +163,25 @@ value_array values_from(const py::object& input, std::size_t key_count) {
     return out;
 }
 
+holder_ptr build_named(const numbers_arg& keys_in, const typed<names::values>& values_in,
+                       const typed<names::merge>& merge, const regions_arg& home);
+
+// TrieStore.build: the C++ build's refusals (key 0, a key of 16 digits, too many keys) under the
+// name Python callers know, as this binding's own messages are ("trie_store::build: key 0 ...").
 holder_ptr build(const numbers_arg& keys_in, const typed<names::values>& values_in, const typed<names::merge>& merge,
                  const regions_arg& home) {
+    try {
+        return build_named(keys_in, values_in, merge, home);
+    } catch (const std::invalid_argument& e) {
+        const std::string_view message = e.what();
+        constexpr std::string_view cpp_name = "numrep: trie_store::build: ";
+        if (!message.starts_with(cpp_name)) throw;  // a ParseError and the like, as they are
+        throw py::value_error("numrep: TrieStore.build: " + std::string(message.substr(cpp_name.size())));
+    }
+}
+
+holder_ptr build_named(const numbers_arg& keys_in, const typed<names::values>& values_in,
+                       const typed<names::merge>& merge, const regions_arg& home) {
     std::optional<merge_policy> policy;
     if (py::isinstance<py::str>(merge)) {
         const auto name = merge.cast<std::string>();

@@ -351,8 +351,9 @@ def test_bad_keys_and_values_are_named() -> None:
                           ([3, -7], "key -7 at index 1 is negative"),
                           (np.array([3, 4, -7]), "key -7 at index 2 is negative"),
                           ([2**64], "key 18446744073709551616 at index 0 does not fit in 64 bits")):
-        with pytest.raises(ValueError, match=message):
+        with pytest.raises(ValueError, match=message) as caught:
             numrep.TrieStore.build(keys)
+        assert str(caught.value).startswith("numrep: TrieStore.build: "), caught.value  # not the C++ name
     for keys in (np.array([1.5, 2.0]), np.array([True, False])):
         with pytest.raises(TypeError, match="takes integer keys or strings, got an array of dtype"):
             numrep.TrieStore.build(keys)
