@@ -190,6 +190,13 @@ private:
                 std::to_string(detail::max_key_digits - cc_length + 1 + std::countr_zero(impossible)) +
                 " cannot follow country code +" + std::to_string(code) + " (keys have at most " +
                 std::to_string(detail::max_key_digits) + " digits)");
+        // Nor one shorter than the prefix's own national digits: no key of it reaches the rule.
+        if (const auto prefix_national = static_cast<unsigned>(p.size()) - static_cast<unsigned>(cc_length);
+            (rule.national_lengths & ((std::uint32_t{1} << prefix_national) - 1)) != 0)
+            detail::throw_invalid_argument("numbering plan prefix " + detail::quote(p) + ": national length " +
+                                           std::to_string(std::countr_zero(rule.national_lengths)) +
+                                           " is shorter than the prefix's own " + std::to_string(prefix_national) +
+                                           " national digits");
         entry e;
         e.type = rule.type;
         e.carrier_id = intern(carriers_, rule.carrier);
@@ -215,8 +222,8 @@ private:
         // of a file grew the table by its lines.
         for (std::int32_t i = nodes_[static_cast<std::size_t>(node)].first_entry; i >= 0;) {
             entry& same = entries_[static_cast<std::size_t>(i)];
-            if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.implied == e.implied &&
-                same.type == e.type) {
+            if (same.key_lengths == e.key_lengths && same.hint == e.hint && same.type == e.type) {
+                same.implied = same.implied && e.implied;  // a type said outright outranks an implied one
                 if (e.carrier_id != 0) {
                     same.carrier_id = e.carrier_id;
                     same.carrier_generation = e.carrier_generation;
@@ -589,10 +596,13 @@ private:
             const detail::decoded d = detail::decode_at(name, i);
             if (d.code_point == detail::invalid_code_point)
                 return "the name " + detail::quote(name) + " is not UTF-8 (byte " + std::to_string(i) + ")";
-            if (d.code_point < 0x20 || d.code_point == 0x7F || d.code_point == '|')
+            if (d.code_point == '\r' || d.code_point == '|')
                 return "the name " + detail::quote(name) + " holds " +
-                       (d.code_point == '|' ? std::string("a second '|'") : std::string("a control character")) +
+                       (d.code_point == '|' ? std::string("a second '|'") : std::string("a carriage return")) +
                        " (lines run together? line ends must be \\n or \\r\\n)";
+            if (d.code_point < 0x20 || d.code_point == 0x7F)
+                return "the name " + detail::quote(name) + " holds a control character (byte " + std::to_string(i) +
+                       ")";
             i += d.length;
         }
         return {};

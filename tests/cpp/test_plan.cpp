@@ -353,7 +353,9 @@ TEST_CASE("loaded names that are not text, or lines run together, are refused", 
     CHECK_THROWS_WITH(plan.load_carrier_data("4470|Fine\n4471|Caf\xe9\n", "uk.txt"),
                       numrep_test::contains("uk.txt line 2: ") && numrep_test::contains("is not UTF-8"));
     CHECK_THROWS_WITH(plan.load_carrier_data("4471|A\r4472|B\r", "mac.txt", numrep::lengths({10})),
-                      numrep_test::contains("mac.txt line 1: ") && numrep_test::contains("control character"));
+                      numrep_test::contains("mac.txt line 1: ") && numrep_test::contains("a carriage return"));
+    CHECK_THROWS_WITH(plan.load_carrier_data("4471|A\tB\n", "tab.txt"),
+                      numrep_test::contains("tab.txt line 1: ") && numrep_test::contains("a control character"));
     CHECK_THROWS_WITH(plan.load_carrier_data("4471|A|B\n", "bars.txt"), numrep_test::contains("a second '|'"));
     CHECK(plan.lookup(447100123456ULL).carrier == before.carrier);              // nothing of them stayed
     CHECK(plan.load_carrier_data("4471|Caf\xc3\xa9 \xe2\x80\x93 Ltd\n") == 1);  // UTF-8 is fine
@@ -371,7 +373,20 @@ TEST_CASE("a national length no key of the country code can have is refused", "[
     CHECK(plan.lookup(8801712345678ULL).valid);
     CHECK_THROWS_AS(plan.add({"8801999", numrep::number_type::mobile, "X", "", numrep::lengths({10, 13})}),
                     std::invalid_argument);
+    // Shorter than the prefix's own national digits (7 after +880's 3): no key reaches the rule either.
+    CHECK_THROWS_WITH(plan.load_carrier_data("8801999|X\n", "bd.txt", numrep::lengths({3})),
+                      numrep_test::contains("national length 3 is shorter than the prefix's own 4 national digits"));
+    CHECK(plan.lookup(8801712345678ULL).valid);
     CHECK(plan.load_carrier_data("8801999|X\n", "bd.txt", numrep::lengths({10})) == 1);  // 13 digits in all
+}
+
+TEST_CASE("a loaded line and an added rule of the same prefix, type and lengths are one rule", "[plan][load]") {
+    numrep::numbering_plan plan;
+    plan.add({"8491", numrep::number_type::mobile, "Added", "", 0});
+    plan.load_carrier_data("8491|Loaded\n");
+    CHECK(plan.rule_count() == 1);
+    CHECK(plan.lookup(84912345678ULL).carrier == "Loaded");
+    CHECK(plan.lookup(84912345678ULL).type == numrep::number_type::mobile);
 }
 
 TEST_CASE("too many distinct names says which line", "[plan][load]") {
