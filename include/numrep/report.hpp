@@ -7,6 +7,7 @@
 #include <string_view>
 
 #include "detail/hash.hpp"
+#include "detail/requirements.hpp"
 #include "time.hpp"
 
 namespace numrep {

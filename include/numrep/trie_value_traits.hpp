@@ -10,6 +10,8 @@
 #include <limits>
 #include <type_traits>
 
+#include "detail/requirements.hpp"
+
 namespace numrep {
 
 // How trie_store::build combines the values of a key given more than once. sum saturates

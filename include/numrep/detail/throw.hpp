@@ -8,15 +8,8 @@
 #include <string_view>
 
 #include "../error.hpp"
+#include "requirements.hpp"
 #include "unicode.hpp"
-
-// What numrep needs of the compiler, said in one line rather than in hundreds of errors.
-#if defined(_MSVC_LANG) ? _MSVC_LANG < 202002L : __cplusplus < 202002L
-#error "numrep needs C++20 (-std=c++20 or later)"
-#endif
-#if !defined(__cpp_exceptions) && !defined(_CPPUNWIND)
-#error "numrep reports errors by throwing exceptions: compile without -fno-exceptions"
-#endif
 
 namespace numrep::detail {
 
