@@ -292,6 +292,13 @@ phone_number number_of(const py::handle& value, const py::handle& region_code) {
 
 namespace {
 
+// Whether iter() could be asked of `value` (its type has __iter__, or is a sequence), without
+// calling it: pybind11's iterable check calls __iter__ and swallows what it raises (a closed
+// reader's error became "not one Reader"), and runs it twice.
+bool can_iterate(const py::handle& value) {
+    return Py_TYPE(value.ptr())->tp_iter != nullptr || PySequence_Check(value.ptr()) != 0;
+}
+
 // Keys of one column of NumPy strings, 0 where a value does not parse. Runs without the GIL.
 // keys[k] = the key of texts[k] read in the region of row first + k, 0 where it does not parse.
 // One region for every row goes through parse_keys (blocks ordered by shape); regions per row
@@ -548,7 +555,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(method) + "takes a list of strings, not one " + one + " (use parse)");
     // One number is not a column either: "'int' object is not iterable" named neither.
-    if (!py::isinstance<py::iterable>(values))
+    if (!can_iterate(values))
         throw py::type_error(subject(method) + "takes a list of strings, not one " + type_name(values) +
                              " (use parse)");
     // Any iterable but a list or tuple is read as the list of what it gives, as keys_of reads it:
@@ -696,7 +703,7 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " + one);
     // One number is not a column either: "'int' object is not iterable" named neither.
-    if (!py::isinstance<py::iterable>(values))
+    if (!can_iterate(values))
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " +
                              type_name(values));
 

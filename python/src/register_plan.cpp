@@ -69,7 +69,7 @@ void check_not_being_read(const numbering_plan& plan, std::string_view method) {
     if (plans_being_read().contains(&plan))
         throw std::runtime_error("numrep: NumberingPlan." + std::string(method) +
                                  ": a lookup_many on another thread is reading this plan; load into it once that "
-                                 "call is done (or into a copy: NumberingPlan.world() makes one)");
+                                 "call is done");
 }
 
 // Strings are parsed with `home`; one that does not parse gets key 0, which the plan calls invalid.

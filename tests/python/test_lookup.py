@@ -673,7 +673,9 @@ def test_loading_into_a_plan_another_thread_reads_is_refused_not_a_crash():
     finally:
         stop.set()
         loader.join()
-    assert "loaded" in outcomes
+    assert outcomes  # loads were tried meanwhile (taken between calls, or refused during one)
+    plan.load_carrier_text("4471|After the calls\n")  # between calls, a load is taken
+    assert plan.lookup(447100123456).carrier == "After the calls"
 
 
 @pytest.mark.parametrize("value", [84912345678, None, 2.5])
@@ -685,3 +687,20 @@ def test_one_number_given_to_a_batch_call_is_named(value):
                        (numrep.NumberingPlan().lookup_many, "lookup_many")):
         with pytest.raises(TypeError, match=f"{name} takes a list or array of numbers, not one {kind}"):
             call(value)
+
+
+def test_an_iterable_that_fails_keeps_its_own_error_and_a_0d_array_is_an_array():
+    """The scalar check must not call __iter__: pybind11's did, swallowed what it raised ("not one
+    Closed") and ran it twice."""
+    calls = []
+
+    class Closed:
+        def __iter__(self):
+            calls.append(1)
+            raise RuntimeError("reader is closed")
+
+    with pytest.raises(RuntimeError, match="reader is closed"):
+        numrep.lookup_many(Closed())
+    assert len(calls) == 1
+    with pytest.raises(ValueError, match="one-dimensional"):
+        numrep.lookup_many(np.array(84912345678))
