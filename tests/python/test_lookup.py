@@ -646,8 +646,15 @@ def test_loading_into_a_plan_another_thread_reads_is_refused_not_a_crash():
     """lookup_many reads a plan without the GIL; a load into the same plan from another thread
     replaced the tables under it (a segfault within a few rounds). The load is refused while a
     read runs, and takes effect between reads."""
+    import os
     import threading
 
+    if "libtsan" in os.environ.get("LD_PRELOAD", ""):
+        # Python's threads are detached: ThreadSanitizer sees no order between this loader thread's
+        # end and glibc freeing its thread-local block when a worker thread of lookup_many reuses
+        # its stack, and reports a race there (./dev's thread checks, 2026-12-07). The loads are
+        # refused under the GIL; the crash this test catches needs no TSan to show.
+        pytest.skip("a report on glibc's thread-local storage of a finished Python thread")
     plan = numrep.NumberingPlan.world()
     keys = np.full(2_000_000, 447100123456, dtype=np.uint64)
     stop = threading.Event()
