@@ -477,6 +477,45 @@ TEST_CASE("the fast scan of plain texts agrees with the full scan", "[parse][fuz
     CHECK(numrep::parse("8~10 84 912 345 678", "RU").e164() == "+84912345678");
 }
 
+#if NUMREP_HAVE_PLAIN_TEXT_CLASSES
+// The vector classes of a plain text's bytes, and the gathered digits, byte by byte as a loop
+// would find them: every length the vector path takes, bytes of every value around the classes.
+TEST_CASE("plain text classes and the gathered digits agree with a byte loop", "[parse]") {
+    std::mt19937_64 rng(20261207);
+    const std::string alphabet = "0123456789 -.()/+~x\x80\xEF:;#,9";
+    for (int i = 0; i < 100000; ++i) {
+        const std::size_t n = numrep::detail::plain_text_classes_min +
+                              rng() %
+                                  (numrep::detail::plain_text_classes_max - numrep::detail::plain_text_classes_min + 1);
+        // The text is a view inside a larger buffer of other bytes: nothing outside it may count.
+        std::string buffer(n + 64, '5');
+        const std::size_t at = 32;
+        for (std::size_t k = 0; k < n; ++k)
+            buffer[at + k] = rng() % 8 == 0 ? static_cast<char>(rng()) : alphabet[rng() % alphabet.size()];
+        const char* text = buffer.data() + at;
+        std::uint32_t digits = 0, separators = 0, plus = 0, tilde = 0;
+        std::string expected_digits;
+        for (std::size_t k = 0; k < n; ++k) {
+            const char c = text[k];
+            const std::uint32_t bit = 1U << k;
+            if (c >= '0' && c <= '9') digits |= bit, expected_digits += c;
+            if (std::string_view(" -.()/").find(c) != std::string_view::npos) separators |= bit;
+            if (c == '+') plus |= bit;
+            if (c == '~') tilde |= bit;
+        }
+        INFO(std::string_view(text, n));
+        const auto classes = numrep::detail::classify_plain_text(text, n);
+        REQUIRE(classes.digits == digits);
+        REQUIRE(classes.separators == separators);
+        REQUIRE(classes.plus == plus);
+        REQUIRE(classes.tilde == tilde);
+        std::array<char, numrep::detail::plain_text_classes_max + 8> out{};
+        const int count = numrep::detail::gather_plain_text(text, n, digits, out.data());
+        REQUIRE(std::string_view(out.data(), static_cast<std::size_t>(count)) == expected_digits);
+    }
+}
+#endif
+
 TEST_CASE("digits_value reads up to 19 digits as the plain loop does", "[parse]") {
     std::mt19937_64 rng(7);
     for (int i = 0; i < 100000; ++i) {

@@ -69,32 +69,35 @@ NUMREP_PLAIN_INLINE masks16 classify16(__m128i v) noexcept {
     return {bits(digit), bits(separator), bits(is('+')), bits(is('~'))};
 }
 
+// text[0, n), 8 <= n < 16, in one vector, each byte at its own offset and zeros after them
+// (a zero byte is of no class): two 8-byte loads, the bytes of the second that the first
+// already has shifted out. Reads only the n bytes.
+NUMREP_PLAIN_INLINE __m128i load_short(const char* text, std::size_t n) noexcept {
+    std::uint64_t head, tail;
+    std::memcpy(&head, text, 8);
+    std::memcpy(&tail, text + n - 8, 8);
+    const unsigned drop = 4U * static_cast<unsigned>(16 - n);  // half the bits to shift out: 64 for n = 8
+    tail = (tail >> drop) >> drop;
+    return _mm_set_epi64x(static_cast<long long>(tail), static_cast<long long>(head));
+}
+
 }  // namespace plain_classes_impl
 
-// The classes of text[0, n), 8 <= n <= 32. Reads only the n bytes: two loads that overlap when
-// n is not 16 or 32 (8-byte halves below 16), each bit then moved to its byte's offset.
+// The classes of text[0, n), 8 <= n <= 32. Reads only the n bytes: below 16, one vector of them
+// (load_short); else two loads that overlap unless n is 32, each bit then moved to its byte's offset.
 inline plain_text_classes classify_plain_text(const char* text, std::size_t n) noexcept {
     using plain_classes_impl::classify16;
     using plain_classes_impl::masks16;
-    masks16 low, high;
-    unsigned shift;           // how far high's bit j lies from offset j
-    std::uint32_t high_keep;  // offsets high alone covers
     if (n < 16) {
-        std::uint64_t head, tail;
-        std::memcpy(&head, text, 8);
-        std::memcpy(&tail, text + n - 8, 8);
-        const masks16 both = classify16(_mm_set_epi64x(static_cast<long long>(tail), static_cast<long long>(head)));
-        low = {both.digits & 0xFFU, both.separators & 0xFFU, both.plus & 0xFFU, both.tilde & 0xFFU};
-        high = {both.digits >> 8, both.separators >> 8, both.plus >> 8, both.tilde >> 8};
-        shift = static_cast<unsigned>(n - 8);
-        high_keep = ~0xFFU;
-    } else {
-        low = classify16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text)));
-        high = classify16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + n - 16)));
-        shift = static_cast<unsigned>(n - 16);
-        high_keep = ~0xFFFFU;
+        const masks16 m = classify16(plain_classes_impl::load_short(text, n));
+        return {m.digits, m.separators, m.plus, m.tilde};
     }
-    const auto merge = [&](std::uint32_t l, std::uint32_t h) { return l | ((h << shift) & high_keep); };
+    const masks16 low = classify16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text)));
+    const masks16 high = classify16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(text + n - 16)));
+    // high's bit j is offset j + n - 16; offsets below 16 are low's.
+    const auto merge = [shift = static_cast<unsigned>(n - 16)](std::uint32_t l, std::uint32_t h) {
+        return l | ((h << shift) & ~0xFFFFU);
+    };
     return {merge(low.digits, high.digits), merge(low.separators, high.separators), merge(low.plus, high.plus),
             merge(low.tilde, high.tilde)};
 }
@@ -155,17 +158,11 @@ NUMREP_SSSE3_FUNCTION void gather16(__m128i v, std::uint32_t mask16, char* out, 
     count += static_cast<int>(popcount64(mask16 >> 8));
 }
 
-// The same loads as classify_plain_text, each vector's bits taken back from text offsets.
+// The same loads as classify_plain_text; from 16 bytes, each vector's bits taken back from text offsets.
 NUMREP_SSSE3_FUNCTION int gather_by_shuffle(const char* text, std::size_t n, std::uint32_t mask, char* out) noexcept {
     int count = 0;
     if (n < 16) {
-        std::uint64_t head, tail;
-        std::memcpy(&head, text, 8);
-        std::memcpy(&tail, text + n - 8, 8);
-        const auto shift = static_cast<unsigned>(16 - n);  // offset q >= 8 is bit q + 16 - n
-        const std::uint32_t tail_bits = (mask << shift) & 0xFF00U & ~((1U << (8 + shift)) - 1);
-        gather16(_mm_set_epi64x(static_cast<long long>(tail), static_cast<long long>(head)), (mask & 0xFFU) | tail_bits,
-                 out, count);
+        gather16(load_short(text, n), mask, out, count);
     } else {
         const auto shift = static_cast<unsigned>(n - 16);  // offset q >= 16 is bit q - shift
         const std::uint32_t high_bits = (mask >> shift) & 0xFFFFU & ~((1U << (16 - shift)) - 1);
