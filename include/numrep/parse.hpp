@@ -86,7 +86,9 @@ namespace detail {
 inline constexpr int scan_digit_capacity = 32;
 
 struct scanned {
-    std::array<char, scan_digit_capacity + 8> digits{};  // 8 bytes of room for gather_plain_text
+    // 8 bytes of room for gather_plain_text's stores and digits_value's reads (at most 24 digits
+    // come before a national number of 8 or more in a capacity of 32).
+    std::array<char, scan_digit_capacity + 8> digits{};
     int count = 0;
     bool plus = false;  // written in international form (or given a global phone-context)
     std::array<char, phone_number::max_extension_length> extension{};
@@ -782,7 +784,7 @@ struct digit_span {
 
 // Room for a national number that a national-prefix transform rewrote.
 struct digit_buffer {
-    std::array<char, scan_digit_capacity> d{};
+    std::array<char, scan_digit_capacity + 8> d{};  // as scanned::digits: room for digits_value's reads
     int n = 0;
     constexpr void append(char c) noexcept {
         if (n < scan_digit_capacity) d[static_cast<std::size_t>(n++)] = c;
@@ -870,10 +872,15 @@ constexpr std::uint64_t eight_digits_value(std::uint64_t chunk) noexcept {
     return (chunk * 10000 + (chunk >> 32)) & 0xFFFFFFFFULL;
 }
 
-// The value of `length` ASCII digits (at most 19).
+// The value of `length` ASCII digits (at most 19). From 8 to 16 digits, 16 bytes from `digits`
+// may be read: the caller's buffer must have them (scanned::digits and digit_buffer do).
 constexpr std::uint64_t digits_value(const char* digits, int length) noexcept {
     std::uint64_t value = 0;
     int i = 0;
+#if NUMREP_HAVE_BYTE_SHUFFLE
+    if (!std::is_constant_evaluated() && length >= 8 && length <= 16 && plain_classes_impl::cpu_has_ssse3())
+        return plain_classes_impl::digits_value_by_shuffle(digits, length);
+#endif
     if (!std::is_constant_evaluated() && std::endian::native == std::endian::little && length >= 8 && length <= 16) {
         // Most national numbers: the last eight digits in one read, the first length - 8 in
         // another moved to the top of its word behind '0's. No loop whose end varies by number.
