@@ -324,6 +324,30 @@ def test_missing_store_file_names_it(tmp_path) -> None:
         numrep.ReputationDB.open(tmp_path / "db")
 
 
+def test_store_file_that_is_no_regular_file_is_named_first(tmp_path) -> None:
+    """A FIFO, directory or socket in a store's place: the store is named and called what it is
+    (the message named the MANIFEST and gave "Operation not supported")."""
+    import socket
+
+    def bind_socket(path: Path) -> None:
+        with socket.socket(socket.AF_UNIX) as s:
+            s.bind(str(path))  # the socket file stays after the socket is closed
+
+    numrep.ReputationDB.from_frame(history()).save(tmp_path / "db")
+    for suffix in (".bloom", ".trie"):
+        store = store_file(tmp_path / "db", suffix)
+        original = store.read_bytes()
+        for replace in (os.mkfifo, os.mkdir, bind_socket):
+            store.unlink()
+            replace(store)
+            with pytest.raises(numrep.FormatError) as raised:
+                numrep.ReputationDB.open(tmp_path / "db")
+            assert str(raised.value).startswith(f"numrep: {store}: not a regular file"), str(raised.value)
+            store.rmdir() if store.is_dir() else store.unlink()
+            store.write_bytes(original)
+        assert len(numrep.ReputationDB.open(tmp_path / "db")) == len(numrep.ReputationDB.from_frame(history()))
+
+
 def test_a_database_remembers_its_region(tmp_path) -> None:
     """The FTC preset reads US numbers: checks of national forms use US too, unless told."""
     reports = tmp_path / "ftc.csv"

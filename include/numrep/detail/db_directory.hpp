@@ -801,6 +801,15 @@ inline shard open_shard(const std::filesystem::path& dir, const db_manifest::sha
     // extended, its header hit) is refused for that, before it is called another database's.
     const auto bound = [&](const db_manifest::file_entry& f, const auto& open_alone) {
         const std::filesystem::path path = dir / f.name;
+        // A directory, FIFO, socket or device in a store's place: named as such (file_size's own
+        // reason was "Operation not supported", after the manifest's name). A missing file goes
+        // on to file_size's ENOENT, which read_published tells from a writer's publication.
+        std::error_code error;
+        const auto type = std::filesystem::status(path, error).type();
+        if (!error && type != std::filesystem::file_type::regular)
+            throw_format_error(path.string() +
+                               ": not a regular file (a directory, a FIFO, a socket or a device), "
+                               "where the manifest names a store of this database");
         const std::uint64_t size = std::filesystem::file_size(path);
         if (size != f.size || store_header_checksum(path) != f.checksum) {
             open_alone(path);
