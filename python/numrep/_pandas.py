@@ -131,6 +131,38 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
     return keys
 
 
+def _arrow_view_type(dtype: Any) -> Any:
+    """The Arrow type a pandas ArrowDtype of string_view or binary_view should be read as
+    (large_string, large_binary), or None for any other dtype. pandas 3.1 cannot convert view
+    columns to objects or strings, nor tell their kind (its dtype tests raise NotImplementedError)."""
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return None
+    import pyarrow as pa
+
+    if getattr(pa.types, "is_string_view", None) and pa.types.is_string_view(arrow):
+        return pa.large_string()
+    if getattr(pa.types, "is_binary_view", None) and pa.types.is_binary_view(arrow):
+        return pa.large_binary()
+    return None
+
+
+def _without_arrow_views(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its string_view / binary_view columns as large_string / large_binary
+    (_arrow_view_type), so that reading reports can convert them; the same frame when it has none."""
+    import pandas as pd
+    import pyarrow as pa
+
+    views = [(i, target) for i, dtype in enumerate(frame.dtypes) if (target := _arrow_view_type(dtype)) is not None]
+    if not views:
+        return frame
+    frame = frame.copy(deep=False)
+    for i, target in views:
+        column = frame.iloc[:, i]
+        frame.isetitem(i, pd.Series(pa.array(column).cast(target), dtype=pd.ArrowDtype(target), index=column.index))
+    return frame
+
+
 def _is_string_dtype(dtype: Any) -> bool:
     """pandas' string dtypes (pandas 3's default str, string[python], string[pyarrow], Arrow text
     or bytes, and dictionaries of them): their values are all text, and kind "O" as object

@@ -23,7 +23,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._pandas import _number_or_none
+from ._pandas import _arrow_view_type, _number_or_none, _without_arrow_views
 from ._warnings import IntegerKeysWarning, LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
@@ -436,6 +436,8 @@ def _signed_int_values(numbers: Any) -> Any:
     if module == "pandas":
         import pandas as pd
 
+        if _arrow_view_type(dtype) is not None:  # text: pandas' dtype tests raise NotImplementedError for views
+            return None
         if pd.api.types.is_signed_integer_dtype(dtype):
             return numbers.to_numpy(dtype=np.int64, na_value=0)
         if isinstance(dtype, pd.CategoricalDtype):  # read one object at a time, as check_many reads it
@@ -792,6 +794,7 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
                    default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
     if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
+    frame = _without_arrow_views(frame)
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
     if isinstance(source, _Unset):

@@ -324,6 +324,32 @@ def test_missing_store_file_names_it(tmp_path) -> None:
         numrep.ReputationDB.open(tmp_path / "db")
 
 
+def test_string_view_columns_of_pandas_are_read() -> None:
+    """pandas' ArrowDtype(string_view) columns: from_frame raised NotImplementedError for every
+    column of that type, and check_many did when a row parsed to a key that is not a number
+    (pandas cannot tell a view dtype's kind nor convert it to objects)."""
+    pa = pytest.importorskip("pyarrow")
+    if not hasattr(pa, "string_view"):
+        pytest.skip("this pyarrow has no string_view")
+    views = pd.ArrowDtype(pa.string_view())
+    frame = history()
+    frame["time"] = frame["time"].map(lambda t: t.isoformat())
+    frame["not_spam"] = frame["not_spam"].map(lambda v: "1" if v else "0")
+    expected = numrep.ReputationDB.from_frame(frame, source="source", not_spam="not_spam")
+    numbers = ["0912000001", "0862000002", "0933000003", "+8424", None]
+    for column in frame.columns:
+        viewed = frame.copy()
+        texts = [None if pd.isna(v) else v for v in viewed[column].tolist()]
+        viewed[column] = pd.Series(texts, dtype=views, index=viewed.index)
+        db = numrep.ReputationDB.from_frame(viewed, source="source", not_spam="not_spam")
+        pd.testing.assert_frame_equal(db.check_many(numbers, now=NOW, as_frame=True),
+                                      expected.check_many(numbers, now=NOW, as_frame=True), obj=column)
+    column = pd.Series(numbers, dtype=views, index=[5, 6, 7, 8, 9])
+    got = expected.check_many(column, now=NOW)
+    assert got["key"].tolist() == expected.check_many(numbers, now=NOW)["key"].tolist()
+    assert got["key"].tolist()[3] == 8424
+
+
 def test_store_file_that_is_no_regular_file_is_named_first(tmp_path) -> None:
     """A FIFO, directory or socket in a store's place: the store is named and called what it is
     (the message named the MANIFEST and gave "Operation not supported")."""
