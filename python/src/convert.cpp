@@ -39,7 +39,7 @@ std::string utf8_of(const py::handle& text) {
     return py::reinterpret_steal<py::bytes>(bytes).cast<std::string>();
 }
 
-py::object unmasked(const py::object& values) {
+py::object unmasked(const py::object& values, bool integers_refused) {
     if (!py::isinstance<py::array>(values)) return values;
     const py::module_ numpy = py::module_::import("numpy");
     if (Py_TYPE(values.ptr()) == reinterpret_cast<PyTypeObject*>(numpy.attr("ndarray").ptr())) return values;
@@ -49,10 +49,12 @@ py::object unmasked(const py::object& values) {
     const py::object mask = ma.attr("getmaskarray")(values);
     if (!mask.attr("any")().cast<bool>()) return data;
     // Arrays the calls refuse whatever their mask (floats that are not all missing, more than
-    // one dimension): as they are, to be refused with their own messages.
+    // one dimension, integers where integers_refused): as they are, to be refused with their own
+    // messages.
     const auto array = py::reinterpret_borrow<py::array>(data);
     const char kind = array.dtype().kind();
-    if (array.ndim() != 1 || kind == 'f' || kind == 'c') return data;
+    if (array.ndim() != 1 || kind == 'f' || kind == 'c' || (integers_refused && (kind == 'i' || kind == 'u')))
+        return data;
     py::object out = data.attr("astype")("object");
     out.attr("__setitem__")(mask, py::none());
     return out;
@@ -484,8 +486,8 @@ void refuse_data_frame(const py::object& values, std::string_view method) {
 // categories' values with NaN where one is missing (docs/python.md: a category Series is read
 // one Python object at a time): its to_numpy() makes ints with a missing value floats, which
 // the batch calls refuse as numbers that lost their leading zeros.
-py::object numpy_of_column(const py::object& values) {
-    if (py::isinstance<py::array>(values)) return unmasked(values);
+py::object numpy_of_column(const py::object& values, bool integers_refused = false) {
+    if (py::isinstance<py::array>(values)) return unmasked(values, integers_refused);
     if (!py::hasattr(values, "to_numpy")) return values;
     if (origin_of(values) == column_origin::pandas && py::hasattr(values, "dtype") &&
         py::str(values.attr("dtype")).cast<std::string>() == "category")
@@ -500,7 +502,7 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     if (const auto column = arrow_column::of(values, method, ints_are_keys))
         return parse_arrow(*column, region_code, on_bad, method);
     refuse_data_frame(values, method);
-    values = numpy_of_column(values);
+    values = numpy_of_column(values, !ints_are_keys);
     const bool raise = on_bad == bad_text::raise;
     std::vector<std::size_t> failed;
 

@@ -119,7 +119,9 @@ std::vector<std::filesystem::path> paths_of(const py::handle& paths, std::string
 // A NumPy masked array with its masked entries as missing values (an object array with None
 // there, read one object at a time), or its data when nothing is masked; anything else as it
 // is. The values under a mask are whatever the array held, and were read as numbers or keys.
-py::object unmasked(const py::object& values);
+// integers_refused: the caller refuses integer arrays (parse_many), so a masked one is given
+// back as its data, to be refused whatever its mask (as objects, its ints were read).
+py::object unmasked(const py::object& values, bool integers_refused = false);
 
 // UTF-8 of a str. Lone surrogates U+DC80..U+DCFF (bytes os.fsdecode could not decode) become
 // those bytes again, others are encoded with "surrogatepass"; the parser rejects both.

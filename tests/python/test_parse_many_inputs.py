@@ -72,7 +72,12 @@ def test_masked_entries_of_numpy_masked_arrays_are_missing_values() -> None:
         numrep.TrieStore.build([84912345678, 84912345679], np.ma.array([1, 2], mask=[False, True]))
     with pytest.raises(ValueError, match="value at index 1 is missing"):
         numrep.TrieStore.build([84912345678, 84912345679], [1, None])
-    # Arrays refused whatever their mask keep their own messages.
+    # Arrays refused whatever their mask keep their own messages: parse_many's integers too
+    # (with an entry masked they became objects, and 912345678 was read as a national number).
+    for integers in (np.ma.array([912345678, 84912345678], mask=[False, True]),
+                     np.ma.array(np.array([6077932004, 1], dtype=np.uint64), mask=[False, True])):
+        with pytest.raises(TypeError, match="takes strings; got an array of dtype"):
+            numrep.parse_many(integers, region="US")
     floats = np.ma.array([912345678.0, 1.0], mask=[False, True])
     with pytest.raises(TypeError, match="lost its leading zeros"):
         numrep.lookup_many(floats)
