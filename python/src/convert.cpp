@@ -393,8 +393,9 @@ std::string fixed_width_text(const py::array& array, std::size_t index) {
         while (width > 0 && base[width - 1] == 0) --width;
         return std::string(reinterpret_cast<const char*>(base), width);
     }
-    // As parse_fixed_width reads it (a code point UTF-8 cannot carry is the byte 0xFF, which the
-    // message shows escaped): not through a Python str, which cannot hold a value above U+10FFFF.
+    // As parse_fixed_width reads it (surrogates as a str's UTF-8 has them, a value above U+10FFFF
+    // as the byte 0xFF, which the message shows escaped): not through a Python str, which cannot
+    // hold a value above U+10FFFF.
     std::vector<std::uint32_t> code_points(width / 4);
     std::memcpy(code_points.data(), base, code_points.size() * 4);
     std::string text(utf8_bytes_at_most(code_points.size()), '\0');

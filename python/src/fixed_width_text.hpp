@@ -16,9 +16,9 @@
 
 namespace numrep::python {
 
-// Appends the UTF-8 form of one code point; a surrogate or a value above U+10FFFF, which UTF-8
-// cannot carry, becomes the byte 0xFF, never valid in UTF-8: the parser refuses both forms
-// alike (a bad character), so the key, 0, is the same.
+// Appends the UTF-8 form of one code point. A surrogate gets its three bytes (Python's
+// "surrogatepass"); a value above U+10FFFF, which UTF-8 cannot carry, the byte 0xFF. Neither is
+// valid UTF-8: the parser refuses both (a bad character), so the key, 0, is the same.
 inline char* append_utf8(std::uint32_t c, char* out) noexcept {
     if (c < 0x80) {
         *out++ = static_cast<char>(c);
@@ -26,10 +26,6 @@ inline char* append_utf8(std::uint32_t c, char* out) noexcept {
         *out++ = static_cast<char>(0xC0 | (c >> 6));
         *out++ = static_cast<char>(0x80 | (c & 0x3F));
     } else if (c < 0x10000) {
-        if (c >= 0xD800 && c <= 0xDFFF) {
-            *out++ = static_cast<char>(0xFF);
-            return out;
-        }
         *out++ = static_cast<char>(0xE0 | (c >> 12));
         *out++ = static_cast<char>(0x80 | ((c >> 6) & 0x3F));
         *out++ = static_cast<char>(0x80 | (c & 0x3F));
@@ -44,12 +40,36 @@ inline char* append_utf8(std::uint32_t c, char* out) noexcept {
     return out;
 }
 
+constexpr bool is_surrogate(std::uint32_t c) noexcept { return c >= 0xD800 && c <= 0xDFFF; }
+// U+DC80..U+DCFF: a byte that was not UTF-8, as os.fsdecode and errors="surrogateescape" keep it.
+constexpr bool is_escaped_byte(std::uint32_t c) noexcept { return c >= 0xDC80 && c <= 0xDCFF; }
+
+// A value's surrogates are written as the UTF-8 of a str is (convert.cpp, utf8_of): as the
+// bytes they stand for when every one is an escaped byte, else each as its three bytes; so
+// that a bad value of a 'U' array reads back as the same str as the value of a list.
+inline bool surrogates_are_escaped_bytes(const std::uint32_t* c, std::size_t count) noexcept {
+    for (std::size_t i = 0; i < count; ++i)
+        if (is_surrogate(c[i]) && !is_escaped_byte(c[i])) return false;
+    return true;
+}
+
 // Bytes of UTF-8 that `count` code points take at most.
 inline constexpr std::size_t utf8_bytes_at_most(std::size_t count) noexcept { return 4 * count; }
 
 // Writes the UTF-8 form of code points [0, count) at out; returns the end. Runs of eight ASCII
 // code points (nearly every phone number) are narrowed eight at a time.
 inline char* utf8_of_code_points(const std::uint32_t* c, std::size_t count, char* out) noexcept {
+    int escaped = -1;  // surrogates_are_escaped_bytes, once a surrogate is met
+    const auto append = [&](std::uint32_t code_point) {
+        if (is_surrogate(code_point)) {
+            if (escaped < 0) escaped = surrogates_are_escaped_bytes(c, count) ? 1 : 0;
+            if (escaped == 1) {
+                *out++ = static_cast<char>(code_point - 0xDC00);
+                return;
+            }
+        }
+        out = append_utf8(code_point, out);
+    };
     std::size_t i = 0;
 #if NUMREP_FIXED_WIDTH_SSE2
     const __m128i ascii_bits = _mm_set1_epi32(0x7F);
@@ -58,7 +78,7 @@ inline char* utf8_of_code_points(const std::uint32_t* c, std::size_t count, char
         const __m128i b = _mm_loadu_si128(reinterpret_cast<const __m128i*>(c + i + 4));
         const __m128i high = _mm_andnot_si128(ascii_bits, _mm_or_si128(a, b));
         if (_mm_movemask_epi8(_mm_cmpeq_epi32(high, _mm_setzero_si128())) != 0xFFFF) {
-            for (std::size_t k = i; k < i + 8; ++k) out = append_utf8(c[k], out);
+            for (std::size_t k = i; k < i + 8; ++k) append(c[k]);
             continue;
         }
         // Every value is below 0x80: the saturating packs keep them as they are.
@@ -67,7 +87,7 @@ inline char* utf8_of_code_points(const std::uint32_t* c, std::size_t count, char
         out += 8;
     }
 #endif
-    for (; i < count; ++i) out = append_utf8(c[i], out);
+    for (; i < count; ++i) append(c[i]);
     return out;
 }
 

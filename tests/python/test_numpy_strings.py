@@ -161,3 +161,15 @@ def test_zero_width_and_one_width_arrays():
     assert numrep.parse_many(np.zeros(3, dtype="U1")).tolist() == [0, 0, 0]
     assert numrep.parse_many(np.array(["1", "", "9"], dtype="U1")).tolist() == [0, 0, 0]
     assert numrep.parse_many(np.zeros(2, dtype="S1")).tolist() == [0, 0]
+
+
+@pytest.mark.parametrize("text", ["0912345678\ud83d", "0912345678\udc80", "\udcff0912345678\ud800", "09\udcc3\udca9"])
+def test_a_bad_value_of_a_u_array_is_the_str_of_a_list(text: str) -> None:
+    """The value of a ParseError from a 'U' array is the str a list's value gives (a lone
+    surrogate was the byte 0xFF there: '0912345678\\udcff' against '...\\udced\\udca0\\udcbd')."""
+    values = []
+    for column in ([text], np.array([text], dtype=object), np.array([text])):
+        with pytest.raises(numrep.ParseError) as raised:
+            numrep.parse_many(column, errors="raise")
+        values.append((raised.value.value, str(raised.value)))
+    assert values[0] == values[1] == values[2], values
