@@ -360,8 +360,8 @@ std::optional<arrow_column> arrow_column::of(const py::handle& values, std::stri
     // else than its integers: not keys. One stored as text is read as its text.
     if (column.kind_ == kind::integer) {
         if (const std::string extension = extension_name(column.schema_); !extension.empty())
-            throw py::type_error(prefix + "takes strings or integer keys, got an Arrow column of extension type \"" +
-                                 extension + "\" (stored as format \"" + column.format_ + "\")");
+            throw py::type_error(prefix + takes + ", got an Arrow column of extension type \"" + extension +
+                                 "\" (stored as format \"" + column.format_ + "\")");
     }
     for (const auto& chunk : column.chunks_) column.add_chunk(*chunk, method);
     return column;
