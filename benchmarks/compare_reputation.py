@@ -270,8 +270,9 @@ def markdown(py: dict, cpp: tuple[dict, str] | None, command: str, reports: int,
     lines += [
         f"| of which parsing: `numrep.parse_many` on the list of str | {parse_wall:.0f} ns/number | {parse_cpu:.0f} ns/number |",
         "",
-        f"Records trie {py['records_bits_per_key']:.1f} bits/number ({py['records_bytes'] / 2**20:.1f} MiB); Bloom filter of "
-        f"reported numbers {py['bloom_bytes'] / 2**20:.2f} MiB.",
+        f"Records trie {py['records_bytes'] / 2**20:.1f} MiB in all, of which the keys {py['records_bits_per_key']:.1f} "
+        f"bits/number (the rest: each number's report record); Bloom filter of reported numbers "
+        f"{py['bloom_bytes'] / 2**20:.2f} MiB.",
         "",
         f"Goal: `check_many` at most 200 ns per number end to end from strings. On a list of str (wall clock): "
         f"{string_ns:.0f} ns/number for reported numbers — {'met' if string_ns <= 200 else 'NOT met'}; "
