@@ -14,6 +14,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <deque>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -575,6 +576,8 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
     std::fill_n(direct.data(), count, std::uint64_t{0});
     std::fill_n(is_text.data(), count, std::uint8_t{0});
     kept_objects keep_alive(count);
+    // The bytes of strs with lone surrogates (utf8_of), which have no UTF-8 of their own to view.
+    std::deque<std::string> surrogate_texts;
     // With bad_text::raise, the first value that is no number is named: a missing value or bad
     // int met while gathering waits until the texts before it are parsed, which may fail first.
     std::size_t gathered = count;
@@ -589,9 +592,12 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
             Py_ssize_t size = 0;
             const char* utf8 = PyUnicode_AsUTF8AndSize(item.ptr(), &size);
             if (utf8 == nullptr) {
-                // Lone surrogates cannot be UTF-8: the value is not a number.
+                // Lone surrogates: read as the bytes they stand for, as parse() reads the str (they
+                // were given 0 unread, where parse found "091234567\udcef\udcbc\udc98" a number:
+                // an ASCII decode with surrogateescape of a full-width 8).
                 PyErr_Clear();
-                if (raise) defer(i, [i, text = utf8_of(item), home = homes[i]] { raise_at(i, text, home); });
+                texts[i] = surrogate_texts.emplace_back(utf8_of(item));
+                is_text[i] = 1;
                 continue;
             }
             texts[i] = std::string_view(utf8, static_cast<std::size_t>(size));

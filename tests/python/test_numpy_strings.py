@@ -173,3 +173,22 @@ def test_a_bad_value_of_a_u_array_is_the_str_of_a_list(text: str) -> None:
             numrep.parse_many(column, errors="raise")
         values.append((raised.value.value, str(raised.value)))
     assert values[0] == values[1] == values[2], values
+
+
+# The bytes EF BC 98 (a full-width 8) escaped one by one, as an ASCII decode with surrogateescape
+# leaves them: UTF-8 once read as the bytes they stand for.
+ESCAPED_UTF8 = b"091234567\xef\xbc\x98".decode("ascii", "surrogateescape")
+
+
+@pytest.mark.parametrize("text", [ESCAPED_UTF8, "0912345678\udc80", "0912345678\ud83d", "\udcef\udcbc\udc90912345678"])
+def test_strs_with_lone_surrogates_give_one_key_in_every_form(text: str) -> None:
+    """parse() reads a str's lone surrogates as the bytes they stand for; a list and an object
+    array gave 0 without reading them, a 'U' array read each as the byte 0xFF."""
+    try:
+        expected = numrep.parse(text, region="VN").key
+    except numrep.ParseError:
+        expected = 0
+    for column in ([text], np.array([text], dtype=object), np.array([text]), np.array([text, "0912345678"])):
+        assert numrep.parse_many(column, region="VN").tolist()[0] == expected, type(column)
+    if text == ESCAPED_UTF8:
+        assert expected == 84912345678
