@@ -394,13 +394,17 @@ public:
         const std::filesystem::path dir = detail::db_directory::normal_path(where);
         detail::db_directory::check_replaceable(dir);
         detail::db_directory::fault_point("compacting");  // the tests' crash points (a no-op otherwise)
-        compact();
+        compact();  // the bulk of the work, before the directory's lock: other writers do not wait for it
+        const region saving = region_to_save.value_or(saved_region());
+        detail::db_directory::publication out(dir, {options_.config, saving, options_.bloom_fpr});
+        // The state saved is taken under the lock, so that two saves of this object that overlap
+        // publish in the order they take it, the later with all the earlier had. (Taken before,
+        // a save that waited for the lock could publish its older state over the newer one of a
+        // save that took the lock first: reports on disk, from a save that had returned, were gone.)
         const std::shared_ptr<const state> s = load_state();
         std::shared_ptr<const snapshot> snap = s->snap;
         if (!s->layers.empty()) snap = fold(*s);  // reports added since compact() returned
         detail::db_directory::fault_point("compacted");
-        const region saving = region_to_save.value_or(saved_region());
-        detail::db_directory::publication out(dir, {options_.config, saving, options_.bloom_fpr});
         const auto& published = out.published();
         // Checked under the directory's lock, which every publisher holds until its rename.
         const std::optional<directory_identity> where_id = identity_of(dir);

@@ -699,3 +699,49 @@ TEST_CASE("a writer that must wait for another's lock says so once, then takes t
     CHECK_FALSE(reader.held());
     CHECK(busy_calls == 1);
 }
+
+// Two saves of one database that overlap: the first to find the lock held is kept waiting (in
+// the hook, before it waits for the lock) until the second, started after a report was added,
+// has published; the first then publishes too, and must not take the report back off the disk.
+std::atomic<int> saves_waiting{0};
+std::atomic<bool> first_save_may_go{false};
+void hold_first_save(const fs::path&) {
+    if (saves_waiting.fetch_add(1) != 0) return;
+    while (!first_save_may_go) std::this_thread::sleep_for(std::chrono::milliseconds(1));
+}
+
+TEST_CASE("overlapping saves of one database leave its newest state published", "[db][directory]") {
+    const fs::path dir = fresh_dir("overlapping_saves");
+    make_db(1).save(dir);
+    auto db = numrep::reputation_db::open(dir, {});
+    const std::size_t before = db.size();
+    saves_waiting = 0;
+    first_save_may_go = false;
+    directory::on_lock_busy.store(hold_first_save);
+    struct reset_hook {
+        ~reset_hook() { directory::on_lock_busy.store(nullptr); }
+    } reset;
+    const auto wait_for = [](int saves) {
+        for (int i = 0; i < 10000 && saves_waiting < saves; ++i)
+            std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        REQUIRE(saves_waiting >= saves);
+    };
+    const auto published_numbers = [&] { return numrep::reputation_db::open(dir, {}).size(); };
+
+    std::optional<directory::directory_lock> holder;
+    holder.emplace(dir, true);
+    std::thread first([&] { db.save(dir); });
+    wait_for(1);
+    numrep::reputation_builder late(db.settings().config);
+    late.add(84911111111ULL, report_category::scam, now, 9, false);
+    db.add_reports(late);
+    std::thread second([&] { db.save(dir); });
+    wait_for(2);
+    holder.reset();  // the second takes the lock: the first is still in the hook
+    second.join();
+    CHECK(published_numbers() == before + 1);
+    first_save_may_go = true;
+    first.join();
+    CHECK(published_numbers() == before + 1);  // was `before`: the first's state, taken before the lock
+    CHECK(numrep::reputation_db::open(dir, {}).find(84911111111ULL).has_value());
+}
