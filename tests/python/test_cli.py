@@ -270,6 +270,25 @@ def test_build_with_a_preset_keeps_its_region_unless_one_is_given(tmp_path) -> N
     assert told[0]["e164"] == "+842025550123" and told[0]["reports"] == 0
 
 
+def test_check_json_gives_the_score_unrounded(tmp_path) -> None:
+    """check --json rounded the score to 0.1: just under the suspicious threshold it said 30.0
+    beside "clean"."""
+    reports = tmp_path / "two.csv"
+    reports.write_text("number,time,category\n0912345678,2024-01-01T00:00:00Z,spam\n"
+                       "0912345678,2024-01-01T00:00:00Z,spam\n", encoding="utf-8")
+    db = numrep.ReputationDB.from_csv(reports)
+    db.save(tmp_path / "db")
+    low, high = 1704067200, 1704067200 + 200 * 86400  # the first second the score is below 30
+    assert db.check("0912345678", now=low).score >= 30 > db.check("0912345678", now=high).score
+    while high - low > 1:
+        middle = (low + high) // 2
+        low, high = (middle, high) if db.check("0912345678", now=middle).score >= 30 else (low, middle)
+    verdict = db.check("0912345678", now=high)
+    [row] = json.loads(run("check", "-d", str(tmp_path / "db"), "--json", "--now", str(high), "0912345678").stdout)
+    assert (row["score"], row["level"]) == (verdict.score, verdict.level) == (verdict.score, "clean")
+    assert row["score"] < 30
+
+
 def to_format_1(db: Path) -> None:
     """Turns a saved database into format 1 as numrep 0.1 wrote it: the same stores, settings in meta.txt."""
     (records,) = db.glob("records-*.trie")

@@ -33,7 +33,9 @@ def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
         "number": text,
         "e164": verdict.e164,
         "level": verdict.level,
-        "score": round(verdict.score, 1),
+        # Unrounded: levels compare the score itself, and 29.99996 shown as 30.0 beside "clean"
+        # read as a wrong level to a program re-reading it (the table shows one decimal).
+        "score": verdict.score,
         "reported": verdict.reported,  # in the database: reports or "not spam" votes (votes alone: reports 0)
         "reports": verdict.reports,
         "not_spam": verdict.not_spam,
