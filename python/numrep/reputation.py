@@ -795,6 +795,12 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
     if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
     frame = _without_arrow_views(frame)
+    if len(frame.columns) == 0 and len(frame) == 0:
+        # No reports at all (an empty list of dicts: a feed with nothing new) has no columns to
+        # miss: the ones named, empty, as an empty frame with them has ("columns ['number', ...]
+        # not in the frame (it has [])" said the caller had made a mistake).
+        frame = frame.reindex(columns=[c for c in (number, time, category, source, not_spam)
+                                       if isinstance(c, str)])
     # As in from_csv: source and not_spam are read when the frame has them (a not-spam vote must
     # not count as a report); a column named by the caller must be there.
     if isinstance(source, _Unset):

@@ -324,6 +324,19 @@ def test_missing_store_file_names_it(tmp_path) -> None:
         numrep.ReputationDB.open(tmp_path / "db")
 
 
+def test_an_empty_list_of_reports_adds_none() -> None:
+    """add_reports([]) (a feed with nothing new) raised "columns ['number', 'time', 'category']
+    not in the frame (it has [])", where an empty frame with the columns adds nothing."""
+    db = numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2024-01-01", "category": "scam"}])
+    for reports in ([], iter([]), (r for r in []), ()):
+        assert db.add_reports(reports)["rows"] == 0
+        assert len(db) == 1
+    assert len(numrep.ReputationDB.from_frame([])) == 0
+    # A list with rows still needs its columns.
+    with pytest.raises(ValueError, match=r"columns \['time', 'category'\] not in the frame"):
+        db.add_reports([{"number": "0912345678"}])
+
+
 def test_string_view_columns_of_pandas_are_read() -> None:
     """pandas' ArrowDtype(string_view) columns: from_frame raised NotImplementedError for every
     column of that type, and check_many did when a row parsed to a key that is not a number
