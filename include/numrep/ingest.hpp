@@ -46,6 +46,26 @@ constexpr std::string_view utf8_prefix(std::string_view text, std::size_t max) n
     return text.substr(0, d.code_point != invalid_code_point && start + d.length > max ? start : max);
 }
 
+// What a bad report time in a time column is, for the hint after the reason.
+enum class bad_time_kind : std::uint8_t { unreadable, too_early, too_late };
+
+// The hint after the reason a time written in a time column is bad: for a number of 8 or 14
+// digits that does not read, that those are dates (YYYYMMDD[hhmmss], as now= reads them); for
+// a number of 12 digits or more too far ahead, that unix times are in seconds. "" otherwise.
+inline std::string bad_time_hint(std::string_view written, bad_time_kind kind) {
+    std::string_view digits = written;
+    if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
+    if (const auto point = digits.find('.');
+        point != std::string_view::npos && digits.find_first_not_of('0', point + 1) == std::string_view::npos)
+        digits = digits.substr(0, point);  // 1500000000000.0, as a float column writes it
+    if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return {};
+    if (kind == bad_time_kind::unreadable && (digits.size() == 8 || digits.size() == 14))
+        return "; a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, and this is no date";
+    if (kind == bad_time_kind::too_late && digits.size() >= 12)
+        return "; unix times are in seconds (one in milliseconds is 1000 times too large)";
+    return {};
+}
+
 inline void append_csv_field(std::string& out, std::string_view field) {
     out += '"';
     for (const char c : field) {
@@ -172,7 +192,10 @@ public:
                 if (wrong != nullptr) {
                     reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                         return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
-                               "): " + wrong;
+                               "): " + wrong +
+                               detail::bad_time_hint(time_text, *t < earliest_report_time
+                                                                    ? detail::bad_time_kind::too_early
+                                                                    : detail::bad_time_kind::too_late);
                     });
                     continue;
                 }
@@ -181,7 +204,8 @@ public:
                 reject(stats, csv, input, bad_row_reason::bad_time, parse_errc::ok, csv.line(), [&] {
                     return "bad time " + detail::quote(time_text) + " (column " + *options_.columns.time +
                            "): expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, "
-                           "20210707) or unix seconds";
+                           "20210707) or unix seconds" +
+                           detail::bad_time_hint(time_text, detail::bad_time_kind::unreadable);
                 });
                 continue;
             }

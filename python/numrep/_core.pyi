@@ -751,6 +751,10 @@ def _ambiguous_integers(values: typing.Annotated[numpy.typing.ArrayLike, numpy.u
     For each integer, whether it reads validly both as a national number of its region and as an international
     number (or as two national numbers), so that the integer rule takes neither.
     """
+def _bad_time_hint(written: str, order: typing.SupportsInt | typing.SupportsIndex) -> str:
+    """
+    What follows the reason a time in a column is bad, as the CSV reader says it ("" when nothing).
+    """
 def _bloom_filter_from_state(data: typing_extensions.Buffer, concurrent: bool) -> BloomFilter:
     """
     Unpickles a BloomFilter (a writable copy, even of a mapped one).

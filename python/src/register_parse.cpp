@@ -199,6 +199,16 @@ void register_parse(py::module_& m) {
     m.def(
         "_quote", [](const py::str& text) { return detail::quote(utf8_of(text)); }, py::arg("text"),
         "Text quoted as the C++ messages quote a value: escaped, and cut after 64 bytes with its size.");
+    m.def(
+        "_bad_time_hint",
+        [](const py::str& written, int order) {
+            // order: < 0 too early, > 0 too late, 0 unreadable (as _bad_row's seconds say it)
+            return detail::bad_time_hint(utf8_of(written), order < 0   ? detail::bad_time_kind::too_early
+                                                           : order > 0 ? detail::bad_time_kind::too_late
+                                                                       : detail::bad_time_kind::unreadable);
+        },
+        py::arg("written"), py::arg("order"),
+        "What follows the reason a time in a column is bad, as the CSV reader says it (\"\" when nothing).");
     m.def("_parse_error_reasons", &parse_error_reasons, py::arg("values"), py::arg("region"),
           "ParseError.reason of each value as parse_many(values, region) reads it, \"\" where it parses.");
     m.def("parse_many", &parse_many, py::arg("values"), py::arg("region") = default_region_code(),

@@ -435,6 +435,31 @@ def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:
         numrep.ReputationDB.from_frame("reports.csv")
 
 
+@pytest.mark.parametrize(("written", "hint"), [
+    ("12345678", "a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, and this is no date"),
+    ("20211399000000", "a number of 8 or 14 digits is a date"),
+    ("1500000000000", "unix times are in seconds (one in milliseconds is 1000 times too large)"),
+    ("2099-01-01", None), ("2021-13-01", None), ("-12345678", None)])
+def test_bad_time_messages_say_why_a_number_is_no_time(tmp_path, written: str, hint: str | None) -> None:
+    """A time column's "12345678" was "expected ISO 8601 ... or unix seconds" (it is written as
+    seconds: 8 digits are a date) and "1500000000000" "in the future" alone, where now= explains
+    both; files, frames of text and frames of numbers say the same."""
+    (tmp_path / "r.csv").write_text(f"number,time,category\n0912345678,{written},scam\n", encoding="utf-8")
+    messages = {numrep.ReputationDB.from_csv(tmp_path / "r.csv").ingest_stats["first_bad_rows"][0]["message"],
+                numrep.ReputationDB.from_frame(pd.read_csv(tmp_path / "r.csv", dtype=str))
+                .ingest_stats["first_bad_rows"][0]["message"]}
+    if written.lstrip("-").isdigit() and len(written) >= 10:  # a column of numbers, as pandas reads it
+        messages.add(numrep.ReputationDB.from_frame(pd.read_csv(tmp_path / "r.csv", dtype={"number": str}))
+                     .ingest_stats["first_bad_rows"][0]["message"])
+    assert len(messages) == 1, messages
+    (message,) = messages
+    assert message.startswith(f'bad time "{written}" (column time): ')
+    if hint is None:
+        assert "; " not in message
+    else:
+        assert hint in message
+
+
 def test_the_bad_not_spam_message_lists_the_words_read_and_says_the_same_for_files_and_frames(tmp_path) -> None:
     """It listed "0/1, true/false, yes/no, y/n" but t/f were read too."""
     pd = pytest.importorskip("pandas")
