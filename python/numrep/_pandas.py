@@ -77,6 +77,7 @@ def _aligned_regions(series: pd.Series, region: Any) -> Any:
 
     if not isinstance(region, pd.Series):
         return region
+    region = _without_arrow_view(region)  # pandas can neither reindex nor convert a view column
     if not region.index.equals(series.index):
         if not region.index.is_unique:
             raise ValueError("numrep: the Series of regions has repeated index labels, so it cannot be matched to the "
@@ -134,7 +135,8 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
 def _arrow_view_type(dtype: Any) -> Any:
     """The Arrow type a pandas ArrowDtype of string_view or binary_view should be read as
     (large_string, large_binary), or None for any other dtype. pandas 3.1 cannot convert view
-    columns to objects or strings, nor tell their kind (its dtype tests raise NotImplementedError)."""
+    columns to objects or strings, nor test their kind (the dtype's .type, which its dtype tests
+    and to_numpy read, raises NotImplementedError)."""
     arrow = getattr(dtype, "pyarrow_dtype", None)
     if arrow is None:
         return None
@@ -147,19 +149,27 @@ def _arrow_view_type(dtype: Any) -> Any:
     return None
 
 
-def _without_arrow_views(frame: pd.DataFrame) -> pd.DataFrame:
-    """The frame with its string_view / binary_view columns as large_string / large_binary
-    (_arrow_view_type), so that reading reports can convert them; the same frame when it has none."""
+def _without_arrow_view(column: pd.Series) -> pd.Series:
+    """A string_view / binary_view Series as large_string / large_binary (_arrow_view_type), with
+    its index and name; any other Series as it is."""
+    target = _arrow_view_type(column.dtype)
+    if target is None:
+        return column
     import pandas as pd
     import pyarrow as pa
 
-    views = [(i, target) for i, dtype in enumerate(frame.dtypes) if (target := _arrow_view_type(dtype)) is not None]
+    return pd.Series(pa.array(column).cast(target), dtype=pd.ArrowDtype(target), index=column.index, name=column.name)
+
+
+def _without_arrow_views(frame: pd.DataFrame) -> pd.DataFrame:
+    """The frame with its string_view / binary_view columns as _without_arrow_view makes them, so
+    that reading reports can convert them; the same frame when it has none."""
+    views = [i for i, dtype in enumerate(frame.dtypes) if _arrow_view_type(dtype) is not None]
     if not views:
         return frame
     frame = frame.copy(deep=False)
-    for i, target in views:
-        column = frame.iloc[:, i]
-        frame.isetitem(i, pd.Series(pa.array(column).cast(target), dtype=pd.ArrowDtype(target), index=column.index))
+    for i in views:
+        frame.isetitem(i, _without_arrow_view(frame.iloc[:, i]))
     return frame
 
 

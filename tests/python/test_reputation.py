@@ -361,6 +361,17 @@ def test_string_view_columns_of_pandas_are_read() -> None:
     got = expected.check_many(column, now=NOW)
     assert got["key"].tolist() == expected.check_many(numbers, now=NOW)["key"].tolist()
     assert got["key"].tolist()[3] == 8424
+    # Regions in a view column too: by position in the batch calls, by label in the accessor.
+    texts = ["0912000001", "2025550123", None]
+    regions = ["VN", "US", "VN"]
+    keys = numrep.parse_many(texts, region=regions).tolist()
+    assert keys == [84912000001, 12025550123, 0]
+    viewed_regions = pd.Series(regions, dtype=views, index=[7, 8, 9])
+    assert numrep.parse_many(texts, region=viewed_regions).tolist() == keys
+    assert expected.check_many(texts, now=NOW, region=viewed_regions)["key"].tolist() == keys
+    assert pd.Series(texts, index=[7, 8, 9]).numrep.parse(region=viewed_regions).fillna(0).tolist() == keys
+    relabelled = pd.Series(["2025550123", "0912000001"], index=[8, 7])  # matched by label, not position
+    assert relabelled.numrep.parse(region=viewed_regions).tolist() == [12025550123, 84912000001]
 
 
 def test_store_file_that_is_no_regular_file_is_named_first(tmp_path) -> None:
