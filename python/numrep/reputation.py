@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import math
 import os
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
 
 import numpy as np
@@ -34,7 +34,9 @@ __all__ = ["ReputationDB"]
 # What the calls take (the bindings' conversion layer, python/src/convert.hpp, reads them).
 PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
-NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, int, _core.PhoneNumber, None]]]
+NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, bytes, int, _core.PhoneNumber, None]]]
+# One region for every number, or one per number (a list, a pandas Series or an Arrow column).
+RegionsLike = Union[str, None, Sequence[Union[str, None]]]
 Columns = dict[str, npt.NDArray[Any]]
 # Reports as the compiled builder takes them: keys (0: bad row), unix times, category codes into
 # the names, source ids (0: none) and not-spam flags.
@@ -344,7 +346,13 @@ class ReputationDB(_core.ReputationDB):
             return "latest"
         return now
 
-    def _region_or_own(self, region: str | _Unset | None) -> str | None:
+    @overload
+    def _region_or_own(self, region: str | _Unset | None) -> str | None: ...
+
+    @overload
+    def _region_or_own(self, region: RegionsLike | _Unset) -> RegionsLike: ...
+
+    def _region_or_own(self, region: RegionsLike | _Unset) -> RegionsLike:
         """An explicit region (None: international forms only), or the database's own."""
         return self.region if isinstance(region, _Unset) else region
 
@@ -366,15 +374,19 @@ class ReputationDB(_core.ReputationDB):
         return verdict
 
     @overload
-    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: RegionsLike | _Unset = ...,
                    as_frame: Literal[False] = False) -> Columns: ...
 
     @overload
-    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: str | _Unset | None = ...,
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: RegionsLike | _Unset = ...,
                    as_frame: Literal[True]) -> pd.DataFrame: ...
 
+    @overload
+    def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None, region: RegionsLike | _Unset = ...,
+                   as_frame: bool) -> Columns | pd.DataFrame: ...
+
     def check_many(self, numbers: NumbersLike, *, now: TimeLike | None = None,
-                   region: str | _Unset | None = _UNSET, as_frame: bool = False) -> Columns | pd.DataFrame:
+                   region: RegionsLike | _Unset = _UNSET, as_frame: bool = False) -> Columns | pd.DataFrame:
         """Verdicts for many numbers: strings are parsed (0 where they do not parse), integer arrays
         are keys. Returns a dict of NumPy columns (level and type as codes into LEVEL_NAMES and
         TYPE_NAMES, carrier into carrier_names(), region (the area) into region_names(), region_code into
@@ -406,7 +418,7 @@ class ReputationDB(_core.ReputationDB):
         return frame
 
     def _verdict_columns(self, numbers: NumbersLike, now: TimeLike | None,
-                         region: str | _Unset | None) -> tuple[Columns, int, int]:
+                         region: RegionsLike | _Unset) -> tuple[Columns, int, int]:
         """check_many's columns, the unix seconds they are as of, and how many rows have a number
         reported after then; no warning (numrep.dask's partitions call this)."""
         as_of = self._now_for_core(now)

@@ -62,6 +62,13 @@ def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
         again: numrep.ReputationDB = numrep.ReputationDB.open("reports.db")
         score: float = db.check(n, now="2026-03-01").score
         first: str = numrep.TYPE_NAMES[0]
+        # check_many: a region per number, bytes, and as_frame from a bool variable (all three
+        # were refused by mypy, and run).
+        per_number = db.check_many(["0912345678", "2025550143"], now="latest", region=["VN", "US"])
+        from_bytes = db.check_many([b"0912345678"], now="latest")
+        as_frame_or_not = bool(len(per_number["key"]))
+        either = db.check_many(["0912345678"], now="latest", as_frame=as_frame_or_not)
+        columns: dict[str, npt.NDArray[np.bool]] = {"reported": from_bytes["reported"]}
     """))
     bad = tmp_path / "bad.py"
     bad.write_text("import numrep\nx: int = numrep.parse('0912345678').e164\n")
