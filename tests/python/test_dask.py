@@ -113,6 +113,32 @@ def test_build_from_csv_and_parquet_files_equals_from_csv(client, tmp_path):
     assert got.ingest_stats["files"] == one_process.ingest_stats["files"] == [str(tmp_path / "all.parquet")]
 
 
+def test_bad_rows_kept_of_each_file_as_in_one_process(client, tmp_path):
+    """The Dask build kept 20 bad rows in all where from_csv and build keep each file's first 20."""
+    for i in range(3):
+        (tmp_path / f"bad{i}.csv").write_text("number,time,category\n0912345678,1700000000,scam\n" +
+                                              "".join(f"bad {k},1700000000,scam\n" for k in range(30)), encoding="utf-8")
+    files = sorted(tmp_path.glob("bad*.csv"))
+    want = numrep.ReputationDB.from_csv(files)
+    got = numrep.dask.build(str(tmp_path / "bad*.csv"), tmp_path / "db", client=client)
+    assert got.ingest_stats["bad"] == want.ingest_stats["bad"] == 90
+    rows = [(r["file"], r["line"]) for r in got.ingest_stats["first_bad_rows"]]
+    assert rows == [(r["file"], r["line"]) for r in want.ingest_stats["first_bad_rows"]]
+    assert len(rows) == 60
+
+
+def test_fewer_numbers_than_shards_make_one_shard_each(client, tmp_path):
+    """shards=8 over 3 numbers made 4 shards, the last empty; a build in one process makes 3."""
+    few = pd.DataFrame({"number": ["0912345678"] * 500 + ["0912345679"] * 3 + ["+12025550100"],
+                        "time": 1_760_000_000 - np.arange(504) * 1000, "category": "scam"})
+    few.to_csv(tmp_path / "few.csv", index=False)
+    one = numrep.ReputationDB.build(tmp_path / "few.csv", tmp_path / "one.db", shards=8)
+    got = numrep.dask.build(dd.from_pandas(few, npartitions=4), tmp_path / "dask.db", shards=8, client=client)
+    assert got.shard_count == one.shard_count == 3
+    keys = got.keys()
+    assert [int(((keys >= a) & (keys <= b)).sum()) for a, b in got.shard_ranges()] == [1, 1, 1]
+
+
 def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_path):
     frame = reports(3000, 3)
     numrep.ReputationDB.from_frame(frame.iloc[:100]).save(tmp_path / "db")
