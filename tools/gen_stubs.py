@@ -36,6 +36,29 @@ def annotate_constants(text: str) -> str:
                         "    __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]\n")
 
 
+def overload_parse_many(text: str) -> str:
+    """parse_many's result as its input gives it: pybind11-stubgen writes the one union of NumPy,
+    Arrow and polars results, so that `parse_many(a_list).tolist()` failed mypy (a polars Series
+    has no tolist). A list, tuple or NumPy array gives a NumPy array: that overload comes first, the
+    union last. (Not one for Arrow and polars columns: without their type stubs those types are
+    Any to mypy, and such an overload would take every call.)"""
+    pattern = re.compile(r"^def parse_many\((values: [^)]*?), (region: [^)]*?), (errors: [^)]*?)\) -> (.*?):\n",
+                         flags=re.MULTILINE)
+    match = pattern.search(text)
+    if match is None:
+        raise SystemExit("gen_stubs: parse_many is not in the stub as expected")
+    _values, region, errors, result = match.groups()
+    numpy_result = "numpy.typing.NDArray[numpy.uint64]"
+    if not result.startswith(numpy_result):
+        raise SystemExit(f"gen_stubs: parse_many returns {result}, not a NumPy array first")
+    items = "str | bytes | int | PhoneNumber | None"
+    kinds = f"list[{items}] | tuple[{items}, ...] | numpy.typing.NDArray[numpy.generic]"
+    overloads = f"@typing.overload\ndef parse_many(values: {kinds}, {region}, {errors}) -> {numpy_result}: ...\n"
+    # The generated definition, with its docstring, becomes the last overload (a stub has no
+    # implementation of an overloaded function).
+    return text[:match.start()] + overloads + "@typing.overload\n" + text[match.start():]
+
+
 def generate() -> str:
     with tempfile.TemporaryDirectory() as out:
         subprocess.run(
@@ -43,7 +66,7 @@ def generate() -> str:
              "--numpy-array-use-type-var", "--exit-code"],
             check=True, capture_output=True, text=True,
         )
-        return annotate_constants((pathlib.Path(out) / "numrep" / "_core.pyi").read_text())
+        return overload_parse_many(annotate_constants((pathlib.Path(out) / "numrep" / "_core.pyi").read_text()))
 
 
 def main() -> int:

@@ -872,6 +872,9 @@ def parse(value: str | int | PhoneNumber, region: str | None = 'VN') -> PhoneNum
     Parse a phone number in any written form. National forms use `region` (None: international only).
     Raises ParseError (a ValueError) naming the input and the reason.
     """
+@typing.overload
+def parse_many(values: list[str | bytes | int | PhoneNumber | None] | tuple[str | bytes | int | PhoneNumber | None, ...] | numpy.typing.NDArray[numpy.generic], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]: ...
+@typing.overload
 def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64] | pyarrow.UInt64Array | polars.Series:
     """
     Parse a list, NumPy array or Series of strings to a uint64 array of keys. A pyarrow array or chunked

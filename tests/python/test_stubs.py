@@ -69,6 +69,9 @@ def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
         as_frame_or_not = bool(len(per_number["key"]))
         either = db.check_many(["0912345678"], now="latest", as_frame=as_frame_or_not)
         columns: dict[str, npt.NDArray[np.bool]] = {"reported": from_bytes["reported"]}
+        # parse_many of a list or NumPy array is a NumPy array (it was a union with Arrow and polars).
+        parsed: npt.NDArray[np.uint64] = numrep.parse_many(["0912345678"])
+        as_list: list[int] = numrep.parse_many(np.array(["0912345678"])).tolist()
     """))
     bad = tmp_path / "bad.py"
     bad.write_text("import numrep\nx: int = numrep.parse('0912345678').e164\n")
