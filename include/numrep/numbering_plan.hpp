@@ -628,7 +628,9 @@ private:
             ++line_number;
             line = trimmed(line);
             if (line.empty() || line.front() == '#') continue;
-            const auto where = [&] { return std::string(source) + " line " + std::to_string(line_number) + ": "; };
+            // The source escaped as the rest is: it may be a file name with control characters, and a
+            // NUL in it ended the whole message (what() is read up to its first NUL).
+            const auto where = [&] { return detail::escaped(source) + " line " + std::to_string(line_number) + ": "; };
             const std::size_t bar = line.find('|');
             if (bar == std::string_view::npos)
                 detail::throw_invalid_argument(where() + "expected \"prefix|name\", got " + detail::quote(line));

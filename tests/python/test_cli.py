@@ -289,6 +289,27 @@ def test_check_json_gives_the_score_unrounded(tmp_path) -> None:
     assert row["score"] < 30
 
 
+def test_paths_with_terminal_controls_are_escaped_in_the_output(tmp_path) -> None:
+    """A database or plot named with ESC sequences reached the terminal raw: `numrep stats -d`
+    printed the name (a clear-screen, a hyperlink), and so did errors naming a file that is no
+    database or a --plot that cannot be written."""
+    hostile = "db\x1b]8;;https://evil\x07click\x1b]8;;\x07\x1b[2J\u202e"
+    reports = tmp_path / "r.csv"
+    reports.write_text("number,time,category\n0912345678,2025-01-10T08:00:00Z,scam\n", encoding="utf-8")
+    numrep.ReputationDB.from_csv(reports).save(tmp_path / hostile)
+    not_a_db = tmp_path / "file\x1b[31mRED"
+    not_a_db.write_text("x", encoding="utf-8")
+    results = [run("stats", "-d", str(tmp_path / hostile), "--now", NOW),
+               run("check", "-d", str(not_a_db), "0912345678"),
+               run("stats", "-d", str(tmp_path / hostile), "--plot", str(tmp_path / "no\x1b[31mdir" / "x.png"))]
+    assert results[0].returncode == 0, results[0].stderr
+    assert "\\x1b[2J" in results[0].stdout  # named, escaped
+    assert [r.returncode for r in results[1:]] == [1, 1], [r.stderr for r in results]
+    for result in results:
+        for control in ("\x1b", "\x07", "\u202e"):
+            assert control not in result.stdout + result.stderr, (control, result.stdout, result.stderr)
+
+
 def to_format_1(db: Path) -> None:
     """Turns a saved database into format 1 as numrep 0.1 wrote it: the same stores, settings in meta.txt."""
     (records,) = db.glob("records-*.trie")

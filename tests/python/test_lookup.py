@@ -516,6 +516,16 @@ def test_malformed_lines_name_the_source_and_line(text, line, problem, kind):
     assert problem in message
 
 
+def test_a_source_with_control_characters_is_escaped_in_the_message():
+    """The source went into the message raw: ESC reached the terminal, and a NUL ended the whole
+    message there ("numrep: a"), line number and reason lost."""
+    with pytest.raises(ValueError) as caught:
+        numrep.NumberingPlan().load_carrier_text("nonsense", source="a\x00b\x1b[31m.txt")
+    message = str(caught.value)
+    assert message.startswith("numrep: a\\x00b\\x1b[31m.txt line 1: expected"), message
+    assert "\x1b" not in message and "\x00" not in message
+
+
 def test_default_source_name_is_used_without_one():
     with pytest.raises(ValueError, match="carrier data line 1: "):
         numrep.NumberingPlan().load_carrier_text("nonsense")

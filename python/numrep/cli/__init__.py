@@ -28,6 +28,7 @@ from typing import NoReturn
 from .. import _core
 from . import build, check, demo, info, stats, upgrade
 from .common import EXIT_BAD_INPUT, EXIT_INTERNAL, EXIT_INTERRUPTED, EXIT_OK, EXIT_USAGE, UsageError
+from .output import terminal_safe
 
 __all__ = ["build_parser", "describe_error", "main"]
 
@@ -54,8 +55,8 @@ def describe_error(error: BaseException) -> str:
         message = error.strerror.removeprefix("numrep: ")
         if error.filename is not None and os.fsdecode(error.filename) not in message:
             message = f"{os.fsdecode(error.filename)}: {message}"
-        return message.replace("\n", " ")
-    return (str(error).removeprefix("numrep: ") or type(error).__name__).replace("\n", " ")
+        return terminal_safe(message.replace("\n", " "))
+    return terminal_safe((str(error).removeprefix("numrep: ") or type(error).__name__).replace("\n", " "))
 
 
 class _StdoutFailed(Exception):

@@ -31,7 +31,7 @@ from .common import (
     report_time,
     said_if_saved_when_interrupted,
 )
-from .output import ProgressBar, format_size
+from .output import ProgressBar, format_size, shown_path
 
 
 def guard_output(path: str) -> None:
@@ -174,8 +174,8 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
         print(f"  blank lines skipped {stats['blank_lines']:>11,}")
     if stats.get("multiline_rows"):  # a quote left open joins every line up to the next quote
         print(f"  rows over more lines {stats['multiline_rows']:>10,}   (quoted line breaks; the longest, from line "
-              f"{stats['longest_row_line']:,} of {stats['longest_row_file']}, spans {stats['longest_row_lines']:,} "
-              "lines: a quote left open joins the lines after it)")
+              f"{stats['longest_row_line']:,} of {shown_path(stats['longest_row_file'])}, spans "
+              f"{stats['longest_row_lines']:,} lines: a quote left open joins the lines after it)")
     invalid = (f"   ({stats['invalid_numbers']:,} with numbers not valid by the plan, kept and marked)"
                if stats.get("invalid_numbers") else "")
     print(f"  good               {stats['good']:>12,}{invalid}")
@@ -192,11 +192,11 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     if first and "row" in first[0]:  # Parquet: rows of each file, from 0
         print("  first bad rows (rows count from 0 in each file):")
         for row in first:
-            print(f"    {row['file']} row {row['row']}: {row['message']}")
+            print(f"    {shown_path(row['file'])} row {row['row']}: {row['message']}")
     elif first:
         print(f"  first bad rows{' (line numbers count from 1 in each file)' if len(inputs) > 1 else ''}:")
         for row in first:
-            where = f"{row['file']} line" if len(inputs) > 1 and "file" in row else "line"
+            where = f"{shown_path(row['file'])} line" if len(inputs) > 1 and "file" in row else "line"
             print(f"    {where} {row['line']}: {row['message']}")
     n = db.snapshot_size
     print(f"  distinct numbers   {n:>12,}")
@@ -208,7 +208,7 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     build = facts.get("build") or {}
     shards = f", {db.shard_count} shards" if db.shard_count > 1 else ""  # a Dask build has no build_stats
     spilled = (f"; {build['runs']} runs spilled ({format_size(build['spilled_bytes'])})" if build.get("runs") else "")
-    print(f"Saved {output}/ (region {db.region or 'none'}{shards}){spilled}")
+    print(f"Saved {shown_path(output)}/ (region {db.region or 'none'}{shards}){spilled}")
     for name, size in files.items():
         note = f"   (the key index: {db.records_bits_per_key:.1f} bits/number)" if name.endswith(".trie") else ""
         print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")

@@ -6,6 +6,7 @@ from __future__ import annotations
 import codecs
 import datetime as dt
 import json
+import os
 import re
 import sys
 import time
@@ -15,6 +16,24 @@ from typing import Any, TextIO
 
 from .. import _core
 from .._display import _bytes
+
+# What a terminal acts on rather than shows: C0 and C1 controls (ESC, BEL, CR, backspace),
+# invisible and bidi format characters (U+200B..U+200F, U+202A..U+202E, U+2060..U+2069, BOM)
+# and the line and paragraph separators.
+_TERMINAL_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def terminal_safe(text: str) -> str:
+    """Text for a terminal line: what _TERMINAL_UNSAFE finds as \\x../\\u.... escapes, the rest as
+    it is. Not _core._escaped: a message numrep already escaped keeps its backslashes as written."""
+    return _TERMINAL_UNSAFE.sub(lambda m: f"\\x{ord(m[0]):02x}" if ord(m[0]) < 0x100 else f"\\u{ord(m[0]):04x}",
+                                text)
+
+
+def shown_path(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> str:
+    """A path as the command line shows it: escaped as numrep's messages escape text (a file
+    named with ESC [2J cleared the screen when `numrep stats` named its database)."""
+    return _core._escaped(os.fsdecode(path))
 
 
 def display_width(text: str) -> int:

@@ -27,7 +27,7 @@ from .common import (
     later_reports_note,
     open_db,
 )
-from .output import MOST_ROWS, format_size, print_counts, print_json
+from .output import MOST_ROWS, format_size, print_counts, print_json, shown_path
 
 
 def database_keys(db: ReputationDB) -> npt.NDArray[np.uint64]:
@@ -281,7 +281,7 @@ def run(args: argparse.Namespace) -> int:
                    **{f"by_{k}": v for k, v in parts.items() if k != "delisted"},
                    "delisted": parts["delisted"]["delisted"]})
     else:
-        print(f"{args.db}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
+        print(f"{shown_path(args.db)}: {n:,} reported numbers, half-life {db.half_life_days:g} days, "
               f"region {db.region or 'none'}")
         print(f"  as of {now.isoformat(timespec='seconds')}; newest report "
               f"{'none' if latest is None else latest.isoformat(timespec='seconds')}")
@@ -310,7 +310,7 @@ def run(args: argparse.Namespace) -> int:
         plot_breakdown(db, keys, columns, parts, args.plot,
                        f"{name}: {n:,} reported numbers, "
                        f"as of {now.isoformat(timespec='minutes')}", now)
-        print(f"\nPlot written to {args.plot}", file=sys.stderr if args.json else sys.stdout)
+        print(f"\nPlot written to {shown_path(args.plot)}", file=sys.stderr if args.json else sys.stdout)
     return EXIT_OK
 
 
