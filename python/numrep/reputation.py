@@ -311,6 +311,16 @@ class ReputationDB(_core.ReputationDB):
         self._add_arrays(*arrays)
         return stats
 
+    def __contains__(self, number: object) -> bool:
+        """``number in db``: whether the database holds a record of the number (reports, or
+        not-spam votes alone), as ``check(number).reported`` says. A str in national form is read
+        in ``db.region``, an int is a key; a text that does not parse raises ParseError and
+        anything else TypeError, as the stores' ``in`` does."""
+        if not isinstance(number, (str, int, _core.PhoneNumber)) or isinstance(number, bool):
+            raise TypeError("numrep: expected a phone number as str, int key or PhoneNumber, got "
+                            f"{type(number).__name__}")
+        return bool(self.check(number).reported)
+
     @property
     def latest_report(self) -> datetime.datetime | None:
         """The time of the newest report in the database (UTC), None when it holds none: the

@@ -324,6 +324,23 @@ def test_missing_store_file_names_it(tmp_path) -> None:
         numrep.ReputationDB.open(tmp_path / "db")
 
 
+def test_in_says_whether_the_database_holds_the_number() -> None:
+    """`number in db` was Python's "argument of type 'ReputationDB' is not iterable"; it reads
+    the number as check does, as the stores' `in` does."""
+    db = numrep.ReputationDB.from_frame([
+        {"number": "0912345678", "time": "2024-01-01", "category": "scam"},
+        {"number": "0987654321", "time": "2024-01-01", "category": "", "not_spam": "yes"}])
+    for number in ("0912345678", "+84 912 345 678", 84912345678, numrep.parse("0912345678"), "0987654321"):
+        assert number in db, number
+    assert "0911111111" not in db
+    assert ("202-555-0123" in db) == db.check("202-555-0123").reported
+    with pytest.raises(numrep.ParseError):
+        _ = "abc" in db
+    for wrong in (None, True, 3.5):
+        with pytest.raises(TypeError, match="expected a phone number"):
+            _ = wrong in db
+
+
 def test_an_empty_list_of_reports_adds_none() -> None:
     """add_reports([]) (a feed with nothing new) raised "columns ['number', 'time', 'category']
     not in the frame (it has [])", where an empty frame with the columns adds nothing."""
