@@ -301,10 +301,12 @@ def test_paths_with_terminal_controls_are_escaped_in_the_output(tmp_path) -> Non
     not_a_db.write_text("x", encoding="utf-8")
     results = [run("stats", "-d", str(tmp_path / hostile), "--now", NOW),
                run("check", "-d", str(not_a_db), "0912345678"),
-               run("stats", "-d", str(tmp_path / hostile), "--plot", str(tmp_path / "no\x1b[31mdir" / "x.png"))]
+               run("stats", "-d", str(tmp_path / hostile), "--plot", str(tmp_path / "no\x1b[31mdir" / "x.png")),
+               run("build", str(reports), "-o", str(tmp_path / "out\x1b[2J"),
+                   "--rejects", str(tmp_path / "rej\x1b[2J.csv"))]
     assert results[0].returncode == 0, results[0].stderr
     assert "\\x1b[2J" in results[0].stdout  # named, escaped
-    assert [r.returncode for r in results[1:]] == [1, 1], [r.stderr for r in results]
+    assert [r.returncode for r in results[1:]] == [1, 1, 0], [r.stderr for r in results]
     for result in results:
         for control in ("\x1b", "\x07", "\u202e"):
             assert control not in result.stdout + result.stderr, (control, result.stdout, result.stderr)

@@ -244,7 +244,7 @@ def run(args: argparse.Namespace) -> int:
             bar.close()
     print_build_summary(db, facts, args.reports, args.output)
     if args.rejects:
-        print(f"Bad rows written to {args.rejects}")
+        print(f"Bad rows written to {shown_path(args.rejects)}")
     return EXIT_OK
 
 

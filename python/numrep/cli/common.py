@@ -237,6 +237,7 @@ def said_if_saved_when_interrupted(path: str, before_saying: Callable[[], None] 
             if before_saying is not None:
                 before_saying()
             with contextlib.suppress(OSError, ValueError):
-                print(f"numrep: interrupted once the database was saved: {path} holds the new one",
+                shown = _core._escaped(os.fsdecode(path))
+                print(f"numrep: interrupted once the database was saved: {shown} holds the new one",
                       file=sys.stderr, flush=True)
         raise

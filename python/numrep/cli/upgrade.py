@@ -7,6 +7,7 @@ import argparse
 import os
 
 from .common import EXIT_OK, open_db, region_option, region_text, said_if_saved_when_interrupted
+from .output import shown_path
 
 
 def run(args: argparse.Namespace) -> int:
@@ -21,7 +22,7 @@ def run(args: argparse.Namespace) -> int:
             region = region_option(args.region)
             db.save(args.db, region=region)
     region = region.upper() if region else "none"  # as saved ("us" is US)
-    print(f"{args.db}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
+    print(f"{shown_path(args.db)}: {before} -> format 2, {len(db):,} reported numbers, region {region}")
     return EXIT_OK
 
 
