@@ -51,7 +51,7 @@ enum class bad_time_kind : std::uint8_t { unreadable, too_early, too_late };
 
 // The hint after the reason a time written in a time column is bad: for a number of 8 or 14
 // digits that does not read, that those are dates (YYYYMMDD[hhmmss], as now= reads them); for
-// a number of 12 digits or more too far ahead, that unix times are in seconds. "" otherwise.
+// a number of 12 digits or more (but 14, a date) too far ahead, that unix times are in seconds. "" otherwise.
 inline std::string bad_time_hint(std::string_view written, bad_time_kind kind) {
     std::string_view digits = written;
     if (!digits.empty() && (digits[0] == '-' || digits[0] == '+')) digits.remove_prefix(1);
@@ -61,7 +61,8 @@ inline std::string bad_time_hint(std::string_view written, bad_time_kind kind) {
     if (digits.empty() || digits.find_first_not_of("0123456789") != std::string_view::npos) return {};
     if (kind == bad_time_kind::unreadable && (digits.size() == 8 || digits.size() == 14))
         return "; a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, and this is no date";
-    if (kind == bad_time_kind::too_late && digits.size() >= 12)
+    // (14 digits are a date, read as one: 20991231000000 is no time in milliseconds.)
+    if (kind == bad_time_kind::too_late && digits.size() >= 12 && digits.size() != 14)
         return "; unix times are in seconds (one in milliseconds is 1000 times too large)";
     return {};
 }

@@ -467,7 +467,8 @@ def test_reports_from_an_arrow_table_and_from_plain_dicts() -> None:
     ("12345678", "a number of 8 or 14 digits is a date, YYYYMMDD or YYYYMMDDhhmmss, and this is no date"),
     ("20211399000000", "a number of 8 or 14 digits is a date"),
     ("1500000000000", "unix times are in seconds (one in milliseconds is 1000 times too large)"),
-    ("2099-01-01", None), ("2021-13-01", None), ("-12345678", None)])
+    ("2099-01-01", None), ("2021-13-01", None), ("-12345678", None),
+    ("20991231000000", None)])  # a date, read as one: no milliseconds hint
 def test_bad_time_messages_say_why_a_number_is_no_time(tmp_path, written: str, hint: str | None) -> None:
     """A time column's "12345678" was "expected ISO 8601 ... or unix seconds" (it is written as
     seconds: 8 digits are a date) and "1500000000000" "in the future" alone, where now= explains
