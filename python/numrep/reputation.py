@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime
 import math
+import numbers
 import os
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any, Callable, Literal, TypeVar, Union, overload
@@ -316,10 +317,11 @@ class ReputationDB(_core.ReputationDB):
         not-spam votes alone), as ``check(number).reported`` says. A str in national form is read
         in ``db.region``, an int is a key; a text that does not parse raises ParseError and
         anything else TypeError, as the stores' ``in`` does."""
-        if not isinstance(number, (str, int, _core.PhoneNumber)) or isinstance(number, bool):
+        # Any integer (a NumPy key from keys() or parse_many too), not a bool.
+        if not isinstance(number, (str, numbers.Integral, _core.PhoneNumber)) or isinstance(number, (bool, np.bool_)):
             raise TypeError("numrep: expected a phone number as str, int key or PhoneNumber, got "
                             f"{type(number).__name__}")
-        return bool(self.check(number).reported)
+        return bool(self.check(int(number) if isinstance(number, numbers.Integral) else number).reported)
 
     @property
     def latest_report(self) -> datetime.datetime | None:

@@ -334,6 +334,9 @@ def test_in_says_whether_the_database_holds_the_number() -> None:
         assert number in db, number
     assert "0911111111" not in db
     assert ("202-555-0123" in db) == db.check("202-555-0123").reported
+    # NumPy keys, as keys() and parse_many give them (they were a TypeError).
+    keys = db.keys()
+    assert all(key in db for key in keys) and np.int64(84912345678) in db
     with pytest.raises(numrep.ParseError):
         _ = "abc" in db
     for wrong in (None, True, 3.5):
