@@ -39,7 +39,7 @@ def annotate_constants(text: str) -> str:
 def overload_parse_many(text: str) -> str:
     """parse_many's result as its input gives it: pybind11-stubgen writes the one union of NumPy,
     Arrow and polars results, so that `parse_many(a_list).tolist()` failed mypy (a polars Series
-    has no tolist). A list, tuple or NumPy array gives a NumPy array: that overload comes first, the
+    has no tolist). A sequence or NumPy array gives a NumPy array: that overload comes first, the
     union last. (Not one for Arrow and polars columns: without their type stubs those types are
     Any to mypy, and such an overload would take every call.)"""
     pattern = re.compile(r"^def parse_many\((values: [^)]*?), (region: [^)]*?), (errors: [^)]*?)\) -> (.*?):\n",
@@ -52,7 +52,8 @@ def overload_parse_many(text: str) -> str:
     if not result.startswith(numpy_result):
         raise SystemExit(f"gen_stubs: parse_many returns {result}, not a NumPy array first")
     items = "str | bytes | int | PhoneNumber | None"
-    kinds = f"list[{items}] | tuple[{items}, ...] | numpy.typing.NDArray[numpy.generic]"
+    # Sequence, not list: a list[str] variable is no list[str | ... | None] (list is invariant).
+    kinds = f"collections.abc.Sequence[{items}] | numpy.typing.NDArray[numpy.generic]"
     overloads = f"@typing.overload\ndef parse_many(values: {kinds}, {region}, {errors}) -> {numpy_result}: ...\n"
     # The generated definition, with its docstring, becomes the last overload (a stub has no
     # implementation of an overloaded function).

@@ -160,7 +160,7 @@ class NumberingPlan:
         ...
     def lookup(self, number: str | int | PhoneNumber, region: str | None = 'VN') -> NumberInfo:
         ...
-    def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
+    def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
         """
         Columns for an array of keys, or of strings parsed with `region` (a pyarrow/polars/pandas column of
         strings is read in place; a string that does not parse is not valid): carrier and region codes (index carrier_names / region_names), type codes
@@ -259,7 +259,7 @@ class BloomFilter:
         """
         Add one number (str parsed with `region`, int key or PhoneNumber).
         """
-    def add_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> None:
+    def add_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> None:
         """
         Add a NumPy array of integer keys, or a list / array of str, int or PhoneNumber (strings parsed with
         `region`: one for all or one per value; an invalid string raises ParseError naming the item).
@@ -280,7 +280,7 @@ class BloomFilter:
         """
         `number in bf` with a region for national forms: True if the number may have been added.
         """
-    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
+    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array; inputs as add_many. Releases the GIL.
         """
@@ -292,7 +292,7 @@ class BloomFilter:
         """
         The filter in the file format, as bytes.
         """
-    def update(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> None:
+    def update(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> None:
         """
         Add every number of an iterable (as add_many).
         """
@@ -370,7 +370,7 @@ class TrieStore:
     """
     __hash__: typing.ClassVar[None] = None  # type: ignore[assignment]
     @staticmethod
-    def build(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], values: numpy.typing.ArrayLike | collections.abc.Iterable[int] | None = None, merge: typing.Literal['sum', 'max', 'last'] | collections.abc.Callable[[int, int], int] = 'sum', *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> TrieStore:
+    def build(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], values: numpy.typing.ArrayLike | collections.abc.Iterable[int] | None = None, merge: typing.Literal['sum', 'max', 'last'] | collections.abc.Callable[[int, int], int] = 'sum', *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> TrieStore:
         """
         Build a store from `keys` in any order: a NumPy integer array, a list of ints, a list or array of str
         (parsed as parse_many(keys, region, errors="raise"): an unparseable item raises ParseError naming it), or
@@ -423,7 +423,7 @@ class TrieStore:
         """
         `number in ts` with a region for national forms.
         """
-    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
+    def contains_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> numpy.typing.NDArray[numpy.bool]:
         """
         Membership of each key as a NumPy bool array. Keys: a NumPy integer array (used as is; 0 or keys
         longer than 15 digits are simply absent), a list of ints, or a list / array of str parsed with `region`
@@ -441,7 +441,7 @@ class TrieStore:
         The value of `number` (str parsed with `region`, int key or PhoneNumber), or `default` if absent.
         TypeError for a set.
         """
-    def get_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], default: int = 0, *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
+    def get_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], default: int = 0, *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.bool]]:
         """
         (values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,
         or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.
@@ -661,7 +661,7 @@ class ReputationDB:
         ...
     def _add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         ...
-    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int, int]:
+    def _check_many(self, numbers: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], now: datetime.datetime | datetime.date | numpy.datetime64 | int | float | str | None, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_]) -> tuple[dict[str, numpy.typing.NDArray[numpy.float64 | numpy.uint8 | numpy.uint16 | numpy.uint32 | numpy.uint64 | numpy.int64 | numpy.bool]], int, int]:
         """
         Verdict columns, the rows reported after `now`, and the unix seconds they are as of; now="latest": the newest report's time in the state the verdicts come from.
         """
@@ -746,7 +746,7 @@ class ReputationDB:
     @property
     def snapshot_size(self) -> int:
         ...
-def _ambiguous_integers(values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], region: str | None | collections.abc.Sequence[str | None]) -> numpy.typing.NDArray[numpy.bool]:
+def _ambiguous_integers(values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_]) -> numpy.typing.NDArray[numpy.bool]:
     """
     For each integer, whether it reads validly both as a national number of its region and as an international
     number (or as two national numbers), so that the integer rule takes neither.
@@ -863,7 +863,7 @@ def lookup(number: str | int | PhoneNumber, region: str | None = 'VN') -> Number
     Carrier, type, region, region code and validity of one number (str, int key or PhoneNumber) by the
     built-in world plan (every region libphonenumber knows; Vietnam's allocation notices for +84).
     """
-def lookup_many(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
+def lookup_many(keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
     """
     lookup for an array of keys by the built-in plan; see NumberingPlan.lookup_many.
     """
@@ -873,9 +873,9 @@ def parse(value: str | int | PhoneNumber, region: str | None = 'VN') -> PhoneNum
     Raises ParseError (a ValueError) naming the input and the reason.
     """
 @typing.overload
-def parse_many(values: list[str | bytes | int | PhoneNumber | None] | tuple[str | bytes | int | PhoneNumber | None, ...] | numpy.typing.NDArray[numpy.generic], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]: ...
+def parse_many(values: collections.abc.Sequence[str | bytes | int | PhoneNumber | None] | numpy.typing.NDArray[numpy.generic], region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64]: ...
 @typing.overload
-def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64] | pyarrow.UInt64Array | polars.Series:
+def parse_many(values: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN', errors: str = 'coerce') -> numpy.typing.NDArray[numpy.uint64] | pyarrow.UInt64Array | polars.Series:
     """
     Parse a list, NumPy array or Series of strings to a uint64 array of keys. A pyarrow array or chunked
     array, a polars Series or an Arrow-backed pandas Series is read in place (no Python str per value);

@@ -37,7 +37,7 @@ PathLike = Union[str, bytes, "os.PathLike[str]", "os.PathLike[bytes]"]
 TimeLike = Union[datetime.datetime, datetime.date, np.datetime64, int, float, str]
 NumbersLike = Union[npt.NDArray[Any], Iterable[Union[str, bytes, int, _core.PhoneNumber, None]]]
 # One region for every number, or one per number (a list, a pandas Series or an Arrow column).
-RegionsLike = Union[str, None, Sequence[Union[str, None]]]
+RegionsLike = Union[str, None, Sequence[Union[str, None]], "npt.NDArray[np.str_ | np.object_]"]
 Columns = dict[str, npt.NDArray[Any]]
 # Reports as the compiled builder takes them: keys (0: bad row), unix times, category codes into
 # the names, source ids (0: none) and not-spam flags.

@@ -33,7 +33,8 @@ namespace names {
 
 NUMREP_TYPE_NAME(number, NUMREP_NUMBER);
 NUMREP_TYPE_NAME(region, "str | None");
-NUMREP_TYPE_NAME(regions, "str | None | collections.abc.Sequence[str | None]");
+NUMREP_TYPE_NAME(
+    regions, "str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_]");
 // A batch of numbers: integer or string arrays, Series, lists and other iterables.
 NUMREP_TYPE_NAME(
     numbers, "numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | numrep._core.PhoneNumber | None]");

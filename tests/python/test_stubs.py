@@ -70,8 +70,14 @@ def test_stubs_type_check_user_code(tmp_path: pathlib.Path) -> None:
         either = db.check_many(["0912345678"], now="latest", as_frame=as_frame_or_not)
         columns: dict[str, npt.NDArray[np.bool]] = {"reported": from_bytes["reported"]}
         # parse_many of a list or NumPy array is a NumPy array (it was a union with Arrow and polars).
-        parsed: npt.NDArray[np.uint64] = numrep.parse_many(["0912345678"])
-        as_list: list[int] = numrep.parse_many(np.array(["0912345678"])).tolist()
+        texts: list[str] = ["0912345678"]
+        parsed: npt.NDArray[np.uint64] = numrep.parse_many(texts)
+        text_array: npt.NDArray[np.str_] = np.array(texts)
+        from_array: npt.NDArray[np.uint64] = numrep.parse_many(text_array)
+        # Regions per number as a NumPy array too.
+        regions: npt.NDArray[np.str_] = np.array(["VN"])
+        by_region: npt.NDArray[np.uint64] = numrep.parse_many(texts, region=regions)
+        checked = db.check_many(texts, now="latest", region=regions)
     """))
     bad = tmp_path / "bad.py"
     bad.write_text("import numrep\nx: int = numrep.parse('0912345678').e164\n")
