@@ -864,9 +864,10 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         # pd.read_csv made integers of the numbers and dropped their leading zeros (0912345678 is
         # 912345678). Each is read by the integer rule (docs/python.md): national (0 restored) and
         # international readings judged by the plan; no single valid reading is an unparseable row.
-        notes.append(f"column {number!r} holds integers, which have lost any leading zero: they were read by "
-                     "the integer rule; read the file with dtype=str (pd.read_csv(..., dtype={"
-                     f"{number!r}: str}})) to keep the numbers as written")
+        if len(numbers):  # (an empty column holds none: an empty frame's, or an empty list's of reports)
+            notes.append(f"column {number!r} holds integers, which have lost any leading zero: they were read by "
+                         "the integer rule; read the file with dtype=str (pd.read_csv(..., dtype={"
+                         f"{number!r}: str}})) to keep the numbers as written")
         keys = _core.parse_many(numbers.astype(object).tolist(), region=region)
     else:
         try:

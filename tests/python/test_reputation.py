@@ -352,6 +352,8 @@ def test_an_empty_list_of_reports_adds_none() -> None:
         assert db.add_reports(reports)["rows"] == 0
         assert len(db) == 1
     assert len(numrep.ReputationDB.from_frame([])) == 0
+    # No note about integers that lost their leading zeros: there are none.
+    assert not db.add_reports([]).get("notes")
     # A list with rows still needs its columns.
     with pytest.raises(ValueError, match=r"columns \['time', 'category'\] not in the frame"):
         db.add_reports([{"number": "0912345678"}])
