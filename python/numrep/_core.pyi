@@ -97,6 +97,8 @@ class NumberInfo:
         """
     def __hash__(self) -> int:
         ...
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def __repr__(self) -> str:
         ...
     def _asdict(self) -> dict[str, str | bool]:
@@ -152,6 +154,8 @@ class NumberingPlan:
         """
         An empty plan.
         """
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def __repr__(self) -> str:
         ...
     def load_carrier_text(self, text: str, source: str = 'carrier data', national_lengths: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> int:
@@ -357,6 +361,8 @@ class TrieStoreKeyIterator:
         ...
     def __next__(self) -> int:
         ...
+    def __reduce__(self) -> typing.NoReturn:
+        ...
 class TrieStore:
     """
     A static, exact set of phone numbers (E.164 int keys of any country, 1 to 15 digits), optionally with an
@@ -500,6 +506,8 @@ class _Builder:
     """
     def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], half_life_days: typing.SupportsFloat | typing.SupportsIndex = 90.0, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex = 0.001, memory: typing.SupportsInt | typing.SupportsIndex = 0, shards: typing.SupportsInt | typing.SupportsIndex = 0, temp_dir: str | bytes | os.PathLike[str] | os.PathLike[bytes] | None = None, region: str | None = 'VN') -> None:
         ...
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:
         """
         Reports as columns (keys 0: rows already counted as bad), as _from_arrays takes them.
@@ -526,6 +534,8 @@ class _Publication:
     """
     def __init__(self, path: str | bytes | os.PathLike[str] | os.PathLike[bytes], half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex, region: str | None) -> None:
         ...
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def close(self) -> None:
         """
         Releases the lock (the files of an uncommitted publication are removed by the next save or open).
@@ -544,6 +554,8 @@ class Verdict:
     """
     numrep's verdict on one number: score, level, its reports, its carrier.
     """
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def __repr__(self) -> str:
         ...
     def _repr_html_(self) -> str:
@@ -657,6 +669,8 @@ class ReputationDB:
         """
         Distinct reported numbers, snapshot and delta together.
         """
+    def __reduce__(self) -> typing.NoReturn:
+        ...
     def __repr__(self) -> str:
         ...
     def _add_arrays(self, keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], times: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_codes: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], category_names: collections.abc.Sequence[str], sources: typing.Annotated[numpy.typing.ArrayLike, numpy.int64], not_spam: typing.Annotated[numpy.typing.ArrayLike, numpy.bool]) -> None:

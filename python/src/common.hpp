@@ -35,6 +35,15 @@ void register_trie(py::module_& m);
 void register_reputation(py::module_& m);
 void register_ingest(py::module_& m);
 
+// A __reduce__ for a class that cannot be pickled or copied, saying so and what to do instead
+// (`instead`). Without one, pickle protocols 0 and 1 went through copyreg's default, which
+// pybind11 answers with a C++ exception thrown from a C slot: the process aborted.
+inline auto refuse_pickling(std::string name, std::string instead) {
+    return [name = std::move(name), instead = std::move(instead)](const py::object&) -> typed<names::never> {
+        throw py::type_error("numrep: cannot pickle or copy a " + name + ": " + instead);
+    };
+}
+
 // The function _core._set_lock_busy_callback gave (None until then), called with the GIL. Never
 // destroyed: a py::object released after the interpreter has ended would crash the exit.
 inline py::object& lock_busy_callback() {

@@ -137,6 +137,7 @@ info_record make_record(const numbering_plan& plan, const phone_number& n) {
 
 void register_plan(py::module_& m) {
     py::class_<info_record>(m, "NumberInfo", "What a numbering plan says about one number.")
+        .def("__reduce__", refuse_pickling("NumberInfo", "look the number up again in the other process"))
         .def_readonly("number", &info_record::number)
         .def_readonly("carrier", &info_record::carrier,
                       "Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.")
@@ -192,6 +193,7 @@ void register_plan(py::module_& m) {
         "Longest-prefix table from keys to carrier, type and region. Extend it with libphonenumber's\n"
         "carrier and geocoding files ('prefix|name' lines) for other countries.")
         .def(py::init<>(), "An empty plan.")
+        .def("__reduce__", refuse_pickling("NumberingPlan", "load its text files again in the other process"))
         .def_static(
             "vietnam", [] { return numbering_plan(plans::vietnam()); }, "A copy of the built-in Vietnamese plan.")
         .def_static(

@@ -510,6 +510,7 @@ void register_scale(py::module_& m) {
         m, "_Builder",
         "Builds a database directory from reports added in any number of calls, within a memory budget: records\n"
         "spill to sorted runs, merged at finish() into shards. numrep.ReputationDB.build and the CLI use it.")
+        .def("__reduce__", refuse_pickling("_Builder", "it writes one directory from one process"))
         .def(py::init([](const path_arg& path, double half_life_days, double bloom_fpr, std::uint64_t memory,
                          std::size_t shards, const path_or_none_arg& temp_dir, const region_arg& region_code) {
                  builder_holder h;
@@ -675,6 +676,7 @@ void register_scale(py::module_& m) {
     py::class_<publication_holder>(
         m, "_Publication",
         "A publication of a database directory's next generation: holds the writers' lock until commit(entries).")
+        .def("__reduce__", refuse_pickling("_Publication", "it holds the directory's lock in this process"))
         .def(py::init([](const path_arg& path, double half_life_days, double bloom_fpr, const region_arg& region_code) {
                  publication_holder h;
                  const std::filesystem::path dir = detail::db_directory::normal_path(path_of(path));
@@ -876,6 +878,7 @@ void register_reputation(py::module_& m) {
         },
         py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
+        .def("__reduce__", refuse_pickling("Verdict", "take its fields (or check_many's columns) instead"))
         .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })
         .def_property_readonly("e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); })
         .def_property_readonly("reported", [](const verdict_record& r) { return r.v.reported; })
@@ -946,6 +949,7 @@ void register_reputation(py::module_& m) {
         "numrep.ReputationDB.from_csv / from_frame / open, which return numrep.ReputationDB.")
         .def(py::init([](const db_holder& other) { return db_holder{other.db, other.ingest_stats}; }), py::arg("db"),
              "The same database as `db` (shared, not copied): how numrep.ReputationDB takes over one made here.")
+        .def("__reduce__", refuse_pickling("ReputationDB", "save it and open it by its path in the other process"))
         .def_static("_from_csv", &from_csv, py::arg("paths"), py::arg("preset"), py::arg("number"), py::arg("time"),
                     py::arg("category"), py::arg("source"), py::arg("not_spam"), py::arg("delimiter"),
                     py::arg("region"), py::arg("keep_preset_region"), py::arg("strict"), py::arg("rejects"),

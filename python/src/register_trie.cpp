@@ -408,6 +408,7 @@ namespace numrep::python {
 
 void register_trie(py::module_& m) {
     py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore (iter(store)).")
+        .def("__reduce__", refuse_pickling("TrieStoreKeyIterator", "pickle the TrieStore, or a list of its keys"))
         .def(
             "__iter__", [](key_iterator& it) -> key_iterator& { return it; },
             py::return_value_policy::reference_internal)

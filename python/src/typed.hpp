@@ -99,6 +99,7 @@ NUMREP_TYPE_NAME(shard_entries,
 #undef NUMREP_RECORDS
 #undef NUMREP_FILE_ENTRY
 NUMREP_TYPE_NAME(trie_state, "tuple[collections.abc.Callable[[bytes], numrep._core.TrieStore], tuple[bytes]]");
+NUMREP_TYPE_NAME(never, "typing.NoReturn");
 
 #undef NUMREP_TYPE_NAME
 #undef NUMREP_NUMBER

@@ -899,6 +899,35 @@ def test_old_pickle_protocols_work_or_fail_cleanly(protocol):
     assert child.returncode == 0, child.stderr[-2000:]
 
 
+def test_classes_that_cannot_be_pickled_say_so_under_every_protocol():
+    """Protocols 0 and 1 aborted the process (SIGABRT) for the classes without a __reduce__ (a
+    ReputationDB, a Verdict, a NumberInfo, a NumberingPlan, a key iterator); 2 and up said
+    "cannot pickle". In a child process: an abort there must not take pytest with it."""
+    code = (
+        "import copy, pickle, numrep\n"
+        "db = numrep.ReputationDB.from_frame([{'number': '0912345678', 'time': '2024-01-01', 'category': 'scam'}])\n"
+        "objects = [db, db.check('0912345678'), numrep.lookup('0912345678'), numrep.NumberingPlan(),\n"
+        "           iter(numrep.TrieStore.build(['0912345678']))]\n"
+        "for o in objects:\n"
+        "    for protocol in range(pickle.HIGHEST_PROTOCOL + 1):\n"
+        "        try:\n"
+        "            pickle.dumps(o, protocol=protocol)\n"
+        "        except TypeError as e:\n"
+        "            assert str(e).startswith(f'numrep: cannot pickle or copy a {type(o).__name__}: '), e\n"
+        "        else:\n"
+        "            raise AssertionError(f'{type(o).__name__} pickled with protocol {protocol}')\n"
+        "    for duplicate in (copy.copy, copy.deepcopy):\n"
+        "        try:\n"
+        "            duplicate(o)\n"
+        "        except TypeError as e:\n"
+        "            assert 'cannot pickle or copy' in str(e), e\n"
+        "        else:\n"
+        "            raise AssertionError(f'{type(o).__name__} copied')\n"
+    )
+    child = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert child.returncode == 0, child.stderr[-2000:]
+
+
 def test_copy_and_deepcopy():
     number = numrep.parse("0162 345 6789")
     for duplicate in (copy.copy(number), copy.deepcopy(number)):
