@@ -649,6 +649,14 @@ TEST_CASE("a save cleans the directory it locked, not another swapped in under i
 
 namespace {
 // What the lock-busy hook saw (a plain function pointer: no captures).
+// directory::on_lock_busy set for a test's scope, and cleared when it ends (passed or not).
+struct lock_busy_hook_set {
+    explicit lock_busy_hook_set(directory::lock_busy_hook hook) { directory::on_lock_busy.store(hook); }
+    ~lock_busy_hook_set() { directory::on_lock_busy.store(nullptr); }
+    lock_busy_hook_set(const lock_busy_hook_set&) = delete;
+    lock_busy_hook_set& operator=(const lock_busy_hook_set&) = delete;
+};
+
 std::atomic<int> busy_calls{0};
 std::string busy_path;
 std::atomic<bool> busy_said{false};
@@ -664,10 +672,7 @@ TEST_CASE("a writer that must wait for another's lock says so once, then takes t
     make_db(1).save(dir);
     busy_calls = 0;
     busy_said = false;
-    directory::on_lock_busy.store(record_busy);
-    struct reset_hook {
-        ~reset_hook() { directory::on_lock_busy.store(nullptr); }
-    } reset;
+    const lock_busy_hook_set hook(record_busy);
 
     // Free: taken at once, nothing said.
     {
@@ -717,10 +722,7 @@ TEST_CASE("overlapping saves of one database leave its newest state published", 
     const std::size_t before = db.size();
     saves_waiting = 0;
     first_save_may_go = false;
-    directory::on_lock_busy.store(hold_first_save);
-    struct reset_hook {
-        ~reset_hook() { directory::on_lock_busy.store(nullptr); }
-    } reset;
+    const lock_busy_hook_set hook(hold_first_save);
     const auto wait_for = [](int saves) {
         for (int i = 0; i < 10000 && saves_waiting < saves; ++i)
             std::this_thread::sleep_for(std::chrono::milliseconds(1));
