@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from .. import _core
 from .._warnings import LaterReportsWarning
 from ..reputation import ReputationDB
+from .output import shown_path
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 1
@@ -207,7 +208,7 @@ def open_db(path: str) -> ReputationDB:
     if not os.path.exists(path) and not _link_loop(path) and not os.path.exists(path.rstrip("/") + ".tmp-old"):
         # Escaped as messages escape a value (control characters, and bytes that are no UTF-8 as
         # \xff): {path!r} wrote those bytes as Python's \udcff.
-        shown = _core._escaped(path)
+        shown = shown_path(path)
         raise FileNotFoundError(2, f"no database at '{shown}' (build one with `numrep build REPORTS -o {shown}`)",
                                 shown)  # the name the error's line begins with, escaped too
     return ReputationDB.open(path)
@@ -237,7 +238,6 @@ def said_if_saved_when_interrupted(path: str, before_saying: Callable[[], None] 
             if before_saying is not None:
                 before_saying()
             with contextlib.suppress(OSError, ValueError):
-                shown = _core._escaped(os.fsdecode(path))
-                print(f"numrep: interrupted once the database was saved: {shown} holds the new one",
+                print(f"numrep: interrupted once the database was saved: {shown_path(path)} holds the new one",
                       file=sys.stderr, flush=True)
         raise
