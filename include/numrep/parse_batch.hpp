@@ -62,10 +62,7 @@ inline void parse_keys(std::span<const std::string_view> texts, const region& ho
     if (texts.size() != keys.size())
         detail::throw_invalid_argument("parse_keys: " + std::to_string(texts.size()) + " texts but " +
                                        std::to_string(keys.size()) + " keys: the spans must have the same size");
-    const auto key_of = [&home](std::string_view text) noexcept -> std::uint64_t {
-        const parse_result r = try_parse(text, home);
-        return r ? r->key() : 0;
-    };
+    const auto key_of = [&home](std::string_view text) noexcept { return detail::parse_key(text, home); };
     // Too few to be worth ordering (and callers that give one text at a time pay nothing more).
     constexpr std::size_t few = 64;
     if (texts.size() < few) {

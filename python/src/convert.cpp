@@ -318,10 +318,7 @@ bool can_iterate(const py::handle& value) {
 void parse_rows(std::span<const std::string_view> texts, const batch_regions& homes, std::size_t first,
                 std::uint64_t* keys) {
     if (homes.homes.size() == 1) return parse_keys(texts, homes.homes[0], std::span(keys, texts.size()));
-    for (std::size_t k = 0; k < texts.size(); ++k) {
-        const parse_result r = try_parse(texts[k], homes[first + k]);
-        keys[k] = r ? r->key() : 0;
-    }
+    for (std::size_t k = 0; k < texts.size(); ++k) keys[k] = detail::parse_key(texts[k], homes[first + k]);
 }
 
 // parse_rows over a whole column, its rows split across threads (parallel.hpp).
@@ -385,10 +382,9 @@ void parse_fixed_width(const Char* data, std::size_t begin, std::size_t end, std
             for (std::size_t k = 0; k < n; ++k) {
                 if (in_place[k] == 0) continue;
                 const Char* item = data + (first + k) * width;
-                const parse_result r = try_parse(std::u32string_view(reinterpret_cast<const char32_t*>(item),
-                                                                     in_place[k]),
-                                                 homes[first + k]);
-                out[first + k] = r ? r->key() : 0;
+                out[first + k] = detail::parse_key(std::u32string_view(reinterpret_cast<const char32_t*>(item),
+                                                                       in_place[k]),
+                                                   homes[first + k]);
             }
         }
     }
