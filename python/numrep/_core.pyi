@@ -836,9 +836,9 @@ def _source_ids(values: collections.abc.Sequence[str | None]) -> numpy.typing.ND
     """
     Source ids of names as every reader computes them (numrep::source_id: a 32-bit hash of the trimmed UTF-8 name; 0 for None or a blank name).
     """
-def _store_files(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> list[tuple[str, int]]:
+def _store_files(path: str | bytes | os.PathLike[str] | os.PathLike[bytes]) -> list[tuple[str, int, int | None]]:
     """
-    The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter per shard.
+    The store files of a saved database's published state: (name, bytes, numbers of its shard) triples, records then Bloom filter per shard; numbers is None for format 1, whose files do not record it.
     """
 def _trie_store_from_state(data: typing_extensions.Buffer) -> TrieStore:
     """

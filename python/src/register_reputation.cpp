@@ -17,6 +17,7 @@
 #include <memory>
 #include <numrep/database_builder.hpp>
 #include <optional>
+#include <tuple>
 
 namespace numrep::python {
 
@@ -1191,10 +1192,16 @@ void register_reputation(py::module_& m) {
         "the files\na save or build that never published left (the rule every save applies; the CLI asks before "
         "it reads).");
     m.def(
-        "_store_files", [](const path_arg& path) { return detail::db_directory::store_files(path_of(path)); },
+        "_store_files",
+        [](const path_arg& path) {
+            std::vector<std::tuple<std::string, std::uint64_t, std::optional<std::uint64_t>>> out;
+            for (auto& file : detail::db_directory::store_files(path_of(path)))
+                out.emplace_back(std::move(file.name), file.bytes, file.numbers);
+            return out;
+        },
         py::arg("path"),
-        "The store files of a saved database's published state: (name, bytes) pairs, records then Bloom filter "
-        "per shard.");
+        "The store files of a saved database's published state: (name, bytes, numbers of its shard) triples, "
+        "records then Bloom filter per shard; numbers is None for format 1, whose files do not record it.");
     m.def(
         "classify_category", [](const std::string& name) { return std::string(to_string(classify_category(name))); },
         py::arg("name"), "The report category numrep files a free-form category name under.");

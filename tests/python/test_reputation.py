@@ -269,7 +269,7 @@ def test_save_open_round_trip(tmp_path) -> None:
 
 def store_file(db_path, suffix: str):
     """The published store file of a saved database that ends with `suffix` (".trie", ".bloom")."""
-    (name,) = [name for name, _ in numrep._core._store_files(db_path) if name.endswith(suffix)]
+    (name,) = [name for name, _, _ in numrep._core._store_files(db_path) if name.endswith(suffix)]
     return db_path / name
 
 

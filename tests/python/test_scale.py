@@ -5,6 +5,7 @@ to disk, merged, cut into shards) and into N shards equals the in-memory builds 
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -92,11 +93,11 @@ def test_a_sharded_database_takes_reports_and_saves_only_what_changed(big: tuple
     frame, _ = big
     part = frame.iloc[:20_000]
     db = numrep.ReputationDB.build(part, tmp_path / "db", shards=4)
-    before = dict(numrep._core._store_files(tmp_path / "db"))
+    before = {name: size for name, size, _ in numrep._core._store_files(tmp_path / "db")}
     late = pd.DataFrame({"number": ["+12025550001"], "time": [NOW], "category": ["scam"]})
     db.add_reports(late)
     db.save(tmp_path / "db")
-    after = dict(numrep._core._store_files(tmp_path / "db"))
+    after = {name: size for name, size, _ in numrep._core._store_files(tmp_path / "db")}
     assert len(set(before) & set(after)) == 6  # three shards kept their files, one was rewritten
     want = numrep.ReputationDB.from_frame(pd.concat([part, late]))
     same_answers(numrep.ReputationDB.open(tmp_path / "db"), want)
@@ -134,6 +135,10 @@ def test_cli_builds_within_memory_in_shards_and_on_local_workers(big: tuple[pd.D
     done = run("build", str(csv_path), "-o", str(tmp_path / "db"), "--memory", "16M", "--shards", "5")
     assert done.returncode == 0, done.stderr
     assert "5 shards" in done.stdout and "runs spilled" in done.stdout
+    # Each store file's bits a number are of its own shard's numbers (the whole count was used).
+    for name, size, numbers in numrep._core._store_files(tmp_path / "db"):
+        shown = re.search(rf"{name}\s+\S+ (?:bytes|KiB|MiB)\s+([\d.]+) bits/number", done.stdout)
+        assert shown and float(shown[1]) == pytest.approx(8 * size / numbers, abs=0.05), (name, done.stdout)
     assert numrep.ReputationDB.open(tmp_path / "db").shard_count == 5
     number = frame["number"].iloc[0]
     checked = run("check", "--db", str(tmp_path / "db"), number)

@@ -934,18 +934,25 @@ inline contents read_v1_or_upgraded(const std::filesystem::path& dir, verify che
     return read_v2(dir, check);
 }
 
-// The store files of the directory's published state and their sizes (for reports such as
-// `numrep stats`): the manifest's, or format 1's two.
-inline std::vector<std::pair<std::string, std::uint64_t>> store_files(const std::filesystem::path& dir) {
-    std::vector<std::pair<std::string, std::uint64_t>> files;
+// One store file of a published state, for reports such as `numrep build`'s and `numrep stats`'.
+struct store_file_size {
+    std::string name;
+    std::uint64_t bytes = 0;
+    std::optional<std::uint64_t> numbers;  // its shard's, as the manifest says (format 1 has no count)
+};
+
+// The store files of the directory's published state: the manifest's (records then Bloom filter
+// per shard), or format 1's two.
+inline std::vector<store_file_size> store_files(const std::filesystem::path& dir) {
+    std::vector<store_file_size> files;
     if (is_v2(dir)) {
         for (const auto& s : read_manifest(dir).shards) {
-            files.emplace_back(s.records.name, s.records.size);
-            files.emplace_back(s.bloom.name, s.bloom.size);
+            files.push_back({s.records.name, s.records.size, s.numbers});
+            files.push_back({s.bloom.name, s.bloom.size, s.numbers});
         }
     } else {
         for (const char* name : {"records.trie", "numbers.bloom"})
-            files.emplace_back(name, std::filesystem::file_size(dir / name));
+            files.push_back({name, std::filesystem::file_size(dir / name), std::nullopt});
     }
     return files;
 }

@@ -102,7 +102,7 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
                                 progress=progress, **options)
     facts = {
         "seconds": time.perf_counter() - start,
-        "files": dict(_core._store_files(output)),  # the manifest's store files and their sizes
+        "files": _core._store_files(output),  # the manifest's store files: (name, bytes, numbers of the shard)
         "inputs": paths,
         "kind": kind,
         "build": db.build_stats,
@@ -202,16 +202,23 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
     print(f"  distinct numbers   {n:>12,}")
     files = facts["files"]
 
-    def per_key(size: int) -> str:
-        return f"{8 * size / n:6.1f} bits/number" if n else ""
+    def per_key(size: int, numbers: int) -> str:
+        return f"{8 * size / numbers:6.1f} bits/number" if numbers else ""
 
     build = facts.get("build") or {}
     shards = f", {db.shard_count} shards" if db.shard_count > 1 else ""  # a Dask build has no build_stats
     spilled = (f"; {build['runs']} runs spilled ({format_size(build['spilled_bytes'])})" if build.get("runs") else "")
     print(f"Saved {shown_path(output)}/ (region {db.region or 'none'}{shards}){spilled}")
-    for name, size in files.items():
-        note = f"   (the key index: {db.records_bits_per_key:.1f} bits/number)" if name.endswith(".trie") else ""
-        print(f"  {name:<30} {format_size(size):>12}   {per_key(size)}{note}")
+    # Each file's bits a number of its own shard (format 1 records no count: its one shard has all).
+    one_shard = db.shard_count == 1
+    key_index = f"(the key index: {db.records_bits_per_key:.1f} bits/number)"
+    for name, size, numbers in files:
+        note = f"   {key_index}" if one_shard and name.endswith(".trie") else ""
+        print(f"  {name:<30} {format_size(size):>12}   {per_key(size, n if numbers is None else numbers)}{note}")
+    if not one_shard:
+        tries = sum(size for name, size, _ in files if name.endswith(".trie"))
+        print(f"  {'the ' + str(db.shard_count) + ' tries':<30} {format_size(tries):>12}   {per_key(tries, n)}"
+              f"   {key_index}")
 
 
 def run(args: argparse.Namespace) -> int:

@@ -270,7 +270,7 @@ def run(args: argparse.Namespace) -> int:
     note = decayed_note(latest, parts["level"], now, levels_at)
     n = db.snapshot_size
     # Sizes of the files on disk, as `numrep build` prints them (headers included).
-    stores = dict(_core._store_files(args.db))
+    stores = {name: size for name, size, _ in _core._store_files(args.db)}
     if args.json:
         print_json({"database": args.db, "numbers": n, "now": now.isoformat(), "as_of": now.isoformat(),
                    "latest_report": None if latest is None else latest.isoformat(),
