@@ -67,15 +67,17 @@ public:
     }
     constexpr bool has_extension() const noexcept { return extension_length_ != 0; }
 
-    // "+84912345678"
+    // "+84912345678"; "" for the empty number (key 0, what a failed parse_result holds).
     std::string e164() const {
+        if (key_ == 0) return {};
         std::string out(1, '+');
         out += std::to_string(key_);
         return out;
     }
 
-    // The national significant number as digits, leading zeros kept.
+    // The national significant number as digits, leading zeros kept ("" for the empty number).
     std::string national_digits() const {
+        if (key_ == 0) return {};
         std::string digits = std::to_string(national_number());
         digits.insert(0, static_cast<std::size_t>(national_length_) - digits.size(), '0');
         return digits;

@@ -81,6 +81,20 @@ TEST_CASE("every written form in the reference parses to the same key", "[parse]
     for (const char* f : forms) CHECK(key_of(f) == 84912345678ULL);
 }
 
+// A failed parse holds the empty number (key 0): its texts are empty, not "+0", and none throws
+// (national_digits padded to a length of 0 asked std::string for SIZE_MAX characters).
+TEST_CASE("the empty number's texts are empty", "[parse]") {
+    const numrep::parse_result failed = try_parse("0912x");
+    REQUIRE_FALSE(failed);
+    for (const numrep::phone_number& empty : {*failed, numrep::phone_number{}}) {
+        CHECK(empty.empty());
+        CHECK(empty.e164().empty());
+        CHECK(empty.national_digits().empty());
+        CHECK(empty.national().empty());
+        CHECK(empty.extension().empty());
+    }
+}
+
 TEST_CASE("digits of every Unicode script parse like ASCII digits", "[parse]") {
     for (char32_t zero : numrep::detail::digit_zeros) {
         std::string text;
