@@ -262,13 +262,14 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     if (k > begin && t.c[static_cast<std::size_t>(k - 1)] == ';' && digits <= 15) return skip_separators(k - 1, false);
     // Commas as the label: ",," (auto-dialling, up to 15 digits) or any commas (up to 9), either
     // just before a ':', '.' or '．' that precedes the digits (",．7") or among the separators.
+    // Before the ':' the 15-digit label is exactly two commas: ",,,.1234567890" is refused.
     const auto commas_label = [&](int first_comma, bool two) {
         return digits <= (two ? 15 : 9) ? skip_separators(first_comma, false) : -1;
     };
     if (k < run_begin) {
         int c = k;
         while (c > begin && t.c[static_cast<std::size_t>(c - 1)] == ',') --c;
-        if (c < k) return commas_label(c, k - c >= 2);
+        if (c < k) return commas_label(c, k - c == 2);
     }
     for (int c = k; c < i; ++c) {
         if (t.c[static_cast<std::size_t>(c)] != ',') continue;

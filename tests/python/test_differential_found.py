@@ -1,0 +1,41 @@
+"""Texts on which numrep once read differently from phonenumbers (libphonenumber's Python port),
+found by differential fuzzing; each is asked of both again: the same number and extension, or
+both refuse."""
+from __future__ import annotations
+
+from typing import Optional
+
+import phonenumbers
+import pytest
+
+import numrep
+
+FOUND = [
+    # The 15-digit ",," extension label is exactly two commas before a ':', '.' or a full-width stop.
+    ("650 253 0000,,,.1234567890", "US"),
+    ("650 253 0000,,.1234567890", "US"),
+    ("650 253 0000,,,.123456789", "US"),
+    ("650 253 0000,,,1234567890", "US"),
+]
+
+
+def ours(text: str, region: str) -> Optional[tuple[str, str]]:
+    try:
+        number = numrep.parse(text, region=region)
+    except numrep.ParseError:
+        return None
+    return number.e164, number.extension or ""
+
+
+def theirs(text: str, region: str) -> Optional[tuple[str, str]]:
+    try:
+        parsed = phonenumbers.parse(text, region)
+    except phonenumbers.NumberParseException:
+        return None
+    return phonenumbers.format_number(parsed, phonenumbers.PhoneNumberFormat.E164), parsed.extension or ""
+
+
+@pytest.mark.parametrize(("text", "region"), FOUND)
+def test_reads_as_phonenumbers_does(text: str, region: str) -> None:
+    assert ours(text, region) == theirs(text, region)
+
