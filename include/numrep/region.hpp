@@ -15,6 +15,7 @@ namespace numrep {
 class region {
 public:
     // The region for an ISO 3166-1 alpha-2 code ("VN", "us": case-insensitive); nullopt if unknown.
+    // A code libphonenumber has no metadata for ("UM", see without_metadata) is none(), as "ZZ" is.
     // "ZZ" is none(): libphonenumber's code for an unknown region, which it parses international
     // forms with, and which its GetRegionCodeForNumber gives a number of no region. So is "001",
     // the code() of a non-geographic entity (+800, +882...): libphonenumber parses international
@@ -27,8 +28,22 @@ public:
         if (a < 0 || a >= 26 || b < 0 || b >= 26) return std::nullopt;
         if (a == 'Z' - 'A' && b == 'Z' - 'A') return none();
         const int row = detail::world::region_row_by_letters[static_cast<std::size_t>(a * 26 + b)];
-        if (row < 0) return std::nullopt;
-        return region(row);
+        if (row >= 0) return region(row);
+        if (without_metadata(code)) return none();
+        return std::nullopt;
+    }
+
+    // ISO 3166-1 codes libphonenumber has no metadata for (uninhabited or without a numbering
+    // plan of their own: Antarctica, Bouvet, South Georgia, Heard, Pitcairn, the French Southern
+    // Lands, the US Minor Outlying Islands). libphonenumber reads them as an unknown region, as
+    // "ZZ": international forms parse, national ones have no country code to take. Other
+    // unknown codes stay refused: a typo ("VM") is an error, not a fallback.
+    static constexpr bool without_metadata(std::string_view code) noexcept {
+        if (code.size() != 2) return false;
+        const char upper[2] = {to_upper(code[0]), to_upper(code[1])};
+        for (const std::string_view iso : {"AQ", "BV", "GS", "HM", "PN", "TF", "UM"})
+            if (iso[0] == upper[0] && iso[1] == upper[1]) return true;
+        return false;
     }
 
     // The main region of a country code (libphonenumber's first: "US" for 1, "RU" for 7); for a

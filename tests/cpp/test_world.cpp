@@ -26,6 +26,13 @@ std::uint64_t key_of(std::string_view text, std::string_view region) {
 
 // The world data is constexpr too: a region's rules can be checked at compile time.
 static_assert(try_parse("8 10 84 91 234 5678", *numrep::region::find("RU")).value().key() == 84912345678ULL);
+// ISO codes without libphonenumber metadata read as "ZZ" does (international forms only); other
+// unknown codes stay unknown.
+static_assert(numrep::region::find("UM") == numrep::region::none());
+static_assert(numrep::region::find("pn") == numrep::region::none());
+static_assert(!numrep::region::find("VM").has_value());
+static_assert(try_parse("+44 20 7031 3000", "UM").value().key() == 442070313000ULL);
+static_assert(try_parse("020 7031 3000", "AQ").error() == numrep::parse_errc::missing_country_code);
 
 TEST_CASE("numbers dialled from any region with its international prefix", "[world][parse]") {
     CHECK(key_of("8 10 84 91 234 5678", "RU") == 84912345678ULL);  // "8~10": 8, tone, 10

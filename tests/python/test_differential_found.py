@@ -16,6 +16,9 @@ FOUND = [
     ("650 253 0000,,.1234567890", "US"),
     ("650 253 0000,,,.123456789", "US"),
     ("650 253 0000,,,1234567890", "US"),
+    # ISO 3166 codes without metadata are an unknown region: international forms only.
+    *[(text, region) for region in ("AQ", "BV", "GS", "HM", "PN", "TF", "UM")
+      for text in ("+44 20 7031 3000", "+1 650 253 0000", "020 7031 3000")],
 ]
 
 
@@ -39,3 +42,7 @@ def theirs(text: str, region: str) -> Optional[tuple[str, str]]:
 def test_reads_as_phonenumbers_does(text: str, region: str) -> None:
     assert ours(text, region) == theirs(text, region)
 
+
+def test_a_region_without_metadata_takes_a_column_of_regions() -> None:
+    keys = numrep.parse_many(["+44 20 7031 3000", "+1 650 253 0000"], region=["GB", "UM"])
+    assert keys.tolist() == [442070313000, 16502530000]
