@@ -610,7 +610,7 @@ def _in_whole_minutes(value: datetime.datetime) -> datetime.datetime:
     the datetime itself."""
     if value.tzinfo is not None:
         offset = value.utcoffset()
-        if offset is not None and offset.seconds % 60 != 0:
+        if offset is not None and (offset.seconds % 60 != 0 or offset.microseconds != 0):
             return value.astimezone(datetime.timezone.utc)
     return value
 
@@ -893,7 +893,9 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
 
         bad_time = bad_time | (times < 0) | (times > min(int(_time.time()) + 86400, _LATEST_STORABLE_TIME))
         texts = _text(frame[time])
-        missing_time = (frame[time].isna() | (texts.str.strip() == "").fillna(True)).to_numpy()
+        # Blank is what the CSV reader trims (time.hpp): ASCII space, tab, CR, LF. A cell of other
+        # white space (a no-break space from a spreadsheet) is a bad time there, so here too.
+        missing_time = (frame[time].isna() | (texts.str.strip(" \t\r\n") == "").fillna(True)).to_numpy()
     defaulted = np.zeros(n, dtype=bool)
     if default_time is not None:
         seconds = _default_time_seconds(default_time)

@@ -8,6 +8,7 @@ import collections
 import csv
 import datetime as dt
 import errno
+import math
 import os
 import re
 import subprocess
@@ -792,6 +793,20 @@ def test_a_default_time_in_the_future_is_refused_as_a_time_in_the_column_is(tmp_
     assert len(numrep.ReputationDB.from_csv(path, default_time="2021-01-01")) == 1
 
 
+@pytest.mark.parametrize("cell", ["", " \t ", "\u00a0", "\x0b", "\u3000"])
+def test_a_blank_time_cell_means_the_same_in_a_csv_and_a_frame(tmp_path: Path, cell: str) -> None:
+    # Blank is ASCII white space alone in both readers; other white space (a spreadsheet's
+    # no-break space) is a bad time in both: the frame reader had taken it for missing.
+    path = tmp_path / "r.csv"
+    path.write_text(f"number,time\n0912345678,{cell}\n", encoding="utf-8")
+    frame = pd.DataFrame({"number": ["0912345678"], "time": [cell]})
+    for default_time in (None, "2021-03-01"):
+        from_csv = numrep.ReputationDB.from_csv(path, category=None, default_time=default_time).ingest_stats
+        from_frame = numrep.ReputationDB.from_frame(frame, category=None, default_time=default_time).ingest_stats
+        for field in ("good", "bad_by_reason", "defaulted_times"):
+            assert from_csv[field] == from_frame[field], (field, default_time, from_csv, from_frame)
+
+
 def test_a_frame_with_a_repeated_column_name_is_refused_clearly() -> None:
     pa = pytest.importorskip("pyarrow")
     numbers = pa.array(["0912345678"])
@@ -976,17 +991,18 @@ def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes
         assert by_csv.check("0912000004", now="-1.5").as_of_seconds == -2
 
 
-def test_a_datetime_with_seconds_in_its_utc_offset_is_its_instant_in_a_column_too() -> None:
+@pytest.mark.parametrize("offset", [-dt.timedelta(minutes=44, seconds=30), dt.timedelta(hours=7, microseconds=5)])
+def test_a_datetime_with_seconds_in_its_utc_offset_is_its_instant_in_a_column_too(offset: dt.timedelta) -> None:
     """An object column's datetimes are read through their text, and one whose offset has seconds
-    (Africa/Monrovia's -0:44:30 until 1972) wrote "-00:44:30", which no ISO 8601 reader takes:
-    a bad time in the column, while now= took the same datetime."""
-    offset = dt.timezone(-dt.timedelta(minutes=44, seconds=30))
-    when = dt.datetime(1971, 6, 1, 12, 0, tzinfo=offset)
+    (Africa/Monrovia's -0:44:30 until 1972) or microseconds wrote "-00:44:30", which no ISO 8601
+    reader takes: a bad time in the column, while now= took the same datetime."""
+    when = dt.datetime(1971, 6, 1, 12, 0, tzinfo=dt.timezone(offset))
     frame = pd.DataFrame({"number": ["0912345678", "0861234567"], "category": ["scam"] * 2,
                           "time": pd.Series([when, dt.datetime(2021, 1, 1, tzinfo=dt.timezone.utc)], dtype=object)})
     db = numrep.ReputationDB.from_frame(frame)
     assert db.ingest_stats["bad"] == 0, db.ingest_stats
-    assert db.check("0912345678", now=when).last_seen == when == db.check("0912345678", now=when).as_of
+    whole_second = dt.datetime.fromtimestamp(math.floor(when.timestamp()), dt.timezone.utc)  # times are floored
+    assert db.check("0912345678", now=when).last_seen == whole_second == db.check("0912345678", now=when).as_of
 
 
 def test_an_arrow_decimal_time_column_with_a_null_reads_as_its_numbers(tmp_path: Path) -> None:
