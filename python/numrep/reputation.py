@@ -1002,8 +1002,11 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
                "in the future" if seconds > 0 else
                "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
-        why += _core._bad_time_hint(str(row[time]), (seconds > 0) - (seconds < 0))
-        message = f"bad time {_core._quote(str(row[time]))} (column {time}): {why}"
+        cell = row[time]
+        # A bytes cell (a binary column) as its text, as the CSV reader shows it, not "b'...'".
+        text = cell.decode("utf-8", "surrogateescape") if isinstance(cell, (bytes, bytearray)) else str(cell)
+        why += _core._bad_time_hint(text, (seconds > 0) - (seconds < 0))
+        message = f"bad time {_core._quote(text)} (column {time}): {why}"
     else:
         reason = "bad_not_spam"
         message = (f"bad not_spam value {_core._quote(str(row[not_spam]))} (column {not_spam}): expected empty, "

@@ -907,6 +907,9 @@ def test_default_time_latest_is_a_usage_error(tmp_path) -> None:
     done = run("build", str(tmp_path / "nt.csv"), "-o", str(tmp_path / "x.db"), "--default-time", "1969-12-31")
     assert done.returncode == 2 and "--default-time 1969-12-31T00:00:00Z is before 1970-01-01" in done.stderr, (
         done.stderr)
+    # The year as given, its leading zeros kept (strftime's %Y wrote "99-01-01").
+    done = run("build", str(tmp_path / "nt.csv"), "-o", str(tmp_path / "x.db"), "--default-time", "0099-01-01")
+    assert done.returncode == 2 and "--default-time 0099-01-01T00:00:00Z is before" in done.stderr, done.stderr
     assert not (tmp_path / "x.db").exists()
 
 

@@ -807,6 +807,13 @@ def test_a_blank_time_cell_means_the_same_in_a_csv_and_a_frame(tmp_path: Path, c
             assert from_csv[field] == from_frame[field], (field, default_time, from_csv, from_frame)
 
 
+def test_a_bad_time_in_a_bytes_column_is_named_by_its_text() -> None:
+    frame = pd.DataFrame({"number": ["0912345678", "0987654321"], "time": [b"yesterday", b"\xff2021"]})
+    messages = [row["message"] for row in numrep.ReputationDB.from_frame(frame, category=None).ingest_stats["first_bad_rows"]]
+    assert messages[0].startswith('bad time "yesterday" (column time)'), messages  # was "b'yesterday'"
+    assert messages[1].startswith('bad time "\\xff2021"'), messages
+
+
 def test_a_frame_with_a_repeated_column_name_is_refused_clearly() -> None:
     pa = pytest.importorskip("pyarrow")
     numbers = pa.array(["0912345678"])

@@ -221,6 +221,12 @@ def print_build_summary(db: ReputationDB, facts: dict[str, Any], reports: Sequen
               f"   {key_index}")
 
 
+def utc_text(when: dt.datetime) -> str:
+    """ISO 8601 in UTC with its year's four digits ("0099-01-01T00:00:00Z"; strftime's %Y dropped
+    the leading zeros)."""
+    return when.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
+
+
 def run(args: argparse.Namespace) -> int:
     # An empty name (--time '') leaves that field out, as None does in Python: a file of numbers
     # alone builds with --time '' --category '' --default-time ISO.
@@ -231,10 +237,10 @@ def run(args: argparse.Namespace) -> int:
     if "time" in columns and columns["time"] is None and args.default_time is None:
         raise UsageError("--time '' leaves the report time out: give --default-time ISO, the time of every report")
     if args.default_time is not None and args.default_time > dt.datetime.now(UTC) + dt.timedelta(days=1):
-        raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is in the future (later than a day "
+        raise UsageError(f"--default-time {utc_text(args.default_time)} is in the future (later than a day "
                          "from now): reports dated then would outweigh every real one")
     if args.default_time is not None and args.default_time < dt.datetime(1970, 1, 1, tzinfo=UTC):
-        raise UsageError(f"--default-time {args.default_time:%Y-%m-%dT%H:%M:%SZ} is before 1970-01-01, the earliest "
+        raise UsageError(f"--default-time {utc_text(args.default_time)} is before 1970-01-01, the earliest "
                          "time a report can carry")
     bar = ProgressBar(sys.stderr) if sys.stderr.isatty() else None
     try:
