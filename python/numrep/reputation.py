@@ -750,12 +750,16 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
 
 def _refuse_narrow_float_times(column: Any, name: str) -> None:
     """A float32 (or float16) column keeps 24 bits (11): today's unix seconds in steps of 128, so
-    every report would move by up to a minute. Refused, as float32 columns of numbers are."""
+    every report would move by up to a minute. Refused, as float32 columns of numbers are; and so
+    is a complex column (pandas counts it as numbers, and its imaginary parts went unread)."""
     dtype = getattr(column.dtype, "numpy_dtype", column.dtype)  # pandas' Float32, Arrow's float
     if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
         raise TypeError(f"numrep: time column {name!r} is {column.dtype}, which cannot hold unix seconds to the "
                         f"second ({dtype.name} rounds 1710072000 to {int(np.array(1710072000, dtype=dtype))}): "
                         "give the times as int64, float64 or datetimes")
+    if isinstance(dtype, np.dtype) and dtype.kind == "c":  # pandas counts complex as numeric: read by its real part
+        raise TypeError(f"numrep: time column {name!r} is {column.dtype}: give the times as int64, float64 or "
+                        "datetimes")
 
 
 def _default_time_seconds(default_time: TimeLike) -> int:

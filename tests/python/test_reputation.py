@@ -814,6 +814,12 @@ def test_a_bad_time_in_a_bytes_column_is_named_by_its_text() -> None:
     assert messages[1].startswith('bad time "\\xff2021"'), messages
 
 
+def test_a_complex_time_column_is_refused() -> None:
+    frame = pd.DataFrame({"number": ["0912345678"], "time": np.array([1614556800 + 5j])})
+    with pytest.raises(TypeError, match="time column 'time' is complex128"):
+        numrep.ReputationDB.from_frame(frame, category=None)
+
+
 def test_a_frame_with_a_repeated_column_name_is_refused_clearly() -> None:
     pa = pytest.importorskip("pyarrow")
     numbers = pa.array(["0912345678"])
