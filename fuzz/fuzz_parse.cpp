@@ -14,7 +14,8 @@
 //  - the one-pass scan of plain texts (scan_plain: ASCII and full-width digits, separators, a
 //    leading plus, "tel:" without parameters) agrees with the full scan (scan_decoded) on every
 //    input it accepts, both as UTF-8 and as UTF-32;
-//  - the batch parser (parse_keys) gives every line of the input the key try_parse gives it.
+//  - the key-only parse (detail::parse_key) gives try_parse's key, and the batch parser
+//    (parse_keys) gives every line of the input the key try_parse gives it.
 #include <numrep/parse.hpp>
 #include <numrep/parse_batch.hpp>
 #include <numrep/phone_number.hpp>
@@ -147,15 +148,20 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                           describe(w).c_str());
     }
 
+    // The key-only parse (batches) gives try_parse's key, 0 for an error.
+    NUMREP_FUZZ_CHECK(numrep::detail::parse_key(text, home) == (r ? r->key() : 0), "key-only parse differs from %s",
+                      describe(r).c_str());
+
     // Texts the one-pass scan accepts must read as the full scan reads them.
     if (numrep::detail::scanned plain{}; numrep::detail::scan_plain(text, plain)) {
-        const parse_result full = numrep::detail::parse_scanned(numrep::detail::scan_decoded(text), home);
+        const parse_result full = numrep::detail::parse_scanned<numrep::detail::full_result>(
+            numrep::detail::scan_decoded(text), home);
         NUMREP_FUZZ_CHECK(full.error() == r.error() && full->key() == r->key(), "\"%.*s\": %s, by the full scan: %s",
                           static_cast<int>(text.size()), text.data(), describe(r).c_str(), describe(full).c_str());
     }
     if (numrep::detail::scanned plain{}; valid_utf8 && numrep::detail::scan_plain(std::u32string_view(wide), plain)) {
-        const parse_result full = numrep::detail::parse_scanned(numrep::detail::scan_decoded(std::u32string_view(wide)),
-                                                                home);
+        const parse_result full = numrep::detail::parse_scanned<numrep::detail::full_result>(
+            numrep::detail::scan_decoded(std::u32string_view(wide)), home);
         NUMREP_FUZZ_CHECK(full.error() == r.error() && full->key() == r->key(), "UTF-32: %s, by the full scan: %s",
                           describe(r).c_str(), describe(full).c_str());
     }
