@@ -699,6 +699,12 @@ def _flags(column: Any) -> tuple[np.ndarray, np.ndarray]:
     return flags.astype(bool), bad
 
 
+def _cell_text(cell: Any) -> str:
+    """A cell as a message shows it: a bytes cell (a binary column) as its text, invalid bytes as
+    the CSV reader shows them (surrogate escapes, which _quote writes as \\xff), not as "b'...'"."""
+    return cell.decode("utf-8", "surrogateescape") if isinstance(cell, (bytes, bytearray)) else str(cell)
+
+
 def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
     """Unix seconds of a time column and which rows have no valid time. Numbers (and strings
     of digits) are unix seconds, as in CSV files; everything else is parsed as a date/time,
@@ -1006,14 +1012,12 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
         why = ("before 1970-01-01, the earliest time a report can carry" if seconds < 0 else
                "in the future" if seconds > 0 else
                "expected ISO 8601 (2021-07-07, 2021-07-07 00:01:15, 2021-07-07T00:01:15Z, 20210707) or unix seconds")
-        cell = row[time]
-        # A bytes cell (a binary column) as its text, as the CSV reader shows it, not "b'...'".
-        text = cell.decode("utf-8", "surrogateescape") if isinstance(cell, (bytes, bytearray)) else str(cell)
+        text = _cell_text(row[time])
         why += _core._bad_time_hint(text, (seconds > 0) - (seconds < 0))
         message = f"bad time {_core._quote(text)} (column {time}): {why}"
     else:
         reason = "bad_not_spam"
-        message = (f"bad not_spam value {_core._quote(str(row[not_spam]))} (column {not_spam}): expected empty, "
+        message = (f"bad not_spam value {_core._quote(_cell_text(row[not_spam]))} (column {not_spam}): expected empty, "
                    "0/1 (or 0.0/1.0), true/false, yes/no, y/n or t/f")
     return {"row": i, "reason": reason, "message": message}
 

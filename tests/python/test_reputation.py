@@ -812,6 +812,9 @@ def test_a_bad_time_in_a_bytes_column_is_named_by_its_text() -> None:
     messages = [row["message"] for row in numrep.ReputationDB.from_frame(frame, category=None).ingest_stats["first_bad_rows"]]
     assert messages[0].startswith('bad time "yesterday" (column time)'), messages  # was "b'yesterday'"
     assert messages[1].startswith('bad time "\\xff2021"'), messages
+    votes = pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"], "not_spam": [b"maybe"]})
+    (bad,) = numrep.ReputationDB.from_frame(votes, category=None, not_spam="not_spam").ingest_stats["first_bad_rows"]
+    assert bad["message"].startswith('bad not_spam value "maybe"'), bad  # was "b'maybe'"
 
 
 def test_a_complex_time_column_is_refused() -> None:
