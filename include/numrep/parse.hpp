@@ -287,9 +287,10 @@ constexpr int find_extension(const code_points& t, int begin, int end, int& digi
     return -1;
 }
 
-// RFC 3966 phone-context: a global number ("+64-3") or a domain name.
+// RFC 3966 phone-context: a global number ("+64-3", an ASCII '+' as libphonenumber requires,
+// not '＋') or a domain name.
 constexpr bool valid_phone_context(const code_points& t, int begin, int end, bool& global) noexcept {
-    global = begin < end && is_plus(t.c[static_cast<std::size_t>(begin)]);
+    global = begin < end && t.c[static_cast<std::size_t>(begin)] == '+';
     if (begin >= end) return false;
     if (global) {
         bool digit = false;
@@ -465,9 +466,12 @@ constexpr bool digits_first(const code_points& t, int begin, int end) noexcept {
 
 // libphonenumber's viability test (isViablePhoneNumber) on t[begin, end), read from its first
 // digit or '+': exactly two digits and nothing else ("12", "(12)" once its ')' is trimmed;
-// not "1-2", "+12" or "12)"), or digits_first.
-constexpr bool viable(const code_points& t, int begin, int end) noexcept {
-    begin = first_digit_or_plus(t, begin, end);
+// not "1-2", "+12" or "12)"), or digits_first. `as_written`: from `begin` itself, as
+// libphonenumber reads the number part of a text with a phone-context (no extraction of the
+// number first): "(70" is not viable there, so "tel:(70~12;phone-context=example.com" has no
+// extension and reads as 7012.
+constexpr bool viable(const code_points& t, int begin, int end, bool as_written = false) noexcept {
+    if (!as_written) begin = first_digit_or_plus(t, begin, end);
     if (end - begin == 2 && digit_value(t.c[static_cast<std::size_t>(begin)]) >= 0 &&
         digit_value(t.c[static_cast<std::size_t>(begin + 1)]) >= 0)
         return true;
@@ -494,11 +498,11 @@ constexpr int second_number_start(const code_points& t, int begin, int end) noex
 // otherwise the label is read as part of the number, "1~01" as 101 as "1-01" would be), the
 // rest is scanned for digits.
 constexpr void scan_number_part(const code_points& t, int begin, int end, scanned& s,
-                                bool cut_second_number = true) noexcept {
-    if (cut_second_number) end = second_number_start(t, begin, end);
+                                bool phone_context = false) noexcept {
+    if (!phone_context) end = second_number_start(t, begin, end);
     int digits_begin = 0, digits_end = 0;
     const int ext = find_extension(t, begin, end, digits_begin, digits_end);
-    if (ext > begin && viable(t, begin, ext)) {
+    if (ext > begin && viable(t, begin, ext, phone_context)) {
         set_extension(t, digits_begin, digits_end, s);
         if (s.error != parse_errc::ok) return;
         end = ext;
@@ -610,7 +614,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     // in the number part ("tel:+1-650-253-0000 ext 9") is read as in any other text.
     if (ext_begin >= 0) scan_digits(number, from, to, s);
     else
-        scan_number_part(number, from, to, s, context_begin < 0);
+        scan_number_part(number, from, to, s, context_begin >= 0);
 }
 
 // Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it, in any
@@ -725,7 +729,9 @@ constexpr scanned scan_decoded(Text text) noexcept {
         const int value_begin = context_at + 15;
         int value_end = value_begin;
         while (value_end < t.untrimmed && t.c[static_cast<std::size_t>(value_end)] != ';') ++value_end;
-        while (value_end > t.size && is_space(t.c[static_cast<std::size_t>(value_end - 1)])) --value_end;
+        // Only at the text's end: before a ';' the white space is the value's ("+44 ;", invalid).
+        if (value_end == t.untrimmed)
+            while (value_end > t.size && is_space(t.c[static_cast<std::size_t>(value_end - 1)])) --value_end;
         bool global = false;
         if (value_end > t.size && !valid_phone_context(t, value_begin, value_end, global)) {
             // The first character dropped that is not white space, or the value's first when the
@@ -761,7 +767,7 @@ constexpr scanned scan_decoded(Text text) noexcept {
     if (s.error == parse_errc::ok && s.count < 3) {
         const int read_begin = context ? number_begin : 0;
         const int read_end = context ? tel_number_end(t, number_begin) : second_number_start(t, 0, end);
-        if (!viable(t, read_begin, read_end)) s.error = parse_errc::too_short;
+        if (!viable(t, read_begin, read_end, context)) s.error = parse_errc::too_short;
     }
     return s;
 }

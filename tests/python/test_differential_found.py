@@ -16,6 +16,20 @@ FOUND = [
     ("650 253 0000,,.1234567890", "US"),
     ("650 253 0000,,,.123456789", "US"),
     ("650 253 0000,,,1234567890", "US"),
+    # A phone-context's number part is read as written: "(70" is not viable, so "~12" is no
+    # extension; "-12" is no number.
+    ("tel:(70~12;phone-context=example.com", "EH"),
+    ("tel:-70~12;phone-context=example.com", "US"),
+    ("tel:-12;phone-context=example.com", "GB"),
+    ("tel:(12~3;phone-context=+44", "GB"),
+    ("tel:70~12;phone-context=example.com", "EH"),
+    # White space before a ';' is part of the phone-context value (invalid); a global one starts
+    # with an ASCII '+'.
+    ("tel:2070313000;phone-context=+44 ;", "GB"),
+    ("tel:2070313000;phone-context=+44\u00a0;", "GB"),
+    ("tel:2070313000;phone-context=example.com ;", "GB"),
+    ("tel:2070313000;phone-context=\uff0b44", "GB"),
+    ("tel:2070313000;phone-context=+44", "GB"),
     # ISO 3166 codes without metadata are an unknown region: international forms only.
     *[(text, region) for region in ("AQ", "BV", "GS", "HM", "PN", "TF", "UM")
       for text in ("+44 20 7031 3000", "+1 650 253 0000", "020 7031 3000")],
