@@ -6,6 +6,7 @@ small table of what the object is; text is escaped, since numbers and names come
 import datetime
 import html
 import itertools
+import math
 from collections.abc import Iterable
 from typing import Any
 
@@ -73,12 +74,18 @@ def phone_number_html(number: _core.PhoneNumber) -> str:
     return _table(f"PhoneNumber {number.e164}", rows)
 
 
+def shown_score(score: float) -> str:
+    """A score to one decimal, truncated: rounded, 69.97 showed as 70.0 beside "suspicious", a
+    wrong level to a reader (levels start at 30 and 70; the exact score is in check's JSON)."""
+    return f"{math.floor(score * 10) / 10:.1f}"
+
+
 def verdict_html(verdict: _core.Verdict) -> str:
     categories = ", ".join(f"{name} {n:,}" for name, n in sorted(verdict.counts.items(), key=lambda item: -item[1])
                            if n) or "(none)"
     rows: list[tuple[str, Any]] = [
         ("level", _level(verdict.level) + (" (delisted)" if verdict.delisted else "")),
-        ("score", round(verdict.score, 1)),
+        ("score", shown_score(verdict.score)),
         ("reports", verdict.reports),
         ("by category", categories),
         ("not spam votes", verdict.not_spam),

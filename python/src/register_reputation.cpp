@@ -934,7 +934,9 @@ void register_reputation(py::module_& m) {
         .def("__repr__", [](const verdict_record& r) {
             std::string s = "Verdict(number='+" + std::to_string(r.v.key) + "', level='" +
                             std::string(to_string(r.v.score.level)) +
-                            "', score=" + std::to_string(static_cast<int>(r.v.score.score + 0.5)) +
+                            // Truncated, not rounded: 69.6 shown as 70 beside "suspicious" read as a
+                            // wrong level (levels start at 30 and 70).
+                            "', score=" + std::to_string(static_cast<int>(r.v.score.score)) +
                             ", reports=" + std::to_string(r.v.record.total());
             // As Python literals: a custom plan's carrier may hold a quote (O'Brien).
             if (!r.v.info.carrier.empty()) s += ", carrier=" + repr_of(py::str(std::string(r.v.info.carrier)));

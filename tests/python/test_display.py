@@ -122,3 +122,27 @@ def test_store_html() -> None:
     assert "numbers 2" in text and "+84861234567, +84912345678" in text and "yes (uint64)" in text
     empty = numrep.TrieStore.build(np.array([], dtype=np.uint64))
     assert "numbers 0" in " ".join(text_of(empty._repr_html_()).split())
+
+
+def test_a_score_just_below_a_level_is_not_shown_at_it(tmp_path) -> None:
+    """Scores shown shortened are truncated: 69.7 rounded showed as 70 (repr) or 70.0 (the HTML
+    table, `numrep check`'s table) beside "suspicious", a wrong level to a reader."""
+    import subprocess
+    import sys
+
+    frame = pd.DataFrame({"number": ["0912345678"] * 3, "category": ["scam"] * 3,
+                          "time": [1_600_000_000 + 3600 * i for i in range(3)]})
+    db = numrep.ReputationDB.from_frame(frame)
+    low, high = 1_600_000_000 + 3600 * 3, 1_600_000_000 + 300 * 86400  # score above 70, then below (not quiet)
+    assert db.check("0912345678", now=low).score >= 70 > db.check("0912345678", now=high).score
+    while high - low > 1:  # the score falls as time passes: the last second it is 70 or more
+        middle = (low + high) // 2
+        low, high = (middle, high) if db.check("0912345678", now=middle).score >= 70 else (low, middle)
+    verdict = db.check("0912345678", now=high + 3600)
+    assert 69 < verdict.score < 70 and verdict.level == "suspicious", verdict.score
+    assert "score=69," in repr(verdict)
+    assert "score 69." in text_of(verdict._repr_html_())
+    db.save(tmp_path / "db")
+    shown = subprocess.run([sys.executable, "-m", "numrep", "check", "--db", str(tmp_path / "db"), "--now",
+                            str(high + 3600), "0912345678"], capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0 and "suspicious  69." in shown.stdout and "70.0" not in shown.stdout, shown.stdout

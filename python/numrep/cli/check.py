@@ -8,6 +8,7 @@ import sys
 from typing import Any
 
 from .. import _core
+from .._display import shown_score
 from .common import (
     EXIT_BAD_INPUT,
     EXIT_OK,
@@ -62,7 +63,7 @@ def check_table_row(row: dict[str, Any]) -> dict[str, object]:
         "number": row["number"],
         "e164": row["e164"],
         "level": row["level"] + (" (delisted)" if row["delisted"] else ""),
-        "score": f"{row['score']:.1f}",
+        "score": shown_score(row["score"]),
         "reports": row["reports"],
         "top categories": top_categories(row["counts"]),
         "first seen": (row["first_seen"] or "")[:10],
