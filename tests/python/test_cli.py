@@ -287,6 +287,8 @@ def test_check_json_gives_the_score_unrounded(tmp_path) -> None:
     [row] = json.loads(run("check", "-d", str(tmp_path / "db"), "--json", "--now", str(high), "0912345678").stdout)
     assert (row["score"], row["level"]) == (verdict.score, verdict.level) == (verdict.score, "clean")
     assert row["score"] < 30
+    # And the score's inputs, which the JSON left out.
+    assert (row["distinct_sources"], row["recent_reports"]) == (verdict.distinct_sources, verdict.recent_reports)
 
 
 def test_paths_with_terminal_controls_are_escaped_in_the_output(tmp_path) -> None:

@@ -42,6 +42,9 @@ def verdict_row(text: str, verdict: _core.Verdict) -> dict[str, Any]:
         "not_spam": verdict.not_spam,
         "delisted": verdict.delisted,
         "counts": {name: n for name, n in verdict.counts.items() if n},
+        # The score's two inputs besides the categories (docs/scoring.md): why it is what it is.
+        "distinct_sources": verdict.distinct_sources,
+        "recent_reports": verdict.recent_reports,
         "first_seen": None if verdict.first_seen is None else verdict.first_seen.isoformat(),
         "last_seen": None if verdict.last_seen is None else verdict.last_seen.isoformat(),
         "carrier": verdict.carrier,
