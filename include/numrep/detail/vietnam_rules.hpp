@@ -84,7 +84,9 @@ inline std::string grouped(std::string_view lead, std::string_view digits, std::
 }
 
 // National format as Vietnamese operators print it: "0912 345 678", "024 3826 4321",
-// "0203 3826 432", "1800 1234", "113". Every output parses back to the same number.
+// "0203 3826 432", "1800 1234", "113". Every output parses back to the same number, but for a
+// key 84 992 xxx xxx, which no text parses to (every written 0992 + 6 digits is the 2018 plan's
+// 0672: docs/vietnam-plan.md); its "0992 ..." reads as 84 672 ....
 inline std::string format_national(std::string_view nsn) {
     const std::size_t n = nsn.size();
     const char first = n ? nsn[0] : '\0';
