@@ -307,6 +307,11 @@ class NumrepSeriesAccessor:
         holds the time."""
         import pandas as pd
 
+        from .reputation import ReputationDB
+
+        if not isinstance(db, ReputationDB):  # a path or None was "'str' object has no attribute 'region'"
+            raise TypeError(f"numrep: db must be a ReputationDB (numrep.ReputationDB.open(path)), got "
+                            f"{type(db).__name__}")
         keys = _keys(self._series, db.region if region is _DB_REGION else region)
         frame = db.check_many(keys, as_frame=True, now=now)
         frame.index = self._series.index

@@ -42,6 +42,7 @@ from .reputation import (
     _as_frame,
     _default_time_seconds,
     _report_arrays,
+    _shard_count,
     _Unset,
     _verdict_frame,
 )
@@ -226,8 +227,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     worker). Returns the database, opened from `path`."""
     client = _client(client)
     out = os.path.abspath(os.fsdecode(os.fspath(path)))
-    if shards is not None and not 1 <= shards <= 16384:
-        raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+    shards = _shard_count(shards)
     if default_time is not None:  # refused here, before any task (on a worker it left the output's lock behind)
         _default_time_seconds(default_time)
     # Frame columns as from_frame names them; CSV ones as from_csv does.

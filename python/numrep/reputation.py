@@ -13,6 +13,7 @@ constructors and batch calls, as one class.
 
 from __future__ import annotations
 
+import collections.abc
 import datetime
 import math
 import numbers
@@ -151,8 +152,8 @@ class ReputationDB(_core.ReputationDB):
             _default_time_seconds(default_time)
         column = _csv_column
         db = _core.ReputationDB._from_csv(
-            path, preset, number, column("time", time), column("category", category), column("source", source),
-            column("not_spam", not_spam), delimiter,
+            path, preset, _number_column(number), column("time", time), column("category", category),
+            column("source", source), column("not_spam", not_spam), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
             isinstance(region, _Unset) and preset is not None,
@@ -194,6 +195,9 @@ class ReputationDB(_core.ReputationDB):
         """
         from ._ingest import _read_parquet, expand_inputs
 
+        if isinstance(batch_rows, bool) or not isinstance(batch_rows, numbers.Integral):  # 2.5 was taken
+            raise TypeError(f"numrep: batch_rows must be a whole number of rows, got {type(batch_rows).__name__} "
+                            f"{batch_rows!r}")
         if batch_rows < 1:
             raise ValueError(f"numrep: batch_rows must be at least 1, got {batch_rows}")
         # A bad half-life or region is said before the files are read, not after (an empty build).
@@ -223,8 +227,7 @@ class ReputationDB(_core.ReputationDB):
         `path`; ``db.ingest_stats`` counts the rows and ``db.build_stats`` what the build did
         (numbers, shards, runs spilled)."""
         budget = _memory_bytes(memory)
-        if shards is not None and not 1 <= shards <= 16384:
-            raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+        shards = _shard_count(shards)
         builder = _core._Builder(path, half_life_days=half_life_days, bloom_fpr=bloom_fpr, memory=budget,
                                  shards=shards or 0, temp_dir=temp_dir)
         try:
@@ -269,7 +272,7 @@ class ReputationDB(_core.ReputationDB):
             else:
                 column = _csv_column
                 stats, read_in = builder.add_csv(
-                    paths, preset, number, column("time", time), column("category", category),
+                    paths, preset, _number_column(number), column("time", time), column("category", category),
                     column("source", source), column("not_spam", not_spam), delimiter,
                     _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
                     isinstance(region, _Unset) and preset is not None, strict, rejects, default_time, progress)
@@ -410,6 +413,8 @@ class ReputationDB(_core.ReputationDB):
         in place. Releases the GIL. Numbers reported after a `now` you give get verdicts that
         count those reports too (their last_seen is later than now), with a LaterReportsWarning
         that counts them."""
+        if not isinstance(as_frame, (bool, np.bool_)):  # "no" is truthy: it asked for a frame
+            raise TypeError(f"numrep: as_frame must be True or False, got {type(as_frame).__name__} {as_frame!r}")
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns, as_of_seconds, later = self._verdict_columns(numbers, now, region)
@@ -541,14 +546,35 @@ def newest_report_seconds(columns: Columns) -> int:
     return int(seen.max()) if len(seen) else -1
 
 
+def _number_column(value: str | None) -> str | None:
+    """The CSV reader's number column: None for the default (or the preset's), else a name."""
+    if value is not None and not isinstance(value, str):  # pybind11 said "Unable to cast ... to C++ type '?'"
+        raise TypeError(f"numrep: number must be a column name (str) or None, got {type(value).__name__} {value!r}")
+    return value
+
+
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:
     """A column argument in the compiled CSV reader's protocol: None keeps the default (or the
     preset's) mapping, "" leaves the field out, a name maps it (and must be in the header)."""
     if isinstance(value, _Unset):
         return None
+    if value is not None and not isinstance(value, str):  # pybind11 said "Unable to cast ... to C++ type '?'"
+        raise TypeError(f"numrep: {name} must be a column name (str) or None, got {type(value).__name__} {value!r}")
     if value == "":
         raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
     return "" if value is None else value
+
+
+def _shard_count(shards: int | None) -> int | None:
+    """A build's shard count, None for the default: a whole number from 1 to 16384 (2.5 was taken
+    by a Dask build, True as 1, and "x" failed inside a comparison)."""
+    if shards is None:
+        return None
+    if isinstance(shards, bool) or not isinstance(shards, numbers.Integral):
+        raise TypeError(f"numrep: shards must be a whole number, got {type(shards).__name__} {shards!r}")
+    if not 1 <= shards <= 16384:
+        raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
+    return int(shards)
 
 
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
@@ -828,6 +854,13 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
                    default_time: TimeLike | None) -> tuple[_ReportArrays, dict[str, Any]]:
     if time is None and default_time is None:  # from_frame(time=None) was a bare KeyError: None
         raise ValueError(_NO_TIME_COLUMN)
+    if number is None:  # was a bare KeyError: None
+        raise ValueError("numrep: number must name the column of numbers (every report needs one)")
+    for field, name in (("number", number), ("time", time), ("category", category), ("source", source),
+                        ("not_spam", not_spam)):
+        # A list, array or frame is no column label (pandas' errors named neither the field nor it).
+        if not isinstance(name, (_Unset, collections.abc.Hashable)):
+            raise TypeError(f"numrep: {field} must be a column name, got {type(name).__name__}")
     frame = _without_arrow_views(frame)
     if len(frame.columns) == 0 and len(frame) == 0:
         # No reports at all (an empty list of dicts: a feed with nothing new) has no columns to

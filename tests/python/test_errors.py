@@ -73,3 +73,36 @@ def test_signatures_show_defaults_a_reader_understands() -> None:
     assert {name: text for name, text in shown.items() if " at 0x" in text or "usual column" in text} == {}
     assert "region: 'str | _Unset | None' = <default>" in shown["ReputationDB.check"]
     assert "region: 'Any' = <the database's region>" in shown["NumrepSeriesAccessor.check"]
+
+
+def test_wrong_kinds_of_arguments_are_refused_by_name(tmp_path) -> None:
+    """Values that were taken silently (a truthy "no" for as_frame, 2.5 rows or shards) or failed
+    with messages that named neither the argument nor the value (pybind11's "Unable to cast", a
+    bare KeyError, an AttributeError) are TypeErrors or ValueErrors naming the argument."""
+    pd = pytest.importorskip("pandas")
+    pq = pytest.importorskip("pyarrow.parquet")
+    pa = pytest.importorskip("pyarrow")
+    csv_path = tmp_path / "r.csv"
+    csv_path.write_text("number,time\n0912345678,2021-03-01\n", encoding="utf-8")
+    parquet_path = tmp_path / "r.parquet"
+    pq.write_table(pa.table({"number": ["0912345678"], "time": ["2021-03-01"]}), parquet_path)
+    db = numrep.ReputationDB.from_csv(csv_path, category=None)
+    frame = pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"]})
+    with pytest.raises(TypeError, match="as_frame must be True or False, got str 'no'"):
+        db.check_many(["0912345678"], as_frame="no")
+    with pytest.raises(TypeError, match="batch_rows must be a whole number of rows, got float 2.5"):
+        numrep.ReputationDB.from_parquet(parquet_path, category=None, batch_rows=2.5)
+    with pytest.raises(TypeError, match="number must be a column name \\(str\\) or None, got float 3.7"):
+        numrep.ReputationDB.from_csv(csv_path, number=3.7)
+    with pytest.raises(ValueError, match="number must name the column of numbers"):
+        numrep.ReputationDB.from_frame(frame, number=None, category=None)
+    with pytest.raises(TypeError, match="time must be a column name, got list"):
+        numrep.ReputationDB.from_frame(frame, time=["time"], category=None)
+    for shards, error, message in ((2.5, TypeError, "shards must be a whole number, got float 2.5"),
+                                   (True, TypeError, "shards must be a whole number, got bool True"),
+                                   (0, ValueError, "shards must be from 1 to 16384, got 0")):
+        with pytest.raises(error, match=message):
+            numrep.ReputationDB.build(frame, tmp_path / "built", shards=shards, category=None)
+    assert not (tmp_path / "built").exists()
+    with pytest.raises(TypeError, match="db must be a ReputationDB .*, got str"):
+        frame["number"].numrep.check(str(tmp_path / "db"))
