@@ -150,6 +150,7 @@ class ReputationDB(_core.ReputationDB):
         """
         if default_time is not None:
             _default_time_seconds(default_time)
+        strict = _flag(strict, "strict")
         column = _csv_column
         db = _core.ReputationDB._from_csv(
             path, preset, _number_column(number), column("time", time), column("category", category),
@@ -195,6 +196,7 @@ class ReputationDB(_core.ReputationDB):
         """
         from ._ingest import _read_parquet, expand_inputs
 
+        strict = _flag(strict, "strict")
         if isinstance(batch_rows, bool) or not isinstance(batch_rows, numbers.Integral):  # 2.5 was taken
             raise TypeError(f"numrep: batch_rows must be a whole number of rows, got {type(batch_rows).__name__} "
                             f"{batch_rows!r}")
@@ -228,6 +230,7 @@ class ReputationDB(_core.ReputationDB):
         (numbers, shards, runs spilled)."""
         budget = _memory_bytes(memory)
         shards = _shard_count(shards)
+        strict = _flag(strict, "strict")
         builder = _core._Builder(path, half_life_days=half_life_days, bloom_fpr=bloom_fpr, memory=budget,
                                  shards=shards or 0, temp_dir=temp_dir)
         try:
@@ -413,8 +416,7 @@ class ReputationDB(_core.ReputationDB):
         in place. Releases the GIL. Numbers reported after a `now` you give get verdicts that
         count those reports too (their last_seen is later than now), with a LaterReportsWarning
         that counts them."""
-        if not isinstance(as_frame, (bool, np.bool_)):  # "no" is truthy: it asked for a frame
-            raise TypeError(f"numrep: as_frame must be True or False, got {type(as_frame).__name__} {as_frame!r}")
+        as_frame = _flag(as_frame, "as_frame")  # "no" is truthy: it asked for a frame
         # One conversion of the numbers for every call (the bindings' keys): integer keys as they are
         # (a negative one is a ValueError naming it and its index), strings parsed, 0 where they do not.
         columns, as_of_seconds, later = self._verdict_columns(numbers, now, region)
@@ -544,6 +546,13 @@ def newest_report_seconds(columns: Columns) -> int:
     not decay), -1 when none of the numbers has a report with a time (vote-only numbers)."""
     seen = columns["last_seen"][columns["reports"] > 0]
     return int(seen.max()) if len(seen) else -1
+
+
+def _flag(value: bool, name: str) -> bool:
+    """A True-or-False argument (numpy.bool_ too): any truthy value was taken as True."""
+    if isinstance(value, (bool, np.bool_)):
+        return bool(value)
+    raise TypeError(f"numrep: {name} must be True or False, got {type(value).__name__} {value!r}")
 
 
 def _number_column(value: str | None) -> str | None:

@@ -71,6 +71,17 @@ std::string type_name(const py::handle& value) {
     return py::type::handle_of(value).attr("__name__").cast<std::string>();
 }
 
+bool flag_of(const py::handle& value, const char* name) {
+    if (value.ptr() == Py_True) return true;
+    if (value.ptr() == Py_False) return false;
+    const std::string name_of_type = type_name(value);  // numpy.bool (NumPy 2), numpy.bool_ (1.x)
+    if ((name_of_type == "bool" || name_of_type == "bool_") &&
+        py::type::handle_of(value).attr("__module__").cast<std::string>() == "numpy")
+        return value.cast<bool>();
+    throw py::type_error(std::string("numrep: ") + name + " must be True or False, got " + type_name(value) + " " +
+                         repr_of(value));
+}
+
 std::string a_or_an(const std::string& noun) {
     // By the first letter's sound in type names: "an int64", "an ndarray", "a uint32", "a str".
     const bool vowel = !noun.empty() && std::string_view("aeioAEIOn").find(noun[0]) != std::string_view::npos;

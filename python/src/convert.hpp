@@ -139,6 +139,9 @@ std::string repr_of(const py::handle& value);
 // The notebook form of `self`: numrep._display.<function>(self), the one place the HTML is made.
 std::string html_of(const py::handle& self, const char* function);
 std::string type_name(const py::handle& value);
+// A flag argument's value: True or False (numpy.bool_ too); anything else is a TypeError naming
+// `name` and the value (pybind11's bool took any truthy value: concurrent=float("nan") was True).
+bool flag_of(const py::handle& value, const char* name);
 // "a float", "an int64": a type name with its article, for messages.
 std::string a_or_an(const std::string& noun);
 

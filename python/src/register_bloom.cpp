@@ -322,11 +322,11 @@ void register_bloom(py::module_& m) {
         "it, adds from several threads are correct but take turns.");
 
     cls.def(py::init([](const capacity_arg& capacity, const typed<names::real>& fpr,
-                        const typed<names::optional_int>& seed, bool concurrent) {
+                        const typed<names::optional_int>& seed, const flag_arg& concurrent) {
                 const std::uint64_t n = capacity_from(capacity.value);
                 bloom_options options;
                 if (!seed.is_none()) options.seed = seed_from(seed);
-                options.mode = concurrent ? insert_mode::concurrent : insert_mode::exclusive;
+                options.mode = flag_of(concurrent, "concurrent") ? insert_mode::concurrent : insert_mode::exclusive;
                 return make_holder(filter(n, fpr_from(fpr), options));
             }),
             py::arg("capacity"), py::arg("fpr") = 0.01, py::kw_only(), py::arg("seed") = py::none(),
@@ -559,8 +559,9 @@ void register_bloom(py::module_& m) {
             "array then gives wrong answers, never a crash). Raises FormatError for a damaged or foreign file.")
         .def_static(
             "load",
-            [](const path_arg& path_in, bool concurrent) -> holder_ptr {
+            [](const path_arg& path_in, const flag_arg& concurrent_arg) -> holder_ptr {
                 const std::filesystem::path path = path_of(path_in);
+                const bool concurrent = flag_of(concurrent_arg, "concurrent");
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive));
             },
@@ -571,7 +572,9 @@ void register_bloom(py::module_& m) {
             "The filter in the file format, as bytes.")
         .def_static(
             "from_bytes",
-            [](const py::buffer& data, bool concurrent) -> holder_ptr { return from_bytes(data, concurrent); },
+            [](const py::buffer& data, const flag_arg& concurrent) -> holder_ptr {
+                return from_bytes(data, flag_of(concurrent, "concurrent"));
+            },
             py::arg("data"), py::kw_only(), py::arg("concurrent") = false,
             "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).\n"
             "Raises FormatError for damaged bytes.")

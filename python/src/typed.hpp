@@ -116,6 +116,7 @@ using prefix_arg = typed<names::prefix>;
 using optional_prefix_arg = typed<names::optional_prefix>;
 using time_arg = typed<names::time>;
 using optional_time_arg = typed<names::optional_time>;
+using flag_arg = typed<names::boolean>;  // read with flag_of
 using path_arg = typed<names::path>;
 using path_or_none_arg = typed<names::path_or_none>;
 using paths_arg = typed<names::paths>;

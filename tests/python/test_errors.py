@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pathlib
 
+import numpy as np
 import pytest
 
 import numrep
@@ -106,3 +107,13 @@ def test_wrong_kinds_of_arguments_are_refused_by_name(tmp_path) -> None:
     assert not (tmp_path / "built").exists()
     with pytest.raises(TypeError, match="db must be a ReputationDB .*, got str"):
         frame["number"].numrep.check(str(tmp_path / "db"))
+    # Flags are True or False (numpy.bool_ too), not any truthy value.
+    with pytest.raises(TypeError, match="strict must be True or False, got float nan"):
+        numrep.ReputationDB.from_csv(csv_path, category=None, strict=float("nan"))
+    with pytest.raises(TypeError, match="strict must be True or False, got str 'no'"):
+        numrep.ReputationDB.from_parquet(parquet_path, category=None, strict="no")
+    with pytest.raises(TypeError, match="concurrent must be True or False, got float nan"):
+        numrep.BloomFilter(1000, concurrent=float("nan"))
+    with pytest.raises(TypeError, match="concurrent must be True or False, got int 1"):
+        numrep.BloomFilter.from_bytes(numrep.BloomFilter(1000).to_bytes(), concurrent=1)
+    assert numrep.BloomFilter(1000, concurrent=np.bool_(True)).concurrent
