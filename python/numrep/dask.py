@@ -64,8 +64,21 @@ _FIRST_BAD_ROWS = 20
 _NUMBERS_PER_SHARD = 16_000_000
 
 
+def _absolute_path(path: PathLike) -> str:
+    """The database path as every worker can use it, refused as ReputationDB.open refuses one (None
+    was os.fspath's message; "" was the working directory)."""
+    if not isinstance(path, (str, bytes, os.PathLike)):
+        raise TypeError(f"numrep: path must be a str, bytes or os.PathLike, got {type(path).__name__}")
+    text = os.fsdecode(os.fspath(path))
+    if text == "":
+        raise ValueError("numrep: path is empty")
+    return os.path.abspath(text)
+
+
 def _client(client: Any) -> Any:
     if client is not None:
+        if not callable(getattr(client, "submit", None)):  # 3 was "'int' object has no attribute 'submit'"
+            raise TypeError(f"numrep.dask: client must be a distributed.Client, got {type(client).__name__}")
         return client
     try:
         from distributed import default_client
@@ -226,7 +239,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     ranges to split the database into (default: one per 16 million numbers, at least one per
     worker). Returns the database, opened from `path`."""
     client = _client(client)
-    out = os.path.abspath(os.fsdecode(os.fspath(path)))
+    out = _absolute_path(path)
     shards = _shard_count(shards)
     if default_time is not None:  # refused here, before any task (on a worker it left the output's lock behind)
         _default_time_seconds(default_time)
@@ -450,7 +463,7 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
         raise TypeError(f"numrep.dask.check takes one region (a str, or None) for every number, not "
                         f"{type(region).__name__}; for a region per row, call ReputationDB.check_many in "
                         "map_partitions with each partition's regions")
-    out = os.path.abspath(os.fsdecode(os.fspath(path)))
+    out = _absolute_path(path)
     db = ReputationDB.open(out, region=region)  # fails here, on the client, for a bad path
     resolved = db._now(now)
     seconds = int(_time.time()) if resolved is None else _core._unix_time(resolved, "now")

@@ -159,7 +159,9 @@ std::string default_region_code() { return std::string(default_region().code());
 
 region region_of(const py::handle& code, std::string_view text) {
     if (code.is_none()) return region::none();
-    if (!py::isinstance<py::str>(code)) throw py::type_error("numrep: region must be a str such as \"VN\" or None");
+    if (!py::isinstance<py::str>(code))
+        throw py::type_error("numrep: region must be a str such as \"VN\" or None, got " + type_name(code) + " (" +
+                             repr_of(code) + ")");
     const std::string region_text = utf8_of(code);
     if (const auto found = region::find(region_text)) return *found;
     // ParseError.value stays None: the region is at fault, not the value (which some callers have
@@ -218,7 +220,8 @@ batch_regions regions_of(const py::handle& code, std::size_t count) {
     }
     if (py::isinstance<py::array>(column)) column = column.attr("tolist")();  // a masked entry: None
     if (!py::isinstance<py::sequence>(column))
-        throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value");
+        throw py::type_error("numrep: region must be a str such as \"VN\", None, or one of those per value, got " +
+                             type_name(code));
     const auto codes_fast = py::reinterpret_steal<py::object>(PySequence_Fast(column.ptr(), "numrep: region sequence"));
     if (!codes_fast) throw py::error_already_set();
     const auto given = static_cast<std::size_t>(PySequence_Fast_GET_SIZE(codes_fast.ptr()));

@@ -153,6 +153,17 @@ def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_pat
         numrep.dask.build(str(tmp_path / "nothing*.csv"), tmp_path / "x", client=client)
     with pytest.raises(ValueError, match="shards must be from 1 to 16384"):
         numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "x", shards=0, client=client)
+    # Wrong kinds of arguments, named (2.5 shards were taken; None and a number as path or client
+    # were Python's own messages; "" was the working directory).
+    with pytest.raises(TypeError, match="shards must be a whole number, got float 2.5"):
+        numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "x", shards=2.5, client=client)
+    with pytest.raises(TypeError, match="path must be a str, bytes or os.PathLike, got NoneType"):
+        numrep.dask.build(dd.from_pandas(frame, npartitions=2), None, client=client)
+    with pytest.raises(ValueError, match="path is empty"):
+        numrep.dask.check(dd.from_pandas(frame["number"], npartitions=2), "")
+    with pytest.raises(TypeError, match="client must be a distributed.Client, got int"):
+        numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "x", client=3)
+    assert not (tmp_path / "x").exists()
 
 
 def test_check_a_dask_column(client, tmp_path):
