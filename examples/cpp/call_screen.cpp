@@ -108,8 +108,9 @@ int main(int argc, char** argv) {
 
         // 3. Act on it: a real switch would reject or flag likely_scam calls here.
         const std::string_view carrier = v.info.carrier.empty() ? std::string_view("-") : v.info.carrier;
-        std::printf("%s\t%s\tlevel=%s\tscore=%.0f\treports=%llu\tcarrier=%.*s\n", line.c_str(), parsed->e164().c_str(),
-                    std::string(numrep::to_string(v.score.level)).c_str(), v.score.score,
+        // The score truncated, not rounded: 69.6 shown as 70 beside "suspicious" read as a wrong level.
+        std::printf("%s\t%s\tlevel=%s\tscore=%d\treports=%llu\tcarrier=%.*s\n", line.c_str(), parsed->e164().c_str(),
+                    std::string(numrep::to_string(v.score.level)).c_str(), static_cast<int>(v.score.score),
                     static_cast<unsigned long long>(v.record.total()), static_cast<int>(carrier.size()),
                     carrier.data());
     }

@@ -40,7 +40,10 @@ from .reputation import (
     ReputationDB,
     TimeLike,
     _as_frame,
+    _csv_column,
     _default_time_seconds,
+    _number_column,
+    _preset_name,
     _report_arrays,
     _shard_count,
     _Unset,
@@ -246,7 +249,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     # Frame columns as from_frame names them; CSV ones as from_csv does.
     frame_region = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
     frame_columns = {
-        "number": number or "number",
+        "number": "number" if number is None else number,  # a column labelled 0 is a name too
         "time": "time" if isinstance(time, _Unset) else time,
         "category": "category" if isinstance(category, _Unset) else category,
         "source": source, "not_spam": not_spam, "region": frame_region, "default_time": default_time,
@@ -255,12 +258,11 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         raise ValueError("numrep: a Dask build needs a report time column (leaving it out, with a default time, is "
                          "for a CSV build in one process)")
 
-    def column(value: str | _Unset | None) -> str | None:
-        return None if isinstance(value, _Unset) else "" if value is None else value
-
+    # Checked here, as from_csv checks them: on a worker a bad one failed after the output was locked.
     csv_options = {
-        "preset": preset, "number": number, "time": column(time), "category": column(category),
-        "source": column(source), "not_spam": column(not_spam), "delimiter": delimiter,
+        "preset": _preset_name(preset), "number": _number_column(number), "time": _csv_column("time", time),
+        "category": _csv_column("category", category), "source": _csv_column("source", source),
+        "not_spam": _csv_column("not_spam", not_spam), "delimiter": delimiter,
         "region": _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
         "keep_preset_region": isinstance(region, _Unset) and preset is not None,
         "strict": False, "default_time": default_time,

@@ -153,7 +153,7 @@ class ReputationDB(_core.ReputationDB):
         strict = _flag(strict, "strict")
         column = _csv_column
         db = _core.ReputationDB._from_csv(
-            path, preset, _number_column(number), column("time", time), column("category", category),
+            path, _preset_name(preset), _number_column(number), column("time", time), column("category", category),
             column("source", source), column("not_spam", not_spam), delimiter,
             _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
             # Without an explicit region, a preset's own (ftc: US) holds.
@@ -275,7 +275,8 @@ class ReputationDB(_core.ReputationDB):
             else:
                 column = _csv_column
                 stats, read_in = builder.add_csv(
-                    paths, preset, _number_column(number), column("time", time), column("category", category),
+                    paths, _preset_name(preset), _number_column(number), column("time", time),
+                    column("category", category),
                     column("source", source), column("not_spam", not_spam), delimiter,
                     _core.DEFAULT_REGION if isinstance(region, _Unset) else region,
                     isinstance(region, _Unset) and preset is not None, strict, rejects, default_time, progress)
@@ -284,7 +285,7 @@ class ReputationDB(_core.ReputationDB):
                 raise no_time
             read_in = _core.DEFAULT_REGION if isinstance(region, _Unset) else region
             arrays, stats = _report_arrays(
-                _as_frame(reports), number=number or "number", time=frame_time,
+                _as_frame(reports), number="number" if number is None else number, time=frame_time,
                 category="category" if isinstance(category, _Unset) else category, source=source, not_spam=not_spam,
                 region=read_in, default_time=default_time)
             builder.add_arrays(*arrays)
@@ -553,6 +554,13 @@ def _flag(value: bool, name: str) -> bool:
     if isinstance(value, (bool, np.bool_)):
         return bool(value)
     raise TypeError(f"numrep: {name} must be True or False, got {type(value).__name__} {value!r}")
+
+
+def _preset_name(value: str | None) -> str | None:
+    """A CSV preset's name, or None (an int was pybind11's "Unable to cast ... to C++ type '?'")."""
+    if value is not None and not isinstance(value, str):
+        raise TypeError(f"numrep: preset must be a preset's name (str) or None, got {type(value).__name__} {value!r}")
+    return value
 
 
 def _number_column(value: str | None) -> str | None:

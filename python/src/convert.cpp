@@ -160,8 +160,7 @@ std::string default_region_code() { return std::string(default_region().code());
 region region_of(const py::handle& code, std::string_view text) {
     if (code.is_none()) return region::none();
     if (!py::isinstance<py::str>(code))
-        throw py::type_error("numrep: region must be a str such as \"VN\" or None, got " + type_name(code) + " (" +
-                             repr_of(code) + ")");
+        throw py::type_error("numrep: region must be a str such as \"VN\" or None, got " + type_name(code));
     const std::string region_text = utf8_of(code);
     if (const auto found = region::find(region_text)) return *found;
     // ParseError.value stays None: the region is at fault, not the value (which some callers have

@@ -396,7 +396,7 @@ def test_regions_are_checked_whatever_the_values() -> None:
         call(np.array("VN"))  # one region, as "VN"
         with pytest.raises(TypeError, match="region must be a str .* per value, got float"):  # named the value's type
             call(2.5)
-    with pytest.raises(TypeError, match=r"region must be a str such as \"VN\" or None, got float \(2.5\)"):
+    with pytest.raises(TypeError, match=r"region must be a str such as \"VN\" or None, got float"):
         numrep.parse("0912345678", region=2.5)
     assert numrep.parse_many(["0912345678"], region=np.array("VN")).tolist() == [84912345678]
 

@@ -161,6 +161,10 @@ def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_pat
         numrep.dask.build(dd.from_pandas(frame, npartitions=2), None, client=client)
     with pytest.raises(ValueError, match="path is empty"):
         numrep.dask.check(dd.from_pandas(frame["number"], npartitions=2), "")
+    reports_csv = tmp_path / "r.csv"
+    frame.to_csv(reports_csv, index=False)
+    with pytest.raises(TypeError, match="number must be a column name \\(str\\) or None, got float 3.7"):
+        numrep.dask.build(str(reports_csv), tmp_path / "x", number=3.7, client=client)  # was a worker's RuntimeError
     with pytest.raises(TypeError, match="client must be a distributed.Client, got int"):
         numrep.dask.build(dd.from_pandas(frame, npartitions=2), tmp_path / "x", client=3)
     assert not (tmp_path / "x").exists()

@@ -105,6 +105,11 @@ def test_wrong_kinds_of_arguments_are_refused_by_name(tmp_path) -> None:
         with pytest.raises(error, match=message):
             numrep.ReputationDB.build(frame, tmp_path / "built", shards=shards, category=None)
     assert not (tmp_path / "built").exists()
+    with pytest.raises(TypeError, match="preset must be a preset's name \\(str\\) or None, got int 3"):
+        numrep.ReputationDB.from_csv(csv_path, preset=3)
+    # A frame's column labels need not be str: 0 is a name, not "no name" ("number" was read instead).
+    labelled = pd.DataFrame({0: ["0912345678"], 1: ["2021-03-01"]})
+    assert len(numrep.ReputationDB.build(labelled, tmp_path / "labels", number=0, time=1, category=None)) == 1
     with pytest.raises(TypeError, match="db must be a ReputationDB .*, got str"):
         frame["number"].numrep.check(str(tmp_path / "db"))
     # Flags are True or False (numpy.bool_ too), not any truthy value.
