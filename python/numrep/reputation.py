@@ -197,9 +197,7 @@ class ReputationDB(_core.ReputationDB):
         from ._ingest import _read_parquet, expand_inputs
 
         strict = _flag(strict, "strict")
-        if isinstance(batch_rows, bool) or not isinstance(batch_rows, numbers.Integral):  # 2.5 was taken
-            raise TypeError(f"numrep: batch_rows must be a whole number of rows, got {type(batch_rows).__name__} "
-                            f"{batch_rows!r}")
+        batch_rows = _whole_number(batch_rows, "batch_rows", " of rows")
         if batch_rows < 1:
             raise ValueError(f"numrep: batch_rows must be at least 1, got {batch_rows}")
         # A bad half-life or region is said before the files are read, not after (an empty build).
@@ -556,18 +554,22 @@ def _flag(value: bool, name: str) -> bool:
     raise TypeError(f"numrep: {name} must be True or False, got {type(value).__name__} {value!r}")
 
 
-def _preset_name(value: str | None) -> str | None:
-    """A CSV preset's name, or None (an int was pybind11's "Unable to cast ... to C++ type '?'")."""
+def _str_or_none(value: object, name: str, what: str = "a column name") -> str | None:
+    """`value` unless it is neither a str nor None: then a TypeError naming `name` (the compiled
+    reader's binding said "Unable to cast ... to C++ type '?'")."""
     if value is not None and not isinstance(value, str):
-        raise TypeError(f"numrep: preset must be a preset's name (str) or None, got {type(value).__name__} {value!r}")
+        raise TypeError(f"numrep: {name} must be {what} (str) or None, got {type(value).__name__} {value!r}")
     return value
+
+
+def _preset_name(value: str | None) -> str | None:
+    """A CSV preset's name, or None."""
+    return _str_or_none(value, "preset", "a preset's name")
 
 
 def _number_column(value: str | None) -> str | None:
     """The CSV reader's number column: None for the default (or the preset's), else a name."""
-    if value is not None and not isinstance(value, str):  # pybind11 said "Unable to cast ... to C++ type '?'"
-        raise TypeError(f"numrep: number must be a column name (str) or None, got {type(value).__name__} {value!r}")
-    return value
+    return _str_or_none(value, "number")
 
 
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:
@@ -575,11 +577,17 @@ def _csv_column(name: str, value: str | _Unset | None) -> str | None:
     preset's) mapping, "" leaves the field out, a name maps it (and must be in the header)."""
     if isinstance(value, _Unset):
         return None
-    if value is not None and not isinstance(value, str):  # pybind11 said "Unable to cast ... to C++ type '?'"
-        raise TypeError(f"numrep: {name} must be a column name (str) or None, got {type(value).__name__} {value!r}")
+    _str_or_none(value, name)
     if value == "":
         raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
     return "" if value is None else value
+
+
+def _whole_number(value: Any, name: str, unit: str = "") -> int:
+    """An int argument (NumPy's too), never a bool or a float: 2.5 and True were taken."""
+    if isinstance(value, bool) or not isinstance(value, numbers.Integral):
+        raise TypeError(f"numrep: {name} must be a whole number{unit}, got {type(value).__name__} {value!r}")
+    return int(value)
 
 
 def _shard_count(shards: int | None) -> int | None:
@@ -587,11 +595,10 @@ def _shard_count(shards: int | None) -> int | None:
     by a Dask build, True as 1, and "x" failed inside a comparison)."""
     if shards is None:
         return None
-    if isinstance(shards, bool) or not isinstance(shards, numbers.Integral):
-        raise TypeError(f"numrep: shards must be a whole number, got {type(shards).__name__} {shards!r}")
+    shards = _whole_number(shards, "shards")
     if not 1 <= shards <= 16384:
         raise ValueError(f"numrep: shards must be from 1 to 16384, got {shards}")
-    return int(shards)
+    return shards
 
 
 _SIZE_UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30, "T": 1 << 40, "P": 1 << 50}
