@@ -408,6 +408,51 @@ TEST_CASE("every country's dead state matches no general pattern", "[world][data
     REQUIRE_FALSE(matches_general(vn, 0, "0912345678", 10));
 }
 
+// general_match answers from first_digits_by_code when a number's first digit kills the walk;
+// it must answer as the walk does for every region, on every digit string of up to 4 digits and
+// random longer ones, matched or not.
+TEST_CASE("general_match's first-digit table answers as the walk does, for every region", "[world][data]") {
+    using numrep::detail::digit_span;
+    std::mt19937_64 random(20261207);
+    std::size_t compared = 0, matched = 0, told_by_table = 0;
+    std::string first_difference;
+    const auto compare = [&](const numrep::detail::world::metadata_row& row, const std::string& digits) {
+        const digit_span s{digits.data(), static_cast<int>(digits.size())};
+        const bool expected = numrep::detail::general_match_walk(row, s);
+        if (numrep::detail::general_match(row, s) != expected && first_difference.empty())
+            first_difference = std::string(row.region) + " on \"" + digits + "\": the walk says " +
+                               (expected ? "match" : "no match");
+        ++compared;
+        matched += expected ? 1U : 0U;
+        if (!digits.empty() && ((unsigned{numrep::detail::world::first_digits_by_code[row.country_code]} >>
+                                 static_cast<unsigned>(digits[0] - '0')) &
+                                1U) == 0)
+            ++told_by_table;
+    };
+    for (const auto& row : numrep::detail::world::metadata) {
+        std::string digits;
+        for (int length = 0; length <= 4; ++length)
+            for (int value = 0, end = static_cast<int>(numrep::detail::pow10[static_cast<std::size_t>(length)]);
+                 value < end; ++value) {
+                digits.assign(static_cast<std::size_t>(length), '0');
+                for (int k = length - 1, v = value; k >= 0; --k, v /= 10)
+                    digits[static_cast<std::size_t>(k)] = static_cast<char>('0' + v % 10);
+                compare(row, digits);
+            }
+        for (int trial = 0; trial < 300; ++trial) {
+            digits.resize(5 + random() % 13);
+            for (auto& d : digits) d = static_cast<char>('0' + random() % 10);
+            compare(row, digits);
+        }
+    }
+    CHECK(first_difference == "");
+    CHECK(compared > 2'000'000);
+    CHECK(matched > 10'000);         // numbers that match are among them
+    CHECK(told_by_table > 100'000);  // and the table answers many that do not
+    // Vietnam: no national number starts with 0, so a trunk prefix is told by the table.
+    CHECK((numrep::detail::world::first_digits_by_code[84] & 1U) == 0);
+}
+
 // match_prefix_end is match_prefix without the groups, with its own loop for paths of digit
 // steps alone, and prefix_end compares the digits of a set the generator found to be one string
 // of them: both must find the same end as match_prefix for every prefix set (international and

@@ -110,6 +110,24 @@ constexpr std::uint32_t walk_state(const country_row& country, const char* digit
     return state;
 }
 
+// Bit d: a walk of the code's automaton outlives a first digit d (every bit where its start
+// state jumps over a run of digits unread, or takes every digit to itself); 0 for an unassigned
+// code. A number written with its trunk prefix ("0912...") starts with a digit no national
+// number of its country starts with: general_match answers it from here, without the walk.
+inline constexpr std::array<std::uint16_t, 1000> first_digits_by_code = [] {
+    std::array<std::uint16_t, 1000> bits{};
+    for (const auto& country : countries) {
+        const std::uint32_t row = (country.first_state + 1) * row_width;
+        if (u16_at(transitions, row + 10) != 0) {  // a chain, or absorbing
+            bits[country.code] = 0x3FF;
+            continue;
+        }
+        for (unsigned d = 0; d < 10; ++d)
+            if (u16_at(transitions, row + d) != 0) bits[country.code] |= static_cast<std::uint16_t>(1U << d);
+    }
+    return bits;
+}();
+
 // The end state's tag set after reading `digits` from the country's start state.
 constexpr std::uint16_t walk(const country_row& country, const char* digits, int count) noexcept {
     return u16_at(state_tagsets, country.first_state + walk_state(country, digits, count));
