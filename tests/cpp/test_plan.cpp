@@ -7,6 +7,7 @@
 #include <random>
 #include <string>
 #include <system_error>
+#include <vector>
 
 #include "catch.hpp"
 #include "test_support.hpp"
@@ -209,6 +210,62 @@ TEST_CASE("lookup agrees with a naive longest-prefix scan on random keys", "[pla
         if (info.valid && info.type == number_type::fixed_line) CHECK(number->national_length() == 10);
         if (info.carrier_id != 0) CHECK(vn().carriers()[info.carrier_id] == info.carrier);
     }
+}
+
+// A lookup takes its first steps down the prefix tree from a table (first_steps_): keys of every
+// length, under prefixes of every depth and beside them (where the walk ends before the table's
+// depth, at it, or after it), must get the deepest prefix's name, as a naive scan finds it.
+TEST_CASE("lookup finds the deepest prefix of every length, as a naive scan does", "[plan]") {
+    const std::vector<std::string> prefixes = {"7",        "79",  "791",  "7912",  "79123",  "791234",
+                                               "84",       "849", "8491", "84912", "849123", "8491234",
+                                               "84912345", "843", "8430", "880",   "8801",   "88017",
+                                               "880171",   "1",   "12",   "120",   "1202",   "12025"};
+    std::string lines;
+    for (const auto& p : prefixes) lines += p + "|c" + p + "\n";
+    numrep::numbering_plan plan;
+    plan.load_carrier_data(lines);
+    const auto naive = [&](const std::string& digits) {
+        std::string best;
+        for (const auto& p : prefixes)
+            if (digits.starts_with(p) && p.size() > best.size()) best = p;
+        return best.empty() ? std::string() : "c" + best;
+    };
+    std::mt19937_64 rng(20261207);
+    std::string first_difference;
+    std::size_t checked = 0;
+    const auto check = [&](const numrep::numbering_plan& with, const std::string& digits) {
+        const auto got = std::string(with.lookup(std::stoull(digits)).carrier);
+        if (got != naive(digits) && first_difference.empty())
+            first_difference = digits + ": " + got + ", the naive scan " + naive(digits);
+        ++checked;
+    };
+    for (const auto& p : prefixes)
+        for (std::size_t length = p.size(); length <= 15; ++length)
+            for (int trial = 0; trial < 200; ++trial) {
+                std::string digits = p;
+                while (digits.size() < length) digits += static_cast<char>('0' + rng() % 10);
+                check(plan, digits);
+            }
+    for (int trial = 0; trial < 100000; ++trial) {  // random keys of any length
+        std::string digits(1, static_cast<char>('1' + rng() % 9));
+        const std::size_t length = 1 + rng() % 15;
+        while (digits.size() < length) digits += static_cast<char>('0' + rng() % 10);
+        check(plan, digits);
+    }
+    // A copy answers alike; one given a prefix where the walk used to end within the table's
+    // depth ("8429": it ended at "84") makes its table again.
+    numrep::numbering_plan more = plan;
+    for (const auto& digits : {"849123456", "84912345678", "7912345", "12025550123", "8801712345", "849"})
+        check(more, digits);
+    more.load_carrier_data("8429|c8429\n");
+    CHECK(more.lookup(84291234567ULL).carrier == "c8429");
+    CHECK(more.lookup(842ULL).carrier == "c84");
+    CHECK(plan.lookup(84291234567ULL).carrier == "c84");
+    CHECK(first_difference == "");
+    CHECK(checked > 150000);
+    CHECK(plan.lookup(84912345678ULL).carrier == "c84912345");
+    CHECK(plan.lookup(849ULL).carrier == "c849");
+    CHECK(plan.lookup(8ULL).carrier.empty());
 }
 
 TEST_CASE("a copied plan answers on its own after the original is gone", "[plan]") {
