@@ -446,6 +446,23 @@ TEST_CASE("general_match's first-digit table answers as the walk does, for every
         }
     }
     CHECK(first_difference == "");
+    // And the table itself: a bit is clear only where the start state takes that digit to the
+    // dead state, so that every walk of a number starting with it dies there (the sample above
+    // reaches few of the numbers that match: a wrong bit could hide from it).
+    std::size_t clear_bits = 0;
+    for (const auto& country : numrep::detail::world::countries) {
+        using namespace numrep::detail::world;
+        const std::uint32_t start = (country.first_state + 1) * row_width;
+        for (unsigned d = 0; d < 10; ++d) {
+            if (((unsigned{first_digits_by_code[country.code]} >> d) & 1U) != 0) continue;
+            ++clear_bits;
+            INFO("country code " << country.code << ", first digit " << d);
+            const char digit = static_cast<char>('0' + d);
+            CHECK(u16_at(transitions, start + 10) == 0);  // no chain or absorbing start state
+            CHECK(walk_state(country, &digit, 1) == 0);
+        }
+    }
+    CHECK(clear_bits > 500);
     CHECK(compared > 2'000'000);
     CHECK(matched > 10'000);         // numbers that match are among them
     CHECK(told_by_table > 100'000);  // and the table answers many that do not

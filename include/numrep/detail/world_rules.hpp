@@ -112,8 +112,8 @@ constexpr std::uint32_t walk_state(const country_row& country, const char* digit
 
 // Bit d: a walk of the code's automaton outlives a first digit d (every bit where its start
 // state jumps over a run of digits unread, or takes every digit to itself); 0 for an unassigned
-// code. A number written with its trunk prefix ("0912...") starts with a digit no national
-// number of its country starts with: general_match answers it from here, without the walk.
+// code. In most countries a number written with its trunk prefix ("0912...") starts with a
+// digit no national number starts with: general_match answers it from here, without the walk.
 inline constexpr std::array<std::uint16_t, 1000> first_digits_by_code = [] {
     std::array<std::uint16_t, 1000> bits{};
     for (const auto& country : countries) {
@@ -305,7 +305,8 @@ constexpr path_match match_prefix(std::uint16_t first, std::uint16_t count, cons
                                                 const char* digits, int n) noexcept {
     if (literal.empty()) return match_prefix_end_out_of_line(first, count, digits, n);
     const auto length = static_cast<int>(literal.size());
-    // The first digit decides nearly always ("00" against "0912...": the second).
+    // A number that does not start with the prefix's first digit ("849..." against "00") is told
+    // without the loop.
     if (length > n || digits[0] != literal[0]) return -1;
     for (int i = 1; i < length; ++i)
         if (digits[i] != literal[static_cast<std::size_t>(i)]) return -1;
