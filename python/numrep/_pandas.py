@@ -303,7 +303,8 @@ class NumrepSeriesAccessor:
     def check(self, db: ReputationDB, *, now: Any = None, region: Any = _DB_REGION) -> pd.DataFrame:
         """Verdicts from `db` (check_many(as_frame=True)'s columns) as of `now` (any time form, or
         "latest"); national forms in `region` (None: international forms only), by default the
-        database's own. Rows whose value is no number are <NA> throughout; ``attrs["as_of"]``
+        database's own. Rows whose value is no number are missing throughout: <NA>, but NaN in the
+        categorical level (pandas' categories hold no <NA>) and NaT in the times; ``attrs["as_of"]``
         holds the time."""
         import pandas as pd
 

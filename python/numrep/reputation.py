@@ -409,7 +409,8 @@ class ReputationDB(_core.ReputationDB):
         TYPE_NAMES, carrier into carrier_names(), region (the area) into region_names(), region_code into
         region_codes(), as lookup_many gives them; counts as an (n, 8)
         array in CATEGORY_NAMES order), or a pandas DataFrame with readable columns when
-        as_frame=True (its ``attrs["as_of"]`` holds the time the verdicts are as of). `now` takes
+        as_frame=True (its ``attrs["as_of"]`` holds the time the verdicts are as of; from a pandas
+        Series, its index is the Series' index, so that it aligns with the Series' frame). `now` takes
         what check's does, "latest" included. National forms are read in ``db.region`` unless
         `region` says otherwise. Arrow, polars and Arrow-backed pandas columns of strings are read
         in place. Releases the GIL. Numbers reported after a `now` you give get verdicts that
@@ -432,6 +433,12 @@ class ReputationDB(_core.ReputationDB):
         if not as_frame:
             return columns
         frame = _verdict_frame(columns)
+        # A pandas Series' rows keep their labels: assigned back to its frame (`df["level"] =
+        # db.check_many(df["caller"], as_frame=True)["level"]`), a fresh 0..n-1 index aligned the
+        # verdicts with other rows wherever the frame's labels were not 0..n-1 in order.
+        index = _pandas_index(numbers)
+        if index is not None:
+            frame.index = index
         frame.attrs["as_of"] = datetime.datetime.fromtimestamp(as_of_seconds, datetime.timezone.utc)
         return frame
 
@@ -1109,6 +1116,14 @@ def _as_frame(reports: Any) -> Any:
     return pd.DataFrame(list(reports))
 
 
+
+
+def _pandas_index(numbers: Any) -> Any:
+    """The index of a pandas Series (None for anything else), without importing pandas."""
+    if type(numbers).__module__.split(".")[0] != "pandas":
+        return None
+    index = getattr(numbers, "index", None)
+    return index if index is not None and len(index) == len(numbers) else None
 
 
 def _verdict_frame(columns: Columns) -> pd.DataFrame:

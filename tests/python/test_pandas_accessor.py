@@ -401,3 +401,27 @@ def test_whole_decimals_arrow_non_text_and_sparse_columns() -> None:
     assert sparse.numrep.parse().tolist() == [84912345678, pd.NA]
     text = pd.Series(["0912345678", None], dtype=pd.ArrowDtype(pa.dictionary(pa.int32(), pa.string())))
     assert text.numrep.parse().tolist() == [84912345678, pd.NA]  # a dictionary of text is still text
+
+
+def test_check_many_as_frame_keeps_a_series_index_so_that_it_aligns(column: pd.Series) -> None:
+    # A fresh 0..n-1 index put the verdicts on other rows when assigned back to a frame whose
+    # labels were not 0..n-1 in order (after sort_values, or any filter).
+    reports = pd.DataFrame({"number": ["0912345678"] * 3, "time": ["2021-03-01"] * 3, "category": ["scam"] * 3})
+    db = numrep.ReputationDB.from_frame(reports)
+    calls = pd.DataFrame({"caller": column.iloc[::-1]})  # labels 15, 14, ..., 10
+    frame = db.check_many(calls["caller"], now="latest", as_frame=True)
+    assert list(frame.index) == list(calls.index)
+    calls["reports"] = frame["reports"]
+    assert calls.loc[10, "reports"] == 3 and calls.loc[15, "reports"] == 0
+    # Arrays and lists have no labels: 0..n-1, as before.
+    assert list(db.check_many(list(VALUES), now="latest", as_frame=True).index) == list(range(len(VALUES)))
+
+
+def test_check_rows_that_are_no_number_are_missing_in_every_column() -> None:
+    # The documented missing values: <NA>, NaN in the categorical level, NaT in the times.
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2021-03-01"], "category": ["scam"]}))
+    frame = pd.Series(["0912345678", "call me"], index=["a", "b"]).numrep.check(db, now="latest")
+    assert frame.loc["b"].isna().all()
+    assert isinstance(frame["level"].dtype, pd.CategoricalDtype)
+    assert frame.loc["b", "reports"] is pd.NA and pd.isna(frame.loc["b", "level"])
+    assert frame.loc["b", "first_seen"] is pd.NaT
