@@ -64,8 +64,9 @@ inline void check_category(report_category category, std::string_view who, std::
 // combining class, as normalization does), so that the order they were typed in does not
 // matter either: Unikey's composite mode writes "ộ" as "ô" and a dot below, whose NFD has the
 // dot first. The accents stay: without them, other words match keywords ("tham gia danh
-// sách", to join a list, holds "gia danh"; "loạn", chaos, holds "loan"). Other characters and
-// malformed bytes are kept as they are.
+// sách", to join a list, holds "gia danh"; "loạn", chaos, holds "loan"). White space of any kind
+// (detail::is_space: a no-break space, a line break) is a space. Other characters and malformed
+// bytes are kept as they are.
 inline std::string fold_category_name(std::string_view name) {
     std::string folded;
     folded.reserve(name.size() + name.size() / 2);
@@ -99,7 +100,9 @@ inline std::string fold_category_name(std::string_view name) {
     for (std::size_t pos = 0; pos < name.size();) {
         const decoded d = decode_at(name, pos);
         const char32_t c = d.code_point;
-        if (c < 0x80 || (c >= 0xFF01 && c <= 0xFF5E)) {  // ASCII, full-width ASCII
+        if (is_space(c)) {  // a no-break space from a web page, a line break: a space between words
+            append_base(" ");
+        } else if (c < 0x80 || (c >= 0xFF01 && c <= 0xFF5E)) {  // ASCII, full-width ASCII
             const char32_t ascii = c < 0x80 ? c : c - 0xFF01 + '!';
             const char lower = static_cast<char>(ascii >= 'A' && ascii <= 'Z' ? ascii + ('a' - 'A') : ascii);
             append_base(std::string_view(&lower, 1));

@@ -97,6 +97,12 @@ TEST_CASE("category keywords match written with hyphens, underscores, slashes or
     CHECK(numrep::classify_category("debt_collection") == report_category::debt_collection);
     CHECK(numrep::classify_category("Debt-collection") == report_category::debt_collection);  // the keyword "debt"
     CHECK(numrep::classify_category("ring") == report_category::other);
+    // White space of other kinds between the words: a no-break space (web pages), a line
+    // break, an ideographic space. They were "other".
+    CHECK(numrep::classify_category("hang\u00A0up") == report_category::silent);
+    CHECK(numrep::classify_category("l\u1EEBa\u00A0\u0111\u1EA3o") == report_category::scam);  // lừa đảo
+    CHECK(numrep::classify_category("one\nring") == report_category::silent);
+    CHECK(numrep::classify_category("robo\u3000call") == report_category::robocall);
 }
 
 TEST_CASE("category keywords match in any case, composed or decomposed, never without their accents", "[reputation]") {
