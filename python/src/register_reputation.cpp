@@ -396,8 +396,34 @@ void add_arrays(Builder& builder, const column<std::uint64_t>& keys, const colum
 
 // A database_builder and what it was told: the Python class _Builder.
 struct builder_holder {
-    std::unique_ptr<database_builder> builder;
+    // Shared with the call using it: close() from another thread lets go of it, and the call,
+    // which runs without the GIL, keeps it until it returns (close() freed it under a running
+    // add_csv: a crash).
+    std::shared_ptr<database_builder> builder;
+    bool busy = false;  // a call is using the builder (set and cleared with the GIL held)
     database_build_options options;
+};
+
+// The builder for one call, marked busy until the call returns: the calls release the GIL, and
+// two of them at once from two threads would change it together.
+class builder_use {
+public:
+    explicit builder_use(builder_holder& h) : holder_(h) {
+        if (!h.builder) throw py::value_error("numrep: this builder has finished or was closed");
+        if (h.busy)
+            throw py::value_error("numrep: this builder is in use by another thread (its calls run one at a time)");
+        builder_ = h.builder;
+        h.busy = true;
+    }
+    builder_use(const builder_use&) = delete;
+    builder_use& operator=(const builder_use&) = delete;
+    ~builder_use() { holder_.busy = false; }
+    database_builder& operator*() const noexcept { return *builder_; }
+    database_builder* operator->() const noexcept { return builder_.get(); }
+
+private:
+    builder_holder& holder_;
+    std::shared_ptr<database_builder> builder_;
 };
 
 // A shard's manifest entry as Python sees it: (first_key, last_key, numbers, (records name, size,
@@ -521,7 +547,7 @@ void register_scale(py::module_& m) {
                  h.options.shards = shards;
                  h.options.default_region = region_of(region_code);
                  if (!temp_dir.is_none()) h.options.temp_dir = path_of(temp_dir, "temp_dir");
-                 h.builder = std::make_unique<database_builder>(path_of(path), h.options);
+                 h.builder = std::make_shared<database_builder>(path_of(path), h.options);
                  return h;
              }),
              py::arg("path"), py::arg("half_life_days") = 90.0, py::arg("bloom_fpr") = 0.001, py::arg("memory") = 0,
@@ -531,8 +557,8 @@ void register_scale(py::module_& m) {
             [](builder_holder& h, const column<std::uint64_t>& keys, const column<std::int64_t>& times,
                const column<std::int64_t>& category_codes, const std::vector<std::string>& category_names,
                const column<std::int64_t>& sources, const column<bool>& not_spam) {
-                if (!h.builder) throw py::value_error("numrep: this builder has finished");
-                add_arrays(*h.builder, keys, times, category_codes, category_names, sources, not_spam);
+                const builder_use builder(h);
+                add_arrays(*builder, keys, times, category_codes, category_names, sources, not_spam);
             },
             py::arg("keys"), py::arg("times"), py::arg("category_codes"), py::arg("category_names"), py::arg("sources"),
             py::arg("not_spam"),
@@ -544,10 +570,10 @@ void register_scale(py::module_& m) {
                const column_arg& delimiter, const region_arg& region_code, bool keep_preset_region, bool strict,
                const path_or_none_arg& rejects, const optional_time_arg& default_time,
                const typed<names::progress>& progress) {
-                if (!h.builder) throw py::value_error("numrep: this builder has finished");
-                auto [stats, read_in] = read_csv_into(*h.builder, paths, preset, number, time, category, source,
-                                                      not_spam, delimiter, region_code, keep_preset_region, strict,
-                                                      rejects, default_time, progress);
+                const builder_use builder(h);
+                auto [stats, read_in] = read_csv_into(*builder, paths, preset, number, time, category, source, not_spam,
+                                                      delimiter, region_code, keep_preset_region, strict, rejects,
+                                                      default_time, progress);
                 return typed<names::csv_stats>(
                     py::make_tuple(stats, read_in.is_none() ? py::object(py::none())
                                                             : py::object(py::str(std::string(read_in.code())))));
@@ -560,21 +586,21 @@ void register_scale(py::module_& m) {
         .def(
             "add_records",
             [](builder_holder& h, const column<std::uint64_t>& keys, const column<std::uint32_t>& records) {
-                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                const builder_use builder(h);
                 py::list pieces;
                 pieces.append(py::make_tuple(keys, records));  // one piece: checked and merged as any
                 const auto [k, r] = merge_pieces(pieces, h.options.config);
                 py::gil_scoped_release unlocked;
-                for (std::size_t i = 0; i < k.size(); ++i) h.builder->add_record(k[i], r[i]);
+                for (std::size_t i = 0; i < k.size(); ++i) builder->add_record(k[i], r[i]);
             },
             py::arg("keys"), py::arg("records"), "Whole records (keys sorted, records (n, 13) uint32), merged in.")
         .def(
             "finish",
             [](builder_holder& h, const region_arg& region_code) {
-                if (!h.builder) throw py::value_error("numrep: this builder has finished");
+                const builder_use builder(h);
                 const region recorded = region_of(region_code);  // with the GIL: it reads a str
                 // Finished or failed, the builder is done: its records are gone either way.
-                const std::unique_ptr<database_builder> builder = std::move(h.builder);
+                h.builder.reset();
                 database_build_summary summary;
                 {
                     py::gil_scoped_release unlocked;

@@ -114,7 +114,7 @@ def test_bad_budgets_and_shard_counts_are_refused(tmp_path: Path) -> None:
         numrep.ReputationDB.build(frame, tmp_path / "db", memory=True)  # type: ignore[arg-type]
     builder = numrep._core._Builder(tmp_path / "once.db")
     builder.finish("VN")
-    with pytest.raises(ValueError, match="this builder has finished"):
+    with pytest.raises(ValueError, match="this builder has finished or was closed"):
         builder.finish("VN")
     publication = numrep._core._Publication(tmp_path / "pub.db", 90.0, 0.001, "VN")
     publication.close()
@@ -178,3 +178,30 @@ def test_a_failed_build_removes_its_spill_folder_while_its_traceback_lives(big: 
         numrep.ReputationDB.build(csv_path, tmp_path / "db", memory="16M", progress=stop_after_a_spill)
     assert raised.value.__traceback__ is not None  # kept, as a notebook keeps it
     assert not list(tmp_path.glob("db.build-*"))
+
+
+def test_the_private_builder_closed_or_called_again_while_a_call_reads_is_safe(tmp_path: Path) -> None:
+    # close() while add_csv ran (it reads without the GIL; another thread can call) freed the
+    # builder under it: a segmentation fault (helper 136). Called here from add_csv's progress
+    # callback, at a moment it is surely reading: the call keeps the builder to its end, and a
+    # second call meanwhile is refused rather than changing it at the same time.
+    rows = ["number,time,category"] + [f"09{i:08d},2024-05-01,scam" for i in range(200_000)]
+    (tmp_path / "reports.csv").write_text("\n".join(rows) + "\n")
+    builder = numrep._core._Builder(tmp_path / "db")
+    refusals: list[str] = []
+
+    def progress(rows: int, bad: int, done: int, total: int) -> None:
+        try:
+            builder.add_records(np.zeros(0, dtype=np.uint64), np.zeros((0, 13), dtype=np.uint32))
+        except ValueError as e:
+            refusals.append(str(e))
+        builder.close()
+
+    stats, _ = builder.add_csv(str(tmp_path / "reports.csv"), None, None, None, None, None, None, None, "VN", False,
+                               False, None, None, progress)
+    assert stats["good"] == 200_000
+    # The first progress report finds it in use; the later ones, closed.
+    assert "in use by another thread" in refusals[0]
+    assert len(refusals) > 1 and all("finished or was closed" in r for r in refusals[1:])
+    with pytest.raises(ValueError, match="finished or was closed"):
+        builder.finish("VN")
