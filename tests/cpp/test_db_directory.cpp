@@ -747,3 +747,38 @@ TEST_CASE("overlapping saves of one database leave its newest state published", 
     CHECK(published_numbers() == before + 1);  // was `before`: the first's state, taken before the lock
     CHECK(numrep::reputation_db::open(dir, {}).find(84911111111ULL).has_value());
 }
+
+TEST_CASE("a child forked while a save holds the directory's lock does not hold it", "[db][directory]") {
+    // The lock belongs to the open file, which a fork shares: a child that kept its copy open
+    // held every later writer of the database (its parent's too) off until it exited, and
+    // multiprocessing's fork workers live as long as their pool. The child closes its copy.
+    const auto dir = fresh_dir("fork_during_save");
+    auto db = make_db(3);
+    static bool forked = false;
+    static int child_exit = -1;
+    forked = false;
+    child_exit = -1;
+    directory::fault_hook = [](std::string_view step) {
+        if (step != "compacted" || forked) return;  // the lock is held from before this step
+        forked = true;
+        const pid_t pid = ::fork();
+        if (pid == 0) {  // exits 1 if a file named "lock" is open here
+            int lock_open = 0;
+            std::error_code error;
+            for (const auto& fd : fs::directory_iterator("/proc/self/fd", error))
+                if (std::error_code e; fs::read_symlink(fd.path(), e).filename() == "lock" && !e) lock_open = 1;
+            ::_exit(error ? 2 : lock_open);
+        }
+        int status = 0;
+        while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+        }
+        child_exit = WIFEXITED(status) ? WEXITSTATUS(status) : 100;
+    };
+    db.save(dir);
+    directory::fault_hook = nullptr;
+    REQUIRE(forked);
+    CHECK(child_exit == 0);
+    CHECK(what_opens(dir) == fingerprint(db));
+    db.save(dir);  // the parent's lock went with its own save: it takes it again
+    fs::remove_all(dir);
+}

@@ -27,6 +27,7 @@
 
 #include <dirent.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <sys/file.h>
 #include <sys/random.h>
 #include <sys/stat.h>
@@ -124,6 +125,23 @@ inline std::atomic<lock_wait_hook> on_lock_wait_interrupted{nullptr};
 using lock_busy_hook = void (*)(const std::filesystem::path& lock_path);
 inline std::atomic<lock_busy_hook> on_lock_busy{nullptr};
 
+// The lock files this process has open (fd + 1; 0: a free slot). A lock belongs to the open
+// file, which a fork shares between parent and child: a child forked while a writer of the
+// parent held a lock kept its copy open, and so held every later writer of the database (the
+// parent's too) off until it exited; multiprocessing's fork workers, started during a save, live
+// as long as their pool. A child closes its copies as it starts (close_lock_files_in_child);
+// the parent keeps the lock. More locks open at once than there are slots go unrecorded, and a
+// child forked at that moment keeps theirs.
+inline std::array<std::atomic<int>, 64> open_lock_files{};
+
+// pthread_atfork's child handler: only close(), which may be called there.
+inline void close_lock_files_in_child() noexcept {
+    for (auto& slot : open_lock_files) {
+        const int recorded = slot.exchange(0);
+        if (recorded != 0) ::close(recorded - 1);
+    }
+}
+
 // The exclusive lock writers hold on dir/lock. `wait` = false (readers cleaning up): take it
 // only if it exists and is free; no lock means "do not clean". The lock file is never followed
 // through a symbolic link and must be a regular file, so a hostile `lock` cannot make numrep
@@ -136,6 +154,8 @@ public:
         const std::filesystem::path path = dir / lock_name;
         const std::filesystem::path opened = dir_fd == AT_FDCWD ? path : std::filesystem::path(lock_name);
         const int flags = O_CLOEXEC | O_NOFOLLOW | O_NOCTTY | O_NONBLOCK | (wait ? O_RDWR | O_CREAT : O_RDONLY);
+        [[maybe_unused]] static const bool children_close_locks = ::pthread_atfork(nullptr, nullptr,
+                                                                                   &close_lock_files_in_child) == 0;
         do {
             fd_ = ::openat(dir_fd, opened.c_str(), flags, 0666);
         } while (fd_ < 0 && errno == EINTR);
@@ -143,10 +163,10 @@ public:
             if (wait) throw_file_error(errno, path, "cannot lock the database at");
             return;
         }
+        record_open();
         struct stat st{};
         if (::fstat(fd_, &st) != 0 || !S_ISREG(st.st_mode)) {
-            ::close(fd_);
-            fd_ = -1;
+            close_file();
             if (wait) throw_file_error(EINVAL, path, "cannot lock the database at (not a regular file)");
             return;
         }
@@ -155,8 +175,7 @@ public:
             try {
                 hook();
             } catch (...) {
-                ::close(fd_);
-                fd_ = -1;
+                close_file();
                 throw;
             }
         };
@@ -176,20 +195,41 @@ public:
         }
         if (result != 0) {
             const int error = errno;
-            ::close(fd_);
-            fd_ = -1;
+            close_file();
             if (wait) throw_file_error(error, path, "cannot lock the database at");
         }
     }
-    ~directory_lock() {
-        if (fd_ >= 0) ::close(fd_);  // closing releases the lock
-    }
+    ~directory_lock() { close_file(); }  // closing releases the lock
     directory_lock(const directory_lock&) = delete;
     directory_lock& operator=(const directory_lock&) = delete;
     bool held() const noexcept { return fd_ >= 0; }
 
 private:
+    void record_open() noexcept {
+        for (std::size_t i = 0; i < open_lock_files.size(); ++i) {
+            int free = 0;
+            if (open_lock_files[i].compare_exchange_strong(free, fd_ + 1)) {
+                slot_ = static_cast<int>(i);
+                return;
+            }
+        }
+    }
+    // Closes the file, unless a fork's child handler closed it already (this object is then a
+    // copy in the child, of a lock its parent held: the number may name another file by now).
+    void close_file() noexcept {
+        if (fd_ < 0) return;
+        bool closed_at_fork = false;
+        if (slot_ >= 0) {
+            int recorded = fd_ + 1;
+            closed_at_fork = !open_lock_files[static_cast<std::size_t>(slot_)].compare_exchange_strong(recorded, 0);
+        }
+        if (!closed_at_fork) ::close(fd_);
+        fd_ = -1;
+        slot_ = -1;
+    }
+
     int fd_ = -1;
+    int slot_ = -1;  // in open_lock_files, -1: not recorded
 };
 
 // 32 hex digits from the kernel's random source, naming a new database.
