@@ -782,3 +782,34 @@ TEST_CASE("a child forked while a save holds the directory's lock does not hold 
     db.save(dir);  // the parent's lock went with its own save: it takes it again
     fs::remove_all(dir);
 }
+
+TEST_CASE("a forked child's copy of a lock object leaves the child's own locks alone", "[db][directory]") {
+    // The child handler closes the inherited lock files; the objects themselves are copied too,
+    // and one destroyed in the child closed whatever had its descriptor number by then: the
+    // child's own lock of another database, taken since (same number, same slot).
+    const auto a_dir = fresh_dir("fork_lock_a"), b_dir = fresh_dir("fork_lock_b");
+    fs::create_directories(a_dir);
+    fs::create_directories(b_dir);
+    auto a = std::make_unique<directory::directory_lock>(a_dir, true);
+    REQUIRE(a->held());
+    const pid_t pid = ::fork();
+    if (pid == 0) {  // exits 0 if b's lock is still held after a's copy is gone
+        const directory::directory_lock b(b_dir, true);
+        a.reset();
+        const int other = ::open((b_dir / "lock").c_str(), O_RDONLY | O_CLOEXEC);
+        const bool b_still_held = other >= 0 && ::flock(other, LOCK_EX | LOCK_NB) != 0 && errno == EWOULDBLOCK;
+        ::_exit(b.held() && b_still_held ? 0 : 1);
+    }
+    int status = 0;
+    while (::waitpid(pid, &status, 0) < 0 && errno == EINTR) {
+    }
+    CHECK((WIFEXITED(status) && WEXITSTATUS(status) == 0));
+    // The parent's lock of a is still its own.
+    const int other = ::open((a_dir / "lock").c_str(), O_RDONLY | O_CLOEXEC);
+    REQUIRE(other >= 0);
+    CHECK(::flock(other, LOCK_EX | LOCK_NB) != 0);
+    ::close(other);
+    a.reset();
+    fs::remove_all(a_dir);
+    fs::remove_all(b_dir);
+}

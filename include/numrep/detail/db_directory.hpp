@@ -206,30 +206,31 @@ public:
 
 private:
     void record_open() noexcept {
+        owner_ = ::getpid();
         for (std::size_t i = 0; i < open_lock_files.size(); ++i) {
+            // The slot is set first: a child forked between the two steps keeps its copy open
+            // (as an unrecorded lock) rather than close a number the handler closed already.
+            slot_ = static_cast<int>(i);
             int free = 0;
-            if (open_lock_files[i].compare_exchange_strong(free, fd_ + 1)) {
-                slot_ = static_cast<int>(i);
-                return;
-            }
+            if (open_lock_files[i].compare_exchange_strong(free, fd_ + 1)) return;
         }
+        slot_ = -1;
     }
-    // Closes the file, unless a fork's child handler closed it already (this object is then a
-    // copy in the child, of a lock its parent held: the number may name another file by now).
+    // Closes the file, unless this object is a forked child's copy of a recorded lock: the child
+    // handler closed that one, and its number may name another file by now (one the child
+    // opened since, even another lock in the same slot: the slot's value cannot tell).
     void close_file() noexcept {
         if (fd_ < 0) return;
-        bool closed_at_fork = false;
-        if (slot_ >= 0) {
-            int recorded = fd_ + 1;
-            closed_at_fork = !open_lock_files[static_cast<std::size_t>(slot_)].compare_exchange_strong(recorded, 0);
-        }
-        if (!closed_at_fork) ::close(fd_);
+        const bool inherited = owner_ != ::getpid();
+        if (slot_ >= 0 && !inherited) open_lock_files[static_cast<std::size_t>(slot_)].store(0);
+        if (!(inherited && slot_ >= 0)) ::close(fd_);
         fd_ = -1;
         slot_ = -1;
     }
 
     int fd_ = -1;
-    int slot_ = -1;  // in open_lock_files, -1: not recorded
+    int slot_ = -1;      // in open_lock_files, -1: not recorded
+    ::pid_t owner_ = 0;  // the process that opened the file
 };
 
 // 32 hex digits from the kernel's random source, naming a new database.
