@@ -510,8 +510,12 @@ py::object numpy_of_column(const py::object& values, bool integers_refused = fal
     if (py::isinstance<py::array>(values)) return unmasked(values, integers_refused);
     if (!py::hasattr(values, "to_numpy")) return values;
     if (origin_of(values) == column_origin::pandas && py::hasattr(values, "dtype") &&
-        py::str(values.attr("dtype")).cast<std::string>() == "category")
-        return values.attr("astype")("object").attr("to_numpy")();  // to_numpy(dtype=object) makes the ints floats
+        py::str(values.attr("dtype")).cast<std::string>() == "category") {
+        // to_numpy(dtype=object) makes the ints floats. A Series' or an Index's astype gives its
+        // own kind, a bare pd.Categorical's a NumPy array already (which has no to_numpy).
+        const py::object objects = values.attr("astype")("object");
+        return py::isinstance<py::array>(objects) ? objects : objects.attr("to_numpy")();
+    }
     return values.attr("to_numpy")();
 }
 

@@ -86,3 +86,19 @@ def test_masked_entries_of_numpy_masked_arrays_are_missing_values() -> None:
     # Nothing masked: the data as it is.
     store = numrep.TrieStore.build(np.ma.array(np.ma.getdata(keys)), np.ma.array([1, 2], mask=[False, False]))
     assert store.get(84912345679) == 2
+
+
+def test_a_bare_pandas_categorical_is_read_as_its_series_is() -> None:
+    # Every batch call raised AttributeError ("'numpy.ndarray' object has no attribute
+    # 'to_numpy'"): a Categorical's astype(object) is a NumPy array already (helper 138).
+    values = ["0912345678", "nonsense", "0912345678", None, "+1 650 253 0000"]
+    bare, series = pd.Categorical(values), pd.Series(pd.Categorical(values))
+    assert np.array_equal(numrep.parse_many(bare), numrep.parse_many(series))
+    assert numrep.parse_many(bare).tolist()[0] == 84912345678
+    assert np.array_equal(numrep.lookup_many(bare)["carrier"], numrep.lookup_many(series)["carrier"])
+    db = numrep.ReputationDB.from_frame(pd.DataFrame({"number": ["0912345678"], "time": ["2024-05-01"],
+                                                      "category": ["scam"]}))
+    assert db.check_many(bare, now="latest")["reports"].tolist() == [1, 0, 1, 0, 0]
+    bloom = numrep.BloomFilter(100)
+    bloom.add_many(pd.Categorical(["0912345678", "+1 650 253 0000"]))
+    assert bloom.contains_many(pd.Categorical(["0912345678", "0987654321"])).tolist() == [True, False]
