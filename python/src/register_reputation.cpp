@@ -411,7 +411,7 @@ public:
     explicit builder_use(builder_holder& h) : holder_(h) {
         if (!h.builder) throw py::value_error("numrep: this builder has finished or was closed");
         if (h.busy)
-            throw py::value_error("numrep: this builder is in use by another thread (its calls run one at a time)");
+            throw py::value_error("numrep: this builder is in use by another call (its calls run one at a time)");
         builder_ = h.builder;
         h.busy = true;
     }
@@ -619,8 +619,9 @@ void register_scale(py::module_& m) {
             "returns counts: numbers, shards, runs spilled, bytes spilled.")
         .def(
             "close", [](builder_holder& h) { h.builder.reset(); },
-            "Gives up the build: its records and its spilled runs (the spill folder) go now, not when the object "
-            "does (a traceback that holds it, kept by a notebook, kept the folder on disk).");
+            "Gives up the build: its records and its spilled runs (the spill folder) go now (or when a call running "
+            "meanwhile returns), not when the object does (a traceback that holds it, kept by a notebook, kept the "
+            "folder on disk).");
 
     m.def(
         "_partial_records",

@@ -201,7 +201,7 @@ def test_the_private_builder_closed_or_called_again_while_a_call_reads_is_safe(t
                                False, None, None, progress)
     assert stats["good"] == 200_000
     # The first progress report finds it in use; the later ones, closed.
-    assert "in use by another thread" in refusals[0]
+    assert "in use by another call" in refusals[0]
     assert len(refusals) > 1 and all("finished or was closed" in r for r in refusals[1:])
     with pytest.raises(ValueError, match="finished or was closed"):
         builder.finish("VN")
