@@ -522,7 +522,7 @@ class _Builder:
         """
     def close(self) -> None:
         """
-        Gives up the build: its records and its spilled runs (the spill folder) go now, not when the object does (a traceback that holds it, kept by a notebook, kept the folder on disk).
+        Gives up the build: its records and its spilled runs (the spill folder) go now (or when a call running meanwhile returns), not when the object does (a traceback that holds it, kept by a notebook, kept the folder on disk).
         """
     def finish(self, region: str | None) -> dict[str, int]:
         """
