@@ -799,15 +799,15 @@ struct digit_buffer {
     constexpr digit_span span() const noexcept { return {d.data(), n}; }
 };
 
-// libphonenumber's matchNationalNumber against a region's general pattern. Most numbers that
-// do not match fail on their first digit (a trunk prefix): told by one table read, inline, the
-// walk's setup skipped (parse_keys over the Vietnamese benchmark corpus: 442 to 434
-// instructions a number, callgrind).
+// libphonenumber's matchNationalNumber against a region's general pattern, by the automaton.
 constexpr bool general_match_walk(const world::metadata_row& row, digit_span s) noexcept {
     if (!world::is_country(row.country_code)) return false;
     const auto& country = world::country(row.country_code);
     return world::matches_general(country, row.index_in_country, s.data(), s.n);
 }
+// The same answer. Most numbers that do not match fail on their first digit (a trunk prefix):
+// told by one table read, inline, the walk's setup skipped (parse_keys over the Vietnamese
+// benchmark corpus: 442 to 434 instructions a number, callgrind).
 [[gnu::always_inline]] constexpr bool general_match(const world::metadata_row& row, digit_span s) noexcept {
     if (s.n > 0 && row.country_code < world::first_digits_by_code.size() &&
         ((unsigned{world::first_digits_by_code[row.country_code]} >> static_cast<unsigned>(s[0] - '0')) & 1U) == 0)
