@@ -650,15 +650,31 @@ _NO_TIME_COLUMN = ("numrep: time=None leaves the report time out: give default_t
                    "(in the command line: --time '' with --default-time ISO)")
 
 
-def _for_time_reader(value: Any) -> Any:
+def _for_time_reader(value: Any, column: str) -> Any:
     """An object of a time column as the time reader (via its text) reads it as now= does: a
-    datetime as one in whole minutes of offset, a numpy.datetime64 as ISO 8601 text; anything
-    else as it is."""
+    datetime as one in whole minutes of offset, a numpy.datetime64 as ISO 8601 text, a float as
+    a float64 column reads it; anything else as it is."""
     if isinstance(value, datetime.datetime):
         return _in_whole_minutes(value)
     if isinstance(value, np.datetime64):
         return _datetime64_text(value)
+    if isinstance(value, (float, np.floating)):
+        return _float_time_text(value, column)
     return value
+
+
+def _float_time_text(value: float | np.floating[Any], column: str) -> Any:
+    """A float among the objects of a time column as the text of the second a float64 column
+    holds it for (floored, and clipped as there): its own text was no time to the reader when
+    in exponent form ("5e-05", "1e+16"). A float32 (or float16) refused as in a float32 column;
+    NaN and infinities left as they are (missing, and a bad time, as in a float column)."""
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        raise TypeError(f"numrep: time column {column!r} holds a {value.dtype.name} value ({value!r}), which "
+                        "cannot hold unix seconds to the second: give the times as int64, float64 or datetimes")
+    seconds = float(value)
+    if not math.isfinite(seconds):
+        return value
+    return str(math.floor(min(max(seconds, -2.0**62), 2.0**62)))
 
 
 def _in_whole_minutes(value: datetime.datetime) -> datetime.datetime:
@@ -762,7 +778,7 @@ def _cell_text(cell: Any) -> str:
     return cell.decode("utf-8", "surrogateescape") if isinstance(cell, (bytes, bytearray)) else str(cell)
 
 
-def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
+def _unix_times(column: Any, name: str) -> tuple[np.ndarray, np.ndarray]:
     """Unix seconds of a time column and which rows have no valid time. Numbers (and strings
     of digits) are unix seconds, as in CSV files; everything else is parsed as a date/time,
     naive ones as UTC."""
@@ -803,7 +819,7 @@ def _unix_times(column: Any) -> tuple[np.ndarray, np.ndarray]:
         if values.dtype == object and pd.api.types.infer_dtype(values, skipna=True) not in ("string", "empty", "bytes"):
             # Every value, missing ones too: pandas skips what it sees as missing, and then failed
             # on a NaT of a multiplied unit when putting it back.
-            values = values.map(_for_time_reader)
+            values = values.map(lambda v: _for_time_reader(v, name))
         texts = _text(values).astype(object).where(values.notna(), None).tolist()
         return _core._parse_times(texts)
     bad = parsed.isna().to_numpy()
@@ -959,7 +975,7 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         missing_time = np.ones(n, dtype=bool)
     else:
         _refuse_narrow_float_times(frame[time], time)
-        times, bad_time = _unix_times(frame[time])
+        times, bad_time = _unix_times(frame[time], time)
         # As in CSV ingestion: a report dated before 1970 or more than a day ahead is a bad row (the
         # one would have become 1970-01-01, the other would outweigh all real reports in the decayed
         # score), and the default time fills in missing times only, never bad ones.

@@ -1007,6 +1007,26 @@ def test_a_float_time_column_reads_alike_in_a_frame_and_in_the_csv_pandas_writes
         assert by_csv.check("0912000004", now="-1.5").as_of_seconds == -2
 
 
+def test_floats_among_the_objects_of_a_time_column_read_as_in_a_float_column() -> None:
+    """An object column's floats were read through their text, so 5e-05 (second 0 in a float64
+    column and as now=) and 1e16 were "expected ISO 8601" bad times, and a float32 value, refused
+    in a float32 column and as now=, became a bad time one day off (2.0240228e+07)."""
+    times = [5e-05, 1740830400.75, -1.5, 20250301.0, 1e16, np.nan, np.float64(1740830401.0)]
+    numbers = [f"09120000{i:02d}" for i in range(len(times))]
+    by_kind = {}
+    for kind in ("float64", object):
+        frame = pd.DataFrame({"number": numbers, "time": pd.Series(times, dtype=kind), "category": "scam"})
+        db = numrep.ReputationDB.from_frame(frame)
+        by_kind[kind] = (db.ingest_stats["bad_by_reason"], db.check_many(numbers, now=NOW)["last_seen"].tolist())
+    assert by_kind[object] == by_kind["float64"]
+    # 5e-05 is 1970's first second: before 1970 and the future are the bad times; NaN is missing.
+    assert by_kind[object] == ({"bad_time": 2, "missing_time": 1}, [0, 1740830400, 0, 1740787200, 0, 0, 1740830401])
+    narrow = pd.DataFrame({"number": numbers[:2], "category": "scam",
+                           "time": pd.Series([np.float32(20240229), 1740830400], dtype=object)})
+    with pytest.raises(TypeError, match=r"time column 'time' holds a float32 value .*int64, float64 or datetimes"):
+        numrep.ReputationDB.from_frame(narrow)
+
+
 @pytest.mark.parametrize("offset", [-dt.timedelta(minutes=44, seconds=30), dt.timedelta(hours=7, microseconds=5)])
 def test_a_datetime_with_seconds_in_its_utc_offset_is_its_instant_in_a_column_too(offset: dt.timedelta) -> None:
     """An object column's datetimes are read through their text, and one whose offset has seconds
