@@ -521,9 +521,12 @@ def draw_stats(db: Path, now: str, plot: Path, monkeypatch, capsys) -> dict[str,
 
     def record(figure, *args, **kwargs):
         for axis in figure.axes:
+            legend = axis.get_legend()
             drawn[axis.get_title()] = {"labels": [label.get_text() for label in axis.get_yticklabels()],
                                        "texts": [text.get_text() for text in axis.texts],
-                                       "x": axis.get_xlim(), "dates": matplotlib.dates}
+                                       "x": axis.get_xlim(), "dates": matplotlib.dates,
+                                       "legend": [t.get_text() for t in legend.get_texts()] if legend else [],
+                                       "bar_total": sum(patch.get_height() for patch in axis.patches)}
         return save(figure, *args, **kwargs)
 
     monkeypatch.setattr(Figure, "savefig", record)
@@ -540,8 +543,9 @@ def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, 
     assert len(titles) == 6
     assert "reported numbers by level over time" in titles
     [weekly] = [t for t in titles if t.startswith("numbers first reported per ")]
-    assert weekly.endswith("by main category")
-    [areas] = [title for title in titles if title.startswith("top areas (state, province) (top 15 of ")]
+    assert re.fullmatch(r"numbers first reported per week, by main category\n\([\d,]+ first reported before "
+                        r"2021-\d\d-\d\d not shown\)", weekly), weekly  # FTC violation dates back to 2007
+    [areas] = [title for title in titles if title.startswith("top areas (state, province)\n(top 15 of ")]
     assert "California" in drawn[areas] and "Texas" in drawn[areas] and len(drawn[areas]) == 15
     assert "(none)" not in drawn[areas]  # said in the title, not drawn
     [carriers] = [title for title in titles if title.startswith("top carriers (allocation)")]
@@ -549,6 +553,35 @@ def test_stats_plot_draws_region_codes_and_states(ftc_db: Path, tmp_path: Path, 
     assert "numbers by level as of 2021-07-08" in titles
     [categories] = [title for title in titles if title.startswith("reports by category")]
     assert "scam" in drawn[categories]
+
+
+def test_stats_plot_draws_every_number_once_and_reports_from_1970(tmp_path: Path, monkeypatch, capsys) -> None:
+    """The weekly panel drew the six biggest main categories only (silent and other were in neither
+    the bars nor the legend) and added the numbers first reported before its first week to that
+    week's bar, saying nothing; and a report from 1970 (a "0" placeholder) made the levels over
+    time ask check_many about an 8-digit second, which now= reads as a date: the plot failed."""
+    from numrep import cli
+
+    week, start = 7 * 86400, 1_609_459_200  # 2021-01-01
+    rows = ["number,time,category"]
+    for n in range(8 * 15):  # each category the main one of 15 numbers, over ten weeks
+        rows.append(f"0912{n:06d},{start + (n % 10) * week + n},{numrep.CATEGORY_NAMES[n // 15]}")
+    rows.append("0913000000,0,scam")  # 1970-01-01: before the panel's first week
+    reports = tmp_path / "reports.csv"
+    reports.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    assert cli.main(["build", str(reports), "-o", str(tmp_path / "db")]) == 0
+    drawn = draw_stats(tmp_path / "db", "latest", tmp_path / "weeks.png", monkeypatch, capsys)
+    [weekly] = [title for title in drawn if title.startswith("numbers first reported per week")]
+    assert weekly.endswith("\n(1 first reported before 2021-01-01 not shown)"), weekly
+    assert sorted(drawn[weekly]["legend"]) == sorted(numrep.CATEGORY_NAMES)
+    assert drawn[weekly]["bar_total"] == 120
+    # Most reports in 1970-1973 (8-digit unix seconds) put the levels' sample times there.
+    few = tmp_path / "few.csv"
+    few.write_text("number,time,category\n0912000001,0,scam\n0912000002,1970-01-01,spam\n"
+                   "0912000003,2021-07-01,scam\n", encoding="utf-8")
+    assert cli.main(["build", str(few), "-o", str(tmp_path / "few")]) == 0
+    drawn = draw_stats(tmp_path / "few", "latest", tmp_path / "few.png", monkeypatch, capsys)
+    assert "reported numbers by level over time" in drawn
 
 
 def test_stats_plot_as_of_far_ahead_keeps_the_data_in_view(ftc_db: Path, tmp_path: Path, monkeypatch,

@@ -102,7 +102,9 @@ def levels_over_time(db: ReputationDB, keys: npt.NDArray[np.uint64], first_seen:
     for i, t in enumerate(times.tolist()):
         complete = last_seen <= t
         counts[PARTIAL][i] = int(((first_seen <= t) & ~complete).sum())
-        levels = db.check_many(keys[complete], now=t)["level"]
+        # As a datetime: an int of 8 digits is a date (YYYYMMDD) to now=, and times in 1970-1973
+        # (a "0" placeholder among the reports) were refused as no date.
+        levels = db.check_many(keys[complete], now=dt.datetime.fromtimestamp(t, UTC))["level"]
         for code, name in enumerate(_core.LEVEL_NAMES):
             counts[name][i] = int((levels == code).sum())
     return [dt.datetime.fromtimestamp(t, UTC) for t in times.tolist()], counts
@@ -115,28 +117,31 @@ def first_time_shown(first_seen: npt.NDArray[Any]) -> int:
 
 
 def first_reports_by_period(columns: dict[str, npt.NDArray[Any]]) -> tuple[str, list[dt.datetime],
-                                                                              dict[str, npt.NDArray[np.int64]]]:
+                                                                              dict[str, npt.NDArray[np.int64]], int]:
     """Numbers by the day or week (weeks when the reports span more than four) of their first
-    report, split by each number's main category (its most reported one). The database keeps a
-    first and a last time per number, not every report's, so this counts numbers newly reported."""
+    report, split by each number's main category (its most reported one), and how many were first
+    reported before the first period (first_time_shown; left out, not added to its bar). The
+    database keeps a first and a last time per number, not every report's, so this counts numbers
+    newly reported."""
     seen = columns["reports"] > 0
     first = columns["first_seen"][seen]
     main = np.argmax(columns["counts"][seen], axis=1)
     if len(first) == 0:
-        return "day", [], {}
+        return "day", [], {}, 0
     start = first_time_shown(first)
     span = int(first.max()) - start
     width, label = (7 * DAY, "week") if span > 28 * DAY else (DAY, "day")
     origin = start // DAY * DAY
-    bucket = (np.maximum(first, origin) - origin) // width  # the few older ones in the first period
+    shown = first >= origin
+    bucket = (first[shown] - origin) // width
     periods = int(bucket.max()) + 1
     series = {}
     for code, name in enumerate(_core.CATEGORY_NAMES):
-        mask = main == code
+        mask = main[shown] == code
         if mask.any():
             series[name] = np.bincount(bucket[mask], minlength=periods).astype(np.int64)
     starts = [dt.datetime.fromtimestamp(origin + i * width, UTC) for i in range(periods)]
-    return label, starts, series
+    return label, starts, series, int((~shown).sum())
 
 
 def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict[str, npt.NDArray[Any]],
@@ -175,14 +180,15 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
         axis.set_ylabel("numbers")
         axis.legend(loc="upper left", fontsize="small")
         axis.tick_params(axis="x", labelrotation=30)
-        label, starts, series = first_reports_by_period(columns)
+        label, starts, series, earlier = first_reports_by_period(columns)
         axis = axes[0, 1]
         bottom = np.zeros(len(starts))
         width = 0.8 * (7 if label == "week" else 1)
-        for name, values in sorted(series.items(), key=lambda item: -int(item[1].sum()))[:6]:
+        for name, values in sorted(series.items(), key=lambda item: -int(item[1].sum())):  # every category
             axis.bar(starts, values, width=width, bottom=bottom, label=name, align="edge")
             bottom += values
-        axis.set_title(f"numbers first reported per {label}, by main category")
+        before = f"\n({earlier:,} first reported before {starts[0].date().isoformat()} not shown)" if earlier else ""
+        axis.set_title(f"numbers first reported per {label}, by main category{before}")
         axis.set_ylabel("numbers")
         axis.legend(loc="upper left", fontsize="small")
         axis.tick_params(axis="x", labelrotation=30)
@@ -205,11 +211,14 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
             notes.append(f"top {len(shown)} of {len(counts)}")
         if missing:
             notes.append(f"{missing:,} with none")
-        axis.set_title(title + (f" ({'; '.join(notes)})" if notes else ""))
+        axis.set_title(title + (f"\n({'; '.join(notes)})" if notes else ""))  # on one line, cut off at the edge
         axis.set_xlabel(unit)
 
     levels = {name: parts["level"].get(name, 0) for name in _core.LEVEL_NAMES}
     axes[1, 0].bar(list(levels), list(levels.values()), color=[LEVEL_COLOURS[n] for n in levels])
+    if not any(levels.values()):  # ticks at +-0.04, as bars() avoids
+        axes[1, 0].set_ylim(0, 1)
+        axes[1, 0].set_yticks([0, 1])
     axes[1, 0].set_title(f"numbers by level as of {now.date().isoformat()}")
     axes[1, 0].set_ylabel("numbers")
     bars(axes[1, 1], "category", dict(parts["category"]), "reports", "#3b6ea5", "reports by category")
