@@ -138,9 +138,11 @@ def report_files(reports: Any, *, preset: str | None = None, delimiter: str | No
 
 def _parquet_file(path: str) -> Any:
     try:
+        import pandas  # noqa: F401 - the reports are read through pandas frames (_arrow_frame)
         import pyarrow.parquet as pq
     except ImportError:
-        raise ImportError("numrep: reading Parquet files needs pyarrow (pip install pyarrow)") from None
+        raise ImportError("numrep: reading Parquet files needs pyarrow and pandas: pip install pyarrow pandas "
+                          "(or numrep-phone[pandas])") from None
     import pyarrow as pa
 
     try:

@@ -30,7 +30,11 @@ from typing import Any, Union, cast
 
 import numpy as np
 import numpy.typing as npt
-import pandas as pd
+
+try:
+    import pandas as pd
+except ImportError:  # "No module named 'pandas'" said neither what needs it nor how to get it
+    raise ImportError("numrep.dask needs dask and pandas: pip install numrep-phone[dask]") from None
 
 from . import _core
 from ._pandas import _is_integer, _is_string_dtype
@@ -76,6 +80,15 @@ def _absolute_path(path: PathLike) -> str:
     if text == "":
         raise ValueError("numrep: path is empty")
     return os.path.abspath(text)
+
+
+def _dask_dataframe() -> Any:
+    """dask.dataframe, or an ImportError saying how to get it (the `dask` extra)."""
+    try:
+        import dask.dataframe as dd
+    except ImportError:
+        raise ImportError("numrep.dask needs dask.dataframe: pip install numrep-phone[dask]") from None
+    return dd
 
 
 def _client(client: Any) -> Any:
@@ -356,8 +369,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         # The exchange: every partition's records, tagged with their shard, go through Dask's
         # shuffle (peer to peer between workers: O(partitions + shards) tasks, not one per pair),
         # and each output partition writes the shards it received.
-        import dask.dataframe as dd
-
+        dd = _dask_dataframe()
         frames = [client.submit(_records_frame, p, i, cuts, pure=False) for i, p in enumerate(parts)]
         records = dd.from_delayed(frames, meta=_records_frame(_EMPTY_PART, 0, []), verify_meta=False)
         shuffled = records.shuffle("shard", npartitions=max(1, min(len(ranges), len(parts) * 4)))
@@ -452,8 +464,7 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     its manifest is unchanged. `now` is fixed when the graph is made (default: now; "latest": the
     database's newest report, as in check_many), so that every partition is scored at the same
     moment."""
-    import dask.dataframe as dd
-
+    dd = _dask_dataframe()
     if isinstance(numbers, dd.DataFrame):
         raise TypeError("numrep.dask.check takes a Dask Series of numbers, not a DataFrame: pick its column "
                         "(frame['caller'])")
@@ -474,4 +485,4 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]
     # Dask gives the meta itself for a result with no rows: it carries the time too.
     meta.attrs["as_of"] = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
-    return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)  # type: ignore[no-untyped-call]
+    return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)

@@ -180,21 +180,32 @@ def test_importing_numrep_does_not_import_pandas_and_the_accessor_comes_with_it(
 def test_calls_that_need_pandas_say_so_without_it() -> None:
     """numpy is numrep's one dependency: without pandas, what needs it names itself and the fix;
     the rest works."""
+    pytest.importorskip("pyarrow")
     code = """
 import sys
 sys.modules["pandas"] = None  # as if pandas were not installed
 import numrep
 db = numrep.ReputationDB.from_csv(sys.argv[1])
 assert db.check_many(["0912345678"], now="latest")["reports"].tolist() == [1]
-for call in (lambda: db.check_many(["0912345678"], as_frame=True),
-             lambda: numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01"}])):
+def dask():
+    import numrep.dask
+for call, says in ((lambda: db.check_many(["0912345678"], as_frame=True), "needs pandas: pip install pandas"),
+                   (lambda: numrep.ReputationDB.from_frame([{"number": "0912345678", "time": "2021-01-01"}]),
+                    "needs pandas: pip install pandas"),
+                   # Parquet is read through pandas frames: "No module named 'pandas'" from pyarrow
+                   (lambda: numrep.ReputationDB.from_parquet(sys.argv[2]),
+                    "reading Parquet files needs pyarrow and pandas: pip install pyarrow pandas"),
+                   (dask, "numrep.dask needs dask and pandas: pip install numrep-phone[dask]")):
     try:
         call()
     except ImportError as error:
-        assert "needs pandas: pip install pandas" in str(error), error
+        assert says in str(error), error
         print("said:", error)
     else:
         raise AssertionError("no ImportError")
+# The command line: what to install is bad input (status 1), not "internal error ... (a bug)".
+from numrep import cli
+assert cli.main(["build", sys.argv[2], "-o", sys.argv[2] + ".db"]) == 1
 """
     import tempfile
     from pathlib import Path
@@ -202,9 +213,12 @@ for call in (lambda: db.check_many(["0912345678"], as_frame=True),
     with tempfile.TemporaryDirectory() as tmp:
         csv = Path(tmp) / "reports.csv"
         csv.write_text("number,time,category\n0912345678,2021-01-01,scam\n")
-        out = subprocess.run([sys.executable, "-c", code, str(csv)], capture_output=True, text=True)
+        parquet = Path(tmp) / "reports.parquet"
+        pd.read_csv(csv, dtype=str).to_parquet(parquet)
+        out = subprocess.run([sys.executable, "-c", code, str(csv), str(parquet)], capture_output=True, text=True)
     assert out.returncode == 0, out.stderr
-    assert out.stdout.count("said: numrep:") == 2
+    assert out.stdout.count("said: numrep") == 4
+    assert "numrep: reading Parquet files needs pyarrow and pandas" in out.stderr and "a bug" not in out.stderr
 
 
 def test_hook_survives_find_spec_and_polars() -> None:

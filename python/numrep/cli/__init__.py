@@ -159,14 +159,26 @@ def main(argv: Sequence[str] | None = None) -> int:
         return _fail(f"out of memory in `{command}` (try a smaller input or --count)", EXIT_BAD_INPUT)
     except (ValueError, OSError, RuntimeError, OverflowError) as error:
         return _fail(describe_error(error), EXIT_BAD_INPUT)
+    except ImportError as error:
+        # numrep's own ("numrep: reading Parquet files needs pyarrow and pandas: pip install ...")
+        # name a package to install, not a bug; any other is one.
+        if str(error).startswith("numrep"):
+            return _fail(describe_error(error), EXIT_BAD_INPUT)
+        return _internal_error(command, error)
     except Exception as error:
-        if os.environ.get("NUMREP_TRACEBACK"):
-            raise
-        return _fail(f"internal error in `{command}`: {type(error).__name__}: {describe_error(error)} "
-                     "(a bug; NUMREP_TRACEBACK=1 shows where)", EXIT_INTERNAL)
+        return _internal_error(command, error)
     finally:
         _core._set_lock_busy_callback(None)
         sys.stdout = stdout
+
+
+def _internal_error(command: str, error: BaseException) -> int:
+    """A failure that is numrep's bug, said as one (or raised with NUMREP_TRACEBACK set); called
+    while the error is being handled."""
+    if os.environ.get("NUMREP_TRACEBACK"):
+        raise  # the error being handled
+    return _fail(f"internal error in `{command}`: {type(error).__name__}: {describe_error(error)} "
+                 "(a bug; NUMREP_TRACEBACK=1 shows where)", EXIT_INTERNAL)
 
 
 def _say_waiting_for_lock(lock_path: str) -> None:
