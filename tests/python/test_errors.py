@@ -50,6 +50,20 @@ def test_install_hints_name_numrep_s_distribution_and_its_extras() -> None:
     assert [hint for hint in hints if hint[1] != name.group(1) or hint[2] not in extras] == []
 
 
+def test_every_extra_asks_for_the_pyarrow_numrep_reads() -> None:
+    """docs/python.md names the oldest pyarrow whose columns numrep reads; the dask extra allowed
+    pyarrow 12, on which parse_many failed with pyarrow's "zero_copy_only was True"."""
+    import re
+
+    root = pathlib.Path(__file__).resolve().parents[2]
+    oldest = re.search(r"pyarrow (\d+) or later", (root / "docs" / "python.md").read_text(encoding="utf-8"))
+    assert oldest is not None
+    extras = (root / "pyproject.toml").read_text(encoding="utf-8").split("[project.optional-dependencies]")[1]
+    asked = re.findall(r'"pyarrow(?:\[[^\]]*\])?>=(\d+)', extras.split("\n[")[0])
+    assert len(asked) >= 3  # test, dask, pandas
+    assert {int(version) for version in asked} == {int(oldest.group(1))}
+
+
 def test_signatures_show_defaults_a_reader_understands() -> None:
     """help() and the API reference show each default's repr: the sentinels of region= said
     "<the usual column>" (ReputationDB.check, check_many, ...) and "<object object at 0x7f...>"
