@@ -58,11 +58,15 @@ def _whole_number(value: Any) -> int | None:
 def _number_or_none(value: Any) -> Any:
     """A value of an object column as parse_many takes it: text, a PhoneNumber or a whole number
     (an int, a whole float or Decimal: a SQL export's DECIMAL(15,0)) as it is; anything else (a
-    fraction, a bool, a date) as a missing value."""
+    fraction, a bool, a date) as a missing value. A float32 or float16 is a TypeError."""
     if isinstance(value, (str, bytes, _core.PhoneNumber)):
         return value
     if _is_integer(value):
         return int(value)
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+        # As a float32 column is refused: the number written is lost (2025550143 is 2025550080).
+        raise TypeError(f"numrep: a column of numbers holds a {value.dtype.name} value ({value!r}), which keeps "
+                        "about 7 digits of a phone number: read the column as str or int64")
     if isinstance(value, (float, np.floating)):
         return _whole_number(float(value))
     if isinstance(value, decimal.Decimal):
@@ -84,6 +88,21 @@ def _aligned_regions(series: pd.Series, region: Any) -> Any:
                              "numbers by label; give it the numbers' index, or pass a list (matched by position)")
         region = region.reindex(series.index)
     return region.astype(object).where(region.notna(), None).tolist()
+
+
+def _holds_no_numbers(dtype: Any) -> bool:
+    """A dtype of kind "O" whose every value is no number: periods, intervals, Arrow lists, structs
+    and maps. Read value by value as an object column is, every value became a missing one."""
+    import pandas as pd
+
+    if isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
+        return True
+    arrow = getattr(dtype, "pyarrow_dtype", None)
+    if arrow is None:
+        return False
+    import pyarrow as pa
+
+    return bool(pa.types.is_nested(arrow))
 
 
 def _keys(series: pd.Series, region: Any) -> np.ndarray:
@@ -112,7 +131,7 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
     try:
         parsed: Any = _core.parse_many(values, region=region)
     except TypeError as first:
-        if kind != "O" and not _is_string_dtype(series.dtype):
+        if (kind != "O" or _holds_no_numbers(series.dtype)) and not _is_string_dtype(series.dtype):
             # Named as the caller gave it (a Series of this dtype), not as parse_many's array or
             # Arrow column that the caller never made.
             raise TypeError(f"numrep: Series.numrep reads columns of text or whole numbers, not dtype "
@@ -122,8 +141,9 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         # The column as it is has a value parse_many refuses (a float from a merge, a bool, a
         # date): read again with those as missing values. If that fails too, the fault was not
         # the values (a region of the wrong type): the first error says so.
+        numbers = [_number_or_none(v) for v in series.tolist()]
         try:
-            parsed = _core.parse_many([_number_or_none(v) for v in series.tolist()], region=region)
+            parsed = _core.parse_many(numbers, region=region)
         except TypeError:
             raise first from None
     keys = np.asarray(parsed, dtype=np.uint64)

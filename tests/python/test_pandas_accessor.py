@@ -108,8 +108,14 @@ def test_integers_read_validly_two_ways_are_named_in_a_warning() -> None:
 def test_columns_of_other_types_are_refused_naming_their_dtype() -> None:
     """A bool or datetime Series was refused in parse_many's words ("got an Arrow column of
     format "b"", "for integer keys use them directly"), naming things the caller never made."""
-    for series in (pd.Series([True, None], dtype="boolean"), pd.Series([True, False]),
-                   pd.Series(pd.date_range("2021", periods=2))):
+    others = [pd.Series([True, None], dtype="boolean"), pd.Series([True, False]),
+              pd.Series(pd.date_range("2021", periods=2)),
+              # Of kind "O" as object columns are, these were read value by value: all <NA>, unsaid.
+              pd.Series(pd.period_range("2021-01", periods=2, freq="M")), pd.Series(pd.interval_range(0, 2))]
+    pa = pytest.importorskip("pyarrow")
+    others += [pd.Series(pd.arrays.ArrowExtensionArray(pa.array([["0912345678"], None]))),
+               pd.Series(pd.arrays.ArrowExtensionArray(pa.array([{"phone": "0912345678"}])))]
+    for series in others:
         with pytest.raises(TypeError, match=r"^numrep: Series.numrep reads columns of text or whole numbers, "
                                             rf"not dtype {series.dtype}$".replace("[", r"\[").replace("]", r"\]")):
             series.numrep.parse()
@@ -122,6 +128,17 @@ def test_a_float32_column_is_refused_for_the_digits_it_lost() -> None:
         with pytest.raises(TypeError, match=f"a {dtype} column cannot hold phone numbers exactly"):
             pd.Series([2025550143], dtype=dtype).numrep.e164(region="US")
     assert pd.Series([2025550143.0], dtype="float64").numrep.e164(region="US").tolist() == ["+12025550143"]
+    # A float32 among the objects of a column was read as the number it had become, in the
+    # accessor and in from_frame's number column alike; parse() itself refuses one.
+    mixed = pd.Series([np.float32(2025550143), "x"], dtype=object)
+    with pytest.raises(TypeError, match=r"^numrep: a column of numbers holds a float32 value \(.*\), which keeps "
+                                        "about 7 digits"):
+        mixed.numrep.e164(region="US")
+    with pytest.raises(TypeError, match="holds a float32 value"):
+        numrep.ReputationDB.from_frame(pd.DataFrame({"number": mixed, "time": "2021-01-01"}), category=None,
+                                       region="US")
+    with pytest.raises(TypeError):
+        numrep.parse(np.float32(2025550143), region="US")
 
 
 def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:
