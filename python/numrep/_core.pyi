@@ -15,7 +15,11 @@ import typing
 import typing_extensions
 __all__: list[str] = ['BloomFilter', 'CATEGORY_NAMES', 'DEFAULT_REGION', 'FormatError', 'LEGACY_MOBILE_PREFIXES', 'LEVEL_NAMES', 'NumberInfo', 'NumberingPlan', 'ParseError', 'PhoneNumber', 'ReputationDB', 'TYPE_NAMES', 'TrieStore', 'TrieStoreKeyIterator', 'Verdict', 'carrier_names', 'classify_category', 'get_threads', 'is_valid_key', 'lookup', 'lookup_many', 'parse', 'parse_many', 'region_codes', 'region_names', 'set_threads']
 class FormatError(ValueError):
-    pass
+    """
+    A file that is not what numrep wrote, or no longer is (a Bloom filter, a trie store, a database
+    directory): damaged, cut short, of another format or version. The message names the file and the fault.
+    A ValueError, so that `except ValueError` catches it with other bad input.
+    """
 class PhoneNumber:
     """
     A telephone number as its E.164 integer key.
@@ -52,7 +56,9 @@ class PhoneNumber:
         """
     @property
     def country_code(self) -> int:
-        ...
+        """
+        The calling code as an int, e.g. 84.
+        """
     @property
     def e164(self) -> str:
         """
@@ -81,7 +87,9 @@ class PhoneNumber:
         """
     @property
     def national_digits(self) -> str:
-        ...
+        """
+        National significant number as digits, leading zeros kept (Italian fixed lines).
+        """
     @property
     def national_number(self) -> int:
         """
@@ -112,7 +120,9 @@ class NumberInfo:
         """
     @property
     def number(self) -> PhoneNumber:
-        ...
+        """
+        The number looked up, as a PhoneNumber.
+        """
     @property
     def region(self) -> str:
         """
@@ -159,11 +169,21 @@ class NumberingPlan:
     def __repr__(self) -> str:
         ...
     def load_carrier_text(self, text: str, source: str = 'carrier data', national_lengths: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> int:
-        ...
+        """
+        Adds libphonenumber's carrier data: "prefix|name" lines (prefix with the country code), '#' comments.
+        `source` names the text in error messages (a malformed line is a ValueError naming it, the line and
+        the fault). `national_lengths`: the national lengths the prefixes apply to and validate (empty: every
+        length, validating nothing). A prefix given again has its name replaced. Returns the prefix lines read.
+        """
     def load_geocoding_text(self, text: str, source: str = 'geocoding data', national_lengths: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex] = []) -> int:
-        ...
+        """
+        Adds libphonenumber's geocoding data (areas: provinces, states) as load_carrier_text adds carriers.
+        """
     def lookup(self, number: str | int | PhoneNumber, region: str | None = 'VN') -> NumberInfo:
-        ...
+        """
+        Carrier, type, area, region code and validity of one number (str parsed in `region`, int key or
+        PhoneNumber) by this plan.
+        """
     def lookup_many(self, keys: numpy.typing.ArrayLike | collections.abc.Iterable[str | bytes | int | PhoneNumber | None], *, region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_] = 'VN') -> dict[str, numpy.typing.NDArray[numpy.uint8 | numpy.uint16 | numpy.bool]]:
         """
         Columns for an array of keys, or of strings parsed with `region` (a pyarrow/polars/pandas column of
@@ -172,13 +192,19 @@ class NumberingPlan:
         """
     @property
     def carrier_names(self) -> numpy.typing.NDArray[numpy.object_]:
-        ...
+        """
+        Names of this plan's carrier codes (a NumPy object array; index 0 is '', none).
+        """
     @property
     def region_names(self) -> numpy.typing.NDArray[numpy.object_]:
-        ...
+        """
+        Names of this plan's area codes (a NumPy object array; index 0 is '', none).
+        """
     @property
     def rule_count(self) -> int:
-        ...
+        """
+        Prefix rules the plan holds.
+        """
 class BloomFilter:
     """
     A cache-line-blocked Bloom filter of phone numbers: `number in bf` is never False for a number added,
@@ -198,13 +224,14 @@ class BloomFilter:
     @staticmethod
     def from_bytes(data: typing_extensions.Buffer, *, concurrent: bool = False) -> BloomFilter:
         """
-        A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).
-        Raises FormatError for damaged bytes.
+        A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer);
+        concurrent=True: atomic inserts, as the constructor's. Raises FormatError for damaged bytes.
         """
     @staticmethod
     def load(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, concurrent: bool = False) -> BloomFilter:
         """
-        Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.
+        Read a saved filter into a new writable one (concurrent=True: atomic inserts, as the constructor's).
+        Raises FormatError for a damaged or foreign file.
         """
     @staticmethod
     def open(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], *, verify: typing.Literal['full', 'header'] = 'full') -> BloomFilter:
@@ -574,7 +601,10 @@ class Verdict:
         """
     @property
     def carrier(self) -> str:
-        ...
+        """
+        The carrier the number's range was allocated to by the numbering plan (not the one it may have been
+        ported to), '' if the plan names none.
+        """
     @property
     def counts(self) -> dict[str, int]:
         """
@@ -582,16 +612,26 @@ class Verdict:
         """
     @property
     def delisted(self) -> bool:
-        ...
+        """
+        True when the number is judged clean whatever its score: nothing reported for quiet_days, or not-spam
+        votes reaching both delist_min_votes and its reports (docs/scoring.md).
+        """
     @property
     def distinct_sources(self) -> int:
-        ...
+        """
+        Estimated distinct sources that reported the number: each sets one of 32 bits by a hash of its name,
+        so sources that share a bit count once (docs/scoring.md, "Sources").
+        """
     @property
     def e164(self) -> str:
-        ...
+        """
+        The number in E.164 form, e.g. '+84912345678'.
+        """
     @property
     def first_seen(self) -> datetime.datetime | None:
-        ...
+        """
+        Time of the number's first report (UTC), None if it has none.
+        """
     @property
     def includes_later_reports(self) -> bool:
         """
@@ -600,10 +640,14 @@ class Verdict:
         """
     @property
     def key(self) -> int:
-        ...
+        """
+        The number's E.164 digits as an int, e.g. 84912345678.
+        """
     @property
     def last_seen(self) -> datetime.datetime | None:
-        ...
+        """
+        Time of the number's latest report (UTC), None if it has none.
+        """
     @property
     def level(self) -> str:
         """
@@ -611,7 +655,9 @@ class Verdict:
         """
     @property
     def not_spam(self) -> int:
-        ...
+        """
+        "Not spam" votes for the number (they keep no time: every one counts).
+        """
     @property
     def recent_reports(self) -> float:
         """
@@ -629,10 +675,14 @@ class Verdict:
         """
     @property
     def reported(self) -> bool:
-        ...
+        """
+        True when the database holds a record of the number (reports, or not-spam votes alone).
+        """
     @property
     def reports(self) -> int:
-        ...
+        """
+        Reports of the number, every category and time (the sum of counts).
+        """
     @property
     def score(self) -> float:
         """
@@ -640,10 +690,14 @@ class Verdict:
         """
     @property
     def type(self) -> str:
-        ...
+        """
+        The number's type by the plan: one of numrep.TYPE_NAMES ('mobile', 'fixed_line', ...).
+        """
     @property
     def valid(self) -> bool:
-        ...
+        """
+        True when the numbering plan says the number can exist (its length and prefix are allocated).
+        """
 class ReputationDB:
     """
     The compiled part of numrep.ReputationDB (its base class): reported numbers and their records,
@@ -731,7 +785,9 @@ class ReputationDB:
         """
     @property
     def half_life_days(self) -> float:
-        ...
+        """
+        Days after which a report counts half in the score (90 unless the database was built with another).
+        """
     @property
     def quiet_days(self) -> float:
         """
@@ -759,7 +815,9 @@ class ReputationDB:
         """
     @property
     def snapshot_size(self) -> int:
-        ...
+        """
+        Numbers in the snapshot (the compacted part; delta_size counts those added since).
+        """
 def _ambiguous_integers(values: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64], region: str | None | collections.abc.Sequence[str | None] | numpy.typing.NDArray[numpy.str_ | numpy.object_]) -> numpy.typing.NDArray[numpy.bool]:
     """
     For each integer, whether it reads validly both as a national number of its region and as an international

@@ -566,7 +566,8 @@ void register_bloom(py::module_& m) {
                 return make_holder(filter::load(path, concurrent ? insert_mode::concurrent : insert_mode::exclusive));
             },
             py::arg("path"), py::kw_only(), py::arg("concurrent") = false,
-            "Read a saved filter into a new writable one. Raises FormatError for a damaged or foreign file.")
+            "Read a saved filter into a new writable one (concurrent=True: atomic inserts, as the constructor's).\n"
+            "Raises FormatError for a damaged or foreign file.")
         .def(
             "to_bytes", [](const bloom_holder& h) -> py::bytes { return to_py_bytes(h); },
             "The filter in the file format, as bytes.")
@@ -576,8 +577,8 @@ void register_bloom(py::module_& m) {
                 return from_bytes(data, flag_of(concurrent, "concurrent"));
             },
             py::arg("data"), py::kw_only(), py::arg("concurrent") = false,
-            "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer).\n"
-            "Raises FormatError for damaged bytes.")
+            "A writable filter from to_bytes() output (bytes, bytearray, memoryview or any contiguous buffer);\n"
+            "concurrent=True: atomic inserts, as the constructor's. Raises FormatError for damaged bytes.")
         // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
         .def("__reduce__",
              [](const bloom_holder& h) -> typed<names::bloom_state> {

@@ -67,7 +67,13 @@ void register_errors(py::module_& m) {
     py::object parse_error_class = py::module_::import("numrep._errors").attr("ParseError");
     m.attr("ParseError") = parse_error_class;
     parse_error_type = parse_error_class.release().ptr();
-    format_error_type = py::register_exception<format_error>(m, "FormatError", PyExc_ValueError).ptr();
+    py::exception<format_error> format_error_class = py::register_exception<format_error>(m, "FormatError",
+                                                                                          PyExc_ValueError);
+    format_error_class.attr("__doc__") =
+        "A file that is not what numrep wrote, or no longer is (a Bloom filter, a trie store, a database\n"
+        "directory): damaged, cut short, of another format or version. The message names the file and the fault.\n"
+        "A ValueError, so that `except ValueError` catches it with other bad input.";
+    format_error_type = format_error_class.ptr();
     // ParseError.reason of each text error -> its words as from_csv's unparseable_by_error counts
     // them, so that a build from a frame or Parquet counts its unparseable rows the same way.
     py::dict error_words;

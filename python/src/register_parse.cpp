@@ -136,10 +136,11 @@ void register_parse(py::module_& m) {
              "Parse text, or take an int key, like numrep.parse.")
         .def_property_readonly("key", &phone_number::key, "E.164 digits as an int, e.g. 84912345678.")
         .def_property_readonly("e164", &phone_number::e164, "E.164 text, e.g. '+84912345678'.")
-        .def_property_readonly("country_code", &phone_number::country_code)
+        .def_property_readonly("country_code", &phone_number::country_code, "The calling code as an int, e.g. 84.")
         .def_property_readonly("national_number", &phone_number::national_number,
                                "National significant number as an int (see national_digits for leading zeros).")
-        .def_property_readonly("national_digits", &phone_number::national_digits)
+        .def_property_readonly("national_digits", &phone_number::national_digits,
+                               "National significant number as digits, leading zeros kept (Italian fixed lines).")
         .def_property_readonly("national", &phone_number::national, "National written form, e.g. '0912 345 678'.")
         .def_property_readonly("is_legacy", &phone_number::is_legacy,
                                "True if converted from a pre-2018 Vietnamese 11-digit (or old VSAT) number.")

@@ -138,7 +138,7 @@ info_record make_record(const numbering_plan& plan, const phone_number& n) {
 void register_plan(py::module_& m) {
     py::class_<info_record>(m, "NumberInfo", "What a numbering plan says about one number.")
         .def("__reduce__", refuse_pickling("NumberInfo", "look the number up again in the other process"))
-        .def_readonly("number", &info_record::number)
+        .def_readonly("number", &info_record::number, "The number looked up, as a PhoneNumber.")
         .def_readonly("carrier", &info_record::carrier,
                       "Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.")
         .def_readonly("type", &info_record::type,
@@ -205,28 +205,39 @@ void register_plan(py::module_& m) {
                 check_not_being_read(p, "load_carrier_text");
                 return p.load_carrier_data(text, source, lengths_mask(lens));
             },
-            py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{})
+            py::arg("text"), py::arg("source") = "carrier data", py::arg("national_lengths") = std::vector<int>{},
+            "Adds libphonenumber's carrier data: \"prefix|name\" lines (prefix with the country code), '#' comments.\n"
+            "`source` names the text in error messages (a malformed line is a ValueError naming it, the line and\n"
+            "the fault). `national_lengths`: the national lengths the prefixes apply to and validate (empty: every\n"
+            "length, validating nothing). A prefix given again has its name replaced. Returns the prefix lines read.")
         .def(
             "load_geocoding_text",
             [](numbering_plan& p, const std::string& text, const std::string& source, const std::vector<int>& lens) {
                 check_not_being_read(p, "load_geocoding_text");
                 return p.load_geocoding_data(text, source, lengths_mask(lens));
             },
-            py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{})
+            py::arg("text"), py::arg("source") = "geocoding data", py::arg("national_lengths") = std::vector<int>{},
+            "Adds libphonenumber's geocoding data (areas: provinces, states) as load_carrier_text adds carriers.")
         .def(
             "lookup",
             [](const numbering_plan& p, const number_arg& value, const region_arg& region_code) {
                 return make_record(p, number_of(value, region_code));
             },
-            py::arg("number"), py::arg("region") = default_region_code())
+            py::arg("number"), py::arg("region") = default_region_code(),
+            "Carrier, type, area, region code and validity of one number (str parsed in `region`, int key or\n"
+            "PhoneNumber) by this plan.")
         .def("lookup_many", &info_columns, py::arg("keys"), py::kw_only(), py::arg("region") = default_region_code(),
              "Columns for an array of keys, or of strings parsed with `region` (a pyarrow/polars/pandas column of\n"
              "strings is read in place; a string that does not parse is not valid): carrier and region codes (index "
              "carrier_names / region_names), type codes\n"
              "(index TYPE_NAMES), valid flags and region_code codes (index region_codes()). Releases the GIL.")
-        .def_property_readonly("carrier_names", [](const numbering_plan& p) { return names_by_id(p.carriers()); })
-        .def_property_readonly("region_names", [](const numbering_plan& p) { return names_by_id(p.regions()); })
-        .def_property_readonly("rule_count", &numbering_plan::rule_count)
+        .def_property_readonly(
+            "carrier_names", [](const numbering_plan& p) { return names_by_id(p.carriers()); },
+            "Names of this plan's carrier codes (a NumPy object array; index 0 is '', none).")
+        .def_property_readonly(
+            "region_names", [](const numbering_plan& p) { return names_by_id(p.regions()); },
+            "Names of this plan's area codes (a NumPy object array; index 0 is '', none).")
+        .def_property_readonly("rule_count", &numbering_plan::rule_count, "Prefix rules the plan holds.")
         .def("__repr__", [](const numbering_plan& p) {
             return "NumberingPlan(rules=" + std::to_string(p.rule_count()) +
                    ", carriers=" + std::to_string(p.carriers().size() - 1) +

@@ -907,45 +907,68 @@ void register_reputation(py::module_& m) {
         py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
         .def("__reduce__", refuse_pickling("Verdict", "take its fields (or check_many's columns) instead"))
-        .def_property_readonly("key", [](const verdict_record& r) { return r.v.key; })
-        .def_property_readonly("e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); })
-        .def_property_readonly("reported", [](const verdict_record& r) { return r.v.reported; })
+        .def_property_readonly(
+            "key", [](const verdict_record& r) { return r.v.key; },
+            "The number's E.164 digits as an int, e.g. 84912345678.")
+        .def_property_readonly(
+            "e164", [](const verdict_record& r) { return "+" + std::to_string(r.v.key); },
+            "The number in E.164 form, e.g. '+84912345678'.")
+        .def_property_readonly(
+            "reported", [](const verdict_record& r) { return r.v.reported; },
+            "True when the database holds a record of the number (reports, or not-spam votes alone).")
         .def_property_readonly(
             "score", [](const verdict_record& r) { return r.v.score.score; }, "0 (nothing known) to 100.")
         .def_property_readonly(
             "level", [](const verdict_record& r) { return std::string(to_string(r.v.score.level)); },
             "clean, suspicious or likely_scam.")
-        .def_property_readonly("delisted", [](const verdict_record& r) { return r.v.score.delisted; })
+        .def_property_readonly(
+            "delisted", [](const verdict_record& r) { return r.v.score.delisted; },
+            "True when the number is judged clean whatever its score: nothing reported for quiet_days, or not-spam\n"
+            "votes reaching both delist_min_votes and its reports (docs/scoring.md).")
         .def_property_readonly(
             "recent_reports", [](const verdict_record& r) { return r.v.score.recent_reports; },
             "Reports weighted by age (a report one half-life old counts 0.5).")
-        .def_property_readonly("reports", [](const verdict_record& r) { return r.v.record.total(); })
+        .def_property_readonly(
+            "reports", [](const verdict_record& r) { return r.v.record.total(); },
+            "Reports of the number, every category and time (the sum of counts).")
         .def_property_readonly(
             "counts", [](const verdict_record& r) -> typed<names::counts> { return counts_dict(r.v.record); },
             "Reports per category.")
-        .def_property_readonly("not_spam", [](const verdict_record& r) { return r.v.record.not_spam; })
-        .def_property_readonly("distinct_sources", [](const verdict_record& r) { return r.v.score.distinct_sources; })
-        .def_property_readonly("first_seen",
-                               [](const verdict_record& r) {
-                                   return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0);
-                               })
-        .def_property_readonly("last_seen",
-                               [](const verdict_record& r) {
-                                   return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0);
-                               })
+        .def_property_readonly(
+            "not_spam", [](const verdict_record& r) { return r.v.record.not_spam; },
+            "\"Not spam\" votes for the number (they keep no time: every one counts).")
+        .def_property_readonly(
+            "distinct_sources", [](const verdict_record& r) { return r.v.score.distinct_sources; },
+            "Estimated distinct sources that reported the number: each sets one of 32 bits by a hash of its name,\n"
+            "so sources that share a bit count once (docs/scoring.md, \"Sources\").")
+        .def_property_readonly(
+            "first_seen",
+            [](const verdict_record& r) { return datetime_or_none(r.v.record.first_seen, r.v.record.total() > 0); },
+            "Time of the number's first report (UTC), None if it has none.")
+        .def_property_readonly(
+            "last_seen",
+            [](const verdict_record& r) { return datetime_or_none(r.v.record.last_seen, r.v.record.total() > 0); },
+            "Time of the number's latest report (UTC), None if it has none.")
         .def_property_readonly(
             "includes_later_reports", [](const verdict_record& r) { return includes_later_reports(r.v, r.now); },
             "True when the number was reported after as_of: a database keeps each number's totals, not each "
             "report's time,\nso the verdict counts those reports as if they had come by then.")
-        .def_property_readonly("carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); })
-        .def_property_readonly("type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); })
+        .def_property_readonly(
+            "carrier", [](const verdict_record& r) { return std::string(r.v.info.carrier); },
+            "The carrier the number's range was allocated to by the numbering plan (not the one it may have been\n"
+            "ported to), '' if the plan names none.")
+        .def_property_readonly(
+            "type", [](const verdict_record& r) { return std::string(to_string(r.v.info.type)); },
+            "The number's type by the plan: one of numrep.TYPE_NAMES ('mobile', 'fixed_line', ...).")
         .def_property_readonly(
             "region", [](const verdict_record& r) { return std::string(r.v.info.region); },
             "Geographic area (province, state) for geographic numbers, else ''.")
         .def_property_readonly(
             "region_code", [](const verdict_record& r) { return std::string(r.v.info.region_code); },
             "ISO 3166 code of the number's region ('US', 'VN'; '001' non-geographic; '' none).")
-        .def_property_readonly("valid", [](const verdict_record& r) { return r.v.info.valid; })
+        .def_property_readonly(
+            "valid", [](const verdict_record& r) { return r.v.info.valid; },
+            "True when the numbering plan says the number can exist (its length and prefix are allocated).")
         .def_property_readonly(
             "as_of",
             [](const verdict_record& r) -> typed<names::datetime> {
@@ -1130,7 +1153,9 @@ void register_reputation(py::module_& m) {
             "count_prefix",
             [](const db_holder& h, const prefix_arg& prefix) { return h.db->count_prefix(prefix_of(prefix)); },
             py::arg("prefix"), "How many reported numbers start with `prefix` (\"+8491234\", 8491234).")
-        .def_property_readonly("snapshot_size", [](const db_holder& h) { return h.db->size(); })
+        .def_property_readonly(
+            "snapshot_size", [](const db_holder& h) { return h.db->size(); },
+            "Numbers in the snapshot (the compacted part; delta_size counts those added since).")
         .def_property_readonly(
             "delta_size", [](const db_holder& h) { return h.db->delta_size(); },
             "Numbers in the reports added since the snapshot (add_reports), each once; 0 after compact().")
@@ -1145,8 +1170,9 @@ void register_reputation(py::module_& m) {
                 return py::str(std::string(r.code()));
             },
             "The region national forms are read in by default: the one the database was built (or opened) with.")
-        .def_property_readonly("half_life_days",
-                               [](const db_holder& h) { return h.db->settings().config.half_life_days; })
+        .def_property_readonly(
+            "half_life_days", [](const db_holder& h) { return h.db->settings().config.half_life_days; },
+            "Days after which a report counts half in the score (90 unless the database was built with another).")
         .def_property_readonly(
             "quiet_days", [](const db_holder& h) { return h.db->settings().config.quiet_days; },
             "Days without a report after which a number is delisted (clean): 365 unless the database's "
