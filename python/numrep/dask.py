@@ -253,7 +253,9 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     reads it, Parquet as from_frame reads its columns). Bad rows are counted across partitions in
     ``db.ingest_stats`` (file and line, or partition and row, of the first ones). `shards`: key
     ranges to split the database into (default: one per 16 million numbers, at least one per
-    worker). Returns the database, opened from `path`."""
+    worker). The other options are ReputationDB.build's. `client`: the distributed.Client to run
+    on (default: the current one, which distributed.Client() makes; none is a ValueError). Returns
+    the database, opened from `path`."""
     client = _client(client)
     out = _absolute_path(path)
     shards = _shard_count(shards)

@@ -146,7 +146,9 @@ class ReputationDB(_core.ReputationDB):
         not be an input), or raise at the first one with ``strict=True``. `progress(rows, bad,
         bytes_done, bytes_total)` is called as the files are read, counting over all of them.
         `region` reads national forms (DEFAULT_REGION unless a preset names one: "US" for ftc; an
-        explicit region overrides the preset's).
+        explicit region overrides the preset's). `default_time` (any time form) is the time of the
+        reports whose time is missing (a bad time stays a bad row); `half_life_days` how fast a
+        report's weight fades (docs/scoring.md).
         """
         if default_time is not None:
             _default_time_seconds(default_time)
@@ -168,9 +170,11 @@ class ReputationDB(_core.ReputationDB):
                    not_spam: str | _Unset | None = _UNSET, region: str | None = _core.DEFAULT_REGION,
                    default_time: TimeLike | None = None, half_life_days: float = 90.0) -> _Self:
         """Build a database from a pandas DataFrame, a pyarrow Table, or an iterable of dicts with
-        the report fields; `source` and `not_spam` are read when the frame has columns of those
-        names (None leaves them out). Rows whose number does not parse or whose time is missing are
-        counted by reason in ``db.ingest_stats``, not dropped silently."""
+        the report fields; `number`, `time` and `category` name their columns (category=None leaves
+        it out), `source` and `not_spam` are read when the frame has columns of those names (None
+        leaves them out). `region` reads national forms (None: international forms only);
+        `default_time` and `half_life_days` as in from_csv. Rows whose number does not parse or
+        whose time is missing are counted by reason in ``db.ingest_stats``, not dropped silently."""
         arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
                                        not_spam=not_spam, region=region, default_time=default_time)
         return cls(_core.ReputationDB._from_arrays(*arrays, half_life_days, region), ingest_stats=stats)
@@ -188,7 +192,8 @@ class ReputationDB(_core.ReputationDB):
         Columns and their reading are from_frame's: `number`, `time` and `category` must be there
         unless left out (category=None), `source` and `not_spam` are read when the file has them,
         and any other name maps a field (``number="Phone"``; a missing one is a ValueError naming
-        the file). Files are read `batch_rows` rows at a time, only the mapped columns. Bad rows
+        the file); `region`, `default_time` and `half_life_days` as in from_frame. Files are read
+        `batch_rows` rows at a time, only the mapped columns. Bad rows
         are counted by reason over all files in ``db.ingest_stats``; its "first_bad_rows" give
         each one's "file" and "row" (the row's index in its file, from 0); ``strict=True`` raises
         at the first one instead. `progress(rows, bad, bytes_done, bytes_total)` is called after
@@ -225,7 +230,10 @@ class ReputationDB(_core.ReputationDB):
         or glob patterns; one kind per build), read as from_csv or from_parquet read them, or a
         DataFrame / Arrow table read as from_frame reads it. Returns the database opened from
         `path`; ``db.ingest_stats`` counts the rows and ``db.build_stats`` what the build did
-        (numbers, shards, runs spilled)."""
+        (numbers, shards, runs spilled). The columns and `preset`, `delimiter`, `region`, `strict`,
+        `rejects`, `default_time` and `half_life_days` are from_csv's (for CSV files; from_parquet's
+        or from_frame's for the others); `bloom_fpr` is the Bloom filter's false-positive rate
+        (0.001: one never-reported number in a thousand goes on to the trie)."""
         budget = _memory_bytes(memory)
         shards = _shard_count(shards)
         strict = _flag(strict, "strict")
@@ -309,8 +317,8 @@ class ReputationDB(_core.ReputationDB):
                     region: str | _Unset | None = _UNSET, default_time: TimeLike | None = None) -> dict[str, Any]:
         """Add reports that arrived after the build (a DataFrame, an Arrow table or an iterable of
         dicts with the report fields); they are visible to check() at once and folded in by
-        compact(). National forms are read in ``db.region`` unless `region` says otherwise.
-        Returns the counts of good and bad rows."""
+        compact(). The columns and `default_time` are from_frame's; national forms are read in
+        ``db.region`` unless `region` says otherwise. Returns the counts of good and bad rows."""
         arrays, stats = _report_arrays(_as_frame(frame), number=number, time=time, category=category, source=source,
                                        not_spam=not_spam, region=self._region_or_own(region),
                                        default_time=default_time)

@@ -64,6 +64,34 @@ def test_every_extra_asks_for_the_pyarrow_numrep_reads() -> None:
     assert {int(version) for version in asked} == {int(oldest.group(1))}
 
 
+def test_every_public_member_says_what_it_is() -> None:
+    """help() and the API reference (autodoc's :undoc-members:) showed a bare signature for
+    Verdict's fields, PhoneNumber.country_code, NumberingPlan's loaders and more, and nothing at
+    all for FormatError."""
+    import inspect
+
+    import numrep.dask
+    from numrep._pandas import NumrepSeriesAccessor
+
+    def bare(doc: str | None, name: str) -> bool:
+        """No words beyond pybind11's signature lines ("name(...) -> ...", overload headers)."""
+        lines = [line.strip() for line in (doc or "").splitlines() if line.strip()]
+        return all(line.startswith(f"{name}(") or line == "Overloaded function." or line[:2] in ("1.", "2.", "3.")
+                   for line in lines)
+
+    classes = [numrep.PhoneNumber, numrep.NumberInfo, numrep.NumberingPlan, numrep.BloomFilter, numrep.TrieStore,
+               numrep.TrieStoreKeyIterator, numrep.ReputationDB, numrep.Verdict, NumrepSeriesAccessor]
+    members = [(f"{owner.__name__}.{name}", name, member) for owner in classes
+               for name, member in inspect.getmembers(owner)
+               if not name.startswith("_") and (callable(member) or isinstance(member, property))]
+    members += [(name, name, getattr(numrep, name)) for name in numrep.__all__ if callable(getattr(numrep, name))]
+    members += [(f"numrep.dask.{name}", name, member) for name, member in inspect.getmembers(numrep.dask,
+                                                                                              inspect.isfunction)
+                if member.__module__ == "numrep.dask" and not name.startswith("_")]
+    assert len(members) > 100  # the walk still finds them
+    assert [shown for shown, name, member in members if bare(member.__doc__, name)] == []
+
+
 def test_signatures_show_defaults_a_reader_understands() -> None:
     """help() and the API reference show each default's repr: the sentinels of region= said
     "<the usual column>" (ReputationDB.check, check_many, ...) and "<object object at 0x7f...>"
