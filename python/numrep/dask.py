@@ -127,9 +127,12 @@ def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[st
     parquet, fields = _checked_parquet_columns(path, columns)
     columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
     wanted = [c for c in dict.fromkeys(fields.values()) if c is not None]
-    table = _read_row_group(path, parquet, row_group, wanted)
-    return _frame_records(_arrow_frame(table, fields["source"]),
-                          {"file": path, "row_group": row_group, "first_row": first_row}, columns, half_life_days)
+    # A file of no row groups (a writer closed before any row) is one empty part, as from_parquet
+    # reads it: with no part at all, a build of such files was "no reports to build from".
+    table = (_read_row_group(path, parquet, row_group, wanted) if row_group < parquet.metadata.num_row_groups
+             else parquet.schema_arrow.empty_table().select(wanted))
+    return _frame_records(_arrow_frame(table, fields["source"]), {"file": path, "first_row": first_row}, columns,
+                          half_life_days)
 
 
 def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> _Part:
@@ -140,11 +143,11 @@ def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> _
     return keys, records, stats, region
 
 
-def _summary(part: _Part) -> _Summary:
+def _summary(part: _Part, sample_size: int) -> _Summary:
     """What the client needs of a partition: its number count, a sample of its keys, its stats."""
     keys = part[0]
-    if len(keys) > _SAMPLE_SIZE:
-        keys = keys[np.linspace(0, len(keys) - 1, _SAMPLE_SIZE).astype(np.int64)]
+    if len(keys) > sample_size:
+        keys = keys[np.linspace(0, len(keys) - 1, sample_size).astype(np.int64)]
     return len(part[0]), np.asarray(keys), part[2], part[3]
 
 
@@ -207,7 +210,7 @@ def _boundaries(summaries: Sequence[_Summary], shards: int) -> list[int]:
     return [int(k) for k in cut if k < all_keys[-1]]
 
 
-def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
+def _add_stats(total: dict[str, Any], more: dict[str, Any], per_file: bool) -> None:
     for key, value in more.items():
         if key in ("summary", "notes") or key not in total:
             if key == "notes":
@@ -230,14 +233,15 @@ def _add_stats(total: dict[str, Any], more: dict[str, Any]) -> None:
             for k, v in value.items():
                 total[key][k] = total[key].get(k, 0) + v
         elif key == "first_bad_rows":
-            # The first _FIRST_BAD_ROWS of each file, as a build in one process keeps them (of a
-            # frame's partitions, which name no file, the first in all): 20 in all dropped 40 of
-            # three files' 60.
-            kept = collections.Counter(row.get("file") for row in total[key])
+            # As a build in one process keeps them: the first _FIRST_BAD_ROWS of each CSV file
+            # (20 in all dropped 40 of three files' 60), of Parquet files and a frame's partitions
+            # the first in all (from_parquet's and from_frame's; 20 a file kept 60 of three files).
+            kept = collections.Counter(row.get("file") if per_file else None for row in total[key])
             for row in value:
-                if kept[row.get("file")] < _FIRST_BAD_ROWS:
+                where = row.get("file") if per_file else None
+                if kept[where] < _FIRST_BAD_ROWS:
                     total[key].append(row)
-                    kept[row.get("file")] += 1
+                    kept[where] += 1
         else:
             total[key].extend(v for v in value if v not in total[key])
 
@@ -322,9 +326,11 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     # Then the publication: it refuses an output it may not replace before any row is read, and
     # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
     planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None
+    made_output = not os.path.lexists(out)
     publication = _core._Publication(out, half_life_days, bloom_fpr, planned_region)
     parts: list[Any] = []
     written: list[Any] = []
+    committed = False
     try:
         if is_frame:
             from dask.delayed import delayed
@@ -336,18 +342,21 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
                 if kind == "parquet":
                     meta = parquet_meta[file]
                     first = 0
-                    for g in range(meta.num_row_groups):
+                    for g in range(max(1, meta.num_row_groups)):
                         parts.append(client.submit(_parquet_records, file, g, first, frame_columns, half_life_days,
                                                    pure=False))
-                        first += meta.row_group(g).num_rows
+                        first += meta.row_group(g).num_rows if g < meta.num_row_groups else 0
                 else:
                     parts.append(client.submit(_csv_records, file, csv_options, half_life_days, pure=False))
         if not parts:
             raise ValueError("numrep: no reports to build from")
-        summaries = client.gather([client.submit(_summary, p, pure=False) for p in parts])
+        # Shard boundaries are cut from the samples: several keys for each shard asked for (1,024
+        # a partition capped shards=2000 of one partition at 1,024).
+        sample_size = max(_SAMPLE_SIZE, 4 * (shards or 0))
+        summaries = client.gather([client.submit(_summary, p, sample_size, pure=False) for p in parts])
         stats: dict[str, Any] = {}
         for s in summaries:
-            _add_stats(stats, s[2])
+            _add_stats(stats, s[2], per_file=kind == "csv")
         # As a build in one process gives them: CSV files' summaries one after another (a
         # partition is a file), Parquet's files read; a frame's partitions have no one summary.
         if kind == "csv":
@@ -386,6 +395,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
                    _core._write_shard(out, generation, i, first, last, [], half_life_days, bloom_fpr)
                    for i, (first, last) in enumerate(ranges)]
         publication.commit(entries)
+        committed = True
     except BaseException:
         # Shard tasks still running would go on writing files after the lock is released: wait
         # for them to end first (cancelling does not stop a running task). A later publication
@@ -396,7 +406,22 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         publication.close()
         for p in parts:
             p.release()
+        if made_output and not committed:
+            # Refused for its input on a worker (a CSV header, a damaged Parquet page): the new
+            # directory held only its lock, which open() then called no database.
+            _remove_if_only_lock(out)
     return ReputationDB(_core.ReputationDB._open(out, None, True), ingest_stats=stats)
+
+
+def _remove_if_only_lock(directory: str) -> None:
+    """Removes `directory` if it holds nothing but its lock file (never raises: it runs while the
+    build's own error is on its way to the caller)."""
+    with contextlib.suppress(OSError):
+        names = os.listdir(directory)
+        if set(names) <= {"lock"}:
+            for name in names:
+                os.unlink(os.path.join(directory, name))
+            os.rmdir(directory)
 
 
 def _wait_ended(futures: list[Any], timeout: float) -> None:
@@ -438,7 +463,19 @@ def _opened(path: str, region: str | _Unset | None) -> ReputationDB:
         return cached[1]
 
 
-def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
+def _check_partition(numbers: Any, path: str, now: int, region: str | _Unset | None,
+                     partition_info: dict[str, Any] | None = None) -> Any:
+    try:
+        return _checked_partition(numbers, path, now, region)
+    except (ValueError, TypeError, OverflowError) as error:
+        if type(error) not in (ValueError, TypeError, OverflowError) or partition_info is None or not len(numbers):
+            raise
+        # "key -7 at index 5" counted from the partition's first row, which the message did not say.
+        raise type(error)(f"{error} (in partition {partition_info['number']} of the Series, whose index counts "
+                          f"from the row labelled {numbers.index[0]!r})") from None
+
+
+def _checked_partition(numbers: Any, path: str, now: int, region: str | _Unset | None) -> Any:
     db = _opened(path, region)
     values: Any = numbers  # check_many reads a Series as it is (Arrow-backed and Int64 with <NA> too)
     if numbers.dtype.kind == "O" and not _is_string_dtype(numbers.dtype):
@@ -487,4 +524,7 @@ def check(numbers: Any, path: PathLike, *, now: TimeLike | None = None,
     meta = _verdict_frame(db._check_many(np.zeros(1, dtype=np.uint64), seconds, db._region_or_own(region))[0]).iloc[:0]
     # Dask gives the meta itself for a result with no rows: it carries the time too.
     meta.attrs["as_of"] = datetime.datetime.fromtimestamp(seconds, datetime.timezone.utc)
+    # The Series' index, as each partition's result has it: an unnamed RangeIndex made the graph's
+    # reset_index() name a column "index" that the computed frame called by the index's name.
+    meta.index = numbers._meta.index[:0]
     return numbers.map_partitions(_check_partition, out, seconds, region, meta=meta)

@@ -127,6 +127,33 @@ def test_bad_rows_kept_of_each_file_as_in_one_process(client, tmp_path):
     assert len(rows) == 60
 
 
+def test_parquet_bad_rows_and_empty_files_as_from_parquet(client, tmp_path):
+    """Of Parquet files the Dask build kept each file's first 20 bad rows (60 of three files, each
+    with a "row_group" key) where from_parquet keeps 20 in all; and a file of no row groups (a
+    writer closed before any row) made "no reports to build from" where from_parquet reads none."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    for i in range(3):
+        frame = pd.DataFrame({"number": ["0912345678"] + [f"bad {k}" for k in range(25)], "time": NOW,
+                              "category": "scam"})
+        pq.write_table(pa.Table.from_pandas(frame, preserve_index=False), tmp_path / f"bad{i}.parquet",
+                       row_group_size=10)
+    files = sorted(tmp_path.glob("bad*.parquet"))
+    want = numrep.ReputationDB.from_parquet(files)
+    got = numrep.dask.build(str(tmp_path / "bad*.parquet"), tmp_path / "db", client=client)
+    assert got.ingest_stats["bad"] == want.ingest_stats["bad"] == 75
+    assert got.ingest_stats["first_bad_rows"] == want.ingest_stats["first_bad_rows"]
+    assert len(want.ingest_stats["first_bad_rows"]) == 20
+    empty = tmp_path / "empty.parquet"
+    pq.ParquetWriter(empty, pa.schema([("number", pa.string()), ("time", pa.int64()), ("category", pa.string())])).close()
+    assert pq.ParquetFile(empty).metadata.num_row_groups == 0
+    want = numrep.ReputationDB.from_parquet(empty)
+    got = numrep.dask.build(empty, tmp_path / "empty.db", client=client)
+    assert len(got) == len(want) == 0
+    assert got.ingest_stats == want.ingest_stats
+
+
 def test_fewer_numbers_than_shards_make_one_shard_each(client, tmp_path):
     """shards=8 over 3 numbers made 4 shards, the last empty; a build in one process makes 3."""
     few = pd.DataFrame({"number": ["0912345678"] * 500 + ["0912345679"] * 3 + ["+12025550100"],
@@ -137,6 +164,12 @@ def test_fewer_numbers_than_shards_make_one_shard_each(client, tmp_path):
     assert got.shard_count == one.shard_count == 3
     keys = got.keys()
     assert [int(((keys >= a) & (keys <= b)).sum()) for a, b in got.shard_ranges()] == [1, 1, 1]
+    # Boundaries were cut from 1,024 sampled keys a partition: shards=1200 of one partition made 1,024.
+    many = pd.DataFrame({"number": [f"0912{i:06d}" for i in range(1300)], "time": 1_760_000_000, "category": "scam"})
+    one = numrep.ReputationDB.build(many, tmp_path / "many_one.db", shards=1200)
+    got = numrep.dask.build(dd.from_pandas(many, npartitions=1), tmp_path / "many.db", shards=1200, client=client)
+    assert got.shard_count == one.shard_count == 1200
+    same_records(got, one)
 
 
 def test_dask_build_replaces_a_database_and_refuses_what_it_must(client, tmp_path):
@@ -193,6 +226,13 @@ def test_check_a_dask_column(client, tmp_path):
     # The dtypes Dask is told are those of the partitions (e164 was declared float64).
     lazy = numrep.dask.check(dd.from_pandas(probe, npartitions=4), tmp_path / "db", now=NOW)
     assert lazy.dtypes.to_dict() == got.dtypes.to_dict()
+    # And its index: a RangeIndex with no name made reset_index() name a column "index" in the
+    # graph that the computed frame called "call_id" (a KeyError while building the graph).
+    labelled = probe.set_axis(pd.Index([f"c{i}" for i in range(len(probe))], name="call_id"))
+    lazy = numrep.dask.check(dd.from_pandas(labelled, npartitions=3), tmp_path / "db", now=NOW)
+    computed = lazy.compute()
+    assert (lazy._meta.index.name, lazy._meta.index.dtype) == (computed.index.name, computed.index.dtype)
+    assert sorted(lazy.reset_index()["call_id"].compute()) == sorted(labelled.index)
     assert lazy["e164"].str.startswith("+84").compute().sum() == (got["e164"].str.startswith("+84")).sum() > 0
     # Integer keys too, nullable ones with <NA> among them (a TypeError: to_numpy made them floats).
     keys = pd.Series(db.keys()[:500].astype(np.int64))
@@ -264,6 +304,7 @@ def test_a_failed_dask_build_leaves_a_path_a_later_build_takes(client, tmp_path)
 
     (tmp_path / "good.csv").write_text("number,time,category\n0912345678,1750000000,scam\n")
     (tmp_path / "bad.csv").write_text("phone,time,category\n0912345679,1750000000,scam\n")
+    (tmp_path / "db").mkdir()  # there before the build, so left with its lock (a new one is removed)
     with pytest.raises(ValueError, match='no column "number"'):
         numrep.dask.build([str(tmp_path / "good.csv"), str(tmp_path / "bad.csv")], tmp_path / "db", client=client)
     assert (tmp_path / "db").is_dir() and not (tmp_path / "db" / "MANIFEST").exists()
@@ -329,6 +370,12 @@ def test_check_says_what_it_takes(client, tmp_path):
         numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region=pd.Series(["VN", "US"]))
     got = numrep.dask.check(frame["caller"], tmp_path / "db", now=NOW, region="VN").compute()
     assert got["e164"].tolist() == ["+84912345678", "+12025550100"]
+    # A bad key's position was counted from its partition's first row, and nothing said so.
+    keys = pd.Series([84912345678] * 100, index=range(1000, 1100))
+    keys.iloc[80] = -7
+    with pytest.raises(ValueError, match=r"key -7 at index 5 is negative.*\(in partition 3 of the Series, whose "
+                                         r"index counts from the row labelled 1075\)"):
+        numrep.dask.check(dd.from_pandas(keys, npartitions=4), tmp_path / "db", now=NOW).compute()
 
 
 def test_build_takes_report_paths_from_any_iterable(client, tmp_path):
@@ -401,6 +448,16 @@ def test_a_build_refused_for_its_input_leaves_no_output_directory(client, tmp_pa
          lambda out: numrep.dask.build(dd.from_pandas(frame, npartitions=2), out, number="phone", client=client)),
         (ValueError, "phone", lambda out: numrep.dask.build(tmp_path / "r.parquet", out, number="phone",
                                                            client=client)),
+    ]
+    # Refused on a worker, once the output was locked: a CSV file's header, an empty CSV file, a
+    # frame's source column that is not there.
+    (tmp_path / "no_number.csv").write_text("phone,time\n0912345678,2024-01-01\n", encoding="utf-8")
+    (tmp_path / "empty.csv").write_text("", encoding="utf-8")
+    refused += [
+        (ValueError, "number", lambda out: numrep.dask.build(tmp_path / "no_number.csv", out, client=client)),
+        (ValueError, "empty", lambda out: numrep.dask.build(tmp_path / "empty.csv", out, client=client)),
+        (ValueError, "nope", lambda out: numrep.dask.build(dd.from_pandas(frame, npartitions=2), out, source="nope",
+                                                          client=client)),
     ]
     for i, (error, message, call) in enumerate(refused):
         out = tmp_path / f"out{i}.db"
