@@ -298,6 +298,10 @@ private:
         if (status == csv_status::unterminated_quote)
             detail::throw_invalid_argument(std::string(input) + ": line " + std::to_string(csv.error_line()) +
                                            ": header: " + csv.error_message());
+        // gzip's magic bytes: read as text it was "no column ..." over a dump of binary bytes.
+        if (csv.size() != 0 && csv[0].substr(0, 2) == "\x1f\x8b")
+            detail::throw_invalid_argument(std::string(input) +
+                                           ": gzip-compressed data, not CSV text: decompress it first (gunzip -k)");
         columns c;
         c.width = csv.size();
         const auto find = [&](const std::string& name, const char* role) {

@@ -582,9 +582,19 @@ def _preset_name(value: str | None) -> str | None:
     return _str_or_none(value, "preset", "a preset's name")
 
 
+def _header_name(value: str, name: str) -> str:
+    """A CSV column's name as the reader matches it: trimmed of ASCII blanks as the header's cells
+    are (" Phone " was "no column" beside a header that has "Phone"); an empty one refused."""
+    trimmed = value.strip(" \t\r\n")
+    if trimmed == "":
+        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+    return trimmed
+
+
 def _number_column(value: str | None) -> str | None:
     """The CSV reader's number column: None for the default (or the preset's), else a name."""
-    return _str_or_none(value, "number")
+    _str_or_none(value, "number")
+    return None if value is None else _header_name(value, "number")
 
 
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:
@@ -593,9 +603,7 @@ def _csv_column(name: str, value: str | _Unset | None) -> str | None:
     if isinstance(value, _Unset):
         return None
     _str_or_none(value, name)
-    if value == "":
-        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
-    return "" if value is None else value
+    return "" if value is None else _header_name(value, name)
 
 
 def _whole_number(value: Any, name: str, unit: str = "") -> int:

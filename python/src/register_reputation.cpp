@@ -137,11 +137,16 @@ reputation_config config_from(double half_life_days) {
     return c;
 }
 
+// A column name or delimiter as the header's bytes: a str from the command line holds a byte that
+// is no UTF-8 (a Latin-1 header's "T\xe9l\xe9phone") as a lone surrogate, which pybind11's cast
+// refused as "Unable to cast Python instance of type <class 'str'> to C++ type '?'".
+std::string header_text(const py::object& o) { return py::isinstance<py::str>(o) ? utf8_of(o) : o.cast<std::string>(); }
+
 // A column argument of _from_csv: None keeps the default (or the preset's) mapping, "" leaves
 // the field out, anything else is a header name. Returns whether it was given.
 bool set_column(std::optional<std::string>& column, const py::object& o) {
     if (o.is_none()) return false;
-    const auto name = o.cast<std::string>();
+    const auto name = header_text(o);
     if (name.empty()) column = std::nullopt;
     else
         column = name;
@@ -260,7 +265,7 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         options = ingest_options::for_preset(*p);
     }
     if (!keep_preset_region) options.default_region = region_of(region_code);
-    if (!number.is_none()) options.columns.number = number.cast<std::string>();
+    if (!number.is_none()) options.columns.number = header_text(number);
     (void)set_column(options.columns.time, time);
     (void)set_column(options.columns.category, category);
     // A source or not_spam column named by the caller must be there; by default they are read
@@ -273,8 +278,10 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         if (!py::isinstance<py::str>(delimiter))  // pybind11 said "Unable to cast ... to C++ type '?'"
             throw py::type_error("numrep: delimiter must be a str of one character, or None to detect it, not " +
                                  type_name(delimiter));
-        const auto d = delimiter.cast<std::string>();
-        if (d.size() != 1) throw py::value_error("numrep: delimiter must be one character, got " + detail::quote(d));
+        const auto d = header_text(delimiter);
+        if (d.size() != 1)  // "one character" refused "é", one character to its writer
+            throw py::value_error("numrep: delimiter must be one byte (an ASCII character such as ';'), got " +
+                                  detail::quote(d) + " (" + std::to_string(d.size()) + " bytes in UTF-8)");
         // NUL is the reader's own "detect it": given, it was silently taken as None.
         if (d[0] == auto_delimiter)
             throw py::value_error("numrep: delimiter cannot be NUL (None detects the delimiter)");

@@ -520,6 +520,9 @@ TEST_CASE("ingest: header problems are errors that name the column", "[ingest]")
     CHECK_THROWS_WITH(numrep::ingest_csv("\n\n", out), contains("empty input"));
     CHECK_THROWS_WITH(numrep::ingest_csv("\"number,time\n", out),
                       contains("line 1: header: unterminated quoted field"));
+    // gzip's magic bytes (a .csv.gz given as it is): said, not "no column" over binary bytes.
+    CHECK_THROWS_WITH(numrep::ingest_csv(std::string_view("\x1f\x8b\x08\x00\x12\x34,\n", 8), out),
+                      contains("<memory>: gzip-compressed data, not CSV text: decompress it first"));
     // Header names are trimmed; a header with no rows is zero rows.
     const auto stats = numrep::ingest_csv(" number , time ,category\r\n", out);
     CHECK(stats.rows == 0);

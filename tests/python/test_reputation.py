@@ -128,8 +128,14 @@ def test_column_mapping_and_delimiter(tmp_path) -> None:
         assert verdict.reports == 2 and verdict.counts["scam"] == 2 and verdict.distinct_sources == 2
     with pytest.raises(ValueError, match='no column "number"'):
         numrep.ReputationDB.from_csv(path, delimiter="|")
-    with pytest.raises(ValueError, match="one character"):
+    with pytest.raises(ValueError, match="one byte"):
         numrep.ReputationDB.from_csv(path, number="Phone", delimiter="||")
+    # "é" is one character to its writer and two bytes to the reader: said so ("one character" was not).
+    with pytest.raises(ValueError, match=r'delimiter must be one byte \(an ASCII character such as \';\'\), got "é" '
+                                         r"\(2 bytes in UTF-8\)"):
+        numrep.ReputationDB.from_csv(path, number="Phone", delimiter="é")
+    # A column name is trimmed as the header's cells are: " Phone " was "no column".
+    assert len(numrep.ReputationDB.from_csv(path, number=" Phone ", time="When", category="Kind")) == 1
 
 
 def test_missing_file() -> None:
