@@ -35,6 +35,9 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "reports.csv").write_text(REPORTS, encoding="utf-8")
     (root / "empty.csv").write_bytes(b"")
     (root / "garbage.csv").write_bytes(b"\xff\xfe\x00\x01 not a CSV file \x00")
+    import gzip
+
+    (root / "reports.csv.gz").write_bytes(gzip.compress(REPORTS.encode()))
     (root / "a directory").mkdir()
     numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "db")
     numrep.ReputationDB.from_csv(root / "reports.csv").save(root / "corrupt db")
@@ -46,9 +49,10 @@ def files(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     (root / "half db" / "meta.txt").write_text("numrep-reputation 1\n")
     (root / "loop").symlink_to(root / "loop")  # a link to itself: there, but it cannot be followed
     (root / "dangling").symlink_to(root / "nowhere")  # a link to nothing: no database, as a missing path
-    names = {"reports": "reports.csv", "empty": "empty.csv", "garbage": "garbage.csv"}
+    names = {"reports": "reports.csv", "empty": "empty.csv", "garbage": "garbage.csv", "gzip": "reports.csv.gz"}
     return {key: str(root / names.get(key, key))
-            for key in ("reports", "empty", "garbage", "a directory", "db", "corrupt db", "half db", "loop", "dangling")} | {
+            for key in ("reports", "empty", "garbage", "gzip", "a directory", "db", "corrupt db", "half db", "loop",
+                        "dangling")} | {
                 "root": str(root)}
 
 
@@ -100,6 +104,9 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["build", "{reports}", "-o", "{root}/new db", "--half-life", "0"], 2, ["'0'", "from 1h to"]),
     (["build", "{reports}", "-o", "{root}/new db", "--half-life", "5300w"], 2, ["'5300w'", "36500 days"]),
     (["build", "{reports}", "-o", "{root}/new db", "--delimiter", "ab"], 2, ["'ab'"]),
+    # One character to its writer, two bytes to the reader: said as the option, not by the library.
+    (["build", "{reports}", "-o", "{root}/new db", "--delimiter", "é"], 2, ["'é'", "one byte"]),
+    (["build", "{gzip}", "-o", "{root}/new db"], 1, ["reports.csv.gz", "gzip-compressed", "decompress"]),
     (["build", "{reports}", "-o", "{root}/new db", "--default-time", "soon"], 2, ["'soon'"]),
     # check
     (["check", "0912000001"], 2, ["-d"]),
@@ -124,6 +131,7 @@ BAD_INPUTS: list[tuple[list[str], int, list[str]]] = [
     (["stats", "-d", "{db}", "--json", "--plot", "{root}/no folder/p.png"], 1, ["--plot", "no folder/p.png"]),
     (["stats", "-d", "{db}", "--json", "--plot", "{root}/p.xyz"], 2, ["--plot", "p.xyz", ".xyz", ".png"]),
     (["stats", "-d", "{db}", "--now", "never"], 2, ["'never'"]),
+    (["stats", "-d", "{db}", "--plot", ""], 2, ["--plot", "file name"]),  # it was left out unsaid
     # upgrade
     (["upgrade"], 2, ["DB"]),
     (["upgrade", "{root}/nodb"], 1, ["nodb"]),
@@ -175,6 +183,60 @@ def test_undecodable_arguments_and_input(files: dict[str, str]) -> None:
                           'cannot parse "09\\x')
     assert_one_error_line(run("build", os.fsencode(files["root"]) + b"/no\xff.csv", "-o", files["root"] + "/x"), 1,
                           "no such report file", "no\udcff.csv")
+
+
+def test_a_legacy_encoding_s_column_names_and_delimiter_can_be_given(tmp_path: Path) -> None:
+    """A Latin-1 header's "T\xe9l\xe9phone" and a "\xa7" delimiter reach numrep as lone surrogates:
+    pybind11's cast refused them ("Unable to cast Python instance of type <class 'str'> to C++ type
+    '?'"), so such a column could not be chosen at all. And a name is trimmed as the header's
+    cells are (" phone " was "no column" beside a header with "phone")."""
+    (tmp_path / "latin1.csv").write_bytes(b"T\xe9l\xe9phone\xa7time\xa7cat\xe9gorie\n"
+                                          b"0912000001\xa72026-02-28\xa7arnaque\n")
+    result = run("build", str(tmp_path / "latin1.csv"), "-o", str(tmp_path / "db"), "--number", b"T\xe9l\xe9phone",
+                  "--delimiter", b"\xa7", "--category", b"cat\xe9gorie")
+    assert result.returncode == 0, result.stderr
+    assert len(numrep.ReputationDB.open(tmp_path / "db")) == 1
+    (tmp_path / "plain.csv").write_text("phone,time\n0912000001,2026-02-28\n", encoding="utf-8")
+    result = run("build", str(tmp_path / "plain.csv"), "-o", str(tmp_path / "db2"), "--number", " phone ",
+                 "--category", "")
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_parquet_build_with_a_csv_option_is_a_usage_error(tmp_path: Path) -> None:
+    """Options that cannot go together are status 2 (docs/cli.md); this one was 1."""
+    pq = pytest.importorskip("pyarrow.parquet")
+    import pyarrow as pa
+
+    pq.write_table(pa.table({"number": ["0912000001"], "time": ["2026-02-28"], "category": ["scam"]}),
+                   tmp_path / "r.parquet")
+    for option in (["--rejects", str(tmp_path / "rejects.csv")], ["--delimiter", ";"], ["--preset", "ftc"]):
+        assert_one_error_line(run("build", str(tmp_path / "r.parquet"), "-o", str(tmp_path / "db"), *option), 2,
+                              option[0], "CSV files only", "r.parquet")
+
+
+def test_a_line_of_standard_input_longer_than_any_number_is_refused(files: dict[str, str]) -> None:
+    """A line was read whole into memory, however long (/dev/zero: until the kernel killed it)."""
+    assert_one_error_line(run("check", "-d", files["db"], "-", stdin="0912000001\n" + "9" * 70_000 + "\n"), 1,
+                          "line 2 of standard input is over 65,536 characters")
+    result = run("check", "-d", files["db"], "-", stdin="0912000001" + " " * 65_526 + "\r\n")  # 65,536: taken
+    assert result.returncode == 0, result.stderr
+
+
+def test_a_plot_that_fails_to_write_names_it(files: dict[str, str], tmp_path: Path,
+                                           monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """A full disk said only "numrep: No space left on device"."""
+    pytest.importorskip("matplotlib")
+    import errno
+
+    from matplotlib.figure import Figure
+
+    def full(*args: object, **kwargs: object) -> None:
+        raise OSError(errno.ENOSPC, "No space left on device")
+
+    monkeypatch.setattr(Figure, "savefig", full)
+    plot = str(tmp_path / "p.png")
+    assert cli.main(["stats", "-d", files["db"], "--plot", plot]) == 1
+    assert f"cannot write --plot {plot}: No space left on device" in capsys.readouterr().err
 
 
 def test_json_output_is_utf_8_whatever_the_bytes_given() -> None:

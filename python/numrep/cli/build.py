@@ -82,7 +82,7 @@ def build_database(reports: Sequence[str], output: str, *, preset: str | None = 
     if kind == "parquet":
         for option, value in (("--preset", preset), ("--delimiter", delimiter), ("--rejects", rejects)):
             if value is not None:
-                raise ValueError(f"{option} applies to CSV files only, and {paths[0]} is Parquet")
+                raise UsageError(f"{option} applies to CSV files only, and {paths[0]} is Parquet")
     if preset is not None:
         options["preset"] = preset
     if region != "preset" or preset is None:  # "preset": the preset's own region (ftc: US)

@@ -11,6 +11,7 @@ import os
 import re
 import sys
 import tempfile
+import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
 
@@ -47,17 +48,34 @@ class UsageError(Exception):
 DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pipe": "|"}
 
 
+# Characters of a line of numbers on standard input: more is no phone number, and reading it
+# whole held as much memory as the line (/dev/zero: until the kernel killed the process).
+MOST_LINE_CHARACTERS = 65_536
+
+
+def _bounded_lines(stream: typing.TextIO) -> Iterable[str]:
+    """The lines of `stream`, each read to at most MOST_LINE_CHARACTERS and a line end ("\r\n")."""
+    while True:
+        line = stream.readline(MOST_LINE_CHARACTERS + 2)
+        if not line:
+            return
+        yield line
+
+
 def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
     """The arguments, with '-' replaced by the lines of standard input."""
     for argument in arguments:
         if argument == "-":
             if sys.stdin is None:
                 raise ValueError("'-' reads standard input, which is closed")
-            for line in sys.stdin:
+            for number, line in enumerate(_bounded_lines(sys.stdin), start=1):
                 # A line that looks blank (spaces of any kind) is skipped; any other loses only its
                 # line end and blanks: str.strip() also took control characters (\x1c..\x1f) that
                 # the parser refuses in an argument, so the same text gave a number from standard
                 # input and an error as an argument.
+                if len(line.rstrip("\r\n")) > MOST_LINE_CHARACTERS:
+                    raise ValueError(f"line {number} of standard input is over {MOST_LINE_CHARACTERS:,} characters "
+                                     "long: no phone number is (one number a line)")
                 if line.strip():
                     yield line.rstrip("\r\n").strip(" \t")
         else:
@@ -186,9 +204,11 @@ def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.dat
 
 def delimiter_option(text: str) -> str:
     value = DELIMITER_NAMES.get(text.lower(), text)
-    if len(value) != 1 or value in '"\r\n':
+    # One byte, as the reader splits on: "é" (two in UTF-8) passed here and failed in the library;
+    # a byte of a legacy encoding ($'\xa7') is one lone surrogate here, and one byte there.
+    if len(value.encode("utf-8", "surrogateescape")) != 1 or value in '"\r\n':
         raise argparse.ArgumentTypeError(
-            f"bad delimiter {text!r}: expected one character (or tab, comma, semicolon, pipe)")
+            f"bad delimiter {text!r}: expected one byte, an ASCII character (or tab, comma, semicolon, pipe)")
     return value
 
 

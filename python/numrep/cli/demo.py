@@ -223,8 +223,13 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _demo_reputation(scratch: Path, count: int) -> None:
     report_rows, picks = demo_reports()
     reports = scratch / "impersonation_reports.csv"
-    with reports.open("w", encoding="utf-8", newline="") as f:
-        csv.writer(f).writerows(report_rows)
+    try:
+        with reports.open("w", encoding="utf-8", newline="") as f:
+            csv.writer(f).writerows(report_rows)
+    except OSError as error:  # a full disk said "No space left on device", naming no file
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, f"cannot write the demo's reports: {error.strerror}", str(reports)) from None
     output = str(scratch / "vn.numrepdb")
     print(f"\n3. A reputation database from {len(report_rows) - 1:,} generated reports of impersonation calls "
           "(callers posing as police\n   or provincial officials), September 2025 to February 2026\n")

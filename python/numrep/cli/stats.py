@@ -228,8 +228,14 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
     figure.tight_layout()
     # The format named, so that the file is written where it was asked for: without it matplotlib
     # adds ".png" to a name that has no extension (and the summary named a file that was not there).
-    figure.savefig(path, dpi=100, format=os.path.splitext(path)[1][1:].lower() or "png")
-    plt.close(figure)
+    try:
+        figure.savefig(path, dpi=100, format=os.path.splitext(path)[1][1:].lower() or "png")
+    except OSError as error:  # a full disk said "No space left on device", naming no file
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, f"cannot write --plot {path}: {error.strerror}", path) from None
+    finally:
+        plt.close(figure)
 
 
 def check_plot_path(path: str) -> None:
@@ -256,6 +262,8 @@ def check_plot_path(path: str) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    if args.plot == "":  # it was left out, without a word
+        raise UsageError("--plot needs a file name (FILE.png)")
     if args.plot:
         check_plot_path(args.plot)
     db = open_db(args.db)
