@@ -202,18 +202,6 @@ def test_a_legacy_encoding_s_column_names_and_delimiter_can_be_given(tmp_path: P
     assert result.returncode == 0, result.stderr
 
 
-def test_a_parquet_build_with_a_csv_option_is_a_usage_error(tmp_path: Path) -> None:
-    """Options that cannot go together are status 2 (docs/cli.md); this one was 1."""
-    pq = pytest.importorskip("pyarrow.parquet")
-    import pyarrow as pa
-
-    pq.write_table(pa.table({"number": ["0912000001"], "time": ["2026-02-28"], "category": ["scam"]}),
-                   tmp_path / "r.parquet")
-    for option in (["--rejects", str(tmp_path / "rejects.csv")], ["--delimiter", ";"], ["--preset", "ftc"]):
-        assert_one_error_line(run("build", str(tmp_path / "r.parquet"), "-o", str(tmp_path / "db"), *option), 2,
-                              option[0], "CSV files only", "r.parquet")
-
-
 def test_a_line_of_standard_input_longer_than_any_number_is_refused(files: dict[str, str]) -> None:
     """A line was read whole into memory, however long (/dev/zero: until the kernel killed it)."""
     assert_one_error_line(run("check", "-d", files["db"], "-", stdin="0912000001\n" + "9" * 70_000 + "\n"), 1,
