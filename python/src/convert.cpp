@@ -838,6 +838,13 @@ std::uint64_t prefix_of(const py::handle& prefix) {
             plus_allowed = false;
         } else if (c == '+' && plus_allowed) {
             plus_allowed = false;
+        } else if ((c == '-' || c == '.') && count == 0) {
+            // "-84" read as the prefix 84 (the int -84 is refused): a dash or dot before any
+            // digit is no separator between digit groups.
+            throw py::value_error("numrep: prefix " + repr_of(prefix) + " has '" + static_cast<char>(c) +
+                                  "' at position " + std::to_string(i) +
+                                  " before its digits: a prefix is digits, optionally with '+' first and spaces, "
+                                  "dashes, dots or parentheses between them");
         } else if (c == ' ' || c == '-' || c == '.' || c == '(' || c == ')' || c == '\t') {
             // separators between digit groups
         } else {

@@ -491,6 +491,10 @@ void register_trie(py::module_& m) {
             [](const trie_holder& h, const typed<names::index>& index) -> std::uint64_t {
                 // Any int, or what has __index__ (NumPy's): beyond 64 bits an IndexError, as a list
                 // says, not pybind11's TypeError for an argument it cannot convert.
+                // A bool is an int to Python; select(True) answered the second key (numrep refuses
+                // bools for keys, seeds and sizes alike).
+                if (PyBool_Check(index.ptr()))
+                    throw py::type_error("numrep: TrieStore.select takes an int index, not a bool");
                 const auto as_int = py::reinterpret_steal<py::object>(PyNumber_Index(index.ptr()));
                 if (!as_int) throw py::error_already_set();
                 const auto size = static_cast<long long>(visit(h, [](const auto& s) { return s.size(); }));

@@ -111,6 +111,8 @@ def check_against_model(ts: numrep.TrieStore, model: dict[int, int] | set[int], 
         assert ts.select(np.int64(0)) == sorted_keys[0]
         with pytest.raises(TypeError):
             ts.select(0.0)
+        with pytest.raises(TypeError, match="takes an int index, not a bool"):  # True gave the second key
+            ts.select(True)
     for prefix in prefixes_for(sorted_keys, seed):
         under = model_prefix(sorted_keys, prefix)
         assert ts.count_prefix(prefix) == len(under), prefix
@@ -221,7 +223,10 @@ def test_count_prefix_and_keys_take_written_prefixes() -> None:
         ts.count_prefix("84a91")
     assert ts.count_prefix("+8(4) 9.1-2") == ts.count_prefix("84912")
     for bad, message in (("84a91", "'a' at position 2"), ("+84 91#", "'#' at position 6"), ("84+91", "'\\+' at position 2"),
-                         ("0912", "starts with 0"), ("", "has no digits"), ("+ -", "has no digits"),
+                         ("0912", "starts with 0"), ("", "has no digits"), ("+ ", "has no digits"),
+                         # A dash or dot before the digits: "-84" answered for 84 (the int -84 is refused).
+                         ("-84", "'-' at position 0 before its digits"), ("+ -", "'-' at position 2 before"),
+                         (".84", "'.' at position 0 before its digits"),
                          ("1234567890123456", "more than 15 digits"), (0, "prefix 0 is not 1 to 15 digits"),
                          (-84, "prefix -84 is not"), (10**15, "is not 1 to 15 digits"), ("８４", "'８' at position 0")):
         with pytest.raises(ValueError, match=message):
