@@ -339,23 +339,21 @@ def columns_markdown(columns: dict | None) -> str:
     for name, ns in columns["ns"].items():
         rounds = ", ".join(f"{t:,.0f}" for t in columns["repeats_ns"][name])
         lines.append(f"| {name} | {ns:,.1f} | {rounds} | {ns / base:.2f}x |")
-    # Judged as a caller runs both: parse_many uses every usable CPU by default (one here when
-    # there is only one); the one-thread ratio, as the peers run, stands beside it.
+    # Judged on one thread, as the target was set and the peers run; the default thread count's
+    # ratio beside it, not instead of it.
     ratio = columns["ratio_arrow_to_list"]
-    threads = columns.get("threads", 1)
-    judged = columns.get("ratio_arrow_to_list_threads", ratio)
     lines += [
         "",
-        f"**Goal (issue 12): from an Arrow string array at most {ARROW_GOAL}x the time from a list of str, both as "
-        f"parse_many runs by default (every usable CPU: {threads} here): {judged:.2f}x — "
-        f"{'met' if judged <= ARROW_GOAL else 'NOT met'}.**",
+        f"**Goal (issue 12): from an Arrow string array at most {ARROW_GOAL}x the time from a list of str: "
+        f"{ratio:.2f}x on one thread — {'met' if ratio <= ARROW_GOAL else 'NOT met'}.**",
         "",
     ]
-    if threads > 1:
-        lines += [f"On one thread (both, as the peers run): {ratio:.2f}x — "
-                  f"{'within' if ratio <= ARROW_GOAL else 'over'} the {ARROW_GOAL}x. The ratio is (parse + Arrow's "
-                  "own cost) ÷ (parse + the list's own cost, reading each str object): the same parser counts in "
-                  "both, so a faster parser lowers it only slowly.", ""]
+    if "ratio_arrow_to_list_threads" in columns:
+        threaded = columns["ratio_arrow_to_list_threads"]
+        lines += [f"On {columns['threads']} threads, numrep's default here (both calls; wall clock, the list's str "
+                  f"objects read on one thread): {threaded:.2f}x. The ratio is (parse + Arrow's own cost) ÷ (parse + "
+                  "the list's own cost, reading each str object): the same parser counts in both, so a faster "
+                  "parser lowers it only slowly.", ""]
     return "\n".join(lines)
 
 
@@ -439,7 +437,10 @@ def run_phonenumbers_world(pairs):
         except phonenumbers.NumberParseException:
             out.append(None)
             continue
-        out.append((phonenumbers.number_type(n), phonenumbers.is_valid_number(n)))
+        # Validity from the type: is_valid_number classifies the number again (it is the type's
+        # classification != UNKNOWN), and calling both made the peer do that work twice.
+        kind = phonenumbers.number_type(n)
+        out.append((kind, kind != phonenumbers.PhoneNumberType.UNKNOWN))
     return out
 
 
@@ -455,7 +456,10 @@ def phonenumbers_answers(pairs):
             out.append((0, None, False))
             continue
         e164 = phonenumbers.format_number(n, phonenumbers.PhoneNumberFormat.E164)
-        out.append((int(e164[1:]), names.get(phonenumbers.number_type(n), "?"), phonenumbers.is_valid_number(n)))
+        kind, valid = phonenumbers.number_type(n), phonenumbers.is_valid_number(n)
+        # The timed peer (and libphonenumber in bench_world_parse) takes validity from the type.
+        assert valid == (kind != phonenumbers.PhoneNumberType.UNKNOWN), (region, text)
+        out.append((int(e164[1:]), names.get(kind, "?"), valid))
     return out
 
 
@@ -832,14 +836,15 @@ def markdown_cpp(cpp: dict | None) -> str:
 COMMANDS = """## Commands
 
 ```sh
-# C++ (Release, one job; libphonenumber-dev installed; the corpus is written into the build dir)
-cmake -S . -B build/bench -G Ninja -DCMAKE_BUILD_TYPE=Release
-cmake --build build/bench --target bench_world_parse -j1
-build/bench/benchmarks/bench_world_parse --benchmark_enable_random_interleaving=true \\
-    --benchmark_repetitions=10 --benchmark_min_time=0.2 --benchmark_display_aggregates_only=true \\
-    --benchmark_out=build/bench/world_parse.json --benchmark_out_format=json
+# C++ (Release, one job; libphonenumber-dev installed; the corpus is written into the build dir),
+# as the published figures were made: run_all.py runs bench_world_parse with
+# --benchmark_repetitions=5 --benchmark_enable_random_interleaving=true --benchmark_min_time=0.2
+cmake -S . -B build/release -G Ninja -DCMAKE_BUILD_TYPE=Release
+cmake --build build/release --target bench_world_parse -j1
+.venv/bin/python benchmarks/run_all.py --build-dir build/release --full --only parse --no-python
 # Python (numrep installed in .venv), folding the C++ JSON into this file
-.venv/bin/python benchmarks/compare_parse.py --cpp-results build/bench/world_parse.json
+.venv/bin/python benchmarks/compare_parse.py --output benchmarks/results \\
+    --cpp-results benchmarks/results/raw/bench_world_parse.json
 ```
 
 The corpus file alone: `python benchmarks/world_corpus.py -o corpus.tsv`; `NUMREP_WORLD_CORPUS=corpus.tsv`
@@ -851,8 +856,10 @@ def markdown_all(report: dict) -> str:
     m = report["machine"]
     world, cpp = report.get("world"), report.get("cpp")
     rows = [
+        # Shown, not judged: the goal is judged against the peer at its fastest (the next row), not
+        # against a default that recompiles its patterns (a "met" here beside "NOT met" below).
         ("Python, mixed regions: parse_many + lookup_many vs phonenumbers as installed (default settings)",
-         f">= {WORLD_GOAL:.0f}x", world and world.get("ratio_default"), WORLD_GOAL, True),
+         "— (not judged)", world and world.get("ratio_default"), None, True),
         ("Python, mixed regions: the same vs phonenumbers with its pattern cache on (its fastest)",
          f">= {WORLD_GOAL:.0f}x", world and world["ratio"], WORLD_GOAL, True),
         ("C++: parse + world lookup vs libphonenumber, same strings", f">= {CPP_GOAL:.0f}x",
@@ -873,7 +880,8 @@ def markdown_all(report: dict) -> str:
     ]
     for what, goal, value, threshold, at_least in rows:
         shown = "—" if value is None else f"{value:,.2f}x" if value < 10 else f"{value:,.0f}x"
-        verdict = world_status(world) if world is not None and value is world["ratio"] else status(value, threshold, at_least)
+        verdict = ("—" if threshold is None else world_status(world) if world is not None and value is world["ratio"]
+                   else status(value, threshold, at_least))
         lines.append(f"| {what} | {goal} | {shown} | {verdict} |")
     if report.get("note"):
         lines += ["", report["note"]]

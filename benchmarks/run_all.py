@@ -238,8 +238,14 @@ def targets(results: dict[str, dict[str, dict]], size: str) -> list[list[str]]:
         ratio_row("Bloom contains_batch (misses) ÷ the textbook blocked filter (10M keys)", "—",
                   bloom.get("contains_batch<blocked, false>/10000000"),
                   bloom.get("textbook_contains_batch<false>/10000000")),
-        ratio_row("libphonenumber Parse ÷ numrep try_parse (world corpus)", "≥ 300x",
-                  world.get("bm_libphonenumber_parse"), world.get("bm_numrep_parse"), lambda r: r >= 300),
+        # No goal of its own: issue 8's are parse + lookup against libphonenumber (≥ 100x, parse.md)
+        # and against phonenumbers from Python (≥ 300x); judged here against the latter, it
+        # disagreed with parse.md on the same measurement.
+        ratio_row("libphonenumber Parse ÷ numrep try_parse (world corpus)", "—",
+                  world.get("bm_libphonenumber_parse"), world.get("bm_numrep_parse")),
+        ratio_row("libphonenumber Parse + type (validity from it) ÷ numrep try_parse + world lookup", "≥ 100x",
+                  world.get("bm_libphonenumber_parse_lookup"), world.get("bm_numrep_parse_lookup_world"),
+                  lambda r: r >= 100),
     ]
     return [r for r in rows if r]
 
