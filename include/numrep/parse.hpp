@@ -1006,9 +1006,9 @@ constexpr typename Out::type parse_scanned(const scanned& s, const region& home)
         // moves that wait for those stores (store forwarding fails), a tenth of a parse.
         int cc_length = 0;
         const bool unknown_code = all.n > min_national_length && extract_country_code(all, cc_length) == 0;
-        if (!unknown_code || home.is_none()) return parse_international<Out>(all, s);
+        if (!unknown_code || !home.reads_national_forms()) return parse_international<Out>(all, s);
     }
-    if (home.is_none()) return Out::error(parse_errc::missing_country_code);
+    if (!home.reads_national_forms()) return Out::error(parse_errc::missing_country_code);
     const auto& row = home.metadata();
     // Dialled with this region's international prefix, unless a 0 follows (no code starts so).
     if (row.idd_count != 0) {

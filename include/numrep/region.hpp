@@ -59,6 +59,11 @@ public:
     static constexpr region none() noexcept { return region(-1); }
 
     constexpr bool is_none() const noexcept { return index_ < 0; }
+    // Whether national forms (without a country code) parse with this as the default region: not
+    // for none(), nor for a non-geographic entity (for_country_code(800): "001"), which has no
+    // national numbers to read them as (libphonenumber refuses them; find("001") is none()). It
+    // read "12345678" as +80012345678.
+    constexpr bool reads_national_forms() const noexcept { return index_ >= 0 && row().region.size() == 2; }
     // "VN"; "001" for a non-geographic entity; "" for none().
     constexpr std::string_view code() const noexcept { return is_none() ? std::string_view{} : row().region; }
     constexpr std::uint16_t country_code() const noexcept { return is_none() ? 0 : row().country_code; }

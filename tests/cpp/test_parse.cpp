@@ -249,6 +249,20 @@ TEST_CASE("every error kind is reported with its position", "[parse][errors]") {
     CHECK(numrep::region::find(numrep::region::for_country_code(800)->code()) == numrep::region::none());
     CHECK(try_parse("+80012345678", "001")->key() == 80012345678ULL);
     CHECK(try_parse("12345678", "001").error() == parse_errc::missing_country_code);
+    // The region for_country_code(800) gives ("001") reads as none() does: it took national forms
+    // as +800 numbers ("12345678" was +80012345678, "0012345678" +8000012345678).
+    const numrep::region freephone = *numrep::region::for_country_code(800);
+    CHECK_FALSE(freephone.reads_national_forms());
+    CHECK(numrep::region::vietnam().reads_national_forms());
+    CHECK_FALSE(numrep::region::none().reads_national_forms());
+    for (const std::string_view text : {"12345678", "0012345678", "+80012345678", "+8491234567", "+999 1234"}) {
+        const auto as_none = try_parse(text, numrep::region::none());
+        const auto as_freephone = try_parse(text, freephone);
+        CHECK(as_freephone.ok() == as_none.ok());
+        if (as_none) CHECK(as_freephone->key() == as_none->key());
+        else
+            CHECK(as_freephone.error() == as_none.error());
+    }
     // A "tel:" that does not start the text leaves text before the number (libphonenumber reads
     // from after the first one); after one that does, another changes nothing.
     const auto inner_tel = try_parse(";isub=tel:005;phone-context=+64-3-331", "NZ");
