@@ -326,11 +326,9 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
     # Then the publication: it refuses an output it may not replace before any row is read, and
     # holds the directory's lock (so no reader's cleanup removes the workers' files) until the end.
     planned_region: str | None = frame_region if preset is None or not isinstance(region, _Unset) else None
-    made_output = not os.path.lexists(out)
     publication = _core._Publication(out, half_life_days, bloom_fpr, planned_region)
     parts: list[Any] = []
     written: list[Any] = []
-    committed = False
     try:
         if is_frame:
             from dask.delayed import delayed
@@ -395,7 +393,6 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
                    _core._write_shard(out, generation, i, first, last, [], half_life_days, bloom_fpr)
                    for i, (first, last) in enumerate(ranges)]
         publication.commit(entries)
-        committed = True
     except BaseException:
         # Shard tasks still running would go on writing files after the lock is released: wait
         # for them to end first (cancelling does not stop a running task). A later publication
@@ -406,22 +403,7 @@ def build(reports: Any, path: PathLike, *, preset: str | None = None, number: st
         publication.close()
         for p in parts:
             p.release()
-        if made_output and not committed:
-            # Refused for its input on a worker (a CSV header, a damaged Parquet page): the new
-            # directory held only its lock, which open() then called no database.
-            _remove_if_only_lock(out)
     return ReputationDB(_core.ReputationDB._open(out, None, True), ingest_stats=stats)
-
-
-def _remove_if_only_lock(directory: str) -> None:
-    """Removes `directory` if it holds nothing but its lock file (never raises: it runs while the
-    build's own error is on its way to the caller)."""
-    with contextlib.suppress(OSError):
-        names = os.listdir(directory)
-        if set(names) <= {"lock"}:
-            for name in names:
-                os.unlink(os.path.join(directory, name))
-            os.rmdir(directory)
 
 
 def _wait_ended(futures: list[Any], timeout: float) -> None:
