@@ -30,7 +30,8 @@ struct integer_reading {
 // Reads `value` both ways and judges each reading with `plan`:
 //   national       the digits as a national number of `home`, as written ("912345678") and with
 //                  the leading 0 an integer cannot hold ("0912345678": a trunk prefix, or the
-//                  first digit of the number as in Italy); none when `home` is region::none();
+//                  first digit of the number as in Italy); none when `home` reads no national forms
+//                  (region::none(), or a non-geographic region such as for_country_code(800));
 //   international  "+" and the digits ("+912345678").
 // Exactly one valid number among the readings (several readings may give the same number) is
 // the answer. Two different valid numbers are ambiguous and none is invalid: no answer, so an
@@ -53,7 +54,7 @@ inline integer_reading read_integer(std::uint64_t value, const region& home,
         r.international = *p;
         r.international_valid = plan.lookup(p->key()).valid;
     }
-    if (!home.is_none()) {
+    if (home.reads_national_forms()) {  // not none(), nor a non-geographic "001"
         const parse_result as_written = try_parse(bare, home);
         text[0] = '0';
         const parse_result with_zero = try_parse(with_prefix, home);
@@ -85,7 +86,7 @@ inline std::string integer_error_message(std::uint64_t value, const region& home
     };
     std::string out = "integer " + std::to_string(value);
     out += r.ambiguous ? " is ambiguous:" : " is no valid number:";
-    if (!home.is_none())
+    if (home.reads_national_forms())
         out += " as a national number of " + std::string(home.code()) + " " + reading(r.national, r.national_valid) +
                ",";
     out += " as an international number " + reading(r.international, r.international_valid);

@@ -634,6 +634,15 @@ TEST_CASE("read_integer: one valid reading wins, two or none are no answer", "[p
     REQUIRE(r);
     CHECK(r.number->key() == 84912345678ULL);
     CHECK_FALSE(r.national);
+    // A non-geographic region reads no national forms either: its message said "as a national
+    // number of 001 does not parse" and to restore leading zeros.
+    const numrep::region freephone = *numrep::region::for_country_code(800);
+    r = read_integer(12345678ULL, freephone);
+    CHECK_FALSE(r.national);
+    CHECK(numrep::integer_error_message(12345678ULL, freephone, r) ==
+          numrep::integer_error_message(12345678ULL, numrep::region::none(),
+                                        read_integer(12345678ULL, numrep::region::none())));
+    CHECK(numrep::integer_error_message(12345678ULL, freephone, r).find("001") == std::string::npos);
     // No valid reading: no answer, and a message naming both readings.
     r = read_integer(12345, vn);
     CHECK_FALSE(r);
