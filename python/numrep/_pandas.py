@@ -63,7 +63,7 @@ def _number_or_none(value: Any) -> Any:
         return value
     if _is_integer(value):
         return int(value)
-    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value:  # a NaN is missing
         # As a float32 column is refused: the number written is lost (2025550143 is 2025550080).
         raise TypeError(f"numrep: a column of numbers holds a {value.dtype.name} value ({value!r}), which keeps "
                         "about 7 digits of a phone number: read the column as str or int64")
@@ -95,6 +95,8 @@ def _holds_no_numbers(dtype: Any) -> bool:
     and maps. Read value by value as an object column is, every value became a missing one."""
     import pandas as pd
 
+    if isinstance(dtype, pd.CategoricalDtype):  # read by its categories' values
+        return _holds_no_numbers(dtype.categories.dtype)
     if isinstance(dtype, (pd.PeriodDtype, pd.IntervalDtype)):
         return True
     arrow = getattr(dtype, "pyarrow_dtype", None)

@@ -582,19 +582,22 @@ def _preset_name(value: str | None) -> str | None:
     return _str_or_none(value, "preset", "a preset's name")
 
 
-def _header_name(value: str, name: str) -> str:
+def _header_name(value: str, name: str, if_empty: str) -> str:
     """A CSV column's name as the reader matches it: trimmed of ASCII blanks as the header's cells
-    are (" Phone " was "no column" beside a header that has "Phone"); an empty one refused."""
+    are (" Phone " was "no column" beside a header that has "Phone"); an empty one refused,
+    saying `if_empty`."""
     trimmed = value.strip(" \t\r\n")
     if trimmed == "":
-        raise ValueError(f"numrep: the {name} column name is empty (pass None to leave it out)")
+        raise ValueError(f"numrep: the {name} column name is empty ({if_empty})")
     return trimmed
 
 
 def _number_column(value: str | None) -> str | None:
     """The CSV reader's number column: None for the default (or the preset's), else a name."""
     _str_or_none(value, "number")
-    return None if value is None else _header_name(value, "number")
+    # None is no way out here: it reads the default column, and every report needs its number.
+    return None if value is None else _header_name(value, "number", 'every report needs its number; None reads '
+                                                                    'the column "number"')
 
 
 def _csv_column(name: str, value: str | _Unset | None) -> str | None:
@@ -603,7 +606,8 @@ def _csv_column(name: str, value: str | _Unset | None) -> str | None:
     if isinstance(value, _Unset):
         return None
     _str_or_none(value, name)
-    return "" if value is None else _header_name(value, name)
+    return "" if value is None else _header_name(value, name, f"pass None to leave it out; on the command line, "
+                                                             f"--{name.replace('_', '-')} ''")
 
 
 def _whole_number(value: Any, name: str, unit: str = "") -> int:
@@ -684,7 +688,7 @@ def _float_time_text(value: float | np.floating[Any], column: str) -> Any:
     holds it for (floored, and clipped as there): its own text was no time to the reader when
     in exponent form ("5e-05", "1e+16"). A float32 (or float16) refused as in a float32 column;
     NaN and infinities left as they are (missing, and a bad time, as in a float column)."""
-    if isinstance(value, np.floating) and value.dtype.itemsize < 8:
+    if isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value:  # a NaN is missing
         raise TypeError(f"numrep: time column {column!r} holds a {value.dtype.name} value ({value!r}), which "
                         "cannot hold unix seconds to the second: give the times as int64, float64 or datetimes")
     seconds = float(value)

@@ -276,8 +276,9 @@ std::pair<py::dict, region> read_csv_into(Builder& builder, const paths_arg& pat
         options.delimiter = auto_delimiter;
     } else {
         if (!py::isinstance<py::str>(delimiter))  // pybind11 said "Unable to cast ... to C++ type '?'"
-            throw py::type_error("numrep: delimiter must be a str of one character, or None to detect it, not " +
-                                 type_name(delimiter));
+            throw py::type_error(
+                "numrep: delimiter must be a str of one byte (an ASCII character), or None to detect it, not " +
+                type_name(delimiter));
         const auto d = header_text(delimiter);
         if (d.size() != 1)  // "one character" refused "é", one character to its writer
             throw py::value_error("numrep: delimiter must be one byte (an ASCII character such as ';'), got " +

@@ -111,7 +111,8 @@ def test_columns_of_other_types_are_refused_naming_their_dtype() -> None:
     others = [pd.Series([True, None], dtype="boolean"), pd.Series([True, False]),
               pd.Series(pd.date_range("2021", periods=2)),
               # Of kind "O" as object columns are, these were read value by value: all <NA>, unsaid.
-              pd.Series(pd.period_range("2021-01", periods=2, freq="M")), pd.Series(pd.interval_range(0, 2))]
+              pd.Series(pd.period_range("2021-01", periods=2, freq="M")), pd.Series(pd.interval_range(0, 2)),
+              pd.Series(pd.Categorical(pd.period_range("2021-01", periods=2, freq="M")))]  # by its categories
     pa = pytest.importorskip("pyarrow")
     others += [pd.Series(pd.arrays.ArrowExtensionArray(pa.array([["0912345678"], None]))),
                pd.Series(pd.arrays.ArrowExtensionArray(pa.array([{"phone": "0912345678"}])))]
@@ -139,6 +140,9 @@ def test_a_float32_column_is_refused_for_the_digits_it_lost() -> None:
                                        region="US")
     with pytest.raises(TypeError):
         numrep.parse(np.float32(2025550143), region="US")
+    # A float32 NaN lost no digits: a missing value, as NaN is.
+    nan32 = pd.Series(["0912345678", np.float32("nan")], dtype=object)
+    assert nan32.numrep.e164().tolist() == ["+84912345678", pd.NA]
 
 
 def test_an_object_column_of_ints_warns_of_integers_read_two_ways() -> None:

@@ -136,6 +136,13 @@ def test_column_mapping_and_delimiter(tmp_path) -> None:
         numrep.ReputationDB.from_csv(path, number="Phone", delimiter="é")
     # A column name is trimmed as the header's cells are: " Phone " was "no column".
     assert len(numrep.ReputationDB.from_csv(path, number=" Phone ", time="When", category="Kind")) == 1
+    # An empty one is refused with advice that fits the field (None reads the default number column).
+    with pytest.raises(ValueError, match='number column name is empty \\(every report needs its number; None reads '
+                                         'the column "number"\\)'):
+        numrep.ReputationDB.from_csv(path, number="  ")
+    with pytest.raises(ValueError, match="time column name is empty \\(pass None to leave it out; on the command "
+                                         "line, --time ''\\)"):
+        numrep.ReputationDB.from_csv(path, number="Phone", time=" ")
 
 
 def test_missing_file() -> None:
@@ -1031,6 +1038,10 @@ def test_floats_among_the_objects_of_a_time_column_read_as_in_a_float_column() -
                            "time": pd.Series([np.float32(20240229), 1740830400], dtype=object)})
     with pytest.raises(TypeError, match=r"time column 'time' holds a float32 value .*int64, float64 or datetimes"):
         numrep.ReputationDB.from_frame(narrow)
+    # A float32 NaN lost no digits: a missing time, as NaN is.
+    missing = pd.DataFrame({"number": numbers[:2], "category": "scam",
+                            "time": pd.Series([np.float32("nan"), 1740830400], dtype=object)})
+    assert numrep.ReputationDB.from_frame(missing).ingest_stats["bad_by_reason"] == {"missing_time": 1}
 
 
 @pytest.mark.parametrize("offset", [-dt.timedelta(minutes=44, seconds=30), dt.timedelta(hours=7, microseconds=5)])
@@ -1442,7 +1453,7 @@ def test_a_delimiter_that_is_no_character_is_a_clear_error(tmp_path: Path) -> No
     """delimiter=5 was pybind11's "Unable to cast ... to C++ type '?'"; "\\0" was silently None."""
     reports = tmp_path / "r.csv"
     reports.write_text("number;time;category\n0912345678;2025-01-01;scam\n", encoding="utf-8")
-    with pytest.raises(TypeError, match="delimiter must be a str of one character, or None to detect it, not int"):
+    with pytest.raises(TypeError, match="delimiter must be a str of one byte \\(an ASCII character\\), or None to detect it, not int"):
         numrep.ReputationDB.from_csv(reports, delimiter=5)
     with pytest.raises(ValueError, match="delimiter cannot be NUL"):
         numrep.ReputationDB.from_csv(reports, delimiter="\0")
