@@ -55,6 +55,12 @@ def _whole_number(value: Any) -> int | None:
     return int(value)
 
 
+def _is_narrow_float(value: Any) -> bool:
+    """A NumPy float32 or float16 holding a number: it keeps about 7 digits, so a phone number or
+    a unix second in it is not the one written. A NaN among them is a missing value, not lost digits."""
+    return isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value
+
+
 def _number_or_none(value: Any) -> Any:
     """A value of an object column as parse_many takes it: text, a PhoneNumber or a whole number
     (an int, a whole float or Decimal: a SQL export's DECIMAL(15,0)) as it is; anything else (a
@@ -63,7 +69,7 @@ def _number_or_none(value: Any) -> Any:
         return value
     if _is_integer(value):
         return int(value)
-    if isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value:  # a NaN is missing
+    if _is_narrow_float(value):
         # As a float32 column is refused: the number written is lost (2025550143 is 2025550080).
         raise TypeError(f"numrep: a column of numbers holds a {value.dtype.name} value ({value!r}), which keeps "
                         "about 7 digits of a phone number: read the column as str or int64")

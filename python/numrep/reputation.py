@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._pandas import _arrow_view_type, _number_or_none, _without_arrow_views
+from ._pandas import _arrow_view_type, _is_narrow_float, _number_or_none, _without_arrow_views
 from ._warnings import IntegerKeysWarning, LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
@@ -688,8 +688,8 @@ def _float_time_text(value: float | np.floating[Any], column: str) -> Any:
     holds it for (floored, and clipped as there): its own text was no time to the reader when
     in exponent form ("5e-05", "1e+16"). A float32 (or float16) refused as in a float32 column;
     NaN and infinities left as they are (missing, and a bad time, as in a float column)."""
-    if isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value:  # a NaN is missing
-        raise TypeError(f"numrep: time column {column!r} holds a {value.dtype.name} value ({value!r}), which "
+    if _is_narrow_float(value):
+        raise TypeError(f"numrep: time column {column!r} holds a {type(value).__name__} value ({value!r}), which "
                         "cannot hold unix seconds to the second: give the times as int64, float64 or datetimes")
     seconds = float(value)
     if not math.isfinite(seconds):

@@ -202,6 +202,18 @@ def decayed_note(latest: dt.datetime | None, levels: dict[str, int], now: dt.dat
             f"from {latest.isoformat(timespec='seconds')}; use --now latest to see the levels as of then")
 
 
+@contextlib.contextmanager
+def naming_the_file(path: str, what: str) -> Iterator[None]:
+    """OSErrors raised within, said as `what` and named by `path` when they name no file: a full
+    disk's "No space left on device" named none."""
+    try:
+        yield
+    except OSError as error:
+        if error.filename is not None:
+            raise
+        raise OSError(error.errno, f"{what}: {error.strerror}", path) from None
+
+
 def delimiter_option(text: str) -> str:
     value = DELIMITER_NAMES.get(text.lower(), text)
     # One byte, as the reader splits on: "é" (two in UTF-8) passed here and failed in the library;

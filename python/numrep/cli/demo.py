@@ -23,7 +23,7 @@ from .. import _core
 from ..reputation import ReputationDB
 from .build import build_database, print_build_summary
 from .check import check_table_row, verdict_row
-from .common import EXIT_OK, UTC
+from .common import EXIT_OK, UTC, naming_the_file
 from .info import info_row
 from .output import print_table
 from .stats import breakdown, database_keys, print_breakdown
@@ -223,13 +223,9 @@ def _exit_on_sigterm(signum: int, frame: object) -> None:
 def _demo_reputation(scratch: Path, count: int) -> None:
     report_rows, picks = demo_reports()
     reports = scratch / "impersonation_reports.csv"
-    try:
-        with reports.open("w", encoding="utf-8", newline="") as f:
-            csv.writer(f).writerows(report_rows)
-    except OSError as error:  # a full disk said "No space left on device", naming no file
-        if error.filename is not None:
-            raise
-        raise OSError(error.errno, f"cannot write the demo's reports: {error.strerror}", str(reports)) from None
+    with naming_the_file(str(reports), "cannot write the demo's reports"), \
+            reports.open("w", encoding="utf-8", newline="") as f:
+        csv.writer(f).writerows(report_rows)
     output = str(scratch / "vn.numrepdb")
     print(f"\n3. A reputation database from {len(report_rows) - 1:,} generated reports of impersonation calls "
           "(callers posing as police\n   or provincial officials), September 2025 to February 2026\n")

@@ -25,6 +25,7 @@ from .common import (
     folder_write_problem,
     iso_time,
     later_reports_note,
+    naming_the_file,
     open_db,
 )
 from .output import MOST_ROWS, format_size, print_counts, print_json, shown_path
@@ -229,11 +230,8 @@ def plot_breakdown(db: ReputationDB, keys: npt.NDArray[np.uint64], columns: dict
     # The format named, so that the file is written where it was asked for: without it matplotlib
     # adds ".png" to a name that has no extension (and the summary named a file that was not there).
     try:
-        figure.savefig(path, dpi=100, format=os.path.splitext(path)[1][1:].lower() or "png")
-    except OSError as error:  # a full disk said "No space left on device", naming no file
-        if error.filename is not None:
-            raise
-        raise OSError(error.errno, f"cannot write --plot {path}: {error.strerror}", path) from None
+        with naming_the_file(path, f"cannot write --plot {path}"):
+            figure.savefig(path, dpi=100, format=os.path.splitext(path)[1][1:].lower() or "png")
     finally:
         plt.close(figure)
 
