@@ -709,9 +709,10 @@ constexpr bool scan_plain(Text text, scanned& s) noexcept {
 }
 
 // The full scan: the text decoded to code points, then every rule (tel: URIs, extensions,
-// letters, any script's digits and punctuation).
+// letters, any script's digits and punctuation). Never inlined: it is large and rare, and callers
+// that inline every step of a parse (python/src/convert.cpp) keep only the common path in line.
 template <class Text>
-constexpr scanned scan_decoded(Text text) noexcept {
+[[gnu::noinline]] constexpr scanned scan_decoded(Text text) noexcept {
     scanned s{};
     code_points t;
     t.size = 0;

@@ -54,15 +54,14 @@ struct text_shape {
 
 }  // namespace detail
 
-// keys[i] = the key of texts[i] read with `home`, or 0 when it does not parse (a view with a
-// null data() is an empty text: 0). texts and keys must have the same size, else
-// std::invalid_argument (as every batch call says; a smaller `keys` was written past its end).
-// Nothing is allocated.
-inline void parse_keys(std::span<const std::string_view> texts, const region& home, std::span<std::uint64_t> keys) {
-    if (texts.size() != keys.size())
-        detail::throw_invalid_argument("parse_keys: " + std::to_string(texts.size()) + " texts but " +
-                                       std::to_string(keys.size()) + " keys: the spans must have the same size");
-    const auto key_of = [&home](std::string_view text) noexcept { return detail::parse_key(text, home); };
+namespace detail {
+
+// parse_keys' work, once the sizes are known to match: blocks of texts ordered by shape, then
+// parsed in that order. Apart for callers that compile it their own way (the Python module
+// inlines every step of it into one function per instruction set: python/src/convert.cpp).
+inline void parse_keys_of_same_size(std::span<const std::string_view> texts, const region& home,
+                                    std::span<std::uint64_t> keys) noexcept {
+    const auto key_of = [&home](std::string_view text) noexcept { return parse_key(text, home); };
     // Too few to be worth ordering (and callers that give one text at a time pay nothing more).
     constexpr std::size_t few = 64;
     if (texts.size() < few) {
@@ -75,7 +74,7 @@ inline void parse_keys(std::span<const std::string_view> texts, const region& ho
     constexpr std::size_t block = 512;
     std::array<std::uint8_t, block> shape;
     std::array<std::uint16_t, block> order;
-    std::array<std::uint32_t, detail::text_shape::count + 1> start;
+    std::array<std::uint32_t, text_shape::count + 1> start;
     for (std::size_t first = 0; first < texts.size(); first += block) {
         const std::size_t n = std::min(block, texts.size() - first);
         const std::string_view* in = texts.data() + first;
@@ -86,13 +85,26 @@ inline void parse_keys(std::span<const std::string_view> texts, const region& ho
         }
         start.fill(0);
         for (std::size_t k = 0; k < n; ++k) {
-            shape[k] = detail::text_shape::of(in[k]);
+            shape[k] = text_shape::of(in[k]);
             ++start[shape[k] + 1U];
         }
         for (std::size_t s = 1; s < start.size(); ++s) start[s] += start[s - 1];
         for (std::size_t k = 0; k < n; ++k) order[start[shape[k]]++] = static_cast<std::uint16_t>(k);
         for (std::size_t j = 0; j < n; ++j) out[order[j]] = key_of(in[order[j]]);
     }
+}
+
+}  // namespace detail
+
+// keys[i] = the key of texts[i] read with `home`, or 0 when it does not parse (a view with a
+// null data() is an empty text: 0). texts and keys must have the same size, else
+// std::invalid_argument (as every batch call says; a smaller `keys` was written past its end).
+// Nothing is allocated.
+inline void parse_keys(std::span<const std::string_view> texts, const region& home, std::span<std::uint64_t> keys) {
+    if (texts.size() != keys.size())
+        detail::throw_invalid_argument("parse_keys: " + std::to_string(texts.size()) + " texts but " +
+                                       std::to_string(keys.size()) + " keys: the spans must have the same size");
+    detail::parse_keys_of_same_size(texts, home, keys);
 }
 
 }  // namespace numrep
