@@ -703,6 +703,8 @@ TEST_CASE("a writer that must wait for another's lock says so once, then takes t
     const directory::directory_lock reader(dir, false);
     CHECK_FALSE(reader.held());
     CHECK(busy_calls == 1);
+    holder.reset();
+    fs::remove_all(dir);  // (locks held by this process's open files do not keep it)
 }
 
 // Two saves of one database that overlap: the first to find the lock held is kept waiting (in
@@ -746,6 +748,7 @@ TEST_CASE("overlapping saves of one database leave its newest state published", 
     first.join();
     CHECK(published_numbers() == before + 1);  // was `before`: the first's state, taken before the lock
     CHECK(numrep::reputation_db::open(dir, {}).find(84911111111ULL).has_value());
+    fs::remove_all(dir);
 }
 
 TEST_CASE("a child forked while a save holds the directory's lock does not hold it", "[db][directory]") {
