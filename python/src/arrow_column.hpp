@@ -88,6 +88,8 @@ public:
     std::size_t size() const noexcept { return size_; }
     kind value_kind() const noexcept { return kind_; }
     const std::string& format() const noexcept { return format_; }
+    // Whether the values are dictionary-encoded (keys_of_texts may then give values, not rows).
+    bool dictionary_encoded() const noexcept { return !index_format_.empty(); }
 
     // Keys of a text column: keys(first, texts, out) is called for runs of values in order,
     // texts[k] being value first + k, and sets out[0, texts.size()); a null value is given as a

@@ -94,9 +94,12 @@ key_array keys_of(const py::handle& values, const batch_options& options);
 // numrep.parse_many: texts (and int keys, PhoneNumbers, missing values) to keys. An int is read by
 // the integer rule (a number that lost its leading zeros, with a region), or with ints_are_keys
 // taken as a key as it is (keys_of's rule for a list mixing ints with text).
-// `method` names the call in error messages.
+// `method` names the call in error messages. `zero_keys`, when given, is set to how many keys are
+// 0 where that is counted on the way (an Arrow column: while each block of keys is in cache), else
+// to std::nullopt.
 py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& region_code, bad_text on_bad,
-                                       bool ints_are_keys = false, std::string_view method = "parse_many");
+                                       bool ints_are_keys = false, std::string_view method = "parse_many",
+                                       std::optional<std::size_t>* zero_keys = nullptr);
 
 // ---- prefixes and times
 

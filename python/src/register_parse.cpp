@@ -13,15 +13,18 @@ namespace {
 
 // A pyarrow UInt64Array over the keys' own buffer (no copy), null where the key is 0. The
 // validity bitmap is built here in one pass: pyarrow.array(keys, mask=keys == 0) cost more
-// than a tenth of parsing an Arrow column.
-py::object arrow_keys(const py::array_t<std::uint64_t>& keys) {
+// than a tenth of parsing an Arrow column. `zero_keys`: how many keys are 0, when the parse
+// counted them.
+py::object arrow_keys(const py::array_t<std::uint64_t>& keys, std::optional<std::size_t> zero_keys) {
     const auto count = static_cast<std::size_t>(keys.size());
     const std::uint64_t* k = keys.data();
-    // Nulls counted first, in a loop the compiler vectorises; most columns have none, and then no
-    // bitmap is built. Otherwise a byte at a time, from eight keys: setting bits one by one in
-    // place made every key wait on the store of the one before.
+    // Nulls counted first (unless the parse did), in a loop the compiler vectorises; most columns
+    // have none, and then no bitmap is built. Otherwise a byte at a time, from eight keys: setting
+    // bits one by one in place made every key wait on the store of the one before.
     std::size_t nulls = 0;
-    for (std::size_t i = 0; i < count; ++i) nulls += k[i] == 0 ? 1U : 0U;
+    if (zero_keys) nulls = *zero_keys;
+    else
+        for (std::size_t i = 0; i < count; ++i) nulls += k[i] == 0 ? 1U : 0U;
     std::string bits;
     if (nulls != 0) {
         bits.assign((count + 7) / 8, '\0');
@@ -51,17 +54,20 @@ typed<names::key_column> parse_many(const numbers_arg& values, const regions_arg
         throw py::value_error(
             "numrep: errors must be \"coerce\" (0 for a value that does not parse) or \"raise\", not " +
             detail::quote(errors));
+    std::optional<std::size_t> zero_keys;  // counted by the parse of an Arrow or polars column
     const py::array_t<std::uint64_t> keys = parse_texts(values, region_code,
-                                                        errors == "raise" ? bad_text::raise : bad_text::coerce);
+                                                        errors == "raise" ? bad_text::raise : bad_text::coerce, false,
+                                                        "parse_many", &zero_keys);
     // Keys go back in the input's kind: an Arrow column gives an Arrow UInt64Array, a polars Series
     // a polars UInt64 Series, each with nulls where the value was missing or did not parse.
     const column_origin origin = origin_of(values);
     if (origin != column_origin::pyarrow && origin != column_origin::polars) return keys;
-    if (origin == column_origin::pyarrow) return arrow_keys(keys);
-    const py::object numpy = py::module_::import("numpy");
-    const py::object missing = keys.attr("__eq__")(0);
+    if (origin == column_origin::pyarrow) return arrow_keys(keys, zero_keys);
     py::object series = py::module_::import("polars").attr("Series")(values.attr("name"), keys);
-    if (missing.attr("any")().cast<bool>()) series.attr("scatter")(numpy.attr("flatnonzero")(missing), py::none());
+    if (zero_keys == std::optional<std::size_t>(0)) return series;
+    const py::object missing = keys.attr("__eq__")(0);
+    if (missing.attr("any")().cast<bool>())
+        series.attr("scatter")(py::module_::import("numpy").attr("flatnonzero")(missing), py::none());
     return series;
 }
 

@@ -529,3 +529,33 @@ def test_negative_keys_in_an_object_column_are_named_with_the_call() -> None:
 def test_build_values_of_two_columns_are_refused_for_their_shape() -> None:
     with pytest.raises(ValueError, match="one-dimensional"):
         numrep.TrieStore.build(["0912345678", "0987654321"], values=pd.DataFrame({"v": [1, 2], "w": [None, 3]}))
+
+
+def test_nulls_counted_while_parsing_match_the_keys_on_every_thread_count() -> None:
+    """parse_many counts an Arrow or polars column's 0 keys block by block while it parses (on
+    several threads at once): the null count and the nulls must be exactly where no key came out,
+    for columns with failures and without (a polars Series without any keeps no nulls)."""
+    rng = np.random.default_rng(20261207)
+    count = 150_000
+    numbers = [f"09{n:08d}" for n in rng.integers(0, 10**8, count)]
+    bad = rng.random(count) < 0.03
+    with_failures = [("not a number" if b else v) for v, b in zip(numbers, bad)]
+    expected = numrep.parse_many(with_failures)
+    assert np.count_nonzero(expected == 0) == np.count_nonzero(bad)
+    try:
+        for threads in (1, 2):
+            numrep.set_threads(threads)
+            for values in (with_failures, numbers):
+                want = numrep.parse_many(values)
+                for column in (pa.array(values), pa.chunked_array([pa.array(values[:70_000]), pa.array(values[70_000:])]),
+                               polars.Series("n", values)):
+                    got = numrep.parse_many(column)
+                    assert np.array_equal(as_numpy(got), want), (threads, type(column))
+                    if isinstance(got, pa.Array):
+                        nulls, null_count = got.is_null().to_numpy(zero_copy_only=False), got.null_count
+                    else:
+                        nulls, null_count = got.is_null().to_numpy(), got.null_count()
+                    assert np.array_equal(np.asarray(nulls), want == 0), (threads, type(column))
+                    assert null_count == np.count_nonzero(want == 0), (threads, type(column))
+    finally:
+        numrep.set_threads(None)
