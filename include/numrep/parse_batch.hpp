@@ -57,7 +57,7 @@ struct text_shape {
 namespace detail {
 
 // parse_keys' work, once the sizes are known to match: blocks of texts ordered by shape, then
-// parsed in that order. Apart for callers that compile it their own way (the Python module
+// parsed in that order. Kept apart for callers that compile it their own way (the Python module
 // inlines every step of it into one function per instruction set: python/src/convert.cpp).
 inline void parse_keys_of_same_size(std::span<const std::string_view> texts, const region& home,
                                     std::span<std::uint64_t> keys) noexcept {

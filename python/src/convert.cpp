@@ -328,11 +328,14 @@ bool can_iterate(const py::handle& value) {
 // to itself, GCC kept the steps (scan, finish, strip_national_prefix, digits_value) as calls in
 // this module, whose many parsers call them from many places; and a build for x86-64's baseline
 // (as wheels are) cannot inline the SSSE3 byte shuffles (digit gathering and value) into code
-// compiled without it, so the loop is compiled a second time for CPUs with SSSE3 and popcnt,
+// compiled without SSSE3, so with GCC the loop is compiled a second time for CPUs with SSSE3,
 // chosen once a call. parse_many of an Arrow column of 1M Vietnamese numbers, one thread:
 // 21.8 -> 20.9 ns a number (median of 7 interleaved runs each; the Arrow ÷ list ratio is
 // (parse + Arrow's own cost) ÷ (parse + reading str objects), so it gains with the parse).
-// Only the text scan for unusual forms (scan_decoded) stays a call.
+// The rare paths stay calls: the full scan of unusual forms (scan_decoded) and the prefix walks
+// that are not one string of digits (world::match_paths, match_prefix_end_out_of_line). Clang's
+// flatten inlines one level only: there the two copies would be the same, so only GCC makes two.
+// (About 45 KB of code each.)
 #if defined(__GNUC__) || defined(__clang__)
 [[gnu::flatten]]
 #endif
@@ -340,11 +343,10 @@ void parse_keys_inlined(std::span<const std::string_view> texts, const region& h
     detail::parse_keys_of_same_size(texts, home, std::span(keys, texts.size()));
 }
 
-#if defined(NUMREP_X86_CPU_DISPATCH) && !(defined(__SSSE3__) && defined(__POPCNT__))
+#if defined(NUMREP_X86_CPU_DISPATCH) && !defined(__SSSE3__) && !defined(__clang__)
 #define NUMREP_PYTHON_SSSE3_PARSE 1
-[[gnu::target("ssse3,popcnt"), gnu::flatten]] void parse_keys_inlined_ssse3(std::span<const std::string_view> texts,
-                                                                            const region& home,
-                                                                            std::uint64_t* keys) noexcept {
+[[gnu::target("ssse3"), gnu::flatten]] void parse_keys_inlined_ssse3(std::span<const std::string_view> texts,
+                                                                     const region& home, std::uint64_t* keys) noexcept {
     detail::parse_keys_of_same_size(texts, home, std::span(keys, texts.size()));
 }
 #endif
@@ -356,7 +358,7 @@ void parse_rows(std::span<const std::string_view> texts, const batch_regions& ho
                 std::uint64_t* keys) {
     if (homes.homes.size() == 1) {
 #if defined(NUMREP_PYTHON_SSSE3_PARSE)
-        if (detail::cpu.ssse3 && detail::cpu.popcnt) return parse_keys_inlined_ssse3(texts, homes.homes[0], keys);
+        if (detail::cpu.ssse3) return parse_keys_inlined_ssse3(texts, homes.homes[0], keys);
 #endif
         return parse_keys_inlined(texts, homes.homes[0], keys);
     }
