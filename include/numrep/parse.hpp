@@ -103,7 +103,8 @@ struct code_points {
     std::array<char32_t, max_input_length + 1> c;
     std::array<std::uint32_t, max_input_length + 2> at;
     int size;
-    int untrimmed;  // decode: the size before trailing punctuation was dropped (c keeps those)
+    int untrimmed;      // decode: the size before trailing punctuation was dropped (c keeps those)
+    bool spaced_start;  // decode: white space before c[0] was dropped
 };
 
 constexpr char32_t ascii_lower(char32_t c) noexcept { return (c >= 'A' && c <= 'Z') ? c + 32 : c; }
@@ -329,6 +330,7 @@ constexpr bool decode(Text text, code_points& t, parse_errc& error, std::size_t&
         if (!is_space(d.code_point)) break;
         pos += d.length;
     }
+    t.spaced_start = pos > 0;
     while (pos < text.size()) {
         const decoded d = decode_at(text, pos);
         if (d.code_point == invalid_code_point) {
@@ -472,6 +474,11 @@ constexpr bool digits_first(const code_points& t, int begin, int end) noexcept {
 // extension and reads as 7012.
 constexpr bool viable(const code_points& t, int begin, int end, bool as_written = false) noexcept {
     if (!as_written) begin = first_digit_or_plus(t, begin, end);
+    // As written from the text's start, the white space decode dropped is there, and is
+    // punctuation to libphonenumber: neither two digits alone nor a '+' may follow it
+    // (" 12~345;phone-context=example.com" has no extension: it reads as 12345).
+    else if (begin == 0 && t.spaced_start)
+        return begin < end && !is_plus(t.c[0]) && digits_first(t, begin, end);
     if (end - begin == 2 && digit_value(t.c[static_cast<std::size_t>(begin)]) >= 0 &&
         digit_value(t.c[static_cast<std::size_t>(begin + 1)]) >= 0)
         return true;
@@ -586,6 +593,7 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     // characters keep their offsets in the text, for errors.
     code_points joined;
     joined.size = 0;
+    joined.spaced_start = false;  // the context comes first
     if (global) {
         for (const auto& [from, to] : {std::pair{context_begin, context_end}, std::pair{begin, number_end}})
             for (int i = from; i < to; ++i, ++joined.size) {
@@ -599,12 +607,15 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     const int to = global ? joined.size : number_end;
     // libphonenumber reads the number part of a text with a phone-context as written, not from
     // its first digit or '+' as other texts: its viability pattern lets only '+'s come before
-    // any punctuation, so "tel:/+64 21 123 459;phone-context=example.com" is no number.
+    // any punctuation, so "tel:/+64 21 123 459;phone-context=example.com" is no number, nor is
+    // " +64 21 123 459;phone-context=example.com" (white space at the text's start, which decode
+    // dropped, is punctuation there).
     if (!global) {
         const int first = first_digit_or_plus(t, begin, number_end);
         int plus = first;
         while (plus > begin && is_plus(t.c[static_cast<std::size_t>(plus - 1)])) --plus;
-        if (first < number_end && is_plus(t.c[static_cast<std::size_t>(first)]) && plus > begin) {
+        const bool after_punctuation = plus > begin || (begin == 0 && t.spaced_start);
+        if (first < number_end && is_plus(t.c[static_cast<std::size_t>(first)]) && after_punctuation) {
             s.error = parse_errc::bad_character;
             s.position = t.at[static_cast<std::size_t>(first)];
             return;
@@ -618,9 +629,11 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
 }
 
 // Where ";isub=" (an RFC 3966 subaddress, which libphonenumber drops with all after it, in any
-// text) starts, or the text's end.
+// text) starts, or the text's end. libphonenumber looks for it after the number's first digit or
+// '+' only: ";isub=1 030 123456" is text before a number (a bad character at offset 0, where
+// dropping it all had left "too short").
 constexpr int subaddress_start(const code_points& t) noexcept {
-    for (int p = 0; p < t.size; ++p)
+    for (int p = first_digit_or_plus(t, 0, t.size) + 1; p < t.size; ++p)
         if (t.c[static_cast<std::size_t>(p)] == ';' && matches_at(t, p, U";isub=", false)) return p;
     return t.size;
 }
@@ -751,9 +764,10 @@ template <class Text>
     // libphonenumber reads a phone-context text's number from after the first "tel:" in it; one
     // that does not start the text (";isub=tel:005;phone-context=+64-3-331", read as +64 3 331
     // 005) leaves text before the number, which numrep refuses, as in any text.
+    // (Searched in the text as written: the trailing trim may have cut its ':'.)
     if (context && !tel)
-        for (int p = 1; p + 4 <= t.size; ++p)
-            if (matches_at(t, p, U"tel:", false)) {
+        for (int p = 1; p + 4 <= t.untrimmed; ++p)
+            if (matches_at(t, p, U"tel:", false, t.untrimmed)) {
                 s.error = parse_errc::bad_character;
                 s.position = t.at[static_cast<std::size_t>(p)];
                 return s;

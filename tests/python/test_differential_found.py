@@ -23,6 +23,15 @@ FOUND = [
     ("tel:-12;phone-context=example.com", "GB"),
     ("tel:(12~3;phone-context=+44", "GB"),
     ("tel:70~12;phone-context=example.com", "EH"),
+    # ... from the text's start, white space included (punctuation to libphonenumber): " 12" is not
+    # viable, so "~345" is no extension; a '+' may not follow it; two digits after it are no number.
+    (" 12~345;phone-context=example.com", "CH"),
+    ("\u3000 12~345;phone-context=example.com", "CH"),
+    (" +41441234567;phone-context=example.com", "CH"),
+    (" 12;phone-context=example.com", "CH"),
+    (" 123456;phone-context=example.com", "CH"),
+    (" tel:12~345;phone-context=example.com", "CH"),  # the number part starts after "tel:"
+    (" 12~345;phone-context=+41", "CH"),  # a global context comes first: the white space is inside
     # White space before a ';' is part of the phone-context value (invalid); a global one starts
     # with an ASCII '+'.
     ("tel:2070313000;phone-context=+44 ;", "GB"),

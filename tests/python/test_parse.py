@@ -989,6 +989,7 @@ def test_parse_many_takes_one_region_per_value() -> None:
 # without a word, an empty one, junk after the phone-context value that the trailing trim cut
 # off); and neighbours that both read, so that the refusal stays narrow.
 RFC3966_REFUSED = [
+    "20123456;phone-context=example.com;isub=tel:",  # a "tel:" after the context, its ':' trimmed
     "tel:5002345678;ext=456;ext=7;phone-context=+1",
     "tel:5002345678;ext=;phone-context=+1",
     "tel:20123456;phone-context=+44,",
@@ -1035,6 +1036,16 @@ def test_rfc3966_texts_libphonenumber_refuses_are_refused(text) -> None:
         phonenumbers.parse(text, "GB")
     with pytest.raises(numrep.ParseError, match="bad character"):
         numrep.parse(text, region="GB")
+
+
+def test_a_subaddress_before_the_number_is_text_before_it() -> None:
+    """libphonenumber drops ";isub=" and what follows only after the number's first digit or '+';
+    before it, it is text before the number, which numrep refuses as such (it said "too short",
+    having dropped the whole text)."""
+    with pytest.raises(numrep.ParseError) as caught:
+        numrep.parse(";isub=1 030 123456", region="DE")
+    assert (caught.value.reason, caught.value.position) == ("bad_character", 0)
+    assert numrep.parse("030 123456;isub=1", region="DE").key == 4930123456
 
 
 def test_a_phone_context_value_the_trim_cut_is_pointed_at() -> None:
