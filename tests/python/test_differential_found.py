@@ -32,6 +32,17 @@ FOUND = [
     (" 123456;phone-context=example.com", "CH"),
     (" tel:12~345;phone-context=example.com", "CH"),  # the number part starts after "tel:"
     (" 12~345;phone-context=+41", "CH"),  # a global context comes first: the white space is inside
+    # All before the context is the number part: a parameter without a name is part of the number,
+    # ";123" an auto-dialled extension; with ";ext=" too, or not digits, no number.
+    ("tel:+1-650-253-0000;123;phone-context=example.com", "US"),
+    ("0801;2345673;phone-context=+27411", "BI"),
+    ("tel:650-253-0000;123;phone-context=+1", "US"),
+    ("tel:650-253-0000;123;isub=5;phone-context=+1", "US"),
+    ("tel:650-253-0000;isub=5;123;phone-context=+1", "US"),
+    ("tel:+1-650-253-0000;abc;phone-context=example.com", "US"),
+    ("tel:6502530000;1234567890123456;phone-context=+1", "US"),
+    ("tel:650;ext=4;123;phone-context=example.com", "US"),
+    ("tel:+1-650-253-0000;1;2;phone-context=example.com", "US"),
     # White space before a ';' is part of the phone-context value (invalid); a global one starts
     # with an ASCII '+'.
     ("tel:2070313000;phone-context=+44 ;", "GB"),
