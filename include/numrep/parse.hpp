@@ -535,6 +535,16 @@ constexpr int tel_number_end(const code_points& t, int begin) noexcept {
     return end;
 }
 
+// Where libphonenumber's number part of an RFC 3966 text that starts at `begin` ends: at its
+// subaddress or its phone-context, whichever comes first (its other parameters are in it).
+constexpr int rfc3966_number_part_end(const code_points& t, int begin) noexcept {
+    for (int p = begin; p < t.size; ++p)
+        if (t.c[static_cast<std::size_t>(p)] == ';' && (matches_at(t, p, U";isub=", false, t.untrimmed) ||
+                                                        matches_at(t, p, U";phone-context=", false, t.untrimmed)))
+            return p;
+    return t.size;
+}
+
 // Numbers with an RFC 3966 phone-context (tel: URIs, or the same without the scheme, which
 // libphonenumber reads alike): the number from `begin` (after "tel:", or the text's start),
 // then ;ext=, ;isub= and ;phone-context= parameters. As in libphonenumber, nothing after
@@ -792,10 +802,11 @@ template <class Text>
         scan_number_part(t, number_begin, end, s);
     // Fewer than three digits in the number: libphonenumber reads the text only if it is viable
     // as a whole, its extension included ("70~1": 70, extension 1; not "56,2" or "12 6#"); with
-    // a phone-context, the number part.
+    // a phone-context, the number part, its ";ext=" included ("tel:12;ext=3;phone-context=
+    // example.com" is no number: an extension follows only three digits or more).
     if (s.error == parse_errc::ok && s.count < 3) {
         const int read_begin = context ? number_begin : 0;
-        const int read_end = context ? tel_number_end(t, number_begin) : second_number_start(t, 0, end);
+        const int read_end = context ? rfc3966_number_part_end(t, number_begin) : second_number_start(t, 0, end);
         if (!viable(t, read_begin, read_end, context)) s.error = parse_errc::too_short;
     }
     return s;

@@ -43,6 +43,11 @@ FOUND = [
     ("tel:6502530000;1234567890123456;phone-context=+1", "US"),
     ("tel:650;ext=4;123;phone-context=example.com", "US"),
     ("tel:+1-650-253-0000;1;2;phone-context=example.com", "US"),
+    # Two digits are viable alone, not with an extension: the number part, its ";ext=" included.
+    ("tel:12;ext=3;phone-context=example.com", "CH"),
+    ("12;ext=3;phone-context=example.com", "CH"),
+    ("tel:12;isub=3;phone-context=example.com", "CH"),
+    ("tel:12;ext=3;phone-context=+41", "CH"),
     # White space before a ';' is part of the phone-context value (invalid); a global one starts
     # with an ASCII '+'.
     ("tel:2070313000;phone-context=+44 ;", "GB"),
