@@ -607,3 +607,29 @@ def test_a_plot_that_cannot_be_written_stops_stats_before_any_output(files: dict
     for plot in (f"{files['root']}/no folder/p.png", f"{files['root']}/p.xyz"):
         result = run("stats", "-d", files["db"], "--json", "--plot", plot)
         assert result.returncode != 0 and result.stdout == "", (plot, result.stdout[:200])
+
+
+@pytest.mark.skipif(os.geteuid() == 0 and shutil.which("setpriv") is None, reason="root without setpriv")
+def test_a_database_this_process_may_not_read_is_a_permission_error_not_a_format_error(tmp_path: Path) -> None:
+    """A store file or the directory that this process may not read was a FormatError (a
+    ValueError: "damaged"), so that code catching OSError to tell "cannot access" from "corrupt"
+    got it wrong; it is the system's PermissionError, naming the file."""
+    reports = tmp_path / "reports.csv"
+    reports.write_text("number,time,category\n0912000001,2026-02-28T10:00:00Z,scam\n", encoding="utf-8")
+    database = tmp_path / "db"
+    assert run("build", str(reports), "-o", str(database)).returncode == 0
+    store = next(database.glob("records-*.trie"))
+    probe = ("import sys, numrep\n"
+             "try:\n"
+             "    numrep.ReputationDB.open(sys.argv[1])\n"
+             "except Exception as e:\n"
+             "    print(type(e).__name__, isinstance(e, OSError), e)\n")
+    for path, mode in ((store, 0o000), (database, 0o600)):
+        path.chmod(mode)
+        try:
+            result = subprocess.run([*WITHOUT_ROOT_POWERS, sys.executable, "-c", probe, str(database)],
+                                    capture_output=True, text=True, timeout=120)
+        finally:
+            path.chmod(0o700 if path == database else 0o600)
+        assert result.stdout.startswith("PermissionError True"), (path, result.stdout, result.stderr)
+        assert str(path) in result.stdout and "Permission denied" in result.stdout, result.stdout

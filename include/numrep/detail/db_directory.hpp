@@ -884,6 +884,23 @@ inline shard open_shard(const std::filesystem::path& dir, const db_manifest::sha
     return s;
 }
 
+// Whether a system error says that this process may not read a file or directory that is there
+// (permissions, its open-file or memory limits, the device), not that the database is damaged:
+// those stay system errors (Python: PermissionError and the other OSErrors), apart from a
+// FormatError, so that a caller can tell "cannot access" from "corrupt".
+inline bool cannot_access(std::error_code e) noexcept {
+    return e == std::errc::permission_denied || e == std::errc::operation_not_permitted ||
+           e == std::errc::too_many_files_open || e == std::errc::too_many_files_open_in_system ||
+           e == std::errc::io_error || e == std::errc::not_enough_memory;
+}
+
+// A database directory that cannot be followed or searched: the system's reason, as a system
+// error when it is one of access (cannot_access), else a format error (a symbolic link loop).
+[[noreturn]] inline void throw_unreadable_directory(const std::filesystem::path& dir, std::error_code error) {
+    if (cannot_access(error)) throw std::system_error(error, "numrep: " + dir.string() + ": cannot be read");
+    throw_format_error(dir.string() + ": cannot be read: " + error.message());
+}
+
 // Most publications a reader of a database directory waits out (read_published).
 inline constexpr int most_publications_while_reading = 1000;
 
@@ -914,6 +931,10 @@ auto read_published(const std::filesystem::path& dir, ReadManifest&& read_manife
                                     std::to_string(most_publications_while_reading) +
                                     " times while the database was being opened, each time removing files just "
                                     "read: open it again when the writer is done");
+            // The file is there but this process may not read it (permissions, its limits, the
+            // device): the system's error as it is (Python: PermissionError, an OSError), which
+            // names the file; a damaged database is a FormatError.
+            if (cannot_access(e.code())) throw;
             throw_format_error((dir / manifest_name).string() + ": names a file that cannot be opened: " + e.what());
         }
     }
@@ -1011,8 +1032,7 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     if (!std::filesystem::exists(dir, error)) {
         // Not "no such directory" when the path cannot be followed (a symbolic link loop, no
         // permission): the system's reason.
-        if (error && error != std::errc::no_such_file_or_directory)
-            throw_format_error(dir.string() + ": cannot be read: " + error.message());
+        if (error && error != std::errc::no_such_file_or_directory) throw_unreadable_directory(dir, error);
         // The stores say ENOENT for this; so does a database (Python: FileNotFoundError, which
         // `except FileNotFoundError` expects, not the FormatError of a damaged directory).
         // (what() appends ": No such file or directory".)
@@ -1028,8 +1048,7 @@ inline contents read(const std::filesystem::path& dir, verify check = verify::fu
     const auto manifest_type = std::filesystem::symlink_status(dir / manifest_name, error).type();
     // A directory that cannot be searched (no x permission) hides its MANIFEST: the system's
     // reason, not "no MANIFEST".
-    if (error && error != std::errc::no_such_file_or_directory)
-        throw_format_error(dir.string() + ": cannot be read: " + error.message());
+    if (error && error != std::errc::no_such_file_or_directory) throw_unreadable_directory(dir, error);
     const bool has_manifest = manifest_type != std::filesystem::file_type::not_found &&
                               manifest_type != std::filesystem::file_type::none;
     if (is_v2(dir)) c = read_v2(dir, check);
