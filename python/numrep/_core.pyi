@@ -243,7 +243,7 @@ class BloomFilter:
         """
     def __and__(self, arg0: BloomFilter) -> BloomFilter:
         """
-        Intersection of the bit arrays: True for numbers of both, with a higher FPR than a filter of the intersection.
+        Intersection of the bit arrays: True for numbers of both, with a higher FPR than a filter of the intersection. It keeps the left operand's capacity, as the union does.
         """
     def __bool__(self) -> bool:
         """
@@ -276,7 +276,7 @@ class BloomFilter:
         """
     def __or__(self, arg0: BloomFilter) -> BloomFilter:
         """
-        Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError).
+        Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError). It keeps the left operand's capacity (filters of one size may have been made for slightly different capacities; == does not compare them).
         """
     def __reduce__(self) -> tuple[collections.abc.Callable[[bytes, bool], BloomFilter], tuple[bytes, bool]]:
         ...

@@ -433,7 +433,9 @@ void register_bloom(py::module_& m) {
                return with_two_locks<read_lock, read_lock>(a, b, [&] { return make_holder(a.bits | b.bits); });
            },
            py::is_operator(),
-           "Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError).")
+           "Union: a filter answering True for numbers of either (same size, probe count and seed, else ValueError). "
+           "It keeps the left operand's capacity (filters of one size may have been made for slightly different "
+           "capacities; == does not compare them).")
         .def(
             "__and__",
             [](const bloom_holder& a, const bloom_holder& b) -> holder_ptr {
@@ -441,7 +443,7 @@ void register_bloom(py::module_& m) {
             },
             py::is_operator(),
             "Intersection of the bit arrays: True for numbers of both, with a higher FPR than a filter of the "
-            "intersection.")
+            "intersection. It keeps the left operand's capacity, as the union does.")
         .def(
             "__ior__",
             [](bloom_holder& a, const bloom_holder& b) -> bloom_holder& {

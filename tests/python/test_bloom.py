@@ -282,6 +282,16 @@ def test_union_equals_the_filter_of_the_union() -> None:
     assert a != both
 
 
+def test_union_and_intersection_keep_the_left_operands_capacity() -> None:
+    """Filters made for slightly different capacities can have one size (and so combine): the
+    result's capacity is the left operand's, as the docstrings say."""
+    a, b = numrep.BloomFilter(1000, 0.01), numrep.BloomFilter(990, 0.01)
+    assert a.num_bits == b.num_bits and a == b
+    assert ((a | b).capacity, (b | a).capacity) == (1000, 990)
+    assert ((a & b).capacity, (b & a).capacity) == (1000, 990)
+    assert "left operand's capacity" in (numrep.BloomFilter.__or__.__doc__ or "")
+
+
 def test_intersection_keeps_common_keys() -> None:
     common, only_a, only_b = random_keys(6, 5000), random_keys(7, 5000), random_keys(8, 5000)
     a = filled(np.concatenate([common, only_a]), capacity=20_000)
