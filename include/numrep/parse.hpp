@@ -553,14 +553,12 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     int number_end = tel_number_end(t, begin);
     int context_begin = -1, context_end = -1, ext_begin = -1, ext_end = -1;
     int unknown_at = -1;   // the first parameter before the context that is none of these
-    int part_end = -1;     // where the first ";isub=" or ";phone-context=" starts
     bool ignored = false;  // after ";isub=" or a phone-context
     for (int p = number_end; p < t.size;) {
         int q = p + 1;
         while (q < t.size && t.c[static_cast<std::size_t>(q)] != ';') ++q;
         if (matches_at(t, p, U";phone-context=", false)) {
             if (context_begin < 0) context_begin = p + 15, context_end = q;
-            if (part_end < 0) part_end = p;
             ignored = true;
         } else if (ignored) {
             // libphonenumber drops it
@@ -575,7 +573,6 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
             ext_begin = p + 5;
             ext_end = q;
         } else if (matches_at(t, p, U";isub=", false)) {
-            if (part_end < 0) part_end = p;
             ignored = true;
         } else if (unknown_at < 0) {
             unknown_at = p;
@@ -587,7 +584,8 @@ constexpr void scan_tel_uri(const code_points& t, int begin, scanned& s) noexcep
     // extension ("tel:+1-650-253-0000;123;phone-context=example.com": extension 123) and anything
     // else is no number. With an ";ext=" too, there is no number either.
     if (unknown_at >= 0) {
-        if (ext_begin >= 0 || part_end < 0) {
+        const int part_end = rfc3966_number_part_end(t, number_end);
+        if (ext_begin >= 0 || part_end == t.size) {
             s.error = parse_errc::bad_character;
             s.position = t.at[static_cast<std::size_t>(unknown_at)];
             return;
