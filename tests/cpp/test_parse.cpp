@@ -458,6 +458,16 @@ TEST_CASE("the fast scan of plain texts agrees with the full scan", "[parse][fuz
                                              ";",
                                              ","};
     const std::vector<std::string> heads = {"", "", "", "tel:", "TEL:", "Tel:", "tel:+", " tel:", "tel;", "+", "(+"};
+    const auto require_full_scan_agrees = [](const std::string& text, const scanned& plain) {
+        const scanned full = scan_decoded(std::string_view(text));
+        INFO(text);
+        REQUIRE(full.error == numrep::parse_errc::ok);
+        REQUIRE(full.count == plain.count);
+        REQUIRE(full.plus == plain.plus);
+        REQUIRE(full.extension_length == 0);
+        REQUIRE(std::string_view(full.digits.data(), static_cast<std::size_t>(full.count)) ==
+                std::string_view(plain.digits.data(), static_cast<std::size_t>(plain.count)));
+    };
     int fast = 0;
     for (int i = 0; i < 200000; ++i) {
         std::string text = heads[rng() % heads.size()];
@@ -467,14 +477,7 @@ TEST_CASE("the fast scan of plain texts agrees with the full scan", "[parse][fuz
         scanned plain{};
         if (!scan_plain(std::string_view(text), plain)) continue;
         ++fast;
-        const scanned full = scan_decoded(std::string_view(text));
-        INFO(text);
-        REQUIRE(full.error == numrep::parse_errc::ok);
-        REQUIRE(full.count == plain.count);
-        REQUIRE(full.plus == plain.plus);
-        REQUIRE(full.extension_length == 0);
-        REQUIRE(std::string_view(full.digits.data(), static_cast<std::size_t>(full.count)) ==
-                std::string_view(plain.digits.data(), static_cast<std::size_t>(plain.count)));
+        require_full_scan_agrees(text, plain);
         // The same text as UTF-32 takes the same fast path to the same digits.
         std::u32string wide;
         for (std::size_t p = 0; p < text.size();) {
@@ -483,11 +486,44 @@ TEST_CASE("the fast scan of plain texts agrees with the full scan", "[parse][fuz
             p += d.length;
         }
         scanned plain32{};
+        INFO(text);
         REQUIRE(scan_plain(std::u32string_view(wide), plain32));
         REQUIRE(plain32.count == plain.count);
         REQUIRE(plain32.plus == plain.plus);
     }
     CHECK(fast > 20000);  // the generator reaches the fast path often
+
+    // Texts of full-width digits alone (scan_full_width), after a full-width or ASCII plus and
+    // "tel:" or not; now and then one byte changed, or a character added, which the full scan
+    // reads otherwise (or refuses).
+    const std::vector<std::string> full_width_heads = {"", "", "\xEF\xBC\x8B", "+", "tel:", "tel:\xEF\xBC\x8B"};
+    int full_width_fast = 0;
+    for (int i = 0; i < 50000; ++i) {
+        std::string text = full_width_heads[rng() % full_width_heads.size()];
+        for (int n = static_cast<int>(rng() % 36); n > 0; --n) {
+            text += "\xEF\xBC";
+            text += static_cast<char>(0x90 + rng() % 10);
+        }
+        if (rng() % 4 == 0 && !text.empty()) {
+            text[rng() % text.size()] = static_cast<char>(rng() % 256);
+        } else if (rng() % 8 == 0) {
+            text += pieces[rng() % pieces.size()];
+        }
+        scanned plain{};
+        if (!scan_plain(std::string_view(text), plain)) continue;
+        ++full_width_fast;
+        require_full_scan_agrees(text, plain);
+    }
+    CHECK(full_width_fast > 20000);
+    for (const std::string_view text : {"\xEF\xBC\x90\xEF\xBC\x99\xEF\xBC\x91\xEF\xBC\x92",
+                                        "\xEF\xBC\x8B\xEF\xBC\x98\xEF\xBC\x94\xEF\xBC\x99\xEF\xBC\x91"}) {
+        scanned plain{};
+        INFO(text);
+        REQUIRE(scan_plain(text, plain));
+        CHECK(std::string_view(plain.digits.data(), static_cast<std::size_t>(plain.count)) ==
+              (text.size() == 12 ? "0912" : "8491"));
+        CHECK(plain.plus == (text.size() == 15));
+    }
 
     // '~' groups digits ("8~10", a Russian international prefix waiting for the tone) unless
     // only separators stand between it and the last digits: then they are its extension.
