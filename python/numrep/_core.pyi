@@ -105,7 +105,7 @@ class NumberInfo:
         """
     def __hash__(self) -> int:
         ...
-    def __reduce__(self) -> typing.NoReturn:
+    def __reduce__(self) -> tuple[collections.abc.Callable[[PhoneNumber, str, str, str, str, bool], NumberInfo], tuple[PhoneNumber, str, str, str, str, bool]]:
         ...
     def __repr__(self) -> str:
         ...
@@ -581,7 +581,7 @@ class Verdict:
     """
     numrep's verdict on one number: score, level, its reports, its carrier.
     """
-    def __reduce__(self) -> typing.NoReturn:
+    def __reduce__(self) -> tuple[collections.abc.Callable[..., Verdict], tuple[int, bool, float, int, bool, float, int, bytes, str, int, str, str, bool, int, int, int]]:
         ...
     def __repr__(self) -> str:
         ...
@@ -852,6 +852,10 @@ def _merge_records(pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[n
     """
     Pieces of (keys, records), each sorted, merged into one record per key (in piece order).
     """
+def _number_info_from_state(number: PhoneNumber, carrier: str, type: str, region: str, region_code: str, valid: bool) -> NumberInfo:
+    """
+    Unpickles a NumberInfo (its fields as NumberInfo.__reduce__ gives them).
+    """
 def _output_pool_buffers() -> int:
     """
     Idle buffers in the pool of result columns.
@@ -909,6 +913,10 @@ def _unix_time(value: datetime.datetime | datetime.date | numpy.datetime64 | int
 def _valid_keys(keys: typing.Annotated[numpy.typing.ArrayLike, numpy.uint64]) -> numpy.typing.NDArray[numpy.uint64]:
     """
     The keys with 0 for each that is_valid_key refuses (no E.164 number), in one pass.
+    """
+def _verdict_from_state(key: typing.SupportsInt | typing.SupportsIndex, reported: bool, score: typing.SupportsFloat | typing.SupportsIndex, level: typing.SupportsInt | typing.SupportsIndex, delisted: bool, recent_reports: typing.SupportsFloat | typing.SupportsIndex, distinct_sources: typing.SupportsInt | typing.SupportsIndex, record: bytes, carrier: str, type: typing.SupportsInt | typing.SupportsIndex, region: str, region_code: str, valid: bool, carrier_id: typing.SupportsInt | typing.SupportsIndex, region_id: typing.SupportsInt | typing.SupportsIndex, as_of: typing.SupportsInt | typing.SupportsIndex) -> Verdict:
+    """
+    Unpickles a Verdict (its fields as Verdict.__reduce__ gives them).
     """
 def _write_shard(path: str | bytes | os.PathLike[str] | os.PathLike[bytes], generation: typing.SupportsInt | typing.SupportsIndex, index: typing.SupportsInt | typing.SupportsIndex, first_key: typing.SupportsInt | typing.SupportsIndex, last_key: typing.SupportsInt | typing.SupportsIndex, pieces: collections.abc.Sequence[tuple[numpy.typing.NDArray[numpy.uint64], numpy.typing.NDArray[numpy.uint32]]], half_life_days: typing.SupportsFloat | typing.SupportsIndex, bloom_fpr: typing.SupportsFloat | typing.SupportsIndex) -> tuple[int, int, int, tuple[str, int, int], tuple[str, int, int]]:
     """

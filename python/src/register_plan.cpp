@@ -137,7 +137,13 @@ info_record make_record(const numbering_plan& plan, const phone_number& n) {
 
 void register_plan(py::module_& m) {
     py::class_<info_record>(m, "NumberInfo", "What a numbering plan says about one number.")
-        .def("__reduce__", refuse_pickling("NumberInfo", "look the number up again in the other process"))
+        // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
+        .def("__reduce__",
+             [](const info_record& r) -> typed<names::number_info_state> {
+                 const py::object restore = py::module_::import("numrep._core").attr("_number_info_from_state");
+                 return py::make_tuple(restore, py::make_tuple(r.number, r.carrier, r.type, r.region_name,
+                                                               r.region_code, r.valid));
+             })
         .def_readonly("number", &info_record::number, "The number looked up, as a PhoneNumber.")
         .def_readonly("carrier", &info_record::carrier,
                       "Carrier the prefix was allocated to ('' if unknown; for mobile numbers); numbers may be ported.")
@@ -187,6 +193,19 @@ void register_plan(py::module_& m) {
                    ", type=" + literal(r.type) + ", region=" + literal(r.region_name) +
                    ", region_code=" + literal(r.region_code) + ", valid=" + (r.valid ? "True" : "False") + ")";
         });
+
+    m.def(
+        "_number_info_from_state",
+        [](const phone_number& number, std::string carrier, std::string type, std::string region,
+           std::string region_code, bool valid) {
+            if (std::find(number_type_names.begin(), number_type_names.end(), type) == number_type_names.end())
+                throw py::value_error("numrep: bad NumberInfo pickle state: type " + detail::quote(type) +
+                                      " is not one of TYPE_NAMES");
+            return info_record{number, std::move(carrier), std::move(type), std::move(region), std::move(region_code),
+                               valid};
+        },
+        py::arg("number"), py::arg("carrier"), py::arg("type"), py::arg("region"), py::arg("region_code"),
+        py::arg("valid"), "Unpickles a NumberInfo (its fields as NumberInfo.__reduce__ gives them).");
 
     py::class_<numbering_plan>(
         m, "NumberingPlan",

@@ -10,8 +10,10 @@
 #include <atomic>
 #include <cerrno>
 #include <chrono>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <memory>
@@ -757,7 +759,59 @@ bool includes_later_reports(const reputation_verdict& v, std::int64_t now) noexc
 struct verdict_record {
     reputation_verdict v;
     std::int64_t now;
+    // The carrier, region and region code of a verdict made by unpickling, which v.info's views
+    // point into (a check's views point into the plan's own names, which live as long as numrep).
+    std::shared_ptr<const std::array<std::string, 3>> unpickled_names;
 };
+
+// A pickle holds a verdict's every field as plain values (so that a verdict goes to another
+// process, as multiprocessing and Dask send results): the record as number_record::pack's bytes.
+py::tuple verdict_state(const verdict_record& r) {
+    const auto packed = r.v.record.pack();
+    const number_info& info = r.v.info;
+    const auto str = [](std::string_view text) { return py::str(text.data(), text.size()); };
+    return py::make_tuple(r.v.key, r.v.reported, r.v.score.score, static_cast<int>(r.v.score.level), r.v.score.delisted,
+                          r.v.score.recent_reports, r.v.score.distinct_sources,
+                          py::bytes(reinterpret_cast<const char*>(packed.data()), packed.size()), str(info.carrier),
+                          static_cast<int>(info.type), str(info.region), str(info.region_code), info.valid,
+                          info.carrier_id, info.region_id, r.now);
+}
+
+// verdict_state read back; every field checked, as a pickle may come from anywhere.
+verdict_record verdict_from_state(std::uint64_t key, bool reported, double score, int level, bool delisted,
+                                  double recent_reports, int distinct_sources, const py::bytes& record,
+                                  std::string carrier, int type, std::string region, std::string region_code,
+                                  bool valid, std::uint16_t carrier_id, std::uint16_t region_id, std::int64_t now) {
+    const auto bad = [](const std::string& what) {
+        return py::value_error("numrep: bad Verdict pickle state: " + what);
+    };
+    if (!phone_number::from_key(key)) throw bad(std::to_string(key) + " is not an E.164 key");
+    if (!(score >= 0 && score <= 100)) throw bad("score " + std::to_string(score) + " is not 0 to 100");
+    if (level < 0 || level > static_cast<int>(reputation_level::likely_scam))
+        throw bad("level " + std::to_string(level) + " is not 0 to 2");
+    if (!(recent_reports >= 0 && std::isfinite(recent_reports)))
+        throw bad("recent_reports " + std::to_string(recent_reports) + " is not a count");
+    if (distinct_sources < 0 || distinct_sources > 1'000'000)
+        throw bad("distinct_sources " + std::to_string(distinct_sources) + " is not a count");
+    if (type < 0 || type >= static_cast<int>(number_type_names.size()))
+        throw bad("type " + std::to_string(type) + " is not 0 to " + std::to_string(number_type_names.size() - 1));
+    const std::string_view bytes = record.cast<std::string_view>();
+    std::array<std::byte, number_record::packed_size> packed{};
+    if (bytes.size() != packed.size())
+        throw bad("record of " + std::to_string(bytes.size()) + " bytes, not " + std::to_string(packed.size()));
+    std::memcpy(packed.data(), bytes.data(), packed.size());
+    verdict_record r;
+    r.now = now;
+    r.v.key = key;
+    r.v.reported = reported;
+    r.v.score = {score, static_cast<reputation_level>(level), delisted, recent_reports, distinct_sources};
+    r.v.record = number_record::unpack(packed);
+    const auto names = std::make_shared<const std::array<std::string, 3>>(
+        std::array<std::string, 3>{std::move(carrier), std::move(region), std::move(region_code)});
+    r.v.info = {(*names)[0], (*names)[1], (*names)[2], static_cast<number_type>(type), valid, carrier_id, region_id};
+    r.unpickled_names = names;
+    return r;
+}
 
 py::dict counts_dict(const number_record& r) {
     py::dict d;
@@ -914,7 +968,12 @@ void register_reputation(py::module_& m) {
         },
         py::arg("values"), "not_spam flags of texts as from_csv reads them (0/1), and which are not flags.");
     py::class_<verdict_record>(m, "Verdict", "numrep's verdict on one number: score, level, its reports, its carrier.")
-        .def("__reduce__", refuse_pickling("Verdict", "take its fields (or check_many's columns) instead"))
+        // __reduce__ rather than py::pickle: it serves every pickle protocol, 0 and 1 included.
+        .def("__reduce__",
+             [](const verdict_record& r) -> typed<names::verdict_state> {
+                 const py::object restore = py::module_::import("numrep._core").attr("_verdict_from_state");
+                 return py::make_tuple(restore, verdict_state(r));
+             })
         .def_property_readonly(
             "key", [](const verdict_record& r) { return r.v.key; },
             "The number's E.164 digits as an int, e.g. 84912345678.")
@@ -1002,6 +1061,11 @@ void register_reputation(py::module_& m) {
                 s += ", region_code=" + repr_of(py::str(std::string(r.v.info.region_code)));
             return s + ", as_of='" + format_utc(r.now) + "')";
         });
+    m.def("_verdict_from_state", &verdict_from_state, py::arg("key"), py::arg("reported"), py::arg("score"),
+          py::arg("level"), py::arg("delisted"), py::arg("recent_reports"), py::arg("distinct_sources"),
+          py::arg("record"), py::arg("carrier"), py::arg("type"), py::arg("region"), py::arg("region_code"),
+          py::arg("valid"), py::arg("carrier_id"), py::arg("region_id"), py::arg("as_of"),
+          "Unpickles a Verdict (its fields as Verdict.__reduce__ gives them).");
 
     py::class_<db_holder>(
         m, "ReputationDB",

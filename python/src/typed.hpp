@@ -81,6 +81,13 @@ NUMREP_TYPE_NAME(datetime, "datetime.datetime");
 NUMREP_TYPE_NAME(ingest_stats, "dict[str, int | str | dict[str, int] | list[dict[str, int | str]]]");
 NUMREP_TYPE_NAME(phone_number_state,
                  "tuple[collections.abc.Callable[[int, bool, str], numrep._core.PhoneNumber], tuple[int, bool, str]]");
+NUMREP_TYPE_NAME(verdict_state,
+                 "tuple[collections.abc.Callable[..., numrep._core.Verdict], tuple[int, bool, float, int, "
+                 "bool, float, int, bytes, str, int, str, str, bool, int, int, int]]");
+NUMREP_TYPE_NAME(number_info_state,
+                 "tuple[collections.abc.Callable[[numrep._core.PhoneNumber, str, str, str, str, "
+                 "bool], numrep._core.NumberInfo], tuple[numrep._core.PhoneNumber, str, str, str, "
+                 "str, bool]]");
 NUMREP_TYPE_NAME(bloom_state,
                  "tuple[collections.abc.Callable[[bytes, bool], numrep._core.BloomFilter], tuple[bytes, bool]]");
 // Records as arrays (keys, the thirteen fields of each record) and a shard's manifest entry.
