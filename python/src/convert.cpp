@@ -1083,16 +1083,14 @@ std::int64_t any_time_of(const py::handle& value, std::string_view what) {
 }  // namespace
 
 std::int64_t time_of(const py::handle& value, std::string_view what) {
-    // Years 1 to 9999, the datetimes Python has: a verdict's as_of is one. A time in milliseconds
-    // or nanoseconds given as seconds lands tens of thousands of years on; it was judged then
-    // (every number decayed to clean) and failed only later, in as_of, without naming `what`.
-    constexpr std::int64_t first = -62135596800;  // 0001-01-01T00:00:00Z
-    constexpr std::int64_t last = 253402300799;   // 9999-12-31T23:59:59Z
+    // A time in milliseconds or nanoseconds given as seconds lands tens of thousands of years on;
+    // it was judged then (every number decayed to clean) and failed only later, in as_of, without
+    // naming `what`.
     const std::int64_t seconds = any_time_of(value, what);
-    if (seconds < first)
+    if (seconds < earliest_time)
         throw py::value_error("numrep: " + std::string(what) + " " + repr_of(value) +
                               " is before the year 1, out of the years 1 to 9999 that times may have");
-    if (seconds > last) {
+    if (seconds > latest_time) {
         const std::int64_t year = detail::civil_from_days(seconds / 86400).year;
         // The hint is for numbers (digits in a str too): a date of the year 10000 is no unit mistake.
         const py::module_ datetime = py::module_::import("datetime");

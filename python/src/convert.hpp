@@ -106,7 +106,12 @@ py::array_t<std::uint64_t> parse_texts(py::object values, const py::handle& regi
 // The digits of a key prefix as an int (see the top of this file). None is not a prefix.
 std::uint64_t prefix_of(const py::handle& prefix);
 
-// Unix seconds of a time (see the top of this file); `what` names the argument in errors.
+// The times numrep takes, years 1 to 9999 (the datetimes Python has: a verdict's as_of is one).
+inline constexpr std::int64_t earliest_time = -62135596800;  // 0001-01-01T00:00:00Z
+inline constexpr std::int64_t latest_time = 253402300799;    // 9999-12-31T23:59:59Z
+
+// Unix seconds of a time (see the top of this file), earliest_time to latest_time; `what` names
+// the argument in errors.
 std::int64_t time_of(const py::handle& value, std::string_view what);
 // time_of, or the current time for None.
 std::int64_t time_or_now(const py::handle& value, std::string_view what);

@@ -793,6 +793,8 @@ verdict_record verdict_from_state(std::uint64_t key, bool reported, double score
         throw bad("recent_reports " + std::to_string(recent_reports) + " is not a count");
     if (distinct_sources < 0 || distinct_sources > 1'000'000)
         throw bad("distinct_sources " + std::to_string(distinct_sources) + " is not a count");
+    if (now < earliest_time || now > latest_time)
+        throw bad("as_of " + std::to_string(now) + " is out of the years 1 to 9999");
     if (type < 0 || type >= static_cast<int>(number_type_names.size()))
         throw bad("type " + std::to_string(type) + " is not 0 to " + std::to_string(number_type_names.size() - 1));
     const std::string_view bytes = record.cast<std::string_view>();

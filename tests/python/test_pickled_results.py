@@ -161,6 +161,8 @@ def verdict_state(verdict):
         (7, b"\0" * 51, "record of 51 bytes, not 52"),
         (7, b"", "record of 0 bytes"),
         (9, 13, "type 13 is not 0 to 12"),
+        (15, 253402300800, "as_of 253402300800 is out of the years 1 to 9999"),
+        (15, -62135596801, "as_of -62135596801 is out"),
     ],
 )
 def test_a_verdict_state_numrep_did_not_write_is_refused(verdicts, index, value, message):
