@@ -24,7 +24,16 @@ from typing import TYPE_CHECKING, Any, Literal
 import numpy as np
 
 from . import _core
-from .reputation import _FIELD_NAMES, _KEPT_BAD_ROWS, _UNSET, _optional_column, _report_arrays, _ReportArrays, _Unset
+from .reputation import (
+    _FIELD_NAMES,
+    _KEPT_BAD_ROWS,
+    _UNSET,
+    _arrow_frame,
+    _optional_column,
+    _report_arrays,
+    _ReportArrays,
+    _Unset,
+)
 
 if TYPE_CHECKING:
     from .reputation import PathLike, TimeLike
@@ -138,7 +147,7 @@ def report_files(reports: Any, *, preset: str | None = None, delimiter: str | No
 
 def _parquet_file(path: str) -> Any:
     try:
-        import pandas  # noqa: F401 - the reports are read through pandas frames (_arrow_frame)
+        import pandas  # noqa: F401 - the reports are read through pandas frames (reputation._arrow_frame)
         import pyarrow.parquet as pq
     except ImportError:
         raise ImportError("numrep: reading Parquet files needs pyarrow and pandas: pip install pyarrow pandas "
@@ -259,7 +268,7 @@ def _report_batches(path: PathLike, *, number: str = "number", time: str = "time
     _refuse_nested_columns(name, parquet.schema_arrow, fields)
     offset = 0
     for batch in _batches_of(name, parquet, batch_rows, wanted):
-        frame = _arrow_frame(batch, fields["source"])
+        frame = _arrow_frame(batch)
         arrays, stats = _report_arrays(frame, number=number, time=time, category=category,
                                        source=fields["source"], not_spam=fields["not_spam"], region=region,
                                        default_time=default_time)
@@ -271,22 +280,6 @@ def _report_batches(path: PathLike, *, number: str = "number", time: str = "time
             row["row"] += offset
         offset += batch.num_rows
         yield arrays, stats
-
-
-def _arrow_frame(table: Any, source: str | None) -> Any:
-    """An Arrow table or record batch of reports as a pandas frame for _report_arrays. Its columns
-    as they are: a pandas index saved with the file (`df.set_index("number").to_parquet()`) came
-    back as the frame's index, and "columns ['number'] not in the frame". An integer source column
-    as Python ints: with a null among them pandas made floats, which name 2**53 + 1 as
-    9007199254740992.0, so 64-bit user ids merged into one source."""
-    import pyarrow as pa
-
-    frame = table.to_pandas(ignore_metadata=True)
-    if source is not None and pa.types.is_integer(table.schema.field(source).type):
-        import pandas as pd
-
-        frame[source] = pd.Series(table.column(source).to_pylist(), dtype=object, index=frame.index)
-    return frame
 
 
 def _empty_stats() -> dict[str, Any]:

@@ -61,6 +61,16 @@ def _is_narrow_float(value: Any) -> bool:
     return isinstance(value, np.floating) and value.dtype.itemsize < 8 and value == value
 
 
+def _narrow_float_of(dtype: Any) -> np.dtype[Any] | None:
+    """float32 or float16 for a column of them (NumPy, pandas' Float32, Arrow's, a sparse column's
+    values), else None. Such a column holds 24 bits of a number (11), so 2025550143 is stored as
+    2025550080, a valid number that is not the one written. No reading can undo that: a column of
+    numbers or times of them is refused."""
+    dtype = getattr(dtype, "subtype", dtype)  # a sparse column's values
+    dtype = getattr(dtype, "numpy_dtype", dtype)  # pandas' Float32, an Arrow float
+    return dtype if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8 else None
+
+
 def _number_or_none(value: Any) -> Any:
     """A value of an object column as parse_many takes it: text, a PhoneNumber or a whole number
     (an int, a whole float or Decimal: a SQL export's DECIMAL(15,0)) as it is; anything else (a
@@ -126,9 +136,7 @@ def _keys(series: pd.Series, region: Any) -> np.ndarray:
         # 0 for what is no E.164 number (1, 999, more than 15 digits), as parse_many gives.
         return _core._valid_keys(np.asarray(series.fillna(0), dtype=np.uint64))
     values: Any = series
-    if kind == "f" and getattr(series.dtype, "subtype", series.dtype).itemsize < 8:  # a sparse column's values too
-        # float32 holds 24 bits of a number: 2025550143 is stored as 2025550080, a valid number
-        # that is not the one written. No reading can undo that, so the column is refused.
+    if _narrow_float_of(series.dtype) is not None:
         raise TypeError(f"numrep: Series.numrep: a {series.dtype} column cannot hold phone numbers exactly (it "
                         "keeps about 7 digits; 2025550143 becomes 2025550080): read the column as str or int64")
     if kind in "if":

@@ -122,7 +122,8 @@ def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], h
 
 def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[str, Any],
                      half_life_days: float) -> _Part:
-    from ._ingest import _arrow_frame, _checked_parquet_columns, _read_row_group
+    from ._ingest import _checked_parquet_columns, _read_row_group
+    from .reputation import _arrow_frame
 
     parquet, fields = _checked_parquet_columns(path, columns)
     columns = {**columns, "source": fields["source"], "not_spam": fields["not_spam"]}
@@ -131,8 +132,7 @@ def _parquet_records(path: str, row_group: int, first_row: int, columns: dict[st
     # reads it: with no part at all, a build of such files was "no reports to build from".
     table = (_read_row_group(path, parquet, row_group, wanted) if row_group < parquet.metadata.num_row_groups
              else parquet.schema_arrow.empty_table().select(wanted))
-    return _frame_records(_arrow_frame(table, fields["source"]), {"file": path, "first_row": first_row}, columns,
-                          half_life_days)
+    return _frame_records(_arrow_frame(table), {"file": path, "first_row": first_row}, columns, half_life_days)
 
 
 def _csv_records(path: str, options: dict[str, Any], half_life_days: float) -> _Part:

@@ -25,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from . import _core
-from ._pandas import _arrow_view_type, _is_narrow_float, _number_or_none, _without_arrow_views
+from ._pandas import _arrow_view_type, _is_narrow_float, _narrow_float_of, _number_or_none, _without_arrow_views
 from ._warnings import IntegerKeysWarning, LaterReportsWarning, warn_caller
 
 if TYPE_CHECKING:
@@ -851,11 +851,15 @@ def _refuse_narrow_float_times(column: Any, name: str) -> None:
     """A float32 (or float16) column keeps 24 bits (11): today's unix seconds in steps of 128, so
     every report would move by up to a minute. Refused, as float32 columns of numbers are; and so
     is a complex column (pandas counts it as numbers, and its imaginary parts went unread)."""
-    dtype = getattr(column.dtype, "numpy_dtype", column.dtype)  # pandas' Float32, Arrow's float
-    if isinstance(dtype, np.dtype) and dtype.kind == "f" and dtype.itemsize < 8:
+    narrow = _narrow_float_of(column.dtype)
+    if narrow is not None:
+        with np.errstate(over="ignore"):
+            rounded = float(np.float64(1710072000).astype(narrow))
+        # float16 cannot hold it at all (its largest is 65504): int() of its infinity raised OverflowError.
+        becomes = f"rounds 1710072000 to {int(rounded)}" if math.isfinite(rounded) else "cannot hold 1710072000"
         raise TypeError(f"numrep: time column {name!r} is {column.dtype}, which cannot hold unix seconds to the "
-                        f"second ({dtype.name} rounds 1710072000 to {int(np.array(1710072000, dtype=dtype))}): "
-                        "give the times as int64, float64 or datetimes")
+                        f"second ({narrow.name} {becomes}): give the times as int64, float64 or datetimes")
+    dtype = getattr(column.dtype, "numpy_dtype", column.dtype)  # pandas' Float64, an Arrow float
     if isinstance(dtype, np.dtype) and dtype.kind == "c":  # pandas counts complex as numeric: read by its real part
         raise TypeError(f"numrep: time column {name!r} is {column.dtype}: give the times as int64, float64 or "
                         "datetimes")
@@ -961,7 +965,17 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
     n = len(frame)
     numbers = frame[number]
     notes: list[str] = []
-    if numbers.dtype.kind == "f":
+    if _narrow_float_of(numbers.dtype) is not None:
+        raise TypeError(f"numrep: column {number!r} (the numbers) is {numbers.dtype}, which cannot hold phone numbers "
+                        "exactly (it keeps about 7 digits; 2025550143 becomes 2025550080): read the column as str or "
+                        "int64")
+    key_column = numbers.dtype.kind == "u"
+    if key_column:
+        # Keys already (check_many's "key" column, the accessor's parse()), as the accessor and
+        # the batch calls read unsigned integers (docs/python.md): by the integer rule, +20 2555
+        # 0143's key 202555 0143 had been read as the US number +1 202 555 0143.
+        keys = _core._valid_keys(np.asarray(numbers.fillna(0), dtype=np.uint64))
+    elif numbers.dtype.kind == "f":
         import pandas as pd
 
         # Integers with a missing value among them: pandas reads such a column (a CSV's, an Arrow
@@ -970,7 +984,7 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         values = numbers.to_numpy(dtype=np.float64, na_value=np.nan)
         whole = np.isfinite(values) & (np.floor(values) == values) & (np.abs(values) < 2.0**53)
         numbers = pd.Series(pd.array(np.where(whole, values, np.nan)).astype("Int64"), index=numbers.index)
-    if numbers.dtype.kind in "iu":
+    if numbers.dtype.kind == "i":
         # pd.read_csv made integers of the numbers and dropped their leading zeros (0912345678 is
         # 912345678). Each is read by the integer rule (docs/python.md): national (0 restored) and
         # international readings judged by the plan; no single valid reading is an unparseable row.
@@ -979,7 +993,7 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
                          "the integer rule; read the file with dtype=str (pd.read_csv(..., dtype={"
                          f"{number!r}: str}})) to keep the numbers as written")
         keys = _core.parse_many(numbers.astype(object).tolist(), region=region)
-    else:
+    elif numbers.dtype.kind != "u":
         try:
             keys = _core.parse_many(numbers, region=region)
         except TypeError:
@@ -1035,8 +1049,9 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         # As from_csv counts them: good rows whose number the world plan does not validate (kept,
         # and marked in the database), and the unparseable ones by why they did not parse.
         "invalid_numbers": int(np.count_nonzero(~_core.lookup_many(good_keys)["valid"])) if len(good_keys) else 0,
-        "unparseable_by_error": _errors_counted(frame[number].iloc[np.flatnonzero(bad_number & ~empty_number)],
-                                                region),
+        "unparseable_by_error": (
+            {_NOT_A_KEY: int(np.count_nonzero(bad_number & ~empty_number))} if key_column and n else
+            _errors_counted(frame[number].iloc[np.flatnonzero(bad_number & ~empty_number)], region)),
         "ignored_columns": ignored,
         "notes": notes,
     }
@@ -1048,17 +1063,21 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         "bad_not_spam": int((~bad_number & ~bad_time & bad_vote).sum()),
     }
     stats["bad_by_reason"] = {k: v for k, v in reasons.items() if v}
+    stats["unparseable_by_error"] = {k: v for k, v in stats["unparseable_by_error"].items() if v}
     stats["bad"] = int(sum(reasons.values()))
     stats["good"] = n - stats["bad"]
     stats["defaulted_times"] = int((defaulted & ~bad_number & ~bad_vote).sum())
     # The first bad rows, as from_csv keeps them (with the row's position, from 0, for its line).
     first = np.flatnonzero(bad_number | bad_time | bad_vote)[:_KEPT_BAD_ROWS].tolist()
-    columns = {"number": number, "time": time, "not_spam": not_spam}
+    columns = {"number": number, "time": time, "not_spam": not_spam, "keys": key_column}
     stats["first_bad_rows"] = [
         _bad_row(i, bool(bad_number[i]), bool(empty_number[i]), bool(bad_time[i]), bool(missing_time[i]),
                  int(times[i]), frame.iloc[i], columns, region) for i in first]
     return (keep_keys, times, codes, names, sources, votes), stats
 
+
+# Why a value of an unsigned number column (keys) is a bad row: no E.164 number has that key.
+_NOT_A_KEY = "not an E.164 key"
 
 # As many bad rows as from_csv keeps per file (ingest_options::keep_bad_rows).
 _KEPT_BAD_ROWS = 20
@@ -1094,6 +1113,9 @@ def _bad_row(i: int, bad_number: bool, empty_number: bool, bad_time: bool, missi
     number, time, not_spam = columns["number"], columns["time"], columns["not_spam"]
     if bad_number and empty_number:
         reason, message = "missing_number", f"missing number (column {number} is empty)"
+    elif bad_number and columns["keys"]:
+        reason = "unparseable_number"
+        message = f"{_NOT_A_KEY}: {row[number]} (column {number} is unsigned: it holds E.164 keys)"
     elif bad_number:
         reason = "unparseable_number"
         value = _as_written(row[number])  # an integer column with a gap arrives as floats
@@ -1133,25 +1155,82 @@ def _pandas(what: str) -> Any:
 
 
 def _as_frame(reports: Any) -> Any:
-    """A pandas DataFrame from a DataFrame, an Arrow table or an iterable of mappings."""
+    """A pandas DataFrame from a DataFrame, an Arrow table, record batch or stream, a polars
+    DataFrame, a dict of columns or an iterable of mappings."""
     pd = _pandas("reports given as a DataFrame, an Arrow table or dicts (from_frame, add_reports, build)")
 
     if isinstance(reports, pd.DataFrame):
         return reports
-    if hasattr(reports, "to_pandas"):  # pyarrow.Table / RecordBatch, polars DataFrame
-        if type(reports).__module__.startswith("pyarrow"):
-            # Its columns as they are (a pandas index saved in it is a column here).
-            return reports.to_pandas(ignore_metadata=True)
+    module = type(reports).__module__.split(".")[0]
+    if module == "pyarrow" and hasattr(reports, "read_all"):  # a RecordBatchReader: its batches, as one table
+        reports = reports.read_all()
+    if module == "pyarrow" and hasattr(reports, "schema"):
+        return _arrow_frame(reports)
+    if module == "polars" and hasattr(reports, "to_arrow"):  # its to_pandas made floats of integers with nulls
+        return _arrow_frame(reports.to_arrow())
+    if hasattr(reports, "to_pandas"):
         return reports.to_pandas()
     if isinstance(reports, (str, bytes)):
         raise TypeError("numrep: reports must be a DataFrame, an Arrow table or an iterable of dicts; "
                         "for a CSV file use ReputationDB.from_csv(path)")
+    if isinstance(reports, collections.abc.Mapping):
+        # A dict of columns, as pandas reads one. A dict of single values is one report: iterated,
+        # it was its field names, and "columns [...] not in the frame (it has [0])".
+        if not all(_is_column(v) for v in reports.values()):
+            raise TypeError("numrep: reports given as a dict must be a dict of columns (lists of values); for one "
+                            "report give a list of one dict: [{'number': ..., 'time': ..., ...}]")
+        return _frame_of_records(pd, reports, lambda name: reports[name])
+    if isinstance(reports, np.ndarray) and reports.dtype.names is not None:  # a structured array: its fields
+        return pd.DataFrame(reports)
     if not isinstance(reports, Iterable):  # 5, None: "'int' object is not iterable" named nothing
         raise TypeError("numrep: reports must be report files (a path or a list of them), a DataFrame, an Arrow "
                         f"table or an iterable of dicts, got {type(reports).__name__}")
-    return pd.DataFrame(list(reports))
+    records = list(reports)
+    return _frame_of_records(pd, records, lambda name: [r.get(name) if isinstance(r, collections.abc.Mapping)
+                                                        else None for r in records])
 
 
+def _is_column(value: Any) -> bool:
+    """Whether a dict's value is a column of values rather than one value."""
+    return not isinstance(value, (str, bytes, bytearray)) and (
+        isinstance(value, (collections.abc.Sequence, np.ndarray)) or hasattr(value, "__array__")
+        or hasattr(value, "__arrow_c_array__") or hasattr(value, "__arrow_c_stream__"))
+
+
+def _frame_of_records(pd: Any, data: Any, values_of: Callable[[Any], list[Any]]) -> Any:
+    """pd.DataFrame(data), but a column of Python ints with gaps (None) keeps its ints, as a
+    nullable Int64 column (or Python ints, beyond int64): pandas made floats of it, which name
+    2**53 + 1 as 9007199254740992.0, so 64-bit user ids merged into one source."""
+    frame = pd.DataFrame(data)
+    for i, name in enumerate(frame.columns):
+        if frame.dtypes.iloc[i].kind != "f":
+            continue
+        values = list(values_of(name))
+        if not all(v is None or (isinstance(v, (int, np.integer)) and not isinstance(v, (bool, np.bool_)))
+                   for v in values):
+            continue
+        exact = all(v is None or -2**63 <= v < 2**63 for v in values)
+        frame.isetitem(i, pd.Series(pd.array(values, dtype="Int64") if exact else values,
+                                    dtype=None if exact else object, index=frame.index))
+    return frame
+
+
+def _arrow_frame(table: Any) -> Any:
+    """An Arrow table or record batch of reports as a pandas frame for _report_arrays. Its columns
+    as they are: a pandas index saved with the file (`df.set_index("number").to_parquet()`) came
+    back as the frame's index, and "columns ['number'] not in the frame". An integer column with a
+    null as pandas' nullable integers (Int64, UInt64, ...): to_pandas made floats of it, which name
+    2**53 + 1 as 9007199254740992.0, so 64-bit user ids merged into one source."""
+    import pandas as pd
+    import pyarrow as pa
+
+    frame = table.to_pandas(ignore_metadata=True)
+    for i, field in enumerate(table.schema):
+        if pa.types.is_integer(field.type) and table.column(i).null_count:
+            frame.isetitem(i, pd.Series(table.column(i).to_pandas(types_mapper=pd.ArrowDtype)
+                                        .astype(str(field.type).replace("int", "Int").replace("uInt", "UInt")),
+                                        index=frame.index))
+    return frame
 
 
 def _pandas_index(numbers: Any) -> Any:
