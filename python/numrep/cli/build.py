@@ -127,6 +127,29 @@ def _dask_build(paths: list[str], output: str, *, dask: str | None, workers: int
     # as after any other (raised inside LocalCluster, it left the cluster to an exit handler,
     # which printed tracebacks). A task's error comes back to the client as an exception: the
     # workers need not log it.
+    # The worker processes come from a fork server started with SIGINT ignored, which they
+    # inherit: started by "spawn", a Ctrl-C reached them while they imported distributed, before
+    # the preload, and killed them (a traceback from each, "Nanny failed to start", status 1).
+    with dask_config.set({"distributed.worker.multiprocessing-method": "forkserver"}):
+        return _local_cluster_build(paths, output, workers, options)
+
+
+def _local_cluster_build(paths: list[str], output: str, workers: int | None, options: dict[str, Any]) -> ReputationDB:
+    import multiprocessing.forkserver
+
+    import distributed
+    import distributed.utils
+    from dask import config as dask_config
+
+    from .. import dask as numrep_dask
+
+    # The fork server's preloads (distributed and what it uses), set as Dask sets them.
+    distributed.utils.get_mp_context()  # type: ignore[no-untyped-call]
+    ignoring = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        multiprocessing.forkserver.ensure_running()
+    finally:
+        signal.signal(signal.SIGINT, ignoring)
     interrupted: list[int] = []
     previous = signal.signal(signal.SIGINT, lambda signum, frame: interrupted.append(signum))
     try:
