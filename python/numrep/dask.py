@@ -110,8 +110,16 @@ def _client(client: Any) -> Any:
 
 def _frame_records(frame: Any, where: dict[str, Any], columns: dict[str, Any], half_life_days: float) -> _Part:
     """One partition of reports (a pandas DataFrame) as one record per number, with its counts."""
-    frame = _as_frame(frame)
-    arrays, stats = _report_arrays(frame, **columns)
+    try:
+        arrays, stats = _report_arrays(_as_frame(frame), **columns)
+    except (ValueError, TypeError, OverflowError) as error:
+        if type(error) not in (ValueError, TypeError, OverflowError):
+            raise
+        # A column one partition lacks, or holds as float32: among thousands, the message must say
+        # which (the frame's meta, all the client sees, is right).
+        place = (f"partition {where['partition']} of the frame" if "partition" in where else
+                 f"{where['file']}, the row group from row {where.get('first_row', 0)}")
+        raise type(error)(f"{error} (in {place})") from None
     first_row = int(where.pop("first_row", 0))
     for row in stats["first_bad_rows"]:  # rows of the partition, or of the file for a row group
         row.update(where)

@@ -296,6 +296,24 @@ def test_a_failed_build_with_a_client_that_is_not_the_default_gives_its_own_erro
     assert 'nonum.csv: no column "number"' in result.stdout, (result.stdout, result.stderr)
 
 
+def test_a_build_that_fails_on_one_partition_names_it(client, tmp_path):
+    # Its meta is right, so nothing on the client said which of the partitions was at fault.
+    import dask
+    import dask.dataframe as dd
+
+    parts = [reports(20, 5) for _ in range(3)]
+    parts[1] = parts[1].astype({"time": "float32"})
+    frame = dd.from_delayed([dask.delayed(lambda x: x)(p) for p in parts], meta=parts[0].iloc[:0],
+                            verify_meta=False)
+    with pytest.raises(TypeError, match=r"time column 'time' is float32.* \(in partition 1 of the frame\)$"):
+        numrep.dask.build(frame, tmp_path / "db", client=client)
+    parts[1] = reports(20, 5).drop(columns=["category"])
+    frame = dd.from_delayed([dask.delayed(lambda x: x)(p) for p in parts], meta=parts[0].iloc[:0],
+                            verify_meta=False)
+    with pytest.raises(ValueError, match=r"columns \['category'\] not in the frame .* \(in partition 1 of the frame\)$"):
+        numrep.dask.build(frame, tmp_path / "db2", client=client)
+
+
 def test_a_failed_dask_build_leaves_a_path_a_later_build_takes(client, tmp_path):
     # The failed build's lock (and any unpublished store) is no reason to refuse the path: the CLI
     # asks the library's rule before it reads, as the save at the end would.
