@@ -1049,9 +1049,8 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         # As from_csv counts them: good rows whose number the world plan does not validate (kept,
         # and marked in the database), and the unparseable ones by why they did not parse.
         "invalid_numbers": int(np.count_nonzero(~_core.lookup_many(good_keys)["valid"])) if len(good_keys) else 0,
-        "unparseable_by_error": (
-            {_NOT_A_KEY: int(np.count_nonzero(bad_number & ~empty_number))} if key_column and n else
-            _errors_counted(frame[number].iloc[np.flatnonzero(bad_number & ~empty_number)], region)),
+        "unparseable_by_error": _errors_counted(frame[number].iloc[np.flatnonzero(bad_number & ~empty_number)],
+                                                region, key_column),
         "ignored_columns": ignored,
         "notes": notes,
     }
@@ -1063,7 +1062,6 @@ def _report_arrays(frame: Any, *, number: str, time: str | None, category: str |
         "bad_not_spam": int((~bad_number & ~bad_time & bad_vote).sum()),
     }
     stats["bad_by_reason"] = {k: v for k, v in reasons.items() if v}
-    stats["unparseable_by_error"] = {k: v for k, v in stats["unparseable_by_error"].items() if v}
     stats["bad"] = int(sum(reasons.values()))
     stats["good"] = n - stats["bad"]
     stats["defaulted_times"] = int((defaulted & ~bad_number & ~bad_vote).sum())
@@ -1093,11 +1091,14 @@ def _as_written(value: Any) -> str | bytes | int:
     return str(value) if whole is None else whole
 
 
-def _errors_counted(unparseable: Any, region: str | None) -> dict[str, int]:
+def _errors_counted(unparseable: Any, region: str | None, keys: bool = False) -> dict[str, int]:
     """The unparseable values of a number column (a Series) counted by why they do not parse, in
     from_csv's words for its unparseable_by_error ("bad character", "too short", ...; an int's
     reasons as ParseError.reason words them: "invalid integer"; a value that is neither text nor a
-    whole number, such as a fraction, whose text may parse: "not text or a whole number")."""
+    whole number, such as a fraction, whose text may parse: "not text or a whole number"). In a
+    column of keys (unsigned integers), what is no key."""
+    if keys:
+        return {_NOT_A_KEY: len(unparseable)} if len(unparseable) else {}
     reasons = _core._parse_error_reasons([_as_written(v) for v in unparseable.tolist()], region)
     counts: dict[str, int] = {}
     for reason in reasons:
