@@ -775,6 +775,13 @@ key_array keys_of(const py::handle& input, const batch_options& options) {
     }
     refuse_data_frame(values, options.method);
     values = numpy_of_column(values);
+    // A memoryview of integers (a NumPy array's or an array.array's buffer) is a column of keys, as
+    // NumPy reads it; one of bytes is one text, as bytes are.
+    if (PyMemoryView_Check(values.ptr())) {
+        const auto format = values.attr("format").cast<std::string>();
+        if (format != "B" && format != "b" && format != "c")
+            values = py::module_::import("numpy").attr("asarray")(values);
+    }
     if (const std::string one = one_text_value(values); !one.empty())
         throw py::type_error(subject(options.method) + "takes a list or array of numbers, not one " + one);
     // One number is not a column either: "'int' object is not iterable" named neither.

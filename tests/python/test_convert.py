@@ -269,6 +269,25 @@ def test_one_text_value_is_refused_by_every_batch_call(call, value, name) -> Non
         call(value)
 
 
+@pytest.mark.parametrize("call", [pytest.param(numrep.lookup_many, id="lookup_many"), *STORE_CALLS,
+                                  pytest.param(lambda b: numrep.TrieStore.build(b).keys(), id="TrieStore.build")])
+def test_a_memoryview_of_integer_keys_is_a_column_of_keys(call) -> None:
+    """It was "one memoryview" (a text), while an array.array of the same keys, and a memoryview
+    given as a store's values, were read as keys."""
+    import array
+
+    keys = np.array([KEY, 84987654321], dtype=np.uint64)
+    expected = call(keys)
+    for view in (memoryview(keys), memoryview(array.array("q", keys.tolist()))):
+        got = call(view)
+        if isinstance(expected, dict):
+            assert all(np.array_equal(got[name], expected[name]) for name in expected)
+        else:
+            assert np.array_equal(got, expected)
+    with pytest.raises(ValueError, match="key -5 at index 1 is negative"):
+        call(memoryview(np.array([KEY, -5], dtype=np.int64)))
+
+
 def test_lookup_many_names_a_negative_key_in_a_list_too() -> None:
     with pytest.raises(ValueError, match="lookup_many: key -1 at index 1 is negative"):
         numrep.lookup_many([KEY, -1])
