@@ -224,6 +224,9 @@ verify verify_from(const std::string& name) {
 std::uint64_t capacity_from(const py::handle& value) {
     if (PyBool_Check(value.ptr()))  // an int to Python, but no count (fpr and seed refuse it too)
         throw py::type_error("numrep: BloomFilter capacity must be an int, got a bool");
+    if (PyFloat_Check(value.ptr()) || !PyIndex_Check(value.ptr()))  // 1e6 too: a count is a whole number
+        throw py::type_error("numrep: BloomFilter capacity must be an int (the numbers it is sized for), got " +
+                             a_or_an(type_name(value)) + " (" + repr_of(value) + ")");
     const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
     if (!index) throw py::error_already_set();
     const py::int_ zero(0);
@@ -283,8 +286,10 @@ namespace pybind11::detail {
 template <>
 struct type_caster<numrep::python::capacity_arg> {
     PYBIND11_TYPE_CASTER(numrep::python::capacity_arg, const_name("int"));
+    // Any object: capacity_from names what is wrong with it (pybind11 listed the constructor's
+    // signature for BloomFilter(1000.0), BloomFilter("1000") or BloomFilter(None)).
     bool load(handle src, bool) {
-        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || !PyIndex_Check(src.ptr())) return false;
+        if (src.ptr() == nullptr) return false;
         value.value = reinterpret_borrow<object>(src);
         return true;
     }

@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 import pathlib
 import pickle
+import re
 import subprocess
 import threading
 
@@ -239,6 +240,14 @@ def test_capacity_zero_is_refused_as_in_cpp(capacity: object) -> None:
     # A filter sized for nothing got one block and, a few hundred adds later, answered True for
     # every number: a store that silently stops filtering.
     with pytest.raises(ValueError, match="capacity must be at least 1, got 0"):
+        numrep.BloomFilter(capacity)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize("capacity, shown", [(1000.0, "a float (1000.0)"), ("1000", "a str ('1000')"),
+                                             (None, "(None)"), (np.float64(5), "a float64")])
+def test_a_capacity_that_is_no_int_is_named(capacity: object, shown: str) -> None:
+    # pybind11 listed the constructor's signature ("incompatible constructor arguments").
+    with pytest.raises(TypeError, match=r"^numrep: BloomFilter capacity must be an int .*, got .*" + re.escape(shown)):
         numrep.BloomFilter(capacity)  # type: ignore[arg-type]
 
 
