@@ -210,6 +210,19 @@ def test_a_line_of_standard_input_longer_than_any_number_is_refused(files: dict[
     assert result.returncode == 0, result.stderr
 
 
+def test_standard_input_lines_may_end_with_a_lone_cr(files: dict[str, str]) -> None:
+    """Standard input split at "\n" only: "911\r0912345678\r" was one number, +849110912345678
+    (status 0), and a list ending lines with CR alone was one line "over 65,536 characters"."""
+    result = run("info", "--json", "-", stdin="911\r0912345678\r\n0987654321\n\n0911111111")
+    assert result.returncode == 0, result.stderr
+    assert [row["e164"] for row in json.loads(result.stdout)] == ["+84911", "+84912345678", "+84987654321",
+                                                                  "+84911111111"]
+    numbers = [f"09{i:08d}" for i in range(10_000)]  # 110,000 characters, no "\n"
+    result = run("check", "-d", files["db"], "--json", "-", stdin="\r".join(numbers) + "\r")
+    assert result.returncode == 0, result.stderr
+    assert len(json.loads(result.stdout)) == 10_000
+
+
 def test_a_plot_that_fails_to_write_names_it(files: dict[str, str], tmp_path: Path,
                                            monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
     """A full disk said only "numrep: No space left on device"."""

@@ -53,13 +53,30 @@ DELIMITER_NAMES = {"tab": "\t", "\\t": "\t", "comma": ",", "semicolon": ";", "pi
 MOST_LINE_CHARACTERS = 65_536
 
 
+_LINE_END = re.compile(r"\r\n?|\n")
+
+
 def _bounded_lines(stream: typing.TextIO) -> Iterable[str]:
-    """The lines of `stream`, each read to at most MOST_LINE_CHARACTERS and a line end ("\r\n")."""
+    """The lines of `stream`, each with its line end: "\n", "\r\n" or a lone "\r", as the CSV
+    reader ends lines (standard input splits at "\n" only, and "911\r0912345678\r" was one number,
+    +849110912345678). A line is read to at most MOST_LINE_CHARACTERS and its end; a longer one
+    comes as a piece longer than that, which the caller refuses."""
+    pending = ""
     while True:
-        line = stream.readline(MOST_LINE_CHARACTERS + 2)
-        if not line:
+        chunk = stream.readline(MOST_LINE_CHARACTERS + 2)
+        text = pending + chunk
+        start = 0
+        for end in _LINE_END.finditer(text):
+            yield text[start:end.end()]
+            start = end.end()
+        pending = text[start:]
+        if not chunk:
+            if pending:
+                yield pending
             return
-        yield line
+        if len(pending) > MOST_LINE_CHARACTERS:
+            yield pending
+            pending = ""
 
 
 def numbers_from(arguments: Sequence[str]) -> Iterable[str]:
