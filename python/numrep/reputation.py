@@ -657,13 +657,33 @@ def _memory_bytes(memory: int | str | None) -> int:
 
 
 def _check_rejects_apart(rejects: PathLike, output: PathLike) -> None:
-    """Refuse, before any report is read, a rejects file at the database's path or inside it: the
-    save replaces that directory, so it failed on the rejects file after the whole ingest, or
-    dropped the file with the old database."""
+    """Refuse, before any report is read, a rejects file that cannot be written, or one at the
+    database's path or inside it: the save replaces that directory, so it failed on the rejects
+    file after the whole ingest, or dropped the file with the old database; and a rejects file in
+    a missing or read-only folder failed after the whole ingest too, saving nothing."""
     where, out = os.path.realpath(os.fsdecode(rejects)), os.path.realpath(os.fsdecode(output))
     if where == out or where.startswith(out.rstrip(os.sep) + os.sep):
         raise ValueError(f"numrep: the rejects file {os.fsdecode(rejects)} is at or inside the database "
                          f"{os.fsdecode(output)}, which the build replaces: give the rejects another path")
+    folder = os.path.dirname(where)
+    problem = ("is a directory" if os.path.isdir(where) else
+               "its folder does not exist" if not os.path.isdir(folder) else folder_write_problem(folder))
+    if problem is not None:
+        raise ValueError(f"numrep: cannot write the rejects file {os.fsdecode(rejects)}: {problem}")
+
+
+def folder_write_problem(folder: str) -> str | None:
+    """Why no file can be made in `folder` (the system's words), or None: a file is made and
+    removed, which is what permissions, read-only disks and full inodes all answer to."""
+    import tempfile
+
+    try:
+        probe, name = tempfile.mkstemp(prefix=".numrep-write-test-", dir=folder)
+    except OSError as error:
+        return error.strerror or str(error)
+    os.close(probe)
+    os.unlink(name)
+    return None
 
 
 _NO_TIME_COLUMN = ("numrep: time=None leaves the report time out: give default_time, the time of every report "

@@ -109,6 +109,20 @@ def test_build_refuses_a_rejects_file_at_or_inside_its_output_before_reading(tmp
     numrep.ReputationDB.build(reports, tmp_path / "new", rejects=tmp_path / "new-rejects.csv")  # beside it: fine
 
 
+def test_build_refuses_a_rejects_file_it_cannot_write_before_reading(tmp_path) -> None:
+    """A rejects file in a missing folder, or a directory, was found after every report had been
+    read (the progress bar at 100%, then the error, nothing saved)."""
+    reports = write(tmp_path, EVERY_KIND)
+    (tmp_path / "a directory").mkdir()
+    for rejects, why in ((tmp_path / "no" / "such" / "r.csv", "its folder does not exist"),
+                         (tmp_path / "a directory", "is a directory")):
+        progress: list[tuple[int, ...]] = []
+        with pytest.raises(ValueError, match=f"cannot write the rejects file .*: {why}$"):
+            numrep.ReputationDB.build(reports, tmp_path / "new", rejects=rejects,
+                                      progress=lambda *done: progress.append(done))
+        assert progress == [] and not (tmp_path / "new").exists()
+
+
 def test_a_rejects_file_of_no_bad_row_is_a_header(tmp_path) -> None:
     """It was an empty file, which pandas.read_csv refuses (EmptyDataError)."""
     pd = pytest.importorskip("pandas")

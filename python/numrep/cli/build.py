@@ -17,13 +17,12 @@ from typing import Any, Callable, Literal
 
 from .. import _core
 from .._ingest import report_files
-from ..reputation import ReputationDB
+from ..reputation import ReputationDB, folder_write_problem
 from .common import (
     EXIT_OK,
     UTC,
     UsageError,
     delimiter_option,
-    folder_write_problem,
     half_life_days,
     memory_option,
     region_option,

@@ -10,7 +10,6 @@ import errno
 import os
 import re
 import sys
-import tempfile
 import typing
 import warnings
 from collections.abc import Callable, Iterable, Iterator, Sequence
@@ -27,18 +26,6 @@ EXIT_INTERNAL = 70  # a bug (sysexits.h EX_SOFTWARE)
 EXIT_INTERRUPTED = 130  # Ctrl-C: 128 + SIGINT, as shells report it
 
 UTC = dt.timezone.utc
-
-
-def folder_write_problem(folder: str) -> str | None:
-    """Why no file can be made in `folder` (the system's words), or None: a file is made and
-    removed, which is what permissions, read-only disks and full inodes all answer to."""
-    try:
-        probe, name = tempfile.mkstemp(prefix=".numrep-write-test-", dir=folder)
-    except OSError as error:
-        return error.strerror or str(error)
-    os.close(probe)
-    os.unlink(name)
-    return None
 
 
 class UsageError(Exception):

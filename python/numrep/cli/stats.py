@@ -15,14 +15,13 @@ import numpy as np
 import numpy.typing as npt
 
 from .. import _core
-from ..reputation import _UNSET, ReputationDB, newest_report_seconds
+from ..reputation import _UNSET, ReputationDB, folder_write_problem, newest_report_seconds
 from .common import (
     EXIT_OK,
     UTC,
     UsageError,
     as_of,
     decayed_note,
-    folder_write_problem,
     iso_time,
     later_reports_note,
     naming_the_file,
