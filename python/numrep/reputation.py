@@ -237,6 +237,10 @@ class ReputationDB(_core.ReputationDB):
         budget = _memory_bytes(memory)
         shards = _shard_count(shards)
         strict = _flag(strict, "strict")
+        if temp_dir is not None:
+            # Inside a new output, the save found the folder the spill had made there ("will not
+            # replace ...: neither empty nor a numrep database") after every report was read.
+            _check_outside_output("the temporary folder", "temp_dir (--temp-dir)", temp_dir, path)
         builder = _core._Builder(path, half_life_days=half_life_days, bloom_fpr=bloom_fpr, memory=budget,
                                  shards=shards or 0, temp_dir=temp_dir)
         try:
@@ -661,15 +665,22 @@ def _check_rejects_apart(rejects: PathLike, output: PathLike) -> None:
     database's path or inside it: the save replaces that directory, so it failed on the rejects
     file after the whole ingest, or dropped the file with the old database; and a rejects file in
     a missing or read-only folder failed after the whole ingest too, saving nothing."""
-    where, out = os.path.realpath(os.fsdecode(rejects)), os.path.realpath(os.fsdecode(output))
-    if where == out or where.startswith(out.rstrip(os.sep) + os.sep):
-        raise ValueError(f"numrep: the rejects file {os.fsdecode(rejects)} is at or inside the database "
-                         f"{os.fsdecode(output)}, which the build replaces: give the rejects another path")
+    _check_outside_output("the rejects file", "the rejects", rejects, output)
+    where = os.path.realpath(os.fsdecode(rejects))
     folder = os.path.dirname(where)
     problem = ("is a directory" if os.path.isdir(where) else
                "its folder does not exist" if not os.path.isdir(folder) else folder_write_problem(folder))
     if problem is not None:
         raise ValueError(f"numrep: cannot write the rejects file {os.fsdecode(rejects)}: {problem}")
+
+
+def _check_outside_output(what: str, option: str, given: PathLike, output: PathLike) -> None:
+    """Refuse, before any report is read, a path at the database's path or inside it (`what`,
+    given by `option`): the save replaces that directory."""
+    where, out = os.path.realpath(os.fsdecode(given)), os.path.realpath(os.fsdecode(output))
+    if where == out or where.startswith(out.rstrip(os.sep) + os.sep):
+        raise ValueError(f"numrep: {what} {os.fsdecode(given)} is at or inside the database {os.fsdecode(output)}, "
+                         f"which the build replaces: give {option} another path")
 
 
 def folder_write_problem(folder: str) -> str | None:

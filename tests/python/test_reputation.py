@@ -123,6 +123,19 @@ def test_build_refuses_a_rejects_file_it_cannot_write_before_reading(tmp_path) -
         assert progress == [] and not (tmp_path / "new").exists()
 
 
+def test_build_refuses_a_temporary_folder_at_or_inside_its_output_before_reading(tmp_path) -> None:
+    """A spill folder inside a new output made the save refuse that output ("neither empty nor a
+    numrep database") after every report was read, and left it behind, empty."""
+    reports = write(tmp_path, EVERY_KIND)
+    for temp in (tmp_path / "new", tmp_path / "new" / "tmp"):
+        progress: list[tuple[int, ...]] = []
+        with pytest.raises(ValueError, match="temporary folder .* is at or inside the database .* give temp_dir"):
+            numrep.ReputationDB.build(reports, tmp_path / "new", memory="16M", temp_dir=temp,
+                                      progress=lambda *done: progress.append(done))
+        assert progress == [] and not (tmp_path / "new").exists()
+    numrep.ReputationDB.build(reports, tmp_path / "new", memory="16M", temp_dir=tmp_path / "spill")
+
+
 def test_a_rejects_file_of_no_bad_row_is_a_header(tmp_path) -> None:
     """It was an empty file, which pandas.read_csv refuses (EmptyDataError)."""
     pd = pytest.importorskip("pandas")
