@@ -116,4 +116,37 @@ private:
     bool stream_;
 };
 
+// The `verify=` of the stores' open: "full" or "header", shown as that Literal in signatures.
+// Any object is taken, so that verify_from names what is wrong with it (pybind11 listed the
+// signatures for verify=5).
+struct verify_arg {
+    py::object value = py::str("full");
+};
+
+inline verify verify_from(const verify_arg& arg) {
+    if (py::isinstance<py::str>(arg.value)) {
+        const auto name = arg.value.cast<std::string>();
+        if (name == "full") return verify::full;
+        if (name == "header") return verify::header;
+    }
+    const std::string got = repr_of(arg.value);
+    if (!py::isinstance<py::str>(arg.value))
+        throw py::type_error("numrep: verify must be \"full\" or \"header\", got " + a_or_an(type_name(arg.value)) +
+                             " (" + got + ")");
+    throw py::value_error("numrep: verify must be \"full\" or \"header\", got " + got);
+}
+
 }  // namespace numrep::python
+
+namespace pybind11::detail {
+template <>
+struct type_caster<numrep::python::verify_arg> {
+    PYBIND11_TYPE_CASTER(numrep::python::verify_arg, const_name("typing.Literal['full', 'header']"));
+    bool load(handle src, bool) {
+        if (src.ptr() == nullptr) return false;
+        value.value = reinterpret_borrow<object>(src);
+        return true;
+    }
+    static handle cast(const numrep::python::verify_arg& v, return_value_policy, handle) { return v.value.inc_ref(); }
+};
+}  // namespace pybind11::detail

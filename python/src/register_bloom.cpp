@@ -213,12 +213,6 @@ auto read_with_gil_released(const bloom_holder& h, Fn&& fn) {
     return fn(h.bits);
 }
 
-verify verify_from(const std::string& name) {
-    if (name == "full") return verify::full;
-    if (name == "header") return verify::header;
-    throw py::value_error("numrep: verify must be \"full\" or \"header\", got \"" + name + "\"");
-}
-
 // A capacity given as any Python integer (int, NumPy integer, anything with __index__): a
 // negative, zero or too large one is a ValueError naming it, not a TypeError from the conversion.
 std::uint64_t capacity_from(const py::handle& value) {
@@ -275,11 +269,6 @@ struct capacity_arg {
     py::object value;
 };
 
-// A str argument shown as Literal['full', 'header']; other strings are a ValueError (verify_from).
-struct verify_arg {
-    std::string value = "full";
-};
-
 }  // namespace numrep::python
 
 namespace pybind11::detail {
@@ -292,18 +281,6 @@ struct type_caster<numrep::python::capacity_arg> {
         if (src.ptr() == nullptr) return false;
         value.value = reinterpret_borrow<object>(src);
         return true;
-    }
-};
-template <>
-struct type_caster<numrep::python::verify_arg> {
-    PYBIND11_TYPE_CASTER(numrep::python::verify_arg, const_name("typing.Literal['full', 'header']"));
-    bool load(handle src, bool) {
-        if (src.ptr() == nullptr || !PyUnicode_Check(src.ptr())) return false;
-        value.value = src.cast<std::string>();
-        return true;
-    }
-    static handle cast(const numrep::python::verify_arg& v, return_value_policy, handle) {
-        return str(v.value).release();
     }
 };
 }  // namespace pybind11::detail
@@ -554,7 +531,7 @@ void register_bloom(py::module_& m) {
             "open",
             [](const path_arg& path_in, const verify_arg& verify_mode) -> holder_ptr {
                 const std::filesystem::path path = path_of(path_in);
-                const verify check = verify_from(verify_mode.value);
+                const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
                 return make_holder(filter::open(path, check));
             },

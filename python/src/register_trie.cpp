@@ -358,16 +358,6 @@ key_iterator make_key_iterator(const py::object& owner, const py::object& prefix
     return it;
 }
 
-struct trie_verify_arg {
-    std::string value = "full";
-};
-
-verify verify_from(const trie_verify_arg& arg) {
-    if (arg.value == "full") return verify::full;
-    if (arg.value == "header") return verify::header;
-    throw py::value_error("numrep: verify must be \"full\" or \"header\", got " + repr_of(py::str(arg.value)));
-}
-
 // A Python int shown as `int` in signatures; converted by to_u64 (a negative one is a
 // ValueError naming it, not a TypeError from pybind11's conversion).
 struct trie_u64_arg {
@@ -380,23 +370,12 @@ struct trie_u64_arg {
 
 namespace pybind11::detail {
 template <>
-struct type_caster<numrep::python::trie_verify_arg> {
-    PYBIND11_TYPE_CASTER(numrep::python::trie_verify_arg, const_name("typing.Literal['full', 'header']"));
-    bool load(handle src, bool) {
-        if (src.ptr() == nullptr || !PyUnicode_Check(src.ptr())) return false;
-        value.value = src.cast<std::string>();
-        return true;
-    }
-    static handle cast(const numrep::python::trie_verify_arg& v, return_value_policy, handle) {
-        return str(v.value).release();
-    }
-};
-template <>
 struct type_caster<numrep::python::trie_u64_arg> {
     PYBIND11_TYPE_CASTER(numrep::python::trie_u64_arg, const_name("int"));
+    // Any object: get_many names what is wrong with it (pybind11 listed the signatures for
+    // default=None).
     bool load(handle src, bool) {
-        if (src.ptr() == nullptr || PyFloat_Check(src.ptr()) || PyBool_Check(src.ptr()) || !PyIndex_Check(src.ptr()))
-            return false;
+        if (src.ptr() == nullptr) return false;
         value.value = reinterpret_borrow<object>(src);
         return true;
     }
@@ -566,7 +545,13 @@ void register_trie(py::module_& m) {
             [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_,
                const regions_arg& home) -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
-                const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
+                const py::handle given = default_.value;
+                if (PyFloat_Check(given.ptr()) || PyBool_Check(given.ptr()) || !PyIndex_Check(given.ptr()))
+                    throw py::type_error(
+                        "numrep: TrieStore.get_many: default must be an int (the value of keys not in "
+                        "the store, which the found column tells apart), got " +
+                        a_or_an(type_name(given)) + " (" + repr_of(given) + ")");
+                const std::uint64_t missing = to_u64(given, "TrieStore.get_many: default");
                 const key_array in = keys_from_batch(keys, home, "get_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 auto values = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
@@ -625,13 +610,13 @@ void register_trie(py::module_& m) {
            "Write the store to `path` (str or PathLike) atomically, in numrep's store format (readable from C++).")
         .def_static(
             "open",
-            [](const path_arg& path_in, const trie_verify_arg& verify_mode) -> holder_ptr {
+            [](const path_arg& path_in, const verify_arg& verify_mode) -> holder_ptr {
                 const std::filesystem::path path = path_of(path_in);
                 const verify check = verify_from(verify_mode);
                 py::gil_scoped_release unlocked;
                 return open_either(path, [&](auto tag) { return decltype(tag)::type::open(path, check); });
             },
-            py::arg("path"), py::kw_only(), py::arg("verify") = trie_verify_arg{},
+            py::arg("path"), py::kw_only(), py::arg("verify") = verify_arg{},
             "Map a saved store read-only and query it in place (zero copy). verify=\"full\" (default) checks the\n"
             "checksum and every internal invariant first; verify=\"header\" checks sizes only (a corrupted store may\n"
             "then answer wrongly, never crash). FormatError for a damaged or foreign file, OSError if unreadable.")

@@ -8,6 +8,7 @@ import copy
 import gc
 import pathlib
 import pickle
+import re
 import subprocess
 import sys
 import threading
@@ -399,6 +400,9 @@ def test_batch_queries_take_lists_strings_and_arrays() -> None:
         ts.contains_many(np.array([1, -1]))
     with pytest.raises(ValueError, match="TrieStore.get_many: default is -1, which is negative"):
         ts.get_many([1], default=-1)
+    for bad in (None, 1.5, "7", True):  # pybind11 listed the signatures
+        with pytest.raises(TypeError, match=r"^numrep: TrieStore.get_many: default must be an int .*, got "):
+            ts.get_many([1], default=bad)
     with pytest.raises(numrep.ParseError, match="item 0"):
         ts.contains_many(["garbage"])
 
@@ -499,6 +503,11 @@ def test_damaged_missing_and_foreign_files(tmp_path: pathlib.Path) -> None:
     for bad in ("none", "FULL", ""):
         with pytest.raises(ValueError, match='verify must be "full" or "header"'):
             numrep.TrieStore.open(damaged, verify=bad)
+    # Not a str: named too (pybind11 listed the signatures).
+    for bad, shown in ((5, "an int (5)"), (None, "(None)"), (True, "a bool (True)")):
+        for opener in (numrep.TrieStore.open, numrep.BloomFilter.open):
+            with pytest.raises(TypeError, match=r'^numrep: verify must be "full" or "header", got .*' + re.escape(shown)):
+                opener(damaged, verify=bad)
 
 
 def test_open_full_checks_every_byte_header_only_the_sizes(tmp_path: pathlib.Path) -> None:
