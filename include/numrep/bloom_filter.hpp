@@ -249,8 +249,11 @@ public:
           num_probes_(other.num_probes_),
           seed_(other.seed_),
           concurrent_(other.concurrent_) {
+        // A copy of a moved-from filter is moved-from too (no bits: inserts and saves refused).
+        // With 0 bytes allocated it took inserts, written past that allocation, and saved a file
+        // that open refuses.
+        if (other.bits_ == nullptr) return;
         allocate_zeroed();
-        if (other.bits_ == nullptr) return;  // moved-from: nothing to copy (memcpy from null is UB)
         if (other.concurrent_) {
             // Inserts may be running on `other`: read each word atomically.
             for (std::size_t i = 0; i < num_words(); ++i) owned_[i] = other.word_at(i);

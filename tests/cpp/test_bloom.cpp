@@ -678,8 +678,11 @@ TEST_CASE("copying and comparing a moved-from filter is defined", "[bloom]") {
     a.insert(84912345678ULL);
     bloom_filter<> b(std::move(a));
     CHECK(b.contains(84912345678ULL));
-    const bloom_filter<> copy(a);  // NOLINT(bugprone-use-after-move): what is tested
+    bloom_filter<> copy(a);  // NOLINT(bugprone-use-after-move): what is tested
     CHECK(copy.num_bits() == 0);
+    // The copy is moved-from too: it was writable with no bits, and an insert wrote past them.
+    CHECK_THROWS_WITH(copy.insert(84912345678ULL), numrep_test::contains("moved-from bloom_filter"));
+    CHECK_THROWS_WITH(copy.to_bytes(), numrep_test::contains("cannot write a moved-from bloom_filter"));
     CHECK(a == a);
     CHECK(copy == a);
     CHECK_FALSE(a == b);
