@@ -79,9 +79,15 @@ enum class preset : std::uint8_t {
     ftc,
 };
 
+// A preset by its name in any ASCII case ("ftc", "FTC", "Ftc": only two of those were known).
 constexpr std::optional<preset> find_preset(std::string_view name) noexcept {
-    if (name == "ftc" || name == "FTC") return preset::ftc;
-    return std::nullopt;
+    constexpr std::string_view ftc = "ftc";
+    if (name.size() != ftc.size()) return std::nullopt;
+    for (std::size_t i = 0; i < name.size(); ++i) {
+        const char c = name[i] >= 'A' && name[i] <= 'Z' ? static_cast<char>(name[i] + ('a' - 'A')) : name[i];
+        if (c != ftc[i]) return std::nullopt;
+    }
+    return preset::ftc;
 }
 
 struct ingest_options {

@@ -765,7 +765,11 @@ TEST_CASE("ingest: progress every N rows and at the end", "[ingest]") {
 
 TEST_CASE("ingest: presets by name", "[ingest]") {
     CHECK(numrep::find_preset("ftc") == numrep::preset::ftc);
+    CHECK(numrep::find_preset("FTC") == numrep::preset::ftc);
+    CHECK(numrep::find_preset("Ftc") == numrep::preset::ftc);  // any case, not two spellings
     CHECK_FALSE(numrep::find_preset("nope").has_value());
+    CHECK_FALSE(numrep::find_preset("ftcx").has_value());
+    CHECK_FALSE(numrep::find_preset("ft").has_value());
     const auto o = numrep::ingest_options::for_preset(numrep::preset::ftc);
     CHECK(o.columns.number == "Company_Phone_Number");
     CHECK(o.columns.time == std::optional<std::string>("Violation_Date"));

@@ -336,7 +336,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def preset_option(text: str) -> str:
     """A preset's name, as ingest_options.hpp's find_preset knows them; argparse type."""
-    if text not in ("ftc", "FTC"):
+    if text.lower() != "ftc":
         raise argparse.ArgumentTypeError(f"unknown preset {text!r} (known: ftc)")
     return text
 
