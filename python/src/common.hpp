@@ -116,10 +116,25 @@ private:
     bool stream_;
 };
 
+// Arguments taken as any object (by any_object_caster below), so that the call names what is
+// wrong with a value: pybind11 listed every signature ("incompatible function arguments") for a
+// value its own conversion refused (BloomFilter(1000.0), get_many(default=None), verify=5).
+
+// An int argument, shown as `int` in signatures; require_int then the call's own range checks.
+struct int_arg {
+    static constexpr auto signature = pybind11::detail::const_name("int");
+    py::object value;
+};
+
+// A TypeError, "numrep: <what>, got a float (1.5)", unless `value` is an int (not a bool).
+inline void require_int(const py::handle& value, const std::string& what) {
+    if (PyFloat_Check(value.ptr()) || PyBool_Check(value.ptr()) || !PyIndex_Check(value.ptr()))
+        throw py::type_error("numrep: " + what + ", got " + a_or_an(type_name(value)) + " (" + repr_of(value) + ")");
+}
+
 // The `verify=` of the stores' open: "full" or "header", shown as that Literal in signatures.
-// Any object is taken, so that verify_from names what is wrong with it (pybind11 listed the
-// signatures for verify=5).
 struct verify_arg {
+    static constexpr auto signature = pybind11::detail::const_name("typing.Literal['full', 'header']");
     py::object value = py::str("full");
 };
 
@@ -139,14 +154,18 @@ inline verify verify_from(const verify_arg& arg) {
 }  // namespace numrep::python
 
 namespace pybind11::detail {
-template <>
-struct type_caster<numrep::python::verify_arg> {
-    PYBIND11_TYPE_CASTER(numrep::python::verify_arg, const_name("typing.Literal['full', 'header']"));
+template <class Arg>
+struct any_object_caster {
+    PYBIND11_TYPE_CASTER(Arg, Arg::signature);
     bool load(handle src, bool) {
         if (src.ptr() == nullptr) return false;
         value.value = reinterpret_borrow<object>(src);
         return true;
     }
-    static handle cast(const numrep::python::verify_arg& v, return_value_policy, handle) { return v.value.inc_ref(); }
+    static handle cast(const Arg& v, return_value_policy, handle) { return v.value.inc_ref(); }
 };
+template <>
+struct type_caster<numrep::python::int_arg> : any_object_caster<numrep::python::int_arg> {};
+template <>
+struct type_caster<numrep::python::verify_arg> : any_object_caster<numrep::python::verify_arg> {};
 }  // namespace pybind11::detail

@@ -218,9 +218,7 @@ auto read_with_gil_released(const bloom_holder& h, Fn&& fn) {
 std::uint64_t capacity_from(const py::handle& value) {
     if (PyBool_Check(value.ptr()))  // an int to Python, but no count (fpr and seed refuse it too)
         throw py::type_error("numrep: BloomFilter capacity must be an int, got a bool");
-    if (PyFloat_Check(value.ptr()) || !PyIndex_Check(value.ptr()))  // 1e6 too: a count is a whole number
-        throw py::type_error("numrep: BloomFilter capacity must be an int (the numbers it is sized for), got " +
-                             a_or_an(type_name(value)) + " (" + repr_of(value) + ")");
+    require_int(value, "BloomFilter capacity must be an int (the numbers it is sized for)");  // 1e6 too
     const py::object index = py::reinterpret_steal<py::object>(PyNumber_Index(value.ptr()));
     if (!index) throw py::error_already_set();
     const py::int_ zero(0);
@@ -264,29 +262,6 @@ std::uint64_t seed_from(const py::handle& value) {
 
 }  // namespace
 
-// A Python integer argument shown as `int` in signatures and stubs; validated by capacity_from.
-struct capacity_arg {
-    py::object value;
-};
-
-}  // namespace numrep::python
-
-namespace pybind11::detail {
-template <>
-struct type_caster<numrep::python::capacity_arg> {
-    PYBIND11_TYPE_CASTER(numrep::python::capacity_arg, const_name("int"));
-    // Any object: capacity_from names what is wrong with it (pybind11 listed the constructor's
-    // signature for BloomFilter(1000.0), BloomFilter("1000") or BloomFilter(None)).
-    bool load(handle src, bool) {
-        if (src.ptr() == nullptr) return false;
-        value.value = reinterpret_borrow<object>(src);
-        return true;
-    }
-};
-}  // namespace pybind11::detail
-
-namespace numrep::python {
-
 void register_bloom(py::module_& m) {
     py::class_<bloom_holder> cls(
         m, "BloomFilter",
@@ -303,8 +278,8 @@ void register_bloom(py::module_& m) {
         "atomic and share the lock instead, so adds from several threads and queries run in parallel; without\n"
         "it, adds from several threads are correct but take turns.");
 
-    cls.def(py::init([](const capacity_arg& capacity, const typed<names::real>& fpr,
-                        const typed<names::optional_int>& seed, const flag_arg& concurrent) {
+    cls.def(py::init([](const int_arg& capacity, const typed<names::real>& fpr, const typed<names::optional_int>& seed,
+                        const flag_arg& concurrent) {
                 const std::uint64_t n = capacity_from(capacity.value);
                 bloom_options options;
                 if (!seed.is_none()) options.seed = seed_from(seed);

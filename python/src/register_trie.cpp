@@ -358,32 +358,7 @@ key_iterator make_key_iterator(const py::object& owner, const py::object& prefix
     return it;
 }
 
-// A Python int shown as `int` in signatures; converted by to_u64 (a negative one is a
-// ValueError naming it, not a TypeError from pybind11's conversion).
-struct trie_u64_arg {
-    py::object value;
-};
-
 }  // namespace
-
-}  // namespace numrep::python
-
-namespace pybind11::detail {
-template <>
-struct type_caster<numrep::python::trie_u64_arg> {
-    PYBIND11_TYPE_CASTER(numrep::python::trie_u64_arg, const_name("int"));
-    // Any object: get_many names what is wrong with it (pybind11 listed the signatures for
-    // default=None).
-    bool load(handle src, bool) {
-        if (src.ptr() == nullptr) return false;
-        value.value = reinterpret_borrow<object>(src);
-        return true;
-    }
-    static handle cast(const numrep::python::trie_u64_arg& v, return_value_policy, handle) { return v.value.inc_ref(); }
-};
-}  // namespace pybind11::detail
-
-namespace numrep::python {
 
 void register_trie(py::module_& m) {
     py::class_<key_iterator>(m, "TrieStoreKeyIterator", "Ascending int keys of a TrieStore (iter(store)).")
@@ -542,16 +517,13 @@ void register_trie(py::module_& m) {
            "(ParseError naming an unparseable item). Releases the GIL.")
         .def(
             "get_many",
-            [](const trie_holder& h, const numbers_arg& keys, const trie_u64_arg& default_,
+            [](const trie_holder& h, const numbers_arg& keys, const int_arg& default_,
                const regions_arg& home) -> std::pair<py::array_t<std::uint64_t>, py::array_t<bool>> {
                 const map_store& s = values_of(h, "get_many");
-                const py::handle given = default_.value;
-                if (PyFloat_Check(given.ptr()) || PyBool_Check(given.ptr()) || !PyIndex_Check(given.ptr()))
-                    throw py::type_error(
-                        "numrep: TrieStore.get_many: default must be an int (the value of keys not in "
-                        "the store, which the found column tells apart), got " +
-                        a_or_an(type_name(given)) + " (" + repr_of(given) + ")");
-                const std::uint64_t missing = to_u64(given, "TrieStore.get_many: default");
+                require_int(default_.value,
+                            "TrieStore.get_many: default must be an int (the value of keys not in the "
+                            "store, which the found column tells apart)");
+                const std::uint64_t missing = to_u64(default_.value, "TrieStore.get_many: default");
                 const key_array in = keys_from_batch(keys, home, "get_many");
                 const auto count = static_cast<std::size_t>(in.size());
                 auto values = output_array<std::uint64_t>(static_cast<py::ssize_t>(count));
@@ -571,7 +543,7 @@ void register_trie(py::module_& m) {
                 }
                 return {std::move(values), std::move(found)};
             },
-            py::arg("keys"), py::arg("default") = trie_u64_arg{py::int_(0)}, py::kw_only(),
+            py::arg("keys"), py::arg("default") = int_arg{py::int_(0)}, py::kw_only(),
             py::arg("region") = default_region_code(),
             "(values, found) for a batch of keys (inputs as contains_many): a uint64 array holding each key's value,\n"
             "or `default` (0 unless given) where the key is absent, and a bool array saying which keys were found.\n"
